@@ -1,0 +1,38 @@
+import type { OperationContext } from "./context.js";
+import { errors } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
+import type { Ec2Instance } from "./instance.js";
+
+/**
+ * Reads `InstanceIds` as EC2 does: missing or empty is MissingParameter (EC2
+ * names the wire parameter, `InstanceId`); anything that is not an array of
+ * strings is refused the same way rather than crashing.
+ */
+export function requireInstanceIds(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw errors.missingParameter("InstanceId");
+  return value.map((id) => (typeof id === "string" ? id : String(id)));
+}
+
+/**
+ * Steps 2 and 3 of EC2's order of checks: every id well formed, then every id
+ * known. One bad id fails the whole call; NotFound names every missing id, in
+ * the order given.
+ */
+export function findInstances(ctx: OperationContext, ids: readonly string[]): Ec2Instance[] {
+  for (const id of ids) if (!isWellFormedId("i", id)) throw errors.malformedInstanceId(id);
+  const unique = [...new Set(ids)];
+  const missing = unique.filter((id) => !ctx.region.instances.has(id));
+  if (missing.length > 0) throw errors.instancesNotFound(missing);
+  return unique.map((id) => ctx.region.instances.get(id)!);
+}
+
+/** Steps 4 and 5: authorization, then DryRun (which succeeds by failing with DryRunOperation). */
+export function authorizeAndDryRun(
+  ctx: OperationContext,
+  action: string,
+  instances: readonly Ec2Instance[],
+  dryRun: unknown,
+): void {
+  ctx.authorize(action, instances);
+  if (dryRun === true) throw errors.dryRun();
+}

@@ -1,0 +1,47 @@
+/**
+ * An EC2 error as the engine raises it: the code, the message and the HTTP
+ * status EC2 answers with. Each door renders it its own way (the plugin as the
+ * SDK's `EC2ServiceException`, the wire doors as EC2 error XML).
+ */
+export class Ec2Error extends Error {
+  /** @param code - EC2's error code, e.g. `IncorrectInstanceState`.
+   *  @param message - EC2's exact message.
+   *  @param status - the HTTP status EC2 answers with. */
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** Quotes a list of ids the way EC2 does in NotFound messages: `'a, b'`. */
+function idList(ids: readonly string[]): string {
+  return `'${ids.join(", ")}'`;
+}
+
+/** The errors the EC2 front raises, with EC2's exact wording. */
+export const errors = {
+  missingParameter: (name: string) => new Ec2Error("MissingParameter", `The request must contain the parameter ${name}`),
+  malformedInstanceId: (id: string) => new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${id}"`),
+  instancesNotFound: (ids: readonly string[]) =>
+    ids.length === 1
+      ? new Ec2Error("InvalidInstanceID.NotFound", `The instance ID ${idList(ids)} does not exist`)
+      : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs ${idList(ids)} do not exist`),
+  dryRun: () => new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412),
+  incorrectState: (message: string) => new Ec2Error("IncorrectInstanceState", message),
+  unsupported: (message: string) => new Ec2Error("UnsupportedOperation", message),
+  notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
+  invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
+  invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
+  addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
+  insufficientAddresses: () =>
+    new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
+  hibernationNotConfigured: (id: string) =>
+    new Ec2Error(
+      "UnsupportedHibernationConfiguration",
+      `The instance can't be hibernated because it was not configured at launch for hibernation: ${id}`,
+    ),
+} as const;

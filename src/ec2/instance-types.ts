@@ -1,0 +1,68 @@
+/**
+ * The instance types the mock accepts, with what it needs of each: the CPU
+ * layout (for `CpuOptions`), the architecture (to refuse an arm64 type with an
+ * x86_64 image) and whether the family supports hibernation.
+ */
+export interface InstanceTypeInfo {
+  /** Physical cores, as `CpuOptions.CoreCount` reports them. */
+  cores: number;
+  /** Threads per core, as `CpuOptions.ThreadsPerCore` reports them. */
+  threadsPerCore: number;
+  /** The architecture the type runs. */
+  architecture: "x86_64" | "arm64";
+  /** Whether EC2 supports hibernation for this type. */
+  hibernation: boolean;
+}
+
+/** The default type of RunInstances when `InstanceType` is omitted, as in EC2. */
+export const DEFAULT_INSTANCE_TYPE = "m1.small";
+
+const sizes: Record<string, [cores: number, threads: number]> = {
+  nano: [1, 2],
+  micro: [1, 2],
+  small: [1, 2],
+  medium: [1, 2],
+  large: [1, 2],
+  xlarge: [2, 2],
+  "2xlarge": [4, 2],
+  "4xlarge": [8, 2],
+  "8xlarge": [16, 2],
+  "12xlarge": [24, 2],
+  "16xlarge": [32, 2],
+  "24xlarge": [48, 2],
+};
+
+/** family → [architecture, hibernation support, available sizes]. */
+const families: Record<string, [InstanceTypeInfo["architecture"], boolean, string[]]> = {
+  t2: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
+  t3: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
+  t3a: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
+  t4g: ["arm64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
+  m5: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  m5d: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  m6i: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  m7i: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  m6g: ["arm64", true, ["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]],
+  m7g: ["arm64", true, ["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]],
+  c5: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]],
+  c6i: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  c7i: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  c7g: ["arm64", true, ["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]],
+  r5: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  r6i: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]],
+  i3: ["x86_64", true, ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"]],
+  m1: ["x86_64", false, ["small", "medium", "large", "xlarge"]],
+};
+
+const table = new Map<string, InstanceTypeInfo>();
+for (const [family, [architecture, hibernation, available]] of Object.entries(families)) {
+  for (const size of available) {
+    const [cores, threadsPerCore] = family === "m1" || family.endsWith("g") ? [sizes[size]![0] * sizes[size]![1], 1] : sizes[size]!;
+    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation });
+  }
+}
+
+/** What the mock knows of an instance type, or undefined for an unknown one. */
+export function instanceTypeInfo(instanceType: string): InstanceTypeInfo | undefined {
+  return table.get(instanceType);
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from "node:crypto";
+import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
+import type { Operation, OperationContext } from "../context.js";
+import { Ec2Error, errors } from "../errors.js";
+import { guestOsOf, type MockImage } from "../images.js";
+import { isWellFormedId, newId } from "../ids.js";
+import { type AttachedVolume, type Ec2Instance, stateReasons } from "../instance.js";
+import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
+import type { Subnet } from "../network.js";
+import type { Reservation } from "../region.js";
+import { readTagSpecifications } from "../tags.js";
+
+/** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
+export const MAX_INSTANCES_PER_LAUNCH = 1000;
+
+/** A checked launch request: everything RunInstances needs, nothing taken yet. */
+interface LaunchPlan {
+  image: MockImage;
+  count: number;
+  instanceType: string;
+  typeInfo: InstanceTypeInfo;
+  subnet: Subnet;
+  privateIp: string | undefined;
+  tags: Map<string, Map<string, string>>;
+  volumes: Omit<AttachedVolume, "volumeId" | "attachTime">[];
+}
+
+function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
+  if (value === undefined || value === null) throw errors.missingParameter(name);
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw errors.invalidValue(`Invalid value '${String(value)}' for ${name}.`);
+  return n;
+}
+
+/** Reads and checks MinCount and MaxCount; returns how many instances to launch. */
+function readCounts(input: RunInstancesCommandInput): number {
+  const max = readCount(input.MaxCount, "MaxCount");
+  const min = readCount(input.MinCount, "MinCount");
+  if (max < 1) throw errors.invalidValue("Maximum instance count must be greater than zero");
+  if (min < 1) throw errors.invalidValue("Minimum instance count must be greater than zero");
+  if (min > max) throw errors.invalidValue("Maximum instance count must not be smaller than minimum instance count");
+  if (min > MAX_INSTANCES_PER_LAUNCH) {
+    throw new Ec2Error(
+      "InstanceLimitExceeded",
+      `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES_PER_LAUNCH} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+    );
+  }
+  return Math.min(max, MAX_INSTANCES_PER_LAUNCH);
+}
+
+function readImage(ctx: OperationContext, imageId: unknown): MockImage {
+  if (imageId === undefined || imageId === null || imageId === "") throw errors.missingParameter("ImageId");
+  const id = String(imageId);
+  if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+  const image = ctx.region.images.get(id);
+  if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  return image;
+}
+
+function readInstanceType(value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
+  const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
+  const typeInfo = instanceTypeInfo(instanceType);
+  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (typeInfo.architecture !== image.Architecture) {
+    throw errors.invalidValue(
+      `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
+    );
+  }
+  return { instanceType, typeInfo };
+}
+
+function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"]): Subnet {
+  const zone = placement?.AvailabilityZone ?? ctx.region.network.defaultZone;
+  const subnet = ctx.region.network.subnetIn(String(zone));
+  if (subnet === undefined) throw errors.invalidValue(`Invalid availability zone: [${String(zone)}]`);
+  return subnet;
+}
+
+/**
+ * The EBS volumes a launch creates: the image's mappings, overridden or
+ * suppressed (`NoDevice`) by the request's, plus the request's new devices.
+ * Ephemeral (instance-store) mappings create no EBS volume.
+ */
+function planVolumes(image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
+  const byDevice = new Map<string, BlockDeviceMapping>();
+  for (const mapping of image.BlockDeviceMappings ?? []) byDevice.set(mapping.DeviceName!, mapping);
+  for (const mapping of requested ?? []) {
+    if (typeof mapping?.DeviceName !== "string" || mapping.DeviceName === "") throw errors.missingParameter("BlockDeviceMapping.DeviceName");
+    const base = byDevice.get(mapping.DeviceName);
+    if (mapping.NoDevice !== undefined) {
+      if (mapping.DeviceName === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
+      byDevice.delete(mapping.DeviceName);
+      continue;
+    }
+    byDevice.set(mapping.DeviceName, { ...base, ...mapping, Ebs: { ...base?.Ebs, ...mapping.Ebs } });
+  }
+  const volumes: LaunchPlan["volumes"] = [];
+  for (const mapping of byDevice.values()) {
+    const ebs = mapping.Ebs;
+    if (ebs === undefined || mapping.VirtualName !== undefined) continue;
+    const fromImage = image.BlockDeviceMappings?.find((m) => m.DeviceName === mapping.DeviceName)?.Ebs;
+    const sizeGiB = ebs.VolumeSize ?? fromImage?.VolumeSize ?? 8;
+    if (fromImage?.VolumeSize !== undefined && sizeGiB < fromImage.VolumeSize) {
+      throw new Ec2Error(
+        "InvalidBlockDeviceMapping",
+        `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
+      );
+    }
+    volumes.push({
+      deviceName: mapping.DeviceName!,
+      deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? fromImage.DeleteOnTermination ?? true : true),
+      sizeGiB,
+      volumeType: ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3",
+    });
+  }
+  // The root device first, as EC2 lists it.
+  volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
+  return volumes;
+}
+
+/** Every check RunInstances makes before it takes anything (steps 1–3). */
+function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
+  if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
+  const count = readCounts(input);
+  const image = readImage(ctx, input.ImageId);
+  const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
+  const subnet = readSubnet(ctx, input.Placement);
+  const behavior = input.InstanceInitiatedShutdownBehavior;
+  if (behavior !== undefined && behavior !== "stop" && behavior !== "terminate") {
+    throw errors.invalidValue(`Value (${String(behavior)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`);
+  }
+  if (input.HibernationOptions?.Configured === true && image.RootDeviceType !== "ebs") {
+    throw new Ec2Error(
+      "UnsupportedHibernationConfiguration",
+      "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
+    );
+  }
+  if (input.UserData !== undefined && typeof input.UserData !== "string") throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+  const privateIp = input.PrivateIpAddress;
+  if (privateIp !== undefined) {
+    if (count > 1 || Number(input.MinCount) > 1) {
+      throw errors.invalidCombination("Cannot specify a private IP address when launching more than one instance.");
+    }
+    ctx.region.network.checkPrivateIp(subnet, String(privateIp));
+  }
+  const tags = readTagSpecifications(input.TagSpecifications);
+  const volumes = planVolumes(image, input.BlockDeviceMappings);
+  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes };
+}
+
+function macAddress(): string {
+  const hex = randomUUID().replaceAll("-", "");
+  return `0e:${hex.slice(0, 10).match(/../g)!.join(":")}`;
+}
+
+/** RunInstances: checks everything, then launches `MaxCount` instances in `pending`. */
+export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, input) => {
+  const region = ctx.region;
+  const launch = plan(ctx, input);
+  ctx.authorize("RunInstances", []);
+  if (input.DryRun === true) throw errors.dryRun();
+
+  const reservationId = newId("r");
+  const createdAt = new Date(ctx.now);
+  const os = guestOsOf(launch.image);
+  const clientToken = input.ClientToken ?? randomUUID();
+  const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
+  for (let launchIndex = 0; launchIndex < launch.count; launchIndex++) {
+    const instanceId = newId("i");
+    const instance: Ec2Instance = {
+      machine: region.lifecycle.launch(instanceId, os),
+      instanceId,
+      reservationId,
+      launchIndex,
+      image: launch.image,
+      instanceType: launch.instanceType,
+      typeInfo: launch.typeInfo,
+      createdAt,
+      launchTime: createdAt,
+      subnet: launch.subnet,
+      privateIp: region.network.takePrivateIp(launch.subnet, launch.privateIp),
+      publicIp: undefined,
+      wantsPublicIp: input.NetworkInterfaces?.[0]?.AssociatePublicIpAddress ?? true,
+      networkInterfaceId: newId("eni"),
+      macAddress: macAddress(),
+      keyName: input.KeyName,
+      clientToken,
+      hibernationConfigured: input.HibernationOptions?.Configured === true,
+      volumes: launch.volumes.map((v) => ({ ...v, volumeId: newId("vol"), attachTime: createdAt })),
+      tags: new Map(launch.tags.get("instance")),
+      stateReason: stateReasons.pending,
+      stateTransitionReason: "",
+      userData: input.UserData === undefined || input.UserData === "" ? undefined : input.UserData,
+      disableApiStop: input.DisableApiStop === true,
+      disableApiTermination: input.DisableApiTermination === true,
+      shutdownBehavior: input.InstanceInitiatedShutdownBehavior ?? "stop",
+    };
+    reservation.instances.push(instance);
+  }
+  region.add(reservation);
+  return {
+    Groups: [],
+    Instances: reservation.instances.map((instance) => region.render(instance)),
+    OwnerId: region.settings.accountId,
+    ReservationId: reservationId,
+  };
+};

@@ -1,0 +1,129 @@
+import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
+import { Lifecycle } from "../engine/lifecycle.js";
+import type { Durations } from "../engine/timing.js";
+import type { MockImage } from "./images.js";
+import { ImageCatalogue } from "./images.js";
+import { type Ec2Instance, renderInstance } from "./instance.js";
+import { Network } from "./network.js";
+import { instanceState } from "./states.js";
+
+/** A reservation: the instances one RunInstances call launched. */
+export interface Reservation {
+  /** The reservation id. */
+  readonly reservationId: string;
+  /** Launch order across the region, for stable pagination. */
+  readonly seq: number;
+  /** Its instances still visible, by launch index. */
+  readonly instances: Ec2Instance[];
+}
+
+/** What one region of the EC2 front is configured with. */
+export interface RegionSettings {
+  /** The region name, e.g. `us-east-1`. */
+  region: string;
+  /** The account that owns everything. */
+  accountId: string;
+  /** The internal high byte put in state codes (0 for none). */
+  stateCodeHighByte: number;
+  /** Durations of every step. */
+  durations: Durations;
+  /** The user's images, added to the built-ins. */
+  images: readonly MockImage[];
+}
+
+/**
+ * The EC2 world of one mock: the engine, the image catalogue, the default
+ * VPC, and the instances and reservations with the EC2-only facts the engine
+ * does not know (addresses, tags, attributes, reasons).
+ */
+export class Ec2Region {
+  /** The engine underneath. */
+  readonly lifecycle: Lifecycle;
+  /** Launchable images. */
+  readonly images: ImageCatalogue;
+  /** The default VPC and address pools. */
+  readonly network: Network;
+  /** Every visible instance, by id, in launch order. */
+  readonly instances = new Map<string, Ec2Instance>();
+  /** Every reservation with a visible instance, by id, in launch order. */
+  readonly reservations = new Map<string, Reservation>();
+  private reservationSeq = 0;
+
+  constructor(readonly settings: RegionSettings) {
+    this.lifecycle = new Lifecycle(settings.durations);
+    this.images = new ImageCatalogue(settings.images, settings.accountId);
+    this.network = new Network(settings.region);
+    this.lifecycle.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance === undefined) return;
+        if (change.to === "running") {
+          if (instance.wantsPublicIp && instance.publicIp === undefined) instance.publicIp = this.network.takePublicIp();
+          instance.stateReason = undefined;
+          instance.stateTransitionReason = "";
+        } else if (change.to === "stopped" || change.to === "terminated") {
+          if (instance.publicIp !== undefined) this.network.releasePublicIp(instance.publicIp);
+          instance.publicIp = undefined;
+        }
+      },
+      onExpire: (machine) => this.forget(machine.id),
+    });
+  }
+
+  /** Mock time now, after applying every transition that has arrived. */
+  now(): number {
+    const now = this.lifecycle.clock.now();
+    this.lifecycle.catchUp(now);
+    return now;
+  }
+
+  /** The next reservation's launch-order number. */
+  nextReservationSeq(): number {
+    return ++this.reservationSeq;
+  }
+
+  /** Registers a reservation and its instances (RunInstances, after every check). */
+  add(reservation: Reservation): void {
+    this.reservations.set(reservation.reservationId, reservation);
+    for (const instance of reservation.instances) this.instances.set(instance.instanceId, instance);
+  }
+
+  /** The EC2 state of an instance as of the last catch-up. */
+  stateOf(instance: Ec2Instance): InstanceState {
+    return instanceState(instance.machine.phase, this.settings.stateCodeHighByte);
+  }
+
+  /** The SDK `Instance` for a record. */
+  render(instance: Ec2Instance): Instance {
+    const state = this.stateOf(instance);
+    return renderInstance(instance, {
+      accountId: this.settings.accountId,
+      vpcId: this.network.vpcId,
+      securityGroupId: this.network.defaultSecurityGroupId,
+      state: { Code: state.Code!, Name: state.Name! },
+      privateDnsName: (ip) => this.network.privateDnsName(ip),
+      publicDnsName: (ip) => this.network.publicDnsName(ip),
+    });
+  }
+
+  /** Empties the region: no instances, fresh address pools. */
+  clear(): void {
+    this.lifecycle.clear();
+    this.instances.clear();
+    this.reservations.clear();
+    this.network.clear();
+  }
+
+  /** Drops an instance whose visibility ran out, and returns its private address. */
+  private forget(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (instance === undefined) return;
+    this.instances.delete(instanceId);
+    this.network.releasePrivateIp(instance.privateIp);
+    const reservation = this.reservations.get(instance.reservationId);
+    if (reservation === undefined) return;
+    const index = reservation.instances.indexOf(instance);
+    if (index >= 0) reservation.instances.splice(index, 1);
+    if (reservation.instances.length === 0) this.reservations.delete(reservation.reservationId);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The mock's clock: the host's `Date.now()` plus a manual offset.
+ *
+ * Reading `Date.now()` on every call (rather than caching a start time) is what
+ * lets vitest/jest fake timers move the mock and the SDK's waiters together.
+ */
+export class Clock {
+  private offsetMs = 0;
+
+  /** Current mock time, in epoch milliseconds. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Moves mock time forward by `ms` (never backward). */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`advance(ms) takes a finite, non-negative number of milliseconds; got ${String(ms)}`);
+    }
+    this.offsetMs += ms;
+  }
+
+  /** Moves mock time forward to `at` if it lies in the future. */
+  advanceTo(at: number): void {
+    const now = this.now();
+    if (at > now) this.offsetMs += at - now;
+  }
+
+  /** Drops the manual offset: mock time is host time again. */
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}

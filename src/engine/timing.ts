@@ -1,0 +1,121 @@
+/**
+ * How long each lifecycle step takes. Durations are milliseconds of mock time.
+ *
+ * The realistic figures are typical of EC2 on Nitro hosts with current AMIs
+ * (see docs/behaviour.md, "Timing"); they are deliberately all well under a
+ * minute for the state transitions so that tests which `advance(60_000)` see a
+ * finished transition, while status checks take the minutes they take on EC2.
+ */
+
+/** The guest operating systems the engine distinguishes. */
+export type GuestOs = "linux" | "windows";
+
+/** A duration that may differ between Linux and Windows guests. */
+export interface PerOs {
+  /** Milliseconds for a Linux guest. */
+  linux: number;
+  /** Milliseconds for a Windows guest. */
+  windows: number;
+}
+
+/** Every duration the engine uses, fully resolved. */
+export interface Durations {
+  /** pending → running after RunInstances. */
+  launch: PerOs;
+  /** pending → running after StartInstances (from stopped). */
+  start: PerOs;
+  /** pending → running when resuming a hibernated instance. */
+  resume: PerOs;
+  /** stopping → stopped for a graceful (ACPI) shutdown. */
+  stop: PerOs;
+  /** stopping → stopped while RAM is written to the root volume. */
+  hibernate: PerOs;
+  /** How long a `Force` stop lets the guest shut down before power is cut. */
+  forceTimeout: number;
+  /** Power cut → stopped (SkipOsShutdown, or Force once the timeout is over). */
+  powerOff: number;
+  /** shutting-down → terminated. */
+  terminate: PerOs;
+  /** The guest's reboot after RebootInstances (the state stays running). */
+  reboot: PerOs;
+  /** Status checks read `initializing` for this long after reaching running. */
+  statusChecks: PerOs;
+  /** A terminated instance stays visible in DescribeInstances this long. */
+  terminatedVisibility: number;
+}
+
+/** A partial override: a number sets both operating systems. */
+export type DurationOverrides = {
+  [K in keyof Durations]?: Durations[K] extends PerOs ? number | Partial<PerOs> : number;
+};
+
+/** The `timing` option: a named profile or overrides of the realistic profile. */
+export type TimingOption = "realistic" | "instant" | DurationOverrides;
+
+const second = 1_000;
+const minute = 60 * second;
+
+/** The default profile. Sources and reasoning in docs/behaviour.md. */
+export const realisticDurations: Readonly<Durations> = Object.freeze({
+  launch: { linux: 15 * second, windows: 30 * second },
+  start: { linux: 12 * second, windows: 25 * second },
+  resume: { linux: 8 * second, windows: 15 * second },
+  stop: { linux: 20 * second, windows: 45 * second },
+  hibernate: { linux: 40 * second, windows: 55 * second },
+  forceTimeout: 10 * second,
+  powerOff: 2 * second,
+  terminate: { linux: 20 * second, windows: 40 * second },
+  reboot: { linux: 30 * second, windows: 90 * second },
+  statusChecks: { linux: 1 * minute, windows: 2 * minute },
+  terminatedVisibility: 60 * minute,
+});
+
+const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks"] as const;
+const flatKeys = ["forceTimeout", "powerOff"] as const;
+
+/**
+ * Resolves the `timing` option into concrete durations. The `instant` profile
+ * makes every transition arrive at the instant of the call that starts it; the
+ * visibility of terminated instances keeps its hour either way, because it is
+ * an observable EC2 rule rather than a delay.
+ */
+export function resolveDurations(option: TimingOption | undefined): Durations {
+  const base = structuredClone(realisticDurations) as Durations;
+  if (option === undefined || option === "realistic") return base;
+  if (option === "instant") {
+    for (const key of perOsKeys) base[key] = { linux: 0, windows: 0 };
+    for (const key of flatKeys) base[key] = 0;
+    return base;
+  }
+  if (typeof option !== "object" || option === null) {
+    throw new TypeError(`timing must be "realistic", "instant" or an object of durations; got ${String(option)}`);
+  }
+  for (const [key, value] of Object.entries(option)) {
+    if (value === undefined) continue;
+    if ((perOsKeys as readonly string[]).includes(key)) {
+      const target = base[key as (typeof perOsKeys)[number]];
+      if (typeof value === "number") {
+        target.linux = checkDuration(key, value);
+        target.windows = value;
+      } else if (typeof value === "object" && value !== null) {
+        const partial = value as Partial<PerOs>;
+        if (partial.linux !== undefined) target.linux = checkDuration(`${key}.linux`, partial.linux);
+        if (partial.windows !== undefined) target.windows = checkDuration(`${key}.windows`, partial.windows);
+      } else {
+        throw new TypeError(`timing.${key} must be a number of milliseconds or { linux, windows }`);
+      }
+    } else if ((flatKeys as readonly string[]).includes(key) || key === "terminatedVisibility") {
+      base[key as "forceTimeout"] = checkDuration(key, value as number);
+    } else {
+      throw new TypeError(`timing has no duration named "${key}"`);
+    }
+  }
+  return base;
+}
+
+function checkDuration(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`timing.${name} must be a finite, non-negative number of milliseconds; got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,17 @@
+/**
+ * ec2-mock: a stateful, faithful, in-memory EC2 instance lifecycle for the
+ * AWS SDK for JavaScript v3.
+ *
+ * @packageDocumentation
+ */
+export { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "./mock.js";
+export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
+export {
+  INSTANCE_STORE_AMI_ID,
+  LINUX_AMI_ID,
+  LINUX_ARM64_AMI_ID,
+  WINDOWS_AMI_ID,
+  builtInImages,
+  type MockImage,
+} from "./ec2/images.js";
+export { realisticDurations, type DurationOverrides, type Durations, type PerOs } from "./engine/timing.js";

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import type { MiddlewareStack, Pluggable } from "@smithy/types";
+import { type DurationOverrides, resolveDurations } from "./engine/timing.js";
+import type { MockImage } from "./ec2/images.js";
+import type { OperationContext } from "./ec2/context.js";
+import { operations } from "./ec2/operations/index.js";
+import { Ec2Region } from "./ec2/region.js";
+import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
+
+/** Options of {@link createEc2Mock}. Every one is optional. */
+export interface Ec2MockOptions {
+  /** The region the mock answers for (default `us-east-1`). Availability zones are `<region>a` … `<region>f`. */
+  region?: string;
+  /** The account id that owns everything (default `123456789012`). */
+  accountId?: string;
+  /**
+   * How long transitions take: `"realistic"` (default; every figure in
+   * docs/behaviour.md), `"instant"` (each transition completes right after the
+   * call that starts it, whose own response still shows the intermediate
+   * state), or realistic durations with some overridden, in milliseconds.
+   */
+  timing?: "realistic" | "instant" | DurationOverrides;
+  /** Images added to the built-in catalogue, in the SDK's `Image` shape (only `ImageId` is required). */
+  images?: readonly MockImage[];
+  /**
+   * A non-zero internal high byte (1..255) put into every `InstanceState.Code`,
+   * as EC2 may: `running` then reads `(highByte << 8) | 16`. Code that forgets
+   * `code & 0xff` fails its tests. Default 0: the bare low byte.
+   */
+  stateCodeHighByte?: number;
+  /**
+   * What happens to an EC2 command the mock does not implement: `"error"`
+   * (default: the call rejects with {@link Ec2MockUnhandledCommandError}),
+   * `"warn"` (a console warning, then the real handler), `"passthrough"` (the
+   * real handler, silently), or a function called with the command's name and
+   * input (throw from it to fail the call; return to pass it through).
+   */
+  onUnhandledCommand?: UnhandledCommandPolicy;
+}
+
+/** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
+export interface Ec2Mock extends Pluggable<object, object> {
+  /** The region the mock answers for. */
+  readonly region: string;
+  /** The account id that owns everything. */
+  readonly accountId: string;
+  /** Moves the mock's clock forward by `ms` milliseconds. */
+  advance(ms: number): void;
+  /** Finishes every transition in flight (moving the clock to the last arrival, status checks included). */
+  settle(): Promise<void>;
+  /** Empties the fleet and moves the clock offset back to 0. */
+  reset(): void;
+  /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
+  now(): number;
+}
+
+function checkHighByte(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value < 0 || value > 255) {
+    throw new RangeError(`stateCodeHighByte must be an integer from 0 to 255; got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Creates a mock EC2: a stateful, in-memory EC2 instance lifecycle that plugs
+ * into a real `EC2Client` with `client.middlewareStack.use(mock)`.
+ */
+export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
+  const ec2 = new Ec2Region({
+    region: options.region ?? "us-east-1",
+    accountId: options.accountId ?? "123456789012",
+    stateCodeHighByte: checkHighByte(options.stateCodeHighByte),
+    durations: resolveDurations(options.timing),
+    images: options.images ?? [],
+  });
+
+  /** Runs one EC2 action through the engine: the single entry every door uses. */
+  const dispatch = (action: string, input: unknown): object => {
+    const ctx: OperationContext = { region: ec2, now: ec2.now(), authorize: () => {} };
+    return operations[action]!(ctx, input ?? {});
+  };
+
+  return {
+    region: ec2.settings.region,
+    accountId: ec2.settings.accountId,
+    applyToStack(stack: MiddlewareStack<object, object>) {
+      addMockMiddleware(stack, { dispatch, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
+    },
+    advance(ms) {
+      ec2.lifecycle.clock.advance(ms);
+    },
+    async settle() {
+      ec2.lifecycle.settle();
+    },
+    reset() {
+      ec2.clear();
+      ec2.lifecycle.clock.reset();
+    },
+    now: () => ec2.now(),
+  };
+}

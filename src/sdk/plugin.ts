@@ -1,0 +1,78 @@
+import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MiddlewareStack } from "@smithy/types";
+import { Ec2Error } from "../ec2/errors.js";
+import { isImplemented } from "../ec2/operations/index.js";
+import { responseMetadata, toServiceException } from "./errors.js";
+
+/** The rejection of a command the mock does not implement (policy `"error"`). */
+export class Ec2MockUnhandledCommandError extends Error {
+  /** @param commandName - the SDK command, e.g. `DescribeVpcsCommand`. */
+  constructor(readonly commandName: string) {
+    super(
+      `ec2-mock does not implement ${commandName}. Set createEc2Mock({ onUnhandledCommand: "passthrough" }) to send it to the real handler, or "warn" to be told and pass it on.`,
+    );
+    this.name = "Ec2MockUnhandledCommandError";
+  }
+}
+
+/** What to do with an EC2 command the mock does not implement. */
+export type UnhandledCommandPolicy =
+  | "error"
+  | "warn"
+  | "passthrough"
+  | ((commandName: string, input: unknown) => void);
+
+/** What the middleware needs from the mock. */
+export interface MockMiddlewareDeps {
+  /** Runs an EC2 action through the engine, or throws an `Ec2Error`. */
+  dispatch(action: string, input: unknown): object;
+  /** Mints a request id. */
+  newRequestId(): string;
+  /** The unhandled-command policy. */
+  onUnhandledCommand: UnhandledCommandPolicy;
+}
+
+/** The middleware's name on the stack, so it can be found or removed. */
+export const MIDDLEWARE_NAME = "ec2MockMiddleware";
+
+/**
+ * Adds the mock to a client's stack as one `initialize`-step middleware (low
+ * priority, so the user's own initialize middleware still wraps it). It
+ * answers every EC2 command the mock implements before serialization, so no
+ * endpoint, region, credentials or signing are needed, and returns what the
+ * SDK's deserializer would have produced.
+ */
+export function addMockMiddleware(stack: MiddlewareStack<object, object>, deps: MockMiddlewareDeps): void {
+  stack.add(
+    (next: InitializeHandler<object, object>, context) =>
+      async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<object>> => {
+        const commandName = String(context.commandName ?? "");
+        const action = commandName.replace(/Command$/, "");
+        if (context.clientName !== "EC2Client" || !isImplemented(action)) {
+          if (context.clientName === "EC2Client") unhandled(deps.onUnhandledCommand, commandName, args.input);
+          return next(args);
+        }
+        const requestId = deps.newRequestId();
+        let output: object;
+        try {
+          output = deps.dispatch(action, args.input);
+        } catch (error) {
+          throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+        }
+        return {
+          output: { ...output, $metadata: responseMetadata(200, requestId) },
+          response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+        };
+      },
+    { step: "initialize", priority: "low", name: MIDDLEWARE_NAME, tags: ["EC2_MOCK"], override: true },
+  );
+}
+
+function unhandled(policy: UnhandledCommandPolicy, commandName: string, input: unknown): void {
+  if (policy === "passthrough") return;
+  if (policy === "warn") {
+    console.warn(`ec2-mock: ${commandName} is not implemented; passing it to the real handler.`);
+    return;
+  }
+  if (policy === "error") throw new Ec2MockUnhandledCommandError(commandName);
+  policy(commandName, input);
+}
