@@ -1,0 +1,77 @@
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  EC2ServiceException,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from "@aws-sdk/client-ec2";
+import { expect } from "vitest";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+
+/** A mock and a real EC2Client wired to it, as users set them up. */
+export function setup(options: Ec2MockOptions = {}): { ec2: Ec2Mock; client: EC2Client } {
+  const ec2 = createEc2Mock(options);
+  const client = new EC2Client({ region: options.region ?? "us-east-1" });
+  client.middlewareStack.use(ec2);
+  return { ec2, client };
+}
+
+/** Launches instances through the client and returns them as RunInstances did. */
+export async function launch(
+  client: EC2Client,
+  input: Partial<RunInstancesCommandInput> = {},
+): Promise<Instance[]> {
+  const out = await client.send(
+    new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...input }),
+  );
+  return out.Instances ?? [];
+}
+
+/** Launches and returns only the ids. */
+export async function launchIds(client: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<string[]> {
+  return (await launch(client, input)).map((i) => i.InstanceId!);
+}
+
+/** Every instance DescribeInstances shows, by id. */
+export async function describeAll(client: EC2Client, ids?: string[]): Promise<Map<string, Instance>> {
+  const out = await client.send(new DescribeInstancesCommand(ids === undefined ? {} : { InstanceIds: ids }));
+  const byId = new Map<string, Instance>();
+  for (const r of out.Reservations ?? []) for (const i of r.Instances ?? []) byId.set(i.InstanceId!, i);
+  return byId;
+}
+
+/** The EC2 state name of one instance, as DescribeInstances shows it. */
+export async function stateOf(client: EC2Client, id: string): Promise<string | undefined> {
+  return (await describeAll(client, [id])).get(id)?.State?.Name;
+}
+
+/** What an EC2 error must look like through the SDK. */
+export interface ExpectedError {
+  name: string;
+  message: string;
+  status: number;
+}
+
+/**
+ * Asserts that `call` rejects with the SDK's EC2ServiceException carrying
+ * exactly this code, message and HTTP status (and the matching `$fault`).
+ */
+export async function expectEc2Error(call: Promise<unknown>, expected: ExpectedError): Promise<EC2ServiceException> {
+  const error = await call.then(
+    () => {
+      throw new Error(`expected ${expected.name}, but the call succeeded`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EC2ServiceException);
+  const e = error as EC2ServiceException & { Code?: string };
+  expect({ name: e.name, message: e.message, status: e.$metadata.httpStatusCode, fault: e.$fault, code: e.Code }).toEqual({
+    name: expected.name,
+    message: expected.message,
+    status: expected.status,
+    fault: expected.status < 500 ? "client" : "server",
+    code: expected.name,
+  });
+  return e;
+}
