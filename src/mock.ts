@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { MiddlewareStack, Pluggable } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "./engine/timing.js";
 import type { MockImage } from "./ec2/images.js";
@@ -39,7 +40,7 @@ export interface Ec2MockOptions {
 }
 
 /** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
-export interface Ec2Mock extends Pluggable<object, object> {
+export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes> {
   /** The region the mock answers for. */
   readonly region: string;
   /** The account id that owns everything. */
@@ -84,7 +85,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   return {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
-    applyToStack(stack: MiddlewareStack<object, object>) {
+    applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
       addMockMiddleware(stack, { dispatch, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
     },
     advance(ms) {

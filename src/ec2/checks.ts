@@ -36,3 +36,15 @@ export function authorizeAndDryRun(
   ctx.authorize(action, instances);
   if (dryRun === true) throw errors.dryRun();
 }
+
+/**
+ * Reads an `InstanceInitiatedShutdownBehavior` value: `stop` or `terminate`,
+ * anything else is EC2's InvalidParameterValue. Shared by every operation that
+ * takes the behaviour, so that they refuse it with the same words.
+ */
+export function readShutdownBehavior(value: unknown): "stop" | "terminate" {
+  if (value === "stop" || value === "terminate") return value;
+  throw errors.invalidValue(
+    `Value (${String(value)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`,
+  );
+}

@@ -18,6 +18,11 @@ export interface AttachedVolume {
   sizeGiB: number;
   /** gp3, gp2, io1, ... */
   volumeType: string;
+  /**
+   * Its tags, in the order they were set, once CreateTags has touched it
+   * (absent until then). Nothing renders them yet: the mock has no DescribeVolumes.
+   */
+  tags?: Map<string, string>;
 }
 
 /** The instance attributes EC2 lets ModifyInstanceAttribute change. */

@@ -1,3 +1,4 @@
+import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MiddlewareStack } from "@smithy/types";
 import { Ec2Error } from "../ec2/errors.js";
 import { isImplemented } from "../ec2/operations/index.js";
@@ -41,10 +42,13 @@ export const MIDDLEWARE_NAME = "ec2MockMiddleware";
  * endpoint, region, credentials or signing are needed, and returns what the
  * SDK's deserializer would have produced.
  */
-export function addMockMiddleware(stack: MiddlewareStack<object, object>, deps: MockMiddlewareDeps): void {
+export function addMockMiddleware(
+  stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>,
+  deps: MockMiddlewareDeps,
+): void {
   stack.add(
-    (next: InitializeHandler<object, object>, context) =>
-      async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<object>> => {
+    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
+      async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
         const action = commandName.replace(/Command$/, "");
         if (context.clientName !== "EC2Client" || !isImplemented(action)) {
@@ -59,7 +63,8 @@ export function addMockMiddleware(stack: MiddlewareStack<object, object>, deps: 
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }
         return {
-          output: { ...output, $metadata: responseMetadata(200, requestId) },
+          // The table routes by action, so the output type is the command's own.
+          output: { ...output, $metadata: responseMetadata(200, requestId) } as ServiceOutputTypes,
           response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
         };
       },

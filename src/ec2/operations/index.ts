@@ -1,6 +1,9 @@
 import type { Operation } from "../context.js";
+import { describeInstanceStatus, describeInstances } from "./describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./lifecycle.js";
 import { runInstances } from "./run.js";
+import { createTags, deleteTags } from "./tags.js";
+import { describeInstanceAttribute, modifyInstanceAttribute } from "./attributes.js";
 
 /**
  * The single table of operations every door dispatches through, keyed by
@@ -13,6 +16,12 @@ export const operations: Readonly<Record<string, Operation<any, any>>> = {
   StopInstances: stopInstances,
   RebootInstances: rebootInstances,
   TerminateInstances: terminateInstances,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  DescribeInstanceAttribute: describeInstanceAttribute,
+  ModifyInstanceAttribute: modifyInstanceAttribute,
+  DescribeInstances: describeInstances,
+  DescribeInstanceStatus: describeInstanceStatus,
 };
 
 /** The EC2 actions the mock implements. */

@@ -1,0 +1,338 @@
+import type {
+  DescribeInstanceAttributeCommandInput,
+  DescribeInstanceAttributeCommandOutput,
+  InstanceAttribute,
+  InstanceAttributeName,
+  InstanceBlockDeviceMappingSpecification,
+  ModifyInstanceAttributeCommandInput,
+  ModifyInstanceAttributeCommandOutput,
+} from "@aws-sdk/client-ec2";
+import { authorizeAndDryRun, findInstances, readShutdownBehavior } from "../checks.js";
+import type { Operation, OperationContext } from "../context.js";
+import { errors } from "../errors.js";
+import type { Ec2Instance } from "../instance.js";
+import { instanceTypeInfo } from "../instance-types.js";
+
+/**
+ * DescribeInstanceAttribute and ModifyInstanceAttribute, in EC2's order of
+ * checks: parameters, the instance id, checks of the new value against the
+ * instance (architecture, devices), authorization, DryRun, state rules, then
+ * the effect.
+ *
+ * The mock models instanceType, userData, disableApiTermination,
+ * disableApiStop, instanceInitiatedShutdownBehavior and the
+ * DeleteOnTermination flag of blockDeviceMapping. The other attributes EC2
+ * lets one modify (sourceDestCheck, groupSet, ebsOptimized, enaSupport, ...)
+ * are described with their fixed values, and modifying them is refused with
+ * UnsupportedOperation: silently accepting a change the mock would not show
+ * afterwards would let a test pass that EC2 would fail.
+ */
+
+/** An attribute's answer in DescribeInstanceAttribute, without `InstanceId`. */
+type AttributeAnswer = Omit<InstanceAttribute, "InstanceId">;
+
+function isGone(instance: Ec2Instance): boolean {
+  return instance.machine.phase === "terminating" || instance.machine.phase === "terminated";
+}
+
+/**
+ * What DescribeInstanceAttribute answers for each attribute. Keyed by the
+ * SDK's `InstanceAttributeName`, so a name the SDK adds fails to compile
+ * until it is given an answer. Unmodelled attributes answer what EC2 shows
+ * for a default-VPC, ENA, non-EBS-optimized HVM instance, and agree with
+ * DescribeInstances.
+ */
+const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance: Ec2Instance) => AttributeAnswer> = {
+  instanceType: (_, i) => ({ InstanceType: { Value: i.instanceType } }),
+  // EC2 sends an empty <userData/> when there is none; the SDK reads it as {}.
+  userData: (_, i) => ({ UserData: i.userData === undefined ? {} : { Value: i.userData } }),
+  disableApiTermination: (_, i) => ({ DisableApiTermination: { Value: i.disableApiTermination } }),
+  disableApiStop: (_, i) => ({ DisableApiStop: { Value: i.disableApiStop } }),
+  instanceInitiatedShutdownBehavior: (_, i) => ({ InstanceInitiatedShutdownBehavior: { Value: i.shutdownBehavior } }),
+  rootDeviceName: (_, i) => ({ RootDeviceName: i.image.RootDeviceName === undefined ? {} : { Value: i.image.RootDeviceName } }),
+  // A terminated instance has no volumes left and no security groups, as in DescribeInstances.
+  blockDeviceMapping: (_, i) => ({
+    BlockDeviceMappings: i.machine.phase === "terminated"
+      ? []
+      : i.volumes.map((v) => ({
+          DeviceName: v.deviceName,
+          Ebs: {
+            AttachTime: new Date(v.attachTime.getTime()),
+            DeleteOnTermination: v.deleteOnTermination,
+            Status: "attached",
+            VolumeId: v.volumeId,
+          },
+        })),
+  }),
+  groupSet: (ctx, i) => ({
+    Groups: i.machine.phase === "terminated" ? [] : [{ GroupId: ctx.region.network.defaultSecurityGroupId, GroupName: "default" }],
+  }),
+  productCodes: () => ({ ProductCodes: [] }),
+  ebsOptimized: () => ({ EbsOptimized: { Value: false } }),
+  sourceDestCheck: () => ({ SourceDestCheck: { Value: true } }),
+  enaSupport: () => ({ EnaSupport: { Value: true } }),
+  enclaveOptions: () => ({ EnclaveOptions: { Enabled: false } }),
+  // HVM instances have no kernel or ramdisk image; ENA instances report no SR-IOV value.
+  kernel: () => ({ KernelId: {} }),
+  ramdisk: () => ({ RamdiskId: {} }),
+  sriovNetSupport: () => ({ SriovNetSupport: {} }),
+};
+
+function isAttributeName(name: string): name is InstanceAttributeName {
+  return Object.hasOwn(describers, name);
+}
+
+/** EC2's refusal of an attribute name it does not know. */
+function unknownAttribute(name: string) {
+  return errors.invalidValue(`Value (${name}) for parameter attribute is invalid. Unknown attribute.`);
+}
+
+/** A present, non-empty parameter as a string, or MissingParameter naming it. */
+function requireString(value: unknown, name: string): string {
+  if (value === undefined || value === null || value === "") throw errors.missingParameter(name);
+  return String(value);
+}
+
+/** DescribeInstanceAttribute: one attribute of one instance. */
+export const describeInstanceAttribute: Operation<
+  DescribeInstanceAttributeCommandInput,
+  DescribeInstanceAttributeCommandOutput
+> = (ctx, input) => {
+  const instanceId = requireString(input.InstanceId, "InstanceId");
+  const attribute = requireString(input.Attribute, "Attribute");
+  if (!isAttributeName(attribute)) throw unknownAttribute(attribute);
+  const [instance] = findInstances(ctx, [instanceId]);
+  authorizeAndDryRun(ctx, "DescribeInstanceAttribute", [instance!], input.DryRun);
+  return { InstanceId: instance!.instanceId, ...describers[attribute](ctx, instance!) };
+};
+
+/** A checked change of one attribute, not applied yet. */
+interface Change {
+  /** EC2 only allows it on a stopped instance (instanceType, userData). */
+  readonly needsStopped: boolean;
+  /** Checks of the new value that need the instance; run after the id checks, before authorization. */
+  check(instance: Ec2Instance): void;
+  /** Writes the new value. */
+  apply(instance: Ec2Instance): void;
+}
+
+/** One attribute the request names: its EC2 spelling, the value given, and in which form. */
+interface GivenAttribute {
+  readonly name: InstanceAttributeName;
+  readonly value: unknown;
+  /** Given as `Attribute` + `Value` (a string), not as its own structured field. */
+  readonly legacy: boolean;
+}
+
+/** The structured fields of ModifyInstanceAttribute and the attribute each one sets, in EC2's model order. */
+const structuredFields = [
+  ["InstanceType", "instanceType"],
+  ["UserData", "userData"],
+  ["DisableApiTermination", "disableApiTermination"],
+  ["DisableApiStop", "disableApiStop"],
+  ["InstanceInitiatedShutdownBehavior", "instanceInitiatedShutdownBehavior"],
+  ["BlockDeviceMappings", "blockDeviceMapping"],
+  ["SourceDestCheck", "sourceDestCheck"],
+  ["Groups", "groupSet"],
+  ["EbsOptimized", "ebsOptimized"],
+  ["SriovNetSupport", "sriovNetSupport"],
+  ["EnaSupport", "enaSupport"],
+  ["Kernel", "kernel"],
+  ["Ramdisk", "ramdisk"],
+  ["EnclaveOptions", "enclaveOptions"],
+] as const satisfies ReadonlyArray<readonly [keyof ModifyInstanceAttributeCommandInput, InstanceAttributeName]>;
+
+/**
+ * The value a structured field carries, or undefined when it counts as not
+ * given: the SDK sends nothing for a wrapper without a value or for an empty
+ * list, so EC2 never sees either.
+ */
+function structuredValue(field: unknown): unknown {
+  if (Array.isArray(field)) return field.length === 0 ? undefined : field;
+  if (field === null || typeof field !== "object") return undefined;
+  const wrapper = field as { Value?: unknown; Enabled?: unknown };
+  return wrapper.Value ?? wrapper.Enabled;
+}
+
+/** Every attribute the request names: the legacy `Attribute` first, then the structured fields. */
+function givenAttributes(input: ModifyInstanceAttributeCommandInput): GivenAttribute[] {
+  const given: GivenAttribute[] = [];
+  if (input.Attribute !== undefined) {
+    const name = String(input.Attribute);
+    if (!isAttributeName(name)) throw unknownAttribute(name);
+    if (input.Value === undefined) throw errors.missingParameter("Value");
+    given.push({ name, value: input.Value, legacy: true });
+  } else if (input.Value !== undefined) {
+    throw errors.missingParameter("Attribute");
+  }
+  for (const [field, name] of structuredFields) {
+    const value = structuredValue(input[field]);
+    if (value !== undefined) given.push({ name, value: field === "BlockDeviceMappings" ? input[field] : value, legacy: false });
+  }
+  return given;
+}
+
+/** A boolean attribute value: a boolean, or (legacy form, or from the wire) `"true"` / `"false"`. */
+function readBoolean(value: unknown, name: string): boolean {
+  if (typeof value === "boolean") return value;
+  const text = String(value).toLowerCase();
+  if (text === "true" || text === "false") return text === "true";
+  throw errors.invalidValue(`Value (${String(value)}) for parameter ${name} is invalid. Valid values are 'true' and 'false'.`);
+}
+
+const base64Shape = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * User data as the mock stores it (base64, undefined for none). The
+ * structured form carries the SDK blob (raw bytes, or a string the SDK would
+ * encode as UTF-8) and the mock encodes it, as the SDK would on the wire; the
+ * legacy `Value` is already the wire's base64 text and must be valid base64.
+ */
+function readUserData(value: unknown, legacy: boolean): string | undefined {
+  let encoded: string;
+  if (legacy) {
+    encoded = String(value);
+    if (!base64Shape.test(encoded)) throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+  } else if (value instanceof Uint8Array) {
+    encoded = Buffer.from(value).toString("base64");
+  } else if (typeof value === "string") {
+    encoded = Buffer.from(value, "utf8").toString("base64");
+  } else {
+    throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+  }
+  // An empty value clears the user data, and DescribeInstanceAttribute then shows none.
+  return encoded === "" ? undefined : encoded;
+}
+
+/** A new instance type: known to the mock, and of the architecture of the instance's image. */
+function instanceTypeChange(value: unknown): Change {
+  const instanceType = String(value);
+  const typeInfo = instanceTypeInfo(instanceType);
+  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  return {
+    needsStopped: true,
+    check(instance) {
+      const architecture = instance.image.Architecture;
+      if (typeInfo.architecture !== architecture) {
+        throw errors.invalidValue(
+          `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${String(architecture)}' of the instance's AMI '${String(instance.image.ImageId)}'.`,
+        );
+      }
+    },
+    apply(instance) {
+      instance.instanceType = instanceType;
+      // CpuOptions in DescribeInstances follow the type.
+      instance.typeInfo = typeInfo;
+    },
+  };
+}
+
+/** A change of a plain value that needs no check against the instance. */
+function simpleChange(apply: (instance: Ec2Instance) => void, needsStopped = false): Change {
+  return { needsStopped, check: () => {}, apply };
+}
+
+/**
+ * New DeleteOnTermination flags by device. A device not attached to the
+ * instance is refused; NoDevice and VirtualName (detaching, instance store)
+ * are not modelled.
+ */
+function blockDeviceChange(value: unknown): Change {
+  const specs = value as InstanceBlockDeviceMappingSpecification[];
+  const flags = new Map<string, boolean | undefined>();
+  for (const spec of specs) {
+    const device = requireString(spec?.DeviceName, "BlockDeviceMapping.DeviceName");
+    if (spec.NoDevice !== undefined || spec.VirtualName !== undefined) {
+      throw errors.unsupported(
+        "ec2-mock does not model NoDevice or VirtualName in ModifyInstanceAttribute's blockDeviceMapping: only Ebs.DeleteOnTermination can be changed.",
+      );
+    }
+    const flag = spec.Ebs?.DeleteOnTermination;
+    flags.set(device, flag === undefined ? undefined : readBoolean(flag, "deleteOnTermination"));
+  }
+  return {
+    needsStopped: false,
+    check(instance) {
+      for (const device of flags.keys()) {
+        if (!instance.volumes.some((v) => v.deviceName === device)) {
+          throw errors.invalidValue(`No device is currently mapped at ${device}`);
+        }
+      }
+    },
+    apply(instance) {
+      for (const volume of instance.volumes) {
+        const flag = flags.get(volume.deviceName);
+        if (flag !== undefined) volume.deleteOnTermination = flag;
+      }
+    },
+  };
+}
+
+/** Attributes EC2 can modify but the mock does not model. */
+const unmodelled = new Set<InstanceAttributeName>([
+  "sourceDestCheck", "groupSet", "ebsOptimized", "sriovNetSupport", "enaSupport", "kernel", "ramdisk", "enclaveOptions",
+]);
+
+/** Reads the one attribute of the call into a checked change (every parameter check, no instance needed). */
+function readChange({ name, value, legacy }: GivenAttribute): Change {
+  if (unmodelled.has(name)) {
+    throw errors.unsupported(
+      `ec2-mock does not model modifying the instance attribute '${name}'; DescribeInstanceAttribute shows its fixed value.`,
+    );
+  }
+  switch (name) {
+    case "instanceType":
+      return instanceTypeChange(value);
+    case "userData": {
+      const userData = readUserData(value, legacy);
+      return simpleChange((i) => (i.userData = userData), true);
+    }
+    case "disableApiTermination":
+    case "disableApiStop": {
+      const flag = readBoolean(value, name);
+      return simpleChange((i) => (i[name] = flag));
+    }
+    case "instanceInitiatedShutdownBehavior": {
+      const behavior = readShutdownBehavior(value);
+      return simpleChange((i) => (i.shutdownBehavior = behavior));
+    }
+    case "blockDeviceMapping":
+      if (legacy) {
+        throw errors.invalidValue(`Value (${name}) for parameter attribute is invalid. Use BlockDeviceMappings to modify it.`);
+      }
+      return blockDeviceChange(value);
+    default:
+      // productCodes, rootDeviceName: fixed at launch.
+      throw errors.invalidValue(`Value (${name}) for parameter attribute is invalid. The attribute cannot be modified.`);
+  }
+}
+
+/** The state rules: instanceType and userData only on a stopped instance; nothing on one shutting down or gone. */
+function checkState(instance: Ec2Instance, change: Change): void {
+  if (change.needsStopped && instance.machine.phase !== "stopped") {
+    throw errors.incorrectState(`The instance '${instance.instanceId}' is not in the 'stopped' state.`);
+  }
+  if (isGone(instance)) {
+    throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be modified.`);
+  }
+}
+
+/** ModifyInstanceAttribute: changes one attribute, given in the legacy or the structured form. */
+export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandInput, ModifyInstanceAttributeCommandOutput> = (
+  ctx,
+  input,
+) => {
+  const instanceId = requireString(input.InstanceId, "InstanceId");
+  const given = givenAttributes(input);
+  if (given.length === 0) throw errors.invalidCombination("No attributes specified.");
+  if (given.length > 1) {
+    throw errors.invalidCombination(`Fields for multiple attribute types specified: ${given.map((g) => g.name).join(", ")}`);
+  }
+  const change = readChange(given[0]!);
+  const [instance] = findInstances(ctx, [instanceId]);
+  change.check(instance!);
+  authorizeAndDryRun(ctx, "ModifyInstanceAttribute", [instance!], input.DryRun);
+  checkState(instance!, change);
+  change.apply(instance!);
+  return {};
+};

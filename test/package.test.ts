@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The package as users get it: `npm pack`, unpacked into a fresh project's
+ * node_modules, used from ES modules, CommonJS and TypeScript. The project
+ * sits under the repository so that the peer dependency (the SDK) resolves
+ * from the repository's own node_modules, as a user's copy would.
+ */
+const root = resolve(import.meta.dirname, "..");
+let project: string;
+
+function node(file: string): string {
+  return execFileSync(process.execPath, [file], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+}
+
+beforeAll(() => {
+  mkdirSync(join(root, ".pack-test"), { recursive: true });
+  project = mkdtempSync(join(root, ".pack-test", "consumer-"));
+  execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", project], { cwd: root, stdio: "pipe" });
+  const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"))!;
+  const target = join(project, "node_modules", "ec2-mock");
+  mkdirSync(target, { recursive: true });
+  execFileSync("tar", ["-xzf", join(project, tarball), "-C", target, "--strip-components=1"]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+}, 60_000);
+
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true });
+});
+
+const scenario = (load: string) => `
+${load}
+const ec2 = createEc2Mock({ timing: "instant" });
+const client = new EC2Client({});
+client.middlewareStack.use(ec2);
+(async () => {
+  const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+  const id = run.Instances[0].InstanceId;
+  const stop = await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+  let error;
+  try { await client.send(new StopInstancesCommand({ InstanceIds: ["i-1a2b3c4d"] })); } catch (e) { error = e; }
+  console.log(JSON.stringify({
+    state: stop.StoppingInstances[0].CurrentState,
+    errorName: error.name,
+    isServiceException: error instanceof EC2ServiceException,
+  }));
+})();
+`;
+
+const expected = {
+  state: { Code: 64, Name: "stopping" },
+  errorName: "InvalidInstanceID.NotFound",
+  isServiceException: true,
+};
+
+describe("the packed package installed into another project", () => {
+  it("ships only the build, the docs and the metadata", () => {
+    const files = execFileSync("tar", ["-tzf", join(project, readdirSync(project).find((f) => f.endsWith(".tgz"))!)], {
+      encoding: "utf8",
+    }).split("\n");
+    expect(files).toContain("package/dist/esm/index.js");
+    expect(files).toContain("package/dist/cjs/index.js");
+    expect(files).toContain("package/dist/esm/index.d.ts");
+    expect(files).toContain("package/dist/cjs/package.json");
+    expect(files).toContain("package/LICENSE");
+    expect(files.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toEqual([]);
+  });
+
+  it("works from ES modules", () => {
+    writeFileSync(
+      join(project, "esm.mjs"),
+      scenario(`import { createEc2Mock, LINUX_AMI_ID } from "ec2-mock";
+import { EC2Client, EC2ServiceException, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";`),
+    );
+    expect(JSON.parse(node("esm.mjs"))).toEqual(expected);
+  });
+
+  it("works from CommonJS", () => {
+    writeFileSync(
+      join(project, "cjs.cjs"),
+      scenario(`const { createEc2Mock, LINUX_AMI_ID } = require("ec2-mock");
+const { EC2Client, EC2ServiceException, RunInstancesCommand, StopInstancesCommand } = require("@aws-sdk/client-ec2");`),
+    );
+    expect(JSON.parse(node("cjs.cjs"))).toEqual(expected);
+  });
+
+  it("type-checks from TypeScript with NodeNext resolution, ESM and CommonJS alike", () => {
+    const source = `import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "ec2-mock";
+import { EC2Client } from "@aws-sdk/client-ec2";
+const ec2: Ec2Mock = createEc2Mock({ timing: "instant", images: [{ ImageId: "ami-0123456789abcdef0" }] });
+new EC2Client({}).middlewareStack.use(ec2);
+export const id: string = LINUX_AMI_ID;
+`;
+    writeFileSync(join(project, "consumer.mts"), source);
+    writeFileSync(join(project, "consumer.cts"), source);
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        files: ["consumer.mts", "consumer.cts"],
+      }),
+    );
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    // skipLibCheck is off for our declarations only in spirit: the SDK's own are large, so check ours strictly by name.
+    const out = execFileSync(process.execPath, [tsc, "-p", "tsconfig.json", "--skipLibCheck"], { cwd: project, encoding: "utf8" });
+    expect(out).toBe("");
+  }, 60_000);
+});
