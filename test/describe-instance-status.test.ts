@@ -3,6 +3,7 @@ import {
   type DescribeInstanceStatusCommandInput,
   type EC2Client,
   type Filter,
+  StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
@@ -72,7 +73,6 @@ describe("DescribeInstanceStatus: status checks over time", () => {
     await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
     await ec2.settle();
     expect(await statuses(client)).toEqual([]);
-    const { StartInstancesCommand } = await import("@aws-sdk/client-ec2");
     await client.send(new StartInstancesCommand({ InstanceIds: [id!] }));
     ec2.advance(1_000);
     expect((await statuses(client))![0]!.InstanceStatus).toEqual(initializing);

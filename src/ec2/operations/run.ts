@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
+import { readShutdownBehavior } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../images.js";
@@ -23,6 +24,7 @@ interface LaunchPlan {
   privateIp: string | undefined;
   tags: Map<string, Map<string, string>>;
   volumes: Omit<AttachedVolume, "volumeId" | "attachTime">[];
+  shutdownBehavior: "stop" | "terminate";
 }
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -125,10 +127,8 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const image = readImage(ctx, input.ImageId);
   const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
   const subnet = readSubnet(ctx, input.Placement);
-  const behavior = input.InstanceInitiatedShutdownBehavior;
-  if (behavior !== undefined && behavior !== "stop" && behavior !== "terminate") {
-    throw errors.invalidValue(`Value (${String(behavior)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`);
-  }
+  const shutdownBehavior =
+    input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
   if (input.HibernationOptions?.Configured === true && image.RootDeviceType !== "ebs") {
     throw new Ec2Error(
       "UnsupportedHibernationConfiguration",
@@ -145,7 +145,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   }
   const tags = readTagSpecifications(input.TagSpecifications);
   const volumes = planVolumes(image, input.BlockDeviceMappings);
-  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes };
+  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior };
 }
 
 function macAddress(): string {
@@ -193,7 +193,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       userData: input.UserData === undefined || input.UserData === "" ? undefined : input.UserData,
       disableApiStop: input.DisableApiStop === true,
       disableApiTermination: input.DisableApiTermination === true,
-      shutdownBehavior: input.InstanceInitiatedShutdownBehavior ?? "stop",
+      shutdownBehavior: launch.shutdownBehavior,
     };
     reservation.instances.push(instance);
   }
