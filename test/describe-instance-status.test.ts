@@ -7,17 +7,12 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WINDOWS_AMI_ID } from "../src/index.js";
-import { describeAll, expectEc2Error, launchIds, setup } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
 
 // Only Date is faked: mock time stands still unless a test moves it, so the status boundary is exact.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00.000Z") });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFrozenClock({ now: new Date("2026-01-01T00:00:00.000Z") });
 
 /** Launch takes 1 s, status checks 5 s (Linux) or 8 s (Windows) after reaching running. */
 const timing = { launch: 1_000, start: 1_000, stop: 1_000, terminate: 1_000, statusChecks: { linux: 5_000, windows: 8_000 } };

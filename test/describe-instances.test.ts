@@ -9,19 +9,14 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
-import { describeAll, expectEc2Error, launch, launchIds, setup } from "./helpers.js";
+import { describeAll, expectEc2Error, launch, launchIds, setup, useFrozenClock } from "./helpers.js";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 
 // Only Date is faked: mock time stands still unless a test moves it, so launch times are exact.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"], now: new Date(T0) });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFrozenClock({ now: new Date(T0) });
 
 /** The ids DescribeInstances returns, in output order (reservations, then instances). */
 async function idsOf(client: EC2Client, input: DescribeInstancesCommandInput = {}): Promise<string[]> {

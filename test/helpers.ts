@@ -6,7 +6,7 @@ import {
   RunInstancesCommand,
   type RunInstancesCommandInput,
 } from "@aws-sdk/client-ec2";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 
 /** A mock and a real EC2Client wired to it, as users set them up. */
@@ -74,4 +74,19 @@ export async function expectEc2Error(call: Promise<unknown>, expected: ExpectedE
     code: expected.name,
   });
   return e;
+}
+
+/**
+ * Freezes `Date` for every test of the calling file (or `describe` block):
+ * real time moves between two calls, so mock time then moves only by
+ * `advance()` and `settle()`, and transition boundaries are exact. Timers stay
+ * real unless `timers` is set, which also fakes them (for the SDK's waiters).
+ */
+export function useFrozenClock(options: { now?: Date | number; timers?: boolean } = {}): void {
+  beforeEach(() => {
+    vi.useFakeTimers(options.timers ? { now: options.now } : { toFake: ["Date"], now: options.now });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

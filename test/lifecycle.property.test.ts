@@ -7,9 +7,9 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WINDOWS_AMI_ID } from "../src/index.js";
-import { describeAll, launchIds, setup } from "./helpers.js";
+import { describeAll, launchIds, setup, useFrozenClock } from "./helpers.js";
 
 /** EC2's state names and their low-byte codes. */
 const codes: Record<string, number> = { pending: 0, running: 16, "shutting-down": 32, terminated: 48, stopping: 64, stopped: 80 };
@@ -86,12 +86,7 @@ function send(client: EC2Client, op: Op, ids: string[]) {
 }
 
 describe("lifecycle invariants under random operations and clock moves", () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ timers: true });
 
   it("only legal transitions, code matches name, rejected calls change nothing, terminated never comes back", async () => {
     await fc.assert(

@@ -4,17 +4,12 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID, WINDOWS_AMI_ID, realisticDurations } from "../src/index.js";
-import { describeAll, expectEc2Error, launchIds, setup, stateOf } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFrozenClock();
 
 const state = (Code: number, Name: string) => ({ Code, Name });
 const pending = state(0, "pending");

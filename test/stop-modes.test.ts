@@ -4,17 +4,12 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
-import { describeAll, launchIds, setup, stateOf } from "./helpers.js";
+import { describeAll, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFrozenClock();
 
 const userInitiated = /^User initiated \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\)$/;
 

@@ -7,9 +7,9 @@ import {
   waitUntilInstanceStopped,
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { realisticDurations as d } from "../src/index.js";
-import { launchIds, setup, stateOf } from "./helpers.js";
+import { launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 /** Runs a waiter while fake time moves in 5 s steps, as a long test would. */
 async function underFakeTime<T>(waiter: Promise<T>, maxMs = 30 * 60_000): Promise<T> {
@@ -23,12 +23,7 @@ async function underFakeTime<T>(waiter: Promise<T>, maxMs = 30 * 60_000): Promis
 }
 
 describe("the five instance waiters under vitest fake timers (realistic timing)", () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ timers: true });
 
   it("InstanceExists and InstanceRunning succeed once the launch completes", async () => {
     const { ec2, client } = setup();

@@ -50,23 +50,10 @@ const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance
   disableApiStop: (_, i) => ({ DisableApiStop: { Value: i.disableApiStop } }),
   instanceInitiatedShutdownBehavior: (_, i) => ({ InstanceInitiatedShutdownBehavior: { Value: i.shutdownBehavior } }),
   rootDeviceName: (_, i) => ({ RootDeviceName: i.image.RootDeviceName === undefined ? {} : { Value: i.image.RootDeviceName } }),
-  // A terminated instance has no volumes left and no security groups, as in DescribeInstances.
-  blockDeviceMapping: (_, i) => ({
-    BlockDeviceMappings: i.machine.phase === "terminated"
-      ? []
-      : i.volumes.map((v) => ({
-          DeviceName: v.deviceName,
-          Ebs: {
-            AttachTime: new Date(v.attachTime.getTime()),
-            DeleteOnTermination: v.deleteOnTermination,
-            Status: "attached",
-            VolumeId: v.volumeId,
-          },
-        })),
-  }),
-  groupSet: (ctx, i) => ({
-    Groups: i.machine.phase === "terminated" ? [] : [{ GroupId: ctx.region.network.defaultSecurityGroupId, GroupName: "default" }],
-  }),
+  // Read from the rendered instance, so the two operations can never disagree
+  // (a terminated instance has no volumes and no groups left in either).
+  blockDeviceMapping: (ctx, i) => ({ BlockDeviceMappings: ctx.region.render(i).BlockDeviceMappings ?? [] }),
+  groupSet: (ctx, i) => ({ Groups: ctx.region.render(i).SecurityGroups ?? [] }),
   productCodes: () => ({ ProductCodes: [] }),
   ebsOptimized: () => ({ EbsOptimized: { Value: false } }),
   sourceDestCheck: () => ({ SourceDestCheck: { Value: true } }),
