@@ -95,6 +95,33 @@ describe("RunInstances", () => {
     expect(windows!.RootDeviceName).toBe("/dev/sda1");
   });
 
+  it("reports CpuOptions by type, one thread per core on t2, m1 and Graviton", async () => {
+    const { client } = setup();
+    const cpu = async (InstanceType: string, ImageId = LINUX_AMI_ID) =>
+      (await launch(client, { InstanceType: InstanceType as never, ImageId }))[0]!.CpuOptions;
+    expect(await cpu("m1.small")).toEqual({ CoreCount: 1, ThreadsPerCore: 1 });
+    expect(await cpu("t2.micro")).toEqual({ CoreCount: 1, ThreadsPerCore: 1 });
+    expect(await cpu("m5.xlarge")).toEqual({ CoreCount: 2, ThreadsPerCore: 2 });
+    expect(await cpu("m6g.medium", LINUX_ARM64_AMI_ID)).toEqual({ CoreCount: 1, ThreadsPerCore: 1 });
+  });
+
+  it("a retry with the same ClientToken returns the same reservation and launches nothing", async () => {
+    const { ec2, client } = setup();
+    const first = await client.send(run({ ClientToken: "launch-1", MaxCount: 2 }));
+    await ec2.settle();
+    const again = await client.send(run({ MaxCount: 2, ClientToken: "launch-1" }));
+    expect(again.ReservationId).toBe(first.ReservationId);
+    expect(again.Instances!.map((i) => i.InstanceId)).toEqual(first.Instances!.map((i) => i.InstanceId));
+    expect(again.Instances!.map((i) => i.State!.Name)).toEqual(["running", "running"]);
+    expect((await describeAll(client)).size).toBe(2);
+    await expectEc2Error(client.send(run({ ClientToken: "launch-1", MaxCount: 3 })), {
+      name: "IdempotentParameterMismatch",
+      message: "The client token 'launch-1' has already been used with different parameters.",
+      status: 400,
+    });
+    expect((await describeAll(client)).size).toBe(2);
+  });
+
   describe("refusals", () => {
     const cases: [string, Partial<RunInstancesCommandInput>, string, string][] = [
       ["missing ImageId", { ImageId: undefined }, "MissingParameter", "The request must contain the parameter ImageId"],

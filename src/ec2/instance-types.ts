@@ -54,10 +54,22 @@ const families: Record<string, [InstanceTypeInfo["architecture"], boolean, strin
   m1: ["x86_64", false, ["small", "medium", "large", "xlarge"]],
 };
 
+/**
+ * Where a family departs from the size table: Graviton (arm64) and the older
+ * t2 and m1 families run one thread per core, with these core counts.
+ */
+const singleThreadCores: Record<string, Record<string, number>> = {
+  t2: { nano: 1, micro: 1, small: 1, medium: 2, large: 2, xlarge: 4, "2xlarge": 8 },
+  m1: { small: 1, medium: 1, large: 2, xlarge: 4 },
+  t4g: { nano: 2, micro: 2, small: 2, medium: 2, large: 2, xlarge: 4, "2xlarge": 8 },
+  graviton: { medium: 1, large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64 },
+};
+
 const table = new Map<string, InstanceTypeInfo>();
 for (const [family, [architecture, hibernation, available]] of Object.entries(families)) {
+  const single = singleThreadCores[family] ?? (architecture === "arm64" ? singleThreadCores.graviton : undefined);
   for (const size of available) {
-    const [cores, threadsPerCore] = family === "m1" || family.endsWith("g") ? [sizes[size]![0] * sizes[size]![1], 1] : sizes[size]!;
+    const [cores, threadsPerCore] = single === undefined ? sizes[size]! : [single[size]!, 1];
     table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation });
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type Ec2Error, errors } from "./errors.js";
 
 /**
@@ -50,15 +49,6 @@ export function readMaxResults(value: unknown, hasInstanceIds: boolean): number 
   if (n < MIN_RESULTS) throw invalidMaxResults(value, `a value greater than ${MIN_RESULTS}`);
   if (n > MAX_RESULTS) throw invalidMaxResults(value, `a value less than or equal to ${MAX_RESULTS}`);
   return n;
-}
-
-/**
- * A short digest of everything that defines a query (not its page size).
- * Callers pass canonical values, e.g. sorted filters, so that the same query
- * written in another order keeps its tokens valid.
- */
-export function queryDigest(query: unknown): string {
-  return createHash("sha256").update(JSON.stringify(query)).digest("base64url").slice(0, 16);
 }
 
 /** The token that resumes `digest`'s query after `after`: base64url of a small JSON document. */

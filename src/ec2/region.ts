@@ -47,6 +47,8 @@ export class Ec2Region {
   readonly instances = new Map<string, Ec2Instance>();
   /** Every reservation with a visible instance, by id, in launch order. */
   readonly reservations = new Map<string, Reservation>();
+  /** RunInstances' client tokens: the reservation each launched and a digest of its request. */
+  readonly clientTokens = new Map<string, { reservationId: string; digest: string }>();
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
@@ -111,6 +113,7 @@ export class Ec2Region {
     this.lifecycle.clear();
     this.instances.clear();
     this.reservations.clear();
+    this.clientTokens.clear();
     this.network.clear();
   }
 

@@ -9,6 +9,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { authorizeAndDryRun, findInstances } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
+import { digestOf } from "../digest.js";
 import {
   compileFilters,
   type FilterSpec,
@@ -19,7 +20,7 @@ import {
   type ValuesOf,
 } from "../filters.js";
 import type { Ec2Instance } from "../instance.js";
-import { comparePositions, encodeToken, type Page, type Position, queryDigest, readMaxResults, readToken, takePage } from "../pagination.js";
+import { comparePositions, encodeToken, type Page, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 
 /**
  * DescribeInstances and DescribeInstanceStatus. Both read the same kind of
@@ -176,7 +177,7 @@ function admit(
   const max = readMaxResults(input.MaxResults, ids.length > 0);
   const filters = readFilters(input.Filters);
   const accept = compileFilters(filters, table);
-  const digest = queryDigest({ action, filters: canonicalFilters(filters), ids: [...new Set(ids)].sort(), ...flags });
+  const digest = digestOf({ action, filters: canonicalFilters(filters), ids: [...new Set(ids)].sort(), ...flags });
   const after = readToken(input.NextToken, digest);
   const named = ids.length > 0 ? findInstances(ctx, ids) : undefined;
   // Describe actions take no resource-level permissions on EC2, but the named instances are passed so a policy can see them.

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
 import { readShutdownBehavior } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
+import { digestOf } from "../digest.js";
 import { Ec2Error, errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../images.js";
 import { isWellFormedId, newId } from "../ids.js";
@@ -153,12 +154,47 @@ function macAddress(): string {
   return `0e:${hex.slice(0, 10).match(/../g)!.join(":")}`;
 }
 
+/** What identifies a launch for idempotency: the request without its token and DryRun. */
+function launchDigest(input: RunInstancesCommandInput): string {
+  const { ClientToken: _token, DryRun: _dryRun, ...request } = input;
+  return digestOf(request);
+}
+
+/**
+ * A retried launch with a `ClientToken` already used: the same reservation,
+ * shown as it is now, and nothing launched; the same token with other
+ * parameters is refused. A token is forgotten once its reservation is gone.
+ */
+function replayOf(ctx: OperationContext, input: RunInstancesCommandInput): Omit<RunInstancesCommandOutput, "$metadata"> | undefined {
+  const used = input.ClientToken === undefined ? undefined : ctx.region.clientTokens.get(input.ClientToken);
+  const reservation = used === undefined ? undefined : ctx.region.reservations.get(used.reservationId);
+  if (used === undefined || reservation === undefined) return undefined;
+  if (used.digest !== launchDigest(input)) {
+    throw new Ec2Error(
+      "IdempotentParameterMismatch",
+      `The client token '${input.ClientToken}' has already been used with different parameters.`,
+    );
+  }
+  return renderReservation(ctx, reservation);
+}
+
+function renderReservation(ctx: OperationContext, reservation: Reservation): Omit<RunInstancesCommandOutput, "$metadata"> {
+  return {
+    Groups: [],
+    Instances: reservation.instances.map((instance) => ctx.region.render(instance)),
+    OwnerId: ctx.region.settings.accountId,
+    ReservationId: reservation.reservationId,
+  };
+}
+
 /** RunInstances: checks everything, then launches `MaxCount` instances in `pending`. */
 export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, input) => {
   const region = ctx.region;
   const launch = plan(ctx, input);
   ctx.authorize("RunInstances", []);
   if (input.DryRun === true) throw errors.dryRun();
+  const replay = replayOf(ctx, input);
+  if (replay !== undefined) return replay;
 
   const reservationId = newId("r");
   const createdAt = new Date(ctx.now);
@@ -198,10 +234,8 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
     reservation.instances.push(instance);
   }
   region.add(reservation);
-  return {
-    Groups: [],
-    Instances: reservation.instances.map((instance) => region.render(instance)),
-    OwnerId: region.settings.accountId,
-    ReservationId: reservationId,
-  };
+  if (input.ClientToken !== undefined) {
+    region.clientTokens.set(input.ClientToken, { reservationId, digest: launchDigest(input) });
+  }
+  return renderReservation(ctx, reservation);
 };
