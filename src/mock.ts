@@ -6,6 +6,8 @@ import type { MockImage } from "./ec2/images.js";
 import type { OperationContext } from "./ec2/context.js";
 import { operations } from "./ec2/operations/index.js";
 import { Ec2Region } from "./ec2/region.js";
+import { isImplemented } from "./ec2/operations/index.js";
+import { createHttpHandler, type Ec2MockHttpHandler } from "./sdk/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
@@ -53,6 +55,13 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   reset(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
   now(): number;
+  /**
+   * An in-process `HttpHandler` serving this mock over the EC2 query
+   * protocol: `new EC2Client({ requestHandler: ec2.httpHandler(), region, credentials })`
+   * runs the SDK's whole path (serialization, signing, retries,
+   * deserialization) without a socket.
+   */
+  httpHandler(): Ec2MockHttpHandler;
 }
 
 function checkHighByte(value: number | undefined): number {
@@ -99,5 +108,6 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       ec2.lifecycle.clock.reset();
     },
     now: () => ec2.now(),
+    httpHandler: () => createHttpHandler(dispatch, isImplemented),
   };
 }

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { Ec2Error } from "../ec2/errors.js";
+import { decodeInput } from "./decode.js";
+import { encodeError, encodeOutput } from "./encode.js";
+import { shapesOf } from "./schemas.js";
+
+/** The API version the mock speaks. */
+export const API_VERSION = "2016-11-15";
+
+/** Bodies larger than this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** An HTTP request as the wire door sees it, whatever carried it. */
+export interface WireRequest {
+  /** `GET` or `POST`. */
+  method: string;
+  /** The raw query string, without `?` (may be empty). */
+  query: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The request body (empty for GET). */
+  body: Uint8Array;
+}
+
+/** An HTTP answer: status, headers, an XML body. */
+export interface WireResponse {
+  /** The HTTP status. */
+  status: number;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
+  /** The XML document. */
+  body: string;
+}
+
+/** Runs an action through the engine; the mock's single entry, shared with the plugin. */
+export type Dispatch = (action: string, input: unknown) => object;
+
+/** Whether the mock implements an action. */
+export type Implements = (action: string) => boolean;
+
+function answer(status: number, body: string, requestId: string): WireResponse {
+  return {
+    status,
+    headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
+    body,
+  };
+}
+
+/** Parameters every query request carries besides the operation's own (signing ones included). */
+const envelope = new Set(["Action", "Version", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "AWSAccessKeyId", "Expires", "SecurityToken"]);
+
+/**
+ * Splits a form-urlencoded string into parameters. Broken percent-encoding
+ * or invalid UTF-8 is EC2's MalformedQueryString; a parameter given twice
+ * keeps its first value. `+` means a space, as in HTML forms.
+ */
+function parseForm(text: string): Map<string, string> {
+  const params = new Map<string, string>();
+  if (text === "") return params;
+  for (const pair of text.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const [rawKey, rawValue] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(rawKey.replaceAll("+", " "));
+      value = decodeURIComponent(rawValue.replaceAll("+", " "));
+    } catch {
+      throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+    }
+    if (!params.has(key)) params.set(key, value);
+  }
+  return params;
+}
+
+function utf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+  }
+}
+
+/**
+ * Reads an EC2 query request: the parameters of the query string and, for a
+ * POST, of the form body (the body wins on a shared name), then checks the
+ * envelope: Action present and known, Version present and 2016-11-15.
+ */
+function readRequest(request: WireRequest, implemented: Implements): { action: string; params: Map<string, string> } {
+  const method = request.method.toUpperCase();
+  if (method !== "GET" && method !== "POST") {
+    throw new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
+  }
+  if (request.body.byteLength > MAX_BODY_BYTES) {
+    throw new Ec2Error(
+      "RequestEntityTooLarge",
+      `The request body of ${request.body.byteLength} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes.`,
+      413,
+    );
+  }
+  const params = parseForm(request.query);
+  if (method === "POST" && request.body.byteLength > 0) {
+    const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
+    if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      throw new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415);
+    }
+    for (const [key, value] of parseForm(utf8(request.body))) params.set(key, value);
+  }
+  const action = params.get("Action");
+  if (action === undefined || action === "") {
+    throw new Ec2Error("MissingAction", "The request must contain the parameter Action");
+  }
+  const version = params.get("Version");
+  if (version === undefined || version === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Version");
+  if (version !== API_VERSION) {
+    throw new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
+  }
+  if (!implemented(action) || shapesOf(action) === undefined) {
+    throw new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
+  }
+  for (const key of envelope) params.delete(key);
+  for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
+  return { action, params };
+}
+
+/**
+ * Answers one EC2 query request: decode, dispatch, encode. Every failure,
+ * expected or not, becomes an EC2 error document with a 4xx/5xx status and a
+ * request id; nothing escapes as an exception or a stack trace.
+ */
+export function handleWireRequest(request: WireRequest, dispatch: Dispatch, implemented: Implements): WireResponse {
+  const requestId = randomUUID();
+  try {
+    const { action, params } = readRequest(request, implemented);
+    const shapes = shapesOf(action)!;
+    const input = decodeInput(shapes.input, params);
+    const output = dispatch(action, input);
+    return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
+  } catch (error) {
+    if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
+    return answer(500, encodeError("InternalError", "An internal error has occurred.", requestId), requestId);
+  }
+}

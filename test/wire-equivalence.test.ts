@@ -1,0 +1,165 @@
+import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
+  type EC2Client,
+  EC2ServiceException,
+  ModifyInstanceAttributeCommand,
+  RebootInstancesCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { describe, expect, it } from "vitest";
+import { type Ec2Mock, INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
+import { doors, normalize } from "./doors.js";
+import { useFrozenClock } from "./helpers.js";
+
+useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z") });
+
+/** What a call produced: its output, or its error as the SDK shaped it. */
+async function record(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return { output: await call };
+  } catch (e) {
+    if (!(e instanceof EC2ServiceException)) throw e;
+    const error = e as EC2ServiceException & { Code?: string; Error?: unknown };
+    return {
+      error: {
+        name: error.name,
+        message: error.message,
+        Code: error.Code,
+        Error: error.Error,
+        fault: error.$fault,
+        metadata: { ...error.$metadata, requestId: undefined },
+        isServiceException: error instanceof EC2ServiceException,
+      },
+    };
+  }
+}
+
+type Scenario = (client: EC2Client, ec2: Ec2Mock) => Promise<unknown[]>;
+
+/** Scenarios covering every operation, its success shapes and its errors. */
+const scenarios: Record<string, Scenario> = {
+  async lifecycle(client, ec2) {
+    const t: unknown[] = [];
+    const run = await client.send(
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        MinCount: 2,
+        MaxCount: 2,
+        InstanceType: "t3.micro",
+        HibernationOptions: { Configured: true },
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "a&b <c>" }] }],
+        UserData: Buffer.from("#!/bin/sh\necho hi").toString("base64"),
+      }),
+    );
+    t.push(run);
+    const ids = run.Instances!.map((i) => i.InstanceId!);
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: ids }))));
+    await ec2.settle();
+    t.push(await record(client.send(new DescribeInstancesCommand({}))));
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [ids[0]!], Hibernate: true }))));
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [ids[1]!], Force: true, SkipOsShutdown: true }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: ids }))));
+    await ec2.settle();
+    t.push(await record(client.send(new StartInstancesCommand({ InstanceIds: ids }))));
+    t.push(await record(client.send(new RebootInstancesCommand({ InstanceIds: ids }))));
+    await ec2.settle();
+    t.push(await record(client.send(new RebootInstancesCommand({ InstanceIds: ids }))));
+    t.push(await record(client.send(new DescribeInstanceStatusCommand({ IncludeAllInstances: true }))));
+    t.push(await record(client.send(new TerminateInstancesCommand({ InstanceIds: ids }))));
+    await ec2.settle();
+    t.push(await record(client.send(new DescribeInstancesCommand({}))));
+    return t;
+  },
+  async errors(client, ec2) {
+    const t: unknown[] = [];
+    const [store] = (await client.send(new RunInstancesCommand({ ImageId: INSTANCE_STORE_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances!;
+    const [win] = (
+      await client.send(new RunInstancesCommand({ ImageId: WINDOWS_AMI_ID, MinCount: 1, MaxCount: 1, DisableApiStop: true }))
+    ).Instances!;
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [win!.InstanceId!] }))));
+    await ec2.settle();
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [store!.InstanceId!] }))));
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: ["i-1a2b3c4d", "i-0123456789abcdef0"] }))));
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: ["bogus"] }))));
+    t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [win!.InstanceId!], DryRun: true }))));
+    t.push(await record(client.send(new TerminateInstancesCommand({ InstanceIds: [win!.InstanceId!] }))));
+    t.push(await record(client.send(new StartInstancesCommand({ InstanceIds: [] }))));
+    t.push(await record(client.send(new RunInstancesCommand({ ImageId: "ami-12345678", MinCount: 1, MaxCount: 1 }))));
+    t.push(await record(client.send(new RunInstancesCommand({ ImageId: "nope", MinCount: 1, MaxCount: 1 }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ Filters: [{ Name: "foo", Values: ["x"] }] }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ MaxResults: 3 }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ NextToken: "garbage" }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [win!.InstanceId!], MaxResults: 5 }))));
+    return t;
+  },
+  async describing(client, ec2) {
+    const t: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      await client.send(
+        new RunInstancesCommand({
+          ImageId: i % 2 ? WINDOWS_AMI_ID : LINUX_AMI_ID,
+          MinCount: 3,
+          MaxCount: 3,
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "team", Value: `t${i}` }] }],
+        }),
+      );
+    }
+    await ec2.settle();
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new DescribeInstancesCommand({ MaxResults: 5, NextToken: token, Filters: [{ Name: "tag:team", Values: ["t*"] }] }),
+      );
+      t.push(page);
+      token = page.NextToken;
+    } while (token !== undefined);
+    t.push(await client.send(new DescribeInstancesCommand({ Filters: [{ Name: "platform", Values: ["windows"] }, { Name: "instance-state-code", Values: ["16"] }] })));
+    t.push(await client.send(new DescribeInstanceStatusCommand({ MaxResults: 5 })));
+    return t;
+  },
+  async tagsAndAttributes(client, ec2) {
+    const t: unknown[] = [];
+    const [instance] = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances!;
+    const id = instance!.InstanceId!;
+    t.push(await record(client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "" }] }))));
+    t.push(await record(client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "aws:x", Value: "1" }] }))));
+    t.push(await record(client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: "a", Value: "2" }, { Key: "b" }] }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))));
+    for (const Attribute of ["instanceType", "userData", "disableApiStop", "blockDeviceMapping", "groupSet", "productCodes", "kernel"] as const) {
+      t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute }))));
+    }
+    t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: "t3.large" } }))));
+    await ec2.settle();
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await ec2.settle();
+    t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: "t3.large" } }))));
+    t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, UserData: { Value: Buffer.from("hello") } }))));
+    t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: true } }))));
+    t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: "userData" }))));
+    t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: "disableApiTermination" }))));
+    t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id }))));
+    return t;
+  },
+};
+
+describe.each(Object.entries(scenarios))("scenario %s gives deep-equal SDK outputs and errors through every door", (_, scenario) => {
+  it.each(Object.keys(doors).filter((name) => name !== "plugin"))("plugin = %s", async (doorName) => {
+    const transcripts: unknown[] = [];
+    for (const name of ["plugin", doorName]) {
+      const door = await doors[name]!();
+      try {
+        transcripts.push(normalize(await scenario(door.client, door.ec2)));
+      } finally {
+        await door.close();
+      }
+    }
+    expect(transcripts[1]).toStrictEqual(transcripts[0]);
+  });
+});
