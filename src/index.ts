@@ -7,6 +7,7 @@
 export { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "./mock.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
+export { SERVER_LIMITS, type ListenOptions, type RunningServer } from "./server/server.js";
 export {
   INSTANCE_STORE_AMI_ID,
   LINUX_AMI_ID,

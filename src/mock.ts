@@ -9,6 +9,7 @@ import { Ec2Region } from "./ec2/region.js";
 import { isImplemented } from "./ec2/operations/index.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./sdk/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
+import { type ListenOptions, type RunningServer, startServer } from "./server/server.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -62,6 +63,13 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * deserialization) without a socket.
    */
   httpHandler(): Ec2MockHttpHandler;
+  /**
+   * Serves this mock over HTTP for any EC2 client (AWS CLI, boto3, another
+   * SDK) and resolves once listening. Defaults: host 127.0.0.1, a free port.
+   * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
+   * `POST /_mock/reset`, `GET /_mock/state`.
+   */
+  listen(options?: ListenOptions): Promise<RunningServer>;
 }
 
 function checkHighByte(value: number | undefined): number {
@@ -91,7 +99,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     return operations[action]!(ctx, input ?? {});
   };
 
-  return {
+  const mock: Ec2Mock = {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
@@ -109,5 +117,23 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     },
     now: () => ec2.now(),
     httpHandler: () => createHttpHandler(dispatch, isImplemented),
+    listen: (listenOptions) =>
+      startServer(
+        {
+          dispatch,
+          implemented: isImplemented,
+          advance: (ms) => mock.advance(ms),
+          settle: () => mock.settle(),
+          reset: () => mock.reset(),
+          state: () => ({
+            now: new Date(ec2.now()).toISOString(),
+            region: ec2.settings.region,
+            accountId: ec2.settings.accountId,
+            instances: [...ec2.instances.values()].map((instance) => ec2.render(instance)),
+          }),
+        },
+        listenOptions,
+      ),
   };
+  return mock;
 }

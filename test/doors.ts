@@ -28,6 +28,19 @@ export const doors: Record<string, (options?: Ec2MockOptions) => Promise<DoorSet
     });
     return { ec2, client, close: async () => client.destroy() };
   },
+  async server(options) {
+    const ec2 = createEc2Mock(options);
+    const server = await ec2.listen();
+    const client = new EC2Client({ region: options?.region ?? "us-east-1", credentials, endpoint: server.url, maxAttempts: 1 });
+    return {
+      ec2,
+      client,
+      close: async () => {
+        client.destroy();
+        await server.close();
+      },
+    };
+  },
 };
 
 const idPattern =
