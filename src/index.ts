@@ -17,3 +17,13 @@ export {
   type MockImage,
 } from "./ec2/images.js";
 export { realisticDurations, type DurationOverrides, type Durations, type PerOs } from "./engine/timing.js";
+export type { GuestConfig } from "./engine/guest.js";
+export type {
+  BilledPeriod,
+  GuestControl,
+  HostFaults,
+  InstanceInspection,
+  InstanceUsage,
+  TimelineEntry,
+} from "./ec2/controls.js";
+export type { InstanceStateChangeEvent, StateChangeHandler } from "./ec2/events.js";

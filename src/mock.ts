@@ -10,6 +10,8 @@ import { isImplemented } from "./ec2/operations/index.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./sdk/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 import { type ListenOptions, type RunningServer, startServer } from "./server/server.js";
+import { Controls, type GuestControl, type HostFaults, type InstanceInspection, type InstanceUsage } from "./ec2/controls.js";
+import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -70,6 +72,26 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * `POST /_mock/reset`, `GET /_mock/state`.
    */
   listen(options?: ListenOptions): Promise<RunningServer>;
+  /**
+   * The guest OS of an instance: make it misbehave on shutdown as real ones
+   * do (`configure({ shutdownEventTracker: true })`, ...), or have it shut
+   * itself down (`shutdown()`). Throws for an unknown instance.
+   */
+  guest(instanceId: string): GuestControl;
+  /** Host faults: `faults.hostStuck(id)` makes stops stick in `stopping` until forced. */
+  readonly faults: HostFaults;
+  /** State, guest, memory, file system and the timeline of every transition with its cause. */
+  inspect(instanceId: string): InstanceInspection;
+  /** Billed instance seconds of an instance so far (60 s minimum per start, then per second). */
+  usage(instanceId: string): InstanceUsage;
+  /**
+   * Subscribes to EventBridge-shaped "EC2 Instance State-change
+   * Notification" events, delivered in order whenever the mock observes the
+   * clock (a call, `advance`, `settle`). Returns an unsubscribe function.
+   */
+  on(event: "state-change", handler: StateChangeHandler): () => void;
+  /** Removes a handler added with {@link Ec2Mock.on}. */
+  off(event: "state-change", handler: StateChangeHandler): void;
 }
 
 function checkHighByte(value: number | undefined): number {
@@ -93,6 +115,10 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     images: options.images ?? [],
   });
 
+  const controls = new Controls(ec2);
+  const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
+  ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
+
   /** Runs one EC2 action through the engine: the single entry every door uses. */
   const dispatch = (action: string, input: unknown): object => {
     const ctx: OperationContext = { region: ec2, now: ec2.now(), authorize: () => {} };
@@ -107,6 +133,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     },
     advance(ms) {
       ec2.lifecycle.clock.advance(ms);
+      // Observing the clock delivers the state-change events that fell due.
+      ec2.now();
     },
     async settle() {
       ec2.lifecycle.settle();
@@ -117,6 +145,12 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     },
     now: () => ec2.now(),
     httpHandler: () => createHttpHandler(dispatch, isImplemented),
+    guest: (instanceId) => controls.guest(instanceId),
+    faults: controls.faults,
+    inspect: (instanceId) => controls.inspect(instanceId),
+    usage: (instanceId) => controls.usage(instanceId),
+    on: (_event, handler) => events.subscribe(handler),
+    off: (_event, handler) => events.unsubscribe(handler),
     listen: (listenOptions) =>
       startServer(
         {

@@ -44,10 +44,10 @@ export const doors: Record<string, (options?: Ec2MockOptions) => Promise<DoorSet
 };
 
 const idPattern =
-  /\b(?:(?:i|r|vol|eni|eni-attach|subnet|vpc|sg|snap)-[0-9a-f]{17}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|0e(?::[0-9a-f]{2}){5})\b/g;
+  /\b(?:(?:i|r|vol|eni|eni-attach|subnet|vpc|sg|snap|eipalloc|eipassoc)-[0-9a-f]{17}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|0e(?::[0-9a-f]{2}){5})\b/g;
 
 /**
- * Replaces every generated id (instances, reservations, volumes, interfaces,
+ * Replaces every generated id (instances, reservations, volumes, interfaces, Elastic IP allocations and associations,
  * subnets, UUIDs, MACs), alone or inside a message, by a placeholder numbered in order of first
  * appearance, and drops request ids, so that two mocks running the same
  * scenario produce equal transcripts.

@@ -92,14 +92,19 @@ describe("stopping: reasons, modes and what stays", () => {
     expect(d.resume.linux).toBeLessThan(d.start.linux);
   });
 
-  it("Force cuts power after the force timeout when the guest takes longer", async () => {
+  it("Force lets a healthy guest shut down cleanly, and cuts the power after the force timeout when it does not", async () => {
     const { ec2, client } = setup();
-    const [id] = await launchIds(client, { ImageId: WINDOWS_AMI_ID });
+    const [healthy, stuck] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, MaxCount: 2 });
     await ec2.settle();
-    await client.send(new StopInstancesCommand({ InstanceIds: [id!], Force: true }));
-    ec2.advance(d.forceTimeout + d.powerOff);
-    expect(await stateOf(client, id!)).toBe("stopped");
-    expect(d.forceTimeout + d.powerOff).toBeLessThan(d.stop.windows);
+    ec2.guest(stuck!).configure({ shutdownEventTracker: true });
+    await client.send(new StopInstancesCommand({ InstanceIds: [healthy!, stuck!], Force: true }));
+    ec2.advance(d.stop.windows);
+    expect(await stateOf(client, healthy!)).toBe("stopped");
+    expect(ec2.inspect(healthy!).fileSystem).toBe("clean");
+    expect(await stateOf(client, stuck!)).toBe("stopping");
+    ec2.advance(d.forceTimeout + d.powerOff - d.stop.windows);
+    expect(await stateOf(client, stuck!)).toBe("stopped");
+    expect(ec2.inspect(stuck!).fileSystem).toBe("dirty");
   });
 
   it("Force on a stop already under way brings its end forward; a gentler stop never slows it", async () => {

@@ -99,7 +99,7 @@ describe("CreateTags", () => {
     const eni = instance!.NetworkInterfaces![0]!.NetworkInterfaceId!;
     await expectEc2Error(client.send(new CreateTagsCommand({ Resources: [id, eni], Tags: [{ Key: "k" }] })), {
       name: "UnsupportedOperation",
-      message: `ec2-mock does not model tags on the resource '${eni}': only instances (i-) and the EBS volumes attached to them (vol-) can be tagged.`,
+      message: `ec2-mock does not model tags on the resource '${eni}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
       status: 400,
     });
     expect(await tagsOf(client, id)).toEqual([]);

@@ -4,6 +4,7 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeVolumesCommand,
   type EC2Client,
   EC2ServiceException,
   ModifyInstanceAttributeCommand,
@@ -145,6 +146,81 @@ const scenarios: Record<string, Scenario> = {
     t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: "userData" }))));
     t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: "disableApiTermination" }))));
     t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id }))));
+    return t;
+  },
+  async volumes(client, ec2) {
+    const t: unknown[] = [];
+    const run = await client.send(
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        MinCount: 3,
+        MaxCount: 3,
+        BlockDeviceMappings: [
+          { DeviceName: "/dev/sdf", Ebs: { VolumeSize: 100, VolumeType: "gp2", DeleteOnTermination: false } },
+          { DeviceName: "/dev/sdg", Ebs: { VolumeSize: 50, VolumeType: "io2", Iops: 4000 } },
+        ],
+        TagSpecifications: [{ ResourceType: "volume", Tags: [{ Key: "team", Value: "a&b <c>" }] }],
+      }),
+    );
+    const ids = run.Instances!.map((i) => i.InstanceId!);
+    const rootId = run.Instances![0]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
+    t.push(await record(client.send(new DescribeVolumesCommand({}))));
+    let token: string | undefined;
+    do {
+      const page = await client.send(new DescribeVolumesCommand({ MaxResults: 5, NextToken: token, Filters: [{ Name: "tag:team", Values: ["a*"] }] }));
+      t.push(page);
+      token = page.NextToken;
+    } while (token !== undefined);
+    t.push(await record(client.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.delete-on-termination", Values: ["false"] }, { Name: "size", Values: ["100"] }] }))));
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [ids[0]!] }));
+    await ec2.settle();
+    t.push(await record(client.send(new DescribeVolumesCommand({ Filters: [{ Name: "status", Values: ["available"] }] }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ VolumeIds: [rootId] }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ VolumeIds: ["vol-1a2b3c4d", "vol-0123456789abcdef0"] }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ VolumeIds: ["nope"] }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ VolumeIds: [rootId], MaxResults: 5 }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ MaxResults: 3 }))));
+    t.push(await record(client.send(new DescribeVolumesCommand({ DryRun: true }))));
+    return t;
+  },
+  async addresses(client, ec2) {
+    const t: unknown[] = [];
+    const { AllocateAddressCommand, AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand, ReleaseAddressCommand } =
+      await import("@aws-sdk/client-ec2");
+    const [a, b] = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }))).Instances!.map(
+      (i) => i.InstanceId!,
+    );
+    await ec2.settle();
+    const eip = await client.send(
+      new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "Name", Value: "web" }] }] }),
+    );
+    t.push(eip);
+    const other = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    t.push(other);
+    t.push(await record(client.send(new AllocateAddressCommand({ Domain: "standard" }))));
+    t.push(await record(client.send(new AllocateAddressCommand({ DryRun: true }))));
+    const assoc = await record(client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: a })));
+    t.push(assoc);
+    const associationId = (assoc as { output: { AssociationId: string } }).output.AssociationId;
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [a!] }))));
+    t.push(await record(client.send(new DescribeAddressesCommand({}))));
+    t.push(await record(client.send(new DescribeAddressesCommand({ Filters: [{ Name: "tag:Name", Values: ["w*"] }, { Name: "instance-id", Values: [a!] }] }))));
+    t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: b, AllowReassociation: false }))));
+    t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: "eipalloc-12345678", InstanceId: b }))));
+    t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: other.AllocationId, InstanceId: "i-12345678" }))));
+    await client.send(new StopInstancesCommand({ InstanceIds: [a!] }));
+    await ec2.settle();
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [a!] }))));
+    t.push(await record(client.send(new DisassociateAddressCommand({ AssociationId: associationId }))));
+    t.push(await record(client.send(new DisassociateAddressCommand({ AssociationId: associationId }))));
+    t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: other.AllocationId, InstanceId: b }))));
+    t.push(await record(client.send(new TerminateInstancesCommand({ InstanceIds: [b!] }))));
+    await ec2.settle();
+    t.push(await record(client.send(new DescribeAddressesCommand({ AllocationIds: [other.AllocationId!] }))));
+    t.push(await record(client.send(new DescribeAddressesCommand({ PublicIps: ["198.51.100.7"] }))));
+    t.push(await record(client.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }))));
+    t.push(await record(client.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }))));
+    t.push(await record(client.send(new DescribeAddressesCommand({}))));
     return t;
   },
 };

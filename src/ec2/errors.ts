@@ -30,6 +30,13 @@ export const errors = {
     ids.length === 1
       ? new Ec2Error("InvalidInstanceID.NotFound", `The instance ID ${idList(ids)} does not exist`)
       : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs ${idList(ids)} do not exist`),
+  /** EC2 adds what it expected when the id lacks the `vol-` prefix (source: EC2's wording for AMI ids; decision for volumes). */
+  malformedVolumeId: (id: string) =>
+    new Ec2Error("InvalidVolumeID.Malformed", id.startsWith("vol-") ? `Invalid id: "${id}"` : `Invalid id: "${id}" (expecting "vol-...")`),
+  volumesNotFound: (ids: readonly string[]) =>
+    ids.length === 1
+      ? new Ec2Error("InvalidVolume.NotFound", `The volume ${idList(ids)} does not exist.`)
+      : new Ec2Error("InvalidVolume.NotFound", `The volumes ${idList(ids)} do not exist.`),
   dryRun: () => new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412),
   incorrectState: (message: string) => new Ec2Error("IncorrectInstanceState", message),
   unsupported: (message: string) => new Ec2Error("UnsupportedOperation", message),

@@ -4,25 +4,24 @@ import type { Machine } from "../engine/machine.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import type { Subnet } from "./network.js";
 
-/** An EBS volume attached to an instance (the root or a data volume). */
+/**
+ * The attachment of an EBS volume to an instance (the root or a data volume).
+ * The volume itself (size, type, tags, times) lives in the region's volume
+ * store (`src/ec2/volumes.ts`); this very object is both an entry of the
+ * instance's `volumes` and the volume's `attachment`, so there is one source
+ * of truth for the device and DeleteOnTermination.
+ */
 export interface AttachedVolume {
   /** The volume's id. */
-  volumeId: string;
+  readonly volumeId: string;
+  /** The instance it is attached to. */
+  readonly instanceId: string;
   /** The device name it is attached at. */
   deviceName: string;
   /** Whether TerminateInstances deletes it. */
   deleteOnTermination: boolean;
   /** When it was attached (the launch). */
   attachTime: Date;
-  /** Size in GiB. */
-  sizeGiB: number;
-  /** gp3, gp2, io1, ... */
-  volumeType: string;
-  /**
-   * Its tags, in the order they were set, once CreateTags has touched it
-   * (absent until then). Nothing renders them yet: the mock has no DescribeVolumes.
-   */
-  tags?: Map<string, string>;
 }
 
 /** The instance attributes EC2 lets ModifyInstanceAttribute change. */
@@ -65,6 +64,11 @@ export interface Ec2Instance extends MutableAttributes {
   publicIp: string | undefined;
   /** Whether it gets an auto-assigned public IPv4 when running. */
   readonly wantsPublicIp: boolean;
+  /**
+   * The Elastic IP associated with its primary interface, if any (written by
+   * the region's address store only). While set, `publicIp` is undefined.
+   */
+  elasticIp?: { readonly allocationId: string; readonly publicIp: string } | undefined;
   /** The primary network interface's id. */
   readonly networkInterfaceId: string;
   /** Its MAC address. */
@@ -83,6 +87,11 @@ export interface Ec2Instance extends MutableAttributes {
   stateReason: StateReason | undefined;
   /** EC2's `StateTransitionReason`: `""` or `User initiated (… GMT)`. */
   stateTransitionReason: string;
+}
+
+/** The public IPv4 an instance shows: its Elastic IP, else its auto-assigned address, else none. */
+export function publicIpOf(instance: Ec2Instance): string | undefined {
+  return instance.elasticIp?.publicIp ?? instance.publicIp;
 }
 
 /** EC2's timestamp inside `User initiated (YYYY-MM-DD HH:MM:SS GMT)`. */
@@ -119,12 +128,14 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const terminated = ctx.state.Name === "terminated";
   const image = instance.image;
   const windows = image.Platform?.toLowerCase() === "windows";
-  const publicIp = instance.publicIp;
+  // One source for the public address: the Elastic IP if any, else the auto-assigned one.
+  const publicIp = publicIpOf(instance);
+  const ipOwnerId = instance.elasticIp === undefined ? "amazon" : ctx.accountId;
   const publicDnsName = publicIp === undefined ? "" : ctx.publicDnsName(publicIp);
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = [{ GroupId: ctx.securityGroupId, GroupName: "default" }];
   const association =
-    publicIp === undefined ? undefined : { IpOwnerId: "amazon", PublicDnsName: publicDnsName, PublicIp: publicIp };
+    publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   const out: Instance = {
     AmiLaunchIndex: instance.launchIndex,
     ImageId: image.ImageId,

@@ -16,7 +16,11 @@ export const MIN_RESULTS = 5;
 /** See {@link MIN_RESULTS}. */
 export const MAX_RESULTS = 1000;
 
-/** A place in launch order: the reservation's `seq`, then the launch index in it. */
+/**
+ * A place in listing order: for instances, the reservation's `seq`, then the
+ * launch index in it; for resources created one at a time (volumes), their
+ * creation `seq` and index 0.
+ */
 export interface Position {
   /** The reservation's launch-order number. */
   readonly seq: number;
@@ -33,21 +37,42 @@ function invalidMaxResults(value: unknown, expecting: string): Ec2Error {
   return errors.invalidValue(`Value ( ${String(value)} ) for parameter maxResults is invalid. Expecting ${expecting}.`);
 }
 
+/** How one Describe operation bounds `MaxResults`. */
+export interface MaxResultsRule {
+  /** The wire name of its id list, as EC2 names it in the combination error (`instancesSet`, `volumeSet`). */
+  readonly idsParameter: string;
+  /** The smallest page size accepted. */
+  readonly min: number;
+  /** The largest page size. */
+  readonly max: number;
+  /**
+   * What a larger value does: `error` (InvalidParameterValue, DescribeInstances)
+   * or `clamp` (a page of `max`, DescribeVolumes).
+   */
+  readonly above: "error" | "clamp";
+}
+
+/** DescribeInstances' and DescribeInstanceStatus' rule: 5..1000, refused above. */
+export const instancesMaxResults: MaxResultsRule = { idsParameter: "instancesSet", min: MIN_RESULTS, max: MAX_RESULTS, above: "error" };
+
 /**
- * Reads `MaxResults` in EC2's order: first the combination with
- * `InstanceIds` (EC2 pages only unfiltered-by-id listings), then the range.
+ * Reads `MaxResults` in EC2's order: first the combination with the id list
+ * (EC2 pages only unfiltered-by-id listings), then the range.
  * Returns undefined when absent: everything comes in one page.
  */
-export function readMaxResults(value: unknown, hasInstanceIds: boolean): number | undefined {
+export function readMaxResults(value: unknown, hasIds: boolean, rule: MaxResultsRule = instancesMaxResults): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (hasInstanceIds) {
-    throw errors.invalidCombination("The parameter instancesSet cannot be used with the parameter maxResults");
+  if (hasIds) {
+    throw errors.invalidCombination(`The parameter ${rule.idsParameter} cannot be used with the parameter maxResults`);
   }
   const n = Number(value);
   // EC2's message for values under 5 says "greater than 5" although 5 is accepted; kept verbatim.
   if (!Number.isInteger(n)) throw invalidMaxResults(value, "an integer");
-  if (n < MIN_RESULTS) throw invalidMaxResults(value, `a value greater than ${MIN_RESULTS}`);
-  if (n > MAX_RESULTS) throw invalidMaxResults(value, `a value less than or equal to ${MAX_RESULTS}`);
+  if (n < rule.min) throw invalidMaxResults(value, `a value greater than ${rule.min}`);
+  if (n > rule.max) {
+    if (rule.above === "clamp") return rule.max;
+    throw invalidMaxResults(value, `a value less than or equal to ${rule.max}`);
+  }
   return n;
 }
 

@@ -5,7 +5,9 @@ import type { MockImage } from "./images.js";
 import { ImageCatalogue } from "./images.js";
 import { type Ec2Instance, renderInstance } from "./instance.js";
 import { Network } from "./network.js";
+import { AddressStore } from "./addresses.js";
 import { instanceState } from "./states.js";
+import { defaultEbsKeyArn, VolumeStore } from "./volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
 export interface Reservation {
@@ -49,26 +51,46 @@ export class Ec2Region {
   readonly reservations = new Map<string, Reservation>();
   /** RunInstances' client tokens: the reservation each launched and a digest of its request. */
   readonly clientTokens = new Map<string, { reservationId: string; digest: string }>();
+  /** Every EBS volume, attached or not (src/ec2/volumes.ts). */
+  readonly volumes = new VolumeStore();
+  /** The account's default EBS key, which encrypts every volume. */
+  readonly ebsKmsKeyId: string;
+  /** The Elastic IP addresses (src/ec2/addresses.ts). */
+  readonly addresses: AddressStore;
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
     this.lifecycle = new Lifecycle(settings.durations);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region);
+    this.addresses = new AddressStore(this.network);
     this.lifecycle.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance === undefined) return;
         if (change.to === "running") {
-          if (instance.wantsPublicIp && instance.publicIp === undefined) instance.publicIp = this.network.takePublicIp();
+          // An instance holding an Elastic IP gets no auto-assigned address.
+          if (instance.wantsPublicIp && instance.publicIp === undefined && instance.elasticIp === undefined) {
+            instance.publicIp = this.network.takePublicIp();
+          }
           instance.stateReason = undefined;
           instance.stateTransitionReason = "";
         } else if (change.to === "stopped" || change.to === "terminated") {
           if (instance.publicIp !== undefined) this.network.releasePublicIp(instance.publicIp);
           instance.publicIp = undefined;
+          // An Elastic IP stays across stop and start; termination disassociates it (it stays allocated).
+          if (change.to === "terminated") this.addresses.instanceTerminated(instance);
         }
       },
       onExpire: (machine) => this.forget(machine.id),
+    });
+    this.ebsKmsKeyId = defaultEbsKeyArn(settings.region, settings.accountId);
+    // Volumes: a listener of their own, so that the instance listener above stays about addresses.
+    this.lifecycle.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
+      },
     });
   }
 
@@ -115,6 +137,23 @@ export class Ec2Region {
     this.reservations.clear();
     this.clientTokens.clear();
     this.network.clear();
+    this.addresses.clear();
+    this.volumes.clear();
+  }
+
+  /**
+   * What termination does to an instance's volumes, at the moment it reaches
+   * `terminated`: those with DeleteOnTermination are deleted, the others
+   * detached (`available`). The instance keeps no attachment.
+   */
+  private releaseVolumes(instance: Ec2Instance, at: number): void {
+    for (const attachment of instance.volumes) {
+      const volume = this.volumes.get(attachment.volumeId);
+      if (volume === undefined) continue;
+      if (attachment.deleteOnTermination) this.volumes.delete(volume, at);
+      else this.volumes.detach(volume);
+    }
+    instance.volumes = [];
   }
 
   /** Drops an instance whose visibility ran out, and returns its private address. */

@@ -1,5 +1,6 @@
 import { Clock } from "./clock.js";
-import type { Machine, Phase, PhaseChange, StopMode } from "./machine.js";
+import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
+import type { Machine, Phase, PhaseChange, StopMode, StopPlan } from "./machine.js";
 import { Timeline } from "./timeline.js";
 import type { Durations, GuestOs } from "./timing.js";
 
@@ -12,12 +13,14 @@ export interface LifecycleListener {
 }
 
 /**
- * The engine: machines, their timed transitions and the clock.
+ * The engine: machines, their guests, their timed transitions and the clock.
  *
  * It knows nothing of any cloud's API: it moves machines between phases when
- * asked and records when each transition arrives. Transitions are applied
- * lazily: `catchUp()` (called by every front before it reads or writes)
- * applies each one whose time has come, so there is no timer anywhere.
+ * asked, decides how long a stop takes from what the guest does with the
+ * shutdown request, and records every change with its time and cause.
+ * Transitions are applied lazily: `catchUp()` (called by every front before
+ * it reads or writes) applies each one whose time has come, in time order, so
+ * there is no timer anywhere.
  */
 export class Lifecycle {
   /** The clock every time in the engine is read from. */
@@ -44,7 +47,7 @@ export class Lifecycle {
     return this.machines.size;
   }
 
-  /** Applies every transition and expiry whose time has come. */
+  /** Applies every transition and expiry whose time has come, oldest first. */
   catchUp(now: number = this.clock.now()): void {
     for (let entry = this.timeline.peek(); entry !== undefined && entry.at <= now; entry = this.timeline.peek()) {
       this.timeline.pop();
@@ -57,8 +60,8 @@ export class Lifecycle {
 
   /**
    * Moves the clock to the end of every transition in flight (status checks
-   * included) and applies them. Stuck transitions (none in the core model)
-   * and the expiry of terminated machines are not waited for.
+   * and reboots included) and applies them. A stuck stop is not waited for
+   * (it never ends alone), nor is the expiry of terminated machines.
    */
   settle(): void {
     for (;;) {
@@ -87,69 +90,142 @@ export class Lifecycle {
   }
 
   /** Creates a machine in `launching`, arriving in `running` after the launch time. */
-  launch(id: string, os: GuestOs): Machine {
+  launch(id: string, os: GuestOs, cause: string): Machine {
     const now = this.clock.now();
     const machine: Machine = {
       id,
       os,
+      guest: {},
+      hostStuck: false,
       phase: "launching",
       phaseSince: now,
       transition: undefined,
       scheduleToken: 0,
       everRan: false,
-      stopMode: undefined,
+      stopPlan: undefined,
       hibernated: false,
+      fileSystem: "clean",
       runningSince: undefined,
       rebootUntil: undefined,
       expiresAt: undefined,
+      history: [],
     };
     this.machines.set(id, machine);
+    // A launch is recorded as launching → launching: the machine had no phase before.
+    this.record({ machineId: id, from: "launching", to: "launching", at: now, cause }, machine);
     this.schedule(machine, "running", now + this.durations.launch[os]);
     return machine;
   }
 
-  /** stopped → starting → running (faster when resuming from hibernation). */
-  start(machine: Machine): void {
-    const os = machine.os;
-    const duration = machine.hibernated ? this.durations.resume[os] : this.durations.start[os];
-    this.enter(machine, "starting");
-    this.schedule(machine, "running", this.clock.now() + duration);
+  /** Sets how the guest answers shutdown requests (checked against its OS). */
+  configureGuest(machine: Machine, config: GuestConfig): void {
+    machine.guest = checkGuestConfig(machine.os, config);
   }
 
   /**
-   * running → stopping → stopped, or, on a machine already stopping, brings
-   * the arrival forward when the new mode is harsher (Force, SkipOsShutdown).
-   * A later, gentler stop never slows a harsher one down.
+   * Turns the host fault on or off. On, a stop sticks in `stopping` whatever
+   * the guest does and only Force ends it; a stop already under way sticks
+   * too. Off, a stop under way resumes its plan.
    */
-  stop(machine: Machine, mode: StopMode): void {
-    const now = this.clock.now();
-    const arrival = now + this.stopDuration(machine.os, mode);
-    if (machine.phase === "stopping") {
-      // Only a harsher stop changes one under way: a graceful or hibernating
-      // request cannot turn a stop into another kind half-way through.
-      const current = machine.transition?.at ?? Infinity;
-      if ((mode === "force" || mode === "skip-os") && arrival < current) {
-        machine.stopMode = mode;
-        this.schedule(machine, "stopped", arrival);
-      }
-      return;
-    }
-    this.enter(machine, "stopping");
-    machine.stopMode = mode;
-    machine.rebootUntil = undefined;
-    this.schedule(machine, "stopped", arrival);
+  setHostStuck(machine: Machine, stuck: boolean): void {
+    machine.hostStuck = stuck;
+    if (machine.phase === "stopping" && machine.stopPlan !== undefined) this.scheduleStop(machine);
   }
 
-  /** Any phase → terminating → terminated. */
-  terminate(machine: Machine): void {
-    this.enter(machine, "terminating");
+  /**
+   * stopped → starting → running: a resume when memory was saved, else a
+   * boot, with a disk check first when the last stop cut the power.
+   */
+  start(machine: Machine, cause: string): void {
+    const os = machine.os;
+    const boot = machine.hibernated
+      ? this.durations.resume[os]
+      : this.durations.start[os] + (machine.fileSystem === "dirty" ? this.durations.diskCheck[os] : 0);
+    this.enter(machine, "starting", cause);
+    this.schedule(machine, "running", this.clock.now() + boot);
+  }
+
+  /**
+   * running → stopping → stopped. A stop asked of a machine already
+   * stopping can only make it harsher: Force or SkipOsShutdown cut the power
+   * promptly (a Force on a stop under way does not wait the force timeout
+   * again: the graceful attempt has been made); a gentler request changes
+   * nothing, so "a later default stop also skips the OS shutdown" holds.
+   */
+  stop(machine: Machine, mode: StopMode, cause: string): void {
+    const now = this.clock.now();
+    const d = this.durations;
+    const cutAt = now + d.powerOff;
+    const plan = machine.stopPlan;
+    if (machine.phase === "stopping" && plan !== undefined) {
+      if (mode === "force") plan.forceCutAt = Math.min(plan.forceCutAt, cutAt);
+      else if (mode === "skip-os") plan.skipCutAt = Math.min(plan.skipCutAt, cutAt);
+      else return;
+      this.scheduleStop(machine);
+      return;
+    }
+    const next: StopPlan = { startedAt: now, gracefulAt: Infinity, forceCutAt: Infinity, skipCutAt: Infinity, hibernating: false, obstacle: undefined };
+    if (mode === "skip-os") {
+      next.skipCutAt = cutAt;
+    } else if (mode === "hibernate" && !machine.guest.hibernationFails) {
+      next.hibernating = true;
+      next.gracefulAt = now + d.hibernate[machine.os];
+    } else {
+      const outcome = shutdownOutcome(machine.guest, d.stop[machine.os]);
+      next.gracefulAt = now + outcome.durationMs;
+      next.obstacle = mode === "hibernate" ? joinObstacles("hibernation failed: a normal shutdown follows", outcome.obstacle) : outcome.obstacle;
+      if (mode === "force") next.forceCutAt = now + d.forceTimeout + d.powerOff;
+    }
     machine.rebootUntil = undefined;
+    machine.stopPlan = next;
+    this.enter(machine, "stopping", cause, {
+      ...(next.hibernating ? { hibernating: true } : {}),
+      ...(next.obstacle === undefined ? {} : { obstacle: next.obstacle }),
+    });
+    this.scheduleStop(machine);
+  }
+
+  /**
+   * The guest shuts itself down (`shutdown -h now`, or Windows' own shutdown):
+   * no ACPI request, so nothing in the guest vetoes it.
+   */
+  guestShutdown(machine: Machine, cause: string): void {
+    const now = this.clock.now();
+    machine.rebootUntil = undefined;
+    machine.stopPlan = {
+      startedAt: now,
+      gracefulAt: now + this.durations.stop[machine.os],
+      forceCutAt: Infinity,
+      skipCutAt: Infinity,
+      hibernating: false,
+      obstacle: undefined,
+    };
+    this.enter(machine, "stopping", cause);
+    this.scheduleStop(machine);
+  }
+
+  /** Any phase → terminating → terminated; termination does not wait for the guest. */
+  terminate(machine: Machine, cause: string): void {
+    this.enter(machine, "terminating", cause);
+    machine.rebootUntil = undefined;
+    machine.stopPlan = undefined;
     this.schedule(machine, "terminated", this.clock.now() + this.durations.terminate[machine.os]);
   }
 
-  /** Reboots the guest: the phase stays `running`; the reboot lasts the reboot time. */
-  reboot(machine: Machine): void {
-    machine.rebootUntil = this.clock.now() + this.durations.reboot[machine.os];
+  /**
+   * Reboots the guest: the phase stays `running`. A guest that ignores the
+   * request is hard-rebooted after `hardRebootAfter` (EC2: four minutes),
+   * and that boot runs a disk check.
+   */
+  reboot(machine: Machine, cause: string): void {
+    const now = this.clock.now();
+    const d = this.durations;
+    const os = machine.os;
+    const outcome = shutdownOutcome(machine.guest, 0);
+    const hard = !Number.isFinite(outcome.durationMs);
+    machine.rebootUntil = hard ? now + d.hardRebootAfter + d.reboot[os] + d.diskCheck[os] : now + d.reboot[os] + outcome.durationMs;
+    const detail = hard ? `; the guest did not respond (${outcome.obstacle}), so a hard reboot followed` : "";
+    machine.history.push({ machineId: machine.id, from: "running", to: "running", at: now, cause: `${cause}${detail}`, diskCheck: hard });
   }
 
   /** Mock time the status checks of a running machine pass, or undefined when not running. */
@@ -163,28 +239,21 @@ export class Lifecycle {
     return machine.rebootUntil !== undefined && machine.rebootUntil > now;
   }
 
-  private stopDuration(os: GuestOs, mode: StopMode): number {
-    const d = this.durations;
-    switch (mode) {
-      case "graceful":
-        return d.stop[os];
-      case "hibernate":
-        return d.hibernate[os];
-      case "force":
-        return Math.min(d.stop[os], d.forceTimeout + d.powerOff);
-      case "skip-os":
-        return d.powerOff;
-    }
+  /** Schedules a stop's arrival from its plan: the earliest way it can end. */
+  private scheduleStop(machine: Machine): void {
+    const plan = machine.stopPlan!;
+    const at = machine.hostStuck ? plan.forceCutAt : Math.min(plan.gracefulAt, plan.forceCutAt, plan.skipCutAt);
+    this.schedule(machine, "stopped", at);
   }
 
   /** Enters a phase now, with nothing scheduled yet. */
-  private enter(machine: Machine, to: Phase): void {
-    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to, at: this.clock.now() };
+  private enter(machine: Machine, to: Phase, cause: string, extra: Partial<PhaseChange> = {}): void {
+    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to, at: this.clock.now(), cause, ...extra };
     machine.phase = to;
     machine.phaseSince = change.at;
     machine.transition = undefined;
     machine.scheduleToken++;
-    this.emit(change, machine);
+    this.record(change, machine);
   }
 
   private schedule(machine: Machine, to: Phase, at: number): void {
@@ -195,24 +264,44 @@ export class Lifecycle {
 
   private arrive(machine: Machine): void {
     const transition = machine.transition!;
-    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at };
+    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: "" };
     machine.phase = transition.to;
     machine.phaseSince = transition.at;
     machine.transition = undefined;
     machine.scheduleToken++;
-    if (transition.to === "running") {
-      machine.everRan = true;
-      machine.runningSince = transition.at;
-      machine.hibernated = false;
-    } else if (transition.to === "stopped") {
-      machine.hibernated = machine.stopMode === "hibernate";
-      machine.runningSince = undefined;
-    } else if (transition.to === "terminated") {
+    if (transition.to === "running") this.arriveRunning(machine, change);
+    else if (transition.to === "stopped") this.arriveStopped(machine, change);
+    else if (transition.to === "terminated") {
+      change.cause = "shutdown complete";
       machine.runningSince = undefined;
       machine.expiresAt = transition.at + this.durations.terminatedVisibility;
       this.timeline.push({ at: machine.expiresAt, machineId: machine.id, token: machine.scheduleToken });
     }
-    this.emit(change, machine);
+    this.record(change, machine);
+  }
+
+  private arriveRunning(machine: Machine, change: PhaseChange): void {
+    const resumed = machine.hibernated;
+    const checked = machine.fileSystem === "dirty" && !resumed;
+    change.cause = resumed ? "resumed from hibernation" : checked ? "booted after a disk check" : "booted";
+    if (checked) change.diskCheck = true;
+    machine.everRan = true;
+    machine.runningSince = change.at;
+    machine.hibernated = false;
+    machine.fileSystem = "clean";
+  }
+
+  private arriveStopped(machine: Machine, change: PhaseChange): void {
+    const plan = machine.stopPlan!;
+    const clean = change.at === plan.gracefulAt;
+    change.clean = clean;
+    if (clean) change.cause = plan.hibernating ? "memory saved to the root volume" : "the guest shut down";
+    else if (change.at === plan.forceCutAt) change.cause = "power cut by Force";
+    else change.cause = "power cut (SkipOsShutdown)";
+    machine.hibernated = clean && plan.hibernating;
+    machine.fileSystem = clean ? "clean" : "dirty";
+    machine.runningSince = undefined;
+    machine.stopPlan = undefined;
   }
 
   private expire(machine: Machine): void {
@@ -220,7 +309,12 @@ export class Lifecycle {
     for (const listener of this.listeners) listener.onExpire?.(machine);
   }
 
-  private emit(change: PhaseChange, machine: Machine): void {
+  private record(change: PhaseChange, machine: Machine): void {
+    machine.history.push(change);
     for (const listener of this.listeners) listener.onPhaseChange?.(change, machine);
   }
+}
+
+function joinObstacles(first: string, second: string | undefined): string {
+  return second === undefined ? first : `${first}; ${second}`;
 }

@@ -1,3 +1,4 @@
+import type { GuestConfig } from "./guest.js";
 import type { GuestOs } from "./timing.js";
 
 /**
@@ -8,27 +9,56 @@ import type { GuestOs } from "./timing.js";
  */
 export type Phase = "launching" | "starting" | "running" | "stopping" | "stopped" | "terminating" | "terminated";
 
-/** How a stop ends the guest: the mode decides its duration and its traces. */
+/** How a stop was asked to end the guest. */
 export type StopMode = "graceful" | "hibernate" | "force" | "skip-os";
 
 /** A transition in flight: where the machine is going and when it arrives. */
 export interface Transition {
   /** The phase the machine arrives in. */
   to: Phase;
-  /** Mock time of arrival (epoch ms). */
+  /** Mock time of arrival (epoch ms); Infinity while the machine is stuck. */
   at: number;
 }
 
-/** One recorded change of phase. */
+/**
+ * How a stop under way will end. The arrival is the earliest of the guest
+ * finishing on its own and a power cut; a host fault leaves only Force's cut.
+ */
+export interface StopPlan {
+  /** When the stop began. */
+  startedAt: number;
+  /** When the guest powers off on its own (Infinity: never). */
+  gracefulAt: number;
+  /** When Force cuts the power (Infinity: not asked). */
+  forceCutAt: number;
+  /** When SkipOsShutdown cuts the power (Infinity: not asked). */
+  skipCutAt: number;
+  /** Whether memory is being written to the root volume. */
+  hibernating: boolean;
+  /** What keeps the guest from stopping normally, in words. */
+  obstacle: string | undefined;
+}
+
+/** One change of phase, with its time and cause, as the timeline keeps it. */
 export interface PhaseChange {
   /** The machine's id. */
   machineId: string;
   /** Phase before the change. */
   from: Phase;
-  /** Phase after the change. */
+  /** Phase after the change (equal to `from` for a reboot). */
   to: Phase;
-  /** Mock time of the change (epoch ms): the scheduled time, not the time it was observed. */
+  /** Mock time of the change (epoch ms): when it happened, not when it was observed. */
   at: number;
+  /** Why, in words: the API call, or what the guest or the host did. */
+  cause: string;
+  /** Set on arrivals in `stopped`: whether the guest shut down cleanly. */
+  clean?: boolean;
+  /** Set on arrivals in `running` after an unclean stop: the boot ran a disk check. */
+  diskCheck?: boolean;
+  /** Set on departures to `stopping` that keep billing (hibernation). */
+  hibernating?: boolean;
+  /** Set on departures to `stopping`: what in the guest holds the shutdown up. */
+  obstacle?: string;
 }
 
 /** A machine as the engine knows it: guest OS, phase, and what is in flight. */
@@ -37,6 +67,10 @@ export interface Machine {
   readonly id: string;
   /** The guest operating system, which sets most durations. */
   readonly os: GuestOs;
+  /** How the guest behaves when asked to shut down. */
+  guest: GuestConfig;
+  /** A host fault: a stop sticks in `stopping` whatever the guest does, until forced. */
+  hostStuck: boolean;
   /** The current phase, as of the last catch-up. */
   phase: Phase;
   /** Mock time the current phase began. */
@@ -47,14 +81,18 @@ export interface Machine {
   scheduleToken: number;
   /** Whether the machine has ever reached `running`. */
   everRan: boolean;
-  /** How the current (or last) stop ends the guest. */
-  stopMode: StopMode | undefined;
+  /** The stop under way, while stopping. */
+  stopPlan: StopPlan | undefined;
   /** Whether memory was saved to the root volume by the last stop. */
   hibernated: boolean;
+  /** Whether the file system needs a check (power was cut). */
+  fileSystem: "clean" | "dirty";
   /** Mock time the machine last reached `running`. */
   runningSince: number | undefined;
   /** Mock time a guest reboot ends, while one is under way. */
   rebootUntil: number | undefined;
   /** Mock time the machine disappears (terminated machines only). */
   expiresAt: number | undefined;
+  /** Every change of phase so far, oldest first. */
+  readonly history: PhaseChange[];
 }

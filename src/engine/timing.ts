@@ -30,8 +30,12 @@ export interface Durations {
   stop: PerOs;
   /** stopping → stopped while RAM is written to the root volume. */
   hibernate: PerOs;
-  /** How long a `Force` stop lets the guest shut down before power is cut. */
+  /** How long a fresh `Force` stop lets the guest shut down before power is cut. */
   forceTimeout: number;
+  /** How long a reboot waits for an unresponsive guest before a hard reboot (EC2: four minutes). */
+  hardRebootAfter: number;
+  /** The disk check (fsck, chkdsk) the first boot after a power cut adds. */
+  diskCheck: PerOs;
   /** Power cut → stopped (SkipOsShutdown, or Force once the timeout is over). */
   powerOff: number;
   /** shutting-down → terminated. */
@@ -62,7 +66,9 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   resume: { linux: 8 * second, windows: 15 * second },
   stop: { linux: 20 * second, windows: 45 * second },
   hibernate: { linux: 40 * second, windows: 55 * second },
-  forceTimeout: 10 * second,
+  forceTimeout: 1 * minute,
+  hardRebootAfter: 4 * minute,
+  diskCheck: { linux: 20 * second, windows: 90 * second },
   powerOff: 2 * second,
   terminate: { linux: 20 * second, windows: 40 * second },
   reboot: { linux: 30 * second, windows: 90 * second },
@@ -70,8 +76,8 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
 });
 
-const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks"] as const;
-const flatKeys = ["forceTimeout", "powerOff"] as const;
+const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

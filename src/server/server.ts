@@ -44,7 +44,9 @@ export const SERVER_LIMITS = {
 } as const;
 
 function sendXml(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) });
+  // The SDK corrects its clock from the Date header; read it from Date, as the
+  // client does, so fake timers in the same process never look like clock skew.
+  res.writeHead(status, { ...headers, date: new Date().toUTCString(), "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -82,14 +84,58 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: numbe
   });
 }
 
+/** A request target split into its path and its raw query string (without `?`). */
+interface RequestTarget {
+  pathname: string;
+  query: string;
+}
+
+/**
+ * Splits the request target by hand rather than with `new URL`, which throws
+ * on targets the HTTP parser lets through (`//`, `//host:99999/`,
+ * `http://x:99999/`): EC2 ignores the path, so any target must reach the
+ * query door. An absolute-form target (`http://host/path?query`, as proxies
+ * send) is reduced to its path.
+ */
+function splitTarget(raw: string): RequestTarget {
+  const hash = raw.indexOf("#");
+  const target = hash < 0 ? raw : raw.slice(0, hash);
+  const q = target.indexOf("?");
+  let pathname = q < 0 ? target : target.slice(0, q);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(pathname);
+  if (scheme !== null) {
+    const slash = pathname.indexOf("/", scheme[0].length);
+    pathname = slash < 0 ? "/" : pathname.slice(slash);
+  }
+  return { pathname, query: q < 0 ? "" : target.slice(q + 1) };
+}
+
+/**
+ * The latest mock time `advance` may reach: the end of year 9999, so that
+ * every date still renders as a four-digit-year ISO 8601 timestamp (past
+ * 8.64e15 ms `Date#toISOString` throws, and every later call would fail).
+ */
+export const MAX_MOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The mock's time now, read from its state view (the backend exposes no clock of its own). */
+function mockNow(backend: ServerBackend): number {
+  const state = backend.state() as { now?: unknown } | null;
+  return typeof state?.now === "string" ? Date.parse(state.now) : Date.now();
+}
+
 /** `/_mock/...` control endpoints: advance, settle, reset, state. */
-async function control(backend: ServerBackend, req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
-  const route = `${req.method} ${url.pathname}`;
+async function control(backend: ServerBackend, req: IncomingMessage, target: RequestTarget, res: ServerResponse): Promise<void> {
+  const route = `${req.method} ${target.pathname}`;
   switch (route) {
     case "POST /_mock/advance": {
-      const ms = Number(url.searchParams.get("ms"));
-      if (!url.searchParams.has("ms") || !Number.isFinite(ms) || ms < 0) {
+      const raw = new URLSearchParams(target.query).get("ms");
+      const ms = Number(raw);
+      // Number("") and Number(" ") are 0: a blank ms is as missing as no ms.
+      if (raw === null || raw.trim() === "" || !Number.isFinite(ms) || ms < 0) {
         return sendJson(res, 400, { error: "advance takes ?ms=N, a finite, non-negative number of milliseconds" });
+      }
+      if (mockNow(backend) + ms > MAX_MOCK_TIME_MS) {
+        return sendJson(res, 400, { error: `advance by ${raw} ms would move the mock's clock past the end of year 9999` });
       }
       backend.advance(ms);
       return sendJson(res, 200, { advancedMs: ms });
@@ -110,16 +156,16 @@ async function control(backend: ServerBackend, req: IncomingMessage, url: URL, r
 }
 
 async function serve(backend: ServerBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  if (url.pathname.startsWith("/_mock/")) {
+  const target = splitTarget(req.url ?? "/");
+  if (target.pathname.startsWith("/_mock/")) {
     await readBody(req);
-    return control(backend, req, url, res);
+    return control(backend, req, target, res);
   }
   const { body, tooLarge } = await readBody(req);
   const answer = handleWireRequest(
     {
       method: req.method ?? "GET",
-      query: url.search.slice(1),
+      query: target.query,
       headers: req.headers as Record<string, string | undefined>,
       // An oversized body is refused by the door from its declared size alone.
       body: tooLarge === undefined ? body : new Uint8Array(tooLarge),

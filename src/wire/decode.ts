@@ -31,6 +31,15 @@ interface Source {
 const listIndex = /^[1-9][0-9]{0,4}$/;
 
 /**
+ * More dot-separated segments than any EC2 input nests (RunInstances'
+ * `NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress` has five).
+ * A deeper key cannot name a member, so it is not indexed and ends as
+ * UnknownParameter; indexing it would cost time quadratic in its depth
+ * (a 1 MiB key `A.1.1.1…` would take hours).
+ */
+const MAX_KEY_SEGMENTS = 32;
+
+/**
  * Indexes every numeric segment of every key under the key before it, once,
  * so that reading a list is a lookup and not a scan of all keys (a request
  * with thousands of `Filter.N.Value.M` stays linear).
@@ -38,7 +47,8 @@ const listIndex = /^[1-9][0-9]{0,4}$/;
 function indexLists(keys: Iterable<string>): Map<string, Set<number>> {
   const byList = new Map<string, Set<number>>();
   for (const key of keys) {
-    const segments = key.split(".");
+    const segments = key.split(".", MAX_KEY_SEGMENTS + 1);
+    if (segments.length > MAX_KEY_SEGMENTS) continue;
     for (let i = 1; i < segments.length; i++) {
       if (!listIndex.test(segments[i]!)) continue;
       const list = segments.slice(0, i).join(".");

@@ -19,7 +19,7 @@ import {
   readFilters,
   type ValuesOf,
 } from "../filters.js";
-import type { Ec2Instance } from "../instance.js";
+import { type Ec2Instance, publicIpOf } from "../instance.js";
 import { comparePositions, encodeToken, type Page, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 
 /**
@@ -64,8 +64,11 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     platform: (i) => (i.image.Platform?.toLowerCase() === "windows" ? "windows" : undefined),
     "private-ip-address": (i) => unlessTerminated(i, i.privateIp),
     "private-dns-name": (i, ctx) => unlessTerminated(i, ctx.region.network.privateDnsName(i.privateIp)),
-    "ip-address": (i) => i.publicIp,
-    "dns-name": (i, ctx) => (i.publicIp === undefined ? undefined : ctx.region.network.publicDnsName(i.publicIp)),
+    "ip-address": (i) => publicIpOf(i),
+    "dns-name": (i, ctx) => {
+      const ip = publicIpOf(i);
+      return ip === undefined ? undefined : ctx.region.network.publicDnsName(ip);
+    },
     "launch-time": (i) => i.launchTime.toISOString(),
     "hibernation-options.configured": (i) => String(i.hibernationConfigured),
     "vpc-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpcId),
@@ -150,13 +153,13 @@ interface DescribeQuery {
 }
 
 /** `InstanceIds` where it is optional: missing or empty means every instance (EC2's rule). */
-function readOptionalIds(value: unknown): string[] {
+export function readOptionalIds(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
 /** Filters in a canonical form, so that the same query in another order keeps its tokens. */
-function canonicalFilters(filters: readonly FilterSpec[]): string[] {
+export function canonicalFilters(filters: readonly FilterSpec[]): string[] {
   return filters.map((f) => JSON.stringify([f.name, [...new Set(f.values)].sort()])).sort();
 }
 

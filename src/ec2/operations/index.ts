@@ -4,6 +4,9 @@ import { rebootInstances, startInstances, stopInstances, terminateInstances } fr
 import { runInstances } from "./run.js";
 import { createTags, deleteTags } from "./tags.js";
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./attributes.js";
+import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from "./addresses.js";
+import { describeVolumes } from "./volumes.js";
+import { getConsoleOutput } from "./console.js";
 
 /**
  * The single table of operations every door dispatches through, keyed by
@@ -22,6 +25,13 @@ export const operations: Readonly<Record<string, Operation<any, any>>> = {
   ModifyInstanceAttribute: modifyInstanceAttribute,
   DescribeInstances: describeInstances,
   DescribeInstanceStatus: describeInstanceStatus,
+  AllocateAddress: allocateAddress,
+  AssociateAddress: associateAddress,
+  DisassociateAddress: disassociateAddress,
+  ReleaseAddress: releaseAddress,
+  DescribeAddresses: describeAddresses,
+  DescribeVolumes: describeVolumes,
+  GetConsoleOutput: getConsoleOutput,
 };
 
 /** The EC2 actions the mock implements. */

@@ -52,6 +52,14 @@ function stopModeOf(input: StopInstancesCommandInput): StopMode {
   return "graceful";
 }
 
+/** The cause each kind of stop is recorded with in the instance's timeline. */
+const stopCauses: Record<StopMode, string> = {
+  graceful: "StopInstances",
+  hibernate: "StopInstances with Hibernate",
+  force: "StopInstances with Force",
+  "skip-os": "StopInstances with SkipOsShutdown",
+};
+
 /** StopInstances: graceful, hibernating, forced or without OS shutdown. */
 export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCommandOutput> = (ctx, input) => {
   const instances = admit(ctx, "StopInstances", input);
@@ -88,7 +96,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.stop(instance.machine, mode);
+    ctx.region.lifecycle.stop(instance.machine, mode, stopCauses[mode]);
   });
   return { StoppingInstances };
 };
@@ -106,7 +114,7 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     instance.launchTime = new Date(ctx.now);
     instance.stateReason = stateReasons.pending;
     instance.stateTransitionReason = "";
-    ctx.region.lifecycle.start(instance.machine);
+    ctx.region.lifecycle.start(instance.machine, "StartInstances");
   });
   return { StartingInstances };
 };
@@ -131,7 +139,7 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
     if (isGone(instance)) return;
     instance.stateReason = stateReasons.userShutdown;
     instance.stateTransitionReason = userInitiated(ctx.now);
-    ctx.region.lifecycle.terminate(instance.machine);
+    ctx.region.lifecycle.terminate(instance.machine, "TerminateInstances");
   });
   return { TerminatingInstances };
 };
@@ -145,7 +153,7 @@ export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInsta
     }
   }
   for (const instance of instances) {
-    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine);
+    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, "RebootInstances");
   }
   return {};
 };

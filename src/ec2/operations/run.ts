@@ -6,14 +6,21 @@ import { digestOf } from "../digest.js";
 import { Ec2Error, errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../images.js";
 import { isWellFormedId, newId } from "../ids.js";
-import { type AttachedVolume, type Ec2Instance, stateReasons } from "../instance.js";
+import { type Ec2Instance, stateReasons } from "../instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
 import type { Subnet } from "../network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../tags.js";
+import type { VolumeSpec } from "../volumes.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
+
+/** A volume a launch will create and attach (the zone is the instance's). */
+interface PlannedVolume extends Omit<VolumeSpec, "availabilityZone"> {
+  deviceName: string;
+  deleteOnTermination: boolean;
+}
 
 /** A checked launch request: everything RunInstances needs, nothing taken yet. */
 interface LaunchPlan {
@@ -24,7 +31,7 @@ interface LaunchPlan {
   subnet: Subnet;
   privateIp: string | undefined;
   tags: Map<string, Map<string, string>>;
-  volumes: Omit<AttachedVolume, "volumeId" | "attachTime">[];
+  volumes: PlannedVolume[];
   shutdownBehavior: "stop" | "terminate";
 }
 
@@ -109,11 +116,19 @@ function planVolumes(image: MockImage, requested: BlockDeviceMapping[] | undefin
         `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
       );
     }
+    const volumeType = ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3";
+    if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
+      throw errors.invalidCombination(`The parameter iops must be specified for ${volumeType} volumes.`);
+    }
     volumes.push({
       deviceName: mapping.DeviceName!,
       deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? fromImage.DeleteOnTermination ?? true : true),
       sizeGiB,
-      volumeType: ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3",
+      volumeType,
+      iops: ebs.Iops,
+      throughput: ebs.Throughput,
+      // A mapping of the image's device keeps the image's snapshot; a new device is a blank volume.
+      snapshotId: ebs.SnapshotId ?? fromImage?.SnapshotId ?? "",
     });
   }
   // The root device first, as EC2 lists it.
@@ -204,7 +219,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   for (let launchIndex = 0; launchIndex < launch.count; launchIndex++) {
     const instanceId = newId("i");
     const instance: Ec2Instance = {
-      machine: region.lifecycle.launch(instanceId, os),
+      machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
       instanceId,
       reservationId,
       launchIndex,
@@ -222,7 +237,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       keyName: input.KeyName,
       clientToken,
       hibernationConfigured: input.HibernationOptions?.Configured === true,
-      volumes: launch.volumes.map((v) => ({ ...v, volumeId: newId("vol"), attachTime: createdAt })),
+      volumes: [],
       tags: new Map(launch.tags.get("instance")),
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
@@ -231,6 +246,17 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       disableApiTermination: input.DisableApiTermination === true,
       shutdownBehavior: launch.shutdownBehavior,
     };
+    // Every volume of the instance, created in the store and attached; volume tags land on each one.
+    for (const { deviceName, deleteOnTermination, ...spec } of launch.volumes) {
+      const volume = region.volumes.create(
+        newId("vol"),
+        { ...spec, availabilityZone: launch.subnet.availabilityZone },
+        createdAt,
+        launch.tags.get("volume"),
+      );
+      volume.attachment = { volumeId: volume.volumeId, instanceId, deviceName, deleteOnTermination, attachTime: createdAt };
+      instance.volumes.push(volume.attachment);
+    }
     reservation.instances.push(instance);
   }
   region.add(reservation);

@@ -8,8 +8,9 @@ import type {
 import { authorizeAndDryRun, findInstances } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
-import type { AttachedVolume, Ec2Instance } from "../instance.js";
+import type { Ec2Instance } from "../instance.js";
 import { checkTagCount, checkTags } from "../tags.js";
+import type { Ec2Volume } from "../volumes.js";
 
 /**
  * CreateTags and DeleteTags, in EC2's order of checks: parameters (resource
@@ -18,8 +19,8 @@ import { checkTagCount, checkTags } from "../tags.js";
  * tag set of every resource is computed before any is written, so a rejected
  * call changes nothing.
  *
- * The mock models two kinds of taggable resource: instances, and the EBS
- * volumes attached to them (whose tags nothing shows yet). Any other
+ * The mock models two kinds of taggable resource: instances, and EBS volumes
+ * (attached or available, from the region's volume store). Any other
  * well-formed id is refused with UnsupportedOperation, not NotFound, because
  * the id may well be one the mock itself handed out (an ENI, the default VPC).
  */
@@ -28,8 +29,8 @@ import { checkTagCount, checkTags } from "../tags.js";
 interface TagTarget {
   /** The resource id as given. */
   readonly id: string;
-  /** The instance it is, or the instance its volume is attached to (for authorization). */
-  readonly owner: Ec2Instance;
+  /** The instance it is, or the instance its volume is attached to (for authorization); none for an available volume. */
+  readonly owner: Ec2Instance | undefined;
   /** Its current tags (empty for a volume never tagged). */
   readonly tags: ReadonlyMap<string, string>;
   /** Replaces its tags by `next`, in `next`'s order. */
@@ -74,21 +75,10 @@ function checkResourceIds(ids: readonly string[]): void {
     const prefix = prefixOf(id);
     if (prefix !== "i" && prefix !== "vol") {
       throw errors.unsupported(
-        `ec2-mock does not model tags on the resource '${id}': only instances (i-) and the EBS volumes attached to them (vol-) can be tagged.`,
+        `ec2-mock does not model tags on the resource '${id}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
       );
     }
   }
-}
-
-/** The attached volume with this id and its instance. Volumes of a terminated instance are gone (deleted or detached). */
-function findVolume(ctx: OperationContext, volumeId: string): { volume: AttachedVolume; owner: Ec2Instance } | undefined {
-  // A scan, not an index: volume ids only come up in tag calls, and only when given.
-  for (const owner of ctx.region.instances.values()) {
-    if (owner.machine.phase === "terminated") continue;
-    const volume = owner.volumes.find((v) => v.volumeId === volumeId);
-    if (volume !== undefined) return { volume, owner };
-  }
-  return undefined;
 }
 
 function instanceTarget(instance: Ec2Instance): TagTarget {
@@ -104,13 +94,16 @@ function instanceTarget(instance: Ec2Instance): TagTarget {
   };
 }
 
-function volumeTarget(volume: AttachedVolume, owner: Ec2Instance): TagTarget {
+function volumeTarget(ctx: OperationContext, volume: Ec2Volume): TagTarget {
+  const instanceId = volume.attachment?.instanceId;
   return {
     id: volume.volumeId,
-    owner,
-    tags: volume.tags ?? new Map(),
+    owner: instanceId === undefined ? undefined : ctx.region.instances.get(instanceId),
+    tags: volume.tags,
     write(next) {
-      volume.tags = next;
+      // The store's map is readonly; refill it in place.
+      volume.tags.clear();
+      for (const [key, value] of next) volume.tags.set(key, value);
     },
   };
 }
@@ -126,9 +119,9 @@ function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[]
   const volumes = new Map<string, TagTarget>();
   for (const id of ids) {
     if (prefixOf(id) !== "vol") continue;
-    const found = findVolume(ctx, id);
-    if (found === undefined) throw new Ec2Error("InvalidVolume.NotFound", `The volume '${id}' does not exist.`);
-    volumes.set(id, volumeTarget(found.volume, found.owner));
+    const volume = ctx.region.volumes.get(id);
+    if (volume === undefined) throw errors.volumesNotFound([id]);
+    volumes.set(id, volumeTarget(ctx, volume));
   }
   return ids.map((id) => volumes.get(id) ?? instanceTarget(instances.get(id)!));
 }
@@ -144,7 +137,7 @@ function commit(
   dryRun: unknown,
 ): void {
   for (const { next } of plans) checkTagCount(next.size);
-  const owners = [...new Set(plans.map((p) => p.target.owner))];
+  const owners = [...new Set(plans.flatMap((p) => (p.target.owner === undefined ? [] : [p.target.owner])))];
   authorizeAndDryRun(ctx, action, owners, dryRun);
   for (const { target, next } of plans) target.write(next);
 }
@@ -171,7 +164,7 @@ function withoutTags(current: ReadonlyMap<string, string>, tags: readonly Tag[])
   return next;
 }
 
-/** CreateTags: adds or overwrites tags on instances and their attached volumes. */
+/** CreateTags: adds or overwrites tags on instances and volumes. */
 export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutput> = (ctx, input) => {
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);

@@ -1,0 +1,230 @@
+import { createHash } from "node:crypto";
+import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
+import type { AttachedVolume } from "./instance.js";
+
+/**
+ * EBS volumes as first-class resources of a region: the single store every
+ * operation reads them from. An instance's `volumes` are the attachments of
+ * these records (the very same objects), so DescribeInstances'
+ * BlockDeviceMappings, DescribeInstanceAttribute's blockDeviceMapping,
+ * ModifyInstanceAttribute's DeleteOnTermination and DescribeVolumes can never
+ * disagree.
+ *
+ * A volume lives from its creation (RunInstances) until it is deleted (its
+ * instance reached `terminated` with DeleteOnTermination set). A deleted
+ * volume leaves the live map (DescribeVolumes says NotFound) but is kept,
+ * with its creation and deletion times, for usage and billing.
+ */
+
+/** What a new volume is made of (planned by RunInstances from the image and the request). */
+export interface VolumeSpec {
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** gp3, gp2, io1, io2, st1, sc1, standard. */
+  readonly volumeType: string;
+  /** Provisioned IOPS as requested (io1/io2 need it; gp3 may override its baseline). */
+  readonly iops?: number | undefined;
+  /** Throughput in MiB/s as requested (gp3 only). */
+  readonly throughput?: number | undefined;
+  /** The snapshot it was created from, `""` for a blank volume. */
+  readonly snapshotId: string;
+  /** Its Availability Zone (the instance's). */
+  readonly availabilityZone: string;
+}
+
+/** One EBS volume. */
+export interface Ec2Volume {
+  /** `vol-` and 17 hex digits. */
+  readonly volumeId: string;
+  /** Creation order across the region, for stable pagination. */
+  readonly seq: number;
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** gp3, gp2, io1, ... */
+  readonly volumeType: string;
+  /** IOPS shown by DescribeVolumes (absent for st1, sc1 and standard). */
+  readonly iops: number | undefined;
+  /** Throughput in MiB/s (gp3 only). */
+  readonly throughput: number | undefined;
+  /** The snapshot it was created from, `""` for none. */
+  readonly snapshotId: string;
+  /** Its Availability Zone. */
+  readonly availabilityZone: string;
+  /** When it was created. */
+  readonly createTime: Date;
+  /** When it was deleted; undefined while it exists. */
+  deleteTime: Date | undefined;
+  /** Its attachment while attached: the same object as the instance's `volumes` entry. */
+  attachment: AttachedVolume | undefined;
+  /** Its tags, in the order they were set. */
+  readonly tags: Map<string, string>;
+}
+
+/** gp3's baseline (source: EBS user guide, "General Purpose SSD volumes"). */
+export const GP3_BASELINE = { iops: 3000, throughput: 125 } as const;
+
+/** gp2's IOPS: 3 per GiB, at least 100, at most 16,000 (source: EBS user guide). */
+export function gp2Iops(sizeGiB: number): number {
+  return Math.min(16_000, Math.max(100, 3 * sizeGiB));
+}
+
+/** The IOPS and throughput a volume of this type shows, from what was requested. */
+export function performanceOf(spec: VolumeSpec): { iops: number | undefined; throughput: number | undefined } {
+  switch (spec.volumeType) {
+    case "gp3":
+      return { iops: spec.iops ?? GP3_BASELINE.iops, throughput: spec.throughput ?? GP3_BASELINE.throughput };
+    case "gp2":
+      return { iops: gp2Iops(spec.sizeGiB), throughput: undefined };
+    case "io1":
+    case "io2":
+      return { iops: spec.iops, throughput: undefined };
+    default:
+      // st1, sc1, standard: no provisioned IOPS (decision: DescribeVolumes shows none).
+      return { iops: undefined, throughput: undefined };
+  }
+}
+
+/** The region's volumes: live ones by id in creation order, and the deleted ones kept for usage. */
+export class VolumeStore {
+  private readonly live = new Map<string, Ec2Volume>();
+  private readonly gone = new Map<string, Ec2Volume>();
+  private seq = 0;
+
+  /** Creates a volume (state `available` until attached). */
+  create(volumeId: string, spec: VolumeSpec, at: Date, tags: ReadonlyMap<string, string> = new Map()): Ec2Volume {
+    const { iops, throughput } = performanceOf(spec);
+    const volume: Ec2Volume = {
+      volumeId,
+      seq: ++this.seq,
+      sizeGiB: spec.sizeGiB,
+      volumeType: spec.volumeType,
+      iops,
+      throughput,
+      snapshotId: spec.snapshotId,
+      availabilityZone: spec.availabilityZone,
+      createTime: new Date(at.getTime()),
+      deleteTime: undefined,
+      attachment: undefined,
+      tags: new Map(tags),
+    };
+    this.live.set(volumeId, volume);
+    return volume;
+  }
+
+  /** The live volume with this id. */
+  get(volumeId: string): Ec2Volume | undefined {
+    return this.live.get(volumeId);
+  }
+
+  /** Whether a live volume has this id. */
+  has(volumeId: string): boolean {
+    return this.live.has(volumeId);
+  }
+
+  /** Every live volume, in creation order. */
+  values(): IterableIterator<Ec2Volume> {
+    return this.live.values();
+  }
+
+  /** Every volume ever created, deleted ones included (for usage and billing), in creation order. */
+  all(): Ec2Volume[] {
+    return [...this.gone.values(), ...this.live.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * A volume's provisioned GiB-seconds up to `until` (ms since the epoch),
+   * deleted volumes included; undefined for an id never created. See
+   * {@link volumeGibSeconds}.
+   */
+  gibSeconds(volumeId: string, until: number): number | undefined {
+    const volume = this.live.get(volumeId) ?? this.gone.get(volumeId);
+    return volume === undefined ? undefined : volumeGibSeconds(volume, until);
+  }
+
+  /** Detaches a volume: it becomes `available`. */
+  detach(volume: Ec2Volume): void {
+    volume.attachment = undefined;
+  }
+
+  /** Deletes a volume at `at`: it is gone from DescribeVolumes, kept for usage. */
+  delete(volume: Ec2Volume, at: number): void {
+    if (!this.live.delete(volume.volumeId)) return;
+    volume.attachment = undefined;
+    volume.deleteTime = new Date(at);
+    this.gone.set(volume.volumeId, volume);
+  }
+
+  /** Forgets every volume. */
+  clear(): void {
+    this.live.clear();
+    this.gone.clear();
+    this.seq = 0;
+  }
+}
+
+/** EC2's state of a live volume: `in-use` while attached, `available` otherwise. */
+export function volumeState(volume: Ec2Volume): VolumeState {
+  return volume.attachment === undefined ? "available" : "in-use";
+}
+
+/**
+ * The volume's provisioned storage in GiB-seconds from its creation until its
+ * deletion, or until `until` (ms since the epoch) when that comes first or
+ * it still exists. EBS bills provisioned size for as long as the volume
+ * exists, attached or not (source: EBS pricing); 0 before its creation.
+ */
+export function volumeGibSeconds(volume: Ec2Volume, until: number): number {
+  const end = Math.min(until, volume.deleteTime?.getTime() ?? Number.POSITIVE_INFINITY);
+  const seconds = Math.max(0, end - volume.createTime.getTime()) / 1000;
+  return volume.sizeGiB * seconds;
+}
+
+/**
+ * The ARN of the account's default EBS key (`aws/ebs`), which encrypts every
+ * volume of the mock account (EBS encryption by default). Stable per account
+ * and region, UUID-shaped as KMS key ids are.
+ */
+export function defaultEbsKeyArn(region: string, accountId: string): string {
+  const hex = createHash("sha256").update(`aws/ebs:${region}:${accountId}`).digest("hex");
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `arn:aws:kms:${region}:${accountId}:key/${uuid}`;
+}
+
+/** What rendering a volume needs from the region. */
+export interface VolumeRenderContext {
+  /** The KMS key that encrypts it. */
+  readonly kmsKeyId: string;
+}
+
+/** The SDK `Volume` DescribeVolumes shows for a live volume. */
+export function renderVolume(volume: Ec2Volume, ctx: VolumeRenderContext): Volume {
+  const attachment = volume.attachment;
+  return {
+    Attachments:
+      attachment === undefined
+        ? []
+        : [
+            {
+              AttachTime: new Date(attachment.attachTime.getTime()),
+              Device: attachment.deviceName,
+              InstanceId: attachment.instanceId,
+              State: "attached",
+              VolumeId: volume.volumeId,
+              DeleteOnTermination: attachment.deleteOnTermination,
+            },
+          ],
+    AvailabilityZone: volume.availabilityZone,
+    CreateTime: new Date(volume.createTime.getTime()),
+    Encrypted: true,
+    KmsKeyId: ctx.kmsKeyId,
+    Size: volume.sizeGiB,
+    SnapshotId: volume.snapshotId,
+    State: volumeState(volume),
+    VolumeId: volume.volumeId,
+    ...(volume.iops === undefined ? {} : { Iops: volume.iops }),
+    ...(volume.tags.size === 0 ? {} : { Tags: [...volume.tags].map(([Key, Value]) => ({ Key, Value })) }),
+    VolumeType: volume.volumeType as VolumeType,
+    MultiAttachEnabled: false,
+    ...(volume.throughput === undefined ? {} : { Throughput: volume.throughput }),
+  };
+}
