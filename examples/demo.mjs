@@ -1,9 +1,12 @@
 // The quick-start demo: a real EC2Client with the ec2-mock plugin launches,
 // stops, hibernates and terminates instances, and every transition is printed
 // with its state code as DescribeInstances reports it, on the mock's clock.
+// A Windows guest stuck on the Shutdown Event Tracker is freed by Force, and
+// its next boot checks the disk.
 import {
   DescribeInstancesCommand,
   EC2Client,
+  GetConsoleOutputCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -66,10 +69,22 @@ const worker = await launch("linux-worker", {
 await watch();
 await wait(30);
 
+say("windows-host: the Shutdown Event Tracker will wait for a person to give a reason");
+ec2.guest(win).configure({ shutdownEventTracker: true });
+
 say("StopInstances (graceful) on linux-web and windows-host");
 await client.send(new StopInstancesCommand({ InstanceIds: [web, win] }));
 await watch();
 await wait(45);
+ec2.advance(10 * 60_000);
+await watch();
+say(`ten minutes later windows-host is still ${last.get(win).Name}: ${ec2.inspect(win).stopping.obstacle}`);
+
+say("StopInstances with Force: true on windows-host cuts the power");
+await client.send(new StopInstancesCommand({ InstanceIds: [win], Force: true }));
+await watch();
+await wait(5);
+say(`windows-host file system after the power cut: ${ec2.inspect(win).fileSystem}`);
 
 say("StopInstances with Hibernate: true on linux-worker");
 await client.send(new StopInstancesCommand({ InstanceIds: [worker], Hibernate: true }));
@@ -88,8 +103,18 @@ try {
   console.log(`${clock()}     ${error.name} (${error.$metadata.httpStatusCode}): ${error.message}`);
 }
 
+say("StartInstances on windows-host: the boot runs chkdsk first");
+await client.send(new StartInstancesCommand({ InstanceIds: [win] }));
+await watch();
+await wait(120);
+const { Output } = await client.send(new GetConsoleOutputCommand({ InstanceId: win }));
+const chkdsk = Buffer.from(Output, "base64").toString("utf8").split("\r\n").filter((line) => /file system|checked/i.test(line));
+for (const line of chkdsk) console.log(`           console: ${line}`);
+
 say("TerminateInstances on every instance");
 await client.send(new TerminateInstancesCommand({ InstanceIds: [web, win, worker] }));
 await watch();
 await wait(40);
 say("done: terminated instances stay visible for an hour, then DescribeInstances no longer knows them");
+const bill = ec2.usage();
+console.log(`           billed: ${bill.billedSeconds} instance-seconds, ${Math.round(bill.ebsGibSeconds)} EBS GiB-seconds`);

@@ -20,6 +20,7 @@ export { realisticDurations, type DurationOverrides, type Durations, type PerOs 
 export type { GuestConfig } from "./engine/guest.js";
 export type {
   BilledPeriod,
+  FleetUsage,
   GuestControl,
   HostFaults,
   InstanceInspection,

@@ -10,7 +10,14 @@ import { isImplemented } from "./ec2/operations/index.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./sdk/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 import { type ListenOptions, type RunningServer, startServer } from "./server/server.js";
-import { Controls, type GuestControl, type HostFaults, type InstanceInspection, type InstanceUsage } from "./ec2/controls.js";
+import {
+  Controls,
+  type FleetUsage,
+  type GuestControl,
+  type HostFaults,
+  type InstanceInspection,
+  type InstanceUsage,
+} from "./ec2/controls.js";
 import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
@@ -82,8 +89,14 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   readonly faults: HostFaults;
   /** State, guest, memory, file system and the timeline of every transition with its cause. */
   inspect(instanceId: string): InstanceInspection;
-  /** Billed instance seconds of an instance so far (60 s minimum per start, then per second). */
+  /**
+   * Billable usage so far: of one instance (instance seconds billed at least
+   * 60 s per start then per second, only while running or hibernating; EBS
+   * GiB-seconds of the volumes its launch created), or, with no id, of the
+   * whole fleet since the last reset, expired instances included.
+   */
   usage(instanceId: string): InstanceUsage;
+  usage(): FleetUsage;
   /**
    * Subscribes to EventBridge-shaped "EC2 Instance State-change
    * Notification" events, delivered in order whenever the mock observes the
@@ -141,6 +154,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     },
     reset() {
       ec2.clear();
+      controls.clear();
       ec2.lifecycle.clock.reset();
     },
     now: () => ec2.now(),
@@ -148,7 +162,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     guest: (instanceId) => controls.guest(instanceId),
     faults: controls.faults,
     inspect: (instanceId) => controls.inspect(instanceId),
-    usage: (instanceId) => controls.usage(instanceId),
+    usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
     off: (_event, handler) => events.unsubscribe(handler),
     listen: (listenOptions) =>

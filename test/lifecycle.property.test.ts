@@ -144,7 +144,8 @@ describe("lifecycle invariants under random operations and clock moves", () => {
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
     );
-  });
+    // A few seconds on an idle machine; CI's two cores may be busy with other suites.
+  }, 120_000);
 });
 
 /** Each instance's state name (undefined once gone), checking code/name agreement and the high byte. */

@@ -80,6 +80,18 @@ export interface InstanceUsage {
   billedSeconds: number;
   /** The periods, oldest first. */
   periods: BilledPeriod[];
+  /** GiB-seconds of the EBS volumes its launch created, while they existed (attached or not). */
+  ebsGibSeconds: number;
+}
+
+/** What the whole fleet has cost so far, terminated and expired instances included. */
+export interface FleetUsage {
+  /** Instance seconds billed, summed. */
+  billedSeconds: number;
+  /** GiB-seconds of every EBS volume ever created, summed. */
+  ebsGibSeconds: number;
+  /** Each instance's usage, in launch order. */
+  instances: InstanceUsage[];
 }
 
 const MIN_BILLED_SECONDS = 60;
@@ -122,7 +134,19 @@ function memoryOf(machine: Machine): InstanceInspection["memory"] {
 
 /** The test-side controls of a region: guests, host faults, inspection and usage. */
 export class Controls {
-  constructor(private readonly region: Ec2Region) {}
+  /** Usage of instances whose visibility ran out, frozen when they went. */
+  private readonly retired = new Map<string, InstanceUsage>();
+
+  constructor(private readonly region: Ec2Region) {
+    region.lifecycle.listen({
+      onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine.history)),
+    });
+  }
+
+  /** Forgets retired usage (with `reset()`). */
+  clear(): void {
+    this.retired.clear();
+  }
 
   private instance(instanceId: string): Ec2Instance {
     this.region.now();
@@ -192,10 +216,30 @@ export class Controls {
     };
   }
 
-  /** Billed instance seconds of one instance so far. */
+  /** Billed instance seconds and EBS GiB-seconds of one instance so far (an expired one included). */
   usage(instanceId: string): InstanceUsage {
-    const instance = this.instance(instanceId);
-    const periods = billedPeriods(instance.machine.history, this.region.lifecycle.clock.now());
-    return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods };
+    this.region.now();
+    const retired = this.retired.get(instanceId);
+    if (retired !== undefined) return retired;
+    return this.usageOf(instanceId, this.instance(instanceId).machine.history);
+  }
+
+  /** The fleet's usage: every instance ever launched since the last reset. */
+  fleetUsage(): FleetUsage {
+    const now = this.region.now();
+    const instances = [
+      ...this.retired.values(),
+      ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),
+    ];
+    const ebsGibSeconds = this.region.volumes.all().reduce((sum, v) => sum + (this.region.volumes.gibSeconds(v.volumeId, now) ?? 0), 0);
+    return { billedSeconds: instances.reduce((sum, u) => sum + u.billedSeconds, 0), ebsGibSeconds, instances };
+  }
+
+  private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
+    const now = this.region.lifecycle.clock.now();
+    const periods = billedPeriods(history, now);
+    const volumes = this.region.volumes;
+    const ebsGibSeconds = volumes.all().reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);
+    return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
   }
 }

@@ -28,6 +28,8 @@ export interface VolumeSpec {
   readonly throughput?: number | undefined;
   /** The snapshot it was created from, `""` for a blank volume. */
   readonly snapshotId: string;
+  /** The instance whose launch created it, for per-instance usage. */
+  readonly launchedWith?: string;
   /** Its Availability Zone (the instance's). */
   readonly availabilityZone: string;
 }
@@ -52,6 +54,8 @@ export interface Ec2Volume {
   readonly availabilityZone: string;
   /** When it was created. */
   readonly createTime: Date;
+  /** The instance whose launch created it, if any. */
+  readonly launchedWith: string | undefined;
   /** When it was deleted; undefined while it exists. */
   deleteTime: Date | undefined;
   /** Its attachment while attached: the same object as the instance's `volumes` entry. */
@@ -103,6 +107,7 @@ export class VolumeStore {
       snapshotId: spec.snapshotId,
       availabilityZone: spec.availabilityZone,
       createTime: new Date(at.getTime()),
+      launchedWith: spec.launchedWith,
       deleteTime: undefined,
       attachment: undefined,
       tags: new Map(tags),

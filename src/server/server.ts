@@ -182,7 +182,8 @@ async function serve(backend: ServerBackend, req: IncomingMessage, res: ServerRe
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
 export function startServer(backend: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
-  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes }, (req, res) => {
+  // No Host header is no reason to refuse: Node's own refusal is a bare 400 without an EC2 document.
+  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
     serve(backend, req, res).catch(() => {
       if (!res.headersSent) {
         const requestId = randomUUID();
@@ -197,6 +198,16 @@ export function startServer(backend: ServerBackend, options: ListenOptions = {})
   });
   server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
   server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
+  // Node's defaults answer these with an empty body (417) or no answer at all (CONNECT).
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    const message = `The expectation ${JSON.stringify(req.headers.expect ?? "")} is not supported: only 100-continue is.`;
+    res.shouldKeepAlive = false;
+    sendXml(res, 417, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, encodeError("ExpectationFailed", message, requestId));
+  });
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    rawError(socket, 405, "Method Not Allowed", "InvalidHttpRequest", "The HTTP method CONNECT is not supported: use POST (or GET).");
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
       rawError(socket, 408, "Request Timeout", "RequestTimeout", "The request was not received in time.");

@@ -250,7 +250,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
     for (const { deviceName, deleteOnTermination, ...spec } of launch.volumes) {
       const volume = region.volumes.create(
         newId("vol"),
-        { ...spec, availabilityZone: launch.subnet.availabilityZone },
+        { ...spec, availabilityZone: launch.subnet.availabilityZone, launchedWith: instanceId },
         createdAt,
         launch.tags.get("volume"),
       );

@@ -1,0 +1,259 @@
+/**
+ * The `ec2-mock serve` CLI, run as users run it: `node dist/esm/server/cli.js`
+ * (the test command builds dist/ first). It prints one line once listening,
+ * serves any EC2 client, stops with code 0 on SIGTERM/SIGINT, and refuses
+ * bad usage with code 2 and a message on stderr.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINUX_AMI_ID } from "../src/index.js";
+
+const root = resolve(fileURLToPath(import.meta.url), "../..");
+const cli = join(root, "dist/esm/server/cli.js");
+const listening = /^ec2-mock listening on http:\/\/127\.0\.0\.1:\d+$/;
+const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+const CUSTOM_AMI = "ami-0123456789abcdef0";
+
+/** Node loads the whole SDK at start; on a busy machine that takes seconds. */
+const SLOW = 60_000;
+
+interface Run {
+  child: ChildProcess;
+  /** Resolves with the first line on stdout. */
+  firstLine: Promise<string>;
+  /** Resolves when the process exits, with everything it printed. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+const running = new Set<ChildProcess>();
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  running.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8");
+  child.stderr!.setEncoding("utf8");
+  const firstLine = new Promise<string>((resolveLine, reject) => {
+    child.stdout!.on("data", (chunk: string) => {
+      stdout += chunk;
+      const newline = stdout.indexOf("\n");
+      if (newline >= 0) resolveLine(stdout.slice(0, newline));
+    });
+    child.once("exit", (code) => reject(new Error(`exited (${code}) before printing a line; stderr: ${stderr}`)));
+  });
+  firstLine.catch(() => {});
+  child.stderr!.on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolveExit) => {
+    // 'close' waits for stdio to drain, so everything printed is in.
+    child.once("close", (code, signal) => {
+      running.delete(child);
+      resolveExit({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, firstLine, exited };
+}
+
+/** Rejects if `promise` takes longer than `ms`, killing `child` then. */
+function within<T>(promise: Promise<T>, ms: number, what: string, child?: ChildProcess): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        child?.kill("SIGKILL");
+        reject(new Error(`${what}: not within ${ms} ms`));
+      }, ms);
+    }),
+  ]);
+}
+
+/** Runs the CLI to its end (within a bound). */
+function runToExit(args: string[]) {
+  const r = run(args);
+  return within(r.exited, SLOW - 10_000, `ec2-mock ${args.join(" ")}`, r.child);
+}
+
+/** Starts `serve` and returns its URL once it printed the line. */
+async function serve(args: string[]): Promise<{ run: Run; url: string }> {
+  const r = run(["serve", ...args]);
+  const line = await within(r.firstLine, SLOW - 10_000, "the listening line", r.child);
+  expect(line).toMatch(listening);
+  return { run: r, url: line.slice("ec2-mock listening on ".length) };
+}
+
+let dir: string;
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "ec2-mock-cli-"));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+afterAll(() => {
+  // A test that failed half-way must not leave a process behind.
+  for (const child of running) child.kill("SIGKILL");
+});
+
+describe("ec2-mock serve", () => {
+  it(
+    "prints exactly one line, serves an EC2Client, and exits 0 on SIGTERM",
+    async () => {
+      const { run: r, url } = await serve(["--port", "0"]);
+      const client = new EC2Client({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 });
+      try {
+        const launched = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+        const id = launched.Instances![0]!.InstanceId!;
+        expect(launched.Instances![0]!.State).toEqual({ Code: 0, Name: "pending" });
+        const described = await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+        expect(described.Reservations!.flatMap((res) => res.Instances!.map((i) => i.InstanceId))).toEqual([id]);
+        expect(described.Reservations![0]!.Instances![0]!.Placement!.AvailabilityZone).toBe("us-east-1a");
+        // SIGTERM while the client still holds a keep-alive connection.
+        r.child.kill("SIGTERM");
+        const exit = await within(r.exited, 10_000, "exit after SIGTERM", r.child);
+        expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" });
+        expect(exit.stdout).toBe(`${await r.firstLine}\n`);
+      } finally {
+        client.destroy();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "exits 0 on SIGINT",
+    async () => {
+      const { run: r, url } = await serve(["--port", "0"]);
+      const state = (await (await fetch(`${url}/_mock/state`)).json()) as { region: string };
+      expect(state.region).toBe("us-east-1");
+      r.child.kill("SIGINT");
+      const exit = await within(r.exited, 10_000, "exit after SIGINT", r.child);
+      expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" });
+      expect(exit.stdout.split("\n")).toEqual([expect.stringMatching(listening), ""]);
+    },
+    SLOW,
+  );
+
+  it(
+    "honours --host, --port and --config (region, images, timing)",
+    async () => {
+      const config = file(
+        "config.json",
+        JSON.stringify({ region: "eu-west-1", images: [{ ImageId: CUSTOM_AMI }], timing: "instant" }),
+      );
+      const { run: r, url } = await serve(["--host", "127.0.0.1", "--port", "0", "--config", config]);
+      const client = new EC2Client({ region: "eu-west-1", endpoint: url, credentials, maxAttempts: 1 });
+      try {
+        const launched = await client.send(new RunInstancesCommand({ ImageId: CUSTOM_AMI, MinCount: 1, MaxCount: 1 }));
+        const instance = launched.Instances![0]!;
+        expect(instance.ImageId).toBe(CUSTOM_AMI);
+        expect(instance.Placement!.AvailabilityZone).toBe("eu-west-1a");
+        // Instant timing: running by the next call, with no advance.
+        const described = await client.send(new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+        expect(described.Reservations![0]!.Instances![0]!.State).toEqual({ Code: 16, Name: "running" });
+        const state = (await (await fetch(`${url}/_mock/state`)).json()) as { region: string };
+        expect(state.region).toBe("eu-west-1");
+      } finally {
+        client.destroy();
+        r.child.kill("SIGTERM");
+      }
+      expect((await within(r.exited, 10_000, "exit after SIGTERM", r.child)).code).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    "--help prints the usage and exits 0",
+    async () => {
+      for (const flag of ["--help", "-h"]) {
+        const exit = await runToExit([flag]);
+        expect(exit.code).toBe(0);
+        expect(exit.stderr).toBe("");
+        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\]\n/);
+        expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
+      }
+    },
+    SLOW,
+  );
+});
+
+describe.concurrent("bad usage exits with code 2 and says why on stderr", () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ["no command", () => [], /expected the command "serve", got ""/],
+    ["an unknown command", () => ["start"], /expected the command "serve", got "start"/],
+    ["an extra argument", () => ["serve", "now"], /expected the command "serve", got "serve now"/],
+    ["an unknown option", () => ["serve", "--bogus"], /Unknown option '--bogus'/],
+    ["a port that is not a number", () => ["serve", "--port", "abc"], /--port must be an integer from 0 to 65535, got "abc"/],
+    ["a port out of range", () => ["serve", "--port", "70000"], /--port must be an integer from 0 to 65535, got "70000"/],
+    ["a fractional port", () => ["serve", "--port", "1.5"], /--port must be an integer from 0 to 65535, got "1\.5"/],
+    ["an empty port", () => ["serve", "--port="], /--port must be an integer from 0 to 65535, got ""/],
+    ["a hex port", () => ["serve", "--port", "0x50"], /--port must be an integer from 0 to 65535, got "0x50"/],
+    ["a missing config file", () => ["serve", "--config", join(dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
+    ["a config that is a directory", () => ["serve", "--config", mkdir("a-directory")], /cannot read --config .*a-directory: EISDIR/],
+    ["a config that is not JSON", () => ["serve", "--config", file("broken.json", "{ region: eu-west-1")], /cannot read --config .*broken\.json: .*JSON/],
+    ["a config that is not an object", () => ["serve", "--config", file("array.json", "[]")], /--config .*array\.json must hold a JSON object/],
+    ["an unknown config key", () => ["serve", "--config", file("typo.json", '{"regoin":"eu-west-1"}')], /unknown option "regoin"/],
+    ["a config value of the wrong type", () => ["serve", "--config", file("type.json", '{"region":123}')], /"region" must be a non-empty string/],
+    ["images that are not objects", () => ["serve", "--config", file("null-image.json", '{"images":[null]}')], /"images" must be an array of image objects/],
+    [
+      "an invalid image id in the config",
+      () => ["serve", "--config", file("image.json", '{"images":[{"ImageId":"ami-bogus"}]}')],
+      /bad options: images: ImageId must be "ami-" and 8 or 17 lowercase hex digits; got ami-bogus/,
+    ],
+    ["an unknown timing profile", () => ["serve", "--config", file("timing.json", '{"timing":"slow"}')], /bad options: timing must be/],
+  ];
+
+  function mkdir(name: string): string {
+    const path = join(dir, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  it.each(cases)(
+    "%s",
+    async (_, args, message) => {
+      const exit = await runToExit(args());
+      expect(exit.code).toBe(2);
+      expect(exit.stdout).toBe("");
+      expect(exit.stderr).toMatch(/^ec2-mock: /);
+      expect(exit.stderr).toMatch(message);
+      expect(exit.stderr).toContain("Usage: ec2-mock serve");
+    },
+    SLOW,
+  );
+
+  it(
+    "a port already in use",
+    async () => {
+      const taken: Server = createServer();
+      await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));
+      try {
+        const { port } = taken.address() as { port: number };
+        const exit = await runToExit(["serve", "--port", String(port)]);
+        expect(exit.code).toBe(2);
+        expect(exit.stdout).toBe("");
+        expect(exit.stderr).toMatch(new RegExp(`^ec2-mock: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      } finally {
+        await new Promise<void>((done) => taken.close(() => done()));
+      }
+    },
+    SLOW,
+  );
+});
