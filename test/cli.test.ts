@@ -184,7 +184,7 @@ describe("ec2-mock serve", () => {
     async () => {
       for (const flag of ["--help", "-h"]) {
         const exit = await runToExit([flag]);
-        expect(exit.code).toBe(0);
+        expect(exit.code, exit.stderr).toBe(0);
         expect(exit.stderr).toBe("");
         expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\]\n/);
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
@@ -230,7 +230,7 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     "%s",
     async (_, args, message) => {
       const exit = await runToExit(args());
-      expect(exit.code).toBe(2);
+      expect(exit.code, exit.stderr).toBe(2);
       expect(exit.stdout).toBe("");
       expect(exit.stderr).toMatch(/^ec2-mock: /);
       expect(exit.stderr).toMatch(message);
@@ -247,7 +247,7 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
       try {
         const { port } = taken.address() as { port: number };
         const exit = await runToExit(["serve", "--port", String(port)]);
-        expect(exit.code).toBe(2);
+        expect(exit.code, exit.stderr).toBe(2);
         expect(exit.stdout).toBe("");
         expect(exit.stderr).toMatch(new RegExp(`^ec2-mock: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
       } finally {

@@ -96,6 +96,15 @@ describe("state codes and transitions over time (realistic timing)", () => {
     });
   });
 
+  it("advance() refuses a negative, non-finite or calendar-breaking step, and changes nothing", async () => {
+    const { ec2 } = setup();
+    const before = ec2.now();
+    expect(() => ec2.advance(-1)).toThrow(RangeError);
+    expect(() => ec2.advance(Number.NaN)).toThrow(RangeError);
+    expect(() => ec2.advance(1e300)).toThrow(/past the end of year 9999/);
+    expect(ec2.now()).toBe(before);
+  });
+
   it("stateCodeHighByte sets the internal high byte of every code; the low byte is the state", async () => {
     const { ec2, client } = setup({ stateCodeHighByte: 0x12 });
     const [id] = await launchIds(client);

@@ -18,7 +18,7 @@ import {
   type RunningServer,
   SERVER_LIMITS,
 } from "../src/index.js";
-import { MAX_MOCK_TIME_MS } from "../src/server/server.js";
+import { MAX_MOCK_TIME_MS } from "../src/engine/clock.js";
 import { useFrozenClock } from "./helpers.js";
 
 const VERSION = "2016-11-15";

@@ -1,4 +1,11 @@
 /**
+ * The latest time the clock may reach: the end of year 9999, so that every
+ * date still renders as a four-digit-year ISO 8601 timestamp (past 8.64e15 ms
+ * `Date#toISOString` throws, and every later call would fail).
+ */
+export const MAX_MOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
  * The mock's clock: the host's `Date.now()` plus a manual offset.
  *
  * Reading `Date.now()` on every call (rather than caching a start time) is what
@@ -16,6 +23,9 @@ export class Clock {
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`advance(ms) takes a finite, non-negative number of milliseconds; got ${String(ms)}`);
+    }
+    if (this.now() + ms > MAX_MOCK_TIME_MS) {
+      throw new RangeError(`advance by ${ms} ms would move the mock's clock past the end of year 9999`);
     }
     this.offsetMs += ms;
   }

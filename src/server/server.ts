@@ -110,19 +110,6 @@ function splitTarget(raw: string): RequestTarget {
   return { pathname, query: q < 0 ? "" : target.slice(q + 1) };
 }
 
-/**
- * The latest mock time `advance` may reach: the end of year 9999, so that
- * every date still renders as a four-digit-year ISO 8601 timestamp (past
- * 8.64e15 ms `Date#toISOString` throws, and every later call would fail).
- */
-export const MAX_MOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-/** The mock's time now, read from its state view (the backend exposes no clock of its own). */
-function mockNow(backend: ServerBackend): number {
-  const state = backend.state() as { now?: unknown } | null;
-  return typeof state?.now === "string" ? Date.parse(state.now) : Date.now();
-}
-
 /** `/_mock/...` control endpoints: advance, settle, reset, state. */
 async function control(backend: ServerBackend, req: IncomingMessage, target: RequestTarget, res: ServerResponse): Promise<void> {
   const route = `${req.method} ${target.pathname}`;
@@ -134,10 +121,13 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
       if (raw === null || raw.trim() === "" || !Number.isFinite(ms) || ms < 0) {
         return sendJson(res, 400, { error: "advance takes ?ms=N, a finite, non-negative number of milliseconds" });
       }
-      if (mockNow(backend) + ms > MAX_MOCK_TIME_MS) {
-        return sendJson(res, 400, { error: `advance by ${raw} ms would move the mock's clock past the end of year 9999` });
+      try {
+        backend.advance(ms);
+      } catch (error) {
+        // The clock refuses to pass the end of year 9999 (see Clock.advance).
+        if (error instanceof RangeError) return sendJson(res, 400, { error: error.message });
+        throw error;
       }
-      backend.advance(ms);
       return sendJson(res, 200, { advancedMs: ms });
     }
     case "POST /_mock/settle":
