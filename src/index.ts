@@ -28,3 +28,4 @@ export type {
   TimelineEntry,
 } from "./ec2/controls.js";
 export type { InstanceStateChangeEvent, StateChangeHandler } from "./ec2/events.js";
+export type { AccessKey, IamOptions, PolicyDocument, PolicyStatement, PrincipalOptions } from "./ec2/iam/principals.js";

@@ -19,6 +19,7 @@ import {
   type InstanceUsage,
 } from "./ec2/controls.js";
 import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
+import { type IamOptions, Principals } from "./ec2/iam/principals.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -49,6 +50,13 @@ export interface Ec2MockOptions {
    * input (throw from it to fail the call; return to pass it through).
    */
   onUnhandledCommand?: UnhandledCommandPolicy;
+  /**
+   * Who may do what. `policies` are the identity policies of the default
+   * principal (every in-process call runs as it); `principals` adds others,
+   * whose `accessKeys` name them to the server. With no policy anywhere every
+   * call is allowed; once one is configured, what is not allowed is denied.
+   */
+  iam?: IamOptions;
 }
 
 /** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
@@ -128,13 +136,15 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     images: options.images ?? [],
   });
 
+  const principals = new Principals(ec2.settings.accountId, options.iam);
   const controls = new Controls(ec2);
   const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
   ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
 
   /** Runs one EC2 action through the engine: the single entry every door uses. */
-  const dispatch = (action: string, input: unknown): object => {
-    const ctx: OperationContext = { region: ec2, now: ec2.now(), authorize: () => {} };
+  const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
+    const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
+    const ctx: OperationContext = { region: ec2, now: ec2.now(), principal, authorize: () => {} };
     return operations[action]!(ctx, input ?? {});
   };
 

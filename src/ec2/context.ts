@@ -1,3 +1,4 @@
+import type { Principal } from "./iam/principals.js";
 import type { Ec2Instance } from "./instance.js";
 import type { Ec2Region } from "./region.js";
 
@@ -7,6 +8,8 @@ export interface OperationContext {
   readonly region: Ec2Region;
   /** Mock time of the call (transitions due by then are already applied). */
   readonly now: number;
+  /** Who is calling: the default principal in process, or the one the request's access key names. */
+  readonly principal: Principal;
   /**
    * Throws EC2's UnauthorizedOperation when the caller may not perform
    * `action` on every one of `instances` (or on the action itself, when

@@ -32,8 +32,22 @@ export interface WireResponse {
   body: string;
 }
 
-/** Runs an action through the engine; the mock's single entry, shared with the plugin. */
-export type Dispatch = (action: string, input: unknown) => object;
+/**
+ * Runs an action through the engine; the mock's single entry, shared with
+ * the plugin. `accessKeyId` is the key the request was signed with, which
+ * names the principal it runs as (the default principal when absent or unknown).
+ */
+export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object;
+
+/**
+ * The access key a request was signed with: SigV4's `Credential=AKID/…` in
+ * the Authorization header, or `X-Amz-Credential` in a presigned query.
+ */
+export function accessKeyOf(headers: WireRequest["headers"], params: ReadonlyMap<string, string>): string | undefined {
+  const authorization = headers.authorization;
+  const credential = authorization?.match(/Credential=([^/,\s]+)\//)?.[1] ?? params.get("X-Amz-Credential")?.split("/")[0];
+  return credential === "" ? undefined : credential;
+}
 
 /** Whether the mock implements an action. */
 export type Implements = (action: string) => boolean;
@@ -87,7 +101,10 @@ function utf8(bytes: Uint8Array): string {
  * POST, of the form body (the body wins on a shared name), then checks the
  * envelope: Action present and known, Version present and 2016-11-15.
  */
-function readRequest(request: WireRequest, implemented: Implements): { action: string; params: Map<string, string> } {
+function readRequest(
+  request: WireRequest,
+  implemented: Implements,
+): { action: string; params: Map<string, string>; accessKeyId: string | undefined } {
   const method = request.method.toUpperCase();
   if (method !== "GET" && method !== "POST") {
     throw new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
@@ -119,9 +136,10 @@ function readRequest(request: WireRequest, implemented: Implements): { action: s
   if (!implemented(action) || shapesOf(action) === undefined) {
     throw new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
   }
+  const accessKeyId = accessKeyOf(request.headers, params);
   for (const key of envelope) params.delete(key);
   for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
-  return { action, params };
+  return { action, params, accessKeyId };
 }
 
 /**
@@ -132,10 +150,10 @@ function readRequest(request: WireRequest, implemented: Implements): { action: s
 export function handleWireRequest(request: WireRequest, dispatch: Dispatch, implemented: Implements): WireResponse {
   const requestId = randomUUID();
   try {
-    const { action, params } = readRequest(request, implemented);
+    const { action, params, accessKeyId } = readRequest(request, implemented);
     const shapes = shapesOf(action)!;
     const input = decodeInput(shapes.input, params);
-    const output = dispatch(action, input);
+    const output = dispatch(action, input, accessKeyId);
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
     if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
