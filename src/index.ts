@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "./mock.js";
+export { createEc2Mock, type Ec2Mock, type Ec2MockFaults, type Ec2MockOptions } from "./mock.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
 export { SERVER_LIMITS, type ListenOptions, type RunningServer } from "./server/server.js";
@@ -28,4 +28,20 @@ export type {
   TimelineEntry,
 } from "./ec2/controls.js";
 export type { InstanceStateChangeEvent, StateChangeHandler } from "./ec2/events.js";
+export type {
+  ApiFaultControls,
+  CapacityAction,
+  CustomFaultError,
+  DelayOptions,
+  Ec2Action,
+  FailNextOptions,
+  FaultError,
+  ThrottleOptions,
+} from "./ec2/api-faults.js";
 export type { AccessKey, IamOptions, PolicyDocument, PolicyStatement, PrincipalOptions } from "./ec2/iam/principals.js";
+export {
+  decodeAuthorizationMessage,
+  type DecodedAuthorizationMessage,
+  type DecodedCondition,
+  type DecodedStatement,
+} from "./ec2/iam/message.js";

@@ -20,6 +20,8 @@ import {
 } from "./ec2/controls.js";
 import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
 import { type IamOptions, Principals } from "./ec2/iam/principals.js";
+import { createAuthorizer } from "./ec2/iam/authorize.js";
+import { type ApiFaultControls, ApiFaults } from "./ec2/api-faults.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -93,8 +95,12 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * itself down (`shutdown()`). Throws for an unknown instance.
    */
   guest(instanceId: string): GuestControl;
-  /** Host faults: `faults.hostStuck(id)` makes stops stick in `stopping` until forced. */
-  readonly faults: HostFaults;
+  /**
+   * Faults: of the host (`hostStuck(id)` makes stops stick in `stopping`
+   * until forced) and of the API, for every door (`failNext`, `throttle`,
+   * `delay`, `clear`; see docs/behaviour.md, "Fault injection").
+   */
+  readonly faults: Ec2MockFaults;
   /** State, guest, memory, file system and the timeline of every transition with its cause. */
   inspect(instanceId: string): InstanceInspection;
   /**
@@ -114,6 +120,9 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   /** Removes a handler added with {@link Ec2Mock.on}. */
   off(event: "state-change", handler: StateChangeHandler): void;
 }
+
+/** `ec2.faults`: host faults and API faults. */
+export interface Ec2MockFaults extends HostFaults, ApiFaultControls {}
 
 function checkHighByte(value: number | undefined): number {
   if (value === undefined) return 0;
@@ -137,6 +146,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   });
 
   const principals = new Principals(ec2.settings.accountId, options.iam);
+  const authorizer = createAuthorizer(principals, ec2.settings);
   const controls = new Controls(ec2);
   const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
   ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
@@ -144,15 +154,23 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   /** Runs one EC2 action through the engine: the single entry every door uses. */
   const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
     const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
-    const ctx: OperationContext = { region: ec2, now: ec2.now(), principal, authorize: () => {} };
+    const now = ec2.now();
+    const ctx: OperationContext = { region: ec2, now, principal, authorize: authorizer.forCall(principal, now) };
     return operations[action]!(ctx, input ?? {});
+  };
+
+  /** What the doors call: API faults (failures, throttling, delays) first, then dispatch. */
+  const apiFaults = new ApiFaults(ec2);
+  const dispatchWithFaults = (action: string, input: unknown, accessKeyId?: string): object | Promise<object> => {
+    const admitted = apiFaults.admit(action, input);
+    return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
   };
 
   const mock: Ec2Mock = {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
-      addMockMiddleware(stack, { dispatch, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
+      addMockMiddleware(stack, { dispatch: dispatchWithFaults, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
     },
     advance(ms) {
       ec2.lifecycle.clock.advance(ms);
@@ -165,12 +183,13 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     reset() {
       ec2.clear();
       controls.clear();
+      apiFaults.clear();
       ec2.lifecycle.clock.reset();
     },
     now: () => ec2.now(),
-    httpHandler: () => createHttpHandler(dispatch, isImplemented),
+    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
     guest: (instanceId) => controls.guest(instanceId),
-    faults: controls.faults,
+    faults: { ...controls.faults, ...apiFaults.controls },
     inspect: (instanceId) => controls.inspect(instanceId),
     usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
@@ -178,8 +197,10 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     listen: (listenOptions) =>
       startServer(
         {
-          dispatch,
+          dispatch: dispatchWithFaults,
           implemented: isImplemented,
+          secretOf: (accessKeyId) => principals.secretOf(accessKeyId),
+          region: ec2.settings.region,
           advance: (ms) => mock.advance(ms),
           settle: () => mock.settle(),
           reset: () => mock.reset(),

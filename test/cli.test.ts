@@ -186,7 +186,7 @@ describe("ec2-mock serve", () => {
         const exit = await runToExit([flag]);
         expect(exit.code, exit.stderr).toBe(0);
         expect(exit.stderr).toBe("");
-        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\]\n/);
+        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--verify-signatures\]\n/);
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
       }
     },
@@ -218,6 +218,21 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
       /bad options: images: ImageId must be "ami-" and 8 or 17 lowercase hex digits; got ami-bogus/,
     ],
     ["an unknown timing profile", () => ["serve", "--config", file("timing.json", '{"timing":"slow"}')], /bad options: timing must be/],
+    ["an iam access key without its secret", () => ["serve", "--config", file("iam-key.json", '{"iam":{"accessKeys":[{"accessKeyId":"AKID"}]}}')], /"iam" must be an object of/],
+    ["an unknown iam key", () => ["serve", "--config", file("iam-typo.json", '{"iam":{"acessKeys":[]}}')], /"iam" must be an object of/],
+    ["a principal that is not an object", () => ["serve", "--config", file("iam-principal.json", '{"iam":{"principals":{"ops":[]}}}')], /"iam" must be an object of/],
+    [
+      "an access key given to two principals",
+      () => [
+        "serve",
+        "--config",
+        file(
+          "iam-twice.json",
+          '{"iam":{"accessKeys":[{"accessKeyId":"AKID","secretAccessKey":"s"}],"principals":{"ops":{"accessKeys":[{"accessKeyId":"AKID","secretAccessKey":"t"}]}}}}',
+        ),
+      ],
+      /bad options: iam: the access key AKID is given to two principals/,
+    ],
   ];
 
   function mkdir(name: string): string {

@@ -15,7 +15,14 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { type Ec2Mock, INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
+import {
+  decodeAuthorizationMessage,
+  type Ec2Mock,
+  type Ec2MockOptions,
+  INSTANCE_STORE_AMI_ID,
+  LINUX_AMI_ID,
+  WINDOWS_AMI_ID,
+} from "../src/index.js";
 import { doors, normalize } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
 
@@ -223,13 +230,64 @@ const scenarios: Record<string, Scenario> = {
     t.push(await record(client.send(new DescribeAddressesCommand({}))));
     return t;
   },
+  async authorization(client, ec2) {
+    const t: unknown[] = [];
+    /** The call's outcome with the blob replaced by what it decodes to (blobs are compressed, so ids inside them are not normalized). */
+    const decoded = async (call: Promise<unknown>) => {
+      const outcome = (await record(call)) as { error?: { message: string; Error?: { Message?: string } } };
+      const message = outcome.error?.message ?? "";
+      const blob = /Encoded authorization failure message: (\S+)$/.exec(message)?.[1];
+      if (blob === undefined) return outcome;
+      const replace = (text: string | undefined) => text?.replace(blob, "<blob>");
+      return {
+        ...outcome,
+        error: { ...outcome.error, message: replace(message), Error: outcome.error!.Error && { ...outcome.error!.Error, Message: replace(outcome.error!.Error.Message) } },
+        decoded: { ...decodeAuthorizationMessage(blob) },
+      };
+    };
+    const [prod] = (
+      await client.send(
+        new RunInstancesCommand({
+          ImageId: LINUX_AMI_ID,
+          MinCount: 1,
+          MaxCount: 1,
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "env", Value: "prod" }] }],
+        }),
+      )
+    ).Instances!.map((i) => i.InstanceId!);
+    await ec2.settle();
+    t.push(await decoded(client.send(new StopInstancesCommand({ InstanceIds: [prod!] }))));
+    t.push(await decoded(client.send(new StopInstancesCommand({ InstanceIds: [prod!], DryRun: true }))));
+    t.push(await decoded(client.send(new RebootInstancesCommand({ InstanceIds: [prod!], DryRun: true }))));
+    t.push(await decoded(client.send(new TerminateInstancesCommand({ InstanceIds: [prod!] }))));
+    t.push(await decoded(client.send(new CreateTagsCommand({ Resources: [prod!], Tags: [{ Key: "a", Value: "b" }] }))));
+    t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [prod!] }))));
+    return t;
+  },
 };
 
-describe.each(Object.entries(scenarios))("scenario %s gives deep-equal SDK outputs and errors through every door", (_, scenario) => {
+/** Options of the mock a scenario runs against (the same for every door). */
+const scenarioOptions: Record<string, Ec2MockOptions> = {
+  authorization: {
+    iam: {
+      policies: [
+        {
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateTags", "ec2:Describe*", "ec2:RebootInstances"], Resource: "*" },
+            { Sid: "KeepProd", Effect: "Deny", Action: ["ec2:Stop*", "ec2:Terminate*", "ec2:CreateTags"], Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/env": "prod" } } },
+          ],
+        },
+      ],
+    },
+  },
+};
+
+describe.each(Object.entries(scenarios))("scenario %s gives deep-equal SDK outputs and errors through every door", (scenarioName, scenario) => {
   it.each(Object.keys(doors).filter((name) => name !== "plugin"))("plugin = %s", async (doorName) => {
     const transcripts: unknown[] = [];
     for (const name of ["plugin", doorName]) {
-      const door = await doors[name]!();
+      const door = await doors[name]!(scenarioOptions[scenarioName]);
       try {
         transcripts.push(normalize(await scenario(door.client, door.ec2)));
       } finally {

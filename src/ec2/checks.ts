@@ -1,4 +1,4 @@
-import type { OperationContext } from "./context.js";
+import type { AuthRequest, AuthTarget, OperationContext } from "./context.js";
 import { errors } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
 import type { Ec2Instance } from "./instance.js";
@@ -26,14 +26,18 @@ export function findInstances(ctx: OperationContext, ids: readonly string[]): Ec
   return unique.map((id) => ctx.region.instances.get(id)!);
 }
 
-/** Steps 4 and 5: authorization, then DryRun (which succeeds by failing with DryRunOperation). */
+/**
+ * Steps 4 and 5: authorization of `action` on every target (on `*` when
+ * none), then DryRun (which succeeds by failing with DryRunOperation).
+ */
 export function authorizeAndDryRun(
   ctx: OperationContext,
   action: string,
-  instances: readonly Ec2Instance[],
+  targets: readonly AuthTarget[],
   dryRun: unknown,
+  request?: AuthRequest,
 ): void {
-  ctx.authorize(action, instances);
+  ctx.authorize(action, targets, request);
   if (dryRun === true) throw errors.dryRun();
 }
 

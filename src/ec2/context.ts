@@ -2,6 +2,33 @@ import type { Principal } from "./iam/principals.js";
 import type { Ec2Instance } from "./instance.js";
 import type { Ec2Region } from "./region.js";
 
+/**
+ * A resource IAM authorizes an action on, other than an existing instance
+ * (those are passed as they are): its ARN and its resource condition keys.
+ * Built by the helpers of `iam/resources.ts`.
+ */
+export interface AuthResource {
+  /** `arn:aws:ec2:REGION:ACCOUNT:volume/vol-…`, or `…:instance/*` for one a call creates. */
+  readonly arn: string;
+  /** Resource condition keys (`ec2:VolumeType`, `ec2:ResourceTag/K`, …); undefined values are absent. */
+  readonly keys: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Tags the request puts on this resource (`aws:RequestTag/K`, `aws:TagKeys`), when they are its own. */
+  readonly requestTags?: ReadonlyMap<string, string>;
+}
+
+/** What an operation authorizes: an existing instance, or any other resource. */
+export type AuthTarget = Ec2Instance | AuthResource;
+
+/** Facts of the request that apply to every resource it authorizes. */
+export interface AuthRequest {
+  /** Tags in the request (`aws:RequestTag/K`, `aws:TagKeys`) for resources without their own. */
+  readonly requestTags?: ReadonlyMap<string, string>;
+  /** `aws:TagKeys` when it differs from the request tags' keys (DeleteTags by key). */
+  readonly tagKeys?: readonly string[];
+  /** Other request condition keys (`ec2:CreateAction`, …). */
+  readonly keys?: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
 /** What every operation is handed: the region, the time of the call, and the authorizer. */
 export interface OperationContext {
   /** The region the call runs in. */
@@ -11,11 +38,12 @@ export interface OperationContext {
   /** Who is calling: the default principal in process, or the one the request's access key names. */
   readonly principal: Principal;
   /**
-   * Throws EC2's UnauthorizedOperation when the caller may not perform
-   * `action` on every one of `instances` (or on the action itself, when
-   * empty). Allows everything until an IAM policy is configured.
+   * Throws EC2's UnauthorizedOperation when the caller may not perform the
+   * EC2 `action` on every one of `targets` (on `*`, when empty: Describe
+   * actions and creations without a resource ARN). Allows everything until
+   * an IAM policy is configured.
    */
-  authorize(action: string, instances: readonly Ec2Instance[]): void;
+  authorize(action: string, targets: readonly AuthTarget[], request?: AuthRequest): void;
 }
 
 /** An operation: SDK input in, SDK output (without `$metadata`) out, or an `Ec2Error` thrown. */

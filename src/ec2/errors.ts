@@ -37,6 +37,13 @@ export const errors = {
     ids.length === 1
       ? new Ec2Error("InvalidVolume.NotFound", `The volume ${idList(ids)} does not exist.`)
       : new Ec2Error("InvalidVolume.NotFound", `The volumes ${idList(ids)} do not exist.`),
+  /** 403 with IAM's encoded authorization failure message (decoded by `decodeAuthorizationMessage`). */
+  unauthorized: (blob: string) =>
+    new Ec2Error(
+      "UnauthorizedOperation",
+      `You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`,
+      403,
+    ),
   dryRun: () => new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412),
   incorrectState: (message: string) => new Ec2Error("IncorrectInstanceState", message),
   unsupported: (message: string) => new Ec2Error("UnsupportedOperation", message),

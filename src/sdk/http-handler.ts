@@ -42,7 +42,7 @@ export function createHttpHandler(dispatch: Dispatch, implemented: Implements): 
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const lowerHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers ?? {})) lowerHeaders[name.toLowerCase()] = value;
-      const answer = handleWireRequest(
+      const answer = await handleWireRequest(
         { method: request.method, query: queryString(request.query), headers: lowerHeaders, body: await bodyBytes(request.body) },
         dispatch,
         implemented,

@@ -3,6 +3,7 @@ import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOu
 import { Ec2Error } from "../ec2/errors.js";
 import { isImplemented } from "../ec2/operations/index.js";
 import { responseMetadata, toServiceException } from "./errors.js";
+import { decodeAuthorizationMessageCommand, STS_DECODE_COMMAND } from "./sts.js";
 
 /** The rejection of a command the mock does not implement (policy `"error"`). */
 export class Ec2MockUnhandledCommandError extends Error {
@@ -24,8 +25,8 @@ export type UnhandledCommandPolicy =
 
 /** What the middleware needs from the mock. */
 export interface MockMiddlewareDeps {
-  /** Runs an EC2 action through the engine, or throws an `Ec2Error`. */
-  dispatch(action: string, input: unknown): object;
+  /** Runs an EC2 action through the engine, or throws (or rejects with) an `Ec2Error`. */
+  dispatch(action: string, input: unknown): object | Promise<object>;
   /** Mints a request id. */
   newRequestId(): string;
   /** The unhandled-command policy. */
@@ -51,6 +52,14 @@ export function addMockMiddleware(
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
         const action = commandName.replace(/Command$/, "");
+        if (context.clientName === "STSClient" && commandName === STS_DECODE_COMMAND) {
+          // STS DecodeAuthorizationMessage decodes the mock's blobs (./sts.ts); other STS commands pass.
+          const requestId = deps.newRequestId();
+          return {
+            output: (await decodeAuthorizationMessageCommand(args.input, requestId)) as ServiceOutputTypes,
+            response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+          };
+        }
         if (context.clientName !== "EC2Client" || !isImplemented(action)) {
           if (context.clientName === "EC2Client") unhandled(deps.onUnhandledCommand, commandName, args.input);
           return next(args);
@@ -58,7 +67,7 @@ export function addMockMiddleware(
         const requestId = deps.newRequestId();
         let output: object;
         try {
-          output = deps.dispatch(action, args.input);
+          output = await deps.dispatch(action, args.input);
         } catch (error) {
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }

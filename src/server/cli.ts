@@ -3,16 +3,51 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createEc2Mock, type Ec2MockOptions } from "../mock.js";
 
-const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE]
+const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--verify-signatures]
 
-  --port    TCP port (default 4566; 0 picks a free one)
-  --host    interface to bind (default 127.0.0.1: this machine only)
-  --config  a JSON file of createEc2Mock options: region, accountId, images, timing, stateCodeHighByte
+  --port               TCP port (default 4566; 0 picks a free one)
+  --host               interface to bind (default 127.0.0.1: this machine only)
+  --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
+                       stateCodeHighByte, iam (policies, accessKeys, principals)
+  --verify-signatures  refuse requests whose SigV4 signature does not verify against the
+                       access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 
 Prints one line "ec2-mock listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
 Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state.`;
 
-const isObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isAccessKeys = (value: unknown): boolean =>
+  Array.isArray(value) &&
+  value.every(
+    (key) =>
+      isObject(key) &&
+      Object.keys(key).every((k) => k === "accessKeyId" || k === "secretAccessKey") &&
+      typeof key.accessKeyId === "string" &&
+      key.accessKeyId !== "" &&
+      typeof key.secretAccessKey === "string",
+  );
+
+/** A principal's options (`iam` itself, or one of `iam.principals`): the keys each may have, with their JSON types. */
+function isPrincipal(value: unknown, extra: Record<string, (v: unknown) => boolean> = {}): boolean {
+  const checks: Record<string, (v: unknown) => boolean> = {
+    arn: (v) => typeof v === "string" && v !== "",
+    policies: (v) => Array.isArray(v) && v.every(isObject),
+    accessKeys: isAccessKeys,
+    ...extra,
+  };
+  return isObject(value) && Object.entries(value).every(([k, v]) => checks[k]?.(v) === true);
+}
+
+const isIam = (value: unknown): boolean =>
+  isPrincipal(value, { principals: (v) => isObject(v) && Object.values(v).every((p) => isPrincipal(p)) });
+
+/** How many access keys a config's `iam` gives out. */
+function countAccessKeys(options: Ec2MockOptions): number {
+  const iam = options.iam;
+  if (iam === undefined) return 0;
+  return (iam.accessKeys?.length ?? 0) + Object.values(iam.principals ?? {}).reduce((n, p) => n + (p.accessKeys?.length ?? 0), 0);
+}
 
 /**
  * The options a config file may set (the JSON-expressible ones), each with
@@ -25,6 +60,12 @@ const configTypes: Record<string, { type: string; check: (value: unknown) => boo
   images: { type: "an array of image objects", check: (v) => Array.isArray(v) && v.every(isObject) },
   timing: { type: '"realistic", "instant" or an object of durations', check: (v) => typeof v === "string" || isObject(v) },
   stateCodeHighByte: { type: "a number", check: (v) => typeof v === "number" },
+  iam: {
+    type:
+      "an object of policies (policy objects), arn, accessKeys ([{ accessKeyId, secretAccessKey }]) and principals " +
+      "(name -> { arn, policies, accessKeys })",
+    check: isIam,
+  },
 };
 const configKeys = new Set(Object.keys(configTypes));
 
@@ -60,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: "string", default: "4566" },
         host: { type: "string", default: "127.0.0.1" },
         config: { type: "string" },
+        "verify-signatures": { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -75,24 +117,32 @@ async function main(argv: string[]): Promise<void> {
   // Digits only: Number() would read "" as 0 (a random port), " 80" and "0x50" as 80.
   const port = /^[0-9]{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const options = readConfig(values.config);
+  const verifySignatures = values["verify-signatures"] === true;
   let ec2;
   try {
-    ec2 = createEc2Mock(readConfig(values.config));
+    ec2 = createEc2Mock(options);
   } catch (error) {
     fail(`bad options: ${(error as Error).message}`);
   }
+  if (verifySignatures && countAccessKeys(options) === 0) {
+    process.stderr.write(
+      "ec2-mock: warning: --verify-signatures with no access key in the config's iam: every EC2 request will be refused (AuthFailure)\n",
+    );
+  }
   let server;
   try {
-    server = await ec2.listen({ port, host: values.host });
+    server = await ec2.listen({ port, host: values.host, verifySignatures });
   } catch (error) {
     fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`);
   }
-  process.stdout.write(`ec2-mock listening on ${server.url}\n`);
   const stop = () => {
     server.close().then(() => process.exit(0));
   };
+  // Handlers first: a client may signal as soon as it reads the line.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  process.stdout.write(`ec2-mock listening on ${server.url}\n`);
 }
 
 void main(process.argv.slice(2));

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { encodeError } from "../wire/encode.js";
-import { type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
+import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
+import { verifySignature } from "./sigv4.js";
 
 /** Where the server listens. */
 export interface ListenOptions {
@@ -10,6 +11,14 @@ export interface ListenOptions {
   port?: number;
   /** Interface to bind; 127.0.0.1 by default, so nothing outside the machine can reach it. */
   host?: string;
+  /**
+   * Verify every EC2 request's SigV4 signature against the access keys of
+   * the mock's principals (`iam.accessKeys`, `iam.principals.NAME.accessKeys`).
+   * Off by default: any signature, or none, is accepted. The date must be
+   * within 15 minutes of the real clock (`Date.now()`, not `ec2.advance`).
+   * The control endpoints under `/_mock/` are never checked.
+   */
+  verifySignatures?: boolean;
 }
 
 /** A running server. */
@@ -29,6 +38,10 @@ export interface ServerBackend {
   reset(): void;
   /** A JSON-ready view of the fleet for `GET /_mock/state`. */
   state(): unknown;
+  /** The secret of a principal's access key, for SigV4 verification; undefined for an unknown key. */
+  secretOf(accessKeyId: string): string | undefined;
+  /** The region a SigV4 credential scope must name. */
+  region: string;
 }
 
 /** Limits that keep one client from hurting the server (documented in the README). */
@@ -145,23 +158,25 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
   }
 }
 
-async function serve(backend: ServerBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(backend: ServerBackend, authenticate: Authenticate | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = splitTarget(req.url ?? "/");
   if (target.pathname.startsWith("/_mock/")) {
     await readBody(req);
     return control(backend, req, target, res);
   }
   const { body, tooLarge } = await readBody(req);
-  const answer = handleWireRequest(
+  const answer = await handleWireRequest(
     {
       method: req.method ?? "GET",
       query: target.query,
+      path: target.pathname,
       headers: req.headers as Record<string, string | undefined>,
       // An oversized body is refused by the door from its declared size alone.
       body: tooLarge === undefined ? body : new Uint8Array(tooLarge),
     },
     backend.dispatch,
     backend.implemented,
+    authenticate,
   );
   sendXml(res, answer.status, answer.headers, answer.body);
 }
@@ -172,9 +187,12 @@ async function serve(backend: ServerBackend, req: IncomingMessage, res: ServerRe
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
 export function startServer(backend: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
+  const authenticate: Authenticate | undefined = options.verifySignatures
+    ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
+    : undefined;
   // No Host header is no reason to refuse: Node's own refusal is a bare 400 without an EC2 document.
   const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
-    serve(backend, req, res).catch(() => {
+    serve(backend, authenticate, req, res).catch(() => {
       if (!res.headersSent) {
         const requestId = randomUUID();
         sendXml(

@@ -3,6 +3,7 @@ import { Ec2Error } from "../ec2/errors.js";
 import { decodeInput } from "./decode.js";
 import { encodeError, encodeOutput } from "./encode.js";
 import { shapesOf } from "./schemas.js";
+import { answerSts, STS_API_VERSION } from "./sts.js";
 
 /** The API version the mock speaks. */
 export const API_VERSION = "2016-11-15";
@@ -16,6 +17,8 @@ export interface WireRequest {
   method: string;
   /** The raw query string, without `?` (may be empty). */
   query: string;
+  /** The raw (still percent-encoded) path; `/` when absent. EC2 ignores it; SigV4 signs it. */
+  path?: string;
   /** Header names in lower case. */
   headers: Readonly<Record<string, string | undefined>>;
   /** The request body (empty for GET). */
@@ -36,8 +39,9 @@ export interface WireResponse {
  * Runs an action through the engine; the mock's single entry, shared with
  * the plugin. `accessKeyId` is the key the request was signed with, which
  * names the principal it runs as (the default principal when absent or unknown).
+ * A promise when an injected delay holds the call (see `ec2.faults.delay`).
  */
-export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object;
+export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;
 
 /**
  * The access key a request was signed with: SigV4's `Credential=AKID/…` in
@@ -51,6 +55,9 @@ export function accessKeyOf(headers: WireRequest["headers"], params: ReadonlyMap
 
 /** Whether the mock implements an action. */
 export type Implements = (action: string) => boolean;
+
+/** Checks a request's credentials (the server's SigV4 verification); throws an `Ec2Error` to refuse it. */
+export type Authenticate = (request: WireRequest) => void;
 
 function answer(status: number, body: string, requestId: string): WireResponse {
   return {
@@ -104,7 +111,8 @@ function utf8(bytes: Uint8Array): string {
 function readRequest(
   request: WireRequest,
   implemented: Implements,
-): { action: string; params: Map<string, string>; accessKeyId: string | undefined } {
+  authenticate: Authenticate | undefined,
+): { action: string; params: Map<string, string>; accessKeyId: string | undefined; sts?: true } {
   const method = request.method.toUpperCase();
   if (method !== "GET" && method !== "POST") {
     throw new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
@@ -116,6 +124,8 @@ function readRequest(
       413,
     );
   }
+  // Authentication comes before anything about the request's content (content type, Action, Version).
+  authenticate?.(request);
   const params = parseForm(request.query);
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
@@ -130,6 +140,8 @@ function readRequest(
   }
   const version = params.get("Version");
   if (version === undefined || version === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Version");
+  // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
+  if (version === STS_API_VERSION) return { action, params, accessKeyId: accessKeyOf(request.headers, params), sts: true };
   if (version !== API_VERSION) {
     throw new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
   }
@@ -145,15 +157,23 @@ function readRequest(
 /**
  * Answers one EC2 query request: decode, dispatch, encode. Every failure,
  * expected or not, becomes an EC2 error document with a 4xx/5xx status and a
- * request id; nothing escapes as an exception or a stack trace.
+ * request id; nothing escapes as an exception or a stack trace. With
+ * `authenticate` (the server's SigV4 verification), a request is checked
+ * after the HTTP-level checks (method, body size) and before its content.
  */
-export function handleWireRequest(request: WireRequest, dispatch: Dispatch, implemented: Implements): WireResponse {
+export async function handleWireRequest(
+  request: WireRequest,
+  dispatch: Dispatch,
+  implemented: Implements,
+  authenticate?: Authenticate,
+): Promise<WireResponse> {
   const requestId = randomUUID();
   try {
-    const { action, params, accessKeyId } = readRequest(request, implemented);
+    const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
+    if (sts) return answerSts(action, params, requestId);
     const shapes = shapesOf(action)!;
     const input = decodeInput(shapes.input, params);
-    const output = dispatch(action, input, accessKeyId);
+    const output = await dispatch(action, input, accessKeyId);
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
     if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);

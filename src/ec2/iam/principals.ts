@@ -116,6 +116,11 @@ export class Principals {
     return principal;
   }
 
+  /** Every principal, the default one first. */
+  all(): Principal[] {
+    return [...this.byName.values()];
+  }
+
   /** A principal by name. */
   named(name: string): Principal | undefined {
     return this.byName.get(name);

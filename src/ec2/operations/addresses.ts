@@ -18,6 +18,7 @@ import type { Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
 import { isWellFormedId } from "../ids.js";
+import { addressResource, networkInterfaceResource, newResource } from "../iam/resources.js";
 import type { Ec2Instance } from "../instance.js";
 import { stateNameOf } from "../states.js";
 import { checkTagCount, checkTags } from "../tags.js";
@@ -88,7 +89,11 @@ export const allocateAddress: Operation<AllocateAddressCommandInput, AllocateAdd
     throw errors.invalidValue("Value (standard) for parameter domain is invalid. EC2-Classic has been retired: only 'vpc' is supported.");
   }
   const tags = readAddressTags(input.TagSpecifications);
-  authorizeAndDryRun(ctx, "AllocateAddress", [], input.DryRun);
+  const created = newResource(ctx.region.settings, "elastic-ip", { "ec2:Domain": "vpc" }, tags);
+  ctx.authorize("AllocateAddress", [created]);
+  // Tags on creation also need ec2:CreateTags, with ec2:CreateAction naming the creating action.
+  if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "AllocateAddress" } });
+  if (input.DryRun === true) throw errors.dryRun();
   if (ctx.region.addresses.size >= MAX_ADDRESSES_PER_REGION) throw addressErrors.limit();
   const address = ctx.region.addresses.allocate(tags);
   return {
@@ -159,7 +164,9 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
     networkInterfaceId !== undefined
       ? { instance: findInterface(ctx, networkInterfaceId), networkInterfaceId }
       : { instance: findInstances(ctx, [instanceId!])[0]!, networkInterfaceId: undefined };
-  authorizeAndDryRun(ctx, "AssociateAddress", [target.instance], input.DryRun);
+  const settings = ctx.region.settings;
+  const on = target.networkInterfaceId !== undefined ? networkInterfaceResource(settings, target.instance) : target.instance;
+  authorizeAndDryRun(ctx, "AssociateAddress", [addressResource(settings, address), on], input.DryRun);
   checkTargetState(target);
   if (privateIp !== undefined && privateIp !== target.instance.privateIp) {
     throw errors.invalidValue(
@@ -188,7 +195,9 @@ export const disassociateAddress: Operation<DisassociateAddressCommandInput, Dis
   // Malformed or unknown, the answer is the same (EC2 publishes no Malformed code here; decision).
   const address = isWellFormedId("eipassoc", associationId) ? ctx.region.addresses.withAssociation(associationId) : undefined;
   if (address === undefined) throw addressErrors.associationNotFound(associationId);
-  authorizeAndDryRun(ctx, "DisassociateAddress", [address.association!.instance], input.DryRun);
+  const settings = ctx.region.settings;
+  const from = networkInterfaceResource(settings, address.association!.instance);
+  authorizeAndDryRun(ctx, "DisassociateAddress", [addressResource(settings, address), from], input.DryRun);
   ctx.region.addresses.disassociate(address);
   return {};
 };
@@ -203,8 +212,7 @@ export const releaseAddress: Operation<ReleaseAddressCommandInput, ReleaseAddres
     throw errors.missingParameter("AllocationId");
   }
   const address = findAllocation(ctx, allocationId);
-  const holder = address.association?.instance;
-  authorizeAndDryRun(ctx, "ReleaseAddress", holder === undefined ? [] : [holder], input.DryRun);
+  authorizeAndDryRun(ctx, "ReleaseAddress", [addressResource(ctx.region.settings, address)], input.DryRun);
   ctx.region.addresses.release(address);
   return {};
 };

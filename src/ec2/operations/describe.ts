@@ -183,8 +183,8 @@ function admit(
   const digest = digestOf({ action, filters: canonicalFilters(filters), ids: [...new Set(ids)].sort(), ...flags });
   const after = readToken(input.NextToken, digest);
   const named = ids.length > 0 ? findInstances(ctx, ids) : undefined;
-  // Describe actions take no resource-level permissions on EC2, but the named instances are passed so a policy can see them.
-  authorizeAndDryRun(ctx, action, named ?? [], input.DryRun);
+  // Describe actions take no resource-level permissions on EC2: they are authorized on "*" only.
+  authorizeAndDryRun(ctx, action, [], input.DryRun);
   return { named, filters, accept, max, after, digest };
 }
 

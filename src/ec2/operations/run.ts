@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
 import { readShutdownBehavior } from "../checks.js";
-import type { Operation, OperationContext } from "../context.js";
+import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { digestOf } from "../digest.js";
 import { Ec2Error, errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../images.js";
 import { isWellFormedId, newId } from "../ids.js";
+import { imageResource, newResource, securityGroupResource, subnetResource } from "../iam/resources.js";
 import { type Ec2Instance, stateReasons } from "../instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
 import type { Subnet } from "../network.js";
@@ -164,6 +165,57 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior };
 }
 
+/**
+ * RunInstances as IAM authorizes it: the action on every resource the launch
+ * uses or creates (the image, the new instance, its network interface and
+ * volumes, the subnet, the security group), each with its condition keys;
+ * then, when the request tags resources, ec2:CreateTags on each tagged kind
+ * with `ec2:CreateAction` = RunInstances.
+ */
+function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
+  const settings = ctx.region.settings;
+  const network = ctx.region.network;
+  const zone = launch.subnet.availabilityZone;
+  const instance = newResource(
+    settings,
+    "instance",
+    {
+      "ec2:InstanceType": launch.instanceType,
+      "ec2:AvailabilityZone": zone,
+      "ec2:RootDeviceType": launch.image.RootDeviceType,
+      "ec2:Tenancy": "default",
+      "ec2:InstanceMarketType": "on-demand",
+      "ec2:IsLaunchTemplateResource": "false",
+    },
+    launch.tags.get("instance"),
+  );
+  const networkInterface = newResource(
+    settings,
+    "network-interface",
+    { "ec2:Subnet": `arn:aws:ec2:${settings.region}:${settings.accountId}:subnet/${launch.subnet.subnetId}`, "ec2:AvailabilityZone": zone },
+    launch.tags.get("network-interface"),
+  );
+  const volumes = launch.volumes.map((v) =>
+    newResource(
+      settings,
+      "volume",
+      { "ec2:VolumeType": v.volumeType, "ec2:VolumeSize": String(v.sizeGiB), "ec2:AvailabilityZone": zone },
+      launch.tags.get("volume"),
+    ),
+  );
+  const resources: AuthResource[] = [
+    imageResource(settings, launch.image),
+    instance,
+    networkInterface,
+    securityGroupResource(settings, network.defaultSecurityGroupId, network.vpcId),
+    subnetResource(settings, launch.subnet, network.vpcId),
+    ...volumes,
+  ];
+  ctx.authorize("RunInstances", resources);
+  const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);
+  if (tagged.length > 0) ctx.authorize("CreateTags", tagged, { keys: { "ec2:CreateAction": "RunInstances" } });
+}
+
 function macAddress(): string {
   const hex = randomUUID().replaceAll("-", "");
   return `0e:${hex.slice(0, 10).match(/../g)!.join(":")}`;
@@ -206,7 +258,7 @@ function renderReservation(ctx: OperationContext, reservation: Reservation): Omi
 export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, input) => {
   const region = ctx.region;
   const launch = plan(ctx, input);
-  ctx.authorize("RunInstances", []);
+  authorizeLaunch(ctx, launch);
   if (input.DryRun === true) throw errors.dryRun();
   const replay = replayOf(ctx, input);
   if (replay !== undefined) return replay;

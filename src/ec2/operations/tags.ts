@@ -6,8 +6,9 @@ import type {
   Tag,
 } from "@aws-sdk/client-ec2";
 import { authorizeAndDryRun, findInstances } from "../checks.js";
-import type { Operation, OperationContext } from "../context.js";
+import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
+import { volumeResource } from "../iam/resources.js";
 import type { Ec2Instance } from "../instance.js";
 import { checkTagCount, checkTags } from "../tags.js";
 import type { Ec2Volume } from "../volumes.js";
@@ -29,8 +30,10 @@ import type { Ec2Volume } from "../volumes.js";
 interface TagTarget {
   /** The resource id as given. */
   readonly id: string;
-  /** The instance it is, or the instance its volume is attached to (for authorization); none for an available volume. */
+  /** The instance it is, or the instance its volume is attached to; none for an available volume. */
   readonly owner: Ec2Instance | undefined;
+  /** What IAM authorizes: the instance, or the volume's ARN and keys. */
+  readonly auth: AuthTarget;
   /** Its current tags (empty for a volume never tagged). */
   readonly tags: ReadonlyMap<string, string>;
   /** Replaces its tags by `next`, in `next`'s order. */
@@ -85,6 +88,7 @@ function instanceTarget(instance: Ec2Instance): TagTarget {
   return {
     id: instance.instanceId,
     owner: instance,
+    auth: instance,
     tags: instance.tags,
     write(next) {
       // The record's map is readonly (others hold it); refill it in place.
@@ -99,6 +103,7 @@ function volumeTarget(ctx: OperationContext, volume: Ec2Volume): TagTarget {
   return {
     id: volume.volumeId,
     owner: instanceId === undefined ? undefined : ctx.region.instances.get(instanceId),
+    auth: volumeResource(ctx.region.settings, volume) satisfies AuthResource,
     tags: volume.tags,
     write(next) {
       // The store's map is readonly; refill it in place.
@@ -135,10 +140,14 @@ function commit(
   action: "CreateTags" | "DeleteTags",
   plans: ReadonlyArray<{ target: TagTarget; next: Map<string, string> }>,
   dryRun: unknown,
+  tags: readonly Tag[],
 ): void {
   for (const { next } of plans) checkTagCount(next.size);
-  const owners = [...new Set(plans.flatMap((p) => (p.target.owner === undefined ? [] : [p.target.owner])))];
-  authorizeAndDryRun(ctx, action, owners, dryRun);
+  // IAM authorizes each resource tagged, with the request's tags: aws:RequestTag/K for
+  // every tag given with a value, aws:TagKeys for every key given.
+  const requestTags = new Map<string, string>();
+  for (const tag of tags) if (tag.Value !== undefined || action === "CreateTags") requestTags.set(tag.Key!, tag.Value ?? "");
+  authorizeAndDryRun(ctx, action, plans.map((p) => p.target.auth), dryRun, { requestTags, tagKeys: [...new Set(tags.map((t) => t.Key!))] });
   for (const { target, next } of plans) target.write(next);
 }
 
@@ -172,7 +181,7 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
   checkResourceIds(ids);
   checkTags(tags, "CreateTags");
   const targets = findTargets(ctx, ids);
-  commit(ctx, "CreateTags", targets.map((target) => ({ target, next: withTags(target.tags, tags) })), input.DryRun);
+  commit(ctx, "CreateTags", targets.map((target) => ({ target, next: withTags(target.tags, tags) })), input.DryRun, tags);
   return {};
 };
 
@@ -184,6 +193,6 @@ export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutp
   // The same key rules as CreateTags: `aws:` tags are not the caller's to delete either.
   checkTags(tags, "CreateTags");
   const targets = findTargets(ctx, ids);
-  commit(ctx, "DeleteTags", targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })), input.DryRun);
+  commit(ctx, "DeleteTags", targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })), input.DryRun, tags);
   return {};
 };

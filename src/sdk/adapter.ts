@@ -1,0 +1,44 @@
+import * as sdk from "@aws-sdk/client-ec2";
+import { Ec2Error } from "../ec2/errors.js";
+import { responseMetadata, toServiceException } from "./errors.js";
+
+/** What the adapter needs of aws-sdk-client-mock's `AwsStub` (`mockClient(EC2Client)`). */
+export interface ClientStubLike {
+  /** Routes one command class to a behaviour. */
+  on(command: never): { callsFake(fake: (input: never) => unknown): unknown };
+}
+
+/** What the adapter needs of the mock. */
+export interface AdapterDeps {
+  /** The EC2 actions the mock implements. */
+  actions: readonly string[];
+  /** Runs an action through the engine. */
+  dispatch(action: string, input: unknown): object;
+  /** Mints a request id. */
+  newRequestId(): string;
+}
+
+/**
+ * Routes every command the mock implements, one by one, to the engine on an
+ * aws-sdk-client-mock stub, so its call history (and the matchers of
+ * aws-sdk-client-mock-vitest) sit on top of stateful behaviour. A stubbed
+ * `send` bypasses every middleware, the mock's own plugin included; the
+ * answers are the same objects the plugin returns. Commands the mock does
+ * not implement keep whatever behaviour the stub gives them.
+ */
+export function adaptStub<T extends ClientStubLike>(stub: T, deps: AdapterDeps): T {
+  const commands = sdk as unknown as Record<string, unknown>;
+  for (const action of deps.actions) {
+    const command = commands[`${action}Command`];
+    if (command === undefined) continue;
+    stub.on(command as never).callsFake((async (input: unknown) => {
+      const requestId = deps.newRequestId();
+      try {
+        return { ...deps.dispatch(action, input), $metadata: responseMetadata(200, requestId) };
+      } catch (error) {
+        throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+      }
+    }) as never);
+  }
+  return stub;
+}

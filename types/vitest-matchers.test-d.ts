@@ -1,0 +1,13 @@
+import { expect, test } from "vitest";
+import { createEc2Mock } from "../src/index.js";
+import "../src/vitest.js";
+
+test("the matchers are typed on expect()", () => {
+  const ec2 = createEc2Mock();
+  expect(ec2).toHaveInstanceInState("i-0123456789abcdef0", "stopped");
+  expect(ec2).toHaveTransitioned("i-0123456789abcdef0", ["running", "stopping", "stopped"]);
+  // @ts-expect-error not an EC2 state
+  expect(ec2).toHaveInstanceInState("i-0123456789abcdef0", "asleep");
+  // @ts-expect-error states are a list
+  expect(ec2).toHaveTransitioned("i-0123456789abcdef0", "stopped");
+});
