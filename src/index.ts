@@ -45,3 +45,4 @@ export {
   type DecodedCondition,
   type DecodedStatement,
 } from "./ec2/iam/message.js";
+export type { ClientStubLike } from "./sdk/adapter.js";

@@ -6,7 +6,8 @@ import type { MockImage } from "./ec2/images.js";
 import type { OperationContext } from "./ec2/context.js";
 import { operations } from "./ec2/operations/index.js";
 import { Ec2Region } from "./ec2/region.js";
-import { isImplemented } from "./ec2/operations/index.js";
+import { implementedActions, isImplemented } from "./ec2/operations/index.js";
+import { adaptStub, type ClientStubLike } from "./sdk/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./sdk/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 import { type ListenOptions, type RunningServer, startServer } from "./server/server.js";
@@ -117,6 +118,14 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * clock (a call, `advance`, `settle`). Returns an unsubscribe function.
    */
   on(event: "state-change", handler: StateChangeHandler): () => void;
+  /**
+   * Routes every command the mock implements on an aws-sdk-client-mock stub
+   * (`ec2.adapt(mockClient(EC2Client))`) to the engine, so the stub's call
+   * history and its matchers sit on top of stateful behaviour. A stubbed
+   * `send` bypasses every middleware; prefer the plugin unless you need the
+   * stub's call history. Returns the stub.
+   */
+  adapt<T extends ClientStubLike>(stub: T): T;
   /** Removes a handler added with {@link Ec2Mock.on}. */
   off(event: "state-change", handler: StateChangeHandler): void;
 }
@@ -194,6 +203,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
     off: (_event, handler) => events.unsubscribe(handler),
+    adapt: (stub) => adaptStub(stub, { actions: implementedActions, dispatch: dispatchWithFaults, newRequestId: randomUUID }),
     listen: (listenOptions) =>
       startServer(
         {

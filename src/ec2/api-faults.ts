@@ -1,4 +1,4 @@
-import { Ec2Error } from "./errors.js";
+import { Ec2Error, errors } from "./errors.js";
 import { DEFAULT_INSTANCE_TYPE } from "./instance-types.js";
 import { isImplemented } from "./operations/index.js";
 import type { Ec2Region } from "./region.js";
@@ -135,9 +135,6 @@ function checkTimes(times: unknown, fallback: number, what: string): number {
 /** EC2's `RequestLimitExceeded` (spec). */
 export const requestLimitExceeded = (): Ec2Error => new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503);
 
-/** EC2's `InternalError`, as raw EC2 error documents show it (no final period). */
-export const internalError = (): Ec2Error => new Ec2Error("InternalError", "An internal error has occurred", 500);
-
 function checkError(action: Ec2Action, error: unknown): FaultError {
   if (error === "RequestLimitExceeded" || error === "InternalError") return error;
   if (error === "InsufficientInstanceCapacity") {
@@ -253,7 +250,7 @@ export class ApiFaults {
 
   private errorOf(error: FaultError, action: Ec2Action, input: unknown): Ec2Error {
     if (error === "RequestLimitExceeded") return requestLimitExceeded();
-    if (error === "InternalError") return internalError();
+    if (error === "InternalError") return errors.internal();
     if (error === "InsufficientInstanceCapacity") return this.insufficientCapacity(action, input);
     return new Ec2Error(error.code, error.message, error.status);
   }

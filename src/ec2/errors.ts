@@ -53,6 +53,8 @@ export const errors = {
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
+  /** EC2's catch-all (no final period, as in raw EC2 responses). */
+  internal: () => new Ec2Error("InternalError", "An internal error has occurred", 500),
   hibernationNotConfigured: (id: string) =>
     new Ec2Error(
       "UnsupportedHibernationConfiguration",

@@ -2,18 +2,27 @@ import * as sdk from "@aws-sdk/client-ec2";
 import { Ec2Error } from "../ec2/errors.js";
 import { responseMetadata, toServiceException } from "./errors.js";
 
-/** What the adapter needs of aws-sdk-client-mock's `AwsStub` (`mockClient(EC2Client)`). */
+/**
+ * What the adapter needs of aws-sdk-client-mock's `AwsStub`
+ * (`mockClient(EC2Client)`): `on(Command)` returning a behaviour with
+ * `callsFake`. Kept structural so the library needs no dependency on it.
+ */
 export interface ClientStubLike {
   /** Routes one command class to a behaviour. */
-  on(command: never): { callsFake(fake: (input: never) => unknown): unknown };
+  on(command: never): unknown;
+}
+
+/** The behaviour `on()` returns, as far as the adapter uses it. */
+interface FakeableBehaviour {
+  callsFake(fake: (input: unknown) => Promise<unknown>): unknown;
 }
 
 /** What the adapter needs of the mock. */
 export interface AdapterDeps {
   /** The EC2 actions the mock implements. */
   actions: readonly string[];
-  /** Runs an action through the engine. */
-  dispatch(action: string, input: unknown): object;
+  /** Runs an action through the engine (API faults included, so it may wait). */
+  dispatch(action: string, input: unknown): object | Promise<object>;
   /** Mints a request id. */
   newRequestId(): string;
 }
@@ -31,14 +40,14 @@ export function adaptStub<T extends ClientStubLike>(stub: T, deps: AdapterDeps):
   for (const action of deps.actions) {
     const command = commands[`${action}Command`];
     if (command === undefined) continue;
-    stub.on(command as never).callsFake((async (input: unknown) => {
+    (stub.on(command as never) as FakeableBehaviour).callsFake(async (input: unknown) => {
       const requestId = deps.newRequestId();
       try {
-        return { ...deps.dispatch(action, input), $metadata: responseMetadata(200, requestId) };
+        return { ...(await deps.dispatch(action, input)), $metadata: responseMetadata(200, requestId) };
       } catch (error) {
         throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
       }
-    }) as never);
+    });
   }
   return stub;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { errors } from "../ec2/errors.js";
 import { encodeError } from "../wire/encode.js";
 import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
 import { verifySignature } from "./sigv4.js";
@@ -195,11 +196,12 @@ export function startServer(backend: ServerBackend, options: ListenOptions = {})
     serve(backend, authenticate, req, res).catch(() => {
       if (!res.headersSent) {
         const requestId = randomUUID();
+        const internal = errors.internal();
         sendXml(
           res,
-          500,
+          internal.status,
           { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
-          encodeError("InternalError", "An internal error has occurred.", requestId),
+          encodeError(internal.code, internal.message, requestId),
         );
       } else res.destroy();
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Ec2Error } from "../ec2/errors.js";
+import { Ec2Error, errors } from "../ec2/errors.js";
 import { decodeInput } from "./decode.js";
 import { encodeError, encodeOutput } from "./encode.js";
 import { shapesOf } from "./schemas.js";
@@ -177,6 +177,7 @@ export async function handleWireRequest(
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
     if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
-    return answer(500, encodeError("InternalError", "An internal error has occurred.", requestId), requestId);
+    const internal = errors.internal();
+    return answer(internal.status, encodeError(internal.code, internal.message, requestId), requestId);
   }
 }

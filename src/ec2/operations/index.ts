@@ -34,6 +34,9 @@ export const operations: Readonly<Record<string, Operation<any, any>>> = {
   GetConsoleOutput: getConsoleOutput,
 };
 
+/** Every EC2 action the mock implements. */
+export const implementedActions: readonly string[] = Object.freeze(Object.keys(operations));
+
 /** The EC2 actions the mock implements. */
 export function isImplemented(action: string): boolean {
   return Object.hasOwn(operations, action);
