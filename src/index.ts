@@ -5,6 +5,18 @@
  * @packageDocumentation
  */
 export { createEc2Mock, type Ec2Mock, type Ec2MockFaults, type Ec2MockOptions } from "./mock.js";
+export { loadFixture } from "./load-fixture.js";
+export type { FixtureState, InstanceFixture } from "./ec2/fixtures.js";
+export {
+  SNAPSHOT_VERSION,
+  type AddressJson,
+  type Ec2MockSnapshot,
+  type InstanceJson,
+  type UsageJson,
+  type VolumeJson,
+} from "./ec2/snapshot.js";
+export type { MachineJson, PhaseChangeJson, TimeJson } from "./engine/snapshot.js";
+export type { NetworkJson } from "./ec2/network.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
 export { SERVER_LIMITS, type ListenOptions, type RunningServer } from "./server/server.js";

@@ -23,6 +23,8 @@ import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
 import { type IamOptions, Principals } from "./ec2/iam/principals.js";
 import { createAuthorizer } from "./ec2/iam/authorize.js";
 import { type ApiFaultControls, ApiFaults } from "./ec2/api-faults.js";
+import { type Ec2MockSnapshot, restoreSnapshot, takeSnapshot } from "./ec2/snapshot.js";
+import { buildFleet, checkFixtures, type InstanceFixture } from "./ec2/fixtures.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -60,6 +62,16 @@ export interface Ec2MockOptions {
    * call is allowed; once one is configured, what is not allowed is denied.
    */
   iam?: IamOptions;
+  /**
+   * Instances the mock starts with, already in the given states (fixtures).
+   * They are built by the real operations (RunInstances, then StopInstances
+   * or TerminateInstances and the engine's clock), then every time is moved
+   * back so that the clock offset is 0 when `createEc2Mock` returns: instances
+   * in flight (`pending`, `stopping`, `shutting-down`) have just started their
+   * transition. Launch order is the order of this array. A fixture that
+   * cannot be launched (unknown image, bad type, ...) throws a TypeError.
+   */
+  instances?: readonly InstanceFixture[];
 }
 
 /** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
@@ -111,6 +123,7 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * whole fleet since the last reset, expired instances included.
    */
   usage(instanceId: string): InstanceUsage;
+  /** Billable usage of the whole fleet since the last reset, expired instances included. */
   usage(): FleetUsage;
   /**
    * Subscribes to EventBridge-shaped "EC2 Instance State-change
@@ -128,6 +141,21 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   adapt<T extends ClientStubLike>(stub: T): T;
   /** Removes a handler added with {@link Ec2Mock.on}. */
   off(event: "state-change", handler: StateChangeHandler): void;
+  /**
+   * The whole state of the mock as a plain, JSON-serializable value: clock
+   * offset, instances with their transitions in flight, guests and host
+   * faults, reservations, client tokens, address pools, volumes (deleted ones
+   * included), Elastic IPs and the usage of expired instances. Configuration
+   * (options, API fault rules, subscribers) is not part of it.
+   */
+  snapshot(): Ec2MockSnapshot;
+  /**
+   * Replaces the mock's state with a snapshot (from this mock or another one
+   * created with the same region and account; `JSON.parse` of a stringified
+   * one works). Throws a TypeError, changing nothing, for anything that is
+   * not a valid version-1 snapshot. Emits no state-change events.
+   */
+  restore(snapshot: Ec2MockSnapshot): void;
 }
 
 /** `ec2.faults`: host faults and API faults. */
@@ -175,6 +203,17 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
   };
 
+  if (options.instances !== undefined) {
+    const fixtures = checkFixtures(options.instances);
+    buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => {
+      const now = ec2.now();
+      const ctx: OperationContext = { region: ec2, now, principal: principals.default, authorize: () => {}, fixedInstanceIds };
+      return operations[action]!(ctx, input);
+    });
+    // Move every time back by what building took, so the clock offset is 0 again.
+    restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.lifecycle.clock.offset));
+  }
+
   const mock: Ec2Mock = {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
@@ -196,6 +235,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       ec2.lifecycle.clock.reset();
     },
     now: () => ec2.now(),
+    snapshot: () => takeSnapshot(ec2, controls),
+    restore: (snapshot) => restoreSnapshot(ec2, controls, snapshot),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
     guest: (instanceId) => controls.guest(instanceId),
     faults: { ...controls.faults, ...apiFaults.controls },

@@ -123,6 +123,15 @@ export class AddressStore {
     this.network.releasePublicIp(address.publicIp);
   }
 
+  /** Replaces every address (restoring a snapshot; the instances' `elasticIp` are set by the caller). */
+  replace(addresses: readonly ElasticIp[]): void {
+    this.clear();
+    for (const address of addresses) {
+      this.byAllocationId.set(address.allocationId, address);
+      if (address.association !== undefined) this.byAssociationId.set(address.association.associationId, address);
+    }
+  }
+
   /** Forgets every address (the network's pool is cleared by its owner). */
   clear(): void {
     this.byAllocationId.clear();

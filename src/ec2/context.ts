@@ -44,6 +44,8 @@ export interface OperationContext {
    * an IAM policy is configured.
    */
   authorize(action: string, targets: readonly AuthTarget[], request?: AuthRequest): void;
+  /** Fixtures only: the ids RunInstances gives its instances, by launch index (otherwise new ones). */
+  readonly fixedInstanceIds?: readonly string[];
 }
 
 /** An operation: SDK input in, SDK output (without `$metadata`) out, or an `Ec2Error` thrown. */

@@ -143,6 +143,17 @@ export class Controls {
     });
   }
 
+  /** Usage of expired instances, in expiry order (snapshots). */
+  retiredUsage(): InstanceUsage[] {
+    return [...this.retired.values()];
+  }
+
+  /** Replaces retired usage (restoring a snapshot). */
+  replaceRetired(usages: readonly InstanceUsage[]): void {
+    this.retired.clear();
+    for (const usage of usages) this.retired.set(usage.instanceId, usage);
+  }
+
   /** Forgets retired usage (with `reset()`). */
   clear(): void {
     this.retired.clear();

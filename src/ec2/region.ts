@@ -106,6 +106,15 @@ export class Ec2Region {
     return ++this.reservationSeq;
   }
 
+  /** The launch-order counter (snapshots). */
+  get reservationCounter(): number {
+    return this.reservationSeq;
+  }
+
+  set reservationCounter(value: number) {
+    this.reservationSeq = value;
+  }
+
   /** Registers a reservation and its instances (RunInstances, after every check). */
   add(reservation: Reservation): void {
     this.reservations.set(reservation.reservationId, reservation);

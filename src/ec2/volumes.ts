@@ -159,6 +159,19 @@ export class VolumeStore {
     this.gone.set(volume.volumeId, volume);
   }
 
+  /** Live and deleted volumes and the creation counter (snapshots; do not mutate). */
+  contents(): { live: Ec2Volume[]; gone: Ec2Volume[]; seq: number } {
+    return { live: [...this.live.values()], gone: [...this.gone.values()], seq: this.seq };
+  }
+
+  /** Replaces every volume and the counter (restoring a snapshot). */
+  replace(live: readonly Ec2Volume[], gone: readonly Ec2Volume[], seq: number): void {
+    this.clear();
+    for (const volume of live) this.live.set(volume.volumeId, volume);
+    for (const volume of gone) this.gone.set(volume.volumeId, volume);
+    this.seq = seq;
+  }
+
   /** Forgets every volume. */
   clear(): void {
     this.live.clear();

@@ -36,6 +36,17 @@ export class Clock {
     if (at > now) this.offsetMs += at - now;
   }
 
+  /** The manual offset in ms (mock time minus host time), for snapshots. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Sets the manual offset (restoring a snapshot); any finite number, negative included. */
+  setOffset(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError(`a clock offset must be a finite number of ms; got ${String(ms)}`);
+    this.offsetMs = ms;
+  }
+
   /** Drops the manual offset: mock time is host time again. */
   reset(): void {
     this.offsetMs = 0;

@@ -89,6 +89,28 @@ export class Lifecycle {
     this.timeline.clear();
   }
 
+  /** Every machine, in creation order (snapshots read them; do not mutate). */
+  machinesInOrder(): Machine[] {
+    return [...this.machines.values()];
+  }
+
+  /**
+   * Replaces every machine (restoring a snapshot) and rebuilds the timeline
+   * from each one: its transition in flight, or the expiry of a terminated
+   * machine. No listener hears of it: nothing changed phase.
+   */
+  replaceMachines(machines: readonly Machine[]): void {
+    this.clear();
+    for (const machine of machines) {
+      this.machines.set(machine.id, machine);
+      if (machine.transition !== undefined) {
+        this.timeline.push({ at: machine.transition.at, machineId: machine.id, token: machine.scheduleToken });
+      } else if (machine.expiresAt !== undefined) {
+        this.timeline.push({ at: machine.expiresAt, machineId: machine.id, token: machine.scheduleToken });
+      }
+    }
+  }
+
   /** Creates a machine in `launching`, arriving in `running` after the launch time. */
   launch(id: string, os: GuestOs, cause: string): Machine {
     const now = this.clock.now();

@@ -269,7 +269,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   const clientToken = input.ClientToken ?? randomUUID();
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
   for (let launchIndex = 0; launchIndex < launch.count; launchIndex++) {
-    const instanceId = newId("i");
+    const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     const instance: Ec2Instance = {
       machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
       instanceId,
