@@ -11,6 +11,18 @@ export interface Subnet {
   readonly base: number;
 }
 
+/** The default VPC's ids and address pools as plain JSON (see `Network.toJson`). */
+export interface NetworkJson {
+  vpcId: string;
+  defaultSecurityGroupId: string;
+  subnets: { subnetId: string; availabilityZone: string; base: number }[];
+  privateInUse: string[];
+  /** `[subnetId, next host number]` pairs. */
+  nextHost: [string, number][];
+  publicInUse: string[];
+  publicCounter: number;
+}
+
 const zoneLetters = ["a", "b", "c", "d", "e", "f"];
 
 /** Dotted quad → 32-bit number. */
@@ -111,6 +123,40 @@ export class Network {
   /** Returns a private address to the subnet (when its instance is gone). */
   releasePrivateIp(ip: string): void {
     this.privateInUse.delete(ip);
+  }
+
+  /** The pools as plain JSON (snapshots). */
+  toJson(): NetworkJson {
+    return {
+      vpcId: this.vpcId,
+      defaultSecurityGroupId: this.defaultSecurityGroupId,
+      subnets: [...this.subnets.values()].map((s) => ({ ...s })),
+      privateInUse: [...this.privateInUse],
+      nextHost: [...this.nextHost],
+      publicInUse: [...this.publicInUse],
+      publicCounter: this.publicCounter,
+    };
+  }
+
+  /** Replaces ids, subnets, pools and counters with a snapshot's (already checked). */
+  restoreJson(json: NetworkJson): void {
+    const self = this as { vpcId: string; defaultSecurityGroupId: string };
+    self.vpcId = json.vpcId;
+    self.defaultSecurityGroupId = json.defaultSecurityGroupId;
+    this.subnets.clear();
+    for (const subnet of json.subnets) this.subnets.set(subnet.availabilityZone, { ...subnet });
+    this.privateInUse.clear();
+    for (const ip of json.privateInUse) this.privateInUse.add(ip);
+    this.nextHost.clear();
+    for (const [subnetId, host] of json.nextHost) this.nextHost.set(subnetId, host);
+    this.publicInUse.clear();
+    for (const ip of json.publicInUse) this.publicInUse.add(ip);
+    this.publicCounter = json.publicCounter;
+  }
+
+  /** Every subnet (one per zone). */
+  allSubnets(): Subnet[] {
+    return [...this.subnets.values()];
   }
 
   /** Frees every address; the VPC, subnets and group keep their ids. */
