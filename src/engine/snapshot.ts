@@ -11,7 +11,7 @@ import type { GuestOs } from "./timing.js";
 /** A time: an ISO 8601 string, or `null` for never / none. */
 export type TimeJson = string | null;
 
-/** A {@link PhaseChange} as JSON. */
+/** A `PhaseChange` as JSON. */
 export interface PhaseChangeJson {
   from: Phase;
   to: Phase;
@@ -23,7 +23,7 @@ export interface PhaseChangeJson {
   obstacle?: string;
 }
 
-/** A {@link Machine} as JSON. */
+/** A `Machine` as JSON. */
 export interface MachineJson {
   id: string;
   os: GuestOs;
