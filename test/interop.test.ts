@@ -13,12 +13,13 @@
  * so a synchronous spawn would block the very event loop that must answer it.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEc2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { awsBinary, awsChildEnv } from "./aws-cli.js";
 
 const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
 const unknownId = "i-0123456789abcdef0";
@@ -27,32 +28,11 @@ const notFoundMessage = `The instance ID '${unknownId}' does not exist`;
 /** A home with no AWS configuration, so nothing of the user's (profiles, regions, endpoints) leaks in. */
 const home = mkdtempSync(join(tmpdir(), "ec2-mock-interop-"));
 
-/**
- * The children's environment: the parent's minus every AWS_* variable (a
- * profile, a CA bundle, an endpoint override) and Python path overrides (a
- * pyenv interpreter's paths would shadow Debian's packages), plus fake
- * credentials.
- */
+/** The children's environment: see awsChildEnv, with fake credentials. */
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith("AWS_") || key === "PYTHONPATH" || key === "PYTHONHOME") continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-    AWS_PAGER: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
+  return awsChildEnv(home, { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" });
 }
 
-/** Debian's CLI first: another `aws` earlier on PATH (a pyenv shim, a v1 pip install) is not the one under test. */
-const awsBinary = process.env.EC2_MOCK_AWS_CLI ?? (existsSync("/usr/bin/aws") ? "/usr/bin/aws" : "aws");
 const pythonBinary = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
 
 /** `aws --version`, e.g. `aws-cli/2.9.19 Python/3.11.2 Linux/... source/x86_64.debian.12`, or why it is unusable. */

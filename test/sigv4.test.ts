@@ -13,7 +13,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,6 +23,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpRequest, SourceData } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { awsBinary, awsChildEnv } from "./aws-cli.js";
 
 const VERSION = "2016-11-15";
 const GOOD = { accessKeyId: "AKIDDEFAULTEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
@@ -318,28 +319,12 @@ describe("verification is off by default", () => {
 // ---- The AWS CLI (skipped where it is missing, unless EC2_MOCK_REQUIRE_INTEROP=1 as in CI) ----
 
 const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const awsBinary = process.env.EC2_MOCK_AWS_CLI ?? (existsSync("/usr/bin/aws") ? "/usr/bin/aws" : "aws");
 const home = mkdtempSync(join(tmpdir(), "ec2-mock-sigv4-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-/** The parent's environment minus AWS_* and Python overrides, plus the given keys and an empty AWS home. */
+/** The AWS CLI's environment with the given keys, and one attempt per call. */
 function childEnv(keys: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith("AWS_") || key === "PYTHONPATH" || key === "PYTHONHOME") continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_ACCESS_KEY_ID: keys.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-    AWS_PAGER: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_MAX_ATTEMPTS: "1",
-  };
+  return { ...awsChildEnv(home, keys), AWS_MAX_ATTEMPTS: "1" };
 }
 
 const awsProbe = spawnSync(awsBinary, ["--version"], { env: childEnv(GOOD), encoding: "utf8", timeout: 30_000 });
