@@ -13,7 +13,7 @@ import { createEc2Mock, type Ec2Action, type Ec2Mock, LINUX_AMI_ID } from "../sr
 import { FAULTABLE_ACTIONS } from "../src/ec2/api-faults.js";
 import { operations } from "../src/ec2/operations/index.js";
 import { doors, normalize } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds, stateOf } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -342,12 +342,7 @@ describe("the SDK's retries", () => {
 });
 
 describe("throttling", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-01T12:00:00.000Z") });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z") });
 
   function pluginClient(ec2: Ec2Mock): EC2Client {
     const client = new EC2Client({ region: "us-east-1" });
@@ -445,12 +440,7 @@ describe("the SDK's backoff and a throttle, under fake timers", () => {
 });
 
 describe("delays", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: new Date("2026-03-01T12:00:00.000Z") });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z"), timers: true });
 
   describe.each(["plugin", "httpHandler"])("through the %s door", (door) => {
     it("hold a call for ms, the given number of times", async () => {

@@ -27,8 +27,9 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
+import { useFrozenClock } from "./helpers.js";
 
 const RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 1000);
 const SEED = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.MODEL_SEED);
@@ -348,12 +349,7 @@ const commands = [
 ];
 
 describe("the lifecycle against a reference model (fast-check commands)", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 0, 1) });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ now: Date.UTC(2026, 0, 1) });
 
   it(`agrees with the model on every call (runs: ${RUNS})`, { timeout: 600_000 }, async () => {
     console.log(`model.property: seed ${SEED}, ${RUNS} runs (MODEL_SEED=${SEED} replays; MODEL_RUNS raises)`);
@@ -388,12 +384,7 @@ describe("the lifecycle against a reference model (fast-check commands)", () => 
  * created, overwritten and deleted, launches, instances vanishing, and reset.
  */
 describe("tag filters on a large fleet", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 0, 1) });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFrozenClock({ now: Date.UTC(2026, 0, 1) });
 
   it("answer exactly after every kind of change", { timeout: 120_000 }, async () => {
     const ec2 = createEc2Mock({ timing: "instant" });
