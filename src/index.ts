@@ -17,9 +17,11 @@ export {
 } from "./ec2/snapshot.js";
 export type { MachineJson, PhaseChangeJson, TimeJson } from "./engine/snapshot.js";
 export type { NetworkJson } from "./ec2/network.js";
+export type { NetworkOptions } from "./ec2/address-space.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
-export { SERVER_LIMITS, type ListenOptions, type RunningServer } from "./server/server.js";
+export { SERVER_LIMITS, type ListenOptions, type RunningServer, type ServedDoor } from "./server/server.js";
+export { StateFileError } from "./server/state-file.js";
 export {
   INSTANCE_STORE_AMI_ID,
   LINUX_AMI_ID,

@@ -25,6 +25,7 @@ import { createAuthorizer } from "./ec2/iam/authorize.js";
 import { type ApiFaultControls, ApiFaults } from "./ec2/api-faults.js";
 import { type Ec2MockSnapshot, restoreSnapshot, takeSnapshot } from "./ec2/snapshot.js";
 import { buildFleet, checkFixtures, type InstanceFixture } from "./ec2/fixtures.js";
+import { type NetworkOptions, resolveAddressSpace } from "./ec2/address-space.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -72,6 +73,14 @@ export interface Ec2MockOptions {
    * cannot be launched (unknown image, bad type, ...) throws a TypeError.
    */
   instances?: readonly InstanceFixture[];
+  /**
+   * The default VPC's address space. Default: EC2's own, 172.31.0.0/16 with
+   * a /20 subnet per zone, which holds about 24,500 instances (a launch
+   * beyond fails with `InsufficientFreeAddressesInSubnet`, as on EC2).
+   * Widen it for larger fleets: `{ vpcCidr: "10.0.0.0/8" }` gives each zone
+   * a /12 (over a million addresses). Bad values throw a TypeError.
+   */
+  network?: NetworkOptions;
 }
 
 /** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
@@ -180,6 +189,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     stateCodeHighByte: checkHighByte(options.stateCodeHighByte),
     durations: resolveDurations(options.timing),
     images: options.images ?? [],
+    network: resolveAddressSpace(options.network),
   });
 
   const principals = new Principals(ec2.settings.accountId, options.iam);
@@ -255,6 +265,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           advance: (ms) => mock.advance(ms),
           settle: () => mock.settle(),
           reset: () => mock.reset(),
+          snapshot: () => mock.snapshot(),
+          restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           state: () => ({
             now: new Date(ec2.now()).toISOString(),
             region: ec2.settings.region,

@@ -9,12 +9,22 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
+import * as sdk from "@aws-sdk/client-ec2";
+import { implementedActions } from "../src/ec2/operations/index.js";
+import { commandClasses } from "../src/sdk/adapter.js";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
 
 const stub = mockClient(EC2Client);
 afterEach(() => stub.reset());
 
 describe("ec2.adapt(mockClient(EC2Client))", () => {
+  it("routes every implemented action: the adapter's command table is the SDK's command of each", () => {
+    expect(Object.keys(commandClasses).sort()).toEqual([...implementedActions].sort());
+    for (const action of implementedActions) {
+      expect(commandClasses[action]).toBe((sdk as unknown as Record<string, unknown>)[`${action}Command`]);
+    }
+  });
+
   it("answers statefully through the stub, whose call history the matchers read", async () => {
     const ec2 = createEc2Mock({ timing: "instant" });
     ec2.adapt(stub);

@@ -4,95 +4,17 @@
  * serves any EC2 client, stops with code 0 on SIGTERM/SIGINT, and refuses
  * bad usage with code 2 and a message on stderr.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LINUX_AMI_ID } from "../src/index.js";
+import { listening, run, runToExit, serve, SLOW, within } from "./cli-process.js";
 
-const root = resolve(fileURLToPath(import.meta.url), "../..");
-const cli = join(root, "dist/esm/server/cli.js");
-const listening = /^ec2-mock listening on http:\/\/127\.0\.0\.1:\d+$/;
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const CUSTOM_AMI = "ami-0123456789abcdef0";
-
-/** Node loads the whole SDK at start; on a busy machine that takes seconds. */
-const SLOW = 60_000;
-
-interface Run {
-  child: ChildProcess;
-  /** Resolves with the first line on stdout. */
-  firstLine: Promise<string>;
-  /** Resolves when the process exits, with everything it printed. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-const running = new Set<ChildProcess>();
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  running.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  const firstLine = new Promise<string>((resolveLine, reject) => {
-    child.stdout!.on("data", (chunk: string) => {
-      stdout += chunk;
-      const newline = stdout.indexOf("\n");
-      if (newline >= 0) resolveLine(stdout.slice(0, newline));
-    });
-    child.once("exit", (code) => reject(new Error(`exited (${code}) before printing a line; stderr: ${stderr}`)));
-  });
-  firstLine.catch(() => {});
-  child.stderr!.on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolveExit) => {
-    // 'close' waits for stdio to drain, so everything printed is in.
-    child.once("close", (code, signal) => {
-      running.delete(child);
-      resolveExit({ code, signal, stdout, stderr });
-    });
-  });
-  return { child, firstLine, exited };
-}
-
-/** Rejects if `promise` takes longer than `ms`, killing `child` then. */
-function within<T>(promise: Promise<T>, ms: number, what: string, child?: ChildProcess): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        child?.kill("SIGKILL");
-        reject(new Error(`${what}: not within ${ms} ms`));
-      }, ms);
-    }),
-  ]);
-}
-
-/** Runs the CLI to its end (within a bound). */
-function runToExit(args: string[]) {
-  const r = run(args);
-  return within(r.exited, SLOW - 10_000, `ec2-mock ${args.join(" ")}`, r.child);
-}
-
-/** Starts `serve` and returns its URL once it printed the line. */
-async function serve(args: string[]): Promise<{ run: Run; url: string }> {
-  const r = run(["serve", ...args]);
-  const line = await within(r.firstLine, SLOW - 10_000, "the listening line", r.child);
-  expect(line).toMatch(listening);
-  return { run: r, url: line.slice("ec2-mock listening on ".length) };
-}
 
 let dir: string;
 function file(name: string, content: string): string {
@@ -106,10 +28,6 @@ beforeAll(() => {
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-});
-afterAll(() => {
-  // A test that failed half-way must not leave a process behind.
-  for (const child of running) child.kill("SIGKILL");
 });
 
 describe("ec2-mock serve", () => {
@@ -186,8 +104,9 @@ describe("ec2-mock serve", () => {
         const exit = await runToExit([flag]);
         expect(exit.code, exit.stderr).toBe(0);
         expect(exit.stderr).toBe("");
-        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--verify-signatures\]\n/);
+        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--state FILE\] \[--verify-signatures\]\n/);
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
+        expect(exit.stdout).toContain("--state              keep the EC2 fleet in FILE");
       }
     },
     SLOW,

@@ -1,7 +1,7 @@
 import { EC2Client, type Image, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { Pluggable } from "@smithy/types";
 import { describe, expectTypeOf, test } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type ServedDoor } from "../src/index.js";
 
 describe("the public API's types", () => {
   test("the mock is a Pluggable that an EC2Client's stack accepts", () => {
@@ -41,7 +41,7 @@ describe("the public API's types", () => {
   test("httpHandler() is a requestHandler an EC2Client accepts; listen() resolves to a url and close()", () => {
     const ec2 = createEc2Mock();
     new EC2Client({ region: "us-east-1", requestHandler: ec2.httpHandler(), credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-    expectTypeOf(ec2.listen).parameters.toEqualTypeOf<[options?: { port?: number; host?: string; verifySignatures?: boolean }]>();
+    expectTypeOf(ec2.listen).parameters.toEqualTypeOf<[options?: { port?: number; host?: string; verifySignatures?: boolean; stateFile?: string; doors?: readonly ServedDoor[] }]>();
     expectTypeOf(ec2.listen).returns.resolves.toEqualTypeOf<{ readonly url: string; close(): Promise<void> }>();
   });
 

@@ -149,12 +149,8 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
 function renumber(region: Ec2Region, order: readonly string[]): void {
   const reservations = order.map((id) => region.reservations.get(id)!);
   const seqs = reservations.map((r) => r.seq).sort((a, b) => a - b);
-  region.reservations.clear();
-  region.instances.clear();
-  reservations.forEach((reservation, i) => {
-    (reservation as { seq: number }).seq = seqs[i]!;
-    region.add(reservation);
-  });
+  reservations.forEach((reservation, i) => ((reservation as { seq: number }).seq = seqs[i]!));
+  region.replaceFleet(reservations);
   const { live, gone, seq } = region.volumes.contents();
   const rank = new Map<string, number>();
   reservations.forEach((r, i) => r.instances.forEach((inst) => rank.set(inst.instanceId, i)));

@@ -81,8 +81,12 @@ export interface Ec2Instance extends MutableAttributes {
   readonly hibernationConfigured: boolean;
   /** EBS volumes attached to it, root first. */
   volumes: AttachedVolume[];
-  /** Its tags, in the order they were set. */
-  readonly tags: Map<string, string>;
+  /**
+   * Its tags, in the order they were set. Never written into: instances
+   * launched together share one map (memory at scale), and `Ec2Region.setTags`
+   * replaces it whole, keeping the tag index current.
+   */
+  readonly tags: ReadonlyMap<string, string>;
   /** Why it is in its state (EC2's `StateReason`), when EC2 says. */
   stateReason: StateReason | undefined;
   /** EC2's `StateTransitionReason`: `""` or `User initiated (… GMT)`. */

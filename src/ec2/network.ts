@@ -1,3 +1,4 @@
+import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { errors } from "./errors.js";
 import { newId } from "./ids.js";
 
@@ -7,15 +8,21 @@ export interface Subnet {
   readonly subnetId: string;
   /** Its availability zone. */
   readonly availabilityZone: string;
-  /** Third octet of its first address: the /20 starts at 172.31.<base>.0. */
-  readonly base: number;
+  /** Its IPv4 CIDR block, e.g. `172.31.16.0/20`. */
+  readonly cidrBlock: string;
+  /** Its first address, as a 32-bit number. */
+  readonly first: number;
+  /** How many addresses it spans (a power of two). */
+  readonly size: number;
 }
 
-/** The default VPC's ids and address pools as plain JSON (see `Network.toJson`). */
+/** The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`). */
 export interface NetworkJson {
   vpcId: string;
   defaultSecurityGroupId: string;
-  subnets: { subnetId: string; availabilityZone: string; base: number }[];
+  /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
+  vpcCidr: string;
+  subnets: { subnetId: string; availabilityZone: string; cidrBlock: string }[];
   privateInUse: string[];
   /** `[subnetId, next host number]` pairs. */
   nextHost: [string, number][];
@@ -25,39 +32,60 @@ export interface NetworkJson {
 
 const zoneLetters = ["a", "b", "c", "d", "e", "f"];
 
-/** Dotted quad → 32-bit number. */
-function toNumber(ip: string): number {
-  return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+/** A subnet record from its id, zone and block (a valid CIDR block: checked by the caller). */
+export function subnetRecord(subnetId: string, availabilityZone: string, cidrBlock: string): Subnet {
+  const { first, prefix } = parseCidr(cidrBlock)!;
+  return { subnetId, availabilityZone, cidrBlock, first, size: blockSize(prefix) };
 }
 
-/** 32-bit number → dotted quad. */
-function toDotted(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+/** The subnet whose block holds an address, if any. */
+export function subnetHolding(subnets: Iterable<Subnet>, ip: string): Subnet | undefined {
+  const n = parseIpv4(ip);
+  for (const subnet of subnets) if (n >= subnet.first && n < subnet.first + subnet.size) return subnet;
+  return undefined;
 }
 
 /**
- * The default VPC of one region (172.31.0.0/16, a /20 per zone) and the
- * addresses handed out in it, plus the pool of auto-assigned public IPv4s.
- * Private addresses stay with an instance for life; public ones come and go
- * with stop and start and are never handed out twice in a row.
+ * The default VPC of one region (by default EC2's 172.31.0.0/16 with a /20
+ * per zone; `createEc2Mock({ network })` widens it) and the addresses handed
+ * out in it, plus the pool of auto-assigned public IPv4s. Private addresses
+ * stay with an instance for life; public ones come and go with stop and
+ * start and are never handed out twice in a row.
  */
 export class Network {
   /** The default VPC's id. */
   readonly vpcId = newId("vpc");
   /** The default security group's id. */
   readonly defaultSecurityGroupId = newId("sg");
+  private vpcCidrBlock: string;
   private readonly subnets = new Map<string, Subnet>();
   private readonly privateInUse = new Set<string>();
+  /** Addresses in use per subnet id, so that a launch can be refused before it takes any. */
+  private readonly usedIn = new Map<string, number>();
   private readonly nextHost = new Map<string, number>();
   private readonly publicInUse = new Set<string>();
   private publicCounter = 0;
 
-  /** @param region - the region whose zones (`<region>a` … `<region>f`) exist. */
-  constructor(readonly region: string) {
+  /**
+   * @param region - the region whose zones (`<region>a` … `<region>f`) exist.
+   * @param space - the VPC's block and each zone's subnet size (checked by `resolveAddressSpace`).
+   */
+  constructor(
+    readonly region: string,
+    space: AddressSpace = DEFAULT_ADDRESS_SPACE,
+  ) {
+    this.vpcCidrBlock = space.vpcCidr;
+    const vpcFirst = parseCidr(space.vpcCidr)!.first;
+    const size = blockSize(space.subnetPrefixLength);
     zoneLetters.forEach((letter, i) => {
-      const zone = `${region}${letter}`;
-      this.subnets.set(zone, { subnetId: newId("subnet"), availabilityZone: zone, base: i * 16 });
+      const cidr = `${formatIpv4(vpcFirst + i * size)}/${space.subnetPrefixLength}`;
+      this.subnets.set(`${region}${letter}`, subnetRecord(newId("subnet"), `${region}${letter}`, cidr));
     });
+  }
+
+  /** The default VPC's CIDR block. */
+  get vpcCidr(): string {
+    return this.vpcCidrBlock;
   }
 
   /** The zone RunInstances uses when no placement is given. */
@@ -91,9 +119,9 @@ export class Network {
    * call rejected later changes nothing.
    */
   checkPrivateIp(subnet: Subnet, ip: string): void {
-    const first = toNumber(`172.31.${subnet.base}.0`);
-    const n = /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) ? toNumber(ip) : NaN;
-    if (!(n >= first + 4 && n <= first + 4094)) {
+    const { low, high } = usableRange(subnet.first, subnet.size);
+    const n = parseIpv4(ip);
+    if (!(n >= low && n <= high)) {
       throw errors.invalidValue(`Address ${ip} does not fall within the subnet's address range`);
     }
     if (this.privateInUse.has(ip)) {
@@ -101,28 +129,45 @@ export class Network {
     }
   }
 
+  /**
+   * Refuses, as EC2 does, a launch of `count` instances into a subnet with
+   * fewer free addresses: checked before anything is taken, so a refused
+   * launch leaves no half-built instance behind.
+   */
+  checkCapacity(subnet: Subnet, count: number): void {
+    const { low, high } = usableRange(subnet.first, subnet.size);
+    const free = high - low + 1 - (this.usedIn.get(subnet.subnetId) ?? 0);
+    if (free < count) throw errors.insufficientAddresses();
+  }
+
   /** Takes a private address in the subnet: the one asked for, or the next free one. */
   takePrivateIp(subnet: Subnet, wanted?: string): string {
     if (wanted !== undefined) {
-      this.privateInUse.add(wanted);
+      this.use(subnet, wanted);
       return wanted;
     }
-    const first = toNumber(`172.31.${subnet.base}.0`);
-    let host = this.nextHost.get(subnet.subnetId) ?? 4;
-    for (let tries = 0; tries < 4091; tries++, host = host >= 4094 ? 4 : host + 1) {
-      const ip = toDotted(first + host);
+    const { low, high } = usableRange(0, subnet.size);
+    let host = this.nextHost.get(subnet.subnetId) ?? low;
+    for (let tries = 0; tries <= high - low; tries++, host = host >= high ? low : host + 1) {
+      const ip = formatIpv4(subnet.first + host);
       if (!this.privateInUse.has(ip)) {
-        this.privateInUse.add(ip);
-        this.nextHost.set(subnet.subnetId, host >= 4094 ? 4 : host + 1);
+        this.use(subnet, ip);
+        this.nextHost.set(subnet.subnetId, host >= high ? low : host + 1);
         return ip;
       }
     }
     throw errors.insufficientAddresses();
   }
 
-  /** Returns a private address to the subnet (when its instance is gone). */
-  releasePrivateIp(ip: string): void {
-    this.privateInUse.delete(ip);
+  /** Marks an address taken, and counts it against its subnet. */
+  private use(subnet: Subnet, ip: string): void {
+    this.privateInUse.add(ip);
+    this.usedIn.set(subnet.subnetId, (this.usedIn.get(subnet.subnetId) ?? 0) + 1);
+  }
+
+  /** Returns a private address to its subnet (when its instance is gone). */
+  releasePrivateIp(subnet: Subnet, ip: string): void {
+    if (this.privateInUse.delete(ip)) this.usedIn.set(subnet.subnetId, (this.usedIn.get(subnet.subnetId) ?? 1) - 1);
   }
 
   /** The pools as plain JSON (snapshots). */
@@ -130,7 +175,8 @@ export class Network {
     return {
       vpcId: this.vpcId,
       defaultSecurityGroupId: this.defaultSecurityGroupId,
-      subnets: [...this.subnets.values()].map((s) => ({ ...s })),
+      vpcCidr: this.vpcCidrBlock,
+      subnets: [...this.subnets.values()].map((s) => ({ subnetId: s.subnetId, availabilityZone: s.availabilityZone, cidrBlock: s.cidrBlock })),
       privateInUse: [...this.privateInUse],
       nextHost: [...this.nextHost],
       publicInUse: [...this.publicInUse],
@@ -138,15 +184,24 @@ export class Network {
     };
   }
 
-  /** Replaces ids, subnets, pools and counters with a snapshot's (already checked). */
+  /**
+   * Replaces ids, address space, subnets, pools and counters with a
+   * snapshot's (already checked by the snapshot reader: valid blocks, every
+   * address in use inside a subnet).
+   */
   restoreJson(json: NetworkJson): void {
     const self = this as { vpcId: string; defaultSecurityGroupId: string };
     self.vpcId = json.vpcId;
     self.defaultSecurityGroupId = json.defaultSecurityGroupId;
+    this.vpcCidrBlock = json.vpcCidr;
     this.subnets.clear();
-    for (const subnet of json.subnets) this.subnets.set(subnet.availabilityZone, { ...subnet });
+    for (const s of json.subnets) this.subnets.set(s.availabilityZone, subnetRecord(s.subnetId, s.availabilityZone, s.cidrBlock));
     this.privateInUse.clear();
-    for (const ip of json.privateInUse) this.privateInUse.add(ip);
+    this.usedIn.clear();
+    for (const ip of json.privateInUse) {
+      const subnet = subnetHolding(this.subnets.values(), ip);
+      if (subnet !== undefined) this.use(subnet, ip);
+    }
     this.nextHost.clear();
     for (const [subnetId, host] of json.nextHost) this.nextHost.set(subnetId, host);
     this.publicInUse.clear();
@@ -159,18 +214,20 @@ export class Network {
     return [...this.subnets.values()];
   }
 
-  /** Frees every address; the VPC, subnets and group keep their ids. */
+  /** Frees every address; the VPC, its address space, subnets and group keep their ids. */
   clear(): void {
     this.privateInUse.clear();
+    this.usedIn.clear();
     this.nextHost.clear();
     this.publicInUse.clear();
   }
 
   /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses). */
   takePublicIp(): string {
+    const base = parseIpv4("3.80.0.0");
     for (;;) {
       this.publicCounter = (this.publicCounter + 7919) % 1_048_576;
-      const ip = toDotted(toNumber("3.80.0.0") + this.publicCounter + 256);
+      const ip = formatIpv4(base + this.publicCounter + 256);
       if (!this.publicInUse.has(ip)) {
         this.publicInUse.add(ip);
         return ip;

@@ -4,9 +4,11 @@ import type { Durations } from "../engine/timing.js";
 import type { MockImage } from "./images.js";
 import { ImageCatalogue } from "./images.js";
 import { type Ec2Instance, renderInstance } from "./instance.js";
+import type { AddressSpace } from "./address-space.js";
 import { Network } from "./network.js";
 import { AddressStore } from "./addresses.js";
 import { instanceState } from "./states.js";
+import { TagIndex } from "./tag-index.js";
 import { defaultEbsKeyArn, VolumeStore } from "./volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
@@ -31,6 +33,8 @@ export interface RegionSettings {
   durations: Durations;
   /** The user's images, added to the built-ins. */
   images: readonly MockImage[];
+  /** The default VPC's address space (checked: see `resolveAddressSpace`). */
+  network: AddressSpace;
 }
 
 /**
@@ -45,8 +49,14 @@ export class Ec2Region {
   readonly images: ImageCatalogue;
   /** The default VPC and address pools. */
   readonly network: Network;
-  /** Every visible instance, by id, in launch order. */
-  readonly instances = new Map<string, Ec2Instance>();
+  /**
+   * Every visible instance, by id, in launch order. Read-only to everyone
+   * else: the fleet changes only through `add`, `replaceFleet`, `clear` and
+   * expiry, which keep {@link Ec2Region.tagIndex} current with it.
+   */
+  readonly instances: ReadonlyMap<string, Ec2Instance> = new Map<string, Ec2Instance>();
+  /** The visible instances by tag key and value (DescribeInstances' tag filters). */
+  readonly tagIndex = new TagIndex<Ec2Instance>();
   /** Every reservation with a visible instance, by id, in launch order. */
   readonly reservations = new Map<string, Reservation>();
   /** RunInstances' client tokens: the reservation each launched and a digest of its request. */
@@ -62,7 +72,7 @@ export class Ec2Region {
   constructor(readonly settings: RegionSettings) {
     this.lifecycle = new Lifecycle(settings.durations);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
-    this.network = new Network(settings.region);
+    this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
     this.lifecycle.listen({
       onPhaseChange: (change) => {
@@ -115,10 +125,46 @@ export class Ec2Region {
     this.reservationSeq = value;
   }
 
-  /** Registers a reservation and its instances (RunInstances, after every check). */
+  /** The fleet's map, writable: only the methods below change it. */
+  private get fleet(): Map<string, Ec2Instance> {
+    return this.instances as Map<string, Ec2Instance>;
+  }
+
+  /** Registers a reservation and its instances (RunInstances, after every check), tags indexed. */
   add(reservation: Reservation): void {
     this.reservations.set(reservation.reservationId, reservation);
-    for (const instance of reservation.instances) this.instances.set(instance.instanceId, instance);
+    for (const instance of reservation.instances) {
+      this.fleet.set(instance.instanceId, instance);
+      this.tagIndex.add(instance, instance.tags);
+    }
+  }
+
+  /**
+   * Replaces every reservation and instance (restoring a snapshot, reordering
+   * fixtures): reservations in launch order (`seq`), each one's instances by
+   * launch index, so that the fleet's order is launch order whatever order
+   * they came in. The tag index is rebuilt with them.
+   */
+  replaceFleet(reservations: Iterable<Reservation>): void {
+    this.reservations.clear();
+    this.fleet.clear();
+    this.tagIndex.clear();
+    for (const reservation of [...reservations].sort((a, b) => a.seq - b.seq)) {
+      reservation.instances.sort((a, b) => a.launchIndex - b.launchIndex);
+      this.add(reservation);
+    }
+  }
+
+  /**
+   * Replaces an instance's tags (CreateTags, DeleteTags): the record gets
+   * `next` itself, never a write into its current map, because instances
+   * launched together share one map until one of them is retagged.
+   */
+  setTags(instance: Ec2Instance, next: ReadonlyMap<string, string>): void {
+    const indexed = this.instances.get(instance.instanceId) === instance;
+    if (indexed) this.tagIndex.remove(instance, instance.tags);
+    (instance as { tags: ReadonlyMap<string, string> }).tags = next;
+    if (indexed) this.tagIndex.add(instance, next);
   }
 
   /** The EC2 state of an instance as of the last catch-up. */
@@ -142,7 +188,8 @@ export class Ec2Region {
   /** Empties the region: no instances, fresh address pools. */
   clear(): void {
     this.lifecycle.clear();
-    this.instances.clear();
+    this.fleet.clear();
+    this.tagIndex.clear();
     this.reservations.clear();
     this.clientTokens.clear();
     this.network.clear();
@@ -169,8 +216,9 @@ export class Ec2Region {
   private forget(instanceId: string): void {
     const instance = this.instances.get(instanceId);
     if (instance === undefined) return;
-    this.instances.delete(instanceId);
-    this.network.releasePrivateIp(instance.privateIp);
+    this.fleet.delete(instanceId);
+    this.tagIndex.remove(instance, instance.tags);
+    this.network.releasePrivateIp(instance.subnet, instance.privateIp);
     const reservation = this.reservations.get(instance.reservationId);
     if (reservation === undefined) return;
     const index = reservation.instances.indexOf(instance);

@@ -6,9 +6,10 @@ import type { Controls, InstanceUsage } from "./controls.js";
 import type { MockImage } from "./images.js";
 import type { AttachedVolume, Ec2Instance } from "./instance.js";
 import { instanceTypeInfo } from "./instance-types.js";
-import type { NetworkJson } from "./network.js";
+import { parseCidr } from "./address-space.js";
+import { type NetworkJson, type Subnet, subnetHolding, subnetRecord } from "./network.js";
 import type { Ec2Region, Reservation } from "./region.js";
-import type { Ec2Volume } from "./volumes.js";
+import { type Ec2Volume, NO_TAGS } from "./volumes.js";
 
 /** The snapshot format this version writes and reads. */
 export const SNAPSHOT_VERSION = 1;
@@ -202,20 +203,40 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
   };
 }
 
-function readNetwork(value: unknown): NetworkJson {
+/** Untagged records share one empty map, as launched ones do (memory of large restored fleets). */
+function sharedIfEmpty(tags: Map<string, string>): ReadonlyMap<string, string> {
+  return tags.size === 0 ? NO_TAGS : tags;
+}
+
+/** A CIDR block field: its text, checked. */
+function readCidr(value: unknown, path: string): string {
+  const text = read.string(value, path);
+  if (parseCidr(text) === undefined) throw badSnapshot(path, "an IPv4 CIDR block", text);
+  return text;
+}
+
+/** The network, checked: valid blocks, and every address in use inside a subnet. */
+function readNetwork(value: unknown): { json: NetworkJson; subnets: Subnet[] } {
   const n = read.object(value, "network");
-  return {
+  const subnets = read.array(n.subnets, "network.subnets").map((s, i) => {
+    const o = read.object(s, `network.subnets[${i}]`);
+    return subnetRecord(
+      read.string(o.subnetId, `network.subnets[${i}].subnetId`),
+      read.string(o.availabilityZone, `network.subnets[${i}].availabilityZone`),
+      readCidr(o.cidrBlock, `network.subnets[${i}].cidrBlock`),
+    );
+  });
+  const privateInUse = read.array(n.privateInUse, "network.privateInUse").map((ip, i) => {
+    const text = read.string(ip, `network.privateInUse[${i}]`);
+    if (subnetHolding(subnets, text) === undefined) throw badSnapshot(`network.privateInUse[${i}]`, "an address of a subnet", text);
+    return text;
+  });
+  const json: NetworkJson = {
     vpcId: read.string(n.vpcId, "network.vpcId"),
     defaultSecurityGroupId: read.string(n.defaultSecurityGroupId, "network.defaultSecurityGroupId"),
-    subnets: read.array(n.subnets, "network.subnets").map((s, i) => {
-      const o = read.object(s, `network.subnets[${i}]`);
-      return {
-        subnetId: read.string(o.subnetId, `network.subnets[${i}].subnetId`),
-        availabilityZone: read.string(o.availabilityZone, `network.subnets[${i}].availabilityZone`),
-        base: read.number(o.base, `network.subnets[${i}].base`),
-      };
-    }),
-    privateInUse: read.array(n.privateInUse, "network.privateInUse").map((ip, i) => read.string(ip, `network.privateInUse[${i}]`)),
+    vpcCidr: readCidr(n.vpcCidr, "network.vpcCidr"),
+    subnets: subnets.map((s) => ({ subnetId: s.subnetId, availabilityZone: s.availabilityZone, cidrBlock: s.cidrBlock })),
+    privateInUse,
     nextHost: read.array(n.nextHost, "network.nextHost").map((pair, i) => {
       const [id, host] = read.array(pair, `network.nextHost[${i}]`);
       return [read.string(id, `network.nextHost[${i}][0]`), read.number(host, `network.nextHost[${i}][1]`)];
@@ -223,6 +244,7 @@ function readNetwork(value: unknown): NetworkJson {
     publicInUse: read.array(n.publicInUse, "network.publicInUse").map((ip, i) => read.string(ip, `network.publicInUse[${i}]`)),
     publicCounter: read.number(n.publicCounter, "network.publicCounter"),
   };
+  return { json, subnets };
 }
 
 function readVolume(value: unknown, path: string): Ec2Volume {
@@ -254,7 +276,7 @@ function readVolume(value: unknown, path: string): Ec2Volume {
             deleteOnTermination: read.boolean(a.deleteOnTermination, `${path}.attachment.deleteOnTermination`),
             attachTime: new Date(read.time(a.attachTime, `${path}.attachment.attachTime`)),
           },
-    tags: read.pairs(v.tags, `${path}.tags`),
+    tags: sharedIfEmpty(read.pairs(v.tags, `${path}.tags`)),
   };
 }
 
@@ -276,8 +298,8 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
     );
   }
   const clockOffsetMs = read.number(s.clockOffsetMs, "clockOffsetMs");
-  const network = readNetwork(s.network);
-  const zones = new Map(network.subnets.map((subnet) => [subnet.availabilityZone, subnet]));
+  const { json: network, subnets } = readNetwork(s.network);
+  const zones = new Map(subnets.map((subnet) => [subnet.availabilityZone, subnet]));
 
   const images = new Map<string, MockImage>();
   read.array(s.images, "images").forEach((image, i) => {
@@ -308,6 +330,8 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
     const zone = read.string(o.availabilityZone, `${p}.availabilityZone`);
     const subnet = zones.get(zone);
     if (subnet === undefined) throw badSnapshot(`${p}.availabilityZone`, "a zone of network.subnets", zone);
+    const privateIp = read.string(o.privateIp, `${p}.privateIp`);
+    if (subnetHolding([subnet], privateIp) === undefined) throw badSnapshot(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, privateIp);
     const volumes: AttachedVolume[] = read.array(o.volumeIds, `${p}.volumeIds`).map((id, j) => {
       const volume = liveById.get(read.string(id, `${p}.volumeIds[${j}]`));
       if (volume?.attachment?.instanceId !== instanceId) throw badSnapshot(`${p}.volumeIds[${j}]`, `a live volume attached to ${instanceId}`, id);
@@ -325,7 +349,7 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
       createdAt: new Date(read.time(o.createdAt, `${p}.createdAt`)),
       launchTime: new Date(read.time(o.launchTime, `${p}.launchTime`)),
       subnet,
-      privateIp: read.string(o.privateIp, `${p}.privateIp`),
+      privateIp,
       publicIp: read.optString(o.publicIp, `${p}.publicIp`),
       wantsPublicIp: read.boolean(o.wantsPublicIp, `${p}.wantsPublicIp`),
       elasticIp: undefined,
@@ -335,7 +359,7 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
       clientToken: read.string(o.clientToken, `${p}.clientToken`),
       hibernationConfigured: read.boolean(o.hibernationConfigured, `${p}.hibernationConfigured`),
       volumes,
-      tags: read.pairs(o.tags, `${p}.tags`),
+      tags: sharedIfEmpty(read.pairs(o.tags, `${p}.tags`)),
       stateReason:
         stateReason === undefined
           ? undefined
@@ -364,6 +388,13 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
       }),
     };
   });
+  // The fleet is rebuilt from the reservations: an instance outside the one it names would be lost.
+  const listed = new Map(reservations.flatMap((r) => r.instances.map((instance) => [instance, r.reservationId] as const)));
+  for (const instance of instances.values()) {
+    if (listed.get(instance) !== instance.reservationId) {
+      throw badSnapshot(`instances(${instance.instanceId}).reservationId`, "a reservation that lists the instance", instance.reservationId);
+    }
+  }
 
   const clientTokens = read.array(s.clientTokens, "clientTokens").map((value, i) => {
     const o = read.object(value, `clientTokens[${i}]`);
@@ -420,8 +451,7 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   region.volumes.replace(live, deleted, volumeSeq);
   region.addresses.replace(addresses);
   region.lifecycle.replaceMachines([...instances.values()].map((i) => i.machine));
-  for (const [id, instance] of instances) region.instances.set(id, instance);
-  for (const reservation of reservations) region.reservations.set(reservation.reservationId, reservation);
+  region.replaceFleet(reservations);
   for (const [token, used] of clientTokens) region.clientTokens.set(token, used);
   region.reservationCounter = reservationSeq;
   controls.replaceRetired(retired);

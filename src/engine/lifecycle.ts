@@ -1,6 +1,6 @@
 import { Clock } from "./clock.js";
 import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
-import type { Machine, Phase, PhaseChange, StopMode, StopPlan } from "./machine.js";
+import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan } from "./machine.js";
 import { Timeline } from "./timeline.js";
 import type { Durations, GuestOs } from "./timing.js";
 
@@ -173,6 +173,8 @@ export class Lifecycle {
    * promptly (a Force on a stop under way does not wait the force timeout
    * again: the graceful attempt has been made); a gentler request changes
    * nothing, so "a later default stop also skips the OS shutdown" holds.
+   * A `graceful-only` stop asks as a graceful one does and gives up after
+   * `forceTimeout`: the machine arrives back in `running`, untouched.
    */
   stop(machine: Machine, mode: StopMode, cause: string): void {
     const now = this.clock.now();
@@ -197,6 +199,7 @@ export class Lifecycle {
       next.gracefulAt = now + outcome.durationMs;
       next.obstacle = mode === "hibernate" ? joinObstacles("hibernation failed: a normal shutdown follows", outcome.obstacle) : outcome.obstacle;
       if (mode === "force") next.forceCutAt = now + d.forceTimeout + d.powerOff;
+      if (mode === "graceful-only") next.abandonAt = now + d.forceTimeout;
     }
     machine.rebootUntil = undefined;
     machine.stopPlan = next;
@@ -235,19 +238,44 @@ export class Lifecycle {
   }
 
   /**
-   * Reboots the guest: the phase stays `running`. A guest that ignores the
-   * request is hard-rebooted after `hardRebootAfter` (EC2: four minutes),
-   * and that boot runs a disk check.
+   * Reboots the guest: the phase stays `running`. In the default mode a
+   * guest that ignores the request is hard-rebooted after `hardRebootAfter`
+   * (EC2: four minutes), and that boot runs a disk check; `force` waits
+   * `forceTimeout` instead, `skip-os` power-cycles at once, and
+   * `graceful-only` gives up after `forceTimeout`, leaving the guest as it
+   * was (the returned entry is then `abandoned`). Returns the timeline entry.
    */
-  reboot(machine: Machine, cause: string): void {
+  reboot(machine: Machine, cause: string, mode: RebootMode = "graceful"): PhaseChange {
     const now = this.clock.now();
     const d = this.durations;
     const os = machine.os;
     const outcome = shutdownOutcome(machine.guest, 0);
-    const hard = !Number.isFinite(outcome.durationMs);
-    machine.rebootUntil = hard ? now + d.hardRebootAfter + d.reboot[os] + d.diskCheck[os] : now + d.reboot[os] + outcome.durationMs;
-    const detail = hard ? `; the guest did not respond (${outcome.obstacle}), so a hard reboot followed` : "";
-    machine.history.push({ machineId: machine.id, from: "running", to: "running", at: now, cause: `${cause}${detail}`, diskCheck: hard });
+    const complies =
+      mode === "skip-os" ? false : mode === "graceful" ? Number.isFinite(outcome.durationMs) : outcome.durationMs <= d.forceTimeout;
+    const why = outcome.obstacle ?? "it did not restart in time";
+    let detail = "";
+    let hard = false;
+    let abandoned = false;
+    if (complies) {
+      machine.rebootUntil = now + d.reboot[os] + outcome.durationMs;
+    } else if (mode === "graceful-only") {
+      abandoned = true;
+      machine.rebootUntil = now + d.forceTimeout;
+      detail = `; the guest did not respond (${why}), so the reboot was abandoned`;
+    } else if (mode === "skip-os") {
+      hard = true;
+      machine.rebootUntil = now + d.reboot[os] + d.diskCheck[os];
+      detail = "; the power was cycled without asking the guest";
+    } else {
+      hard = true;
+      const wait = mode === "graceful" ? d.hardRebootAfter : d.forceTimeout;
+      machine.rebootUntil = now + wait + d.reboot[os] + d.diskCheck[os];
+      detail = `; the guest did not respond (${why}), so a hard reboot followed`;
+    }
+    const entry: PhaseChange = { machineId: machine.id, from: "running", to: "running", at: now, cause: `${cause}${detail}`, diskCheck: hard };
+    if (abandoned) entry.abandoned = true;
+    machine.history.push(entry);
+    return entry;
   }
 
   /** Mock time the status checks of a running machine pass, or undefined when not running. */
@@ -261,11 +289,17 @@ export class Lifecycle {
     return machine.rebootUntil !== undefined && machine.rebootUntil > now;
   }
 
-  /** Schedules a stop's arrival from its plan: the earliest way it can end. */
+  /**
+   * Schedules a stop's arrival from its plan: the earliest way it can end.
+   * A stop that may give up (`abandonAt`) returns to `running` when giving
+   * up comes first, even on a faulty host: the host stops waiting.
+   */
   private scheduleStop(machine: Machine): void {
     const plan = machine.stopPlan!;
     const at = machine.hostStuck ? plan.forceCutAt : Math.min(plan.gracefulAt, plan.forceCutAt, plan.skipCutAt);
-    this.schedule(machine, "stopped", at);
+    const abandonAt = plan.abandonAt ?? Infinity;
+    if (abandonAt < at) this.schedule(machine, "running", abandonAt);
+    else this.schedule(machine, "stopped", at);
   }
 
   /** Enters a phase now, with nothing scheduled yet. */
@@ -291,7 +325,8 @@ export class Lifecycle {
     machine.phaseSince = transition.at;
     machine.transition = undefined;
     machine.scheduleToken++;
-    if (transition.to === "running") this.arriveRunning(machine, change);
+    if (transition.to === "running" && change.from === "stopping") this.arriveAbandoned(machine, change);
+    else if (transition.to === "running") this.arriveRunning(machine, change);
     else if (transition.to === "stopped") this.arriveStopped(machine, change);
     else if (transition.to === "terminated") {
       change.cause = "shutdown complete";
@@ -311,6 +346,14 @@ export class Lifecycle {
     machine.runningSince = change.at;
     machine.hibernated = false;
     machine.fileSystem = "clean";
+  }
+
+  /** A stop that gave up: the guest never went down, so memory, disks and the running period carry on. */
+  private arriveAbandoned(machine: Machine, change: PhaseChange): void {
+    const obstacle = machine.stopPlan?.obstacle ?? "it did not shut down in time";
+    change.cause = `the guest did not shut down (${obstacle}), so the stop was abandoned`;
+    change.abandoned = true;
+    machine.stopPlan = undefined;
   }
 
   private arriveStopped(machine: Machine, change: PhaseChange): void {

@@ -9,8 +9,21 @@ import type { GuestOs } from "./timing.js";
  */
 export type Phase = "launching" | "starting" | "running" | "stopping" | "stopped" | "terminating" | "terminated";
 
-/** How a stop was asked to end the guest. */
-export type StopMode = "graceful" | "hibernate" | "force" | "skip-os";
+/**
+ * How a stop was asked to end the guest. `graceful-only` asks as `graceful`
+ * does but never cuts the power: a guest that has not shut down within
+ * `forceTimeout` keeps running and the stop is abandoned (Tencent Cloud's
+ * SOFT stop; EC2 has no such mode).
+ */
+export type StopMode = "graceful" | "hibernate" | "force" | "skip-os" | "graceful-only";
+
+/**
+ * How a reboot treats a guest that does not restart when asked: `graceful`
+ * hard-reboots it after `hardRebootAfter` (EC2), `force` after `forceTimeout`,
+ * `skip-os` power-cycles at once, `graceful-only` gives up after
+ * `forceTimeout` and leaves the guest as it was.
+ */
+export type RebootMode = Exclude<StopMode, "hibernate">;
 
 /** A transition in flight: where the machine is going and when it arrives. */
 export interface Transition {
@@ -37,6 +50,8 @@ export interface StopPlan {
   hibernating: boolean;
   /** What keeps the guest from stopping normally, in words. */
   obstacle: string | undefined;
+  /** When a `graceful-only` stop gives up and the machine keeps running (absent: never). */
+  abandonAt?: number;
 }
 
 /** One change of phase, with its time and cause, as the timeline keeps it. */
@@ -59,6 +74,8 @@ export interface PhaseChange {
   hibernating?: boolean;
   /** Set on departures to `stopping`: what in the guest holds the shutdown up. */
   obstacle?: string;
+  /** Set when a stop or reboot asked without force gave up: the guest did not comply in time. */
+  abandoned?: boolean;
 }
 
 /** A machine as the engine knows it: guest OS, phase, and what is in flight. */

@@ -21,6 +21,7 @@ export interface PhaseChangeJson {
   diskCheck?: boolean;
   hibernating?: boolean;
   obstacle?: string;
+  abandoned?: boolean;
 }
 
 /** A `Machine` as JSON. */
@@ -41,6 +42,8 @@ export interface MachineJson {
     skipCutAt: TimeJson;
     hibernating: boolean;
     obstacle: string | null;
+    /** Only for a stop that may give up (absent otherwise, so older snapshots read the same). */
+    abandonAt?: string;
   } | null;
   hibernated: boolean;
   fileSystem: "clean" | "dirty";
@@ -151,6 +154,7 @@ export function machineToJson(machine: Machine, time: TimeCodec): MachineJson {
             skipCutAt: time.outMaybe(plan.skipCutAt),
             hibernating: plan.hibernating,
             obstacle: plan.obstacle ?? null,
+            ...(plan.abandonAt === undefined || !Number.isFinite(plan.abandonAt) ? {} : { abandonAt: time.out(plan.abandonAt) }),
           },
     hibernated: machine.hibernated,
     fileSystem: machine.fileSystem,
@@ -191,6 +195,7 @@ export function machineFromJson(value: unknown, path: string): Machine {
     if (c.diskCheck !== undefined) change.diskCheck = read.boolean(c.diskCheck, `${p}.diskCheck`);
     if (c.hibernating !== undefined) change.hibernating = read.boolean(c.hibernating, `${p}.hibernating`);
     if (c.obstacle !== undefined) change.obstacle = read.string(c.obstacle, `${p}.obstacle`);
+    if (c.abandoned !== undefined) change.abandoned = read.boolean(c.abandoned, `${p}.abandoned`);
     return change;
   });
   return {
@@ -216,6 +221,7 @@ export function machineFromJson(value: unknown, path: string): Machine {
             skipCutAt: read.timeOr(plan.skipCutAt, `${path}.stopPlan.skipCutAt`, Infinity),
             hibernating: read.boolean(plan.hibernating, `${path}.stopPlan.hibernating`),
             obstacle: read.optString(plan.obstacle, `${path}.stopPlan.obstacle`),
+            ...(plan.abandonAt === undefined || plan.abandonAt === null ? {} : { abandonAt: read.time(plan.abandonAt, `${path}.stopPlan.abandonAt`) }),
           },
     hibernated: read.boolean(m.hibernated, `${path}.hibernated`),
     fileSystem: read.oneOf(m.fileSystem, `${path}.fileSystem`, ["clean", "dirty"] as const),

@@ -30,7 +30,11 @@ export interface Durations {
   stop: PerOs;
   /** stopping → stopped while RAM is written to the root volume. */
   hibernate: PerOs;
-  /** How long a fresh `Force` stop lets the guest shut down before power is cut. */
+  /**
+   * How long a fresh `Force` stop lets the guest shut down before power is
+   * cut; also how long a stop or reboot that may not force waits before it
+   * gives up (the `graceful-only` mode of the CVM front's SOFT stop).
+   */
   forceTimeout: number;
   /** How long a reboot waits for an unresponsive guest before a hard reboot (EC2: four minutes). */
   hardRebootAfter: number;

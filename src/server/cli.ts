@@ -1,19 +1,27 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { createCvmMock } from "../cvm/mock.js";
 import { createEc2Mock, type Ec2MockOptions } from "../mock.js";
+import { StateFileError } from "./state-file.js";
 
-const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--verify-signatures]
+const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--state FILE] [--verify-signatures]
 
   --port               TCP port (default 4566; 0 picks a free one)
   --host               interface to bind (default 127.0.0.1: this machine only)
   --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
-                       stateCodeHighByte, iam (policies, accessKeys, principals)
+                       stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
+                       iam (policies, accessKeys, principals)
+  --state              keep the EC2 fleet in FILE: restored from it on start when it exists, and
+                       rewritten atomically (temp file, fsync, rename) after every change, before
+                       the change is answered
   --verify-signatures  refuse requests whose SigV4 signature does not verify against the
                        access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 
 Prints one line "ec2-mock listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
-Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state.`;
+Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state.
+Tencent Cloud CVM (API 3.0, region ap-guangzhou, the config's timing) on the same port: requests with an
+X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -60,6 +68,8 @@ const configTypes: Record<string, { type: string; check: (value: unknown) => boo
   images: { type: "an array of image objects", check: (v) => Array.isArray(v) && v.every(isObject) },
   timing: { type: '"realistic", "instant" or an object of durations', check: (v) => typeof v === "string" || isObject(v) },
   stateCodeHighByte: { type: "a number", check: (v) => typeof v === "number" },
+  // The values themselves are checked by createEc2Mock (a TypeError becomes "bad options: ...").
+  network: { type: "an object of vpcCidr and subnetPrefixLength", check: isObject },
   iam: {
     type:
       "an object of policies (policy objects), arn, accessKeys ([{ accessKeyId, secretAccessKey }]) and principals " +
@@ -101,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: "string", default: "4566" },
         host: { type: "string", default: "127.0.0.1" },
         config: { type: "string" },
+        state: { type: "string" },
         "verify-signatures": { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
@@ -117,6 +128,7 @@ async function main(argv: string[]): Promise<void> {
   // Digits only: Number() would read "" as 0 (a random port), " 80" and "0x50" as 80.
   const port = /^[0-9]{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (values.state === "") fail("--state needs a file name");
   const options = readConfig(values.config);
   const verifySignatures = values["verify-signatures"] === true;
   let ec2;
@@ -132,8 +144,11 @@ async function main(argv: string[]): Promise<void> {
   }
   let server;
   try {
-    server = await ec2.listen({ port, host: values.host, verifySignatures });
+    // The CVM front shares the port (docs/cvm.md); createEc2Mock has already checked the timing.
+    const cvm = createCvmMock(options.timing === undefined ? {} : { timing: options.timing });
+    server = await ec2.listen({ port, host: values.host, verifySignatures, doors: [cvm.door], ...(values.state === undefined ? {} : { stateFile: values.state }) });
   } catch (error) {
+    if (error instanceof StateFileError) fail(error.message);
     fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`);
   }
   const stop = () => {

@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { errors } from "../ec2/errors.js";
+import { loadWireDeps } from "../wire/deps.js";
 import { encodeError } from "../wire/encode.js";
 import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
+import { listenOn } from "./listen.js";
 import { verifySignature } from "./sigv4.js";
+import { openStateFile } from "./state-file.js";
 
 /** Where the server listens. */
 export interface ListenOptions {
@@ -20,6 +23,33 @@ export interface ListenOptions {
    * The control endpoints under `/_mock/` are never checked.
    */
   verifySignatures?: boolean;
+  /**
+   * Keep the fleet in this file: restored from it when the server starts
+   * (when it exists), rewritten atomically after every change before the
+   * change is acknowledged (see ./state-file.ts). Starting fails when the
+   * file holds no snapshot this version can restore.
+   */
+  stateFile?: string;
+  /**
+   * Other clouds' doors served next to EC2's (`doors: [cvm.door]`: the
+   * Tencent Cloud CVM front, docs/cvm.md). A request a door claims is its
+   * to answer; every other request is EC2's.
+   */
+  doors?: readonly ServedDoor[];
+}
+
+/** Another cloud's door the server serves next to EC2's: it claims its requests and answers them in its own format. */
+export interface ServedDoor {
+  /** Whether a request is this door's, from its path and headers (names in lower case). */
+  claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;
+  /** Answers a claimed request; the body is as read (an oversized one is zeros of its declared size, for the door to refuse). */
+  handle(request: {
+    method: string;
+    query: string;
+    path: string;
+    headers: Readonly<Record<string, string | string[] | undefined>>;
+    body: Uint8Array;
+  }): Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }
 
 /** A running server. */
@@ -34,15 +64,19 @@ export interface RunningServer {
 export interface ServerBackend {
   dispatch: Dispatch;
   implemented: Implements;
-  advance(ms: number): void;
+  advance(ms: number): void | Promise<void>;
   settle(): Promise<void>;
-  reset(): void;
+  reset(): void | Promise<void>;
   /** A JSON-ready view of the fleet for `GET /_mock/state`. */
   state(): unknown;
   /** The secret of a principal's access key, for SigV4 verification; undefined for an unknown key. */
   secretOf(accessKeyId: string): string | undefined;
   /** The region a SigV4 credential scope must name. */
   region: string;
+  /** The mock's state, JSON-ready, for the state file. */
+  snapshot(): unknown;
+  /** Replaces the mock's state with a saved one; throws a TypeError when it is not a snapshot. */
+  restore(snapshot: unknown): void;
 }
 
 /** Limits that keep one client from hurting the server (documented in the README). */
@@ -136,7 +170,7 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
         return sendJson(res, 400, { error: "advance takes ?ms=N, a finite, non-negative number of milliseconds" });
       }
       try {
-        backend.advance(ms);
+        await backend.advance(ms);
       } catch (error) {
         // The clock refuses to pass the end of year 9999 (see Clock.advance).
         if (error instanceof RangeError) return sendJson(res, 400, { error: error.message });
@@ -148,7 +182,7 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
       await backend.settle();
       return sendJson(res, 200, { settled: true });
     case "POST /_mock/reset":
-      backend.reset();
+      await backend.reset();
       return sendJson(res, 200, { reset: true });
     case "GET /_mock/state":
       return sendJson(res, 200, backend.state());
@@ -159,8 +193,22 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
   }
 }
 
-async function serve(backend: ServerBackend, authenticate: Authenticate | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  backend: ServerBackend,
+  authenticate: Authenticate | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  doors: readonly ServedDoor[] = [],
+): Promise<void> {
   const target = splitTarget(req.url ?? "/");
+  // The one dispatch point between clouds: a door that claims the request answers it whole.
+  const door = doors.find((candidate) => candidate.claims(target.pathname, req.headers));
+  if (door !== undefined) {
+    const { body, tooLarge } = await readBody(req);
+    const request = { method: req.method ?? "GET", query: target.query, path: target.pathname, headers: req.headers };
+    const answer = await door.handle({ ...request, body: tooLarge === undefined ? body : new Uint8Array(tooLarge) });
+    return sendXml(res, answer.status, answer.headers, answer.body);
+  }
   if (target.pathname.startsWith("/_mock/")) {
     await readBody(req);
     return control(backend, req, target, res);
@@ -187,13 +235,16 @@ async function serve(backend: ServerBackend, authenticate: Authenticate | undefi
  * endpoints under `/_mock/`. Every answer, even to a request the HTTP parser
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
-export function startServer(backend: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
+export async function startServer(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
+  // Its own error documents (clientError, 417, ...) are built outside handleWireRequest.
+  await loadWireDeps();
+  const backend = options.stateFile === undefined ? mock : await openStateFile(options.stateFile, mock);
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
     : undefined;
   // No Host header is no reason to refuse: Node's own refusal is a bare 400 without an EC2 document.
   const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
-    serve(backend, authenticate, req, res).catch(() => {
+    serve(backend, authenticate, req, res, options.doors).catch(() => {
       if (!res.headersSent) {
         const requestId = randomUUID();
         const internal = errors.internal();
@@ -227,22 +278,5 @@ export function startServer(backend: ServerBackend, options: ListenOptions = {})
       rawError(socket, 400, "Bad Request", "MalformedHttpRequest", "The request is not a well-formed HTTP request.");
     }
   });
-  const host = options.host ?? "127.0.0.1";
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : options.port;
-      const shownHost = host.includes(":") ? `[${host}]` : host;
-      resolve({
-        url: `http://${shownHost}:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenOn(server, options);
 }

@@ -1,10 +1,17 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { XMLBuilder } from "fast-xml-parser";
+import type { XMLBuilder } from "fast-xml-parser";
+import { wireDeps } from "./deps.js";
 
 /** The namespace of EC2's 2016-11-15 API, on every response's root element. */
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: true });
+let xmlBuilder: XMLBuilder | undefined;
+
+/** One builder for every document, made on first use (see ./deps.ts). */
+function builder(): XMLBuilder {
+  xmlBuilder ??= new (wireDeps().XMLBuilder)({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: true });
+  return xmlBuilder;
+}
 const declaration = { "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" } };
 
 /** An XML element's content as fast-xml-parser builds it. */
@@ -24,12 +31,12 @@ export function encodeOutput(action: string, schema: NormalizedSchema, output: o
   const members = schema.isStructSchema() ? writeStruct(schema, output as Record<string, unknown>) : {};
   if (Object.keys(members).length === 0 && !hasMembers(schema)) body.return = "true";
   Object.assign(body, members);
-  return builder.build({ ...declaration, [`${action}Response`]: body });
+  return builder().build({ ...declaration, [`${action}Response`]: body });
 }
 
 /** EC2's error document: `<Response><Errors><Error>…</Error></Errors><RequestID>…</RequestID></Response>`. */
 export function encodeError(code: string, message: string, requestId: string): string {
-  return builder.build({
+  return builder().build({
     ...declaration,
     Response: { Errors: { Error: { Code: code, Message: message } }, RequestID: requestId },
   });

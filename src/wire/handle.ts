@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Ec2Error, errors } from "../ec2/errors.js";
 import { decodeInput } from "./decode.js";
+import { loadWireDeps } from "./deps.js";
 import { encodeError, encodeOutput } from "./encode.js";
 import { shapesOf } from "./schemas.js";
 import { answerSts, STS_API_VERSION } from "./sts.js";
@@ -168,6 +169,7 @@ export async function handleWireRequest(
   authenticate?: Authenticate,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
+  await loadWireDeps();
   try {
     const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
     if (sts) return answerSts(action, params, requestId);

@@ -1,5 +1,5 @@
-import * as sdk from "@aws-sdk/client-ec2";
-import { NormalizedSchema } from "@smithy/core/schema";
+import type { NormalizedSchema } from "@smithy/core/schema";
+import { wireDeps } from "./deps.js";
 
 /** An operation's input and output shapes, from the SDK's own schema. */
 export interface OperationShapes {
@@ -20,8 +20,9 @@ const cache = new Map<string, OperationShapes | null>();
 export function shapesOf(action: string): OperationShapes | undefined {
   let shapes = cache.get(action);
   if (shapes === undefined) {
+    const { NormalizedSchema, sdk } = wireDeps();
     // An operation schema is [9, namespace, name, traits, input, output].
-    const schema = (sdk as unknown as Record<string, unknown>)[`${action}$`];
+    const schema = sdk[`${action}$`];
     shapes =
       Array.isArray(schema) && schema[0] === 9
         ? { input: NormalizedSchema.of(schema[4]), output: NormalizedSchema.of(schema[5]) }

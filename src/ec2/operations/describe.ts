@@ -20,6 +20,7 @@ import {
   type ValuesOf,
 } from "../filters.js";
 import { type Ec2Instance, publicIpOf } from "../instance.js";
+import { tagCandidates } from "../tag-index.js";
 import { comparePositions, encodeToken, type Page, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 
 /**
@@ -201,10 +202,23 @@ function inLaunchOrder(ctx: OperationContext, instances: Iterable<Ec2Instance>):
 }
 
 /**
+ * Above this share of the fleet, sorting indexed candidates into launch
+ * order costs more than walking the fleet, which is in launch order already.
+ */
+const INDEX_SHARE = 1 / 8;
+
+/**
  * The instances a query may return, in launch order: a superset of the
- * matches, narrowed before per-instance matching. Named ids and literal
- * `instance-id` filters are looked up by id; this is where further indexes
- * (tags, states) plug in when the fleet grows.
+ * matches, narrowed before per-instance matching (every candidate still
+ * goes through the compiled filters, so the answer, its order and its pages
+ * are the scan's). Named ids and literal `instance-id` filters are looked up
+ * by id; tag filters (`tag:KEY`, `tag-key`, `tag-value`) by the region's tag
+ * index, taking the narrowest when there are several.
+ *
+ * No state index (decision): a state is read lazily from the engine's
+ * timeline, so an index of it would have to follow every transition; a tag
+ * filter already narrows a query to its few candidates, whose state is then
+ * read one by one. A state filter alone scans.
  */
 function candidates(ctx: OperationContext, query: DescribeQuery): Iterable<Ec2Instance> {
   if (query.named !== undefined) return inLaunchOrder(ctx, query.named);
@@ -213,8 +227,11 @@ function candidates(ctx: OperationContext, query: DescribeQuery): Iterable<Ec2In
     const found = ids.map((id) => ctx.region.instances.get(id)).filter((i): i is Ec2Instance => i !== undefined);
     return inLaunchOrder(ctx, found);
   }
+  const fleet = ctx.region.instances;
+  const tagged = tagCandidates(ctx.region.tagIndex, query.filters, fleet.size * INDEX_SHARE);
+  if (tagged !== undefined) return inLaunchOrder(ctx, tagged);
   // The region's Map keeps launch order already.
-  return ctx.region.instances.values();
+  return fleet.values();
 }
 
 /** Runs a checked query: one page of the instances that pass `visible` and the filters. */

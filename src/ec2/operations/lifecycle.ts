@@ -44,8 +44,11 @@ function isGone(instance: Ec2Instance): boolean {
   return phase === "terminating" || phase === "terminated";
 }
 
+/** The stop modes EC2's flags can ask for (a stop that gives up is Tencent Cloud's, not EC2's). */
+type Ec2StopMode = Exclude<StopMode, "graceful-only">;
+
 /** The stop mode the flags ask for. SkipOsShutdown leaves no OS to hibernate, so it wins. */
-function stopModeOf(input: StopInstancesCommandInput): StopMode {
+function stopModeOf(input: StopInstancesCommandInput): Ec2StopMode {
   if (input.SkipOsShutdown === true) return "skip-os";
   if (input.Hibernate === true) return "hibernate";
   if (input.Force === true) return "force";
@@ -53,7 +56,7 @@ function stopModeOf(input: StopInstancesCommandInput): StopMode {
 }
 
 /** The cause each kind of stop is recorded with in the instance's timeline. */
-const stopCauses: Record<StopMode, string> = {
+const stopCauses: Record<Ec2StopMode, string> = {
   graceful: "StopInstances",
   hibernate: "StopInstances with Hibernate",
   force: "StopInstances with Force",

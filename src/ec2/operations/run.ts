@@ -5,14 +5,14 @@ import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { digestOf } from "../digest.js";
 import { Ec2Error, errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../images.js";
-import { isWellFormedId, newId } from "../ids.js";
+import { isWellFormedId, newId, newMacAddress } from "../ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../iam/resources.js";
-import { type Ec2Instance, stateReasons } from "../instance.js";
+import { type AttachedVolume, type Ec2Instance, stateReasons } from "../instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
 import type { Subnet } from "../network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../tags.js";
-import type { VolumeSpec } from "../volumes.js";
+import { NO_TAGS, type VolumeSpec } from "../volumes.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -31,7 +31,8 @@ interface LaunchPlan {
   typeInfo: InstanceTypeInfo;
   subnet: Subnet;
   privateIp: string | undefined;
-  tags: Map<string, Map<string, string>>;
+  /** Tags by resource type; each map is shared by every resource of that type the launch creates. */
+  tags: ReadonlyMap<string, ReadonlyMap<string, string>>;
   volumes: PlannedVolume[];
   shutdownBehavior: "stop" | "terminate";
 }
@@ -216,9 +217,9 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
   if (tagged.length > 0) ctx.authorize("CreateTags", tagged, { keys: { "ec2:CreateAction": "RunInstances" } });
 }
 
-function macAddress(): string {
-  const hex = randomUUID().replaceAll("-", "");
-  return `0e:${hex.slice(0, 10).match(/../g)!.join(":")}`;
+/** The same text (the same UTF-16 code units) as one flat string, whatever concatenations built it. */
+function flatString(text: string): string {
+  return text.split("").join("");
 }
 
 /** What identifies a launch for idempotency: the request without its token and DryRun. */
@@ -262,14 +263,32 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   if (input.DryRun === true) throw errors.dryRun();
   const replay = replayOf(ctx, input);
   if (replay !== undefined) return replay;
+  // Before anything is created: a launch the subnet cannot hold leaves nothing behind.
+  region.network.checkCapacity(launch.subnet, launch.count);
 
   const reservationId = newId("r");
   const createdAt = new Date(ctx.now);
   const os = guestOsOf(launch.image);
-  const clientToken = input.ClientToken ?? randomUUID();
+  // Flattened: the SDK builds its generated token by concatenation, a tree of ~20 strings every instance of
+  // the reservation would keep alive.
+  const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
   for (let launchIndex = 0; launchIndex < launch.count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
+    // Every volume of the instance, created in the store and attached. What a launch's instances have
+    // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
+    // object they all point to, not a copy each: none of it is ever written into, and at 100,000
+    // instances every copy costs megabytes.
+    const volumes = launch.volumes.map(({ deviceName, deleteOnTermination, ...spec }): AttachedVolume => {
+      const volume = region.volumes.create(
+        newId("vol"),
+        { ...spec, availabilityZone: launch.subnet.availabilityZone, launchedWith: instanceId },
+        createdAt,
+        launch.tags.get("volume"),
+      );
+      volume.attachment = { volumeId: volume.volumeId, instanceId, deviceName, deleteOnTermination, attachTime: createdAt };
+      return volume.attachment;
+    });
     const instance: Ec2Instance = {
       machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
       instanceId,
@@ -285,12 +304,12 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       publicIp: undefined,
       wantsPublicIp: input.NetworkInterfaces?.[0]?.AssociatePublicIpAddress ?? true,
       networkInterfaceId: newId("eni"),
-      macAddress: macAddress(),
+      macAddress: newMacAddress(),
       keyName: input.KeyName,
       clientToken,
       hibernationConfigured: input.HibernationOptions?.Configured === true,
-      volumes: [],
-      tags: new Map(launch.tags.get("instance")),
+      volumes,
+      tags: launch.tags.get("instance") ?? NO_TAGS,
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
       userData: input.UserData === undefined || input.UserData === "" ? undefined : input.UserData,
@@ -298,17 +317,6 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       disableApiTermination: input.DisableApiTermination === true,
       shutdownBehavior: launch.shutdownBehavior,
     };
-    // Every volume of the instance, created in the store and attached; volume tags land on each one.
-    for (const { deviceName, deleteOnTermination, ...spec } of launch.volumes) {
-      const volume = region.volumes.create(
-        newId("vol"),
-        { ...spec, availabilityZone: launch.subnet.availabilityZone, launchedWith: instanceId },
-        createdAt,
-        launch.tags.get("volume"),
-      );
-      volume.attachment = { volumeId: volume.volumeId, instanceId, deviceName, deleteOnTermination, attachTime: createdAt };
-      instance.volumes.push(volume.attachment);
-    }
     reservation.instances.push(instance);
   }
   region.add(reservation);

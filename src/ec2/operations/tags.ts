@@ -84,17 +84,14 @@ function checkResourceIds(ids: readonly string[]): void {
   }
 }
 
-function instanceTarget(instance: Ec2Instance): TagTarget {
+function instanceTarget(ctx: OperationContext, instance: Ec2Instance): TagTarget {
   return {
     id: instance.instanceId,
     owner: instance,
     auth: instance,
     tags: instance.tags,
-    write(next) {
-      // The record's map is readonly (others hold it); refill it in place.
-      instance.tags.clear();
-      for (const [key, value] of next) instance.tags.set(key, value);
-    },
+    // Through the region, which keeps DescribeInstances' tag index current.
+    write: (next) => ctx.region.setTags(instance, next),
   };
 }
 
@@ -105,11 +102,7 @@ function volumeTarget(ctx: OperationContext, volume: Ec2Volume): TagTarget {
     owner: instanceId === undefined ? undefined : ctx.region.instances.get(instanceId),
     auth: volumeResource(ctx.region.settings, volume) satisfies AuthResource,
     tags: volume.tags,
-    write(next) {
-      // The store's map is readonly; refill it in place.
-      volume.tags.clear();
-      for (const [key, value] of next) volume.tags.set(key, value);
-    },
+    write: (next) => ctx.region.volumes.setTags(volume, next),
   };
 }
 
@@ -128,7 +121,7 @@ function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[]
     if (volume === undefined) throw errors.volumesNotFound([id]);
     volumes.set(id, volumeTarget(ctx, volume));
   }
-  return ids.map((id) => volumes.get(id) ?? instanceTarget(instances.get(id)!));
+  return ids.map((id) => volumes.get(id) ?? instanceTarget(ctx, instances.get(id)!));
 }
 
 /**

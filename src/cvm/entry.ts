@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import type { CvmContext } from "./context.js";
+import { CvmError, cvmErrors } from "./errors.js";
+import { cvmOperations } from "./operations/index.js";
+import type { CvmRegion } from "./region.js";
+
+/** The API version of CVM the mock speaks (`X-TC-Version`). */
+export const CVM_API_VERSION = "2017-03-12";
+
+/** One API call as every door hands it over: API 3.0's common parameters and the action's own. */
+export interface CvmCall {
+  /** `X-TC-Action`. */
+  action: string | undefined;
+  /** `X-TC-Version`. */
+  version: string | undefined;
+  /** `X-TC-Region` (the client's `region`). */
+  region: string | null | undefined;
+  /** The action's parameters: the JSON body. */
+  input: unknown;
+}
+
+/** API 3.0's answer: `{"Response":{...,"RequestId"}}`, or `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. */
+export interface CvmAnswer {
+  /** The response body, ready for `JSON.stringify`. */
+  readonly Response: Readonly<Record<string, unknown>> & { readonly RequestId: string };
+}
+
+/**
+ * The single entry of the CVM front, shared by every CVM door: the common
+ * parameters (Action, Version, Region, in that order), then the action's
+ * operation on the engine. Never throws: every failure, expected or not, is
+ * an answer carrying CVM's error, as API 3.0 answers with HTTP 200.
+ */
+export function answerCall(region: CvmRegion, call: CvmCall): CvmAnswer {
+  const requestId = randomUUID();
+  try {
+    const operation = admit(region, call);
+    const ctx: CvmContext = { region, now: region.now(), requestId };
+    return { Response: { ...operation(ctx, call.input), RequestId: requestId } };
+  } catch (error) {
+    const known = error instanceof CvmError ? error : cvmErrors.internal();
+    return { Response: { Error: { Code: known.code, Message: known.message }, RequestId: requestId } };
+  }
+}
+
+function admit(region: CvmRegion, call: CvmCall) {
+  if (call.action === undefined || call.action === "") throw cvmErrors.missingParameter("Action");
+  if (call.version === undefined || call.version === "") throw cvmErrors.missingParameter("Version");
+  if (call.version !== CVM_API_VERSION) throw cvmErrors.noSuchVersion(call.version);
+  const operation = Object.hasOwn(cvmOperations, call.action) ? cvmOperations[call.action] : undefined;
+  if (operation === undefined) throw cvmErrors.invalidAction(call.action);
+  if (call.region === undefined || call.region === null || call.region === "") throw cvmErrors.missingParameter("Region");
+  if (call.region !== region.settings.region) throw cvmErrors.unsupportedRegion(call.region, region.settings.region);
+  return operation;
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from "node:crypto";
+import type {
+  DataDisk,
+  InstanceChargePrepaid,
+  InternetAccessible,
+  Placement,
+  RunInstancesRequest,
+  RunInstancesResponse,
+  SystemDisk,
+  Tag,
+  TagSpecification,
+} from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import type { CvmContext, CvmOperation } from "../context.js";
+import { cvmErrors } from "../errors.js";
+import { isCvmId, newCvmId } from "../ids.js";
+import { osOfImage } from "../images.js";
+import type { ChargeType, CvmInstance } from "../instance.js";
+import { Params } from "../params.js";
+
+/**
+ * RunInstances, minimally: the parameters that shape the lifecycle and
+ * what DescribeInstances shows (charge type, zone, image, type, disks,
+ * public address, name, tags, termination protection, count, DryRun).
+ * The API's other parameters are accepted and ignored (the default VPC and
+ * security group are used); anything not in the API is UnknownParameter.
+ */
+
+const runKeys: Record<keyof RunInstancesRequest, true> = {
+  InstanceChargeType: true, InstanceChargePrepaid: true, Placement: true, InstanceType: true, ImageId: true, SystemDisk: true,
+  DataDisks: true, VirtualPrivateCloud: true, InternetAccessible: true, InstanceCount: true, MinCount: true, InstanceName: true,
+  LoginSettings: true, SecurityGroupIds: true, EnhancedService: true, ClientToken: true, HostName: true, ActionTimer: true,
+  DisasterRecoverGroupIds: true, TagSpecification: true, InstanceMarketOptions: true, UserData: true, Metadata: true, DryRun: true,
+  CpuTopology: true, CamRoleName: true, HpcClusterId: true, LaunchTemplate: true, DedicatedClusterId: true, ChcIds: true,
+  PartitionNumber: true, DisableApiTermination: true, EnableJumboFrame: true, NetworkInterfaces: true,
+};
+const placementKeys: Record<keyof Placement, true> = {
+  Zone: true, ProjectId: true, HostIds: true, HostId: true, DedicatedResourcePackTenancy: true, DedicatedResourcePackIds: true, RackId: true,
+};
+const systemDiskKeys: Record<keyof SystemDisk, true> = { DiskType: true, DiskId: true, DiskSize: true, CdcId: true, DiskName: true, Encrypt: true, KmsKeyId: true };
+const dataDiskKeys: Record<keyof DataDisk, true> = {
+  DiskSize: true, DiskType: true, DiskId: true, DeleteWithInstance: true, SnapshotId: true, Encrypt: true, KmsKeyId: true,
+  ThroughputPerformance: true, CdcId: true, BurstPerformance: true, DiskName: true,
+};
+const internetKeys: Record<keyof InternetAccessible, true> = {
+  InternetChargeType: true, InternetMaxBandwidthOut: true, PublicIpAssigned: true, BandwidthPackageId: true,
+  InternetServiceProvider: true, IPv4AddressType: true, IPv6AddressType: true, AntiDDoSPackageId: true,
+};
+const prepaidKeys: Record<keyof InstanceChargePrepaid, true> = { Period: true, RenewFlag: true };
+const tagSpecKeys: Record<keyof TagSpecification, true> = { ResourceType: true, Tags: true };
+const tagKeys: Record<keyof Tag, true> = { Key: true, Value: true };
+
+const chargeTypes = ["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"] as const;
+const diskTypes = ["LOCAL_BASIC", "LOCAL_SSD", "LOCAL_NVME", "LOCAL_PRO", "CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD", "CLOUD_TSSD"] as const;
+const internetChargeTypes = ["BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR", "BANDWIDTH_PACKAGE"] as const;
+/** Subscription periods in months (source: the SDK's error table, `InvalidPeriod`). */
+const periods = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
+
+/** Defaults of the API (decision where the docs are silent: the smallest type, a premium cloud disk). */
+export const RUN_DEFAULTS = Object.freeze({ instanceType: "S5.SMALL1", systemDiskType: "CLOUD_PREMIUM", systemDiskSize: 50, name: "Unnamed" });
+
+/** `S5.MEDIUM4` → 2 vCPUs, 4 GiB: the size word gives the vCPUs (SMALL 1, MEDIUM 2, LARGE 4, nXLARGE 4n), the number the memory. */
+export function sizeOfType(type: string): { cpu: number; memory: number } | undefined {
+  const match = /^[A-Z]+[0-9]*[a-z]*\.(SMALL|MEDIUM|LARGE|([1-9][0-9]*)XLARGE)([1-9][0-9]*)$/.exec(type);
+  if (match === null) return undefined;
+  const cpu = match[1] === "SMALL" ? 1 : match[1] === "MEDIUM" ? 2 : match[1] === "LARGE" ? 4 : 4 * Number(match[2]);
+  return { cpu, memory: Number(match[3]) };
+}
+
+/** What a launch needs besides ids and times, read and checked from the request. */
+interface LaunchPlan {
+  chargeType: ChargeType;
+  periodMonths: number | undefined;
+  zone: string;
+  subnetId: string;
+  imageId: string;
+  instanceType: string;
+  size: { cpu: number; memory: number };
+  systemDisk: SystemDisk;
+  dataDisks: DataDisk[];
+  bandwidthOut: number;
+  internetChargeType: string;
+  wantsPublicIp: boolean;
+  count: number;
+  name: string;
+  tags: Tag[];
+  disableApiTermination: boolean;
+}
+
+function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
+  const chargeType = params.oneOf("InstanceChargeType", chargeTypes) ?? "POSTPAID_BY_HOUR";
+  const prepaid = params.object("InstanceChargePrepaid", prepaidKeys);
+  const period = prepaid?.integer("Period", 1, 60);
+  if (period !== undefined && !periods.includes(period)) throw cvmErrors.invalidValue("InstanceChargePrepaid.Period", period);
+  prepaid?.oneOf("RenewFlag", ["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"]);
+  if (chargeType === "PREPAID" && period === undefined) throw cvmErrors.missingParameter("InstanceChargePrepaid.Period");
+  const placement = params.object("Placement", placementKeys);
+  const zone = placement?.string("Zone");
+  if (zone === undefined) throw cvmErrors.missingParameter("Placement.Zone");
+  placement?.integer("ProjectId", 0, Number.MAX_SAFE_INTEGER);
+  const imageId = params.string("ImageId");
+  if (imageId === undefined) throw cvmErrors.missingParameter("ImageId");
+  const instanceType = params.string("InstanceType") ?? RUN_DEFAULTS.instanceType;
+  const systemDisk = params.object("SystemDisk", systemDiskKeys);
+  const dataDisks = params.objects("DataDisks", dataDiskKeys) ?? [];
+  const internet = params.object("InternetAccessible", internetKeys);
+  const bandwidthOut = internet?.integer("InternetMaxBandwidthOut", 0, 100_000) ?? 0;
+  const publicIpAssigned = internet?.boolean("PublicIpAssigned");
+  // No public address without bandwidth (source: RunInstances, `InternetAccessible.PublicIpAssigned`).
+  if (publicIpAssigned === true && bandwidthOut === 0) throw cvmErrors.invalidValue("InternetAccessible.PublicIpAssigned", true);
+  const tags: Tag[] = [];
+  for (const spec of params.objects("TagSpecification", tagSpecKeys) ?? []) {
+    const type = spec.string("ResourceType");
+    if (type === undefined) throw cvmErrors.missingParameter(spec.name("ResourceType"));
+    for (const tag of spec.objects("Tags", tagKeys) ?? []) {
+      const Key = tag.string("Key");
+      const Value = tag.string("Value");
+      if (Key === undefined) throw cvmErrors.missingParameter(tag.name("Key"));
+      if (Value === undefined) throw cvmErrors.missingParameter(tag.name("Value"));
+      if (type === "instance") tags.push({ Key, Value });
+    }
+  }
+  const plan = {
+    chargeType,
+    periodMonths: period,
+    zone,
+    imageId,
+    instanceType,
+    systemDisk: {
+      DiskType: systemDisk?.oneOf("DiskType", diskTypes) ?? RUN_DEFAULTS.systemDiskType,
+      DiskId: newCvmId("disk"),
+      DiskSize: systemDisk?.integer("DiskSize", 20, 1024) ?? RUN_DEFAULTS.systemDiskSize,
+    },
+    dataDisks: dataDisks.map((disk) => {
+      const DiskSize = disk.integer("DiskSize", 10, 32_000);
+      if (DiskSize === undefined) throw cvmErrors.missingParameter(disk.name("DiskSize"));
+      return { DiskSize, DiskType: disk.oneOf("DiskType", diskTypes) ?? "CLOUD_PREMIUM", DiskId: newCvmId("disk"), DeleteWithInstance: disk.boolean("DeleteWithInstance") ?? true };
+    }),
+    bandwidthOut,
+    internetChargeType: internet?.oneOf("InternetChargeType", internetChargeTypes) ?? "TRAFFIC_POSTPAID_BY_HOUR",
+    wantsPublicIp: publicIpAssigned ?? bandwidthOut > 0,
+    count: params.integer("InstanceCount", 1, 500) ?? 1,
+    name: params.string("InstanceName") ?? RUN_DEFAULTS.name,
+    tags,
+    disableApiTermination: params.boolean("DisableApiTermination") ?? false,
+  };
+  params.integer("MinCount", 1, plan.count);
+  params.string("ClientToken");
+  // Then what the parameters name: the zone, the image, the type.
+  const subnetId = ctx.region.network.subnetOf(zone);
+  if (subnetId === undefined) throw cvmErrors.zoneMismatch(zone);
+  if (!isCvmId("img", imageId)) throw cvmErrors.malformedImageId(imageId);
+  if (!ctx.region.images.has(imageId)) throw cvmErrors.imageNotFound(imageId);
+  const size = sizeOfType(instanceType);
+  if (size === undefined) throw cvmErrors.malformedInstanceType(instanceType);
+  return { ...plan, subnetId, size };
+}
+
+/** Extra launch knobs the mock's `launch()` control adds to RunInstances (never on the wire). */
+export interface LaunchExtras {
+  /** The launch fails: PENDING, then LAUNCH_FAILED. */
+  launchFails?: boolean;
+}
+
+/** RunInstances with the mock's extras: every check first, then every instance, PENDING until launched. */
+export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = {}): Omit<RunInstancesResponse, "RequestId"> {
+  const params = Params.of(input, runKeys);
+  const plan = readPlan(ctx, params);
+  if (params.boolean("DryRun") === true) throw cvmErrors.dryRun();
+  const region = ctx.region;
+  const image = region.images.get(plan.imageId)!;
+  const ids: string[] = [];
+  for (let n = 0; n < plan.count; n++) {
+    const instanceId = newCvmId("ins");
+    const machine = region.lifecycle.launch(instanceId, osOfImage(image), "RunInstances");
+    const instance: CvmInstance = {
+      instanceId,
+      uuid: randomUUID(),
+      machine,
+      image,
+      instanceType: plan.instanceType,
+      cpu: plan.size.cpu,
+      memory: plan.size.memory,
+      name: plan.name,
+      chargeType: plan.chargeType,
+      zone: plan.zone,
+      subnetId: plan.subnetId,
+      systemDisk: { ...plan.systemDisk, DiskId: n === 0 ? plan.systemDisk.DiskId : newCvmId("disk") },
+      dataDisks: plan.dataDisks.map((disk) => ({ ...disk, DiskId: n === 0 ? disk.DiskId : newCvmId("disk") })),
+      privateIp: region.network.takePrivateIp(plan.zone),
+      wantsPublicIp: plan.wantsPublicIp,
+      publicIp: plan.wantsPublicIp ? region.network.takePublicIp() : undefined,
+      bandwidthOut: plan.bandwidthOut,
+      internetChargeType: plan.internetChargeType,
+      tags: plan.tags.map((tag) => ({ ...tag })),
+      createdTime: ctx.now,
+      expiredTime: plan.periodMonths === undefined || plan.chargeType !== "PREPAID" ? undefined : addMonths(ctx.now, plan.periodMonths),
+      disableApiTermination: plan.disableApiTermination,
+      launchFails: extras.launchFails === true,
+      launchFailed: false,
+      isolated: false,
+      isolating: false,
+      stoppedMode: undefined,
+      operation: { action: "RunInstances", requestId: ctx.requestId, state: "OPERATING" },
+    };
+    region.instances.set(instanceId, instance);
+    ids.push(instanceId);
+  }
+  return { InstanceIdSet: ids };
+}
+
+function addMonths(ms: number, months: number): number {
+  const date = new Date(ms);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date.getTime();
+}
+
+/** RunInstances as the API answers it. */
+export const runInstances: CvmOperation<RunInstancesResponse> = (ctx, input) => runWith(ctx, input);
