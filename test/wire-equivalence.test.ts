@@ -62,7 +62,7 @@ const scenarios: Record<string, Scenario> = {
         MaxCount: 2,
         InstanceType: "t3.micro",
         HibernationOptions: { Configured: true },
-        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "a&b <c>" }] }],
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "a&b <c> \"d\" 'e' ]]>" }] }],
         UserData: Buffer.from("#!/bin/sh\necho hi").toString("base64"),
       }),
     );

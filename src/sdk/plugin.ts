@@ -51,7 +51,7 @@ export function addMockMiddleware(
     (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
-        const action = commandName.replace(/Command$/, "");
+        const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
         if (context.clientName === "STSClient" && commandName === STS_DECODE_COMMAND) {
           // STS DecodeAuthorizationMessage decodes the mock's blobs (./sts.ts); other STS commands pass.
           const requestId = deps.newRequestId();
@@ -67,7 +67,8 @@ export function addMockMiddleware(
         const requestId = deps.newRequestId();
         let output: object;
         try {
-          output = await deps.dispatch(action, args.input);
+          const result = deps.dispatch(action, args.input);
+          output = result instanceof Promise ? await result : result;
         } catch (error) {
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }

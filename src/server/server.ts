@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { errors } from "../ec2/errors.js";
-import { loadWireDeps } from "../wire/deps.js";
 import { encodeError } from "../wire/encode.js";
 import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
 import { listenOn } from "./listen.js";
@@ -236,8 +235,6 @@ async function serve(
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
 export async function startServer(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
-  // Its own error documents (clientError, 417, ...) are built outside handleWireRequest.
-  await loadWireDeps();
   const backend = options.stateFile === undefined ? mock : await openStateFile(options.stateFile, mock);
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })

@@ -1,18 +1,14 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import type { XMLBuilder } from "fast-xml-parser";
 
 /**
- * The wire codec's third-party modules, loaded on the first wire request
- * rather than at `import("ec2-mock")`: the plugin, which most users use,
- * never parses a query or builds XML, and these cost more to load than the
- * rest of the package (fast-xml-parser alone ≈ 50 ms as ES modules).
+ * What the wire codec reads the SDK's operation schemas with, loaded on the
+ * first wire request rather than at `import("ec2-mock")`: the plugin, which
+ * most users use, never decodes a query or encodes a response.
  * See bench/README.md, figure (f).
  */
 export interface WireDeps {
   /** `@smithy/core/schema`'s NormalizedSchema, to walk the SDK's operation schemas. */
   readonly NormalizedSchema: typeof NormalizedSchema;
-  /** fast-xml-parser's XMLBuilder, to render response and error documents. */
-  readonly XMLBuilder: typeof XMLBuilder;
   /**
    * The SDK's exports, where the operation schemas (`StopInstances$`, ...)
    * are looked up by name. Imported here rather than statically as a
@@ -27,8 +23,8 @@ let loading: Promise<WireDeps> | undefined;
 /** Loads the wire codec's modules once; every wire entry point awaits this before using {@link wireDeps}. */
 export function loadWireDeps(): WireDeps | Promise<WireDeps> {
   if (loaded !== undefined) return loaded;
-  loading ??= Promise.all([import("@smithy/core/schema"), import("fast-xml-parser"), import("@aws-sdk/client-ec2")]).then(([schema, xml, sdk]) => {
-    loaded = { NormalizedSchema: schema.NormalizedSchema, XMLBuilder: xml.XMLBuilder, sdk: sdk as unknown as Record<string, unknown> };
+  loading ??= Promise.all([import("@smithy/core/schema"), import("@aws-sdk/client-ec2")]).then(([schema, sdk]) => {
+    loaded = { NormalizedSchema: schema.NormalizedSchema, sdk: sdk as unknown as Record<string, unknown> };
     return loaded;
   });
   return loading;

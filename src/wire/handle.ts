@@ -82,23 +82,30 @@ function parseForm(text: string): Map<string, string> {
   for (const pair of text.split("&")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
-    const [rawKey, rawValue] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
-    let key: string;
-    let value: string;
-    try {
-      key = decodeURIComponent(rawKey.replaceAll("+", " "));
-      value = decodeURIComponent(rawValue.replaceAll("+", " "));
-    } catch {
-      throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
-    }
+    const key = formDecode(eq < 0 ? pair : pair.slice(0, eq));
+    // Decoded even when the key repeats: a broken value is refused wherever it is.
+    const value = eq < 0 ? "" : formDecode(pair.slice(eq + 1));
     if (!params.has(key)) params.set(key, value);
   }
   return params;
 }
 
+/** One form component: `+` is a space, `%XX` a byte of UTF-8; most SDK parameters have neither. */
+function formDecode(raw: string): string {
+  if (!raw.includes("%") && !raw.includes("+")) return raw;
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+  }
+}
+
+/** Refuses invalid UTF-8 rather than replacing it; one decoder serves every request (decode() keeps no state between calls). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 function utf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
   }
@@ -169,7 +176,8 @@ export async function handleWireRequest(
   authenticate?: Authenticate,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
-  await loadWireDeps();
+  const deps = loadWireDeps();
+  if (deps instanceof Promise) await deps;
   try {
     const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
     if (sts) return answerSts(action, params, requestId);
