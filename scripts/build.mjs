@@ -10,22 +10,19 @@
 // figure f). The ES build splits the code the entries share into chunks, so
 // `ec2-mock` and `ec2-mock/vitest` (or the CLI) load one copy of it.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 
-/** `./dist/esm/cvm/index.js` → `./src/cvm/index.ts`, for every ES entry of the exports map and the bin. */
-const esmTargets = [
-  ...Object.values(pkg.exports).flatMap((target) => (typeof target === "object" ? [target.import.default] : [])),
-  ...Object.values(pkg.bin),
-];
+/** `./dist/esm/cvm/index.js` → `./src/cvm/index.ts`. */
 const sourceOf = (target) => target.replace(/^\.\/dist\/esm\//, "./src/").replace(/\.js$/, ".ts");
-const esmEntries = esmTargets.map(sourceOf);
-// The CLI is an ES module only (bin points at dist/esm).
+/** The source of every entry of the exports map (package.json itself aside), from its ES target. */
 const cjsEntries = Object.values(pkg.exports).flatMap((target) => (typeof target === "object" ? [sourceOf(target.import.default)] : []));
+// The CLI is an ES module only (bin points at dist/esm).
+const esmEntries = [...cjsEntries, ...Object.values(pkg.bin).map(sourceOf)];
 
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--emitDeclarationOnly"], { stdio: "inherit" });
@@ -44,5 +41,4 @@ const common = {
 };
 await build({ ...common, entryPoints: esmEntries, format: "esm", splitting: true, chunkNames: "chunks/[name]-[hash]", outdir: "dist/esm" });
 await build({ ...common, entryPoints: cjsEntries, format: "cjs", outdir: "dist/cjs" });
-mkdirSync("dist/cjs", { recursive: true });
 writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);

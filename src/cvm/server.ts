@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { listenOn } from "../server/listen.js";
+import { listenOn, readBody } from "../server/listen.js";
 import type { CvmWireDoor } from "./door.js";
 import { CVM_MAX_BODY_BYTES, type CvmHttpResponse, jsonResponse } from "./wire.js";
 
@@ -18,20 +18,6 @@ export interface RunningCvmServer {
   readonly url: string;
   /** Stops accepting connections, ends the open ones, and resolves when closed. */
   close(): Promise<void>;
-}
-
-/** Reads a body up to the limit, draining the rest, so an oversized request still gets its answer. */
-function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= CVM_MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > CVM_MAX_BODY_BYTES ? new Uint8Array(size) : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function send(res: ServerResponse, answer: CvmHttpResponse): void {
@@ -56,7 +42,7 @@ export function startCvmServer(door: CvmWireDoor, options: CvmListenOptions = {}
   const server = createServer({ maxHeaderSize: 16 * 1024, requireHostHeader: false }, (req, res) => {
     const raw = req.url ?? "/";
     const q = raw.indexOf("?");
-    readBody(req)
+    readBody(req, CVM_MAX_BODY_BYTES)
       .then((body) =>
         door.handle({
           method: req.method ?? "GET",

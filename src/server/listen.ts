@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 
 /** A listening server, as every door's server hands it back. */
 export interface Listening {
@@ -31,5 +31,25 @@ export function listenOn(server: Server, options: { port?: number; host?: string
           }),
       });
     });
+  });
+}
+
+/**
+ * Reads a request body up to `limit` bytes. Past it, the rest is drained
+ * unread, so the client still gets its answer (413) rather than a reset
+ * connection, and the result is zeros of the body's full size: a door
+ * refuses an oversized body from its size alone. Shared by the EC2 server
+ * and the CVM front's.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? new Uint8Array(size) : Buffer.concat(chunks)));
+    req.on("error", reject);
   });
 }

@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { errors } from "../ec2/errors.js";
 import { encodeError } from "../wire/encode.js";
 import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
-import { listenOn } from "./listen.js";
+import { listenOn, readBody } from "./listen.js";
 import { verifySignature } from "./sigv4.js";
 import { openStateFile } from "./state-file.js";
 
@@ -114,23 +114,6 @@ function rawError(socket: Socket, status: number, reason: string, code: string, 
   );
 }
 
-/**
- * Reads a body up to the limit. Past it, the rest is drained unread so the
- * client still gets its 413 answer rather than a reset connection.
- */
-function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: number | undefined }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve({ body: Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES ? size : undefined }));
-    req.on("error", reject);
-  });
-}
-
 /** A request target split into its path and its raw query string (without `?`). */
 interface RequestTarget {
   pathname: string;
@@ -203,24 +186,22 @@ async function serve(
   // The one dispatch point between clouds: a door that claims the request answers it whole.
   const door = doors.find((candidate) => candidate.claims(target.pathname, req.headers));
   if (door !== undefined) {
-    const { body, tooLarge } = await readBody(req);
-    const request = { method: req.method ?? "GET", query: target.query, path: target.pathname, headers: req.headers };
-    const answer = await door.handle({ ...request, body: tooLarge === undefined ? body : new Uint8Array(tooLarge) });
+    const body = await readBody(req, MAX_BODY_BYTES);
+    const answer = await door.handle({ method: req.method ?? "GET", query: target.query, path: target.pathname, headers: req.headers, body });
     return sendXml(res, answer.status, answer.headers, answer.body);
   }
   if (target.pathname.startsWith("/_mock/")) {
-    await readBody(req);
+    await readBody(req, MAX_BODY_BYTES);
     return control(backend, req, target, res);
   }
-  const { body, tooLarge } = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   const answer = await handleWireRequest(
     {
       method: req.method ?? "GET",
       query: target.query,
       path: target.pathname,
       headers: req.headers as Record<string, string | undefined>,
-      // An oversized body is refused by the door from its declared size alone.
-      body: tooLarge === undefined ? body : new Uint8Array(tooLarge),
+      body,
     },
     backend.dispatch,
     backend.implemented,

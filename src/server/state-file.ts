@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ServerBackend } from "./server.js";
@@ -42,11 +42,11 @@ export class StateFile {
    * Throws a StateFileError naming the file when it cannot be read or is not JSON.
    */
   read(): unknown {
-    if (!existsSync(this.path)) return undefined;
     let text: string;
     try {
       text = readFileSync(this.path, "utf8");
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
     }
     try {
