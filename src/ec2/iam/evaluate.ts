@@ -4,6 +4,7 @@
  * matching Deny always wins. docs/behaviour.md, "Authorization (IAM)", gives
  * the source of every rule.
  */
+import { compileWildcard, type WildcardMatcher } from "../../engine/wildcard.js";
 import type { PolicyDocument, PolicyStatement } from "./principals.js";
 
 /** One condition key of a request context: its name as the mock spells it, and its values. */
@@ -63,28 +64,32 @@ export function addKey(keys: Map<string, ContextKey>, name: string, value: strin
 
 // ---------------------------------------------------------------- wildcards
 
-const globCache = new Map<string, RegExp>();
+/** Compiled patterns by case mode and text: policies repeat a few patterns over and over. */
+const globCache = new Map<string, WildcardMatcher>();
 
-/** A `*`/`?` wildcard pattern as an anchored regular expression (`i` for case-insensitive). */
-function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
+/**
+ * A `*`/`?` wildcard pattern (IAM has no escape character) as a matcher
+ * that runs in linear time: a policy's pattern meets request values (tags,
+ * ARNs), so no backtracking RegExp may be built from it.
+ */
+function globMatcher(pattern: string, ignoreCase: boolean): WildcardMatcher {
   const cacheKey = `${ignoreCase ? "i" : "s"}${pattern}`;
-  let re = globCache.get(cacheKey);
-  if (re === undefined) {
-    const source = pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === "*" ? "[\\s\\S]*" : c === "?" ? "[\\s\\S]" : `\\${c}`));
-    re = new RegExp(`^${source}$`, ignoreCase ? "i" : "");
+  let matcher = globCache.get(cacheKey);
+  if (matcher === undefined) {
+    matcher = compileWildcard(pattern, { ignoreCase });
     if (globCache.size > 10_000) globCache.clear();
-    globCache.set(cacheKey, re);
+    globCache.set(cacheKey, matcher);
   }
-  return re;
+  return matcher;
 }
 
-/** Whether `value` matches a `*`/`?` wildcard pattern. */
+/** Whether `value` matches a `*`/`?` wildcard pattern (`?` is one character: a code point). */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === "*") return true;
   if (!pattern.includes("*") && !pattern.includes("?")) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
-  return globRegExp(pattern, ignoreCase).test(value);
+  return globMatcher(pattern, ignoreCase)(value);
 }
 
 /** Splits an ARN into its six components (the resource part keeps its colons). */
