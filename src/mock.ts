@@ -23,7 +23,7 @@ import { type StateChangeHandler, StateChangeEvents } from "./ec2/events.js";
 import { type IamOptions, Principals } from "./ec2/iam/principals.js";
 import { createAuthorizer } from "./ec2/iam/authorize.js";
 import { type ApiFaultControls, ApiFaults } from "./ec2/api-faults.js";
-import { type Ec2MockSnapshot, restoreSnapshot, takeSnapshot } from "./ec2/snapshot.js";
+import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./ec2/snapshot.js";
 import { buildFleet, checkFixtures, type InstanceFixture } from "./ec2/fixtures.js";
 import { type NetworkOptions, resolveAddressSpace } from "./ec2/address-space.js";
 
@@ -155,7 +155,9 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * offset, instances with their transitions in flight, guests and host
    * faults, reservations, client tokens, address pools, volumes (deleted ones
    * included), Elastic IPs and the usage of expired instances. Configuration
-   * (options, API fault rules, subscribers) is not part of it.
+   * (options, API fault rules, subscribers) is not part of it. Throws a
+   * RangeError naming the field when a number in the state is NaN or
+   * infinite, which JSON would write as `null`: a snapshot always restores.
    */
   snapshot(): Ec2MockSnapshot;
   /**
@@ -267,6 +269,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           reset: () => mock.reset(),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
+          checkSnapshot: (snapshot) => void readSnapshot(ec2, snapshot),
           state: () => ({
             now: new Date(ec2.now()).toISOString(),
             region: ec2.settings.region,

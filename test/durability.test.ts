@@ -6,9 +6,10 @@
  * the CLI with SIGKILL under load and restarts it: every acknowledged change
  * is still there, and the file parsed at every moment of the run.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import {
   CreateTagsCommand,
   DescribeInstancesCommand,
@@ -17,10 +18,13 @@ import {
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
+  TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEc2Mock, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
 import { runToExit, serve, SLOW, within } from "./cli-process.js";
+import { StateFile } from "../src/server/state-file.js";
+import { expectEc2Error } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -148,7 +152,7 @@ describe("listen({ stateFile })", () => {
       .listen({ stateFile: join(dir, "no-such-directory", "state.json") })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
-    expect((error as Error).message).toMatch(/^cannot write the state file .*no-such-directory.*ENOENT/);
+    expect((error as Error).message).toMatch(/^cannot lock the state file .*no-such-directory.*ENOENT/);
   });
 });
 
@@ -265,4 +269,267 @@ describe("ec2-mock serve --state FILE", () => {
     },
     SLOW * 2,
   );
+});
+
+/** Runs `body` with everything written to stderr captured (the state file reports there). */
+async function capturingStderr<T>(body: (lines: string[]) => Promise<T>): Promise<T> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    return await body(lines);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** A snapshot whose only volume is so large that its usage overflows to Infinity once the instance expires. */
+async function overflowingSnapshot(): Promise<{ snapshot: Ec2MockSnapshot; id: string }> {
+  const ec2 = createEc2Mock({ timing: "instant" });
+  const client = new EC2Client({ region: "us-east-1" });
+  client.middlewareStack.use(ec2);
+  const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+  const snapshot = JSON.parse(JSON.stringify(ec2.snapshot())) as Ec2MockSnapshot;
+  snapshot.volumes.live[0]!.sizeGiB = 1e308;
+  return { snapshot, id };
+}
+
+describe("a state that would not restore is never written (issue 12)", () => {
+  it("reproduces the reported loss: usage overflowing to Infinity is refused with 500, rolled back, and the file still starts a server", async () => {
+    const path = freshPath();
+    const { snapshot, id } = await overflowingSnapshot();
+    writeFileSync(path, JSON.stringify(snapshot));
+    await capturingStderr(async (stderr) => {
+      await withServer(path, async (client, server) => {
+        // An hour attached at 1e308 GiB: the usage is Infinity (advanced first: it is saved, the usage is not yet in the snapshot).
+        expect((await fetch(`${server.url}/_mock/advance?ms=${60 * 60 * 1000}`, { method: "POST" })).status).toBe(200);
+        await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+        const saved = readFileSync(path, "utf8");
+        // The instance expires: its usage, Infinity GiB-seconds, would be saved as null.
+        const response = await fetch(`${server.url}/_mock/advance?ms=${2 * 60 * 60 * 1000}`, { method: "POST" });
+        expect(response.status).toBe(500);
+        expect(await response.text()).toContain("<Code>InternalError</Code>");
+        expect(readFileSync(path, "utf8")).toBe(saved);
+        expect(stderr.join("")).toMatch(
+          /^ec2-mock: refused to write the state file .*: the state would not restore \(ec2-mock: cannot take a snapshot: snapshot\.retiredUsage\[0\]\.ebsGibSeconds is Infinity, .*\); the file keeps the last state written, and the state in memory was rolled back to the last state written\n$/,
+        );
+        // Rolled back: the advance never happened, so the instance has not expired.
+        expect((await instancesOf(client)).map((i) => [i.InstanceId, i.State?.Name])).toEqual([[id, "terminated"]]);
+      });
+    });
+    // And the fleet survives a restart.
+    const after = await withServer(path, (client) => instancesOf(client));
+    expect(after.map((i) => i.InstanceId)).toEqual([id]);
+  });
+
+  it("refuses any state the check would not restore (a field restore refuses, a NaN), answers InternalError and keeps what was acknowledged", async () => {
+    const path = freshPath();
+    const ec2 = createEc2Mock({ timing: "instant" });
+    const realSnapshot = ec2.snapshot.bind(ec2);
+    let poisoned = false;
+    // A snapshot that serializes fine but that restore would refuse (and one with a NaN: JSON writes null).
+    let poison: (s: Ec2MockSnapshot) => void = (s) => {
+      s.instances[0]!.instanceType = "no.such-type";
+    };
+    ec2.snapshot = () => {
+      const s = realSnapshot();
+      if (poisoned) poison(s);
+      return s;
+    };
+    const server = await ec2.listen({ stateFile: path });
+    const client = clientOf(server.url);
+    try {
+      await capturingStderr(async (stderr) => {
+        const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+        await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "kept", Value: "1" }] }));
+        const saved = readFileSync(path, "utf8");
+        const reasons = {
+          "a field restore refuses": /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\)/,
+          "a NaN": /: the state would not restore \(ec2-mock: not a valid snapshot: reservationSeq must be a finite number; got null\)/,
+        };
+        for (const [how, reason] of Object.entries(reasons)) {
+          stderr.length = 0;
+          if (how === "a NaN") {
+            poison = (s) => {
+              s.reservationSeq = Number.NaN;
+            };
+          }
+          poisoned = true;
+          // Several changes at once share the refused write: each one answers InternalError.
+          const calls = ["a", "b", "c"].map((Key) => client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: how }] })));
+          for (const call of calls) await expectEc2Error(call, { name: "InternalError", message: "An internal error has occurred", status: 500 });
+          poisoned = false;
+          expect(readFileSync(path, "utf8")).toBe(saved);
+          const [instance] = await instancesOf(client);
+          expect(instance!.Tags).toEqual([{ Key: "kept", Value: "1" }]);
+          // One report per refused write (the three calls may share writes).
+          expect(stderr.length).toBeGreaterThanOrEqual(1);
+          for (const line of stderr) expect(line).toMatch(reason);
+        }
+        // Once the state is good again, changes are saved as before.
+        await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "later", Value: "2" }] }));
+        expect(readFileSync(path, "utf8")).toContain('"later"');
+      });
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+  });
+
+  it("refuses to start on a state that would not round-trip, and leaves the file and no lock", async () => {
+    const path = freshPath();
+    const ec2 = createEc2Mock();
+    ec2.snapshot = () => ({ ...createEc2Mock().snapshot(), clockOffsetMs: Number.POSITIVE_INFINITY });
+    const error = await capturingStderr(() => ec2.listen({ stateFile: path }).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toMatch(/^refused to write the state file .*clockOffsetMs must be a finite number; got null\); the file keeps the last state written, and nothing to roll back to$/);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+});
+
+describe("one server per state file: FILE.lock (issue 12)", () => {
+  it("holds FILE.lock naming this process while it runs, refuses a second server, and releases it on close", async () => {
+    const path = freshPath();
+    await withServer(path, async () => {
+      const holder = JSON.parse(readFileSync(`${path}.lock`, "utf8")) as { pid: number; host: string; startedAt: string; token: string };
+      expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
+      expect(Date.parse(holder.startedAt)).not.toBeNaN();
+      const error = await createEc2Mock()
+        .listen({ stateFile: path })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateFileError);
+      expect((error as Error).message).toBe(
+        `the state file ${path} is in use by another ec2-mock server (this process, since ${holder.startedAt}; lock ${path}.lock): ` +
+          `stop that server first, or remove ${path}.lock if it no longer runs`,
+      );
+    });
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    // Free again.
+    await withServer(path, async () => {});
+  });
+
+  it("takes over a stale lock (its pid no longer runs here) with a message, and refuses one of another host or no record", async () => {
+    const path = freshPath();
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const stale = { pid: dead, host: hostname(), startedAt: "2020-01-01T00:00:00.000Z", token: "old" };
+    writeFileSync(`${path}.lock`, JSON.stringify(stale));
+    await capturingStderr(async (stderr) => {
+      await withServer(path, async () => {
+        expect(JSON.parse(readFileSync(`${path}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
+      });
+      expect(stderr).toEqual([`ec2-mock: taking over the stale lock ${path}.lock of pid ${dead} (since 2020-01-01T00:00:00.000Z): that process no longer runs\n`]);
+    });
+    writeFileSync(`${path}.lock`, JSON.stringify({ ...stale, host: "elsewhere.example" }));
+    await expect(createEc2Mock().listen({ stateFile: path })).rejects.toThrow(
+      `the state file ${path} is in use by another ec2-mock server (pid ${dead} on host elsewhere.example, since 2020-01-01T00:00:00.000Z; lock ${path}.lock)`,
+    );
+    writeFileSync(`${path}.lock`, "garbage");
+    await expect(createEc2Mock().listen({ stateFile: path })).rejects.toThrow(
+      `the state file ${path} is locked by ${path}.lock, which holds no lock record: remove it if no ec2-mock server uses ${path}`,
+    );
+    expect(readFileSync(`${path}.lock`, "utf8")).toBe("garbage");
+  });
+
+  it(
+    "serve: a second server on the same file exits 2 naming the first; after kill -9 of the first, the next one takes over",
+    async () => {
+      const path = freshPath();
+      const first = await serve(["--port", "0", "--state", path]);
+      try {
+        const pid = first.run.child.pid!;
+        const second = await runToExit(["serve", "--port", "0", "--state", path]);
+        expect(second.code).toBe(2);
+        expect(second.stderr).toMatch(new RegExp(`^ec2-mock: the state file \\S+ is in use by another ec2-mock server \\(pid ${pid} on this host, since [-0-9T:.Z]+; lock \\S+\\.lock\\)`));
+        first.run.child.kill("SIGKILL");
+        await first.run.exited;
+        const third = await serve(["--port", "0", "--state", path]);
+        third.run.child.kill("SIGTERM");
+        const exited = await third.run.exited;
+        expect(exited.code).toBe(0);
+        expect(exited.stderr).toBe(`ec2-mock: taking over the stale lock ${path}.lock of pid ${pid} (since ${exited.stderr.match(/since ([^)]+)\)/)![1]}): that process no longer runs\n`);
+        // A clean stop releases the lock.
+        expect(existsSync(`${path}.lock`)).toBe(false);
+      } finally {
+        first.run.child.kill("SIGKILL");
+      }
+    },
+    SLOW * 2,
+  );
+});
+
+describe("the temporary file (issue 12)", () => {
+  it("never writes through a symlink planted at FILE.tmp, and leaves it alone", async () => {
+    const path = freshPath();
+    const target = join(dir, `victim-${counter}`);
+    writeFileSync(target, "precious");
+    symlinkSync(target, `${path}.tmp`);
+    await withServer(path, async (client) => {
+      await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+    });
+    expect(readFileSync(target, "utf8")).toBe("precious");
+    expect(lstatSync(`${path}.tmp`).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 1 });
+  });
+
+  it("writes the file with mode 0600 through a unique temporary name, and removes the temporary files a crash left", async () => {
+    const path = freshPath();
+    const leftovers = [`${path}.tmp`, `${path}.0123456789abcdef.tmp`];
+    for (const leftover of leftovers) writeFileSync(leftover, "{ half a snapsh");
+    const unrelated = `${path}.notes.tmp`;
+    writeFileSync(unrelated, "mine");
+    await withServer(path, async () => {
+      for (const leftover of leftovers) expect(existsSync(leftover)).toBe(false);
+    });
+    expect(readFileSync(unrelated, "utf8")).toBe("mine");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const base = basename(path);
+    expect(readdirSync(dir).filter((name) => name.startsWith(base) && name !== base && name !== `${base}.notes.tmp`)).toEqual([]);
+  });
+});
+
+describe("StateFile: who hears of a rollback (issue 12)", () => {
+  /** A toy state: a list of numbers; a negative one does not restore. */
+  function toy(path: string) {
+    let items: number[] = [];
+    const check = (s: unknown) => {
+      if (!Array.isArray(s) || s.some((n) => typeof n !== "number" || n < 0)) throw new TypeError("negative");
+    };
+    const file = new StateFile(path, { snapshot: () => [...items], check, restore: (s) => void (items = [...(s as number[])]) }, () => {});
+    return { file, items: () => items, add: (n: number) => void items.push(n) };
+  }
+
+  it("a change made before a refused write that covered it hears of the rollback even if it asks for the next write", async () => {
+    const t = toy(freshPath());
+    await t.file.save();
+    const before1 = t.file.mark();
+    t.add(1); // good, but its caller is slow to ask
+    const after1 = t.file.mark();
+    const before2 = t.file.mark();
+    t.add(-2); // bad
+    const after2 = t.file.mark();
+    await expect(t.file.save()).rejects.toThrow(StateFileError);
+    expect(() => t.file.assertKept(before2, after2)).toThrow("the change was rolled back");
+    expect(t.items()).toEqual([]);
+    // The first caller asks now: its change was undone by the rollback, so it is not acknowledged.
+    await t.file.save();
+    expect(() => t.file.assertKept(before1, after1)).toThrow("the change was rolled back");
+    expect(JSON.parse(readFileSync(t.file.path, "utf8"))).toEqual([]);
+  });
+
+  it("a change already written is kept by a later rollback, and its caller is not told otherwise", async () => {
+    const t = toy(freshPath());
+    await t.file.save();
+    const before = t.file.mark();
+    t.add(1);
+    const after = t.file.mark();
+    await t.file.save();
+    t.add(-1);
+    await expect(t.file.save()).rejects.toThrow(StateFileError);
+    expect(t.items()).toEqual([1]);
+    expect(() => t.file.assertKept(before, after)).not.toThrow();
+    expect(JSON.parse(readFileSync(t.file.path, "utf8"))).toEqual([1]);
+  });
 });

@@ -31,12 +31,13 @@ for (const door of ["plugin", "server"] as const) {
     beforeEach(async () => {
       setup = await doors[door]!({ timing: "instant" });
       const Tags = [{ Key: "k", Value: value }];
-      [id] = await launchIds(setup.client, {
+      const ids = await launchIds(setup.client, {
         TagSpecifications: [
           { ResourceType: "instance", Tags },
           { ResourceType: "volume", Tags },
         ],
       });
+      id = ids[0]!;
       await setup.client.send(new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags }] }));
     });
     afterEach(() => setup.close());

@@ -142,6 +142,23 @@ describe("snapshot() and restore()", () => {
     expect(await stateOf(client, id!)).toBe("pending");
   });
 
+  it("never writes a number JSON cannot hold: a usage that overflows to Infinity throws a RangeError naming it (issue 12)", async () => {
+    const { ec2, client } = setup({ timing: "instant" });
+    const [id] = await launchIds(client);
+    // A volume so large that its GiB-seconds overflow (restore takes any finite size; the door limits are elsewhere).
+    const huge = JSON.parse(JSON.stringify(ec2.snapshot())) as Ec2MockSnapshot;
+    huge.volumes.live[0]!.sizeGiB = 1e308;
+    ec2.restore(huge);
+    ec2.advance(60 * 60 * 1000);
+    expect(() => ec2.snapshot()).not.toThrow();
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
+    ec2.advance(2 * 60 * 60 * 1000); // expired: its usage, Infinity GiB-seconds, is retired into the snapshot
+    expect(() => ec2.snapshot()).toThrow(RangeError);
+    expect(() => ec2.snapshot()).toThrow(
+      "ec2-mock: cannot take a snapshot: snapshot.retiredUsage[0].ebsGibSeconds is Infinity, which JSON cannot hold (it would be saved as null)",
+    );
+  });
+
   it("refuses a snapshot of another region or account", () => {
     const snapshot = createEc2Mock({ region: "eu-west-1" }).snapshot();
     expect(() => createEc2Mock().restore(snapshot)).toThrow(/region eu-west-1/);

@@ -1,5 +1,5 @@
 import type { StateReason } from "@aws-sdk/client-ec2";
-import { badSnapshot, machineFromJson, machineToJson, type MachineJson, read, TimeCodec } from "../engine/snapshot.js";
+import { badSnapshot, machineFromJson, machineToJson, type MachineJson, nonFiniteNumber, read, TimeCodec } from "../engine/snapshot.js";
 import type { Machine } from "../engine/machine.js";
 import type { ElasticIp } from "./addresses.js";
 import type { Controls, InstanceUsage } from "./controls.js";
@@ -111,6 +111,8 @@ export interface UsageJson {
 /**
  * Takes a snapshot of a region and its controls. `shiftMs` moves every time
  * back by that amount (the fixture builder uses it to end at clock offset 0).
+ * Throws a RangeError naming the field when a number in it is NaN or
+ * infinite, which JSON cannot hold: never a snapshot that would not restore.
  */
 export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0): Ec2MockSnapshot {
   const now = region.now();
@@ -171,7 +173,7 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
     tags: [...v.tags],
   });
   const volumes = region.volumes.contents();
-  return {
+  const snapshot: Ec2MockSnapshot = {
     version: SNAPSHOT_VERSION,
     region: region.settings.region,
     accountId: region.settings.accountId,
@@ -201,6 +203,12 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
       ebsGibSeconds: u.ebsGibSeconds,
     })),
   };
+  // JSON would write NaN or Infinity as null, a snapshot that no longer restores: refuse it here instead.
+  const bad = nonFiniteNumber(snapshot);
+  if (bad !== undefined) {
+    throw new RangeError(`ec2-mock: cannot take a snapshot: ${bad.path} is ${bad.value}, which JSON cannot hold (it would be saved as null)`);
+  }
+  return snapshot;
 }
 
 /** Untagged records share one empty map, as launched ones do (memory of large restored fleets). */
@@ -280,12 +288,28 @@ function readVolume(value: unknown, path: string): Ec2Volume {
   };
 }
 
+/** A snapshot read and checked, ready to replace a region's state (see {@link readSnapshot}). */
+export interface CheckedSnapshot {
+  readonly network: NetworkJson;
+  readonly live: Ec2Volume[];
+  readonly deleted: Ec2Volume[];
+  readonly volumeSeq: number;
+  readonly addresses: ElasticIp[];
+  readonly machines: Machine[];
+  readonly reservations: Reservation[];
+  readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
+  readonly reservationSeq: number;
+  readonly retired: InstanceUsage[];
+  readonly clockOffsetMs: number;
+}
+
 /**
- * Replaces the state of a region and its controls with a snapshot. Every
- * field is checked first (a TypeError names the first bad one), and nothing
- * changes unless the whole snapshot is valid.
+ * Reads and checks a snapshot for a region without changing anything: a
+ * TypeError names the first bad field. What {@link restoreSnapshot} does
+ * first; the state file also calls it alone, to refuse a snapshot that
+ * would not restore before it is written (src/server/state-file.ts).
  */
-export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot: unknown): void {
+export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnapshot {
   const s = read.object(snapshot, "snapshot");
   if (s.version !== SNAPSHOT_VERSION) {
     throw new TypeError(`ec2-mock: not a snapshot this version can restore: version must be ${SNAPSHOT_VERSION}; got ${JSON.stringify(s.version) ?? "undefined"}`);
@@ -444,16 +468,26 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
     };
   });
   const reservationSeq = read.number(s.reservationSeq, "reservationSeq");
+  const machines = [...instances.values()].map((i) => i.machine);
+  return { network, live, deleted, volumeSeq, addresses, machines, reservations, clientTokens, reservationSeq, retired, clockOffsetMs };
+}
 
+/**
+ * Replaces the state of a region and its controls with a snapshot. Every
+ * field is checked first (a TypeError names the first bad one), and nothing
+ * changes unless the whole snapshot is valid.
+ */
+export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot: unknown): void {
+  const checked = readSnapshot(region, snapshot);
   // Everything checked: replace the state in one go.
   region.clear();
-  region.network.restoreJson(network);
-  region.volumes.replace(live, deleted, volumeSeq);
-  region.addresses.replace(addresses);
-  region.lifecycle.replaceMachines([...instances.values()].map((i) => i.machine));
-  region.replaceFleet(reservations);
-  for (const [token, used] of clientTokens) region.clientTokens.set(token, used);
-  region.reservationCounter = reservationSeq;
-  controls.replaceRetired(retired);
-  region.lifecycle.clock.setOffset(clockOffsetMs);
+  region.network.restoreJson(checked.network);
+  region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
+  region.addresses.replace(checked.addresses);
+  region.lifecycle.replaceMachines(checked.machines);
+  region.replaceFleet(checked.reservations);
+  for (const [token, used] of checked.clientTokens) region.clientTokens.set(token, used);
+  region.reservationCounter = checked.reservationSeq;
+  controls.replaceRetired(checked.retired);
+  region.lifecycle.clock.setOffset(checked.clockOffsetMs);
 }

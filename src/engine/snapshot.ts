@@ -81,6 +81,38 @@ export function badSnapshot(path: string, expected: string, value: unknown): Typ
   return new TypeError(`ec2-mock: not a valid snapshot: ${path} must be ${expected}; got ${shown}`);
 }
 
+/**
+ * The first number in a JSON-ready value that JSON cannot hold (NaN,
+ * ±Infinity: `JSON.stringify` writes them as `null`), with its path; or
+ * undefined. The path is built only on the way back from a find, so a clean
+ * walk allocates nothing.
+ */
+export function nonFiniteNumber(value: unknown, root = "snapshot"): { path: string; value: number } | undefined {
+  let found: number | undefined;
+  const walk = (v: unknown): string | undefined => {
+    if (typeof v === "number") {
+      if (Number.isFinite(v)) return undefined;
+      found = v;
+      return "";
+    }
+    if (typeof v !== "object" || v === null) return undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const below = walk(v[i]);
+        if (below !== undefined) return `[${i}]${below}`;
+      }
+      return undefined;
+    }
+    for (const key of Object.keys(v)) {
+      const below = walk((v as Record<string, unknown>)[key]);
+      if (below !== undefined) return `.${key}${below}`;
+    }
+    return undefined;
+  };
+  const path = walk(value);
+  return path === undefined ? undefined : { path: `${root}${path}`, value: found! };
+}
+
 /** Small readers that check a field's type and throw {@link badSnapshot} otherwise. */
 export const read = {
   object(value: unknown, path: string): Record<string, unknown> {

@@ -25,8 +25,11 @@ export interface ListenOptions {
   /**
    * Keep the fleet in this file: restored from it when the server starts
    * (when it exists), rewritten atomically after every change before the
-   * change is acknowledged (see ./state-file.ts). Starting fails when the
-   * file holds no snapshot this version can restore.
+   * change is acknowledged (see ./state-file.ts). One server at a time:
+   * `FILE.lock` names the holder, and a second server is refused. Starting
+   * fails (StateFileError) when the file is locked by a live server or holds
+   * no snapshot this version can restore; a state that would not restore is
+   * never written (the call answers InternalError and is rolled back).
    */
   stateFile?: string;
   /**
@@ -76,6 +79,8 @@ export interface ServerBackend {
   snapshot(): unknown;
   /** Replaces the mock's state with a saved one; throws a TypeError when it is not a snapshot. */
   restore(snapshot: unknown): void;
+  /** Checks a saved state as `restore` reads it, changing nothing; throws a TypeError when it is not a snapshot. */
+  checkSnapshot(snapshot: unknown): void;
 }
 
 /** Limits that keep one client from hurting the server (documented in the README). */
@@ -216,7 +221,8 @@ async function serve(
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
 export async function startServer(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
-  const backend = options.stateFile === undefined ? mock : await openStateFile(options.stateFile, mock);
+  const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock);
+  const backend = stateFile?.backend ?? mock;
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
     : undefined;
@@ -256,5 +262,20 @@ export async function startServer(mock: ServerBackend, options: ListenOptions = 
       rawError(socket, 400, "Bad Request", "MalformedHttpRequest", "The request is not a well-formed HTTP request.");
     }
   });
-  return listenOn(server, options);
+  let listening: RunningServer;
+  try {
+    listening = await listenOn(server, options);
+  } catch (error) {
+    await stateFile?.close();
+    throw error;
+  }
+  if (stateFile === undefined) return listening;
+  return {
+    url: listening.url,
+    // The lock goes only once the last write is on disk.
+    close: async () => {
+      await listening.close();
+      await stateFile.close();
+    },
+  };
 }
