@@ -288,3 +288,35 @@ describe.skipIf("missing" in boto3 && !required)("boto3 against the server", () 
     expect(facts.runningWaiterOnTerminated).toBe("terminated");
   });
 });
+
+describe.skipIf("missing" in boto3 && !required)("boto3 reads what XML allows, and is told what it forbids (issue 12)", () => {
+  it("round-trips tags of tab, CR, LF, ]]>, emoji, U+FFFD, U+0085 and noncharacters, and gets EC2's error for a control character", { timeout: 120_000 }, async () => {
+    requirePresent(boto3, "boto3");
+    const tricky = "tab\t lf\n cr\r crlf\r\n ]]> <&>\"' 😀 \uFFFD \u0085 \u2028 \uFDD0 \u{10FFFF} é";
+    const script = [
+      "import json, sys, boto3",
+      "from botocore.exceptions import ClientError",
+      "url, tricky = sys.argv[1], json.loads(sys.argv[2])",
+      "ec2 = boto3.client('ec2', endpoint_url=url, region_name='us-east-1')",
+      "iid = ec2.run_instances(ImageId=sys.argv[3], MinCount=1, MaxCount=1)['Instances'][0]['InstanceId']",
+      "ec2.create_tags(Resources=[iid], Tags=[{'Key': tricky, 'Value': tricky}])",
+      "tags = [i['Tags'] for r in ec2.describe_instances()['Reservations'] for i in r['Instances']]",
+      "try:",
+      "    ec2.create_tags(Resources=[iid], Tags=[{'Key': 'k', 'Value': 'bell\\x07'}]); refused = None",
+      "except ClientError as e:",
+      "    refused = [e.response['Error']['Code'], e.response['Error']['Message']]",
+      "try:",
+      "    ec2.describe_instances(Filters=[{'Name': 'x\\x01', 'Values': ['v']}]); echoed = None",
+      "except ClientError as e:",
+      "    echoed = e.response['Error']['Message']",
+      "print(json.dumps({'tags': tags, 'refused': refused, 'echoed': echoed}))",
+    ].join("\n");
+    const out = await run(pythonBinary, ["-c", script, server.url, JSON.stringify(tricky), LINUX_AMI_ID]);
+    expect(out.status, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({
+      tags: [[{ Key: tricky, Value: tricky }]],
+      refused: ["InvalidParameterValue", "Tag value contains a character that XML does not allow (U+0007)"],
+      echoed: "The filter 'x\uFFFD' is invalid",
+    });
+  });
+});

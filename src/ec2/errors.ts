@@ -1,3 +1,5 @@
+import { replaceForbiddenXmlChars } from "./xml-text.js";
+
 /**
  * An EC2 error as the engine raises it: the code, the message and the HTTP
  * status EC2 answers with. Each door renders it its own way (the plugin as the
@@ -5,14 +7,15 @@
  */
 export class Ec2Error extends Error {
   /** @param code - EC2's error code, e.g. `IncorrectInstanceState`.
-   *  @param message - EC2's exact message.
+   *  @param message - EC2's exact message; a character XML 1.0 forbids (a
+   *    message may echo any input) becomes U+FFFD, in every door alike.
    *  @param status - the HTTP status EC2 answers with. */
   constructor(
     readonly code: string,
     message: string,
     readonly status: number = 400,
   ) {
-    super(message);
+    super(replaceForbiddenXmlChars(message));
     this.name = code;
   }
 }

@@ -1,12 +1,14 @@
 import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
 import { Ec2Error, errors } from "./errors.js";
+import { forbiddenXmlChar } from "./xml-text.js";
 
 /** EC2's limit on tags per resource. */
 export const MAX_TAGS_PER_RESOURCE = 50;
 
 /**
  * Validates tags as EC2 does for CreateTags and TagSpecifications: keys of
- * 1..128 characters not starting with `aws:`, values of up to 256. The
+ * 1..128 characters not starting with `aws:`, values of up to 256, neither
+ * holding a character XML 1.0 forbids (./xml-text.ts). The
  * wording of the reserved-prefix error differs between the two operations,
  * as it does on EC2.
  */
@@ -27,6 +29,11 @@ export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecif
     if (tag.Value !== undefined && (typeof tag.Value !== "string" || tag.Value.length > 256)) {
       throw errors.invalidValue("Tag value exceeds the maximum length of 256 characters");
     }
+    // EC2 takes any character in a tag, but answers in XML 1.0: one that XML forbids could never be shown again.
+    const badKeyChar = forbiddenXmlChar(key);
+    if (badKeyChar !== undefined) throw errors.invalidValue(`Tag key contains a character that XML does not allow (${badKeyChar})`);
+    const badValueChar = tag.Value === undefined ? undefined : forbiddenXmlChar(tag.Value);
+    if (badValueChar !== undefined) throw errors.invalidValue(`Tag value contains a character that XML does not allow (${badValueChar})`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
+import { escapeXmlText } from "../ec2/xml-text.js";
 
 /** The namespace of EC2's 2016-11-15 API, on every response's root element. */
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -8,18 +9,15 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /*
  * Documents are written as strings, walking the schema once. They are all
  * elements and text (one constant attribute, the namespace), so escaping text
- * is the whole of XML writing here; a general builder (fast-xml-parser's
+ * is the whole of XML writing here (../ec2/xml-text.ts also keeps out the
+ * characters XML 1.0 forbids); a general builder (fast-xml-parser's
  * XMLBuilder, used before) first needed an object tree of the document and
  * then walked it again, which cost the HTTP handler about a tenth of its
  * time (bench/README.md, figure c).
  */
 
-const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-
-/** Text content, escaped. */
-function escapeText(text: string): string {
-  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c]!) : text;
-}
+/** Text content, escaped; characters XML 1.0 forbids become U+FFFD, so every document is well-formed. */
+const escapeText = escapeXmlText;
 
 /** An element; empty content is written `<name/>`, which the SDK reads as an empty list or structure. */
 function element(name: string, content: string): string {

@@ -6,6 +6,7 @@
  * `<ErrorResponse>` document.
  */
 import { decodeToJson, InvalidAuthorizationMessageError, INVALID_MESSAGE } from "../ec2/iam/message.js";
+import { escapeXmlText } from "../ec2/xml-text.js";
 import type { WireResponse } from "./handle.js";
 
 /** STS's API version: a query request with it is STS's, not EC2's. */
@@ -13,9 +14,8 @@ export const STS_API_VERSION = "2011-06-15";
 
 const xmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
+/** Text content, escaped, forbidden characters as U+FFFD (the decoded message holds request values). */
+const escapeXml = escapeXmlText;
 
 function xml(status: number, body: string, requestId: string): WireResponse {
   return { status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body };
