@@ -68,7 +68,12 @@ function fold(cp: number): number {
  */
 function general(tokens: readonly number[], ignoreCase: boolean): WildcardMatcher {
   const m = tokens.length;
-  const want = ignoreCase ? tokens.map((t) => (t >= 0 ? fold(t) : t)) : tokens;
+  const want = Int32Array.from(ignoreCase ? tokens.map((t) => (t >= 0 ? fold(t) : t)) : tokens);
+  /** The code point at `i` (a code unit outside the surrogates, the common case, needs no codePointAt). */
+  const at = (value: string, i: number): number => {
+    const unit = value.charCodeAt(i);
+    return unit < 0xd800 || unit > 0xdbff ? unit : value.codePointAt(i)!;
+  };
   return (value) => {
     const n = value.length;
     let p = 0;
@@ -83,7 +88,7 @@ function general(tokens: readonly number[], ignoreCase: boolean): WildcardMatche
           starV = v;
           continue;
         }
-        const cp = value.codePointAt(v)!;
+        const cp = at(value, v);
         if (t === ANY || t === (ignoreCase ? fold(cp) : cp)) {
           p++;
           v += cp > 0xffff ? 2 : 1;
@@ -92,7 +97,7 @@ function general(tokens: readonly number[], ignoreCase: boolean): WildcardMatche
       }
       if (starP < 0) return false;
       // Let the last `*` take one more character, and retry from there.
-      starV += value.codePointAt(starV)! > 0xffff ? 2 : 1;
+      starV += at(value, starV) > 0xffff ? 2 : 1;
       v = starV;
       p = starP + 1;
     }
