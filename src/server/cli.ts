@@ -14,7 +14,7 @@ const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config 
                        iam (policies, accessKeys, principals)
   --state              keep the EC2 fleet in FILE: restored from it on start when it exists, and
                        rewritten atomically (temp file, fsync, rename) after every change, before
-                       the change is answered
+                       the change is answered; one server per FILE (FILE.lock names the holder)
   --verify-signatures  refuse requests whose SigV4 signature does not verify against the
                        access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 

@@ -261,36 +261,30 @@ export async function openStateFile(path: string, mock: ServerBackend, report: (
     lock.release();
     throw error;
   }
-  /** Saves a change made between `before` and now, and checks that no refused write rolled it back meanwhile. */
-  const commit = async (before: SaveMark): Promise<void> => {
-    const after = file.mark();
+  /**
+   * Makes a change and saves it, then checks that no refused write rolled it
+   * back meanwhile. The marks around the change are taken as it is made: a
+   * change made synchronously (every action, unless an injected fault delays
+   * it) is placed exactly; one behind a promise only somewhere until it settles.
+   */
+  const saved = async <T>(change: () => T | Promise<T>): Promise<T> => {
+    const before = file.mark();
+    const pending = change();
+    let after = file.mark();
+    const result = await pending;
+    if (pending instanceof Promise) after = file.mark();
     await file.save();
     file.assertKept(before, after);
+    return result;
   };
   const backend: ServerBackend = {
     ...mock,
-    dispatch: async (action, input, accessKeyId) => {
-      const before = file.mark();
-      const output = await mock.dispatch(action, input, accessKeyId);
-      // A rejected call changes nothing, so only a successful mutating one is saved.
-      if (!readOnly.test(action)) await commit(before);
-      return output;
-    },
-    advance: async (ms) => {
-      const before = file.mark();
-      await mock.advance(ms);
-      await commit(before);
-    },
-    settle: async () => {
-      const before = file.mark();
-      await mock.settle();
-      await commit(before);
-    },
-    reset: async () => {
-      const before = file.mark();
-      await mock.reset();
-      await commit(before);
-    },
+    // A rejected call changes nothing, so only a successful mutating one is saved.
+    dispatch: (action, input, accessKeyId) =>
+      readOnly.test(action) ? mock.dispatch(action, input, accessKeyId) : saved(() => mock.dispatch(action, input, accessKeyId)),
+    advance: (ms) => saved(() => mock.advance(ms)),
+    settle: () => saved(() => mock.settle()),
+    reset: () => saved(() => mock.reset()),
   };
   return {
     backend,
