@@ -21,6 +21,8 @@ export type { NetworkOptions } from "./ec2/address-space.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
 export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
 export { SERVER_LIMITS, type ListenOptions, type RunningServer, type ServedDoor } from "./server/server.js";
+export type { CommonListenOptions } from "./server/listen.js";
+export type { WebGuardOptions } from "./server/web-guard.js";
 export { StateFileError } from "./server/state-file.js";
 export {
   INSTANCE_STORE_AMI_ID,

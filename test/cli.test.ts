@@ -5,7 +5,7 @@
  * bad usage with code 2 and a message on stderr.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
@@ -17,6 +17,26 @@ const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEM
 const CUSTOM_AMI = "ami-0123456789abcdef0";
 
 let dir: string;
+/** GETs /_mock/state once per Host header (raw, since fetch will not send a Host of its choosing) and returns the statuses. */
+async function rawGet(url: string, hosts: string[]): Promise<number[]> {
+  const { hostname, port } = new URL(url);
+  const statuses: number[] = [];
+  for (const host of hosts) {
+    statuses.push(
+      await new Promise<number>((resolve, reject) => {
+        const socket = connect(Number(port), hostname);
+        let text = "";
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk: string) => (text += chunk));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1] ?? 0)));
+        socket.end(`GET /_mock/state HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      }),
+    );
+  }
+  return statuses;
+}
+
 function file(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -50,6 +70,31 @@ describe("ec2-mock serve", () => {
         expect(exit.stdout).toBe(`${await r.firstLine}\n`);
       } finally {
         client.destroy();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "--allowed-host, --allowed-origin and --max-connections reach the server; a foreign Host or Origin is refused",
+    async () => {
+      const { run: r, url } = await serve(["--port", "0", "--allowed-host", "ec2-mock.test", "--allowed-host", "other.test:81", "--allowed-origin", "http://app.test:3000", "--max-connections", "8"]);
+      const port = new URL(url).port;
+      const status = async (headers: Record<string, string>) => {
+        const answer = await fetch(`${url}/_mock/state`, { headers });
+        await answer.text();
+        return [answer.status, answer.headers.get("access-control-allow-origin")];
+      };
+      try {
+        // fetch sets Host from the URL; an explicit Host header is not allowed to it, so ask the server by its own address.
+        expect(await status({})).toEqual([200, null]);
+        expect(await status({ origin: "http://app.test:3000" })).toEqual([200, "http://app.test:3000"]);
+        expect(await status({ origin: "http://evil.test" })).toEqual([403, null]);
+        const raw = await rawGet(url, [`ec2-mock.test:${port}`, "other.test:81", "evil.test", "other.test:82"]);
+        expect(raw).toEqual([200, 200, 403, 403]);
+      } finally {
+        r.child.kill("SIGTERM");
+        await within(r.exited, 10_000, "exit after SIGTERM", r.child);
       }
     },
     SLOW,
@@ -125,6 +170,10 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     ["an empty port", () => ["serve", "--port="], /--port must be an integer from 0 to 65535, got ""/],
     ["a hex port", () => ["serve", "--port", "0x50"], /--port must be an integer from 0 to 65535, got "0x50"/],
     ["a missing config file", () => ["serve", "--config", join(dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
+    ["an allowed host that is not a name", () => ["serve", "--allowed-host", "a b"], /--allowed-host: "a b" is not a host name, a host:port or "\*"/],
+    ["an allowed origin with a path", () => ["serve", "--allowed-origin", "http://app.test/x"], /--allowed-origin: "http:\/\/app\.test\/x" is not an origin/],
+    ["a connection cap of 0", () => ["serve", "--max-connections", "0"], /--max-connections must be a positive integer, got "0"/],
+    ["a connection cap that is not a number", () => ["serve", "--max-connections", "many"], /--max-connections must be a positive integer, got "many"/],
     ["a config that is a directory", () => ["serve", "--config", mkdir("a-directory")], /cannot read --config .*a-directory: EISDIR/],
     ["a config that is not JSON", () => ["serve", "--config", file("broken.json", "{ region: eu-west-1")], /cannot read --config .*broken\.json: .*JSON/],
     ["a config that is not an object", () => ["serve", "--config", file("array.json", "[]")], /--config .*array\.json must hold a JSON object/],

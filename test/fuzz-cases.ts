@@ -74,3 +74,88 @@ export function wildcardPattern(rand: () => number): string {
     }
   }
 }
+
+/**
+ * How an impersonator rewrites a request signed with their own key so that
+ * it might run as another key (issue 12): decoy and repeated Authorization
+ * parameters, another credential in the query or in the signed body, two
+ * Authorization headers, presigned queries with a second credential. Also
+ * harmless rewrites (parameters reordered, other separators) that must run
+ * as the signer. test/fuzz.test.ts signs, applies and checks them.
+ */
+export interface AuthMangling {
+  /** The family, for the printed tally. */
+  kind: string;
+  /** Whether the request must run exactly as its signer (a harmless rewrite) rather than merely not as anyone else. */
+  harmless: boolean;
+  /** Presign the request (query parameters) rather than sign its Authorization header. */
+  presign: boolean;
+  /** Appended to the body before signing: the signer signs it, as a key holder forging inside their own request would. */
+  bodyExtra: string;
+  /** Prepended to the query after signing. */
+  queryExtra: string;
+  /** Rewrites the signed Authorization header (header-signed requests). */
+  rewrite: (authorization: string) => string;
+  /** Send the other key's signed Authorization header as well, before or after the signer's. */
+  secondHeader: "none" | "before" | "after";
+}
+
+const decoyNames = [
+  "XCredential", "xCredential", "Credential2", "credential", "CREDENTIAL", "X-Amz-Credential", "Credentials", "Cred", "Credential_",
+  "SignedHeader", "signature", "Signature2", "AccessKeyId", "AWSAccessKeyId", "Credential.1", "Credential[]", "",
+];
+const separators = [", ", ",", ",\t", " , ", " ", "\t", ",,", ", ,"];
+
+/** One mangling of a request signed with `signerKey`, naming `otherKey` somewhere. */
+export function authMangling(rand: () => number, otherKey: string): AuthMangling {
+  const int = (max: number) => Math.floor(rand() * max);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const credentialOf = (scope: string) => pick([`${otherKey}/${scope}`, `${otherKey}/x`, otherKey, `${otherKey}/${scope}/extra`]);
+  const none: Omit<AuthMangling, "kind" | "harmless"> = { presign: false, bodyExtra: "", queryExtra: "", rewrite: (a) => a, secondHeader: "none" };
+  const scopeOf = (authorization: string) => authorization.slice(authorization.indexOf("/") + 1, authorization.indexOf(","));
+  /** The header's three parameters, as the SDK writes them: `ALG Credential=…, SignedHeaders=…, Signature=…`. */
+  const fieldsOf = (authorization: string) => authorization.slice(authorization.indexOf(" ") + 1).split(", ");
+  const join = (fields: string[]) => `AWS4-HMAC-SHA256${pick([" ", "  ", "\t", " ,"])}${fields.map((f, i) => (i === 0 ? f : `${pick(separators)}${f}`)).join("")}`;
+  const shuffle = <T>(xs: T[]): T[] => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = int(i + 1);
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    return xs;
+  };
+  const insertAt = (fields: string[], field: string) => {
+    const copy = [...fields];
+    copy.splice(int(copy.length + 1), 0, field);
+    return copy;
+  };
+  const credentialValue = () => `${encodeURIComponent(credentialOf("20240101/us-east-1/ec2/aws4_request"))}`;
+  switch (int(9)) {
+    case 0:
+      return { ...none, kind: "harmless reformat", harmless: true, rewrite: (a) => join(shuffle(fieldsOf(a))) };
+    case 1:
+      return { ...none, kind: "decoy parameter", harmless: false, rewrite: (a) => join(insertAt(fieldsOf(a), `${pick(decoyNames)}=${credentialOf(scopeOf(a))}`)) };
+    case 2:
+      return {
+        ...none,
+        kind: "repeated parameter",
+        harmless: false,
+        rewrite: (a) => {
+          const repeat = pick([`Credential=${credentialOf(scopeOf(a))}`, "SignedHeaders=host", `Signature=${"0".repeat(64)}`, pick(fieldsOf(a))]);
+          return join(insertAt(shuffle(fieldsOf(a)), repeat));
+        },
+      };
+    case 3:
+      // The credential's value itself names the other key: the signature cannot verify for it.
+      return { ...none, kind: "swapped credential", harmless: false, rewrite: (a) => a.replace(/Credential=[^/]+\//, `Credential=${otherKey}/`) };
+    case 4:
+      return { ...none, kind: "credential in the query", harmless: false, queryExtra: `${pick(["X-Amz-Credential", "X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Date"])}=${credentialValue()}` };
+    case 5:
+      return { ...none, kind: "credential in the signed body", harmless: false, presign: rand() < 0.5, bodyExtra: `&${pick(["X-Amz-Credential", "X%2DAmz%2DCredential", "X-Amz-Signature", "X-Amz-SignedHeaders"])}=${credentialValue()}` };
+    case 6:
+      return { ...none, kind: "two Authorization headers", harmless: false, secondHeader: pick(["before", "after"] as const) };
+    case 7:
+      return { ...none, kind: "presigned, second credential", harmless: false, presign: true, queryExtra: `X-Amz-Credential=${credentialValue()}` };
+    default:
+      return { ...none, kind: "harmless presign", harmless: true, presign: true };
+  }
+}

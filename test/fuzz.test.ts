@@ -12,15 +12,23 @@
  * Cases come from a seeded generator (FUZZ_SEED replays a run; the seed is
  * printed) rather than fast-check: at 100k cases its shrinking machinery costs
  * more than the server does, and a failing case is printed whole instead.
- * Not covered here: slow clients (test/server.test.ts covers header and
- * request timeouts) and durability (test/durability.test.ts).
+ * A second run (FUZZ_AUTH_REQUESTS, default 3,000) signs requests with one
+ * principal's key and rewrites them to name another (decoy and repeated
+ * Authorization parameters, credentials in the query or the signed body, two
+ * Authorization headers, presigned queries with a second credential): a
+ * request never runs as a principal other than the verified one, and never
+ * gets a 5xx (issue 12).
+ *
+ * Not covered here: slow clients (test/server-guard.test.ts covers header
+ * and request timeouts) and durability (test/durability.test.ts).
  */
 import { Agent, request } from "node:http";
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
-import { type FuzzCase, fuzzSeed, hostileText, prng, TRICKY_IN_XML, wildcardPattern } from "./fuzz-cases.js";
+import { authMangling, type FuzzCase, fuzzSeed, hostileText, prng, TRICKY_IN_XML, wildcardPattern } from "./fuzz-cases.js";
+import { signer } from "./sigv4-signer.js";
 import { xmlProblem } from "./xml-strict.js";
 
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 100_000);
@@ -231,5 +239,93 @@ describe("the server under hostile input", () => {
     // The server still answers a plain request afterwards.
     const after = await send({ kind: "check", method: "POST", path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `Action=DescribeInstances&Version=${VERSION}` });
     expect(after.status).toBe(200);
+  });
+});
+
+// ---- Impersonation: the principal is exactly the verified key (issue 12) ----
+
+const AUTH_TOTAL = Number(process.env.FUZZ_AUTH_REQUESTS ?? 3_000);
+/** ADMIN may do anything; LOW (and the default principal) nothing: a 200 for LOW's request, or a 403 for ADMIN's, is a request run as someone else. */
+const ADMIN = { accessKeyId: "AKIDFUZZADMIN00001", secretAccessKey: "admin/fuzz/secret" };
+const LOW = { accessKeyId: "AKIDFUZZLOW0000001", secretAccessKey: "low/fuzz/secret" };
+
+describe("impersonation under hostile Authorization", () => {
+  let guarded: RunningServer;
+  beforeAll(async () => {
+    guarded = await createEc2Mock({
+      timing: "instant",
+      iam: {
+        principals: {
+          admin: { accessKeys: [ADMIN], policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }] },
+          low: { accessKeys: [LOW], policies: [] },
+        },
+      },
+    }).listen({ verifySignatures: true });
+  });
+  afterAll(() => guarded?.close());
+
+  /** Sends one request with exactly these headers (an array, so a header may repeat) over the shared agent. */
+  function sendRaw(method: string, path: string, headers: string[], body: string): Promise<{ status: number; body: string }> {
+    const { hostname, port } = new URL(guarded.url);
+    return new Promise((resolve, reject) => {
+      const req = request({ agent, hostname, port, method, path, headers, setHost: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  it(`${AUTH_TOTAL.toLocaleString("en")} rewritten signatures: never run as a principal other than the verified one, never 5xx`, { timeout: Math.max(120_000, AUTH_TOTAL * 40) }, async () => {
+    const seed = SEED ^ 0x5eed;
+    console.log(`fuzz (auth): seed ${seed}, ${AUTH_TOTAL} requests (FUZZ_SEED replays; FUZZ_AUTH_REQUESTS raises)`);
+    const rand = prng(seed);
+    const { host, hostname } = new URL(guarded.url);
+    const failures: string[] = [];
+    const kinds = new Map<string, Map<string, number>>();
+    for (let n = 0; n < AUTH_TOTAL && failures.length < 5; n++) {
+      const asAdmin = rand() < 0.5;
+      const [own, other] = asAdmin ? [ADMIN, LOW] : [LOW, ADMIN];
+      const mangling = authMangling(rand, other.accessKeyId);
+      const body = `Action=DescribeInstances&Version=${VERSION}${mangling.bodyExtra}`;
+      const base = { method: "POST", protocol: "http:", hostname, path: "/", query: {}, headers: { host, "content-type": "application/x-www-form-urlencoded" }, body };
+      let path = "/";
+      let headers: Record<string, string> = base.headers;
+      if (mangling.presign) {
+        const presigned = await signer(own).presign(base);
+        path = `/?${new URLSearchParams(presigned.query as Record<string, string>).toString()}`;
+      } else {
+        headers = (await signer(own).sign(base)).headers as Record<string, string>;
+        headers = { ...headers, authorization: mangling.rewrite(headers.authorization!) };
+      }
+      if (mangling.queryExtra !== "") path = `/?${mangling.queryExtra}${path.length > 2 ? `&${path.slice(2)}` : ""}`;
+      const flat = Object.entries(headers).flat();
+      if (mangling.secondHeader !== "none") {
+        const second = ((await signer(other).sign(base)).headers as Record<string, string>).authorization!;
+        if (mangling.secondHeader === "before") flat.unshift("authorization", second);
+        else flat.push("authorization", second);
+      }
+      const answer = await sendRaw("POST", path, flat, body);
+      const code = /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1] ?? "";
+      const outcome = answer.status === 200 ? "200" : `${answer.status} ${code}`;
+      const tally = kinds.get(mangling.kind) ?? new Map<string, number>();
+      tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+      kinds.set(mangling.kind, tally);
+      const ranAsLow = answer.status === 403 && code === "UnauthorizedOperation";
+      const ranAsAdmin = answer.status === 200;
+      let problem = problemWith(answer.status, Buffer.from(answer.body, "utf8"));
+      if (problem === null && (asAdmin ? ranAsLow : ranAsAdmin)) problem = `signed by ${asAdmin ? "ADMIN" : "LOW"} but ran as ${asAdmin ? "LOW (or nobody)" : "ADMIN"}`;
+      if (problem === null && mangling.harmless && !(asAdmin ? ranAsAdmin : ranAsLow)) problem = `a harmless rewrite did not run as its signer: ${outcome}`;
+      if (problem !== null) {
+        failures.push(`#${n} ${mangling.kind}: ${problem}\n  ${path}\n  ${JSON.stringify(flat)}\n  answer: ${answer.body.slice(0, 300)}`);
+      }
+    }
+    console.log(
+      "fuzz (auth):\n" + [...kinds].map(([k, m]) => `  ${k}: ${[...m].map(([s, c]) => `${s}×${c}`).join(" ")}`).join("\n"),
+    );
+    expect(failures).toEqual([]);
   });
 });

@@ -48,6 +48,9 @@ async function send(path: string, init: RequestInit = {}): Promise<Answer> {
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
 
+/** The Host header the server answers to (its own address: see "The server and the browser"). */
+const hostHeader = (): string => new URL(server.url).host;
+
 /** POSTs a form body to `/`. */
 function post(body: string | Uint8Array, headers: Record<string, string> = FORM): Promise<Answer> {
   return send("/", { method: "POST", headers, body });
@@ -301,10 +304,10 @@ describe("EC2 query door: bad input", () => {
     expect(describedIds(await send(`/some/path?Action=DescribeInstances&Version=${VERSION}`))).toEqual([]);
     // Targets that `new URL` refuses: no 500, the query is read as usual.
     for (const target of [`//?Action=DescribeInstances&Version=${VERSION}`, `http://x:99999/?Action=DescribeInstances&Version=${VERSION}`]) {
-      const answer = parseRaw(await rawExchange(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      const answer = parseRaw(await rawExchange(`GET ${target} HTTP/1.1\r\nHost: ${hostHeader()}\r\nConnection: close\r\n\r\n`));
       expect(describedIds(answer)).toEqual([]);
     }
-    const star = parseRaw(await rawExchange("GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    const star = parseRaw(await rawExchange(`GET * HTTP/1.1\r\nHost: ${hostHeader()}\r\nConnection: close\r\n\r\n`));
     expectError(star, 400, "MissingAction");
   });
 
@@ -396,7 +399,7 @@ describe("EC2 query door: bad input", () => {
   it("Expect: 100-continue is honoured", async () => {
     const body = `Action=DescribeInstances&Version=${VERSION}`;
     const raw = await rawExchange(
-      `POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      `POST / HTTP/1.1\r\nHost: ${hostHeader()}\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     );
     expect(raw.startsWith("HTTP/1.1 100 Continue\r\n\r\n")).toBe(true);
     expect(describedIds(parseRaw(raw.slice("HTTP/1.1 100 Continue\r\n\r\n".length)))).toEqual([]);
@@ -408,7 +411,7 @@ describe("EC2 query door: bad input", () => {
   });
 
   it("a body that ends early does not hurt the server", async () => {
-    const head = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n`;
+    const head = `POST / HTTP/1.1\r\nHost: ${hostHeader()}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n`;
     // Half-closed: the parser sees the end of the stream mid-body.
     const raw = await rawExchange(`${head}Action=Desc`, { end: true });
     expectError(parseRaw(raw), 400, "MalformedHttpRequest");
@@ -663,6 +666,9 @@ describe("robustness: random input never yields a 5xx", () => {
         " HTTP/1.1\r\n",
         " HTTP/1.0\r\n",
         "Host: x\r\n",
+        "Host: 127.0.0.1\r\n",
+        "Origin: https://example.com\r\n",
+        "Sec-Fetch-Site: cross-site\r\n",
         "Content-Length: 5\r\n",
         "Content-Length: -1\r\n",
         "Transfer-Encoding: chunked\r\n",

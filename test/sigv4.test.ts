@@ -12,18 +12,18 @@
  * itself.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DescribeInstancesCommand, EC2Client, type EC2ClientConfig, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { HttpRequest, SourceData } from "@smithy/types";
+import type { HttpRequest } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
 import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { signer } from "./sigv4-signer.js";
 
 const VERSION = "2016-11-15";
 const GOOD = { accessKeyId: "AKIDDEFAULTEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
@@ -32,28 +32,6 @@ const OPS = { accessKeyId: "AKIDOPSEXAMPLE0001", secretAccessKey: "ops/secret/EX
 const configKey = (key: { accessKeyId: string; secretAccessKey: string }) => ({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
 const AUTH_FAILURE = "AWS was not able to validate the provided access credentials";
 const MINUTE = 60_000;
-
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-
-/** SHA-256 (or HMAC-SHA-256 with a secret) in the shape the SDK's signer takes. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {}
-}
-
-function signer(credentials: { accessKeyId: string; secretAccessKey: string }, region = "us-east-1"): SignatureV4 {
-  return new SignatureV4({ credentials, region, service: "ec2", sha256: Sha256 });
-}
 
 /** What came back from a raw request. */
 interface Answer {
@@ -294,6 +272,183 @@ describe("verifySignatures: true, presigned GET", () => {
   });
 });
 
+// ---- Issue 12: the principal is exactly the verified key ----
+
+/** Two principals: ADMIN may do anything, LOW nothing (and the default principal, with no policy, nothing either). */
+const ADMIN = { accessKeyId: "AKIDADMINEXAMPLE01", secretAccessKey: "admin/secret/EXAMPLEKEY" };
+const LOW = { accessKeyId: "AKIDLOWEXAMPLE0001", secretAccessKey: "low/secret/EXAMPLEKEY" };
+const twoPrincipals = () =>
+  createEc2Mock({
+    iam: {
+      principals: {
+        admin: { accessKeys: [ADMIN], policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }] },
+        low: { accessKeys: [LOW], policies: [] },
+      },
+    },
+  });
+const scopeOf = (authorization: string) => /Credential=[^/]+\/([^,]+)/.exec(authorization)![1]!;
+
+/** Adds `field` (e.g. a decoy `XCredential=…`) in front of the header's own parameters. */
+const withLeadingField = (authorization: string, field: string) => authorization.replace("AWS4-HMAC-SHA256 ", `AWS4-HMAC-SHA256 ${field}, `);
+
+describe("the principal is exactly the verified key (verifySignatures: true)", () => {
+  let guarded: RunningServer;
+  const body = `Action=DescribeInstances&Version=${VERSION}`;
+  beforeAll(async () => {
+    guarded = await twoPrincipals().listen({ verifySignatures: true });
+  });
+  afterAll(() => guarded?.close());
+
+  it("as signed: LOW's request runs as LOW (UnauthorizedOperation), ADMIN's as ADMIN (200)", async () => {
+    const low = await signedPost(guarded.url, body, LOW);
+    expect(errorOf(await send(guarded.url, "POST", "/", low.headers, body))).toMatchObject({ status: 403, code: "UnauthorizedOperation" });
+    const admin = await signedPost(guarded.url, body, ADMIN);
+    expect((await send(guarded.url, "POST", "/", admin.headers, body)).status).toBe(200);
+  });
+
+  it("a decoy field before the real Credential (XCredential=ADMIN/…): IncompleteSignature 400, never ADMIN", async () => {
+    const signed = await signedPost(guarded.url, body, LOW);
+    const authorization = withLeadingField(signed.headers.authorization!, `XCredential=${ADMIN.accessKeyId}/x`);
+    const answer = errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization }, body));
+    expect(answer).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: `'XCredential' is not a parameter of the Authorization header: expected Credential, SignedHeaders and Signature. Authorization=${authorization}`,
+    });
+  });
+
+  it("two Credential fields (ADMIN's, then the signer's): IncompleteSignature 400, never ADMIN", async () => {
+    const signed = await signedPost(guarded.url, body, LOW);
+    const own = signed.headers.authorization!;
+    const authorization = withLeadingField(own, `Credential=${ADMIN.accessKeyId}/${scopeOf(own)}`);
+    const answer = errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization }, body));
+    expect(answer).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: `Authorization header has more than one 'Credential' parameter. Authorization=${authorization}`,
+    });
+    // The other way round too: the signer's first, ADMIN's after.
+    const after = `${own}, Credential=${ADMIN.accessKeyId}/${scopeOf(own)}`;
+    expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: after }, body))).toMatchObject({ status: 400, code: "IncompleteSignature" });
+  });
+
+  it("a parameter without '=' gets AWS's own wording; blanks and commas in any mix are fine", async () => {
+    const signed = await signedPost(guarded.url, body, LOW);
+    const own = signed.headers.authorization!;
+    const spaced = own.replace(`Credential=${LOW.accessKeyId}/`, `Credential=${LOW.accessKeyId} /`);
+    expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: spaced }, body))).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: `'/${scopeOf(own)}' not a valid key=value pair (missing equal-sign) in Authorization header: '${spaced}'.`,
+    });
+    // Commas without blanks (as some clients write it), or tabs: the same three parameters, LOW as signed.
+    for (const variant of [own.replaceAll(", ", ","), own.replaceAll(", ", ",\t")]) {
+      expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: variant }, body))).toMatchObject({ status: 403, code: "UnauthorizedOperation" });
+    }
+  });
+
+  it("two Authorization headers: IncompleteSignature 400, whoever signed either", async () => {
+    const low = await signedPost(guarded.url, body, LOW);
+    const admin = await signedPost(guarded.url, body, ADMIN);
+    const { hostname, port } = new URL(guarded.url);
+    const lines = Object.entries(low.headers).map(([name, value]) => `${name}: ${value}`);
+    const raw = await new Promise<string>((resolveRaw, reject) => {
+      const socket = connect(Number(port), hostname);
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("error", reject);
+      socket.on("close", () => resolveRaw(text));
+      socket.end(`POST / HTTP/1.1\r\nAuthorization: ${admin.headers.authorization}\r\n${lines.join("\r\n")}\r\nConnection: close\r\n\r\n${body}`);
+    });
+    expect(raw.startsWith("HTTP/1.1 400 ")).toBe(true);
+    expect(errorOf({ status: 400, body: raw.slice(raw.indexOf("\r\n\r\n") + 4) })).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: "The request has more than one Authorization header.",
+    });
+  });
+
+  it("a presigned POST whose signed body also holds X-Amz-Credential of another key: IncompleteSignature 400, never that key", async () => {
+    const { host, hostname } = new URL(guarded.url);
+    const signedBody = `${body}&X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/20240101/us-east-1/ec2/aws4_request`)}`;
+    const request = {
+      method: "POST",
+      protocol: "http:",
+      hostname,
+      path: "/",
+      query: {},
+      headers: { host, "content-type": "application/x-www-form-urlencoded" },
+      body: signedBody,
+    };
+    const presigned = await signer(LOW).presign(request);
+    const search = new URLSearchParams(presigned.query as Record<string, string>).toString().replaceAll("+", "%20");
+    const answer = errorOf(await send(guarded.url, "POST", `/?${search}`, { host, "content-type": "application/x-www-form-urlencoded" }, signedBody));
+    expect(answer).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
+    });
+    // The same presigned POST without the second credential runs as its signer.
+    const plain = await signer(LOW).presign({ ...request, body });
+    const plainSearch = new URLSearchParams(plain.query as Record<string, string>).toString().replaceAll("+", "%20");
+    expect(errorOf(await send(guarded.url, "POST", `/?${plainSearch}`, { host, "content-type": "application/x-www-form-urlencoded" }, body))).toMatchObject({
+      status: 403,
+      code: "UnauthorizedOperation",
+    });
+  });
+
+  it("a presigned query with X-Amz-Credential twice, or presigned parameters next to an Authorization header: IncompleteSignature 400", async () => {
+    const { host, hostname } = new URL(guarded.url);
+    const presigned = await signer(LOW).presign({ method: "GET", protocol: "http:", hostname, path: "/", query: { Action: "DescribeInstances", Version: VERSION }, headers: { host } });
+    const search = new URLSearchParams(presigned.query as Record<string, string>).toString().replaceAll("+", "%20");
+    const twice = `${encodeURIComponent("X-Amz-Credential")}=${encodeURIComponent(`${ADMIN.accessKeyId}/20240101/us-east-1/ec2/aws4_request`)}&${search}`;
+    expect(errorOf(await send(guarded.url, "GET", `/?${twice}`, { host }))).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: "The query string has more than one 'X-Amz-Credential' parameter.",
+    });
+    const signed = await signedPost(guarded.url, body, LOW);
+    const both = errorOf(await send(guarded.url, "POST", `/?X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/x`)}`, signed.headers, body));
+    expect(both).toMatchObject({ status: 400, code: "IncompleteSignature" });
+    expect(both.message).toMatch(/^Only one auth mechanism allowed/);
+  });
+});
+
+describe("the verifier reads a query as the door does: `+` is a space", () => {
+  async function presignedPath(query: Record<string, string>): Promise<string> {
+    const { host, hostname } = new URL(server.url);
+    const presigned = await signer(GOOD).presign({ method: "GET", protocol: "http:", hostname, path: "/", query, headers: { host } });
+    // URLSearchParams writes a space as `+` and a plus as `%2B`, as HTML forms do.
+    return `/?${new URLSearchParams(presigned.query as Record<string, string>).toString()}`;
+  }
+  const tagsOf = async (id: string) =>
+    (await describeInstances(client(GOOD))).Reservations!.flatMap((r) => r.Instances!).find((i) => i.InstanceId === id)!.Tags ?? [];
+
+  it("a signed `a+b` (sent `a%2Bb`) turned into `a+b` on the wire: AuthFailure 401, the tag unchanged", async () => {
+    const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+    const id = launched.Instances![0]!.InstanceId!;
+    const path = await presignedPath({ Action: "CreateTags", Version: VERSION, "ResourceId.1": id, "Tag.1.Key": "team", "Tag.1.Value": "a+b" });
+    expect(path).toContain("a%2Bb");
+    const tampered = path.replace("a%2Bb", "a+b");
+    expect(errorOf(await send(server.url, "GET", tampered, { host: new URL(server.url).host }))).toEqual({ status: 401, code: "AuthFailure", message: AUTH_FAILURE });
+    expect(await tagsOf(id)).toEqual([]);
+    // As signed, the value is the plus sign's.
+    expect((await send(server.url, "GET", path, { host: new URL(server.url).host })).status).toBe(200);
+    expect(await tagsOf(id)).toEqual([{ Key: "team", Value: "a+b" }]);
+  });
+
+  it("a signed space written `+` (as URLSearchParams writes it) verifies and runs as the same space", async () => {
+    const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+    const id = launched.Instances![0]!.InstanceId!;
+    const path = await presignedPath({ Action: "CreateTags", Version: VERSION, "ResourceId.1": id, "Tag.1.Key": "team", "Tag.1.Value": "a b" });
+    expect(path).toContain("Tag.1.Value=a+b");
+    const answer = await send(server.url, "GET", path, { host: new URL(server.url).host });
+    expect(answer.status, answer.body).toBe(200);
+    expect(await tagsOf(id)).toEqual([{ Key: "team", Value: "a b" }]);
+  });
+});
+
 describe("verification is off by default", () => {
   it("any signature, any key, or none is accepted", async () => {
     const open = createEc2Mock({ iam: { accessKeys: [GOOD] } });
@@ -313,6 +468,44 @@ describe("verification is off by default", () => {
       c.destroy();
       await openServer.close();
     }
+  });
+});
+
+describe("verification off: the principal is read by the same strict parser", () => {
+  let open: RunningServer;
+  const body = `Action=DescribeInstances&Version=${VERSION}`;
+  beforeAll(async () => {
+    open = await twoPrincipals().listen();
+  });
+  afterAll(() => open?.close());
+
+  it("the header's Credential names the principal; a decoy or repeated field is IncompleteSignature, never ADMIN", async () => {
+    const signed = await signedPost(open.url, body, LOW);
+    expect(errorOf(await send(open.url, "POST", "/", signed.headers, body))).toMatchObject({ status: 403, code: "UnauthorizedOperation" });
+    const own = signed.headers.authorization!;
+    for (const authorization of [
+      withLeadingField(own, `XCredential=${ADMIN.accessKeyId}/x`),
+      withLeadingField(own, `Credential=${ADMIN.accessKeyId}/${scopeOf(own)}`),
+    ]) {
+      expect(errorOf(await send(open.url, "POST", "/", { ...signed.headers, authorization }, body))).toMatchObject({ status: 400, code: "IncompleteSignature" });
+    }
+  });
+
+  it("X-Amz-Credential in a POST body names nobody: IncompleteSignature 400", async () => {
+    const forged = `${body}&X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/20240101/us-east-1/ec2/aws4_request`)}`;
+    const answer = errorOf(await send(open.url, "POST", "/", { host: new URL(open.url).host, "content-type": "application/x-www-form-urlencoded" }, forged));
+    expect(answer).toEqual({
+      status: 400,
+      code: "IncompleteSignature",
+      message: "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
+    });
+  });
+
+  it("through ec2.httpHandler() too: the SDK's own header names the principal", async () => {
+    const ec2 = twoPrincipals();
+    const as = (credentials: typeof ADMIN) => new EC2Client({ region: "us-east-1", credentials, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
+    await expect(describeInstances(as(ADMIN))).resolves.toBeDefined();
+    await expectRejected(describeInstances(as(LOW)), "UnauthorizedOperation", 403, /^You are not authorized to perform this operation\./);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { CvmAnswer, CvmCall } from "./entry.js";
 import { answerHttp, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, CVM_PATH, jsonResponse } from "./wire.js";
 
@@ -7,6 +8,13 @@ export interface CvmWireDoor {
   claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;
   /** Answers a request: API 3.0 calls, and the control endpoints under `/cvm/_mock/`. */
   handle(request: CvmHttpRequest): Promise<CvmHttpResponse>;
+  /**
+   * The answer to a request the server refuses before the door sees it (a
+   * Host or Origin its web guard refuses): JSON `{ error }` on the control
+   * endpoints, else CVM's error document with the HTTP status given (403:
+   * `AuthFailure.UnauthorizedOperation`; 400: `InvalidParameter`).
+   */
+  refuse(request: { path: string }, status: number, message: string): CvmHttpResponse;
 }
 
 /** What the control endpoints drive. */
@@ -56,6 +64,12 @@ async function control(controls: CvmDoorControls, request: CvmHttpRequest, path:
 export function createCvmDoor(answer: (call: CvmCall) => CvmAnswer, controls: CvmDoorControls): CvmWireDoor {
   return {
     claims: claimsCvmRequest,
+    refuse: (request, status, message) => {
+      if (request.path.startsWith(controlPrefix)) return jsonResponse(status, { error: message });
+      // Decision: API 3.0 answers errors with 200, but a refusal made before the API is reached keeps its HTTP status.
+      const code = status === 403 ? "AuthFailure.UnauthorizedOperation" : "InvalidParameter";
+      return jsonResponse(status, { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
+    },
     handle: async (request) => {
       const path = request.path ?? "/";
       if (path.startsWith(controlPrefix)) return control(controls, request, path);

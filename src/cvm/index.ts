@@ -11,6 +11,8 @@ export type { CvmGuestControl, CvmHostFaults, CvmInstanceInspection, CvmTimeline
 export type { CvmWireDoor } from "./door.js";
 export type { CvmHttpRequest, CvmHttpResponse } from "./wire.js";
 export type { CvmListenOptions, RunningCvmServer } from "./server.js";
+export type { CommonListenOptions } from "../server/listen.js";
+export type { WebGuardOptions } from "../server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./images.js";
 export { cvmStates, type CvmState } from "./states.js";
 export type { OperationState } from "./instance.js";

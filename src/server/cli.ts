@@ -3,12 +3,23 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createCvmMock } from "../cvm/mock.js";
 import { createEc2Mock, type Ec2MockOptions } from "../mock.js";
+import { SERVER_LIMITS } from "./listen.js";
 import { StateFileError } from "./state-file.js";
+import { checkWebGuardOptions } from "./web-guard.js";
 
 const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--state FILE] [--verify-signatures]
+                      [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-connections N]
 
   --port               TCP port (default 4566; 0 picks a free one)
-  --host               interface to bind (default 127.0.0.1: this machine only)
+  --host               interface to bind (default 127.0.0.1: this machine only); the Host header
+                       of a request must name it (or localhost, when it is a loopback address)
+  --allowed-host       one more name the Host header may carry: NAME (any port), NAME:PORT, or *
+                       (any Host); repeatable. Bound to 0.0.0.0 or ::, any Host is accepted unless
+                       this is given
+  --allowed-origin     a browser origin (scheme://host[:port], null, or *) whose requests are
+                       served, with CORS headers; repeatable. Other cross-origin browser requests
+                       (Origin, Sec-Fetch-Site: cross-site/same-site) are refused (403)
+  --max-connections    most connections open at once (default ${SERVER_LIMITS.maxConnections}); more are closed at once
   --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
                        stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
                        iam (policies, accessKeys, principals)
@@ -113,6 +124,9 @@ async function main(argv: string[]): Promise<void> {
         config: { type: "string" },
         state: { type: "string" },
         "verify-signatures": { type: "boolean", default: false },
+        "allowed-host": { type: "string", multiple: true },
+        "allowed-origin": { type: "string", multiple: true },
+        "max-connections": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -129,6 +143,15 @@ async function main(argv: string[]): Promise<void> {
   const port = /^[0-9]{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   if (values.state === "") fail("--state needs a file name");
+  const guard = { allowedHosts: values["allowed-host"] ?? [], allowedOrigins: values["allowed-origin"] ?? [] };
+  try {
+    checkWebGuardOptions(guard);
+  } catch (error) {
+    fail((error as Error).message.replace(/^allowedHosts/, "--allowed-host").replace(/^allowedOrigins/, "--allowed-origin"));
+  }
+  const rawMax = values["max-connections"];
+  const maxConnections = rawMax === undefined ? SERVER_LIMITS.maxConnections : /^[0-9]{1,9}$/.test(rawMax) ? Number(rawMax) : Number.NaN;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) fail(`--max-connections must be a positive integer, got "${rawMax}"`);
   const options = readConfig(values.config);
   const verifySignatures = values["verify-signatures"] === true;
   let ec2;
@@ -146,7 +169,15 @@ async function main(argv: string[]): Promise<void> {
   try {
     // The CVM front shares the port (docs/cvm.md); createEc2Mock has already checked the timing.
     const cvm = createCvmMock(options.timing === undefined ? {} : { timing: options.timing });
-    server = await ec2.listen({ port, host: values.host, verifySignatures, doors: [cvm.door], ...(values.state === undefined ? {} : { stateFile: values.state }) });
+    server = await ec2.listen({
+      port,
+      host: values.host,
+      verifySignatures,
+      doors: [cvm.door],
+      ...guard,
+      maxConnections,
+      ...(values.state === undefined ? {} : { stateFile: values.state }),
+    });
   } catch (error) {
     if (error instanceof StateFileError) fail(error.message);
     fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { checkWebGuardOptions, createWebGuard, type GuardedRequest, type GuardVerdict, type WebGuardOptions } from "./web-guard.js";
 
 /** A listening server, as every door's server hands it back. */
 export interface Listening {
@@ -6,6 +7,102 @@ export interface Listening {
   readonly url: string;
   /** Stops accepting connections, ends the open ones, and resolves when closed. */
   close(): Promise<void>;
+}
+
+/**
+ * Limits that keep one client from hurting the server, the same for the EC2
+ * server and the CVM front's (documented in the README).
+ */
+export const SERVER_LIMITS = {
+  /** Request bodies above this are refused with 413. */
+  maxBodyBytes: 1024 * 1024,
+  /** Request line and headers together; more is 431. */
+  maxHeaderBytes: 16 * 1024,
+  /** Time to receive the headers, from the connection's first byte (or its opening); then 408. */
+  headersTimeoutMs: 10_000,
+  /** Time to receive the whole request; then 408. */
+  requestTimeoutMs: 30_000,
+  /** Open connections at once (the default of the `maxConnections` option); a connection past it is closed at once. */
+  maxConnections: 512,
+} as const;
+
+/** Where and how a server of the mock listens: options shared by `ec2.listen()` and `cvm.listen()`. */
+export interface CommonListenOptions extends WebGuardOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /**
+   * Interface to bind; 127.0.0.1 by default, so nothing outside the machine
+   * can reach it. The `Host` header must then name it (see `allowedHosts`).
+   */
+  host?: string;
+  /**
+   * Most connections open at once (default `SERVER_LIMITS.maxConnections`,
+   * 512); a connection past it is closed as soon as it opens. CLI:
+   * `--max-connections N`.
+   */
+  maxConnections?: number;
+}
+
+/**
+ * Options the mock's own tests pass through `listen` (a cast), kept out of
+ * the public types: shorter header and request timeouts, so that a test of
+ * the timeouts need not wait 10 s.
+ */
+export interface InternalListenOptions {
+  timeoutsForTests?: { headersMs: number; requestMs: number };
+}
+
+/** Checks the options every server takes (the web guard's lists, `maxConnections`); a TypeError names the bad one. */
+export function checkListenOptions(options: CommonListenOptions): void {
+  checkWebGuardOptions(options);
+  const maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+    throw new TypeError(`maxConnections must be a positive integer; got ${String(options.maxConnections)}`);
+  }
+}
+
+/**
+ * A Node HTTP server with the mock's limits: header size, header and request
+ * timeouts, open connections. Node checks its two timeouts only every
+ * `connectionsCheckingInterval` (30 s by default), which made them 30 s and
+ * 60 s in effect; the interval here is a tenth of the shorter timeout (at
+ * most 1 s), so a request times out within 10 % of its limit.
+ * Bad options throw a TypeError.
+ */
+export function createLimitedServer(options: CommonListenOptions & InternalListenOptions, handler: RequestListener): Server {
+  checkListenOptions(options);
+  const maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
+  const headersTimeout = options.timeoutsForTests?.headersMs ?? SERVER_LIMITS.headersTimeoutMs;
+  const requestTimeout = options.timeoutsForTests?.requestMs ?? SERVER_LIMITS.requestTimeoutMs;
+  const server = createServer(
+    {
+      maxHeaderSize: SERVER_LIMITS.maxHeaderBytes,
+      // No Host header is no reason for Node's bare 400: the web guard decides (./web-guard.ts).
+      requireHostHeader: false,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 10))),
+    },
+    handler,
+  );
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
+  server.maxConnections = maxConnections;
+  return server;
+}
+
+/**
+ * The web guard of a server (./web-guard.ts), built on its first request,
+ * when the address it listens on is known (a port 0 is only known then).
+ */
+export function guardOf(server: Server, options: CommonListenOptions): (request: IncomingMessage) => GuardVerdict {
+  let guard: ((request: GuardedRequest) => GuardVerdict) | undefined;
+  return (request) => {
+    if (guard === undefined) {
+      const address = server.address();
+      const bound = typeof address === "object" && address !== null ? address : { address: options.host ?? "127.0.0.1", port: options.port ?? 0 };
+      guard = createWebGuard({ address: bound.address, port: bound.port, host: options.host ?? "127.0.0.1" }, options);
+    }
+    return guard({ method: request.method, headers: request.headers, headersDistinct: request.headersDistinct });
+  };
 }
 
 /**

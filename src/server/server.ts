@@ -1,25 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { errors } from "../ec2/errors.js";
 import { encodeError } from "../wire/encode.js";
 import { type Authenticate, type Dispatch, handleWireRequest, type Implements, MAX_BODY_BYTES } from "../wire/handle.js";
-import { listenOn, readBody } from "./listen.js";
+import { checkListenOptions, type CommonListenOptions, createLimitedServer, guardOf, listenOn, readBody, SERVER_LIMITS } from "./listen.js";
 import { verifySignature } from "./sigv4.js";
 import { openStateFile } from "./state-file.js";
+import { GUARD_ERROR_CODE, type GuardVerdict } from "./web-guard.js";
 
-/** Where the server listens. */
-export interface ListenOptions {
-  /** TCP port; 0 (the default of `ec2.listen()`) picks a free one. */
-  port?: number;
-  /** Interface to bind; 127.0.0.1 by default, so nothing outside the machine can reach it. */
-  host?: string;
+export { SERVER_LIMITS };
+
+/** Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions). */
+export interface ListenOptions extends CommonListenOptions {
   /**
    * Verify every EC2 request's SigV4 signature against the access keys of
    * the mock's principals (`iam.accessKeys`, `iam.principals.NAME.accessKeys`).
    * Off by default: any signature, or none, is accepted. The date must be
    * within 15 minutes of the real clock (`Date.now()`, not `ec2.advance`).
-   * The control endpoints under `/_mock/` are never checked.
+   * A request runs as the key verified, and only that key. The control
+   * endpoints under `/_mock/` are not signature-checked (the Host and
+   * Origin rules apply to them as to every path).
    */
   verifySignatures?: boolean;
   /**
@@ -44,6 +45,12 @@ export interface ListenOptions {
 export interface ServedDoor {
   /** Whether a request is this door's, from its path and headers (names in lower case). */
   claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;
+  /**
+   * The door's answer to a request the server refuses before it reaches the
+   * door (a Host or Origin the web guard refuses, docs/behaviour.md "The
+   * server and the browser"); without it, the server answers JSON `{ error }`.
+   */
+  refuse?(request: { path: string }, status: number, message: string): { status: number; headers: Record<string, string>; body: string };
   /** Answers a claimed request; the body is as read (an oversized one is zeros of its declared size, for the door to refuse). */
   handle(request: {
     method: string;
@@ -82,18 +89,6 @@ export interface ServerBackend {
   /** Checks a saved state as `restore` reads it, changing nothing; throws a TypeError when it is not a snapshot. */
   checkSnapshot(snapshot: unknown): void;
 }
-
-/** Limits that keep one client from hurting the server (documented in the README). */
-export const SERVER_LIMITS = {
-  /** Request bodies above this are refused with 413 (see MAX_BODY_BYTES). */
-  maxBodyBytes: MAX_BODY_BYTES,
-  /** Request line and headers together. */
-  maxHeaderBytes: 16 * 1024,
-  /** Time to receive the headers. */
-  headersTimeoutMs: 10_000,
-  /** Time to receive the whole request. */
-  requestTimeoutMs: 30_000,
-} as const;
 
 function sendXml(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   // The SDK corrects its clock from the Date header; read it from Date, as the
@@ -180,9 +175,32 @@ async function control(backend: ServerBackend, req: IncomingMessage, target: Req
   }
 }
 
+/** Answers a request the web guard refused, in the format of the door it was meant for. */
+async function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: RequestTarget,
+  door: ServedDoor | undefined,
+  status: number,
+  message: string,
+): Promise<void> {
+  // Read (and drop) the body first: closing on unread bytes could reset the connection before the answer is read.
+  await readBody(req, MAX_BODY_BYTES);
+  res.shouldKeepAlive = false;
+  if (door !== undefined) {
+    const answer = door.refuse?.({ path: target.pathname }, status, message);
+    return answer === undefined ? sendJson(res, status, { error: message }) : sendXml(res, answer.status, answer.headers, answer.body);
+  }
+  if (target.pathname.startsWith("/_mock/")) return sendJson(res, status, { error: message });
+  const requestId = randomUUID();
+  const code = status === 400 ? "MalformedHttpRequest" : GUARD_ERROR_CODE;
+  sendXml(res, status, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, encodeError(code, message, requestId));
+}
+
 async function serve(
   backend: ServerBackend,
   authenticate: Authenticate | undefined,
+  guard: (req: IncomingMessage) => GuardVerdict,
   req: IncomingMessage,
   res: ServerResponse,
   doors: readonly ServedDoor[] = [],
@@ -190,6 +208,15 @@ async function serve(
   const target = splitTarget(req.url ?? "/");
   // The one dispatch point between clouds: a door that claims the request answers it whole.
   const door = doors.find((candidate) => candidate.claims(target.pathname, req.headers));
+  // The web guard first, for every path: EC2's, the controls, every door's.
+  const verdict = guard(req);
+  if (!verdict.ok) return refuse(req, res, target, door, verdict.status, verdict.message);
+  if (verdict.headers !== undefined) for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+  if (verdict.preflight) {
+    await readBody(req, MAX_BODY_BYTES);
+    res.writeHead(204, { "content-length": 0 });
+    return void res.end();
+  }
   if (door !== undefined) {
     const body = await readBody(req, MAX_BODY_BYTES);
     const answer = await door.handle({ method: req.method ?? "GET", query: target.query, path: target.pathname, headers: req.headers, body });
@@ -200,14 +227,15 @@ async function serve(
     return control(backend, req, target, res);
   }
   const body = await readBody(req, MAX_BODY_BYTES);
+  const headers = req.headers as Record<string, string | undefined>;
+  // Node keeps the first of two Authorization headers; a request with two is ambiguous, so refused whoever signed it.
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+    const requestId = randomUUID();
+    const message = "The request has more than one Authorization header.";
+    return sendXml(res, 400, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, encodeError("IncompleteSignature", message, requestId));
+  }
   const answer = await handleWireRequest(
-    {
-      method: req.method ?? "GET",
-      query: target.query,
-      path: target.pathname,
-      headers: req.headers as Record<string, string | undefined>,
-      body,
-    },
+    { method: req.method ?? "GET", query: target.query, path: target.pathname, headers, body },
     backend.dispatch,
     backend.implemented,
     authenticate,
@@ -221,14 +249,15 @@ async function serve(
  * rejects, is an EC2 error document or JSON; never HTML or a stack trace.
  */
 export async function startServer(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
+  // Bad options refuse the start before the state file is opened (and written).
+  checkListenOptions(options);
   const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock);
   const backend = stateFile?.backend ?? mock;
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
     : undefined;
-  // No Host header is no reason to refuse: Node's own refusal is a bare 400 without an EC2 document.
-  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
-    serve(backend, authenticate, req, res, options.doors).catch(() => {
+  const server = createLimitedServer(options, (req, res) => {
+    serve(backend, authenticate, guard, req, res, options.doors).catch(() => {
       if (!res.headersSent) {
         const requestId = randomUUID();
         const internal = errors.internal();
@@ -241,8 +270,7 @@ export async function startServer(mock: ServerBackend, options: ListenOptions = 
       } else res.destroy();
     });
   });
-  server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
-  server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
+  const guard = guardOf(server, options);
   // Node's defaults answer these with an empty body (417) or no answer at all (CONNECT).
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();

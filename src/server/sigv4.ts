@@ -10,10 +10,16 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Ec2Error } from "../ec2/errors.js";
+import {
+  incompleteSignature as incomplete,
+  parseAuthorizationHeader,
+  parseCredential,
+  PRESIGNED_PARAMS,
+  presignedParams,
+  SIGV4_ALGORITHM as ALGORITHM,
+} from "../wire/authorization.js";
+import { formPairs } from "../wire/form.js";
 import type { WireRequest } from "../wire/handle.js";
-
-/** The only algorithm verified. */
-const ALGORITHM = "AWS4-HMAC-SHA256";
 /** SigV4's window: a request dated more than this far from the server's clock has expired. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** SigV4's longest presigned lifetime: seven days. */
@@ -32,35 +38,14 @@ export interface SignatureKeys {
 const authFailure = () => new Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
 /** EC2's answer to a request dated outside the window (source: EC2's answer to a skewed SigV4 request). */
 const requestExpired = () => new Ec2Error("RequestExpired", "Request has expired.", 400);
-/** A signature that does not conform to SigV4 (AWS common errors: 400; the wording is a decision after AWS's). */
-const incomplete = (message: string) => new Ec2Error("IncompleteSignature", message, 400);
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~`. */
 function escape(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function decode(component: string): string {
-  try {
-    return decodeURIComponent(component);
-  } catch {
-    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
-  }
-}
-
 const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac("sha256", key).update(data, "utf8").digest();
-
-/** The raw query as decoded pairs, in order. */
-function queryPairs(query: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const part of query.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    pairs.push(eq < 0 ? [decode(part), ""] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
-  }
-  return pairs;
-}
 
 /** The path, dot segments removed, each segment encoded once more (SigV4 for every service but S3). */
 function canonicalUri(path: string): string {
@@ -112,64 +97,31 @@ interface Claim {
   expires: number | undefined;
 }
 
-function parseCredential(credential: string): { accessKeyId: string; scope: string[] } {
-  const parts = credential.split("/");
-  if (parts.length !== 5 || parts[0] === "" || parts[4] !== "aws4_request") {
-    throw incomplete(`Credential should have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request; got '${credential}'.`);
-  }
-  return { accessKeyId: parts[0]!, scope: parts.slice(1) };
-}
-
 function parseDate(value: string): number {
   const ms = parseAmzDate(value);
   if (ms === undefined) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   return ms;
 }
 
-/** `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` plus its date. */
+/** `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (read strictly) plus its date. */
 function headerClaim(authorization: string, headers: WireRequest["headers"]): Claim {
-  const space = authorization.indexOf(" ");
-  const algorithm = space < 0 ? authorization : authorization.slice(0, space);
-  if (algorithm !== ALGORITHM) {
-    throw incomplete(`Unsupported Authorization scheme '${algorithm}': sign requests with ${ALGORITHM} (SigV4).`);
-  }
-  const fields = new Map<string, string>();
-  for (const part of authorization.slice(space + 1).split(",")) {
-    const item = part.trim();
-    if (item === "") continue;
-    const eq = item.indexOf("=");
-    if (eq < 0) throw incomplete(`'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
-    fields.set(item.slice(0, eq), item.slice(eq + 1));
-  }
-  const problems = ["Credential", "Signature", "SignedHeaders"]
-    .filter((name) => !fields.get(name))
-    .map((name) => `Authorization header requires '${name}' parameter.`);
   const amzDate = headers["x-amz-date"];
   const date = headers.date;
-  if (!amzDate && !date) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  if (problems.length > 0) throw incomplete(`${problems.join(" ")} Authorization=${authorization}`);
+  const missingDate = !amzDate && !date ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." : undefined;
+  const parsed = parseAuthorizationHeader(authorization, missingDate);
   let signedAt: number;
   if (amzDate) signedAt = parseDate(amzDate);
   else {
     signedAt = Date.parse(date!);
     if (Number.isNaN(signedAt)) throw incomplete(`The Date header '${date}' is not a valid HTTP date.`);
   }
-  return {
-    ...parseCredential(fields.get("Credential")!),
-    amzDate: amzDate || toAmzDate(signedAt),
-    signedAt,
-    signedHeaders: fields.get("SignedHeaders")!.split(";"),
-    signature: fields.get("Signature")!,
-    expires: undefined,
-  };
+  return { ...parsed, amzDate: amzDate || toAmzDate(signedAt), signedAt, expires: undefined };
 }
-
-const presignedParams = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
 
 /** A presigned query: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`, `X-Amz-Expires`, `X-Amz-Signature`. */
 function queryClaim(params: ReadonlyMap<string, string>): Claim {
-  if (presignedParams.some((name) => !params.get(name))) {
-    throw incomplete(`AWS query-string parameters must include ${presignedParams.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`);
+  if (PRESIGNED_PARAMS.some((name) => !params.get(name))) {
+    throw incomplete(`AWS query-string parameters must include ${PRESIGNED_PARAMS.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`);
   }
   const algorithm = params.get("X-Amz-Algorithm")!;
   if (algorithm !== ALGORITHM) throw incomplete(`X-Amz-Algorithm only supports '${ALGORITHM}'; got '${algorithm}'.`);
@@ -201,24 +153,26 @@ function sameHex(a: string, b: string): boolean {
 }
 
 /**
- * Verifies a request's SigV4 signature against the mock's access keys, or
- * throws EC2's error. Checks, in order: a signature is present (header or
- * presigned query), it is well-formed, the access key is known, the
- * credential scope names this region and `ec2`, the date is within 15
- * minutes of `now` (a presigned URL: not yet expired), then the signature
- * itself, compared in constant time. `now` is real time (`Date.now()`), not
- * the mock's advanced clock: clients sign with their wall clock.
+ * Verifies a request's SigV4 signature against the mock's access keys and
+ * returns the access key it verified, the only key the request may run as;
+ * or throws EC2's error. Checks, in order: a signature is present (header or
+ * presigned query, not both), it is well-formed (read strictly, see
+ * ../wire/authorization.ts), the access key is known, the credential scope
+ * names this region and `ec2`, the date is within 15 minutes of `now` (a
+ * presigned URL: not yet expired), then the signature itself, compared in
+ * constant time. `now` is real time (`Date.now()`), not the mock's advanced
+ * clock: clients sign with their wall clock.
  */
-export function verifySignature(request: WireRequest, keys: SignatureKeys, now: number = Date.now()): void {
-  const pairs = queryPairs(request.query);
-  const params = new Map<string, string>();
-  for (const [key, value] of pairs) if (!params.has(key)) params.set(key, value);
+export function verifySignature(request: WireRequest, keys: SignatureKeys, now: number = Date.now()): string {
+  // Decoded as the wire door decodes it (`+` is a space), so the values verified are the values run.
+  const pairs = formPairs(request.query);
+  const presigned = presignedParams(request.query, request.headers, pairs);
   const authorization = request.headers.authorization;
   let claim: Claim;
-  if (authorization !== undefined && authorization.trim() !== "") claim = headerClaim(authorization.trim(), request.headers);
-  else if (params.has("X-Amz-Algorithm") || params.has("X-Amz-Credential") || params.has("X-Amz-Signature")) claim = queryClaim(params);
+  if (authorization !== undefined && authorization.trim() !== "") claim = headerClaim(authorization, request.headers);
+  else if (presigned !== undefined) claim = queryClaim(presigned);
   // SigV2 (`AWSAccessKeyId` + `Signature`) is not verified: it cannot pass.
-  else if (params.has("AWSAccessKeyId") && params.has("Signature")) throw authFailure();
+  else if (pairs.some(([key]) => key === "AWSAccessKeyId") && pairs.some(([key]) => key === "Signature")) throw authFailure();
   else throw new Ec2Error("MissingParameter", "The request must contain the parameter AWSAccessKeyId", 400);
 
   const secret = keys.secretOf(claim.accessKeyId);
@@ -258,4 +212,5 @@ export function verifySignature(request: WireRequest, keys: SignatureKeys, now: 
     return sameHex(createHmac("sha256", key).update(stringToSign, "utf8").digest("hex"), claim.signature);
   });
   if (!matches) throw authFailure();
+  return claim.accessKeyId;
 }

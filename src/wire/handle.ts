@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Ec2Error, errors } from "../ec2/errors.js";
+import { claimedAccessKey, refuseSigningParamsIn } from "./authorization.js";
 import { decodeInput } from "./decode.js";
 import { loadWireDeps } from "./deps.js";
 import { encodeError, encodeOutput } from "./encode.js";
+import { parseForm } from "./form.js";
 import { shapesOf } from "./schemas.js";
 import { answerSts, STS_API_VERSION } from "./sts.js";
 
@@ -38,27 +40,23 @@ export interface WireResponse {
 
 /**
  * Runs an action through the engine; the mock's single entry, shared with
- * the plugin. `accessKeyId` is the key the request was signed with, which
- * names the principal it runs as (the default principal when absent or unknown).
+ * the plugin. `accessKeyId` names the principal the request runs as (the
+ * default principal when absent or unknown): the key the server verified,
+ * or, when nothing verifies signatures, the key of the request's SigV4
+ * credential as ./authorization.ts reads it.
  * A promise when an injected delay holds the call (see `ec2.faults.delay`).
  */
 export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;
 
-/**
- * The access key a request was signed with: SigV4's `Credential=AKID/…` in
- * the Authorization header, or `X-Amz-Credential` in a presigned query.
- */
-export function accessKeyOf(headers: WireRequest["headers"], params: ReadonlyMap<string, string>): string | undefined {
-  const authorization = headers.authorization;
-  const credential = authorization?.match(/Credential=([^/,\s]+)\//)?.[1] ?? params.get("X-Amz-Credential")?.split("/")[0];
-  return credential === "" ? undefined : credential;
-}
-
 /** Whether the mock implements an action. */
 export type Implements = (action: string) => boolean;
 
-/** Checks a request's credentials (the server's SigV4 verification); throws an `Ec2Error` to refuse it. */
-export type Authenticate = (request: WireRequest) => void;
+/**
+ * Checks a request's credentials (the server's SigV4 verification) and
+ * returns the access key it verified, which alone names the principal the
+ * request runs as; throws an `Ec2Error` to refuse it.
+ */
+export type Authenticate = (request: WireRequest) => string;
 
 function answer(status: number, body: string, requestId: string): WireResponse {
   return {
@@ -70,35 +68,6 @@ function answer(status: number, body: string, requestId: string): WireResponse {
 
 /** Parameters every query request carries besides the operation's own (signing ones included). */
 const envelope = new Set(["Action", "Version", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "AWSAccessKeyId", "Expires", "SecurityToken"]);
-
-/**
- * Splits a form-urlencoded string into parameters. Broken percent-encoding
- * or invalid UTF-8 is EC2's MalformedQueryString; a parameter given twice
- * keeps its first value. `+` means a space, as in HTML forms.
- */
-function parseForm(text: string): Map<string, string> {
-  const params = new Map<string, string>();
-  if (text === "") return params;
-  for (const pair of text.split("&")) {
-    if (pair === "") continue;
-    const eq = pair.indexOf("=");
-    const key = formDecode(eq < 0 ? pair : pair.slice(0, eq));
-    // Decoded even when the key repeats: a broken value is refused wherever it is.
-    const value = eq < 0 ? "" : formDecode(pair.slice(eq + 1));
-    if (!params.has(key)) params.set(key, value);
-  }
-  return params;
-}
-
-/** One form component: `+` is a space, `%XX` a byte of UTF-8; most SDK parameters have neither. */
-function formDecode(raw: string): string {
-  if (!raw.includes("%") && !raw.includes("+")) return raw;
-  try {
-    return decodeURIComponent(raw.replaceAll("+", " "));
-  } catch {
-    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
-  }
-}
 
 /** Refuses invalid UTF-8 rather than replacing it; one decoder serves every request (decode() keeps no state between calls). */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -133,14 +102,17 @@ function readRequest(
     );
   }
   // Authentication comes before anything about the request's content (content type, Action, Version).
-  authenticate?.(request);
+  // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
+  const accessKeyId = authenticate !== undefined ? authenticate(request) : claimedAccessKey(request.headers, request.query);
   const params = parseForm(request.query);
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       throw new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415);
     }
-    for (const [key, value] of parseForm(utf8(request.body))) params.set(key, value);
+    const body = parseForm(utf8(request.body));
+    refuseSigningParamsIn(body);
+    for (const [key, value] of body) params.set(key, value);
   }
   const action = params.get("Action");
   if (action === undefined || action === "") {
@@ -149,14 +121,13 @@ function readRequest(
   const version = params.get("Version");
   if (version === undefined || version === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Version");
   // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
-  if (version === STS_API_VERSION) return { action, params, accessKeyId: accessKeyOf(request.headers, params), sts: true };
+  if (version === STS_API_VERSION) return { action, params, accessKeyId, sts: true };
   if (version !== API_VERSION) {
     throw new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
   }
   if (!implemented(action) || shapesOf(action) === undefined) {
     throw new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
   }
-  const accessKeyId = accessKeyOf(request.headers, params);
   for (const key of envelope) params.delete(key);
   for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
   return { action, params, accessKeyId };

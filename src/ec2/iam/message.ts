@@ -51,6 +51,17 @@ export interface DecodedAuthorizationMessage {
 /** Marks the mock's blobs; a blob without it is not one of ours. */
 const PREFIX = "ec2mock1";
 
+/**
+ * The longest blob decoded, in characters, and the most its JSON may
+ * inflate to, in bytes. A deflate stream inflates up to about 1,000 times
+ * its size (an 85 KiB blob made 64 MiB before these bounds), so both are
+ * checked: the blob's length before inflating, the output while inflating
+ * (zlib's `maxOutputLength` stops at the bound). The mock's own messages
+ * stay far below both (decision; STS's model caps a real blob at 10,240
+ * characters, but the mock's are not encrypted and may be longer).
+ */
+export const MESSAGE_LIMITS = { maxEncodedChars: 512 * 1024, maxDecodedBytes: 1024 * 1024 } as const;
+
 /** The code and message of STS's refusal of a blob it cannot read (message: decision). */
 export const INVALID_MESSAGE = {
   code: "InvalidAuthorizationMessageException",
@@ -70,14 +81,20 @@ export class InvalidAuthorizationMessageError extends Error {
   }
 }
 
-/** The JSON text of a blob, or an InvalidAuthorizationMessageError. */
+/** The JSON text of a blob, or an InvalidAuthorizationMessageError (also for a blob past MESSAGE_LIMITS). */
 export function decodeToJson(blob: unknown): string {
-  if (typeof blob !== "string" || !blob.startsWith(PREFIX) || !/^[A-Za-z0-9_-]+$/.test(blob.slice(PREFIX.length))) {
+  if (
+    typeof blob !== "string" ||
+    blob.length > MESSAGE_LIMITS.maxEncodedChars ||
+    !blob.startsWith(PREFIX) ||
+    !/^[A-Za-z0-9_-]+$/.test(blob.slice(PREFIX.length))
+  ) {
     throw new InvalidAuthorizationMessageError();
   }
   let text: string;
   try {
-    text = inflateRawSync(Buffer.from(blob.slice(PREFIX.length), "base64url")).toString("utf8");
+    // Past maxOutputLength zlib throws a RangeError (caught below): a bomb is refused, never inflated whole.
+    text = inflateRawSync(Buffer.from(blob.slice(PREFIX.length), "base64url"), { maxOutputLength: MESSAGE_LIMITS.maxDecodedBytes }).toString("utf8");
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || typeof (parsed as { allowed?: unknown }).allowed !== "boolean") throw new Error();
   } catch {
@@ -93,7 +110,7 @@ export function decodeToJson(blob: unknown): string {
  * `DecodedMessage` is a string: `JSON.parse(String(decoded))` works too.
  * Takes the blob, or the whole UnauthorizedOperation message (the blob is
  * cut out of it). Throws an Error named `InvalidAuthorizationMessageException`
- * for a blob the mock did not produce.
+ * for a blob the mock did not produce, or one past `MESSAGE_LIMITS`.
  */
 export function decodeAuthorizationMessage(blob: string): DecodedAuthorizationMessage {
   const text = decodeToJson(typeof blob === "string" ? blobOf(blob) : blob);

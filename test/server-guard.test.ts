@@ -1,0 +1,358 @@
+/**
+ * The local server as a web target (issue 12): a web page can POST a form to
+ * 127.0.0.1:4566 or reach it by DNS rebinding. The server refuses a Host
+ * that does not name it, and a browser's cross-origin request (Origin,
+ * Sec-Fetch-Site), on every path: EC2's (EC2 error document), `/_mock/`
+ * (JSON), the CVM door in the shared server and `cvm.listen()` (CVM's JSON);
+ * allowed origins get CORS. Also the limits: header and request timeouts
+ * that hold (Node checks them only every `connectionsCheckingInterval`), and
+ * the cap on open connections, for both servers.
+ *
+ * Requests are sent with node:http and explicit headers (`setHost: false`),
+ * so each test says exactly which Host, Origin and Sec-Fetch-Site a browser
+ * or an attacker would send.
+ */
+import { request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCvmMock } from "../src/cvm/index.js";
+import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type ListenOptions, type RunningServer, SERVER_LIMITS } from "../src/index.js";
+import { createLimitedServer } from "../src/server/listen.js";
+
+const VERSION = "2016-11-15";
+const FORM = "application/x-www-form-urlencoded";
+const parser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true });
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request with exactly these headers (no Host unless given). */
+function send(url: string, method: string, path: string, headers: Record<string, string>, body = ""): Promise<Answer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, setHost: false, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The code and message of an EC2 error document, after checking it is one. */
+function ec2Error(answer: Answer): { status: number; code: string; message: string } {
+  expect(XMLValidator.validate(answer.body), answer.body).toBe(true);
+  expect(answer.headers["content-type"]).toBe("text/xml;charset=UTF-8");
+  const error = parser.parse(answer.body).Response.Errors.Error as { Code: string; Message: string };
+  return { status: answer.status, code: error.Code, message: error.Message };
+}
+
+/** A CVM error document: `{ Response: { Error: { Code, Message }, RequestId } }`. */
+function cvmError(answer: Answer): { status: number; code: string; message: string } {
+  expect(answer.headers["content-type"]).toBe("application/json");
+  const error = (JSON.parse(answer.body) as { Response: { Error: { Code: string; Message: string } } }).Response.Error;
+  return { status: answer.status, code: error.Code, message: error.Message };
+}
+
+const describeBody = `Action=DescribeInstances&Version=${VERSION}`;
+const runBody = `Action=RunInstances&Version=${VERSION}&ImageId=${LINUX_AMI_ID}&MinCount=1&MaxCount=1`;
+const cvmHeaders = { "content-type": "application/json", "x-tc-action": "DescribeInstances", "x-tc-version": "2017-03-12", "x-tc-region": "ap-guangzhou" };
+
+/** Everything a browser page on another site could send to the server, each way. */
+function hostile(port: number): [string, Record<string, string>, string][] {
+  return [
+    ["DNS rebinding: the attacker's name in Host", { host: `evil.example:${port}` }, "The Host header 'evil.example:"],
+    ["a form POSTed from another site", { host: `127.0.0.1:${port}`, origin: "https://evil.example" }, "Cross-origin requests are refused: the Origin 'https://evil.example'"],
+    ["an image or a link from another site (no Origin)", { host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site" }, "Cross-site browser requests are refused (Sec-Fetch-Site: cross-site)"],
+    ["a page of a sibling subdomain", { host: `localhost:${port}`, "sec-fetch-site": "same-site" }, "Cross-site browser requests are refused (Sec-Fetch-Site: same-site)"],
+    ["a sandboxed frame (Origin: null)", { host: `127.0.0.1:${port}`, origin: "null" }, "Cross-origin requests are refused: the Origin 'null'"],
+  ];
+}
+
+describe("the shared server refuses what a web page could send, on every path", () => {
+  let ec2: Ec2Mock;
+  let server: RunningServer;
+  let port: number;
+  beforeAll(async () => {
+    ec2 = createEc2Mock({ timing: "instant" });
+    server = await ec2.listen({ doors: [createCvmMock().door] });
+    port = Number(new URL(server.url).port);
+  });
+  afterAll(() => server?.close());
+
+  it("EC2: 403 AccessDenied in an EC2 error document, and nothing launched", async () => {
+    for (const [why, headers, message] of hostile(port)) {
+      const answer = await send(server.url, "POST", "/", { ...headers, "content-type": FORM }, runBody);
+      const error = ec2Error(answer);
+      expect(error, why).toMatchObject({ status: 403, code: "AccessDenied" });
+      expect(error.message.startsWith(message), `${why}: ${error.message}`).toBe(true);
+      expect(answer.headers["x-amzn-requestid"]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.headers["access-control-allow-origin"]).toBeUndefined();
+    }
+    // A GET with side effects, as an <img src> would send it.
+    const get = await send(server.url, "GET", `/?${runBody}`, { host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site", "sec-fetch-dest": "image" });
+    expect(ec2Error(get)).toMatchObject({ status: 403, code: "AccessDenied" });
+    const state = JSON.parse((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}` })).body) as { instances: unknown[] };
+    expect(state.instances).toEqual([]);
+  });
+
+  it("the controls: 403 JSON, and the clock does not move", async () => {
+    const before = JSON.parse((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}` })).body).now as string;
+    for (const [why, headers, message] of hostile(port)) {
+      const answer = await send(server.url, "POST", "/_mock/advance?ms=3600000", headers);
+      expect(answer.status, why).toBe(403);
+      expect(answer.headers["content-type"]).toBe("application/json");
+      expect((JSON.parse(answer.body) as { error: string }).error.startsWith(message), why).toBe(true);
+    }
+    const after = JSON.parse((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}` })).body).now as string;
+    expect(Date.parse(after) - Date.parse(before)).toBeLessThan(60_000);
+  });
+
+  it("the CVM door: 403 with CVM's error document (AuthFailure.UnauthorizedOperation); its controls: 403 JSON", async () => {
+    for (const [why, headers, message] of hostile(port)) {
+      const error = cvmError(await send(server.url, "POST", "/", { ...headers, ...cvmHeaders }, "{}"));
+      expect(error, why).toMatchObject({ status: 403, code: "AuthFailure.UnauthorizedOperation" });
+      expect(error.message.startsWith(message), why).toBe(true);
+      const control = await send(server.url, "GET", "/cvm/_mock/state", headers);
+      expect(control.status, why).toBe(403);
+      expect((JSON.parse(control.body) as { error: string }).error.startsWith(message), why).toBe(true);
+    }
+  });
+
+  it("serves the names the server listens by: 127.0.0.1:PORT, localhost:PORT (any case); not another port or name", async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`]) {
+      expect((await send(server.url, "POST", "/", { host, "content-type": FORM }, describeBody)).status, host).toBe(200);
+    }
+    for (const host of [`127.0.0.1:${port + 1}`, "127.0.0.1", `localhost.:${port}`, `127.0.0.1.nip.io:${port}`, `[::1:${port}`, `a:b:${port}`]) {
+      expect(ec2Error(await send(server.url, "POST", "/", { host, "content-type": FORM }, describeBody)), host).toMatchObject({ status: 403, code: "AccessDenied" });
+    }
+  });
+
+  it("a browser's own navigation (Sec-Fetch-Site: none) and same-origin requests are served", async () => {
+    for (const site of ["none", "same-origin"]) {
+      expect((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}`, "sec-fetch-site": site })).status, site).toBe(200);
+    }
+    expect((await send(server.url, "GET", "/_mock/state", { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
+  });
+
+  it("no Host at all (HTTP/1.0, raw sockets) is served on a loopback address; two Host headers are 400", async () => {
+    const noHost = await raw(server.url, `GET /?${describeBody} HTTP/1.0\r\n\r\n`);
+    expect(noHost.startsWith("HTTP/1.1 200 ")).toBe(true);
+    const two = await raw(server.url, `GET /?${describeBody} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    expect(two.startsWith("HTTP/1.1 400 ")).toBe(true);
+    expect(ec2Error({ status: 400, headers: { "content-type": "text/xml;charset=UTF-8" }, body: two.slice(two.indexOf("\r\n\r\n") + 4) })).toEqual({
+      status: 400,
+      code: "MalformedHttpRequest",
+      message: "The request has more than one Host header.",
+    });
+  });
+});
+
+/** Writes raw bytes and returns all the server sends until it closes. */
+function raw(url: string, bytes: string, options: { keepOpen?: boolean } = {}): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let text = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close within 5 s; got ${JSON.stringify(text.slice(0, 200))}`));
+    }, 5_000);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    if (options.keepOpen) socket.write(bytes);
+    else socket.end(bytes);
+  });
+}
+
+describe("options: allowedHosts, allowedOrigins, and the wildcard address", () => {
+  const servers: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+  async function listen(options: ListenOptions): Promise<{ url: string; port: number }> {
+    const server = await createEc2Mock().listen(options);
+    servers.push(server);
+    return { url: server.url, port: Number(new URL(server.url).port) };
+  }
+
+  it("allowedHosts: a name on any port, name:port on that port only", async () => {
+    const { url, port } = await listen({ allowedHosts: ["ec2-mock.test", `pinned.test:${1234}`] });
+    const status = async (host: string) => (await send(url, "POST", "/", { host, "content-type": FORM }, describeBody)).status;
+    expect(await status("ec2-mock.test:9999")).toBe(200);
+    expect(await status("EC2-MOCK.test")).toBe(200);
+    expect(await status("pinned.test:1234")).toBe(200);
+    expect(await status(`pinned.test:${port}`)).toBe(403);
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
+    expect(await status(`other.test:${port}`)).toBe(403);
+  });
+
+  it('allowedHosts ["*"]: any Host; an Origin is still checked', async () => {
+    const { url } = await listen({ allowedHosts: ["*"] });
+    expect((await send(url, "POST", "/", { host: "anything.example", "content-type": FORM }, describeBody)).status).toBe(200);
+    expect(ec2Error(await send(url, "POST", "/", { host: "anything.example", origin: "https://evil.example", "content-type": FORM }, describeBody)).status).toBe(403);
+  });
+
+  it("allowedOrigins: that origin is served with CORS headers and its preflight answered; others are refused", async () => {
+    const { url, port } = await listen({ allowedOrigins: ["http://app.test:3000"] });
+    const host = `127.0.0.1:${port}`;
+    const allowed = await send(url, "POST", "/", { host, origin: "http://app.test:3000", "sec-fetch-site": "cross-site", "content-type": FORM }, describeBody);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers).toMatchObject({ "access-control-allow-origin": "http://app.test:3000", vary: "Origin", "access-control-expose-headers": "x-amzn-requestid, date" });
+    const preflight = await send(url, "OPTIONS", "/", {
+      host,
+      origin: "http://app.test:3000",
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "authorization, x-amz-date, content-type",
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      "access-control-allow-origin": "http://app.test:3000",
+      "access-control-allow-methods": "GET, POST",
+      "access-control-allow-headers": "authorization, x-amz-date, content-type",
+      "access-control-max-age": "600",
+    });
+    expect(ec2Error(await send(url, "POST", "/", { host, origin: "http://app.test:3001", "content-type": FORM }, describeBody)).status).toBe(403);
+    // Without an Origin, a cross-site request cannot show it is the allowed one.
+    expect(ec2Error(await send(url, "POST", "/", { host, "sec-fetch-site": "cross-site", "content-type": FORM }, describeBody)).status).toBe(403);
+  });
+
+  it("bound to 0.0.0.0: any Host (and none) is served, browsers are still refused; with allowedHosts, only those and loopback names", async () => {
+    const open = await listen({ host: "0.0.0.0" });
+    const local = `http://127.0.0.1:${open.port}`;
+    expect((await send(local, "POST", "/", { host: `machine.lan:${open.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
+    expect((await raw(local, `GET /?${describeBody} HTTP/1.0\r\n\r\n`)).startsWith("HTTP/1.1 200 ")).toBe(true);
+    expect(ec2Error(await send(local, "POST", "/", { host: `machine.lan:${open.port}`, origin: "https://evil.example", "content-type": FORM }, describeBody)).status).toBe(403);
+
+    const named = await listen({ host: "0.0.0.0", allowedHosts: ["machine.lan"] });
+    const namedLocal = `http://127.0.0.1:${named.port}`;
+    expect((await send(namedLocal, "POST", "/", { host: `machine.lan:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
+    expect((await send(namedLocal, "POST", "/", { host: `localhost:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
+    expect(ec2Error(await send(namedLocal, "POST", "/", { host: `evil.example:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(403);
+    const noHost = await raw(namedLocal, `GET /?${describeBody} HTTP/1.0\r\n\r\n`);
+    expect(noHost.startsWith("HTTP/1.1 403 ")).toBe(true);
+    expect(noHost).toContain("The request has no Host header");
+  });
+
+  it("bad entries are a TypeError from listen", async () => {
+    await expect(createEc2Mock().listen({ allowedHosts: ["a b"] })).rejects.toThrow(new TypeError('allowedHosts: "a b" is not a host name, a host:port or "*"'));
+    await expect(createEc2Mock().listen({ allowedOrigins: ["http://app.test/path"] })).rejects.toThrow(
+      new TypeError('allowedOrigins: "http://app.test/path" is not an origin (scheme://host[:port]), "null" or "*"'),
+    );
+    await expect(createEc2Mock().listen({ maxConnections: 0 })).rejects.toThrow(new TypeError("maxConnections must be a positive integer; got 0"));
+  });
+});
+
+describe("cvm.listen() has the same guard", () => {
+  it("refuses a foreign Host and a cross-origin request with CVM's document; serves its own address", async () => {
+    const server = await createCvmMock().listen();
+    const port = Number(new URL(server.url).port);
+    try {
+      for (const [why, headers, message] of hostile(port)) {
+        const error = cvmError(await send(server.url, "POST", "/", { ...headers, ...cvmHeaders }, "{}"));
+        expect(error, why).toMatchObject({ status: 403, code: "AuthFailure.UnauthorizedOperation" });
+        expect(error.message.startsWith(message), why).toBe(true);
+      }
+      const ok = await send(server.url, "POST", "/", { host: `127.0.0.1:${port}`, ...cvmHeaders }, "{}");
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body).Response.TotalCount).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+// ---- Limits: timeouts that hold, and the cap on connections ----
+
+/** Test-only timeouts: short, so nothing waits for the real 10 s and 30 s. */
+const quick = { timeoutsForTests: { headersMs: 300, requestMs: 800 } };
+
+describe("the limits", () => {
+  it("are the README's: 1 MiB bodies, 16 KiB headers, 10 s for the headers, 30 s for the request, 512 connections", () => {
+    expect(SERVER_LIMITS).toEqual({ maxBodyBytes: 1024 * 1024, maxHeaderBytes: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 512 });
+    const server = createLimitedServer({}, () => {});
+    expect([server.headersTimeout, server.requestTimeout, server.maxConnections]).toEqual([10_000, 30_000, 512]);
+    expect(createLimitedServer({ maxConnections: 7 }, () => {}).maxConnections).toBe(7);
+  });
+
+  it.each([
+    ["the EC2 server", async () => createEc2Mock().listen(quick as ListenOptions), "408 Request Timeout", "RequestTimeout"],
+    ["cvm.listen()", async () => createCvmMock().listen(quick as ListenOptions), "408 Request Timeout", "InvalidParameter"],
+  ])("%s: headers that never end, and a body that trickles in forever, get 408 (within the 5 s a test waits, not Node's 30 s check)", async (_name, start, statusLine, code) => {
+    const server = await start();
+    try {
+      const { port } = new URL(server.url);
+      const slowHeaders = await trickle(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, "X-Slow: 1\r\n");
+      expect(slowHeaders.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowHeaders).toBe(true);
+      expect(slowHeaders).toContain(code);
+      const slowBody = await trickle(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${FORM}\r\nContent-Length: 100000\r\n\r\n`, "a");
+      expect(slowBody.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowBody).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ["the EC2 server", async () => createEc2Mock().listen({ maxConnections: 2 })],
+    ["cvm.listen()", async () => createCvmMock().listen({ maxConnections: 2 })],
+  ])("%s: connections past maxConnections are closed at once; a freed slot serves again", async (_name, start) => {
+    const server = await start();
+    const open: Socket[] = [];
+    try {
+      const { hostname, port } = new URL(server.url);
+      for (let i = 0; i < 2; i++) open.push(await opened(hostname, Number(port)));
+      const refused = await raw(server.url, `GET /_mock/state HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, { keepOpen: true });
+      expect(refused).toBe("");
+      open.pop()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const served = await raw(server.url, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      expect(served.startsWith("HTTP/1.1 "), served).toBe(true);
+    } finally {
+      for (const socket of open) socket.destroy();
+      await server.close();
+    }
+  });
+});
+
+/** Opens a connection and resolves once the server has it. */
+function opened(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host, () => setTimeout(() => resolve(socket), 20));
+    socket.on("error", reject);
+  });
+}
+
+/** Sends `head`, then `drip` every 50 ms, until the server answers and closes; returns its answer. */
+function trickle(url: string, head: string, drip: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let text = "";
+    const dripping = setInterval(() => socket.writable && socket.write(drip), 50);
+    const timer = setTimeout(() => {
+      clearInterval(dripping);
+      socket.destroy();
+      reject(new Error(`no answer within 5 s; got ${JSON.stringify(text.slice(0, 200))}`));
+    }, 5_000);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearInterval(dripping);
+      clearTimeout(timer);
+      resolve(text);
+    });
+    socket.write(head);
+  });
+}
