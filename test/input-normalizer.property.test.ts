@@ -134,7 +134,7 @@ const call = fc.constantFrom(...implementedActions).chain((action) =>
 
 /** The fleet a run starts with: two instances (one stopped), an Elastic IP associated with the first. */
 async function fleet(client: EC2Client): Promise<Record<string, string>> {
-  const send = (action: string, input: object) => client.send(new (commandClasses[action] as new (i: object) => never)(input)) as Promise<Record<string, never>>;
+  const send = (action: string, input: object) => client.send(new (commandClasses[action] as new (i: object) => never)(input)) as unknown as Promise<Record<string, never>>;
   const run = await send("RunInstances", {
     ImageId: LINUX_AMI_ID,
     MinCount: 2,
