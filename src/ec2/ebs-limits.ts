@@ -34,9 +34,7 @@ export const volumeTypeLimits: Readonly<Record<VolumeType, TypeLimits>> = {
 };
 
 /** gp3's baseline IOPS, allowed at any size. */
-export const GP3_BASELINE_IOPS = 3_000;
-/** gp3's baseline throughput in MiB/s. */
-export const GP3_BASELINE_THROUGHPUT = 125;
+const GP3_BASELINE_IOPS = 3_000;
 /** gp3's most MiB/s per provisioned IOPS. */
 const GP3_THROUGHPUT_PER_IOPS = 0.25;
 
@@ -54,9 +52,13 @@ export function checkVolumeType(type: string): VolumeType {
 
 /** What a launch asks of one volume, after the image's mapping is merged in. */
 export interface RequestedVolume {
+  /** Size in GiB. */
   readonly sizeGiB: number;
+  /** Its type, already checked. */
   readonly volumeType: VolumeType;
+  /** Provisioned IOPS as requested, if any. */
   readonly iops: number | undefined;
+  /** Throughput in MiB/s as requested, if any. */
   readonly throughput: number | undefined;
 }
 

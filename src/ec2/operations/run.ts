@@ -103,12 +103,13 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
 function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
   const byDevice = new Map<string, BlockDeviceMapping>();
   for (const mapping of image.BlockDeviceMappings ?? []) byDevice.set(mapping.DeviceName!, mapping);
+  const imageDevices = new Set(byDevice.keys());
   const named = new Set<string>();
   for (const mapping of requested ?? []) {
     if (typeof mapping.DeviceName !== "string" || mapping.DeviceName === "") throw errors.missingParameter("BlockDeviceMapping.DeviceName");
     const device = mapping.DeviceName;
     // The image's own device names are valid whatever their form (a user image may name its root as it likes).
-    if (!byDevice.has(device) || named.has(device)) checkDeviceName(device);
+    if (!imageDevices.has(device)) checkDeviceName(device);
     if (named.has(device)) throw new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
     named.add(device);
     const base = byDevice.get(device);
