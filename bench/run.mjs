@@ -8,6 +8,8 @@
  *   node bench/run.mjs            (re-executes itself with --expose-gc)
  *   BENCH_QUICK=1 node bench/run.mjs   (fewer rounds and calls, for a smoke run;
  *                                       (d) and (e) still build 1k, 10k and 100k)
+ *   BENCH_ONLY=a node bench/run.mjs    (only the sections of the figures named,
+ *                                       comma-separated: a, c, d, f; (b) comes with (a), (e) with (d))
  */
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -30,9 +32,14 @@ const ROUNDS = QUICK ? 15 : 41;
 const WARM_UP_MS = QUICK ? 1_500 : 3_000;
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const rows = [];
+/** The figures BENCH_ONLY names (`a,c`), or undefined for every figure. */
+const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new Set(process.env.BENCH_ONLY.split(",").map((f) => f.trim()));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Runs one section; a failure becomes a row rather than ending the run. */
 async function section(name, fn) {
+  // A section's figures are the letters in parentheses that open its name: "(a)(b) plugin" is a and b.
+  const figures = [...name.matchAll(/\(([a-z])\)/g)].map((m) => m[1]);
+  if (ONLY !== undefined && !figures.some((f) => ONLY.has(f) || (f === "e" && ONLY.has("d")))) return;
   try {
     await fn();
   } catch (e) {
@@ -183,7 +190,7 @@ await section("(c) httpHandler", async () => {
   rows.push(["(c) httpHandler() ÷ handler returning canned XML", ratio(1), "≥ 0.80", ratio(1) >= 0.8, `${fmt(h, 0)} vs ${fmt(c, 0)} cycles/s`]);
 });
 
-rows.push(["(—) server rps ÷ moto server", NaN, "≥ 10×", undefined, "skipped: moto is not installable here (python3 -m moto.server unavailable)"]);
+if (ONLY === undefined) rows.push(["(—) server rps ÷ moto server", NaN, "≥ 10×", undefined, "skipped: moto is not installable here (python3 -m moto.server unavailable)"]);
 
 // ---------------------------------------------------------------- (d)(e) fleets
 /**

@@ -26,6 +26,8 @@ import { type ApiFaultControls, ApiFaults } from "./ec2/api-faults.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./ec2/snapshot.js";
 import { buildFleet, checkFixtures, type InstanceFixture } from "./ec2/fixtures.js";
 import { type NetworkOptions, resolveAddressSpace } from "./ec2/address-space.js";
+import { loadWireDeps } from "./wire/deps.js";
+import { normalizeInput } from "./wire/normalize.js";
 
 /** Options of {@link createEc2Mock}. Every one is optional. */
 export interface Ec2MockOptions {
@@ -215,6 +217,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
   };
 
+  /**
+   * What the SDK doors (the plugin, the aws-sdk-client-mock adapter) call: the
+   * command's input checked and normalized against the SDK's schema, as the
+   * wire door decodes its request (src/wire/normalize.ts), then dispatched.
+   * The schemas load on the first call only; later calls stay synchronous.
+   */
+  const dispatchSdkInput = (action: string, input: unknown): object | Promise<object> => {
+    const deps = loadWireDeps();
+    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalizeInput(action, input)));
+    return dispatchWithFaults(action, normalizeInput(action, input));
+  };
+
   if (options.instances !== undefined) {
     const fixtures = checkFixtures(options.instances);
     buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => {
@@ -230,7 +244,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
-      addMockMiddleware(stack, { dispatch: dispatchWithFaults, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
+      addMockMiddleware(stack, { dispatch: dispatchSdkInput, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
     },
     advance(ms) {
       ec2.lifecycle.clock.advance(ms);
@@ -256,7 +270,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
     off: (_event, handler) => events.unsubscribe(handler),
-    adapt: (stub) => adaptStub(stub, { actions: implementedActions, dispatch: dispatchWithFaults, newRequestId: randomUUID }),
+    adapt: (stub) => adaptStub(stub, { actions: implementedActions, dispatch: dispatchSdkInput, newRequestId: randomUUID }),
     listen: (listenOptions) =>
       startServer(
         {

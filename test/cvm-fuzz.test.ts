@@ -9,13 +9,18 @@
  * but one family: well-formed calls with hostile values (control
  * characters, lone surrogates, wildcard-like patterns in names, tags and
  * filters), which may succeed. Every answer must be JSON in strict UTF-8.
- * Cases come from a seeded generator (CVM_FUZZ_SEED replays a run).
+ * Cases come from a seeded generator (CVM_FUZZ_SEED replays a run). Among
+ * them (issue 12): integers out of every parameter's range (`1e400`, `1.5`,
+ * 2^53 + 1, …) and strings over Tencent Cloud's limits (names, tags, client
+ * tokens). The in-process door (`cvm.attach`) gets wrong-typed values of
+ * every kind too: each call resolves or rejects with the SDK's exception.
  */
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCvmMock } from "../src/cvm/index.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
-import { type FuzzCase, fuzzSeed, hostileText, prng, wildcardPattern } from "./fuzz-cases.js";
+import { newClient } from "./cvm-doors.js";
+import { type FuzzCase, fuzzSeed, hostileText, OUT_OF_RANGE_JSON_NUMBERS, prng, WRONG_VALUES, wildcardPattern } from "./fuzz-cases.js";
 
 const TOTAL = Number(process.env.CVM_FUZZ_REQUESTS ?? 3_000);
 const SEED = fuzzSeed(process.env.CVM_FUZZ_SEED);
@@ -42,8 +47,8 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   const envelope = { "content-type": "application/json", "x-tc-action": pick(actions), "x-tc-version": "2017-03-12", "x-tc-region": "ap-guangzhou" };
   const post = (kind: string, body: Buffer | string, headers: Record<string, string> = envelope, path = pick(["/", "/cvm", "/cvm/x"])): FuzzCase => ({ kind, method: "POST", path, headers, body });
   if (n % 499 === 0) return post("oversized body", Buffer.alloc(1024 * 1024 + 1 + int(4096), 0x7b));
-  const family = int(10);
-  if (family === 9) {
+  const family = int(12);
+  if (family === 11) {
     // Well-formed calls with hostile values: control characters, lone surrogates and wildcard-like patterns
     // in names, tags and filters. They may succeed; the answer must still be strict JSON in UTF-8.
     const text = () => (int(3) === 0 ? wildcardPattern(rand) : hostileText(rand));
@@ -81,6 +86,33 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       const body = Object.fromEntries(Array.from({ length: int(4) }, () => [pick(keys.slice(0, 10)), anyValue()]));
       body[`Fuzz${ascii(1 + int(6)).replace(/[^A-Za-z0-9]/g, "x")}`] = anyValue();
       return post("unknown parameter", JSON.stringify(body));
+    }
+    case 9: {
+      // Integers out of range, written as JSON number text (1e400 parses to Infinity).
+      const n = pick(OUT_OF_RANGE_JSON_NUMBERS);
+      const launch = `"Placement":{"Zone":"ap-guangzhou-1"},"ImageId":"img-eb30mz89"`;
+      const [action, body] = pick([
+        ["RunInstances", `{${launch},"InstanceCount":${n}}`],
+        ["RunInstances", `{${launch},"SystemDisk":{"DiskSize":${n}}}`],
+        ["RunInstances", `{${launch},"DataDisks":[{"DiskSize":${n}}]}`],
+        ["RunInstances", `{${launch},"InstanceChargeType":"PREPAID","InstanceChargePrepaid":{"Period":${n}}}`],
+        ["DescribeInstances", `{"Limit":${n}}`],
+        ["DescribeInstancesStatus", `{"Limit":${n}}`],
+      ] as const);
+      return post("out-of-range numbers", body, { ...envelope, "x-tc-action": action });
+    }
+    case 10: {
+      // Strings over Tencent Cloud's limits: names, tag keys and values, client tokens.
+      const launch = { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89" };
+      const long = (min: number) => "x".repeat(min + int(200));
+      const body = pick([
+        { ...launch, InstanceName: long(129) },
+        { ...launch, ClientToken: long(65) },
+        { ...launch, TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: long(128), Value: "v" }] }] },
+        { ...launch, TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: long(256) }] }] },
+        { ...launch, DataDisks: Array.from({ length: 22 + int(10) }, () => ({ DiskSize: 10 })) },
+      ]);
+      return post("over-long strings", JSON.stringify(body), { ...envelope, "x-tc-action": "RunInstances" });
     }
     default: {
       // Every known key with a value of a type no operation accepts there.
@@ -159,6 +191,40 @@ describe("the CVM wire door under hostile input", () => {
     }
     expect(failures, `seed ${SEED}`).toEqual([]);
     // The generator reaches the door's every kind of refusal.
-    for (const code of ["InvalidParameter", "UnknownParameter", "UnsupportedProtocol", "MissingParameter", "RequestSizeLimitExceeded", "(success)"]) expect(codes.get(code), code).toBeGreaterThan(0);
+    for (const code of ["InvalidParameter", "UnknownParameter", "UnsupportedProtocol", "MissingParameter", "RequestSizeLimitExceeded", "InvalidParameterValue", "InvalidInstanceName.TooLong", "(success)"]) {
+      expect(codes.get(code), code).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
+
+describe("the CVM in-process door under wrong-typed input", () => {
+  it(`answers ${TOTAL} calls of wrong-typed values with the SDK's exception or a result (seed ${SEED})`, async () => {
+    const rand = prng(SEED ^ 0x5eed);
+    const int = (max: number) => Math.floor(rand() * max);
+    const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+    const cvm = createCvmMock({ timing: "instant" });
+    const [id] = cvm.launch({ InstanceCount: 2 });
+    const client = cvm.attach(newClient());
+    const calls: Record<string, (request: Record<string, unknown>) => Promise<unknown>> = {
+      RunInstances: (r) => client.RunInstances(r as never),
+      StopInstances: (r) => client.StopInstances(r as never),
+      StartInstances: (r) => client.StartInstances(r as never),
+      RebootInstances: (r) => client.RebootInstances(r as never),
+      TerminateInstances: (r) => client.TerminateInstances(r as never),
+      DescribeInstances: (r) => client.DescribeInstances(r as never),
+      DescribeInstancesStatus: (r) => client.DescribeInstancesStatus(r as never),
+    };
+    const plausible = () => pick<unknown>([id, [id], "ap-guangzhou-1", "img-eb30mz89", 1, "SOFT", { Zone: "ap-guangzhou-1" }, [{ Key: "k", Value: "v" }]]);
+    const failures: string[] = [];
+    for (let n = 0; n < TOTAL && failures.length < 5; n++) {
+      const action = pick(Object.keys(calls));
+      const request = Object.fromEntries(Array.from({ length: 1 + int(4) }, () => [pick(keys), rand() < 0.5 ? pick(WRONG_VALUES) : plausible()]));
+      const outcome = await calls[action]!(request).then(
+        () => "ok",
+        (e: unknown) => ((e as Error)?.constructor?.name === "TencentCloudSDKHttpException" ? "refused" : `not the SDK's exception: ${String((e as Error)?.stack ?? e)}`),
+      );
+      if (outcome.startsWith("not")) failures.push(`#${n} ${action} ${outcome}`);
+    }
+    expect(failures, `seed ${SEED}`).toEqual([]);
   }, 60_000);
 });

@@ -12,6 +12,15 @@
  * Cases come from a seeded generator (FUZZ_SEED replays a run; the seed is
  * printed) rather than fast-check: at 100k cases its shrinking machinery costs
  * more than the server does, and a failing case is printed whole instead.
+ * Out-of-range numbers (`1e308`, `NaN`, `2147483648`, `1.5`, …) go to every
+ * integer parameter; afterwards the server's state must still round-trip
+ * through its own snapshot (issue 12: a stored `1e308` once made it `null`).
+ *
+ * The plugin door gets its own run (FUZZ_PLUGIN_CALLS, default 20,000): SDK
+ * inputs of every implemented action built from the SDK's schemas, with
+ * values of every wrong type, through a real EC2Client. Each call succeeds
+ * or fails with EC2ServiceException, never a TypeError; the state restores.
+ *
  * A second run (FUZZ_AUTH_REQUESTS, default 3,000) signs requests with one
  * principal's key and rewrites them to name another (decoy and repeated
  * Authorization parameters, credentials in the query or the signed body, two
@@ -23,15 +32,30 @@
  * and request timeouts) and durability (test/durability.test.ts).
  */
 import { Agent, request } from "node:http";
-import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { EC2Client, EC2ServiceException, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import * as sdk from "@aws-sdk/client-ec2";
+import { NormalizedSchema } from "@smithy/core/schema";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEc2Mock, type RunningServer } from "../src/index.js";
-import { authMangling, type FuzzCase, fuzzSeed, hostileText, prng, TRICKY_IN_XML, wildcardPattern } from "./fuzz-cases.js";
+import { implementedActions } from "../src/ec2/operations/index.js";
+import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { commandClasses } from "../src/sdk/adapter.js";
+import {
+  authMangling,
+  type FuzzCase,
+  fuzzSeed,
+  hostileText,
+  OUT_OF_RANGE_NUMBERS,
+  prng,
+  sdkInput,
+  TRICKY_IN_XML,
+  wildcardPattern,
+} from "./fuzz-cases.js";
 import { signer } from "./sigv4-signer.js";
 import { xmlProblem } from "./xml-strict.js";
 
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 100_000);
+const PLUGIN_CALLS = Number(process.env.FUZZ_PLUGIN_CALLS ?? 20_000);
 const SEED = fuzzSeed(process.env.FUZZ_SEED);
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 const VERSION = "2016-11-15";
@@ -57,15 +81,15 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     for (let i = 1; i <= count; i++) parts.push(`InstanceId.${i}=i-${i.toString(16).padStart(17, "0")}`);
     return post("huge list", parts.join("&"));
   }
-  const family = int(12);
-  if (family === 10) {
+  const family = int(13);
+  if (family === 11) {
     // Wildcards that made the former RegExp backtrack, against the long tag values of the seeded fleet.
     const action = pick(["DescribeInstances", "DescribeVolumes", "DescribeAddresses", "DescribeInstanceStatus"]);
     const name = action === "DescribeInstanceStatus" ? pick(["availability-zone", "instance-state-name"]) : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
     const values = Array.from({ length: 1 + int(3) }, (_, i) => `Filter.1.Value.${i + 1}=${enc(wildcardPattern(rand))}`).join("&");
     return post("wildcard filter", `Action=${action}&Version=${VERSION}&Filter.1.Name=${enc(name)}&${values}`);
   }
-  if (family === 11) {
+  if (family === 12) {
     // Characters XML forbids, and tricky ones, where they are stored (tags) and where they are echoed (ids, names, values).
     const text = () => enc(hostileText(rand));
     const bad = pick([
@@ -124,6 +148,23 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       ]);
       return post("bad parameters", `Action=${pick(actions)}&Version=${VERSION}&${bad}`);
     }
+    case 10: {
+      // Numbers no EC2 Integer holds, in every integer parameter the mock reads.
+      const n = enc(pick(OUT_OF_RANGE_NUMBERS));
+      const launch = `Action=RunInstances&Version=${VERSION}&ImageId=${LINUX_AMI_ID}`;
+      return post(
+        "out-of-range numbers",
+        pick([
+          `${launch}&MinCount=1&MaxCount=${n}`,
+          `${launch}&MinCount=${n}&MaxCount=1`,
+          `${launch}&MinCount=1&MaxCount=1&BlockDeviceMapping.1.DeviceName=/dev/sdf&BlockDeviceMapping.1.Ebs.VolumeSize=${n}`,
+          `${launch}&MinCount=1&MaxCount=1&BlockDeviceMapping.1.DeviceName=/dev/sdf&BlockDeviceMapping.1.Ebs.VolumeType=io2&BlockDeviceMapping.1.Ebs.VolumeSize=10&BlockDeviceMapping.1.Ebs.Iops=${n}`,
+          `Action=DescribeInstances&Version=${VERSION}&MaxResults=${n}`,
+          `Action=DescribeVolumes&Version=${VERSION}&MaxResults=${n}`,
+          `Action=DescribeInstanceStatus&Version=${VERSION}&MaxResults=${n}`,
+        ]),
+      );
+    }
     case 8:
       return post("repeated keys", `Action=DescribeInstances&Action=${pick(actions)}&Version=${VERSION}&Version=x&${"a=1&".repeat(int(200))}`);
     default:
@@ -155,13 +196,14 @@ function problemWith(status: number, bytes: Buffer): string | null {
 }
 
 let server: RunningServer;
+let served: Ec2Mock;
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 beforeAll(async () => {
-  const ec2 = createEc2Mock({ timing: "instant" });
+  served = createEc2Mock({ timing: "instant" });
   // A fleet for the wildcard and XML cases to bite on: long tag values (instance, volume, address), and the tricky characters XML allows.
   const client = new EC2Client({ region: "us-east-1" });
-  client.middlewareStack.use(ec2);
+  client.middlewareStack.use(served);
   const long = "a".repeat(256);
   const tags = [
     { Key: "long", Value: long },
@@ -180,7 +222,7 @@ beforeAll(async () => {
     }),
   );
   client.destroy();
-  server = await ec2.listen();
+  server = await served.listen();
 });
 afterAll(async () => {
   agent.destroy();
@@ -239,6 +281,45 @@ describe("the server under hostile input", () => {
     // The server still answers a plain request afterwards.
     const after = await send({ kind: "check", method: "POST", path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `Action=DescribeInstances&Version=${VERSION}` });
     expect(after.status).toBe(200);
+    // Whatever was accepted, the state survives its own JSON round trip.
+    const copy = createEc2Mock({ timing: "instant" });
+    const { takenAt: _taken, ...state } = served.snapshot();
+    copy.restore(JSON.parse(JSON.stringify({ ...state, takenAt: _taken })));
+    const { takenAt: _again, ...restored } = copy.snapshot();
+    expect(restored).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+});
+
+describe("the plugin under wrong-typed input", () => {
+  it(`answers ${PLUGIN_CALLS.toLocaleString("en")} SDK inputs of every wrong type with EC2ServiceException or success; the state restores`, { timeout: Math.max(300_000, PLUGIN_CALLS * 10) }, async () => {
+    const seed = SEED ^ 0x5eed;
+    console.log(`fuzz (plugin): seed ${seed}, ${PLUGIN_CALLS} calls (FUZZ_SEED replays; FUZZ_PLUGIN_CALLS raises)`);
+    const rand = prng(seed);
+    const ec2 = createEc2Mock({ timing: "instant" });
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(ec2);
+    const run = await client.send(new sdk.RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }));
+    const ids = run.Instances!.map((i) => i.InstanceId!);
+    const strings = [...ids, LINUX_AMI_ID, "t3.micro", "gp3", "/dev/sdf", "instance", "env", "tag:env", "running", "stop", "ami-12345678", "i-1a2b3c4d", ""];
+    const schemas = new Map(implementedActions.map((action) => [action, NormalizedSchema.of(((sdk as unknown as Record<string, unknown[]>)[`${action}$`]!)[4] as never)]));
+    const failures: string[] = [];
+    const outcomes = new Map<string, number>();
+    for (let n = 0; n < PLUGIN_CALLS && failures.length < 5; n++) {
+      const action = implementedActions[Math.floor(rand() * implementedActions.length)]!;
+      const input = sdkInput(rand, schemas.get(action)!, strings);
+      const Command = commandClasses[action] as new (input: unknown) => never;
+      const outcome = await client.send(new Command(input)).then(
+        () => "ok",
+        (e: unknown) => (e instanceof EC2ServiceException ? e.name : `not an EC2ServiceException: ${String((e as Error)?.stack ?? e)}`),
+      );
+      if (outcome.startsWith("not an")) failures.push(`#${n} ${action}: ${outcome}`);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    console.log(`fuzz (plugin): ${[...outcomes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k}×${v}`).join(" ")}`);
+    expect(failures).toEqual([]);
+    const copy = createEc2Mock({ timing: "instant" });
+    copy.restore(JSON.parse(JSON.stringify(ec2.snapshot())));
+    expect(JSON.stringify(copy.snapshot().instances)).toBe(JSON.stringify(ec2.snapshot().instances));
   });
 });
 

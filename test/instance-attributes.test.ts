@@ -262,7 +262,7 @@ describe("ModifyInstanceAttribute: errors, in order; a rejected call changes not
     );
     await expectEc2Error(
       client.send(modify({ InstanceId: id, Attribute: "userData", Value: "not base64!" })),
-      invalid("Invalid BASE64 encoding of user data."),
+      invalid("Invalid BASE64 encoding of user data"),
     );
     await expectEc2Error(
       client.send(modify({ InstanceId: id, Attribute: "rootDeviceName", Value: "/dev/sda1" })),

@@ -102,6 +102,22 @@ export const cvmErrors = {
   requestTooLarge: (bytes: number, limit: number) =>
     new CvmError("RequestSizeLimitExceeded", `The request size of ${bytes} bytes exceeds the limit of ${limit} bytes.`),
   internal: () => new CvmError("InternalError", "An internal error occurred."),
+  instanceNameTooLong: (limit: number) =>
+    new CvmError("InvalidInstanceName.TooLong", `The specified InstanceName exceeds the maximum length of ${limit} characters.`),
+  clientTokenTooLong: (limit: number) =>
+    new CvmError("InvalidClientToken.TooLong", `The specified ClientToken exceeds the maximum length of ${limit} bytes.`),
+  tooLong: (name: string, limit: number) =>
+    new CvmError("InvalidParameterValue.TooLong", `The value of the parameter \`${name}\` is too long: at most ${limit} characters.`),
+  illegalTagKey: (key: string) => new CvmError("FailedOperation.IllegalTagKey", `The tag key \`${shown(key)}\` contains invalid characters.`),
+  illegalTagValue: (value: string) =>
+    new CvmError("FailedOperation.IllegalTagValue", `The tag value \`${shown(value)}\` contains invalid characters.`),
+  tagKeyReserved: (key: string) =>
+    new CvmError("FailedOperation.TagKeyReserved", `The tag key \`${shown(key)}\` is reserved for the system.`),
+  duplicate: (name: string, value: string) =>
+    new CvmError("InvalidParameterValue.Duplicate", `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`),
+  invalidUserData: () => new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format."),
+  invalidPassword: (rule: string) =>
+    new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`),
 } as const;
 
 /** A value as it appears inside a message: strings as they are, other values as JSON, cut short. */

@@ -159,4 +159,12 @@ export class ImageCatalogue {
   get(imageId: string): MockImage | undefined {
     return this.byId.get(imageId);
   }
+
+  /** Whether one of the images maps this EBS snapshot: the only snapshots the mock has. */
+  hasSnapshot(snapshotId: string): boolean {
+    for (const image of this.byId.values()) {
+      if (image.BlockDeviceMappings?.some((mapping) => mapping.Ebs?.SnapshotId === snapshotId)) return true;
+    }
+    return false;
+  }
 }

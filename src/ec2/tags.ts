@@ -1,14 +1,21 @@
 import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
 import { Ec2Error, errors } from "./errors.js";
 import { forbiddenXmlChar } from "./xml-text.js";
+import { longerThan } from "../engine/text.js";
+
+/** The longest tag key, in Unicode characters. */
+export const MAX_TAG_KEY_LENGTH = 128;
+/** The longest tag value, in Unicode characters. */
+export const MAX_TAG_VALUE_LENGTH = 256;
 
 /** EC2's limit on tags per resource. */
 export const MAX_TAGS_PER_RESOURCE = 50;
 
 /**
  * Validates tags as EC2 does for CreateTags and TagSpecifications: keys of
- * 1..128 characters not starting with `aws:`, values of up to 256, neither
- * holding a character XML 1.0 forbids (./xml-text.ts). The
+ * 1..128 Unicode characters (code points, not UTF-16 units) not starting
+ * with `aws:`, values of up to 256, neither holding a character XML 1.0
+ * forbids (./xml-text.ts). The
  * wording of the reserved-prefix error differs between the two operations,
  * as it does on EC2.
  */
@@ -18,7 +25,9 @@ export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecif
     if (typeof key !== "string" || key.length === 0) {
       throw errors.invalidValue("Tag key must not be empty");
     }
-    if (key.length > 128) throw errors.invalidValue("Tag key exceeds the maximum length of 128 characters");
+    if (longerThan(key, MAX_TAG_KEY_LENGTH)) {
+      throw errors.invalidValue(`Tag key exceeds the maximum length of ${MAX_TAG_KEY_LENGTH} characters`);
+    }
     if (key.toLowerCase().startsWith("aws:")) {
       throw errors.invalidValue(
         where === "CreateTags"
@@ -26,8 +35,9 @@ export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecif
           : "Tag keys starting with 'aws:' are reserved for internal use",
       );
     }
-    if (tag.Value !== undefined && (typeof tag.Value !== "string" || tag.Value.length > 256)) {
-      throw errors.invalidValue("Tag value exceeds the maximum length of 256 characters");
+    const value = tag.Value;
+    if (value !== undefined && (typeof value !== "string" || longerThan(value, MAX_TAG_VALUE_LENGTH))) {
+      throw errors.invalidValue(`Tag value exceeds the maximum length of ${MAX_TAG_VALUE_LENGTH} characters`);
     }
     // EC2 takes any character in a tag, but answers in XML 1.0: one that XML forbids could never be shown again.
     const badKeyChar = forbiddenXmlChar(key);

@@ -25,7 +25,11 @@ export type UnhandledCommandPolicy =
 
 /** What the middleware needs from the mock. */
 export interface MockMiddlewareDeps {
-  /** Runs an EC2 action through the engine, or throws (or rejects with) an `Ec2Error`. */
+  /**
+   * Runs an EC2 action through the engine, or throws (or rejects with) an
+   * `Ec2Error`. The mock's dispatch reads the command's input by the SDK's
+   * schema first (src/wire/normalize.ts), so wrong types are refused here too.
+   */
   dispatch(action: string, input: unknown): object | Promise<object>;
   /** Mints a request id. */
   newRequestId(): string;

@@ -1,5 +1,6 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { Ec2Error, errors } from "../ec2/errors.js";
+import { Ec2Error } from "../ec2/errors.js";
+import { readScalar, scalarKind } from "./scalars.js";
 
 /**
  * Decodes EC2 query parameters (`InstanceId.1=i-…&Filter.1.Name=…`) into
@@ -60,7 +61,8 @@ function indexLists(keys: Iterable<string>): Map<string, Set<number>> {
   return byList;
 }
 
-function wireName(memberName: string, member: NormalizedSchema): string {
+/** A member's name on the wire: its `ec2QueryName`, else its capitalised `xmlName`, else its capitalised name. */
+export function wireName(memberName: string, member: NormalizedSchema): string {
   const traits = member.getMergedTraits() as { ec2QueryName?: string; xmlName?: string };
   if (traits.ec2QueryName) return traits.ec2QueryName;
   const name = traits.xmlName ?? memberName;
@@ -82,7 +84,7 @@ function readValue(schema: NormalizedSchema, key: string, source: Source): unkno
   const raw = source.params.get(key);
   if (raw === undefined) return undefined;
   source.consumed.add(key);
-  return readScalar(schema, key, raw);
+  return readScalar(scalarKind(schema), key, raw);
 }
 
 /** `Key.N…` entries, in index order; gaps are closed up, as EC2 does. */
@@ -96,28 +98,4 @@ function readList(schema: NormalizedSchema, key: string, source: Source): unknow
     if (item !== undefined) items.push(item);
   }
   return items;
-}
-
-function readScalar(schema: NormalizedSchema, key: string, raw: string): unknown {
-  if (schema.isBooleanSchema()) {
-    const lower = raw.toLowerCase();
-    if (lower === "true" || lower === "false") return lower === "true";
-    throw errors.invalidValue(`Value (${raw}) for parameter ${key} is invalid. Expected: 'true' or 'false'.`);
-  }
-  if (schema.isNumericSchema()) {
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n)) {
-      throw errors.invalidValue(`Value (${raw}) for parameter ${key} is invalid. Expected a number.`);
-    }
-    return n;
-  }
-  if (schema.isTimestampSchema()) {
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) {
-      throw errors.invalidValue(`Value (${raw}) for parameter ${key} is invalid. Expected an ISO 8601 timestamp.`);
-    }
-    return date;
-  }
-  if (schema.isBlobSchema()) return new Uint8Array(Buffer.from(raw, "base64"));
-  return raw;
 }

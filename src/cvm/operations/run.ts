@@ -3,6 +3,7 @@ import type {
   DataDisk,
   InstanceChargePrepaid,
   InternetAccessible,
+  LoginSettings,
   Placement,
   RunInstancesRequest,
   RunInstancesResponse,
@@ -15,6 +16,7 @@ import { cvmErrors } from "../errors.js";
 import { isCvmId, newCvmId } from "../ids.js";
 import { osOfImage } from "../images.js";
 import type { ChargeType, CvmInstance } from "../instance.js";
+import { checkClientToken, checkInstanceName, checkPassword, checkTag, checkUserData, MAX_DATA_DISKS, MAX_TAGS } from "../limits.js";
 import { Params } from "../params.js";
 
 /**
@@ -48,6 +50,7 @@ const internetKeys: Record<keyof InternetAccessible, true> = {
 const prepaidKeys: Record<keyof InstanceChargePrepaid, true> = { Period: true, RenewFlag: true };
 const tagSpecKeys: Record<keyof TagSpecification, true> = { ResourceType: true, Tags: true };
 const tagKeys: Record<keyof Tag, true> = { Key: true, Value: true };
+const loginKeys: Record<keyof LoginSettings, true> = { Password: true, KeyIds: true, KeepImageLogin: true };
 
 const chargeTypes = ["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"] as const;
 const diskTypes = ["LOCAL_BASIC", "LOCAL_SSD", "LOCAL_NVME", "LOCAL_PRO", "CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD", "CLOUD_TSSD"] as const;
@@ -58,9 +61,16 @@ const periods = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
 /** Defaults of the API (decision where the docs are silent: the smallest type, a premium cloud disk). */
 export const RUN_DEFAULTS = Object.freeze({ instanceType: "S5.SMALL1", systemDiskType: "CLOUD_PREMIUM", systemDiskSize: 50, name: "Unnamed" });
 
-/** `S5.MEDIUM4` → 2 vCPUs, 4 GiB: the size word gives the vCPUs (SMALL 1, MEDIUM 2, LARGE 4, nXLARGE 4n), the number the memory. */
+/**
+ * `S5.MEDIUM4` → 2 vCPUs, 4 GiB: the size word gives the vCPUs (SMALL 1,
+ * MEDIUM 2, LARGE 4, nXLARGE 4n), the number the memory. Bounded
+ * (decision): a family of at most 8 capitals, 3 digits and 3 lowercase
+ * letters, n and the memory of at most 3 and 5 digits, so that no type
+ * string is long and no figure unbounded (CVM's largest types have
+ * multipliers under 1,000 and memory under 100,000 GiB).
+ */
 export function sizeOfType(type: string): { cpu: number; memory: number } | undefined {
-  const match = /^[A-Z]+[0-9]*[a-z]*\.(SMALL|MEDIUM|LARGE|([1-9][0-9]*)XLARGE)([1-9][0-9]*)$/.exec(type);
+  const match = /^[A-Z]{1,8}[0-9]{0,3}[a-z]{0,3}\.(SMALL|MEDIUM|LARGE|([1-9][0-9]{0,2})XLARGE)([1-9][0-9]{0,4})$/.exec(type);
   if (match === null) return undefined;
   const cpu = match[1] === "SMALL" ? 1 : match[1] === "MEDIUM" ? 2 : match[1] === "LARGE" ? 4 : 4 * Number(match[2]);
   return { cpu, memory: Number(match[3]) };
@@ -107,18 +117,7 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   const publicIpAssigned = internet?.boolean("PublicIpAssigned");
   // No public address without bandwidth (source: RunInstances, `InternetAccessible.PublicIpAssigned`).
   if (publicIpAssigned === true && bandwidthOut === 0) throw cvmErrors.invalidValue("InternetAccessible.PublicIpAssigned", true);
-  const tags: Tag[] = [];
-  for (const spec of params.objects("TagSpecification", tagSpecKeys) ?? []) {
-    const type = spec.string("ResourceType");
-    if (type === undefined) throw cvmErrors.missingParameter(spec.name("ResourceType"));
-    for (const tag of spec.objects("Tags", tagKeys) ?? []) {
-      const Key = tag.string("Key");
-      const Value = tag.string("Value");
-      if (Key === undefined) throw cvmErrors.missingParameter(tag.name("Key"));
-      if (Value === undefined) throw cvmErrors.missingParameter(tag.name("Value"));
-      if (type === "instance") tags.push({ Key, Value });
-    }
-  }
+  const tags = readInstanceTags(params);
   const plan = {
     chargeType,
     periodMonths: period,
@@ -130,7 +129,7 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
       DiskId: newCvmId("disk"),
       DiskSize: systemDisk?.integer("DiskSize", 20, 1024) ?? RUN_DEFAULTS.systemDiskSize,
     },
-    dataDisks: dataDisks.map((disk) => {
+    dataDisks: checkedDataDisks(dataDisks).map((disk) => {
       const DiskSize = disk.integer("DiskSize", 10, 32_000);
       if (DiskSize === undefined) throw cvmErrors.missingParameter(disk.name("DiskSize"));
       return { DiskSize, DiskType: disk.oneOf("DiskType", diskTypes) ?? "CLOUD_PREMIUM", DiskId: newCvmId("disk"), DeleteWithInstance: disk.boolean("DeleteWithInstance") ?? true };
@@ -139,20 +138,68 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
     internetChargeType: internet?.oneOf("InternetChargeType", internetChargeTypes) ?? "TRAFFIC_POSTPAID_BY_HOUR",
     wantsPublicIp: publicIpAssigned ?? bandwidthOut > 0,
     count: params.integer("InstanceCount", 1, 500) ?? 1,
-    name: params.string("InstanceName") ?? RUN_DEFAULTS.name,
+    name: readInstanceName(params) ?? RUN_DEFAULTS.name,
     tags,
     disableApiTermination: params.boolean("DisableApiTermination") ?? false,
   };
   params.integer("MinCount", 1, plan.count);
-  params.string("ClientToken");
+  const clientToken = params.string("ClientToken");
+  if (clientToken !== undefined) checkClientToken(clientToken);
+  const userData = params.string("UserData");
+  if (userData !== undefined) checkUserData(userData);
+  const login = params.object("LoginSettings", loginKeys);
+  const password = login?.string("Password");
+  login?.strings("KeyIds");
+  login?.string("KeepImageLogin");
   // Then what the parameters name: the zone, the image, the type.
   const subnetId = ctx.region.network.subnetOf(zone);
   if (subnetId === undefined) throw cvmErrors.zoneMismatch(zone);
   if (!isCvmId("img", imageId)) throw cvmErrors.malformedImageId(imageId);
   if (!ctx.region.images.has(imageId)) throw cvmErrors.imageNotFound(imageId);
+  // The password's rules are the image's operating system's.
+  if (password !== undefined) checkPassword(password, osOfImage(ctx.region.images.get(imageId)!));
   const size = sizeOfType(instanceType);
   if (size === undefined) throw cvmErrors.malformedInstanceType(instanceType);
   return { ...plan, subnetId, size };
+}
+
+/** `InstanceName`, at most 128 characters. */
+function readInstanceName(params: Params): string | undefined {
+  const name = params.string("InstanceName");
+  if (name !== undefined) checkInstanceName(name);
+  return name;
+}
+
+/** `DataDisks`: at most 21. */
+function checkedDataDisks(disks: Params[]): Params[] {
+  if (disks.length > MAX_DATA_DISKS) throw cvmErrors.limitExceeded("DataDisks", disks.length, MAX_DATA_DISKS);
+  return disks;
+}
+
+/**
+ * The tags of `TagSpecification` with `ResourceType: "instance"`, the only
+ * resource the mock tags; every spec's tags are checked against the tag
+ * rules all the same. A key given twice for the instance is refused
+ * (decision), and at most 50 tags land on it.
+ */
+function readInstanceTags(params: Params): Tag[] {
+  const tags = new Map<string, string>();
+  for (const spec of params.objects("TagSpecification", tagSpecKeys) ?? []) {
+    const type = spec.string("ResourceType");
+    if (type === undefined) throw cvmErrors.missingParameter(spec.name("ResourceType"));
+    for (const tag of spec.objects("Tags", tagKeys) ?? []) {
+      const Key = tag.string("Key");
+      const Value = tag.string("Value");
+      if (Key === undefined) throw cvmErrors.missingParameter(tag.name("Key"));
+      if (Value === undefined) throw cvmErrors.missingParameter(tag.name("Value"));
+      checkTag(tag.name("Key"), tag.name("Value"), Key, Value);
+      if (type !== "instance") continue;
+      if (tags.has(Key)) throw cvmErrors.duplicate(spec.name("Tags"), Key);
+      tags.set(Key, Value);
+    }
+  }
+  if (tags.size > MAX_TAGS) throw cvmErrors.limitExceeded("TagSpecification", tags.size, MAX_TAGS);
+  return [...tags].map(([Key, Value]) => ({ Key, Value }));
 }
 
 /** Extra launch knobs the mock's `launch()` control adds to RunInstances (never on the wire). */

@@ -18,6 +18,7 @@ import type { Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
 import { isWellFormedId } from "../ids.js";
+import { checkFilterCount } from "../limits.js";
 import { addressResource, networkInterfaceResource, newResource } from "../iam/resources.js";
 import type { Ec2Instance } from "../instance.js";
 import { stateNameOf } from "../states.js";
@@ -275,6 +276,7 @@ const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 export const describeAddresses: Operation<DescribeAddressesCommandInput, DescribeAddressesCommandOutput> = (ctx, input) => {
   const publicIps = readList(input.PublicIps);
   const allocationIds = readList(input.AllocationIds);
+  checkFilterCount(input.Filters);
   const accept = compileFilters(readFilters(input.Filters), addressFilters);
   for (const ip of publicIps) {
     if (!ipv4.test(ip)) throw errors.invalidValue(`Invalid value '${ip}' for PublicIp. Not a valid IPv4 address`);

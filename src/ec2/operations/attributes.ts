@@ -12,6 +12,7 @@ import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import type { Ec2Instance } from "../instance.js";
 import { instanceTypeInfo } from "../instance-types.js";
+import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../limits.js";
 
 /**
  * DescribeInstanceAttribute and ModifyInstanceAttribute, in EC2's order of
@@ -167,25 +168,25 @@ function readBoolean(value: unknown, name: string): boolean {
   throw errors.invalidValue(`Value (${String(value)}) for parameter ${name} is invalid. Valid values are 'true' and 'false'.`);
 }
 
-const base64Shape = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * User data as the mock stores it (base64, undefined for none). The
- * structured form carries the SDK blob (raw bytes, or a string the SDK would
- * encode as UTF-8) and the mock encodes it, as the SDK would on the wire; the
- * legacy `Value` is already the wire's base64 text and must be valid base64.
+ * structured form carries the SDK blob (raw bytes; the SDK door turns a
+ * string into its UTF-8 bytes, as the SDK would on the wire) and the mock
+ * encodes it; the legacy `Value` is already the wire's base64 text. Either
+ * way it must be at most 16 KB decoded (src/ec2/limits.ts).
  */
 function readUserData(value: unknown, legacy: boolean): string | undefined {
   let encoded: string;
   if (legacy) {
-    encoded = String(value);
-    if (!base64Shape.test(encoded)) throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+    encoded = readBase64UserData(String(value));
   } else if (value instanceof Uint8Array) {
+    checkUserDataBytes(value.byteLength);
     encoded = Buffer.from(value).toString("base64");
   } else if (typeof value === "string") {
+    checkUserDataBytes(Buffer.byteLength(value, "utf8"));
     encoded = Buffer.from(value, "utf8").toString("base64");
   } else {
-    throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+    throw invalidUserData();
   }
   // An empty value clears the user data, and DescribeInstanceAttribute then shows none.
   return encoded === "" ? undefined : encoded;

@@ -20,6 +20,7 @@ import {
   type ValuesOf,
 } from "../filters.js";
 import { type Ec2Instance, publicIpOf } from "../instance.js";
+import { checkFilterCount } from "../limits.js";
 import { tagCandidates } from "../tag-index.js";
 import { comparePositions, encodeToken, type Page, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 
@@ -179,6 +180,7 @@ function admit(
 ): DescribeQuery {
   const ids = readOptionalIds(input.InstanceIds);
   const max = readMaxResults(input.MaxResults, ids.length > 0);
+  checkFilterCount(input.Filters);
   const filters = readFilters(input.Filters);
   const accept = compileFilters(filters, table);
   const digest = digestOf({ action, filters: canonicalFilters(filters), ids: [...new Set(ids)].sort(), ...flags });

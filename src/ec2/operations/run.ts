@@ -13,6 +13,8 @@ import type { Subnet } from "../network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../tags.js";
 import { NO_TAGS, type VolumeSpec } from "../volumes.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../ebs-limits.js";
+import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../limits.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -35,6 +37,8 @@ interface LaunchPlan {
   tags: ReadonlyMap<string, ReadonlyMap<string, string>>;
   volumes: PlannedVolume[];
   shutdownBehavior: "stop" | "terminate";
+  /** The user data, base64 without whitespace; undefined for none. */
+  userData: string | undefined;
 }
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -91,20 +95,31 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
 /**
  * The EBS volumes a launch creates: the image's mappings, overridden or
  * suppressed (`NoDevice`) by the request's, plus the request's new devices.
- * Ephemeral (instance-store) mappings create no EBS volume.
+ * Ephemeral (instance-store) mappings create no EBS volume. Every device
+ * name, volume type, size, IOPS and throughput is checked against EBS's
+ * limits (src/ec2/ebs-limits.ts), and a request's snapshot must be one the
+ * region knows (its images' snapshots).
  */
-function planVolumes(image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
+function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
   const byDevice = new Map<string, BlockDeviceMapping>();
   for (const mapping of image.BlockDeviceMappings ?? []) byDevice.set(mapping.DeviceName!, mapping);
+  const imageDevices = new Set(byDevice.keys());
+  const named = new Set<string>();
   for (const mapping of requested ?? []) {
-    if (typeof mapping?.DeviceName !== "string" || mapping.DeviceName === "") throw errors.missingParameter("BlockDeviceMapping.DeviceName");
-    const base = byDevice.get(mapping.DeviceName);
+    if (typeof mapping.DeviceName !== "string" || mapping.DeviceName === "") throw errors.missingParameter("BlockDeviceMapping.DeviceName");
+    const device = mapping.DeviceName;
+    // The image's own device names are valid whatever their form (a user image may name its root as it likes).
+    if (!imageDevices.has(device)) checkDeviceName(device);
+    if (named.has(device)) throw new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
+    named.add(device);
+    const base = byDevice.get(device);
     if (mapping.NoDevice !== undefined) {
-      if (mapping.DeviceName === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
-      byDevice.delete(mapping.DeviceName);
+      if (device === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
+      byDevice.delete(device);
       continue;
     }
-    byDevice.set(mapping.DeviceName, { ...base, ...mapping, Ebs: { ...base?.Ebs, ...mapping.Ebs } });
+    if (mapping.Ebs?.SnapshotId !== undefined) checkSnapshot(ctx, mapping.Ebs.SnapshotId);
+    byDevice.set(device, { ...base, ...mapping, Ebs: { ...base?.Ebs, ...mapping.Ebs } });
   }
   const volumes: LaunchPlan["volumes"] = [];
   for (const mapping of byDevice.values()) {
@@ -118,10 +133,11 @@ function planVolumes(image: MockImage, requested: BlockDeviceMapping[] | undefin
         `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
       );
     }
-    const volumeType = ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3";
+    const volumeType = checkVolumeType(ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3");
     if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
       throw errors.invalidCombination(`The parameter iops must be specified for ${volumeType} volumes.`);
     }
+    checkVolumeLimits({ sizeGiB, volumeType, iops: ebs.Iops, throughput: ebs.Throughput });
     volumes.push({
       deviceName: mapping.DeviceName!,
       deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? fromImage.DeleteOnTermination ?? true : true),
@@ -133,9 +149,23 @@ function planVolumes(image: MockImage, requested: BlockDeviceMapping[] | undefin
       snapshotId: ebs.SnapshotId ?? fromImage?.SnapshotId ?? "",
     });
   }
+  if (volumes.length > MAX_VOLUMES_PER_INSTANCE) {
+    throw new Ec2Error(
+      "AttachmentLimitExceeded",
+      `The launch would attach ${volumes.length} EBS volumes to each instance; the limit is ${MAX_VOLUMES_PER_INSTANCE}.`,
+    );
+  }
   // The root device first, as EC2 lists it.
   volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
   return volumes;
+}
+
+/** A request's snapshot: well formed, and one of the region's images' snapshots (the only ones the mock has). */
+function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
+  if (!isWellFormedId("snap", snapshotId)) {
+    throw new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${clipped(snapshotId)}" (expecting "snap-...")`);
+  }
+  if (!ctx.region.images.hasSnapshot(snapshotId)) throw new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${snapshotId}' does not exist.`);
 }
 
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
@@ -153,7 +183,8 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
       "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
     );
   }
-  if (input.UserData !== undefined && typeof input.UserData !== "string") throw errors.invalidValue("Invalid BASE64 encoding of user data.");
+  const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
+  if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
   const privateIp = input.PrivateIpAddress;
   if (privateIp !== undefined) {
     if (count > 1 || Number(input.MinCount) > 1) {
@@ -162,8 +193,10 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     ctx.region.network.checkPrivateIp(subnet, String(privateIp));
   }
   const tags = readTagSpecifications(input.TagSpecifications);
-  const volumes = planVolumes(image, input.BlockDeviceMappings);
-  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior };
+  const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
+  // The key pair is looked up last, with the other resources the launch names.
+  if (input.KeyName !== undefined) checkKeyName(input.KeyName);
+  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior, userData };
 }
 
 /**
@@ -312,7 +345,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       tags: launch.tags.get("instance") ?? NO_TAGS,
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
-      userData: input.UserData === undefined || input.UserData === "" ? undefined : input.UserData,
+      userData: launch.userData === "" ? undefined : launch.userData,
       disableApiStop: input.DisableApiStop === true,
       disableApiTermination: input.DisableApiTermination === true,
       shutdownBehavior: launch.shutdownBehavior,

@@ -4,6 +4,7 @@ import { digestOf } from "../digest.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
 import { isWellFormedId } from "../ids.js";
+import { checkFilterCount } from "../limits.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { type Ec2Volume, renderVolume, volumeState } from "../volumes.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
@@ -81,6 +82,7 @@ function candidates(ctx: OperationContext, named: Ec2Volume[] | undefined, filte
 export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVolumesCommandOutput> = (ctx, input) => {
   const ids = readOptionalIds(input.VolumeIds);
   const max = readMaxResults(input.MaxResults, ids.length > 0, volumesMaxResults);
+  checkFilterCount(input.Filters);
   const filters = readFilters(input.Filters);
   const accept = compileFilters(filters, volumeFilters);
   const digest = digestOf({ action: "DescribeVolumes", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
