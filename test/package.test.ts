@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import type { BuildOptions } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -115,5 +116,47 @@ export const id: string = LINUX_AMI_ID;
     // skipLibCheck is off for our declarations only in spirit: the SDK's own are large, so check ours strictly by name.
     const out = execFileSync(process.execPath, [tsc, "-p", "tsconfig.json", "--skipLibCheck"], { cwd: project, encoding: "utf8" });
     expect(out).toBe("");
+  }, 60_000);
+});
+
+describe("the catalogues in the packed package", () => {
+  const files = () =>
+    execFileSync("tar", ["-tzf", join(project, readdirSync(project).find((f) => f.endsWith(".tgz"))!)], { encoding: "utf8" }).split("\n");
+
+  it("ships data/: the catalogues and their README, not the golden sample of the tests", () => {
+    for (const file of ["instance-types.json", "offerings.json", "images.json", "README.md"]) expect(files()).toContain(`package/data/${file}`);
+    expect(files().filter((f) => f.includes("catalogue-golden") || f.includes("derive-catalogues"))).toEqual([]);
+  });
+
+  it("reads them from where the ES and CommonJS bundles put the code", async () => {
+    // The loaders join an entry point with issue 16's operations; until then, bundle them here as
+    // scripts/build.mjs bundles the package, into the places its code sits: an ES chunk and the CommonJS folder.
+    const model = join(root, "src", "aws", "ec2", "model");
+    const probe = join(project, "catalogue-probe.ts");
+    writeFileSync(
+      probe,
+      `import { instanceTypeInfo, instanceTypeNames } from ${JSON.stringify(join(model, "instance-type-catalogue.ts"))};
+import { offeredZones, regionsAndZones } from ${JSON.stringify(join(model, "region-catalogue.ts"))};
+import { publicImages } from ${JSON.stringify(join(model, "image-catalogue.ts"))};
+console.log(JSON.stringify({
+  types: instanceTypeNames().length,
+  vcpus: instanceTypeInfo("m7i.48xlarge")?.VCpuInfo?.DefaultVCpus,
+  regions: regionsAndZones().length,
+  zones: offeredZones("us-east-2", "t3.micro")?.map((z) => z.ZoneId),
+  image: publicImages("us-east-1").some((i) => i.Name?.startsWith("al2023-ami-2023")),
+}));
+`,
+    );
+    const { build } = await import("esbuild");
+    const pkg = join(project, "node_modules", "ec2-mock");
+    const common: BuildOptions = { entryPoints: [probe], bundle: true, platform: "node", target: "node20", packages: "external", logLevel: "silent" };
+    const esm = await build({ ...common, format: "esm", outfile: join(pkg, "dist", "esm", "chunks", "catalogue-probe.js") });
+    const cjs = await build({ ...common, format: "cjs", supported: { "dynamic-import": false }, outfile: join(pkg, "dist", "cjs", "catalogue-probe.js") });
+    expect(esm.warnings).toEqual([]);
+    // The CommonJS code takes __dirname and never reaches import.meta; esbuild warns of the latter all the same.
+    expect(cjs.warnings.map((w) => w.id)).toEqual(["empty-import-meta"]);
+    const expectedProbe = { types: 1263, vcpus: 192, regions: 34, zones: ["use2-az1", "use2-az2", "use2-az3"], image: true };
+    expect(JSON.parse(node(join(pkg, "dist", "esm", "chunks", "catalogue-probe.js")))).toEqual(expectedProbe);
+    expect(JSON.parse(node(join(pkg, "dist", "cjs", "catalogue-probe.js")))).toEqual(expectedProbe);
   }, 60_000);
 });
