@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { InstanceTypeInfo, InstanceTypeOffering } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { publicImages } from "../src/aws/ec2/model/image-catalogue.js";
 import { allInstanceTypes, instanceTypeInfo, instanceTypeNames } from "../src/aws/ec2/model/instance-type-catalogue.js";
 import { offeredZones, offerings, regionsAndZones } from "../src/aws/ec2/model/region-catalogue.js";
@@ -96,6 +96,17 @@ describe("the instance type catalogue", () => {
       if (v.ValidThreadsPerCore !== undefined) expect(v.ValidThreadsPerCore, t.InstanceType).toContain(v.DefaultThreadsPerCore);
       expect(t.InstanceStorageSupported, t.InstanceType).toBe(t.InstanceStorageInfo !== undefined);
     });
+  });
+
+  it("has one object per record and per shared sub-structure, whichever call decodes it first", async () => {
+    vi.resetModules();
+    const fresh = await import("../src/aws/ec2/model/instance-type-catalogue.js");
+    const one = fresh.instanceTypeInfo("m7i.48xlarge")!;
+    const all = fresh.allInstanceTypes();
+    expect(all.find((t) => t.InstanceType === "m7i.48xlarge")).toBe(one);
+    const twins = all.filter((t) => t !== one && canonical(t.EbsInfo) === canonical(one.EbsInfo));
+    expect(twins.length).toBeGreaterThan(0);
+    for (const t of twins) expect(t.EbsInfo).toBe(one.EbsInfo);
   });
 
   it("hands out frozen records, shared between calls", () => {

@@ -42,8 +42,7 @@ let all: readonly InstanceTypeInfo[] | undefined;
 /** Every instance type's record (see {@link instanceTypeInfo}), in name order. */
 export function allInstanceTypes(): readonly InstanceTypeInfo[] {
   if (all === undefined) {
-    const { table, names } = load();
-    all = Object.freeze(names.map((_, i) => table.record(i) as InstanceTypeInfo));
+    all = Object.freeze([...(load().table.records() as readonly InstanceTypeInfo[])]);
   }
   return all;
 }
