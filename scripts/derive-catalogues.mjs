@@ -86,9 +86,9 @@ function trim(value, schema, where) {
 /**
  * Encodes records of one SDK structure: every distinct sub-structure and list
  * is stored once per shape (a shape = one place in the structure), strings
- * once per file; a structure is the array of its members' values in the
- * shape's order (booleans 0/1, strings and children as indices, null for an
- * absent member, trailing absences cut).
+ * once per file. While encoding, a structure is the array of its members'
+ * values in the shape's order (booleans 0/1, strings and children as
+ * indices, null for an absent member); `toJSON` writes them by column.
  */
 class ShapeTable {
   /** `leading`: strings to number first, in this order (the instance type names: string i is type i's name). */
@@ -142,7 +142,6 @@ class ShapeTable {
     } else {
       this.shapes[id] = { list: kindHere(schema.getValueSchema(), `${where}[]`) };
     }
-    this.shapes[id].schema = schema;
     return id;
   }
 
