@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * ec2-mock benchmarks (issue 6). Runs against the built package (`npm run
- * build` first) and prints one table: every figure is a ratio of two things
- * measured side by side in this run (interleaved rounds, median of each), with
+ * ec2-mock benchmarks (issues 6 and 22). Runs against the built package
+ * (`npm run build` first, loaded through its own exports, "ec2-mock") and
+ * prints one table: every figure is a ratio of two things measured side by
+ * side in this run (interleaved rounds, median of the per-round ratios), with
  * its target. Not a test: it never fails, it reports.
  *
  *   node bench/run.mjs            (re-executes itself with --expose-gc)
  *   BENCH_QUICK=1 node bench/run.mjs   (fewer rounds and calls, for a smoke run;
  *                                       (d) and (e) still build 1k, 10k and 100k)
  *   BENCH_ONLY=a node bench/run.mjs    (only the sections of the figures named,
- *                                       comma-separated: a, c, d, f; (b) comes with (a), (e) with (d))
+ *                                       comma-separated: a, b, c, d, f; (e) comes with (d))
  */
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -25,7 +26,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { EC2Client, StopInstancesCommand, StartInstancesCommand, RunInstancesCommand, DescribeInstancesCommand } = await import(
   "@aws-sdk/client-ec2"
 );
-const { createEc2Mock } = await import(path.join(root, "dist/esm/index.js"));
+const { createEc2Mock, LINUX_AMI_ID } = await import("ec2-mock");
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const ROUNDS = QUICK ? 15 : 41;
@@ -35,16 +36,22 @@ const rows = [];
 /** The figures BENCH_ONLY names (`a,c`), or undefined for every figure. */
 const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new Set(process.env.BENCH_ONLY.split(",").map((f) => f.trim()));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Seconds each section took, printed under the table (the run's budget: 5 min, 1 min quick). */
+const sectionTimes = [];
+/** Where a long section's time went, printed under the section times. */
+const subTimes = [];
 /** Runs one section; a failure becomes a row rather than ending the run. */
 async function section(name, fn) {
-  // A section's figures are the letters in parentheses that open its name: "(a)(b) plugin" is a and b.
+  // A section's figures are the letters in parentheses that open its name: "(a) plugin" is a; (e)'s section also runs for d.
   const figures = [...name.matchAll(/\(([a-z])\)/g)].map((m) => m[1]);
   if (ONLY !== undefined && !figures.some((f) => ONLY.has(f) || (f === "e" && ONLY.has("d")))) return;
+  const t0 = performance.now();
   try {
     await fn();
   } catch (e) {
     rows.push([name, NaN, "—", false, `failed: ${String(e?.message ?? e).split("\n")[0]}`]);
   }
+  sectionTimes.push(`${name} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 const fmt = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
@@ -106,10 +113,8 @@ async function pluginCycle() {
   };
 }
 
-let imageId;
 async function anyImage() {
-  if (imageId === undefined) imageId = (await import(path.join(root, "dist/esm/index.js"))).LINUX_AMI_ID;
-  return imageId;
+  return LINUX_AMI_ID;
 }
 
 function floorCycle() {
@@ -142,15 +147,25 @@ async function clientMockCycle() {
   };
 }
 
-await section("(a)(b) plugin", async () => {
+await section("(a) plugin", async () => {
   const N = QUICK ? 200 : 300;
   const plugin = await pluginCycle();
   const floor = floorCycle();
   const stub = await clientMockCycle();
   const { rates: [p, f, s], ratio } = await sideBySide(stub ? [plugin, floor, stub] : [plugin, floor], N);
   rows.push(["(a) plugin Stop/Start cycle ÷ SDK floor (initialize-step constant)", ratio(1), "≥ 0.90", ratio(1) >= 0.9, `${fmt(p, 0)} vs ${fmt(f, 0)} cycles/s`]);
-  if (stub) rows.push(["(b) plugin ÷ aws-sdk-client-mock .resolves()", ratio(2), "info", undefined, `${fmt(p, 0)} vs ${fmt(s, 0)} cycles/s`]);
-  else rows.push(["(b) plugin ÷ aws-sdk-client-mock .resolves()", NaN, "info", undefined, "aws-sdk-client-mock not installed"]);
+  if (stub) rows.push(["(a) plugin ÷ aws-sdk-client-mock .resolves()", ratio(2), "info", undefined, `${fmt(p, 0)} vs ${fmt(s, 0)} cycles/s`]);
+  else rows.push(["(a) plugin ÷ aws-sdk-client-mock .resolves()", NaN, "info", undefined, "aws-sdk-client-mock not installed"]);
+});
+
+// ---------------------------------------------------------------- (b) the server ÷ moto's
+await section("(b) server ÷ moto", async () => {
+  const { serverVsMoto } = await import("./server-vs-moto.mjs");
+  const sdk = { EC2Client, StopInstancesCommand, StartInstancesCommand, DescribeInstancesCommand };
+  const parts = [];
+  const onTime = (label, seconds) => parts.push(`${label} ${seconds.toFixed(1)}`);
+  rows.push(...(await serverVsMoto({ quick: QUICK, sdk, credentials, log: (line) => console.log(line), onTime })));
+  if (parts.length > 0) subTimes.push(`(b): ${parts.join(", ")} s`);
 });
 
 // ---------------------------------------------------------------- (c) the HTTP handler
@@ -189,8 +204,6 @@ await section("(c) httpHandler", async () => {
   const { rates: [h, c], ratio } = await sideBySide([cycle(mocked), cycle(canned)], N);
   rows.push(["(c) httpHandler() ÷ handler returning canned XML", ratio(1), "≥ 0.80", ratio(1) >= 0.8, `${fmt(h, 0)} vs ${fmt(c, 0)} cycles/s`]);
 });
-
-if (ONLY === undefined) rows.push(["(—) server rps ÷ moto server", NaN, "≥ 10×", undefined, "skipped: moto is not installable here (python3 -m moto.server unavailable)"]);
 
 // ---------------------------------------------------------------- (d)(e) fleets
 /**
@@ -311,10 +324,12 @@ await section("(f) import cost", async () => {
   for (let i = 0; i < n; i++) {
     a.push(child(sdkOnly));
     b.push(child(sdkThenMock));
-    c.push(child(both));
+    // Both in one timing is the detail column's only: quick runs skip it (a second a process).
+    if (!QUICK) c.push(child(both));
   }
   const extra = median(b);
-  rows.push(["(f) import(\"ec2-mock\") beyond the SDK's own import (ms)", extra, "≤ 30 ms", extra <= 30, `SDK alone ${fmt(median(a), 1)} ms, SDK + mock ${fmt(median(c), 1)} ms`]);
+  const together = QUICK ? "not timed in quick runs" : `SDK + mock ${fmt(median(c), 1)} ms`;
+  rows.push(["(f) import(\"ec2-mock\") beyond the SDK's own import (ms)", extra, "≤ 30 ms", extra <= 30, `SDK alone ${fmt(median(a), 1)} ms, ${together}`]);
 });
 
 // ---------------------------------------------------------------- table
@@ -326,3 +341,5 @@ console.log(`ec2-mock benchmarks — node ${process.version}, ${new Date().toISO
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of table) console.log(line(r));
+console.log(`time per section: ${sectionTimes.join(", ")}`);
+for (const line of subTimes) console.log(`  ${line}`);

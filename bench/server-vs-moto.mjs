@@ -1,0 +1,258 @@
+/**
+ * Issue 22's figure (b): ec2-mock's server ÷ moto's server, both on loopback,
+ * each in a process of its own, measured side by side in the same run.
+ *
+ * Three workloads, each once with raw HTTP (bench/raw-http.mjs: prepared
+ * request bytes, 8 connections each with one request in flight) and once
+ * with the SDK's EC2Client (`endpoint`, 8 calls in flight):
+ * - StopInstances and StartInstances, alternately, on one instance;
+ * - DescribeInstances filtered by tag to 20 instances, and to 500.
+ * The fleet (1 + 20 + 500 instances, type t3.micro, tagged Bench=cycle, d20,
+ * d500) is launched on each server through its own RunInstances. Both
+ * servers must do the same work: every answer must be 200, the first answer
+ * of every round (every SDK answer) is checked to hold the instances asked
+ * for, all running, and ec2-mock's server runs with timing "instant" and is
+ * settled before measuring, so the figure is the cost of answering.
+ *
+ * Rounds are timed, not counted (the rates span four orders of magnitude:
+ * moto answers about one 500-instance listing a second, the mock thousands
+ * of stop/start calls): each contender runs for the round's length, in
+ * paired rounds whose order alternates, and the figure is the median over
+ * rounds of the ratio within a round.
+ */
+import { performance } from "node:perf_hooks";
+import { motoMissing, motoVersion, startEc2Mock, startMoto } from "./servers.mjs";
+import { queryRequest, RawConnection } from "./raw-http.mjs";
+
+export const IN_FLIGHT = 8;
+const VERSION = "Version=2016-11-15";
+export const WORKLOADS = [
+  { key: "cycle", label: "Stop+Start cycle, 1 instance", count: 1 },
+  { key: "d20", label: "DescribeInstances of 20 (tag filter)", count: 20 },
+  { key: "d500", label: "DescribeInstances of 500 (tag filter)", count: 500 },
+];
+/**
+ * Rounds per figure, and their length. A round lasts at least one wave of
+ * IN_FLIGHT answers, whatever its length: moto answers a 20-instance listing
+ * in about 0.14 s and a 500-instance one in about 0.9 s, so each of its rounds
+ * there takes about 1.1 s and 7 s, and those figures get fewer rounds. Quick
+ * runs (a smoke run: the whole benchmark in under a minute) leave the
+ * 500-instance listing out, but launch the same fleet, since moto's cost for
+ * the 20-instance listing grows with the fleet it filters.
+ */
+const PLANS = {
+  full: { warmUpMs: 2_000, roundMs: 400, rounds: { raw: { cycle: 11, d20: 7, d500: 3 }, sdk: { cycle: 11, d20: 7, d500: 2 } } },
+  quick: { warmUpMs: 500, roundMs: 150, rounds: { raw: { cycle: 3, d20: 2, d500: 0 }, sdk: { cycle: 3, d20: 1, d500: 0 } } },
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Every instance state in an EC2 XML answer (one `<instanceState>` per instance). */
+export function statesIn(xml) {
+  return [...xml.matchAll(/<instanceState>\s*<code>\d+<\/code>\s*<name>([a-z-]+)<\/name>/g)].map((m) => m[1]);
+}
+
+/** Throws unless `xml` lists exactly `count` instances, all running. */
+function checkListing(xml, count, who) {
+  const states = statesIn(xml);
+  if (states.length !== count || states.some((s) => s !== "running")) {
+    throw new Error(`${who} listed ${states.length} instances (${[...new Set(states)].join(", ")}), not ${count} running`);
+  }
+}
+
+const describeBody = (tag) => `Action=DescribeInstances&${VERSION}&Filter.1.Name=tag%3ABench&Filter.1.Value.1=${tag}`;
+
+/** One request on a fresh connection, outside any timing; throws unless 200. */
+async function once(server, body, path = "/") {
+  const conn = new RawConnection(server.port);
+  try {
+    const bytes = path === "/" ? queryRequest(body) : Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n`);
+    const { status, body: text } = await conn.request(bytes, true);
+    if (status !== 200) throw new Error(`${server.name}: ${body.split("&")[0]} answered ${status}: ${text.slice(0, 300)}`);
+    return text;
+  } finally {
+    conn.close();
+  }
+}
+
+/** An image moto knows (the first it lists; ec2-mock has no DescribeImages and exports its own). */
+async function motoImage(server) {
+  const image = /<imageId>([^<]+)<\/imageId>/.exec(await once(server, `Action=DescribeImages&${VERSION}`))?.[1];
+  if (image === undefined) throw new Error("moto lists no image");
+  return image;
+}
+
+/**
+ * Launches the fleet on `server` through its own RunInstances (in launches
+ * of at most 100) and returns the stop/start instance's id.
+ */
+export async function launchFleet(server, image) {
+  let cycleId;
+  for (const { key, count } of WORKLOADS) {
+    for (let left = count; left > 0; left -= 100) {
+      const n = Math.min(left, 100);
+      const out = await once(
+        server,
+        `Action=RunInstances&${VERSION}&ImageId=${image}&InstanceType=t3.micro&MinCount=${n}&MaxCount=${n}` +
+          `&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Bench&TagSpecification.1.Tag.1.Value=${key}`,
+      );
+      if (key === "cycle") cycleId = /<instanceId>(i-[0-9a-f]+)<\/instanceId>/.exec(out)?.[1];
+    }
+  }
+  if (server.name === "ec2-mock") await once(server, "", "/_mock/settle");
+  for (const { key, count } of WORKLOADS) checkListing(await once(server, describeBody(key)), count, server.name);
+  return cycleId;
+}
+
+/** Runs `op(worker, call)` on IN_FLIGHT workers for `ms`; answers per second. */
+async function timed(op, ms) {
+  let answers = 0;
+  const t0 = performance.now();
+  const end = t0 + ms;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async (_, worker) => {
+      for (let call = 0; performance.now() < end; call++) {
+        await op(worker, call);
+        answers++;
+      }
+    }),
+  );
+  return answers / ((performance.now() - t0) / 1000);
+}
+
+/** A raw-HTTP contender: a round opens IN_FLIGHT connections, runs, checks, closes them. */
+export function rawContender(server, workload, cycleId) {
+  const requests =
+    workload.key === "cycle"
+      ? [`Action=StopInstances&${VERSION}&InstanceId.1=${cycleId}`, `Action=StartInstances&${VERSION}&InstanceId.1=${cycleId}`].map(queryRequest)
+      : [queryRequest(describeBody(workload.key))];
+  return async (ms) => {
+    const conns = Array.from({ length: IN_FLIGHT }, () => new RawConnection(server.port));
+    await Promise.all(conns.map((c) => c.open()));
+    let sample;
+    let rate;
+    try {
+      rate = await timed(async (worker, call) => {
+        const keep = sample === undefined;
+        const { status, body } = await conns[worker].request(requests[call % requests.length], keep);
+        if (keep) sample = body;
+        if (status !== 200) throw new Error(`${server.name} answered ${status}${body ? `: ${body.slice(0, 300)}` : ""}`);
+      }, ms);
+    } finally {
+      for (const c of conns) c.close();
+    }
+    if (workload.key !== "cycle") checkListing(sample, workload.count, server.name);
+    else if (!sample.includes(cycleId) || !/<currentState>/.test(sample)) {
+      throw new Error(`${server.name}'s stop/start answer does not name the instance and its new state: ${sample.slice(0, 300)}`);
+    }
+    return rate;
+  };
+}
+
+/** An SDK contender: EC2Client with `endpoint`, IN_FLIGHT calls at once, every output checked. */
+function sdkContender(sdk, server, workload, cycleId, credentials) {
+  const client = new sdk.EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+  const commands =
+    workload.key === "cycle"
+      ? [new sdk.StopInstancesCommand({ InstanceIds: [cycleId] }), new sdk.StartInstancesCommand({ InstanceIds: [cycleId] })]
+      : [new sdk.DescribeInstancesCommand({ Filters: [{ Name: "tag:Bench", Values: [workload.key] }] })];
+  const round = (ms) =>
+    timed(async (_, call) => {
+      const out = await client.send(commands[call % commands.length]);
+      if (workload.key === "cycle") {
+        const changes = out.StoppingInstances ?? out.StartingInstances;
+        if (changes?.[0]?.InstanceId !== cycleId) throw new Error(`${server.name}: the SDK's output does not name the instance`);
+      } else {
+        const instances = out.Reservations.flatMap((r) => r.Instances);
+        if (instances.length !== workload.count || instances.some((i) => i.State.Name !== "running")) {
+          throw new Error(`${server.name}: the SDK's output lists ${instances.length} instances, not ${workload.count} running`);
+        }
+      }
+    }, ms);
+  round.destroy = () => client.destroy();
+  return round;
+}
+
+/**
+ * Paired rounds of the two contenders (`[mock, moto]`), the order alternating
+ * from round to round; returns each one's median rate and the median of the
+ * per-round ratios.
+ */
+async function paired([mock, moto], { rounds, roundMs, warmUpMs }) {
+  // Only the mock is warmed up: V8 optimizes its server (and the SDK's
+  // client code, shared by both contenders) only after many calls, while
+  // CPython does not compile, and moto has already answered each request
+  // (with its templates) while the fleet was checked. A warm-up of moto's
+  // 500-instance listing would cost a whole wave of 8 (about 7 s).
+  await mock(warmUpMs);
+  const rates = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      rates[0].push(await mock(roundMs));
+      rates[1].push(await moto(roundMs));
+    } else {
+      rates[1].push(await moto(roundMs));
+      rates[0].push(await mock(roundMs));
+    }
+  }
+  return { mock: median(rates[0]), moto: median(rates[1]), ratio: median(rates[0].map((m, r) => m / rates[1][r])) };
+}
+
+/**
+ * The figure's rows (the table's [name, value, target, met, detail]).
+ * `sdk` is @aws-sdk/client-ec2; `log` prints a line at once (the moto-missing notice).
+ */
+export async function serverVsMoto({ quick, sdk, credentials, log, onTime = () => {} }) {
+  const rows = [];
+  let t0 = performance.now();
+  /** Reports the seconds since the last lap (where the section's time goes). */
+  const lap = (label) => {
+    const now = performance.now();
+    onTime(label, (now - t0) / 1000);
+    t0 = now;
+  };
+  const name = (how, w) => `(b) server ÷ moto, ${how}: ${w.label}`;
+  const missing = motoMissing();
+  if (missing !== undefined) {
+    log(`(b) skipped: ${missing}`);
+    for (const how of ["raw HTTP", "SDK"]) for (const w of WORKLOADS) rows.push([name(how, w), NaN, how === "raw HTTP" ? "≥ 80×" : "info", undefined, "skipped: moto is missing (see the line above the table)"]);
+    return rows;
+  }
+  const plan = quick ? PLANS.quick : PLANS.full;
+  const servers = [];
+  try {
+    servers.push(...(await Promise.all([startEc2Mock(), startMoto()])));
+    const [mock, moto] = servers;
+    lap("start");
+    const { LINUX_AMI_ID } = await import("ec2-mock");
+    const ids = await Promise.all([launchFleet(mock, LINUX_AMI_ID), motoImage(moto).then((image) => launchFleet(moto, image))]);
+    const version = motoVersion();
+    lap("fleets");
+    for (const how of ["raw HTTP", "SDK"]) {
+      for (const w of WORKLOADS) {
+        const raw = how === "raw HTTP";
+        const rounds = plan.rounds[raw ? "raw" : "sdk"][w.key];
+        if (rounds === 0) {
+          rows.push([name(how, w), NaN, raw ? "≥ 80×" : "info", undefined, "full runs only (one wave of 8 moto answers takes 7-10 s)"]);
+          continue;
+        }
+        const contenders = servers.map((s, k) => (how === "raw HTTP" ? rawContender(s, w, ids[k]) : sdkContender(sdk, s, w, ids[k], credentials)));
+        try {
+          const r = await paired(contenders, { ...plan, rounds });
+          rows.push([
+            name(how, w),
+            r.ratio,
+            raw ? "≥ 80×" : "info",
+            raw ? r.ratio >= 80 : undefined,
+            `${r.mock.toFixed(0)} vs ${r.moto.toFixed(r.moto < 100 ? 1 : 0)} answers/s (moto ${version}, ${IN_FLIGHT} in flight)`,
+          ]);
+        } finally {
+          for (const c of contenders) c.destroy?.();
+          lap(`${raw ? "raw" : "SDK"} ${w.key}`);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  return rows;
+}

@@ -1,0 +1,144 @@
+/**
+ * Two EC2 servers on loopback, each in a process of its own, started and
+ * stopped by the benchmark: ec2-mock's (bench/ec2-mock-server.mjs) and moto's
+ * (`python3 -m moto.server`). Every child is killed when the benchmark ends,
+ * however it ends (error, Ctrl-C, an uncaught exception).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+/** The Python that runs moto: BENCH_PYTHON, or `python3` on the PATH (the pyenv one on this image). */
+export const PYTHON = process.env.BENCH_PYTHON ?? "python3";
+const READY_TIMEOUT_MS = 60_000;
+
+const children = new Set();
+const killAll = () => {
+  for (const child of children) child.kill("SIGKILL");
+};
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/**
+ * Why moto cannot be used, or undefined when `import moto` works. The
+ * message says how to get it.
+ */
+export function motoMissing() {
+  const r = spawnSync(PYTHON, ["-c", "import moto, sys; sys.stdout.write(moto.__version__)"], { encoding: "utf8" });
+  if (r.status === 0) return undefined;
+  const why = r.error ? r.error.message : (r.stderr.trim().split("\n").at(-1) ?? `exit ${r.status}`);
+  return `moto is missing (${PYTHON} -c "import moto": ${why}); install it with \`${PYTHON} -m pip install "moto[server]"\` or point BENCH_PYTHON at a Python that has it`;
+}
+
+/** moto's version, for the table's detail column. */
+export function motoVersion() {
+  return spawnSync(PYTHON, ["-c", "import moto, sys; sys.stdout.write(moto.__version__)"], { encoding: "utf8" }).stdout;
+}
+
+/** A free TCP port on 127.0.0.1 (free when asked; moto takes a port number, not 0). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `command`, remembers it for the exit handler, and keeps the tail of its output for error messages. */
+function launch(command, args, options) {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  children.add(child);
+  let tail = "";
+  const keep = (chunk) => (tail = (tail + chunk).slice(-2000));
+  child.stdout.setEncoding("utf8").on("data", keep);
+  child.stderr.setEncoding("utf8").on("data", keep);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  exited.then(() => children.delete(child));
+  return {
+    child,
+    exited,
+    tail: () => tail,
+    /** SIGTERM, then SIGKILL if it has not exited within 3 s. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * moto's server on a free port, ready: polled (a GET of /moto-api/ every
+ * 100 ms) until it answers, or failed with the tail of its output when it
+ * exits or does not answer within a minute.
+ */
+export async function startMoto() {
+  const port = await freePort();
+  const proc = launch(PYTHON, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited = false;
+  proc.exited.then(() => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`moto's server exited before answering: ${proc.tail().trim().split("\n").at(-1)}`);
+    try {
+      const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`moto's server did not answer within ${READY_TIMEOUT_MS / 1000} s`);
+    }
+    await sleep(100);
+  }
+  return { name: "moto", url, port, stop: proc.stop, pid: proc.child.pid };
+}
+
+/**
+ * ec2-mock's server (bench/ec2-mock-server.mjs) in a node process of its own;
+ * ready when it prints its URL. `nodeArgs` go to node, `env` adds to its
+ * environment (BENCH_CPU_PROFILE: see bench/profile-server.mjs).
+ */
+export async function startEc2Mock(nodeArgs = [], env = {}) {
+  const proc = launch(process.execPath, [...nodeArgs, path.join(here, "ec2-mock-server.mjs")], { cwd: root, env: { ...process.env, ...env } });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ec2-mock's server did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    let out = "";
+    const onData = (chunk) => {
+      out += chunk;
+      const m = /listening (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        proc.child.stdout.off("data", onData);
+        resolve(m[1]);
+      }
+    };
+    proc.child.stdout.on("data", onData);
+    proc.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`ec2-mock's server exited (${how}) before listening: ${proc.tail().trim().split("\n").at(-1)}`));
+    });
+  }).catch(async (e) => {
+    await proc.stop();
+    throw e;
+  });
+  return { name: "ec2-mock", url, port: Number(new URL(url).port), stop: proc.stop, pid: proc.child.pid, child: proc.child };
+}
