@@ -28,6 +28,12 @@ function tokens(pattern: string, escapes: boolean): Token[] {
     else if (c === "?") out.push(ANY);
     else if (c === "\\" && escapes && i + 1 < chars.length) out.push(chars[++i]!);
     else out.push(c);
+    // Escapes resolved, two lone halves left side by side read as the pair.
+    const last = out.length - 1;
+    if (last > 0 && typeof out[last] === "string" && typeof out[last - 1] === "string") {
+      const joined = `${out[last - 1] as string}${out[last] as string}`;
+      if (Array.from(joined).length === 1) out.splice(last - 1, 2, joined);
+    }
   }
   return out;
 }
@@ -135,6 +141,8 @@ describe("compileWildcard", () => {
     expect(matchesPattern("*\ude00", PAIR)).toBe(false);
     expect(matchesPattern("*\ude00*", `x${PAIR}y`)).toBe(false);
     expect(matchesPattern("*\ud83d", "x\ud83d")).toBe(true);
+    expect(matchesPattern("?\ud83d\\\ude00", `a${PAIR}`)).toBe(true);
+    expect(matchesPattern("\ud83d\\\ude00?", `${PAIR}\ude00`)).toBe(true);
     expect(matchesPattern("a\\*b", "a*b")).toBe(true);
     expect(matchesPattern("a\\*b", "axb")).toBe(false);
     expect(matchesPattern("a\\", "a\\")).toBe(true);

@@ -46,6 +46,13 @@ function tokenize(pattern: string, escapes: boolean): number[] {
     if (cp === 0x5c && escapes && i < pattern.length) {
       cp = pattern.codePointAt(i)!;
       i += cp > 0xffff ? 2 : 1;
+      // An escape between the halves of a pair (`\ud83d\\\ude00`) leaves
+      // them adjacent: they are one character, as the literal text would be.
+      const previous = tokens[tokens.length - 1];
+      if (isLow(cp) && previous !== undefined && isHigh(previous)) {
+        tokens[tokens.length - 1] = 0x10000 + ((previous - 0xd800) << 10) + (cp - 0xdc00);
+        continue;
+      }
     }
     tokens.push(cp);
   }
