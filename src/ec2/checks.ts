@@ -52,3 +52,19 @@ export function readShutdownBehavior(value: unknown): "stop" | "terminate" {
     `Value (${String(value)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`,
   );
 }
+
+/**
+ * Never accept silently (issue 13): every member of `input` that is present
+ * (not undefined, and for a list not empty) must be one the operation models;
+ * the first other one, in the order of `input`'s keys, is refused with
+ * UnsupportedOperation naming it (its SDK member name). `modelled` lists the
+ * members the operation reads; `DryRun` is always modelled.
+ */
+export function refuseUnmodelled<T extends object>(action: string, input: T, modelled: readonly (keyof T & string)[]): void {
+  const known = new Set<string>(modelled);
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined || name === "DryRun" || known.has(name)) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    throw errors.unmodelledParameter(action, name);
+  }
+}

@@ -50,6 +50,9 @@ export const errors = {
   dryRun: () => new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412),
   incorrectState: (message: string) => new Ec2Error("IncorrectInstanceState", message),
   unsupported: (message: string) => new Ec2Error("UnsupportedOperation", message),
+  /** A request member EC2 accepts but the mock does not model: refused by name, never dropped (issue 13). */
+  unmodelledParameter: (action: string, name: string) =>
+    new Ec2Error("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
   notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
   invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
   invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
