@@ -61,6 +61,17 @@ export const errors = {
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
   /** EC2's catch-all (no final period, as in raw EC2 responses). */
   internal: () => new Ec2Error("InternalError", "An internal error has occurred", 500),
+  /** TerminateInstances without ids (source: raw EC2 response quoted in gruntwork-io/cloud-nuke#731). */
+  noInstancesSpecified: () => new Ec2Error("InvalidParameterCombination", "No instances specified"),
+  /** More ids than an action takes, EC2's words and spelling (source: raw DescribeInstanceStatus responses, bastillion-io/Bastillion-EC2#8). */
+  tooManyInstanceIds: (count: number, max: number) =>
+    new Ec2Error(
+      "InvalidRequest",
+      `${count} exceeds the maximum number of instance IDs that can be specificied (${max}). Please specify fewer than ${max} instance IDs.`,
+    ),
+  /** A documented filter the mock does not model: refused by name, never matched wrongly (issue 13). */
+  unmodelledFilter: (action: string, name: string) =>
+    new Ec2Error("UnsupportedOperation", `ec2-mock does not model the filter '${name}' of ${action}.`),
   hibernationNotConfigured: (id: string) =>
     new Ec2Error(
       "UnsupportedHibernationConfiguration",

@@ -86,12 +86,31 @@ function shutdownLines(os: GuestOs, bootAt: number, change: PhaseChange, arrival
 }
 
 /**
+ * When the console was last posted, as of `now`: EC2's default output is
+ * "buffered information that was posted shortly after an instance transition
+ * state (start, stop, reboot, or terminate)" (API reference). The mock posts
+ * at the end of each such transition: arriving in running (a launch or a
+ * start done), a reboot, arriving in stopped or terminated. Before the first
+ * post, nothing. `-Infinity` when nothing was posted yet.
+ */
+function lastPostAt(machine: Machine, now: number): number {
+  let at = -Infinity;
+  for (const change of machine.history) {
+    if (change.at > now) continue;
+    if (change.to === "running" || change.to === "stopped" || change.to === "terminated") at = change.at;
+  }
+  return at;
+}
+
+/**
  * The serial console of a machine, rebuilt from its timeline rather than
  * stored, so an idle fleet costs no memory for logs: every boot (with its
  * disk check after a power cut, or its resume after hibernation), every
  * shutdown with what held it up, every reboot. The most recent 64 KiB.
+ * `latest` reads the console as of `now` (EC2's `Latest`); otherwise the
+ * output as last posted (see `lastPostAt`).
  */
-export function consoleOutput(machine: Machine, now: number): { text: string; lastAt: number } | undefined {
+export function consoleOutput(machine: Machine, now: number, latest = true): { text: string; lastAt: number } | undefined {
   const lines: ConsoleLine[] = [];
   const history = machine.history;
   let bootAt = history[0]?.at ?? now;
@@ -108,11 +127,14 @@ export function consoleOutput(machine: Machine, now: number): { text: string; la
       const stamp = machine.os === "windows" ? launchLog(change.at, "Restarting: ACPI reboot request received") : kernel(bootAt, change.at, "reboot: Restarting system");
       lines.push(stamp);
       if (change.diskCheck) lines.push({ at: change.at, text: stamp.text.replace(/Restart.*$/, "The guest did not respond; hard reboot, with a disk check at boot") });
+    } else if (change.to === "terminating" && change.cause.includes("SkipOsShutdown")) {
+      lines.push((machine.os === "windows" ? launchLog : (at: number, text: string) => kernel(bootAt, at, text))(change.at, "Power cut: the OS was not asked to shut down (SkipOsShutdown)"));
     } else if (change.to === "terminating") {
       lines.push(machine.os === "windows" ? launchLog(change.at, "Windows is shutting down (terminate)") : kernel(bootAt, change.at, "reboot: Power down"));
     }
   }
-  const written = lines.filter((line) => line.at <= now);
+  const until = latest ? now : lastPostAt(machine, now);
+  const written = lines.filter((line) => line.at <= until);
   if (written.length === 0) return undefined;
   let text = written.map((line) => line.text).join("\r\n") + "\r\n";
   if (Buffer.byteLength(text) > CONSOLE_LIMIT_BYTES) text = Buffer.from(text).subarray(-CONSOLE_LIMIT_BYTES).toString("utf8");

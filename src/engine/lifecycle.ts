@@ -1,6 +1,6 @@
 import { Clock } from "./clock.js";
 import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
-import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan } from "./machine.js";
+import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan, TerminateMode } from "./machine.js";
 import { Timeline } from "./timeline.js";
 import type { Durations, GuestOs } from "./timing.js";
 
@@ -229,12 +229,26 @@ export class Lifecycle {
     this.scheduleStop(machine);
   }
 
-  /** Any phase → terminating → terminated; termination does not wait for the guest. */
-  terminate(machine: Machine, cause: string): void {
+  /**
+   * Any phase → terminating → terminated; termination does not wait for the
+   * guest. `skip-os` cuts the power at once (`powerOff`). Asked of a machine
+   * already terminating, a termination can only make it harsher: `force` or
+   * `skip-os` bring its end forward to `powerOff` from now; a graceful one
+   * changes nothing (terminating again is idempotent).
+   */
+  terminate(machine: Machine, cause: string, mode: TerminateMode = "graceful"): void {
+    const now = this.clock.now();
+    const cutAt = now + this.durations.powerOff;
+    if (machine.phase === "terminating") {
+      const end = machine.transition?.at ?? Infinity;
+      if (mode !== "graceful" && cutAt < end) this.schedule(machine, "terminated", cutAt);
+      return;
+    }
+    if (machine.phase === "terminated") return;
     this.enter(machine, "terminating", cause);
     machine.rebootUntil = undefined;
     machine.stopPlan = undefined;
-    this.schedule(machine, "terminated", this.clock.now() + this.durations.terminate[machine.os]);
+    this.schedule(machine, "terminated", mode === "skip-os" ? cutAt : now + this.durations.terminate[machine.os]);
   }
 
   /**

@@ -25,6 +25,13 @@ export type StopMode = "graceful" | "hibernate" | "force" | "skip-os" | "gracefu
  */
 export type RebootMode = Exclude<StopMode, "hibernate">;
 
+/**
+ * How a termination treats the guest: `graceful` asks the OS to shut down
+ * first; `force` does too, and ends a termination already under way at once;
+ * `skip-os` cuts the power without asking (EC2's `Force` and `SkipOsShutdown`).
+ */
+export type TerminateMode = "graceful" | "force" | "skip-os";
+
 /** A transition in flight: where the machine is going and when it arrives. */
 export interface Transition {
   /** The phase the machine arrives in. */

@@ -7,9 +7,10 @@ import type {
   InstanceStatusSummary,
   Reservation,
 } from "@aws-sdk/client-ec2";
-import { authorizeAndDryRun, findInstances } from "../checks.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { digestOf } from "../digest.js";
+import { errors } from "../errors.js";
 import {
   compileFilters,
   type FilterSpec,
@@ -122,7 +123,13 @@ function reachabilityOf(health: Health): string | undefined {
 const healthFilter: InstanceValues = (i, ctx) => healthOf(ctx, i);
 const reachabilityFilter: InstanceValues = (i, ctx) => reachabilityOf(healthOf(ctx, i));
 
-/** DescribeInstanceStatus' filters, by EC2 name. */
+/** The mock schedules no events, so an instance has no value for any `event.*` filter and never matches one. */
+const noEvent: InstanceValues = () => undefined;
+
+/**
+ * DescribeInstanceStatus' filters, by EC2 name (every one the API reference
+ * lists, but those in `unmodelledStatusFilters`).
+ */
 export const instanceStatusFilters: FilterTable<Ec2Instance, OperationContext> = {
   exact: {
     ...commonFilters,
@@ -130,8 +137,32 @@ export const instanceStatusFilters: FilterTable<Ec2Instance, OperationContext> =
     "instance-status.reachability": reachabilityFilter,
     "system-status.status": healthFilter,
     "system-status.reachability": reachabilityFilter,
+    "event.code": noEvent,
+    "event.description": noEvent,
+    "event.instance-event-id": noEvent,
+    "event.not-after": noEvent,
+    "event.not-before": noEvent,
+    "event.not-before-deadline": noEvent,
+    // No instance of the mock is managed by an AWS service: `false`, and no principal.
+    "operator.managed": () => "false",
+    "operator.principal": () => undefined,
   },
 };
+
+/**
+ * Filters the API reference lists that the mock does not model: refused by
+ * name (UnsupportedOperation) rather than matched against values the mock
+ * does not have. The mock shows no zone ids, no attached-EBS and no
+ * application status.
+ */
+export const unmodelledStatusFilters: ReadonlySet<string> = new Set([
+  "availability-zone-id",
+  "attached-ebs-status.status",
+  "application-status.status",
+]);
+
+/** DescribeInstanceStatus takes at most 100 explicit ids (API reference). */
+const MAX_STATUS_IDS = 100;
 
 /** The parameters both operations share. */
 interface DescribeInput {
@@ -302,6 +333,23 @@ export const describeInstanceStatus: Operation<DescribeInstanceStatusCommandInpu
   ctx,
   input,
 ) => {
+  // IncludeManagedResources: the mock has no managed instances, so every instance is listed either way.
+  refuseUnmodelled("DescribeInstanceStatus", input, [
+    "InstanceIds",
+    "MaxResults",
+    "NextToken",
+    "IncludeManagedResources",
+    "Filters",
+    "IncludeAllInstances",
+  ]);
+  if (Array.isArray(input.Filters)) {
+    for (const filter of input.Filters as unknown[]) {
+      const name = (filter as { Name?: unknown } | null)?.Name;
+      if (typeof name === "string" && unmodelledStatusFilters.has(name)) throw errors.unmodelledFilter("DescribeInstanceStatus", name);
+    }
+  }
+  const count = readOptionalIds(input.InstanceIds).length;
+  if (count > MAX_STATUS_IDS) throw errors.tooManyInstanceIds(count, MAX_STATUS_IDS);
   const includeAll = input.IncludeAllInstances === true;
   const query = admit(ctx, "DescribeInstanceStatus", input, instanceStatusFilters, { includeAll });
   const page = runQuery(ctx, query, (i) => includeAll || i.machine.phase === "running");

@@ -9,10 +9,10 @@ import type {
   TerminateInstancesCommandInput,
   TerminateInstancesCommandOutput,
 } from "@aws-sdk/client-ec2";
-import type { StopMode } from "../../engine/machine.js";
-import { authorizeAndDryRun, findInstances, requireInstanceIds } from "../checks.js";
+import type { StopMode, TerminateMode } from "../../engine/machine.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { errors } from "../errors.js";
+import { type Ec2Error, errors } from "../errors.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../instance.js";
 
 /**
@@ -23,9 +23,17 @@ import { type Ec2Instance, stateReasons, userInitiated } from "../instance.js";
  * nothing.
  */
 
-/** Resolves the batch through steps 1–5 of the order of checks. */
-function admit(ctx: OperationContext, action: string, input: { InstanceIds?: unknown; DryRun?: unknown }): Ec2Instance[] {
-  const instances = findInstances(ctx, requireInstanceIds(input.InstanceIds));
+/**
+ * Resolves the batch through steps 1–5 of the order of checks. `ids` reads
+ * `InstanceIds` (TerminateInstances has its own words for none).
+ */
+function admit(
+  ctx: OperationContext,
+  action: string,
+  input: { InstanceIds?: unknown; DryRun?: unknown },
+  ids: (value: unknown) => string[] = requireInstanceIds,
+): Ec2Instance[] {
+  const instances = findInstances(ctx, ids(input.InstanceIds));
   authorizeAndDryRun(ctx, action, instances, input.DryRun);
   return instances;
 }
@@ -65,6 +73,7 @@ const stopCauses: Record<Ec2StopMode, string> = {
 
 /** StopInstances: graceful, hibernating, forced or without OS shutdown. */
 export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("StopInstances", input, ["InstanceIds", "Hibernate", "SkipOsShutdown", "Force"]);
   const instances = admit(ctx, "StopInstances", input);
   for (const { instanceId, image } of instances) {
     if (image.RootDeviceType === "instance-store") {
@@ -104,9 +113,21 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
   return { StoppingInstances };
 };
 
-/** StartInstances: stopped → pending → running; pending and running are left as they are. */
+/**
+ * StartInstances: stopped → pending → running; pending and running are left
+ * as they are. `AdditionalInfo` is "Reserved" (API reference): accepted, with
+ * no effect, as EC2 documents none.
+ */
 export const startInstances: Operation<StartInstancesCommandInput, StartInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("StartInstances", input, ["InstanceIds", "AdditionalInfo"]);
   const instances = admit(ctx, "StartInstances", input);
+  // "Performing this operation on an instance that uses an instance store as its root device returns an error"
+  // (API reference); the words are the mock's, after StopInstances' own.
+  for (const { instanceId, image } of instances) {
+    if (image.RootDeviceType === "instance-store") {
+      throw errors.unsupported(`The instance '${instanceId}' does not have an 'ebs' root device type and cannot be started.`);
+    }
+  }
   for (const instance of instances) {
     if (instance.machine.phase === "stopping" || isGone(instance)) {
       throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be started.`);
@@ -122,33 +143,78 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
   return { StartingInstances };
 };
 
-/** TerminateInstances: any state → shutting-down → terminated, unless protected. */
+/** TerminateInstances without ids is EC2's InvalidParameterCombination, not MissingParameter. */
+function requireTerminateIds(value: unknown): string[] {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) throw errors.noInstancesSpecified();
+  return requireInstanceIds(value);
+}
+
+/** The termination mode the flags ask for; SkipOsShutdown wins, as for a stop. */
+function terminateModeOf(input: TerminateInstancesCommandInput): TerminateMode {
+  if (input.SkipOsShutdown === true) return "skip-os";
+  if (input.Force === true) return "force";
+  return "graceful";
+}
+
+/** The cause each kind of termination is recorded with in the instance's timeline. */
+const terminateCauses: Record<TerminateMode, string> = {
+  graceful: "TerminateInstances",
+  force: "TerminateInstances with Force",
+  "skip-os": "TerminateInstances with SkipOsShutdown",
+};
+
+/** The refusal protection makes of terminating `instance`, if any (termination protection named first). */
+function protectionOf(instance: Ec2Instance): Ec2Error | undefined {
+  if (isGone(instance)) return undefined;
+  for (const attribute of ["disableApiTermination", "disableApiStop"] as const) {
+    if (instance[attribute]) {
+      return errors.notPermitted(
+        `The instance '${instance.instanceId}' may not be terminated. Modify its '${attribute}' instance attribute and try again.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * TerminateInstances: any state → shutting-down → terminated, unless
+ * protected. Protection works per Availability Zone (API reference): the
+ * instances of the call that share a zone with a protected one are not
+ * terminated, those of other zones are, and the call still fails, naming the
+ * first protected instance in the order given. Every earlier check (ids,
+ * authorization, DryRun) still fails the whole call with nothing changed.
+ */
 export const terminateInstances: Operation<TerminateInstancesCommandInput, TerminateInstancesCommandOutput> = (
   ctx,
   input,
 ) => {
-  const instances = admit(ctx, "TerminateInstances", input);
+  refuseUnmodelled("TerminateInstances", input, ["InstanceIds", "Force", "SkipOsShutdown"]);
+  const instances = admit(ctx, "TerminateInstances", input, requireTerminateIds);
+  let refusal: Ec2Error | undefined;
+  const blockedZones = new Set<string>();
   for (const instance of instances) {
-    if (isGone(instance)) continue;
-    for (const attribute of ["disableApiTermination", "disableApiStop"] as const) {
-      if (instance[attribute]) {
-        throw errors.notPermitted(
-          `The instance '${instance.instanceId}' may not be terminated. Modify its '${attribute}' instance attribute and try again.`,
-        );
-      }
-    }
+    const error = protectionOf(instance);
+    if (error === undefined) continue;
+    refusal ??= error;
+    blockedZones.add(instance.subnet.availabilityZone);
   }
-  const TerminatingInstances = changeEach(ctx, instances, (instance) => {
-    if (isGone(instance)) return;
-    instance.stateReason = stateReasons.userShutdown;
-    instance.stateTransitionReason = userInitiated(ctx.now);
-    ctx.region.lifecycle.terminate(instance.machine, "TerminateInstances");
+  const mode = terminateModeOf(input);
+  const terminable = instances.filter((instance) => !blockedZones.has(instance.subnet.availabilityZone));
+  const TerminatingInstances = changeEach(ctx, terminable, (instance) => {
+    if (instance.machine.phase === "terminated") return;
+    if (instance.machine.phase !== "terminating") {
+      instance.stateReason = stateReasons.userShutdown;
+      instance.stateTransitionReason = userInitiated(ctx.now);
+    }
+    ctx.region.lifecycle.terminate(instance.machine, terminateCauses[mode], mode);
   });
+  if (refusal !== undefined) throw refusal;
   return { TerminatingInstances };
 };
 
 /** RebootInstances: the state stays running while the guest reboots; gone instances are ignored. */
 export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("RebootInstances", input, ["InstanceIds"]);
   const instances = admit(ctx, "RebootInstances", input);
   for (const instance of instances) {
     if (instance.machine.phase !== "running" && !isGone(instance)) {
