@@ -4,8 +4,9 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID, WINDOWS_AMI_ID, realisticDurations } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
@@ -117,9 +118,19 @@ describe("state codes and transitions over time (realistic timing)", () => {
   });
 });
 
-describe("what each call does, by current state", () => {
+/** The doors the state table runs through: the plugin, and the server behind the SDK's whole wire path. */
+const tableDoors = ["plugin", "server"] as const;
+
+describe.each(tableDoors)("what each call does, by current state, through the %s", (door) => {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+
   async function atState(target: "pending-first" | "pending-after-start" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated") {
-    const { ec2, client } = setup();
+    const setupDoor = await doors[door]!();
+    opened.push(setupDoor);
+    const { ec2, client } = setupDoor;
     const [id] = await launchIds(client);
     const ids = [id!];
     if (target === "pending-first") return { ec2, client, id: id! };

@@ -22,10 +22,14 @@ async function fleet(client: EC2Client) {
   return JSON.stringify([...(await describeAll(client)).values()]);
 }
 
-describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun", (_, send) => {
-  it("MissingParameter when InstanceIds is missing or empty", async () => {
+describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun", (action, send) => {
+  it("MissingParameter when InstanceIds is missing or empty (TerminateInstances: InvalidParameterCombination)", async () => {
     const { client } = setup();
-    const expected = { name: "MissingParameter", message: "The request must contain the parameter InstanceId", status: 400 };
+    // EC2's own answer to a TerminateInstances without ids (raw response in gruntwork-io/cloud-nuke#731).
+    const expected =
+      action === "TerminateInstances"
+        ? { name: "InvalidParameterCombination", message: "No instances specified", status: 400 }
+        : { name: "MissingParameter", message: "The request must contain the parameter InstanceId", status: 400 };
     await expectEc2Error(send(client, {}), expected);
     await expectEc2Error(send(client, { InstanceIds: [] }), expected);
   });
