@@ -5,8 +5,9 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, setup } from "./helpers.js";
 
 type Input = { InstanceIds?: string[]; DryRun?: boolean };
@@ -181,5 +182,142 @@ describe("refusals after DryRun, before the state rules", () => {
       status: 400,
     });
     expect(await fleet(client)).toBe(before);
+  });
+});
+
+describe.each(Object.keys(doors))("issue 13: what the API reference says, through the %s", (door) => {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  async function open(): Promise<DoorSetup> {
+    const s = await doors[door]!();
+    opened.push(s);
+    return s;
+  }
+  const protectedMessage = (id: string, attribute: string) =>
+    `The instance '${id}' may not be terminated. Modify its '${attribute}' instance attribute and try again.`;
+
+  it("TerminateInstances without ids: InvalidParameterCombination 'No instances specified' (the SDK sends [] as nothing)", async () => {
+    const { client } = await open();
+    const expected = { name: "InvalidParameterCombination", message: "No instances specified", status: 400 };
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [] })), expected);
+    await expectEc2Error(client.send(new TerminateInstancesCommand({} as never)), expected);
+  });
+
+  it("termination protection works per Availability Zone: the protected one's zone stays, other zones terminate, the call fails", async () => {
+    const { ec2, client } = await open();
+    // The API reference's own example: A, B in us-east-1a; C (protected) and D in us-east-1b.
+    const [a, b] = await launchIds(client, { MaxCount: 2, Placement: { AvailabilityZone: "us-east-1a" } });
+    const [c] = await launchIds(client, { DisableApiTermination: true, Placement: { AvailabilityZone: "us-east-1b" } });
+    const [d] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1b" } });
+    await ec2.settle();
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [a!, b!, c!, d!] })), {
+      name: "OperationNotPermitted",
+      message: protectedMessage(c!, "disableApiTermination"),
+      status: 400,
+    });
+    const states = await describeAll(client);
+    expect([a, b, c, d].map((id) => states.get(id!)!.State!.Name)).toEqual(["shutting-down", "shutting-down", "running", "running"]);
+  });
+
+  it("stop protection blocks termination the same way, zone by zone; the first protected id given is named", async () => {
+    const { ec2, client } = await open();
+    const [x] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1c" } });
+    const [stopProtected] = await launchIds(client, { DisableApiStop: true, Placement: { AvailabilityZone: "us-east-1a" } });
+    const [termProtected] = await launchIds(client, { DisableApiTermination: true, Placement: { AvailabilityZone: "us-east-1b" } });
+    const [y] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1a" } });
+    await ec2.settle();
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [x!, stopProtected!, termProtected!, y!] })), {
+      name: "OperationNotPermitted",
+      message: protectedMessage(stopProtected!, "disableApiStop"),
+      status: 400,
+    });
+    const states = await describeAll(client);
+    expect([x, stopProtected, termProtected, y].map((id) => states.get(id!)!.State!.Name)).toEqual([
+      "shutting-down",
+      "running",
+      "running",
+      "running",
+    ]);
+  });
+
+  it("a bad id or DryRun still fails the whole call with protection in it: nothing is terminated", async () => {
+    const { ec2, client } = await open();
+    const [a] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1a" } });
+    const [p] = await launchIds(client, { DisableApiTermination: true, Placement: { AvailabilityZone: "us-east-1b" } });
+    await ec2.settle();
+    const before = await fleet(client);
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [a!, p!, "i-1a2b3c4d"] })), {
+      name: "InvalidInstanceID.NotFound",
+      message: "The instance ID 'i-1a2b3c4d' does not exist",
+      status: 400,
+    });
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [a!, p!], DryRun: true })), {
+      name: "DryRunOperation",
+      message: "Request would have succeeded, but DryRun flag is set.",
+      status: 412,
+    });
+    expect(await fleet(client)).toBe(before);
+  });
+
+  it("StartInstances on an instance-store root is UnsupportedOperation, even when running, and fails the whole batch", async () => {
+    const { ec2, client } = await open();
+    const [ebs] = await launchIds(client);
+    const [store] = await launchIds(client, { ImageId: INSTANCE_STORE_AMI_ID });
+    await ec2.settle();
+    await client.send(new StopInstancesCommand({ InstanceIds: [ebs!] }));
+    await ec2.settle();
+    const before = await fleet(client);
+    await expectEc2Error(client.send(new StartInstancesCommand({ InstanceIds: [ebs!, store!] })), {
+      name: "UnsupportedOperation",
+      message: `The instance '${store}' does not have an 'ebs' root device type and cannot be started.`,
+      status: 400,
+    });
+    expect(await fleet(client)).toBe(before);
+    // DryRun speaks first, as for StopInstances' own refusals.
+    await expectEc2Error(client.send(new StartInstancesCommand({ InstanceIds: [store!], DryRun: true })), {
+      name: "DryRunOperation",
+      message: "Request would have succeeded, but DryRun flag is set.",
+      status: 412,
+    });
+  });
+
+  it("StartInstances accepts AdditionalInfo (Reserved) with no effect", async () => {
+    const { ec2, client } = await open();
+    const [id] = await launchIds(client);
+    await ec2.settle();
+    await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
+    await ec2.settle();
+    const out = await client.send(new StartInstancesCommand({ InstanceIds: [id!], AdditionalInfo: "anything" }));
+    expect(out.StartingInstances).toEqual([
+      { InstanceId: id, PreviousState: { Code: 80, Name: "stopped" }, CurrentState: { Code: 0, Name: "pending" } },
+    ]);
+  });
+
+  it("repeated calls succeed with the documented changes: stop a stopped, start a running, terminate a terminated", async () => {
+    const { ec2, client } = await open();
+    const [id] = await launchIds(client);
+    await ec2.settle();
+    for (let i = 0; i < 2; i++) {
+      const out = await client.send(new StartInstancesCommand({ InstanceIds: [id!] }));
+      expect(out.StartingInstances).toEqual([{ InstanceId: id, PreviousState: { Code: 16, Name: "running" }, CurrentState: { Code: 16, Name: "running" } }]);
+    }
+    await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
+    await ec2.settle();
+    for (let i = 0; i < 2; i++) {
+      const out = await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
+      expect(out.StoppingInstances).toEqual([{ InstanceId: id, PreviousState: { Code: 80, Name: "stopped" }, CurrentState: { Code: 80, Name: "stopped" } }]);
+    }
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
+    await ec2.settle();
+    for (let i = 0; i < 2; i++) {
+      const out = await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
+      expect(out.TerminatingInstances).toEqual([
+        { InstanceId: id, PreviousState: { Code: 48, Name: "terminated" }, CurrentState: { Code: 48, Name: "terminated" } },
+      ]);
+      // "Requests to reboot terminated instances are ignored."
+      await client.send(new RebootInstancesCommand({ InstanceIds: [id!] }));
+    }
   });
 });
