@@ -5,8 +5,9 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type Ec2Mock, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 useFrozenClock({ now: new Date("2026-06-01T08:00:00.000Z") });
@@ -270,5 +271,51 @@ describe("GetConsoleOutput", () => {
       message: "Request would have succeeded, but DryRun flag is set.",
       status: 412,
     });
+  });
+});
+
+describe.each(Object.keys(doors))("GetConsoleOutput: buffered by default, Latest reads it now, through the %s", (door) => {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  async function read(client: EC2Client, id: string, Latest?: boolean) {
+    const out = await client.send(new GetConsoleOutputCommand({ InstanceId: id, ...(Latest === undefined ? {} : { Latest }) }));
+    const { $metadata: _, ...rest } = out;
+    return { ...rest, text: out.Output === undefined ? undefined : Buffer.from(out.Output, "base64").toString("utf8") };
+  }
+
+  it("while the first boot runs, nothing is posted yet; Latest shows the boot so far", async () => {
+    const s = await doors[door]!();
+    opened.push(s);
+    const [id] = await launchIds(s.client);
+    s.ec2.advance(1_000);
+    const buffered = await read(s.client, id!);
+    expect(buffered).toMatchObject({ InstanceId: id });
+    expect(buffered.Output).toBeUndefined();
+    expect(buffered.Timestamp).toBeUndefined();
+    const latest = await read(s.client, id!, true);
+    expect(latest.text).toMatch(/Linux version/);
+    expect(latest.text).not.toMatch(/Cloud-init v\. .* finished/);
+    s.ec2.advance(d.launch.linux);
+    // The boot has ended (a transition): the buffer is posted, and both agree.
+    expect((await read(s.client, id!)).text).toMatch(/Cloud-init v\. .* finished/);
+    expect(await read(s.client, id!, false)).toEqual(await read(s.client, id!, true));
+  });
+
+  it("a stop held up by the guest is not posted until it ends; Latest shows what holds it up", async () => {
+    const s = await doors[door]!();
+    opened.push(s);
+    const [id] = await launchIds(s.client, { ImageId: WINDOWS_AMI_ID });
+    await s.ec2.settle();
+    s.ec2.guest(id!).configure({ vetoingApplication: "LegacyERP.exe" });
+    const posted = await read(s.client, id!);
+    await s.client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
+    s.ec2.advance(HOUR);
+    expect(await read(s.client, id!)).toEqual(posted);
+    expect((await read(s.client, id!, true)).text).toMatch(/LegacyERP\.exe/);
+    await s.client.send(new StopInstancesCommand({ InstanceIds: [id!], Force: true }));
+    s.ec2.advance(d.powerOff);
+    expect((await read(s.client, id!)).text).toMatch(/LegacyERP\.exe[\s\S]*Power cut/);
   });
 });

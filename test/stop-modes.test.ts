@@ -4,8 +4,9 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
@@ -157,5 +158,63 @@ describe("termination", () => {
     expect(await stateOf(client, id!)).toBe("terminated");
     ec2.advance(1);
     expect((await describeAll(client)).has(id!)).toBe(false);
+  });
+});
+
+describe.each(Object.keys(doors))("TerminateInstances' Force and SkipOsShutdown, through the %s", (door) => {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  async function runningOne(): Promise<DoorSetup & { id: string }> {
+    const s = await doors[door]!();
+    opened.push(s);
+    const [id] = await launchIds(s.client);
+    await s.ec2.settle();
+    return { ...s, id: id! };
+  }
+
+  it("a default termination takes the guest's shutdown time; SkipOsShutdown cuts the power at once", async () => {
+    const plain = await runningOne();
+    await plain.client.send(new TerminateInstancesCommand({ InstanceIds: [plain.id] }));
+    plain.ec2.advance(d.terminate.linux - 1);
+    expect(await stateOf(plain.client, plain.id)).toBe("shutting-down");
+    plain.ec2.advance(1);
+    expect(await stateOf(plain.client, plain.id)).toBe("terminated");
+
+    const cut = await runningOne();
+    const out = await cut.client.send(new TerminateInstancesCommand({ InstanceIds: [cut.id], SkipOsShutdown: true }));
+    expect(out.TerminatingInstances).toEqual([
+      { InstanceId: cut.id, PreviousState: { Code: 16, Name: "running" }, CurrentState: { Code: 32, Name: "shutting-down" } },
+    ]);
+    cut.ec2.advance(d.powerOff - 1);
+    expect(await stateOf(cut.client, cut.id)).toBe("shutting-down");
+    cut.ec2.advance(1);
+    expect(await stateOf(cut.client, cut.id)).toBe("terminated");
+    expect(cut.ec2.inspect(cut.id).timeline.find((c) => c.to === "shutting-down")?.cause).toBe("TerminateInstances with SkipOsShutdown");
+  });
+
+  it("Force ends a termination under way after powerOff; a default one repeated changes nothing", async () => {
+    const s = await runningOne();
+    await s.client.send(new TerminateInstancesCommand({ InstanceIds: [s.id] }));
+    s.ec2.advance(1_000);
+    const again = await s.client.send(new TerminateInstancesCommand({ InstanceIds: [s.id] }));
+    expect(again.TerminatingInstances![0]!.CurrentState).toEqual({ Code: 32, Name: "shutting-down" });
+    s.ec2.advance(1_000);
+    const forced = await s.client.send(new TerminateInstancesCommand({ InstanceIds: [s.id], Force: true }));
+    expect(forced.TerminatingInstances).toEqual([
+      { InstanceId: s.id, PreviousState: { Code: 32, Name: "shutting-down" }, CurrentState: { Code: 32, Name: "shutting-down" } },
+    ]);
+    s.ec2.advance(d.powerOff - 1);
+    expect(await stateOf(s.client, s.id)).toBe("shutting-down");
+    s.ec2.advance(1);
+    expect(await stateOf(s.client, s.id)).toBe("terminated");
+    // Force on a fresh termination first tries the default one: the guest's own time.
+    const f = await runningOne();
+    await f.client.send(new TerminateInstancesCommand({ InstanceIds: [f.id], Force: true }));
+    f.ec2.advance(d.terminate.linux - 1);
+    expect(await stateOf(f.client, f.id)).toBe("shutting-down");
+    f.ec2.advance(1);
+    expect(await stateOf(f.client, f.id)).toBe("terminated");
   });
 });

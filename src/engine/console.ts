@@ -133,6 +133,11 @@ export function consoleOutput(machine: Machine, now: number, latest = true): { t
       lines.push(machine.os === "windows" ? launchLog(change.at, "Windows is shutting down (terminate)") : kernel(bootAt, change.at, "reboot: Power down"));
     }
   }
+  // A boot under way has written its first lines already: only Latest can read them before it ends.
+  const boot = machine.transition;
+  if ((machine.phase === "launching" || machine.phase === "starting") && boot?.to === "running") {
+    lines.push(...bootLines(machine.os, bootAt, boot.at, machine.fileSystem === "dirty" && !machine.hibernated, machine.hibernated));
+  }
   const until = latest ? now : lastPostAt(machine, now);
   const written = lines.filter((line) => line.at <= until);
   if (written.length === 0) return undefined;
