@@ -7,8 +7,9 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { WINDOWS_AMI_ID } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
 
 // Only Date is faked: mock time stands still unless a test moves it, so the status boundary is exact.
@@ -250,5 +251,60 @@ describe("DescribeInstanceStatus: order of checks", () => {
     expect(await describeAll(client)).toEqual(before);
     await ec2.settle();
     expect((await statuses(client, { InstanceIds: [id!] }))![0]!.InstanceStatus).toEqual(ok);
+  });
+});
+
+describe.each(Object.keys(doors))("DescribeInstanceStatus: what the API reference lists, through the %s", (door) => {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  async function open(): Promise<DoorSetup> {
+    const s = await doors[door]!({ timing });
+    opened.push(s);
+    return s;
+  }
+  const hexId = (n: number) => `i-${n.toString(16).padStart(17, "0")}`;
+
+  it("takes at most 100 ids: 101 is InvalidRequest, in EC2's words, before any id is looked at", async () => {
+    const { client } = await open();
+    const ids = Array.from({ length: 101 }, (_, n) => hexId(n + 1));
+    await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids })), {
+      name: "InvalidRequest",
+      message: "101 exceeds the maximum number of instance IDs that can be specificied (100). Please specify fewer than 100 instance IDs.",
+      status: 400,
+    });
+    // 100 are taken: the call goes on to the ids themselves (unknown here).
+    await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids.slice(0, 100) })), {
+      name: "InvalidInstanceID.NotFound",
+      message: `The instance IDs '${ids.slice(0, 100).join(", ")}' do not exist`,
+      status: 400,
+    });
+  });
+
+  it("event.* filters match nothing (the mock schedules no events); operator.managed is false; IncludeManagedResources changes nothing", async () => {
+    const { ec2, client } = await open();
+    const [a, b] = await launchIds(client, { MaxCount: 2 });
+    ec2.advance(1_000);
+    const events = ["event.code", "event.description", "event.instance-event-id", "event.not-after", "event.not-before", "event.not-before-deadline"];
+    for (const name of events) {
+      expect(await statusIds(client, { Filters: [filter(name, "*")] })).toEqual([]);
+      expect(await statusIds(client, { Filters: [filter(name)] })).toEqual([]);
+    }
+    expect(await statusIds(client, { Filters: [filter("operator.managed", "false")] })).toEqual([a, b]);
+    expect(await statusIds(client, { Filters: [filter("operator.managed", "true")] })).toEqual([]);
+    expect(await statusIds(client, { Filters: [filter("operator.principal", "*")] })).toEqual([]);
+    expect(await statusIds(client, { IncludeManagedResources: true })).toEqual([a, b]);
+  });
+
+  it("refuses the filters it does not model by name, before any other check", async () => {
+    const { client } = await open();
+    for (const name of ["availability-zone-id", "attached-ebs-status.status", "application-status.status"]) {
+      await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ Filters: [filter(name, "ok")], DryRun: true })), {
+        name: "UnsupportedOperation",
+        message: `ec2-mock does not model the filter '${name}' of DescribeInstanceStatus.`,
+        status: 400,
+      });
+    }
   });
 });
