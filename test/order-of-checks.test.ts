@@ -205,6 +205,21 @@ describe.each(Object.keys(doors))("issue 13: what the API reference says, throug
     await expectEc2Error(client.send(new TerminateInstancesCommand({} as never)), expected);
   });
 
+  it("TerminateInstances takes up to 1000 ids: 1001 is InvalidRequest before any id is looked at", async () => {
+    const { client } = await open();
+    const ids = Array.from({ length: 1001 }, (_, n) => `i-${(n + 1).toString(16).padStart(17, "0")}`);
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [...ids.slice(0, 1000), "bad"] })), {
+      name: "InvalidRequest",
+      message: "1001 exceeds the maximum number of instance IDs that can be specificied (1000). Please specify fewer than 1000 instance IDs.",
+      status: 400,
+    });
+    await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: ids.slice(0, 1000) })), {
+      name: "InvalidInstanceID.NotFound",
+      message: `The instance IDs '${ids.slice(0, 1000).join(", ")}' do not exist`,
+      status: 400,
+    });
+  });
+
   it("termination protection works per Availability Zone: the protected one's zone stays, other zones terminate, the call fails", async () => {
     const { ec2, client } = await open();
     // The API reference's own example: A, B in us-east-1a; C (protected) and D in us-east-1b.

@@ -143,10 +143,20 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
   return { StartingInstances };
 };
 
-/** TerminateInstances without ids is EC2's InvalidParameterCombination, not MissingParameter. */
+/** "Constraints: Up to 1000 instance IDs" (API reference, TerminateInstances). */
+const MAX_TERMINATE_IDS = 1000;
+
+/**
+ * TerminateInstances' ids: none is EC2's InvalidParameterCombination, not
+ * MissingParameter; more than 1000 (counted as given) is refused with the
+ * words EC2 uses for DescribeInstanceStatus' limit (decision: EC2's own
+ * words for this one are not published).
+ */
 function requireTerminateIds(value: unknown): string[] {
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) throw errors.noInstancesSpecified();
-  return requireInstanceIds(value);
+  const ids = requireInstanceIds(value);
+  if (ids.length > MAX_TERMINATE_IDS) throw errors.tooManyInstanceIds(ids.length, MAX_TERMINATE_IDS);
+  return ids;
 }
 
 /** The termination mode the flags ask for; SkipOsShutdown wins, as for a stop. */
