@@ -8,7 +8,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds, setup } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds } from "./helpers.js";
 
 type Input = { InstanceIds?: string[]; DryRun?: boolean };
 const commands: Record<string, (client: EC2Client, input: Input) => Promise<unknown>> = {
@@ -23,9 +23,23 @@ async function fleet(client: EC2Client) {
   return JSON.stringify([...(await describeAll(client)).values()]);
 }
 
-describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun", (action, send) => {
+/** The plugin and the server: every check below must answer alike through both. */
+const twoDoors = ["plugin", "server"] as const;
+const opened: DoorSetup[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
+});
+/** A fresh mock behind `door`, closed after the test. */
+async function open(door: string): Promise<DoorSetup> {
+  const s = await doors[door]!();
+  opened.push(s);
+  return s;
+}
+
+const perDoor = twoDoors.flatMap((door) => Object.entries(commands).map(([action, send]) => [action, door, send] as const));
+describe.each(perDoor)("%s: parameters, then ids, then DryRun, through the %s", (action, door, send) => {
   it("MissingParameter when InstanceIds is missing or empty (TerminateInstances: InvalidParameterCombination)", async () => {
-    const { client } = setup();
+    const { client } = await open(door);
     // EC2's own answer to a TerminateInstances without ids (raw response in gruntwork-io/cloud-nuke#731).
     const expected =
       action === "TerminateInstances"
@@ -36,7 +50,7 @@ describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun",
   });
 
   it("InvalidInstanceID.Malformed before NotFound, naming the bad id", async () => {
-    const { client } = setup();
+    const { client } = await open(door);
     await expectEc2Error(send(client, { InstanceIds: ["i-12345678", "xyz"] }), {
       name: "InvalidInstanceID.Malformed",
       message: 'Invalid id: "xyz"',
@@ -50,7 +64,7 @@ describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun",
   });
 
   it("InvalidInstanceID.NotFound names one or several missing ids; one bad id fails the batch", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     const before = await fleet(client);
@@ -68,7 +82,7 @@ describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun",
   });
 
   it("DryRun answers DryRunOperation 412 and changes nothing", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const ids = await launchIds(client, { MaxCount: 2 });
     await ec2.settle();
     const before = await fleet(client);
@@ -82,7 +96,7 @@ describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun",
   });
 
   it("an id check comes before DryRun", async () => {
-    const { client } = setup();
+    const { client } = await open(door);
     await expectEc2Error(send(client, { InstanceIds: ["i-1a2b3c4d"], DryRun: true }), {
       name: "InvalidInstanceID.NotFound",
       message: "The instance ID 'i-1a2b3c4d' does not exist",
@@ -91,9 +105,9 @@ describe.each(Object.entries(commands))("%s: parameters, then ids, then DryRun",
   });
 });
 
-describe("refusals after DryRun, before the state rules", () => {
+describe.each(twoDoors)("refusals after DryRun, before the state rules, through the %s", (door) => {
   it("an instance-store root cannot be stopped (UnsupportedOperation), even in a batch, and DryRun wins over it", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const [ebs] = await launchIds(client);
     const [store] = await launchIds(client, { ImageId: INSTANCE_STORE_AMI_ID });
     await ec2.settle();
@@ -115,7 +129,7 @@ describe("refusals after DryRun, before the state rules", () => {
   });
 
   it("stop protection blocks stop and terminate; termination protection blocks terminate", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const [stopProtected] = await launchIds(client, { DisableApiStop: true });
     const [termProtected] = await launchIds(client, { DisableApiTermination: true });
     const [both] = await launchIds(client, { DisableApiStop: true, DisableApiTermination: true });
@@ -149,7 +163,7 @@ describe("refusals after DryRun, before the state rules", () => {
   });
 
   it("Hibernate on an instance not configured for it: UnsupportedHibernationConfiguration", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const [plain] = await launchIds(client);
     await ec2.settle();
     await expectEc2Error(client.send(new StopInstancesCommand({ InstanceIds: [plain!], Hibernate: true })), {
@@ -160,7 +174,7 @@ describe("refusals after DryRun, before the state rules", () => {
   });
 
   it("protection is checked before the state rules", async () => {
-    const { client } = setup();
+    const { client } = await open(door);
     const [id] = await launchIds(client, { DisableApiStop: true });
     // Still pending: the state rule would refuse too, but protection speaks first.
     await expectEc2Error(client.send(new StopInstancesCommand({ InstanceIds: [id!] })), {
@@ -171,7 +185,7 @@ describe("refusals after DryRun, before the state rules", () => {
   });
 
   it("one instance in a wrong state fails the whole batch and changes nothing", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await open(door);
     const [a, b] = await launchIds(client, { MaxCount: 2 });
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [b!] }));
