@@ -8,9 +8,22 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { WINDOWS_AMI_ID } from "../src/index.js";
+import { type Ec2MockOptions, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
+
+/** The plugin and the server: every behaviour below must answer alike through both. */
+const twoDoors = ["plugin", "server"] as const;
+const openedDoors: DoorSetup[] = [];
+afterEach(async () => {
+  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
+});
+/** A fresh mock behind `door`, closed after the test. */
+async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
+  const s = await doors[door]!(options);
+  openedDoors.push(s);
+  return s;
+}
 
 // Only Date is faked: mock time stands still unless a test moves it, so the status boundary is exact.
 useFrozenClock({ now: new Date("2026-01-01T00:00:00.000Z") });
@@ -36,9 +49,9 @@ const initializing = {
 const ok = { Details: [{ Name: "reachability", Status: "passed" }], Status: "ok" };
 const notApplicable = { Status: "not-applicable" };
 
-describe("DescribeInstanceStatus: status checks over time", () => {
+describe.each(twoDoors)("DescribeInstanceStatus: status checks over time, through the %s", (door) => {
   it("lists nothing while pending, then initializing, then ok once the checks have passed", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [id] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1b" } });
     expect(await statuses(client)).toEqual([]);
     ec2.advance(1_000);
@@ -51,7 +64,7 @@ describe("DescribeInstanceStatus: status checks over time", () => {
   });
 
   it("takes the guest's own time: Windows checks pass later", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [linux] = await launchIds(client);
     const [windows] = await launchIds(client, { ImageId: WINDOWS_AMI_ID });
     ec2.advance(6_000);
@@ -62,7 +75,7 @@ describe("DescribeInstanceStatus: status checks over time", () => {
   });
 
   it("starts over after a stop and start", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [id] = await launchIds(client);
     await ec2.settle();
     expect((await statuses(client))![0]!.InstanceStatus).toEqual(ok);
@@ -75,9 +88,9 @@ describe("DescribeInstanceStatus: status checks over time", () => {
   });
 });
 
-describe("DescribeInstanceStatus: IncludeAllInstances", () => {
+describe.each(twoDoors)("DescribeInstanceStatus: IncludeAllInstances, through the %s", (door) => {
   it("shows non-running instances with not-applicable checks and no Details", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [pending] = await launchIds(client);
     expect(await statuses(client, { IncludeAllInstances: true })).toEqual([
       {
@@ -100,7 +113,7 @@ describe("DescribeInstanceStatus: IncludeAllInstances", () => {
   });
 
   it("shows terminated instances for an hour, then they are not found", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [id] = await launchIds(client);
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
     await ec2.settle();
@@ -115,7 +128,7 @@ describe("DescribeInstanceStatus: IncludeAllInstances", () => {
   });
 
   it("shows the state code with the mock's high byte, and filters on the low byte", async () => {
-    const { ec2, client } = setup({ timing, stateCodeHighByte: 1 });
+    const { ec2, client } = await openDoor(door, { timing, stateCodeHighByte: 1 });
     const [id] = await launchIds(client);
     await ec2.settle();
     expect((await statuses(client))![0]!.InstanceState).toEqual({ Code: 272, Name: "running" });
@@ -124,10 +137,10 @@ describe("DescribeInstanceStatus: IncludeAllInstances", () => {
   });
 });
 
-describe("DescribeInstanceStatus: filters", () => {
+describe.each(twoDoors)("DescribeInstanceStatus: filters, through the %s", (door) => {
   /** a: running, checks ok (1a); b: running, initializing (1c); c: stopped (1a). */
   async function fleet() {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [a] = await launchIds(client);
     const [c] = await launchIds(client);
     await ec2.settle();
@@ -163,7 +176,7 @@ describe("DescribeInstanceStatus: filters", () => {
   });
 
   it("refuses filters it does not know, including DescribeInstances' tag filters", async () => {
-    const { client } = setup();
+    const { client } = await openDoor(door);
     await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ Filters: [filter("foo", "x")] })), bad("The filter 'foo' is invalid"));
     await expectEc2Error(
       client.send(new DescribeInstanceStatusCommand({ Filters: [filter("tag:Name", "x")] })),
@@ -172,9 +185,9 @@ describe("DescribeInstanceStatus: filters", () => {
   });
 });
 
-describe("DescribeInstanceStatus: pagination", () => {
+describe.each(twoDoors)("DescribeInstanceStatus: pagination, through the %s", (door) => {
   it("walks 12 instances with MaxResults 5, each exactly once, in launch order", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const ids: string[] = [];
     for (const n of [3, 1, 4, 2, 2]) ids.push(...(await launchIds(client, { MinCount: n, MaxCount: n })));
     await ec2.settle();
@@ -190,7 +203,7 @@ describe("DescribeInstanceStatus: pagination", () => {
   });
 
   it("binds a token to IncludeAllInstances and to the filters", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     await launchIds(client, { MinCount: 6, MaxCount: 6 });
     await ec2.settle();
     const first = await client.send(new DescribeInstanceStatusCommand({ MaxResults: 5, IncludeAllInstances: true }));
@@ -210,9 +223,9 @@ describe("DescribeInstanceStatus: pagination", () => {
   });
 });
 
-describe("DescribeInstanceStatus: order of checks", () => {
+describe.each(twoDoors)("DescribeInstanceStatus: order of checks, through the %s", (door) => {
   it("refuses InstanceIds with MaxResults, and MaxResults outside 5..1000, with DescribeInstances' words", async () => {
-    const { client } = setup();
+    const { client } = await openDoor(door);
     await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ InstanceIds: ["xyz"], MaxResults: 10 })), {
       name: "InvalidParameterCombination",
       message: "The parameter instancesSet cannot be used with the parameter maxResults",
@@ -229,7 +242,7 @@ describe("DescribeInstanceStatus: order of checks", () => {
   });
 
   it("refuses malformed ids, then unknown ones (even beside instances it would not list), before DryRun", async () => {
-    const { ec2, client } = setup({ timing });
+    const { ec2, client } = await openDoor(door, { timing });
     const [id] = await launchIds(client);
     await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ InstanceIds: ["i-123"], DryRun: true })), {
       name: "InvalidInstanceID.Malformed",

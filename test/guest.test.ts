@@ -6,9 +6,22 @@ import {
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2Mock, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type Ec2Mock, type Ec2MockOptions, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
+
+/** The plugin and the server: every behaviour below must answer alike through both. */
+const twoDoors = ["plugin", "server"] as const;
+const openedDoors: DoorSetup[] = [];
+afterEach(async () => {
+  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
+});
+/** A fresh mock behind `door`, closed after the test. */
+async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
+  const s = await doors[door]!(options);
+  openedDoors.push(s);
+  return s;
+}
 
 useFrozenClock({ now: new Date("2026-06-01T08:00:00.000Z") });
 
@@ -20,8 +33,8 @@ async function console(client: EC2Client, id: string): Promise<string> {
 }
 
 /** A running instance whose guest is configured, stopped gracefully. */
-async function stoppingWith(os: "linux" | "windows", config: GuestConfig): Promise<{ ec2: Ec2Mock; client: EC2Client; id: string }> {
-  const { ec2, client } = setup();
+async function stoppingWith(door: string, os: "linux" | "windows", config: GuestConfig): Promise<{ ec2: Ec2Mock; client: EC2Client; id: string }> {
+  const { ec2, client } = await openDoor(door);
   const [id] = await launchIds(client, os === "windows" ? { ImageId: WINDOWS_AMI_ID } : {});
   await ec2.settle();
   ec2.guest(id!).configure(config);
@@ -29,7 +42,7 @@ async function stoppingWith(os: "linux" | "windows", config: GuestConfig): Promi
   return { ec2, client, id: id! };
 }
 
-describe("a Windows guest that will not shut down leaves the instance stuck in stopping until Force", () => {
+describe.each(twoDoors)("a Windows guest that will not shut down leaves the instance stuck in stopping until Force, through the %s", (door) => {
   const scenarios: [string, GuestConfig, RegExp][] = [
     ["the Shutdown Event Tracker waits for a person", { shutdownEventTracker: true }, /Shutdown Event Tracker/],
     ["shutdown without logon is disabled: ACPI discarded", { shutdownWithoutLogonDisabled: true }, /discarded/],
@@ -40,7 +53,7 @@ describe("a Windows guest that will not shut down leaves the instance stuck in s
   ];
 
   it.each(scenarios)("%s", async (_, config, obstacle) => {
-    const { ec2, client, id } = await stoppingWith("windows", config);
+    const { ec2, client, id } = await stoppingWith(door, "windows", config);
     ec2.advance(HOUR);
     await ec2.settle();
     expect(await stateOf(client, id)).toBe("stopping");
@@ -61,7 +74,7 @@ describe("a Windows guest that will not shut down leaves the instance stuck in s
   });
 
   it("Windows Update installing patches prolongs the shutdown by the given time", async () => {
-    const { ec2, client, id } = await stoppingWith("windows", { installingUpdatesMs: 5 * 60_000 });
+    const { ec2, client, id } = await stoppingWith(door, "windows", { installingUpdatesMs: 5 * 60_000 });
     ec2.advance(d.stop.windows + 5 * 60_000 - 1);
     expect(await stateOf(client, id)).toBe("stopping");
     ec2.advance(1);
@@ -70,9 +83,9 @@ describe("a Windows guest that will not shut down leaves the instance stuck in s
   });
 });
 
-describe("Linux guests", () => {
+describe.each(twoDoors)("Linux guests, through the %s", (door) => {
   it("honour ACPI; a hung service delays the shutdown", async () => {
-    const { ec2, client, id } = await stoppingWith("linux", { hungService: { name: "postgresql.service", delayMs: 90_000 } });
+    const { ec2, client, id } = await stoppingWith(door, "linux", { hungService: { name: "postgresql.service", delayMs: 90_000 } });
     ec2.advance(d.stop.linux + 89_999);
     expect(await stateOf(client, id)).toBe("stopping");
     expect(ec2.inspect(id).stopping?.obstacle).toContain("postgresql.service");
@@ -81,7 +94,7 @@ describe("Linux guests", () => {
   });
 
   it("refuse the Windows-only scenarios with a clear error", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     expect(() => ec2.guest(id!).configure({ shutdownEventTracker: true })).toThrow(/applies to Windows guests/);
     expect(ec2.guest(id!).os).toBe("linux");
@@ -89,9 +102,9 @@ describe("Linux guests", () => {
   });
 });
 
-describe("power cuts and the disk check", () => {
+describe.each(twoDoors)("power cuts and the disk check, through the %s", (door) => {
   it("SkipOsShutdown cuts the power at once; a later default stop in the same transition skips the OS too", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { ImageId: WINDOWS_AMI_ID });
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [id!], SkipOsShutdown: true }));
@@ -113,7 +126,7 @@ describe("power cuts and the disk check", () => {
   });
 
   it("a clean stop leaves a clean file system and a plain boot; Linux runs fsck only after a power cut", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [clean, cut] = await launchIds(client, { MaxCount: 2 });
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [clean!] }));
@@ -128,9 +141,9 @@ describe("power cuts and the disk check", () => {
   });
 });
 
-describe("hibernation", () => {
+describe.each(twoDoors)("hibernation, through the %s", (door) => {
   it("saves memory to the root volume; the next start resumes it, faster than a boot", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { HibernationOptions: { Configured: true }, InstanceType: "m5.large" });
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [id!], Hibernate: true }));
@@ -144,7 +157,7 @@ describe("hibernation", () => {
   });
 
   it("a hibernation that fails falls back to a normal stop: memory is lost", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { HibernationOptions: { Configured: true }, InstanceType: "m5.large" });
     await ec2.settle();
     ec2.guest(id!).configure({ hibernationFails: true });
@@ -160,9 +173,9 @@ describe("hibernation", () => {
   });
 });
 
-describe("a host fault", () => {
+describe.each(twoDoors)("a host fault, through the %s", (door) => {
   it("sticks the stop in stopping whatever the guest does; SkipOsShutdown does not end it, Force does", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     ec2.faults.hostStuck(id!);
@@ -177,7 +190,7 @@ describe("a host fault", () => {
   });
 
   it("healing the host lets a stop under way finish", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     ec2.faults.hostStuck(id!);
@@ -188,9 +201,9 @@ describe("a host fault", () => {
   });
 });
 
-describe("instance-initiated shutdown", () => {
+describe.each(twoDoors)("instance-initiated shutdown, through the %s", (door) => {
   it("stops the instance when InstanceInitiatedShutdownBehavior is stop", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     ec2.guest(id!).shutdown();
@@ -205,7 +218,7 @@ describe("instance-initiated shutdown", () => {
   });
 
   it("terminates it when the behaviour is terminate, even with termination protection", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { InstanceInitiatedShutdownBehavior: "terminate", DisableApiTermination: true });
     await ec2.settle();
     ec2.guest(id!).shutdown();
@@ -217,15 +230,15 @@ describe("instance-initiated shutdown", () => {
   });
 
   it("needs a running guest", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     expect(() => ec2.guest(id!).shutdown()).toThrow(/not running \(pending\)/);
   });
 });
 
-describe("reboot", () => {
+describe.each(twoDoors)("reboot, through the %s", (door) => {
   it("a guest that does not respond is hard-rebooted after four minutes, with a disk check", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { ImageId: WINDOWS_AMI_ID });
     await ec2.settle();
     ec2.guest(id!).configure({ vetoingApplication: "Setup.exe" });
@@ -241,9 +254,9 @@ describe("reboot", () => {
   });
 });
 
-describe("GetConsoleOutput", () => {
+describe.each(twoDoors)("GetConsoleOutput, through the %s", (door) => {
   it("is base64 with the time of the last line; nothing yet while the first boot runs", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     const early = await client.send(new GetConsoleOutputCommand({ InstanceId: id! }));
     expect(early.InstanceId).toBe(id);
@@ -254,7 +267,7 @@ describe("GetConsoleOutput", () => {
   });
 
   it("refuses a missing, malformed or unknown id, and answers DryRun", async () => {
-    const { client } = setup();
+    const { client } = await openDoor(door);
     await expectEc2Error(client.send(new GetConsoleOutputCommand({} as never)), {
       name: "MissingParameter",
       message: "The request must contain the parameter InstanceId",

@@ -5,18 +5,31 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
-import { describeAll, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
+import { describeAll, launchIds, stateOf, useFrozenClock } from "./helpers.js";
+
+/** The plugin and the server: every behaviour below must answer alike through both. */
+const twoDoors = ["plugin", "server"] as const;
+const openedDoors: DoorSetup[] = [];
+afterEach(async () => {
+  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
+});
+/** A fresh mock behind `door`, closed after the test. */
+async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
+  const s = await doors[door]!(options);
+  openedDoors.push(s);
+  return s;
+}
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
 useFrozenClock();
 
 const userInitiated = /^User initiated \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\)$/;
 
-describe("stopping: reasons, modes and what stays", () => {
+describe.each(twoDoors)("stopping: reasons, modes and what stays, through the %s", (door) => {
   it("a graceful stop shows Client.UserInitiatedShutdown and a dated StateTransitionReason", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     const running = (await describeAll(client)).get(id!)!;
@@ -35,7 +48,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("RunInstances shows pending with StateReason pending and no public IP", async () => {
-    const { client } = setup();
+    const { client } = await openDoor(door);
     const { Instances } = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
     const instance = Instances![0]!;
     expect(instance.State).toEqual({ Code: 0, Name: "pending" });
@@ -46,7 +59,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("the public IPv4 is released on stop and a new one assigned on start; the private IP and volumes stay", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     const first = (await describeAll(client)).get(id!)!;
@@ -73,7 +86,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("Hibernate: Client.UserInitiatedHibernate, then a faster resume", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { HibernationOptions: { Configured: true }, InstanceType: "t3.micro" });
     await ec2.settle();
     expect((await describeAll(client)).get(id!)!.HibernationOptions).toEqual({ Configured: true });
@@ -94,7 +107,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("Force lets a healthy guest shut down cleanly, and cuts the power after the force timeout when it does not", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [healthy, stuck] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, MaxCount: 2 });
     await ec2.settle();
     ec2.guest(stuck!).configure({ shutdownEventTracker: true });
@@ -109,7 +122,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("Force on a stop already under way brings its end forward; a gentler stop never slows it", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client, { ImageId: WINDOWS_AMI_ID });
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [id!], SkipOsShutdown: true }));
@@ -128,7 +141,7 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 
   it("SkipOsShutdown powers off at once", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [id!], SkipOsShutdown: true }));
@@ -137,9 +150,9 @@ describe("stopping: reasons, modes and what stays", () => {
   });
 });
 
-describe("termination", () => {
+describe.each(twoDoors)("termination, through the %s", (door) => {
   it("a terminated instance stays visible for an hour, then is NotFound; it never comes back", async () => {
-    const { ec2, client } = setup();
+    const { ec2, client } = await openDoor(door);
     const [id] = await launchIds(client);
     await ec2.settle();
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
