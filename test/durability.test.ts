@@ -105,6 +105,27 @@ describe("listen({ stateFile })", () => {
     });
   });
 
+  it("writes after a TerminateInstances that fails on protection yet terminates the other zones (issue 13)", async () => {
+    const path = freshPath();
+    const launch = async (client: EC2Client, zone: string, DisableApiTermination: boolean) =>
+      (
+        await client.send(
+          new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, DisableApiTermination, Placement: { AvailabilityZone: zone } }),
+        )
+      ).Instances![0]!.InstanceId!;
+    const ids = await withServer(path, async (client) => {
+      const free = await launch(client, "us-east-1a", false);
+      const kept = await launch(client, "us-east-1b", true);
+      rmSync(path);
+      await expect(client.send(new TerminateInstancesCommand({ InstanceIds: [free, kept] }))).rejects.toMatchObject({ name: "OperationNotPermitted" });
+      expect(existsSync(path)).toBe(true);
+      return { free, kept };
+    });
+    const after = await withServer(path, (client) => instancesOf(client));
+    const states = Object.fromEntries(after.map((i) => [i.InstanceId, i.State?.Name]));
+    expect(states).toEqual({ [ids.free]: "terminated", [ids.kept]: "running" });
+  });
+
   it("writes after the control endpoints that change the mock: advance, settle, reset", async () => {
     const path = freshPath();
     await withServer(path, async (_client, server) => {

@@ -18,6 +18,14 @@ export class Ec2Error extends Error {
     super(replaceForbiddenXmlChars(message));
     this.name = code;
   }
+
+  /**
+   * True when EC2's own rule makes this failing call change something all the
+   * same (TerminateInstances terminates the zones no protected instance
+   * holds, then fails): whoever keeps the state (the server's state file)
+   * must save after it as after a success.
+   */
+  changedState = false;
 }
 
 /** Quotes a list of ids the way EC2 does in NotFound messages: `'a, b'`. */

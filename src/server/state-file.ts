@@ -269,7 +269,18 @@ export async function openStateFile(path: string, mock: ServerBackend, report: (
    */
   const saved = async <T>(change: () => T | Promise<T>): Promise<T> => {
     const before = file.mark();
-    const pending = change();
+    let pending: T | Promise<T>;
+    try {
+      pending = change();
+    } catch (error) {
+      // A rejected call changes nothing, unless EC2's own rule says otherwise (Ec2Error.changedState): save that too.
+      if ((error as { changedState?: unknown } | null)?.changedState === true) {
+        const after = file.mark();
+        await file.save();
+        file.assertKept(before, after);
+      }
+      throw error;
+    }
     let after = file.mark();
     const result = await pending;
     if (pending instanceof Promise) after = file.mark();
@@ -279,7 +290,7 @@ export async function openStateFile(path: string, mock: ServerBackend, report: (
   };
   const backend: ServerBackend = {
     ...mock,
-    // A rejected call changes nothing, so only a successful mutating one is saved.
+    // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
     dispatch: (action, input, accessKeyId) =>
       readOnly.test(action) ? mock.dispatch(action, input, accessKeyId) : saved(() => mock.dispatch(action, input, accessKeyId)),
     advance: (ms) => saved(() => mock.advance(ms)),

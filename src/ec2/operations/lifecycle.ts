@@ -218,7 +218,11 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
     }
     ctx.region.lifecycle.terminate(instance.machine, terminateCauses[mode], mode);
   });
-  if (refusal !== undefined) throw refusal;
+  if (refusal !== undefined) {
+    // Something was acted on (a termination begun, or one under way brought forward): the state changed.
+    refusal.changedState = TerminatingInstances.length > 0;
+    throw refusal;
+  }
   return { TerminatingInstances };
 };
 
