@@ -258,6 +258,25 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
       expect(await select(client, [{ Name: "attachment.status", Values: ["attached"] }])).toEqual(["/dev/sda1"]);
     });
 
+    it("availability-zone-id (the Region catalogue's zone ids), operator.managed and operator.principal", async () => {
+      const { client } = await fleet();
+      // us-east-1b is use1-az4 in the shipped Region catalogue (data/offerings.json).
+      expect(await select(client, [{ Name: "availability-zone-id", Values: ["use1-az4"] }])).toEqual(["/dev/sda1"]);
+      expect(await select(client, [{ Name: "availability-zone-id", Values: ["use1-az*"] }])).toHaveLength(5);
+      // No volume of the mock is managed by an AWS service.
+      expect(await select(client, [{ Name: "operator.managed", Values: ["false"] }])).toHaveLength(5);
+      expect(await select(client, [{ Name: "operator.managed", Values: ["true"] }])).toEqual([]);
+      expect(await select(client, [{ Name: "operator.principal", Values: ["*"] }])).toEqual([]);
+    });
+
+    it("IncludeManagedResources is read, and changes nothing: the mock has no managed volume", async () => {
+      const { client } = await fleet();
+      const all = await volumes(client);
+      expect(all).toHaveLength(5);
+      expect(await volumes(client, { IncludeManagedResources: true })).toStrictEqual(all);
+      expect(await volumes(client, { IncludeManagedResources: false })).toStrictEqual(all);
+    });
+
     it("tag:KEY, tag-key, tag-value; an unknown filter is refused", async () => {
       const { client } = await fleet();
       expect(await select(client, [{ Name: "tag:team", Values: ["stor*"] }])).toEqual(["/dev/xvda", "/dev/sdf", "/dev/sdg", "/dev/sdh"]);
@@ -308,6 +327,11 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
       const [instance] = await launch(client);
       const volumeId = instance!.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
       expect(await volumes(client, { MaxResults: 501 })).toHaveLength(1);
+      // With more than 500 volumes, a page is at most 500 whatever the MaxResults (the AWS CLI sends 1000).
+      await launch(client, { MinCount: 250, MaxCount: 250, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1 } }] });
+      const page = await client.send(new DescribeVolumesCommand({ MaxResults: 1000 }));
+      expect(page.Volumes).toHaveLength(500);
+      expect((await client.send(new DescribeVolumesCommand({ MaxResults: 1000, NextToken: page.NextToken }))).Volumes).toHaveLength(1);
       await expectEc2Error(client.send(new DescribeVolumesCommand({ MaxResults: 4 })), {
         name: "InvalidParameterValue",
         message: "Value ( 4 ) for parameter maxResults is invalid. Expecting a value greater than 5.",
