@@ -773,6 +773,13 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
         message: "The association ID 'eipassoc-0123456789abcdef0' does not exist",
         status: 400,
       });
+      // reset() forgets ended associations.
+      ec2.reset();
+      await expectEc2Error(client.send(new DisassociateAddressCommand({ AssociationId })), {
+        name: "InvalidAssociationID.NotFound",
+        message: `The association ID '${AssociationId}' does not exist`,
+        status: 400,
+      });
     });
   });
 

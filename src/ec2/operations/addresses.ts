@@ -155,6 +155,12 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
     }
     throw errors.missingParameter("AllocationId");
   }
+  if (instanceId !== undefined && networkInterfaceId !== undefined) {
+    throw errors.invalidCombination("You can specify either the instance ID or the network interface ID, but not both.");
+  }
+  if (instanceId === undefined && networkInterfaceId === undefined) {
+    throw errors.invalidCombination("You must specify either an instance ID or a network interface ID.");
+  }
   // The deprecated PublicIp alongside AllocationId is not modelled: refused by name rather than ignored.
   refuseUnmodelled("AssociateAddress", input, [
     "AllocationId",
@@ -163,12 +169,6 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
     "PrivateIpAddress",
     "AllowReassociation",
   ]);
-  if (instanceId !== undefined && networkInterfaceId !== undefined) {
-    throw errors.invalidCombination("You can specify either the instance ID or the network interface ID, but not both.");
-  }
-  if (instanceId === undefined && networkInterfaceId === undefined) {
-    throw errors.invalidCombination("You must specify either an instance ID or a network interface ID.");
-  }
   const address = findAllocation(ctx, allocationId);
   const target: Target =
     networkInterfaceId !== undefined
