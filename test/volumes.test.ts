@@ -267,6 +267,9 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
       expect(await select(client, [{ Name: "operator.managed", Values: ["false"] }])).toHaveLength(5);
       expect(await select(client, [{ Name: "operator.managed", Values: ["true"] }])).toEqual([]);
       expect(await select(client, [{ Name: "operator.principal", Values: ["*"] }])).toEqual([]);
+      // No fast snapshot restore in the mock: no volume is fast-restored.
+      expect(await select(client, [{ Name: "fast-restored", Values: ["false"] }])).toHaveLength(5);
+      expect(await select(client, [{ Name: "fast-restored", Values: ["true"] }])).toEqual([]);
     });
 
     it("IncludeManagedResources is read, and changes nothing: the mock has no managed volume", async () => {
