@@ -6,6 +6,7 @@ import {
   type DescribeAddressesCommandInput,
   DescribeInstancesCommand,
   DisassociateAddressCommand,
+  type DomainType,
   type EC2Client,
   type Instance,
   ReleaseAddressCommand,
@@ -91,6 +92,8 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       expect(a.NetworkBorderGroup).toBe("eu-west-1");
       expect(a.PublicIp).not.toBe(b.PublicIp);
       expect(a.AllocationId).not.toBe(b.AllocationId);
+      // A value outside the enum is allocated as vpc too (EC2's behaviour as moto found it, getmoto/moto#5729).
+      expect((await client.send(new AllocateAddressCommand({ Domain: "other" as DomainType }))).Domain).toBe("vpc");
     });
 
     it("refuses the retired EC2-Classic domain", async () => {
