@@ -15,6 +15,8 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
+import { AddressStore } from "../src/ec2/addresses.js";
+import { Network } from "../src/ec2/network.js";
 import type { Ec2Mock, Ec2MockOptions } from "../src/index.js";
 import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
 import { type DoorSetup, doors } from "./doors.js";
@@ -798,5 +800,24 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       expect((await addresses(client))[0]).toMatchObject({ AssociationId: second.AssociationId, InstanceId: id, PublicIp: publicIp });
       expect((await instance(client, id)).PublicIpAddress).toBe(publicIp);
     });
+  });
+});
+
+describe("AddressStore: what may be recovered", () => {
+  it("a released address is recoverable only while the pool has it free", () => {
+    const network = new Network("us-east-1");
+    const store = new AddressStore(network);
+    const address = store.allocate(new Map());
+    expect(store.isRecoverable(address.publicIp)).toBe(false);
+    store.release(address);
+    expect(store.isRecoverable(address.publicIp)).toBe(true);
+    // Taken from the pool by something else (in EC2: another account): not recoverable while in use.
+    network.takeThisPublicIp(address.publicIp);
+    expect(store.isRecoverable(address.publicIp)).toBe(false);
+    network.releasePublicIp(address.publicIp);
+    expect(store.isRecoverable(address.publicIp)).toBe(true);
+    // Recovered, it is allocated again and no longer among the released.
+    expect(store.allocate(new Map(), address.publicIp).publicIp).toBe(address.publicIp);
+    expect(store.isRecoverable(address.publicIp)).toBe(false);
   });
 });

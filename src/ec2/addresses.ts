@@ -62,9 +62,9 @@ export class AddressStore {
 
   /**
    * Whether AllocateAddress may recover this address: this account released
-   * it and nothing has taken it since (source: EC2 user guide, "Release an
-   * Elastic IP address": an address allocated to another account cannot be
-   * recovered; in the mock, one auto-assigned to an instance is taken too).
+   * it and the pool has it free (source: EC2 user guide, "Release an Elastic
+   * IP address": an address allocated to another account cannot be
+   * recovered; in the mock, one auto-assigned to an instance is in use).
    */
   isRecoverable(ip: string): boolean {
     return this.releasedIps.has(ip) && this.network.isPublicIpFree(ip);
