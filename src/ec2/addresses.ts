@@ -38,6 +38,10 @@ export class AddressStore {
   /** Every allocated address, by allocation id, in allocation order. */
   readonly byAllocationId = new Map<string, ElasticIp>();
   private readonly byAssociationId = new Map<string, ElasticIp>();
+  /** Associations that have ended, by id, with their address: DisassociateAddress is idempotent (API reference). */
+  private readonly endedAssociations = new Map<string, ElasticIp>();
+  /** Addresses this account released, which AllocateAddress may recover while the pool still has them free. */
+  private readonly releasedIps = new Set<string>();
 
   constructor(private readonly network: Network) {}
 
@@ -51,17 +55,40 @@ export class AddressStore {
     return this.byAssociationId.get(associationId);
   }
 
+  /** The address of an association that has ended (disassociated, moved, released, instance terminated). */
+  withEndedAssociation(associationId: string): ElasticIp | undefined {
+    return this.endedAssociations.get(associationId);
+  }
+
+  /**
+   * Whether AllocateAddress may recover this address: this account released
+   * it and the pool has it free (source: EC2 user guide, "Release an Elastic
+   * IP address": an address allocated to another account cannot be
+   * recovered; in the mock, one auto-assigned to an instance is in use).
+   */
+  isRecoverable(ip: string): boolean {
+    return this.releasedIps.has(ip) && this.network.isPublicIpFree(ip);
+  }
+
   /** The address with this public IP, if allocated. A scan: there are at most a handful. */
   withPublicIp(ip: string): ElasticIp | undefined {
     for (const address of this.byAllocationId.values()) if (address.publicIp === ip) return address;
     return undefined;
   }
 
-  /** Allocates a new address from the region's pool. */
-  allocate(tags: ReadonlyMap<string, string>): ElasticIp {
+  /**
+   * Allocates a new address from the region's pool, or recovers `recover`
+   * (checked with {@link isRecoverable} first). A recovered address gets a
+   * new allocation id and none of its old tags.
+   */
+  allocate(tags: ReadonlyMap<string, string>, recover?: string): ElasticIp {
+    if (recover !== undefined) {
+      this.network.takeThisPublicIp(recover);
+      this.releasedIps.delete(recover);
+    }
     const address: ElasticIp = {
       allocationId: newId("eipalloc"),
-      publicIp: this.network.takePublicIp(),
+      publicIp: recover ?? this.network.takePublicIp(),
       association: undefined,
       tags: new Map(tags),
     };
@@ -121,9 +148,14 @@ export class AddressStore {
     this.disassociate(address);
     this.byAllocationId.delete(address.allocationId);
     this.network.releasePublicIp(address.publicIp);
+    this.releasedIps.add(address.publicIp);
   }
 
-  /** Replaces every address (restoring a snapshot; the instances' `elasticIp` are set by the caller). */
+  /**
+   * Replaces every address (restoring a snapshot; the instances' `elasticIp`
+   * are set by the caller). Ended associations and released addresses are not
+   * part of a snapshot: after a restore none is remembered (decision).
+   */
   replace(addresses: readonly ElasticIp[]): void {
     this.clear();
     for (const address of addresses) {
@@ -136,6 +168,8 @@ export class AddressStore {
   clear(): void {
     this.byAllocationId.clear();
     this.byAssociationId.clear();
+    this.endedAssociations.clear();
+    this.releasedIps.clear();
   }
 
   /** Removes the association on both sides and returns the instance it was on. */
@@ -143,6 +177,7 @@ export class AddressStore {
     const association = address.association;
     if (association === undefined) return undefined;
     this.byAssociationId.delete(association.associationId);
+    this.endedAssociations.set(association.associationId, address);
     address.association = undefined;
     if (association.instance.elasticIp === address) association.instance.elasticIp = undefined;
     return association.instance;

@@ -64,6 +64,19 @@ export const errors = {
   notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
   invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
   invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
+  /** Elastic IP errors (sources in docs/behaviour.md, "Elastic IP addresses"). */
+  addressLimit: () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached."),
+  allocationNotFound: (id: string) => new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`),
+  associationNotFound: (id: string) => new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`),
+  /** An Elastic IP not found by its address: DescribeAddresses, a recovery, a wrong network border group. */
+  addressNotFound: (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`),
+  alreadyAssociated: (allocationId: string, associationId: string) =>
+    new Ec2Error("Resource.AlreadyAssociated", `resource ${allocationId} is already associated with associate-id ${associationId}`),
+  malformedInterfaceId: (id: string) => new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`),
+  interfaceNotFound: (id: string) => new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`),
+  /** AssociateAddress on an instance named by id in a state other than running or stopped. */
+  instanceNotInValidState: (state: string, instanceId: string) =>
+    new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),

@@ -235,6 +235,16 @@ export class Network {
     }
   }
 
+  /** Whether this public IPv4 is free in the pool (not auto-assigned, not an Elastic IP). */
+  isPublicIpFree(ip: string): boolean {
+    return !this.publicInUse.has(ip);
+  }
+
+  /** Takes this very public IPv4 from the pool (an Elastic IP recovered); the caller checked it is free. */
+  takeThisPublicIp(ip: string): void {
+    this.publicInUse.add(ip);
+  }
+
   /** Returns a public IPv4 to the pool. */
   releasePublicIp(ip: string): void {
     this.publicInUse.delete(ip);

@@ -13,9 +13,9 @@ import type {
   TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { MAX_ADDRESSES_PER_REGION, type ElasticIp } from "../addresses.js";
-import { authorizeAndDryRun, findInstances } from "../checks.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
 import { isWellFormedId } from "../ids.js";
 import { checkFilterCount } from "../limits.js";
@@ -33,22 +33,8 @@ import { checkTagCount, checkTags } from "../tags.js";
  * addresses", gives the source of each rule).
  */
 
-/** The errors of this family, with EC2's wording (or the project's, where docs/behaviour.md says decision). */
-const addressErrors = {
-  limit: () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached."),
-  allocationNotFound: (id: string) => new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`),
-  associationNotFound: (id: string) =>
-    new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`),
-  addressNotFound: (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`),
-  alreadyAssociated: (address: ElasticIp) =>
-    new Ec2Error(
-      "Resource.AlreadyAssociated",
-      `resource ${address.allocationId} is already associated with associate-id ${address.association!.associationId}`,
-    ),
-  interfaceMalformed: (id: string) => new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`),
-  interfaceNotFound: (id: string) =>
-    new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`),
-};
+/** A dotted-quad IPv4 address. */
+const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** A string parameter, or undefined when absent (the SDK omits it; the wire door too). */
 function optionalString(value: unknown): string | undefined {
@@ -61,7 +47,7 @@ function optionalString(value: unknown): string | undefined {
  */
 function findAllocation(ctx: OperationContext, id: string): ElasticIp {
   const address = isWellFormedId("eipalloc", id) ? ctx.region.addresses.byAllocationId.get(id) : undefined;
-  if (address === undefined) throw addressErrors.allocationNotFound(id);
+  if (address === undefined) throw errors.allocationNotFound(id);
   return address;
 }
 
@@ -90,13 +76,28 @@ export const allocateAddress: Operation<AllocateAddressCommandInput, AllocateAdd
     throw errors.invalidValue("Value (standard) for parameter domain is invalid. EC2-Classic has been retired: only 'vpc' is supported.");
   }
   const tags = readAddressTags(input.TagSpecifications);
+  // Amazon's pool in the region's own border group is all the mock has: naming them is modelled, anything else is
+  // another pool (BYOIP, IPAM, CoIP) or a Local/Wavelength Zone group, refused by name (decision, docs/behaviour.md).
+  const pool = optionalString(input.PublicIpv4Pool);
+  if (pool !== undefined && pool !== "amazon") throw errors.unmodelledParameter("AllocateAddress", "PublicIpv4Pool");
+  const borderGroup = optionalString(input.NetworkBorderGroup);
+  if (borderGroup !== undefined && borderGroup !== ctx.region.settings.region) {
+    throw errors.unmodelledParameter("AllocateAddress", "NetworkBorderGroup");
+  }
+  const recover = optionalString(input.Address);
+  if (recover !== undefined && !ipv4.test(recover)) {
+    throw errors.invalidValue(`Invalid value '${recover}' for Address. Not a valid IPv4 address`);
+  }
+  refuseUnmodelled("AllocateAddress", input, ["Domain", "Address", "PublicIpv4Pool", "NetworkBorderGroup", "TagSpecifications"]);
   const created = newResource(ctx.region.settings, "elastic-ip", { "ec2:Domain": "vpc" }, tags);
   ctx.authorize("AllocateAddress", [created]);
   // Tags on creation also need ec2:CreateTags, with ec2:CreateAction naming the creating action.
   if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "AllocateAddress" } });
   if (input.DryRun === true) throw errors.dryRun();
-  if (ctx.region.addresses.size >= MAX_ADDRESSES_PER_REGION) throw addressErrors.limit();
-  const address = ctx.region.addresses.allocate(tags);
+  // A recovery that would exceed the quota is refused like any allocation (source: user guide, "Release an Elastic IP address").
+  if (ctx.region.addresses.size >= MAX_ADDRESSES_PER_REGION) throw errors.addressLimit();
+  if (recover !== undefined && !ctx.region.addresses.isRecoverable(recover)) throw errors.addressNotFound(recover);
+  const address = ctx.region.addresses.allocate(tags, recover);
   return {
     PublicIp: address.publicIp,
     AllocationId: address.allocationId,
@@ -117,11 +118,11 @@ interface Target {
  * instance that is not terminated (a terminated instance's interface is deleted).
  */
 function findInterface(ctx: OperationContext, id: string): Ec2Instance {
-  if (!isWellFormedId("eni", id)) throw addressErrors.interfaceMalformed(id);
+  if (!isWellFormedId("eni", id)) throw errors.malformedInterfaceId(id);
   for (const instance of ctx.region.instances.values()) {
     if (instance.networkInterfaceId === id && instance.machine.phase !== "terminated") return instance;
   }
-  throw addressErrors.interfaceNotFound(id);
+  throw errors.interfaceNotFound(id);
 }
 
 /** EC2 associates addresses with running and stopped instances only. */
@@ -134,7 +135,7 @@ function checkTargetState(target: Target): void {
       `The ${state} instance to which '${target.networkInterfaceId}' is attached is not in a valid state for this operation`,
     );
   }
-  throw new Ec2Error("InvalidInstanceID", `The ${state} instance '${target.instance.instanceId}' is not in a valid state for this operation.`);
+  throw errors.instanceNotInValidState(state, target.instance.instanceId);
 }
 
 /**
@@ -160,6 +161,14 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
   if (instanceId === undefined && networkInterfaceId === undefined) {
     throw errors.invalidCombination("You must specify either an instance ID or a network interface ID.");
   }
+  // The deprecated PublicIp alongside AllocationId is not modelled: refused by name rather than ignored.
+  refuseUnmodelled("AssociateAddress", input, [
+    "AllocationId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "PrivateIpAddress",
+    "AllowReassociation",
+  ]);
   const address = findAllocation(ctx, allocationId);
   const target: Target =
     networkInterfaceId !== undefined
@@ -176,7 +185,7 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
   }
   const current = address.association;
   if (input.AllowReassociation === false && current !== undefined && current.instance !== target.instance) {
-    throw addressErrors.alreadyAssociated(address);
+    throw errors.alreadyAssociated(address.allocationId, current.associationId);
   }
   return { AssociationId: ctx.region.addresses.associate(address, target.instance) };
 };
@@ -193,10 +202,20 @@ export const disassociateAddress: Operation<DisassociateAddressCommandInput, Dis
     }
     throw errors.missingParameter("AssociationId");
   }
+  // The deprecated PublicIp alongside AssociationId is not modelled: refused by name rather than ignored.
+  refuseUnmodelled("DisassociateAddress", input, ["AssociationId"]);
   // Malformed or unknown, the answer is the same (EC2 publishes no Malformed code here; decision).
-  const address = isWellFormedId("eipassoc", associationId) ? ctx.region.addresses.withAssociation(associationId) : undefined;
-  if (address === undefined) throw addressErrors.associationNotFound(associationId);
+  const wellFormed = isWellFormedId("eipassoc", associationId);
+  const address = wellFormed ? ctx.region.addresses.withAssociation(associationId) : undefined;
   const settings = ctx.region.settings;
+  if (address === undefined) {
+    // "This is an idempotent operation": an association that has already ended is disassociated again, with no error
+    // and no change (source: API reference, DisassociateAddress); one that never existed is NotFound.
+    const ended = wellFormed ? ctx.region.addresses.withEndedAssociation(associationId) : undefined;
+    if (ended === undefined) throw errors.associationNotFound(associationId);
+    authorizeAndDryRun(ctx, "DisassociateAddress", [addressResource(settings, ended)], input.DryRun);
+    return {};
+  }
   const from = networkInterfaceResource(settings, address.association!.instance);
   authorizeAndDryRun(ctx, "DisassociateAddress", [addressResource(settings, address), from], input.DryRun);
   ctx.region.addresses.disassociate(address);
@@ -212,7 +231,13 @@ export const releaseAddress: Operation<ReleaseAddressCommandInput, ReleaseAddres
     }
     throw errors.missingParameter("AllocationId");
   }
+  // The deprecated PublicIp alongside AllocationId is not modelled: refused by name rather than ignored.
+  refuseUnmodelled("ReleaseAddress", input, ["AllocationId", "NetworkBorderGroup"]);
+  const borderGroup = optionalString(input.NetworkBorderGroup);
   const address = findAllocation(ctx, allocationId);
+  // Every address of the mock is in the region's own border group; another one is "incorrect" (source: API
+  // reference, ReleaseAddress NetworkBorderGroup: InvalidAddress.NotFound; the message is a decision).
+  if (borderGroup !== undefined && borderGroup !== ctx.region.settings.region) throw errors.addressNotFound(address.publicIp);
   authorizeAndDryRun(ctx, "ReleaseAddress", [addressResource(ctx.region.settings, address)], input.DryRun);
   ctx.region.addresses.release(address);
   return {};
@@ -266,8 +291,6 @@ function readList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
-const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
 /**
  * DescribeAddresses: every address in allocation order, or those named by
  * `PublicIps` and `AllocationIds` (either list), narrowed by `Filters`. No
@@ -276,6 +299,7 @@ const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 export const describeAddresses: Operation<DescribeAddressesCommandInput, DescribeAddressesCommandOutput> = (ctx, input) => {
   const publicIps = readList(input.PublicIps);
   const allocationIds = readList(input.AllocationIds);
+  refuseUnmodelled("DescribeAddresses", input, ["PublicIps", "AllocationIds", "Filters"]);
   checkFilterCount(input.Filters);
   const accept = compileFilters(readFilters(input.Filters), addressFilters);
   for (const ip of publicIps) {
@@ -284,7 +308,7 @@ export const describeAddresses: Operation<DescribeAddressesCommandInput, Describ
   const named = new Set<ElasticIp>();
   for (const ip of publicIps) {
     const address = ctx.region.addresses.withPublicIp(ip);
-    if (address === undefined) throw addressErrors.addressNotFound(ip);
+    if (address === undefined) throw errors.addressNotFound(ip);
     named.add(address);
   }
   for (const id of allocationIds) named.add(findAllocation(ctx, id));

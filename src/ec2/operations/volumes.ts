@@ -1,4 +1,6 @@
 import type { DescribeVolumesCommandInput, DescribeVolumesCommandOutput } from "@aws-sdk/client-ec2";
+import { regionsAndZones } from "../../aws/ec2/model/region-catalogue.js";
+import { refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { digestOf } from "../digest.js";
 import { errors } from "../errors.js";
@@ -17,6 +19,19 @@ import { canonicalFilters, readOptionalIds } from "./describe.js";
  * shared ones (src/ec2/filters.ts, src/ec2/pagination.ts).
  */
 
+let zoneIds: Map<string, string> | undefined;
+/**
+ * A zone's id (`use1-az2`) from the Region catalogue, by zone name; undefined
+ * for a zone the catalogue does not know (a zone letter the Region lacks).
+ */
+function zoneIdOf(zoneName: string): string | undefined {
+  if (zoneIds === undefined) {
+    zoneIds = new Map();
+    for (const region of regionsAndZones()) for (const zone of region.Zones) zoneIds.set(zone.ZoneName, zone.ZoneId);
+  }
+  return zoneIds.get(zoneName);
+}
+
 /** A filter of DescribeVolumes: reads values off a volume. */
 type VolumeValues = ValuesOf<Ec2Volume, OperationContext>;
 
@@ -28,12 +43,16 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     size: (v) => String(v.sizeGiB),
     status: (v) => volumeState(v),
     "availability-zone": (v) => v.availabilityZone,
+    "availability-zone-id": (v) => zoneIdOf(v.availabilityZone),
     encrypted: () => "true",
     // A blank volume has no snapshot: it never matches, not even a "has any value" filter.
     "snapshot-id": (v) => (v.snapshotId === "" ? undefined : v.snapshotId),
     "create-time": (v) => v.createTime.toISOString(),
     "multi-attach-enabled": () => "false",
     "fast-restored": () => "false",
+    // No volume of the mock is managed by an AWS service: none has a managing principal.
+    "operator.managed": () => "false",
+    "operator.principal": () => undefined,
     "attachment.instance-id": (v) => v.attachment?.instanceId,
     "attachment.device": (v) => v.attachment?.deviceName,
     "attachment.status": (v) => (v.attachment === undefined ? undefined : "attached"),
@@ -82,6 +101,8 @@ function candidates(ctx: OperationContext, named: Ec2Volume[] | undefined, filte
 export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVolumesCommandOutput> = (ctx, input) => {
   const ids = readOptionalIds(input.VolumeIds);
   const max = readMaxResults(input.MaxResults, ids.length > 0, volumesMaxResults);
+  // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
+  refuseUnmodelled("DescribeVolumes", input, ["VolumeIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"]);
   checkFilterCount(input.Filters);
   const filters = readFilters(input.Filters);
   const accept = compileFilters(filters, volumeFilters);
