@@ -1,4 +1,6 @@
 import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
   type DescribeInstancesCommandInput,
@@ -9,7 +11,8 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { type DoorSetup, doors } from "./doors.js";
 import { INSTANCE_STORE_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { describeAll, expectEc2Error, launch, launchIds, setup, useFrozenClock } from "./helpers.js";
 
@@ -369,3 +372,256 @@ describe("DescribeInstances: order of checks", () => {
     expect([...(await describeAll(client)).values()].map((i) => i.State?.Name)).toEqual(["running", "running"]);
   });
 });
+
+/**
+ * Issue 13: every filter the API reference lists for DescribeInstances
+ * (`Filter.N`, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html),
+ * read here off the SDK's `Instance` as each door returns it, independently
+ * of the mock's filter table. A filter on an attribute the mock never shows
+ * is `null` here: accepted, and it matches nothing.
+ */
+type Shown = Instance & { extra: { allocationId?: string; associationId?: string; accountId: string } };
+const nics = (i: Shown) => i.NetworkInterfaces ?? [];
+const ips = (i: Shown) => nics(i).flatMap((n) => n.PrivateIpAddresses ?? []);
+const eip = (i: Shown, read: (x: Shown["extra"]) => string | undefined) => (nics(i).some((n) => n.Association) ? read(i.extra) : undefined);
+const eipOnAddress = (i: Shown, read: (x: Shown["extra"]) => string | undefined) =>
+  ips(i).some((a) => a.Association) ? read(i.extra) : undefined;
+const referenceFilters: Record<string, ((i: Shown) => unknown) | null> = {
+  affinity: null,
+  architecture: (i) => i.Architecture,
+  "availability-zone": (i) => i.Placement?.AvailabilityZone,
+  "availability-zone-id": null,
+  "block-device-mapping.attach-time": (i) => i.BlockDeviceMappings?.map((b) => b.Ebs?.AttachTime),
+  "block-device-mapping.delete-on-termination": (i) => i.BlockDeviceMappings?.map((b) => b.Ebs?.DeleteOnTermination),
+  "block-device-mapping.device-name": (i) => i.BlockDeviceMappings?.map((b) => b.DeviceName),
+  "block-device-mapping.status": (i) => i.BlockDeviceMappings?.map((b) => b.Ebs?.Status),
+  "block-device-mapping.volume-id": (i) => i.BlockDeviceMappings?.map((b) => b.Ebs?.VolumeId),
+  "boot-mode": (i) => i.BootMode,
+  "capacity-reservation-id": null,
+  "capacity-reservation-specification.capacity-reservation-preference": (i) => i.CapacityReservationSpecification?.CapacityReservationPreference,
+  "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id": null,
+  "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn": null,
+  "client-token": (i) => i.ClientToken,
+  "current-instance-boot-mode": (i) => i.CurrentInstanceBootMode,
+  "dns-name": (i) => i.PublicDnsName,
+  "ebs-optimized": (i) => i.EbsOptimized,
+  "ena-support": (i) => i.EnaSupport,
+  "enclave-options.enabled": (i) => i.EnclaveOptions?.Enabled,
+  "hibernation-options.configured": (i) => i.HibernationOptions?.Configured,
+  "host-id": null,
+  hypervisor: (i) => i.Hypervisor,
+  "iam-instance-profile.arn": null,
+  "iam-instance-profile.id": null,
+  "image-id": (i) => i.ImageId,
+  "instance-id": (i) => i.InstanceId,
+  "instance-lifecycle": null,
+  "instance-state-code": (i) => i.State!.Code! & 0xff,
+  "instance-state-name": (i) => i.State?.Name,
+  "instance-type": (i) => i.InstanceType,
+  "instance.group-id": (i) => i.SecurityGroups?.map((g) => g.GroupId),
+  "instance.group-name": (i) => i.SecurityGroups?.map((g) => g.GroupName),
+  "ip-address": (i) => i.PublicIpAddress,
+  "ipv6-address": null,
+  "kernel-id": null,
+  "key-name": (i) => i.KeyName,
+  "launch-index": (i) => i.AmiLaunchIndex,
+  "launch-time": (i) => i.LaunchTime,
+  "maintenance-options.auto-recovery": (i) => i.MaintenanceOptions?.AutoRecovery,
+  "metadata-options.http-endpoint": (i) => i.MetadataOptions?.HttpEndpoint,
+  "metadata-options.http-protocol-ipv4": null,
+  "metadata-options.http-protocol-ipv6": (i) => i.MetadataOptions?.HttpProtocolIpv6,
+  "metadata-options.http-put-response-hop-limit": (i) => i.MetadataOptions?.HttpPutResponseHopLimit,
+  "metadata-options.http-tokens": (i) => i.MetadataOptions?.HttpTokens,
+  "metadata-options.instance-metadata-tags": (i) => i.MetadataOptions?.InstanceMetadataTags,
+  "metadata-options.state": (i) => i.MetadataOptions?.State,
+  "monitoring-state": (i) => i.Monitoring?.State,
+  "network-interface.addresses.association.allocation-id": (i) => eipOnAddress(i, (x) => x.allocationId),
+  "network-interface.addresses.association.association-id": (i) => eipOnAddress(i, (x) => x.associationId),
+  "network-interface.addresses.association.carrier-ip": null,
+  "network-interface.addresses.association.customer-owned-ip": null,
+  "network-interface.addresses.association.ip-owner-id": (i) => ips(i).map((a) => a.Association?.IpOwnerId),
+  "network-interface.addresses.association.public-dns-name": (i) => ips(i).map((a) => a.Association?.PublicDnsName),
+  "network-interface.addresses.association.public-ip": (i) => ips(i).map((a) => a.Association?.PublicIp),
+  "network-interface.addresses.primary": (i) => ips(i).map((a) => a.Primary),
+  "network-interface.addresses.private-dns-name": (i) => ips(i).map((a) => a.PrivateDnsName),
+  "network-interface.addresses.private-ip-address": (i) => ips(i).map((a) => a.PrivateIpAddress),
+  "network-interface.association.allocation-id": (i) => eip(i, (x) => x.allocationId),
+  "network-interface.association.association-id": (i) => eip(i, (x) => x.associationId),
+  "network-interface.association.carrier-ip": null,
+  "network-interface.association.customer-owned-ip": null,
+  "network-interface.association.ip-owner-id": (i) => nics(i).map((n) => n.Association?.IpOwnerId),
+  "network-interface.association.public-dns-name": (i) => nics(i).map((n) => n.Association?.PublicDnsName),
+  "network-interface.association.public-ip": (i) => nics(i).map((n) => n.Association?.PublicIp),
+  "network-interface.attachment.attach-time": (i) => nics(i).map((n) => n.Attachment?.AttachTime),
+  "network-interface.attachment.attachment-id": (i) => nics(i).map((n) => n.Attachment?.AttachmentId),
+  "network-interface.attachment.delete-on-termination": (i) => nics(i).map((n) => n.Attachment?.DeleteOnTermination),
+  "network-interface.attachment.device-index": (i) => nics(i).map((n) => n.Attachment?.DeviceIndex),
+  "network-interface.attachment.instance-id": (i) => nics(i).map(() => i.InstanceId),
+  "network-interface.attachment.instance-owner-id": (i) => nics(i).map(() => i.extra.accountId),
+  "network-interface.attachment.network-card-index": (i) => nics(i).map((n) => n.Attachment?.NetworkCardIndex),
+  "network-interface.attachment.status": (i) => nics(i).map((n) => n.Attachment?.Status),
+  "network-interface.availability-zone": (i) => nics(i).map(() => i.Placement?.AvailabilityZone),
+  "network-interface.deny-all-igw-traffic": null,
+  "network-interface.description": (i) => nics(i).map((n) => n.Description),
+  "network-interface.group-id": (i) => nics(i).flatMap((n) => n.Groups?.map((g) => g.GroupId)),
+  "network-interface.group-name": (i) => nics(i).flatMap((n) => n.Groups?.map((g) => g.GroupName)),
+  "network-interface.ipv4-prefixes.ipv4-prefix": null,
+  "network-interface.ipv6-address": null,
+  "network-interface.ipv6-addresses.ipv6-address": null,
+  "network-interface.ipv6-addresses.is-primary-ipv6": null,
+  "network-interface.ipv6-native": null,
+  "network-interface.ipv6-prefixes.ipv6-prefix": null,
+  "network-interface.mac-address": (i) => nics(i).map((n) => n.MacAddress),
+  "network-interface.network-interface-id": (i) => nics(i).map((n) => n.NetworkInterfaceId),
+  "network-interface.operator.managed": null,
+  "network-interface.operator.principal": null,
+  "network-interface.outpost-arn": null,
+  "network-interface.owner-id": (i) => nics(i).map((n) => n.OwnerId),
+  "network-interface.private-dns-name": (i) => nics(i).map((n) => n.PrivateDnsName),
+  "network-interface.private-ip-address": (i) => nics(i).map((n) => n.PrivateIpAddress),
+  "network-interface.public-dns-name": (i) => nics(i).map((n) => n.Association?.PublicDnsName),
+  "network-interface.requester-id": null,
+  "network-interface.requester-managed": null,
+  "network-interface.status": (i) => nics(i).map((n) => n.Status),
+  "network-interface.source-dest-check": (i) => nics(i).map((n) => n.SourceDestCheck),
+  "network-interface.subnet-id": (i) => nics(i).map((n) => n.SubnetId),
+  "network-interface.tag-key": null,
+  "network-interface.tag-value": null,
+  "network-interface.vpc-id": (i) => nics(i).map((n) => n.VpcId),
+  "network-performance-options.bandwidth-weighting": null,
+  "operator.managed": null,
+  "operator.principal": null,
+  "outpost-arn": null,
+  "owner-id": (i) => i.extra.accountId,
+  "placement-group-name": null,
+  "placement-partition-number": null,
+  platform: (i) => i.Platform,
+  "platform-details": (i) => i.PlatformDetails,
+  "private-dns-name": (i) => i.PrivateDnsName,
+  "private-dns-name-options.enable-resource-name-dns-a-record": (i) => i.PrivateDnsNameOptions?.EnableResourceNameDnsARecord,
+  "private-dns-name-options.enable-resource-name-dns-aaaa-record": (i) => i.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord,
+  "private-dns-name-options.hostname-type": (i) => i.PrivateDnsNameOptions?.HostnameType,
+  "private-ip-address": (i) => i.PrivateIpAddress,
+  "product-code": null,
+  "product-code.type": null,
+  "ramdisk-id": null,
+  reason: (i) => i.StateTransitionReason,
+  "requester-id": null,
+  "reservation-id": null, // read from the reservation: checked apart below
+  "root-device-name": (i) => i.RootDeviceName,
+  "root-device-type": (i) => i.RootDeviceType,
+  "source-dest-check": (i) => i.SourceDestCheck,
+  "spot-instance-request-id": null,
+  "state-reason-code": (i) => i.StateReason?.Code,
+  "state-reason-message": (i) => i.StateReason?.Message,
+  "subnet-id": (i) => i.SubnetId,
+  "tag-key": (i) => i.Tags?.map((t) => t.Key),
+  "tag-value": (i) => i.Tags?.map((t) => t.Value),
+  "tag:Env": (i) => i.Tags?.filter((t) => t.Key === "Env").map((t) => t.Value),
+  tenancy: (i) => i.Placement?.Tenancy,
+  "tpm-support": null,
+  "usage-operation": (i) => i.UsageOperation,
+  "usage-operation-update-time": (i) => i.UsageOperationUpdateTime,
+  "virtualization-type": (i) => i.VirtualizationType,
+  "vpc-id": (i) => i.VpcId,
+};
+
+/**
+ * A shown value as a filter value: dates in ISO 8601, booleans and numbers as
+ * text; `""` is no value (no public DNS name, no reason), except in a tag,
+ * where it is the tag's value.
+ */
+function filterValues(value: unknown, name = ""): string[] {
+  const flat = Array.isArray(value) ? value.flat(2) : [value];
+  const keepEmpty = name.startsWith("tag");
+  return flat
+    .filter((v) => v !== undefined && v !== null && (keepEmpty || v !== ""))
+    .map((v) => (v instanceof Date ? v.toISOString() : String(v)));
+}
+
+for (const door of ["plugin", "server"] as const) {
+  describe(`DescribeInstances: every filter of the reference (${door})`, () => {
+    let open: DoorSetup | undefined;
+    afterEach(async () => {
+      await open?.close();
+      open = undefined;
+    });
+
+    /** Four instances: a running with an Elastic IP, b stopped (Windows), c running with an auto-assigned IP, d terminated. */
+    async function shownFleet() {
+      open = await doors[door]!({ timing: "instant" });
+      const { ec2, client } = open;
+      const tag = (Env: string) => [{ ResourceType: "instance" as const, Tags: [{ Key: "Env", Value: Env }] }];
+      const [a] = await launchIds(client, { KeyName: "k1", HibernationOptions: { Configured: true }, TagSpecifications: tag("prod") });
+      ec2.advance(1_000);
+      const [b] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, InstanceType: "t3.large", TagSpecifications: tag("") });
+      ec2.advance(1_000);
+      const [c] = await launchIds(client, { ImageId: INSTANCE_STORE_AMI_ID, Placement: { AvailabilityZone: "us-east-1c" } });
+      const [d] = await launchIds(client);
+      await ec2.settle();
+      const { AllocationId } = await client.send(new AllocateAddressCommand({}));
+      const { AssociationId } = await client.send(new AssociateAddressCommand({ AllocationId, InstanceId: a }));
+      await client.send(new StopInstancesCommand({ InstanceIds: [b!] }));
+      await client.send(new TerminateInstancesCommand({ InstanceIds: [d!] }));
+      await ec2.settle();
+      const out = await client.send(new DescribeInstancesCommand({}));
+      const shown = out.Reservations!.flatMap((r) => r.Instances!).map(
+        (i): Shown => ({ ...i, extra: { accountId: "123456789012", ...(i.InstanceId === a ? { allocationId: AllocationId, associationId: AssociationId } : {}) } }),
+      );
+      expect(shown.map((i) => i.InstanceId)).toEqual([a, b, c, d]);
+      expect(shown.map((i) => i.State?.Name)).toEqual(["running", "stopped", "running", "terminated"]);
+      return { client, shown, reservations: out.Reservations! };
+    }
+
+    const ids = async (client: EC2Client, filters: Filter[]) => idsOf(client, { Filters: filters });
+
+    it("accepts every listed filter; each value shown matches exactly the instances showing it, no values matches those with any", async () => {
+      const { client, shown } = await shownFleet();
+      for (const [name, read] of Object.entries(referenceFilters)) {
+        if (read === null) continue;
+        const valuesOf = new Map(shown.map((i) => [i.InstanceId!, filterValues(read(i), name)] as const));
+        const having = shown.filter((i) => valuesOf.get(i.InstanceId!)!.length > 0).map((i) => i.InstanceId);
+        expect({ name, ids: await ids(client, [{ Name: name }]) }).toEqual({ name, ids: having });
+        for (const value of new Set([...valuesOf.values()].flat())) {
+          const expected = shown.filter((i) => valuesOf.get(i.InstanceId!)!.includes(value)).map((i) => i.InstanceId);
+          // Escaped, so that a value holding `*`, `?` or `\` is matched literally.
+          const literal = value.replace(/[*?\\]/g, "\\$&");
+          expect({ name, value, ids: await ids(client, [{ Name: name, Values: [literal] }]) }).toEqual({ name, value, ids: expected });
+        }
+        expect({ name, ids: await ids(client, [{ Name: name, Values: ["no-such-value"] }]) }).toEqual({ name, ids: [] });
+      }
+    }, 60_000);
+
+    it("accepts every filter on an attribute the mock never shows, and matches nothing", async () => {
+      const { client, shown } = await shownFleet();
+      for (const [name, read] of Object.entries(referenceFilters)) {
+        if (read !== null || name === "reservation-id") continue;
+        expect(shown.flatMap((i) => filterValues((i as unknown as Record<string, unknown>)[name]))).toEqual([]);
+        expect({ name, ids: await ids(client, [{ Name: name }]) }).toEqual({ name, ids: [] });
+        expect({ name, ids: await ids(client, [{ Name: name, Values: ["*"] }]) }).toEqual({ name, ids: [] });
+      }
+    });
+
+    it("reservation-id matches the instances of the reservation shown", async () => {
+      const { client, reservations } = await shownFleet();
+      for (const r of reservations) {
+        expect(await ids(client, [{ Name: "reservation-id", Values: [r.ReservationId!] }])).toEqual(r.Instances!.map((i) => i.InstanceId));
+      }
+    });
+
+    it("keeps EC2's error for a name the reference does not list, such as ami-launch-index (the metadata path, not a filter)", async () => {
+      const { client } = await shownFleet();
+      for (const name of ["ami-launch-index", "foo", "tag", "Instance-Id", "network-interface", "group-id"]) {
+        await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: ["x"] }] })), bad(`The filter '${name}' is invalid`));
+      }
+      expect(await ids(client, [{ Name: "launch-index", Values: ["0"] }])).toHaveLength(4);
+    });
+
+    it("IncludeManagedResources changes nothing: the mock launches no managed instance", async () => {
+      const { client, shown } = await shownFleet();
+      const all = shown.map((i) => i.InstanceId);
+      expect(await idsOf(client, { IncludeManagedResources: true })).toEqual(all);
+      expect(await idsOf(client, { IncludeManagedResources: false })).toEqual(all);
+    });
+  });
+}
