@@ -625,3 +625,75 @@ for (const door of ["plugin", "server"] as const) {
     });
   });
 }
+
+for (const door of ["plugin", "server"] as const) {
+  describe(`DescribeInstances: ids, pages and visibility (${door})`, () => {
+    let open: DoorSetup | undefined;
+    afterEach(async () => {
+      await open?.close();
+      open = undefined;
+    });
+    const start = async () => (open = await doors[door]!({ timing: "instant" }));
+
+    it("MaxResults: 5..1000, never with InstanceIds; NextToken walks every match once and is omitted on the last page", async () => {
+      const { ec2, client } = await start();
+      const ids = await launchIds(client, { MinCount: 7, MaxCount: 7 });
+      await ec2.settle();
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!], MaxResults: 5 })), {
+        name: "InvalidParameterCombination",
+        message: "The parameter instancesSet cannot be used with the parameter maxResults",
+        status: 400,
+      });
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 4 })),
+        bad("Value ( 4 ) for parameter maxResults is invalid. Expecting a value greater than 5."),
+      );
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 1001 })),
+        bad("Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than or equal to 1000."),
+      );
+      const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+      const second = await client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: first.NextToken }));
+      const pageIds = (out: typeof first) => out.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+      expect([pageIds(first), pageIds(second)]).toEqual([ids.slice(0, 5), ids.slice(5)]);
+      expect(first.NextToken).toEqual(expect.any(String));
+      expect(second.NextToken).toBeUndefined();
+      expect(await idsOf(client, { MaxResults: 1000 })).toEqual(ids);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: "x" })), bad("Unable to parse pagination token"));
+    });
+
+    it("InstanceIds and Filters together: the named instances that pass every filter; [] names none and means all", async () => {
+      const { ec2, client } = await start();
+      const ids = await launchIds(client, { MinCount: 3, MaxCount: 3 });
+      await ec2.settle();
+      await client.send(new StopInstancesCommand({ InstanceIds: [ids[1]!] }));
+      await ec2.settle();
+      const running = [{ Name: "instance-state-name", Values: ["running"] }];
+      expect(await idsOf(client, { InstanceIds: [ids[1]!, ids[2]!], Filters: running })).toEqual([ids[2]]);
+      expect(await idsOf(client, { InstanceIds: [ids[1]!], Filters: running })).toEqual([]);
+      expect(await idsOf(client, { InstanceIds: [] })).toEqual(ids);
+      // The ids are still checked: an unknown one fails the call even when a filter would leave it out.
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!, "i-0000000000000000a"], Filters: running })), {
+        name: "InvalidInstanceID.NotFound",
+        message: "The instance ID 'i-0000000000000000a' does not exist",
+        status: 400,
+      });
+    });
+
+    it("a terminated instance stays visible for an hour, then is not found", async () => {
+      const { ec2, client } = await start();
+      const [id] = await launchIds(client);
+      await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
+      await ec2.settle();
+      ec2.advance(59 * 60_000);
+      expect(await idsOf(client, { InstanceIds: [id!] })).toEqual([id]);
+      ec2.advance(2 * 60_000);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [id!] })), {
+        name: "InvalidInstanceID.NotFound",
+        message: `The instance ID '${id}' does not exist`,
+        status: 400,
+      });
+      expect(await idsOf(client)).toEqual([]);
+    });
+  });
+}
