@@ -54,6 +54,11 @@ export const errors = {
   unmodelledParameter: (action: string, name: string) =>
     new Ec2Error("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
   notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
+  /** CreateTags/DeleteTags: an id of no resource shape EC2 knows (source: raw responses, kubernetes/cloud-provider-aws#1387). */
+  invalidResourceId: (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`),
+  /** More resources in one call than the action takes (wording: raw EC2 response; CreateTags: redhat-performance/cloud-governance#582). */
+  resourceCountExceeded: () =>
+    new Ec2Error("ResourceCountExceeded", "You have exceeded the number of resources allowed in a single call of this type"),
   invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
   invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),

@@ -5,9 +5,9 @@ import type {
   DeleteTagsCommandOutput,
   Tag,
 } from "@aws-sdk/client-ec2";
-import { authorizeAndDryRun, findInstances } from "../checks.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { volumeResource } from "../iam/resources.js";
 import type { Ec2Instance } from "../instance.js";
 import { checkTagCount, checkTags } from "../tags.js";
@@ -58,9 +58,19 @@ function prefixOf(id: string): string | undefined {
   return prefix !== undefined && resourcePrefixes.has(prefix) ? prefix : undefined;
 }
 
-/** `Resources`: missing or empty is MissingParameter naming the wire list, `resourceIdSet`. */
+/** The most resource ids one call may name (API reference, CreateTags and DeleteTags: "Up to 1000 resource IDs"). */
+export const MAX_RESOURCES_PER_CALL = 1000;
+/** The most tags one DeleteTags call may give (API reference, DeleteTags: "Up to 1000 tags"). */
+export const MAX_TAGS_PER_DELETE = 1000;
+
+/**
+ * `Resources`: missing or empty is MissingParameter naming the wire list,
+ * `resourceIdSet`; more than 1000 ids (counted as given, repeats included:
+ * the wire carries each one) is ResourceCountExceeded.
+ */
 function requireResources(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) throw errors.missingParameter("resourceIdSet");
+  if (value.length > MAX_RESOURCES_PER_CALL) throw errors.resourceCountExceeded();
   return [...new Set(value.map(String))];
 }
 
@@ -72,7 +82,7 @@ function tagList(value: unknown): Tag[] {
 /** Refuses ids of no known shape (InvalidID), then families the mock does not tag (UnsupportedOperation). */
 function checkResourceIds(ids: readonly string[]): void {
   for (const id of ids) {
-    if (prefixOf(id) === undefined) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
+    if (prefixOf(id) === undefined) throw errors.invalidResourceId(id);
   }
   for (const id of ids) {
     const prefix = prefixOf(id);
@@ -168,6 +178,7 @@ function withoutTags(current: ReadonlyMap<string, string>, tags: readonly Tag[])
 
 /** CreateTags: adds or overwrites tags on instances and volumes. */
 export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("CreateTags", input, ["Resources", "Tags"]);
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
   if (tags.length === 0) throw errors.missingParameter("Tag");
@@ -180,8 +191,13 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
 
 /** DeleteTags: removes tags by key, or by key and value, or all of them when no tag is given. */
 export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("DeleteTags", input, ["Resources", "Tags"]);
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
+  // Wording: EC2's pattern for a refused value, with the documented limit (decision: EC2 publishes no message).
+  if (tags.length > MAX_TAGS_PER_DELETE) {
+    throw errors.invalidValue(`Value (${tags.length}) for parameter Tag is invalid. DeleteTags takes up to ${MAX_TAGS_PER_DELETE} tags.`);
+  }
   checkResourceIds(ids);
   // The same key rules as CreateTags: `aws:` tags are not the caller's to delete either.
   checkTags(tags, "CreateTags");
