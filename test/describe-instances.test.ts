@@ -11,10 +11,10 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DoorSetup, doors } from "./doors.js";
-import { INSTANCE_STORE_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
-import { describeAll, expectEc2Error, launch, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { type Ec2MockOptions, INSTANCE_STORE_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
+import { describeAll, expectEc2Error, launch, launchIds, useFrozenClock } from "./helpers.js";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 
@@ -30,6 +30,19 @@ async function idsOf(client: EC2Client, input: DescribeInstancesCommandInput = {
 const filter = (Name: string, ...Values: string[]): Filter => ({ Name, Values });
 const bad = (message: string) => ({ name: "InvalidParameterValue", message, status: 400 });
 
+/** The door the running test goes through (set by each block's beforeEach), and the mock it opened. */
+let door: "plugin" | "server" = "plugin";
+let current: DoorSetup | undefined;
+/** A fresh mock behind the current door, closed after the test. */
+async function open(options: Ec2MockOptions = {}): Promise<DoorSetup> {
+  current = await doors[door]!(options);
+  return current;
+}
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
 /**
  * Four instances that differ in every filtered attribute:
  * a (Linux, t3.micro, 1a, key, hibernation, Env=prod, running, public IP),
@@ -39,7 +52,7 @@ const bad = (message: string) => ({ name: "InvalidParameterValue", message, stat
  * Launches are one second apart so their launch times differ.
  */
 async function fleet() {
-  const { ec2, client } = setup({ timing: "instant" });
+  const { ec2, client } = await open({ timing: "instant" });
   const tags = (pairs: Record<string, string>) => [
     { ResourceType: "instance" as const, Tags: Object.entries(pairs).map(([Key, Value]) => ({ Key, Value })) },
   ];
@@ -73,305 +86,320 @@ async function fleet() {
   return { ec2, client, a: get(a), b: get(b), c: get(c), d: get(d) };
 }
 
-describe("DescribeInstances: filters", () => {
-  type Fleet = Awaited<ReturnType<typeof fleet>>;
-  type Case = [name: string, positive: (f: Fleet) => string[], expected: (f: Fleet) => Instance[], negative: string[]];
-  const cases: Case[] = [
-    ["instance-id", (f) => [f.a.InstanceId!], (f) => [f.a], ["i-00000000"]],
-    ["instance-state-name", () => ["stopped"], (f) => [f.b], ["pending"]],
-    ["instance-state-code", () => ["80"], (f) => [f.b], ["48"]],
-    ["instance-type", () => ["t3.*"], (f) => [f.a, f.b], ["m5.large"]],
-    ["image-id", () => [WINDOWS_AMI_ID], (f) => [f.b], ["ami-00000000"]],
-    ["reservation-id", (f) => [reservationOf(f, f.c)], (f) => [f.c], ["r-00000000"]],
-    ["availability-zone", () => ["us-east-1a"], (f) => [f.a, f.d], ["us-east-1d"]],
-    ["root-device-type", () => ["instance-store"], (f) => [f.c], ["ebs-ish"]],
-    ["platform", () => ["windows"], (f) => [f.b], ["linux"]],
-    ["private-ip-address", (f) => [f.c.PrivateIpAddress!], (f) => [f.c], ["10.0.0.1"]],
-    ["ip-address", (f) => [f.a.PublicIpAddress!], (f) => [f.a], ["1.2.3.4"]],
-    ["launch-time", () => [T0], (f) => [f.a], ["2025-*"]],
-    ["hibernation-options.configured", () => ["true"], (f) => [f.a], ["yes"]],
-    ["tag:Env", () => ["prod"], (f) => [f.a], ["staging"]],
-    ["tag-key", () => ["Name"], (f) => [f.a, f.b], ["Owner"]],
-    ["tag-value", () => ["dev"], (f) => [f.b], ["qa"]],
-    ["vpc-id", (f) => [f.a.VpcId!], (f) => [f.a, f.b, f.c, f.d], ["vpc-00000000"]],
-    ["subnet-id", (f) => [f.b.SubnetId!], (f) => [f.b], ["subnet-00000000"]],
-    ["private-dns-name", (f) => [f.d.PrivateDnsName!], (f) => [f.d], ["ip-10-0-0-1.ec2.internal"]],
-    ["dns-name", (f) => [f.a.PublicDnsName!], (f) => [f.a], ["ec2-1-2-3-4.compute-1.amazonaws.com"]],
-    ["key-name", () => ["alpha-key"], (f) => [f.a], ["beta-key"]],
-    ["architecture", () => ["arm64"], (f) => [f.d], ["i386"]],
-    ["owner-id", () => ["123456789012"], (f) => [f.a, f.b, f.c, f.d], ["111111111111"]],
-    ["instance-lifecycle", () => ["spot", "scheduled"], () => [], ["capacity-block"]],
-  ];
-  let reservations: Map<string, string>;
-  const reservationOf = (_: Fleet, i: Instance) => reservations.get(i.InstanceId!)!;
-
-  it.each(cases)("%s matches and misses", async (name, positive, expected, negative) => {
-    const f = await fleet();
-    const out = await f.client.send(new DescribeInstancesCommand({}));
-    reservations = new Map(out.Reservations!.flatMap((r) => r.Instances!.map((i) => [i.InstanceId!, r.ReservationId!] as const)));
-    expect(await idsOf(f.client, { Filters: [filter(name, ...positive(f))] })).toEqual(expected(f).map((i) => i.InstanceId));
-    expect(await idsOf(f.client, { Filters: [filter(name, ...negative)] })).toEqual([]);
-  });
-
-  it("ANDs filters and ORs the values of one filter", async () => {
-    const { client, a, b } = await fleet();
-    expect(await idsOf(client, { Filters: [filter("instance-type", "t3.*"), filter("tag:Env", "prod")] })).toEqual([a.InstanceId]);
-    expect(await idsOf(client, { Filters: [filter("tag:Env", "prod", "dev")] })).toEqual([a.InstanceId, b.InstanceId]);
-    expect(await idsOf(client, { Filters: [filter("tag:Env", "prod"), filter("instance-state-name", "stopped")] })).toEqual([]);
-  });
-
-  it("matches `*` and `?` wildcards, case-sensitively, with backslash escapes", async () => {
-    const { client, a, b, d } = await fleet();
-    const byName = (...values: string[]) => idsOf(client, { Filters: [filter("tag:Name", ...values)] });
-    expect(await byName("web-?")).toEqual([a.InstanceId]);
-    expect(await byName("*eb-*")).toEqual([a.InstanceId, b.InstanceId]);
-    expect(await byName("W*")).toEqual([b.InstanceId]);
-    expect(await byName("WEB-1")).toEqual([]);
-    expect(await byName("web-")).toEqual([]);
-    const literal = (...values: string[]) => idsOf(client, { Filters: [filter("tag:Literal", ...values)] });
-    expect(await literal("x\\*y")).toEqual([d.InstanceId]);
-    expect(await literal("x\\*")).toEqual([]);
-    expect(await literal("x*")).toEqual([d.InstanceId]);
-    expect(await idsOf(client, { Filters: [filter("launch-time", "2026-01-01T00:00:0?.000Z")] })).toHaveLength(4);
-  });
-
-  it("matches the low byte of the state code when the mock sets a high byte", async () => {
-    const { ec2, client } = setup({ timing: "instant", stateCodeHighByte: 1 });
-    const [id] = await launchIds(client);
-    await ec2.settle();
-    expect((await describeAll(client)).get(id!)!.State).toEqual({ Code: 272, Name: "running" });
-    expect(await idsOf(client, { Filters: [filter("instance-state-code", "16")] })).toEqual([id]);
-    expect(await idsOf(client, { Filters: [filter("instance-state-code", "1?")] })).toEqual([id]);
-    expect(await idsOf(client, { Filters: [filter("instance-state-code", "272")] })).toEqual([]);
-  });
-
-  it("treats a filter with a name and no values as 'has any value'", async () => {
-    const { client, a, b, d } = await fleet();
-    expect(await idsOf(client, { Filters: [{ Name: "tag:Env" }] })).toEqual([a.InstanceId, b.InstanceId]);
-    // b is stopped and c was launched without one: only a and d have a public address.
-    expect(await idsOf(client, { Filters: [{ Name: "ip-address", Values: [] }] })).toEqual([a.InstanceId, d.InstanceId]);
-    expect(await idsOf(client, { Filters: [] })).toHaveLength(4);
-  });
-
-  it("refuses unknown filters and filters without a name", async () => {
-    const { client } = setup();
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")] })), bad("The filter 'foo' is invalid"));
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [{ Values: ["x"] }] })), bad("The filter 'null' is invalid"));
-    // A status filter is not an instance filter.
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ Filters: [filter("instance-status.status", "ok")] })),
-      bad("The filter 'instance-status.status' is invalid"),
-    );
-  });
-});
-
-describe("DescribeInstances: output", () => {
-  it("groups instances into reservations in launch order, by launch index, omitting empty reservations", async () => {
-    const { ec2, client } = setup({ timing: "instant" });
-    const first = await launch(client, { MaxCount: 3, MinCount: 3 });
-    const second = await launch(client, { MaxCount: 2, MinCount: 2, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }] });
-    await ec2.settle();
-    const out = await client.send(new DescribeInstancesCommand({}));
-    expect(out.NextToken).toBeUndefined();
-    expect(out.Reservations!.map((r) => ({ ...r, Instances: r.Instances!.map((i) => i.InstanceId) }))).toEqual([
-      { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: first.map((i) => i.InstanceId) },
-      { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: second.map((i) => i.InstanceId) },
-    ]);
-    expect(out.Reservations![0]!.Instances!.map((i) => i.AmiLaunchIndex)).toEqual([0, 1, 2]);
-    const tagged = await client.send(new DescribeInstancesCommand({ Filters: [filter("tag:k", "v")] }));
-    expect(tagged.Reservations!.map((r) => r.ReservationId)).toEqual([out.Reservations![1]!.ReservationId]);
-    // InstanceIds in any order still come back in launch order, each once.
-    const ids = [second[1]!.InstanceId!, first[0]!.InstanceId!, second[1]!.InstanceId!];
-    expect(await idsOf(client, { InstanceIds: ids })).toEqual([first[0]!.InstanceId, second[1]!.InstanceId]);
-  });
-
-  it("renders each instance in its current state, with what RunInstances returned", async () => {
-    const { ec2, client } = setup({ timing: "instant" });
-    const [launched] = await launch(client);
-    await ec2.settle();
-    const shown = (await describeAll(client)).get(launched!.InstanceId!)!;
-    const { ImageId, InstanceType, PrivateIpAddress, SubnetId, LaunchTime } = launched!;
-    expect(shown).toMatchObject({ ImageId, InstanceType, PrivateIpAddress, SubnetId, LaunchTime, State: { Code: 16, Name: "running" } });
-    expect(shown.PublicIpAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-  });
-
-  it("returns an empty reservation list when nothing matches", async () => {
-    const { client } = setup();
-    const out = await client.send(new DescribeInstancesCommand({}));
-    expect(out.Reservations).toEqual([]);
-    expect(out.NextToken).toBeUndefined();
-  });
-
-  it("shows terminated instances for an hour, then they are not found", async () => {
-    const { ec2, client } = setup({ timing: "instant" });
-    const [id] = await launchIds(client);
-    await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
-    await ec2.settle();
-    expect(await idsOf(client, { Filters: [filter("instance-state-name", "terminated")] })).toEqual([id]);
-    const shown = (await describeAll(client, [id!])).get(id!)!;
-    expect(shown.State).toEqual({ Code: 48, Name: "terminated" });
-    // Filters follow what is shown: a terminated instance has no VPC or private address any more.
-    expect(shown.VpcId).toBeUndefined();
-    expect(await idsOf(client, { Filters: [filter("vpc-id", "*")] })).toEqual([]);
-    ec2.advance(61 * 60_000);
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [id!] })), {
-      name: "InvalidInstanceID.NotFound",
-      message: `The instance ID '${id}' does not exist`,
-      status: 400,
+// Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
+for (const each of ["plugin", "server"] as const) {
+  describe(`DescribeInstances: filters (${door})`, () => {
+    beforeEach(() => {
+      door = each;
     });
-    expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
+    type Fleet = Awaited<ReturnType<typeof fleet>>;
+    type Case = [name: string, positive: (f: Fleet) => string[], expected: (f: Fleet) => Instance[], negative: string[]];
+    const cases: Case[] = [
+      ["instance-id", (f) => [f.a.InstanceId!], (f) => [f.a], ["i-00000000"]],
+      ["instance-state-name", () => ["stopped"], (f) => [f.b], ["pending"]],
+      ["instance-state-code", () => ["80"], (f) => [f.b], ["48"]],
+      ["instance-type", () => ["t3.*"], (f) => [f.a, f.b], ["m5.large"]],
+      ["image-id", () => [WINDOWS_AMI_ID], (f) => [f.b], ["ami-00000000"]],
+      ["reservation-id", (f) => [reservationOf(f, f.c)], (f) => [f.c], ["r-00000000"]],
+      ["availability-zone", () => ["us-east-1a"], (f) => [f.a, f.d], ["us-east-1d"]],
+      ["root-device-type", () => ["instance-store"], (f) => [f.c], ["ebs-ish"]],
+      ["platform", () => ["windows"], (f) => [f.b], ["linux"]],
+      ["private-ip-address", (f) => [f.c.PrivateIpAddress!], (f) => [f.c], ["10.0.0.1"]],
+      ["ip-address", (f) => [f.a.PublicIpAddress!], (f) => [f.a], ["1.2.3.4"]],
+      ["launch-time", () => [T0], (f) => [f.a], ["2025-*"]],
+      ["hibernation-options.configured", () => ["true"], (f) => [f.a], ["yes"]],
+      ["tag:Env", () => ["prod"], (f) => [f.a], ["staging"]],
+      ["tag-key", () => ["Name"], (f) => [f.a, f.b], ["Owner"]],
+      ["tag-value", () => ["dev"], (f) => [f.b], ["qa"]],
+      ["vpc-id", (f) => [f.a.VpcId!], (f) => [f.a, f.b, f.c, f.d], ["vpc-00000000"]],
+      ["subnet-id", (f) => [f.b.SubnetId!], (f) => [f.b], ["subnet-00000000"]],
+      ["private-dns-name", (f) => [f.d.PrivateDnsName!], (f) => [f.d], ["ip-10-0-0-1.ec2.internal"]],
+      ["dns-name", (f) => [f.a.PublicDnsName!], (f) => [f.a], ["ec2-1-2-3-4.compute-1.amazonaws.com"]],
+      ["key-name", () => ["alpha-key"], (f) => [f.a], ["beta-key"]],
+      ["architecture", () => ["arm64"], (f) => [f.d], ["i386"]],
+      ["owner-id", () => ["123456789012"], (f) => [f.a, f.b, f.c, f.d], ["111111111111"]],
+      ["instance-lifecycle", () => ["spot", "scheduled"], () => [], ["capacity-block"]],
+    ];
+    let reservations: Map<string, string>;
+    const reservationOf = (_: Fleet, i: Instance) => reservations.get(i.InstanceId!)!;
+
+    it.each(cases)("%s matches and misses", async (name, positive, expected, negative) => {
+      const f = await fleet();
+      const out = await f.client.send(new DescribeInstancesCommand({}));
+      reservations = new Map(out.Reservations!.flatMap((r) => r.Instances!.map((i) => [i.InstanceId!, r.ReservationId!] as const)));
+      expect(await idsOf(f.client, { Filters: [filter(name, ...positive(f))] })).toEqual(expected(f).map((i) => i.InstanceId));
+      expect(await idsOf(f.client, { Filters: [filter(name, ...negative)] })).toEqual([]);
+    });
+
+    it("ANDs filters and ORs the values of one filter", async () => {
+      const { client, a, b } = await fleet();
+      expect(await idsOf(client, { Filters: [filter("instance-type", "t3.*"), filter("tag:Env", "prod")] })).toEqual([a.InstanceId]);
+      expect(await idsOf(client, { Filters: [filter("tag:Env", "prod", "dev")] })).toEqual([a.InstanceId, b.InstanceId]);
+      expect(await idsOf(client, { Filters: [filter("tag:Env", "prod"), filter("instance-state-name", "stopped")] })).toEqual([]);
+    });
+
+    it("matches `*` and `?` wildcards, case-sensitively, with backslash escapes", async () => {
+      const { client, a, b, d } = await fleet();
+      const byName = (...values: string[]) => idsOf(client, { Filters: [filter("tag:Name", ...values)] });
+      expect(await byName("web-?")).toEqual([a.InstanceId]);
+      expect(await byName("*eb-*")).toEqual([a.InstanceId, b.InstanceId]);
+      expect(await byName("W*")).toEqual([b.InstanceId]);
+      expect(await byName("WEB-1")).toEqual([]);
+      expect(await byName("web-")).toEqual([]);
+      const literal = (...values: string[]) => idsOf(client, { Filters: [filter("tag:Literal", ...values)] });
+      expect(await literal("x\\*y")).toEqual([d.InstanceId]);
+      expect(await literal("x\\*")).toEqual([]);
+      expect(await literal("x*")).toEqual([d.InstanceId]);
+      expect(await idsOf(client, { Filters: [filter("launch-time", "2026-01-01T00:00:0?.000Z")] })).toHaveLength(4);
+    });
+
+    it("matches the low byte of the state code when the mock sets a high byte", async () => {
+      const { ec2, client } = await open({ timing: "instant", stateCodeHighByte: 1 });
+      const [id] = await launchIds(client);
+      await ec2.settle();
+      expect((await describeAll(client)).get(id!)!.State).toEqual({ Code: 272, Name: "running" });
+      expect(await idsOf(client, { Filters: [filter("instance-state-code", "16")] })).toEqual([id]);
+      expect(await idsOf(client, { Filters: [filter("instance-state-code", "1?")] })).toEqual([id]);
+      expect(await idsOf(client, { Filters: [filter("instance-state-code", "272")] })).toEqual([]);
+    });
+
+    it("treats a filter with a name and no values as 'has any value'", async () => {
+      const { client, a, b, d } = await fleet();
+      expect(await idsOf(client, { Filters: [{ Name: "tag:Env" }] })).toEqual([a.InstanceId, b.InstanceId]);
+      // b is stopped and c was launched without one: only a and d have a public address.
+      expect(await idsOf(client, { Filters: [{ Name: "ip-address", Values: [] }] })).toEqual([a.InstanceId, d.InstanceId]);
+      expect(await idsOf(client, { Filters: [] })).toHaveLength(4);
+    });
+
+    it("refuses unknown filters and filters without a name", async () => {
+      const { client } = await open();
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")] })), bad("The filter 'foo' is invalid"));
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [{ Values: ["x"] }] })), bad("The filter 'null' is invalid"));
+      // A status filter is not an instance filter.
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ Filters: [filter("instance-status.status", "ok")] })),
+        bad("The filter 'instance-status.status' is invalid"),
+      );
+    });
   });
-});
 
-describe("DescribeInstances: pagination", () => {
-  /** 12 instances in reservations of 3, 1, 4, 2 and 2. */
-  async function twelve() {
-    const { ec2, client } = setup({ timing: "instant" });
-    const ids: string[] = [];
-    for (const n of [3, 1, 4, 2, 2]) ids.push(...(await launchIds(client, { MinCount: n, MaxCount: n })));
-    await ec2.settle();
-    return { ec2, client, ids };
-  }
+  describe(`DescribeInstances: output (${door})`, () => {
+    beforeEach(() => {
+      door = each;
+    });
+    it("groups instances into reservations in launch order, by launch index, omitting empty reservations", async () => {
+      const { ec2, client } = await open({ timing: "instant" });
+      const first = await launch(client, { MaxCount: 3, MinCount: 3 });
+      const second = await launch(client, { MaxCount: 2, MinCount: 2, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }] });
+      await ec2.settle();
+      const out = await client.send(new DescribeInstancesCommand({}));
+      expect(out.NextToken).toBeUndefined();
+      expect(out.Reservations!.map((r) => ({ ...r, Instances: r.Instances!.map((i) => i.InstanceId) }))).toEqual([
+        { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: first.map((i) => i.InstanceId) },
+        { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: second.map((i) => i.InstanceId) },
+      ]);
+      expect(out.Reservations![0]!.Instances!.map((i) => i.AmiLaunchIndex)).toEqual([0, 1, 2]);
+      const tagged = await client.send(new DescribeInstancesCommand({ Filters: [filter("tag:k", "v")] }));
+      expect(tagged.Reservations!.map((r) => r.ReservationId)).toEqual([out.Reservations![1]!.ReservationId]);
+      // InstanceIds in any order still come back in launch order, each once.
+      const ids = [second[1]!.InstanceId!, first[0]!.InstanceId!, second[1]!.InstanceId!];
+      expect(await idsOf(client, { InstanceIds: ids })).toEqual([first[0]!.InstanceId, second[1]!.InstanceId]);
+    });
 
-  it("walks every page with MaxResults 5 and sees each instance exactly once, in launch order", async () => {
-    const { client, ids } = await twelve();
-    const pages: string[][] = [];
-    const reservationsPerPage: string[][] = [];
-    let token: string | undefined;
-    do {
-      const out = await client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: token }));
-      pages.push(out.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
-      reservationsPerPage.push(out.Reservations!.map((r) => r.ReservationId!));
-      token = out.NextToken;
-    } while (token !== undefined);
-    expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
-    expect(pages.flat()).toEqual(ids);
-    // The third reservation (4 instances: ids 4..7) is split across pages 1 and 2.
-    expect(reservationsPerPage[0]![2]).toBe(reservationsPerPage[1]![0]);
+    it("renders each instance in its current state, with what RunInstances returned", async () => {
+      const { ec2, client } = await open({ timing: "instant" });
+      const [launched] = await launch(client);
+      await ec2.settle();
+      const shown = (await describeAll(client)).get(launched!.InstanceId!)!;
+      const { ImageId, InstanceType, PrivateIpAddress, SubnetId, LaunchTime } = launched!;
+      expect(shown).toMatchObject({ ImageId, InstanceType, PrivateIpAddress, SubnetId, LaunchTime, State: { Code: 16, Name: "running" } });
+      expect(shown.PublicIpAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    });
+
+    it("returns an empty reservation list when nothing matches", async () => {
+      const { client } = await open();
+      const out = await client.send(new DescribeInstancesCommand({}));
+      expect(out.Reservations).toEqual([]);
+      expect(out.NextToken).toBeUndefined();
+    });
+
+    it("shows terminated instances for an hour, then they are not found", async () => {
+      const { ec2, client } = await open({ timing: "instant" });
+      const [id] = await launchIds(client);
+      await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
+      await ec2.settle();
+      expect(await idsOf(client, { Filters: [filter("instance-state-name", "terminated")] })).toEqual([id]);
+      const shown = (await describeAll(client, [id!])).get(id!)!;
+      expect(shown.State).toEqual({ Code: 48, Name: "terminated" });
+      // Filters follow what is shown: a terminated instance has no VPC or private address any more.
+      expect(shown.VpcId).toBeUndefined();
+      expect(await idsOf(client, { Filters: [filter("vpc-id", "*")] })).toEqual([]);
+      ec2.advance(61 * 60_000);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [id!] })), {
+        name: "InvalidInstanceID.NotFound",
+        message: `The instance ID '${id}' does not exist`,
+        status: 400,
+      });
+      expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
+    });
   });
 
-  it("gives no NextToken when the last page is exactly full", async () => {
-    const { client, ids } = await twelve();
-    const ten = ids.slice(0, 10);
-    const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [filter("instance-id", ...ten)] }));
-    expect(first.NextToken).toEqual(expect.any(String));
-    const second = await client.send(
-      new DescribeInstancesCommand({ MaxResults: 5, Filters: [filter("instance-id", ...ten)], NextToken: first.NextToken }),
-    );
-    expect(second.NextToken).toBeUndefined();
-    const seen = [first, second].flatMap((o) => o.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
-    expect(seen).toEqual(ten);
-  });
-
-  it("works with the SDK paginator and with filters", async () => {
-    const { client, ids } = await twelve();
-    const seen: string[] = [];
-    for await (const page of paginateDescribeInstances({ client, pageSize: 5 }, { Filters: [filter("instance-state-name", "running")] })) {
-      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) seen.push(i.InstanceId!);
+  describe(`DescribeInstances: pagination (${door})`, () => {
+    beforeEach(() => {
+      door = each;
+    });
+    /** 12 instances in reservations of 3, 1, 4, 2 and 2. */
+    async function twelve() {
+      const { ec2, client } = await open({ timing: "instant" });
+      const ids: string[] = [];
+      for (const n of [3, 1, 4, 2, 2]) ids.push(...(await launchIds(client, { MinCount: n, MaxCount: n })));
+      await ec2.settle();
+      return { ec2, client, ids };
     }
-    expect(seen).toEqual(ids);
-  });
 
-  it("keeps a token valid when the same filters come in another order", async () => {
-    const { client, ids } = await twelve();
-    const f1 = filter("instance-state-name", "running", "pending");
-    const f2 = filter("owner-id", "123456789012");
-    const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [f1, f2] }));
-    const reordered = { ...f1, Values: [...f1.Values!].reverse() };
-    const next = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [f2, reordered], NextToken: first.NextToken }));
-    expect(next.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual(ids.slice(5, 10));
-  });
+    it("walks every page with MaxResults 5 and sees each instance exactly once, in launch order", async () => {
+      const { client, ids } = await twelve();
+      const pages: string[][] = [];
+      const reservationsPerPage: string[][] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: token }));
+        pages.push(out.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
+        reservationsPerPage.push(out.Reservations!.map((r) => r.ReservationId!));
+        token = out.NextToken;
+      } while (token !== undefined);
+      expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
+      expect(pages.flat()).toEqual(ids);
+      // The third reservation (4 instances: ids 4..7) is split across pages 1 and 2.
+      expect(reservationsPerPage[0]![2]).toBe(reservationsPerPage[1]![0]);
+    });
 
-  it("refuses a malformed token and a token used with other filters or another operation", async () => {
-    const { client } = await twelve();
-    const tokenError = bad("Unable to parse pagination token");
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ NextToken: "not a token" })), tokenError);
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ NextToken: "bm90LWpzb24" })), tokenError);
-    const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5 }));
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: first.NextToken, Filters: [filter("tag-key", "x")] })),
-      tokenError,
-    );
-    await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ MaxResults: 5, NextToken: first.NextToken })), tokenError);
-  });
-});
+    it("gives no NextToken when the last page is exactly full", async () => {
+      const { client, ids } = await twelve();
+      const ten = ids.slice(0, 10);
+      const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [filter("instance-id", ...ten)] }));
+      expect(first.NextToken).toEqual(expect.any(String));
+      const second = await client.send(
+        new DescribeInstancesCommand({ MaxResults: 5, Filters: [filter("instance-id", ...ten)], NextToken: first.NextToken }),
+      );
+      expect(second.NextToken).toBeUndefined();
+      const seen = [first, second].flatMap((o) => o.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
+      expect(seen).toEqual(ten);
+    });
 
-describe("DescribeInstances: order of checks", () => {
-  it("refuses InstanceIds together with MaxResults before looking at the ids", async () => {
-    const { client } = setup();
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ["xyz"], MaxResults: 3 })), {
-      name: "InvalidParameterCombination",
-      message: "The parameter instancesSet cannot be used with the parameter maxResults",
-      status: 400,
+    it("works with the SDK paginator and with filters", async () => {
+      const { client, ids } = await twelve();
+      const seen: string[] = [];
+      for await (const page of paginateDescribeInstances({ client, pageSize: 5 }, { Filters: [filter("instance-state-name", "running")] })) {
+        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) seen.push(i.InstanceId!);
+      }
+      expect(seen).toEqual(ids);
+    });
+
+    it("keeps a token valid when the same filters come in another order", async () => {
+      const { client, ids } = await twelve();
+      const f1 = filter("instance-state-name", "running", "pending");
+      const f2 = filter("owner-id", "123456789012");
+      const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [f1, f2] }));
+      const reordered = { ...f1, Values: [...f1.Values!].reverse() };
+      const next = await client.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [f2, reordered], NextToken: first.NextToken }));
+      expect(next.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual(ids.slice(5, 10));
+    });
+
+    it("refuses a malformed token and a token used with other filters or another operation", async () => {
+      const { client } = await twelve();
+      const tokenError = bad("Unable to parse pagination token");
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ NextToken: "not a token" })), tokenError);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ NextToken: "bm90LWpzb24" })), tokenError);
+      const first = await client.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: first.NextToken, Filters: [filter("tag-key", "x")] })),
+        tokenError,
+      );
+      await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ MaxResults: 5, NextToken: first.NextToken })), tokenError);
     });
   });
 
-  it("checks MaxResults against 5..1000", async () => {
-    const { client } = setup();
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ MaxResults: 3 })),
-      bad("Value ( 3 ) for parameter maxResults is invalid. Expecting a value greater than 5."),
-    );
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ MaxResults: 1001 })),
-      bad("Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than or equal to 1000."),
-    );
-    await expect(client.send(new DescribeInstancesCommand({ MaxResults: 5 }))).resolves.toMatchObject({ Reservations: [] });
-    await expect(client.send(new DescribeInstancesCommand({ MaxResults: 1000 }))).resolves.toMatchObject({ Reservations: [] });
-  });
+  describe(`DescribeInstances: order of checks (${door})`, () => {
+    beforeEach(() => {
+      door = each;
+    });
+    it("refuses InstanceIds together with MaxResults before looking at the ids", async () => {
+      const { client } = await open();
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ["xyz"], MaxResults: 3 })), {
+        name: "InvalidParameterCombination",
+        message: "The parameter instancesSet cannot be used with the parameter maxResults",
+        status: 400,
+      });
+    });
 
-  it("checks parameters in order: MaxResults, then filters, then the token, then ids", async () => {
-    const { client } = setup();
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ MaxResults: 3, Filters: [filter("foo", "x")], NextToken: "!" })),
-      bad("Value ( 3 ) for parameter maxResults is invalid. Expecting a value greater than 5."),
-    );
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")], NextToken: "!" })),
-      bad("The filter 'foo' is invalid"),
-    );
-    await expectEc2Error(
-      client.send(new DescribeInstancesCommand({ InstanceIds: ["xyz"], NextToken: "!" })),
-      bad("Unable to parse pagination token"),
-    );
-  });
+    it("checks MaxResults against 5..1000", async () => {
+      const { client } = await open();
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 3 })),
+        bad("Value ( 3 ) for parameter maxResults is invalid. Expecting a value greater than 5."),
+      );
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 1001 })),
+        bad("Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than or equal to 1000."),
+      );
+      await expect(client.send(new DescribeInstancesCommand({ MaxResults: 5 }))).resolves.toMatchObject({ Reservations: [] });
+      await expect(client.send(new DescribeInstancesCommand({ MaxResults: 1000 }))).resolves.toMatchObject({ Reservations: [] });
+    });
 
-  it("refuses malformed ids, then unknown ones, before DryRun", async () => {
-    const { client } = setup({ timing: "instant" });
-    const [id] = await launchIds(client);
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [id!, "i-XYZ"], DryRun: true })), {
-      name: "InvalidInstanceID.Malformed",
-      message: 'Invalid id: "i-XYZ"',
-      status: 400,
+    it("checks parameters in order: MaxResults, then filters, then the token, then ids", async () => {
+      const { client } = await open();
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 3, Filters: [filter("foo", "x")], NextToken: "!" })),
+        bad("Value ( 3 ) for parameter maxResults is invalid. Expecting a value greater than 5."),
+      );
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")], NextToken: "!" })),
+        bad("The filter 'foo' is invalid"),
+      );
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ InstanceIds: ["xyz"], NextToken: "!" })),
+        bad("Unable to parse pagination token"),
+      );
     });
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ["i-1a2b3c4d", id!, "i-0000000a"], DryRun: true })), {
-      name: "InvalidInstanceID.NotFound",
-      message: "The instance IDs 'i-1a2b3c4d, i-0000000a' do not exist",
-      status: 400,
-    });
-  });
 
-  it("answers DryRun with DryRunOperation and changes nothing", async () => {
-    const { ec2, client } = setup();
-    const ids = await launchIds(client, { MinCount: 2, MaxCount: 2 });
-    const before = await describeAll(client);
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ DryRun: true })), {
-      name: "DryRunOperation",
-      message: "Request would have succeeded, but DryRun flag is set.",
-      status: 412,
+    it("refuses malformed ids, then unknown ones, before DryRun", async () => {
+      const { client } = await open({ timing: "instant" });
+      const [id] = await launchIds(client);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: [id!, "i-XYZ"], DryRun: true })), {
+        name: "InvalidInstanceID.Malformed",
+        message: 'Invalid id: "i-XYZ"',
+        status: 400,
+      });
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ["i-1a2b3c4d", id!, "i-0000000a"], DryRun: true })), {
+        name: "InvalidInstanceID.NotFound",
+        message: "The instance IDs 'i-1a2b3c4d, i-0000000a' do not exist",
+        status: 400,
+      });
     });
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ids, DryRun: true })), {
-      name: "DryRunOperation",
-      message: "Request would have succeeded, but DryRun flag is set.",
-      status: 412,
+
+    it("answers DryRun with DryRunOperation and changes nothing", async () => {
+      const { ec2, client } = await open();
+      const ids = await launchIds(client, { MinCount: 2, MaxCount: 2 });
+      const before = await describeAll(client);
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ DryRun: true })), {
+        name: "DryRunOperation",
+        message: "Request would have succeeded, but DryRun flag is set.",
+        status: 412,
+      });
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ InstanceIds: ids, DryRun: true })), {
+        name: "DryRunOperation",
+        message: "Request would have succeeded, but DryRun flag is set.",
+        status: 412,
+      });
+      await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [filter("foo")] })), bad("The filter 'foo' is invalid"));
+      expect(await describeAll(client)).toEqual(before);
+      expect([...before.values()].map((i) => i.State?.Name)).toEqual(["pending", "pending"]);
+      ec2.advance(60_000);
+      expect([...(await describeAll(client)).values()].map((i) => i.State?.Name)).toEqual(["running", "running"]);
     });
-    await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [filter("foo")] })), bad("The filter 'foo' is invalid"));
-    expect(await describeAll(client)).toEqual(before);
-    expect([...before.values()].map((i) => i.State?.Name)).toEqual(["pending", "pending"]);
-    ec2.advance(60_000);
-    expect([...(await describeAll(client)).values()].map((i) => i.State?.Name)).toEqual(["running", "running"]);
   });
-});
+}
 
 /**
  * Issue 13: every filter the API reference lists for DescribeInstances
