@@ -88,7 +88,7 @@ async function fleet() {
 
 // Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
 for (const each of ["plugin", "server"] as const) {
-  describe(`DescribeInstances: filters (${door})`, () => {
+  describe(`DescribeInstances: filters (${each})`, () => {
     beforeEach(() => {
       door = each;
     });
@@ -183,7 +183,7 @@ for (const each of ["plugin", "server"] as const) {
     });
   });
 
-  describe(`DescribeInstances: output (${door})`, () => {
+  describe(`DescribeInstances: output (${each})`, () => {
     beforeEach(() => {
       door = each;
     });
@@ -244,7 +244,7 @@ for (const each of ["plugin", "server"] as const) {
     });
   });
 
-  describe(`DescribeInstances: pagination (${door})`, () => {
+  describe(`DescribeInstances: pagination (${each})`, () => {
     beforeEach(() => {
       door = each;
     });
@@ -320,7 +320,7 @@ for (const each of ["plugin", "server"] as const) {
     });
   });
 
-  describe(`DescribeInstances: order of checks (${door})`, () => {
+  describe(`DescribeInstances: order of checks (${each})`, () => {
     beforeEach(() => {
       door = each;
     });
