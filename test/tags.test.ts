@@ -275,7 +275,7 @@ for (const door of ["plugin", "server"] as const) {
       expect(await tagsOf(client, id!)).toEqual([]);
     });
 
-    it("is idempotent: the same CreateTags twice leaves one set; deleting an absent tag succeeds and changes nothing", async () => {
+    it("is idempotent: the same CreateTags twice leaves one set; deleting an absent tag succeeds and changes nothing; keys are case-sensitive", async () => {
       const { client } = await open({ timing: "instant" });
       const [id] = await launchIds(client);
       const tags = [{ Key: "a", Value: "1" }, { Key: "b", Value: "" }];
@@ -285,6 +285,10 @@ for (const door of ["plugin", "server"] as const) {
       await client.send(new DeleteTagsCommand({ Resources: [id!], Tags: [{ Key: "a" }] }));
       await client.send(new DeleteTagsCommand({ Resources: [id!], Tags: [{ Key: "a" }] }));
       await client.send(new DeleteTagsCommand({ Resources: [id!], Tags: [{ Key: "zz", Value: "1" }] }));
+      expect(await tagsOf(client, id!)).toEqual([{ Key: "b", Value: "" }]);
+      // Keys are case-sensitive: `B` is another tag, and deleting `B` leaves `b`.
+      await client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "B", Value: "2" }] }));
+      await client.send(new DeleteTagsCommand({ Resources: [id!], Tags: [{ Key: "B" }] }));
       expect(await tagsOf(client, id!)).toEqual([{ Key: "b", Value: "" }]);
     });
 
