@@ -1,4 +1,5 @@
 import {
+  AllocateAddressCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   type EC2Client,
@@ -6,7 +7,7 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Ec2MockOptions } from "../src/index.js";
+import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launch, launchIds } from "./helpers.js";
 
@@ -290,6 +291,51 @@ for (const door of ["plugin", "server"] as const) {
       await client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "B", Value: "2" }] }));
       await client.send(new DeleteTagsCommand({ Resources: [id!], Tags: [{ Key: "B" }] }));
       expect(await tagsOf(client, id!)).toEqual([{ Key: "b", Value: "" }]);
+    });
+
+    it("an id of another family the mock holds that names nothing is that family's NotFound; one it holds, or of a family it does not model, UnsupportedOperation", async () => {
+      const { ec2, client } = await open({ timing: "instant" });
+      const [instance, doomed] = await launch(client, { MinCount: 2, MaxCount: 2 });
+      const { AllocationId } = await client.send(new AllocateAddressCommand({}));
+      await client.send(new TerminateInstancesCommand({ InstanceIds: [doomed!.InstanceId!] }));
+      await ec2.settle();
+      const id = instance!.InstanceId!;
+      const tag = (other: string) => client.send(new CreateTagsCommand({ Resources: [id, other], Tags: [{ Key: "k" }] }));
+      const notFound: Array<[string, string, string]> = [
+        ["eni-0123456789abcdef0", "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID 'eni-0123456789abcdef0' does not exist"],
+        // The interface of a terminated instance is deleted with it.
+        [doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!, "InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!}' does not exist`],
+        ["ami-0123456789abcdef0", "InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist"],
+        ["snap-0123456789abcdef0", "InvalidSnapshot.NotFound", "The snapshot 'snap-0123456789abcdef0' does not exist."],
+        ["subnet-0123456789abcdef0", "InvalidSubnetID.NotFound", "The subnet ID 'subnet-0123456789abcdef0' does not exist"],
+        ["vpc-0123456789abcdef0", "InvalidVpcID.NotFound", "The vpc ID 'vpc-0123456789abcdef0' does not exist"],
+        ["sg-0123456789abcdef0", "InvalidGroup.NotFound", "The security group 'sg-0123456789abcdef0' does not exist"],
+        ["eipalloc-0123456789abcdef0", "InvalidAllocationID.NotFound", "The allocation ID 'eipalloc-0123456789abcdef0' does not exist"],
+      ];
+      for (const [other, name, message] of notFound) await expectEc2Error(tag(other), { name, message, status: 400 });
+      const held = [
+        instance!.NetworkInterfaces![0]!.NetworkInterfaceId!,
+        LINUX_AMI_ID,
+        instance!.SubnetId!,
+        instance!.VpcId!,
+        instance!.SecurityGroups![0]!.GroupId!,
+        AllocationId!,
+        "igw-0123456789abcdef0",
+      ];
+      for (const other of held) {
+        await expectEc2Error(tag(other), {
+          name: "UnsupportedOperation",
+          message: `ec2-mock does not model tags on the resource '${other}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+          status: 400,
+        });
+      }
+      // Instances are looked up first, then the other families; nothing changed.
+      await expectEc2Error(client.send(new DeleteTagsCommand({ Resources: ["vpc-0123456789abcdef0", "i-0123456789abcdef0"] })), {
+        name: "InvalidInstanceID.NotFound",
+        message: "The instance ID 'i-0123456789abcdef0' does not exist",
+        status: 400,
+      });
+      expect(await tagsOf(client, id)).toEqual([]);
     });
 
     it("one missing resource fails the whole batch: no resource of it changes", async () => {
