@@ -465,7 +465,9 @@ function groupByReservation(ctx: OperationContext, instances: readonly Ec2Instan
 /** DescribeInstances: reservations in launch order, filtered and paginated by instance. */
 export const describeInstances: Operation<DescribeInstancesCommandInput, DescribeInstancesCommandOutput> = (ctx, input) => {
   // Every member is modelled. IncludeManagedResources shows instances that AWS services manage even when they are
-  // hidden; the mock launches no managed instance, so the answer is the same either way (decision).
+  // hidden; the mock launches no managed instance, so the answer is the same either way (decision). Checked before
+  // `admit`, which reads the other parameters and then authorizes: a member the mock does not model is itself a
+  // parameter it cannot read, and must be refused before authorization and DryRun.
   refuseUnmodelled("DescribeInstances", input, ["InstanceIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"]);
   const query = admit(ctx, "DescribeInstances", input, instanceFilters);
   const page = runQuery(ctx, query, () => true);

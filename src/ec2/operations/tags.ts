@@ -226,12 +226,13 @@ function withoutTags(current: ReadonlyMap<string, string>, tags: readonly Tag[])
 
 /** CreateTags: adds or overwrites tags on instances and volumes. */
 export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutput> = (ctx, input) => {
-  refuseUnmodelled("CreateTags", input, ["Resources", "Tags"]);
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
   if (tags.length === 0) throw errors.missingParameter("Tag");
   checkResourceIds(ids);
   checkTags(tags, "CreateTags");
+  // Last of the parameter checks, before any lookup (issue 13's order): every member is modelled today.
+  refuseUnmodelled("CreateTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
   commit(ctx, "CreateTags", targets.map((target) => ({ target, next: withTags(target.tags, tags) })), input.DryRun, tags);
   return {};
@@ -239,7 +240,6 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
 
 /** DeleteTags: removes tags by key, or by key and value, or all of them when no tag is given. */
 export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutput> = (ctx, input) => {
-  refuseUnmodelled("DeleteTags", input, ["Resources", "Tags"]);
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
   // Wording: EC2's pattern for a refused value, with the documented limit (decision: EC2 publishes no message).
@@ -249,6 +249,7 @@ export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutp
   checkResourceIds(ids);
   // The same key rules as CreateTags: `aws:` tags are not the caller's to delete either.
   checkTags(tags, "CreateTags");
+  refuseUnmodelled("DeleteTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
   commit(ctx, "DeleteTags", targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })), input.DryRun, tags);
   return {};
