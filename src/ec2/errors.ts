@@ -33,6 +33,22 @@ function idList(ids: readonly string[]): string {
   return `'${ids.join(", ")}'`;
 }
 
+/**
+ * EC2's NotFound for an id of each resource family the mock holds besides
+ * instances and volumes (raw EC2 responses quoted in public reports; the
+ * same wording the mock's own calls use for AMIs, snapshots, allocations and
+ * interfaces).
+ */
+const notFoundByFamily: Readonly<Record<string, (id: string) => Ec2Error>> = {
+  eni: (id) => new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`),
+  ami: (id) => new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`),
+  snap: (id) => new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`),
+  subnet: (id) => new Ec2Error("InvalidSubnetID.NotFound", `The subnet ID '${id}' does not exist`),
+  vpc: (id) => new Ec2Error("InvalidVpcID.NotFound", `The vpc ID '${id}' does not exist`),
+  sg: (id) => new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`),
+  eipalloc: (id) => new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`),
+};
+
 /** The errors the EC2 front raises, with EC2's exact wording. */
 export const errors = {
   missingParameter: (name: string) => new Ec2Error("MissingParameter", `The request must contain the parameter ${name}`),
@@ -62,6 +78,15 @@ export const errors = {
   unmodelledParameter: (action: string, name: string) =>
     new Ec2Error("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
   notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
+  /** CreateTags/DeleteTags: an id of no resource shape EC2 knows (source: raw responses, kubernetes/cloud-provider-aws#1387). */
+  invalidResourceId: (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`),
+  /** The families `resourceNotFound` knows (id prefixes without the dash). */
+  notFoundFamilies: new Set(Object.keys(notFoundByFamily)) as ReadonlySet<string>,
+  /** A well-formed id of a family in `notFoundFamilies` that names nothing (CreateTags, DeleteTags). */
+  resourceNotFound: (family: string, id: string) => notFoundByFamily[family]!(id),
+  /** More resources in one call than the action takes (wording: raw EC2 response; CreateTags: redhat-performance/cloud-governance#582). */
+  resourceCountExceeded: () =>
+    new Ec2Error("ResourceCountExceeded", "You have exceeded the number of resources allowed in a single call of this type"),
   invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
   invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
   /** Elastic IP errors (sources in docs/behaviour.md, "Elastic IP addresses"). */

@@ -3,6 +3,7 @@ import type {
   DescribeInstanceStatusCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
+  Instance,
   InstanceStatus,
   InstanceStatusSummary,
   Reservation,
@@ -15,6 +16,7 @@ import {
   compileFilters,
   type FilterSpec,
   type FilterTable,
+  type FilterValues,
   literalValuesOf,
   type Predicate,
   readFilters,
@@ -54,45 +56,235 @@ const commonFilters = {
   "instance-state-code": (i, ctx) => String(ctx.region.stateOf(i).Code! & 0xff),
 } satisfies Record<string, InstanceValues>;
 
-/** DescribeInstances' filters, by EC2 name. Values mirror what `Ec2Region.render` shows. */
+/**
+ * What DescribeInstances shows for an instance, rendered once per call and
+ * instance however many filters read it (the predicate runs every filter on
+ * one instance before the next, so the last render is all there is to keep).
+ * The context is new at every call, so a render never outlives its call.
+ */
+const lastShown = new WeakMap<OperationContext, { readonly instance: Ec2Instance; readonly shown: Instance }>();
+
+function shownOf(instance: Ec2Instance, ctx: OperationContext): Instance {
+  const last = lastShown.get(ctx);
+  if (last?.instance === instance) return last.shown;
+  const shown = ctx.region.render(instance);
+  lastShown.set(ctx, { instance, shown });
+  return shown;
+}
+
+/** A filter that reads what DescribeInstances shows, so that it matches exactly what the caller sees. */
+function shown(read: (shown: Instance, instance: Ec2Instance, ctx: OperationContext) => FilterValues): InstanceValues {
+  return (i, ctx) => read(shownOf(i, ctx), i, ctx);
+}
+
+/**
+ * A shown value as filters compare it: text as is, booleans and numbers in
+ * their wire form (`true`, `16`), times in ISO 8601 with milliseconds (the
+ * form the reference's examples use). An empty string is no value (decision:
+ * EC2 shows `""` where an instance has no public DNS name or no transition
+ * reason, and a filter with no values must not count that as having one).
+ */
+function text(value: string | boolean | number | Date | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** The shown values of a list, each read by `read`, without the empty ones. */
+function each<T>(items: readonly T[] | undefined, read: (item: T) => string | boolean | number | Date | undefined): string[] {
+  const out: string[] = [];
+  for (const item of items ?? []) {
+    const value = text(read(item));
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** The instance's network interfaces as shown (none once terminated). */
+const interfacesOf = (s: Instance) => s.NetworkInterfaces ?? [];
+/** Every private IPv4 address of every interface, as shown. */
+const addressesOf = (s: Instance) => interfacesOf(s).flatMap((n) => n.PrivateIpAddresses ?? []);
+/** The Elastic IP the instance's primary interface holds, if any (its record: the shown association has no ids). */
+const elasticIpOf = (i: Ec2Instance, ctx: OperationContext) =>
+  i.elasticIp === undefined ? undefined : ctx.region.addresses.byAllocationId.get(i.elasticIp.allocationId);
+
+/** A documented filter on an attribute the mock never gives an instance: accepted, matches nothing (decision). */
+const never: InstanceValues = () => undefined;
+
+/**
+ * DescribeInstances' filters, by EC2 name: every filter the API reference
+ * lists (DescribeInstances, `Filter.N`), and `tag-value`, which the page no
+ * longer lists but EC2 still answers. Values are what `Ec2Region.render`
+ * shows, so a filter matches exactly what the caller sees: a terminated
+ * instance no longer matches its addresses, subnet, interfaces or volumes.
+ * Hot filters read the record directly (their values equal the render's,
+ * test/describe-instances.test.ts checks every filter against the output);
+ * the rest read the render. Filters on attributes the mock does not model
+ * (Dedicated Hosts, Capacity Reservations, IPv6, Outposts, Spot, managed
+ * instances, product codes, kernels...) are accepted and match nothing, as
+ * EC2 matches nothing for an instance without the attribute.
+ */
 export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
   exact: {
     ...commonFilters,
-    "instance-type": (i) => i.instanceType,
-    "image-id": (i) => i.image.ImageId,
-    "reservation-id": (i) => i.reservationId,
-    "root-device-type": (i) => i.image.RootDeviceType,
-    "root-device-name": (i) => i.image.RootDeviceName,
-    // Linux instances have no Platform at all, so they never match.
-    platform: (i) => (i.image.Platform?.toLowerCase() === "windows" ? "windows" : undefined),
-    "private-ip-address": (i) => unlessTerminated(i, i.privateIp),
-    "private-dns-name": (i, ctx) => unlessTerminated(i, ctx.region.network.privateDnsName(i.privateIp)),
-    "ip-address": (i) => publicIpOf(i),
+    affinity: shown((s) => text(s.Placement?.Affinity)),
+    architecture: (i) => i.image.Architecture,
+    "availability-zone-id": shown((s) => text(s.Placement?.AvailabilityZoneId)),
+    "block-device-mapping.attach-time": shown((s) => each(s.BlockDeviceMappings, (b) => b.Ebs?.AttachTime)),
+    "block-device-mapping.delete-on-termination": shown((s) => each(s.BlockDeviceMappings, (b) => b.Ebs?.DeleteOnTermination)),
+    "block-device-mapping.device-name": shown((s) => each(s.BlockDeviceMappings, (b) => b.DeviceName)),
+    "block-device-mapping.status": shown((s) => each(s.BlockDeviceMappings, (b) => b.Ebs?.Status)),
+    "block-device-mapping.volume-id": (i) => (isTerminated(i) ? undefined : i.volumes.map((v) => v.volumeId)),
+    "boot-mode": shown((s) => text(s.BootMode)),
+    "capacity-reservation-id": shown((s) => text(s.CapacityReservationId)),
+    "capacity-reservation-specification.capacity-reservation-preference": shown((s) =>
+      text(s.CapacityReservationSpecification?.CapacityReservationPreference),
+    ),
+    "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id": shown((s) =>
+      text(s.CapacityReservationSpecification?.CapacityReservationTarget?.CapacityReservationId),
+    ),
+    "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn": shown((s) =>
+      text(s.CapacityReservationSpecification?.CapacityReservationTarget?.CapacityReservationResourceGroupArn),
+    ),
+    "client-token": (i) => text(i.clientToken),
+    "current-instance-boot-mode": shown((s) => text(s.CurrentInstanceBootMode)),
     "dns-name": (i, ctx) => {
       const ip = publicIpOf(i);
       return ip === undefined ? undefined : ctx.region.network.publicDnsName(ip);
     },
-    "launch-time": (i) => i.launchTime.toISOString(),
+    "ebs-optimized": shown((s) => text(s.EbsOptimized)),
+    "ena-support": shown((s) => text(s.EnaSupport)),
+    "enclave-options.enabled": shown((s) => text(s.EnclaveOptions?.Enabled)),
     "hibernation-options.configured": (i) => String(i.hibernationConfigured),
-    "vpc-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpcId),
-    "subnet-id": (i) => unlessTerminated(i, i.subnet.subnetId),
+    "host-id": shown((s) => text(s.Placement?.HostId)),
+    hypervisor: shown((s) => text(s.Hypervisor)),
+    "iam-instance-profile.arn": shown((s) => text(s.IamInstanceProfile?.Arn)),
+    "iam-instance-profile.id": shown((s) => text(s.IamInstanceProfile?.Id)),
+    "image-id": (i) => i.image.ImageId,
+    "instance-lifecycle": shown((s) => text(s.InstanceLifecycle)),
+    "instance-type": (i) => i.instanceType,
     "instance.group-id": (i, ctx) => unlessTerminated(i, ctx.region.network.defaultSecurityGroupId),
     "instance.group-name": (i) => unlessTerminated(i, "default"),
+    "ip-address": (i) => publicIpOf(i),
+    "ipv6-address": shown((s) => text(s.Ipv6Address)),
+    "kernel-id": shown((s) => text(s.KernelId)),
     "key-name": (i) => i.keyName,
-    architecture: (i) => i.image.Architecture,
+    "launch-index": (i) => String(i.launchIndex),
+    "launch-time": (i) => i.launchTime.toISOString(),
+    "maintenance-options.auto-recovery": shown((s) => text(s.MaintenanceOptions?.AutoRecovery)),
+    "metadata-options.http-endpoint": shown((s) => text(s.MetadataOptions?.HttpEndpoint)),
+    // The SDK's InstanceMetadataOptionsResponse has no IPv4 member: nothing shown, nothing matched.
+    "metadata-options.http-protocol-ipv4": never,
+    "metadata-options.http-protocol-ipv6": shown((s) => text(s.MetadataOptions?.HttpProtocolIpv6)),
+    "metadata-options.http-put-response-hop-limit": shown((s) => text(s.MetadataOptions?.HttpPutResponseHopLimit)),
+    "metadata-options.http-tokens": shown((s) => text(s.MetadataOptions?.HttpTokens)),
+    "metadata-options.instance-metadata-tags": shown((s) => text(s.MetadataOptions?.InstanceMetadataTags)),
+    "metadata-options.state": shown((s) => text(s.MetadataOptions?.State)),
+    "monitoring-state": shown((s) => text(s.Monitoring?.State)),
+    "network-interface.addresses.association.allocation-id": shown((s, i, ctx) =>
+      addressesOf(s).some((a) => a.Association !== undefined) ? elasticIpOf(i, ctx)?.allocationId : undefined,
+    ),
+    "network-interface.addresses.association.association-id": shown((s, i, ctx) =>
+      addressesOf(s).some((a) => a.Association !== undefined) ? elasticIpOf(i, ctx)?.association?.associationId : undefined,
+    ),
+    "network-interface.addresses.association.carrier-ip": shown((s) => each(addressesOf(s), (a) => a.Association?.CarrierIp)),
+    "network-interface.addresses.association.customer-owned-ip": shown((s) => each(addressesOf(s), (a) => a.Association?.CustomerOwnedIp)),
+    "network-interface.addresses.association.ip-owner-id": shown((s) => each(addressesOf(s), (a) => a.Association?.IpOwnerId)),
+    "network-interface.addresses.association.public-dns-name": shown((s) => each(addressesOf(s), (a) => a.Association?.PublicDnsName)),
+    "network-interface.addresses.association.public-ip": shown((s) => each(addressesOf(s), (a) => a.Association?.PublicIp)),
+    "network-interface.addresses.primary": shown((s) => each(addressesOf(s), (a) => a.Primary)),
+    "network-interface.addresses.private-dns-name": shown((s) => each(addressesOf(s), (a) => a.PrivateDnsName)),
+    "network-interface.addresses.private-ip-address": shown((s) => each(addressesOf(s), (a) => a.PrivateIpAddress)),
+    "network-interface.association.allocation-id": shown((s, i, ctx) =>
+      interfacesOf(s).some((n) => n.Association !== undefined) ? elasticIpOf(i, ctx)?.allocationId : undefined,
+    ),
+    "network-interface.association.association-id": shown((s, i, ctx) =>
+      interfacesOf(s).some((n) => n.Association !== undefined) ? elasticIpOf(i, ctx)?.association?.associationId : undefined,
+    ),
+    "network-interface.association.carrier-ip": shown((s) => each(interfacesOf(s), (n) => n.Association?.CarrierIp)),
+    "network-interface.association.customer-owned-ip": shown((s) => each(interfacesOf(s), (n) => n.Association?.CustomerOwnedIp)),
+    "network-interface.association.ip-owner-id": shown((s) => each(interfacesOf(s), (n) => n.Association?.IpOwnerId)),
+    "network-interface.association.public-dns-name": shown((s) => each(interfacesOf(s), (n) => n.Association?.PublicDnsName)),
+    "network-interface.association.public-ip": shown((s) => each(interfacesOf(s), (n) => n.Association?.PublicIp)),
+    "network-interface.attachment.attach-time": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.AttachTime)),
+    "network-interface.attachment.attachment-id": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.AttachmentId)),
+    "network-interface.attachment.delete-on-termination": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.DeleteOnTermination)),
+    "network-interface.attachment.device-index": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.DeviceIndex)),
+    // Not part of the shown attachment, but what it means: the interface is attached to this instance, of this account.
+    "network-interface.attachment.instance-id": shown((s) => each(interfacesOf(s), () => s.InstanceId)),
+    "network-interface.attachment.instance-owner-id": shown((s, _, ctx) => each(interfacesOf(s), () => ctx.region.settings.accountId)),
+    "network-interface.attachment.network-card-index": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.NetworkCardIndex)),
+    "network-interface.attachment.status": shown((s) => each(interfacesOf(s), (n) => n.Attachment?.Status)),
+    "network-interface.availability-zone": shown((s) => each(interfacesOf(s), () => s.Placement?.AvailabilityZone)),
+    "network-interface.deny-all-igw-traffic": never,
+    "network-interface.description": shown((s) => each(interfacesOf(s), (n) => n.Description)),
+    "network-interface.group-id": shown((s) => interfacesOf(s).flatMap((n) => each(n.Groups, (g) => g.GroupId))),
+    "network-interface.group-name": shown((s) => interfacesOf(s).flatMap((n) => each(n.Groups, (g) => g.GroupName))),
+    "network-interface.ipv4-prefixes.ipv4-prefix": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv4Prefixes, (p) => p.Ipv4Prefix))),
+    "network-interface.ipv6-address": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.Ipv6Address))),
+    "network-interface.ipv6-addresses.ipv6-address": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.Ipv6Address))),
+    "network-interface.ipv6-addresses.is-primary-ipv6": shown((s) =>
+      interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.IsPrimaryIpv6)),
+    ),
+    "network-interface.ipv6-native": never,
+    "network-interface.ipv6-prefixes.ipv6-prefix": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv6Prefixes, (p) => p.Ipv6Prefix))),
+    "network-interface.mac-address": shown((s) => each(interfacesOf(s), (n) => n.MacAddress)),
+    "network-interface.network-interface-id": shown((s) => each(interfacesOf(s), (n) => n.NetworkInterfaceId)),
+    "network-interface.operator.managed": shown((s) => each(interfacesOf(s), (n) => n.Operator?.Managed)),
+    "network-interface.operator.principal": shown((s) => each(interfacesOf(s), (n) => n.Operator?.Principal)),
+    "network-interface.outpost-arn": never,
+    "network-interface.owner-id": shown((s) => each(interfacesOf(s), (n) => n.OwnerId)),
+    "network-interface.private-dns-name": shown((s) => each(interfacesOf(s), (n) => n.PrivateDnsName)),
+    "network-interface.private-ip-address": shown((s) => each(interfacesOf(s), (n) => n.PrivateIpAddress)),
+    "network-interface.public-dns-name": shown((s) => each(interfacesOf(s), (n) => n.Association?.PublicDnsName)),
+    "network-interface.requester-id": never,
+    "network-interface.requester-managed": never,
+    "network-interface.status": shown((s) => each(interfacesOf(s), (n) => n.Status)),
+    "network-interface.source-dest-check": shown((s) => each(interfacesOf(s), (n) => n.SourceDestCheck)),
+    "network-interface.subnet-id": shown((s) => each(interfacesOf(s), (n) => n.SubnetId)),
+    // The mock keeps no tags on network interfaces (RunInstances' network-interface tags only reach IAM).
+    "network-interface.tag-key": never,
+    "network-interface.tag-value": never,
+    "network-interface.vpc-id": shown((s) => each(interfacesOf(s), (n) => n.VpcId)),
+    "network-performance-options.bandwidth-weighting": shown((s) => text(s.NetworkPerformanceOptions?.BandwidthWeighting)),
+    "operator.managed": shown((s) => text(s.Operator?.Managed)),
+    "operator.principal": shown((s) => text(s.Operator?.Principal)),
+    "outpost-arn": shown((s) => text(s.OutpostArn)),
     "owner-id": (_, ctx) => ctx.region.settings.accountId,
-    "ami-launch-index": (i) => String(i.launchIndex),
-    "client-token": (i) => i.clientToken,
+    "placement-group-name": shown((s) => text(s.Placement?.GroupName)),
+    "placement-partition-number": shown((s) => text(s.Placement?.PartitionNumber)),
+    // Linux instances have no Platform at all, so they never match.
+    platform: (i) => (i.image.Platform?.toLowerCase() === "windows" ? "windows" : undefined),
+    "platform-details": shown((s) => text(s.PlatformDetails)),
+    "private-dns-name": (i, ctx) => unlessTerminated(i, ctx.region.network.privateDnsName(i.privateIp)),
+    "private-dns-name-options.enable-resource-name-dns-a-record": shown((s) =>
+      text(s.PrivateDnsNameOptions?.EnableResourceNameDnsARecord),
+    ),
+    "private-dns-name-options.enable-resource-name-dns-aaaa-record": shown((s) =>
+      text(s.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord),
+    ),
+    "private-dns-name-options.hostname-type": shown((s) => text(s.PrivateDnsNameOptions?.HostnameType)),
+    "private-ip-address": (i) => unlessTerminated(i, i.privateIp),
+    "product-code": shown((s) => each(s.ProductCodes, (p) => p.ProductCodeId)),
+    "product-code.type": shown((s) => each(s.ProductCodes, (p) => p.ProductCodeType)),
+    "ramdisk-id": shown((s) => text(s.RamdiskId)),
+    reason: (i) => text(i.stateTransitionReason),
+    "requester-id": never,
+    "reservation-id": (i) => i.reservationId,
+    "root-device-name": (i) => i.image.RootDeviceName,
+    "root-device-type": (i) => i.image.RootDeviceType,
+    "source-dest-check": shown((s) => text(s.SourceDestCheck)),
+    "spot-instance-request-id": shown((s) => text(s.SpotInstanceRequestId)),
     "state-reason-code": (i) => i.stateReason?.Code,
-    "block-device-mapping.volume-id": (i) => (isTerminated(i) ? undefined : i.volumes.map((v) => v.volumeId)),
-    tenancy: () => "default",
-    "monitoring-state": () => "disabled",
-    hypervisor: () => "xen",
-    "virtualization-type": (i) => i.image.VirtualizationType,
-    // Only Spot, Scheduled and Capacity Block instances carry a lifecycle; the mock launches on-demand ones.
-    "instance-lifecycle": () => undefined,
+    "state-reason-message": (i) => i.stateReason?.Message,
+    "subnet-id": (i) => unlessTerminated(i, i.subnet.subnetId),
     "tag-key": (i) => [...i.tags.keys()],
     "tag-value": (i) => [...i.tags.values()],
+    tenancy: shown((s) => text(s.Placement?.Tenancy)),
+    "tpm-support": shown((s) => text(s.TpmSupport)),
+    "usage-operation": shown((s) => text(s.UsageOperation)),
+    "usage-operation-update-time": shown((s) => text(s.UsageOperationUpdateTime)),
+    "virtualization-type": (i) => i.image.VirtualizationType,
+    "vpc-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpcId),
   },
   prefixed: {
     "tag:": (key) => (i) => i.tags.get(key),
@@ -303,6 +495,11 @@ function groupByReservation(ctx: OperationContext, instances: readonly Ec2Instan
 
 /** DescribeInstances: reservations in launch order, filtered and paginated by instance. */
 export const describeInstances: Operation<DescribeInstancesCommandInput, DescribeInstancesCommandOutput> = (ctx, input) => {
+  // Every member is modelled. IncludeManagedResources shows instances that AWS services manage even when they are
+  // hidden; the mock launches no managed instance, so the answer is the same either way (decision). Checked before
+  // `admit`, which reads the other parameters and then authorizes: a member the mock does not model is itself a
+  // parameter it cannot read, and must be refused before authorization and DryRun.
+  refuseUnmodelled("DescribeInstances", input, ["InstanceIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"]);
   const query = admit(ctx, "DescribeInstances", input, instanceFilters);
   const page = runQuery(ctx, query, () => true);
   return { Reservations: groupByReservation(ctx, page.items), ...nextTokenOf(page, query) };

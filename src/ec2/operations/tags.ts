@@ -5,9 +5,9 @@ import type {
   DeleteTagsCommandOutput,
   Tag,
 } from "@aws-sdk/client-ec2";
-import { authorizeAndDryRun, findInstances } from "../checks.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { volumeResource } from "../iam/resources.js";
 import type { Ec2Instance } from "../instance.js";
 import { checkTagCount, checkTags } from "../tags.js";
@@ -21,9 +21,11 @@ import type { Ec2Volume } from "../volumes.js";
  * call changes nothing.
  *
  * The mock models two kinds of taggable resource: instances, and EBS volumes
- * (attached or available, from the region's volume store). Any other
- * well-formed id is refused with UnsupportedOperation, not NotFound, because
- * the id may well be one the mock itself handed out (an ENI, the default VPC).
+ * (attached or available, from the region's volume store). An id of another
+ * family the mock holds (interfaces, images, snapshots, subnets, the VPC,
+ * its security group, Elastic IPs) that names nothing is that family's
+ * NotFound, as on EC2; one that names something the mock holds, or of a
+ * family it does not model, is refused with UnsupportedOperation naming it.
  */
 
 /** One resource a tag call touches: where its tags live and which instance owns it. */
@@ -58,9 +60,19 @@ function prefixOf(id: string): string | undefined {
   return prefix !== undefined && resourcePrefixes.has(prefix) ? prefix : undefined;
 }
 
-/** `Resources`: missing or empty is MissingParameter naming the wire list, `resourceIdSet`. */
+/** The most resource ids one call may name (API reference, CreateTags and DeleteTags: "Up to 1000 resource IDs"). */
+export const MAX_RESOURCES_PER_CALL = 1000;
+/** The most tags one DeleteTags call may give (API reference, DeleteTags: "Up to 1000 tags"). */
+export const MAX_TAGS_PER_DELETE = 1000;
+
+/**
+ * `Resources`: missing or empty is MissingParameter naming the wire list,
+ * `resourceIdSet`; more than 1000 ids (counted as given, repeats included:
+ * the wire carries each one) is ResourceCountExceeded.
+ */
 function requireResources(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) throw errors.missingParameter("resourceIdSet");
+  if (value.length > MAX_RESOURCES_PER_CALL) throw errors.resourceCountExceeded();
   return [...new Set(value.map(String))];
 }
 
@@ -69,18 +81,62 @@ function tagList(value: unknown): Tag[] {
   return Array.isArray(value) ? (value as Tag[]) : [];
 }
 
-/** Refuses ids of no known shape (InvalidID), then families the mock does not tag (UnsupportedOperation). */
+/** Refuses ids of no known shape (InvalidID), every one before any lookup. */
 function checkResourceIds(ids: readonly string[]): void {
   for (const id of ids) {
-    if (prefixOf(id) === undefined) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
+    if (prefixOf(id) === undefined) throw errors.invalidResourceId(id);
   }
-  for (const id of ids) {
-    const prefix = prefixOf(id);
-    if (prefix !== "i" && prefix !== "vol") {
-      throw errors.unsupported(
-        `ec2-mock does not model tags on the resource '${id}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
-      );
-    }
+}
+
+/**
+ * Whether the mock holds a resource of a family it models but does not tag:
+ * an instance's network interface (while the instance shows it), a
+ * catalogue image or its snapshot, a default subnet, the default VPC, its
+ * default security group, an Elastic IP allocation. Undefined for a family
+ * the mock does not model at all, whose ids it cannot judge.
+ */
+function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boolean | undefined {
+  const region = ctx.region;
+  switch (prefix) {
+    case "eni":
+      for (const i of region.instances.values()) if (i.networkInterfaceId === id) return i.machine.phase !== "terminated";
+      return false;
+    case "ami":
+      return region.images.get(id) !== undefined;
+    case "snap":
+      return region.images.hasSnapshot(id);
+    case "subnet":
+      return region.network.allSubnets().some((s) => s.subnetId === id);
+    case "vpc":
+      return region.network.vpcId === id;
+    case "sg":
+      return region.network.defaultSecurityGroupId === id;
+    case "eipalloc":
+      return region.addresses.byAllocationId.has(id);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Ids of families other than instances and volumes, after those exist: one
+ * the mock models but that names nothing is that family's NotFound (EC2's
+ * answer for a missing resource); one it holds, or of a family it does not
+ * model, is refused with UnsupportedOperation naming it, since the mock
+ * keeps no tags there (rather than a NotFound for an id it may have handed
+ * out itself).
+ */
+function checkUntaggable(ctx: OperationContext, ids: readonly string[]): void {
+  const others = ids.filter((id) => prefixOf(id) !== "i" && prefixOf(id) !== "vol");
+  for (const id of others) {
+    const prefix = prefixOf(id)!;
+    if (holdsUntaggable(ctx, prefix, id) === false && errors.notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
+  }
+  const first = others[0];
+  if (first !== undefined) {
+    throw errors.unsupported(
+      `ec2-mock does not model tags on the resource '${first}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+    );
   }
 }
 
@@ -109,7 +165,8 @@ function volumeTarget(ctx: OperationContext, volume: Ec2Volume): TagTarget {
 /**
  * Every resource of the call, after the existence checks: instances first
  * (NotFound names every missing instance, as the lifecycle calls do), then
- * volumes (EC2 names one missing volume).
+ * volumes (EC2 names one missing volume), then the other families (one
+ * named, then UnsupportedOperation for the first one the mock cannot tag).
  */
 function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[] {
   const instanceIds = ids.filter((id) => prefixOf(id) === "i");
@@ -121,6 +178,7 @@ function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[]
     if (volume === undefined) throw errors.volumesNotFound([id]);
     volumes.set(id, volumeTarget(ctx, volume));
   }
+  checkUntaggable(ctx, ids);
   return ids.map((id) => volumes.get(id) ?? instanceTarget(ctx, instances.get(id)!));
 }
 
@@ -173,6 +231,8 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
   if (tags.length === 0) throw errors.missingParameter("Tag");
   checkResourceIds(ids);
   checkTags(tags, "CreateTags");
+  // Last of the parameter checks, before any lookup (issue 13's order): every member is modelled today.
+  refuseUnmodelled("CreateTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
   commit(ctx, "CreateTags", targets.map((target) => ({ target, next: withTags(target.tags, tags) })), input.DryRun, tags);
   return {};
@@ -182,9 +242,14 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
 export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutput> = (ctx, input) => {
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
+  // Wording: EC2's pattern for a refused value, with the documented limit (decision: EC2 publishes no message).
+  if (tags.length > MAX_TAGS_PER_DELETE) {
+    throw errors.invalidValue(`Value (${tags.length}) for parameter Tag is invalid. DeleteTags takes up to ${MAX_TAGS_PER_DELETE} tags.`);
+  }
   checkResourceIds(ids);
   // The same key rules as CreateTags: `aws:` tags are not the caller's to delete either.
   checkTags(tags, "CreateTags");
+  refuseUnmodelled("DeleteTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
   commit(ctx, "DeleteTags", targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })), input.DryRun, tags);
   return {};
