@@ -13,7 +13,7 @@ type Reader = (instance: CvmInstance, ctx: CvmContext) => readonly string[];
 /** The filters of DescribeInstances the mock implements (names from the SDK's `DescribeInstancesRequest.Filters`). */
 const readers: Record<string, Reader> = {
   zone: (i) => [i.zone],
-  "project-id": () => ["0"],
+  "project-id": (i) => [String(i.projectId)],
   "vpc-id": (_, ctx) => [ctx.region.network.vpcId],
   "subnet-id": (i) => [i.subnetId],
   "instance-id": (i) => [i.instanceId],
