@@ -83,13 +83,13 @@ describe.each(cvmDoors)("state rules ($name)", (door) => {
 
     cvm.guest(id!).configure({ damaged: true });
     await client.RebootInstances({ InstanceIds: [id!], StopType: "SOFT" });
-    cvm.advance(60_000);
+    cvm.advance(5 * 60_000);
     const failed = await describeOne(client, id!);
     expect({ state: failed.InstanceState, op: failed.LatestOperationState }).toEqual({ state: "RUNNING", op: "FAILED" });
     expect(failed.LatestOperationErrorMsg).toMatch(/^The soft reboot did not complete: RebootInstances \(SOFT\); the guest did not respond/);
 
     await client.RebootInstances({ InstanceIds: [id!], ForceReboot: true });
-    cvm.advance(60_000 + 30_000 + 20_000 - 1);
+    cvm.advance(5 * 60_000 + 30_000 + 20_000 - 1);
     expect((await statusOf(client, id!)).state).toBe("REBOOTING");
     cvm.advance(1);
     expect(await statusOf(client, id!)).toEqual({ state: "RUNNING", op: "RebootInstances", opState: "SUCCESS" });
