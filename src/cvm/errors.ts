@@ -108,6 +108,9 @@ export const cvmErrors = {
   /** A security group other than the mock's default one. */
   securityGroupNotFound: (id: string) =>
     new CvmError("InvalidSecurityGroupId.NotFound", `The security group \`${shown(id)}\` does not exist.`),
+  /** A filter value of the wrong shape for its filter, with the code DescribeInstances' error list has for it (wording: decision). */
+  malformedFilterValue: (code: string, filter: string, value: string) =>
+    new CvmError(code, `The value \`${shown(value)}\` of the filter \`${filter}\` is malformed.`),
   invalidFilter: (name: string) => new CvmError("InvalidFilter", `The filter \`${shown(name)}\` is not supported.`),
   filterLimit: (message: string) => new CvmError("InvalidFilterValue.LimitExceeded", message),
   malformedImageId: (id: string) => new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`),
