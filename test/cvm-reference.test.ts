@@ -208,6 +208,16 @@ describe.each(cvmDoors)("TerminateInstances and DescribeInstances ($name)", (doo
     ({ cvm, client } = await door.setup({ timing: "instant" }));
   });
 
+  it("RebootInstances' deprecated ForceReboot with StopType is InvalidParameterCombination; nothing changes", async () => {
+    const [id] = cvm.launch();
+    await cvm.settle();
+    await expectCvmError(client.RebootInstances({ InstanceIds: [id!], ForceReboot: true, StopType: "SOFT" }), {
+      code: "InvalidParameterCombination",
+      message: "The parameters `ForceReboot` and `StopType` cannot be specified at the same time.",
+    });
+    expect((await describeOne(client, id!)).LatestOperation).toBe("RunInstances");
+  });
+
   it("a TerminateInstances batch of mixed charge types is refused, naming the batch; nothing changes", async () => {
     const [hourly] = cvm.launch();
     const [prepaid] = cvm.launch({ InstanceChargeType: "PREPAID", InstanceChargePrepaid: { Period: 1 } });

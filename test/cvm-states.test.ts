@@ -177,7 +177,15 @@ describe.each(cvmDoors)("batches and ids ($name)", (door) => {
 
   it("more than 100 ids is InvalidParameterValue.LimitExceeded; 100 is accepted", async () => {
     const ids = Array.from({ length: 101 }, (_, i) => `ins-${i.toString(36).padStart(8, "0")}`);
-    for (const call of [client.StopInstances({ InstanceIds: ids }), client.StartInstances({ InstanceIds: ids }), client.DescribeInstances({ InstanceIds: ids })]) {
+    const calls = [
+      client.StopInstances({ InstanceIds: ids }),
+      client.StartInstances({ InstanceIds: ids }),
+      client.RebootInstances({ InstanceIds: ids }),
+      client.TerminateInstances({ InstanceIds: ids }),
+      client.DescribeInstances({ InstanceIds: ids }),
+      client.DescribeInstancesStatus({ InstanceIds: ids }),
+    ];
+    for (const call of calls) {
       await expectCvmError(call, {
         code: "InvalidParameterValue.LimitExceeded",
         message: "The number of values of the parameter `InstanceIds` (101) exceeds the limit of 100.",
