@@ -155,6 +155,8 @@ describe.each(cvmDoors)("RunInstances: modelled members ($name)", (door) => {
     await expectCvmError(client.RunInstances({ ...windows, HostName: "a.b" }), bad("a.b", "a Windows host name holds only letters, digits and '-'."));
     await expectCvmError(client.RunInstances({ ...windows, HostName: "1234" }), bad("1234", "a Windows host name may not be only digits."));
     await expectCvmError(client.RunInstances({ ...windows, HostName: "w".repeat(16) }), bad("w".repeat(16), "a Windows host name has 2 to 15 characters."));
+    // Checked as the last instance would get it: 15 characters plus the suffix "10".
+    await expectCvmError(client.RunInstances({ ...windows, HostName: "w".repeat(14), InstanceCount: 10 }), bad("w".repeat(14), "a Windows host name has 2 to 15 characters."));
     expect((await client.DescribeInstances({})).TotalCount).toBe(4);
     const win = await describeOne(client, cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID })[0]!);
     expect(win.HostName).toMatch(/^VM-\d+-\d+-win$/);

@@ -115,12 +115,13 @@ export function expandName(template: string, n: number, count: number, privateIp
  * A `HostName` as the API takes it (source: RunInstances, `HostName`):
  * `.` and `-` neither first, last nor next to each other; Windows 2 to 15
  * letters, digits and `-`, not only digits; other systems 2 to 60 letters,
- * digits, `-` and `.`. Patterns are checked as they would expand for the
- * first instance, `{IP}` as a sample address (decision: the rules speak of
- * the host name the instance gets).
+ * digits, `-` and `.`. Patterns are checked as they expand for the last of
+ * `count` instances, `{IP}` as a sample address (decision: the rules speak
+ * of the host name the instance gets).
  */
-export function checkHostName(template: string, os: "linux" | "windows"): void {
-  const name = expandName(template, 0, 1, "10.0.0.1");
+export function checkHostName(template: string, os: "linux" | "windows", count = 1): void {
+  // The last instance's name is the longest (its sequence number or suffix has the most digits).
+  const name = expandName(template, count - 1, count, "10.0.0.1");
   const windows = os === "windows";
   const [min, max] = windows ? [2, 15] : [2, 60];
   const length = characterCount(name);

@@ -228,7 +228,7 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   const os = osOfImage(ctx.region.images.get(imageId)!);
   // The password's and the host name's rules are the image's operating system's.
   if (password !== undefined) checkPassword(password, os);
-  if (plan.hostName !== undefined) checkHostName(plan.hostName, os);
+  if (plan.hostName !== undefined) checkHostName(plan.hostName, os, plan.count);
   const size = sizeOfType(instanceType);
   if (size === undefined) throw cvmErrors.malformedInstanceType(instanceType);
   return { ...plan, subnetId: zoneSubnet, size };
