@@ -133,6 +133,7 @@ describe.each(cvmDoors)("RunInstances: modelled members ($name)", (door) => {
     expect(await names({ InstanceName: "web" })).toEqual(["web"]);
     expect(await names({ InstanceName: "x{}{R:a}", InstanceCount: 2 })).toEqual(["x{}{R:a}1", "x{}{R:a}2"]);
     expect(await names({ InstanceCount: 2 })).toEqual(["Unnamed", "Unnamed"]);
+    expect(await names({ InstanceName: "Unnamed", InstanceCount: 2 })).toEqual(["Unnamed1", "Unnamed2"]);
   });
 
   it("HostName: reflected with its patterns ({R:x}, {IP}), a default from the address, and the API's rules per OS", async () => {

@@ -110,7 +110,8 @@ interface LaunchPlan {
   internetChargeType: string;
   wantsPublicIp: boolean;
   count: number;
-  name: string;
+  /** `InstanceName` as given (undefined: the API's default name). */
+  name: string | undefined;
   hostName: string | undefined;
   clientToken: string | undefined;
   tags: Tag[];
@@ -182,7 +183,7 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
     internetChargeType: internet?.oneOf("InternetChargeType", internetChargeTypes) ?? "TRAFFIC_POSTPAID_BY_HOUR",
     wantsPublicIp: publicIpAssigned ?? bandwidthOut > 0,
     count,
-    name: readInstanceName(params) ?? RUN_DEFAULTS.name,
+    name: readInstanceName(params),
     hostName: params.string("HostName"),
     clientToken: params.string("ClientToken"),
     tags,
@@ -314,7 +315,8 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
       instanceType: plan.instanceType,
       cpu: plan.size.cpu,
       memory: plan.size.memory,
-      name: plan.name === RUN_DEFAULTS.name ? plan.name : expandName(plan.name, n, plan.count),
+      // The API's default name is one fixed word; a given name gets its patterns or suffixes.
+      name: plan.name === undefined ? RUN_DEFAULTS.name : expandName(plan.name, n, plan.count),
       hostName: plan.hostName === undefined ? defaultHostName(privateIp, os) : expandName(plan.hostName, n, plan.count, privateIp),
       projectId: plan.projectId,
       chargeType: plan.chargeType,
