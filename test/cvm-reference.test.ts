@@ -249,6 +249,20 @@ describe.each(cvmDoors)("TerminateInstances and DescribeInstances ($name)", (doo
     });
   });
 
+  it("vpc-id, subnet-id, security-group-id, uuid and tag-value match what DescribeInstances shows", async () => {
+    const [id] = cvm.launch({ TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: "team", Value: "blue" }] }] });
+    const [other] = cvm.launch({ Placement: { Zone: "ap-guangzhou-2" } });
+    const shown = await describeOne(client, id!);
+    const ids = async (Name: string, Values: string[]) => (await client.DescribeInstances({ Filters: [{ Name, Values }] })).InstanceSet!.map((i) => i.InstanceId);
+    expect(await ids("vpc-id", [shown.VirtualPrivateCloud!.VpcId!])).toEqual([id, other]);
+    expect(await ids("vpc-id", ["vpc-zzzzzzzz"])).toEqual([]);
+    expect(await ids("subnet-id", [shown.VirtualPrivateCloud!.SubnetId!])).toEqual([id]);
+    expect(await ids("security-group-id", shown.SecurityGroupIds!)).toEqual([id, other]);
+    expect(await ids("security-group-id", ["sg-zzzzzzzz"])).toEqual([]);
+    expect(await ids("uuid", [shown.Uuid!])).toEqual([id]);
+    expect(await ids("tag-value", ["blue"])).toEqual([id]);
+  });
+
   it("host-id, dedicated-cluster-id and ipv6-address match nothing; id and address filters refuse malformed values with their codes", async () => {
     cvm.launch();
     const count = async (Name: string, Values: string[]) => (await client.DescribeInstances({ Filters: [{ Name, Values }] })).TotalCount;
