@@ -18,6 +18,7 @@ const knownCodes = new Set([
   "OperationDenied.InstanceOperationInProgress",
   "UnsupportedOperation.StoppedModeStopCharging",
   "InvalidInstanceId.NotFound",
+  "UnsupportedOperation.InstanceMixedPricingModel",
   ...cvmStates.map((state) => `UnsupportedOperation.InstanceState${state.toLowerCase().replace(/(^|_)(.)/g, (_m, _u, c: string) => c.toUpperCase())}`),
 ]);
 

@@ -59,7 +59,7 @@ describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
     [
       "a tag key given twice",
       tagged([{ Key: "env", Value: "a" }, { Key: "env", Value: "b" }]),
-      { code: "InvalidParameterValue.Duplicate", message: "The value `env` is given more than once in the parameter `TagSpecification.0.Tags`." },
+      { code: "InvalidParameterValue.DuplicateTags", message: "The value `env` is given more than once in the parameter `TagSpecification.0.Tags`." },
     ],
     [
       "51 tags",

@@ -83,13 +83,13 @@ describe.each(cvmDoors)("state rules ($name)", (door) => {
 
     cvm.guest(id!).configure({ damaged: true });
     await client.RebootInstances({ InstanceIds: [id!], StopType: "SOFT" });
-    cvm.advance(60_000);
+    cvm.advance(5 * 60_000);
     const failed = await describeOne(client, id!);
     expect({ state: failed.InstanceState, op: failed.LatestOperationState }).toEqual({ state: "RUNNING", op: "FAILED" });
     expect(failed.LatestOperationErrorMsg).toMatch(/^The soft reboot did not complete: RebootInstances \(SOFT\); the guest did not respond/);
 
     await client.RebootInstances({ InstanceIds: [id!], ForceReboot: true });
-    cvm.advance(60_000 + 30_000 + 20_000 - 1);
+    cvm.advance(5 * 60_000 + 30_000 + 20_000 - 1);
     expect((await statusOf(client, id!)).state).toBe("REBOOTING");
     cvm.advance(1);
     expect(await statusOf(client, id!)).toEqual({ state: "RUNNING", op: "RebootInstances", opState: "SUCCESS" });
@@ -177,7 +177,15 @@ describe.each(cvmDoors)("batches and ids ($name)", (door) => {
 
   it("more than 100 ids is InvalidParameterValue.LimitExceeded; 100 is accepted", async () => {
     const ids = Array.from({ length: 101 }, (_, i) => `ins-${i.toString(36).padStart(8, "0")}`);
-    for (const call of [client.StopInstances({ InstanceIds: ids }), client.StartInstances({ InstanceIds: ids }), client.DescribeInstances({ InstanceIds: ids })]) {
+    const calls = [
+      client.StopInstances({ InstanceIds: ids }),
+      client.StartInstances({ InstanceIds: ids }),
+      client.RebootInstances({ InstanceIds: ids }),
+      client.TerminateInstances({ InstanceIds: ids }),
+      client.DescribeInstances({ InstanceIds: ids }),
+      client.DescribeInstancesStatus({ InstanceIds: ids }),
+    ];
+    for (const call of calls) {
       await expectCvmError(call, {
         code: "InvalidParameterValue.LimitExceeded",
         message: "The number of values of the parameter `InstanceIds` (101) exceeds the limit of 100.",

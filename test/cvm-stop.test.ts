@@ -3,11 +3,12 @@
  * process and over the wire: each StopType against a cooperative and a
  * refusing guest, ForceStop, StoppedMode, and the addresses a stop keeps.
  * The clock is frozen so every boundary is exact (realistic timing: a Linux
- * guest stops in 20 s, SOFT gives up and SOFT_FIRST forces after 60 s, a
+ * guest stops in 20 s, SOFT gives up and SOFT_FIRST forces after CVM's
+ * five-minute soft-shutdown window (Tencent Cloud's CFS guide), a
  * power cut takes 2 s).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm/index.js";
+import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm/index.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 
@@ -45,11 +46,11 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
     expect(cvm.inspect(id).fileSystem).toBe("clean");
   });
 
-  it("SOFT on a guest that refuses: the operation FAILS after 60 s and the instance is RUNNING again, addresses kept", async () => {
+  it("SOFT on a guest that refuses: the operation FAILS after 5 minutes and the instance is RUNNING again, addresses kept", async () => {
     cvm.guest(id).configure({ damaged: true });
     const before = await describeOne(client, id);
     await client.StopInstances({ InstanceIds: [id], StopType: "SOFT" });
-    cvm.advance(59_999);
+    cvm.advance(CVM_SOFT_SHUTDOWN_WINDOW - 1);
     expect(await statusOf(client, id)).toEqual({ state: "STOPPING", op: "StopInstances", opState: "OPERATING" });
     cvm.advance(1);
     const after = await describeOne(client, id);
@@ -70,7 +71,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
     expect((await statusOf(client, id)).state).toBe("REBOOTING");
   });
 
-  it("SOFT_FIRST forces a refusing guest off after 60 s (+2 s power-off); a cooperative guest stops cleanly", async () => {
+  it("SOFT_FIRST forces a refusing guest off after the 5-minute soft-shutdown window (+2 s power-off); a cooperative guest stops cleanly", async () => {
     const [other] = cvm.launch();
     await cvm.settle();
     cvm.guest(id).configure({ damaged: true });
@@ -78,7 +79,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
     cvm.advance(20_000);
     expect((await statusOf(client, other!)).state).toBe("STOPPED");
     expect(cvm.inspect(other!).fileSystem).toBe("clean");
-    cvm.advance(41_999);
+    cvm.advance(CVM_SOFT_SHUTDOWN_WINDOW - 20_000 + 2_000 - 1);
     expect((await statusOf(client, id)).state).toBe("STOPPING");
     cvm.advance(1);
     expect(await statusOf(client, id)).toEqual({ state: "STOPPED", op: "StopInstances", opState: "SUCCESS" });

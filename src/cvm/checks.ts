@@ -48,6 +48,19 @@ export function requireStates(ctx: CvmContext, instances: readonly CvmInstance[]
   }
 }
 
+/**
+ * Never accept silently (issue 13): every present member of `params` must
+ * be one the operation models; the first other one, in the request's order,
+ * is refused with `UnsupportedOperation` naming it by its full name
+ * (`Placement.HostId`, `DataDisks.0.SnapshotId`). Runs after the
+ * parameters' types and values are checked and before what they name is
+ * looked up (zone, image, ids), and before DryRun (decision, as for EC2).
+ */
+export function refuseUnmodelled(action: string, params: Params, modelled: readonly string[]): void {
+  const unmodelled = params.present().find((key) => !modelled.includes(key));
+  if (unmodelled !== undefined) throw cvmErrors.unmodelledParameter(action, params.name(unmodelled));
+}
+
 /** Starts the latest operation of an instance: OPERATING until the engine reports its end. */
 export function beginOperation(ctx: CvmContext, instance: CvmInstance, action: string): void {
   instance.operation = { action, requestId: ctx.requestId, state: "OPERATING" };

@@ -84,6 +84,33 @@ export const cvmErrors = {
       "UnsupportedOperation.InstancesProtected",
       `The instance ${idList(ids)} is under termination protection and cannot be terminated. Disable the termination protection and try again.`,
     ),
+  /**
+   * A member of the SDK's request type that the mock does not model (issue
+   * 13: never accept silently). `UnsupportedOperation` is in the error list
+   * of most CVM actions, and says "the operation is not supported"; the
+   * wording is the mock's own (decision), as EC2's unmodelled-parameter error.
+   */
+  unmodelledParameter: (action: string, name: string) =>
+    new CvmError("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
+  /** TerminateInstances: "in a batch, every instance must have the same charge type" (the API's description); wording after the code's name. */
+  mixedPricingModel: (ids: readonly string[]) =>
+    new CvmError(
+      "UnsupportedOperation.InstanceMixedPricingModel",
+      `The instances ${idList(ids)} have different charge types: a batch operation takes instances of one charge type only.`,
+    ),
+  /** A `HostName` that breaks the API's rules (the code is in RunInstances' error list; the wording names the rule, decision). */
+  illegalHostName: (hostName: string, rule: string) =>
+    new CvmError("InvalidParameterValue.IllegalHostName", `The specified HostName \`${shown(hostName)}\` is invalid: ${rule}`),
+  /** A VPC other than the mock's default one (the code is in RunInstances' error list). */
+  vpcNotExist: (id: string) => new CvmError("InvalidParameterValue.VpcIdNotExist", `The VPC \`${shown(id)}\` does not exist.`),
+  /** A subnet other than the zone's default one (the code is in RunInstances' error list). */
+  subnetNotExist: (id: string) => new CvmError("InvalidParameterValue.SubnetNotExist", `The subnet \`${shown(id)}\` does not exist in the zone.`),
+  /** A security group other than the mock's default one. */
+  securityGroupNotFound: (id: string) =>
+    new CvmError("InvalidSecurityGroupId.NotFound", `The security group \`${shown(id)}\` does not exist.`),
+  /** A filter value of the wrong shape for its filter, with the code DescribeInstances' error list has for it (wording: decision). */
+  malformedFilterValue: (code: string, filter: string, value: string) =>
+    new CvmError(code, `The value \`${shown(value)}\` of the filter \`${filter}\` is malformed.`),
   invalidFilter: (name: string) => new CvmError("InvalidFilter", `The filter \`${shown(name)}\` is not supported.`),
   filterLimit: (message: string) => new CvmError("InvalidFilterValue.LimitExceeded", message),
   malformedImageId: (id: string) => new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`),
@@ -113,8 +140,9 @@ export const cvmErrors = {
     new CvmError("FailedOperation.IllegalTagValue", `The tag value \`${shown(value)}\` contains invalid characters.`),
   tagKeyReserved: (key: string) =>
     new CvmError("FailedOperation.TagKeyReserved", `The tag key \`${shown(key)}\` is reserved for the system.`),
-  duplicate: (name: string, value: string) =>
-    new CvmError("InvalidParameterValue.Duplicate", `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`),
+  /** A tag key given twice for one resource: RunInstances' list has `InvalidParameterValue.DuplicateTags` beside the generic `.Duplicate`. */
+  duplicateTag: (name: string, value: string) =>
+    new CvmError("InvalidParameterValue.DuplicateTags", `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`),
   invalidUserData: () => new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format."),
   invalidPassword: (rule: string) =>
     new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`),

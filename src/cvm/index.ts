@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { createCvmMock, type CvmMock, type CvmMockOptions, type CvmLaunchInput } from "./mock.js";
+export { createCvmMock, CVM_SOFT_SHUTDOWN_WINDOW, type CvmMock, type CvmMockOptions, type CvmLaunchInput } from "./mock.js";
 export { CvmError } from "./errors.js";
 export type { CvmClientLike } from "./client.js";
 export type { CvmGuestControl, CvmHostFaults, CvmInstanceInspection, CvmTimelineEntry } from "./controls.js";

@@ -40,7 +40,13 @@ export interface CvmInstance {
   readonly cpu: number;
   readonly memory: number;
   readonly name: string;
+  /** `HostName`, after its patterns are expanded. */
+  readonly hostName: string;
+  /** `Placement.ProjectId` (0, the default project, unless given). */
+  readonly projectId: number;
   readonly chargeType: ChargeType;
+  /** `InstanceChargePrepaid.RenewFlag` of a prepaid instance. */
+  readonly renewFlag: string | undefined;
   readonly zone: string;
   readonly subnetId: string;
   readonly systemDisk: SystemDisk;
@@ -104,7 +110,7 @@ export function renderInstance(instance: CvmInstance, state: CvmState, network: 
   const op = operationAt(instance, now);
   const windows = instance.machine.os === "windows";
   return {
-    Placement: { Zone: instance.zone, ProjectId: 0 },
+    Placement: { Zone: instance.zone, ProjectId: instance.projectId },
     InstanceId: instance.instanceId,
     InstanceType: instance.instanceType,
     CPU: instance.cpu,
@@ -123,7 +129,7 @@ export function renderInstance(instance: CvmInstance, state: CvmState, network: 
     },
     VirtualPrivateCloud: { VpcId: network.vpcId, SubnetId: instance.subnetId, AsVpcGateway: false },
     ImageId: instance.image.ImageId,
-    RenewFlag: instance.chargeType === "PREPAID" ? "NOTIFY_AND_MANUAL_RENEW" : NULL,
+    RenewFlag: instance.renewFlag ?? NULL,
     CreatedTime: cvmTime(instance.createdTime),
     ExpiredTime: instance.expiredTime === undefined ? NULL : cvmTime(instance.expiredTime),
     OsName: instance.image.OsName ?? (windows ? "Windows Server" : "Linux"),
@@ -142,6 +148,7 @@ export function renderInstance(instance: CvmInstance, state: CvmState, network: 
     DisasterRecoverGroupId: "",
     IsolatedSource: instance.isolated ? "MANMADE" : "NOTISOLATED",
     DisableApiTermination: instance.disableApiTermination,
+    HostName: instance.hostName,
     DefaultLoginUser: windows ? "Administrator" : "root",
     DefaultLoginPort: windows ? 3389 : 22,
   };

@@ -12,6 +12,8 @@ import { cvmErrors } from "./errors.js";
 export const MAX_INSTANCE_NAME_LENGTH = 128;
 /** `ClientToken`: at most 64 ASCII characters (source: RunInstances; the error says bytes). */
 export const MAX_CLIENT_TOKEN_BYTES = 64;
+/** `InstanceCount`: 1 to 500 (source: RunInstances, "包年包月实例取值范围：[1，500]，按量计费实例取值范围：[1，500]"). */
+export const MAX_INSTANCE_COUNT = 500;
 /** `DataDisks`: at most 21 (source: RunInstances). */
 export const MAX_DATA_DISKS = 21;
 /** `UserData`: at most 16 KB once decoded (source: RunInstances). */
@@ -87,4 +89,57 @@ export function checkPassword(password: string, os: "linux" | "windows"): void {
       `a ${os === "windows" ? "Windows" : "Linux"} password holds at least ${classesNeeded} of lowercase letters, uppercase letters, digits and special characters.`,
     );
   }
+}
+
+/** `{R:x}` and `{R:x,F:y}` (y from 0 to 8); any other brace is plain text (source: RunInstances, `InstanceName`). */
+const sequencePattern = /\{R:([0-9]+)(?:,F:([0-8]))?\}/g;
+
+/**
+ * The name (or host name) of the `n`th of `count` instances (source:
+ * RunInstances, `InstanceName` and `HostName`): each `{R:x}` becomes x+n,
+ * each `{R:x,F:y}` the same padded with zeros to y digits; `{IP}` (host
+ * names only) the instance's private address; with no sequence pattern,
+ * several instances get the suffix 1..n and a single one keeps the name.
+ */
+export function expandName(template: string, n: number, count: number, privateIp?: string): string {
+  let sequenced = false;
+  let name = template.replace(sequencePattern, (_, start: string, width: string | undefined) => {
+    sequenced = true;
+    return (BigInt(start) + BigInt(n)).toString().padStart(Number(width ?? 0), "0");
+  });
+  if (privateIp !== undefined) name = name.replaceAll("{IP}", privateIp);
+  return sequenced || count === 1 ? name : `${name}${n + 1}`;
+}
+
+/**
+ * A `HostName` as the API takes it (source: RunInstances, `HostName`):
+ * `.` and `-` neither first, last nor next to each other; Windows 2 to 15
+ * letters, digits and `-`, not only digits; other systems 2 to 60 letters,
+ * digits, `-` and `.`. Patterns are checked as they expand for the last of
+ * `count` instances, `{IP}` as a sample address (decision: the rules speak
+ * of the host name the instance gets).
+ */
+export function checkHostName(template: string, os: "linux" | "windows", count = 1): void {
+  // The last instance's name is the longest (its sequence number or suffix has the most digits).
+  const name = expandName(template, count - 1, count, "10.0.0.1");
+  const windows = os === "windows";
+  const [min, max] = windows ? [2, 15] : [2, 60];
+  const length = characterCount(name);
+  if (length < min || length > max) throw cvmErrors.illegalHostName(template, `a ${windows ? "Windows" : "Linux"} host name has ${min} to ${max} characters.`);
+  const allowed = windows ? /^[A-Za-z0-9-]+$/ : /^[A-Za-z0-9.-]+$/;
+  if (!allowed.test(name)) {
+    throw cvmErrors.illegalHostName(template, windows ? "a Windows host name holds only letters, digits and '-'." : "a host name holds only letters, digits, '-' and '.'.");
+  }
+  if (/^[.-]|[.-]$|[.-]{2}/.test(name)) throw cvmErrors.illegalHostName(template, "'.' and '-' may not begin or end it, nor stand next to each other.");
+  if (windows && /^[0-9]+$/.test(name)) throw cvmErrors.illegalHostName(template, "a Windows host name may not be only digits.");
+}
+
+/**
+ * The host name of an instance launched without one: `VM-<o3>-<o4>-<os>`
+ * from its private address (decision, after the shape of Tencent Cloud's
+ * default host names; `win` keeps a Windows name within 15 characters).
+ */
+export function defaultHostName(privateIp: string, os: "linux" | "windows"): string {
+  const [, , third, fourth] = privateIp.split(".");
+  return `VM-${third}-${fourth}-${os === "windows" ? "win" : "linux"}`;
 }

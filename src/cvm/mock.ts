@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
-import { type DurationOverrides, resolveDurations } from "../engine/timing.js";
+import { type DurationOverrides, type Durations, resolveDurations } from "../engine/timing.js";
 import { attachClient, type CvmClientLike, detachClient } from "./client.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./controls.js";
 import { createCvmDoor, type CvmWireDoor } from "./door.js";
@@ -17,9 +17,10 @@ export interface CvmMockOptions {
   region?: string;
   /**
    * How long transitions take: the engine's profiles, as for EC2 (`"realistic"`,
-   * `"instant"`, or overrides in ms). `forceTimeout` (60 s) is also how long a
-   * SOFT stop or reboot waits for the guest before it gives up, and how long
-   * SOFT_FIRST waits before it forces.
+   * `"instant"`, or overrides in ms). `forceTimeout` is CVM's soft-shutdown
+   * window, five minutes unless overridden ({@link CVM_SOFT_SHUTDOWN_WINDOW}):
+   * how long SOFT_FIRST waits before it forces, and how long a SOFT stop or
+   * reboot waits for the guest before it gives up.
    */
   timing?: "realistic" | "instant" | DurationOverrides;
   /** Images added to the built-in ones (the SDK's `Image` shape; only `ImageId`, `img-` + 8 characters, is required). */
@@ -75,6 +76,23 @@ export interface CvmMock {
 }
 
 /**
+ * How long CVM lets a soft shutdown run before SOFT_FIRST forces it: five
+ * minutes (source: Tencent Cloud's CFS guide "Terminating Compute
+ * Instances": "If the soft shutdown fails within 5 minutes, a forced
+ * shutdown will be performed"). A SOFT stop or reboot gives up after the
+ * same window (decision: CVM does not publish when it gives up).
+ */
+export const CVM_SOFT_SHUTDOWN_WINDOW = 5 * 60_000;
+
+/** The engine's durations for CVM: the profile, with CVM's soft-shutdown window unless the caller set `forceTimeout` or asked for `instant`. */
+function cvmDurations(timing: CvmMockOptions["timing"]): Durations {
+  const durations = resolveDurations(timing);
+  const overridden = typeof timing === "object" && timing !== null && timing.forceTimeout !== undefined;
+  if (timing !== "instant" && !overridden) durations.forceTimeout = CVM_SOFT_SHUTDOWN_WINDOW;
+  return durations;
+}
+
+/**
  * Creates a mock Tencent Cloud CVM (API 2017-03-12) over the same engine as
  * the EC2 mock: the same guests, clock and timed transitions, CVM's states,
  * rules and errors.
@@ -82,7 +100,7 @@ export interface CvmMock {
 export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
   const region = new CvmRegion({
     region: options.region ?? "ap-guangzhou",
-    durations: resolveDurations(options.timing),
+    durations: cvmDurations(options.timing),
     images: options.images ?? [],
   });
   const controls = new CvmControls(region);

@@ -38,6 +38,18 @@ export class Params {
     return value === null ? undefined : value;
   }
 
+  /**
+   * The keys that are present, in the request's order: not absent, not
+   * `null`, and not an empty array (an empty list asks for nothing, as the
+   * SDK's own encoding drops it).
+   */
+  present(): string[] {
+    return Object.keys(this.values).filter((key) => {
+      const value = this.raw(key);
+      return value !== undefined && !(Array.isArray(value) && value.length === 0);
+    });
+  }
+
   /** Whether the parameter is present. */
   has(key: string): boolean {
     return this.raw(key) !== undefined;

@@ -32,6 +32,8 @@ export class CvmRegion {
   readonly images: Map<string, CvmImage>;
   /** Every instance CVM still lists, by id, in launch order. */
   readonly instances = new Map<string, CvmInstance>();
+  /** RunInstances' `ClientToken`s: each token → the ids its launch answered, so a retry launches nothing new. */
+  readonly clientTokens = new Map<string, string[]>();
 
   constructor(readonly settings: CvmRegionSettings) {
     this.lifecycle = new Lifecycle(settings.durations);
@@ -61,6 +63,7 @@ export class CvmRegion {
   clear(): void {
     this.lifecycle.clear();
     this.instances.clear();
+    this.clientTokens.clear();
     this.network.clear();
   }
 

@@ -113,6 +113,9 @@ const terminateKeys: Record<keyof TerminateInstancesRequest, true> = { InstanceI
  * TerminateInstances: a pay-as-you-go instance is destroyed (TERMINATING,
  * then gone); a prepaid one first goes to the recycle bin (powered off,
  * SHUTDOWN) and is destroyed by a second call (source: TerminateInstances).
+ * A batch mixing charge types is refused. `ReleaseAddress` and
+ * `ReleasePrepaidDataDisks` are read and have nothing to act on: the mock
+ * has no elastic IPs and no CBS API (decision, docs/reference-audit.md).
  */
 export const terminateInstances: CvmOperation<TerminateInstancesResponse> = (ctx, input) => {
   const params = Params.of(input, terminateKeys);
@@ -123,6 +126,8 @@ export const terminateInstances: CvmOperation<TerminateInstancesResponse> = (ctx
   // A launch that failed leaves nothing to destroy: CVM answers NotFound (see docs/behaviour.md).
   const failed = instances.filter((instance) => instance.launchFailed);
   if (failed.length > 0) throw cvmErrors.instancesNotFound(failed.map((instance) => instance.instanceId));
+  // "In a batch, every instance must have the same charge type" (source: TerminateInstances); named: every instance of the batch.
+  if (new Set(instances.map((instance) => instance.chargeType)).size > 1) throw cvmErrors.mixedPricingModel(instances.map((instance) => instance.instanceId));
   const protectedOnes = instances.filter((instance) => instance.disableApiTermination);
   if (protectedOnes.length > 0) throw cvmErrors.protectedInstances(protectedOnes.map((instance) => instance.instanceId));
   requireStates(ctx, instances, ["RUNNING", "STOPPED", "SHUTDOWN"]);

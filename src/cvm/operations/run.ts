@@ -10,21 +10,37 @@ import type {
   SystemDisk,
   Tag,
   TagSpecification,
+  VirtualPrivateCloud,
 } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { refuseUnmodelled } from "../checks.js";
 import type { CvmContext, CvmOperation } from "../context.js";
 import { cvmErrors } from "../errors.js";
 import { isCvmId, newCvmId } from "../ids.js";
 import { osOfImage } from "../images.js";
 import type { ChargeType, CvmInstance } from "../instance.js";
-import { checkClientToken, checkInstanceName, checkPassword, checkTag, checkUserData, MAX_DATA_DISKS, MAX_TAGS } from "../limits.js";
+import {
+  checkClientToken,
+  checkHostName,
+  checkInstanceName,
+  checkPassword,
+  checkTag,
+  checkUserData,
+  defaultHostName,
+  expandName,
+  MAX_DATA_DISKS,
+  MAX_INSTANCE_COUNT,
+  MAX_TAGS,
+} from "../limits.js";
 import { Params } from "../params.js";
 
 /**
- * RunInstances, minimally: the parameters that shape the lifecycle and
- * what DescribeInstances shows (charge type, zone, image, type, disks,
- * public address, name, tags, termination protection, count, DryRun).
- * The API's other parameters are accepted and ignored (the default VPC and
- * security group are used); anything not in the API is UnknownParameter.
+ * RunInstances: the parameters that shape the lifecycle and what
+ * DescribeInstances shows (charge type, renewal, zone, project, image,
+ * type, disks, the default VPC and security group, public address, name
+ * and host name with their patterns, tags, termination protection, count,
+ * client token, DryRun). Every other member of the SDK's request type is
+ * refused by name (`UnsupportedOperation`); anything not in the API is
+ * UnknownParameter.
  */
 
 const runKeys: Record<keyof RunInstancesRequest, true> = {
@@ -51,6 +67,7 @@ const prepaidKeys: Record<keyof InstanceChargePrepaid, true> = { Period: true, R
 const tagSpecKeys: Record<keyof TagSpecification, true> = { ResourceType: true, Tags: true };
 const tagKeys: Record<keyof Tag, true> = { Key: true, Value: true };
 const loginKeys: Record<keyof LoginSettings, true> = { Password: true, KeyIds: true, KeepImageLogin: true };
+const vpcKeys: Record<keyof VirtualPrivateCloud, true> = { VpcId: true, SubnetId: true, AsVpcGateway: true, PrivateIpAddresses: true, Ipv6AddressCount: true };
 
 const chargeTypes = ["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"] as const;
 const diskTypes = ["LOCAL_BASIC", "LOCAL_SSD", "LOCAL_NVME", "LOCAL_PRO", "CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD", "CLOUD_TSSD"] as const;
@@ -80,7 +97,9 @@ export function sizeOfType(type: string): { cpu: number; memory: number } | unde
 interface LaunchPlan {
   chargeType: ChargeType;
   periodMonths: number | undefined;
+  renewFlag: string | undefined;
   zone: string;
+  projectId: number;
   subnetId: string;
   imageId: string;
   instanceType: string;
@@ -91,22 +110,44 @@ interface LaunchPlan {
   internetChargeType: string;
   wantsPublicIp: boolean;
   count: number;
-  name: string;
+  /** `InstanceName` as given (undefined: the API's default name). */
+  name: string | undefined;
+  hostName: string | undefined;
+  clientToken: string | undefined;
   tags: Tag[];
   disableApiTermination: boolean;
 }
+
+/**
+ * The members of RunInstancesRequest the mock models, at each level; any
+ * other present member is refused by name (issue 13, docs/reference-audit.md).
+ */
+const modelled = {
+  run: [
+    "InstanceChargeType", "InstanceChargePrepaid", "Placement", "InstanceType", "ImageId", "SystemDisk", "DataDisks",
+    "VirtualPrivateCloud", "InternetAccessible", "InstanceCount", "MinCount", "InstanceName", "LoginSettings",
+    "SecurityGroupIds", "ClientToken", "HostName", "TagSpecification", "UserData", "DryRun", "DisableApiTermination",
+  ] satisfies (keyof RunInstancesRequest)[],
+  placement: ["Zone", "ProjectId"] satisfies (keyof Placement)[],
+  systemDisk: ["DiskType", "DiskSize"] satisfies (keyof SystemDisk)[],
+  dataDisk: ["DiskType", "DiskSize", "DeleteWithInstance"] satisfies (keyof DataDisk)[],
+  internet: ["InternetChargeType", "InternetMaxBandwidthOut", "PublicIpAssigned"] satisfies (keyof InternetAccessible)[],
+  prepaid: ["Period", "RenewFlag"] satisfies (keyof InstanceChargePrepaid)[],
+  vpc: ["VpcId", "SubnetId", "AsVpcGateway"] satisfies (keyof VirtualPrivateCloud)[],
+  login: ["Password", "KeepImageLogin"] satisfies (keyof LoginSettings)[],
+};
 
 function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   const chargeType = params.oneOf("InstanceChargeType", chargeTypes) ?? "POSTPAID_BY_HOUR";
   const prepaid = params.object("InstanceChargePrepaid", prepaidKeys);
   const period = prepaid?.integer("Period", 1, 60);
   if (period !== undefined && !periods.includes(period)) throw cvmErrors.invalidValue("InstanceChargePrepaid.Period", period);
-  prepaid?.oneOf("RenewFlag", ["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"]);
+  const renewFlag = prepaid?.oneOf("RenewFlag", ["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"]);
   if (chargeType === "PREPAID" && period === undefined) throw cvmErrors.missingParameter("InstanceChargePrepaid.Period");
   const placement = params.object("Placement", placementKeys);
   const zone = placement?.string("Zone");
   if (zone === undefined) throw cvmErrors.missingParameter("Placement.Zone");
-  placement?.integer("ProjectId", 0, Number.MAX_SAFE_INTEGER);
+  const projectId = placement?.integer("ProjectId", 0, Number.MAX_SAFE_INTEGER) ?? 0;
   const imageId = params.string("ImageId");
   if (imageId === undefined) throw cvmErrors.missingParameter("ImageId");
   const instanceType = params.string("InstanceType") ?? RUN_DEFAULTS.instanceType;
@@ -117,11 +158,15 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   const publicIpAssigned = internet?.boolean("PublicIpAssigned");
   // No public address without bandwidth (source: RunInstances, `InternetAccessible.PublicIpAssigned`).
   if (publicIpAssigned === true && bandwidthOut === 0) throw cvmErrors.invalidValue("InternetAccessible.PublicIpAssigned", true);
-  const tags = readInstanceTags(params);
+  const { tags, otherTypes } = readInstanceTags(params);
+  const count = params.integer("InstanceCount", 1, MAX_INSTANCE_COUNT) ?? 1;
   const plan = {
     chargeType,
     periodMonths: period,
+    // The renewal flag of a prepaid instance; CVM's default is manual renewal (source: InstanceChargePrepaid.RenewFlag).
+    renewFlag: chargeType === "PREPAID" ? (renewFlag ?? "NOTIFY_AND_MANUAL_RENEW") : undefined,
     zone,
+    projectId,
     imageId,
     instanceType,
     systemDisk: {
@@ -137,30 +182,57 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
     bandwidthOut,
     internetChargeType: internet?.oneOf("InternetChargeType", internetChargeTypes) ?? "TRAFFIC_POSTPAID_BY_HOUR",
     wantsPublicIp: publicIpAssigned ?? bandwidthOut > 0,
-    count: params.integer("InstanceCount", 1, 500) ?? 1,
-    name: readInstanceName(params) ?? RUN_DEFAULTS.name,
+    count,
+    name: readInstanceName(params),
+    hostName: params.string("HostName"),
+    clientToken: params.string("ClientToken"),
     tags,
     disableApiTermination: params.boolean("DisableApiTermination") ?? false,
   };
   params.integer("MinCount", 1, plan.count);
-  const clientToken = params.string("ClientToken");
-  if (clientToken !== undefined) checkClientToken(clientToken);
+  if (plan.clientToken !== undefined) checkClientToken(plan.clientToken);
   const userData = params.string("UserData");
   if (userData !== undefined) checkUserData(userData);
   const login = params.object("LoginSettings", loginKeys);
   const password = login?.string("Password");
   login?.strings("KeyIds");
-  login?.string("KeepImageLogin");
-  // Then what the parameters name: the zone, the image, the type.
-  const subnetId = ctx.region.network.subnetOf(zone);
-  if (subnetId === undefined) throw cvmErrors.zoneMismatch(zone);
+  login?.oneOf("KeepImageLogin", ["TRUE", "FALSE"]);
+  const vpc = params.object("VirtualPrivateCloud", vpcKeys);
+  const vpcId = vpc?.string("VpcId");
+  const subnetId = vpc?.string("SubnetId");
+  if (vpc !== undefined && vpcId === undefined) throw cvmErrors.missingParameter("VirtualPrivateCloud.VpcId");
+  if (vpc !== undefined && subnetId === undefined) throw cvmErrors.missingParameter("VirtualPrivateCloud.SubnetId");
+  const asGateway = vpc?.boolean("AsVpcGateway");
+  const securityGroupIds = params.strings("SecurityGroupIds");
+  // Never accept silently: what the mock does not model is refused by name, after the values are checked.
+  refuseUnmodelled("RunInstances", params, modelled.run);
+  if (placement !== undefined) refuseUnmodelled("RunInstances", placement, modelled.placement);
+  if (systemDisk !== undefined) refuseUnmodelled("RunInstances", systemDisk, modelled.systemDisk);
+  for (const disk of dataDisks) refuseUnmodelled("RunInstances", disk, modelled.dataDisk);
+  if (internet !== undefined) refuseUnmodelled("RunInstances", internet, modelled.internet);
+  if (prepaid !== undefined) refuseUnmodelled("RunInstances", prepaid, modelled.prepaid);
+  if (login !== undefined) refuseUnmodelled("RunInstances", login, modelled.login);
+  if (vpc !== undefined) refuseUnmodelled("RunInstances", vpc, modelled.vpc);
+  // A VPC gateway (true) is not modelled; false is the default, no gateway.
+  if (asGateway === true) throw cvmErrors.unmodelledParameter("RunInstances", "VirtualPrivateCloud.AsVpcGateway");
+  // Only instances are tagged: tags for another resource type (a disk, ...) are refused rather than dropped.
+  if (otherTypes.length > 0) throw cvmErrors.unmodelledParameter("RunInstances", otherTypes[0]!);
+  // Then what the parameters name: the zone, the network, the image, the type.
+  const zoneSubnet = ctx.region.network.subnetOf(zone);
+  if (zoneSubnet === undefined) throw cvmErrors.zoneMismatch(zone);
+  if (vpcId !== undefined && vpcId !== ctx.region.network.vpcId) throw cvmErrors.vpcNotExist(vpcId);
+  if (subnetId !== undefined && subnetId !== zoneSubnet) throw cvmErrors.subnetNotExist(subnetId);
+  const strangerGroup = securityGroupIds?.find((id) => id !== ctx.region.network.securityGroupId);
+  if (strangerGroup !== undefined) throw cvmErrors.securityGroupNotFound(strangerGroup);
   if (!isCvmId("img", imageId)) throw cvmErrors.malformedImageId(imageId);
   if (!ctx.region.images.has(imageId)) throw cvmErrors.imageNotFound(imageId);
-  // The password's rules are the image's operating system's.
-  if (password !== undefined) checkPassword(password, osOfImage(ctx.region.images.get(imageId)!));
+  const os = osOfImage(ctx.region.images.get(imageId)!);
+  // The password's and the host name's rules are the image's operating system's.
+  if (password !== undefined) checkPassword(password, os);
+  if (plan.hostName !== undefined) checkHostName(plan.hostName, os, plan.count);
   const size = sizeOfType(instanceType);
   if (size === undefined) throw cvmErrors.malformedInstanceType(instanceType);
-  return { ...plan, subnetId, size };
+  return { ...plan, subnetId: zoneSubnet, size };
 }
 
 /** `InstanceName`, at most 128 characters. */
@@ -179,14 +251,18 @@ function checkedDataDisks(disks: Params[]): Params[] {
 /**
  * The tags of `TagSpecification` with `ResourceType: "instance"`, the only
  * resource the mock tags; every spec's tags are checked against the tag
- * rules all the same. A key given twice for the instance is refused
- * (decision), and at most 50 tags land on it.
+ * rules all the same, and the name of each other spec's `ResourceType` is
+ * returned so that it can be refused once every value is checked. A key
+ * given twice for the instance is refused (decision), and at most 50 tags
+ * land on it.
  */
-function readInstanceTags(params: Params): Tag[] {
+function readInstanceTags(params: Params): { tags: Tag[]; otherTypes: string[] } {
   const tags = new Map<string, string>();
+  const otherTypes: string[] = [];
   for (const spec of params.objects("TagSpecification", tagSpecKeys) ?? []) {
     const type = spec.string("ResourceType");
     if (type === undefined) throw cvmErrors.missingParameter(spec.name("ResourceType"));
+    if (type !== "instance") otherTypes.push(spec.name("ResourceType"));
     for (const tag of spec.objects("Tags", tagKeys) ?? []) {
       const Key = tag.string("Key");
       const Value = tag.string("Value");
@@ -194,12 +270,12 @@ function readInstanceTags(params: Params): Tag[] {
       if (Value === undefined) throw cvmErrors.missingParameter(tag.name("Value"));
       checkTag(tag.name("Key"), tag.name("Value"), Key, Value);
       if (type !== "instance") continue;
-      if (tags.has(Key)) throw cvmErrors.duplicate(spec.name("Tags"), Key);
+      if (tags.has(Key)) throw cvmErrors.duplicateTag(spec.name("Tags"), Key);
       tags.set(Key, Value);
     }
   }
   if (tags.size > MAX_TAGS) throw cvmErrors.limitExceeded("TagSpecification", tags.size, MAX_TAGS);
-  return [...tags].map(([Key, Value]) => ({ Key, Value }));
+  return { tags: [...tags].map(([Key, Value]) => ({ Key, Value })), otherTypes };
 }
 
 /** Extra launch knobs the mock's `launch()` control adds to RunInstances (never on the wire). */
@@ -208,17 +284,29 @@ export interface LaunchExtras {
   launchFails?: boolean;
 }
 
-/** RunInstances with the mock's extras: every check first, then every instance, PENDING until launched. */
+/**
+ * RunInstances with the mock's extras: every check first, then every
+ * instance, PENDING until launched. A `ClientToken` seen before answers the
+ * ids of its first launch and launches nothing (source: "a string that
+ * ensures the request's idempotency"; answering regardless of the other
+ * parameters is a decision, as CVM documents no mismatch error).
+ */
 export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = {}): Omit<RunInstancesResponse, "RequestId"> {
   const params = Params.of(input, runKeys);
   const plan = readPlan(ctx, params);
   if (params.boolean("DryRun") === true) throw cvmErrors.dryRun();
   const region = ctx.region;
+  if (plan.clientToken !== undefined) {
+    const earlier = region.clientTokens.get(plan.clientToken);
+    if (earlier !== undefined) return { InstanceIdSet: [...earlier] };
+  }
   const image = region.images.get(plan.imageId)!;
+  const os = osOfImage(image);
   const ids: string[] = [];
   for (let n = 0; n < plan.count; n++) {
     const instanceId = newCvmId("ins");
-    const machine = region.lifecycle.launch(instanceId, osOfImage(image), "RunInstances");
+    const machine = region.lifecycle.launch(instanceId, os, "RunInstances");
+    const privateIp = region.network.takePrivateIp(plan.zone);
     const instance: CvmInstance = {
       instanceId,
       uuid: randomUUID(),
@@ -227,13 +315,17 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
       instanceType: plan.instanceType,
       cpu: plan.size.cpu,
       memory: plan.size.memory,
-      name: plan.name,
+      // The API's default name is one fixed word; a given name gets its patterns or suffixes.
+      name: plan.name === undefined ? RUN_DEFAULTS.name : expandName(plan.name, n, plan.count),
+      hostName: plan.hostName === undefined ? defaultHostName(privateIp, os) : expandName(plan.hostName, n, plan.count, privateIp),
+      projectId: plan.projectId,
       chargeType: plan.chargeType,
+      renewFlag: plan.renewFlag,
       zone: plan.zone,
       subnetId: plan.subnetId,
       systemDisk: { ...plan.systemDisk, DiskId: n === 0 ? plan.systemDisk.DiskId : newCvmId("disk") },
       dataDisks: plan.dataDisks.map((disk) => ({ ...disk, DiskId: n === 0 ? disk.DiskId : newCvmId("disk") })),
-      privateIp: region.network.takePrivateIp(plan.zone),
+      privateIp,
       wantsPublicIp: plan.wantsPublicIp,
       publicIp: plan.wantsPublicIp ? region.network.takePublicIp() : undefined,
       bandwidthOut: plan.bandwidthOut,
@@ -252,6 +344,7 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
     region.instances.set(instanceId, instance);
     ids.push(instanceId);
   }
+  if (plan.clientToken !== undefined) region.clientTokens.set(plan.clientToken, [...ids]);
   return { InstanceIdSet: ids };
 }
 
