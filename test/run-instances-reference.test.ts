@@ -5,7 +5,7 @@
  * test/run-instances.test.ts / test/limits.test.ts. A refused call changes
  * nothing (the state snapshot is compared).
  */
-import { DescribeInstancesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
@@ -48,6 +48,41 @@ async function launchOne(setup: DoorSetup, input: Partial<RunInstancesCommandInp
 }
 
 describe.each(Object.keys(doors))("RunInstances against its reference, through the %s", (door) => {
+  describe("the request's own refusals, in every door", () => {
+    const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
+      ["no ImageId", { ImageId: undefined }, { name: "MissingParameter", message: "The request must contain the parameter ImageId", status: 400 }],
+      ["no MaxCount", { MaxCount: undefined }, { name: "MissingParameter", message: "The request must contain the parameter MaxCount", status: 400 }],
+      ["a malformed ImageId", { ImageId: "foo" }, { name: "InvalidAMIID.Malformed", message: 'Invalid id: "foo" (expecting "ami-...")', status: 400 }],
+      ["an unknown ImageId", { ImageId: "ami-12345678" }, { name: "InvalidAMIID.NotFound", message: "The image id '[ami-12345678]' does not exist", status: 400 }],
+      ["an unknown zone", { Placement: { AvailabilityZone: "us-east-1z" } }, invalid("Invalid availability zone: [us-east-1z]")],
+      ["a shutdown behaviour of neither value", { InstanceInitiatedShutdownBehavior: "halt" as never }, invalid("Value (halt) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.")],
+      ["a private address for more than one instance", { MinCount: 1, MaxCount: 2, PrivateIpAddress: "172.31.0.9" }, combination("Cannot specify a private IP address when launching more than one instance.")],
+      ["a private address outside the subnet", { PrivateIpAddress: "10.0.0.9" }, invalid("Address 10.0.0.9 does not fall within the subnet's address range")],
+      [
+        "hibernation with an instance-store root",
+        { ImageId: "ami-0c3d4e5f607182930", HibernationOptions: { Configured: true } },
+        { name: "UnsupportedHibernationConfiguration", message: "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.", status: 400 },
+      ],
+      ["a reserved tag key", { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "aws:x", Value: "y" }] }] }, invalid("Tag keys starting with 'aws:' are reserved for internal use")],
+      ["an untaggable resource type", { TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "a", Value: "b" }] }] }, invalid("'vpc' is not a valid taggable resource type for this operation.")],
+      ["user data that is not base64", { UserData: "%%%" }, invalid("Invalid BASE64 encoding of user data")],
+      ["DryRun", { DryRun: true }, { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 }],
+    ];
+    it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
+
+    it("defaults: type m1.small, shutdown behaviour stop, no protection, the default zone's subnet", () =>
+      withDoor(door, async (setup) => {
+        const { described } = await launchOne(setup, {});
+        expect(described).toMatchObject({ InstanceType: "m1.small", Placement: { AvailabilityZone: "us-east-1a", Tenancy: "default" } });
+        const attribute = async (Attribute: "instanceInitiatedShutdownBehavior" | "disableApiTermination" | "disableApiStop") =>
+          setup.client.send(new DescribeInstanceAttributeCommand({ InstanceId: described.InstanceId, Attribute }));
+        const { InstanceInitiatedShutdownBehavior } = await attribute("instanceInitiatedShutdownBehavior");
+        const { DisableApiTermination } = await attribute("disableApiTermination");
+        const { DisableApiStop } = await attribute("disableApiStop");
+        expect([InstanceInitiatedShutdownBehavior?.Value, DisableApiTermination?.Value, DisableApiStop?.Value]).toEqual(["stop", false, false]);
+      }));
+  });
+
   describe("block device mappings", () => {
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
       [
@@ -313,6 +348,7 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["NetworkInterfaces.1.Description", { NetworkInterfaces: [{ DeviceIndex: 0, Description: "x" }] }],
       ["NetworkInterfaces.1.DeviceIndex", { NetworkInterfaces: [{ DeviceIndex: 1 }] }],
       ["NetworkInterfaces.2", { NetworkInterfaces: [{ DeviceIndex: 0 }, { DeviceIndex: 1 }] }],
+      ["Monitoring.MetricCategoryIds", { Monitoring: { Enabled: true, MetricCategoryIds: ["x"] } }],
       ["BlockDeviceMappings.Ebs.KmsKeyId", { BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1, KmsKeyId: "alias/x" } }] }],
     ];
     it.each(cases)("%s", (name, input) => withDoor(door, (setup) => refused(setup, input, unmodelled(name))));
