@@ -223,7 +223,7 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
     }));
 
   describe("the other options, recorded and shown", () => {
-    it("Monitoring, EbsOptimized, EnclaveOptions, MaintenanceOptions, CapacityReservationSpecification, PrivateDnsNameOptions", () =>
+    it("Monitoring, EbsOptimized, EnclaveOptions, MaintenanceOptions, CapacityReservationSpecification, PrivateDnsNameOptions, CpuOptions", () =>
       withDoor(door, async (setup) => {
         const { launched, described } = await launchOne(setup, {
           // Nitro Enclaves need 4 vCPUs: m5.xlarge has them, m5.large not.
@@ -245,6 +245,8 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
             PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: false },
           });
         }
+        const cpu = await launchOne(setup, { InstanceType: "m5.2xlarge", CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 } });
+        expect([cpu.launched.CpuOptions, cpu.described.CpuOptions]).toEqual([{ CoreCount: 2, ThreadsPerCore: 1 }, { CoreCount: 2, ThreadsPerCore: 1 }]);
         const plain = await launchOne(setup, {});
         expect(plain.described).toMatchObject({
           Monitoring: { State: "disabled" },
@@ -270,6 +272,21 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         "Nitro Enclaves with hibernation",
         { InstanceType: "m5.xlarge", EnclaveOptions: { Enabled: true }, HibernationOptions: { Configured: true } },
         combination("You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance."),
+      ],
+      [
+        "CpuOptions with one member",
+        { InstanceType: "m5.xlarge", CpuOptions: { CoreCount: 1 } },
+        { name: "MissingParameter", message: "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.", status: 400 },
+      ],
+      [
+        "a core count the type does not offer",
+        { InstanceType: "m5.xlarge", CpuOptions: { CoreCount: 3, ThreadsPerCore: 1 } },
+        invalid("Value (3) for parameter CpuOptions.CoreCount is invalid. Valid values for m5.xlarge: 2."),
+      ],
+      [
+        "CPU options on a type without them",
+        { InstanceType: "t2.micro", CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } },
+        { name: "Unsupported", message: "CPU options are not supported for your requested configuration. Please check the documentation for supported configurations.", status: 400 },
       ],
       [
         "an AutoRecovery of neither value",
@@ -333,7 +350,7 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["LaunchTemplate", { LaunchTemplate: { LaunchTemplateId: "lt-12345678" } }],
       ["InstanceMarketOptions", { InstanceMarketOptions: { MarketType: "spot" } }],
       ["CreditSpecification", { CreditSpecification: { CpuCredits: "unlimited" } }],
-      ["CpuOptions", { CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } }],
+      ["CpuOptions.AmdSevSnp", { InstanceType: "m6a.large", CpuOptions: { CoreCount: 1, ThreadsPerCore: 2, AmdSevSnp: "enabled" } }],
       ["LicenseSpecifications", { LicenseSpecifications: [{ LicenseConfigurationArn: "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-1" }] }],
       ["EnablePrimaryIpv6", { EnablePrimaryIpv6: true }],
       ["NetworkPerformanceOptions", { NetworkPerformanceOptions: { BandwidthWeighting: "vpc-1" } }],
@@ -353,4 +370,37 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
     ];
     it.each(cases)("%s", (name, input) => withDoor(door, (setup) => refused(setup, input, unmodelled(name))));
   });
+});
+
+describe("the recorded options in a snapshot", () => {
+  it("restore into a new mock with every option as launched; an older snapshot without them gets the image's defaults", () =>
+    withDoor("plugin", async (source) => {
+      await source.client.send(
+        run({
+          InstanceType: "m5.2xlarge",
+          CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 },
+          MetadataOptions: { HttpTokens: "optional", HttpPutResponseHopLimit: 7 },
+          Monitoring: { Enabled: true },
+          EbsOptimized: true,
+        }),
+      );
+      await source.client.send(run({ ImageId: WINDOWS_AMI_ID }));
+      const snapshot = source.ec2.snapshot();
+      const describeIn = async (setup: DoorSetup) => (await setup.client.send(new DescribeInstancesCommand({}))).Reservations;
+      await withDoor("plugin", async (target) => {
+        target.ec2.restore(JSON.parse(JSON.stringify(snapshot)) as typeof snapshot);
+        expect(await describeIn(target)).toEqual(await describeIn(source));
+      });
+      // Written before issue 13: no launchOptions.
+      const older = JSON.parse(JSON.stringify(snapshot)) as { instances: { launchOptions?: unknown }[] };
+      for (const instance of older.instances) delete instance.launchOptions;
+      await withDoor("plugin", async (target) => {
+        target.ec2.restore(older as unknown as typeof snapshot);
+        const instances = (await describeIn(target))!.flatMap((r) => r.Instances!);
+        expect(instances.map((i) => [i.MetadataOptions!.HttpTokens, i.MetadataOptions!.HttpPutResponseHopLimit, i.Monitoring!.State, i.CpuOptions])).toEqual([
+          ["required", 2, "disabled", { CoreCount: 4, ThreadsPerCore: 2 }],
+          ["optional", 1, "disabled", { CoreCount: 1, ThreadsPerCore: 1 }],
+        ]);
+      });
+    }));
 });

@@ -64,6 +64,8 @@ export const errors = {
     new Ec2Error("Unsupported", `${feature} are not supported for your requested configuration. Please check the documentation for supported configurations.`),
   /** A block device mapping that names no volume (source: raw response, nortontruter/infracoders-workshop#3). */
   noSnapshotOrSize: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
+  /** CpuOptions with one member (source: raw response, hashicorp/terraform-provider-aws#46821). */
+  cpuOptionsIncomplete: () => new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
   /** A block device mapping EC2 refuses (RunInstances). */
   invalidBlockDeviceMapping: (message: string) => new Ec2Error("InvalidBlockDeviceMapping", message),
   /** A subnet that does not exist (the mock has the default VPC's only). */

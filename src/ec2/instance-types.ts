@@ -109,10 +109,18 @@ export interface InstanceTypeSupport {
   ebsOptimized: "unsupported" | "supported" | "default";
   /** DescribeInstanceTypes' `NitroEnclavesSupport`. */
   enclaves: boolean;
+  /** `VCpuInfo.ValidCores` and `ValidThreadsPerCore`: undefined for a type whose CPU options cannot be set. */
+  validCores: readonly number[] | undefined;
+  validThreadsPerCore: readonly number[] | undefined;
 }
 
-/** The EBS-optimization and Nitro Enclaves support of a type EC2 has (see {@link instanceTypeInfo}). */
+/** The EBS-optimization, Nitro Enclaves and CPU options support of a type EC2 has (see {@link instanceTypeInfo}). */
 export function instanceTypeSupport(instanceType: string): InstanceTypeSupport {
   const entry = catalogueEntry(instanceType);
-  return { ebsOptimized: entry?.EbsInfo?.EbsOptimizedSupport ?? "unsupported", enclaves: entry?.NitroEnclavesSupport === "supported" };
+  return {
+    ebsOptimized: entry?.EbsInfo?.EbsOptimizedSupport ?? "unsupported",
+    enclaves: entry?.NitroEnclavesSupport === "supported",
+    validCores: entry?.VCpuInfo?.ValidCores,
+    validThreadsPerCore: entry?.VCpuInfo?.ValidThreadsPerCore,
+  };
 }

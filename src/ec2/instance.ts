@@ -221,7 +221,9 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
       ? {}
       : { Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })) }),
     VirtualizationType: image.VirtualizationType,
-    CpuOptions: { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore },
+    CpuOptions: instance.launchOptions.cpu === undefined
+      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
     HibernationOptions: { Configured: instance.hibernationConfigured },
     ...(image.BootMode === undefined ? {} : { BootMode: image.BootMode }),
     PlatformDetails: image.PlatformDetails,

@@ -34,6 +34,8 @@ export interface LaunchOptions {
   /** `PrivateDnsNameOptions`' two record flags (the hostname type is always ip-name). */
   readonly resourceNameDnsA: boolean;
   readonly resourceNameDnsAAAA: boolean;
+  /** `CpuOptions` chosen at launch; undefined for the type's defaults. */
+  readonly cpu?: { readonly coreCount: number; readonly threadsPerCore: number } | undefined;
 }
 
 const enabledDisabled = ["enabled", "disabled"] as const;
@@ -125,7 +127,9 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
   // The type's support is read from the catalogue only when an option needs it.
   if (ebsOptimized && instanceTypeSupport(instanceType).ebsOptimized === "unsupported") throw errors.unsupportedConfiguration("EBS-optimized instances");
   if (enclave && !instanceTypeSupport(instanceType).enclaves) throw errors.unsupportedConfiguration("Nitro Enclaves");
+  const cpu = readCpuOptions(input.CpuOptions, instanceType);
   return Object.freeze({
+    ...(cpu === undefined ? {} : { cpu: Object.freeze(cpu) }),
     metadata: Object.freeze(metadata),
     monitoring: input.Monitoring?.Enabled === true,
     ebsOptimized,
@@ -135,6 +139,32 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
     resourceNameDnsA: input.PrivateDnsNameOptions?.EnableResourceNameDnsARecord === true,
     resourceNameDnsAAAA: input.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord === true,
   });
+}
+
+/**
+ * `CpuOptions`: both members (source: EC2's MissingParameter, raw response
+ * in hashicorp/terraform-provider-aws#46821), each one of the type's
+ * `ValidCores` and `ValidThreadsPerCore` (DescribeInstanceTypes); a type
+ * without them (t2, previous generations) takes none (wording: decisions).
+ */
+function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceType: string): LaunchOptions["cpu"] {
+  refuseNested("CpuOptions", cpu, ["CoreCount", "ThreadsPerCore"]);
+  if (cpu === undefined) return undefined;
+  const { CoreCount: coreCount, ThreadsPerCore: threadsPerCore } = cpu;
+  if (coreCount === undefined || threadsPerCore === undefined) {
+    throw errors.cpuOptionsIncomplete();
+  }
+  const support = instanceTypeSupport(instanceType);
+  if (support.validCores === undefined || support.validThreadsPerCore === undefined) throw errors.unsupportedConfiguration("CPU options");
+  if (!support.validCores.includes(coreCount)) {
+    throw errors.invalidValue(`Value (${coreCount}) for parameter CpuOptions.CoreCount is invalid. Valid values for ${instanceType}: ${support.validCores.join(", ")}.`);
+  }
+  if (!support.validThreadsPerCore.includes(threadsPerCore)) {
+    throw errors.invalidValue(
+      `Value (${threadsPerCore}) for parameter CpuOptions.ThreadsPerCore is invalid. Valid values for ${instanceType}: ${support.validThreadsPerCore.join(", ")}.`,
+    );
+  }
+  return { coreCount, threadsPerCore };
 }
 
 /** The members of `Instance` the options decide, as DescribeInstances shows them. */
@@ -176,7 +206,11 @@ export function launchOptionsFromJson(value: unknown, path: string, image: MockI
   if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
     throw badSnapshot(`${path}.metadata.hopLimit`, "an integer from 1 to 64", hopLimit);
   }
+  const cpu = o.cpu === undefined || o.cpu === null ? undefined : read.object(o.cpu, `${path}.cpu`);
   return Object.freeze({
+    ...(cpu === undefined
+      ? {}
+      : { cpu: Object.freeze({ coreCount: read.number(cpu.coreCount, `${path}.cpu.coreCount`), threadsPerCore: read.number(cpu.threadsPerCore, `${path}.cpu.threadsPerCore`) }) }),
     metadata: Object.freeze({
       httpTokens: read.oneOf(m.httpTokens, `${path}.metadata.httpTokens`, ["optional", "required"] as const),
       hopLimit,

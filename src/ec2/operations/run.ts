@@ -59,7 +59,7 @@ const MODELLED_MEMBERS = [
   "SecurityGroupIds", "SecurityGroups", "SubnetId", "UserData", "TagSpecifications", "CapacityReservationSpecification",
   "HibernationOptions", "MetadataOptions", "EnclaveOptions", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop",
   "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "NetworkInterfaces",
-  "EbsOptimized",
+  "EbsOptimized", "CpuOptions",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 /** A nested member the mock does not model, refused by its dotted wire-like name. */
