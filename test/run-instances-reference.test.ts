@@ -5,7 +5,7 @@
  * test/run-instances.test.ts / test/limits.test.ts. A refused call changes
  * nothing (the state snapshot is compared).
  */
-import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeVolumesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
@@ -108,6 +108,31 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
 
+    const ownImage = {
+      ImageId: "ami-0123456789abcdef0",
+      BlockDeviceMappings: [
+        { DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0123456789abcdef0", VolumeSize: 8 } },
+        { DeviceName: "/dev/sdf", Ebs: { SnapshotId: "snap-0123456789abcdef1", VolumeSize: 10 } },
+      ],
+    };
+    it("NoDevice removes a device whatever its value; Encrypted false still makes an encrypted volume (encryption by default)", () =>
+      withDoor(
+        door,
+        async (setup) => {
+          const { described } = await launchOne(setup, {
+            ImageId: ownImage.ImageId,
+            BlockDeviceMappings: [
+              { DeviceName: "/dev/sdf", NoDevice: "anything" },
+              { DeviceName: "/dev/sdg", Ebs: { VolumeSize: 5, Encrypted: false } },
+            ],
+          });
+          expect(described.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(["/dev/xvda", "/dev/sdg"]);
+          const volumes = await setup.client.send(new DescribeVolumesCommand({}));
+          expect(volumes.Volumes!.map((v) => [v.Size, v.Encrypted])).toEqual([[8, true], [5, true]]);
+        },
+        { images: [ownImage] },
+      ));
+
     it("the image's own device needs neither (its snapshot is the volume); an ephemeral mapping creates no EBS volume", () =>
       withDoor(door, async (setup) => {
         const { described } = await launchOne(setup, {
@@ -205,6 +230,15 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["MinCount above MaxCount", { MinCount: 3, MaxCount: 2 }, invalid("Maximum instance count must not be smaller than minimum instance count")],
       ["MaxCount below 1", { MinCount: 1, MaxCount: 0 }, invalid("Maximum instance count must be greater than zero")],
       ["MinCount below 1", { MinCount: -1, MaxCount: 1 }, invalid("Minimum instance count must be greater than zero")],
+      [
+        "MinCount above the mock's 1,000 a call",
+        { MinCount: 1001, MaxCount: 1001 },
+        {
+          name: "InstanceLimitExceeded",
+          message: "You have requested more instances (1001) than your current instance limit of 1000 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+          status: 400,
+        },
+      ],
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
   });
@@ -214,6 +248,11 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       const first = await setup.client.send(run({ ClientToken: "t-1", MetadataOptions: { HttpTokens: "optional" } }));
       const again = await setup.client.send(run({ ClientToken: "t-1", MetadataOptions: { HttpTokens: "optional" } }));
       expect(again.ReservationId).toBe(first.ReservationId);
+      expect(first.Instances![0]!.ClientToken).toBe("t-1");
+      // Without a token, a random one (a UUID) is used: two such launches are two reservations.
+      const [a, b] = [await setup.client.send(run({})), await setup.client.send(run({}))];
+      expect(a.ReservationId).not.toBe(b.ReservationId);
+      expect(a.Instances![0]!.ClientToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       await refused(setup, { ClientToken: "t-1", MetadataOptions: { HttpTokens: "required" } }, {
         name: "IdempotentParameterMismatch",
         message: "The client token 't-1' has already been used with different parameters.",
