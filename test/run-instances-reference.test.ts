@@ -356,6 +356,19 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         });
       }));
 
+    it("an injected capacity fault names the zone of the subnet launched into", () =>
+      withDoor(door, async (setup) => {
+        const { described } = await launchOne(setup, { Placement: { AvailabilityZone: "us-east-1c" } });
+        setup.ec2.faults.failNext("RunInstances", { error: "InsufficientInstanceCapacity" });
+        const e = await expectEc2Error(setup.client.send(run({ SubnetId: described.SubnetId })), {
+          name: "InsufficientInstanceCapacity",
+          message:
+            "We currently do not have sufficient m1.small capacity in the Availability Zone you requested (us-east-1c). Our system will be working on provisioning additional capacity. You can currently get m1.small capacity by not specifying an Availability Zone in your request or choosing us-east-1a, us-east-1b, us-east-1d, us-east-1e, us-east-1f.",
+          status: 500,
+        });
+        expect(e.$fault).toBe("server");
+      }));
+
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
       ["an unknown subnet", { SubnetId: "subnet-12345678" }, { name: "InvalidSubnetID.NotFound", message: "The subnet ID 'subnet-12345678' does not exist", status: 400 }],
       ["an unknown security group id", { SecurityGroupIds: ["sg-12345678"] }, { name: "InvalidGroup.NotFound", message: "The security group 'sg-12345678' does not exist", status: 400 }],
