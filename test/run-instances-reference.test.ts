@@ -284,6 +284,8 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
             PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: false },
           });
         }
+        const monitored = await setup.client.send(new DescribeInstancesCommand({ Filters: [{ Name: "monitoring-state", Values: ["enabled"] }] }));
+        expect(monitored.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([launched.InstanceId]);
         const cpu = await launchOne(setup, { InstanceType: "m5.2xlarge", CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 } });
         expect([cpu.launched.CpuOptions, cpu.described.CpuOptions]).toEqual([{ CoreCount: 2, ThreadsPerCore: 1 }, { CoreCount: 2, ThreadsPerCore: 1 }]);
         const plain = await launchOne(setup, {});

@@ -85,7 +85,7 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "state-reason-code": (i) => i.stateReason?.Code,
     "block-device-mapping.volume-id": (i) => (isTerminated(i) ? undefined : i.volumes.map((v) => v.volumeId)),
     tenancy: () => "default",
-    "monitoring-state": () => "disabled",
+    "monitoring-state": (i) => (i.launchOptions.monitoring ? "enabled" : "disabled"),
     hypervisor: () => "xen",
     "virtualization-type": (i) => i.image.VirtualizationType,
     // Only Spot, Scheduled and Capacity Block instances carry a lifecycle; the mock launches on-demand ones.
