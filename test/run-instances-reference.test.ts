@@ -70,6 +70,18 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
 
+    it("an image that is not available (pending) cannot be run: InvalidAMIID.Unavailable", () =>
+      withDoor(
+        door,
+        (setup) =>
+          refused(setup, { ImageId: "ami-0123456789abcdef0" }, {
+            name: "InvalidAMIID.Unavailable",
+            message: "AMI 'ami-0123456789abcdef0' is pending, and cannot be run",
+            status: 400,
+          }),
+        { images: [{ ImageId: "ami-0123456789abcdef0", State: "pending" }] },
+      ));
+
     it("defaults: type m1.small, shutdown behaviour stop, no protection, the default zone's subnet", () =>
       withDoor(door, async (setup) => {
         const { described } = await launchOne(setup, {});

@@ -66,6 +66,8 @@ export const errors = {
   noSnapshotOrSize: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
   /** CpuOptions with one member (source: raw response, hashicorp/terraform-provider-aws#46821). */
   cpuOptionsIncomplete: () => new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
+  /** An image not in the `available` state (source: raw response, hashicorp/packer#12162, for `pending`). */
+  imageUnavailable: (id: string, state: string) => new Ec2Error("InvalidAMIID.Unavailable", `AMI '${id}' is ${state}, and cannot be run`),
   /** A block device mapping EC2 refuses (RunInstances). */
   invalidBlockDeviceMapping: (message: string) => new Ec2Error("InvalidBlockDeviceMapping", message),
   /** A subnet that does not exist (the mock has the default VPC's only). */

@@ -101,6 +101,8 @@ function readImage(ctx: OperationContext, imageId: unknown): MockImage {
   if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
   const image = ctx.region.images.get(id);
   if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  // A user image given in another state than available cannot be run (the built-ins are available).
+  if (image.State !== undefined && image.State !== "available") throw errors.imageUnavailable(id, String(image.State));
   return image;
 }
 
