@@ -75,8 +75,11 @@ function oneOf<T extends string>(value: unknown, parameter: string, allowed: rea
   );
 }
 
-/** A nested member the mock does not model, refused by its dotted name (never dropped). */
-function refuseNested(path: string, value: object | undefined, modelled: readonly string[]): void {
+/**
+ * A nested member the mock does not model, refused by its dotted SDK path
+ * (`Placement.HostId`), never dropped: `refuseUnmodelled` one level down.
+ */
+export function refuseNested(path: string, value: object | undefined, modelled: readonly string[]): void {
   if (value === undefined) return;
   for (const [name, member] of Object.entries(value)) {
     if (member === undefined || modelled.includes(name)) continue;

@@ -9,7 +9,7 @@ import { isWellFormedId, newId, newMacAddress } from "../ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../iam/resources.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
-import { type LaunchOptions, readLaunchOptions } from "../launch-options.js";
+import { type LaunchOptions, readLaunchOptions, refuseNested } from "../launch-options.js";
 import type { Subnet } from "../network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../tags.js";
@@ -61,16 +61,6 @@ const MODELLED_MEMBERS = [
   "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "NetworkInterfaces",
   "EbsOptimized", "CpuOptions",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
-
-/** A nested member the mock does not model, refused by its dotted wire-like name. */
-function refuseNested(path: string, value: object | undefined, modelled: readonly string[]): void {
-  if (value === undefined) return;
-  for (const [name, member] of Object.entries(value)) {
-    if (member === undefined || modelled.includes(name)) continue;
-    if (Array.isArray(member) && member.length === 0) continue;
-    throw errors.unmodelledParameter("RunInstances", `${path}.${name}`);
-  }
-}
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
   if (value === undefined || value === null) throw errors.missingParameter(name);
