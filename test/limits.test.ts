@@ -122,7 +122,7 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
       ["sc1 over 16,384 GiB", volume({ VolumeType: "sc1", VolumeSize: 16_385 }), invalid("Volume of 16385GiB is too large; maximum is 16384GiB.")],
       ["standard over 1,024 GiB", volume({ VolumeType: "standard", VolumeSize: 1_025 }), invalid("Volume of 1025GiB is too large; maximum is 1024GiB.")],
       ["a negative size", volume({ VolumeSize: -1 }), invalid("Volume of -1GiB is too small; minimum is 1GiB.")],
-      ["an unknown type", volume({ VolumeType: "gp4" as never }), invalid("Value (gp4) for parameter volumeType is invalid. Valid values: gp2, gp3, io1, io2, st1, sc1, standard.")],
+      ["an unknown type", volume({ VolumeType: "gp4" as never, VolumeSize: 10 }), invalid("Value (gp4) for parameter volumeType is invalid. Valid values: gp2, gp3, io1, io2, st1, sc1, standard.")],
       ["IOPS on gp2", volume({ VolumeType: "gp2", VolumeSize: 10, Iops: 300 }), combination("The parameter iops is not supported for gp2 volumes.")],
       ["IOPS on st1", volume({ VolumeType: "st1", VolumeSize: 500, Iops: 300 }), combination("The parameter iops is not supported for st1 volumes.")],
       ["throughput on io2", volume({ VolumeType: "io2", VolumeSize: 10, Iops: 100, Throughput: 200 }), combination("throughput can only be specified for volumeType gp3.")],

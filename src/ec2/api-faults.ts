@@ -265,11 +265,14 @@ export class ApiFaults {
     const request = (typeof input === "object" && input !== null ? input : {}) as {
       InstanceType?: unknown;
       Placement?: { AvailabilityZone?: unknown };
+      SubnetId?: unknown;
       InstanceIds?: unknown;
     };
     let placed: { instanceType: string; zone: string } | undefined;
     if (action === "RunInstances") {
-      const zone = request.Placement?.AvailabilityZone;
+      // A launch into a subnet by id goes to the subnet's zone (issue 13: SubnetId is modelled).
+      const zone =
+        request.Placement?.AvailabilityZone ?? this.region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
       placed = {
         instanceType: typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
         zone: typeof zone === "string" && zone !== "" ? zone : this.region.network.defaultZone,

@@ -105,6 +105,24 @@ export const errors = {
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
+  /** A launch option the instance type does not support (source: raw response, openai/evolution-strategies-starter#12, for EBS optimization). */
+  unsupportedConfiguration: (feature: string) =>
+    new Ec2Error("Unsupported", `${feature} are not supported for your requested configuration. Please check the documentation for supported configurations.`),
+  /** A block device mapping that names no volume (source: raw response, nortontruter/infracoders-workshop#3). */
+  noSnapshotOrSize: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
+  /** CpuOptions with one member (source: raw response, hashicorp/terraform-provider-aws#46821). */
+  cpuOptionsIncomplete: () => new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
+  /** An image not in the `available` state (source: raw response, hashicorp/packer#12162, for `pending`). */
+  imageUnavailable: (id: string, state: string) => new Ec2Error("InvalidAMIID.Unavailable", `AMI '${id}' is ${state}, and cannot be run`),
+  /** A block device mapping EC2 refuses (RunInstances). */
+  invalidBlockDeviceMapping: (message: string) => new Ec2Error("InvalidBlockDeviceMapping", message),
+  /** A subnet that does not exist (the mock has the default VPC's only). */
+  subnetNotFound: (id: string) => new Ec2Error("InvalidSubnetID.NotFound", `The subnet ID '${id}' does not exist`),
+  /** A security group id that does not exist. */
+  securityGroupNotFound: (id: string) => new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`),
+  /** A security group name that does not exist in the default VPC. */
+  securityGroupNameNotFound: (name: string, vpcId: string) =>
+    new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`),
   /** EC2's catch-all (no final period, as in raw EC2 responses). */
   internal: () => new Ec2Error("InternalError", "An internal error has occurred", 500),
   /** TerminateInstances without ids (source: raw EC2 response quoted in gruntwork-io/cloud-nuke#731). */

@@ -49,6 +49,8 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
     EnaSupport: true,
     Hypervisor: "xen",
     BootMode: "uefi-preferred",
+    // As Amazon Linux 2023's own images: instances require IMDSv2, hop limit 2 (API reference, `Image.ImdsSupport`).
+    ImdsSupport: "v2.0",
   },
   {
     ImageId: WINDOWS_AMI_ID,
@@ -105,6 +107,7 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
     EnaSupport: true,
     Hypervisor: "xen",
     BootMode: "uefi",
+    ImdsSupport: "v2.0",
   },
 ]);
 

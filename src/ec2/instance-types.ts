@@ -1,3 +1,5 @@
+import { instanceTypeInfo as catalogueEntry } from "../aws/ec2/model/instance-type-catalogue.js";
+
 /**
  * The instance types the mock accepts, with what it needs of each: the CPU
  * layout (for `CpuOptions`), the architecture (to refuse an arm64 type with an
@@ -8,8 +10,10 @@ export interface InstanceTypeInfo {
   cores: number;
   /** Threads per core, as `CpuOptions.ThreadsPerCore` reports them. */
   threadsPerCore: number;
-  /** The architecture the type runs. */
-  architecture: "x86_64" | "arm64";
+  /** The architecture the type runs (its first 64-bit one, as a mismatch's message names it). */
+  architecture: string;
+  /** Every architecture an image may have to run on the type (t1.micro and m1.small also run i386). */
+  architectures: readonly string[];
   /** Whether EC2 supports hibernation for this type. */
   hibernation: boolean;
 }
@@ -33,7 +37,7 @@ const sizes: Record<string, [cores: number, threads: number]> = {
 };
 
 /** family → [architecture, hibernation support, available sizes]. */
-const families: Record<string, [InstanceTypeInfo["architecture"], boolean, string[]]> = {
+const families: Record<string, ["x86_64" | "arm64", boolean, string[]]> = {
   t2: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
   t3: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
   t3a: ["x86_64", true, ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]],
@@ -70,11 +74,53 @@ for (const [family, [architecture, hibernation, available]] of Object.entries(fa
   const single = singleThreadCores[family] ?? (architecture === "arm64" ? singleThreadCores.graviton : undefined);
   for (const size of available) {
     const [cores, threadsPerCore] = single === undefined ? sizes[size]! : [single[size]!, 1];
-    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation });
+    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, architectures: [architecture], hibernation });
   }
 }
 
-/** What the mock knows of an instance type, or undefined for an unknown one. */
+/**
+ * What the mock knows of an instance type, or undefined for one EC2 does
+ * not have. The types above keep their record (existing behaviour, and no
+ * file to read for them); every other type EC2 reports comes from the
+ * catalogue (data/instance-types.json, DescribeInstanceTypes' answers:
+ * 1,263 types, previous generations such as t1.micro included), read on
+ * the first lookup of a type the table lacks.
+ */
 export function instanceTypeInfo(instanceType: string): InstanceTypeInfo | undefined {
-  return table.get(instanceType);
+  const known = table.get(instanceType);
+  if (known !== undefined) return known;
+  const entry = catalogueEntry(instanceType);
+  if (entry === undefined) return undefined;
+  const architectures = entry.ProcessorInfo?.SupportedArchitectures ?? ["x86_64"];
+  const info: InstanceTypeInfo = {
+    cores: entry.VCpuInfo?.DefaultCores ?? entry.VCpuInfo?.DefaultVCpus ?? 1,
+    threadsPerCore: entry.VCpuInfo?.DefaultThreadsPerCore ?? 1,
+    architecture: architectures.find((a) => a !== "i386") ?? architectures[0]!,
+    architectures,
+    hibernation: entry.HibernationSupported === true,
+  };
+  table.set(instanceType, info);
+  return info;
+}
+
+/** What a launch option needs to know of a type; read from the catalogue only when such an option is asked for. */
+export interface InstanceTypeSupport {
+  /** DescribeInstanceTypes' `EbsInfo.EbsOptimizedSupport`: `unsupported` refuses `EbsOptimized: true`. */
+  ebsOptimized: "unsupported" | "supported" | "default";
+  /** DescribeInstanceTypes' `NitroEnclavesSupport`. */
+  enclaves: boolean;
+  /** `VCpuInfo.ValidCores` and `ValidThreadsPerCore`: undefined for a type whose CPU options cannot be set. */
+  validCores: readonly number[] | undefined;
+  validThreadsPerCore: readonly number[] | undefined;
+}
+
+/** The EBS-optimization, Nitro Enclaves and CPU options support of a type EC2 has (see {@link instanceTypeInfo}). */
+export function instanceTypeSupport(instanceType: string): InstanceTypeSupport {
+  const entry = catalogueEntry(instanceType);
+  return {
+    ebsOptimized: entry?.EbsInfo?.EbsOptimizedSupport ?? "unsupported",
+    enclaves: entry?.NitroEnclavesSupport === "supported",
+    validCores: entry?.VCpuInfo?.ValidCores,
+    validThreadsPerCore: entry?.VCpuInfo?.ValidThreadsPerCore,
+  };
 }

@@ -2,6 +2,7 @@ import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-e
 import type { MockImage } from "./images.js";
 import type { Machine } from "../engine/machine.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
+import { type LaunchOptions, renderLaunchOptions } from "./launch-options.js";
 import type { Subnet } from "./network.js";
 
 /**
@@ -79,6 +80,8 @@ export interface Ec2Instance extends MutableAttributes {
   readonly clientToken: string;
   /** Whether it may hibernate (fixed at launch). */
   readonly hibernationConfigured: boolean;
+  /** What RunInstances recorded of its options (metadata, monitoring, ...), shared by its launch. */
+  readonly launchOptions: LaunchOptions;
   /** EBS volumes attached to it, root first. */
   volumes: AttachedVolume[];
   /**
@@ -147,7 +150,6 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
     InstanceType: instance.instanceType as Instance["InstanceType"],
     ...(instance.keyName === undefined ? {} : { KeyName: instance.keyName }),
     LaunchTime: new Date(instance.launchTime.getTime()),
-    Monitoring: { State: "disabled" },
     Placement: { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" },
     // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
     ...(windows ? { Platform: "windows" as Instance["Platform"] } : {}),
@@ -172,7 +174,6 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
           },
         })),
     ClientToken: instance.clientToken,
-    EbsOptimized: false,
     EnaSupport: true,
     Hypervisor: "xen",
     NetworkInterfaces: terminated
@@ -220,28 +221,15 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
       ? {}
       : { Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })) }),
     VirtualizationType: image.VirtualizationType,
-    CpuOptions: { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore },
-    CapacityReservationSpecification: { CapacityReservationPreference: "open" },
+    CpuOptions: instance.launchOptions.cpu === undefined
+      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
     HibernationOptions: { Configured: instance.hibernationConfigured },
-    MetadataOptions: {
-      State: "applied",
-      HttpTokens: "required",
-      HttpPutResponseHopLimit: 2,
-      HttpEndpoint: "enabled",
-      HttpProtocolIpv6: "disabled",
-      InstanceMetadataTags: "disabled",
-    },
-    EnclaveOptions: { Enabled: false },
     ...(image.BootMode === undefined ? {} : { BootMode: image.BootMode }),
     PlatformDetails: image.PlatformDetails,
     UsageOperation: image.UsageOperation,
     UsageOperationUpdateTime: new Date(instance.createdAt.getTime()),
-    PrivateDnsNameOptions: {
-      HostnameType: "ip-name",
-      EnableResourceNameDnsARecord: false,
-      EnableResourceNameDnsAAAARecord: false,
-    },
-    MaintenanceOptions: { AutoRecovery: "default" },
+    ...renderLaunchOptions(instance.launchOptions),
     CurrentInstanceBootMode: image.BootMode === "uefi" ? "uefi" : "legacy-bios",
   };
   return out;

@@ -135,9 +135,13 @@ export class Network {
    * launch leaves no half-built instance behind.
    */
   checkCapacity(subnet: Subnet, count: number): void {
+    if (this.freeAddresses(subnet) < count) throw errors.insufficientAddresses();
+  }
+
+  /** How many addresses of the subnet are free (a launch takes one an instance). */
+  freeAddresses(subnet: Subnet): number {
     const { low, high } = usableRange(subnet.first, subnet.size);
-    const free = high - low + 1 - (this.usedIn.get(subnet.subnetId) ?? 0);
-    if (free < count) throw errors.insufficientAddresses();
+    return high - low + 1 - (this.usedIn.get(subnet.subnetId) ?? 0);
   }
 
   /** Takes a private address in the subnet: the one asked for, or the next free one. */

@@ -6,6 +6,7 @@ import type { Controls, InstanceUsage } from "./controls.js";
 import type { MockImage } from "./images.js";
 import type { AttachedVolume, Ec2Instance } from "./instance.js";
 import { instanceTypeInfo } from "./instance-types.js";
+import { launchOptionsFromJson, type LaunchOptionsJson } from "./launch-options.js";
 import { parseCidr } from "./address-space.js";
 import { type NetworkJson, type Subnet, subnetHolding, subnetRecord } from "./network.js";
 import type { Ec2Region, Reservation } from "./region.js";
@@ -63,6 +64,8 @@ export interface InstanceJson {
   keyName: string | null;
   clientToken: string;
   hibernationConfigured: boolean;
+  /** Absent in snapshots written before issue 13: the image's defaults. */
+  launchOptions?: LaunchOptionsJson;
   /** Attached volume ids, root first (each volume holds its attachment). */
   volumeIds: string[];
   tags: [string, string][];
@@ -138,6 +141,7 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
       keyName: instance.keyName ?? null,
       clientToken: instance.clientToken,
       hibernationConfigured: instance.hibernationConfigured,
+      launchOptions: instance.launchOptions,
       volumeIds: instance.volumes.map((v) => v.volumeId),
       tags: [...instance.tags],
       stateReason: instance.stateReason === undefined ? null : { ...instance.stateReason },
@@ -382,6 +386,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
       keyName: read.optString(o.keyName, `${p}.keyName`),
       clientToken: read.string(o.clientToken, `${p}.clientToken`),
       hibernationConfigured: read.boolean(o.hibernationConfigured, `${p}.hibernationConfigured`),
+      launchOptions: launchOptionsFromJson(o.launchOptions, `${p}.launchOptions`, image),
       volumes,
       tags: sharedIfEmpty(read.pairs(o.tags, `${p}.tags`)),
       stateReason:

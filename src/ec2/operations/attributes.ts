@@ -56,10 +56,10 @@ const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance
   blockDeviceMapping: (ctx, i) => ({ BlockDeviceMappings: ctx.region.render(i).BlockDeviceMappings ?? [] }),
   groupSet: (ctx, i) => ({ Groups: ctx.region.render(i).SecurityGroups ?? [] }),
   productCodes: () => ({ ProductCodes: [] }),
-  ebsOptimized: () => ({ EbsOptimized: { Value: false } }),
+  ebsOptimized: (_, i) => ({ EbsOptimized: { Value: i.launchOptions.ebsOptimized } }),
   sourceDestCheck: () => ({ SourceDestCheck: { Value: true } }),
   enaSupport: () => ({ EnaSupport: { Value: true } }),
-  enclaveOptions: () => ({ EnclaveOptions: { Enabled: false } }),
+  enclaveOptions: (_, i) => ({ EnclaveOptions: { Enabled: i.launchOptions.enclave } }),
   // HVM instances have no kernel or ramdisk image; ENA instances report no SR-IOV value.
   kernel: () => ({ KernelId: {} }),
   ramdisk: () => ({ RamdiskId: {} }),

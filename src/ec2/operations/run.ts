@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
-import { readShutdownBehavior } from "../checks.js";
+import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { digestOf } from "../digest.js";
 import { Ec2Error, errors } from "../errors.js";
@@ -9,6 +9,7 @@ import { isWellFormedId, newId, newMacAddress } from "../ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../iam/resources.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../instance-types.js";
+import { type LaunchOptions, readLaunchOptions, refuseNested } from "../launch-options.js";
 import type { Subnet } from "../network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../tags.js";
@@ -39,7 +40,27 @@ interface LaunchPlan {
   shutdownBehavior: "stop" | "terminate";
   /** The user data, base64 without whitespace; undefined for none. */
   userData: string | undefined;
+  /** The recorded options (metadata, monitoring, ...), one object for the whole launch. */
+  options: LaunchOptions;
+  /** Whether the instances get an auto-assigned public address (the network interface's `AssociatePublicIpAddress`). */
+  wantsPublicIp: boolean;
+  /** `MinCount`: a launch the subnet cannot hold this many of launches none. */
+  minCount: number;
 }
+
+/**
+ * The members of `RunInstancesRequest` the mock models (issue 13); any
+ * other one present is refused by name (`refuseUnmodelled`). Network
+ * references beyond the default VPC's (launch templates, IAM instance
+ * profiles, other subnets and groups) wait for issues 15 and 16.
+ */
+const MODELLED_MEMBERS = [
+  "BlockDeviceMappings", "ImageId", "InstanceType", "KeyName", "MaxCount", "MinCount", "Monitoring", "Placement",
+  "SecurityGroupIds", "SecurityGroups", "SubnetId", "UserData", "TagSpecifications", "CapacityReservationSpecification",
+  "HibernationOptions", "MetadataOptions", "EnclaveOptions", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop",
+  "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "NetworkInterfaces",
+  "EbsOptimized", "CpuOptions",
+] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
   if (value === undefined || value === null) throw errors.missingParameter(name);
@@ -48,8 +69,8 @@ function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
   return n;
 }
 
-/** Reads and checks MinCount and MaxCount; returns how many instances to launch. */
-function readCounts(input: RunInstancesCommandInput): number {
+/** Reads and checks MinCount and MaxCount; returns the most instances to launch, and the fewest. */
+function readCounts(input: RunInstancesCommandInput): { max: number; min: number } {
   const max = readCount(input.MaxCount, "MaxCount");
   const min = readCount(input.MinCount, "MinCount");
   if (max < 1) throw errors.invalidValue("Maximum instance count must be greater than zero");
@@ -61,7 +82,7 @@ function readCounts(input: RunInstancesCommandInput): number {
       `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES_PER_LAUNCH} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
     );
   }
-  return Math.min(max, MAX_INSTANCES_PER_LAUNCH);
+  return { max: Math.min(max, MAX_INSTANCES_PER_LAUNCH), min };
 }
 
 function readImage(ctx: OperationContext, imageId: unknown): MockImage {
@@ -70,6 +91,8 @@ function readImage(ctx: OperationContext, imageId: unknown): MockImage {
   if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
   const image = ctx.region.images.get(id);
   if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  // A user image given in another state than available cannot be run (the built-ins are available).
+  if (image.State !== undefined && image.State !== "available") throw errors.imageUnavailable(id, String(image.State));
   return image;
 }
 
@@ -77,7 +100,7 @@ function readInstanceType(value: unknown, image: MockImage): { instanceType: str
   const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
   const typeInfo = instanceTypeInfo(instanceType);
   if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
-  if (typeInfo.architecture !== image.Architecture) {
+  if (!typeInfo.architectures.includes(String(image.Architecture))) {
     throw errors.invalidValue(
       `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
     );
@@ -85,11 +108,68 @@ function readInstanceType(value: unknown, image: MockImage): { instanceType: str
   return { instanceType, typeInfo };
 }
 
-function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"]): Subnet {
-  const zone = placement?.AvailabilityZone ?? ctx.region.network.defaultZone;
-  const subnet = ctx.region.network.subnetIn(String(zone));
+/**
+ * The subnet of the launch: the one named (`SubnetId`, or the network
+ * interface's), which must be one of the default VPC's (the only subnets
+ * the mock has), else the default subnet of the placement's zone.
+ */
+function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"], subnetId: string | undefined): Subnet {
+  refuseNested("Placement", placement, ["AvailabilityZone", "Tenancy", "GroupName"]);
+  // The default tenancy and no placement group are what every instance shows; anything else is not modelled.
+  if (placement?.Tenancy !== undefined && placement.Tenancy !== "default") throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
+  if (placement?.GroupName !== undefined && placement.GroupName !== "") throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
+  const zone = placement?.AvailabilityZone;
+  if (subnetId !== undefined) {
+    const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
+    if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
+    if (zone !== undefined && zone !== subnet.availabilityZone) {
+      throw errors.invalidCombination(`The subnet ${clipped(subnetId)} is in ${subnet.availabilityZone}, not in the requested Availability Zone ${clipped(String(zone))}.`);
+    }
+    return subnet;
+  }
+  const subnet = ctx.region.network.subnetIn(String(zone ?? ctx.region.network.defaultZone));
   if (subnet === undefined) throw errors.invalidValue(`Invalid availability zone: [${String(zone)}]`);
   return subnet;
+}
+
+/**
+ * Security groups: the default VPC's default group, by id or by name, is
+ * the only one the mock has, so any other does not exist (EC2's answers).
+ */
+function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | undefined, names: readonly string[] | undefined): void {
+  const network = ctx.region.network;
+  for (const id of ids ?? []) if (id !== network.defaultSecurityGroupId) throw errors.securityGroupNotFound(clipped(id));
+  for (const name of names ?? []) if (name !== "default") throw errors.securityGroupNameNotFound(clipped(name, 255), network.vpcId);
+}
+
+/**
+ * The network interface a launch may describe: one, the primary (device
+ * index 0), with whether it gets a public address, its subnet and groups;
+ * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
+ * instance-level subnet, groups and address may not be given with it.
+ */
+function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): { subnetId: string | undefined; publicIp: boolean | undefined } {
+  const specs = input.NetworkInterfaces;
+  if (specs === undefined || specs.length === 0) {
+    checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
+    return { subnetId: input.SubnetId, publicIp: undefined };
+  }
+  if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
+  const spec = specs[0]!;
+  refuseNested("NetworkInterfaces.1", spec, ["AssociatePublicIpAddress", "DeviceIndex", "SubnetId", "Groups", "DeleteOnTermination"]);
+  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
+  if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
+  if (input.PrivateIpAddress !== undefined) {
+    throw errors.invalidCombination("Network interfaces and an instance-level private IP address should not be specified on the same request");
+  }
+  if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
+    throw errors.invalidCombination("Network interfaces and an instance-level security groups may not be specified on the same request");
+  }
+  if (input.SubnetId !== undefined) {
+    throw errors.invalidCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request");
+  }
+  checkSecurityGroups(ctx, spec.Groups, undefined);
+  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
 }
 
 /**
@@ -117,6 +197,20 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
       if (device === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
       byDevice.delete(device);
       continue;
+    }
+    if (mapping.VirtualName !== undefined) {
+      // An instance store volume: no EBS volume is created (NVMe instance stores ignore the mapping, as on EC2).
+      if (!/^ephemeral(?:[0-9]|1[0-9]|2[0-3])$/.test(mapping.VirtualName)) {
+        throw errors.invalidBlockDeviceMapping(`Invalid virtual name ${clipped(mapping.VirtualName)} for ${device}`);
+      }
+      if (mapping.Ebs !== undefined) throw errors.invalidBlockDeviceMapping(`${device} cannot map both an EBS volume and an instance store volume`);
+      byDevice.set(device, { DeviceName: device, VirtualName: mapping.VirtualName });
+      continue;
+    }
+    refuseNested(`BlockDeviceMappings.Ebs`, mapping.Ebs, ["DeleteOnTermination", "Iops", "SnapshotId", "VolumeSize", "VolumeType", "Throughput", "Encrypted"]);
+    // A new device needs a volume: a snapshot to copy or a size (EbsBlockDevice.VolumeSize: "You must specify either").
+    if (base?.Ebs === undefined && mapping.Ebs?.SnapshotId === undefined && mapping.Ebs?.VolumeSize === undefined) {
+      throw errors.noSnapshotOrSize(device);
     }
     if (mapping.Ebs?.SnapshotId !== undefined) checkSnapshot(ctx, mapping.Ebs.SnapshotId);
     byDevice.set(device, { ...base, ...mapping, Ebs: { ...base?.Ebs, ...mapping.Ebs } });
@@ -171,18 +265,24 @@ function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
 function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
   if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
-  const count = readCounts(input);
+  const counts = readCounts(input);
+  // Missing and malformed counts first; then no member the mock would drop.
+  refuseUnmodelled("RunInstances", input, MODELLED_MEMBERS);
+  const count = counts.max;
   const image = readImage(ctx, input.ImageId);
   const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
-  const subnet = readSubnet(ctx, input.Placement);
+  const nic = readNetworkInterfaces(ctx, input);
+  const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
   const shutdownBehavior =
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
-  if (input.HibernationOptions?.Configured === true && image.RootDeviceType !== "ebs") {
+  const hibernation = input.HibernationOptions?.Configured === true;
+  if (hibernation && image.RootDeviceType !== "ebs") {
     throw new Ec2Error(
       "UnsupportedHibernationConfiguration",
       "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
     );
   }
+  const options = readLaunchOptions(input, image, instanceType, hibernation);
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
   const privateIp = input.PrivateIpAddress;
@@ -196,7 +296,10 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
   // The key pair is looked up last, with the other resources the launch names.
   if (input.KeyName !== undefined) checkKeyName(input.KeyName);
-  return { image, count, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior, userData };
+  return {
+    image, count, minCount: counts.min, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior, userData, options,
+    wantsPublicIp: nic.publicIp ?? true,
+  };
 }
 
 /**
@@ -296,8 +399,10 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   if (input.DryRun === true) throw errors.dryRun();
   const replay = replayOf(ctx, input);
   if (replay !== undefined) return replay;
-  // Before anything is created: a launch the subnet cannot hold leaves nothing behind.
-  region.network.checkCapacity(launch.subnet, launch.count);
+  // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
+  // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).
+  const count = Math.min(launch.count, region.network.freeAddresses(launch.subnet));
+  if (count < launch.minCount) throw errors.insufficientAddresses();
 
   const reservationId = newId("r");
   const createdAt = new Date(ctx.now);
@@ -306,7 +411,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   // the reservation would keep alive.
   const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
-  for (let launchIndex = 0; launchIndex < launch.count; launchIndex++) {
+  for (let launchIndex = 0; launchIndex < count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     // Every volume of the instance, created in the store and attached. What a launch's instances have
     // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
@@ -335,12 +440,13 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       subnet: launch.subnet,
       privateIp: region.network.takePrivateIp(launch.subnet, launch.privateIp),
       publicIp: undefined,
-      wantsPublicIp: input.NetworkInterfaces?.[0]?.AssociatePublicIpAddress ?? true,
+      wantsPublicIp: launch.wantsPublicIp,
       networkInterfaceId: newId("eni"),
       macAddress: newMacAddress(),
       keyName: input.KeyName,
       clientToken,
       hibernationConfigured: input.HibernationOptions?.Configured === true,
+      launchOptions: launch.options,
       volumes,
       tags: launch.tags.get("instance") ?? NO_TAGS,
       stateReason: stateReasons.pending,
