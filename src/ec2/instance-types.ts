@@ -1,7 +1,8 @@
 /**
  * The instance types the mock accepts, with what it needs of each: the CPU
  * layout (for `CpuOptions`), the architecture (to refuse an arm64 type with an
- * x86_64 image) and whether the family supports hibernation.
+ * x86_64 image), whether the family supports hibernation, EBS optimization
+ * and ENA.
  */
 export interface InstanceTypeInfo {
   /** Physical cores, as `CpuOptions.CoreCount` reports them. */
@@ -12,6 +13,19 @@ export interface InstanceTypeInfo {
   architecture: "x86_64" | "arm64";
   /** Whether EC2 supports hibernation for this type. */
   hibernation: boolean;
+  /**
+   * EBS optimization, as the User Guide's table of instance types says:
+   * optimized by default, available on request, or not offered at all (t2,
+   * m1.small, m1.medium). ModifyInstanceAttribute refuses `ebsOptimized` on
+   * the last; StartInstances refuses to start such a type with it enabled.
+   */
+  ebsOptimization: "default" | "supported" | "unsupported";
+  /**
+   * ENA, as DescribeInstanceTypes' `NetworkInfo.EnaSupport` says: Nitro
+   * types require it (StartInstances refuses an instance whose `enaSupport`
+   * attribute is off), t2 and m1 do not use it.
+   */
+  ena: "required" | "unsupported";
 }
 
 /** The default type of RunInstances when `InstanceType` is omitted, as in EC2. */
@@ -65,12 +79,26 @@ const singleThreadCores: Record<string, Record<string, number>> = {
   graviton: { medium: 1, large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64 },
 };
 
+/**
+ * The previous-generation families, whose types are neither EBS-optimized by
+ * default nor ENA-enabled; by type, whether EBS optimization can be enabled
+ * (source: the User Guide's "Amazon EBS-optimized instances" tables). Every
+ * other family of the table is Nitro: EBS-optimized by default, ENA required.
+ */
+const previousGeneration: Record<string, Record<string, boolean>> = {
+  t2: { nano: false, micro: false, small: false, medium: false, large: false, xlarge: false, "2xlarge": false },
+  m1: { small: false, medium: false, large: true, xlarge: true },
+};
+
 const table = new Map<string, InstanceTypeInfo>();
 for (const [family, [architecture, hibernation, available]] of Object.entries(families)) {
   const single = singleThreadCores[family] ?? (architecture === "arm64" ? singleThreadCores.graviton : undefined);
+  const previous = previousGeneration[family];
   for (const size of available) {
     const [cores, threadsPerCore] = single === undefined ? sizes[size]! : [single[size]!, 1];
-    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation });
+    const ebsOptimization = previous === undefined ? "default" : previous[size] ? "supported" : "unsupported";
+    const ena = previous === undefined ? "required" : "unsupported";
+    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation, ebsOptimization, ena });
   }
 }
 
