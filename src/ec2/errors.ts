@@ -56,6 +56,17 @@ export const errors = {
   notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
   invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
   invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
+  /** ModifyInstanceAttribute's refusal of a value for the instance (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
+  invalidAttributeValue: (message: string) => new Ec2Error("InvalidInstanceAttributeValue", message),
+  /** EBS optimization asked of a type that does not offer it (EC2's words at launch). */
+  ebsOptimizedUnsupported: () =>
+    new Ec2Error(
+      "Unsupported",
+      "EBS-optimized instances are not supported for your requested configuration. Please check the documentation for supported configurations.",
+    ),
+  /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
+  unsupportedConfiguration: () =>
+    new Ec2Error("Unsupported", "The requested configuration is currently not supported. Please check the documentation for supported configurations."),
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
