@@ -477,6 +477,22 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       expect((await describeAll(client, [id!])).get(id!)!.State!.Name).toBe("running");
     });
 
+    it("a paravirtual instance can only move to a type that runs PV images", async () => {
+      const pvImage = "ami-0a1b2c3d4e5f60718";
+      const { ec2, client } = await setup({ timing: "instant", images: [{ ImageId: pvImage, VirtualizationType: "paravirtual" }] });
+      const [id] = await launchIds(client, { ImageId: pvImage, InstanceType: "m1.small" });
+      await ec2.settle();
+      await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
+      await ec2.settle();
+      await expectEc2Error(client.send(modify({ InstanceId: id!, InstanceType: { Value: "t3.micro" } })), {
+        name: "InvalidInstanceAttributeValue",
+        message: "Modifying the instance type from m1.small to t3.micro is not allowed.",
+        status: 400,
+      });
+      await client.send(modify({ InstanceId: id!, InstanceType: { Value: "m1.large" } }));
+      expect((await attribute(client, id!, "instanceType")).InstanceType).toEqual({ Value: "m1.large" });
+    });
+
     it("instance-store-backed instances: no stop protection, and no type change (they are never stopped)", async () => {
       const { ec2, client } = await setup({ timing: "instant" });
       const [id] = await launchIds(client, { ImageId: INSTANCE_STORE_AMI_ID, InstanceType: "m1.small" });

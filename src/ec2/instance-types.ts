@@ -26,6 +26,8 @@ export interface InstanceTypeInfo {
    * attribute is off), t2 and m1 do not use it.
    */
   ena: "required" | "unsupported";
+  /** Whether the type runs paravirtual (PV) images: only the previous-generation m1 does; every other type is HVM only. */
+  paravirtual: boolean;
 }
 
 /** The default type of RunInstances when `InstanceType` is omitted, as in EC2. */
@@ -98,7 +100,8 @@ for (const [family, [architecture, hibernation, available]] of Object.entries(fa
     const [cores, threadsPerCore] = single === undefined ? sizes[size]! : [single[size]!, 1];
     const ebsOptimization = previous === undefined ? "default" : previous[size] ? "supported" : "unsupported";
     const ena = previous === undefined ? "required" : "unsupported";
-    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation, ebsOptimization, ena });
+    const paravirtual = family === "m1";
+    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, hibernation, ebsOptimization, ena, paravirtual });
   }
 }
 

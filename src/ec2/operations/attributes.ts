@@ -254,9 +254,10 @@ function readUserData(value: unknown, legacy: boolean): string | undefined {
 
 /**
  * A new instance type: known to the mock (else EC2's documented
- * InvalidInstanceAttributeValue), and of the architecture of the instance's
- * image (the User Guide's compatibility rule; refused with the words EC2
- * uses for a type change it does not allow).
+ * InvalidInstanceAttributeValue), of the architecture of the instance's
+ * image, and able to run its virtualization type (a PV instance cannot move
+ * to an HVM-only type): the User Guide's compatibility rules, refused with
+ * the words EC2 uses for a type change it does not allow.
  */
 function instanceTypeChange(value: unknown): Change {
   const instanceType = String(value);
@@ -265,7 +266,8 @@ function instanceTypeChange(value: unknown): Change {
   return {
     needsStopped: true,
     check(instance) {
-      if (typeInfo.architecture !== instance.image.Architecture) {
+      const paravirtual = instance.image.VirtualizationType === "paravirtual";
+      if (typeInfo.architecture !== instance.image.Architecture || (paravirtual && !typeInfo.paravirtual)) {
         throw errors.invalidAttributeValue(`Modifying the instance type from ${instance.instanceType} to ${instanceType} is not allowed.`);
       }
     },
