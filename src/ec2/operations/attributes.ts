@@ -82,9 +82,9 @@ function isDescribable(name: string): name is Exclude<InstanceAttributeName, Not
 /**
  * The attributes ModifyInstanceAttribute's `Attribute` names: every name of
  * its reference's list ("You can modify the following attributes only"),
- * which has `enaSupport` and `nvmeSupport` (not in the SDK's enum) and
- * neither `rootDeviceName` nor `productCodes`; those two are kept so that
- * they are refused as read-only rather than as unknown.
+ * `nvmeSupport` included though the SDK's enum lacks it, plus
+ * `rootDeviceName` and `productCodes`, kept so that they are refused as
+ * read-only rather than as unknown.
  */
 type ModifiableName = InstanceAttributeName | "nvmeSupport";
 
