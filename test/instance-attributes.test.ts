@@ -477,6 +477,18 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       expect((await describeAll(client, [id!])).get(id!)!.State!.Name).toBe("running");
     });
 
+    it("the attributes set survive a snapshot and restore", async () => {
+      const { ec2, client, id } = await stoppedInstance({ InstanceType: "t3.micro" });
+      await client.send(modify({ InstanceId: id, SourceDestCheck: { Value: false } }));
+      await client.send(modify({ InstanceId: id, EbsOptimized: { Value: true } }));
+      await client.send(modify({ InstanceId: id, EnaSupport: { Value: false } }));
+      const before = await allAttributes(client, id);
+      ec2.restore(JSON.parse(JSON.stringify(ec2.snapshot())));
+      expect(await allAttributes(client, id)).toEqual(before);
+      const shown = (await describeAll(client, [id])).get(id)!;
+      expect([shown.SourceDestCheck, shown.EbsOptimized, shown.EnaSupport]).toEqual([false, true, false]);
+    });
+
     it("a paravirtual instance can only move to a type that runs PV images", async () => {
       const pvImage = "ami-0a1b2c3d4e5f60718";
       const { ec2, client } = await setup({ timing: "instant", images: [{ ImageId: pvImage, VirtualizationType: "paravirtual" }] });
