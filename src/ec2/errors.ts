@@ -102,6 +102,11 @@ export const errors = {
   /** AssociateAddress on an instance named by id in a state other than running or stopped. */
   instanceNotInValidState: (state: string, instanceId: string) =>
     new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
+  /** ModifyInstanceAttribute's refusal of a value for the instance (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
+  invalidAttributeValue: (message: string) => new Ec2Error("InvalidInstanceAttributeValue", message),
+  /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
+  requestedConfigurationUnsupported: () =>
+    new Ec2Error("Unsupported", "The requested configuration is currently not supported. Please check the documentation for supported configurations."),
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
     new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),

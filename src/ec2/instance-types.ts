@@ -3,7 +3,8 @@ import { instanceTypeInfo as catalogueEntry } from "../aws/ec2/model/instance-ty
 /**
  * The instance types the mock accepts, with what it needs of each: the CPU
  * layout (for `CpuOptions`), the architecture (to refuse an arm64 type with an
- * x86_64 image) and whether the family supports hibernation.
+ * x86_64 image), whether the family supports hibernation, EBS optimization
+ * and ENA.
  */
 export interface InstanceTypeInfo {
   /** Physical cores, as `CpuOptions.CoreCount` reports them. */
@@ -16,6 +17,21 @@ export interface InstanceTypeInfo {
   architectures: readonly string[];
   /** Whether EC2 supports hibernation for this type. */
   hibernation: boolean;
+  /**
+   * EBS optimization, as the User Guide's table of instance types says:
+   * optimized by default, available on request, or not offered at all (t2,
+   * m1.small, m1.medium). ModifyInstanceAttribute refuses `ebsOptimized` on
+   * the last; StartInstances refuses to start such a type with it enabled.
+   */
+  ebsOptimization: "default" | "supported" | "unsupported";
+  /**
+   * ENA, as DescribeInstanceTypes' `NetworkInfo.EnaSupport` says: Nitro
+   * types require it (StartInstances refuses an instance whose `enaSupport`
+   * attribute is off), some older ones only support it, t2 and m1 do not use it.
+   */
+  ena: "required" | "supported" | "unsupported";
+  /** Whether the type runs paravirtual (PV) images: only the previous-generation m1 does; every other type is HVM only. */
+  paravirtual: boolean;
 }
 
 /** The default type of RunInstances when `InstanceType` is omitted, as in EC2. */
@@ -69,12 +85,27 @@ const singleThreadCores: Record<string, Record<string, number>> = {
   graviton: { medium: 1, large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64 },
 };
 
+/**
+ * The previous-generation families, whose types are neither EBS-optimized by
+ * default nor ENA-enabled; by type, whether EBS optimization can be enabled
+ * (source: the User Guide's "Amazon EBS-optimized instances" tables). Every
+ * other family of the table is Nitro: EBS-optimized by default, ENA required.
+ */
+const previousGeneration: Record<string, Record<string, boolean>> = {
+  t2: { nano: false, micro: false, small: false, medium: false, large: false, xlarge: false, "2xlarge": false },
+  m1: { small: false, medium: false, large: true, xlarge: true },
+};
+
 const table = new Map<string, InstanceTypeInfo>();
 for (const [family, [architecture, hibernation, available]] of Object.entries(families)) {
   const single = singleThreadCores[family] ?? (architecture === "arm64" ? singleThreadCores.graviton : undefined);
+  const previous = previousGeneration[family];
   for (const size of available) {
     const [cores, threadsPerCore] = single === undefined ? sizes[size]! : [single[size]!, 1];
-    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, architectures: [architecture], hibernation });
+    const ebsOptimization = previous === undefined ? "default" : previous[size] ? "supported" : "unsupported";
+    const ena = previous === undefined ? "required" : "unsupported";
+    const paravirtual = family === "m1";
+    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, architectures: [architecture], hibernation, ebsOptimization, ena, paravirtual });
   }
 }
 
@@ -98,6 +129,9 @@ export function instanceTypeInfo(instanceType: string): InstanceTypeInfo | undef
     architecture: architectures.find((a) => a !== "i386") ?? architectures[0]!,
     architectures,
     hibernation: entry.HibernationSupported === true,
+    ebsOptimization: entry.EbsInfo?.EbsOptimizedSupport ?? "unsupported",
+    ena: entry.NetworkInfo?.EnaSupport ?? "unsupported",
+    paravirtual: entry.SupportedVirtualizationTypes?.includes("paravirtual") === true,
   };
   table.set(instanceType, info);
   return info;

@@ -37,6 +37,27 @@ export interface MutableAttributes {
   disableApiTermination: boolean;
   /** What a shutdown from inside the OS does. */
   shutdownBehavior: "stop" | "terminate";
+  /** Source/destination checking; undefined is EC2's default, `true` (read it with `sourceDestCheckOf`). */
+  sourceDestCheck?: boolean | undefined;
+  /** EBS optimization as ModifyInstanceAttribute set it; undefined is as launched (read it with `ebsOptimizedOf`). */
+  ebsOptimized?: boolean | undefined;
+  /** Enhanced networking with ENA; undefined is the image's `EnaSupport` (read it with `enaSupportOf`). */
+  enaSupport?: boolean | undefined;
+}
+
+/** Whether source/destination checking is on (EC2's default: on). */
+export function sourceDestCheckOf(instance: MutableAttributes): boolean {
+  return instance.sourceDestCheck ?? true;
+}
+
+/** Whether the instance is EBS-optimized: as last modified, else as launched (`EbsOptimized`). */
+export function ebsOptimizedOf(instance: MutableAttributes & { readonly launchOptions: LaunchOptions }): boolean {
+  return instance.ebsOptimized ?? instance.launchOptions.ebsOptimized;
+}
+
+/** Whether enhanced networking with ENA is enabled: as set, else as the image was registered. */
+export function enaSupportOf(instance: MutableAttributes & { readonly image: MockImage }): boolean {
+  return instance.enaSupport ?? instance.image.EnaSupport !== false;
 }
 
 /** Everything the EC2 front keeps of one instance, beside the engine's machine. */
@@ -174,7 +195,8 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
           },
         })),
     ClientToken: instance.clientToken,
-    EnaSupport: true,
+    EbsOptimized: ebsOptimizedOf(instance),
+    EnaSupport: enaSupportOf(instance),
     Hypervisor: "xen",
     NetworkInterfaces: terminated
       ? []
@@ -205,7 +227,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
                 PrivateIpAddress: instance.privateIp,
               },
             ],
-            SourceDestCheck: true,
+            SourceDestCheck: sourceDestCheckOf(instance),
             Status: "in-use",
             SubnetId: instance.subnet.subnetId,
             VpcId: ctx.vpcId,
@@ -215,7 +237,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
     RootDeviceName: image.RootDeviceName,
     RootDeviceType: image.RootDeviceType,
     SecurityGroups: terminated ? [] : groups,
-    ...(terminated ? {} : { SourceDestCheck: true }),
+    ...(terminated ? {} : { SourceDestCheck: sourceDestCheckOf(instance) }),
     ...(instance.stateReason === undefined ? {} : { StateReason: { ...instance.stateReason } }),
     ...(instance.tags.size === 0
       ? {}

@@ -173,11 +173,10 @@ function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceTyp
 /** The members of `Instance` the options decide, as DescribeInstances shows them. */
 export function renderLaunchOptions(o: LaunchOptions): Pick<
   Instance,
-  "Monitoring" | "EbsOptimized" | "EnclaveOptions" | "MaintenanceOptions" | "CapacityReservationSpecification" | "MetadataOptions" | "PrivateDnsNameOptions"
+  "Monitoring" | "EnclaveOptions" | "MaintenanceOptions" | "CapacityReservationSpecification" | "MetadataOptions" | "PrivateDnsNameOptions"
 > {
   return {
     Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
-    EbsOptimized: o.ebsOptimized,
     EnclaveOptions: { Enabled: o.enclave },
     MaintenanceOptions: { AutoRecovery: o.autoRecovery },
     CapacityReservationSpecification: { CapacityReservationPreference: o.capacityReservationPreference },

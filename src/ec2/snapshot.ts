@@ -75,6 +75,12 @@ export interface InstanceJson {
   disableApiStop: boolean;
   disableApiTermination: boolean;
   shutdownBehavior: "stop" | "terminate";
+  /** Written only once ModifyInstanceAttribute has set it (older snapshots lack it: EC2's default). */
+  sourceDestCheck?: boolean;
+  /** Written only once set, as `sourceDestCheck`. */
+  ebsOptimized?: boolean;
+  /** Written only once set, as `sourceDestCheck`. */
+  enaSupport?: boolean;
   machine: MachineJson;
 }
 
@@ -150,6 +156,9 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
       disableApiStop: instance.disableApiStop,
       disableApiTermination: instance.disableApiTermination,
       shutdownBehavior: instance.shutdownBehavior,
+      ...(instance.sourceDestCheck === undefined ? {} : { sourceDestCheck: instance.sourceDestCheck }),
+      ...(instance.ebsOptimized === undefined ? {} : { ebsOptimized: instance.ebsOptimized }),
+      ...(instance.enaSupport === undefined ? {} : { enaSupport: instance.enaSupport }),
       machine: machineToJson(instance.machine, time),
     };
   });
@@ -398,6 +407,9 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
       disableApiStop: read.boolean(o.disableApiStop, `${p}.disableApiStop`),
       disableApiTermination: read.boolean(o.disableApiTermination, `${p}.disableApiTermination`),
       shutdownBehavior: read.oneOf(o.shutdownBehavior, `${p}.shutdownBehavior`, ["stop", "terminate"] as const),
+      ...(o.sourceDestCheck === undefined ? {} : { sourceDestCheck: read.boolean(o.sourceDestCheck, `${p}.sourceDestCheck`) }),
+      ...(o.ebsOptimized === undefined ? {} : { ebsOptimized: read.boolean(o.ebsOptimized, `${p}.ebsOptimized`) }),
+      ...(o.enaSupport === undefined ? {} : { enaSupport: read.boolean(o.enaSupport, `${p}.enaSupport`) }),
     };
     const eip = read.optString(o.elasticIpAllocationId, `${p}.elasticIpAllocationId`);
     if (eip !== undefined) wantedEips.set(instance, eip);

@@ -7,10 +7,10 @@ import type {
   ModifyInstanceAttributeCommandInput,
   ModifyInstanceAttributeCommandOutput,
 } from "@aws-sdk/client-ec2";
-import { authorizeAndDryRun, findInstances, readShutdownBehavior } from "../checks.js";
+import { authorizeAndDryRun, findInstances, readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { errors } from "../errors.js";
-import type { Ec2Instance } from "../instance.js";
+import { type Ec2Error, errors } from "../errors.js";
+import { type Ec2Instance, ebsOptimizedOf, enaSupportOf, sourceDestCheckOf } from "../instance.js";
 import { instanceTypeInfo } from "../instance-types.js";
 import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../limits.js";
 
@@ -21,12 +21,13 @@ import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../limi
  * the effect.
  *
  * The mock models instanceType, userData, disableApiTermination,
- * disableApiStop, instanceInitiatedShutdownBehavior and the
- * DeleteOnTermination flag of blockDeviceMapping. The other attributes EC2
- * lets one modify (sourceDestCheck, groupSet, ebsOptimized, enaSupport, ...)
- * are described with their fixed values, and modifying them is refused with
- * UnsupportedOperation: silently accepting a change the mock would not show
- * afterwards would let a test pass that EC2 would fail.
+ * disableApiStop, instanceInitiatedShutdownBehavior, sourceDestCheck,
+ * ebsOptimized, enaSupport and the DeleteOnTermination flag of
+ * blockDeviceMapping. The other attributes EC2 lets one modify (groupSet,
+ * kernel, ramdisk, sriovNetSupport, enclaveOptions, nvmeSupport) are
+ * described with their fixed values, and modifying them is refused with
+ * UnsupportedOperation naming them: silently accepting a change the mock
+ * would not show afterwards would let a test pass that EC2 would fail.
  */
 
 /** An attribute's answer in DescribeInstanceAttribute, without `InstanceId`. */
@@ -37,13 +38,21 @@ function isGone(instance: Ec2Instance): boolean {
 }
 
 /**
+ * The one name of the SDK's `InstanceAttributeName` that DescribeInstanceAttribute
+ * does not take: its reference says "the enaSupport attribute is not
+ * supported", and EC2 answers it as an unknown attribute (aws/aws-cli#4273).
+ * DescribeInstances shows `EnaSupport`.
+ */
+type NotDescribable = "enaSupport";
+
+/**
  * What DescribeInstanceAttribute answers for each attribute. Keyed by the
  * SDK's `InstanceAttributeName`, so a name the SDK adds fails to compile
  * until it is given an answer. Unmodelled attributes answer what EC2 shows
- * for a default-VPC, ENA, non-EBS-optimized HVM instance, and agree with
- * DescribeInstances.
+ * for a default-VPC HVM instance launched without kernel, ramdisk or
+ * enclave, and agree with DescribeInstances.
  */
-const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance: Ec2Instance) => AttributeAnswer> = {
+const describers: Record<Exclude<InstanceAttributeName, NotDescribable>, (ctx: OperationContext, instance: Ec2Instance) => AttributeAnswer> = {
   instanceType: (_, i) => ({ InstanceType: { Value: i.instanceType } }),
   // EC2 sends an empty <userData/> when there is none; the SDK reads it as {}.
   userData: (_, i) => ({ UserData: i.userData === undefined ? {} : { Value: i.userData } }),
@@ -56,9 +65,8 @@ const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance
   blockDeviceMapping: (ctx, i) => ({ BlockDeviceMappings: ctx.region.render(i).BlockDeviceMappings ?? [] }),
   groupSet: (ctx, i) => ({ Groups: ctx.region.render(i).SecurityGroups ?? [] }),
   productCodes: () => ({ ProductCodes: [] }),
-  ebsOptimized: (_, i) => ({ EbsOptimized: { Value: i.launchOptions.ebsOptimized } }),
-  sourceDestCheck: () => ({ SourceDestCheck: { Value: true } }),
-  enaSupport: () => ({ EnaSupport: { Value: true } }),
+  ebsOptimized: (_, i) => ({ EbsOptimized: { Value: ebsOptimizedOf(i) } }),
+  sourceDestCheck: (_, i) => ({ SourceDestCheck: { Value: sourceDestCheckOf(i) } }),
   enclaveOptions: (_, i) => ({ EnclaveOptions: { Enabled: i.launchOptions.enclave } }),
   // HVM instances have no kernel or ramdisk image; ENA instances report no SR-IOV value.
   kernel: () => ({ KernelId: {} }),
@@ -66,8 +74,22 @@ const describers: Record<InstanceAttributeName, (ctx: OperationContext, instance
   sriovNetSupport: () => ({ SriovNetSupport: {} }),
 };
 
-function isAttributeName(name: string): name is InstanceAttributeName {
+/** The attributes DescribeInstanceAttribute answers. */
+function isDescribable(name: string): name is Exclude<InstanceAttributeName, NotDescribable> {
   return Object.hasOwn(describers, name);
+}
+
+/**
+ * The attributes ModifyInstanceAttribute's `Attribute` names: every name of
+ * its reference's list ("You can modify the following attributes only"),
+ * `nvmeSupport` included though the SDK's enum lacks it, plus
+ * `rootDeviceName` and `productCodes`, kept so that they are refused as
+ * read-only rather than as unknown.
+ */
+type ModifiableName = InstanceAttributeName | "nvmeSupport";
+
+function isModifiableName(name: string): name is ModifiableName {
+  return name === "enaSupport" || name === "nvmeSupport" || isDescribable(name);
 }
 
 /** EC2's refusal of an attribute name it does not know. */
@@ -88,7 +110,8 @@ export const describeInstanceAttribute: Operation<
 > = (ctx, input) => {
   const instanceId = requireString(input.InstanceId, "InstanceId");
   const attribute = requireString(input.Attribute, "Attribute");
-  if (!isAttributeName(attribute)) throw unknownAttribute(attribute);
+  if (!isDescribable(attribute)) throw unknownAttribute(attribute);
+  refuseUnmodelled("DescribeInstanceAttribute", input, ["InstanceId", "Attribute", "DryRun"]);
   const [instance] = findInstances(ctx, [instanceId]);
   authorizeAndDryRun(ctx, "DescribeInstanceAttribute", [instance!], input.DryRun);
   return { InstanceId: instance!.instanceId, ...describers[attribute](ctx, instance!) };
@@ -96,7 +119,12 @@ export const describeInstanceAttribute: Operation<
 
 /** A checked change of one attribute, not applied yet. */
 interface Change {
-  /** EC2 only allows it on a stopped instance (instanceType, userData). */
+  /**
+   * EC2 only allows it on a stopped instance: instanceType, userData, kernel
+   * and ramdisk (User Guide, "Stop and start your instance"), EBS
+   * optimization ("Modify a stopped instance") and ENA support
+   * ("Enable enhanced networking with ENA").
+   */
   readonly needsStopped: boolean;
   /** Checks of the new value that need the instance; run after the id checks, before authorization. */
   check(instance: Ec2Instance): void;
@@ -106,7 +134,7 @@ interface Change {
 
 /** One attribute the request names: its EC2 spelling, the value given, and in which form. */
 interface GivenAttribute {
-  readonly name: InstanceAttributeName;
+  readonly name: ModifiableName;
   readonly value: unknown;
   /** Given as `Attribute` + `Value` (a string), not as its own structured field. */
   readonly legacy: boolean;
@@ -131,6 +159,27 @@ const structuredFields = [
 ] as const satisfies ReadonlyArray<readonly [keyof ModifyInstanceAttributeCommandInput, InstanceAttributeName]>;
 
 /**
+ * The members of ModifyInstanceAttributeRequest the mock models; the others
+ * (Groups, Kernel, Ramdisk, SriovNetSupport, EnclaveOptions) are refused by
+ * name with `refuseUnmodelled`.
+ */
+const modelledMembers = [
+  "InstanceId",
+  "Attribute",
+  "Value",
+  "DryRun",
+  "InstanceType",
+  "UserData",
+  "DisableApiTermination",
+  "DisableApiStop",
+  "InstanceInitiatedShutdownBehavior",
+  "BlockDeviceMappings",
+  "SourceDestCheck",
+  "EbsOptimized",
+  "EnaSupport",
+] as const satisfies ReadonlyArray<keyof ModifyInstanceAttributeCommandInput>;
+
+/**
  * The value a structured field carries, or undefined when it counts as not
  * given: the SDK sends nothing for a wrapper without a value or for an empty
  * list, so EC2 never sees either.
@@ -142,12 +191,23 @@ function structuredValue(field: unknown): unknown {
   return wrapper.Value ?? wrapper.Enabled;
 }
 
+/**
+ * The request as EC2 receives it: without the structured fields the SDK
+ * would not send (a wrapper without a value), so that every door refuses
+ * an unmodelled member alike.
+ */
+function sentMembers(input: ModifyInstanceAttributeCommandInput): Partial<ModifyInstanceAttributeCommandInput> {
+  const sent: Partial<ModifyInstanceAttributeCommandInput> = { ...input };
+  for (const [field] of structuredFields) if (structuredValue(input[field]) === undefined) delete sent[field];
+  return sent;
+}
+
 /** Every attribute the request names: the legacy `Attribute` first, then the structured fields. */
 function givenAttributes(input: ModifyInstanceAttributeCommandInput): GivenAttribute[] {
   const given: GivenAttribute[] = [];
   if (input.Attribute !== undefined) {
     const name = String(input.Attribute);
-    if (!isAttributeName(name)) throw unknownAttribute(name);
+    if (!isModifiableName(name)) throw unknownAttribute(name);
     if (input.Value === undefined) throw errors.missingParameter("Value");
     given.push({ name, value: input.Value, legacy: true });
   } else if (input.Value !== undefined) {
@@ -192,19 +252,23 @@ function readUserData(value: unknown, legacy: boolean): string | undefined {
   return encoded === "" ? undefined : encoded;
 }
 
-/** A new instance type: known to the mock, and of the architecture of the instance's image. */
+/**
+ * A new instance type: known to the mock (else EC2's documented
+ * InvalidInstanceAttributeValue), of the architecture of the instance's
+ * image, and able to run its virtualization type (a PV instance cannot move
+ * to an HVM-only type): the User Guide's compatibility rules, refused with
+ * the words EC2 uses for a type change it does not allow.
+ */
 function instanceTypeChange(value: unknown): Change {
   const instanceType = String(value);
   const typeInfo = instanceTypeInfo(instanceType);
-  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (typeInfo === undefined) throw errors.invalidAttributeValue(`Invalid value '${instanceType}' for InstanceType.`);
   return {
     needsStopped: true,
     check(instance) {
-      const architecture = instance.image.Architecture;
-      if (typeInfo.architecture !== architecture) {
-        throw errors.invalidValue(
-          `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${String(architecture)}' of the instance's AMI '${String(instance.image.ImageId)}'.`,
-        );
+      const paravirtual = instance.image.VirtualizationType === "paravirtual";
+      if (!typeInfo.architectures.includes(instance.image.Architecture ?? "") || (paravirtual && !typeInfo.paravirtual)) {
+        throw errors.invalidAttributeValue(`Modifying the instance type from ${instance.instanceType} to ${instanceType} is not allowed.`);
       }
     },
     apply(instance) {
@@ -221,13 +285,52 @@ function simpleChange(apply: (instance: Ec2Instance) => void, needsStopped = fal
 }
 
 /**
+ * Stop protection: any live state ("while the instance is running, or
+ * while the instance is stopped"), but "you can't enable stop protection
+ * for instance store-backed instances" (User Guide, "Enable stop
+ * protection"). Turning it off is always accepted.
+ */
+function disableApiStopChange(flag: boolean): Change {
+  return {
+    needsStopped: false,
+    check(instance) {
+      if (flag && instance.image.RootDeviceType === "instance-store") {
+        throw errors.unsupported(
+          `The instance '${instance.instanceId}' does not have an 'ebs' root device type; stop protection cannot be enabled for it.`,
+        );
+      }
+    },
+    apply: (instance) => (instance.disableApiStop = flag),
+  };
+}
+
+/**
+ * EBS optimization, only while stopped. Enabling it on a type that does not
+ * offer it (t2, m1.small, m1.medium) is refused with EC2's words for the same
+ * request at launch; disabling it is accepted on any type (on a type that is
+ * EBS-optimized by default it has no effect, as the User Guide says).
+ */
+function ebsOptimizedChange(flag: boolean): Change {
+  return {
+    needsStopped: true,
+    check(instance) {
+      if (flag && instance.typeInfo.ebsOptimization === "unsupported") throw errors.unsupportedConfiguration("EBS-optimized instances");
+    },
+    apply: (instance) => (instance.ebsOptimized = flag),
+  };
+}
+
+/**
  * New DeleteOnTermination flags by device. A device not attached to the
- * instance is refused; NoDevice and VirtualName (detaching, instance store)
- * are not modelled.
+ * instance is refused, and so is an `Ebs.VolumeId` other than the volume
+ * at that device; without `DeleteOnTermination` the flag becomes `true`,
+ * the reference's default. NoDevice and VirtualName (detaching, instance
+ * store) are not modelled.
  */
 function blockDeviceChange(value: unknown): Change {
   const specs = value as InstanceBlockDeviceMappingSpecification[];
-  const flags = new Map<string, boolean | undefined>();
+  const flags = new Map<string, boolean>();
+  const volumeIds = new Map<string, string>();
   for (const spec of specs) {
     const device = requireString(spec?.DeviceName, "BlockDeviceMapping.DeviceName");
     if (spec.NoDevice !== undefined || spec.VirtualName !== undefined) {
@@ -236,14 +339,18 @@ function blockDeviceChange(value: unknown): Change {
       );
     }
     const flag = spec.Ebs?.DeleteOnTermination;
-    flags.set(device, flag === undefined ? undefined : readBoolean(flag, "deleteOnTermination"));
+    flags.set(device, flag === undefined ? true : readBoolean(flag, "deleteOnTermination"));
+    if (spec.Ebs?.VolumeId !== undefined) volumeIds.set(device, String(spec.Ebs.VolumeId));
   }
   return {
     needsStopped: false,
     check(instance) {
       for (const device of flags.keys()) {
-        if (!instance.volumes.some((v) => v.deviceName === device)) {
-          throw errors.invalidValue(`No device is currently mapped at ${device}`);
+        const attached = instance.volumes.find((v) => v.deviceName === device);
+        if (attached === undefined) throw errors.invalidValue(`No device is currently mapped at ${device}`);
+        const volumeId = volumeIds.get(device);
+        if (volumeId !== undefined && volumeId !== attached.volumeId) {
+          throw errors.invalidValue(`The volume '${volumeId}' is not attached to instance '${instance.instanceId}' at ${device}.`);
         }
       }
     },
@@ -256,10 +363,8 @@ function blockDeviceChange(value: unknown): Change {
   };
 }
 
-/** Attributes EC2 can modify but the mock does not model. */
-const unmodelled = new Set<InstanceAttributeName>([
-  "sourceDestCheck", "groupSet", "ebsOptimized", "sriovNetSupport", "enaSupport", "kernel", "ramdisk", "enclaveOptions",
-]);
+/** Attributes EC2 can modify but the mock does not model, when named by the legacy `Attribute`. */
+const unmodelled = new Set<ModifiableName>(["groupSet", "sriovNetSupport", "kernel", "ramdisk", "enclaveOptions", "nvmeSupport"]);
 
 /** Reads the one attribute of the call into a checked change (every parameter check, no instance needed). */
 function readChange({ name, value, legacy }: GivenAttribute): Change {
@@ -275,14 +380,27 @@ function readChange({ name, value, legacy }: GivenAttribute): Change {
       const userData = readUserData(value, legacy);
       return simpleChange((i) => (i.userData = userData), true);
     }
-    case "disableApiTermination":
-    case "disableApiStop": {
+    case "disableApiTermination": {
       const flag = readBoolean(value, name);
-      return simpleChange((i) => (i[name] = flag));
+      return simpleChange((i) => (i.disableApiTermination = flag));
     }
+    case "disableApiStop":
+      return disableApiStopChange(readBoolean(value, name));
     case "instanceInitiatedShutdownBehavior": {
       const behavior = readShutdownBehavior(value);
       return simpleChange((i) => (i.shutdownBehavior = behavior));
+    }
+    case "sourceDestCheck": {
+      // Any live state (ResetInstanceAttribute: "the instance can be either running or stopped").
+      const flag = readBoolean(value, name);
+      return simpleChange((i) => (i.sourceDestCheck = flag));
+    }
+    case "ebsOptimized":
+      return ebsOptimizedChange(readBoolean(value, name));
+    case "enaSupport": {
+      // Accepted on any type: a type that requires ENA refuses to start without it (see `startRefusal`).
+      const flag = readBoolean(value, name);
+      return simpleChange((i) => (i.enaSupport = flag), true);
     }
     case "blockDeviceMapping":
       if (legacy) {
@@ -295,7 +413,7 @@ function readChange({ name, value, legacy }: GivenAttribute): Change {
   }
 }
 
-/** The state rules: instanceType and userData only on a stopped instance; nothing on one shutting down or gone. */
+/** The state rules: some attributes only on a stopped instance; nothing on one shutting down or gone. */
 function checkState(instance: Ec2Instance, change: Change): void {
   if (change.needsStopped && instance.machine.phase !== "stopped") {
     throw errors.incorrectState(`The instance '${instance.instanceId}' is not in the 'stopped' state.`);
@@ -316,6 +434,7 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
   if (given.length > 1) {
     throw errors.invalidCombination(`Fields for multiple attribute types specified: ${given.map((g) => g.name).join(", ")}`);
   }
+  refuseUnmodelled("ModifyInstanceAttribute", sentMembers(input), modelledMembers);
   const change = readChange(given[0]!);
   const [instance] = findInstances(ctx, [instanceId]);
   change.check(instance!);
@@ -324,3 +443,22 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
   change.apply(instance!);
   return {};
 };
+
+/**
+ * Why StartInstances must refuse to start a stopped instance whose
+ * attributes its type cannot run with, or undefined: EC2 accepts the
+ * ModifyInstanceAttribute calls that lead there and refuses at the start
+ * (an instance made EBS-optimized then changed to t2: seek-oss/aec#228; ENA
+ * turned off on a type that requires it, or a type that requires it chosen
+ * for an instance without it: EC2's "Enhanced networking with the Elastic
+ * Network Adapter (ENA) is required" refusal).
+ */
+export function startRefusal(instance: Ec2Instance): Ec2Error | undefined {
+  if (ebsOptimizedOf(instance) && instance.typeInfo.ebsOptimization === "unsupported") return errors.requestedConfigurationUnsupported();
+  if (!enaSupportOf(instance) && instance.typeInfo.ena === "required") {
+    return errors.invalidCombination(
+      `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instance.instanceType}' instance type. Ensure that your instance '${instance.instanceId}' is enabled for ENA.`,
+    );
+  }
+  return undefined;
+}

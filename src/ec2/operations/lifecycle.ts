@@ -14,6 +14,7 @@ import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../instance.js";
+import { startRefusal } from "./attributes.js";
 
 /**
  * StartInstances, StopInstances, RebootInstances and TerminateInstances, in
@@ -132,6 +133,11 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     if (instance.machine.phase === "stopping" || isGone(instance)) {
       throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be started.`);
     }
+  }
+  // Attributes its type cannot run with (set by ModifyInstanceAttribute, which EC2 accepts) stop a start.
+  for (const instance of instances) {
+    const refusal = instance.machine.phase === "stopped" ? startRefusal(instance) : undefined;
+    if (refusal !== undefined) throw refusal;
   }
   const StartingInstances = changeEach(ctx, instances, (instance) => {
     if (instance.machine.phase !== "stopped") return;
