@@ -8,6 +8,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { loadWireDeps } from "../src/wire/deps.js";
+import { shapesOf } from "../src/wire/schemas.js";
 
 /** A mock and a real EC2Client wired to it, as users set them up. */
 export function setup(options: Ec2MockOptions = {}): { ec2: Ec2Mock; client: EC2Client } {
@@ -89,4 +91,23 @@ export function useFrozenClock(options: { now?: Date | number; timers?: boolean 
   afterEach(() => {
     vi.useRealTimers();
   });
+}
+
+/**
+ * Whether the installed SDK's input schema of `action` has the member at
+ * `path` (e.g. ["Monitoring", "MetricCategoryIds"]): CI also runs the suite
+ * with the oldest SDK the peer range allows, which lacks members added since
+ * (and drops them, as its serializer would, before the mock sees them).
+ */
+export async function sdkHasMember(action: string, path: readonly string[]): Promise<boolean> {
+  await loadWireDeps();
+  let schema = shapesOf(action)?.input;
+  for (const name of path) {
+    if (schema === undefined) return false;
+    if (schema.isListSchema()) schema = schema.getValueSchema();
+    if (!schema.isStructSchema()) return false;
+    const members = schema.getMemberSchemas();
+    schema = members[name];
+  }
+  return schema !== undefined;
 }

@@ -11,7 +11,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { type Ec2MockOptions, INSTANCE_STORE_AMI_ID } from "../src/index.js";
 import { doors } from "./doors.js";
-import { describeAll, expectEc2Error, launch, launchIds } from "./helpers.js";
+import { describeAll, expectEc2Error, launch, launchIds, sdkHasMember } from "./helpers.js";
 
 /** DescribeInstanceAttribute's answer without `$metadata`. */
 async function attribute(client: EC2Client, id: string, name: InstanceAttributeName) {
@@ -320,6 +320,7 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
         [{ InstanceId: id, EnclaveOptions: { Enabled: true } }, "EnclaveOptions"],
       ];
       for (const [input, name] of members) {
+        if (!(await sdkHasMember("ModifyInstanceAttribute", [name]))) continue; // the oldest SDK lacks EnclaveOptions
         await expectEc2Error(client.send(modify(input)), {
           name: "UnsupportedOperation",
           message: `ec2-mock does not model the parameter '${name}' of ModifyInstanceAttribute.`,

@@ -9,7 +9,7 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeVol
 import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
-import { type ExpectedError, expectEc2Error, useFrozenClock } from "./helpers.js";
+import { type ExpectedError, expectEc2Error, sdkHasMember, useFrozenClock } from "./helpers.js";
 
 useFrozenClock();
 
@@ -434,7 +434,11 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["Monitoring.MetricCategoryIds", { Monitoring: { Enabled: true, MetricCategoryIds: ["x"] } }],
       ["BlockDeviceMappings.Ebs.KmsKeyId", { BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1, KmsKeyId: "alias/x" } }] }],
     ];
-    it.each(cases)("%s", (name, input) => withDoor(door, (setup) => refused(setup, input, unmodelled(name))));
+    it.each(cases)("%s", async (name, input) => {
+      // A member the installed SDK lacks (CI's run with the oldest SDK) never reaches the mock.
+      if (!(await sdkHasMember("RunInstances", name.split(".").filter((part) => !/^\d+$/.test(part))))) return;
+      await withDoor(door, (setup) => refused(setup, input, unmodelled(name)));
+    });
   });
 });
 
