@@ -14,12 +14,12 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AddressStore } from "../src/ec2/addresses.js";
 import { Network } from "../src/ec2/network.js";
 import type { Ec2Mock, Ec2MockOptions } from "../src/index.js";
 import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
-import { type DoorSetup, doors } from "./doors.js";
+import { type DoorSetup, doorOpener, doors } from "./doors.js";
 
 useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z") });
 
@@ -58,17 +58,9 @@ function publicView(i: Instance) {
 }
 
 describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) => {
-  let opened: DoorSetup[] = [];
-  afterEach(async () => {
-    for (const s of opened) await s.close();
-    opened = [];
-  });
+  const openDoor = doorOpener();
   /** A fresh mock and a real EC2Client wired to it through this door (closed after the test). */
-  async function setup(options?: Ec2MockOptions): Promise<DoorSetup> {
-    const s = await doors[door]!(options);
-    opened.push(s);
-    return s;
-  }
+  const setup = (options?: Ec2MockOptions): Promise<DoorSetup> => openDoor(door, options);
 
   describe("AllocateAddress", () => {
     it("allocates a vpc address from Amazon's pool", async () => {

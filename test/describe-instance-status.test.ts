@@ -8,22 +8,14 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2MockOptions, WINDOWS_AMI_ID } from "../src/index.js";
-import { type DoorSetup, doors } from "./doors.js";
+import { WINDOWS_AMI_ID } from "../src/index.js";
+import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
 
 /** The plugin and the server: every behaviour below must answer alike through both. */
 const twoDoors = ["plugin", "server"] as const;
-const openedDoors: DoorSetup[] = [];
-afterEach(async () => {
-  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
-});
 /** A fresh mock behind `door`, closed after the test. */
-async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
-  const s = await doors[door]!(options);
-  openedDoors.push(s);
-  return s;
-}
+const openDoor = doorOpener();
 
 // Only Date is faked: mock time stands still unless a test moves it, so the status boundary is exact.
 useFrozenClock({ now: new Date("2026-01-01T00:00:00.000Z") });

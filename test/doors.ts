@@ -1,4 +1,5 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { afterEach } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../src/index.js";
 
 /** A way in to the mock: a client wired to a fresh mock through one door. */
@@ -42,6 +43,23 @@ export const doors: Record<string, (options?: Ec2MockOptions) => Promise<DoorSet
     };
   },
 };
+
+/**
+ * Opens doors for the tests of the enclosing file or `describe` block and
+ * closes every one after each test (it registers an `afterEach`): call it
+ * once, where `afterEach` may be called.
+ */
+export function doorOpener(): (door: string, options?: Ec2MockOptions) => Promise<DoorSetup> {
+  const opened: DoorSetup[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  return async (door, options) => {
+    const setup = await doors[door]!(options);
+    opened.push(setup);
+    return setup;
+  };
+}
 
 const idPattern =
   /\b(?:(?:i|r|vol|eni|eni-attach|subnet|vpc|sg|snap|eipalloc|eipassoc)-[0-9a-f]{17}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|0e(?::[0-9a-f]{2}){5})\b/g;

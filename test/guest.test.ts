@@ -6,22 +6,14 @@ import {
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2Mock, type Ec2MockOptions, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
-import { type DoorSetup, doors } from "./doors.js";
+import { type Ec2Mock, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 
 /** The plugin and the server: every behaviour below must answer alike through both. */
 const twoDoors = ["plugin", "server"] as const;
-const openedDoors: DoorSetup[] = [];
-afterEach(async () => {
-  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
-});
 /** A fresh mock behind `door`, closed after the test. */
-async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
-  const s = await doors[door]!(options);
-  openedDoors.push(s);
-  return s;
-}
+const openDoor = doorOpener();
 
 useFrozenClock({ now: new Date("2026-06-01T08:00:00.000Z") });
 

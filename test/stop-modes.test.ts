@@ -5,22 +5,14 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
-import { type DoorSetup, doors } from "./doors.js";
+import { LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { describeAll, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 
 /** The plugin and the server: every behaviour below must answer alike through both. */
 const twoDoors = ["plugin", "server"] as const;
-const openedDoors: DoorSetup[] = [];
-afterEach(async () => {
-  await Promise.all(openedDoors.splice(0).map((o) => o.close()));
-});
 /** A fresh mock behind `door`, closed after the test. */
-async function openDoor(door: string, options?: Ec2MockOptions): Promise<DoorSetup> {
-  const s = await doors[door]!(options);
-  openedDoors.push(s);
-  return s;
-}
+const openDoor = doorOpener();
 
 // Real time moves between two calls; freezing Date makes the mock's clock move only by advance().
 useFrozenClock();

@@ -12,11 +12,11 @@ import {
   TerminateInstancesCommand,
   type Volume,
 } from "@aws-sdk/client-ec2";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { VolumeStore, volumeGibSeconds } from "../src/ec2/volumes.js";
 import { describeAll, expectEc2Error, launch, useFrozenClock } from "./helpers.js";
-import { type DoorSetup, doors } from "./doors.js";
+import { type DoorSetup, doorOpener, doors } from "./doors.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
@@ -43,17 +43,9 @@ function byDevice(list: readonly Volume[]): Map<string, Volume> {
 }
 
 describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
-  let opened: DoorSetup[] = [];
-  afterEach(async () => {
-    for (const s of opened) await s.close();
-    opened = [];
-  });
+  const openDoor = doorOpener();
   /** A fresh mock and a real EC2Client wired to it through this door (closed after the test). */
-  async function setup(options?: Ec2MockOptions): Promise<DoorSetup> {
-    const s = await doors[door]!(options);
-    opened.push(s);
-    return s;
-  }
+  const setup = (options?: Ec2MockOptions): Promise<DoorSetup> => openDoor(door, options);
 
   describe("volumes created by RunInstances", () => {
     it("shows the root and data volumes in-use, attached, in the SDK's Volume shape", async () => {
