@@ -63,6 +63,11 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         { ImageId: "ami-0c3d4e5f607182930", HibernationOptions: { Configured: true } },
         { name: "UnsupportedHibernationConfiguration", message: "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.", status: 400 },
       ],
+      [
+        "stop protection with an instance-store root",
+        { ImageId: "ami-0c3d4e5f607182930", DisableApiStop: true },
+        { name: "UnsupportedOperation", message: "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.", status: 400 },
+      ],
       ["a reserved tag key", { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "aws:x", Value: "y" }] }] }, invalid("Tag keys starting with 'aws:' are reserved for internal use")],
       ["an untaggable resource type", { TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "a", Value: "b" }] }] }, invalid("'vpc' is not a valid taggable resource type for this operation.")],
       ["user data that is not base64", { UserData: "%%%" }, invalid("Invalid BASE64 encoding of user data")],
@@ -80,6 +85,22 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
             status: 400,
           }),
         { images: [{ ImageId: "ami-0123456789abcdef0", State: "pending" }] },
+      ));
+
+    it("a type that requires ENA cannot run an image without it (InvalidParameterCombination); one that does not can", () =>
+      withDoor(
+        door,
+        async (setup) => {
+          await refused(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "m5.large" }, {
+            name: "InvalidParameterCombination",
+            message:
+              "Enhanced networking with the Elastic Network Adapter (ENA) is required for the 'm5.large' instance type. Ensure that you are using an AMI that is enabled for ENA.",
+            status: 400,
+          });
+          const { described } = await launchOne(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "t2.micro" });
+          expect(described).toMatchObject({ InstanceType: "t2.micro", EnaSupport: false });
+        },
+        { images: [{ ImageId: "ami-0123456789abcdef0", EnaSupport: false }] },
       ));
 
     it("defaults: type m1.small, shutdown behaviour stop, no protection, the default zone's subnet", () =>

@@ -104,6 +104,18 @@ export const errors = {
     new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
   /** ModifyInstanceAttribute's refusal of a value for the instance (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
   invalidAttributeValue: (message: string) => new Ec2Error("InvalidInstanceAttributeValue", message),
+  /** RunInstances' DisableApiStop on an instance-store image (User Guide: "you can't enable stop protection for instance store-backed instances"; wording: decision). */
+  stopProtectionNeedsEbs: () =>
+    new Ec2Error(
+      "UnsupportedOperation",
+      "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
+    ),
+  /** A type that requires ENA with an image registered without it (EC2's wording at launch). */
+  enaRequired: (instanceType: string) =>
+    new Ec2Error(
+      "InvalidParameterCombination",
+      `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instanceType}' instance type. Ensure that you are using an AMI that is enabled for ENA.`,
+    ),
   /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
   requestedConfigurationUnsupported: () =>
     new Ec2Error("Unsupported", "The requested configuration is currently not supported. Please check the documentation for supported configurations."),

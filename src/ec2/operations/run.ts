@@ -282,6 +282,8 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
       "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
     );
   }
+  if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
+  if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
   const options = readLaunchOptions(input, image, instanceType, hibernation);
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
