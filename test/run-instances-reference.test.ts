@@ -87,6 +87,24 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         { images: [{ ImageId: "ami-0123456789abcdef0", State: "pending" }] },
       ));
 
+    it("a paravirtual image runs only on a type that runs PV images (InvalidParameterCombination)", () =>
+      withDoor(
+        door,
+        async (setup) => {
+          await refused(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "t2.micro" }, {
+            name: "InvalidParameterCombination",
+            message:
+              "Virtualization type 'hvm' is required for instances of type 't2.micro'. Ensure that you are using an AMI with virtualization type 'hvm'. For more information, see http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html",
+            status: 400,
+          });
+          for (const InstanceType of ["m1.small", "c1.medium"] as const) {
+            const { described } = await launchOne(setup, { ImageId: "ami-0123456789abcdef0", InstanceType });
+            expect(described).toMatchObject({ InstanceType, VirtualizationType: "paravirtual" });
+          }
+        },
+        { images: [{ ImageId: "ami-0123456789abcdef0", VirtualizationType: "paravirtual", EnaSupport: false }] },
+      ));
+
     it("a type that requires ENA cannot run an image without it (InvalidParameterCombination); one that does not can", () =>
       withDoor(
         door,

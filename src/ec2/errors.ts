@@ -110,6 +110,12 @@ export const errors = {
       "UnsupportedOperation",
       "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
     ),
+  /** A paravirtual image on a type that runs HVM images only (EC2's wording at launch: puppet-cassandra#334, devops-box#6). */
+  hvmRequired: (instanceType: string) =>
+    new Ec2Error(
+      "InvalidParameterCombination",
+      `Virtualization type 'hvm' is required for instances of type '${instanceType}'. Ensure that you are using an AMI with virtualization type 'hvm'. For more information, see http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html`,
+    ),
   /** A type that requires ENA with an image registered without it (EC2's wording at launch). */
   enaRequired: (instanceType: string) =>
     new Ec2Error(

@@ -283,6 +283,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     );
   }
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
+  if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
   if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
   const options = readLaunchOptions(input, image, instanceType, hibernation);
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
