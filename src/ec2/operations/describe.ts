@@ -107,6 +107,18 @@ const addressesOf = (s: Instance) => interfacesOf(s).flatMap((n) => n.PrivateIpA
 const elasticIpOf = (i: Ec2Instance, ctx: OperationContext) =>
   i.elasticIp === undefined ? undefined : ctx.region.addresses.byAllocationId.get(i.elasticIp.allocationId);
 
+/** An id of the Elastic IP, read by `id`, when one of the shown `items` (interfaces or their addresses) shows the association. */
+function elasticIpId(
+  items: (s: Instance) => readonly { Association?: unknown }[],
+  id: (address: NonNullable<ReturnType<typeof elasticIpOf>>) => string | undefined,
+): InstanceValues {
+  return shown((s, i, ctx) => {
+    if (!items(s).some((item) => item.Association !== undefined)) return undefined;
+    const address = elasticIpOf(i, ctx);
+    return address === undefined ? undefined : id(address);
+  });
+}
+
 /** A documented filter on an attribute the mock never gives an instance: accepted, matches nothing (decision). */
 const never: InstanceValues = () => undefined;
 
@@ -180,12 +192,8 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "metadata-options.instance-metadata-tags": shown((s) => text(s.MetadataOptions?.InstanceMetadataTags)),
     "metadata-options.state": shown((s) => text(s.MetadataOptions?.State)),
     "monitoring-state": shown((s) => text(s.Monitoring?.State)),
-    "network-interface.addresses.association.allocation-id": shown((s, i, ctx) =>
-      addressesOf(s).some((a) => a.Association !== undefined) ? elasticIpOf(i, ctx)?.allocationId : undefined,
-    ),
-    "network-interface.addresses.association.association-id": shown((s, i, ctx) =>
-      addressesOf(s).some((a) => a.Association !== undefined) ? elasticIpOf(i, ctx)?.association?.associationId : undefined,
-    ),
+    "network-interface.addresses.association.allocation-id": elasticIpId(addressesOf, (a) => a.allocationId),
+    "network-interface.addresses.association.association-id": elasticIpId(addressesOf, (a) => a.association?.associationId),
     "network-interface.addresses.association.carrier-ip": shown((s) => each(addressesOf(s), (a) => a.Association?.CarrierIp)),
     "network-interface.addresses.association.customer-owned-ip": shown((s) => each(addressesOf(s), (a) => a.Association?.CustomerOwnedIp)),
     "network-interface.addresses.association.ip-owner-id": shown((s) => each(addressesOf(s), (a) => a.Association?.IpOwnerId)),
@@ -194,12 +202,8 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "network-interface.addresses.primary": shown((s) => each(addressesOf(s), (a) => a.Primary)),
     "network-interface.addresses.private-dns-name": shown((s) => each(addressesOf(s), (a) => a.PrivateDnsName)),
     "network-interface.addresses.private-ip-address": shown((s) => each(addressesOf(s), (a) => a.PrivateIpAddress)),
-    "network-interface.association.allocation-id": shown((s, i, ctx) =>
-      interfacesOf(s).some((n) => n.Association !== undefined) ? elasticIpOf(i, ctx)?.allocationId : undefined,
-    ),
-    "network-interface.association.association-id": shown((s, i, ctx) =>
-      interfacesOf(s).some((n) => n.Association !== undefined) ? elasticIpOf(i, ctx)?.association?.associationId : undefined,
-    ),
+    "network-interface.association.allocation-id": elasticIpId(interfacesOf, (a) => a.allocationId),
+    "network-interface.association.association-id": elasticIpId(interfacesOf, (a) => a.association?.associationId),
     "network-interface.association.carrier-ip": shown((s) => each(interfacesOf(s), (n) => n.Association?.CarrierIp)),
     "network-interface.association.customer-owned-ip": shown((s) => each(interfacesOf(s), (n) => n.Association?.CustomerOwnedIp)),
     "network-interface.association.ip-owner-id": shown((s) => each(interfacesOf(s), (n) => n.Association?.IpOwnerId)),
