@@ -17,7 +17,7 @@ import { build } from "esbuild";
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 
-/** `./dist/esm/cvm/index.js` → `./src/cvm/index.ts`. */
+/** `./dist/esm/cvm.js` → `./src/cvm.ts`. */
 const sourceOf = (target) => target.replace(/^\.\/dist\/esm\//, "./src/").replace(/\.js$/, ".ts");
 /** The source of every entry of the exports map (package.json itself aside), from its ES target. */
 const cjsEntries = Object.values(pkg.exports).flatMap((target) => (typeof target === "object" ? [sourceOf(target.import.default)] : []));

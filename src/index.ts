@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-export { createEc2Mock, type Ec2Mock, type Ec2MockFaults, type Ec2MockOptions } from "./mock.js";
-export { loadFixture } from "./load-fixture.js";
-export type { FixtureState, InstanceFixture } from "./ec2/fixtures.js";
+export { createEc2Mock, type Ec2Mock, type Ec2MockFaults, type Ec2MockOptions } from "./aws/ec2/mock.js";
+export { loadFixture } from "./aws/ec2/state/load-fixture.js";
+export type { FixtureState, InstanceFixture } from "./aws/ec2/state/fixtures.js";
 export {
   SNAPSHOT_VERSION,
   type AddressJson,
@@ -14,16 +14,16 @@ export {
   type InstanceJson,
   type UsageJson,
   type VolumeJson,
-} from "./ec2/snapshot.js";
+} from "./aws/ec2/state/snapshot.js";
 export type { MachineJson, PhaseChangeJson, TimeJson } from "./engine/snapshot.js";
-export type { NetworkJson } from "./ec2/network.js";
-export type { NetworkOptions } from "./ec2/address-space.js";
-export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./sdk/plugin.js";
-export type { Ec2MockHttpHandler } from "./sdk/http-handler.js";
-export { SERVER_LIMITS, type ListenOptions, type RunningServer, type ServedDoor } from "./server/server.js";
-export type { CommonListenOptions } from "./server/listen.js";
-export type { WebGuardOptions } from "./server/web-guard.js";
-export { StateFileError } from "./server/state-file.js";
+export type { NetworkJson } from "./aws/ec2/model/network.js";
+export type { NetworkOptions } from "./aws/ec2/model/address-space.js";
+export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
+export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";
+export { SERVER_LIMITS, type ListenOptions, type RunningServer, type ServedDoor } from "./kit/server/server.js";
+export type { CommonListenOptions } from "./kit/server/listen.js";
+export type { WebGuardOptions } from "./kit/server/web-guard.js";
+export { StateFileError } from "./kit/state/state-file.js";
 export {
   INSTANCE_STORE_AMI_ID,
   LINUX_AMI_ID,
@@ -31,7 +31,7 @@ export {
   WINDOWS_AMI_ID,
   builtInImages,
   type MockImage,
-} from "./ec2/images.js";
+} from "./aws/ec2/model/images.js";
 export { realisticDurations, type DurationOverrides, type Durations, type PerOs } from "./engine/timing.js";
 export type { GuestConfig } from "./engine/guest.js";
 export type {
@@ -42,8 +42,8 @@ export type {
   InstanceInspection,
   InstanceUsage,
   TimelineEntry,
-} from "./ec2/controls.js";
-export type { InstanceStateChangeEvent, StateChangeHandler } from "./ec2/events.js";
+} from "./aws/ec2/observe/controls.js";
+export type { InstanceStateChangeEvent, StateChangeHandler } from "./aws/ec2/observe/events.js";
 export type {
   ApiFaultControls,
   CapacityAction,
@@ -53,12 +53,12 @@ export type {
   FailNextOptions,
   FaultError,
   ThrottleOptions,
-} from "./ec2/api-faults.js";
-export type { AccessKey, IamOptions, PolicyDocument, PolicyStatement, PrincipalOptions } from "./ec2/iam/principals.js";
+} from "./aws/ec2/observe/faults.js";
+export type { AccessKey, IamOptions, PolicyDocument, PolicyStatement, PrincipalOptions } from "./aws/iam/principals.js";
 export {
   decodeAuthorizationMessage,
   type DecodedAuthorizationMessage,
   type DecodedCondition,
   type DecodedStatement,
-} from "./ec2/iam/message.js";
-export type { ClientStubLike } from "./sdk/adapter.js";
+} from "./aws/iam/message.js";
+export type { ClientStubLike } from "./aws/ec2/doors/adapter.js";

@@ -11,7 +11,7 @@
  */
 import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import { expect } from "vitest";
-import type { Ec2Mock } from "./mock.js";
+import type { Ec2Mock } from "./aws/ec2/mock.js";
 
 /** The result shape of a vitest matcher. */
 interface MatcherResult {

@@ -10,8 +10,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import * as sdk from "@aws-sdk/client-ec2";
-import { implementedActions } from "../src/ec2/operations/index.js";
-import { commandClasses } from "../src/sdk/adapter.js";
+import { implementedActions } from "../src/aws/ec2/operations/index.js";
+import { commandClasses } from "../src/aws/ec2/doors/adapter.js";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
 
 const stub = mockClient(EC2Client);

@@ -15,8 +15,8 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { AddressStore } from "../src/ec2/addresses.js";
-import { Network } from "../src/ec2/network.js";
+import { AddressStore } from "../src/aws/ec2/model/addresses.js";
+import { Network } from "../src/aws/ec2/model/network.js";
 import type { Ec2Mock, Ec2MockOptions } from "../src/index.js";
 import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";

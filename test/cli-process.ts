@@ -1,6 +1,6 @@
 /**
  * `ec2-mock serve` as a child process, the way users run it:
- * `node dist/esm/server/cli.js` (the test command builds dist/ first).
+ * `node dist/esm/cli/serve.js` (the test command builds dist/ first).
  * Shared by the CLI and durability suites.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect } from "vitest";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
-const cli = join(root, "dist/esm/server/cli.js");
+const cli = join(root, "dist/esm/cli/serve.js");
 export const listening = /^ec2-mock listening on http:\/\/127\.0\.0\.1:\d+$/;
 
 /** Node loads the whole SDK at start; on a busy machine that takes seconds. */

@@ -6,7 +6,7 @@
  * RunInstances' checks.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm/index.js";
+import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError } from "./cvm-doors.js";
 
 describe.each(cvmDoors)("DescribeInstances ($name)", (door) => {

@@ -6,8 +6,8 @@
  */
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { createCvmMock, CVM_WINDOWS_IMAGE_ID } from "../src/cvm/index.js";
-import { Lifecycle } from "../src/engine/lifecycle.js";
+import { createCvmMock, CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
+import { Lifecycle } from "../src/engine/engine.js";
 import { machineFromJson, machineToJson, TimeCodec } from "../src/engine/snapshot.js";
 import { resolveDurations } from "../src/engine/timing.js";
 import { WINDOWS_AMI_ID } from "../src/index.js";

@@ -17,7 +17,7 @@
  */
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCvmMock } from "../src/cvm/index.js";
+import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
 import { newClient } from "./cvm-doors.js";
 import { type FuzzCase, fuzzSeed, hostileText, OUT_OF_RANGE_JSON_NUMBERS, prng, WRONG_VALUES, wildcardPattern } from "./fuzz-cases.js";

@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createCvmMock, cvmStates } from "../src/cvm/index.js";
+import { createCvmMock, cvmStates } from "../src/cvm.js";
 import { newClient } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 

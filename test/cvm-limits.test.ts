@@ -7,7 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
-import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm/index.js";
+import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError, type ExpectedCvmError } from "./cvm-doors.js";
 
 const base: RunInstancesRequest = { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89" };

@@ -8,7 +8,7 @@
  * prepaid's recycle bin, protection) and failed launches.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { CvmMock } from "../src/cvm/index.js";
+import type { CvmMock } from "../src/cvm.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 

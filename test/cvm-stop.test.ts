@@ -8,7 +8,7 @@
  * power cut takes 2 s).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm/index.js";
+import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 

@@ -6,7 +6,7 @@
  * can be detached.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCvmMock, type CvmMock } from "../src/cvm/index.js";
+import { createCvmMock, type CvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
 import { expectCvmError, newClient } from "./cvm-doors.js";
 

@@ -23,7 +23,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
 import { runToExit, serve, SLOW, within } from "./cli-process.js";
-import { StateFile } from "../src/server/state-file.js";
+import { StateFile } from "../src/kit/state/state-file.js";
 import { expectEc2Error } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };

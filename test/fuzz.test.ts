@@ -37,9 +37,9 @@ import * as sdk from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { implementedActions } from "../src/ec2/operations/index.js";
+import { implementedActions } from "../src/aws/ec2/operations/index.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
-import { commandClasses } from "../src/sdk/adapter.js";
+import { commandClasses } from "../src/aws/ec2/doors/adapter.js";
 import {
   authMangling,
   type FuzzCase,

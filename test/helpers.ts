@@ -8,8 +8,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
-import { loadWireDeps } from "../src/wire/deps.js";
-import { shapesOf } from "../src/wire/schemas.js";
+import { loadWireDeps } from "../src/protocols/ec2-query/deps.js";
+import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
 
 /** A mock and a real EC2Client wired to it, as users set them up. */
 export function setup(options: Ec2MockOptions = {}): { ec2: Ec2Mock; client: EC2Client } {

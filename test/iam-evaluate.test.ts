@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { contextKeys, evaluate, type RequestContext, validatePolicy } from "../src/ec2/iam/evaluate.js";
+import { contextKeys, evaluate, type RequestContext, validatePolicy } from "../src/aws/iam/evaluate.js";
 import type { PolicyDocument, PolicyStatement } from "../src/index.js";
 
 const arn = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";

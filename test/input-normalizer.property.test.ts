@@ -15,9 +15,9 @@ import * as sdk from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { implementedActions } from "../src/ec2/operations/index.js";
+import { implementedActions } from "../src/aws/ec2/operations/index.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
-import { commandClasses } from "../src/sdk/adapter.js";
+import { commandClasses } from "../src/aws/ec2/doors/adapter.js";
 import { useFrozenClock } from "./helpers.js";
 
 useFrozenClock();

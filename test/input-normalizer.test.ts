@@ -2,8 +2,8 @@
  * Issue 12: both doors validate input against the SDK's shapes the same
  * way. A command's input reaches the engine through the plugin and the
  * aws-sdk-client-mock adapter as EC2 would receive it had the SDK
- * serialized it (src/wire/normalize.ts), under the wire decoder's own
- * scalar rules (src/wire/scalars.ts): wrong types get the wire door's
+ * serialized it (src/protocols/ec2-query/normalize.ts), under the wire decoder's own
+ * scalar rules (src/protocols/ec2-query/scalars.ts): wrong types get the wire door's
  * InvalidParameterValue, never a TypeError, and never reach the state.
  */
 import { spawnSync } from "node:child_process";
@@ -23,7 +23,7 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import { mockClient } from "aws-sdk-client-mock";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { implementedActions } from "../src/ec2/operations/index.js";
+import { implementedActions } from "../src/aws/ec2/operations/index.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doors } from "./doors.js";
 import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";

@@ -379,7 +379,7 @@ describe("the lifecycle against a reference model (fast-check commands)", () => 
 
 /**
  * Tag filters over a large fleet, where the tag index narrows the candidates
- * (src/ec2/tag-index.ts; rare tags, a small share of the fleet): the model
+ * (src/aws/ec2/model/tag-index.ts; rare tags, a small share of the fleet): the model
  * above never grows that large, so this checks the answers against the truth
  * after every kind of change: tags created, overwritten and deleted,
  * launches, instances vanishing, and reset. tag-index.property.test.ts

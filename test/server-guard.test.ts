@@ -16,9 +16,9 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCvmMock } from "../src/cvm/index.js";
+import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type ListenOptions, type RunningServer, SERVER_LIMITS } from "../src/index.js";
-import { createLimitedServer } from "../src/server/listen.js";
+import { createLimitedServer } from "../src/kit/server/listen.js";
 
 const VERSION = "2016-11-15";
 const FORM = "application/x-www-form-urlencoded";

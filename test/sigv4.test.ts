@@ -557,7 +557,7 @@ describe.skipIf(awsMissing && !required)("the AWS CLI against a verifying server
 // ---- `ec2-mock serve --verify-signatures` ----
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
-const cliPath = join(root, "dist/esm/server/cli.js");
+const cliPath = join(root, "dist/esm/cli/serve.js");
 const SLOW = 60_000;
 
 function serve(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string } {

@@ -11,7 +11,7 @@ import { deflateRawSync } from "node:zlib";
 import { DecodeAuthorizationMessageCommand, InvalidAuthorizationMessageException, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, decodeAuthorizationMessage, type RunningServer } from "../src/index.js";
-import { MESSAGE_LIMITS } from "../src/ec2/iam/message.js";
+import { MESSAGE_LIMITS } from "../src/aws/iam/message.js";
 
 const PREFIX = "ec2mock1";
 const INVALID = "The encoded authorization message is invalid.";

@@ -1,11 +1,11 @@
 /**
- * The tag index as a data structure (src/ec2/tag-index.ts): what it files
+ * The tag index as a data structure (src/aws/ec2/model/tag-index.ts): what it files
  * and forgets, and which candidates each tag filter gets from it. That the
  * region keeps it current, and that queries answer exactly as a scan, is
  * the property test's job (tag-index.property.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { TagIndex, tagCandidates } from "../src/ec2/tag-index.js";
+import { TagIndex, tagCandidates } from "../src/aws/ec2/model/tag-index.js";
 
 const tags = (pairs: Record<string, string>) => new Map(Object.entries(pairs));
 

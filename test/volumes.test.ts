@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
-import { VolumeStore, volumeGibSeconds } from "../src/ec2/volumes.js";
+import { VolumeStore, volumeGibSeconds } from "../src/aws/ec2/model/volumes.js";
 import { describeAll, expectEc2Error, launch, useFrozenClock } from "./helpers.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
 

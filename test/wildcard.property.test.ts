@@ -1,5 +1,5 @@
 /**
- * The wildcard matcher (src/engine/wildcard.ts) against two references, on
+ * The wildcard matcher (src/kit/wildcard.ts) against two references, on
  * random patterns and values built from a small alphabet that makes matches
  * likely and holds every hard case: `*`, `?`, `\`, a surrogate pair, each of
  * its halves alone, and letters of both cases.
@@ -10,9 +10,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileWildcard } from "../src/engine/wildcard.js";
-import { compilePatterns, literalOf, matchesPattern } from "../src/ec2/filters.js";
-import { wildcardMatch } from "../src/ec2/iam/evaluate.js";
+import { compileWildcard } from "../src/kit/wildcard.js";
+import { compilePatterns, literalOf, matchesPattern } from "../src/aws/ec2/filters.js";
+import { wildcardMatch } from "../src/aws/iam/evaluate.js";
 
 const STAR = Symbol("star");
 const ANY = Symbol("any");

@@ -1,6 +1,6 @@
 /**
  * The strict XML 1.0 check the fuzz suites rely on (test/xml-strict.ts), and
- * the escaping it keeps honest (src/ec2/xml-text.ts): first against
+ * the escaping it keeps honest (src/protocols/xml-text.ts): first against
  * documents of known verdict, then against Python's expat (the parser under
  * boto3 and the AWS CLI) on the same documents, then the escaping of every
  * code unit.
@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeXmlText, forbiddenXmlChar, replaceForbiddenXmlChars } from "../src/ec2/xml-text.js";
+import { escapeXmlText, forbiddenXmlChar, replaceForbiddenXmlChars } from "../src/protocols/xml-text.js";
 import { xmlProblem } from "./xml-strict.js";
 
 const good = [

@@ -10,7 +10,7 @@ import { readCatalogue, ShapeTable, type ShapeTableFile } from "./catalogue-file
  * A public image: the SDK's `Image`, except that `Platform` is EC2's wire
  * value `"windows"` (the SDK's enum spells it `"Windows"` but passes the
  * wire's value through). The same shape as the mock's own images
- * (src/ec2/images.ts, `MockImage`), restated here only because this module
+ * (src/aws/ec2/model/images.ts, `MockImage`), restated here only because this module
  * may depend on nothing else in src/ until the restructure (issue 14) lands.
  */
 export type PublicImage = Omit<Image, "Platform"> & { Platform?: "windows" };

@@ -1,0 +1,55 @@
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
+import { type Dispatch, handleWireRequest, type Implements } from "./wire.js";
+
+/** The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract. */
+export interface Ec2MockHttpHandler extends RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {
+  /** Part of the SDK's HttpHandler contract; the mock has no connection settings. */
+  updateHttpClientConfig(key: never, value: never): void;
+  /** Part of the SDK's HttpHandler contract; the mock has no connection settings. */
+  httpHandlerConfigs(): Record<string, never>;
+}
+
+/** The request's query map as a query string (the SDK keeps EC2 parameters in the body). */
+function queryString(query: HttpRequest["query"]): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      parts.push(item === null ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
+    }
+  }
+  return parts.join("&");
+}
+
+async function bodyBytes(body: unknown): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array();
+  if (typeof body === "string") return Buffer.from(body, "utf8");
+  if (body instanceof Uint8Array) return body;
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks);
+  }
+  return Buffer.from(String(body), "utf8");
+}
+
+/**
+ * An in-process HttpHandler: the SDK serializes, signs and retries as it
+ * would against EC2, and the request is answered by the wire door without a
+ * socket. Use it as `new EC2Client({ requestHandler: ec2.httpHandler(), ... })`.
+ */
+export function createHttpHandler(dispatch: Dispatch, implemented: Implements): Ec2MockHttpHandler {
+  return {
+    async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+      const lowerHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers ?? {})) lowerHeaders[name.toLowerCase()] = value;
+      const answer = await handleWireRequest(
+        { method: request.method, query: queryString(request.query), headers: lowerHeaders, body: await bodyBytes(request.body) },
+        dispatch,
+        implemented,
+      );
+      return { response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") } };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { Ec2Error, errors } from "../errors.js";
+import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
+import { decodeInput } from "../../../protocols/ec2-query/decode.js";
+import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
+import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
+import { parseForm } from "../../../protocols/form.js";
+import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
+import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
+
+/** The API version the mock speaks. */
+export const API_VERSION = "2016-11-15";
+
+/** Bodies larger than this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** An HTTP request as the wire door sees it, whatever carried it. */
+export interface WireRequest {
+  /** `GET` or `POST`. */
+  method: string;
+  /** The raw query string, without `?` (may be empty). */
+  query: string;
+  /** The raw (still percent-encoded) path; `/` when absent. EC2 ignores it; SigV4 signs it. */
+  path?: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The request body (empty for GET). */
+  body: Uint8Array;
+}
+
+/** An HTTP answer: status, headers, an XML body. */
+export interface WireResponse {
+  /** The HTTP status. */
+  status: number;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
+  /** The XML document. */
+  body: string;
+}
+
+/**
+ * Runs an action through the engine; the mock's single entry, shared with
+ * the plugin. `accessKeyId` names the principal the request runs as (the
+ * default principal when absent or unknown): the key the server verified,
+ * or, when nothing verifies signatures, the key of the request's SigV4
+ * credential as ./authorization.ts reads it.
+ * A promise when an injected delay holds the call (see `ec2.faults.delay`).
+ */
+export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;
+
+/** Whether the mock implements an action. */
+export type Implements = (action: string) => boolean;
+
+/**
+ * Checks a request's credentials (the server's SigV4 verification) and
+ * returns the access key it verified, which alone names the principal the
+ * request runs as; throws an `Ec2Error` to refuse it.
+ */
+export type Authenticate = (request: WireRequest) => string;
+
+function answer(status: number, body: string, requestId: string): WireResponse {
+  return {
+    status,
+    headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
+    body,
+  };
+}
+
+/** Parameters every query request carries besides the operation's own (signing ones included). */
+const envelope = new Set(["Action", "Version", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "AWSAccessKeyId", "Expires", "SecurityToken"]);
+
+/** Refuses invalid UTF-8 rather than replacing it; one decoder serves every request (decode() keeps no state between calls). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function utf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+  }
+}
+
+/**
+ * Reads an EC2 query request: the parameters of the query string and, for a
+ * POST, of the form body (the body wins on a shared name), then checks the
+ * envelope: Action present and known, Version present and 2016-11-15.
+ */
+function readRequest(
+  request: WireRequest,
+  implemented: Implements,
+  authenticate: Authenticate | undefined,
+): { action: string; params: Map<string, string>; accessKeyId: string | undefined; sts?: true } {
+  const method = request.method.toUpperCase();
+  if (method !== "GET" && method !== "POST") {
+    throw new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
+  }
+  if (request.body.byteLength > MAX_BODY_BYTES) {
+    throw new Ec2Error(
+      "RequestEntityTooLarge",
+      `The request body of ${request.body.byteLength} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes.`,
+      413,
+    );
+  }
+  // Authentication comes before anything about the request's content (content type, Action, Version).
+  // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
+  const accessKeyId = authenticate !== undefined ? authenticate(request) : claimedAccessKey(request.headers, request.query);
+  const params = parseForm(request.query);
+  if (method === "POST" && request.body.byteLength > 0) {
+    const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
+    if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      throw new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415);
+    }
+    const body = parseForm(utf8(request.body));
+    refuseSigningParamsIn(body);
+    for (const [key, value] of body) params.set(key, value);
+  }
+  const action = params.get("Action");
+  if (action === undefined || action === "") {
+    throw new Ec2Error("MissingAction", "The request must contain the parameter Action");
+  }
+  const version = params.get("Version");
+  if (version === undefined || version === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Version");
+  // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
+  if (version === STS_API_VERSION) return { action, params, accessKeyId, sts: true };
+  if (version !== API_VERSION) {
+    throw new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
+  }
+  if (!implemented(action) || shapesOf(action) === undefined) {
+    throw new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
+  }
+  for (const key of envelope) params.delete(key);
+  for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
+  return { action, params, accessKeyId };
+}
+
+/**
+ * Answers one EC2 query request: decode, dispatch, encode. Every failure,
+ * expected or not, becomes an EC2 error document with a 4xx/5xx status and a
+ * request id; nothing escapes as an exception or a stack trace. With
+ * `authenticate` (the server's SigV4 verification), a request is checked
+ * after the HTTP-level checks (method, body size) and before its content.
+ */
+export async function handleWireRequest(
+  request: WireRequest,
+  dispatch: Dispatch,
+  implemented: Implements,
+  authenticate?: Authenticate,
+): Promise<WireResponse> {
+  const requestId = randomUUID();
+  const deps = loadWireDeps();
+  if (deps instanceof Promise) await deps;
+  try {
+    const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
+    if (sts) return answerSts(action, params, requestId);
+    const shapes = shapesOf(action)!;
+    const input = decodeInput(shapes.input, params);
+    const output = await dispatch(action, input, accessKeyId);
+    return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
+  } catch (error) {
+    if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
+    const internal = errors.internal();
+    return answer(internal.status, encodeError(internal.code, internal.message, requestId), requestId);
+  }
+}

@@ -1,0 +1,298 @@
+import { randomUUID } from "node:crypto";
+import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
+import type { MiddlewareStack, Pluggable } from "@smithy/types";
+import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
+import type { MockImage } from "./model/images.js";
+import type { OperationContext } from "./context.js";
+import { operations } from "./operations/index.js";
+import { Ec2Region } from "./region.js";
+import { implementedActions, isImplemented } from "./operations/index.js";
+import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
+import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
+import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
+import { type ListenOptions, type RunningServer, startServer } from "../../kit/server/server.js";
+import {
+  Controls,
+  type FleetUsage,
+  type GuestControl,
+  type HostFaults,
+  type InstanceInspection,
+  type InstanceUsage,
+} from "./observe/controls.js";
+import { type StateChangeHandler, StateChangeEvents } from "./observe/events.js";
+import { type IamOptions, Principals } from "../iam/principals.js";
+import { createAuthorizer } from "../iam/authorize.js";
+import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
+import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
+import { buildFleet, checkFixtures, type InstanceFixture } from "./state/fixtures.js";
+import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
+import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
+import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+
+/** Options of {@link createEc2Mock}. Every one is optional. */
+export interface Ec2MockOptions {
+  /** The region the mock answers for (default `us-east-1`). Availability zones are `<region>a` … `<region>f`. */
+  region?: string;
+  /** The account id that owns everything (default `123456789012`). */
+  accountId?: string;
+  /**
+   * How long transitions take: `"realistic"` (default; every figure in
+   * docs/behaviour.md), `"instant"` (each transition completes right after the
+   * call that starts it, whose own response still shows the intermediate
+   * state), or realistic durations with some overridden, in milliseconds.
+   */
+  timing?: "realistic" | "instant" | DurationOverrides;
+  /** Images added to the built-in catalogue, in the SDK's `Image` shape (only `ImageId` is required). */
+  images?: readonly MockImage[];
+  /**
+   * A non-zero internal high byte (1..255) put into every `InstanceState.Code`,
+   * as EC2 may: `running` then reads `(highByte << 8) | 16`. Code that forgets
+   * `code & 0xff` fails its tests. Default 0: the bare low byte.
+   */
+  stateCodeHighByte?: number;
+  /**
+   * What happens to an EC2 command the mock does not implement: `"error"`
+   * (default: the call rejects with {@link Ec2MockUnhandledCommandError}),
+   * `"warn"` (a console warning, then the real handler), `"passthrough"` (the
+   * real handler, silently), or a function called with the command's name and
+   * input (throw from it to fail the call; return to pass it through).
+   */
+  onUnhandledCommand?: UnhandledCommandPolicy;
+  /**
+   * Who may do what. `policies` are the identity policies of the default
+   * principal (every in-process call runs as it); `principals` adds others,
+   * whose `accessKeys` name them to the server. With no policy anywhere every
+   * call is allowed; once one is configured, what is not allowed is denied.
+   */
+  iam?: IamOptions;
+  /**
+   * Instances the mock starts with, already in the given states (fixtures).
+   * They are built by the real operations (RunInstances, then StopInstances
+   * or TerminateInstances and the engine's clock), then every time is moved
+   * back so that the clock offset is 0 when `createEc2Mock` returns: instances
+   * in flight (`pending`, `stopping`, `shutting-down`) have just started their
+   * transition. Launch order is the order of this array. A fixture that
+   * cannot be launched (unknown image, bad type, ...) throws a TypeError.
+   */
+  instances?: readonly InstanceFixture[];
+  /**
+   * The default VPC's address space. Default: EC2's own, 172.31.0.0/16 with
+   * a /20 subnet per zone, which holds about 24,500 instances (a launch
+   * beyond fails with `InsufficientFreeAddressesInSubnet`, as on EC2).
+   * Widen it for larger fleets: `{ vpcCidr: "10.0.0.0/8" }` gives each zone
+   * a /12 (over a million addresses). Bad values throw a TypeError.
+   */
+  network?: NetworkOptions;
+}
+
+/** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
+export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes> {
+  /** The region the mock answers for. */
+  readonly region: string;
+  /** The account id that owns everything. */
+  readonly accountId: string;
+  /** Moves the mock's clock forward by `ms` milliseconds. */
+  advance(ms: number): void;
+  /** Finishes every transition in flight (moving the clock to the last arrival, status checks included). */
+  settle(): Promise<void>;
+  /** Empties the fleet and moves the clock offset back to 0. */
+  reset(): void;
+  /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
+  now(): number;
+  /**
+   * An in-process `HttpHandler` serving this mock over the EC2 query
+   * protocol: `new EC2Client({ requestHandler: ec2.httpHandler(), region, credentials })`
+   * runs the SDK's whole path (serialization, signing, retries,
+   * deserialization) without a socket.
+   */
+  httpHandler(): Ec2MockHttpHandler;
+  /**
+   * Serves this mock over HTTP for any EC2 client (AWS CLI, boto3, another
+   * SDK) and resolves once listening. Defaults: host 127.0.0.1, a free port.
+   * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
+   * `POST /_mock/reset`, `GET /_mock/state`.
+   */
+  listen(options?: ListenOptions): Promise<RunningServer>;
+  /**
+   * The guest OS of an instance: make it misbehave on shutdown as real ones
+   * do (`configure({ shutdownEventTracker: true })`, ...), or have it shut
+   * itself down (`shutdown()`). Throws for an unknown instance.
+   */
+  guest(instanceId: string): GuestControl;
+  /**
+   * Faults: of the host (`hostStuck(id)` makes stops stick in `stopping`
+   * until forced) and of the API, for every door (`failNext`, `throttle`,
+   * `delay`, `clear`; see docs/behaviour.md, "Fault injection").
+   */
+  readonly faults: Ec2MockFaults;
+  /** State, guest, memory, file system and the timeline of every transition with its cause. */
+  inspect(instanceId: string): InstanceInspection;
+  /**
+   * Billable usage so far: of one instance (instance seconds billed at least
+   * 60 s per start then per second, only while running or hibernating; EBS
+   * GiB-seconds of the volumes its launch created), or, with no id, of the
+   * whole fleet since the last reset, expired instances included.
+   */
+  usage(instanceId: string): InstanceUsage;
+  /** Billable usage of the whole fleet since the last reset, expired instances included. */
+  usage(): FleetUsage;
+  /**
+   * Subscribes to EventBridge-shaped "EC2 Instance State-change
+   * Notification" events, delivered in order whenever the mock observes the
+   * clock (a call, `advance`, `settle`). Returns an unsubscribe function.
+   */
+  on(event: "state-change", handler: StateChangeHandler): () => void;
+  /**
+   * Routes every command the mock implements on an aws-sdk-client-mock stub
+   * (`ec2.adapt(mockClient(EC2Client))`) to the engine, so the stub's call
+   * history and its matchers sit on top of stateful behaviour. A stubbed
+   * `send` bypasses every middleware; prefer the plugin unless you need the
+   * stub's call history. Returns the stub.
+   */
+  adapt<T extends ClientStubLike>(stub: T): T;
+  /** Removes a handler added with {@link Ec2Mock.on}. */
+  off(event: "state-change", handler: StateChangeHandler): void;
+  /**
+   * The whole state of the mock as a plain, JSON-serializable value: clock
+   * offset, instances with their transitions in flight, guests and host
+   * faults, reservations, client tokens, address pools, volumes (deleted ones
+   * included), Elastic IPs and the usage of expired instances. Configuration
+   * (options, API fault rules, subscribers) is not part of it. Throws a
+   * RangeError naming the field when a number in the state is NaN or
+   * infinite, which JSON would write as `null`: a snapshot always restores.
+   */
+  snapshot(): Ec2MockSnapshot;
+  /**
+   * Replaces the mock's state with a snapshot (from this mock or another one
+   * created with the same region and account; `JSON.parse` of a stringified
+   * one works). Throws a TypeError, changing nothing, for anything that is
+   * not a valid version-1 snapshot. Emits no state-change events.
+   */
+  restore(snapshot: Ec2MockSnapshot): void;
+}
+
+/** `ec2.faults`: host faults and API faults. */
+export interface Ec2MockFaults extends HostFaults, ApiFaultControls {}
+
+function checkHighByte(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value < 0 || value > 255) {
+    throw new RangeError(`stateCodeHighByte must be an integer from 0 to 255; got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Creates a mock EC2: a stateful, in-memory EC2 instance lifecycle that plugs
+ * into a real `EC2Client` with `client.middlewareStack.use(mock)`.
+ */
+export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
+  const ec2 = new Ec2Region({
+    region: options.region ?? "us-east-1",
+    accountId: options.accountId ?? "123456789012",
+    stateCodeHighByte: checkHighByte(options.stateCodeHighByte),
+    durations: resolveDurations(options.timing),
+    images: options.images ?? [],
+    network: resolveAddressSpace(options.network),
+  });
+
+  const principals = new Principals(ec2.settings.accountId, options.iam);
+  const authorizer = createAuthorizer(principals, ec2.settings);
+  const controls = new Controls(ec2);
+  const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
+  ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
+
+  /** Runs one EC2 action through the engine: the single entry every door uses. */
+  const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
+    const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
+    const now = ec2.now();
+    const ctx: OperationContext = { region: ec2, now, principal, authorize: authorizer.forCall(principal, now) };
+    return operations[action]!(ctx, input ?? {});
+  };
+
+  /** What the doors call: API faults (failures, throttling, delays) first, then dispatch. */
+  const apiFaults = new ApiFaults(ec2);
+  const dispatchWithFaults = (action: string, input: unknown, accessKeyId?: string): object | Promise<object> => {
+    const admitted = apiFaults.admit(action, input);
+    return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
+  };
+
+  /**
+   * What the SDK doors (the plugin, the aws-sdk-client-mock adapter) call: the
+   * command's input checked and normalized against the SDK's schema, as the
+   * wire door decodes its request (src/protocols/ec2-query/normalize.ts), then dispatched.
+   * The schemas load on the first call only; later calls stay synchronous.
+   */
+  const dispatchSdkInput = (action: string, input: unknown): object | Promise<object> => {
+    const deps = loadWireDeps();
+    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalizeInput(action, input)));
+    return dispatchWithFaults(action, normalizeInput(action, input));
+  };
+
+  if (options.instances !== undefined) {
+    const fixtures = checkFixtures(options.instances);
+    buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => {
+      const now = ec2.now();
+      const ctx: OperationContext = { region: ec2, now, principal: principals.default, authorize: () => {}, fixedInstanceIds };
+      return operations[action]!(ctx, input);
+    });
+    // Move every time back by what building took, so the clock offset is 0 again.
+    restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.lifecycle.clock.offset));
+  }
+
+  const mock: Ec2Mock = {
+    region: ec2.settings.region,
+    accountId: ec2.settings.accountId,
+    applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
+      addMockMiddleware(stack, { dispatch: dispatchSdkInput, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
+    },
+    advance(ms) {
+      ec2.lifecycle.clock.advance(ms);
+      // Observing the clock delivers the state-change events that fell due.
+      ec2.now();
+    },
+    async settle() {
+      ec2.lifecycle.settle();
+    },
+    reset() {
+      ec2.clear();
+      controls.clear();
+      apiFaults.clear();
+      ec2.lifecycle.clock.reset();
+    },
+    now: () => ec2.now(),
+    snapshot: () => takeSnapshot(ec2, controls),
+    restore: (snapshot) => restoreSnapshot(ec2, controls, snapshot),
+    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
+    guest: (instanceId) => controls.guest(instanceId),
+    faults: { ...controls.faults, ...apiFaults.controls },
+    inspect: (instanceId) => controls.inspect(instanceId),
+    usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
+    on: (_event, handler) => events.subscribe(handler),
+    off: (_event, handler) => events.unsubscribe(handler),
+    adapt: (stub) => adaptStub(stub, { actions: implementedActions, dispatch: dispatchSdkInput, newRequestId: randomUUID }),
+    listen: (listenOptions) =>
+      startServer(
+        {
+          dispatch: dispatchWithFaults,
+          implemented: isImplemented,
+          secretOf: (accessKeyId) => principals.secretOf(accessKeyId),
+          region: ec2.settings.region,
+          advance: (ms) => mock.advance(ms),
+          settle: () => mock.settle(),
+          reset: () => mock.reset(),
+          snapshot: () => mock.snapshot(),
+          restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
+          checkSnapshot: (snapshot) => void readSnapshot(ec2, snapshot),
+          state: () => ({
+            now: new Date(ec2.now()).toISOString(),
+            region: ec2.settings.region,
+            accountId: ec2.settings.accountId,
+            instances: [...ec2.instances.values()].map((instance) => ec2.render(instance)),
+          }),
+        },
+        listenOptions,
+      ),
+  };
+  return mock;
+}

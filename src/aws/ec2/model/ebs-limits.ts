@@ -1,0 +1,124 @@
+import type { VolumeType } from "@aws-sdk/client-ec2";
+import { Ec2Error, errors } from "../errors.js";
+import { clipped } from "./limits.js";
+
+/**
+ * What EBS accepts for each volume type at launch: sizes, provisioned IOPS
+ * and throughput (source: the API reference, `EbsBlockDevice`: VolumeSize,
+ * Iops and Throughput, as of the SDK this project builds with; the EBS user
+ * guide's "Amazon EBS volume types" for the IOPS-per-GiB ratios). Messages
+ * are docs/behaviour.md's, "Input validation and limits".
+ */
+
+/** The limits of one volume type. */
+interface TypeLimits {
+  /** Size in GiB, inclusive. */
+  readonly size: readonly [number, number];
+  /** Provisioned IOPS, inclusive, for the types that take them. */
+  readonly iops?: readonly [number, number];
+  /** The most IOPS per GiB of size (gp3 above its 3,000 baseline). */
+  readonly iopsPerGiB?: number;
+  /** Throughput in MiB/s, inclusive (gp3 only). */
+  readonly throughput?: readonly [number, number];
+}
+
+/** Every volume type, keyed by the SDK's `VolumeType` so that a type the SDK adds fails to compile until it has limits. */
+export const volumeTypeLimits: Readonly<Record<VolumeType, TypeLimits>> = {
+  gp2: { size: [1, 16_384] },
+  gp3: { size: [1, 65_536], iops: [3_000, 80_000], iopsPerGiB: 500, throughput: [125, 2_000] },
+  io1: { size: [4, 16_384], iops: [100, 64_000], iopsPerGiB: 50 },
+  io2: { size: [4, 65_536], iops: [100, 256_000], iopsPerGiB: 1_000 },
+  st1: { size: [125, 16_384] },
+  sc1: { size: [125, 16_384] },
+  standard: { size: [1, 1_024] },
+};
+
+/** gp3's baseline IOPS, allowed at any size. */
+const GP3_BASELINE_IOPS = 3_000;
+/** gp3's most MiB/s per provisioned IOPS. */
+const GP3_THROUGHPUT_PER_IOPS = 0.25;
+
+function isVolumeType(type: string): type is VolumeType {
+  return Object.hasOwn(volumeTypeLimits, type);
+}
+
+/** A volume type EBS has, else InvalidParameterValue listing the valid ones (wording: decision). */
+export function checkVolumeType(type: string): VolumeType {
+  if (isVolumeType(type)) return type;
+  throw errors.invalidValue(
+    `Value (${clipped(type)}) for parameter volumeType is invalid. Valid values: ${Object.keys(volumeTypeLimits).join(", ")}.`,
+  );
+}
+
+/** What a launch asks of one volume, after the image's mapping is merged in. */
+export interface RequestedVolume {
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** Its type, already checked. */
+  readonly volumeType: VolumeType;
+  /** Provisioned IOPS as requested, if any. */
+  readonly iops: number | undefined;
+  /** Throughput in MiB/s as requested, if any. */
+  readonly throughput: number | undefined;
+}
+
+/**
+ * Checks a volume against its type's limits, in this order: IOPS and
+ * throughput given to a type that takes none, io1/io2 without IOPS (the
+ * caller's existing check), size, IOPS range, IOPS per GiB, throughput
+ * range, throughput per IOPS.
+ */
+export function checkVolumeLimits({ sizeGiB, volumeType, iops, throughput }: RequestedVolume): void {
+  const limits = volumeTypeLimits[volumeType];
+  if (iops !== undefined && limits.iops === undefined) {
+    throw errors.invalidCombination(`The parameter iops is not supported for ${volumeType} volumes.`);
+  }
+  if (throughput !== undefined && limits.throughput === undefined) {
+    throw errors.invalidCombination("throughput can only be specified for volumeType gp3.");
+  }
+  const [minSize, maxSize] = limits.size;
+  if (sizeGiB < minSize) throw errors.invalidValue(`Volume of ${sizeGiB}GiB is too small; minimum is ${minSize}GiB.`);
+  if (sizeGiB > maxSize) throw errors.invalidValue(`Volume of ${sizeGiB}GiB is too large; maximum is ${maxSize}GiB.`);
+  if (iops !== undefined && limits.iops !== undefined) {
+    const [minIops, maxIops] = limits.iops;
+    if (iops < minIops) throw errors.invalidValue(`Volume iops of ${iops} is too low; minimum is ${minIops}.`);
+    if (iops > maxIops) throw errors.invalidValue(`Volume iops of ${iops} is too high; maximum is ${maxIops}.`);
+    // gp3's baseline is allowed at any size; above it, and for io1/io2 always, IOPS are bounded by size.
+    const ratioApplies = volumeType !== "gp3" || iops > GP3_BASELINE_IOPS;
+    if (ratioApplies && iops > sizeGiB * limits.iopsPerGiB!) {
+      throw errors.invalidValue(`Iops to volume size ratio of ${(iops / sizeGiB).toFixed(6)} is too high; maximum is ${limits.iopsPerGiB}`);
+    }
+  }
+  if (throughput !== undefined && limits.throughput !== undefined) {
+    const [minThroughput, maxThroughput] = limits.throughput;
+    if (throughput < minThroughput) {
+      throw errors.invalidValue(`Volume throughput of ${throughput} is too low; minimum is ${minThroughput}.`);
+    }
+    if (throughput > maxThroughput) {
+      throw errors.invalidValue(`Volume throughput of ${throughput} is too high; maximum is ${maxThroughput}.`);
+    }
+    const provisioned = iops ?? GP3_BASELINE_IOPS;
+    if (throughput > provisioned * GP3_THROUGHPUT_PER_IOPS) {
+      throw errors.invalidValue(
+        `Throughput (MiBps) to iops ratio of ${(throughput / provisioned).toFixed(6)} is too high; maximum is ${GP3_THROUGHPUT_PER_IOPS.toFixed(6)} MiBps per iops`,
+      );
+    }
+  }
+}
+
+/**
+ * Device names a launch may map (source: EC2 user guide, "Device names
+ * for volumes on Amazon EC2 instances"; decision on the exact set):
+ * `/dev/sd[a-z]`, `/dev/sda1` and the paravirtual `/dev/sd[f-p][1-6]`,
+ * `/dev/xvd[a-z]` and the extended `/dev/xvd[b-d][a-z]`, and Windows'
+ * `xvd[a-z]` without `/dev/`. Anything else is EC2's
+ * `InvalidBlockDeviceMapping` `Invalid device name X`.
+ */
+const deviceName = /^(?:\/dev\/(?:sd[a-z]|sda1|sd[f-p][1-6]|xvd[a-z]|xvd[b-d][a-z])|xvd[a-z])$/;
+
+/** A device name of one of EC2's forms. */
+export function checkDeviceName(name: string): void {
+  if (!deviceName.test(name)) {
+    throw new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${clipped(name)}`);
+  }
+}

@@ -1,0 +1,231 @@
+import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { badSnapshot, read } from "../../../engine/snapshot.js";
+import { errors } from "../errors.js";
+import type { MockImage } from "./images.js";
+import { instanceTypeSupport } from "./instance-types.js";
+
+/**
+ * The options RunInstances records for an instance and DescribeInstances
+ * shows (issue 13: every member is modelled or refused): instance
+ * metadata options, detailed monitoring, EBS optimization, Nitro Enclaves,
+ * automatic recovery, the Capacity Reservation preference and the
+ * hostname options. One frozen object is shared by every instance of a
+ * launch (memory at scale); nothing writes into it.
+ */
+export interface LaunchOptions {
+  /** `InstanceMetadataOptionsRequest`, with the image's defaults filled in. */
+  readonly metadata: {
+    readonly httpTokens: "optional" | "required";
+    readonly hopLimit: number;
+    readonly httpEndpoint: "enabled" | "disabled";
+    readonly httpProtocolIpv6: "enabled" | "disabled";
+    readonly instanceMetadataTags: "enabled" | "disabled";
+  };
+  /** Detailed monitoring (`Monitoring.Enabled`). */
+  readonly monitoring: boolean;
+  /** `EbsOptimized` (default false, as the API reference says). */
+  readonly ebsOptimized: boolean;
+  /** `EnclaveOptions.Enabled`. */
+  readonly enclave: boolean;
+  /** `MaintenanceOptions.AutoRecovery`. */
+  readonly autoRecovery: "default" | "disabled";
+  /** `CapacityReservationSpecification.CapacityReservationPreference` (open or none). */
+  readonly capacityReservationPreference: "open" | "none";
+  /** `PrivateDnsNameOptions`' two record flags (the hostname type is always ip-name). */
+  readonly resourceNameDnsA: boolean;
+  readonly resourceNameDnsAAAA: boolean;
+  /** `CpuOptions` chosen at launch; undefined for the type's defaults. */
+  readonly cpu?: { readonly coreCount: number; readonly threadsPerCore: number } | undefined;
+}
+
+const enabledDisabled = ["enabled", "disabled"] as const;
+
+/**
+ * EC2's defaults for an image (source: API reference, `Image.ImdsSupport`:
+ * an image of ImdsSupport `v2.0` launches with HttpTokens `required` and a
+ * hop limit of 2; `InstanceMetadataOptionsRequest` and the launch
+ * template's: otherwise `optional` and 1). The account-level defaults are
+ * not modelled (every account is `no-preference`).
+ */
+export function defaultLaunchOptions(image: MockImage): LaunchOptions {
+  const v2 = image.ImdsSupport === "v2.0";
+  return {
+    metadata: {
+      httpTokens: v2 ? "required" : "optional",
+      hopLimit: v2 ? 2 : 1,
+      httpEndpoint: "enabled",
+      httpProtocolIpv6: "disabled",
+      instanceMetadataTags: "disabled",
+    },
+    monitoring: false,
+    ebsOptimized: false,
+    enclave: false,
+    autoRecovery: "default",
+    capacityReservationPreference: "open",
+    resourceNameDnsA: false,
+    resourceNameDnsAAAA: false,
+  };
+}
+
+/** An enum member: one of `allowed`, else InvalidParameterValue naming the wire parameter (wording: decision, EC2's pattern). */
+function oneOf<T extends string>(value: unknown, parameter: string, allowed: readonly T[]): T {
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw errors.invalidValue(
+    `Value (${String(value)}) for parameter ${parameter} is invalid. Valid values are ${allowed.map((a) => `'${a}'`).join(" and ")}.`,
+  );
+}
+
+/**
+ * A nested member the mock does not model, refused by its dotted SDK path
+ * (`Placement.HostId`), never dropped: `refuseUnmodelled` one level down.
+ */
+export function refuseNested(path: string, value: object | undefined, modelled: readonly string[]): void {
+  if (value === undefined) return;
+  for (const [name, member] of Object.entries(value)) {
+    if (member === undefined || modelled.includes(name)) continue;
+    if (Array.isArray(member) && member.length === 0) continue;
+    throw errors.unmodelledParameter("RunInstances", `${path}.${name}`);
+  }
+}
+
+/**
+ * Reads the launch options of a RunInstances request, checking each
+ * against EC2's valid values, the instance type and the other options;
+ * returns the image's defaults for whatever the request leaves out.
+ * `hibernation` is `HibernationOptions.Configured`.
+ */
+export function readLaunchOptions(input: RunInstancesCommandInput, image: MockImage, instanceType: string, hibernation: boolean): LaunchOptions {
+  const defaults = defaultLaunchOptions(image);
+  const m = input.MetadataOptions;
+  refuseNested("Monitoring", input.Monitoring, ["Enabled"]);
+  refuseNested("CapacityReservationSpecification", input.CapacityReservationSpecification, ["CapacityReservationPreference"]);
+  refuseNested("PrivateDnsNameOptions", input.PrivateDnsNameOptions, ["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"]);
+  const hop = m?.HttpPutResponseHopLimit;
+  if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) {
+    throw errors.invalidValue(
+      `Value (${String(hop)}) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.`,
+    );
+  }
+  const metadata: LaunchOptions["metadata"] = {
+    httpTokens: m?.HttpTokens === undefined ? defaults.metadata.httpTokens : oneOf(m.HttpTokens, "MetadataOptions.HttpTokens", ["optional", "required"]),
+    hopLimit: hop ?? defaults.metadata.hopLimit,
+    httpEndpoint: m?.HttpEndpoint === undefined ? "enabled" : oneOf(m.HttpEndpoint, "MetadataOptions.HttpEndpoint", enabledDisabled),
+    httpProtocolIpv6: m?.HttpProtocolIpv6 === undefined ? "disabled" : oneOf(m.HttpProtocolIpv6, "MetadataOptions.HttpProtocolIpv6", enabledDisabled),
+    instanceMetadataTags:
+      m?.InstanceMetadataTags === undefined ? "disabled" : oneOf(m.InstanceMetadataTags, "MetadataOptions.InstanceMetadataTags", enabledDisabled),
+  };
+  const preference = input.CapacityReservationSpecification?.CapacityReservationPreference;
+  if (preference === "capacity-reservations-only") {
+    throw errors.unmodelledParameter("RunInstances", "CapacityReservationSpecification.CapacityReservationPreference");
+  }
+  const hostnameType = input.PrivateDnsNameOptions?.HostnameType;
+  if (hostnameType === "resource-name") throw errors.unmodelledParameter("RunInstances", "PrivateDnsNameOptions.HostnameType");
+  if (hostnameType !== undefined) oneOf(hostnameType, "PrivateDnsNameOptions.HostnameType", ["ip-name", "resource-name"]);
+  const autoRecovery = input.MaintenanceOptions?.AutoRecovery;
+  const enclave = input.EnclaveOptions?.Enabled === true;
+  if (enclave && hibernation) {
+    throw errors.invalidCombination("You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance.");
+  }
+  const ebsOptimized = input.EbsOptimized === true;
+  // The type's support is read from the catalogue only when an option needs it.
+  if (ebsOptimized && instanceTypeSupport(instanceType).ebsOptimized === "unsupported") throw errors.unsupportedConfiguration("EBS-optimized instances");
+  if (enclave && !instanceTypeSupport(instanceType).enclaves) throw errors.unsupportedConfiguration("Nitro Enclaves");
+  const cpu = readCpuOptions(input.CpuOptions, instanceType);
+  return Object.freeze({
+    ...(cpu === undefined ? {} : { cpu: Object.freeze(cpu) }),
+    metadata: Object.freeze(metadata),
+    monitoring: input.Monitoring?.Enabled === true,
+    ebsOptimized,
+    enclave,
+    autoRecovery: autoRecovery === undefined ? "default" : oneOf(autoRecovery, "MaintenanceOptions.AutoRecovery", ["default", "disabled"]),
+    capacityReservationPreference: preference === undefined ? "open" : oneOf(preference, "CapacityReservationSpecification.CapacityReservationPreference", ["open", "none"]),
+    resourceNameDnsA: input.PrivateDnsNameOptions?.EnableResourceNameDnsARecord === true,
+    resourceNameDnsAAAA: input.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord === true,
+  });
+}
+
+/**
+ * `CpuOptions`: both members (source: EC2's MissingParameter, raw response
+ * in hashicorp/terraform-provider-aws#46821), each one of the type's
+ * `ValidCores` and `ValidThreadsPerCore` (DescribeInstanceTypes); a type
+ * without them (t2, previous generations) takes none (wording: decisions).
+ */
+function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceType: string): LaunchOptions["cpu"] {
+  refuseNested("CpuOptions", cpu, ["CoreCount", "ThreadsPerCore"]);
+  if (cpu === undefined) return undefined;
+  const { CoreCount: coreCount, ThreadsPerCore: threadsPerCore } = cpu;
+  if (coreCount === undefined || threadsPerCore === undefined) {
+    throw errors.cpuOptionsIncomplete();
+  }
+  const support = instanceTypeSupport(instanceType);
+  if (support.validCores === undefined || support.validThreadsPerCore === undefined) throw errors.unsupportedConfiguration("CPU options");
+  if (!support.validCores.includes(coreCount)) {
+    throw errors.invalidValue(`Value (${coreCount}) for parameter CpuOptions.CoreCount is invalid. Valid values for ${instanceType}: ${support.validCores.join(", ")}.`);
+  }
+  if (!support.validThreadsPerCore.includes(threadsPerCore)) {
+    throw errors.invalidValue(
+      `Value (${threadsPerCore}) for parameter CpuOptions.ThreadsPerCore is invalid. Valid values for ${instanceType}: ${support.validThreadsPerCore.join(", ")}.`,
+    );
+  }
+  return { coreCount, threadsPerCore };
+}
+
+/** The members of `Instance` the options decide, as DescribeInstances shows them. */
+export function renderLaunchOptions(o: LaunchOptions): Pick<
+  Instance,
+  "Monitoring" | "EnclaveOptions" | "MaintenanceOptions" | "CapacityReservationSpecification" | "MetadataOptions" | "PrivateDnsNameOptions"
+> {
+  return {
+    Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
+    EnclaveOptions: { Enabled: o.enclave },
+    MaintenanceOptions: { AutoRecovery: o.autoRecovery },
+    CapacityReservationSpecification: { CapacityReservationPreference: o.capacityReservationPreference },
+    MetadataOptions: {
+      State: "applied",
+      HttpTokens: o.metadata.httpTokens,
+      HttpPutResponseHopLimit: o.metadata.hopLimit,
+      HttpEndpoint: o.metadata.httpEndpoint,
+      HttpProtocolIpv6: o.metadata.httpProtocolIpv6,
+      InstanceMetadataTags: o.metadata.instanceMetadataTags,
+    },
+    PrivateDnsNameOptions: {
+      HostnameType: "ip-name",
+      EnableResourceNameDnsARecord: o.resourceNameDnsA,
+      EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+    },
+  };
+}
+
+/** The options as a snapshot keeps them (plain JSON). */
+export type LaunchOptionsJson = LaunchOptions;
+
+/** Reads a snapshot's options; a snapshot written before they existed gets the image's defaults. */
+export function launchOptionsFromJson(value: unknown, path: string, image: MockImage): LaunchOptions {
+  if (value === undefined || value === null) return defaultLaunchOptions(image);
+  const o = read.object(value, path);
+  const m = read.object(o.metadata, `${path}.metadata`);
+  const hopLimit = read.number(m.hopLimit, `${path}.metadata.hopLimit`);
+  if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
+    throw badSnapshot(`${path}.metadata.hopLimit`, "an integer from 1 to 64", hopLimit);
+  }
+  const cpu = o.cpu === undefined || o.cpu === null ? undefined : read.object(o.cpu, `${path}.cpu`);
+  return Object.freeze({
+    ...(cpu === undefined
+      ? {}
+      : { cpu: Object.freeze({ coreCount: read.number(cpu.coreCount, `${path}.cpu.coreCount`), threadsPerCore: read.number(cpu.threadsPerCore, `${path}.cpu.threadsPerCore`) }) }),
+    metadata: Object.freeze({
+      httpTokens: read.oneOf(m.httpTokens, `${path}.metadata.httpTokens`, ["optional", "required"] as const),
+      hopLimit,
+      httpEndpoint: read.oneOf(m.httpEndpoint, `${path}.metadata.httpEndpoint`, enabledDisabled),
+      httpProtocolIpv6: read.oneOf(m.httpProtocolIpv6, `${path}.metadata.httpProtocolIpv6`, enabledDisabled),
+      instanceMetadataTags: read.oneOf(m.instanceMetadataTags, `${path}.metadata.instanceMetadataTags`, enabledDisabled),
+    }),
+    monitoring: read.boolean(o.monitoring, `${path}.monitoring`),
+    ebsOptimized: read.boolean(o.ebsOptimized, `${path}.ebsOptimized`),
+    enclave: read.boolean(o.enclave, `${path}.enclave`),
+    autoRecovery: read.oneOf(o.autoRecovery, `${path}.autoRecovery`, ["default", "disabled"] as const),
+    capacityReservationPreference: read.oneOf(o.capacityReservationPreference, `${path}.capacityReservationPreference`, ["open", "none"] as const),
+    resourceNameDnsA: read.boolean(o.resourceNameDnsA, `${path}.resourceNameDnsA`),
+    resourceNameDnsAAAA: read.boolean(o.resourceNameDnsAAAA, `${path}.resourceNameDnsAAAA`),
+  });
+}

@@ -1,0 +1,81 @@
+import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
+import { Ec2Error, errors } from "../errors.js";
+import { forbiddenXmlChar } from "../../../protocols/xml-text.js";
+import { longerThan } from "../../../kit/text.js";
+
+/** The longest tag key, in Unicode characters. */
+export const MAX_TAG_KEY_LENGTH = 128;
+/** The longest tag value, in Unicode characters. */
+export const MAX_TAG_VALUE_LENGTH = 256;
+
+/** EC2's limit on tags per resource. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/**
+ * Validates tags as EC2 does for CreateTags and TagSpecifications: keys of
+ * 1..128 Unicode characters (code points, not UTF-16 units) not starting
+ * with `aws:`, values of up to 256, neither holding a character XML 1.0
+ * forbids (./xml-text.ts). The
+ * wording of the reserved-prefix error differs between the two operations,
+ * as it does on EC2.
+ */
+export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecification"): void {
+  for (const tag of tags) {
+    const key = tag.Key;
+    if (typeof key !== "string" || key.length === 0) {
+      throw errors.invalidValue("Tag key must not be empty");
+    }
+    if (longerThan(key, MAX_TAG_KEY_LENGTH)) {
+      throw errors.invalidValue(`Tag key exceeds the maximum length of ${MAX_TAG_KEY_LENGTH} characters`);
+    }
+    if (key.toLowerCase().startsWith("aws:")) {
+      throw errors.invalidValue(
+        where === "CreateTags"
+          ? `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`
+          : "Tag keys starting with 'aws:' are reserved for internal use",
+      );
+    }
+    const value = tag.Value;
+    if (value !== undefined && (typeof value !== "string" || longerThan(value, MAX_TAG_VALUE_LENGTH))) {
+      throw errors.invalidValue(`Tag value exceeds the maximum length of ${MAX_TAG_VALUE_LENGTH} characters`);
+    }
+    // EC2 takes any character in a tag, but answers in XML 1.0: one that XML forbids could never be shown again.
+    const badKeyChar = forbiddenXmlChar(key);
+    if (badKeyChar !== undefined) throw errors.invalidValue(`Tag key contains a character that XML does not allow (${badKeyChar})`);
+    const badValueChar = tag.Value === undefined ? undefined : forbiddenXmlChar(tag.Value);
+    if (badValueChar !== undefined) throw errors.invalidValue(`Tag value contains a character that XML does not allow (${badValueChar})`);
+  }
+}
+
+/** Throws TagLimitExceeded when a resource would hold more than 50 tags. */
+export function checkTagCount(count: number): void {
+  if (count > MAX_TAGS_PER_RESOURCE) {
+    throw new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+  }
+}
+
+/** The resource types RunInstances accepts in TagSpecifications. */
+const runInstancesTaggable = new Set(["instance", "volume", "network-interface"]);
+
+/**
+ * Reads RunInstances' TagSpecifications into a map per resource type, after
+ * validating every spec, so that a refused launch changes nothing.
+ */
+export function readTagSpecifications(specs: unknown): Map<string, Map<string, string>> {
+  const byType = new Map<string, Map<string, string>>();
+  if (specs === undefined) return byType;
+  if (!Array.isArray(specs)) throw errors.invalidValue("TagSpecification must be a list");
+  for (const spec of specs as TagSpecification[]) {
+    const type = String(spec?.ResourceType ?? "");
+    if (!runInstancesTaggable.has(type)) {
+      throw errors.invalidValue(`'${type}' is not a valid taggable resource type for this operation.`);
+    }
+    const tags = Array.isArray(spec.Tags) ? spec.Tags : [];
+    checkTags(tags, "TagSpecification");
+    const target = byType.get(type) ?? new Map<string, string>();
+    for (const tag of tags) target.set(tag.Key!, tag.Value ?? "");
+    checkTagCount(target.size);
+    byType.set(type, target);
+  }
+  return byType;
+}

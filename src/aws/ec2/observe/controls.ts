@@ -1,0 +1,256 @@
+import type { InstanceStateName } from "@aws-sdk/client-ec2";
+import type { GuestConfig } from "../../../engine/guest.js";
+import type { Machine, PhaseChange } from "../../../engine/machine.js";
+import type { GuestOs } from "../../../engine/timing.js";
+import type { Ec2Instance } from "../model/instance.js";
+import type { Ec2Region } from "../region.js";
+import { stateNameOf } from "../model/states.js";
+
+/** The guest of one instance, as a test drives it. */
+export interface GuestControl {
+  /** The guest's operating system. */
+  readonly os: GuestOs;
+  /** How the guest currently answers shutdown requests. */
+  readonly config: Readonly<GuestConfig>;
+  /** Replaces how the guest answers shutdown requests (checked against its OS). */
+  configure(config: GuestConfig): void;
+  /**
+   * The OS shuts itself down (`shutdown -h now`, `shutdown /s`): the
+   * instance stops or terminates as its `InstanceInitiatedShutdownBehavior`
+   * says, with StateReason `Client.InstanceInitiatedShutdown`.
+   */
+  shutdown(): void;
+}
+
+/** Faults of the host under an instance. */
+export interface HostFaults {
+  /** Makes stops of the instance stick in `stopping` whatever the guest does (only Force ends them); `false` heals the host. */
+  hostStuck(instanceId: string, stuck?: boolean): void;
+}
+
+/** One entry of an instance's timeline. */
+export interface TimelineEntry {
+  /** When it happened (mock time). */
+  at: Date;
+  /** EC2 state before. */
+  from: InstanceStateName;
+  /** EC2 state after (the same for a reboot). */
+  to: InstanceStateName;
+  /** Why: the API call, or what the guest or the host did. */
+  cause: string;
+}
+
+/** What `inspect()` shows of an instance beyond the EC2 API. */
+export interface InstanceInspection {
+  /** The instance id. */
+  instanceId: string;
+  /** Its EC2 state now. */
+  state: InstanceStateName;
+  /** The guest OS and how it answers shutdown requests. */
+  guest: { os: GuestOs; config: Readonly<GuestConfig> };
+  /** Whether the host is faulty (stops stick until forced). */
+  hostStuck: boolean;
+  /** Memory: in use by a running guest, saved to the root volume by hibernation, or lost. */
+  memory: "in-use" | "saved" | "lost";
+  /** The file system: clean, or dirty after a power cut (the next boot checks it). */
+  fileSystem: "clean" | "dirty";
+  /** The stop under way: since when, what holds it up, when it ends (undefined while stuck). */
+  stopping?: { since: Date; obstacle: string | undefined; endsAt: Date | undefined };
+  /** Whether the guest is rebooting. */
+  rebooting: boolean;
+  /** Every transition, oldest first, with its time and cause. */
+  timeline: TimelineEntry[];
+}
+
+/** A billed period: from reaching running to leaving it (a hibernating stop still bills). */
+export interface BilledPeriod {
+  /** When billing began (the instance reached running). */
+  start: Date;
+  /** When it ended; undefined while it goes on. */
+  end: Date | undefined;
+  /** Seconds billed: at least 60, then per second. */
+  billedSeconds: number;
+}
+
+/** What an instance has cost so far, in billable units. */
+export interface InstanceUsage {
+  /** The instance id. */
+  instanceId: string;
+  /** Instance seconds billed over every period. */
+  billedSeconds: number;
+  /** The periods, oldest first. */
+  periods: BilledPeriod[];
+  /** GiB-seconds of the EBS volumes its launch created, while they existed (attached or not). */
+  ebsGibSeconds: number;
+}
+
+/** What the whole fleet has cost so far, terminated and expired instances included. */
+export interface FleetUsage {
+  /** Instance seconds billed, summed. */
+  billedSeconds: number;
+  /** GiB-seconds of every EBS volume ever created, summed. */
+  ebsGibSeconds: number;
+  /** Each instance's usage, in launch order. */
+  instances: InstanceUsage[];
+}
+
+const MIN_BILLED_SECONDS = 60;
+
+/**
+ * Billing periods from a timeline. Each start begins a period billed at
+ * least 60 s then per second; pending, stopping (unless hibernating),
+ * stopped, shutting-down and terminated are free; a reboot is no new period.
+ */
+export function billedPeriods(history: readonly PhaseChange[], now: number): BilledPeriod[] {
+  const periods: BilledPeriod[] = [];
+  let openedAt: number | undefined;
+  const close = (end: number | undefined) => {
+    const seconds = ((end ?? now) - openedAt!) / 1000;
+    periods.push({ start: new Date(openedAt!), end: end === undefined ? undefined : new Date(end), billedSeconds: Math.max(MIN_BILLED_SECONDS, Math.ceil(seconds)) });
+    openedAt = undefined;
+  };
+  for (const change of history) {
+    if (openedAt === undefined) {
+      if (change.to === "running" && change.from !== "running") openedAt = change.at;
+    } else if ((change.to === "stopping" && !change.hibernating) || change.to === "stopped" || change.to === "terminating") {
+      close(change.at);
+    }
+  }
+  if (openedAt !== undefined) close(undefined);
+  return periods;
+}
+
+function memoryOf(machine: Machine): InstanceInspection["memory"] {
+  switch (machine.phase) {
+    case "stopped":
+      return machine.hibernated ? "saved" : "lost";
+    case "terminating":
+    case "terminated":
+      return "lost";
+    default:
+      return "in-use";
+  }
+}
+
+/** The test-side controls of a region: guests, host faults, inspection and usage. */
+export class Controls {
+  /** Usage of instances whose visibility ran out, frozen when they went. */
+  private readonly retired = new Map<string, InstanceUsage>();
+
+  constructor(private readonly region: Ec2Region) {
+    region.lifecycle.listen({
+      onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine.history)),
+    });
+  }
+
+  /** Usage of expired instances, in expiry order (snapshots). */
+  retiredUsage(): InstanceUsage[] {
+    return [...this.retired.values()];
+  }
+
+  /** Replaces retired usage (restoring a snapshot). */
+  replaceRetired(usages: readonly InstanceUsage[]): void {
+    this.retired.clear();
+    for (const usage of usages) this.retired.set(usage.instanceId, usage);
+  }
+
+  /** Forgets retired usage (with `reset()`). */
+  clear(): void {
+    this.retired.clear();
+  }
+
+  private instance(instanceId: string): Ec2Instance {
+    this.region.now();
+    const instance = this.region.instances.get(instanceId);
+    if (instance === undefined) throw new Error(`ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
+    return instance;
+  }
+
+  /** The guest of an instance. */
+  guest(instanceId: string): GuestControl {
+    const instance = this.instance(instanceId);
+    const lifecycle = this.region.lifecycle;
+    return {
+      os: instance.machine.os,
+      get config() {
+        return instance.machine.guest;
+      },
+      configure: (config) => lifecycle.configureGuest(instance.machine, config),
+      shutdown: () => {
+        this.region.now();
+        if (instance.machine.phase !== "running") {
+          throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
+        }
+        instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
+        instance.stateTransitionReason = "";
+        if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, "instance-initiated shutdown (behaviour: terminate)");
+        else lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown (behaviour: stop)");
+      },
+    };
+  }
+
+  /** Host faults. */
+  readonly faults: HostFaults = {
+    hostStuck: (instanceId, stuck = true) => this.region.lifecycle.setHostStuck(this.instance(instanceId).machine, stuck),
+  };
+
+  /** Everything the mock knows of an instance, beyond what the EC2 API shows. */
+  inspect(instanceId: string): InstanceInspection {
+    const instance = this.instance(instanceId);
+    const machine = instance.machine;
+    const lifecycle = this.region.lifecycle;
+    const plan = machine.phase === "stopping" ? machine.stopPlan : undefined;
+    const endsAt = machine.transition?.at;
+    return {
+      instanceId,
+      state: this.region.stateOf(instance).Name!,
+      guest: { os: machine.os, config: { ...machine.guest } },
+      hostStuck: machine.hostStuck,
+      memory: memoryOf(machine),
+      fileSystem: machine.fileSystem,
+      ...(plan === undefined
+        ? {}
+        : {
+            stopping: {
+              since: new Date(plan.startedAt),
+              obstacle: machine.hostStuck ? "the host is faulty: only Force ends the stop" : plan.obstacle,
+              endsAt: endsAt === undefined || !Number.isFinite(endsAt) ? undefined : new Date(endsAt),
+            },
+          }),
+      rebooting: lifecycle.isRebooting(machine),
+      timeline: machine.history.map((change) => ({
+        at: new Date(change.at),
+        from: stateNameOf[change.from],
+        to: stateNameOf[change.to],
+        cause: change.cause,
+      })),
+    };
+  }
+
+  /** Billed instance seconds and EBS GiB-seconds of one instance so far (an expired one included). */
+  usage(instanceId: string): InstanceUsage {
+    this.region.now();
+    const retired = this.retired.get(instanceId);
+    if (retired !== undefined) return retired;
+    return this.usageOf(instanceId, this.instance(instanceId).machine.history);
+  }
+
+  /** The fleet's usage: every instance ever launched since the last reset. */
+  fleetUsage(): FleetUsage {
+    const now = this.region.now();
+    const instances = [
+      ...this.retired.values(),
+      ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),
+    ];
+    const ebsGibSeconds = this.region.volumes.all().reduce((sum, v) => sum + (this.region.volumes.gibSeconds(v.volumeId, now) ?? 0), 0);
+    return { billedSeconds: instances.reduce((sum, u) => sum + u.billedSeconds, 0), ebsGibSeconds, instances };
+  }
+
+  private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
+    const now = this.region.lifecycle.clock.now();
+    const periods = billedPeriods(history, now);
+    const volumes = this.region.volumes;
+    const ebsGibSeconds = volumes.all().reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);
+    return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
+  }
+}

@@ -1,0 +1,248 @@
+import type {
+  InstanceStateChange,
+  RebootInstancesCommandInput,
+  RebootInstancesCommandOutput,
+  StartInstancesCommandInput,
+  StartInstancesCommandOutput,
+  StopInstancesCommandInput,
+  StopInstancesCommandOutput,
+  TerminateInstancesCommandInput,
+  TerminateInstancesCommandOutput,
+} from "@aws-sdk/client-ec2";
+import type { StopMode, TerminateMode } from "../../../engine/machine.js";
+import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
+import type { Operation, OperationContext } from "../context.js";
+import { type Ec2Error, errors } from "../errors.js";
+import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
+import { startRefusal } from "./attributes.js";
+
+/**
+ * StartInstances, StopInstances, RebootInstances and TerminateInstances, in
+ * EC2's order of checks: parameters, ids, authorization, DryRun, the
+ * operation's own refusals, state rules, then the effect. Every check runs
+ * over the whole batch before anything changes, so a rejected call changes
+ * nothing.
+ */
+
+/**
+ * Resolves the batch through steps 1–5 of the order of checks. `ids` reads
+ * `InstanceIds` (TerminateInstances has its own words for none).
+ */
+function admit(
+  ctx: OperationContext,
+  action: string,
+  input: { InstanceIds?: unknown; DryRun?: unknown },
+  ids: (value: unknown) => string[] = requireInstanceIds,
+): Ec2Instance[] {
+  const instances = findInstances(ctx, ids(input.InstanceIds));
+  authorizeAndDryRun(ctx, action, instances, input.DryRun);
+  return instances;
+}
+
+/** Applies `effect` to each instance and reports its state before and after. */
+function changeEach(ctx: OperationContext, instances: readonly Ec2Instance[], effect: (i: Ec2Instance) => void): InstanceStateChange[] {
+  return instances.map((instance) => {
+    const previous = ctx.region.stateOf(instance);
+    effect(instance);
+    return { CurrentState: ctx.region.stateOf(instance), InstanceId: instance.instanceId, PreviousState: previous };
+  });
+}
+
+function isGone(instance: Ec2Instance): boolean {
+  const phase = instance.machine.phase;
+  return phase === "terminating" || phase === "terminated";
+}
+
+/** The stop modes EC2's flags can ask for (a stop that gives up is Tencent Cloud's, not EC2's). */
+type Ec2StopMode = Exclude<StopMode, "graceful-only">;
+
+/** The stop mode the flags ask for. SkipOsShutdown leaves no OS to hibernate, so it wins. */
+function stopModeOf(input: StopInstancesCommandInput): Ec2StopMode {
+  if (input.SkipOsShutdown === true) return "skip-os";
+  if (input.Hibernate === true) return "hibernate";
+  if (input.Force === true) return "force";
+  return "graceful";
+}
+
+/** The cause each kind of stop is recorded with in the instance's timeline. */
+const stopCauses: Record<Ec2StopMode, string> = {
+  graceful: "StopInstances",
+  hibernate: "StopInstances with Hibernate",
+  force: "StopInstances with Force",
+  "skip-os": "StopInstances with SkipOsShutdown",
+};
+
+/** StopInstances: graceful, hibernating, forced or without OS shutdown. */
+export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("StopInstances", input, ["InstanceIds", "Hibernate", "SkipOsShutdown", "Force"]);
+  const instances = admit(ctx, "StopInstances", input);
+  for (const { instanceId, image } of instances) {
+    if (image.RootDeviceType === "instance-store") {
+      throw errors.unsupported(`The instance '${instanceId}' does not have an 'ebs' root device type and cannot be stopped.`);
+    }
+  }
+  for (const { instanceId, disableApiStop } of instances) {
+    if (disableApiStop) {
+      throw errors.notPermitted(
+        `The instance '${instanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`,
+      );
+    }
+  }
+  const mode = stopModeOf(input);
+  if (input.Hibernate === true) {
+    for (const { instanceId, hibernationConfigured } of instances) {
+      if (!hibernationConfigured) throw errors.hibernationNotConfigured(instanceId);
+    }
+  }
+  for (const { instanceId, machine } of instances) {
+    if (machine.phase === "launching") {
+      throw errors.incorrectState(`Instance '${instanceId}' cannot be stopped as it has never reached the 'running' state.`);
+    }
+    if (machine.phase === "starting" || machine.phase === "terminating" || machine.phase === "terminated") {
+      throw errors.incorrectState(`This instance '${instanceId}' is not in a state from which it can be stopped.`);
+    }
+  }
+  const StoppingInstances = changeEach(ctx, instances, (instance) => {
+    const phase = instance.machine.phase;
+    if (phase === "stopped") return;
+    if (phase === "running") {
+      instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
+      instance.stateTransitionReason = userInitiated(ctx.now);
+    }
+    ctx.region.lifecycle.stop(instance.machine, mode, stopCauses[mode]);
+  });
+  return { StoppingInstances };
+};
+
+/**
+ * StartInstances: stopped → pending → running; pending and running are left
+ * as they are. `AdditionalInfo` is "Reserved" (API reference): accepted, with
+ * no effect, as EC2 documents none.
+ */
+export const startInstances: Operation<StartInstancesCommandInput, StartInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("StartInstances", input, ["InstanceIds", "AdditionalInfo"]);
+  const instances = admit(ctx, "StartInstances", input);
+  // "Performing this operation on an instance that uses an instance store as its root device returns an error"
+  // (API reference); the words are the mock's, after StopInstances' own.
+  for (const { instanceId, image } of instances) {
+    if (image.RootDeviceType === "instance-store") {
+      throw errors.unsupported(`The instance '${instanceId}' does not have an 'ebs' root device type and cannot be started.`);
+    }
+  }
+  for (const instance of instances) {
+    if (instance.machine.phase === "stopping" || isGone(instance)) {
+      throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be started.`);
+    }
+  }
+  // Attributes its type cannot run with (set by ModifyInstanceAttribute, which EC2 accepts) stop a start.
+  for (const instance of instances) {
+    const refusal = instance.machine.phase === "stopped" ? startRefusal(instance) : undefined;
+    if (refusal !== undefined) throw refusal;
+  }
+  const StartingInstances = changeEach(ctx, instances, (instance) => {
+    if (instance.machine.phase !== "stopped") return;
+    instance.launchTime = new Date(ctx.now);
+    instance.stateReason = stateReasons.pending;
+    instance.stateTransitionReason = "";
+    ctx.region.lifecycle.start(instance.machine, "StartInstances");
+  });
+  return { StartingInstances };
+};
+
+/** "Constraints: Up to 1000 instance IDs" (API reference, TerminateInstances). */
+const MAX_TERMINATE_IDS = 1000;
+
+/**
+ * TerminateInstances' ids: none is EC2's InvalidParameterCombination, not
+ * MissingParameter; more than 1000 (counted as given) is refused with the
+ * words EC2 uses for DescribeInstanceStatus' limit (decision: EC2's own
+ * words for this one are not published).
+ */
+function requireTerminateIds(value: unknown): string[] {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) throw errors.noInstancesSpecified();
+  const ids = requireInstanceIds(value);
+  if (ids.length > MAX_TERMINATE_IDS) throw errors.tooManyInstanceIds(ids.length, MAX_TERMINATE_IDS);
+  return ids;
+}
+
+/** The termination mode the flags ask for; SkipOsShutdown wins, as for a stop. */
+function terminateModeOf(input: TerminateInstancesCommandInput): TerminateMode {
+  if (input.SkipOsShutdown === true) return "skip-os";
+  if (input.Force === true) return "force";
+  return "graceful";
+}
+
+/** The cause each kind of termination is recorded with in the instance's timeline. */
+const terminateCauses: Record<TerminateMode, string> = {
+  graceful: "TerminateInstances",
+  force: "TerminateInstances with Force",
+  "skip-os": "TerminateInstances with SkipOsShutdown",
+};
+
+/** The refusal protection makes of terminating `instance`, if any (termination protection named first). */
+function protectionOf(instance: Ec2Instance): Ec2Error | undefined {
+  if (isGone(instance)) return undefined;
+  for (const attribute of ["disableApiTermination", "disableApiStop"] as const) {
+    if (instance[attribute]) {
+      return errors.notPermitted(
+        `The instance '${instance.instanceId}' may not be terminated. Modify its '${attribute}' instance attribute and try again.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * TerminateInstances: any state → shutting-down → terminated, unless
+ * protected. Protection works per Availability Zone (API reference): the
+ * instances of the call that share a zone with a protected one are not
+ * terminated, those of other zones are, and the call still fails, naming the
+ * first protected instance in the order given. Every earlier check (ids,
+ * authorization, DryRun) still fails the whole call with nothing changed.
+ */
+export const terminateInstances: Operation<TerminateInstancesCommandInput, TerminateInstancesCommandOutput> = (
+  ctx,
+  input,
+) => {
+  refuseUnmodelled("TerminateInstances", input, ["InstanceIds", "Force", "SkipOsShutdown"]);
+  const instances = admit(ctx, "TerminateInstances", input, requireTerminateIds);
+  let refusal: Ec2Error | undefined;
+  const blockedZones = new Set<string>();
+  for (const instance of instances) {
+    const error = protectionOf(instance);
+    if (error === undefined) continue;
+    refusal ??= error;
+    blockedZones.add(instance.subnet.availabilityZone);
+  }
+  const mode = terminateModeOf(input);
+  const terminable = instances.filter((instance) => !blockedZones.has(instance.subnet.availabilityZone));
+  const TerminatingInstances = changeEach(ctx, terminable, (instance) => {
+    if (instance.machine.phase === "terminated") return;
+    if (instance.machine.phase !== "terminating") {
+      instance.stateReason = stateReasons.userShutdown;
+      instance.stateTransitionReason = userInitiated(ctx.now);
+    }
+    ctx.region.lifecycle.terminate(instance.machine, terminateCauses[mode], mode);
+  });
+  if (refusal !== undefined) {
+    // Something was acted on (a termination begun, or one under way brought forward): the state changed.
+    refusal.changedState = TerminatingInstances.length > 0;
+    throw refusal;
+  }
+  return { TerminatingInstances };
+};
+
+/** RebootInstances: the state stays running while the guest reboots; gone instances are ignored. */
+export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInstancesCommandOutput> = (ctx, input) => {
+  refuseUnmodelled("RebootInstances", input, ["InstanceIds"]);
+  const instances = admit(ctx, "RebootInstances", input);
+  for (const instance of instances) {
+    if (instance.machine.phase !== "running" && !isGone(instance)) {
+      throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be rebooted.`);
+    }
+  }
+  for (const instance of instances) {
+    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, "RebootInstances");
+  }
+  return {};
+};

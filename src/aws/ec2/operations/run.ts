@@ -1,0 +1,469 @@
+import { randomUUID } from "node:crypto";
+import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
+import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
+import type { AuthResource, Operation, OperationContext } from "../context.js";
+import { digestOf } from "../../../kit/digest.js";
+import { Ec2Error, errors } from "../errors.js";
+import { guestOsOf, type MockImage } from "../model/images.js";
+import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
+import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
+import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
+import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
+import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
+import type { Subnet } from "../model/network.js";
+import type { Reservation } from "../region.js";
+import { readTagSpecifications } from "../model/tags.js";
+import { NO_TAGS, type VolumeSpec } from "../model/volumes.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+
+/** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
+export const MAX_INSTANCES_PER_LAUNCH = 1000;
+
+/** A volume a launch will create and attach (the zone is the instance's). */
+interface PlannedVolume extends Omit<VolumeSpec, "availabilityZone"> {
+  deviceName: string;
+  deleteOnTermination: boolean;
+}
+
+/** A checked launch request: everything RunInstances needs, nothing taken yet. */
+interface LaunchPlan {
+  image: MockImage;
+  count: number;
+  instanceType: string;
+  typeInfo: InstanceTypeInfo;
+  subnet: Subnet;
+  privateIp: string | undefined;
+  /** Tags by resource type; each map is shared by every resource of that type the launch creates. */
+  tags: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  volumes: PlannedVolume[];
+  shutdownBehavior: "stop" | "terminate";
+  /** The user data, base64 without whitespace; undefined for none. */
+  userData: string | undefined;
+  /** The recorded options (metadata, monitoring, ...), one object for the whole launch. */
+  options: LaunchOptions;
+  /** Whether the instances get an auto-assigned public address (the network interface's `AssociatePublicIpAddress`). */
+  wantsPublicIp: boolean;
+  /** `MinCount`: a launch the subnet cannot hold this many of launches none. */
+  minCount: number;
+}
+
+/**
+ * The members of `RunInstancesRequest` the mock models (issue 13); any
+ * other one present is refused by name (`refuseUnmodelled`). Network
+ * references beyond the default VPC's (launch templates, IAM instance
+ * profiles, other subnets and groups) wait for issues 15 and 16.
+ */
+const MODELLED_MEMBERS = [
+  "BlockDeviceMappings", "ImageId", "InstanceType", "KeyName", "MaxCount", "MinCount", "Monitoring", "Placement",
+  "SecurityGroupIds", "SecurityGroups", "SubnetId", "UserData", "TagSpecifications", "CapacityReservationSpecification",
+  "HibernationOptions", "MetadataOptions", "EnclaveOptions", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop",
+  "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "NetworkInterfaces",
+  "EbsOptimized", "CpuOptions",
+] as const satisfies readonly (keyof RunInstancesCommandInput)[];
+
+function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
+  if (value === undefined || value === null) throw errors.missingParameter(name);
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw errors.invalidValue(`Invalid value '${String(value)}' for ${name}.`);
+  return n;
+}
+
+/** Reads and checks MinCount and MaxCount; returns the most instances to launch, and the fewest. */
+function readCounts(input: RunInstancesCommandInput): { max: number; min: number } {
+  const max = readCount(input.MaxCount, "MaxCount");
+  const min = readCount(input.MinCount, "MinCount");
+  if (max < 1) throw errors.invalidValue("Maximum instance count must be greater than zero");
+  if (min < 1) throw errors.invalidValue("Minimum instance count must be greater than zero");
+  if (min > max) throw errors.invalidValue("Maximum instance count must not be smaller than minimum instance count");
+  if (min > MAX_INSTANCES_PER_LAUNCH) {
+    throw new Ec2Error(
+      "InstanceLimitExceeded",
+      `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES_PER_LAUNCH} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+    );
+  }
+  return { max: Math.min(max, MAX_INSTANCES_PER_LAUNCH), min };
+}
+
+function readImage(ctx: OperationContext, imageId: unknown): MockImage {
+  if (imageId === undefined || imageId === null || imageId === "") throw errors.missingParameter("ImageId");
+  const id = String(imageId);
+  if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+  const image = ctx.region.images.get(id);
+  if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  // A user image given in another state than available cannot be run (the built-ins are available).
+  if (image.State !== undefined && image.State !== "available") throw errors.imageUnavailable(id, String(image.State));
+  return image;
+}
+
+function readInstanceType(value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
+  const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
+  const typeInfo = instanceTypeInfo(instanceType);
+  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (!typeInfo.architectures.includes(String(image.Architecture))) {
+    throw errors.invalidValue(
+      `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
+    );
+  }
+  return { instanceType, typeInfo };
+}
+
+/**
+ * The subnet of the launch: the one named (`SubnetId`, or the network
+ * interface's), which must be one of the default VPC's (the only subnets
+ * the mock has), else the default subnet of the placement's zone.
+ */
+function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"], subnetId: string | undefined): Subnet {
+  refuseNested("Placement", placement, ["AvailabilityZone", "Tenancy", "GroupName"]);
+  // The default tenancy and no placement group are what every instance shows; anything else is not modelled.
+  if (placement?.Tenancy !== undefined && placement.Tenancy !== "default") throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
+  if (placement?.GroupName !== undefined && placement.GroupName !== "") throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
+  const zone = placement?.AvailabilityZone;
+  if (subnetId !== undefined) {
+    const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
+    if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
+    if (zone !== undefined && zone !== subnet.availabilityZone) {
+      throw errors.invalidCombination(`The subnet ${clipped(subnetId)} is in ${subnet.availabilityZone}, not in the requested Availability Zone ${clipped(String(zone))}.`);
+    }
+    return subnet;
+  }
+  const subnet = ctx.region.network.subnetIn(String(zone ?? ctx.region.network.defaultZone));
+  if (subnet === undefined) throw errors.invalidValue(`Invalid availability zone: [${String(zone)}]`);
+  return subnet;
+}
+
+/**
+ * Security groups: the default VPC's default group, by id or by name, is
+ * the only one the mock has, so any other does not exist (EC2's answers).
+ */
+function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | undefined, names: readonly string[] | undefined): void {
+  const network = ctx.region.network;
+  for (const id of ids ?? []) if (id !== network.defaultSecurityGroupId) throw errors.securityGroupNotFound(clipped(id));
+  for (const name of names ?? []) if (name !== "default") throw errors.securityGroupNameNotFound(clipped(name, 255), network.vpcId);
+}
+
+/**
+ * The network interface a launch may describe: one, the primary (device
+ * index 0), with whether it gets a public address, its subnet and groups;
+ * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
+ * instance-level subnet, groups and address may not be given with it.
+ */
+function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): { subnetId: string | undefined; publicIp: boolean | undefined } {
+  const specs = input.NetworkInterfaces;
+  if (specs === undefined || specs.length === 0) {
+    checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
+    return { subnetId: input.SubnetId, publicIp: undefined };
+  }
+  if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
+  const spec = specs[0]!;
+  refuseNested("NetworkInterfaces.1", spec, ["AssociatePublicIpAddress", "DeviceIndex", "SubnetId", "Groups", "DeleteOnTermination"]);
+  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
+  if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
+  if (input.PrivateIpAddress !== undefined) {
+    throw errors.invalidCombination("Network interfaces and an instance-level private IP address should not be specified on the same request");
+  }
+  if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
+    throw errors.invalidCombination("Network interfaces and an instance-level security groups may not be specified on the same request");
+  }
+  if (input.SubnetId !== undefined) {
+    throw errors.invalidCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request");
+  }
+  checkSecurityGroups(ctx, spec.Groups, undefined);
+  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
+}
+
+/**
+ * The EBS volumes a launch creates: the image's mappings, overridden or
+ * suppressed (`NoDevice`) by the request's, plus the request's new devices.
+ * Ephemeral (instance-store) mappings create no EBS volume. Every device
+ * name, volume type, size, IOPS and throughput is checked against EBS's
+ * limits (src/aws/ec2/model/ebs-limits.ts), and a request's snapshot must be one the
+ * region knows (its images' snapshots).
+ */
+function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
+  const byDevice = new Map<string, BlockDeviceMapping>();
+  for (const mapping of image.BlockDeviceMappings ?? []) byDevice.set(mapping.DeviceName!, mapping);
+  const imageDevices = new Set(byDevice.keys());
+  const named = new Set<string>();
+  for (const mapping of requested ?? []) {
+    if (typeof mapping.DeviceName !== "string" || mapping.DeviceName === "") throw errors.missingParameter("BlockDeviceMapping.DeviceName");
+    const device = mapping.DeviceName;
+    // The image's own device names are valid whatever their form (a user image may name its root as it likes).
+    if (!imageDevices.has(device)) checkDeviceName(device);
+    if (named.has(device)) throw new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
+    named.add(device);
+    const base = byDevice.get(device);
+    if (mapping.NoDevice !== undefined) {
+      if (device === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
+      byDevice.delete(device);
+      continue;
+    }
+    if (mapping.VirtualName !== undefined) {
+      // An instance store volume: no EBS volume is created (NVMe instance stores ignore the mapping, as on EC2).
+      if (!/^ephemeral(?:[0-9]|1[0-9]|2[0-3])$/.test(mapping.VirtualName)) {
+        throw errors.invalidBlockDeviceMapping(`Invalid virtual name ${clipped(mapping.VirtualName)} for ${device}`);
+      }
+      if (mapping.Ebs !== undefined) throw errors.invalidBlockDeviceMapping(`${device} cannot map both an EBS volume and an instance store volume`);
+      byDevice.set(device, { DeviceName: device, VirtualName: mapping.VirtualName });
+      continue;
+    }
+    refuseNested(`BlockDeviceMappings.Ebs`, mapping.Ebs, ["DeleteOnTermination", "Iops", "SnapshotId", "VolumeSize", "VolumeType", "Throughput", "Encrypted"]);
+    // A new device needs a volume: a snapshot to copy or a size (EbsBlockDevice.VolumeSize: "You must specify either").
+    if (base?.Ebs === undefined && mapping.Ebs?.SnapshotId === undefined && mapping.Ebs?.VolumeSize === undefined) {
+      throw errors.noSnapshotOrSize(device);
+    }
+    if (mapping.Ebs?.SnapshotId !== undefined) checkSnapshot(ctx, mapping.Ebs.SnapshotId);
+    byDevice.set(device, { ...base, ...mapping, Ebs: { ...base?.Ebs, ...mapping.Ebs } });
+  }
+  const volumes: LaunchPlan["volumes"] = [];
+  for (const mapping of byDevice.values()) {
+    const ebs = mapping.Ebs;
+    if (ebs === undefined || mapping.VirtualName !== undefined) continue;
+    const fromImage = image.BlockDeviceMappings?.find((m) => m.DeviceName === mapping.DeviceName)?.Ebs;
+    const sizeGiB = ebs.VolumeSize ?? fromImage?.VolumeSize ?? 8;
+    if (fromImage?.VolumeSize !== undefined && sizeGiB < fromImage.VolumeSize) {
+      throw new Ec2Error(
+        "InvalidBlockDeviceMapping",
+        `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
+      );
+    }
+    const volumeType = checkVolumeType(ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3");
+    if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
+      throw errors.invalidCombination(`The parameter iops must be specified for ${volumeType} volumes.`);
+    }
+    checkVolumeLimits({ sizeGiB, volumeType, iops: ebs.Iops, throughput: ebs.Throughput });
+    volumes.push({
+      deviceName: mapping.DeviceName!,
+      deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? fromImage.DeleteOnTermination ?? true : true),
+      sizeGiB,
+      volumeType,
+      iops: ebs.Iops,
+      throughput: ebs.Throughput,
+      // A mapping of the image's device keeps the image's snapshot; a new device is a blank volume.
+      snapshotId: ebs.SnapshotId ?? fromImage?.SnapshotId ?? "",
+    });
+  }
+  if (volumes.length > MAX_VOLUMES_PER_INSTANCE) {
+    throw new Ec2Error(
+      "AttachmentLimitExceeded",
+      `The launch would attach ${volumes.length} EBS volumes to each instance; the limit is ${MAX_VOLUMES_PER_INSTANCE}.`,
+    );
+  }
+  // The root device first, as EC2 lists it.
+  volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
+  return volumes;
+}
+
+/** A request's snapshot: well formed, and one of the region's images' snapshots (the only ones the mock has). */
+function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
+  if (!isWellFormedId("snap", snapshotId)) {
+    throw new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${clipped(snapshotId)}" (expecting "snap-...")`);
+  }
+  if (!ctx.region.images.hasSnapshot(snapshotId)) throw new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${snapshotId}' does not exist.`);
+}
+
+/** Every check RunInstances makes before it takes anything (steps 1–3). */
+function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
+  if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
+  const counts = readCounts(input);
+  // Missing and malformed counts first; then no member the mock would drop.
+  refuseUnmodelled("RunInstances", input, MODELLED_MEMBERS);
+  const count = counts.max;
+  const image = readImage(ctx, input.ImageId);
+  const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
+  const nic = readNetworkInterfaces(ctx, input);
+  const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
+  const shutdownBehavior =
+    input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
+  const hibernation = input.HibernationOptions?.Configured === true;
+  if (hibernation && image.RootDeviceType !== "ebs") {
+    throw new Ec2Error(
+      "UnsupportedHibernationConfiguration",
+      "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
+    );
+  }
+  if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
+  if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
+  if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
+  const options = readLaunchOptions(input, image, instanceType, hibernation);
+  const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
+  if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
+  const privateIp = input.PrivateIpAddress;
+  if (privateIp !== undefined) {
+    if (count > 1 || Number(input.MinCount) > 1) {
+      throw errors.invalidCombination("Cannot specify a private IP address when launching more than one instance.");
+    }
+    ctx.region.network.checkPrivateIp(subnet, String(privateIp));
+  }
+  const tags = readTagSpecifications(input.TagSpecifications);
+  const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
+  // The key pair is looked up last, with the other resources the launch names.
+  if (input.KeyName !== undefined) checkKeyName(input.KeyName);
+  return {
+    image, count, minCount: counts.min, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior, userData, options,
+    wantsPublicIp: nic.publicIp ?? true,
+  };
+}
+
+/**
+ * RunInstances as IAM authorizes it: the action on every resource the launch
+ * uses or creates (the image, the new instance, its network interface and
+ * volumes, the subnet, the security group), each with its condition keys;
+ * then, when the request tags resources, ec2:CreateTags on each tagged kind
+ * with `ec2:CreateAction` = RunInstances.
+ */
+function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
+  const settings = ctx.region.settings;
+  const network = ctx.region.network;
+  const zone = launch.subnet.availabilityZone;
+  const instance = newResource(
+    settings,
+    "instance",
+    {
+      "ec2:InstanceType": launch.instanceType,
+      "ec2:AvailabilityZone": zone,
+      "ec2:RootDeviceType": launch.image.RootDeviceType,
+      "ec2:Tenancy": "default",
+      "ec2:InstanceMarketType": "on-demand",
+      "ec2:IsLaunchTemplateResource": "false",
+    },
+    launch.tags.get("instance"),
+  );
+  const networkInterface = newResource(
+    settings,
+    "network-interface",
+    { "ec2:Subnet": `arn:aws:ec2:${settings.region}:${settings.accountId}:subnet/${launch.subnet.subnetId}`, "ec2:AvailabilityZone": zone },
+    launch.tags.get("network-interface"),
+  );
+  const volumes = launch.volumes.map((v) =>
+    newResource(
+      settings,
+      "volume",
+      { "ec2:VolumeType": v.volumeType, "ec2:VolumeSize": String(v.sizeGiB), "ec2:AvailabilityZone": zone },
+      launch.tags.get("volume"),
+    ),
+  );
+  const resources: AuthResource[] = [
+    imageResource(settings, launch.image),
+    instance,
+    networkInterface,
+    securityGroupResource(settings, network.defaultSecurityGroupId, network.vpcId),
+    subnetResource(settings, launch.subnet, network.vpcId),
+    ...volumes,
+  ];
+  ctx.authorize("RunInstances", resources);
+  const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);
+  if (tagged.length > 0) ctx.authorize("CreateTags", tagged, { keys: { "ec2:CreateAction": "RunInstances" } });
+}
+
+/** The same text (the same UTF-16 code units) as one flat string, whatever concatenations built it. */
+function flatString(text: string): string {
+  return text.split("").join("");
+}
+
+/** What identifies a launch for idempotency: the request without its token and DryRun. */
+function launchDigest(input: RunInstancesCommandInput): string {
+  const { ClientToken: _token, DryRun: _dryRun, ...request } = input;
+  return digestOf(request);
+}
+
+/**
+ * A retried launch with a `ClientToken` already used: the same reservation,
+ * shown as it is now, and nothing launched; the same token with other
+ * parameters is refused. A token is forgotten once its reservation is gone.
+ */
+function replayOf(ctx: OperationContext, input: RunInstancesCommandInput): Omit<RunInstancesCommandOutput, "$metadata"> | undefined {
+  const used = input.ClientToken === undefined ? undefined : ctx.region.clientTokens.get(input.ClientToken);
+  const reservation = used === undefined ? undefined : ctx.region.reservations.get(used.reservationId);
+  if (used === undefined || reservation === undefined) return undefined;
+  if (used.digest !== launchDigest(input)) {
+    throw new Ec2Error(
+      "IdempotentParameterMismatch",
+      `The client token '${input.ClientToken}' has already been used with different parameters.`,
+    );
+  }
+  return renderReservation(ctx, reservation);
+}
+
+function renderReservation(ctx: OperationContext, reservation: Reservation): Omit<RunInstancesCommandOutput, "$metadata"> {
+  return {
+    Groups: [],
+    Instances: reservation.instances.map((instance) => ctx.region.render(instance)),
+    OwnerId: ctx.region.settings.accountId,
+    ReservationId: reservation.reservationId,
+  };
+}
+
+/** RunInstances: checks everything, then launches `MaxCount` instances in `pending`. */
+export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, input) => {
+  const region = ctx.region;
+  const launch = plan(ctx, input);
+  authorizeLaunch(ctx, launch);
+  if (input.DryRun === true) throw errors.dryRun();
+  const replay = replayOf(ctx, input);
+  if (replay !== undefined) return replay;
+  // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
+  // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).
+  const count = Math.min(launch.count, region.network.freeAddresses(launch.subnet));
+  if (count < launch.minCount) throw errors.insufficientAddresses();
+
+  const reservationId = newId("r");
+  const createdAt = new Date(ctx.now);
+  const os = guestOsOf(launch.image);
+  // Flattened: the SDK builds its generated token by concatenation, a tree of ~20 strings every instance of
+  // the reservation would keep alive.
+  const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
+  const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
+  for (let launchIndex = 0; launchIndex < count; launchIndex++) {
+    const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
+    // Every volume of the instance, created in the store and attached. What a launch's instances have
+    // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
+    // object they all point to, not a copy each: none of it is ever written into, and at 100,000
+    // instances every copy costs megabytes.
+    const volumes = launch.volumes.map(({ deviceName, deleteOnTermination, ...spec }): AttachedVolume => {
+      const volume = region.volumes.create(
+        newId("vol"),
+        { ...spec, availabilityZone: launch.subnet.availabilityZone, launchedWith: instanceId },
+        createdAt,
+        launch.tags.get("volume"),
+      );
+      volume.attachment = { volumeId: volume.volumeId, instanceId, deviceName, deleteOnTermination, attachTime: createdAt };
+      return volume.attachment;
+    });
+    const instance: Ec2Instance = {
+      machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
+      instanceId,
+      reservationId,
+      launchIndex,
+      image: launch.image,
+      instanceType: launch.instanceType,
+      typeInfo: launch.typeInfo,
+      createdAt,
+      launchTime: createdAt,
+      subnet: launch.subnet,
+      privateIp: region.network.takePrivateIp(launch.subnet, launch.privateIp),
+      publicIp: undefined,
+      wantsPublicIp: launch.wantsPublicIp,
+      networkInterfaceId: newId("eni"),
+      macAddress: newMacAddress(),
+      keyName: input.KeyName,
+      clientToken,
+      hibernationConfigured: input.HibernationOptions?.Configured === true,
+      launchOptions: launch.options,
+      volumes,
+      tags: launch.tags.get("instance") ?? NO_TAGS,
+      stateReason: stateReasons.pending,
+      stateTransitionReason: "",
+      userData: launch.userData === "" ? undefined : launch.userData,
+      disableApiStop: input.DisableApiStop === true,
+      disableApiTermination: input.DisableApiTermination === true,
+      shutdownBehavior: launch.shutdownBehavior,
+    };
+    reservation.instances.push(instance);
+  }
+  region.add(reservation);
+  if (input.ClientToken !== undefined) {
+    region.clientTokens.set(input.ClientToken, { reservationId, digest: launchDigest(input) });
+  }
+  return renderReservation(ctx, reservation);
+};

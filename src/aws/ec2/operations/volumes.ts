@@ -1,0 +1,120 @@
+import type { DescribeVolumesCommandInput, DescribeVolumesCommandOutput } from "@aws-sdk/client-ec2";
+import { regionsAndZones } from "../model/region-catalogue.js";
+import { refuseUnmodelled } from "../checks.js";
+import type { Operation, OperationContext } from "../context.js";
+import { digestOf } from "../../../kit/digest.js";
+import { errors } from "../errors.js";
+import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
+import { isWellFormedId } from "../model/ids.js";
+import { checkFilterCount } from "../model/limits.js";
+import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
+import { type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
+import { canonicalFilters, readOptionalIds } from "./describe.js";
+
+/**
+ * DescribeVolumes, in the order of checks of the instance Describe
+ * operations: `VolumeIds` with `MaxResults`, the `MaxResults` range, filter
+ * names, the token, malformed ids, unknown ids, authorization, DryRun.
+ * Volumes are listed in creation order; filters and pagination are the
+ * shared ones (src/aws/ec2/filters.ts, src/aws/ec2/pagination.ts).
+ */
+
+let zoneIds: Map<string, string> | undefined;
+/**
+ * A zone's id (`use1-az2`) from the Region catalogue, by zone name; undefined
+ * for a zone the catalogue does not know (a zone letter the Region lacks).
+ */
+function zoneIdOf(zoneName: string): string | undefined {
+  if (zoneIds === undefined) {
+    zoneIds = new Map();
+    for (const region of regionsAndZones()) for (const zone of region.Zones) zoneIds.set(zone.ZoneName, zone.ZoneId);
+  }
+  return zoneIds.get(zoneName);
+}
+
+/** A filter of DescribeVolumes: reads values off a volume. */
+type VolumeValues = ValuesOf<Ec2Volume, OperationContext>;
+
+/** DescribeVolumes' filters, by EC2 name (source: API reference, DescribeVolumes). Values mirror `renderVolume`. */
+export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
+  exact: {
+    "volume-id": (v) => v.volumeId,
+    "volume-type": (v) => v.volumeType,
+    size: (v) => String(v.sizeGiB),
+    status: (v) => volumeState(v),
+    "availability-zone": (v) => v.availabilityZone,
+    "availability-zone-id": (v) => zoneIdOf(v.availabilityZone),
+    encrypted: () => "true",
+    // A blank volume has no snapshot: it never matches, not even a "has any value" filter.
+    "snapshot-id": (v) => (v.snapshotId === "" ? undefined : v.snapshotId),
+    "create-time": (v) => v.createTime.toISOString(),
+    "multi-attach-enabled": () => "false",
+    "fast-restored": () => "false",
+    // No volume of the mock is managed by an AWS service: none has a managing principal.
+    "operator.managed": () => "false",
+    "operator.principal": () => undefined,
+    "attachment.instance-id": (v) => v.attachment?.instanceId,
+    "attachment.device": (v) => v.attachment?.deviceName,
+    "attachment.status": (v) => (v.attachment === undefined ? undefined : "attached"),
+    "attachment.delete-on-termination": (v) =>
+      v.attachment === undefined ? undefined : String(v.attachment.deleteOnTermination),
+    "attachment.attach-time": (v) => v.attachment?.attachTime.toISOString(),
+    "tag-key": (v) => [...v.tags.keys()],
+    "tag-value": (v) => [...v.tags.values()],
+  } satisfies Record<string, VolumeValues>,
+  prefixed: {
+    "tag:": (key) => (v) => v.tags.get(key),
+  },
+};
+
+/**
+ * DescribeVolumes' page sizes: 5..500; a larger value returns 500 items
+ * (source: API reference, DescribeVolumes `MaxResults`: "if you specify a
+ * value larger than 500, only 500 items are returned").
+ */
+export const volumesMaxResults: MaxResultsRule = { idsParameter: "volumeSet", min: 5, max: 500, above: "clamp" };
+
+/** Where a volume stands in creation order. */
+function positionOf(volume: Ec2Volume): Position {
+  return { seq: volume.seq, index: 0 };
+}
+
+/** Steps 2 and 3 for volume ids: every id well formed, then every id known (NotFound names every missing one). */
+function findVolumes(ctx: OperationContext, ids: readonly string[]): Ec2Volume[] {
+  for (const id of ids) if (!isWellFormedId("vol", id)) throw errors.malformedVolumeId(id);
+  const unique = [...new Set(ids)];
+  const missing = unique.filter((id) => !ctx.region.volumes.has(id));
+  if (missing.length > 0) throw errors.volumesNotFound(missing);
+  return unique.map((id) => ctx.region.volumes.get(id)!).sort((a, b) => a.seq - b.seq);
+}
+
+/** The volumes a query may return, in creation order: named ones, literal `volume-id` filters, or all. */
+function candidates(ctx: OperationContext, named: Ec2Volume[] | undefined, filters: ReturnType<typeof readFilters>): Iterable<Ec2Volume> {
+  if (named !== undefined) return named;
+  const ids = literalValuesOf(filters, "volume-id");
+  if (ids === undefined) return ctx.region.volumes.values();
+  const found = [...new Set(ids)].map((id) => ctx.region.volumes.get(id)).filter((v): v is Ec2Volume => v !== undefined);
+  return found.sort((a, b) => a.seq - b.seq);
+}
+
+/** DescribeVolumes: the region's live volumes (attached or available), filtered and paged. */
+export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVolumesCommandOutput> = (ctx, input) => {
+  const ids = readOptionalIds(input.VolumeIds);
+  const max = readMaxResults(input.MaxResults, ids.length > 0, volumesMaxResults);
+  // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
+  refuseUnmodelled("DescribeVolumes", input, ["VolumeIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"]);
+  checkFilterCount(input.Filters);
+  const filters = readFilters(input.Filters);
+  const accept = compileFilters(filters, volumeFilters);
+  const digest = digestOf({ action: "DescribeVolumes", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
+  const after = readToken(input.NextToken, digest);
+  const named = ids.length > 0 ? findVolumes(ctx, ids) : undefined;
+  ctx.authorize("DescribeVolumes", []);
+  if (input.DryRun === true) throw errors.dryRun();
+  const page = takePage(candidates(ctx, named, filters), positionOf, (v) => accept(v, ctx), after, max);
+  const render = { kmsKeyId: ctx.region.ebsKmsKeyId };
+  return {
+    Volumes: page.items.map((v) => renderVolume(v, render)),
+    ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
+  };
+};

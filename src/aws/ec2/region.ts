@@ -1,0 +1,228 @@
+import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
+import { Lifecycle } from "../../engine/engine.js";
+import type { Durations } from "../../engine/timing.js";
+import type { MockImage } from "./model/images.js";
+import { ImageCatalogue } from "./model/images.js";
+import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import type { AddressSpace } from "./model/address-space.js";
+import { Network } from "./model/network.js";
+import { AddressStore } from "./model/addresses.js";
+import { instanceState } from "./model/states.js";
+import { TagIndex } from "./model/tag-index.js";
+import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
+
+/** A reservation: the instances one RunInstances call launched. */
+export interface Reservation {
+  /** The reservation id. */
+  readonly reservationId: string;
+  /** Launch order across the region, for stable pagination. */
+  readonly seq: number;
+  /** Its instances still visible, by launch index. */
+  readonly instances: Ec2Instance[];
+}
+
+/** What one region of the EC2 front is configured with. */
+export interface RegionSettings {
+  /** The region name, e.g. `us-east-1`. */
+  region: string;
+  /** The account that owns everything. */
+  accountId: string;
+  /** The internal high byte put in state codes (0 for none). */
+  stateCodeHighByte: number;
+  /** Durations of every step. */
+  durations: Durations;
+  /** The user's images, added to the built-ins. */
+  images: readonly MockImage[];
+  /** The default VPC's address space (checked: see `resolveAddressSpace`). */
+  network: AddressSpace;
+}
+
+/**
+ * The EC2 world of one mock: the engine, the image catalogue, the default
+ * VPC, and the instances and reservations with the EC2-only facts the engine
+ * does not know (addresses, tags, attributes, reasons).
+ */
+export class Ec2Region {
+  /** The engine underneath. */
+  readonly lifecycle: Lifecycle;
+  /** Launchable images. */
+  readonly images: ImageCatalogue;
+  /** The default VPC and address pools. */
+  readonly network: Network;
+  /**
+   * Every visible instance, by id, in launch order. Read-only to everyone
+   * else: the fleet changes only through `add`, `replaceFleet`, `clear` and
+   * expiry, which keep {@link Ec2Region.tagIndex} current with it.
+   */
+  readonly instances: ReadonlyMap<string, Ec2Instance> = new Map<string, Ec2Instance>();
+  /** The visible instances by tag key and value (DescribeInstances' tag filters). */
+  readonly tagIndex = new TagIndex<Ec2Instance>();
+  /** Every reservation with a visible instance, by id, in launch order. */
+  readonly reservations = new Map<string, Reservation>();
+  /** RunInstances' client tokens: the reservation each launched and a digest of its request. */
+  readonly clientTokens = new Map<string, { reservationId: string; digest: string }>();
+  /** Every EBS volume, attached or not (src/aws/ec2/model/volumes.ts). */
+  readonly volumes = new VolumeStore();
+  /** The account's default EBS key, which encrypts every volume. */
+  readonly ebsKmsKeyId: string;
+  /** The Elastic IP addresses (src/aws/ec2/model/addresses.ts). */
+  readonly addresses: AddressStore;
+  private reservationSeq = 0;
+
+  constructor(readonly settings: RegionSettings) {
+    this.lifecycle = new Lifecycle(settings.durations);
+    this.images = new ImageCatalogue(settings.images, settings.accountId);
+    this.network = new Network(settings.region, settings.network);
+    this.addresses = new AddressStore(this.network);
+    this.lifecycle.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance === undefined) return;
+        if (change.to === "running") {
+          // An instance holding an Elastic IP gets no auto-assigned address.
+          if (instance.wantsPublicIp && instance.publicIp === undefined && instance.elasticIp === undefined) {
+            instance.publicIp = this.network.takePublicIp();
+          }
+          instance.stateReason = undefined;
+          instance.stateTransitionReason = "";
+        } else if (change.to === "stopped" || change.to === "terminated") {
+          if (instance.publicIp !== undefined) this.network.releasePublicIp(instance.publicIp);
+          instance.publicIp = undefined;
+          // An Elastic IP stays across stop and start; termination disassociates it (it stays allocated).
+          if (change.to === "terminated") this.addresses.instanceTerminated(instance);
+        }
+      },
+      onExpire: (machine) => this.forget(machine.id),
+    });
+    this.ebsKmsKeyId = defaultEbsKeyArn(settings.region, settings.accountId);
+    // Volumes: a listener of their own, so that the instance listener above stays about addresses.
+    this.lifecycle.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
+      },
+    });
+  }
+
+  /** Mock time now, after applying every transition that has arrived. */
+  now(): number {
+    const now = this.lifecycle.clock.now();
+    this.lifecycle.catchUp(now);
+    return now;
+  }
+
+  /** The next reservation's launch-order number. */
+  nextReservationSeq(): number {
+    return ++this.reservationSeq;
+  }
+
+  /** The launch-order counter (snapshots). */
+  get reservationCounter(): number {
+    return this.reservationSeq;
+  }
+
+  set reservationCounter(value: number) {
+    this.reservationSeq = value;
+  }
+
+  /** The fleet's map, writable: only the methods below change it. */
+  private get fleet(): Map<string, Ec2Instance> {
+    return this.instances as Map<string, Ec2Instance>;
+  }
+
+  /** Registers a reservation and its instances (RunInstances, after every check), tags indexed. */
+  add(reservation: Reservation): void {
+    this.reservations.set(reservation.reservationId, reservation);
+    for (const instance of reservation.instances) {
+      this.fleet.set(instance.instanceId, instance);
+      this.tagIndex.add(instance, instance.tags);
+    }
+  }
+
+  /**
+   * Replaces every reservation and instance (restoring a snapshot, reordering
+   * fixtures): reservations in launch order (`seq`), each one's instances by
+   * launch index, so that the fleet's order is launch order whatever order
+   * they came in. The tag index is rebuilt with them.
+   */
+  replaceFleet(reservations: Iterable<Reservation>): void {
+    this.reservations.clear();
+    this.fleet.clear();
+    this.tagIndex.clear();
+    for (const reservation of [...reservations].sort((a, b) => a.seq - b.seq)) {
+      reservation.instances.sort((a, b) => a.launchIndex - b.launchIndex);
+      this.add(reservation);
+    }
+  }
+
+  /**
+   * Replaces an instance's tags (CreateTags, DeleteTags): the record gets
+   * `next` itself, never a write into its current map, because instances
+   * launched together share one map until one of them is retagged.
+   */
+  setTags(instance: Ec2Instance, next: ReadonlyMap<string, string>): void {
+    const indexed = this.instances.get(instance.instanceId) === instance;
+    if (indexed) this.tagIndex.remove(instance, instance.tags);
+    (instance as { tags: ReadonlyMap<string, string> }).tags = next;
+    if (indexed) this.tagIndex.add(instance, next);
+  }
+
+  /** The EC2 state of an instance as of the last catch-up. */
+  stateOf(instance: Ec2Instance): InstanceState {
+    return instanceState(instance.machine.phase, this.settings.stateCodeHighByte);
+  }
+
+  /** The SDK `Instance` for a record. */
+  render(instance: Ec2Instance): Instance {
+    const state = this.stateOf(instance);
+    return renderInstance(instance, {
+      accountId: this.settings.accountId,
+      vpcId: this.network.vpcId,
+      securityGroupId: this.network.defaultSecurityGroupId,
+      state: { Code: state.Code!, Name: state.Name! },
+      privateDnsName: (ip) => this.network.privateDnsName(ip),
+      publicDnsName: (ip) => this.network.publicDnsName(ip),
+    });
+  }
+
+  /** Empties the region: no instances, fresh address pools. */
+  clear(): void {
+    this.lifecycle.clear();
+    this.fleet.clear();
+    this.tagIndex.clear();
+    this.reservations.clear();
+    this.clientTokens.clear();
+    this.network.clear();
+    this.addresses.clear();
+    this.volumes.clear();
+  }
+
+  /**
+   * What termination does to an instance's volumes, at the moment it reaches
+   * `terminated`: those with DeleteOnTermination are deleted, the others
+   * detached (`available`). The instance keeps no attachment.
+   */
+  private releaseVolumes(instance: Ec2Instance, at: number): void {
+    for (const attachment of instance.volumes) {
+      const volume = this.volumes.get(attachment.volumeId);
+      if (volume === undefined) continue;
+      if (attachment.deleteOnTermination) this.volumes.delete(volume, at);
+      else this.volumes.detach(volume);
+    }
+    instance.volumes = [];
+  }
+
+  /** Drops an instance whose visibility ran out, and returns its private address. */
+  private forget(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (instance === undefined) return;
+    this.fleet.delete(instanceId);
+    this.tagIndex.remove(instance, instance.tags);
+    this.network.releasePrivateIp(instance.subnet, instance.privateIp);
+    const reservation = this.reservations.get(instance.reservationId);
+    if (reservation === undefined) return;
+    const index = reservation.instances.indexOf(instance);
+    if (index >= 0) reservation.instances.splice(index, 1);
+    if (reservation.instances.length === 0) this.reservations.delete(reservation.reservationId);
+  }
+}

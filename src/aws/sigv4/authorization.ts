@@ -1,0 +1,153 @@
+/**
+ * Who a query request says it is: the strict reading of SigV4's
+ * `Authorization` header and of a presigned query's `X-Amz-Credential`,
+ * shared by the server's verifier (src/aws/sigv4/verify.ts), which checks the
+ * claim, and by the wire door when nothing verifies it, which only reads it.
+ * One parser for both, so that the key a request runs as is always the key
+ * the parser found, and a header that could be read two ways is refused
+ * rather than read either way (docs/behaviour.md, "SigV4 in the server").
+ */
+import { Ec2Error } from "../ec2/errors.js";
+import { formPairs } from "../../protocols/form.js";
+
+/** The only SigV4 algorithm. */
+export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
+
+/** The parameters of a presigned query, in AWS's order. */
+export const PRESIGNED_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"] as const;
+const presignedNames: ReadonlySet<string> = new Set(PRESIGNED_PARAMS);
+
+/** The three parameters of an `Authorization: AWS4-HMAC-SHA256 …` header, each exactly once. */
+const headerFields = ["Credential", "SignedHeaders", "Signature"] as const;
+type HeaderField = (typeof headerFields)[number];
+const isHeaderField = (name: string): name is HeaderField => (headerFields as readonly string[]).includes(name);
+
+/** A signature that does not conform to SigV4 (AWS common errors: IncompleteSignature, 400). */
+export const incompleteSignature = (message: string) => new Ec2Error("IncompleteSignature", message, 400);
+
+/** A SigV4 credential: `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
+export interface Credential {
+  accessKeyId: string;
+  /** `[YYYYMMDD, REGION, SERVICE, "aws4_request"]`. */
+  scope: string[];
+}
+
+/** Splits a credential, or refuses it with IncompleteSignature. */
+export function parseCredential(credential: string): Credential {
+  const parts = credential.split("/");
+  if (parts.length !== 5 || parts[0] === "" || parts[4] !== "aws4_request") {
+    throw incompleteSignature(`Credential should have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request; got '${credential}'.`);
+  }
+  return { accessKeyId: parts[0]!, scope: parts.slice(1) };
+}
+
+/** What an `Authorization` header holds once read strictly. */
+export interface AuthorizationHeader extends Credential {
+  signedHeaders: string[];
+  signature: string;
+}
+
+/**
+ * Reads `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+ * Parameters are separated by commas and blanks (spaces and tabs), in any
+ * order, and each of the three must appear exactly once: a parameter
+ * without `=`, an unknown one (`XCredential=`) or a repeated one is refused
+ * with IncompleteSignature, as is a missing or empty one. `missingDate`,
+ * when given, is one more problem to report with the missing parameters
+ * (the verifier's "requires existence of either a 'X-Amz-Date' or a 'Date'
+ * header"). Linear in the header; no regular expression can backtrack.
+ */
+export function parseAuthorizationHeader(header: string, missingDate?: string): AuthorizationHeader {
+  const value = header.trim();
+  let space = 0;
+  while (space < value.length && value[space] !== " " && value[space] !== "\t") space++;
+  const algorithm = value.slice(0, space);
+  if (algorithm !== SIGV4_ALGORITHM) {
+    throw incompleteSignature(`Unsupported Authorization scheme '${algorithm}': sign requests with ${SIGV4_ALGORITHM} (SigV4).`);
+  }
+  const fields = new Map<HeaderField, string>();
+  for (const item of value.slice(space).split(/[ \t,]/)) {
+    if (item === "") continue;
+    const eq = item.indexOf("=");
+    // AWS's own wording for a parameter without '=' (source: IncompleteSignature answers quoted in boto3#2280, aws-sdk-go#289).
+    if (eq < 0) throw incompleteSignature(`'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${value}'.`);
+    const name = item.slice(0, eq);
+    if (!isHeaderField(name)) {
+      throw incompleteSignature(`'${name}' is not a parameter of the Authorization header: expected Credential, SignedHeaders and Signature. Authorization=${value}`);
+    }
+    if (fields.has(name)) throw incompleteSignature(`Authorization header has more than one '${name}' parameter. Authorization=${value}`);
+    fields.set(name, item.slice(eq + 1));
+  }
+  // The order of AWS's own message: Credential, Signature, SignedHeaders, then the date.
+  const problems = (["Credential", "Signature", "SignedHeaders"] as const)
+    .filter((name) => !fields.get(name))
+    .map((name) => `Authorization header requires '${name}' parameter.`);
+  if (missingDate !== undefined) problems.push(missingDate);
+  if (problems.length > 0) throw incompleteSignature(`${problems.join(" ")} Authorization=${value}`);
+  return {
+    ...parseCredential(fields.get("Credential")!),
+    signedHeaders: fields.get("SignedHeaders")!.split(";"),
+    signature: fields.get("Signature")!,
+  };
+}
+
+/** An Authorization header present and not blank. */
+export function hasAuthorization(headers: Readonly<Record<string, string | undefined>>): boolean {
+  const authorization = headers.authorization;
+  return authorization !== undefined && authorization.trim() !== "";
+}
+
+/**
+ * The presigned parameters of a query string, first value of each, after
+ * refusing what could be read two ways: a presigned parameter given twice,
+ * or presigned parameters next to an Authorization header. Undefined when
+ * the query holds none. `pairs` is the query already decoded, when the
+ * caller has it.
+ */
+export function presignedParams(
+  query: string,
+  headers: Readonly<Record<string, string | undefined>>,
+  pairs?: readonly [string, string][],
+): Map<string, string> | undefined {
+  // Cheap first: the SDK's POSTs have no query at all. A name can hide behind percent-encoding (X%2DAmz-…).
+  if (pairs === undefined && !query.includes("X-Amz-") && !query.includes("%")) return undefined;
+  const found = new Map<string, string>();
+  for (const [key, value] of pairs ?? formPairs(query)) {
+    if (!presignedNames.has(key)) continue;
+    if (found.has(key)) throw incompleteSignature(`The query string has more than one '${key}' parameter.`);
+    found.set(key, value);
+  }
+  if (found.size === 0) return undefined;
+  if (hasAuthorization(headers)) {
+    throw incompleteSignature(
+      `Only one auth mechanism allowed: send the Authorization header or the presigned query parameters (${[...found.keys()].join(", ")}), not both.`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The access key a request names when nothing verifies it (the server
+ * without `verifySignatures`, `ec2.httpHandler()`): the `Credential` of the
+ * Authorization header, else the presigned query's `X-Amz-Credential`, each
+ * read by the parsers the verifier uses; undefined when there is neither.
+ * A header or credential that does not parse strictly is refused here too.
+ */
+export function claimedAccessKey(headers: Readonly<Record<string, string | undefined>>, query: string): string | undefined {
+  const presigned = presignedParams(query, headers);
+  if (hasAuthorization(headers)) return parseAuthorizationHeader(headers.authorization!).accessKeyId;
+  const credential = presigned?.get("X-Amz-Credential");
+  return credential === undefined ? undefined : parseCredential(credential).accessKeyId;
+}
+
+/**
+ * Refuses presigned parameters in a POST body: SigV4 carries them in the
+ * query string only (SigV4's presigned URLs; botocore moves a POST's body
+ * into the query before presigning), so in a body they would sign nothing
+ * and could only mislead (decision).
+ */
+export function refuseSigningParamsIn(body: ReadonlyMap<string, string>): void {
+  for (const name of PRESIGNED_PARAMS) {
+    if (body.has(name)) throw incompleteSignature(`The parameter ${name} is a SigV4 signing parameter and is read from the query string only, not from the request body.`);
+  }
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createCvmMock } from "../tencent/cvm/mock.js";
+import { createEc2Mock, type Ec2MockOptions } from "../aws/ec2/mock.js";
+import { SERVER_LIMITS } from "../kit/server/listen.js";
+import { StateFileError } from "../kit/state/state-file.js";
+import { checkWebGuardOptions } from "../kit/server/web-guard.js";
+
+const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--state FILE] [--verify-signatures]
+                      [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-connections N]
+
+  --port               TCP port (default 4566; 0 picks a free one)
+  --host               interface to bind (default 127.0.0.1: this machine only); the Host header
+                       of a request must name it (or localhost, when it is a loopback address)
+  --allowed-host       one more name the Host header may carry: NAME (any port), NAME:PORT, or *
+                       (any Host); repeatable. Bound to 0.0.0.0 or ::, any Host is accepted unless
+                       this is given
+  --allowed-origin     a browser origin (scheme://host[:port], null, or *) whose requests are
+                       served, with CORS headers; repeatable. Other cross-origin browser requests
+                       (Origin, Sec-Fetch-Site: cross-site/same-site) are refused (403)
+  --max-connections    most connections open at once (default ${SERVER_LIMITS.maxConnections}); more are closed at once
+  --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
+                       stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
+                       iam (policies, accessKeys, principals)
+  --state              keep the EC2 fleet in FILE: restored from it on start when it exists, and
+                       rewritten atomically (temp file, fsync, rename) after every change, before
+                       the change is answered; one server per FILE (FILE.lock names the holder)
+  --verify-signatures  refuse requests whose SigV4 signature does not verify against the
+                       access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
+
+Prints one line "ec2-mock listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
+Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state.
+Tencent Cloud CVM (API 3.0, region ap-guangzhou, the config's timing) on the same port: requests with an
+X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isAccessKeys = (value: unknown): boolean =>
+  Array.isArray(value) &&
+  value.every(
+    (key) =>
+      isObject(key) &&
+      Object.keys(key).every((k) => k === "accessKeyId" || k === "secretAccessKey") &&
+      typeof key.accessKeyId === "string" &&
+      key.accessKeyId !== "" &&
+      typeof key.secretAccessKey === "string",
+  );
+
+/** A principal's options (`iam` itself, or one of `iam.principals`): the keys each may have, with their JSON types. */
+function isPrincipal(value: unknown, extra: Record<string, (v: unknown) => boolean> = {}): boolean {
+  const checks: Record<string, (v: unknown) => boolean> = {
+    arn: (v) => typeof v === "string" && v !== "",
+    policies: (v) => Array.isArray(v) && v.every(isObject),
+    accessKeys: isAccessKeys,
+    ...extra,
+  };
+  return isObject(value) && Object.entries(value).every(([k, v]) => checks[k]?.(v) === true);
+}
+
+const isIam = (value: unknown): boolean =>
+  isPrincipal(value, { principals: (v) => isObject(v) && Object.values(v).every((p) => isPrincipal(p)) });
+
+/** How many access keys a config's `iam` gives out. */
+function countAccessKeys(options: Ec2MockOptions): number {
+  const iam = options.iam;
+  if (iam === undefined) return 0;
+  return (iam.accessKeys?.length ?? 0) + Object.values(iam.principals ?? {}).reduce((n, p) => n + (p.accessKeys?.length ?? 0), 0);
+}
+
+/**
+ * The options a config file may set (the JSON-expressible ones), each with
+ * the JSON type it must have: createEc2Mock trusts its TypeScript types, so a
+ * config file is the one place a `"region": 123` could get in.
+ */
+const configTypes: Record<string, { type: string; check: (value: unknown) => boolean }> = {
+  region: { type: "a non-empty string", check: (v) => typeof v === "string" && v !== "" },
+  accountId: { type: "a non-empty string", check: (v) => typeof v === "string" && v !== "" },
+  images: { type: "an array of image objects", check: (v) => Array.isArray(v) && v.every(isObject) },
+  timing: { type: '"realistic", "instant" or an object of durations', check: (v) => typeof v === "string" || isObject(v) },
+  stateCodeHighByte: { type: "a number", check: (v) => typeof v === "number" },
+  // The values themselves are checked by createEc2Mock (a TypeError becomes "bad options: ...").
+  network: { type: "an object of vpcCidr and subnetPrefixLength", check: isObject },
+  iam: {
+    type:
+      "an object of policies (policy objects), arn, accessKeys ([{ accessKeyId, secretAccessKey }]) and principals " +
+      "(name -> { arn, policies, accessKeys })",
+    check: isIam,
+  },
+};
+const configKeys = new Set(Object.keys(configTypes));
+
+function fail(message: string): never {
+  process.stderr.write(`ec2-mock: ${message}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+function readConfig(file: string | undefined): Ec2MockOptions {
+  if (file === undefined) return {};
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`cannot read --config ${file}: ${(error as Error).message}`);
+  }
+  if (typeof config !== "object" || config === null || Array.isArray(config)) fail(`--config ${file} must hold a JSON object`);
+  for (const key of Object.keys(config)) {
+    if (!configKeys.has(key)) fail(`--config ${file}: unknown option "${key}" (known: ${[...configKeys].join(", ")})`);
+    const { type, check } = configTypes[key]!;
+    if (!check((config as Record<string, unknown>)[key])) fail(`--config ${file}: "${key}" must be ${type}`);
+  }
+  return config as Ec2MockOptions;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: "string", default: "4566" },
+        host: { type: "string", default: "127.0.0.1" },
+        config: { type: "string" },
+        state: { type: "string" },
+        "verify-signatures": { type: "boolean", default: false },
+        "allowed-host": { type: "string", multiple: true },
+        "allowed-origin": { type: "string", multiple: true },
+        "max-connections": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (positionals.length !== 1 || positionals[0] !== "serve") fail(`expected the command "serve", got "${positionals.join(" ")}"`);
+  // Digits only: Number() would read "" as 0 (a random port), " 80" and "0x50" as 80.
+  const port = /^[0-9]{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (values.state === "") fail("--state needs a file name");
+  const guard = { allowedHosts: values["allowed-host"] ?? [], allowedOrigins: values["allowed-origin"] ?? [] };
+  try {
+    checkWebGuardOptions(guard);
+  } catch (error) {
+    fail((error as Error).message.replace(/^allowedHosts/, "--allowed-host").replace(/^allowedOrigins/, "--allowed-origin"));
+  }
+  const rawMax = values["max-connections"];
+  const maxConnections = rawMax === undefined ? SERVER_LIMITS.maxConnections : /^[0-9]{1,9}$/.test(rawMax) ? Number(rawMax) : Number.NaN;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) fail(`--max-connections must be a positive integer, got "${rawMax}"`);
+  const options = readConfig(values.config);
+  const verifySignatures = values["verify-signatures"] === true;
+  let ec2;
+  try {
+    ec2 = createEc2Mock(options);
+  } catch (error) {
+    fail(`bad options: ${(error as Error).message}`);
+  }
+  if (verifySignatures && countAccessKeys(options) === 0) {
+    process.stderr.write(
+      "ec2-mock: warning: --verify-signatures with no access key in the config's iam: every EC2 request will be refused (AuthFailure)\n",
+    );
+  }
+  let server;
+  try {
+    // The CVM front shares the port (docs/cvm.md); createEc2Mock has already checked the timing.
+    const cvm = createCvmMock(options.timing === undefined ? {} : { timing: options.timing });
+    server = await ec2.listen({
+      port,
+      host: values.host,
+      verifySignatures,
+      doors: [cvm.door],
+      ...guard,
+      maxConnections,
+      ...(values.state === undefined ? {} : { stateFile: values.state }),
+    });
+  } catch (error) {
+    if (error instanceof StateFileError) fail(error.message);
+    fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`);
+  }
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  // Handlers first: a client may signal as soon as it reads the line.
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  process.stdout.write(`ec2-mock listening on ${server.url}\n`);
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,104 @@
+import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { Lifecycle } from "../../engine/engine.js";
+import type { PhaseChange } from "../../engine/machine.js";
+import type { Durations } from "../../engine/timing.js";
+import { type CvmImage, imageCatalogue } from "./model/images.js";
+import { type CvmInstance, renderInstance } from "./model/instance.js";
+import { CvmNetwork } from "./model/network.js";
+import { type CvmState, cvmStateOf } from "./model/states.js";
+
+/** What one CVM region is configured with. */
+export interface CvmRegionSettings {
+  /** The region name, e.g. `ap-guangzhou`. */
+  region: string;
+  /** Durations of every step (the engine's). */
+  durations: Durations;
+  /** The user's images, added to the built-ins. */
+  images: readonly CvmImage[];
+}
+
+/**
+ * The CVM world of one mock: the engine, the images, the default VPC and
+ * the instances with the CVM-only facts the engine does not know (charge
+ * type, disks, addresses, the latest operation). The engine's phase changes
+ * settle operations and move public addresses; nothing else does.
+ */
+export class CvmRegion {
+  /** The engine underneath: the same one the EC2 front drives. */
+  readonly lifecycle: Lifecycle;
+  /** The default VPC and address pools. */
+  readonly network: CvmNetwork;
+  /** Launchable images, by id. */
+  readonly images: Map<string, CvmImage>;
+  /** Every instance CVM still lists, by id, in launch order. */
+  readonly instances = new Map<string, CvmInstance>();
+  /** RunInstances' `ClientToken`s: each token → the ids its launch answered, so a retry launches nothing new. */
+  readonly clientTokens = new Map<string, string[]>();
+
+  constructor(readonly settings: CvmRegionSettings) {
+    this.lifecycle = new Lifecycle(settings.durations);
+    this.network = new CvmNetwork(settings.region);
+    this.images = imageCatalogue(settings.images);
+    this.lifecycle.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
+  }
+
+  /** Mock time now, after applying every transition that has arrived. */
+  now(): number {
+    const now = this.lifecycle.clock.now();
+    this.lifecycle.catchUp(now);
+    return now;
+  }
+
+  /** The CVM state of an instance now (call `now()` first). */
+  stateOf(instance: CvmInstance, now: number): CvmState {
+    return cvmStateOf(instance, this.lifecycle, now);
+  }
+
+  /** The SDK's `Instance` for a record. */
+  render(instance: CvmInstance, now: number): Instance {
+    return renderInstance(instance, this.stateOf(instance, now), this.network, now);
+  }
+
+  /** Empties the region. */
+  clear(): void {
+    this.lifecycle.clear();
+    this.instances.clear();
+    this.clientTokens.clear();
+    this.network.clear();
+  }
+
+  /** Settles operations and moves public addresses as the engine reports arrivals. */
+  private onPhaseChange(change: PhaseChange): void {
+    const instance = this.instances.get(change.machineId);
+    if (instance === undefined) return;
+    const op = instance.operation;
+    const settle = (action: string, state: "SUCCESS" | "FAILED", errorMsg?: string) => {
+      if (op?.action === action && op.state === "OPERATING") instance.operation = { action, requestId: op.requestId, state, ...(errorMsg === undefined ? {} : { errorMsg }) };
+    };
+    if (change.to === "running" && change.abandoned) {
+      // A SOFT stop the guest refused: the instance keeps running, addresses and all.
+      instance.stoppedMode = undefined;
+      settle("StopInstances", "FAILED", `The soft shutdown did not complete: ${change.cause}.`);
+    } else if (change.to === "running") {
+      if (change.from === "launching" && instance.launchFails) {
+        instance.launchFailed = true;
+        settle("RunInstances", "FAILED", "The instance failed to launch.");
+        return;
+      }
+      if (instance.wantsPublicIp && instance.publicIp === undefined) instance.publicIp = this.network.takePublicIp();
+      settle(change.from === "launching" ? "RunInstances" : "StartInstances", "SUCCESS");
+    } else if (change.to === "stopped") {
+      // A stop without charges releases the public address (source: CVM user guide,
+      // "No charges when shut down"); any other stop keeps it.
+      if (instance.stoppedMode === "STOP_CHARGING") instance.publicIp = undefined;
+      if (instance.isolating) {
+        instance.isolating = false;
+        instance.isolated = true;
+        settle("TerminateInstances", "SUCCESS");
+      } else settle("StopInstances", "SUCCESS");
+    } else if (change.to === "terminated") {
+      // A destroyed instance is no longer listed: CVM answers NotFound from now on.
+      this.instances.delete(instance.instanceId);
+    }
+  }
+}
