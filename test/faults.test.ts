@@ -11,7 +11,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2Action, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { FAULTABLE_ACTIONS } from "../src/aws/ec2/observe/faults.js";
-import { operations } from "../src/aws/ec2/operations/index.js";
+import { operations } from "../src/aws/ec2/actions.js";
 import { doors, normalize } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 

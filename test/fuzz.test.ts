@@ -37,9 +37,8 @@ import * as sdk from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { implementedActions } from "../src/aws/ec2/operations/index.js";
+import { ec2Actions, implementedActions } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
-import { commandClasses } from "../src/aws/ec2/doors/adapter.js";
 import {
   authMangling,
   type FuzzCase,
@@ -53,6 +52,9 @@ import {
 } from "./fuzz-cases.js";
 import { signer } from "./sigv4-signer.js";
 import { xmlProblem } from "./xml-strict.js";
+
+/** The SDK command class of each action, from the action list. */
+const commandClasses: Readonly<Record<string, object>> = Object.fromEntries(implementedActions.map((a) => [a, ec2Actions[a].command]));
 
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 100_000);
 const PLUGIN_CALLS = Number(process.env.FUZZ_PLUGIN_CALLS ?? 20_000);

@@ -15,10 +15,12 @@ import * as sdk from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { implementedActions } from "../src/aws/ec2/operations/index.js";
+import { ec2Actions, implementedActions } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
-import { commandClasses } from "../src/aws/ec2/doors/adapter.js";
 import { useFrozenClock } from "./helpers.js";
+
+/** The SDK command class of each action, from the action list. */
+const commandClasses: Readonly<Record<string, object>> = Object.fromEntries(implementedActions.map((a) => [a, ec2Actions[a].command]));
 
 useFrozenClock();
 

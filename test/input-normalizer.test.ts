@@ -23,7 +23,7 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import { mockClient } from "aws-sdk-client-mock";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { implementedActions } from "../src/aws/ec2/operations/index.js";
+import { implementedActions } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doors } from "./doors.js";
 import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";

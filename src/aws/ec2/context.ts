@@ -50,3 +50,16 @@ export interface OperationContext {
 
 /** An operation: SDK input in, SDK output (without `$metadata`) out, or an `Ec2Error` thrown. */
 export type Operation<Input, Output> = (ctx: OperationContext, input: Input) => Omit<Output, "$metadata">;
+
+/**
+ * Runs an EC2 action through the engine: the mock's single entry, the one
+ * signature every door calls (the plugin, the aws-sdk-client-mock adapter,
+ * the wire door behind the HTTP handler and the server). `accessKeyId` names
+ * the principal the request runs as (the default principal when absent or
+ * unknown): the key the server verified, or, when nothing verifies
+ * signatures, the key of the request's SigV4 credential as
+ * src/aws/sigv4/authorization.ts reads it; the SDK doors pass none. Throws
+ * (or rejects with) an `Ec2Error`; a promise when an injected delay holds the
+ * call (see `ec2.faults.delay`) or the SDK doors' schemas are still loading.
+ */
+export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;

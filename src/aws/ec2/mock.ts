@@ -3,10 +3,9 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2"
 import type { MiddlewareStack, Pluggable } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import type { MockImage } from "./model/images.js";
-import type { OperationContext } from "./context.js";
-import { operations } from "./operations/index.js";
+import type { Dispatch, OperationContext } from "./context.js";
 import { Ec2Region } from "./region.js";
-import { implementedActions, isImplemented } from "./operations/index.js";
+import { isImplemented, isMutating, operationOf } from "./actions.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
@@ -20,7 +19,7 @@ import {
   type InstanceUsage,
 } from "./observe/controls.js";
 import { type StateChangeHandler, StateChangeEvents } from "./observe/events.js";
-import { type IamOptions, Principals } from "../iam/principals.js";
+import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -202,17 +201,32 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
   ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
 
+  /**
+   * Runs one EC2 action's operation on the region: the one place an
+   * OperationContext is built. `authorize` false (fixtures only) allows
+   * everything; `fixedInstanceIds` are the ids RunInstances gives (fixtures only).
+   */
+  const run = (action: string, input: unknown, principal: Principal, authorize: boolean, fixedInstanceIds?: readonly string[]): object => {
+    const now = ec2.now();
+    const ctx: OperationContext = {
+      region: ec2,
+      now,
+      principal,
+      authorize: authorize ? authorizer.forCall(principal, now) : () => {},
+      ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
+    };
+    return operationOf(action)!(ctx, input);
+  };
+
   /** Runs one EC2 action through the engine: the single entry every door uses. */
   const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
     const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
-    const now = ec2.now();
-    const ctx: OperationContext = { region: ec2, now, principal, authorize: authorizer.forCall(principal, now) };
-    return operations[action]!(ctx, input ?? {});
+    return run(action, input ?? {}, principal, true);
   };
 
   /** What the doors call: API faults (failures, throttling, delays) first, then dispatch. */
   const apiFaults = new ApiFaults(ec2);
-  const dispatchWithFaults = (action: string, input: unknown, accessKeyId?: string): object | Promise<object> => {
+  const dispatchWithFaults: Dispatch = (action, input, accessKeyId) => {
     const admitted = apiFaults.admit(action, input);
     return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
   };
@@ -223,7 +237,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    * wire door decodes its request (src/protocols/ec2-query/normalize.ts), then dispatched.
    * The schemas load on the first call only; later calls stay synchronous.
    */
-  const dispatchSdkInput = (action: string, input: unknown): object | Promise<object> => {
+  const dispatchSdkInput: Dispatch = (action, input) => {
     const deps = loadWireDeps();
     if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalizeInput(action, input)));
     return dispatchWithFaults(action, normalizeInput(action, input));
@@ -231,11 +245,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
 
   if (options.instances !== undefined) {
     const fixtures = checkFixtures(options.instances);
-    buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => {
-      const now = ec2.now();
-      const ctx: OperationContext = { region: ec2, now, principal: principals.default, authorize: () => {}, fixedInstanceIds };
-      return operations[action]!(ctx, input);
-    });
+    buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => run(action, input, principals.default, false, fixedInstanceIds));
     // Move every time back by what building took, so the clock offset is 0 again.
     restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.lifecycle.clock.offset));
   }
@@ -270,12 +280,13 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
     off: (_event, handler) => events.unsubscribe(handler),
-    adapt: (stub) => adaptStub(stub, { actions: implementedActions, dispatch: dispatchSdkInput, newRequestId: randomUUID }),
+    adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID }),
     listen: (listenOptions) =>
       startServer(
         {
           dispatch: dispatchWithFaults,
           implemented: isImplemented,
+          isMutating,
           secretOf: (accessKeyId) => principals.secretOf(accessKeyId),
           region: ec2.settings.region,
           advance: (ms) => mock.advance(ms),

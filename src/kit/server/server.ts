@@ -73,6 +73,8 @@ export interface RunningServer {
 export interface ServerBackend {
   dispatch: Dispatch;
   implemented: Implements;
+  /** Whether a successful call of the action may change state: the state file saves after those only (the front's action list says). */
+  isMutating(action: string): boolean;
   advance(ms: number): void | Promise<void>;
   settle(): Promise<void>;
   reset(): void | Promise<void>;

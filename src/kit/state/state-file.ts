@@ -216,9 +216,6 @@ export class StateFile {
   }
 }
 
-/** EC2's read-only actions: the ones that never change the fleet (the clock's own catch-up is not a change). */
-const readOnly = /^(Describe|Get)/;
-
 /** An open state file: the backend that saves every change, and how to let go of the file. */
 export interface OpenStateFile {
   /** The mock's backend, saving every change before it is answered. */
@@ -291,8 +288,9 @@ export async function openStateFile(path: string, mock: ServerBackend, report: (
   const backend: ServerBackend = {
     ...mock,
     // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
+    // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.
     dispatch: (action, input, accessKeyId) =>
-      readOnly.test(action) ? mock.dispatch(action, input, accessKeyId) : saved(() => mock.dispatch(action, input, accessKeyId)),
+      mock.isMutating(action) ? saved(() => mock.dispatch(action, input, accessKeyId)) : mock.dispatch(action, input, accessKeyId),
     advance: (ms) => saved(() => mock.advance(ms)),
     settle: () => saved(() => mock.settle()),
     reset: () => saved(() => mock.reset()),

@@ -1,5 +1,6 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
-import { type Dispatch, handleWireRequest, type Implements } from "./wire.js";
+import type { Dispatch } from "../context.js";
+import { handleWireRequest, type Implements } from "./wire.js";
 
 /** The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract. */
 export interface Ec2MockHttpHandler extends RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {

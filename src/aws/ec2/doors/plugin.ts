@@ -1,7 +1,8 @@
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MiddlewareStack } from "@smithy/types";
 import { Ec2Error } from "../errors.js";
-import { isImplemented } from "../operations/index.js";
+import { isImplemented } from "../actions.js";
+import type { Dispatch } from "../context.js";
 import { responseMetadata, toServiceException } from "./sdk-errors.js";
 import { decodeAuthorizationMessageCommand, STS_DECODE_COMMAND } from "../../sts/plugin.js";
 
@@ -30,7 +31,7 @@ export interface MockMiddlewareDeps {
    * `Ec2Error`. The mock's dispatch reads the command's input by the SDK's
    * schema first (src/protocols/ec2-query/normalize.ts), so wrong types are refused here too.
    */
-  dispatch(action: string, input: unknown): object | Promise<object>;
+  dispatch: Dispatch;
   /** Mints a request id. */
   newRequestId(): string;
   /** The unhandled-command policy. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Dispatch } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
@@ -38,15 +39,8 @@ export interface WireResponse {
   body: string;
 }
 
-/**
- * Runs an action through the engine; the mock's single entry, shared with
- * the plugin. `accessKeyId` names the principal the request runs as (the
- * default principal when absent or unknown): the key the server verified,
- * or, when nothing verifies signatures, the key of the request's SigV4
- * credential as ./authorization.ts reads it.
- * A promise when an injected delay holds the call (see `ec2.faults.delay`).
- */
-export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;
+/** The mock's single entry, declared once in ../context.ts (re-exported for the server). */
+export type { Dispatch };
 
 /** Whether the mock implements an action. */
 export type Implements = (action: string) => boolean;

@@ -1,35 +1,12 @@
 import { Ec2Error, errors } from "../errors.js";
 import { DEFAULT_INSTANCE_TYPE } from "../model/instance-types.js";
-import { isImplemented } from "../operations/index.js";
+import { type Ec2Action, implementedActions, isImplemented } from "../actions.js";
 import type { Ec2Region } from "../region.js";
 
-/**
- * The EC2 actions the mock implements: the names fault injection accepts.
- * (test/faults.test.ts checks this list against the operation table.)
- */
-export const FAULTABLE_ACTIONS = [
-  "RunInstances",
-  "StartInstances",
-  "StopInstances",
-  "RebootInstances",
-  "TerminateInstances",
-  "CreateTags",
-  "DeleteTags",
-  "DescribeInstanceAttribute",
-  "ModifyInstanceAttribute",
-  "DescribeInstances",
-  "DescribeInstanceStatus",
-  "AllocateAddress",
-  "AssociateAddress",
-  "DisassociateAddress",
-  "ReleaseAddress",
-  "DescribeAddresses",
-  "DescribeVolumes",
-  "GetConsoleOutput",
-] as const;
+/** The names fault injection accepts: every EC2 action the mock implements (derived from ../actions.ts). */
+export const FAULTABLE_ACTIONS: readonly Ec2Action[] = implementedActions;
 
-/** An EC2 action the mock implements, by its API name (the command's name without `Command`). */
-export type Ec2Action = (typeof FAULTABLE_ACTIONS)[number];
+export type { Ec2Action };
 
 /** The actions that can fail with `InsufficientInstanceCapacity` (the ones that place an instance on a host). */
 export type CapacityAction = "RunInstances" | "StartInstances";
@@ -115,13 +92,11 @@ interface Bucket {
   at: number;
 }
 
-const knownActions: ReadonlySet<string> = new Set(FAULTABLE_ACTIONS);
-
 function checkAction(action: unknown, what: string): Ec2Action {
-  if (typeof action !== "string" || !knownActions.has(action) || !isImplemented(action)) {
+  if (typeof action !== "string" || !isImplemented(action)) {
     throw new TypeError(`ec2-mock: faults.${what} takes an action the mock implements (e.g. "StopInstances"); got ${JSON.stringify(action)}`);
   }
-  return action as Ec2Action;
+  return action;
 }
 
 function checkTimes(times: unknown, fallback: number, what: string): number {
@@ -223,14 +198,13 @@ export class ApiFaults {
    * nothing. Synchronous (no promise) when no delay applies.
    */
   admit(action: string, input: unknown): void | Promise<void> {
-    if (!knownActions.has(action)) return;
-    const name = action as Ec2Action;
-    const delayMs = this.take(this.delays, name);
+    if (!isImplemented(action)) return;
+    const delayMs = this.take(this.delays, action);
     if (delayMs === undefined || delayMs === 0) {
-      this.check(name, input);
+      this.check(action, input);
       return;
     }
-    return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => this.check(name, input));
+    return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => this.check(action, input));
   }
 
   private check(action: Ec2Action, input: unknown): void {

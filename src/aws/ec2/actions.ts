@@ -1,0 +1,116 @@
+/**
+ * THE list of EC2 actions the mock implements: one line per action, its SDK
+ * command class, its operation, and whether it changes state. Everything
+ * else is derived from it: the operation table every door dispatches
+ * through, `implementedActions`/`isImplemented`, the aws-sdk-client-mock
+ * adapter's command list, the fault-injection names (`FAULTABLE_ACTIONS` and
+ * the public `Ec2Action` type) and what the state file saves after
+ * (`isMutating`).
+ *
+ * To add one EC2 operation (say `DescribeKeyPairs`):
+ * 1. Write the operation in the file of its resource family under
+ *    ./operations/ (a new file for a new family, e.g. `operations/key-pairs.ts`),
+ *    typed with the SDK's own types:
+ *    `export const describeKeyPairs: Operation<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput> = (ctx, input) => { ... };`
+ *    It checks in the documented order (parameters, existence, `ctx.authorize`,
+ *    DryRun, state rules, effect) and fails by throwing an `Ec2Error` of ./errors.ts.
+ * 2. Add one line to `ec2Actions` below, with the command class (a named
+ *    import from `@aws-sdk/client-ec2`) and `mutating` or `reading`:
+ *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),`
+ *    The compiler refuses an operation whose input or output is not the command's.
+ * 3. Write its tests (through a real `EC2Client` with the plugin, and the
+ *    same scenario through the wire door) and document it in docs/behaviour.md.
+ * Nothing else: the plugin, the HTTP handler, the server, the adapter, fault
+ * injection, the state file and the `Ec2Action` type pick it up from here
+ * (test/actions.test.ts checks the derivations). The wire door reads and
+ * writes it by the SDK's own schema (src/protocols/ec2-query/).
+ */
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeAddressesCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  DisassociateAddressCommand,
+  GetConsoleOutputCommand,
+  ModifyInstanceAttributeCommand,
+  RebootInstancesCommand,
+  ReleaseAddressCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { actionNames, actionTest, mutationTest, operationsOf, routeOf } from "../../kit/actions.js";
+import { mutating, reading } from "../sdk-actions.js";
+import type { OperationContext } from "./context.js";
+import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from "./operations/addresses.js";
+import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
+import { getConsoleOutput } from "./operations/console.js";
+import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { runInstances } from "./operations/run.js";
+import { createTags, deleteTags } from "./operations/tags.js";
+import { describeVolumes } from "./operations/volumes.js";
+
+// Command classes are named imports, never `import * as sdk`: in the CommonJS
+// bundle a namespace import copies all ~5,000 of the SDK's exports on load,
+// about 10 ms of every user's import time (bench/README.md, figure f).
+
+/**
+ * Every EC2 action the mock implements, by EC2's action name (the command's
+ * name without `Command`), in the order the docs list them. Each entry keeps
+ * its command's input and output types.
+ */
+export const ec2Actions = Object.freeze({
+  RunInstances: mutating(RunInstancesCommand, runInstances),
+  StartInstances: mutating(StartInstancesCommand, startInstances),
+  StopInstances: mutating(StopInstancesCommand, stopInstances),
+  RebootInstances: mutating(RebootInstancesCommand, rebootInstances),
+  TerminateInstances: mutating(TerminateInstancesCommand, terminateInstances),
+  CreateTags: mutating(CreateTagsCommand, createTags),
+  DeleteTags: mutating(DeleteTagsCommand, deleteTags),
+  DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
+  ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
+  DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
+  DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
+  AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),
+  AssociateAddress: mutating(AssociateAddressCommand, associateAddress),
+  DisassociateAddress: mutating(DisassociateAddressCommand, disassociateAddress),
+  ReleaseAddress: mutating(ReleaseAddressCommand, releaseAddress),
+  DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
+  DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
+  GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
+});
+
+/** An EC2 action the mock implements, by its API name (the command's name without `Command`). */
+export type Ec2Action = keyof typeof ec2Actions;
+
+/** Every EC2 action the mock implements, in the list's order. */
+export const implementedActions: readonly Ec2Action[] = actionNames(ec2Actions);
+
+/** Whether the mock implements an EC2 action (by its API name). */
+export const isImplemented: (action: string) => action is Ec2Action = actionTest(ec2Actions);
+
+/**
+ * Whether a successful call of the action may change the mock's state (the
+ * state file saves after those); an action the mock does not implement
+ * counts as mutating.
+ */
+export const isMutating: (action: string) => boolean = mutationTest(ec2Actions);
+
+/** The operation table: each action's operation under its name, with its own SDK types. */
+export const operations = operationsOf(ec2Actions);
+
+/**
+ * The operation of a named action, for the mock's dispatch (every door's
+ * single entry), or undefined for one the mock does not implement. The input
+ * it takes is the one the door read by the action's SDK schema.
+ */
+export function operationOf(action: string): ((ctx: OperationContext, input: unknown) => object) | undefined {
+  return routeOf<OperationContext, object>(ec2Actions, action);
+}
