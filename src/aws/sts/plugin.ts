@@ -1,6 +1,6 @@
 /**
- * The plugin's answer to STS DecodeAuthorizationMessage on an `STSClient`
- * the mock was added to (`stsClient.middlewareStack.use(ec2)`).
+ * The plugin's answer to the STS actions of ./actions.ts (DecodeAuthorizationMessage)
+ * on an `STSClient` the mock was added to (`stsClient.middlewareStack.use(ec2)`).
  *
  * `@aws-sdk/client-sts` is not a dependency of the mock: its exception class
  * is loaded with a dynamic import only when a blob is refused (an STSClient
@@ -9,11 +9,9 @@
  * import fail, a plain Error with the same fields (`name`, `$fault`,
  * `$metadata`, `message`) is thrown instead.
  */
-import { decodeToJson, INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
 import { responseMetadata } from "../ec2/doors/sdk-errors.js";
-
-/** The STS command the plugin answers. */
-export const STS_DECODE_COMMAND = "DecodeAuthorizationMessageCommand";
+import { stsOperationOf } from "./actions.js";
 
 type ExceptionClass = new (options: { message: string; $metadata: object }) => Error;
 
@@ -36,14 +34,21 @@ async function invalidMessageError(requestId: string): Promise<Error> {
   });
 }
 
-/** `{ DecodedMessage, $metadata }` as STSClient returns it, or the SDK's refusal of the blob. */
-export async function decodeAuthorizationMessageCommand(input: unknown, requestId: string): Promise<object> {
-  let decoded: string;
+/**
+ * Answers an STS action of ./actions.ts as STSClient returns it (`{ DecodedMessage, $metadata }`),
+ * or throws the SDK's refusal of the blob.
+ *
+ * @param action - an action of the STS list (the command's name without `Command`).
+ */
+export async function answerStsCommand(action: string, input: unknown, requestId: string): Promise<object> {
+  const operation = stsOperationOf(action);
+  if (operation === undefined) throw new TypeError(`ec2-mock: ${action} is not an STS action the mock answers`);
+  let output: object;
   try {
-    decoded = decodeToJson((input as { EncodedMessage?: unknown } | undefined)?.EncodedMessage);
+    output = operation({ requestId }, input ?? {});
   } catch (error) {
     if (error instanceof InvalidAuthorizationMessageError) throw await invalidMessageError(requestId);
     throw error;
   }
-  return { DecodedMessage: decoded, $metadata: responseMetadata(200, requestId) };
+  return { ...output, $metadata: responseMetadata(200, requestId) };
 }

@@ -1,11 +1,13 @@
 /**
- * The one STS action the mock answers over the wire: DecodeAuthorizationMessage
- * (query protocol, Version 2011-06-15), so that `aws sts
+ * The STS actions of ./actions.ts over the wire (query protocol, Version
+ * 2011-06-15): DecodeAuthorizationMessage, so that `aws sts
  * decode-authorization-message` or an `STSClient` pointed at the server
- * decodes the blobs of UnauthorizedOperation. Errors use STS's
- * `<ErrorResponse>` document.
+ * decodes the blobs of UnauthorizedOperation. This is STS's query codec:
+ * reading an action's parameters, writing its result and STS's
+ * `<ErrorResponse>` document; the operation itself runs from the list.
  */
-import { decodeToJson, InvalidAuthorizationMessageError, INVALID_MESSAGE } from "../iam/message.js";
+import { InvalidAuthorizationMessageError, INVALID_MESSAGE } from "../iam/message.js";
+import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 import { escapeXmlText } from "../../protocols/xml-text.js";
 import type { WireResponse } from "../ec2/doors/wire.js";
 
@@ -29,25 +31,43 @@ function stsError(status: number, code: string, message: string, requestId: stri
   );
 }
 
+/**
+ * The query parameters each STS action requires (a missing or empty one is
+ * STS's MissingParameter). `@aws-sdk/client-sts` is not a dependency, so its
+ * schemas cannot be read: written here, one row per action of the list.
+ */
+const requiredParameters: { readonly [A in StsAction]: readonly string[] } = {
+  DecodeAuthorizationMessage: ["EncodedMessage"],
+};
+
+/** An action's result members as STS's query protocol writes them (every member the mock answers is a string). */
+function resultXml(output: object): string {
+  return Object.entries(output)
+    .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
+    .join("");
+}
+
 /** Answers an STS query request whose envelope (Action, Version) the wire door has read. */
 export function answerSts(action: string, params: ReadonlyMap<string, string>, requestId: string): WireResponse {
-  if (action !== "DecodeAuthorizationMessage") {
+  if (!isStsAction(action)) {
     return stsError(400, "InvalidAction", `Could not find operation ${action} for version ${STS_API_VERSION}`, requestId);
   }
-  const encoded = params.get("EncodedMessage");
-  if (encoded === undefined || encoded === "") {
-    return stsError(400, "MissingParameter", "The request must contain the parameter EncodedMessage", requestId);
+  for (const name of requiredParameters[action]) {
+    const value = params.get(name);
+    if (value === undefined || value === "") {
+      return stsError(400, "MissingParameter", `The request must contain the parameter ${name}`, requestId);
+    }
   }
-  let decoded: string;
+  let output: object;
   try {
-    decoded = decodeToJson(encoded);
+    output = stsOperationOf(action)!({ requestId }, Object.fromEntries(params));
   } catch (error) {
     if (!(error instanceof InvalidAuthorizationMessageError)) throw error;
     return stsError(400, INVALID_MESSAGE.code, INVALID_MESSAGE.message, requestId);
   }
   return xml(
     200,
-    `<DecodeAuthorizationMessageResponse xmlns="${xmlns}"><DecodeAuthorizationMessageResult><DecodedMessage>${escapeXml(decoded)}</DecodedMessage></DecodeAuthorizationMessageResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DecodeAuthorizationMessageResponse>`,
+    `<${action}Response xmlns="${xmlns}"><${action}Result>${resultXml(output)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
     requestId,
   );
 }

@@ -4,7 +4,8 @@ import { Ec2Error } from "../errors.js";
 import { isImplemented } from "../actions.js";
 import type { Dispatch } from "../context.js";
 import { responseMetadata, toServiceException } from "./sdk-errors.js";
-import { decodeAuthorizationMessageCommand, STS_DECODE_COMMAND } from "../../sts/plugin.js";
+import { isStsAction } from "../../sts/actions.js";
+import { answerStsCommand } from "../../sts/plugin.js";
 
 /** The rejection of a command the mock does not implement (policy `"error"`). */
 export class Ec2MockUnhandledCommandError extends Error {
@@ -57,11 +58,11 @@ export function addMockMiddleware(
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
         const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
-        if (context.clientName === "STSClient" && commandName === STS_DECODE_COMMAND) {
-          // STS DecodeAuthorizationMessage decodes the mock's blobs (./sts.ts); other STS commands pass.
+        if (context.clientName === "STSClient" && commandName.endsWith("Command") && isStsAction(action)) {
+          // The STS actions of src/aws/sts/actions.ts (DecodeAuthorizationMessage decodes the mock's blobs); other STS commands pass.
           const requestId = deps.newRequestId();
           return {
-            output: (await decodeAuthorizationMessageCommand(args.input, requestId)) as ServiceOutputTypes,
+            output: (await answerStsCommand(action, args.input, requestId)) as ServiceOutputTypes,
             response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
           };
         }
