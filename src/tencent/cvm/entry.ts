@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CvmContext } from "./context.js";
 import { CvmError, cvmErrors } from "./errors.js";
-import { cvmOperations } from "./operations/index.js";
+import { cvmOperationOf } from "./actions.js";
 import type { CvmRegion } from "./region.js";
 
 /** The API version of CVM the mock speaks (`X-TC-Version`). */
@@ -47,7 +47,7 @@ function admit(region: CvmRegion, call: CvmCall) {
   if (call.action === undefined || call.action === "") throw cvmErrors.missingParameter("Action");
   if (call.version === undefined || call.version === "") throw cvmErrors.missingParameter("Version");
   if (call.version !== CVM_API_VERSION) throw cvmErrors.noSuchVersion(call.version);
-  const operation = Object.hasOwn(cvmOperations, call.action) ? cvmOperations[call.action] : undefined;
+  const operation = cvmOperationOf(call.action);
   if (operation === undefined) throw cvmErrors.invalidAction(call.action);
   if (call.region === undefined || call.region === null || call.region === "") throw cvmErrors.missingParameter("Region");
   if (call.region !== region.settings.region) throw cvmErrors.unsupportedRegion(call.region, region.settings.region);

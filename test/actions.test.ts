@@ -1,0 +1,226 @@
+/**
+ * One action list per service, everything else derived (issue 14): the
+ * operation table, the adapter's commands, fault injection's names and the
+ * public `Ec2Action` type, and the state file's idea of "mutating" all come
+ * from src/aws/ec2/actions.ts (likewise src/tencent/cvm/actions.ts and
+ * src/aws/sts/actions.ts). These tests pin the derivations.
+ */
+import * as sdk from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import { ec2Actions, type Ec2Action as ListAction, implementedActions, isImplemented, isMutating, operationOf, operations } from "../src/aws/ec2/actions.js";
+import { adaptStub } from "../src/aws/ec2/doors/adapter.js";
+import { FAULTABLE_ACTIONS } from "../src/aws/ec2/observe/faults.js";
+import { describeInstanceStatus } from "../src/aws/ec2/operations/describe.js";
+import { stopInstances } from "../src/aws/ec2/operations/lifecycle.js";
+import { mutating, reading } from "../src/aws/sdk-actions.js";
+import { isStsAction, stsActions, stsOperationOf } from "../src/aws/sts/actions.js";
+import { actionNames, actionTest, mutationTest, mutating as kitMutating, operationsOf, reading as kitReading, routeOf } from "../src/kit/actions.js";
+import type { ServerBackend } from "../src/kit/server/server.js";
+import { openStateFile } from "../src/kit/state/state-file.js";
+import { cvmActions, cvmOperationOf, cvmOperations, implementedCvmActions, isCvmAction, isCvmMutating } from "../src/tencent/cvm/actions.js";
+import { createCvmMock } from "../src/cvm.js";
+import { createEc2Mock, type Ec2Action } from "../src/index.js";
+
+/** Today's read-only actions, by the rule the state file used to apply. */
+const readsByName = (action: string): boolean => /^(Describe|Get)/.test(action);
+
+describe("EC2: the action list", () => {
+  it("holds, for every action, an operation, a boolean `mutates` and the SDK's own command class", () => {
+    expect(implementedActions.length).toBeGreaterThan(0);
+    for (const action of implementedActions) {
+      const entry = ec2Actions[action];
+      expect(typeof entry.operation, action).toBe("function");
+      expect(typeof entry.mutates, action).toBe("boolean");
+      expect(entry.command, action).toBe((sdk as unknown as Record<string, unknown>)[`${action}Command`]);
+    }
+  });
+
+  it("derives the operation table: the same names, the same functions", () => {
+    expect(Object.keys(operations)).toEqual([...implementedActions]);
+    for (const action of implementedActions) {
+      expect(operations[action]).toBe(ec2Actions[action].operation);
+      expect(operationOf(action)).toBe(ec2Actions[action].operation);
+    }
+    expect(operationOf("DescribeVpcs")).toBeUndefined();
+    expect(operationOf("toString")).toBeUndefined();
+  });
+
+  it("derives isImplemented from the list's own names only", () => {
+    for (const action of implementedActions) expect(isImplemented(action)).toBe(true);
+    for (const name of ["DescribeVpcs", "StopInstancesCommand", "toString", "__proto__", "constructor", ""]) expect(isImplemented(name), name).toBe(false);
+  });
+
+  it("derives the adapter's commands: exactly one route per action, to its SDK command", () => {
+    const routed: unknown[] = [];
+    const stub = {
+      on(command: never) {
+        routed.push(command);
+        return { callsFake: () => undefined };
+      },
+    };
+    adaptStub(stub, { dispatch: () => ({}), newRequestId: () => "r" });
+    expect(routed).toEqual(implementedActions.map((action) => (sdk as unknown as Record<string, unknown>)[`${action}Command`]));
+  });
+
+  it("derives fault injection's names and the public Ec2Action type: the list's names", () => {
+    expect([...FAULTABLE_ACTIONS]).toEqual([...implementedActions]);
+    // The public union is unchanged (it is public API): the same names as before the list existed.
+    expectTypeOf<Ec2Action>().toEqualTypeOf<
+      | "RunInstances"
+      | "StartInstances"
+      | "StopInstances"
+      | "RebootInstances"
+      | "TerminateInstances"
+      | "CreateTags"
+      | "DeleteTags"
+      | "DescribeInstanceAttribute"
+      | "ModifyInstanceAttribute"
+      | "DescribeInstances"
+      | "DescribeInstanceStatus"
+      | "AllocateAddress"
+      | "AssociateAddress"
+      | "DisassociateAddress"
+      | "ReleaseAddress"
+      | "DescribeAddresses"
+      | "DescribeVolumes"
+      | "GetConsoleOutput"
+    >();
+    expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
+    const ec2 = createEc2Mock();
+    for (const action of implementedActions) expect(() => ec2.faults.failNext(action, { error: "InternalError", times: 1 }), action).not.toThrow();
+    ec2.faults.clear();
+  });
+
+  it("derives isMutating: every action but Describe*/Get* mutates, and an unknown name counts as mutating", () => {
+    for (const action of implementedActions) expect(isMutating(action), action).toBe(!readsByName(action));
+    expect(isMutating("DescribeVpcs")).toBe(true);
+    expect(isMutating("toString")).toBe(true);
+  });
+
+  it("keeps each action's own SDK types", () => {
+    expectTypeOf(operations.StopInstances).parameter(1).toEqualTypeOf<sdk.StopInstancesCommandInput>();
+    expectTypeOf(operations.RunInstances).returns.toEqualTypeOf<Omit<sdk.RunInstancesCommandOutput, "$metadata">>();
+    expectTypeOf(ec2Actions.DescribeInstances.command).toEqualTypeOf<
+      new (input: sdk.DescribeInstancesCommandInput) => import("@smithy/types").CommandIO<sdk.DescribeInstancesCommandInput, sdk.DescribeInstancesCommandOutput>
+    >();
+  });
+
+  it("refuses, at compile time, an operation paired with another action's command", () => {
+    // @ts-expect-error -- StopInstances' operation under RunInstancesCommand
+    expect(() => mutating(RunInstancesCommand, stopInstances)).not.toThrow();
+    // @ts-expect-error -- DescribeInstanceStatus' input is assignable to DescribeInstances' but not the same type
+    expect(() => reading(DescribeInstancesCommand, describeInstanceStatus)).not.toThrow();
+  });
+});
+
+describe("the state file saves after the front's mutating actions only", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-actions-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("asks the backend's isMutating, not the action's name", async () => {
+    let snapshots = 0;
+    const asked: string[] = [];
+    const backend: ServerBackend = {
+      dispatch: () => ({}),
+      implemented: () => true,
+      // Names that fool a Describe/Get rule both ways.
+      isMutating: (action) => {
+        asked.push(action);
+        return action === "DescribeAndChange";
+      },
+      advance: () => {},
+      settle: async () => {},
+      reset: () => {},
+      state: () => ({}),
+      secretOf: () => undefined,
+      region: "us-east-1",
+      snapshot: () => ({ n: ++snapshots }),
+      restore: () => {},
+      checkSnapshot: () => {},
+    };
+    const file = await openStateFile(join(dir, "state.json"), backend, () => {});
+    try {
+      const afterOpen = snapshots;
+      await file.backend.dispatch("RunOnlyReads", {});
+      expect(snapshots).toBe(afterOpen);
+      await file.backend.dispatch("DescribeAndChange", {});
+      expect(snapshots).toBeGreaterThan(afterOpen);
+      expect(asked).toEqual(["RunOnlyReads", "DescribeAndChange"]);
+    } finally {
+      await file.close();
+    }
+  });
+});
+
+describe("CVM: the action list", () => {
+  it("derives the operation table and the names", () => {
+    expect(Object.keys(cvmOperations)).toEqual([...implementedCvmActions]);
+    expect([...implementedCvmActions]).toEqual(Object.keys(cvmActions));
+    for (const action of implementedCvmActions) {
+      expect(typeof cvmActions[action].operation, action).toBe("function");
+      expect(cvmOperations[action]).toBe(cvmActions[action].operation);
+      expect(cvmOperationOf(action)).toBe(cvmActions[action].operation);
+      expect(isCvmAction(action)).toBe(true);
+    }
+    for (const name of ["DescribeImages", "toString", "__proto__"]) {
+      expect(isCvmAction(name), name).toBe(false);
+      expect(cvmOperationOf(name), name).toBeUndefined();
+    }
+  });
+
+  it("derives isMutating: every action but Describe* mutates", () => {
+    for (const action of implementedCvmActions) expect(isCvmMutating(action), action).toBe(!readsByName(action));
+  });
+
+  it("routes every action of the list through the single entry, and no other", async () => {
+    const cvm = createCvmMock({ timing: "instant" });
+    for (const action of implementedCvmActions) {
+      const answer = await cvm.door.handle({
+        method: "POST",
+        query: "",
+        path: "/",
+        headers: { "content-type": "application/json", "x-tc-action": action, "x-tc-version": "2017-03-12", "x-tc-region": "ap-guangzhou" },
+        body: Buffer.from("{}"),
+      });
+      const code = (JSON.parse(answer.body) as { Response: { Error?: { Code: string } } }).Response.Error?.Code;
+      expect(code, action).not.toBe("InvalidAction");
+    }
+  });
+});
+
+describe("STS: the action list", () => {
+  it("holds DecodeAuthorizationMessage, a reading action the doors route", () => {
+    expect(Object.keys(stsActions)).toEqual(["DecodeAuthorizationMessage"]);
+    expect(stsActions.DecodeAuthorizationMessage.mutates).toBe(false);
+    expect(isStsAction("DecodeAuthorizationMessage")).toBe(true);
+    expect(isStsAction("GetCallerIdentity")).toBe(false);
+    expect(isStsAction("toString")).toBe(false);
+    expect(stsOperationOf("DecodeAuthorizationMessage")).toBe(stsActions.DecodeAuthorizationMessage.operation);
+  });
+});
+
+describe("the kit's vocabulary", () => {
+  const list = Object.freeze({
+    MakeThing: kitMutating((_ctx: number, input: { n: number }) => ({ made: input.n })),
+    ListThings: kitReading((_ctx: number, _input: unknown) => ({ things: [] as string[] })),
+  });
+
+  it("derives names, membership, mutation, the table and the route", () => {
+    expect(actionNames(list)).toEqual(["MakeThing", "ListThings"]);
+    expect(Object.isFrozen(actionNames(list))).toBe(true);
+    const has = actionTest(list);
+    expect([has("MakeThing"), has("ListThings"), has("hasOwnProperty")]).toEqual([true, true, false]);
+    const mutates = mutationTest(list);
+    expect([mutates("MakeThing"), mutates("ListThings"), mutates("Unknown")]).toEqual([true, false, true]);
+    const table = operationsOf(list);
+    expect(table.MakeThing(0, { n: 2 })).toEqual({ made: 2 });
+    expectTypeOf(table.MakeThing).parameter(1).toEqualTypeOf<{ n: number }>();
+    expect(routeOf<number, object>(list, "ListThings")?.(0, {})).toEqual({ things: [] });
+    expect(routeOf<number, object>(list, "valueOf")).toBeUndefined();
+    expect(Object.isFrozen(kitMutating(() => 0))).toBe(true);
+  });
+});
