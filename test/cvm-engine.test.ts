@@ -37,7 +37,7 @@ describe("the same guest under both fronts", () => {
     cvm.advance(3_600_000);
     const after = await describeOne(client, ins!);
     expect([after.InstanceState, after.LatestOperationState]).toEqual(["RUNNING", "FAILED"]);
-    expect(cvm.inspect(ins!).timeline.map((entry) => entry.to)).toEqual(["launching", "running", "stopping", "running"]);
+    expect(cvm.inspect(ins!).timeline.map((entry) => entry.to)).toEqual(["PENDING", "RUNNING", "STOPPING", "RUNNING"]);
   });
 });
 
