@@ -1,14 +1,10 @@
+import type { ServedControls } from "../../../kit/controls.js";
 import type { Dispatch, Implements } from "./wire.js";
 
-/** What EC2's server front drives: the wire door's dispatch, the mock's controls, and its state for a state file. */
-export interface ServerBackend {
+/** What EC2's server front drives: the wire door's dispatch, the mock's controls (`/_mock/...`), and its state for a state file. */
+export interface ServerBackend extends ServedControls {
   dispatch: Dispatch;
   implemented: Implements;
-  advance(ms: number): void | Promise<void>;
-  settle(): Promise<void>;
-  reset(): void | Promise<void>;
-  /** A JSON-ready view of the fleet for `GET /_mock/state`. */
-  state(): unknown;
   /** The secret of a principal's access key, for SigV4 verification; undefined for an unknown key. */
   secretOf(accessKeyId: string): string | undefined;
   /** The region a SigV4 credential scope must name. */
