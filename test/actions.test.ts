@@ -19,7 +19,7 @@ import { stopInstances } from "../src/aws/ec2/operations/lifecycle.js";
 import { mutating, reading } from "../src/aws/sdk-actions.js";
 import { isStsAction, stsActions, stsOperationOf } from "../src/aws/sts/actions.js";
 import { actionNames, actionTest, mutationTest, mutating as kitMutating, operationsOf, reading as kitReading, routeOf } from "../src/kit/actions.js";
-import type { ServerBackend } from "../src/kit/server/server.js";
+import type { ServerBackend } from "../src/aws/ec2/doors/backend.js";
 import { openStateFile } from "../src/kit/state/state-file.js";
 import { cvmActions, cvmOperationOf, cvmOperations, implementedCvmActions, isCvmAction, isCvmMutating } from "../src/tencent/cvm/actions.js";
 import { createCvmMock } from "../src/cvm.js";

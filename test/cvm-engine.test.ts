@@ -37,7 +37,36 @@ describe("the same guest under both fronts", () => {
     cvm.advance(3_600_000);
     const after = await describeOne(client, ins!);
     expect([after.InstanceState, after.LatestOperationState]).toEqual(["RUNNING", "FAILED"]);
-    expect(cvm.inspect(ins!).timeline.map((entry) => entry.to)).toEqual(["launching", "running", "stopping", "running"]);
+    expect(cvm.inspect(ins!).timeline.map((entry) => entry.to)).toEqual(["PENDING", "RUNNING", "STOPPING", "RUNNING"]);
+  });
+});
+
+describe("the CVM timeline names CVM states, as EC2's names EC2 states", () => {
+  useFrozenClock();
+
+  it("a failed launch ends in LAUNCH_FAILED; a prepaid instance's isolation in SHUTDOWN", async () => {
+    const cvm = createCvmMock({ timing: "instant" });
+    const client = cvm.attach(newClient());
+    const [failed] = cvm.launch({ launchFails: true });
+    await cvm.settle();
+    expect(cvm.inspect(failed!).timeline.map((entry) => [entry.from, entry.to])).toEqual([
+      ["PENDING", "PENDING"],
+      ["PENDING", "LAUNCH_FAILED"],
+    ]);
+    const [prepaid] = cvm.launch({ InstanceChargeType: "PREPAID", InstanceChargePrepaid: { Period: 1 } });
+    await cvm.settle();
+    await client.RebootInstances({ InstanceIds: [prepaid!] });
+    await cvm.settle();
+    await client.TerminateInstances({ InstanceIds: [prepaid!] });
+    await cvm.settle();
+    expect((await describeOne(client, prepaid!)).InstanceState).toBe("SHUTDOWN");
+    expect(cvm.inspect(prepaid!).timeline.map((entry) => [entry.from, entry.to])).toEqual([
+      ["PENDING", "PENDING"],
+      ["PENDING", "RUNNING"],
+      ["RUNNING", "RUNNING"],
+      ["RUNNING", "STOPPING"],
+      ["STOPPING", "SHUTDOWN"],
+    ]);
   });
 });
 

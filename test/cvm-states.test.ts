@@ -227,6 +227,6 @@ describe.each(cvmDoors)("batches and ids ($name)", (door) => {
   it("an id given twice is acted on once", async () => {
     await client.StopInstances({ InstanceIds: [id, id] });
     await cvm.settle();
-    expect(cvm.inspect(id).timeline.filter((entry) => entry.to === "stopping")).toHaveLength(1);
+    expect(cvm.inspect(id).timeline.filter((entry) => entry.to === "STOPPING")).toHaveLength(1);
   });
 });

@@ -176,20 +176,73 @@ function raw(url: string, bytes: string, options: { keepOpen?: boolean } = {}): 
   });
 }
 
-describe("options: allowedHosts, allowedOrigins, and the wildcard address", () => {
+/** A front served alone, as the tests below drive it: how it listens, a harmless call, its error documents. */
+interface FrontUnderTest {
+  name: string;
+  listen(options: ListenOptions): Promise<RunningServer>;
+  /** Headers and body of a harmless read (DescribeInstances), to add a Host and more to. */
+  read: { headers: Record<string, string>; body: string };
+  /** The same read as raw HTTP/1.0, without a Host. */
+  rawRead: string;
+  /** The code and message of the front's error document. */
+  error(answer: Answer): { status: number; code: string; message: string };
+  /** The code of a web-guard refusal. */
+  refused: string;
+  /** The front's code for each fault of the HTTP parser. */
+  codes: { timeout: string; headersTooLarge: string; expectation: string; connect: string; malformed: string };
+}
+
+const fronts: FrontUnderTest[] = [
+  {
+    name: "ec2.listen()",
+    listen: (options) => createEc2Mock().listen(options),
+    read: { headers: { "content-type": FORM }, body: describeBody },
+    rawRead: `GET /?${describeBody} HTTP/1.0\r\n\r\n`,
+    error: ec2Error,
+    refused: "AccessDenied",
+    codes: {
+      timeout: "RequestTimeout",
+      headersTooLarge: "RequestHeaderSectionTooLarge",
+      expectation: "ExpectationFailed",
+      connect: "InvalidHttpRequest",
+      malformed: "MalformedHttpRequest",
+    },
+  },
+  {
+    name: "cvm.listen()",
+    listen: (options) => createCvmMock().listen(options),
+    read: { headers: cvmHeaders, body: "{}" },
+    rawRead: `POST / HTTP/1.0\r\n${Object.entries(cvmHeaders)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("")}content-length: 2\r\n\r\n{}`,
+    error: cvmError,
+    refused: "AuthFailure.UnauthorizedOperation",
+    codes: {
+      timeout: "InvalidParameter",
+      headersTooLarge: "RequestSizeLimitExceeded",
+      expectation: "InvalidParameter",
+      connect: "UnsupportedProtocol",
+      malformed: "InvalidParameter",
+    },
+  },
+];
+
+describe.each(fronts)("$name options: allowedHosts, allowedOrigins, and the wildcard address", (front) => {
   const servers: { close(): Promise<void> }[] = [];
   afterAll(async () => {
     for (const s of servers) await s.close();
   });
   async function listen(options: ListenOptions): Promise<{ url: string; port: number }> {
-    const server = await createEc2Mock().listen(options);
+    const server = await front.listen(options);
     servers.push(server);
     return { url: server.url, port: Number(new URL(server.url).port) };
   }
+  /** The harmless read with these headers besides its own. */
+  const read = (url: string, headers: Record<string, string>) => send(url, "POST", "/", { ...headers, ...front.read.headers }, front.read.body);
 
   it("allowedHosts: a name on any port, name:port on that port only", async () => {
     const { url, port } = await listen({ allowedHosts: ["ec2-mock.test", `pinned.test:${1234}`] });
-    const status = async (host: string) => (await send(url, "POST", "/", { host, "content-type": FORM }, describeBody)).status;
+    const status = async (host: string) => (await read(url, { host })).status;
     expect(await status("ec2-mock.test:9999")).toBe(200);
     expect(await status("EC2-MOCK.test")).toBe(200);
     expect(await status("pinned.test:1234")).toBe(200);
@@ -200,14 +253,14 @@ describe("options: allowedHosts, allowedOrigins, and the wildcard address", () =
 
   it('allowedHosts ["*"]: any Host; an Origin is still checked', async () => {
     const { url } = await listen({ allowedHosts: ["*"] });
-    expect((await send(url, "POST", "/", { host: "anything.example", "content-type": FORM }, describeBody)).status).toBe(200);
-    expect(ec2Error(await send(url, "POST", "/", { host: "anything.example", origin: "https://evil.example", "content-type": FORM }, describeBody)).status).toBe(403);
+    expect((await read(url, { host: "anything.example" })).status).toBe(200);
+    expect(front.error(await read(url, { host: "anything.example", origin: "https://evil.example" }))).toMatchObject({ status: 403, code: front.refused });
   });
 
   it("allowedOrigins: that origin is served with CORS headers and its preflight answered; others are refused", async () => {
     const { url, port } = await listen({ allowedOrigins: ["http://app.test:3000"] });
     const host = `127.0.0.1:${port}`;
-    const allowed = await send(url, "POST", "/", { host, origin: "http://app.test:3000", "sec-fetch-site": "cross-site", "content-type": FORM }, describeBody);
+    const allowed = await read(url, { host, origin: "http://app.test:3000", "sec-fetch-site": "cross-site" });
     expect(allowed.status).toBe(200);
     expect(allowed.headers).toMatchObject({ "access-control-allow-origin": "http://app.test:3000", vary: "Origin", "access-control-expose-headers": "x-amzn-requestid, date" });
     const preflight = await send(url, "OPTIONS", "/", {
@@ -223,34 +276,106 @@ describe("options: allowedHosts, allowedOrigins, and the wildcard address", () =
       "access-control-allow-headers": "authorization, x-amz-date, content-type",
       "access-control-max-age": "600",
     });
-    expect(ec2Error(await send(url, "POST", "/", { host, origin: "http://app.test:3001", "content-type": FORM }, describeBody)).status).toBe(403);
+    expect(front.error(await read(url, { host, origin: "http://app.test:3001" })).status).toBe(403);
     // Without an Origin, a cross-site request cannot show it is the allowed one.
-    expect(ec2Error(await send(url, "POST", "/", { host, "sec-fetch-site": "cross-site", "content-type": FORM }, describeBody)).status).toBe(403);
+    expect(front.error(await read(url, { host, "sec-fetch-site": "cross-site" })).status).toBe(403);
   });
 
   it("bound to 0.0.0.0: any Host (and none) is served, browsers are still refused; with allowedHosts, only those and loopback names", async () => {
     const open = await listen({ host: "0.0.0.0" });
     const local = `http://127.0.0.1:${open.port}`;
-    expect((await send(local, "POST", "/", { host: `machine.lan:${open.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
-    expect((await raw(local, `GET /?${describeBody} HTTP/1.0\r\n\r\n`)).startsWith("HTTP/1.1 200 ")).toBe(true);
-    expect(ec2Error(await send(local, "POST", "/", { host: `machine.lan:${open.port}`, origin: "https://evil.example", "content-type": FORM }, describeBody)).status).toBe(403);
+    expect((await read(local, { host: `machine.lan:${open.port}` })).status).toBe(200);
+    expect((await raw(local, front.rawRead)).startsWith("HTTP/1.1 200 ")).toBe(true);
+    expect(front.error(await read(local, { host: `machine.lan:${open.port}`, origin: "https://evil.example" })).status).toBe(403);
 
     const named = await listen({ host: "0.0.0.0", allowedHosts: ["machine.lan"] });
     const namedLocal = `http://127.0.0.1:${named.port}`;
-    expect((await send(namedLocal, "POST", "/", { host: `machine.lan:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
-    expect((await send(namedLocal, "POST", "/", { host: `localhost:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(200);
-    expect(ec2Error(await send(namedLocal, "POST", "/", { host: `evil.example:${named.port}`, "content-type": FORM }, describeBody)).status).toBe(403);
-    const noHost = await raw(namedLocal, `GET /?${describeBody} HTTP/1.0\r\n\r\n`);
+    expect((await read(namedLocal, { host: `machine.lan:${named.port}` })).status).toBe(200);
+    expect((await read(namedLocal, { host: `localhost:${named.port}` })).status).toBe(200);
+    expect(front.error(await read(namedLocal, { host: `evil.example:${named.port}` })).status).toBe(403);
+    const noHost = await raw(namedLocal, front.rawRead);
     expect(noHost.startsWith("HTTP/1.1 403 ")).toBe(true);
     expect(noHost).toContain("The request has no Host header");
   });
 
   it("bad entries are a TypeError from listen", async () => {
-    await expect(createEc2Mock().listen({ allowedHosts: ["a b"] })).rejects.toThrow(new TypeError('allowedHosts: "a b" is not a host name, a host:port or "*"'));
-    await expect(createEc2Mock().listen({ allowedOrigins: ["http://app.test/path"] })).rejects.toThrow(
+    await expect(front.listen({ allowedHosts: ["a b"] })).rejects.toThrow(new TypeError('allowedHosts: "a b" is not a host name, a host:port or "*"'));
+    await expect(front.listen({ allowedOrigins: ["http://app.test/path"] })).rejects.toThrow(
       new TypeError('allowedOrigins: "http://app.test/path" is not an origin (scheme://host[:port]), "null" or "*"'),
     );
-    await expect(createEc2Mock().listen({ maxConnections: 0 })).rejects.toThrow(new TypeError("maxConnections must be a positive integer; got 0"));
+    await expect(front.listen({ maxConnections: 0 })).rejects.toThrow(new TypeError("maxConnections must be a positive integer; got 0"));
+  });
+});
+
+/** The status and the front's document of a raw answer. */
+function parseRaw(text: string): Answer {
+  const head = text.indexOf("\r\n\r\n");
+  expect(head, JSON.stringify(text.slice(0, 200))).toBeGreaterThan(0);
+  const [statusLine, ...lines] = text.slice(0, head).split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine!)![1]), headers, body: text.slice(head + 4) };
+}
+
+describe.each(fronts)("$name: what the HTTP parser refuses gets the same status on every front, in the front's document", (front) => {
+  let server: RunningServer;
+  let port: number;
+  beforeAll(async () => {
+    server = await front.listen({});
+    port = Number(new URL(server.url).port);
+  });
+  afterAll(() => server?.close());
+
+  it("headers over 16 KiB: 431", async () => {
+    const answer = await raw(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`);
+    expect(answer.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer.slice(0, 100)).toBe(true);
+    expect(front.error(parseRaw(answer))).toEqual({ status: 431, code: front.codes.headersTooLarge, message: "The request headers are too large." });
+  });
+
+  it("an Expect other than 100-continue: 417", async () => {
+    const answer = await raw(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nExpect: teapot\r\nContent-Length: 10\r\n\r\n`);
+    expect(answer.startsWith("HTTP/1.1 417 Expectation Failed\r\n"), answer.slice(0, 100)).toBe(true);
+    expect(front.error(parseRaw(answer))).toEqual({
+      status: 417,
+      code: front.codes.expectation,
+      message: 'The expectation "teapot" is not supported: only 100-continue is.',
+    });
+  });
+
+  it("CONNECT: 405", async () => {
+    const answer = await raw(server.url, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+    expect(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer.slice(0, 100)).toBe(true);
+    expect(front.error(parseRaw(answer))).toEqual({
+      status: 405,
+      code: front.codes.connect,
+      message: "The HTTP method CONNECT is not supported: use POST (or GET).",
+    });
+  });
+
+  it("a garbage request line: 400", async () => {
+    const answer = await raw(server.url, "HELLO\r\n\r\n");
+    expect(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer.slice(0, 100)).toBe(true);
+    expect(front.error(parseRaw(answer))).toEqual({ status: 400, code: front.codes.malformed, message: "The request is not a well-formed HTTP request." });
+  });
+
+  it("the control routes answer JSON, with 400 and 404 for a bad call", async () => {
+    const prefix = front.name === "cvm.listen()" ? "/cvm/_mock/" : "/_mock/";
+    const host = { host: `127.0.0.1:${port}` };
+    expect(JSON.parse((await send(server.url, "POST", `${prefix}advance?ms=1000`, host)).body)).toEqual({ advancedMs: 1000 });
+    expect(JSON.parse((await send(server.url, "POST", `${prefix}settle`, host)).body)).toEqual({ settled: true });
+    expect(JSON.parse((await send(server.url, "POST", `${prefix}reset`, host)).body)).toEqual({ reset: true });
+    const bad = await send(server.url, "POST", `${prefix}advance?ms=-1`, host);
+    expect([bad.status, bad.headers["content-type"]]).toEqual([400, "application/json"]);
+    const past = await send(server.url, "POST", `${prefix}advance?ms=1e300`, host);
+    expect(past.status).toBe(400);
+    const missing = await send(server.url, "GET", `${prefix}nothing`, host);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body).error).toBe(
+      `no control endpoint GET ${prefix}nothing; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state`,
+    );
   });
 });
 

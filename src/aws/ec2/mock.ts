@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { MiddlewareStack, Pluggable } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
+import { clockControls } from "../../kit/controls.js";
 import type { MockImage } from "./model/images.js";
 import type { Dispatch, OperationContext } from "./context.js";
 import { Ec2Region } from "./region.js";
@@ -9,7 +10,8 @@ import { isImplemented, isMutating, operationOf } from "./actions.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
-import { type ListenOptions, type RunningServer, startServer } from "../../kit/server/server.js";
+import type { RunningServer } from "../../kit/server/server.js";
+import { type ListenOptions, startEc2Server } from "./doors/server.js";
 import {
   Controls,
   type FleetUsage,
@@ -256,21 +258,11 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
       addMockMiddleware(stack, { dispatch: dispatchSdkInput, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
     },
-    advance(ms) {
-      ec2.lifecycle.clock.advance(ms);
-      // Observing the clock delivers the state-change events that fell due.
-      ec2.now();
-    },
-    async settle() {
-      ec2.lifecycle.settle();
-    },
-    reset() {
-      ec2.clear();
+    // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
+    ...clockControls(ec2, () => {
       controls.clear();
       apiFaults.clear();
-      ec2.lifecycle.clock.reset();
-    },
-    now: () => ec2.now(),
+    }),
     snapshot: () => takeSnapshot(ec2, controls),
     restore: (snapshot) => restoreSnapshot(ec2, controls, snapshot),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
@@ -282,7 +274,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     off: (_event, handler) => events.unsubscribe(handler),
     adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID }),
     listen: (listenOptions) =>
-      startServer(
+      startEc2Server(
         {
           dispatch: dispatchWithFaults,
           implemented: isImplemented,

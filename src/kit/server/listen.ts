@@ -107,8 +107,7 @@ export function guardOf(server: Server, options: CommonListenOptions): (request:
 
 /**
  * Starts `server` on `host` (127.0.0.1 by default) and `port` (0, the
- * default, picks a free one) and resolves with its URL; shared by the EC2
- * server and the CVM front's own, which must not load the EC2 wire code.
+ * default, picks a free one) and resolves with its URL.
  */
 export function listenOn(server: Server, options: { port?: number; host?: string }): Promise<Listening> {
   const host = options.host ?? "127.0.0.1";
@@ -135,8 +134,7 @@ export function listenOn(server: Server, options: { port?: number; host?: string
  * Reads a request body up to `limit` bytes. Past it, the rest is drained
  * unread, so the client still gets its answer (413) rather than a reset
  * connection, and the result is zeros of the body's full size: a door
- * refuses an oversized body from its size alone. Shared by the EC2 server
- * and the CVM front's.
+ * refuses an oversized body from its size alone.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

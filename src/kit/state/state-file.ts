@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { ServerBackend } from "../server/server.js";
+import type { ServerBackend } from "../../aws/ec2/doors/backend.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";

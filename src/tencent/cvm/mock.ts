@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
+import { clockControls } from "../../kit/controls.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
 import { createCvmDoor, type CvmWireDoor } from "./doors/wire-door.js";
@@ -116,18 +117,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       const ctx = { region, now: region.now(), requestId: randomUUID() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
-    advance(ms) {
-      region.lifecycle.clock.advance(ms);
-      region.now();
-    },
-    async settle() {
-      region.lifecycle.settle();
-    },
-    reset() {
-      region.clear();
-      region.lifecycle.clock.reset();
-    },
-    now: () => region.now(),
+    ...clockControls(region),
     guest: (instanceId) => controls.guest(instanceId),
     faults: controls.faults,
     inspect: (instanceId) => controls.inspect(instanceId),

@@ -2,43 +2,29 @@ import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { GuestConfig } from "../../../engine/guest.js";
 import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
+import {
+  type GuestControl as KitGuestControl,
+  type HostFaults as KitHostFaults,
+  InstanceControls,
+  type TimelineEntry as KitTimelineEntry,
+  timelineOf,
+} from "../../../kit/controls.js";
 import type { Ec2Instance } from "../model/instance.js";
 import type { Ec2Region } from "../region.js";
 import { stateNameOf } from "../model/states.js";
 
-/** The guest of one instance, as a test drives it. */
-export interface GuestControl {
-  /** The guest's operating system. */
-  readonly os: GuestOs;
-  /** How the guest currently answers shutdown requests. */
-  readonly config: Readonly<GuestConfig>;
-  /** Replaces how the guest answers shutdown requests (checked against its OS). */
-  configure(config: GuestConfig): void;
-  /**
-   * The OS shuts itself down (`shutdown -h now`, `shutdown /s`): the
-   * instance stops or terminates as its `InstanceInitiatedShutdownBehavior`
-   * says, with StateReason `Client.InstanceInitiatedShutdown`.
-   */
-  shutdown(): void;
-}
+/**
+ * The guest of one instance, as a test drives it. `shutdown()`: the
+ * instance stops or terminates as its `InstanceInitiatedShutdownBehavior`
+ * says, with StateReason `Client.InstanceInitiatedShutdown`.
+ */
+export interface GuestControl extends KitGuestControl {}
 
-/** Faults of the host under an instance. */
-export interface HostFaults {
-  /** Makes stops of the instance stick in `stopping` whatever the guest does (only Force ends them); `false` heals the host. */
-  hostStuck(instanceId: string, stuck?: boolean): void;
-}
+/** Faults of the host under an instance: `hostStuck` makes stops stick in `stopping` whatever the guest does (only Force ends them). */
+export interface HostFaults extends KitHostFaults {}
 
-/** One entry of an instance's timeline. */
-export interface TimelineEntry {
-  /** When it happened (mock time). */
-  at: Date;
-  /** EC2 state before. */
-  from: InstanceStateName;
-  /** EC2 state after (the same for a reboot). */
-  to: InstanceStateName;
-  /** Why: the API call, or what the guest or the host did. */
-  cause: string;
-}
+/** One entry of an instance's timeline, in EC2 state names. */
+export interface TimelineEntry extends KitTimelineEntry<InstanceStateName> {}
 
 /** What `inspect()` shows of an instance beyond the EC2 API. */
 export interface InstanceInspection {
@@ -133,11 +119,12 @@ function memoryOf(machine: Machine): InstanceInspection["memory"] {
 }
 
 /** The test-side controls of a region: guests, host faults, inspection and usage. */
-export class Controls {
+export class Controls extends InstanceControls<Ec2Instance> {
   /** Usage of instances whose visibility ran out, frozen when they went. */
   private readonly retired = new Map<string, InstanceUsage>();
 
-  constructor(private readonly region: Ec2Region) {
+  constructor(protected override readonly region: Ec2Region) {
+    super(region, (instanceId) => `ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
     region.lifecycle.listen({
       onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine.history)),
     });
@@ -159,40 +146,18 @@ export class Controls {
     this.retired.clear();
   }
 
-  private instance(instanceId: string): Ec2Instance {
-    this.region.now();
-    const instance = this.region.instances.get(instanceId);
-    if (instance === undefined) throw new Error(`ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
-    return instance;
-  }
-
-  /** The guest of an instance. */
-  guest(instanceId: string): GuestControl {
-    const instance = this.instance(instanceId);
+  /** The guest's own shutdown: stop or terminate, as the instance's shutdown behaviour says. */
+  protected shutdownGuest(instance: Ec2Instance, instanceId: string): void {
     const lifecycle = this.region.lifecycle;
-    return {
-      os: instance.machine.os,
-      get config() {
-        return instance.machine.guest;
-      },
-      configure: (config) => lifecycle.configureGuest(instance.machine, config),
-      shutdown: () => {
-        this.region.now();
-        if (instance.machine.phase !== "running") {
-          throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
-        }
-        instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
-        instance.stateTransitionReason = "";
-        if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, "instance-initiated shutdown (behaviour: terminate)");
-        else lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown (behaviour: stop)");
-      },
-    };
+    this.region.now();
+    if (instance.machine.phase !== "running") {
+      throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
+    }
+    instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
+    instance.stateTransitionReason = "";
+    if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, "instance-initiated shutdown (behaviour: terminate)");
+    else lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown (behaviour: stop)");
   }
-
-  /** Host faults. */
-  readonly faults: HostFaults = {
-    hostStuck: (instanceId, stuck = true) => this.region.lifecycle.setHostStuck(this.instance(instanceId).machine, stuck),
-  };
 
   /** Everything the mock knows of an instance, beyond what the EC2 API shows. */
   inspect(instanceId: string): InstanceInspection {
@@ -218,12 +183,11 @@ export class Controls {
             },
           }),
       rebooting: lifecycle.isRebooting(machine),
-      timeline: machine.history.map((change) => ({
-        at: new Date(change.at),
-        from: stateNameOf[change.from],
-        to: stateNameOf[change.to],
-        cause: change.cause,
-      })),
+      timeline: timelineOf(
+        machine.history,
+        (change) => ({ from: stateNameOf[change.from], to: stateNameOf[change.to] }),
+        (change) => change.cause,
+      ),
     };
   }
 

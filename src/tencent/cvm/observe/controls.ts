@@ -1,42 +1,59 @@
 import type { GuestConfig } from "../../../engine/guest.js";
-import type { Phase } from "../../../engine/machine.js";
+import type { Phase, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
+import { type GuestControl, type HostFaults, InstanceControls, type TimelineEntry, timelineOf } from "../../../kit/controls.js";
 import { type CvmInstance, type OperationState, operationAt, supportsStopCharging } from "../model/instance.js";
 import type { CvmRegion } from "../region.js";
 import type { CvmState } from "../model/states.js";
 
-/** The guest of one CVM instance, as a test drives it: the same scenarios as EC2's guests. */
-export interface CvmGuestControl {
-  /** The guest's operating system (from the image). */
-  readonly os: GuestOs;
-  /** How the guest currently answers shutdown requests. */
-  readonly config: Readonly<GuestConfig>;
-  /** Replaces how the guest answers shutdown requests (the Windows scenarios are refused on Linux). */
-  configure(config: GuestConfig): void;
-  /**
-   * The OS shuts itself down (`shutdown -h now`): the instance goes
-   * STOPPING then STOPPED, nothing vetoes it, and the latest operation is
-   * left as it was (no API call made it).
-   */
-  shutdown(): void;
-}
+/**
+ * The guest of one CVM instance, as a test drives it: the same scenarios as
+ * EC2's guests. `shutdown()`: the instance goes STOPPING then STOPPED,
+ * nothing vetoes it, and the latest operation is left as it was (no API
+ * call made it).
+ */
+export interface CvmGuestControl extends GuestControl {}
 
-/** Faults of the host under a CVM instance. */
-export interface CvmHostFaults {
-  /** Makes stops of the instance stick in STOPPING until forced (a SOFT stop still gives up); `false` heals the host. */
-  hostStuck(instanceId: string, stuck?: boolean): void;
-}
+/** Faults of the host under a CVM instance: `hostStuck` makes stops stick in STOPPING until forced (a SOFT stop still gives up). */
+export interface CvmHostFaults extends HostFaults {}
 
-/** One change of the engine's phase, with its time and cause. */
-export interface CvmTimelineEntry {
-  /** When it happened (mock time). */
-  at: Date;
-  /** The engine's phase before (cloud-neutral: `launching`, `running`, `stopping`, ...). */
-  from: Phase;
-  /** The engine's phase after (the same for a reboot). */
-  to: Phase;
-  /** Why: the API call, or what the guest or the host did. */
-  cause: string;
+/**
+ * One change of an instance's CVM state, with its time and cause: the
+ * launch is `PENDING → PENDING`, a reboot `RUNNING → RUNNING`, a failed
+ * launch ends in LAUNCH_FAILED, an isolated (prepaid, terminated) instance
+ * in SHUTDOWN.
+ */
+export interface CvmTimelineEntry extends TimelineEntry<CvmState> {}
+
+/** The CVM state of each engine phase, as a timeline names it (the instance's own flags aside). */
+const stateOfPhase: Readonly<Record<Phase, CvmState>> = {
+  launching: "PENDING",
+  starting: "STARTING",
+  running: "RUNNING",
+  stopping: "STOPPING",
+  stopped: "STOPPED",
+  terminating: "TERMINATING",
+  terminated: "TERMINATING",
+};
+
+/**
+ * The two CVM states of each change of an instance's history, oldest
+ * first: a failed launch's arrival (and what follows) is LAUNCH_FAILED, and
+ * the last arrival in stopped of an isolated instance (and what follows) SHUTDOWN.
+ */
+function cvmTimelineStates(instance: CvmInstance): (change: PhaseChange) => { from: CvmState; to: CvmState } {
+  const history = instance.machine.history;
+  let isolatedAt = -1;
+  if (instance.isolated) for (let i = history.length - 1; i >= 0 && isolatedAt < 0; i--) if (history[i]!.to === "stopped") isolatedAt = i;
+  let index = -1;
+  let failed = false;
+  return (change) => {
+    index++;
+    const from = failed ? "LAUNCH_FAILED" : index > isolatedAt && isolatedAt >= 0 ? "SHUTDOWN" : stateOfPhase[change.from];
+    if (instance.launchFails && change.from === "launching" && change.to === "running") failed = true;
+    const to = failed && change.to === "running" ? "LAUNCH_FAILED" : index === isolatedAt ? "SHUTDOWN" : stateOfPhase[change.to];
+    return { from, to };
+  };
 }
 
 /** What `inspect()` shows of a CVM instance beyond the API. */
@@ -55,45 +72,24 @@ export interface CvmInstanceInspection {
   stopping?: { since: Date; obstacle: string | undefined; endsAt: Date | undefined; givesUpAt: Date | undefined };
   /** The latest API operation, as DescribeInstances shows it. */
   latestOperation?: { action: string; state: OperationState; requestId: string; errorMsg?: string };
-  /** Every change of phase, oldest first. */
+  /** Every change of state, oldest first, in CVM state names. */
   timeline: CvmTimelineEntry[];
 }
 
 /** The test-side controls of a CVM region: guests, host faults, inspection. */
-export class CvmControls {
-  constructor(private readonly region: CvmRegion) {}
-
-  private instance(instanceId: string): CvmInstance {
-    this.region.now();
-    const instance = this.region.instances.get(instanceId);
-    if (instance === undefined) throw new Error(`ec2-mock: no CVM instance ${instanceId} (unknown, or terminated)`);
-    return instance;
+export class CvmControls extends InstanceControls<CvmInstance> {
+  constructor(protected override readonly region: CvmRegion) {
+    super(region, (instanceId) => `ec2-mock: no CVM instance ${instanceId} (unknown, or terminated)`);
   }
 
-  /** The guest of an instance. */
-  guest(instanceId: string): CvmGuestControl {
-    const instance = this.instance(instanceId);
-    const lifecycle = this.region.lifecycle;
-    return {
-      os: instance.machine.os,
-      get config() {
-        return instance.machine.guest;
-      },
-      configure: (config) => lifecycle.configureGuest(instance.machine, config),
-      shutdown: () => {
-        const state = this.region.stateOf(instance, this.region.now());
-        if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
-        // A stop from inside keeps charging, where charging could stop at all.
-        instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
-        lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown");
-      },
-    };
+  /** The guest's own shutdown: STOPPING then STOPPED, charging kept where charging could stop at all. */
+  protected shutdownGuest(instance: CvmInstance, instanceId: string): void {
+    const state = this.region.stateOf(instance, this.region.now());
+    if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
+    // A stop from inside keeps charging, where charging could stop at all.
+    instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
+    this.region.lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown");
   }
-
-  /** Host faults. */
-  readonly faults: CvmHostFaults = {
-    hostStuck: (instanceId, stuck = true) => this.region.lifecycle.setHostStuck(this.instance(instanceId).machine, stuck),
-  };
 
   /** Everything the mock knows of an instance beyond the API. */
   inspect(instanceId: string): CvmInstanceInspection {
@@ -123,7 +119,7 @@ export class CvmControls {
       ...(op === undefined
         ? {}
         : { latestOperation: { action: op.action, state: op.state, requestId: op.requestId, ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }) } }),
-      timeline: machine.history.map((change) => ({ at: new Date(change.at), from: change.from, to: change.to, cause: change.cause })),
+      timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => change.cause),
     };
   }
 }

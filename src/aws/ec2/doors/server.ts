@@ -1,0 +1,103 @@
+/**
+ * EC2's front on the mock's server (src/kit/server/server.ts): the query
+ * door on any path, the control routes under `/_mock/`, EC2 error documents
+ * for every refusal and fault, SigV4 verification and the state file.
+ */
+import { randomUUID } from "node:crypto";
+import type { Front, FrontResponse, ServerFaultKind } from "../../../kit/front.js";
+import { checkListenOptions, type CommonListenOptions } from "../../../kit/server/listen.js";
+import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/server/server.js";
+import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
+import { openStateFile } from "../../../kit/state/state-file.js";
+import { encodeError } from "../../../protocols/ec2-query/encode.js";
+import { verifySignature } from "../../sigv4/verify.js";
+import { errors } from "../errors.js";
+import type { ServerBackend } from "./backend.js";
+import { type Authenticate, handleWireRequest } from "./wire.js";
+
+/** Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions). */
+export interface ListenOptions extends CommonListenOptions {
+  /**
+   * Verify every EC2 request's SigV4 signature against the access keys of
+   * the mock's principals (`iam.accessKeys`, `iam.principals.NAME.accessKeys`).
+   * Off by default: any signature, or none, is accepted. The date must be
+   * within 15 minutes of the real clock (`Date.now()`, not `ec2.advance`).
+   * A request runs as the key verified, and only that key. The control
+   * endpoints under `/_mock/` are not signature-checked (the Host and
+   * Origin rules apply to them as to every path).
+   */
+  verifySignatures?: boolean;
+  /**
+   * Keep the fleet in this file: restored from it when the server starts
+   * (when it exists), rewritten atomically after every change before the
+   * change is acknowledged (see src/kit/state/state-file.ts). One server at a time:
+   * `FILE.lock` names the holder, and a second server is refused. Starting
+   * fails (StateFileError) when the file is locked by a live server or holds
+   * no snapshot this version can restore; a state that would not restore is
+   * never written (the call answers InternalError and is rolled back).
+   */
+  stateFile?: string;
+  /**
+   * Other clouds' fronts served next to EC2's (`doors: [cvm.door]`: the
+   * Tencent Cloud CVM front, docs/cvm.md). A request a door claims is its
+   * to answer; every other request is EC2's.
+   */
+  doors?: readonly ServedDoor[];
+}
+
+/** The control routes' prefix of the EC2 front. */
+export const EC2_CONTROL_PREFIX = "/_mock/";
+
+/** An EC2 error document. */
+function xmlError(status: number, code: string, message: string): FrontResponse {
+  const requestId = randomUUID();
+  return { status, headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, body: encodeError(code, message, requestId) };
+}
+
+/** EC2's code for each fault the server meets (decisions: EC2 documents none of them). */
+const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
+  "request-timeout": "RequestTimeout",
+  "headers-too-large": "RequestHeaderSectionTooLarge",
+  "expectation-failed": "ExpectationFailed",
+  "method-not-allowed": "InvalidHttpRequest",
+  malformed: "MalformedHttpRequest",
+};
+
+/** EC2's front over a backend: every path is EC2's, but `/_mock/`. */
+export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined): Front {
+  return {
+    claims: () => true,
+    controls: { prefix: EC2_CONTROL_PREFIX, controls: backend },
+    refuse: (_request, status, message) => xmlError(status, status === 400 ? "MalformedHttpRequest" : GUARD_ERROR_CODE, message),
+    fault: (fault) => {
+      if (fault.kind !== "internal") return xmlError(fault.status, faultCodes[fault.kind], fault.message);
+      const internal = errors.internal();
+      return xmlError(internal.status, internal.code, internal.message);
+    },
+    handle: (request) => {
+      // Node keeps the first of two Authorization headers; a request with two is ambiguous, so refused whoever signed it.
+      if ((request.headersDistinct?.authorization?.length ?? 0) > 1) {
+        return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
+      }
+      const headers = request.headers as Record<string, string | undefined>;
+      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate);
+    },
+  };
+}
+
+/**
+ * Serves an EC2 mock over HTTP: EC2 query requests on any path, control
+ * endpoints under `/_mock/`, and the doors of `options.doors` next to it.
+ */
+export async function startEc2Server(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
+  // Bad options refuse the start before the state file is opened (and written).
+  checkListenOptions(options);
+  const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock);
+  const backend = stateFile?.backend ?? mock;
+  const authenticate: Authenticate | undefined = options.verifySignatures
+    ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
+    : undefined;
+  // The lock goes only once the last write is on disk.
+  const onClose = stateFile === undefined ? undefined : () => stateFile.close();
+  return serveFronts([createEc2Front(backend, authenticate), ...(options.doors ?? [])], { ...options, onClose });
+}

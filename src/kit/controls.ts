@@ -1,0 +1,150 @@
+/**
+ * The test-side controls every front shares: the clock (advance, settle,
+ * reset, now), the guests and host faults of instances, and the timeline of
+ * an instance in the front's own state names. A front's controls (EC2's
+ * `Controls`, CVM's `CvmControls`) extend {@link InstanceControls} with what
+ * only that cloud has (EC2's billing, CVM's latest operation); the logic
+ * they share lives here once.
+ */
+import type { Lifecycle } from "../engine/engine.js";
+import type { GuestConfig } from "../engine/guest.js";
+import type { Machine, PhaseChange } from "../engine/machine.js";
+import type { GuestOs } from "../engine/timing.js";
+
+/** The clock of a front's mock, the same for every front. */
+export interface ClockControls {
+  /** Moves the mock's clock forward by `ms` milliseconds (a RangeError past the end of year 9999). */
+  advance(ms: number): void;
+  /** Finishes every transition in flight. */
+  settle(): Promise<void>;
+  /** Empties the fleet and moves the clock offset back to 0. */
+  reset(): void;
+  /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
+  now(): number;
+}
+
+/**
+ * What a front's control routes drive (`/_mock/...`, `/cvm/_mock/...`):
+ * the clock, and a JSON-ready view of the fleet. A change may be
+ * asynchronous (a state file saves it before it is answered).
+ */
+export interface ServedControls {
+  advance(ms: number): void | Promise<void>;
+  settle(): Promise<void>;
+  reset(): void | Promise<void>;
+  /** A JSON-ready view of the fleet for `GET PREFIXstate`. */
+  state(): unknown;
+}
+
+/** One entry of an instance's timeline, in the front's state names (`S`). */
+export interface TimelineEntry<S extends string = string> {
+  /** When it happened (mock time). */
+  at: Date;
+  /** The state before. */
+  from: S;
+  /** The state after (the same for a reboot). */
+  to: S;
+  /** Why: the API call, or what the guest or the host did. */
+  cause: string;
+}
+
+/** The guest of one instance, as a test drives it. */
+export interface GuestControl {
+  /** The guest's operating system (from the image). */
+  readonly os: GuestOs;
+  /** How the guest currently answers shutdown requests. */
+  readonly config: Readonly<GuestConfig>;
+  /** Replaces how the guest answers shutdown requests (checked against its OS). */
+  configure(config: GuestConfig): void;
+  /** The OS shuts itself down (`shutdown -h now`, `shutdown /s`); what follows is the front's rule. */
+  shutdown(): void;
+}
+
+/** Faults of the host under an instance. */
+export interface HostFaults {
+  /** Makes stops of the instance stick in stopping until forced; `false` heals the host. */
+  hostStuck(instanceId: string, stuck?: boolean): void;
+}
+
+/** What the shared controls need of a front's region. */
+export interface FrontRegion<I extends { machine: Machine }> {
+  /** The engine. */
+  readonly lifecycle: Lifecycle;
+  /** The instances the front still shows, by id. */
+  readonly instances: ReadonlyMap<string, I>;
+  /** Mock time now, after applying every transition due. */
+  now(): number;
+  /** Empties the region. */
+  clear(): void;
+}
+
+/** The clock controls of a region: `onReset` forgets what the front keeps beside the region (usage, API faults). */
+export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset: () => void = () => {}): ClockControls {
+  return {
+    advance(ms) {
+      region.lifecycle.clock.advance(ms);
+      // Observing the clock applies (and reports) the transitions that fell due.
+      region.now();
+    },
+    async settle() {
+      region.lifecycle.settle();
+    },
+    reset() {
+      region.clear();
+      onReset();
+      region.lifecycle.clock.reset();
+    },
+    now: () => region.now(),
+  };
+}
+
+/**
+ * A timeline in a front's state names: `states` names the two ends of each
+ * change (called in order, oldest first), `cause` says why in the front's words.
+ */
+export function timelineOf<S extends string>(
+  history: readonly PhaseChange[],
+  states: (change: PhaseChange) => { from: S; to: S },
+  cause: (change: PhaseChange) => string,
+): TimelineEntry<S>[] {
+  return history.map((change) => ({ at: new Date(change.at), ...states(change), cause: cause(change) }));
+}
+
+/** The controls of a front's instances: lookup, guests, host faults. */
+export abstract class InstanceControls<I extends { machine: Machine }> {
+  /** @param missing - the message of the Error thrown for an id the front does not show. */
+  constructor(
+    protected readonly region: FrontRegion<I>,
+    private readonly missing: (instanceId: string) => string,
+  ) {}
+
+  /** The instance (after applying the transitions due); throws for an unknown one. */
+  protected instance(instanceId: string): I {
+    this.region.now();
+    const instance = this.region.instances.get(instanceId);
+    if (instance === undefined) throw new Error(this.missing(instanceId));
+    return instance;
+  }
+
+  /** The guest shuts itself down: the front's checks and rule (what the instance does next). */
+  protected abstract shutdownGuest(instance: I, instanceId: string): void;
+
+  /** The guest of an instance. */
+  guest(instanceId: string): GuestControl {
+    const instance = this.instance(instanceId);
+    const lifecycle = this.region.lifecycle;
+    return {
+      os: instance.machine.os,
+      get config() {
+        return instance.machine.guest;
+      },
+      configure: (config) => lifecycle.configureGuest(instance.machine, config),
+      shutdown: () => this.shutdownGuest(instance, instanceId),
+    };
+  }
+
+  /** Host faults. */
+  readonly faults: HostFaults = {
+    hostStuck: (instanceId, stuck = true) => this.region.lifecycle.setHostStuck(this.instance(instanceId).machine, stuck),
+  };
+}

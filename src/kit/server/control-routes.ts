@@ -1,0 +1,58 @@
+/**
+ * The control routes of every front, under the front's prefix (`/_mock/`
+ * for EC2, `/cvm/_mock/` for CVM): `POST PREFIXadvance?ms=N`,
+ * `POST PREFIXsettle`, `POST PREFIXreset`, `GET PREFIXstate`. Answers are
+ * JSON: `{ advancedMs }`, `{ settled: true }`, `{ reset: true }`, the
+ * front's view of its fleet; `{ error }` with 400 or 404 otherwise.
+ */
+import type { ServedControls } from "../controls.js";
+import type { ControlRoutes, FrontResponse } from "../front.js";
+
+/** A JSON answer (pretty-printed, as a person reads it with curl). */
+export function jsonAnswer(status: number, value: unknown): FrontResponse {
+  return { status, headers: { "content-type": "application/json" }, body: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+/** Whether a path is one of a front's control routes. */
+export function isControlPath(routes: ControlRoutes | undefined, path: string): routes is ControlRoutes {
+  return routes !== undefined && path.startsWith(routes.prefix);
+}
+
+/** Answers a request to a front's control routes (the path starts with `routes.prefix`). */
+export async function answerControl(routes: ControlRoutes, request: { method: string; path: string; query: string }): Promise<FrontResponse> {
+  const { prefix, controls } = routes;
+  const route = `${request.method.toUpperCase()} ${request.path}`;
+  switch (route) {
+    case `POST ${prefix}advance`:
+      return advance(controls, request.query);
+    case `POST ${prefix}settle`:
+      await controls.settle();
+      return jsonAnswer(200, { settled: true });
+    case `POST ${prefix}reset`:
+      await controls.reset();
+      return jsonAnswer(200, { reset: true });
+    case `GET ${prefix}state`:
+      return jsonAnswer(200, controls.state());
+    default:
+      return jsonAnswer(404, {
+        error: `no control endpoint ${route}; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state`,
+      });
+  }
+}
+
+async function advance(controls: ServedControls, query: string): Promise<FrontResponse> {
+  const raw = new URLSearchParams(query).get("ms");
+  const ms = Number(raw);
+  // Number("") and Number(" ") are 0: a blank ms is as missing as no ms.
+  if (raw === null || raw.trim() === "" || !Number.isFinite(ms) || ms < 0) {
+    return jsonAnswer(400, { error: "advance takes ?ms=N, a finite, non-negative number of milliseconds" });
+  }
+  try {
+    await controls.advance(ms);
+  } catch (error) {
+    // The clock refuses to pass the end of year 9999 (see Clock.advance).
+    if (error instanceof RangeError) return jsonAnswer(400, { error: error.message });
+    throw error;
+  }
+  return jsonAnswer(200, { advancedMs: ms });
+}
