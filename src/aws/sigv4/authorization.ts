@@ -7,7 +7,7 @@
  * the parser found, and a header that could be read two ways is refused
  * rather than read either way (docs/behaviour.md, "SigV4 in the server").
  */
-import { Ec2Error } from "../ec2/errors.js";
+import { errors } from "../ec2/errors.js";
 import { formPairs } from "../../protocols/form.js";
 
 /** The only SigV4 algorithm. */
@@ -23,7 +23,7 @@ type HeaderField = (typeof headerFields)[number];
 const isHeaderField = (name: string): name is HeaderField => (headerFields as readonly string[]).includes(name);
 
 /** A signature that does not conform to SigV4 (AWS common errors: IncompleteSignature, 400). */
-export const incompleteSignature = (message: string) => new Ec2Error("IncompleteSignature", message, 400);
+export const incompleteSignature = errors.incompleteSignature;
 
 /** A SigV4 credential: `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
 export interface Credential {

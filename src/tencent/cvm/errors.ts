@@ -1,18 +1,19 @@
+import { CloudError } from "../../kit/errors.js";
+
 /**
  * A CVM error as the front raises it: Tencent Cloud's error code and
  * message. API 3.0 answers every error with HTTP 200 and
- * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so unlike EC2
- * there is no status to carry; each door renders the code and message.
+ * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so `status` is
+ * always 200; each door renders the code and message. Built only by the
+ * catalogue {@link cvmErrors} below (test/error-catalogue.test.ts).
+ *
+ * @public
  */
-export class CvmError extends Error {
+export class CvmError extends CloudError {
   /** @param code - Tencent Cloud's error code, e.g. `UnsupportedOperation.InstanceStateStopped`.
    *  @param message - the message the API answers with. */
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
+  constructor(code: string, message: string) {
+    super(code, message, 200);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { VolumeType } from "@aws-sdk/client-ec2";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { clipped } from "./limits.js";
 
 /**
@@ -119,6 +119,6 @@ const deviceName = /^(?:\/dev\/(?:sd[a-z]|sda1|sd[f-p][1-6]|xvd[a-z]|xvd[b-d][a-
 /** A device name of one of EC2's forms. */
 export function checkDeviceName(name: string): void {
   if (!deviceName.test(name)) {
-    throw new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${clipped(name)}`);
+    throw errors.invalidDeviceName(clipped(name));
   }
 }

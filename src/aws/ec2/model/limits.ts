@@ -1,5 +1,5 @@
 import { base64DecodedLength } from "../../../kit/text.js";
-import { Ec2Error, errors } from "../errors.js";
+import { type Ec2Error, errors } from "../errors.js";
 
 /**
  * EC2's documented limits on what a request stores, each with EC2's error
@@ -40,7 +40,7 @@ export function clipped(text: string, max = 64): string {
  */
 export function checkKeyName(name: string): void {
   if (name.length > MAX_KEY_NAME_LENGTH || !ascii.test(name)) {
-    throw new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${clipped(name, MAX_KEY_NAME_LENGTH)}' does not exist`);
+    throw errors.keyPairNotFound(clipped(name, MAX_KEY_NAME_LENGTH));
   }
 }
 
@@ -104,6 +104,6 @@ export function checkFilterCount(filters: unknown): void {
     values += Math.max(1, given);
   }
   if (values > MAX_FILTER_VALUES) {
-    throw new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${MAX_FILTER_VALUES}`);
+    throw errors.filterLimitExceeded(MAX_FILTER_VALUES);
   }
 }

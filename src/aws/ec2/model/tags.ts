@@ -1,5 +1,5 @@
 import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { forbiddenXmlChar } from "../../../protocols/xml-text.js";
 import { longerThan } from "../../../kit/text.js";
 
@@ -50,7 +50,7 @@ export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecif
 /** Throws TagLimitExceeded when a resource would hold more than 50 tags. */
 export function checkTagCount(count: number): void {
   if (count > MAX_TAGS_PER_RESOURCE) {
-    throw new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+    throw errors.tagLimitExceeded();
   }
 }
 

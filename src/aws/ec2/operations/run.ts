@@ -3,7 +3,7 @@ import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandO
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { digestOf } from "../../../kit/digest.js";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
@@ -77,10 +77,7 @@ function readCounts(input: RunInstancesCommandInput): { max: number; min: number
   if (min < 1) throw errors.invalidValue("Minimum instance count must be greater than zero");
   if (min > max) throw errors.invalidValue("Maximum instance count must not be smaller than minimum instance count");
   if (min > MAX_INSTANCES_PER_LAUNCH) {
-    throw new Ec2Error(
-      "InstanceLimitExceeded",
-      `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES_PER_LAUNCH} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
-    );
+    throw errors.instanceLimitExceeded(min, MAX_INSTANCES_PER_LAUNCH);
   }
   return { max: Math.min(max, MAX_INSTANCES_PER_LAUNCH), min };
 }
@@ -88,9 +85,9 @@ function readCounts(input: RunInstancesCommandInput): { max: number; min: number
 function readImage(ctx: OperationContext, imageId: unknown): MockImage {
   if (imageId === undefined || imageId === null || imageId === "") throw errors.missingParameter("ImageId");
   const id = String(imageId);
-  if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+  if (!isWellFormedId("ami", id)) throw errors.malformedImageId(id);
   const image = ctx.region.images.get(id);
-  if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  if (image === undefined) throw errors.imageNotFound(id);
   // A user image given in another state than available cannot be run (the built-ins are available).
   if (image.State !== undefined && image.State !== "available") throw errors.imageUnavailable(id, String(image.State));
   return image;
@@ -190,7 +187,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     const device = mapping.DeviceName;
     // The image's own device names are valid whatever their form (a user image may name its root as it likes).
     if (!imageDevices.has(device)) checkDeviceName(device);
-    if (named.has(device)) throw new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
+    if (named.has(device)) throw errors.deviceMappedTwice(device);
     named.add(device);
     const base = byDevice.get(device);
     if (mapping.NoDevice !== undefined) {
@@ -222,10 +219,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     const fromImage = image.BlockDeviceMappings?.find((m) => m.DeviceName === mapping.DeviceName)?.Ebs;
     const sizeGiB = ebs.VolumeSize ?? fromImage?.VolumeSize ?? 8;
     if (fromImage?.VolumeSize !== undefined && sizeGiB < fromImage.VolumeSize) {
-      throw new Ec2Error(
-        "InvalidBlockDeviceMapping",
-        `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
-      );
+      throw errors.volumeSmallerThanSnapshot(sizeGiB, String(fromImage.SnapshotId), fromImage.VolumeSize);
     }
     const volumeType = checkVolumeType(ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3");
     if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
@@ -244,10 +238,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     });
   }
   if (volumes.length > MAX_VOLUMES_PER_INSTANCE) {
-    throw new Ec2Error(
-      "AttachmentLimitExceeded",
-      `The launch would attach ${volumes.length} EBS volumes to each instance; the limit is ${MAX_VOLUMES_PER_INSTANCE}.`,
-    );
+    throw errors.attachmentLimitExceeded(volumes.length, MAX_VOLUMES_PER_INSTANCE);
   }
   // The root device first, as EC2 lists it.
   volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
@@ -257,9 +248,9 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
 /** A request's snapshot: well formed, and one of the region's images' snapshots (the only ones the mock has). */
 function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!isWellFormedId("snap", snapshotId)) {
-    throw new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${clipped(snapshotId)}" (expecting "snap-...")`);
+    throw errors.malformedSnapshotId(clipped(snapshotId));
   }
-  if (!ctx.region.images.hasSnapshot(snapshotId)) throw new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${snapshotId}' does not exist.`);
+  if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
 }
 
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
@@ -277,10 +268,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
   const hibernation = input.HibernationOptions?.Configured === true;
   if (hibernation && image.RootDeviceType !== "ebs") {
-    throw new Ec2Error(
-      "UnsupportedHibernationConfiguration",
-      "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
-    );
+    throw errors.hibernationNeedsEbs();
   }
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
@@ -377,10 +365,7 @@ function replayOf(ctx: OperationContext, input: RunInstancesCommandInput): Omit<
   const reservation = used === undefined ? undefined : ctx.region.reservations.get(used.reservationId);
   if (used === undefined || reservation === undefined) return undefined;
   if (used.digest !== launchDigest(input)) {
-    throw new Ec2Error(
-      "IdempotentParameterMismatch",
-      `The client token '${input.ClientToken}' has already been used with different parameters.`,
-    );
+    throw errors.idempotentParameterMismatch(String(input.ClientToken));
   }
   return renderReservation(ctx, reservation);
 }

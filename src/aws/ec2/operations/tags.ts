@@ -7,7 +7,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
-import { errors } from "../errors.js";
+import { errors, notFoundFamilies } from "../errors.js";
 import { volumeResource } from "../../iam/resources.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
@@ -130,7 +130,7 @@ function checkUntaggable(ctx: OperationContext, ids: readonly string[]): void {
   const others = ids.filter((id) => prefixOf(id) !== "i" && prefixOf(id) !== "vol");
   for (const id of others) {
     const prefix = prefixOf(id)!;
-    if (holdsUntaggable(ctx, prefix, id) === false && errors.notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
+    if (holdsUntaggable(ctx, prefix, id) === false && notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
   }
   const first = others[0];
   if (first !== undefined) {
