@@ -70,6 +70,11 @@ const ec2Samples: Samples = {
   instanceLimitExceeded: (v) => [21 + v, 20],
   volumeSmallerThanSnapshot: (v) => [4 + v, `snap-${v}`, 8],
   attachmentLimitExceeded: (v) => [29 + v, 28],
+  notOneOf: (v) => [`Parameter${v}`, `value-${v}`, ["stop", "terminate"]],
+  invalidCpuOption: (v) => ["CpuOptions.CoreCount", String(3 + v), "c5.large", [1, 2]],
+  invalidVolumeType: (v) => [`type-${v}`, ["gp2", "gp3"]],
+  multipleAttributes: (v) => [["instanceType", `kernel${v}`]],
+  reservedTagKey: (v) => [v === 0 ? "aws:key" : undefined],
 };
 
 const cvmIds = (v: 0 | 1) => (v === 0 ? ["ins-r8hr2upy"] : ["ins-r8hr2upy", "ins-nksicizg"]);
@@ -192,6 +197,6 @@ describe("the shared base", () => {
   });
 
   it("EC2 messages never carry a character XML forbids", () => {
-    expect(errors.invalidValue("a\u0000b").message).toBe("a\uFFFDb");
+    expect(errors.unknownParameter("a\u0000b").message).toBe("The parameter a\uFFFDb is not recognized");
   });
 });

@@ -30,6 +30,16 @@ function idList(ids: readonly string[]): string {
   return `'${ids.join(", ")}'`;
 }
 
+/** EC2's pattern for InvalidParameterValue: `Value (x) for parameter P is invalid. Why.` */
+function valueInvalid(parameter: string, value: string, why: string): Ec2Error {
+  return new Ec2Error("InvalidParameterValue", `Value (${value}) for parameter ${parameter} is invalid. ${why}`);
+}
+
+/** Quotes a list of allowed values: `'a' and 'b'`. */
+function quotedAnd(values: readonly string[]): string {
+  return values.map((v) => `'${v}'`).join(" and ");
+}
+
 /**
  * The families `errors.resourceNotFound` knows (id prefixes without the
  * dash), each with the catalogue's NotFound entry for it (raw EC2 responses
@@ -111,6 +121,32 @@ export const errors = {
     ),
   /** TerminateInstances without ids (source: raw EC2 response quoted in gruntwork-io/cloud-nuke#731). */
   noInstancesSpecified: () => new Ec2Error("InvalidParameterCombination", "No instances specified"),
+  /** A query parameter's text that is not of its type (the wire door's scalars); `expected` says what it must be. */
+  invalidQueryValue: (key: string, text: string, expected: string) => valueInvalid(key, text, expected),
+  /** SDK-side input that is not a structure of the command's members (the input normalizer). */
+  inputNotStructure: (shown: string) =>
+    new Ec2Error("InvalidParameterValue", `The request parameters must be a structure of the command's input members, not ${shown}.`),
+  /** An enum member of none of its values (wording: decision, EC2's pattern). */
+  notOneOf: (parameter: string, value: string, allowed: readonly string[]) =>
+    valueInvalid(parameter, value, `Valid values are ${quotedAnd(allowed)}.`),
+  /** An integer member out of its range (wording: decision, EC2's pattern). */
+  notInRange: (parameter: string, value: string, min: number, max: number) =>
+    valueInvalid(parameter, value, `Valid values are integers from ${min} to ${max}.`),
+  /** A value EC2 does not take for a parameter: MinCount, MaxCount, InstanceType. */
+  invalidValueFor: (parameter: string, value: string) => new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}.`),
+  /** An address parameter that is not an IPv4 address (AllocateAddress' Address, DescribeAddresses' PublicIp). */
+  notIpv4: (parameter: string, value: string) =>
+    new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address`),
+  /** A filter name the action does not know (`null` when the name is missing). */
+  invalidFilter: (name: string) => new Ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`),
+  /** MaxResults with an id list (EC2 pages only listings not filtered by id). */
+  maxResultsWithIds: (idsParameter: string) =>
+    new Ec2Error("InvalidParameterCombination", `The parameter ${idsParameter} cannot be used with the parameter maxResults`),
+  /** A MaxResults out of its range or not an integer; EC2's spacing, and its "greater than 5" although 5 is accepted. */
+  invalidMaxResults: (value: string, expecting: string) =>
+    new Ec2Error("InvalidParameterValue", `Value ( ${value} ) for parameter maxResults is invalid. Expecting ${expecting}.`),
+  /** A NextToken this listing did not give. */
+  badNextToken: () => new Ec2Error("InvalidParameterValue", "Unable to parse pagination token"),
   /** EC2's throttling answer (spec); raised by the throttles of fault injection. */
   requestLimitExceeded: () => new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503),
   /** EC2's catch-all (no final period, as in raw EC2 responses). */
@@ -162,22 +198,88 @@ export const errors = {
     return errors[entry](id);
   },
 
-  // ---- Instances: state, protection, hibernation ----
+  // ---- Instances: state, protection, attributes, hibernation ----
 
-  /** An instance in a state the action refuses; the message names the instance and the action. */
-  incorrectState: (message: string) => new Ec2Error("IncorrectInstanceState", message),
+  /** StartInstances, RebootInstances, ModifyInstanceAttribute on an instance in a state that refuses it (`verb`: started, rebooted, modified). */
+  notInStateFor: (instanceId: string, verb: string) =>
+    new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which it can be ${verb}.`),
+  /** StopInstances on a starting or terminating instance (EC2 says "This instance" here). */
+  notStoppable: (instanceId: string) =>
+    new Ec2Error("IncorrectInstanceState", `This instance '${instanceId}' is not in a state from which it can be stopped.`),
+  /** StopInstances on an instance still pending. */
+  neverRunning: (instanceId: string) =>
+    new Ec2Error("IncorrectInstanceState", `Instance '${instanceId}' cannot be stopped as it has never reached the 'running' state.`),
+  /** ModifyInstanceAttribute of an attribute that needs a stopped instance. */
+  notStopped: (instanceId: string) => new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in the 'stopped' state.`),
+  /** AssociateAddress on a network interface whose instance is neither running nor stopped. */
+  attachedInstanceNotInValidState: (state: string, networkInterfaceId: string) =>
+    new Ec2Error(
+      "IncorrectInstanceState",
+      `The ${state} instance to which '${networkInterfaceId}' is attached is not in a valid state for this operation`,
+    ),
   /** AssociateAddress on an instance named by id in a state other than running or stopped. */
   instanceNotInValidState: (state: string, instanceId: string) =>
     new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
-  notPermitted: (message: string) => new Ec2Error("OperationNotPermitted", message),
-  unsupported: (message: string) => new Ec2Error("UnsupportedOperation", message),
+  /** Stop or start of an instance-store instance (`verb`: stopped, started). */
+  notEbsBacked: (instanceId: string, verb: string) =>
+    new Ec2Error("UnsupportedOperation", `The instance '${instanceId}' does not have an 'ebs' root device type and cannot be ${verb}.`),
+  /** ModifyInstanceAttribute's DisableApiStop on an instance-store instance. */
+  stopProtectionNotEbs: (instanceId: string) =>
+    new Ec2Error(
+      "UnsupportedOperation",
+      `The instance '${instanceId}' does not have an 'ebs' root device type; stop protection cannot be enabled for it.`,
+    ),
+  /** Stop or termination refused by a protection attribute (`verb`: stopped, terminated; `attribute`: disableApiStop, disableApiTermination). */
+  protectedInstance: (instanceId: string, verb: string, attribute: string) =>
+    new Ec2Error(
+      "OperationNotPermitted",
+      `The instance '${instanceId}' may not be ${verb}. Modify its '${attribute}' instance attribute and try again.`,
+    ),
+  /** ModifyInstanceAttribute with no attribute. */
+  noAttributesSpecified: () => new Ec2Error("InvalidParameterCombination", "No attributes specified."),
+  /** ModifyInstanceAttribute with more than one attribute. */
+  multipleAttributes: (names: readonly string[]) =>
+    new Ec2Error("InvalidParameterCombination", `Fields for multiple attribute types specified: ${names.join(", ")}`),
+  /** An attribute name EC2 does not have. */
+  unknownAttribute: (name: string) => valueInvalid("attribute", name, "Unknown attribute."),
+  /** ModifyInstanceAttribute's `blockDeviceMapping` named as Attribute. */
+  attributeViaBlockDeviceMappings: (name: string) => valueInvalid("attribute", name, "Use BlockDeviceMappings to modify it."),
+  /** ModifyInstanceAttribute of a read-only attribute. */
+  attributeNotModifiable: (name: string) => valueInvalid("attribute", name, "The attribute cannot be modified."),
+  /** An attribute EC2 can modify but the mock does not model modifying. */
+  unmodelledAttributeChange: (name: string) =>
+    new Ec2Error(
+      "UnsupportedOperation",
+      `ec2-mock does not model modifying the instance attribute '${name}'; DescribeInstanceAttribute shows its fixed value.`,
+    ),
+  /** ModifyInstanceAttribute's blockDeviceMapping with NoDevice or VirtualName. */
+  unmodelledBlockDeviceChange: () =>
+    new Ec2Error(
+      "UnsupportedOperation",
+      "ec2-mock does not model NoDevice or VirtualName in ModifyInstanceAttribute's blockDeviceMapping: only Ebs.DeleteOnTermination can be changed.",
+    ),
+  /** ModifyInstanceAttribute's blockDeviceMapping naming a device the instance does not have. */
+  noDeviceMapped: (device: string) => new Ec2Error("InvalidParameterValue", `No device is currently mapped at ${device}`),
+  /** ModifyInstanceAttribute's blockDeviceMapping naming another volume than the one at the device. */
+  volumeNotAtDevice: (volumeId: string, instanceId: string, device: string) =>
+    new Ec2Error("InvalidParameterValue", `The volume '${volumeId}' is not attached to instance '${instanceId}' at ${device}.`),
+  /** ModifyInstanceAttribute's refusal of an instance type it does not know (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
+  instanceTypeInvalid: (instanceType: string) =>
+    new Ec2Error("InvalidInstanceAttributeValue", `Invalid value '${instanceType}' for InstanceType.`),
+  /** ModifyInstanceAttribute's refusal of a type the instance cannot change to. */
+  instanceTypeChangeNotAllowed: (from: string, to: string) =>
+    new Ec2Error("InvalidInstanceAttributeValue", `Modifying the instance type from ${from} to ${to} is not allowed.`),
+  /** A start of an instance whose type requires ENA and whose ENA support is off (set by ModifyInstanceAttribute). */
+  enaRequiredForInstance: (instanceType: string, instanceId: string) =>
+    new Ec2Error(
+      "InvalidParameterCombination",
+      `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instanceType}' instance type. Ensure that your instance '${instanceId}' is enabled for ENA.`,
+    ),
   hibernationNotConfigured: (id: string) =>
     new Ec2Error(
       "UnsupportedHibernationConfiguration",
       `The instance can't be hibernated because it was not configured at launch for hibernation: ${id}`,
     ),
-  /** ModifyInstanceAttribute's refusal of a value for the instance (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
-  invalidAttributeValue: (message: string) => new Ec2Error("InvalidInstanceAttributeValue", message),
 
   // ---- Launches (RunInstances): counts, images, types, devices, capacity ----
 
@@ -187,6 +289,53 @@ export const errors = {
       "InstanceLimitExceeded",
       `You have requested more instances (${requested}) than your current instance limit of ${limit} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
     ),
+  /** MaxCount or MinCount under 1 (`which`: Maximum, Minimum). */
+  countNotPositive: (which: string) => new Ec2Error("InvalidParameterValue", `${which} instance count must be greater than zero`),
+  /** MinCount over MaxCount. */
+  countsInverted: () => new Ec2Error("InvalidParameterValue", "Maximum instance count must not be smaller than minimum instance count"),
+  /** An instance type of another architecture than the image's (EC2's wording). */
+  architectureMismatch: (typeArchitecture: string, imageArchitecture: string) =>
+    new Ec2Error(
+      "InvalidParameterValue",
+      `The architecture '${typeArchitecture}' of the specified instance type does not match the architecture '${imageArchitecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
+    ),
+  /** A SubnetId in another zone than Placement.AvailabilityZone. */
+  subnetNotInZone: (subnetId: string, subnetZone: string, zone: string) =>
+    new Ec2Error("InvalidParameterCombination", `The subnet ${subnetId} is in ${subnetZone}, not in the requested Availability Zone ${zone}.`),
+  /** An Availability Zone the region does not have. */
+  invalidZone: (zone: string) => new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zone}]`),
+  /** NetworkInterfaces with an instance-level PrivateIpAddress. */
+  interfacesWithPrivateIp: () =>
+    new Ec2Error(
+      "InvalidParameterCombination",
+      "Network interfaces and an instance-level private IP address should not be specified on the same request",
+    ),
+  /** NetworkInterfaces with instance-level security groups. */
+  interfacesWithSecurityGroups: () =>
+    new Ec2Error(
+      "InvalidParameterCombination",
+      "Network interfaces and an instance-level security groups may not be specified on the same request",
+    ),
+  /** NetworkInterfaces with an instance-level SubnetId. */
+  interfacesWithSubnet: () =>
+    new Ec2Error("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID may not be specified on the same request"),
+  /** PrivateIpAddress with more than one instance to launch. */
+  privateIpForMany: () => new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance."),
+  /** A PrivateIpAddress outside the subnet's usable range. */
+  addressOutsideSubnet: (ip: string) => new Ec2Error("InvalidParameterValue", `Address ${ip} does not fall within the subnet's address range`),
+  /** A ClientToken too long or not printable ASCII. */
+  invalidClientToken: (token: string, max: number) =>
+    valueInvalid("clientToken", token, `The client token must be at most ${max} ASCII characters.`),
+  /** User data that is not base64 (no final period, as in raw RunInstances answers). */
+  userDataNotBase64: () => new Ec2Error("InvalidParameterValue", "Invalid BASE64 encoding of user data"),
+  /** User data over the limit, decoded. */
+  userDataTooLarge: (max: number) => new Ec2Error("InvalidParameterValue", `User data is limited to ${max} bytes`),
+  /** Hibernation with Nitro Enclaves. */
+  hibernationWithEnclave: () =>
+    new Ec2Error("InvalidParameterCombination", "You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance."),
+  /** CpuOptions' CoreCount or ThreadsPerCore not among the type's valid values. */
+  invalidCpuOption: (parameter: string, value: string, instanceType: string, valid: readonly number[]) =>
+    valueInvalid(parameter, value, `Valid values for ${instanceType}: ${valid.join(", ")}.`),
   /** A `ClientToken` used before with other parameters. */
   idempotentParameterMismatch: (token: string) =>
     new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' has already been used with different parameters.`),
@@ -253,14 +402,68 @@ export const errors = {
       "InvalidBlockDeviceMapping",
       `Volume of size ${sizeGiB}GB is smaller than snapshot '${snapshotId}', expect size >= ${minGiB}GB`,
     ),
-  /** A block device mapping EC2 refuses (RunInstances). */
-  invalidBlockDeviceMapping: (message: string) => new Ec2Error("InvalidBlockDeviceMapping", message),
+  /** NoDevice on the image's root device. */
+  rootDeviceSuppressed: () => new Ec2Error("InvalidParameterValue", "The device name of the root device cannot be suppressed with NoDevice"),
+  /** A VirtualName other than `ephemeral0` to `ephemeral23`. */
+  invalidVirtualName: (virtualName: string, device: string) =>
+    new Ec2Error("InvalidBlockDeviceMapping", `Invalid virtual name ${virtualName} for ${device}`),
+  /** A mapping with both VirtualName and Ebs. */
+  ebsAndInstanceStore: (device: string) =>
+    new Ec2Error("InvalidBlockDeviceMapping", `${device} cannot map both an EBS volume and an instance store volume`),
+
+  // ---- EBS volumes: types and limits (EBS User Guide, "Amazon EBS volume types") ----
+
+  invalidVolumeType: (volumeType: string, valid: readonly string[]) => valueInvalid("volumeType", volumeType, `Valid values: ${valid.join(", ")}.`),
+  /** io1 and io2 without Iops. */
+  iopsRequired: (volumeType: string) => new Ec2Error("InvalidParameterCombination", `The parameter iops must be specified for ${volumeType} volumes.`),
+  iopsNotSupported: (volumeType: string) => new Ec2Error("InvalidParameterCombination", `The parameter iops is not supported for ${volumeType} volumes.`),
+  throughputNotSupported: () => new Ec2Error("InvalidParameterCombination", "throughput can only be specified for volumeType gp3."),
+  volumeTooSmall: (sizeGiB: number, min: number) => new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too small; minimum is ${min}GiB.`),
+  volumeTooLarge: (sizeGiB: number, max: number) => new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too large; maximum is ${max}GiB.`),
+  iopsTooLow: (iops: number, min: number) => new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too low; minimum is ${min}.`),
+  iopsTooHigh: (iops: number, max: number) => new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too high; maximum is ${max}.`),
+  /** `ratio` as EC2 prints it (six decimals). */
+  iopsRatioTooHigh: (ratio: string, max: number) =>
+    new Ec2Error("InvalidParameterValue", `Iops to volume size ratio of ${ratio} is too high; maximum is ${max}`),
+  throughputTooLow: (throughput: number, min: number) =>
+    new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too low; minimum is ${min}.`),
+  throughputTooHigh: (throughput: number, max: number) =>
+    new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too high; maximum is ${max}.`),
+  /** `ratio` and `max` as EC2 prints them (six decimals). */
+  throughputRatioTooHigh: (ratio: string, max: string) =>
+    new Ec2Error("InvalidParameterValue", `Throughput (MiBps) to iops ratio of ${ratio} is too high; maximum is ${max} MiBps per iops`),
   /** A launch that would attach more EBS volumes than an instance takes (wording: decision). */
   attachmentLimitExceeded: (count: number, limit: number) =>
     new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`),
 
   // ---- Tags ----
 
+  emptyTagKey: () => new Ec2Error("InvalidParameterValue", "Tag key must not be empty"),
+  tagKeyTooLong: (max: number) => new Ec2Error("InvalidParameterValue", `Tag key exceeds the maximum length of ${max} characters`),
+  tagValueTooLong: (max: number) => new Ec2Error("InvalidParameterValue", `Tag value exceeds the maximum length of ${max} characters`),
+  /** An `aws:` key: CreateTags names it (`key`), a TagSpecification does not (undefined). */
+  reservedTagKey: (key: string | undefined) =>
+    new Ec2Error(
+      "InvalidParameterValue",
+      key === undefined
+        ? "Tag keys starting with 'aws:' are reserved for internal use"
+        : `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`,
+    ),
+  /** A tag key with a character XML 1.0 forbids (`char` as the mock shows it; decision: it could never be shown again). */
+  tagKeyXmlChar: (char: string) => new Ec2Error("InvalidParameterValue", `Tag key contains a character that XML does not allow (${char})`),
+  tagValueXmlChar: (char: string) => new Ec2Error("InvalidParameterValue", `Tag value contains a character that XML does not allow (${char})`),
+  tagSpecificationNotList: () => new Ec2Error("InvalidParameterValue", "TagSpecification must be a list"),
+  /** A TagSpecification's ResourceType the action does not tag. */
+  untaggableResourceType: (resourceType: string) =>
+    new Ec2Error("InvalidParameterValue", `'${resourceType}' is not a valid taggable resource type for this operation.`),
+  /** CreateTags/DeleteTags on a resource EC2 has but the mock does not tag. */
+  untaggableResource: (id: string) =>
+    new Ec2Error(
+      "UnsupportedOperation",
+      `ec2-mock does not model tags on the resource '${id}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+    ),
+  /** DeleteTags with more tags than it takes. */
+  tooManyTagsToDelete: (count: number, max: number) => valueInvalid("Tag", String(count), `DeleteTags takes up to ${max} tags.`),
   /** A resource that would hold more tags than EC2 allows. */
   tagLimitExceeded: () => new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached."),
 
@@ -269,11 +472,24 @@ export const errors = {
   addressLimit: () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached."),
   alreadyAssociated: (allocationId: string, associationId: string) =>
     new Ec2Error("Resource.AlreadyAssociated", `resource ${allocationId} is already associated with associate-id ${associationId}`),
-
-  // ---- Parameter values and combinations, worded per case by the caller ----
-
-  invalidValue: (message: string) => new Ec2Error("InvalidParameterValue", message),
-  invalidCombination: (message: string) => new Ec2Error("InvalidParameterCombination", message),
+  /** AllocateAddress' Domain `standard`. */
+  classicDomain: () => valueInvalid("domain", "standard", "EC2-Classic has been retired: only 'vpc' is supported."),
+  /** AssociateAddress by PublicIp alone. */
+  allocationIdToAssociate: () =>
+    new Ec2Error("InvalidParameterCombination", "You must specify an allocation id when mapping an address to a VPC instance"),
+  /** DisassociateAddress by PublicIp alone. */
+  associationIdToDisassociate: () =>
+    new Ec2Error("InvalidParameterValue", "You must specify an association id when unmapping an address from a VPC instance"),
+  /** ReleaseAddress by PublicIp alone. */
+  allocationIdToRelease: () => new Ec2Error("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address"),
+  /** AssociateAddress with both InstanceId and NetworkInterfaceId. */
+  instanceAndInterface: () =>
+    new Ec2Error("InvalidParameterCombination", "You can specify either the instance ID or the network interface ID, but not both."),
+  /** AssociateAddress with neither. */
+  noAssociationTarget: () => new Ec2Error("InvalidParameterCombination", "You must specify either an instance ID or a network interface ID."),
+  /** AssociateAddress' PrivateIpAddress not on the interface. */
+  privateIpNotOnInterface: (ip: string, networkInterfaceId: string) =>
+    new Ec2Error("InvalidParameterValue", `The private IP address ${ip} is not assigned to the network interface ${networkInterfaceId}.`),
 
   // ---- Fault injection ----
 

@@ -47,9 +47,7 @@ export function checkKeyName(name: string): void {
 /** A `ClientToken` of at most 64 printable ASCII characters. */
 export function checkClientToken(token: string): void {
   if (token.length > MAX_CLIENT_TOKEN_LENGTH || !ascii.test(token)) {
-    throw errors.invalidValue(
-      `Value (${clipped(token)}) for parameter clientToken is invalid. The client token must be at most ${MAX_CLIENT_TOKEN_LENGTH} ASCII characters.`,
-    );
+    throw errors.invalidClientToken(clipped(token), MAX_CLIENT_TOKEN_LENGTH);
   }
 }
 
@@ -59,12 +57,12 @@ const allWhitespace = /[\t\n\r ]+/g;
 
 /** EC2's refusal of user data that is not base64 (no final period, as in raw RunInstances answers). */
 export function invalidUserData(): Ec2Error {
-  return errors.invalidValue("Invalid BASE64 encoding of user data");
+  return errors.userDataNotBase64();
 }
 
 /** EC2's refusal of user data over 16 KB decoded. */
 export function userDataTooLarge(): Ec2Error {
-  return errors.invalidValue(`User data is limited to ${MAX_USER_DATA_BYTES} bytes`);
+  return errors.userDataTooLarge(MAX_USER_DATA_BYTES);
 }
 
 /**

@@ -65,7 +65,7 @@ const MODELLED_MEMBERS = [
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
   if (value === undefined || value === null) throw errors.missingParameter(name);
   const n = Number(value);
-  if (!Number.isInteger(n)) throw errors.invalidValue(`Invalid value '${String(value)}' for ${name}.`);
+  if (!Number.isInteger(n)) throw errors.invalidValueFor(name, String(value));
   return n;
 }
 
@@ -73,9 +73,9 @@ function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
 function readCounts(input: RunInstancesCommandInput): { max: number; min: number } {
   const max = readCount(input.MaxCount, "MaxCount");
   const min = readCount(input.MinCount, "MinCount");
-  if (max < 1) throw errors.invalidValue("Maximum instance count must be greater than zero");
-  if (min < 1) throw errors.invalidValue("Minimum instance count must be greater than zero");
-  if (min > max) throw errors.invalidValue("Maximum instance count must not be smaller than minimum instance count");
+  if (max < 1) throw errors.countNotPositive("Maximum");
+  if (min < 1) throw errors.countNotPositive("Minimum");
+  if (min > max) throw errors.countsInverted();
   if (min > MAX_INSTANCES_PER_LAUNCH) {
     throw errors.instanceLimitExceeded(min, MAX_INSTANCES_PER_LAUNCH);
   }
@@ -96,11 +96,9 @@ function readImage(ctx: OperationContext, imageId: unknown): MockImage {
 function readInstanceType(value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
   const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
   const typeInfo = instanceTypeInfo(instanceType);
-  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (typeInfo === undefined) throw errors.invalidValueFor("InstanceType", instanceType);
   if (!typeInfo.architectures.includes(String(image.Architecture))) {
-    throw errors.invalidValue(
-      `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
-    );
+    throw errors.architectureMismatch(typeInfo.architecture, String(image.Architecture));
   }
   return { instanceType, typeInfo };
 }
@@ -120,12 +118,12 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
     const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
     if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
     if (zone !== undefined && zone !== subnet.availabilityZone) {
-      throw errors.invalidCombination(`The subnet ${clipped(subnetId)} is in ${subnet.availabilityZone}, not in the requested Availability Zone ${clipped(String(zone))}.`);
+      throw errors.subnetNotInZone(clipped(subnetId), subnet.availabilityZone, clipped(String(zone)));
     }
     return subnet;
   }
   const subnet = ctx.region.network.subnetIn(String(zone ?? ctx.region.network.defaultZone));
-  if (subnet === undefined) throw errors.invalidValue(`Invalid availability zone: [${String(zone)}]`);
+  if (subnet === undefined) throw errors.invalidZone(String(zone));
   return subnet;
 }
 
@@ -157,13 +155,13 @@ function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommand
   if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
   if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
   if (input.PrivateIpAddress !== undefined) {
-    throw errors.invalidCombination("Network interfaces and an instance-level private IP address should not be specified on the same request");
+    throw errors.interfacesWithPrivateIp();
   }
   if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
-    throw errors.invalidCombination("Network interfaces and an instance-level security groups may not be specified on the same request");
+    throw errors.interfacesWithSecurityGroups();
   }
   if (input.SubnetId !== undefined) {
-    throw errors.invalidCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request");
+    throw errors.interfacesWithSubnet();
   }
   checkSecurityGroups(ctx, spec.Groups, undefined);
   return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
@@ -191,16 +189,16 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     named.add(device);
     const base = byDevice.get(device);
     if (mapping.NoDevice !== undefined) {
-      if (device === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
+      if (device === image.RootDeviceName) throw errors.rootDeviceSuppressed();
       byDevice.delete(device);
       continue;
     }
     if (mapping.VirtualName !== undefined) {
       // An instance store volume: no EBS volume is created (NVMe instance stores ignore the mapping, as on EC2).
       if (!/^ephemeral(?:[0-9]|1[0-9]|2[0-3])$/.test(mapping.VirtualName)) {
-        throw errors.invalidBlockDeviceMapping(`Invalid virtual name ${clipped(mapping.VirtualName)} for ${device}`);
+        throw errors.invalidVirtualName(clipped(mapping.VirtualName), device);
       }
-      if (mapping.Ebs !== undefined) throw errors.invalidBlockDeviceMapping(`${device} cannot map both an EBS volume and an instance store volume`);
+      if (mapping.Ebs !== undefined) throw errors.ebsAndInstanceStore(device);
       byDevice.set(device, { DeviceName: device, VirtualName: mapping.VirtualName });
       continue;
     }
@@ -223,7 +221,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     }
     const volumeType = checkVolumeType(ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3");
     if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
-      throw errors.invalidCombination(`The parameter iops must be specified for ${volumeType} volumes.`);
+      throw errors.iopsRequired(volumeType);
     }
     checkVolumeLimits({ sizeGiB, volumeType, iops: ebs.Iops, throughput: ebs.Throughput });
     volumes.push({
@@ -279,7 +277,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const privateIp = input.PrivateIpAddress;
   if (privateIp !== undefined) {
     if (count > 1 || Number(input.MinCount) > 1) {
-      throw errors.invalidCombination("Cannot specify a private IP address when launching more than one instance.");
+      throw errors.privateIpForMany();
     }
     ctx.region.network.checkPrivateIp(subnet, String(privateIp));
   }
