@@ -75,6 +75,10 @@ const ec2Samples: Samples = {
   invalidVolumeType: (v) => [`type-${v}`, ["gp2", "gp3"]],
   multipleAttributes: (v) => [["instanceType", `kernel${v}`]],
   reservedTagKey: (v) => [v === 0 ? "aws:key" : undefined],
+  incompleteAuthorization: (v) => [v === 0 ? ["Signature"] : [], v === 1, `AWS4-HMAC-SHA256 Credential=${v}`],
+  twoAuthMechanisms: (v) => [["X-Amz-Credential", `X-Amz-Date${v}`]],
+  incompletePresignedQuery: (v) => [["X-Amz-Algorithm", `X-Amz-Credential${v}`]],
+  badPresignExpiry: (v) => [604800, `${-v}`],
 };
 
 const cvmIds = (v: 0 | 1) => (v === 0 ? ["ins-r8hr2upy"] : ["ins-r8hr2upy", "ins-nksicizg"]);
@@ -91,6 +95,8 @@ const cvmSamples: Samples = {
   instanceNameTooLong: (v) => [60 + v],
   clientTokenTooLong: (v) => [64 + v],
   tooLong: (v) => [`Name${v}`, 60 + v],
+  tooManyFilters: (v) => [11 + v, 10],
+  tooManyFilterValues: (v) => [`zone${v}`, 6 + v, 5],
 };
 
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */

@@ -91,8 +91,71 @@ export const errors = {
   authFailure: () => new Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401),
   /** A request dated outside SigV4's window (source: EC2's answer to a skewed SigV4 request). */
   requestExpired: () => new Ec2Error("RequestExpired", "Request has expired."),
-  /** A signature that does not conform to SigV4 (AWS common errors: IncompleteSignature, 400); the message says what is wrong. */
-  incompleteSignature: (message: string) => new Ec2Error("IncompleteSignature", message),
+  // SigV4: a signature that does not conform (AWS common errors: IncompleteSignature, 400). The wording
+  // follows AWS's own answers where they are known (docs/behaviour.md, "SigV4 in the server").
+
+  /** A credential not of the form `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
+  malformedCredential: (credential: string) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      `Credential should have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request; got '${credential}'.`,
+    ),
+  /** An Authorization header of another scheme than SigV4's. */
+  unsupportedAuthScheme: (scheme: string, algorithm: string) =>
+    new Ec2Error("IncompleteSignature", `Unsupported Authorization scheme '${scheme}': sign requests with ${algorithm} (SigV4).`),
+  /** An Authorization header item without `=`. */
+  authItemWithoutEquals: (item: string, header: string) =>
+    new Ec2Error("IncompleteSignature", `'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`),
+  /** An Authorization header parameter other than Credential, SignedHeaders and Signature. */
+  unknownAuthParameter: (name: string, header: string) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      `'${name}' is not a parameter of the Authorization header: expected Credential, SignedHeaders and Signature. Authorization=${header}`,
+    ),
+  /** An Authorization header parameter given twice. */
+  repeatedAuthParameter: (name: string, header: string) =>
+    new Ec2Error("IncompleteSignature", `Authorization header has more than one '${name}' parameter. Authorization=${header}`),
+  /** An Authorization header without some of its parameters, or a request without a date, in AWS's order and words. */
+  incompleteAuthorization: (missing: readonly string[], dateMissing: boolean, header: string) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      [
+        ...missing.map((name) => `Authorization header requires '${name}' parameter.`),
+        ...(dateMissing ? ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."] : []),
+        `Authorization=${header}`,
+      ].join(" "),
+    ),
+  /** A presigned query parameter given twice. */
+  repeatedQueryParameter: (key: string) => new Ec2Error("IncompleteSignature", `The query string has more than one '${key}' parameter.`),
+  /** Both an Authorization header and presigned query parameters. */
+  twoAuthMechanisms: (presigned: readonly string[]) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      `Only one auth mechanism allowed: send the Authorization header or the presigned query parameters (${presigned.join(", ")}), not both.`,
+    ),
+  /** A SigV4 signing parameter in a form body. */
+  signingParameterInBody: (name: string) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      `The parameter ${name} is a SigV4 signing parameter and is read from the query string only, not from the request body.`,
+    ),
+  /** An X-Amz-Date not in ISO 8601 basic format. */
+  badAmzDate: (value: string) =>
+    new Ec2Error("IncompleteSignature", `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`),
+  /** A Date header that is not an HTTP date. */
+  badDateHeader: (date: string) => new Ec2Error("IncompleteSignature", `The Date header '${date}' is not a valid HTTP date.`),
+  /** A presigned query without all of its parameters. */
+  incompletePresignedQuery: (required: readonly string[]) =>
+    new Ec2Error(
+      "IncompleteSignature",
+      `AWS query-string parameters must include ${required.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`,
+    ),
+  /** A presigned query's X-Amz-Algorithm other than SigV4's. */
+  unsupportedPresignAlgorithm: (algorithm: string, got: string) =>
+    new Ec2Error("IncompleteSignature", `X-Amz-Algorithm only supports '${algorithm}'; got '${got}'.`),
+  /** A presigned query's X-Amz-Expires out of range. */
+  badPresignExpiry: (max: number, got: string) =>
+    new Ec2Error("IncompleteSignature", `X-Amz-Expires must be a whole number of seconds from 1 to ${max}; got '${got}'.`),
   /** 403 with IAM's encoded authorization failure message (decoded by `decodeAuthorizationMessage`). */
   unauthorized: (blob: string) =>
     new Ec2Error(

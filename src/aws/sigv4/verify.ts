@@ -11,7 +11,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { errors } from "../ec2/errors.js";
 import {
-  incompleteSignature as incomplete,
   parseAuthorizationHeader,
   parseCredential,
   PRESIGNED_PARAMS,
@@ -95,7 +94,7 @@ interface Claim {
 
 function parseDate(value: string): number {
   const ms = parseAmzDate(value);
-  if (ms === undefined) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (ms === undefined) throw errors.badAmzDate(value);
   return ms;
 }
 
@@ -103,13 +102,12 @@ function parseDate(value: string): number {
 function headerClaim(authorization: string, headers: WireRequest["headers"]): Claim {
   const amzDate = headers["x-amz-date"];
   const date = headers.date;
-  const missingDate = !amzDate && !date ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." : undefined;
-  const parsed = parseAuthorizationHeader(authorization, missingDate);
+  const parsed = parseAuthorizationHeader(authorization, !amzDate && !date);
   let signedAt: number;
   if (amzDate) signedAt = parseDate(amzDate);
   else {
     signedAt = Date.parse(date!);
-    if (Number.isNaN(signedAt)) throw incomplete(`The Date header '${date}' is not a valid HTTP date.`);
+    if (Number.isNaN(signedAt)) throw errors.badDateHeader(date!);
   }
   return { ...parsed, amzDate: amzDate || toAmzDate(signedAt), signedAt, expires: undefined };
 }
@@ -117,14 +115,14 @@ function headerClaim(authorization: string, headers: WireRequest["headers"]): Cl
 /** A presigned query: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`, `X-Amz-Expires`, `X-Amz-Signature`. */
 function queryClaim(params: ReadonlyMap<string, string>): Claim {
   if (PRESIGNED_PARAMS.some((name) => !params.get(name))) {
-    throw incomplete(`AWS query-string parameters must include ${PRESIGNED_PARAMS.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`);
+    throw errors.incompletePresignedQuery(PRESIGNED_PARAMS);
   }
   const algorithm = params.get("X-Amz-Algorithm")!;
-  if (algorithm !== ALGORITHM) throw incomplete(`X-Amz-Algorithm only supports '${ALGORITHM}'; got '${algorithm}'.`);
+  if (algorithm !== ALGORITHM) throw errors.unsupportedPresignAlgorithm(ALGORITHM, algorithm);
   const rawExpires = params.get("X-Amz-Expires")!;
   const expires = /^\d{1,7}$/.test(rawExpires) ? Number(rawExpires) : Number.NaN;
   if (!(expires >= 1 && expires <= MAX_PRESIGNED_SECONDS)) {
-    throw incomplete(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_PRESIGNED_SECONDS}; got '${rawExpires}'.`);
+    throw errors.badPresignExpiry(MAX_PRESIGNED_SECONDS, rawExpires);
   }
   const amzDate = params.get("X-Amz-Date")!;
   return {
