@@ -6,6 +6,7 @@
  */
 export { createCvmMock, CVM_SOFT_SHUTDOWN_WINDOW, type CvmMock, type CvmMockOptions, type CvmLaunchInput } from "./tencent/cvm/mock.js";
 export { CvmError } from "./tencent/cvm/errors.js";
+export type { CloudError } from "./kit/errors.js";
 export type { CvmClientLike } from "./tencent/cvm/doors/client.js";
 export type { CvmGuestControl, CvmHostFaults, CvmInstanceInspection, CvmTimelineEntry } from "./tencent/cvm/observe/controls.js";
 export type { CvmWireDoor } from "./tencent/cvm/doors/wire-door.js";

@@ -5,9 +5,9 @@
  * `+` that the door turns into a space, a value could differ from the one
  * that was signed (docs/behaviour.md, "SigV4 in the server").
  */
-import { Ec2Error } from "../aws/ec2/errors.js";
+import { errors } from "../aws/ec2/errors.js";
 
-const malformed = () => new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+const malformed = errors.malformedQueryString;
 
 /** One form component: `+` is a space, `%XX` a byte of UTF-8; most SDK parameters have neither. */
 export function formDecode(raw: string): string {

@@ -48,9 +48,7 @@ export function authorizeAndDryRun(
  */
 export function readShutdownBehavior(value: unknown): "stop" | "terminate" {
   if (value === "stop" || value === "terminate") return value;
-  throw errors.invalidValue(
-    `Value (${String(value)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`,
-  );
+  throw errors.notOneOf("instanceInitiatedShutdownBehavior", String(value), ["stop", "terminate"]);
 }
 
 /**

@@ -51,7 +51,7 @@ export type Matcher = (value: string) => boolean;
 
 /** EC2's refusal of a filter name it does not know (`null` when the name is missing). */
 export function invalidFilter(name: string): Ec2Error {
-  return errors.invalidValue(`The filter '${name}' is invalid`);
+  return errors.invalidFilter(name);
 }
 
 /**

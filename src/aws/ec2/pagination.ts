@@ -34,7 +34,7 @@ export function comparePositions(a: Position, b: Position): number {
 }
 
 function invalidMaxResults(value: unknown, expecting: string): Ec2Error {
-  return errors.invalidValue(`Value ( ${String(value)} ) for parameter maxResults is invalid. Expecting ${expecting}.`);
+  return errors.invalidMaxResults(String(value), expecting);
 }
 
 /** How one Describe operation bounds `MaxResults`. */
@@ -63,7 +63,7 @@ export const instancesMaxResults: MaxResultsRule = { idsParameter: "instancesSet
 export function readMaxResults(value: unknown, hasIds: boolean, rule: MaxResultsRule = instancesMaxResults): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (hasIds) {
-    throw errors.invalidCombination(`The parameter ${rule.idsParameter} cannot be used with the parameter maxResults`);
+    throw errors.maxResultsWithIds(rule.idsParameter);
   }
   const n = Number(value);
   // EC2's message for values under 5 says "greater than 5" although 5 is accepted; kept verbatim.
@@ -82,7 +82,7 @@ export function encodeToken(after: Position, digest: string): string {
 }
 
 function badToken(): Ec2Error {
-  return errors.invalidValue("Unable to parse pagination token");
+  return errors.badNextToken();
 }
 
 /**

@@ -7,7 +7,7 @@
  * the parser found, and a header that could be read two ways is refused
  * rather than read either way (docs/behaviour.md, "SigV4 in the server").
  */
-import { Ec2Error } from "../ec2/errors.js";
+import { errors } from "../ec2/errors.js";
 import { formPairs } from "../../protocols/form.js";
 
 /** The only SigV4 algorithm. */
@@ -22,9 +22,6 @@ const headerFields = ["Credential", "SignedHeaders", "Signature"] as const;
 type HeaderField = (typeof headerFields)[number];
 const isHeaderField = (name: string): name is HeaderField => (headerFields as readonly string[]).includes(name);
 
-/** A signature that does not conform to SigV4 (AWS common errors: IncompleteSignature, 400). */
-export const incompleteSignature = (message: string) => new Ec2Error("IncompleteSignature", message, 400);
-
 /** A SigV4 credential: `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
 export interface Credential {
   accessKeyId: string;
@@ -36,7 +33,7 @@ export interface Credential {
 export function parseCredential(credential: string): Credential {
   const parts = credential.split("/");
   if (parts.length !== 5 || parts[0] === "" || parts[4] !== "aws4_request") {
-    throw incompleteSignature(`Credential should have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request; got '${credential}'.`);
+    throw errors.malformedCredential(credential);
   }
   return { accessKeyId: parts[0]!, scope: parts.slice(1) };
 }
@@ -52,38 +49,35 @@ export interface AuthorizationHeader extends Credential {
  * Parameters are separated by commas and blanks (spaces and tabs), in any
  * order, and each of the three must appear exactly once: a parameter
  * without `=`, an unknown one (`XCredential=`) or a repeated one is refused
- * with IncompleteSignature, as is a missing or empty one. `missingDate`,
- * when given, is one more problem to report with the missing parameters
- * (the verifier's "requires existence of either a 'X-Amz-Date' or a 'Date'
+ * with IncompleteSignature, as is a missing or empty one. `dateMissing`
+ * is one more problem to report with the missing parameters (the
+ * verifier's "requires existence of either a 'X-Amz-Date' or a 'Date'
  * header"). Linear in the header; no regular expression can backtrack.
  */
-export function parseAuthorizationHeader(header: string, missingDate?: string): AuthorizationHeader {
+export function parseAuthorizationHeader(header: string, dateMissing = false): AuthorizationHeader {
   const value = header.trim();
   let space = 0;
   while (space < value.length && value[space] !== " " && value[space] !== "\t") space++;
   const algorithm = value.slice(0, space);
   if (algorithm !== SIGV4_ALGORITHM) {
-    throw incompleteSignature(`Unsupported Authorization scheme '${algorithm}': sign requests with ${SIGV4_ALGORITHM} (SigV4).`);
+    throw errors.unsupportedAuthScheme(algorithm, SIGV4_ALGORITHM);
   }
   const fields = new Map<HeaderField, string>();
   for (const item of value.slice(space).split(/[ \t,]/)) {
     if (item === "") continue;
     const eq = item.indexOf("=");
     // AWS's own wording for a parameter without '=' (source: IncompleteSignature answers quoted in boto3#2280, aws-sdk-go#289).
-    if (eq < 0) throw incompleteSignature(`'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${value}'.`);
+    if (eq < 0) throw errors.authItemWithoutEquals(item, value);
     const name = item.slice(0, eq);
     if (!isHeaderField(name)) {
-      throw incompleteSignature(`'${name}' is not a parameter of the Authorization header: expected Credential, SignedHeaders and Signature. Authorization=${value}`);
+      throw errors.unknownAuthParameter(name, value);
     }
-    if (fields.has(name)) throw incompleteSignature(`Authorization header has more than one '${name}' parameter. Authorization=${value}`);
+    if (fields.has(name)) throw errors.repeatedAuthParameter(name, value);
     fields.set(name, item.slice(eq + 1));
   }
   // The order of AWS's own message: Credential, Signature, SignedHeaders, then the date.
-  const problems = (["Credential", "Signature", "SignedHeaders"] as const)
-    .filter((name) => !fields.get(name))
-    .map((name) => `Authorization header requires '${name}' parameter.`);
-  if (missingDate !== undefined) problems.push(missingDate);
-  if (problems.length > 0) throw incompleteSignature(`${problems.join(" ")} Authorization=${value}`);
+  const missing = (["Credential", "Signature", "SignedHeaders"] as const).filter((name) => !fields.get(name));
+  if (missing.length > 0 || dateMissing) throw errors.incompleteAuthorization(missing, dateMissing, value);
   return {
     ...parseCredential(fields.get("Credential")!),
     signedHeaders: fields.get("SignedHeaders")!.split(";"),
@@ -114,14 +108,12 @@ export function presignedParams(
   const found = new Map<string, string>();
   for (const [key, value] of pairs ?? formPairs(query)) {
     if (!presignedNames.has(key)) continue;
-    if (found.has(key)) throw incompleteSignature(`The query string has more than one '${key}' parameter.`);
+    if (found.has(key)) throw errors.repeatedQueryParameter(key);
     found.set(key, value);
   }
   if (found.size === 0) return undefined;
   if (hasAuthorization(headers)) {
-    throw incompleteSignature(
-      `Only one auth mechanism allowed: send the Authorization header or the presigned query parameters (${[...found.keys()].join(", ")}), not both.`,
-    );
+    throw errors.twoAuthMechanisms([...found.keys()]);
   }
   return found;
 }
@@ -148,6 +140,6 @@ export function claimedAccessKey(headers: Readonly<Record<string, string | undef
  */
 export function refuseSigningParamsIn(body: ReadonlyMap<string, string>): void {
   for (const name of PRESIGNED_PARAMS) {
-    if (body.has(name)) throw incompleteSignature(`The parameter ${name} is a SigV4 signing parameter and is read from the query string only, not from the request body.`);
+    if (body.has(name)) throw errors.signingParameterInBody(name);
   }
 }

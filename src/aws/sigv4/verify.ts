@@ -9,9 +9,8 @@
  * docs/behaviour.md ("SigV4 in the server") gives each rule and its source.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { Ec2Error } from "../ec2/errors.js";
+import { errors } from "../ec2/errors.js";
 import {
-  incompleteSignature as incomplete,
   parseAuthorizationHeader,
   parseCredential,
   PRESIGNED_PARAMS,
@@ -34,10 +33,6 @@ export interface SignatureKeys {
   region: string;
 }
 
-/** EC2's answer to a key it does not know or a signature that does not match (source: EC2). */
-const authFailure = () => new Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-/** EC2's answer to a request dated outside the window (source: EC2's answer to a skewed SigV4 request). */
-const requestExpired = () => new Ec2Error("RequestExpired", "Request has expired.", 400);
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~`. */
 function escape(value: string): string {
@@ -99,7 +94,7 @@ interface Claim {
 
 function parseDate(value: string): number {
   const ms = parseAmzDate(value);
-  if (ms === undefined) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (ms === undefined) throw errors.badAmzDate(value);
   return ms;
 }
 
@@ -107,13 +102,12 @@ function parseDate(value: string): number {
 function headerClaim(authorization: string, headers: WireRequest["headers"]): Claim {
   const amzDate = headers["x-amz-date"];
   const date = headers.date;
-  const missingDate = !amzDate && !date ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." : undefined;
-  const parsed = parseAuthorizationHeader(authorization, missingDate);
+  const parsed = parseAuthorizationHeader(authorization, !amzDate && !date);
   let signedAt: number;
   if (amzDate) signedAt = parseDate(amzDate);
   else {
     signedAt = Date.parse(date!);
-    if (Number.isNaN(signedAt)) throw incomplete(`The Date header '${date}' is not a valid HTTP date.`);
+    if (Number.isNaN(signedAt)) throw errors.badDateHeader(date!);
   }
   return { ...parsed, amzDate: amzDate || toAmzDate(signedAt), signedAt, expires: undefined };
 }
@@ -121,14 +115,14 @@ function headerClaim(authorization: string, headers: WireRequest["headers"]): Cl
 /** A presigned query: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`, `X-Amz-Expires`, `X-Amz-Signature`. */
 function queryClaim(params: ReadonlyMap<string, string>): Claim {
   if (PRESIGNED_PARAMS.some((name) => !params.get(name))) {
-    throw incomplete(`AWS query-string parameters must include ${PRESIGNED_PARAMS.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`);
+    throw errors.incompletePresignedQuery(PRESIGNED_PARAMS);
   }
   const algorithm = params.get("X-Amz-Algorithm")!;
-  if (algorithm !== ALGORITHM) throw incomplete(`X-Amz-Algorithm only supports '${ALGORITHM}'; got '${algorithm}'.`);
+  if (algorithm !== ALGORITHM) throw errors.unsupportedPresignAlgorithm(ALGORITHM, algorithm);
   const rawExpires = params.get("X-Amz-Expires")!;
   const expires = /^\d{1,7}$/.test(rawExpires) ? Number(rawExpires) : Number.NaN;
   if (!(expires >= 1 && expires <= MAX_PRESIGNED_SECONDS)) {
-    throw incomplete(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_PRESIGNED_SECONDS}; got '${rawExpires}'.`);
+    throw errors.badPresignExpiry(MAX_PRESIGNED_SECONDS, rawExpires);
   }
   const amzDate = params.get("X-Amz-Date")!;
   return {
@@ -172,27 +166,27 @@ export function verifySignature(request: WireRequest, keys: SignatureKeys, now: 
   if (authorization !== undefined && authorization.trim() !== "") claim = headerClaim(authorization, request.headers);
   else if (presigned !== undefined) claim = queryClaim(presigned);
   // SigV2 (`AWSAccessKeyId` + `Signature`) is not verified: it cannot pass.
-  else if (pairs.some(([key]) => key === "AWSAccessKeyId") && pairs.some(([key]) => key === "Signature")) throw authFailure();
-  else throw new Ec2Error("MissingParameter", "The request must contain the parameter AWSAccessKeyId", 400);
+  else if (pairs.some(([key]) => key === "AWSAccessKeyId") && pairs.some(([key]) => key === "Signature")) throw errors.authFailure();
+  else throw errors.missingParameter("AWSAccessKeyId");
 
   const secret = keys.secretOf(claim.accessKeyId);
-  if (secret === undefined) throw authFailure();
+  if (secret === undefined) throw errors.authFailure();
   const [day, region, service] = claim.scope as [string, string, string, string];
-  if (day !== claim.amzDate.slice(0, 8) || region !== keys.region || service !== "ec2") throw authFailure();
+  if (day !== claim.amzDate.slice(0, 8) || region !== keys.region || service !== "ec2") throw errors.authFailure();
   if (claim.expires === undefined) {
-    if (Math.abs(now - claim.signedAt) > MAX_CLOCK_SKEW_MS) throw requestExpired();
+    if (Math.abs(now - claim.signedAt) > MAX_CLOCK_SKEW_MS) throw errors.requestExpired();
   } else if (claim.signedAt - now > MAX_CLOCK_SKEW_MS || now > claim.signedAt + claim.expires * 1000) {
-    throw requestExpired();
+    throw errors.requestExpired();
   }
   // SigV4 requires `host` among the signed headers; names are lower case and sorted.
   const names = claim.signedHeaders;
   const sorted = names.every((name, i) => name !== "" && name === name.toLowerCase() && (i === 0 || names[i - 1]! < name));
-  if (!sorted || !names.includes("host")) throw authFailure();
+  if (!sorted || !names.includes("host")) throw errors.authFailure();
 
   const bodyHash = sha256(request.body);
   const declared = request.headers["x-amz-content-sha256"];
   // A declared payload hash must be the body's: nothing else may stand in for the body.
-  if (declared !== undefined && declared !== bodyHash) throw authFailure();
+  if (declared !== undefined && declared !== bodyHash) throw errors.authFailure();
   const payloadHashes = [bodyHash];
   // Presigners for S3-style URLs sign UNSIGNED-PAYLOAD; harmless for a bodiless presigned GET.
   if (claim.expires !== undefined && bodyHash === EMPTY_SHA256) payloadHashes.push("UNSIGNED-PAYLOAD");
@@ -211,6 +205,6 @@ export function verifySignature(request: WireRequest, keys: SignatureKeys, now: 
     const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scope}\n${sha256(`${head}\n${payloadHash}`)}`;
     return sameHex(createHmac("sha256", key).update(stringToSign, "utf8").digest("hex"), claim.signature);
   });
-  if (!matches) throw authFailure();
+  if (!matches) throw errors.authFailure();
   return claim.accessKeyId;
 }

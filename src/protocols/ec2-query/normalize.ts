@@ -82,7 +82,7 @@ export function normalizeInput(action: string, input: unknown): Record<string, u
   }
   if (input === undefined || input === null) return {};
   if (!isStructure(input)) {
-    throw errors.invalidValue(`The request parameters must be a structure of the command's input members, not ${display(input)}.`);
+    throw errors.inputNotStructure(display(input));
   }
   try {
     return readStruct(shape, input) ?? {};

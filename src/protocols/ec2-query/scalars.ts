@@ -93,7 +93,7 @@ export function shown(text: string): string {
 
 /** EC2's refusal of a parameter value: `Value (x) for parameter P is invalid. Expected …` */
 export function invalidParameter(key: string, text: string, expected: string): Ec2Error {
-  return errors.invalidValue(`Value (${shown(text)}) for parameter ${key} is invalid. ${expected}`);
+  return errors.invalidQueryValue(key, shown(text), expected);
 }
 
 /** {@link parseScalar}, refusing invalid text with EC2's InvalidParameterValue naming the wire parameter. */

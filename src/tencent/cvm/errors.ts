@@ -1,18 +1,19 @@
+import { CloudError } from "../../kit/errors.js";
+
 /**
  * A CVM error as the front raises it: Tencent Cloud's error code and
  * message. API 3.0 answers every error with HTTP 200 and
- * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so unlike EC2
- * there is no status to carry; each door renders the code and message.
+ * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so `status` is
+ * always 200; each door renders the code and message. Built only by the
+ * catalogue {@link cvmErrors} below (test/error-catalogue.test.ts).
+ *
+ * @public
  */
-export class CvmError extends Error {
+export class CvmError extends CloudError {
   /** @param code - Tencent Cloud's error code, e.g. `UnsupportedOperation.InstanceStateStopped`.
    *  @param message - the message the API answers with. */
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
+  constructor(code: string, message: string) {
+    super(code, message, 200);
   }
 }
 
@@ -55,7 +56,18 @@ export const cvmErrors = {
   invalidValue: (name: string, value: unknown) =>
     new CvmError("InvalidParameterValue", `The value \`${shown(value)}\` specified in the parameter \`${name}\` is not valid.`),
   invalidType: (name: string, expected: string) => new CvmError("InvalidParameter", `The parameter \`${name}\` must be ${expected}.`),
-  invalidParameter: (message: string) => new CvmError("InvalidParameter", message),
+  /** A request whose parameters are not a JSON object. */
+  parametersNotObject: () => new CvmError("InvalidParameter", "The request parameters must be a JSON object."),
+  /** A POST body of another content type than JSON (wire door). */
+  unsupportedContentType: (type: string) =>
+    new CvmError("InvalidParameter", `The content type \`${type}\` is not supported: send application/json.`),
+  /** A body that is not UTF-8 (wire door). */
+  bodyNotUtf8: () => new CvmError("InvalidParameter", "The request body is not valid UTF-8."),
+  /** A body that is not JSON (wire door). */
+  bodyNotJson: () => new CvmError("InvalidParameter", "The request body is not valid JSON."),
+  /** DescribeInstances with both InstanceIds and Filters (the API: "cannot be specified at the same time"). */
+  instanceIdsWithFilters: () =>
+    new CvmError("InvalidParameter", "The parameters `InstanceIds` and `Filters` cannot be specified at the same time."),
   combination: (a: string, b: string) =>
     new CvmError("InvalidParameterCombination", `The parameters \`${a}\` and \`${b}\` cannot be specified at the same time.`),
   limitExceeded: (name: string, count: number, limit: number) =>
@@ -112,7 +124,12 @@ export const cvmErrors = {
   malformedFilterValue: (code: string, filter: string, value: string) =>
     new CvmError(code, `The value \`${shown(value)}\` of the filter \`${filter}\` is malformed.`),
   invalidFilter: (name: string) => new CvmError("InvalidFilter", `The filter \`${shown(name)}\` is not supported.`),
-  filterLimit: (message: string) => new CvmError("InvalidFilterValue.LimitExceeded", message),
+  /** More filters than DescribeInstances takes. */
+  tooManyFilters: (count: number, limit: number) =>
+    new CvmError("InvalidFilterValue.LimitExceeded", `The number of \`Filters\` (${count}) exceeds the limit of ${limit}.`),
+  /** More values in one filter than DescribeInstances takes. */
+  tooManyFilterValues: (name: string, count: number, limit: number) =>
+    new CvmError("InvalidFilterValue.LimitExceeded", `The number of values of the filter \`${name}\` (${count}) exceeds the limit of ${limit}.`),
   malformedImageId: (id: string) => new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`),
   imageNotFound: (id: string) => new CvmError("InvalidImageId.NotFound", `The image \`${id}\` does not exist.`),
   malformedInstanceType: (type: string) =>

@@ -81,7 +81,7 @@ const filterKeys = { Name: true, Values: true } as const;
 export function readFilters(params: Params): InstanceFilter[] | undefined {
   const items = params.objects("Filters", filterKeys);
   if (items === undefined) return undefined;
-  if (items.length > MAX_FILTERS) throw cvmErrors.filterLimit(`The number of \`Filters\` (${items.length}) exceeds the limit of ${MAX_FILTERS}.`);
+  if (items.length > MAX_FILTERS) throw cvmErrors.tooManyFilters(items.length, MAX_FILTERS);
   return items.map((item) => {
     const name = item.string("Name");
     if (name === undefined) throw cvmErrors.missingParameter(item.name("Name"));
@@ -89,7 +89,7 @@ export function readFilters(params: Params): InstanceFilter[] | undefined {
     if (values === undefined) throw cvmErrors.missingParameter(item.name("Values"));
     if (values.length === 0) throw cvmErrors.invalidValue(item.name("Values"), values);
     if (values.length > MAX_FILTER_VALUES) {
-      throw cvmErrors.filterLimit(`The number of values of the filter \`${name}\` (${values.length}) exceeds the limit of ${MAX_FILTER_VALUES}.`);
+      throw cvmErrors.tooManyFilterValues(name, values.length, MAX_FILTER_VALUES);
     }
     return { name, values, matches: matcher(name, values) };
   });

@@ -20,7 +20,7 @@ export class Params {
    */
   static of(input: unknown, known: Readonly<Record<string, true>>, path = ""): Params {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw path === "" ? cvmErrors.invalidParameter("The request parameters must be a JSON object.") : cvmErrors.invalidType(path, "an object");
+      throw path === "" ? cvmErrors.parametersNotObject() : cvmErrors.invalidType(path, "an object");
     }
     for (const key of Object.keys(input)) {
       if (!Object.hasOwn(known, key)) throw cvmErrors.unknownParameter(`${path === "" ? "" : `${path}.`}${key}`);

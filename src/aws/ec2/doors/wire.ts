@@ -70,7 +70,7 @@ function utf8(bytes: Uint8Array): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    throw new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+    throw errors.malformedQueryString();
   }
 }
 
@@ -86,14 +86,10 @@ function readRequest(
 ): { action: string; params: Map<string, string>; accessKeyId: string | undefined; sts?: true } {
   const method = request.method.toUpperCase();
   if (method !== "GET" && method !== "POST") {
-    throw new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
+    throw errors.methodNotAllowed(method);
   }
   if (request.body.byteLength > MAX_BODY_BYTES) {
-    throw new Ec2Error(
-      "RequestEntityTooLarge",
-      `The request body of ${request.body.byteLength} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes.`,
-      413,
-    );
+    throw errors.requestTooLarge(request.body.byteLength, MAX_BODY_BYTES);
   }
   // Authentication comes before anything about the request's content (content type, Action, Version).
   // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
@@ -102,7 +98,7 @@ function readRequest(
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-      throw new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415);
+      throw errors.unsupportedContentType(type);
     }
     const body = parseForm(utf8(request.body));
     refuseSigningParamsIn(body);
@@ -110,17 +106,17 @@ function readRequest(
   }
   const action = params.get("Action");
   if (action === undefined || action === "") {
-    throw new Ec2Error("MissingAction", "The request must contain the parameter Action");
+    throw errors.missingAction();
   }
   const version = params.get("Version");
-  if (version === undefined || version === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Version");
+  if (version === undefined || version === "") throw errors.missingParameter("Version");
   // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
   if (version === STS_API_VERSION) return { action, params, accessKeyId, sts: true };
   if (version !== API_VERSION) {
-    throw new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
+    throw errors.noSuchVersion(version);
   }
   if (!implemented(action) || shapesOf(action) === undefined) {
-    throw new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
+    throw errors.invalidAction(action);
   }
   for (const key of envelope) params.delete(key);
   for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);

@@ -1,5 +1,5 @@
 import type { VolumeType } from "@aws-sdk/client-ec2";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { clipped } from "./limits.js";
 
 /**
@@ -45,9 +45,7 @@ function isVolumeType(type: string): type is VolumeType {
 /** A volume type EBS has, else InvalidParameterValue listing the valid ones (wording: decision). */
 export function checkVolumeType(type: string): VolumeType {
   if (isVolumeType(type)) return type;
-  throw errors.invalidValue(
-    `Value (${clipped(type)}) for parameter volumeType is invalid. Valid values: ${Object.keys(volumeTypeLimits).join(", ")}.`,
-  );
+  throw errors.invalidVolumeType(clipped(type), Object.keys(volumeTypeLimits));
 }
 
 /** What a launch asks of one volume, after the image's mapping is merged in. */
@@ -71,37 +69,35 @@ export interface RequestedVolume {
 export function checkVolumeLimits({ sizeGiB, volumeType, iops, throughput }: RequestedVolume): void {
   const limits = volumeTypeLimits[volumeType];
   if (iops !== undefined && limits.iops === undefined) {
-    throw errors.invalidCombination(`The parameter iops is not supported for ${volumeType} volumes.`);
+    throw errors.iopsNotSupported(volumeType);
   }
   if (throughput !== undefined && limits.throughput === undefined) {
-    throw errors.invalidCombination("throughput can only be specified for volumeType gp3.");
+    throw errors.throughputNotSupported();
   }
   const [minSize, maxSize] = limits.size;
-  if (sizeGiB < minSize) throw errors.invalidValue(`Volume of ${sizeGiB}GiB is too small; minimum is ${minSize}GiB.`);
-  if (sizeGiB > maxSize) throw errors.invalidValue(`Volume of ${sizeGiB}GiB is too large; maximum is ${maxSize}GiB.`);
+  if (sizeGiB < minSize) throw errors.volumeTooSmall(sizeGiB, minSize);
+  if (sizeGiB > maxSize) throw errors.volumeTooLarge(sizeGiB, maxSize);
   if (iops !== undefined && limits.iops !== undefined) {
     const [minIops, maxIops] = limits.iops;
-    if (iops < minIops) throw errors.invalidValue(`Volume iops of ${iops} is too low; minimum is ${minIops}.`);
-    if (iops > maxIops) throw errors.invalidValue(`Volume iops of ${iops} is too high; maximum is ${maxIops}.`);
+    if (iops < minIops) throw errors.iopsTooLow(iops, minIops);
+    if (iops > maxIops) throw errors.iopsTooHigh(iops, maxIops);
     // gp3's baseline is allowed at any size; above it, and for io1/io2 always, IOPS are bounded by size.
     const ratioApplies = volumeType !== "gp3" || iops > GP3_BASELINE_IOPS;
     if (ratioApplies && iops > sizeGiB * limits.iopsPerGiB!) {
-      throw errors.invalidValue(`Iops to volume size ratio of ${(iops / sizeGiB).toFixed(6)} is too high; maximum is ${limits.iopsPerGiB}`);
+      throw errors.iopsRatioTooHigh((iops / sizeGiB).toFixed(6), limits.iopsPerGiB!);
     }
   }
   if (throughput !== undefined && limits.throughput !== undefined) {
     const [minThroughput, maxThroughput] = limits.throughput;
     if (throughput < minThroughput) {
-      throw errors.invalidValue(`Volume throughput of ${throughput} is too low; minimum is ${minThroughput}.`);
+      throw errors.throughputTooLow(throughput, minThroughput);
     }
     if (throughput > maxThroughput) {
-      throw errors.invalidValue(`Volume throughput of ${throughput} is too high; maximum is ${maxThroughput}.`);
+      throw errors.throughputTooHigh(throughput, maxThroughput);
     }
     const provisioned = iops ?? GP3_BASELINE_IOPS;
     if (throughput > provisioned * GP3_THROUGHPUT_PER_IOPS) {
-      throw errors.invalidValue(
-        `Throughput (MiBps) to iops ratio of ${(throughput / provisioned).toFixed(6)} is too high; maximum is ${GP3_THROUGHPUT_PER_IOPS.toFixed(6)} MiBps per iops`,
-      );
+      throw errors.throughputRatioTooHigh((throughput / provisioned).toFixed(6), GP3_THROUGHPUT_PER_IOPS.toFixed(6));
     }
   }
 }
@@ -119,6 +115,6 @@ const deviceName = /^(?:\/dev\/(?:sd[a-z]|sda1|sd[f-p][1-6]|xvd[a-z]|xvd[b-d][a-
 /** A device name of one of EC2's forms. */
 export function checkDeviceName(name: string): void {
   if (!deviceName.test(name)) {
-    throw new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${clipped(name)}`);
+    throw errors.invalidDeviceName(clipped(name));
   }
 }

@@ -70,9 +70,7 @@ export function defaultLaunchOptions(image: MockImage): LaunchOptions {
 /** An enum member: one of `allowed`, else InvalidParameterValue naming the wire parameter (wording: decision, EC2's pattern). */
 function oneOf<T extends string>(value: unknown, parameter: string, allowed: readonly T[]): T {
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw errors.invalidValue(
-    `Value (${String(value)}) for parameter ${parameter} is invalid. Valid values are ${allowed.map((a) => `'${a}'`).join(" and ")}.`,
-  );
+  throw errors.notOneOf(parameter, String(value), allowed);
 }
 
 /**
@@ -102,9 +100,7 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
   refuseNested("PrivateDnsNameOptions", input.PrivateDnsNameOptions, ["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"]);
   const hop = m?.HttpPutResponseHopLimit;
   if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) {
-    throw errors.invalidValue(
-      `Value (${String(hop)}) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.`,
-    );
+    throw errors.notInRange("MetadataOptions.HttpPutResponseHopLimit", String(hop), 1, 64);
   }
   const metadata: LaunchOptions["metadata"] = {
     httpTokens: m?.HttpTokens === undefined ? defaults.metadata.httpTokens : oneOf(m.HttpTokens, "MetadataOptions.HttpTokens", ["optional", "required"]),
@@ -124,7 +120,7 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
   const autoRecovery = input.MaintenanceOptions?.AutoRecovery;
   const enclave = input.EnclaveOptions?.Enabled === true;
   if (enclave && hibernation) {
-    throw errors.invalidCombination("You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance.");
+    throw errors.hibernationWithEnclave();
   }
   const ebsOptimized = input.EbsOptimized === true;
   // The type's support is read from the catalogue only when an option needs it.
@@ -160,12 +156,10 @@ function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceTyp
   const support = instanceTypeSupport(instanceType);
   if (support.validCores === undefined || support.validThreadsPerCore === undefined) throw errors.unsupportedConfiguration("CPU options");
   if (!support.validCores.includes(coreCount)) {
-    throw errors.invalidValue(`Value (${coreCount}) for parameter CpuOptions.CoreCount is invalid. Valid values for ${instanceType}: ${support.validCores.join(", ")}.`);
+    throw errors.invalidCpuOption("CpuOptions.CoreCount", String(coreCount), instanceType, support.validCores);
   }
   if (!support.validThreadsPerCore.includes(threadsPerCore)) {
-    throw errors.invalidValue(
-      `Value (${threadsPerCore}) for parameter CpuOptions.ThreadsPerCore is invalid. Valid values for ${instanceType}: ${support.validThreadsPerCore.join(", ")}.`,
-    );
+    throw errors.invalidCpuOption("CpuOptions.ThreadsPerCore", String(threadsPerCore), instanceType, support.validThreadsPerCore);
   }
   return { coreCount, threadsPerCore };
 }

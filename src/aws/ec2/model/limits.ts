@@ -1,5 +1,5 @@
 import { base64DecodedLength } from "../../../kit/text.js";
-import { Ec2Error, errors } from "../errors.js";
+import { type Ec2Error, errors } from "../errors.js";
 
 /**
  * EC2's documented limits on what a request stores, each with EC2's error
@@ -40,16 +40,14 @@ export function clipped(text: string, max = 64): string {
  */
 export function checkKeyName(name: string): void {
   if (name.length > MAX_KEY_NAME_LENGTH || !ascii.test(name)) {
-    throw new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${clipped(name, MAX_KEY_NAME_LENGTH)}' does not exist`);
+    throw errors.keyPairNotFound(clipped(name, MAX_KEY_NAME_LENGTH));
   }
 }
 
 /** A `ClientToken` of at most 64 printable ASCII characters. */
 export function checkClientToken(token: string): void {
   if (token.length > MAX_CLIENT_TOKEN_LENGTH || !ascii.test(token)) {
-    throw errors.invalidValue(
-      `Value (${clipped(token)}) for parameter clientToken is invalid. The client token must be at most ${MAX_CLIENT_TOKEN_LENGTH} ASCII characters.`,
-    );
+    throw errors.invalidClientToken(clipped(token), MAX_CLIENT_TOKEN_LENGTH);
   }
 }
 
@@ -59,12 +57,12 @@ const allWhitespace = /[\t\n\r ]+/g;
 
 /** EC2's refusal of user data that is not base64 (no final period, as in raw RunInstances answers). */
 export function invalidUserData(): Ec2Error {
-  return errors.invalidValue("Invalid BASE64 encoding of user data");
+  return errors.userDataNotBase64();
 }
 
 /** EC2's refusal of user data over 16 KB decoded. */
 export function userDataTooLarge(): Ec2Error {
-  return errors.invalidValue(`User data is limited to ${MAX_USER_DATA_BYTES} bytes`);
+  return errors.userDataTooLarge(MAX_USER_DATA_BYTES);
 }
 
 /**
@@ -104,6 +102,6 @@ export function checkFilterCount(filters: unknown): void {
     values += Math.max(1, given);
   }
   if (values > MAX_FILTER_VALUES) {
-    throw new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${MAX_FILTER_VALUES}`);
+    throw errors.filterLimitExceeded(MAX_FILTER_VALUES);
   }
 }

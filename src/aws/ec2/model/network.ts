@@ -122,7 +122,7 @@ export class Network {
     const { low, high } = usableRange(subnet.first, subnet.size);
     const n = parseIpv4(ip);
     if (!(n >= low && n <= high)) {
-      throw errors.invalidValue(`Address ${ip} does not fall within the subnet's address range`);
+      throw errors.addressOutsideSubnet(ip);
     }
     if (this.privateInUse.has(ip)) {
       throw errors.addressInUse(ip);

@@ -1,5 +1,5 @@
 import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { forbiddenXmlChar } from "../../../protocols/xml-text.js";
 import { longerThan } from "../../../kit/text.js";
 
@@ -23,34 +23,30 @@ export function checkTags(tags: readonly Tag[], where: "CreateTags" | "TagSpecif
   for (const tag of tags) {
     const key = tag.Key;
     if (typeof key !== "string" || key.length === 0) {
-      throw errors.invalidValue("Tag key must not be empty");
+      throw errors.emptyTagKey();
     }
     if (longerThan(key, MAX_TAG_KEY_LENGTH)) {
-      throw errors.invalidValue(`Tag key exceeds the maximum length of ${MAX_TAG_KEY_LENGTH} characters`);
+      throw errors.tagKeyTooLong(MAX_TAG_KEY_LENGTH);
     }
     if (key.toLowerCase().startsWith("aws:")) {
-      throw errors.invalidValue(
-        where === "CreateTags"
-          ? `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`
-          : "Tag keys starting with 'aws:' are reserved for internal use",
-      );
+      throw errors.reservedTagKey(where === "CreateTags" ? key : undefined);
     }
     const value = tag.Value;
     if (value !== undefined && (typeof value !== "string" || longerThan(value, MAX_TAG_VALUE_LENGTH))) {
-      throw errors.invalidValue(`Tag value exceeds the maximum length of ${MAX_TAG_VALUE_LENGTH} characters`);
+      throw errors.tagValueTooLong(MAX_TAG_VALUE_LENGTH);
     }
     // EC2 takes any character in a tag, but answers in XML 1.0: one that XML forbids could never be shown again.
     const badKeyChar = forbiddenXmlChar(key);
-    if (badKeyChar !== undefined) throw errors.invalidValue(`Tag key contains a character that XML does not allow (${badKeyChar})`);
+    if (badKeyChar !== undefined) throw errors.tagKeyXmlChar(badKeyChar);
     const badValueChar = tag.Value === undefined ? undefined : forbiddenXmlChar(tag.Value);
-    if (badValueChar !== undefined) throw errors.invalidValue(`Tag value contains a character that XML does not allow (${badValueChar})`);
+    if (badValueChar !== undefined) throw errors.tagValueXmlChar(badValueChar);
   }
 }
 
 /** Throws TagLimitExceeded when a resource would hold more than 50 tags. */
 export function checkTagCount(count: number): void {
   if (count > MAX_TAGS_PER_RESOURCE) {
-    throw new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+    throw errors.tagLimitExceeded();
   }
 }
 
@@ -64,11 +60,11 @@ const runInstancesTaggable = new Set(["instance", "volume", "network-interface"]
 export function readTagSpecifications(specs: unknown): Map<string, Map<string, string>> {
   const byType = new Map<string, Map<string, string>>();
   if (specs === undefined) return byType;
-  if (!Array.isArray(specs)) throw errors.invalidValue("TagSpecification must be a list");
+  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
   for (const spec of specs as TagSpecification[]) {
     const type = String(spec?.ResourceType ?? "");
     if (!runInstancesTaggable.has(type)) {
-      throw errors.invalidValue(`'${type}' is not a valid taggable resource type for this operation.`);
+      throw errors.untaggableResourceType(type);
     }
     const tags = Array.isArray(spec.Tags) ? spec.Tags : [];
     checkTags(tags, "TagSpecification");

@@ -1,4 +1,4 @@
-import { Ec2Error, errors } from "../errors.js";
+import { type Ec2Error, errors } from "../errors.js";
 import { DEFAULT_INSTANCE_TYPE } from "../model/instance-types.js";
 import { type Ec2Action, implementedActions, isImplemented } from "../actions.js";
 import type { Ec2Region } from "../region.js";
@@ -107,9 +107,6 @@ function checkTimes(times: unknown, fallback: number, what: string): number {
   return times;
 }
 
-/** EC2's `RequestLimitExceeded` (spec). */
-export const requestLimitExceeded = (): Ec2Error => new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503);
-
 function checkError(action: Ec2Action, error: unknown): FaultError {
   if (error === "RequestLimitExceeded" || error === "InternalError") return error;
   if (error === "InsufficientInstanceCapacity") {
@@ -215,7 +212,7 @@ export class ApiFaults {
       const elapsed = Math.max(0, now - bucket.at);
       bucket.tokens = Math.min(bucket.burst, bucket.tokens + (elapsed * bucket.ratePerSecond) / 1000);
       bucket.at = now;
-      if (bucket.tokens < 1) throw requestLimitExceeded();
+      if (bucket.tokens < 1) throw errors.requestLimitExceeded();
       bucket.tokens -= 1;
     }
     const failure = this.take(this.failures, action);
@@ -223,10 +220,10 @@ export class ApiFaults {
   }
 
   private errorOf(error: FaultError, action: Ec2Action, input: unknown): Ec2Error {
-    if (error === "RequestLimitExceeded") return requestLimitExceeded();
+    if (error === "RequestLimitExceeded") return errors.requestLimitExceeded();
     if (error === "InternalError") return errors.internal();
     if (error === "InsufficientInstanceCapacity") return this.insufficientCapacity(action, input);
-    return new Ec2Error(error.code, error.message, error.status);
+    return errors.userRequested(error.code, error.message, error.status);
   }
 
   /**
@@ -260,17 +257,11 @@ export class ApiFaults {
         }
       }
     }
-    if (placed === undefined) return new Ec2Error("InsufficientInstanceCapacity", "Insufficient capacity.", 500);
-    const others = ["a", "b", "c", "d", "e", "f"]
+    if (placed === undefined) return errors.insufficientCapacity();
+    const otherZones = ["a", "b", "c", "d", "e", "f"]
       .map((letter) => `${this.region.settings.region}${letter}`)
       .filter((zone) => zone !== placed.zone && this.region.network.subnetIn(zone) !== undefined);
-    return new Ec2Error(
-      "InsufficientInstanceCapacity",
-      `We currently do not have sufficient ${placed.instanceType} capacity in the Availability Zone you requested (${placed.zone}). ` +
-        "Our system will be working on provisioning additional capacity. " +
-        `You can currently get ${placed.instanceType} capacity by not specifying an Availability Zone in your request or choosing ${others.join(", ")}.`,
-      500,
-    );
+    return errors.insufficientCapacity({ ...placed, otherZones });
   }
 
   private queue<T>(rules: Map<Ec2Action, CountedRule<T>[]>, action: Ec2Action): CountedRule<T>[] {

@@ -55,11 +55,11 @@ function findAllocation(ctx: OperationContext, id: string): ElasticIp {
 function readAddressTags(specs: unknown): Map<string, string> {
   const tags = new Map<string, string>();
   if (specs === undefined || specs === null) return tags;
-  if (!Array.isArray(specs)) throw errors.invalidValue("TagSpecification must be a list");
+  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
   for (const spec of specs as TagSpecification[]) {
     const type = String(spec?.ResourceType ?? "");
     if (type !== "elastic-ip") {
-      throw errors.invalidValue(`'${type}' is not a valid taggable resource type for this operation.`);
+      throw errors.untaggableResourceType(type);
     }
     const list = Array.isArray(spec.Tags) ? spec.Tags : [];
     checkTags(list, "TagSpecification");
@@ -73,7 +73,7 @@ function readAddressTags(specs: unknown): Map<string, string> {
 export const allocateAddress: Operation<AllocateAddressCommandInput, AllocateAddressCommandOutput> = (ctx, input) => {
   const domain = optionalString(input.Domain);
   if (domain === "standard") {
-    throw errors.invalidValue("Value (standard) for parameter domain is invalid. EC2-Classic has been retired: only 'vpc' is supported.");
+    throw errors.classicDomain();
   }
   const tags = readAddressTags(input.TagSpecifications);
   // Amazon's pool in the region's own border group is all the mock has: naming them is modelled, anything else is
@@ -86,7 +86,7 @@ export const allocateAddress: Operation<AllocateAddressCommandInput, AllocateAdd
   }
   const recover = optionalString(input.Address);
   if (recover !== undefined && !ipv4.test(recover)) {
-    throw errors.invalidValue(`Invalid value '${recover}' for Address. Not a valid IPv4 address`);
+    throw errors.notIpv4("Address", recover);
   }
   refuseUnmodelled("AllocateAddress", input, ["Domain", "Address", "PublicIpv4Pool", "NetworkBorderGroup", "TagSpecifications"]);
   const created = newResource(ctx.region.settings, "elastic-ip", { "ec2:Domain": "vpc" }, tags);
@@ -131,9 +131,7 @@ function checkTargetState(target: Target): void {
   if (phase === "running" || phase === "stopped") return;
   const state = stateNameOf[phase];
   if (target.networkInterfaceId !== undefined) {
-    throw errors.incorrectState(
-      `The ${state} instance to which '${target.networkInterfaceId}' is attached is not in a valid state for this operation`,
-    );
+    throw errors.attachedInstanceNotInValidState(state, target.networkInterfaceId);
   }
   throw errors.instanceNotInValidState(state, target.instance.instanceId);
 }
@@ -151,15 +149,15 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
   const privateIp = optionalString(input.PrivateIpAddress);
   if (allocationId === undefined) {
     if (optionalString(input.PublicIp) !== undefined) {
-      throw errors.invalidCombination("You must specify an allocation id when mapping an address to a VPC instance");
+      throw errors.allocationIdToAssociate();
     }
     throw errors.missingParameter("AllocationId");
   }
   if (instanceId !== undefined && networkInterfaceId !== undefined) {
-    throw errors.invalidCombination("You can specify either the instance ID or the network interface ID, but not both.");
+    throw errors.instanceAndInterface();
   }
   if (instanceId === undefined && networkInterfaceId === undefined) {
-    throw errors.invalidCombination("You must specify either an instance ID or a network interface ID.");
+    throw errors.noAssociationTarget();
   }
   // The deprecated PublicIp alongside AllocationId is not modelled: refused by name rather than ignored.
   refuseUnmodelled("AssociateAddress", input, [
@@ -179,9 +177,7 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
   authorizeAndDryRun(ctx, "AssociateAddress", [addressResource(settings, address), on], input.DryRun);
   checkTargetState(target);
   if (privateIp !== undefined && privateIp !== target.instance.privateIp) {
-    throw errors.invalidValue(
-      `The private IP address ${privateIp} is not assigned to the network interface ${target.instance.networkInterfaceId}.`,
-    );
+    throw errors.privateIpNotOnInterface(privateIp, target.instance.networkInterfaceId);
   }
   const current = address.association;
   if (input.AllowReassociation === false && current !== undefined && current.instance !== target.instance) {
@@ -198,7 +194,7 @@ export const disassociateAddress: Operation<DisassociateAddressCommandInput, Dis
   const associationId = optionalString(input.AssociationId);
   if (associationId === undefined) {
     if (optionalString(input.PublicIp) !== undefined) {
-      throw errors.invalidValue("You must specify an association id when unmapping an address from a VPC instance");
+      throw errors.associationIdToDisassociate();
     }
     throw errors.missingParameter("AssociationId");
   }
@@ -227,7 +223,7 @@ export const releaseAddress: Operation<ReleaseAddressCommandInput, ReleaseAddres
   const allocationId = optionalString(input.AllocationId);
   if (allocationId === undefined) {
     if (optionalString(input.PublicIp) !== undefined) {
-      throw errors.invalidValue("You must specify an allocation id when releasing a VPC elastic IP address");
+      throw errors.allocationIdToRelease();
     }
     throw errors.missingParameter("AllocationId");
   }
@@ -303,7 +299,7 @@ export const describeAddresses: Operation<DescribeAddressesCommandInput, Describ
   checkFilterCount(input.Filters);
   const accept = compileFilters(readFilters(input.Filters), addressFilters);
   for (const ip of publicIps) {
-    if (!ipv4.test(ip)) throw errors.invalidValue(`Invalid value '${ip}' for PublicIp. Not a valid IPv4 address`);
+    if (!ipv4.test(ip)) throw errors.notIpv4("PublicIp", ip);
   }
   const named = new Set<ElasticIp>();
   for (const ip of publicIps) {

@@ -94,7 +94,7 @@ function isModifiableName(name: string): name is ModifiableName {
 
 /** EC2's refusal of an attribute name it does not know. */
 function unknownAttribute(name: string) {
-  return errors.invalidValue(`Value (${name}) for parameter attribute is invalid. Unknown attribute.`);
+  return errors.unknownAttribute(name);
 }
 
 /** A present, non-empty parameter as a string, or MissingParameter naming it. */
@@ -225,7 +225,7 @@ function readBoolean(value: unknown, name: string): boolean {
   if (typeof value === "boolean") return value;
   const text = String(value).toLowerCase();
   if (text === "true" || text === "false") return text === "true";
-  throw errors.invalidValue(`Value (${String(value)}) for parameter ${name} is invalid. Valid values are 'true' and 'false'.`);
+  throw errors.notOneOf(name, String(value), ["true", "false"]);
 }
 
 /**
@@ -262,13 +262,13 @@ function readUserData(value: unknown, legacy: boolean): string | undefined {
 function instanceTypeChange(value: unknown): Change {
   const instanceType = String(value);
   const typeInfo = instanceTypeInfo(instanceType);
-  if (typeInfo === undefined) throw errors.invalidAttributeValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (typeInfo === undefined) throw errors.instanceTypeInvalid(instanceType);
   return {
     needsStopped: true,
     check(instance) {
       const paravirtual = instance.image.VirtualizationType === "paravirtual";
       if (!typeInfo.architectures.includes(instance.image.Architecture ?? "") || (paravirtual && !typeInfo.paravirtual)) {
-        throw errors.invalidAttributeValue(`Modifying the instance type from ${instance.instanceType} to ${instanceType} is not allowed.`);
+        throw errors.instanceTypeChangeNotAllowed(instance.instanceType, instanceType);
       }
     },
     apply(instance) {
@@ -295,9 +295,7 @@ function disableApiStopChange(flag: boolean): Change {
     needsStopped: false,
     check(instance) {
       if (flag && instance.image.RootDeviceType === "instance-store") {
-        throw errors.unsupported(
-          `The instance '${instance.instanceId}' does not have an 'ebs' root device type; stop protection cannot be enabled for it.`,
-        );
+        throw errors.stopProtectionNotEbs(instance.instanceId);
       }
     },
     apply: (instance) => (instance.disableApiStop = flag),
@@ -334,9 +332,7 @@ function blockDeviceChange(value: unknown): Change {
   for (const spec of specs) {
     const device = requireString(spec?.DeviceName, "BlockDeviceMapping.DeviceName");
     if (spec.NoDevice !== undefined || spec.VirtualName !== undefined) {
-      throw errors.unsupported(
-        "ec2-mock does not model NoDevice or VirtualName in ModifyInstanceAttribute's blockDeviceMapping: only Ebs.DeleteOnTermination can be changed.",
-      );
+      throw errors.unmodelledBlockDeviceChange();
     }
     const flag = spec.Ebs?.DeleteOnTermination;
     flags.set(device, flag === undefined ? true : readBoolean(flag, "deleteOnTermination"));
@@ -347,10 +343,10 @@ function blockDeviceChange(value: unknown): Change {
     check(instance) {
       for (const device of flags.keys()) {
         const attached = instance.volumes.find((v) => v.deviceName === device);
-        if (attached === undefined) throw errors.invalidValue(`No device is currently mapped at ${device}`);
+        if (attached === undefined) throw errors.noDeviceMapped(device);
         const volumeId = volumeIds.get(device);
         if (volumeId !== undefined && volumeId !== attached.volumeId) {
-          throw errors.invalidValue(`The volume '${volumeId}' is not attached to instance '${instance.instanceId}' at ${device}.`);
+          throw errors.volumeNotAtDevice(volumeId, instance.instanceId, device);
         }
       }
     },
@@ -369,9 +365,7 @@ const unmodelled = new Set<ModifiableName>(["groupSet", "sriovNetSupport", "kern
 /** Reads the one attribute of the call into a checked change (every parameter check, no instance needed). */
 function readChange({ name, value, legacy }: GivenAttribute): Change {
   if (unmodelled.has(name)) {
-    throw errors.unsupported(
-      `ec2-mock does not model modifying the instance attribute '${name}'; DescribeInstanceAttribute shows its fixed value.`,
-    );
+    throw errors.unmodelledAttributeChange(name);
   }
   switch (name) {
     case "instanceType":
@@ -404,22 +398,22 @@ function readChange({ name, value, legacy }: GivenAttribute): Change {
     }
     case "blockDeviceMapping":
       if (legacy) {
-        throw errors.invalidValue(`Value (${name}) for parameter attribute is invalid. Use BlockDeviceMappings to modify it.`);
+        throw errors.attributeViaBlockDeviceMappings(name);
       }
       return blockDeviceChange(value);
     default:
       // productCodes, rootDeviceName: fixed at launch.
-      throw errors.invalidValue(`Value (${name}) for parameter attribute is invalid. The attribute cannot be modified.`);
+      throw errors.attributeNotModifiable(name);
   }
 }
 
 /** The state rules: some attributes only on a stopped instance; nothing on one shutting down or gone. */
 function checkState(instance: Ec2Instance, change: Change): void {
   if (change.needsStopped && instance.machine.phase !== "stopped") {
-    throw errors.incorrectState(`The instance '${instance.instanceId}' is not in the 'stopped' state.`);
+    throw errors.notStopped(instance.instanceId);
   }
   if (isGone(instance)) {
-    throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be modified.`);
+    throw errors.notInStateFor(instance.instanceId, "modified");
   }
 }
 
@@ -430,9 +424,9 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
 ) => {
   const instanceId = requireString(input.InstanceId, "InstanceId");
   const given = givenAttributes(input);
-  if (given.length === 0) throw errors.invalidCombination("No attributes specified.");
+  if (given.length === 0) throw errors.noAttributesSpecified();
   if (given.length > 1) {
-    throw errors.invalidCombination(`Fields for multiple attribute types specified: ${given.map((g) => g.name).join(", ")}`);
+    throw errors.multipleAttributes(given.map((g) => g.name));
   }
   refuseUnmodelled("ModifyInstanceAttribute", sentMembers(input), modelledMembers);
   const change = readChange(given[0]!);
@@ -456,9 +450,7 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
 export function startRefusal(instance: Ec2Instance): Ec2Error | undefined {
   if (ebsOptimizedOf(instance) && instance.typeInfo.ebsOptimization === "unsupported") return errors.requestedConfigurationUnsupported();
   if (!enaSupportOf(instance) && instance.typeInfo.ena === "required") {
-    return errors.invalidCombination(
-      `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instance.instanceType}' instance type. Ensure that your instance '${instance.instanceId}' is enabled for ENA.`,
-    );
+    return errors.enaRequiredForInstance(instance.instanceType, instance.instanceId);
   }
   return undefined;
 }

@@ -78,14 +78,12 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
   const instances = admit(ctx, "StopInstances", input);
   for (const { instanceId, image } of instances) {
     if (image.RootDeviceType === "instance-store") {
-      throw errors.unsupported(`The instance '${instanceId}' does not have an 'ebs' root device type and cannot be stopped.`);
+      throw errors.notEbsBacked(instanceId, "stopped");
     }
   }
   for (const { instanceId, disableApiStop } of instances) {
     if (disableApiStop) {
-      throw errors.notPermitted(
-        `The instance '${instanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`,
-      );
+      throw errors.protectedInstance(instanceId, "stopped", "disableApiStop");
     }
   }
   const mode = stopModeOf(input);
@@ -96,10 +94,10 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
   }
   for (const { instanceId, machine } of instances) {
     if (machine.phase === "launching") {
-      throw errors.incorrectState(`Instance '${instanceId}' cannot be stopped as it has never reached the 'running' state.`);
+      throw errors.neverRunning(instanceId);
     }
     if (machine.phase === "starting" || machine.phase === "terminating" || machine.phase === "terminated") {
-      throw errors.incorrectState(`This instance '${instanceId}' is not in a state from which it can be stopped.`);
+      throw errors.notStoppable(instanceId);
     }
   }
   const StoppingInstances = changeEach(ctx, instances, (instance) => {
@@ -126,12 +124,12 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
   // (API reference); the words are the mock's, after StopInstances' own.
   for (const { instanceId, image } of instances) {
     if (image.RootDeviceType === "instance-store") {
-      throw errors.unsupported(`The instance '${instanceId}' does not have an 'ebs' root device type and cannot be started.`);
+      throw errors.notEbsBacked(instanceId, "started");
     }
   }
   for (const instance of instances) {
     if (instance.machine.phase === "stopping" || isGone(instance)) {
-      throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be started.`);
+      throw errors.notInStateFor(instance.instanceId, "started");
     }
   }
   // Attributes its type cannot run with (set by ModifyInstanceAttribute, which EC2 accepts) stop a start.
@@ -184,9 +182,7 @@ function protectionOf(instance: Ec2Instance): Ec2Error | undefined {
   if (isGone(instance)) return undefined;
   for (const attribute of ["disableApiTermination", "disableApiStop"] as const) {
     if (instance[attribute]) {
-      return errors.notPermitted(
-        `The instance '${instance.instanceId}' may not be terminated. Modify its '${attribute}' instance attribute and try again.`,
-      );
+      return errors.protectedInstance(instance.instanceId, "terminated", attribute);
     }
   }
   return undefined;
@@ -238,7 +234,7 @@ export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInsta
   const instances = admit(ctx, "RebootInstances", input);
   for (const instance of instances) {
     if (instance.machine.phase !== "running" && !isGone(instance)) {
-      throw errors.incorrectState(`The instance '${instance.instanceId}' is not in a state from which it can be rebooted.`);
+      throw errors.notInStateFor(instance.instanceId, "rebooted");
     }
   }
   for (const instance of instances) {

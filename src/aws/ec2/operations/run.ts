@@ -3,7 +3,7 @@ import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandO
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { digestOf } from "../../../kit/digest.js";
-import { Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
@@ -65,7 +65,7 @@ const MODELLED_MEMBERS = [
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
   if (value === undefined || value === null) throw errors.missingParameter(name);
   const n = Number(value);
-  if (!Number.isInteger(n)) throw errors.invalidValue(`Invalid value '${String(value)}' for ${name}.`);
+  if (!Number.isInteger(n)) throw errors.invalidValueFor(name, String(value));
   return n;
 }
 
@@ -73,14 +73,11 @@ function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
 function readCounts(input: RunInstancesCommandInput): { max: number; min: number } {
   const max = readCount(input.MaxCount, "MaxCount");
   const min = readCount(input.MinCount, "MinCount");
-  if (max < 1) throw errors.invalidValue("Maximum instance count must be greater than zero");
-  if (min < 1) throw errors.invalidValue("Minimum instance count must be greater than zero");
-  if (min > max) throw errors.invalidValue("Maximum instance count must not be smaller than minimum instance count");
+  if (max < 1) throw errors.countNotPositive("Maximum");
+  if (min < 1) throw errors.countNotPositive("Minimum");
+  if (min > max) throw errors.countsInverted();
   if (min > MAX_INSTANCES_PER_LAUNCH) {
-    throw new Ec2Error(
-      "InstanceLimitExceeded",
-      `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES_PER_LAUNCH} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
-    );
+    throw errors.instanceLimitExceeded(min, MAX_INSTANCES_PER_LAUNCH);
   }
   return { max: Math.min(max, MAX_INSTANCES_PER_LAUNCH), min };
 }
@@ -88,9 +85,9 @@ function readCounts(input: RunInstancesCommandInput): { max: number; min: number
 function readImage(ctx: OperationContext, imageId: unknown): MockImage {
   if (imageId === undefined || imageId === null || imageId === "") throw errors.missingParameter("ImageId");
   const id = String(imageId);
-  if (!isWellFormedId("ami", id)) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+  if (!isWellFormedId("ami", id)) throw errors.malformedImageId(id);
   const image = ctx.region.images.get(id);
-  if (image === undefined) throw new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  if (image === undefined) throw errors.imageNotFound(id);
   // A user image given in another state than available cannot be run (the built-ins are available).
   if (image.State !== undefined && image.State !== "available") throw errors.imageUnavailable(id, String(image.State));
   return image;
@@ -99,11 +96,9 @@ function readImage(ctx: OperationContext, imageId: unknown): MockImage {
 function readInstanceType(value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
   const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
   const typeInfo = instanceTypeInfo(instanceType);
-  if (typeInfo === undefined) throw errors.invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (typeInfo === undefined) throw errors.invalidValueFor("InstanceType", instanceType);
   if (!typeInfo.architectures.includes(String(image.Architecture))) {
-    throw errors.invalidValue(
-      `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
-    );
+    throw errors.architectureMismatch(typeInfo.architecture, String(image.Architecture));
   }
   return { instanceType, typeInfo };
 }
@@ -123,12 +118,12 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
     const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
     if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
     if (zone !== undefined && zone !== subnet.availabilityZone) {
-      throw errors.invalidCombination(`The subnet ${clipped(subnetId)} is in ${subnet.availabilityZone}, not in the requested Availability Zone ${clipped(String(zone))}.`);
+      throw errors.subnetNotInZone(clipped(subnetId), subnet.availabilityZone, clipped(String(zone)));
     }
     return subnet;
   }
   const subnet = ctx.region.network.subnetIn(String(zone ?? ctx.region.network.defaultZone));
-  if (subnet === undefined) throw errors.invalidValue(`Invalid availability zone: [${String(zone)}]`);
+  if (subnet === undefined) throw errors.invalidZone(String(zone));
   return subnet;
 }
 
@@ -160,13 +155,13 @@ function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommand
   if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
   if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
   if (input.PrivateIpAddress !== undefined) {
-    throw errors.invalidCombination("Network interfaces and an instance-level private IP address should not be specified on the same request");
+    throw errors.interfacesWithPrivateIp();
   }
   if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
-    throw errors.invalidCombination("Network interfaces and an instance-level security groups may not be specified on the same request");
+    throw errors.interfacesWithSecurityGroups();
   }
   if (input.SubnetId !== undefined) {
-    throw errors.invalidCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request");
+    throw errors.interfacesWithSubnet();
   }
   checkSecurityGroups(ctx, spec.Groups, undefined);
   return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
@@ -190,20 +185,20 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     const device = mapping.DeviceName;
     // The image's own device names are valid whatever their form (a user image may name its root as it likes).
     if (!imageDevices.has(device)) checkDeviceName(device);
-    if (named.has(device)) throw new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
+    if (named.has(device)) throw errors.deviceMappedTwice(device);
     named.add(device);
     const base = byDevice.get(device);
     if (mapping.NoDevice !== undefined) {
-      if (device === image.RootDeviceName) throw errors.invalidValue("The device name of the root device cannot be suppressed with NoDevice");
+      if (device === image.RootDeviceName) throw errors.rootDeviceSuppressed();
       byDevice.delete(device);
       continue;
     }
     if (mapping.VirtualName !== undefined) {
       // An instance store volume: no EBS volume is created (NVMe instance stores ignore the mapping, as on EC2).
       if (!/^ephemeral(?:[0-9]|1[0-9]|2[0-3])$/.test(mapping.VirtualName)) {
-        throw errors.invalidBlockDeviceMapping(`Invalid virtual name ${clipped(mapping.VirtualName)} for ${device}`);
+        throw errors.invalidVirtualName(clipped(mapping.VirtualName), device);
       }
-      if (mapping.Ebs !== undefined) throw errors.invalidBlockDeviceMapping(`${device} cannot map both an EBS volume and an instance store volume`);
+      if (mapping.Ebs !== undefined) throw errors.ebsAndInstanceStore(device);
       byDevice.set(device, { DeviceName: device, VirtualName: mapping.VirtualName });
       continue;
     }
@@ -222,14 +217,11 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     const fromImage = image.BlockDeviceMappings?.find((m) => m.DeviceName === mapping.DeviceName)?.Ebs;
     const sizeGiB = ebs.VolumeSize ?? fromImage?.VolumeSize ?? 8;
     if (fromImage?.VolumeSize !== undefined && sizeGiB < fromImage.VolumeSize) {
-      throw new Ec2Error(
-        "InvalidBlockDeviceMapping",
-        `Volume of size ${sizeGiB}GB is smaller than snapshot '${fromImage.SnapshotId}', expect size >= ${fromImage.VolumeSize}GB`,
-      );
+      throw errors.volumeSmallerThanSnapshot(sizeGiB, String(fromImage.SnapshotId), fromImage.VolumeSize);
     }
     const volumeType = checkVolumeType(ebs.VolumeType ?? fromImage?.VolumeType ?? "gp3");
     if ((volumeType === "io1" || volumeType === "io2") && ebs.Iops === undefined) {
-      throw errors.invalidCombination(`The parameter iops must be specified for ${volumeType} volumes.`);
+      throw errors.iopsRequired(volumeType);
     }
     checkVolumeLimits({ sizeGiB, volumeType, iops: ebs.Iops, throughput: ebs.Throughput });
     volumes.push({
@@ -244,10 +236,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     });
   }
   if (volumes.length > MAX_VOLUMES_PER_INSTANCE) {
-    throw new Ec2Error(
-      "AttachmentLimitExceeded",
-      `The launch would attach ${volumes.length} EBS volumes to each instance; the limit is ${MAX_VOLUMES_PER_INSTANCE}.`,
-    );
+    throw errors.attachmentLimitExceeded(volumes.length, MAX_VOLUMES_PER_INSTANCE);
   }
   // The root device first, as EC2 lists it.
   volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
@@ -257,9 +246,9 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
 /** A request's snapshot: well formed, and one of the region's images' snapshots (the only ones the mock has). */
 function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!isWellFormedId("snap", snapshotId)) {
-    throw new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${clipped(snapshotId)}" (expecting "snap-...")`);
+    throw errors.malformedSnapshotId(clipped(snapshotId));
   }
-  if (!ctx.region.images.hasSnapshot(snapshotId)) throw new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${snapshotId}' does not exist.`);
+  if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
 }
 
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
@@ -277,10 +266,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
   const hibernation = input.HibernationOptions?.Configured === true;
   if (hibernation && image.RootDeviceType !== "ebs") {
-    throw new Ec2Error(
-      "UnsupportedHibernationConfiguration",
-      "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
-    );
+    throw errors.hibernationNeedsEbs();
   }
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
@@ -291,7 +277,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const privateIp = input.PrivateIpAddress;
   if (privateIp !== undefined) {
     if (count > 1 || Number(input.MinCount) > 1) {
-      throw errors.invalidCombination("Cannot specify a private IP address when launching more than one instance.");
+      throw errors.privateIpForMany();
     }
     ctx.region.network.checkPrivateIp(subnet, String(privateIp));
   }
@@ -377,10 +363,7 @@ function replayOf(ctx: OperationContext, input: RunInstancesCommandInput): Omit<
   const reservation = used === undefined ? undefined : ctx.region.reservations.get(used.reservationId);
   if (used === undefined || reservation === undefined) return undefined;
   if (used.digest !== launchDigest(input)) {
-    throw new Ec2Error(
-      "IdempotentParameterMismatch",
-      `The client token '${input.ClientToken}' has already been used with different parameters.`,
-    );
+    throw errors.idempotentParameterMismatch(String(input.ClientToken));
   }
   return renderReservation(ctx, reservation);
 }

@@ -7,7 +7,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
-import { errors } from "../errors.js";
+import { errors, notFoundFamilies } from "../errors.js";
 import { volumeResource } from "../../iam/resources.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
@@ -130,13 +130,11 @@ function checkUntaggable(ctx: OperationContext, ids: readonly string[]): void {
   const others = ids.filter((id) => prefixOf(id) !== "i" && prefixOf(id) !== "vol");
   for (const id of others) {
     const prefix = prefixOf(id)!;
-    if (holdsUntaggable(ctx, prefix, id) === false && errors.notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
+    if (holdsUntaggable(ctx, prefix, id) === false && notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
   }
   const first = others[0];
   if (first !== undefined) {
-    throw errors.unsupported(
-      `ec2-mock does not model tags on the resource '${first}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
-    );
+    throw errors.untaggableResource(first);
   }
 }
 
@@ -244,7 +242,7 @@ export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutp
   const tags = tagList(input.Tags);
   // Wording: EC2's pattern for a refused value, with the documented limit (decision: EC2 publishes no message).
   if (tags.length > MAX_TAGS_PER_DELETE) {
-    throw errors.invalidValue(`Value (${tags.length}) for parameter Tag is invalid. DeleteTags takes up to ${MAX_TAGS_PER_DELETE} tags.`);
+    throw errors.tooManyTagsToDelete(tags.length, MAX_TAGS_PER_DELETE);
   }
   checkResourceIds(ids);
   // The same key rules as CreateTags: `aws:` tags are not the caller's to delete either.

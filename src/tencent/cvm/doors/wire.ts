@@ -68,20 +68,20 @@ function readCall(request: CvmHttpRequest): CvmCall {
   if (request.body.byteLength > CVM_MAX_BODY_BYTES) throw cvmErrors.requestTooLarge(request.body.byteLength, CVM_MAX_BODY_BYTES);
   const type = header(request.headers, "content-type");
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw cvmErrors.invalidParameter(`The content type \`${type.slice(0, 80)}\` is not supported: send application/json.`);
+    throw cvmErrors.unsupportedContentType(type.slice(0, 80));
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(request.body);
   } catch {
-    throw cvmErrors.invalidParameter("The request body is not valid UTF-8.");
+    throw cvmErrors.bodyNotUtf8();
   }
   let input: unknown = {};
   if (text.trim() !== "") {
     try {
       input = JSON.parse(text);
     } catch {
-      throw cvmErrors.invalidParameter("The request body is not valid JSON.");
+      throw cvmErrors.bodyNotJson();
     }
   }
   return {

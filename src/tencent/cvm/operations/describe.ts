@@ -42,7 +42,7 @@ export const describeInstances: CvmOperation<DescribeInstancesResponse> = (ctx, 
   const page = pageOf(params);
   const ids = batchIds(params, "InstanceIds", false);
   if (params.has("InstanceIds") && params.has("Filters")) {
-    throw cvmErrors.invalidParameter("The parameters `InstanceIds` and `Filters` cannot be specified at the same time.");
+    throw cvmErrors.instanceIdsWithFilters();
   }
   const filters = readFilters(params) ?? [];
   const matching = named(ctx, ids).filter((instance) => filters.every((filter) => filter.matches(instance, ctx)));
