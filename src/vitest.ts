@@ -98,8 +98,7 @@ export interface Ec2Matchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation adds the matchers
+  // biome-ignore lint/suspicious/noExplicitAny: an augmentation repeats vitest's own declaration, `Assertion<T = any>`
   interface Assertion<T = any> extends Ec2Matchers<T> {}
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation adds the matchers
   interface AsymmetricMatchersContaining extends Ec2Matchers {}
 }
