@@ -11,7 +11,10 @@ import { GUARD_ERROR_CODE, type GuardVerdict } from "./web-guard.js";
 
 export { SERVER_LIMITS };
 
-/** Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions). */
+/**
+ * Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions).
+ * @public
+ */
 export interface ListenOptions extends CommonListenOptions {
   /**
    * Verify every EC2 request's SigV4 signature against the access keys of
@@ -41,7 +44,10 @@ export interface ListenOptions extends CommonListenOptions {
   doors?: readonly ServedDoor[];
 }
 
-/** Another cloud's door the server serves next to EC2's: it claims its requests and answers them in its own format. */
+/**
+ * Another cloud's door the server serves next to EC2's: it claims its requests and answers them in its own format.
+ * @public
+ */
 export interface ServedDoor {
   /** Whether a request is this door's, from its path and headers (names in lower case). */
   claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;
@@ -61,7 +67,10 @@ export interface ServedDoor {
   }): Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }
 
-/** A running server. */
+/**
+ * A running server.
+ * @public
+ */
 export interface RunningServer {
   /** `http://HOST:PORT`, ready for `--endpoint-url` or `AWS_ENDPOINT_URL_EC2`. */
   readonly url: string;

@@ -3,6 +3,7 @@
  * message. API 3.0 answers every error with HTTP 200 and
  * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so unlike EC2
  * there is no status to carry; each door renders the code and message.
+ * @public
  */
 export class CvmError extends Error {
   /** @param code - Tencent Cloud's error code, e.g. `UnsupportedOperation.InstanceStateStopped`.

@@ -1,7 +1,10 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 import { type Dispatch, handleWireRequest, type Implements } from "./wire.js";
 
-/** The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract. */
+/**
+ * The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract.
+ * @public
+ */
 export interface Ec2MockHttpHandler extends RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {
   /** Part of the SDK's HttpHandler contract; the mock has no connection settings. */
   updateHttpClientConfig(key: never, value: never): void;

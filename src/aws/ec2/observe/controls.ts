@@ -6,7 +6,10 @@ import type { Ec2Instance } from "../model/instance.js";
 import type { Ec2Region } from "../region.js";
 import { stateNameOf } from "../model/states.js";
 
-/** The guest of one instance, as a test drives it. */
+/**
+ * The guest of one instance, as a test drives it.
+ * @public
+ */
 export interface GuestControl {
   /** The guest's operating system. */
   readonly os: GuestOs;
@@ -22,13 +25,19 @@ export interface GuestControl {
   shutdown(): void;
 }
 
-/** Faults of the host under an instance. */
+/**
+ * Faults of the host under an instance.
+ * @public
+ */
 export interface HostFaults {
   /** Makes stops of the instance stick in `stopping` whatever the guest does (only Force ends them); `false` heals the host. */
   hostStuck(instanceId: string, stuck?: boolean): void;
 }
 
-/** One entry of an instance's timeline. */
+/**
+ * One entry of an instance's timeline.
+ * @public
+ */
 export interface TimelineEntry {
   /** When it happened (mock time). */
   at: Date;
@@ -40,7 +49,10 @@ export interface TimelineEntry {
   cause: string;
 }
 
-/** What `inspect()` shows of an instance beyond the EC2 API. */
+/**
+ * What `inspect()` shows of an instance beyond the EC2 API.
+ * @public
+ */
 export interface InstanceInspection {
   /** The instance id. */
   instanceId: string;
@@ -62,7 +74,10 @@ export interface InstanceInspection {
   timeline: TimelineEntry[];
 }
 
-/** A billed period: from reaching running to leaving it (a hibernating stop still bills). */
+/**
+ * A billed period: from reaching running to leaving it (a hibernating stop still bills).
+ * @public
+ */
 export interface BilledPeriod {
   /** When billing began (the instance reached running). */
   start: Date;
@@ -72,7 +87,10 @@ export interface BilledPeriod {
   billedSeconds: number;
 }
 
-/** What an instance has cost so far, in billable units. */
+/**
+ * What an instance has cost so far, in billable units.
+ * @public
+ */
 export interface InstanceUsage {
   /** The instance id. */
   instanceId: string;
@@ -84,7 +102,10 @@ export interface InstanceUsage {
   ebsGibSeconds: number;
 }
 
-/** What the whole fleet has cost so far, terminated and expired instances included. */
+/**
+ * What the whole fleet has cost so far, terminated and expired instances included.
+ * @public
+ */
 export interface FleetUsage {
   /** Instance seconds billed, summed. */
   billedSeconds: number;

@@ -4,10 +4,16 @@ import { type CommonListenOptions, createLimitedServer, guardOf, listenOn, readB
 import type { CvmWireDoor } from "./wire-door.js";
 import { CVM_MAX_BODY_BYTES, type CvmHttpResponse, jsonResponse } from "./wire.js";
 
-/** Where and how a CVM-only server listens: the EC2 server's options and limits (port, host, the web guard's allow-lists, the connection cap). */
+/**
+ * Where and how a CVM-only server listens: the EC2 server's options and limits (port, host, the web guard's allow-lists, the connection cap).
+ * @public
+ */
 export interface CvmListenOptions extends CommonListenOptions {}
 
-/** A running CVM server. */
+/**
+ * A running CVM server.
+ * @public
+ */
 export interface RunningCvmServer {
   /** `http://HOST:PORT`: the SDK's `profile.httpProfile.endpoint` is `HOST:PORT` with `protocol: "http://"`. */
   readonly url: string;

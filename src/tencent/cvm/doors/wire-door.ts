@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { answerHttp, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, CVM_PATH, jsonResponse } from "./wire.js";
 
-/** The CVM wire door, ready for a server: which requests are its, and how it answers them. */
+/**
+ * The CVM wire door, ready for a server: which requests are its, and how it answers them.
+ * @public
+ */
 export interface CvmWireDoor {
   /** Whether a request belongs to the CVM door (an `X-TC-Action` header, or a path under `/cvm`). */
   claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;

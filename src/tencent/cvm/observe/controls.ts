@@ -5,7 +5,10 @@ import { type CvmInstance, type OperationState, operationAt, supportsStopChargin
 import type { CvmRegion } from "../region.js";
 import type { CvmState } from "../model/states.js";
 
-/** The guest of one CVM instance, as a test drives it: the same scenarios as EC2's guests. */
+/**
+ * The guest of one CVM instance, as a test drives it: the same scenarios as EC2's guests.
+ * @public
+ */
 export interface CvmGuestControl {
   /** The guest's operating system (from the image). */
   readonly os: GuestOs;
@@ -21,13 +24,19 @@ export interface CvmGuestControl {
   shutdown(): void;
 }
 
-/** Faults of the host under a CVM instance. */
+/**
+ * Faults of the host under a CVM instance.
+ * @public
+ */
 export interface CvmHostFaults {
   /** Makes stops of the instance stick in STOPPING until forced (a SOFT stop still gives up); `false` heals the host. */
   hostStuck(instanceId: string, stuck?: boolean): void;
 }
 
-/** One change of the engine's phase, with its time and cause. */
+/**
+ * One change of the engine's phase, with its time and cause.
+ * @public
+ */
 export interface CvmTimelineEntry {
   /** When it happened (mock time). */
   at: Date;
@@ -39,7 +48,10 @@ export interface CvmTimelineEntry {
   cause: string;
 }
 
-/** What `inspect()` shows of a CVM instance beyond the API. */
+/**
+ * What `inspect()` shows of a CVM instance beyond the API.
+ * @public
+ */
 export interface CvmInstanceInspection {
   /** The instance id. */
   instanceId: string;
