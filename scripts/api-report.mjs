@@ -12,6 +12,7 @@
 // api-extractor fails the check, except two that are written into the report
 // as warnings (so they show in review): a type the surface uses but no entry
 // exports ("forgotten export"), and a public type that uses an internal one.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -39,6 +40,7 @@ function configFor(name, entry) {
     packageJsonFullPath: path.join(root, "package.json"),
     configObject: {
       projectFolder: root,
+      newlineKind: "lf",
       mainEntryPointFilePath: path.join(root, entry),
       compiler: {
         // The built declarations only; the options are the repo's (NodeNext resolution, Node's types).
@@ -95,11 +97,13 @@ for (const config of configs) {
   // Not `warningCount`: in local mode, updating a report is itself a warning.
   if (!result.succeeded) {
     failed += 1;
-    console.error(
-      result.apiReportChanged
-        ? `api/${name} differs from the declarations: review the change, then run \`npm run api\` and commit api/.`
-        : `api/${name}: ${result.errorCount} error(s), ${result.warningCount} warning(s).`,
-    );
+    if (result.apiReportChanged) {
+      // The difference itself, for the CI log (the new report is in a folder removed below).
+      spawnSync("git", ["diff", "--no-index", "--no-color", config.reportFilePath, path.join(temp, name)], { stdio: "inherit" });
+      console.error(`api/${name} differs from the declarations: review the change, then run \`npm run api\` and commit api/.`);
+    } else {
+      console.error(`api/${name}: ${result.errorCount} error(s), ${result.warningCount} warning(s).`);
+    }
   } else {
     console.log(`api/${name}: ${local && result.apiReportChanged ? "updated" : "up to date"}`);
   }
