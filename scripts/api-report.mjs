@@ -13,7 +13,7 @@
 // as warnings (so they show in review): a type the surface uses but no entry
 // exports ("forgotten export"), and a public type that uses an internal one.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,12 @@ const ENTRIES = [
   ["ec2-mock-vitest", "dist/esm/vitest.d.ts"],
   ["ec2-mock-cvm", "dist/esm/cvm.d.ts"],
 ];
+
+const missing = ENTRIES.filter(([, entry]) => !existsSync(path.join(root, entry)));
+if (missing.length > 0) {
+  console.error(`no ${missing.map(([, entry]) => entry).join(", ")}: run \`npm run build\` first.`);
+  process.exit(1);
+}
 
 const temp = mkdtempSync(path.join(tmpdir(), "ec2-mock-api-"));
 const error = { logLevel: "error", addToApiReportFile: false };
