@@ -36,7 +36,10 @@ function isSubsequence(wanted: readonly string[], states: readonly string[]): bo
   return i === wanted.length;
 }
 
-/** The matchers, for `expect.extend` in runners other than vitest's global `expect`. */
+/**
+ * The matchers, for `expect.extend` in runners other than vitest's global `expect`.
+ * @public
+ */
 export const ec2Matchers = {
   /** Passes when the instance is in `state` now (mock time). */
   toHaveInstanceInState(received: unknown, instanceId: string, state: InstanceStateName): MatcherResult {
@@ -89,7 +92,10 @@ export const ec2Matchers = {
 
 expect.extend(ec2Matchers);
 
-/** The matchers' signatures on vitest's `expect(...)`. */
+/**
+ * The matchers' signatures on vitest's `expect(...)`.
+ * @public
+ */
 export interface Ec2Matchers<R = unknown> {
   /** The instance is in `state` now (mock time). */
   toHaveInstanceInState(instanceId: string, state: InstanceStateName): R;
@@ -98,8 +104,7 @@ export interface Ec2Matchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation adds the matchers
+  // biome-ignore lint/suspicious/noExplicitAny: an augmentation repeats vitest's own declaration, `Assertion<T = any>`
   interface Assertion<T = any> extends Ec2Matchers<T> {}
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation adds the matchers
   interface AsymmetricMatchersContaining extends Ec2Matchers {}
 }

@@ -171,7 +171,7 @@ describe.concurrent("one mock per test under test.concurrent", () => {
 
 /** The same with a fixture of vitest's `test.extend`: a fresh mock per test, built before it runs. */
 const fleetTest = test.extend<{ mock: ReturnType<typeof setup> }>({
-  // eslint-disable-next-line no-empty-pattern
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this destructuring; it needs none
   mock: async ({}, use) => {
     await use(setup({ timing: "instant", instances: [{ state: "running", id: "i-0123456789abcdef0" }] }));
   },

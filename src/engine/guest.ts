@@ -6,6 +6,7 @@ import type { GuestOs } from "./timing.js";
  * shutdown") is a field, so a test can make one instance misbehave exactly
  * as a real one does. All fields are optional; an empty config is a guest
  * that honours ACPI promptly.
+ * @public
  */
 export interface GuestConfig {
   /** Windows Update is installing patches: a shutdown takes this many ms longer. */

@@ -8,10 +8,16 @@ import type { GuestOs } from "./timing.js";
  * value is `null`. Nothing here knows of any cloud.
  */
 
-/** A time: an ISO 8601 string, or `null` for never / none. */
+/**
+ * A time: an ISO 8601 string, or `null` for never / none.
+ * @internal
+ */
 export type TimeJson = string | null;
 
-/** A `PhaseChange` as JSON. */
+/**
+ * A `PhaseChange` as JSON.
+ * @internal
+ */
 export interface PhaseChangeJson {
   from: Phase;
   to: Phase;
@@ -24,7 +30,10 @@ export interface PhaseChangeJson {
   abandoned?: boolean;
 }
 
-/** A `Machine` as JSON. */
+/**
+ * A `Machine` as JSON.
+ * @internal
+ */
 export interface MachineJson {
   id: string;
   os: GuestOs;

@@ -10,7 +10,10 @@
 /** The guest operating systems the engine distinguishes. */
 export type GuestOs = "linux" | "windows";
 
-/** A duration that may differ between Linux and Windows guests. */
+/**
+ * A duration that may differ between Linux and Windows guests.
+ * @public
+ */
 export interface PerOs {
   /** Milliseconds for a Linux guest. */
   linux: number;
@@ -18,7 +21,10 @@ export interface PerOs {
   windows: number;
 }
 
-/** Every duration the engine uses, fully resolved. */
+/**
+ * Every duration the engine uses, fully resolved.
+ * @public
+ */
 export interface Durations {
   /** pending → running after RunInstances. */
   launch: PerOs;
@@ -52,7 +58,10 @@ export interface Durations {
   terminatedVisibility: number;
 }
 
-/** A partial override: a number sets both operating systems. */
+/**
+ * A partial override: a number sets both operating systems.
+ * @public
+ */
 export type DurationOverrides = {
   [K in keyof Durations]?: Durations[K] extends PerOs ? number | Partial<PerOs> : number;
 };
@@ -63,7 +72,10 @@ export type TimingOption = "realistic" | "instant" | DurationOverrides;
 const second = 1_000;
 const minute = 60 * second;
 
-/** The default profile. Sources and reasoning in docs/behaviour.md. */
+/**
+ * The default profile. Sources and reasoning in docs/behaviour.md.
+ * @public
+ */
 export const realisticDurations: Readonly<Durations> = Object.freeze({
   launch: { linux: 15 * second, windows: 30 * second },
   start: { linux: 12 * second, windows: 25 * second },

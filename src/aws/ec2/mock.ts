@@ -30,7 +30,10 @@ import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
 
-/** Options of {@link createEc2Mock}. Every one is optional. */
+/**
+ * Options of {@link createEc2Mock}. Every one is optional.
+ * @public
+ */
 export interface Ec2MockOptions {
   /** The region the mock answers for (default `us-east-1`). Availability zones are `<region>a` … `<region>f`. */
   region?: string;
@@ -86,7 +89,10 @@ export interface Ec2MockOptions {
   network?: NetworkOptions;
 }
 
-/** The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls. */
+/**
+ * The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls.
+ * @public
+ */
 export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes> {
   /** The region the mock answers for. */
   readonly region: string;
@@ -172,7 +178,10 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   restore(snapshot: Ec2MockSnapshot): void;
 }
 
-/** `ec2.faults`: host faults and API faults. */
+/**
+ * `ec2.faults`: host faults and API faults.
+ * @public
+ */
 export interface Ec2MockFaults extends HostFaults, ApiFaultControls {}
 
 function checkHighByte(value: number | undefined): number {
@@ -186,6 +195,7 @@ function checkHighByte(value: number | undefined): number {
 /**
  * Creates a mock EC2: a stateful, in-memory EC2 instance lifecycle that plugs
  * into a real `EC2Client` with `client.middlewareStack.use(mock)`.
+ * @public
  */
 export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const ec2 = new Ec2Region({

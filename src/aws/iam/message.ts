@@ -17,13 +17,19 @@ export interface ItemValue {
   value: string;
 }
 
-/** A condition key of the request context, as the decoded message shows it. */
+/**
+ * A condition key of the request context, as the decoded message shows it.
+ * @public
+ */
 export interface DecodedCondition {
   key: string;
   values: ItemList<ItemValue>;
 }
 
-/** A statement that matched, as the decoded message shows it (`effect` upper case, as IAM writes it). */
+/**
+ * A statement that matched, as the decoded message shows it (`effect` upper case, as IAM writes it).
+ * @public
+ */
 export interface DecodedStatement {
   statementId: string;
   effect: "ALLOW" | "DENY";
@@ -34,7 +40,10 @@ export interface DecodedStatement {
   conditions: ItemList<DecodedCondition>;
 }
 
-/** The JSON STS DecodeAuthorizationMessage returns for an EC2 authorization failure. */
+/**
+ * The JSON STS DecodeAuthorizationMessage returns for an EC2 authorization failure.
+ * @public
+ */
 export interface DecodedAuthorizationMessage {
   allowed: boolean;
   explicitDeny: boolean;
@@ -111,6 +120,7 @@ export function decodeToJson(blob: unknown): string {
  * Takes the blob, or the whole UnauthorizedOperation message (the blob is
  * cut out of it). Throws an Error named `InvalidAuthorizationMessageException`
  * for a blob the mock did not produce, or one past `MESSAGE_LIMITS`.
+ * @public
  */
 export function decodeAuthorizationMessage(blob: string): DecodedAuthorizationMessage {
   const text = decodeToJson(typeof blob === "string" ? blobOf(blob) : blob);

@@ -4,7 +4,10 @@
  * who exists, with which policies and keys.
  */
 
-/** An IAM JSON policy document (identity policy). */
+/**
+ * An IAM JSON policy document (identity policy).
+ * @public
+ */
 export interface PolicyDocument {
   /** Policy language version, usually "2012-10-17". */
   Version?: string;
@@ -12,7 +15,10 @@ export interface PolicyDocument {
   Statement: PolicyStatement | PolicyStatement[];
 }
 
-/** One statement of a policy document. */
+/**
+ * One statement of a policy document.
+ * @public
+ */
 export interface PolicyStatement {
   /** An optional statement id, reported in matchedStatements. */
   Sid?: string;
@@ -30,7 +36,10 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, string | number | boolean | (string | number | boolean)[]>>;
 }
 
-/** An access key pair a principal signs with (for the server). */
+/**
+ * An access key pair a principal signs with (for the server).
+ * @public
+ */
 export interface AccessKey {
   /** The access key id, e.g. `AKIAIOSFODNN7EXAMPLE`. */
   accessKeyId: string;
@@ -38,7 +47,10 @@ export interface AccessKey {
   secretAccessKey: string;
 }
 
-/** A named principal of the mock account. */
+/**
+ * A named principal of the mock account.
+ * @public
+ */
 export interface PrincipalOptions {
   /** Its ARN; default `arn:aws:iam::ACCOUNT:user/NAME`. */
   arn?: string;
@@ -52,6 +64,7 @@ export interface PrincipalOptions {
  * The `iam` option of `createEc2Mock`. With no policy anywhere, every call is
  * allowed. Once any policy is configured, IAM evaluates every call: what is
  * not allowed is denied, and an explicit Deny always wins.
+ * @public
  */
 export interface IamOptions {
   /** Identity policies of the default principal, the one every in-process call runs as. */

@@ -12,6 +12,7 @@ export interface Listening {
 /**
  * Limits that keep one client from hurting the server, the same for the EC2
  * server and the CVM front's (documented in the README).
+ * @public
  */
 export const SERVER_LIMITS = {
   /** Request bodies above this are refused with 413. */
@@ -26,7 +27,10 @@ export const SERVER_LIMITS = {
   maxConnections: 512,
 } as const;
 
-/** Where and how a server of the mock listens: options shared by `ec2.listen()` and `cvm.listen()`. */
+/**
+ * Where and how a server of the mock listens: options shared by `ec2.listen()` and `cvm.listen()`.
+ * @public
+ */
 export interface CommonListenOptions extends WebGuardOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;

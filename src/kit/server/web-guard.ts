@@ -18,7 +18,10 @@
  */
 import { isIP } from "node:net";
 
-/** Who may reach the server from a browser or by another name; options of `listen` and `ec2-mock serve`. */
+/**
+ * Who may reach the server from a browser or by another name; options of `listen` and `ec2-mock serve`.
+ * @public
+ */
 export interface WebGuardOptions {
   /**
    * More names the `Host` header may carry besides the address the server

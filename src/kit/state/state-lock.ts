@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 
-/** The state file could not be read, locked or written, or holds no snapshot the mock can restore. */
+/**
+ * The state file could not be read, locked or written, or holds no snapshot the mock can restore.
+ * @public
+ */
 export class StateFileError extends Error {
   override readonly name = "StateFileError";
 }

@@ -4,7 +4,10 @@ import { CvmError, cvmErrors } from "./errors.js";
 import { cvmOperationOf } from "./actions.js";
 import type { CvmRegion } from "./region.js";
 
-/** The API version of CVM the mock speaks (`X-TC-Version`). */
+/**
+ * The API version of CVM the mock speaks (`X-TC-Version`).
+ * @public
+ */
 export const CVM_API_VERSION = "2017-03-12";
 
 /** One API call as every door hands it over: API 3.0's common parameters and the action's own. */

@@ -12,7 +12,10 @@ import { runWith } from "./operations/run.js";
 import { CvmRegion } from "./region.js";
 import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
 
-/** Options of {@link createCvmMock}. Every one is optional. */
+/**
+ * Options of {@link createCvmMock}. Every one is optional.
+ * @public
+ */
 export interface CvmMockOptions {
   /** The region the mock answers for (default `ap-guangzhou`); its zones are `<region>-1` … `<region>-7`. */
   region?: string;
@@ -32,13 +35,17 @@ export interface CvmMockOptions {
  * What {@link CvmMock.launch} takes: RunInstances' parameters, every one
  * optional (zone `<region>-1` and the built-in Linux image by default),
  * plus `launchFails` to make the launch end in LAUNCH_FAILED.
+ * @public
  */
 export type CvmLaunchInput = Partial<RunInstancesRequest> & {
   /** The launch fails: the instances go PENDING, then LAUNCH_FAILED, with the operation FAILED. */
   launchFails?: boolean;
 };
 
-/** The object {@link createCvmMock} returns: the CVM front's doors and the test controls. */
+/**
+ * The object {@link createCvmMock} returns: the CVM front's doors and the test controls.
+ * @public
+ */
 export interface CvmMock {
   /** The region the mock answers for. */
   readonly region: string;
@@ -82,6 +89,7 @@ export interface CvmMock {
  * Instances": "If the soft shutdown fails within 5 minutes, a forced
  * shutdown will be performed"). A SOFT stop or reboot gives up after the
  * same window (decision: CVM does not publish when it gives up).
+ * @public
  */
 export const CVM_SOFT_SHUTDOWN_WINDOW = 5 * 60_000;
 
@@ -97,6 +105,7 @@ function cvmDurations(timing: CvmMockOptions["timing"]): Durations {
  * Creates a mock Tencent Cloud CVM (API 2017-03-12) over the same engine as
  * the EC2 mock: the same guests, clock and timed transitions, CVM's states,
  * rules and errors.
+ * @public
  */
 export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
   const region = new CvmRegion({

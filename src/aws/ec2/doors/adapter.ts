@@ -7,6 +7,7 @@ import { responseMetadata, toServiceException } from "./sdk-errors.js";
  * What the adapter needs of aws-sdk-client-mock's `AwsStub`
  * (`mockClient(EC2Client)`): `on(Command)` returning a behaviour with
  * `callsFake`. Kept structural so the library needs no dependency on it.
+ * @public
  */
 export interface ClientStubLike {
   /** Routes one command class to a behaviour. */

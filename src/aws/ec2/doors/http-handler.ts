@@ -2,7 +2,10 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } fr
 import type { Dispatch } from "../context.js";
 import { handleWireRequest, type Implements } from "./wire.js";
 
-/** The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract. */
+/**
+ * The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract.
+ * @public
+ */
 export interface Ec2MockHttpHandler extends RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {
   /** Part of the SDK's HttpHandler contract; the mock has no connection settings. */
   updateHttpClientConfig(key: never, value: never): void;

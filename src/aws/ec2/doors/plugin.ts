@@ -7,7 +7,10 @@ import { responseMetadata, toServiceException } from "./sdk-errors.js";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
 
-/** The rejection of a command the mock does not implement (policy `"error"`). */
+/**
+ * The rejection of a command the mock does not implement (policy `"error"`).
+ * @public
+ */
 export class Ec2MockUnhandledCommandError extends Error {
   /** @param commandName - the SDK command, e.g. `DescribeVpcsCommand`. */
   constructor(readonly commandName: string) {
@@ -18,7 +21,10 @@ export class Ec2MockUnhandledCommandError extends Error {
   }
 }
 
-/** What to do with an EC2 command the mock does not implement. */
+/**
+ * What to do with an EC2 command the mock does not implement.
+ * @public
+ */
 export type UnhandledCommandPolicy =
   | "error"
   | "warn"

@@ -9,6 +9,7 @@
  * Options of `createEc2Mock({ network })`: the default VPC's address space.
  * The default is EC2's (172.31.0.0/16, a /20 per zone: 4,091 addresses per
  * zone, about 24,500 instances in all). Widen it to hold larger fleets.
+ * @public
  */
 export interface NetworkOptions {
   /**

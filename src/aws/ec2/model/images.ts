@@ -6,16 +6,29 @@ import { isWellFormedId } from "./ids.js";
  * An image as the mock takes and keeps it: the SDK's `Image`, except that
  * `Platform` also accepts `"windows"`, the value EC2 really sends (the SDK's
  * enum spells it `"Windows"`, but passes the wire's lowercase value through).
+ * @public
  */
 export type MockImage = Omit<Image, "Platform"> & { Platform?: Image["Platform"] | "windows" };
 
-/** The built-in EBS-backed Amazon Linux 2023 image (x86_64). */
+/**
+ * The built-in EBS-backed Amazon Linux 2023 image (x86_64).
+ * @public
+ */
 export const LINUX_AMI_ID = "ami-0a1b2c3d4e5f60718";
-/** The built-in EBS-backed Windows Server 2022 image (x86_64). */
+/**
+ * The built-in EBS-backed Windows Server 2022 image (x86_64).
+ * @public
+ */
 export const WINDOWS_AMI_ID = "ami-0b2c3d4e5f6071829";
-/** The built-in instance-store-backed Linux image: its instances cannot be stopped. */
+/**
+ * The built-in instance-store-backed Linux image: its instances cannot be stopped.
+ * @public
+ */
 export const INSTANCE_STORE_AMI_ID = "ami-0c3d4e5f607182930";
-/** The built-in EBS-backed Amazon Linux 2023 image for arm64 (Graviton types). */
+/**
+ * The built-in EBS-backed Amazon Linux 2023 image for arm64 (Graviton types).
+ * @public
+ */
 export const LINUX_ARM64_AMI_ID = "ami-0d4e5f60718293a41";
 
 const amazonOwner = "137112412989";
@@ -29,7 +42,10 @@ function ebsRoot(deviceName: string, sizeGiB: number, snapshot: string): NonNull
   ];
 }
 
-/** The images every mock knows, in the SDK's `Image` shape. */
+/**
+ * The images every mock knows, in the SDK's `Image` shape.
+ * @public
+ */
 export const builtInImages: readonly MockImage[] = Object.freeze([
   {
     ImageId: LINUX_AMI_ID,

@@ -16,7 +16,10 @@ export interface Subnet {
   readonly size: number;
 }
 
-/** The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`). */
+/**
+ * The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`).
+ * @public
+ */
 export interface NetworkJson {
   vpcId: string;
   defaultSecurityGroupId: string;

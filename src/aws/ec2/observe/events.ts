@@ -7,6 +7,7 @@ import { stateNameOf } from "../model/states.js";
  * An "EC2 Instance State-change Notification" as EventBridge delivers it:
  * source `aws.ec2`, the instance's ARN in `resources`, `detail` holding the
  * instance id and its new state, `time` when the transition happened.
+ * @public
  */
 export interface InstanceStateChangeEvent {
   /** Always "0". */
@@ -29,7 +30,10 @@ export interface InstanceStateChangeEvent {
   detail: { "instance-id": string; state: InstanceStateName };
 }
 
-/** A subscriber to state changes. */
+/**
+ * A subscriber to state changes.
+ * @public
+ */
 export type StateChangeHandler = (event: InstanceStateChangeEvent) => void;
 
 /**

@@ -4,7 +4,10 @@ import { LINUX_AMI_ID } from "../model/images.js";
 import { isWellFormedId } from "../model/ids.js";
 import type { Ec2Region } from "../region.js";
 
-/** The states a fixture instance can start in. */
+/**
+ * The states a fixture instance can start in.
+ * @public
+ */
 export type FixtureState = "pending" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated";
 
 const fixtureStates: readonly FixtureState[] = ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"];
@@ -13,6 +16,7 @@ const fixtureStates: readonly FixtureState[] = ["pending", "running", "stopping"
  * Instances a mock starts with (`createEc2Mock({ instances: [...] })`), built
  * by the real operations so that they are exactly what RunInstances,
  * StopInstances and TerminateInstances would have made.
+ * @public
  */
 export interface InstanceFixture {
   /** The state it is in when the mock is created. */

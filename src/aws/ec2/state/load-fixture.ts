@@ -10,6 +10,7 @@ import type { Ec2MockOptions } from "../mock.js";
  *
  * @example
  * const ec2 = createEc2Mock(await loadFixture("test/fleet.yaml"));
+ * @public
  */
 export async function loadFixture(path: string): Promise<Ec2MockOptions> {
   const text = await readFile(path, "utf8");

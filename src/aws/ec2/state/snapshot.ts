@@ -12,7 +12,10 @@ import { type NetworkJson, type Subnet, subnetHolding, subnetRecord } from "../m
 import type { Ec2Region, Reservation } from "../region.js";
 import { type Ec2Volume, NO_TAGS } from "../model/volumes.js";
 
-/** The snapshot format this version writes and reads. */
+/**
+ * The snapshot format this version writes and reads.
+ * @public
+ */
 export const SNAPSHOT_VERSION = 1;
 
 /**
@@ -22,6 +25,7 @@ export const SNAPSHOT_VERSION = 1;
  * Configuration (timing, images of the options, IAM, fault rules,
  * subscribers) is not state: restore into a mock created with the same
  * options.
+ * @public
  */
 export interface Ec2MockSnapshot {
   version: 1;
@@ -44,7 +48,10 @@ export interface Ec2MockSnapshot {
   retiredUsage: UsageJson[];
 }
 
-/** An instance as JSON: the EC2 record and its machine. */
+/**
+ * An instance as JSON: the EC2 record and its machine.
+ * @public
+ */
 export interface InstanceJson {
   instanceId: string;
   reservationId: string;
@@ -84,7 +91,10 @@ export interface InstanceJson {
   machine: MachineJson;
 }
 
-/** A volume as JSON. */
+/**
+ * A volume as JSON.
+ * @public
+ */
 export interface VolumeJson {
   volumeId: string;
   seq: number;
@@ -101,7 +111,10 @@ export interface VolumeJson {
   tags: [string, string][];
 }
 
-/** An Elastic IP as JSON. */
+/**
+ * An Elastic IP as JSON.
+ * @public
+ */
 export interface AddressJson {
   allocationId: string;
   publicIp: string;
@@ -109,7 +122,10 @@ export interface AddressJson {
   tags: [string, string][];
 }
 
-/** Retired usage as JSON. */
+/**
+ * Retired usage as JSON.
+ * @public
+ */
 export interface UsageJson {
   instanceId: string;
   billedSeconds: number;

@@ -5,6 +5,7 @@ import type { CvmAnswer, CvmCall } from "../entry.js";
  * What `attach` needs of a `tencentcloud-sdk-nodejs-cvm` client: its
  * `request` method (every generated method, `StopInstances` included, calls
  * it), its region and API version. A `new Client({...})` of the SDK fits.
+ * @public
  */
 export interface CvmClientLike {
   /** The method every API call goes through. */

@@ -2,10 +2,16 @@ import type { CommonListenOptions } from "../../../kit/server/listen.js";
 import { serveFronts } from "../../../kit/server/server.js";
 import type { CvmWireDoor } from "./wire-door.js";
 
-/** Where and how a CVM-only server listens: the EC2 server's options and limits (port, host, the web guard's allow-lists, the connection cap). */
+/**
+ * Where and how a CVM-only server listens: the EC2 server's options and limits (port, host, the web guard's allow-lists, the connection cap).
+ * @public
+ */
 export interface CvmListenOptions extends CommonListenOptions {}
 
-/** A running CVM server. */
+/**
+ * A running CVM server.
+ * @public
+ */
 export interface RunningCvmServer {
   /** `http://HOST:PORT`: the SDK's `profile.httpProfile.endpoint` is `HOST:PORT` with `protocol: "http://"`. */
   readonly url: string;

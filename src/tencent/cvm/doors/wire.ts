@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { CvmError, cvmErrors } from "../errors.js";
 
-/** An HTTP request as the CVM wire door sees it (the shape the server hands every door). */
+/**
+ * An HTTP request as the CVM wire door sees it (the shape the server hands every door).
+ * @public
+ */
 export interface CvmHttpRequest {
   /** The HTTP method. */
   method: string;
@@ -16,7 +19,10 @@ export interface CvmHttpRequest {
   body: Uint8Array;
 }
 
-/** An HTTP answer of the CVM wire door. */
+/**
+ * An HTTP answer of the CVM wire door.
+ * @public
+ */
 export interface CvmHttpResponse {
   /** The HTTP status: 200 for every API answer, errors included (API 3.0). */
   status: number;
@@ -26,7 +32,10 @@ export interface CvmHttpResponse {
   body: string;
 }
 
-/** Where the CVM door lives on a shared server: requests under this path, or carrying `X-TC-Action`. */
+/**
+ * Where the CVM door lives on a shared server: requests under this path, or carrying `X-TC-Action`.
+ * @public
+ */
 export const CVM_PATH = "/cvm";
 
 /** Bodies above this are refused (the shared server's limit too). */

@@ -1,15 +1,27 @@
 import type { Image } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import type { GuestOs } from "../../../engine/timing.js";
 
-/** An image the mock can launch: the SDK's `Image` shape; only `ImageId` is required. */
+/**
+ * An image the mock can launch: the SDK's `Image` shape; only `ImageId` is required.
+ * @public
+ */
 export type CvmImage = Partial<Image> & { ImageId: string };
 
-/** The built-in Linux image (TencentOS Server 3.1, public). */
+/**
+ * The built-in Linux image (TencentOS Server 3.1, public).
+ * @public
+ */
 export const CVM_LINUX_IMAGE_ID = "img-eb30mz89";
-/** The built-in Windows image (Windows Server 2022, public). */
+/**
+ * The built-in Windows image (Windows Server 2022, public).
+ * @public
+ */
 export const CVM_WINDOWS_IMAGE_ID = "img-9id7emv7";
 
-/** The images every CVM mock knows. */
+/**
+ * The images every CVM mock knows.
+ * @public
+ */
 export const builtInCvmImages: readonly CvmImage[] = Object.freeze([
   { ImageId: CVM_LINUX_IMAGE_ID, OsName: "TencentOS Server 3.1 (TK4)", Platform: "TencentOS", ImageType: "PUBLIC_IMAGE", Architecture: "x86_64" },
   { ImageId: CVM_WINDOWS_IMAGE_ID, OsName: "Windows Server 2022 DataCenter 64bit", Platform: "Windows", ImageType: "PUBLIC_IMAGE", Architecture: "x86_64" },

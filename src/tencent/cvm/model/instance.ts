@@ -7,7 +7,10 @@ import { type CvmState, stopChargingModeOf } from "./states.js";
 /** How an instance is billed (`InstanceChargeType`). */
 export type ChargeType = "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID";
 
-/** `LatestOperationState`. */
+/**
+ * `LatestOperationState`.
+ * @public
+ */
 export type OperationState = "SUCCESS" | "OPERATING" | "FAILED";
 
 /**
