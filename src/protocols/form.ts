@@ -5,9 +5,9 @@
  * `+` that the door turns into a space, a value could differ from the one
  * that was signed (docs/behaviour.md, "SigV4 in the server").
  */
-import { errors } from "../aws/ec2/errors.js";
+import { ProtocolRefusal } from "./refusal.js";
 
-const malformed = errors.malformedQueryString;
+const malformed = (): ProtocolRefusal => new ProtocolRefusal({ kind: "malformed-form" });
 
 /** One form component: `+` is a space, `%XX` a byte of UTF-8; most SDK parameters have neither. */
 export function formDecode(raw: string): string {
@@ -21,8 +21,8 @@ export function formDecode(raw: string): string {
 
 /**
  * Every `key=value` pair of a form, decoded, in order, repeats included.
- * Broken percent-encoding or invalid UTF-8 is EC2's MalformedQueryString,
- * wherever it is.
+ * Broken percent-encoding or invalid UTF-8 is refused (EC2 says
+ * MalformedQueryString), wherever it is.
  */
 export function formPairs(text: string): [string, string][] {
   const pairs: [string, string][] = [];

@@ -1,4 +1,5 @@
 import { CloudError } from "../../kit/errors.js";
+import { ProtocolRefusal, type Refusal } from "../../protocols/refusal.js";
 import { replaceForbiddenXmlChars } from "../../protocols/xml-text.js";
 
 /**
@@ -563,3 +564,26 @@ export const errors = {
    */
   userRequested: (code: string, message: string, status: number) => new Ec2Error(code, message, status),
 } as const;
+
+/** A protocol codec's refusal in EC2's words. */
+export function refusalInEc2Words(refusal: Refusal): Ec2Error {
+  switch (refusal.kind) {
+    case "malformed-form":
+      return errors.malformedQueryString();
+    case "unknown-parameter":
+      return errors.unknownParameter(refusal.key);
+    case "invalid-value":
+      return errors.invalidQueryValue(refusal.key, refusal.text, refusal.expected);
+    case "not-a-structure":
+      return errors.inputNotStructure(refusal.shown);
+  }
+}
+
+/** Runs a protocol codec, turning its refusal into EC2's error: how every EC2 door calls a codec. */
+export function inEc2Words<T>(codec: () => T): T {
+  try {
+    return codec();
+  } catch (error) {
+    throw error instanceof ProtocolRefusal ? refusalInEc2Words(error.refusal) : error;
+  }
+}

@@ -29,6 +29,7 @@ import { buildFleet, checkFixtures, type InstanceFixture } from "./state/fixture
 import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { inEc2Words } from "./errors.js";
 
 /**
  * Options of {@link createEc2Mock}. Every one is optional.
@@ -251,8 +252,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    */
   const dispatchSdkInput: Dispatch = (action, input) => {
     const deps = loadWireDeps();
-    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalizeInput(action, input)));
-    return dispatchWithFaults(action, normalizeInput(action, input));
+    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, inEc2Words(() => normalizeInput(action, input))));
+    return dispatchWithFaults(action, inEc2Words(() => normalizeInput(action, input)));
   };
 
   if (options.instances !== undefined) {

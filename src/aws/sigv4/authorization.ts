@@ -7,7 +7,7 @@
  * the parser found, and a header that could be read two ways is refused
  * rather than read either way (docs/behaviour.md, "SigV4 in the server").
  */
-import { errors } from "../ec2/errors.js";
+import { errors, inEc2Words } from "../ec2/errors.js";
 import { formPairs } from "../../protocols/form.js";
 
 /** The only SigV4 algorithm. */
@@ -106,7 +106,7 @@ export function presignedParams(
   // Cheap first: the SDK's POSTs have no query at all. A name can hide behind percent-encoding (X%2DAmz-…).
   if (pairs === undefined && !query.includes("X-Amz-") && !query.includes("%")) return undefined;
   const found = new Map<string, string>();
-  for (const [key, value] of pairs ?? formPairs(query)) {
+  for (const [key, value] of pairs ?? inEc2Words(() => formPairs(query))) {
     if (!presignedNames.has(key)) continue;
     if (found.has(key)) throw errors.repeatedQueryParameter(key);
     found.set(key, value);

@@ -9,7 +9,7 @@
  * docs/behaviour.md ("SigV4 in the server") gives each rule and its source.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { errors } from "../ec2/errors.js";
+import { errors, inEc2Words } from "../ec2/errors.js";
 import {
   parseAuthorizationHeader,
   parseCredential,
@@ -159,7 +159,7 @@ function sameHex(a: string, b: string): boolean {
  */
 export function verifySignature(request: WireRequest, keys: SignatureKeys, now: number = Date.now()): string {
   // Decoded as the wire door decodes it (`+` is a space), so the values verified are the values run.
-  const pairs = formPairs(request.query);
+  const pairs = inEc2Words(() => formPairs(request.query));
   const presigned = presignedParams(request.query, request.headers, pairs);
   const authorization = request.headers.authorization;
   let claim: Claim;

@@ -9,7 +9,7 @@
 import { InvalidAuthorizationMessageError, INVALID_MESSAGE } from "../iam/message.js";
 import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 import { escapeXmlText } from "../../protocols/xml-text.js";
-import type { WireResponse } from "../ec2/doors/wire.js";
+import type { FrontResponse as WireResponse } from "../../kit/front.js";
 
 /** STS's API version: a query request with it is STS's, not EC2's. */
 export const STS_API_VERSION = "2011-06-15";

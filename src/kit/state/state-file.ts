@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { ServerBackend } from "../../aws/ec2/doors/backend.js";
+import type { ServedControls } from "../controls.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -216,10 +216,24 @@ export class StateFile {
   }
 }
 
+/** What the state file wraps: a front's backend, whose calls and controls it saves. */
+export interface PersistableBackend extends ServedControls {
+  /** Runs one call of an action for the caller with that access key (the front's own dispatch). */
+  dispatch(action: string, input: unknown, accessKeyId?: string): object | Promise<object>;
+  /** Whether a successful call of the action may change state: only those are saved (the front's action list says). */
+  isMutating(action: string): boolean;
+  /** The mock's state, JSON-ready. */
+  snapshot(): unknown;
+  /** Replaces the mock's state with a saved one; throws a TypeError when it is not a snapshot. */
+  restore(snapshot: unknown): void;
+  /** Checks a saved state as `restore` reads it, changing nothing. */
+  checkSnapshot(snapshot: unknown): void;
+}
+
 /** An open state file: the backend that saves every change, and how to let go of the file. */
-export interface OpenStateFile {
+export interface OpenStateFile<B extends PersistableBackend> {
   /** The mock's backend, saving every change before it is answered. */
-  readonly backend: ServerBackend;
+  readonly backend: B;
   /** Waits for the writes under way and releases the lock. */
   close(): Promise<void>;
 }
@@ -234,7 +248,11 @@ export interface OpenStateFile {
  * StateFileError when the file holds no snapshot this version of the mock
  * can restore; the file is left as it is, and the lock released.
  */
-export async function openStateFile(path: string, mock: ServerBackend, report: (line: string) => void = writeLine): Promise<OpenStateFile> {
+export async function openStateFile<B extends PersistableBackend>(
+  path: string,
+  mock: B,
+  report: (line: string) => void = writeLine,
+): Promise<OpenStateFile<B>> {
   const lock = StateLock.acquire(path, report);
   const file = new StateFile(path, { snapshot: () => mock.snapshot(), check: (s) => mock.checkSnapshot(s), restore: (s) => mock.restore(s) }, report);
   try {
@@ -285,7 +303,7 @@ export async function openStateFile(path: string, mock: ServerBackend, report: (
     file.assertKept(before, after);
     return result;
   };
-  const backend: ServerBackend = {
+  const backend: B = {
     ...mock,
     // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
     // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.

@@ -1,5 +1,5 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { errors } from "../../aws/ec2/errors.js";
+import { ProtocolRefusal } from "../refusal.js";
 import { readScalar, scalarKind } from "./scalars.js";
 
 /**
@@ -16,7 +16,7 @@ export function decodeInput(schema: NormalizedSchema, params: ReadonlyMap<string
   const consumed = new Set<string>();
   const input = readStruct(schema, "", { params, listIndexes: indexLists(params.keys()), consumed }) ?? {};
   for (const key of params.keys()) {
-    if (!consumed.has(key)) throw errors.unknownParameter(key);
+    if (!consumed.has(key)) throw new ProtocolRefusal({ kind: "unknown-parameter", key });
   }
   return input;
 }

@@ -1,5 +1,5 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { errors } from "../../aws/ec2/errors.js";
+import { ProtocolRefusal } from "../refusal.js";
 import { wireName } from "./decode.js";
 import { expectations, INT32_MAX, INT32_MIN, INVALID, invalidParameter, parseScalar, type Scalar, type ScalarKind, scalarKind, shown } from "./scalars.js";
 import { shapesOf } from "./schemas.js";
@@ -82,7 +82,7 @@ export function normalizeInput(action: string, input: unknown): Record<string, u
   }
   if (input === undefined || input === null) return {};
   if (!isStructure(input)) {
-    throw errors.inputNotStructure(display(input));
+    throw new ProtocolRefusal({ kind: "not-a-structure", shown: display(input) });
   }
   try {
     return readStruct(shape, input) ?? {};

@@ -1,5 +1,5 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { type Ec2Error, errors } from "../../aws/ec2/errors.js";
+import { ProtocolRefusal } from "../refusal.js";
 
 /**
  * The rules for one scalar parameter, shared by both ways into the mock:
@@ -91,9 +91,9 @@ export function shown(text: string): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text;
 }
 
-/** EC2's refusal of a parameter value: `Value (x) for parameter P is invalid. Expected …` */
-export function invalidParameter(key: string, text: string, expected: string): Ec2Error {
-  return errors.invalidQueryValue(key, shown(text), expected);
+/** The refusal of a parameter value (EC2 says `Value (x) for parameter P is invalid. Expected …`), its text cut by {@link shown}. */
+export function invalidParameter(key: string, text: string, expected: string): ProtocolRefusal {
+  return new ProtocolRefusal({ kind: "invalid-value", key, text: shown(text), expected });
 }
 
 /** {@link parseScalar}, refusing invalid text with EC2's InvalidParameterValue naming the wire parameter. */

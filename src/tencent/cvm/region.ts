@@ -3,9 +3,9 @@ import { Lifecycle } from "../../engine/engine.js";
 import type { PhaseChange } from "../../engine/machine.js";
 import type { Durations } from "../../engine/timing.js";
 import { type CvmImage, imageCatalogue } from "./model/images.js";
-import { type CvmInstance, renderInstance } from "./model/instance.js";
+import { type CvmInstance, cvmStateOf, renderInstance } from "./model/instance.js";
 import { CvmNetwork } from "./model/network.js";
-import { type CvmState, cvmStateOf } from "./model/states.js";
+import type { CvmState } from "./model/states.js";
 
 /** What one CVM region is configured with. */
 export interface CvmRegionSettings {

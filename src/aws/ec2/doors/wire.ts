@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Dispatch } from "../context.js";
-import { Ec2Error, errors } from "../errors.js";
+import { Ec2Error, errors, inEc2Words } from "../errors.js";
 import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
@@ -94,13 +94,13 @@ function readRequest(
   // Authentication comes before anything about the request's content (content type, Action, Version).
   // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
   const accessKeyId = authenticate !== undefined ? authenticate(request) : claimedAccessKey(request.headers, request.query);
-  const params = parseForm(request.query);
+  const params = inEc2Words(() => parseForm(request.query));
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       throw errors.unsupportedContentType(type);
     }
-    const body = parseForm(utf8(request.body));
+    const body = inEc2Words(() => parseForm(utf8(request.body)));
     refuseSigningParamsIn(body);
     for (const [key, value] of body) params.set(key, value);
   }
@@ -143,7 +143,7 @@ export async function handleWireRequest(
     const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
     if (sts) return answerSts(action, params, requestId);
     const shapes = shapesOf(action)!;
-    const input = decodeInput(shapes.input, params);
+    const input = inEc2Words(() => decodeInput(shapes.input, params));
     const output = await dispatch(action, input, accessKeyId);
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
