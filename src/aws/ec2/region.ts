@@ -1,6 +1,7 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import { Lifecycle } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
@@ -44,7 +45,7 @@ export interface RegionSettings {
  */
 export class Ec2Region {
   /** The engine underneath. */
-  readonly lifecycle: Lifecycle;
+  readonly lifecycle: Lifecycle<Ec2Request>;
   /** Launchable images. */
   readonly images: ImageCatalogue;
   /** The default VPC and address pools. */
@@ -70,7 +71,7 @@ export class Ec2Region {
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
-    this.lifecycle = new Lifecycle(settings.durations);
+    this.lifecycle = new Lifecycle<Ec2Request>(settings.durations);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);

@@ -431,7 +431,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       return volume.attachment;
     });
     const instance: Ec2Instance = {
-      machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
+      machine: region.lifecycle.launch(instanceId, os, { action: "RunInstances" }),
       instanceId,
       reservationId,
       launchIndex,

@@ -1,6 +1,7 @@
 import type { GuestConfig } from "../../../engine/guest.js";
 import type { Phase } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
+import { describeCvmCause } from "../model/causes.js";
 import { type CvmInstance, type OperationState, operationAt, supportsStopCharging } from "../model/instance.js";
 import type { CvmRegion } from "../region.js";
 import type { CvmState } from "../model/states.js";
@@ -85,7 +86,7 @@ export class CvmControls {
         if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
         // A stop from inside keeps charging, where charging could stop at all.
         instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
-        lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown");
+        lifecycle.guestShutdown(instance.machine, { action: "guest-shutdown" });
       },
     };
   }
@@ -123,7 +124,7 @@ export class CvmControls {
       ...(op === undefined
         ? {}
         : { latestOperation: { action: op.action, state: op.state, requestId: op.requestId, ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }) } }),
-      timeline: machine.history.map((change) => ({ at: new Date(change.at), from: change.from, to: change.to, cause: change.cause })),
+      timeline: machine.history.map((change) => ({ at: new Date(change.at), from: change.from, to: change.to, cause: describeCvmCause(change.cause) })),
     };
   }
 }
