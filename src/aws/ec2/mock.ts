@@ -205,7 +205,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   /** Runs one EC2 action through the engine: the single entry every door uses. */
   const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
     const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
-    const now = ec2.now();
+    const now = ec2.catchUp();
     const ctx: OperationContext = { region: ec2, now, principal, authorize: authorizer.forCall(principal, now) };
     return operations[action]!(ctx, input ?? {});
   };
@@ -232,7 +232,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   if (options.instances !== undefined) {
     const fixtures = checkFixtures(options.instances);
     buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => {
-      const now = ec2.now();
+      const now = ec2.catchUp();
       const ctx: OperationContext = { region: ec2, now, principal: principals.default, authorize: () => {}, fixedInstanceIds };
       return operations[action]!(ctx, input);
     });
@@ -249,7 +249,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     advance(ms) {
       ec2.lifecycle.clock.advance(ms);
       // Observing the clock delivers the state-change events that fell due.
-      ec2.now();
+      ec2.catchUp();
     },
     async settle() {
       ec2.lifecycle.settle();
@@ -260,7 +260,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       apiFaults.clear();
       ec2.lifecycle.clock.reset();
     },
-    now: () => ec2.now(),
+    // Like every call, reading the time delivers the transitions that fell due.
+    now: () => ec2.catchUp(),
     snapshot: () => takeSnapshot(ec2, controls),
     restore: (snapshot) => restoreSnapshot(ec2, controls, snapshot),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
@@ -285,7 +286,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           checkSnapshot: (snapshot) => void readSnapshot(ec2, snapshot),
           state: () => ({
-            now: new Date(ec2.now()).toISOString(),
+            now: new Date(ec2.catchUp()).toISOString(),
             region: ec2.settings.region,
             accountId: ec2.settings.accountId,
             instances: [...ec2.instances.values()].map((instance) => ec2.render(instance)),

@@ -105,11 +105,13 @@ export class Ec2Region {
     });
   }
 
-  /** Mock time now, after applying every transition that has arrived. */
-  now(): number {
-    const now = this.lifecycle.clock.now();
-    this.lifecycle.catchUp(now);
-    return now;
+  /**
+   * Applies every transition that has arrived (listeners hear of each) and
+   * returns the mock time it caught up to; called before every read or write
+   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   */
+  catchUp(): number {
+    return this.lifecycle.catchUp();
   }
 
   /** The next reservation's launch-order number. */

@@ -113,12 +113,12 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     launch(input = {}) {
       const { launchFails, ...request } = input;
       const run = { Placement: { Zone: region.network.zones[0]! }, ImageId: CVM_LINUX_IMAGE_ID, ...request };
-      const ctx = { region, now: region.now(), requestId: randomUUID() };
+      const ctx = { region, now: region.catchUp(), requestId: randomUUID() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
     advance(ms) {
       region.lifecycle.clock.advance(ms);
-      region.now();
+      region.catchUp();
     },
     async settle() {
       region.lifecycle.settle();
@@ -127,7 +127,8 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       region.clear();
       region.lifecycle.clock.reset();
     },
-    now: () => region.now(),
+    // Like every call, reading the time delivers the transitions that fell due.
+    now: () => region.catchUp(),
     guest: (instanceId) => controls.guest(instanceId),
     faults: controls.faults,
     inspect: (instanceId) => controls.inspect(instanceId),
@@ -136,7 +137,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       settle: () => mock.settle(),
       reset: () => mock.reset(),
       state: () => {
-        const now = region.now();
+        const now = region.catchUp();
         return { now: new Date(now).toISOString(), region: region.settings.region, instances: [...region.instances.values()].map((i) => region.render(i, now)) };
       },
     }),

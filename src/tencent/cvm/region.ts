@@ -42,14 +42,16 @@ export class CvmRegion {
     this.lifecycle.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
   }
 
-  /** Mock time now, after applying every transition that has arrived. */
-  now(): number {
-    const now = this.lifecycle.clock.now();
-    this.lifecycle.catchUp(now);
-    return now;
+  /**
+   * Applies every transition that has arrived (listeners hear of each) and
+   * returns the mock time it caught up to; called before every read or write
+   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   */
+  catchUp(): number {
+    return this.lifecycle.catchUp();
   }
 
-  /** The CVM state of an instance now (call `now()` first). */
+  /** The CVM state of an instance now (call `catchUp()` first). */
   stateOf(instance: CvmInstance, now: number): CvmState {
     return cvmStateOf(instance, this.lifecycle, now);
   }

@@ -161,7 +161,7 @@ export class Controls {
   }
 
   private instance(instanceId: string): Ec2Instance {
-    this.region.now();
+    this.region.catchUp();
     const instance = this.region.instances.get(instanceId);
     if (instance === undefined) throw new Error(`ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
     return instance;
@@ -178,7 +178,7 @@ export class Controls {
       },
       configure: (config) => lifecycle.configureGuest(instance.machine, config),
       shutdown: () => {
-        this.region.now();
+        this.region.catchUp();
         if (instance.machine.phase !== "running") {
           throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
         }
@@ -230,7 +230,7 @@ export class Controls {
 
   /** Billed instance seconds and EBS GiB-seconds of one instance so far (an expired one included). */
   usage(instanceId: string): InstanceUsage {
-    this.region.now();
+    this.region.catchUp();
     const retired = this.retired.get(instanceId);
     if (retired !== undefined) return retired;
     return this.usageOf(instanceId, this.instance(instanceId).machine.history);
@@ -238,7 +238,7 @@ export class Controls {
 
   /** The fleet's usage: every instance ever launched since the last reset. */
   fleetUsage(): FleetUsage {
-    const now = this.region.now();
+    const now = this.region.catchUp();
     const instances = [
       ...this.retired.values(),
       ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),

@@ -124,7 +124,7 @@ export interface UsageJson {
  * infinite, which JSON cannot hold: never a snapshot that would not restore.
  */
 export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0): Ec2MockSnapshot {
-  const now = region.now();
+  const now = region.catchUp();
   const time = new TimeCodec(shiftMs);
   const images = new Map<string, MockImage>();
   const instances = [...region.instances.values()].map((instance): InstanceJson => {

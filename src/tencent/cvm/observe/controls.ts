@@ -65,7 +65,7 @@ export class CvmControls {
   constructor(private readonly region: CvmRegion) {}
 
   private instance(instanceId: string): CvmInstance {
-    this.region.now();
+    this.region.catchUp();
     const instance = this.region.instances.get(instanceId);
     if (instance === undefined) throw new Error(`ec2-mock: no CVM instance ${instanceId} (unknown, or terminated)`);
     return instance;
@@ -82,7 +82,7 @@ export class CvmControls {
       },
       configure: (config) => lifecycle.configureGuest(instance.machine, config),
       shutdown: () => {
-        const state = this.region.stateOf(instance, this.region.now());
+        const state = this.region.stateOf(instance, this.region.catchUp());
         if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
         // A stop from inside keeps charging, where charging could stop at all.
         instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
@@ -99,7 +99,7 @@ export class CvmControls {
   /** Everything the mock knows of an instance beyond the API. */
   inspect(instanceId: string): CvmInstanceInspection {
     const instance = this.instance(instanceId);
-    const now = this.region.now();
+    const now = this.region.catchUp();
     const machine = instance.machine;
     const plan = machine.phase === "stopping" ? machine.stopPlan : undefined;
     const op = operationAt(instance, now);
