@@ -52,6 +52,39 @@ export type ArrivalCause =
   /** Arrived in `terminated`. */
   | { kind: "terminated" };
 
+/**
+ * The engine's arrival causes, one shared value each (frozen): a fleet's
+ * histories hold references, not copies (memory at scale). Snapshots copy.
+ */
+export const arrivals = {
+  booted: Object.freeze({ kind: "booted", afterDiskCheck: false }),
+  bootedAfterDiskCheck: Object.freeze({ kind: "booted", afterDiskCheck: true }),
+  resumed: Object.freeze({ kind: "resumed" }),
+  guestShutDown: Object.freeze({ kind: "guest-shut-down" }),
+  memorySaved: Object.freeze({ kind: "memory-saved" }),
+  powerCutAfterTimeout: Object.freeze({ kind: "power-cut", by: "timeout" }),
+  powerCutAtOnce: Object.freeze({ kind: "power-cut", by: "immediate" }),
+  stopAbandoned: Object.freeze({ kind: "stop-abandoned" }),
+  terminated: Object.freeze({ kind: "terminated" }),
+} as const satisfies Record<string, ArrivalCause>;
+
+const requestCauses = new WeakMap<object, RequestCause>();
+
+/**
+ * The cause of a front's request. A frozen request (a front's constant) gets
+ * one shared, frozen cause, so a fleet's histories share them; any other
+ * request gets a cause of its own.
+ */
+export function requestCause<R>(request: R): RequestCause<R> {
+  if (typeof request !== "object" || request === null || !Object.isFrozen(request)) return { kind: "request", request };
+  let cause = requestCauses.get(request);
+  if (cause === undefined) {
+    cause = Object.freeze({ kind: "request", request }) as RequestCause;
+    requestCauses.set(request, cause);
+  }
+  return cause as RequestCause<R>;
+}
+
 /** What only a front can put in words: its requests and its ways of cutting the power. */
 export interface CauseWords<R> {
   /** A request, as the front names it (e.g. its API call). */
@@ -123,23 +156,23 @@ export function causeFromText<R>(text: string, from: Phase, to: Phase, request: 
     return { kind: "reboot", request: request(text), outcome: "restarted" };
   }
   const own = ownWords.get(text);
-  if (own !== undefined) return { ...own };
+  if (own !== undefined) return own;
   const abandoned = /^the guest did not shut down \((.*)\), so the stop was abandoned$/s.exec(text);
-  if (abandoned !== null) return abandoned[1] === NO_SHUTDOWN_IN_TIME ? { kind: "stop-abandoned" } : { kind: "stop-abandoned", obstacle: abandoned[1]! };
+  if (abandoned !== null) return abandoned[1] === NO_SHUTDOWN_IN_TIME ? arrivals.stopAbandoned : { kind: "stop-abandoned", obstacle: abandoned[1]! };
   // Earlier versions named the option that cut the power: "power cut by <option>" after a timeout, "power cut (<option>)" at once.
-  if (to === "stopped" && text.startsWith("power cut by ")) return { kind: "power-cut", by: "timeout" };
-  if (to === "stopped" && text.startsWith("power cut (")) return { kind: "power-cut", by: "immediate" };
-  return { kind: "request", request: request(text) };
+  if (to === "stopped" && text.startsWith("power cut by ")) return arrivals.powerCutAfterTimeout;
+  if (to === "stopped" && text.startsWith("power cut (")) return arrivals.powerCutAtOnce;
+  return requestCause(request(text));
 }
 
 /** The engine's own words of earlier versions, each with the cause it stood for. */
 const ownWords = new Map<string, ArrivalCause>([
-  ["booted", { kind: "booted", afterDiskCheck: false }],
-  ["booted after a disk check", { kind: "booted", afterDiskCheck: true }],
-  ["resumed from hibernation", { kind: "resumed" }],
-  ["the guest shut down", { kind: "guest-shut-down" }],
-  ["memory saved to the root volume", { kind: "memory-saved" }],
-  ["shutdown complete", { kind: "terminated" }],
+  ["booted", arrivals.booted],
+  ["booted after a disk check", arrivals.bootedAfterDiskCheck],
+  ["resumed from hibernation", arrivals.resumed],
+  ["the guest shut down", arrivals.guestShutDown],
+  ["memory saved to the root volume", arrivals.memorySaved],
+  ["shutdown complete", arrivals.terminated],
 ]);
 
 const rebootPatterns: [RebootOutcome, RegExp][] = [
@@ -169,43 +202,59 @@ export function causeFromJson<R>(value: unknown, path: string, from: Phase, to: 
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad(path, "a cause (an object with a kind)", value);
   const c = value as Record<string, unknown>;
   const kind = c.kind as Cause["kind"];
-  if (!causeKinds.includes(kind)) throw bad(`${path}.kind`, `one of ${causeKinds.join(", ")}`, c.kind);
-  const obstacle = (): { obstacle?: string } => {
-    if (c.obstacle === undefined) return {};
-    if (typeof c.obstacle !== "string") throw bad(`${path}.obstacle`, "a string", c.obstacle);
-    return { obstacle: c.obstacle };
-  };
   switch (kind) {
     case "request":
-      return { kind, request: readRequest(c.request, `${path}.request`) };
+      return requestCause(readRequest(c.request, `${path}.request`));
     case "reboot": {
       if (!rebootOutcomes.includes(c.outcome as RebootOutcome)) throw bad(`${path}.outcome`, `one of ${rebootOutcomes.join(", ")}`, c.outcome);
-      return { kind, request: readRequest(c.request, `${path}.request`), outcome: c.outcome as RebootOutcome, ...obstacle() };
+      return { kind, request: readRequest(c.request, `${path}.request`), outcome: c.outcome as RebootOutcome, ...obstacleOf(c, path, bad) };
     }
     case "booted":
       if (typeof c.afterDiskCheck !== "boolean") throw bad(`${path}.afterDiskCheck`, "a boolean", c.afterDiskCheck);
-      return { kind, afterDiskCheck: c.afterDiskCheck };
+      return c.afterDiskCheck ? arrivals.bootedAfterDiskCheck : arrivals.booted;
     case "power-cut":
       if (!powerCuts.includes(c.by as PowerCutBy)) throw bad(`${path}.by`, `one of ${powerCuts.join(", ")}`, c.by);
-      return { kind, by: c.by as PowerCutBy };
-    case "stop-abandoned":
-      return { kind, ...obstacle() };
+      return c.by === "timeout" ? arrivals.powerCutAfterTimeout : arrivals.powerCutAtOnce;
+    case "stop-abandoned": {
+      const found = obstacleOf(c, path, bad);
+      return found.obstacle === undefined ? arrivals.stopAbandoned : { kind, ...found };
+    }
+    case "resumed":
+      return arrivals.resumed;
+    case "guest-shut-down":
+      return arrivals.guestShutDown;
+    case "memory-saved":
+      return arrivals.memorySaved;
+    case "terminated":
+      return arrivals.terminated;
     default:
-      return { kind };
+      throw bad(`${path}.kind`, `one of ${causeKinds.join(", ")}`, c.kind);
   }
 }
 
+/** The optional `obstacle` of a cause read from a snapshot. */
+function obstacleOf(c: Record<string, unknown>, path: string, bad: SnapshotFault): { obstacle?: string } {
+  if (c.obstacle === undefined) return {};
+  if (typeof c.obstacle !== "string") throw bad(`${path}.obstacle`, "a string", c.obstacle);
+  return { obstacle: c.obstacle };
+}
+
 /**
- * A cause as JSON: a copy, so that a snapshot shares nothing with the live
- * machine (the front's request must be JSON-safe: plain objects, arrays,
- * strings, finite numbers, booleans, null).
+ * A cause as JSON, sharing nothing mutable with the live machine: a frozen
+ * cause (the shared ones) is immutable and is written as it is; any other is
+ * copied (the front's request must be JSON-safe: plain objects, arrays,
+ * strings, finite numbers, booleans, null; a frozen request is taken as
+ * immutable).
  */
 export function causeToJson<R>(cause: Cause<R>): Cause<R> {
-  return copyJson(cause);
+  if (Object.isFrozen(cause)) return cause;
+  const copy = { ...cause };
+  if (copy.kind === "request" || copy.kind === "reboot") copy.request = copyJson(copy.request);
+  return copy;
 }
 
 function copyJson<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
   if (Array.isArray(value)) return value.map(copyJson) as T;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);

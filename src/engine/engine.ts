@@ -1,4 +1,4 @@
-import type { ArrivalCause, Cause, RebootOutcome } from "./causes.js";
+import { arrivals, type Cause, type RebootOutcome, requestCause } from "./causes.js";
 import { Clock } from "./clock.js";
 import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
 import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan, TerminateMode } from "./machine.js";
@@ -142,7 +142,7 @@ export class Lifecycle<R = unknown> {
     };
     this.machines.set(id, machine);
     // A launch is recorded as launching → launching: the machine had no phase before.
-    this.record({ machineId: id, from: "launching", to: "launching", at: now, cause: { kind: "request", request } }, machine);
+    this.record({ machineId: id, from: "launching", to: "launching", at: now, cause: requestCause(request) }, machine);
     this.schedule(machine, "running", now + this.durations.launch[os]);
     return machine;
   }
@@ -171,7 +171,7 @@ export class Lifecycle<R = unknown> {
     const boot = machine.hibernated
       ? this.durations.resume[os]
       : this.durations.start[os] + (machine.fileSystem === "dirty" ? this.durations.diskCheck[os] : 0);
-    this.enter(machine, "starting", { kind: "request", request });
+    this.enter(machine, "starting", requestCause(request));
     this.schedule(machine, "running", this.clock.now() + boot);
   }
 
@@ -212,7 +212,7 @@ export class Lifecycle<R = unknown> {
     }
     machine.rebootUntil = undefined;
     machine.stopPlan = next;
-    this.enter(machine, "stopping", { kind: "request", request }, {
+    this.enter(machine, "stopping", requestCause(request), {
       ...(next.hibernating ? { hibernating: true } : {}),
       ...(next.obstacle === undefined ? {} : { obstacle: next.obstacle }),
     });
@@ -234,7 +234,7 @@ export class Lifecycle<R = unknown> {
       hibernating: false,
       obstacle: undefined,
     };
-    this.enter(machine, "stopping", { kind: "request", request });
+    this.enter(machine, "stopping", requestCause(request));
     this.scheduleStop(machine);
   }
 
@@ -254,7 +254,7 @@ export class Lifecycle<R = unknown> {
       return;
     }
     if (machine.phase === "terminated") return;
-    this.enter(machine, "terminating", { kind: "request", request });
+    this.enter(machine, "terminating", requestCause(request));
     machine.rebootUntil = undefined;
     machine.stopPlan = undefined;
     this.schedule(machine, "terminated", mode === "skip-os" ? cutAt : now + this.durations.terminate[machine.os]);
@@ -341,7 +341,7 @@ export class Lifecycle<R = unknown> {
 
   private arrive(machine: Machine<R>): void {
     const transition = machine.transition!;
-    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: { kind: "terminated" } };
+    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: arrivals.terminated };
     machine.phase = transition.to;
     machine.phaseSince = transition.at;
     machine.transition = undefined;
@@ -350,7 +350,7 @@ export class Lifecycle<R = unknown> {
     else if (transition.to === "running") this.arriveRunning(machine, change);
     else if (transition.to === "stopped") this.arriveStopped(machine, change);
     else if (transition.to === "terminated") {
-      change.cause = { kind: "terminated" };
+      change.cause = arrivals.terminated;
       machine.runningSince = undefined;
       machine.expiresAt = transition.at + this.durations.terminatedVisibility;
       this.timeline.push({ at: machine.expiresAt, machineId: machine.id, token: machine.scheduleToken });
@@ -361,7 +361,7 @@ export class Lifecycle<R = unknown> {
   private arriveRunning(machine: Machine<R>, change: PhaseChange<R>): void {
     const resumed = machine.hibernated;
     const checked = machine.fileSystem === "dirty" && !resumed;
-    change.cause = resumed ? { kind: "resumed" } : { kind: "booted", afterDiskCheck: checked };
+    change.cause = resumed ? arrivals.resumed : checked ? arrivals.bootedAfterDiskCheck : arrivals.booted;
     if (checked) change.diskCheck = true;
     machine.everRan = true;
     machine.runningSince = change.at;
@@ -372,7 +372,7 @@ export class Lifecycle<R = unknown> {
   /** A stop that gave up: the guest never went down, so memory, disks and the running period carry on. */
   private arriveAbandoned(machine: Machine<R>, change: PhaseChange<R>): void {
     const obstacle = machine.stopPlan?.obstacle;
-    change.cause = obstacle === undefined ? { kind: "stop-abandoned" } : { kind: "stop-abandoned", obstacle };
+    change.cause = obstacle === undefined ? arrivals.stopAbandoned : { kind: "stop-abandoned", obstacle };
     change.abandoned = true;
     machine.stopPlan = undefined;
   }
@@ -381,10 +381,8 @@ export class Lifecycle<R = unknown> {
     const plan = machine.stopPlan!;
     const clean = change.at === plan.gracefulAt;
     change.clean = clean;
-    const cause: ArrivalCause = clean
-      ? { kind: plan.hibernating ? "memory-saved" : "guest-shut-down" }
-      : { kind: "power-cut", by: change.at === plan.forceCutAt ? "timeout" : "immediate" };
-    change.cause = cause;
+    if (clean) change.cause = plan.hibernating ? arrivals.memorySaved : arrivals.guestShutDown;
+    else change.cause = change.at === plan.forceCutAt ? arrivals.powerCutAfterTimeout : arrivals.powerCutAtOnce;
     machine.hibernated = clean && plan.hibernating;
     machine.fileSystem = clean ? "clean" : "dirty";
     machine.runningSince = undefined;

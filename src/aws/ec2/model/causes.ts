@@ -60,35 +60,75 @@ export function skipsOsShutdown(cause: Ec2Cause): boolean {
   return (request.action === "StopInstances" || request.action === "TerminateInstances") && request.mode === "skip-os";
 }
 
-/** Every request EC2 makes, for reading snapshots. */
+const request = <T extends Ec2Request>(value: T): T => Object.freeze(value);
+const perMode = <M extends string, T extends Ec2Request>(modes: Record<M, unknown>, make: (mode: M) => T): Record<M, T> =>
+  Object.fromEntries((Object.keys(modes) as M[]).map((mode) => [mode, request(make(mode))])) as Record<M, T>;
+
+/**
+ * Every request EC2 makes, one frozen value each: the engine shares one
+ * cause per request value, so a fleet's histories hold references.
+ */
+export const ec2Requests = {
+  run: request({ action: "RunInstances" }),
+  start: request({ action: "StartInstances" }),
+  reboot: request({ action: "RebootInstances" }),
+  stop: perMode(stopFlags, (mode) => ({ action: "StopInstances", mode }) as const),
+  terminate: perMode(terminateFlags, (mode) => ({ action: "TerminateInstances", mode }) as const),
+  guestShutdown: { stop: request({ action: "guest-shutdown", behaviour: "stop" }), terminate: request({ action: "guest-shutdown", behaviour: "terminate" }) },
+} as const;
+
 const allRequests: readonly Ec2Request[] = [
-  { action: "RunInstances" },
-  { action: "StartInstances" },
-  ...(Object.keys(stopFlags) as Ec2StopMode[]).map((mode): Ec2Request => ({ action: "StopInstances", mode })),
-  ...(Object.keys(terminateFlags) as TerminateMode[]).map((mode): Ec2Request => ({ action: "TerminateInstances", mode })),
-  { action: "RebootInstances" },
-  { action: "guest-shutdown", behaviour: "stop" },
-  { action: "guest-shutdown", behaviour: "terminate" },
+  ec2Requests.run,
+  ec2Requests.start,
+  ...Object.values(ec2Requests.stop),
+  ...Object.values(ec2Requests.terminate),
+  ec2Requests.reboot,
+  ...Object.values(ec2Requests.guestShutdown),
 ];
 
 /** Each request by its words: how snapshots of earlier versions, which held causes as words, are read. */
 const requestsByWords = new Map(allRequests.map((request) => [ec2Words.request(request), request]));
-/** Each request by its JSON, to check one read from a snapshot. */
-const requestsByJson = new Map(allRequests.map((request) => [JSON.stringify(request), request]));
+
 
 /**
  * Reads a request from a snapshot: the value this version writes, or the
  * words an earlier version wrote (a string). Throws for anything else.
  */
 export function readEc2Request(value: unknown, path: string): Ec2Request {
-  const known = typeof value === "string" ? requestsByWords.get(value) : requestsByJson.get(canonical(value));
+  const known = typeof value === "string" ? requestsByWords.get(value) : sameRequest(value);
   if (known === undefined) throw badSnapshot(path, "a request of the EC2 front (RunInstances, StopInstances with a mode, ...)", value);
-  return { ...known };
+  return known;
 }
 
-/** An object's JSON with its keys in the order `allRequests` writes them (action first), or "" for a non-object. */
-function canonical(value: unknown): string {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "";
-  const { action, ...rest } = value as Record<string, unknown>;
-  return JSON.stringify({ action, ...rest });
+/** The request equal to `value` (the same fields, no other), if EC2 makes one. */
+function sameRequest(value: unknown): Ec2Request | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  const mode = fields.mode as string;
+  let known: Ec2Request | undefined;
+  switch (fields.action) {
+    case "RunInstances":
+      known = ec2Requests.run;
+      break;
+    case "StartInstances":
+      known = ec2Requests.start;
+      break;
+    case "RebootInstances":
+      known = ec2Requests.reboot;
+      break;
+    case "StopInstances":
+      known = Object.hasOwn(ec2Requests.stop, mode) ? ec2Requests.stop[mode as Ec2StopMode] : undefined;
+      break;
+    case "TerminateInstances":
+      known = Object.hasOwn(ec2Requests.terminate, mode) ? ec2Requests.terminate[mode as TerminateMode] : undefined;
+      break;
+    case "guest-shutdown":
+      known = fields.behaviour === "stop" || fields.behaviour === "terminate" ? ec2Requests.guestShutdown[fields.behaviour] : undefined;
+      break;
+  }
+  if (known === undefined) return undefined;
+  // Nothing else: a request is its action and at most one parameter.
+  let count = 0;
+  for (const key in fields) if (Object.hasOwn(fields, key)) count++;
+  return count === ("mode" in known || "behaviour" in known ? 2 : 1) ? known : undefined;
 }

@@ -2,7 +2,7 @@ import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { GuestConfig } from "../../../engine/guest.js";
 import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
-import { describeEc2Cause } from "../model/causes.js";
+import { describeEc2Cause, ec2Requests } from "../model/causes.js";
 import type { Ec2Instance } from "../model/instance.js";
 import type { Ec2Region } from "../region.js";
 import { stateNameOf } from "../model/states.js";
@@ -184,8 +184,8 @@ export class Controls {
         }
         instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
         instance.stateTransitionReason = "";
-        if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, { action: "guest-shutdown", behaviour: "terminate" });
-        else lifecycle.guestShutdown(instance.machine, { action: "guest-shutdown", behaviour: "stop" });
+        if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, ec2Requests.guestShutdown.terminate);
+        else lifecycle.guestShutdown(instance.machine, ec2Requests.guestShutdown.stop);
       },
     };
   }

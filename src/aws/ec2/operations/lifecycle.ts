@@ -13,7 +13,7 @@ import type { TerminateMode } from "../../../engine/machine.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
-import type { Ec2StopMode } from "../model/causes.js";
+import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
 import { startRefusal } from "./attributes.js";
 
@@ -99,7 +99,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.stop(instance.machine, mode, { action: "StopInstances", mode });
+    ctx.region.lifecycle.stop(instance.machine, mode, ec2Requests.stop[mode]);
   });
   return { StoppingInstances };
 };
@@ -134,7 +134,7 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     instance.launchTime = new Date(ctx.now);
     instance.stateReason = stateReasons.pending;
     instance.stateTransitionReason = "";
-    ctx.region.lifecycle.start(instance.machine, { action: "StartInstances" });
+    ctx.region.lifecycle.start(instance.machine, ec2Requests.start);
   });
   return { StartingInstances };
 };
@@ -205,7 +205,7 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
       instance.stateReason = stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.terminate(instance.machine, { action: "TerminateInstances", mode }, mode);
+    ctx.region.lifecycle.terminate(instance.machine, ec2Requests.terminate[mode], mode);
   });
   if (refusal !== undefined) {
     // Something was acted on (a termination begun, or one under way brought forward): the state changed.
@@ -225,7 +225,7 @@ export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInsta
     }
   }
   for (const instance of instances) {
-    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, { action: "RebootInstances" });
+    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, ec2Requests.reboot);
   }
   return {};
 };
