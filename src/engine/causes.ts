@@ -54,7 +54,8 @@ export type ArrivalCause =
 
 /**
  * The engine's arrival causes, one shared value each (frozen): a fleet's
- * histories hold references, not copies (memory at scale). Snapshots copy.
+ * histories hold references, not copies (memory at scale). Being
+ * immutable, they go into snapshots as they are.
  */
 export const arrivals = {
   booted: Object.freeze({ kind: "booted", afterDiskCheck: false }),

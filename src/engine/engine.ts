@@ -341,6 +341,7 @@ export class Lifecycle<R = unknown> {
 
   private arrive(machine: Machine<R>): void {
     const transition = machine.transition!;
+    // The cause is set below, by the kind of arrival.
     const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: arrivals.terminated };
     machine.phase = transition.to;
     machine.phaseSince = transition.at;
