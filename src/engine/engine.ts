@@ -1,3 +1,4 @@
+import { arrivals, type Cause, type RebootOutcome, requestCause } from "./causes.js";
 import { Clock } from "./clock.js";
 import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
 import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan, TerminateMode } from "./machine.js";
@@ -5,11 +6,11 @@ import { Timeline } from "./timeline.js";
 import type { Durations, GuestOs } from "./timing.js";
 
 /** Listener for phase changes and for machines that disappear. */
-export interface LifecycleListener {
+export interface LifecycleListener<R = unknown> {
   /** A machine changed phase (called once per change, in time order). */
-  onPhaseChange?(change: PhaseChange, machine: Machine): void;
+  onPhaseChange?(change: PhaseChange<R>, machine: Machine<R>): void;
   /** A terminated machine's visibility ran out; it is gone. */
-  onExpire?(machine: Machine): void;
+  onExpire?(machine: Machine<R>): void;
 }
 
 /**
@@ -18,27 +19,29 @@ export interface LifecycleListener {
  * It knows nothing of any cloud's API: it moves machines between phases when
  * asked, decides how long a stop takes from what the guest does with the
  * shutdown request, and records every change with its time and cause.
- * Transitions are applied lazily: `catchUp()` (called by every front before
- * it reads or writes) applies each one whose time has come, in time order, so
- * there is no timer anywhere.
+ * Causes are values (`Cause<R>`): what the engine saw happen, or the front's
+ * request `R`, which the engine carries and never reads; each front renders
+ * them in its own words. Transitions are applied lazily: `catchUp()` (called
+ * by every front before it reads or writes) applies each one whose time has
+ * come, in time order, so there is no timer anywhere.
  */
-export class Lifecycle {
+export class Lifecycle<R = unknown> {
   /** The clock every time in the engine is read from. */
   readonly clock = new Clock();
-  private readonly machines = new Map<string, Machine>();
+  private readonly machines = new Map<string, Machine<R>>();
   private readonly timeline = new Timeline();
-  private readonly listeners: LifecycleListener[] = [];
+  private readonly listeners: LifecycleListener<R>[] = [];
 
   /** @param durations - how long each step takes (see `resolveDurations`). */
   constructor(readonly durations: Durations) {}
 
   /** Subscribes to phase changes and expiries. */
-  listen(listener: LifecycleListener): void {
+  listen(listener: LifecycleListener<R>): void {
     this.listeners.push(listener);
   }
 
   /** The machine with this id, if it exists (expired machines do not). */
-  get(id: string): Machine | undefined {
+  get(id: string): Machine<R> | undefined {
     return this.machines.get(id);
   }
 
@@ -47,8 +50,12 @@ export class Lifecycle {
     return this.machines.size;
   }
 
-  /** Applies every transition and expiry whose time has come, oldest first. */
-  catchUp(now: number = this.clock.now()): void {
+  /**
+   * Applies every transition and expiry whose time has come, oldest first,
+   * and returns the mock time it caught up to. Fronts call it before they
+   * read or write; reading the time alone is `clock.now()`.
+   */
+  catchUp(now: number = this.clock.now()): number {
     for (let entry = this.timeline.peek(); entry !== undefined && entry.at <= now; entry = this.timeline.peek()) {
       this.timeline.pop();
       const machine = this.machines.get(entry.machineId);
@@ -56,6 +63,7 @@ export class Lifecycle {
       if (machine.transition !== undefined) this.arrive(machine);
       else if (machine.expiresAt !== undefined) this.expire(machine);
     }
+    return now;
   }
 
   /**
@@ -90,7 +98,7 @@ export class Lifecycle {
   }
 
   /** Every machine, in creation order (snapshots read them; do not mutate). */
-  machinesInOrder(): Machine[] {
+  machinesInOrder(): Machine<R>[] {
     return [...this.machines.values()];
   }
 
@@ -99,7 +107,7 @@ export class Lifecycle {
    * from each one: its transition in flight, or the expiry of a terminated
    * machine. No listener hears of it: nothing changed phase.
    */
-  replaceMachines(machines: readonly Machine[]): void {
+  replaceMachines(machines: readonly Machine<R>[]): void {
     this.clear();
     for (const machine of machines) {
       this.machines.set(machine.id, machine);
@@ -111,10 +119,10 @@ export class Lifecycle {
     }
   }
 
-  /** Creates a machine in `launching`, arriving in `running` after the launch time. */
-  launch(id: string, os: GuestOs, cause: string): Machine {
+  /** Creates a machine in `launching`, arriving in `running` after the launch time; `request` is the front's, carried in the cause. */
+  launch(id: string, os: GuestOs, request: R): Machine<R> {
     const now = this.clock.now();
-    const machine: Machine = {
+    const machine: Machine<R> = {
       id,
       os,
       guest: {},
@@ -134,22 +142,22 @@ export class Lifecycle {
     };
     this.machines.set(id, machine);
     // A launch is recorded as launching → launching: the machine had no phase before.
-    this.record({ machineId: id, from: "launching", to: "launching", at: now, cause }, machine);
+    this.record({ machineId: id, from: "launching", to: "launching", at: now, cause: requestCause(request) }, machine);
     this.schedule(machine, "running", now + this.durations.launch[os]);
     return machine;
   }
 
   /** Sets how the guest answers shutdown requests (checked against its OS). */
-  configureGuest(machine: Machine, config: GuestConfig): void {
+  configureGuest(machine: Machine<R>, config: GuestConfig): void {
     machine.guest = checkGuestConfig(machine.os, config);
   }
 
   /**
    * Turns the host fault on or off. On, a stop sticks in `stopping` whatever
-   * the guest does and only Force ends it; a stop already under way sticks
-   * too. Off, a stop under way resumes its plan.
+   * the guest does and only a `force` stop ends it; a stop already under way
+   * sticks too. Off, a stop under way resumes its plan.
    */
-  setHostStuck(machine: Machine, stuck: boolean): void {
+  setHostStuck(machine: Machine<R>, stuck: boolean): void {
     machine.hostStuck = stuck;
     if (machine.phase === "stopping" && machine.stopPlan !== undefined) this.scheduleStop(machine);
   }
@@ -158,25 +166,26 @@ export class Lifecycle {
    * stopped → starting → running: a resume when memory was saved, else a
    * boot, with a disk check first when the last stop cut the power.
    */
-  start(machine: Machine, cause: string): void {
+  start(machine: Machine<R>, request: R): void {
     const os = machine.os;
     const boot = machine.hibernated
       ? this.durations.resume[os]
       : this.durations.start[os] + (machine.fileSystem === "dirty" ? this.durations.diskCheck[os] : 0);
-    this.enter(machine, "starting", cause);
+    this.enter(machine, "starting", requestCause(request));
     this.schedule(machine, "running", this.clock.now() + boot);
   }
 
   /**
    * running → stopping → stopped. A stop asked of a machine already
-   * stopping can only make it harsher: Force or SkipOsShutdown cut the power
-   * promptly (a Force on a stop under way does not wait the force timeout
-   * again: the graceful attempt has been made); a gentler request changes
-   * nothing, so "a later default stop also skips the OS shutdown" holds.
+   * stopping can only make it harsher: `force` or `skip-os` cut the power
+   * promptly (a `force` stop on a stop under way does not wait the force
+   * timeout again: the graceful attempt has been made); a gentler request
+   * changes nothing, so a later graceful stop of a `skip-os` stop still
+   * skips the OS shutdown.
    * A `graceful-only` stop asks as a graceful one does and gives up after
    * `forceTimeout`: the machine arrives back in `running`, untouched.
    */
-  stop(machine: Machine, mode: StopMode, cause: string): void {
+  stop(machine: Machine<R>, mode: StopMode, request: R): void {
     const now = this.clock.now();
     const d = this.durations;
     const cutAt = now + d.powerOff;
@@ -203,7 +212,7 @@ export class Lifecycle {
     }
     machine.rebootUntil = undefined;
     machine.stopPlan = next;
-    this.enter(machine, "stopping", cause, {
+    this.enter(machine, "stopping", requestCause(request), {
       ...(next.hibernating ? { hibernating: true } : {}),
       ...(next.obstacle === undefined ? {} : { obstacle: next.obstacle }),
     });
@@ -214,7 +223,7 @@ export class Lifecycle {
    * The guest shuts itself down (`shutdown -h now`, or Windows' own shutdown):
    * no ACPI request, so nothing in the guest vetoes it.
    */
-  guestShutdown(machine: Machine, cause: string): void {
+  guestShutdown(machine: Machine<R>, request: R): void {
     const now = this.clock.now();
     machine.rebootUntil = undefined;
     machine.stopPlan = {
@@ -225,7 +234,7 @@ export class Lifecycle {
       hibernating: false,
       obstacle: undefined,
     };
-    this.enter(machine, "stopping", cause);
+    this.enter(machine, "stopping", requestCause(request));
     this.scheduleStop(machine);
   }
 
@@ -236,7 +245,7 @@ export class Lifecycle {
    * `skip-os` bring its end forward to `powerOff` from now; a graceful one
    * changes nothing (terminating again is idempotent).
    */
-  terminate(machine: Machine, cause: string, mode: TerminateMode = "graceful"): void {
+  terminate(machine: Machine<R>, request: R, mode: TerminateMode = "graceful"): void {
     const now = this.clock.now();
     const cutAt = now + this.durations.powerOff;
     if (machine.phase === "terminating") {
@@ -245,7 +254,7 @@ export class Lifecycle {
       return;
     }
     if (machine.phase === "terminated") return;
-    this.enter(machine, "terminating", cause);
+    this.enter(machine, "terminating", requestCause(request));
     machine.rebootUntil = undefined;
     machine.stopPlan = undefined;
     this.schedule(machine, "terminated", mode === "skip-os" ? cutAt : now + this.durations.terminate[machine.os]);
@@ -253,53 +262,51 @@ export class Lifecycle {
 
   /**
    * Reboots the guest: the phase stays `running`. In the default mode a
-   * guest that ignores the request is hard-rebooted after `hardRebootAfter`
-   * (EC2: four minutes), and that boot runs a disk check; `force` waits
+   * guest that ignores the request is hard-rebooted after `hardRebootAfter`,
+   * and that boot runs a disk check; `force` waits
    * `forceTimeout` instead, `skip-os` power-cycles at once, and
    * `graceful-only` gives up after `forceTimeout`, leaving the guest as it
    * was (the returned entry is then `abandoned`). Returns the timeline entry.
    */
-  reboot(machine: Machine, cause: string, mode: RebootMode = "graceful"): PhaseChange {
+  reboot(machine: Machine<R>, request: R, mode: RebootMode = "graceful"): PhaseChange<R> {
     const now = this.clock.now();
     const d = this.durations;
     const os = machine.os;
     const outcome = shutdownOutcome(machine.guest, 0);
     const complies =
       mode === "skip-os" ? false : mode === "graceful" ? Number.isFinite(outcome.durationMs) : outcome.durationMs <= d.forceTimeout;
-    const why = outcome.obstacle ?? "it did not restart in time";
-    let detail = "";
-    let hard = false;
-    let abandoned = false;
+    let result: RebootOutcome;
     if (complies) {
+      result = "restarted";
       machine.rebootUntil = now + d.reboot[os] + outcome.durationMs;
     } else if (mode === "graceful-only") {
-      abandoned = true;
+      result = "abandoned";
       machine.rebootUntil = now + d.forceTimeout;
-      detail = `; the guest did not respond (${why}), so the reboot was abandoned`;
     } else if (mode === "skip-os") {
-      hard = true;
+      result = "power-cycled";
       machine.rebootUntil = now + d.reboot[os] + d.diskCheck[os];
-      detail = "; the power was cycled without asking the guest";
     } else {
-      hard = true;
+      result = "hard";
       const wait = mode === "graceful" ? d.hardRebootAfter : d.forceTimeout;
       machine.rebootUntil = now + wait + d.reboot[os] + d.diskCheck[os];
-      detail = `; the guest did not respond (${why}), so a hard reboot followed`;
     }
-    const entry: PhaseChange = { machineId: machine.id, from: "running", to: "running", at: now, cause: `${cause}${detail}`, diskCheck: hard };
-    if (abandoned) entry.abandoned = true;
+    const obstacle = result === "abandoned" || result === "hard" ? outcome.obstacle : undefined;
+    const cause: Cause<R> = { kind: "reboot", request, outcome: result, ...(obstacle === undefined ? {} : { obstacle }) };
+    const hard = result === "hard" || result === "power-cycled";
+    const entry: PhaseChange<R> = { machineId: machine.id, from: "running", to: "running", at: now, cause, diskCheck: hard };
+    if (result === "abandoned") entry.abandoned = true;
     machine.history.push(entry);
     return entry;
   }
 
   /** Mock time the status checks of a running machine pass, or undefined when not running. */
-  statusReadyAt(machine: Machine): number | undefined {
+  statusReadyAt(machine: Machine<R>): number | undefined {
     if (machine.phase !== "running" || machine.runningSince === undefined) return undefined;
     return machine.runningSince + this.durations.statusChecks[machine.os];
   }
 
   /** Whether a running machine's guest is in the middle of a reboot. */
-  isRebooting(machine: Machine, now: number = this.clock.now()): boolean {
+  isRebooting(machine: Machine<R>, now: number = this.clock.now()): boolean {
     return machine.rebootUntil !== undefined && machine.rebootUntil > now;
   }
 
@@ -308,7 +315,7 @@ export class Lifecycle {
    * A stop that may give up (`abandonAt`) returns to `running` when giving
    * up comes first, even on a faulty host: the host stops waiting.
    */
-  private scheduleStop(machine: Machine): void {
+  private scheduleStop(machine: Machine<R>): void {
     const plan = machine.stopPlan!;
     const at = machine.hostStuck ? plan.forceCutAt : Math.min(plan.gracefulAt, plan.forceCutAt, plan.skipCutAt);
     const abandonAt = plan.abandonAt ?? Infinity;
@@ -317,8 +324,8 @@ export class Lifecycle {
   }
 
   /** Enters a phase now, with nothing scheduled yet. */
-  private enter(machine: Machine, to: Phase, cause: string, extra: Partial<PhaseChange> = {}): void {
-    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to, at: this.clock.now(), cause, ...extra };
+  private enter(machine: Machine<R>, to: Phase, cause: Cause<R>, extra: Partial<PhaseChange<R>> = {}): void {
+    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to, at: this.clock.now(), cause, ...extra };
     machine.phase = to;
     machine.phaseSince = change.at;
     machine.transition = undefined;
@@ -326,15 +333,16 @@ export class Lifecycle {
     this.record(change, machine);
   }
 
-  private schedule(machine: Machine, to: Phase, at: number): void {
+  private schedule(machine: Machine<R>, to: Phase, at: number): void {
     machine.transition = { to, at };
     machine.scheduleToken++;
     this.timeline.push({ at, machineId: machine.id, token: machine.scheduleToken });
   }
 
-  private arrive(machine: Machine): void {
+  private arrive(machine: Machine<R>): void {
     const transition = machine.transition!;
-    const change: PhaseChange = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: "" };
+    // The cause is set below, by the kind of arrival.
+    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: arrivals.terminated };
     machine.phase = transition.to;
     machine.phaseSince = transition.at;
     machine.transition = undefined;
@@ -343,7 +351,7 @@ export class Lifecycle {
     else if (transition.to === "running") this.arriveRunning(machine, change);
     else if (transition.to === "stopped") this.arriveStopped(machine, change);
     else if (transition.to === "terminated") {
-      change.cause = "shutdown complete";
+      change.cause = arrivals.terminated;
       machine.runningSince = undefined;
       machine.expiresAt = transition.at + this.durations.terminatedVisibility;
       this.timeline.push({ at: machine.expiresAt, machineId: machine.id, token: machine.scheduleToken });
@@ -351,10 +359,10 @@ export class Lifecycle {
     this.record(change, machine);
   }
 
-  private arriveRunning(machine: Machine, change: PhaseChange): void {
+  private arriveRunning(machine: Machine<R>, change: PhaseChange<R>): void {
     const resumed = machine.hibernated;
     const checked = machine.fileSystem === "dirty" && !resumed;
-    change.cause = resumed ? "resumed from hibernation" : checked ? "booted after a disk check" : "booted";
+    change.cause = resumed ? arrivals.resumed : checked ? arrivals.bootedAfterDiskCheck : arrivals.booted;
     if (checked) change.diskCheck = true;
     machine.everRan = true;
     machine.runningSince = change.at;
@@ -363,32 +371,31 @@ export class Lifecycle {
   }
 
   /** A stop that gave up: the guest never went down, so memory, disks and the running period carry on. */
-  private arriveAbandoned(machine: Machine, change: PhaseChange): void {
-    const obstacle = machine.stopPlan?.obstacle ?? "it did not shut down in time";
-    change.cause = `the guest did not shut down (${obstacle}), so the stop was abandoned`;
+  private arriveAbandoned(machine: Machine<R>, change: PhaseChange<R>): void {
+    const obstacle = machine.stopPlan?.obstacle;
+    change.cause = obstacle === undefined ? arrivals.stopAbandoned : { kind: "stop-abandoned", obstacle };
     change.abandoned = true;
     machine.stopPlan = undefined;
   }
 
-  private arriveStopped(machine: Machine, change: PhaseChange): void {
+  private arriveStopped(machine: Machine<R>, change: PhaseChange<R>): void {
     const plan = machine.stopPlan!;
     const clean = change.at === plan.gracefulAt;
     change.clean = clean;
-    if (clean) change.cause = plan.hibernating ? "memory saved to the root volume" : "the guest shut down";
-    else if (change.at === plan.forceCutAt) change.cause = "power cut by Force";
-    else change.cause = "power cut (SkipOsShutdown)";
+    if (clean) change.cause = plan.hibernating ? arrivals.memorySaved : arrivals.guestShutDown;
+    else change.cause = change.at === plan.forceCutAt ? arrivals.powerCutAfterTimeout : arrivals.powerCutAtOnce;
     machine.hibernated = clean && plan.hibernating;
     machine.fileSystem = clean ? "clean" : "dirty";
     machine.runningSince = undefined;
     machine.stopPlan = undefined;
   }
 
-  private expire(machine: Machine): void {
+  private expire(machine: Machine<R>): void {
     this.machines.delete(machine.id);
     for (const listener of this.listeners) listener.onExpire?.(machine);
   }
 
-  private record(change: PhaseChange, machine: Machine): void {
+  private record(change: PhaseChange<R>, machine: Machine<R>): void {
     machine.history.push(change);
     for (const listener of this.listeners) listener.onPhaseChange?.(change, machine);
   }

@@ -2,7 +2,7 @@ import type { GuestOs } from "./timing.js";
 
 /**
  * What the guest operating system does with a shutdown request. Every
- * scenario of the Windows shutdown analysis (EC2-BEHAVIOUR.md, "Guest OS
+ * scenario of the Windows shutdown analysis (the behaviour spec, "Guest OS
  * shutdown") is a field, so a test can make one instance misbehave exactly
  * as a real one does. All fields are optional; an empty config is a guest
  * that honours ACPI promptly.

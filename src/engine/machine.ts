@@ -1,25 +1,28 @@
+import type { Cause } from "./causes.js";
 import type { GuestConfig } from "./guest.js";
 import type { GuestOs } from "./timing.js";
 
 /**
  * The cloud-neutral phases of a machine. Fronts map them onto their own state
- * names: EC2 shows `launching` and `starting` both as `pending`, and
- * `terminating` as `shutting-down`; the distinction matters for EC2's own
- * error messages (a stop during the first launch is refused differently).
+ * names, and may show `launching` and `starting` as one state; they are kept
+ * apart because a front may refuse a stop during the first launch
+ * differently from one during a later start.
  */
 export type Phase = "launching" | "starting" | "running" | "stopping" | "stopped" | "terminating" | "terminated";
 
 /**
- * How a stop was asked to end the guest. `graceful-only` asks as `graceful`
- * does but never cuts the power: a guest that has not shut down within
- * `forceTimeout` keeps running and the stop is abandoned (Tencent Cloud's
- * SOFT stop; EC2 has no such mode).
+ * How a stop was asked to end the guest: `graceful` asks the OS (ACPI);
+ * `hibernate` saves memory to the root volume first; `force` asks, then cuts
+ * the power after `forceTimeout`; `skip-os` cuts it without asking.
+ * `graceful-only` asks as `graceful` does but never cuts the power: a guest
+ * that has not shut down within `forceTimeout` keeps running and the stop is
+ * abandoned (not every front offers it).
  */
 export type StopMode = "graceful" | "hibernate" | "force" | "skip-os" | "graceful-only";
 
 /**
  * How a reboot treats a guest that does not restart when asked: `graceful`
- * hard-reboots it after `hardRebootAfter` (EC2), `force` after `forceTimeout`,
+ * hard-reboots it after `hardRebootAfter`, `force` after `forceTimeout`,
  * `skip-os` power-cycles at once, `graceful-only` gives up after
  * `forceTimeout` and leaves the guest as it was.
  */
@@ -28,7 +31,7 @@ export type RebootMode = Exclude<StopMode, "hibernate">;
 /**
  * How a termination treats the guest: `graceful` asks the OS to shut down
  * first; `force` does too, and ends a termination already under way at once;
- * `skip-os` cuts the power without asking (EC2's `Force` and `SkipOsShutdown`).
+ * `skip-os` cuts the power without asking.
  */
 export type TerminateMode = "graceful" | "force" | "skip-os";
 
@@ -42,16 +45,16 @@ export interface Transition {
 
 /**
  * How a stop under way will end. The arrival is the earliest of the guest
- * finishing on its own and a power cut; a host fault leaves only Force's cut.
+ * finishing on its own and a power cut; a host fault leaves only the cut of a `force` stop.
  */
 export interface StopPlan {
   /** When the stop began. */
   startedAt: number;
   /** When the guest powers off on its own (Infinity: never). */
   gracefulAt: number;
-  /** When Force cuts the power (Infinity: not asked). */
+  /** When a `force` stop cuts the power (Infinity: not asked). */
   forceCutAt: number;
-  /** When SkipOsShutdown cuts the power (Infinity: not asked). */
+  /** When a `skip-os` stop cuts the power (Infinity: not asked). */
   skipCutAt: number;
   /** Whether memory is being written to the root volume. */
   hibernating: boolean;
@@ -61,8 +64,11 @@ export interface StopPlan {
   abandonAt?: number;
 }
 
-/** One change of phase, with its time and cause, as the timeline keeps it. */
-export interface PhaseChange {
+/**
+ * One change of phase, with its time and cause, as the timeline keeps it.
+ * `R` is the front's request type, carried in causes and never read.
+ */
+export interface PhaseChange<R = unknown> {
   /** The machine's id. */
   machineId: string;
   /** Phase before the change. */
@@ -71,8 +77,8 @@ export interface PhaseChange {
   to: Phase;
   /** Mock time of the change (epoch ms): when it happened, not when it was observed. */
   at: number;
-  /** Why, in words: the API call, or what the guest or the host did. */
-  cause: string;
+  /** Why, as a value: the front's request, or what the guest or the host did (fronts render it). */
+  cause: Cause<R>;
   /** Set on arrivals in `stopped`: whether the guest shut down cleanly. */
   clean?: boolean;
   /** Set on arrivals in `running` after an unclean stop: the boot ran a disk check. */
@@ -85,9 +91,9 @@ export interface PhaseChange {
   abandoned?: boolean;
 }
 
-/** A machine as the engine knows it: guest OS, phase, and what is in flight. */
-export interface Machine {
-  /** The front's id for it (an EC2 instance id). */
+/** A machine as the engine knows it: guest OS, phase, and what is in flight (`R`: the front's request type). */
+export interface Machine<R = unknown> {
+  /** The front's id for it (its instance id). */
   readonly id: string;
   /** The guest operating system, which sets most durations. */
   readonly os: GuestOs;
@@ -118,5 +124,5 @@ export interface Machine {
   /** Mock time the machine disappears (terminated machines only). */
   expiresAt: number | undefined;
   /** Every change of phase so far, oldest first. */
-  readonly history: PhaseChange[];
+  readonly history: PhaseChange<R>[];
 }

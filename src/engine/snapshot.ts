@@ -1,3 +1,4 @@
+import { type Cause, causeFromJson, causeToJson, type RequestReader } from "./causes.js";
 import { checkGuestConfig, type GuestConfig } from "./guest.js";
 import type { Machine, Phase, PhaseChange } from "./machine.js";
 import type { GuestOs } from "./timing.js";
@@ -22,7 +23,8 @@ export interface PhaseChangeJson {
   from: Phase;
   to: Phase;
   at: string;
-  cause: string;
+  /** A `Cause` (snapshots of earlier versions hold its words: a string, still read). */
+  cause: Cause;
   clean?: boolean;
   diskCheck?: boolean;
   hibernating?: boolean;
@@ -173,7 +175,7 @@ export const read = {
 };
 
 /** A machine as JSON. */
-export function machineToJson(machine: Machine, time: TimeCodec): MachineJson {
+export function machineToJson(machine: Machine<unknown>, time: TimeCodec): MachineJson {
   const plan = machine.stopPlan;
   return {
     id: machine.id,
@@ -204,13 +206,17 @@ export function machineToJson(machine: Machine, time: TimeCodec): MachineJson {
     expiresAt: time.outMaybe(machine.expiresAt),
     history: machine.history.map((change) => {
       const { machineId: _id, at, ...rest } = change;
-      return { ...rest, at: time.out(at) };
+      return { ...rest, cause: causeToJson(change.cause), at: time.out(at) };
     }),
   };
 }
 
-/** A machine from JSON, checked. */
-export function machineFromJson(value: unknown, path: string): Machine {
+/**
+ * A machine from JSON, checked; `readRequest` checks the front's requests in
+ * its causes (and maps the words of an earlier version's string causes; the
+ * default takes any value as it is).
+ */
+export function machineFromJson<R = unknown>(value: unknown, path: string, readRequest: RequestReader<R> = (request) => request as R): Machine<R> {
   const m = read.object(value, path);
   const id = read.string(m.id, `${path}.id`);
   const os = read.oneOf(m.os, `${path}.os`, ["linux", "windows"] as GuestOs[]);
@@ -222,15 +228,17 @@ export function machineFromJson(value: unknown, path: string): Machine {
   } catch (e) {
     throw badSnapshot(`${path}.guest`, `a guest config (${(e as Error).message})`, m.guest);
   }
-  const history: PhaseChange[] = read.array(m.history, `${path}.history`).map((entry, i) => {
+  const history: PhaseChange<R>[] = read.array(m.history, `${path}.history`).map((entry, i) => {
     const p = `${path}.history[${i}]`;
     const c = read.object(entry, p);
-    const change: PhaseChange = {
+    const from = read.oneOf(c.from, `${p}.from`, phases);
+    const to = read.oneOf(c.to, `${p}.to`, phases);
+    const change: PhaseChange<R> = {
       machineId: id,
-      from: read.oneOf(c.from, `${p}.from`, phases),
-      to: read.oneOf(c.to, `${p}.to`, phases),
+      from,
+      to,
       at: read.time(c.at, `${p}.at`),
-      cause: read.string(c.cause, `${p}.cause`),
+      cause: causeFromJson(c.cause, `${p}.cause`, from, to, readRequest, badSnapshot),
     };
     if (c.clean !== undefined) change.clean = read.boolean(c.clean, `${p}.clean`);
     if (c.diskCheck !== undefined) change.diskCheck = read.boolean(c.diskCheck, `${p}.diskCheck`);

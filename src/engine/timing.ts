@@ -1,10 +1,11 @@
 /**
  * How long each lifecycle step takes. Durations are milliseconds of mock time.
  *
- * The realistic figures are typical of EC2 on Nitro hosts with current AMIs
- * (see docs/behaviour.md, "Timing"); they are deliberately all well under a
- * minute for the state transitions so that tests which `advance(60_000)` see a
- * finished transition, while status checks take the minutes they take on EC2.
+ * The realistic figures are typical of a current virtualised host and guest
+ * image (sources in docs/behaviour.md, "Timing"); they are deliberately all
+ * well under a minute for the state transitions so that tests which
+ * `advance(60_000)` see a finished transition, while status checks take the
+ * minutes they take on a real cloud.
  */
 
 /** The guest operating systems the engine distinguishes. */
@@ -26,35 +27,35 @@ export interface PerOs {
  * @public
  */
 export interface Durations {
-  /** pending → running after RunInstances. */
+  /** launching → running: a new machine's first boot. */
   launch: PerOs;
-  /** pending → running after StartInstances (from stopped). */
+  /** starting → running: a boot from stopped. */
   start: PerOs;
-  /** pending → running when resuming a hibernated instance. */
+  /** starting → running when resuming a machine whose memory was saved (hibernation). */
   resume: PerOs;
   /** stopping → stopped for a graceful (ACPI) shutdown. */
   stop: PerOs;
   /** stopping → stopped while RAM is written to the root volume. */
   hibernate: PerOs;
   /**
-   * How long a fresh `Force` stop lets the guest shut down before power is
+   * How long a fresh `force` stop lets the guest shut down before power is
    * cut; also how long a stop or reboot that may not force waits before it
-   * gives up (the `graceful-only` mode of the CVM front's SOFT stop).
+   * gives up (the `graceful-only` mode).
    */
   forceTimeout: number;
-  /** How long a reboot waits for an unresponsive guest before a hard reboot (EC2: four minutes). */
+  /** How long a `graceful` reboot waits for an unresponsive guest before a hard reboot. */
   hardRebootAfter: number;
   /** The disk check (fsck, chkdsk) the first boot after a power cut adds. */
   diskCheck: PerOs;
-  /** Power cut → stopped (SkipOsShutdown, or Force once the timeout is over). */
+  /** Power cut → stopped (a `skip-os` stop, or a `force` stop once its timeout is over). */
   powerOff: number;
-  /** shutting-down → terminated. */
+  /** terminating → terminated. */
   terminate: PerOs;
-  /** The guest's reboot after RebootInstances (the state stays running). */
+  /** A guest's reboot (the phase stays running). */
   reboot: PerOs;
   /** Status checks read `initializing` for this long after reaching running. */
   statusChecks: PerOs;
-  /** A terminated instance stays visible in DescribeInstances this long. */
+  /** A terminated machine stays visible (to its front's listings) this long. */
   terminatedVisibility: number;
 }
 
@@ -98,8 +99,8 @@ const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter"] as const;
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile
  * makes every transition arrive at the instant of the call that starts it; the
- * visibility of terminated instances keeps its hour either way, because it is
- * an observable EC2 rule rather than a delay.
+ * visibility of terminated machines keeps its hour either way, because it is
+ * an observable rule of the front rather than a delay.
  */
 export function resolveDurations(option: TimingOption | undefined): Durations {
   const base = structuredClone(realisticDurations) as Durations;

@@ -72,8 +72,8 @@ export interface FrontRegion<I extends { machine: Machine }> {
   readonly lifecycle: Lifecycle;
   /** The instances the front still shows, by id. */
   readonly instances: ReadonlyMap<string, I>;
-  /** Mock time now, after applying every transition due. */
-  now(): number;
+  /** Applies every transition due and returns mock time now. */
+  catchUp(): number;
   /** Empties the region. */
   clear(): void;
 }
@@ -84,7 +84,7 @@ export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset
     advance(ms) {
       region.lifecycle.clock.advance(ms);
       // Observing the clock applies (and reports) the transitions that fell due.
-      region.now();
+      region.catchUp();
     },
     async settle() {
       region.lifecycle.settle();
@@ -94,7 +94,8 @@ export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset
       onReset();
       region.lifecycle.clock.reset();
     },
-    now: () => region.now(),
+    // Like every call, reading the time applies (and reports) the transitions that fell due.
+    now: () => region.catchUp(),
   };
 }
 
@@ -102,10 +103,10 @@ export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset
  * A timeline in a front's state names: `states` names the two ends of each
  * change (called in order, oldest first), `cause` says why in the front's words.
  */
-export function timelineOf<S extends string>(
-  history: readonly PhaseChange[],
-  states: (change: PhaseChange) => { from: S; to: S },
-  cause: (change: PhaseChange) => string,
+export function timelineOf<S extends string, C extends PhaseChange<unknown>>(
+  history: readonly C[],
+  states: (change: C) => { from: S; to: S },
+  cause: (change: C) => string,
 ): TimelineEntry<S>[] {
   return history.map((change) => ({ at: new Date(change.at), ...states(change), cause: cause(change) }));
 }
@@ -120,7 +121,7 @@ export abstract class InstanceControls<I extends { machine: Machine }> {
 
   /** The instance (after applying the transitions due); throws for an unknown one. */
   protected instance(instanceId: string): I {
-    this.region.now();
+    this.region.catchUp();
     const instance = this.region.instances.get(instanceId);
     if (instance === undefined) throw new Error(this.missing(instanceId));
     return instance;

@@ -220,7 +220,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    * everything; `fixedInstanceIds` are the ids RunInstances gives (fixtures only).
    */
   const run = (action: string, input: unknown, principal: Principal, authorize: boolean, fixedInstanceIds?: readonly string[]): object => {
-    const now = ec2.now();
+    const now = ec2.catchUp();
     const ctx: OperationContext = {
       region: ec2,
       now,
@@ -299,7 +299,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           checkSnapshot: (snapshot) => void readSnapshot(ec2, snapshot),
           state: () => ({
-            now: new Date(ec2.now()).toISOString(),
+            now: new Date(ec2.catchUp()).toISOString(),
             region: ec2.settings.region,
             accountId: ec2.settings.accountId,
             instances: [...ec2.instances.values()].map((instance) => ec2.render(instance)),

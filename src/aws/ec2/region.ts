@@ -1,6 +1,7 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import { Lifecycle } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
@@ -44,7 +45,7 @@ export interface RegionSettings {
  */
 export class Ec2Region {
   /** The engine underneath. */
-  readonly lifecycle: Lifecycle;
+  readonly lifecycle: Lifecycle<Ec2Request>;
   /** Launchable images. */
   readonly images: ImageCatalogue;
   /** The default VPC and address pools. */
@@ -70,7 +71,7 @@ export class Ec2Region {
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
-    this.lifecycle = new Lifecycle(settings.durations);
+    this.lifecycle = new Lifecycle<Ec2Request>(settings.durations);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
@@ -104,11 +105,13 @@ export class Ec2Region {
     });
   }
 
-  /** Mock time now, after applying every transition that has arrived. */
-  now(): number {
-    const now = this.lifecycle.clock.now();
-    this.lifecycle.catchUp(now);
-    return now;
+  /**
+   * Applies every transition that has arrived (listeners hear of each) and
+   * returns the mock time it caught up to; called before every read or write
+   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   */
+  catchUp(): number {
+    return this.lifecycle.catchUp();
   }
 
   /** The next reservation's launch-order number. */

@@ -38,7 +38,7 @@ export function answerCall(region: CvmRegion, call: CvmCall): CvmAnswer {
   const requestId = randomUUID();
   try {
     const operation = admit(region, call);
-    const ctx: CvmContext = { region, now: region.now(), requestId };
+    const ctx: CvmContext = { region, now: region.catchUp(), requestId };
     return { Response: { ...operation(ctx, call.input), RequestId: requestId } };
   } catch (error) {
     const known = error instanceof CvmError ? error : cvmErrors.internal();

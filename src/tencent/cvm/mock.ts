@@ -123,7 +123,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     launch(input = {}) {
       const { launchFails, ...request } = input;
       const run = { Placement: { Zone: region.network.zones[0]! }, ImageId: CVM_LINUX_IMAGE_ID, ...request };
-      const ctx = { region, now: region.now(), requestId: randomUUID() };
+      const ctx = { region, now: region.catchUp(), requestId: randomUUID() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
     ...clockControls(region),
@@ -135,7 +135,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       settle: () => mock.settle(),
       reset: () => mock.reset(),
       state: () => {
-        const now = region.now();
+        const now = region.catchUp();
         return { now: new Date(now).toISOString(), region: region.settings.region, instances: [...region.instances.values()].map((i) => region.render(i, now)) };
       },
     }),

@@ -1,6 +1,6 @@
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { Lifecycle } from "../../engine/engine.js";
-import type { PhaseChange } from "../../engine/machine.js";
+import { type CvmPhaseChange, type CvmRequest, describeCvmCause } from "./model/causes.js";
 import type { Durations } from "../../engine/timing.js";
 import { type CvmImage, imageCatalogue } from "./model/images.js";
 import { type CvmInstance, cvmStateOf, renderInstance } from "./model/instance.js";
@@ -25,7 +25,7 @@ export interface CvmRegionSettings {
  */
 export class CvmRegion {
   /** The engine underneath: the same one the EC2 front drives. */
-  readonly lifecycle: Lifecycle;
+  readonly lifecycle: Lifecycle<CvmRequest>;
   /** The default VPC and address pools. */
   readonly network: CvmNetwork;
   /** Launchable images, by id. */
@@ -36,20 +36,22 @@ export class CvmRegion {
   readonly clientTokens = new Map<string, string[]>();
 
   constructor(readonly settings: CvmRegionSettings) {
-    this.lifecycle = new Lifecycle(settings.durations);
+    this.lifecycle = new Lifecycle<CvmRequest>(settings.durations);
     this.network = new CvmNetwork(settings.region);
     this.images = imageCatalogue(settings.images);
     this.lifecycle.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
   }
 
-  /** Mock time now, after applying every transition that has arrived. */
-  now(): number {
-    const now = this.lifecycle.clock.now();
-    this.lifecycle.catchUp(now);
-    return now;
+  /**
+   * Applies every transition that has arrived (listeners hear of each) and
+   * returns the mock time it caught up to; called before every read or write
+   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   */
+  catchUp(): number {
+    return this.lifecycle.catchUp();
   }
 
-  /** The CVM state of an instance now (call `now()` first). */
+  /** The CVM state of an instance now (call `catchUp()` first). */
   stateOf(instance: CvmInstance, now: number): CvmState {
     return cvmStateOf(instance, this.lifecycle, now);
   }
@@ -68,7 +70,7 @@ export class CvmRegion {
   }
 
   /** Settles operations and moves public addresses as the engine reports arrivals. */
-  private onPhaseChange(change: PhaseChange): void {
+  private onPhaseChange(change: CvmPhaseChange): void {
     const instance = this.instances.get(change.machineId);
     if (instance === undefined) return;
     const op = instance.operation;
@@ -78,7 +80,7 @@ export class CvmRegion {
     if (change.to === "running" && change.abandoned) {
       // A SOFT stop the guest refused: the instance keeps running, addresses and all.
       instance.stoppedMode = undefined;
-      settle("StopInstances", "FAILED", `The soft shutdown did not complete: ${change.cause}.`);
+      settle("StopInstances", "FAILED", `The soft shutdown did not complete: ${describeCvmCause(change.cause)}.`);
     } else if (change.to === "running") {
       if (change.from === "launching" && instance.launchFails) {
         instance.launchFailed = true;

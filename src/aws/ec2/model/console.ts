@@ -1,5 +1,5 @@
-import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
+import { type Ec2Machine, type Ec2PhaseChange, skipsOsShutdown } from "./causes.js";
 
 /** EC2 keeps the most recent 64 KiB of a console. */
 export const CONSOLE_LIMIT_BYTES = 64 * 1024;
@@ -64,10 +64,11 @@ function bootLines(os: GuestOs, bootAt: number, readyAt: number, diskCheck: bool
 }
 
 /** The lines a shutdown writes: what the guest did with the request, and how power went. */
-function shutdownLines(os: GuestOs, bootAt: number, change: PhaseChange, arrival: PhaseChange | undefined, obstacle: string | undefined): ConsoleLine[] {
+function shutdownLines(os: GuestOs, bootAt: number, change: Ec2PhaseChange, arrival: Ec2PhaseChange | undefined, obstacle: string | undefined): ConsoleLine[] {
   const stamp = (at: number, text: string) => (os === "windows" ? launchLog(at, text) : kernel(bootAt, at, text));
   const lines: ConsoleLine[] = [];
-  if (change.cause.includes("SkipOsShutdown")) {
+  const skipOs = skipsOsShutdown(change.cause);
+  if (skipOs) {
     lines.push(stamp(change.at, "Power cut: the OS was not asked to shut down (SkipOsShutdown)"));
   } else if (change.hibernating) {
     lines.push(stamp(change.at, os === "windows" ? "Hibernating: writing memory to disk" : "PM: hibernation: hibernation entry"));
@@ -78,7 +79,7 @@ function shutdownLines(os: GuestOs, bootAt: number, change: PhaseChange, arrival
   if (arrival !== undefined) {
     if (arrival.clean) {
       lines.push(stamp(arrival.at, change.hibernating ? "Hibernation image saved; powering off" : os === "windows" ? "Windows shut down" : "reboot: Power down"));
-    } else if (!change.cause.includes("SkipOsShutdown")) {
+    } else if (!skipOs) {
       lines.push(stamp(arrival.at, "Power cut: the guest did not finish shutting down (Force)"));
     }
   }
@@ -93,7 +94,7 @@ function shutdownLines(os: GuestOs, bootAt: number, change: PhaseChange, arrival
  * start done), a reboot, arriving in stopped or terminated. Before the first
  * post, nothing. `-Infinity` when nothing was posted yet.
  */
-function lastPostAt(machine: Machine, now: number): number {
+function lastPostAt(machine: Ec2Machine, now: number): number {
   let at = -Infinity;
   for (const change of machine.history) {
     if (change.at > now) continue;
@@ -110,14 +111,14 @@ function lastPostAt(machine: Machine, now: number): number {
  * `latest` reads the console as of `now` (EC2's `Latest`); otherwise the
  * output as last posted (see `lastPostAt`).
  */
-export function consoleOutput(machine: Machine, now: number, latest = true): { text: string; lastAt: number } | undefined {
+export function consoleOutput(machine: Ec2Machine, now: number, latest = true): { text: string; lastAt: number } | undefined {
   const lines: ConsoleLine[] = [];
   const history = machine.history;
   let bootAt = history[0]?.at ?? now;
   for (let i = 0; i < history.length; i++) {
     const change = history[i]!;
     if (change.to === "running" && change.from !== "running") {
-      lines.push(...bootLines(machine.os, bootAt, change.at, change.diskCheck === true, change.cause.startsWith("resumed")));
+      lines.push(...bootLines(machine.os, bootAt, change.at, change.diskCheck === true, change.cause.kind === "resumed"));
     } else if (change.to === "launching" || change.to === "starting") {
       bootAt = change.at;
     } else if (change.to === "stopping") {
@@ -127,7 +128,7 @@ export function consoleOutput(machine: Machine, now: number, latest = true): { t
       const stamp = machine.os === "windows" ? launchLog(change.at, "Restarting: ACPI reboot request received") : kernel(bootAt, change.at, "reboot: Restarting system");
       lines.push(stamp);
       if (change.diskCheck) lines.push({ at: change.at, text: stamp.text.replace(/Restart.*$/, "The guest did not respond; hard reboot, with a disk check at boot") });
-    } else if (change.to === "terminating" && change.cause.includes("SkipOsShutdown")) {
+    } else if (change.to === "terminating" && skipsOsShutdown(change.cause)) {
       lines.push((machine.os === "windows" ? launchLog : (at: number, text: string) => kernel(bootAt, at, text))(change.at, "Power cut: the OS was not asked to shut down (SkipOsShutdown)"));
     } else if (change.to === "terminating") {
       lines.push(machine.os === "windows" ? launchLog(change.at, "Windows is shutting down (terminate)") : kernel(bootAt, change.at, "reboot: Power down"));

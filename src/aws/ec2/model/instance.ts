@@ -1,6 +1,6 @@
 import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
 import type { MockImage } from "./images.js";
-import type { Machine } from "../../../engine/machine.js";
+import type { Ec2Machine } from "./causes.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import { type LaunchOptions, renderLaunchOptions } from "./launch-options.js";
 import type { Subnet } from "./network.js";
@@ -63,7 +63,7 @@ export function enaSupportOf(instance: MutableAttributes & { readonly image: Moc
 /** Everything the EC2 front keeps of one instance, beside the engine's machine. */
 export interface Ec2Instance extends MutableAttributes {
   /** The engine's record: phase, timing, guest. */
-  readonly machine: Machine;
+  readonly machine: Ec2Machine;
   /** The instance id (the machine's id). */
   readonly instanceId: string;
   /** The reservation it was launched in. */

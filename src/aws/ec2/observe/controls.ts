@@ -9,6 +9,7 @@ import {
   type TimelineEntry as KitTimelineEntry,
   timelineOf,
 } from "../../../kit/controls.js";
+import { describeEc2Cause, ec2Requests } from "../model/causes.js";
 import type { Ec2Instance } from "../model/instance.js";
 import type { Ec2Region } from "../region.js";
 import { stateNameOf } from "../model/states.js";
@@ -149,14 +150,14 @@ export class Controls extends InstanceControls<Ec2Instance> {
   /** The guest's own shutdown: stop or terminate, as the instance's shutdown behaviour says. */
   protected shutdownGuest(instance: Ec2Instance, instanceId: string): void {
     const lifecycle = this.region.lifecycle;
-    this.region.now();
+    this.region.catchUp();
     if (instance.machine.phase !== "running") {
       throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
     }
     instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
     instance.stateTransitionReason = "";
-    if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, "instance-initiated shutdown (behaviour: terminate)");
-    else lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown (behaviour: stop)");
+    if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, ec2Requests.guestShutdown.terminate);
+    else lifecycle.guestShutdown(instance.machine, ec2Requests.guestShutdown.stop);
   }
 
   /** Everything the mock knows of an instance, beyond what the EC2 API shows. */
@@ -186,14 +187,14 @@ export class Controls extends InstanceControls<Ec2Instance> {
       timeline: timelineOf(
         machine.history,
         (change) => ({ from: stateNameOf[change.from], to: stateNameOf[change.to] }),
-        (change) => change.cause,
+        (change) => describeEc2Cause(change.cause),
       ),
     };
   }
 
   /** Billed instance seconds and EBS GiB-seconds of one instance so far (an expired one included). */
   usage(instanceId: string): InstanceUsage {
-    this.region.now();
+    this.region.catchUp();
     const retired = this.retired.get(instanceId);
     if (retired !== undefined) return retired;
     return this.usageOf(instanceId, this.instance(instanceId).machine.history);
@@ -201,7 +202,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
 
   /** The fleet's usage: every instance ever launched since the last reset. */
   fleetUsage(): FleetUsage {
-    const now = this.region.now();
+    const now = this.region.catchUp();
     const instances = [
       ...this.retired.values(),
       ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),

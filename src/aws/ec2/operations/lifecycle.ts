@@ -9,10 +9,11 @@ import type {
   TerminateInstancesCommandInput,
   TerminateInstancesCommandOutput,
 } from "@aws-sdk/client-ec2";
-import type { StopMode, TerminateMode } from "../../../engine/machine.js";
+import type { TerminateMode } from "../../../engine/machine.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
+import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
 import { startRefusal } from "./attributes.js";
 
@@ -53,9 +54,6 @@ function isGone(instance: Ec2Instance): boolean {
   return phase === "terminating" || phase === "terminated";
 }
 
-/** The stop modes EC2's flags can ask for (a stop that gives up is Tencent Cloud's, not EC2's). */
-type Ec2StopMode = Exclude<StopMode, "graceful-only">;
-
 /** The stop mode the flags ask for. SkipOsShutdown leaves no OS to hibernate, so it wins. */
 function stopModeOf(input: StopInstancesCommandInput): Ec2StopMode {
   if (input.SkipOsShutdown === true) return "skip-os";
@@ -63,14 +61,6 @@ function stopModeOf(input: StopInstancesCommandInput): Ec2StopMode {
   if (input.Force === true) return "force";
   return "graceful";
 }
-
-/** The cause each kind of stop is recorded with in the instance's timeline. */
-const stopCauses: Record<Ec2StopMode, string> = {
-  graceful: "StopInstances",
-  hibernate: "StopInstances with Hibernate",
-  force: "StopInstances with Force",
-  "skip-os": "StopInstances with SkipOsShutdown",
-};
 
 /** StopInstances: graceful, hibernating, forced or without OS shutdown. */
 export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCommandOutput> = (ctx, input) => {
@@ -107,7 +97,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.stop(instance.machine, mode, stopCauses[mode]);
+    ctx.region.lifecycle.stop(instance.machine, mode, ec2Requests.stop[mode]);
   });
   return { StoppingInstances };
 };
@@ -142,7 +132,7 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     instance.launchTime = new Date(ctx.now);
     instance.stateReason = stateReasons.pending;
     instance.stateTransitionReason = "";
-    ctx.region.lifecycle.start(instance.machine, "StartInstances");
+    ctx.region.lifecycle.start(instance.machine, ec2Requests.start);
   });
   return { StartingInstances };
 };
@@ -169,13 +159,6 @@ function terminateModeOf(input: TerminateInstancesCommandInput): TerminateMode {
   if (input.Force === true) return "force";
   return "graceful";
 }
-
-/** The cause each kind of termination is recorded with in the instance's timeline. */
-const terminateCauses: Record<TerminateMode, string> = {
-  graceful: "TerminateInstances",
-  force: "TerminateInstances with Force",
-  "skip-os": "TerminateInstances with SkipOsShutdown",
-};
 
 /** The refusal protection makes of terminating `instance`, if any (termination protection named first). */
 function protectionOf(instance: Ec2Instance): Ec2Error | undefined {
@@ -218,7 +201,7 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
       instance.stateReason = stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.terminate(instance.machine, terminateCauses[mode], mode);
+    ctx.region.lifecycle.terminate(instance.machine, ec2Requests.terminate[mode], mode);
   });
   if (refusal !== undefined) {
     // Something was acted on (a termination begun, or one under way brought forward): the state changed.
@@ -238,7 +221,7 @@ export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInsta
     }
   }
   for (const instance of instances) {
-    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, "RebootInstances");
+    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, ec2Requests.reboot);
   }
   return {};
 };

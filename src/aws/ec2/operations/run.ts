@@ -8,6 +8,7 @@ import { guestOsOf, type MockImage } from "../model/images.js";
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
+import { ec2Requests } from "../model/causes.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
 import type { Subnet } from "../model/network.js";
@@ -414,7 +415,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       return volume.attachment;
     });
     const instance: Ec2Instance = {
-      machine: region.lifecycle.launch(instanceId, os, "RunInstances"),
+      machine: region.lifecycle.launch(instanceId, os, ec2Requests.run),
       instanceId,
       reservationId,
       launchIndex,

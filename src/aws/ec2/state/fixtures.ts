@@ -136,7 +136,7 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
   fixtures.forEach((fixture, i) => {
     if (fixture.state === "pending") launch(fixture, i);
   });
-  region.now();
+  region.catchUp();
   // Protection last: it would have refused the fixture's own stop or termination.
   for (const entry of launched) {
     for (const id of entry.ids) {

@@ -1,6 +1,6 @@
 import type { StateReason } from "@aws-sdk/client-ec2";
 import { badSnapshot, machineFromJson, machineToJson, type MachineJson, nonFiniteNumber, read, TimeCodec } from "../../../engine/snapshot.js";
-import type { Machine } from "../../../engine/machine.js";
+import { type Ec2Machine, readEc2Request } from "../model/causes.js";
 import type { ElasticIp } from "../model/addresses.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { MockImage } from "../model/images.js";
@@ -140,7 +140,7 @@ export interface UsageJson {
  * infinite, which JSON cannot hold: never a snapshot that would not restore.
  */
 export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0): Ec2MockSnapshot {
-  const now = region.now();
+  const now = region.catchUp();
   const time = new TimeCodec(shiftMs);
   const images = new Map<string, MockImage>();
   const instances = [...region.instances.values()].map((instance): InstanceJson => {
@@ -324,7 +324,7 @@ export interface CheckedSnapshot {
   readonly deleted: Ec2Volume[];
   readonly volumeSeq: number;
   readonly addresses: ElasticIp[];
-  readonly machines: Machine[];
+  readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
   readonly reservationSeq: number;
@@ -372,7 +372,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     const p = `instances[${i}]`;
     const o = read.object(value, p);
     const instanceId = read.string(o.instanceId, `${p}.instanceId`);
-    const machine: Machine = machineFromJson(o.machine, `${p}.machine`);
+    const machine = machineFromJson(o.machine, `${p}.machine`, readEc2Request);
     if (machine.id !== instanceId) throw badSnapshot(`${p}.machine.id`, `the instance id ${instanceId}`, machine.id);
     const imageId = read.string(o.imageId, `${p}.imageId`);
     const image = region.images.get(imageId) ?? images.get(imageId);

@@ -1,5 +1,5 @@
 import type { DataDisk, Instance, SystemDisk, Tag } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
-import type { Machine } from "../../../engine/machine.js";
+import type { CvmMachine } from "./causes.js";
 import type { CvmImage } from "./images.js";
 import type { CvmNetwork } from "./network.js";
 import type { CvmState } from "./states.js";
@@ -38,7 +38,7 @@ export interface LatestOperation {
 export interface CvmInstance {
   readonly instanceId: string;
   readonly uuid: string;
-  readonly machine: Machine;
+  readonly machine: CvmMachine;
   readonly image: CvmImage;
   readonly instanceType: string;
   readonly cpu: number;

@@ -2,6 +2,7 @@ import type { GuestConfig } from "../../../engine/guest.js";
 import type { Phase, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import { type GuestControl, type HostFaults, InstanceControls, type TimelineEntry, timelineOf } from "../../../kit/controls.js";
+import { describeCvmCause } from "../model/causes.js";
 import { type CvmInstance, type OperationState, operationAt, supportsStopCharging } from "../model/instance.js";
 import type { CvmRegion } from "../region.js";
 import type { CvmState } from "../model/states.js";
@@ -84,17 +85,17 @@ export class CvmControls extends InstanceControls<CvmInstance> {
 
   /** The guest's own shutdown: STOPPING then STOPPED, charging kept where charging could stop at all. */
   protected shutdownGuest(instance: CvmInstance, instanceId: string): void {
-    const state = this.region.stateOf(instance, this.region.now());
+    const state = this.region.stateOf(instance, this.region.catchUp());
     if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
     // A stop from inside keeps charging, where charging could stop at all.
     instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
-    this.region.lifecycle.guestShutdown(instance.machine, "instance-initiated shutdown");
+    this.region.lifecycle.guestShutdown(instance.machine, { action: "guest-shutdown" });
   }
 
   /** Everything the mock knows of an instance beyond the API. */
   inspect(instanceId: string): CvmInstanceInspection {
     const instance = this.instance(instanceId);
-    const now = this.region.now();
+    const now = this.region.catchUp();
     const machine = instance.machine;
     const plan = machine.phase === "stopping" ? machine.stopPlan : undefined;
     const op = operationAt(instance, now);
@@ -119,7 +120,7 @@ export class CvmControls extends InstanceControls<CvmInstance> {
       ...(op === undefined
         ? {}
         : { latestOperation: { action: op.action, state: op.state, requestId: op.requestId, ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }) } }),
-      timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => change.cause),
+      timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => describeCvmCause(change.cause)),
     };
   }
 }

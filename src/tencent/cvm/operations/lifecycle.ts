@@ -12,6 +12,7 @@ import type { RebootMode } from "../../../engine/machine.js";
 import { batchIds, beginOperation, findInstances, requireStates } from "../checks.js";
 import type { CvmContext, CvmOperation } from "../context.js";
 import { cvmErrors } from "../errors.js";
+import { describeCvmCause } from "../model/causes.js";
 import { type CvmInstance, supportsStopCharging } from "../model/instance.js";
 import { Params } from "../params.js";
 
@@ -62,7 +63,7 @@ export const stopInstances: CvmOperation<StopInstancesResponse> = (ctx, input) =
   for (const instance of instances) {
     beginOperation(ctx, instance, "StopInstances");
     instance.stoppedMode = supportsStopCharging(instance) ? stoppedMode : undefined;
-    ctx.region.lifecycle.stop(instance.machine, engineModes[stopType], `StopInstances (${stopType}, ${stoppedMode})`);
+    ctx.region.lifecycle.stop(instance.machine, engineModes[stopType], { action: "StopInstances", stopType, stoppedMode });
   }
   return {};
 };
@@ -76,7 +77,7 @@ export const startInstances: CvmOperation<StartInstancesResponse> = (ctx, input)
   for (const instance of instances) {
     beginOperation(ctx, instance, "StartInstances");
     instance.stoppedMode = undefined;
-    ctx.region.lifecycle.start(instance.machine, "StartInstances");
+    ctx.region.lifecycle.start(instance.machine, { action: "StartInstances" });
   }
   return {};
 };
@@ -95,13 +96,13 @@ export const rebootInstances: CvmOperation<RebootInstancesResponse> = (ctx, inpu
   const instances = findInstances(ctx, ids);
   requireStates(ctx, instances, ["RUNNING"]);
   for (const instance of instances) {
-    const entry = ctx.region.lifecycle.reboot(instance.machine, `RebootInstances (${stopType})`, engineModes[stopType]);
+    const entry = ctx.region.lifecycle.reboot(instance.machine, { action: "RebootInstances", stopType }, engineModes[stopType]);
     instance.operation = {
       action: "RebootInstances",
       requestId: ctx.requestId,
       state: "OPERATING",
       settlesAt: instance.machine.rebootUntil ?? ctx.now,
-      outcome: entry.abandoned ? { state: "FAILED", errorMsg: `The soft reboot did not complete: ${entry.cause}.` } : { state: "SUCCESS" },
+      outcome: entry.abandoned ? { state: "FAILED", errorMsg: `The soft reboot did not complete: ${describeCvmCause(entry.cause)}.` } : { state: "SUCCESS" },
     };
   }
   return {};
@@ -139,7 +140,7 @@ function terminate(ctx: CvmContext, instance: CvmInstance): void {
   const lifecycle = ctx.region.lifecycle;
   beginOperation(ctx, instance, "TerminateInstances");
   if (instance.chargeType !== "PREPAID" || instance.isolated) {
-    lifecycle.terminate(instance.machine, "TerminateInstances");
+    lifecycle.terminate(instance.machine, { action: "TerminateInstances", toRecycleBin: false });
     return;
   }
   // Into the recycle bin: the power is cut (a stopped instance is already off).
@@ -150,5 +151,5 @@ function terminate(ctx: CvmContext, instance: CvmInstance): void {
   }
   instance.isolating = true;
   instance.stoppedMode = undefined;
-  lifecycle.stop(instance.machine, "skip-os", "TerminateInstances (to the recycle bin)");
+  lifecycle.stop(instance.machine, "skip-os", { action: "TerminateInstances", toRecycleBin: true });
 }
