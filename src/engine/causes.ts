@@ -1,4 +1,4 @@
-import type { Phase } from "./machine.js";
+import type { Phase } from "./phase.js";
 
 /**
  * Why a machine changed phase, as a value. The engine writes what it saw

@@ -1,14 +1,10 @@
 import type { Cause } from "./causes.js";
+import type { Phase } from "./phase.js";
+
+export type { Phase };
 import type { GuestConfig } from "./guest.js";
 import type { GuestOs } from "./timing.js";
 
-/**
- * The cloud-neutral phases of a machine. Fronts map them onto their own state
- * names, and may show `launching` and `starting` as one state; they are kept
- * apart because a front may refuse a stop during the first launch
- * differently from one during a later start.
- */
-export type Phase = "launching" | "starting" | "running" | "stopping" | "stopped" | "terminating" | "terminated";
 
 /**
  * How a stop was asked to end the guest: `graceful` asks the OS (ACPI);
