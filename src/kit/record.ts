@@ -12,9 +12,11 @@
  * a refused read changes nothing.
  *
  * Hand-written rather than a schema library (zod, valibot, ...): the whole
- * kit is a few hundred bytes minified against tens of kB, has no runtime
- * dependency, and writes the exact error messages restore has always
- * written; what it does not need (unions, async checks, coercion) it lacks.
+ * kit is about 3 kB minified (1.2 kB gzipped), has no runtime dependency,
+ * keeps a value's in-memory and JSON forms apart (a Date and its ISO text,
+ * a Map and its pairs, a shifted clock), and writes the exact error
+ * messages restore has always written; what it does not need (unions,
+ * async checks, coercion) it lacks.
  */
 
 /** What writing needs: every time moves back by `shiftMs` (the fixture builder uses it to end at clock offset 0). */
