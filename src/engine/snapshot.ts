@@ -128,7 +128,10 @@ export const machineCodec: Codec<Machine, MachineJson> = mapped(machineRecord, {
     } catch (e) {
       throw invalid(`${path}.guest`, `a guest config (${(e as Error).message})`, m.guest);
     }
-    return { ...m, guest, history: m.history.map((change) => ({ machineId: m.id, ...change })) };
+    // The record is the object read, completed in place (no copy: large fleets).
+    m.guest = guest;
+    for (const change of m.history as PhaseChange[]) change.machineId = m.id;
+    return m as Machine;
   },
 });
 

@@ -205,9 +205,16 @@ export function dictionary<T, J>(codec: Codec<T, J>): Codec<Record<string, T>, R
   };
 }
 
+/** Getters for some members of an {@link object}, computing them from a record that holds something else (an object for an id). */
+export type Getters<F extends Fields, R> = { readonly [K in keyof F]?: (record: R) => ValueOf<F[K]> };
+
 /** An {@link object}'s codec, with its declaration. */
 export interface ObjectCodec<F extends Fields> extends Codec<ValuesOf<F>, JsonsOf<F>> {
   readonly fields: F;
+  /** A writer of records that hold some members as something else: `get` computes those (e.g. an image's id from the image). */
+  writer<R>(get: Getters<F, R>): (record: R, ctx: WriteContext) => JsonsOf<F>;
+  /** A reader that sets the members named in `aside` apart, in a second object (ids, for the caller to link). */
+  reader<K extends keyof F & string>(aside: readonly K[]): (json: unknown, path: string) => [Omit<ValuesOf<F>, K>, Pick<ValuesOf<F>, K & keyof ValuesOf<F>>];
 }
 
 /**
@@ -216,32 +223,55 @@ export interface ObjectCodec<F extends Fields> extends Codec<ValuesOf<F>, JsonsO
  * read (a JSON object may hold more).
  */
 export function object<const F extends Fields>(fields: F): ObjectCodec<F> {
-  const members = Object.entries(fields).map(([key, field]) =>
-    "optional" in field
-      ? { key, codec: field.optional, optional: true, keep: field.keep, nullIsAbsent: field.nullIsAbsent }
-      : { key, codec: field, optional: false, keep: undefined, nullIsAbsent: false },
-  );
-  return {
-    fields,
-    write(value, ctx) {
+  const keys = Object.keys(fields);
+  const codecs: Codec<unknown, unknown>[] = [];
+  const optional: boolean[] = [];
+  const keep: (((value: unknown) => boolean) | undefined)[] = [];
+  const nullIsAbsent: boolean[] = [];
+  for (const key of keys) {
+    const field = fields[key]!;
+    const opt = "optional" in field;
+    codecs.push(opt ? field.optional : field);
+    optional.push(opt);
+    keep.push(opt ? field.keep : undefined);
+    nullIsAbsent.push(opt && field.nullIsAbsent);
+  }
+  const n = keys.length;
+  const writer = <R>(get: Getters<F, R>) => {
+    const getters = keys.map((key) => get[key] as ((record: R) => unknown) | undefined);
+    return (record: R, ctx: WriteContext): JsonsOf<F> => {
       const out: Record<string, unknown> = {};
-      for (const { key, codec, optional, keep } of members) {
-        const member = (value as Record<string, unknown>)[key];
-        if (optional && (member === undefined || (keep !== undefined && !keep(member)))) continue;
-        out[key] = codec.write(member, ctx);
+      for (let i = 0; i < n; i++) {
+        const getter = getters[i];
+        const member = getter === undefined ? (record as Record<string, unknown>)[keys[i]!] : getter(record);
+        if (optional[i] && (member === undefined || (keep[i] !== undefined && !keep[i]!(member)))) continue;
+        out[keys[i]!] = codecs[i]!.write(member, ctx);
       }
       return out as JsonsOf<F>;
-    },
-    read(json, path) {
+    };
+  };
+  const reader = <K extends keyof F & string>(aside: readonly K[]) => {
+    const apart = keys.map((key) => (aside as readonly string[]).includes(key));
+    return (json: unknown, path: string): [Omit<ValuesOf<F>, K>, Pick<ValuesOf<F>, K & keyof ValuesOf<F>>] => {
       const o = readObject(json, path);
       const out: Record<string, unknown> = {};
-      for (const { key, codec, optional, nullIsAbsent } of members) {
+      const set: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
         const member = o[key];
-        if (optional && (member === undefined || (nullIsAbsent && member === null))) continue;
-        out[key] = codec.read(member, below(path, key));
+        if (optional[i] && (member === undefined || (nullIsAbsent[i] && member === null))) continue;
+        (apart[i] ? set : out)[key] = codecs[i]!.read(member, below(path, key));
       }
-      return out as ValuesOf<F>;
-    },
+      return [out as Omit<ValuesOf<F>, K>, set as Pick<ValuesOf<F>, K & keyof ValuesOf<F>>];
+    };
+  };
+  const whole = reader([]);
+  return {
+    fields,
+    write: writer<ValuesOf<F>>({}),
+    read: (json, path) => whole(json, path)[0] as ValuesOf<F>,
+    writer,
+    reader,
   };
 }
 

@@ -94,7 +94,10 @@ export interface Ec2Volume extends Readonly<Omit<VolumeFields, "deleteTime" | "a
 
 /** A volume as a snapshot holds it; restore gives its attachment the volume's id. */
 export const volumeCodec = mapped(volumeRecord, {
-  read: (v): Ec2Volume => ({ ...v, attachment: v.attachment === undefined ? undefined : { volumeId: v.volumeId, ...v.attachment } }),
+  read(v): Ec2Volume {
+    if (v.attachment !== undefined) (v as Ec2Volume).attachment = { volumeId: v.volumeId, ...v.attachment };
+    return v as Ec2Volume;
+  },
   write: (volume: Ec2Volume): VolumeFields => volume,
 });
 

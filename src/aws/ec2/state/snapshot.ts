@@ -18,7 +18,7 @@ import {
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { MockImage } from "../model/images.js";
-import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord } from "../model/instance.js";
+import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
@@ -30,7 +30,26 @@ export const SNAPSHOT_VERSION = 1;
 
 /** An instance as JSON: the EC2 record and its machine. */
 export interface InstanceJson extends JsonOf<typeof instanceRecord> {}
-const instanceCodec: Codec<InstanceFields, InstanceJson> = instanceRecord;
+
+/** Writes an instance: its declared fields, the linked ones as the ids of what the record holds. */
+const writeInstance = instanceRecord.writer<Ec2Instance>({
+  imageId: (instance) => instance.image.ImageId!,
+  availabilityZone: (instance) => instance.subnet.availabilityZone,
+  elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
+  volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
+});
+
+/** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
+const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
+
+/** An instance read: its own fields (the record to be), and the linked ones apart. */
+type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, LinkedFields>];
+
+/** An instance, as a snapshot holds it: the record written with its links as ids; read as its fields, links apart. */
+const instanceCodec: Codec<Ec2Instance | ReadInstance, InstanceJson> = {
+  write: (instance, ctx) => writeInstance(instance as Ec2Instance, ctx),
+  read: readInstance,
+};
 
 /** A volume as JSON. */
 export interface VolumeJson extends JsonOf<typeof volumeCodec> {}
@@ -98,17 +117,6 @@ export interface Ec2MockSnapshot extends JsonOf<typeof snapshotRecord> {}
 /** What a snapshot holds, in memory: the JSON's ids not yet linked to the records they name. */
 type SnapshotFields = ValuesOf<typeof snapshotRecord.fields>;
 
-/** An instance's declared fields: the record's own, and the ids of what it links to. */
-function instanceFields(instance: Ec2Instance): InstanceFields {
-  return {
-    ...instance,
-    imageId: instance.image.ImageId!,
-    availabilityZone: instance.subnet.availabilityZone,
-    elasticIpAllocationId: instance.elasticIp?.allocationId,
-    volumeIds: instance.volumes.map((v) => v.volumeId),
-  };
-}
-
 /**
  * Takes a snapshot of a region and its controls. `shiftMs` moves every time
  * back by that amount (the fixture builder uses it to end at clock offset 0).
@@ -118,10 +126,8 @@ function instanceFields(instance: Ec2Instance): InstanceFields {
 export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0): Ec2MockSnapshot {
   const now = region.now();
   const images = new Map<string, MockImage>();
-  const instances = [...region.instances.values()].map((instance) => {
-    images.set(instance.image.ImageId!, instance.image);
-    return instanceFields(instance);
-  });
+  const instances = [...region.instances.values()];
+  for (const instance of instances) images.set(instance.image.ImageId!, instance.image);
   const volumes = region.volumes.contents();
   const fields: SnapshotFields = {
     version: SNAPSHOT_VERSION,
@@ -195,9 +201,9 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
 
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
-  fields.instances.forEach((o, i) => {
+  fields.instances.forEach((read, i) => {
     const p = `instances[${i}]`;
-    const { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions, ...own } = o;
+    const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
     const image = region.images.get(imageId) ?? images.get(imageId);
@@ -212,15 +218,15 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
       if (volume?.attachment?.instanceId !== instanceId) throw invalid(`${p}.volumeIds[${j}]`, `a live volume attached to ${instanceId}`, id);
       return volume.attachment;
     });
-    const instance: Ec2Instance = {
-      ...own,
+    // The record is the fields object itself, given what the ids stand for (no copy: large fleets).
+    const instance: Ec2Instance = Object.assign(own, {
       image,
       typeInfo,
       subnet,
       elasticIp: undefined,
       launchOptions: launchOptions ?? defaultLaunchOptions(image),
       volumes,
-    };
+    });
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
     if (instances.has(instanceId)) throw invalid(`${p}.instanceId`, "unique", instanceId);
     instances.set(instanceId, instance);
