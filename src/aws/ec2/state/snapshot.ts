@@ -20,7 +20,7 @@ import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
-import { defaultLaunchOptions } from "../model/launch-options.js";
+import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
 import type { Ec2Region, Reservation } from "../region.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
@@ -219,14 +219,14 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
       return volume.attachment;
     });
     // The record is the fields object itself, given what the ids stand for (no copy: large fleets).
-    const instance: Ec2Instance = Object.assign(own, {
-      image,
-      typeInfo,
-      subnet,
-      elasticIp: undefined,
-      launchOptions: launchOptions ?? defaultLaunchOptions(image),
-      volumes,
-    });
+    const record = own as Omit<InstanceFields, LinkedFields> & { -readonly [K in Exclude<keyof Ec2Instance, keyof InstanceFields>]?: Ec2Instance[K] } & { launchOptions?: LaunchOptions };
+    record.image = image;
+    record.typeInfo = typeInfo;
+    record.subnet = subnet;
+    record.elasticIp = undefined;
+    record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
+    record.volumes = volumes;
+    const instance = record as Ec2Instance;
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
     if (instances.has(instanceId)) throw invalid(`${p}.instanceId`, "unique", instanceId);
     instances.set(instanceId, instance);
