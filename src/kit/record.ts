@@ -12,7 +12,7 @@
  * a refused read changes nothing.
  *
  * Hand-written rather than a schema library (zod, valibot, ...): the whole
- * kit is about 3 kB minified (1.2 kB gzipped), has no runtime dependency,
+ * kit is about 4 kB minified (1.7 kB gzipped), has no runtime dependency,
  * keeps a value's in-memory and JSON forms apart (a Date and its ISO text,
  * a Map and its pairs, a shifted clock), and writes the exact error
  * messages restore has always written; what it does not need (unions,
