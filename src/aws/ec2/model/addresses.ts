@@ -1,4 +1,5 @@
 import type { Ec2Instance } from "./instance.js";
+import { mapOf, nullable, object, string, type ValuesOf } from "../../../kit/record.js";
 import { newId } from "./ids.js";
 import type { Network } from "./network.js";
 
@@ -13,16 +14,22 @@ export interface AddressAssociation {
   readonly instance: Ec2Instance;
 }
 
-/** One Elastic IP address allocated to the account. */
-export interface ElasticIp {
+/** An Elastic IP's fields, declared once: the record, its snapshot form and the checks on restore. */
+export const addressRecord = object({
   /** `eipalloc-…`. */
-  readonly allocationId: string;
+  allocationId: string,
   /** The address, taken from the region's public pool. */
-  readonly publicIp: string;
+  publicIp: string,
+  /** Its association, while it has one (the record holds the instance itself). */
+  association: nullable(object({ associationId: string, instanceId: string })),
+  /** Its tags, in the order they were set. */
+  tags: mapOf(string, string),
+});
+
+/** One Elastic IP address allocated to the account. */
+export interface ElasticIp extends Readonly<Omit<ValuesOf<typeof addressRecord.fields>, "association">> {
   /** Its association, while it has one. */
   association: AddressAssociation | undefined;
-  /** Its tags, in the order they were set. */
-  readonly tags: Map<string, string>;
 }
 
 /**

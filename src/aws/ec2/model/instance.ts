@@ -1,9 +1,12 @@
 import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
 import type { MockImage } from "./images.js";
-import type { Ec2Machine } from "./causes.js";
+import { type Ec2Machine, readEc2Request } from "./causes.js";
+import { machineCodecOf } from "../../../engine/snapshot.js";
+import { array, boolean, type Codec, date, literal, nullable, number, object, optional, string, type ValuesOf } from "../../../kit/record.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
-import { type LaunchOptions, renderLaunchOptions } from "./launch-options.js";
+import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
 import type { Subnet } from "./network.js";
+import { tagsField } from "./volumes.js";
 
 /**
  * The attachment of an EBS volume to an instance (the root or a data volume).
@@ -25,25 +28,97 @@ export interface AttachedVolume {
   attachTime: Date;
 }
 
-/** The instance attributes EC2 lets ModifyInstanceAttribute change. */
-export interface MutableAttributes {
+/** Why an instance is in its state (EC2's `StateReason`). */
+const stateReasonField: Codec<StateReason> = object({
+  Code: optional(string, { nullIsAbsent: true }),
+  Message: optional(string, { nullIsAbsent: true }),
+});
+
+/**
+ * An instance's fields, declared once, in the order a snapshot writes them:
+ * the record's type ({@link Ec2Instance}), its snapshot form (`InstanceJson`)
+ * and the checks on restore come from here. Five are held as ids or
+ * defaults and linked on restore (see {@link LinkedFields}).
+ */
+export const instanceRecord = object({
+  /** The instance id (the machine's id). */
+  instanceId: string,
+  /** The reservation it was launched in. */
+  reservationId: string,
+  /** Its place in that reservation (`AmiLaunchIndex`). */
+  launchIndex: number,
+  /** The image it was launched from (the record holds the image). */
+  imageId: string,
   /** The instance type. */
-  instanceType: string;
+  instanceType: string,
+  /** When RunInstances created it. */
+  createdAt: date,
+  /** The last time it was launched or started (EC2's `LaunchTime`). */
+  launchTime: date,
+  /** Its zone (the record holds its subnet in the default VPC). */
+  availabilityZone: string,
+  /** Its primary private IPv4, kept for life. */
+  privateIp: string,
+  /** Its auto-assigned public IPv4 while it has one. */
+  publicIp: nullable(string),
+  /** Whether it gets an auto-assigned public IPv4 when running. */
+  wantsPublicIp: boolean,
+  /** Its Elastic IP's allocation id (the address record holds the rest). */
+  elasticIpAllocationId: nullable(string),
+  /** The primary network interface's id. */
+  networkInterfaceId: string,
+  /** Its MAC address. */
+  macAddress: string,
+  /** Its key pair, if any. */
+  keyName: nullable(string),
+  /** The idempotency token of the launch. */
+  clientToken: string,
+  /** Whether it may hibernate (fixed at launch). */
+  hibernationConfigured: boolean,
+  /** Absent in snapshots written before issue 13: the image's defaults. */
+  launchOptions: optional(launchOptionsCodec, { nullIsAbsent: true }),
+  /** Attached volume ids, root first (each volume holds its attachment). */
+  volumeIds: array(string),
+  /**
+   * Its tags, in the order they were set. Never written into: instances
+   * launched together share one map (memory at scale), and `Ec2Region.setTags`
+   * replaces it whole, keeping the tag index current.
+   */
+  tags: tagsField,
+  /** Why it is in its state (EC2's `StateReason`), when EC2 says. */
+  stateReason: nullable(stateReasonField),
+  /** EC2's `StateTransitionReason`: `""` or `User initiated (… GMT)`. */
+  stateTransitionReason: string,
   /** Base64 user data, or undefined for none. */
-  userData: string | undefined;
+  userData: nullable(string),
   /** Stop protection. */
-  disableApiStop: boolean;
+  disableApiStop: boolean,
   /** Termination protection. */
-  disableApiTermination: boolean;
+  disableApiTermination: boolean,
   /** What a shutdown from inside the OS does. */
-  shutdownBehavior: "stop" | "terminate";
-  /** Source/destination checking; undefined is EC2's default, `true` (read it with `sourceDestCheckOf`). */
-  sourceDestCheck?: boolean | undefined;
-  /** EBS optimization as ModifyInstanceAttribute set it; undefined is as launched (read it with `ebsOptimizedOf`). */
-  ebsOptimized?: boolean | undefined;
-  /** Enhanced networking with ENA; undefined is the image's `EnaSupport` (read it with `enaSupportOf`). */
-  enaSupport?: boolean | undefined;
-}
+  shutdownBehavior: literal("stop", "terminate"),
+  /** Source/destination checking; undefined is EC2's default, `true` (read it with `sourceDestCheckOf`). Written only once ModifyInstanceAttribute has set it (older snapshots lack it). */
+  sourceDestCheck: optional(boolean),
+  /** EBS optimization as ModifyInstanceAttribute set it; undefined is as launched (read it with `ebsOptimizedOf`). Written only once set. */
+  ebsOptimized: optional(boolean),
+  /** Enhanced networking with ENA; undefined is the image's `EnaSupport` (read it with `enaSupportOf`). Written only once set. */
+  enaSupport: optional(boolean),
+  /** The engine's record: phase, timing, guest. */
+  machine: machineCodecOf(readEc2Request),
+});
+
+/** An instance's declared fields, as read from a snapshot (before linking). */
+export type InstanceFields = ValuesOf<typeof instanceRecord.fields>;
+
+/** The fields a snapshot holds as ids (or omits: launch options), which the record holds as objects. */
+export type LinkedFields = "imageId" | "availabilityZone" | "elasticIpAllocationId" | "volumeIds" | "launchOptions";
+
+/** The instance attributes EC2 lets ModifyInstanceAttribute change. */
+export interface MutableAttributes
+  extends Pick<
+    InstanceFields,
+    "instanceType" | "userData" | "disableApiStop" | "disableApiTermination" | "shutdownBehavior" | "sourceDestCheck" | "ebsOptimized" | "enaSupport"
+  > {}
 
 /** Whether source/destination checking is on (EC2's default: on). */
 export function sourceDestCheckOf(instance: MutableAttributes): boolean {
@@ -60,61 +135,33 @@ export function enaSupportOf(instance: MutableAttributes & { readonly image: Moc
   return instance.enaSupport ?? instance.image.EnaSupport !== false;
 }
 
-/** Everything the EC2 front keeps of one instance, beside the engine's machine. */
-export interface Ec2Instance extends MutableAttributes {
-  /** The engine's record: phase, timing, guest. */
-  readonly machine: Ec2Machine;
-  /** The instance id (the machine's id). */
-  readonly instanceId: string;
-  /** The reservation it was launched in. */
-  readonly reservationId: string;
-  /** Its place in that reservation (`AmiLaunchIndex`). */
-  readonly launchIndex: number;
+/** The declared fields that change after launch besides {@link MutableAttributes}. */
+type ChangingFields = "launchTime" | "publicIp" | "stateReason" | "stateTransitionReason";
+
+/**
+ * Everything the EC2 front keeps of one instance, beside the engine's
+ * machine: the declared fields ({@link instanceRecord}; read-only unless
+ * they change after launch), and the objects the linked ones stand for.
+ */
+export interface Ec2Instance
+  extends MutableAttributes,
+    Pick<InstanceFields, ChangingFields>,
+    Readonly<Omit<InstanceFields, LinkedFields | ChangingFields | keyof MutableAttributes>> {
   /** The image it was launched from. */
   readonly image: MockImage;
   /** What the mock knows of its type. */
   typeInfo: InstanceTypeInfo;
-  /** When RunInstances created it. */
-  readonly createdAt: Date;
-  /** The last time it was launched or started (EC2's `LaunchTime`). */
-  launchTime: Date;
   /** Its subnet in the default VPC. */
   readonly subnet: Subnet;
-  /** Its primary private IPv4, kept for life. */
-  readonly privateIp: string;
-  /** Its auto-assigned public IPv4 while it has one. */
-  publicIp: string | undefined;
-  /** Whether it gets an auto-assigned public IPv4 when running. */
-  readonly wantsPublicIp: boolean;
   /**
    * The Elastic IP associated with its primary interface, if any (written by
    * the region's address store only). While set, `publicIp` is undefined.
    */
   elasticIp?: { readonly allocationId: string; readonly publicIp: string } | undefined;
-  /** The primary network interface's id. */
-  readonly networkInterfaceId: string;
-  /** Its MAC address. */
-  readonly macAddress: string;
-  /** Its key pair, if any. */
-  readonly keyName: string | undefined;
-  /** The idempotency token of the launch. */
-  readonly clientToken: string;
-  /** Whether it may hibernate (fixed at launch). */
-  readonly hibernationConfigured: boolean;
   /** What RunInstances recorded of its options (metadata, monitoring, ...), shared by its launch. */
   readonly launchOptions: LaunchOptions;
   /** EBS volumes attached to it, root first. */
   volumes: AttachedVolume[];
-  /**
-   * Its tags, in the order they were set. Never written into: instances
-   * launched together share one map (memory at scale), and `Ec2Region.setTags`
-   * replaces it whole, keeping the tag index current.
-   */
-  readonly tags: ReadonlyMap<string, string>;
-  /** Why it is in its state (EC2's `StateReason`), when EC2 says. */
-  stateReason: StateReason | undefined;
-  /** EC2's `StateTransitionReason`: `""` or `User initiated (… GMT)`. */
-  stateTransitionReason: string;
 }
 
 /** The public IPv4 an instance shows: its Elastic IP, else its auto-assigned address, else none. */

@@ -1,5 +1,5 @@
 import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
-import { badSnapshot, read } from "../../../engine/snapshot.js";
+import { boolean, checked, type Codec, invalid, literal, mapped, number, object, optional } from "../../../kit/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
 import { instanceTypeSupport } from "./instance-types.js";
@@ -190,36 +190,40 @@ export function renderLaunchOptions(o: LaunchOptions): Pick<
   };
 }
 
+const frozen = <T extends object>(value: T): T => Object.freeze(value);
+
+/** CpuOptions chosen at launch. */
+const cpuRecord = object({ coreCount: number, threadsPerCore: number });
+
+/** The options as a snapshot keeps them, in the order they are written. */
+const launchOptionsRecord = object({
+  cpu: optional(mapped(cpuRecord, { read: frozen, write: (cpu) => cpu }), { nullIsAbsent: true }),
+  metadata: mapped(
+    object({
+      httpTokens: literal("optional", "required"),
+      hopLimit: checked(number, (hopLimit, path) => {
+        if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) throw invalid(path, "an integer from 1 to 64", hopLimit);
+      }),
+      httpEndpoint: literal(...enabledDisabled),
+      httpProtocolIpv6: literal(...enabledDisabled),
+      instanceMetadataTags: literal(...enabledDisabled),
+    }),
+    { read: frozen, write: (metadata) => metadata },
+  ),
+  monitoring: boolean,
+  ebsOptimized: boolean,
+  enclave: boolean,
+  autoRecovery: literal("default", "disabled"),
+  capacityReservationPreference: literal("open", "none"),
+  resourceNameDnsA: boolean,
+  resourceNameDnsAAAA: boolean,
+});
+
 /** The options as a snapshot keeps them (plain JSON). */
 export type LaunchOptionsJson = LaunchOptions;
 
-/** Reads a snapshot's options; a snapshot written before they existed gets the image's defaults. */
-export function launchOptionsFromJson(value: unknown, path: string, image: MockImage): LaunchOptions {
-  if (value === undefined || value === null) return defaultLaunchOptions(image);
-  const o = read.object(value, path);
-  const m = read.object(o.metadata, `${path}.metadata`);
-  const hopLimit = read.number(m.hopLimit, `${path}.metadata.hopLimit`);
-  if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
-    throw badSnapshot(`${path}.metadata.hopLimit`, "an integer from 1 to 64", hopLimit);
-  }
-  const cpu = o.cpu === undefined || o.cpu === null ? undefined : read.object(o.cpu, `${path}.cpu`);
-  return Object.freeze({
-    ...(cpu === undefined
-      ? {}
-      : { cpu: Object.freeze({ coreCount: read.number(cpu.coreCount, `${path}.cpu.coreCount`), threadsPerCore: read.number(cpu.threadsPerCore, `${path}.cpu.threadsPerCore`) }) }),
-    metadata: Object.freeze({
-      httpTokens: read.oneOf(m.httpTokens, `${path}.metadata.httpTokens`, ["optional", "required"] as const),
-      hopLimit,
-      httpEndpoint: read.oneOf(m.httpEndpoint, `${path}.metadata.httpEndpoint`, enabledDisabled),
-      httpProtocolIpv6: read.oneOf(m.httpProtocolIpv6, `${path}.metadata.httpProtocolIpv6`, enabledDisabled),
-      instanceMetadataTags: read.oneOf(m.instanceMetadataTags, `${path}.metadata.instanceMetadataTags`, enabledDisabled),
-    }),
-    monitoring: read.boolean(o.monitoring, `${path}.monitoring`),
-    ebsOptimized: read.boolean(o.ebsOptimized, `${path}.ebsOptimized`),
-    enclave: read.boolean(o.enclave, `${path}.enclave`),
-    autoRecovery: read.oneOf(o.autoRecovery, `${path}.autoRecovery`, ["default", "disabled"] as const),
-    capacityReservationPreference: read.oneOf(o.capacityReservationPreference, `${path}.capacityReservationPreference`, ["open", "none"] as const),
-    resourceNameDnsA: read.boolean(o.resourceNameDnsA, `${path}.resourceNameDnsA`),
-    resourceNameDnsAAAA: read.boolean(o.resourceNameDnsAAAA, `${path}.resourceNameDnsAAAA`),
-  });
-}
+/**
+ * A snapshot's options, frozen as a launch's are (a snapshot written before
+ * they existed lacks them: the image's defaults, `defaultLaunchOptions`).
+ */
+export const launchOptionsCodec: Codec<LaunchOptions, LaunchOptionsJson> = mapped(launchOptionsRecord, { read: frozen, write: (options) => options });

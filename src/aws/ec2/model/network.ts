@@ -1,5 +1,6 @@
 import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { errors } from "../errors.js";
+import { array, checked, invalid, type JsonOf, number, object, string, tuple } from "../../../kit/record.js";
 import { newId } from "./ids.js";
 
 /** A subnet of the default VPC: one per availability zone, as in a new account. */
@@ -16,22 +17,36 @@ export interface Subnet {
   readonly size: number;
 }
 
-/**
- * The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`).
- * @public
- */
-export interface NetworkJson {
-  vpcId: string;
-  defaultSecurityGroupId: string;
-  /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
-  vpcCidr: string;
-  subnets: { subnetId: string; availabilityZone: string; cidrBlock: string }[];
-  privateInUse: string[];
-  /** `[subnetId, next host number]` pairs. */
-  nextHost: [string, number][];
-  publicInUse: string[];
-  publicCounter: number;
-}
+/** A CIDR block: its text, checked. */
+const cidrBlock = checked(string, (text, path) => {
+  if (parseCidr(text) === undefined) throw invalid(path, "an IPv4 CIDR block", text);
+});
+
+/** The default VPC's ids, address space and pools, declared once (see `Network.toJson`). */
+export const networkRecord = checked(
+  object({
+    vpcId: string,
+    defaultSecurityGroupId: string,
+    /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
+    vpcCidr: cidrBlock,
+    subnets: array(object({ subnetId: string, availabilityZone: string, cidrBlock })),
+    privateInUse: array(string),
+    /** `[subnetId, next host number]` pairs. */
+    nextHost: array(tuple(string, number)),
+    publicInUse: array(string),
+    publicCounter: number,
+  }),
+  // Every address in use inside a subnet.
+  (network, path) => {
+    const subnets = network.subnets.map((s) => subnetRecord(s.subnetId, s.availabilityZone, s.cidrBlock));
+    network.privateInUse.forEach((ip, i) => {
+      if (subnetHolding(subnets, ip) === undefined) throw invalid(`${path}.privateInUse[${i}]`, "an address of a subnet", ip);
+    });
+  },
+);
+
+/** The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`). */
+export interface NetworkJson extends JsonOf<typeof networkRecord> {}
 
 const zoneLetters = ["a", "b", "c", "d", "e", "f"];
 

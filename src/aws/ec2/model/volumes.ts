@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
 import type { AttachedVolume } from "./instance.js";
+import { boolean, type Codec, date, mapOf, mapped, nullable, number, object, string, type ValuesOf } from "../../../kit/record.js";
 
 /**
  * EBS volumes as first-class resources of a region: the single store every
@@ -34,46 +35,71 @@ export interface VolumeSpec {
   readonly availabilityZone: string;
 }
 
-/** One EBS volume. */
-export interface Ec2Volume {
-  /** `vol-` and 17 hex digits. */
-  readonly volumeId: string;
-  /** Creation order across the region, for stable pagination. */
-  readonly seq: number;
-  /** Size in GiB. */
-  readonly sizeGiB: number;
-  /** gp3, gp2, io1, ... */
-  readonly volumeType: string;
-  /** IOPS shown by DescribeVolumes (absent for st1, sc1 and standard). */
-  readonly iops: number | undefined;
-  /** Throughput in MiB/s (gp3 only). */
-  readonly throughput: number | undefined;
-  /** The snapshot it was created from, `""` for none. */
-  readonly snapshotId: string;
-  /** Its Availability Zone. */
-  readonly availabilityZone: string;
-  /** When it was created. */
-  readonly createTime: Date;
-  /** The instance whose launch created it, if any. */
-  readonly launchedWith: string | undefined;
-  /** When it was deleted; undefined while it exists. */
-  deleteTime: Date | undefined;
-  /** Its attachment while attached: the same object as the instance's `volumes` entry. */
-  attachment: AttachedVolume | undefined;
-  /**
-   * Its tags, in the order they were set. Never written into: volumes
-   * created together share one map (and untagged ones {@link NO_TAGS});
-   * `VolumeStore.setTags` replaces it whole.
-   */
-  readonly tags: ReadonlyMap<string, string>;
-}
-
 /**
  * The tags of every untagged resource: one shared empty map rather than one
  * per volume or instance (an empty Map costs about 200 bytes, and a fleet of
  * 100,000 has 100,000 root volumes). Typed read-only; nothing writes into it.
  */
 export const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+/** Tags, in the order they were set: `[key, value]` pairs in JSON; untagged records share {@link NO_TAGS} (memory of large restored fleets). */
+export const tagsField: Codec<ReadonlyMap<string, string>, [string, string][]> = mapped(mapOf(string, string), {
+  read: (tags) => (tags.size === 0 ? NO_TAGS : tags),
+  write: (tags) => tags as Map<string, string>,
+});
+
+/** An EBS volume's fields, declared once: the record, its snapshot form and the checks on restore. */
+export const volumeRecord = object({
+  /** `vol-` and 17 hex digits. */
+  volumeId: string,
+  /** Creation order across the region, for stable pagination. */
+  seq: number,
+  /** Size in GiB. */
+  sizeGiB: number,
+  /** gp3, gp2, io1, ... */
+  volumeType: string,
+  /** IOPS shown by DescribeVolumes (absent for st1, sc1 and standard). */
+  iops: nullable(number),
+  /** Throughput in MiB/s (gp3 only). */
+  throughput: nullable(number),
+  /** The snapshot it was created from, `""` for none. */
+  snapshotId: string,
+  /** Its Availability Zone. */
+  availabilityZone: string,
+  /** When it was created. */
+  createTime: date,
+  /** The instance whose launch created it, if any. */
+  launchedWith: nullable(string),
+  /** When it was deleted; undefined while it exists. */
+  deleteTime: nullable(date),
+  /** Its attachment while attached: the same object as the instance's `volumes` entry (which adds the volume id). */
+  attachment: nullable(object({ instanceId: string, deviceName: string, deleteOnTermination: boolean, attachTime: date })),
+  /**
+   * Its tags, in the order they were set. Never written into: volumes
+   * created together share one map (and untagged ones {@link NO_TAGS});
+   * `VolumeStore.setTags` replaces it whole.
+   */
+  tags: tagsField,
+});
+
+type VolumeFields = ValuesOf<typeof volumeRecord.fields>;
+
+/** One EBS volume: its declared fields, read-only but for its deletion and attachment. */
+export interface Ec2Volume extends Readonly<Omit<VolumeFields, "deleteTime" | "attachment">> {
+  /** When it was deleted; undefined while it exists. */
+  deleteTime: Date | undefined;
+  /** Its attachment while attached: the same object as the instance's `volumes` entry. */
+  attachment: AttachedVolume | undefined;
+}
+
+/** A volume as a snapshot holds it; restore gives its attachment the volume's id. */
+export const volumeCodec = mapped(volumeRecord, {
+  read(v): Ec2Volume {
+    if (v.attachment !== undefined) (v as Ec2Volume).attachment = { volumeId: v.volumeId, ...v.attachment };
+    return v as Ec2Volume;
+  },
+  write: (volume: Ec2Volume): VolumeFields => volume,
+});
 
 /** gp3's baseline (source: EBS user guide, "General Purpose SSD volumes"). */
 export const GP3_BASELINE = { iops: 3000, throughput: 125 } as const;

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Ec2MockSnapshot } from "../src/index.js";
+import { array, boolean, date, literal, mapOf, nullable, number, object, optional, string, time, timeOr, tuple } from "../src/kit/record.js";
+import { setup, useFrozenClock } from "./helpers.js";
+import { FLEET_TIME, populate } from "./records-fleet.js";
+
+/** A state file written by the code before the declarations (commit 589322a), by `populate` at FLEET_TIME. */
+const LEGACY = new URL("./data/snapshot-v1.json", import.meta.url);
+
+const text = (snapshot: unknown) => `${JSON.stringify(snapshot, null, 2)}\n`;
+
+async function view(client: EC2Client) {
+  const strip = <T extends { $metadata?: unknown }>(out: T) => ({ ...out, $metadata: undefined });
+  return {
+    instances: strip(await client.send(new DescribeInstancesCommand({}))),
+    volumes: strip(await client.send(new DescribeVolumesCommand({}))),
+    addresses: strip(await client.send(new DescribeAddressesCommand({}))),
+  };
+}
+
+describe("the record kit (src/kit/record.ts)", () => {
+  const shift = { shiftMs: 0 };
+
+  it("writes members in declaration order, leaves out absent optional ones, and reads them back", () => {
+    const codec = object({
+      name: string,
+      size: number,
+      on: boolean,
+      kind: literal("a", "b"),
+      at: date,
+      until: timeOr(Infinity),
+      note: nullable(string),
+      extra: optional(boolean),
+      pairs: mapOf(string, number),
+      list: array(tuple(string, time)),
+    });
+    const value = { name: "x", size: 2, on: true, kind: "b" as const, at: new Date(0), until: Infinity, note: undefined, pairs: new Map([["k", 1]]), list: [["t", 1000] as [string, number]] };
+    const json = codec.write(value, shift);
+    expect(JSON.stringify(json)).toBe(
+      '{"name":"x","size":2,"on":true,"kind":"b","at":"1970-01-01T00:00:00.000Z","until":null,"note":null,"pairs":[["k",1]],"list":[["t","1970-01-01T00:00:01.000Z"]]}',
+    );
+    expect(codec.read(JSON.parse(JSON.stringify(json)), "r")).toEqual(value);
+    expect(codec.write({ ...value, extra: false }, { shiftMs: 1000 })).toMatchObject({ at: "1969-12-31T23:59:59.000Z", extra: false });
+  });
+
+  it("refuses a bad member with a TypeError naming its path, in restore's words", () => {
+    const codec = object({ list: array(object({ n: number, kind: literal("a", "b"), at: time })) });
+    const bad = (json: unknown) => () => codec.read(json, "root");
+    expect(bad([])).toThrow("ec2-mock: not a valid snapshot: root must be an object; got []");
+    expect(bad({ list: {} })).toThrow("ec2-mock: not a valid snapshot: root.list must be an array; got {}");
+    expect(bad({ list: [{ n: "1" }] })).toThrow('ec2-mock: not a valid snapshot: root.list[0].n must be a finite number; got "1"');
+    expect(bad({ list: [{ n: 1, kind: "c" }] })).toThrow('root.list[0].kind must be one of a, b; got "c"');
+    expect(bad({ list: [{ n: 1, kind: "a" }] })).toThrow("root.list[0].at must be an ISO 8601 time; got undefined");
+    expect(object({ a: string }).read({ a: "x" }, "")).toEqual({ a: "x" });
+    expect(() => object({ a: string }).read({}, "")).toThrow("a must be a string; got undefined");
+  });
+});
+
+describe("snapshots from the declarations", () => {
+  useFrozenClock({ now: FLEET_TIME });
+
+  it("loads a state file written before the declarations, and takes it back to the same text", () => {
+    const file = readFileSync(LEGACY, "utf8");
+    const { ec2 } = setup();
+    ec2.restore(JSON.parse(file) as Ec2MockSnapshot);
+    expect(text(ec2.snapshot())).toBe(file);
+  });
+
+  it("round-trips a populated mock: take → JSON → restore → take gives the same snapshot, text and API view", async () => {
+    const source = setup();
+    await populate(source.ec2, source.client);
+    const taken = source.ec2.snapshot();
+    const states = new Set(taken.instances.map((i) => i.machine.phase));
+    expect([...states].sort()).toEqual(["launching", "running", "stopped", "stopping", "terminated", "terminating"]);
+    expect(taken.addresses.some((a) => a.association !== null) && taken.addresses.some((a) => a.association === null)).toBe(true);
+    expect(taken.volumes.live.some((v) => v.tags.length > 0) && taken.instances.some((i) => i.sourceDestCheck === false)).toBe(true);
+
+    const target = setup();
+    target.ec2.restore(JSON.parse(JSON.stringify(taken)) as Ec2MockSnapshot);
+    const again = target.ec2.snapshot();
+    expect(again).toEqual(taken);
+    expect(text(again)).toBe(text(taken));
+    expect(await view(target.client)).toEqual(await view(source.client));
+  });
+
+  /** Every member (object key or array item) of a JSON value, with its path in restore's notation. */
+  function members(value: unknown, path = "", keys: (string | number)[] = []): { path: string; keys: (string | number)[]; parent: Record<string, unknown> | unknown[]; key: string | number }[] {
+    if (typeof value !== "object" || value === null) return [];
+    const out: ReturnType<typeof members> = [];
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [key, child] of entries) {
+      const p = typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+      out.push({ path: p, keys: [...keys, key], parent: value as never, key });
+      // An image and a guest config are copied whole: only their outline is declared.
+      if (/^images\[\d+\]$/.test(p) || p.endsWith(".guest")) continue;
+      out.push(...members(child, p, [...keys, key]));
+    }
+    return out;
+  }
+
+  /** Members that may be absent: optional (written only once set) or nullable (absent reads as none). */
+  const mayBeAbsent = (path: string) =>
+    /\.(launchOptions|sourceDestCheck|ebsOptimized|enaSupport|clean|diskCheck|obstacle|abandoned|abandonAt|cpu|Code|Message|elasticIpAllocationId|keyName|stateReason|userData|iops|throughput|launchedWith|deleteTime|attachment|association|transition|stopPlan|gracefulAt|forceCutAt|skipCutAt|runningSince|rebootUntil|expiresAt|end)$/.test(path) ||
+    /\.transition\.at$|\.history\[\d+\]\.hibernating$|^instances\[\d+\]\.publicIp$/.test(path) ||
+    /^images\[\d+\]\./.test(path);
+
+  const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+  const ours = /^ec2-mock: (not a valid snapshot: |not a snapshot this version can restore: |this snapshot is of region )/;
+
+  it("refuses any field of the wrong type or a missing required member, naming its path, and changes nothing (property)", async () => {
+    const { ec2, client } = setup();
+    await populate(ec2, client);
+    const good = ec2.snapshot();
+    const before = text(good);
+    const all = members(good).filter((m) => !/^images\[\d+\]\./.test(m.path) || m.path.endsWith(".ImageId"));
+    const wrong = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant({}), fc.constant([]), fc.constant([["x", "y"]]), fc.double());
+    fc.assert(
+      fc.property(fc.constantFrom(...all), fc.oneof(fc.constant({ remove: true as const }), wrong.map((value) => ({ value }))), (member, corruption) => {
+        const copy = JSON.parse(before) as Ec2MockSnapshot;
+        const parent = member.keys.slice(0, -1).reduce<any>((o, k) => o[k], copy) as Record<string | number, unknown>;
+        const target = { parent, key: member.key };
+        const original = parent[target.key];
+        const removing = "remove" in corruption;
+        if (removing && Array.isArray(target.parent)) return; // an array item is not a member
+        // A null (none) may hold a value of any type the member allows: only a value of another type than the one there is a corruption.
+        if (!removing && (original === null || kindOf(corruption.value) === kindOf(original) || (kindOf(original) === "object" && kindOf(corruption.value) === "null"))) return;
+        if (removing) delete (target.parent as Record<string, unknown>)[target.key as string];
+        else (target.parent as Record<string | number, unknown>)[target.key] = corruption.value;
+        let error: unknown;
+        try {
+          ec2.restore(copy);
+        } catch (e) {
+          error = e;
+        }
+        if (error === undefined) {
+          // Accepted: only a member that may be absent was removed.
+          expect(removing && mayBeAbsent(member.path), `accepted ${JSON.stringify(corruption)} at ${member.path}`).toBe(true);
+          ec2.restore(JSON.parse(before) as Ec2MockSnapshot);
+          return;
+        }
+        expect(error, String(error)).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toMatch(ours);
+        if (!(removing && mayBeAbsent(member.path))) expect((error as Error).message).toContain(`${member.path} must be`);
+        expect(text(ec2.snapshot())).toBe(before);
+      }),
+      { numRuns: 600 },
+    );
+  }, 120_000);
+});

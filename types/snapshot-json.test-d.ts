@@ -1,0 +1,178 @@
+import type { StateReason } from "@aws-sdk/client-ec2";
+import { describe, expectTypeOf, test } from "vitest";
+import type { GuestConfig } from "../src/engine/guest.js";
+import type { Cause } from "../src/engine/causes.js";
+import type { Phase } from "../src/engine/machine.js";
+import type { GuestOs } from "../src/engine/timing.js";
+import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
+import type { MockImage } from "../src/aws/ec2/model/images.js";
+import type {
+  AddressJson,
+  Ec2MockSnapshot,
+  InstanceJson,
+  MachineJson,
+  NetworkJson,
+  PhaseChangeJson,
+  TimeJson,
+  UsageJson,
+  VolumeJson,
+} from "../src/index.js";
+
+// The snapshot types as they were written by hand before they were derived from the record declarations
+// (commit 589322a): the derived ones must have exactly these shapes.
+interface OldEc2MockSnapshot {
+  version: 1;
+  /** Where it was taken: restore refuses another region or account. */
+  region: string;
+  accountId: string;
+  /** Mock time when it was taken (informative). */
+  takenAt: string;
+  /** The clock's manual offset (mock time minus host time), in ms. */
+  clockOffsetMs: number;
+  /** Images the instances were launched from, by id. */
+  images: MockImage[];
+  instances: OldInstanceJson[];
+  reservations: { reservationId: string; seq: number; instanceIds: string[] }[];
+  reservationSeq: number;
+  clientTokens: { token: string; reservationId: string; digest: string }[];
+  network: OldNetworkJson;
+  volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
+  addresses: OldAddressJson[];
+  retiredUsage: OldUsageJson[];
+}
+
+interface OldInstanceJson {
+  instanceId: string;
+  reservationId: string;
+  launchIndex: number;
+  imageId: string;
+  instanceType: string;
+  createdAt: string;
+  launchTime: string;
+  availabilityZone: string;
+  privateIp: string;
+  publicIp: string | null;
+  wantsPublicIp: boolean;
+  /** Its Elastic IP's allocation id (the address record holds the rest). */
+  elasticIpAllocationId: string | null;
+  networkInterfaceId: string;
+  macAddress: string;
+  keyName: string | null;
+  clientToken: string;
+  hibernationConfigured: boolean;
+  /** Absent in snapshots written before issue 13: the image's defaults. */
+  launchOptions?: LaunchOptionsJson;
+  /** Attached volume ids, root first (each volume holds its attachment). */
+  volumeIds: string[];
+  tags: [string, string][];
+  stateReason: StateReason | null;
+  stateTransitionReason: string;
+  userData: string | null;
+  disableApiStop: boolean;
+  disableApiTermination: boolean;
+  shutdownBehavior: "stop" | "terminate";
+  /** Written only once ModifyInstanceAttribute has set it (older snapshots lack it: EC2's default). */
+  sourceDestCheck?: boolean;
+  /** Written only once set, as `sourceDestCheck`. */
+  ebsOptimized?: boolean;
+  /** Written only once set, as `sourceDestCheck`. */
+  enaSupport?: boolean;
+  machine: OldMachineJson;
+}
+
+interface OldVolumeJson {
+  volumeId: string;
+  seq: number;
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+  snapshotId: string;
+  availabilityZone: string;
+  createTime: string;
+  launchedWith: string | null;
+  deleteTime: string | null;
+  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string } | null;
+  tags: [string, string][];
+}
+
+interface OldAddressJson {
+  allocationId: string;
+  publicIp: string;
+  association: { associationId: string; instanceId: string } | null;
+  tags: [string, string][];
+}
+
+interface OldUsageJson {
+  instanceId: string;
+  billedSeconds: number;
+  periods: { start: string; end: string | null; billedSeconds: number }[];
+  ebsGibSeconds: number;
+}
+
+interface OldPhaseChangeJson {
+  from: Phase;
+  to: Phase;
+  at: string;
+  /** The engine's typed cause (issue 14; snapshots of earlier versions hold words, still read). */
+  cause: Cause;
+  clean?: boolean;
+  diskCheck?: boolean;
+  hibernating?: boolean;
+  obstacle?: string;
+  abandoned?: boolean;
+}
+
+interface OldMachineJson {
+  id: string;
+  os: GuestOs;
+  guest: GuestConfig;
+  hostStuck: boolean;
+  phase: Phase;
+  phaseSince: string;
+  transition: { to: Phase; at: TimeJson } | null;
+  scheduleToken: number;
+  everRan: boolean;
+  stopPlan: {
+    startedAt: string;
+    gracefulAt: TimeJson;
+    forceCutAt: TimeJson;
+    skipCutAt: TimeJson;
+    hibernating: boolean;
+    obstacle: string | null;
+    /** Only for a stop that may give up (absent otherwise, so older snapshots read the same). */
+    abandonAt?: string;
+  } | null;
+  hibernated: boolean;
+  fileSystem: "clean" | "dirty";
+  runningSince: TimeJson;
+  rebootUntil: TimeJson;
+  expiresAt: TimeJson;
+  history: OldPhaseChangeJson[];
+}
+
+interface OldNetworkJson {
+  vpcId: string;
+  defaultSecurityGroupId: string;
+  /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
+  vpcCidr: string;
+  subnets: { subnetId: string; availabilityZone: string; cidrBlock: string }[];
+  privateInUse: string[];
+  /** `[subnetId, next host number]` pairs. */
+  nextHost: [string, number][];
+  publicInUse: string[];
+  publicCounter: number;
+}
+
+describe("the snapshot's JSON types, derived from the record declarations", () => {
+  test("have the shapes they had when written by hand", () => {
+    expectTypeOf<Ec2MockSnapshot>().toEqualTypeOf<OldEc2MockSnapshot>();
+    expectTypeOf<InstanceJson>().toEqualTypeOf<OldInstanceJson>();
+    expectTypeOf<VolumeJson>().toEqualTypeOf<OldVolumeJson>();
+    expectTypeOf<AddressJson>().toEqualTypeOf<OldAddressJson>();
+    expectTypeOf<UsageJson>().toEqualTypeOf<OldUsageJson>();
+    expectTypeOf<NetworkJson>().toEqualTypeOf<OldNetworkJson>();
+    expectTypeOf<MachineJson>().toEqualTypeOf<OldMachineJson>();
+    expectTypeOf<PhaseChangeJson>().toEqualTypeOf<OldPhaseChangeJson>();
+  });
+});
