@@ -3,7 +3,7 @@ import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesComm
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Ec2MockSnapshot } from "../src/index.js";
-import { array, boolean, date, literal, mapOf, nullable, number, object, optional, string, time, timeOr, tuple } from "../src/kit/record.js";
+import { array, boolean, date, literal, mapOf, nullable, number, object, optional, string, time, timeOr, tuple } from "../src/engine/record.js";
 import { setup, useFrozenClock } from "./helpers.js";
 import { FLEET_TIME, populate } from "./records-fleet.js";
 
@@ -21,7 +21,7 @@ async function view(client: EC2Client) {
   };
 }
 
-describe("the record kit (src/kit/record.ts)", () => {
+describe("the record kit (src/engine/record.ts)", () => {
   const shift = { shiftMs: 0 };
 
   it("writes members in declaration order, leaves out absent optional ones, and reads them back", () => {
@@ -62,11 +62,20 @@ describe("the record kit (src/kit/record.ts)", () => {
 describe("snapshots from the declarations", () => {
   useFrozenClock({ now: FLEET_TIME });
 
-  it("loads a state file written before the declarations, and takes it back to the same text", () => {
+  it("loads a state file written before the declarations, and takes it back to the same text (causes aside: now values)", () => {
     const file = readFileSync(LEGACY, "utf8");
     const { ec2 } = setup();
     ec2.restore(JSON.parse(file) as Ec2MockSnapshot);
-    expect(text(ec2.snapshot())).toBe(file);
+    const again = ec2.snapshot();
+    // That file holds causes in words, as before causes became values (issue 14); test/snapshot.test.ts checks how words map.
+    const causes = again.instances.flatMap((i) => i.machine.history.map((change) => change.cause));
+    expect(causes.length).toBeGreaterThan(0);
+    expect(causes.every((cause) => typeof cause === "object" && typeof cause.kind === "string")).toBe(true);
+    const withoutCauses = (snapshot: Ec2MockSnapshot): Ec2MockSnapshot => {
+      for (const instance of snapshot.instances) for (const change of instance.machine.history) delete (change as { cause?: unknown }).cause;
+      return snapshot;
+    };
+    expect(text(withoutCauses(structuredClone(again)))).toBe(text(withoutCauses(JSON.parse(file) as Ec2MockSnapshot)));
   });
 
   it("round-trips a populated mock: take → JSON → restore → take gives the same snapshot, text and API view", async () => {
@@ -143,7 +152,9 @@ describe("snapshots from the declarations", () => {
         }
         expect(error, String(error)).toBeInstanceOf(TypeError);
         expect((error as Error).message).toMatch(ours);
-        if (!(removing && mayBeAbsent(member.path))) expect((error as Error).message).toContain(`${member.path} must be`);
+        // A cause's request is read whole (it must be one the front makes), so its refusal names the request.
+        const named = member.path.replace(/(\.cause\.request)\..*$/, "$1");
+        if (!(removing && mayBeAbsent(member.path))) expect((error as Error).message).toContain(`${named} must be`);
         expect(text(ec2.snapshot())).toBe(before);
       }),
       { numRuns: 600 },

@@ -17,14 +17,14 @@ import {
   time,
   timeOr,
   type WriteContext,
-} from "../kit/record.js";
+} from "./record.js";
 import { type Cause, causeFromJson, causeToJson, type RequestReader } from "./causes.js";
 import { checkGuestConfig, type GuestConfig } from "./guest.js";
 import type { Machine, PhaseChange } from "./machine.js";
 
 /**
  * Plain, JSON-safe forms of the engine's records, for snapshots, declared
- * once (src/kit/record.ts): the JSON types, the writers and the checked
+ * once (src/engine/record.ts): the JSON types, the writers and the checked
  * readers all come from the declarations below. Times are ISO 8601
  * strings; a time that never comes (Infinity) is `null`; an absent value
  * is `null`. Nothing here knows of any cloud.

@@ -1,5 +1,5 @@
 import type { Ec2Instance } from "./instance.js";
-import { mapOf, nullable, object, string, type ValuesOf } from "../../../kit/record.js";
+import { mapOf, nullable, object, string, type ValuesOf } from "../../../engine/record.js";
 import { newId } from "./ids.js";
 import type { Network } from "./network.js";
 

@@ -2,11 +2,11 @@ import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-e
 import type { MockImage } from "./images.js";
 import { type Ec2Machine, readEc2Request } from "./causes.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
-import { array, boolean, type Codec, date, literal, nullable, number, object, optional, string, type ValuesOf } from "../../../kit/record.js";
+import { array, boolean, type Codec, date, literal, nullable, number, object, optional, string, type ValuesOf } from "../../../engine/record.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
 import type { Subnet } from "./network.js";
-import { tagsField } from "./volumes.js";
+import { tagsField } from "./tags.js";
 
 /**
  * The attachment of an EBS volume to an instance (the root or a data volume).

@@ -1,5 +1,5 @@
 import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
-import { boolean, checked, type Codec, invalid, literal, mapped, number, object, optional } from "../../../kit/record.js";
+import { boolean, checked, type Codec, invalid, literal, mapped, number, object, optional } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
 import { instanceTypeSupport } from "./instance-types.js";

@@ -1,6 +1,6 @@
 import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { errors } from "../errors.js";
-import { array, checked, invalid, type JsonOf, number, object, string, tuple } from "../../../kit/record.js";
+import { array, checked, invalid, type JsonOf, number, object, string, tuple } from "../../../engine/record.js";
 import { newId } from "./ids.js";
 
 /** A subnet of the default VPC: one per availability zone, as in a new account. */

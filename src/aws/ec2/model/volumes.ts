@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
 import type { AttachedVolume } from "./instance.js";
-import { boolean, type Codec, date, mapOf, mapped, nullable, number, object, string, type ValuesOf } from "../../../kit/record.js";
+import { NO_TAGS, tagsField } from "./tags.js";
+import { boolean, type Codec, date, mapOf, mapped, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
 
 /**
  * EBS volumes as first-class resources of a region: the single store every
@@ -35,18 +36,6 @@ export interface VolumeSpec {
   readonly availabilityZone: string;
 }
 
-/**
- * The tags of every untagged resource: one shared empty map rather than one
- * per volume or instance (an empty Map costs about 200 bytes, and a fleet of
- * 100,000 has 100,000 root volumes). Typed read-only; nothing writes into it.
- */
-export const NO_TAGS: ReadonlyMap<string, string> = new Map();
-
-/** Tags, in the order they were set: `[key, value]` pairs in JSON; untagged records share {@link NO_TAGS} (memory of large restored fleets). */
-export const tagsField: Codec<ReadonlyMap<string, string>, [string, string][]> = mapped(mapOf(string, string), {
-  read: (tags) => (tags.size === 0 ? NO_TAGS : tags),
-  write: (tags) => tags as Map<string, string>,
-});
 
 /** An EBS volume's fields, declared once: the record, its snapshot form and the checks on restore. */
 export const volumeRecord = object({

@@ -14,7 +14,8 @@ import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/la
 import type { Subnet } from "../model/network.js";
 import type { Reservation } from "../region.js";
 import { readTagSpecifications } from "../model/tags.js";
-import { NO_TAGS, type VolumeSpec } from "../model/volumes.js";
+import { NO_TAGS } from "../model/tags.js";
+import type { VolumeSpec } from "../model/volumes.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
 import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 

@@ -14,7 +14,7 @@ import {
   time,
   type ValuesOf,
   date,
-} from "../../../kit/record.js";
+} from "../../../engine/record.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { MockImage } from "../model/images.js";
