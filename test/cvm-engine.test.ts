@@ -7,7 +7,7 @@
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { createCvmMock, CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
-import { Lifecycle } from "../src/engine/engine.js";
+import { Engine } from "../src/engine/engine.js";
 import { machineFromJson, machineToJson, TimeCodec } from "../src/engine/snapshot.js";
 import { resolveDurations } from "../src/engine/timing.js";
 import { WINDOWS_AMI_ID } from "../src/index.js";
@@ -74,26 +74,26 @@ describe("the engine's give-up modes", () => {
   useFrozenClock({ now: 0 });
 
   it("a graceful-only stop arrives back in running after forceTimeout, and its plan survives a snapshot", () => {
-    const lifecycle = new Lifecycle(resolveDurations("realistic"));
-    const machine = lifecycle.launch("m-1", "linux", "launch");
-    lifecycle.settle();
-    lifecycle.configureGuest(machine, { damaged: true });
-    lifecycle.stop(machine, "graceful-only", "stop");
+    const engine = new Engine(resolveDurations("realistic"));
+    const machine = engine.launch("m-1", "linux", "launch");
+    engine.settle();
+    engine.configureGuest(machine, { damaged: true });
+    engine.stop(machine, "graceful-only", "stop");
     const json = machineToJson(machine, new TimeCodec());
-    expect(json.stopPlan?.abandonAt).toBe(new Date(lifecycle.clock.now() + 60_000).toISOString());
-    expect(machineFromJson(JSON.parse(JSON.stringify(json)), "m").stopPlan?.abandonAt).toBe(lifecycle.clock.now() + 60_000);
-    lifecycle.clock.advance(60_000);
-    lifecycle.catchUp();
+    expect(json.stopPlan?.abandonAt).toBe(new Date(engine.clock.now() + 60_000).toISOString());
+    expect(machineFromJson(JSON.parse(JSON.stringify(json)), "m").stopPlan?.abandonAt).toBe(engine.clock.now() + 60_000);
+    engine.clock.advance(60_000);
+    engine.catchUp();
     expect(machine.phase).toBe("running");
     expect(machine.history.at(-1)).toMatchObject({ from: "stopping", to: "running", abandoned: true });
     expect(machine.runningSince).toBe(15_000);
   });
 
   it("a graceful stop keeps its snapshot shape: no abandonAt", () => {
-    const lifecycle = new Lifecycle(resolveDurations("realistic"));
-    const machine = lifecycle.launch("m-2", "linux", "launch");
-    lifecycle.settle();
-    lifecycle.stop(machine, "graceful", "stop");
+    const engine = new Engine(resolveDurations("realistic"));
+    const machine = engine.launch("m-2", "linux", "launch");
+    engine.settle();
+    engine.stop(machine, "graceful", "stop");
     expect(Object.keys(machineToJson(machine, new TimeCodec()).stopPlan!)).not.toContain("abandonAt");
   });
 });

@@ -25,7 +25,7 @@ export interface LifecycleListener<R = unknown> {
  * by every front before it reads or writes) applies each one whose time has
  * come, in time order, so there is no timer anywhere.
  */
-export class Lifecycle<R = unknown> {
+export class Engine<R = unknown> {
   /** The clock every time in the engine is read from. */
   readonly clock = new Clock();
   private readonly machines = new Map<string, Machine<R>>();

@@ -6,7 +6,7 @@
  * only that cloud has (EC2's billing, CVM's latest operation); the logic
  * they share lives here once.
  */
-import type { Lifecycle } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { GuestConfig } from "../engine/guest.js";
 import type { Machine, PhaseChange } from "../engine/machine.js";
 import type { GuestOs } from "../engine/timing.js";
@@ -69,7 +69,7 @@ export interface HostFaults {
 /** What the shared controls need of a front's region. */
 export interface FrontRegion<I extends { machine: Machine }> {
   /** The engine. */
-  readonly lifecycle: Lifecycle;
+  readonly engine: Engine;
   /** The instances the front still shows, by id. */
   readonly instances: ReadonlyMap<string, I>;
   /** Applies every transition due and returns mock time now. */
@@ -82,17 +82,17 @@ export interface FrontRegion<I extends { machine: Machine }> {
 export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset: () => void = () => {}): ClockControls {
   return {
     advance(ms) {
-      region.lifecycle.clock.advance(ms);
+      region.engine.clock.advance(ms);
       // Observing the clock applies (and reports) the transitions that fell due.
       region.catchUp();
     },
     async settle() {
-      region.lifecycle.settle();
+      region.engine.settle();
     },
     reset() {
       region.clear();
       onReset();
-      region.lifecycle.clock.reset();
+      region.engine.clock.reset();
     },
     // Like every call, reading the time applies (and reports) the transitions that fell due.
     now: () => region.catchUp(),
@@ -133,19 +133,19 @@ export abstract class InstanceControls<I extends { machine: Machine }> {
   /** The guest of an instance. */
   guest(instanceId: string): GuestControl {
     const instance = this.instance(instanceId);
-    const lifecycle = this.region.lifecycle;
+    const engine = this.region.engine;
     return {
       os: instance.machine.os,
       get config() {
         return instance.machine.guest;
       },
-      configure: (config) => lifecycle.configureGuest(instance.machine, config),
+      configure: (config) => engine.configureGuest(instance.machine, config),
       shutdown: () => this.shutdownGuest(instance, instanceId),
     };
   }
 
   /** Host faults. */
   readonly faults: HostFaults = {
-    hostStuck: (instanceId, stuck = true) => this.region.lifecycle.setHostStuck(this.instance(instanceId).machine, stuck),
+    hostStuck: (instanceId, stuck = true) => this.region.engine.setHostStuck(this.instance(instanceId).machine, stuck),
   };
 }

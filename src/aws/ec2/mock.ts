@@ -212,7 +212,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const authorizer = createAuthorizer(principals, ec2.settings);
   const controls = new Controls(ec2);
   const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
-  ec2.lifecycle.listen({ onPhaseChange: (change) => events.publish(change) });
+  ec2.engine.listen({ onPhaseChange: (change) => events.publish(change) });
 
   /**
    * Runs one EC2 action's operation on the region: the one place an
@@ -260,7 +260,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     const fixtures = checkFixtures(options.instances);
     buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => run(action, input, principals.default, false, fixedInstanceIds));
     // Move every time back by what building took, so the clock offset is 0 again.
-    restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.lifecycle.clock.offset));
+    restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.engine.clock.offset));
   }
 
   const mock: Ec2Mock = {

@@ -1,5 +1,5 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
-import { Lifecycle } from "../../engine/engine.js";
+import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
@@ -45,7 +45,7 @@ export interface RegionSettings {
  */
 export class Ec2Region {
   /** The engine underneath. */
-  readonly lifecycle: Lifecycle<Ec2Request>;
+  readonly engine: Engine<Ec2Request>;
   /** Launchable images. */
   readonly images: ImageCatalogue;
   /** The default VPC and address pools. */
@@ -71,11 +71,11 @@ export class Ec2Region {
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
-    this.lifecycle = new Lifecycle<Ec2Request>(settings.durations);
+    this.engine = new Engine<Ec2Request>(settings.durations);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
-    this.lifecycle.listen({
+    this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance === undefined) return;
@@ -97,7 +97,7 @@ export class Ec2Region {
     });
     this.ebsKmsKeyId = defaultEbsKeyArn(settings.region, settings.accountId);
     // Volumes: a listener of their own, so that the instance listener above stays about addresses.
-    this.lifecycle.listen({
+    this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
@@ -108,10 +108,10 @@ export class Ec2Region {
   /**
    * Applies every transition that has arrived (listeners hear of each) and
    * returns the mock time it caught up to; called before every read or write
-   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   * of the region. Reading the time alone is `engine.clock.now()`.
    */
   catchUp(): number {
-    return this.lifecycle.catchUp();
+    return this.engine.catchUp();
   }
 
   /** The next reservation's launch-order number. */
@@ -190,7 +190,7 @@ export class Ec2Region {
 
   /** Empties the region: no instances, fresh address pools. */
   clear(): void {
-    this.lifecycle.clear();
+    this.engine.clear();
     this.fleet.clear();
     this.tagIndex.clear();
     this.reservations.clear();

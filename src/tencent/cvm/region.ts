@@ -1,5 +1,5 @@
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
-import { Lifecycle } from "../../engine/engine.js";
+import { Engine } from "../../engine/engine.js";
 import { type CvmPhaseChange, type CvmRequest, describeCvmCause } from "./model/causes.js";
 import type { Durations } from "../../engine/timing.js";
 import { type CvmImage, imageCatalogue } from "./model/images.js";
@@ -25,7 +25,7 @@ export interface CvmRegionSettings {
  */
 export class CvmRegion {
   /** The engine underneath: the same one the EC2 front drives. */
-  readonly lifecycle: Lifecycle<CvmRequest>;
+  readonly engine: Engine<CvmRequest>;
   /** The default VPC and address pools. */
   readonly network: CvmNetwork;
   /** Launchable images, by id. */
@@ -36,24 +36,24 @@ export class CvmRegion {
   readonly clientTokens = new Map<string, string[]>();
 
   constructor(readonly settings: CvmRegionSettings) {
-    this.lifecycle = new Lifecycle<CvmRequest>(settings.durations);
+    this.engine = new Engine<CvmRequest>(settings.durations);
     this.network = new CvmNetwork(settings.region);
     this.images = imageCatalogue(settings.images);
-    this.lifecycle.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
+    this.engine.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
   }
 
   /**
    * Applies every transition that has arrived (listeners hear of each) and
    * returns the mock time it caught up to; called before every read or write
-   * of the region. Reading the time alone is `lifecycle.clock.now()`.
+   * of the region. Reading the time alone is `engine.clock.now()`.
    */
   catchUp(): number {
-    return this.lifecycle.catchUp();
+    return this.engine.catchUp();
   }
 
   /** The CVM state of an instance now (call `catchUp()` first). */
   stateOf(instance: CvmInstance, now: number): CvmState {
-    return cvmStateOf(instance, this.lifecycle, now);
+    return cvmStateOf(instance, this.engine, now);
   }
 
   /** The SDK's `Instance` for a record. */
@@ -63,7 +63,7 @@ export class CvmRegion {
 
   /** Empties the region. */
   clear(): void {
-    this.lifecycle.clear();
+    this.engine.clear();
     this.instances.clear();
     this.clientTokens.clear();
     this.network.clear();

@@ -126,7 +126,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
 
   constructor(protected override readonly region: Ec2Region) {
     super(region, (instanceId) => `ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
-    region.lifecycle.listen({
+    region.engine.listen({
       onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine.history)),
     });
   }
@@ -149,22 +149,22 @@ export class Controls extends InstanceControls<Ec2Instance> {
 
   /** The guest's own shutdown: stop or terminate, as the instance's shutdown behaviour says. */
   protected shutdownGuest(instance: Ec2Instance, instanceId: string): void {
-    const lifecycle = this.region.lifecycle;
+    const engine = this.region.engine;
     this.region.catchUp();
     if (instance.machine.phase !== "running") {
       throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
     }
     instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
     instance.stateTransitionReason = "";
-    if (instance.shutdownBehavior === "terminate") lifecycle.terminate(instance.machine, ec2Requests.guestShutdown.terminate);
-    else lifecycle.guestShutdown(instance.machine, ec2Requests.guestShutdown.stop);
+    if (instance.shutdownBehavior === "terminate") engine.terminate(instance.machine, ec2Requests.guestShutdown.terminate);
+    else engine.guestShutdown(instance.machine, ec2Requests.guestShutdown.stop);
   }
 
   /** Everything the mock knows of an instance, beyond what the EC2 API shows. */
   inspect(instanceId: string): InstanceInspection {
     const instance = this.instance(instanceId);
     const machine = instance.machine;
-    const lifecycle = this.region.lifecycle;
+    const engine = this.region.engine;
     const plan = machine.phase === "stopping" ? machine.stopPlan : undefined;
     const endsAt = machine.transition?.at;
     return {
@@ -183,7 +183,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
               endsAt: endsAt === undefined || !Number.isFinite(endsAt) ? undefined : new Date(endsAt),
             },
           }),
-      rebooting: lifecycle.isRebooting(machine),
+      rebooting: engine.isRebooting(machine),
       timeline: timelineOf(
         machine.history,
         (change) => ({ from: stateNameOf[change.from], to: stateNameOf[change.to] }),
@@ -212,7 +212,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
   }
 
   private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
-    const now = this.region.lifecycle.clock.now();
+    const now = this.region.engine.clock.now();
     const periods = billedPeriods(history, now);
     const volumes = this.region.volumes;
     const ebsGibSeconds = volumes.all().reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);

@@ -282,6 +282,6 @@ export class ApiFaults {
 
   /** Mock time, without applying transitions (that is the operation's business). */
   private now(): number {
-    return this.region.lifecycle.clock.now();
+    return this.region.engine.clock.now();
   }
 }

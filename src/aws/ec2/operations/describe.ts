@@ -305,7 +305,7 @@ type Health = "initializing" | "ok" | "not-applicable";
  */
 function healthOf(ctx: OperationContext, instance: Ec2Instance): Health {
   if (instance.machine.phase !== "running") return "not-applicable";
-  const readyAt = ctx.region.lifecycle.statusReadyAt(instance.machine);
+  const readyAt = ctx.region.engine.statusReadyAt(instance.machine);
   return readyAt !== undefined && readyAt <= ctx.now ? "ok" : "initializing";
 }
 

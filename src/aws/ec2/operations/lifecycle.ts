@@ -97,7 +97,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.stop(instance.machine, mode, ec2Requests.stop[mode]);
+    ctx.region.engine.stop(instance.machine, mode, ec2Requests.stop[mode]);
   });
   return { StoppingInstances };
 };
@@ -132,7 +132,7 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     instance.launchTime = new Date(ctx.now);
     instance.stateReason = stateReasons.pending;
     instance.stateTransitionReason = "";
-    ctx.region.lifecycle.start(instance.machine, ec2Requests.start);
+    ctx.region.engine.start(instance.machine, ec2Requests.start);
   });
   return { StartingInstances };
 };
@@ -201,7 +201,7 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
       instance.stateReason = stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.lifecycle.terminate(instance.machine, ec2Requests.terminate[mode], mode);
+    ctx.region.engine.terminate(instance.machine, ec2Requests.terminate[mode], mode);
   });
   if (refusal !== undefined) {
     // Something was acted on (a termination begun, or one under way brought forward): the state changed.
@@ -221,7 +221,7 @@ export const rebootInstances: Operation<RebootInstancesCommandInput, RebootInsta
     }
   }
   for (const instance of instances) {
-    if (instance.machine.phase === "running") ctx.region.lifecycle.reboot(instance.machine, ec2Requests.reboot);
+    if (instance.machine.phase === "running") ctx.region.engine.reboot(instance.machine, ec2Requests.reboot);
   }
   return {};
 };

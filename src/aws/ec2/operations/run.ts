@@ -416,7 +416,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       return volume.attachment;
     });
     const instance: Ec2Instance = {
-      machine: region.lifecycle.launch(instanceId, os, ec2Requests.run),
+      machine: region.engine.launch(instanceId, os, ec2Requests.run),
       instanceId,
       reservationId,
       launchIndex,

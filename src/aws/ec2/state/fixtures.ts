@@ -110,7 +110,7 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
     }
     const ids = (out.Instances ?? []).map((i) => i.InstanceId!);
     if (fixture.guest !== undefined && fixture.state !== "stopped") {
-      for (const id of ids) region.lifecycle.configureGuest(region.instances.get(id)!.machine, fixture.guest);
+      for (const id of ids) region.engine.configureGuest(region.instances.get(id)!.machine, fixture.guest);
     }
     launched[index] = { fixture, ids, reservationId: out.ReservationId! };
   };
@@ -118,19 +118,19 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
   fixtures.forEach((fixture, i) => {
     if (fixture.state !== "pending") launch(fixture, i);
   });
-  region.lifecycle.settle();
+  region.engine.settle();
   for (const entry of launched) {
     if (entry === undefined) continue;
     if (entry.fixture.state === "stopped") call("StopInstances", { InstanceIds: entry.ids });
     if (entry.fixture.state === "terminated") call("TerminateInstances", { InstanceIds: entry.ids });
   }
-  region.lifecycle.settle();
+  region.engine.settle();
   for (const entry of launched) {
     if (entry === undefined) continue;
     if (entry.fixture.state === "stopping") call("StopInstances", { InstanceIds: entry.ids });
     if (entry.fixture.state === "shutting-down") call("TerminateInstances", { InstanceIds: entry.ids });
     if (entry.fixture.state === "stopped" && entry.fixture.guest !== undefined) {
-      for (const id of entry.ids) region.lifecycle.configureGuest(region.instances.get(id)!.machine, entry.fixture.guest);
+      for (const id of entry.ids) region.engine.configureGuest(region.instances.get(id)!.machine, entry.fixture.guest);
     }
   }
   fixtures.forEach((fixture, i) => {

@@ -134,7 +134,7 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
     region: region.settings.region,
     accountId: region.settings.accountId,
     takenAt: now,
-    clockOffsetMs: region.lifecycle.clock.offset - shiftMs,
+    clockOffsetMs: region.engine.clock.offset - shiftMs,
     images: [...images.values()],
     instances,
     reservations: [...region.reservations.values()].map((r) => ({ reservationId: r.reservationId, seq: r.seq, instanceIds: r.instances.map((i) => i.instanceId) })),
@@ -297,10 +297,10 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   region.network.restoreJson(checked.network);
   region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
   region.addresses.replace(checked.addresses);
-  region.lifecycle.replaceMachines(checked.machines);
+  region.engine.replaceMachines(checked.machines);
   region.replaceFleet(checked.reservations);
   for (const [token, used] of checked.clientTokens) region.clientTokens.set(token, used);
   region.reservationCounter = checked.reservationSeq;
   controls.replaceRetired(checked.retired);
-  region.lifecycle.clock.setOffset(checked.clockOffsetMs);
+  region.engine.clock.setOffset(checked.clockOffsetMs);
 }

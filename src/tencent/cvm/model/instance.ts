@@ -3,7 +3,7 @@ import type { CvmMachine } from "./causes.js";
 import type { CvmImage } from "./images.js";
 import type { CvmNetwork } from "./network.js";
 import type { CvmState } from "./states.js";
-import type { Lifecycle } from "../../../engine/engine.js";
+import type { Engine } from "../../../engine/engine.js";
 
 /** How an instance is billed (`InstanceChargeType`). */
 export type ChargeType = "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID";
@@ -165,7 +165,7 @@ export function renderInstance(instance: CvmInstance, state: CvmState, network: 
  * LAUNCH_FAILED. Terminated machines are gone from the front, so they have
  * no state here.
  */
-export function cvmStateOf(instance: CvmInstance, lifecycle: Lifecycle, now: number): CvmState {
+export function cvmStateOf(instance: CvmInstance, engine: Engine, now: number): CvmState {
   const machine = instance.machine;
   if (instance.launchFailed) return "LAUNCH_FAILED";
   switch (machine.phase) {
@@ -174,7 +174,7 @@ export function cvmStateOf(instance: CvmInstance, lifecycle: Lifecycle, now: num
     case "starting":
       return "STARTING";
     case "running":
-      return lifecycle.isRebooting(machine, now) ? "REBOOTING" : "RUNNING";
+      return engine.isRebooting(machine, now) ? "REBOOTING" : "RUNNING";
     case "stopping":
       return "STOPPING";
     case "stopped":

@@ -89,7 +89,7 @@ export class CvmControls extends InstanceControls<CvmInstance> {
     if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
     // A stop from inside keeps charging, where charging could stop at all.
     instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
-    this.region.lifecycle.guestShutdown(instance.machine, { action: "guest-shutdown" });
+    this.region.engine.guestShutdown(instance.machine, { action: "guest-shutdown" });
   }
 
   /** Everything the mock knows of an instance beyond the API. */

@@ -63,7 +63,7 @@ export const stopInstances: CvmOperation<StopInstancesResponse> = (ctx, input) =
   for (const instance of instances) {
     beginOperation(ctx, instance, "StopInstances");
     instance.stoppedMode = supportsStopCharging(instance) ? stoppedMode : undefined;
-    ctx.region.lifecycle.stop(instance.machine, engineModes[stopType], { action: "StopInstances", stopType, stoppedMode });
+    ctx.region.engine.stop(instance.machine, engineModes[stopType], { action: "StopInstances", stopType, stoppedMode });
   }
   return {};
 };
@@ -77,7 +77,7 @@ export const startInstances: CvmOperation<StartInstancesResponse> = (ctx, input)
   for (const instance of instances) {
     beginOperation(ctx, instance, "StartInstances");
     instance.stoppedMode = undefined;
-    ctx.region.lifecycle.start(instance.machine, { action: "StartInstances" });
+    ctx.region.engine.start(instance.machine, { action: "StartInstances" });
   }
   return {};
 };
@@ -96,7 +96,7 @@ export const rebootInstances: CvmOperation<RebootInstancesResponse> = (ctx, inpu
   const instances = findInstances(ctx, ids);
   requireStates(ctx, instances, ["RUNNING"]);
   for (const instance of instances) {
-    const entry = ctx.region.lifecycle.reboot(instance.machine, { action: "RebootInstances", stopType }, engineModes[stopType]);
+    const entry = ctx.region.engine.reboot(instance.machine, { action: "RebootInstances", stopType }, engineModes[stopType]);
     instance.operation = {
       action: "RebootInstances",
       requestId: ctx.requestId,
@@ -137,10 +137,10 @@ export const terminateInstances: CvmOperation<TerminateInstancesResponse> = (ctx
 };
 
 function terminate(ctx: CvmContext, instance: CvmInstance): void {
-  const lifecycle = ctx.region.lifecycle;
+  const engine = ctx.region.engine;
   beginOperation(ctx, instance, "TerminateInstances");
   if (instance.chargeType !== "PREPAID" || instance.isolated) {
-    lifecycle.terminate(instance.machine, { action: "TerminateInstances", toRecycleBin: false });
+    engine.terminate(instance.machine, { action: "TerminateInstances", toRecycleBin: false });
     return;
   }
   // Into the recycle bin: the power is cut (a stopped instance is already off).
@@ -151,5 +151,5 @@ function terminate(ctx: CvmContext, instance: CvmInstance): void {
   }
   instance.isolating = true;
   instance.stoppedMode = undefined;
-  lifecycle.stop(instance.machine, "skip-os", { action: "TerminateInstances", toRecycleBin: true });
+  engine.stop(instance.machine, "skip-os", { action: "TerminateInstances", toRecycleBin: true });
 }

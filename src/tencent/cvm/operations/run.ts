@@ -305,7 +305,7 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
   const ids: string[] = [];
   for (let n = 0; n < plan.count; n++) {
     const instanceId = newCvmId("ins");
-    const machine = region.lifecycle.launch(instanceId, os, { action: "RunInstances" });
+    const machine = region.engine.launch(instanceId, os, { action: "RunInstances" });
     const privateIp = region.network.takePrivateIp(plan.zone);
     const instance: CvmInstance = {
       instanceId,
