@@ -69,7 +69,17 @@ console.log(JSON.stringify(out));
 `,
 );
 const bundle = path.join(dir, "catalogue-probe.mjs");
-await build({ entryPoints: [probe], bundle: true, platform: "node", target: "node20", format: "esm", packages: "external", outfile: bundle, logLevel: "warning", splitting: false });
+await build({
+  entryPoints: [probe],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  packages: "external",
+  outfile: bundle,
+  logLevel: "warning",
+  splitting: false,
+});
 
 // For scale: the same records as one plain JSON document (what shipping the catalogue uncompacted would cost).
 const expanded = path.join(dir, "instance-types-expanded.json");
@@ -92,7 +102,11 @@ for (const file of ["instance-types.json", "offerings.json", "images.json"]) {
   rows.push([`read + parse data/${file}`, m.read + m.parse, `read ${m.read.toFixed(2)} ms, parse ${m.parse.toFixed(2)} ms`]);
 }
 const x = measure(`file:${expanded}`);
-rows.push(["for scale: read + parse every record as plain JSON (2.8 MB)", x.read + x.parse, `read ${x.read.toFixed(2)} ms, parse ${x.parse.toFixed(2)} ms`]);
+rows.push([
+  "for scale: read + parse every record as plain JSON (2.8 MB)",
+  x.read + x.parse,
+  `read ${x.read.toFixed(2)} ms, parse ${x.parse.toFixed(2)} ms`,
+]);
 const t = measure("types");
 rows.push(["import of the three loaders (bundled, nothing read)", t.import, ""]);
 rows.push(["first instanceTypeInfo() (find, read, parse, decode one)", t.first, ""]);
@@ -106,5 +120,9 @@ rows.push(['first publicImages("us-east-1") (read, parse, decode)', im.first, ""
 rows.push(['then publicImages("eu-west-1")', im.second, ""]);
 
 const width = Math.max(...rows.map((r) => r[0].length));
-console.log(`median of ${runs} fresh processes, ms (Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
+console.log(
+  `median of ${runs} fresh processes, ms (Node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")})`,
+);
 for (const [name, value, detail] of rows) console.log(`${name.padEnd(width)}  ${value.toFixed(3).padStart(7)}  ${detail}`);

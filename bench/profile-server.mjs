@@ -20,8 +20,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEc2Mock } from "./servers.mjs";
 import { launchFleet, rawContender, WORKLOADS } from "./server-vs-moto.mjs";
+import { startEc2Mock } from "./servers.mjs";
 
 const args = process.argv.slice(2);
 const keep = args.includes("--keep");
@@ -130,7 +130,10 @@ for (const [id, us] of selfUs) {
   if (node.callFrame.url === "" && !place.startsWith("(garbage")) {
     let at = parent.get(id);
     while (at !== undefined && byId.get(at).callFrame.url === "") at = parent.get(at);
-    const caller = at === undefined ? "(no JavaScript caller)" : `${byId.get(at).callFrame.functionName || "(anonymous)"}  ${placeOf(byId.get(at).callFrame)}`;
+    const caller =
+      at === undefined
+        ? "(no JavaScript caller)"
+        : `${byId.get(at).callFrame.functionName || "(anonymous)"}  ${placeOf(byId.get(at).callFrame)}`;
     const key = `${place} ← ${caller}`;
     nativeCallers.set(key, (nativeCallers.get(key) ?? 0) + us);
   }
@@ -152,12 +155,16 @@ const answers = answersPerSecond * seconds;
 const perAnswer = (us) => us / answers;
 const perInstance = workload.key === "cycle" ? undefined : (us) => us / answers / workload.count;
 const row = (label, us) =>
-  `${(((100 * us) / active).toFixed(1) + "%").padStart(6)}  ${perAnswer(us).toFixed(1).padStart(9)} µs/answer` +
+  `${(`${((100 * us) / active).toFixed(1)}%`).padStart(6)}  ${perAnswer(us).toFixed(1).padStart(9)} µs/answer` +
   `${perInstance ? `  ${perInstance(us).toFixed(2).padStart(7)} µs/instance` : ""}  ${label}`;
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 
-console.log(`ec2-mock server, raw HTTP ${workload.label}: ${answersPerSecond.toFixed(1)} answers/s under the profiler (8 in flight, ${seconds} s)`);
-console.log(`server busy ${(active / 1e6).toFixed(2)} s of ${wall.toFixed(2)} s (${((100 * active) / 1e6 / wall).toFixed(0)}%): ${perAnswer(active).toFixed(0)} µs of CPU per answer${perInstance ? `, ${perInstance(active).toFixed(1)} µs per instance` : ""}`);
+console.log(
+  `ec2-mock server, raw HTTP ${workload.label}: ${answersPerSecond.toFixed(1)} answers/s under the profiler (8 in flight, ${seconds} s)`,
+);
+console.log(
+  `server busy ${(active / 1e6).toFixed(2)} s of ${wall.toFixed(2)} s (${((100 * active) / 1e6 / wall).toFixed(0)}%): ${perAnswer(active).toFixed(0)} µs of CPU per answer${perInstance ? `, ${perInstance(active).toFixed(1)} µs per instance` : ""}`,
+);
 console.log("\nself time by where the code lives:");
 for (const [place, us] of top(places, 25)) console.log(row(place, us));
 console.log("\nfunctions by self time:");

@@ -13,9 +13,9 @@
  *                                       comma-separated: a, b, c, d, f; (e) comes with (d))
  */
 import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import path from "node:path";
 
 if (typeof globalThis.gc !== "function") {
   const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
@@ -121,11 +121,17 @@ function floorCycle() {
   const client = new EC2Client({ region: "us-east-1" });
   // Same step and priority as the plugin's middleware, so both skip the same part of the stack.
   const metadata = { httpStatusCode: 200, requestId: "r", attempts: 1, totalRetryDelay: 0 };
-  client.middlewareStack.add((_next, context) => async () => ({ output: { ...constantOutputs[context.commandName], $metadata: metadata }, response: { statusCode: 200, headers: {} } }), {
-    step: "initialize",
-    priority: "low",
-    name: "constantOutput",
-  });
+  client.middlewareStack.add(
+    (_next, context) => async () => ({
+      output: { ...constantOutputs[context.commandName], $metadata: metadata },
+      response: { statusCode: 200, headers: {} },
+    }),
+    {
+      step: "initialize",
+      priority: "low",
+      name: "constantOutput",
+    },
+  );
   return async () => {
     await client.send(new StopInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
     await client.send(new StartInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
@@ -152,9 +158,19 @@ await section("(a) plugin", async () => {
   const plugin = await pluginCycle();
   const floor = floorCycle();
   const stub = await clientMockCycle();
-  const { rates: [p, f, s], ratio } = await sideBySide(stub ? [plugin, floor, stub] : [plugin, floor], N);
-  rows.push(["(a) plugin Stop/Start cycle ÷ SDK floor (initialize-step constant)", ratio(1), "≥ 0.90", ratio(1) >= 0.9, `${fmt(p, 0)} vs ${fmt(f, 0)} cycles/s`]);
-  if (stub) rows.push(["(a) plugin ÷ aws-sdk-client-mock .resolves()", ratio(2), "info", undefined, `${fmt(p, 0)} vs ${fmt(s, 0)} cycles/s`]);
+  const {
+    rates: [p, f, s],
+    ratio,
+  } = await sideBySide(stub ? [plugin, floor, stub] : [plugin, floor], N);
+  rows.push([
+    "(a) plugin Stop/Start cycle ÷ SDK floor (initialize-step constant)",
+    ratio(1),
+    "≥ 0.90",
+    ratio(1) >= 0.9,
+    `${fmt(p, 0)} vs ${fmt(f, 0)} cycles/s`,
+  ]);
+  if (stub)
+    rows.push(["(a) plugin ÷ aws-sdk-client-mock .resolves()", ratio(2), "info", undefined, `${fmt(p, 0)} vs ${fmt(s, 0)} cycles/s`]);
   else rows.push(["(a) plugin ÷ aws-sdk-client-mock .resolves()", NaN, "info", undefined, "aws-sdk-client-mock not installed"]);
 });
 
@@ -201,8 +217,17 @@ await section("(c) httpHandler", async () => {
     await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
     await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
   };
-  const { rates: [h, c], ratio } = await sideBySide([cycle(mocked), cycle(canned)], N);
-  rows.push(["(c) httpHandler() ÷ handler returning canned XML", ratio(1), "≥ 0.80", ratio(1) >= 0.8, `${fmt(h, 0)} vs ${fmt(c, 0)} cycles/s`]);
+  const {
+    rates: [h, c],
+    ratio,
+  } = await sideBySide([cycle(mocked), cycle(canned)], N);
+  rows.push([
+    "(c) httpHandler() ÷ handler returning canned XML",
+    ratio(1),
+    "≥ 0.80",
+    ratio(1) >= 0.8,
+    `${fmt(h, 0)} vs ${fmt(c, 0)} cycles/s`,
+  ]);
 });
 
 // ---------------------------------------------------------------- (d)(e) fleets
@@ -232,7 +257,15 @@ async function buildFleet(size) {
         MinCount: GROUP,
         MaxCount: GROUP,
         Placement: { AvailabilityZone: `us-east-1${ZONES[g % ZONES.length]}` },
-        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Group", Value: `g${g}` }, { Key: "Env", Value: g % 2 ? "prod" : "dev" }] }],
+        TagSpecifications: [
+          {
+            ResourceType: "instance",
+            Tags: [
+              { Key: "Group", Value: `g${g}` },
+              { Key: "Env", Value: g % 2 ? "prod" : "dev" },
+            ],
+          },
+        ],
       }),
     );
     // Two of every ten stopped, so the state filter has something to refuse.
@@ -281,7 +314,9 @@ await section("(d) DescribeInstances", async () => {
     };
   };
   const { rates, ratio: ratioTo } = await sideBySide(SIZES.map(queryOf), QUICK ? 20 : 50);
-  SIZES.forEach((s, k) => (perQuery[s] = 1e6 / rates[k]));
+  SIZES.forEach((s, k) => {
+    perQuery[s] = 1e6 / rates[k];
+  });
   for (const [k, s] of SIZES.entries()) {
     if (s === 1000) continue;
     // Time per query at s ÷ at 1,000 is the 1,000 fleet's rate ÷ this one's (SIZES[0] is 1,000).
@@ -320,7 +355,9 @@ await section("(f) import cost", async () => {
   const sdkThenMock = `await import("@aws-sdk/client-ec2"); const t=performance.now(); await import("ec2-mock"); console.log(performance.now()-t);`;
   const both = `const t=performance.now(); await import("@aws-sdk/client-ec2"); await import("ec2-mock"); console.log(performance.now()-t);`;
   const n = QUICK ? 3 : 9;
-  const a = [], b = [], c = [];
+  const a = [],
+    b = [],
+    c = [];
   for (let i = 0; i < n; i++) {
     a.push(child(sdkOnly));
     b.push(child(sdkThenMock));
@@ -329,12 +366,24 @@ await section("(f) import cost", async () => {
   }
   const extra = median(b);
   const together = QUICK ? "not timed in quick runs" : `SDK + mock ${fmt(median(c), 1)} ms`;
-  rows.push(["(f) import(\"ec2-mock\") beyond the SDK's own import (ms)", extra, "≤ 30 ms", extra <= 30, `SDK alone ${fmt(median(a), 1)} ms, ${together}`]);
+  rows.push([
+    '(f) import("ec2-mock") beyond the SDK\'s own import (ms)',
+    extra,
+    "≤ 30 ms",
+    extra <= 30,
+    `SDK alone ${fmt(median(a), 1)} ms, ${together}`,
+  ]);
 });
 
 // ---------------------------------------------------------------- table
 const header = ["figure", "value", "target", "met", "detail"];
-const table = rows.map(([name, value, target, met, detail]) => [name, fmt(value), target, met === undefined ? "—" : met ? "yes" : "NO", detail]);
+const table = rows.map(([name, value, target, met, detail]) => [
+  name,
+  fmt(value),
+  target,
+  met === undefined ? "—" : met ? "yes" : "NO",
+  detail,
+]);
 const widths = header.map((h, k) => Math.max(h.length, ...table.map((r) => r[k].length)));
 const line = (r) => `| ${r.map((c, k) => c.padEnd(widths[k])).join(" | ")} |`;
 console.log(`ec2-mock benchmarks — node ${process.version}, ${new Date().toISOString().slice(0, 10)}${QUICK ? " (quick)" : ""}`);

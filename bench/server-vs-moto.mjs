@@ -21,8 +21,8 @@
  * rounds of the ratio within a round.
  */
 import { performance } from "node:perf_hooks";
-import { motoMissing, motoVersion, startEc2Mock, startMoto } from "./servers.mjs";
 import { queryRequest, RawConnection } from "./raw-http.mjs";
+import { motoMissing, motoVersion, startEc2Mock, startMoto } from "./servers.mjs";
 
 export const IN_FLIGHT = 8;
 const VERSION = "Version=2016-11-15";
@@ -123,7 +123,9 @@ async function timed(op, ms) {
 export function rawContender(server, workload, cycleId) {
   const requests =
     workload.key === "cycle"
-      ? [`Action=StopInstances&${VERSION}&InstanceId.1=${cycleId}`, `Action=StartInstances&${VERSION}&InstanceId.1=${cycleId}`].map(queryRequest)
+      ? [`Action=StopInstances&${VERSION}&InstanceId.1=${cycleId}`, `Action=StartInstances&${VERSION}&InstanceId.1=${cycleId}`].map(
+          queryRequest,
+        )
       : [queryRequest(describeBody(workload.key))];
   return async (ms) => {
     const conns = Array.from({ length: IN_FLIGHT }, () => new RawConnection(server.port));
@@ -214,7 +216,15 @@ export async function serverVsMoto({ quick, sdk, credentials, log, onTime = () =
   const missing = motoMissing();
   if (missing !== undefined) {
     log(`(b) skipped: ${missing}`);
-    for (const how of ["raw HTTP", "SDK"]) for (const w of WORKLOADS) rows.push([name(how, w), NaN, how === "raw HTTP" ? "≥ 80×" : "info", undefined, "skipped: moto is missing (see the line above the table)"]);
+    for (const how of ["raw HTTP", "SDK"])
+      for (const w of WORKLOADS)
+        rows.push([
+          name(how, w),
+          NaN,
+          how === "raw HTTP" ? "≥ 80×" : "info",
+          undefined,
+          "skipped: moto is missing (see the line above the table)",
+        ]);
     return rows;
   }
   const plan = quick ? PLANS.quick : PLANS.full;
@@ -235,7 +245,9 @@ export async function serverVsMoto({ quick, sdk, credentials, log, onTime = () =
           rows.push([name(how, w), NaN, raw ? "≥ 80×" : "info", undefined, "full runs only (one wave of 8 moto answers takes 7-10 s)"]);
           continue;
         }
-        const contenders = servers.map((s, k) => (how === "raw HTTP" ? rawContender(s, w, ids[k]) : sdkContender(sdk, s, w, ids[k], credentials)));
+        const contenders = servers.map((s, k) =>
+          how === "raw HTTP" ? rawContender(s, w, ids[k]) : sdkContender(sdk, s, w, ids[k], credentials),
+        );
         try {
           const r = await paired(contenders, { ...plan, rounds });
           rows.push([

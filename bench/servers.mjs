@@ -6,8 +6,8 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -118,9 +118,15 @@ export async function startMoto() {
  * environment (BENCH_CPU_PROFILE: see bench/profile-server.mjs).
  */
 export async function startEc2Mock(nodeArgs = [], env = {}) {
-  const proc = launch(process.execPath, [...nodeArgs, path.join(here, "ec2-mock-server.mjs")], { cwd: root, env: { ...process.env, ...env } });
+  const proc = launch(process.execPath, [...nodeArgs, path.join(here, "ec2-mock-server.mjs")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ec2-mock's server did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`ec2-mock's server did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
     let out = "";
     const onData = (chunk) => {
       out += chunk;

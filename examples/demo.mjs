@@ -12,7 +12,7 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { LINUX_AMI_ID, WINDOWS_AMI_ID, createEc2Mock } from "ec2-mock";
+import { createEc2Mock, LINUX_AMI_ID, WINDOWS_AMI_ID } from "ec2-mock";
 
 // The SDK warns that its 2027 releases will need Node 22; that is not the demo's subject.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -108,7 +108,10 @@ await client.send(new StartInstancesCommand({ InstanceIds: [win] }));
 await watch();
 await wait(120);
 const { Output } = await client.send(new GetConsoleOutputCommand({ InstanceId: win }));
-const chkdsk = Buffer.from(Output, "base64").toString("utf8").split("\r\n").filter((line) => /file system|checked/i.test(line));
+const chkdsk = Buffer.from(Output, "base64")
+  .toString("utf8")
+  .split("\r\n")
+  .filter((line) => /file system|checked/i.test(line));
 for (const line of chkdsk) console.log(`           console: ${line}`);
 
 say("TerminateInstances on every instance");

@@ -204,7 +204,10 @@ class ShapeTable {
     };
     return {
       strings: this.strings,
-      shapes: this.shapes.map(({ struct, list }, id) => ({ ...(struct !== undefined ? { struct } : { list }), count: this.nodes[id].length })),
+      shapes: this.shapes.map(({ struct, list }, id) => ({
+        ...(struct !== undefined ? { struct } : { list }),
+        count: this.nodes[id].length,
+      })),
       nodes: this.shapes.map((_, id) => columns(id)),
     };
   }
@@ -275,7 +278,8 @@ types.forEach((record, i) => {
 });
 const instanceTypesFile = { format: FORMAT, kind: "instance-types", origin: ORIGIN, root: typeTable.root, ...typeTable.toJSON() };
 types.forEach((record, i) => {
-  if (canonical(decode(instanceTypesFile, typeTable.root, i)) !== canonical(record)) throw new Error(`${record.InstanceType}: does not round-trip`);
+  if (canonical(decode(instanceTypesFile, typeTable.root, i)) !== canonical(record))
+    throw new Error(`${record.InstanceType}: does not round-trip`);
 });
 
 // ---------------------------------------------------------------------------
@@ -301,10 +305,26 @@ const PAIRING_TIE_BREAKS = {
  * mxc1-az1 and ap-southeast-7a with apse7-az1). No offerings are known there.
  */
 const REGIONS_NOT_IN_DATA = {
-  "ap-east-2": [["ap-east-2a", "ape2-az1"], ["ap-east-2b", "ape2-az2"], ["ap-east-2c", "ape2-az3"]],
-  "ap-southeast-6": [["ap-southeast-6a", "apse6-az1"], ["ap-southeast-6b", "apse6-az2"], ["ap-southeast-6c", "apse6-az3"]],
-  "ap-southeast-7": [["ap-southeast-7a", "apse7-az1"], ["ap-southeast-7b", "apse7-az2"], ["ap-southeast-7c", "apse7-az3"]],
-  "mx-central-1": [["mx-central-1a", "mxc1-az1"], ["mx-central-1b", "mxc1-az2"], ["mx-central-1c", "mxc1-az3"]],
+  "ap-east-2": [
+    ["ap-east-2a", "ape2-az1"],
+    ["ap-east-2b", "ape2-az2"],
+    ["ap-east-2c", "ape2-az3"],
+  ],
+  "ap-southeast-6": [
+    ["ap-southeast-6a", "apse6-az1"],
+    ["ap-southeast-6b", "apse6-az2"],
+    ["ap-southeast-6c", "apse6-az3"],
+  ],
+  "ap-southeast-7": [
+    ["ap-southeast-7a", "apse7-az1"],
+    ["ap-southeast-7b", "apse7-az2"],
+    ["ap-southeast-7c", "apse7-az3"],
+  ],
+  "mx-central-1": [
+    ["mx-central-1a", "mxc1-az1"],
+    ["mx-central-1b", "mxc1-az2"],
+    ["mx-central-1c", "mxc1-az3"],
+  ],
 };
 
 const offeringRegions = regionsIn("instance-type-offerings/region");
@@ -344,7 +364,8 @@ for (const region of regionNames) {
     if (!name.startsWith(region)) throw new Error(`${region}: zone ${name} of another region`);
     const candidates = idsByKey.get(key(zoneSets.get(name))) ?? [];
     const id = candidates.length === 1 ? candidates[0] : PAIRING_TIE_BREAKS[region]?.[name];
-    if (id === undefined || !candidates.includes(id)) throw new Error(`${region}: cannot pair ${name} with a zone id (${candidates.join(", ")})`);
+    if (id === undefined || !candidates.includes(id))
+      throw new Error(`${region}: cannot pair ${name} with a zone id (${candidates.join(", ")})`);
     return [name, id];
   });
   if (new Set(zones.map(([, id]) => id)).size !== idSets.size || zones.length !== idSets.size)
@@ -352,11 +373,16 @@ for (const region of regionNames) {
   if (zones.length > 6) throw new Error(`${region}: more than six zones do not fit one mask digit`);
   const masks = typeNames.map((name) => zones.reduce((m, [zone], bit) => (zoneSets.get(zone).has(name) ? m | (1 << bit) : m), 0));
   typeNames.forEach((name, i) => {
-    if ((masks[i] !== 0) !== regional.get(region).has(name)) throw new Error(`${region}: ${name} offered in the region but in no zone, or the reverse`);
+    if ((masks[i] !== 0) !== regional.get(region).has(name))
+      throw new Error(`${region}: ${name} offered in the region but in no zone, or the reverse`);
   });
   offeringsFile.regions[region] = { zones, source: "instance-type-offerings", offered: masks.map((m) => BASE64[m]).join("") };
   // The golden sample: every offering of the region, by location type, as one digest and a count.
-  const lines = (offerings) => offerings.map((o) => `${o.InstanceType}@${o.Location}`).sort().join("\n");
+  const lines = (offerings) =>
+    offerings
+      .map((o) => `${o.InstanceType}@${o.Location}`)
+      .sort()
+      .join("\n");
   goldenOfferings[region] = {
     zones,
     region: { count: byRegion.length, digest: digest(lines(byRegion)) },
@@ -380,8 +406,23 @@ const droppedImages = [];
  */
 function toImage(a) {
   const known = new Set([
-    "ami_id", "state", "public", "owner_id", "image_location", "sriov", "root_device_type", "root_device_name", "description",
-    "image_type", "platform", "architecture", "name", "virtualization_type", "hypervisor", "product_codes", "tags",
+    "ami_id",
+    "state",
+    "public",
+    "owner_id",
+    "image_location",
+    "sriov",
+    "root_device_type",
+    "root_device_name",
+    "description",
+    "image_type",
+    "platform",
+    "architecture",
+    "name",
+    "virtualization_type",
+    "hypervisor",
+    "product_codes",
+    "tags",
   ]);
   for (const k of Object.keys(a)) if (!known.has(k)) throw new Error(`${a.ami_id}: unexpected source field ${k}`);
   if (a.tags !== undefined && Object.keys(a.tags).length > 0) throw new Error(`${a.ami_id}: tags are not modelled`);
@@ -443,7 +484,10 @@ const goldenTypeNames = new Set(["t1.micro", "m7i.48xlarge", "t4g.micro", "m1.sm
 const firstWith = new Map();
 const firstWithout = new Map();
 function cover(value, where, name) {
-  if (Array.isArray(value)) return value.forEach((v) => cover(v, `${where}[]`, name));
+  if (Array.isArray(value)) {
+    for (const v of value) cover(v, `${where}[]`, name);
+    return;
+  }
   if (value === null || typeof value !== "object") return;
   for (const [k, v] of Object.entries(value)) {
     if (!firstWith.has(`${where}.${k}`)) firstWith.set(`${where}.${k}`, name);

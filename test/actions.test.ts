@@ -5,25 +5,49 @@
  * from src/aws/ec2/actions.ts (likewise src/tencent/cvm/actions.ts and
  * src/aws/sts/actions.ts). These tests pin the derivations.
  */
-import * as sdk from "@aws-sdk/client-ec2";
-import { DescribeInstancesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as sdk from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
-import { ec2Actions, type Ec2Action as ListAction, implementedActions, isImplemented, isMutating, operationOf, operations } from "../src/aws/ec2/actions.js";
+import {
+  ec2Actions,
+  implementedActions,
+  isImplemented,
+  isMutating,
+  type Ec2Action as ListAction,
+  operationOf,
+  operations,
+} from "../src/aws/ec2/actions.js";
 import { adaptStub } from "../src/aws/ec2/doors/adapter.js";
+import type { ServerBackend } from "../src/aws/ec2/doors/backend.js";
 import { FAULTABLE_ACTIONS } from "../src/aws/ec2/observe/faults.js";
 import { describeInstanceStatus } from "../src/aws/ec2/operations/describe.js";
 import { stopInstances } from "../src/aws/ec2/operations/lifecycle.js";
 import { mutating, reading } from "../src/aws/sdk-actions.js";
 import { isStsAction, stsActions, stsOperationOf } from "../src/aws/sts/actions.js";
-import { actionNames, actionTest, mutationTest, mutating as kitMutating, operationsOf, reading as kitReading, routeOf } from "../src/kit/actions.js";
-import type { ServerBackend } from "../src/aws/ec2/doors/backend.js";
-import { openStateFile } from "../src/kit/state/state-file.js";
-import { cvmActions, cvmOperationOf, cvmOperations, implementedCvmActions, isCvmAction, isCvmMutating } from "../src/tencent/cvm/actions.js";
 import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type Ec2Action } from "../src/index.js";
+import {
+  actionNames,
+  actionTest,
+  mutating as kitMutating,
+  reading as kitReading,
+  mutationTest,
+  operationsOf,
+  routeOf,
+} from "../src/kit/actions.js";
+import { openStateFile } from "../src/kit/state/state-file.js";
+import {
+  cvmActions,
+  cvmOperationOf,
+  cvmOperations,
+  implementedCvmActions,
+  isCvmAction,
+  isCvmMutating,
+} from "../src/tencent/cvm/actions.js";
 
 /** Today's read-only actions, by the rule the state file used to apply. */
 const readsByName = (action: string): boolean => /^(Describe|Get)/.test(action);
@@ -51,7 +75,8 @@ describe("EC2: the action list", () => {
 
   it("derives isImplemented from the list's own names only", () => {
     for (const action of implementedActions) expect(isImplemented(action)).toBe(true);
-    for (const name of ["DescribeVpcs", "StopInstancesCommand", "toString", "__proto__", "constructor", ""]) expect(isImplemented(name), name).toBe(false);
+    for (const name of ["DescribeVpcs", "StopInstancesCommand", "toString", "__proto__", "constructor", ""])
+      expect(isImplemented(name), name).toBe(false);
   });
 
   it("derives the adapter's commands: exactly one route per action, to its SDK command", () => {
@@ -91,7 +116,8 @@ describe("EC2: the action list", () => {
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();
-    for (const action of implementedActions) expect(() => ec2.faults.failNext(action, { error: "InternalError", times: 1 }), action).not.toThrow();
+    for (const action of implementedActions)
+      expect(() => ec2.faults.failNext(action, { error: "InternalError", times: 1 }), action).not.toThrow();
     ec2.faults.clear();
   });
 
@@ -105,7 +131,9 @@ describe("EC2: the action list", () => {
     expectTypeOf(operations.StopInstances).parameter(1).toEqualTypeOf<sdk.StopInstancesCommandInput>();
     expectTypeOf(operations.RunInstances).returns.toEqualTypeOf<Omit<sdk.RunInstancesCommandOutput, "$metadata">>();
     expectTypeOf(ec2Actions.DescribeInstances.command).toEqualTypeOf<
-      new (input: sdk.DescribeInstancesCommandInput) => import("@smithy/types").CommandIO<sdk.DescribeInstancesCommandInput, sdk.DescribeInstancesCommandOutput>
+      new (
+        input: sdk.DescribeInstancesCommandInput,
+      ) => import("@smithy/types").CommandIO<sdk.DescribeInstancesCommandInput, sdk.DescribeInstancesCommandOutput>
     >();
   });
 

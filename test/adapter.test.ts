@@ -8,8 +8,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
-import { afterEach, describe, expect, it } from "vitest";
 import * as sdk from "@aws-sdk/client-ec2";
+import { afterEach, describe, expect, it } from "vitest";
 import { ec2Actions, implementedActions } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
 
@@ -61,7 +61,9 @@ describe("ec2.adapt(mockClient(EC2Client))", () => {
     const ec2 = createEc2Mock();
     ec2.adapt(stub);
     ec2.faults.failNext("RunInstances", { error: "RequestLimitExceeded" });
-    await expect(new EC2Client({}).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).rejects.toMatchObject({
+    await expect(
+      new EC2Client({}).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 })),
+    ).rejects.toMatchObject({
       name: "RequestLimitExceeded",
       $metadata: { httpStatusCode: 503 },
     });

@@ -18,8 +18,8 @@ import { describe, expect, it } from "vitest";
 import { AddressStore } from "../src/aws/ec2/model/addresses.js";
 import { Network } from "../src/aws/ec2/model/network.js";
 import type { Ec2Mock, Ec2MockOptions } from "../src/index.js";
-import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
+import { describeAll, expectEc2Error, launchIds, useFrozenClock } from "./helpers.js";
 
 useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z") });
 
@@ -125,7 +125,9 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
         { name: "InvalidParameterValue", message: "'instance' is not a valid taggable resource type for this operation.", status: 400 },
       );
       await expectEc2Error(
-        client.send(new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "aws:x", Value: "b" }] }] })),
+        client.send(
+          new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "aws:x", Value: "b" }] }] }),
+        ),
         { name: "InvalidParameterValue", message: "Tag keys starting with 'aws:' are reserved for internal use", status: 400 },
       );
       expect(await addresses(client)).toHaveLength(1);
@@ -180,7 +182,9 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       // DescribeInstances' address filters follow the Elastic IP.
       const byIp = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: "ip-address", Values: [publicIp] }] }));
       expect(byIp.Reservations?.[0]?.Instances?.[0]?.InstanceId).toBe(id);
-      const byOld = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: "ip-address", Values: [before.PublicIpAddress!] }] }));
+      const byOld = await client.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: "ip-address", Values: [before.PublicIpAddress!] }] }),
+      );
       expect(byOld.Reservations).toEqual([]);
     });
 
@@ -213,7 +217,9 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       const b = await running(client, ec2);
       const { allocationId, publicIp } = await allocate(client);
       const first = await client.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: a }));
-      const second = await client.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: b, AllowReassociation: true }));
+      const second = await client.send(
+        new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: b, AllowReassociation: true }),
+      );
       expect(second.AssociationId).not.toBe(first.AssociationId);
       expect((await instance(client, b)).PublicIpAddress).toBe(publicIp);
       // The instance it left is running and launched with a public IP: it gets a new auto-assigned one.
@@ -268,50 +274,69 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       const { allocationId } = await allocate(client);
       const [pending] = await launchIds(client);
       const cases: Array<[AssociateAddressCommandInput, { name: string; message: string; status: number }]> = [
-        [({ InstanceId: pending }), { name: "MissingParameter", message: "The request must contain the parameter AllocationId", status: 400 }],
         [
-          ({ PublicIp: "3.3.3.3", InstanceId: pending }),
-          { name: "InvalidParameterCombination", message: "You must specify an allocation id when mapping an address to a VPC instance", status: 400 },
+          { InstanceId: pending },
+          { name: "MissingParameter", message: "The request must contain the parameter AllocationId", status: 400 },
         ],
         [
-          ({ AllocationId: allocationId }),
-          { name: "InvalidParameterCombination", message: "You must specify either an instance ID or a network interface ID.", status: 400 },
+          { PublicIp: "3.3.3.3", InstanceId: pending },
+          {
+            name: "InvalidParameterCombination",
+            message: "You must specify an allocation id when mapping an address to a VPC instance",
+            status: 400,
+          },
         ],
         [
-          ({ AllocationId: allocationId, InstanceId: pending, NetworkInterfaceId: "eni-12345678" }),
-          { name: "InvalidParameterCombination", message: "You can specify either the instance ID or the network interface ID, but not both.", status: 400 },
+          { AllocationId: allocationId },
+          {
+            name: "InvalidParameterCombination",
+            message: "You must specify either an instance ID or a network interface ID.",
+            status: 400,
+          },
         ],
         [
-          ({ AllocationId: "eipalloc-12345678", InstanceId: "i-12345678" }),
+          { AllocationId: allocationId, InstanceId: pending, NetworkInterfaceId: "eni-12345678" },
+          {
+            name: "InvalidParameterCombination",
+            message: "You can specify either the instance ID or the network interface ID, but not both.",
+            status: 400,
+          },
+        ],
+        [
+          { AllocationId: "eipalloc-12345678", InstanceId: "i-12345678" },
           { name: "InvalidAllocationID.NotFound", message: "The allocation ID 'eipalloc-12345678' does not exist", status: 400 },
         ],
         [
-          ({ AllocationId: "bogus", InstanceId: pending }),
+          { AllocationId: "bogus", InstanceId: pending },
           { name: "InvalidAllocationID.NotFound", message: "The allocation ID 'bogus' does not exist", status: 400 },
         ],
         [
-          ({ AllocationId: allocationId, InstanceId: "i-12345678" }),
+          { AllocationId: allocationId, InstanceId: "i-12345678" },
           { name: "InvalidInstanceID.NotFound", message: "The instance ID 'i-12345678' does not exist", status: 400 },
         ],
         [
-          ({ AllocationId: allocationId, InstanceId: "web" }),
+          { AllocationId: allocationId, InstanceId: "web" },
           { name: "InvalidInstanceID.Malformed", message: 'Invalid id: "web"', status: 400 },
         ],
         [
-          ({ AllocationId: allocationId, NetworkInterfaceId: "eni-12345678" }),
+          { AllocationId: allocationId, NetworkInterfaceId: "eni-12345678" },
           { name: "InvalidNetworkInterfaceID.NotFound", message: "The networkInterface ID 'eni-12345678' does not exist", status: 400 },
         ],
         [
-          ({ AllocationId: allocationId, NetworkInterfaceId: "nic" }),
+          { AllocationId: allocationId, NetworkInterfaceId: "nic" },
           { name: "InvalidNetworkInterfaceID.Malformed", message: 'Invalid id: "nic" (expecting "eni-...")', status: 400 },
         ],
         [
-          ({ AllocationId: allocationId, InstanceId: pending, DryRun: true }),
+          { AllocationId: allocationId, InstanceId: pending, DryRun: true },
           { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 },
         ],
         [
-          ({ AllocationId: allocationId, InstanceId: pending }),
-          { name: "InvalidInstanceID", message: `The pending instance '${pending}' is not in a valid state for this operation.`, status: 400 },
+          { AllocationId: allocationId, InstanceId: pending },
+          {
+            name: "InvalidInstanceID",
+            message: `The pending instance '${pending}' is not in a valid state for this operation.`,
+            status: 400,
+          },
         ],
       ];
       for (const [input, expected] of cases) await expectEc2Error(client.send(new AssociateAddressCommand(input)), expected);
@@ -508,7 +533,12 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       await ec2.settle();
       const gone = await instance(client, id);
       expect(gone.State!.Name).toBe("terminated");
-      expect(publicView(gone)).toStrictEqual({ PublicIpAddress: undefined, PublicDnsName: "", association: undefined, privateAssociation: undefined });
+      expect(publicView(gone)).toStrictEqual({
+        PublicIpAddress: undefined,
+        PublicDnsName: "",
+        association: undefined,
+        privateAssociation: undefined,
+      });
       expect(await addresses(client)).toStrictEqual([
         { AllocationId: allocationId, Domain: "vpc", PublicIp: publicIp, PublicIpv4Pool: "amazon", NetworkBorderGroup: "us-east-1" },
       ]);
@@ -555,7 +585,15 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       );
       const { AssociationId } = await client.send(new AssociateAddressCommand({ AllocationId: a.AllocationId, InstanceId: id }));
       const i = await instance(client, id);
-      return { client, id, a, b, AssociationId: AssociationId!, eni: i.NetworkInterfaces![0]!.NetworkInterfaceId!, privateIp: i.PrivateIpAddress! };
+      return {
+        client,
+        id,
+        a,
+        b,
+        AssociationId: AssociationId!,
+        eni: i.NetworkInterfaces![0]!.NetworkInterfaceId!,
+        privateIp: i.PrivateIpAddress!,
+      };
     }
 
     async function ids(client: EC2Client, input: DescribeAddressesCommandInput) {
@@ -631,7 +669,11 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       const { allocationId, publicIp } = await allocate(client);
       const { AssociationId } = await client.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: id }));
       const cases: Array<[string, string, unknown]> = [
-        ["AllocateAddress", "CustomerOwnedIpv4Pool", new AllocateAddressCommand({ CustomerOwnedIpv4Pool: "ipv4pool-coip-0123456789abcdef0" })],
+        [
+          "AllocateAddress",
+          "CustomerOwnedIpv4Pool",
+          new AllocateAddressCommand({ CustomerOwnedIpv4Pool: "ipv4pool-coip-0123456789abcdef0" }),
+        ],
         ["AllocateAddress", "IpamPoolId", new AllocateAddressCommand({ IpamPoolId: "ipam-pool-0123456789abcdef0" })],
         ["AllocateAddress", "PublicIpv4Pool", new AllocateAddressCommand({ PublicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" })],
         ["AllocateAddress", "NetworkBorderGroup", new AllocateAddressCommand({ NetworkBorderGroup: "us-east-1-bos-1" })],
@@ -648,7 +690,9 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
 
     it("AllocateAddress accepts Amazon's pool and the Region's own network border group by name", async () => {
       const { client } = await setup({ region: "eu-west-1" });
-      const out = await client.send(new AllocateAddressCommand({ Domain: "vpc", PublicIpv4Pool: "amazon", NetworkBorderGroup: "eu-west-1" }));
+      const out = await client.send(
+        new AllocateAddressCommand({ Domain: "vpc", PublicIpv4Pool: "amazon", NetworkBorderGroup: "eu-west-1" }),
+      );
       expect(out).toMatchObject({ PublicIpv4Pool: "amazon", NetworkBorderGroup: "eu-west-1", Domain: "vpc" });
       expect(await addresses(client)).toHaveLength(1);
     });
@@ -666,7 +710,13 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       expect(again.AllocationId).toMatch(/^eipalloc-[0-9a-f]{17}$/);
       expect(again.AllocationId).not.toBe(first.AllocationId);
       expect(await addresses(client)).toStrictEqual([
-        { AllocationId: again.AllocationId, Domain: "vpc", PublicIp: first.PublicIp, PublicIpv4Pool: "amazon", NetworkBorderGroup: "us-east-1" },
+        {
+          AllocationId: again.AllocationId,
+          Domain: "vpc",
+          PublicIp: first.PublicIp,
+          PublicIpv4Pool: "amazon",
+          NetworkBorderGroup: "us-east-1",
+        },
       ]);
     });
 
@@ -786,7 +836,9 @@ describe.each(Object.keys(doors))("Elastic IP addresses through the %s", (door) 
       const id = await running(client, ec2);
       const { allocationId, publicIp } = await allocate(client);
       const first = await client.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: id }));
-      const second = await client.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: id, AllowReassociation: false }));
+      const second = await client.send(
+        new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: id, AllowReassociation: false }),
+      );
       expect(second.AssociationId).toMatch(/^eipassoc-[0-9a-f]{17}$/);
       expect(second.AssociationId).not.toBe(first.AssociationId);
       expect((await addresses(client))[0]).toMatchObject({ AssociationId: second.AssociationId, InstanceId: id, PublicIp: publicIp });

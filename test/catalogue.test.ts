@@ -119,10 +119,39 @@ describe("the instance type catalogue", () => {
 
 /** The 34 commercial Regions (botocore's endpoints.json, partition aws; the spec for issue 15, section 1.1). */
 const COMMERCIAL_REGIONS = [
-  "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
-  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-  "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2",
-  "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
   "us-west-2",
 ]; // prettier-ignore
 
@@ -133,7 +162,10 @@ describe("the regions, zones and offerings catalogue", () => {
       const fromData = !golden.regionsNotInData.includes(r.RegionName);
       expect(r.source, r.RegionName).toBe(fromData ? "instance-type-offerings" : "aws-documentation");
       expect(offerings(r.RegionName, "region") === undefined, r.RegionName).toBe(!fromData);
-      expect(r.Zones.every((z) => z.ZoneName.startsWith(r.RegionName)), r.RegionName).toBe(true);
+      expect(
+        r.Zones.every((z) => z.ZoneName.startsWith(r.RegionName)),
+        r.RegionName,
+      ).toBe(true);
     }
     expect(golden.regionsNotInData).toEqual(["ap-east-2", "ap-southeast-6", "ap-southeast-7", "mx-central-1"]);
     expect(regionsAndZones().find((r) => r.RegionName === "mx-central-1")?.Zones).toEqual([
@@ -146,7 +178,10 @@ describe("the regions, zones and offerings catalogue", () => {
   it("pairs zone names with ids as the data does, and holds every offering of the source", () => {
     for (const [region, expected] of Object.entries(golden.offerings)) {
       const zones = regionsAndZones().find((r) => r.RegionName === region)!.Zones;
-      expect(zones.map((z) => [z.ZoneName, z.ZoneId]), region).toEqual(expected.zones);
+      expect(
+        zones.map((z) => [z.ZoneName, z.ZoneId]),
+        region,
+      ).toEqual(expected.zones);
       for (const type of ["region", "availability-zone", "availability-zone-id"] as const) {
         const list = offerings(region, type)!;
         expect(list.length, `${region} ${type}`).toBe(expected[type].count);
@@ -171,7 +206,11 @@ describe("the regions, zones and offerings catalogue", () => {
     expect(useast1).toContain("us-east-1a");
     expect(offeredZones("me-south-1", "m7i.48xlarge")).toEqual([]);
     expect(offerings("me-south-1", "region")!.some((o) => o.InstanceType === "m7i.48xlarge")).toBe(false);
-    expect(offerings("us-east-1", "region")).toContainEqual({ InstanceType: "m7i.48xlarge", LocationType: "region", Location: "us-east-1" });
+    expect(offerings("us-east-1", "region")).toContainEqual({
+      InstanceType: "m7i.48xlarge",
+      LocationType: "region",
+      Location: "us-east-1",
+    });
     expect(offeredZones("us-east-1", "no.such-type")).toEqual([]);
     expect(offeredZones("mx-central-1", "t3.micro")).toBeUndefined();
     expect(offeredZones("xx-fake-1", "t3.micro")).toBeUndefined();

@@ -166,7 +166,9 @@ describe("EC2 renders the engine's causes in its own words", () => {
       return copy;
     };
     const { ec2 } = setup();
-    expect(() => ec2.restore(withCause("RunInstances twice"))).toThrow(/instances\[0\]\.machine\.history\[0\]\.cause must be a request of the EC2 front/);
+    expect(() => ec2.restore(withCause("RunInstances twice"))).toThrow(
+      /instances\[0\]\.machine\.history\[0\]\.cause must be a request of the EC2 front/,
+    );
     expect(() => ec2.restore(withCause({ kind: "exploded" }))).toThrow(/history\[0\]\.cause\.kind must be one of request, reboot/);
     const sideways = { kind: "request", request: { action: "StopInstances", mode: "sideways" } };
     expect(() => ec2.restore(withCause(sideways))).toThrow(/history\[0\]\.cause\.request must be a request of the EC2 front/);
@@ -185,8 +187,18 @@ describe("CVM renders the engine's causes in CVM's words", () => {
     cvm.guest(guest).shutdown();
     await cvm.settle();
     const words = (id: string) => cvm.inspect(id).timeline.map((t) => t.cause);
-    expect(words(soft)).toEqual(["RunInstances", "booted", "StopInstances (SOFT_FIRST, KEEP_CHARGING)", "forced shutdown: the soft shutdown did not finish in time"]);
-    expect(words(hard)).toEqual(["RunInstances", "booted", "StopInstances (HARD, STOP_CHARGING)", "forced shutdown without a soft shutdown"]);
+    expect(words(soft)).toEqual([
+      "RunInstances",
+      "booted",
+      "StopInstances (SOFT_FIRST, KEEP_CHARGING)",
+      "forced shutdown: the soft shutdown did not finish in time",
+    ]);
+    expect(words(hard)).toEqual([
+      "RunInstances",
+      "booted",
+      "StopInstances (HARD, STOP_CHARGING)",
+      "forced shutdown without a soft shutdown",
+    ]);
     expect(words(guest)).toEqual(["RunInstances", "booted", "instance-initiated shutdown", "the guest shut down"]);
     for (const id of [soft, hard, guest]) {
       for (const cause of words(id)) expect(cause).not.toMatch(/Force|SkipOsShutdown|Hibernate/);
@@ -207,14 +219,23 @@ describe("the engine's causes", () => {
       ["shutdown complete", "terminated", { kind: "terminated" }],
       ["power cut by an option", "stopped", { kind: "power-cut", by: "timeout" }],
       ["power cut (an option)", "stopped", { kind: "power-cut", by: "immediate" }],
-      ["the guest did not shut down (it hung (badly)), so the stop was abandoned", "running", { kind: "stop-abandoned", obstacle: "it hung (badly)" }],
+      [
+        "the guest did not shut down (it hung (badly)), so the stop was abandoned",
+        "running",
+        { kind: "stop-abandoned", obstacle: "it hung (badly)" },
+      ],
       ["the guest did not shut down (it did not shut down in time), so the stop was abandoned", "running", { kind: "stop-abandoned" }],
       ["Anything a front asked", "stopping", { kind: "request", request: "Anything a front asked" }],
     ];
     for (const [text, to, cause] of cases) {
       const from = to === "running" && cause.kind === "stop-abandoned" ? "stopping" : "launching";
       expect(causeFromText(text, from, to, (t) => t)).toEqual(cause);
-      expect(describeCause(causeFromText(text, from, to, (t) => t), { ...words, powerCut: () => text })).toBe(text);
+      expect(
+        describeCause(
+          causeFromText(text, from, to, (t) => t),
+          { ...words, powerCut: () => text },
+        ),
+      ).toBe(text);
     }
   });
 
@@ -222,8 +243,14 @@ describe("the engine's causes", () => {
     const reboots: [string, Cause<string>][] = [
       ["Reboot", { kind: "reboot", request: "Reboot", outcome: "restarted" }],
       ["Reboot; the power was cycled without asking the guest", { kind: "reboot", request: "Reboot", outcome: "power-cycled" }],
-      ["Reboot; the guest did not respond (it did not restart in time), so a hard reboot followed", { kind: "reboot", request: "Reboot", outcome: "hard" }],
-      ["Reboot (x); the guest did not respond (a (veto)), so the reboot was abandoned", { kind: "reboot", request: "Reboot (x)", outcome: "abandoned", obstacle: "a (veto)" }],
+      [
+        "Reboot; the guest did not respond (it did not restart in time), so a hard reboot followed",
+        { kind: "reboot", request: "Reboot", outcome: "hard" },
+      ],
+      [
+        "Reboot (x); the guest did not respond (a (veto)), so the reboot was abandoned",
+        { kind: "reboot", request: "Reboot (x)", outcome: "abandoned", obstacle: "a (veto)" },
+      ],
     ];
     for (const [text, cause] of reboots) {
       expect(causeFromText(text, "running", "running", (t) => t)).toEqual(cause);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LINUX_AMI_ID } from "../src/index.js";
-import { listening, run, runToExit, serve, SLOW, within } from "./cli-process.js";
+import { listening, runToExit, SLOW, serve, within } from "./cli-process.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const CUSTOM_AMI = "ami-0123456789abcdef0";
@@ -78,7 +78,18 @@ describe("ec2-mock serve", () => {
   it(
     "--allowed-host, --allowed-origin and --max-connections reach the server; a foreign Host or Origin is refused",
     async () => {
-      const { run: r, url } = await serve(["--port", "0", "--allowed-host", "ec2-mock.test", "--allowed-host", "other.test:81", "--allowed-origin", "http://app.test:3000", "--max-connections", "8"]);
+      const { run: r, url } = await serve([
+        "--port",
+        "0",
+        "--allowed-host",
+        "ec2-mock.test",
+        "--allowed-host",
+        "other.test:81",
+        "--allowed-origin",
+        "http://app.test:3000",
+        "--max-connections",
+        "8",
+      ]);
       const port = new URL(url).port;
       const status = async (headers: Record<string, string>) => {
         const answer = await fetch(`${url}/_mock/state`, { headers });
@@ -117,10 +128,7 @@ describe("ec2-mock serve", () => {
   it(
     "honours --host, --port and --config (region, images, timing)",
     async () => {
-      const config = file(
-        "config.json",
-        JSON.stringify({ region: "eu-west-1", images: [{ ImageId: CUSTOM_AMI }], timing: "instant" }),
-      );
+      const config = file("config.json", JSON.stringify({ region: "eu-west-1", images: [{ ImageId: CUSTOM_AMI }], timing: "instant" }));
       const { run: r, url } = await serve(["--host", "127.0.0.1", "--port", "0", "--config", config]);
       const client = new EC2Client({ region: "eu-west-1", endpoint: url, credentials, maxAttempts: 1 });
       try {
@@ -149,7 +157,9 @@ describe("ec2-mock serve", () => {
         const exit = await runToExit([flag]);
         expect(exit.code, exit.stderr).toBe(0);
         expect(exit.stderr).toBe("");
-        expect(exit.stdout).toMatch(/^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--state FILE\] \[--verify-signatures\]\n/);
+        expect(exit.stdout).toMatch(
+          /^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--state FILE\] \[--verify-signatures\]\n/,
+        );
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
         expect(exit.stdout).toContain("--state              keep the EC2 fleet in FILE");
       }
@@ -170,25 +180,61 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     ["an empty port", () => ["serve", "--port="], /--port must be an integer from 0 to 65535, got ""/],
     ["a hex port", () => ["serve", "--port", "0x50"], /--port must be an integer from 0 to 65535, got "0x50"/],
     ["a missing config file", () => ["serve", "--config", join(dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
-    ["an allowed host that is not a name", () => ["serve", "--allowed-host", "a b"], /--allowed-host: "a b" is not a host name, a host:port or "\*"/],
-    ["an allowed origin with a path", () => ["serve", "--allowed-origin", "http://app.test/x"], /--allowed-origin: "http:\/\/app\.test\/x" is not an origin/],
+    [
+      "an allowed host that is not a name",
+      () => ["serve", "--allowed-host", "a b"],
+      /--allowed-host: "a b" is not a host name, a host:port or "\*"/,
+    ],
+    [
+      "an allowed origin with a path",
+      () => ["serve", "--allowed-origin", "http://app.test/x"],
+      /--allowed-origin: "http:\/\/app\.test\/x" is not an origin/,
+    ],
     ["a connection cap of 0", () => ["serve", "--max-connections", "0"], /--max-connections must be a positive integer, got "0"/],
-    ["a connection cap that is not a number", () => ["serve", "--max-connections", "many"], /--max-connections must be a positive integer, got "many"/],
+    [
+      "a connection cap that is not a number",
+      () => ["serve", "--max-connections", "many"],
+      /--max-connections must be a positive integer, got "many"/,
+    ],
     ["a config that is a directory", () => ["serve", "--config", mkdir("a-directory")], /cannot read --config .*a-directory: EISDIR/],
-    ["a config that is not JSON", () => ["serve", "--config", file("broken.json", "{ region: eu-west-1")], /cannot read --config .*broken\.json: .*JSON/],
-    ["a config that is not an object", () => ["serve", "--config", file("array.json", "[]")], /--config .*array\.json must hold a JSON object/],
+    [
+      "a config that is not JSON",
+      () => ["serve", "--config", file("broken.json", "{ region: eu-west-1")],
+      /cannot read --config .*broken\.json: .*JSON/,
+    ],
+    [
+      "a config that is not an object",
+      () => ["serve", "--config", file("array.json", "[]")],
+      /--config .*array\.json must hold a JSON object/,
+    ],
     ["an unknown config key", () => ["serve", "--config", file("typo.json", '{"regoin":"eu-west-1"}')], /unknown option "regoin"/],
-    ["a config value of the wrong type", () => ["serve", "--config", file("type.json", '{"region":123}')], /"region" must be a non-empty string/],
-    ["images that are not objects", () => ["serve", "--config", file("null-image.json", '{"images":[null]}')], /"images" must be an array of image objects/],
+    [
+      "a config value of the wrong type",
+      () => ["serve", "--config", file("type.json", '{"region":123}')],
+      /"region" must be a non-empty string/,
+    ],
+    [
+      "images that are not objects",
+      () => ["serve", "--config", file("null-image.json", '{"images":[null]}')],
+      /"images" must be an array of image objects/,
+    ],
     [
       "an invalid image id in the config",
       () => ["serve", "--config", file("image.json", '{"images":[{"ImageId":"ami-bogus"}]}')],
       /bad options: images: ImageId must be "ami-" and 8 or 17 lowercase hex digits; got ami-bogus/,
     ],
     ["an unknown timing profile", () => ["serve", "--config", file("timing.json", '{"timing":"slow"}')], /bad options: timing must be/],
-    ["an iam access key without its secret", () => ["serve", "--config", file("iam-key.json", '{"iam":{"accessKeys":[{"accessKeyId":"AKID"}]}}')], /"iam" must be an object of/],
+    [
+      "an iam access key without its secret",
+      () => ["serve", "--config", file("iam-key.json", '{"iam":{"accessKeys":[{"accessKeyId":"AKID"}]}}')],
+      /"iam" must be an object of/,
+    ],
     ["an unknown iam key", () => ["serve", "--config", file("iam-typo.json", '{"iam":{"acessKeys":[]}}')], /"iam" must be an object of/],
-    ["a principal that is not an object", () => ["serve", "--config", file("iam-principal.json", '{"iam":{"principals":{"ops":[]}}}')], /"iam" must be an object of/],
+    [
+      "a principal that is not an object",
+      () => ["serve", "--config", file("iam-principal.json", '{"iam":{"principals":{"ops":[]}}}')],
+      /"iam" must be an object of/,
+    ],
     [
       "an access key given to two principals",
       () => [

@@ -26,9 +26,18 @@ describe.each(cvmDoors)("DescribeInstances ($name)", (door) => {
     const rest = await client.DescribeInstances({ Offset: 20, Limit: 100 });
     expect(rest.InstanceSet!.map((i) => i.InstanceId)).toEqual(ids.slice(20));
     expect((await client.DescribeInstances({ Offset: 30 })).InstanceSet).toEqual([]);
-    await expectCvmError(client.DescribeInstances({ Limit: 101 }), { code: "InvalidParameterValue", message: "The value `101` specified in the parameter `Limit` is not valid." });
-    await expectCvmError(client.DescribeInstances({ Offset: -1 }), { code: "InvalidParameterValue", message: "The value `-1` specified in the parameter `Offset` is not valid." });
-    await expectCvmError(client.DescribeInstances({ Limit: 1.5 }), { code: "InvalidParameter", message: "The parameter `Limit` must be an integer." });
+    await expectCvmError(client.DescribeInstances({ Limit: 101 }), {
+      code: "InvalidParameterValue",
+      message: "The value `101` specified in the parameter `Limit` is not valid.",
+    });
+    await expectCvmError(client.DescribeInstances({ Offset: -1 }), {
+      code: "InvalidParameterValue",
+      message: "The value `-1` specified in the parameter `Offset` is not valid.",
+    });
+    await expectCvmError(client.DescribeInstances({ Limit: 1.5 }), {
+      code: "InvalidParameter",
+      message: "The parameter `Limit` must be an integer.",
+    });
     const status = await client.DescribeInstancesStatus({ Limit: 2, Offset: 1 });
     expect(status.TotalCount).toBe(25);
     expect(status.InstanceStatusSet).toEqual([
@@ -58,13 +67,19 @@ describe.each(cvmDoors)("DescribeInstances ($name)", (door) => {
     await cvm.settle();
     await client.StopInstances({ InstanceIds: [db!] });
     await cvm.settle();
-    const ids = async (Filters: { Name: string; Values: string[] }[]) => (await client.DescribeInstances({ Filters })).InstanceSet!.map((i) => i.InstanceId);
+    const ids = async (Filters: { Name: string; Values: string[] }[]) =>
+      (await client.DescribeInstances({ Filters })).InstanceSet!.map((i) => i.InstanceId);
     const webInfo = await describeOne(client, web!);
     expect(await ids([{ Name: "zone", Values: ["ap-guangzhou-3"] }])).toEqual([web]);
     expect(await ids([{ Name: "instance-state", Values: ["STOPPED", "SHUTDOWN"] }])).toEqual([db]);
     expect(await ids([{ Name: "instance-name", Values: ["front"] }])).toEqual([web]);
     expect(await ids([{ Name: "tag:env", Values: ["prod"] }])).toEqual([web]);
-    expect(await ids([{ Name: "tag-key", Values: ["env"] }, { Name: "instance-state", Values: ["STOPPED"] }])).toEqual([]);
+    expect(
+      await ids([
+        { Name: "tag-key", Values: ["env"] },
+        { Name: "instance-state", Values: ["STOPPED"] },
+      ]),
+    ).toEqual([]);
     expect(await ids([{ Name: "private-ip-address", Values: webInfo.PrivateIpAddresses! }])).toEqual([web]);
     expect(await ids([{ Name: "public-ip-address", Values: webInfo.PublicIpAddresses! }])).toEqual([web]);
     expect(await ids([{ Name: "instance-charge-type", Values: ["PREPAID"] }])).toEqual([db]);
@@ -91,7 +106,11 @@ describe.each(cvmDoors)("DescribeInstances ($name)", (door) => {
   });
 
   it("shows CVM's fields: nulls where CVM documents them, the default VPC, disks, login defaults", async () => {
-    const [id] = cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID, InstanceType: "S5.LARGE8", DataDisks: [{ DiskSize: 100, DiskType: "CLOUD_SSD" }] });
+    const [id] = cvm.launch({
+      ImageId: CVM_WINDOWS_IMAGE_ID,
+      InstanceType: "S5.LARGE8",
+      DataDisks: [{ DiskSize: 100, DiskType: "CLOUD_SSD" }],
+    });
     const instance = await describeOne(client, id!);
     expect(instance).toMatchObject({
       InstanceId: id,
@@ -133,7 +152,17 @@ describe.each(cvmDoors)("RunInstances ($name)", (door) => {
     });
     expect(out.InstanceIdSet).toHaveLength(2);
     const described = await client.DescribeInstances({ InstanceIds: out.InstanceIdSet! });
-    expect(described.InstanceSet!.map((i) => [i.InstanceState, i.LatestOperation, i.LatestOperationState, i.Placement?.Zone, i.CPU, i.Memory, i.Tags])).toEqual([
+    expect(
+      described.InstanceSet!.map((i) => [
+        i.InstanceState,
+        i.LatestOperation,
+        i.LatestOperationState,
+        i.Placement?.Zone,
+        i.CPU,
+        i.Memory,
+        i.Tags,
+      ]),
+    ).toEqual([
       ["PENDING", "RunInstances", "OPERATING", "ap-guangzhou-2", 2, 4, [{ Key: "team", Value: "a" }]],
       ["PENDING", "RunInstances", "OPERATING", "ap-guangzhou-2", 2, 4, [{ Key: "team", Value: "a" }]],
     ]);
@@ -147,14 +176,42 @@ describe.each(cvmDoors)("RunInstances ($name)", (door) => {
     const cases: [object, string, string][] = [
       [{ ImageId: "img-eb30mz89" }, "MissingParameter", "The request is missing a required parameter `Placement.Zone`."],
       [{ Placement: { Zone: "ap-guangzhou-1" } }, "MissingParameter", "The request is missing a required parameter `ImageId`."],
-      [{ Placement: { Zone: "ap-shanghai-1" }, ImageId: "img-eb30mz89" }, "InvalidZone.MismatchRegion", "The specified `zone` `ap-shanghai-1` does not exist."],
+      [
+        { Placement: { Zone: "ap-shanghai-1" }, ImageId: "img-eb30mz89" },
+        "InvalidZone.MismatchRegion",
+        "The specified `zone` `ap-shanghai-1` does not exist.",
+      ],
       [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "ami-123" }, "InvalidImageId.Malformed", "The image ID `ami-123` is malformed."],
-      [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-00000000" }, "InvalidImageId.NotFound", "The image `img-00000000` does not exist."],
-      [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceType: "t3.micro" }, "InvalidInstanceType.Malformed", "The specified `InstanceType` parameter `t3.micro` has an invalid format."],
-      [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceChargeType: "PREPAID" }, "MissingParameter", "The request is missing a required parameter `InstanceChargePrepaid.Period`."],
-      [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceCount: 0 }, "InvalidParameterValue", "The value `0` specified in the parameter `InstanceCount` is not valid."],
-      [{ Placement: { Zone: "ap-guangzhou-1", Region: "x" }, ImageId: "img-eb30mz89" }, "UnknownParameter", "The parameter `Placement.Region` is not recognized."],
-      [{ Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", DryRun: true }, "DryRunOperation", "The request would have succeeded, but the DryRun parameter was set."],
+      [
+        { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-00000000" },
+        "InvalidImageId.NotFound",
+        "The image `img-00000000` does not exist.",
+      ],
+      [
+        { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceType: "t3.micro" },
+        "InvalidInstanceType.Malformed",
+        "The specified `InstanceType` parameter `t3.micro` has an invalid format.",
+      ],
+      [
+        { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceChargeType: "PREPAID" },
+        "MissingParameter",
+        "The request is missing a required parameter `InstanceChargePrepaid.Period`.",
+      ],
+      [
+        { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", InstanceCount: 0 },
+        "InvalidParameterValue",
+        "The value `0` specified in the parameter `InstanceCount` is not valid.",
+      ],
+      [
+        { Placement: { Zone: "ap-guangzhou-1", Region: "x" }, ImageId: "img-eb30mz89" },
+        "UnknownParameter",
+        "The parameter `Placement.Region` is not recognized.",
+      ],
+      [
+        { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89", DryRun: true },
+        "DryRunOperation",
+        "The request would have succeeded, but the DryRun parameter was set.",
+      ],
     ];
     for (const [input, code, message] of cases) await expectCvmError(client.RunInstances(input as never), { code, message });
     expect((await client.DescribeInstances({})).TotalCount).toBe(0);

@@ -6,7 +6,7 @@
 import * as tencentcloud from "tencentcloud-sdk-nodejs-cvm";
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { afterAll, expect } from "vitest";
-import { createCvmMock, type CvmMock, type CvmMockOptions } from "../src/cvm.js";
+import { type CvmMock, type CvmMockOptions, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
 
 /** The SDK's CVM client. */

@@ -6,7 +6,7 @@
  */
 import { StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { createCvmMock, CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
+import { CVM_WINDOWS_IMAGE_ID, createCvmMock } from "../src/cvm.js";
 import { Engine } from "../src/engine/engine.js";
 import { machineFromJson, machineToJson, TimeCodec } from "../src/engine/snapshot.js";
 import { resolveDurations } from "../src/engine/timing.js";
@@ -33,7 +33,10 @@ describe("the same guest under both fronts", () => {
     await cvm.settle();
     cvm.guest(ins!).configure(refusing);
     await client.StopInstances({ InstanceIds: [ins!] });
-    expect(cvm.inspect(ins!).stopping).toMatchObject({ obstacle: "the application notepad.exe did not answer the shutdown broadcast", endsAt: undefined });
+    expect(cvm.inspect(ins!).stopping).toMatchObject({
+      obstacle: "the application notepad.exe did not answer the shutdown broadcast",
+      endsAt: undefined,
+    });
     cvm.advance(3_600_000);
     const after = await describeOne(client, ins!);
     expect([after.InstanceState, after.LatestOperationState]).toEqual(["RUNNING", "FAILED"]);

@@ -25,8 +25,29 @@ import { type FuzzCase, fuzzSeed, hostileText, OUT_OF_RANGE_JSON_NUMBERS, prng, 
 const TOTAL = Number(process.env.CVM_FUZZ_REQUESTS ?? 3_000);
 const SEED = fuzzSeed(process.env.CVM_FUZZ_SEED);
 
-const actions = ["StopInstances", "StartInstances", "RebootInstances", "TerminateInstances", "DescribeInstances", "DescribeInstancesStatus", "RunInstances"];
-const keys = ["InstanceIds", "StopType", "StoppedMode", "ForceStop", "Filters", "Offset", "Limit", "Placement", "ImageId", "InstanceCount", "__proto__", "constructor"];
+const actions = [
+  "StopInstances",
+  "StartInstances",
+  "RebootInstances",
+  "TerminateInstances",
+  "DescribeInstances",
+  "DescribeInstancesStatus",
+  "RunInstances",
+];
+const keys = [
+  "InstanceIds",
+  "StopType",
+  "StoppedMode",
+  "ForceStop",
+  "Filters",
+  "Offset",
+  "Limit",
+  "Placement",
+  "ImageId",
+  "InstanceCount",
+  "__proto__",
+  "constructor",
+];
 
 function makeCase(rand: () => number, n: number): FuzzCase {
   const int = (max: number) => Math.floor(rand() * max);
@@ -34,18 +55,36 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   const ascii = (len: number) => Array.from({ length: len }, () => String.fromCharCode(33 + int(94))).join("");
   const anyValue = (depth = 0): unknown => {
     switch (int(depth > 3 ? 5 : 8)) {
-      case 0: return int(2) === 0;
-      case 1: return rand() * 1e12 - 5e11;
-      case 2: return ascii(int(20));
-      case 3: return null;
-      case 4: return "ins-" + ascii(8);
-      case 5: return Array.from({ length: int(4) }, () => anyValue(depth + 1));
-      case 6: return Object.fromEntries(Array.from({ length: int(3) }, () => [pick(keys), anyValue(depth + 1)]));
-      default: return Array.from({ length: 101 + int(50) }, (_, i) => `ins-${String(i).padStart(8, "0")}`);
+      case 0:
+        return int(2) === 0;
+      case 1:
+        return rand() * 1e12 - 5e11;
+      case 2:
+        return ascii(int(20));
+      case 3:
+        return null;
+      case 4:
+        return `ins-${ascii(8)}`;
+      case 5:
+        return Array.from({ length: int(4) }, () => anyValue(depth + 1));
+      case 6:
+        return Object.fromEntries(Array.from({ length: int(3) }, () => [pick(keys), anyValue(depth + 1)]));
+      default:
+        return Array.from({ length: 101 + int(50) }, (_, i) => `ins-${String(i).padStart(8, "0")}`);
     }
   };
-  const envelope = { "content-type": "application/json", "x-tc-action": pick(actions), "x-tc-version": "2017-03-12", "x-tc-region": "ap-guangzhou" };
-  const post = (kind: string, body: Buffer | string, headers: Record<string, string> = envelope, path = pick(["/", "/cvm", "/cvm/x"])): FuzzCase => ({ kind, method: "POST", path, headers, body });
+  const envelope = {
+    "content-type": "application/json",
+    "x-tc-action": pick(actions),
+    "x-tc-version": "2017-03-12",
+    "x-tc-region": "ap-guangzhou",
+  };
+  const post = (
+    kind: string,
+    body: Buffer | string,
+    headers: Record<string, string> = envelope,
+    path = pick(["/", "/cvm", "/cvm/x"]),
+  ): FuzzCase => ({ kind, method: "POST", path, headers, body });
   if (n % 499 === 0) return post("oversized body", Buffer.alloc(1024 * 1024 + 1 + int(4096), 0x7b));
   const family = int(12);
   if (family === 11) {
@@ -53,7 +92,11 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     // in names, tags and filters. They may succeed; the answer must still be strict JSON in UTF-8.
     const text = () => (int(3) === 0 ? wildcardPattern(rand) : hostileText(rand));
     const body = pick([
-      () => ({ InstanceCount: 1, InstanceName: text(), TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: text(), Value: text() }] }] }),
+      () => ({
+        InstanceCount: 1,
+        InstanceName: text(),
+        TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: text(), Value: text() }] }],
+      }),
       () => ({ Filters: [{ Name: pick(["instance-name", "tag-key", "tag-value", "zone"]), Values: [text(), text()] }] }),
       () => ({ Filters: [{ Name: `tag:${text()}`, Values: [text()] }] }),
       () => ({ InstanceIds: [text()] }),
@@ -67,13 +110,19 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     case 1:
       return post("not an object", JSON.stringify(pick([null, 1, "x", [], [1, 2], true])));
     case 2:
-      return post("deep nesting", int(2) === 0 ? "[".repeat(10_000 + int(50_000)) : `{"InstanceIds":${"[".repeat(3000)}${"]".repeat(3000)}}`);
+      return post(
+        "deep nesting",
+        int(2) === 0 ? "[".repeat(10_000 + int(50_000)) : `{"InstanceIds":${"[".repeat(3000)}${"]".repeat(3000)}}`,
+      );
     case 3:
       return post("invalid UTF-8", Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]));
     case 4:
       return { ...post("wrong method", "{}"), method: pick(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]), path: "/cvm" };
     case 5:
-      return post("wrong content type", "{}", { ...envelope, "content-type": pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/xml", ascii(10)]) });
+      return post("wrong content type", "{}", {
+        ...envelope,
+        "content-type": pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/xml", ascii(10)]),
+      });
     case 6: {
       const headers: Record<string, string> = { ...envelope };
       const which = pick(["x-tc-action", "x-tc-version", "x-tc-region"]);
@@ -117,8 +166,12 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     default: {
       // Every known key with a value of a type no operation accepts there.
       const key = pick(["InstanceIds", "StopType", "ForceStop", "Offset", "Filters", "InstanceCount"]);
-      const wrong = key === "InstanceIds" || key === "Filters" ? pick([1, "ins-00000000", true, { a: 1 }, [1, 2]]) : pick([[1], { a: 1 }, "x".repeat(int(5) + 1), -1.5]);
-      const action = key === "Filters" || key === "Offset" ? "DescribeInstances" : key === "InstanceCount" ? "RunInstances" : "StopInstances";
+      const wrong =
+        key === "InstanceIds" || key === "Filters"
+          ? pick([1, "ins-00000000", true, { a: 1 }, [1, 2]])
+          : pick([[1], { a: 1 }, "x".repeat(int(5) + 1), -1.5]);
+      const action =
+        key === "Filters" || key === "Offset" ? "DescribeInstances" : key === "InstanceCount" ? "RunInstances" : "StopInstances";
       return post("wrong type", JSON.stringify({ [key]: wrong }), { ...envelope, "x-tc-action": action });
     }
   }
@@ -178,12 +231,16 @@ describe("the CVM wire door under hostile input", () => {
           }
           const error = doc?.Response?.Error;
           const answered = answer.status === 200 && answer.type === "application/json" && typeof doc?.Response?.RequestId === "string";
-          const ok = answered && ((typeof error?.Code === "string" && typeof error.Message === "string") || (c.mayPass === true && error === undefined));
+          const ok =
+            answered &&
+            ((typeof error?.Code === "string" && typeof error.Message === "string") || (c.mayPass === true && error === undefined));
           if (ok) {
             const outcome = error === undefined ? "(success)" : (error.Code as string);
             codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
-          }
-          else if (failures.length < 5) failures.push(`${c.kind} ${c.method} ${c.path} ${JSON.stringify(c.headers)} ${String(c.body).slice(0, 200)} -> ${answer.status} ${answer.body.slice(0, 300)}`);
+          } else if (failures.length < 5)
+            failures.push(
+              `${c.kind} ${c.method} ${c.path} ${JSON.stringify(c.headers)} ${String(c.body).slice(0, 200)} -> ${answer.status} ${answer.body.slice(0, 300)}`,
+            );
         });
       }
     } finally {
@@ -191,7 +248,16 @@ describe("the CVM wire door under hostile input", () => {
     }
     expect(failures, `seed ${SEED}`).toEqual([]);
     // The generator reaches the door's every kind of refusal.
-    for (const code of ["InvalidParameter", "UnknownParameter", "UnsupportedProtocol", "MissingParameter", "RequestSizeLimitExceeded", "InvalidParameterValue", "InvalidInstanceName.TooLong", "(success)"]) {
+    for (const code of [
+      "InvalidParameter",
+      "UnknownParameter",
+      "UnsupportedProtocol",
+      "MissingParameter",
+      "RequestSizeLimitExceeded",
+      "InvalidParameterValue",
+      "InvalidInstanceName.TooLong",
+      "(success)",
+    ]) {
       expect(codes.get(code), code).toBeGreaterThan(0);
     }
   }, 60_000);
@@ -214,14 +280,20 @@ describe("the CVM in-process door under wrong-typed input", () => {
       DescribeInstances: (r) => client.DescribeInstances(r as never),
       DescribeInstancesStatus: (r) => client.DescribeInstancesStatus(r as never),
     };
-    const plausible = () => pick<unknown>([id, [id], "ap-guangzhou-1", "img-eb30mz89", 1, "SOFT", { Zone: "ap-guangzhou-1" }, [{ Key: "k", Value: "v" }]]);
+    const plausible = () =>
+      pick<unknown>([id, [id], "ap-guangzhou-1", "img-eb30mz89", 1, "SOFT", { Zone: "ap-guangzhou-1" }, [{ Key: "k", Value: "v" }]]);
     const failures: string[] = [];
     for (let n = 0; n < TOTAL && failures.length < 5; n++) {
       const action = pick(Object.keys(calls));
-      const request = Object.fromEntries(Array.from({ length: 1 + int(4) }, () => [pick(keys), rand() < 0.5 ? pick(WRONG_VALUES) : plausible()]));
+      const request = Object.fromEntries(
+        Array.from({ length: 1 + int(4) }, () => [pick(keys), rand() < 0.5 ? pick(WRONG_VALUES) : plausible()]),
+      );
       const outcome = await calls[action]!(request).then(
         () => "ok",
-        (e: unknown) => ((e as Error)?.constructor?.name === "TencentCloudSDKHttpException" ? "refused" : `not the SDK's exception: ${String((e as Error)?.stack ?? e)}`),
+        (e: unknown) =>
+          (e as Error)?.constructor?.name === "TencentCloudSDKHttpException"
+            ? "refused"
+            : `not the SDK's exception: ${String((e as Error)?.stack ?? e)}`,
       );
       if (outcome.startsWith("not")) failures.push(`#${n} ${action} ${outcome}`);
     }

@@ -19,7 +19,9 @@ const knownCodes = new Set([
   "UnsupportedOperation.StoppedModeStopCharging",
   "InvalidInstanceId.NotFound",
   "UnsupportedOperation.InstanceMixedPricingModel",
-  ...cvmStates.map((state) => `UnsupportedOperation.InstanceState${state.toLowerCase().replace(/(^|_)(.)/g, (_m, _u, c: string) => c.toUpperCase())}`),
+  ...cvmStates.map(
+    (state) => `UnsupportedOperation.InstanceState${state.toLowerCase().replace(/(^|_)(.)/g, (_m, _u, c: string) => c.toUpperCase())}`,
+  ),
 ]);
 
 const stopType = fc.constantFrom("SOFT", "HARD", "SOFT_FIRST");
@@ -32,7 +34,10 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 90_000 }) }),
   fc.record({ kind: fc.constant("guest-shutdown" as const), target: fc.nat(2) }),
 );
-const fleet = fc.array(fc.record({ refuses: fc.boolean(), prepaid: fc.boolean(), localDisk: fc.boolean() }), { minLength: 3, maxLength: 3 });
+const fleet = fc.array(fc.record({ refuses: fc.boolean(), prepaid: fc.boolean(), localDisk: fc.boolean() }), {
+  minLength: 3,
+  maxLength: 3,
+});
 
 describe("CVM lifecycle invariants", () => {
   useFrozenClock();
@@ -51,7 +56,9 @@ describe("CVM lifecycle invariants", () => {
           return id!;
         });
         await cvm.settle();
-        specs.forEach((spec, i) => spec.refuses && cvm.guest(ids[i]!).configure({ damaged: true }));
+        specs.forEach((spec, i) => {
+          if (spec.refuses) cvm.guest(ids[i]!).configure({ damaged: true });
+        });
         const describe = async () => (await client.DescribeInstances({ InstanceIds: ids })).InstanceSet!;
         const first = new Map((await describe()).map((i) => [i.InstanceId!, i]));
         const stopCharged = new Set<string>();
@@ -79,7 +86,7 @@ describe("CVM lifecycle invariants", () => {
             if (failure !== undefined) {
               expect(knownCodes).toContain(failure.code);
               expect(await describe()).toEqual(before);
-            } else if (s.kind === "stop" && s.mode === "STOP_CHARGING") chosen.forEach((id) => stopCharged.add(id));
+            } else if (s.kind === "stop" && s.mode === "STOP_CHARGING") for (const id of chosen) stopCharged.add(id);
           }
           for (const instance of await describe()) {
             expect(cvmStates).toContain(instance.InstanceState);

@@ -5,13 +5,17 @@
  * tencentcloud-sdk-nodejs-cvm client in process and over the wire. A
  * refused launch launches nothing.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
-import { type CvmClient, cvmDoors, describeOne, expectCvmError, type ExpectedCvmError } from "./cvm-doors.js";
+import { type CvmClient, cvmDoors, describeOne, type ExpectedCvmError, expectCvmError } from "./cvm-doors.js";
 
 const base: RunInstancesRequest = { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89" };
-const tagged = (Tags: Array<{ Key: string; Value: string }>, ResourceType = "instance"): RunInstancesRequest => ({ ...base, TagSpecification: [{ ResourceType, Tags }] });
+const tagged = (Tags: Array<{ Key: string; Value: string }>, ResourceType = "instance"): RunInstancesRequest => ({
+  ...base,
+  TagSpecification: [{ ResourceType, Tags }],
+});
 const userData = (bytes: number) => Buffer.alloc(bytes, 0x61).toString("base64");
 
 describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
@@ -35,7 +39,11 @@ describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
       { ...base, InstanceName: "n".repeat(129) },
       { code: "InvalidInstanceName.TooLong", message: "The specified InstanceName exceeds the maximum length of 128 characters." },
     ],
-    ["a 900 KiB InstanceName", { ...base, InstanceName: "n".repeat(900 * 1024) }, { code: "InvalidInstanceName.TooLong", message: "The specified InstanceName exceeds the maximum length of 128 characters." }],
+    [
+      "a 900 KiB InstanceName",
+      { ...base, InstanceName: "n".repeat(900 * 1024) },
+      { code: "InvalidInstanceName.TooLong", message: "The specified InstanceName exceeds the maximum length of 128 characters." },
+    ],
     [
       "a ClientToken over 64 bytes",
       { ...base, ClientToken: "t".repeat(65) },
@@ -44,46 +52,97 @@ describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
     [
       "a tag key over 127 characters",
       tagged([{ Key: "k".repeat(128), Value: "v" }]),
-      { code: "InvalidParameterValue.TooLong", message: "The value of the parameter `TagSpecification.0.Tags.0.Key` is too long: at most 127 characters." },
+      {
+        code: "InvalidParameterValue.TooLong",
+        message: "The value of the parameter `TagSpecification.0.Tags.0.Key` is too long: at most 127 characters.",
+      },
     ],
     [
       "a tag value over 255 characters",
       tagged([{ Key: "k", Value: "v".repeat(256) }]),
-      { code: "InvalidParameterValue.TooLong", message: "The value of the parameter `TagSpecification.0.Tags.0.Value` is too long: at most 255 characters." },
+      {
+        code: "InvalidParameterValue.TooLong",
+        message: "The value of the parameter `TagSpecification.0.Tags.0.Value` is too long: at most 255 characters.",
+      },
     ],
-    ["an empty tag key", tagged([{ Key: "", Value: "v" }]), { code: "FailedOperation.IllegalTagKey", message: "The tag key `` contains invalid characters." }],
-    ["a tag key with a character tags refuse", tagged([{ Key: "a<b", Value: "v" }]), { code: "FailedOperation.IllegalTagKey", message: "The tag key `a<b` contains invalid characters." }],
-    ["a tag value with a control character", tagged([{ Key: "k", Value: "a\u0000b" }]), { code: "FailedOperation.IllegalTagValue", message: "The tag value `a\u0000b` contains invalid characters." }],
-    ["a reserved tag key", tagged([{ Key: "qcloud:env", Value: "v" }]), { code: "FailedOperation.TagKeyReserved", message: "The tag key `qcloud:env` is reserved for the system." }],
-    ["a reserved key on another resource type", tagged([{ Key: "project", Value: "v" }], "host"), { code: "FailedOperation.TagKeyReserved", message: "The tag key `project` is reserved for the system." }],
+    [
+      "an empty tag key",
+      tagged([{ Key: "", Value: "v" }]),
+      { code: "FailedOperation.IllegalTagKey", message: "The tag key `` contains invalid characters." },
+    ],
+    [
+      "a tag key with a character tags refuse",
+      tagged([{ Key: "a<b", Value: "v" }]),
+      { code: "FailedOperation.IllegalTagKey", message: "The tag key `a<b` contains invalid characters." },
+    ],
+    [
+      "a tag value with a control character",
+      tagged([{ Key: "k", Value: "a\u0000b" }]),
+      { code: "FailedOperation.IllegalTagValue", message: "The tag value `a\u0000b` contains invalid characters." },
+    ],
+    [
+      "a reserved tag key",
+      tagged([{ Key: "qcloud:env", Value: "v" }]),
+      { code: "FailedOperation.TagKeyReserved", message: "The tag key `qcloud:env` is reserved for the system." },
+    ],
+    [
+      "a reserved key on another resource type",
+      tagged([{ Key: "project", Value: "v" }], "host"),
+      { code: "FailedOperation.TagKeyReserved", message: "The tag key `project` is reserved for the system." },
+    ],
     [
       "a tag key given twice",
-      tagged([{ Key: "env", Value: "a" }, { Key: "env", Value: "b" }]),
-      { code: "InvalidParameterValue.DuplicateTags", message: "The value `env` is given more than once in the parameter `TagSpecification.0.Tags`." },
+      tagged([
+        { Key: "env", Value: "a" },
+        { Key: "env", Value: "b" },
+      ]),
+      {
+        code: "InvalidParameterValue.DuplicateTags",
+        message: "The value `env` is given more than once in the parameter `TagSpecification.0.Tags`.",
+      },
     ],
     [
       "51 tags",
       tagged(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" }))),
-      { code: "InvalidParameterValue.LimitExceeded", message: "The number of values of the parameter `TagSpecification` (51) exceeds the limit of 50." },
+      {
+        code: "InvalidParameterValue.LimitExceeded",
+        message: "The number of values of the parameter `TagSpecification` (51) exceeds the limit of 50.",
+      },
     ],
     [
       "22 data disks",
       { ...base, DataDisks: Array.from({ length: 22 }, () => ({ DiskSize: 10 })) },
-      { code: "InvalidParameterValue.LimitExceeded", message: "The number of values of the parameter `DataDisks` (22) exceeds the limit of 21." },
+      {
+        code: "InvalidParameterValue.LimitExceeded",
+        message: "The number of values of the parameter `DataDisks` (22) exceeds the limit of 21.",
+      },
     ],
-    ["user data that is not base64", { ...base, UserData: "#!/bin/sh" }, { code: "InvalidParameterValue.InvalidUserDataFormat", message: "Incorrect UserData format. Use the Base64-encoded format." }],
-    ["user data over 16 KB", { ...base, UserData: userData(16_385) }, { code: "InvalidParameterValue.TooLong", message: "The value of the parameter `UserData` is too long: at most 21848 characters." }],
+    [
+      "user data that is not base64",
+      { ...base, UserData: "#!/bin/sh" },
+      { code: "InvalidParameterValue.InvalidUserDataFormat", message: "Incorrect UserData format. Use the Base64-encoded format." },
+    ],
+    [
+      "user data over 16 KB",
+      { ...base, UserData: userData(16_385) },
+      { code: "InvalidParameterValue.TooLong", message: "The value of the parameter `UserData` is too long: at most 21848 characters." },
+    ],
     [
       "a Linux password of 7 characters",
       { ...base, LoginSettings: { Password: "Abcdef1" } },
-      { code: "InvalidPassword", message: "Invalid password. The specified password does not meet the password requirements: a Linux password has 8 to 30 characters." },
+      {
+        code: "InvalidPassword",
+        message:
+          "Invalid password. The specified password does not meet the password requirements: a Linux password has 8 to 30 characters.",
+      },
     ],
     [
       "a Linux password of one class",
       { ...base, LoginSettings: { Password: "abcdefgh" } },
       {
         code: "InvalidPassword",
-        message: "Invalid password. The specified password does not meet the password requirements: a Linux password holds at least 2 of lowercase letters, uppercase letters, digits and special characters.",
+        message:
+          "Invalid password. The specified password does not meet the password requirements: a Linux password holds at least 2 of lowercase letters, uppercase letters, digits and special characters.",
       },
     ],
     [
@@ -91,7 +150,8 @@ describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
       { ...base, ImageId: CVM_WINDOWS_IMAGE_ID, LoginSettings: { Password: "abcdefgh1234" } },
       {
         code: "InvalidPassword",
-        message: "Invalid password. The specified password does not meet the password requirements: a Windows password holds at least 3 of lowercase letters, uppercase letters, digits and special characters.",
+        message:
+          "Invalid password. The specified password does not meet the password requirements: a Windows password holds at least 3 of lowercase letters, uppercase letters, digits and special characters.",
       },
     ],
     [
@@ -99,18 +159,25 @@ describe.each(cvmDoors)("RunInstances' limits ($name)", (door) => {
       { ...base, LoginSettings: { Password: "Abcdefg1 " } },
       {
         code: "InvalidPassword",
-        message: "Invalid password. The specified password does not meet the password requirements: it may hold only letters, digits and the characters ( ) ` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /",
+        message:
+          "Invalid password. The specified password does not meet the password requirements: it may hold only letters, digits and the characters ( ) ` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /",
       },
     ],
     [
       "an instance type with an unbounded memory figure",
       { ...base, InstanceType: `S5.SMALL${"9".repeat(400)}` },
-      { code: "InvalidInstanceType.Malformed", message: `The specified \`InstanceType\` parameter \`S5.SMALL${"9".repeat(69)}...\` has an invalid format.` },
+      {
+        code: "InvalidInstanceType.Malformed",
+        message: `The specified \`InstanceType\` parameter \`S5.SMALL${"9".repeat(69)}...\` has an invalid format.`,
+      },
     ],
     [
       "a 900 KiB instance family",
       { ...base, InstanceType: `${"S".repeat(900 * 1024)}.SMALL1` },
-      { code: "InvalidInstanceType.Malformed", message: `The specified \`InstanceType\` parameter \`${"S".repeat(77)}...\` has an invalid format.` },
+      {
+        code: "InvalidInstanceType.Malformed",
+        message: `The specified \`InstanceType\` parameter \`${"S".repeat(77)}...\` has an invalid format.`,
+      },
     ],
   ];
 

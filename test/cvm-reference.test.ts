@@ -7,14 +7,18 @@
  * TerminateInstances refuses mixed charge types; DescribeInstances' filters
  * (docs/reference-audit.md, "Tencent Cloud CVM").
  */
-import { beforeEach, describe, expect, it } from "vitest";
+
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
 import { type CvmClient, cvmDoors, describeOne, expectCvmError } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 
 const base: RunInstancesRequest = { Placement: { Zone: "ap-guangzhou-1" }, ImageId: "img-eb30mz89" };
-const unmodelled = (name: string) => ({ code: "UnsupportedOperation", message: `ec2-mock does not model the parameter '${name}' of RunInstances.` });
+const unmodelled = (name: string) => ({
+  code: "UnsupportedOperation",
+  message: `ec2-mock does not model the parameter '${name}' of RunInstances.`,
+});
 
 /** Each member of RunInstancesRequest (and its structures) the mock refuses, with a value of the right type, and the name the error gives. */
 const refusedMembers: Array<[string, Partial<RunInstancesRequest>]> = [
@@ -31,7 +35,10 @@ const refusedMembers: Array<[string, Partial<RunInstancesRequest>]> = [
   ["ChcIds", { ChcIds: ["chc-abcdefgh"] }],
   ["PartitionNumber", { PartitionNumber: 1 }],
   ["EnableJumboFrame", { EnableJumboFrame: false }],
-  ["NetworkInterfaces", { NetworkInterfaces: [{ InterfaceType: "eni", VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", PrivateIpv4AddressCount: 1 }] }],
+  [
+    "NetworkInterfaces",
+    { NetworkInterfaces: [{ InterfaceType: "eni", VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", PrivateIpv4AddressCount: 1 }] },
+  ],
   ["Placement.HostId", { Placement: { Zone: "ap-guangzhou-1", HostId: "host-abcdefgh" } }],
   ["Placement.HostIds", { Placement: { Zone: "ap-guangzhou-1", HostIds: ["host-abcdefgh"] } }],
   ["Placement.DedicatedResourcePackTenancy", { Placement: { Zone: "ap-guangzhou-1", DedicatedResourcePackTenancy: "Exclusive" } }],
@@ -56,8 +63,14 @@ const refusedMembers: Array<[string, Partial<RunInstancesRequest>]> = [
   ["InternetAccessible.IPv6AddressType", { InternetAccessible: { IPv6AddressType: "EIPv6" } }],
   ["InternetAccessible.AntiDDoSPackageId", { InternetAccessible: { AntiDDoSPackageId: "bgp-abcdefgh" } }],
   ["LoginSettings.KeyIds", { LoginSettings: { KeyIds: ["skey-abcdefgh"] } }],
-  ["VirtualPrivateCloud.PrivateIpAddresses", { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", PrivateIpAddresses: ["172.16.16.9"] } }],
-  ["VirtualPrivateCloud.Ipv6AddressCount", { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", Ipv6AddressCount: 1 } }],
+  [
+    "VirtualPrivateCloud.PrivateIpAddresses",
+    { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", PrivateIpAddresses: ["172.16.16.9"] } },
+  ],
+  [
+    "VirtualPrivateCloud.Ipv6AddressCount",
+    { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", Ipv6AddressCount: 1 } },
+  ],
   ["VirtualPrivateCloud.AsVpcGateway", { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", AsVpcGateway: true } }],
   ["TagSpecification.0.ResourceType", { TagSpecification: [{ ResourceType: "disk", Tags: [{ Key: "k", Value: "v" }] }] }],
 ];
@@ -87,8 +100,19 @@ describe.each(cvmDoors)("RunInstances: every member modelled or refused ($name)"
 
   it("null and empty lists count as absent; AsVpcGateway false is the default", async () => {
     const network = await describeOne(client, cvm.launch()[0]!);
-    const vpc = { VpcId: network.VirtualPrivateCloud!.VpcId!, SubnetId: network.VirtualPrivateCloud!.SubnetId!, AsVpcGateway: false, PrivateIpAddresses: [] };
-    const out = await client.RunInstances({ ...base, VirtualPrivateCloud: vpc, ChcIds: [], DisasterRecoverGroupIds: [], CamRoleName: null as never });
+    const vpc = {
+      VpcId: network.VirtualPrivateCloud!.VpcId!,
+      SubnetId: network.VirtualPrivateCloud!.SubnetId!,
+      AsVpcGateway: false,
+      PrivateIpAddresses: [],
+    };
+    const out = await client.RunInstances({
+      ...base,
+      VirtualPrivateCloud: vpc,
+      ChcIds: [],
+      DisasterRecoverGroupIds: [],
+      CamRoleName: null as never,
+    });
     expect(out.InstanceIdSet).toHaveLength(1);
   });
 });
@@ -146,18 +170,42 @@ describe.each(cvmDoors)("RunInstances: modelled members ($name)", (door) => {
     const plain = await describeOne(client, cvm.launch()[0]!);
     const [, , third, fourth] = plain.PrivateIpAddresses![0]!.split(".");
     expect(plain.HostName).toBe(`VM-${third}-${fourth}-linux`);
-    const bad = (hostName: string, rule: string) => ({ code: "InvalidParameterValue.IllegalHostName", message: `The specified HostName \`${hostName}\` is invalid: ${rule}` });
+    const bad = (hostName: string, rule: string) => ({
+      code: "InvalidParameterValue.IllegalHostName",
+      message: `The specified HostName \`${hostName}\` is invalid: ${rule}`,
+    });
     await expectCvmError(client.RunInstances({ ...base, HostName: "a" }), bad("a", "a Linux host name has 2 to 60 characters."));
-    await expectCvmError(client.RunInstances({ ...base, HostName: "h".repeat(61) }), bad("h".repeat(61), "a Linux host name has 2 to 60 characters."));
-    await expectCvmError(client.RunInstances({ ...base, HostName: "web_1" }), bad("web_1", "a host name holds only letters, digits, '-' and '.'."));
-    await expectCvmError(client.RunInstances({ ...base, HostName: "-web" }), bad("-web", "'.' and '-' may not begin or end it, nor stand next to each other."));
-    await expectCvmError(client.RunInstances({ ...base, HostName: "a..b" }), bad("a..b", "'.' and '-' may not begin or end it, nor stand next to each other."));
+    await expectCvmError(
+      client.RunInstances({ ...base, HostName: "h".repeat(61) }),
+      bad("h".repeat(61), "a Linux host name has 2 to 60 characters."),
+    );
+    await expectCvmError(
+      client.RunInstances({ ...base, HostName: "web_1" }),
+      bad("web_1", "a host name holds only letters, digits, '-' and '.'."),
+    );
+    await expectCvmError(
+      client.RunInstances({ ...base, HostName: "-web" }),
+      bad("-web", "'.' and '-' may not begin or end it, nor stand next to each other."),
+    );
+    await expectCvmError(
+      client.RunInstances({ ...base, HostName: "a..b" }),
+      bad("a..b", "'.' and '-' may not begin or end it, nor stand next to each other."),
+    );
     const windows = { ...base, ImageId: CVM_WINDOWS_IMAGE_ID };
-    await expectCvmError(client.RunInstances({ ...windows, HostName: "a.b" }), bad("a.b", "a Windows host name holds only letters, digits and '-'."));
+    await expectCvmError(
+      client.RunInstances({ ...windows, HostName: "a.b" }),
+      bad("a.b", "a Windows host name holds only letters, digits and '-'."),
+    );
     await expectCvmError(client.RunInstances({ ...windows, HostName: "1234" }), bad("1234", "a Windows host name may not be only digits."));
-    await expectCvmError(client.RunInstances({ ...windows, HostName: "w".repeat(16) }), bad("w".repeat(16), "a Windows host name has 2 to 15 characters."));
+    await expectCvmError(
+      client.RunInstances({ ...windows, HostName: "w".repeat(16) }),
+      bad("w".repeat(16), "a Windows host name has 2 to 15 characters."),
+    );
     // Checked as the last instance would get it: 15 characters plus the suffix "10".
-    await expectCvmError(client.RunInstances({ ...windows, HostName: "w".repeat(14), InstanceCount: 10 }), bad("w".repeat(14), "a Windows host name has 2 to 15 characters."));
+    await expectCvmError(
+      client.RunInstances({ ...windows, HostName: "w".repeat(14), InstanceCount: 10 }),
+      bad("w".repeat(14), "a Windows host name has 2 to 15 characters."),
+    );
     expect((await client.DescribeInstances({})).TotalCount).toBe(4);
     const win = await describeOne(client, cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID })[0]!);
     expect(win.HostName).toMatch(/^VM-\d+-\d+-win$/);
@@ -165,7 +213,10 @@ describe.each(cvmDoors)("RunInstances: modelled members ($name)", (door) => {
 
   it("Placement.ProjectId and InstanceChargePrepaid.RenewFlag are reflected, and project-id filters on it", async () => {
     const [inProject] = cvm.launch({ Placement: { Zone: "ap-guangzhou-1", ProjectId: 1002189 } });
-    const [prepaid] = cvm.launch({ InstanceChargeType: "PREPAID", InstanceChargePrepaid: { Period: 1, RenewFlag: "NOTIFY_AND_AUTO_RENEW" } });
+    const [prepaid] = cvm.launch({
+      InstanceChargeType: "PREPAID",
+      InstanceChargePrepaid: { Period: 1, RenewFlag: "NOTIFY_AND_AUTO_RENEW" },
+    });
     const [manual] = cvm.launch({ InstanceChargeType: "PREPAID", InstanceChargePrepaid: { Period: 1 } });
     expect((await describeOne(client, inProject!)).Placement).toEqual({ Zone: "ap-guangzhou-1", ProjectId: 1002189 });
     expect((await describeOne(client, prepaid!)).RenewFlag).toBe("NOTIFY_AND_AUTO_RENEW");
@@ -186,10 +237,13 @@ describe.each(cvmDoors)("RunInstances: modelled members ($name)", (door) => {
       code: "InvalidParameterValue.VpcIdNotExist",
       message: "The VPC `vpc-zzzzzzzz` does not exist.",
     });
-    await expectCvmError(client.RunInstances({ ...base, Placement: { Zone: "ap-guangzhou-2" }, VirtualPrivateCloud: { VpcId, SubnetId } }), {
-      code: "InvalidParameterValue.SubnetNotExist",
-      message: `The subnet \`${SubnetId}\` does not exist in the zone.`,
-    });
+    await expectCvmError(
+      client.RunInstances({ ...base, Placement: { Zone: "ap-guangzhou-2" }, VirtualPrivateCloud: { VpcId, SubnetId } }),
+      {
+        code: "InvalidParameterValue.SubnetNotExist",
+        message: `The subnet \`${SubnetId}\` does not exist in the zone.`,
+      },
+    );
     await expectCvmError(client.RunInstances({ ...base, SecurityGroupIds: [group!, "sg-zzzzzzzz"] }), {
       code: "InvalidSecurityGroupId.NotFound",
       message: "The security group `sg-zzzzzzzz` does not exist.",
@@ -237,7 +291,8 @@ describe.each(cvmDoors)("TerminateInstances and DescribeInstances ($name)", (doo
     const [early] = cvm.launch();
     cvm.advance(3_600_000);
     const [late] = cvm.launch();
-    const ids = async (Filters: { Name: string; Values: string[] }[]) => (await client.DescribeInstances({ Filters })).InstanceSet!.map((i) => i.InstanceId);
+    const ids = async (Filters: { Name: string; Values: string[] }[]) =>
+      (await client.DescribeInstances({ Filters })).InstanceSet!.map((i) => i.InstanceId);
     // 04:00 UTC is 12:00 in Beijing; the second launch is at 13:00 Beijing time.
     expect(await ids([{ Name: "creation-start-time", Values: ["2026-01-15 12:00:01"] }])).toEqual([late]);
     expect(await ids([{ Name: "creation-start-time", Values: ["2026-01-15 12:00:00"] }])).toEqual([early, late]);
@@ -253,7 +308,8 @@ describe.each(cvmDoors)("TerminateInstances and DescribeInstances ($name)", (doo
     const [id] = cvm.launch({ TagSpecification: [{ ResourceType: "instance", Tags: [{ Key: "team", Value: "blue" }] }] });
     const [other] = cvm.launch({ Placement: { Zone: "ap-guangzhou-2" } });
     const shown = await describeOne(client, id!);
-    const ids = async (Name: string, Values: string[]) => (await client.DescribeInstances({ Filters: [{ Name, Values }] })).InstanceSet!.map((i) => i.InstanceId);
+    const ids = async (Name: string, Values: string[]) =>
+      (await client.DescribeInstances({ Filters: [{ Name, Values }] })).InstanceSet!.map((i) => i.InstanceId);
     expect(await ids("vpc-id", [shown.VirtualPrivateCloud!.VpcId!])).toEqual([id, other]);
     expect(await ids("vpc-id", ["vpc-zzzzzzzz"])).toEqual([]);
     expect(await ids("subnet-id", [shown.VirtualPrivateCloud!.SubnetId!])).toEqual([id]);

@@ -48,7 +48,10 @@ describe.each(cvmDoors)("state rules ($name)", (door) => {
     await cvm.settle();
     await client.StopInstances({ InstanceIds: [a!, b!] });
     await cvm.settle();
-    await expectCvmError(client.StopInstances({ InstanceIds: [c!, a!, b!] }), unsupported("STOPPED", "Stopped", "has been shut down", [a!, b!]));
+    await expectCvmError(
+      client.StopInstances({ InstanceIds: [c!, a!, b!] }),
+      unsupported("STOPPED", "Stopped", "has been shut down", [a!, b!]),
+    );
     await expectCvmError(client.RebootInstances({ InstanceIds: [a!] }), unsupported("STOPPED", "Stopped", "has been shut down", [a!]));
     await expectCvmError(client.StartInstances({ InstanceIds: [a!, c!] }), unsupported("RUNNING", "Running", "is running", [c!]));
     // Nothing changed: c still runs, a and b are still stopped.
@@ -86,7 +89,9 @@ describe.each(cvmDoors)("state rules ($name)", (door) => {
     cvm.advance(5 * 60_000);
     const failed = await describeOne(client, id!);
     expect({ state: failed.InstanceState, op: failed.LatestOperationState }).toEqual({ state: "RUNNING", op: "FAILED" });
-    expect(failed.LatestOperationErrorMsg).toMatch(/^The soft reboot did not complete: RebootInstances \(SOFT\); the guest did not respond/);
+    expect(failed.LatestOperationErrorMsg).toMatch(
+      /^The soft reboot did not complete: RebootInstances \(SOFT\); the guest did not respond/,
+    );
 
     await client.RebootInstances({ InstanceIds: [id!], ForceReboot: true });
     cvm.advance(5 * 60_000 + 30_000 + 20_000 - 1);
@@ -156,7 +161,10 @@ describe.each(cvmDoors)("state rules ($name)", (door) => {
       op: "FAILED",
       msg: "The instance failed to launch.",
     });
-    await expectCvmError(client.StopInstances({ InstanceIds: [id!] }), unsupported("LAUNCH_FAILED", "LaunchFailed", "failed to be created", [id!]));
+    await expectCvmError(
+      client.StopInstances({ InstanceIds: [id!] }),
+      unsupported("LAUNCH_FAILED", "LaunchFailed", "failed to be created", [id!]),
+    );
     await expectCvmError(client.TerminateInstances({ InstanceIds: [id!] }), {
       code: "InvalidInstanceId.NotFound",
       message: `The instance \`['${id}']\` does not exist.`,
@@ -195,11 +203,18 @@ describe.each(cvmDoors)("batches and ids ($name)", (door) => {
   });
 
   it("no ids is MissingParameter; a malformed id is InvalidInstanceId.Malformed; unknown ids are InvalidInstanceId.NotFound; nothing changes", async () => {
-    await expectCvmError(client.StopInstances({ InstanceIds: [] }), { code: "MissingParameter", message: "The request is missing a required parameter `InstanceIds`." });
-    await expectCvmError(client.RebootInstances({} as never), { code: "MissingParameter", message: "The request is missing a required parameter `InstanceIds`." });
+    await expectCvmError(client.StopInstances({ InstanceIds: [] }), {
+      code: "MissingParameter",
+      message: "The request is missing a required parameter `InstanceIds`.",
+    });
+    await expectCvmError(client.RebootInstances({} as never), {
+      code: "MissingParameter",
+      message: "The request is missing a required parameter `InstanceIds`.",
+    });
     await expectCvmError(client.StopInstances({ InstanceIds: [id, "i-0123456789abcdef0"] }), {
       code: "InvalidInstanceId.Malformed",
-      message: "The instance ID `i-0123456789abcdef0` is malformed: an instance ID is `ins-` followed by 8 lowercase letters or digits, such as `ins-r8hr2upy`.",
+      message:
+        "The instance ID `i-0123456789abcdef0` is malformed: an instance ID is `ins-` followed by 8 lowercase letters or digits, such as `ins-r8hr2upy`.",
     });
     await expectCvmError(client.StopInstances({ InstanceIds: [id, "ins-00000000", "ins-zzzzzzzz"] }), {
       code: "InvalidInstanceId.NotFound",

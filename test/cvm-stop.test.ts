@@ -173,7 +173,8 @@ describe.each(cvmDoors)("StoppedMode ($name)", (door) => {
       code: "UnsupportedOperation.StoppedModeStopCharging",
       message: `The instance \`['${prepaid}', '${local}']\` does not support the no charges when shut down feature (\`STOP_CHARGING\`): only pay-as-you-go instances whose disks are all cloud disks do.`,
     });
-    for (const id of [prepaid, local, fine]) expect(await statusOf(client, id!)).toEqual({ state: "RUNNING", op: "RunInstances", opState: "SUCCESS" });
+    for (const id of [prepaid, local, fine])
+      expect(await statusOf(client, id!)).toEqual({ state: "RUNNING", op: "RunInstances", opState: "SUCCESS" });
     // KEEP_CHARGING stops them all; charging cannot stop for the prepaid and local-disk ones.
     await client.StopInstances({ InstanceIds: [fine!, prepaid!, local!], StoppedMode: "KEEP_CHARGING" });
     await cvm.settle();

@@ -6,7 +6,7 @@
  * can be detached.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCvmMock, type CvmMock } from "../src/cvm.js";
+import { type CvmMock, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
 import { expectCvmError, newClient } from "./cvm-doors.js";
 
@@ -28,26 +28,95 @@ describe("the wire door in the shared server", () => {
   });
   afterAll(() => server.close());
 
-  async function call(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; json: { Response: { Error?: { Code: string; Message: string }; RequestId: string } } }> {
-    const res = await fetch(`${server.url}${init.path ?? "/"}`, { method: init.method ?? "POST", headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: init.body }) });
+  async function call(init: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }): Promise<{ status: number; json: { Response: { Error?: { Code: string; Message: string }; RequestId: string } } }> {
+    const res = await fetch(`${server.url}${init.path ?? "/"}`, {
+      method: init.method ?? "POST",
+      headers: init.headers ?? {},
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
     expect(res.headers.get("content-type")).toBe("application/json");
     return { status: res.status, json: (await res.json()) as never };
   }
 
   const cases: [string, Parameters<typeof call>[0], string, string][] = [
     ["bad JSON", { headers: headers("DescribeInstances"), body: "{" }, "InvalidParameter", "The request body is not valid JSON."],
-    ["a body that is not an object", { headers: headers("DescribeInstances"), body: "[1]" }, "InvalidParameter", "The request parameters must be a JSON object."],
-    ["no X-TC-Action (on /cvm)", { path: "/cvm", headers: headers(), body: "{}" }, "MissingParameter", "The request is missing a required parameter `Action`."],
-    ["an unknown action", { headers: headers("DescribeZones"), body: "{}" }, "InvalidAction", "The API `DescribeZones` does not exist, or the mock's CVM front does not implement it."],
-    ["no version", { headers: headers("DescribeInstances", { "x-tc-version": "" }), body: "{}" }, "MissingParameter", "The request is missing a required parameter `Version`."],
-    ["another version", { headers: headers("DescribeInstances", { "x-tc-version": "2018-01-01" }), body: "{}" }, "NoSuchVersion", "The API version `2018-01-01` does not exist."],
-    ["no region", { headers: headers("DescribeInstances", { "x-tc-region": "" }), body: "{}" }, "MissingParameter", "The request is missing a required parameter `Region`."],
-    ["another region", { headers: headers("DescribeInstances", { "x-tc-region": "ap-beijing" }), body: "{}" }, "UnsupportedRegion", "The region `ap-beijing` is not supported: this mock answers for `ap-guangzhou`."],
-    ["GET", { method: "GET", path: "/cvm/", headers: { "x-tc-action": "DescribeInstances" } }, "UnsupportedProtocol", "The HTTP method GET is not supported: send a POST request with a JSON body."],
-    ["a form body", { headers: headers("DescribeInstances", { "content-type": "application/x-www-form-urlencoded" }), body: "a=1" }, "InvalidParameter", "The content type `application/x-www-form-urlencoded` is not supported: send application/json."],
-    ["invalid UTF-8", { headers: headers("DescribeInstances"), body: Buffer.from([0x7b, 0xff, 0x7d]) }, "InvalidParameter", "The request body is not valid UTF-8."],
-    ["a wrong type", { headers: headers("StopInstances"), body: '{"InstanceIds":"ins-00000000"}' }, "InvalidParameter", "The parameter `InstanceIds` must be an array of strings."],
-    ["a body over 1 MiB", { headers: headers("DescribeInstances"), body: Buffer.alloc(1024 * 1024 + 1, 0x20) }, "RequestSizeLimitExceeded", "The request size of 1048577 bytes exceeds the limit of 1048576 bytes."],
+    [
+      "a body that is not an object",
+      { headers: headers("DescribeInstances"), body: "[1]" },
+      "InvalidParameter",
+      "The request parameters must be a JSON object.",
+    ],
+    [
+      "no X-TC-Action (on /cvm)",
+      { path: "/cvm", headers: headers(), body: "{}" },
+      "MissingParameter",
+      "The request is missing a required parameter `Action`.",
+    ],
+    [
+      "an unknown action",
+      { headers: headers("DescribeZones"), body: "{}" },
+      "InvalidAction",
+      "The API `DescribeZones` does not exist, or the mock's CVM front does not implement it.",
+    ],
+    [
+      "no version",
+      { headers: headers("DescribeInstances", { "x-tc-version": "" }), body: "{}" },
+      "MissingParameter",
+      "The request is missing a required parameter `Version`.",
+    ],
+    [
+      "another version",
+      { headers: headers("DescribeInstances", { "x-tc-version": "2018-01-01" }), body: "{}" },
+      "NoSuchVersion",
+      "The API version `2018-01-01` does not exist.",
+    ],
+    [
+      "no region",
+      { headers: headers("DescribeInstances", { "x-tc-region": "" }), body: "{}" },
+      "MissingParameter",
+      "The request is missing a required parameter `Region`.",
+    ],
+    [
+      "another region",
+      { headers: headers("DescribeInstances", { "x-tc-region": "ap-beijing" }), body: "{}" },
+      "UnsupportedRegion",
+      "The region `ap-beijing` is not supported: this mock answers for `ap-guangzhou`.",
+    ],
+    [
+      "GET",
+      { method: "GET", path: "/cvm/", headers: { "x-tc-action": "DescribeInstances" } },
+      "UnsupportedProtocol",
+      "The HTTP method GET is not supported: send a POST request with a JSON body.",
+    ],
+    [
+      "a form body",
+      { headers: headers("DescribeInstances", { "content-type": "application/x-www-form-urlencoded" }), body: "a=1" },
+      "InvalidParameter",
+      "The content type `application/x-www-form-urlencoded` is not supported: send application/json.",
+    ],
+    [
+      "invalid UTF-8",
+      { headers: headers("DescribeInstances"), body: Buffer.from([0x7b, 0xff, 0x7d]) },
+      "InvalidParameter",
+      "The request body is not valid UTF-8.",
+    ],
+    [
+      "a wrong type",
+      { headers: headers("StopInstances"), body: '{"InstanceIds":"ins-00000000"}' },
+      "InvalidParameter",
+      "The parameter `InstanceIds` must be an array of strings.",
+    ],
+    [
+      "a body over 1 MiB",
+      { headers: headers("DescribeInstances"), body: Buffer.alloc(1024 * 1024 + 1, 0x20) },
+      "RequestSizeLimitExceeded",
+      "The request size of 1048577 bytes exceeds the limit of 1048576 bytes.",
+    ],
   ];
 
   it.each(cases)("%s: HTTP 200 and CVM's error document", async (_name, init, code, message) => {
@@ -58,7 +127,11 @@ describe("the wire door in the shared server", () => {
   });
 
   it("echoes the SDK's trace id, and leaves EC2's query requests to EC2", async () => {
-    const res = await fetch(server.url, { method: "POST", headers: headers("DescribeInstances", { "x-tc-traceid": "trace-1" }), body: "{}" });
+    const res = await fetch(server.url, {
+      method: "POST",
+      headers: headers("DescribeInstances", { "x-tc-traceid": "trace-1" }),
+      body: "{}",
+    });
     expect(res.headers.get("x-tc-traceid")).toBe("trace-1");
     expect(await res.json()).toMatchObject({ Response: { TotalCount: 0, InstanceSet: [] } });
     const ec2 = await fetch(server.url, {
@@ -112,9 +185,13 @@ describe("the in-process door", () => {
     const cvm = createCvmMock({ timing: "instant" });
     const client = cvm.attach(newClient());
     const [id] = cvm.launch();
-    const viaCallback = await new Promise<unknown>((resolve) => void client.DescribeInstancesStatus({}, (error, data) => resolve(error ?? data)).catch(() => {}));
+    const viaCallback = await new Promise<unknown>(
+      (resolve) => void client.DescribeInstancesStatus({}, (error, data) => resolve(error ?? data)).catch(() => {}),
+    );
     expect(viaCallback).toMatchObject({ TotalCount: 1, InstanceStatusSet: [{ InstanceId: id }] });
-    const failure = await new Promise<unknown>((resolve) => void client.StopInstances({ InstanceIds: ["x"] }, (error) => resolve(error)).catch(() => {}));
+    const failure = await new Promise<unknown>(
+      (resolve) => void client.StopInstances({ InstanceIds: ["x"] }, (error) => resolve(error)).catch(() => {}),
+    );
     expect(failure).toMatchObject({ code: "InvalidInstanceId.Malformed" });
     await expectCvmError(cvm.attach(newClient("ap-beijing")).DescribeInstances({}), {
       code: "UnsupportedRegion",

@@ -169,7 +169,10 @@ describe.each(twoDoors)("DescribeInstanceStatus: filters, through the %s", (door
 
   it("refuses filters it does not know, including DescribeInstances' tag filters", async () => {
     const { client } = await openDoor(door);
-    await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ Filters: [filter("foo", "x")] })), bad("The filter 'foo' is invalid"));
+    await expectEc2Error(
+      client.send(new DescribeInstanceStatusCommand({ Filters: [filter("foo", "x")] })),
+      bad("The filter 'foo' is invalid"),
+    );
     await expectEc2Error(
       client.send(new DescribeInstanceStatusCommand({ Filters: [filter("tag:Name", "x")] })),
       bad("The filter 'tag:Name' is invalid"),
@@ -204,12 +207,19 @@ describe.each(twoDoors)("DescribeInstanceStatus: pagination, through the %s", (d
     await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ MaxResults: 5, NextToken: first.NextToken })), tokenError);
     await expectEc2Error(
       client.send(
-        new DescribeInstanceStatusCommand({ MaxResults: 5, IncludeAllInstances: true, NextToken: first.NextToken, Filters: [filter("instance-id", "i-*")] }),
+        new DescribeInstanceStatusCommand({
+          MaxResults: 5,
+          IncludeAllInstances: true,
+          NextToken: first.NextToken,
+          Filters: [filter("instance-id", "i-*")],
+        }),
       ),
       tokenError,
     );
     await expectEc2Error(client.send(new DescribeInstanceStatusCommand({ NextToken: "garbage!" })), tokenError);
-    const second = await client.send(new DescribeInstanceStatusCommand({ MaxResults: 5, IncludeAllInstances: true, NextToken: first.NextToken }));
+    const second = await client.send(
+      new DescribeInstanceStatusCommand({ MaxResults: 5, IncludeAllInstances: true, NextToken: first.NextToken }),
+    );
     expect(second.InstanceStatuses).toHaveLength(1);
     expect(second.NextToken).toBeUndefined();
   });
@@ -291,7 +301,14 @@ describe.each(Object.keys(doors))("DescribeInstanceStatus: what the API referenc
     const { ec2, client } = await open();
     const [a, b] = await launchIds(client, { MaxCount: 2 });
     ec2.advance(1_000);
-    const events = ["event.code", "event.description", "event.instance-event-id", "event.not-after", "event.not-before", "event.not-before-deadline"];
+    const events = [
+      "event.code",
+      "event.description",
+      "event.instance-event-id",
+      "event.not-after",
+      "event.not-before",
+      "event.not-before-deadline",
+    ];
     for (const name of events) {
       expect(await statusIds(client, { Filters: [filter(name, "*")] })).toEqual([]);
       expect(await statusIds(client, { Filters: [filter(name)] })).toEqual([]);

@@ -12,8 +12,8 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type DoorSetup, doors } from "./doors.js";
 import { type Ec2MockOptions, INSTANCE_STORE_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
+import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launch, launchIds, useFrozenClock } from "./helpers.js";
 
 const T0 = "2026-01-01T00:00:00.000Z";
@@ -173,8 +173,14 @@ for (const each of ["plugin", "server"] as const) {
 
     it("refuses unknown filters and filters without a name", async () => {
       const { client } = await open();
-      await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")] })), bad("The filter 'foo' is invalid"));
-      await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [{ Values: ["x"] }] })), bad("The filter 'null' is invalid"));
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ Filters: [filter("foo", "x")] })),
+        bad("The filter 'foo' is invalid"),
+      );
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ Filters: [{ Values: ["x"] }] })),
+        bad("The filter 'null' is invalid"),
+      );
       // A status filter is not an instance filter.
       await expectEc2Error(
         client.send(new DescribeInstancesCommand({ Filters: [filter("instance-status.status", "ok")] })),
@@ -190,13 +196,27 @@ for (const each of ["plugin", "server"] as const) {
     it("groups instances into reservations in launch order, by launch index, omitting empty reservations", async () => {
       const { ec2, client } = await open({ timing: "instant" });
       const first = await launch(client, { MaxCount: 3, MinCount: 3 });
-      const second = await launch(client, { MaxCount: 2, MinCount: 2, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }] });
+      const second = await launch(client, {
+        MaxCount: 2,
+        MinCount: 2,
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }],
+      });
       await ec2.settle();
       const out = await client.send(new DescribeInstancesCommand({}));
       expect(out.NextToken).toBeUndefined();
       expect(out.Reservations!.map((r) => ({ ...r, Instances: r.Instances!.map((i) => i.InstanceId) }))).toEqual([
-        { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: first.map((i) => i.InstanceId) },
-        { Groups: [], OwnerId: "123456789012", ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/), Instances: second.map((i) => i.InstanceId) },
+        {
+          Groups: [],
+          OwnerId: "123456789012",
+          ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/),
+          Instances: first.map((i) => i.InstanceId),
+        },
+        {
+          Groups: [],
+          OwnerId: "123456789012",
+          ReservationId: expect.stringMatching(/^r-[0-9a-f]{17}$/),
+          Instances: second.map((i) => i.InstanceId),
+        },
       ]);
       expect(out.Reservations![0]!.Instances!.map((i) => i.AmiLaunchIndex)).toEqual([0, 1, 2]);
       const tagged = await client.send(new DescribeInstancesCommand({ Filters: [filter("tag:k", "v")] }));
@@ -290,7 +310,10 @@ for (const each of ["plugin", "server"] as const) {
     it("works with the SDK paginator and with filters", async () => {
       const { client, ids } = await twelve();
       const seen: string[] = [];
-      for await (const page of paginateDescribeInstances({ client, pageSize: 5 }, { Filters: [filter("instance-state-name", "running")] })) {
+      for await (const page of paginateDescribeInstances(
+        { client, pageSize: 5 },
+        { Filters: [filter("instance-state-name", "running")] },
+      )) {
         for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) seen.push(i.InstanceId!);
       }
       expect(seen).toEqual(ids);
@@ -426,7 +449,8 @@ const referenceFilters: Record<string, ((i: Shown) => unknown) | null> = {
   "block-device-mapping.volume-id": (i) => i.BlockDeviceMappings?.map((b) => b.Ebs?.VolumeId),
   "boot-mode": (i) => i.BootMode,
   "capacity-reservation-id": null,
-  "capacity-reservation-specification.capacity-reservation-preference": (i) => i.CapacityReservationSpecification?.CapacityReservationPreference,
+  "capacity-reservation-specification.capacity-reservation-preference": (i) =>
+    i.CapacityReservationSpecification?.CapacityReservationPreference,
   "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id": null,
   "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn": null,
   "client-token": (i) => i.ClientToken,
@@ -593,9 +617,17 @@ for (const door of ["plugin", "server"] as const) {
       await client.send(new TerminateInstancesCommand({ InstanceIds: [d!] }));
       await ec2.settle();
       const out = await client.send(new DescribeInstancesCommand({}));
-      const shown = out.Reservations!.flatMap((r) => r.Instances!).map(
-        (i): Shown => ({ ...i, extra: { accountId: "123456789012", ...(i.InstanceId === a ? { allocationId: AllocationId, associationId: AssociationId } : {}) } }),
-      );
+      const shown = out
+        .Reservations!.flatMap((r) => r.Instances!)
+        .map(
+          (i): Shown => ({
+            ...i,
+            extra: {
+              accountId: "123456789012",
+              ...(i.InstanceId === a ? { allocationId: AllocationId, associationId: AssociationId } : {}),
+            },
+          }),
+        );
       expect(shown.map((i) => i.InstanceId)).toEqual([a, b, c, d]);
       expect(shown.map((i) => i.State?.Name)).toEqual(["running", "stopped", "running", "terminated"]);
       return { client, shown, reservations: out.Reservations! };
@@ -640,7 +672,10 @@ for (const door of ["plugin", "server"] as const) {
     it("keeps EC2's error for a name the reference does not list, such as ami-launch-index (the metadata path, not a filter)", async () => {
       const { client } = await shownFleet();
       for (const name of ["ami-launch-index", "foo", "tag", "Instance-Id", "network-interface", "group-id"]) {
-        await expectEc2Error(client.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: ["x"] }] })), bad(`The filter '${name}' is invalid`));
+        await expectEc2Error(
+          client.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: ["x"] }] })),
+          bad(`The filter '${name}' is invalid`),
+        );
       }
       expect(await ids(client, [{ Name: "launch-index", Values: ["0"] }])).toHaveLength(4);
     });
@@ -687,7 +722,10 @@ for (const door of ["plugin", "server"] as const) {
       expect(first.NextToken).toEqual(expect.any(String));
       expect(second.NextToken).toBeUndefined();
       expect(await idsOf(client, { MaxResults: 1000 })).toEqual(ids);
-      await expectEc2Error(client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: "x" })), bad("Unable to parse pagination token"));
+      await expectEc2Error(
+        client.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: "x" })),
+        bad("Unable to parse pagination token"),
+      );
     });
 
     it("InstanceIds and Filters together: the named instances that pass every filter; [] names none and means all", async () => {

@@ -22,8 +22,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
-import { runToExit, serve, SLOW, within } from "./cli-process.js";
 import { StateFile } from "../src/kit/state/state-file.js";
+import { runToExit, SLOW, serve, within } from "./cli-process.js";
 import { expectEc2Error } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
@@ -92,13 +92,20 @@ describe("listen({ stateFile })", () => {
   it("writes after a change, never after a read, a DryRun or a rejected call", async () => {
     const path = freshPath();
     await withServer(path, async (client) => {
-      const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+      const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
+        .InstanceId!;
       // With the file gone, only a write could bring it back.
       rmSync(path);
       await instancesOf(client);
-      await expect(client.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true }))).rejects.toMatchObject({ name: "DryRunOperation" });
-      await expect(client.send(new StopInstancesCommand({ InstanceIds: [id, "i-bad"] }))).rejects.toMatchObject({ name: "InvalidInstanceID.Malformed" });
-      await expect(client.send(new StopInstancesCommand({ InstanceIds: ["i-0000000000000dead"] }))).rejects.toMatchObject({ name: "InvalidInstanceID.NotFound" });
+      await expect(client.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true }))).rejects.toMatchObject({
+        name: "DryRunOperation",
+      });
+      await expect(client.send(new StopInstancesCommand({ InstanceIds: [id, "i-bad"] }))).rejects.toMatchObject({
+        name: "InvalidInstanceID.Malformed",
+      });
+      await expect(client.send(new StopInstancesCommand({ InstanceIds: ["i-0000000000000dead"] }))).rejects.toMatchObject({
+        name: "InvalidInstanceID.NotFound",
+      });
       expect(existsSync(path)).toBe(false);
       await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "k", Value: "v" }] }));
       expect(existsSync(path)).toBe(true);
@@ -110,14 +117,22 @@ describe("listen({ stateFile })", () => {
     const launch = async (client: EC2Client, zone: string, DisableApiTermination: boolean) =>
       (
         await client.send(
-          new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, DisableApiTermination, Placement: { AvailabilityZone: zone } }),
+          new RunInstancesCommand({
+            ImageId: LINUX_AMI_ID,
+            MinCount: 1,
+            MaxCount: 1,
+            DisableApiTermination,
+            Placement: { AvailabilityZone: zone },
+          }),
         )
       ).Instances![0]!.InstanceId!;
     const ids = await withServer(path, async (client) => {
       const free = await launch(client, "us-east-1a", false);
       const kept = await launch(client, "us-east-1b", true);
       rmSync(path);
-      await expect(client.send(new TerminateInstancesCommand({ InstanceIds: [free, kept] }))).rejects.toMatchObject({ name: "OperationNotPermitted" });
+      await expect(client.send(new TerminateInstancesCommand({ InstanceIds: [free, kept] }))).rejects.toMatchObject({
+        name: "OperationNotPermitted",
+      });
       expect(existsSync(path)).toBe(true);
       return { free, kept };
     });
@@ -144,7 +159,8 @@ describe("listen({ stateFile })", () => {
   it("has every acknowledged change on disk when it answers, however many arrive at once", async () => {
     const path = freshPath();
     await withServer(path, async (client) => {
-      const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+      const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
+        .InstanceId!;
       const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
       await Promise.all(keys.map((Key) => client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }))));
       const onDisk = readFileSync(path, "utf8");
@@ -230,7 +246,10 @@ describe("ec2-mock serve --state FILE", () => {
           acknowledged.set(id, record);
           for (let n = 0; !stop; n++) {
             if (n % 3 === 2) {
-              const command = record.state === "running" ? new StopInstancesCommand({ InstanceIds: [id] }) : new StartInstancesCommand({ InstanceIds: [id] });
+              const command =
+                record.state === "running"
+                  ? new StopInstancesCommand({ InstanceIds: [id] })
+                  : new StartInstancesCommand({ InstanceIds: [id] });
               record.switching = true;
               await client.send(command);
               record.state = record.state === "running" ? "stopped" : "running";
@@ -363,11 +382,13 @@ describe("a state that would not restore is never written (issue 12)", () => {
     const client = clientOf(server.url);
     try {
       await capturingStderr(async (stderr) => {
-        const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+        const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
+          .InstanceId!;
         await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "kept", Value: "1" }] }));
         const saved = readFileSync(path, "utf8");
         const reasons = {
-          "a field restore refuses": /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\)/,
+          "a field restore refuses":
+            /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\)/,
           "a NaN": /: the state would not restore \(ec2-mock: not a valid snapshot: reservationSeq must be a finite number; got null\)/,
         };
         for (const [how, reason] of Object.entries(reasons)) {
@@ -380,7 +401,8 @@ describe("a state that would not restore is never written (issue 12)", () => {
           poisoned = true;
           // Several changes at once share the refused write: each one answers InternalError.
           const calls = ["a", "b", "c"].map((Key) => client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: how }] })));
-          for (const call of calls) await expectEc2Error(call, { name: "InternalError", message: "An internal error has occurred", status: 500 });
+          for (const call of calls)
+            await expectEc2Error(call, { name: "InternalError", message: "An internal error has occurred", status: 500 });
           poisoned = false;
           expect(readFileSync(path, "utf8")).toBe(saved);
           const [instance] = await instancesOf(client);
@@ -405,7 +427,9 @@ describe("a state that would not restore is never written (issue 12)", () => {
     ec2.snapshot = () => ({ ...createEc2Mock().snapshot(), clockOffsetMs: Number.POSITIVE_INFINITY });
     const error = await capturingStderr(() => ec2.listen({ stateFile: path }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(StateFileError);
-    expect((error as Error).message).toMatch(/^refused to write the state file .*clockOffsetMs must be a finite number; got null\); the file keeps the last state written, and nothing to roll back to$/);
+    expect((error as Error).message).toMatch(
+      /^refused to write the state file .*clockOffsetMs must be a finite number; got null\); the file keeps the last state written, and nothing to roll back to$/,
+    );
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
@@ -441,7 +465,9 @@ describe("one server per state file: FILE.lock (issue 12)", () => {
       await withServer(path, async () => {
         expect(JSON.parse(readFileSync(`${path}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
       });
-      expect(stderr).toEqual([`ec2-mock: taking over the stale lock ${path}.lock of pid ${dead} (since 2020-01-01T00:00:00.000Z): that process no longer runs\n`]);
+      expect(stderr).toEqual([
+        `ec2-mock: taking over the stale lock ${path}.lock of pid ${dead} (since 2020-01-01T00:00:00.000Z): that process no longer runs\n`,
+      ]);
     });
     writeFileSync(`${path}.lock`, JSON.stringify({ ...stale, host: "elsewhere.example" }));
     await expect(createEc2Mock().listen({ stateFile: path })).rejects.toThrow(
@@ -463,14 +489,20 @@ describe("one server per state file: FILE.lock (issue 12)", () => {
         const pid = first.run.child.pid!;
         const second = await runToExit(["serve", "--port", "0", "--state", path]);
         expect(second.code).toBe(2);
-        expect(second.stderr).toMatch(new RegExp(`^ec2-mock: the state file \\S+ is in use by another ec2-mock server \\(pid ${pid} on this host, since [-0-9T:.Z]+; lock \\S+\\.lock\\)`));
+        expect(second.stderr).toMatch(
+          new RegExp(
+            `^ec2-mock: the state file \\S+ is in use by another ec2-mock server \\(pid ${pid} on this host, since [-0-9T:.Z]+; lock \\S+\\.lock\\)`,
+          ),
+        );
         first.run.child.kill("SIGKILL");
         await first.run.exited;
         const third = await serve(["--port", "0", "--state", path]);
         third.run.child.kill("SIGTERM");
         const exited = await third.run.exited;
         expect(exited.code).toBe(0);
-        expect(exited.stderr).toBe(`ec2-mock: taking over the stale lock ${path}.lock of pid ${pid} (since ${exited.stderr.match(/since ([^)]+)\)/)![1]}): that process no longer runs\n`);
+        expect(exited.stderr).toBe(
+          `ec2-mock: taking over the stale lock ${path}.lock of pid ${pid} (since ${exited.stderr.match(/since ([^)]+)\)/)![1]}): that process no longer runs\n`,
+        );
         // A clean stop releases the lock.
         expect(existsSync(`${path}.lock`)).toBe(false);
       } finally {

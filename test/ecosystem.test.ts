@@ -10,7 +10,12 @@ import { describe, expect, it } from "vitest";
  * itself through its exports map, so they see dist/, as a consumer would.
  */
 const root = resolve(import.meta.dirname, "..");
-const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+};
 // vitest sets these in its workers; a child test runner must not inherit them.
 delete env.VITEST;
 delete env.VITEST_WORKER_ID;

@@ -84,7 +84,8 @@ describe("the engine speaks no cloud's words", () => {
     const stringCauses: string[] = [];
     for (const { name, text } of files) {
       text.split("\n").forEach((line, i) => {
-        if (/\bcause\??\s*:\s*string\b/.test(line) || /\bcause\s*=\s*["'`]/.test(line)) stringCauses.push(`src/engine/${name}:${i + 1}: ${line.trim()}`);
+        if (/\bcause\??\s*:\s*string\b/.test(line) || /\bcause\s*=\s*["'`]/.test(line))
+          stringCauses.push(`src/engine/${name}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(stringCauses).toEqual([]);

@@ -62,7 +62,8 @@ const ec2Samples: Samples = {
   instancesNotFound: (v) => [v === 0 ? ["i-0123456789abcdef0"] : ["i-0123456789abcdef0", "i-0123456789abcdef1"]],
   volumesNotFound: (v) => [v === 0 ? ["vol-0123456789abcdef0"] : ["vol-0123456789abcdef0", "vol-0123456789abcdef1"]],
   resourceNotFound: (v) => [v === 0 ? "subnet" : "sg", `id-${v}`],
-  insufficientCapacity: (v) => (v === 0 ? [] : [{ instanceType: "c5.large", zone: "us-east-1c", otherZones: ["us-east-1a", "us-east-1b"] }]),
+  insufficientCapacity: (v) =>
+    v === 0 ? [] : [{ instanceType: "c5.large", zone: "us-east-1c", otherZones: ["us-east-1a", "us-east-1b"] }],
   userRequested: (v) => [`Custom.Code${v}`, `A message ${v}.`, 400 + v],
   requestTooLarge: (v) => [1000 + v, 100],
   filterLimitExceeded: (v) => [200 + v],

@@ -9,9 +9,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEc2Mock, type Ec2Action, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { FAULTABLE_ACTIONS } from "../src/aws/ec2/observe/faults.js";
 import { operations } from "../src/aws/ec2/actions.js";
+import { FAULTABLE_ACTIONS } from "../src/aws/ec2/observe/faults.js";
+import { createEc2Mock, type Ec2Action, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doors, normalize } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 
@@ -84,7 +84,10 @@ describe("the fault API", () => {
     const action: Ec2Action = "RunInstances";
     ec2.faults.failNext(action, { error: "InsufficientInstanceCapacity" });
     ec2.faults.failNext("StartInstances", { error: "InsufficientInstanceCapacity", times: 2 });
-    ec2.faults.failNext("DescribeInstances", { error: { code: "Unavailable", message: "Service unavailable", status: 503 }, times: Infinity });
+    ec2.faults.failNext("DescribeInstances", {
+      error: { code: "Unavailable", message: "Service unavailable", status: 503 },
+      times: Infinity,
+    });
     ec2.faults.throttle({ actions: ["DescribeInstances", "StopInstances"], ratePerSecond: 5, burst: 10 });
     ec2.faults.delay("DescribeInstances", { ms: 100 });
     ec2.faults.clear();
@@ -137,7 +140,11 @@ describe.each(Object.keys(doors))("injected errors through the %s door", (door) 
       status: 500,
     });
     // Without a type or a zone: the ones RunInstances would use (m1.small, the region's first zone).
-    await expectEc2Error(run({}), { name: "InsufficientInstanceCapacity", message: capacityMessage("m1.small", "us-east-1a"), status: 500 });
+    await expectEc2Error(run({}), {
+      name: "InsufficientInstanceCapacity",
+      message: capacityMessage("m1.small", "us-east-1a"),
+      status: 500,
+    });
     expect((await describeAll(client)).size).toBe(0);
     expect((await client.send(new DescribeVolumesCommand({}))).Volumes).toEqual([]);
     expect(await launchIds(client)).toHaveLength(1);
@@ -165,14 +172,20 @@ describe.each(Object.keys(doors))("injected errors through the %s door", (door) 
 
   it("a custom error, with its own status", async () => {
     const { ec2, client } = await open();
-    ec2.faults.failNext("DescribeInstances", { error: { code: "Unavailable", message: "The service is unavailable. Please try again shortly.", status: 503 } });
+    ec2.faults.failNext("DescribeInstances", {
+      error: { code: "Unavailable", message: "The service is unavailable. Please try again shortly.", status: 503 },
+    });
     ec2.faults.failNext("DescribeInstances", { error: { code: "InvalidParameterValue", message: "Made up.", status: 400 } });
     await expectEc2Error(client.send(new DescribeInstancesCommand({})), {
       name: "Unavailable",
       message: "The service is unavailable. Please try again shortly.",
       status: 503,
     });
-    await expectEc2Error(client.send(new DescribeInstancesCommand({})), { name: "InvalidParameterValue", message: "Made up.", status: 400 });
+    await expectEc2Error(client.send(new DescribeInstancesCommand({})), {
+      name: "InvalidParameterValue",
+      message: "Made up.",
+      status: 400,
+    });
     await client.send(new DescribeInstancesCommand({}));
   });
 
@@ -233,7 +246,14 @@ describe("every door answers a fault alike", () => {
         ]) {
           const e = (await call().catch((error: unknown) => error)) as EC2ServiceException & { Code?: string; Error?: unknown };
           expect(e).toBeInstanceOf(EC2ServiceException);
-          transcript.push({ name: e.name, message: e.message, Code: e.Code, Error: e.Error, fault: e.$fault, metadata: { ...e.$metadata, requestId: undefined } });
+          transcript.push({
+            name: e.name,
+            message: e.message,
+            Code: e.Code,
+            Error: e.Error,
+            fault: e.$fault,
+            metadata: { ...e.$metadata, requestId: undefined },
+          });
         }
         records.push(normalize(transcript));
       } finally {
@@ -320,7 +340,11 @@ describe("the SDK's retries", () => {
 
     it("do not retry a custom client error (4xx)", async () => {
       ec2.faults.failNext("DescribeInstances", { error: { code: "InvalidParameterValue", message: "Made up.", status: 400 } });
-      const e = await expectEc2Error(client.send(new DescribeInstancesCommand({})), { name: "InvalidParameterValue", message: "Made up.", status: 400 });
+      const e = await expectEc2Error(client.send(new DescribeInstancesCommand({})), {
+        name: "InvalidParameterValue",
+        message: "Made up.",
+        status: 400,
+      });
       expect(e.$metadata.attempts).toBe(1);
     });
   });

@@ -8,8 +8,8 @@
 import {
   AllocateAddressCommand,
   DescribeAddressesCommand,
-  DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
   DescribeVolumesCommand,
   type Filter,
 } from "@aws-sdk/client-ec2";
@@ -61,7 +61,8 @@ for (const door of ["plugin", "server"] as const) {
 
     it("DescribeInstanceStatus, DescribeVolumes and DescribeAddresses answer the same patterns", async () => {
       const status = async (pattern: string) =>
-        (await setup.client.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: "availability-zone", Values: [pattern] }] }))).InstanceStatuses ?? [];
+        (await setup.client.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: "availability-zone", Values: [pattern] }] })))
+          .InstanceStatuses ?? [];
       expect(await status(never)).toEqual([]);
       expect(await status("*-*-*?")).toHaveLength(1);
       const volumes = async (pattern: string) =>

@@ -25,7 +25,16 @@ describe("the instances option", () => {
     expect(ec2.now()).toBe(before);
     const out = await client.send(new DescribeInstancesCommand({}));
     const instances = out.Reservations!.flatMap((r) => r.Instances ?? []);
-    expect(instances.map((i) => i.State?.Name)).toEqual(["running", "stopped", "stopped", "pending", "stopping", "shutting-down", "terminated", "running"]);
+    expect(instances.map((i) => i.State?.Name)).toEqual([
+      "running",
+      "stopped",
+      "stopped",
+      "pending",
+      "stopping",
+      "shutting-down",
+      "terminated",
+      "running",
+    ]);
     expect(instances[0]!.InstanceId).toBe("i-0123456789abcdef0");
     expect(instances[0]!.Tags).toEqual([{ Key: "Name", Value: "web" }]);
     expect(instances[1]!.InstanceType).toBe("t3.micro");
@@ -36,7 +45,13 @@ describe("the instances option", () => {
   });
 
   it("transitions in flight continue from there", async () => {
-    const { ec2, client } = setup({ instances: [{ state: "pending" }, { state: "shutting-down" }, { state: "stopping", guest: { hungService: { name: "db", delayMs: 60_000 } } }] });
+    const { ec2, client } = setup({
+      instances: [
+        { state: "pending" },
+        { state: "shutting-down" },
+        { state: "stopping", guest: { hungService: { name: "db", delayMs: 60_000 } } },
+      ],
+    });
     const ids = [...(await describeAll(client)).keys()];
     await ec2.settle();
     const states = await describeAll(client);
@@ -60,7 +75,9 @@ describe("the instances option", () => {
   });
 
   it("a stopped fixture's guest config applies from then on", async () => {
-    const { ec2, client } = setup({ instances: [{ state: "stopped", id: "i-0000000000000000a", ImageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } }] });
+    const { ec2, client } = setup({
+      instances: [{ state: "stopped", id: "i-0000000000000000a", ImageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } }],
+    });
     expect(ec2.guest("i-0000000000000000a").config).toEqual({ shutdownEventTracker: true });
     await client.send(new StartInstancesCommand({ InstanceIds: ["i-0000000000000000a"] }));
     await ec2.settle();
@@ -84,13 +101,18 @@ describe("the instances option", () => {
       [{ state: "sleeping" }],
       [{ state: "running", id: "i-nothex" }],
       [{ state: "running", id: "i-0123456789abcdef0", count: 2 }],
-      [{ state: "running", id: "i-0123456789abcdef0" }, { state: "stopped", id: "i-0123456789abcdef0" }],
+      [
+        { state: "running", id: "i-0123456789abcdef0" },
+        { state: "stopped", id: "i-0123456789abcdef0" },
+      ],
       [{ state: "running", count: 0 }],
       [{ state: "running", ImageId: "ami-00000000000000000" }],
       [{ state: "running", tags: { n: 1 } }],
     ];
     for (const instances of bad) expect(() => createEc2Mock({ instances } as Ec2MockOptions), JSON.stringify(instances)).toThrow(TypeError);
-    expect(() => createEc2Mock({ instances: [{ state: "running", ImageId: "ami-00000000000000000" }] })).toThrow(/instances\[0\] cannot be launched: .*does not exist/);
+    expect(() => createEc2Mock({ instances: [{ state: "running", ImageId: "ami-00000000000000000" }] })).toThrow(
+      /instances\[0\] cannot be launched: .*does not exist/,
+    );
   });
 });
 
@@ -110,7 +132,15 @@ describe("loadFixture", () => {
     const path = join(dir, "fleet.yaml");
     writeFileSync(
       path,
-      ["timing: instant", "instances:", "  - state: running", "    id: i-0123456789abcdef0", "    tags: { Name: web }", "  - state: terminated", ""].join("\n"),
+      [
+        "timing: instant",
+        "instances:",
+        "  - state: running",
+        "    id: i-0123456789abcdef0",
+        "    tags: { Name: web }",
+        "  - state: terminated",
+        "",
+      ].join("\n"),
     );
     const options = await loadFixture(path);
     const { client } = setup(options);

@@ -33,10 +33,45 @@ export interface FuzzCase {
 }
 
 /** Characters XML 1.0 forbids: C0 controls (not tab, LF, CR), U+FFFE, U+FFFF, and lone surrogate halves. */
-export const FORBIDDEN_IN_XML = ["\u0000", "\u0001", "\u0007", "\u0008", "\u000b", "\u000c", "\u000e", "\u001b", "\u001f", "\ufffe", "\uffff", "\ud800", "\udbff", "\udc00", "\udfff"];
+export const FORBIDDEN_IN_XML = [
+  "\u0000",
+  "\u0001",
+  "\u0007",
+  "\u0008",
+  "\u000b",
+  "\u000c",
+  "\u000e",
+  "\u001b",
+  "\u001f",
+  "\ufffe",
+  "\uffff",
+  "\ud800",
+  "\udbff",
+  "\udc00",
+  "\udfff",
+];
 
 /** Allowed, but each a trap for a careless XML writer or reader. */
-export const TRICKY_IN_XML = ["\t", "\n", "\r", "\r\n", "]]>", "<", "&", '"', "'", "&amp;", "\uFFFD", "\u0085", "\u2028", "\uFDD0", "😀", "\ud83d\ude00", "\u{10FFFF}", "é"];
+export const TRICKY_IN_XML = [
+  "\t",
+  "\n",
+  "\r",
+  "\r\n",
+  "]]>",
+  "<",
+  "&",
+  '"',
+  "'",
+  "&amp;",
+  "\uFFFD",
+  "\u0085",
+  "\u2028",
+  "\uFDD0",
+  "😀",
+  "\ud83d\ude00",
+  "\u{10FFFF}",
+  "é",
+];
 
 /** A short text mixing letters with forbidden and tricky characters (lone surrogates included). */
 export function hostileText(rand: () => number, maxLength = 12): string {
@@ -101,8 +136,23 @@ export interface AuthMangling {
 }
 
 const decoyNames = [
-  "XCredential", "xCredential", "Credential2", "credential", "CREDENTIAL", "X-Amz-Credential", "Credentials", "Cred", "Credential_",
-  "SignedHeader", "signature", "Signature2", "AccessKeyId", "AWSAccessKeyId", "Credential.1", "Credential[]", "",
+  "XCredential",
+  "xCredential",
+  "Credential2",
+  "credential",
+  "CREDENTIAL",
+  "X-Amz-Credential",
+  "Credentials",
+  "Cred",
+  "Credential_",
+  "SignedHeader",
+  "signature",
+  "Signature2",
+  "AccessKeyId",
+  "AWSAccessKeyId",
+  "Credential.1",
+  "Credential[]",
+  "",
 ];
 const separators = [", ", ",", ",\t", " , ", " ", "\t", ",,", ", ,"];
 
@@ -111,11 +161,18 @@ export function authMangling(rand: () => number, otherKey: string): AuthMangling
   const int = (max: number) => Math.floor(rand() * max);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const credentialOf = (scope: string) => pick([`${otherKey}/${scope}`, `${otherKey}/x`, otherKey, `${otherKey}/${scope}/extra`]);
-  const none: Omit<AuthMangling, "kind" | "harmless"> = { presign: false, bodyExtra: "", queryExtra: "", rewrite: (a) => a, secondHeader: "none" };
+  const none: Omit<AuthMangling, "kind" | "harmless"> = {
+    presign: false,
+    bodyExtra: "",
+    queryExtra: "",
+    rewrite: (a) => a,
+    secondHeader: "none",
+  };
   const scopeOf = (authorization: string) => authorization.slice(authorization.indexOf("/") + 1, authorization.indexOf(","));
   /** The header's three parameters, as the SDK writes them: `ALG Credential=…, SignedHeaders=…, Signature=…`. */
   const fieldsOf = (authorization: string) => authorization.slice(authorization.indexOf(" ") + 1).split(", ");
-  const join = (fields: string[]) => `AWS4-HMAC-SHA256${pick([" ", "  ", "\t", " ,"])}${fields.map((f, i) => (i === 0 ? f : `${pick(separators)}${f}`)).join("")}`;
+  const join = (fields: string[]) =>
+    `AWS4-HMAC-SHA256${pick([" ", "  ", "\t", " ,"])}${fields.map((f, i) => (i === 0 ? f : `${pick(separators)}${f}`)).join("")}`;
   const shuffle = <T>(xs: T[]): T[] => {
     for (let i = xs.length - 1; i > 0; i--) {
       const j = int(i + 1);
@@ -133,28 +190,60 @@ export function authMangling(rand: () => number, otherKey: string): AuthMangling
     case 0:
       return { ...none, kind: "harmless reformat", harmless: true, rewrite: (a) => join(shuffle(fieldsOf(a))) };
     case 1:
-      return { ...none, kind: "decoy parameter", harmless: false, rewrite: (a) => join(insertAt(fieldsOf(a), `${pick(decoyNames)}=${credentialOf(scopeOf(a))}`)) };
+      return {
+        ...none,
+        kind: "decoy parameter",
+        harmless: false,
+        rewrite: (a) => join(insertAt(fieldsOf(a), `${pick(decoyNames)}=${credentialOf(scopeOf(a))}`)),
+      };
     case 2:
       return {
         ...none,
         kind: "repeated parameter",
         harmless: false,
         rewrite: (a) => {
-          const repeat = pick([`Credential=${credentialOf(scopeOf(a))}`, "SignedHeaders=host", `Signature=${"0".repeat(64)}`, pick(fieldsOf(a))]);
+          const repeat = pick([
+            `Credential=${credentialOf(scopeOf(a))}`,
+            "SignedHeaders=host",
+            `Signature=${"0".repeat(64)}`,
+            pick(fieldsOf(a)),
+          ]);
           return join(insertAt(shuffle(fieldsOf(a)), repeat));
         },
       };
     case 3:
       // The credential's value itself names the other key: the signature cannot verify for it.
-      return { ...none, kind: "swapped credential", harmless: false, rewrite: (a) => a.replace(/Credential=[^/]+\//, `Credential=${otherKey}/`) };
+      return {
+        ...none,
+        kind: "swapped credential",
+        harmless: false,
+        rewrite: (a) => a.replace(/Credential=[^/]+\//, `Credential=${otherKey}/`),
+      };
     case 4:
-      return { ...none, kind: "credential in the query", harmless: false, queryExtra: `${pick(["X-Amz-Credential", "X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Date"])}=${credentialValue()}` };
+      return {
+        ...none,
+        kind: "credential in the query",
+        harmless: false,
+        queryExtra: `${pick(["X-Amz-Credential", "X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Date"])}=${credentialValue()}`,
+      };
     case 5:
-      return { ...none, kind: "credential in the signed body", harmless: false, presign: rand() < 0.5, bodyExtra: `&${pick(["X-Amz-Credential", "X%2DAmz%2DCredential", "X-Amz-Signature", "X-Amz-SignedHeaders"])}=${credentialValue()}` };
+      return {
+        ...none,
+        kind: "credential in the signed body",
+        harmless: false,
+        presign: rand() < 0.5,
+        bodyExtra: `&${pick(["X-Amz-Credential", "X%2DAmz%2DCredential", "X-Amz-Signature", "X-Amz-SignedHeaders"])}=${credentialValue()}`,
+      };
     case 6:
       return { ...none, kind: "two Authorization headers", harmless: false, secondHeader: pick(["before", "after"] as const) };
     case 7:
-      return { ...none, kind: "presigned, second credential", harmless: false, presign: true, queryExtra: `X-Amz-Credential=${credentialValue()}` };
+      return {
+        ...none,
+        kind: "presigned, second credential",
+        harmless: false,
+        presign: true,
+        queryExtra: `X-Amz-Credential=${credentialValue()}`,
+      };
     default:
       return { ...none, kind: "harmless presign", harmless: true, presign: true };
   }
@@ -166,18 +255,72 @@ export function authMangling(rand: () => number, otherKey: string): AuthMangling
  * (issue 12: `VolumeSize=1e308` once overflowed usage and lost the fleet).
  */
 export const OUT_OF_RANGE_NUMBERS: readonly string[] = [
-  "1e308", "-1e308", "1e+308", "1.5", "-0.5", "NaN", "Infinity", "-Infinity", "2147483648", "-2147483649",
-  "99999999999999999999", "1e3", "0x10", " 5", "5 ", "", "5e-324", "+", "-",
+  "1e308",
+  "-1e308",
+  "1e+308",
+  "1.5",
+  "-0.5",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "2147483648",
+  "-2147483649",
+  "99999999999999999999",
+  "1e3",
+  "0x10",
+  " 5",
+  "5 ",
+  "",
+  "5e-324",
+  "+",
+  "-",
 ];
 
 /** JSON numbers no CVM integer parameter accepts (`1e400` parses to Infinity). */
-export const OUT_OF_RANGE_JSON_NUMBERS: readonly string[] = ["1e308", "1e400", "-1e400", "1.5", "-0.5", "9007199254740993", "-1", "0", "1e-400"];
+export const OUT_OF_RANGE_JSON_NUMBERS: readonly string[] = [
+  "1e308",
+  "1e400",
+  "-1e400",
+  "1.5",
+  "-0.5",
+  "9007199254740993",
+  "-1",
+  "0",
+  "1e-400",
+];
 
 /** Values of the wrong type for any member of an SDK input, as careless callers pass them. */
 export const WRONG_VALUES: readonly unknown[] = [
-  null, undefined, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308, 1.5, -1, 2 ** 31, 0, -0,
-  "yes", "", "1e3", " 5", "x".repeat(300), {}, [], [null], [undefined], { a: 1 }, true, false,
-  new Date(Number.NaN), new Date(0), new Uint8Array([1, 2]), 10n, Symbol("s"), () => 1,
+  null,
+  undefined,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  1e308,
+  -1e308,
+  1.5,
+  -1,
+  2 ** 31,
+  0,
+  -0,
+  "yes",
+  "",
+  "1e3",
+  " 5",
+  "x".repeat(300),
+  {},
+  [],
+  [null],
+  [undefined],
+  { a: 1 },
+  true,
+  false,
+  new Date(Number.NaN),
+  new Date(0),
+  new Uint8Array([1, 2]),
+  10n,
+  Symbol("s"),
+  () => 1,
 ];
 
 /** The part of a smithy schema the SDK-input generator walks (structurally, so this file needs no schema import). */
@@ -212,7 +355,8 @@ export function sdkInput(rand: () => number, schema: SchemaLike, strings: readon
     }
     return out;
   }
-  if (schema.isListSchema()) return Array.from({ length: int(4) }, () => (rand() < 0.1 ? null : sdkInput(rand, schema.getValueSchema(), strings, depth + 1)));
+  if (schema.isListSchema())
+    return Array.from({ length: int(4) }, () => (rand() < 0.1 ? null : sdkInput(rand, schema.getValueSchema(), strings, depth + 1)));
   if (schema.isBooleanSchema()) return rand() < 0.5;
   if (schema.isNumericSchema()) return int(12) - 1;
   if (schema.isTimestampSchema()) return new Date(int(2) * 1e12);

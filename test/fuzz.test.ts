@@ -32,8 +32,8 @@
  * and request timeouts) and durability (test/durability.test.ts).
  */
 import { Agent, request } from "node:http";
-import { EC2Client, EC2ServiceException, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import * as sdk from "@aws-sdk/client-ec2";
+import { EC2Client, EC2ServiceException, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,8 +62,35 @@ const SEED = fuzzSeed(process.env.FUZZ_SEED);
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 const VERSION = "2016-11-15";
 
-const actions = ["DescribeInstances", "RunInstances", "StopInstances", "StartInstances", "TerminateInstances", "CreateTags", "DescribeInstanceStatus"];
-const nasty = ["%", "%zz", "%E0%A4", "%ED%A0%80", "%00", "%FF%FE", "%C0%AF", "\u0000", "é", "😀", "\ud800", "+", "&&", "==", "%25%32%35", "<x>", "]]>", "'\""];
+const actions = [
+  "DescribeInstances",
+  "RunInstances",
+  "StopInstances",
+  "StartInstances",
+  "TerminateInstances",
+  "CreateTags",
+  "DescribeInstanceStatus",
+];
+const nasty = [
+  "%",
+  "%zz",
+  "%E0%A4",
+  "%ED%A0%80",
+  "%00",
+  "%FF%FE",
+  "%C0%AF",
+  "\u0000",
+  "é",
+  "😀",
+  "\ud800",
+  "+",
+  "&&",
+  "==",
+  "%25%32%35",
+  "<x>",
+  "]]>",
+  "'\"",
+];
 
 function makeCase(rand: () => number, n: number): FuzzCase {
   const int = (max: number) => Math.floor(rand() * max);
@@ -74,7 +101,13 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     return s;
   };
   const form = { "content-type": "application/x-www-form-urlencoded" };
-  const post = (kind: string, body: Buffer | string, headers: Record<string, string> = form): FuzzCase => ({ kind, method: "POST", path: "/", headers, body });
+  const post = (kind: string, body: Buffer | string, headers: Record<string, string> = form): FuzzCase => ({
+    kind,
+    method: "POST",
+    path: "/",
+    headers,
+    body,
+  });
   // A few big cases, spread through the run: an oversized body and huge lists.
   if (n % 997 === 0) return post("oversized body", Buffer.alloc(1024 * 1024 + 1 + int(4096), 0x61));
   if (n % 499 === 0) {
@@ -87,7 +120,10 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   if (family === 11) {
     // Wildcards that made the former RegExp backtrack, against the long tag values of the seeded fleet.
     const action = pick(["DescribeInstances", "DescribeVolumes", "DescribeAddresses", "DescribeInstanceStatus"]);
-    const name = action === "DescribeInstanceStatus" ? pick(["availability-zone", "instance-state-name"]) : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
+    const name =
+      action === "DescribeInstanceStatus"
+        ? pick(["availability-zone", "instance-state-name"])
+        : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
     const values = Array.from({ length: 1 + int(3) }, (_, i) => `Filter.1.Value.${i + 1}=${enc(wildcardPattern(rand))}`).join("&");
     return post("wildcard filter", `Action=${action}&Version=${VERSION}&Filter.1.Name=${enc(name)}&${values}`);
   }
@@ -115,25 +151,42 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       return post("random bytes", bytes);
     }
     case 1:
-      return post("broken percent-encoding", `Action=${pick(actions)}&Version=${VERSION}&InstanceId.1=${str(4)}%${pick(["", "z", "4", "zz", "E0%A4"])}&${str(6)}`);
+      return post(
+        "broken percent-encoding",
+        `Action=${pick(actions)}&Version=${VERSION}&InstanceId.1=${str(4)}%${pick(["", "z", "4", "zz", "E0%A4"])}&${str(6)}`,
+      );
     case 2: {
       const depth = 1 + int(60);
-      const key = Array.from({ length: depth }, () => `${pick(["Filter", "Value", "Tag", "Key", "InstanceId", "X"])}.${pick(["1", "0", "-1", "99999999999999999999", "1e9", "01", ""])}`).join(".");
+      const key = Array.from(
+        { length: depth },
+        () =>
+          `${pick(["Filter", "Value", "Tag", "Key", "InstanceId", "X"])}.${pick(["1", "0", "-1", "99999999999999999999", "1e9", "01", ""])}`,
+      ).join(".");
       return post("deeply indexed", `Action=${pick(actions)}&Version=${VERSION}&${key}=${str(5)}`);
     }
     case 3:
       return post("unknown action", `Action=${str(1 + int(12))}&Version=${pick([VERSION, "", "2099-01-01", str(4)])}`);
     case 4:
-      return post("unicode", `Action=${pick(actions)}&Version=${VERSION}&Filter.1.Name=tag:${enc("😀é")}&Filter.1.Value.1=${str(8)}&${enc(str(3))}=${enc(str(3))}`);
+      return post(
+        "unicode",
+        `Action=${pick(actions)}&Version=${VERSION}&Filter.1.Name=tag:${enc("😀é")}&Filter.1.Value.1=${str(8)}&${enc(str(3))}=${enc(str(3))}`,
+      );
     case 5:
       return post("wrong content type", `Action=DescribeInstances&Version=${VERSION}`, {
-        "content-type": pick(["application/json", "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded; charset=latin1", "", "x/y"]),
+        "content-type": pick([
+          "application/json",
+          "text/plain",
+          "multipart/form-data; boundary=x",
+          "application/x-www-form-urlencoded; charset=latin1",
+          "",
+          "x/y",
+        ]),
       });
     case 6:
       return {
         kind: "query string",
         method: pick(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]),
-        path: `/${pick(["", "?", "x", "a/b", "%zz", "?Action=DescribeInstances&Version=" + VERSION + "&" + enc(str(6))])}`,
+        path: `/${pick(["", "?", "x", "a/b", "%zz", `?Action=DescribeInstances&Version=${VERSION}&${enc(str(6))}`])}`,
         headers: {},
         body: "",
       };
@@ -168,7 +221,10 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       );
     }
     case 8:
-      return post("repeated keys", `Action=DescribeInstances&Action=${pick(actions)}&Version=${VERSION}&Version=x&${"a=1&".repeat(int(200))}`);
+      return post(
+        "repeated keys",
+        `Action=DescribeInstances&Action=${pick(actions)}&Version=${VERSION}&Version=x&${"a=1&".repeat(int(200))}`,
+      );
     default:
       return post("random form", `${str(int(40))}=${str(int(40))}&Version=${VERSION}&Action=${pick([...actions, str(4)])}`);
   }
@@ -188,9 +244,16 @@ function problemWith(status: number, bytes: Buffer): string | null {
   if (notXml !== null) return `status ${status}, body is not well-formed XML 1.0: ${notXml}`;
   if (status === 200) return null;
   const body = bytes.toString("utf8");
-  const response = parser.parse(body)?.Response as { Errors?: { Error?: { Code?: unknown; Message?: unknown } }; RequestID?: unknown } | undefined;
+  const response = parser.parse(body)?.Response as
+    | { Errors?: { Error?: { Code?: unknown; Message?: unknown } }; RequestID?: unknown }
+    | undefined;
   const error = response?.Errors?.Error;
-  if (error === undefined || typeof error.Code !== "string" || !/^[A-Za-z][A-Za-z0-9.]*$/.test(error.Code) || typeof error.Message !== "string") {
+  if (
+    error === undefined ||
+    typeof error.Code !== "string" ||
+    !/^[A-Za-z][A-Za-z0-9.]*$/.test(error.Code) ||
+    typeof error.Message !== "string"
+  ) {
     return `status ${status}, not an EC2 error document`;
   }
   if (typeof response!.RequestID !== "string") return `status ${status}, no RequestID`;
@@ -246,7 +309,9 @@ function send(c: FuzzCase): Promise<{ status: number; body: Buffer }> {
 }
 
 describe("the server under hostile input", () => {
-  it(`answers ${TOTAL.toLocaleString("en")} malformed requests with no crash, no 5xx, only EC2 error documents`, { timeout: Math.max(600_000, TOTAL * 3) }, async () => {
+  it(`answers ${TOTAL.toLocaleString("en")} malformed requests with no crash, no 5xx, only EC2 error documents`, {
+    timeout: Math.max(600_000, TOTAL * 3),
+  }, async () => {
     console.log(`fuzz: seed ${SEED}, ${TOTAL} requests (FUZZ_SEED=${SEED} replays; FUZZ_REQUESTS raises)`);
     const rand = prng(SEED);
     const failures: string[] = [];
@@ -269,7 +334,9 @@ describe("the server under hostile input", () => {
         kinds.set(c.kind, byStatus);
         const problem = problemWith(answer.status, answer.body);
         if (problem !== null) {
-          failures.push(`#${n} ${c.kind} ${c.method} ${c.path}: ${problem}\n  request: ${JSON.stringify(String(c.body).slice(0, 300))}\n  answer: ${answer.body.toString("utf8").slice(0, 300)}`);
+          failures.push(
+            `#${n} ${c.kind} ${c.method} ${c.path}: ${problem}\n  request: ${JSON.stringify(String(c.body).slice(0, 300))}\n  answer: ${answer.body.toString("utf8").slice(0, 300)}`,
+          );
         }
       }
     };
@@ -281,7 +348,13 @@ describe("the server under hostile input", () => {
     );
     expect(failures).toEqual([]);
     // The server still answers a plain request afterwards.
-    const after = await send({ kind: "check", method: "POST", path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `Action=DescribeInstances&Version=${VERSION}` });
+    const after = await send({
+      kind: "check",
+      method: "POST",
+      path: "/",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `Action=DescribeInstances&Version=${VERSION}`,
+    });
     expect(after.status).toBe(200);
     // Whatever was accepted, the state survives its own JSON round trip.
     const copy = createEc2Mock({ timing: "instant" });
@@ -293,7 +366,9 @@ describe("the server under hostile input", () => {
 });
 
 describe("the plugin under wrong-typed input", () => {
-  it(`answers ${PLUGIN_CALLS.toLocaleString("en")} SDK inputs of every wrong type with EC2ServiceException or success; the state restores`, { timeout: Math.max(300_000, PLUGIN_CALLS * 10) }, async () => {
+  it(`answers ${PLUGIN_CALLS.toLocaleString("en")} SDK inputs of every wrong type with EC2ServiceException or success; the state restores`, {
+    timeout: Math.max(300_000, PLUGIN_CALLS * 10),
+  }, async () => {
     const seed = SEED ^ 0x5eed;
     console.log(`fuzz (plugin): seed ${seed}, ${PLUGIN_CALLS} calls (FUZZ_SEED replays; FUZZ_PLUGIN_CALLS raises)`);
     const rand = prng(seed);
@@ -302,8 +377,27 @@ describe("the plugin under wrong-typed input", () => {
     client.middlewareStack.use(ec2);
     const run = await client.send(new sdk.RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }));
     const ids = run.Instances!.map((i) => i.InstanceId!);
-    const strings = [...ids, LINUX_AMI_ID, "t3.micro", "gp3", "/dev/sdf", "instance", "env", "tag:env", "running", "stop", "ami-12345678", "i-1a2b3c4d", ""];
-    const schemas = new Map(implementedActions.map((action) => [action, NormalizedSchema.of(((sdk as unknown as Record<string, unknown[]>)[`${action}$`]!)[4] as never)]));
+    const strings = [
+      ...ids,
+      LINUX_AMI_ID,
+      "t3.micro",
+      "gp3",
+      "/dev/sdf",
+      "instance",
+      "env",
+      "tag:env",
+      "running",
+      "stop",
+      "ami-12345678",
+      "i-1a2b3c4d",
+      "",
+    ];
+    const schemas = new Map(
+      implementedActions.map((action) => [
+        action,
+        NormalizedSchema.of((sdk as unknown as Record<string, unknown[]>)[`${action}$`]![4] as never),
+      ]),
+    );
     const failures: string[] = [];
     const outcomes = new Map<string, number>();
     for (let n = 0; n < PLUGIN_CALLS && failures.length < 5; n++) {
@@ -317,7 +411,13 @@ describe("the plugin under wrong-typed input", () => {
       if (outcome.startsWith("not an")) failures.push(`#${n} ${action}: ${outcome}`);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
-    console.log(`fuzz (plugin): ${[...outcomes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k}×${v}`).join(" ")}`);
+    console.log(
+      `fuzz (plugin): ${[...outcomes]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(" ")}`,
+    );
     expect(failures).toEqual([]);
     const copy = createEc2Mock({ timing: "instant" });
     copy.restore(JSON.parse(JSON.stringify(ec2.snapshot())));
@@ -339,7 +439,10 @@ describe("impersonation under hostile Authorization", () => {
       timing: "instant",
       iam: {
         principals: {
-          admin: { accessKeys: [ADMIN], policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }] },
+          admin: {
+            accessKeys: [ADMIN],
+            policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }],
+          },
           low: { accessKeys: [LOW], policies: [] },
         },
       },
@@ -362,7 +465,9 @@ describe("impersonation under hostile Authorization", () => {
     });
   }
 
-  it(`${AUTH_TOTAL.toLocaleString("en")} rewritten signatures: never run as a principal other than the verified one, never 5xx`, { timeout: Math.max(120_000, AUTH_TOTAL * 40) }, async () => {
+  it(`${AUTH_TOTAL.toLocaleString("en")} rewritten signatures: never run as a principal other than the verified one, never 5xx`, {
+    timeout: Math.max(120_000, AUTH_TOTAL * 40),
+  }, async () => {
     const seed = SEED ^ 0x5eed;
     console.log(`fuzz (auth): seed ${seed}, ${AUTH_TOTAL} requests (FUZZ_SEED replays; FUZZ_AUTH_REQUESTS raises)`);
     const rand = prng(seed);
@@ -374,7 +479,15 @@ describe("impersonation under hostile Authorization", () => {
       const [own, other] = asAdmin ? [ADMIN, LOW] : [LOW, ADMIN];
       const mangling = authMangling(rand, other.accessKeyId);
       const body = `Action=DescribeInstances&Version=${VERSION}${mangling.bodyExtra}`;
-      const base = { method: "POST", protocol: "http:", hostname, path: "/", query: {}, headers: { host, "content-type": "application/x-www-form-urlencoded" }, body };
+      const base = {
+        method: "POST",
+        protocol: "http:",
+        hostname,
+        path: "/",
+        query: {},
+        headers: { host, "content-type": "application/x-www-form-urlencoded" },
+        body,
+      };
       let path = "/";
       let headers: Record<string, string> = base.headers;
       if (mangling.presign) {
@@ -400,15 +513,15 @@ describe("impersonation under hostile Authorization", () => {
       const ranAsLow = answer.status === 403 && code === "UnauthorizedOperation";
       const ranAsAdmin = answer.status === 200;
       let problem = problemWith(answer.status, Buffer.from(answer.body, "utf8"));
-      if (problem === null && (asAdmin ? ranAsLow : ranAsAdmin)) problem = `signed by ${asAdmin ? "ADMIN" : "LOW"} but ran as ${asAdmin ? "LOW (or nobody)" : "ADMIN"}`;
-      if (problem === null && mangling.harmless && !(asAdmin ? ranAsAdmin : ranAsLow)) problem = `a harmless rewrite did not run as its signer: ${outcome}`;
+      if (problem === null && (asAdmin ? ranAsLow : ranAsAdmin))
+        problem = `signed by ${asAdmin ? "ADMIN" : "LOW"} but ran as ${asAdmin ? "LOW (or nobody)" : "ADMIN"}`;
+      if (problem === null && mangling.harmless && !(asAdmin ? ranAsAdmin : ranAsLow))
+        problem = `a harmless rewrite did not run as its signer: ${outcome}`;
       if (problem !== null) {
         failures.push(`#${n} ${mangling.kind}: ${problem}\n  ${path}\n  ${JSON.stringify(flat)}\n  answer: ${answer.body.slice(0, 300)}`);
       }
     }
-    console.log(
-      "fuzz (auth):\n" + [...kinds].map(([k, m]) => `  ${k}: ${[...m].map(([s, c]) => `${s}×${c}`).join(" ")}`).join("\n"),
-    );
+    console.log(`fuzz (auth):\n${[...kinds].map(([k, m]) => `  ${k}: ${[...m].map(([s, c]) => `${s}×${c}`).join(" ")}`).join("\n")}`);
     expect(failures).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import {
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2Mock, type GuestConfig, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { realisticDurations as d, type Ec2Mock, type GuestConfig, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 
@@ -25,7 +25,11 @@ async function console(client: EC2Client, id: string): Promise<string> {
 }
 
 /** A running instance whose guest is configured, stopped gracefully. */
-async function stoppingWith(door: string, os: "linux" | "windows", config: GuestConfig): Promise<{ ec2: Ec2Mock; client: EC2Client; id: string }> {
+async function stoppingWith(
+  door: string,
+  os: "linux" | "windows",
+  config: GuestConfig,
+): Promise<{ ec2: Ec2Mock; client: EC2Client; id: string }> {
   const { ec2, client } = await openDoor(door);
   const [id] = await launchIds(client, os === "windows" ? { ImageId: WINDOWS_AMI_ID } : {});
   await ec2.settle();
@@ -34,46 +38,49 @@ async function stoppingWith(door: string, os: "linux" | "windows", config: Guest
   return { ec2, client, id: id! };
 }
 
-describe.each(twoDoors)("a Windows guest that will not shut down leaves the instance stuck in stopping until Force, through the %s", (door) => {
-  const scenarios: [string, GuestConfig, RegExp][] = [
-    ["the Shutdown Event Tracker waits for a person", { shutdownEventTracker: true }, /Shutdown Event Tracker/],
-    ["shutdown without logon is disabled: ACPI discarded", { shutdownWithoutLogonDisabled: true }, /discarded/],
-    ["an application vetoes the shutdown broadcast", { vetoingApplication: "LegacyERP.exe" }, /LegacyERP\.exe/],
-    ["the power button is set to do nothing", { powerButton: "nothing" }, /do nothing/],
-    ["the power button is set to sleep", { powerButton: "sleep" }, /sleep/],
-    ["a damaged system hangs", { damaged: true }, /damaged/],
-  ];
+describe.each(twoDoors)(
+  "a Windows guest that will not shut down leaves the instance stuck in stopping until Force, through the %s",
+  (door) => {
+    const scenarios: [string, GuestConfig, RegExp][] = [
+      ["the Shutdown Event Tracker waits for a person", { shutdownEventTracker: true }, /Shutdown Event Tracker/],
+      ["shutdown without logon is disabled: ACPI discarded", { shutdownWithoutLogonDisabled: true }, /discarded/],
+      ["an application vetoes the shutdown broadcast", { vetoingApplication: "LegacyERP.exe" }, /LegacyERP\.exe/],
+      ["the power button is set to do nothing", { powerButton: "nothing" }, /do nothing/],
+      ["the power button is set to sleep", { powerButton: "sleep" }, /sleep/],
+      ["a damaged system hangs", { damaged: true }, /damaged/],
+    ];
 
-  it.each(scenarios)("%s", async (_, config, obstacle) => {
-    const { ec2, client, id } = await stoppingWith(door, "windows", config);
-    ec2.advance(HOUR);
-    await ec2.settle();
-    expect(await stateOf(client, id)).toBe("stopping");
-    const stuck = ec2.inspect(id);
-    expect(stuck.stopping?.obstacle).toMatch(obstacle);
-    expect(stuck.stopping?.endsAt).toBeUndefined();
-    expect(stuck.memory).toBe("in-use");
+    it.each(scenarios)("%s", async (_, config, obstacle) => {
+      const { ec2, client, id } = await stoppingWith(door, "windows", config);
+      ec2.advance(HOUR);
+      await ec2.settle();
+      expect(await stateOf(client, id)).toBe("stopping");
+      const stuck = ec2.inspect(id);
+      expect(stuck.stopping?.obstacle).toMatch(obstacle);
+      expect(stuck.stopping?.endsAt).toBeUndefined();
+      expect(stuck.memory).toBe("in-use");
 
-    const out = await client.send(new StopInstancesCommand({ InstanceIds: [id], Force: true }));
-    expect(out.StoppingInstances![0]!.CurrentState!.Name).toBe("stopping");
-    ec2.advance(d.powerOff);
-    expect(await stateOf(client, id)).toBe("stopped");
-    const after = ec2.inspect(id);
-    expect(after.fileSystem).toBe("dirty");
-    expect(after.memory).toBe("lost");
-    expect(after.timeline.at(-1)).toMatchObject({ from: "stopping", to: "stopped", cause: "power cut by Force" });
-    expect(await console(client, id)).toMatch(obstacle);
-  });
+      const out = await client.send(new StopInstancesCommand({ InstanceIds: [id], Force: true }));
+      expect(out.StoppingInstances![0]!.CurrentState!.Name).toBe("stopping");
+      ec2.advance(d.powerOff);
+      expect(await stateOf(client, id)).toBe("stopped");
+      const after = ec2.inspect(id);
+      expect(after.fileSystem).toBe("dirty");
+      expect(after.memory).toBe("lost");
+      expect(after.timeline.at(-1)).toMatchObject({ from: "stopping", to: "stopped", cause: "power cut by Force" });
+      expect(await console(client, id)).toMatch(obstacle);
+    });
 
-  it("Windows Update installing patches prolongs the shutdown by the given time", async () => {
-    const { ec2, client, id } = await stoppingWith(door, "windows", { installingUpdatesMs: 5 * 60_000 });
-    ec2.advance(d.stop.windows + 5 * 60_000 - 1);
-    expect(await stateOf(client, id)).toBe("stopping");
-    ec2.advance(1);
-    expect(await stateOf(client, id)).toBe("stopped");
-    expect(ec2.inspect(id).fileSystem).toBe("clean");
-  });
-});
+    it("Windows Update installing patches prolongs the shutdown by the given time", async () => {
+      const { ec2, client, id } = await stoppingWith(door, "windows", { installingUpdatesMs: 5 * 60_000 });
+      ec2.advance(d.stop.windows + 5 * 60_000 - 1);
+      expect(await stateOf(client, id)).toBe("stopping");
+      ec2.advance(1);
+      expect(await stateOf(client, id)).toBe("stopped");
+      expect(ec2.inspect(id).fileSystem).toBe("clean");
+    });
+  },
+);
 
 describe.each(twoDoors)("Linux guests, through the %s", (door) => {
   it("honour ACPI; a hung service delays the shutdown", async () => {

@@ -20,13 +20,8 @@ export function setup(options: Ec2MockOptions = {}): { ec2: Ec2Mock; client: EC2
 }
 
 /** Launches instances through the client and returns them as RunInstances did. */
-export async function launch(
-  client: EC2Client,
-  input: Partial<RunInstancesCommandInput> = {},
-): Promise<Instance[]> {
-  const out = await client.send(
-    new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...input }),
-  );
+export async function launch(client: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance[]> {
+  const out = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...input }));
   return out.Instances ?? [];
 }
 

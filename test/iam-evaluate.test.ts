@@ -50,9 +50,11 @@ describe("Action and NotAction", () => {
 describe("Resource and NotResource", () => {
   it("matches ARNs with wildcards, case-sensitively", () => {
     const yes = ["*", arn, "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef?"];
-    for (const r of yes) expect(decide([{ Effect: "Allow", Action: "*", Resource: r }], request("ec2:StopInstances")).allowed, r).toBe(true);
+    for (const r of yes)
+      expect(decide([{ Effect: "Allow", Action: "*", Resource: r }], request("ec2:StopInstances")).allowed, r).toBe(true);
     const no = ["arn:aws:ec2:us-west-2:*:instance/*", "arn:aws:ec2:*:*:volume/*", arn.toUpperCase()];
-    for (const r of no) expect(decide([{ Effect: "Allow", Action: "*", Resource: r }], request("ec2:StopInstances")).allowed, r).toBe(false);
+    for (const r of no)
+      expect(decide([{ Effect: "Allow", Action: "*", Resource: r }], request("ec2:StopInstances")).allowed, r).toBe(false);
   });
 
   it("NotResource applies to every other resource", () => {
@@ -93,7 +95,9 @@ describe("Condition operators", () => {
     expect(holds({ StringEqualsIfExists: { "ec2:InstanceType": "t3.micro" } }, { "ec2:InstanceType": "t3.micro" })).toBe(true);
     expect(holds({ StringEqualsIfExists: { "ec2:InstanceType": "t3.micro" } }, { "ec2:InstanceType": "m5.large" })).toBe(false);
     expect(holds({ NumericLessThanEqualsIfExists: { "ec2:VolumeSize": 100 } }, {})).toBe(true);
-    expect(holds({ ArnLikeIfExists: { "aws:PrincipalArn": "arn:aws:iam::*:user/*" } }, { "aws:PrincipalArn": "arn:aws:iam::1:role/x" })).toBe(false);
+    expect(
+      holds({ ArnLikeIfExists: { "aws:PrincipalArn": "arn:aws:iam::*:user/*" } }, { "aws:PrincipalArn": "arn:aws:iam::1:role/x" }),
+    ).toBe(false);
   });
 
   it("Arn operators compare component by component", () => {
@@ -151,7 +155,10 @@ describe("Condition operators", () => {
 
   it("several keys and several operators are ANDed", () => {
     const keys = { "ec2:InstanceType": "t3.micro", "ec2:ResourceTag/env": "prod" };
-    const condition = { StringEquals: { "ec2:InstanceType": "t3.micro", "ec2:ResourceTag/env": "prod" }, StringLike: { "ec2:InstanceType": "t3.*" } };
+    const condition = {
+      StringEquals: { "ec2:InstanceType": "t3.micro", "ec2:ResourceTag/env": "prod" },
+      StringLike: { "ec2:InstanceType": "t3.*" },
+    };
     expect(holds(condition, keys)).toBe(true);
     expect(holds({ ...condition, StringLike: { "ec2:InstanceType": "m5.*" } }, keys)).toBe(false);
     expect(holds({ StringEquals: { "ec2:InstanceType": "t3.micro", "ec2:ResourceTag/env": "dev" } }, keys)).toBe(false);
@@ -179,24 +186,36 @@ describe("property: an explicit Deny always wins", () => {
   const resources = fc.constantFrom("*", arn, "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*");
   const conditions = fc.option(
     fc.record({
-      op: fc.constantFrom("StringEquals", "StringNotEquals", "StringLike", "StringEqualsIfExists", "ForAnyValue:StringEquals", "ForAllValues:StringEquals", "Null"),
+      op: fc.constantFrom(
+        "StringEquals",
+        "StringNotEquals",
+        "StringLike",
+        "StringEqualsIfExists",
+        "ForAnyValue:StringEquals",
+        "ForAllValues:StringEquals",
+        "Null",
+      ),
       key: fc.constantFrom("ec2:ResourceTag/env", "aws:TagKeys", "ec2:InstanceType"),
       value: fc.constantFrom("prod", "dev", "env", "t3.micro", "true", "false"),
     }),
     { nil: undefined },
   );
-  const statement = fc.record({
-    effect: fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
-    not: fc.boolean(),
-    actions: fc.array(patterns, { minLength: 1, maxLength: 3 }),
-    resource: resources,
-    condition: conditions,
-  }).map(({ effect, not, actions: a, resource, condition }): PolicyStatement => ({
-    Effect: effect,
-    ...(not ? { NotAction: a } : { Action: a }),
-    Resource: resource,
-    ...(condition === undefined ? {} : { Condition: { [condition.op]: { [condition.key]: condition.value } } }),
-  }));
+  const statement = fc
+    .record({
+      effect: fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
+      not: fc.boolean(),
+      actions: fc.array(patterns, { minLength: 1, maxLength: 3 }),
+      resource: resources,
+      condition: conditions,
+    })
+    .map(
+      ({ effect, not, actions: a, resource, condition }): PolicyStatement => ({
+        Effect: effect,
+        ...(not ? { NotAction: a } : { Action: a }),
+        Resource: resource,
+        ...(condition === undefined ? {} : { Condition: { [condition.op]: { [condition.key]: condition.value } } }),
+      }),
+    );
   const context = fc.record({
     action: fc.constantFrom(...actions),
     env: fc.option(fc.constantFrom("prod", "dev"), { nil: undefined }),

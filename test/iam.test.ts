@@ -1,19 +1,19 @@
 import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
   CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeInstancesCommand,
+  DisassociateAddressCommand,
   EC2Client,
   type EC2ServiceException,
+  ModifyInstanceAttributeCommand,
+  RebootInstancesCommand,
+  ReleaseAddressCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
-  AllocateAddressCommand,
-  ReleaseAddressCommand,
-  AssociateAddressCommand,
-  DisassociateAddressCommand,
-  DeleteTagsCommand,
-  ModifyInstanceAttributeCommand,
-  RebootInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { DecodeAuthorizationMessageCommand, InvalidAuthorizationMessageException, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
@@ -53,11 +53,20 @@ async function expectUnauthorized(call: Promise<unknown>) {
 }
 
 /** Everything RunInstances needs, so a test can narrow one thing. */
-const launchAnything: PolicyStatement = { Sid: "Launch", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateTags", "ec2:Describe*"], Resource: "*" };
+const launchAnything: PolicyStatement = {
+  Sid: "Launch",
+  Effect: "Allow",
+  Action: ["ec2:RunInstances", "ec2:CreateTags", "ec2:Describe*"],
+  Resource: "*",
+};
 
 describe("no policy: everything is allowed", () => {
   it("without iam, or with principals but no policies, every call succeeds", async () => {
-    for (const options of [{}, { iam: {} }, { iam: { principals: { bob: { accessKeys: [{ accessKeyId: "AKIABOB", secretAccessKey: "x" }] } } } }] as Ec2MockOptions[]) {
+    for (const options of [
+      {},
+      { iam: {} },
+      { iam: { principals: { bob: { accessKeys: [{ accessKeyId: "AKIABOB", secretAccessKey: "x" }] } } } },
+    ] as Ec2MockOptions[]) {
       const { client } = setup(options);
       const [id] = await launchIds(client);
       await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
@@ -98,7 +107,9 @@ describe("allow and deny by action", () => {
   it("Describe actions are authorized on * only", async () => {
     const { client } = withPolicy(launchAnything);
     await launchIds(client);
-    const { client: narrow } = setup({ iam: { policies: [policy({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: arnOf("*") })] } });
+    const { client: narrow } = setup({
+      iam: { policies: [policy({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: arnOf("*") })] },
+    });
     const decoded = await expectUnauthorized(narrow.send(new DescribeInstancesCommand({})));
     expect(decoded.context.resource).toBe("*");
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toHaveLength(1);
@@ -117,10 +128,14 @@ describe("by resource ARN", () => {
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [instance!] }));
     await ec2.settle();
-    expect((await expectUnauthorized(client.send(new StartInstancesCommand({ InstanceIds: [instance!] })))).context.resource).toBe(arnOf(instance!));
+    expect((await expectUnauthorized(client.send(new StartInstancesCommand({ InstanceIds: [instance!] })))).context.resource).toBe(
+      arnOf(instance!),
+    );
     const volumeId = (await describeAll(client)).get(instance!)!.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
     await client.send(new DeleteTagsCommand({ Resources: [volumeId], Tags: [{ Key: "a" }] }));
-    const decoded = await expectUnauthorized(client.send(new DeleteTagsCommand({ Resources: [volumeId, instance!], Tags: [{ Key: "a" }] })));
+    const decoded = await expectUnauthorized(
+      client.send(new DeleteTagsCommand({ Resources: [volumeId, instance!], Tags: [{ Key: "a" }] })),
+    );
     expect(decoded.context).toMatchObject({ action: "ec2:DeleteTags", resource: arnOf(instance!) });
   });
 
@@ -170,15 +185,27 @@ describe("conditions", () => {
       { Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } },
       { Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": "note" } } },
     );
-    const tags = (t: Record<string, string>) => [{ ResourceType: "instance" as const, Tags: Object.entries(t).map(([Key, Value]) => ({ Key, Value })) }];
+    const tags = (t: Record<string, string>) => [
+      { ResourceType: "instance" as const, Tags: Object.entries(t).map(([Key, Value]) => ({ Key, Value })) },
+    ];
     const [id] = await launchIds(client, { TagSpecifications: tags({ team: "web", env: "dev" }) });
     expect((await expectUnauthorized(launchIds(client))).context.action).toBe("ec2:RunInstances");
     await expectUnauthorized(launchIds(client, { TagSpecifications: tags({ team: "db" }) }));
     await expectUnauthorized(launchIds(client, { TagSpecifications: tags({ team: "web", owner: "me" }) }));
     await ec2.settle();
     // CreateTags outside a launch: only with a `note` key among the keys.
-    await client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "note", Value: "x" }, { Key: "other", Value: "y" }] }));
-    const decoded = await expectUnauthorized(client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "other", Value: "z" }] })));
+    await client.send(
+      new CreateTagsCommand({
+        Resources: [id!],
+        Tags: [
+          { Key: "note", Value: "x" },
+          { Key: "other", Value: "y" },
+        ],
+      }),
+    );
+    const decoded = await expectUnauthorized(
+      client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "other", Value: "z" }] })),
+    );
     expect(decoded.context.conditions.items).toContainEqual({ key: "aws:TagKeys", values: { items: [{ value: "other" }] } });
     expect(decoded.context.conditions.items).toContainEqual({ key: "aws:RequestTag/other", values: { items: [{ value: "z" }] } });
   });
@@ -186,15 +213,27 @@ describe("conditions", () => {
   it("tags on creation without ec2:CreateTags are refused, naming CreateTags", async () => {
     const { client } = withPolicy({ Effect: "Allow", Action: "ec2:RunInstances", Resource: "*" });
     await launchIds(client);
-    const decoded = await expectUnauthorized(launchIds(client, { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "a", Value: "b" }] }] }));
+    const decoded = await expectUnauthorized(
+      launchIds(client, { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "a", Value: "b" }] }] }),
+    );
     expect(decoded.context).toMatchObject({ action: "ec2:CreateTags", resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` });
     expect(decoded.context.conditions.items).toContainEqual({ key: "ec2:CreateAction", values: { items: [{ value: "RunInstances" }] } });
   });
 
   it("ec2:InstanceType on launch; the image ARN has no account", async () => {
     const { client } = withPolicy(
-      { Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: { StringLikeIfExists: { "ec2:InstanceType": ["t3.*", "t2.micro"] } } },
-      { Effect: "Deny", Action: "ec2:RunInstances", Resource: `arn:aws:ec2:us-east-1::image/${LINUX_AMI_ID}`, Condition: { StringEquals: { "ec2:Owner": "nobody" } } },
+      {
+        Effect: "Allow",
+        Action: "ec2:RunInstances",
+        Resource: "*",
+        Condition: { StringLikeIfExists: { "ec2:InstanceType": ["t3.*", "t2.micro"] } },
+      },
+      {
+        Effect: "Deny",
+        Action: "ec2:RunInstances",
+        Resource: `arn:aws:ec2:us-east-1::image/${LINUX_AMI_ID}`,
+        Condition: { StringEquals: { "ec2:Owner": "nobody" } },
+      },
     );
     await launchIds(client, { InstanceType: "t3.large" });
     await launchIds(client, { InstanceType: "t2.micro" });
@@ -205,7 +244,13 @@ describe("conditions", () => {
   it("an explicit Deny wins over an Allow, and the matched Deny is reported", async () => {
     const { ec2, client } = withPolicy(
       { Effect: "Allow", Action: "ec2:*", Resource: "*" },
-      { Sid: "ProtectProd", Effect: "Deny", Action: ["ec2:TerminateInstances", "ec2:StopInstances"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } } },
+      {
+        Sid: "ProtectProd",
+        Effect: "Deny",
+        Action: ["ec2:TerminateInstances", "ec2:StopInstances"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } },
+      },
     );
     const [prod] = await launchIds(client, { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "env", Value: "prod" }] }] });
     await ec2.settle();
@@ -271,7 +316,10 @@ describe("DryRun right after authorization, on every mutating operation", () => 
       ["TerminateInstances", (c) => c.send(new TerminateInstancesCommand({ InstanceIds: [id!], DryRun: true }))],
       ["CreateTags", (c) => c.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k", Value: "v" }], DryRun: true }))],
       ["DeleteTags", (c) => c.send(new DeleteTagsCommand({ Resources: [id!], DryRun: true }))],
-      ["ModifyInstanceAttribute", (c) => c.send(new ModifyInstanceAttributeCommand({ InstanceId: id!, DisableApiStop: { Value: true }, DryRun: true }))],
+      [
+        "ModifyInstanceAttribute",
+        (c) => c.send(new ModifyInstanceAttributeCommand({ InstanceId: id!, DisableApiStop: { Value: true }, DryRun: true })),
+      ],
       ["AllocateAddress", (c) => c.send(new AllocateAddressCommand({ DryRun: true }))],
       ["AssociateAddress", (c) => c.send(new AssociateAddressCommand({ AllocationId: spare.AllocationId, InstanceId: id, DryRun: true }))],
       ["DisassociateAddress", (c) => c.send(new DisassociateAddressCommand({ AssociationId, DryRun: true }))],
@@ -279,7 +327,11 @@ describe("DryRun right after authorization, on every mutating operation", () => 
     ];
     const before = JSON.stringify([...(await describeAll(root)).values()]);
     for (const [action, call] of calls) {
-      await expectEc2Error(call(root), { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 });
+      await expectEc2Error(call(root), {
+        name: "DryRunOperation",
+        message: "Request would have succeeded, but DryRun flag is set.",
+        status: 412,
+      });
       const decoded = await expectUnauthorized(call(as(reader)));
       expect(decoded.context.action, action).toBe(`ec2:${action}`);
       expect(decoded.context.principal.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/reader`);
@@ -292,7 +344,9 @@ describe("DryRun right after authorization, on every mutating operation", () => 
     const release = await expectUnauthorized(as(reader).send(new ReleaseAddressCommand({ AllocationId: spare.AllocationId })));
     expect(release.context.resource).toBe(`arn:aws:ec2:us-east-1:${ACCOUNT}:elastic-ip/${spare.AllocationId}`);
     // An unknown key runs as the default principal.
-    await expectUnauthorized(as({ accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" }).send(new StopInstancesCommand({ InstanceIds: [id!] })));
+    await expectUnauthorized(
+      as({ accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" }).send(new StopInstancesCommand({ InstanceIds: [id!] })),
+    );
   });
 });
 
@@ -304,7 +358,11 @@ describe("a principal chosen by access key, over the server", () => {
       const as = (credentials: typeof admin) => new EC2Client({ region: "us-east-1", credentials, endpoint: server.url, maxAttempts: 1 });
       const [id] = await launchIds(as(admin));
       const decoded = await expectUnauthorized(as(reader).send(new TerminateInstancesCommand({ InstanceIds: [id!] })));
-      expect(decoded.context).toMatchObject({ action: "ec2:TerminateInstances", resource: arnOf(id!), principal: { arn: `arn:aws:iam::${ACCOUNT}:user/reader` } });
+      expect(decoded.context).toMatchObject({
+        action: "ec2:TerminateInstances",
+        resource: arnOf(id!),
+        principal: { arn: `arn:aws:iam::${ACCOUNT}:user/reader` },
+      });
       await as(admin).send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
     } finally {
       await server.close();
@@ -327,7 +385,10 @@ describe("STS DecodeAuthorizationMessage", () => {
     sts.middlewareStack.use(ec2 as never);
     const out = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: blob }));
     expect(out.$metadata.httpStatusCode).toBe(200);
-    expect(JSON.parse(out.DecodedMessage!)).toMatchObject({ allowed: false, context: { action: "ec2:StopInstances", resource: arnOf(id) } });
+    expect(JSON.parse(out.DecodedMessage!)).toMatchObject({
+      allowed: false,
+      context: { action: "ec2:StopInstances", resource: arnOf(id) },
+    });
     expect(out.DecodedMessage).toBe(String(decodeAuthorizationMessage(blob)));
     const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: "not-a-blob" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
@@ -343,9 +404,15 @@ describe("STS DecodeAuthorizationMessage", () => {
       const out = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: blob }));
       expect(JSON.parse(out.DecodedMessage!)).toEqual(JSON.parse(String(decodeAuthorizationMessage(blob))));
       expect(JSON.parse(out.DecodedMessage!).context.resource).toBe(arnOf(id));
-      const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: blob.slice(0, -4) + "!!!!" })).catch((e: unknown) => e);
+      const error = await sts
+        .send(new DecodeAuthorizationMessageCommand({ EncodedMessage: `${blob.slice(0, -4)}!!!!` }))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
-      expect(error).toMatchObject({ name: "InvalidAuthorizationMessageException", message: "The encoded authorization message is invalid.", $metadata: { httpStatusCode: 400 } });
+      expect(error).toMatchObject({
+        name: "InvalidAuthorizationMessageException",
+        message: "The encoded authorization message is invalid.",
+        $metadata: { httpStatusCode: 400 },
+      });
     } finally {
       await server.close();
     }
@@ -354,8 +421,13 @@ describe("STS DecodeAuthorizationMessage", () => {
   it("decodeAuthorizationMessage refuses what it did not produce, and accepts the whole error message", async () => {
     const { blob } = await someBlob();
     for (const bad of ["", "abc", "ec2mock1", "ec2mock1AAAA", `${blob}x`.replace(/.$/, "=")]) {
-      expect(() => decodeAuthorizationMessage(bad)).toThrow(expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: "The encoded authorization message is invalid." }));
+      expect(() => decodeAuthorizationMessage(bad)).toThrow(
+        expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: "The encoded authorization message is invalid." }),
+      );
     }
-    expect(decodeAuthorizationMessage(`You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`).allowed).toBe(false);
+    expect(
+      decodeAuthorizationMessage(`You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`)
+        .allowed,
+    ).toBe(false);
   });
 });

@@ -10,8 +10,9 @@
  * run set up, real image ids, sizes, flags) or a value of the wrong type
  * (null, NaN, Infinity, 1e308, 1.5, "yes", {}, [], [null], a Date, bytes).
  */
-import { EC2Client, EC2ServiceException } from "@aws-sdk/client-ec2";
+
 import * as sdk from "@aws-sdk/client-ec2";
+import { EC2Client, EC2ServiceException } from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,8 +27,31 @@ useFrozenClock();
 
 /** Values of the wrong type for any member. */
 const WRONG: readonly unknown[] = [
-  null, undefined, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308, 1.5, -1, 2 ** 31, 0,
-  "yes", "", "1e3", " 5", {}, [], [null], { a: 1 }, true, false, new Date(Number.NaN), new Date(0), new Uint8Array([1, 2]), 10n,
+  null,
+  undefined,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  1e308,
+  -1e308,
+  1.5,
+  -1,
+  2 ** 31,
+  0,
+  "yes",
+  "",
+  "1e3",
+  " 5",
+  {},
+  [],
+  [null],
+  { a: 1 },
+  true,
+  false,
+  new Date(Number.NaN),
+  new Date(0),
+  new Uint8Array([1, 2]),
+  10n,
 ];
 
 /** Plausible strings by member name; `$i0` and friends name the fleet's resources and are resolved at send time. */
@@ -50,7 +74,16 @@ const STRINGS: Readonly<Record<string, readonly string[]>> = {
   PublicIp: ["203.0.113.1", "x"],
   NetworkInterfaceId: ["$eni0", "eni-12345678"],
   SnapshotId: ["snap-0a1b2c3d4e5f60718", "snap-12345678", "x"],
-  Attribute: ["instanceType", "userData", "disableApiTermination", "disableApiStop", "instanceInitiatedShutdownBehavior", "blockDeviceMapping", "kernel", "bogus"],
+  Attribute: [
+    "instanceType",
+    "userData",
+    "disableApiTermination",
+    "disableApiStop",
+    "instanceInitiatedShutdownBehavior",
+    "blockDeviceMapping",
+    "kernel",
+    "bogus",
+  ],
   InstanceInitiatedShutdownBehavior: ["stop", "terminate", "x"],
   AvailabilityZone: ["us-east-1a", "us-east-1z"],
   Domain: ["vpc", "standard"],
@@ -60,7 +93,12 @@ const STRINGS: Readonly<Record<string, readonly string[]>> = {
   Resource: ["$i0", "$v0", "vol-12345678"],
 };
 const STRING_LISTS: Readonly<Record<string, string>> = {
-  InstanceIds: "InstanceId", Resources: "Resource", VolumeIds: "Resource", AllocationIds: "AllocationId", PublicIps: "PublicIp", Values: "Value",
+  InstanceIds: "InstanceId",
+  Resources: "Resource",
+  VolumeIds: "Resource",
+  AllocationIds: "AllocationId",
+  PublicIps: "PublicIp",
+  Values: "Value",
 };
 const ANY_STRINGS = ["", "x", "running", "$i0", "$v0", "s".repeat(300)];
 
@@ -80,7 +118,10 @@ function plausibleFor(schema: NormalizedSchema, name: string, depth: number): fc
   if (schema.isStructSchema()) return structFor(schema, depth, REQUIRED[name]);
   if (schema.isListSchema()) {
     const itemName = STRING_LISTS[name] ?? name;
-    const item = fc.oneof({ weight: 9, arbitrary: plausibleFor(schema.getValueSchema(), itemName, depth + 1) }, { weight: 1, arbitrary: fc.constantFrom(null, undefined, 5) });
+    const item = fc.oneof(
+      { weight: 9, arbitrary: plausibleFor(schema.getValueSchema(), itemName, depth + 1) },
+      { weight: 1, arbitrary: fc.constantFrom(null, undefined, 5) },
+    );
     return fc.array(item, { maxLength: 3 });
   }
   if (schema.isBooleanSchema()) return fc.oneof(fc.boolean(), fc.constantFrom("true", "FALSE"));
@@ -122,31 +163,46 @@ function structFor(schema: NormalizedSchema, depth: number, required: readonly s
   const members = [...schema.structIterator()];
   const optional = members.filter(([name]) => !required.includes(name));
   const always = members.filter(([name]) => required.includes(name));
-  return fc.subarray(optional, { maxLength: Math.min(optional.length, depth === 0 ? 4 : 3) }).chain((chosen) =>
-    fc.record(Object.fromEntries([...always, ...chosen].map(([name, member]) => [name, valueFor(member, name, depth + 1)]))),
-  );
+  return fc
+    .subarray(optional, { maxLength: Math.min(optional.length, depth === 0 ? 4 : 3) })
+    .chain((chosen) =>
+      fc.record(Object.fromEntries([...always, ...chosen].map(([name, member]) => [name, valueFor(member, name, depth + 1)]))),
+    );
 }
 
 /** One call: an action and its input (now and then not even an object). */
-const call = fc.constantFrom(...implementedActions).chain((action) =>
-  fc
-    .oneof({ weight: 19, arbitrary: structFor(schemaOf(action), 0, REQUIRED[action]) }, { weight: 1, arbitrary: fc.constantFrom<unknown>("x", 5, [], null) })
-    .map((input) => ({ action, input })),
-);
+const call = fc
+  .constantFrom(...implementedActions)
+  .chain((action) =>
+    fc
+      .oneof(
+        { weight: 19, arbitrary: structFor(schemaOf(action), 0, REQUIRED[action]) },
+        { weight: 1, arbitrary: fc.constantFrom<unknown>("x", 5, [], null) },
+      )
+      .map((input) => ({ action, input })),
+  );
 
 /** The fleet a run starts with: two instances (one stopped), an Elastic IP associated with the first. */
 async function fleet(client: EC2Client): Promise<Record<string, string>> {
-  const send = (action: string, input: object) => client.send(new (commandClasses[action] as new (i: object) => never)(input)) as unknown as Promise<Record<string, never>>;
+  const send = (action: string, input: object) =>
+    client.send(new (commandClasses[action] as new (i: object) => never)(input)) as unknown as Promise<Record<string, never>>;
   const run = await send("RunInstances", {
     ImageId: LINUX_AMI_ID,
     MinCount: 2,
     MaxCount: 2,
     TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "env", Value: "prod" }] }],
   });
-  const instances = run.Instances as unknown as Array<{ InstanceId: string; NetworkInterfaces: Array<{ NetworkInterfaceId: string }>; BlockDeviceMappings: Array<{ Ebs: { VolumeId: string } }> }>;
+  const instances = run.Instances as unknown as Array<{
+    InstanceId: string;
+    NetworkInterfaces: Array<{ NetworkInterfaceId: string }>;
+    BlockDeviceMappings: Array<{ Ebs: { VolumeId: string } }>;
+  }>;
   await send("StopInstances", { InstanceIds: [instances[1]!.InstanceId] });
   const address = (await send("AllocateAddress", {})) as unknown as { AllocationId: string };
-  const association = (await send("AssociateAddress", { AllocationId: address.AllocationId, InstanceId: instances[0]!.InstanceId })) as unknown as { AssociationId: string };
+  const association = (await send("AssociateAddress", {
+    AllocationId: address.AllocationId,
+    InstanceId: instances[0]!.InstanceId,
+  })) as unknown as { AssociationId: string };
   return {
     $i0: instances[0]!.InstanceId,
     $i1: instances[1]!.InstanceId,

@@ -8,6 +8,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import * as sdk from "@aws-sdk/client-ec2";
 import {
   CreateTagsCommand,
   DescribeInstancesCommand,
@@ -18,10 +20,8 @@ import {
   RunInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import * as sdk from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { mockClient } from "aws-sdk-client-mock";
-import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { implementedActions } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
@@ -36,16 +36,17 @@ const wrong = <T>(value: unknown): T => value as T;
 
 const invalid = (message: string) => ({ name: "InvalidParameterValue", message, status: 400 });
 const INTEGER = "Expected an integer from -2147483648 to 2147483647.";
-const run = (extra: Record<string, unknown>) => new RunInstancesCommand(wrong({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...extra }));
+const run = (extra: Record<string, unknown>) =>
+  new RunInstancesCommand(wrong({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...extra }));
 
 /** The state as JSON text: what must not move when a call is refused. */
 const stateOf = (ec2: Ec2Mock) => JSON.stringify(ec2.snapshot());
 
 describe.each(Object.keys(doors))("wrong types through the %s get the wire door's errors", (door) => {
   const cases: Array<[string, RunInstancesCommand | StopInstancesCommand, string]> = [
-    ["DryRun: \"yes\"", run({ DryRun: "yes" }), "Value (yes) for parameter DryRun is invalid. Expected: 'true' or 'false'."],
+    ['DryRun: "yes"', run({ DryRun: "yes" }), "Value (yes) for parameter DryRun is invalid. Expected: 'true' or 'false'."],
     ["MinCount: 1.5", run({ MinCount: 1.5 }), `Value (1.5) for parameter MinCount is invalid. ${INTEGER}`],
-    ["MaxCount: \"1e3\"", run({ MaxCount: "1e3" }), `Value (1e3) for parameter MaxCount is invalid. ${INTEGER}`],
+    ['MaxCount: "1e3"', run({ MaxCount: "1e3" }), `Value (1e3) for parameter MaxCount is invalid. ${INTEGER}`],
     ["MaxCount: 2 ** 31", run({ MaxCount: 2 ** 31 }), `Value (2147483648) for parameter MaxCount is invalid. ${INTEGER}`],
     [
       "VolumeSize: NaN",
@@ -59,10 +60,16 @@ describe.each(Object.keys(doors))("wrong types through the %s get the wire door'
     ],
     [
       "Iops: Infinity",
-      run({ BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeType: "io2", VolumeSize: 10, Iops: Number.POSITIVE_INFINITY } }] }),
+      run({
+        BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeType: "io2", VolumeSize: 10, Iops: Number.POSITIVE_INFINITY } }],
+      }),
       `Value (Infinity) for parameter BlockDeviceMapping.1.Ebs.Iops is invalid. ${INTEGER}`,
     ],
-    ["Force: 1", new StopInstancesCommand(wrong({ InstanceIds: ["i-1a2b3c4d"], Force: 1 })), "Value (1) for parameter Force is invalid. Expected: 'true' or 'false'."],
+    [
+      "Force: 1",
+      new StopInstancesCommand(wrong({ InstanceIds: ["i-1a2b3c4d"], Force: 1 })),
+      "Value (1) for parameter Force is invalid. Expected: 'true' or 'false'.",
+    ],
   ];
 
   it.each(cases)("%s", async (_, command, message) => {
@@ -105,16 +112,52 @@ describe.each(Object.keys(doors))("wrong types through the %s get the wire door'
 describe("what only the SDK doors can be given", () => {
   /** Every case for the plugin and for the adapter: a refusal naming the wire parameter, nothing changed. */
   const refusals: Array<[string, () => unknown, string]> = [
-    ["Tags: [null]", () => new CreateTagsCommand(wrong({ Resources: ["i-1a2b3c4d"], Tags: [null] })), "Value (null) for parameter Tag.1 is invalid. Expected a structure."],
-    ["BlockDeviceMappings: {}", () => run({ BlockDeviceMappings: {} }), "Value ({}) for parameter BlockDeviceMapping is invalid. Expected a list."],
-    ["InstanceIds: a string", () => new StopInstancesCommand(wrong({ InstanceIds: "i-1a2b3c4d" })), "Value (i-1a2b3c4d) for parameter InstanceId is invalid. Expected a list."],
-    ["KeyName: an object", () => run({ KeyName: { name: "k" } }), 'Value ({"name":"k"}) for parameter KeyName is invalid. Expected a string.'],
-    ["Placement: a string", () => run({ Placement: "us-east-1a" }), "Value (us-east-1a) for parameter Placement is invalid. Expected a structure."],
-    ["an item of a nested list", () => run({ TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "a", Value: "b" }, undefined] }] }), "Value (undefined) for parameter TagSpecification.1.Tag.2 is invalid. Expected a structure."],
+    [
+      "Tags: [null]",
+      () => new CreateTagsCommand(wrong({ Resources: ["i-1a2b3c4d"], Tags: [null] })),
+      "Value (null) for parameter Tag.1 is invalid. Expected a structure.",
+    ],
+    [
+      "BlockDeviceMappings: {}",
+      () => run({ BlockDeviceMappings: {} }),
+      "Value ({}) for parameter BlockDeviceMapping is invalid. Expected a list.",
+    ],
+    [
+      "InstanceIds: a string",
+      () => new StopInstancesCommand(wrong({ InstanceIds: "i-1a2b3c4d" })),
+      "Value (i-1a2b3c4d) for parameter InstanceId is invalid. Expected a list.",
+    ],
+    [
+      "KeyName: an object",
+      () => run({ KeyName: { name: "k" } }),
+      'Value ({"name":"k"}) for parameter KeyName is invalid. Expected a string.',
+    ],
+    [
+      "Placement: a string",
+      () => run({ Placement: "us-east-1a" }),
+      "Value (us-east-1a) for parameter Placement is invalid. Expected a structure.",
+    ],
+    [
+      "an item of a nested list",
+      () => run({ TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "a", Value: "b" }, undefined] }] }),
+      "Value (undefined) for parameter TagSpecification.1.Tag.2 is invalid. Expected a structure.",
+    ],
     ["DryRun: an object", () => run({ DryRun: {} }), "Value ({}) for parameter DryRun is invalid. Expected: 'true' or 'false'."],
-    ["a timestamp that is no date", () => run({ InstanceMarketOptions: { SpotOptions: { ValidUntil: new Date(Number.NaN) } } }), "Value (Invalid Date) for parameter InstanceMarketOptions.SpotOptions.ValidUntil is invalid. Expected an ISO 8601 timestamp."],
-    ["a blob that is a number", () => new ModifyInstanceAttributeCommand(wrong({ InstanceId: "i-1a2b3c4d", UserData: { Value: 5 } })), "Value (5) for parameter UserData.Value is invalid. Expected binary data (a Uint8Array or a string)."],
-    ["a value a message cuts short", () => run({ DryRun: "y".repeat(1000) }), `Value (${"y".repeat(128)}...) for parameter DryRun is invalid. Expected: 'true' or 'false'.`],
+    [
+      "a timestamp that is no date",
+      () => run({ InstanceMarketOptions: { SpotOptions: { ValidUntil: new Date(Number.NaN) } } }),
+      "Value (Invalid Date) for parameter InstanceMarketOptions.SpotOptions.ValidUntil is invalid. Expected an ISO 8601 timestamp.",
+    ],
+    [
+      "a blob that is a number",
+      () => new ModifyInstanceAttributeCommand(wrong({ InstanceId: "i-1a2b3c4d", UserData: { Value: 5 } })),
+      "Value (5) for parameter UserData.Value is invalid. Expected binary data (a Uint8Array or a string).",
+    ],
+    [
+      "a value a message cuts short",
+      () => run({ DryRun: "y".repeat(1000) }),
+      `Value (${"y".repeat(128)}...) for parameter DryRun is invalid. Expected: 'true' or 'false'.`,
+    ],
   ];
 
   it.each(refusals)("the plugin refuses %s with InvalidParameterValue, changing nothing", async (_, command, message) => {
@@ -214,10 +257,14 @@ describe("EC2's model agrees that every numeric input member is an Integer", () 
 });
 
 function findBotocoreModel(): string | undefined {
-  const out = spawnSync(process.env.EC2_MOCK_PYTHON ?? "python3", ["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"], {
-    encoding: "utf8",
-    timeout: 30_000,
-  });
+  const out = spawnSync(
+    process.env.EC2_MOCK_PYTHON ?? "python3",
+    ["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"],
+    {
+      encoding: "utf8",
+      timeout: 30_000,
+    },
+  );
   if (out.status !== 0) return undefined;
   const file = `${out.stdout.trim()}/data/ec2/2016-11-15/service-2.json`;
   return [file, `${file}.gz`].find((f) => existsSync(f));

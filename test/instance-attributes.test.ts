@@ -22,8 +22,14 @@ async function attribute(client: EC2Client, id: string, name: InstanceAttributeN
 /** Every attribute the mock can change, to prove a rejected call changed none of them. */
 async function allAttributes(client: EC2Client, id: string) {
   const names: InstanceAttributeName[] = [
-    "instanceType", "userData", "disableApiTermination", "disableApiStop", "instanceInitiatedShutdownBehavior", "blockDeviceMapping",
-    "sourceDestCheck", "ebsOptimized",
+    "instanceType",
+    "userData",
+    "disableApiTermination",
+    "disableApiStop",
+    "instanceInitiatedShutdownBehavior",
+    "blockDeviceMapping",
+    "sourceDestCheck",
+    "ebsOptimized",
   ];
   return Promise.all(names.map((name) => attribute(client, id, name)));
 }
@@ -102,7 +108,9 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       expect(await attribute(client, id!, "userData")).toEqual({ InstanceId: id, UserData: { Value: userData } });
       expect((await attribute(client, id!, "disableApiStop")).DisableApiStop).toEqual({ Value: true });
       expect((await attribute(client, id!, "disableApiTermination")).DisableApiTermination).toEqual({ Value: true });
-      expect((await attribute(client, id!, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({ Value: "terminate" });
+      expect((await attribute(client, id!, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({
+        Value: "terminate",
+      });
     });
 
     it("a terminated instance has no volumes and no groups left", async () => {
@@ -156,11 +164,14 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       const { client } = await setup({ timing: "instant" });
       const [id] = await launchIds(client);
       for (const name of ["enaSupport", "nvmeSupport"]) {
-        await expectEc2Error(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id!, Attribute: name as InstanceAttributeName })), {
-          name: "InvalidParameterValue",
-          message: `Value (${name}) for parameter attribute is invalid. Unknown attribute.`,
-          status: 400,
-        });
+        await expectEc2Error(
+          client.send(new DescribeInstanceAttributeCommand({ InstanceId: id!, Attribute: name as InstanceAttributeName })),
+          {
+            name: "InvalidParameterValue",
+            message: `Value (${name}) for parameter attribute is invalid. Unknown attribute.`,
+            status: 400,
+          },
+        );
       }
       expect((await describeAll(client, [id!])).get(id!)!.EnaSupport).toBe(true);
     });
@@ -186,7 +197,9 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       await client.send(modify({ InstanceId: id, Attribute: "userData", Value: encoded }));
       expect((await attribute(client, id, "instanceType")).InstanceType).toEqual({ Value: "c5.large" });
       expect((await attribute(client, id, "disableApiTermination")).DisableApiTermination).toEqual({ Value: true });
-      expect((await attribute(client, id, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({ Value: "terminate" });
+      expect((await attribute(client, id, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({
+        Value: "terminate",
+      });
       expect((await attribute(client, id, "userData")).UserData).toEqual({ Value: encoded });
     });
 
@@ -218,21 +231,28 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
         status: 400,
       });
       await client.send(modify({ InstanceId: id!, InstanceInitiatedShutdownBehavior: { Value: "terminate" } }));
-      expect((await attribute(client, id!, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({ Value: "terminate" });
+      expect((await attribute(client, id!, "instanceInitiatedShutdownBehavior")).InstanceInitiatedShutdownBehavior).toEqual({
+        Value: "terminate",
+      });
     });
 
     it("blockDeviceMapping: DeleteOnTermination of an attached device", async () => {
       const { client } = await setup({ timing: "instant" });
       const [id] = await launchIds(client);
-      await client.send(modify({ InstanceId: id!, BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { DeleteOnTermination: false } }] }));
+      await client.send(
+        modify({ InstanceId: id!, BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { DeleteOnTermination: false } }] }),
+      );
       const [mapping] = (await attribute(client, id!, "blockDeviceMapping")).BlockDeviceMappings!;
       expect(mapping!.Ebs!.DeleteOnTermination).toBe(false);
       expect((await describeAll(client, [id!])).get(id!)!.BlockDeviceMappings![0]!.Ebs!.DeleteOnTermination).toBe(false);
-      await expectEc2Error(client.send(modify({ InstanceId: id!, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { DeleteOnTermination: true } }] })), {
-        name: "InvalidParameterValue",
-        message: "No device is currently mapped at /dev/sdf",
-        status: 400,
-      });
+      await expectEc2Error(
+        client.send(modify({ InstanceId: id!, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { DeleteOnTermination: true } }] })),
+        {
+          name: "InvalidParameterValue",
+          message: "No device is currently mapped at /dev/sdf",
+          status: 400,
+        },
+      );
     });
   });
 
@@ -254,10 +274,22 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       }
       await expectEc2Error(
         client.send(modify({ InstanceId: id, InstanceType: { Value: "t3.small" }, UserData: { Value: new Uint8Array([1]) } })),
-        { name: "InvalidParameterCombination", message: "Fields for multiple attribute types specified: instanceType, userData", status: 400 },
+        {
+          name: "InvalidParameterCombination",
+          message: "Fields for multiple attribute types specified: instanceType, userData",
+          status: 400,
+        },
       );
       await expectEc2Error(
-        client.send(modify({ InstanceId: id, Attribute: "disableApiStop", Value: "true", DisableApiTermination: { Value: true }, SourceDestCheck: { Value: false } })),
+        client.send(
+          modify({
+            InstanceId: id,
+            Attribute: "disableApiStop",
+            Value: "true",
+            DisableApiTermination: { Value: true },
+            SourceDestCheck: { Value: false },
+          }),
+        ),
         {
           name: "InvalidParameterCombination",
           message: "Fields for multiple attribute types specified: disableApiStop, disableApiTermination, sourceDestCheck",
@@ -534,15 +566,23 @@ describe.each(Object.keys(doors))("through the %s door", (door) => {
       const root = instance!.BlockDeviceMappings![0]!;
       const flag = async () => (await attribute(client, id, "blockDeviceMapping")).BlockDeviceMappings![0]!.Ebs!.DeleteOnTermination;
       await client.send(
-        modify({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { VolumeId: root.Ebs!.VolumeId!, DeleteOnTermination: false } }] }),
+        modify({
+          InstanceId: id,
+          BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { VolumeId: root.Ebs!.VolumeId!, DeleteOnTermination: false } }],
+        }),
       );
       expect(await flag()).toBe(false);
       await client.send(modify({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: {} }] }));
       expect(await flag()).toBe(true);
-      await client.send(modify({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { DeleteOnTermination: false } }] }));
+      await client.send(
+        modify({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { DeleteOnTermination: false } }] }),
+      );
       await expectEc2Error(
         client.send(
-          modify({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { VolumeId: "vol-0123456789abcdef0", DeleteOnTermination: true } }] }),
+          modify({
+            InstanceId: id,
+            BlockDeviceMappings: [{ DeviceName: root.DeviceName!, Ebs: { VolumeId: "vol-0123456789abcdef0", DeleteOnTermination: true } }],
+          }),
         ),
         {
           name: "InvalidParameterValue",

@@ -62,7 +62,10 @@ function probeBoto3(): { version: string } | { missing: string } {
 const aws = probeAws();
 const boto3 = probeBoto3();
 const install = "install them with: apt-get install -y awscli python3-boto3";
-for (const [name, probe] of [["AWS CLI", aws], ["boto3", boto3]] as const) {
+for (const [name, probe] of [
+  ["AWS CLI", aws],
+  ["boto3", boto3],
+] as const) {
   if ("missing" in probe) {
     console.warn(
       required
@@ -74,7 +77,8 @@ for (const [name, probe] of [["AWS CLI", aws], ["boto3", boto3]] as const) {
 
 /** Fails a test that runs only because EC2_MOCK_REQUIRE_INTEROP demanded it. */
 function requirePresent(probe: object, name: string): void {
-  if ("missing" in probe) throw new Error(`${name} is required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${(probe as { missing: string }).missing}`);
+  if ("missing" in probe)
+    throw new Error(`${name} is required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${(probe as { missing: string }).missing}`);
 }
 
 interface Run {
@@ -106,7 +110,8 @@ beforeEach(() => ec2.reset());
 
 describe.skipIf("missing" in aws && !required)("the AWS CLI against the server", () => {
   /** `aws ec2 ARGS` against the server; a non-zero exit is returned, not thrown. */
-  const cli = (...args: string[]) => run(awsBinary, ["--endpoint-url", server.url, "--region", "us-east-1", "--output", "json", "ec2", ...args]);
+  const cli = (...args: string[]) =>
+    run(awsBinary, ["--endpoint-url", server.url, "--region", "us-east-1", "--output", "json", "ec2", ...args]);
   /** The same, expecting success and JSON on stdout. */
   const cliJson = async (...args: string[]): Promise<any> => {
     requirePresent(aws, "the AWS CLI");
@@ -186,7 +191,9 @@ describe.skipIf("missing" in aws && !required)("the AWS CLI against the server",
     ]);
   });
 
-  it("describes instance status (running only, all with --include-all-instances) and filters by state and tag", { timeout: 120_000 }, async () => {
+  it("describes instance status (running only, all with --include-all-instances) and filters by state and tag", {
+    timeout: 120_000,
+  }, async () => {
     const launched = await cliJson("run-instances", "--image-id", LINUX_AMI_ID, "--count", "2");
     const [a, b] = launched.Instances.map((i: any) => i.InstanceId) as [string, string];
     await cliJson("stop-instances", "--instance-ids", b);
@@ -221,13 +228,17 @@ describe.skipIf("missing" in aws && !required)("the AWS CLI against the server",
     expect(filtered).toEqual([[a, [{ Key: "Owner", Value: "a b&c=d+e/ü" }]]]);
   });
 
-  it(`exits ${serviceErrorExit} with EC2's code and exact message on stderr for an unknown instance and for DryRun`, { timeout: 120_000 }, async () => {
+  it(`exits ${serviceErrorExit} with EC2's code and exact message on stderr for an unknown instance and for DryRun`, {
+    timeout: 120_000,
+  }, async () => {
     requirePresent(aws, "the AWS CLI");
     const unknown = await cli("stop-instances", "--instance-ids", unknownId);
     expect(unknown.status).toBe(serviceErrorExit);
     expect(unknown.stdout).toBe("");
     expect(unknown.stderr).toContain("InvalidInstanceID.NotFound");
-    expect(unknown.stderr.trim()).toBe(`An error occurred (InvalidInstanceID.NotFound) when calling the StopInstances operation: ${notFoundMessage}`);
+    expect(unknown.stderr.trim()).toBe(
+      `An error occurred (InvalidInstanceID.NotFound) when calling the StopInstances operation: ${notFoundMessage}`,
+    );
 
     const { Instances } = await cliJson("run-instances", "--image-id", LINUX_AMI_ID, "--count", "1");
     const id: string = Instances[0].InstanceId;
@@ -245,7 +256,9 @@ describe.skipIf("missing" in aws && !required)("the AWS CLI against the server",
 });
 
 describe.skipIf("missing" in boto3 && !required)("boto3 against the server", () => {
-  it("runs the scenario: lifecycle, waiters, errors, DryRun, filters, pagination, tags, attributes, status", { timeout: 120_000 }, async () => {
+  it("runs the scenario: lifecycle, waiters, errors, DryRun, filters, pagination, tags, attributes, status", {
+    timeout: 120_000,
+  }, async () => {
     requirePresent(boto3, "boto3");
     const out = await run(pythonBinary, [fileURLToPath(new URL("./interop/boto3_scenario.py", import.meta.url)), server.url]);
     expect(out.status, out.stderr).toBe(0);
@@ -290,7 +303,9 @@ describe.skipIf("missing" in boto3 && !required)("boto3 against the server", () 
 });
 
 describe.skipIf("missing" in boto3 && !required)("boto3 reads what XML allows, and is told what it forbids (issue 12)", () => {
-  it("round-trips tags of tab, CR, LF, ]]>, emoji, U+FFFD, U+0085 and noncharacters, and gets EC2's error for a control character", { timeout: 120_000 }, async () => {
+  it("round-trips tags of tab, CR, LF, ]]>, emoji, U+FFFD, U+0085 and noncharacters, and gets EC2's error for a control character", {
+    timeout: 120_000,
+  }, async () => {
     requirePresent(boto3, "boto3");
     const tricky = "tab\t lf\n cr\r crlf\r\n ]]> <&>\"' 😀 \uFFFD \u0085 \u2028 \uFDD0 \u{10FFFF} é";
     const script = [

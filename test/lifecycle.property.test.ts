@@ -27,7 +27,12 @@ const edges: Record<string, string[]> = {
 function reachable(from: string): Set<string> {
   const seen = new Set([from]);
   const queue = [from];
-  while (queue.length > 0) for (const next of edges[queue.shift()!]!) if (!seen.has(next)) (seen.add(next), queue.push(next));
+  while (queue.length > 0)
+    for (const next of edges[queue.shift()!]!)
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
   return seen;
 }
 
@@ -113,14 +118,20 @@ describe("lifecycle invariants under random operations and clock moves", () => {
             const targetIds = s.targets.map((t) => ids[t]!);
             const before = await observe(client, ids, highByte);
             const snapshot = JSON.stringify([...(await describeAll(client)).values()]);
-            const expected = expectedOutcome(s.op, s.targets.map((t) => before.get(ids[t]!)!), s.targets.map((t) => flags[t]!));
+            const expected = expectedOutcome(
+              s.op,
+              s.targets.map((t) => before.get(ids[t]!)!),
+              s.targets.map((t) => flags[t]!),
+            );
             const result = await send(client, s.op, targetIds).then(
               (out) => ({ ok: true as const, out }),
               (e: { name: string }) => ({ ok: false as const, code: e.name }),
             );
             if (expected === "ok") {
               expect(result).toMatchObject({ ok: true });
-              const changes = (result as { out: { StoppingInstances?: unknown; StartingInstances?: unknown; TerminatingInstances?: unknown } }).out;
+              const changes = (
+                result as { out: { StoppingInstances?: unknown; StartingInstances?: unknown; TerminatingInstances?: unknown } }
+              ).out;
               const list = (changes.StoppingInstances ?? changes.StartingInstances ?? changes.TerminatingInstances ?? []) as {
                 InstanceId: string;
                 PreviousState: InstanceState;
@@ -135,8 +146,10 @@ describe("lifecycle invariants under random operations and clock moves", () => {
           for (const id of ids) {
             const was = seen.get(id);
             const is = now.get(id);
-            if (was === undefined) expect(is).toBeUndefined(); // gone stays gone
-            else if (is === undefined) expect(was).toBe("terminated"); // only terminated instances disappear
+            if (was === undefined)
+              expect(is).toBeUndefined(); // gone stays gone
+            else if (is === undefined)
+              expect(was).toBe("terminated"); // only terminated instances disappear
             else expect(reachable(was).has(is), `${id}: ${was} → ${is}`).toBe(true);
           }
           seen = now;

@@ -1,11 +1,6 @@
-import {
-  RebootInstancesCommand,
-  StartInstancesCommand,
-  StopInstancesCommand,
-  TerminateInstancesCommand,
-} from "@aws-sdk/client-ec2";
+import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { INSTANCE_STORE_AMI_ID, WINDOWS_AMI_ID, realisticDurations } from "../src/index.js";
+import { realisticDurations, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
 
@@ -127,7 +122,9 @@ describe.each(tableDoors)("what each call does, by current state, through the %s
     await Promise.all(opened.splice(0).map((o) => o.close()));
   });
 
-  async function atState(target: "pending-first" | "pending-after-start" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated") {
+  async function atState(
+    target: "pending-first" | "pending-after-start" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated",
+  ) {
     const setupDoor = await doors[door]!();
     opened.push(setupDoor);
     const { ec2, client } = setupDoor;

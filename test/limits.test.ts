@@ -10,8 +10,8 @@ import {
   CreateTagsCommand,
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
   DescribeVolumesCommand,
   type Filter,
   ModifyInstanceAttributeCommand,
@@ -30,8 +30,10 @@ const invalid = (message: string): ExpectedError => ({ name: "InvalidParameterVa
 const combination = (message: string): ExpectedError => ({ name: "InvalidParameterCombination", message, status: 400 });
 const state = (ec2: Ec2Mock) => JSON.stringify(ec2.snapshot());
 const base64Of = (bytes: number) => Buffer.alloc(bytes, 0x61).toString("base64");
-const run = (extra: Partial<RunInstancesCommandInput>) => new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...extra });
-const volume = (ebs: NonNullable<BlockDeviceMapping["Ebs"]>, DeviceName = "/dev/sdf") => run({ BlockDeviceMappings: [{ DeviceName, Ebs: ebs }] });
+const run = (extra: Partial<RunInstancesCommandInput>) =>
+  new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...extra });
+const volume = (ebs: NonNullable<BlockDeviceMapping["Ebs"]>, DeviceName = "/dev/sdf") =>
+  run({ BlockDeviceMappings: [{ DeviceName, Ebs: ebs }] });
 
 /** Runs `body` against a fresh mock behind `door`, and closes it. */
 async function withDoor(door: string, body: (setup: DoorSetup) => Promise<void>): Promise<void> {
@@ -55,8 +57,16 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
     it("a key name over 255 characters or not printable ASCII cannot exist: InvalidKeyPair.NotFound", () =>
       withDoor(door, async (setup) => {
         const long = "k".repeat(256);
-        await refused(setup, run({ KeyName: long }), { name: "InvalidKeyPair.NotFound", message: `The key pair '${"k".repeat(255)}...' does not exist`, status: 400 });
-        await refused(setup, run({ KeyName: "clé" }), { name: "InvalidKeyPair.NotFound", message: "The key pair 'clé' does not exist", status: 400 });
+        await refused(setup, run({ KeyName: long }), {
+          name: "InvalidKeyPair.NotFound",
+          message: `The key pair '${"k".repeat(255)}...' does not exist`,
+          status: 400,
+        });
+        await refused(setup, run({ KeyName: "clé" }), {
+          name: "InvalidKeyPair.NotFound",
+          message: "The key pair 'clé' does not exist",
+          status: 400,
+        });
         const [id] = await launchIds(setup.client, { KeyName: "k".repeat(255) });
         const out = await setup.client.send(new DescribeInstancesCommand({ InstanceIds: [id!] }));
         expect(out.Reservations![0]!.Instances![0]!.KeyName).toBe("k".repeat(255));
@@ -67,9 +77,15 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
         await refused(
           setup,
           run({ ClientToken: "t".repeat(65) }),
-          invalid(`Value (${"t".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters.`),
+          invalid(
+            `Value (${"t".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters.`,
+          ),
         );
-        await refused(setup, run({ ClientToken: "tökén" }), invalid("Value (tökén) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters."));
+        await refused(
+          setup,
+          run({ ClientToken: "tökén" }),
+          invalid("Value (tökén) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters."),
+        );
         expect(await launchIds(setup.client, { ClientToken: "t".repeat(64) })).toHaveLength(1);
       }));
 
@@ -87,8 +103,16 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
     it("keys of up to 128 and values of up to 256 Unicode characters, counted as characters, not UTF-16 units", () =>
       withDoor(door, async (setup) => {
         const [id] = await launchIds(setup.client);
-        await refused(setup, new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k".repeat(129), Value: "v" }] }), invalid("Tag key exceeds the maximum length of 128 characters"));
-        await refused(setup, new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k", Value: "v".repeat(257) }] }), invalid("Tag value exceeds the maximum length of 256 characters"));
+        await refused(
+          setup,
+          new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k".repeat(129), Value: "v" }] }),
+          invalid("Tag key exceeds the maximum length of 128 characters"),
+        );
+        await refused(
+          setup,
+          new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k", Value: "v".repeat(257) }] }),
+          invalid("Tag value exceeds the maximum length of 256 characters"),
+        );
         await refused(
           setup,
           run({ TagSpecifications: [{ ResourceType: "volume", Tags: [{ Key: "😀".repeat(129), Value: "" }] }] }),
@@ -113,46 +137,147 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
 
   describe("EBS volumes at launch, by type", () => {
     const cases: Array<[string, RunInstancesCommand, ExpectedError]> = [
-      ["gp2 over 16,384 GiB", volume({ VolumeType: "gp2", VolumeSize: 16_385 }), invalid("Volume of 16385GiB is too large; maximum is 16384GiB.")],
-      ["gp3 over 65,536 GiB", volume({ VolumeType: "gp3", VolumeSize: 65_537 }), invalid("Volume of 65537GiB is too large; maximum is 65536GiB.")],
+      [
+        "gp2 over 16,384 GiB",
+        volume({ VolumeType: "gp2", VolumeSize: 16_385 }),
+        invalid("Volume of 16385GiB is too large; maximum is 16384GiB."),
+      ],
+      [
+        "gp3 over 65,536 GiB",
+        volume({ VolumeType: "gp3", VolumeSize: 65_537 }),
+        invalid("Volume of 65537GiB is too large; maximum is 65536GiB."),
+      ],
       ["gp3 of 0 GiB", volume({ VolumeType: "gp3", VolumeSize: 0 }), invalid("Volume of 0GiB is too small; minimum is 1GiB.")],
-      ["io1 under 4 GiB", volume({ VolumeType: "io1", VolumeSize: 3, Iops: 100 }), invalid("Volume of 3GiB is too small; minimum is 4GiB.")],
-      ["io2 over 65,536 GiB", volume({ VolumeType: "io2", VolumeSize: 65_537, Iops: 100 }), invalid("Volume of 65537GiB is too large; maximum is 65536GiB.")],
+      [
+        "io1 under 4 GiB",
+        volume({ VolumeType: "io1", VolumeSize: 3, Iops: 100 }),
+        invalid("Volume of 3GiB is too small; minimum is 4GiB."),
+      ],
+      [
+        "io2 over 65,536 GiB",
+        volume({ VolumeType: "io2", VolumeSize: 65_537, Iops: 100 }),
+        invalid("Volume of 65537GiB is too large; maximum is 65536GiB."),
+      ],
       ["st1 under 125 GiB", volume({ VolumeType: "st1", VolumeSize: 124 }), invalid("Volume of 124GiB is too small; minimum is 125GiB.")],
-      ["sc1 over 16,384 GiB", volume({ VolumeType: "sc1", VolumeSize: 16_385 }), invalid("Volume of 16385GiB is too large; maximum is 16384GiB.")],
-      ["standard over 1,024 GiB", volume({ VolumeType: "standard", VolumeSize: 1_025 }), invalid("Volume of 1025GiB is too large; maximum is 1024GiB.")],
+      [
+        "sc1 over 16,384 GiB",
+        volume({ VolumeType: "sc1", VolumeSize: 16_385 }),
+        invalid("Volume of 16385GiB is too large; maximum is 16384GiB."),
+      ],
+      [
+        "standard over 1,024 GiB",
+        volume({ VolumeType: "standard", VolumeSize: 1_025 }),
+        invalid("Volume of 1025GiB is too large; maximum is 1024GiB."),
+      ],
       ["a negative size", volume({ VolumeSize: -1 }), invalid("Volume of -1GiB is too small; minimum is 1GiB.")],
-      ["an unknown type", volume({ VolumeType: "gp4" as never, VolumeSize: 10 }), invalid("Value (gp4) for parameter volumeType is invalid. Valid values: gp2, gp3, io1, io2, st1, sc1, standard.")],
-      ["IOPS on gp2", volume({ VolumeType: "gp2", VolumeSize: 10, Iops: 300 }), combination("The parameter iops is not supported for gp2 volumes.")],
-      ["IOPS on st1", volume({ VolumeType: "st1", VolumeSize: 500, Iops: 300 }), combination("The parameter iops is not supported for st1 volumes.")],
-      ["throughput on io2", volume({ VolumeType: "io2", VolumeSize: 10, Iops: 100, Throughput: 200 }), combination("throughput can only be specified for volumeType gp3.")],
-      ["io1 IOPS under 100", volume({ VolumeType: "io1", VolumeSize: 10, Iops: 99 }), invalid("Volume iops of 99 is too low; minimum is 100.")],
-      ["io1 IOPS over 64,000", volume({ VolumeType: "io1", VolumeSize: 16_000, Iops: 64_001 }), invalid("Volume iops of 64001 is too high; maximum is 64000.")],
-      ["gp3 IOPS over 80,000", volume({ VolumeType: "gp3", VolumeSize: 1_000, Iops: 80_001 }), invalid("Volume iops of 80001 is too high; maximum is 80000.")],
-      ["gp3 IOPS under 3,000", volume({ VolumeType: "gp3", VolumeSize: 10, Iops: 2_999 }), invalid("Volume iops of 2999 is too low; minimum is 3000.")],
-      ["io2 IOPS over 1,000 per GiB", volume({ VolumeType: "io2", VolumeSize: 4, Iops: 4_001 }), invalid("Iops to volume size ratio of 1000.250000 is too high; maximum is 1000")],
-      ["io1 IOPS over 50 per GiB", volume({ VolumeType: "io1", VolumeSize: 10, Iops: 501 }), invalid("Iops to volume size ratio of 50.100000 is too high; maximum is 50")],
-      ["gp3 IOPS over 500 per GiB", volume({ VolumeType: "gp3", VolumeSize: 20, Iops: 15_000 }), invalid("Iops to volume size ratio of 750.000000 is too high; maximum is 500")],
-      ["gp3 throughput over 2,000", volume({ VolumeType: "gp3", VolumeSize: 1_000, Iops: 80_000, Throughput: 2_001 }), invalid("Volume throughput of 2001 is too high; maximum is 2000.")],
-      ["gp3 throughput under 125", volume({ VolumeType: "gp3", VolumeSize: 10, Throughput: 124 }), invalid("Volume throughput of 124 is too low; minimum is 125.")],
+      [
+        "an unknown type",
+        volume({ VolumeType: "gp4" as never, VolumeSize: 10 }),
+        invalid("Value (gp4) for parameter volumeType is invalid. Valid values: gp2, gp3, io1, io2, st1, sc1, standard."),
+      ],
+      [
+        "IOPS on gp2",
+        volume({ VolumeType: "gp2", VolumeSize: 10, Iops: 300 }),
+        combination("The parameter iops is not supported for gp2 volumes."),
+      ],
+      [
+        "IOPS on st1",
+        volume({ VolumeType: "st1", VolumeSize: 500, Iops: 300 }),
+        combination("The parameter iops is not supported for st1 volumes."),
+      ],
+      [
+        "throughput on io2",
+        volume({ VolumeType: "io2", VolumeSize: 10, Iops: 100, Throughput: 200 }),
+        combination("throughput can only be specified for volumeType gp3."),
+      ],
+      [
+        "io1 IOPS under 100",
+        volume({ VolumeType: "io1", VolumeSize: 10, Iops: 99 }),
+        invalid("Volume iops of 99 is too low; minimum is 100."),
+      ],
+      [
+        "io1 IOPS over 64,000",
+        volume({ VolumeType: "io1", VolumeSize: 16_000, Iops: 64_001 }),
+        invalid("Volume iops of 64001 is too high; maximum is 64000."),
+      ],
+      [
+        "gp3 IOPS over 80,000",
+        volume({ VolumeType: "gp3", VolumeSize: 1_000, Iops: 80_001 }),
+        invalid("Volume iops of 80001 is too high; maximum is 80000."),
+      ],
+      [
+        "gp3 IOPS under 3,000",
+        volume({ VolumeType: "gp3", VolumeSize: 10, Iops: 2_999 }),
+        invalid("Volume iops of 2999 is too low; minimum is 3000."),
+      ],
+      [
+        "io2 IOPS over 1,000 per GiB",
+        volume({ VolumeType: "io2", VolumeSize: 4, Iops: 4_001 }),
+        invalid("Iops to volume size ratio of 1000.250000 is too high; maximum is 1000"),
+      ],
+      [
+        "io1 IOPS over 50 per GiB",
+        volume({ VolumeType: "io1", VolumeSize: 10, Iops: 501 }),
+        invalid("Iops to volume size ratio of 50.100000 is too high; maximum is 50"),
+      ],
+      [
+        "gp3 IOPS over 500 per GiB",
+        volume({ VolumeType: "gp3", VolumeSize: 20, Iops: 15_000 }),
+        invalid("Iops to volume size ratio of 750.000000 is too high; maximum is 500"),
+      ],
+      [
+        "gp3 throughput over 2,000",
+        volume({ VolumeType: "gp3", VolumeSize: 1_000, Iops: 80_000, Throughput: 2_001 }),
+        invalid("Volume throughput of 2001 is too high; maximum is 2000."),
+      ],
+      [
+        "gp3 throughput under 125",
+        volume({ VolumeType: "gp3", VolumeSize: 10, Throughput: 124 }),
+        invalid("Volume throughput of 124 is too low; minimum is 125."),
+      ],
       [
         "gp3 throughput over 0.25 MiB/s per IOPS",
         volume({ VolumeType: "gp3", VolumeSize: 10, Throughput: 1_000 }),
         invalid("Throughput (MiBps) to iops ratio of 0.333333 is too high; maximum is 0.250000 MiBps per iops"),
       ],
-      ["a root volume resized beyond its type", volume({ VolumeSize: 70_000 }, "/dev/xvda"), invalid("Volume of 70000GiB is too large; maximum is 65536GiB.")],
-      ["a device name of no EC2 form", volume({ VolumeSize: 10 }, "/dev/sde1"), { name: "InvalidBlockDeviceMapping", message: "Invalid device name /dev/sde1", status: 400 }],
+      [
+        "a root volume resized beyond its type",
+        volume({ VolumeSize: 70_000 }, "/dev/xvda"),
+        invalid("Volume of 70000GiB is too large; maximum is 65536GiB."),
+      ],
+      [
+        "a device name of no EC2 form",
+        volume({ VolumeSize: 10 }, "/dev/sde1"),
+        { name: "InvalidBlockDeviceMapping", message: "Invalid device name /dev/sde1", status: 400 },
+      ],
       [
         "a device named twice",
-        run({ BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1 } }, { DeviceName: "/dev/sdf", Ebs: { VolumeSize: 2 } }] }),
+        run({
+          BlockDeviceMappings: [
+            { DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1 } },
+            { DeviceName: "/dev/sdf", Ebs: { VolumeSize: 2 } },
+          ],
+        }),
         { name: "InvalidBlockDeviceMapping", message: "/dev/sdf is being assigned to multiple times.", status: 400 },
       ],
-      ["a malformed snapshot", volume({ SnapshotId: "snap-x" }), { name: "InvalidSnapshotID.Malformed", message: 'Invalid id: "snap-x" (expecting "snap-...")', status: 400 }],
-      ["an unknown snapshot", volume({ SnapshotId: "snap-12345678" }), { name: "InvalidSnapshot.NotFound", message: "The snapshot 'snap-12345678' does not exist.", status: 400 }],
+      [
+        "a malformed snapshot",
+        volume({ SnapshotId: "snap-x" }),
+        { name: "InvalidSnapshotID.Malformed", message: 'Invalid id: "snap-x" (expecting "snap-...")', status: 400 },
+      ],
+      [
+        "an unknown snapshot",
+        volume({ SnapshotId: "snap-12345678" }),
+        { name: "InvalidSnapshot.NotFound", message: "The snapshot 'snap-12345678' does not exist.", status: 400 },
+      ],
       [
         "more than 27 volumes an instance",
         run({ BlockDeviceMappings: devices(27).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })) }),
-        { name: "AttachmentLimitExceeded", message: "The launch would attach 28 EBS volumes to each instance; the limit is 27.", status: 400 },
+        {
+          name: "AttachmentLimitExceeded",
+          message: "The launch would attach 28 EBS volumes to each instance; the limit is 27.",
+          status: 400,
+        },
       ],
     ];
 
@@ -174,7 +299,9 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
               .map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })),
           ],
         });
-        const volumes = (await setup.client.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [id!] }] }))).Volumes!;
+        const volumes = (
+          await setup.client.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [id!] }] }))
+        ).Volumes!;
         expect(volumes).toHaveLength(27);
         setup.ec2.advance(3_600_000);
         // 65,536 + 65,536 + 4 + 125 + 1,024 + 1 + 21 GiB for an hour.
@@ -188,14 +315,26 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
         const [id] = await launchIds(setup.client);
         await setup.client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
         await setup.ec2.settle();
-        await refused(setup, new ModifyInstanceAttributeCommand({ InstanceId: id!, UserData: { Value: new Uint8Array(16_385) } }), invalid("User data is limited to 16384 bytes"));
-        await refused(setup, new ModifyInstanceAttributeCommand({ InstanceId: id!, Attribute: "userData", Value: base64Of(16_385) }), invalid("User data is limited to 16384 bytes"));
+        await refused(
+          setup,
+          new ModifyInstanceAttributeCommand({ InstanceId: id!, UserData: { Value: new Uint8Array(16_385) } }),
+          invalid("User data is limited to 16384 bytes"),
+        );
+        await refused(
+          setup,
+          new ModifyInstanceAttributeCommand({ InstanceId: id!, Attribute: "userData", Value: base64Of(16_385) }),
+          invalid("User data is limited to 16384 bytes"),
+        );
         await setup.client.send(new ModifyInstanceAttributeCommand({ InstanceId: id!, UserData: { Value: new Uint8Array(16_384) } }));
       }));
 
     it("more than 200 filter values on one call is FilterLimitExceeded, on every Describe call that filters", () =>
       withDoor(door, async (setup) => {
-        const expected = { name: "FilterLimitExceeded", message: "The maximum number of filter values specified on a single call is 200", status: 400 };
+        const expected = {
+          name: "FilterLimitExceeded",
+          message: "The maximum number of filter values specified on a single call is 200",
+          status: 400,
+        };
         const tooMany: Filter[] = [
           { Name: "tag:a", Values: Array.from({ length: 150 }, (_, i) => `v${i}`) },
           { Name: "tag:b", Values: Array.from({ length: 51 }, (_, i) => `v${i}`) },
@@ -203,7 +342,11 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
         const nameOnly: Filter[] = Array.from({ length: 201 }, () => ({ Name: "tag-key" }));
         for (const Filters of [tooMany, nameOnly]) {
           await refused(setup, new DescribeInstancesCommand({ Filters }), expected);
-          await refused(setup, new DescribeInstanceStatusCommand({ Filters: Filters.map((f) => ({ ...f, Name: "instance-state-name" })) }), expected);
+          await refused(
+            setup,
+            new DescribeInstanceStatusCommand({ Filters: Filters.map((f) => ({ ...f, Name: "instance-state-name" })) }),
+            expected,
+          );
           await refused(setup, new DescribeVolumesCommand({ Filters }), expected);
           await refused(setup, new DescribeAddressesCommand({ Filters }), expected);
         }
@@ -221,7 +364,10 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
         KeyName: "k".repeat(255),
         ClientToken: "t".repeat(64),
         UserData: base64Of(16_384),
-        TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+        TagSpecifications: [
+          { ResourceType: "instance", Tags: tags },
+          { ResourceType: "volume", Tags: tags },
+        ],
       });
       const out = await setup.client.send(new DescribeInstancesCommand({}));
       expect(out.Reservations![0]!.Instances).toHaveLength(20);

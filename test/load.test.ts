@@ -127,7 +127,8 @@ describe("the server under load", () => {
             const out = await client.send(new DescribeInstancesCommand({ InstanceIds: mine }));
             for (const res of out.Reservations ?? []) {
               for (const i of res.Instances ?? []) {
-                if (i.State!.Name !== model.get(i.InstanceId!)) unexpected.push(`${label}: ${i.InstanceId} is ${i.State!.Name}, model says ${model.get(i.InstanceId!)}`);
+                if (i.State!.Name !== model.get(i.InstanceId!))
+                  unexpected.push(`${label}: ${i.InstanceId} is ${i.State!.Name}, model says ${model.get(i.InstanceId!)}`);
               }
             }
           } else if (kind < 80) {
@@ -138,14 +139,17 @@ describe("the server under load", () => {
               const out = stop
                 ? (await client.send(new StopInstancesCommand({ InstanceIds: [target] }))).StoppingInstances![0]!
                 : (await client.send(new StartInstancesCommand({ InstanceIds: [target] }))).StartingInstances![0]!;
-              if (out.PreviousState!.Name !== out.CurrentState!.Name) reported.get(target)!.push(`${out.PreviousState!.Name}>${out.CurrentState!.Name}`);
+              if (out.PreviousState!.Name !== out.CurrentState!.Name)
+                reported.get(target)!.push(`${out.PreviousState!.Name}>${out.CurrentState!.Name}`);
             } catch (e) {
               unexpected.push(`${label}: ${stop ? "stop" : "start"} of a shared instance gave ${(e as Error).name}`);
             }
           } else if (kind < 88) {
             // 32 keys at most, under EC2's 50 tags per resource (TagLimitExceeded past it).
             const target = shared[rand(SHARED)]!;
-            const got = await codeOf(client.send(new CreateTagsCommand({ Resources: [target], Tags: [{ Key: `load-${c % 32}`, Value: String(r) }] })));
+            const got = await codeOf(
+              client.send(new CreateTagsCommand({ Resources: [target], Tags: [{ Key: `load-${c % 32}`, Value: String(r) }] })),
+            );
             if (got !== "ok") unexpected.push(`${label}: CreateTags gave ${got}`);
           } else if (kind < 96) {
             const got = await codeOf(
@@ -185,11 +189,13 @@ describe("the server under load", () => {
       for (const i of res.Instances ?? []) final.set(i.InstanceId!, i.State!.Name!);
     }
     check.destroy();
-    models.forEach((model) => model.forEach((state, id) => expect(final.get(id), id).toBe(state)));
+    for (const model of models) for (const [id, state] of model) expect(final.get(id), id).toBe(state);
 
     // Shared instances: the API transitions in the timeline are exactly the ones the calls reported.
     for (const id of shared) {
-      const timeline = ec2.inspect(id).timeline.filter((t) => t.from !== t.to && (t.cause.includes("StopInstances") || t.cause.includes("StartInstances")));
+      const timeline = ec2
+        .inspect(id)
+        .timeline.filter((t) => t.from !== t.to && (t.cause.includes("StopInstances") || t.cause.includes("StartInstances")));
       const fromTimeline = timeline.map((t) => `${t.from}>${t.to}`).sort();
       expect(fromTimeline, id).toEqual([...reported.get(id)!].sort());
       const last = ec2.inspect(id).timeline.at(-1);

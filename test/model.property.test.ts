@@ -218,7 +218,9 @@ class Tag extends Cmd {
   async run(m: Model, r: Real): Promise<void> {
     const k = pick(m, this.n)!;
     const inst = m.instances[k]!;
-    const got = await outcome(r.client.send(new CreateTagsCommand({ Resources: [r.ids[k]!], Tags: [{ Key: this.key, Value: this.value }] })));
+    const got = await outcome(
+      r.client.send(new CreateTagsCommand({ Resources: [r.ids[k]!], Tags: [{ Key: this.key, Value: this.value }] })),
+    );
     expect(got, `${this} on ${inst.state}`).toBe("ok");
     inst.tags.set(this.key, this.value);
   }
@@ -373,7 +375,12 @@ describe("the lifecycle against a reference model (fast-check commands)", () => 
       }),
       { numRuns: RUNS, seed: SEED, verbose: 1 },
     );
-    console.log([...tally].sort().map(([k, v]) => `${k}: ${v}`).join("\n"));
+    console.log(
+      [...tally]
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n"),
+    );
   });
 });
 

@@ -5,13 +5,14 @@
  * subnet). Through a real EC2Client, as users see it; the CLI's --config
  * key through the built server.
  */
-import { DescribeInstancesCommand, type EC2Client, RunInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DescribeInstancesCommand, type EC2Client, RunInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type InstanceStateChangeEvent, LINUX_AMI_ID, type NetworkOptions } from "../src/index.js";
-import { runToExit, serve, SLOW } from "./cli-process.js";
+import { runToExit, SLOW, serve } from "./cli-process.js";
 import { describeAll, expectEc2Error, launch, setup } from "./helpers.js";
 
 const insufficient = {
@@ -34,7 +35,9 @@ async function fill(client: EC2Client, zone: string, total: number): Promise<str
 }
 
 describe("the default address space (EC2's)", () => {
-  it("holds 4,091 instances per zone, 24,546 in all; the next launch gets EC2's InsufficientFreeAddressesInSubnet", { timeout: 120_000 }, async () => {
+  it("holds 4,091 instances per zone, 24,546 in all; the next launch gets EC2's InsufficientFreeAddressesInSubnet", {
+    timeout: 120_000,
+  }, async () => {
     const { client } = setup();
     try {
       for (const zone of ["a", "b", "c", "d", "e", "f"]) {
@@ -141,7 +144,9 @@ describe("the network option", () => {
       try {
         other.restore(snapshot);
         const restored = await describeAll(otherClient);
-        expect([...restored.values()].map((i) => [i.PrivateIpAddress, i.SubnetId])).toEqual(source.map((i) => [i.PrivateIpAddress, i.SubnetId]));
+        expect([...restored.values()].map((i) => [i.PrivateIpAddress, i.SubnetId])).toEqual(
+          source.map((i) => [i.PrivateIpAddress, i.SubnetId]),
+        );
         expect((await launch(otherClient))[0]!.PrivateIpAddress).toBe("10.0.0.7");
         // The space is state: reset frees its addresses but keeps it.
         other.reset();
@@ -168,16 +173,52 @@ describe("the network option", () => {
   it.each<[string, unknown, string]>([
     ["not an object", "big", 'ec2-mock: network must be an object of vpcCidr and subnetPrefixLength; got "big"'],
     ["an unknown key", { subnetPrefix: 16 }, 'ec2-mock: network has no option "subnetPrefix" (known: vpcCidr, subnetPrefixLength)'],
-    ["a block without its prefix", { vpcCidr: "10.0.0.0" }, 'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got "10.0.0.0"'],
-    ["an octet above 255", { vpcCidr: "10.300.0.0/16" }, 'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got "10.300.0.0/16"'],
+    [
+      "a block without its prefix",
+      { vpcCidr: "10.0.0.0" },
+      'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got "10.0.0.0"',
+    ],
+    [
+      "an octet above 255",
+      { vpcCidr: "10.300.0.0/16" },
+      'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got "10.300.0.0/16"',
+    ],
     ["a number", { vpcCidr: 10 }, 'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got 10'],
-    ["host bits set", { vpcCidr: "10.1.0.0/8" }, 'ec2-mock: network.vpcCidr must be the block\'s first address (10.0.0.0/8), with no host bits set; got "10.1.0.0/8"'],
-    ["a VPC wider than /8", { vpcCidr: "10.0.0.0/7" }, 'ec2-mock: network.vpcCidr must be a block from /8 to /25 (six /28 subnets at least must fit); got "10.0.0.0/7"'],
-    ["a VPC narrower than /25", { vpcCidr: "10.0.0.0/26" }, 'ec2-mock: network.vpcCidr must be a block from /8 to /25 (six /28 subnets at least must fit); got "10.0.0.0/26"'],
-    ["subnets that do not fit six times", { subnetPrefixLength: 18 }, "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 18"],
-    ["subnets below EC2's smallest", { vpcCidr: "10.0.0.0/8", subnetPrefixLength: 29 }, "ec2-mock: network.subnetPrefixLength must be an integer from 11 to 28 (six zones' subnets must fit in the /8 VPC); got 29"],
-    ["a fractional prefix", { subnetPrefixLength: 20.5 }, "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 20.5"],
-    ["a prefix as a string", { subnetPrefixLength: "20" }, 'ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones\' subnets must fit in the /16 VPC); got "20"'],
+    [
+      "host bits set",
+      { vpcCidr: "10.1.0.0/8" },
+      'ec2-mock: network.vpcCidr must be the block\'s first address (10.0.0.0/8), with no host bits set; got "10.1.0.0/8"',
+    ],
+    [
+      "a VPC wider than /8",
+      { vpcCidr: "10.0.0.0/7" },
+      'ec2-mock: network.vpcCidr must be a block from /8 to /25 (six /28 subnets at least must fit); got "10.0.0.0/7"',
+    ],
+    [
+      "a VPC narrower than /25",
+      { vpcCidr: "10.0.0.0/26" },
+      'ec2-mock: network.vpcCidr must be a block from /8 to /25 (six /28 subnets at least must fit); got "10.0.0.0/26"',
+    ],
+    [
+      "subnets that do not fit six times",
+      { subnetPrefixLength: 18 },
+      "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 18",
+    ],
+    [
+      "subnets below EC2's smallest",
+      { vpcCidr: "10.0.0.0/8", subnetPrefixLength: 29 },
+      "ec2-mock: network.subnetPrefixLength must be an integer from 11 to 28 (six zones' subnets must fit in the /8 VPC); got 29",
+    ],
+    [
+      "a fractional prefix",
+      { subnetPrefixLength: 20.5 },
+      "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 20.5",
+    ],
+    [
+      "a prefix as a string",
+      { subnetPrefixLength: "20" },
+      'ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones\' subnets must fit in the /16 VPC); got "20"',
+    ],
   ])("refuses %s with a TypeError at construction", (_, network, message) => {
     expect(() => createEc2Mock({ network: network as NetworkOptions })).toThrow(new TypeError(message));
   });
@@ -197,7 +238,12 @@ describe("ec2-mock serve --config network", () => {
     async () => {
       const { run, url } = await serve(["--port", "0", "--config", config("wide.json", { network: { vpcCidr: "10.0.0.0/8" } })]);
       const { EC2Client } = await import("@aws-sdk/client-ec2");
-      const client = new EC2Client({ region: "us-east-1", endpoint: url, maxAttempts: 1, credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } });
+      const client = new EC2Client({
+        region: "us-east-1",
+        endpoint: url,
+        maxAttempts: 1,
+        credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+      });
       try {
         const out = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
         expect(out.Instances![0]!.PrivateIpAddress).toBe("10.0.0.4");
@@ -211,7 +257,11 @@ describe("ec2-mock serve --config network", () => {
 
   it.each([
     ["not an object", { network: 5 }, /--config .*: "network" must be an object of vpcCidr and subnetPrefixLength/],
-    ["a bad value", { network: { vpcCidr: "10.0.0.1/8" } }, /bad options: ec2-mock: network\.vpcCidr must be the block's first address \(10\.0\.0\.0\/8\)/],
+    [
+      "a bad value",
+      { network: { vpcCidr: "10.0.0.1/8" } },
+      /bad options: ec2-mock: network\.vpcCidr must be the block's first address \(10\.0\.0\.0\/8\)/,
+    ],
   ])(
     "refuses %s with exit code 2",
     async (name, value, stderr) => {

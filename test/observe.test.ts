@@ -1,6 +1,6 @@
 import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { type InstanceStateChangeEvent, realisticDurations as d } from "../src/index.js";
+import { realisticDurations as d, type InstanceStateChangeEvent } from "../src/index.js";
 import { launchIds, setup, useFrozenClock } from "./helpers.js";
 
 const T0 = Date.parse("2026-06-01T00:00:00.000Z");
@@ -22,7 +22,15 @@ describe("state-change events", () => {
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
     await ec2.settle();
 
-    expect(events.map((e) => e.detail.state)).toEqual(["pending", "running", "stopping", "stopped", "pending", "shutting-down", "terminated"]);
+    expect(events.map((e) => e.detail.state)).toEqual([
+      "pending",
+      "running",
+      "stopping",
+      "stopped",
+      "pending",
+      "shutting-down",
+      "terminated",
+    ]);
     const at = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
     expect(events[0]).toEqual({
       version: "0",
@@ -63,7 +71,14 @@ describe("inspect()", () => {
     await client.send(new StopInstancesCommand({ InstanceIds: [id!], Force: true }));
     await ec2.settle();
     const inspection = ec2.inspect(id!);
-    expect(inspection).toMatchObject({ instanceId: id, state: "stopped", memory: "lost", fileSystem: "clean", hostStuck: false, rebooting: false });
+    expect(inspection).toMatchObject({
+      instanceId: id,
+      state: "stopped",
+      memory: "lost",
+      fileSystem: "clean",
+      hostStuck: false,
+      rebooting: false,
+    });
     expect(inspection.guest).toEqual({ os: "linux", config: {} });
     expect(inspection.timeline).toEqual([
       { at: new Date(T0), from: "pending", to: "pending", cause: "RunInstances" },
@@ -76,7 +91,9 @@ describe("inspect()", () => {
 
 describe("usage(): billing for a scripted day", () => {
   it("bills each start at least 60 s then per second, only while running or hibernating; a reboot is no new period", async () => {
-    const { ec2, client } = setup({ timing: { launch: 0, start: 0, resume: 0, stop: 0, hibernate: 30_000, terminate: 0, statusChecks: 0 } });
+    const { ec2, client } = setup({
+      timing: { launch: 0, start: 0, resume: 0, stop: 0, hibernate: 30_000, terminate: 0, statusChecks: 0 },
+    });
     const [id] = await launchIds(client, { HibernationOptions: { Configured: true }, InstanceType: "m5.large" });
     ec2.advance(0);
     // 08:00–10:00 running, with a reboot at 09:00.

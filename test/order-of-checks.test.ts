@@ -224,7 +224,8 @@ describe.each(Object.keys(doors))("issue 13: what the API reference says, throug
     const ids = Array.from({ length: 1001 }, (_, n) => `i-${(n + 1).toString(16).padStart(17, "0")}`);
     await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: [...ids.slice(0, 1000), "bad"] })), {
       name: "InvalidRequest",
-      message: "1001 exceeds the maximum number of instance IDs that can be specificied (1000). Please specify fewer than 1000 instance IDs.",
+      message:
+        "1001 exceeds the maximum number of instance IDs that can be specificied (1000). Please specify fewer than 1000 instance IDs.",
       status: 400,
     });
     await expectEc2Error(client.send(new TerminateInstancesCommand({ InstanceIds: ids.slice(0, 1000) })), {
@@ -330,13 +331,17 @@ describe.each(Object.keys(doors))("issue 13: what the API reference says, throug
     await ec2.settle();
     for (let i = 0; i < 2; i++) {
       const out = await client.send(new StartInstancesCommand({ InstanceIds: [id!] }));
-      expect(out.StartingInstances).toEqual([{ InstanceId: id, PreviousState: { Code: 16, Name: "running" }, CurrentState: { Code: 16, Name: "running" } }]);
+      expect(out.StartingInstances).toEqual([
+        { InstanceId: id, PreviousState: { Code: 16, Name: "running" }, CurrentState: { Code: 16, Name: "running" } },
+      ]);
     }
     await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
     await ec2.settle();
     for (let i = 0; i < 2; i++) {
       const out = await client.send(new StopInstancesCommand({ InstanceIds: [id!] }));
-      expect(out.StoppingInstances).toEqual([{ InstanceId: id, PreviousState: { Code: 80, Name: "stopped" }, CurrentState: { Code: 80, Name: "stopped" } }]);
+      expect(out.StoppingInstances).toEqual([
+        { InstanceId: id, PreviousState: { Code: 80, Name: "stopped" }, CurrentState: { Code: 80, Name: "stopped" } },
+      ]);
     }
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
     await ec2.settle();

@@ -124,7 +124,8 @@ describe("the catalogues in the packed package", () => {
     execFileSync("tar", ["-tzf", join(project, readdirSync(project).find((f) => f.endsWith(".tgz"))!)], { encoding: "utf8" }).split("\n");
 
   it("ships data/: the catalogues and their README, not the golden sample of the tests", () => {
-    for (const file of ["instance-types.json", "offerings.json", "images.json", "README.md"]) expect(files()).toContain(`package/data/${file}`);
+    for (const file of ["instance-types.json", "offerings.json", "images.json", "README.md"])
+      expect(files()).toContain(`package/data/${file}`);
     expect(files().filter((f) => f.includes("catalogue-golden") || f.includes("derive-catalogues"))).toEqual([]);
   });
 
@@ -149,9 +150,21 @@ console.log(JSON.stringify({
     );
     const { build } = await import("esbuild");
     const pkg = join(project, "node_modules", "ec2-mock");
-    const common: BuildOptions = { entryPoints: [probe], bundle: true, platform: "node", target: "node20", packages: "external", logLevel: "silent" };
+    const common: BuildOptions = {
+      entryPoints: [probe],
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "silent",
+    };
     const esm = await build({ ...common, format: "esm", outfile: join(pkg, "dist", "esm", "chunks", "catalogue-probe.js") });
-    const cjs = await build({ ...common, format: "cjs", supported: { "dynamic-import": false }, outfile: join(pkg, "dist", "cjs", "catalogue-probe.js") });
+    const cjs = await build({
+      ...common,
+      format: "cjs",
+      supported: { "dynamic-import": false },
+      outfile: join(pkg, "dist", "cjs", "catalogue-probe.js"),
+    });
     expect(esm.warnings).toEqual([]);
     // The CommonJS code takes __dirname and never reaches import.meta; esbuild warns of the latter all the same.
     expect(cjs.warnings.map((w) => w.id)).toEqual(["empty-import-meta"]);

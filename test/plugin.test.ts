@@ -1,13 +1,8 @@
-import {
-  DescribeVpcsCommand,
-  EC2Client,
-  EC2ServiceException,
-  RunInstancesCommand,
-  StopInstancesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeVpcsCommand, EC2Client, EC2ServiceException, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import type { HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 
 type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
+
 import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, Ec2MockUnhandledCommandError, LINUX_AMI_ID } from "../src/index.js";
 import { launchIds, setup } from "./helpers.js";

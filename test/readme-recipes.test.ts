@@ -159,7 +159,10 @@ function bash(code: string, cli: Cli, proxyUrl: string): Promise<{ status: numbe
   mkdirSync(join(userHome, ".aws"));
   // The user's own AWS set-up, which the recipe must override, not use.
   writeFileSync(join(userHome, ".aws", "config"), "[default]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n");
-  writeFileSync(join(userHome, ".aws", "credentials"), "[default]\naws_access_key_id = AKIAUSERDEFAULTKEY01\naws_secret_access_key = user/default\n[prod]\naws_access_key_id = AKIAUSERPRODKEY0001\naws_secret_access_key = user/prod\n");
+  writeFileSync(
+    join(userHome, ".aws", "credentials"),
+    "[default]\naws_access_key_id = AKIAUSERDEFAULTKEY01\naws_secret_access_key = user/default\n[prod]\naws_access_key_id = AKIAUSERPRODKEY0001\naws_secret_access_key = user/prod\n",
+  );
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     HOME: userHome,
@@ -215,16 +218,33 @@ describe.skipIf(!hasV2 && !required)("the README's AWS CLI recipe, run as writte
     const lines = out.stdout.trim().split("\n");
     expect(lines).toContain("running");
     expect(lines).toContain("stopped");
-    const state = JSON.parse(out.stdout.slice(out.stdout.indexOf(`{\n  "now"`))) as { instances: { InstanceId: string; State: { Name: string } }[] };
+    const state = JSON.parse(out.stdout.slice(out.stdout.indexOf(`{\n  "now"`))) as {
+      instances: { InstanceId: string; State: { Name: string } }[];
+    };
     expect(state.instances.map((i) => i.State.Name)).toEqual(["stopped"]);
     expect(out.stdout).toContain(state.instances[0]!.InstanceId);
   });
 
-  it.runIf(hasV2 && v2Version?.startsWith("aws-cli/2.9."))("control: CLI v2.9 without --endpoint-url ignores AWS_ENDPOINT_URL and heads for real AWS, which the trap sees", { timeout: 120_000 }, async () => {
-    trap.seen.length = 0;
-    const exports = recipe!.code.split("\n").filter((line) => /^(export|unset) /.test(line)).join("\n").replaceAll("127.0.0.1:4566", new URL(server.url).host);
-    const out = await bash(`${exports}\nAWS_MAX_ATTEMPTS=1 aws ec2 describe-instances --cli-read-timeout 5 --cli-connect-timeout 5 || true`, clis.find((c) => c.path === awsBinary)!, trap.url);
-    expect(out.status).toBe(0);
-    expect(trap.seen.some((line) => /^CONNECT ec2\.us-east-1\.amazonaws\.com:443 /.test(line)), JSON.stringify(trap.seen)).toBe(true);
-  });
+  it.runIf(hasV2 && v2Version?.startsWith("aws-cli/2.9."))(
+    "control: CLI v2.9 without --endpoint-url ignores AWS_ENDPOINT_URL and heads for real AWS, which the trap sees",
+    { timeout: 120_000 },
+    async () => {
+      trap.seen.length = 0;
+      const exports = recipe!.code
+        .split("\n")
+        .filter((line) => /^(export|unset) /.test(line))
+        .join("\n")
+        .replaceAll("127.0.0.1:4566", new URL(server.url).host);
+      const out = await bash(
+        `${exports}\nAWS_MAX_ATTEMPTS=1 aws ec2 describe-instances --cli-read-timeout 5 --cli-connect-timeout 5 || true`,
+        clis.find((c) => c.path === awsBinary)!,
+        trap.url,
+      );
+      expect(out.status).toBe(0);
+      expect(
+        trap.seen.some((line) => /^CONNECT ec2\.us-east-1\.amazonaws\.com:443 /.test(line)),
+        JSON.stringify(trap.seen),
+      ).toBe(true);
+    },
+  );
 });

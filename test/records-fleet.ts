@@ -25,7 +25,9 @@ export const FLEET_TIME = Date.UTC(2026, 0, 15, 12, 0, 0);
  */
 export async function populate(ec2: Ec2Mock, client: EC2Client): Promise<void> {
   const run = async (input: Record<string, unknown>) =>
-    (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...input }))).Instances!.map((i) => i.InstanceId!);
+    (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ...input }))).Instances!.map(
+      (i) => i.InstanceId!,
+    );
   const tags = (resource: "instance" | "volume", ...pairs: [string, string][]) => [
     { ResourceType: resource, Tags: pairs.map(([Key, Value]) => ({ Key, Value })) },
   ];
@@ -53,7 +55,9 @@ export async function populate(ec2: Ec2Mock, client: EC2Client): Promise<void> {
   ec2.advance(2 * 60 * 60 * 1000); // `gone` expires: its usage is retired
   await client.send(new ModifyInstanceAttributeCommand({ InstanceId: a, SourceDestCheck: { Value: false } }));
   await client.send(new CreateTagsCommand({ Resources: [c!], Tags: [{ Key: "role", Value: "db" }] }));
-  const eip = await client.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "ip", Value: "one" }] }] }));
+  const eip = await client.send(
+    new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "ip", Value: "one" }] }] }),
+  );
   await client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: a }));
   await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
   await client.send(new StopInstancesCommand({ InstanceIds: [b!], Hibernate: true }));

@@ -2,8 +2,22 @@ import { readFileSync } from "node:fs";
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+  array,
+  boolean,
+  date,
+  literal,
+  mapOf,
+  nullable,
+  number,
+  object,
+  optional,
+  string,
+  time,
+  timeOr,
+  tuple,
+} from "../src/engine/record.js";
 import type { Ec2MockSnapshot } from "../src/index.js";
-import { array, boolean, date, literal, mapOf, nullable, number, object, optional, string, time, timeOr, tuple } from "../src/engine/record.js";
 import { setup, useFrozenClock } from "./helpers.js";
 import { FLEET_TIME, populate } from "./records-fleet.js";
 
@@ -37,7 +51,17 @@ describe("the record kit (src/engine/record.ts)", () => {
       pairs: mapOf(string, number),
       list: array(tuple(string, time)),
     });
-    const value = { name: "x", size: 2, on: true, kind: "b" as const, at: new Date(0), until: Infinity, note: undefined, pairs: new Map([["k", 1]]), list: [["t", 1000] as [string, number]] };
+    const value = {
+      name: "x",
+      size: 2,
+      on: true,
+      kind: "b" as const,
+      at: new Date(0),
+      until: Infinity,
+      note: undefined,
+      pairs: new Map([["k", 1]]),
+      list: [["t", 1000] as [string, number]],
+    };
     const json = codec.write(value, shift);
     expect(JSON.stringify(json)).toBe(
       '{"name":"x","size":2,"on":true,"kind":"b","at":"1970-01-01T00:00:00.000Z","until":null,"note":null,"pairs":[["k",1]],"list":[["t","1970-01-01T00:00:01.000Z"]]}',
@@ -72,7 +96,8 @@ describe("snapshots from the declarations", () => {
     expect(causes.length).toBeGreaterThan(0);
     expect(causes.every((cause) => typeof cause === "object" && typeof cause.kind === "string")).toBe(true);
     const withoutCauses = (snapshot: Ec2MockSnapshot): Ec2MockSnapshot => {
-      for (const instance of snapshot.instances) for (const change of instance.machine.history) delete (change as { cause?: unknown }).cause;
+      for (const instance of snapshot.instances)
+        for (const change of instance.machine.history) delete (change as { cause?: unknown }).cause;
       return snapshot;
     };
     expect(text(withoutCauses(structuredClone(again)))).toBe(text(withoutCauses(JSON.parse(file) as Ec2MockSnapshot)));
@@ -96,7 +121,11 @@ describe("snapshots from the declarations", () => {
   });
 
   /** Every member (object key or array item) of a JSON value, with its path in restore's notation. */
-  function members(value: unknown, path = "", keys: (string | number)[] = []): { path: string; keys: (string | number)[]; parent: Record<string, unknown> | unknown[]; key: string | number }[] {
+  function members(
+    value: unknown,
+    path = "",
+    keys: (string | number)[] = [],
+  ): { path: string; keys: (string | number)[]; parent: Record<string, unknown> | unknown[]; key: string | number }[] {
     if (typeof value !== "object" || value === null) return [];
     const out: ReturnType<typeof members> = [];
     const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
@@ -112,7 +141,9 @@ describe("snapshots from the declarations", () => {
 
   /** Members that may be absent: optional (written only once set) or nullable (absent reads as none). */
   const mayBeAbsent = (path: string) =>
-    /\.(launchOptions|sourceDestCheck|ebsOptimized|enaSupport|clean|diskCheck|obstacle|abandoned|abandonAt|cpu|Code|Message|elasticIpAllocationId|keyName|stateReason|userData|iops|throughput|launchedWith|deleteTime|attachment|association|transition|stopPlan|gracefulAt|forceCutAt|skipCutAt|runningSince|rebootUntil|expiresAt|end)$/.test(path) ||
+    /\.(launchOptions|sourceDestCheck|ebsOptimized|enaSupport|clean|diskCheck|obstacle|abandoned|abandonAt|cpu|Code|Message|elasticIpAllocationId|keyName|stateReason|userData|iops|throughput|launchedWith|deleteTime|attachment|association|transition|stopPlan|gracefulAt|forceCutAt|skipCutAt|runningSince|rebootUntil|expiresAt|end)$/.test(
+      path,
+    ) ||
     /\.transition\.at$|\.history\[\d+\]\.hibernating$|^instances\[\d+\]\.publicIp$/.test(path) ||
     /^images\[\d+\]\./.test(path);
 
@@ -125,38 +156,59 @@ describe("snapshots from the declarations", () => {
     const good = ec2.snapshot();
     const before = text(good);
     const all = members(good).filter((m) => !/^images\[\d+\]\./.test(m.path) || m.path.endsWith(".ImageId"));
-    const wrong = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant({}), fc.constant([]), fc.constant([["x", "y"]]), fc.double());
+    const wrong = fc.oneof(
+      fc.integer(),
+      fc.string(),
+      fc.boolean(),
+      fc.constant({}),
+      fc.constant([]),
+      fc.constant([["x", "y"]]),
+      fc.double(),
+    );
     fc.assert(
-      fc.property(fc.constantFrom(...all), fc.oneof(fc.constant({ remove: true as const }), wrong.map((value) => ({ value }))), (member, corruption) => {
-        const copy = JSON.parse(before) as Ec2MockSnapshot;
-        const parent = member.keys.slice(0, -1).reduce<any>((o, k) => o[k], copy) as Record<string | number, unknown>;
-        const target = { parent, key: member.key };
-        const original = parent[target.key];
-        const removing = "remove" in corruption;
-        if (removing && Array.isArray(target.parent)) return; // an array item is not a member
-        // A null (none) may hold a value of any type the member allows: only a value of another type than the one there is a corruption.
-        if (!removing && (original === null || kindOf(corruption.value) === kindOf(original) || (kindOf(original) === "object" && kindOf(corruption.value) === "null"))) return;
-        if (removing) delete (target.parent as Record<string, unknown>)[target.key as string];
-        else (target.parent as Record<string | number, unknown>)[target.key] = corruption.value;
-        let error: unknown;
-        try {
-          ec2.restore(copy);
-        } catch (e) {
-          error = e;
-        }
-        if (error === undefined) {
-          // Accepted: only a member that may be absent was removed.
-          expect(removing && mayBeAbsent(member.path), `accepted ${JSON.stringify(corruption)} at ${member.path}`).toBe(true);
-          ec2.restore(JSON.parse(before) as Ec2MockSnapshot);
-          return;
-        }
-        expect(error, String(error)).toBeInstanceOf(TypeError);
-        expect((error as Error).message).toMatch(ours);
-        // A cause's request is read whole (it must be one the front makes), so its refusal names the request.
-        const named = member.path.replace(/(\.cause\.request)\..*$/, "$1");
-        if (!(removing && mayBeAbsent(member.path))) expect((error as Error).message).toContain(`${named} must be`);
-        expect(text(ec2.snapshot())).toBe(before);
-      }),
+      fc.property(
+        fc.constantFrom(...all),
+        fc.oneof(
+          fc.constant({ remove: true as const }),
+          wrong.map((value) => ({ value })),
+        ),
+        (member, corruption) => {
+          const copy = JSON.parse(before) as Ec2MockSnapshot;
+          const parent = member.keys.slice(0, -1).reduce<any>((o, k) => o[k], copy) as Record<string | number, unknown>;
+          const target = { parent, key: member.key };
+          const original = parent[target.key];
+          const removing = "remove" in corruption;
+          if (removing && Array.isArray(target.parent)) return; // an array item is not a member
+          // A null (none) may hold a value of any type the member allows: only a value of another type than the one there is a corruption.
+          if (
+            !removing &&
+            (original === null ||
+              kindOf(corruption.value) === kindOf(original) ||
+              (kindOf(original) === "object" && kindOf(corruption.value) === "null"))
+          )
+            return;
+          if (removing) delete (target.parent as Record<string, unknown>)[target.key as string];
+          else (target.parent as Record<string | number, unknown>)[target.key] = corruption.value;
+          let error: unknown;
+          try {
+            ec2.restore(copy);
+          } catch (e) {
+            error = e;
+          }
+          if (error === undefined) {
+            // Accepted: only a member that may be absent was removed.
+            expect(removing && mayBeAbsent(member.path), `accepted ${JSON.stringify(corruption)} at ${member.path}`).toBe(true);
+            ec2.restore(JSON.parse(before) as Ec2MockSnapshot);
+            return;
+          }
+          expect(error, String(error)).toBeInstanceOf(TypeError);
+          expect((error as Error).message).toMatch(ours);
+          // A cause's request is read whole (it must be one the front makes), so its refusal names the request.
+          const named = member.path.replace(/(\.cause\.request)\..*$/, "$1");
+          if (!(removing && mayBeAbsent(member.path))) expect((error as Error).message).toContain(`${named} must be`);
+          expect(text(ec2.snapshot())).toBe(before);
+        },
+      ),
       { numRuns: 600 },
     );
   }, 120_000);

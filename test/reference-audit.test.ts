@@ -38,7 +38,12 @@ function rows(): Row[] {
 function found(name: string): boolean {
   const parts = name
     .split(/ › |…/)
-    .map((p) => p.trim().replace(/^› /, "").replace(/[:;,]$/, ""))
+    .map((p) =>
+      p
+        .trim()
+        .replace(/^› /, "")
+        .replace(/[:;,]$/, ""),
+    )
     .filter((p) => p.length >= 6);
   return parts.every((p) => {
     // As written; with its quotes escaped; a case label of a `refuses …` table; a case of an `it.each("%s …")`.

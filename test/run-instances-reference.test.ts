@@ -5,7 +5,14 @@
  * test/run-instances.test.ts / test/limits.test.ts. A refused call changes
  * nothing (the state snapshot is compared).
  */
-import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeVolumesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
@@ -50,28 +57,76 @@ async function launchOne(setup: DoorSetup, input: Partial<RunInstancesCommandInp
 describe.each(Object.keys(doors))("RunInstances against its reference, through the %s", (door) => {
   describe("the request's own refusals, in every door", () => {
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
-      ["no ImageId", { ImageId: undefined }, { name: "MissingParameter", message: "The request must contain the parameter ImageId", status: 400 }],
-      ["no MaxCount", { MaxCount: undefined }, { name: "MissingParameter", message: "The request must contain the parameter MaxCount", status: 400 }],
-      ["a malformed ImageId", { ImageId: "foo" }, { name: "InvalidAMIID.Malformed", message: 'Invalid id: "foo" (expecting "ami-...")', status: 400 }],
-      ["an unknown ImageId", { ImageId: "ami-12345678" }, { name: "InvalidAMIID.NotFound", message: "The image id '[ami-12345678]' does not exist", status: 400 }],
+      [
+        "no ImageId",
+        { ImageId: undefined },
+        { name: "MissingParameter", message: "The request must contain the parameter ImageId", status: 400 },
+      ],
+      [
+        "no MaxCount",
+        { MaxCount: undefined },
+        { name: "MissingParameter", message: "The request must contain the parameter MaxCount", status: 400 },
+      ],
+      [
+        "a malformed ImageId",
+        { ImageId: "foo" },
+        { name: "InvalidAMIID.Malformed", message: 'Invalid id: "foo" (expecting "ami-...")', status: 400 },
+      ],
+      [
+        "an unknown ImageId",
+        { ImageId: "ami-12345678" },
+        { name: "InvalidAMIID.NotFound", message: "The image id '[ami-12345678]' does not exist", status: 400 },
+      ],
       ["an unknown zone", { Placement: { AvailabilityZone: "us-east-1z" } }, invalid("Invalid availability zone: [us-east-1z]")],
-      ["a shutdown behaviour of neither value", { InstanceInitiatedShutdownBehavior: "halt" as never }, invalid("Value (halt) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.")],
-      ["a private address for more than one instance", { MinCount: 1, MaxCount: 2, PrivateIpAddress: "172.31.0.9" }, combination("Cannot specify a private IP address when launching more than one instance.")],
-      ["a private address outside the subnet", { PrivateIpAddress: "10.0.0.9" }, invalid("Address 10.0.0.9 does not fall within the subnet's address range")],
+      [
+        "a shutdown behaviour of neither value",
+        { InstanceInitiatedShutdownBehavior: "halt" as never },
+        invalid("Value (halt) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'."),
+      ],
+      [
+        "a private address for more than one instance",
+        { MinCount: 1, MaxCount: 2, PrivateIpAddress: "172.31.0.9" },
+        combination("Cannot specify a private IP address when launching more than one instance."),
+      ],
+      [
+        "a private address outside the subnet",
+        { PrivateIpAddress: "10.0.0.9" },
+        invalid("Address 10.0.0.9 does not fall within the subnet's address range"),
+      ],
       [
         "hibernation with an instance-store root",
         { ImageId: "ami-0c3d4e5f607182930", HibernationOptions: { Configured: true } },
-        { name: "UnsupportedHibernationConfiguration", message: "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.", status: 400 },
+        {
+          name: "UnsupportedHibernationConfiguration",
+          message: "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
+          status: 400,
+        },
       ],
       [
         "stop protection with an instance-store root",
         { ImageId: "ami-0c3d4e5f607182930", DisableApiStop: true },
-        { name: "UnsupportedOperation", message: "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.", status: 400 },
+        {
+          name: "UnsupportedOperation",
+          message: "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
+          status: 400,
+        },
       ],
-      ["a reserved tag key", { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "aws:x", Value: "y" }] }] }, invalid("Tag keys starting with 'aws:' are reserved for internal use")],
-      ["an untaggable resource type", { TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "a", Value: "b" }] }] }, invalid("'vpc' is not a valid taggable resource type for this operation.")],
+      [
+        "a reserved tag key",
+        { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "aws:x", Value: "y" }] }] },
+        invalid("Tag keys starting with 'aws:' are reserved for internal use"),
+      ],
+      [
+        "an untaggable resource type",
+        { TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "a", Value: "b" }] }] },
+        invalid("'vpc' is not a valid taggable resource type for this operation."),
+      ],
       ["user data that is not base64", { UserData: "%%%" }, invalid("Invalid BASE64 encoding of user data")],
-      ["DryRun", { DryRun: true }, { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 }],
+      [
+        "DryRun",
+        { DryRun: true },
+        { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 },
+      ],
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
 
@@ -79,11 +134,15 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       withDoor(
         door,
         (setup) =>
-          refused(setup, { ImageId: "ami-0123456789abcdef0" }, {
-            name: "InvalidAMIID.Unavailable",
-            message: "AMI 'ami-0123456789abcdef0' is pending, and cannot be run",
-            status: 400,
-          }),
+          refused(
+            setup,
+            { ImageId: "ami-0123456789abcdef0" },
+            {
+              name: "InvalidAMIID.Unavailable",
+              message: "AMI 'ami-0123456789abcdef0' is pending, and cannot be run",
+              status: 400,
+            },
+          ),
         { images: [{ ImageId: "ami-0123456789abcdef0", State: "pending" }] },
       ));
 
@@ -91,12 +150,16 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       withDoor(
         door,
         async (setup) => {
-          await refused(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "t2.micro" }, {
-            name: "InvalidParameterCombination",
-            message:
-              "Virtualization type 'hvm' is required for instances of type 't2.micro'. Ensure that you are using an AMI with virtualization type 'hvm'. For more information, see http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html",
-            status: 400,
-          });
+          await refused(
+            setup,
+            { ImageId: "ami-0123456789abcdef0", InstanceType: "t2.micro" },
+            {
+              name: "InvalidParameterCombination",
+              message:
+                "Virtualization type 'hvm' is required for instances of type 't2.micro'. Ensure that you are using an AMI with virtualization type 'hvm'. For more information, see http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html",
+              status: 400,
+            },
+          );
           for (const InstanceType of ["m1.small", "c1.medium"] as const) {
             const { described } = await launchOne(setup, { ImageId: "ami-0123456789abcdef0", InstanceType });
             expect(described).toMatchObject({ InstanceType, VirtualizationType: "paravirtual" });
@@ -109,12 +172,16 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       withDoor(
         door,
         async (setup) => {
-          await refused(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "m5.large" }, {
-            name: "InvalidParameterCombination",
-            message:
-              "Enhanced networking with the Elastic Network Adapter (ENA) is required for the 'm5.large' instance type. Ensure that you are using an AMI that is enabled for ENA.",
-            status: 400,
-          });
+          await refused(
+            setup,
+            { ImageId: "ami-0123456789abcdef0", InstanceType: "m5.large" },
+            {
+              name: "InvalidParameterCombination",
+              message:
+                "Enhanced networking with the Elastic Network Adapter (ENA) is required for the 'm5.large' instance type. Ensure that you are using an AMI that is enabled for ENA.",
+              status: 400,
+            },
+          );
           const { described } = await launchOne(setup, { ImageId: "ami-0123456789abcdef0", InstanceType: "t2.micro" });
           expect(described).toMatchObject({ InstanceType: "t2.micro", EnaSupport: false });
         },
@@ -130,7 +197,11 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         const { InstanceInitiatedShutdownBehavior } = await attribute("instanceInitiatedShutdownBehavior");
         const { DisableApiTermination } = await attribute("disableApiTermination");
         const { DisableApiStop } = await attribute("disableApiStop");
-        expect([InstanceInitiatedShutdownBehavior?.Value, DisableApiTermination?.Value, DisableApiStop?.Value]).toEqual(["stop", false, false]);
+        expect([InstanceInitiatedShutdownBehavior?.Value, DisableApiTermination?.Value, DisableApiStop?.Value]).toEqual([
+          "stop",
+          false,
+          false,
+        ]);
       }));
   });
 
@@ -179,7 +250,10 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
           });
           expect(described.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(["/dev/xvda", "/dev/sdg"]);
           const volumes = await setup.client.send(new DescribeVolumesCommand({}));
-          expect(volumes.Volumes!.map((v) => [v.Size, v.Encrypted])).toEqual([[8, true], [5, true]]);
+          expect(volumes.Volumes!.map((v) => [v.Size, v.Encrypted])).toEqual([
+            [8, true],
+            [5, true],
+          ]);
         },
         { images: [ownImage] },
       ));
@@ -202,24 +276,41 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
 
   describe("MetadataOptions", () => {
     it("defaults follow the image's ImdsSupport: v2.0 → required, hop limit 2; none → optional, hop limit 1", () =>
-      withDoor(door, async (setup) => {
-        const common = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" };
-        const linux = await launchOne(setup, {});
-        expect(linux.described.MetadataOptions).toEqual({ ...common, HttpTokens: "required", HttpPutResponseHopLimit: 2 });
-        const windows = await launchOne(setup, { ImageId: WINDOWS_AMI_ID });
-        expect(windows.described.MetadataOptions).toEqual({ ...common, HttpTokens: "optional", HttpPutResponseHopLimit: 1 });
-        const user = await launchOne(setup, { ImageId: "ami-0123456789abcdef0" });
-        expect(user.described.MetadataOptions).toEqual({ ...common, HttpTokens: "required", HttpPutResponseHopLimit: 2 });
-        const plainUser = await launchOne(setup, { ImageId: "ami-0fedcba987654321f" });
-        expect(plainUser.described.MetadataOptions).toEqual({ ...common, HttpTokens: "optional", HttpPutResponseHopLimit: 1 });
-      }, { images: [{ ImageId: "ami-0123456789abcdef0", ImdsSupport: "v2.0" }, { ImageId: "ami-0fedcba987654321f" }] }));
+      withDoor(
+        door,
+        async (setup) => {
+          const common = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" };
+          const linux = await launchOne(setup, {});
+          expect(linux.described.MetadataOptions).toEqual({ ...common, HttpTokens: "required", HttpPutResponseHopLimit: 2 });
+          const windows = await launchOne(setup, { ImageId: WINDOWS_AMI_ID });
+          expect(windows.described.MetadataOptions).toEqual({ ...common, HttpTokens: "optional", HttpPutResponseHopLimit: 1 });
+          const user = await launchOne(setup, { ImageId: "ami-0123456789abcdef0" });
+          expect(user.described.MetadataOptions).toEqual({ ...common, HttpTokens: "required", HttpPutResponseHopLimit: 2 });
+          const plainUser = await launchOne(setup, { ImageId: "ami-0fedcba987654321f" });
+          expect(plainUser.described.MetadataOptions).toEqual({ ...common, HttpTokens: "optional", HttpPutResponseHopLimit: 1 });
+        },
+        { images: [{ ImageId: "ami-0123456789abcdef0", ImdsSupport: "v2.0" }, { ImageId: "ami-0fedcba987654321f" }] },
+      ));
 
     it("takes every member a caller sets and shows it in RunInstances and DescribeInstances", () =>
       withDoor(door, async (setup) => {
         const { launched, described } = await launchOne(setup, {
-          MetadataOptions: { HttpTokens: "optional", HttpPutResponseHopLimit: 64, HttpEndpoint: "disabled", HttpProtocolIpv6: "enabled", InstanceMetadataTags: "enabled" },
+          MetadataOptions: {
+            HttpTokens: "optional",
+            HttpPutResponseHopLimit: 64,
+            HttpEndpoint: "disabled",
+            HttpProtocolIpv6: "enabled",
+            InstanceMetadataTags: "enabled",
+          },
         });
-        const expected = { State: "applied", HttpTokens: "optional", HttpPutResponseHopLimit: 64, HttpEndpoint: "disabled", HttpProtocolIpv6: "enabled", InstanceMetadataTags: "enabled" };
+        const expected = {
+          State: "applied",
+          HttpTokens: "optional",
+          HttpPutResponseHopLimit: 64,
+          HttpEndpoint: "disabled",
+          HttpProtocolIpv6: "enabled",
+          InstanceMetadataTags: "enabled",
+        };
         expect(launched.MetadataOptions).toEqual(expected);
         expect(described.MetadataOptions).toEqual(expected);
         const windows = await launchOne(setup, { ImageId: WINDOWS_AMI_ID, MetadataOptions: { HttpTokens: "required" } });
@@ -227,11 +318,31 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       }));
 
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
-      ["a hop limit of 0", { MetadataOptions: { HttpPutResponseHopLimit: 0 } }, invalid("Value (0) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.")],
-      ["a hop limit of 65", { MetadataOptions: { HttpPutResponseHopLimit: 65 } }, invalid("Value (65) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.")],
-      ["an HttpTokens of neither value", { MetadataOptions: { HttpTokens: "maybe" as never } }, invalid("Value (maybe) for parameter MetadataOptions.HttpTokens is invalid. Valid values are 'optional' and 'required'.")],
-      ["an HttpEndpoint of neither value", { MetadataOptions: { HttpEndpoint: "on" as never } }, invalid("Value (on) for parameter MetadataOptions.HttpEndpoint is invalid. Valid values are 'enabled' and 'disabled'.")],
-      ["an InstanceMetadataTags of neither value", { MetadataOptions: { InstanceMetadataTags: "yes" as never } }, invalid("Value (yes) for parameter MetadataOptions.InstanceMetadataTags is invalid. Valid values are 'enabled' and 'disabled'.")],
+      [
+        "a hop limit of 0",
+        { MetadataOptions: { HttpPutResponseHopLimit: 0 } },
+        invalid("Value (0) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64."),
+      ],
+      [
+        "a hop limit of 65",
+        { MetadataOptions: { HttpPutResponseHopLimit: 65 } },
+        invalid("Value (65) for parameter MetadataOptions.HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64."),
+      ],
+      [
+        "an HttpTokens of neither value",
+        { MetadataOptions: { HttpTokens: "maybe" as never } },
+        invalid("Value (maybe) for parameter MetadataOptions.HttpTokens is invalid. Valid values are 'optional' and 'required'."),
+      ],
+      [
+        "an HttpEndpoint of neither value",
+        { MetadataOptions: { HttpEndpoint: "on" as never } },
+        invalid("Value (on) for parameter MetadataOptions.HttpEndpoint is invalid. Valid values are 'enabled' and 'disabled'."),
+      ],
+      [
+        "an InstanceMetadataTags of neither value",
+        { MetadataOptions: { InstanceMetadataTags: "yes" as never } },
+        invalid("Value (yes) for parameter MetadataOptions.InstanceMetadataTags is invalid. Valid values are 'enabled' and 'disabled'."),
+      ],
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
   });
@@ -268,17 +379,25 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
           // A /28 subnet holds 11 instances.
           const out = await setup.client.send(run({ MinCount: 5, MaxCount: 20 }));
           expect(out.Instances!.map((i) => i.AmiLaunchIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-          await refused(setup, { MinCount: 1, MaxCount: 3 }, {
-            name: "InsufficientFreeAddressesInSubnet",
-            message: "There are not enough free addresses in subnet to satisfy the requested number of instances.",
-            status: 400,
-          });
+          await refused(
+            setup,
+            { MinCount: 1, MaxCount: 3 },
+            {
+              name: "InsufficientFreeAddressesInSubnet",
+              message: "There are not enough free addresses in subnet to satisfy the requested number of instances.",
+              status: 400,
+            },
+          );
         },
         { network: { subnetPrefixLength: 28 } },
       ));
 
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
-      ["MinCount above MaxCount", { MinCount: 3, MaxCount: 2 }, invalid("Maximum instance count must not be smaller than minimum instance count")],
+      [
+        "MinCount above MaxCount",
+        { MinCount: 3, MaxCount: 2 },
+        invalid("Maximum instance count must not be smaller than minimum instance count"),
+      ],
       ["MaxCount below 1", { MinCount: 1, MaxCount: 0 }, invalid("Maximum instance count must be greater than zero")],
       ["MinCount below 1", { MinCount: -1, MaxCount: 1 }, invalid("Minimum instance count must be greater than zero")],
       [
@@ -286,7 +405,8 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         { MinCount: 1001, MaxCount: 1001 },
         {
           name: "InstanceLimitExceeded",
-          message: "You have requested more instances (1001) than your current instance limit of 1000 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+          message:
+            "You have requested more instances (1001) than your current instance limit of 1000 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
           status: 400,
         },
       ],
@@ -304,12 +424,20 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       const [a, b] = [await setup.client.send(run({})), await setup.client.send(run({}))];
       expect(a.ReservationId).not.toBe(b.ReservationId);
       expect(a.Instances![0]!.ClientToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      await refused(setup, { ClientToken: "t-1", MetadataOptions: { HttpTokens: "required" } }, {
-        name: "IdempotentParameterMismatch",
-        message: "The client token 't-1' has already been used with different parameters.",
-        status: 400,
-      });
-      await refused(setup, { ClientToken: "x".repeat(65) }, invalid(`Value (${"x".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters.`));
+      await refused(
+        setup,
+        { ClientToken: "t-1", MetadataOptions: { HttpTokens: "required" } },
+        {
+          name: "IdempotentParameterMismatch",
+          message: "The client token 't-1' has already been used with different parameters.",
+          status: 400,
+        },
+      );
+      await refused(
+        setup,
+        { ClientToken: "x".repeat(65) },
+        invalid(`Value (${"x".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters.`),
+      );
     }));
 
   describe("the other options, recorded and shown", () => {
@@ -335,10 +463,15 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
             PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: false },
           });
         }
-        const monitored = await setup.client.send(new DescribeInstancesCommand({ Filters: [{ Name: "monitoring-state", Values: ["enabled"] }] }));
+        const monitored = await setup.client.send(
+          new DescribeInstancesCommand({ Filters: [{ Name: "monitoring-state", Values: ["enabled"] }] }),
+        );
         expect(monitored.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([launched.InstanceId]);
         const cpu = await launchOne(setup, { InstanceType: "m5.2xlarge", CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 } });
-        expect([cpu.launched.CpuOptions, cpu.described.CpuOptions]).toEqual([{ CoreCount: 2, ThreadsPerCore: 1 }, { CoreCount: 2, ThreadsPerCore: 1 }]);
+        expect([cpu.launched.CpuOptions, cpu.described.CpuOptions]).toEqual([
+          { CoreCount: 2, ThreadsPerCore: 1 },
+          { CoreCount: 2, ThreadsPerCore: 1 },
+        ]);
         const plain = await launchOne(setup, {});
         expect(plain.described).toMatchObject({
           Monitoring: { State: "disabled" },
@@ -353,12 +486,22 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       [
         "EbsOptimized on a type without it",
         { InstanceType: "t1.micro", EbsOptimized: true },
-        { name: "Unsupported", message: "EBS-optimized instances are not supported for your requested configuration. Please check the documentation for supported configurations.", status: 400 },
+        {
+          name: "Unsupported",
+          message:
+            "EBS-optimized instances are not supported for your requested configuration. Please check the documentation for supported configurations.",
+          status: 400,
+        },
       ],
       [
         "Nitro Enclaves on a type without them (m5.large: 2 vCPUs)",
         { InstanceType: "m5.large", EnclaveOptions: { Enabled: true } },
-        { name: "Unsupported", message: "Nitro Enclaves are not supported for your requested configuration. Please check the documentation for supported configurations.", status: 400 },
+        {
+          name: "Unsupported",
+          message:
+            "Nitro Enclaves are not supported for your requested configuration. Please check the documentation for supported configurations.",
+          status: 400,
+        },
       ],
       [
         "Nitro Enclaves with hibernation",
@@ -368,7 +511,11 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       [
         "CpuOptions with one member",
         { InstanceType: "m5.xlarge", CpuOptions: { CoreCount: 1 } },
-        { name: "MissingParameter", message: "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.", status: 400 },
+        {
+          name: "MissingParameter",
+          message: "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.",
+          status: 400,
+        },
       ],
       [
         "a core count the type does not offer",
@@ -378,7 +525,12 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       [
         "CPU options on a type without them",
         { InstanceType: "t2.micro", CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } },
-        { name: "Unsupported", message: "CPU options are not supported for your requested configuration. Please check the documentation for supported configurations.", status: 400 },
+        {
+          name: "Unsupported",
+          message:
+            "CPU options are not supported for your requested configuration. Please check the documentation for supported configurations.",
+          status: 400,
+        },
       ],
       [
         "an AutoRecovery of neither value",
@@ -394,19 +546,31 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       withDoor(door, async (setup) => {
         const { described: first } = await launchOne(setup, { Placement: { AvailabilityZone: "us-east-1b" } });
         const groupId = first.SecurityGroups![0]!.GroupId!;
-        const { described } = await launchOne(setup, { SubnetId: first.SubnetId, SecurityGroupIds: [groupId], SecurityGroups: ["default"] });
+        const { described } = await launchOne(setup, {
+          SubnetId: first.SubnetId,
+          SecurityGroupIds: [groupId],
+          SecurityGroups: ["default"],
+        });
         expect(described.Placement!.AvailabilityZone).toBe("us-east-1b");
         expect(described.SubnetId).toBe(first.SubnetId);
-        const viaNic = await launchOne(setup, { NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: first.SubnetId, Groups: [groupId], AssociatePublicIpAddress: false }] });
-        expect(viaNic.described.SubnetId).toBe(first.SubnetId);
-        await refused(setup, { SubnetId: first.SubnetId, Placement: { AvailabilityZone: "us-east-1a" } }, combination(
-          `The subnet ${first.SubnetId} is in us-east-1b, not in the requested Availability Zone us-east-1a.`,
-        ));
-        await refused(setup, { SecurityGroups: ["web"] }, {
-          name: "InvalidGroup.NotFound",
-          message: `The security group 'web' does not exist in default VPC '${first.VpcId}'`,
-          status: 400,
+        const viaNic = await launchOne(setup, {
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: first.SubnetId, Groups: [groupId], AssociatePublicIpAddress: false }],
         });
+        expect(viaNic.described.SubnetId).toBe(first.SubnetId);
+        await refused(
+          setup,
+          { SubnetId: first.SubnetId, Placement: { AvailabilityZone: "us-east-1a" } },
+          combination(`The subnet ${first.SubnetId} is in us-east-1b, not in the requested Availability Zone us-east-1a.`),
+        );
+        await refused(
+          setup,
+          { SecurityGroups: ["web"] },
+          {
+            name: "InvalidGroup.NotFound",
+            message: `The security group 'web' does not exist in default VPC '${first.VpcId}'`,
+            status: 400,
+          },
+        );
       }));
 
     it("an injected capacity fault names the zone of the subnet launched into", () =>
@@ -423,8 +587,16 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       }));
 
     const cases: [string, Partial<RunInstancesCommandInput>, ExpectedError][] = [
-      ["an unknown subnet", { SubnetId: "subnet-12345678" }, { name: "InvalidSubnetID.NotFound", message: "The subnet ID 'subnet-12345678' does not exist", status: 400 }],
-      ["an unknown security group id", { SecurityGroupIds: ["sg-12345678"] }, { name: "InvalidGroup.NotFound", message: "The security group 'sg-12345678' does not exist", status: 400 }],
+      [
+        "an unknown subnet",
+        { SubnetId: "subnet-12345678" },
+        { name: "InvalidSubnetID.NotFound", message: "The subnet ID 'subnet-12345678' does not exist", status: 400 },
+      ],
+      [
+        "an unknown security group id",
+        { SecurityGroupIds: ["sg-12345678"] },
+        { name: "InvalidGroup.NotFound", message: "The security group 'sg-12345678' does not exist", status: 400 },
+      ],
       [
         "a network interface with an instance-level private address",
         { NetworkInterfaces: [{ DeviceIndex: 0 }], PrivateIpAddress: "172.31.0.9" },
@@ -456,7 +628,14 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["InstanceMarketOptions", { InstanceMarketOptions: { MarketType: "spot" } }],
       ["CreditSpecification", { CreditSpecification: { CpuCredits: "unlimited" } }],
       ["CpuOptions.AmdSevSnp", { InstanceType: "m6a.large", CpuOptions: { CoreCount: 1, ThreadsPerCore: 2, AmdSevSnp: "enabled" } }],
-      ["LicenseSpecifications", { LicenseSpecifications: [{ LicenseConfigurationArn: "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-1" }] }],
+      [
+        "LicenseSpecifications",
+        {
+          LicenseSpecifications: [
+            { LicenseConfigurationArn: "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-1" },
+          ],
+        },
+      ],
       ["EnablePrimaryIpv6", { EnablePrimaryIpv6: true }],
       ["NetworkPerformanceOptions", { NetworkPerformanceOptions: { BandwidthWeighting: "vpc-1" } }],
       ["Operator", { Operator: { Principal: "x" } }],
@@ -465,17 +644,29 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["Placement.Tenancy", { Placement: { Tenancy: "dedicated" } }],
       ["Placement.HostId", { Placement: { HostId: "h-12345678" } }],
       ["Placement.GroupName", { Placement: { GroupName: "cluster" } }],
-      ["CapacityReservationSpecification.CapacityReservationPreference", { CapacityReservationSpecification: { CapacityReservationPreference: "capacity-reservations-only" } }],
+      [
+        "CapacityReservationSpecification.CapacityReservationPreference",
+        { CapacityReservationSpecification: { CapacityReservationPreference: "capacity-reservations-only" } },
+      ],
       ["PrivateDnsNameOptions.HostnameType", { PrivateDnsNameOptions: { HostnameType: "resource-name" } }],
       ["NetworkInterfaces.1.Description", { NetworkInterfaces: [{ DeviceIndex: 0, Description: "x" }] }],
       ["NetworkInterfaces.1.DeviceIndex", { NetworkInterfaces: [{ DeviceIndex: 1 }] }],
       ["NetworkInterfaces.2", { NetworkInterfaces: [{ DeviceIndex: 0 }, { DeviceIndex: 1 }] }],
       ["Monitoring.MetricCategoryIds", { Monitoring: { Enabled: true, MetricCategoryIds: ["x"] } }],
-      ["BlockDeviceMappings.Ebs.KmsKeyId", { BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1, KmsKeyId: "alias/x" } }] }],
+      [
+        "BlockDeviceMappings.Ebs.KmsKeyId",
+        { BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 1, KmsKeyId: "alias/x" } }] },
+      ],
     ];
     it.each(cases)("%s", async (name, input) => {
       // A member the installed SDK lacks (CI's run with the oldest SDK) never reaches the mock.
-      if (!(await sdkHasMember("RunInstances", name.split(".").filter((part) => !/^\d+$/.test(part))))) return;
+      if (
+        !(await sdkHasMember(
+          "RunInstances",
+          name.split(".").filter((part) => !/^\d+$/.test(part)),
+        ))
+      )
+        return;
       await withDoor(door, (setup) => refused(setup, input, unmodelled(name)));
     });
   });
@@ -506,7 +697,14 @@ describe("the recorded options in a snapshot", () => {
       await withDoor("plugin", async (target) => {
         target.ec2.restore(older as unknown as typeof snapshot);
         const instances = (await describeIn(target))!.flatMap((r) => r.Instances!);
-        expect(instances.map((i) => [i.MetadataOptions!.HttpTokens, i.MetadataOptions!.HttpPutResponseHopLimit, i.Monitoring!.State, i.CpuOptions])).toEqual([
+        expect(
+          instances.map((i) => [
+            i.MetadataOptions!.HttpTokens,
+            i.MetadataOptions!.HttpPutResponseHopLimit,
+            i.Monitoring!.State,
+            i.CpuOptions,
+          ]),
+        ).toEqual([
           ["required", 2, "disabled", { CoreCount: 4, ThreadsPerCore: 2 }],
           ["optional", 1, "disabled", { CoreCount: 1, ThreadsPerCore: 1 }],
         ]);

@@ -25,7 +25,15 @@ describe("RunInstances", () => {
       Placement: { AvailabilityZone: "eu-west-1b" },
       KeyName: "my-key",
       PrivateIpAddress: "172.31.16.50",
-      TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "web" }, { Key: "env", Value: "test" }] }],
+      TagSpecifications: [
+        {
+          ResourceType: "instance",
+          Tags: [
+            { Key: "Name", Value: "web" },
+            { Key: "env", Value: "test" },
+          ],
+        },
+      ],
       DisableApiStop: true,
       DisableApiTermination: true,
       InstanceInitiatedShutdownBehavior: "terminate",
@@ -129,9 +137,19 @@ describe("RunInstances", () => {
       ["unknown ImageId", { ImageId: "ami-12345678" }, "InvalidAMIID.NotFound", "The image id '[ami-12345678]' does not exist"],
       ["MaxCount 0", { MinCount: 0, MaxCount: 0 }, "InvalidParameterValue", "Maximum instance count must be greater than zero"],
       ["MinCount 0", { MinCount: 0, MaxCount: 1 }, "InvalidParameterValue", "Minimum instance count must be greater than zero"],
-      ["MinCount > MaxCount", { MinCount: 3, MaxCount: 2 }, "InvalidParameterValue", "Maximum instance count must not be smaller than minimum instance count"],
+      [
+        "MinCount > MaxCount",
+        { MinCount: 3, MaxCount: 2 },
+        "InvalidParameterValue",
+        "Maximum instance count must not be smaller than minimum instance count",
+      ],
       ["unknown type", { InstanceType: "m1_small" as never }, "InvalidParameterValue", "Invalid value 'm1_small' for InstanceType."],
-      ["unknown zone", { Placement: { AvailabilityZone: "us-east-1z" } }, "InvalidParameterValue", "Invalid availability zone: [us-east-1z]"],
+      [
+        "unknown zone",
+        { Placement: { AvailabilityZone: "us-east-1z" } },
+        "InvalidParameterValue",
+        "Invalid availability zone: [us-east-1z]",
+      ],
       [
         "reserved tag prefix",
         { TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "aws:x", Value: "y" }] }] },

@@ -34,12 +34,23 @@ interface Answer {
 function send(url: string, method: string, path: string, headers: Record<string, string>, body = ""): Promise<Answer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, setHost: false, agent: false }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
+    const req = httpRequest(
+      {
+        hostname,
+        port,
+        method,
+        path,
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        setHost: false,
+        agent: false,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -62,16 +73,37 @@ function cvmError(answer: Answer): { status: number; code: string; message: stri
 
 const describeBody = `Action=DescribeInstances&Version=${VERSION}`;
 const runBody = `Action=RunInstances&Version=${VERSION}&ImageId=${LINUX_AMI_ID}&MinCount=1&MaxCount=1`;
-const cvmHeaders = { "content-type": "application/json", "x-tc-action": "DescribeInstances", "x-tc-version": "2017-03-12", "x-tc-region": "ap-guangzhou" };
+const cvmHeaders = {
+  "content-type": "application/json",
+  "x-tc-action": "DescribeInstances",
+  "x-tc-version": "2017-03-12",
+  "x-tc-region": "ap-guangzhou",
+};
 
 /** Everything a browser page on another site could send to the server, each way. */
 function hostile(port: number): [string, Record<string, string>, string][] {
   return [
     ["DNS rebinding: the attacker's name in Host", { host: `evil.example:${port}` }, "The Host header 'evil.example:"],
-    ["a form POSTed from another site", { host: `127.0.0.1:${port}`, origin: "https://evil.example" }, "Cross-origin requests are refused: the Origin 'https://evil.example'"],
-    ["an image or a link from another site (no Origin)", { host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site" }, "Cross-site browser requests are refused (Sec-Fetch-Site: cross-site)"],
-    ["a page of a sibling subdomain", { host: `localhost:${port}`, "sec-fetch-site": "same-site" }, "Cross-site browser requests are refused (Sec-Fetch-Site: same-site)"],
-    ["a sandboxed frame (Origin: null)", { host: `127.0.0.1:${port}`, origin: "null" }, "Cross-origin requests are refused: the Origin 'null'"],
+    [
+      "a form POSTed from another site",
+      { host: `127.0.0.1:${port}`, origin: "https://evil.example" },
+      "Cross-origin requests are refused: the Origin 'https://evil.example'",
+    ],
+    [
+      "an image or a link from another site (no Origin)",
+      { host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site" },
+      "Cross-site browser requests are refused (Sec-Fetch-Site: cross-site)",
+    ],
+    [
+      "a page of a sibling subdomain",
+      { host: `localhost:${port}`, "sec-fetch-site": "same-site" },
+      "Cross-site browser requests are refused (Sec-Fetch-Site: same-site)",
+    ],
+    [
+      "a sandboxed frame (Origin: null)",
+      { host: `127.0.0.1:${port}`, origin: "null" },
+      "Cross-origin requests are refused: the Origin 'null'",
+    ],
   ];
 }
 
@@ -96,9 +128,15 @@ describe("the shared server refuses what a web page could send, on every path", 
       expect(answer.headers["access-control-allow-origin"]).toBeUndefined();
     }
     // A GET with side effects, as an <img src> would send it.
-    const get = await send(server.url, "GET", `/?${runBody}`, { host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site", "sec-fetch-dest": "image" });
+    const get = await send(server.url, "GET", `/?${runBody}`, {
+      host: `127.0.0.1:${port}`,
+      "sec-fetch-site": "cross-site",
+      "sec-fetch-dest": "image",
+    });
     expect(ec2Error(get)).toMatchObject({ status: 403, code: "AccessDenied" });
-    const state = JSON.parse((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}` })).body) as { instances: unknown[] };
+    const state = JSON.parse((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}` })).body) as {
+      instances: unknown[];
+    };
     expect(state.instances).toEqual([]);
   });
 
@@ -129,8 +167,18 @@ describe("the shared server refuses what a web page could send, on every path", 
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`]) {
       expect((await send(server.url, "POST", "/", { host, "content-type": FORM }, describeBody)).status, host).toBe(200);
     }
-    for (const host of [`127.0.0.1:${port + 1}`, "127.0.0.1", `localhost.:${port}`, `127.0.0.1.nip.io:${port}`, `[::1:${port}`, `a:b:${port}`]) {
-      expect(ec2Error(await send(server.url, "POST", "/", { host, "content-type": FORM }, describeBody)), host).toMatchObject({ status: 403, code: "AccessDenied" });
+    for (const host of [
+      `127.0.0.1:${port + 1}`,
+      "127.0.0.1",
+      `localhost.:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      `[::1:${port}`,
+      `a:b:${port}`,
+    ]) {
+      expect(ec2Error(await send(server.url, "POST", "/", { host, "content-type": FORM }, describeBody)), host).toMatchObject({
+        status: 403,
+        code: "AccessDenied",
+      });
     }
   });
 
@@ -138,15 +186,22 @@ describe("the shared server refuses what a web page could send, on every path", 
     for (const site of ["none", "same-origin"]) {
       expect((await send(server.url, "GET", "/_mock/state", { host: `127.0.0.1:${port}`, "sec-fetch-site": site })).status, site).toBe(200);
     }
-    expect((await send(server.url, "GET", "/_mock/state", { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
+    expect((await send(server.url, "GET", "/_mock/state", { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(
+      200,
+    );
   });
 
   it("no Host at all (HTTP/1.0, raw sockets) is served on a loopback address; two Host headers are 400", async () => {
     const noHost = await raw(server.url, `GET /?${describeBody} HTTP/1.0\r\n\r\n`);
     expect(noHost.startsWith("HTTP/1.1 200 ")).toBe(true);
-    const two = await raw(server.url, `GET /?${describeBody} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    const two = await raw(
+      server.url,
+      `GET /?${describeBody} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+    );
     expect(two.startsWith("HTTP/1.1 400 ")).toBe(true);
-    expect(ec2Error({ status: 400, headers: { "content-type": "text/xml;charset=UTF-8" }, body: two.slice(two.indexOf("\r\n\r\n") + 4) })).toEqual({
+    expect(
+      ec2Error({ status: 400, headers: { "content-type": "text/xml;charset=UTF-8" }, body: two.slice(two.indexOf("\r\n\r\n") + 4) }),
+    ).toEqual({
       status: 400,
       code: "MalformedHttpRequest",
       message: "The request has more than one Host header.",
@@ -238,7 +293,8 @@ describe.each(fronts)("$name options: allowedHosts, allowedOrigins, and the wild
     return { url: server.url, port: Number(new URL(server.url).port) };
   }
   /** The harmless read with these headers besides its own. */
-  const read = (url: string, headers: Record<string, string>) => send(url, "POST", "/", { ...headers, ...front.read.headers }, front.read.body);
+  const read = (url: string, headers: Record<string, string>) =>
+    send(url, "POST", "/", { ...headers, ...front.read.headers }, front.read.body);
 
   it("allowedHosts: a name on any port, name:port on that port only", async () => {
     const { url, port } = await listen({ allowedHosts: ["ec2-mock.test", `pinned.test:${1234}`] });
@@ -254,7 +310,10 @@ describe.each(fronts)("$name options: allowedHosts, allowedOrigins, and the wild
   it('allowedHosts ["*"]: any Host; an Origin is still checked', async () => {
     const { url } = await listen({ allowedHosts: ["*"] });
     expect((await read(url, { host: "anything.example" })).status).toBe(200);
-    expect(front.error(await read(url, { host: "anything.example", origin: "https://evil.example" }))).toMatchObject({ status: 403, code: front.refused });
+    expect(front.error(await read(url, { host: "anything.example", origin: "https://evil.example" }))).toMatchObject({
+      status: 403,
+      code: front.refused,
+    });
   });
 
   it("allowedOrigins: that origin is served with CORS headers and its preflight answered; others are refused", async () => {
@@ -262,7 +321,11 @@ describe.each(fronts)("$name options: allowedHosts, allowedOrigins, and the wild
     const host = `127.0.0.1:${port}`;
     const allowed = await read(url, { host, origin: "http://app.test:3000", "sec-fetch-site": "cross-site" });
     expect(allowed.status).toBe(200);
-    expect(allowed.headers).toMatchObject({ "access-control-allow-origin": "http://app.test:3000", vary: "Origin", "access-control-expose-headers": "x-amzn-requestid, date" });
+    expect(allowed.headers).toMatchObject({
+      "access-control-allow-origin": "http://app.test:3000",
+      vary: "Origin",
+      "access-control-expose-headers": "x-amzn-requestid, date",
+    });
     const preflight = await send(url, "OPTIONS", "/", {
       host,
       origin: "http://app.test:3000",
@@ -299,7 +362,9 @@ describe.each(fronts)("$name options: allowedHosts, allowedOrigins, and the wild
   });
 
   it("bad entries are a TypeError from listen", async () => {
-    await expect(front.listen({ allowedHosts: ["a b"] })).rejects.toThrow(new TypeError('allowedHosts: "a b" is not a host name, a host:port or "*"'));
+    await expect(front.listen({ allowedHosts: ["a b"] })).rejects.toThrow(
+      new TypeError('allowedHosts: "a b" is not a host name, a host:port or "*"'),
+    );
     await expect(front.listen({ allowedOrigins: ["http://app.test/path"] })).rejects.toThrow(
       new TypeError('allowedOrigins: "http://app.test/path" is not an origin (scheme://host[:port]), "null" or "*"'),
     );
@@ -332,7 +397,11 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
   it("headers over 16 KiB: 431", async () => {
     const answer = await raw(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`);
     expect(answer.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer.slice(0, 100)).toBe(true);
-    expect(front.error(parseRaw(answer))).toEqual({ status: 431, code: front.codes.headersTooLarge, message: "The request headers are too large." });
+    expect(front.error(parseRaw(answer))).toEqual({
+      status: 431,
+      code: front.codes.headersTooLarge,
+      message: "The request headers are too large.",
+    });
   });
 
   it("an Expect other than 100-continue: 417", async () => {
@@ -358,7 +427,11 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
   it("a garbage request line: 400", async () => {
     const answer = await raw(server.url, "HELLO\r\n\r\n");
     expect(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer.slice(0, 100)).toBe(true);
-    expect(front.error(parseRaw(answer))).toEqual({ status: 400, code: front.codes.malformed, message: "The request is not a well-formed HTTP request." });
+    expect(front.error(parseRaw(answer))).toEqual({
+      status: 400,
+      code: front.codes.malformed,
+      message: "The request is not a well-formed HTTP request.",
+    });
   });
 
   it("the control routes answer JSON, with 400 and 404 for a bad call", async () => {
@@ -405,7 +478,13 @@ const quick = { timeoutsForTests: { headersMs: 300, requestMs: 800 } };
 
 describe("the limits", () => {
   it("are the README's: 1 MiB bodies, 16 KiB headers, 10 s for the headers, 30 s for the request, 512 connections", () => {
-    expect(SERVER_LIMITS).toEqual({ maxBodyBytes: 1024 * 1024, maxHeaderBytes: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 512 });
+    expect(SERVER_LIMITS).toEqual({
+      maxBodyBytes: 1024 * 1024,
+      maxHeaderBytes: 16 * 1024,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 512,
+    });
     const server = createLimitedServer({}, () => {});
     expect([server.headersTimeout, server.requestTimeout, server.maxConnections]).toEqual([10_000, 30_000, 512]);
     expect(createLimitedServer({ maxConnections: 7 }, () => {}).maxConnections).toBe(7);
@@ -414,19 +493,26 @@ describe("the limits", () => {
   it.each([
     ["the EC2 server", async () => createEc2Mock().listen(quick as ListenOptions), "408 Request Timeout", "RequestTimeout"],
     ["cvm.listen()", async () => createCvmMock().listen(quick as ListenOptions), "408 Request Timeout", "InvalidParameter"],
-  ])("%s: headers that never end, and a body that trickles in forever, get 408 (within the 5 s a test waits, not Node's 30 s check)", async (_name, start, statusLine, code) => {
-    const server = await start();
-    try {
-      const { port } = new URL(server.url);
-      const slowHeaders = await trickle(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, "X-Slow: 1\r\n");
-      expect(slowHeaders.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowHeaders).toBe(true);
-      expect(slowHeaders).toContain(code);
-      const slowBody = await trickle(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${FORM}\r\nContent-Length: 100000\r\n\r\n`, "a");
-      expect(slowBody.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowBody).toBe(true);
-    } finally {
-      await server.close();
-    }
-  });
+  ])(
+    "%s: headers that never end, and a body that trickles in forever, get 408 (within the 5 s a test waits, not Node's 30 s check)",
+    async (_name, start, statusLine, code) => {
+      const server = await start();
+      try {
+        const { port } = new URL(server.url);
+        const slowHeaders = await trickle(server.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, "X-Slow: 1\r\n");
+        expect(slowHeaders.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowHeaders).toBe(true);
+        expect(slowHeaders).toContain(code);
+        const slowBody = await trickle(
+          server.url,
+          `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${FORM}\r\nContent-Length: 100000\r\n\r\n`,
+          "a",
+        );
+        expect(slowBody.startsWith(`HTTP/1.1 ${statusLine}\r\n`), slowBody).toBe(true);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it.each([
     ["the EC2 server", async () => createEc2Mock().listen({ maxConnections: 2 })],
@@ -437,7 +523,9 @@ describe("the limits", () => {
     try {
       const { hostname, port } = new URL(server.url);
       for (let i = 0; i < 2; i++) open.push(await opened(hostname, Number(port)));
-      const refused = await raw(server.url, `GET /_mock/state HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, { keepOpen: true });
+      const refused = await raw(server.url, `GET /_mock/state HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, {
+        keepOpen: true,
+      });
       expect(refused).toBe("");
       open.pop()!.destroy();
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -10,15 +10,8 @@ import { connect } from "node:net";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  createEc2Mock,
-  type Ec2Mock,
-  LINUX_AMI_ID,
-  realisticDurations,
-  type RunningServer,
-  SERVER_LIMITS,
-} from "../src/index.js";
 import { MAX_MOCK_TIME_MS } from "../src/engine/clock.js";
+import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer, realisticDurations, SERVER_LIMITS } from "../src/index.js";
 import { useFrozenClock } from "./helpers.js";
 
 const VERSION = "2016-11-15";
@@ -279,13 +272,19 @@ describe("EC2 query door: bad input", () => {
       "The content type application/json is not supported: send application/x-www-form-urlencoded.",
     );
     expect(
-      describedIds(await post(`Action=DescribeInstances&Version=${VERSION}`, { "content-type": "application/x-www-form-urlencoded; charset=utf-8" })),
+      describedIds(
+        await post(`Action=DescribeInstances&Version=${VERSION}`, { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }),
+      ),
     ).toEqual([]);
   });
 
   it.each(["PUT", "DELETE", "PATCH"])("%s is 405", async (method) => {
     expectError(
-      await send(`/?Action=DescribeInstances&Version=${VERSION}`, { method, headers: FORM, body: `Action=DescribeInstances&Version=${VERSION}` }),
+      await send(`/?Action=DescribeInstances&Version=${VERSION}`, {
+        method,
+        headers: FORM,
+        body: `Action=DescribeInstances&Version=${VERSION}`,
+      }),
       405,
       "InvalidHttpRequest",
       `The HTTP method ${method} is not supported: use POST (or GET).`,
@@ -303,7 +302,10 @@ describe("EC2 query door: bad input", () => {
   it("any path and odd request targets reach the query door", async () => {
     expect(describedIds(await send(`/some/path?Action=DescribeInstances&Version=${VERSION}`))).toEqual([]);
     // Targets that `new URL` refuses: no 500, the query is read as usual.
-    for (const target of [`//?Action=DescribeInstances&Version=${VERSION}`, `http://x:99999/?Action=DescribeInstances&Version=${VERSION}`]) {
+    for (const target of [
+      `//?Action=DescribeInstances&Version=${VERSION}`,
+      `http://x:99999/?Action=DescribeInstances&Version=${VERSION}`,
+    ]) {
       const answer = parseRaw(await rawExchange(`GET ${target} HTTP/1.1\r\nHost: ${hostHeader()}\r\nConnection: close\r\n\r\n`));
       expect(describedIds(answer)).toEqual([]);
     }
@@ -340,7 +342,12 @@ describe("EC2 query door: bad input", () => {
         `Filter.1.Value.${count}=${last}`,
       ].join("&");
     expect(Buffer.byteLength(body(20_001, "pending"))).toBeLessThan(SERVER_LIMITS.maxBodyBytes);
-    expectError(await post(body(20_001, "pending")), 400, "FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+    expectError(
+      await post(body(20_001, "pending")),
+      400,
+      "FilterLimitExceeded",
+      "The maximum number of filter values specified on a single call is 200",
+    );
     expect(describedIds(await post(body(200, "pending")))).toEqual([id]);
     expect(describedIds(await post(body(200, "stopped")))).toEqual([]);
   });
@@ -356,7 +363,12 @@ describe("EC2 query door: bad input", () => {
       return params.join("&");
     };
     expect(describedIds(await post(filters(10)))).toEqual([id]);
-    expectError(await post(filters(1_000)), 400, "FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+    expectError(
+      await post(filters(1_000)),
+      400,
+      "FilterLimitExceeded",
+      "The maximum number of filter values specified on a single call is 200",
+    );
   });
 
   it("a key with a huge number of index segments is UnknownParameter, not a hang", async () => {
@@ -386,9 +398,7 @@ describe("EC2 query door: bad input", () => {
   });
 
   it("conflicting framing headers are 400 with an EC2 error document", async () => {
-    const raw = await rawExchange(
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    );
+    const raw = await rawExchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     expectError(parseRaw(raw), 400, "MalformedHttpRequest");
   });
 
@@ -443,9 +453,7 @@ describe("EC2 query door: successful responses", () => {
     const [instance] = items(root.instancesSet);
     expect(instance!.instanceId).toMatch(/^i-[0-9a-f]{17}$/);
     expect(instance!.instanceState).toEqual({ code: "0", name: "pending" });
-    expect(describedIds(await call("DescribeInstances", `InstanceId.1=${instance!.instanceId as string}`))).toEqual([
-      instance!.instanceId,
-    ]);
+    expect(describedIds(await call("DescribeInstances", `InstanceId.1=${instance!.instanceId as string}`))).toEqual([instance!.instanceId]);
   });
 
   it("RebootInstances and CreateTags answer <return>true</return>", async () => {
@@ -505,7 +513,11 @@ describe("control endpoints", () => {
   it("POST /_mock/advance?ms=N moves the clock: pending turns running at its launch time", async () => {
     const [id] = await launch();
     const launchMs = realisticDurations.launch.linux;
-    expect(await json(`/_mock/advance?ms=${launchMs - 1}`)).toEqual({ status: 200, type: "application/json", value: { advancedMs: launchMs - 1 } });
+    expect(await json(`/_mock/advance?ms=${launchMs - 1}`)).toEqual({
+      status: 200,
+      type: "application/json",
+      value: { advancedMs: launchMs - 1 },
+    });
     let s = await state();
     expect(s.now).toBe(new Date(frozenAt.getTime() + launchMs - 1).toISOString());
     expect(s.instances.find((i) => i.InstanceId === id)?.State.Name).toBe("pending");
@@ -549,7 +561,12 @@ describe("control endpoints", () => {
     const [a, b] = await launch(2);
     expect(await json("/_mock/settle")).toEqual({ status: 200, type: "application/json", value: { settled: true } });
     const s = await state();
-    expect(s.instances.map((i) => [i.InstanceId, i.State.Name]).sort()).toEqual([[a, "running"], [b, "running"]].sort());
+    expect(s.instances.map((i) => [i.InstanceId, i.State.Name]).sort()).toEqual(
+      [
+        [a, "running"],
+        [b, "running"],
+      ].sort(),
+    );
     // Stopping, then settle: stopped.
     expectOk(await call("StopInstances", `InstanceId.1=${a}`), "StopInstances");
     await json("/_mock/settle");
@@ -609,7 +626,15 @@ describe("robustness: random input never yields a 5xx", () => {
     "MaxCount",
     "Bogus",
   );
-  const formChars = fc.constantFrom(..."aZ09.-_~%&=+ é\u0000\uffff".split(""), "%zz", "%E0%A4", "%25", "DescribeInstances", VERSION, "RunInstances");
+  const formChars = fc.constantFrom(
+    ..."aZ09.-_~%&=+ é\u0000\uffff".split(""),
+    "%zz",
+    "%E0%A4",
+    "%25",
+    "DescribeInstances",
+    VERSION,
+    "RunInstances",
+  );
   const value = fc.oneof(
     fc.constantFrom("DescribeInstances", "RunInstances", "StopInstances", VERSION, "true", "yes", "1", "-1", "1e999", ""),
     fc.string({ unit: formChars, maxLength: 20 }),
@@ -619,7 +644,15 @@ describe("robustness: random input never yields a 5xx", () => {
     .array(fc.tuple(fc.oneof(keys, fc.string({ unit: formChars, maxLength: 8 })), value), { maxLength: 8 })
     .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join("&"));
   const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-  const headerName = fc.constantFrom("content-type", "authorization", "x-amz-date", "x-amz-security-token", "accept", "user-agent", "x-fuzz");
+  const headerName = fc.constantFrom(
+    "content-type",
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "accept",
+    "user-agent",
+    "x-fuzz",
+  );
 
   type Case =
     | { kind: "body-bytes"; bytes: Uint8Array }

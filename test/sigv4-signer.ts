@@ -9,7 +9,11 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { SourceData } from "@smithy/types";
 
 const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  typeof data === "string"
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 /** SHA-256 (or HMAC-SHA-256 with a secret) in the shape the SDK's signer takes. */
 class Sha256 {

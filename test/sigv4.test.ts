@@ -11,7 +11,7 @@
  * is checked is the server against the SDK's notion of SigV4, not against
  * itself.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
@@ -29,7 +29,10 @@ const VERSION = "2016-11-15";
 const GOOD = { accessKeyId: "AKIDDEFAULTEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const OPS = { accessKeyId: "AKIDOPSEXAMPLE0001", secretAccessKey: "ops/secret/EXAMPLEKEY" };
 /** A key as a config file holds it (the SDK marks credentials objects it is given with a `$source`). */
-const configKey = (key: { accessKeyId: string; secretAccessKey: string }) => ({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
+const configKey = (key: { accessKeyId: string; secretAccessKey: string }) => ({
+  accessKeyId: key.accessKeyId,
+  secretAccessKey: key.secretAccessKey,
+});
 const AUTH_FAILURE = "AWS was not able to validate the provided access credentials";
 const MINUTE = 60_000;
 
@@ -70,7 +73,11 @@ async function signedPost(url: string, body: string, credentials = GOOD, signing
     hostname: new URL(url).hostname,
     path: "/",
     query: {},
-    headers: { host, "content-type": "application/x-www-form-urlencoded; charset=utf-8", "content-length": String(Buffer.byteLength(body)) },
+    headers: {
+      host,
+      "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+      "content-length": String(Buffer.byteLength(body)),
+    },
     body,
   };
   return (await signer(credentials).sign(request, { signingDate })) as HttpRequest;
@@ -132,7 +139,12 @@ describe("verifySignatures: true, through an EC2Client", () => {
   });
 
   it("an unknown access key: AuthFailure 401", async () => {
-    await expectRejected(describeInstances(client({ accessKeyId: "AKIDUNKNOWN", secretAccessKey: GOOD.secretAccessKey })), "AuthFailure", 401, AUTH_FAILURE);
+    await expectRejected(
+      describeInstances(client({ accessKeyId: "AKIDUNKNOWN", secretAccessKey: GOOD.secretAccessKey })),
+      "AuthFailure",
+      401,
+      AUTH_FAILURE,
+    );
   });
 
   it("a credential scope for another region: AuthFailure 401", async () => {
@@ -141,8 +153,18 @@ describe("verifySignatures: true, through an EC2Client", () => {
 
   it("a clock 20 minutes behind or ahead: RequestExpired 400; 10 minutes is within SigV4's window", async () => {
     // maxAttempts: 1, so the SDK's clock-skew correction (from the Date header) does not retry it away.
-    await expectRejected(describeInstances(client(GOOD, { systemClockOffset: -20 * MINUTE })), "RequestExpired", 400, "Request has expired.");
-    await expectRejected(describeInstances(client(GOOD, { systemClockOffset: 20 * MINUTE })), "RequestExpired", 400, "Request has expired.");
+    await expectRejected(
+      describeInstances(client(GOOD, { systemClockOffset: -20 * MINUTE })),
+      "RequestExpired",
+      400,
+      "Request has expired.",
+    );
+    await expectRejected(
+      describeInstances(client(GOOD, { systemClockOffset: 20 * MINUTE })),
+      "RequestExpired",
+      400,
+      "Request has expired.",
+    );
     await expect(describeInstances(client(GOOD, { systemClockOffset: -10 * MINUTE }))).resolves.toBeDefined();
   });
 
@@ -188,7 +210,13 @@ describe("verifySignatures: true, raw requests", () => {
 
   it("a tampered signed header: AuthFailure 401", async () => {
     const signed = await signedPost(server.url, body);
-    const answer = await send(server.url, "POST", "/", { ...signed.headers, "x-amz-date": signed.headers["x-amz-date"]!.replace(/\d(?=Z$)/, (d) => String((Number(d) + 1) % 10)) }, body);
+    const answer = await send(
+      server.url,
+      "POST",
+      "/",
+      { ...signed.headers, "x-amz-date": signed.headers["x-amz-date"]!.replace(/\d(?=Z$)/, (d) => String((Number(d) + 1) % 10)) },
+      body,
+    );
     expect(errorOf(answer)).toEqual({ status: 401, code: "AuthFailure", message: AUTH_FAILURE });
   });
 
@@ -211,17 +239,50 @@ describe("verifySignatures: true, raw requests", () => {
   it("a malformed Authorization header: IncompleteSignature 400", async () => {
     const host = new URL(server.url).host;
     const date = { host, "x-amz-date": "20240101T000000Z" };
-    const missing = await send(server.url, "POST", "/", { ...date, authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request` }, body);
+    const missing = await send(
+      server.url,
+      "POST",
+      "/",
+      { ...date, authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request` },
+      body,
+    );
     expect(errorOf(missing)).toMatchObject({ status: 400, code: "IncompleteSignature" });
-    expect(errorOf(missing).message).toMatch(/^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./);
+    expect(errorOf(missing).message).toMatch(
+      /^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./,
+    );
     const otherScheme = await send(server.url, "POST", "/", { host, authorization: "Bearer abc" }, body);
     expect(errorOf(otherScheme)).toMatchObject({ status: 400, code: "IncompleteSignature" });
-    const noDate = await send(server.url, "POST", "/", { host, authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00` }, body);
+    const noDate = await send(
+      server.url,
+      "POST",
+      "/",
+      {
+        host,
+        authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00`,
+      },
+      body,
+    );
     expect(errorOf(noDate)).toMatchObject({ status: 400, code: "IncompleteSignature" });
     expect(errorOf(noDate).message).toContain("'X-Amz-Date' or a 'Date' header");
-    const badDate = await send(server.url, "POST", "/", { host, "x-amz-date": "2024-01-01", authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00` }, body);
+    const badDate = await send(
+      server.url,
+      "POST",
+      "/",
+      {
+        host,
+        "x-amz-date": "2024-01-01",
+        authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00`,
+      },
+      body,
+    );
     expect(errorOf(badDate)).toMatchObject({ status: 400, code: "IncompleteSignature" });
-    const badCredential = await send(server.url, "POST", "/", { ...date, authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101, SignedHeaders=host, Signature=00` }, body);
+    const badCredential = await send(
+      server.url,
+      "POST",
+      "/",
+      { ...date, authorization: `AWS4-HMAC-SHA256 Credential=${GOOD.accessKeyId}/20240101, SignedHeaders=host, Signature=00` },
+      body,
+    );
     expect(errorOf(badCredential)).toMatchObject({ status: 400, code: "IncompleteSignature" });
   });
 
@@ -248,7 +309,10 @@ describe("verifySignatures: true, presigned GET", () => {
   });
 
   it("a presigned URL past X-Amz-Expires: RequestExpired 400", async () => {
-    const path = await presign({ Action: "DescribeInstances", Version: VERSION }, { signingDate: new Date(Date.now() - 2 * 60 * MINUTE), expiresIn: 3600 });
+    const path = await presign(
+      { Action: "DescribeInstances", Version: VERSION },
+      { signingDate: new Date(Date.now() - 2 * 60 * MINUTE), expiresIn: 3600 },
+    );
     expect(errorOf(await send(server.url, "GET", path, { host: new URL(server.url).host }))).toEqual({
       status: 400,
       code: "RequestExpired",
@@ -259,9 +323,17 @@ describe("verifySignatures: true, presigned GET", () => {
   it("a presigned URL with a changed parameter, or signed with a wrong secret: AuthFailure 401", async () => {
     const path = await presign({ Action: "DescribeInstances", Version: VERSION, MaxResults: "5" });
     const changed = path.replace("MaxResults=5", "MaxResults=6");
-    expect(errorOf(await send(server.url, "GET", changed, { host: new URL(server.url).host }))).toEqual({ status: 401, code: "AuthFailure", message: AUTH_FAILURE });
+    expect(errorOf(await send(server.url, "GET", changed, { host: new URL(server.url).host }))).toEqual({
+      status: 401,
+      code: "AuthFailure",
+      message: AUTH_FAILURE,
+    });
     const wrong = await presign({ Action: "DescribeInstances", Version: VERSION }, {}, { ...GOOD, secretAccessKey: "nope" });
-    expect(errorOf(await send(server.url, "GET", wrong, { host: new URL(server.url).host }))).toEqual({ status: 401, code: "AuthFailure", message: AUTH_FAILURE });
+    expect(errorOf(await send(server.url, "GET", wrong, { host: new URL(server.url).host }))).toEqual({
+      status: 401,
+      code: "AuthFailure",
+      message: AUTH_FAILURE,
+    });
   });
 
   it("a presigned URL missing one of its X-Amz-* parameters: IncompleteSignature 400", async () => {
@@ -289,7 +361,8 @@ const twoPrincipals = () =>
 const scopeOf = (authorization: string) => /Credential=[^/]+\/([^,]+)/.exec(authorization)![1]!;
 
 /** Adds `field` (e.g. a decoy `XCredential=…`) in front of the header's own parameters. */
-const withLeadingField = (authorization: string, field: string) => authorization.replace("AWS4-HMAC-SHA256 ", `AWS4-HMAC-SHA256 ${field}, `);
+const withLeadingField = (authorization: string, field: string) =>
+  authorization.replace("AWS4-HMAC-SHA256 ", `AWS4-HMAC-SHA256 ${field}, `);
 
 describe("the principal is exactly the verified key (verifySignatures: true)", () => {
   let guarded: RunningServer;
@@ -329,7 +402,10 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
     });
     // The other way round too: the signer's first, ADMIN's after.
     const after = `${own}, Credential=${ADMIN.accessKeyId}/${scopeOf(own)}`;
-    expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: after }, body))).toMatchObject({ status: 400, code: "IncompleteSignature" });
+    expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: after }, body))).toMatchObject({
+      status: 400,
+      code: "IncompleteSignature",
+    });
   });
 
   it("a parameter without '=' gets AWS's own wording; blanks and commas in any mix are fine", async () => {
@@ -343,7 +419,10 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
     });
     // Commas without blanks (as some clients write it), or tabs: the same three parameters, LOW as signed.
     for (const variant of [own.replaceAll(", ", ","), own.replaceAll(", ", ",\t")]) {
-      expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: variant }, body))).toMatchObject({ status: 403, code: "UnauthorizedOperation" });
+      expect(errorOf(await send(guarded.url, "POST", "/", { ...signed.headers, authorization: variant }, body))).toMatchObject({
+        status: 403,
+        code: "UnauthorizedOperation",
+      });
     }
   });
 
@@ -359,7 +438,9 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
       socket.on("data", (chunk: string) => (text += chunk));
       socket.on("error", reject);
       socket.on("close", () => resolveRaw(text));
-      socket.end(`POST / HTTP/1.1\r\nAuthorization: ${admin.headers.authorization}\r\n${lines.join("\r\n")}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `POST / HTTP/1.1\r\nAuthorization: ${admin.headers.authorization}\r\n${lines.join("\r\n")}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
     expect(raw.startsWith("HTTP/1.1 400 ")).toBe(true);
     expect(errorOf({ status: 400, body: raw.slice(raw.indexOf("\r\n\r\n") + 4) })).toEqual({
@@ -383,16 +464,21 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
     };
     const presigned = await signer(LOW).presign(request);
     const search = new URLSearchParams(presigned.query as Record<string, string>).toString().replaceAll("+", "%20");
-    const answer = errorOf(await send(guarded.url, "POST", `/?${search}`, { host, "content-type": "application/x-www-form-urlencoded" }, signedBody));
+    const answer = errorOf(
+      await send(guarded.url, "POST", `/?${search}`, { host, "content-type": "application/x-www-form-urlencoded" }, signedBody),
+    );
     expect(answer).toEqual({
       status: 400,
       code: "IncompleteSignature",
-      message: "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
+      message:
+        "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
     });
     // The same presigned POST without the second credential runs as its signer.
     const plain = await signer(LOW).presign({ ...request, body });
     const plainSearch = new URLSearchParams(plain.query as Record<string, string>).toString().replaceAll("+", "%20");
-    expect(errorOf(await send(guarded.url, "POST", `/?${plainSearch}`, { host, "content-type": "application/x-www-form-urlencoded" }, body))).toMatchObject({
+    expect(
+      errorOf(await send(guarded.url, "POST", `/?${plainSearch}`, { host, "content-type": "application/x-www-form-urlencoded" }, body)),
+    ).toMatchObject({
       status: 403,
       code: "UnauthorizedOperation",
     });
@@ -400,7 +486,14 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
 
   it("a presigned query with X-Amz-Credential twice, or presigned parameters next to an Authorization header: IncompleteSignature 400", async () => {
     const { host, hostname } = new URL(guarded.url);
-    const presigned = await signer(LOW).presign({ method: "GET", protocol: "http:", hostname, path: "/", query: { Action: "DescribeInstances", Version: VERSION }, headers: { host } });
+    const presigned = await signer(LOW).presign({
+      method: "GET",
+      protocol: "http:",
+      hostname,
+      path: "/",
+      query: { Action: "DescribeInstances", Version: VERSION },
+      headers: { host },
+    });
     const search = new URLSearchParams(presigned.query as Record<string, string>).toString().replaceAll("+", "%20");
     const twice = `${encodeURIComponent("X-Amz-Credential")}=${encodeURIComponent(`${ADMIN.accessKeyId}/20240101/us-east-1/ec2/aws4_request`)}&${search}`;
     expect(errorOf(await send(guarded.url, "GET", `/?${twice}`, { host }))).toEqual({
@@ -409,7 +502,9 @@ describe("the principal is exactly the verified key (verifySignatures: true)", (
       message: "The query string has more than one 'X-Amz-Credential' parameter.",
     });
     const signed = await signedPost(guarded.url, body, LOW);
-    const both = errorOf(await send(guarded.url, "POST", `/?X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/x`)}`, signed.headers, body));
+    const both = errorOf(
+      await send(guarded.url, "POST", `/?X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/x`)}`, signed.headers, body),
+    );
     expect(both).toMatchObject({ status: 400, code: "IncompleteSignature" });
     expect(both.message).toMatch(/^Only one auth mechanism allowed/);
   });
@@ -428,10 +523,20 @@ describe("the verifier reads a query as the door does: `+` is a space", () => {
   it("a signed `a+b` (sent `a%2Bb`) turned into `a+b` on the wire: AuthFailure 401, the tag unchanged", async () => {
     const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
     const id = launched.Instances![0]!.InstanceId!;
-    const path = await presignedPath({ Action: "CreateTags", Version: VERSION, "ResourceId.1": id, "Tag.1.Key": "team", "Tag.1.Value": "a+b" });
+    const path = await presignedPath({
+      Action: "CreateTags",
+      Version: VERSION,
+      "ResourceId.1": id,
+      "Tag.1.Key": "team",
+      "Tag.1.Value": "a+b",
+    });
     expect(path).toContain("a%2Bb");
     const tampered = path.replace("a%2Bb", "a+b");
-    expect(errorOf(await send(server.url, "GET", tampered, { host: new URL(server.url).host }))).toEqual({ status: 401, code: "AuthFailure", message: AUTH_FAILURE });
+    expect(errorOf(await send(server.url, "GET", tampered, { host: new URL(server.url).host }))).toEqual({
+      status: 401,
+      code: "AuthFailure",
+      message: AUTH_FAILURE,
+    });
     expect(await tagsOf(id)).toEqual([]);
     // As signed, the value is the plus sign's.
     expect((await send(server.url, "GET", path, { host: new URL(server.url).host })).status).toBe(200);
@@ -441,7 +546,13 @@ describe("the verifier reads a query as the door does: `+` is a space", () => {
   it("a signed space written `+` (as URLSearchParams writes it) verifies and runs as the same space", async () => {
     const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
     const id = launched.Instances![0]!.InstanceId!;
-    const path = await presignedPath({ Action: "CreateTags", Version: VERSION, "ResourceId.1": id, "Tag.1.Key": "team", "Tag.1.Value": "a b" });
+    const path = await presignedPath({
+      Action: "CreateTags",
+      Version: VERSION,
+      "ResourceId.1": id,
+      "Tag.1.Key": "team",
+      "Tag.1.Value": "a b",
+    });
     expect(path).toContain("Tag.1.Value=a+b");
     const answer = await send(server.url, "GET", path, { host: new URL(server.url).host });
     expect(answer.status, answer.body).toBe(200);
@@ -462,7 +573,13 @@ describe("verification is off by default", () => {
     });
     try {
       await expect(describeInstances(c)).resolves.toBeDefined();
-      const unsigned = await send(openServer.url, "POST", "/", { "content-type": "application/x-www-form-urlencoded" }, `Action=DescribeInstances&Version=${VERSION}`);
+      const unsigned = await send(
+        openServer.url,
+        "POST",
+        "/",
+        { "content-type": "application/x-www-form-urlencoded" },
+        `Action=DescribeInstances&Version=${VERSION}`,
+      );
       expect(unsigned.status).toBe(200);
     } finally {
       c.destroy();
@@ -487,23 +604,30 @@ describe("verification off: the principal is read by the same strict parser", ()
       withLeadingField(own, `XCredential=${ADMIN.accessKeyId}/x`),
       withLeadingField(own, `Credential=${ADMIN.accessKeyId}/${scopeOf(own)}`),
     ]) {
-      expect(errorOf(await send(open.url, "POST", "/", { ...signed.headers, authorization }, body))).toMatchObject({ status: 400, code: "IncompleteSignature" });
+      expect(errorOf(await send(open.url, "POST", "/", { ...signed.headers, authorization }, body))).toMatchObject({
+        status: 400,
+        code: "IncompleteSignature",
+      });
     }
   });
 
   it("X-Amz-Credential in a POST body names nobody: IncompleteSignature 400", async () => {
     const forged = `${body}&X-Amz-Credential=${encodeURIComponent(`${ADMIN.accessKeyId}/20240101/us-east-1/ec2/aws4_request`)}`;
-    const answer = errorOf(await send(open.url, "POST", "/", { host: new URL(open.url).host, "content-type": "application/x-www-form-urlencoded" }, forged));
+    const answer = errorOf(
+      await send(open.url, "POST", "/", { host: new URL(open.url).host, "content-type": "application/x-www-form-urlencoded" }, forged),
+    );
     expect(answer).toEqual({
       status: 400,
       code: "IncompleteSignature",
-      message: "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
+      message:
+        "The parameter X-Amz-Credential is a SigV4 signing parameter and is read from the query string only, not from the request body.",
     });
   });
 
   it("through ec2.httpHandler() too: the SDK's own header names the principal", async () => {
     const ec2 = twoPrincipals();
-    const as = (credentials: typeof ADMIN) => new EC2Client({ region: "us-east-1", credentials, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
+    const as = (credentials: typeof ADMIN) =>
+      new EC2Client({ region: "us-east-1", credentials, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
     await expect(describeInstances(as(ADMIN))).resolves.toBeDefined();
     await expectRejected(describeInstances(as(LOW)), "UnauthorizedOperation", 403, /^You are not authorized to perform this operation\./);
   });
@@ -530,7 +654,10 @@ if (awsMissing) {
   );
 }
 
-function aws(keys: { accessKeyId: string; secretAccessKey: string }, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+function aws(
+  keys: { accessKeyId: string; secretAccessKey: string },
+  args: string[],
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
     execFile(awsBinary, args, { env: childEnv(keys), encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== "number") reject(error);
@@ -561,7 +688,11 @@ const cliPath = join(root, "dist/esm/cli/serve.js");
 const SLOW = 60_000;
 
 function serve(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string } {
-  const child = spawn(process.execPath, [cliPath, "serve", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+  const child = spawn(process.execPath, [cliPath, "serve", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   let out = "";
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
@@ -591,7 +722,10 @@ describe("ec2-mock serve --verify-signatures", () => {
     "verifies against the config's iam keys",
     async () => {
       const config = join(dir, "mock.json");
-      writeFileSync(config, JSON.stringify({ iam: { accessKeys: [configKey(GOOD)], principals: { ops: { accessKeys: [configKey(OPS)], policies: [] } } } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ iam: { accessKeys: [configKey(GOOD)], principals: { ops: { accessKeys: [configKey(OPS)], policies: [] } } } }),
+      );
       const run = serve(["--port", "0", "--verify-signatures", "--config", config]);
       const url = await run.url;
       const good = new EC2Client({ region: "us-east-1", endpoint: url, credentials: GOOD, maxAttempts: 1 });
@@ -617,7 +751,12 @@ describe("ec2-mock serve --verify-signatures", () => {
       const config = join(dir, "keys.json");
       writeFileSync(config, JSON.stringify({ iam: { accessKeys: [configKey(GOOD)] } }));
       const open = serve(["--port", "0", "--config", config]);
-      const c = new EC2Client({ region: "us-east-1", endpoint: await open.url, credentials: { ...GOOD, secretAccessKey: "wrong" }, maxAttempts: 1 });
+      const c = new EC2Client({
+        region: "us-east-1",
+        endpoint: await open.url,
+        credentials: { ...GOOD, secretAccessKey: "wrong" },
+        maxAttempts: 1,
+      });
       try {
         await expect(describeInstances(c)).resolves.toBeDefined();
       } finally {

@@ -2,8 +2,8 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   DescribeAddressesCommand,
-  DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
   DescribeVolumesCommand,
   type EC2Client,
   RebootInstancesCommand,
@@ -28,8 +28,17 @@ async function view(client: EC2Client) {
 
 /** A busy fleet with something of everything, several transitions in flight. */
 async function busyFleet(ec2: Ec2Mock, client: EC2Client): Promise<string[]> {
-  const [a, b, c, d] = await launchIds(client, { MinCount: 4, MaxCount: 4, ClientToken: "token-1", HibernationOptions: { Configured: true }, InstanceType: "t3.micro" });
-  const [win] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "win" }] }] });
+  const [a, b, c, d] = await launchIds(client, {
+    MinCount: 4,
+    MaxCount: 4,
+    ClientToken: "token-1",
+    HibernationOptions: { Configured: true },
+    InstanceType: "t3.micro",
+  });
+  const [win] = await launchIds(client, {
+    ImageId: WINDOWS_AMI_ID,
+    TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "win" }] }],
+  });
   const [gone] = await launchIds(client);
   await ec2.settle();
   ec2.guest(win!).configure({ installingUpdatesMs: 90_000 });
@@ -97,10 +106,14 @@ describe("snapshot() and restore()", () => {
 
   it("keeps client tokens: a retried launch after restore replays the reservation", async () => {
     const source = setup();
-    const first = await source.client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ClientToken: "once" }));
+    const first = await source.client.send(
+      new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ClientToken: "once" }),
+    );
     const target = setup();
     target.ec2.restore(source.ec2.snapshot());
-    const again = await target.client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ClientToken: "once" }));
+    const again = await target.client.send(
+      new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, ClientToken: "once" }),
+    );
     expect(again.ReservationId).toBe(first.ReservationId);
     expect(again.Instances?.map((i) => i.InstanceId)).toEqual(first.Instances?.map((i) => i.InstanceId));
   });

@@ -1,11 +1,6 @@
-import {
-  RunInstancesCommand,
-  StartInstancesCommand,
-  StopInstancesCommand,
-  TerminateInstancesCommand,
-} from "@aws-sdk/client-ec2";
+import { RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { LINUX_AMI_ID, WINDOWS_AMI_ID, realisticDurations as d } from "../src/index.js";
+import { realisticDurations as d, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { describeAll, launchIds, stateOf, useFrozenClock } from "./helpers.js";
 

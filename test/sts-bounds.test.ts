@@ -10,14 +10,15 @@ import { randomBytes } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { DecodeAuthorizationMessageCommand, InvalidAuthorizationMessageException, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEc2Mock, decodeAuthorizationMessage, type RunningServer } from "../src/index.js";
 import { MESSAGE_LIMITS } from "../src/aws/iam/message.js";
+import { createEc2Mock, decodeAuthorizationMessage, type RunningServer } from "../src/index.js";
 
 const PREFIX = "ec2mock1";
 const INVALID = "The encoded authorization message is invalid.";
 
 /** A blob of the mock's format whose JSON carries `filler` (a JSON-safe string). */
-const blobOf = (filler: string): string => PREFIX + deflateRawSync(Buffer.from(JSON.stringify({ allowed: false, filler }), "utf8")).toString("base64url");
+const blobOf = (filler: string): string =>
+  PREFIX + deflateRawSync(Buffer.from(JSON.stringify({ allowed: false, filler }), "utf8")).toString("base64url");
 
 const bombs = new Map<number, string>();
 /** A bomb: a small blob that inflates to `bytes` of filler in its JSON (made once per size). */
@@ -46,7 +47,9 @@ describe("the bounds", () => {
   it("a bomb is a small blob: well under the encoded bound, far over the inflated one", () => {
     const blob = bomb(64 * 1024 * 1024);
     expect(blob.length).toBeLessThan(100 * 1024);
-    expect(() => decodeAuthorizationMessage(blob)).toThrow(expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: INVALID }));
+    expect(() => decodeAuthorizationMessage(blob)).toThrow(
+      expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: INVALID }),
+    );
   });
 
   it("just under the inflated bound decodes; just over is refused", () => {
@@ -58,7 +61,9 @@ describe("the bounds", () => {
   });
 
   it("a blob longer than the encoded bound is refused before it is inflated", () => {
-    expect(() => decodeAuthorizationMessage(longBlob())).toThrow(expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: INVALID }));
+    expect(() => decodeAuthorizationMessage(longBlob())).toThrow(
+      expect.objectContaining({ name: "InvalidAuthorizationMessageException", message: INVALID }),
+    );
   });
 });
 
@@ -72,7 +77,12 @@ describe("through the plugin on an STSClient", () => {
   ])("%s: InvalidAuthorizationMessageException 400", async (_name, make) => {
     const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: make() })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
-    expect(error).toMatchObject({ name: "InvalidAuthorizationMessageException", message: INVALID, $fault: "client", $metadata: { httpStatusCode: 400 } });
+    expect(error).toMatchObject({
+      name: "InvalidAuthorizationMessageException",
+      message: INVALID,
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });
 
@@ -81,7 +91,12 @@ describe("over the wire", () => {
   let sts: STSClient;
   beforeAll(async () => {
     server = await createEc2Mock().listen();
-    sts = new STSClient({ region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }, maxAttempts: 1 });
+    sts = new STSClient({
+      region: "us-east-1",
+      endpoint: server.url,
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+      maxAttempts: 1,
+    });
   });
   afterAll(async () => {
     sts?.destroy();
@@ -94,7 +109,12 @@ describe("over the wire", () => {
   ])("%s: InvalidAuthorizationMessageException 400 in STS's ErrorResponse", async (_name, make) => {
     const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: make() })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
-    expect(error).toMatchObject({ name: "InvalidAuthorizationMessageException", message: INVALID, $fault: "client", $metadata: { httpStatusCode: 400 } });
+    expect(error).toMatchObject({
+      name: "InvalidAuthorizationMessageException",
+      message: INVALID,
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it("the server still answers a good blob afterwards", async () => {

@@ -57,7 +57,12 @@ const value = fc.constantFrom(...VALUES);
 const tag = fc.record({ Key: key, Value: value });
 const pick = fc.array(fc.nat(), { minLength: 1, maxLength: 4 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant("launch" as const), count: fc.integer({ min: 1, max: 4 }), tags: fc.array(tag, { maxLength: 3 }), zone: fc.constantFrom("a", "b") }),
+  fc.record({
+    kind: fc.constant("launch" as const),
+    count: fc.integer({ min: 1, max: 4 }),
+    tags: fc.array(tag, { maxLength: 3 }),
+    zone: fc.constantFrom("a", "b"),
+  }),
   fc.record({ kind: fc.constant("create" as const), pick, tags: fc.array(tag, { minLength: 1, maxLength: 2 }) }),
   fc.record({
     kind: fc.constant("delete" as const),
@@ -75,7 +80,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** A query: one tag filter (sometimes with a wildcard), maybe a state filter, maybe paged. */
 const query = fc.record({
   tagFilter: fc.oneof(
-    fc.record({ Name: key.map((k) => `tag:${k}`), Values: fc.array(fc.oneof(value, fc.constantFrom("al*", "?eta", "*")), { maxLength: 2 }) }),
+    fc.record({
+      Name: key.map((k) => `tag:${k}`),
+      Values: fc.array(fc.oneof(value, fc.constantFrom("al*", "?eta", "*")), { maxLength: 2 }),
+    }),
     fc.record({ Name: fc.constant("tag-key"), Values: fc.array(fc.oneof(key, fc.constant("T*")), { minLength: 1, maxLength: 2 }) }),
     fc.record({ Name: fc.constant("tag-value"), Values: fc.array(value, { minLength: 1, maxLength: 2 }) }),
   ),
@@ -85,7 +93,10 @@ const query = fc.record({
 
 /** EC2's pattern semantics for the patterns generated here (`*`, `?`, no escapes). */
 function matches(pattern: string, text: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[\\s\\S]*")
+    .replace(/\?/g, "[\\s\\S]");
   return new RegExp(`^${source}$`, "u").test(text);
 }
 
@@ -113,7 +124,11 @@ async function describeAllPages(client: EC2Client, filters: Filter[], pageSize: 
   let token: string | undefined;
   do {
     const out: DescribeInstancesCommandOutput = await client.send(
-      new DescribeInstancesCommand({ Filters: filters, ...(pageSize === undefined ? {} : { MaxResults: pageSize }), ...(token === undefined ? {} : { NextToken: token }) }),
+      new DescribeInstancesCommand({
+        Filters: filters,
+        ...(pageSize === undefined ? {} : { MaxResults: pageSize }),
+        ...(token === undefined ? {} : { NextToken: token }),
+      }),
     );
     pages.push(out.Reservations ?? []);
     token = out.NextToken;
@@ -220,32 +235,38 @@ describe("the tag index", () => {
 
   it(`answers every tag query exactly as a scan does (runs: ${RUNS})`, { timeout: 600_000 }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(step, fc.array(query, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 20 }), async (script) => {
-        const ec2 = createEc2Mock({ timing: "instant" });
-        const w: World = { ec2, client: connect(ec2), ids: [] };
-        try {
-          await launchBulk(w.client);
-          for (const [s, queries] of script) {
-            await apply(w, s);
-            const all = (await w.client.send(new DescribeInstancesCommand({}))).Reservations ?? [];
-            for (const q of queries) {
-              const filters: Filter[] = [q.tagFilter, ...(q.state === undefined ? [] : [{ Name: "instance-state-name", Values: [q.state] }])];
-              const expected = byHand(all, filters);
-              const pages = await describeAllPages(w.client, filters, q.pageSize);
-              if (q.pageSize === undefined) {
-                expect(pages).toEqual([expected]);
-              } else {
-                // Pages split reservations; together they hold the same instances in the same order.
-                const flat = (rs: Reservation[]) => rs.flatMap((r) => r.Instances!.map((i) => [r.ReservationId, i] as const));
-                expect(pages.flatMap(flat)).toEqual(flat(expected));
-                for (const page of pages.slice(0, -1)) expect(flat(page)).toHaveLength(q.pageSize);
+      fc.asyncProperty(
+        fc.array(fc.tuple(step, fc.array(query, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 20 }),
+        async (script) => {
+          const ec2 = createEc2Mock({ timing: "instant" });
+          const w: World = { ec2, client: connect(ec2), ids: [] };
+          try {
+            await launchBulk(w.client);
+            for (const [s, queries] of script) {
+              await apply(w, s);
+              const all = (await w.client.send(new DescribeInstancesCommand({}))).Reservations ?? [];
+              for (const q of queries) {
+                const filters: Filter[] = [
+                  q.tagFilter,
+                  ...(q.state === undefined ? [] : [{ Name: "instance-state-name", Values: [q.state] }]),
+                ];
+                const expected = byHand(all, filters);
+                const pages = await describeAllPages(w.client, filters, q.pageSize);
+                if (q.pageSize === undefined) {
+                  expect(pages).toEqual([expected]);
+                } else {
+                  // Pages split reservations; together they hold the same instances in the same order.
+                  const flat = (rs: Reservation[]) => rs.flatMap((r) => r.Instances!.map((i) => [r.ReservationId, i] as const));
+                  expect(pages.flatMap(flat)).toEqual(flat(expected));
+                  for (const page of pages.slice(0, -1)) expect(flat(page)).toHaveLength(q.pageSize);
+                }
               }
             }
+          } finally {
+            w.client.destroy();
           }
-        } finally {
-          w.client.destroy();
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS, seed: SEED, verbose: 1 },
     );
   });

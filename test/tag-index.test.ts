@@ -17,7 +17,8 @@ function fixture() {
   return index;
 }
 
-const members = (groups: Set<string>[] | undefined) => (groups === undefined ? undefined : [...new Set(groups.flatMap((g) => [...g]))].sort());
+const members = (groups: Set<string>[] | undefined) =>
+  groups === undefined ? undefined : [...new Set(groups.flatMap((g) => [...g]))].sort();
 
 describe("TagIndex", () => {
   it("finds resources by key and literal or wildcard values, any value when none is given", () => {

@@ -35,7 +35,15 @@ for (const door of ["plugin", "server"] as const) {
     it("adds tags shown by DescribeInstances, in order; an overwritten key keeps its place; no Value is ''", async () => {
       const { client } = await open({ timing: "instant" });
       const [id] = await launchIds(client);
-      const out = await client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "Name", Value: "web" }, { Key: "env", Value: "dev" }] }));
+      const out = await client.send(
+        new CreateTagsCommand({
+          Resources: [id!],
+          Tags: [
+            { Key: "Name", Value: "web" },
+            { Key: "env", Value: "dev" },
+          ],
+        }),
+      );
       expect(Object.keys(out)).toEqual(["$metadata"]);
       await client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "team" }, { Key: "Name", Value: "api" }] }));
       expect(await tagsOf(client, id!)).toEqual([
@@ -127,7 +135,10 @@ for (const door of ["plugin", "server"] as const) {
         status: 400,
       });
       const invalid = (message: string) => ({ name: "InvalidParameterValue", message, status: 400 });
-      await expectEc2Error(client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "" }] })), invalid("Tag key must not be empty"));
+      await expectEc2Error(
+        client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "" }] })),
+        invalid("Tag key must not be empty"),
+      );
       await expectEc2Error(
         client.send(new CreateTagsCommand({ Resources: [id!], Tags: [{ Key: "k".repeat(129) }] })),
         invalid("Tag key exceeds the maximum length of 128 characters"),
@@ -194,7 +205,10 @@ for (const door of ["plugin", "server"] as const) {
     it("a tag without Value deletes the key whatever its value; with a Value only when it matches", async () => {
       const { client, id } = await tagged();
       const out = await client.send(
-        new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: "a" }, { Key: "b", Value: "other" }, { Key: "d", Value: "4" }, { Key: "zz" }] }),
+        new DeleteTagsCommand({
+          Resources: [id],
+          Tags: [{ Key: "a" }, { Key: "b", Value: "other" }, { Key: "d", Value: "4" }, { Key: "zz" }],
+        }),
       );
       expect(Object.keys(out)).toEqual(["$metadata"]);
       expect(await tagsOf(client, id)).toEqual([
@@ -205,7 +219,15 @@ for (const door of ["plugin", "server"] as const) {
 
     it("Value '' deletes only a tag whose value is ''", async () => {
       const { client, id } = await tagged();
-      await client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: "a", Value: "" }, { Key: "c", Value: "" }] }));
+      await client.send(
+        new DeleteTagsCommand({
+          Resources: [id],
+          Tags: [
+            { Key: "a", Value: "" },
+            { Key: "c", Value: "" },
+          ],
+        }),
+      );
       expect((await tagsOf(client, id)).map((t) => t.Key)).toEqual(["a", "b", "d"]);
     });
 
@@ -249,7 +271,11 @@ for (const door of ["plugin", "server"] as const) {
     it("ResourceCountExceeded above 1000 resource ids (repeats counted), before the ids are read; 1000 pass on", async () => {
       const { client } = await open({ timing: "instant" });
       const [id] = await launchIds(client);
-      const count = { name: "ResourceCountExceeded", message: "You have exceeded the number of resources allowed in a single call of this type", status: 400 };
+      const count = {
+        name: "ResourceCountExceeded",
+        message: "You have exceeded the number of resources allowed in a single call of this type",
+        status: 400,
+      };
       const many = (n: number) => Array.from({ length: n }, () => "xyz");
       await expectEc2Error(client.send(new CreateTagsCommand({ Resources: many(1001), Tags: [{ Key: "k" }] })), count);
       await expectEc2Error(client.send(new DeleteTagsCommand({ Resources: [id!, ...many(1000)] })), count);
@@ -279,7 +305,10 @@ for (const door of ["plugin", "server"] as const) {
     it("is idempotent: the same CreateTags twice leaves one set; deleting an absent tag succeeds and changes nothing; keys are case-sensitive", async () => {
       const { client } = await open({ timing: "instant" });
       const [id] = await launchIds(client);
-      const tags = [{ Key: "a", Value: "1" }, { Key: "b", Value: "" }];
+      const tags = [
+        { Key: "a", Value: "1" },
+        { Key: "b", Value: "" },
+      ];
       await client.send(new CreateTagsCommand({ Resources: [id!], Tags: tags }));
       await client.send(new CreateTagsCommand({ Resources: [id!], Tags: tags }));
       expect(await tagsOf(client, id!)).toEqual(tags);
@@ -304,7 +333,11 @@ for (const door of ["plugin", "server"] as const) {
       const notFound: Array<[string, string, string]> = [
         ["eni-0123456789abcdef0", "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID 'eni-0123456789abcdef0' does not exist"],
         // The interface of a terminated instance is deleted with it.
-        [doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!, "InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!}' does not exist`],
+        [
+          doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!,
+          "InvalidNetworkInterfaceID.NotFound",
+          `The networkInterface ID '${doomed!.NetworkInterfaces![0]!.NetworkInterfaceId!}' does not exist`,
+        ],
         ["ami-0123456789abcdef0", "InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist"],
         ["snap-0123456789abcdef0", "InvalidSnapshot.NotFound", "The snapshot 'snap-0123456789abcdef0' does not exist."],
         ["subnet-0123456789abcdef0", "InvalidSubnetID.NotFound", "The subnet ID 'subnet-0123456789abcdef0' does not exist"],
@@ -340,7 +373,11 @@ for (const door of ["plugin", "server"] as const) {
 
     it("one missing resource fails the whole batch: no resource of it changes", async () => {
       const { client } = await open({ timing: "instant" });
-      const [a, b] = await launchIds(client, { MinCount: 2, MaxCount: 2, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }] });
+      const [a, b] = await launchIds(client, {
+        MinCount: 2,
+        MaxCount: 2,
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }],
+      });
       for (const call of [
         new CreateTagsCommand({ Resources: [a!, b!, "i-0123456789abcdef0"], Tags: [{ Key: "new" }] }),
         new DeleteTagsCommand({ Resources: [a!, "i-0123456789abcdef0", b!] }),

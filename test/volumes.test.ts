@@ -13,10 +13,10 @@ import {
   type Volume,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { VolumeStore, volumeGibSeconds } from "../src/aws/ec2/model/volumes.js";
-import { describeAll, expectEc2Error, launch, useFrozenClock } from "./helpers.js";
+import { type Ec2MockOptions, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
+import { describeAll, expectEc2Error, launch, useFrozenClock } from "./helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
@@ -62,7 +62,9 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
         AvailabilityZone: "us-east-1a",
         CreateTime: NOW,
         Encrypted: true,
-        KmsKeyId: expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+        KmsKeyId: expect.stringMatching(
+          /^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        ),
         Size: 8,
         SnapshotId: LINUX_ROOT_SNAPSHOT,
         State: "in-use",
@@ -437,7 +439,15 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
       await client.send(new TerminateInstancesCommand({ InstanceIds: [instance!.InstanceId!] }));
       await ec2.settle();
       const kept = devices.get("/dev/sdf")!.VolumeId!;
-      await client.send(new CreateTagsCommand({ Resources: [kept], Tags: [{ Key: "keep", Value: "yes" }, { Key: "x", Value: "1" }] }));
+      await client.send(
+        new CreateTagsCommand({
+          Resources: [kept],
+          Tags: [
+            { Key: "keep", Value: "yes" },
+            { Key: "x", Value: "1" },
+          ],
+        }),
+      );
       await client.send(new DeleteTagsCommand({ Resources: [kept], Tags: [{ Key: "x" }] }));
       expect((await volumes(client, { VolumeIds: [kept] }))[0]!.Tags).toEqual([{ Key: "keep", Value: "yes" }]);
       const gone = devices.get("/dev/xvda")!.VolumeId!;
@@ -462,7 +472,6 @@ describe.each(Object.keys(doors))("Volumes through the %s", (door) => {
       expect((await volumes(client))[0]!.Tags).toEqual([{ Key: "a", Value: "1" }]);
     });
   });
-
 });
 describe("volume usage (GiB-seconds, for billing)", () => {
   it("counts provisioned size from creation until deletion, or until the given time", () => {

@@ -69,9 +69,7 @@ describe("the five instance waiters under vitest fake timers (realistic timing)"
     const { ec2, client } = setup();
     const ids = await launchIds(client);
     await ec2.settle();
-    const error = await underFakeTime(waitUntilInstanceStopped({ client, maxWaitTime: 120 }, { InstanceIds: ids })).catch(
-      (e: Error) => e,
-    );
+    const error = await underFakeTime(waitUntilInstanceStopped({ client, maxWaitTime: 120 }, { InstanceIds: ids })).catch((e: Error) => e);
     expect((error as Error).name).toBe("TimeoutError");
     expect(await stateOf(client, ids[0]!)).toBe("running");
   });

@@ -88,9 +88,8 @@ const scenarios: Record<string, Scenario> = {
   async errors(client, ec2) {
     const t: unknown[] = [];
     const [store] = (await client.send(new RunInstancesCommand({ ImageId: INSTANCE_STORE_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances!;
-    const [win] = (
-      await client.send(new RunInstancesCommand({ ImageId: WINDOWS_AMI_ID, MinCount: 1, MaxCount: 1, DisableApiStop: true }))
-    ).Instances!;
+    const [win] = (await client.send(new RunInstancesCommand({ ImageId: WINDOWS_AMI_ID, MinCount: 1, MaxCount: 1, DisableApiStop: true })))
+      .Instances!;
     t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [win!.InstanceId!] }))));
     await ec2.settle();
     t.push(await record(client.send(new StopInstancesCommand({ InstanceIds: [store!.InstanceId!] }))));
@@ -128,7 +127,16 @@ const scenarios: Record<string, Scenario> = {
       t.push(page);
       token = page.NextToken;
     } while (token !== undefined);
-    t.push(await client.send(new DescribeInstancesCommand({ Filters: [{ Name: "platform", Values: ["windows"] }, { Name: "instance-state-code", Values: ["16"] }] })));
+    t.push(
+      await client.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: "platform", Values: ["windows"] },
+            { Name: "instance-state-code", Values: ["16"] },
+          ],
+        }),
+      ),
+    );
     t.push(await client.send(new DescribeInstanceStatusCommand({ MaxResults: 5 })));
     return t;
   },
@@ -136,11 +144,31 @@ const scenarios: Record<string, Scenario> = {
     const t: unknown[] = [];
     const [instance] = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances!;
     const id = instance!.InstanceId!;
-    t.push(await record(client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "" }] }))));
+    t.push(
+      await record(
+        client.send(
+          new CreateTagsCommand({
+            Resources: [id],
+            Tags: [
+              { Key: "a", Value: "1" },
+              { Key: "b", Value: "" },
+            ],
+          }),
+        ),
+      ),
+    );
     t.push(await record(client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "aws:x", Value: "1" }] }))));
     t.push(await record(client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: "a", Value: "2" }, { Key: "b" }] }))));
     t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))));
-    for (const Attribute of ["instanceType", "userData", "disableApiStop", "blockDeviceMapping", "groupSet", "productCodes", "kernel"] as const) {
+    for (const Attribute of [
+      "instanceType",
+      "userData",
+      "disableApiStop",
+      "blockDeviceMapping",
+      "groupSet",
+      "productCodes",
+      "kernel",
+    ] as const) {
       t.push(await record(client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute }))));
     }
     t.push(await record(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: "t3.large" } }))));
@@ -174,11 +202,24 @@ const scenarios: Record<string, Scenario> = {
     t.push(await record(client.send(new DescribeVolumesCommand({}))));
     let token: string | undefined;
     do {
-      const page = await client.send(new DescribeVolumesCommand({ MaxResults: 5, NextToken: token, Filters: [{ Name: "tag:team", Values: ["a*"] }] }));
+      const page = await client.send(
+        new DescribeVolumesCommand({ MaxResults: 5, NextToken: token, Filters: [{ Name: "tag:team", Values: ["a*"] }] }),
+      );
       t.push(page);
       token = page.NextToken;
     } while (token !== undefined);
-    t.push(await record(client.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.delete-on-termination", Values: ["false"] }, { Name: "size", Values: ["100"] }] }))));
+    t.push(
+      await record(
+        client.send(
+          new DescribeVolumesCommand({
+            Filters: [
+              { Name: "attachment.delete-on-termination", Values: ["false"] },
+              { Name: "size", Values: ["100"] },
+            ],
+          }),
+        ),
+      ),
+    );
     await client.send(new TerminateInstancesCommand({ InstanceIds: [ids[0]!] }));
     await ec2.settle();
     t.push(await record(client.send(new DescribeVolumesCommand({ Filters: [{ Name: "status", Values: ["available"] }] }))));
@@ -211,8 +252,21 @@ const scenarios: Record<string, Scenario> = {
     const associationId = (assoc as { output: { AssociationId: string } }).output.AssociationId;
     t.push(await record(client.send(new DescribeInstancesCommand({ InstanceIds: [a!] }))));
     t.push(await record(client.send(new DescribeAddressesCommand({}))));
-    t.push(await record(client.send(new DescribeAddressesCommand({ Filters: [{ Name: "tag:Name", Values: ["w*"] }, { Name: "instance-id", Values: [a!] }] }))));
-    t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: b, AllowReassociation: false }))));
+    t.push(
+      await record(
+        client.send(
+          new DescribeAddressesCommand({
+            Filters: [
+              { Name: "tag:Name", Values: ["w*"] },
+              { Name: "instance-id", Values: [a!] },
+            ],
+          }),
+        ),
+      ),
+    );
+    t.push(
+      await record(client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: b, AllowReassociation: false }))),
+    );
     t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: "eipalloc-12345678", InstanceId: b }))));
     t.push(await record(client.send(new AssociateAddressCommand({ AllocationId: other.AllocationId, InstanceId: "i-12345678" }))));
     await client.send(new StopInstancesCommand({ InstanceIds: [a!] }));
@@ -241,7 +295,11 @@ const scenarios: Record<string, Scenario> = {
       const replace = (text: string | undefined) => text?.replace(blob, "<blob>");
       return {
         ...outcome,
-        error: { ...outcome.error, message: replace(message), Error: outcome.error!.Error && { ...outcome.error!.Error, Message: replace(outcome.error!.Error.Message) } },
+        error: {
+          ...outcome.error,
+          message: replace(message),
+          Error: outcome.error!.Error && { ...outcome.error!.Error, Message: replace(outcome.error!.Error.Message) },
+        },
         decoded: { ...decodeAuthorizationMessage(blob) },
       };
     };
@@ -275,7 +333,13 @@ const scenarioOptions: Record<string, Ec2MockOptions> = {
           Version: "2012-10-17",
           Statement: [
             { Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateTags", "ec2:Describe*", "ec2:RebootInstances"], Resource: "*" },
-            { Sid: "KeepProd", Effect: "Deny", Action: ["ec2:Stop*", "ec2:Terminate*", "ec2:CreateTags"], Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/env": "prod" } } },
+            {
+              Sid: "KeepProd",
+              Effect: "Deny",
+              Action: ["ec2:Stop*", "ec2:Terminate*", "ec2:CreateTags"],
+              Resource: "*",
+              Condition: { StringEquals: { "ec2:ResourceTag/env": "prod" } },
+            },
           ],
         },
       ],
@@ -283,17 +347,20 @@ const scenarioOptions: Record<string, Ec2MockOptions> = {
   },
 };
 
-describe.each(Object.entries(scenarios))("scenario %s gives deep-equal SDK outputs and errors through every door", (scenarioName, scenario) => {
-  it.each(Object.keys(doors).filter((name) => name !== "plugin"))("plugin = %s", async (doorName) => {
-    const transcripts: unknown[] = [];
-    for (const name of ["plugin", doorName]) {
-      const door = await doors[name]!(scenarioOptions[scenarioName]);
-      try {
-        transcripts.push(normalize(await scenario(door.client, door.ec2)));
-      } finally {
-        await door.close();
+describe.each(Object.entries(scenarios))(
+  "scenario %s gives deep-equal SDK outputs and errors through every door",
+  (scenarioName, scenario) => {
+    it.each(Object.keys(doors).filter((name) => name !== "plugin"))("plugin = %s", async (doorName) => {
+      const transcripts: unknown[] = [];
+      for (const name of ["plugin", doorName]) {
+        const door = await doors[name]!(scenarioOptions[scenarioName]);
+        try {
+          transcripts.push(normalize(await scenario(door.client, door.ec2)));
+        } finally {
+          await door.close();
+        }
       }
-    }
-    expect(transcripts[1]).toStrictEqual(transcripts[0]);
-  });
-});
+      expect(transcripts[1]).toStrictEqual(transcripts[0]);
+    });
+  },
+);

@@ -87,7 +87,10 @@ describe("escapeXmlText", () => {
         const escaped = escapeXmlText(text);
         expect(xmlProblem(`<a>${escaped}</a>`)).toBeNull();
         expect(xmlProblem(`<a x="${escaped}"/>`)).toBeNull();
-        const read = escaped.replace(/&(amp|lt|gt|quot|apos|#xD);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", "#xD": "\r" })[e]!);
+        const read = escaped.replace(
+          /&(amp|lt|gt|quot|apos|#xD);/g,
+          (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", "#xD": "\r" })[e]!,
+        );
         expect(read).toBe(replaceForbiddenXmlChars(text));
       }),
       { numRuns: 5_000 },

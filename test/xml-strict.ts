@@ -18,20 +18,47 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** XML 1.0 `Char`. */
 export function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 function isNameStart(cp: number): boolean {
   return (
-    (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x3a || cp === 0x5f ||
-    (cp >= 0xc0 && cp <= 0xd6) || (cp >= 0xd8 && cp <= 0xf6) || (cp >= 0xf8 && cp <= 0x2ff) || (cp >= 0x370 && cp <= 0x37d) ||
-    (cp >= 0x37f && cp <= 0x1fff) || (cp >= 0x200c && cp <= 0x200d) || (cp >= 0x2070 && cp <= 0x218f) || (cp >= 0x2c00 && cp <= 0x2fef) ||
-    (cp >= 0x3001 && cp <= 0xd7ff) || (cp >= 0xf900 && cp <= 0xfdcf) || (cp >= 0xfdf0 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0xeffff)
+    (cp >= 0x41 && cp <= 0x5a) ||
+    (cp >= 0x61 && cp <= 0x7a) ||
+    cp === 0x3a ||
+    cp === 0x5f ||
+    (cp >= 0xc0 && cp <= 0xd6) ||
+    (cp >= 0xd8 && cp <= 0xf6) ||
+    (cp >= 0xf8 && cp <= 0x2ff) ||
+    (cp >= 0x370 && cp <= 0x37d) ||
+    (cp >= 0x37f && cp <= 0x1fff) ||
+    (cp >= 0x200c && cp <= 0x200d) ||
+    (cp >= 0x2070 && cp <= 0x218f) ||
+    (cp >= 0x2c00 && cp <= 0x2fef) ||
+    (cp >= 0x3001 && cp <= 0xd7ff) ||
+    (cp >= 0xf900 && cp <= 0xfdcf) ||
+    (cp >= 0xfdf0 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0xeffff)
   );
 }
 
 function isNameChar(cp: number): boolean {
-  return isNameStart(cp) || cp === 0x2d || cp === 0x2e || (cp >= 0x30 && cp <= 0x39) || cp === 0xb7 || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x203f && cp <= 0x2040);
+  return (
+    isNameStart(cp) ||
+    cp === 0x2d ||
+    cp === 0x2e ||
+    (cp >= 0x30 && cp <= 0x39) ||
+    cp === 0xb7 ||
+    (cp >= 0x300 && cp <= 0x36f) ||
+    (cp >= 0x203f && cp <= 0x2040)
+  );
 }
 
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\r";
@@ -49,7 +76,8 @@ export function xmlProblem(document: string | Uint8Array): string | null {
   }
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
-    if (!isXmlChar(cp) || (cp >= 0xd800 && cp <= 0xdfff)) return `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} at ${i} is not an XML 1.0 character`;
+    if (!isXmlChar(cp) || (cp >= 0xd800 && cp <= 0xdfff))
+      return `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} at ${i} is not an XML 1.0 character`;
     i += cp > 0xffff ? 2 : 1;
   }
 
@@ -103,7 +131,11 @@ export function xmlProblem(document: string | Uint8Array): string | null {
     const end = text.indexOf("?>");
     if (end < 0) return fail("unterminated XML declaration");
     const declaration = text.slice(5, end);
-    if (!/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(declaration)) {
+    if (
+      !/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(
+        declaration,
+      )
+    ) {
       return fail("bad XML declaration");
     }
     i = end + 2;

@@ -41,18 +41,20 @@ describe("the public API's types", () => {
   test("httpHandler() is a requestHandler an EC2Client accepts; listen() resolves to a url and close()", () => {
     const ec2 = createEc2Mock();
     new EC2Client({ region: "us-east-1", requestHandler: ec2.httpHandler(), credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-    expectTypeOf(ec2.listen).parameters.toEqualTypeOf<[
-      options?: {
-        port?: number;
-        host?: string;
-        allowedHosts?: readonly string[];
-        allowedOrigins?: readonly string[];
-        maxConnections?: number;
-        verifySignatures?: boolean;
-        stateFile?: string;
-        doors?: readonly ServedDoor[];
-      },
-    ]>();
+    expectTypeOf(ec2.listen).parameters.toEqualTypeOf<
+      [
+        options?: {
+          port?: number;
+          host?: string;
+          allowedHosts?: readonly string[];
+          allowedOrigins?: readonly string[];
+          maxConnections?: number;
+          verifySignatures?: boolean;
+          stateFile?: string;
+          doors?: readonly ServedDoor[];
+        },
+      ]
+    >();
     expectTypeOf(ec2.listen).returns.resolves.toEqualTypeOf<{ readonly url: string; close(): Promise<void> }>();
   });
 

@@ -1,11 +1,11 @@
 import type { StateReason } from "@aws-sdk/client-ec2";
 import { describe, expectTypeOf, test } from "vitest";
-import type { GuestConfig } from "../src/engine/guest.js";
+import type { MockImage } from "../src/aws/ec2/model/images.js";
+import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
 import type { Cause } from "../src/engine/causes.js";
+import type { GuestConfig } from "../src/engine/guest.js";
 import type { Phase } from "../src/engine/machine.js";
 import type { GuestOs } from "../src/engine/timing.js";
-import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
-import type { MockImage } from "../src/aws/ec2/model/images.js";
 import type {
   AddressJson,
   Ec2MockSnapshot,

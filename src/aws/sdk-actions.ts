@@ -6,7 +6,7 @@
  * and output to the command's own.
  */
 import type { CommandIO, MetadataBearer } from "@smithy/types";
-import { type ActionEntry, type InputOf, mutating as kitMutating, type OutputOf, reading as kitReading } from "../kit/actions.js";
+import { type ActionEntry, type InputOf, mutating as kitMutating, reading as kitReading, type OutputOf } from "../kit/actions.js";
 
 /**
  * An SDK command class (`RunInstancesCommand`): built from the command's

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createCvmMock } from "../tencent/cvm/mock.js";
-import { createEc2Mock, type Ec2MockOptions } from "../aws/ec2/mock.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../aws/ec2/mock.js";
 import { SERVER_LIMITS } from "../kit/server/listen.js";
-import { StateFileError } from "../kit/state/state-file.js";
+import type { RunningServer } from "../kit/server/server.js";
 import { checkWebGuardOptions } from "../kit/server/web-guard.js";
+import { StateFileError } from "../kit/state/state-file.js";
+import { createCvmMock } from "../tencent/cvm/mock.js";
 
 const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--state FILE] [--verify-signatures]
                       [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-connections N]
@@ -112,24 +113,23 @@ function readConfig(file: string | undefined): Ec2MockOptions {
   return config as Ec2MockOptions;
 }
 
+/** The options of `ec2-mock serve`. */
+const cliOptions = {
+  port: { type: "string", default: "4566" },
+  host: { type: "string", default: "127.0.0.1" },
+  config: { type: "string" },
+  state: { type: "string" },
+  "verify-signatures": { type: "boolean", default: false },
+  "allowed-host": { type: "string", multiple: true },
+  "allowed-origin": { type: "string", multiple: true },
+  "max-connections": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 async function main(argv: string[]): Promise<void> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof cliOptions }>>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: "string", default: "4566" },
-        host: { type: "string", default: "127.0.0.1" },
-        config: { type: "string" },
-        state: { type: "string" },
-        "verify-signatures": { type: "boolean", default: false },
-        "allowed-host": { type: "string", multiple: true },
-        "allowed-origin": { type: "string", multiple: true },
-        "max-connections": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: cliOptions });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(maxConnections) || maxConnections < 1) fail(`--max-connections must be a positive integer, got "${rawMax}"`);
   const options = readConfig(values.config);
   const verifySignatures = values["verify-signatures"] === true;
-  let ec2;
+  let ec2: Ec2Mock;
   try {
     ec2 = createEc2Mock(options);
   } catch (error) {
@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
       "ec2-mock: warning: --verify-signatures with no access key in the config's iam: every EC2 request will be refused (AuthFailure)\n",
     );
   }
-  let server;
+  let server: RunningServer;
   try {
     // The CVM front shares the port (docs/cvm.md); createEc2Mock has already checked the timing.
     const cvm = createCvmMock(options.timing === undefined ? {} : { timing: options.timing });

@@ -152,14 +152,20 @@ export function causeFromText<R>(text: string, from: Phase, to: Phase, request: 
       const match = pattern.exec(text);
       if (match === null) continue;
       const obstacle = match[2];
-      return { kind: "reboot", request: request(match[1]!), outcome, ...(obstacle === undefined || obstacle === NO_RESTART_IN_TIME ? {} : { obstacle }) };
+      return {
+        kind: "reboot",
+        request: request(match[1]!),
+        outcome,
+        ...(obstacle === undefined || obstacle === NO_RESTART_IN_TIME ? {} : { obstacle }),
+      };
     }
     return { kind: "reboot", request: request(text), outcome: "restarted" };
   }
   const own = ownWords.get(text);
   if (own !== undefined) return own;
   const abandoned = /^the guest did not shut down \((.*)\), so the stop was abandoned$/s.exec(text);
-  if (abandoned !== null) return abandoned[1] === NO_SHUTDOWN_IN_TIME ? arrivals.stopAbandoned : { kind: "stop-abandoned", obstacle: abandoned[1]! };
+  if (abandoned !== null)
+    return abandoned[1] === NO_SHUTDOWN_IN_TIME ? arrivals.stopAbandoned : { kind: "stop-abandoned", obstacle: abandoned[1]! };
   // Earlier versions named the option that cut the power: "power cut by <option>" after a timeout, "power cut (<option>)" at once.
   if (to === "stopped" && text.startsWith("power cut by ")) return arrivals.powerCutAfterTimeout;
   if (to === "stopped" && text.startsWith("power cut (")) return arrivals.powerCutAtOnce;
@@ -198,7 +204,14 @@ const powerCuts: readonly PowerCutBy[] = ["timeout", "immediate"];
  * text an earlier version wrote (read by `causeFromText`, its request by
  * `readRequest`). `from` and `to` are the change's phases.
  */
-export function causeFromJson<R>(value: unknown, path: string, from: Phase, to: Phase, readRequest: RequestReader<R>, bad: SnapshotFault): Cause<R> {
+export function causeFromJson<R>(
+  value: unknown,
+  path: string,
+  from: Phase,
+  to: Phase,
+  readRequest: RequestReader<R>,
+  bad: SnapshotFault,
+): Cause<R> {
   if (typeof value === "string") return causeFromText(value, from, to, (text) => readRequest(text, path));
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad(path, "a cause (an object with a kind)", value);
   const c = value as Record<string, unknown>;
@@ -207,7 +220,8 @@ export function causeFromJson<R>(value: unknown, path: string, from: Phase, to: 
     case "request":
       return requestCause(readRequest(c.request, `${path}.request`));
     case "reboot": {
-      if (!rebootOutcomes.includes(c.outcome as RebootOutcome)) throw bad(`${path}.outcome`, `one of ${rebootOutcomes.join(", ")}`, c.outcome);
+      if (!rebootOutcomes.includes(c.outcome as RebootOutcome))
+        throw bad(`${path}.outcome`, `one of ${rebootOutcomes.join(", ")}`, c.outcome);
       return { kind, request: readRequest(c.request, `${path}.request`), outcome: c.outcome as RebootOutcome, ...obstacleOf(c, path, bad) };
     }
     case "booted":

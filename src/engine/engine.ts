@@ -197,7 +197,14 @@ export class Engine<R = unknown> {
       this.scheduleStop(machine);
       return;
     }
-    const next: StopPlan = { startedAt: now, gracefulAt: Infinity, forceCutAt: Infinity, skipCutAt: Infinity, hibernating: false, obstacle: undefined };
+    const next: StopPlan = {
+      startedAt: now,
+      gracefulAt: Infinity,
+      forceCutAt: Infinity,
+      skipCutAt: Infinity,
+      hibernating: false,
+      obstacle: undefined,
+    };
     if (mode === "skip-os") {
       next.skipCutAt = cutAt;
     } else if (mode === "hibernate" && !machine.guest.hibernationFails) {
@@ -206,7 +213,8 @@ export class Engine<R = unknown> {
     } else {
       const outcome = shutdownOutcome(machine.guest, d.stop[machine.os]);
       next.gracefulAt = now + outcome.durationMs;
-      next.obstacle = mode === "hibernate" ? joinObstacles("hibernation failed: a normal shutdown follows", outcome.obstacle) : outcome.obstacle;
+      next.obstacle =
+        mode === "hibernate" ? joinObstacles("hibernation failed: a normal shutdown follows", outcome.obstacle) : outcome.obstacle;
       if (mode === "force") next.forceCutAt = now + d.forceTimeout + d.powerOff;
       if (mode === "graceful-only") next.abandonAt = now + d.forceTimeout;
     }
@@ -342,7 +350,13 @@ export class Engine<R = unknown> {
   private arrive(machine: Machine<R>): void {
     const transition = machine.transition!;
     // The cause is set below, by the kind of arrival.
-    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to: transition.to, at: transition.at, cause: arrivals.terminated };
+    const change: PhaseChange<R> = {
+      machineId: machine.id,
+      from: machine.phase,
+      to: transition.to,
+      at: transition.at,
+      cause: arrivals.terminated,
+    };
     machine.phase = transition.to;
     machine.phaseSince = transition.at;
     machine.transition = undefined;

@@ -48,11 +48,14 @@ export function checkGuestConfig(os: GuestOs, config: GuestConfig): GuestConfig 
   if (typeof config !== "object" || config === null) throw new TypeError("a guest config must be an object");
   for (const key of Object.keys(config) as (keyof GuestConfig)[]) {
     if (os === "linux" && windowsOnly.includes(key) && config[key] !== undefined && config[key] !== false) {
-      throw new TypeError(`guest option "${key}" applies to Windows guests; this guest runs Linux (only hungService, damaged and hibernationFails apply)`);
+      throw new TypeError(
+        `guest option "${key}" applies to Windows guests; this guest runs Linux (only hungService, damaged and hibernationFails apply)`,
+      );
     }
   }
   const nonNegative = (name: string, ms: unknown) => {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw new TypeError(`guest option ${name} must be a finite, non-negative number of ms`);
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+      throw new TypeError(`guest option ${name} must be a finite, non-negative number of ms`);
   };
   if (config.installingUpdatesMs !== undefined) nonNegative("installingUpdatesMs", config.installingUpdatesMs);
   if (config.hungService !== undefined) nonNegative("hungService.delayMs", config.hungService.delayMs);

@@ -2,9 +2,9 @@ import type { Cause } from "./causes.js";
 import type { Phase } from "./phase.js";
 
 export type { Phase };
+
 import type { GuestConfig } from "./guest.js";
 import type { GuestOs } from "./timing.js";
-
 
 /**
  * How a stop was asked to end the guest: `graceful` asks the OS (ACPI);

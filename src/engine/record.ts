@@ -70,7 +70,7 @@ export type JsonsOf<F extends Fields> = Flat<
 
 /** The error a read throws: a TypeError naming the path of the bad field, what it must be, and (the start of) what it is. */
 export function invalid(path: string, expected: string, value: unknown): TypeError {
-  const shown = value === undefined ? "undefined" : JSON.stringify(value)?.slice(0, 60) ?? String(value);
+  const shown = value === undefined ? "undefined" : (JSON.stringify(value)?.slice(0, 60) ?? String(value));
   return new TypeError(`ec2-mock: not a valid snapshot: ${path} must be ${expected}; got ${shown}`);
 }
 
@@ -217,7 +217,9 @@ export interface ObjectCodec<F extends Fields> extends Codec<ValuesOf<F>, JsonsO
   /** A writer of records that hold some members as something else: `get` computes those (e.g. an image's id from the image). */
   writer<R>(get: Getters<F, R>): (record: R, ctx: WriteContext) => JsonsOf<F>;
   /** A reader that sets the members named in `aside` apart, in a second object (ids, for the caller to link). */
-  reader<K extends keyof F & string>(aside: readonly K[]): (json: unknown, path: string) => [Omit<ValuesOf<F>, K>, Pick<ValuesOf<F>, K & keyof ValuesOf<F>>];
+  reader<K extends keyof F & string>(
+    aside: readonly K[],
+  ): (json: unknown, path: string) => [Omit<ValuesOf<F>, K>, Pick<ValuesOf<F>, K & keyof ValuesOf<F>>];
 }
 
 /**
@@ -253,7 +255,12 @@ export function object<const F extends Fields>(fields: F): ObjectCodec<F> {
     const lines = keys.map((_, i) => `const m${i} = ${getters[i] === undefined ? `v[${q[i]}]` : `g[${i}](v)`};`);
     const absent = (i: number) => `m${i} === undefined${keep[i] === undefined ? "" : ` || !k[${i}](m${i})`}`;
     const literalEnd = firstOptional(() => false);
-    lines.push(`const o = {${keys.slice(0, literalEnd).map((_, i) => `${q[i]}: c[${i}].write(m${i}, ctx)`).join(", ")}};`);
+    lines.push(
+      `const o = {${keys
+        .slice(0, literalEnd)
+        .map((_, i) => `${q[i]}: c[${i}].write(m${i}, ctx)`)
+        .join(", ")}};`,
+    );
     for (let i = literalEnd; i < keys.length; i++) {
       const store = `o[${q[i]}] = c[${i}].write(m${i}, ctx);`;
       lines.push(optional[i] ? `if (!(${absent(i)})) ${store}` : store);

@@ -1,10 +1,13 @@
+import { type Cause, causeFromJson, causeToJson, type RequestReader } from "./causes.js";
+import { checkGuestConfig, type GuestConfig } from "./guest.js";
+import type { Machine, PhaseChange } from "./machine.js";
 import {
   array,
   boolean,
   type Codec,
   custom,
+  invalid,
   type JsonOf,
-  type ValueOf,
   literal,
   mapped,
   nullable,
@@ -12,15 +15,12 @@ import {
   object,
   optional,
   readObject,
-  invalid,
   string,
   time,
   timeOr,
+  type ValueOf,
   type WriteContext,
 } from "./record.js";
-import { type Cause, causeFromJson, causeToJson, type RequestReader } from "./causes.js";
-import { checkGuestConfig, type GuestConfig } from "./guest.js";
-import type { Machine, PhaseChange } from "./machine.js";
 
 /**
  * Plain, JSON-safe forms of the engine's records, for snapshots, declared
@@ -135,24 +135,24 @@ export interface MachineJson extends JsonOf<typeof machineRecord> {}
  */
 export function machineCodecOf<R>(readRequest: RequestReader<R>): Codec<Machine<R>, MachineJson> {
   return mapped(machineRecord, {
-  write: (machine: Machine<R>) => machine as unknown as ValueOf<typeof machineRecord>,
-  read(m, path) {
-    let guest: GuestConfig;
-    try {
-      guest = checkGuestConfig(m.os, m.guest);
-    } catch (e) {
-      throw invalid(`${path}.guest`, `a guest config (${(e as Error).message})`, m.guest);
-    }
-    // The record is the object read, completed in place (no copy: large fleets).
-    m.guest = guest;
-    const history = m.history as PhaseChange<R>[];
-    for (let i = 0; i < history.length; i++) {
-      const change = history[i]!;
-      change.machineId = m.id;
-      change.cause = causeFromJson(change.cause, `${path}.history[${i}].cause`, change.from, change.to, readRequest, invalid);
-    }
-    return m as unknown as Machine<R>;
-  },
+    write: (machine: Machine<R>) => machine as unknown as ValueOf<typeof machineRecord>,
+    read(m, path) {
+      let guest: GuestConfig;
+      try {
+        guest = checkGuestConfig(m.os, m.guest);
+      } catch (e) {
+        throw invalid(`${path}.guest`, `a guest config (${(e as Error).message})`, m.guest);
+      }
+      // The record is the object read, completed in place (no copy: large fleets).
+      m.guest = guest;
+      const history = m.history as PhaseChange<R>[];
+      for (let i = 0; i < history.length; i++) {
+        const change = history[i]!;
+        change.machineId = m.id;
+        change.cause = causeFromJson(change.cause, `${path}.history[${i}].cause`, change.from, change.to, readRequest, invalid);
+      }
+      return m as unknown as Machine<R>;
+    },
   });
 }
 

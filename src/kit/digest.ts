@@ -16,5 +16,8 @@ function canonical(value: unknown): unknown {
 
 /** A short digest of a request, for binding tokens to the query or the launch they belong to. */
 export function digestOf(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(canonical(value))).digest("base64url").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(value)))
+    .digest("base64url")
+    .slice(0, 16);
 }

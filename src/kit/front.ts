@@ -46,7 +46,13 @@ export interface FrontResponse {
  * - `malformed` (400): anything else the HTTP parser refused;
  * - `internal` (the front's status): the front failed unexpectedly.
  */
-export type ServerFaultKind = "request-timeout" | "headers-too-large" | "expectation-failed" | "method-not-allowed" | "malformed" | "internal";
+export type ServerFaultKind =
+  | "request-timeout"
+  | "headers-too-large"
+  | "expectation-failed"
+  | "method-not-allowed"
+  | "malformed"
+  | "internal";
 
 /** A fault with the status the server suggests and a message in the mock's words. */
 export interface ServerFault {

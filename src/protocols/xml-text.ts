@@ -11,7 +11,8 @@
  */
 
 /** One forbidden character: a control, U+FFFE/U+FFFF, or a lone surrogate (code units; no backtracking). */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, "g");
 
 /** What takes a forbidden character's place: U+FFFD REPLACEMENT CHARACTER, as a UTF-8 decoder does for bytes it cannot read. */

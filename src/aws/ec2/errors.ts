@@ -76,7 +76,8 @@ export const errors = {
   /** A query request without `Action` (wire door). */
   missingAction: () => new Ec2Error("MissingAction", "The request must contain the parameter Action"),
   /** A query request for another API version than 2016-11-15 (wire door). */
-  noSuchVersion: (version: string) => new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`),
+  noSuchVersion: (version: string) =>
+    new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`),
   /** An action EC2 does not have or the mock does not implement (wire door). */
   invalidAction: (action: string) => new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`),
   /** A method other than GET and POST (wire door; wording: decision). */
@@ -142,7 +143,10 @@ export const errors = {
     ),
   /** An X-Amz-Date not in ISO 8601 basic format. */
   badAmzDate: (value: string) =>
-    new Ec2Error("IncompleteSignature", `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`),
+    new Ec2Error(
+      "IncompleteSignature",
+      `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    ),
   /** A Date header that is not an HTTP date. */
   badDateHeader: (date: string) => new Ec2Error("IncompleteSignature", `The Date header '${date}' is not a valid HTTP date.`),
   /** A presigned query without all of its parameters. */
@@ -197,7 +201,8 @@ export const errors = {
   notInRange: (parameter: string, value: string, min: number, max: number) =>
     valueInvalid(parameter, value, `Valid values are integers from ${min} to ${max}.`),
   /** A value EC2 does not take for a parameter: MinCount, MaxCount, InstanceType. */
-  invalidValueFor: (parameter: string, value: string) => new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}.`),
+  invalidValueFor: (parameter: string, value: string) =>
+    new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}.`),
   /** An address parameter that is not an IPv4 address (AllocateAddress' Address, DescribeAddresses' PublicIp). */
   notIpv4: (parameter: string, value: string) =>
     new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address`),
@@ -365,7 +370,10 @@ export const errors = {
     ),
   /** A SubnetId in another zone than Placement.AvailabilityZone. */
   subnetNotInZone: (subnetId: string, subnetZone: string, zone: string) =>
-    new Ec2Error("InvalidParameterCombination", `The subnet ${subnetId} is in ${subnetZone}, not in the requested Availability Zone ${zone}.`),
+    new Ec2Error(
+      "InvalidParameterCombination",
+      `The subnet ${subnetId} is in ${subnetZone}, not in the requested Availability Zone ${zone}.`,
+    ),
   /** An Availability Zone the region does not have. */
   invalidZone: (zone: string) => new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zone}]`),
   /** NetworkInterfaces with an instance-level PrivateIpAddress. */
@@ -382,11 +390,16 @@ export const errors = {
     ),
   /** NetworkInterfaces with an instance-level SubnetId. */
   interfacesWithSubnet: () =>
-    new Ec2Error("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID may not be specified on the same request"),
+    new Ec2Error(
+      "InvalidParameterCombination",
+      "Network interfaces and an instance-level subnet ID may not be specified on the same request",
+    ),
   /** PrivateIpAddress with more than one instance to launch. */
-  privateIpForMany: () => new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance."),
+  privateIpForMany: () =>
+    new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance."),
   /** A PrivateIpAddress outside the subnet's usable range. */
-  addressOutsideSubnet: (ip: string) => new Ec2Error("InvalidParameterValue", `Address ${ip} does not fall within the subnet's address range`),
+  addressOutsideSubnet: (ip: string) =>
+    new Ec2Error("InvalidParameterValue", `Address ${ip} does not fall within the subnet's address range`),
   /** A ClientToken too long or not printable ASCII. */
   invalidClientToken: (token: string, max: number) =>
     valueInvalid("clientToken", token, `The client token must be at most ${max} ASCII characters.`),
@@ -396,7 +409,10 @@ export const errors = {
   userDataTooLarge: (max: number) => new Ec2Error("InvalidParameterValue", `User data is limited to ${max} bytes`),
   /** Hibernation with Nitro Enclaves. */
   hibernationWithEnclave: () =>
-    new Ec2Error("InvalidParameterCombination", "You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance."),
+    new Ec2Error(
+      "InvalidParameterCombination",
+      "You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance.",
+    ),
   /** CpuOptions' CoreCount or ThreadsPerCore not among the type's valid values. */
   invalidCpuOption: (parameter: string, value: string, instanceType: string, valid: readonly number[]) =>
     valueInvalid(parameter, value, `Valid values for ${instanceType}: ${valid.join(", ")}.`),
@@ -429,12 +445,19 @@ export const errors = {
     ),
   /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
   requestedConfigurationUnsupported: () =>
-    new Ec2Error("Unsupported", "The requested configuration is currently not supported. Please check the documentation for supported configurations."),
+    new Ec2Error(
+      "Unsupported",
+      "The requested configuration is currently not supported. Please check the documentation for supported configurations.",
+    ),
   /** A launch option the instance type does not support (source: raw response, openai/evolution-strategies-starter#12, for EBS optimization). */
   unsupportedConfiguration: (feature: string) =>
-    new Ec2Error("Unsupported", `${feature} are not supported for your requested configuration. Please check the documentation for supported configurations.`),
+    new Ec2Error(
+      "Unsupported",
+      `${feature} are not supported for your requested configuration. Please check the documentation for supported configurations.`,
+    ),
   /** CpuOptions with one member (source: raw response, hashicorp/terraform-provider-aws#46821). */
-  cpuOptionsIncomplete: () => new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
+  cpuOptionsIncomplete: () =>
+    new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
   /**
    * No capacity for the launch or start (fault injection). With the type and
    * zone asked for, EC2's long form naming the region's other zones (raw
@@ -453,13 +476,17 @@ export const errors = {
         ),
   addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
   insufficientAddresses: () =>
-    new Ec2Error("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet to satisfy the requested number of instances."),
+    new Ec2Error(
+      "InsufficientFreeAddressesInSubnet",
+      "There are not enough free addresses in subnet to satisfy the requested number of instances.",
+    ),
   /** A device name of none of EC2's forms (docs/behaviour.md: the set is a decision). */
   invalidDeviceName: (name: string) => new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${name}`),
   /** One device named twice in a launch's BlockDeviceMappings. */
   deviceMappedTwice: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`),
   /** A block device mapping that names no volume (source: raw response, nortontruter/infracoders-workshop#3). */
-  noSnapshotOrSize: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
+  noSnapshotOrSize: (device: string) =>
+    new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
   /** A volume of an image's device made smaller than the image's snapshot. */
   volumeSmallerThanSnapshot: (sizeGiB: number, snapshotId: string, minGiB: number) =>
     new Ec2Error(
@@ -467,7 +494,8 @@ export const errors = {
       `Volume of size ${sizeGiB}GB is smaller than snapshot '${snapshotId}', expect size >= ${minGiB}GB`,
     ),
   /** NoDevice on the image's root device. */
-  rootDeviceSuppressed: () => new Ec2Error("InvalidParameterValue", "The device name of the root device cannot be suppressed with NoDevice"),
+  rootDeviceSuppressed: () =>
+    new Ec2Error("InvalidParameterValue", "The device name of the root device cannot be suppressed with NoDevice"),
   /** A VirtualName other than `ephemeral0` to `ephemeral23`. */
   invalidVirtualName: (virtualName: string, device: string) =>
     new Ec2Error("InvalidBlockDeviceMapping", `Invalid virtual name ${virtualName} for ${device}`),
@@ -477,15 +505,21 @@ export const errors = {
 
   // ---- EBS volumes: types and limits (EBS User Guide, "Amazon EBS volume types") ----
 
-  invalidVolumeType: (volumeType: string, valid: readonly string[]) => valueInvalid("volumeType", volumeType, `Valid values: ${valid.join(", ")}.`),
+  invalidVolumeType: (volumeType: string, valid: readonly string[]) =>
+    valueInvalid("volumeType", volumeType, `Valid values: ${valid.join(", ")}.`),
   /** io1 and io2 without Iops. */
-  iopsRequired: (volumeType: string) => new Ec2Error("InvalidParameterCombination", `The parameter iops must be specified for ${volumeType} volumes.`),
-  iopsNotSupported: (volumeType: string) => new Ec2Error("InvalidParameterCombination", `The parameter iops is not supported for ${volumeType} volumes.`),
+  iopsRequired: (volumeType: string) =>
+    new Ec2Error("InvalidParameterCombination", `The parameter iops must be specified for ${volumeType} volumes.`),
+  iopsNotSupported: (volumeType: string) =>
+    new Ec2Error("InvalidParameterCombination", `The parameter iops is not supported for ${volumeType} volumes.`),
   throughputNotSupported: () => new Ec2Error("InvalidParameterCombination", "throughput can only be specified for volumeType gp3."),
-  volumeTooSmall: (sizeGiB: number, min: number) => new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too small; minimum is ${min}GiB.`),
-  volumeTooLarge: (sizeGiB: number, max: number) => new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too large; maximum is ${max}GiB.`),
+  volumeTooSmall: (sizeGiB: number, min: number) =>
+    new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too small; minimum is ${min}GiB.`),
+  volumeTooLarge: (sizeGiB: number, max: number) =>
+    new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too large; maximum is ${max}GiB.`),
   iopsTooLow: (iops: number, min: number) => new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too low; minimum is ${min}.`),
-  iopsTooHigh: (iops: number, max: number) => new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too high; maximum is ${max}.`),
+  iopsTooHigh: (iops: number, max: number) =>
+    new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too high; maximum is ${max}.`),
   /** `ratio` as EC2 prints it (six decimals). */
   iopsRatioTooHigh: (ratio: string, max: number) =>
     new Ec2Error("InvalidParameterValue", `Iops to volume size ratio of ${ratio} is too high; maximum is ${max}`),
@@ -515,7 +549,8 @@ export const errors = {
     ),
   /** A tag key with a character XML 1.0 forbids (`char` as the mock shows it; decision: it could never be shown again). */
   tagKeyXmlChar: (char: string) => new Ec2Error("InvalidParameterValue", `Tag key contains a character that XML does not allow (${char})`),
-  tagValueXmlChar: (char: string) => new Ec2Error("InvalidParameterValue", `Tag value contains a character that XML does not allow (${char})`),
+  tagValueXmlChar: (char: string) =>
+    new Ec2Error("InvalidParameterValue", `Tag value contains a character that XML does not allow (${char})`),
   tagSpecificationNotList: () => new Ec2Error("InvalidParameterValue", "TagSpecification must be a list"),
   /** A TagSpecification's ResourceType the action does not tag. */
   untaggableResourceType: (resourceType: string) =>
@@ -545,12 +580,14 @@ export const errors = {
   associationIdToDisassociate: () =>
     new Ec2Error("InvalidParameterValue", "You must specify an association id when unmapping an address from a VPC instance"),
   /** ReleaseAddress by PublicIp alone. */
-  allocationIdToRelease: () => new Ec2Error("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address"),
+  allocationIdToRelease: () =>
+    new Ec2Error("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address"),
   /** AssociateAddress with both InstanceId and NetworkInterfaceId. */
   instanceAndInterface: () =>
     new Ec2Error("InvalidParameterCombination", "You can specify either the instance ID or the network interface ID, but not both."),
   /** AssociateAddress with neither. */
-  noAssociationTarget: () => new Ec2Error("InvalidParameterCombination", "You must specify either an instance ID or a network interface ID."),
+  noAssociationTarget: () =>
+    new Ec2Error("InvalidParameterCombination", "You must specify either an instance ID or a network interface ID."),
   /** AssociateAddress' PrivateIpAddress not on the interface. */
   privateIpNotOnInterface: (ip: string, networkInterfaceId: string) =>
     new Ec2Error("InvalidParameterValue", `The private IP address ${ip} is not assigned to the network interface ${networkInterfaceId}.`),

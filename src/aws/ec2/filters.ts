@@ -1,5 +1,5 @@
 import { compileWildcard, type WildcardSyntax } from "../../kit/wildcard.js";
-import { Ec2Error, errors } from "./errors.js";
+import { type Ec2Error, errors } from "./errors.js";
 
 /**
  * EC2's `Filters` parameter, shared by every Describe operation: reading and

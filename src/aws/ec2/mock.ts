@@ -3,15 +3,20 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2"
 import type { MiddlewareStack, Pluggable } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls } from "../../kit/controls.js";
-import type { MockImage } from "./model/images.js";
-import type { Dispatch, OperationContext } from "./context.js";
-import { Ec2Region } from "./region.js";
+import type { RunningServer } from "../../kit/server/server.js";
+import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
+import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { createAuthorizer } from "../iam/authorize.js";
+import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
 import { isImplemented, isMutating, operationOf } from "./actions.js";
+import type { Dispatch, OperationContext } from "./context.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
-import type { RunningServer } from "../../kit/server/server.js";
 import { type ListenOptions, startEc2Server } from "./doors/server.js";
+import { inEc2Words } from "./errors.js";
+import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
+import type { MockImage } from "./model/images.js";
 import {
   Controls,
   type FleetUsage,
@@ -20,16 +25,11 @@ import {
   type InstanceInspection,
   type InstanceUsage,
 } from "./observe/controls.js";
-import { type StateChangeHandler, StateChangeEvents } from "./observe/events.js";
-import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
-import { createAuthorizer } from "../iam/authorize.js";
+import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
-import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
+import { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, type InstanceFixture } from "./state/fixtures.js";
-import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
-import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
-import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
-import { inEc2Words } from "./errors.js";
+import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
 
 /**
  * Options of {@link createEc2Mock}. Every one is optional.
@@ -252,8 +252,17 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    */
   const dispatchSdkInput: Dispatch = (action, input) => {
     const deps = loadWireDeps();
-    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, inEc2Words(() => normalizeInput(action, input))));
-    return dispatchWithFaults(action, inEc2Words(() => normalizeInput(action, input)));
+    if (deps instanceof Promise)
+      return deps.then(() =>
+        dispatchWithFaults(
+          action,
+          inEc2Words(() => normalizeInput(action, input)),
+        ),
+      );
+    return dispatchWithFaults(
+      action,
+      inEc2Words(() => normalizeInput(action, input)),
+    );
   };
 
   if (options.instances !== undefined) {
@@ -267,7 +276,11 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     region: ec2.settings.region,
     accountId: ec2.settings.accountId,
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
-      addMockMiddleware(stack, { dispatch: dispatchSdkInput, newRequestId: randomUUID, onUnhandledCommand: options.onUnhandledCommand ?? "error" });
+      addMockMiddleware(stack, {
+        dispatch: dispatchSdkInput,
+        newRequestId: randomUUID,
+        onUnhandledCommand: options.onUnhandledCommand ?? "error",
+      });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
     ...clockControls(ec2, () => {

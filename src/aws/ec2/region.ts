@@ -1,13 +1,13 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import type { AddressSpace } from "./model/address-space.js";
+import { AddressStore } from "./model/addresses.js";
 import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
-import type { AddressSpace } from "./model/address-space.js";
 import { Network } from "./model/network.js";
-import { AddressStore } from "./model/addresses.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";

@@ -90,11 +90,16 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
  * UnauthorizedOperation, with an encoded failure message, at the first
  * resource denied (so a batch fails whole, before anything changes).
  */
-export function createAuthorizer(principals: Principals, settings: RegionSettings): { forCall(principal: Principal, now: number): Authorize } {
+export function createAuthorizer(
+  principals: Principals,
+  settings: RegionSettings,
+): { forCall(principal: Principal, now: number): Authorize } {
   if (!principals.enforced) return { forCall: () => allowAll };
   for (const principal of principals.all()) {
     // Refused at createEc2Mock, as IAM refuses a malformed policy, so evaluation can trust the shapes.
-    principal.policies.forEach((policy, i) => validatePolicy(policy, `iam: policy ${i + 1} of principal "${principal.name}"`));
+    principal.policies.forEach((policy, i) => {
+      validatePolicy(policy, `iam: policy ${i + 1} of principal "${principal.name}"`);
+    });
   }
   return {
     forCall(principal, now) {
@@ -111,7 +116,8 @@ export function createAuthorizer(principals: Principals, settings: RegionSetting
         addKey(global, "ec2:Region", settings.region);
         addKey(global, "aws:CurrentTime", new Date(now).toISOString());
         addKey(global, "aws:EpochTime", String(Math.floor(now / 1000)));
-        const resources: AuthResource[] = targets.length === 0 ? [{ arn: "*", keys: {} }] : targets.map((t) => (isResource(t) ? t : instanceResource(settings, t)));
+        const resources: AuthResource[] =
+          targets.length === 0 ? [{ arn: "*", keys: {} }] : targets.map((t) => (isResource(t) ? t : instanceResource(settings, t)));
         for (const resource of resources) {
           const keys = new Map<string, ContextKey>();
           for (const [name, value] of Object.entries(resource.keys)) addKey(keys, name, value);

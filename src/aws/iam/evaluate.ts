@@ -156,16 +156,48 @@ define("StringLike", (c, p) => wildcardMatch(p, c), "StringNotLike");
 define("ArnEquals", (c, p) => arnMatch(p, c), "ArnNotEquals");
 define("ArnLike", (c, p) => arnMatch(p, c), "ArnNotLike");
 define("Bool", (c, p) => c.toLowerCase() === p.toLowerCase());
-define("NumericEquals", numeric((a, b) => a === b), "NumericNotEquals");
-define("NumericLessThan", numeric((a, b) => a < b));
-define("NumericLessThanEquals", numeric((a, b) => a <= b));
-define("NumericGreaterThan", numeric((a, b) => a > b));
-define("NumericGreaterThanEquals", numeric((a, b) => a >= b));
-define("DateEquals", date((a, b) => a === b), "DateNotEquals");
-define("DateLessThan", date((a, b) => a < b));
-define("DateLessThanEquals", date((a, b) => a <= b));
-define("DateGreaterThan", date((a, b) => a > b));
-define("DateGreaterThanEquals", date((a, b) => a >= b));
+define(
+  "NumericEquals",
+  numeric((a, b) => a === b),
+  "NumericNotEquals",
+);
+define(
+  "NumericLessThan",
+  numeric((a, b) => a < b),
+);
+define(
+  "NumericLessThanEquals",
+  numeric((a, b) => a <= b),
+);
+define(
+  "NumericGreaterThan",
+  numeric((a, b) => a > b),
+);
+define(
+  "NumericGreaterThanEquals",
+  numeric((a, b) => a >= b),
+);
+define(
+  "DateEquals",
+  date((a, b) => a === b),
+  "DateNotEquals",
+);
+define(
+  "DateLessThan",
+  date((a, b) => a < b),
+);
+define(
+  "DateLessThanEquals",
+  date((a, b) => a <= b),
+);
+define(
+  "DateGreaterThan",
+  date((a, b) => a > b),
+);
+define(
+  "DateGreaterThanEquals",
+  date((a, b) => a >= b),
+);
 
 /** A condition operator, parsed: its set qualifier, its base, and IfExists. */
 interface ParsedOperator {
@@ -197,7 +229,13 @@ export function parseOperator(name: string): ParsedOperator | undefined {
   }
   const base = rest.toLowerCase();
   const isNull = base === "null";
-  const parsed = isNull ? (ifExists ? undefined : { set, base, ifExists, isNull }) : base in comparators ? { set, base, ifExists, isNull } : undefined;
+  const parsed = isNull
+    ? ifExists
+      ? undefined
+      : { set, base, ifExists, isNull }
+    : base in comparators
+      ? { set, base, ifExists, isNull }
+      : undefined;
   operatorCache.set(name, parsed);
   return parsed;
 }
@@ -270,7 +308,11 @@ function resourceMatches(statement: PolicyStatement, resource: string): boolean 
 
 /** Whether a statement applies to a request context (its Effect aside). */
 export function statementMatches(statement: PolicyStatement, request: RequestContext): boolean {
-  return actionMatches(statement, request.action) && resourceMatches(statement, request.resource) && conditionsHold(statement.Condition, request.keys);
+  return (
+    actionMatches(statement, request.action) &&
+    resourceMatches(statement, request.resource) &&
+    conditionsHold(statement.Condition, request.keys)
+  );
 }
 
 /** The statements of a policy as a list. */

@@ -103,7 +103,9 @@ export function decodeToJson(blob: unknown): string {
   let text: string;
   try {
     // Past maxOutputLength zlib throws a RangeError (caught below): a bomb is refused, never inflated whole.
-    text = inflateRawSync(Buffer.from(blob.slice(PREFIX.length), "base64url"), { maxOutputLength: MESSAGE_LIMITS.maxDecodedBytes }).toString("utf8");
+    text = inflateRawSync(Buffer.from(blob.slice(PREFIX.length), "base64url"), {
+      maxOutputLength: MESSAGE_LIMITS.maxDecodedBytes,
+    }).toString("utf8");
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || typeof (parsed as { allowed?: unknown }).allowed !== "boolean") throw new Error();
   } catch {

@@ -102,11 +102,15 @@ export class Principals {
   private readonly byKey = new Map<string, Principal>();
 
   constructor(accountId: string, options: IamOptions = {}) {
-    this.default = this.add(DEFAULT_PRINCIPAL, {
-      arn: options.arn ?? `arn:aws:iam::${accountId}:user/ec2-mock`,
-      policies: options.policies ?? [],
-      accessKeys: options.accessKeys ?? [],
-    }, accountId);
+    this.default = this.add(
+      DEFAULT_PRINCIPAL,
+      {
+        arn: options.arn ?? `arn:aws:iam::${accountId}:user/ec2-mock`,
+        policies: options.policies ?? [],
+        accessKeys: options.accessKeys ?? [],
+      },
+      accountId,
+    );
     for (const [name, principal] of Object.entries(options.principals ?? {})) {
       if (name === DEFAULT_PRINCIPAL) throw new TypeError(`iam.principals may not redefine "${DEFAULT_PRINCIPAL}"; use iam.policies`);
       this.add(name, principal, accountId);

@@ -3,12 +3,13 @@
  * condition keys. Operations build their authorization targets with these
  * helpers; docs/behaviour.md lists which action authorizes which resources.
  */
-import type { Ec2Volume } from "../ec2/model/volumes.js";
-import type { ElasticIp } from "../ec2/model/addresses.js";
+
 import type { AuthResource } from "../ec2/context.js";
+import type { ElasticIp } from "../ec2/model/addresses.js";
 import type { MockImage } from "../ec2/model/images.js";
 import type { Ec2Instance } from "../ec2/model/instance.js";
 import type { Subnet } from "../ec2/model/network.js";
+import type { Ec2Volume } from "../ec2/model/volumes.js";
 import type { RegionSettings } from "../ec2/region.js";
 
 type Keys = Record<string, string | readonly string[] | undefined>;

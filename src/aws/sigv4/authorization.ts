@@ -7,14 +7,22 @@
  * the parser found, and a header that could be read two ways is refused
  * rather than read either way (docs/behaviour.md, "SigV4 in the server").
  */
-import { errors, inEc2Words } from "../ec2/errors.js";
+
 import { formPairs } from "../../protocols/form.js";
+import { errors, inEc2Words } from "../ec2/errors.js";
 
 /** The only SigV4 algorithm. */
 export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
 
 /** The parameters of a presigned query, in AWS's order. */
-export const PRESIGNED_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"] as const;
+export const PRESIGNED_PARAMS = [
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Signature",
+  "X-Amz-Date",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Expires",
+] as const;
 const presignedNames: ReadonlySet<string> = new Set(PRESIGNED_PARAMS);
 
 /** The three parameters of an `Authorization: AWS4-HMAC-SHA256 …` header, each exactly once. */

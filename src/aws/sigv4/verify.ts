@@ -9,16 +9,16 @@
  * docs/behaviour.md ("SigV4 in the server") gives each rule and its source.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { errors, inEc2Words } from "../ec2/errors.js";
-import {
-  parseAuthorizationHeader,
-  parseCredential,
-  PRESIGNED_PARAMS,
-  presignedParams,
-  SIGV4_ALGORITHM as ALGORITHM,
-} from "./authorization.js";
 import { formPairs } from "../../protocols/form.js";
 import type { WireRequest } from "../ec2/doors/wire.js";
+import { errors, inEc2Words } from "../ec2/errors.js";
+import {
+  SIGV4_ALGORITHM as ALGORITHM,
+  PRESIGNED_PARAMS,
+  parseAuthorizationHeader,
+  parseCredential,
+  presignedParams,
+} from "./authorization.js";
 /** SigV4's window: a request dated more than this far from the server's clock has expired. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** SigV4's longest presigned lifetime: seven days. */
@@ -33,9 +33,8 @@ export interface SignatureKeys {
   region: string;
 }
 
-
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~`. */
-function escape(value: string): string {
+function uriEscape(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -51,14 +50,14 @@ function canonicalUri(path: string): string {
     else segments.push(segment);
   }
   const normalized = `/${segments.join("/")}${segments.length > 0 && path.endsWith("/") ? "/" : ""}`;
-  return escape(normalized).replace(/%2F/g, "/");
+  return uriEscape(normalized).replace(/%2F/g, "/");
 }
 
 /** Sorted `key=value` pairs, both encoded; a presigned request's own `X-Amz-Signature` left out. */
 function canonicalQuery(pairs: readonly [string, string][], presigned: boolean): string {
   return pairs
     .filter(([key]) => !(presigned && key === "X-Amz-Signature"))
-    .map(([key, value]) => [escape(key), escape(value)] as const)
+    .map(([key, value]) => [uriEscape(key), uriEscape(value)] as const)
     .sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0))
     .map(([key, value]) => `${key}=${value}`)
     .join("&");
@@ -76,7 +75,11 @@ function parseAmzDate(value: string): number | undefined {
   return ms;
 }
 
-const toAmzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+const toAmzDate = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 
 /** What a request claims: who signed it, when, over what, and the signature. */
 interface Claim {

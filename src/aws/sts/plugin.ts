@@ -9,8 +9,9 @@
  * import fail, a plain Error with the same fields (`name`, `$fault`,
  * `$metadata`, `message`) is thrown instead.
  */
-import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+
 import { responseMetadata } from "../ec2/doors/sdk-errors.js";
+import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
 import { stsOperationOf } from "./actions.js";
 
 type ExceptionClass = new (options: { message: string; $metadata: object }) => Error;

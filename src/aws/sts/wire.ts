@@ -6,10 +6,11 @@
  * reading an action's parameters, writing its result and STS's
  * `<ErrorResponse>` document; the operation itself runs from the list.
  */
-import { InvalidAuthorizationMessageError, INVALID_MESSAGE } from "../iam/message.js";
-import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
-import { escapeXmlText } from "../../protocols/xml-text.js";
+
 import type { FrontResponse as WireResponse } from "../../kit/front.js";
+import { escapeXmlText } from "../../protocols/xml-text.js";
+import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 
 /** STS's API version: a query request with it is STS's, not EC2's. */
 export const STS_API_VERSION = "2011-06-15";

@@ -19,7 +19,10 @@ export function isControlPath(routes: ControlRoutes | undefined, path: string): 
 }
 
 /** Answers a request to a front's control routes (the path starts with `routes.prefix`). */
-export async function answerControl(routes: ControlRoutes, request: { method: string; path: string; query: string }): Promise<FrontResponse> {
+export async function answerControl(
+  routes: ControlRoutes,
+  request: { method: string; path: string; query: string },
+): Promise<FrontResponse> {
   const { prefix, controls } = routes;
   const route = `${request.method.toUpperCase()} ${request.path}`;
   switch (route) {

@@ -102,7 +102,8 @@ export function guardOf(server: Server, options: CommonListenOptions): (request:
   return (request) => {
     if (guard === undefined) {
       const address = server.address();
-      const bound = typeof address === "object" && address !== null ? address : { address: options.host ?? "127.0.0.1", port: options.port ?? 0 };
+      const bound =
+        typeof address === "object" && address !== null ? address : { address: options.host ?? "127.0.0.1", port: options.port ?? 0 };
       guard = createWebGuard({ address: bound.address, port: bound.port, host: options.host ?? "127.0.0.1" }, options);
     }
     return guard({ method: request.method, headers: request.headers, headersDistinct: request.headersDistinct });

@@ -11,7 +11,15 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:ht
 import type { Socket } from "node:net";
 import type { Front, FrontResponse, ServerFault, ServerFaultKind } from "../front.js";
 import { answerControl, isControlPath, jsonAnswer } from "./control-routes.js";
-import { type CommonListenOptions, createLimitedServer, guardOf, type InternalListenOptions, listenOn, readBody, SERVER_LIMITS } from "./listen.js";
+import {
+  type CommonListenOptions,
+  createLimitedServer,
+  guardOf,
+  type InternalListenOptions,
+  listenOn,
+  readBody,
+  SERVER_LIMITS,
+} from "./listen.js";
 import type { GuardVerdict } from "./web-guard.js";
 
 export { SERVER_LIMITS };
@@ -101,7 +109,13 @@ function frontOf(fronts: readonly [Front, ...Front[]], path: string, headers: In
   return fronts[0];
 }
 
-async function serve(front: Front, guard: (req: IncomingMessage) => GuardVerdict, req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
+async function serve(
+  front: Front,
+  guard: (req: IncomingMessage) => GuardVerdict,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: RequestTarget,
+): Promise<void> {
   const control = isControlPath(front.controls, target.pathname);
   // The web guard first, for every path: every front's, and their control routes.
   const verdict = guard(req);
@@ -119,7 +133,14 @@ async function serve(front: Front, guard: (req: IncomingMessage) => GuardVerdict
   if (control) {
     return send(res, await answerControl(front.controls!, { method, path: target.pathname, query: target.query }));
   }
-  const answer = await front.handle({ method, query: target.query, path: target.pathname, headers: req.headers, headersDistinct: req.headersDistinct, body });
+  const answer = await front.handle({
+    method,
+    query: target.query,
+    path: target.pathname,
+    headers: req.headers,
+    headersDistinct: req.headersDistinct,
+    body,
+  });
   send(res, answer);
 }
 
@@ -133,7 +154,7 @@ async function serve(front: Front, guard: (req: IncomingMessage) => GuardVerdict
  */
 export async function serveFronts(fronts: readonly [Front, ...Front[]], options: ServeOptions = {}): Promise<RunningServer> {
   const home = fronts[0];
-  let server;
+  let server: ReturnType<typeof createLimitedServer>;
   try {
     server = createLimitedServer(options, (req, res) => {
       const target = splitTarget(req.url ?? "/");
@@ -159,7 +180,12 @@ export async function serveFronts(fronts: readonly [Front, ...Front[]], options:
     sendRaw(socket, faultAnswer(home, { kind: "method-not-allowed", ...faults["method-not-allowed"] }));
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
-    const kind = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "request-timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "headers-too-large" : "malformed";
+    const kind =
+      error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? "request-timeout"
+        : error.code === "HPE_HEADER_OVERFLOW"
+          ? "headers-too-large"
+          : "malformed";
     sendRaw(socket, faultAnswer(home, { kind, ...faults[kind] }));
   });
   let listening: RunningServer;

@@ -141,7 +141,10 @@ const quoted = (value: string): string => `'${value.length > 100 ? `${value.slic
  * `server.address()`), `host` the `host` option it was started with (a name
  * such as `localhost`, or the address itself).
  */
-export function createWebGuard(listening: { address: string; port: number; host: string }, options: WebGuardOptions): (request: GuardedRequest) => GuardVerdict {
+export function createWebGuard(
+  listening: { address: string; port: number; host: string },
+  options: WebGuardOptions,
+): (request: GuardedRequest) => GuardVerdict {
   checkWebGuardOptions(options);
   const port = String(listening.port);
   const loopback = isLoopback(listening.address) || isLoopback(listening.host);
@@ -222,7 +225,8 @@ export function createWebGuard(listening: { address: string; port: number; host:
       if (method === "OPTIONS" && typeof asked === "string") {
         headers["access-control-allow-methods"] = "GET, POST";
         const askedHeaders = request.headers["access-control-request-headers"];
-        if (typeof askedHeaders === "string" && /^[A-Za-z0-9!#$%&'*+.^_`|~, -]*$/.test(askedHeaders)) headers["access-control-allow-headers"] = askedHeaders;
+        if (typeof askedHeaders === "string" && /^[A-Za-z0-9!#$%&'*+.^_`|~, -]*$/.test(askedHeaders))
+          headers["access-control-allow-headers"] = askedHeaders;
         headers["access-control-max-age"] = "600";
         return { ok: true, headers, preflight: true };
       }

@@ -254,7 +254,11 @@ export async function openStateFile<B extends PersistableBackend>(
   report: (line: string) => void = writeLine,
 ): Promise<OpenStateFile<B>> {
   const lock = StateLock.acquire(path, report);
-  const file = new StateFile(path, { snapshot: () => mock.snapshot(), check: (s) => mock.checkSnapshot(s), restore: (s) => mock.restore(s) }, report);
+  const file = new StateFile(
+    path,
+    { snapshot: () => mock.snapshot(), check: (s) => mock.checkSnapshot(s), restore: (s) => mock.restore(s) },
+    report,
+  );
   try {
     file.removeLeftovers();
     const saved = file.read();

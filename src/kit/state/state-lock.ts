@@ -64,7 +64,12 @@ function readHolder(path: string): LockHolder | "unreadable" | undefined {
   }
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (Number.isSafeInteger(value.pid) && typeof value.host === "string" && typeof value.startedAt === "string" && typeof value.token === "string") {
+    if (
+      Number.isSafeInteger(value.pid) &&
+      typeof value.host === "string" &&
+      typeof value.startedAt === "string" &&
+      typeof value.token === "string"
+    ) {
       return value as LockHolder;
     }
   } catch {
@@ -91,7 +96,12 @@ function mayBeAlive(holder: LockHolder): boolean {
 }
 
 function describeHolder(holder: LockHolder): string {
-  const where = holder.host === hostname() ? (holder.pid === process.pid ? "this process" : `pid ${holder.pid} on this host`) : `pid ${holder.pid} on host ${holder.host}`;
+  const where =
+    holder.host === hostname()
+      ? holder.pid === process.pid
+        ? "this process"
+        : `pid ${holder.pid} on this host`
+      : `pid ${holder.pid} on host ${holder.host}`;
   return `${where}, since ${holder.startedAt}`;
 }
 
@@ -172,7 +182,9 @@ export class StateLock {
         const moved = readHolder(aside);
         if (moved !== undefined && moved !== "unreadable" && moved.token === holder.token) {
           unlinkSync(aside);
-          report(`ec2-mock: taking over the stale lock ${path} of pid ${holder.pid} (since ${holder.startedAt}): that process no longer runs`);
+          report(
+            `ec2-mock: taking over the stale lock ${path} of pid ${holder.pid} (since ${holder.startedAt}): that process no longer runs`,
+          );
           continue;
         }
         // Another server took the lock between the read and the rename: put its lock back and look again.

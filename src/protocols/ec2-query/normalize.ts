@@ -1,7 +1,18 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { ProtocolRefusal } from "../refusal.js";
 import { wireName } from "./decode.js";
-import { expectations, INT32_MAX, INT32_MIN, INVALID, invalidParameter, parseScalar, type Scalar, type ScalarKind, scalarKind, shown } from "./scalars.js";
+import {
+  expectations,
+  INT32_MAX,
+  INT32_MIN,
+  INVALID,
+  invalidParameter,
+  parseScalar,
+  type Scalar,
+  type ScalarKind,
+  scalarKind,
+  shown,
+} from "./scalars.js";
 import { shapesOf } from "./schemas.js";
 
 /**

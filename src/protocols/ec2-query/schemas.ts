@@ -24,9 +24,7 @@ export function shapesOf(action: string): OperationShapes | undefined {
     // An operation schema is [9, namespace, name, traits, input, output].
     const schema = sdk[`${action}$`];
     shapes =
-      Array.isArray(schema) && schema[0] === 9
-        ? { input: NormalizedSchema.of(schema[4]), output: NormalizedSchema.of(schema[5]) }
-        : null;
+      Array.isArray(schema) && schema[0] === 9 ? { input: NormalizedSchema.of(schema[4]), output: NormalizedSchema.of(schema[5]) } : null;
     cache.set(action, shapes);
   }
   return shapes ?? undefined;

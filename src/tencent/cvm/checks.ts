@@ -2,8 +2,8 @@ import type { CvmContext } from "./context.js";
 import { cvmErrors } from "./errors.js";
 import { isCvmId } from "./model/ids.js";
 import { type CvmInstance, operationAt } from "./model/instance.js";
-import type { Params } from "./params.js";
 import type { CvmState } from "./model/states.js";
+import type { Params } from "./params.js";
 
 /** CVM's batch limit: at most 100 instances per request (source: every instance API's `InstanceIds`). */
 export const MAX_BATCH = 100;
@@ -44,7 +44,10 @@ export function requireStates(ctx: CvmContext, instances: readonly CvmInstance[]
   const states = instances.map((instance) => ctx.region.stateOf(instance, ctx.now));
   const refused = states.find((state) => !allowed.includes(state));
   if (refused !== undefined) {
-    throw cvmErrors.instanceState(refused, instances.filter((_, i) => states[i] === refused).map((instance) => instance.instanceId));
+    throw cvmErrors.instanceState(
+      refused,
+      instances.filter((_, i) => states[i] === refused).map((instance) => instance.instanceId),
+    );
   }
 }
 

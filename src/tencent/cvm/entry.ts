@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { cvmOperationOf } from "./actions.js";
 import type { CvmContext } from "./context.js";
 import { CvmError, cvmErrors } from "./errors.js";
-import { cvmOperationOf } from "./actions.js";
 import type { CvmRegion } from "./region.js";
 
 /**

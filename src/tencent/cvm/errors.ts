@@ -71,7 +71,10 @@ export const cvmErrors = {
   combination: (a: string, b: string) =>
     new CvmError("InvalidParameterCombination", `The parameters \`${a}\` and \`${b}\` cannot be specified at the same time.`),
   limitExceeded: (name: string, count: number, limit: number) =>
-    new CvmError("InvalidParameterValue.LimitExceeded", `The number of values of the parameter \`${name}\` (${count}) exceeds the limit of ${limit}.`),
+    new CvmError(
+      "InvalidParameterValue.LimitExceeded",
+      `The number of values of the parameter \`${name}\` (${count}) exceeds the limit of ${limit}.`,
+    ),
   malformedInstanceId: (id: string) =>
     new CvmError(
       "InvalidInstanceId.Malformed",
@@ -116,7 +119,8 @@ export const cvmErrors = {
   /** A VPC other than the mock's default one (the code is in RunInstances' error list). */
   vpcNotExist: (id: string) => new CvmError("InvalidParameterValue.VpcIdNotExist", `The VPC \`${shown(id)}\` does not exist.`),
   /** A subnet other than the zone's default one (the code is in RunInstances' error list). */
-  subnetNotExist: (id: string) => new CvmError("InvalidParameterValue.SubnetNotExist", `The subnet \`${shown(id)}\` does not exist in the zone.`),
+  subnetNotExist: (id: string) =>
+    new CvmError("InvalidParameterValue.SubnetNotExist", `The subnet \`${shown(id)}\` does not exist in the zone.`),
   /** A security group other than the mock's default one. */
   securityGroupNotFound: (id: string) =>
     new CvmError("InvalidSecurityGroupId.NotFound", `The security group \`${shown(id)}\` does not exist.`),
@@ -129,7 +133,10 @@ export const cvmErrors = {
     new CvmError("InvalidFilterValue.LimitExceeded", `The number of \`Filters\` (${count}) exceeds the limit of ${limit}.`),
   /** More values in one filter than DescribeInstances takes. */
   tooManyFilterValues: (name: string, count: number, limit: number) =>
-    new CvmError("InvalidFilterValue.LimitExceeded", `The number of values of the filter \`${name}\` (${count}) exceeds the limit of ${limit}.`),
+    new CvmError(
+      "InvalidFilterValue.LimitExceeded",
+      `The number of values of the filter \`${name}\` (${count}) exceeds the limit of ${limit}.`,
+    ),
   malformedImageId: (id: string) => new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`),
   imageNotFound: (id: string) => new CvmError("InvalidImageId.NotFound", `The image \`${id}\` does not exist.`),
   malformedInstanceType: (type: string) =>
@@ -152,15 +159,20 @@ export const cvmErrors = {
     new CvmError("InvalidClientToken.TooLong", `The specified ClientToken exceeds the maximum length of ${limit} bytes.`),
   tooLong: (name: string, limit: number) =>
     new CvmError("InvalidParameterValue.TooLong", `The value of the parameter \`${name}\` is too long: at most ${limit} characters.`),
-  illegalTagKey: (key: string) => new CvmError("FailedOperation.IllegalTagKey", `The tag key \`${shown(key)}\` contains invalid characters.`),
+  illegalTagKey: (key: string) =>
+    new CvmError("FailedOperation.IllegalTagKey", `The tag key \`${shown(key)}\` contains invalid characters.`),
   illegalTagValue: (value: string) =>
     new CvmError("FailedOperation.IllegalTagValue", `The tag value \`${shown(value)}\` contains invalid characters.`),
   tagKeyReserved: (key: string) =>
     new CvmError("FailedOperation.TagKeyReserved", `The tag key \`${shown(key)}\` is reserved for the system.`),
   /** A tag key given twice for one resource: RunInstances' list has `InvalidParameterValue.DuplicateTags` beside the generic `.Duplicate`. */
   duplicateTag: (name: string, value: string) =>
-    new CvmError("InvalidParameterValue.DuplicateTags", `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`),
-  invalidUserData: () => new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format."),
+    new CvmError(
+      "InvalidParameterValue.DuplicateTags",
+      `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`,
+    ),
+  invalidUserData: () =>
+    new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format."),
   invalidPassword: (rule: string) =>
     new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`),
 } as const;

@@ -44,8 +44,14 @@ const valueShapes: Record<string, { pattern: RegExp; code: string }> = {
   "subnet-id": { pattern: /^subnet-[a-z0-9]{8}$/, code: "InvalidParameterValue.SubnetIdMalformed" },
   "security-group-id": { pattern: /^sg-[a-z0-9]{8}$/, code: "InvalidSgId.Malformed" },
   "host-id": { pattern: /^host-[a-z0-9]{8}$/, code: "InvalidHostId.Malformed" },
-  "private-ip-address": { pattern: /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/, code: "InvalidParameterValue.IPAddressMalformed" },
-  "public-ip-address": { pattern: /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/, code: "InvalidParameterValue.IPAddressMalformed" },
+  "private-ip-address": {
+    pattern: /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/,
+    code: "InvalidParameterValue.IPAddressMalformed",
+  },
+  "public-ip-address": {
+    pattern: /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/,
+    code: "InvalidParameterValue.IPAddressMalformed",
+  },
   "ipv6-address": { pattern: /^[0-9a-fA-F:.]{2,45}$/, code: "InvalidParameterValue.IPv6AddressMalformed" },
 };
 

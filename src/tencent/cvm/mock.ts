@@ -3,14 +3,14 @@ import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentclo
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
 import { clockControls } from "../../kit/controls.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
-import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
-import { createCvmDoor, type CvmWireDoor } from "./doors/wire-door.js";
+import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
+import { type CvmWireDoor, createCvmDoor } from "./doors/wire-door.js";
 import { answerCall, type CvmAnswer, type CvmCall } from "./entry.js";
 import { CvmError } from "./errors.js";
 import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
+import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
 import { runWith } from "./operations/run.js";
 import { CvmRegion } from "./region.js";
-import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
 
 /**
  * Options of {@link createCvmMock}. Every one is optional.
@@ -136,11 +136,14 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       reset: () => mock.reset(),
       state: () => {
         const now = region.catchUp();
-        return { now: new Date(now).toISOString(), region: region.settings.region, instances: [...region.instances.values()].map((i) => region.render(i, now)) };
+        return {
+          now: new Date(now).toISOString(),
+          region: region.settings.region,
+          instances: [...region.instances.values()].map((i) => region.render(i, now)),
+        };
       },
     }),
     listen: (listenOptions) => startCvmServer(mock.door, listenOptions),
   };
   return mock;
 }
-

@@ -1,7 +1,7 @@
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { Engine } from "../../engine/engine.js";
-import { type CvmPhaseChange, type CvmRequest, describeCvmCause } from "./model/causes.js";
 import type { Durations } from "../../engine/timing.js";
+import { type CvmPhaseChange, type CvmRequest, describeCvmCause } from "./model/causes.js";
 import { type CvmImage, imageCatalogue } from "./model/images.js";
 import { type CvmInstance, cvmStateOf, renderInstance } from "./model/instance.js";
 import { CvmNetwork } from "./model/network.js";
@@ -75,7 +75,8 @@ export class CvmRegion {
     if (instance === undefined) return;
     const op = instance.operation;
     const settle = (action: string, state: "SUCCESS" | "FAILED", errorMsg?: string) => {
-      if (op?.action === action && op.state === "OPERATING") instance.operation = { action, requestId: op.requestId, state, ...(errorMsg === undefined ? {} : { errorMsg }) };
+      if (op?.action === action && op.state === "OPERATING")
+        instance.operation = { action, requestId: op.requestId, state, ...(errorMsg === undefined ? {} : { errorMsg }) };
     };
     if (change.to === "running" && change.abandoned) {
       // A SOFT stop the guest refused: the instance keeps running, addresses and all.

@@ -30,7 +30,8 @@ async function bodyBytes(body: unknown): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
     const chunks: Uint8Array[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     return Buffer.concat(chunks);
   }
   return Buffer.from(String(body), "utf8");
@@ -51,7 +52,9 @@ export function createHttpHandler(dispatch: Dispatch, implemented: Implements): 
         dispatch,
         implemented,
       );
-      return { response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") } };
+      return {
+        response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") },
+      };
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),

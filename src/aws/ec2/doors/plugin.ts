@@ -1,11 +1,11 @@
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MiddlewareStack } from "@smithy/types";
-import { Ec2Error } from "../errors.js";
-import { isImplemented } from "../actions.js";
-import type { Dispatch } from "../context.js";
-import { responseMetadata, toServiceException } from "./sdk-errors.js";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
+import { isImplemented } from "../actions.js";
+import type { Dispatch } from "../context.js";
+import { Ec2Error } from "../errors.js";
+import { responseMetadata, toServiceException } from "./sdk-errors.js";
 
 /**
  * The rejection of a command the mock does not implement (policy `"error"`).
@@ -25,11 +25,7 @@ export class Ec2MockUnhandledCommandError extends Error {
  * What to do with an EC2 command the mock does not implement.
  * @public
  */
-export type UnhandledCommandPolicy =
-  | "error"
-  | "warn"
-  | "passthrough"
-  | ((commandName: string, input: unknown) => void);
+export type UnhandledCommandPolicy = "error" | "warn" | "passthrough" | ((commandName: string, input: unknown) => void);
 
 /** What the middleware needs from the mock. */
 export interface MockMiddlewareDeps {
@@ -55,10 +51,7 @@ export const MIDDLEWARE_NAME = "ec2MockMiddleware";
  * endpoint, region, credentials or signing are needed, and returns what the
  * SDK's deserializer would have produced.
  */
-export function addMockMiddleware(
-  stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>,
-  deps: MockMiddlewareDeps,
-): void {
+export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, deps: MockMiddlewareDeps): void {
   stack.add(
     (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {

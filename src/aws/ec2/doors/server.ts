@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Front, FrontResponse, ServerFaultKind } from "../../../kit/front.js";
-import { checkListenOptions, type CommonListenOptions } from "../../../kit/server/listen.js";
+import { type CommonListenOptions, checkListenOptions } from "../../../kit/server/listen.js";
 import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/server/server.js";
 import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
 import { openStateFile } from "../../../kit/state/state-file.js";
@@ -51,7 +51,11 @@ export const EC2_CONTROL_PREFIX = "/_mock/";
 /** An EC2 error document. */
 function xmlError(status: number, code: string, message: string): FrontResponse {
   const requestId = randomUUID();
-  return { status, headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, body: encodeError(code, message, requestId) };
+  return {
+    status,
+    headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
+    body: encodeError(code, message, requestId),
+  };
 }
 
 /** EC2's code for each fault the server meets (decisions: EC2 documents none of them). */

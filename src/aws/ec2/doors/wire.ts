@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Dispatch } from "../context.js";
-import { Ec2Error, errors, inEc2Words } from "../errors.js";
-import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
-import { parseForm } from "../../../protocols/form.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
+import { parseForm } from "../../../protocols/form.js";
+import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
+import type { Dispatch } from "../context.js";
+import { Ec2Error, errors, inEc2Words } from "../errors.js";
 
 /** The API version the mock speaks. */
 export const API_VERSION = "2016-11-15";
@@ -61,7 +61,17 @@ function answer(status: number, body: string, requestId: string): WireResponse {
 }
 
 /** Parameters every query request carries besides the operation's own (signing ones included). */
-const envelope = new Set(["Action", "Version", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "AWSAccessKeyId", "Expires", "SecurityToken"]);
+const envelope = new Set([
+  "Action",
+  "Version",
+  "Signature",
+  "SignatureMethod",
+  "SignatureVersion",
+  "Timestamp",
+  "AWSAccessKeyId",
+  "Expires",
+  "SecurityToken",
+]);
 
 /** Refuses invalid UTF-8 rather than replacing it; one decoder serves every request (decode() keeps no state between calls). */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

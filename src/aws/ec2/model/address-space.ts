@@ -118,7 +118,11 @@ export function resolveAddressSpace(options: NetworkOptions | undefined): Addres
   if (vpc === undefined) throw bad("vpcCidr", 'an IPv4 CIDR block such as "10.0.0.0/8"', vpcCidr);
   const widest = NARROWEST_SUBNET_PREFIX - ZONE_BITS;
   if (vpc.prefix < WIDEST_VPC_PREFIX || vpc.prefix > widest) {
-    throw bad("vpcCidr", `a block from /${WIDEST_VPC_PREFIX} to /${widest} (six /${NARROWEST_SUBNET_PREFIX} subnets at least must fit)`, vpcCidr);
+    throw bad(
+      "vpcCidr",
+      `a block from /${WIDEST_VPC_PREFIX} to /${widest} (six /${NARROWEST_SUBNET_PREFIX} subnets at least must fit)`,
+      vpcCidr,
+    );
   }
   if (vpc.first % blockSize(vpc.prefix) !== 0) {
     const network = vpc.first - (vpc.first % blockSize(vpc.prefix));

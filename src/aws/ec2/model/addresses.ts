@@ -1,6 +1,6 @@
-import type { Ec2Instance } from "./instance.js";
 import { mapOf, nullable, object, string, type ValuesOf } from "../../../engine/record.js";
 import { newId } from "./ids.js";
+import type { Ec2Instance } from "./instance.js";
 import type { Network } from "./network.js";
 
 /** EC2's default quota of Elastic IP addresses per region. */

@@ -18,7 +18,9 @@ const FORMAT = 1;
 export type MemberKind = "s" | "n" | "b" | number;
 
 /** One place in a structure: a structure's members in order, or a list's elements. */
-export type Shape = { readonly struct: Readonly<Record<string, MemberKind>>; readonly count: number } | { readonly list: MemberKind; readonly count: number };
+export type Shape =
+  | { readonly struct: Readonly<Record<string, MemberKind>>; readonly count: number }
+  | { readonly list: MemberKind; readonly count: number };
 
 /**
  * A file of records of one SDK structure, every sub-structure and list

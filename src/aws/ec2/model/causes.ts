@@ -28,7 +28,12 @@ export type Ec2Machine = Machine<Ec2Request>;
 export type Ec2PhaseChange = PhaseChange<Ec2Request>;
 
 /** The flag each stop mode is named after in the timeline. */
-const stopFlags: Record<Ec2StopMode, string> = { graceful: "", hibernate: " with Hibernate", force: " with Force", "skip-os": " with SkipOsShutdown" };
+const stopFlags: Record<Ec2StopMode, string> = {
+  graceful: "",
+  hibernate: " with Hibernate",
+  force: " with Force",
+  "skip-os": " with SkipOsShutdown",
+};
 const terminateFlags: Record<TerminateMode, string> = { graceful: "", force: " with Force", "skip-os": " with SkipOsShutdown" };
 
 /** EC2's words for what only the front names. */
@@ -74,7 +79,10 @@ export const ec2Requests = {
   reboot: request({ action: "RebootInstances" }),
   stop: perMode(stopFlags, (mode) => ({ action: "StopInstances", mode }) as const),
   terminate: perMode(terminateFlags, (mode) => ({ action: "TerminateInstances", mode }) as const),
-  guestShutdown: { stop: request({ action: "guest-shutdown", behaviour: "stop" }), terminate: request({ action: "guest-shutdown", behaviour: "terminate" }) },
+  guestShutdown: {
+    stop: request({ action: "guest-shutdown", behaviour: "stop" }),
+    terminate: request({ action: "guest-shutdown", behaviour: "terminate" }),
+  },
 } as const;
 
 const allRequests: readonly Ec2Request[] = [
@@ -88,7 +96,6 @@ const allRequests: readonly Ec2Request[] = [
 
 /** Each request by its words: how snapshots of earlier versions, which held causes as words, are read. */
 const requestsByWords = new Map(allRequests.map((request) => [ec2Words.request(request), request]));
-
 
 /**
  * Reads a request from a snapshot: the value this version writes, or the

@@ -59,12 +59,22 @@ function bootLines(os: GuestOs, bootAt: number, readyAt: number, diskCheck: bool
           kernel(bootAt, t(0.6), "XFS (nvme0n1p1): Ending recovery (logdev: internal)"),
         ]
       : [kernel(bootAt, t(0.2), "XFS (nvme0n1p1): Mounting V5 Filesystem")]),
-    kernel(bootAt, readyAt, `cloud-init[1561]: Cloud-init v. 22.2.2 finished. Datasource DataSourceEc2. Up ${(span / 1000).toFixed(2)} seconds`),
+    kernel(
+      bootAt,
+      readyAt,
+      `cloud-init[1561]: Cloud-init v. 22.2.2 finished. Datasource DataSourceEc2. Up ${(span / 1000).toFixed(2)} seconds`,
+    ),
   ];
 }
 
 /** The lines a shutdown writes: what the guest did with the request, and how power went. */
-function shutdownLines(os: GuestOs, bootAt: number, change: Ec2PhaseChange, arrival: Ec2PhaseChange | undefined, obstacle: string | undefined): ConsoleLine[] {
+function shutdownLines(
+  os: GuestOs,
+  bootAt: number,
+  change: Ec2PhaseChange,
+  arrival: Ec2PhaseChange | undefined,
+  obstacle: string | undefined,
+): ConsoleLine[] {
   const stamp = (at: number, text: string) => (os === "windows" ? launchLog(at, text) : kernel(bootAt, at, text));
   const lines: ConsoleLine[] = [];
   const skipOs = skipsOsShutdown(change.cause);
@@ -73,12 +83,22 @@ function shutdownLines(os: GuestOs, bootAt: number, change: Ec2PhaseChange, arri
   } else if (change.hibernating) {
     lines.push(stamp(change.at, os === "windows" ? "Hibernating: writing memory to disk" : "PM: hibernation: hibernation entry"));
   } else {
-    lines.push(stamp(change.at, os === "windows" ? "ACPI shutdown request received: Windows is shutting down" : "systemd-logind[1]: Power key pressed short."));
+    lines.push(
+      stamp(
+        change.at,
+        os === "windows" ? "ACPI shutdown request received: Windows is shutting down" : "systemd-logind[1]: Power key pressed short.",
+      ),
+    );
   }
   if (obstacle !== undefined) lines.push(stamp(change.at, `Shutdown held up: ${obstacle}`));
   if (arrival !== undefined) {
     if (arrival.clean) {
-      lines.push(stamp(arrival.at, change.hibernating ? "Hibernation image saved; powering off" : os === "windows" ? "Windows shut down" : "reboot: Power down"));
+      lines.push(
+        stamp(
+          arrival.at,
+          change.hibernating ? "Hibernation image saved; powering off" : os === "windows" ? "Windows shut down" : "reboot: Power down",
+        ),
+      );
     } else if (!skipOs) {
       lines.push(stamp(arrival.at, "Power cut: the guest did not finish shutting down (Force)"));
     }
@@ -125,13 +145,29 @@ export function consoleOutput(machine: Ec2Machine, now: number, latest = true): 
       const arrival = history.slice(i + 1).find((c) => c.to === "stopped" || c.to === "terminating");
       lines.push(...shutdownLines(machine.os, bootAt, change, arrival?.to === "stopped" ? arrival : undefined, change.obstacle));
     } else if (change.to === "running" && change.from === "running") {
-      const stamp = machine.os === "windows" ? launchLog(change.at, "Restarting: ACPI reboot request received") : kernel(bootAt, change.at, "reboot: Restarting system");
+      const stamp =
+        machine.os === "windows"
+          ? launchLog(change.at, "Restarting: ACPI reboot request received")
+          : kernel(bootAt, change.at, "reboot: Restarting system");
       lines.push(stamp);
-      if (change.diskCheck) lines.push({ at: change.at, text: stamp.text.replace(/Restart.*$/, "The guest did not respond; hard reboot, with a disk check at boot") });
+      if (change.diskCheck)
+        lines.push({
+          at: change.at,
+          text: stamp.text.replace(/Restart.*$/, "The guest did not respond; hard reboot, with a disk check at boot"),
+        });
     } else if (change.to === "terminating" && skipsOsShutdown(change.cause)) {
-      lines.push((machine.os === "windows" ? launchLog : (at: number, text: string) => kernel(bootAt, at, text))(change.at, "Power cut: the OS was not asked to shut down (SkipOsShutdown)"));
+      lines.push(
+        (machine.os === "windows" ? launchLog : (at: number, text: string) => kernel(bootAt, at, text))(
+          change.at,
+          "Power cut: the OS was not asked to shut down (SkipOsShutdown)",
+        ),
+      );
     } else if (change.to === "terminating") {
-      lines.push(machine.os === "windows" ? launchLog(change.at, "Windows is shutting down (terminate)") : kernel(bootAt, change.at, "reboot: Power down"));
+      lines.push(
+        machine.os === "windows"
+          ? launchLog(change.at, "Windows is shutting down (terminate)")
+          : kernel(bootAt, change.at, "reboot: Power down"),
+      );
     }
   }
   // A boot under way has written its first lines already: only Latest can read them before it ends.
@@ -142,7 +178,7 @@ export function consoleOutput(machine: Ec2Machine, now: number, latest = true): 
   const until = latest ? now : lastPostAt(machine, now);
   const written = lines.filter((line) => line.at <= until);
   if (written.length === 0) return undefined;
-  let text = written.map((line) => line.text).join("\r\n") + "\r\n";
+  let text = `${written.map((line) => line.text).join("\r\n")}\r\n`;
   if (Buffer.byteLength(text) > CONSOLE_LIMIT_BYTES) text = Buffer.from(text).subarray(-CONSOLE_LIMIT_BYTES).toString("utf8");
   return { text, lastAt: written[written.length - 1]!.at };
 }

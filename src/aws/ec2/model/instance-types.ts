@@ -105,7 +105,16 @@ for (const [family, [architecture, hibernation, available]] of Object.entries(fa
     const ebsOptimization = previous === undefined ? "default" : previous[size] ? "supported" : "unsupported";
     const ena = previous === undefined ? "required" : "unsupported";
     const paravirtual = family === "m1";
-    table.set(`${family}.${size}`, { cores, threadsPerCore, architecture, architectures: [architecture], hibernation, ebsOptimization, ena, paravirtual });
+    table.set(`${family}.${size}`, {
+      cores,
+      threadsPerCore,
+      architecture,
+      architectures: [architecture],
+      hibernation,
+      ebsOptimization,
+      ena,
+      paravirtual,
+    });
   }
 }
 

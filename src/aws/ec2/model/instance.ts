@@ -1,8 +1,20 @@
 import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
-import type { MockImage } from "./images.js";
-import { type Ec2Machine, readEc2Request } from "./causes.js";
+import {
+  array,
+  boolean,
+  type Codec,
+  date,
+  literal,
+  nullable,
+  number,
+  object,
+  optional,
+  string,
+  type ValuesOf,
+} from "../../../engine/record.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
-import { array, boolean, type Codec, date, literal, nullable, number, object, optional, string, type ValuesOf } from "../../../engine/record.js";
+import { readEc2Request } from "./causes.js";
+import type { MockImage } from "./images.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
 import type { Subnet } from "./network.js";
@@ -117,7 +129,14 @@ export type LinkedFields = "imageId" | "availabilityZone" | "elasticIpAllocation
 export interface MutableAttributes
   extends Pick<
     InstanceFields,
-    "instanceType" | "userData" | "disableApiStop" | "disableApiTermination" | "shutdownBehavior" | "sourceDestCheck" | "ebsOptimized" | "enaSupport"
+    | "instanceType"
+    | "userData"
+    | "disableApiStop"
+    | "disableApiTermination"
+    | "shutdownBehavior"
+    | "sourceDestCheck"
+    | "ebsOptimized"
+    | "enaSupport"
   > {}
 
 /** Whether source/destination checking is on (EC2's default: on). */
@@ -209,8 +228,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const publicDnsName = publicIp === undefined ? "" : ctx.publicDnsName(publicIp);
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = [{ GroupId: ctx.securityGroupId, GroupName: "default" }];
-  const association =
-    publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
+  const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   const out: Instance = {
     AmiLaunchIndex: instance.launchIndex,
     ImageId: image.ImageId,
@@ -286,13 +304,12 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
     SecurityGroups: terminated ? [] : groups,
     ...(terminated ? {} : { SourceDestCheck: sourceDestCheckOf(instance) }),
     ...(instance.stateReason === undefined ? {} : { StateReason: { ...instance.stateReason } }),
-    ...(instance.tags.size === 0
-      ? {}
-      : { Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })) }),
+    ...(instance.tags.size === 0 ? {} : { Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })) }),
     VirtualizationType: image.VirtualizationType,
-    CpuOptions: instance.launchOptions.cpu === undefined
-      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
+    CpuOptions:
+      instance.launchOptions.cpu === undefined
+        ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+        : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
     HibernationOptions: { Configured: instance.hibernationConfigured },
     ...(image.BootMode === undefined ? {} : { BootMode: image.BootMode }),
     PlatformDetails: image.PlatformDetails,

@@ -1,5 +1,5 @@
 import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
-import { boolean, checked, type Codec, invalid, literal, mapped, number, object, optional } from "../../../engine/record.js";
+import { boolean, type Codec, checked, invalid, literal, mapped, number, object, optional } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
 import { instanceTypeSupport } from "./instance-types.js";
@@ -92,23 +92,38 @@ export function refuseNested(path: string, value: object | undefined, modelled: 
  * returns the image's defaults for whatever the request leaves out.
  * `hibernation` is `HibernationOptions.Configured`.
  */
-export function readLaunchOptions(input: RunInstancesCommandInput, image: MockImage, instanceType: string, hibernation: boolean): LaunchOptions {
+export function readLaunchOptions(
+  input: RunInstancesCommandInput,
+  image: MockImage,
+  instanceType: string,
+  hibernation: boolean,
+): LaunchOptions {
   const defaults = defaultLaunchOptions(image);
   const m = input.MetadataOptions;
   refuseNested("Monitoring", input.Monitoring, ["Enabled"]);
   refuseNested("CapacityReservationSpecification", input.CapacityReservationSpecification, ["CapacityReservationPreference"]);
-  refuseNested("PrivateDnsNameOptions", input.PrivateDnsNameOptions, ["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"]);
+  refuseNested("PrivateDnsNameOptions", input.PrivateDnsNameOptions, [
+    "HostnameType",
+    "EnableResourceNameDnsARecord",
+    "EnableResourceNameDnsAAAARecord",
+  ]);
   const hop = m?.HttpPutResponseHopLimit;
   if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) {
     throw errors.notInRange("MetadataOptions.HttpPutResponseHopLimit", String(hop), 1, 64);
   }
   const metadata: LaunchOptions["metadata"] = {
-    httpTokens: m?.HttpTokens === undefined ? defaults.metadata.httpTokens : oneOf(m.HttpTokens, "MetadataOptions.HttpTokens", ["optional", "required"]),
+    httpTokens:
+      m?.HttpTokens === undefined
+        ? defaults.metadata.httpTokens
+        : oneOf(m.HttpTokens, "MetadataOptions.HttpTokens", ["optional", "required"]),
     hopLimit: hop ?? defaults.metadata.hopLimit,
     httpEndpoint: m?.HttpEndpoint === undefined ? "enabled" : oneOf(m.HttpEndpoint, "MetadataOptions.HttpEndpoint", enabledDisabled),
-    httpProtocolIpv6: m?.HttpProtocolIpv6 === undefined ? "disabled" : oneOf(m.HttpProtocolIpv6, "MetadataOptions.HttpProtocolIpv6", enabledDisabled),
+    httpProtocolIpv6:
+      m?.HttpProtocolIpv6 === undefined ? "disabled" : oneOf(m.HttpProtocolIpv6, "MetadataOptions.HttpProtocolIpv6", enabledDisabled),
     instanceMetadataTags:
-      m?.InstanceMetadataTags === undefined ? "disabled" : oneOf(m.InstanceMetadataTags, "MetadataOptions.InstanceMetadataTags", enabledDisabled),
+      m?.InstanceMetadataTags === undefined
+        ? "disabled"
+        : oneOf(m.InstanceMetadataTags, "MetadataOptions.InstanceMetadataTags", enabledDisabled),
   };
   const preference = input.CapacityReservationSpecification?.CapacityReservationPreference;
   if (preference === "capacity-reservations-only") {
@@ -124,7 +139,8 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
   }
   const ebsOptimized = input.EbsOptimized === true;
   // The type's support is read from the catalogue only when an option needs it.
-  if (ebsOptimized && instanceTypeSupport(instanceType).ebsOptimized === "unsupported") throw errors.unsupportedConfiguration("EBS-optimized instances");
+  if (ebsOptimized && instanceTypeSupport(instanceType).ebsOptimized === "unsupported")
+    throw errors.unsupportedConfiguration("EBS-optimized instances");
   if (enclave && !instanceTypeSupport(instanceType).enclaves) throw errors.unsupportedConfiguration("Nitro Enclaves");
   const cpu = readCpuOptions(input.CpuOptions, instanceType);
   return Object.freeze({
@@ -134,7 +150,10 @@ export function readLaunchOptions(input: RunInstancesCommandInput, image: MockIm
     ebsOptimized,
     enclave,
     autoRecovery: autoRecovery === undefined ? "default" : oneOf(autoRecovery, "MaintenanceOptions.AutoRecovery", ["default", "disabled"]),
-    capacityReservationPreference: preference === undefined ? "open" : oneOf(preference, "CapacityReservationSpecification.CapacityReservationPreference", ["open", "none"]),
+    capacityReservationPreference:
+      preference === undefined
+        ? "open"
+        : oneOf(preference, "CapacityReservationSpecification.CapacityReservationPreference", ["open", "none"]),
     resourceNameDnsA: input.PrivateDnsNameOptions?.EnableResourceNameDnsARecord === true,
     resourceNameDnsAAAA: input.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord === true,
   });
@@ -165,7 +184,9 @@ function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceTyp
 }
 
 /** The members of `Instance` the options decide, as DescribeInstances shows them. */
-export function renderLaunchOptions(o: LaunchOptions): Pick<
+export function renderLaunchOptions(
+  o: LaunchOptions,
+): Pick<
   Instance,
   "Monitoring" | "EnclaveOptions" | "MaintenanceOptions" | "CapacityReservationSpecification" | "MetadataOptions" | "PrivateDnsNameOptions"
 > {
@@ -226,4 +247,7 @@ export type LaunchOptionsJson = LaunchOptions;
  * A snapshot's options, frozen as a launch's are (a snapshot written before
  * they existed lacks them: the image's defaults, `defaultLaunchOptions`).
  */
-export const launchOptionsCodec: Codec<LaunchOptions, LaunchOptionsJson> = mapped(launchOptionsRecord, { read: frozen, write: (options) => options });
+export const launchOptionsCodec: Codec<LaunchOptions, LaunchOptionsJson> = mapped(launchOptionsRecord, {
+  read: frozen,
+  write: (options) => options,
+});

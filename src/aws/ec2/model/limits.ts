@@ -83,7 +83,6 @@ export function checkUserDataBytes(bytes: number): void {
   if (bytes > MAX_USER_DATA_BYTES) throw userDataTooLarge();
 }
 
-
 /** The filters of a Describe call as the normalized input holds them. */
 interface FilterInput {
   Values?: unknown;

@@ -1,6 +1,6 @@
-import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
-import { errors } from "../errors.js";
 import { array, checked, invalid, type JsonOf, number, object, string, tuple } from "../../../engine/record.js";
+import { errors } from "../errors.js";
+import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { newId } from "./ids.js";
 
 /** A subnet of the default VPC: one per availability zone, as in a new account. */
@@ -198,7 +198,11 @@ export class Network {
       vpcId: this.vpcId,
       defaultSecurityGroupId: this.defaultSecurityGroupId,
       vpcCidr: this.vpcCidrBlock,
-      subnets: [...this.subnets.values()].map((s) => ({ subnetId: s.subnetId, availabilityZone: s.availabilityZone, cidrBlock: s.cidrBlock })),
+      subnets: [...this.subnets.values()].map((s) => ({
+        subnetId: s.subnetId,
+        availabilityZone: s.availabilityZone,
+        cidrBlock: s.cidrBlock,
+      })),
       privateInUse: [...this.privateInUse],
       nextHost: [...this.nextHost],
       publicInUse: [...this.publicInUse],

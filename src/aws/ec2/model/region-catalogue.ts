@@ -143,7 +143,10 @@ export function offerings(region: string, locationType: LocationType): readonly 
     }
   };
   if (locationType === "region") add(region, 0b111111);
-  else if (locationType === "availability-zone") zones.forEach((z, bit) => add(z.ZoneName, 1 << bit));
+  else if (locationType === "availability-zone")
+    zones.forEach((z, bit) => {
+      add(z.ZoneName, 1 << bit);
+    });
   else {
     const byId = zones.map((z, bit) => [z.ZoneId, bit] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [id, bit] of byId) add(id, 1 << bit);

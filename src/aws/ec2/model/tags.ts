@@ -1,8 +1,8 @@
 import type { Tag, TagSpecification } from "@aws-sdk/client-ec2";
-import { errors } from "../errors.js";
-import { forbiddenXmlChar } from "../../../protocols/xml-text.js";
-import { longerThan } from "../../../kit/text.js";
 import { type Codec, mapOf, mapped, string } from "../../../engine/record.js";
+import { longerThan } from "../../../kit/text.js";
+import { forbiddenXmlChar } from "../../../protocols/xml-text.js";
+import { errors } from "../errors.js";
 
 /** The longest tag key, in Unicode characters. */
 export const MAX_TAG_KEY_LENGTH = 128;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
+import { boolean, date, mapped, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
 import type { AttachedVolume } from "./instance.js";
 import { NO_TAGS, tagsField } from "./tags.js";
-import { boolean, type Codec, date, mapOf, mapped, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
 
 /**
  * EBS volumes as first-class resources of a region: the single store every
@@ -35,7 +35,6 @@ export interface VolumeSpec {
   /** Its Availability Zone (the instance's). */
   readonly availabilityZone: string;
 }
-
 
 /** An EBS volume's fields, declared once: the record, its snapshot form and the checks on restore. */
 export const volumeRecord = object({

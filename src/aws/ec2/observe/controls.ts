@@ -3,16 +3,16 @@ import type { GuestConfig } from "../../../engine/guest.js";
 import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import {
+  InstanceControls,
   type GuestControl as KitGuestControl,
   type HostFaults as KitHostFaults,
-  InstanceControls,
   type TimelineEntry as KitTimelineEntry,
   timelineOf,
 } from "../../../kit/controls.js";
 import { describeEc2Cause, ec2Requests } from "../model/causes.js";
 import type { Ec2Instance } from "../model/instance.js";
-import type { Ec2Region } from "../region.js";
 import { stateNameOf } from "../model/states.js";
+import type { Ec2Region } from "../region.js";
 
 /**
  * The guest of one instance, as a test drives it. `shutdown()`: the
@@ -93,7 +93,11 @@ export function billedPeriods(history: readonly PhaseChange[], now: number): Bil
   let openedAt: number | undefined;
   const close = (end: number | undefined) => {
     const seconds = ((end ?? now) - openedAt!) / 1000;
-    periods.push({ start: new Date(openedAt!), end: end === undefined ? undefined : new Date(end), billedSeconds: Math.max(MIN_BILLED_SECONDS, Math.ceil(seconds)) });
+    periods.push({
+      start: new Date(openedAt!),
+      end: end === undefined ? undefined : new Date(end),
+      billedSeconds: Math.max(MIN_BILLED_SECONDS, Math.ceil(seconds)),
+    });
     openedAt = undefined;
   };
   for (const change of history) {
@@ -152,9 +156,14 @@ export class Controls extends InstanceControls<Ec2Instance> {
     const engine = this.region.engine;
     this.region.catchUp();
     if (instance.machine.phase !== "running") {
-      throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`);
+      throw new Error(
+        `ec2-mock: the guest of ${instanceId} is not running (${this.region.stateOf(instance).Name}), so it cannot shut itself down`,
+      );
     }
-    instance.stateReason = { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" };
+    instance.stateReason = {
+      Code: "Client.InstanceInitiatedShutdown",
+      Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown",
+    };
     instance.stateTransitionReason = "";
     if (instance.shutdownBehavior === "terminate") engine.terminate(instance.machine, ec2Requests.guestShutdown.terminate);
     else engine.guestShutdown(instance.machine, ec2Requests.guestShutdown.stop);
@@ -215,7 +224,9 @@ export class Controls extends InstanceControls<Ec2Instance> {
     const now = this.region.engine.clock.now();
     const periods = billedPeriods(history, now);
     const volumes = this.region.volumes;
-    const ebsGibSeconds = volumes.all().reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);
+    const ebsGibSeconds = volumes
+      .all()
+      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);
     return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
   }
 }

@@ -1,6 +1,6 @@
+import { type Ec2Action, implementedActions, isImplemented } from "../actions.js";
 import { type Ec2Error, errors } from "../errors.js";
 import { DEFAULT_INSTANCE_TYPE } from "../model/instance-types.js";
-import { type Ec2Action, implementedActions, isImplemented } from "../actions.js";
 import type { Ec2Region } from "../region.js";
 
 /** The names fault injection accepts: every EC2 action the mock implements (derived from ../actions.ts). */
@@ -94,7 +94,9 @@ interface Bucket {
 
 function checkAction(action: unknown, what: string): Ec2Action {
   if (typeof action !== "string" || !isImplemented(action)) {
-    throw new TypeError(`ec2-mock: faults.${what} takes an action the mock implements (e.g. "StopInstances"); got ${JSON.stringify(action)}`);
+    throw new TypeError(
+      `ec2-mock: faults.${what} takes an action the mock implements (e.g. "StopInstances"); got ${JSON.stringify(action)}`,
+    );
   }
   return action;
 }
@@ -153,7 +155,8 @@ export class ApiFaults {
       this.queue(this.failures, name).push({ value: error, remaining: times });
     },
     throttle: (options) => {
-      if (typeof options !== "object" || options === null) throw new TypeError("ec2-mock: faults.throttle takes { actions?, ratePerSecond, burst }");
+      if (typeof options !== "object" || options === null)
+        throw new TypeError("ec2-mock: faults.throttle takes { actions?, ratePerSecond, burst }");
       const { ratePerSecond, burst } = options;
       if (typeof ratePerSecond !== "number" || !Number.isFinite(ratePerSecond) || ratePerSecond <= 0) {
         throw new RangeError(`ec2-mock: faults.throttle ratePerSecond must be a finite number above 0; got ${String(ratePerSecond)}`);
@@ -243,9 +246,11 @@ export class ApiFaults {
     if (action === "RunInstances") {
       // A launch into a subnet by id goes to the subnet's zone (issue 13: SubnetId is modelled).
       const zone =
-        request.Placement?.AvailabilityZone ?? this.region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
+        request.Placement?.AvailabilityZone ??
+        this.region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
       placed = {
-        instanceType: typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
+        instanceType:
+          typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
         zone: typeof zone === "string" && zone !== "" ? zone : this.region.network.defaultZone,
       };
     } else if (Array.isArray(request.InstanceIds)) {

@@ -12,15 +12,15 @@ import type {
   ReleaseAddressCommandOutput,
   TagSpecification,
 } from "@aws-sdk/client-ec2";
-import { MAX_ADDRESSES_PER_REGION, type ElasticIp } from "../model/addresses.js";
+import { addressResource, networkInterfaceResource, newResource } from "../../iam/resources.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
+import { type ElasticIp, MAX_ADDRESSES_PER_REGION } from "../model/addresses.js";
 import { isWellFormedId } from "../model/ids.js";
-import { checkFilterCount } from "../model/limits.js";
-import { addressResource, networkInterfaceResource, newResource } from "../../iam/resources.js";
 import type { Ec2Instance } from "../model/instance.js";
+import { checkFilterCount } from "../model/limits.js";
 import { stateNameOf } from "../model/states.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
 
@@ -187,10 +187,7 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
 };
 
 /** DisassociateAddress: the instance gets a new auto-assigned public IPv4 if it is running and asked for one. */
-export const disassociateAddress: Operation<DisassociateAddressCommandInput, DisassociateAddressCommandOutput> = (
-  ctx,
-  input,
-) => {
+export const disassociateAddress: Operation<DisassociateAddressCommandInput, DisassociateAddressCommandOutput> = (ctx, input) => {
   const associationId = optionalString(input.AssociationId);
   if (associationId === undefined) {
     if (optionalString(input.PublicIp) !== undefined) {

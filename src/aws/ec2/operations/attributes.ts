@@ -52,7 +52,10 @@ type NotDescribable = "enaSupport";
  * for a default-VPC HVM instance launched without kernel, ramdisk or
  * enclave, and agree with DescribeInstances.
  */
-const describers: Record<Exclude<InstanceAttributeName, NotDescribable>, (ctx: OperationContext, instance: Ec2Instance) => AttributeAnswer> = {
+const describers: Record<
+  Exclude<InstanceAttributeName, NotDescribable>,
+  (ctx: OperationContext, instance: Ec2Instance) => AttributeAnswer
+> = {
   instanceType: (_, i) => ({ InstanceType: { Value: i.instanceType } }),
   // EC2 sends an empty <userData/> when there is none; the SDK reads it as {}.
   userData: (_, i) => ({ UserData: i.userData === undefined ? {} : { Value: i.userData } }),
@@ -104,10 +107,10 @@ function requireString(value: unknown, name: string): string {
 }
 
 /** DescribeInstanceAttribute: one attribute of one instance. */
-export const describeInstanceAttribute: Operation<
-  DescribeInstanceAttributeCommandInput,
-  DescribeInstanceAttributeCommandOutput
-> = (ctx, input) => {
+export const describeInstanceAttribute: Operation<DescribeInstanceAttributeCommandInput, DescribeInstanceAttributeCommandOutput> = (
+  ctx,
+  input,
+) => {
   const instanceId = requireString(input.InstanceId, "InstanceId");
   const attribute = requireString(input.Attribute, "Attribute");
   if (!isDescribable(attribute)) throw unknownAttribute(attribute);

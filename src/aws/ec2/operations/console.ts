@@ -1,8 +1,8 @@
 import type { GetConsoleOutputCommandInput, GetConsoleOutputCommandOutput } from "@aws-sdk/client-ec2";
-import { consoleOutput } from "../model/console.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { Operation } from "../context.js";
 import { errors } from "../errors.js";
+import { consoleOutput } from "../model/console.js";
 
 /**
  * GetConsoleOutput: the guest's serial console, base64-encoded as EC2

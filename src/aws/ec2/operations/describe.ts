@@ -8,9 +8,9 @@ import type {
   InstanceStatusSummary,
   Reservation,
 } from "@aws-sdk/client-ec2";
+import { digestOf } from "../../../kit/digest.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { digestOf } from "../../../kit/digest.js";
 import { errors } from "../errors.js";
 import {
   compileFilters,
@@ -225,7 +225,9 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "network-interface.group-name": shown((s) => interfacesOf(s).flatMap((n) => each(n.Groups, (g) => g.GroupName))),
     "network-interface.ipv4-prefixes.ipv4-prefix": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv4Prefixes, (p) => p.Ipv4Prefix))),
     "network-interface.ipv6-address": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.Ipv6Address))),
-    "network-interface.ipv6-addresses.ipv6-address": shown((s) => interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.Ipv6Address))),
+    "network-interface.ipv6-addresses.ipv6-address": shown((s) =>
+      interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.Ipv6Address)),
+    ),
     "network-interface.ipv6-addresses.is-primary-ipv6": shown((s) =>
       interfacesOf(s).flatMap((n) => each(n.Ipv6Addresses, (a) => a.IsPrimaryIpv6)),
     ),
@@ -260,9 +262,7 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     platform: (i) => (i.image.Platform?.toLowerCase() === "windows" ? "windows" : undefined),
     "platform-details": shown((s) => text(s.PlatformDetails)),
     "private-dns-name": (i, ctx) => unlessTerminated(i, ctx.region.network.privateDnsName(i.privateIp)),
-    "private-dns-name-options.enable-resource-name-dns-a-record": shown((s) =>
-      text(s.PrivateDnsNameOptions?.EnableResourceNameDnsARecord),
-    ),
+    "private-dns-name-options.enable-resource-name-dns-a-record": shown((s) => text(s.PrivateDnsNameOptions?.EnableResourceNameDnsARecord)),
     "private-dns-name-options.enable-resource-name-dns-aaaa-record": shown((s) =>
       text(s.PrivateDnsNameOptions?.EnableResourceNameDnsAAAARecord),
     ),
@@ -513,7 +513,10 @@ export const describeInstances: Operation<DescribeInstancesCommandInput, Describ
 function summaryOf(health: Health): InstanceStatusSummary {
   const reachability = reachabilityOf(health);
   if (reachability === undefined) return { Status: "not-applicable" };
-  return { Details: [{ Name: "reachability", Status: reachability as "passed" | "initializing" }], Status: health as "ok" | "initializing" };
+  return {
+    Details: [{ Name: "reachability", Status: reachability as "passed" | "initializing" }],
+    Status: health as "ok" | "initializing",
+  };
 }
 
 /** One entry of DescribeInstanceStatus' `InstanceStatuses`. */
@@ -530,10 +533,7 @@ function renderStatus(ctx: OperationContext, instance: Ec2Instance): InstanceSta
 }
 
 /** DescribeInstanceStatus: running instances (all with `IncludeAllInstances`) and their status checks. */
-export const describeInstanceStatus: Operation<DescribeInstanceStatusCommandInput, DescribeInstanceStatusCommandOutput> = (
-  ctx,
-  input,
-) => {
+export const describeInstanceStatus: Operation<DescribeInstanceStatusCommandInput, DescribeInstanceStatusCommandOutput> = (ctx, input) => {
   // IncludeManagedResources: the mock has no managed instances, so every instance is listed either way.
   refuseUnmodelled("DescribeInstanceStatus", input, [
     "InstanceIds",

@@ -179,10 +179,7 @@ function protectionOf(instance: Ec2Instance): Ec2Error | undefined {
  * first protected instance in the order given. Every earlier check (ids,
  * authorization, DryRun) still fails the whole call with nothing changed.
  */
-export const terminateInstances: Operation<TerminateInstancesCommandInput, TerminateInstancesCommandOutput> = (
-  ctx,
-  input,
-) => {
+export const terminateInstances: Operation<TerminateInstancesCommandInput, TerminateInstancesCommandOutput> = (ctx, input) => {
   refuseUnmodelled("TerminateInstances", input, ["InstanceIds", "Force", "SkipOsShutdown"]);
   const instances = admit(ctx, "TerminateInstances", input, requireTerminateIds);
   let refusal: Ec2Error | undefined;

@@ -1,23 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
+import { digestOf } from "../../../kit/digest.js";
+import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
-import { digestOf } from "../../../kit/digest.js";
 import { errors } from "../errors.js";
-import { guestOsOf, type MockImage } from "../model/images.js";
-import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
-import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
-import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { ec2Requests } from "../model/causes.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
+import { guestOsOf, type MockImage } from "../model/images.js";
+import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
-import type { Subnet } from "../model/network.js";
-import type { Reservation } from "../region.js";
-import { readTagSpecifications } from "../model/tags.js";
-import { NO_TAGS } from "../model/tags.js";
-import type { VolumeSpec } from "../model/volumes.js";
-import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
 import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+import type { Subnet } from "../model/network.js";
+import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
+import type { VolumeSpec } from "../model/volumes.js";
+import type { Reservation } from "../region.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -57,11 +56,33 @@ interface LaunchPlan {
  * profiles, other subnets and groups) wait for issues 15 and 16.
  */
 const MODELLED_MEMBERS = [
-  "BlockDeviceMappings", "ImageId", "InstanceType", "KeyName", "MaxCount", "MinCount", "Monitoring", "Placement",
-  "SecurityGroupIds", "SecurityGroups", "SubnetId", "UserData", "TagSpecifications", "CapacityReservationSpecification",
-  "HibernationOptions", "MetadataOptions", "EnclaveOptions", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop",
-  "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "NetworkInterfaces",
-  "EbsOptimized", "CpuOptions",
+  "BlockDeviceMappings",
+  "ImageId",
+  "InstanceType",
+  "KeyName",
+  "MaxCount",
+  "MinCount",
+  "Monitoring",
+  "Placement",
+  "SecurityGroupIds",
+  "SecurityGroups",
+  "SubnetId",
+  "UserData",
+  "TagSpecifications",
+  "CapacityReservationSpecification",
+  "HibernationOptions",
+  "MetadataOptions",
+  "EnclaveOptions",
+  "PrivateDnsNameOptions",
+  "MaintenanceOptions",
+  "DisableApiStop",
+  "DisableApiTermination",
+  "InstanceInitiatedShutdownBehavior",
+  "PrivateIpAddress",
+  "ClientToken",
+  "NetworkInterfaces",
+  "EbsOptimized",
+  "CpuOptions",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -113,8 +134,10 @@ function readInstanceType(value: unknown, image: MockImage): { instanceType: str
 function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"], subnetId: string | undefined): Subnet {
   refuseNested("Placement", placement, ["AvailabilityZone", "Tenancy", "GroupName"]);
   // The default tenancy and no placement group are what every instance shows; anything else is not modelled.
-  if (placement?.Tenancy !== undefined && placement.Tenancy !== "default") throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
-  if (placement?.GroupName !== undefined && placement.GroupName !== "") throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
+  if (placement?.Tenancy !== undefined && placement.Tenancy !== "default")
+    throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
+  if (placement?.GroupName !== undefined && placement.GroupName !== "")
+    throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
   const zone = placement?.AvailabilityZone;
   if (subnetId !== undefined) {
     const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
@@ -145,7 +168,10 @@ function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | und
  * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): { subnetId: string | undefined; publicIp: boolean | undefined } {
+function readNetworkInterfaces(
+  ctx: OperationContext,
+  input: RunInstancesCommandInput,
+): { subnetId: string | undefined; publicIp: boolean | undefined } {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
     checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
@@ -154,7 +180,8 @@ function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommand
   if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
   const spec = specs[0]!;
   refuseNested("NetworkInterfaces.1", spec, ["AssociatePublicIpAddress", "DeviceIndex", "SubnetId", "Groups", "DeleteOnTermination"]);
-  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
+  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0)
+    throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
   if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
   if (input.PrivateIpAddress !== undefined) {
     throw errors.interfacesWithPrivateIp();
@@ -204,7 +231,15 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
       byDevice.set(device, { DeviceName: device, VirtualName: mapping.VirtualName });
       continue;
     }
-    refuseNested(`BlockDeviceMappings.Ebs`, mapping.Ebs, ["DeleteOnTermination", "Iops", "SnapshotId", "VolumeSize", "VolumeType", "Throughput", "Encrypted"]);
+    refuseNested(`BlockDeviceMappings.Ebs`, mapping.Ebs, [
+      "DeleteOnTermination",
+      "Iops",
+      "SnapshotId",
+      "VolumeSize",
+      "VolumeType",
+      "Throughput",
+      "Encrypted",
+    ]);
     // A new device needs a volume: a snapshot to copy or a size (EbsBlockDevice.VolumeSize: "You must specify either").
     if (base?.Ebs === undefined && mapping.Ebs?.SnapshotId === undefined && mapping.Ebs?.VolumeSize === undefined) {
       throw errors.noSnapshotOrSize(device);
@@ -228,7 +263,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
     checkVolumeLimits({ sizeGiB, volumeType, iops: ebs.Iops, throughput: ebs.Throughput });
     volumes.push({
       deviceName: mapping.DeviceName!,
-      deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? fromImage.DeleteOnTermination ?? true : true),
+      deleteOnTermination: ebs.DeleteOnTermination ?? (fromImage !== undefined ? (fromImage.DeleteOnTermination ?? true) : true),
       sizeGiB,
       volumeType,
       iops: ebs.Iops,
@@ -288,7 +323,18 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   // The key pair is looked up last, with the other resources the launch names.
   if (input.KeyName !== undefined) checkKeyName(input.KeyName);
   return {
-    image, count, minCount: counts.min, instanceType, typeInfo, subnet, privateIp, tags, volumes, shutdownBehavior, userData, options,
+    image,
+    count,
+    minCount: counts.min,
+    instanceType,
+    typeInfo,
+    subnet,
+    privateIp,
+    tags,
+    volumes,
+    shutdownBehavior,
+    userData,
+    options,
     wantsPublicIp: nic.publicIp ?? true,
   };
 }

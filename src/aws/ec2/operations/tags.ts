@@ -5,10 +5,10 @@ import type {
   DeleteTagsCommandOutput,
   Tag,
 } from "@aws-sdk/client-ec2";
+import { volumeResource } from "../../iam/resources.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
 import { errors, notFoundFamilies } from "../errors.js";
-import { volumeResource } from "../../iam/resources.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
 import type { Ec2Volume } from "../model/volumes.js";
@@ -47,8 +47,35 @@ interface TagTarget {
  * InvalidID rather than an unsupported resource.
  */
 const resourcePrefixes = new Set([
-  "i", "vol", "eni", "ami", "snap", "sg", "subnet", "vpc", "igw", "eigw", "rtb", "acl", "dopt", "eipalloc",
-  "nat", "vgw", "cgw", "vpn", "pcx", "vpce", "tgw", "lt", "key", "fleet", "sir", "host", "r", "pl", "ipam",
+  "i",
+  "vol",
+  "eni",
+  "ami",
+  "snap",
+  "sg",
+  "subnet",
+  "vpc",
+  "igw",
+  "eigw",
+  "rtb",
+  "acl",
+  "dopt",
+  "eipalloc",
+  "nat",
+  "vgw",
+  "cgw",
+  "vpn",
+  "pcx",
+  "vpce",
+  "tgw",
+  "lt",
+  "key",
+  "fleet",
+  "sir",
+  "host",
+  "r",
+  "pl",
+  "ipam",
 ]);
 
 /** A resource id: a known prefix, then 8 or 17 lowercase hex digits. */
@@ -196,7 +223,13 @@ function commit(
   // every tag given with a value, aws:TagKeys for every key given.
   const requestTags = new Map<string, string>();
   for (const tag of tags) if (tag.Value !== undefined || action === "CreateTags") requestTags.set(tag.Key!, tag.Value ?? "");
-  authorizeAndDryRun(ctx, action, plans.map((p) => p.target.auth), dryRun, { requestTags, tagKeys: [...new Set(tags.map((t) => t.Key!))] });
+  authorizeAndDryRun(
+    ctx,
+    action,
+    plans.map((p) => p.target.auth),
+    dryRun,
+    { requestTags, tagKeys: [...new Set(tags.map((t) => t.Key!))] },
+  );
   for (const { target, next } of plans) target.write(next);
 }
 
@@ -232,7 +265,13 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
   // Last of the parameter checks, before any lookup (issue 13's order): every member is modelled today.
   refuseUnmodelled("CreateTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
-  commit(ctx, "CreateTags", targets.map((target) => ({ target, next: withTags(target.tags, tags) })), input.DryRun, tags);
+  commit(
+    ctx,
+    "CreateTags",
+    targets.map((target) => ({ target, next: withTags(target.tags, tags) })),
+    input.DryRun,
+    tags,
+  );
   return {};
 };
 
@@ -249,6 +288,12 @@ export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutp
   checkTags(tags, "CreateTags");
   refuseUnmodelled("DeleteTags", input, ["Resources", "Tags"]);
   const targets = findTargets(ctx, ids);
-  commit(ctx, "DeleteTags", targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })), input.DryRun, tags);
+  commit(
+    ctx,
+    "DeleteTags",
+    targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })),
+    input.DryRun,
+    tags,
+  );
   return {};
 };

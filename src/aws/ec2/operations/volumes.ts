@@ -1,14 +1,14 @@
 import type { DescribeVolumesCommandInput, DescribeVolumesCommandOutput } from "@aws-sdk/client-ec2";
-import { regionsAndZones } from "../model/region-catalogue.js";
+import { digestOf } from "../../../kit/digest.js";
 import { refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { digestOf } from "../../../kit/digest.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
 import { isWellFormedId } from "../model/ids.js";
 import { checkFilterCount } from "../model/limits.js";
-import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
+import { regionsAndZones } from "../model/region-catalogue.js";
 import { type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
+import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
 
 /**
@@ -56,8 +56,7 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     "attachment.instance-id": (v) => v.attachment?.instanceId,
     "attachment.device": (v) => v.attachment?.deviceName,
     "attachment.status": (v) => (v.attachment === undefined ? undefined : "attached"),
-    "attachment.delete-on-termination": (v) =>
-      v.attachment === undefined ? undefined : String(v.attachment.deleteOnTermination),
+    "attachment.delete-on-termination": (v) => (v.attachment === undefined ? undefined : String(v.attachment.deleteOnTermination)),
     "attachment.attach-time": (v) => v.attachment?.attachTime.toISOString(),
     "tag-key": (v) => [...v.tags.keys()],
     "tag-value": (v) => [...v.tags.values()],

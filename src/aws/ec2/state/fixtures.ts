@@ -1,7 +1,7 @@
 import type { RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { GuestConfig } from "../../../engine/guest.js";
-import { LINUX_AMI_ID } from "../model/images.js";
 import { isWellFormedId } from "../model/ids.js";
+import { LINUX_AMI_ID } from "../model/images.js";
 import type { Ec2Region } from "../region.js";
 
 /**
@@ -62,11 +62,13 @@ export function checkFixtures(value: unknown): InstanceFixture[] {
   return value.map((raw, i) => {
     if (typeof raw !== "object" || raw === null) fail(`[${i}]`, "must be an object");
     const f = raw as InstanceFixture;
-    if (!fixtureStates.includes(f.state)) fail(`[${i}].state`, `must be one of ${fixtureStates.join(", ")}; got ${JSON.stringify(f.state)}`);
+    if (!fixtureStates.includes(f.state))
+      fail(`[${i}].state`, `must be one of ${fixtureStates.join(", ")}; got ${JSON.stringify(f.state)}`);
     const count = f.count ?? 1;
     if (!Number.isInteger(count) || count < 1) fail(`[${i}].count`, `must be a positive integer; got ${JSON.stringify(f.count)}`);
     if (f.id !== undefined) {
-      if (!isWellFormedId("i", f.id)) fail(`[${i}].id`, `must be an instance id (i- and 8 or 17 lowercase hex digits); got ${JSON.stringify(f.id)}`);
+      if (!isWellFormedId("i", f.id))
+        fail(`[${i}].id`, `must be an instance id (i- and 8 or 17 lowercase hex digits); got ${JSON.stringify(f.id)}`);
       if (count !== 1) fail(`[${i}].id`, "a fixed id needs count 1");
       if (ids.has(f.id)) fail(`[${i}].id`, `${f.id} is used twice`);
       ids.add(f.id);
@@ -146,22 +148,31 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
     }
   }
   // Launch order is fixture order, whatever round launched each one.
-  renumber(region, launched.map((entry) => entry.reservationId));
+  renumber(
+    region,
+    launched.map((entry) => entry.reservationId),
+  );
 }
 
 /** Renumbers reservations (and their volumes) so that launch order is `order`. */
 function renumber(region: Ec2Region, order: readonly string[]): void {
   const reservations = order.map((id) => region.reservations.get(id)!);
   const seqs = reservations.map((r) => r.seq).sort((a, b) => a - b);
-  reservations.forEach((reservation, i) => ((reservation as { seq: number }).seq = seqs[i]!));
+  reservations.forEach((reservation, i) => {
+    (reservation as { seq: number }).seq = seqs[i]!;
+  });
   region.replaceFleet(reservations);
   const { live, gone, seq } = region.volumes.contents();
   const rank = new Map<string, number>();
-  reservations.forEach((r, i) => r.instances.forEach((inst) => rank.set(inst.instanceId, i)));
+  reservations.forEach((r, i) => {
+    for (const inst of r.instances) rank.set(inst.instanceId, i);
+  });
   const all = [...live, ...gone];
   const volumeSeqs = all.map((v) => v.seq).sort((a, b) => a - b);
   const sorted = [...all].sort((a, b) => (rank.get(a.launchedWith ?? "") ?? 0) - (rank.get(b.launchedWith ?? "") ?? 0) || a.seq - b.seq);
-  sorted.forEach((v, i) => ((v as { seq: number }).seq = volumeSeqs[i]!));
+  sorted.forEach((v, i) => {
+    (v as { seq: number }).seq = volumeSeqs[i]!;
+  });
   const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
   region.volumes.replace([...live].sort(bySeq), [...gone].sort(bySeq), seq);
 }

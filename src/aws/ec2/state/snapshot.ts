@@ -1,8 +1,7 @@
-import { nonFiniteNumber } from "../../../engine/snapshot.js";
-import type { Ec2Machine } from "../model/causes.js";
 import {
   array,
   type Codec,
+  date,
   invalid,
   type JsonOf,
   literal,
@@ -13,17 +12,18 @@ import {
   string,
   time,
   type ValuesOf,
-  date,
 } from "../../../engine/record.js";
+import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
-import type { Controls, InstanceUsage } from "../observe/controls.js";
+import type { Ec2Machine } from "../model/causes.js";
 import type { MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
-import type { Ec2Region, Reservation } from "../region.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
+import type { Controls, InstanceUsage } from "../observe/controls.js";
+import type { Ec2Region, Reservation } from "../region.js";
 
 /** The snapshot format this version writes and reads. */
 export const SNAPSHOT_VERSION = 1;
@@ -137,14 +137,21 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
     clockOffsetMs: region.engine.clock.offset - shiftMs,
     images: [...images.values()],
     instances,
-    reservations: [...region.reservations.values()].map((r) => ({ reservationId: r.reservationId, seq: r.seq, instanceIds: r.instances.map((i) => i.instanceId) })),
+    reservations: [...region.reservations.values()].map((r) => ({
+      reservationId: r.reservationId,
+      seq: r.seq,
+      instanceIds: r.instances.map((i) => i.instanceId),
+    })),
     reservationSeq: region.reservationCounter,
     clientTokens: [...region.clientTokens].map(([token, used]) => ({ token, ...used })),
     network: region.network.toJson(),
     volumes: { live: volumes.live, deleted: volumes.gone, seq: volumes.seq },
     addresses: [...region.addresses.byAllocationId.values()].map((a) => ({
       ...a,
-      association: a.association === undefined ? undefined : { associationId: a.association.associationId, instanceId: a.association.instance.instanceId },
+      association:
+        a.association === undefined
+          ? undefined
+          : { associationId: a.association.associationId, instanceId: a.association.instance.instanceId },
     })),
     retiredUsage: controls.retiredUsage(),
   };
@@ -152,7 +159,9 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
   // JSON would write NaN or Infinity as null, a snapshot that no longer restores: refuse it here instead.
   const bad = nonFiniteNumber(snapshot);
   if (bad !== undefined) {
-    throw new RangeError(`ec2-mock: cannot take a snapshot: ${bad.path} is ${bad.value}, which JSON cannot hold (it would be saved as null)`);
+    throw new RangeError(
+      `ec2-mock: cannot take a snapshot: ${bad.path} is ${bad.value}, which JSON cannot hold (it would be saved as null)`,
+    );
   }
   return snapshot;
 }
@@ -183,7 +192,9 @@ export interface CheckedSnapshot {
 export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnapshot {
   const s = readObject(snapshot, "snapshot");
   if (s.version !== SNAPSHOT_VERSION) {
-    throw new TypeError(`ec2-mock: not a snapshot this version can restore: version must be ${SNAPSHOT_VERSION}; got ${JSON.stringify(s.version) ?? "undefined"}`);
+    throw new TypeError(
+      `ec2-mock: not a snapshot this version can restore: version must be ${SNAPSHOT_VERSION}; got ${JSON.stringify(s.version) ?? "undefined"}`,
+    );
   }
   const snapRegion = string.read(s.region, "region");
   const snapAccount = string.read(s.accountId, "accountId");
@@ -212,14 +223,18 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
     const subnet = zones.get(zone);
     if (subnet === undefined) throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
-    if (subnetHolding([subnet], own.privateIp) === undefined) throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
+    if (subnetHolding([subnet], own.privateIp) === undefined)
+      throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
     const volumes: AttachedVolume[] = volumeIds.map((id, j) => {
       const volume = liveById.get(id);
-      if (volume?.attachment?.instanceId !== instanceId) throw invalid(`${p}.volumeIds[${j}]`, `a live volume attached to ${instanceId}`, id);
+      if (volume?.attachment?.instanceId !== instanceId)
+        throw invalid(`${p}.volumeIds[${j}]`, `a live volume attached to ${instanceId}`, id);
       return volume.attachment;
     });
     // The record is the fields object itself, given what the ids stand for (no copy: large fleets).
-    const record = own as Omit<InstanceFields, LinkedFields> & { -readonly [K in Exclude<keyof Ec2Instance, keyof InstanceFields>]?: Ec2Instance[K] } & { launchOptions?: LaunchOptions };
+    const record = own as Omit<InstanceFields, LinkedFields> & {
+      -readonly [K in Exclude<keyof Ec2Instance, keyof InstanceFields>]?: Ec2Instance[K];
+    } & { launchOptions?: LaunchOptions };
     record.image = image;
     record.typeInfo = typeInfo;
     record.subnet = subnet;
@@ -255,7 +270,8 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     let association: ElasticIp["association"];
     if (a.association !== undefined) {
       const instance = instances.get(a.association.instanceId);
-      if (instance === undefined) throw invalid(`addresses[${i}].association.instanceId`, "the id of an instance of the snapshot", a.association.instanceId);
+      if (instance === undefined)
+        throw invalid(`addresses[${i}].association.instanceId`, "the id of an instance of the snapshot", a.association.instanceId);
       association = { associationId: a.association.associationId, instance };
     }
     return { ...a, association };

@@ -23,6 +23,9 @@ export interface DecodeAuthorizationMessageOutput {
 }
 
 /** Decodes a blob of the mock's UnauthorizedOperation messages. */
-export const decodeAuthorizationMessage: StsOperation<DecodeAuthorizationMessageInput, DecodeAuthorizationMessageOutput> = (_ctx, input) => ({
+export const decodeAuthorizationMessage: StsOperation<DecodeAuthorizationMessageInput, DecodeAuthorizationMessageOutput> = (
+  _ctx,
+  input,
+) => ({
   DecodedMessage: decodeToJson(input.EncodedMessage),
 });

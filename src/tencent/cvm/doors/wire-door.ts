@@ -3,7 +3,7 @@ import type { ServedControls } from "../../../kit/controls.js";
 import type { ControlRoutes, Front, ServerFault, ServerFaultKind } from "../../../kit/front.js";
 import { answerControl, isControlPath } from "../../../kit/server/control-routes.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
-import { answerHttp, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, CVM_PATH, jsonResponse } from "./wire.js";
+import { answerHttp, CVM_PATH, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, jsonResponse } from "./wire.js";
 
 /** The CVM wire door, ready for a server: the CVM front (which requests are its, how it answers them, its control routes). */
 export interface CvmWireDoor extends Front {
@@ -58,9 +58,12 @@ export function createCvmDoor(answer: (call: CvmCall) => CvmAnswer, controls: Cv
     claims: claimsCvmRequest,
     controls: routes,
     // Decision: API 3.0 answers errors with 200, but a refusal made before the API is reached keeps its HTTP status.
-    refuse: (_request, status, message) => errorDocument(status, status === 403 ? "AuthFailure.UnauthorizedOperation" : "InvalidParameter", message),
+    refuse: (_request, status, message) =>
+      errorDocument(status, status === 403 ? "AuthFailure.UnauthorizedOperation" : "InvalidParameter", message),
     fault: (fault) =>
-      fault.kind === "internal" ? errorDocument(200, faultCodes.internal, "An internal error occurred.") : errorDocument(fault.status, faultCodes[fault.kind], fault.message),
+      fault.kind === "internal"
+        ? errorDocument(200, faultCodes.internal, "An internal error occurred.")
+        : errorDocument(fault.status, faultCodes[fault.kind], fault.message),
     handle: async (request) => {
       const path = request.path ?? "/";
       if (isControlPath(routes, path)) return answerControl(routes, { method: request.method, path, query: request.query });

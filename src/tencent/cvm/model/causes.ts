@@ -41,7 +41,8 @@ const cvmWords: CauseWords<CvmRequest> = {
         return request.action;
     }
   },
-  powerCut: (by) => (by === "timeout" ? "forced shutdown: the soft shutdown did not finish in time" : "forced shutdown without a soft shutdown"),
+  powerCut: (by) =>
+    by === "timeout" ? "forced shutdown: the soft shutdown did not finish in time" : "forced shutdown without a soft shutdown",
 };
 
 /** A cause in CVM's words, as `inspect()` and failed operations show it. */

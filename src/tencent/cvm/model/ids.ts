@@ -14,5 +14,10 @@ export function newCvmId(prefix: CvmIdPrefix): string {
 
 /** Whether a value is a well-formed id of that family. */
 export function isCvmId(prefix: CvmIdPrefix, value: unknown): value is string {
-  return typeof value === "string" && value.length === prefix.length + 9 && value.startsWith(`${prefix}-`) && /^[a-z0-9]{8}$/.test(value.slice(-8));
+  return (
+    typeof value === "string" &&
+    value.length === prefix.length + 9 &&
+    value.startsWith(`${prefix}-`) &&
+    /^[a-z0-9]{8}$/.test(value.slice(-8))
+  );
 }

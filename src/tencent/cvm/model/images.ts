@@ -23,8 +23,20 @@ export const CVM_WINDOWS_IMAGE_ID = "img-9id7emv7";
  * @public
  */
 export const builtInCvmImages: readonly CvmImage[] = Object.freeze([
-  { ImageId: CVM_LINUX_IMAGE_ID, OsName: "TencentOS Server 3.1 (TK4)", Platform: "TencentOS", ImageType: "PUBLIC_IMAGE", Architecture: "x86_64" },
-  { ImageId: CVM_WINDOWS_IMAGE_ID, OsName: "Windows Server 2022 DataCenter 64bit", Platform: "Windows", ImageType: "PUBLIC_IMAGE", Architecture: "x86_64" },
+  {
+    ImageId: CVM_LINUX_IMAGE_ID,
+    OsName: "TencentOS Server 3.1 (TK4)",
+    Platform: "TencentOS",
+    ImageType: "PUBLIC_IMAGE",
+    Architecture: "x86_64",
+  },
+  {
+    ImageId: CVM_WINDOWS_IMAGE_ID,
+    OsName: "Windows Server 2022 DataCenter 64bit",
+    Platform: "Windows",
+    ImageType: "PUBLIC_IMAGE",
+    Architecture: "x86_64",
+  },
 ]);
 
 /** The guest OS of an image: Windows when its platform or OS name says so, Linux otherwise. */

@@ -1,9 +1,9 @@
 import type { DataDisk, Instance, SystemDisk, Tag } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import type { Engine } from "../../../engine/engine.js";
 import type { CvmMachine } from "./causes.js";
 import type { CvmImage } from "./images.js";
 import type { CvmNetwork } from "./network.js";
 import type { CvmState } from "./states.js";
-import type { Engine } from "../../../engine/engine.js";
 
 /** How an instance is billed (`InstanceChargeType`). */
 export type ChargeType = "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID";

@@ -82,7 +82,10 @@ export function checkPassword(password: string, os: "linux" | "windows"): void {
     else if (c >= "A" && c <= "Z") classes.add("upper");
     else if (c >= "0" && c <= "9") classes.add("digit");
     else if (passwordSpecials.has(c)) classes.add("special");
-    else throw cvmErrors.invalidPassword("it may hold only letters, digits and the characters ( ) ` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /");
+    else
+      throw cvmErrors.invalidPassword(
+        "it may hold only letters, digits and the characters ( ) ` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /",
+      );
   }
   if (classes.size < classesNeeded) {
     throw cvmErrors.invalidPassword(
@@ -125,12 +128,17 @@ export function checkHostName(template: string, os: "linux" | "windows", count =
   const windows = os === "windows";
   const [min, max] = windows ? [2, 15] : [2, 60];
   const length = characterCount(name);
-  if (length < min || length > max) throw cvmErrors.illegalHostName(template, `a ${windows ? "Windows" : "Linux"} host name has ${min} to ${max} characters.`);
+  if (length < min || length > max)
+    throw cvmErrors.illegalHostName(template, `a ${windows ? "Windows" : "Linux"} host name has ${min} to ${max} characters.`);
   const allowed = windows ? /^[A-Za-z0-9-]+$/ : /^[A-Za-z0-9.-]+$/;
   if (!allowed.test(name)) {
-    throw cvmErrors.illegalHostName(template, windows ? "a Windows host name holds only letters, digits and '-'." : "a host name holds only letters, digits, '-' and '.'.");
+    throw cvmErrors.illegalHostName(
+      template,
+      windows ? "a Windows host name holds only letters, digits and '-'." : "a host name holds only letters, digits, '-' and '.'.",
+    );
   }
-  if (/^[.-]|[.-]$|[.-]{2}/.test(name)) throw cvmErrors.illegalHostName(template, "'.' and '-' may not begin or end it, nor stand next to each other.");
+  if (/^[.-]|[.-]$|[.-]{2}/.test(name))
+    throw cvmErrors.illegalHostName(template, "'.' and '-' may not begin or end it, nor stand next to each other.");
   if (windows && /^[0-9]+$/.test(name)) throw cvmErrors.illegalHostName(template, "a Windows host name may not be only digits.");
 }
 

@@ -4,8 +4,8 @@ import type { GuestOs } from "../../../engine/timing.js";
 import { type GuestControl, type HostFaults, InstanceControls, type TimelineEntry, timelineOf } from "../../../kit/controls.js";
 import { describeCvmCause } from "../model/causes.js";
 import { type CvmInstance, type OperationState, operationAt, supportsStopCharging } from "../model/instance.js";
-import type { CvmRegion } from "../region.js";
 import type { CvmState } from "../model/states.js";
+import type { CvmRegion } from "../region.js";
 
 /**
  * The guest of one CVM instance, as a test drives it: the same scenarios as
@@ -86,7 +86,8 @@ export class CvmControls extends InstanceControls<CvmInstance> {
   /** The guest's own shutdown: STOPPING then STOPPED, charging kept where charging could stop at all. */
   protected shutdownGuest(instance: CvmInstance, instanceId: string): void {
     const state = this.region.stateOf(instance, this.region.catchUp());
-    if (state !== "RUNNING") throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
+    if (state !== "RUNNING")
+      throw new Error(`ec2-mock: the guest of ${instanceId} is not running (${state}), so it cannot shut itself down`);
     // A stop from inside keeps charging, where charging could stop at all.
     instance.stoppedMode = supportsStopCharging(instance) ? "KEEP_CHARGING" : undefined;
     this.region.engine.guestShutdown(instance.machine, { action: "guest-shutdown" });
@@ -119,7 +120,14 @@ export class CvmControls extends InstanceControls<CvmInstance> {
           }),
       ...(op === undefined
         ? {}
-        : { latestOperation: { action: op.action, state: op.state, requestId: op.requestId, ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }) } }),
+        : {
+            latestOperation: {
+              action: op.action,
+              state: op.state,
+              requestId: op.requestId,
+              ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }),
+            },
+          }),
       timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => describeCvmCause(change.cause)),
     };
   }

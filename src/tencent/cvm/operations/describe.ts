@@ -58,6 +58,9 @@ export const describeInstancesStatus: CvmOperation<DescribeInstancesStatusRespon
   const matching = named(ctx, batchIds(params, "InstanceIds", false));
   return {
     TotalCount: matching.length,
-    InstanceStatusSet: page(matching).map((instance) => ({ InstanceId: instance.instanceId, InstanceState: ctx.region.stateOf(instance, ctx.now) })),
+    InstanceStatusSet: page(matching).map((instance) => ({
+      InstanceId: instance.instanceId,
+      InstanceState: ctx.region.stateOf(instance, ctx.now),
+    })),
   };
 };

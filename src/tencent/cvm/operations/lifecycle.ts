@@ -102,13 +102,19 @@ export const rebootInstances: CvmOperation<RebootInstancesResponse> = (ctx, inpu
       requestId: ctx.requestId,
       state: "OPERATING",
       settlesAt: instance.machine.rebootUntil ?? ctx.now,
-      outcome: entry.abandoned ? { state: "FAILED", errorMsg: `The soft reboot did not complete: ${describeCvmCause(entry.cause)}.` } : { state: "SUCCESS" },
+      outcome: entry.abandoned
+        ? { state: "FAILED", errorMsg: `The soft reboot did not complete: ${describeCvmCause(entry.cause)}.` }
+        : { state: "SUCCESS" },
     };
   }
   return {};
 };
 
-const terminateKeys: Record<keyof TerminateInstancesRequest, true> = { InstanceIds: true, ReleaseAddress: true, ReleasePrepaidDataDisks: true };
+const terminateKeys: Record<keyof TerminateInstancesRequest, true> = {
+  InstanceIds: true,
+  ReleaseAddress: true,
+  ReleasePrepaidDataDisks: true,
+};
 
 /**
  * TerminateInstances: a pay-as-you-go instance is destroyed (TERMINATING,
@@ -128,7 +134,8 @@ export const terminateInstances: CvmOperation<TerminateInstancesResponse> = (ctx
   const failed = instances.filter((instance) => instance.launchFailed);
   if (failed.length > 0) throw cvmErrors.instancesNotFound(failed.map((instance) => instance.instanceId));
   // "In a batch, every instance must have the same charge type" (source: TerminateInstances); named: every instance of the batch.
-  if (new Set(instances.map((instance) => instance.chargeType)).size > 1) throw cvmErrors.mixedPricingModel(instances.map((instance) => instance.instanceId));
+  if (new Set(instances.map((instance) => instance.chargeType)).size > 1)
+    throw cvmErrors.mixedPricingModel(instances.map((instance) => instance.instanceId));
   const protectedOnes = instances.filter((instance) => instance.disableApiTermination);
   if (protectedOnes.length > 0) throw cvmErrors.protectedInstances(protectedOnes.map((instance) => instance.instanceId));
   requireStates(ctx, instances, ["RUNNING", "STOPPED", "SHUTDOWN"]);

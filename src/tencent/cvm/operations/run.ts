@@ -44,39 +44,118 @@ import { Params } from "../params.js";
  */
 
 const runKeys: Record<keyof RunInstancesRequest, true> = {
-  InstanceChargeType: true, InstanceChargePrepaid: true, Placement: true, InstanceType: true, ImageId: true, SystemDisk: true,
-  DataDisks: true, VirtualPrivateCloud: true, InternetAccessible: true, InstanceCount: true, MinCount: true, InstanceName: true,
-  LoginSettings: true, SecurityGroupIds: true, EnhancedService: true, ClientToken: true, HostName: true, ActionTimer: true,
-  DisasterRecoverGroupIds: true, TagSpecification: true, InstanceMarketOptions: true, UserData: true, Metadata: true, DryRun: true,
-  CpuTopology: true, CamRoleName: true, HpcClusterId: true, LaunchTemplate: true, DedicatedClusterId: true, ChcIds: true,
-  PartitionNumber: true, DisableApiTermination: true, EnableJumboFrame: true, NetworkInterfaces: true,
+  InstanceChargeType: true,
+  InstanceChargePrepaid: true,
+  Placement: true,
+  InstanceType: true,
+  ImageId: true,
+  SystemDisk: true,
+  DataDisks: true,
+  VirtualPrivateCloud: true,
+  InternetAccessible: true,
+  InstanceCount: true,
+  MinCount: true,
+  InstanceName: true,
+  LoginSettings: true,
+  SecurityGroupIds: true,
+  EnhancedService: true,
+  ClientToken: true,
+  HostName: true,
+  ActionTimer: true,
+  DisasterRecoverGroupIds: true,
+  TagSpecification: true,
+  InstanceMarketOptions: true,
+  UserData: true,
+  Metadata: true,
+  DryRun: true,
+  CpuTopology: true,
+  CamRoleName: true,
+  HpcClusterId: true,
+  LaunchTemplate: true,
+  DedicatedClusterId: true,
+  ChcIds: true,
+  PartitionNumber: true,
+  DisableApiTermination: true,
+  EnableJumboFrame: true,
+  NetworkInterfaces: true,
 };
 const placementKeys: Record<keyof Placement, true> = {
-  Zone: true, ProjectId: true, HostIds: true, HostId: true, DedicatedResourcePackTenancy: true, DedicatedResourcePackIds: true, RackId: true,
+  Zone: true,
+  ProjectId: true,
+  HostIds: true,
+  HostId: true,
+  DedicatedResourcePackTenancy: true,
+  DedicatedResourcePackIds: true,
+  RackId: true,
 };
-const systemDiskKeys: Record<keyof SystemDisk, true> = { DiskType: true, DiskId: true, DiskSize: true, CdcId: true, DiskName: true, Encrypt: true, KmsKeyId: true };
+const systemDiskKeys: Record<keyof SystemDisk, true> = {
+  DiskType: true,
+  DiskId: true,
+  DiskSize: true,
+  CdcId: true,
+  DiskName: true,
+  Encrypt: true,
+  KmsKeyId: true,
+};
 const dataDiskKeys: Record<keyof DataDisk, true> = {
-  DiskSize: true, DiskType: true, DiskId: true, DeleteWithInstance: true, SnapshotId: true, Encrypt: true, KmsKeyId: true,
-  ThroughputPerformance: true, CdcId: true, BurstPerformance: true, DiskName: true,
+  DiskSize: true,
+  DiskType: true,
+  DiskId: true,
+  DeleteWithInstance: true,
+  SnapshotId: true,
+  Encrypt: true,
+  KmsKeyId: true,
+  ThroughputPerformance: true,
+  CdcId: true,
+  BurstPerformance: true,
+  DiskName: true,
 };
 const internetKeys: Record<keyof InternetAccessible, true> = {
-  InternetChargeType: true, InternetMaxBandwidthOut: true, PublicIpAssigned: true, BandwidthPackageId: true,
-  InternetServiceProvider: true, IPv4AddressType: true, IPv6AddressType: true, AntiDDoSPackageId: true,
+  InternetChargeType: true,
+  InternetMaxBandwidthOut: true,
+  PublicIpAssigned: true,
+  BandwidthPackageId: true,
+  InternetServiceProvider: true,
+  IPv4AddressType: true,
+  IPv6AddressType: true,
+  AntiDDoSPackageId: true,
 };
 const prepaidKeys: Record<keyof InstanceChargePrepaid, true> = { Period: true, RenewFlag: true };
 const tagSpecKeys: Record<keyof TagSpecification, true> = { ResourceType: true, Tags: true };
 const tagKeys: Record<keyof Tag, true> = { Key: true, Value: true };
 const loginKeys: Record<keyof LoginSettings, true> = { Password: true, KeyIds: true, KeepImageLogin: true };
-const vpcKeys: Record<keyof VirtualPrivateCloud, true> = { VpcId: true, SubnetId: true, AsVpcGateway: true, PrivateIpAddresses: true, Ipv6AddressCount: true };
+const vpcKeys: Record<keyof VirtualPrivateCloud, true> = {
+  VpcId: true,
+  SubnetId: true,
+  AsVpcGateway: true,
+  PrivateIpAddresses: true,
+  Ipv6AddressCount: true,
+};
 
 const chargeTypes = ["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"] as const;
-const diskTypes = ["LOCAL_BASIC", "LOCAL_SSD", "LOCAL_NVME", "LOCAL_PRO", "CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD", "CLOUD_TSSD"] as const;
+const diskTypes = [
+  "LOCAL_BASIC",
+  "LOCAL_SSD",
+  "LOCAL_NVME",
+  "LOCAL_PRO",
+  "CLOUD_BASIC",
+  "CLOUD_PREMIUM",
+  "CLOUD_SSD",
+  "CLOUD_BSSD",
+  "CLOUD_HSSD",
+  "CLOUD_TSSD",
+] as const;
 const internetChargeTypes = ["BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR", "BANDWIDTH_PACKAGE"] as const;
 /** Subscription periods in months (source: the SDK's error table, `InvalidPeriod`). */
 const periods = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
 
 /** Defaults of the API (decision where the docs are silent: the smallest type, a premium cloud disk). */
-export const RUN_DEFAULTS = Object.freeze({ instanceType: "S5.SMALL1", systemDiskType: "CLOUD_PREMIUM", systemDiskSize: 50, name: "Unnamed" });
+export const RUN_DEFAULTS = Object.freeze({
+  instanceType: "S5.SMALL1",
+  systemDiskType: "CLOUD_PREMIUM",
+  systemDiskSize: 50,
+  name: "Unnamed",
+});
 
 /**
  * `S5.MEDIUM4` → 2 vCPUs, 4 GiB: the size word gives the vCPUs (SMALL 1,
@@ -124,9 +203,26 @@ interface LaunchPlan {
  */
 const modelled = {
   run: [
-    "InstanceChargeType", "InstanceChargePrepaid", "Placement", "InstanceType", "ImageId", "SystemDisk", "DataDisks",
-    "VirtualPrivateCloud", "InternetAccessible", "InstanceCount", "MinCount", "InstanceName", "LoginSettings",
-    "SecurityGroupIds", "ClientToken", "HostName", "TagSpecification", "UserData", "DryRun", "DisableApiTermination",
+    "InstanceChargeType",
+    "InstanceChargePrepaid",
+    "Placement",
+    "InstanceType",
+    "ImageId",
+    "SystemDisk",
+    "DataDisks",
+    "VirtualPrivateCloud",
+    "InternetAccessible",
+    "InstanceCount",
+    "MinCount",
+    "InstanceName",
+    "LoginSettings",
+    "SecurityGroupIds",
+    "ClientToken",
+    "HostName",
+    "TagSpecification",
+    "UserData",
+    "DryRun",
+    "DisableApiTermination",
   ] satisfies (keyof RunInstancesRequest)[],
   placement: ["Zone", "ProjectId"] satisfies (keyof Placement)[],
   systemDisk: ["DiskType", "DiskSize"] satisfies (keyof SystemDisk)[],
@@ -177,7 +273,12 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
     dataDisks: checkedDataDisks(dataDisks).map((disk) => {
       const DiskSize = disk.integer("DiskSize", 10, 32_000);
       if (DiskSize === undefined) throw cvmErrors.missingParameter(disk.name("DiskSize"));
-      return { DiskSize, DiskType: disk.oneOf("DiskType", diskTypes) ?? "CLOUD_PREMIUM", DiskId: newCvmId("disk"), DeleteWithInstance: disk.boolean("DeleteWithInstance") ?? true };
+      return {
+        DiskSize,
+        DiskType: disk.oneOf("DiskType", diskTypes) ?? "CLOUD_PREMIUM",
+        DiskId: newCvmId("disk"),
+        DeleteWithInstance: disk.boolean("DeleteWithInstance") ?? true,
+      };
     }),
     bandwidthOut,
     internetChargeType: internet?.oneOf("InternetChargeType", internetChargeTypes) ?? "TRAFFIC_POSTPAID_BY_HOUR",
