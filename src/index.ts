@@ -21,6 +21,8 @@ export type { NetworkOptions } from "./aws/ec2/model/address-space.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
 export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";
 export { SERVER_LIMITS, type RunningServer, type ServedDoor } from "./kit/server/server.js";
+export type { ControlRoutes, Front, FrontRequest, FrontResponse, RequestHeaders, ServerFault, ServerFaultKind } from "./kit/front.js";
+export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
 export type { ListenOptions } from "./aws/ec2/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
@@ -33,7 +35,8 @@ export {
   builtInImages,
   type MockImage,
 } from "./aws/ec2/model/images.js";
-export { realisticDurations, type DurationOverrides, type Durations, type PerOs } from "./engine/timing.js";
+export { realisticDurations, type DurationOverrides, type Durations, type GuestOs, type PerOs } from "./engine/timing.js";
+export type { Phase } from "./engine/phase.js";
 export type { GuestConfig } from "./engine/guest.js";
 export type {
   BilledPeriod,
@@ -61,5 +64,8 @@ export {
   type DecodedAuthorizationMessage,
   type DecodedCondition,
   type DecodedStatement,
+  type ItemList,
+  type ItemValue,
 } from "./aws/iam/message.js";
+export type { LaunchOptions, LaunchOptionsJson } from "./aws/ec2/model/launch-options.js";
 export type { ClientStubLike } from "./aws/ec2/doors/adapter.js";

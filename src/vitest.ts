@@ -13,8 +13,11 @@ import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import { expect } from "vitest";
 import type { Ec2Mock } from "./aws/ec2/mock.js";
 
-/** The result shape of a vitest matcher. */
-interface MatcherResult {
+/**
+ * The result shape of a vitest matcher.
+ * @public
+ */
+export interface MatcherResult {
   pass: boolean;
   message: () => string;
   actual?: unknown;

@@ -30,7 +30,10 @@ import {
  * is `null`. Nothing here knows of any cloud.
  */
 
-/** A time: an ISO 8601 string, or `null` for never / none. */
+/**
+ * A time: an ISO 8601 string, or `null` for never / none.
+ * @internal
+ */
 export type TimeJson = string | null;
 
 /** Encodes times, optionally moving every time by the same amount (`shiftMs` is subtracted when encoding). */
@@ -81,7 +84,10 @@ const phaseChangeRecord = object({
   at: time,
 });
 
-/** A `PhaseChange` as JSON. */
+/**
+ * A `PhaseChange` as JSON.
+ * @internal
+ */
 export interface PhaseChangeJson extends JsonOf<typeof phaseChangeRecord> {}
 
 /** The declaration and `PhaseChange` agree (the machine gives each entry its id back on read). */
@@ -124,7 +130,10 @@ const machineRecord = object({
   history: array(phaseChangeCodec),
 });
 
-/** A `Machine` as JSON. */
+/**
+ * A `Machine` as JSON.
+ * @internal
+ */
 export interface MachineJson extends JsonOf<typeof machineRecord> {}
 
 /**

@@ -8,7 +8,10 @@
  * minutes they take on a real cloud.
  */
 
-/** The guest operating systems the engine distinguishes. */
+/**
+ * The guest operating systems the engine distinguishes.
+ * @public
+ */
 export type GuestOs = "linux" | "windows";
 
 /**

@@ -11,7 +11,10 @@ import type { GuestConfig } from "../engine/guest.js";
 import type { Machine, PhaseChange } from "../engine/machine.js";
 import type { GuestOs } from "../engine/timing.js";
 
-/** The clock of a front's mock, the same for every front. */
+/**
+ * The clock of a front's mock, the same for every front.
+ * @public
+ */
 export interface ClockControls {
   /** Moves the mock's clock forward by `ms` milliseconds (a RangeError past the end of year 9999). */
   advance(ms: number): void;
@@ -27,6 +30,7 @@ export interface ClockControls {
  * What a front's control routes drive (`/_mock/...`, `/cvm/_mock/...`):
  * the clock, and a JSON-ready view of the fleet. A change may be
  * asynchronous (a state file saves it before it is answered).
+ * @public
  */
 export interface ServedControls {
   advance(ms: number): void | Promise<void>;
@@ -36,8 +40,11 @@ export interface ServedControls {
   state(): unknown;
 }
 
-/** One entry of an instance's timeline, in the front's state names (`S`). */
-export interface TimelineEntry<S extends string = string> {
+/**
+ * One entry of an instance's timeline, in the front's state names (`S`).
+ * @public
+ */
+export interface TimelineEntryBase<S extends string = string> {
   /** When it happened (mock time). */
   at: Date;
   /** The state before. */
@@ -48,8 +55,11 @@ export interface TimelineEntry<S extends string = string> {
   cause: string;
 }
 
-/** The guest of one instance, as a test drives it. */
-export interface GuestControl {
+/**
+ * The guest of one instance, as a test drives it.
+ * @public
+ */
+export interface GuestControlBase {
   /** The guest's operating system (from the image). */
   readonly os: GuestOs;
   /** How the guest currently answers shutdown requests. */
@@ -60,8 +70,11 @@ export interface GuestControl {
   shutdown(): void;
 }
 
-/** Faults of the host under an instance. */
-export interface HostFaults {
+/**
+ * Faults of the host under an instance.
+ * @public
+ */
+export interface HostFaultsBase {
   /** Makes stops of the instance stick in stopping until forced; `false` heals the host. */
   hostStuck(instanceId: string, stuck?: boolean): void;
 }
@@ -107,7 +120,7 @@ export function timelineOf<S extends string, C extends PhaseChange<unknown>>(
   history: readonly C[],
   states: (change: C) => { from: S; to: S },
   cause: (change: C) => string,
-): TimelineEntry<S>[] {
+): TimelineEntryBase<S>[] {
   return history.map((change) => ({ at: new Date(change.at), ...states(change), cause: cause(change) }));
 }
 
@@ -131,7 +144,7 @@ export abstract class InstanceControls<I extends { machine: Machine }> {
   protected abstract shutdownGuest(instance: I, instanceId: string): void;
 
   /** The guest of an instance. */
-  guest(instanceId: string): GuestControl {
+  guest(instanceId: string): GuestControlBase {
     const instance = this.instance(instanceId);
     const engine = this.region.engine;
     return {
@@ -145,7 +158,7 @@ export abstract class InstanceControls<I extends { machine: Machine }> {
   }
 
   /** Host faults. */
-  readonly faults: HostFaults = {
+  readonly faults: HostFaultsBase = {
     hostStuck: (instanceId, stuck = true) => this.region.engine.setHostStuck(this.instance(instanceId).machine, stuck),
   };
 }

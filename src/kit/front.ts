@@ -10,10 +10,16 @@
  */
 import type { ServedControls } from "./controls.js";
 
-/** Request headers: names in lower case, a repeated header as Node gives it. */
+/**
+ * Request headers: names in lower case, a repeated header as Node gives it.
+ * @public
+ */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** An HTTP request as every front sees it, whatever carried it. */
+/**
+ * An HTTP request as every front sees it, whatever carried it.
+ * @public
+ */
 export interface FrontRequest {
   /** The HTTP method. */
   method: string;
@@ -29,7 +35,10 @@ export interface FrontRequest {
   body: Uint8Array;
 }
 
-/** A front's answer: status, headers (names in lower case), a text body. */
+/**
+ * A front's answer: status, headers (names in lower case), a text body.
+ * @public
+ */
 export interface FrontResponse {
   status: number;
   headers: Record<string, string>;
@@ -45,6 +54,7 @@ export interface FrontResponse {
  * - `method-not-allowed` (405): a `CONNECT`;
  * - `malformed` (400): anything else the HTTP parser refused;
  * - `internal` (the front's status): the front failed unexpectedly.
+ * @public
  */
 export type ServerFaultKind =
   | "request-timeout"
@@ -54,14 +64,20 @@ export type ServerFaultKind =
   | "malformed"
   | "internal";
 
-/** A fault with the status the server suggests and a message in the mock's words. */
+/**
+ * A fault with the status the server suggests and a message in the mock's words.
+ * @public
+ */
 export interface ServerFault {
   kind: ServerFaultKind;
   status: number;
   message: string;
 }
 
-/** A front's control routes: `POST PREFIXadvance?ms=N`, `POST PREFIXsettle`, `POST PREFIXreset`, `GET PREFIXstate`. */
+/**
+ * A front's control routes: `POST PREFIXadvance?ms=N`, `POST PREFIXsettle`, `POST PREFIXreset`, `GET PREFIXstate`.
+ * @public
+ */
 export interface ControlRoutes {
   /** Where they live, with both slashes: `/_mock/` (EC2), `/cvm/_mock/` (CVM). */
   readonly prefix: string;
@@ -73,6 +89,7 @@ export interface ControlRoutes {
  * A front as the server sees it. Only `claims` and `handle` are required
  * (the shape of a `ServedDoor`); a front without `refuse`, `fault` or
  * `controls` gets the server's JSON `{ error }` answers and no control routes.
+ * @public
  */
 export interface Front {
   /**

@@ -65,6 +65,7 @@ import { describeVolumes } from "./operations/volumes.js";
  * Every EC2 action the mock implements, by EC2's action name (the command's
  * name without `Command`), in the order the docs list them. Each entry keeps
  * its command's input and output types.
+ * @internal
  */
 export const ec2Actions = Object.freeze({
   RunInstances: mutating(RunInstancesCommand, runInstances),
@@ -87,7 +88,10 @@ export const ec2Actions = Object.freeze({
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
 });
 
-/** An EC2 action the mock implements, by its API name (the command's name without `Command`). */
+/**
+ * An EC2 action the mock implements, by its API name (the command's name without `Command`).
+ * @public
+ */
 export type Ec2Action = keyof typeof ec2Actions;
 
 /** Every EC2 action the mock implements, in the list's order. */

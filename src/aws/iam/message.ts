@@ -7,12 +7,18 @@
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 
-/** A list as STS's decoded message writes one: `{ items: [...] }`. */
+/**
+ * A list as STS's decoded message writes one: `{ items: [...] }`.
+ * @public
+ */
 export interface ItemList<T> {
   items: T[];
 }
 
-/** A value in a decoded list: `{ value }`. */
+/**
+ * A value in a decoded list: `{ value }`.
+ * @public
+ */
 export interface ItemValue {
   value: string;
 }

@@ -27,10 +27,14 @@ export { SERVER_LIMITS };
 /**
  * Another cloud's door served next to EC2's (`ec2.listen({ doors: [cvm.door] })`):
  * a front (../front.ts). It claims its requests and answers them in its own format.
+ * @public
  */
 export type ServedDoor = Front;
 
-/** A running server. */
+/**
+ * A running server.
+ * @public
+ */
 export interface RunningServer {
   /** `http://HOST:PORT`, ready for `--endpoint-url` or `AWS_ENDPOINT_URL_EC2`. */
   readonly url: string;

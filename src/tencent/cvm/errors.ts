@@ -5,7 +5,7 @@ import { CloudError } from "../../kit/errors.js";
  * message. API 3.0 answers every error with HTTP 200 and
  * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, so `status` is
  * always 200; each door renders the code and message. Built only by the
- * catalogue {@link cvmErrors} below (test/error-catalogue.test.ts).
+ * catalogue `cvmErrors` below (test/error-catalogue.test.ts).
  *
  * @public
  */

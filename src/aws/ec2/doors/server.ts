@@ -15,7 +15,10 @@ import { errors } from "../errors.js";
 import type { ServerBackend } from "./backend.js";
 import { type Authenticate, handleWireRequest } from "./wire.js";
 
-/** Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions). */
+/**
+ * Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions).
+ * @public
+ */
 export interface ListenOptions extends CommonListenOptions {
   /**
    * Verify every EC2 request's SigV4 signature against the access keys of

@@ -11,6 +11,7 @@ import { instanceTypeSupport } from "./instance-types.js";
  * automatic recovery, the Capacity Reservation preference and the
  * hostname options. One frozen object is shared by every instance of a
  * launch (memory at scale); nothing writes into it.
+ * @public
  */
 export interface LaunchOptions {
   /** `InstanceMetadataOptionsRequest`, with the image's defaults filled in. */
@@ -240,7 +241,10 @@ const launchOptionsRecord = object({
   resourceNameDnsAAAA: boolean,
 });
 
-/** The options as a snapshot keeps them (plain JSON). */
+/**
+ * The options as a snapshot keeps them (plain JSON).
+ * @public
+ */
 export type LaunchOptionsJson = LaunchOptions;
 
 /**

@@ -45,7 +45,10 @@ export const networkRecord = checked(
   },
 );
 
-/** The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`). */
+/**
+ * The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`).
+ * @public
+ */
 export interface NetworkJson extends JsonOf<typeof networkRecord> {}
 
 const zoneLetters = ["a", "b", "c", "d", "e", "f"];

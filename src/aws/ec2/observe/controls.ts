@@ -4,9 +4,9 @@ import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import {
   InstanceControls,
-  type GuestControl as KitGuestControl,
-  type HostFaults as KitHostFaults,
-  type TimelineEntry as KitTimelineEntry,
+  type GuestControlBase,
+  type HostFaultsBase,
+  type TimelineEntryBase,
   timelineOf,
 } from "../../../kit/controls.js";
 import { describeEc2Cause, ec2Requests } from "../model/causes.js";
@@ -18,16 +18,26 @@ import type { Ec2Region } from "../region.js";
  * The guest of one instance, as a test drives it. `shutdown()`: the
  * instance stops or terminates as its `InstanceInitiatedShutdownBehavior`
  * says, with StateReason `Client.InstanceInitiatedShutdown`.
+ * @public
  */
-export interface GuestControl extends KitGuestControl {}
+export interface GuestControl extends GuestControlBase {}
 
-/** Faults of the host under an instance: `hostStuck` makes stops stick in `stopping` whatever the guest does (only Force ends them). */
-export interface HostFaults extends KitHostFaults {}
+/**
+ * Faults of the host under an instance: `hostStuck` makes stops stick in `stopping` whatever the guest does (only Force ends them).
+ * @public
+ */
+export interface HostFaults extends HostFaultsBase {}
 
-/** One entry of an instance's timeline, in EC2 state names. */
-export interface TimelineEntry extends KitTimelineEntry<InstanceStateName> {}
+/**
+ * One entry of an instance's timeline, in EC2 state names.
+ * @public
+ */
+export interface TimelineEntry extends TimelineEntryBase<InstanceStateName> {}
 
-/** What `inspect()` shows of an instance beyond the EC2 API. */
+/**
+ * What `inspect()` shows of an instance beyond the EC2 API.
+ * @public
+ */
 export interface InstanceInspection {
   /** The instance id. */
   instanceId: string;
@@ -49,7 +59,10 @@ export interface InstanceInspection {
   timeline: TimelineEntry[];
 }
 
-/** A billed period: from reaching running to leaving it (a hibernating stop still bills). */
+/**
+ * A billed period: from reaching running to leaving it (a hibernating stop still bills).
+ * @public
+ */
 export interface BilledPeriod {
   /** When billing began (the instance reached running). */
   start: Date;
@@ -59,7 +72,10 @@ export interface BilledPeriod {
   billedSeconds: number;
 }
 
-/** What an instance has cost so far, in billable units. */
+/**
+ * What an instance has cost so far, in billable units.
+ * @public
+ */
 export interface InstanceUsage {
   /** The instance id. */
   instanceId: string;
@@ -71,7 +87,10 @@ export interface InstanceUsage {
   ebsGibSeconds: number;
 }
 
-/** What the whole fleet has cost so far, terminated and expired instances included. */
+/**
+ * What the whole fleet has cost so far, terminated and expired instances included.
+ * @public
+ */
 export interface FleetUsage {
   /** Instance seconds billed, summed. */
   billedSeconds: number;

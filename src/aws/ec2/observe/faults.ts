@@ -8,10 +8,16 @@ export const FAULTABLE_ACTIONS: readonly Ec2Action[] = implementedActions;
 
 export type { Ec2Action };
 
-/** The actions that can fail with `InsufficientInstanceCapacity` (the ones that place an instance on a host). */
+/**
+ * The actions that can fail with `InsufficientInstanceCapacity` (the ones that place an instance on a host).
+ * @public
+ */
 export type CapacityAction = "RunInstances" | "StartInstances";
 
-/** An error of one's own: any code, message and HTTP status (400–599). */
+/**
+ * An error of one's own: any code, message and HTTP status (400–599).
+ * @public
+ */
 export interface CustomFaultError {
   /** EC2's error code, e.g. `Unavailable`. */
   code: string;
@@ -25,6 +31,7 @@ export interface CustomFaultError {
  * What a failed call answers: one of EC2's errors by its code, with EC2's own
  * status and message, or a custom one. `InsufficientInstanceCapacity` only
  * for RunInstances and StartInstances.
+ * @public
  */
 export type FaultError<A extends Ec2Action = Ec2Action> =
   | "RequestLimitExceeded"
@@ -32,7 +39,10 @@ export type FaultError<A extends Ec2Action = Ec2Action> =
   | (A extends CapacityAction ? "InsufficientInstanceCapacity" : never)
   | CustomFaultError;
 
-/** Options of {@link ApiFaultControls.failNext}. */
+/**
+ * Options of {@link ApiFaultControls.failNext}.
+ * @public
+ */
 export interface FailNextOptions<A extends Ec2Action = Ec2Action> {
   /** The error to answer with. */
   error: FaultError<A>;
@@ -40,7 +50,10 @@ export interface FailNextOptions<A extends Ec2Action = Ec2Action> {
   times?: number;
 }
 
-/** Options of {@link ApiFaultControls.delay}. */
+/**
+ * Options of {@link ApiFaultControls.delay}.
+ * @public
+ */
 export interface DelayOptions {
   /** Milliseconds each call waits (a `setTimeout`, so fake timers control it). */
   ms: number;
@@ -48,7 +61,10 @@ export interface DelayOptions {
   times?: number;
 }
 
-/** Options of {@link ApiFaultControls.throttle}. */
+/**
+ * Options of {@link ApiFaultControls.throttle}.
+ * @public
+ */
 export interface ThrottleOptions {
   /** The actions limited, each with its own bucket (default: every action the mock implements). */
   actions?: readonly Ec2Action[];
@@ -58,7 +74,10 @@ export interface ThrottleOptions {
   burst: number;
 }
 
-/** Faults of the API itself: failures, throttling and latency, for every door. */
+/**
+ * Faults of the API itself: failures, throttling and latency, for every door.
+ * @public
+ */
 export interface ApiFaultControls {
   /**
    * The next `times` calls of `action` (default 1) fail with `error` before

@@ -25,10 +25,16 @@ import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
 
-/** The snapshot format this version writes and reads. */
+/**
+ * The snapshot format this version writes and reads.
+ * @public
+ */
 export const SNAPSHOT_VERSION = 1;
 
-/** An instance as JSON: the EC2 record and its machine. */
+/**
+ * An instance as JSON: the EC2 record and its machine.
+ * @public
+ */
 export interface InstanceJson extends JsonOf<typeof instanceRecord> {}
 
 /** Writes an instance: its declared fields, the linked ones as the ids of what the record holds. */
@@ -51,11 +57,17 @@ const instanceCodec: Codec<Ec2Instance | ReadInstance, InstanceJson> = {
   read: readInstance,
 };
 
-/** A volume as JSON. */
+/**
+ * A volume as JSON.
+ * @public
+ */
 export interface VolumeJson extends JsonOf<typeof volumeCodec> {}
 const volumeJsonCodec: Codec<Ec2Volume, VolumeJson> = volumeCodec;
 
-/** An Elastic IP as JSON. */
+/**
+ * An Elastic IP as JSON.
+ * @public
+ */
 export interface AddressJson extends JsonOf<typeof addressRecord> {}
 const addressCodec: Codec<ValuesOf<typeof addressRecord.fields>, AddressJson> = addressRecord;
 
@@ -66,7 +78,10 @@ const usageRecord = object({
   ebsGibSeconds: number,
 });
 
-/** Retired usage as JSON. */
+/**
+ * Retired usage as JSON.
+ * @public
+ */
 export interface UsageJson extends JsonOf<typeof usageRecord> {}
 const usageCodec: Codec<InstanceUsage, UsageJson> = usageRecord;
 
@@ -111,6 +126,7 @@ const snapshotRecord = object({
  * Configuration (timing, images of the options, IAM, fault rules,
  * subscribers) is not state: restore into a mock created with the same
  * options.
+ * @public
  */
 export interface Ec2MockSnapshot extends JsonOf<typeof snapshotRecord> {}
 

@@ -5,7 +5,10 @@ import { answerControl, isControlPath } from "../../../kit/server/control-routes
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { answerHttp, CVM_PATH, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, jsonResponse } from "./wire.js";
 
-/** The CVM wire door, ready for a server: the CVM front (which requests are its, how it answers them, its control routes). */
+/**
+ * The CVM wire door, ready for a server: the CVM front (which requests are its, how it answers them, its control routes).
+ * @public
+ */
 export interface CvmWireDoor extends Front {
   /** Whether a request belongs to the CVM door (an `X-TC-Action` header, or a path under `/cvm`). */
   claims(path: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean;

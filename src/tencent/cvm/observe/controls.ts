@@ -1,7 +1,7 @@
 import type { GuestConfig } from "../../../engine/guest.js";
 import type { Phase, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
-import { type GuestControl, type HostFaults, InstanceControls, type TimelineEntry, timelineOf } from "../../../kit/controls.js";
+import { type GuestControlBase, type HostFaultsBase, InstanceControls, type TimelineEntryBase, timelineOf } from "../../../kit/controls.js";
 import { describeCvmCause } from "../model/causes.js";
 import { type CvmInstance, type OperationState, operationAt, supportsStopCharging } from "../model/instance.js";
 import type { CvmState } from "../model/states.js";
@@ -12,19 +12,24 @@ import type { CvmRegion } from "../region.js";
  * EC2's guests. `shutdown()`: the instance goes STOPPING then STOPPED,
  * nothing vetoes it, and the latest operation is left as it was (no API
  * call made it).
+ * @public
  */
-export interface CvmGuestControl extends GuestControl {}
+export interface CvmGuestControl extends GuestControlBase {}
 
-/** Faults of the host under a CVM instance: `hostStuck` makes stops stick in STOPPING until forced (a SOFT stop still gives up). */
-export interface CvmHostFaults extends HostFaults {}
+/**
+ * Faults of the host under a CVM instance: `hostStuck` makes stops stick in STOPPING until forced (a SOFT stop still gives up).
+ * @public
+ */
+export interface CvmHostFaults extends HostFaultsBase {}
 
 /**
  * One change of an instance's CVM state, with its time and cause: the
  * launch is `PENDING → PENDING`, a reboot `RUNNING → RUNNING`, a failed
  * launch ends in LAUNCH_FAILED, an isolated (prepaid, terminated) instance
  * in SHUTDOWN.
+ * @public
  */
-export interface CvmTimelineEntry extends TimelineEntry<CvmState> {}
+export interface CvmTimelineEntry extends TimelineEntryBase<CvmState> {}
 
 /** The CVM state of each engine phase, as a timeline names it (the instance's own flags aside). */
 const stateOfPhase: Readonly<Record<Phase, CvmState>> = {
@@ -57,7 +62,10 @@ function cvmTimelineStates(instance: CvmInstance): (change: PhaseChange) => { fr
   };
 }
 
-/** What `inspect()` shows of a CVM instance beyond the API. */
+/**
+ * What `inspect()` shows of a CVM instance beyond the API.
+ * @public
+ */
 export interface CvmInstanceInspection {
   /** The instance id. */
   instanceId: string;
