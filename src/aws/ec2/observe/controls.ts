@@ -2,13 +2,7 @@ import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { GuestConfig } from "../../../engine/guest.js";
 import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
-import {
-  InstanceControls,
-  type GuestControlBase,
-  type HostFaultsBase,
-  type TimelineEntryBase,
-  timelineOf,
-} from "../../../kit/controls.js";
+import { type GuestControlBase, type HostFaultsBase, InstanceControls, type TimelineEntryBase, timelineOf } from "../../../kit/controls.js";
 import { describeEc2Cause, ec2Requests } from "../model/causes.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { stateNameOf } from "../model/states.js";
