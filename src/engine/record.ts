@@ -250,7 +250,7 @@ export function object<const F extends Fields>(fields: F): ObjectCodec<F> {
     while (i < keys.length && (skip(i) || !optional[i])) i++;
     return i;
   };
-  const writer = <R>(get: Getters<F, R>) => {
+  const compileWriter = <R>(get: Getters<F, R>) => {
     const getters = keys.map((key) => get[key] as ((record: R) => unknown) | undefined);
     const lines = keys.map((_, i) => `const m${i} = ${getters[i] === undefined ? `v[${q[i]}]` : `g[${i}](v)`};`);
     const absent = (i: number) => `m${i} === undefined${keep[i] === undefined ? "" : ` || !k[${i}](m${i})`}`;
@@ -268,7 +268,7 @@ export function object<const F extends Fields>(fields: F): ObjectCodec<F> {
     const body = `return function write(v, ctx) {\n${lines.join("\n")}\nreturn o;\n};`;
     return new Function("c", "g", "k", body)(codecs, getters, keep) as (record: R, ctx: WriteContext) => JsonsOf<F>;
   };
-  const reader = <K extends keyof F & string>(aside: readonly K[]) => {
+  const compileReader = <K extends keyof F & string>(aside: readonly K[]) => {
     const apart = keys.map((key) => (aside as readonly string[]).includes(key));
     const lines = keys.map((_, i) => {
       const read = `c[${i}].read(o[${q[i]}], b(path, ${q[i]}))`;
@@ -292,6 +292,16 @@ export function object<const F extends Fields>(fields: F): ObjectCodec<F> {
       json: unknown,
       path: string,
     ) => [Omit<ValuesOf<F>, K>, Pick<ValuesOf<F>, K & keyof ValuesOf<F>>];
+  };
+  // Compiled on first use, not when the module loads: every declaration loads with the package, while
+  // snapshots are taken only when asked (import cost: bench/README.md, figure f).
+  const writer = <R>(get: Getters<F, R>) => {
+    let write: ((record: R, ctx: WriteContext) => JsonsOf<F>) | undefined;
+    return (record: R, ctx: WriteContext): JsonsOf<F> => (write ??= compileWriter(get))(record, ctx);
+  };
+  const reader = <K extends keyof F & string>(aside: readonly K[]) => {
+    let read: ReturnType<typeof compileReader<K>> | undefined;
+    return (json: unknown, path: string) => (read ??= compileReader(aside))(json, path);
   };
   const whole = reader([]);
   return {

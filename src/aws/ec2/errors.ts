@@ -69,199 +69,305 @@ export const errors = {
   // ---- The request itself: protocol, envelope, signature, authorization ----
 
   /** A query string or form body that is not valid form encoding or UTF-8 (wire door). */
-  malformedQueryString: () => new Ec2Error("MalformedQueryString", "The query string contains a syntax error."),
+  malformedQueryString() {
+    return new Ec2Error("MalformedQueryString", "The query string contains a syntax error.");
+  },
   /** A query parameter the action's input schema does not know (wire door). */
-  unknownParameter: (key: string) => new Ec2Error("UnknownParameter", `The parameter ${key} is not recognized`),
-  missingParameter: (name: string) => new Ec2Error("MissingParameter", `The request must contain the parameter ${name}`),
+  unknownParameter(key: string) {
+    return new Ec2Error("UnknownParameter", `The parameter ${key} is not recognized`);
+  },
+  missingParameter(name: string) {
+    return new Ec2Error("MissingParameter", `The request must contain the parameter ${name}`);
+  },
   /** A query request without `Action` (wire door). */
-  missingAction: () => new Ec2Error("MissingAction", "The request must contain the parameter Action"),
+  missingAction() {
+    return new Ec2Error("MissingAction", "The request must contain the parameter Action");
+  },
   /** A query request for another API version than 2016-11-15 (wire door). */
-  noSuchVersion: (version: string) =>
-    new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`),
+  noSuchVersion(version: string) {
+    return new Ec2Error("NoSuchVersion", `The requested version (${version}) of service AmazonEC2 does not exist`);
+  },
   /** An action EC2 does not have or the mock does not implement (wire door). */
-  invalidAction: (action: string) => new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`),
+  invalidAction(action: string) {
+    return new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
+  },
   /** A method other than GET and POST (wire door; wording: decision). */
-  methodNotAllowed: (method: string) =>
-    new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405),
+  methodNotAllowed(method: string) {
+    return new Ec2Error("InvalidHttpRequest", `The HTTP method ${method} is not supported: use POST (or GET).`, 405);
+  },
   /** A POST body that is not a form (wire door; wording: decision). */
-  unsupportedContentType: (type: string) =>
-    new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415),
+  unsupportedContentType(type: string) {
+    return new Ec2Error("InvalidHttpRequest", `The content type ${type} is not supported: send application/x-www-form-urlencoded.`, 415);
+  },
   /** A body over the server's limit (wire door; wording: decision). */
-  requestTooLarge: (bytes: number, limit: number) =>
-    new Ec2Error("RequestEntityTooLarge", `The request body of ${bytes} bytes exceeds the limit of ${limit} bytes.`, 413),
+  requestTooLarge(bytes: number, limit: number) {
+    return new Ec2Error("RequestEntityTooLarge", `The request body of ${bytes} bytes exceeds the limit of ${limit} bytes.`, 413);
+  },
   /** A key EC2 does not know or a signature that does not match (source: EC2). */
-  authFailure: () => new Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401),
+  authFailure() {
+    return new Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
+  },
   /** A request dated outside SigV4's window (source: EC2's answer to a skewed SigV4 request). */
-  requestExpired: () => new Ec2Error("RequestExpired", "Request has expired."),
+  requestExpired() {
+    return new Ec2Error("RequestExpired", "Request has expired.");
+  },
   // SigV4: a signature that does not conform (AWS common errors: IncompleteSignature, 400). The wording
   // follows AWS's own answers where they are known (docs/behaviour.md, "SigV4 in the server").
 
   /** A credential not of the form `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
-  malformedCredential: (credential: string) =>
-    new Ec2Error(
+  malformedCredential(credential: string) {
+    return new Ec2Error(
       "IncompleteSignature",
       `Credential should have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request; got '${credential}'.`,
-    ),
+    );
+  },
   /** An Authorization header of another scheme than SigV4's. */
-  unsupportedAuthScheme: (scheme: string, algorithm: string) =>
-    new Ec2Error("IncompleteSignature", `Unsupported Authorization scheme '${scheme}': sign requests with ${algorithm} (SigV4).`),
+  unsupportedAuthScheme(scheme: string, algorithm: string) {
+    return new Ec2Error("IncompleteSignature", `Unsupported Authorization scheme '${scheme}': sign requests with ${algorithm} (SigV4).`);
+  },
   /** An Authorization header item without `=`. */
-  authItemWithoutEquals: (item: string, header: string) =>
-    new Ec2Error("IncompleteSignature", `'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`),
+  authItemWithoutEquals(item: string, header: string) {
+    return new Ec2Error(
+      "IncompleteSignature",
+      `'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`,
+    );
+  },
   /** An Authorization header parameter other than Credential, SignedHeaders and Signature. */
-  unknownAuthParameter: (name: string, header: string) =>
-    new Ec2Error(
+  unknownAuthParameter(name: string, header: string) {
+    return new Ec2Error(
       "IncompleteSignature",
       `'${name}' is not a parameter of the Authorization header: expected Credential, SignedHeaders and Signature. Authorization=${header}`,
-    ),
+    );
+  },
   /** An Authorization header parameter given twice. */
-  repeatedAuthParameter: (name: string, header: string) =>
-    new Ec2Error("IncompleteSignature", `Authorization header has more than one '${name}' parameter. Authorization=${header}`),
+  repeatedAuthParameter(name: string, header: string) {
+    return new Ec2Error("IncompleteSignature", `Authorization header has more than one '${name}' parameter. Authorization=${header}`);
+  },
   /** An Authorization header without some of its parameters, or a request without a date, in AWS's order and words. */
-  incompleteAuthorization: (missing: readonly string[], dateMissing: boolean, header: string) =>
-    new Ec2Error(
+  incompleteAuthorization(missing: readonly string[], dateMissing: boolean, header: string) {
+    return new Ec2Error(
       "IncompleteSignature",
       [
         ...missing.map((name) => `Authorization header requires '${name}' parameter.`),
         ...(dateMissing ? ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."] : []),
         `Authorization=${header}`,
       ].join(" "),
-    ),
+    );
+  },
   /** A presigned query parameter given twice. */
-  repeatedQueryParameter: (key: string) => new Ec2Error("IncompleteSignature", `The query string has more than one '${key}' parameter.`),
+  repeatedQueryParameter(key: string) {
+    return new Ec2Error("IncompleteSignature", `The query string has more than one '${key}' parameter.`);
+  },
   /** Both an Authorization header and presigned query parameters. */
-  twoAuthMechanisms: (presigned: readonly string[]) =>
-    new Ec2Error(
+  twoAuthMechanisms(presigned: readonly string[]) {
+    return new Ec2Error(
       "IncompleteSignature",
       `Only one auth mechanism allowed: send the Authorization header or the presigned query parameters (${presigned.join(", ")}), not both.`,
-    ),
+    );
+  },
   /** A SigV4 signing parameter in a form body. */
-  signingParameterInBody: (name: string) =>
-    new Ec2Error(
+  signingParameterInBody(name: string) {
+    return new Ec2Error(
       "IncompleteSignature",
       `The parameter ${name} is a SigV4 signing parameter and is read from the query string only, not from the request body.`,
-    ),
+    );
+  },
   /** An X-Amz-Date not in ISO 8601 basic format. */
-  badAmzDate: (value: string) =>
-    new Ec2Error(
+  badAmzDate(value: string) {
+    return new Ec2Error(
       "IncompleteSignature",
       `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`,
-    ),
+    );
+  },
   /** A Date header that is not an HTTP date. */
-  badDateHeader: (date: string) => new Ec2Error("IncompleteSignature", `The Date header '${date}' is not a valid HTTP date.`),
+  badDateHeader(date: string) {
+    return new Ec2Error("IncompleteSignature", `The Date header '${date}' is not a valid HTTP date.`);
+  },
   /** A presigned query without all of its parameters. */
-  incompletePresignedQuery: (required: readonly string[]) =>
-    new Ec2Error(
+  incompletePresignedQuery(required: readonly string[]) {
+    return new Ec2Error(
       "IncompleteSignature",
       `AWS query-string parameters must include ${required.map((p) => `'${p}'`).join(", ")}. Re-examine the query-string parameters.`,
-    ),
+    );
+  },
   /** A presigned query's X-Amz-Algorithm other than SigV4's. */
-  unsupportedPresignAlgorithm: (algorithm: string, got: string) =>
-    new Ec2Error("IncompleteSignature", `X-Amz-Algorithm only supports '${algorithm}'; got '${got}'.`),
+  unsupportedPresignAlgorithm(algorithm: string, got: string) {
+    return new Ec2Error("IncompleteSignature", `X-Amz-Algorithm only supports '${algorithm}'; got '${got}'.`);
+  },
   /** A presigned query's X-Amz-Expires out of range. */
-  badPresignExpiry: (max: number, got: string) =>
-    new Ec2Error("IncompleteSignature", `X-Amz-Expires must be a whole number of seconds from 1 to ${max}; got '${got}'.`),
+  badPresignExpiry(max: number, got: string) {
+    return new Ec2Error("IncompleteSignature", `X-Amz-Expires must be a whole number of seconds from 1 to ${max}; got '${got}'.`);
+  },
   /** 403 with IAM's encoded authorization failure message (decoded by `decodeAuthorizationMessage`). */
-  unauthorized: (blob: string) =>
-    new Ec2Error(
+  unauthorized(blob: string) {
+    return new Ec2Error(
       "UnauthorizedOperation",
       `You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`,
       403,
-    ),
-  dryRun: () => new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412),
+    );
+  },
+  dryRun() {
+    return new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
+  },
   /** A request member EC2 accepts but the mock does not model: refused by name, never dropped (issue 13). */
-  unmodelledParameter: (action: string, name: string) =>
-    new Ec2Error("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
+  unmodelledParameter(action: string, name: string) {
+    return new Ec2Error("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`);
+  },
   /** A documented filter the mock does not model: refused by name, never matched wrongly (issue 13). */
-  unmodelledFilter: (action: string, name: string) =>
-    new Ec2Error("UnsupportedOperation", `ec2-mock does not model the filter '${name}' of ${action}.`),
+  unmodelledFilter(action: string, name: string) {
+    return new Ec2Error("UnsupportedOperation", `ec2-mock does not model the filter '${name}' of ${action}.`);
+  },
   /** More resources in one call than the action takes (wording: raw EC2 response; CreateTags: redhat-performance/cloud-governance#582). */
-  resourceCountExceeded: () =>
-    new Ec2Error("ResourceCountExceeded", "You have exceeded the number of resources allowed in a single call of this type"),
+  resourceCountExceeded() {
+    return new Ec2Error("ResourceCountExceeded", "You have exceeded the number of resources allowed in a single call of this type");
+  },
   /** More filter values in one call than EC2 takes. */
-  filterLimitExceeded: (max: number) =>
-    new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${max}`),
+  filterLimitExceeded(max: number) {
+    return new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${max}`);
+  },
   /** More ids than an action takes, EC2's words and spelling (source: raw DescribeInstanceStatus responses, bastillion-io/Bastillion-EC2#8). */
-  tooManyInstanceIds: (count: number, max: number) =>
-    new Ec2Error(
+  tooManyInstanceIds(count: number, max: number) {
+    return new Ec2Error(
       "InvalidRequest",
       `${count} exceeds the maximum number of instance IDs that can be specificied (${max}). Please specify fewer than ${max} instance IDs.`,
-    ),
+    );
+  },
   /** TerminateInstances without ids (source: raw EC2 response quoted in gruntwork-io/cloud-nuke#731). */
-  noInstancesSpecified: () => new Ec2Error("InvalidParameterCombination", "No instances specified"),
+  noInstancesSpecified() {
+    return new Ec2Error("InvalidParameterCombination", "No instances specified");
+  },
   /** A query parameter's text that is not of its type (the wire door's scalars); `expected` says what it must be. */
-  invalidQueryValue: (key: string, text: string, expected: string) => valueInvalid(key, text, expected),
+  invalidQueryValue(key: string, text: string, expected: string) {
+    return valueInvalid(key, text, expected);
+  },
   /** SDK-side input that is not a structure of the command's members (the input normalizer). */
-  inputNotStructure: (shown: string) =>
-    new Ec2Error("InvalidParameterValue", `The request parameters must be a structure of the command's input members, not ${shown}.`),
+  inputNotStructure(shown: string) {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      `The request parameters must be a structure of the command's input members, not ${shown}.`,
+    );
+  },
   /** An enum member of none of its values (wording: decision, EC2's pattern). */
-  notOneOf: (parameter: string, value: string, allowed: readonly string[]) =>
-    valueInvalid(parameter, value, `Valid values are ${quotedAnd(allowed)}.`),
+  notOneOf(parameter: string, value: string, allowed: readonly string[]) {
+    return valueInvalid(parameter, value, `Valid values are ${quotedAnd(allowed)}.`);
+  },
   /** An integer member out of its range (wording: decision, EC2's pattern). */
-  notInRange: (parameter: string, value: string, min: number, max: number) =>
-    valueInvalid(parameter, value, `Valid values are integers from ${min} to ${max}.`),
+  notInRange(parameter: string, value: string, min: number, max: number) {
+    return valueInvalid(parameter, value, `Valid values are integers from ${min} to ${max}.`);
+  },
   /** A value EC2 does not take for a parameter: MinCount, MaxCount, InstanceType. */
-  invalidValueFor: (parameter: string, value: string) =>
-    new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}.`),
+  invalidValueFor(parameter: string, value: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}.`);
+  },
   /** An address parameter that is not an IPv4 address (AllocateAddress' Address, DescribeAddresses' PublicIp). */
-  notIpv4: (parameter: string, value: string) =>
-    new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address`),
+  notIpv4(parameter: string, value: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address`);
+  },
   /** A filter name the action does not know (`null` when the name is missing). */
-  invalidFilter: (name: string) => new Ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`),
+  invalidFilter(name: string) {
+    return new Ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`);
+  },
   /** MaxResults with an id list (EC2 pages only listings not filtered by id). */
-  maxResultsWithIds: (idsParameter: string) =>
-    new Ec2Error("InvalidParameterCombination", `The parameter ${idsParameter} cannot be used with the parameter maxResults`),
+  maxResultsWithIds(idsParameter: string) {
+    return new Ec2Error("InvalidParameterCombination", `The parameter ${idsParameter} cannot be used with the parameter maxResults`);
+  },
   /** A MaxResults out of its range or not an integer; EC2's spacing, and its "greater than 5" although 5 is accepted. */
-  invalidMaxResults: (value: string, expecting: string) =>
-    new Ec2Error("InvalidParameterValue", `Value ( ${value} ) for parameter maxResults is invalid. Expecting ${expecting}.`),
+  invalidMaxResults(value: string, expecting: string) {
+    return new Ec2Error("InvalidParameterValue", `Value ( ${value} ) for parameter maxResults is invalid. Expecting ${expecting}.`);
+  },
   /** A NextToken this listing did not give. */
-  badNextToken: () => new Ec2Error("InvalidParameterValue", "Unable to parse pagination token"),
+  badNextToken() {
+    return new Ec2Error("InvalidParameterValue", "Unable to parse pagination token");
+  },
   /** EC2's throttling answer (spec); raised by the throttles of fault injection. */
-  requestLimitExceeded: () => new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503),
+  requestLimitExceeded() {
+    return new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503);
+  },
   /** EC2's catch-all (no final period, as in raw EC2 responses). */
-  internal: () => new Ec2Error("InternalError", "An internal error has occurred", 500),
+  internal() {
+    return new Ec2Error("InternalError", "An internal error has occurred", 500);
+  },
 
   // ---- Ids and lookups: malformed ids, resources that do not exist ----
 
-  malformedInstanceId: (id: string) => new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${id}"`),
-  instancesNotFound: (ids: readonly string[]) =>
-    ids.length === 1
+  malformedInstanceId(id: string) {
+    return new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${id}"`);
+  },
+  instancesNotFound(ids: readonly string[]) {
+    return ids.length === 1
       ? new Ec2Error("InvalidInstanceID.NotFound", `The instance ID ${idList(ids)} does not exist`)
-      : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs ${idList(ids)} do not exist`),
+      : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs ${idList(ids)} do not exist`);
+  },
   /** EC2 adds what it expected when the id lacks the `vol-` prefix (source: EC2's wording for AMI ids; decision for volumes). */
-  malformedVolumeId: (id: string) =>
-    new Ec2Error("InvalidVolumeID.Malformed", id.startsWith("vol-") ? `Invalid id: "${id}"` : `Invalid id: "${id}" (expecting "vol-...")`),
-  volumesNotFound: (ids: readonly string[]) =>
-    ids.length === 1
+  malformedVolumeId(id: string) {
+    return new Ec2Error(
+      "InvalidVolumeID.Malformed",
+      id.startsWith("vol-") ? `Invalid id: "${id}"` : `Invalid id: "${id}" (expecting "vol-...")`,
+    );
+  },
+  volumesNotFound(ids: readonly string[]) {
+    return ids.length === 1
       ? new Ec2Error("InvalidVolume.NotFound", `The volume ${idList(ids)} does not exist.`)
-      : new Ec2Error("InvalidVolume.NotFound", `The volumes ${idList(ids)} do not exist.`),
-  malformedImageId: (id: string) => new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`),
-  imageNotFound: (id: string) => new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`),
+      : new Ec2Error("InvalidVolume.NotFound", `The volumes ${idList(ids)} do not exist.`);
+  },
+  malformedImageId(id: string) {
+    return new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+  },
+  imageNotFound(id: string) {
+    return new Ec2Error("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+  },
   /** An image not in the `available` state (source: raw response, hashicorp/packer#12162, for `pending`). */
-  imageUnavailable: (id: string, state: string) => new Ec2Error("InvalidAMIID.Unavailable", `AMI '${id}' is ${state}, and cannot be run`),
-  malformedSnapshotId: (id: string) => new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`),
-  snapshotNotFound: (id: string) => new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`),
-  malformedInterfaceId: (id: string) => new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`),
-  interfaceNotFound: (id: string) => new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`),
+  imageUnavailable(id: string, state: string) {
+    return new Ec2Error("InvalidAMIID.Unavailable", `AMI '${id}' is ${state}, and cannot be run`);
+  },
+  malformedSnapshotId(id: string) {
+    return new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`);
+  },
+  snapshotNotFound(id: string) {
+    return new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
+  },
+  malformedInterfaceId(id: string) {
+    return new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`);
+  },
+  interfaceNotFound(id: string) {
+    return new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`);
+  },
   /** A subnet that does not exist (the mock has the default VPC's only). */
-  subnetNotFound: (id: string) => new Ec2Error("InvalidSubnetID.NotFound", `The subnet ID '${id}' does not exist`),
+  subnetNotFound(id: string) {
+    return new Ec2Error("InvalidSubnetID.NotFound", `The subnet ID '${id}' does not exist`);
+  },
   /** A VPC that does not exist (the mock has the default VPC only). */
-  vpcNotFound: (id: string) => new Ec2Error("InvalidVpcID.NotFound", `The vpc ID '${id}' does not exist`),
+  vpcNotFound(id: string) {
+    return new Ec2Error("InvalidVpcID.NotFound", `The vpc ID '${id}' does not exist`);
+  },
   /** A security group id that does not exist. */
-  securityGroupNotFound: (id: string) => new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`),
+  securityGroupNotFound(id: string) {
+    return new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
+  },
   /** A security group name that does not exist in the default VPC. */
-  securityGroupNameNotFound: (name: string, vpcId: string) =>
-    new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`),
+  securityGroupNameNotFound(name: string, vpcId: string) {
+    return new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
+  },
   /** A key pair name that cannot exist (RunInstances' KeyName; the mock does not model key pairs). */
-  keyPairNotFound: (name: string) => new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`),
-  allocationNotFound: (id: string) => new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`),
-  associationNotFound: (id: string) => new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`),
+  keyPairNotFound(name: string) {
+    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`);
+  },
+  allocationNotFound(id: string) {
+    return new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`);
+  },
+  associationNotFound(id: string) {
+    return new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`);
+  },
   /** An Elastic IP not found by its address: DescribeAddresses, a recovery, a wrong network border group. */
-  addressNotFound: (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`),
+  addressNotFound(ip: string) {
+    return new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`);
+  },
   /** CreateTags/DeleteTags: an id of no resource shape EC2 knows (source: raw responses, kubernetes/cloud-provider-aws#1387). */
-  invalidResourceId: (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`),
+  invalidResourceId(id: string) {
+    return new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
+  },
   /** A well-formed id of a family in `notFoundFamilies` that names nothing (CreateTags, DeleteTags): that family's NotFound entry. */
-  resourceNotFound: (family: string, id: string): Ec2Error => {
+  resourceNotFound(family: string, id: string): Ec2Error {
     const entry = notFoundByFamily[family as keyof typeof notFoundByFamily];
     if (entry === undefined) throw new TypeError(`ec2-mock: no NotFound error for the id family '${family}'`);
     return errors[entry](id);
@@ -270,202 +376,265 @@ export const errors = {
   // ---- Instances: state, protection, attributes, hibernation ----
 
   /** StartInstances, RebootInstances, ModifyInstanceAttribute on an instance in a state that refuses it (`verb`: started, rebooted, modified). */
-  notInStateFor: (instanceId: string, verb: string) =>
-    new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which it can be ${verb}.`),
+  notInStateFor(instanceId: string, verb: string) {
+    return new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which it can be ${verb}.`);
+  },
   /** StopInstances on a starting or terminating instance (EC2 says "This instance" here). */
-  notStoppable: (instanceId: string) =>
-    new Ec2Error("IncorrectInstanceState", `This instance '${instanceId}' is not in a state from which it can be stopped.`),
+  notStoppable(instanceId: string) {
+    return new Ec2Error("IncorrectInstanceState", `This instance '${instanceId}' is not in a state from which it can be stopped.`);
+  },
   /** StopInstances on an instance still pending. */
-  neverRunning: (instanceId: string) =>
-    new Ec2Error("IncorrectInstanceState", `Instance '${instanceId}' cannot be stopped as it has never reached the 'running' state.`),
+  neverRunning(instanceId: string) {
+    return new Ec2Error(
+      "IncorrectInstanceState",
+      `Instance '${instanceId}' cannot be stopped as it has never reached the 'running' state.`,
+    );
+  },
   /** ModifyInstanceAttribute of an attribute that needs a stopped instance. */
-  notStopped: (instanceId: string) => new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in the 'stopped' state.`),
+  notStopped(instanceId: string) {
+    return new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in the 'stopped' state.`);
+  },
   /** AssociateAddress on a network interface whose instance is neither running nor stopped. */
-  attachedInstanceNotInValidState: (state: string, networkInterfaceId: string) =>
-    new Ec2Error(
+  attachedInstanceNotInValidState(state: string, networkInterfaceId: string) {
+    return new Ec2Error(
       "IncorrectInstanceState",
       `The ${state} instance to which '${networkInterfaceId}' is attached is not in a valid state for this operation`,
-    ),
+    );
+  },
   /** AssociateAddress on an instance named by id in a state other than running or stopped. */
-  instanceNotInValidState: (state: string, instanceId: string) =>
-    new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
+  instanceNotInValidState(state: string, instanceId: string) {
+    return new Ec2Error("InvalidInstanceID", `The ${state} instance '${instanceId}' is not in a valid state for this operation.`);
+  },
   /** Stop or start of an instance-store instance (`verb`: stopped, started). */
-  notEbsBacked: (instanceId: string, verb: string) =>
-    new Ec2Error("UnsupportedOperation", `The instance '${instanceId}' does not have an 'ebs' root device type and cannot be ${verb}.`),
+  notEbsBacked(instanceId: string, verb: string) {
+    return new Ec2Error(
+      "UnsupportedOperation",
+      `The instance '${instanceId}' does not have an 'ebs' root device type and cannot be ${verb}.`,
+    );
+  },
   /** ModifyInstanceAttribute's DisableApiStop on an instance-store instance. */
-  stopProtectionNotEbs: (instanceId: string) =>
-    new Ec2Error(
+  stopProtectionNotEbs(instanceId: string) {
+    return new Ec2Error(
       "UnsupportedOperation",
       `The instance '${instanceId}' does not have an 'ebs' root device type; stop protection cannot be enabled for it.`,
-    ),
+    );
+  },
   /** Stop or termination refused by a protection attribute (`verb`: stopped, terminated; `attribute`: disableApiStop, disableApiTermination). */
-  protectedInstance: (instanceId: string, verb: string, attribute: string) =>
-    new Ec2Error(
+  protectedInstance(instanceId: string, verb: string, attribute: string) {
+    return new Ec2Error(
       "OperationNotPermitted",
       `The instance '${instanceId}' may not be ${verb}. Modify its '${attribute}' instance attribute and try again.`,
-    ),
+    );
+  },
   /** ModifyInstanceAttribute with no attribute. */
-  noAttributesSpecified: () => new Ec2Error("InvalidParameterCombination", "No attributes specified."),
+  noAttributesSpecified() {
+    return new Ec2Error("InvalidParameterCombination", "No attributes specified.");
+  },
   /** ModifyInstanceAttribute with more than one attribute. */
-  multipleAttributes: (names: readonly string[]) =>
-    new Ec2Error("InvalidParameterCombination", `Fields for multiple attribute types specified: ${names.join(", ")}`),
+  multipleAttributes(names: readonly string[]) {
+    return new Ec2Error("InvalidParameterCombination", `Fields for multiple attribute types specified: ${names.join(", ")}`);
+  },
   /** An attribute name EC2 does not have. */
-  unknownAttribute: (name: string) => valueInvalid("attribute", name, "Unknown attribute."),
+  unknownAttribute(name: string) {
+    return valueInvalid("attribute", name, "Unknown attribute.");
+  },
   /** ModifyInstanceAttribute's `blockDeviceMapping` named as Attribute. */
-  attributeViaBlockDeviceMappings: (name: string) => valueInvalid("attribute", name, "Use BlockDeviceMappings to modify it."),
+  attributeViaBlockDeviceMappings(name: string) {
+    return valueInvalid("attribute", name, "Use BlockDeviceMappings to modify it.");
+  },
   /** ModifyInstanceAttribute of a read-only attribute. */
-  attributeNotModifiable: (name: string) => valueInvalid("attribute", name, "The attribute cannot be modified."),
+  attributeNotModifiable(name: string) {
+    return valueInvalid("attribute", name, "The attribute cannot be modified.");
+  },
   /** An attribute EC2 can modify but the mock does not model modifying. */
-  unmodelledAttributeChange: (name: string) =>
-    new Ec2Error(
+  unmodelledAttributeChange(name: string) {
+    return new Ec2Error(
       "UnsupportedOperation",
       `ec2-mock does not model modifying the instance attribute '${name}'; DescribeInstanceAttribute shows its fixed value.`,
-    ),
+    );
+  },
   /** ModifyInstanceAttribute's blockDeviceMapping with NoDevice or VirtualName. */
-  unmodelledBlockDeviceChange: () =>
-    new Ec2Error(
+  unmodelledBlockDeviceChange() {
+    return new Ec2Error(
       "UnsupportedOperation",
       "ec2-mock does not model NoDevice or VirtualName in ModifyInstanceAttribute's blockDeviceMapping: only Ebs.DeleteOnTermination can be changed.",
-    ),
+    );
+  },
   /** ModifyInstanceAttribute's blockDeviceMapping naming a device the instance does not have. */
-  noDeviceMapped: (device: string) => new Ec2Error("InvalidParameterValue", `No device is currently mapped at ${device}`),
+  noDeviceMapped(device: string) {
+    return new Ec2Error("InvalidParameterValue", `No device is currently mapped at ${device}`);
+  },
   /** ModifyInstanceAttribute's blockDeviceMapping naming another volume than the one at the device. */
-  volumeNotAtDevice: (volumeId: string, instanceId: string, device: string) =>
-    new Ec2Error("InvalidParameterValue", `The volume '${volumeId}' is not attached to instance '${instanceId}' at ${device}.`),
+  volumeNotAtDevice(volumeId: string, instanceId: string, device: string) {
+    return new Ec2Error("InvalidParameterValue", `The volume '${volumeId}' is not attached to instance '${instanceId}' at ${device}.`);
+  },
   /** ModifyInstanceAttribute's refusal of an instance type it does not know (reference: "If the instance type is not valid, the error returned is InvalidInstanceAttributeValue"). */
-  instanceTypeInvalid: (instanceType: string) =>
-    new Ec2Error("InvalidInstanceAttributeValue", `Invalid value '${instanceType}' for InstanceType.`),
+  instanceTypeInvalid(instanceType: string) {
+    return new Ec2Error("InvalidInstanceAttributeValue", `Invalid value '${instanceType}' for InstanceType.`);
+  },
   /** ModifyInstanceAttribute's refusal of a type the instance cannot change to. */
-  instanceTypeChangeNotAllowed: (from: string, to: string) =>
-    new Ec2Error("InvalidInstanceAttributeValue", `Modifying the instance type from ${from} to ${to} is not allowed.`),
+  instanceTypeChangeNotAllowed(from: string, to: string) {
+    return new Ec2Error("InvalidInstanceAttributeValue", `Modifying the instance type from ${from} to ${to} is not allowed.`);
+  },
   /** A start of an instance whose type requires ENA and whose ENA support is off (set by ModifyInstanceAttribute). */
-  enaRequiredForInstance: (instanceType: string, instanceId: string) =>
-    new Ec2Error(
+  enaRequiredForInstance(instanceType: string, instanceId: string) {
+    return new Ec2Error(
       "InvalidParameterCombination",
       `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instanceType}' instance type. Ensure that your instance '${instanceId}' is enabled for ENA.`,
-    ),
-  hibernationNotConfigured: (id: string) =>
-    new Ec2Error(
+    );
+  },
+  hibernationNotConfigured(id: string) {
+    return new Ec2Error(
       "UnsupportedHibernationConfiguration",
       `The instance can't be hibernated because it was not configured at launch for hibernation: ${id}`,
-    ),
+    );
+  },
 
   // ---- Launches (RunInstances): counts, images, types, devices, capacity ----
 
   /** More instances than the account's limit for one launch (EC2's wording). */
-  instanceLimitExceeded: (requested: number, limit: number) =>
-    new Ec2Error(
+  instanceLimitExceeded(requested: number, limit: number) {
+    return new Ec2Error(
       "InstanceLimitExceeded",
       `You have requested more instances (${requested}) than your current instance limit of ${limit} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
-    ),
+    );
+  },
   /** MaxCount or MinCount under 1 (`which`: Maximum, Minimum). */
-  countNotPositive: (which: string) => new Ec2Error("InvalidParameterValue", `${which} instance count must be greater than zero`),
+  countNotPositive(which: string) {
+    return new Ec2Error("InvalidParameterValue", `${which} instance count must be greater than zero`);
+  },
   /** MinCount over MaxCount. */
-  countsInverted: () => new Ec2Error("InvalidParameterValue", "Maximum instance count must not be smaller than minimum instance count"),
+  countsInverted() {
+    return new Ec2Error("InvalidParameterValue", "Maximum instance count must not be smaller than minimum instance count");
+  },
   /** An instance type of another architecture than the image's (EC2's wording). */
-  architectureMismatch: (typeArchitecture: string, imageArchitecture: string) =>
-    new Ec2Error(
+  architectureMismatch(typeArchitecture: string, imageArchitecture: string) {
+    return new Ec2Error(
       "InvalidParameterValue",
       `The architecture '${typeArchitecture}' of the specified instance type does not match the architecture '${imageArchitecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
-    ),
+    );
+  },
   /** A SubnetId in another zone than Placement.AvailabilityZone. */
-  subnetNotInZone: (subnetId: string, subnetZone: string, zone: string) =>
-    new Ec2Error(
+  subnetNotInZone(subnetId: string, subnetZone: string, zone: string) {
+    return new Ec2Error(
       "InvalidParameterCombination",
       `The subnet ${subnetId} is in ${subnetZone}, not in the requested Availability Zone ${zone}.`,
-    ),
+    );
+  },
   /** An Availability Zone the region does not have. */
-  invalidZone: (zone: string) => new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zone}]`),
+  invalidZone(zone: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zone}]`);
+  },
   /** NetworkInterfaces with an instance-level PrivateIpAddress. */
-  interfacesWithPrivateIp: () =>
-    new Ec2Error(
+  interfacesWithPrivateIp() {
+    return new Ec2Error(
       "InvalidParameterCombination",
       "Network interfaces and an instance-level private IP address should not be specified on the same request",
-    ),
+    );
+  },
   /** NetworkInterfaces with instance-level security groups. */
-  interfacesWithSecurityGroups: () =>
-    new Ec2Error(
+  interfacesWithSecurityGroups() {
+    return new Ec2Error(
       "InvalidParameterCombination",
       "Network interfaces and an instance-level security groups may not be specified on the same request",
-    ),
+    );
+  },
   /** NetworkInterfaces with an instance-level SubnetId. */
-  interfacesWithSubnet: () =>
-    new Ec2Error(
+  interfacesWithSubnet() {
+    return new Ec2Error(
       "InvalidParameterCombination",
       "Network interfaces and an instance-level subnet ID may not be specified on the same request",
-    ),
+    );
+  },
   /** PrivateIpAddress with more than one instance to launch. */
-  privateIpForMany: () =>
-    new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance."),
+  privateIpForMany() {
+    return new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");
+  },
   /** A PrivateIpAddress outside the subnet's usable range. */
-  addressOutsideSubnet: (ip: string) =>
-    new Ec2Error("InvalidParameterValue", `Address ${ip} does not fall within the subnet's address range`),
+  addressOutsideSubnet(ip: string) {
+    return new Ec2Error("InvalidParameterValue", `Address ${ip} does not fall within the subnet's address range`);
+  },
   /** A ClientToken too long or not printable ASCII. */
-  invalidClientToken: (token: string, max: number) =>
-    valueInvalid("clientToken", token, `The client token must be at most ${max} ASCII characters.`),
+  invalidClientToken(token: string, max: number) {
+    return valueInvalid("clientToken", token, `The client token must be at most ${max} ASCII characters.`);
+  },
   /** User data that is not base64 (no final period, as in raw RunInstances answers). */
-  userDataNotBase64: () => new Ec2Error("InvalidParameterValue", "Invalid BASE64 encoding of user data"),
+  userDataNotBase64() {
+    return new Ec2Error("InvalidParameterValue", "Invalid BASE64 encoding of user data");
+  },
   /** User data over the limit, decoded. */
-  userDataTooLarge: (max: number) => new Ec2Error("InvalidParameterValue", `User data is limited to ${max} bytes`),
+  userDataTooLarge(max: number) {
+    return new Ec2Error("InvalidParameterValue", `User data is limited to ${max} bytes`);
+  },
   /** Hibernation with Nitro Enclaves. */
-  hibernationWithEnclave: () =>
-    new Ec2Error(
+  hibernationWithEnclave() {
+    return new Ec2Error(
       "InvalidParameterCombination",
       "You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance.",
-    ),
+    );
+  },
   /** CpuOptions' CoreCount or ThreadsPerCore not among the type's valid values. */
-  invalidCpuOption: (parameter: string, value: string, instanceType: string, valid: readonly number[]) =>
-    valueInvalid(parameter, value, `Valid values for ${instanceType}: ${valid.join(", ")}.`),
+  invalidCpuOption(parameter: string, value: string, instanceType: string, valid: readonly number[]) {
+    return valueInvalid(parameter, value, `Valid values for ${instanceType}: ${valid.join(", ")}.`);
+  },
   /** A `ClientToken` used before with other parameters. */
-  idempotentParameterMismatch: (token: string) =>
-    new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' has already been used with different parameters.`),
+  idempotentParameterMismatch(token: string) {
+    return new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' has already been used with different parameters.`);
+  },
   /** HibernationOptions.Configured on an instance-store image. */
-  hibernationNeedsEbs: () =>
-    new Ec2Error(
+  hibernationNeedsEbs() {
+    return new Ec2Error(
       "UnsupportedHibernationConfiguration",
       "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
-    ),
+    );
+  },
   /** RunInstances' DisableApiStop on an instance-store image (User Guide: "you can't enable stop protection for instance store-backed instances"; wording: decision). */
-  stopProtectionNeedsEbs: () =>
-    new Ec2Error(
+  stopProtectionNeedsEbs() {
+    return new Ec2Error(
       "UnsupportedOperation",
       "Stop protection is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
-    ),
+    );
+  },
   /** A paravirtual image on a type that runs HVM images only (EC2's wording at launch: puppet-cassandra#334, devops-box#6). */
-  hvmRequired: (instanceType: string) =>
-    new Ec2Error(
+  hvmRequired(instanceType: string) {
+    return new Ec2Error(
       "InvalidParameterCombination",
       `Virtualization type 'hvm' is required for instances of type '${instanceType}'. Ensure that you are using an AMI with virtualization type 'hvm'. For more information, see http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html`,
-    ),
+    );
+  },
   /** A type that requires ENA with an image registered without it (EC2's wording at launch). */
-  enaRequired: (instanceType: string) =>
-    new Ec2Error(
+  enaRequired(instanceType: string) {
+    return new Ec2Error(
       "InvalidParameterCombination",
       `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instanceType}' instance type. Ensure that you are using an AMI that is enabled for ENA.`,
-    ),
+    );
+  },
   /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
-  requestedConfigurationUnsupported: () =>
-    new Ec2Error(
+  requestedConfigurationUnsupported() {
+    return new Ec2Error(
       "Unsupported",
       "The requested configuration is currently not supported. Please check the documentation for supported configurations.",
-    ),
+    );
+  },
   /** A launch option the instance type does not support (source: raw response, openai/evolution-strategies-starter#12, for EBS optimization). */
-  unsupportedConfiguration: (feature: string) =>
-    new Ec2Error(
+  unsupportedConfiguration(feature: string) {
+    return new Ec2Error(
       "Unsupported",
       `${feature} are not supported for your requested configuration. Please check the documentation for supported configurations.`,
-    ),
+    );
+  },
   /** CpuOptions with one member (source: raw response, hashicorp/terraform-provider-aws#46821). */
-  cpuOptionsIncomplete: () =>
-    new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore."),
+  cpuOptionsIncomplete() {
+    return new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.");
+  },
   /**
    * No capacity for the launch or start (fault injection). With the type and
    * zone asked for, EC2's long form naming the region's other zones (raw
    * responses quoted in cloud-custodian#5235 and skyplane#299); without, the
    * short form `Insufficient capacity.` (raw response in hammertime#29).
    */
-  insufficientCapacity: (placed?: { instanceType: string; zone: string; otherZones: readonly string[] }) =>
-    placed === undefined
+  insufficientCapacity(placed?: { instanceType: string; zone: string; otherZones: readonly string[] }) {
+    return placed === undefined
       ? new Ec2Error("InsufficientInstanceCapacity", "Insufficient capacity.", 500)
       : new Ec2Error(
           "InsufficientInstanceCapacity",
@@ -473,124 +642,187 @@ export const errors = {
             "Our system will be working on provisioning additional capacity. " +
             `You can currently get ${placed.instanceType} capacity by not specifying an Availability Zone in your request or choosing ${placed.otherZones.join(", ")}.`,
           500,
-        ),
-  addressInUse: (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`),
-  insufficientAddresses: () =>
-    new Ec2Error(
+        );
+  },
+  addressInUse(ip: string) {
+    return new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+  },
+  insufficientAddresses() {
+    return new Ec2Error(
       "InsufficientFreeAddressesInSubnet",
       "There are not enough free addresses in subnet to satisfy the requested number of instances.",
-    ),
+    );
+  },
   /** A device name of none of EC2's forms (docs/behaviour.md: the set is a decision). */
-  invalidDeviceName: (name: string) => new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${name}`),
+  invalidDeviceName(name: string) {
+    return new Ec2Error("InvalidBlockDeviceMapping", `Invalid device name ${name}`);
+  },
   /** One device named twice in a launch's BlockDeviceMappings. */
-  deviceMappedTwice: (device: string) => new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`),
+  deviceMappedTwice(device: string) {
+    return new Ec2Error("InvalidBlockDeviceMapping", `${device} is being assigned to multiple times.`);
+  },
   /** A block device mapping that names no volume (source: raw response, nortontruter/infracoders-workshop#3). */
-  noSnapshotOrSize: (device: string) =>
-    new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`),
+  noSnapshotOrSize(device: string) {
+    return new Ec2Error("InvalidBlockDeviceMapping", `Either snapshot ID or volume size must be provided for: ${device}`);
+  },
   /** A volume of an image's device made smaller than the image's snapshot. */
-  volumeSmallerThanSnapshot: (sizeGiB: number, snapshotId: string, minGiB: number) =>
-    new Ec2Error(
+  volumeSmallerThanSnapshot(sizeGiB: number, snapshotId: string, minGiB: number) {
+    return new Ec2Error(
       "InvalidBlockDeviceMapping",
       `Volume of size ${sizeGiB}GB is smaller than snapshot '${snapshotId}', expect size >= ${minGiB}GB`,
-    ),
+    );
+  },
   /** NoDevice on the image's root device. */
-  rootDeviceSuppressed: () =>
-    new Ec2Error("InvalidParameterValue", "The device name of the root device cannot be suppressed with NoDevice"),
+  rootDeviceSuppressed() {
+    return new Ec2Error("InvalidParameterValue", "The device name of the root device cannot be suppressed with NoDevice");
+  },
   /** A VirtualName other than `ephemeral0` to `ephemeral23`. */
-  invalidVirtualName: (virtualName: string, device: string) =>
-    new Ec2Error("InvalidBlockDeviceMapping", `Invalid virtual name ${virtualName} for ${device}`),
+  invalidVirtualName(virtualName: string, device: string) {
+    return new Ec2Error("InvalidBlockDeviceMapping", `Invalid virtual name ${virtualName} for ${device}`);
+  },
   /** A mapping with both VirtualName and Ebs. */
-  ebsAndInstanceStore: (device: string) =>
-    new Ec2Error("InvalidBlockDeviceMapping", `${device} cannot map both an EBS volume and an instance store volume`),
+  ebsAndInstanceStore(device: string) {
+    return new Ec2Error("InvalidBlockDeviceMapping", `${device} cannot map both an EBS volume and an instance store volume`);
+  },
 
   // ---- EBS volumes: types and limits (EBS User Guide, "Amazon EBS volume types") ----
 
-  invalidVolumeType: (volumeType: string, valid: readonly string[]) =>
-    valueInvalid("volumeType", volumeType, `Valid values: ${valid.join(", ")}.`),
+  invalidVolumeType(volumeType: string, valid: readonly string[]) {
+    return valueInvalid("volumeType", volumeType, `Valid values: ${valid.join(", ")}.`);
+  },
   /** io1 and io2 without Iops. */
-  iopsRequired: (volumeType: string) =>
-    new Ec2Error("InvalidParameterCombination", `The parameter iops must be specified for ${volumeType} volumes.`),
-  iopsNotSupported: (volumeType: string) =>
-    new Ec2Error("InvalidParameterCombination", `The parameter iops is not supported for ${volumeType} volumes.`),
-  throughputNotSupported: () => new Ec2Error("InvalidParameterCombination", "throughput can only be specified for volumeType gp3."),
-  volumeTooSmall: (sizeGiB: number, min: number) =>
-    new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too small; minimum is ${min}GiB.`),
-  volumeTooLarge: (sizeGiB: number, max: number) =>
-    new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too large; maximum is ${max}GiB.`),
-  iopsTooLow: (iops: number, min: number) => new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too low; minimum is ${min}.`),
-  iopsTooHigh: (iops: number, max: number) =>
-    new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too high; maximum is ${max}.`),
+  iopsRequired(volumeType: string) {
+    return new Ec2Error("InvalidParameterCombination", `The parameter iops must be specified for ${volumeType} volumes.`);
+  },
+  iopsNotSupported(volumeType: string) {
+    return new Ec2Error("InvalidParameterCombination", `The parameter iops is not supported for ${volumeType} volumes.`);
+  },
+  throughputNotSupported() {
+    return new Ec2Error("InvalidParameterCombination", "throughput can only be specified for volumeType gp3.");
+  },
+  volumeTooSmall(sizeGiB: number, min: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too small; minimum is ${min}GiB.`);
+  },
+  volumeTooLarge(sizeGiB: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume of ${sizeGiB}GiB is too large; maximum is ${max}GiB.`);
+  },
+  iopsTooLow(iops: number, min: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too low; minimum is ${min}.`);
+  },
+  iopsTooHigh(iops: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume iops of ${iops} is too high; maximum is ${max}.`);
+  },
   /** `ratio` as EC2 prints it (six decimals). */
-  iopsRatioTooHigh: (ratio: string, max: number) =>
-    new Ec2Error("InvalidParameterValue", `Iops to volume size ratio of ${ratio} is too high; maximum is ${max}`),
-  throughputTooLow: (throughput: number, min: number) =>
-    new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too low; minimum is ${min}.`),
-  throughputTooHigh: (throughput: number, max: number) =>
-    new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too high; maximum is ${max}.`),
+  iopsRatioTooHigh(ratio: string, max: number) {
+    return new Ec2Error("InvalidParameterValue", `Iops to volume size ratio of ${ratio} is too high; maximum is ${max}`);
+  },
+  throughputTooLow(throughput: number, min: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too low; minimum is ${min}.`);
+  },
+  throughputTooHigh(throughput: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `Volume throughput of ${throughput} is too high; maximum is ${max}.`);
+  },
   /** `ratio` and `max` as EC2 prints them (six decimals). */
-  throughputRatioTooHigh: (ratio: string, max: string) =>
-    new Ec2Error("InvalidParameterValue", `Throughput (MiBps) to iops ratio of ${ratio} is too high; maximum is ${max} MiBps per iops`),
+  throughputRatioTooHigh(ratio: string, max: string) {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      `Throughput (MiBps) to iops ratio of ${ratio} is too high; maximum is ${max} MiBps per iops`,
+    );
+  },
   /** A launch that would attach more EBS volumes than an instance takes (wording: decision). */
-  attachmentLimitExceeded: (count: number, limit: number) =>
-    new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`),
+  attachmentLimitExceeded(count: number, limit: number) {
+    return new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`);
+  },
 
   // ---- Tags ----
 
-  emptyTagKey: () => new Ec2Error("InvalidParameterValue", "Tag key must not be empty"),
-  tagKeyTooLong: (max: number) => new Ec2Error("InvalidParameterValue", `Tag key exceeds the maximum length of ${max} characters`),
-  tagValueTooLong: (max: number) => new Ec2Error("InvalidParameterValue", `Tag value exceeds the maximum length of ${max} characters`),
+  emptyTagKey() {
+    return new Ec2Error("InvalidParameterValue", "Tag key must not be empty");
+  },
+  tagKeyTooLong(max: number) {
+    return new Ec2Error("InvalidParameterValue", `Tag key exceeds the maximum length of ${max} characters`);
+  },
+  tagValueTooLong(max: number) {
+    return new Ec2Error("InvalidParameterValue", `Tag value exceeds the maximum length of ${max} characters`);
+  },
   /** An `aws:` key: CreateTags names it (`key`), a TagSpecification does not (undefined). */
-  reservedTagKey: (key: string | undefined) =>
-    new Ec2Error(
+  reservedTagKey(key: string | undefined) {
+    return new Ec2Error(
       "InvalidParameterValue",
       key === undefined
         ? "Tag keys starting with 'aws:' are reserved for internal use"
         : `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`,
-    ),
+    );
+  },
   /** A tag key with a character XML 1.0 forbids (`char` as the mock shows it; decision: it could never be shown again). */
-  tagKeyXmlChar: (char: string) => new Ec2Error("InvalidParameterValue", `Tag key contains a character that XML does not allow (${char})`),
-  tagValueXmlChar: (char: string) =>
-    new Ec2Error("InvalidParameterValue", `Tag value contains a character that XML does not allow (${char})`),
-  tagSpecificationNotList: () => new Ec2Error("InvalidParameterValue", "TagSpecification must be a list"),
+  tagKeyXmlChar(char: string) {
+    return new Ec2Error("InvalidParameterValue", `Tag key contains a character that XML does not allow (${char})`);
+  },
+  tagValueXmlChar(char: string) {
+    return new Ec2Error("InvalidParameterValue", `Tag value contains a character that XML does not allow (${char})`);
+  },
+  tagSpecificationNotList() {
+    return new Ec2Error("InvalidParameterValue", "TagSpecification must be a list");
+  },
   /** A TagSpecification's ResourceType the action does not tag. */
-  untaggableResourceType: (resourceType: string) =>
-    new Ec2Error("InvalidParameterValue", `'${resourceType}' is not a valid taggable resource type for this operation.`),
+  untaggableResourceType(resourceType: string) {
+    return new Ec2Error("InvalidParameterValue", `'${resourceType}' is not a valid taggable resource type for this operation.`);
+  },
   /** CreateTags/DeleteTags on a resource EC2 has but the mock does not tag. */
-  untaggableResource: (id: string) =>
-    new Ec2Error(
+  untaggableResource(id: string) {
+    return new Ec2Error(
       "UnsupportedOperation",
       `ec2-mock does not model tags on the resource '${id}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
-    ),
+    );
+  },
   /** DeleteTags with more tags than it takes. */
-  tooManyTagsToDelete: (count: number, max: number) => valueInvalid("Tag", String(count), `DeleteTags takes up to ${max} tags.`),
+  tooManyTagsToDelete(count: number, max: number) {
+    return valueInvalid("Tag", String(count), `DeleteTags takes up to ${max} tags.`);
+  },
   /** A resource that would hold more tags than EC2 allows. */
-  tagLimitExceeded: () => new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached."),
+  tagLimitExceeded() {
+    return new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+  },
 
   // ---- Elastic IP addresses (sources in docs/behaviour.md, "Elastic IP addresses") ----
 
-  addressLimit: () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached."),
-  alreadyAssociated: (allocationId: string, associationId: string) =>
-    new Ec2Error("Resource.AlreadyAssociated", `resource ${allocationId} is already associated with associate-id ${associationId}`),
+  addressLimit() {
+    return new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached.");
+  },
+  alreadyAssociated(allocationId: string, associationId: string) {
+    return new Ec2Error("Resource.AlreadyAssociated", `resource ${allocationId} is already associated with associate-id ${associationId}`);
+  },
   /** AllocateAddress' Domain `standard`. */
-  classicDomain: () => valueInvalid("domain", "standard", "EC2-Classic has been retired: only 'vpc' is supported."),
+  classicDomain() {
+    return valueInvalid("domain", "standard", "EC2-Classic has been retired: only 'vpc' is supported.");
+  },
   /** AssociateAddress by PublicIp alone. */
-  allocationIdToAssociate: () =>
-    new Ec2Error("InvalidParameterCombination", "You must specify an allocation id when mapping an address to a VPC instance"),
+  allocationIdToAssociate() {
+    return new Ec2Error("InvalidParameterCombination", "You must specify an allocation id when mapping an address to a VPC instance");
+  },
   /** DisassociateAddress by PublicIp alone. */
-  associationIdToDisassociate: () =>
-    new Ec2Error("InvalidParameterValue", "You must specify an association id when unmapping an address from a VPC instance"),
+  associationIdToDisassociate() {
+    return new Ec2Error("InvalidParameterValue", "You must specify an association id when unmapping an address from a VPC instance");
+  },
   /** ReleaseAddress by PublicIp alone. */
-  allocationIdToRelease: () =>
-    new Ec2Error("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address"),
+  allocationIdToRelease() {
+    return new Ec2Error("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address");
+  },
   /** AssociateAddress with both InstanceId and NetworkInterfaceId. */
-  instanceAndInterface: () =>
-    new Ec2Error("InvalidParameterCombination", "You can specify either the instance ID or the network interface ID, but not both."),
+  instanceAndInterface() {
+    return new Ec2Error("InvalidParameterCombination", "You can specify either the instance ID or the network interface ID, but not both.");
+  },
   /** AssociateAddress with neither. */
-  noAssociationTarget: () =>
-    new Ec2Error("InvalidParameterCombination", "You must specify either an instance ID or a network interface ID."),
+  noAssociationTarget() {
+    return new Ec2Error("InvalidParameterCombination", "You must specify either an instance ID or a network interface ID.");
+  },
   /** AssociateAddress' PrivateIpAddress not on the interface. */
-  privateIpNotOnInterface: (ip: string, networkInterfaceId: string) =>
-    new Ec2Error("InvalidParameterValue", `The private IP address ${ip} is not assigned to the network interface ${networkInterfaceId}.`),
+  privateIpNotOnInterface(ip: string, networkInterfaceId: string) {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      `The private IP address ${ip} is not assigned to the network interface ${networkInterfaceId}.`,
+    );
+  },
 
   // ---- Fault injection ----
 
@@ -599,7 +831,9 @@ export const errors = {
    * message, status } })`): the code, message and status exactly as given,
    * checked when the fault is set.
    */
-  userRequested: (code: string, message: string, status: number) => new Ec2Error(code, message, status),
+  userRequested(code: string, message: string, status: number) {
+    return new Ec2Error(code, message, status);
+  },
 } as const;
 
 /** A protocol codec's refusal in EC2's words. */

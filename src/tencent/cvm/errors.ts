@@ -50,131 +50,202 @@ function codeSuffix(state: string): string {
 
 /** The errors the CVM front raises. Codes are Tencent Cloud's; the wording of messages is documented in docs/cvm.md. */
 export const cvmErrors = {
-  missingParameter: (name: string) => new CvmError("MissingParameter", `The request is missing a required parameter \`${name}\`.`),
-  unknownParameter: (name: string) => new CvmError("UnknownParameter", `The parameter \`${name}\` is not recognized.`),
+  missingParameter(name: string) {
+    return new CvmError("MissingParameter", `The request is missing a required parameter \`${name}\`.`);
+  },
+  unknownParameter(name: string) {
+    return new CvmError("UnknownParameter", `The parameter \`${name}\` is not recognized.`);
+  },
   /** The wording of a raw CVM answer quoted in TencentCloud/tencentcloud-sdk-python#12. */
-  invalidValue: (name: string, value: unknown) =>
-    new CvmError("InvalidParameterValue", `The value \`${shown(value)}\` specified in the parameter \`${name}\` is not valid.`),
-  invalidType: (name: string, expected: string) => new CvmError("InvalidParameter", `The parameter \`${name}\` must be ${expected}.`),
+  invalidValue(name: string, value: unknown) {
+    return new CvmError("InvalidParameterValue", `The value \`${shown(value)}\` specified in the parameter \`${name}\` is not valid.`);
+  },
+  invalidType(name: string, expected: string) {
+    return new CvmError("InvalidParameter", `The parameter \`${name}\` must be ${expected}.`);
+  },
   /** A request whose parameters are not a JSON object. */
-  parametersNotObject: () => new CvmError("InvalidParameter", "The request parameters must be a JSON object."),
+  parametersNotObject() {
+    return new CvmError("InvalidParameter", "The request parameters must be a JSON object.");
+  },
   /** A POST body of another content type than JSON (wire door). */
-  unsupportedContentType: (type: string) =>
-    new CvmError("InvalidParameter", `The content type \`${type}\` is not supported: send application/json.`),
+  unsupportedContentType(type: string) {
+    return new CvmError("InvalidParameter", `The content type \`${type}\` is not supported: send application/json.`);
+  },
   /** A body that is not UTF-8 (wire door). */
-  bodyNotUtf8: () => new CvmError("InvalidParameter", "The request body is not valid UTF-8."),
+  bodyNotUtf8() {
+    return new CvmError("InvalidParameter", "The request body is not valid UTF-8.");
+  },
   /** A body that is not JSON (wire door). */
-  bodyNotJson: () => new CvmError("InvalidParameter", "The request body is not valid JSON."),
+  bodyNotJson() {
+    return new CvmError("InvalidParameter", "The request body is not valid JSON.");
+  },
   /** DescribeInstances with both InstanceIds and Filters (the API: "cannot be specified at the same time"). */
-  instanceIdsWithFilters: () =>
-    new CvmError("InvalidParameter", "The parameters `InstanceIds` and `Filters` cannot be specified at the same time."),
-  combination: (a: string, b: string) =>
-    new CvmError("InvalidParameterCombination", `The parameters \`${a}\` and \`${b}\` cannot be specified at the same time.`),
-  limitExceeded: (name: string, count: number, limit: number) =>
-    new CvmError(
+  instanceIdsWithFilters() {
+    return new CvmError("InvalidParameter", "The parameters `InstanceIds` and `Filters` cannot be specified at the same time.");
+  },
+  combination(a: string, b: string) {
+    return new CvmError("InvalidParameterCombination", `The parameters \`${a}\` and \`${b}\` cannot be specified at the same time.`);
+  },
+  limitExceeded(name: string, count: number, limit: number) {
+    return new CvmError(
       "InvalidParameterValue.LimitExceeded",
       `The number of values of the parameter \`${name}\` (${count}) exceeds the limit of ${limit}.`,
-    ),
-  malformedInstanceId: (id: string) =>
-    new CvmError(
+    );
+  },
+  malformedInstanceId(id: string) {
+    return new CvmError(
       "InvalidInstanceId.Malformed",
       `The instance ID \`${shown(id)}\` is malformed: an instance ID is \`ins-\` followed by 8 lowercase letters or digits, such as \`ins-r8hr2upy\`.`,
-    ),
-  instancesNotFound: (ids: readonly string[]) => new CvmError("InvalidInstanceId.NotFound", `The instance ${idList(ids)} does not exist.`),
+    );
+  },
+  instancesNotFound(ids: readonly string[]) {
+    return new CvmError("InvalidInstanceId.NotFound", `The instance ${idList(ids)} does not exist.`);
+  },
   /** English for the raw answer `实例`['ins-…']`操作进行中，请等待` (tencentcloud Go issue trackers). */
-  inProgress: (ids: readonly string[]) =>
-    new CvmError("OperationDenied.InstanceOperationInProgress", `The instance ${idList(ids)} has an operation in progress. Please wait.`),
-  instanceState: (state: string, ids: readonly string[]) =>
-    new CvmError(
+  inProgress(ids: readonly string[]) {
+    return new CvmError(
+      "OperationDenied.InstanceOperationInProgress",
+      `The instance ${idList(ids)} has an operation in progress. Please wait.`,
+    );
+  },
+  instanceState(state: string, ids: readonly string[]) {
+    return new CvmError(
       `UnsupportedOperation.InstanceState${codeSuffix(state)}`,
       `The instance ${idList(ids)} ${stateWords[state] ?? "is in another state"} (\`${state}\`), and this operation is not supported.`,
-    ),
-  stopCharging: (ids: readonly string[]) =>
-    new CvmError(
+    );
+  },
+  stopCharging(ids: readonly string[]) {
+    return new CvmError(
       "UnsupportedOperation.StoppedModeStopCharging",
       `The instance ${idList(ids)} does not support the no charges when shut down feature (\`STOP_CHARGING\`): only pay-as-you-go instances whose disks are all cloud disks do.`,
-    ),
-  protectedInstances: (ids: readonly string[]) =>
-    new CvmError(
+    );
+  },
+  protectedInstances(ids: readonly string[]) {
+    return new CvmError(
       "UnsupportedOperation.InstancesProtected",
       `The instance ${idList(ids)} is under termination protection and cannot be terminated. Disable the termination protection and try again.`,
-    ),
+    );
+  },
   /**
    * A member of the SDK's request type that the mock does not model (issue
    * 13: never accept silently). `UnsupportedOperation` is in the error list
    * of most CVM actions, and says "the operation is not supported"; the
    * wording is the mock's own (decision), as EC2's unmodelled-parameter error.
    */
-  unmodelledParameter: (action: string, name: string) =>
-    new CvmError("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`),
+  unmodelledParameter(action: string, name: string) {
+    return new CvmError("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`);
+  },
   /** TerminateInstances: "in a batch, every instance must have the same charge type" (the API's description); wording after the code's name. */
-  mixedPricingModel: (ids: readonly string[]) =>
-    new CvmError(
+  mixedPricingModel(ids: readonly string[]) {
+    return new CvmError(
       "UnsupportedOperation.InstanceMixedPricingModel",
       `The instances ${idList(ids)} have different charge types: a batch operation takes instances of one charge type only.`,
-    ),
+    );
+  },
   /** A `HostName` that breaks the API's rules (the code is in RunInstances' error list; the wording names the rule, decision). */
-  illegalHostName: (hostName: string, rule: string) =>
-    new CvmError("InvalidParameterValue.IllegalHostName", `The specified HostName \`${shown(hostName)}\` is invalid: ${rule}`),
+  illegalHostName(hostName: string, rule: string) {
+    return new CvmError("InvalidParameterValue.IllegalHostName", `The specified HostName \`${shown(hostName)}\` is invalid: ${rule}`);
+  },
   /** A VPC other than the mock's default one (the code is in RunInstances' error list). */
-  vpcNotExist: (id: string) => new CvmError("InvalidParameterValue.VpcIdNotExist", `The VPC \`${shown(id)}\` does not exist.`),
+  vpcNotExist(id: string) {
+    return new CvmError("InvalidParameterValue.VpcIdNotExist", `The VPC \`${shown(id)}\` does not exist.`);
+  },
   /** A subnet other than the zone's default one (the code is in RunInstances' error list). */
-  subnetNotExist: (id: string) =>
-    new CvmError("InvalidParameterValue.SubnetNotExist", `The subnet \`${shown(id)}\` does not exist in the zone.`),
+  subnetNotExist(id: string) {
+    return new CvmError("InvalidParameterValue.SubnetNotExist", `The subnet \`${shown(id)}\` does not exist in the zone.`);
+  },
   /** A security group other than the mock's default one. */
-  securityGroupNotFound: (id: string) =>
-    new CvmError("InvalidSecurityGroupId.NotFound", `The security group \`${shown(id)}\` does not exist.`),
+  securityGroupNotFound(id: string) {
+    return new CvmError("InvalidSecurityGroupId.NotFound", `The security group \`${shown(id)}\` does not exist.`);
+  },
   /** A filter value of the wrong shape for its filter, with the code DescribeInstances' error list has for it (wording: decision). */
-  malformedFilterValue: (code: string, filter: string, value: string) =>
-    new CvmError(code, `The value \`${shown(value)}\` of the filter \`${filter}\` is malformed.`),
-  invalidFilter: (name: string) => new CvmError("InvalidFilter", `The filter \`${shown(name)}\` is not supported.`),
+  malformedFilterValue(code: string, filter: string, value: string) {
+    return new CvmError(code, `The value \`${shown(value)}\` of the filter \`${filter}\` is malformed.`);
+  },
+  invalidFilter(name: string) {
+    return new CvmError("InvalidFilter", `The filter \`${shown(name)}\` is not supported.`);
+  },
   /** More filters than DescribeInstances takes. */
-  tooManyFilters: (count: number, limit: number) =>
-    new CvmError("InvalidFilterValue.LimitExceeded", `The number of \`Filters\` (${count}) exceeds the limit of ${limit}.`),
+  tooManyFilters(count: number, limit: number) {
+    return new CvmError("InvalidFilterValue.LimitExceeded", `The number of \`Filters\` (${count}) exceeds the limit of ${limit}.`);
+  },
   /** More values in one filter than DescribeInstances takes. */
-  tooManyFilterValues: (name: string, count: number, limit: number) =>
-    new CvmError(
+  tooManyFilterValues(name: string, count: number, limit: number) {
+    return new CvmError(
       "InvalidFilterValue.LimitExceeded",
       `The number of values of the filter \`${name}\` (${count}) exceeds the limit of ${limit}.`,
-    ),
-  malformedImageId: (id: string) => new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`),
-  imageNotFound: (id: string) => new CvmError("InvalidImageId.NotFound", `The image \`${id}\` does not exist.`),
-  malformedInstanceType: (type: string) =>
-    new CvmError("InvalidInstanceType.Malformed", `The specified \`InstanceType\` parameter \`${shown(type)}\` has an invalid format.`),
-  zoneMismatch: (zone: string) => new CvmError("InvalidZone.MismatchRegion", `The specified \`zone\` \`${shown(zone)}\` does not exist.`),
-  dryRun: () => new CvmError("DryRunOperation", "The request would have succeeded, but the DryRun parameter was set."),
-  invalidAction: (action: string) =>
-    new CvmError("InvalidAction", `The API \`${shown(action)}\` does not exist, or the mock's CVM front does not implement it.`),
-  noSuchVersion: (version: string) => new CvmError("NoSuchVersion", `The API version \`${shown(version)}\` does not exist.`),
-  unsupportedRegion: (region: string, served: string) =>
-    new CvmError("UnsupportedRegion", `The region \`${shown(region)}\` is not supported: this mock answers for \`${served}\`.`),
-  unsupportedProtocol: (method: string) =>
-    new CvmError("UnsupportedProtocol", `The HTTP method ${shown(method)} is not supported: send a POST request with a JSON body.`),
-  requestTooLarge: (bytes: number, limit: number) =>
-    new CvmError("RequestSizeLimitExceeded", `The request size of ${bytes} bytes exceeds the limit of ${limit} bytes.`),
-  internal: () => new CvmError("InternalError", "An internal error occurred."),
-  instanceNameTooLong: (limit: number) =>
-    new CvmError("InvalidInstanceName.TooLong", `The specified InstanceName exceeds the maximum length of ${limit} characters.`),
-  clientTokenTooLong: (limit: number) =>
-    new CvmError("InvalidClientToken.TooLong", `The specified ClientToken exceeds the maximum length of ${limit} bytes.`),
-  tooLong: (name: string, limit: number) =>
-    new CvmError("InvalidParameterValue.TooLong", `The value of the parameter \`${name}\` is too long: at most ${limit} characters.`),
-  illegalTagKey: (key: string) =>
-    new CvmError("FailedOperation.IllegalTagKey", `The tag key \`${shown(key)}\` contains invalid characters.`),
-  illegalTagValue: (value: string) =>
-    new CvmError("FailedOperation.IllegalTagValue", `The tag value \`${shown(value)}\` contains invalid characters.`),
-  tagKeyReserved: (key: string) =>
-    new CvmError("FailedOperation.TagKeyReserved", `The tag key \`${shown(key)}\` is reserved for the system.`),
+    );
+  },
+  malformedImageId(id: string) {
+    return new CvmError("InvalidImageId.Malformed", `The image ID \`${shown(id)}\` is malformed.`);
+  },
+  imageNotFound(id: string) {
+    return new CvmError("InvalidImageId.NotFound", `The image \`${id}\` does not exist.`);
+  },
+  malformedInstanceType(type: string) {
+    return new CvmError(
+      "InvalidInstanceType.Malformed",
+      `The specified \`InstanceType\` parameter \`${shown(type)}\` has an invalid format.`,
+    );
+  },
+  zoneMismatch(zone: string) {
+    return new CvmError("InvalidZone.MismatchRegion", `The specified \`zone\` \`${shown(zone)}\` does not exist.`);
+  },
+  dryRun() {
+    return new CvmError("DryRunOperation", "The request would have succeeded, but the DryRun parameter was set.");
+  },
+  invalidAction(action: string) {
+    return new CvmError("InvalidAction", `The API \`${shown(action)}\` does not exist, or the mock's CVM front does not implement it.`);
+  },
+  noSuchVersion(version: string) {
+    return new CvmError("NoSuchVersion", `The API version \`${shown(version)}\` does not exist.`);
+  },
+  unsupportedRegion(region: string, served: string) {
+    return new CvmError("UnsupportedRegion", `The region \`${shown(region)}\` is not supported: this mock answers for \`${served}\`.`);
+  },
+  unsupportedProtocol(method: string) {
+    return new CvmError("UnsupportedProtocol", `The HTTP method ${shown(method)} is not supported: send a POST request with a JSON body.`);
+  },
+  requestTooLarge(bytes: number, limit: number) {
+    return new CvmError("RequestSizeLimitExceeded", `The request size of ${bytes} bytes exceeds the limit of ${limit} bytes.`);
+  },
+  internal() {
+    return new CvmError("InternalError", "An internal error occurred.");
+  },
+  instanceNameTooLong(limit: number) {
+    return new CvmError("InvalidInstanceName.TooLong", `The specified InstanceName exceeds the maximum length of ${limit} characters.`);
+  },
+  clientTokenTooLong(limit: number) {
+    return new CvmError("InvalidClientToken.TooLong", `The specified ClientToken exceeds the maximum length of ${limit} bytes.`);
+  },
+  tooLong(name: string, limit: number) {
+    return new CvmError(
+      "InvalidParameterValue.TooLong",
+      `The value of the parameter \`${name}\` is too long: at most ${limit} characters.`,
+    );
+  },
+  illegalTagKey(key: string) {
+    return new CvmError("FailedOperation.IllegalTagKey", `The tag key \`${shown(key)}\` contains invalid characters.`);
+  },
+  illegalTagValue(value: string) {
+    return new CvmError("FailedOperation.IllegalTagValue", `The tag value \`${shown(value)}\` contains invalid characters.`);
+  },
+  tagKeyReserved(key: string) {
+    return new CvmError("FailedOperation.TagKeyReserved", `The tag key \`${shown(key)}\` is reserved for the system.`);
+  },
   /** A tag key given twice for one resource: RunInstances' list has `InvalidParameterValue.DuplicateTags` beside the generic `.Duplicate`. */
-  duplicateTag: (name: string, value: string) =>
-    new CvmError(
+  duplicateTag(name: string, value: string) {
+    return new CvmError(
       "InvalidParameterValue.DuplicateTags",
       `The value \`${shown(value)}\` is given more than once in the parameter \`${name}\`.`,
-    ),
-  invalidUserData: () =>
-    new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format."),
-  invalidPassword: (rule: string) =>
-    new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`),
+    );
+  },
+  invalidUserData() {
+    return new CvmError("InvalidParameterValue.InvalidUserDataFormat", "Incorrect UserData format. Use the Base64-encoded format.");
+  },
+  invalidPassword(rule: string) {
+    return new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`);
+  },
 } as const;
 
 /** A value as it appears inside a message: strings as they are, other values as JSON, cut short. */
