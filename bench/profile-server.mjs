@@ -2,7 +2,9 @@
 /**
  * Where ec2-mock's server spends its time answering one of the server ÷ moto
  * workloads (bench/server-vs-moto.mjs), from a CPU profile of the server's
- * process alone. Not part of `npm run bench`; run it after `npm run build`:
+ * process alone. Not part of `npm run bench`; run it after
+ * `EC2_MOCK_READABLE_BUILD=1 npm run build` (the markers below need the
+ * unminified layout):
  *
  *   node bench/profile-server.mjs [cycle|d20|d500] [seconds=8] [--keep]
  *

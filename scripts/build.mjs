@@ -37,6 +37,10 @@ const common = {
   outbase: "src",
   // Class names show in errors and stack traces; keep them as written.
   keepNames: true,
+  // No comments or indentation in what users load: parsing is part of their import time (bench/README.md,
+  // figure f; docs/decisions/0008-bundling-the-package.md). Names stay as written. EC2_MOCK_READABLE_BUILD=1
+  // keeps the layout and esbuild's `// src/...` markers, which bench/profile-server.mjs reads.
+  minifyWhitespace: process.env.EC2_MOCK_READABLE_BUILD !== "1",
   logLevel: "warning",
 };
 await build({ ...common, entryPoints: esmEntries, format: "esm", splitting: true, chunkNames: "chunks/[name]-[hash]", outdir: "dist/esm" });
