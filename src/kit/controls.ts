@@ -33,8 +33,11 @@ export interface ClockControls {
  * @public
  */
 export interface ServedControls {
+  /** Moves the clock forward by `ms` milliseconds (`POST PREFIXadvance`). */
   advance(ms: number): void | Promise<void>;
+  /** Finishes every transition in flight (`POST PREFIXsettle`). */
   settle(): Promise<void>;
+  /** Empties the fleet and the clock offset (`POST PREFIXreset`). */
   reset(): void | Promise<void>;
   /** A JSON-ready view of the fleet for `GET PREFIXstate`. */
   state(): unknown;

@@ -40,8 +40,11 @@ export interface FrontRequest {
  * @public
  */
 export interface FrontResponse {
+  /** The HTTP status. */
   status: number;
+  /** Response headers, names in lower case. */
   headers: Record<string, string>;
+  /** The document: the front's XML or JSON. */
   body: string;
 }
 
