@@ -165,7 +165,7 @@ describe("the state file saves after the front's mutating actions only", () => {
       reset: () => {},
       state: () => ({}),
       secretOf: () => undefined,
-      region: "us-east-1",
+      servesRegion: () => true,
       snapshot: () => ({ n: ++snapshots }),
       restore: () => {},
       checkSnapshot: () => {},

@@ -147,8 +147,9 @@ describe("verifySignatures: true, through an EC2Client", () => {
     );
   });
 
-  it("a credential scope for another region: AuthFailure 401", async () => {
-    await expectRejected(describeInstances(client(GOOD, { region: "eu-west-1" })), "AuthFailure", 401, AUTH_FAILURE);
+  it("a credential scope for a Region the mock does not serve (China, GovCloud): AuthFailure 401", async () => {
+    await expectRejected(describeInstances(client(GOOD, { region: "cn-north-1" })), "AuthFailure", 401, AUTH_FAILURE);
+    await expectRejected(describeInstances(client(GOOD, { region: "us-gov-west-1" })), "AuthFailure", 401, AUTH_FAILURE);
   });
 
   it("a clock 20 minutes behind or ahead: RequestExpired 400; 10 minutes is within SigV4's window", async () => {

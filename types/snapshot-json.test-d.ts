@@ -39,6 +39,21 @@ interface OldEc2MockSnapshot {
   volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
   addresses: OldAddressJson[];
   retiredUsage: OldUsageJson[];
+  /** Every other Region used so far (absent when none was), in order of first use. */
+  regions?: OldRegionStateJson[];
+}
+
+interface OldRegionStateJson {
+  region: string;
+  images: MockImage[];
+  instances: OldInstanceJson[];
+  reservations: { reservationId: string; seq: number; instanceIds: string[] }[];
+  reservationSeq: number;
+  clientTokens: { token: string; reservationId: string; digest: string }[];
+  network: OldNetworkJson;
+  volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
+  addresses: OldAddressJson[];
+  retiredUsage: OldUsageJson[];
 }
 
 interface OldInstanceJson {

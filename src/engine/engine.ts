@@ -26,14 +26,22 @@ export interface LifecycleListener<R = unknown> {
  * come, in time order, so there is no timer anywhere.
  */
 export class Engine<R = unknown> {
-  /** The clock every time in the engine is read from. */
-  readonly clock = new Clock();
+  /** The clock every time in the engine is read from (shared by every region of a mock). */
+  readonly clock: Clock;
   private readonly machines = new Map<string, Machine<R>>();
   private readonly timeline = new Timeline();
   private readonly listeners: LifecycleListener<R>[] = [];
 
-  /** @param durations - how long each step takes (see `resolveDurations`). */
-  constructor(readonly durations: Durations) {}
+  /**
+   * @param durations - how long each step takes (see `resolveDurations`).
+   * @param clock - the clock to read; engines that share one (the regions of one mock) move together.
+   */
+  constructor(
+    readonly durations: Durations,
+    clock: Clock = new Clock(),
+  ) {
+    this.clock = clock;
+  }
 
   /** Subscribes to phase changes and expiries. */
   listen(listener: LifecycleListener<R>): void {

@@ -6,6 +6,7 @@
  * only that cloud has (EC2's billing, CVM's latest operation); the logic
  * they share lives here once.
  */
+import type { Clock } from "../engine/clock.js";
 import type { Engine } from "../engine/engine.js";
 import type { GuestConfig } from "../engine/guest.js";
 import type { Machine, PhaseChange } from "../engine/machine.js";
@@ -94,24 +95,46 @@ export interface FrontRegion<I extends { machine: Machine }> {
   clear(): void;
 }
 
-/** The clock controls of a region: `onReset` forgets what the front keeps beside the region (usage, API faults). */
-export function clockControls(region: FrontRegion<{ machine: Machine }>, onReset: () => void = () => {}): ClockControls {
+/** What clock controls drive: a clock and what keeps time with it (one region, or every region of a mock). */
+export interface Clocked {
+  /** The clock. */
+  readonly clock: Clock;
+  /** Applies every transition due and returns mock time now. */
+  catchUp(): number;
+  /** Finishes every transition in flight. */
+  settle(): void;
+  /** Empties the state (the clock is reset apart). */
+  clear(): void;
+}
+
+/** A single region as {@link Clocked}: its engine's clock and settle. */
+export function regionClock(region: FrontRegion<{ machine: Machine }>): Clocked {
+  return {
+    clock: region.engine.clock,
+    catchUp: () => region.catchUp(),
+    settle: () => region.engine.settle(),
+    clear: () => region.clear(),
+  };
+}
+
+/** The clock controls of a region or a world: `onReset` forgets what the front keeps beside it (usage, API faults). */
+export function clockControls(world: Clocked, onReset: () => void = () => {}): ClockControls {
   return {
     advance(ms) {
-      region.engine.clock.advance(ms);
+      world.clock.advance(ms);
       // Observing the clock applies (and reports) the transitions that fell due.
-      region.catchUp();
+      world.catchUp();
     },
     async settle() {
-      region.engine.settle();
+      world.settle();
     },
     reset() {
-      region.clear();
+      world.clear();
       onReset();
-      region.engine.clock.reset();
+      world.clock.reset();
     },
     // Like every call, reading the time applies (and reports) the transitions that fell due.
-    now: () => region.catchUp(),
+    now: () => world.catchUp(),
   };
 }
 

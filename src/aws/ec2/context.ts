@@ -58,8 +58,12 @@ export type Operation<Input, Output> = (ctx: OperationContext, input: Input) => 
  * the principal the request runs as (the default principal when absent or
  * unknown): the key the server verified, or, when nothing verifies
  * signatures, the key of the request's SigV4 credential as
- * src/aws/sigv4/authorization.ts reads it; the SDK doors pass none. Throws
+ * src/aws/sigv4/authorization.ts reads it; the SDK doors pass none.
+ * `region` is the Region the call runs in: the client's (the plugin, the
+ * adapter), the SigV4 credential scope's (the wire door); when absent, the
+ * mock's default Region. A Region the mock does not serve is AuthFailure,
+ * as for a Region the account cannot use. Throws
  * (or rejects with) an `Ec2Error`; a promise when an injected delay holds the
  * call (see `ec2.faults.delay`) or the SDK doors' schemas are still loading.
  */
-export type Dispatch = (action: string, input: unknown, accessKeyId?: string) => object | Promise<object>;
+export type Dispatch = (action: string, input: unknown, accessKeyId?: string, region?: string) => object | Promise<object>;

@@ -14,29 +14,29 @@ import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
 import { type ListenOptions, startEc2Server } from "./doors/server.js";
-import { inEc2Words } from "./errors.js";
+import { errors, inEc2Words } from "./errors.js";
 import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
 import type { MockImage } from "./model/images.js";
-import {
-  Controls,
-  type FleetUsage,
-  type GuestControl,
-  type HostFaults,
-  type InstanceInspection,
-  type InstanceUsage,
-} from "./observe/controls.js";
+import type { Controls, FleetUsage, GuestControl, HostFaults, InstanceInspection, InstanceUsage } from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
-import { Ec2Region } from "./region.js";
-import { buildFleet, checkFixtures, type InstanceFixture } from "./state/fixtures.js";
+import type { Ec2Region } from "./region.js";
+import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
+import { Ec2World } from "./world.js";
 
 /**
  * Options of {@link createEc2Mock}. Every one is optional.
  * @public
  */
 export interface Ec2MockOptions {
-  /** The region the mock answers for (default `us-east-1`). Availability zones are `<region>a` … `<region>f`. */
+  /**
+   * The default Region (default `us-east-1`): it serves every call that
+   * names no Region (a client without one, a custom endpoint, an unsigned
+   * request). Every AWS commercial Region is served too, each a world of its
+   * own: the plugin serves the Region of its client, the server and the
+   * `httpHandler` the Region of the request's SigV4 credential scope.
+   */
   region?: string;
   /** The account id that owns everything (default `123456789012`). */
   accountId?: string;
@@ -95,7 +95,7 @@ export interface Ec2MockOptions {
  * @public
  */
 export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes> {
-  /** The region the mock answers for. */
+  /** The default Region (see {@link Ec2MockOptions.region}). */
   readonly region: string;
   /** The account id that owns everything. */
   readonly accountId: string;
@@ -199,49 +199,71 @@ function checkHighByte(value: number | undefined): number {
  * @public
  */
 export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
-  const ec2 = new Ec2Region({
-    region: options.region ?? "us-east-1",
-    accountId: options.accountId ?? "123456789012",
-    stateCodeHighByte: checkHighByte(options.stateCodeHighByte),
-    durations: resolveDurations(options.timing),
-    images: options.images ?? [],
-    network: resolveAddressSpace(options.network),
-  });
+  const accountId = options.accountId ?? "123456789012";
+  const defaultRegion = options.region ?? "us-east-1";
+  const events = new StateChangeEvents(accountId);
+  const world = new Ec2World(
+    {
+      accountId,
+      stateCodeHighByte: checkHighByte(options.stateCodeHighByte),
+      durations: resolveDurations(options.timing),
+      images: options.images ?? [],
+      network: resolveAddressSpace(options.network),
+    },
+    defaultRegion,
+    ({ region }) => region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) }),
+  );
 
-  const principals = new Principals(ec2.settings.accountId, options.iam);
-  const authorizer = createAuthorizer(principals, ec2.settings);
-  const controls = new Controls(ec2);
-  const events = new StateChangeEvents(ec2.settings.region, ec2.settings.accountId);
-  ec2.engine.listen({ onPhaseChange: (change) => events.publish(change) });
+  // The default Region exists from the start: bad options (images, ...) are refused here, not at a first call.
+  void world.default;
+  const principals = new Principals(accountId, options.iam);
+  const authorizer = createAuthorizer(principals);
 
   /**
-   * Runs one EC2 action's operation on the region: the one place an
+   * Runs one EC2 action's operation in a region: the one place an
    * OperationContext is built. `authorize` false (fixtures only) allows
    * everything; `fixedInstanceIds` are the ids RunInstances gives (fixtures only).
    */
-  const run = (action: string, input: unknown, principal: Principal, authorize: boolean, fixedInstanceIds?: readonly string[]): object => {
-    const now = ec2.catchUp();
+  const run = (
+    region: Ec2Region,
+    action: string,
+    input: unknown,
+    principal: Principal,
+    authorize: boolean,
+    fixedInstanceIds?: readonly string[],
+  ): object => {
+    const now = world.catchUp();
     const ctx: OperationContext = {
-      region: ec2,
+      region,
       now,
       principal,
-      authorize: authorize ? authorizer.forCall(principal, now) : () => {},
+      authorize: authorize ? authorizer.forCall(principal, now, region.settings) : () => {},
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
     return operationOf(action)!(ctx, input);
   };
 
-  /** Runs one EC2 action through the engine: the single entry every door uses. */
-  const dispatch = (action: string, input: unknown, accessKeyId?: string): object => {
-    const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
-    return run(action, input ?? {}, principal, true);
+  /** The region a call names (none: the default), or AuthFailure for one the mock does not serve. */
+  const regionOf = (name: string | undefined): Ec2Region => {
+    const entry = world.entry(name ?? defaultRegion);
+    if (entry === undefined) throw errors.authFailure();
+    return entry.region;
   };
 
-  /** What the doors call: API faults (failures, throttling, delays) first, then dispatch. */
-  const apiFaults = new ApiFaults(ec2);
-  const dispatchWithFaults: Dispatch = (action, input, accessKeyId) => {
-    const admitted = apiFaults.admit(action, input);
-    return admitted === undefined ? dispatch(action, input, accessKeyId) : admitted.then(() => dispatch(action, input, accessKeyId));
+  /** Runs one EC2 action through the engine: the single entry every door uses. */
+  const dispatch = (action: string, input: unknown, region: Ec2Region, accessKeyId?: string): object => {
+    const principal = (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default;
+    return run(region, action, input ?? {}, principal, true);
+  };
+
+  /** What the doors call: the region, API faults (failures, throttling, delays), then dispatch. */
+  const apiFaults = new ApiFaults(world.clock);
+  const dispatchWithFaults: Dispatch = (action, input, accessKeyId, regionName) => {
+    const region = regionOf(regionName);
+    const admitted = apiFaults.admit(action, input, region);
+    return admitted === undefined
+      ? dispatch(action, input, region, accessKeyId)
+      : admitted.then(() => dispatch(action, input, region, accessKeyId));
   };
 
   /**
@@ -250,31 +272,50 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    * wire door decodes its request (src/protocols/ec2-query/normalize.ts), then dispatched.
    * The schemas load on the first call only; later calls stay synchronous.
    */
-  const dispatchSdkInput: Dispatch = (action, input) => {
+  const dispatchSdkInput: Dispatch = (action, input, accessKeyId, region) => {
     const deps = loadWireDeps();
-    if (deps instanceof Promise)
-      return deps.then(() =>
-        dispatchWithFaults(
-          action,
-          inEc2Words(() => normalizeInput(action, input)),
-        ),
-      );
-    return dispatchWithFaults(
-      action,
-      inEc2Words(() => normalizeInput(action, input)),
-    );
+    const normalized = () => inEc2Words(() => normalizeInput(action, input));
+    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalized(), accessKeyId, region));
+    return dispatchWithFaults(action, normalized(), accessKeyId, region);
   };
 
   if (options.instances !== undefined) {
     const fixtures = checkFixtures(options.instances);
-    buildFleet(ec2, fixtures, (action, input, fixedInstanceIds) => run(action, input, principals.default, false, fixedInstanceIds));
+    for (const [name, ofRegion] of fixturesByRegion(fixtures, defaultRegion)) {
+      const region = world.entry(name)?.region;
+      if (region === undefined) throw new TypeError(`ec2-mock: instances: no region ${JSON.stringify(name)} (an AWS commercial Region)`);
+      buildFleet(region, ofRegion, (action, input, fixedInstanceIds) =>
+        run(region, action, input, principals.default, false, fixedInstanceIds),
+      );
+    }
     // Move every time back by what building took, so the clock offset is 0 again.
-    restoreSnapshot(ec2, controls, takeSnapshot(ec2, controls, ec2.engine.clock.offset));
+    restoreSnapshot(world, takeSnapshot(world, world.clock.offset));
   }
 
+  /** The region and controls of an instance, wherever it runs or ran (the default region's for an unknown id: they throw). */
+  const controlsOf = (instanceId: string): Controls => {
+    world.catchUp();
+    const entries = world.existing();
+    return (
+      entries.find((e) => e.region.instances.has(instanceId))?.controls ??
+      entries.find((e) => e.controls.hasRetired(instanceId))?.controls ??
+      world.default.controls
+    );
+  };
+
+  /** The whole world's usage: every region's, added up. */
+  const fleetUsage = (): FleetUsage => {
+    const usages = world.existing().map((e) => e.controls.fleetUsage());
+    return {
+      billedSeconds: usages.reduce((sum, u) => sum + u.billedSeconds, 0),
+      ebsGibSeconds: usages.reduce((sum, u) => sum + u.ebsGibSeconds, 0),
+      instances: usages.flatMap((u) => u.instances),
+    };
+  };
+
   const mock: Ec2Mock = {
-    region: ec2.settings.region,
-    accountId: ec2.settings.accountId,
+    region: defaultRegion,
+    accountId,
     applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
       addMockMiddleware(stack, {
         dispatch: dispatchSdkInput,
@@ -283,17 +324,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
-    ...clockControls(ec2, () => {
-      controls.clear();
-      apiFaults.clear();
-    }),
-    snapshot: () => takeSnapshot(ec2, controls),
-    restore: (snapshot) => restoreSnapshot(ec2, controls, snapshot),
+    ...clockControls(world, () => apiFaults.clear()),
+    snapshot: () => takeSnapshot(world),
+    restore: (snapshot) => restoreSnapshot(world, snapshot),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
-    guest: (instanceId) => controls.guest(instanceId),
-    faults: { ...controls.faults, ...apiFaults.controls },
-    inspect: (instanceId) => controls.inspect(instanceId),
-    usage: ((instanceId?: string) => (instanceId === undefined ? controls.fleetUsage() : controls.usage(instanceId))) as Ec2Mock["usage"],
+    guest: (instanceId) => controlsOf(instanceId).guest(instanceId),
+    faults: {
+      hostStuck: (instanceId, stuck) => controlsOf(instanceId).faults.hostStuck(instanceId, stuck),
+      ...apiFaults.controls,
+    },
+    inspect: (instanceId) => controlsOf(instanceId).inspect(instanceId),
+    usage: ((instanceId?: string) =>
+      instanceId === undefined ? fleetUsage() : controlsOf(instanceId).usage(instanceId)) as Ec2Mock["usage"],
     on: (_event, handler) => events.subscribe(handler),
     off: (_event, handler) => events.unsubscribe(handler),
     adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID }),
@@ -304,19 +346,22 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           implemented: isImplemented,
           isMutating,
           secretOf: (accessKeyId) => principals.secretOf(accessKeyId),
-          region: ec2.settings.region,
+          servesRegion: (name) => world.serves(name),
           advance: (ms) => mock.advance(ms),
           settle: () => mock.settle(),
           reset: () => mock.reset(),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
-          checkSnapshot: (snapshot) => void readSnapshot(ec2, snapshot),
-          state: () => ({
-            now: new Date(ec2.catchUp()).toISOString(),
-            region: ec2.settings.region,
-            accountId: ec2.settings.accountId,
-            instances: [...ec2.instances.values()].map((instance) => ec2.render(instance)),
-          }),
+          checkSnapshot: (snapshot) => void readSnapshot(world, snapshot),
+          state: () => {
+            const now = new Date(world.catchUp()).toISOString();
+            const [first, ...others] = world.existing().map(({ region }) => ({
+              region: region.settings.region,
+              instances: [...region.instances.values()].map((instance) => region.render(instance)),
+            }));
+            // The default Region's fleet at the top; every other Region used so far, if any, below.
+            return { now, region: defaultRegion, accountId, instances: first!.instances, ...(others.length > 0 && { regions: others }) };
+          },
         },
         listenOptions,
       ),

@@ -1,4 +1,5 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
+import type { Clock } from "../../engine/clock.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import type { AddressSpace } from "./model/address-space.js";
@@ -70,8 +71,12 @@ export class Ec2Region {
   readonly addresses: AddressStore;
   private reservationSeq = 0;
 
-  constructor(readonly settings: RegionSettings) {
-    this.engine = new Engine<Ec2Request>(settings.durations);
+  /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
+  constructor(
+    readonly settings: RegionSettings,
+    clock?: Clock,
+  ) {
+    this.engine = new Engine<Ec2Request>(settings.durations, clock);
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);

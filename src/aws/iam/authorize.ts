@@ -84,16 +84,15 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
 }
 
 /**
- * Builds the authorizer of one mock. `forCall(principal, now)` returns the
- * `authorize` of one call's context: a shared no-op while no policy is
+ * Builds the authorizer of one mock. `forCall(principal, now, settings)` returns the
+ * `authorize` of one call's context in the Region of `settings`: a shared no-op while no policy is
  * configured, else one that evaluates each resource and throws
  * UnauthorizedOperation, with an encoded failure message, at the first
  * resource denied (so a batch fails whole, before anything changes).
  */
-export function createAuthorizer(
-  principals: Principals,
-  settings: RegionSettings,
-): { forCall(principal: Principal, now: number): Authorize } {
+export function createAuthorizer(principals: Principals): {
+  forCall(principal: Principal, now: number, settings: RegionSettings): Authorize;
+} {
   if (!principals.enforced) return { forCall: () => allowAll };
   for (const principal of principals.all()) {
     // Refused at createEc2Mock, as IAM refuses a malformed policy, so evaluation can trust the shapes.
@@ -102,7 +101,7 @@ export function createAuthorizer(
     });
   }
   return {
-    forCall(principal, now) {
+    forCall(principal, now, settings) {
       return (action, targets, request) => {
         const global = new Map<string, ContextKey>();
         const accountId = settings.accountId;

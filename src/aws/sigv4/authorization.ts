@@ -126,18 +126,33 @@ export function presignedParams(
   return found;
 }
 
+/** What a request's SigV4 credential claims: who signs, and the Region its scope names (undefined for a short scope). */
+export interface CredentialClaim {
+  /** The access key id. */
+  readonly accessKeyId: string;
+  /** The credential scope's Region (`ACCESS_KEY_ID/YYYYMMDD/REGION/…`). */
+  readonly region: string | undefined;
+}
+
 /**
- * The access key a request names when nothing verifies it (the server
- * without `verifySignatures`, `ec2.httpHandler()`): the `Credential` of the
- * Authorization header, else the presigned query's `X-Amz-Credential`, each
- * read by the parsers the verifier uses; undefined when there is neither.
- * A header or credential that does not parse strictly is refused here too.
+ * The credential a request claims, whether or not anything verifies it: the
+ * `Credential` of the Authorization header, else the presigned query's
+ * `X-Amz-Credential`, each read by the parsers the verifier uses; undefined
+ * when there is neither (an unsigned request). A header or credential that
+ * does not parse strictly is refused here too. The server routes a call to
+ * the Region of its scope; without `verifySignatures` the access key also
+ * names the principal.
  */
-export function claimedAccessKey(headers: Readonly<Record<string, string | undefined>>, query: string): string | undefined {
+export function claimedCredential(headers: Readonly<Record<string, string | undefined>>, query: string): CredentialClaim | undefined {
   const presigned = presignedParams(query, headers);
-  if (hasAuthorization(headers)) return parseAuthorizationHeader(headers.authorization!).accessKeyId;
+  if (hasAuthorization(headers)) {
+    const { accessKeyId, scope } = parseAuthorizationHeader(headers.authorization!);
+    return { accessKeyId, region: scope[1] };
+  }
   const credential = presigned?.get("X-Amz-Credential");
-  return credential === undefined ? undefined : parseCredential(credential).accessKeyId;
+  if (credential === undefined) return undefined;
+  const { accessKeyId, scope } = parseCredential(credential);
+  return { accessKeyId, region: scope[1] };
 }
 
 /**

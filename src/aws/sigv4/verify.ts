@@ -29,8 +29,8 @@ const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 export interface SignatureKeys {
   /** The secret of an access key of one of the mock's principals; undefined for a key it does not know. */
   secretOf(accessKeyId: string): string | undefined;
-  /** The region a credential scope must name. */
-  region: string;
+  /** Whether the mock serves the Region a credential scope names (another is AuthFailure, as for a Region the account cannot use). */
+  servesRegion(region: string): boolean;
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~`. */
@@ -155,7 +155,7 @@ function sameHex(a: string, b: string): boolean {
  * or throws EC2's error. Checks, in order: a signature is present (header or
  * presigned query, not both), it is well-formed (read strictly, see
  * ../wire/authorization.ts), the access key is known, the credential scope
- * names this region and `ec2`, the date is within 15 minutes of `now` (a
+ * names a Region the mock serves and `ec2`, the date is within 15 minutes of `now` (a
  * presigned URL: not yet expired), then the signature itself, compared in
  * constant time. `now` is real time (`Date.now()`), not the mock's advanced
  * clock: clients sign with their wall clock.
@@ -175,7 +175,7 @@ export function verifySignature(request: WireRequest, keys: SignatureKeys, now: 
   const secret = keys.secretOf(claim.accessKeyId);
   if (secret === undefined) throw errors.authFailure();
   const [day, region, service] = claim.scope as [string, string, string, string];
-  if (day !== claim.amzDate.slice(0, 8) || region !== keys.region || service !== "ec2") throw errors.authFailure();
+  if (day !== claim.amzDate.slice(0, 8) || !keys.servesRegion(region) || service !== "ec2") throw errors.authFailure();
   if (claim.expires === undefined) {
     if (Math.abs(now - claim.signedAt) > MAX_CLOCK_SKEW_MS) throw errors.requestExpired();
   } else if (claim.signedAt - now > MAX_CLOCK_SKEW_MS || now > claim.signedAt + claim.expires * 1000) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
-import { clockControls } from "../../kit/controls.js";
+import { clockControls, regionClock } from "../../kit/controls.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
 import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
 import { type CvmWireDoor, createCvmDoor } from "./doors/wire-door.js";
@@ -126,7 +126,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       const ctx = { region, now: region.catchUp(), requestId: randomUUID() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
-    ...clockControls(region),
+    ...clockControls(regionClock(region)),
     guest: (instanceId) => controls.guest(instanceId),
     faults: controls.faults,
     inspect: (instanceId) => controls.inspect(instanceId),

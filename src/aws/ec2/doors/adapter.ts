@@ -16,7 +16,24 @@ export interface ClientStubLike {
 
 /** The behaviour `on()` returns, as far as the adapter uses it. */
 interface FakeableBehaviour {
-  callsFake(fake: (input: unknown) => Promise<unknown>): unknown;
+  callsFake(fake: (input: unknown, getClient?: () => unknown) => Promise<unknown>): unknown;
+}
+
+/**
+ * The Region of the client a stubbed `send` was called on: its `config.region`
+ * provider, as the SDK resolves it; undefined when the client names none
+ * (the mock's default Region serves it).
+ */
+async function clientRegion(getClient: (() => unknown) | undefined): Promise<string | undefined> {
+  const config = (getClient?.() as { config?: { region?: unknown } } | undefined)?.config;
+  const region = config?.region;
+  try {
+    const value = typeof region === "function" ? await (region as () => unknown)() : region;
+    return typeof value === "string" && value !== "" ? value : undefined;
+  } catch {
+    // The SDK's "Region is missing": no Region named.
+    return undefined;
+  }
 }
 
 /** What the adapter needs of the mock. */
@@ -39,10 +56,11 @@ export interface AdapterDeps {
 export function adaptStub<T extends ClientStubLike>(stub: T, deps: AdapterDeps): T {
   for (const action of implementedActions) {
     const { command } = ec2Actions[action];
-    (stub.on(command as never) as FakeableBehaviour).callsFake(async (input: unknown) => {
+    (stub.on(command as never) as FakeableBehaviour).callsFake(async (input: unknown, getClient?: () => unknown) => {
       const requestId = deps.newRequestId();
       try {
-        return { ...(await deps.dispatch(action, input)), $metadata: responseMetadata(200, requestId) };
+        const region = await clientRegion(getClient);
+        return { ...(await deps.dispatch(action, input, undefined, region)), $metadata: responseMetadata(200, requestId) };
       } catch (error) {
         throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
       }

@@ -7,6 +7,6 @@ export interface ServerBackend extends PersistableBackend {
   implemented: Implements;
   /** The secret of a principal's access key, for SigV4 verification; undefined for an unknown key. */
   secretOf(accessKeyId: string): string | undefined;
-  /** The region a SigV4 credential scope must name. */
-  region: string;
+  /** Whether the mock serves a Region (a SigV4 credential scope naming another is refused). */
+  servesRegion(region: string): boolean;
 }

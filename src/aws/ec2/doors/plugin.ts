@@ -1,5 +1,13 @@
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
-import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, MiddlewareStack } from "@smithy/types";
+import type {
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeHandlerOutput,
+  MiddlewareStack,
+  RelativeMiddlewareOptions,
+  SerializeMiddleware,
+} from "@smithy/types";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
 import { isImplemented } from "../actions.js";
@@ -48,17 +56,18 @@ export const MIDDLEWARE_NAME = "ec2MockMiddleware";
  * Adds the mock to a client's stack as one `initialize`-step middleware (low
  * priority, so the user's own initialize middleware still wraps it). It
  * answers every EC2 command the mock implements before serialization, so no
- * endpoint, region, credentials or signing are needed, and returns what the
- * SDK's deserializer would have produced.
+ * serialization, signing or credentials are needed, and returns what the
+ * SDK's deserializer would have produced, in the Region of the client (see
+ * {@link regionProbe}).
  */
 export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, deps: MockMiddlewareDeps): void {
+  const probe = regionProbe(stack);
   stack.add(
     (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
         const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
         if (context.clientName === "STSClient" && commandName.endsWith("Command") && isStsAction(action)) {
-          // The STS actions of src/aws/sts/actions.ts (DecodeAuthorizationMessage decodes the mock's blobs); other STS commands pass.
           const requestId = deps.newRequestId();
           return {
             output: (await answerStsCommand(action, args.input, requestId)) as ServiceOutputTypes,
@@ -69,22 +78,120 @@ export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, Serv
           if (context.clientName === "EC2Client") unhandled(deps.onUnhandledCommand, commandName, args.input);
           return next(args);
         }
+        const known = probe.region;
+        const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
         const requestId = deps.newRequestId();
         let output: object;
         try {
-          const result = deps.dispatch(action, args.input);
+          const result = deps.dispatch(action, args.input, undefined, region);
           output = result instanceof Promise ? await result : result;
         } catch (error) {
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }
         return {
-          // The table routes by action, so the output type is the command's own.
           output: { ...output, $metadata: responseMetadata(200, requestId) } as ServiceOutputTypes,
           response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
         };
       },
     { step: "initialize", priority: "low", name: MIDDLEWARE_NAME, tags: ["EC2_MOCK"], override: true },
   );
+}
+
+/** The probe has not run yet on this client. */
+const UNKNOWN: unique symbol = Symbol("region not learnt");
+/** Marks a call the probe runs through: the SDK resolves its endpoint, and nothing more runs. */
+const PROBING: unique symbol = Symbol("ec2-mock region probe");
+
+/** The probe's answer, in place of an output: the endpoint the SDK resolved. */
+interface ProbeAnswer {
+  readonly [PROBING]: { readonly hostname: string | undefined };
+}
+
+/**
+ * Learns the Region of the client the plugin is used on. The initialize
+ * step's context does not carry it, and a plugin never sees the client's
+ * configuration; the endpoint the SDK resolves from it does. On the first
+ * call of an implemented command, the plugin lets the call go as far as the
+ * SDK's `endpointV2Middleware` (its own resolution, from the client's
+ * `region`, FIPS and dual-stack settings), skipping the auth-scheme step for
+ * that call only, so that no credentials are needed, and reads the Region
+ * from the endpoint's host (`ec2.eu-west-1.amazonaws.com`). The answer is
+ * kept for every later call on the client: one resolution per client, so
+ * the plugin keeps answering at the initialize step (bench/README.md,
+ * figure a). A client with no Region, or a custom `endpoint` (whose host
+ * names none), is served by the mock's default Region.
+ */
+function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
+  // The client's own auth-scheme step, which resolves credentials: found once, wrapped to stand aside while probing.
+  let authStep: { middleware: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes>; options: RelativeMiddlewareOptions } | undefined;
+  stack.applyToStack({
+    add: () => {},
+    use: () => {},
+    addRelativeTo: (
+      middleware: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes>,
+      options: RelativeMiddlewareOptions & { middleware?: unknown },
+    ) => {
+      if (options.name === AUTH_SCHEME_STEP) {
+        const { middleware: _entry, ...rest } = options;
+        authStep = { middleware, options: rest };
+      }
+    },
+  } as unknown as MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>);
+  const state = {
+    region: UNKNOWN as string | undefined | typeof UNKNOWN,
+    /** Runs the call up to the endpoint's resolution, and returns (and keeps) the Region it names. */
+    async learn(
+      next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>,
+      args: InitializeHandlerArguments<ServiceInputTypes>,
+      context: HandlerExecutionContext,
+    ): Promise<string | undefined> {
+      if (authStep === undefined) return (state.region = undefined);
+      (context as Record<symbol, unknown>)[PROBING] = true;
+      let hostname: string | undefined;
+      try {
+        const { output } = await next(args);
+        hostname = (output as unknown as ProbeAnswer)[PROBING]?.hostname;
+      } catch (error) {
+        // The SDK's own refusal of a client without a Region (`config.region()`): the default Region serves it.
+        if (error instanceof Error && error.message === "Region is missing") return (state.region = undefined);
+        throw error;
+      }
+      return (state.region = regionOfHost(hostname));
+    },
+  };
+  if (authStep !== undefined) {
+    const original = authStep.middleware;
+    const authUnlessProbing: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => {
+      const wrapped = original(next, context);
+      return (args) => ((context as Record<symbol, unknown>)[PROBING] === true ? next(args) : wrapped(args));
+    };
+    const readEndpoint: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+      if ((context as Record<symbol, unknown>)[PROBING] !== true) return next(args);
+      const answer: ProbeAnswer = { [PROBING]: { hostname: context.endpointV2?.url.hostname } };
+      return { output: answer as unknown as ServiceOutputTypes, response: {} };
+    };
+    stack.addRelativeTo(authUnlessProbing, authStep.options);
+    stack.addRelativeTo(readEndpoint, { relation: "after", toMiddleware: "endpointV2Middleware", name: PROBE_STEP, override: true });
+  }
+  return state;
+}
+
+/** The SDK's auth-scheme step (it resolves credentials), which a probe skips. */
+const AUTH_SCHEME_STEP = "httpAuthSchemeMiddleware";
+/** The probe's own step, right after the SDK resolves the endpoint. */
+const PROBE_STEP = "ec2MockRegionProbe";
+
+/**
+ * The Region an EC2 endpoint's host names: `ec2.<region>.amazonaws.com`
+ * (`.com.cn`), `ec2-fips.<region>…`, `ec2.<region>.api.aws`; undefined for
+ * any other host (a custom endpoint).
+ */
+export function regionOfHost(hostname: string | undefined): string | undefined {
+  if (hostname === undefined) return undefined;
+  const labels = hostname.split(".");
+  if (labels.length < 4 || (labels[0] !== "ec2" && labels[0] !== "ec2-fips")) return undefined;
+  const domain = labels.slice(2).join(".");
+  return domain === "amazonaws.com" || domain === "amazonaws.com.cn" || domain === "api.aws" ? labels[1] : undefined;
 }
 
 function unhandled(policy: UnhandledCommandPolicy, commandName: string, input: unknown): void {

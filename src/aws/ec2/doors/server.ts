@@ -102,7 +102,8 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock);
   const backend = stateFile?.backend ?? mock;
   const authenticate: Authenticate | undefined = options.verifySignatures
-    ? (request) => verifySignature(request, { secretOf: (id) => backend.secretOf(id), region: backend.region })
+    ? (request) =>
+        verifySignature(request, { secretOf: (id) => backend.secretOf(id), servesRegion: (region) => backend.servesRegion(region) })
     : undefined;
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();

@@ -4,7 +4,7 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
-import { claimedAccessKey, refuseSigningParamsIn } from "../../sigv4/authorization.js";
+import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error, errors, inEc2Words } from "../errors.js";
@@ -93,7 +93,7 @@ function readRequest(
   request: WireRequest,
   implemented: Implements,
   authenticate: Authenticate | undefined,
-): { action: string; params: Map<string, string>; accessKeyId: string | undefined; sts?: true } {
+): { action: string; params: Map<string, string>; accessKeyId: string | undefined; region: string | undefined; sts?: true } {
   const method = request.method.toUpperCase();
   if (method !== "GET" && method !== "POST") {
     throw errors.methodNotAllowed(method);
@@ -103,7 +103,11 @@ function readRequest(
   }
   // Authentication comes before anything about the request's content (content type, Action, Version).
   // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
-  const accessKeyId = authenticate !== undefined ? authenticate(request) : claimedAccessKey(request.headers, request.query);
+  // The Region is the credential scope's (verified with the signature when something verifies); unsigned: none.
+  const verified = authenticate !== undefined ? authenticate(request) : undefined;
+  const claim = claimedCredential(request.headers, request.query);
+  const accessKeyId = verified ?? claim?.accessKeyId;
+  const region = claim?.region;
   const params = inEc2Words(() => parseForm(request.query));
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
@@ -121,7 +125,7 @@ function readRequest(
   const version = params.get("Version");
   if (version === undefined || version === "") throw errors.missingParameter("Version");
   // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
-  if (version === STS_API_VERSION) return { action, params, accessKeyId, sts: true };
+  if (version === STS_API_VERSION) return { action, params, accessKeyId, region, sts: true };
   if (version !== API_VERSION) {
     throw errors.noSuchVersion(version);
   }
@@ -130,7 +134,7 @@ function readRequest(
   }
   for (const key of envelope) params.delete(key);
   for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
-  return { action, params, accessKeyId };
+  return { action, params, accessKeyId, region };
 }
 
 /**
@@ -150,11 +154,11 @@ export async function handleWireRequest(
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
   try {
-    const { action, params, accessKeyId, sts } = readRequest(request, implemented, authenticate);
+    const { action, params, accessKeyId, region, sts } = readRequest(request, implemented, authenticate);
     if (sts) return answerSts(action, params, requestId);
     const shapes = shapesOf(action)!;
     const input = inEc2Words(() => decodeInput(shapes.input, params));
-    const output = await dispatch(action, input, accessKeyId);
+    const output = await dispatch(action, input, accessKeyId, region);
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
     if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);

@@ -148,6 +148,11 @@ export class Controls extends InstanceControls<Ec2Instance> {
     });
   }
 
+  /** Whether the usage of this expired instance is kept (it ran in this region). */
+  hasRetired(instanceId: string): boolean {
+    return this.retired.has(instanceId);
+  }
+
   /** Usage of expired instances, in expiry order (snapshots). */
   retiredUsage(): InstanceUsage[] {
     return [...this.retired.values()];

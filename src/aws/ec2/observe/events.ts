@@ -44,10 +44,7 @@ export type StateChangeHandler = (event: InstanceStateChangeEvent) => void;
 export class StateChangeEvents {
   private readonly handlers = new Set<StateChangeHandler>();
 
-  constructor(
-    private readonly region: string,
-    private readonly accountId: string,
-  ) {}
+  constructor(private readonly accountId: string) {}
 
   /** Adds a handler; returns a function that removes it. */
   subscribe(handler: StateChangeHandler): () => void {
@@ -65,8 +62,8 @@ export class StateChangeEvents {
     this.handlers.clear();
   }
 
-  /** Publishes a phase change if EC2 would see a new state. */
-  publish(change: PhaseChange): void {
+  /** Publishes a phase change of an instance of `region` if EC2 would see a new state. */
+  publish(change: PhaseChange, region: string): void {
     if (this.handlers.size === 0) return;
     const launched = change.from === "launching" && change.to === "launching";
     const state = stateNameOf[change.to];
@@ -78,8 +75,8 @@ export class StateChangeEvents {
       source: "aws.ec2",
       account: this.accountId,
       time: new Date(change.at).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      region: this.region,
-      resources: [`arn:aws:ec2:${this.region}:${this.accountId}:instance/${change.machineId}`],
+      region,
+      resources: [`arn:aws:ec2:${region}:${this.accountId}:instance/${change.machineId}`],
       detail: { "instance-id": change.machineId, state },
     };
     for (const handler of this.handlers) {

@@ -1,3 +1,4 @@
+import type { Clock } from "../../../engine/clock.js";
 import { type Ec2Action, implementedActions, isImplemented } from "../actions.js";
 import { type Ec2Error, errors } from "../errors.js";
 import { DEFAULT_INSTANCE_TYPE } from "../model/instance-types.js";
@@ -161,8 +162,8 @@ export class ApiFaults {
   private readonly delays = new Map<Ec2Action, CountedRule<number>[]>();
   private readonly buckets = new Map<Ec2Action, Bucket>();
 
-  /** @param region - the region, for the instance type and zone of `InsufficientInstanceCapacity` and for mock time. */
-  constructor(private readonly region: Ec2Region) {}
+  /** @param clock - mock time (throttle buckets refill with it). */
+  constructor(private readonly clock: Clock) {}
 
   /** The controls users call as `ec2.faults.*`. */
   readonly controls: ApiFaultControls = {
@@ -216,17 +217,18 @@ export class ApiFaults {
    * fault's `Ec2Error`, so the call fails before any EC2 check and changes
    * nothing. Synchronous (no promise) when no delay applies.
    */
-  admit(action: string, input: unknown): void | Promise<void> {
+  admit(action: string, input: unknown, region: Ec2Region): void | Promise<void> {
     if (!isImplemented(action)) return;
     const delayMs = this.take(this.delays, action);
     if (delayMs === undefined || delayMs === 0) {
-      this.check(action, input);
+      this.check(action, input, region);
       return;
     }
-    return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => this.check(action, input));
+    return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => this.check(action, input, region));
   }
 
-  private check(action: Ec2Action, input: unknown): void {
+  /** `region`: the call's, for the instance type and zones of `InsufficientInstanceCapacity`. */
+  private check(action: Ec2Action, input: unknown, region: Ec2Region): void {
     const bucket = this.buckets.get(action);
     if (bucket !== undefined) {
       const now = this.now();
@@ -238,54 +240,14 @@ export class ApiFaults {
       bucket.tokens -= 1;
     }
     const failure = this.take(this.failures, action);
-    if (failure !== undefined) throw this.errorOf(failure, action, input);
+    if (failure !== undefined) throw this.errorOf(failure, action, input, region);
   }
 
-  private errorOf(error: FaultError, action: Ec2Action, input: unknown): Ec2Error {
+  private errorOf(error: FaultError, action: Ec2Action, input: unknown, region: Ec2Region): Ec2Error {
     if (error === "RequestLimitExceeded") return errors.requestLimitExceeded();
     if (error === "InternalError") return errors.internal();
-    if (error === "InsufficientInstanceCapacity") return this.insufficientCapacity(action, input);
+    if (error === "InsufficientInstanceCapacity") return insufficientCapacity(region, action, input);
     return errors.userRequested(error.code, error.message, error.status);
-  }
-
-  /**
-   * EC2's message names the instance type and the zone asked for, and the
-   * region's other zones (raw responses quoted in cloud-custodian#5235 and
-   * skyplane#299). StartInstances of no known instance gets EC2's short form
-   * `Insufficient capacity.` (raw response in hammertime#29).
-   */
-  private insufficientCapacity(action: Ec2Action, input: unknown): Ec2Error {
-    const request = (typeof input === "object" && input !== null ? input : {}) as {
-      InstanceType?: unknown;
-      Placement?: { AvailabilityZone?: unknown };
-      SubnetId?: unknown;
-      InstanceIds?: unknown;
-    };
-    let placed: { instanceType: string; zone: string } | undefined;
-    if (action === "RunInstances") {
-      // A launch into a subnet by id goes to the subnet's zone (issue 13: SubnetId is modelled).
-      const zone =
-        request.Placement?.AvailabilityZone ??
-        this.region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
-      placed = {
-        instanceType:
-          typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
-        zone: typeof zone === "string" && zone !== "" ? zone : this.region.network.defaultZone,
-      };
-    } else if (Array.isArray(request.InstanceIds)) {
-      for (const id of request.InstanceIds) {
-        const instance = typeof id === "string" ? this.region.instances.get(id) : undefined;
-        if (instance !== undefined) {
-          placed = { instanceType: instance.instanceType, zone: instance.subnet.availabilityZone };
-          break;
-        }
-      }
-    }
-    if (placed === undefined) return errors.insufficientCapacity();
-    const otherZones = ["a", "b", "c", "d", "e", "f"]
-      .map((letter) => `${this.region.settings.region}${letter}`)
-      .filter((zone) => zone !== placed.zone && this.region.network.subnetIn(zone) !== undefined);
-    return errors.insufficientCapacity({ ...placed, otherZones });
   }
 
   private queue<T>(rules: Map<Ec2Action, CountedRule<T>[]>, action: Ec2Action): CountedRule<T>[] {
@@ -306,6 +268,44 @@ export class ApiFaults {
 
   /** Mock time, without applying transitions (that is the operation's business). */
   private now(): number {
-    return this.region.engine.clock.now();
+    return this.clock.now();
   }
+}
+
+/**
+ * EC2's message names the instance type and the zone asked for, and the
+ * region's other zones (raw responses quoted in cloud-custodian#5235 and
+ * skyplane#299). StartInstances of no known instance gets EC2's short form
+ * `Insufficient capacity.` (raw response in hammertime#29).
+ */
+function insufficientCapacity(region: Ec2Region, action: Ec2Action, input: unknown): Ec2Error {
+  const request = (typeof input === "object" && input !== null ? input : {}) as {
+    InstanceType?: unknown;
+    Placement?: { AvailabilityZone?: unknown };
+    SubnetId?: unknown;
+    InstanceIds?: unknown;
+  };
+  let placed: { instanceType: string; zone: string } | undefined;
+  if (action === "RunInstances") {
+    // A launch into a subnet by id goes to the subnet's zone (issue 13: SubnetId is modelled).
+    const zone =
+      request.Placement?.AvailabilityZone ?? region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
+    placed = {
+      instanceType: typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
+      zone: typeof zone === "string" && zone !== "" ? zone : region.network.defaultZone,
+    };
+  } else if (Array.isArray(request.InstanceIds)) {
+    for (const id of request.InstanceIds) {
+      const instance = typeof id === "string" ? region.instances.get(id) : undefined;
+      if (instance !== undefined) {
+        placed = { instanceType: instance.instanceType, zone: instance.subnet.availabilityZone };
+        break;
+      }
+    }
+  }
+  if (placed === undefined) return errors.insufficientCapacity();
+  const otherZones = ["a", "b", "c", "d", "e", "f"]
+    .map((letter) => `${region.settings.region}${letter}`)
+    .filter((zone) => zone !== placed.zone && region.network.subnetIn(zone) !== undefined);
+  return errors.insufficientCapacity({ ...placed, otherZones });
 }

@@ -31,6 +31,8 @@ export interface InstanceFixture {
   count?: number;
   /** A fixed instance id (`i-` and 8 or 17 lowercase hex digits); only with `count` 1. */
   id?: string;
+  /** The Region it runs in (default: the mock's `region`); each Region is a world of its own. */
+  region?: string;
   /** Availability zone (default `<region>a`). */
   availabilityZone?: string;
   /** Whether it may hibernate (EBS-backed images only). */
@@ -73,12 +75,26 @@ export function checkFixtures(value: unknown): InstanceFixture[] {
       if (ids.has(f.id)) fail(`[${i}].id`, `${f.id} is used twice`);
       ids.add(f.id);
     }
+    if (f.region !== undefined && (typeof f.region !== "string" || f.region === ""))
+      fail(`[${i}].region`, `must be a Region name such as "eu-west-1"; got ${JSON.stringify(f.region)}`);
     if (f.tags !== undefined) {
       if (typeof f.tags !== "object" || f.tags === null || Array.isArray(f.tags)) fail(`[${i}].tags`, "must be an object of string values");
       for (const [k, v] of Object.entries(f.tags)) if (typeof v !== "string") fail(`[${i}].tags.${k}`, "must be a string");
     }
     return f;
   });
+}
+
+/** The fixtures by Region, each Region's in fixture order (launch order is per Region). */
+export function fixturesByRegion(fixtures: readonly InstanceFixture[], defaultRegion: string): Map<string, InstanceFixture[]> {
+  const byRegion = new Map<string, InstanceFixture[]>();
+  for (const fixture of fixtures) {
+    const name = fixture.region ?? defaultRegion;
+    let list = byRegion.get(name);
+    if (list === undefined) byRegion.set(name, (list = []));
+    list.push(fixture);
+  }
+  return byRegion;
 }
 
 /**

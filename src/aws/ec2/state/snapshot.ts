@@ -8,6 +8,7 @@ import {
   nullable,
   number,
   object,
+  optional,
   readObject,
   string,
   time,
@@ -16,7 +17,7 @@ import {
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
-import type { MockImage } from "../model/images.js";
+import type { ImageCatalogue, MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
@@ -24,6 +25,7 @@ import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "..
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
+import type { Ec2World } from "../world.js";
 
 /**
  * The snapshot format this version writes and reads.
@@ -97,16 +99,8 @@ const imageCodec: Codec<MockImage> = {
   },
 };
 
-/** The whole state of a mock, declared once, in the order it is written (see {@link Ec2MockSnapshot}). */
-const snapshotRecord = object({
-  version: literal(SNAPSHOT_VERSION),
-  /** Where it was taken: restore refuses another region or account. */
-  region: string,
-  accountId: string,
-  /** Mock time when it was taken (informative). */
-  takenAt: time,
-  /** The clock's manual offset (mock time minus host time), in ms. */
-  clockOffsetMs: number,
+/** The state of one Region, declared once: the default Region's at the top of a snapshot, every other's in `regions`. */
+const regionFields = {
   /** Images the instances were launched from, by id. */
   images: array(imageCodec),
   instances: array(instanceCodec),
@@ -117,6 +111,29 @@ const snapshotRecord = object({
   volumes: object({ live: array(volumeJsonCodec), deleted: array(volumeJsonCodec), seq: number }),
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
+} as const;
+
+const otherRegionRecord = object({ region: string, ...regionFields });
+
+/**
+ * The state of a Region other than the mock's default one, as JSON.
+ * @public
+ */
+export interface RegionStateJson extends JsonOf<typeof otherRegionRecord> {}
+
+/** The whole state of a mock, declared once, in the order it is written (see {@link Ec2MockSnapshot}). */
+const snapshotRecord = object({
+  version: literal(SNAPSHOT_VERSION),
+  /** The mock's default Region, whose state follows: restore refuses another default Region or account. */
+  region: string,
+  accountId: string,
+  /** Mock time when it was taken (informative). */
+  takenAt: time,
+  /** The clock's manual offset (mock time minus host time), in ms. */
+  clockOffsetMs: number,
+  ...regionFields,
+  /** Every other Region used so far (absent when none was), in order of first use. */
+  regions: optional(array(otherRegionRecord), { keep: (regions) => regions.length > 0 }),
 });
 
 /**
@@ -133,24 +150,17 @@ export interface Ec2MockSnapshot extends JsonOf<typeof snapshotRecord> {}
 /** What a snapshot holds, in memory: the JSON's ids not yet linked to the records they name. */
 type SnapshotFields = ValuesOf<typeof snapshotRecord.fields>;
 
-/**
- * Takes a snapshot of a region and its controls. `shiftMs` moves every time
- * back by that amount (the fixture builder uses it to end at clock offset 0).
- * Throws a RangeError naming the field when a number in it is NaN or
- * infinite, which JSON cannot hold: never a snapshot that would not restore.
- */
-export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0): Ec2MockSnapshot {
-  const now = region.catchUp();
+/** What a Region's state holds, in memory (see `regionFields`). */
+type RegionFields = ValuesOf<typeof otherRegionRecord.fields>;
+
+/** The state of one Region, ready to write. */
+function regionState(region: Ec2Region, controls: Controls): RegionFields {
   const images = new Map<string, MockImage>();
   const instances = [...region.instances.values()];
   for (const instance of instances) images.set(instance.image.ImageId!, instance.image);
   const volumes = region.volumes.contents();
-  const fields: SnapshotFields = {
-    version: SNAPSHOT_VERSION,
+  return {
     region: region.settings.region,
-    accountId: region.settings.accountId,
-    takenAt: now,
-    clockOffsetMs: region.engine.clock.offset - shiftMs,
     images: [...images.values()],
     instances,
     reservations: [...region.reservations.values()].map((r) => ({
@@ -171,6 +181,27 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
     })),
     retiredUsage: controls.retiredUsage(),
   };
+}
+
+/**
+ * Takes a snapshot of every Region of a mock. `shiftMs` moves every time
+ * back by that amount (the fixture builder uses it to end at clock offset 0).
+ * Throws a RangeError naming the field when a number in it is NaN or
+ * infinite, which JSON cannot hold: never a snapshot that would not restore.
+ */
+export function takeSnapshot(world: Ec2World, shiftMs = 0): Ec2MockSnapshot {
+  const now = world.catchUp();
+  const [first, ...others] = world.existing().map(({ region, controls }) => regionState(region, controls));
+  const { region: _default, ...defaultState } = first!;
+  const fields: SnapshotFields = {
+    version: SNAPSHOT_VERSION,
+    region: world.defaultRegion,
+    accountId: world.settings.accountId,
+    takenAt: now,
+    clockOffsetMs: world.clock.offset - shiftMs,
+    ...defaultState,
+    regions: others,
+  };
   const snapshot = snapshotRecord.write(fields, { shiftMs });
   // JSON would write NaN or Infinity as null, a snapshot that no longer restores: refuse it here instead.
   const bad = nonFiniteNumber(snapshot);
@@ -182,8 +213,16 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
   return snapshot;
 }
 
-/** A snapshot read and checked, ready to replace a region's state (see {@link readSnapshot}). */
+/** A snapshot read and checked, ready to replace every Region's state (see {@link readSnapshot}). */
 export interface CheckedSnapshot {
+  /** Each Region's state, the default Region's first. */
+  readonly regions: readonly CheckedRegion[];
+  readonly clockOffsetMs: number;
+}
+
+/** One Region's state, read and checked. */
+export interface CheckedRegion {
+  readonly region: string;
   readonly network: NetworkJson;
   readonly live: Ec2Volume[];
   readonly deleted: Ec2Volume[];
@@ -194,7 +233,6 @@ export interface CheckedSnapshot {
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
   readonly reservationSeq: number;
   readonly retired: InstanceUsage[];
-  readonly clockOffsetMs: number;
 }
 
 /**
@@ -205,7 +243,7 @@ export interface CheckedSnapshot {
  * Every field's type is checked by the declaration; what follows links the
  * ids the snapshot holds to the records they name, and checks they do.
  */
-export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnapshot {
+export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapshot {
   const s = readObject(snapshot, "snapshot");
   if (s.version !== SNAPSHOT_VERSION) {
     throw new TypeError(
@@ -214,12 +252,37 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   }
   const snapRegion = string.read(s.region, "region");
   const snapAccount = string.read(s.accountId, "accountId");
-  if (snapRegion !== region.settings.region || snapAccount !== region.settings.accountId) {
+  if (snapRegion !== world.defaultRegion || snapAccount !== world.settings.accountId) {
     throw new TypeError(
-      `ec2-mock: this snapshot is of region ${snapRegion}, account ${snapAccount}; this mock is region ${region.settings.region}, account ${region.settings.accountId}`,
+      `ec2-mock: this snapshot is of region ${snapRegion}, account ${snapAccount}; this mock is region ${world.defaultRegion}, account ${world.settings.accountId}`,
     );
   }
-  const fields = snapshotRecord.read(s, "");
+  const {
+    version: _version,
+    region: _region,
+    accountId: _account,
+    takenAt: _takenAt,
+    clockOffsetMs,
+    regions,
+    ...first
+  } = snapshotRecord.read(s, "");
+  const images = world.default.region.images;
+  const seen = new Set<string>([world.defaultRegion]);
+  const others = (regions ?? []).map((state, k) => {
+    if (!world.serves(state.region)) throw invalid(`regions[${k}].region`, "an AWS commercial Region", state.region);
+    if (seen.has(state.region)) throw invalid(`regions[${k}].region`, "a Region named once (the default one at the top)", state.region);
+    seen.add(state.region);
+    return readRegion(images, state, `regions[${k}].`);
+  });
+  return { regions: [readRegion(images, { region: world.defaultRegion, ...first }, ""), ...others], clockOffsetMs };
+}
+
+/**
+ * Links one Region's state: the ids it holds to the records they name,
+ * checked. `images` is the catalogue every Region shares; `at` prefixes
+ * every path of an error (`regions[2].`).
+ */
+function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string): CheckedRegion {
   const subnets = fields.network.subnets.map((subnet) => subnetRecord(subnet.subnetId, subnet.availabilityZone, subnet.cidrBlock));
   const zones = new Map(subnets.map((subnet) => [subnet.availabilityZone, subnet]));
   const images = new Map(fields.images.map((image) => [image.ImageId!, image]));
@@ -229,11 +292,11 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
-    const p = `instances[${i}]`;
+    const p = `${at}instances[${i}]`;
     const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
-    const image = region.images.get(imageId) ?? images.get(imageId);
+    const image = catalogue.get(imageId) ?? images.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
     const typeInfo = instanceTypeInfo(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
@@ -268,7 +331,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     seq: r.seq,
     instances: r.instanceIds.map((id, j) => {
       const instance = instances.get(id);
-      if (instance === undefined) throw invalid(`reservations[${i}].instanceIds[${j}]`, "the id of an instance of the snapshot", id);
+      if (instance === undefined) throw invalid(`${at}reservations[${i}].instanceIds[${j}]`, "the id of an instance of the snapshot", id);
       return instance;
     }),
   }));
@@ -276,7 +339,11 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   const listed = new Map(reservations.flatMap((r) => r.instances.map((instance) => [instance, r.reservationId] as const)));
   for (const instance of instances.values()) {
     if (listed.get(instance) !== instance.reservationId) {
-      throw invalid(`instances(${instance.instanceId}).reservationId`, "a reservation that lists the instance", instance.reservationId);
+      throw invalid(
+        `${at}instances(${instance.instanceId}).reservationId`,
+        "a reservation that lists the instance",
+        instance.reservationId,
+      );
     }
   }
 
@@ -287,7 +354,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     if (a.association !== undefined) {
       const instance = instances.get(a.association.instanceId);
       if (instance === undefined)
-        throw invalid(`addresses[${i}].association.instanceId`, "the id of an instance of the snapshot", a.association.instanceId);
+        throw invalid(`${at}addresses[${i}].association.instanceId`, "the id of an instance of the snapshot", a.association.instanceId);
       association = { associationId: a.association.associationId, instance };
     }
     return { ...a, association };
@@ -296,13 +363,18 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   for (const [instance, allocationId] of wantedEips) {
     const address = byAllocation.get(allocationId);
     if (address?.association?.instance !== instance) {
-      throw invalid(`instances(${instance.instanceId}).elasticIpAllocationId`, "an address associated with that instance", allocationId);
+      throw invalid(
+        `${at}instances(${instance.instanceId}).elasticIpAllocationId`,
+        "an address associated with that instance",
+        allocationId,
+      );
     }
     instance.elasticIp = address;
   }
 
   const machines = [...instances.values()].map((i) => i.machine);
   return {
+    region: fields.region,
     network: fields.network,
     live,
     deleted,
@@ -313,26 +385,28 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     clientTokens,
     reservationSeq: fields.reservationSeq,
     retired: fields.retiredUsage,
-    clockOffsetMs: fields.clockOffsetMs,
   };
 }
 
 /**
- * Replaces the state of a region and its controls with a snapshot. Every
- * field is checked first (a TypeError names the first bad one), and nothing
- * changes unless the whole snapshot is valid.
+ * Replaces the state of every Region with a snapshot's: a Region it does not
+ * hold is emptied. Every field is checked first (a TypeError names the first
+ * bad one), and nothing changes unless the whole snapshot is valid.
  */
-export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot: unknown): void {
-  const checked = readSnapshot(region, snapshot);
+export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
+  const checked = readSnapshot(world, snapshot);
   // Everything checked: replace the state in one go.
-  region.clear();
-  region.network.restoreJson(checked.network);
-  region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
-  region.addresses.replace(checked.addresses);
-  region.engine.replaceMachines(checked.machines);
-  region.replaceFleet(checked.reservations);
-  for (const [token, used] of checked.clientTokens) region.clientTokens.set(token, used);
-  region.reservationCounter = checked.reservationSeq;
-  controls.replaceRetired(checked.retired);
-  region.engine.clock.setOffset(checked.clockOffsetMs);
+  world.clear();
+  for (const state of checked.regions) {
+    const { region, controls } = world.entry(state.region)!;
+    region.network.restoreJson(state.network);
+    region.volumes.replace(state.live, state.deleted, state.volumeSeq);
+    region.addresses.replace(state.addresses);
+    region.engine.replaceMachines(state.machines);
+    region.replaceFleet(state.reservations);
+    for (const [token, used] of state.clientTokens) region.clientTokens.set(token, used);
+    region.reservationCounter = state.reservationSeq;
+    controls.replaceRetired(state.retired);
+  }
+  world.clock.setOffset(checked.clockOffsetMs);
 }
