@@ -213,6 +213,12 @@ describe.each(Object.keys(doors))("Regions and zones through the %s", (door) => 
       });
     });
 
+    it("a Region's name with a non-ASCII letter travels intact", async () => {
+      const { client } = await setup({ region: "sa-east-1" });
+      const out = await client.send(new DescribeAvailabilityZonesCommand({ ZoneIds: ["sae1-az2"] }));
+      expect(out.AvailabilityZones?.map((z) => [z.ZoneName, z.GroupLongName])).toEqual([["sa-east-1b", "South America (São Paulo) 1"]]);
+    });
+
     it("names zones by ZoneNames or ZoneIds; unknown ones are refused, naming the first given", async () => {
       const { client } = await setup();
       expect(await zoneNames(client, { ZoneNames: ["us-east-1d", "us-east-1a", "us-east-1d"] })).toEqual(["us-east-1a", "us-east-1d"]);

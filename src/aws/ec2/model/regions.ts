@@ -36,7 +36,8 @@ const DEFAULT_REGIONS: ReadonlySet<string> = new Set([
 
 /**
  * Each Region's name as AWS writes it (AWS Regions and Availability Zones
- * guide, "AWS Regions"): the zone group's long name is this name and the
+ * guide, "AWS Regions"; the same as the SDK's partition data, which spells
+ * "Sao Paulo" without its accent): the zone group's long name is this name and the
  * group's number (API reference, DescribeAvailabilityZones `group-long-name`:
  * "US West (Oregon) 1").
  */
