@@ -113,6 +113,9 @@ describe("EC2: the action list", () => {
       | "DescribeAddresses"
       | "DescribeVolumes"
       | "GetConsoleOutput"
+      | "DescribeRegions"
+      | "DescribeAvailabilityZones"
+      | "DescribeAccountAttributes"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

@@ -70,6 +70,9 @@ const actions = [
   "TerminateInstances",
   "CreateTags",
   "DescribeInstanceStatus",
+  "DescribeRegions",
+  "DescribeAvailabilityZones",
+  "DescribeAccountAttributes",
 ];
 const nasty = [
   "%",
@@ -141,6 +144,10 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=${text()}`,
       `Action=DescribeInstances&${text()}=${text()}`,
       `Action=DescribeVolumes&VolumeId.1=${text()}`,
+      `Action=DescribeRegions&RegionName.1=${text()}`,
+      `Action=DescribeAvailabilityZones&ZoneName.1=${text()}`,
+      `Action=DescribeAvailabilityZones&ZoneId.1=${text()}&Filter.1.Name=zone-name&Filter.1.Value.1=${text()}`,
+      `Action=DescribeAccountAttributes&AttributeName.1=${text()}`,
     ]);
     return post("XML-hostile characters", `${bad}&Version=${VERSION}`);
   }

@@ -18,6 +18,7 @@
 import {
   CreateTagsCommand,
   DeleteTagsCommand,
+  DescribeAvailabilityZonesCommand,
   DescribeInstancesCommand,
   EC2Client,
   RebootInstancesCommand,
@@ -333,6 +334,33 @@ class DescribeByTag extends Cmd {
   }
 }
 
+/** The Region's zones stay what they are whatever the fleet does, and every visible instance is placed in one of them. */
+class DescribeZones extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const zones = (await r.client.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones ?? [];
+    expect(zones.map((z) => [z.ZoneName, z.ZoneId, z.State])).toEqual([
+      ["us-east-1a", "use1-az2", "available"],
+      ["us-east-1b", "use1-az4", "available"],
+      ["us-east-1c", "use1-az6", "available"],
+      ["us-east-1d", "use1-az1", "available"],
+      ["us-east-1e", "use1-az3", "available"],
+      ["us-east-1f", "use1-az5", "available"],
+    ]);
+    const names = new Set(zones.map((z) => z.ZoneName));
+    const out = await r.client.send(new DescribeInstancesCommand({}));
+    const placed = (out.Reservations ?? []).flatMap((res) => (res.Instances ?? []).map((i) => i.Placement?.AvailabilityZone));
+    expect(placed.length).toBe(visible(m).length);
+    for (const zone of placed) expect(names.has(zone)).toBe(true);
+    count("describe zones");
+  }
+  toString(): string {
+    return "describeZones()";
+  }
+}
+
 const index = fc.nat({ max: 1000 });
 const key = fc.constantFrom("Env", "Team");
 const value = fc.constantFrom("a", "b");
@@ -347,6 +375,7 @@ const commands = [
   index.map((n) => new GuestShutdown(n)),
   fc.tuple(index, fc.boolean()).map(([n, s]) => new HostStuck(n, s)),
   fc.constant(new DescribeAll()),
+  fc.constant(new DescribeZones()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
 ];
 

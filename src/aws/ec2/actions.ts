@@ -30,10 +30,13 @@ import {
   AssociateAddressCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
+  DescribeAccountAttributesCommand,
   DescribeAddressesCommand,
+  DescribeAvailabilityZonesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeRegionsCommand,
   DescribeVolumesCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
@@ -53,6 +56,7 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
@@ -86,6 +90,9 @@ export const ec2Actions = Object.freeze({
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
+  DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
+  DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),
+  DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, describeAccountAttributes),
 });
 
 /**

@@ -521,7 +521,7 @@ export const errors = {
       `The subnet ${subnetId} is in ${subnetZone}, not in the requested Availability Zone ${zone}.`,
     );
   },
-  /** An Availability Zone the region does not have. */
+  /** An Availability Zone the region does not have (RunInstances, DescribeAvailabilityZones' ZoneNames). */
   invalidZone(zone: string) {
     return new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zone}]`);
   },
@@ -822,6 +822,25 @@ export const errors = {
       "InvalidParameterValue",
       `The private IP address ${ip} is not assigned to the network interface ${networkInterfaceId}.`,
     );
+  },
+
+  // ---- Regions, zones and account attributes (sources in docs/behaviour.md, "Regions and Availability Zones") ----
+
+  /** DescribeRegions naming a Region EC2 does not have (raw response: awslabs/amazon-s3-tar-tool#7). */
+  invalidRegion(name: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid region: [${name}]`);
+  },
+  /** DescribeAvailabilityZones naming a zone id the Region does not have. */
+  invalidZoneId(id: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid availability zone-id: [${id}]`);
+  },
+  /** DescribeAvailabilityZones with both ZoneNames and ZoneIds (decision). */
+  zoneIdsWithZoneNames() {
+    return new Ec2Error("InvalidParameterCombination", "The parameter zoneIds cannot be used with the parameter zoneNames");
+  },
+  /** DescribeAccountAttributes naming an attribute EC2 does not have (wording: decision, DescribeInstanceAttribute's). */
+  unknownAccountAttribute(name: string) {
+    return valueInvalid("attributeName", name, "Unknown attribute.");
   },
 
   // ---- Fault injection ----
