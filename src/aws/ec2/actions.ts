@@ -34,6 +34,7 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeTagsCommand,
   DescribeVolumesCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
@@ -54,7 +55,7 @@ import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { runInstances } from "./operations/run.js";
-import { createTags, deleteTags } from "./operations/tags.js";
+import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
@@ -75,6 +76,7 @@ export const ec2Actions = Object.freeze({
   TerminateInstances: mutating(TerminateInstancesCommand, terminateInstances),
   CreateTags: mutating(CreateTagsCommand, createTags),
   DeleteTags: mutating(DeleteTagsCommand, deleteTags),
+  DescribeTags: reading(DescribeTagsCommand, describeTags),
   DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
   ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
