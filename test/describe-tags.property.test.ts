@@ -1,7 +1,8 @@
 /**
  * DescribeTags against a simple model. fast-check drives random sequences of
  * CreateTags and DeleteTags (by key, by key and value, all tags; several
- * resources at once) over instances, their root volumes and Elastic IPs,
+ * resources at once) over 8 instances, their root volumes and 2 Elastic IPs
+ * (more resources than two pages hold, so that paging keeps a window),
  * some calls naming a resource that does not exist (refused: nothing
  * changes). The model is a map per resource id (a new key goes last, an
  * overwritten key keeps its place, a tag without a value is ""). After every
@@ -46,7 +47,7 @@ const tag: fc.Arbitrary<Tag> = fc.oneof(
   fc.record({ Key: fc.constantFrom(...KEYS), Value: fc.constantFrom(...VALUES) }),
   fc.record({ Key: fc.constantFrom(...KEYS) }),
 );
-const pick = fc.array(fc.nat(), { minLength: 1, maxLength: 3 });
+const pick = fc.array(fc.nat(), { minLength: 1, maxLength: 6 });
 // A missing resource now and then: the whole call is refused.
 const missing = fc.option(fc.constantFrom(0, 1, 2), { freq: 6 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -70,7 +71,7 @@ const query = fc.record({
     ),
     { nil: undefined },
   ),
-  max: fc.integer({ min: 5, max: 9 }),
+  max: fc.integer({ min: 5, max: 8 }),
 });
 
 /** A model resource: its id, type and tags in order. */
@@ -140,15 +141,28 @@ describe("DescribeTags equals a model of CreateTags and DeleteTags on instances,
           const client = new EC2Client({ region: "us-east-1" });
           client.middlewareStack.use(ec2);
           try {
-            const launched = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }));
+            // Every resource starts with one tag, so that a page's window fills.
+            const launched = await client.send(
+              new RunInstancesCommand({
+                ImageId: LINUX_AMI_ID,
+                MinCount: 8,
+                MaxCount: 8,
+                TagSpecifications: [
+                  { ResourceType: "instance", Tags: [{ Key: "Name", Value: "web" }] },
+                  { ResourceType: "volume", Tags: [{ Key: "env", Value: "dev" }] },
+                ],
+              }),
+            );
             const resources: Resource[] = [];
             for (const i of launched.Instances!) {
-              resources.push({ id: i.InstanceId!, type: "instance", tags: new Map() });
-              resources.push({ id: i.BlockDeviceMappings![0]!.Ebs!.VolumeId!, type: "volume", tags: new Map() });
+              resources.push({ id: i.InstanceId!, type: "instance", tags: new Map([["Name", "web"]]) });
+              resources.push({ id: i.BlockDeviceMappings![0]!.Ebs!.VolumeId!, type: "volume", tags: new Map([["env", "dev"]]) });
             }
             for (let n = 0; n < 2; n++) {
-              const { AllocationId } = await client.send(new AllocateAddressCommand({}));
-              resources.push({ id: AllocationId!, type: "elastic-ip", tags: new Map() });
+              const { AllocationId } = await client.send(
+                new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "team", Value: "" }] }] }),
+              );
+              resources.push({ id: AllocationId!, type: "elastic-ip", tags: new Map([["team", ""]]) });
             }
             for (const [n, s] of steps.entries()) {
               const targets = [...new Set(s.pick.map((p) => resources[p % resources.length]!))];

@@ -378,18 +378,21 @@ function* candidates(region: Ec2Region, filters: readonly FilterSpec[]): Generat
 }
 
 /**
- * The rows of one resource the filters accept, after `after`, in key order;
- * none for a resource without tags (most of a large fleet: nothing is built for them).
+ * The rows of one resource the filters accept, after `after` and not beyond
+ * `bound`, in key order; none for a resource without tags (most of a large
+ * fleet: nothing is built for them) or outside the window.
  */
 function rowsOf(
   family: TaggableFamily,
   resource: unknown,
   accept: (row: TagRow) => boolean,
   after: TagPosition | undefined,
+  bound: string | undefined,
 ): Shown | undefined {
   const tags = family.tagsOf(resource);
   if (tags.size === 0) return undefined;
   const resourceId = family.idOf(resource);
+  if (bound !== undefined && compareText(resourceId, bound) > 0) return undefined;
   const order = after === undefined ? 1 : compareText(resourceId, after.resourceId);
   if (order < 0) return undefined;
   const rows: TagRow[] = [];
@@ -399,7 +402,7 @@ function rowsOf(
     if (accept(row)) rows.push(row);
   }
   if (rows.length === 0) return undefined;
-  rows.sort((a, b) => compareText(a.key, b.key));
+  if (rows.length > 1) rows.sort((a, b) => compareText(a.key, b.key));
   return { resourceId, rows };
 }
 
@@ -431,12 +434,17 @@ export const describeTags: Operation<DescribeTagsCommandInput, DescribeTagsComma
   const max = filters.some((f) => f.name === "resource-id") ? undefined : requested;
   const accepts = (row: TagRow) => accept(row, ctx);
   // Keeps the `max + 1` first resources in id order: they hold the page's rows and tell whether another page follows.
+  // Once `max + 1` are kept, a resource beyond the last of them (`bound`) cannot be on this page: it is skipped unread.
   let shown: Shown[] = [];
+  let bound: string | undefined;
   for (const [family, resource] of candidates(ctx.region, filters)) {
-    const one = rowsOf(family, resource, accepts, after);
+    const one = rowsOf(family, resource, accepts, after, bound);
     if (one === undefined) continue;
     shown.push(one);
-    if (max !== undefined && shown.length >= 2 * (max + 1)) shown = byResourceId(shown).slice(0, max + 1);
+    if (max !== undefined && shown.length >= 2 * (max + 1)) {
+      shown = byResourceId(shown).slice(0, max + 1);
+      bound = shown.at(-1)!.resourceId;
+    }
   }
   const rows = byResourceId(shown).flatMap((s) => s.rows);
   const page = max === undefined ? rows : rows.slice(0, max);
