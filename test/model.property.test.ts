@@ -3,6 +3,7 @@
  * with random sequences of RunInstances, StopInstances (plain, Force,
  * SkipOsShutdown, Hibernate), StartInstances, RebootInstances,
  * TerminateInstances, DescribeInstances (whole fleet and by tag), CreateTags,
+ * DescribeTags,
  * clock moves, guest shutdowns and stuck hosts, and compare every answer with
  * a small reference model of the lifecycle. A failure shrinks to a minimal
  * sequence and prints its seed and path.
@@ -19,6 +20,7 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeInstancesCommand,
+  DescribeTagsCommand,
   EC2Client,
   RebootInstancesCommand,
   RunInstancesCommand,
@@ -333,6 +335,25 @@ class DescribeByTag extends Cmd {
   }
 }
 
+/** DescribeTags of the instances: every tag of every visible instance, by instance id then key. */
+class DescribeTags extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-type", Values: ["instance"] }] }));
+    const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const expected = visible(m)
+      .flatMap((k) => [...m.instances[k]!.tags].map(([Key, Value]) => ({ Key, ResourceId: r.ids[k]!, ResourceType: "instance", Value })))
+      .sort((a, b) => text(a.ResourceId, b.ResourceId) || text(a.Key, b.Key));
+    count(`describeTags (${expected.length === 0 ? "none" : "some"})`);
+    expect(out.Tags).toEqual(expected);
+  }
+  toString(): string {
+    return "describeTags()";
+  }
+}
+
 const index = fc.nat({ max: 1000 });
 const key = fc.constantFrom("Env", "Team");
 const value = fc.constantFrom("a", "b");
@@ -347,6 +368,7 @@ const commands = [
   index.map((n) => new GuestShutdown(n)),
   fc.tuple(index, fc.boolean()).map(([n, s]) => new HostStuck(n, s)),
   fc.constant(new DescribeAll()),
+  fc.constant(new DescribeTags()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
 ];
 
