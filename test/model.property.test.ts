@@ -4,8 +4,8 @@
  * SkipOsShutdown, Hibernate), StartInstances, RebootInstances,
  * TerminateInstances, DescribeInstances (whole fleet and by tag), CreateTags,
  * DescribeTags, clock moves, guest shutdowns and stuck hosts, and compare
- * every answer with a small reference model of the lifecycle. A failure shrinks to a minimal
- * sequence and prints its seed and path.
+ * every answer with a small reference model of the lifecycle. A failure
+ * shrinks to a minimal sequence and prints its seed and path.
  *
  * The mock runs with `timing: "instant"`, so every transition arrives at the
  * instant of its call and the model needs no durations, except where a fault
