@@ -177,10 +177,11 @@ function checkUntaggable(ctx: OperationContext, ids: readonly string[]): void {
  */
 function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[] {
   const found = new Map<string, TagTarget>();
+  const prefixes = ids.map(prefixOf);
   for (const family of taggableFamilies) {
     const missing: string[] = [];
-    for (const id of ids) {
-      if (prefixOf(id) !== family.prefix) continue;
+    for (const [n, id] of ids.entries()) {
+      if (prefixes[n] !== family.prefix) continue;
       const resource = family.find(ctx.region, id);
       if (resource === undefined) missing.push(id);
       else found.set(id, { family, resource });
