@@ -102,6 +102,7 @@ describe("EC2: the action list", () => {
       | "TerminateInstances"
       | "CreateTags"
       | "DeleteTags"
+      | "DescribeTags"
       | "DescribeInstanceAttribute"
       | "ModifyInstanceAttribute"
       | "DescribeInstances"

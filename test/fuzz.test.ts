@@ -122,11 +122,13 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   const family = int(13);
   if (family === 11) {
     // Wildcards that made the former RegExp backtrack, against the long tag values of the seeded fleet.
-    const action = pick(["DescribeInstances", "DescribeVolumes", "DescribeAddresses", "DescribeInstanceStatus"]);
+    const action = pick(["DescribeInstances", "DescribeVolumes", "DescribeAddresses", "DescribeInstanceStatus", "DescribeTags"]);
     const name =
       action === "DescribeInstanceStatus"
         ? pick(["availability-zone", "instance-state-name"])
-        : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
+        : action === "DescribeTags"
+          ? pick(["tag:long", "key", "value", "tag:short", "resource-id"])
+          : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
     const values = Array.from({ length: 1 + int(3) }, (_, i) => `Filter.1.Value.${i + 1}=${enc(wildcardPattern(rand))}`).join("&");
     return post("wildcard filter", `Action=${action}&Version=${VERSION}&Filter.1.Name=${enc(name)}&${values}`);
   }
@@ -141,6 +143,8 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=StopInstances&InstanceId.1=${text()}`,
       `Action=DescribeInstances&Filter.1.Name=${text()}&Filter.1.Value.1=${text()}`,
       `Action=DescribeInstances&Filter.1.Name=tag:${text()}&Filter.1.Value.1=${text()}`,
+      `Action=DescribeTags&Filter.1.Name=${pick(["key", "value", "resource-type", text()])}&Filter.1.Value.1=${text()}`,
+      `Action=DescribeTags&MaxResults=${pick(["5", "4", "1001", text()])}&NextToken=${text()}`,
       `Action=${text()}`,
       `Action=DescribeInstances&${text()}=${text()}`,
       `Action=DescribeVolumes&VolumeId.1=${text()}`,

@@ -3,9 +3,9 @@
  * with random sequences of RunInstances, StopInstances (plain, Force,
  * SkipOsShutdown, Hibernate), StartInstances, RebootInstances,
  * TerminateInstances, DescribeInstances (whole fleet and by tag), CreateTags,
- * clock moves, guest shutdowns and stuck hosts, and compare every answer with
- * a small reference model of the lifecycle. A failure shrinks to a minimal
- * sequence and prints its seed and path.
+ * DescribeTags, clock moves, guest shutdowns and stuck hosts, and compare
+ * every answer with a small reference model of the lifecycle. A failure
+ * shrinks to a minimal sequence and prints its seed and path.
  *
  * The mock runs with `timing: "instant"`, so every transition arrives at the
  * instant of its call and the model needs no durations, except where a fault
@@ -20,6 +20,7 @@ import {
   DeleteTagsCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstancesCommand,
+  DescribeTagsCommand,
   EC2Client,
   RebootInstancesCommand,
   RunInstancesCommand,
@@ -334,6 +335,25 @@ class DescribeByTag extends Cmd {
   }
 }
 
+/** DescribeTags of the instances: every tag of every visible instance, by instance id then key. */
+class DescribeTags extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-type", Values: ["instance"] }] }));
+    const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const expected = visible(m)
+      .flatMap((k) => [...m.instances[k]!.tags].map(([Key, Value]) => ({ Key, ResourceId: r.ids[k]!, ResourceType: "instance", Value })))
+      .sort((a, b) => text(a.ResourceId, b.ResourceId) || text(a.Key, b.Key));
+    count(`describeTags (${expected.length === 0 ? "none" : "some"})`);
+    expect(out.Tags).toEqual(expected);
+  }
+  toString(): string {
+    return "describeTags()";
+  }
+}
+
 /** The Region's zones stay what they are whatever the fleet does, and every visible instance is placed in one of them. */
 class DescribeZones extends Cmd {
   override check(): boolean {
@@ -376,6 +396,7 @@ const commands = [
   fc.tuple(index, fc.boolean()).map(([n, s]) => new HostStuck(n, s)),
   fc.constant(new DescribeAll()),
   fc.constant(new DescribeZones()),
+  fc.constant(new DescribeTags()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
 ];
 

@@ -2,12 +2,14 @@ import {
   AllocateAddressCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
+  DescribeAddressesCommand,
   type EC2Client,
+  ReleaseAddressCommand,
   type Tag,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { decodeAuthorizationMessage, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launch, launchIds } from "./helpers.js";
 
@@ -20,6 +22,9 @@ async function tagsOf(client: EC2Client, id: string): Promise<Tag[]> {
 function manyTags(n: number, prefix = "k"): Tag[] {
   return Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: `v${i}` }));
 }
+
+/** The end of EC2-mock's refusal of an untaggable resource: the families it tags. */
+const TAGGABLE = "only instance (i-), volume (vol-) and elastic-ip (eipalloc-) resources can be tagged.";
 
 // Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
 for (const door of ["plugin", "server"] as const) {
@@ -120,7 +125,7 @@ for (const door of ["plugin", "server"] as const) {
       const eni = instance!.NetworkInterfaces![0]!.NetworkInterfaceId!;
       await expectEc2Error(client.send(new CreateTagsCommand({ Resources: [id, eni], Tags: [{ Key: "k" }] })), {
         name: "UnsupportedOperation",
-        message: `ec2-mock does not model tags on the resource '${eni}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+        message: `ec2-mock does not model tags on the resource '${eni}': ${TAGGABLE}`,
         status: 400,
       });
       expect(await tagsOf(client, id)).toEqual([]);
@@ -325,7 +330,6 @@ for (const door of ["plugin", "server"] as const) {
     it("an id of another family the mock holds that names nothing is that family's NotFound; one it holds, or of a family it does not model, UnsupportedOperation", async () => {
       const { ec2, client } = await open({ timing: "instant" });
       const [instance, doomed] = await launch(client, { MinCount: 2, MaxCount: 2 });
-      const { AllocationId } = await client.send(new AllocateAddressCommand({}));
       await client.send(new TerminateInstancesCommand({ InstanceIds: [doomed!.InstanceId!] }));
       await ec2.settle();
       const id = instance!.InstanceId!;
@@ -352,13 +356,12 @@ for (const door of ["plugin", "server"] as const) {
         instance!.SubnetId!,
         instance!.VpcId!,
         instance!.SecurityGroups![0]!.GroupId!,
-        AllocationId!,
         "igw-0123456789abcdef0",
       ];
       for (const other of held) {
         await expectEc2Error(tag(other), {
           name: "UnsupportedOperation",
-          message: `ec2-mock does not model tags on the resource '${other}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+          message: `ec2-mock does not model tags on the resource '${other}': ${TAGGABLE}`,
           status: 400,
         });
       }
@@ -389,6 +392,144 @@ for (const door of ["plugin", "server"] as const) {
         });
       }
       expect([await tagsOf(client, a!), await tagsOf(client, b!)]).toEqual([[{ Key: "k", Value: "v" }], [{ Key: "k", Value: "v" }]]);
+    });
+  });
+
+  describe(`CreateTags and DeleteTags on Elastic IPs (${door})`, () => {
+    /** The tags DescribeAddresses shows for one allocation ([] for none). */
+    const addressTags = async (client: EC2Client, id: string) =>
+      (await client.send(new DescribeAddressesCommand({ AllocationIds: [id] }))).Addresses![0]!.Tags ?? [];
+    /** The allocation ids DescribeAddresses answers for these filters. */
+    const allocationsWith = async (client: EC2Client, Filters: { Name: string; Values: string[] }[]) =>
+      (await client.send(new DescribeAddressesCommand({ Filters }))).Addresses!.map((a) => a.AllocationId);
+
+    it("tags an address (alone or with an instance) as it tags an instance; DescribeAddresses and its tag filters follow", async () => {
+      const { client } = await open({ timing: "instant" });
+      const [id] = await launchIds(client);
+      const { AllocationId: a } = await client.send(
+        new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: [{ Key: "Name", Value: "front" }] }] }),
+      );
+      const { AllocationId: b } = await client.send(new AllocateAddressCommand({}));
+      await client.send(new CreateTagsCommand({ Resources: [a!, id!, b!], Tags: [{ Key: "env", Value: "dev" }, { Key: "team" }] }));
+      await client.send(new CreateTagsCommand({ Resources: [a!], Tags: [{ Key: "Name", Value: "edge" }] }));
+      expect(await addressTags(client, a!)).toEqual([
+        { Key: "Name", Value: "edge" },
+        { Key: "env", Value: "dev" },
+        { Key: "team", Value: "" },
+      ]);
+      expect(await addressTags(client, b!)).toEqual([
+        { Key: "env", Value: "dev" },
+        { Key: "team", Value: "" },
+      ]);
+      expect(await tagsOf(client, id!)).toEqual([
+        { Key: "env", Value: "dev" },
+        { Key: "team", Value: "" },
+      ]);
+      expect(await allocationsWith(client, [{ Name: "tag:Name", Values: ["edge"] }])).toEqual([a]);
+      expect(await allocationsWith(client, [{ Name: "tag:env", Values: ["dev"] }])).toEqual([a, b]);
+      await client.send(new DeleteTagsCommand({ Resources: [b!], Tags: [{ Key: "env", Value: "prod" }, { Key: "team" }] }));
+      expect(await addressTags(client, b!)).toEqual([{ Key: "env", Value: "dev" }]);
+      await client.send(new DeleteTagsCommand({ Resources: [a!], Tags: [{ Key: "env" }] }));
+      expect(await allocationsWith(client, [{ Name: "tag-key", Values: ["env"] }])).toEqual([b]);
+      expect(await allocationsWith(client, [{ Name: "tag-value", Values: ["edge"] }])).toEqual([a]);
+      await client.send(new DeleteTagsCommand({ Resources: [a!, b!] }));
+      expect([await addressTags(client, a!), await addressTags(client, b!)]).toEqual([[], []]);
+      expect(await allocationsWith(client, [{ Name: "tag-key", Values: ["*"] }])).toEqual([]);
+    });
+
+    it("InvalidAllocationID.NotFound for an unknown or released allocation, after instances and volumes; nothing changes", async () => {
+      const { client } = await open({ timing: "instant" });
+      const [instance] = await launch(client);
+      const id = instance!.InstanceId!;
+      const { AllocationId: kept } = await client.send(new AllocateAddressCommand({}));
+      const { AllocationId: released } = await client.send(new AllocateAddressCommand({}));
+      await client.send(new ReleaseAddressCommand({ AllocationId: released! }));
+      for (const gone of [released!, "eipalloc-0123456789abcdef0", "eipalloc-1a2b3c4d"]) {
+        await expectEc2Error(client.send(new CreateTagsCommand({ Resources: [kept!, id, gone], Tags: [{ Key: "k" }] })), {
+          name: "InvalidAllocationID.NotFound",
+          message: `The allocation ID '${gone}' does not exist`,
+          status: 400,
+        });
+      }
+      // Instances are looked up first, then volumes, then addresses.
+      await expectEc2Error(
+        client.send(new DeleteTagsCommand({ Resources: ["eipalloc-0123456789abcdef0", "vol-0123456789abcdef0", "i-0123456789abcdef0"] })),
+        { name: "InvalidInstanceID.NotFound", message: "The instance ID 'i-0123456789abcdef0' does not exist", status: 400 },
+      );
+      await expectEc2Error(client.send(new DeleteTagsCommand({ Resources: ["eipalloc-0123456789abcdef0", "vol-0123456789abcdef0", id] })), {
+        name: "InvalidVolume.NotFound",
+        message: "The volume 'vol-0123456789abcdef0' does not exist.",
+        status: 400,
+      });
+      expect([await addressTags(client, kept!), await tagsOf(client, id)]).toEqual([[], []]);
+    });
+
+    it("TagLimitExceeded counts the tags given at allocation; DryRun answers 412 and changes nothing", async () => {
+      const { client } = await open({ timing: "instant" });
+      const { AllocationId: a } = await client.send(
+        new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: "elastic-ip", Tags: manyTags(30, "old") }] }),
+      );
+      await expectEc2Error(client.send(new CreateTagsCommand({ Resources: [a!], Tags: manyTags(21) })), {
+        name: "TagLimitExceeded",
+        message: "The maximum number of Tags for a resource has been reached.",
+        status: 400,
+      });
+      await client.send(new CreateTagsCommand({ Resources: [a!], Tags: manyTags(20) }));
+      expect(await addressTags(client, a!)).toHaveLength(50);
+      await expectEc2Error(client.send(new DeleteTagsCommand({ Resources: [a!], DryRun: true })), {
+        name: "DryRunOperation",
+        message: "Request would have succeeded, but DryRun flag is set.",
+        status: 412,
+      });
+      expect(await addressTags(client, a!)).toHaveLength(50);
+    });
+
+    it("IAM authorizes ec2:CreateTags on the address's elastic-ip ARN, with its ec2:ResourceTag keys", async () => {
+      const { client } = await open({
+        timing: "instant",
+        iam: {
+          policies: [
+            {
+              Version: "2012-10-17",
+              Statement: [
+                { Effect: "Allow", Action: ["ec2:AllocateAddress", "ec2:DescribeAddresses"], Resource: "*" },
+                {
+                  Effect: "Allow",
+                  Action: "ec2:CreateTags",
+                  Resource: "*",
+                  Condition: { StringEquals: { "ec2:CreateAction": "AllocateAddress" } },
+                },
+                {
+                  Effect: "Allow",
+                  Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+                  Resource: "*",
+                  Condition: { StringEquals: { "ec2:ResourceTag/owner": "me" } },
+                },
+              ],
+            },
+          ],
+        },
+      });
+      const tagged = { TagSpecifications: [{ ResourceType: "elastic-ip" as const, Tags: [{ Key: "owner", Value: "me" }] }] };
+      const { AllocationId: mine } = await client.send(new AllocateAddressCommand(tagged));
+      const { AllocationId: other } = await client.send(new AllocateAddressCommand({}));
+      await client.send(new CreateTagsCommand({ Resources: [mine!], Tags: [{ Key: "k", Value: "v" }] }));
+      const error = await expectEc2Error(
+        client.send(new CreateTagsCommand({ Resources: [mine!, other!], Tags: [{ Key: "k", Value: "v" }] })),
+        {
+          name: "UnauthorizedOperation",
+          message: expect.stringMatching(/^You are not authorized to perform this operation\. Encoded authorization failure message: /),
+          status: 403,
+        },
+      );
+      const blob = /Encoded authorization failure message: ([A-Za-z0-9_-]+)$/.exec(error.message)![1]!;
+      expect(decodeAuthorizationMessage(blob).context).toMatchObject({
+        action: "ec2:CreateTags",
+        resource: `arn:aws:ec2:us-east-1:123456789012:elastic-ip/${other}`,
+      });
+      await client.send(new DeleteTagsCommand({ Resources: [mine!], Tags: [{ Key: "k" }] }));
+      expect(await addressTags(client, mine!)).toEqual([{ Key: "owner", Value: "me" }]);
+      expect(await addressTags(client, other!)).toEqual([]);
     });
   });
 }

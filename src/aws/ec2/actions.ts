@@ -37,6 +37,7 @@ import {
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
   DescribeRegionsCommand,
+  DescribeTagsCommand,
   DescribeVolumesCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
@@ -58,7 +59,7 @@ import { describeInstanceStatus, describeInstances } from "./operations/describe
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
-import { createTags, deleteTags } from "./operations/tags.js";
+import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
@@ -79,6 +80,7 @@ export const ec2Actions = Object.freeze({
   TerminateInstances: mutating(TerminateInstancesCommand, terminateInstances),
   CreateTags: mutating(CreateTagsCommand, createTags),
   DeleteTags: mutating(DeleteTagsCommand, deleteTags),
+  DescribeTags: reading(DescribeTagsCommand, describeTags),
   DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
   ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),

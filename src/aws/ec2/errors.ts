@@ -768,11 +768,15 @@ export const errors = {
   untaggableResourceType(resourceType: string) {
     return new Ec2Error("InvalidParameterValue", `'${resourceType}' is not a valid taggable resource type for this operation.`);
   },
-  /** CreateTags/DeleteTags on a resource EC2 has but the mock does not tag. */
-  untaggableResource(id: string) {
+  /**
+   * CreateTags/DeleteTags on a resource EC2 has but the mock does not tag;
+   * `taggable` names the families it tags, as `resource-type (prefix-)`.
+   */
+  untaggableResource(id: string, taggable: readonly string[]) {
+    const list = taggable.length < 2 ? taggable.join("") : `${taggable.slice(0, -1).join(", ")} and ${taggable.at(-1)}`;
     return new Ec2Error(
       "UnsupportedOperation",
-      `ec2-mock does not model tags on the resource '${id}': only instances (i-) and EBS volumes (vol-) can be tagged.`,
+      `ec2-mock does not model tags on the resource '${id}': only ${list} resources can be tagged.`,
     );
   },
   /** DeleteTags with more tags than it takes. */

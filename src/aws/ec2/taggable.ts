@@ -28,4 +28,11 @@ export interface TaggableFamily<T = unknown> {
   authTarget(region: Ec2Region, resource: T): AuthTarget;
   /** EC2's NotFound error for an id of the family that names nothing. */
   notFound(id: string): Ec2Error;
+  /**
+   * EC2's NotFound error naming every missing id of the family at once, for a
+   * family whose NotFound lists them all (instances). Without it, a tag call
+   * answers {@link TaggableFamily.notFound} for the first missing id, in the
+   * order given.
+   */
+  notFoundAll?(ids: readonly string[]): Ec2Error;
 }

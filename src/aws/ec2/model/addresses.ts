@@ -103,6 +103,11 @@ export class AddressStore {
     return address;
   }
 
+  /** Replaces an address's tags (CreateTags, DeleteTags) by `next`, whole; DescribeAddresses' tag filters read them. */
+  setTags(address: ElasticIp, next: ReadonlyMap<string, string>): void {
+    (address as { tags: ReadonlyMap<string, string> }).tags = next;
+  }
+
   /**
    * Associates an address with an instance and returns the new association
    * id. The address leaves whatever it was associated with; an Elastic IP the

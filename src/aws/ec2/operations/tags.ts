@@ -3,43 +3,45 @@ import type {
   CreateTagsCommandOutput,
   DeleteTagsCommandInput,
   DeleteTagsCommandOutput,
+  DescribeTagsCommandInput,
+  DescribeTagsCommandOutput,
+  ResourceType,
   Tag,
+  TagDescription,
 } from "@aws-sdk/client-ec2";
-import { volumeResource } from "../../iam/resources.js";
-import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
-import type { AuthResource, AuthTarget, Operation, OperationContext } from "../context.js";
+import { digestOf } from "../../../kit/digest.js";
+import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
+import type { Operation, OperationContext } from "../context.js";
 import { errors, notFoundFamilies } from "../errors.js";
-import type { Ec2Instance } from "../model/instance.js";
+import { compileFilters, type FilterSpec, type FilterTable, literalValuesOf, readFilters } from "../filters.js";
+import { checkFilterCount } from "../model/limits.js";
+import { taggableByPrefix, taggableFamilies } from "../model/taggables.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
-import type { Ec2Volume } from "../model/volumes.js";
+import { type MaxResultsRule, readMaxResults } from "../pagination.js";
+import type { Ec2Region } from "../region.js";
+import type { TaggableFamily } from "../taggable.js";
+import { canonicalFilters } from "./describe.js";
 
 /**
+ * CreateTags, DeleteTags and DescribeTags, over the registry of taggable
+ * families (../model/taggables.ts: instances, EBS volumes, Elastic IPs, ...).
+ *
  * CreateTags and DeleteTags, in EC2's order of checks: parameters (resource
  * list, tag list, id shapes, tag keys and values), existence of every
  * resource, the 50-tag limit, authorization, DryRun, then the effect. The new
  * tag set of every resource is computed before any is written, so a rejected
  * call changes nothing.
  *
- * The mock models two kinds of taggable resource: instances, and EBS volumes
- * (attached or available, from the region's volume store). An id of another
- * family the mock holds (interfaces, images, snapshots, subnets, the VPC,
- * its security group, Elastic IPs) that names nothing is that family's
- * NotFound, as on EC2; one that names something the mock holds, or of a
- * family it does not model, is refused with UnsupportedOperation naming it.
+ * An id of a family the mock holds but does not tag (interfaces, images,
+ * snapshots, subnets, the VPC, its security group) that names nothing is that
+ * family's NotFound, as on EC2; one that names something the mock holds, or of
+ * a family it does not model, is refused with UnsupportedOperation naming it.
  */
 
-/** One resource a tag call touches: where its tags live and which instance owns it. */
+/** One resource a tag call touches: its family and the resource itself, as the family gave it. */
 interface TagTarget {
-  /** The resource id as given. */
-  readonly id: string;
-  /** The instance it is, or the instance its volume is attached to; none for an available volume. */
-  readonly owner: Ec2Instance | undefined;
-  /** What IAM authorizes: the instance, or the volume's ARN and keys. */
-  readonly auth: AuthTarget;
-  /** Its current tags (empty for a volume never tagged). */
-  readonly tags: ReadonlyMap<string, string>;
-  /** Replaces its tags by `next`, in `next`'s order. */
-  write(next: Map<string, string>): void;
+  readonly family: TaggableFamily;
+  readonly resource: unknown;
 }
 
 /**
@@ -84,7 +86,7 @@ const resourceIdShape = /^([a-z]+)-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** The prefix of a well-formed resource id, or undefined when it is not one. */
 function prefixOf(id: string): string | undefined {
   const prefix = resourceIdShape.exec(id)?.[1];
-  return prefix !== undefined && resourcePrefixes.has(prefix) ? prefix : undefined;
+  return prefix !== undefined && (resourcePrefixes.has(prefix) || taggableByPrefix.has(prefix)) ? prefix : undefined;
 }
 
 /** The most resource ids one call may name (API reference, CreateTags and DeleteTags: "Up to 1000 resource IDs"). */
@@ -119,8 +121,9 @@ function checkResourceIds(ids: readonly string[]): void {
  * Whether the mock holds a resource of a family it models but does not tag:
  * an instance's network interface (while the instance shows it), a
  * catalogue image or its snapshot, a default subnet, the default VPC, its
- * default security group, an Elastic IP allocation. Undefined for a family
- * the mock does not model at all, whose ids it cannot judge.
+ * default security group. Undefined for a family the mock does not model at
+ * all, whose ids it cannot judge. Only asked about prefixes that no
+ * registered family has: a case here for a family registered later is dead.
  */
 function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boolean | undefined {
   const region = ctx.region;
@@ -138,73 +141,56 @@ function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boo
       return region.network.vpcId === id;
     case "sg":
       return region.network.defaultSecurityGroupId === id;
-    case "eipalloc":
-      return region.addresses.byAllocationId.has(id);
     default:
       return undefined;
   }
 }
 
+/** How the refusal of an untaggable resource names the families the mock tags: `instance (i-)`, ... */
+const taggableNames = taggableFamilies.map((f) => `${f.resourceType} (${f.prefix}-)`);
+
 /**
- * Ids of families other than instances and volumes, after those exist: one
- * the mock models but that names nothing is that family's NotFound (EC2's
- * answer for a missing resource); one it holds, or of a family it does not
- * model, is refused with UnsupportedOperation naming it, since the mock
- * keeps no tags there (rather than a NotFound for an id it may have handed
- * out itself).
+ * Ids of unregistered families, after every registered one exists: one the
+ * mock models but that names nothing is that family's NotFound (EC2's answer
+ * for a missing resource); one it holds, or of a family it does not model,
+ * is refused with UnsupportedOperation naming it, since the mock keeps no
+ * tags there (rather than a NotFound for an id it may have handed out itself).
  */
 function checkUntaggable(ctx: OperationContext, ids: readonly string[]): void {
-  const others = ids.filter((id) => prefixOf(id) !== "i" && prefixOf(id) !== "vol");
+  const others = ids.filter((id) => !taggableByPrefix.has(prefixOf(id)!));
   for (const id of others) {
     const prefix = prefixOf(id)!;
     if (holdsUntaggable(ctx, prefix, id) === false && notFoundFamilies.has(prefix)) throw errors.resourceNotFound(prefix, id);
   }
   const first = others[0];
   if (first !== undefined) {
-    throw errors.untaggableResource(first);
+    throw errors.untaggableResource(first, taggableNames);
   }
-}
-
-function instanceTarget(ctx: OperationContext, instance: Ec2Instance): TagTarget {
-  return {
-    id: instance.instanceId,
-    owner: instance,
-    auth: instance,
-    tags: instance.tags,
-    // Through the region, which keeps DescribeInstances' tag index current.
-    write: (next) => ctx.region.setTags(instance, next),
-  };
-}
-
-function volumeTarget(ctx: OperationContext, volume: Ec2Volume): TagTarget {
-  const instanceId = volume.attachment?.instanceId;
-  return {
-    id: volume.volumeId,
-    owner: instanceId === undefined ? undefined : ctx.region.instances.get(instanceId),
-    auth: volumeResource(ctx.region.settings, volume) satisfies AuthResource,
-    tags: volume.tags,
-    write: (next) => ctx.region.volumes.setTags(volume, next),
-  };
 }
 
 /**
- * Every resource of the call, after the existence checks: instances first
- * (NotFound names every missing instance, as the lifecycle calls do), then
- * volumes (EC2 names one missing volume), then the other families (one
- * named, then UnsupportedOperation for the first one the mock cannot tag).
+ * Every resource of the call, after the existence checks, family by family in
+ * the registry's order: instances first (NotFound names every missing
+ * instance, as the lifecycle calls do), then each other family (its first
+ * missing id, in the order given), then the families the mock does not tag
+ * (one named, then UnsupportedOperation for the first one the mock cannot tag).
  */
 function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[] {
-  const instanceIds = ids.filter((id) => prefixOf(id) === "i");
-  const instances = new Map(findInstances(ctx, instanceIds).map((i) => [i.instanceId, i]));
-  const volumes = new Map<string, TagTarget>();
-  for (const id of ids) {
-    if (prefixOf(id) !== "vol") continue;
-    const volume = ctx.region.volumes.get(id);
-    if (volume === undefined) throw errors.volumesNotFound([id]);
-    volumes.set(id, volumeTarget(ctx, volume));
+  const found = new Map<string, TagTarget>();
+  const prefixes = ids.map(prefixOf);
+  for (const family of taggableFamilies) {
+    const missing: string[] = [];
+    for (const [n, id] of ids.entries()) {
+      if (prefixes[n] !== family.prefix) continue;
+      const resource = family.find(ctx.region, id);
+      if (resource === undefined) missing.push(id);
+      else found.set(id, { family, resource });
+    }
+    const first = missing[0];
+    if (first !== undefined) throw family.notFoundAll === undefined ? family.notFound(first) : family.notFoundAll(missing);
   }
   checkUntaggable(ctx, ids);
-  return ids.map((id) => volumes.get(id) ?? instanceTarget(ctx, instances.get(id)!));
+  return ids.map((id) => found.get(id)!);
 }
 
 /**
@@ -214,7 +200,7 @@ function findTargets(ctx: OperationContext, ids: readonly string[]): TagTarget[]
 function commit(
   ctx: OperationContext,
   action: "CreateTags" | "DeleteTags",
-  plans: ReadonlyArray<{ target: TagTarget; next: Map<string, string> }>,
+  plans: ReadonlyArray<{ target: TagTarget; next: ReadonlyMap<string, string> }>,
   dryRun: unknown,
   tags: readonly Tag[],
 ): void {
@@ -226,11 +212,11 @@ function commit(
   authorizeAndDryRun(
     ctx,
     action,
-    plans.map((p) => p.target.auth),
+    plans.map(({ target }) => target.family.authTarget(ctx.region, target.resource)),
     dryRun,
     { requestTags, tagKeys: [...new Set(tags.map((t) => t.Key!))] },
   );
-  for (const { target, next } of plans) target.write(next);
+  for (const { target, next } of plans) target.family.setTags(ctx.region, target.resource, next);
 }
 
 /** The resources' tags with `tags` set: a new key goes last, an overwritten key keeps its place. */
@@ -255,7 +241,7 @@ function withoutTags(current: ReadonlyMap<string, string>, tags: readonly Tag[])
   return next;
 }
 
-/** CreateTags: adds or overwrites tags on instances and volumes. */
+/** CreateTags: adds or overwrites tags on resources of every registered family. */
 export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutput> = (ctx, input) => {
   const ids = requireResources(input.Resources);
   const tags = tagList(input.Tags);
@@ -268,7 +254,7 @@ export const createTags: Operation<CreateTagsCommandInput, CreateTagsCommandOutp
   commit(
     ctx,
     "CreateTags",
-    targets.map((target) => ({ target, next: withTags(target.tags, tags) })),
+    targets.map((target) => ({ target, next: withTags(target.family.tagsOf(target.resource), tags) })),
     input.DryRun,
     tags,
   );
@@ -291,9 +277,189 @@ export const deleteTags: Operation<DeleteTagsCommandInput, DeleteTagsCommandOutp
   commit(
     ctx,
     "DeleteTags",
-    targets.map((target) => ({ target, next: withoutTags(target.tags, tags) })),
+    targets.map((target) => ({ target, next: withoutTags(target.family.tagsOf(target.resource), tags) })),
     input.DryRun,
     tags,
   );
   return {};
+};
+
+/** One row of DescribeTags: a tag of a resource, with the resource's other tags (for `tag:<key>`). */
+interface TagRow {
+  readonly family: TaggableFamily;
+  readonly resourceId: string;
+  /** Every tag of the resource. */
+  readonly tags: ReadonlyMap<string, string>;
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * DescribeTags' filters, by EC2 name (source: API reference, DescribeTags
+ * `Filter.N`): `key`, `value` and `resource-id`, `resource-type` read the row;
+ * `tag:<key>` keeps every tag of the resources that have that tag.
+ */
+export const tagFilters: FilterTable<TagRow, OperationContext> = {
+  exact: {
+    key: (row) => row.key,
+    value: (row) => row.value,
+    "resource-id": (row) => row.resourceId,
+    "resource-type": (row) => row.family.resourceType,
+  },
+  prefixed: {
+    "tag:": (key) => (row) => row.tags.get(key),
+  },
+};
+
+/**
+ * DescribeTags' page sizes: 5..1000; a larger value returns 1000 items
+ * (source: API reference, DescribeTags `MaxResults`, "This value can be
+ * between 5 and 1000"; its 2015 edition: "if MaxResults is given a value
+ * larger than 1000, only 1000 results are returned"). DescribeTags has no id
+ * list, so `idsParameter` never shows.
+ */
+export const tagsMaxResults: MaxResultsRule = { idsParameter: "resourceIdSet", min: 5, max: 1000, above: "clamp" };
+
+/** Code-unit order of two strings (the order of DescribeTags' answer). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Where a page ended: the last row's resource id and key. */
+interface TagPosition {
+  readonly resourceId: string;
+  readonly key: string;
+}
+
+/** The token that resumes `digest`'s query after `after`: base64url of a small JSON document. */
+function encodeTagToken(after: TagPosition, digest: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, id: after.resourceId, k: after.key, q: digest }), "utf8").toString("base64url");
+}
+
+/** Reads `NextToken` as the other Describe operations do: absent or `""` starts over; another query's token is refused. */
+function readTagToken(token: unknown, digest: string): TagPosition | undefined {
+  if (token === undefined || token === null || token === "") return undefined;
+  if (typeof token !== "string" || !/^[A-Za-z0-9_-]+$/.test(token)) throw errors.badNextToken();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    throw errors.badNextToken();
+  }
+  const { v, id, k, q } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (v !== 1 || typeof id !== "string" || typeof k !== "string" || q !== digest) throw errors.badNextToken();
+  return { resourceId: id, key: k };
+}
+
+/** A resource that has rows to show, with them in key order. */
+interface Shown {
+  readonly resourceId: string;
+  readonly rows: TagRow[];
+}
+
+/**
+ * The resources a query may show, family by family: only the families a
+ * literal `resource-type` filter names, and only the resources a literal
+ * `resource-id` filter names (looked up, not scanned).
+ */
+function* candidates(region: Ec2Region, filters: readonly FilterSpec[]): Generator<[TaggableFamily, unknown]> {
+  const types = literalValuesOf(filters, "resource-type");
+  const families = types === undefined ? taggableFamilies : taggableFamilies.filter((f) => types.includes(f.resourceType));
+  const ids = literalValuesOf(filters, "resource-id");
+  if (ids !== undefined) {
+    for (const id of new Set(ids)) {
+      const family = taggableByPrefix.get(id.slice(0, id.indexOf("-")));
+      if (family === undefined || !families.includes(family)) continue;
+      const resource = family.find(region, id);
+      if (resource !== undefined) yield [family, resource];
+    }
+    return;
+  }
+  for (const family of families) for (const resource of family.list(region)) yield [family, resource];
+}
+
+/**
+ * The rows of one resource the filters accept, after `after` and not beyond
+ * `bound`, in key order; none for a resource without tags (most of a large
+ * fleet: nothing is built for them) or outside the window.
+ */
+function rowsOf(
+  family: TaggableFamily,
+  resource: unknown,
+  accept: (row: TagRow) => boolean,
+  after: TagPosition | undefined,
+  bound: string | undefined,
+): Shown | undefined {
+  const tags = family.tagsOf(resource);
+  if (tags.size === 0) return undefined;
+  const resourceId = family.idOf(resource);
+  if (bound !== undefined && compareText(resourceId, bound) > 0) return undefined;
+  const order = after === undefined ? 1 : compareText(resourceId, after.resourceId);
+  if (order < 0) return undefined;
+  const rows: TagRow[] = [];
+  for (const [key, value] of tags) {
+    if (order === 0 && compareText(key, after!.key) <= 0) continue;
+    const row: TagRow = { family, resourceId, tags, key, value };
+    if (accept(row)) rows.push(row);
+  }
+  if (rows.length === 0) return undefined;
+  if (rows.length > 1) rows.sort((a, b) => compareText(a.key, b.key));
+  return { resourceId, rows };
+}
+
+/** Sorts resources by id, in place. */
+function byResourceId(shown: Shown[]): Shown[] {
+  return shown.sort((a, b) => compareText(a.resourceId, b.resourceId));
+}
+
+/**
+ * DescribeTags: the tags of every resource of every registered family in the
+ * region, as TagDescriptions, filtered and paged. Decision (EC2 documents no
+ * order: "The order of the elements in the response ... might vary"): by
+ * resource id, then by key, in code-unit order; a token resumes after the
+ * last row's resource id and key, so that a page never repeats or skips a
+ * tag whatever was created, tagged or deleted between pages. With a
+ * `resource-id` filter, EC2 ignores `MaxResults` and answers in one page
+ * (measured: cloud-custodian/cloud-custodian#11069); the mock does the same.
+ */
+export const describeTags: Operation<DescribeTagsCommandInput, DescribeTagsCommandOutput> = (ctx, input) => {
+  const requested = readMaxResults(input.MaxResults, false, tagsMaxResults);
+  refuseUnmodelled("DescribeTags", input, ["Filters", "MaxResults", "NextToken"]);
+  checkFilterCount(input.Filters);
+  const filters = readFilters(input.Filters);
+  const accept = compileFilters(filters, tagFilters);
+  const digest = digestOf({ action: "DescribeTags", filters: canonicalFilters(filters) });
+  const after = readTagToken(input.NextToken, digest);
+  // Describe actions are authorized on "*" only.
+  authorizeAndDryRun(ctx, "DescribeTags", [], input.DryRun);
+  const max = filters.some((f) => f.name === "resource-id") ? undefined : requested;
+  const accepts = (row: TagRow) => accept(row, ctx);
+  // Keeps the `max + 1` first resources in id order: they hold the page's rows and tell whether another page follows.
+  // Once `max + 1` are kept, a resource beyond the last of them (`bound`) cannot be on this page: it is skipped unread.
+  let shown: Shown[] = [];
+  let bound: string | undefined;
+  for (const [family, resource] of candidates(ctx.region, filters)) {
+    const one = rowsOf(family, resource, accepts, after, bound);
+    if (one === undefined) continue;
+    shown.push(one);
+    if (max !== undefined && shown.length >= 2 * (max + 1)) {
+      shown = byResourceId(shown).slice(0, max + 1);
+      bound = shown.at(-1)!.resourceId;
+    }
+  }
+  const rows = byResourceId(shown).flatMap((s) => s.rows);
+  const page = max === undefined ? rows : rows.slice(0, max);
+  const last = page.at(-1);
+  const Tags: TagDescription[] = page.map((row) => ({
+    Key: row.key,
+    ResourceId: row.resourceId,
+    ResourceType: row.family.resourceType as ResourceType,
+    Value: row.value,
+  }));
+  return {
+    Tags,
+    ...(rows.length > page.length && last !== undefined
+      ? { NextToken: encodeTagToken({ resourceId: last.resourceId, key: last.key }, digest) }
+      : {}),
+  };
 };

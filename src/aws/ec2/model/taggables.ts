@@ -1,0 +1,77 @@
+import { addressResource, volumeResource } from "../../iam/resources.js";
+import { errors } from "../errors.js";
+import type { TaggableFamily } from "../taggable.js";
+import type { ElasticIp } from "./addresses.js";
+import { isWellFormedId } from "./ids.js";
+import type { Ec2Instance } from "./instance.js";
+import type { Ec2Volume } from "./volumes.js";
+
+/**
+ * THE registry of taggable resource families: CreateTags, DeleteTags and
+ * DescribeTags (src/aws/ec2/operations/tags.ts) reach resources only through
+ * it. Adding a family is one line in {@link taggableFamilies}, with its
+ * {@link TaggableFamily} entry.
+ *
+ * An entry lives here, or in a module that src/aws/ec2/region.ts does not
+ * import: the interface's module imports the region's type, so an entry in a
+ * model file the region imports would close an import cycle
+ * (test/architecture.test.ts refuses those).
+ */
+
+/** Instances (`i-`), visible ones (terminated ones too, while they are shown). */
+export const instanceTags: TaggableFamily<Ec2Instance> = {
+  prefix: "i",
+  resourceType: "instance",
+  find: (region, id) => region.instances.get(id),
+  list: (region) => region.instances.values(),
+  idOf: (instance) => instance.instanceId,
+  tagsOf: (instance) => instance.tags,
+  // Through the region, which keeps DescribeInstances' tag index current.
+  setTags: (region, instance, next) => region.setTags(instance, next),
+  authTarget: (_, instance) => instance,
+  notFound: (id) => errors.instancesNotFound([id]),
+  // EC2 names every missing instance, as the lifecycle calls do.
+  notFoundAll: (ids) => errors.instancesNotFound(ids),
+};
+
+/** EBS volumes (`vol-`), attached or available. */
+export const volumeTags: TaggableFamily<Ec2Volume> = {
+  prefix: "vol",
+  resourceType: "volume",
+  find: (region, id) => region.volumes.get(id),
+  list: (region) => region.volumes.values(),
+  idOf: (volume) => volume.volumeId,
+  tagsOf: (volume) => volume.tags,
+  setTags: (region, volume, next) => region.volumes.setTags(volume, next),
+  authTarget: (region, volume) => volumeResource(region.settings, volume),
+  // EC2 names one missing volume in a tag call.
+  notFound: (id) => errors.volumesNotFound([id]),
+};
+
+/** Elastic IP addresses, by allocation id (`eipalloc-`). */
+export const addressTags: TaggableFamily<ElasticIp> = {
+  prefix: "eipalloc",
+  resourceType: "elastic-ip",
+  find: (region, id) => (isWellFormedId("eipalloc", id) ? region.addresses.byAllocationId.get(id) : undefined),
+  list: (region) => region.addresses.byAllocationId.values(),
+  idOf: (address) => address.allocationId,
+  tagsOf: (address) => address.tags,
+  setTags: (region, address, next) => region.addresses.setTags(address, next),
+  authTarget: (region, address) => addressResource(region.settings, address),
+  notFound: (id) => errors.allocationNotFound(id),
+};
+
+/**
+ * Every taggable family, in the order a tag call looks its ids up (instances
+ * first, whose NotFound names every missing one, then each family's first
+ * missing id). Each entry keeps its own resource type; the tag operations
+ * hand a family only what it gave them.
+ */
+export const taggableFamilies: readonly TaggableFamily[] = [
+  instanceTags as TaggableFamily,
+  volumeTags as TaggableFamily,
+  addressTags as TaggableFamily,
+];
+
+/** The families by id prefix. */
+export const taggableByPrefix: ReadonlyMap<string, TaggableFamily> = new Map(taggableFamilies.map((f) => [f.prefix, f]));
