@@ -20,7 +20,8 @@ import type { MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
-import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
+import { parseCidr, parseIpv4 } from "../model/address-space.js";
+import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -37,16 +38,24 @@ export const SNAPSHOT_VERSION = 1;
  */
 export interface InstanceJson extends JsonOf<typeof instanceRecord> {}
 
+/** Whether a (checked) CIDR block holds an address. */
+function blockHolds(cidr: string, ip: string): boolean {
+  const { first, prefix } = parseCidr(cidr)!;
+  const n = parseIpv4(ip);
+  return n >= first && n < first + 2 ** (32 - prefix);
+}
+
 /** Writes an instance: its declared fields, the linked ones as the ids of what the record holds. */
 const writeInstance = instanceRecord.writer<Ec2Instance>({
   imageId: (instance) => instance.image.ImageId!,
   availabilityZone: (instance) => instance.subnet.availabilityZone,
+  subnetId: (instance) => instance.subnet.subnetId,
   elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
   volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
-const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
+const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "subnetId", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
 
 /** An instance read: its own fields (the record to be), and the linked ones apart. */
 type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, LinkedFields>];
@@ -220,8 +229,13 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     );
   }
   const fields = snapshotRecord.read(s, "");
-  const subnets = fields.network.subnets.map((subnet) => subnetRecord(subnet.subnetId, subnet.availabilityZone, subnet.cidrBlock));
-  const zones = new Map(subnets.map((subnet) => [subnet.availabilityZone, subnet]));
+  // The instances' subnets, as the network will hold them once restored: by id, and the default one per zone (old snapshots).
+  const subnets = new Map(fields.network.subnets.map((subnet) => [subnet.subnetId, subnet]));
+  const zones = new Map(
+    fields.network.subnets
+      .filter((subnet) => subnet.defaultForAz ?? (subnet.vpcId ?? fields.network.vpcId) === fields.network.vpcId)
+      .map((subnet) => [subnet.availabilityZone, subnet]),
+  );
   const images = new Map(fields.images.map((image) => [image.ImageId!, image]));
   const { live, deleted, seq: volumeSeq } = fields.volumes;
   const liveById = new Map(live.map((v) => [v.volumeId, v]));
@@ -230,17 +244,20 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
     const p = `instances[${i}]`;
-    const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
+    const [own, { imageId, availabilityZone: zone, subnetId, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
     const image = region.images.get(imageId) ?? images.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
     const typeInfo = instanceTypeInfo(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
-    const subnet = zones.get(zone);
-    if (subnet === undefined) throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
-    if (subnetHolding([subnet], own.privateIp) === undefined)
-      throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
+    const subnet = subnetId === undefined ? zones.get(zone) : subnets.get(subnetId);
+    if (subnet === undefined) {
+      if (subnetId !== undefined) throw invalid(`${p}.subnetId`, "a subnet of network.subnets", subnetId);
+      throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
+    }
+    if (subnet.availabilityZone !== zone) throw invalid(`${p}.availabilityZone`, `the zone of ${subnet.subnetId}`, zone);
+    if (!blockHolds(subnet.cidrBlock, own.privateIp)) throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
     const volumes: AttachedVolume[] = volumeIds.map((id, j) => {
       const volume = liveById.get(id);
       if (volume?.attachment?.instanceId !== instanceId)
@@ -253,7 +270,8 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     } & { launchOptions?: LaunchOptions };
     record.image = image;
     record.typeInfo = typeInfo;
-    record.subnet = subnet;
+    // Linked once the network is restored (restoreSnapshot): the subnet's id until then.
+    record.subnet = { subnetId: subnet.subnetId } as unknown as Ec2Instance["subnet"];
     record.elasticIp = undefined;
     record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
     record.volumes = volumes;
@@ -327,6 +345,12 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   // Everything checked: replace the state in one go.
   region.clear();
   region.network.restoreJson(checked.network);
+  // Each instance gets the very subnet record the network now holds (read: a placeholder naming it).
+  for (const reservation of checked.reservations) {
+    for (const instance of reservation.instances) {
+      (instance as { subnet: Ec2Instance["subnet"] }).subnet = region.network.subnet(instance.subnet.subnetId)!;
+    }
+  }
   region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
   region.addresses.replace(checked.addresses);
   region.engine.replaceMachines(checked.machines);
