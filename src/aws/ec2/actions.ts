@@ -28,16 +28,25 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateDefaultVpcCommand,
+  CreateSubnetCommand,
   CreateTagsCommand,
+  CreateVpcCommand,
+  DeleteSubnetCommand,
   DeleteTagsCommand,
+  DeleteVpcCommand,
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   DescribeVolumesCommand,
+  DescribeVpcsCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ModifyInstanceAttributeCommand,
+  ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
   RunInstancesCommand,
@@ -53,9 +62,20 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
+import {
+  createDefaultVpc,
+  createSubnet,
+  createVpc,
+  deleteSubnet,
+  deleteVpc,
+  describeSubnets,
+  describeVpcs,
+  modifySubnetAttribute,
+} from "./operations/vpcs.js";
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
 // bundle a namespace import copies all ~5,000 of the SDK's exports on load,
@@ -86,6 +106,15 @@ export const ec2Actions = Object.freeze({
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
+  CreateVpc: mutating(CreateVpcCommand, createVpc),
+  DeleteVpc: mutating(DeleteVpcCommand, deleteVpc),
+  DescribeVpcs: reading(DescribeVpcsCommand, describeVpcs),
+  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, createDefaultVpc),
+  CreateSubnet: mutating(CreateSubnetCommand, createSubnet),
+  DeleteSubnet: mutating(DeleteSubnetCommand, deleteSubnet),
+  DescribeSubnets: reading(DescribeSubnetsCommand, describeSubnets),
+  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, modifySubnetAttribute),
+  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, describeNetworkInterfaces),
 });
 
 /**

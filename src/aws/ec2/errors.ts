@@ -868,6 +868,14 @@ export const errors = {
   subnetHasDependencies(id: string) {
     return new Ec2Error("DependencyViolation", `The subnet '${id}' has dependencies and cannot be deleted.`);
   },
+  /** A sixth VPC in a region (quota "VPCs per Region": 5). */
+  vpcLimit() {
+    return new Ec2Error("VpcLimitExceeded", "The maximum number of VPCs has been reached.");
+  },
+  /** A 201st subnet in a VPC (quota "Subnets per VPC": 200). */
+  subnetLimit() {
+    return new Ec2Error("SubnetLimitExceeded", "The maximum number of subnets has been reached.");
+  },
   /** CreateDefaultVpc while the region has one. */
   defaultVpcExists() {
     return new Ec2Error("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region.");

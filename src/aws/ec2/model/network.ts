@@ -1,16 +1,4 @@
-import {
-  array,
-  boolean,
-  checked,
-  invalid,
-  type JsonOf,
-  literal,
-  number,
-  object,
-  optional,
-  string,
-  tuple,
-} from "../../../engine/record.js";
+import { array, boolean, checked, invalid, type JsonOf, literal, number, object, optional, string, tuple } from "../../../engine/record.js";
 import { ec2Arn, tagKeys } from "../../iam/resources.js";
 import type { AuthResource } from "../context.js";
 import { errors } from "../errors.js";

@@ -14,13 +14,13 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
+import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
 import type { MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
-import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
@@ -55,7 +55,14 @@ const writeInstance = instanceRecord.writer<Ec2Instance>({
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
-const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "subnetId", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
+const readInstance = instanceRecord.reader([
+  "imageId",
+  "availabilityZone",
+  "subnetId",
+  "elasticIpAllocationId",
+  "volumeIds",
+  "launchOptions",
+]);
 
 /** An instance read: its own fields (the record to be), and the linked ones apart. */
 type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, LinkedFields>];
