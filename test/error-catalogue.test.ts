@@ -80,6 +80,7 @@ const ec2Samples: Samples = {
   twoAuthMechanisms: (v) => [["X-Amz-Credential", `X-Amz-Date${v}`]],
   incompletePresignedQuery: (v) => [["X-Amz-Algorithm", `X-Amz-Credential${v}`]],
   badPresignExpiry: (v) => [604800, `${-v}`],
+  subnetZoneInvalid: (v) => [v === 0 ? "availabilityZone" : "availabilityZoneId", `zone-${v}`, ["us-east-1a", `us-east-1b${v}`]],
 };
 
 const cvmIds = (v: 0 | 1) => (v === 0 ? ["ins-r8hr2upy"] : ["ins-r8hr2upy", "ins-nksicizg"]);

@@ -28,7 +28,8 @@ import { compileFilters, type FilterSpec, type FilterTable, literalValuesOf, rea
 import { blockSize, parseCidr } from "../model/address-space.js";
 import { isWellFormedId } from "../model/ids.js";
 import { checkFilterCount } from "../model/limits.js";
-import { type Subnet, subnetAuthResource, type Vpc, vpcResource } from "../model/network.js";
+import type { Subnet, Vpc } from "../model/network.js";
+import { subnetAuthResource, vpcResource } from "../model/network-families.js";
 import type { CatalogueZone } from "../model/region-catalogue.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
