@@ -355,7 +355,10 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   // Each instance gets the very subnet record the network now holds (read: a placeholder naming it).
   for (const reservation of checked.reservations) {
     for (const instance of reservation.instances) {
-      (instance as { subnet: Ec2Instance["subnet"] }).subnet = region.network.subnet(instance.subnet.subnetId)!;
+      const subnet = region.network.subnet(instance.subnet.subnetId)!;
+      (instance as { subnet: Ec2Instance["subnet"] }).subnet = subnet;
+      // Its address is in use whatever the snapshot's pools say (older ones list them apart).
+      region.network.takePrivateIp(subnet, instance.privateIp);
     }
   }
   region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
