@@ -187,6 +187,7 @@ describe.each(byDoor)("CreateVpc and DescribeVpcs through the %s", (door) => {
     const b = await createVpc(client, { CidrBlock: "192.168.0.0/24" });
     const ids = async (Filters: { Name: string; Values: string[] }[]) => (await vpcs(client, { Filters })).map((v) => v.VpcId);
     expect(await ids([{ Name: "is-default", Values: ["false"] }])).toEqual([a.VpcId, b.VpcId]);
+    expect(await ids([{ Name: "isDefault", Values: ["false"] }])).toEqual([a.VpcId, b.VpcId]);
     expect(await ids([{ Name: "cidr", Values: ["192.168.*"] }])).toEqual([b.VpcId]);
     expect(await ids([{ Name: "cidr-block-association.cidr-block", Values: ["10.0.0.0/16"] }])).toEqual([a.VpcId]);
     expect(await ids([{ Name: "tag:Env", Values: ["dev"] }])).toEqual([a.VpcId]);

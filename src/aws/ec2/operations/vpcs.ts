@@ -221,6 +221,8 @@ export const vpcFilters: FilterTable<Vpc, OperationContext> = {
     "ipv6-cidr-block-association.association-id": () => undefined,
     "ipv6-cidr-block-association.state": () => undefined,
     "is-default": (v) => String(v.isDefault),
+    // Not in the reference's list, but AWS's own tutorials filter by it (aws-samples/cfn101-workshop): decision.
+    isDefault: (v) => String(v.isDefault),
     "owner-id": (_, ctx) => ctx.region.settings.accountId,
     state: () => "available",
     "tag-key": (v) => [...v.tags.keys()],
