@@ -22,6 +22,12 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
+import type { OperationContext } from "../src/aws/ec2/context.js";
+import { DEFAULT_ADDRESS_SPACE } from "../src/aws/ec2/model/address-space.js";
+import { runInstances } from "../src/aws/ec2/operations/run.js";
+import { describeSubnets } from "../src/aws/ec2/operations/vpcs.js";
+import { Ec2Region } from "../src/aws/ec2/region.js";
+import { resolveDurations } from "../src/engine/timing.js";
 import { LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener, doors } from "./doors.js";
 import { expectEc2Error, launch, useFrozenClock } from "./helpers.js";
@@ -509,5 +515,31 @@ describe("snapshots and reset", () => {
     await createSubnet(client, { VpcId: vpc.VpcId! });
     ec2.reset();
     expect({ vpcs: await vpcs(client), subnets: await subnets(client) }).toEqual(before);
+  });
+});
+
+describe("cost", () => {
+  it("DescribeSubnets reads no instance: its answer does not grow with the fleet", () => {
+    const region = new Ec2Region({
+      region: "us-east-1",
+      accountId: ACCOUNT,
+      stateCodeHighByte: 0,
+      durations: resolveDurations(undefined),
+      images: [],
+      network: DEFAULT_ADDRESS_SPACE,
+    });
+    const ctx = { region, now: Date.now(), principal: undefined as never, authorize: () => undefined } as OperationContext;
+    runInstances(ctx, { ImageId: LINUX_AMI_ID, MinCount: 1000, MaxCount: 1000 });
+    runInstances(ctx, { ImageId: LINUX_AMI_ID, MinCount: 1000, MaxCount: 1000 });
+    const before = describeSubnets(ctx, {});
+    const fleet = () => {
+      throw new Error("DescribeSubnets read the fleet");
+    };
+    Object.defineProperty(region, "instances", { get: fleet });
+    Object.defineProperty(region, "reservations", { get: fleet });
+    expect(describeSubnets(ctx, { Filters: [{ Name: "available-ip-address-count", Values: ["2091"] }] })).toEqual({
+      Subnets: [before.Subnets![0]],
+    });
+    expect(before.Subnets!.map((s) => s.AvailableIpAddressCount)).toEqual([2091, 4091, 4091, 4091, 4091, 4091]);
   });
 });
