@@ -232,6 +232,11 @@ describe.each(byDoor)("CreateVpc and DescribeVpcs through the %s", (door) => {
       vpcs(client, { VpcIds: ["vpc-0123456789abcdef0"] }),
       error("InvalidVpcID.NotFound", "The vpc ID 'vpc-0123456789abcdef0' does not exist"),
     );
+    // Every id's shape first, then existence.
+    await expectEc2Error(
+      vpcs(client, { VpcIds: ["vpc-0123456789abcdef0", "vpc-xyz"] }),
+      error("InvalidVpcID.Malformed", 'Invalid id: "vpc-xyz" (expecting "vpc-...")'),
+    );
   });
 });
 

@@ -266,7 +266,7 @@ export class ApiFaults {
       // A launch into a subnet by id goes to the subnet's zone (issue 13: SubnetId is modelled).
       const zone =
         request.Placement?.AvailabilityZone ??
-        this.region.network.allSubnets().find((s) => s.subnetId === request.SubnetId)?.availabilityZone;
+        (typeof request.SubnetId === "string" ? this.region.network.subnet(request.SubnetId)?.availabilityZone : undefined);
       placed = {
         instanceType:
           typeof request.InstanceType === "string" && request.InstanceType !== "" ? request.InstanceType : DEFAULT_INSTANCE_TYPE,
@@ -282,9 +282,7 @@ export class ApiFaults {
       }
     }
     if (placed === undefined) return errors.insufficientCapacity();
-    const otherZones = ["a", "b", "c", "d", "e", "f"]
-      .map((letter) => `${this.region.settings.region}${letter}`)
-      .filter((zone) => zone !== placed.zone && this.region.network.subnetIn(zone) !== undefined);
+    const otherZones = this.region.network.zones.map((z) => z.ZoneName).filter((zone) => zone !== placed.zone);
     return errors.insufficientCapacity({ ...placed, otherZones });
   }
 

@@ -291,6 +291,7 @@ function describePage<T extends { readonly seq: number }>(
     rule: MaxResultsRule;
     table: FilterTable<T, OperationContext>;
     idFilter: string;
+    checkShape: (id: string) => void;
     find: (id: string) => T;
     get: (id: string) => T | undefined;
     all: () => Iterable<T>;
@@ -302,6 +303,8 @@ function describePage<T extends { readonly seq: number }>(
   const accept = compileFilters(filters, how.table);
   const digest = digestOf({ action: how.action, filters: canonicalFilters(filters), ids: [...new Set(how.ids)].sort() });
   const after = readToken(input.NextToken, digest);
+  // Every id well formed first, then every id known (EC2's order).
+  for (const id of how.ids) how.checkShape(id);
   const named = how.ids.length > 0 ? [...new Set(how.ids.map(how.find))].sort((a, b) => a.seq - b.seq) : undefined;
   authorizeAndDryRun(ctx, how.action, [], input.DryRun);
   let candidates: Iterable<T> = named ?? how.all();
@@ -327,6 +330,9 @@ export const describeVpcs: Operation<DescribeVpcsCommandInput, DescribeVpcsComma
     rule: vpcsMaxResults,
     table: vpcFilters,
     idFilter: "vpc-id",
+    checkShape: (id) => {
+      if (!isWellFormedId("vpc", id)) throw errors.malformedVpcId(id);
+    },
     find: (id) => findVpc(ctx, id),
     get: (id) => network.vpc(id),
     all: () => network.allVpcs(),
@@ -345,6 +351,9 @@ export const describeSubnets: Operation<DescribeSubnetsCommandInput, DescribeSub
     rule: subnetsMaxResults,
     table: subnetFilters,
     idFilter: "subnet-id",
+    checkShape: (id) => {
+      if (!isWellFormedId("subnet", id)) throw errors.malformedSubnetId(id);
+    },
     find: (id) => findSubnet(ctx, id),
     get: (id) => network.subnet(id),
     all: () => network.subnetValues(),
