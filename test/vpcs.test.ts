@@ -28,7 +28,7 @@ import { runInstances } from "../src/aws/ec2/operations/run.js";
 import { describeSubnets } from "../src/aws/ec2/operations/vpcs.js";
 import { Ec2Region } from "../src/aws/ec2/region.js";
 import { resolveDurations } from "../src/engine/timing.js";
-import { LINUX_AMI_ID } from "../src/index.js";
+import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener, doors } from "./doors.js";
 import { expectEc2Error, launch, useFrozenClock } from "./helpers.js";
 
@@ -546,5 +546,56 @@ describe("cost", () => {
       Subnets: [before.Subnets![0]],
     });
     expect(before.Subnets!.map((s) => s.AvailableIpAddressCount)).toEqual([2091, 4091, 4091, 4091, 4091, 4091]);
+  });
+});
+
+describe.each(byDoor)("IAM through the %s", (door) => {
+  const UNAUTHORIZED = /^You are not authorized to perform this operation\. Encoded authorization failure message: [A-Za-z0-9_-]+$/;
+  async function expectUnauthorized(call: Promise<unknown>): Promise<void> {
+    const e = (await call.then(
+      () => {
+        throw new Error("expected UnauthorizedOperation, but the call succeeded");
+      },
+      (failure: unknown) => failure,
+    )) as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+    expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: "UnauthorizedOperation", status: 403 });
+    expect(e.message).toMatch(UNAUTHORIZED);
+  }
+
+  it("authorizes on the VPC's tenancy and the subnet's tags, before DryRun", async () => {
+    const iam: Ec2MockOptions["iam"] = {
+      policies: [
+        {
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+            {
+              Effect: "Deny",
+              Action: "ec2:CreateVpc",
+              Resource: "*",
+              Condition: { StringEquals: { "ec2:Tenancy": "dedicated" } },
+            },
+            {
+              Effect: "Deny",
+              Action: ["ec2:DeleteSubnet", "ec2:DeleteVpc"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:ResourceTag/Protected": "yes" } },
+            },
+          ],
+        },
+      ],
+    };
+    const { client } = await open(door, { iam });
+    await expectUnauthorized(createVpc(client, { InstanceTenancy: "dedicated", DryRun: true }));
+    const protectedTags = [{ Key: "Protected", Value: "yes" }];
+    const vpc = await createVpc(client, { TagSpecifications: [{ ResourceType: "vpc", Tags: protectedTags }] });
+    const guarded = await createSubnet(client, { VpcId: vpc.VpcId!, TagSpecifications: [{ ResourceType: "subnet", Tags: protectedTags }] });
+    const open_ = await createSubnet(client, { VpcId: vpc.VpcId!, CidrBlock: "10.0.2.0/24" });
+    await expectUnauthorized(client.send(new DeleteSubnetCommand({ SubnetId: guarded.SubnetId })));
+    await client.send(new DeleteSubnetCommand({ SubnetId: open_.SubnetId }));
+    await expectUnauthorized(client.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })));
+    expect((await subnets(client, { Filters: [{ Name: "vpc-id", Values: [vpc.VpcId!] }] })).map((s) => s.SubnetId)).toEqual([
+      guarded.SubnetId,
+    ]);
   });
 });
