@@ -423,6 +423,13 @@ describe.each(byDoor)("RunInstances in a subnet through the %s", (door) => {
       launch(client, { SubnetId: s.SubnetId, PrivateIpAddress: "172.31.0.10" }),
       error("InvalidParameterValue", "Address 172.31.0.10 does not fall within the subnet's address range"),
     );
+    // Dedicated tenancy is not modelled: a launch into a dedicated VPC is refused by name, never shown as default.
+    const dedicated = await createVpc(client, { CidrBlock: "10.5.0.0/16", InstanceTenancy: "dedicated" });
+    const inDedicated = await createSubnet(client, { VpcId: dedicated.VpcId!, CidrBlock: "10.5.0.0/24" });
+    await expectEc2Error(
+      launch(client, { SubnetId: inDedicated.SubnetId }),
+      error("UnsupportedOperation", "ec2-mock does not model the parameter 'Placement.Tenancy' of RunInstances."),
+    );
     const out = await client.send(new DescribeInstancesCommand({}));
     expect(out.Reservations).toEqual([]);
   });

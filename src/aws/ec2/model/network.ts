@@ -69,7 +69,10 @@ export interface Subnet {
 
 /**
  * What the rest of the region hooks onto VPCs: the security group store
- * makes a default group per VPC and counts its groups as dependencies.
+ * makes a default group per VPC and counts its groups as dependencies. A
+ * hook pushed onto `Network.hooks` after construction does not hear of the
+ * default VPC the constructor made (read `allVpcs()`); `clear()` tells it of
+ * the default VPC it lays out again, `restoreJson` of nothing.
  */
 export interface VpcHooks {
   /** A VPC was created (CreateVpc, CreateDefaultVpc, a reset). */

@@ -147,6 +147,10 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
 function namedSubnet(ctx: OperationContext, subnetId: string, zone: string | undefined): Subnet {
   const subnet = ctx.region.network.subnet(subnetId);
   if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
+  // A dedicated VPC's instances run on dedicated hardware: dedicated tenancy is not modelled (refused, never shown as default).
+  if (ctx.region.network.vpc(subnet.vpcId)?.instanceTenancy === "dedicated") {
+    throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
+  }
   if (zone !== undefined && zone !== subnet.availabilityZone) {
     throw errors.subnetNotInZone(clipped(subnetId), subnet.availabilityZone, clipped(String(zone)));
   }
