@@ -520,6 +520,32 @@ describe("snapshots and reset", () => {
     expect(next!.PrivateIpAddress).toBe("10.0.1.5");
   });
 
+  it("keep a terminated instance whose subnet and VPC were deleted while it is visible", async () => {
+    const { client, ec2 } = await open("plugin");
+    const vpc = await createVpc(client);
+    const s = await createSubnet(client, { VpcId: vpc.VpcId!, AvailabilityZone: "us-east-1c" });
+    const [i] = await launch(client, { SubnetId: s.SubnetId });
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [i!.InstanceId!] }));
+    await ec2.settle();
+    await client.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
+    await client.send(new DeleteVpcCommand({ VpcId: vpc.VpcId }));
+    const snapshot = JSON.parse(JSON.stringify(ec2.snapshot()));
+    expect(snapshot.network.retiredSubnets.map((r: { subnetId: string }) => r.subnetId)).toEqual([s.SubnetId]);
+    const restored = await open("plugin");
+    restored.ec2.restore(snapshot);
+    const shown = await restored.client.send(new DescribeInstancesCommand({ InstanceIds: [i!.InstanceId!] }));
+    expect(shown.Reservations![0]!.Instances![0]).toMatchObject({
+      State: { Name: "terminated" },
+      Placement: { AvailabilityZone: "us-east-1c" },
+    });
+    expect(await subnets(restored.client, { Filters: [{ Name: "subnet-id", Values: [s.SubnetId!] }] })).toEqual([]);
+    expect(restored.ec2.snapshot().network.retiredSubnets).toHaveLength(1);
+    // Once the instance vanishes, so does the deleted subnet it held.
+    restored.ec2.advance(2 * 60 * 60 * 1000);
+    await restored.client.send(new DescribeInstancesCommand({}));
+    expect(restored.ec2.snapshot().network.retiredSubnets).toBeUndefined();
+  });
+
   it("reset() forgets created VPCs and subnets and keeps the default VPC's ids", async () => {
     const { client, ec2 } = await open("plugin");
     const before = { vpcs: await vpcs(client), subnets: await subnets(client) };

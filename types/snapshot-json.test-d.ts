@@ -179,6 +179,16 @@ interface OldNetworkJson {
     mapPublicIpOnLaunch?: boolean;
     tags?: [string, string][];
   }[];
+  retiredSubnets?: {
+    subnetId: string;
+    availabilityZone: string;
+    cidrBlock: string;
+    vpcId?: string;
+    availabilityZoneId?: string;
+    defaultForAz?: boolean;
+    mapPublicIpOnLaunch?: boolean;
+    tags?: [string, string][];
+  }[];
   /** Before issue 15. */
   privateInUse?: string[];
   /** `[subnetId, addresses in use]` pairs. */

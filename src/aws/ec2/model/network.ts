@@ -130,6 +130,8 @@ export const networkRecord = checked(
     /** The region's default DHCP options set (absent before issue 15: a new one). */
     dhcpOptionsId: optional(string),
     subnets: array(subnetJsonRecord),
+    /** Deleted subnets that terminated instances, still visible, were launched in (written only when there are some). */
+    retiredSubnets: optional(array(subnetJsonRecord)),
     /** Before issue 15: every address in use, all in the one VPC. */
     privateInUse: optional(array(string)),
     /** `[subnetId, addresses in use]` pairs. */
@@ -146,7 +148,7 @@ export const networkRecord = checked(
       if (!vpcIds.has(s.vpcId ?? network.vpcId)) throw invalid(`${path}.subnets[${i}].vpcId`, "a VPC of network.vpcs", s.vpcId);
     });
     const subnets = network.subnets.map((s) => [s.subnetId, subnetBlock(s.cidrBlock)] as const);
-    const byId = new Map(subnets);
+    const byId = new Map([...subnets, ...(network.retiredSubnets ?? []).map((s) => [s.subnetId, subnetBlock(s.cidrBlock)] as const)]);
     (network.addressesInUse ?? []).forEach(([subnetId, ips], i) => {
       const block = byId.get(subnetId);
       if (block === undefined) throw invalid(`${path}.addressesInUse[${i}][0]`, "a subnet of network.subnets", subnetId);
@@ -182,6 +184,20 @@ function holds(block: { first: number; size: number }, ip: string): boolean {
 export function subnetHolding(subnets: Iterable<Subnet>, ip: string): Subnet | undefined {
   for (const subnet of subnets) if (holds(subnet, ip)) return subnet;
   return undefined;
+}
+
+/** A subnet as a snapshot holds it. */
+function subnetJson(s: Subnet): JsonOf<typeof subnetJsonRecord> {
+  return {
+    subnetId: s.subnetId,
+    availabilityZone: s.availabilityZone,
+    cidrBlock: s.cidrBlock,
+    vpcId: s.vpcId,
+    availabilityZoneId: s.availabilityZoneId,
+    defaultForAz: s.defaultForAz,
+    mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
+    tags: [...s.tags],
+  };
 }
 
 /** Zone letters when the Region catalogue does not know the region (decision: docs/behaviour.md, "VPCs and subnets"). */
@@ -221,6 +237,8 @@ export class Network {
   readonly zones: readonly CatalogueZone[];
   private readonly vpcs = new Map<string, Vpc>();
   private readonly subnets = new Map<string, Subnet>();
+  /** Deleted subnets whose addresses terminated instances still hold (they vanish with the last one). */
+  private readonly retired = new Map<string, Subnet>();
   /** The default VPC's subnet per zone name. */
   private readonly defaults = new Map<string, Subnet>();
   private readonly pools = new Map<string, Pool>();
@@ -388,11 +406,22 @@ export class Network {
     return subnet;
   }
 
-  /** Deletes a subnet (the caller checked no instance uses it) and its pool. */
+  /**
+   * Deletes a subnet (the caller checked no instance but terminated ones
+   * uses it) and its pool. While terminated instances launched in it are
+   * still visible, it is kept apart (`retiredSubnet`), so that they keep a
+   * subnet record and snapshots restore them.
+   */
   deleteSubnet(subnet: Subnet): void {
     this.subnets.delete(subnet.subnetId);
-    this.pools.delete(subnet.subnetId);
     if (this.defaults.get(subnet.availabilityZone) === subnet) this.defaults.delete(subnet.availabilityZone);
+    if (this.usedAddresses(subnet) > 0) this.retired.set(subnet.subnetId, subnet);
+    else this.pools.delete(subnet.subnetId);
+  }
+
+  /** A deleted subnet that a terminated, still visible instance was launched in. */
+  retiredSubnet(id: string): Subnet | undefined {
+    return this.retired.get(id);
   }
 
   /**
@@ -493,7 +522,9 @@ export class Network {
 
   /** Returns a private address to its subnet (when its instance is gone; nothing if the subnet is gone). */
   releasePrivateIp(subnet: Subnet, ip: string): void {
-    this.pools.get(subnet.subnetId)?.inUse.delete(ip);
+    const pool = this.pools.get(subnet.subnetId);
+    pool?.inUse.delete(ip);
+    if (pool?.inUse.size === 0 && this.retired.delete(subnet.subnetId)) this.pools.delete(subnet.subnetId);
   }
 
   /** The VPCs, subnets and pools as plain JSON (snapshots). */
@@ -513,16 +544,8 @@ export class Network {
         tags: [...v.tags],
       })),
       dhcpOptionsId: this.dhcpOptions,
-      subnets: [...this.subnets.values()].map((s) => ({
-        subnetId: s.subnetId,
-        availabilityZone: s.availabilityZone,
-        cidrBlock: s.cidrBlock,
-        vpcId: s.vpcId,
-        availabilityZoneId: s.availabilityZoneId,
-        defaultForAz: s.defaultForAz,
-        mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
-        tags: [...s.tags],
-      })),
+      subnets: [...this.subnets.values()].map(subnetJson),
+      ...(this.retired.size === 0 ? {} : { retiredSubnets: [...this.retired.values()].map(subnetJson) }),
       addressesInUse: [...this.pools].filter(([, pool]) => pool.inUse.size > 0).map(([id, pool]) => [id, [...pool.inUse]]),
       nextHost: [...this.pools].filter(([, pool]) => pool.next !== 0).map(([id, pool]) => [id, pool.next]),
       publicInUse: [...this.publicInUse],
@@ -539,6 +562,7 @@ export class Network {
   restoreJson(json: NetworkJson): void {
     this.vpcs.clear();
     this.subnets.clear();
+    this.retired.clear();
     this.defaults.clear();
     this.pools.clear();
     this.seq = 0;
@@ -560,6 +584,24 @@ export class Network {
       for (const v of vpcs) {
         const ids = { vpcId: v.vpcId, cidrAssociationId: v.cidrAssociationId, defaultSecurityGroupId: v.defaultSecurityGroupId };
         this.createVpc(v.cidrBlock, { isDefault: v.isDefault, tenancy: v.instanceTenancy, tags: new Map(v.tags), ids });
+      }
+      // Retired subnets first, so that a live default subnet made after keeps its zone.
+      for (const s of json.retiredSubnets ?? []) {
+        const vpc = this.vpcs.get(s.vpcId ?? json.vpcId);
+        const zone = this.zoneNamed(s.availabilityZone) ?? {
+          ZoneName: s.availabilityZone,
+          ZoneId: s.availabilityZoneId ?? s.availabilityZone,
+        };
+        // Made as a live subnet (its VPC may be gone: a stand-in of its id), then set apart.
+        const subnet = this.createSubnet(vpc ?? ({ vpcId: s.vpcId ?? json.vpcId } as Vpc), s.cidrBlock, zone, {
+          subnetId: s.subnetId,
+          defaultForAz: s.defaultForAz ?? false,
+          mapPublicIpOnLaunch: s.mapPublicIpOnLaunch ?? false,
+          tags: new Map(s.tags ?? []),
+        });
+        this.subnets.delete(subnet.subnetId);
+        if (this.defaults.get(subnet.availabilityZone) === subnet) this.defaults.delete(subnet.availabilityZone);
+        this.retired.set(subnet.subnetId, subnet);
       }
       for (const s of json.subnets) {
         const vpc = this.vpcs.get(s.vpcId ?? json.vpcId)!;
@@ -607,6 +649,7 @@ export class Network {
     for (const s of this.subnets.values()) if (s.vpcId === previous?.vpcId && s.defaultForAz) subnetIds.set(s.availabilityZone, s.subnetId);
     this.vpcs.clear();
     this.subnets.clear();
+    this.retired.clear();
     this.defaults.clear();
     this.pools.clear();
     this.publicInUse.clear();

@@ -237,7 +237,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   }
   const fields = snapshotRecord.read(s, "");
   // The instances' subnets, as the network will hold them once restored: by id, and the default one per zone (old snapshots).
-  const subnets = new Map(fields.network.subnets.map((subnet) => [subnet.subnetId, subnet]));
+  const subnets = new Map([...fields.network.subnets, ...(fields.network.retiredSubnets ?? [])].map((subnet) => [subnet.subnetId, subnet]));
   const zones = new Map(
     fields.network.subnets
       .filter((subnet) => subnet.defaultForAz ?? (subnet.vpcId ?? fields.network.vpcId) === fields.network.vpcId)
@@ -355,7 +355,8 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   // Each instance gets the very subnet record the network now holds (read: a placeholder naming it).
   for (const reservation of checked.reservations) {
     for (const instance of reservation.instances) {
-      const subnet = region.network.subnet(instance.subnet.subnetId)!;
+      const id = instance.subnet.subnetId;
+      const subnet = (region.network.subnet(id) ?? region.network.retiredSubnet(id))!;
       (instance as { subnet: Ec2Instance["subnet"] }).subnet = subnet;
       // Its address is in use whatever the snapshot's pools say (older ones list them apart).
       region.network.takePrivateIp(subnet, instance.privateIp);
