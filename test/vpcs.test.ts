@@ -198,6 +198,7 @@ describe.each(byDoor)("CreateVpc and DescribeVpcs through the %s", (door) => {
     expect(await ids([{ Name: "cidr-block-association.cidr-block", Values: ["10.0.0.0/16"] }])).toEqual([a.VpcId]);
     expect(await ids([{ Name: "tag:Env", Values: ["dev"] }])).toEqual([a.VpcId]);
     expect(await ids([{ Name: "tag-key", Values: ["Env"] }])).toEqual([a.VpcId]);
+    expect(await ids([{ Name: "tag-value", Values: ["d*"] }])).toEqual([a.VpcId]);
     expect(
       await ids([
         { Name: "state", Values: ["available"] },
@@ -332,6 +333,7 @@ describe.each(byDoor)("CreateSubnet, DescribeSubnets and ModifySubnetAttribute t
     expect(await ids([{ Name: "cidr-block", Values: ["10.0.1.0/24"] }])).toEqual([s.SubnetId]);
     expect(await ids([{ Name: "available-ip-address-count", Values: ["251"] }])).toEqual([s.SubnetId]);
     expect(await ids([{ Name: "tag:Tier", Values: ["db"] }])).toEqual([s.SubnetId]);
+    expect(await ids([{ Name: "tag-value", Values: ["db"] }])).toEqual([s.SubnetId]);
     expect(await ids([{ Name: "subnet-id", Values: [s.SubnetId!] }])).toEqual([s.SubnetId]);
     const page1 = await client.send(new DescribeSubnetsCommand({ MaxResults: 5 }));
     expect(page1.Subnets!.length).toBe(5);

@@ -145,6 +145,7 @@ export const interfaceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "ipv6-addresses.ipv6-address": () => undefined,
     // The interfaces carry no tags of their own (RunInstances' `network-interface` tags are authorized, not kept).
     "tag-key": () => undefined,
+    "tag-value": () => undefined,
   },
   prefixed: {
     "tag:": () => () => undefined,

@@ -226,6 +226,8 @@ export const vpcFilters: FilterTable<Vpc, OperationContext> = {
     "owner-id": (_, ctx) => ctx.region.settings.accountId,
     state: () => "available",
     "tag-key": (v) => [...v.tags.keys()],
+    // Not in the reference's list; accepted as on the other Describe actions (decision).
+    "tag-value": (v) => [...v.tags.values()],
     "vpc-id": (v) => v.vpcId,
   },
   prefixed: {
@@ -264,6 +266,7 @@ export const subnetFilters: FilterTable<Subnet, OperationContext> = {
     "subnet-arn": (s, ctx) => ec2Arn(ctx.region.settings, "subnet", s.subnetId),
     "subnet-id": (s) => s.subnetId,
     "tag-key": (s) => [...s.tags.keys()],
+    "tag-value": (s) => [...s.tags.values()],
     "vpc-id": (s) => s.vpcId,
   },
   prefixed: {
