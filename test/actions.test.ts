@@ -69,13 +69,13 @@ describe("EC2: the action list", () => {
       expect(operations[action]).toBe(ec2Actions[action].operation);
       expect(operationOf(action)).toBe(ec2Actions[action].operation);
     }
-    expect(operationOf("DescribeVpcs")).toBeUndefined();
+    expect(operationOf("DescribeRouteTables")).toBeUndefined();
     expect(operationOf("toString")).toBeUndefined();
   });
 
   it("derives isImplemented from the list's own names only", () => {
     for (const action of implementedActions) expect(isImplemented(action)).toBe(true);
-    for (const name of ["DescribeVpcs", "StopInstancesCommand", "toString", "__proto__", "constructor", ""])
+    for (const name of ["DescribeRouteTables", "StopInstancesCommand", "toString", "__proto__", "constructor", ""])
       expect(isImplemented(name), name).toBe(false);
   });
 
@@ -117,6 +117,15 @@ describe("EC2: the action list", () => {
       | "DescribeRegions"
       | "DescribeAvailabilityZones"
       | "DescribeAccountAttributes"
+      | "CreateVpc"
+      | "DeleteVpc"
+      | "DescribeVpcs"
+      | "CreateDefaultVpc"
+      | "CreateSubnet"
+      | "DeleteSubnet"
+      | "DescribeSubnets"
+      | "ModifySubnetAttribute"
+      | "DescribeNetworkInterfaces"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();
@@ -127,7 +136,7 @@ describe("EC2: the action list", () => {
 
   it("derives isMutating: every action but Describe*/Get* mutates, and an unknown name counts as mutating", () => {
     for (const action of implementedActions) expect(isMutating(action), action).toBe(!readsByName(action));
-    expect(isMutating("DescribeVpcs")).toBe(true);
+    expect(isMutating("DescribeRouteTables")).toBe(true);
     expect(isMutating("toString")).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import {
   DescribeInstancesCommand,
-  DescribeVpcsCommand,
+  DescribeRouteTablesCommand,
   EC2Client,
   EC2ServiceException,
   RunInstancesCommand,
@@ -53,8 +53,8 @@ describe("ec2.adapt(mockClient(EC2Client))", () => {
 
   it("leaves commands the mock does not implement to the stub", async () => {
     createEc2Mock().adapt(stub);
-    stub.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: "vpc-12345678" }] });
-    expect((await new EC2Client({}).send(new DescribeVpcsCommand({}))).Vpcs).toEqual([{ VpcId: "vpc-12345678" }]);
+    stub.on(DescribeRouteTablesCommand).resolves({ RouteTables: [{ RouteTableId: "rtb-12345678" }] });
+    expect((await new EC2Client({}).send(new DescribeRouteTablesCommand({}))).RouteTables).toEqual([{ RouteTableId: "rtb-12345678" }]);
   });
 
   it("sees API faults like every door", async () => {

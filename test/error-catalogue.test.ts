@@ -81,6 +81,7 @@ const ec2Samples: Samples = {
   incompletePresignedQuery: (v) => [["X-Amz-Algorithm", `X-Amz-Credential${v}`]],
   badPresignExpiry: (v) => [604800, `${-v}`],
   untaggableResource: (v) => [`igw-${v}`, v === 0 ? ["instance (i-)"] : ["instance (i-)", "volume (vol-)", "elastic-ip (eipalloc-)"]],
+  subnetZoneInvalid: (v) => [v === 0 ? "availabilityZone" : "availabilityZoneId", `zone-${v}`, ["us-east-1a", `us-east-1b${v}`]],
 };
 
 const cvmIds = (v: 0 | 1) => (v === 0 ? ["ins-r8hr2upy"] : ["ins-r8hr2upy", "ins-nksicizg"]);

@@ -55,7 +55,7 @@ describe("the fault API", () => {
   it("refuses misuse with a TypeError or a RangeError", () => {
     const ec2 = createEc2Mock();
     // @ts-expect-error -- not an action the mock implements
-    expect(() => ec2.faults.failNext("DescribeVpcs", { error: "InternalError" })).toThrow(TypeError);
+    expect(() => ec2.faults.failNext("DescribeRouteTables", { error: "InternalError" })).toThrow(TypeError);
     // @ts-expect-error -- the command's name, not the action's
     expect(() => ec2.faults.delay("StopInstancesCommand", { ms: 1 })).toThrow(TypeError);
     // @ts-expect-error -- InsufficientInstanceCapacity is for RunInstances and StartInstances only

@@ -122,7 +122,16 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   const family = int(13);
   if (family === 11) {
     // Wildcards that made the former RegExp backtrack, against the long tag values of the seeded fleet.
-    const action = pick(["DescribeInstances", "DescribeVolumes", "DescribeAddresses", "DescribeInstanceStatus", "DescribeTags"]);
+    const action = pick([
+      "DescribeInstances",
+      "DescribeVolumes",
+      "DescribeAddresses",
+      "DescribeInstanceStatus",
+      "DescribeTags",
+      "DescribeVpcs",
+      "DescribeSubnets",
+      "DescribeNetworkInterfaces",
+    ]);
     const name =
       action === "DescribeInstanceStatus"
         ? pick(["availability-zone", "instance-state-name"])
@@ -152,6 +161,11 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=DescribeAvailabilityZones&ZoneName.1=${text()}`,
       `Action=DescribeAvailabilityZones&ZoneId.1=${text()}&Filter.1.Name=zone-name&Filter.1.Value.1=${text()}`,
       `Action=DescribeAccountAttributes&AttributeName.1=${text()}`,
+      `Action=CreateVpc&CidrBlock=${text()}&DryRun=true`,
+      `Action=CreateVpc&CidrBlock=10.0.0.0/16&DryRun=true&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=${text()}&TagSpecification.1.Tag.1.Value=${text()}`,
+      `Action=CreateSubnet&VpcId=${text()}&CidrBlock=${text()}&AvailabilityZone=${text()}`,
+      `Action=DescribeSubnets&SubnetId.1=${text()}&Filter.1.Name=${text()}&Filter.1.Value.1=${text()}`,
+      `Action=DeleteVpc&VpcId=${text()}`,
     ]);
     return post("XML-hostile characters", `${bad}&Version=${VERSION}`);
   }
@@ -228,6 +242,9 @@ function makeCase(rand: () => number, n: number): FuzzCase {
           `Action=DescribeInstances&Version=${VERSION}&MaxResults=${n}`,
           `Action=DescribeVolumes&Version=${VERSION}&MaxResults=${n}`,
           `Action=DescribeInstanceStatus&Version=${VERSION}&MaxResults=${n}`,
+          `Action=DescribeVpcs&Version=${VERSION}&MaxResults=${n}`,
+          `Action=DescribeSubnets&Version=${VERSION}&MaxResults=${n}`,
+          `Action=DescribeNetworkInterfaces&Version=${VERSION}&MaxResults=${n}`,
         ]),
       );
     }

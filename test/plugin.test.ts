@@ -1,4 +1,4 @@
-import { DescribeVpcsCommand, EC2Client, EC2ServiceException, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { DescribeRouteTablesCommand, EC2Client, EC2ServiceException, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import type { HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 
 type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
@@ -7,13 +7,13 @@ import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, Ec2MockUnhandledCommandError, LINUX_AMI_ID } from "../src/index.js";
 import { launchIds, setup } from "./helpers.js";
 
-/** A request handler that answers every request with one DescribeVpcs document, counting calls. */
+/** A request handler that answers every request with one DescribeRouteTables document, counting calls. */
 function cannedHandler() {
   const calls: string[] = [];
   const handler = {
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       calls.push(String(request.body));
-      const body = `<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r1</requestId><vpcSet><item><vpcId>vpc-12345678</vpcId></item></vpcSet></DescribeVpcsResponse>`;
+      const body = `<DescribeRouteTablesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r1</requestId><routeTableSet><item><routeTableId>rtb-12345678</routeTableId></item></routeTableSet></DescribeRouteTablesResponse>`;
       return { response: { statusCode: 200, headers: { "x-amzn-requestid": "r1" }, body: Buffer.from(body) } as HttpResponse };
     },
     updateHttpClientConfig() {},
@@ -88,9 +88,9 @@ describe("commands the mock does not implement", () => {
     const { calls, handler } = cannedHandler();
     const client = realClient(handler);
     client.middlewareStack.use(createEc2Mock());
-    const error = await client.send(new DescribeVpcsCommand({})).catch((e: unknown) => e);
+    const error = await client.send(new DescribeRouteTablesCommand({})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Ec2MockUnhandledCommandError);
-    expect((error as Error).message).toContain("ec2-mock does not implement DescribeVpcsCommand");
+    expect((error as Error).message).toContain("ec2-mock does not implement DescribeRouteTablesCommand");
     expect(calls).toEqual([]);
   });
 
@@ -98,10 +98,10 @@ describe("commands the mock does not implement", () => {
     const { calls, handler } = cannedHandler();
     const client = realClient(handler);
     client.middlewareStack.use(createEc2Mock({ onUnhandledCommand: "passthrough" }));
-    const out = await client.send(new DescribeVpcsCommand({}));
-    expect(out.Vpcs).toEqual([{ VpcId: "vpc-12345678" }]);
+    const out = await client.send(new DescribeRouteTablesCommand({}));
+    expect(out.RouteTables).toEqual([{ RouteTableId: "rtb-12345678" }]);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toContain("Action=DescribeVpcs");
+    expect(calls[0]).toContain("Action=DescribeRouteTables");
   });
 
   it('"warn" warns once per call and passes it through', async () => {
@@ -110,8 +110,8 @@ describe("commands the mock does not implement", () => {
       const { calls, handler } = cannedHandler();
       const client = realClient(handler);
       client.middlewareStack.use(createEc2Mock({ onUnhandledCommand: "warn" }));
-      await client.send(new DescribeVpcsCommand({}));
-      expect(warn).toHaveBeenCalledWith("ec2-mock: DescribeVpcsCommand is not implemented; passing it to the real handler.");
+      await client.send(new DescribeRouteTablesCommand({}));
+      expect(warn).toHaveBeenCalledWith("ec2-mock: DescribeRouteTablesCommand is not implemented; passing it to the real handler.");
       expect(calls).toHaveLength(1);
     } finally {
       warn.mockRestore();
@@ -130,11 +130,11 @@ describe("commands the mock does not implement", () => {
         },
       }),
     );
-    await client.send(new DescribeVpcsCommand({ VpcIds: ["vpc-12345678"] }));
-    await expect(client.send(new DescribeVpcsCommand({ DryRun: true }))).rejects.toThrow("no dry runs here");
+    await client.send(new DescribeRouteTablesCommand({ RouteTableIds: ["rtb-12345678"] }));
+    await expect(client.send(new DescribeRouteTablesCommand({ DryRun: true }))).rejects.toThrow("no dry runs here");
     expect(seen).toEqual([
-      ["DescribeVpcsCommand", { VpcIds: ["vpc-12345678"] }],
-      ["DescribeVpcsCommand", { DryRun: true }],
+      ["DescribeRouteTablesCommand", { RouteTableIds: ["rtb-12345678"] }],
+      ["DescribeRouteTablesCommand", { DryRun: true }],
     ]);
     expect(calls).toHaveLength(1);
   });

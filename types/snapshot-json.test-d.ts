@@ -65,6 +65,8 @@ interface OldInstanceJson {
   createdAt: string;
   launchTime: string;
   availabilityZone: string;
+  /** Absent in snapshots written before issue 15: the default subnet of the zone. */
+  subnetId?: string;
   privateIp: string;
   publicIp: string | null;
   wantsPublicIp: boolean;
@@ -171,8 +173,41 @@ interface OldNetworkJson {
   defaultSecurityGroupId: string;
   /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
   vpcCidr: string;
-  subnets: { subnetId: string; availabilityZone: string; cidrBlock: string }[];
-  privateInUse: string[];
+  /** Absent before issue 15 (one default VPC). */
+  vpcs?: {
+    vpcId: string;
+    cidrBlock: string;
+    isDefault: boolean;
+    instanceTenancy: "default" | "dedicated";
+    cidrAssociationId: string;
+    defaultSecurityGroupId: string;
+    tags: [string, string][];
+  }[];
+  dhcpOptionsId?: string;
+  subnets: {
+    subnetId: string;
+    availabilityZone: string;
+    cidrBlock: string;
+    vpcId?: string;
+    availabilityZoneId?: string;
+    defaultForAz?: boolean;
+    mapPublicIpOnLaunch?: boolean;
+    tags?: [string, string][];
+  }[];
+  retiredSubnets?: {
+    subnetId: string;
+    availabilityZone: string;
+    cidrBlock: string;
+    vpcId?: string;
+    availabilityZoneId?: string;
+    defaultForAz?: boolean;
+    mapPublicIpOnLaunch?: boolean;
+    tags?: [string, string][];
+  }[];
+  /** Before issue 15. */
+  privateInUse?: string[];
+  /** `[subnetId, addresses in use]` pairs. */
+  addressesInUse?: [string, string[]][];
   /** `[subnetId, next host number]` pairs. */
   nextHost: [string, number][];
   publicInUse: string[];

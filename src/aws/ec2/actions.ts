@@ -28,20 +28,29 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateDefaultVpcCommand,
+  CreateSubnetCommand,
   CreateTagsCommand,
+  CreateVpcCommand,
+  DeleteSubnetCommand,
   DeleteTagsCommand,
+  DeleteVpcCommand,
   DescribeAccountAttributesCommand,
   DescribeAddressesCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
+  DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
+  DescribeVpcsCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ModifyInstanceAttributeCommand,
+  ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
   RunInstancesCommand,
@@ -57,10 +66,21 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
+import {
+  createDefaultVpc,
+  createSubnet,
+  createVpc,
+  deleteSubnet,
+  deleteVpc,
+  describeSubnets,
+  describeVpcs,
+  modifySubnetAttribute,
+} from "./operations/vpcs.js";
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
 // bundle a namespace import copies all ~5,000 of the SDK's exports on load,
@@ -95,6 +115,15 @@ export const ec2Actions = Object.freeze({
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),
   DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, describeAccountAttributes),
+  CreateVpc: mutating(CreateVpcCommand, createVpc),
+  DeleteVpc: mutating(DeleteVpcCommand, deleteVpc),
+  DescribeVpcs: reading(DescribeVpcsCommand, describeVpcs),
+  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, createDefaultVpc),
+  CreateSubnet: mutating(CreateSubnetCommand, createSubnet),
+  DeleteSubnet: mutating(DeleteSubnetCommand, deleteSubnet),
+  DescribeSubnets: reading(DescribeSubnetsCommand, describeSubnets),
+  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, modifySubnetAttribute),
+  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, describeNetworkInterfaces),
 });
 
 /**

@@ -847,6 +847,70 @@ export const errors = {
     return valueInvalid("attributeName", name, "Unknown attribute.");
   },
 
+  // ---- VPCs, subnets and network interfaces (sources in docs/behaviour.md, "VPCs and subnets") ----
+
+  malformedVpcId(id: string) {
+    return new Ec2Error("InvalidVpcID.Malformed", `Invalid id: "${id}" (expecting "vpc-...")`);
+  },
+  malformedSubnetId(id: string) {
+    return new Ec2Error("InvalidSubnetID.Malformed", `Invalid id: "${id}" (expecting "subnet-...")`);
+  },
+  /** CreateVpc or CreateSubnet without a CidrBlock (nor an IPAM pool, which the mock does not model). */
+  cidrBlockRequired() {
+    return new Ec2Error("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
+  },
+  /** A CidrBlock that is not an IPv4 CIDR block (or has host bits set: a decision). */
+  notACidrBlock(cidr: string) {
+    return valueInvalid("cidrBlock", cidr, "This is not a valid CIDR block.");
+  },
+  /** A VPC block outside /16../28. */
+  vpcRange(cidr: string) {
+    return new Ec2Error("InvalidVpc.Range", `The CIDR '${cidr}' is invalid.`);
+  },
+  /** A subnet block outside /16../28 or outside its VPC's block. */
+  subnetRange(cidr: string) {
+    return new Ec2Error("InvalidSubnet.Range", `The CIDR '${cidr}' is invalid.`);
+  },
+  /** A subnet block overlapping another subnet of the VPC. */
+  subnetConflict(cidr: string) {
+    return new Ec2Error("InvalidSubnet.Conflict", `The CIDR '${cidr}' conflicts with another subnet`);
+  },
+  /** CreateSubnet in a zone (by name or id) the region does not have. */
+  subnetZoneInvalid(parameter: "availabilityZone" | "availabilityZoneId", zone: string, zones: readonly string[]) {
+    return valueInvalid(parameter, zone, `Subnets can currently only be created in the following availability zones: ${zones.join(", ")}.`);
+  },
+  /** CreateSubnet with both AvailabilityZone and AvailabilityZoneId. */
+  zoneAndZoneId() {
+    return new Ec2Error("InvalidParameterCombination", "Only one of availabilityZone or availabilityZoneId may be specified.");
+  },
+  /** DeleteVpc of a VPC that still has subnets, groups or instances. */
+  vpcHasDependencies(id: string) {
+    return new Ec2Error("DependencyViolation", `The vpc '${id}' has dependencies and cannot be deleted.`);
+  },
+  /** DeleteSubnet of a subnet an instance still uses. */
+  subnetHasDependencies(id: string) {
+    return new Ec2Error("DependencyViolation", `The subnet '${id}' has dependencies and cannot be deleted.`);
+  },
+  /** A sixth VPC in a region (quota "VPCs per Region": 5). */
+  vpcLimit() {
+    return new Ec2Error("VpcLimitExceeded", "The maximum number of VPCs has been reached.");
+  },
+  /** A 201st subnet in a VPC (quota "Subnets per VPC": 200). */
+  subnetLimit() {
+    return new Ec2Error("SubnetLimitExceeded", "The maximum number of subnets has been reached.");
+  },
+  /** CreateDefaultVpc while the region has one. */
+  defaultVpcExists() {
+    return new Ec2Error("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region.");
+  },
+  /** RunInstances with no subnet when the region has no default VPC. */
+  noDefaultVpc() {
+    return new Ec2Error("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.");
+  },
+  /** RunInstances with no subnet, in a zone whose default subnet was deleted. */
+  noDefaultSubnet(zone: string) {
+    return new Ec2Error("InvalidInput", `No default subnet for availability zone: '${zone}'.`);
+  },
   // ---- Fault injection ----
 
   /**

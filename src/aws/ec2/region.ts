@@ -49,7 +49,7 @@ export class Ec2Region {
   readonly engine: Engine<Ec2Request>;
   /** Launchable images. */
   readonly images: ImageCatalogue;
-  /** The default VPC and address pools. */
+  /** The VPCs, subnets and address pools. */
   readonly network: Network;
   /**
    * Every visible instance, by id, in launch order. Read-only to everyone
@@ -185,8 +185,8 @@ export class Ec2Region {
     const state = this.stateOf(instance);
     return renderInstance(instance, {
       accountId: this.settings.accountId,
-      vpcId: this.network.vpcId,
-      securityGroupId: this.network.defaultSecurityGroupId,
+      vpcId: instance.subnet.vpcId,
+      securityGroupId: this.network.vpc(instance.subnet.vpcId)?.defaultSecurityGroupId ?? this.network.defaultSecurityGroupId,
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),

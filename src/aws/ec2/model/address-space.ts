@@ -21,9 +21,10 @@ export interface NetworkOptions {
    */
   vpcCidr?: string;
   /**
-   * The prefix length of each zone's default subnet. The six zones' subnets
-   * are consecutive blocks of this size from the start of the VPC, so the
-   * VPC must hold six of them (prefix at least the VPC's + 3), and EC2's
+   * The prefix length of each zone's default subnet. The region's zones'
+   * subnets (up to six: the Region catalogue's zones) are consecutive blocks
+   * of this size from the start of the VPC, so the VPC must hold six of them
+   * (prefix at least the VPC's + 3), and EC2's
    * smallest subnet is a /28. Default: the VPC's prefix + 4, at most 28
    * (`/20` for the default VPC, as EC2 lays it out).
    */

@@ -67,8 +67,10 @@ export const instanceRecord = object({
   createdAt: date,
   /** The last time it was launched or started (EC2's `LaunchTime`). */
   launchTime: date,
-  /** Its zone (the record holds its subnet in the default VPC). */
+  /** Its zone (the record holds its subnet). */
   availabilityZone: string,
+  /** Its subnet (absent in snapshots written before issue 15: the default subnet of its zone). */
+  subnetId: optional(string),
   /** Its primary private IPv4, kept for life. */
   privateIp: string,
   /** Its auto-assigned public IPv4 while it has one. */
@@ -123,7 +125,7 @@ export const instanceRecord = object({
 export type InstanceFields = ValuesOf<typeof instanceRecord.fields>;
 
 /** The fields a snapshot holds as ids (or omits: launch options), which the record holds as objects. */
-export type LinkedFields = "imageId" | "availabilityZone" | "elasticIpAllocationId" | "volumeIds" | "launchOptions";
+export type LinkedFields = "imageId" | "availabilityZone" | "subnetId" | "elasticIpAllocationId" | "volumeIds" | "launchOptions";
 
 /** The instance attributes EC2 lets ModifyInstanceAttribute change. */
 export interface MutableAttributes
@@ -170,7 +172,7 @@ export interface Ec2Instance
   readonly image: MockImage;
   /** What the mock knows of its type. */
   typeInfo: InstanceTypeInfo;
-  /** Its subnet in the default VPC. */
+  /** Its subnet (and through it, its VPC). */
   readonly subnet: Subnet;
   /**
    * The Elastic IP associated with its primary interface, if any (written by
@@ -205,9 +207,9 @@ export const stateReasons = {
 export interface RenderContext {
   /** The owning account id. */
   accountId: string;
-  /** The default VPC's id. */
+  /** The id of the instance's VPC. */
   vpcId: string;
-  /** The default security group's id. */
+  /** The id of its VPC's default security group. */
   securityGroupId: string;
   /** The state the instance is shown in (already mapped from the phase). */
   state: { Code: number; Name: InstanceStateName };

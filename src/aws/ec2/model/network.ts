@@ -1,20 +1,86 @@
-import { array, checked, invalid, type JsonOf, number, object, string, tuple } from "../../../engine/record.js";
+import { array, boolean, checked, invalid, type JsonOf, literal, number, object, optional, string, tuple } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { newId } from "./ids.js";
+import { type CatalogueZone, regionsAndZones } from "./region-catalogue.js";
+import { NO_TAGS } from "./tags.js";
 
-/** A subnet of the default VPC: one per availability zone, as in a new account. */
+/**
+ * The VPCs and subnets of one region, and the addresses handed out in them.
+ *
+ * A new account has one default VPC per region (172.31.0.0/16, or the
+ * `createEc2Mock({ network })` space) with one default subnet per zone of
+ * the region, a /20 each as EC2 lays them out. CreateVpc and CreateSubnet
+ * add others; DeleteVpc may delete the default one, CreateDefaultVpc
+ * recreates it. Address pools are per subnet: a subnet's
+ * AvailableIpAddressCount is its usable range minus the addresses in use in
+ * it, a count kept as they are taken and returned (no instance is scanned).
+ */
+
+/** A VPC. */
+export interface Vpc {
+  /** The VPC's id. */
+  readonly vpcId: string;
+  /** Its primary IPv4 CIDR block, e.g. `10.0.0.0/16`. */
+  readonly cidrBlock: string;
+  /** Its first address, as a 32-bit number. */
+  readonly first: number;
+  /** How many addresses it spans. */
+  readonly size: number;
+  /** Whether it is the region's default VPC. */
+  readonly isDefault: boolean;
+  /** Its instance tenancy (`default` or `dedicated`). */
+  readonly instanceTenancy: "default" | "dedicated";
+  /** The id of its primary CIDR block's association (`vpc-cidr-assoc-…`). */
+  readonly cidrAssociationId: string;
+  /** The id of its default security group (the `groups` store wires the group itself). */
+  readonly defaultSecurityGroupId: string;
+  /** Creation order across the region's VPCs (pagination). */
+  readonly seq: number;
+  /** Its tags, in the order they were set; replaced whole, never written into. */
+  tags: ReadonlyMap<string, string>;
+}
+
+/** A subnet of a VPC. */
 export interface Subnet {
   /** The subnet's id. */
   readonly subnetId: string;
-  /** Its availability zone. */
+  /** The VPC it belongs to. */
+  readonly vpcId: string;
+  /** Its availability zone's name. */
   readonly availabilityZone: string;
+  /** Its availability zone's id (`use1-az2`). */
+  readonly availabilityZoneId: string;
   /** Its IPv4 CIDR block, e.g. `172.31.16.0/20`. */
   readonly cidrBlock: string;
   /** Its first address, as a 32-bit number. */
   readonly first: number;
   /** How many addresses it spans (a power of two). */
   readonly size: number;
+  /** Whether it is the default subnet of its zone (the default VPC's). */
+  readonly defaultForAz: boolean;
+  /** Creation order across the region's subnets (pagination). */
+  readonly seq: number;
+  /** Whether instances launched in it get a public IPv4 unless the request says otherwise. */
+  mapPublicIpOnLaunch: boolean;
+  /** Its tags, in the order they were set; replaced whole, never written into. */
+  tags: ReadonlyMap<string, string>;
+}
+
+/**
+ * What the rest of the region hooks onto VPCs: the security group store
+ * makes a default group per VPC and counts its groups as dependencies. A
+ * hook pushed onto `Network.hooks` after construction does not hear of the
+ * default VPC the constructor made (read `allVpcs()`); `clear()` tells it of
+ * the default VPC it lays out again, `restoreJson` of nothing.
+ */
+export interface VpcHooks {
+  /** A VPC was created (CreateVpc, CreateDefaultVpc, a reset). */
+  created?(vpc: Vpc): void;
+  /** A VPC was deleted (DeleteVpc). */
+  deleted?(vpc: Vpc): void;
+  /** Whether something other than subnets still uses the VPC (DeleteVpc then fails with DependencyViolation). */
+  hasDependencies?(vpc: Vpc): boolean;
 }
 
 /** A CIDR block: its text, checked. */
@@ -22,101 +88,356 @@ const cidrBlock = checked(string, (text, path) => {
   if (parseCidr(text) === undefined) throw invalid(path, "an IPv4 CIDR block", text);
 });
 
-/** The default VPC's ids, address space and pools, declared once (see `Network.toJson`). */
+/** A VPC as a snapshot holds it. */
+const vpcJsonRecord = object({
+  vpcId: string,
+  cidrBlock,
+  isDefault: boolean,
+  instanceTenancy: literal("default", "dedicated"),
+  cidrAssociationId: string,
+  defaultSecurityGroupId: string,
+  tags: array(tuple(string, string)),
+});
+
+/** A subnet as a snapshot holds it; the members after `cidrBlock` are absent in snapshots written before issue 15. */
+const subnetJsonRecord = object({
+  subnetId: string,
+  availabilityZone: string,
+  cidrBlock,
+  vpcId: optional(string),
+  availabilityZoneId: optional(string),
+  defaultForAz: optional(boolean),
+  mapPublicIpOnLaunch: optional(boolean),
+  tags: optional(array(tuple(string, string))),
+});
+
+/**
+ * The region's VPCs, subnets and pools, declared once (see `Network.toJson`).
+ * Snapshots written before issue 15 have no `vpcs` (one default VPC: `vpcId`,
+ * `vpcCidr`, `defaultSecurityGroupId`) and hold the addresses in use as one
+ * list, `privateInUse`; later ones list them per subnet in `addressesInUse`.
+ */
 export const networkRecord = checked(
   object({
+    /** The default VPC's id (`""` when it has been deleted). */
     vpcId: string,
+    /** The default VPC's default security group's id (`""` when there is no default VPC). */
     defaultSecurityGroupId: string,
-    /** The VPC's CIDR block (the address space travels with the state: its addresses are in use). */
+    /** The default VPC's address space (CreateDefaultVpc lays it out again). */
     vpcCidr: cidrBlock,
-    subnets: array(object({ subnetId: string, availabilityZone: string, cidrBlock })),
-    privateInUse: array(string),
+    /** Every VPC, in creation order (absent before issue 15). */
+    vpcs: optional(array(vpcJsonRecord)),
+    /** The region's default DHCP options set (absent before issue 15: a new one). */
+    dhcpOptionsId: optional(string),
+    subnets: array(subnetJsonRecord),
+    /** Deleted subnets that terminated instances, still visible, were launched in (written only when there are some). */
+    retiredSubnets: optional(array(subnetJsonRecord)),
+    /** Before issue 15: every address in use, all in the one VPC. */
+    privateInUse: optional(array(string)),
+    /** `[subnetId, addresses in use]` pairs. */
+    addressesInUse: optional(array(tuple(string, array(string)))),
     /** `[subnetId, next host number]` pairs. */
     nextHost: array(tuple(string, number)),
     publicInUse: array(string),
     publicCounter: number,
   }),
-  // Every address in use inside a subnet.
+  // Every subnet in a VPC of the snapshot, every address in use inside its subnet.
   (network, path) => {
-    const subnets = network.subnets.map((s) => subnetRecord(s.subnetId, s.availabilityZone, s.cidrBlock));
-    network.privateInUse.forEach((ip, i) => {
-      if (subnetHolding(subnets, ip) === undefined) throw invalid(`${path}.privateInUse[${i}]`, "an address of a subnet", ip);
+    const vpcIds = new Set(network.vpcs === undefined ? [network.vpcId] : network.vpcs.map((v) => v.vpcId));
+    network.subnets.forEach((s, i) => {
+      if (!vpcIds.has(s.vpcId ?? network.vpcId)) throw invalid(`${path}.subnets[${i}].vpcId`, "a VPC of network.vpcs", s.vpcId);
+    });
+    const subnets = network.subnets.map((s) => [s.subnetId, subnetBlock(s.cidrBlock)] as const);
+    const byId = new Map([...subnets, ...(network.retiredSubnets ?? []).map((s) => [s.subnetId, subnetBlock(s.cidrBlock)] as const)]);
+    (network.addressesInUse ?? []).forEach(([subnetId, ips], i) => {
+      const block = byId.get(subnetId);
+      if (block === undefined) throw invalid(`${path}.addressesInUse[${i}][0]`, "a subnet of network.subnets", subnetId);
+      ips.forEach((ip, j) => {
+        if (!holds(block, ip)) throw invalid(`${path}.addressesInUse[${i}][1][${j}]`, "an address of the subnet", ip);
+      });
+    });
+    (network.privateInUse ?? []).forEach((ip, i) => {
+      if (!subnets.some(([, block]) => holds(block, ip))) throw invalid(`${path}.privateInUse[${i}]`, "an address of a subnet", ip);
     });
   },
 );
 
 /**
- * The default VPC's ids, address space and pools as plain JSON (see `Network.toJson`).
+ * The region's VPCs, subnets, ids and pools as plain JSON (see `Network.toJson`).
  * @public
  */
 export interface NetworkJson extends JsonOf<typeof networkRecord> {}
 
-const zoneLetters = ["a", "b", "c", "d", "e", "f"];
+/** The first address and size of a valid CIDR block (checked by the caller). */
+function subnetBlock(cidr: string): { first: number; size: number } {
+  const { first, prefix } = parseCidr(cidr)!;
+  return { first, size: blockSize(prefix) };
+}
 
-/** A subnet record from its id, zone and block (a valid CIDR block: checked by the caller). */
-export function subnetRecord(subnetId: string, availabilityZone: string, cidrBlock: string): Subnet {
-  const { first, prefix } = parseCidr(cidrBlock)!;
-  return { subnetId, availabilityZone, cidrBlock, first, size: blockSize(prefix) };
+/** Whether a block holds an address. */
+function holds(block: { first: number; size: number }, ip: string): boolean {
+  const n = parseIpv4(ip);
+  return n >= block.first && n < block.first + block.size;
 }
 
 /** The subnet whose block holds an address, if any. */
 export function subnetHolding(subnets: Iterable<Subnet>, ip: string): Subnet | undefined {
-  const n = parseIpv4(ip);
-  for (const subnet of subnets) if (n >= subnet.first && n < subnet.first + subnet.size) return subnet;
+  for (const subnet of subnets) if (holds(subnet, ip)) return subnet;
   return undefined;
 }
 
+/** A subnet as a snapshot holds it. */
+function subnetJson(s: Subnet): JsonOf<typeof subnetJsonRecord> {
+  return {
+    subnetId: s.subnetId,
+    availabilityZone: s.availabilityZone,
+    cidrBlock: s.cidrBlock,
+    vpcId: s.vpcId,
+    availabilityZoneId: s.availabilityZoneId,
+    defaultForAz: s.defaultForAz,
+    mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
+    tags: [...s.tags],
+  };
+}
+
+/** Zone letters when the Region catalogue does not know the region (decision: docs/behaviour.md, "VPCs and subnets"). */
+const FALLBACK_LETTERS = ["a", "b", "c", "d", "e", "f"];
+
 /**
- * The default VPC of one region (by default EC2's 172.31.0.0/16 with a /20
- * per zone; `createEc2Mock({ network })` widens it) and the addresses handed
- * out in it, plus the pool of auto-assigned public IPv4s. Private addresses
- * stay with an instance for life; public ones come and go with stop and
- * start and are never handed out twice in a row.
+ * The zones of a region, from the Region catalogue; for a region it does not
+ * know, `<region>a` … `<region>f` with made-up ids `<region>-az1` … (decision).
+ */
+export function zonesOf(region: string): readonly CatalogueZone[] {
+  const known = regionsAndZones().find((r) => r.RegionName === region);
+  if (known !== undefined) return known.Zones;
+  return FALLBACK_LETTERS.map((letter, i) => ({ ZoneName: `${region}${letter}`, ZoneId: `${region}-az${i + 1}` }));
+}
+
+/** An id of a family `newId` does not mint (`dopt`, `vpc-cidr-assoc`): the same 17 random hex digits. */
+function idOf(prefix: string): string {
+  return `${prefix}-${newId("vpc").slice(4)}`;
+}
+
+/** One subnet's pool: the addresses in use and where the next search starts. */
+interface Pool {
+  readonly inUse: Set<string>;
+  next: number;
+}
+
+/**
+ * The VPCs and subnets of one region, the addresses handed out in them, and
+ * the pool of auto-assigned public IPv4s. Private addresses stay with an
+ * instance for life; public ones come and go with stop and start and are
+ * never handed out twice in a row.
  */
 export class Network {
-  /** The default VPC's id. */
-  readonly vpcId = newId("vpc");
-  /** The default security group's id. */
-  readonly defaultSecurityGroupId = newId("sg");
-  private vpcCidrBlock: string;
+  /** Hooks the rest of the region sets (security groups: a default group per VPC). */
+  readonly hooks: VpcHooks[] = [];
+  /** The region's zones, in name order. */
+  readonly zones: readonly CatalogueZone[];
+  private readonly vpcs = new Map<string, Vpc>();
   private readonly subnets = new Map<string, Subnet>();
-  private readonly privateInUse = new Set<string>();
-  /** Addresses in use per subnet id, so that a launch can be refused before it takes any. */
-  private readonly usedIn = new Map<string, number>();
-  private readonly nextHost = new Map<string, number>();
+  /** Deleted subnets whose addresses terminated instances still hold (they vanish with the last one). */
+  private readonly retired = new Map<string, Subnet>();
+  /** The default VPC's subnet per zone name. */
+  private readonly defaults = new Map<string, Subnet>();
+  private readonly pools = new Map<string, Pool>();
   private readonly publicInUse = new Set<string>();
   private publicCounter = 0;
+  private seq = 0;
+  private space: AddressSpace;
+  private dhcpOptions = idOf("dopt");
 
   /**
-   * @param region - the region whose zones (`<region>a` … `<region>f`) exist.
-   * @param space - the VPC's block and each zone's subnet size (checked by `resolveAddressSpace`).
+   * @param region - the region whose zones get a default subnet each.
+   * @param space - the default VPC's block and each zone's subnet size (checked by `resolveAddressSpace`).
    */
   constructor(
     readonly region: string,
     space: AddressSpace = DEFAULT_ADDRESS_SPACE,
   ) {
-    this.vpcCidrBlock = space.vpcCidr;
-    const vpcFirst = parseCidr(space.vpcCidr)!.first;
-    const size = blockSize(space.subnetPrefixLength);
-    zoneLetters.forEach((letter, i) => {
-      const cidr = `${formatIpv4(vpcFirst + i * size)}/${space.subnetPrefixLength}`;
-      this.subnets.set(`${region}${letter}`, subnetRecord(newId("subnet"), `${region}${letter}`, cidr));
-    });
+    this.space = space;
+    this.zones = zonesOf(region);
+    this.createDefaultVpc();
   }
 
-  /** The default VPC's CIDR block. */
+  /** The default VPC, if the region has one (DeleteVpc may have deleted it). */
+  defaultVpc(): Vpc | undefined {
+    for (const vpc of this.vpcs.values()) if (vpc.isDefault) return vpc;
+    return undefined;
+  }
+
+  /** The default VPC's id; `""` when it has been deleted. */
+  get vpcId(): string {
+    return this.defaultVpc()?.vpcId ?? "";
+  }
+
+  /** The default VPC's default security group's id; `""` when there is no default VPC. */
+  get defaultSecurityGroupId(): string {
+    return this.defaultVpc()?.defaultSecurityGroupId ?? "";
+  }
+
+  /** The default VPC's address space (what CreateDefaultVpc lays out). */
   get vpcCidr(): string {
-    return this.vpcCidrBlock;
+    return this.space.vpcCidr;
   }
 
-  /** The zone RunInstances uses when no placement is given. */
+  /** The region's default DHCP options set, which every VPC uses. */
+  get dhcpOptionsId(): string {
+    return this.dhcpOptions;
+  }
+
+  /** The zone RunInstances uses when no placement is given: the region's first. */
   get defaultZone(): string {
-    return `${this.region}a`;
+    return this.zones[0]!.ZoneName;
   }
 
-  /** The default subnet of a zone, or undefined for a zone the region lacks. */
+  /** A zone of the region by name. */
+  zoneNamed(name: string): CatalogueZone | undefined {
+    return this.zones.find((z) => z.ZoneName === name);
+  }
+
+  /** A zone of the region by id. */
+  zoneWithId(id: string): CatalogueZone | undefined {
+    return this.zones.find((z) => z.ZoneId === id);
+  }
+
+  /** A VPC by id. */
+  vpc(id: string): Vpc | undefined {
+    return this.vpcs.get(id);
+  }
+
+  /** A subnet by id. */
+  subnet(id: string): Subnet | undefined {
+    return this.subnets.get(id);
+  }
+
+  /** The default subnet of a zone, or undefined (a zone the region lacks, no default VPC, or its subnet deleted). */
   subnetIn(zone: string): Subnet | undefined {
-    return this.subnets.get(zone);
+    return this.defaults.get(zone);
+  }
+
+  /** Every VPC, in creation order. */
+  allVpcs(): IterableIterator<Vpc> {
+    return this.vpcs.values();
+  }
+
+  /** Every subnet, in creation order. */
+  allSubnets(): Subnet[] {
+    return [...this.subnets.values()];
+  }
+
+  /** Every subnet, in creation order, without a copy. */
+  subnetValues(): IterableIterator<Subnet> {
+    return this.subnets.values();
+  }
+
+  /** The subnets of a VPC, in creation order. */
+  subnetsOf(vpc: Vpc): Subnet[] {
+    return this.allSubnets().filter((s) => s.vpcId === vpc.vpcId);
+  }
+
+  /** The subnet of `vpc` whose block overlaps `cidr`'s, if any (CreateSubnet's InvalidSubnet.Conflict). */
+  conflictingSubnet(vpc: Vpc, first: number, size: number): Subnet | undefined {
+    for (const s of this.subnets.values()) {
+      if (s.vpcId === vpc.vpcId && first < s.first + s.size && s.first < first + size) return s;
+    }
+    return undefined;
+  }
+
+  /** Whether some hook reports that something other than its subnets still uses the VPC. */
+  vpcHasDependencies(vpc: Vpc): boolean {
+    return this.subnetsOf(vpc).length > 0 || this.hooks.some((h) => h.hasDependencies?.(vpc) === true);
+  }
+
+  /** Creates a VPC (its block checked by the caller) and tells the hooks. */
+  createVpc(
+    cidr: string,
+    options: { tenancy?: "default" | "dedicated"; tags?: ReadonlyMap<string, string>; isDefault?: boolean; ids?: Partial<Vpc> } = {},
+  ): Vpc {
+    const { first, prefix } = parseCidr(cidr)!;
+    const vpc: Vpc = {
+      vpcId: options.ids?.vpcId ?? newId("vpc"),
+      cidrBlock: `${formatIpv4(first)}/${prefix}`,
+      first,
+      size: blockSize(prefix),
+      isDefault: options.isDefault === true,
+      instanceTenancy: options.tenancy ?? "default",
+      cidrAssociationId: options.ids?.cidrAssociationId ?? idOf("vpc-cidr-assoc"),
+      defaultSecurityGroupId: options.ids?.defaultSecurityGroupId ?? newId("sg"),
+      seq: ++this.seq,
+      tags: options.tags !== undefined && options.tags.size > 0 ? options.tags : NO_TAGS,
+    };
+    this.vpcs.set(vpc.vpcId, vpc);
+    for (const hook of this.hooks) hook.created?.(vpc);
+    return vpc;
+  }
+
+  /** Deletes a VPC (the caller checked it has no dependencies) and tells the hooks. */
+  deleteVpc(vpc: Vpc): void {
+    this.vpcs.delete(vpc.vpcId);
+    for (const hook of this.hooks) hook.deleted?.(vpc);
+  }
+
+  /** Creates a subnet (block, zone and overlap checked by the caller). */
+  createSubnet(
+    vpc: Vpc,
+    cidr: string,
+    zone: CatalogueZone,
+    options: { tags?: ReadonlyMap<string, string>; defaultForAz?: boolean; mapPublicIpOnLaunch?: boolean; subnetId?: string } = {},
+  ): Subnet {
+    const { first, prefix } = parseCidr(cidr)!;
+    const subnet: Subnet = {
+      subnetId: options.subnetId ?? newId("subnet"),
+      vpcId: vpc.vpcId,
+      availabilityZone: zone.ZoneName,
+      availabilityZoneId: zone.ZoneId,
+      cidrBlock: `${formatIpv4(first)}/${prefix}`,
+      first,
+      size: blockSize(prefix),
+      defaultForAz: options.defaultForAz === true,
+      seq: ++this.seq,
+      mapPublicIpOnLaunch: options.mapPublicIpOnLaunch === true,
+      tags: options.tags !== undefined && options.tags.size > 0 ? options.tags : NO_TAGS,
+    };
+    this.subnets.set(subnet.subnetId, subnet);
+    this.pools.set(subnet.subnetId, { inUse: new Set(), next: 0 });
+    if (subnet.defaultForAz) this.defaults.set(subnet.availabilityZone, subnet);
+    return subnet;
+  }
+
+  /**
+   * Deletes a subnet (the caller checked no instance but terminated ones
+   * uses it) and its pool. While terminated instances launched in it are
+   * still visible, it is kept apart (`retiredSubnet`), so that they keep a
+   * subnet record and snapshots restore them.
+   */
+  deleteSubnet(subnet: Subnet): void {
+    this.subnets.delete(subnet.subnetId);
+    if (this.defaults.get(subnet.availabilityZone) === subnet) this.defaults.delete(subnet.availabilityZone);
+    if (this.usedAddresses(subnet) > 0) this.retired.set(subnet.subnetId, subnet);
+    else this.pools.delete(subnet.subnetId);
+  }
+
+  /** A deleted subnet that a terminated, still visible instance was launched in. */
+  retiredSubnet(id: string): Subnet | undefined {
+    return this.retired.get(id);
+  }
+
+  /**
+   * Creates the default VPC in the address space of the mock with one
+   * default subnet per zone, consecutive blocks from the VPC's first
+   * address, MapPublicIpOnLaunch on (VPC user guide, "Default VPCs").
+   * `ids` keeps the ids of a previous default VPC (a reset).
+   */
+  createDefaultVpc(ids?: { vpc: Partial<Vpc>; subnets: ReadonlyMap<string, string> }): Vpc {
+    const vpc = this.createVpc(this.space.vpcCidr, { isDefault: true, ids: ids?.vpc });
+    const size = blockSize(this.space.subnetPrefixLength);
+    this.zones.forEach((zone, i) => {
+      const cidr = `${formatIpv4(vpc.first + i * size)}/${this.space.subnetPrefixLength}`;
+      this.createSubnet(vpc, cidr, zone, { defaultForAz: true, mapPublicIpOnLaunch: true, subnetId: ids?.subnets.get(zone.ZoneName) });
+    });
+    return vpc;
   }
 
   /** The DNS suffix EC2 uses for private names in this region. */
@@ -145,7 +466,7 @@ export class Network {
     if (!(n >= low && n <= high)) {
       throw errors.addressOutsideSubnet(ip);
     }
-    if (this.privateInUse.has(ip)) {
+    if (this.pools.get(subnet.subnetId)?.inUse.has(ip) === true) {
       throw errors.addressInUse(ip);
     }
   }
@@ -159,96 +480,181 @@ export class Network {
     if (this.freeAddresses(subnet) < count) throw errors.insufficientAddresses();
   }
 
-  /** How many addresses of the subnet are free (a launch takes one an instance). */
+  /** How many addresses of the subnet are free (its AvailableIpAddressCount; a launch takes one an instance). */
   freeAddresses(subnet: Subnet): number {
     const { low, high } = usableRange(subnet.first, subnet.size);
-    return high - low + 1 - (this.usedIn.get(subnet.subnetId) ?? 0);
+    return high - low + 1 - (this.pools.get(subnet.subnetId)?.inUse.size ?? 0);
+  }
+
+  /** How many addresses of the subnet are in use (held by instances, terminated ones until they vanish). */
+  usedAddresses(subnet: Subnet): number {
+    return this.pools.get(subnet.subnetId)?.inUse.size ?? 0;
   }
 
   /** Takes a private address in the subnet: the one asked for, or the next free one. */
   takePrivateIp(subnet: Subnet, wanted?: string): string {
+    const pool = this.poolOf(subnet);
     if (wanted !== undefined) {
-      this.use(subnet, wanted);
+      pool.inUse.add(wanted);
       return wanted;
     }
     const { low, high } = usableRange(0, subnet.size);
-    let host = this.nextHost.get(subnet.subnetId) ?? low;
+    let host = pool.next < low || pool.next > high ? low : pool.next;
     for (let tries = 0; tries <= high - low; tries++, host = host >= high ? low : host + 1) {
       const ip = formatIpv4(subnet.first + host);
-      if (!this.privateInUse.has(ip)) {
-        this.use(subnet, ip);
-        this.nextHost.set(subnet.subnetId, host >= high ? low : host + 1);
+      if (!pool.inUse.has(ip)) {
+        pool.inUse.add(ip);
+        pool.next = host >= high ? low : host + 1;
         return ip;
       }
     }
     throw errors.insufficientAddresses();
   }
 
-  /** Marks an address taken, and counts it against its subnet. */
-  private use(subnet: Subnet, ip: string): void {
-    this.privateInUse.add(ip);
-    this.usedIn.set(subnet.subnetId, (this.usedIn.get(subnet.subnetId) ?? 0) + 1);
+  private poolOf(subnet: Subnet): Pool {
+    let pool = this.pools.get(subnet.subnetId);
+    if (pool === undefined) {
+      pool = { inUse: new Set(), next: 0 };
+      this.pools.set(subnet.subnetId, pool);
+    }
+    return pool;
   }
 
-  /** Returns a private address to its subnet (when its instance is gone). */
+  /** Returns a private address to its subnet (when its instance is gone; nothing if the subnet is gone). */
   releasePrivateIp(subnet: Subnet, ip: string): void {
-    if (this.privateInUse.delete(ip)) this.usedIn.set(subnet.subnetId, (this.usedIn.get(subnet.subnetId) ?? 1) - 1);
+    const pool = this.pools.get(subnet.subnetId);
+    pool?.inUse.delete(ip);
+    if (pool?.inUse.size === 0 && this.retired.delete(subnet.subnetId)) this.pools.delete(subnet.subnetId);
   }
 
-  /** The pools as plain JSON (snapshots). */
+  /** The VPCs, subnets and pools as plain JSON (snapshots). */
   toJson(): NetworkJson {
+    const vpcs = [...this.vpcs.values()];
     return {
       vpcId: this.vpcId,
       defaultSecurityGroupId: this.defaultSecurityGroupId,
-      vpcCidr: this.vpcCidrBlock,
-      subnets: [...this.subnets.values()].map((s) => ({
-        subnetId: s.subnetId,
-        availabilityZone: s.availabilityZone,
-        cidrBlock: s.cidrBlock,
+      vpcCidr: this.space.vpcCidr,
+      vpcs: vpcs.map((v) => ({
+        vpcId: v.vpcId,
+        cidrBlock: v.cidrBlock,
+        isDefault: v.isDefault,
+        instanceTenancy: v.instanceTenancy,
+        cidrAssociationId: v.cidrAssociationId,
+        defaultSecurityGroupId: v.defaultSecurityGroupId,
+        tags: [...v.tags],
       })),
-      privateInUse: [...this.privateInUse],
-      nextHost: [...this.nextHost],
+      dhcpOptionsId: this.dhcpOptions,
+      subnets: [...this.subnets.values()].map(subnetJson),
+      ...(this.retired.size === 0 ? {} : { retiredSubnets: [...this.retired.values()].map(subnetJson) }),
+      addressesInUse: [...this.pools].filter(([, pool]) => pool.inUse.size > 0).map(([id, pool]) => [id, [...pool.inUse]]),
+      nextHost: [...this.pools].filter(([, pool]) => pool.next !== 0).map(([id, pool]) => [id, pool.next]),
       publicInUse: [...this.publicInUse],
       publicCounter: this.publicCounter,
     };
   }
 
   /**
-   * Replaces ids, address space, subnets, pools and counters with a
-   * snapshot's (already checked by the snapshot reader: valid blocks, every
-   * address in use inside a subnet).
+   * Replaces VPCs, subnets, pools and counters with a snapshot's (already
+   * checked by the snapshot reader: valid blocks, every subnet in a VPC,
+   * every address in use inside its subnet). Hooks hear of nothing: whoever
+   * keeps state of its own per VPC restores it from the same snapshot.
    */
   restoreJson(json: NetworkJson): void {
-    const self = this as { vpcId: string; defaultSecurityGroupId: string };
-    self.vpcId = json.vpcId;
-    self.defaultSecurityGroupId = json.defaultSecurityGroupId;
-    this.vpcCidrBlock = json.vpcCidr;
+    this.vpcs.clear();
     this.subnets.clear();
-    for (const s of json.subnets) this.subnets.set(s.availabilityZone, subnetRecord(s.subnetId, s.availabilityZone, s.cidrBlock));
-    this.privateInUse.clear();
-    this.usedIn.clear();
-    for (const ip of json.privateInUse) {
-      const subnet = subnetHolding(this.subnets.values(), ip);
-      if (subnet !== undefined) this.use(subnet, ip);
+    this.retired.clear();
+    this.defaults.clear();
+    this.pools.clear();
+    this.seq = 0;
+    const hooks = this.hooks.splice(0);
+    try {
+      this.space = { ...this.space, vpcCidr: json.vpcCidr };
+      if (json.dhcpOptionsId !== undefined) this.dhcpOptions = json.dhcpOptionsId;
+      const vpcs = json.vpcs ?? [
+        {
+          vpcId: json.vpcId,
+          cidrBlock: json.vpcCidr,
+          isDefault: true,
+          instanceTenancy: "default" as const,
+          cidrAssociationId: idOf("vpc-cidr-assoc"),
+          defaultSecurityGroupId: json.defaultSecurityGroupId,
+          tags: [],
+        },
+      ];
+      for (const v of vpcs) {
+        const ids = { vpcId: v.vpcId, cidrAssociationId: v.cidrAssociationId, defaultSecurityGroupId: v.defaultSecurityGroupId };
+        this.createVpc(v.cidrBlock, { isDefault: v.isDefault, tenancy: v.instanceTenancy, tags: new Map(v.tags), ids });
+      }
+      // Retired subnets first, so that a live default subnet made after keeps its zone.
+      for (const s of json.retiredSubnets ?? []) {
+        const vpc = this.vpcs.get(s.vpcId ?? json.vpcId);
+        const zone = this.zoneNamed(s.availabilityZone) ?? {
+          ZoneName: s.availabilityZone,
+          ZoneId: s.availabilityZoneId ?? s.availabilityZone,
+        };
+        // Made as a live subnet (its VPC may be gone: a stand-in of its id), then set apart.
+        const subnet = this.createSubnet(vpc ?? ({ vpcId: s.vpcId ?? json.vpcId } as Vpc), s.cidrBlock, zone, {
+          subnetId: s.subnetId,
+          defaultForAz: s.defaultForAz ?? false,
+          mapPublicIpOnLaunch: s.mapPublicIpOnLaunch ?? false,
+          tags: new Map(s.tags ?? []),
+        });
+        this.subnets.delete(subnet.subnetId);
+        if (this.defaults.get(subnet.availabilityZone) === subnet) this.defaults.delete(subnet.availabilityZone);
+        this.retired.set(subnet.subnetId, subnet);
+      }
+      for (const s of json.subnets) {
+        const vpc = this.vpcs.get(s.vpcId ?? json.vpcId)!;
+        const zone = this.zoneNamed(s.availabilityZone) ?? {
+          ZoneName: s.availabilityZone,
+          ZoneId: s.availabilityZoneId ?? s.availabilityZone,
+        };
+        this.createSubnet(vpc, s.cidrBlock, zone, {
+          subnetId: s.subnetId,
+          defaultForAz: s.defaultForAz ?? vpc.isDefault,
+          mapPublicIpOnLaunch: s.mapPublicIpOnLaunch ?? vpc.isDefault,
+          tags: new Map(s.tags ?? []),
+        });
+      }
+    } finally {
+      this.hooks.push(...hooks);
     }
-    this.nextHost.clear();
-    for (const [subnetId, host] of json.nextHost) this.nextHost.set(subnetId, host);
+    for (const [subnetId, ips] of json.addressesInUse ?? []) {
+      const pool = this.pools.get(subnetId);
+      for (const ip of ips) pool?.inUse.add(ip);
+    }
+    for (const ip of json.privateInUse ?? []) {
+      const subnet = subnetHolding(this.subnets.values(), ip);
+      if (subnet !== undefined) this.poolOf(subnet).inUse.add(ip);
+    }
+    for (const [subnetId, host] of json.nextHost) {
+      const pool = this.pools.get(subnetId);
+      if (pool !== undefined) pool.next = host;
+    }
     this.publicInUse.clear();
     for (const ip of json.publicInUse) this.publicInUse.add(ip);
     this.publicCounter = json.publicCounter;
   }
 
-  /** Every subnet (one per zone). */
-  allSubnets(): Subnet[] {
-    return [...this.subnets.values()];
-  }
-
-  /** Frees every address; the VPC, its address space, subnets and group keep their ids. */
+  /**
+   * Back to a new account's network: the VPCs and subnets created since are
+   * gone (their hooks are not told: whoever keeps state per VPC clears it
+   * with the region), every address is free, and the default VPC is back
+   * as it was created, with the same ids as before when it existed; the
+   * hooks hear `created` for it.
+   */
   clear(): void {
-    this.privateInUse.clear();
-    this.usedIn.clear();
-    this.nextHost.clear();
+    const previous = this.defaultVpc();
+    const subnetIds = new Map<string, string>();
+    for (const s of this.subnets.values()) if (s.vpcId === previous?.vpcId && s.defaultForAz) subnetIds.set(s.availabilityZone, s.subnetId);
+    this.vpcs.clear();
+    this.subnets.clear();
+    this.retired.clear();
+    this.defaults.clear();
+    this.pools.clear();
     this.publicInUse.clear();
+    this.seq = 0;
+    this.createDefaultVpc(previous === undefined ? undefined : { vpc: previous, subnets: subnetIds });
   }
 
   /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses). */

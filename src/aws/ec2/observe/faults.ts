@@ -304,8 +304,6 @@ function insufficientCapacity(region: Ec2Region, action: Ec2Action, input: unkno
     }
   }
   if (placed === undefined) return errors.insufficientCapacity();
-  const otherZones = ["a", "b", "c", "d", "e", "f"]
-    .map((letter) => `${region.settings.region}${letter}`)
-    .filter((zone) => zone !== placed.zone && region.network.subnetIn(zone) !== undefined);
+  const otherZones = region.network.zones.map((z) => z.ZoneName).filter((zone) => zone !== placed.zone);
   return errors.insufficientCapacity({ ...placed, otherZones });
 }

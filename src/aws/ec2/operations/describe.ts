@@ -174,7 +174,7 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "image-id": (i) => i.image.ImageId,
     "instance-lifecycle": shown((s) => text(s.InstanceLifecycle)),
     "instance-type": (i) => i.instanceType,
-    "instance.group-id": (i, ctx) => unlessTerminated(i, ctx.region.network.defaultSecurityGroupId),
+    "instance.group-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpc(i.subnet.vpcId)?.defaultSecurityGroupId),
     "instance.group-name": (i) => unlessTerminated(i, "default"),
     "ip-address": (i) => publicIpOf(i),
     "ipv6-address": shown((s) => text(s.Ipv6Address)),
@@ -288,7 +288,7 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "usage-operation": shown((s) => text(s.UsageOperation)),
     "usage-operation-update-time": shown((s) => text(s.UsageOperationUpdateTime)),
     "virtualization-type": (i) => i.image.VirtualizationType,
-    "vpc-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpcId),
+    "vpc-id": (i) => unlessTerminated(i, i.subnet.vpcId),
   },
   prefixed: {
     "tag:": (key) => (i) => i.tags.get(key),

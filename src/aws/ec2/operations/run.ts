@@ -128,8 +128,8 @@ function readInstanceType(value: unknown, image: MockImage): { instanceType: str
 
 /**
  * The subnet of the launch: the one named (`SubnetId`, or the network
- * interface's), which must be one of the default VPC's (the only subnets
- * the mock has), else the default subnet of the placement's zone.
+ * interface's), which must exist, else the default subnet of the
+ * placement's zone (or of the region's first zone).
  */
 function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"], subnetId: string | undefined): Subnet {
   refuseNested("Placement", placement, ["AvailabilityZone", "Tenancy", "GroupName"]);
@@ -139,16 +139,37 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
   if (placement?.GroupName !== undefined && placement.GroupName !== "")
     throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
   const zone = placement?.AvailabilityZone;
-  if (subnetId !== undefined) {
-    const subnet = ctx.region.network.allSubnets().find((s) => s.subnetId === subnetId);
-    if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
-    if (zone !== undefined && zone !== subnet.availabilityZone) {
-      throw errors.subnetNotInZone(clipped(subnetId), subnet.availabilityZone, clipped(String(zone)));
-    }
-    return subnet;
+  if (subnetId !== undefined) return namedSubnet(ctx, subnetId, zone);
+  return defaultSubnet(ctx, zone);
+}
+
+/** A launch's `SubnetId`: it must exist, and agree with `Placement.AvailabilityZone` when both are given. */
+function namedSubnet(ctx: OperationContext, subnetId: string, zone: string | undefined): Subnet {
+  const subnet = ctx.region.network.subnet(subnetId);
+  if (subnet === undefined) throw errors.subnetNotFound(clipped(subnetId));
+  // A dedicated VPC's instances run on dedicated hardware: dedicated tenancy is not modelled (refused, never shown as default).
+  if (ctx.region.network.vpc(subnet.vpcId)?.instanceTenancy === "dedicated") {
+    throw errors.unmodelledParameter("RunInstances", "Placement.Tenancy");
   }
-  const subnet = ctx.region.network.subnetIn(String(zone ?? ctx.region.network.defaultZone));
-  if (subnet === undefined) throw errors.invalidZone(String(zone));
+  if (zone !== undefined && zone !== subnet.availabilityZone) {
+    throw errors.subnetNotInZone(clipped(subnetId), subnet.availabilityZone, clipped(String(zone)));
+  }
+  return subnet;
+}
+
+/**
+ * A launch without a subnet goes to the default VPC: the default subnet of
+ * the zone asked for (or of the region's first zone). No default VPC is
+ * EC2's VPCIdNotSpecified; a zone whose default subnet was deleted, its
+ * "No default subnet" answer.
+ */
+function defaultSubnet(ctx: OperationContext, zone: string | undefined): Subnet {
+  const network = ctx.region.network;
+  const name = String(zone ?? network.defaultZone);
+  if (zone !== undefined && network.zoneNamed(name) === undefined) throw errors.invalidZone(name);
+  if (network.defaultVpc() === undefined) throw errors.noDefaultVpc();
+  const subnet = network.subnetIn(name);
+  if (subnet === undefined) throw errors.noDefaultSubnet(name);
   return subnet;
 }
 
@@ -335,8 +356,13 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     shutdownBehavior,
     userData,
     options,
-    wantsPublicIp: nic.publicIp ?? true,
+    wantsPublicIp: wantsPublicIp(nic.publicIp, subnet),
   };
+}
+
+/** Whether the instances get a public IPv4: as the request says, else as their subnet's MapPublicIpOnLaunch. */
+function wantsPublicIp(asked: boolean | undefined, subnet: Subnet): boolean {
+  return asked ?? subnet.mapPublicIpOnLaunch;
 }
 
 /**
@@ -348,7 +374,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
  */
 function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
   const settings = ctx.region.settings;
-  const network = ctx.region.network;
+  const vpc = ctx.region.network.vpc(launch.subnet.vpcId);
   const zone = launch.subnet.availabilityZone;
   const instance = newResource(
     settings,
@@ -381,8 +407,8 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
     imageResource(settings, launch.image),
     instance,
     networkInterface,
-    securityGroupResource(settings, network.defaultSecurityGroupId, network.vpcId),
-    subnetResource(settings, launch.subnet, network.vpcId),
+    securityGroupResource(settings, vpc?.defaultSecurityGroupId ?? "", launch.subnet.vpcId),
+    subnetResource(settings, launch.subnet, launch.subnet.vpcId),
     ...volumes,
   ];
   ctx.authorize("RunInstances", resources);

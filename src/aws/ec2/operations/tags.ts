@@ -136,9 +136,9 @@ function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boo
     case "snap":
       return region.images.hasSnapshot(id);
     case "subnet":
-      return region.network.allSubnets().some((s) => s.subnetId === id);
+      return region.network.subnet(id) !== undefined;
     case "vpc":
-      return region.network.vpcId === id;
+      return region.network.vpc(id) !== undefined;
     case "sg":
       return region.network.defaultSecurityGroupId === id;
     default:

@@ -15,13 +15,14 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
+import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
 import type { ImageCatalogue, MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
-import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
+import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -39,16 +40,31 @@ export const SNAPSHOT_VERSION = 1;
  */
 export interface InstanceJson extends JsonOf<typeof instanceRecord> {}
 
+/** Whether a (checked) CIDR block holds an address. */
+function blockHolds(cidr: string, ip: string): boolean {
+  const { first, prefix } = parseCidr(cidr)!;
+  const n = parseIpv4(ip);
+  return n >= first && n < first + 2 ** (32 - prefix);
+}
+
 /** Writes an instance: its declared fields, the linked ones as the ids of what the record holds. */
 const writeInstance = instanceRecord.writer<Ec2Instance>({
   imageId: (instance) => instance.image.ImageId!,
   availabilityZone: (instance) => instance.subnet.availabilityZone,
+  subnetId: (instance) => instance.subnet.subnetId,
   elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
   volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
-const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
+const readInstance = instanceRecord.reader([
+  "imageId",
+  "availabilityZone",
+  "subnetId",
+  "elasticIpAllocationId",
+  "volumeIds",
+  "launchOptions",
+]);
 
 /** An instance read: its own fields (the record to be), and the linked ones apart. */
 type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, LinkedFields>];
@@ -283,8 +299,13 @@ export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapsho
  * every path of an error (`regions[2].`).
  */
 function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string): CheckedRegion {
-  const subnets = fields.network.subnets.map((subnet) => subnetRecord(subnet.subnetId, subnet.availabilityZone, subnet.cidrBlock));
-  const zones = new Map(subnets.map((subnet) => [subnet.availabilityZone, subnet]));
+  // The instances' subnets, as the network will hold them once restored: by id, and the default one per zone (old snapshots).
+  const subnets = new Map([...fields.network.subnets, ...(fields.network.retiredSubnets ?? [])].map((subnet) => [subnet.subnetId, subnet]));
+  const zones = new Map(
+    fields.network.subnets
+      .filter((subnet) => subnet.defaultForAz ?? (subnet.vpcId ?? fields.network.vpcId) === fields.network.vpcId)
+      .map((subnet) => [subnet.availabilityZone, subnet]),
+  );
   const images = new Map(fields.images.map((image) => [image.ImageId!, image]));
   const { live, deleted, seq: volumeSeq } = fields.volumes;
   const liveById = new Map(live.map((v) => [v.volumeId, v]));
@@ -293,17 +314,20 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
     const p = `${at}instances[${i}]`;
-    const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
+    const [own, { imageId, availabilityZone: zone, subnetId, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
     const image = catalogue.get(imageId) ?? images.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
     const typeInfo = instanceTypeInfo(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
-    const subnet = zones.get(zone);
-    if (subnet === undefined) throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
-    if (subnetHolding([subnet], own.privateIp) === undefined)
-      throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
+    const subnet = subnetId === undefined ? zones.get(zone) : subnets.get(subnetId);
+    if (subnet === undefined) {
+      if (subnetId !== undefined) throw invalid(`${p}.subnetId`, "a subnet of network.subnets", subnetId);
+      throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
+    }
+    if (subnet.availabilityZone !== zone) throw invalid(`${p}.availabilityZone`, `the zone of ${subnet.subnetId}`, zone);
+    if (!blockHolds(subnet.cidrBlock, own.privateIp)) throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
     const volumes: AttachedVolume[] = volumeIds.map((id, j) => {
       const volume = liveById.get(id);
       if (volume?.attachment?.instanceId !== instanceId)
@@ -316,7 +340,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     } & { launchOptions?: LaunchOptions };
     record.image = image;
     record.typeInfo = typeInfo;
-    record.subnet = subnet;
+    // Linked once the network is restored (restoreSnapshot): the subnet's id until then.
+    record.subnet = { subnetId: subnet.subnetId } as unknown as Ec2Instance["subnet"];
     record.elasticIp = undefined;
     record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
     record.volumes = volumes;
@@ -400,6 +425,16 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
   for (const state of checked.regions) {
     const { region, controls } = world.entry(state.region)!;
     region.network.restoreJson(state.network);
+    // Each instance gets the very subnet record the network now holds (read: a placeholder naming it).
+    for (const reservation of state.reservations) {
+      for (const instance of reservation.instances) {
+        const id = instance.subnet.subnetId;
+        const subnet = (region.network.subnet(id) ?? region.network.retiredSubnet(id))!;
+        (instance as { subnet: Ec2Instance["subnet"] }).subnet = subnet;
+        // Its address is in use whatever the snapshot's pools say (older ones list them apart).
+        region.network.takePrivateIp(subnet, instance.privateIp);
+      }
+    }
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
     region.engine.replaceMachines(state.machines);
