@@ -8,6 +8,7 @@ import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
 import { Network } from "./model/network.js";
+import { SecurityGroupStore } from "./model/security-groups.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
@@ -68,6 +69,8 @@ export class Ec2Region {
   readonly ebsKmsKeyId: string;
   /** The Elastic IP addresses (src/aws/ec2/model/addresses.ts). */
   readonly addresses: AddressStore;
+  /** The security groups and their rules (src/aws/ec2/model/security-groups.ts). */
+  readonly securityGroups: SecurityGroupStore;
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
@@ -75,6 +78,8 @@ export class Ec2Region {
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
+    this.securityGroups = new SecurityGroupStore(settings.accountId);
+    this.securityGroups.createDefault(this.network.vpcId, this.network.defaultSecurityGroupId);
     this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
@@ -101,6 +106,13 @@ export class Ec2Region {
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
+      },
+    });
+    // Security groups: a terminated instance's interface is gone, and with it its use of its groups.
+    this.engine.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.to === "terminated") this.securityGroups.release(instance.securityGroupIds);
       },
     });
   }
@@ -139,6 +151,7 @@ export class Ec2Region {
     for (const instance of reservation.instances) {
       this.fleet.set(instance.instanceId, instance);
       this.tagIndex.add(instance, instance.tags);
+      if (instance.machine.phase !== "terminated") this.securityGroups.use(instance.securityGroupIds);
     }
   }
 
@@ -152,6 +165,7 @@ export class Ec2Region {
     this.reservations.clear();
     this.fleet.clear();
     this.tagIndex.clear();
+    this.securityGroups.clearUses();
     for (const reservation of [...reservations].sort((a, b) => a.seq - b.seq)) {
       reservation.instances.sort((a, b) => a.launchIndex - b.launchIndex);
       this.add(reservation);
@@ -170,6 +184,22 @@ export class Ec2Region {
     if (indexed) this.tagIndex.add(instance, next);
   }
 
+  /**
+   * Replaces an instance's security groups (ModifyInstanceAttribute): the
+   * groups' use counts follow (a terminated instance uses none).
+   */
+  setSecurityGroups(instance: Ec2Instance, groupIds: readonly string[]): void {
+    const counted = instance.machine.phase !== "terminated";
+    if (counted) this.securityGroups.release(instance.securityGroupIds);
+    instance.securityGroupIds = groupIds;
+    if (counted) this.securityGroups.use(groupIds);
+  }
+
+  /** An instance's security groups by id and name (DescribeInstances, DescribeInstanceAttribute). */
+  groupsOf(instance: Ec2Instance): { GroupId: string; GroupName: string }[] {
+    return instance.securityGroupIds.map((id) => ({ GroupId: id, GroupName: this.securityGroups.get(id)?.groupName ?? "" }));
+  }
+
   /** The EC2 state of an instance as of the last catch-up. */
   stateOf(instance: Ec2Instance): InstanceState {
     return instanceState(instance.machine.phase, this.settings.stateCodeHighByte);
@@ -181,7 +211,7 @@ export class Ec2Region {
     return renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: this.network.vpcId,
-      securityGroupId: this.network.defaultSecurityGroupId,
+      groups: this.groupsOf(instance),
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
@@ -198,6 +228,9 @@ export class Ec2Region {
     this.network.clear();
     this.addresses.clear();
     this.volumes.clear();
+    // Back to the default VPC's default group alone, with its id.
+    this.securityGroups.reset();
+    this.securityGroups.createDefault(this.network.vpcId, this.network.defaultSecurityGroupId);
   }
 
   /**

@@ -137,7 +137,7 @@ function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boo
     case "vpc":
       return region.network.vpcId === id;
     case "sg":
-      return region.network.defaultSecurityGroupId === id;
+      return region.securityGroups.get(id) !== undefined;
     case "eipalloc":
       return region.addresses.byAllocationId.has(id);
     default:

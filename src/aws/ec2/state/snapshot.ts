@@ -8,6 +8,7 @@ import {
   nullable,
   number,
   object,
+  optional,
   readObject,
   string,
   time,
@@ -21,6 +22,7 @@ import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRec
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
+import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -43,10 +45,18 @@ const writeInstance = instanceRecord.writer<Ec2Instance>({
   availabilityZone: (instance) => instance.subnet.availabilityZone,
   elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
   volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
+  securityGroupIds: (instance) => [...instance.securityGroupIds],
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
-const readInstance = instanceRecord.reader(["imageId", "availabilityZone", "elasticIpAllocationId", "volumeIds", "launchOptions"]);
+const readInstance = instanceRecord.reader([
+  "imageId",
+  "availabilityZone",
+  "elasticIpAllocationId",
+  "volumeIds",
+  "launchOptions",
+  "securityGroupIds",
+]);
 
 /** An instance read: its own fields (the record to be), and the linked ones apart. */
 type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, LinkedFields>];
@@ -87,6 +97,9 @@ const usageCodec: Codec<InstanceUsage, UsageJson> = usageRecord;
 
 const networkCodec: Codec<NetworkJson> = networkRecord;
 
+/** The security groups: absent in snapshots written before issue 15 (the default group alone). */
+const securityGroupsCodec: Codec<ValuesOf<typeof securityGroupsRecord.fields>, SecurityGroupsJson> = securityGroupsRecord;
+
 /** An image the instances were launched from: any object with an `ImageId`, copied whole. */
 const imageCodec: Codec<MockImage> = {
   write: (image) => structuredClone(image),
@@ -117,6 +130,7 @@ const snapshotRecord = object({
   volumes: object({ live: array(volumeJsonCodec), deleted: array(volumeJsonCodec), seq: number }),
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
+  securityGroups: optional(securityGroupsCodec),
 });
 
 /**
@@ -170,6 +184,7 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
           : { associationId: a.association.associationId, instanceId: a.association.instance.instanceId },
     })),
     retiredUsage: controls.retiredUsage(),
+    securityGroups: region.securityGroups.contents(),
   };
   const snapshot = snapshotRecord.write(fields, { shiftMs });
   // JSON would write NaN or Infinity as null, a snapshot that no longer restores: refuse it here instead.
@@ -189,6 +204,8 @@ export interface CheckedSnapshot {
   readonly deleted: Ec2Volume[];
   readonly volumeSeq: number;
   readonly addresses: ElasticIp[];
+  /** The security groups, or undefined for a snapshot without them (the default group alone). */
+  readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -225,12 +242,14 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
   const images = new Map(fields.images.map((image) => [image.ImageId!, image]));
   const { live, deleted, seq: volumeSeq } = fields.volumes;
   const liveById = new Map(live.map((v) => [v.volumeId, v]));
+  const groupIds = new Set(fields.securityGroups?.groups.map((g) => g.groupId) ?? [fields.network.defaultSecurityGroupId]);
 
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
     const p = `instances[${i}]`;
-    const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
+    const [own, { imageId, availabilityZone: zone, elasticIpAllocationId, volumeIds, launchOptions, securityGroupIds }] =
+      read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
     const image = region.images.get(imageId) ?? images.get(imageId);
@@ -250,13 +269,17 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     // The record is the fields object itself, given what the ids stand for (no copy: large fleets).
     const record = own as Omit<InstanceFields, LinkedFields> & {
       -readonly [K in Exclude<keyof Ec2Instance, keyof InstanceFields>]?: Ec2Instance[K];
-    } & { launchOptions?: LaunchOptions };
+    } & { launchOptions?: LaunchOptions; securityGroupIds?: readonly string[] };
     record.image = image;
     record.typeInfo = typeInfo;
     record.subnet = subnet;
     record.elasticIp = undefined;
     record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
     record.volumes = volumes;
+    (securityGroupIds ?? []).forEach((id, j) => {
+      if (!groupIds.has(id)) throw invalid(`${p}.securityGroupIds[${j}]`, "the id of a security group of the snapshot", id);
+    });
+    record.securityGroupIds = securityGroupIds ?? [fields.network.defaultSecurityGroupId];
     const instance = record as Ec2Instance;
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
     if (instances.has(instanceId)) throw invalid(`${p}.instanceId`, "unique", instanceId);
@@ -308,6 +331,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     deleted,
     volumeSeq,
     addresses,
+    securityGroups: fields.securityGroups,
     machines,
     reservations,
     clientTokens,
@@ -329,6 +353,10 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   region.network.restoreJson(checked.network);
   region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
   region.addresses.replace(checked.addresses);
+  region.securityGroups.reset();
+  if (checked.securityGroups === undefined)
+    region.securityGroups.createDefault(checked.network.vpcId, checked.network.defaultSecurityGroupId);
+  else region.securityGroups.replace(checked.securityGroups);
   region.engine.replaceMachines(checked.machines);
   region.replaceFleet(checked.reservations);
   for (const [token, used] of checked.clientTokens) region.clientTokens.set(token, used);
