@@ -28,18 +28,26 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateTagsCommand,
+  DeleteSecurityGroupCommand,
   DeleteTagsCommand,
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ModifyInstanceAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -54,6 +62,16 @@ import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { runInstances } from "./operations/run.js";
+import {
+  authorizeSecurityGroupEgress,
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroupRules,
+  describeSecurityGroups,
+  revokeSecurityGroupEgress,
+  revokeSecurityGroupIngress,
+} from "./operations/security-groups.js";
 import { createTags, deleteTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
 
@@ -86,6 +104,14 @@ export const ec2Actions = Object.freeze({
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
+  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, createSecurityGroup),
+  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, deleteSecurityGroup),
+  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, describeSecurityGroups),
+  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, describeSecurityGroupRules),
+  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, authorizeSecurityGroupIngress),
+  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, authorizeSecurityGroupEgress),
+  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, revokeSecurityGroupIngress),
+  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, revokeSecurityGroupEgress),
 });
 
 /**

@@ -943,6 +943,10 @@ export const errors = {
   groupsPerInterfaceLimit() {
     return new Ec2Error("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.");
   },
+  /** Two members of a security group request that exclude each other (EC2's wording for such pairs; the pairs are decisions). */
+  parameterCombination(parameter: string, other: string) {
+    return new Ec2Error("InvalidParameterCombination", `The parameter ${parameter} cannot be used with the parameter ${other}`);
+  },
   /** RunInstances naming groups by name with a subnet of a non-default VPC. */
   groupNameWithSubnet() {
     return new Ec2Error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet");

@@ -1,6 +1,7 @@
 import type { IpPermission, SecurityGroupRule as SdkSecurityGroupRule } from "@aws-sdk/client-ec2";
 import { array, boolean, type JsonOf, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
 import { ec2Arn, tagKeys } from "../../iam/resources.js";
+import type { AuthResource } from "../context.js";
 import { errors } from "../errors.js";
 import type { Ec2Region } from "../region.js";
 import type { TaggableFamily } from "../taggable.js";
@@ -407,6 +408,14 @@ export function renderRule(region: Ec2Region, rule: SecurityGroupRule): SdkSecur
   };
 }
 
+/** What IAM authorizes an action on a group as: its ARN, `ec2:Vpc` and its tags. */
+export function groupResource(region: Ec2Region, group: SecurityGroup): AuthResource {
+  return {
+    arn: ec2Arn(region.settings, "security-group", group.groupId),
+    keys: { "ec2:Vpc": ec2Arn(region.settings, "vpc", group.vpcId), ...tagKeys(group.tags) },
+  };
+}
+
 /** Security groups for the tag operations (CreateTags, DeleteTags, DescribeTags). */
 export const securityGroupTags: TaggableFamily<SecurityGroup> = {
   prefix: "sg",
@@ -416,10 +425,7 @@ export const securityGroupTags: TaggableFamily<SecurityGroup> = {
   idOf: (group) => group.groupId,
   tagsOf: (group) => group.tags,
   setTags: (region, group, next) => region.securityGroups.setTags(group, next),
-  authTarget: (region, group) => ({
-    arn: ec2Arn(region.settings, "security-group", group.groupId),
-    keys: { "ec2:Vpc": ec2Arn(region.settings, "vpc", group.vpcId), ...tagKeys(group.tags) },
-  }),
+  authTarget: (region, group) => groupResource(region, group),
   notFound: (id) => errors.securityGroupNotFound(id),
 };
 

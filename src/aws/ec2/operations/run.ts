@@ -203,10 +203,11 @@ export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest
  * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(
-  ctx: OperationContext,
-  input: RunInstancesCommandInput,
-): { subnetId: string | undefined; publicIp: boolean | undefined; groups: GroupRequest } {
+function readNetworkInterfaces(input: RunInstancesCommandInput): {
+  subnetId: string | undefined;
+  publicIp: boolean | undefined;
+  groups: GroupRequest;
+} {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
     const groups = { ids: (input.SecurityGroupIds ?? []).map(String), names: (input.SecurityGroups ?? []).map(String) };
@@ -331,7 +332,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const count = counts.max;
   const image = readImage(ctx, input.ImageId);
   const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
-  const nic = readNetworkInterfaces(ctx, input);
+  const nic = readNetworkInterfaces(input);
   const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
   const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
