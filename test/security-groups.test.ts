@@ -443,8 +443,7 @@ describe.each(Object.keys(doors))("security groups through the %s", (door) => {
         [{ IpProtocol: "-1", PrefixListIds: [{ PrefixListId: "pl-12345678" }] }],
         {
           name: "UnsupportedOperation",
-          message:
-            "ec2-mock does not model IpPermissions.1.PrefixListIds of AuthorizeSecurityGroupIngress; it would be ignored, so the request is refused.",
+          message: "ec2-mock does not model the parameter 'IpPermissions.1.PrefixListIds' of AuthorizeSecurityGroupIngress.",
           status: 400,
         },
       ],
