@@ -29,14 +29,13 @@ import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters, type ValuesOf } from "../filters.js";
 import { isWellFormedId } from "../model/ids.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
+import { groupResource, renderRule } from "../model/security-group-views.js";
 import {
   DEFAULT_GROUP_NAME,
-  groupResource,
   hasPorts,
   ipPermissionsOf,
   MAX_RULES_PER_DIRECTION,
   type RuleSpec,
-  renderRule,
   ruleKey,
   type SecurityGroup,
   type SecurityGroupRule,
