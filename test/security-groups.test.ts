@@ -60,6 +60,10 @@ function invalid(message: string): ExpectedError {
   return { name: "InvalidParameterValue", message, status: 400 };
 }
 
+function malformed(message: string): ExpectedError {
+  return { name: "InvalidPermission.Malformed", message, status: 400 };
+}
+
 const ALL_OUT: IpPermission = {
   IpProtocol: "-1",
   IpRanges: [{ CidrIp: "0.0.0.0/0" }],
@@ -403,18 +407,28 @@ describe.each(Object.keys(doors))("security groups through the %s", (door) => {
         [{ IpProtocol: "tcp", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
         invalid("Invalid value for portRange. Must specify both from and to ports with TCP/UDP."),
       ],
-      ["a port out of range", [tcp(80, "0.0.0.0/0", 70000)], invalid("TCP/UDP (to) port (70000) out of range")],
-      ["a negative TCP port", [tcp(-1)], invalid("TCP/UDP (from) port (-1) out of range")],
-      ["an inverted range", [tcp(80, "0.0.0.0/0", 70)], invalid("Invalid port range 80-70 for protocol 'tcp'")],
+      ["a port out of range", [tcp(80, "0.0.0.0/0", 70000)], malformed("TCP/UDP port (70000) out of range")],
+      ["a negative TCP port", [tcp(-1)], malformed("TCP/UDP port (-1) out of range")],
+      [
+        "TCP with one port",
+        [{ IpProtocol: "tcp", ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        malformed("TCP/UDP port (-1) out of range"),
+      ],
+      [
+        "a rule without a protocol",
+        [{ FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        invalid("Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly."),
+      ],
+      ["an inverted range", [tcp(80, "0.0.0.0/0", 70)], malformed("Invalid port range 80-70 for protocol 'tcp'")],
       [
         "an ICMP type out of range",
         [{ IpProtocol: "icmp", FromPort: 256, ToPort: 0, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
-        invalid("ICMP type (256) out of range"),
+        malformed("ICMP type (256) out of range"),
       ],
       [
         "an ICMP code with every type",
         [{ IpProtocol: "icmp", FromPort: -1, ToPort: 0, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
-        invalid("ICMP code (0) must be -1 when the ICMP type is -1"),
+        malformed("ICMP code (0) must be -1 when the ICMP type is -1"),
       ],
       ["a malformed CIDR", [tcp(22, "10.0.0.0/33")], invalid("CIDR block 10.0.0.0/33 is malformed")],
       ["an address without a prefix", [tcp(22, "10.0.0.1")], invalid("CIDR block 10.0.0.1 is malformed")],

@@ -904,21 +904,28 @@ export const errors = {
   portsRequired() {
     return new Ec2Error("InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.");
   },
-  /** A TCP or UDP port outside 0..65535. */
-  portOutOfRange(which: "from" | "to", port: number) {
-    return new Ec2Error("InvalidParameterValue", `TCP/UDP (${which}) port (${port}) out of range`);
+  /** A rule without a protocol. */
+  protocolRequired() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly.",
+    );
+  },
+  /** A TCP or UDP port outside 0..65535 (one of the two left out counts as -1). */
+  portOutOfRange(port: number) {
+    return new Ec2Error("InvalidPermission.Malformed", `TCP/UDP port (${port}) out of range`);
   },
   /** A TCP or UDP from port above the to port (decision: EC2's wording is not published). */
   portRangeInverted(from: number, to: number, protocol: string) {
-    return new Ec2Error("InvalidParameterValue", `Invalid port range ${from}-${to} for protocol '${protocol}'`);
+    return new Ec2Error("InvalidPermission.Malformed", `Invalid port range ${from}-${to} for protocol '${protocol}'`);
   },
-  /** An ICMP type or code outside -1..255. */
+  /** An ICMP type or code outside -1..255 (decision: the TCP/UDP refusal's code and form). */
   icmpOutOfRange(which: "type" | "code", value: number) {
-    return new Ec2Error("InvalidParameterValue", `ICMP ${which} (${value}) out of range`);
+    return new Ec2Error("InvalidPermission.Malformed", `ICMP ${which} (${value}) out of range`);
   },
   /** An ICMP code other than -1 with every type (decision: the rule is documented, not its wording). */
   icmpCodeWithAllTypes(code: number) {
-    return new Ec2Error("InvalidParameterValue", `ICMP code (${code}) must be -1 when the ICMP type is -1`);
+    return new Ec2Error("InvalidPermission.Malformed", `ICMP code (${code}) must be -1 when the ICMP type is -1`);
   },
   /** A CIDR block that is not one. */
   cidrMalformed(cidr: string) {

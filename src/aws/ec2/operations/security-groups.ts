@@ -366,7 +366,7 @@ interface AskedRule extends RuleSpec {
  */
 function readProtocol(value: unknown): string {
   const text = optionalString(value);
-  if (text === undefined || text === "") throw errors.missingParameter("IpProtocol");
+  if (text === undefined || text === "") throw errors.protocolRequired();
   const lower = text.toLowerCase();
   if (lower === "-1" || lower === "tcp" || lower === "udp" || lower === "icmp" || lower === "icmpv6") return lower;
   if (/^\d{1,3}$/.test(text)) {
@@ -394,11 +394,14 @@ function readPorts(protocol: string, fromValue: unknown, toValue: unknown): { fr
   const from = readPort(fromValue);
   const to = readPort(toValue);
   if (protocol === "tcp" || protocol === "udp") {
-    if (from === undefined || to === undefined) throw errors.portsRequired();
-    if (from < 0 || from > 65535) throw errors.portOutOfRange("from", from);
-    if (to < 0 || to > 65535) throw errors.portOutOfRange("to", to);
-    if (from > to) throw errors.portRangeInverted(from, to, protocol);
-    return { fromPort: from, toPort: to };
+    if (from === undefined && to === undefined) throw errors.portsRequired();
+    // One port left out counts as -1 (raw response: boto/boto3#336).
+    const fromPort = from ?? -1;
+    const toPort = to ?? -1;
+    if (fromPort < 0 || fromPort > 65535) throw errors.portOutOfRange(fromPort);
+    if (toPort < 0 || toPort > 65535) throw errors.portOutOfRange(toPort);
+    if (fromPort > toPort) throw errors.portRangeInverted(fromPort, toPort, protocol);
+    return { fromPort, toPort };
   }
   if (protocol === "icmp" || protocol === "icmpv6") {
     const type = from ?? -1;
