@@ -551,6 +551,58 @@ describe.each(Object.keys(doors))("security groups through the %s", (door) => {
         invalid("'security-group' is not a valid taggable resource type for this operation."),
       );
     });
+    it("refuses members that exclude each other, egress's legacy members, and a request without a group", async () => {
+      const { client } = await setup();
+      const web = await create(client, "web");
+      await expectEc2Error(
+        client.send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: web,
+            CidrIp: "0.0.0.0/0",
+            IpProtocol: "tcp",
+            FromPort: 1,
+            ToPort: 1,
+            IpPermissions: [tcp(22)],
+          }),
+        ),
+        {
+          name: "InvalidParameterCombination",
+          message: "The parameter ipPermissions cannot be used with the parameter ipProtocol",
+          status: 400,
+        },
+      );
+      await expectEc2Error(client.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: web, CidrIp: "0.0.0.0/0" })), {
+        name: "UnsupportedOperation",
+        message: "ec2-mock does not model the parameter 'CidrIp' of AuthorizeSecurityGroupEgress.",
+        status: 400,
+      });
+      await expectEc2Error(client.send(new AuthorizeSecurityGroupIngressCommand({ IpPermissions: [tcp(22)] })), {
+        name: "MissingParameter",
+        message: "The request must contain the parameter groupId or groupName",
+        status: 400,
+      });
+      const added = await ingress(client, web, tcp(22));
+      await expectEc2Error(
+        client.send(
+          new RevokeSecurityGroupIngressCommand({
+            GroupId: web,
+            SecurityGroupRuleIds: [added.SecurityGroupRules![0]!.SecurityGroupRuleId!],
+            IpPermissions: [tcp(22)],
+          }),
+        ),
+        {
+          name: "InvalidParameterCombination",
+          message: "The parameter securityGroupRuleId cannot be used with the parameter ipPermissions",
+          status: 400,
+        },
+      );
+      await expectEc2Error(client.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: ["sg-12345678"] })), {
+        name: "InvalidSecurityGroupRuleId.Malformed",
+        message: 'Invalid id: "sg-12345678" (expecting "sgr-...")',
+        status: 400,
+      });
+      expect((await groups(client)).get("web")!.IpPermissions).toHaveLength(1);
+    });
   });
 
   describe("RevokeSecurityGroupIngress and Egress", () => {
@@ -903,6 +955,59 @@ describe("security groups in snapshots", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("security groups and IAM", () => {
+  it("authorizes each action on the group (ec2:Vpc), after existence and before DryRun", async () => {
+    const { createEc2Mock: create2 } = await import("../src/index.js");
+    const ec2 = create2({
+      iam: {
+        policies: [
+          {
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+              {
+                Effect: "Deny",
+                Action: ["ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:ResourceTag/locked": "yes" } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const { EC2Client } = await import("@aws-sdk/client-ec2");
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(ec2);
+    const locked = await create(client, "locked", {
+      TagSpecifications: [{ ResourceType: "security-group", Tags: [{ Key: "locked", Value: "yes" }] }],
+    });
+    const open = await create(client, "open");
+    const denied = /^You are not authorized to perform this operation\. Encoded authorization failure message: [A-Za-z0-9_-]+$/;
+    for (const call of [
+      client.send(new DeleteSecurityGroupCommand({ GroupId: locked })),
+      client.send(new DeleteSecurityGroupCommand({ GroupId: locked, DryRun: true })),
+      ingress(client, locked, tcp(22)),
+    ]) {
+      const error = (await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      expect([error?.name, error?.$metadata?.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+      expect(error?.message).toMatch(denied);
+    }
+    // Existence first: an unknown group is NotFound whatever the policy.
+    await expectEc2Error(client.send(new DeleteSecurityGroupCommand({ GroupId: "sg-12345678" })), {
+      name: "InvalidGroup.NotFound",
+      message: "The security group 'sg-12345678' does not exist",
+      status: 400,
+    });
+    await ingress(client, open, tcp(22));
+    await client.send(new DeleteSecurityGroupCommand({ GroupId: open }));
+    expect([...(await groups(client)).keys()]).toEqual(["default", "locked"]);
   });
 });
 
