@@ -23,7 +23,13 @@ import type { OperationContext } from "../src/aws/ec2/context.js";
 import { DEFAULT_ADDRESS_SPACE } from "../src/aws/ec2/model/address-space.js";
 import { LINUX_AMI_ID } from "../src/aws/ec2/model/images.js";
 import { runInstances } from "../src/aws/ec2/operations/run.js";
-import { createSecurityGroup, deleteSecurityGroup, describeSecurityGroups } from "../src/aws/ec2/operations/security-groups.js";
+import {
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroups,
+  revokeSecurityGroupIngress,
+} from "../src/aws/ec2/operations/security-groups.js";
 import { Ec2Region } from "../src/aws/ec2/region.js";
 import { resolveDurations } from "../src/engine/timing.js";
 import { createEc2Mock } from "../src/index.js";
@@ -1008,6 +1014,47 @@ describe("security groups and IAM", () => {
     await ingress(client, open, tcp(22));
     await client.send(new DeleteSecurityGroupCommand({ GroupId: open }));
     expect([...(await groups(client)).keys()]).toEqual(["default", "locked"]);
+  });
+});
+
+describe("groups of another VPC (the store's VPC-aware half, driven directly until VPCs are many)", () => {
+  function region(): { region: Ec2Region; ctx: OperationContext } {
+    const r = new Ec2Region({
+      region: "us-east-1",
+      accountId: ACCOUNT,
+      stateCodeHighByte: 0,
+      durations: resolveDurations(undefined),
+      images: [],
+      network: DEFAULT_ADDRESS_SPACE,
+    });
+    return { region: r, ctx: { region: r, now: Date.now(), principal: undefined as never, authorize: () => {} } };
+  }
+  const other = "vpc-0123456789abcdef0";
+
+  it("a VPC gets its default group; Revoke of a rule its group lacks is InvalidPermission.NotFound, revoking nothing", () => {
+    const { region: r, ctx } = region();
+    const fallback = r.securityGroups.createDefault(other);
+    expect(r.securityGroups.defaultOf(other)).toBe(fallback);
+    const group = r.securityGroups.create(other, "app", "app", new Map());
+    expect(r.securityGroups.inVpc(other).map((g) => g.groupName)).toEqual(["default", "app"]);
+    authorizeSecurityGroupIngress(ctx, { GroupId: group.groupId, IpPermissions: [tcp(22)] });
+    expect(() => revokeSecurityGroupIngress(ctx, { GroupId: group.groupId, IpPermissions: [tcp(22), tcp(23)] })).toThrow(
+      "The specified rule does not exist in this security group.",
+    );
+    expect(group.rules.filter((rule) => !rule.isEgress)).toHaveLength(1);
+    r.securityGroups.deleteVpcGroups(other);
+    expect(r.securityGroups.inVpc(other)).toEqual([]);
+    expect(r.securityGroups.get(group.groupId)).toBeUndefined();
+  });
+
+  it("RunInstances refuses a group of another VPC than the subnet's, with EC2's words", () => {
+    const { region: r, ctx } = region();
+    const group = r.securityGroups.create(other, "app", "app", new Map());
+    const subnet = r.network.subnetIn("us-east-1a")!;
+    expect(() => runInstances(ctx, { ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, SecurityGroupIds: [group.groupId] })).toThrow(
+      `Security group ${group.groupId} and subnet ${subnet.subnetId} belong to different networks.`,
+    );
+    expect(r.instances.size).toBe(0);
   });
 });
 
