@@ -17,6 +17,7 @@ export {
 } from "./aws/ec2/state/snapshot.js";
 export type { MachineJson, PhaseChangeJson, TimeJson } from "./engine/snapshot.js";
 export type { NetworkJson } from "./aws/ec2/model/network.js";
+export type { SecurityGroupsJson } from "./aws/ec2/model/security-groups.js";
 export type { NetworkOptions } from "./aws/ec2/model/address-space.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
 export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";

@@ -3,9 +3,11 @@
  * with random sequences of RunInstances, StopInstances (plain, Force,
  * SkipOsShutdown, Hibernate), StartInstances, RebootInstances,
  * TerminateInstances, DescribeInstances (whole fleet and by tag), CreateTags,
- * DescribeTags, clock moves, guest shutdowns and stuck hosts, and compare
- * every answer with a small reference model of the lifecycle. A failure
- * shrinks to a minimal sequence and prints its seed and path.
+ * DescribeTags and DescribeAvailabilityZones, clock moves, guest shutdowns and stuck hosts, and (issue 15) security
+ * groups: CreateSecurityGroup, DeleteSecurityGroup, Authorize/Revoke
+ * ingress, launches into a group and DescribeSecurityGroups, and compare every answer with
+ * a small reference model of the lifecycle. A failure shrinks to a minimal
+ * sequence and prints its seed and path.
  *
  * The mock runs with `timing: "instant"`, so every transition arrives at the
  * instant of its call and the model needs no durations, except where a fault
@@ -16,13 +18,18 @@
  * MODEL_SEED replays a seed.
  */
 import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateTagsCommand,
+  DeleteSecurityGroupCommand,
   DeleteTagsCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeTagsCommand,
   EC2Client,
   RebootInstancesCommand,
+  RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -45,17 +52,23 @@ interface ModelInstance {
   tags: Map<string, string>;
   /** Mock time (ms since the start) when it reached terminated. */
   terminatedAt?: number;
+  /** The security group it was launched into, by name (the default group when none). */
+  group?: string;
 }
 
 interface Model {
   instances: ModelInstance[];
   now: number;
+  /** The security groups created, by name, with their inbound TCP ports (issue 15). */
+  groups?: Map<string, Set<number>>;
 }
 
 interface Real {
   ec2: Ec2Mock;
   client: EC2Client;
   ids: string[];
+  /** The ids of the groups created, by name. */
+  groupIds?: Map<string, string>;
 }
 
 /** The instances still visible, by index. */
@@ -381,6 +394,167 @@ class DescribeZones extends Cmd {
   }
 }
 
+/** The model's groups (created on first use). */
+function groupsOf(m: Model): Map<string, Set<number>> {
+  m.groups ??= new Map();
+  return m.groups;
+}
+
+/** A created group's name, picked from a generated number; undefined when there is none. */
+function pickGroup(m: Readonly<Model>, n: number): string | undefined {
+  const names = [...(m.groups?.keys() ?? [])];
+  return names.length === 0 ? undefined : names[n % names.length];
+}
+
+abstract class GroupCmd extends Cmd {
+  override check(m: Readonly<Model>): boolean {
+    return (m.groups?.size ?? 0) > 0;
+  }
+}
+
+class CreateGroup extends Cmd {
+  constructor(readonly name: string) {
+    super();
+  }
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const groups = groupsOf(m);
+    const expected = groups.has(this.name) ? "InvalidGroup.Duplicate" : "ok";
+    let id: string | undefined;
+    const got = await outcome(
+      r.client.send(new CreateSecurityGroupCommand({ GroupName: this.name, Description: this.name })).then((out) => {
+        id = out.GroupId;
+      }),
+    );
+    count(`create group: ${got}`);
+    expect(got, `${this}`).toBe(expected);
+    if (got === "ok") {
+      groups.set(this.name, new Set());
+      r.groupIds ??= new Map();
+      r.groupIds.set(this.name, id!);
+    }
+  }
+  toString(): string {
+    return `createGroup(${this.name})`;
+  }
+}
+
+class DeleteGroup extends GroupCmd {
+  constructor(readonly n: number) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const name = pickGroup(m, this.n)!;
+    const inUse = visible(m).some((k) => m.instances[k]!.group === name && m.instances[k]!.state !== "terminated");
+    const got = await outcome(r.client.send(new DeleteSecurityGroupCommand({ GroupId: r.groupIds!.get(name)! })));
+    count(`delete group: ${got}`);
+    expect(got, `${this} (${name}, in use: ${inUse})`).toBe(inUse ? "DependencyViolation" : "ok");
+    if (got === "ok") {
+      groupsOf(m).delete(name);
+      r.groupIds!.delete(name);
+    }
+  }
+  toString(): string {
+    return `deleteGroup(#${this.n})`;
+  }
+}
+
+class AuthorizePort extends GroupCmd {
+  constructor(
+    readonly n: number,
+    readonly port: number,
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const name = pickGroup(m, this.n)!;
+    const ports = groupsOf(m).get(name)!;
+    const got = await outcome(
+      r.client.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: r.groupIds!.get(name)!,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: this.port, ToPort: this.port, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        }),
+      ),
+    );
+    expect(got, `${this} (${name})`).toBe(ports.has(this.port) ? "InvalidPermission.Duplicate" : "ok");
+    ports.add(this.port);
+  }
+  toString(): string {
+    return `authorize(#${this.n}, ${this.port})`;
+  }
+}
+
+class RevokePort extends GroupCmd {
+  constructor(
+    readonly n: number,
+    readonly port: number,
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const name = pickGroup(m, this.n)!;
+    const ports = groupsOf(m).get(name)!;
+    const out = await r.client.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: r.groupIds!.get(name)!,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: this.port, ToPort: this.port, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      }),
+    );
+    // The default VPC: a rule the group lacks is no error, it comes back as unknown.
+    expect(out.UnknownIpPermissions?.length ?? 0, `${this} (${name})`).toBe(ports.has(this.port) ? 0 : 1);
+    ports.delete(this.port);
+  }
+  toString(): string {
+    return `revoke(#${this.n}, ${this.port})`;
+  }
+}
+
+class RunInGroup extends GroupCmd {
+  constructor(readonly n: number) {
+    super();
+  }
+  override check(m: Readonly<Model>): boolean {
+    return super.check(m) && m.instances.length < 24;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const name = pickGroup(m, this.n)!;
+    const out = await r.client.send(
+      new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, SecurityGroupIds: [r.groupIds!.get(name)!] }),
+    );
+    const instance = out.Instances![0]!;
+    expect(instance.SecurityGroups).toEqual([{ GroupId: r.groupIds!.get(name), GroupName: name }]);
+    r.ids.push(instance.InstanceId!);
+    m.instances.push({ state: "running", hostStuck: false, tags: new Map(), group: name });
+  }
+  toString(): string {
+    return `runIn(#${this.n})`;
+  }
+}
+
+class DescribeGroups extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeSecurityGroupsCommand({}));
+    const got = new Map(
+      (out.SecurityGroups ?? [])
+        .filter((g) => g.GroupName !== "default")
+        .map((g) => [g.GroupName!, (g.IpPermissions ?? []).map((p) => p.FromPort!).sort((a, b) => a - b)]),
+    );
+    const expected = new Map(
+      [...(m.groups ?? new Map<string, Set<number>>())].map(([name, ports]) => [name, [...ports].sort((a, b) => a - b)]),
+    );
+    expect(got).toEqual(expected);
+  }
+  toString(): string {
+    return "describeGroups()";
+  }
+}
+
 const index = fc.nat({ max: 1000 });
 const key = fc.constantFrom("Env", "Team");
 const value = fc.constantFrom("a", "b");
@@ -398,6 +572,12 @@ const commands = [
   fc.constant(new DescribeZones()),
   fc.constant(new DescribeTags()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
+  fc.constantFrom("web", "db", "ssh").map((name) => new CreateGroup(name)),
+  index.map((n) => new DeleteGroup(n)),
+  fc.tuple(index, fc.constantFrom(22, 80, 443)).map(([n, port]) => new AuthorizePort(n, port)),
+  fc.tuple(index, fc.constantFrom(22, 80, 443)).map(([n, port]) => new RevokePort(n, port)),
+  index.map((n) => new RunInGroup(n)),
+  fc.constant(new DescribeGroups()),
 ];
 
 describe("the lifecycle against a reference model (fast-check commands)", () => {

@@ -100,11 +100,16 @@ describe("snapshots from the declarations", () => {
         for (const change of instance.machine.history) delete (change as { cause?: unknown }).cause;
       return snapshot;
     };
-    // Issue 15 grew the network's record (VPCs, pools per subnet) and links each instance to its subnet by id:
+    // Issue 15 grew the network's record (VPCs, pools per subnet), links each instance to its subnet by id, and
+    // added security groups (a file without them restores with the default group, saved from then on):
     // everything else comes back as the same text; the network as the same facts.
+    expect(again.securityGroups?.groups.map((g) => g.groupName)).toEqual(["default"]);
     const withoutNetwork = (snapshot: Ec2MockSnapshot) => {
-      const { network: _network, ...rest } = snapshot;
-      for (const instance of rest.instances) delete instance.subnetId;
+      const { network: _network, securityGroups: _groups, ...rest } = snapshot;
+      for (const instance of rest.instances) {
+        delete instance.subnetId;
+        delete instance.securityGroupIds;
+      }
       return rest;
     };
     const legacy = JSON.parse(file) as Ec2MockSnapshot;
@@ -164,15 +169,16 @@ describe("snapshots from the declarations", () => {
 
   /** Members that may be absent: optional (written only once set) or nullable (absent reads as none). */
   const mayBeAbsent = (path: string) =>
-    /\.(launchOptions|sourceDestCheck|ebsOptimized|enaSupport|clean|diskCheck|obstacle|abandoned|abandonAt|cpu|Code|Message|elasticIpAllocationId|keyName|stateReason|userData|iops|throughput|launchedWith|deleteTime|attachment|association|transition|stopPlan|gracefulAt|forceCutAt|skipCutAt|runningSince|rebootUntil|expiresAt|end)$/.test(
+    /\.(launchOptions|securityGroupIds|cidrIpv4|cidrIpv6|referencedGroupId|prefixListId|description|sourceDestCheck|ebsOptimized|enaSupport|clean|diskCheck|obstacle|abandoned|abandonAt|cpu|Code|Message|elasticIpAllocationId|keyName|stateReason|userData|iops|throughput|launchedWith|deleteTime|attachment|association|transition|stopPlan|gracefulAt|forceCutAt|skipCutAt|runningSince|rebootUntil|expiresAt|end)$/.test(
       path,
     ) ||
     /\.transition\.at$|\.history\[\d+\]\.hibernating$|^instances\[\d+\]\.publicIp$/.test(path) ||
-    // Issue 15: members older snapshots lack (the one default VPC's network), read with their old meaning.
+    // Issue 15: members older snapshots lack (the one default VPC's network, security groups), read with their old meaning.
     /^network\.(vpcs|dhcpOptionsId|privateInUse|addressesInUse)$|^network\.subnets\[\d+\]\.(vpcId|availabilityZoneId|defaultForAz|mapPublicIpOnLaunch|tags)$|^instances\[\d+\]\.subnetId$/.test(
       path,
     ) ||
-    /^images\[\d+\]\./.test(path);
+    /^images\[\d+\]\./.test(path) ||
+    path === "securityGroups";
 
   const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
   const ours = /^ec2-mock: (not a valid snapshot: |not a snapshot this version can restore: |this snapshot is of region )/;

@@ -2,6 +2,7 @@ import type { StateReason } from "@aws-sdk/client-ec2";
 import { describe, expectTypeOf, test } from "vitest";
 import type { MockImage } from "../src/aws/ec2/model/images.js";
 import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
+import type { SecurityGroupsJson } from "../src/aws/ec2/model/security-groups.js";
 import type { Cause } from "../src/engine/causes.js";
 import type { GuestConfig } from "../src/engine/guest.js";
 import type { Phase } from "../src/engine/machine.js";
@@ -39,6 +40,8 @@ interface OldEc2MockSnapshot {
   volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
   addresses: OldAddressJson[];
   retiredUsage: OldUsageJson[];
+  /** Added by issue 15 (absent in older snapshots). */
+  securityGroups?: SecurityGroupsJson;
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -54,6 +57,7 @@ interface OldRegionStateJson {
   volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
   addresses: OldAddressJson[];
   retiredUsage: OldUsageJson[];
+  securityGroups?: SecurityGroupsJson;
 }
 
 interface OldInstanceJson {
@@ -79,6 +83,8 @@ interface OldInstanceJson {
   hibernationConfigured: boolean;
   /** Absent in snapshots written before issue 13: the image's defaults. */
   launchOptions?: LaunchOptionsJson;
+  /** Added by issue 15 (absent in older snapshots). */
+  securityGroupIds?: string[];
   /** Attached volume ids, root first (each volume holds its attachment). */
   volumeIds: string[];
   tags: [string, string][];

@@ -28,10 +28,14 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
   CreateDefaultVpcCommand,
+  CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
+  DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVpcCommand,
@@ -43,6 +47,8 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
@@ -53,6 +59,8 @@ import {
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -69,6 +77,16 @@ import { rebootInstances, startInstances, stopInstances, terminateInstances } fr
 import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
+import {
+  authorizeSecurityGroupEgress,
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroupRules,
+  describeSecurityGroups,
+  revokeSecurityGroupEgress,
+  revokeSecurityGroupIngress,
+} from "./operations/security-groups.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
 import {
@@ -124,6 +142,14 @@ export const ec2Actions = Object.freeze({
   DescribeSubnets: reading(DescribeSubnetsCommand, describeSubnets),
   ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, modifySubnetAttribute),
   DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, describeNetworkInterfaces),
+  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, createSecurityGroup),
+  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, deleteSecurityGroup),
+  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, describeSecurityGroups),
+  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, describeSecurityGroupRules),
+  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, authorizeSecurityGroupIngress),
+  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, authorizeSecurityGroupEgress),
+  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, revokeSecurityGroupIngress),
+  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, revokeSecurityGroupEgress),
 });
 
 /**

@@ -911,6 +911,141 @@ export const errors = {
   noDefaultSubnet(zone: string) {
     return new Ec2Error("InvalidInput", `No default subnet for availability zone: '${zone}'.`);
   },
+  // ---- Security groups (sources in docs/behaviour.md, "Security groups") ----
+
+  /** A security group id that is not `sg-` and 8 or 17 hex digits. */
+  malformedGroupId(id: string) {
+    return new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
+  },
+  /** A security group rule id that is not `sgr-` and 17 hex digits (decision: the wording of the other ids). */
+  malformedSecurityGroupRuleId(id: string) {
+    return new Ec2Error("InvalidSecurityGroupRuleId.Malformed", `Invalid id: "${id}" (expecting "sgr-...")`);
+  },
+  /** A security group rule id that does not exist (in the group named, for the Revoke operations). */
+  securityGroupRuleNotFound(id: string) {
+    return new Ec2Error("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${id}' does not exist`);
+  },
+  /** CreateSecurityGroup with a name the VPC already has (names are compared without regard to case). */
+  groupDuplicate(name: string, vpcId: string) {
+    return new Ec2Error("InvalidGroup.Duplicate", `The security group '${name}' already exists for VPC '${vpcId}'`);
+  },
+  /** A group name or description with a character outside ASCII. */
+  groupTextNotAscii(parameter: "GroupName" | "GroupDescription", value: string) {
+    return valueInvalid(parameter, value, "Character sets beyond ASCII are not supported.");
+  },
+  /** A group name that is empty, too long, or has a character outside EC2's set. */
+  invalidGroupName() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "Invalid security group name. Valid names are non-empty strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*",
+    );
+  },
+  /** A group description that is too long or has a character outside EC2's set. */
+  invalidGroupDescription() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "Invalid security group description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*",
+    );
+  },
+  /** A group name starting with `sg-`. */
+  groupNameLikeId(name: string) {
+    return valueInvalid("GroupName", name, "Group names may not be in the format sg-*.");
+  },
+  /** CreateSecurityGroup named `default`, the default group's name. */
+  reservedGroupName() {
+    return new Ec2Error("InvalidParameterValue", "Cannot use reserved security group name: default");
+  },
+  /** DeleteSecurityGroup of a VPC's default group. */
+  cannotDeleteDefaultGroup(groupId: string) {
+    return new Ec2Error("CannotDelete", `the specified group: "${groupId}" name: "default" cannot be deleted by a user`);
+  },
+  /** DeleteSecurityGroup of a group an instance uses or another group's rule references. */
+  groupHasDependents(groupId: string) {
+    return new Ec2Error("DependencyViolation", `resource ${groupId} has a dependent object`);
+  },
+  /** DeleteSecurityGroup given both a name and an id (decision). */
+  groupNameWithGroupId() {
+    return new Ec2Error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter groupId");
+  },
+  /** A rule the group already has; `rule` is EC2's description of it (`peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW`). */
+  permissionDuplicate(rule: string) {
+    return new Ec2Error("InvalidPermission.Duplicate", `the specified rule "${rule}" already exists`);
+  },
+  /** The same rule twice in one request. */
+  permissionRepeated() {
+    return new Ec2Error("InvalidParameterValue", "The same permission must not appear multiple times");
+  },
+  /** A Revoke of a rule a non-default VPC's group does not have. */
+  permissionNotFound() {
+    return new Ec2Error("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+  },
+  /** An Authorize that would take a group over 60 rules in one direction. */
+  rulesPerGroupLimit() {
+    return new Ec2Error("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+  },
+  /** An IpProtocol that is neither a known name, -1, nor a number from 0 to 255. */
+  unknownProtocol(protocol: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid value '${protocol}' for IP protocol. Unknown protocol.`);
+  },
+  /** TCP or UDP without both ports. */
+  portsRequired() {
+    return new Ec2Error("InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.");
+  },
+  /** A rule without a protocol. */
+  protocolRequired() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly.",
+    );
+  },
+  /** A TCP or UDP port outside 0..65535 (one of the two left out counts as -1). */
+  portOutOfRange(port: number) {
+    return new Ec2Error("InvalidPermission.Malformed", `TCP/UDP port (${port}) out of range`);
+  },
+  /** A TCP or UDP from port above the to port (decision: EC2's wording is not published). */
+  portRangeInverted(from: number, to: number, protocol: string) {
+    return new Ec2Error("InvalidPermission.Malformed", `Invalid port range ${from}-${to} for protocol '${protocol}'`);
+  },
+  /** An ICMP type or code outside -1..255 (decision: the TCP/UDP refusal's code and form). */
+  icmpOutOfRange(which: "type" | "code", value: number) {
+    return new Ec2Error("InvalidPermission.Malformed", `ICMP ${which} (${value}) out of range`);
+  },
+  /** An ICMP code other than -1 with every type (decision: the rule is documented, not its wording). */
+  icmpCodeWithAllTypes(code: number) {
+    return new Ec2Error("InvalidPermission.Malformed", `ICMP code (${code}) must be -1 when the ICMP type is -1`);
+  },
+  /** A CIDR block that is not one. */
+  cidrMalformed(cidr: string) {
+    return new Ec2Error("InvalidParameterValue", `CIDR block ${cidr} is malformed`);
+  },
+  /** A rule description too long or with a character outside EC2's set. */
+  invalidRuleDescription() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set: a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*",
+    );
+  },
+  /** An Authorize or Revoke with no rule at all (decision: EC2 names the wire parameter). */
+  noPermissions() {
+    return new Ec2Error("MissingParameter", "The request must contain the parameter ipPermissions");
+  },
+  /** RunInstances with a group of another VPC than the subnet's. */
+  groupOfOtherNetwork(groupId: string, subnetId: string) {
+    return new Ec2Error("InvalidParameter", `Security group ${groupId} and subnet ${subnetId} belong to different networks.`);
+  },
+  /** More security groups than a network interface may have (5, the default quota). */
+  groupsPerInterfaceLimit() {
+    return new Ec2Error("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.");
+  },
+  /** Two members of a security group request that exclude each other (EC2's wording for such pairs; the pairs are decisions). */
+  parameterCombination(parameter: string, other: string) {
+    return new Ec2Error("InvalidParameterCombination", `The parameter ${parameter} cannot be used with the parameter ${other}`);
+  },
+  /** RunInstances naming groups by name with a subnet of a non-default VPC. */
+  groupNameWithSubnet() {
+    return new Ec2Error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet");
+  },
+
   // ---- Fault injection ----
 
   /**

@@ -9,6 +9,7 @@ import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
 import { Network } from "./model/network.js";
+import { SecurityGroupStore } from "./model/security-groups.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
@@ -69,6 +70,8 @@ export class Ec2Region {
   readonly ebsKmsKeyId: string;
   /** The Elastic IP addresses (src/aws/ec2/model/addresses.ts). */
   readonly addresses: AddressStore;
+  /** The security groups and their rules (src/aws/ec2/model/security-groups.ts). */
+  readonly securityGroups: SecurityGroupStore;
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -80,6 +83,17 @@ export class Ec2Region {
     this.images = new ImageCatalogue(settings.images, settings.accountId);
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
+    this.securityGroups = new SecurityGroupStore(settings.accountId);
+    // A default security group per VPC, made and dropped with it; the groups a VPC still has keep it from deletion.
+    for (const vpc of this.network.allVpcs()) this.securityGroups.createDefault(vpc.vpcId, vpc.defaultSecurityGroupId);
+    this.network.hooks.push({
+      created: (vpc) => {
+        if (this.securityGroups.defaultOf(vpc.vpcId) === undefined)
+          this.securityGroups.createDefault(vpc.vpcId, vpc.defaultSecurityGroupId);
+      },
+      deleted: (vpc) => this.securityGroups.deleteVpcGroups(vpc.vpcId),
+      hasDependencies: (vpc) => this.securityGroups.inVpc(vpc.vpcId).some((group) => !this.securityGroups.isDefault(group)),
+    });
     this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
@@ -106,6 +120,13 @@ export class Ec2Region {
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
+      },
+    });
+    // Security groups: a terminated instance's interface is gone, and with it its use of its groups.
+    this.engine.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.to === "terminated") this.securityGroups.release(instance.securityGroupIds);
       },
     });
   }
@@ -144,6 +165,7 @@ export class Ec2Region {
     for (const instance of reservation.instances) {
       this.fleet.set(instance.instanceId, instance);
       this.tagIndex.add(instance, instance.tags);
+      if (instance.machine.phase !== "terminated") this.securityGroups.use(instance.securityGroupIds);
     }
   }
 
@@ -157,6 +179,7 @@ export class Ec2Region {
     this.reservations.clear();
     this.fleet.clear();
     this.tagIndex.clear();
+    this.securityGroups.clearUses();
     for (const reservation of [...reservations].sort((a, b) => a.seq - b.seq)) {
       reservation.instances.sort((a, b) => a.launchIndex - b.launchIndex);
       this.add(reservation);
@@ -175,6 +198,22 @@ export class Ec2Region {
     if (indexed) this.tagIndex.add(instance, next);
   }
 
+  /**
+   * Replaces an instance's security groups (ModifyInstanceAttribute): the
+   * groups' use counts follow (a terminated instance uses none).
+   */
+  setSecurityGroups(instance: Ec2Instance, groupIds: readonly string[]): void {
+    const counted = instance.machine.phase !== "terminated";
+    if (counted) this.securityGroups.release(instance.securityGroupIds);
+    instance.securityGroupIds = groupIds;
+    if (counted) this.securityGroups.use(groupIds);
+  }
+
+  /** An instance's security groups by id and name (DescribeInstances, DescribeInstanceAttribute). */
+  groupsOf(instance: Ec2Instance): { GroupId: string; GroupName: string }[] {
+    return instance.securityGroupIds.map((id) => ({ GroupId: id, GroupName: this.securityGroups.get(id)?.groupName ?? "" }));
+  }
+
   /** The EC2 state of an instance as of the last catch-up. */
   stateOf(instance: Ec2Instance): InstanceState {
     return instanceState(instance.machine.phase, this.settings.stateCodeHighByte);
@@ -186,7 +225,7 @@ export class Ec2Region {
     return renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
-      securityGroupId: this.network.vpc(instance.subnet.vpcId)?.defaultSecurityGroupId ?? this.network.defaultSecurityGroupId,
+      groups: this.groupsOf(instance),
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
@@ -200,6 +239,8 @@ export class Ec2Region {
     this.tagIndex.clear();
     this.reservations.clear();
     this.clientTokens.clear();
+    // Back to the default VPC's default group alone, with its id (the network's reset makes it again).
+    this.securityGroups.reset();
     this.network.clear();
     this.addresses.clear();
     this.volumes.clear();

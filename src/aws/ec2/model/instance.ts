@@ -83,6 +83,8 @@ export const instanceRecord = object({
   networkInterfaceId: string,
   /** Its MAC address. */
   macAddress: string,
+  /** Its security groups' ids (absent in snapshots written before issue 15: the default VPC's default group). */
+  securityGroupIds: optional(array(string)),
   /** Its key pair, if any. */
   keyName: nullable(string),
   /** The idempotency token of the launch. */
@@ -125,7 +127,14 @@ export const instanceRecord = object({
 export type InstanceFields = ValuesOf<typeof instanceRecord.fields>;
 
 /** The fields a snapshot holds as ids (or omits: launch options), which the record holds as objects. */
-export type LinkedFields = "imageId" | "availabilityZone" | "subnetId" | "elasticIpAllocationId" | "volumeIds" | "launchOptions";
+export type LinkedFields =
+  | "imageId"
+  | "availabilityZone"
+  | "subnetId"
+  | "elasticIpAllocationId"
+  | "volumeIds"
+  | "launchOptions"
+  | "securityGroupIds";
 
 /** The instance attributes EC2 lets ModifyInstanceAttribute change. */
 export interface MutableAttributes
@@ -183,6 +192,13 @@ export interface Ec2Instance
   readonly launchOptions: LaunchOptions;
   /** EBS volumes attached to it, root first. */
   volumes: AttachedVolume[];
+  /**
+   * The ids of its security groups, in the order given (shared by the
+   * instances of one launch; replaced whole, never written into). Changed
+   * only through `Ec2Region.setSecurityGroups`, which keeps the groups' use
+   * counts current.
+   */
+  securityGroupIds: readonly string[];
 }
 
 /** The public IPv4 an instance shows: its Elastic IP, else its auto-assigned address, else none. */
@@ -209,8 +225,8 @@ export interface RenderContext {
   accountId: string;
   /** The id of the instance's VPC. */
   vpcId: string;
-  /** The id of its VPC's default security group. */
-  securityGroupId: string;
+  /** Its security groups, by id and name, in the order of its `securityGroupIds`. */
+  groups: readonly { GroupId: string; GroupName: string }[];
   /** The state the instance is shown in (already mapped from the phase). */
   state: { Code: number; Name: InstanceStateName };
   /** Private DNS name of an address. */
@@ -229,7 +245,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const ipOwnerId = instance.elasticIp === undefined ? "amazon" : ctx.accountId;
   const publicDnsName = publicIp === undefined ? "" : ctx.publicDnsName(publicIp);
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
-  const groups = [{ GroupId: ctx.securityGroupId, GroupName: "default" }];
+  const groups = ctx.groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   const out: Instance = {
     AmiLaunchIndex: instance.launchIndex,

@@ -4,6 +4,8 @@ import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
 import { isWellFormedId } from "./ids.js";
 import type { Ec2Instance } from "./instance.js";
+import { subnetTags, vpcTags } from "./network-families.js";
+import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
 import type { Ec2Volume } from "./volumes.js";
 
 /**
@@ -71,6 +73,10 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   instanceTags as TaggableFamily,
   volumeTags as TaggableFamily,
   addressTags as TaggableFamily,
+  vpcTags as TaggableFamily,
+  subnetTags as TaggableFamily,
+  securityGroupTags as TaggableFamily,
+  securityGroupRuleTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

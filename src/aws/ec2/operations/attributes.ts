@@ -10,9 +10,11 @@ import type {
 import { authorizeAndDryRun, findInstances, readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
+import { isWellFormedId } from "../model/ids.js";
 import { type Ec2Instance, ebsOptimizedOf, enaSupportOf, sourceDestCheckOf } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../model/limits.js";
+import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 
 /**
  * DescribeInstanceAttribute and ModifyInstanceAttribute, in EC2's order of
@@ -22,8 +24,8 @@ import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../mode
  *
  * The mock models instanceType, userData, disableApiTermination,
  * disableApiStop, instanceInitiatedShutdownBehavior, sourceDestCheck,
- * ebsOptimized, enaSupport and the DeleteOnTermination flag of
- * blockDeviceMapping. The other attributes EC2 lets one modify (groupSet,
+ * ebsOptimized, enaSupport, groupSet and the DeleteOnTermination flag of
+ * blockDeviceMapping. The other attributes EC2 lets one modify (
  * kernel, ramdisk, sriovNetSupport, enclaveOptions, nvmeSupport) are
  * described with their fixed values, and modifying them is refused with
  * UnsupportedOperation naming them: silently accepting a change the mock
@@ -163,7 +165,7 @@ const structuredFields = [
 
 /**
  * The members of ModifyInstanceAttributeRequest the mock models; the others
- * (Groups, Kernel, Ramdisk, SriovNetSupport, EnclaveOptions) are refused by
+ * (Kernel, Ramdisk, SriovNetSupport, EnclaveOptions) are refused by
  * name with `refuseUnmodelled`.
  */
 const modelledMembers = [
@@ -180,6 +182,7 @@ const modelledMembers = [
   "SourceDestCheck",
   "EbsOptimized",
   "EnaSupport",
+  "Groups",
 ] as const satisfies ReadonlyArray<keyof ModifyInstanceAttributeCommandInput>;
 
 /**
@@ -362,11 +365,35 @@ function blockDeviceChange(value: unknown): Change {
   };
 }
 
+/**
+ * The instance's security groups (issue 15): the list replaces them all, on
+ * a running or stopped instance ("Change security groups for your instance",
+ * EC2 User Guide). Every id well formed and existing (checked before
+ * authorization), of the instance's VPC, at most five (the quota of groups
+ * per network interface). The legacy form's `Value` is one group id.
+ */
+function groupSetChange(ctx: OperationContext, value: unknown): Change {
+  const ids = [...new Set((Array.isArray(value) ? value : [value]).map(String))];
+  for (const id of ids) if (!isWellFormedId("sg", id)) throw errors.malformedGroupId(id);
+  if (ids.length > MAX_GROUPS_PER_INTERFACE) throw errors.groupsPerInterfaceLimit();
+  return {
+    needsStopped: false,
+    check(instance) {
+      for (const id of ids) {
+        const group = ctx.region.securityGroups.get(id);
+        if (group === undefined) throw errors.securityGroupNotFound(id);
+        if (group.vpcId !== instance.subnet.vpcId) throw errors.groupOfOtherNetwork(id, instance.subnet.subnetId);
+      }
+    },
+    apply: (instance) => ctx.region.setSecurityGroups(instance, ids),
+  };
+}
+
 /** Attributes EC2 can modify but the mock does not model, when named by the legacy `Attribute`. */
-const unmodelled = new Set<ModifiableName>(["groupSet", "sriovNetSupport", "kernel", "ramdisk", "enclaveOptions", "nvmeSupport"]);
+const unmodelled = new Set<ModifiableName>(["sriovNetSupport", "kernel", "ramdisk", "enclaveOptions", "nvmeSupport"]);
 
 /** Reads the one attribute of the call into a checked change (every parameter check, no instance needed). */
-function readChange({ name, value, legacy }: GivenAttribute): Change {
+function readChange({ name, value, legacy }: GivenAttribute, ctx: OperationContext): Change {
   if (unmodelled.has(name)) {
     throw errors.unmodelledAttributeChange(name);
   }
@@ -399,6 +426,8 @@ function readChange({ name, value, legacy }: GivenAttribute): Change {
       const flag = readBoolean(value, name);
       return simpleChange((i) => (i.enaSupport = flag), true);
     }
+    case "groupSet":
+      return groupSetChange(ctx, value);
     case "blockDeviceMapping":
       if (legacy) {
         throw errors.attributeViaBlockDeviceMappings(name);
@@ -432,7 +461,7 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
     throw errors.multipleAttributes(given.map((g) => g.name));
   }
   refuseUnmodelled("ModifyInstanceAttribute", sentMembers(input), modelledMembers);
-  const change = readChange(given[0]!);
+  const change = readChange(given[0]!, ctx);
   const [instance] = findInstances(ctx, [instanceId]);
   change.check(instance!);
   authorizeAndDryRun(ctx, "ModifyInstanceAttribute", [instance!], input.DryRun);

@@ -174,8 +174,12 @@ export const instanceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "image-id": (i) => i.image.ImageId,
     "instance-lifecycle": shown((s) => text(s.InstanceLifecycle)),
     "instance-type": (i) => i.instanceType,
-    "instance.group-id": (i, ctx) => unlessTerminated(i, ctx.region.network.vpc(i.subnet.vpcId)?.defaultSecurityGroupId),
-    "instance.group-name": (i) => unlessTerminated(i, "default"),
+    "instance.group-id": (i) => unlessTerminated(i, i.securityGroupIds),
+    "instance.group-name": (i, ctx) =>
+      unlessTerminated(
+        i,
+        i.securityGroupIds.map((id) => ctx.region.securityGroups.get(id)?.groupName ?? ""),
+      ),
     "ip-address": (i) => publicIpOf(i),
     "ipv6-address": shown((s) => text(s.Ipv6Address)),
     "kernel-id": shown((s) => text(s.KernelId)),

@@ -119,13 +119,9 @@ export const describeAvailabilityZones: Operation<DescribeAvailabilityZonesComma
   return { AvailabilityZones };
 };
 
-/**
- * The Region's default VPC id, as `default-vpc` shows it (`none` when the
- * Region has none). The one place this family reads the network: repoint it
- * when the Region holds many VPCs.
- */
+/** The Region's default VPC id, as `default-vpc` shows it (`none` after DeleteVpc of the default VPC). */
 export function defaultVpcOf(ctx: OperationContext): string {
-  return ctx.region.network.vpcId;
+  return ctx.region.network.defaultVpc()?.vpcId ?? "none";
 }
 
 /** What the account attributes of the call's Region are made of. */

@@ -14,6 +14,7 @@ import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
 import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
+import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
@@ -47,6 +48,8 @@ interface LaunchPlan {
   wantsPublicIp: boolean;
   /** `MinCount`: a launch the subnet cannot hold this many of launches none. */
   minCount: number;
+  /** The ids of the instances' security groups (one array shared by the launch). */
+  securityGroupIds: readonly string[];
 }
 
 /**
@@ -173,14 +176,45 @@ function defaultSubnet(ctx: OperationContext, zone: string | undefined): Subnet 
   return subnet;
 }
 
+/** The security groups a launch names, not yet resolved: by id, by name, and whether a subnet was named. */
+interface GroupRequest {
+  readonly ids: readonly string[];
+  readonly names: readonly string[];
+}
+
 /**
- * Security groups: the default VPC's default group, by id or by name, is
- * the only one the mock has, so any other does not exist (EC2's answers).
+ * The security groups of a launch (issue 15), resolved once the subnet is
+ * known: every id well formed and existing, every name one of the default
+ * VPC's groups (EC2 resolves names there only, and refuses names with a
+ * subnet of another VPC), every group of the subnet's VPC; none given is the
+ * VPC's default group. Duplicates are kept once, in the order given.
  */
-function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | undefined, names: readonly string[] | undefined): void {
-  const network = ctx.region.network;
-  for (const id of ids ?? []) if (id !== network.defaultSecurityGroupId) throw errors.securityGroupNotFound(clipped(id));
-  for (const name of names ?? []) if (name !== "default") throw errors.securityGroupNameNotFound(clipped(name, 255), network.vpcId);
+export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest, subnet: Subnet, subnetNamed: boolean): string[] {
+  const store = ctx.region.securityGroups;
+  const defaultVpcId = ctx.region.network.vpcId;
+  const vpcId = subnet.vpcId;
+  const groups: string[] = [];
+  for (const id of request.ids) {
+    if (!isWellFormedId("sg", id)) throw errors.malformedGroupId(clipped(id));
+    const group = store.get(id);
+    if (group === undefined) throw errors.securityGroupNotFound(clipped(id));
+    groups.push(group.groupId);
+  }
+  if (request.names.length > 0 && subnetNamed && vpcId !== defaultVpcId) throw errors.groupNameWithSubnet();
+  for (const name of request.names) {
+    const group = store.byName(defaultVpcId, name);
+    if (group === undefined) throw errors.securityGroupNameNotFound(clipped(name, 255), defaultVpcId);
+    groups.push(group.groupId);
+  }
+  for (const id of groups) {
+    if (store.get(id)!.vpcId !== vpcId) throw errors.groupOfOtherNetwork(id, subnet.subnetId);
+  }
+  if (new Set(groups).size > MAX_GROUPS_PER_INTERFACE) throw errors.groupsPerInterfaceLimit();
+  if (groups.length === 0) {
+    const fallback = store.defaultOf(vpcId);
+    return fallback === undefined ? [] : [fallback.groupId];
+  }
+  return [...new Set(groups)];
 }
 
 /**
@@ -189,14 +223,15 @@ function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | und
  * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(
-  ctx: OperationContext,
-  input: RunInstancesCommandInput,
-): { subnetId: string | undefined; publicIp: boolean | undefined } {
+function readNetworkInterfaces(input: RunInstancesCommandInput): {
+  subnetId: string | undefined;
+  publicIp: boolean | undefined;
+  groups: GroupRequest;
+} {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
-    checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
-    return { subnetId: input.SubnetId, publicIp: undefined };
+    const groups = { ids: (input.SecurityGroupIds ?? []).map(String), names: (input.SecurityGroups ?? []).map(String) };
+    return { subnetId: input.SubnetId, publicIp: undefined, groups };
   }
   if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
   const spec = specs[0]!;
@@ -213,8 +248,7 @@ function readNetworkInterfaces(
   if (input.SubnetId !== undefined) {
     throw errors.interfacesWithSubnet();
   }
-  checkSecurityGroups(ctx, spec.Groups, undefined);
-  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
+  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress, groups: { ids: (spec.Groups ?? []).map(String), names: [] } };
 }
 
 /**
@@ -318,8 +352,9 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const count = counts.max;
   const image = readImage(ctx, input.ImageId);
   const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
-  const nic = readNetworkInterfaces(ctx, input);
+  const nic = readNetworkInterfaces(input);
   const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
+  const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
   const hibernation = input.HibernationOptions?.Configured === true;
@@ -357,6 +392,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     userData,
     options,
     wantsPublicIp: wantsPublicIp(nic.publicIp, subnet),
+    securityGroupIds,
   };
 }
 
@@ -407,7 +443,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
     imageResource(settings, launch.image),
     instance,
     networkInterface,
-    securityGroupResource(settings, vpc?.defaultSecurityGroupId ?? "", launch.subnet.vpcId),
+    ...launch.securityGroupIds.map((id) => securityGroupResource(settings, id, ctx.region.securityGroups.get(id)!.vpcId)),
     subnetResource(settings, launch.subnet, launch.subnet.vpcId),
     ...volumes,
   ];
@@ -515,6 +551,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       disableApiStop: input.DisableApiStop === true,
       disableApiTermination: input.DisableApiTermination === true,
       shutdownBehavior: launch.shutdownBehavior,
+      securityGroupIds: launch.securityGroupIds,
     };
     reservation.instances.push(instance);
   }

@@ -120,8 +120,7 @@ function checkResourceIds(ids: readonly string[]): void {
 /**
  * Whether the mock holds a resource of a family it models but does not tag:
  * an instance's network interface (while the instance shows it), a
- * catalogue image or its snapshot, a default subnet, the default VPC, its
- * default security group. Undefined for a family the mock does not model at
+ * catalogue image or its snapshot. Undefined for a family the mock does not model at
  * all, whose ids it cannot judge. Only asked about prefixes that no
  * registered family has: a case here for a family registered later is dead.
  */
@@ -135,12 +134,6 @@ function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boo
       return region.images.get(id) !== undefined;
     case "snap":
       return region.images.hasSnapshot(id);
-    case "subnet":
-      return region.network.subnet(id) !== undefined;
-    case "vpc":
-      return region.network.vpc(id) !== undefined;
-    case "sg":
-      return region.network.defaultSecurityGroupId === id;
     default:
       return undefined;
   }

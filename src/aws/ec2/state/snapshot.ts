@@ -23,6 +23,7 @@ import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRec
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
+import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -54,6 +55,7 @@ const writeInstance = instanceRecord.writer<Ec2Instance>({
   subnetId: (instance) => instance.subnet.subnetId,
   elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
   volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
+  securityGroupIds: (instance) => [...instance.securityGroupIds],
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
@@ -64,6 +66,7 @@ const readInstance = instanceRecord.reader([
   "elasticIpAllocationId",
   "volumeIds",
   "launchOptions",
+  "securityGroupIds",
 ]);
 
 /** An instance read: its own fields (the record to be), and the linked ones apart. */
@@ -105,6 +108,9 @@ const usageCodec: Codec<InstanceUsage, UsageJson> = usageRecord;
 
 const networkCodec: Codec<NetworkJson> = networkRecord;
 
+/** The security groups: absent in snapshots written before issue 15 (the default group alone). */
+const securityGroupsCodec: Codec<ValuesOf<typeof securityGroupsRecord.fields>, SecurityGroupsJson> = securityGroupsRecord;
+
 /** An image the instances were launched from: any object with an `ImageId`, copied whole. */
 const imageCodec: Codec<MockImage> = {
   write: (image) => structuredClone(image),
@@ -127,6 +133,7 @@ const regionFields = {
   volumes: object({ live: array(volumeJsonCodec), deleted: array(volumeJsonCodec), seq: number }),
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
+  securityGroups: optional(securityGroupsCodec),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -196,6 +203,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
           : { associationId: a.association.associationId, instanceId: a.association.instance.instanceId },
     })),
     retiredUsage: controls.retiredUsage(),
+    securityGroups: region.securityGroups.contents(),
   };
 }
 
@@ -244,6 +252,8 @@ export interface CheckedRegion {
   readonly deleted: Ec2Volume[];
   readonly volumeSeq: number;
   readonly addresses: ElasticIp[];
+  /** The security groups, or undefined for a snapshot without them (the default group alone). */
+  readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -309,12 +319,17 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
   const images = new Map(fields.images.map((image) => [image.ImageId!, image]));
   const { live, deleted, seq: volumeSeq } = fields.volumes;
   const liveById = new Map(live.map((v) => [v.volumeId, v]));
+  const groupIds = new Set(
+    fields.securityGroups?.groups.map((g) => g.groupId) ??
+      fields.network.vpcs?.map((vpc) => vpc.defaultSecurityGroupId) ?? [fields.network.defaultSecurityGroupId],
+  );
 
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
     const p = `${at}instances[${i}]`;
-    const [own, { imageId, availabilityZone: zone, subnetId, elasticIpAllocationId, volumeIds, launchOptions }] = read as ReadInstance;
+    const [own, { imageId, availabilityZone: zone, subnetId, elasticIpAllocationId, volumeIds, launchOptions, securityGroupIds }] =
+      read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
     const image = catalogue.get(imageId) ?? images.get(imageId);
@@ -337,7 +352,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     // The record is the fields object itself, given what the ids stand for (no copy: large fleets).
     const record = own as Omit<InstanceFields, LinkedFields> & {
       -readonly [K in Exclude<keyof Ec2Instance, keyof InstanceFields>]?: Ec2Instance[K];
-    } & { launchOptions?: LaunchOptions };
+    } & { launchOptions?: LaunchOptions; securityGroupIds?: readonly string[] };
     record.image = image;
     record.typeInfo = typeInfo;
     // Linked once the network is restored (restoreSnapshot): the subnet's id until then.
@@ -345,6 +360,10 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     record.elasticIp = undefined;
     record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
     record.volumes = volumes;
+    (securityGroupIds ?? []).forEach((id, j) => {
+      if (!groupIds.has(id)) throw invalid(`${p}.securityGroupIds[${j}]`, "the id of a security group of the snapshot", id);
+    });
+    record.securityGroupIds = securityGroupIds ?? [fields.network.defaultSecurityGroupId];
     const instance = record as Ec2Instance;
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
     if (instances.has(instanceId)) throw invalid(`${p}.instanceId`, "unique", instanceId);
@@ -405,6 +424,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     deleted,
     volumeSeq,
     addresses,
+    securityGroups: fields.securityGroups,
     machines,
     reservations,
     clientTokens,
@@ -437,6 +457,11 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     }
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
+    region.securityGroups.reset();
+    // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
+    if (state.securityGroups === undefined) {
+      for (const vpc of region.network.allVpcs()) region.securityGroups.createDefault(vpc.vpcId, vpc.defaultSecurityGroupId);
+    } else region.securityGroups.replace(state.securityGroups);
     region.engine.replaceMachines(state.machines);
     region.replaceFleet(state.reservations);
     for (const [token, used] of state.clientTokens) region.clientTokens.set(token, used);
