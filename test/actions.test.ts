@@ -113,6 +113,10 @@ describe("EC2: the action list", () => {
       | "DescribeAddresses"
       | "DescribeVolumes"
       | "GetConsoleOutput"
+      | "CreateKeyPair"
+      | "ImportKeyPair"
+      | "DescribeKeyPairs"
+      | "DeleteKeyPair"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

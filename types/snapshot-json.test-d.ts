@@ -39,6 +39,16 @@ interface OldEc2MockSnapshot {
   volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
   addresses: OldAddressJson[];
   retiredUsage: OldUsageJson[];
+  /** Issue 15: key pairs (absent in older snapshots). */
+  keyPairs?: {
+    keyPairId: string;
+    keyName: string;
+    keyType: "rsa" | "ed25519";
+    fingerprint: string;
+    publicKey: string;
+    createTime: string;
+    tags: [string, string][];
+  }[];
 }
 
 interface OldInstanceJson {

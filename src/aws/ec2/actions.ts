@@ -28,15 +28,19 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateKeyPairCommand,
   CreateTagsCommand,
+  DeleteKeyPairCommand,
   DeleteTagsCommand,
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
   DescribeVolumesCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
+  ImportKeyPairCommand,
   ModifyInstanceAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
@@ -52,6 +56,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags } from "./operations/tags.js";
@@ -86,6 +91,10 @@ export const ec2Actions = Object.freeze({
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
+  CreateKeyPair: mutating(CreateKeyPairCommand, createKeyPair),
+  ImportKeyPair: mutating(ImportKeyPairCommand, importKeyPair),
+  DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),
+  DeleteKeyPair: mutating(DeleteKeyPairCommand, deleteKeyPair),
 });
 
 /**

@@ -7,6 +7,7 @@ import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import { KeyPairStore } from "./model/key-pairs.js";
 import { Network } from "./model/network.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
@@ -68,6 +69,8 @@ export class Ec2Region {
   readonly ebsKmsKeyId: string;
   /** The Elastic IP addresses (src/aws/ec2/model/addresses.ts). */
   readonly addresses: AddressStore;
+  /** The key pairs (src/aws/ec2/model/key-pairs.ts). */
+  readonly keyPairs = new KeyPairStore();
   private reservationSeq = 0;
 
   constructor(readonly settings: RegionSettings) {
@@ -198,6 +201,7 @@ export class Ec2Region {
     this.network.clear();
     this.addresses.clear();
     this.volumes.clear();
+    this.keyPairs.clear();
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
-import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
+import { imageResource, keyPairResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
@@ -11,8 +11,9 @@ import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
+import { type KeyPair, keyPairForLaunch } from "../model/key-pairs.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
-import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+import { checkClientToken, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
@@ -47,6 +48,8 @@ interface LaunchPlan {
   wantsPublicIp: boolean;
   /** `MinCount`: a launch the subnet cannot hold this many of launches none. */
   minCount: number;
+  /** The key pair `KeyName` names, if any. */
+  keyPair: KeyPair | undefined;
 }
 
 /**
@@ -321,7 +324,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const tags = readTagSpecifications(input.TagSpecifications);
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
   // The key pair is looked up last, with the other resources the launch names.
-  if (input.KeyName !== undefined) checkKeyName(input.KeyName);
+  const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region, input.KeyName);
   return {
     image,
     count,
@@ -336,6 +339,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     userData,
     options,
     wantsPublicIp: nic.publicIp ?? true,
+    keyPair,
   };
 }
 
@@ -384,6 +388,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
     securityGroupResource(settings, network.defaultSecurityGroupId, network.vpcId),
     subnetResource(settings, launch.subnet, network.vpcId),
     ...volumes,
+    ...(launch.keyPair === undefined ? [] : [keyPairResource(settings, launch.keyPair)]),
   ];
   ctx.authorize("RunInstances", resources);
   const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);

@@ -8,6 +8,7 @@ import {
   nullable,
   number,
   object,
+  optional,
   readObject,
   string,
   time,
@@ -19,6 +20,7 @@ import type { Ec2Machine } from "../model/causes.js";
 import type { MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
+import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord, subnetHolding, subnetRecord } from "../model/network.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
@@ -71,6 +73,13 @@ const volumeJsonCodec: Codec<Ec2Volume, VolumeJson> = volumeCodec;
 export interface AddressJson extends JsonOf<typeof addressRecord> {}
 const addressCodec: Codec<ValuesOf<typeof addressRecord.fields>, AddressJson> = addressRecord;
 
+/**
+ * A key pair as JSON.
+ * @public
+ */
+export interface KeyPairJson extends JsonOf<typeof keyPairRecord> {}
+const keyPairCodec: Codec<ValuesOf<typeof keyPairRecord.fields>, KeyPairJson> = keyPairRecord;
+
 const usageRecord = object({
   instanceId: string,
   billedSeconds: number,
@@ -117,6 +126,8 @@ const snapshotRecord = object({
   volumes: object({ live: array(volumeJsonCodec), deleted: array(volumeJsonCodec), seq: number }),
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
+  /** Key pairs, in creation order (absent in snapshots taken before there were any: none). */
+  keyPairs: optional(array(keyPairCodec)),
 });
 
 /**
@@ -170,6 +181,8 @@ export function takeSnapshot(region: Ec2Region, controls: Controls, shiftMs = 0)
           : { associationId: a.association.associationId, instanceId: a.association.instance.instanceId },
     })),
     retiredUsage: controls.retiredUsage(),
+    // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
+    keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
   };
   const snapshot = snapshotRecord.write(fields, { shiftMs });
   // JSON would write NaN or Infinity as null, a snapshot that no longer restores: refuse it here instead.
@@ -189,6 +202,7 @@ export interface CheckedSnapshot {
   readonly deleted: Ec2Volume[];
   readonly volumeSeq: number;
   readonly addresses: ElasticIp[];
+  readonly keyPairs: KeyPair[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -301,6 +315,16 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     instance.elasticIp = address;
   }
 
+  const keyPairs = fields.keyPairs ?? [];
+  const keyPairIds = new Set<string>();
+  const keyNames = new Set<string>();
+  keyPairs.forEach((keyPair, i) => {
+    if (keyPairIds.has(keyPair.keyPairId)) throw invalid(`keyPairs[${i}].keyPairId`, "unique", keyPair.keyPairId);
+    if (keyNames.has(keyPair.keyName)) throw invalid(`keyPairs[${i}].keyName`, "unique", keyPair.keyName);
+    keyPairIds.add(keyPair.keyPairId);
+    keyNames.add(keyPair.keyName);
+  });
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     network: fields.network,
@@ -308,6 +332,7 @@ export function readSnapshot(region: Ec2Region, snapshot: unknown): CheckedSnaps
     deleted,
     volumeSeq,
     addresses,
+    keyPairs,
     machines,
     reservations,
     clientTokens,
@@ -329,6 +354,7 @@ export function restoreSnapshot(region: Ec2Region, controls: Controls, snapshot:
   region.network.restoreJson(checked.network);
   region.volumes.replace(checked.live, checked.deleted, checked.volumeSeq);
   region.addresses.replace(checked.addresses);
+  region.keyPairs.replace(checked.keyPairs);
   region.engine.replaceMachines(checked.machines);
   region.replaceFleet(checked.reservations);
   for (const [token, used] of checked.clientTokens) region.clientTokens.set(token, used);
