@@ -145,7 +145,8 @@ describe("snapshots from the declarations", () => {
       path,
     ) ||
     /\.transition\.at$|\.history\[\d+\]\.hibernating$|^instances\[\d+\]\.publicIp$/.test(path) ||
-    /^images\[\d+\]\./.test(path);
+    /^images\[\d+\]\./.test(path) ||
+    path === "keyPairs"; // issue 15: absent in snapshots taken before key pairs existed
 
   const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
   const ours = /^ec2-mock: (not a valid snapshot: |not a snapshot this version can restore: |this snapshot is of region )/;

@@ -126,8 +126,8 @@ const snapshotRecord = object({
   volumes: object({ live: array(volumeJsonCodec), deleted: array(volumeJsonCodec), seq: number }),
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
-  /** Key pairs, in creation order (absent in snapshots taken before there were any: none). */
-  keyPairs: optional(array(keyPairCodec)),
+  /** Key pairs, in creation order; written only when there are some (absent: none, as in snapshots older than key pairs). */
+  keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
 });
 
 /**
