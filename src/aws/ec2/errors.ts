@@ -348,13 +348,12 @@ export const errors = {
   securityGroupNameNotFound(name: string, vpcId: string) {
     return new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
   },
-  /** A key pair name that names none (RunInstances' KeyName, DescribeKeyPairs' KeyNames; raw responses, hashicorp/vault-guides#260). */
-  keyPairNotFound(name: string) {
-    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`);
-  },
-  /** A key pair id that names none (DescribeKeyPairs, DeleteKeyPair, tags): the name's wording with the id (decision). */
-  keyPairIdNotFound(id: string) {
-    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${id}' does not exist`);
+  /**
+   * A key pair name that names none (RunInstances' KeyName, DescribeKeyPairs' KeyNames; raw responses,
+   * hashicorp/vault-guides#260); an id that names none gets the same words with the id (decision).
+   */
+  keyPairNotFound(nameOrId: string) {
+    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${nameOrId}' does not exist`);
   },
   allocationNotFound(id: string) {
     return new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`);

@@ -8,7 +8,6 @@ import type { AuthResource } from "../ec2/context.js";
 import type { ElasticIp } from "../ec2/model/addresses.js";
 import type { MockImage } from "../ec2/model/images.js";
 import type { Ec2Instance } from "../ec2/model/instance.js";
-import type { KeyPair } from "../ec2/model/key-pairs.js";
 import type { Subnet } from "../ec2/model/network.js";
 import type { Ec2Volume } from "../ec2/model/volumes.js";
 import type { RegionSettings } from "../ec2/region.js";
@@ -65,7 +64,10 @@ export function addressResource(settings: RegionSettings, address: ElasticIp): A
 }
 
 /** A key pair, `…:key-pair/NAME` (IAM names key pairs by name), with its name, type and tags. */
-export function keyPairResource(settings: RegionSettings, keyPair: Pick<KeyPair, "keyName" | "keyType" | "tags">): AuthResource {
+export function keyPairResource(
+  settings: RegionSettings,
+  keyPair: { readonly keyName: string; readonly keyType: string; readonly tags: ReadonlyMap<string, string> },
+): AuthResource {
   return {
     arn: ec2Arn(settings, "key-pair", keyPair.keyName),
     keys: tagKeys(keyPair.tags, { "ec2:KeyPairName": keyPair.keyName, "ec2:KeyPairType": keyPair.keyType }),

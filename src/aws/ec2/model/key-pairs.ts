@@ -1,8 +1,5 @@
 import { literal, mapOf, object, string, time, type ValuesOf } from "../../../engine/record.js";
-import { keyPairResource } from "../../iam/resources.js";
 import { errors } from "../errors.js";
-import type { Ec2Region } from "../region.js";
-import type { TaggableFamily } from "../taggable.js";
 import { newId } from "./ids.js";
 import { clipped, MAX_KEY_NAME_LENGTH } from "./limits.js";
 import type { PublicKeyFacts } from "./ssh-keys.js";
@@ -106,27 +103,11 @@ export class KeyPairStore {
 }
 
 /**
- * Key pairs as CreateTags, DeleteTags and DescribeTags see them
- * (`key-…` ids, DescribeTags' resource type `key-pair`).
- */
-export const keyPairTags: TaggableFamily<KeyPair> = {
-  prefix: "key",
-  resourceType: "key-pair",
-  find: (region, id) => region.keyPairs.get(id),
-  list: (region) => region.keyPairs.list(),
-  idOf: (keyPair) => keyPair.keyPairId,
-  tagsOf: (keyPair) => keyPair.tags,
-  setTags: (region: Ec2Region, keyPair, next) => region.keyPairs.setTags(keyPair, next),
-  authTarget: (region, keyPair) => keyPairResource(region.settings, keyPair),
-  notFound: (id) => errors.keyPairIdNotFound(id),
-};
-
-/**
  * The key pair RunInstances' `KeyName` names, or EC2's InvalidKeyPair.NotFound
  * (a name over 255 characters is shown cut: decision).
  */
-export function keyPairForLaunch(region: Ec2Region, keyName: string): KeyPair {
-  const keyPair = region.keyPairs.withName(keyName);
+export function keyPairForLaunch(keyPairs: KeyPairStore, keyName: string): KeyPair {
+  const keyPair = keyPairs.withName(keyName);
   if (keyPair === undefined) throw errors.keyPairNotFound(clipped(keyName, MAX_KEY_NAME_LENGTH));
   return keyPair;
 }

@@ -20,6 +20,7 @@ import { type KeyPair, MAX_KEY_PAIRS_PER_REGION } from "../model/key-pairs.js";
 import { checkFilterCount, clipped, MAX_KEY_NAME_LENGTH } from "../model/limits.js";
 import { generateKey, type KeyType, type PublicKeyFacts, readPublicKeyMaterial } from "../model/ssh-keys.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
+import type { TaggableFamily } from "../taggable.js";
 
 /**
  * Key pairs: CreateKeyPair, ImportKeyPair, DescribeKeyPairs and
@@ -199,7 +200,7 @@ export const describeKeyPairs: Operation<DescribeKeyPairsCommandInput, DescribeK
   }
   for (const id of ids) {
     const keyPair = store.get(id);
-    if (keyPair === undefined) throw errors.keyPairIdNotFound(clipped(id));
+    if (keyPair === undefined) throw errors.keyPairNotFound(clipped(id));
     named.add(keyPair);
   }
   authorizeAndDryRun(ctx, "DescribeKeyPairs", [], input.DryRun);
@@ -227,7 +228,7 @@ export const deleteKeyPair: Operation<DeleteKeyPairCommandInput, DeleteKeyPairCo
   let keyPair: KeyPair | undefined;
   if (id !== undefined && id !== "") {
     keyPair = store.get(id);
-    if (keyPair === undefined) throw errors.keyPairIdNotFound(clipped(id));
+    if (keyPair === undefined) throw errors.keyPairNotFound(clipped(id));
   } else {
     keyPair = store.withName(name!);
   }
@@ -244,4 +245,22 @@ export const deleteKeyPair: Operation<DeleteKeyPairCommandInput, DeleteKeyPairCo
   if (keyPair === undefined) return { Return: true };
   store.delete(keyPair);
   return { Return: true, KeyPairId: keyPair.keyPairId };
+};
+
+/**
+ * Key pairs as CreateTags, DeleteTags and DescribeTags see them
+ * (`key-…` ids, DescribeTags' resource type `key-pair`). Here rather than
+ * in the model's file: ../region.ts imports the model, and this entry
+ * imports what imports the region (an import cycle).
+ */
+export const keyPairTags: TaggableFamily<KeyPair> = {
+  prefix: "key",
+  resourceType: "key-pair",
+  find: (region, id) => region.keyPairs.get(id),
+  list: (region) => region.keyPairs.list(),
+  idOf: (keyPair) => keyPair.keyPairId,
+  tagsOf: (keyPair) => keyPair.tags,
+  setTags: (region, keyPair, next) => region.keyPairs.setTags(keyPair, next),
+  authTarget: (region, keyPair) => keyPairResource(region.settings, keyPair),
+  notFound: (id) => errors.keyPairNotFound(id),
 };

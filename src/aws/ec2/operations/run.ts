@@ -324,7 +324,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const tags = readTagSpecifications(input.TagSpecifications);
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
   // The key pair is looked up last, with the other resources the launch names.
-  const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region, input.KeyName);
+  const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region.keyPairs, input.KeyName);
   return {
     image,
     count,
