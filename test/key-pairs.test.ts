@@ -651,6 +651,29 @@ describe("key pairs and IAM", () => {
   });
 });
 
+describe("the quota of key pairs", () => {
+  it("5,000 per region: the 5,001st is ResourceLimitExceeded, and a deletion makes room", async () => {
+    const { client } = setup();
+    // One public key may be imported under many names.
+    const PublicKeyMaterial = material(openSshLine(generateKeyPairSync("ed25519").publicKey));
+    for (let i = 0; i < 5000; i++) await client.send(new ImportKeyPairCommand({ KeyName: `k${i}`, PublicKeyMaterial }));
+    await expectEc2Error(client.send(new CreateKeyPairCommand({ KeyName: "one-more", KeyType: "ed25519" })), {
+      name: "ResourceLimitExceeded",
+      message: "You have reached the maximum of 5000 key pairs in this Region.",
+      status: 400,
+    });
+    // The name is checked before the quota.
+    await expectEc2Error(client.send(new ImportKeyPairCommand({ KeyName: "k0", PublicKeyMaterial })), {
+      name: "InvalidKeyPair.Duplicate",
+      message: "The keypair 'k0' already exists.",
+      status: 400,
+    });
+    await client.send(new DeleteKeyPairCommand({ KeyName: "k0" }));
+    await client.send(new CreateKeyPairCommand({ KeyName: "one-more", KeyType: "ed25519" }));
+    expect((await client.send(new DescribeKeyPairsCommand({}))).KeyPairs).toHaveLength(5000);
+  });
+});
+
 describe("key pairs in snapshots", () => {
   it("round-trip: the same ids, names, types, fingerprints, public keys, times and tags; RunInstances finds them", async () => {
     const { ec2, client } = setup();
