@@ -13,7 +13,9 @@ import {
   type KeyType,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { readPublicKeyMaterial } from "../src/aws/ec2/model/ssh-keys.js";
 import { type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
@@ -648,6 +650,29 @@ describe("key pairs and IAM", () => {
     );
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
     await client.send(new CreateKeyPairCommand({ KeyName: "k" }));
+  });
+});
+
+describe("reading PublicKeyMaterial (property)", () => {
+  it("never throws: any bytes are a key EC2 takes, with its fingerprint, or none", () => {
+    const rsa = openSshLine(rsaKey().publicKey);
+    const ed = openSshLine(generateKeyPairSync("ed25519").publicKey);
+    // Random bytes, random text, and valid keys with a few bytes changed.
+    const mutated = (line: string) =>
+      fc.tuple(fc.nat(line.length - 1), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+        const bytes = Buffer.from(line);
+        bytes[at] = byte;
+        return new Uint8Array(bytes);
+      });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.string().map(material), mutated(rsa), mutated(ed)), (bytes) => {
+        const key = readPublicKeyMaterial(bytes);
+        if (key === undefined) return;
+        expect(["rsa", "ed25519"]).toContain(key.keyType);
+        expect(key.publicKey).toMatch(/^ssh-(rsa|ed25519) [A-Za-z0-9+/]+={0,2}$/);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
