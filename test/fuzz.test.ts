@@ -141,6 +141,10 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=${text()}`,
       `Action=DescribeInstances&${text()}=${text()}`,
       `Action=DescribeVolumes&VolumeId.1=${text()}`,
+      `Action=CreateKeyPair&KeyType=ed25519&KeyName=${text()}&TagSpecification.1.ResourceType=key-pair&TagSpecification.1.Tag.1.Key=${text()}`,
+      `Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=${enc(Buffer.from(hostileText(rand)).toString("base64"))}`,
+      `Action=DescribeKeyPairs&KeyName.1=${text()}&KeyPairId.1=${text()}`,
+      `Action=DeleteKeyPair&KeyName=${text()}`,
     ]);
     return post("XML-hostile characters", `${bad}&Version=${VERSION}`);
   }
