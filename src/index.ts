@@ -12,6 +12,7 @@ export {
   type AddressJson,
   type Ec2MockSnapshot,
   type InstanceJson,
+  type KeyPairJson,
   type UsageJson,
   type VolumeJson,
 } from "./aws/ec2/state/snapshot.js";

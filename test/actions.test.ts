@@ -134,6 +134,10 @@ describe("EC2: the action list", () => {
       | "DescribeSubnets"
       | "ModifySubnetAttribute"
       | "DescribeNetworkInterfaces"
+      | "CreateKeyPair"
+      | "ImportKeyPair"
+      | "DescribeKeyPairs"
+      | "DeleteKeyPair"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

@@ -1,6 +1,7 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateKeyPairCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
   type DescribeInstancesCommandInput,
@@ -56,6 +57,7 @@ async function fleet() {
   const tags = (pairs: Record<string, string>) => [
     { ResourceType: "instance" as const, Tags: Object.entries(pairs).map(([Key, Value]) => ({ Key, Value })) },
   ];
+  await client.send(new CreateKeyPairCommand({ KeyName: "alpha-key" }));
   const [a] = await launch(client, {
     InstanceType: "t3.micro",
     KeyName: "alpha-key",
@@ -604,6 +606,7 @@ for (const door of ["plugin", "server"] as const) {
       open = await doors[door]!({ timing: "instant" });
       const { ec2, client } = open;
       const tag = (Env: string) => [{ ResourceType: "instance" as const, Tags: [{ Key: "Env", Value: Env }] }];
+      await client.send(new CreateKeyPairCommand({ KeyName: "k1" }));
       const [a] = await launchIds(client, { KeyName: "k1", HibernationOptions: { Configured: true }, TagSpecifications: tag("prod") });
       ec2.advance(1_000);
       const [b] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, InstanceType: "t3.large", TagSpecifications: tag("") });

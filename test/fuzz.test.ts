@@ -166,6 +166,10 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=CreateSubnet&VpcId=${text()}&CidrBlock=${text()}&AvailabilityZone=${text()}`,
       `Action=DescribeSubnets&SubnetId.1=${text()}&Filter.1.Name=${text()}&Filter.1.Value.1=${text()}`,
       `Action=DeleteVpc&VpcId=${text()}`,
+      `Action=CreateKeyPair&KeyType=ed25519&KeyName=${text()}&TagSpecification.1.ResourceType=key-pair&TagSpecification.1.Tag.1.Key=${text()}`,
+      `Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=${enc(Buffer.from(hostileText(rand)).toString("base64"))}`,
+      `Action=DescribeKeyPairs&KeyName.1=${text()}&KeyPairId.1=${text()}`,
+      `Action=DeleteKeyPair&KeyName=${text()}`,
     ]);
     return post("XML-hostile characters", `${bad}&Version=${VERSION}`);
   }

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import * as sdk from "@aws-sdk/client-ec2";
 import {
+  CreateKeyPairCommand,
   CreateTagsCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
@@ -86,6 +87,7 @@ describe.each(Object.keys(doors))("wrong types through the %s get the wire door'
   it("a number where a string is expected is sent as its string form, and the snapshot still restores", async () => {
     const { ec2, client, close } = await doors[door]!({ timing: "instant" });
     try {
+      await client.send(new CreateKeyPairCommand({ KeyName: "123" }));
       const [id] = await launchIds(client, wrong({ KeyName: 123, ClientToken: null, InstanceType: "t3.micro" }));
       const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [id!] }));
       expect(out.Reservations![0]!.Instances![0]!.KeyName).toBe("123");

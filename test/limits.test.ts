@@ -7,6 +7,7 @@
 import {
   AllocateAddressCommand,
   type BlockDeviceMapping,
+  CreateKeyPairCommand,
   CreateTagsCommand,
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
@@ -54,7 +55,7 @@ async function refused(setup: DoorSetup, command: unknown, expected: ExpectedErr
 
 describe.each(Object.keys(doors))("limits through the %s", (door) => {
   describe("RunInstances: key names, client tokens, user data", () => {
-    it("a key name over 255 characters or not printable ASCII cannot exist: InvalidKeyPair.NotFound", () =>
+    it("a key name that names no key pair (over 255 characters, not printable ASCII) is InvalidKeyPair.NotFound", () =>
       withDoor(door, async (setup) => {
         const long = "k".repeat(256);
         await refused(setup, run({ KeyName: long }), {
@@ -67,6 +68,7 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
           message: "The key pair 'clé' does not exist",
           status: 400,
         });
+        await setup.client.send(new CreateKeyPairCommand({ KeyName: "k".repeat(255) }));
         const [id] = await launchIds(setup.client, { KeyName: "k".repeat(255) });
         const out = await setup.client.send(new DescribeInstancesCommand({ InstanceIds: [id!] }));
         expect(out.Reservations![0]!.Instances![0]!.KeyName).toBe("k".repeat(255));
@@ -358,6 +360,7 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
   it("a fleet of the largest accepted values is answered by every door and restores from its snapshot", () =>
     withDoor(door, async (setup) => {
       const tags = Array.from({ length: 50 }, (_, i) => ({ Key: `${i}`.padEnd(128, "k"), Value: "v".repeat(256) }));
+      await setup.client.send(new CreateKeyPairCommand({ KeyName: "k".repeat(255) }));
       await launchIds(setup.client, {
         MinCount: 20,
         MaxCount: 20,

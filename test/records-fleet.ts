@@ -1,6 +1,7 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  CreateKeyPairCommand,
   CreateTagsCommand,
   type EC2Client,
   ModifyInstanceAttributeCommand,
@@ -19,7 +20,7 @@ export const FLEET_TIME = Date.UTC(2026, 0, 15, 12, 0, 0);
  * present and absent: instances in every state (pending, running,
  * rebooting, stopping, stopped, hibernated, shutting-down, terminated, a
  * stuck host), launch options (CPU, metadata, monitoring), modified
- * attributes, key names, user data, tags on instances, volumes and
+ * attributes, key names (and the key pair they name), user data, tags on instances, volumes and
  * addresses, Elastic IPs associated or not, client tokens, retired usage.
  * The caller freezes `Date` (the snapshot's times depend on it).
  */
@@ -32,6 +33,8 @@ export async function populate(ec2: Ec2Mock, client: EC2Client): Promise<void> {
     { ResourceType: resource, Tags: pairs.map(([Key, Value]) => ({ Key, Value })) },
   ];
   const [gone] = await run({});
+  // RunInstances' KeyName must name a key pair of the region (issue 15).
+  await client.send(new CreateKeyPairCommand({ KeyName: "my-key" }));
   const [a, b, c, d, e] = await run({
     MinCount: 5,
     MaxCount: 5,

@@ -1,5 +1,11 @@
 import { readFileSync } from "node:fs";
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeAddressesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeVolumesCommand,
+  type EC2Client,
+} from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -32,6 +38,7 @@ async function view(client: EC2Client) {
     instances: strip(await client.send(new DescribeInstancesCommand({}))),
     volumes: strip(await client.send(new DescribeVolumesCommand({}))),
     addresses: strip(await client.send(new DescribeAddressesCommand({}))),
+    keyPairs: strip(await client.send(new DescribeKeyPairsCommand({ IncludePublicKey: true }))),
   };
 }
 
@@ -178,7 +185,8 @@ describe("snapshots from the declarations", () => {
       path,
     ) ||
     /^images\[\d+\]\./.test(path) ||
-    path === "securityGroups";
+    path === "securityGroups" ||
+    path === "keyPairs";
 
   const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
   const ours = /^ec2-mock: (not a valid snapshot: |not a snapshot this version can restore: |this snapshot is of region )/;

@@ -1,4 +1,4 @@
-import { RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { CreateKeyPairCommand, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, LINUX_ARM64_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { describeAll, expectEc2Error, launch, setup } from "./helpers.js";
@@ -20,6 +20,7 @@ describe("RunInstances", () => {
 
   it("takes InstanceType, Placement, tags, key, protection flags, shutdown behaviour and a private IP", async () => {
     const { client } = setup({ region: "eu-west-1" });
+    await client.send(new CreateKeyPairCommand({ KeyName: "my-key" }));
     const [instance] = await launch(client, {
       InstanceType: "t3.micro",
       Placement: { AvailabilityZone: "eu-west-1b" },

@@ -42,6 +42,16 @@ interface OldEc2MockSnapshot {
   retiredUsage: OldUsageJson[];
   /** Added by issue 15 (absent in older snapshots). */
   securityGroups?: SecurityGroupsJson;
+  /** Issue 15: key pairs (absent in older snapshots). */
+  keyPairs?: {
+    keyPairId: string;
+    keyName: string;
+    keyType: "rsa" | "ed25519";
+    fingerprint: string;
+    publicKey: string;
+    createTime: string;
+    tags: [string, string][];
+  }[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -58,6 +68,15 @@ interface OldRegionStateJson {
   addresses: OldAddressJson[];
   retiredUsage: OldUsageJson[];
   securityGroups?: SecurityGroupsJson;
+  keyPairs?: {
+    keyPairId: string;
+    keyName: string;
+    keyType: "rsa" | "ed25519";
+    fingerprint: string;
+    publicKey: string;
+    createTime: string;
+    tags: [string, string][];
+  }[];
 }
 
 interface OldInstanceJson {

@@ -31,10 +31,12 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateDefaultVpcCommand,
+  CreateKeyPairCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
+  DeleteKeyPairCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
@@ -45,6 +47,7 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -55,6 +58,7 @@ import {
   DescribeVpcsCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
+  ImportKeyPairCommand,
   ModifyInstanceAttributeCommand,
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
@@ -73,6 +77,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
@@ -150,6 +155,10 @@ export const ec2Actions = Object.freeze({
   AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, authorizeSecurityGroupEgress),
   RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, revokeSecurityGroupIngress),
   RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, revokeSecurityGroupEgress),
+  CreateKeyPair: mutating(CreateKeyPairCommand, createKeyPair),
+  ImportKeyPair: mutating(ImportKeyPairCommand, importKeyPair),
+  DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),
+  DeleteKeyPair: mutating(DeleteKeyPairCommand, deleteKeyPair),
 });
 
 /**

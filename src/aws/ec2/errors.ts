@@ -348,9 +348,12 @@ export const errors = {
   securityGroupNameNotFound(name: string, vpcId: string) {
     return new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
   },
-  /** A key pair name that cannot exist (RunInstances' KeyName; the mock does not model key pairs). */
-  keyPairNotFound(name: string) {
-    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`);
+  /**
+   * A key pair name that names none (RunInstances' KeyName, DescribeKeyPairs' KeyNames; raw responses,
+   * hashicorp/vault-guides#260); an id that names none gets the same words with the id (decision).
+   */
+  keyPairNotFound(nameOrId: string) {
+    return new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${nameOrId}' does not exist`);
   },
   allocationNotFound(id: string) {
     return new Ec2Error("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`);
@@ -1044,6 +1047,40 @@ export const errors = {
   /** RunInstances naming groups by name with a subnet of a non-default VPC. */
   groupNameWithSubnet() {
     return new Ec2Error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet");
+  },
+
+  // ---- Key pairs (sources in docs/behaviour.md, "Key pairs") ----
+
+  /** CreateKeyPair or ImportKeyPair with a name the region already has (raw responses, weaveworks/eksctl#91). */
+  keyPairDuplicate(name: string) {
+    return new Ec2Error("InvalidKeyPair.Duplicate", `The keypair '${name}' already exists.`);
+  },
+  /** ImportKeyPair's PublicKeyMaterial in no format or of no key type EC2 imports (raw responses, aws/aws-sdk-js#314). */
+  invalidKeyFormat() {
+    return new Ec2Error("InvalidKey.Format", "Key is not in valid OpenSSH public key format");
+  },
+  /** A key pair name CreateKeyPair and ImportKeyPair do not take (`why` says which rule; wording: decision, EC2's pattern). */
+  invalidKeyName(name: string, why: string) {
+    return valueInvalid("KeyName", name, why);
+  },
+  /** The region's quota of key pairs reached (code and wording: decision). */
+  keyPairLimit(max: number) {
+    return new Ec2Error("ResourceLimitExceeded", `You have reached the maximum of ${max} key pairs in this Region.`);
+  },
+  /** CreateKeyPair's KeyFormat `ppk`: the mock writes PEM private keys only. */
+  unmodelledKeyFormat(format: string) {
+    return new Ec2Error(
+      "UnsupportedOperation",
+      `ec2-mock does not model the KeyFormat '${format}' of CreateKeyPair: it writes 'pem' private keys only.`,
+    );
+  },
+  /** DeleteKeyPair with neither KeyName nor KeyPairId (wording: decision, EC2's MissingParameter pattern). */
+  keyNameOrIdMissing() {
+    return new Ec2Error("MissingParameter", "The request must contain the parameter KeyName or KeyPairId");
+  },
+  /** DeleteKeyPair with both KeyName and KeyPairId (decision). */
+  keyNameAndId() {
+    return new Ec2Error("InvalidParameterCombination", "Specify either KeyName or KeyPairId, not both.");
   },
 
   // ---- Fault injection ----

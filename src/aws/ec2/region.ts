@@ -8,6 +8,7 @@ import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import { KeyPairStore } from "./model/key-pairs.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { instanceState } from "./model/states.js";
@@ -72,6 +73,8 @@ export class Ec2Region {
   readonly addresses: AddressStore;
   /** The security groups and their rules (src/aws/ec2/model/security-groups.ts). */
   readonly securityGroups: SecurityGroupStore;
+  /** The key pairs (src/aws/ec2/model/key-pairs.ts). */
+  readonly keyPairs = new KeyPairStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -244,6 +247,7 @@ export class Ec2Region {
     this.network.clear();
     this.addresses.clear();
     this.volumes.clear();
+    this.keyPairs.clear();
   }
 
   /**

@@ -63,6 +63,17 @@ export function addressResource(settings: RegionSettings, address: ElasticIp): A
   };
 }
 
+/** A key pair, `…:key-pair/NAME` (IAM names key pairs by name), with its name, type and tags. */
+export function keyPairResource(
+  settings: RegionSettings,
+  keyPair: { readonly keyName: string; readonly keyType: string; readonly tags: ReadonlyMap<string, string> },
+): AuthResource {
+  return {
+    arn: ec2Arn(settings, "key-pair", keyPair.keyName),
+    keys: tagKeys(keyPair.tags, { "ec2:KeyPairName": keyPair.keyName, "ec2:KeyPairType": keyPair.keyType }),
+  };
+}
+
 /** The primary network interface of an instance. */
 export function networkInterfaceResource(settings: RegionSettings, instance: Ec2Instance): AuthResource {
   return {

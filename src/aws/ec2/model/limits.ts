@@ -10,7 +10,7 @@ import { type Ec2Error, errors } from "../errors.js";
  * usage figure can grow without bound from one request.
  */
 
-/** Key pair names: up to 255 ASCII characters (CreateKeyPair, ImportKeyPair). */
+/** Key pair names: up to 255 ASCII characters (CreateKeyPair, ImportKeyPair; RunInstances' KeyName is looked up: model/key-pairs.ts). */
 export const MAX_KEY_NAME_LENGTH = 255;
 /** Client tokens: at most 64 ASCII characters (RunInstances, `ClientToken`). */
 export const MAX_CLIENT_TOKEN_LENGTH = 64;
@@ -30,18 +30,6 @@ const ascii = /^[\x20-\x7e]*$/;
 /** A refused value as a message quotes it: cut to `max` characters (decision: a 1 MiB value is not echoed whole). */
 export function clipped(text: string, max = 64): string {
   return text.length > max ? `${text.slice(0, max)}...` : text;
-}
-
-/**
- * RunInstances' `KeyName`. The mock does not model key pairs, so any name
- * that could exist is accepted; one that cannot (over 255 characters, or
- * not printable ASCII, which CreateKeyPair refuses) is the answer EC2
- * gives for a key pair that does not exist.
- */
-export function checkKeyName(name: string): void {
-  if (name.length > MAX_KEY_NAME_LENGTH || !ascii.test(name)) {
-    throw errors.keyPairNotFound(clipped(name, MAX_KEY_NAME_LENGTH));
-  }
 }
 
 /** A `ClientToken` of at most 64 printable ASCII characters. */

@@ -1,9 +1,10 @@
-import { addressResource, volumeResource } from "../../iam/resources.js";
+import { addressResource, keyPairResource, volumeResource } from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
 import { isWellFormedId } from "./ids.js";
 import type { Ec2Instance } from "./instance.js";
+import type { KeyPair } from "./key-pairs.js";
 import { subnetTags, vpcTags } from "./network-families.js";
 import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
 import type { Ec2Volume } from "./volumes.js";
@@ -63,6 +64,19 @@ export const addressTags: TaggableFamily<ElasticIp> = {
   notFound: (id) => errors.allocationNotFound(id),
 };
 
+/** Key pairs (`key-`), tagged by id (CreateKeyPair, ImportKeyPair and CreateTags). */
+export const keyPairTags: TaggableFamily<KeyPair> = {
+  prefix: "key",
+  resourceType: "key-pair",
+  find: (region, id) => region.keyPairs.get(id),
+  list: (region) => region.keyPairs.list(),
+  idOf: (keyPair) => keyPair.keyPairId,
+  tagsOf: (keyPair) => keyPair.tags,
+  setTags: (region, keyPair, next) => region.keyPairs.setTags(keyPair, next),
+  authTarget: (region, keyPair) => keyPairResource(region.settings, keyPair),
+  notFound: (id) => errors.keyPairNotFound(id),
+};
+
 /**
  * Every taggable family, in the order a tag call looks its ids up (instances
  * first, whose NotFound names every missing one, then each family's first
@@ -77,6 +91,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   subnetTags as TaggableFamily,
   securityGroupTags as TaggableFamily,
   securityGroupRuleTags as TaggableFamily,
+  keyPairTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

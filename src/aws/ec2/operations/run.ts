@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
-import { imageResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
+import { imageResource, keyPairResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
@@ -11,8 +11,9 @@ import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
+import { type KeyPair, keyPairForLaunch } from "../model/key-pairs.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
-import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+import { checkClientToken, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
@@ -50,6 +51,8 @@ interface LaunchPlan {
   minCount: number;
   /** The ids of the instances' security groups (one array shared by the launch). */
   securityGroupIds: readonly string[];
+  /** The key pair `KeyName` names, if any. */
+  keyPair: KeyPair | undefined;
 }
 
 /**
@@ -377,7 +380,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const tags = readTagSpecifications(input.TagSpecifications);
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
   // The key pair is looked up last, with the other resources the launch names.
-  if (input.KeyName !== undefined) checkKeyName(input.KeyName);
+  const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region.keyPairs, input.KeyName);
   return {
     image,
     count,
@@ -393,6 +396,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     options,
     wantsPublicIp: wantsPublicIp(nic.publicIp, subnet),
     securityGroupIds,
+    keyPair,
   };
 }
 
@@ -410,7 +414,6 @@ function wantsPublicIp(asked: boolean | undefined, subnet: Subnet): boolean {
  */
 function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
   const settings = ctx.region.settings;
-  const vpc = ctx.region.network.vpc(launch.subnet.vpcId);
   const zone = launch.subnet.availabilityZone;
   const instance = newResource(
     settings,
@@ -446,6 +449,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
     ...launch.securityGroupIds.map((id) => securityGroupResource(settings, id, ctx.region.securityGroups.get(id)!.vpcId)),
     subnetResource(settings, launch.subnet, launch.subnet.vpcId),
     ...volumes,
+    ...(launch.keyPair === undefined ? [] : [keyPairResource(settings, launch.keyPair)]),
   ];
   ctx.authorize("RunInstances", resources);
   const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);

@@ -21,6 +21,7 @@ import type { Ec2Machine } from "../model/causes.js";
 import type { ImageCatalogue, MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
+import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
@@ -92,6 +93,13 @@ const volumeJsonCodec: Codec<Ec2Volume, VolumeJson> = volumeCodec;
 export interface AddressJson extends JsonOf<typeof addressRecord> {}
 const addressCodec: Codec<ValuesOf<typeof addressRecord.fields>, AddressJson> = addressRecord;
 
+/**
+ * A key pair as JSON.
+ * @public
+ */
+export interface KeyPairJson extends JsonOf<typeof keyPairRecord> {}
+const keyPairCodec: Codec<ValuesOf<typeof keyPairRecord.fields>, KeyPairJson> = keyPairRecord;
+
 const usageRecord = object({
   instanceId: string,
   billedSeconds: number,
@@ -134,6 +142,8 @@ const regionFields = {
   addresses: array(addressCodec),
   retiredUsage: array(usageCodec),
   securityGroups: optional(securityGroupsCodec),
+  /** Key pairs, in creation order; written only when there are some (absent: none, as in snapshots older than key pairs). */
+  keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -204,6 +214,8 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     })),
     retiredUsage: controls.retiredUsage(),
     securityGroups: region.securityGroups.contents(),
+    // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
+    keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
   };
 }
 
@@ -254,6 +266,7 @@ export interface CheckedRegion {
   readonly addresses: ElasticIp[];
   /** The security groups, or undefined for a snapshot without them (the default group alone). */
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
+  readonly keyPairs: KeyPair[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -416,6 +429,16 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     instance.elasticIp = address;
   }
 
+  const keyPairs = fields.keyPairs ?? [];
+  const keyPairIds = new Set<string>();
+  const keyNames = new Set<string>();
+  keyPairs.forEach((keyPair, i) => {
+    if (keyPairIds.has(keyPair.keyPairId)) throw invalid(`keyPairs[${i}].keyPairId`, "unique", keyPair.keyPairId);
+    if (keyNames.has(keyPair.keyName)) throw invalid(`keyPairs[${i}].keyName`, "unique", keyPair.keyName);
+    keyPairIds.add(keyPair.keyPairId);
+    keyNames.add(keyPair.keyName);
+  });
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
@@ -425,6 +448,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     volumeSeq,
     addresses,
     securityGroups: fields.securityGroups,
+    keyPairs,
     machines,
     reservations,
     clientTokens,
@@ -457,6 +481,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     }
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
+    region.keyPairs.replace(state.keyPairs);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
