@@ -185,6 +185,7 @@ export class Ec2Region {
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
+      now: this.engine.clock.now(),
     });
   }
 

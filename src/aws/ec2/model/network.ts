@@ -119,6 +119,12 @@ export class Network {
     return this.subnets.get(zone);
   }
 
+  /** The subnet of an id, or undefined for an id the region does not have. */
+  subnet(subnetId: string): Subnet | undefined {
+    for (const subnet of this.subnets.values()) if (subnet.subnetId === subnetId) return subnet;
+    return undefined;
+  }
+
   /** The DNS suffix EC2 uses for private names in this region. */
   private get privateDomain(): string {
     return this.region === "us-east-1" ? "ec2.internal" : `${this.region}.compute.internal`;

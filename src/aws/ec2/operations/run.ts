@@ -13,10 +13,12 @@ import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/in
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
 import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+import { readInstanceProfile } from "../model/instance-profile.js";
 import type { Subnet } from "../model/network.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
+import { type PrimaryInterface, readPrimaryInterface } from "./run-interfaces.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -83,6 +85,7 @@ const MODELLED_MEMBERS = [
   "NetworkInterfaces",
   "EbsOptimized",
   "CpuOptions",
+  "IamInstanceProfile",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -164,36 +167,16 @@ function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | und
 
 /**
  * The network interface a launch may describe: one, the primary (device
- * index 0), with whether it gets a public address, its subnet and groups;
- * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
+ * index 0), read by `readPrimaryInterface` (./run-interfaces.ts). The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(
-  ctx: OperationContext,
-  input: RunInstancesCommandInput,
-): { subnetId: string | undefined; publicIp: boolean | undefined } {
+function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): { subnetId: string | undefined } & Partial<PrimaryInterface> {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
     checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
     return { subnetId: input.SubnetId, publicIp: undefined };
   }
-  if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
-  const spec = specs[0]!;
-  refuseNested("NetworkInterfaces.1", spec, ["AssociatePublicIpAddress", "DeviceIndex", "SubnetId", "Groups", "DeleteOnTermination"]);
-  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0)
-    throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
-  if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
-  if (input.PrivateIpAddress !== undefined) {
-    throw errors.interfacesWithPrivateIp();
-  }
-  if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
-    throw errors.interfacesWithSecurityGroups();
-  }
-  if (input.SubnetId !== undefined) {
-    throw errors.interfacesWithSubnet();
-  }
-  checkSecurityGroups(ctx, spec.Groups, undefined);
-  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress };
+  return readPrimaryInterface(ctx, input, specs);
 }
 
 /**
@@ -288,6 +271,26 @@ function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
 }
 
+/**
+ * The launch options RunInstances records beyond `readLaunchOptions`'s: the
+ * IAM instance profile and the primary interface's description (one frozen
+ * object for the launch, as the others).
+ */
+function withLaunchExtras(
+  options: LaunchOptions,
+  ctx: OperationContext,
+  input: RunInstancesCommandInput,
+  nic: Partial<PrimaryInterface>,
+): LaunchOptions {
+  const profile = readInstanceProfile(input.IamInstanceProfile, ctx.region.settings.accountId);
+  if (profile === undefined && nic.description === undefined) return options;
+  return Object.freeze({
+    ...options,
+    ...(profile === undefined ? {} : { iamInstanceProfile: Object.freeze(profile) }),
+    ...(nic.description === undefined ? {} : { networkInterfaceDescription: nic.description }),
+  });
+}
+
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
 function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
   if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
@@ -308,10 +311,10 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
   if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
-  const options = readLaunchOptions(input, image, instanceType, hibernation);
+  const options = withLaunchExtras(readLaunchOptions(input, image, instanceType, hibernation), ctx, input, nic);
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
-  const privateIp = input.PrivateIpAddress;
+  const privateIp = input.PrivateIpAddress ?? nic.privateIp;
   if (privateIp !== undefined) {
     if (count > 1 || Number(input.MinCount) > 1) {
       throw errors.privateIpForMany();
