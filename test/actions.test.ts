@@ -104,6 +104,7 @@ describe("EC2: the action list", () => {
       | "DeleteTags"
       | "DescribeInstanceAttribute"
       | "ModifyInstanceAttribute"
+      | "ModifyInstanceMetadataOptions"
       | "DescribeInstances"
       | "DescribeInstanceStatus"
       | "AllocateAddress"

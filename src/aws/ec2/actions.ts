@@ -38,6 +38,7 @@ import {
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ModifyInstanceAttributeCommand,
+  ModifyInstanceMetadataOptionsCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
   RunInstancesCommand,
@@ -52,6 +53,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags } from "./operations/tags.js";
@@ -77,6 +79,7 @@ export const ec2Actions = Object.freeze({
   DeleteTags: mutating(DeleteTagsCommand, deleteTags),
   DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
   ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
+  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, modifyInstanceMetadataOptions),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
   AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),
