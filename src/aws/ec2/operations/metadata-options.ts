@@ -75,7 +75,8 @@ export const modifyInstanceMetadataOptions: Operation<
     hopLimit: changes.hopLimit ?? current.HttpPutResponseHopLimit!,
     httpEndpoint: changes.httpEndpoint ?? (current.HttpEndpoint as LaunchOptions["metadata"]["httpEndpoint"]),
     httpProtocolIpv6: changes.httpProtocolIpv6 ?? (current.HttpProtocolIpv6 as LaunchOptions["metadata"]["httpProtocolIpv6"]),
-    instanceMetadataTags: changes.instanceMetadataTags ?? (current.InstanceMetadataTags as LaunchOptions["metadata"]["instanceMetadataTags"]),
+    instanceMetadataTags:
+      changes.instanceMetadataTags ?? (current.InstanceMetadataTags as LaunchOptions["metadata"]["instanceMetadataTags"]),
   });
   instance!.metadataChange = Object.freeze({
     metadata,

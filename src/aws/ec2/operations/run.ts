@@ -10,10 +10,10 @@ import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/eb
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
+import { readInstanceProfile } from "../model/instance-profile.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
 import { checkClientToken, checkKeyName, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
-import { readInstanceProfile } from "../model/instance-profile.js";
 import type { Subnet } from "../model/network.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
@@ -170,7 +170,10 @@ function checkSecurityGroups(ctx: OperationContext, ids: readonly string[] | und
  * index 0), read by `readPrimaryInterface` (./run-interfaces.ts). The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): { subnetId: string | undefined } & Partial<PrimaryInterface> {
+function readNetworkInterfaces(
+  ctx: OperationContext,
+  input: RunInstancesCommandInput,
+): { subnetId: string | undefined } & Partial<PrimaryInterface> {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
     checkSecurityGroups(ctx, input.SecurityGroupIds, input.SecurityGroups);
