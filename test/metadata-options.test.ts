@@ -118,7 +118,6 @@ describe.each(Object.keys(doors))("ModifyInstanceMetadataOptions through the %s"
     expect(out.InstanceMetadataOptions).toMatchObject({ State: "pending", HttpTokens: "optional" });
     setup.ec2.advance(3_600_000);
     expect((await describeOne(setup, id)).MetadataOptions).toMatchObject({ State: "pending", HttpTokens: "optional" });
-    setup.ec2.advance(1_000);
     await setup.client.send(new StartInstancesCommand({ InstanceIds: [id] }));
     await setup.ec2.settle();
     expect((await describeOne(setup, id)).MetadataOptions).toMatchObject({ State: "applied", HttpTokens: "optional" });

@@ -7,6 +7,7 @@ import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
@@ -101,6 +102,13 @@ export class Ec2Region {
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
+      },
+    });
+    // Instance metadata options modified while stopped apply when the instance is started.
+    this.engine.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.from === "stopped" && change.to === "starting") applyOnStart(instance, change.at);
       },
     });
   }

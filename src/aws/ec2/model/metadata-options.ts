@@ -13,8 +13,8 @@ export const METADATA_APPLY_MS = 2_000;
  * The instance metadata options ModifyInstanceMetadataOptions last set: the
  * options, when, and when they apply. On a running instance they apply
  * `METADATA_APPLY_MS` later; on a stopped one "when the instance is
- * started" (API reference), so `appliesAt` is absent and the change is
- * pending until the instance's next launch time. Also its snapshot form.
+ * started" (API reference), so `appliesAt` is absent until the instance
+ * is next started (`applyOnStart`). Also its snapshot form.
  * @public
  */
 export interface MetadataChange {
@@ -33,9 +33,19 @@ export const metadataChangeCodec: Codec<MetadataChange, MetadataChange> = object
   appliesAt: optional(number, { nullIsAbsent: true }),
 });
 
-/** Whether a change is still pending at `now`, for an instance last launched or started at `launchTime`. */
-export function isPending(change: MetadataChange, launchTime: number, now: number): boolean {
-  return change.appliesAt === undefined ? launchTime <= change.modifiedAt : now < change.appliesAt;
+/** Whether a change is still pending at `now`: a stopped instance's until it is started, a running one's until `appliesAt`. */
+export function isPending(change: MetadataChange, now: number): boolean {
+  return change.appliesAt === undefined || now < change.appliesAt;
+}
+
+/**
+ * A start (the machine leaves `stopped` for `starting` at `at`) applies a
+ * change made while the instance was stopped; the engine's listener calls
+ * this (src/aws/ec2/region.ts).
+ */
+export function applyOnStart(instance: { metadataChange?: MetadataChange | undefined }, at: number): void {
+  const change = instance.metadataChange;
+  if (change !== undefined && change.appliesAt === undefined) instance.metadataChange = Object.freeze({ ...change, appliesAt: at });
 }
 
 /** The SDK's `InstanceMetadataOptionsResponse` for options in a state. */
@@ -52,10 +62,10 @@ export function renderMetadataOptions(metadata: LaunchOptions["metadata"], state
 
 /** The options an instance shows now: the last change's (pending or applied), else the launch's. */
 export function currentMetadataOptions(
-  instance: { readonly launchOptions: LaunchOptions; readonly metadataChange?: MetadataChange | undefined; readonly launchTime: Date },
+  instance: { readonly launchOptions: LaunchOptions; readonly metadataChange?: MetadataChange | undefined },
   now: number,
 ): InstanceMetadataOptionsResponse {
   const change = instance.metadataChange;
   if (change === undefined) return renderMetadataOptions(instance.launchOptions.metadata, "applied");
-  return renderMetadataOptions(change.metadata, isPending(change, instance.launchTime.getTime(), now) ? "pending" : "applied");
+  return renderMetadataOptions(change.metadata, isPending(change, now) ? "pending" : "applied");
 }
