@@ -20,6 +20,7 @@ import {
   DeleteTagsCommand,
   DescribeInstancesCommand,
   EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
   RebootInstancesCommand,
   RunInstancesCommand,
   StartInstancesCommand,
@@ -43,6 +44,10 @@ interface ModelInstance {
   tags: Map<string, string>;
   /** Mock time (ms since the start) when it reached terminated. */
   terminatedAt?: number;
+  /** Instance metadata `HttpTokens` (the Linux image's default: required). */
+  httpTokens?: "optional" | "required";
+  /** When ModifyInstanceMetadataOptions' last change applies: a model time, or at the next start; undefined: none. */
+  metadataAppliesAt?: number | "start";
 }
 
 interface Model {
@@ -166,6 +171,8 @@ class Start extends Cmd {
     const got = await outcome(r.client.send(new StartInstancesCommand({ InstanceIds: [r.ids[k]!] })));
     const expected = inst.state === "stopping" || inst.state === "terminated" ? "IncorrectInstanceState" : "ok";
     expect(got, `${this} on ${inst.state}`).toBe(expected);
+    // A metadata change made while stopped applies when the instance is started.
+    if (expected === "ok" && inst.state === "stopped" && inst.metadataAppliesAt === "start") inst.metadataAppliesAt = m.now;
     if (expected === "ok") inst.state = "running";
   }
   toString(): string {
@@ -285,6 +292,55 @@ class HostStuck extends Cmd {
   }
 }
 
+class ModifyMetadata extends Cmd {
+  constructor(
+    readonly n: number,
+    readonly tokens: "optional" | "required",
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = pick(m, this.n)!;
+    const inst = m.instances[k]!;
+    count(`modify metadata on ${inst.state}`);
+    const got = await outcome(r.client.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: r.ids[k]!, HttpTokens: this.tokens })));
+    const expected = inst.state === "running" || inst.state === "stopped" ? "ok" : "IncorrectInstanceState";
+    expect(got, `${this} on ${inst.state}`).toBe(expected);
+    if (expected !== "ok") return;
+    inst.httpTokens = this.tokens;
+    inst.metadataAppliesAt = inst.state === "running" ? m.now + 2_000 : "start";
+  }
+  toString(): string {
+    return `modifyMetadata(#${this.n}, ${this.tokens})`;
+  }
+}
+
+/** Every visible instance's metadata options, `State/HttpTokens`, against the model's. */
+class DescribeMetadata extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeInstancesCommand({}));
+    const seen = new Map<string, string>();
+    for (const res of out.Reservations ?? [])
+      for (const i of res.Instances ?? []) seen.set(i.InstanceId!, `${i.MetadataOptions?.State}/${i.MetadataOptions?.HttpTokens}`);
+    const expected = new Map(
+      visible(m).map((k) => {
+        const inst = m.instances[k]!;
+        const at = inst.metadataAppliesAt;
+        const pending = at === "start" || (at !== undefined && m.now < at);
+        return [r.ids[k]!, `${pending ? "pending" : "applied"}/${inst.httpTokens ?? "required"}`];
+      }),
+    );
+    count("describe metadata");
+    expect(seen).toEqual(expected);
+  }
+  toString(): string {
+    return "describeMetadata()";
+  }
+}
+
 class DescribeAll extends Cmd {
   override check(): boolean {
     return true;
@@ -347,6 +403,8 @@ const commands = [
   index.map((n) => new GuestShutdown(n)),
   fc.tuple(index, fc.boolean()).map(([n, s]) => new HostStuck(n, s)),
   fc.constant(new DescribeAll()),
+  fc.tuple(index, fc.constantFrom<"optional" | "required">("optional", "required")).map(([n, t]) => new ModifyMetadata(n, t)),
+  fc.constant(new DescribeMetadata()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
 ];
 
