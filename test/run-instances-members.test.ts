@@ -10,7 +10,7 @@
 import { DescribeInstancesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { describe, expect, it } from "vitest";
-import { LINUX_AMI_ID } from "../src/index.js";
+import { LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
 import { loadWireDeps } from "../src/protocols/ec2-query/deps.js";
 import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
@@ -280,6 +280,48 @@ describe.each(Object.keys(doors))("RunInstances' issue-15 members, through the %
         );
       }
     });
+  });
+
+  it("IAM: the new instance carries ec2:InstanceProfile and ec2:Metadata* keys, so a policy can require IMDSv2 and a profile", async () => {
+    const profile = `arn:aws:iam::${ACCOUNT}:instance-profile/web-role`;
+    const statements: PolicyStatement[] = [
+      { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: "ec2:RunInstances",
+        Resource: [
+          "arn:aws:ec2:*::image/*",
+          "arn:aws:ec2:*:*:subnet/*",
+          "arn:aws:ec2:*:*:network-interface/*",
+          "arn:aws:ec2:*:*:security-group/*",
+          "arn:aws:ec2:*:*:volume/*",
+        ],
+      },
+      {
+        Effect: "Allow",
+        Action: "ec2:RunInstances",
+        Resource: "arn:aws:ec2:*:*:instance/*",
+        Condition: {
+          StringEquals: { "ec2:MetadataHttpTokens": "required", "ec2:InstanceProfile": profile },
+          NumericLessThanEquals: { "ec2:MetadataHttpPutResponseHopLimit": "2" },
+        },
+      },
+    ];
+    const setup = await open(door, { timing: "instant", iam: { policies: [{ Version: "2012-10-17", Statement: statements }] } });
+    const status = (call: Promise<unknown>) =>
+      call.then(
+        () => 200,
+        (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => `${e.$metadata?.httpStatusCode} ${e.name}`,
+      );
+    expect(await status(setup.client.send(run({ IamInstanceProfile: { Name: "web-role" } })))).toBe(200);
+    expect(
+      await status(setup.client.send(run({ IamInstanceProfile: { Name: "web-role" }, MetadataOptions: { HttpTokens: "optional" } }))),
+    ).toBe("403 UnauthorizedOperation");
+    expect(
+      await status(setup.client.send(run({ IamInstanceProfile: { Name: "web-role" }, MetadataOptions: { HttpPutResponseHopLimit: 3 } }))),
+    ).toBe("403 UnauthorizedOperation");
+    expect(await status(setup.client.send(run({ IamInstanceProfile: { Name: "other" } })))).toBe("403 UnauthorizedOperation");
+    expect(await status(setup.client.send(run({})))).toBe("403 UnauthorizedOperation");
   });
 
   describe("NetworkInterfaces: the single primary interface", () => {

@@ -366,6 +366,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
       "ec2:Tenancy": "default",
       "ec2:InstanceMarketType": "on-demand",
       "ec2:IsLaunchTemplateResource": "false",
+      ...launchOptionKeys(launch.options),
     },
     launch.tags.get("instance"),
   );
@@ -394,6 +395,21 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
   ctx.authorize("RunInstances", resources);
   const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);
   if (tagged.length > 0) ctx.authorize("CreateTags", tagged, { keys: { "ec2:CreateAction": "RunInstances" } });
+}
+
+/**
+ * The new instance's condition keys its launch options decide (Service
+ * Authorization Reference, RunInstances on `instance`): the instance
+ * profile's ARN and the metadata options, so that a policy may require
+ * IMDSv2 at launch.
+ */
+function launchOptionKeys(options: LaunchOptions): Record<string, string> {
+  return {
+    ...(options.iamInstanceProfile === undefined ? {} : { "ec2:InstanceProfile": options.iamInstanceProfile.arn }),
+    "ec2:MetadataHttpTokens": options.metadata.httpTokens,
+    "ec2:MetadataHttpPutResponseHopLimit": String(options.metadata.hopLimit),
+    "ec2:MetadataHttpEndpoint": options.metadata.httpEndpoint,
+  };
 }
 
 /** The same text (the same UTF-16 code units) as one flat string, whatever concatenations built it. */
