@@ -53,8 +53,8 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
-import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
 import { runInstances } from "./operations/run.js";
 import { createTags, deleteTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";

@@ -193,7 +193,7 @@ export class Ec2Region {
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
-      now: this.engine.clock.now(),
+      now: () => this.engine.clock.now(),
     });
   }
 

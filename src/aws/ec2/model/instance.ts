@@ -218,8 +218,8 @@ export interface RenderContext {
   privateDnsName(ip: string): string;
   /** Public DNS name of an address. */
   publicDnsName(ip: string): string;
-  /** The mock time of the render (ms): what is pending and what applied. */
-  now: number;
+  /** The mock time of the render (ms): what is pending and what applied (read only when something may be pending). */
+  now(): number;
 }
 
 /** Builds the SDK `Instance` for a record, as EC2 shows it in its current state. */

@@ -63,9 +63,9 @@ export function renderMetadataOptions(metadata: LaunchOptions["metadata"], state
 /** The options an instance shows now: the last change's (pending or applied), else the launch's. */
 export function currentMetadataOptions(
   instance: { readonly launchOptions: LaunchOptions; readonly metadataChange?: MetadataChange | undefined },
-  now: number,
+  now: () => number,
 ): InstanceMetadataOptionsResponse {
   const change = instance.metadataChange;
   if (change === undefined) return renderMetadataOptions(instance.launchOptions.metadata, "applied");
-  return renderMetadataOptions(change.metadata, isPending(change, now) ? "pending" : "applied");
+  return renderMetadataOptions(change.metadata, isPending(change, now()) ? "pending" : "applied");
 }

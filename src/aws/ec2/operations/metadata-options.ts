@@ -69,7 +69,7 @@ export const modifyInstanceMetadataOptions: Operation<
   });
   const state = ctx.region.stateOf(instance!).Name;
   if (state !== "running" && state !== "stopped") throw errors.notInStateFor(instance!.instanceId, "modified");
-  const current = currentMetadataOptions(instance!, ctx.now);
+  const current = currentMetadataOptions(instance!, () => ctx.now);
   const metadata: LaunchOptions["metadata"] = Object.freeze({
     httpTokens: changes.httpTokens ?? (current.HttpTokens as LaunchOptions["metadata"]["httpTokens"]),
     hopLimit: changes.hopLimit ?? current.HttpPutResponseHopLimit!,
