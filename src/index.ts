@@ -70,4 +70,5 @@ export {
   type ItemValue,
 } from "./aws/iam/message.js";
 export type { LaunchOptions, LaunchOptionsJson } from "./aws/ec2/model/launch-options.js";
+export type { MetadataChange } from "./aws/ec2/model/metadata-options.js";
 export type { ClientStubLike } from "./aws/ec2/doors/adapter.js";

@@ -105,6 +105,7 @@ describe("EC2: the action list", () => {
       | "DescribeTags"
       | "DescribeInstanceAttribute"
       | "ModifyInstanceAttribute"
+      | "ModifyInstanceMetadataOptions"
       | "DescribeInstances"
       | "DescribeInstanceStatus"
       | "CreateSecurityGroup"

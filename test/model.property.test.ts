@@ -28,6 +28,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeTagsCommand,
   EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
   RebootInstancesCommand,
   RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
@@ -54,6 +55,10 @@ interface ModelInstance {
   terminatedAt?: number;
   /** The security group it was launched into, by name (the default group when none). */
   group?: string;
+  /** Instance metadata `HttpTokens` (the Linux image's default: required). */
+  httpTokens?: "optional" | "required";
+  /** When ModifyInstanceMetadataOptions' last change applies: a model time, or at the next start; undefined: none. */
+  metadataAppliesAt?: number | "start";
 }
 
 interface Model {
@@ -181,6 +186,8 @@ class Start extends Cmd {
     const got = await outcome(r.client.send(new StartInstancesCommand({ InstanceIds: [r.ids[k]!] })));
     const expected = inst.state === "stopping" || inst.state === "terminated" ? "IncorrectInstanceState" : "ok";
     expect(got, `${this} on ${inst.state}`).toBe(expected);
+    // A metadata change made while stopped applies when the instance is started.
+    if (expected === "ok" && inst.state === "stopped" && inst.metadataAppliesAt === "start") inst.metadataAppliesAt = m.now;
     if (expected === "ok") inst.state = "running";
   }
   toString(): string {
@@ -297,6 +304,55 @@ class HostStuck extends Cmd {
   }
   toString(): string {
     return `hostStuck(#${this.n}, ${this.stuck})`;
+  }
+}
+
+class ModifyMetadata extends Cmd {
+  constructor(
+    readonly n: number,
+    readonly tokens: "optional" | "required",
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = pick(m, this.n)!;
+    const inst = m.instances[k]!;
+    count(`modify metadata on ${inst.state}`);
+    const got = await outcome(r.client.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: r.ids[k]!, HttpTokens: this.tokens })));
+    const expected = inst.state === "running" || inst.state === "stopped" ? "ok" : "IncorrectInstanceState";
+    expect(got, `${this} on ${inst.state}`).toBe(expected);
+    if (expected !== "ok") return;
+    inst.httpTokens = this.tokens;
+    inst.metadataAppliesAt = inst.state === "running" ? m.now + 2_000 : "start";
+  }
+  toString(): string {
+    return `modifyMetadata(#${this.n}, ${this.tokens})`;
+  }
+}
+
+/** Every visible instance's metadata options, `State/HttpTokens`, against the model's. */
+class DescribeMetadata extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeInstancesCommand({}));
+    const seen = new Map<string, string>();
+    for (const res of out.Reservations ?? [])
+      for (const i of res.Instances ?? []) seen.set(i.InstanceId!, `${i.MetadataOptions?.State}/${i.MetadataOptions?.HttpTokens}`);
+    const expected = new Map(
+      visible(m).map((k) => {
+        const inst = m.instances[k]!;
+        const at = inst.metadataAppliesAt;
+        const pending = at === "start" || (at !== undefined && m.now < at);
+        return [r.ids[k]!, `${pending ? "pending" : "applied"}/${inst.httpTokens ?? "required"}`];
+      }),
+    );
+    count("describe metadata");
+    expect(seen).toEqual(expected);
+  }
+  toString(): string {
+    return "describeMetadata()";
   }
 }
 
@@ -571,6 +627,8 @@ const commands = [
   fc.constant(new DescribeAll()),
   fc.constant(new DescribeZones()),
   fc.constant(new DescribeTags()),
+  fc.tuple(index, fc.constantFrom<"optional" | "required">("optional", "required")).map(([n, t]) => new ModifyMetadata(n, t)),
+  fc.constant(new DescribeMetadata()),
   fc.tuple(key, value, fc.constantFrom<State>("running", "stopped", "stopping")).map(([k, v, s]) => new DescribeByTag(k, v, s)),
   fc.constantFrom("web", "db", "ssh").map((name) => new CreateGroup(name)),
   index.map((n) => new DeleteGroup(n)),

@@ -2,6 +2,7 @@ import type { StateReason } from "@aws-sdk/client-ec2";
 import { describe, expectTypeOf, test } from "vitest";
 import type { MockImage } from "../src/aws/ec2/model/images.js";
 import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
+import type { MetadataChange } from "../src/aws/ec2/model/metadata-options.js";
 import type { SecurityGroupsJson } from "../src/aws/ec2/model/security-groups.js";
 import type { Cause } from "../src/engine/causes.js";
 import type { GuestConfig } from "../src/engine/guest.js";
@@ -119,6 +120,8 @@ interface OldInstanceJson {
   ebsOptimized?: boolean;
   /** Written only once set, as `sourceDestCheck`. */
   enaSupport?: boolean;
+  /** Written only once ModifyInstanceMetadataOptions has set it. */
+  metadataChange?: MetadataChange;
   machine: OldMachineJson;
 }
 

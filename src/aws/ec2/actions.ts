@@ -60,6 +60,7 @@ import {
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
   ModifyInstanceAttributeCommand,
+  ModifyInstanceMetadataOptionsCommand,
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
@@ -79,6 +80,7 @@ import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
+import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
 import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
@@ -126,6 +128,7 @@ export const ec2Actions = Object.freeze({
   DescribeTags: reading(DescribeTagsCommand, describeTags),
   DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
   ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
+  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, modifyInstanceMetadataOptions),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
   AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),

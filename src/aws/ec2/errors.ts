@@ -549,6 +549,28 @@ export const errors = {
       "Network interfaces and an instance-level subnet ID may not be specified on the same request",
     );
   },
+  /** AssociatePublicIpAddress on a launch of more than one network interface (raw EC2 response: erlcloud/erlcloud#284, zalando-incubator/kubernetes-on-aws#8733). */
+  publicIpWithManyInterfaces() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "The associatePublicIPAddress parameter cannot be specified when launching with multiple network interfaces",
+    );
+  },
+  /** IamInstanceProfile with both Arn and Name (raw EC2 response: aws/aws-sdk-java#647). */
+  instanceProfileNameAndArn() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'",
+    );
+  },
+  /** An IamInstanceProfile.Name no profile can have (raw EC2 response for an unknown name: CiscoDevNet/cloud-cml#4). */
+  invalidInstanceProfileName(name: string) {
+    return valueInvalid("iamInstanceProfile.name", name, "Invalid IAM Instance Profile name");
+  },
+  /** An IamInstanceProfile.Arn that is no profile of the account (raw EC2 response for an unknown ARN: lacework/go-sdk#1045). */
+  invalidInstanceProfileArn(arn: string) {
+    return valueInvalid("iamInstanceProfile.arn", arn, "Invalid IAM Instance Profile ARN");
+  },
   /** PrivateIpAddress with more than one instance to launch. */
   privateIpForMany() {
     return new Ec2Error("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");

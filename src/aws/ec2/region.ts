@@ -9,6 +9,7 @@ import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
 import { KeyPairStore } from "./model/key-pairs.js";
+import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { instanceState } from "./model/states.js";
@@ -132,6 +133,13 @@ export class Ec2Region {
         if (instance !== undefined && change.to === "terminated") this.securityGroups.release(instance.securityGroupIds);
       },
     });
+    // Instance metadata options modified while stopped apply when the instance is started.
+    this.engine.listen({
+      onPhaseChange: (change) => {
+        const instance = this.instances.get(change.machineId);
+        if (instance !== undefined && change.from === "stopped" && change.to === "starting") applyOnStart(instance, change.at);
+      },
+    });
   }
 
   /**
@@ -232,6 +240,7 @@ export class Ec2Region {
       state: { Code: state.Code!, Name: state.Name! },
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
+      now: () => this.engine.clock.now(),
     });
   }
 

@@ -17,6 +17,7 @@ import { readEc2Request } from "./causes.js";
 import type { MockImage } from "./images.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
+import { currentMetadataOptions, metadataChangeCodec } from "./metadata-options.js";
 import type { Subnet } from "./network.js";
 import { tagsField } from "./tags.js";
 
@@ -119,6 +120,8 @@ export const instanceRecord = object({
   ebsOptimized: optional(boolean),
   /** Enhanced networking with ENA; undefined is the image's `EnaSupport` (read it with `enaSupportOf`). Written only once set. */
   enaSupport: optional(boolean),
+  /** The last ModifyInstanceMetadataOptions change; undefined: the launch's options. Written only once set. */
+  metadataChange: optional(metadataChangeCodec),
   /** The engine's record: phase, timing, guest. */
   machine: machineCodecOf(readEc2Request),
 });
@@ -166,7 +169,7 @@ export function enaSupportOf(instance: MutableAttributes & { readonly image: Moc
 }
 
 /** The declared fields that change after launch besides {@link MutableAttributes}. */
-type ChangingFields = "launchTime" | "publicIp" | "stateReason" | "stateTransitionReason";
+type ChangingFields = "launchTime" | "publicIp" | "stateReason" | "stateTransitionReason" | "metadataChange";
 
 /**
  * Everything the EC2 front keeps of one instance, beside the engine's
@@ -233,6 +236,8 @@ export interface RenderContext {
   privateDnsName(ip: string): string;
   /** Public DNS name of an address. */
   publicDnsName(ip: string): string;
+  /** The mock time of the render (ms): what is pending and what applied (read only when something may be pending). */
+  now(): number;
 }
 
 /** Builds the SDK `Instance` for a record, as EC2 shows it in its current state. */
@@ -294,7 +299,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
               Status: "attached",
               NetworkCardIndex: 0,
             },
-            Description: "",
+            Description: instance.launchOptions.networkInterfaceDescription ?? "",
             Groups: groups.map((g) => ({ ...g })),
             Ipv6Addresses: [],
             MacAddress: instance.macAddress,
@@ -334,6 +339,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
     UsageOperation: image.UsageOperation,
     UsageOperationUpdateTime: new Date(instance.createdAt.getTime()),
     ...renderLaunchOptions(instance.launchOptions),
+    MetadataOptions: currentMetadataOptions(instance, ctx.now),
     CurrentInstanceBootMode: image.BootMode === "uefi" ? "uefi" : "legacy-bios",
   };
   return out;

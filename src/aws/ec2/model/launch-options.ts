@@ -1,5 +1,5 @@
 import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
-import { boolean, type Codec, checked, invalid, literal, mapped, number, object, optional } from "../../../engine/record.js";
+import { boolean, type Codec, checked, invalid, literal, mapped, number, object, optional, string } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
 import { instanceTypeSupport } from "./instance-types.js";
@@ -37,6 +37,10 @@ export interface LaunchOptions {
   readonly resourceNameDnsAAAA: boolean;
   /** `CpuOptions` chosen at launch; undefined for the type's defaults. */
   readonly cpu?: { readonly coreCount: number; readonly threadsPerCore: number } | undefined;
+  /** `IamInstanceProfile`, resolved to its ARN and id (src/aws/ec2/model/instance-profile.ts); undefined for none. */
+  readonly iamInstanceProfile?: { readonly arn: string; readonly id: string } | undefined;
+  /** The primary network interface's `Description` (`NetworkInterfaces.1.Description`); undefined for `""`. */
+  readonly networkInterfaceDescription?: string | undefined;
 }
 
 const enabledDisabled = ["enabled", "disabled"] as const;
@@ -101,6 +105,10 @@ export function readLaunchOptions(
 ): LaunchOptions {
   const defaults = defaultLaunchOptions(image);
   const m = input.MetadataOptions;
+  refuseNested("MetadataOptions", m, ["HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"]);
+  refuseNested("HibernationOptions", input.HibernationOptions, ["Configured"]);
+  refuseNested("EnclaveOptions", input.EnclaveOptions, ["Enabled"]);
+  refuseNested("MaintenanceOptions", input.MaintenanceOptions, ["AutoRecovery"]);
   refuseNested("Monitoring", input.Monitoring, ["Enabled"]);
   refuseNested("CapacityReservationSpecification", input.CapacityReservationSpecification, ["CapacityReservationPreference"]);
   refuseNested("PrivateDnsNameOptions", input.PrivateDnsNameOptions, [
@@ -189,9 +197,16 @@ export function renderLaunchOptions(
   o: LaunchOptions,
 ): Pick<
   Instance,
-  "Monitoring" | "EnclaveOptions" | "MaintenanceOptions" | "CapacityReservationSpecification" | "MetadataOptions" | "PrivateDnsNameOptions"
+  | "Monitoring"
+  | "EnclaveOptions"
+  | "MaintenanceOptions"
+  | "CapacityReservationSpecification"
+  | "MetadataOptions"
+  | "PrivateDnsNameOptions"
+  | "IamInstanceProfile"
 > {
   return {
+    ...(o.iamInstanceProfile === undefined ? {} : { IamInstanceProfile: { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id } }),
     Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
     EnclaveOptions: { Enabled: o.enclave },
     MaintenanceOptions: { AutoRecovery: o.autoRecovery },
@@ -214,24 +229,27 @@ export function renderLaunchOptions(
 
 const frozen = <T extends object>(value: T): T => Object.freeze(value);
 
+/** Instance metadata options as a snapshot keeps them (frozen when read). */
+export const metadataOptionsCodec: Codec<LaunchOptions["metadata"], LaunchOptions["metadata"]> = mapped(
+  object({
+    httpTokens: literal("optional", "required"),
+    hopLimit: checked(number, (hopLimit, path) => {
+      if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) throw invalid(path, "an integer from 1 to 64", hopLimit);
+    }),
+    httpEndpoint: literal(...enabledDisabled),
+    httpProtocolIpv6: literal(...enabledDisabled),
+    instanceMetadataTags: literal(...enabledDisabled),
+  }),
+  { read: frozen, write: (metadata) => metadata },
+);
+
 /** CpuOptions chosen at launch. */
 const cpuRecord = object({ coreCount: number, threadsPerCore: number });
 
 /** The options as a snapshot keeps them, in the order they are written. */
 const launchOptionsRecord = object({
   cpu: optional(mapped(cpuRecord, { read: frozen, write: (cpu) => cpu }), { nullIsAbsent: true }),
-  metadata: mapped(
-    object({
-      httpTokens: literal("optional", "required"),
-      hopLimit: checked(number, (hopLimit, path) => {
-        if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) throw invalid(path, "an integer from 1 to 64", hopLimit);
-      }),
-      httpEndpoint: literal(...enabledDisabled),
-      httpProtocolIpv6: literal(...enabledDisabled),
-      instanceMetadataTags: literal(...enabledDisabled),
-    }),
-    { read: frozen, write: (metadata) => metadata },
-  ),
+  metadata: metadataOptionsCodec,
   monitoring: boolean,
   ebsOptimized: boolean,
   enclave: boolean,
@@ -239,6 +257,10 @@ const launchOptionsRecord = object({
   capacityReservationPreference: literal("open", "none"),
   resourceNameDnsA: boolean,
   resourceNameDnsAAAA: boolean,
+  iamInstanceProfile: optional(mapped(object({ arn: string, id: string }), { read: frozen, write: (profile) => profile }), {
+    nullIsAbsent: true,
+  }),
+  networkInterfaceDescription: optional(string, { nullIsAbsent: true }),
 });
 
 /**

@@ -10,6 +10,7 @@ import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/eb
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
+import { readInstanceProfile } from "../model/instance-profile.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairForLaunch } from "../model/key-pairs.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
@@ -19,6 +20,7 @@ import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
+import { type GroupRequest, type PrimaryInterface, readPrimaryInterface } from "./run-interfaces.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -89,6 +91,7 @@ const MODELLED_MEMBERS = [
   "NetworkInterfaces",
   "EbsOptimized",
   "CpuOptions",
+  "IamInstanceProfile",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -179,12 +182,6 @@ function defaultSubnet(ctx: OperationContext, zone: string | undefined): Subnet 
   return subnet;
 }
 
-/** The security groups a launch names, not yet resolved: by id, by name, and whether a subnet was named. */
-interface GroupRequest {
-  readonly ids: readonly string[];
-  readonly names: readonly string[];
-}
-
 /**
  * The security groups of a launch (issue 15), resolved once the subnet is
  * known: every id well formed and existing, every name one of the default
@@ -222,36 +219,16 @@ export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest
 
 /**
  * The network interface a launch may describe: one, the primary (device
- * index 0), with whether it gets a public address, its subnet and groups;
- * the rest of `InstanceNetworkInterfaceSpecification` is not modelled. The
+ * index 0), read by `readPrimaryInterface` (./run-interfaces.ts). The
  * instance-level subnet, groups and address may not be given with it.
  */
-function readNetworkInterfaces(input: RunInstancesCommandInput): {
-  subnetId: string | undefined;
-  publicIp: boolean | undefined;
-  groups: GroupRequest;
-} {
+function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): PrimaryInterface {
   const specs = input.NetworkInterfaces;
   if (specs === undefined || specs.length === 0) {
     const groups = { ids: (input.SecurityGroupIds ?? []).map(String), names: (input.SecurityGroups ?? []).map(String) };
-    return { subnetId: input.SubnetId, publicIp: undefined, groups };
+    return { subnetId: input.SubnetId, publicIp: undefined, privateIp: undefined, description: undefined, groups };
   }
-  if (specs.length > 1) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.2");
-  const spec = specs[0]!;
-  refuseNested("NetworkInterfaces.1", spec, ["AssociatePublicIpAddress", "DeviceIndex", "SubnetId", "Groups", "DeleteOnTermination"]);
-  if (spec.DeviceIndex !== undefined && spec.DeviceIndex !== 0)
-    throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeviceIndex");
-  if (spec.DeleteOnTermination === false) throw errors.unmodelledParameter("RunInstances", "NetworkInterfaces.1.DeleteOnTermination");
-  if (input.PrivateIpAddress !== undefined) {
-    throw errors.interfacesWithPrivateIp();
-  }
-  if ((input.SecurityGroupIds?.length ?? 0) > 0 || (input.SecurityGroups?.length ?? 0) > 0) {
-    throw errors.interfacesWithSecurityGroups();
-  }
-  if (input.SubnetId !== undefined) {
-    throw errors.interfacesWithSubnet();
-  }
-  return { subnetId: spec.SubnetId, publicIp: spec.AssociatePublicIpAddress, groups: { ids: (spec.Groups ?? []).map(String), names: [] } };
+  return readPrimaryInterface(ctx, input, specs);
 }
 
 /**
@@ -346,6 +323,26 @@ function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
 }
 
+/**
+ * The launch options RunInstances records beyond `readLaunchOptions`'s: the
+ * IAM instance profile and the primary interface's description (one frozen
+ * object for the launch, as the others).
+ */
+function withLaunchExtras(
+  options: LaunchOptions,
+  ctx: OperationContext,
+  input: RunInstancesCommandInput,
+  nic: Partial<PrimaryInterface>,
+): LaunchOptions {
+  const profile = readInstanceProfile(input.IamInstanceProfile, ctx.region.settings.accountId);
+  if (profile === undefined && nic.description === undefined) return options;
+  return Object.freeze({
+    ...options,
+    ...(profile === undefined ? {} : { iamInstanceProfile: Object.freeze(profile) }),
+    ...(nic.description === undefined ? {} : { networkInterfaceDescription: nic.description }),
+  });
+}
+
 /** Every check RunInstances makes before it takes anything (steps 1–3). */
 function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
   if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
@@ -355,7 +352,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const count = counts.max;
   const image = readImage(ctx, input.ImageId);
   const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
-  const nic = readNetworkInterfaces(input);
+  const nic = readNetworkInterfaces(ctx, input);
   const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
   const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
@@ -367,10 +364,10 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
   if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
-  const options = readLaunchOptions(input, image, instanceType, hibernation);
+  const options = withLaunchExtras(readLaunchOptions(input, image, instanceType, hibernation), ctx, input, nic);
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
-  const privateIp = input.PrivateIpAddress;
+  const privateIp = input.PrivateIpAddress ?? nic.privateIp;
   if (privateIp !== undefined) {
     if (count > 1 || Number(input.MinCount) > 1) {
       throw errors.privateIpForMany();
@@ -425,6 +422,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
       "ec2:Tenancy": "default",
       "ec2:InstanceMarketType": "on-demand",
       "ec2:IsLaunchTemplateResource": "false",
+      ...launchOptionKeys(launch.options),
     },
     launch.tags.get("instance"),
   );
@@ -454,6 +452,21 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
   ctx.authorize("RunInstances", resources);
   const tagged = [instance, networkInterface, ...volumes].filter((r) => (r.requestTags?.size ?? 0) > 0);
   if (tagged.length > 0) ctx.authorize("CreateTags", tagged, { keys: { "ec2:CreateAction": "RunInstances" } });
+}
+
+/**
+ * The new instance's condition keys its launch options decide (Service
+ * Authorization Reference, RunInstances on `instance`): the instance
+ * profile's ARN and the metadata options, so that a policy may require
+ * IMDSv2 at launch.
+ */
+function launchOptionKeys(options: LaunchOptions): Record<string, string> {
+  return {
+    ...(options.iamInstanceProfile === undefined ? {} : { "ec2:InstanceProfile": options.iamInstanceProfile.arn }),
+    "ec2:MetadataHttpTokens": options.metadata.httpTokens,
+    "ec2:MetadataHttpPutResponseHopLimit": String(options.metadata.hopLimit),
+    "ec2:MetadataHttpEndpoint": options.metadata.httpEndpoint,
+  };
 }
 
 /** The same text (the same UTF-16 code units) as one flat string, whatever concatenations built it. */
