@@ -24,7 +24,8 @@ function manyTags(n: number, prefix = "k"): Tag[] {
 }
 
 /** The end of EC2-mock's refusal of an untaggable resource: the families it tags. */
-const TAGGABLE = "only instance (i-), volume (vol-) and elastic-ip (eipalloc-) resources can be tagged.";
+const TAGGABLE =
+  "only instance (i-), volume (vol-), elastic-ip (eipalloc-), vpc (vpc-), subnet (subnet-), security-group (sg-), security-group-rule (sgr-) and key-pair (key-) resources can be tagged.";
 
 // Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
 for (const door of ["plugin", "server"] as const) {
@@ -350,14 +351,8 @@ for (const door of ["plugin", "server"] as const) {
         ["eipalloc-0123456789abcdef0", "InvalidAllocationID.NotFound", "The allocation ID 'eipalloc-0123456789abcdef0' does not exist"],
       ];
       for (const [other, name, message] of notFound) await expectEc2Error(tag(other), { name, message, status: 400 });
-      const held = [
-        instance!.NetworkInterfaces![0]!.NetworkInterfaceId!,
-        LINUX_AMI_ID,
-        instance!.SubnetId!,
-        instance!.VpcId!,
-        instance!.SecurityGroups![0]!.GroupId!,
-        "igw-0123456789abcdef0",
-      ];
+      // Subnets, VPCs and security groups are taggable since issue 15 (test/vpcs.test.ts, test/security-groups.test.ts).
+      const held = [instance!.NetworkInterfaces![0]!.NetworkInterfaceId!, LINUX_AMI_ID, "igw-0123456789abcdef0"];
       for (const other of held) {
         await expectEc2Error(tag(other), {
           name: "UnsupportedOperation",

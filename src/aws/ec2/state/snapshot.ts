@@ -373,9 +373,12 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     record.elasticIp = undefined;
     record.launchOptions = launchOptions ?? defaultLaunchOptions(image);
     record.volumes = volumes;
-    (securityGroupIds ?? []).forEach((id, j) => {
-      if (!groupIds.has(id)) throw invalid(`${p}.securityGroupIds[${j}]`, "the id of a security group of the snapshot", id);
-    });
+    // A terminated instance still visible may name groups deleted since (its VPC's, with the VPC).
+    if (own.machine.phase !== "terminated") {
+      (securityGroupIds ?? []).forEach((id, j) => {
+        if (!groupIds.has(id)) throw invalid(`${p}.securityGroupIds[${j}]`, "the id of a security group of the snapshot", id);
+      });
+    }
     record.securityGroupIds = securityGroupIds ?? [fields.network.defaultSecurityGroupId];
     const instance = record as Ec2Instance;
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
