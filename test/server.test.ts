@@ -201,6 +201,23 @@ describe("EC2 query door: bad input", () => {
     expectError(await call("DescribeInstances", params), 400, "UnknownParameter", `The parameter ${name} is not recognized`);
   });
 
+  it("a member as older SDKs name it (capitalised xmlName, not ec2QueryName) is read as that member", async () => {
+    // @aws-sdk/client-ec2 3.953.0 writes RunInstances' NetworkInterfaces[].Ipv6Addresses as Ipv6AddressesSet.
+    const params = `ImageId=${LINUX_AMI_ID}&MinCount=1&MaxCount=1&NetworkInterface.1.DeviceIndex=0`;
+    const unmodelled = "ec2-mock does not model the parameter 'NetworkInterfaces.1.Ipv6Addresses' of RunInstances.";
+    for (const name of ["Ipv6Addresses", "Ipv6AddressesSet"]) {
+      const answer = await call("RunInstances", `${params}&NetworkInterface.1.${name}.1.Ipv6Address=2001:db8::1`);
+      expectError(answer, 400, "UnsupportedOperation", unmodelled);
+    }
+    const both = `${params}&NetworkInterface.1.Ipv6Addresses.1.Ipv6Address=2001:db8::1&NetworkInterface.1.Ipv6AddressesSet.1.Ipv6Address=2001:db8::2`;
+    expectError(
+      await call("RunInstances", both),
+      400,
+      "UnknownParameter",
+      "The parameter NetworkInterface.1.Ipv6AddressesSet.1.Ipv6Address is not recognized",
+    );
+  });
+
   it.each(["%zz", "%E0%A4%A", "%FF", "%C0%80", "%ED%A0%80", "%"])("broken percent-encoding (%s) is MalformedQueryString", async (junk) => {
     const message = "The query string contains a syntax error.";
     expectError(await call("DescribeInstances", `Filter.1.Name=tag:${junk}`), 400, "MalformedQueryString", message);

@@ -69,10 +69,34 @@ export function wireName(memberName: string, member: NormalizedSchema): string {
   return name[0]!.toUpperCase() + name.slice(1);
 }
 
+/**
+ * The name older releases of @aws-sdk/client-ec2 in the peer range wrote
+ * for a member (its capitalised `xmlName`, else its capitalised name: their
+ * query serializer ignored `ec2QueryName`), when it differs from
+ * {@link wireName}; e.g. 3.953.0 sends
+ * RunInstances' `NetworkInterfaces[].Ipv6Addresses` as
+ * `NetworkInterface.N.Ipv6AddressesSet.N`. Read as the same member, so that
+ * a client of the peer range's floor is understood through the server as
+ * through the plugin.
+ */
+function legacyWireName(memberName: string, member: NormalizedSchema, wire: string): string | undefined {
+  const name = (member.getMergedTraits() as { xmlName?: string }).xmlName ?? memberName;
+  const legacy = name[0]!.toUpperCase() + name.slice(1);
+  return legacy === wire ? undefined : legacy;
+}
+
 function readStruct(schema: NormalizedSchema, prefix: string, source: Source): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
+  let wires: Set<string> | undefined;
   for (const [memberName, member] of schema.structIterator()) {
-    const value = readValue(member, `${prefix}${wireName(memberName, member)}`, source);
+    const wire = wireName(memberName, member);
+    let value = readValue(member, `${prefix}${wire}`, source);
+    const legacy = value === undefined ? legacyWireName(memberName, member, wire) : undefined;
+    if (legacy !== undefined) {
+      // Only where no other member is called so on the wire today.
+      wires ??= new Set([...schema.structIterator()].map(([name, m]) => wireName(name, m)));
+      if (!wires.has(legacy)) value = readValue(member, `${prefix}${legacy}`, source);
+    }
     if (value !== undefined) (out ??= {})[memberName] = value;
   }
   return out;
