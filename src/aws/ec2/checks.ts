@@ -3,6 +3,11 @@ import { errors } from "./errors.js";
 import { isWellFormedId } from "./model/ids.js";
 import type { Ec2Instance } from "./model/instance.js";
 
+/** A string parameter, or undefined when absent (the SDK omits it; the wire door too). */
+export function optionalString(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
 /**
  * Reads `InstanceIds` as EC2 does: missing or empty is MissingParameter (EC2
  * names the wire parameter, `InstanceId`); anything that is not an array of

@@ -52,19 +52,24 @@ export function checkTagCount(count: number): void {
 }
 
 /** The resource types RunInstances accepts in TagSpecifications. */
-const runInstancesTaggable = new Set(["instance", "volume", "network-interface"]);
+const runInstancesTaggable: readonly string[] = ["instance", "volume", "network-interface"];
 
 /**
- * Reads RunInstances' TagSpecifications into a map per resource type, after
- * validating every spec, so that a refused launch changes nothing.
+ * Reads a call's TagSpecifications into a map per resource type, after
+ * validating every spec (a type outside `taggable` is
+ * InvalidParameterValue), so that a refused call changes nothing.
+ * `taggable` defaults to RunInstances' types.
  */
-export function readTagSpecifications(specs: unknown): Map<string, Map<string, string>> {
+export function readTagSpecifications(
+  specs: unknown,
+  taggable: readonly string[] = runInstancesTaggable,
+): Map<string, Map<string, string>> {
   const byType = new Map<string, Map<string, string>>();
-  if (specs === undefined) return byType;
+  if (specs === undefined || specs === null) return byType;
   if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
   for (const spec of specs as TagSpecification[]) {
     const type = String(spec?.ResourceType ?? "");
-    if (!runInstancesTaggable.has(type)) {
+    if (!taggable.includes(type)) {
       throw errors.untaggableResourceType(type);
     }
     const tags = Array.isArray(spec.Tags) ? spec.Tags : [];
@@ -75,6 +80,15 @@ export function readTagSpecifications(specs: unknown): Map<string, Map<string, s
     byType.set(type, target);
   }
   return byType;
+}
+
+/**
+ * The TagSpecifications of a Create call that tags one resource type
+ * (`vpc` for CreateVpc, `key-pair` for CreateKeyPair, ...), checked as
+ * RunInstances' are: the tags for that type, empty when none are given.
+ */
+export function readTagsOf(specs: unknown, type: string): Map<string, string> {
+  return readTagSpecifications(specs, [type]).get(type) ?? new Map<string, string>();
 }
 
 /**

@@ -10,10 +10,9 @@ import type {
   DisassociateAddressCommandOutput,
   ReleaseAddressCommandInput,
   ReleaseAddressCommandOutput,
-  TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { addressResource, networkInterfaceResource, newResource } from "../../iam/resources.js";
-import { authorizeAndDryRun, findInstances, refuseUnmodelled } from "../checks.js";
+import { authorizeAndDryRun, findInstances, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
@@ -22,7 +21,7 @@ import { isWellFormedId } from "../model/ids.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { checkFilterCount } from "../model/limits.js";
 import { stateNameOf } from "../model/states.js";
-import { checkTagCount, checkTags } from "../model/tags.js";
+import { readTagsOf } from "../model/tags.js";
 
 /**
  * Elastic IP addresses: AllocateAddress, AssociateAddress,
@@ -36,11 +35,6 @@ import { checkTagCount, checkTags } from "../model/tags.js";
 /** A dotted-quad IPv4 address. */
 const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-/** A string parameter, or undefined when absent (the SDK omits it; the wire door too). */
-function optionalString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value);
-}
-
 /**
  * An allocation id, existing. EC2 publishes no `InvalidAllocationID.Malformed`:
  * a malformed id is simply one that does not exist (decision).
@@ -51,31 +45,13 @@ function findAllocation(ctx: OperationContext, id: string): ElasticIp {
   return address;
 }
 
-/** AllocateAddress' TagSpecifications: `elastic-ip` only, checked like RunInstances' tags. */
-function readAddressTags(specs: unknown): Map<string, string> {
-  const tags = new Map<string, string>();
-  if (specs === undefined || specs === null) return tags;
-  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
-  for (const spec of specs as TagSpecification[]) {
-    const type = String(spec?.ResourceType ?? "");
-    if (type !== "elastic-ip") {
-      throw errors.untaggableResourceType(type);
-    }
-    const list = Array.isArray(spec.Tags) ? spec.Tags : [];
-    checkTags(list, "TagSpecification");
-    for (const tag of list) tags.set(tag.Key!, tag.Value ?? "");
-    checkTagCount(tags.size);
-  }
-  return tags;
-}
-
 /** AllocateAddress: a new `vpc` address from Amazon's pool, within the region's quota of 5. */
 export const allocateAddress: Operation<AllocateAddressCommandInput, AllocateAddressCommandOutput> = (ctx, input) => {
   const domain = optionalString(input.Domain);
   if (domain === "standard") {
     throw errors.classicDomain();
   }
-  const tags = readAddressTags(input.TagSpecifications);
+  const tags = readTagsOf(input.TagSpecifications, "elastic-ip");
   // Amazon's pool in the region's own border group is all the mock has: naming them is modelled, anything else is
   // another pool (BYOIP, IPAM, CoIP) or a Local/Wavelength Zone group, refused by name (decision, docs/behaviour.md).
   const pool = optionalString(input.PublicIpv4Pool);

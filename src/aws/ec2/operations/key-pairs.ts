@@ -9,17 +9,16 @@ import type {
   ImportKeyPairCommandOutput,
   KeyPairInfo,
   Tag,
-  TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { keyPairResource } from "../../iam/resources.js";
-import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
+import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
 import { type KeyPair, MAX_KEY_PAIRS_PER_REGION } from "../model/key-pairs.js";
 import { checkFilterCount, clipped, MAX_KEY_NAME_LENGTH } from "../model/limits.js";
 import { generateKey, type KeyType, type PublicKeyFacts, readPublicKeyMaterial } from "../model/ssh-keys.js";
-import { checkTagCount, checkTags } from "../model/tags.js";
+import { readTagsOf } from "../model/tags.js";
 
 /**
  * Key pairs: CreateKeyPair, ImportKeyPair, DescribeKeyPairs and
@@ -27,11 +26,6 @@ import { checkTagCount, checkTags } from "../model/tags.js";
  * authorization → DryRun → state rules → effect). docs/behaviour.md, "Key
  * pairs", gives the source of each rule.
  */
-
-/** A string parameter, or undefined when absent. */
-function optionalString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value);
-}
 
 /** Printable ASCII only (the documented "ASCII characters"; decision: no control characters). */
 const printableAscii = /^[\x20-\x7e]*$/;
@@ -52,22 +46,6 @@ function readNewKeyName(value: unknown): string {
     throw errors.invalidKeyName(shown, "Key names cannot have leading or trailing spaces.");
   }
   return name;
-}
-
-/** TagSpecifications of a new key pair: `key-pair` only, checked like RunInstances' tags. */
-function readKeyPairTags(specs: unknown): Map<string, string> {
-  const tags = new Map<string, string>();
-  if (specs === undefined || specs === null) return tags;
-  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
-  for (const spec of specs as TagSpecification[]) {
-    const type = String(spec?.ResourceType ?? "");
-    if (type !== "key-pair") throw errors.untaggableResourceType(type);
-    const list = Array.isArray(spec.Tags) ? spec.Tags : [];
-    checkTags(list, "TagSpecification");
-    for (const tag of list) tags.set(tag.Key!, tag.Value ?? "");
-    checkTagCount(tags.size);
-  }
-  return tags;
 }
 
 /** Tags as the SDK shapes them. */
@@ -109,7 +87,7 @@ export const createKeyPair: Operation<CreateKeyPairCommandInput, CreateKeyPairCo
   const format = optionalString(input.KeyFormat) ?? "pem";
   if (format !== "pem" && format !== "ppk") throw errors.notOneOf("KeyFormat", format, ["pem", "ppk"]);
   if (format === "ppk") throw errors.unmodelledKeyFormat(format);
-  const tags = readKeyPairTags(input.TagSpecifications);
+  const tags = readTagsOf(input.TagSpecifications, "key-pair");
   refuseUnmodelled("CreateKeyPair", input, ["KeyName", "KeyType", "KeyFormat", "TagSpecifications"]);
   let material = "";
   const keyPair = addKeyPair(ctx, "CreateKeyPair", name, type, tags, input.DryRun, () => {
@@ -136,7 +114,7 @@ export const importKeyPair: Operation<ImportKeyPairCommandInput, ImportKeyPairCo
   if (material === undefined || material === null || material.length === 0) throw errors.missingParameter("PublicKeyMaterial");
   const key = readPublicKeyMaterial(material);
   if (key === undefined) throw errors.invalidKeyFormat();
-  const tags = readKeyPairTags(input.TagSpecifications);
+  const tags = readTagsOf(input.TagSpecifications, "key-pair");
   refuseUnmodelled("ImportKeyPair", input, ["KeyName", "PublicKeyMaterial", "TagSpecifications"]);
   const keyPair = addKeyPair(ctx, "ImportKeyPair", name, key.keyType, tags, input.DryRun, () => key);
   return {

@@ -19,11 +19,10 @@ import type {
   RevokeSecurityGroupIngressCommandInput,
   RevokeSecurityGroupIngressCommandOutput,
   SecurityGroup as SdkSecurityGroup,
-  TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
 import { ec2Arn, newResource } from "../../iam/resources.js";
-import { refuseUnmodelled } from "../checks.js";
+import { optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters, type ValuesOf } from "../filters.js";
@@ -40,7 +39,7 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
 } from "../model/security-groups.js";
-import { checkTagCount, checkTags } from "../model/tags.js";
+import { readTagsOf } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
 
@@ -65,11 +64,6 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-/** A string member, or undefined when absent. */
-function optionalString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value);
-}
-
 /** Whether the group is in the region's default VPC (EC2 has rules of its own there). */
 function inDefaultVpc(ctx: OperationContext, group: SecurityGroup): boolean {
   return group.vpcId === ctx.region.network.vpcId;
@@ -78,22 +72,6 @@ function inDefaultVpc(ctx: OperationContext, group: SecurityGroup): boolean {
 /** A VPC the region has. */
 function vpcExists(ctx: OperationContext, vpcId: string): boolean {
   return ctx.region.network.vpc(vpcId) !== undefined;
-}
-
-/** TagSpecifications of one resource type, checked like RunInstances' tags. */
-function readTags(specs: unknown, resourceType: "security-group" | "security-group-rule"): Map<string, string> {
-  const tags = new Map<string, string>();
-  if (specs === undefined || specs === null) return tags;
-  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
-  for (const spec of specs as TagSpecification[]) {
-    const type = String(spec?.ResourceType ?? "");
-    if (type !== resourceType) throw errors.untaggableResourceType(type);
-    const list = Array.isArray(spec.Tags) ? spec.Tags : [];
-    checkTags(list, "TagSpecification");
-    for (const tag of list) tags.set(tag.Key!, tag.Value ?? "");
-    checkTagCount(tags.size);
-  }
-  return tags;
 }
 
 /** A group by id: well formed, then existing. */
@@ -139,7 +117,7 @@ export const createSecurityGroup: Operation<CreateSecurityGroupCommandInput, Cre
   if (name.toLowerCase().startsWith("sg-")) throw errors.groupNameLikeId(clipped(name, MAX_TEXT));
   if (name.toLowerCase() === DEFAULT_GROUP_NAME) throw errors.reservedGroupName();
   checkGroupText(description, "GroupDescription");
-  const tags = readTags(input.TagSpecifications, "security-group");
+  const tags = readTagsOf(input.TagSpecifications, "security-group");
   const named = optionalString(input.VpcId);
   // No VPC named and none by default: the error EC2 gives RunInstances in the same case (decision: EC2 documents none here).
   if (named === undefined && ctx.region.network.defaultVpc() === undefined) throw errors.noDefaultVpc();
@@ -616,7 +594,7 @@ function authorize(
     if (keys.has(key)) throw errors.permissionRepeated();
     keys.add(key);
   }
-  const tags = readTags(input.TagSpecifications, "security-group-rule");
+  const tags = readTagsOf(input.TagSpecifications, "security-group-rule");
   const group = targetGroup(ctx, groupId, groupName);
   const specs = resolvePeers(ctx, asked);
   const target = groupResource(ctx.region, group);

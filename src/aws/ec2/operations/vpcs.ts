@@ -17,11 +17,10 @@ import type {
   ModifySubnetAttributeCommandOutput,
   Subnet as SdkSubnet,
   Vpc as SdkVpc,
-  TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
 import { ec2Arn, newResource } from "../../iam/resources.js";
-import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
+import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterSpec, type FilterTable, literalValuesOf, readFilters } from "../filters.js";
@@ -31,7 +30,7 @@ import { checkFilterCount } from "../model/limits.js";
 import type { Subnet, Vpc } from "../model/network.js";
 import { subnetAuthResource, vpcResource } from "../model/network-families.js";
 import type { CatalogueZone } from "../model/region-catalogue.js";
-import { checkTagCount, checkTags } from "../model/tags.js";
+import { readTagsOf } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
 
@@ -56,11 +55,6 @@ export const MAX_SUBNETS_PER_VPC = 200;
 const vpcsMaxResults: MaxResultsRule = { idsParameter: "vpcIds", min: 5, max: 1000, above: "error" };
 const subnetsMaxResults: MaxResultsRule = { idsParameter: "subnetIds", min: 5, max: 1000, above: "error" };
 
-/** A string parameter, or undefined when absent. */
-function optionalString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value);
-}
-
 /**
  * A CidrBlock parameter: a dotted quad and a prefix length, the first
  * address of its block (host bits set: refused, decision). Undefined when
@@ -72,22 +66,6 @@ function readCidr(value: unknown): { text: string; first: number; prefix: number
   const cidr = parseCidr(text);
   if (cidr === undefined || cidr.first % blockSize(cidr.prefix) !== 0) throw errors.notACidrBlock(text);
   return { text, ...cidr };
-}
-
-/** TagSpecifications of a Create call that tags one resource type, checked as RunInstances' are. */
-function readTagsFor(specs: unknown, type: "vpc" | "subnet"): Map<string, string> {
-  const tags = new Map<string, string>();
-  if (specs === undefined || specs === null) return tags;
-  if (!Array.isArray(specs)) throw errors.tagSpecificationNotList();
-  for (const spec of specs as TagSpecification[]) {
-    const given = String(spec?.ResourceType ?? "");
-    if (given !== type) throw errors.untaggableResourceType(given);
-    const list = Array.isArray(spec.Tags) ? spec.Tags : [];
-    checkTags(list, "TagSpecification");
-    for (const tag of list) tags.set(tag.Key!, tag.Value ?? "");
-    checkTagCount(tags.size);
-  }
-  return tags;
 }
 
 /** EC2's tag list of a record, or nothing when it has none. */
@@ -176,7 +154,7 @@ export const createVpc: Operation<CreateVpcCommandInput, CreateVpcCommandOutput>
   if (cidr.prefix < WIDEST_PREFIX || cidr.prefix > NARROWEST_PREFIX) throw errors.vpcRange(cidr.text);
   const tenancy = optionalString(input.InstanceTenancy) ?? "default";
   if (tenancy !== "default" && tenancy !== "dedicated") throw errors.notOneOf("instanceTenancy", tenancy, ["default", "dedicated"]);
-  const tags = readTagsFor(input.TagSpecifications, "vpc");
+  const tags = readTagsOf(input.TagSpecifications, "vpc");
   const created = newResource(ctx.region.settings, "vpc", { "ec2:Tenancy": tenancy }, tags);
   ctx.authorize("CreateVpc", [created]);
   if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "CreateVpc" } });
@@ -417,7 +395,7 @@ export const createSubnet: Operation<CreateSubnetCommandInput, CreateSubnetComma
   ]);
   const cidr = readCidr(input.CidrBlock)!;
   if (cidr.prefix < WIDEST_PREFIX || cidr.prefix > NARROWEST_PREFIX) throw errors.subnetRange(cidr.text);
-  const tags = readTagsFor(input.TagSpecifications, "subnet");
+  const tags = readTagsOf(input.TagSpecifications, "subnet");
   const vpc = findVpc(ctx, vpcId);
   const zone = readSubnetZone(ctx, input);
   const settings = ctx.region.settings;
