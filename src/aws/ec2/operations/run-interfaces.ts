@@ -38,6 +38,22 @@ export const MODELLED_INTERFACE_MEMBERS = [
 ] as const satisfies readonly (keyof InstanceNetworkInterfaceSpecification)[];
 
 /**
+ * The network interface a launch describes: from the instance-level
+ * `SubnetId`, `SecurityGroupIds` and `SecurityGroups`, or from
+ * `NetworkInterfaces`, of which the mock models one, the primary (device
+ * index 0; see `readPrimaryInterface`). The instance-level subnet, groups
+ * and address may not be given with it.
+ */
+export function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): PrimaryInterface {
+  const specs = input.NetworkInterfaces;
+  if (specs === undefined || specs.length === 0) {
+    const groups = { ids: (input.SecurityGroupIds ?? []).map(String), names: (input.SecurityGroups ?? []).map(String) };
+    return { subnetId: input.SubnetId, publicIp: undefined, privateIp: undefined, description: undefined, groups };
+  }
+  return readPrimaryInterface(ctx, input, specs);
+}
+
+/**
  * The common single-interface form of `NetworkInterfaces`: one new primary
  * interface (device index 0) with its subnet, groups, public address
  * choice, private address and description. In EC2's order: a public
@@ -47,7 +63,7 @@ export const MODELLED_INTERFACE_MEMBERS = [
  * instance-level members the interface excludes; then its subnet and
  * groups must exist.
  */
-export function readPrimaryInterface(
+function readPrimaryInterface(
   ctx: OperationContext,
   input: RunInstancesCommandInput,
   specs: readonly InstanceNetworkInterfaceSpecification[],

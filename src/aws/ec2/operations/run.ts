@@ -20,7 +20,7 @@ import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
-import { type GroupRequest, type PrimaryInterface, readPrimaryInterface } from "./run-interfaces.js";
+import { type GroupRequest, type PrimaryInterface, readNetworkInterfaces } from "./run-interfaces.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -215,20 +215,6 @@ export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest
     return fallback === undefined ? [] : [fallback.groupId];
   }
   return [...new Set(groups)];
-}
-
-/**
- * The network interface a launch may describe: one, the primary (device
- * index 0), read by `readPrimaryInterface` (./run-interfaces.ts). The
- * instance-level subnet, groups and address may not be given with it.
- */
-function readNetworkInterfaces(ctx: OperationContext, input: RunInstancesCommandInput): PrimaryInterface {
-  const specs = input.NetworkInterfaces;
-  if (specs === undefined || specs.length === 0) {
-    const groups = { ids: (input.SecurityGroupIds ?? []).map(String), names: (input.SecurityGroups ?? []).map(String) };
-    return { subnetId: input.SubnetId, publicIp: undefined, privateIp: undefined, description: undefined, groups };
-  }
-  return readPrimaryInterface(ctx, input, specs);
 }
 
 /**
