@@ -38,7 +38,7 @@ workdir = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp()
 AMI = "ami-0a1b2c3d4e5f60718"
 UNKNOWN_SUBNET = "subnet-0123456789abcdef0"
 UNKNOWN_GROUP = "sg-0123456789abcdef0"
-WAIT = {"Delay": 0.2, "MaxAttempts": 100}
+WAIT = {"Delay": 0.2, "MaxAttempts": 300}  # a minute: enough for realistic timing too
 
 # Fake keys and an explicit endpoint: nothing here can act on a real account.
 ec2 = boto3.client(
