@@ -41,7 +41,8 @@ import { awsBinary, awsChildEnv } from "./aws-cli.js";
 
 const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
 const pythonBinary = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
-const KEYS = { accessKeyId: "AKIDTUTORIALEXAMPLE1", secretAccessKey: "tutorial/secret/EXAMPLEKEY" };
+/** The scripts sign with the fake keys `test`/`test`; the in-process SDK reader uses these. */
+const KEYS = { accessKeyId: "test", secretAccessKey: "test" };
 const home = mkdtempSync(join(tmpdir(), "ec2-mock-tutorial-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 const env: NodeJS.ProcessEnv = { ...awsChildEnv(home, KEYS), AWS_CLI: awsBinary };

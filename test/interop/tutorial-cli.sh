@@ -23,7 +23,9 @@ set -euo pipefail
 
 endpoint=${1:-http://127.0.0.1:4566}
 workdir=${2:-$(mktemp -d)}
-export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}
+# Fake keys on purpose, and none of the shell's own profile or session.
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_EC2
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
 aws_mock() { "${AWS_CLI:-aws}" --endpoint-url "$endpoint" "$@"; }
 
