@@ -7,7 +7,13 @@
  * address and description) are reflected in DescribeInstances. Through
  * every door.
  */
-import { DescribeInstancesCommand, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstancesCommand,
+  DescribeVpcsCommand,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from "@aws-sdk/client-ec2";
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { describe, expect, it } from "vitest";
 import { LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
@@ -349,10 +355,15 @@ describe.each(Object.keys(doors))("RunInstances' issue-15 members, through the %
         { NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: "subnet-0123456789abcdef0" }] },
         { name: "InvalidSubnetID.NotFound", message: "The subnet ID 'subnet-0123456789abcdef0' does not exist", status: 400 },
       );
+      const vpcs = await setup.client.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }));
       await refused(
         setup,
         { NetworkInterfaces: [{ DeviceIndex: 0, Groups: ["sg-0123456789abcdef0"] }] },
-        { name: "InvalidGroup.NotFound", message: "The security group 'sg-0123456789abcdef0' does not exist", status: 400 },
+        {
+          name: "InvalidGroup.NotFound",
+          message: `The security group 'sg-0123456789abcdef0' does not exist in VPC '${vpcs.Vpcs![0]!.VpcId}'`,
+          status: 400,
+        },
       );
     });
 

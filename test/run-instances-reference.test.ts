@@ -9,6 +9,7 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
+  DescribeVpcsCommand,
   type Instance,
   RunInstancesCommand,
   type RunInstancesCommandInput,
@@ -593,11 +594,6 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
         { name: "InvalidSubnetID.NotFound", message: "The subnet ID 'subnet-12345678' does not exist", status: 400 },
       ],
       [
-        "an unknown security group id",
-        { SecurityGroupIds: ["sg-12345678"] },
-        { name: "InvalidGroup.NotFound", message: "The security group 'sg-12345678' does not exist", status: 400 },
-      ],
-      [
         "a network interface with an instance-level private address",
         { NetworkInterfaces: [{ DeviceIndex: 0 }], PrivateIpAddress: "172.31.0.9" },
         combination("Network interfaces and an instance-level private IP address should not be specified on the same request"),
@@ -614,6 +610,12 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ],
     ];
     it.each(cases)("refuses %s", (_, input, expected) => withDoor(door, (setup) => refused(setup, input, expected)));
+    it("refuses an unknown security group id, naming the VPC of the launch", () =>
+      withDoor(door, async (setup) => {
+        const vpcs = await setup.client.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }));
+        const message = `The security group 'sg-12345678' does not exist in VPC '${vpcs.Vpcs![0]!.VpcId}'`;
+        await refused(setup, { SecurityGroupIds: ["sg-12345678"] }, { name: "InvalidGroup.NotFound", message, status: 400 });
+      }));
   });
 
   describe("members the mock does not model are refused by name, never dropped", () => {

@@ -845,7 +845,7 @@ describe.each(Object.keys(doors))("security groups through the %s", (door) => {
       };
       await refused(
         { SecurityGroupIds: ["sg-12345678"] },
-        { name: "InvalidGroup.NotFound", message: "The security group 'sg-12345678' does not exist", status: 400 },
+        { name: "InvalidGroup.NotFound", message: `The security group 'sg-12345678' does not exist in VPC '${vpcId}'`, status: 400 },
       );
       await refused(
         { SecurityGroupIds: ["web"] },

@@ -344,6 +344,13 @@ export const errors = {
   securityGroupNotFound(id: string) {
     return new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
   },
+  /**
+   * RunInstances' SecurityGroupIds (or its interface's Groups) naming no group: EC2 names the VPC of the
+   * launch (raw responses, getmoto/moto#5484 and Terraform's RunInstances errors).
+   */
+  securityGroupNotFoundInVpc(id: string, vpcId: string) {
+    return new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist in VPC '${vpcId}'`);
+  },
   /** A security group name that does not exist in the default VPC. */
   securityGroupNameNotFound(name: string, vpcId: string) {
     return new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);

@@ -197,7 +197,7 @@ export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest
   for (const id of request.ids) {
     if (!isWellFormedId("sg", id)) throw errors.malformedGroupId(clipped(id));
     const group = store.get(id);
-    if (group === undefined) throw errors.securityGroupNotFound(clipped(id));
+    if (group === undefined) throw errors.securityGroupNotFoundInVpc(clipped(id), vpcId);
     groups.push(group.groupId);
   }
   if (request.names.length > 0 && subnetNamed && vpcId !== defaultVpcId) throw errors.groupNameWithSubnet();
