@@ -10,7 +10,7 @@
  *   BENCH_QUICK=1 node bench/run.mjs   (fewer rounds and calls, for a smoke run;
  *                                       (d) and (e) still build 1k, 10k and 100k)
  *   BENCH_ONLY=a node bench/run.mjs    (only the sections of the figures named,
- *                                       comma-separated: a, b, c, d, f; (e) comes with (d))
+ *                                       comma-separated: a, b, c, d, f, g; (e) comes with (d))
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -23,9 +23,16 @@ if (typeof globalThis.gc !== "function") {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const { EC2Client, StopInstancesCommand, StartInstancesCommand, RunInstancesCommand, DescribeInstancesCommand } = await import(
-  "@aws-sdk/client-ec2"
-);
+const {
+  EC2Client,
+  StopInstancesCommand,
+  StartInstancesCommand,
+  RunInstancesCommand,
+  DescribeInstancesCommand,
+  DescribeSubnetsCommand,
+  DescribeSecurityGroupsCommand,
+  CreateSecurityGroupCommand,
+} = await import("@aws-sdk/client-ec2");
 const { createEc2Mock, LINUX_AMI_ID } = await import("ec2-mock");
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -342,6 +349,89 @@ await section("(e) memory", async () => {
     heapPerInstance <= 2048,
     `${fmt(heapPerInstance, 0)} B; measured while (d) builds its largest fleet`,
   ]);
+});
+
+// ---------------------------------------------------------------- (g) subnets and groups at 100k instances
+/**
+ * Issue 15's cost criterion: a DescribeSubnets or DescribeSecurityGroups
+ * answer must not grow with the number of instances. Two fleets, 1,000 and
+ * 100,000 instances, built the same way (the wide address space of (d),
+ * RunInstances of 1,000 at a time spread over the six zones' default
+ * subnets, every instance in the default group and a group of its own), so
+ * that every subnet and both groups are in use and only the fleet's size
+ * differs. Each call answers the same six subnets (their
+ * AvailableIpAddressCount included) or the same two groups at both sizes,
+ * checked on every call. Through the plugin, and through the server
+ * (`listen()` in this process, an EC2Client with its `endpoint`: the SDK's
+ * signing, XML and loopback HTTP are in both sides of that ratio).
+ */
+const G_SIZES = [1000, 100_000];
+const G_BATCH = 1000;
+
+async function buildNetworkFleet(size) {
+  const ec2 = createEc2Mock({ timing: "instant", network: WIDE });
+  const client = new EC2Client({ region: "us-east-1" });
+  client.middlewareStack.use(ec2);
+  const { GroupId } = await client.send(new CreateSecurityGroupCommand({ GroupName: "bench", Description: "bench" }));
+  const image = await anyImage();
+  for (let b = 0; b < size / G_BATCH; b++) {
+    await client.send(
+      new RunInstancesCommand({
+        ImageId: image,
+        MinCount: G_BATCH,
+        MaxCount: G_BATCH,
+        Placement: { AvailabilityZone: `us-east-1${ZONES[b % ZONES.length]}` },
+        // Half the batches in the default group (no SecurityGroupIds), half in the group made above.
+        ...(b % 2 ? { SecurityGroupIds: [GroupId] } : {}),
+      }),
+    );
+  }
+  return { ec2, client, groupId: GroupId };
+}
+
+await section("(g) DescribeSubnets, DescribeSecurityGroups", async () => {
+  const fleets = [];
+  const built = performance.now();
+  for (const size of G_SIZES) fleets.push(await buildNetworkFleet(size));
+  subTimes.push(`(g): fleets of 1,000 and 100,000 built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+  const servers = await Promise.all(fleets.map(({ ec2 }) => ec2.listen({ port: 0 })));
+  const wire = servers.map((server) => new EC2Client({ region: "us-east-1", credentials, maxAttempts: 1, endpoint: server.url }));
+  const subnets = (client) => async () => {
+    const out = await client.send(new DescribeSubnetsCommand({}));
+    if (out.Subnets.length !== ZONES.length || !out.Subnets.every((s) => s.AvailableIpAddressCount > 0)) throw new Error("wrong answer");
+  };
+  const groups = (client) => async () => {
+    const out = await client.send(new DescribeSecurityGroupsCommand({}));
+    if (out.SecurityGroups.length !== 2) throw new Error("wrong answer");
+  };
+  // The answers differ between the sizes only in the counts of free addresses.
+  const [small, large] = await Promise.all(fleets.map(({ client }) => client.send(new DescribeSubnetsCommand({}))));
+  const used = (out) =>
+    out.Subnets.reduce((n, s) => n + (2 ** (32 - Number(s.CidrBlock.split("/")[1])) - 5 - s.AvailableIpAddressCount), 0);
+  if (used(small) !== G_SIZES[0] || used(large) !== G_SIZES[1]) throw new Error(`addresses in use: ${used(small)}, ${used(large)}`);
+  const cases = [
+    ["DescribeSubnets (6 subnets), plugin", subnets, fleets.map((f) => f.client)],
+    ["DescribeSecurityGroups (2 groups), plugin", groups, fleets.map((f) => f.client)],
+    ["DescribeSubnets (6 subnets), server", subnets, wire],
+    ["DescribeSecurityGroups (2 groups), server", groups, wire],
+  ];
+  try {
+    for (const [label, call, clients] of cases) {
+      const plugin = label.endsWith("plugin");
+      const { rates, ratio } = await sideBySide(clients.map(call), plugin ? (QUICK ? 100 : 200) : QUICK ? 20 : 40);
+      const [at1k, at100k] = rates.map((r) => 1e6 / r);
+      rows.push([
+        `(g) ${label}: 100,000 ÷ 1,000 instances (time/call)`,
+        ratio(1),
+        "≤ 1.5×",
+        ratio(1) <= 1.5,
+        `${fmt(at100k, 0)} µs vs ${fmt(at1k, 0)} µs`,
+      ]);
+    }
+  } finally {
+    for (const client of [...wire, ...fleets.map((f) => f.client)]) client.destroy();
+    await Promise.all(servers.map((server) => server.close()));
+  }
 });
 
 // ---------------------------------------------------------------- (f) import cost

@@ -33,6 +33,20 @@ async function fleet(client: EC2Client): Promise<Instance[]> {
   return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 }
 
+/** A middleware on a client's own stack: its name and the function itself. */
+interface StackEntry {
+  name: string;
+  middleware: unknown;
+}
+
+/** Every middleware on the client's own stack, those placed relative to a per-command step included (`identify()` leaves them out). */
+function stackEntries(client: EC2Client): StackEntry[] {
+  const entries: StackEntry[] = [];
+  const record = (middleware: unknown, options: { name?: string }) => entries.push({ name: options.name ?? "", middleware });
+  client.middlewareStack.applyToStack({ add: record, addRelativeTo: record } as unknown as typeof client.middlewareStack);
+  return entries;
+}
+
 /** A client of `region` on the mock through one door (`plugin`, or a wire door sharing the mock). */
 function pluginClient(ec2: Ec2Mock, config: ConstructorParameters<typeof EC2Client>[0] = {}): EC2Client {
   const client = new EC2Client(config);
@@ -116,6 +130,30 @@ describe("the plugin reads the Region of its client", () => {
     await launchOne(client);
     expect((await fleet(client))[0]!.Placement!.AvailabilityZone).toBe("eu-central-1a");
     expect(asked).toBe(0);
+  });
+
+  it("once the Region is known, the client's stack is the SDK's again (the mock's middleware aside); first calls made together all get it", async () => {
+    const ec2 = createEc2Mock({ timing: "instant" });
+    const client = new EC2Client({ region: "eu-west-1" });
+    const sdk = stackEntries(client);
+    client.middlewareStack.use(ec2);
+    const mock = (entry: StackEntry) => entry.name === "ec2MockMiddleware";
+    const probing = stackEntries(client).filter((entry) => !mock(entry));
+    expect(probing.map((e) => e.name)).toContain("ec2MockRegionProbe");
+    expect(probing.find((e) => e.name === "httpAuthSchemeMiddleware")?.middleware).not.toBe(
+      sdk.find((e) => e.name === "httpAuthSchemeMiddleware")!.middleware,
+    );
+    const ids = await Promise.all([launchOne(client), launchOne(client), launchOne(client)]);
+    const byName = (a: StackEntry, b: StackEntry) => a.name.localeCompare(b.name);
+    expect(
+      stackEntries(client)
+        .filter((entry) => !mock(entry))
+        .sort(byName),
+    ).toEqual(sdk.sort(byName));
+    const after = await launchOne(client);
+    const zones = (await fleet(client)).map((i) => [i.InstanceId, i.Placement!.AvailabilityZone]);
+    expect(zones).toEqual([...ids, after].map((id) => [id, "eu-west-1a"]));
+    expect(ec2.snapshot().regions!.map((r) => r.region)).toEqual(["eu-west-1"]);
   });
 
   it("reads the Region from the endpoint's host as EC2's endpoint rules write it (FIPS, dual-stack, China)", () => {

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * Figure (a)'s cycle, two builds of the plugin head to head in one process:
+ * this package's (through its exports, "ec2-mock") and another worktree's
+ * `dist/` (built there with `npm run build`), with the SDK's floor of (a)
+ * beside them. Both builds drive the same SDK module, so the only
+ * difference is the mock's code. Same method as bench/run.mjs: a warm-up by
+ * time, then many short interleaved rounds, and the median over rounds of
+ * the ratio between neighbours in time.
+ *
+ *   node bench/plugin-ab.mjs /work/wt/OTHER        (BENCH_QUICK=1: fewer rounds)
+ *
+ * Prints this build ÷ the other (cycles per second: above 1 is faster), and
+ * each ÷ the SDK floor (figure a).
+ */
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+
+const other = process.argv[2];
+if (other === undefined) {
+  console.error("usage: node bench/plugin-ab.mjs OTHER_WORKTREE (its dist/ built)");
+  process.exit(2);
+}
+const { EC2Client, StopInstancesCommand, StartInstancesCommand, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
+const mine = await import("ec2-mock");
+const theirs = await import(pathToFileURL(path.resolve(other, "dist/esm/index.js")).href);
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const ROUNDS = QUICK ? 15 : 41;
+const WARM_UP_MS = QUICK ? 1_500 : 3_000;
+const N = QUICK ? 200 : 300;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function rate(op, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await op(i);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function warmUp(op, ms) {
+  const end = performance.now() + ms;
+  while (performance.now() < end) await op();
+}
+
+/** The plugin's Stop/Start cycle on one instance, as in bench/run.mjs (a). */
+async function pluginCycle({ createEc2Mock, LINUX_AMI_ID }) {
+  const client = new EC2Client({ region: "us-east-1" });
+  client.middlewareStack.use(createEc2Mock({ timing: "instant" }));
+  const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+  const id = run.Instances[0].InstanceId;
+  return async () => {
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
+  };
+}
+
+/** The SDK's floor of (a): a constant output at the initialize step. */
+function floorCycle() {
+  const change = (from, to) => [
+    { InstanceId: "i-0123456789abcdef0", CurrentState: { Code: to[0], Name: to[1] }, PreviousState: { Code: from[0], Name: from[1] } },
+  ];
+  const outputs = {
+    StopInstancesCommand: { StoppingInstances: change([16, "running"], [64, "stopping"]) },
+    StartInstancesCommand: { StartingInstances: change([80, "stopped"], [0, "pending"]) },
+  };
+  const metadata = { httpStatusCode: 200, requestId: "r", attempts: 1, totalRetryDelay: 0 };
+  const client = new EC2Client({ region: "us-east-1" });
+  client.middlewareStack.add(
+    (_next, context) => async () => ({
+      output: { ...outputs[context.commandName], $metadata: metadata },
+      response: { statusCode: 200, headers: {} },
+    }),
+    { step: "initialize", priority: "low", name: "constantOutput" },
+  );
+  return async () => {
+    await client.send(new StopInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
+    await client.send(new StartInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
+  };
+}
+
+const contenders = [await pluginCycle(mine), await pluginCycle(theirs), floorCycle()];
+const rates = contenders.map(() => []);
+for (const c of contenders) await warmUp(c, WARM_UP_MS);
+for (let r = 0; r < ROUNDS; r++) {
+  // The order alternates, so that neither build always runs right after the floor.
+  const order = r % 2 === 0 ? [0, 1, 2] : [1, 0, 2];
+  for (const k of order) rates[k].push(await rate(contenders[k], N));
+}
+const ratio = (a, b) => median(rates[a].map((x, r) => x / rates[b][r]));
+const [m, t, f] = rates.map(median);
+console.log(`this build ÷ ${other} (cycles/s)   ${ratio(0, 1).toFixed(3)}   ${m.toFixed(0)} vs ${t.toFixed(0)}`);
+console.log(`this build ÷ SDK floor (figure a)  ${ratio(0, 2).toFixed(3)}   floor ${f.toFixed(0)}`);
+console.log(`${other} ÷ SDK floor (figure a)  ${ratio(1, 2).toFixed(3)}`);
