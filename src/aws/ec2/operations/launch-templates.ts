@@ -92,7 +92,11 @@ function hasParameters(data: object): boolean {
  * unless `allowEmpty` (a version based on a source version).
  */
 function readLaunchData(value: unknown, allowEmpty = false): RequestLaunchTemplateData {
-  if (value === undefined || value === null) throw errors.missingParameter("LaunchTemplateData");
+  // An empty structure is not sent on the wire at all: absent and empty are one case.
+  if (value === undefined || value === null) {
+    if (allowEmpty) return {};
+    throw errors.launchTemplateDataMissing();
+  }
   if (typeof value !== "object" || Array.isArray(value)) throw errors.inputNotStructure(Array.isArray(value) ? "a list" : typeof value);
   if (!allowEmpty && !hasParameters(value)) throw errors.launchTemplateDataMissing();
   const data: Record<string, unknown> = {};
