@@ -241,7 +241,7 @@ describe.each(DOORS)("launch templates through the %s", (door) => {
   it("DescribeLaunchTemplateVersions: $Latest, $Default, numbers, ranges, every template's, and EC2's refusals", async () => {
     const { client } = await open();
     const id = await create(client);
-    for (const type of ["t3.small", "t3.medium", "t3.large"]) {
+    for (const type of ["t3.small", "t3.medium", "t3.large"] as const) {
       await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: type } }));
     }
     const other = await create(client, { LaunchTemplateName: "other" });

@@ -36,6 +36,10 @@ function valueInvalid(parameter: string, value: string, why: string): Ec2Error {
   return new Ec2Error("InvalidParameterValue", `Value (${value}) for parameter ${parameter} is invalid. ${why}`);
 }
 
+/** What DescribeLaunchTemplateVersions answers a request that names neither a template nor only `$Latest`/`$Default` (EC2's text). */
+const VERSIONS_SCOPE =
+  "To describe the launch template data for all your launch templates, for \u2018--versions\u2019 specify \u2018$Latest\u2019, \u2018$Default\u2019, or both, and omit \u2018--launch-template-id\u2019, \u2018--launch-template-name\u2019, and version numbers. To describe the launch template data for a specific launch template, specify \u2018--launch-template-id\u2019 or \u2018--launch-template-name\u2019, and for \u2018--versions\u2019 specify one or more of the following values: \u2018$Latest\u2019, \u2018$Default\u2019, or one or more version numbers.";
+
 /** Quotes a list of allowed values: `'a' and 'b'`. */
 function quotedAnd(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(" and ");
@@ -1136,9 +1140,19 @@ export const errors = {
       `The specified launch template, with template name ${name}, does not exist.`,
     );
   },
-  /** DescribeLaunchTemplates naming a template that does not exist (raw response, aws-verified in getmoto/moto's tests). */
-  launchTemplatesNotFound(code: "InvalidLaunchTemplateId.NotFound" | "InvalidLaunchTemplateName.NotFoundException") {
-    return new Ec2Error(code, "At least one of the launch templates specified in the request does not exist.");
+  /** DescribeLaunchTemplates naming an id that does not exist (wording: the raw response for names, aws-verified in getmoto/moto's tests). */
+  launchTemplateIdsNotFound() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateId.NotFound",
+      "At least one of the launch templates specified in the request does not exist.",
+    );
+  },
+  /** DescribeLaunchTemplates naming a name that does not exist (raw response, aws-verified in getmoto/moto's tests). */
+  launchTemplateNamesNotFound() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateName.NotFoundException",
+      "At least one of the launch templates specified in the request does not exist.",
+    );
   },
   /** A version number the template does not have (raw DescribeLaunchTemplateVersions response, aws-verified in getmoto/moto's tests). */
   launchTemplateVersionNotFound(version: string, launchTemplateId: string) {
@@ -1163,16 +1177,16 @@ export const errors = {
     return new Ec2Error("InvalidParameterCombination", "Either provide launch template ID or launch template name to modify the template.");
   },
   /**
-   * DescribeLaunchTemplateVersions without a template and without `$Latest` or
-   * `$Default` (MissingParameter), or with version numbers but no template
-   * (InvalidParameterValue): EC2's own text, curly quotes included (raw
-   * responses, aws-verified in getmoto/moto's tests).
+   * DescribeLaunchTemplateVersions without a template and without `$Latest`
+   * or `$Default`: EC2's own text, curly quotes included (raw response,
+   * aws-verified in getmoto/moto's tests).
    */
-  launchTemplateVersionsScope(code: "MissingParameter" | "InvalidParameterValue") {
-    return new Ec2Error(
-      code,
-      "To describe the launch template data for all your launch templates, for \u2018--versions\u2019 specify \u2018$Latest\u2019, \u2018$Default\u2019, or both, and omit \u2018--launch-template-id\u2019, \u2018--launch-template-name\u2019, and version numbers. To describe the launch template data for a specific launch template, specify \u2018--launch-template-id\u2019 or \u2018--launch-template-name\u2019, and for \u2018--versions\u2019 specify one or more of the following values: \u2018$Latest\u2019, \u2018$Default\u2019, or one or more version numbers.",
-    );
+  versionsScopeMissing() {
+    return new Ec2Error("MissingParameter", VERSIONS_SCOPE);
+  },
+  /** DescribeLaunchTemplateVersions with version numbers but no template (raw response, aws-verified in getmoto/moto's tests). */
+  versionsScopeInvalid() {
+    return new Ec2Error("InvalidParameterValue", VERSIONS_SCOPE);
   },
   /** Launch template data without any launch parameter (code: raw response, aws-verified in localstack's tests; wording: decision). */
   launchTemplateDataMissing() {

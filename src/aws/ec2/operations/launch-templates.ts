@@ -346,12 +346,12 @@ export const describeLaunchTemplates: Operation<DescribeLaunchTemplatesCommandIn
   for (const id of ids) if (!isWellFormedId("lt", id)) throw errors.launchTemplateIdMalformed();
   for (const id of ids) {
     const template = store.get(id);
-    if (template === undefined) throw errors.launchTemplatesNotFound("InvalidLaunchTemplateId.NotFound");
+    if (template === undefined) throw errors.launchTemplateIdsNotFound();
     named.add(template);
   }
   for (const name of names) {
     const template = store.withName(name);
-    if (template === undefined) throw errors.launchTemplatesNotFound("InvalidLaunchTemplateName.NotFoundException");
+    if (template === undefined) throw errors.launchTemplateNamesNotFound();
     named.add(template);
   }
   authorizeAndDryRun(ctx, "DescribeLaunchTemplates", [], input.DryRun);
@@ -450,9 +450,9 @@ export const describeLaunchTemplateVersions: Operation<
   }
   const accept = compileFilters(filters, launchTemplateVersionFilters);
   if (ref === undefined) {
-    if (versions.length === 0) throw errors.launchTemplateVersionsScope("MissingParameter");
+    if (versions.length === 0) throw errors.versionsScopeMissing();
     if (versions.some((v) => v !== "$Latest" && v !== "$Default") || min !== undefined || maxVersion !== undefined) {
-      throw errors.launchTemplateVersionsScope("InvalidParameterValue");
+      throw errors.versionsScopeInvalid();
     }
   }
   const max = readMaxResults(input.MaxResults, false, templatesMaxResults);
