@@ -157,6 +157,13 @@ describe.each(DOORS)("launch templates through the %s", (door) => {
       { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 },
     );
     expect((await client.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates).toEqual([]);
+    const long = "t".repeat(129);
+    await expectEc2Error(create(client, { ClientToken: long }), {
+      name: "InvalidParameterValue",
+      message: `Value (${"t".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 128 ASCII characters.`,
+      status: 400,
+    });
+    await create(client, { ClientToken: "t".repeat(128), LaunchTemplateName: "long-token" });
     const first = await create(client, { ClientToken: "tok-1" });
     expect(await create(client, { ClientToken: "tok-1" })).toBe(first);
     await expectEc2Error(create(client, { ClientToken: "tok-1", LaunchTemplateName: "other" }), {

@@ -36,7 +36,7 @@ import {
   MAX_VERSIONS_PER_TEMPLATE,
   versionOf,
 } from "../model/launch-templates.js";
-import { checkClientToken, checkFilterCount, clipped } from "../model/limits.js";
+import { checkFilterCount, clipped } from "../model/limits.js";
 import { readTagsOf } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage } from "../pagination.js";
 
@@ -104,10 +104,16 @@ function readLaunchData(value: unknown, allowEmpty = false): RequestLaunchTempla
   return data as RequestLaunchTemplateData;
 }
 
-/** A `ClientToken`: at most 64 ASCII characters (as RunInstances reads it). */
+/** The longest `ClientToken` of the launch template calls (API reference: "Maximum 128 ASCII characters"). */
+export const MAX_TEMPLATE_TOKEN_LENGTH = 128;
+const printableAscii = /^[\x20-\x7e]*$/;
+
+/** A `ClientToken`: at most 128 ASCII characters. */
 function readClientToken(value: unknown): string | undefined {
   const token = optionalString(value);
-  if (token !== undefined) checkClientToken(token);
+  if (token !== undefined && (token.length > MAX_TEMPLATE_TOKEN_LENGTH || !printableAscii.test(token))) {
+    throw errors.invalidClientToken(clipped(token), MAX_TEMPLATE_TOKEN_LENGTH);
+  }
   return token;
 }
 
