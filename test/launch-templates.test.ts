@@ -146,6 +146,19 @@ describe.each(DOORS)("launch templates through the %s", (door) => {
       ),
       { name: "InvalidParameterValue", message: "'instance' is not a valid taggable resource type for this operation.", status: 400 },
     );
+    await expectEc2Error(
+      client.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: "abis",
+          LaunchTemplateData: { InstanceRequirements: { VCpuCount: { Min: 2 }, MemoryMiB: { Min: 1024 } } },
+        }),
+      ),
+      {
+        name: "UnsupportedOperation",
+        message: "ec2-mock does not model the parameter 'LaunchTemplateData.InstanceRequirements' of CreateLaunchTemplate.",
+        status: 400,
+      },
+    );
     const names = (await client.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates!.map((t) => t.LaunchTemplateName);
     expect(names).toEqual(["web"]);
   });

@@ -90,8 +90,9 @@ function hasParameters(data: object): boolean {
  * Amazon EC2 launch templates": "not fully validated"); a launch from it
  * does, as any launch. Data without any parameter is MissingParameter,
  * unless `allowEmpty` (a version based on a source version).
+ * `InstanceRequirements` is refused by name (see below).
  */
-function readLaunchData(value: unknown, allowEmpty = false): RequestLaunchTemplateData {
+function readLaunchData(action: string, value: unknown, allowEmpty = false): RequestLaunchTemplateData {
   // An empty structure is not sent on the wire at all: absent and empty are one case.
   if (value === undefined || value === null) {
     if (allowEmpty) return {};
@@ -99,6 +100,11 @@ function readLaunchData(value: unknown, allowEmpty = false): RequestLaunchTempla
   }
   if (typeof value !== "object" || Array.isArray(value)) throw errors.inputNotStructure(Array.isArray(value) ? "a list" : typeof value);
   if (!allowEmpty && !hasParameters(value)) throw errors.launchTemplateDataMissing();
+  // Attribute-based instance type selection (for fleets and Auto Scaling) holds EC2's only fractional
+  // inputs, which every door reads as integers (src/protocols/ec2-query/scalars.ts): refused by name.
+  const requirements = (value as RequestLaunchTemplateData).InstanceRequirements;
+  if (requirements !== undefined && requirements !== null)
+    throw errors.unmodelledParameter(action, "LaunchTemplateData.InstanceRequirements");
   const data: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(value)) if (member !== undefined) data[name] = member;
   return data as RequestLaunchTemplateData;
@@ -212,7 +218,7 @@ function renderVersion(template: LaunchTemplate, version: LaunchTemplateVersionR
  */
 export const createLaunchTemplate: Operation<CreateLaunchTemplateCommandInput, CreateLaunchTemplateCommandOutput> = (ctx, input) => {
   const name = readNewName(input.LaunchTemplateName);
-  const data = readLaunchData(input.LaunchTemplateData);
+  const data = readLaunchData("CreateLaunchTemplate", input.LaunchTemplateData);
   const description = readDescription(input.VersionDescription);
   const tags = readTagsOf(input.TagSpecifications, "launch-template");
   const token = readClientToken(input.ClientToken);
@@ -258,7 +264,7 @@ export const createLaunchTemplateVersion: Operation<CreateLaunchTemplateVersionC
 ) => {
   const ref = readTemplateRef(input);
   const sourceGiven = input.SourceVersion !== undefined && input.SourceVersion !== null && input.SourceVersion !== "";
-  const data = readLaunchData(input.LaunchTemplateData, sourceGiven);
+  const data = readLaunchData("CreateLaunchTemplateVersion", input.LaunchTemplateData, sourceGiven);
   const description = readDescription(input.VersionDescription);
   const token = readClientToken(input.ClientToken);
   if (input.ResolveAlias === true) throw errors.unmodelledParameter("CreateLaunchTemplateVersion", "ResolveAlias");
