@@ -595,4 +595,34 @@ describe("launch templates: state and IAM", () => {
       expect((await client.send(new DescribeInstancesCommand({}))).Reservations, door).toEqual([]);
     }
   });
+
+  it("CreateLaunchTemplate is authorized on launch-template/*, before DryRun; tags on creation need ec2:CreateTags", async () => {
+    const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
+    const { client } = await openDoor(
+      "plugin",
+      statements(
+        { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+        {
+          Effect: "Deny",
+          Action: "ec2:CreateTags",
+          Resource: "*",
+          Condition: { StringEquals: { "ec2:CreateAction": "CreateLaunchTemplate" } },
+        },
+        {
+          Effect: "Deny",
+          Action: "ec2:CreateLaunchTemplate",
+          Resource: "arn:aws:ec2:*:*:launch-template/*",
+          Condition: { StringEquals: { "aws:RequestTag/env": "prod" } },
+        },
+      ),
+    );
+    const tagged = (env: string, DryRun?: boolean) =>
+      create(client, { DryRun, TagSpecifications: [{ ResourceType: "launch-template", Tags: [{ Key: "env", Value: env }] }] });
+    for (const call of [tagged("prod"), tagged("prod", true), tagged("dev")]) {
+      const error = (await call.catch((e: EC2ServiceException) => e)) as EC2ServiceException;
+      expect([error.name, error.$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+    }
+    expect((await client.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates).toEqual([]);
+    await create(client);
+  });
 });
