@@ -545,8 +545,15 @@ describe("launch templates: state and IAM", () => {
   it("a snapshot keeps each region's templates and versions; restore brings them back", async () => {
     const { client, ec2 } = await openDoor("plugin", { region: "eu-west-1" });
     const id = await create(client, { TagSpecifications: [{ ResourceType: "launch-template", Tags: [{ Key: "a", Value: "b" }] }] });
-    await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: "t3.large" } }));
+    await client.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        SourceVersion: "1",
+        LaunchTemplateData: { InstanceType: "t3.large" },
+      }),
+    );
     await client.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: id, DefaultVersion: "2" }));
+    const launched = await client.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateId: id } }));
     const before = (await client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id }))).LaunchTemplateVersions;
     const snapshot = JSON.parse(JSON.stringify(ec2.snapshot()));
     await client.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: id }));
@@ -557,6 +564,12 @@ describe("launch templates: state and IAM", () => {
       [2, true],
     ]);
     expect((await client.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates![0]!.Tags).toEqual([{ Key: "a", Value: "b" }]);
+    // The instance launched from it keeps its aws:ec2launchtemplate tags.
+    const restored = await client.send(new DescribeInstancesCommand({ InstanceIds: [launched.Instances![0]!.InstanceId!] }));
+    expect(restored.Reservations![0]!.Instances![0]!.Tags).toEqual([
+      { Key: "aws:ec2launchtemplate:id", Value: id },
+      { Key: "aws:ec2launchtemplate:version", Value: "2" },
+    ]);
     // The next version continues the numbering; a new template, the creation order.
     const v3 = await client.send(
       new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: "t3.nano" } }),
