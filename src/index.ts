@@ -13,6 +13,7 @@ export {
   type Ec2MockSnapshot,
   type InstanceJson,
   type KeyPairJson,
+  type LaunchTemplateJson,
   type UsageJson,
   type VolumeJson,
 } from "./aws/ec2/state/snapshot.js";

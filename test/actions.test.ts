@@ -138,6 +138,13 @@ describe("EC2: the action list", () => {
       | "CreateKeyPair"
       | "ImportKeyPair"
       | "DescribeKeyPairs"
+      | "CreateLaunchTemplate"
+      | "CreateLaunchTemplateVersion"
+      | "ModifyLaunchTemplate"
+      | "DescribeLaunchTemplates"
+      | "DescribeLaunchTemplateVersions"
+      | "DeleteLaunchTemplate"
+      | "DeleteLaunchTemplateVersions"
       | "DeleteKeyPair"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();

@@ -128,6 +128,11 @@ const MODELLED = new Set([
   "IamInstanceProfile",
   "IamInstanceProfile.Arn",
   "IamInstanceProfile.Name",
+  // Issue 16: a launch template, by id or name, and its version (test/launch-templates.test.ts).
+  "LaunchTemplate",
+  "LaunchTemplate.LaunchTemplateId",
+  "LaunchTemplate.LaunchTemplateName",
+  "LaunchTemplate.Version",
 ]);
 
 /** A valid value of a modelled structure, so that one unmodelled member inside it is the only thing wrong. */

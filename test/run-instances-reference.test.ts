@@ -626,7 +626,6 @@ describe.each(Object.keys(doors))("RunInstances against its reference, through t
       ["Ipv6Addresses", { Ipv6Addresses: [{ Ipv6Address: "2001:db8::1" }] }],
       ["ElasticGpuSpecification", { ElasticGpuSpecification: [{ Type: "eg1.medium" }] }],
       ["ElasticInferenceAccelerators", { ElasticInferenceAccelerators: [{ Type: "eia1.medium" }] }],
-      ["LaunchTemplate", { LaunchTemplate: { LaunchTemplateId: "lt-12345678" } }],
       ["InstanceMarketOptions", { InstanceMarketOptions: { MarketType: "spot" } }],
       ["CreditSpecification", { CreditSpecification: { CpuCredits: "unlimited" } }],
       ["CpuOptions.AmdSevSnp", { InstanceType: "m6a.large", CpuOptions: { CoreCount: 1, ThreadsPerCore: 2, AmdSevSnp: "enabled" } }],

@@ -53,6 +53,8 @@ interface OldEc2MockSnapshot {
     createTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 16: launch templates (absent in older snapshots). */
+  launchTemplates?: OldLaunchTemplateJson[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -78,6 +80,29 @@ interface OldRegionStateJson {
     createTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 16: launch templates (absent in older snapshots). */
+  launchTemplates?: OldLaunchTemplateJson[];
+}
+
+/** Issue 16: a launch template with its versions. */
+interface OldLaunchTemplateJson {
+  launchTemplateId: string;
+  launchTemplateName: string;
+  seq: number;
+  createTime: string;
+  createdBy: string;
+  defaultVersion: number;
+  versionCounter: number;
+  versions: {
+    versionNumber: number;
+    description?: string;
+    createTime: string;
+    createdBy: string;
+    data: Record<string, unknown>;
+    clientToken?: { token: string; digest: string };
+  }[];
+  tags: [string, string][];
+  clientToken?: { token: string; digest: string };
 }
 
 interface OldInstanceJson {

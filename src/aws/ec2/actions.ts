@@ -32,11 +32,15 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateDefaultVpcCommand,
   CreateKeyPairCommand,
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
   DeleteKeyPairCommand,
+  DeleteLaunchTemplateCommand,
+  DeleteLaunchTemplateVersionsCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
@@ -48,6 +52,8 @@ import {
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -61,6 +67,7 @@ import {
   ImportKeyPairCommand,
   ModifyInstanceAttributeCommand,
   ModifyInstanceMetadataOptionsCommand,
+  ModifyLaunchTemplateCommand,
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   ReleaseAddressCommand,
@@ -79,6 +86,15 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  deleteLaunchTemplate,
+  deleteLaunchTemplateVersions,
+  describeLaunchTemplates,
+  describeLaunchTemplateVersions,
+  modifyLaunchTemplate,
+} from "./operations/launch-templates.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
 import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
@@ -162,6 +178,13 @@ export const ec2Actions = Object.freeze({
   ImportKeyPair: mutating(ImportKeyPairCommand, importKeyPair),
   DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),
   DeleteKeyPair: mutating(DeleteKeyPairCommand, deleteKeyPair),
+  CreateLaunchTemplate: mutating(CreateLaunchTemplateCommand, createLaunchTemplate),
+  CreateLaunchTemplateVersion: mutating(CreateLaunchTemplateVersionCommand, createLaunchTemplateVersion),
+  ModifyLaunchTemplate: mutating(ModifyLaunchTemplateCommand, modifyLaunchTemplate),
+  DescribeLaunchTemplates: reading(DescribeLaunchTemplatesCommand, describeLaunchTemplates),
+  DescribeLaunchTemplateVersions: reading(DescribeLaunchTemplateVersionsCommand, describeLaunchTemplateVersions),
+  DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, deleteLaunchTemplate),
+  DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, deleteLaunchTemplateVersions),
 });
 
 /**

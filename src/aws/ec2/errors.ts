@@ -36,6 +36,10 @@ function valueInvalid(parameter: string, value: string, why: string): Ec2Error {
   return new Ec2Error("InvalidParameterValue", `Value (${value}) for parameter ${parameter} is invalid. ${why}`);
 }
 
+/** What DescribeLaunchTemplateVersions answers a request that names neither a template nor only `$Latest`/`$Default` (EC2's text). */
+const VERSIONS_SCOPE =
+  "To describe the launch template data for all your launch templates, for \u2018--versions\u2019 specify \u2018$Latest\u2019, \u2018$Default\u2019, or both, and omit \u2018--launch-template-id\u2019, \u2018--launch-template-name\u2019, and version numbers. To describe the launch template data for a specific launch template, specify \u2018--launch-template-id\u2019 or \u2018--launch-template-name\u2019, and for \u2018--versions\u2019 specify one or more of the following values: \u2018$Latest\u2019, \u2018$Default\u2019, or one or more version numbers.";
+
 /** Quotes a list of allowed values: `'a' and 'b'`. */
 function quotedAnd(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(" and ");
@@ -1110,6 +1114,113 @@ export const errors = {
   /** DeleteKeyPair with both KeyName and KeyPairId (decision). */
   keyNameAndId() {
     return new Ec2Error("InvalidParameterCombination", "Specify either KeyName or KeyPairId, not both.");
+  },
+
+  // ---- Launch templates (sources in docs/behaviour.md, "Launch templates") ----
+
+  /** A launch template name EC2 does not take: 3 to 128 of letters, digits and `()./_-` (wording: the API's error table). */
+  launchTemplateNameMalformed() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateName.MalformedException",
+      "The specified launch template name is invalid. A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: '-', '_', '.', '/', '(', and ')'.",
+    );
+  },
+  /** CreateLaunchTemplate with a name the region already has (raw response, aws-verified in getmoto/moto's tests). */
+  launchTemplateNameInUse() {
+    return new Ec2Error("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.");
+  },
+  /** A launch template id that is not `lt-` and 8 or 17 hex digits (wording: the API's error table). */
+  launchTemplateIdMalformed() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateId.Malformed",
+      "The ID for the launch template is malformed. Ensure that you specify the launch template ID in the form lt-xxxxxxxxxxxxxxxxx.",
+    );
+  },
+  /** A launch template id the region does not have (raw response, aws-verified in getmoto/moto's tests). */
+  launchTemplateIdNotFound(id: string) {
+    return new Ec2Error("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${id}, does not exist.`);
+  },
+  /** A launch template name the region does not have (raw response, aws-verified in getmoto/moto's tests). */
+  launchTemplateNameNotFound(name: string) {
+    return new Ec2Error(
+      "InvalidLaunchTemplateName.NotFoundException",
+      `The specified launch template, with template name ${name}, does not exist.`,
+    );
+  },
+  /** DescribeLaunchTemplates naming an id that does not exist (wording: the raw response for names, aws-verified in getmoto/moto's tests). */
+  launchTemplateIdsNotFound() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateId.NotFound",
+      "At least one of the launch templates specified in the request does not exist.",
+    );
+  },
+  /** DescribeLaunchTemplates naming a name that does not exist (raw response, aws-verified in getmoto/moto's tests). */
+  launchTemplateNamesNotFound() {
+    return new Ec2Error(
+      "InvalidLaunchTemplateName.NotFoundException",
+      "At least one of the launch templates specified in the request does not exist.",
+    );
+  },
+  /** A version number the template does not have (raw DescribeLaunchTemplateVersions response, aws-verified in getmoto/moto's tests). */
+  launchTemplateVersionNotFound(version: string, launchTemplateId: string) {
+    return new Ec2Error(
+      "InvalidLaunchTemplateId.VersionNotFound",
+      `Could not find the specified version ${version} for the launch template with ID ${launchTemplateId}.`,
+    );
+  },
+  /** ModifyLaunchTemplate's DefaultVersion that the template does not have (raw response, aws-verified in getmoto/moto's tests). */
+  defaultVersionNotFound(version: string) {
+    return new Ec2Error(
+      "InvalidLaunchTemplateId.VersionNotFound",
+      `The launch template version ${version} is not found for the specified launch template.`,
+    );
+  },
+  /** A call that names its template by neither id nor name (raw DeleteLaunchTemplate response, getmoto/moto's tests). */
+  launchTemplateIdOrNameMissing() {
+    return new Ec2Error("MissingParameter", "The request must contain the parameter launch template ID or launch template name");
+  },
+  /** A call that names its template by both id and name (raw ModifyLaunchTemplate response, aws-verified in getmoto/moto's tests). */
+  launchTemplateIdAndName() {
+    return new Ec2Error("InvalidParameterCombination", "Either provide launch template ID or launch template name to modify the template.");
+  },
+  /**
+   * DescribeLaunchTemplateVersions without a template and without `$Latest`
+   * or `$Default`: EC2's own text, curly quotes included (raw response,
+   * aws-verified in getmoto/moto's tests).
+   */
+  versionsScopeMissing() {
+    return new Ec2Error("MissingParameter", VERSIONS_SCOPE);
+  },
+  /** DescribeLaunchTemplateVersions with version numbers but no template (raw response, aws-verified in getmoto/moto's tests). */
+  versionsScopeInvalid() {
+    return new Ec2Error("InvalidParameterValue", VERSIONS_SCOPE);
+  },
+  /** Launch template data without any launch parameter (code: raw response, aws-verified in localstack's tests; wording: decision). */
+  launchTemplateDataMissing() {
+    return new Ec2Error("MissingParameter", "The request must contain the parameter LaunchTemplateData");
+  },
+  /** A version description over 255 characters (the API's length constraint; wording: decision, EC2's pattern). */
+  versionDescriptionTooLong(max: number) {
+    return new Ec2Error("InvalidParameterValue", `The version description must be at most ${max} characters.`);
+  },
+  /** The region's quota of launch templates reached (code and wording: decision). */
+  launchTemplateLimit(max: number) {
+    return new Ec2Error("LaunchTemplateLimitExceeded", `You have reached the maximum of ${max} launch templates in this Region.`);
+  },
+  /** A template's quota of versions reached (code and wording: decision). */
+  launchTemplateVersionLimit(max: number) {
+    return new Ec2Error("LaunchTemplateVersionLimitExceeded", `You have reached the maximum of ${max} versions for this launch template.`);
+  },
+  /** More versions in one DeleteLaunchTemplateVersions call than the 200 it takes (wording: decision, EC2's pattern). */
+  tooManyVersionsToDelete(count: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `You can delete up to ${max} launch template versions in a single request; got ${count}.`);
+  },
+  /** RunInstances' LaunchTemplate naming its template by both id and name (wording: decision, EC2's combination pattern). */
+  launchTemplateSpecIdAndName() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "The parameter LaunchTemplateId cannot be used with the parameter LaunchTemplateName",
+    );
   },
 
   // ---- Fault injection ----

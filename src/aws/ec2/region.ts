@@ -9,6 +9,7 @@ import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
 import { KeyPairStore } from "./model/key-pairs.js";
+import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
@@ -76,6 +77,8 @@ export class Ec2Region {
   readonly securityGroups: SecurityGroupStore;
   /** The key pairs (src/aws/ec2/model/key-pairs.ts). */
   readonly keyPairs = new KeyPairStore();
+  /** The launch templates and their versions (src/aws/ec2/model/launch-templates.ts). */
+  readonly launchTemplates = new LaunchTemplateStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -257,6 +260,7 @@ export class Ec2Region {
     this.addresses.clear();
     this.volumes.clear();
     this.keyPairs.clear();
+    this.launchTemplates.clear();
   }
 
   /**

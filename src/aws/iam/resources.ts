@@ -114,6 +114,14 @@ export function securityGroupResource(settings: RegionSettings, groupId: string,
   return { arn: ec2Arn(settings, "security-group", groupId), keys: { "ec2:Vpc": ec2Arn(settings, "vpc", vpcId) } };
 }
 
+/** A launch template: `launch-template/lt-…`, with its tags as `ec2:ResourceTag/K` (Service Authorization Reference, launch-template). */
+export function launchTemplateResource(
+  settings: RegionSettings,
+  template: { readonly launchTemplateId: string; readonly tags: ReadonlyMap<string, string> },
+): AuthResource {
+  return { arn: ec2Arn(settings, "launch-template", template.launchTemplateId), keys: tagKeys(template.tags) };
+}
+
 /** A resource the call creates: `…:TYPE/*`, with the request's tags for it. */
 export function newResource(settings: RegionSettings, type: string, keys: Keys, requestTags?: ReadonlyMap<string, string>): AuthResource {
   return { arn: ec2Arn(settings, type, "*"), keys, requestTags: requestTags ?? new Map() };

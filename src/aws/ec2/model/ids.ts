@@ -1,7 +1,21 @@
 import { randomBytes } from "node:crypto";
 
 /** The id families the EC2 front mints. */
-export type IdPrefix = "i" | "r" | "vol" | "eni" | "eipalloc" | "eipassoc" | "ami" | "subnet" | "vpc" | "sg" | "sgr" | "snap" | "key";
+export type IdPrefix =
+  | "i"
+  | "r"
+  | "vol"
+  | "eni"
+  | "eipalloc"
+  | "eipassoc"
+  | "ami"
+  | "subnet"
+  | "vpc"
+  | "sg"
+  | "sgr"
+  | "snap"
+  | "key"
+  | "lt";
 
 const HEX = "0123456789abcdef";
 

@@ -1,10 +1,11 @@
-import { addressResource, keyPairResource, volumeResource } from "../../iam/resources.js";
+import { addressResource, keyPairResource, launchTemplateResource, volumeResource } from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
 import { isWellFormedId } from "./ids.js";
 import type { Ec2Instance } from "./instance.js";
 import type { KeyPair } from "./key-pairs.js";
+import type { LaunchTemplate } from "./launch-templates.js";
 import { subnetTags, vpcTags } from "./network-families.js";
 import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
 import type { Ec2Volume } from "./volumes.js";
@@ -77,6 +78,19 @@ export const keyPairTags: TaggableFamily<KeyPair> = {
   notFound: (id) => errors.keyPairNotFound(id),
 };
 
+/** Launch templates (`lt-`), tagged by id (CreateLaunchTemplate and CreateTags); their versions cannot be tagged. */
+export const launchTemplateTags: TaggableFamily<LaunchTemplate> = {
+  prefix: "lt",
+  resourceType: "launch-template",
+  find: (region, id) => region.launchTemplates.get(id),
+  list: (region) => region.launchTemplates.list(),
+  idOf: (template) => template.launchTemplateId,
+  tagsOf: (template) => template.tags,
+  setTags: (region, template, next) => region.launchTemplates.setTags(template, next),
+  authTarget: (region, template) => launchTemplateResource(region.settings, template),
+  notFound: (id) => errors.launchTemplateIdNotFound(id),
+};
+
 /**
  * Every taggable family, in the order a tag call looks its ids up (instances
  * first, whose NotFound names every missing one, then each family's first
@@ -92,6 +106,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   securityGroupTags as TaggableFamily,
   securityGroupRuleTags as TaggableFamily,
   keyPairTags as TaggableFamily,
+  launchTemplateTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

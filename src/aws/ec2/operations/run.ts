@@ -17,10 +17,11 @@ import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/la
 import { checkClientToken, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
-import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
+import { readTagSpecifications } from "../model/tags.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
 import { type GroupRequest, type PrimaryInterface, readNetworkInterfaces } from "./run-interfaces.js";
+import { applyLaunchTemplate, authorizeTemplateUse, withTemplateTags } from "./run-template.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -491,12 +492,15 @@ function renderReservation(ctx: OperationContext, reservation: Reservation): Omi
 }
 
 /** RunInstances: checks everything, then launches `MaxCount` instances in `pending`. */
-export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, input) => {
+export const runInstances: Operation<RunInstancesCommandInput, RunInstancesCommandOutput> = (ctx, request) => {
   const region = ctx.region;
+  // A launch template's parameters with the request's laid over them (./run-template.ts), checked as any launch.
+  const { input, used } = applyLaunchTemplate(ctx, request);
   const launch = plan(ctx, input);
   authorizeLaunch(ctx, launch);
+  authorizeTemplateUse(ctx, used);
   if (input.DryRun === true) throw errors.dryRun();
-  const replay = replayOf(ctx, input);
+  const replay = replayOf(ctx, request);
   if (replay !== undefined) return replay;
   // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
   // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).
@@ -510,6 +514,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   // the reservation would keep alive.
   const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
+  const instanceTags = withTemplateTags(launch.tags.get("instance"), used);
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     // Every volume of the instance, created in the store and attached. What a launch's instances have
@@ -547,7 +552,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
       hibernationConfigured: input.HibernationOptions?.Configured === true,
       launchOptions: launch.options,
       volumes,
-      tags: launch.tags.get("instance") ?? NO_TAGS,
+      tags: instanceTags,
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
       userData: launch.userData === "" ? undefined : launch.userData,
@@ -560,7 +565,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   }
   region.add(reservation);
   if (input.ClientToken !== undefined) {
-    region.clientTokens.set(input.ClientToken, { reservationId, digest: launchDigest(input) });
+    region.clientTokens.set(input.ClientToken, { reservationId, digest: launchDigest(request) });
   }
   return renderReservation(ctx, reservation);
 };

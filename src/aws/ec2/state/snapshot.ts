@@ -23,6 +23,7 @@ import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRec
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
+import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
@@ -100,6 +101,13 @@ const addressCodec: Codec<ValuesOf<typeof addressRecord.fields>, AddressJson> = 
 export interface KeyPairJson extends JsonOf<typeof keyPairRecord> {}
 const keyPairCodec: Codec<ValuesOf<typeof keyPairRecord.fields>, KeyPairJson> = keyPairRecord;
 
+/**
+ * A launch template, with its versions, as JSON.
+ * @public
+ */
+export interface LaunchTemplateJson extends JsonOf<typeof launchTemplateRecord> {}
+const launchTemplateCodec: Codec<ValuesOf<typeof launchTemplateRecord.fields>, LaunchTemplateJson> = launchTemplateRecord;
+
 const usageRecord = object({
   instanceId: string,
   billedSeconds: number,
@@ -144,6 +152,8 @@ const regionFields = {
   securityGroups: optional(securityGroupsCodec),
   /** Key pairs, in creation order; written only when there are some (absent: none, as in snapshots older than key pairs). */
   keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
+  /** Launch templates and their versions, in creation order; written only when there are some. */
+  launchTemplates: optional(array(launchTemplateCodec), { keep: (templates) => templates.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -216,6 +226,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     securityGroups: region.securityGroups.contents(),
     // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
+    launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
   };
 }
 
@@ -267,6 +278,7 @@ export interface CheckedRegion {
   /** The security groups, or undefined for a snapshot without them (the default group alone). */
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
+  readonly launchTemplates: LaunchTemplate[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -442,6 +454,27 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     keyNames.add(keyPair.keyName);
   });
 
+  const launchTemplates = (fields.launchTemplates ?? []) as LaunchTemplate[];
+  const templateIds = new Set<string>();
+  const templateNames = new Set<string>();
+  launchTemplates.forEach((template, i) => {
+    const where = `${at}launchTemplates[${i}]`;
+    if (templateIds.has(template.launchTemplateId)) throw invalid(`${where}.launchTemplateId`, "unique", template.launchTemplateId);
+    if (templateNames.has(template.launchTemplateName)) throw invalid(`${where}.launchTemplateName`, "unique", template.launchTemplateName);
+    templateIds.add(template.launchTemplateId);
+    templateNames.add(template.launchTemplateName);
+    // Versions in order, none above the counter, the default among them.
+    template.versions.forEach((version, j) => {
+      const previous = j === 0 ? 0 : template.versions[j - 1]!.versionNumber;
+      if (version.versionNumber <= previous || version.versionNumber > template.versionCounter) {
+        throw invalid(`${where}.versions[${j}].versionNumber`, `a number above ${previous}, at most versionCounter`, version.versionNumber);
+      }
+    });
+    if (!template.versions.some((v) => v.versionNumber === template.defaultVersion)) {
+      throw invalid(`${where}.defaultVersion`, "the number of one of its versions", template.defaultVersion);
+    }
+  });
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
@@ -452,6 +485,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     addresses,
     securityGroups: fields.securityGroups,
     keyPairs,
+    launchTemplates,
     machines,
     reservations,
     clientTokens,
@@ -485,6 +519,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
+    region.launchTemplates.replace(state.launchTemplates);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
