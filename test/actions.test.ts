@@ -139,6 +139,12 @@ describe("EC2: the action list", () => {
       | "ImportKeyPair"
       | "DescribeKeyPairs"
       | "DeleteKeyPair"
+      | "DescribeImages"
+      | "DescribeImageAttribute"
+      | "CreateImage"
+      | "RegisterImage"
+      | "CopyImage"
+      | "DeregisterImage"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

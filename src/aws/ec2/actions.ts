@@ -30,6 +30,8 @@ import {
   AssociateAddressCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CopyImageCommand,
+  CreateImageCommand,
   CreateDefaultVpcCommand,
   CreateKeyPairCommand,
   CreateSecurityGroupCommand,
@@ -41,9 +43,12 @@ import {
   DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVpcCommand,
+  DeregisterImageCommand,
   DescribeAccountAttributesCommand,
   DescribeAddressesCommand,
   DescribeAvailabilityZonesCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
@@ -63,6 +68,7 @@ import {
   ModifyInstanceMetadataOptionsCommand,
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
+  RegisterImageCommand,
   ReleaseAddressCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -78,6 +84,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
@@ -162,6 +169,12 @@ export const ec2Actions = Object.freeze({
   ImportKeyPair: mutating(ImportKeyPairCommand, importKeyPair),
   DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),
   DeleteKeyPair: mutating(DeleteKeyPairCommand, deleteKeyPair),
+  DescribeImages: reading(DescribeImagesCommand, describeImages),
+  DescribeImageAttribute: reading(DescribeImageAttributeCommand, describeImageAttribute),
+  CreateImage: mutating(CreateImageCommand, createImage),
+  RegisterImage: mutating(RegisterImageCommand, registerImage),
+  CopyImage: mutating(CopyImageCommand, copyImage),
+  DeregisterImage: mutating(DeregisterImageCommand, deregisterImage),
 });
 
 /**

@@ -1,6 +1,9 @@
 import type { Image } from "@aws-sdk/client-ec2";
+import { type Codec, nullable, number, object, readObject, string, time } from "../../../engine/record.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import { isWellFormedId } from "./ids.js";
+import { publicImages } from "./image-catalogue.js";
+import { tagsField } from "./tags.js";
 
 /**
  * An image as the mock takes and keeps it: the SDK's `Image`, except that
@@ -164,26 +167,220 @@ function completeImage(image: MockImage, accountId: string): MockImage {
   };
 }
 
-/** The images one mock can launch: the built-ins plus the user's (which win on a shared id). */
+/**
+ * How long a deregistered image is still shown by DescribeImages, as
+ * `deregistered` (API reference, DescribeImages: "Recently deregistered
+ * images appear in the returned results for a short interval"; the figure is
+ * a decision: docs/behaviour.md, "Images").
+ */
+export const DEREGISTERED_VISIBLE_MS = 10 * 60_000;
+
+/**
+ * How long CreateImage takes to make an image `available`: a minute, plus
+ * five seconds per GiB of EBS volume to snapshot (EC2 documents no figure;
+ * a few minutes for a small root volume: decision, docs/behaviour.md, "Images").
+ */
+export function createImageDurationMs(totalGiB: number): number {
+  return 60_000 + 5_000 * totalGiB;
+}
+
+/** How long CopyImage takes to make the copy `available`: two minutes plus ten seconds per GiB (decision, as above). */
+export function copyImageDurationMs(totalGiB: number): number {
+  return 120_000 + 10_000 * totalGiB;
+}
+
+/** An image in the SDK's shape as a snapshot keeps it: any object with an `ImageId`, copied whole. */
+export const mockImageCodec: Codec<MockImage> = {
+  write: (image) => structuredClone(image),
+  read(json, path) {
+    const o = readObject(json, path);
+    string.read(o.ImageId, `${path}.ImageId`);
+    return structuredClone(o) as unknown as MockImage;
+  },
+};
+
+/** An image of the account (CreateImage, RegisterImage, CopyImage), declared once: the record and its snapshot form. */
+export const ownImageRecord = object({
+  /** The image as DescribeImages shows it, without `State` and `Tags` (derived from the fields below). */
+  image: mockImageCodec,
+  /** Creation order across the region (pagination). */
+  seq: number,
+  /** When it becomes `available` (mock time); `pending` until then. */
+  availableAt: time,
+  /** When it was deregistered; undefined while registered. */
+  deregisteredAt: nullable(time),
+  /** Its tags, in the order they were set. */
+  tags: tagsField,
+});
+
+/** One image the account owns. Its tags and deregistration change after creation. */
+export interface OwnImage {
+  /** The image, without `State` and `Tags`. */
+  readonly image: MockImage;
+  /** Creation order. */
+  readonly seq: number;
+  /** When it becomes available. */
+  readonly availableAt: number;
+  /** When it was deregistered, if it was. */
+  deregisteredAt: number | undefined;
+  /** Its tags: replaced whole, never written into. */
+  tags: ReadonlyMap<string, string>;
+}
+
+/** The state of an own image at `now`: `pending`, `available` or `deregistered`. */
+export function ownImageState(own: OwnImage, now: number): "pending" | "available" | "deregistered" {
+  if (own.deregisteredAt !== undefined && now >= own.deregisteredAt) return "deregistered";
+  return now < own.availableAt ? "pending" : "available";
+}
+
+/** Where an image comes from: the catalogue (built-ins, the `images` option, public images) or the account. */
+export type ImageEntry =
+  | { readonly kind: "catalogue"; readonly image: MockImage; readonly position: number }
+  | { readonly kind: "own"; readonly own: OwnImage; readonly position: number };
+
+/** Positions of the account's images come after every catalogue image's (pagination). */
+const OWN_POSITION_BASE = 1_000_000;
+
+/**
+ * The images of one region: the built-ins and the `images` option (which win
+ * on a shared id), the region's public images (data/images.json, read on
+ * first use), and the account's own images, with their state derived from
+ * the engine clock.
+ */
 export class ImageCatalogue {
   private readonly byId = new Map<string, MockImage>();
+  private readonly own = new Map<string, OwnImage>();
+  private publicById: Map<string, MockImage> | undefined;
+  private ownSeq = 0;
 
-  /** @param extra - the `images` option, in the SDK's `Image` shape. */
-  constructor(extra: readonly MockImage[], accountId: string) {
+  /**
+   * @param extra - the `images` option, in the SDK's `Image` shape.
+   * @param region - the region whose public images it holds.
+   * @param now - the engine clock (an own image's state is derived from it).
+   */
+  constructor(
+    extra: readonly MockImage[],
+    private readonly accountId: string,
+    private readonly region = "us-east-1",
+    private readonly now: () => number = () => Date.now(),
+  ) {
     for (const image of builtInImages) this.byId.set(image.ImageId!, image);
     for (const image of extra) this.byId.set(image.ImageId!, completeImage(image, accountId));
   }
 
-  /** The image with this id, if the catalogue holds it. */
+  /** The region's public images, completed for launch (first use reads data/images.json). */
+  private publicOnes(): Map<string, MockImage> {
+    if (this.publicById === undefined) {
+      this.publicById = new Map();
+      for (const image of publicImages(this.region)) {
+        if (!this.byId.has(image.ImageId!)) this.publicById.set(image.ImageId!, completeImage(image as MockImage, this.accountId));
+      }
+    }
+    return this.publicById;
+  }
+
+  /**
+   * The image with this id as RunInstances sees it, if the region holds it:
+   * an own image with its current `State` (a deregistered one no longer
+   * found once {@link ImageCatalogue.isGone}).
+   */
   get(imageId: string): MockImage | undefined {
-    return this.byId.get(imageId);
+    const known = this.byId.get(imageId);
+    if (known !== undefined) return known;
+    const own = this.own.get(imageId);
+    if (own !== undefined) return this.isGone(own) ? undefined : this.view(own);
+    return this.publicOnes().get(imageId);
+  }
+
+  /** An own image by id (deregistered ones included), if the account has it. */
+  ownImage(imageId: string): OwnImage | undefined {
+    return this.own.get(imageId);
+  }
+
+  /** The image as DescribeImages shows it at the clock's time: `State` and `Tags` filled in. */
+  view(own: OwnImage): MockImage {
+    const now = this.now();
+    const image: MockImage = { ...own.image, State: ownImageState(own, now) };
+    if (own.tags.size > 0) image.Tags = [...own.tags].map(([Key, Value]) => ({ Key, Value }));
+    return image;
+  }
+
+  /**
+   * Whether a deregistered image is past its visible interval: DescribeImages
+   * no longer shows it (and by id it is no longer found).
+   */
+  isGone(own: OwnImage): boolean {
+    return own.deregisteredAt !== undefined && this.now() >= own.deregisteredAt + DEREGISTERED_VISIBLE_MS;
+  }
+
+  /** Every image of the region, in listing order: the catalogue's, the public ones, then the account's by creation. */
+  *entries(): IterableIterator<ImageEntry> {
+    let position = 0;
+    for (const image of this.byId.values()) yield { kind: "catalogue", image, position: position++ };
+    for (const image of this.publicOnes().values()) yield { kind: "catalogue", image, position: position++ };
+    for (const own of this.own.values()) yield { kind: "own", own, position: OWN_POSITION_BASE + own.seq };
+  }
+
+  /** The account's images, deregistered ones included, in creation order. */
+  ownImages(): IterableIterator<OwnImage> {
+    return this.own.values();
+  }
+
+  /** The account's image named `name` that is not deregistered, if any (names are unique per region among those). */
+  ownNamed(name: string): OwnImage | undefined {
+    for (const own of this.own.values()) if (own.deregisteredAt === undefined && own.image.Name === name) return own;
+    return undefined;
+  }
+
+  /** Stores a new own image (every check done by the caller) and returns it. */
+  addOwn(image: MockImage, availableAt: number, tags: ReadonlyMap<string, string>): OwnImage {
+    const own: OwnImage = { image, seq: ++this.ownSeq, availableAt, deregisteredAt: undefined, tags };
+    this.own.set(image.ImageId!, own);
+    return own;
+  }
+
+  /** Replaces an own image's tags. */
+  setTags(own: OwnImage, next: ReadonlyMap<string, string>): void {
+    own.tags = next;
+  }
+
+  /** Deregisters an own image at `at`. */
+  deregister(own: OwnImage, at: number): void {
+    own.deregisteredAt = at;
+  }
+
+  /** Replaces every own image (restoring a snapshot), in the order given. */
+  replaceOwn(images: Iterable<OwnImage>): void {
+    this.own.clear();
+    this.ownSeq = 0;
+    for (const own of images) {
+      this.own.set(own.image.ImageId!, own);
+      this.ownSeq = Math.max(this.ownSeq, own.seq);
+    }
+  }
+
+  /** Forgets the account's images (the catalogue's stay). */
+  clear(): void {
+    this.own.clear();
+    this.ownSeq = 0;
   }
 
   /** Whether one of the images maps this EBS snapshot: the only snapshots the mock has. */
   hasSnapshot(snapshotId: string): boolean {
-    for (const image of this.byId.values()) {
-      if (image.BlockDeviceMappings?.some((mapping) => mapping.Ebs?.SnapshotId === snapshotId)) return true;
-    }
+    const maps = (image: MockImage) => image.BlockDeviceMappings?.some((mapping) => mapping.Ebs?.SnapshotId === snapshotId) === true;
+    for (const image of this.byId.values()) if (maps(image)) return true;
+    for (const own of this.own.values()) if (maps(own.image)) return true;
     return false;
+  }
+
+  /** The size in GiB of a snapshot one of the images maps, if any. */
+  snapshotSize(snapshotId: string): number | undefined {
+    const images = [...this.byId.values(), ...[...this.own.values()].map((own) => own.image)];
+    for (const image of images) {
+      for (const mapping of image.BlockDeviceMappings ?? []) {
+        if (mapping.Ebs?.SnapshotId === snapshotId) return mapping.Ebs.VolumeSize;
+      }
+    }
+    return undefined;
   }
 }

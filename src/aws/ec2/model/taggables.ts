@@ -1,7 +1,8 @@
-import { addressResource, keyPairResource, volumeResource } from "../../iam/resources.js";
+import { addressResource, imageResource, keyPairResource, volumeResource } from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
+import type { OwnImage } from "./images.js";
 import { isWellFormedId } from "./ids.js";
 import type { Ec2Instance } from "./instance.js";
 import type { KeyPair } from "./key-pairs.js";
@@ -78,6 +79,26 @@ export const keyPairTags: TaggableFamily<KeyPair> = {
 };
 
 /**
+ * The account's images (`ami-`): only its own can be tagged (a public
+ * image's id is InvalidAMIID.NotFound to a tag call: decision), and a
+ * deregistered one no longer, once DescribeImages stops showing it.
+ */
+export const imageTags: TaggableFamily<OwnImage> = {
+  prefix: "ami",
+  resourceType: "image",
+  find: (region, id) => {
+    const own = region.images.ownImage(id);
+    return own === undefined || region.images.isGone(own) ? undefined : own;
+  },
+  list: (region) => [...region.images.ownImages()].filter((own) => !region.images.isGone(own)),
+  idOf: (own) => own.image.ImageId!,
+  tagsOf: (own) => own.tags,
+  setTags: (region, own, next) => region.images.setTags(own, next),
+  authTarget: (region, own) => imageResource(region.settings, region.images.view(own)),
+  notFound: (id) => errors.imageNotFound(id),
+};
+
+/**
  * Every taggable family, in the order a tag call looks its ids up (instances
  * first, whose NotFound names every missing one, then each family's first
  * missing id). Each entry keeps its own resource type; the tag operations
@@ -92,6 +113,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   securityGroupTags as TaggableFamily,
   securityGroupRuleTags as TaggableFamily,
   keyPairTags as TaggableFamily,
+  imageTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */
