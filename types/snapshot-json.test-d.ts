@@ -53,8 +53,18 @@ interface OldEc2MockSnapshot {
     createTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 16: the account's images (absent in older snapshots). */
+  ownImages?: OwnImageJson[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
+}
+
+interface OwnImageJson {
+  image: MockImage;
+  seq: number;
+  availableAt: string;
+  deregisteredAt: string | null;
+  tags: [string, string][];
 }
 
 interface OldRegionStateJson {
@@ -78,6 +88,8 @@ interface OldRegionStateJson {
     createTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 16: the account's images (absent in older snapshots). */
+  ownImages?: OwnImageJson[];
 }
 
 interface OldInstanceJson {

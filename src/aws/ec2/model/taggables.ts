@@ -2,8 +2,8 @@ import { addressResource, imageResource, keyPairResource, volumeResource } from 
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
-import type { OwnImage } from "./images.js";
 import { isWellFormedId } from "./ids.js";
+import type { OwnImage } from "./images.js";
 import type { Ec2Instance } from "./instance.js";
 import type { KeyPair } from "./key-pairs.js";
 import { subnetTags, vpcTags } from "./network-families.js";

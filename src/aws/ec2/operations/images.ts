@@ -144,7 +144,10 @@ export const imageFilters: FilterTable<Listed, OperationContext> = {
     "tag-key": ({ image }) => (image.Tags ?? []).flatMap((t) => t.Key ?? []),
   } satisfies Record<string, ImageValues>,
   prefixed: {
-    "tag:": (key) => ({ image }) => image.Tags?.find((t) => t.Key === key)?.Value,
+    "tag:":
+      (key) =>
+      ({ image }) =>
+        image.Tags?.find((t) => t.Key === key)?.Value,
   },
 };
 

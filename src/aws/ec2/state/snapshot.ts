@@ -18,7 +18,8 @@ import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
-import type { ImageCatalogue, MockImage } from "../model/images.js";
+import { isWellFormedId } from "../model/ids.js";
+import { type ImageCatalogue, type MockImage, type OwnImage, ownImageRecord } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
@@ -144,6 +145,8 @@ const regionFields = {
   securityGroups: optional(securityGroupsCodec),
   /** Key pairs, in creation order; written only when there are some (absent: none, as in snapshots older than key pairs). */
   keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
+  /** The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included; written only when there are some. */
+  ownImages: optional(array(ownImageRecord), { keep: (images) => images.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -216,6 +219,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     securityGroups: region.securityGroups.contents(),
     // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
+    ownImages: [...region.images.ownImages()],
   };
 }
 
@@ -267,6 +271,7 @@ export interface CheckedRegion {
   /** The security groups, or undefined for a snapshot without them (the default group alone). */
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
+  readonly ownImages: OwnImage[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -345,7 +350,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
       read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
-    const image = catalogue.get(imageId) ?? images.get(imageId);
+    // The snapshot's copy first: an image of the account may since have been deregistered or replaced.
+    const image = images.get(imageId) ?? catalogue.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
     const typeInfo = instanceTypeInfo(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
@@ -442,6 +448,15 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     keyNames.add(keyPair.keyName);
   });
 
+  const ownImages = fields.ownImages ?? [];
+  const ownIds = new Set<string>();
+  ownImages.forEach((own, i) => {
+    const id = own.image.ImageId!;
+    if (!isWellFormedId("ami", id)) throw invalid(`${at}ownImages[${i}].image.ImageId`, "an image id", id);
+    if (ownIds.has(id)) throw invalid(`${at}ownImages[${i}].image.ImageId`, "unique", id);
+    ownIds.add(id);
+  });
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
@@ -452,6 +467,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     addresses,
     securityGroups: fields.securityGroups,
     keyPairs,
+    ownImages,
     machines,
     reservations,
     clientTokens,
@@ -485,6 +501,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
+    region.images.replaceOwn(state.ownImages);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
