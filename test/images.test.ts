@@ -221,6 +221,8 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
         }),
       );
       expect(created.ImageId).toMatch(AMI_ID);
+      // Without NoReboot, EC2 reboots the instance to snapshot its volumes at rest.
+      expect(ec2.inspect(instanceId).rebooting).toBe(true);
       const [pending] = await images(client, { ImageIds: [created.ImageId!] });
       expect(pending).toMatchObject({
         ImageId: created.ImageId,
@@ -306,18 +308,16 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
       });
       expect(await images(client, { Owners: ["self"] })).toEqual([]);
       const first = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "web", NoReboot: true }));
+      expect(ec2.inspect(instanceId).rebooting).toBe(false);
       await expectEc2Error(client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "web", NoReboot: true })), {
         name: "InvalidAMIName.Duplicate",
         message: `AMI name web is already in use by AMI ${first.ImageId}`,
         status: 400,
       });
-      const store = await runningFrom(client, ec2, INSTANCE_STORE_AMI_ID).catch(async () => {
-        const out = await client.send(
-          new RunInstancesCommand({ ImageId: INSTANCE_STORE_AMI_ID, InstanceType: "m5d.large", MinCount: 1, MaxCount: 1 }),
-        );
-        await ec2.settle();
-        return out.Instances![0]!.InstanceId!;
-      });
+      const store = (
+        await client.send(new RunInstancesCommand({ ImageId: INSTANCE_STORE_AMI_ID, InstanceType: "m1.small", MinCount: 1, MaxCount: 1 }))
+      ).Instances![0]!.InstanceId!;
+      await ec2.settle();
       await expectEc2Error(client.send(new CreateImageCommand({ InstanceId: store, Name: "store" })), {
         name: "UnsupportedOperation",
         message: `The instance '${store}' does not have an 'ebs' root device type and cannot be used to create an Amazon EBS-backed AMI.`,
@@ -413,6 +413,18 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
       expect((await images(client, { Filters: [{ Name: "tag-key", Values: ["tier"] }] })).map((i) => i.ImageId)).toEqual([ImageId]);
       await client.send(new DeleteTagsCommand({ Resources: [ImageId!], Tags: [{ Key: "env" }] }));
       expect((await images(client, { ImageIds: [ImageId!] }))[0]!.Tags).toEqual([{ Key: "tier", Value: "web" }]);
+      // A public image can be tagged too: the tags are the account's alone.
+      const al2023 = publicImages("us-east-1")[3]!.ImageId!;
+      await client.send(new CreateTagsCommand({ Resources: [al2023, LINUX_AMI_ID], Tags: [{ Key: "pick", Value: "me" }] }));
+      expect((await images(client, { Filters: [{ Name: "tag:pick", Values: ["me"] }] })).map((i) => i.ImageId)).toEqual([
+        LINUX_AMI_ID,
+        al2023,
+      ]);
+      const picked = await client.send(new DescribeTagsCommand({ Filters: [{ Name: "key", Values: ["pick"] }] }));
+      expect(picked.Tags?.map((t) => [t.ResourceId, t.ResourceType])).toEqual([
+        [LINUX_AMI_ID, "image"],
+        [al2023, "image"],
+      ]);
       await expectEc2Error(client.send(new CreateTagsCommand({ Resources: ["ami-00000000000000001"], Tags: [{ Key: "a", Value: "b" }] })), {
         name: "InvalidAMIID.NotFound",
         message: "The image id '[ami-00000000000000001]' does not exist",
@@ -572,11 +584,14 @@ describe("images in the snapshot and per Region", () => {
         BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0a1b2c3d4e5f60718" } }],
       }),
     );
+    // The account's tag on a built-in image is its own, and kept too.
+    await client.send(new CreateTagsCommand({ Resources: [LINUX_AMI_ID], Tags: [{ Key: "mine", Value: "yes" }] }));
     // Images are per Region.
     expect((await images(west, { Owners: ["self"] })).map((i) => i.ImageId)).toEqual([westImage]);
     const before = { east: await images(client, { Owners: ["self"] }), west: await images(west, { Owners: ["self"] }) };
     const snapshot = JSON.parse(JSON.stringify(ec2.snapshot()));
-    expect(snapshot.ownImages.map((o: { image: Image }) => o.image.ImageId)).toEqual([baked, gone]);
+    expect(snapshot.accountImages.own.map((o: { image: Image }) => o.image.ImageId)).toEqual([baked, gone]);
+    expect(snapshot.accountImages.tagsOfOthers).toEqual([[LINUX_AMI_ID, [["mine", "yes"]]]]);
 
     const restored = createEc2Mock();
     restored.restore(snapshot);
@@ -586,6 +601,7 @@ describe("images in the snapshot and per Region", () => {
     w2.middlewareStack.use(restored);
     expect(await images(c2, { Owners: ["self"] })).toEqual(before.east);
     expect(await images(w2, { Owners: ["self"] })).toEqual(before.west);
+    expect((await images(c2, { ImageIds: [LINUX_AMI_ID] }))[0]!.Tags).toEqual([{ Key: "mine", Value: "yes" }]);
     expect(before.east.map((i) => [i.Name, i.State, i.Tags])).toEqual([
       ["baked", "available", [{ Key: "k", Value: "v" }]],
       ["gone", "deregistered", undefined],
@@ -597,7 +613,7 @@ describe("images in the snapshot and per Region", () => {
       status: 400,
     });
     // A snapshot without images (older ones) restores to none.
-    const { ownImages: _own, ...older } = snapshot;
+    const { accountImages: _own, ...older } = snapshot;
     restored.restore(older);
     expect(await images(c2, { Owners: ["self"] })).toEqual([]);
   });

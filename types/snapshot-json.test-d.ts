@@ -53,8 +53,8 @@ interface OldEc2MockSnapshot {
     createTime: string;
     tags: [string, string][];
   }[];
-  /** Issue 16: the account's images (absent in older snapshots). */
-  ownImages?: OwnImageJson[];
+  /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
+  accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -88,8 +88,8 @@ interface OldRegionStateJson {
     createTime: string;
     tags: [string, string][];
   }[];
-  /** Issue 16: the account's images (absent in older snapshots). */
-  ownImages?: OwnImageJson[];
+  /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
+  accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
 }
 
 interface OldInstanceJson {

@@ -3,7 +3,7 @@ import { type Codec, nullable, number, object, readObject, string, time } from "
 import type { GuestOs } from "../../../engine/timing.js";
 import { isWellFormedId } from "./ids.js";
 import { publicImages } from "./image-catalogue.js";
-import { tagsField } from "./tags.js";
+import { NO_TAGS, tagsField } from "./tags.js";
 
 /**
  * An image as the mock takes and keeps it: the SDK's `Image`, except that
@@ -251,6 +251,8 @@ export class ImageCatalogue {
   private readonly byId = new Map<string, MockImage>();
   private readonly own = new Map<string, OwnImage>();
   private publicById: Map<string, MockImage> | undefined;
+  /** The account's tags on images it does not own (built-in, public): visible to it alone, as EC2 keeps them. */
+  private readonly otherTags = new Map<string, ReadonlyMap<string, string>>();
   private ownSeq = 0;
 
   /**
@@ -285,11 +287,48 @@ export class ImageCatalogue {
    * found once {@link ImageCatalogue.isGone}).
    */
   get(imageId: string): MockImage | undefined {
-    const known = this.byId.get(imageId);
-    if (known !== undefined) return known;
     const own = this.own.get(imageId);
-    if (own !== undefined) return this.isGone(own) ? undefined : this.view(own);
-    return this.publicOnes().get(imageId);
+    if (own !== undefined && !this.byId.has(imageId)) return this.isGone(own) ? undefined : this.view(own);
+    const image = this.byId.get(imageId) ?? this.publicOnes().get(imageId);
+    return image === undefined ? undefined : this.withTags(image);
+  }
+
+  /** A catalogue image with the account's tags on it, if it has some (the shared record itself otherwise). */
+  withTags(image: MockImage): MockImage {
+    const tags = this.otherTags.get(image.ImageId!);
+    return tags === undefined ? image : { ...image, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /** Whether an image with this id exists for a tag call: any catalogue image, an own one still shown. */
+  taggable(imageId: string): boolean {
+    const own = this.own.get(imageId);
+    if (own !== undefined && !this.byId.has(imageId)) return !this.isGone(own);
+    return this.byId.has(imageId) || this.publicOnes().has(imageId);
+  }
+
+  /** The account's tags on an image. */
+  tagsOf(imageId: string): ReadonlyMap<string, string> {
+    const own = this.own.get(imageId);
+    return own !== undefined && !this.byId.has(imageId) ? own.tags : (this.otherTags.get(imageId) ?? NO_TAGS);
+  }
+
+  /** Replaces the account's tags on an image (CreateTags, DeleteTags). */
+  setTagsOf(imageId: string, next: ReadonlyMap<string, string>): void {
+    const own = this.own.get(imageId);
+    if (own !== undefined && !this.byId.has(imageId)) own.tags = next;
+    else if (next.size === 0) this.otherTags.delete(imageId);
+    else this.otherTags.set(imageId, next);
+  }
+
+  /** The ids of the images the account has tagged or owns (DescribeTags), own images first. */
+  taggedIds(): string[] {
+    const own = [...this.own.values()].filter((o) => !this.isGone(o)).map((o) => o.image.ImageId!);
+    return [...own, ...this.otherTags.keys()];
+  }
+
+  /** The account's tags on images it does not own, by image id (snapshots). */
+  tagsOfOthers(): Map<string, ReadonlyMap<string, string>> {
+    return new Map(this.otherTags);
   }
 
   /** An own image by id (deregistered ones included), if the account has it. */
@@ -316,8 +355,8 @@ export class ImageCatalogue {
   /** Every image of the region, in listing order: the catalogue's, the public ones, then the account's by creation. */
   *entries(): IterableIterator<ImageEntry> {
     let position = 0;
-    for (const image of this.byId.values()) yield { kind: "catalogue", image, position: position++ };
-    for (const image of this.publicOnes().values()) yield { kind: "catalogue", image, position: position++ };
+    for (const image of this.byId.values()) yield { kind: "catalogue", image: this.withTags(image), position: position++ };
+    for (const image of this.publicOnes().values()) yield { kind: "catalogue", image: this.withTags(image), position: position++ };
     for (const own of this.own.values()) yield { kind: "own", own, position: OWN_POSITION_BASE + own.seq };
   }
 
@@ -339,20 +378,15 @@ export class ImageCatalogue {
     return own;
   }
 
-  /** Replaces an own image's tags. */
-  setTags(own: OwnImage, next: ReadonlyMap<string, string>): void {
-    own.tags = next;
-  }
-
   /** Deregisters an own image at `at`. */
   deregister(own: OwnImage, at: number): void {
     own.deregisteredAt = at;
   }
 
-  /** Replaces every own image (restoring a snapshot), in the order given. */
-  replaceOwn(images: Iterable<OwnImage>): void {
-    this.own.clear();
-    this.ownSeq = 0;
+  /** Replaces every own image (restoring a snapshot), in the order given, and the account's tags on the others. */
+  replaceOwn(images: Iterable<OwnImage>, tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map()): void {
+    this.clear();
+    for (const [id, tags] of tagsOfOthers) this.otherTags.set(id, tags);
     for (const own of images) {
       this.own.set(own.image.ImageId!, own);
       this.ownSeq = Math.max(this.ownSeq, own.seq);
@@ -362,6 +396,7 @@ export class ImageCatalogue {
   /** Forgets the account's images (the catalogue's stay). */
   clear(): void {
     this.own.clear();
+    this.otherTags.clear();
     this.ownSeq = 0;
   }
 

@@ -3,7 +3,7 @@ import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
 import { isWellFormedId } from "./ids.js";
-import type { OwnImage } from "./images.js";
+import type { ImageCatalogue } from "./images.js";
 import type { Ec2Instance } from "./instance.js";
 import type { KeyPair } from "./key-pairs.js";
 import { subnetTags, vpcTags } from "./network-families.js";
@@ -78,23 +78,30 @@ export const keyPairTags: TaggableFamily<KeyPair> = {
   notFound: (id) => errors.keyPairNotFound(id),
 };
 
+/** An image a tag call names: its id and the region's images, which hold the account's tags on it. */
+export interface TaggedImage {
+  /** The image's id. */
+  readonly imageId: string;
+  /** The region's images. */
+  readonly images: ImageCatalogue;
+}
+
 /**
- * The account's images (`ami-`): only its own can be tagged (a public
- * image's id is InvalidAMIID.NotFound to a tag call: decision), and a
- * deregistered one no longer, once DescribeImages stops showing it.
+ * Images (`ami-`), by id: the account's own and any other it can see
+ * (built-in, public), whose tags are the account's alone (User Guide, "Tag
+ * your Amazon EC2 resources": tags on public or shared resources are
+ * visible only to the account that sets them). A deregistered image of the
+ * account can no longer be tagged once DescribeImages stops showing it.
  */
-export const imageTags: TaggableFamily<OwnImage> = {
+export const imageTags: TaggableFamily<TaggedImage> = {
   prefix: "ami",
   resourceType: "image",
-  find: (region, id) => {
-    const own = region.images.ownImage(id);
-    return own === undefined || region.images.isGone(own) ? undefined : own;
-  },
-  list: (region) => [...region.images.ownImages()].filter((own) => !region.images.isGone(own)),
-  idOf: (own) => own.image.ImageId!,
-  tagsOf: (own) => own.tags,
-  setTags: (region, own, next) => region.images.setTags(own, next),
-  authTarget: (region, own) => imageResource(region.settings, region.images.view(own)),
+  find: (region, id) => (isWellFormedId("ami", id) && region.images.taggable(id) ? { imageId: id, images: region.images } : undefined),
+  list: (region) => region.images.taggedIds().map((imageId) => ({ imageId, images: region.images })),
+  idOf: (image) => image.imageId,
+  tagsOf: (image) => image.images.tagsOf(image.imageId),
+  setTags: (_, image, next) => image.images.setTagsOf(image.imageId, next),
+  authTarget: (region, image) => imageResource(region.settings, region.images.get(image.imageId) ?? { ImageId: image.imageId }),
   notFound: (id) => errors.imageNotFound(id),
 };
 

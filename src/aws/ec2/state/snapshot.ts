@@ -5,6 +5,7 @@ import {
   invalid,
   type JsonOf,
   literal,
+  mapOf,
   nullable,
   number,
   object,
@@ -26,6 +27,7 @@ import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
+import { tagsField } from "../model/tags.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -145,8 +147,13 @@ const regionFields = {
   securityGroups: optional(securityGroupsCodec),
   /** Key pairs, in creation order; written only when there are some (absent: none, as in snapshots older than key pairs). */
   keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
-  /** The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included; written only when there are some. */
-  ownImages: optional(array(ownImageRecord), { keep: (images) => images.length > 0 }),
+  /**
+   * The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included, and its tags on
+   * the images it does not own; written only when there are some.
+   */
+  accountImages: optional(object({ own: array(ownImageRecord), tagsOfOthers: mapOf(string, tagsField) }), {
+    keep: (images) => images.own.length + images.tagsOfOthers.size > 0,
+  }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -219,7 +226,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     securityGroups: region.securityGroups.contents(),
     // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
-    ownImages: [...region.images.ownImages()],
+    accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
 
@@ -272,6 +279,7 @@ export interface CheckedRegion {
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
   readonly ownImages: OwnImage[];
+  readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -448,12 +456,12 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     keyNames.add(keyPair.keyName);
   });
 
-  const ownImages = fields.ownImages ?? [];
+  const ownImages = fields.accountImages?.own ?? [];
   const ownIds = new Set<string>();
   ownImages.forEach((own, i) => {
     const id = own.image.ImageId!;
-    if (!isWellFormedId("ami", id)) throw invalid(`${at}ownImages[${i}].image.ImageId`, "an image id", id);
-    if (ownIds.has(id)) throw invalid(`${at}ownImages[${i}].image.ImageId`, "unique", id);
+    if (!isWellFormedId("ami", id)) throw invalid(`${at}accountImages.own[${i}].image.ImageId`, "an image id", id);
+    if (ownIds.has(id)) throw invalid(`${at}accountImages.own[${i}].image.ImageId`, "unique", id);
     ownIds.add(id);
   });
 
@@ -468,6 +476,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     securityGroups: fields.securityGroups,
     keyPairs,
     ownImages,
+    tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
     reservations,
     clientTokens,
@@ -501,7 +510,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.volumes.replace(state.live, state.deleted, state.volumeSeq);
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
-    region.images.replaceOwn(state.ownImages);
+    region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
