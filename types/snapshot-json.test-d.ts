@@ -65,6 +65,7 @@ interface OwnImageJson {
   availableAt: string;
   deregisteredAt: string | null;
   tags: [string, string][];
+  clientToken?: string;
 }
 
 interface OldRegionStateJson {

@@ -1,5 +1,5 @@
 import type { Image } from "@aws-sdk/client-ec2";
-import { type Codec, nullable, number, object, readObject, string, time } from "../../../engine/record.js";
+import { type Codec, nullable, number, object, optional, readObject, string, time } from "../../../engine/record.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import { isWellFormedId } from "./ids.js";
 import { publicImages } from "./image-catalogue.js";
@@ -211,6 +211,8 @@ export const ownImageRecord = object({
   deregisteredAt: nullable(time),
   /** Its tags, in the order they were set. */
   tags: tagsField,
+  /** The ClientToken of the CopyImage call that made it, if any (idempotency). */
+  clientToken: optional(string),
 });
 
 /** One image the account owns. Its tags and deregistration change after creation. */
@@ -225,6 +227,8 @@ export interface OwnImage {
   deregisteredAt: number | undefined;
   /** Its tags: replaced whole, never written into. */
   tags: ReadonlyMap<string, string>;
+  /** The ClientToken of the call that made it, if any. */
+  readonly clientToken?: string | undefined;
 }
 
 /** The state of an own image at `now`: `pending`, `available` or `deregistered`. */
@@ -365,6 +369,12 @@ export class ImageCatalogue {
     return this.own.values();
   }
 
+  /** The account's image a call with this ClientToken made, if any. */
+  ownByClientToken(token: string): OwnImage | undefined {
+    for (const own of this.own.values()) if (own.clientToken === token) return own;
+    return undefined;
+  }
+
   /** The account's image named `name` that is not deregistered, if any (names are unique per region among those). */
   ownNamed(name: string): OwnImage | undefined {
     for (const own of this.own.values()) if (own.deregisteredAt === undefined && own.image.Name === name) return own;
@@ -372,8 +382,15 @@ export class ImageCatalogue {
   }
 
   /** Stores a new own image (every check done by the caller) and returns it. */
-  addOwn(image: MockImage, availableAt: number, tags: ReadonlyMap<string, string>): OwnImage {
-    const own: OwnImage = { image, seq: ++this.ownSeq, availableAt, deregisteredAt: undefined, tags };
+  addOwn(image: MockImage, availableAt: number, tags: ReadonlyMap<string, string>, clientToken?: string): OwnImage {
+    const own: OwnImage = {
+      image,
+      seq: ++this.ownSeq,
+      availableAt,
+      deregisteredAt: undefined,
+      tags,
+      ...(clientToken === undefined ? {} : { clientToken }),
+    };
     this.own.set(image.ImageId!, own);
     return own;
   }

@@ -588,6 +588,10 @@ export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput>
     ctx.authorize("CreateTags", targets.slice(1), { keys: { "ec2:CreateAction": "CopyImage" } });
   }
   if (input.DryRun === true) throw errors.dryRun();
+  // The same ClientToken: the image the first call made (decision: the other members are not compared).
+  const clientToken = optionalString(input.ClientToken);
+  const earlier = clientToken === undefined || clientToken === "" ? undefined : ctx.region.images.ownByClientToken(clientToken);
+  if (earlier !== undefined) return { ImageId: earlier.image.ImageId! };
   if (source.State !== "available") throw errors.imageUnavailable(sourceImageId, String(source.State));
   checkNameFree(ctx.region.images, name);
   let totalGiB = 0;
@@ -606,6 +610,6 @@ export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput>
     SourceImageRegion: sourceRegionName,
   };
   if (description === undefined && source.Description === undefined) delete image.Description;
-  ctx.region.images.addOwn(image, ctx.now + copyImageDurationMs(totalGiB), imageTags);
+  ctx.region.images.addOwn(image, ctx.now + copyImageDurationMs(totalGiB), imageTags, clientToken || undefined);
   return { ImageId: imageId };
 };
