@@ -536,6 +536,104 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
   });
 });
 
+describe.each(["plugin", "server"])("members the mock does not model, through the %s", (door) => {
+  const openDoor = doorOpener();
+
+  it("are refused by name, and nothing is made", async () => {
+    const { client, ec2 } = await openDoor(door);
+    const instanceId = await runningFrom(client, ec2);
+    const refused: Array<[() => Promise<unknown>, string, string]> = [
+      [
+        () =>
+          client.send(
+            new CreateImageCommand({
+              InstanceId: instanceId,
+              Name: "bdm",
+              BlockDeviceMappings: [{ DeviceName: "/dev/sdf", NoDevice: "" }],
+            }),
+          ),
+        "BlockDeviceMappings",
+        "CreateImage",
+      ],
+      [
+        () =>
+          client.send(new RegisterImageCommand({ Name: "s3-image", ImageLocation: "bucket/image.manifest.xml", RootDeviceName: "/dev/sda1" })),
+        "ImageLocation",
+        "RegisterImage",
+      ],
+      [
+        () =>
+          client.send(
+            new CopyImageCommand({
+              Name: "slow",
+              SourceRegion: "us-east-1",
+              SourceImageId: LINUX_AMI_ID,
+              SnapshotCopyCompletionDurationMinutes: 15,
+            }),
+          ),
+        "SnapshotCopyCompletionDurationMinutes",
+        "CopyImage",
+      ],
+      [
+        () => client.send(new CopyImageCommand({ Name: "enc", SourceRegion: "us-east-1", SourceImageId: LINUX_AMI_ID, Encrypted: true })),
+        "Encrypted",
+        "CopyImage",
+      ],
+    ];
+    for (const [call, member, action] of refused) {
+      await expectEc2Error(call(), {
+        name: "UnsupportedOperation",
+        message: `ec2-mock does not model the parameter '${member}' of ${action}.`,
+        status: 400,
+      });
+    }
+    expect(await images(client, { Owners: ["self"] })).toEqual([]);
+  });
+});
+
+describe("CopyImage of the account's own image (plugin)", () => {
+  it("copies an image baked in one Region into another; the source must be available; names are per Region", async () => {
+    const ec2 = createEc2Mock();
+    const east = new EC2Client({ region: "us-east-1" });
+    east.middlewareStack.use(ec2);
+    const west = new EC2Client({ region: "eu-west-1" });
+    west.middlewareStack.use(ec2);
+    const instanceId = await runningFrom(east, ec2);
+    const { ImageId: source } = await east.send(new CreateImageCommand({ InstanceId: instanceId, Name: "baked", NoReboot: true }));
+    await expectEc2Error(west.send(new CopyImageCommand({ Name: "baked", SourceRegion: "us-east-1", SourceImageId: source })), {
+      name: "InvalidAMIID.Unavailable",
+      message: `AMI '${source}' is pending, and cannot be run`,
+      status: 400,
+    });
+    ec2.advance(createImageDurationMs(8));
+    await expectEc2Error(west.send(new CopyImageCommand({ Name: "baked", SourceRegion: "mars-1", SourceImageId: source })), {
+      name: "InvalidParameterValue",
+      message: "Value (mars-1) for parameter SourceRegion is invalid. Invalid region.",
+      status: 400,
+    });
+    const { ImageId: copy } = await west.send(new CopyImageCommand({ Name: "baked", SourceRegion: "us-east-1", SourceImageId: source }));
+    const [copied] = await images(west, { ImageIds: [copy!] });
+    const [original] = await images(east, { ImageIds: [source!] });
+    expect(copied).toMatchObject({
+      Name: "baked",
+      State: "pending",
+      Architecture: original!.Architecture,
+      RootDeviceName: original!.RootDeviceName,
+      ImdsSupport: original!.ImdsSupport,
+      SourceImageId: source,
+      SourceImageRegion: "us-east-1",
+    });
+    expect(copied!.BlockDeviceMappings![0]!.Ebs!.SnapshotId).not.toBe(original!.BlockDeviceMappings![0]!.Ebs!.SnapshotId);
+    expect(copied!.BlockDeviceMappings![0]!.Ebs!.VolumeSize).toBe(original!.BlockDeviceMappings![0]!.Ebs!.VolumeSize);
+    // The copy is the west Region's alone.
+    await expectEc2Error(east.send(new DescribeImagesCommand({ ImageIds: [copy!] })), {
+      name: "InvalidAMIID.NotFound",
+      message: `The image id '[${copy}]' does not exist`,
+      status: 400,
+    });
+  });
+});
+
 describe("images and IAM", () => {
   const openDoor = doorOpener();
   const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });

@@ -224,6 +224,9 @@ describe("what only the SDK doors can be given", () => {
  * model: checked against botocore's model (Debian's python3-botocore, or
  * any botocore python3 can import). Skipped when no botocore is found.
  */
+/** Numeric members EC2 models as Long that the mock refuses by name (issue 16: CopyImage's completion duration). */
+const refusedLongMembers: ReadonlySet<string> = new Set(["CopyImage.SnapshotCopyCompletionDurationMinutes"]);
+
 describe("EC2's model agrees that every numeric input member is an Integer", () => {
   const model = findBotocoreModel();
   it.skipIf(model === undefined)("botocore's service-2.json", () => {
@@ -251,6 +254,8 @@ describe("EC2's model agrees that every numeric input member is an Integer", () 
       } else if (schema.isListSchema()) {
         walk(schema.getValueSchema(), shape.member!.shape, `${path}[]`, seen);
       } else if (schema.isNumericSchema()) {
+        // A Long member an operation refuses by name (UnsupportedOperation) whatever its value.
+        if (refusedLongMembers.has(path)) return;
         expect(shape.type, path).toBe("integer");
         checked.push(path);
       }
