@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CopyImageCommand,
   CreateImageCommand,
@@ -557,7 +560,9 @@ describe.each(["plugin", "server"])("members the mock does not model, through th
       ],
       [
         () =>
-          client.send(new RegisterImageCommand({ Name: "s3-image", ImageLocation: "bucket/image.manifest.xml", RootDeviceName: "/dev/sda1" })),
+          client.send(
+            new RegisterImageCommand({ Name: "s3-image", ImageLocation: "bucket/image.manifest.xml", RootDeviceName: "/dev/sda1" }),
+          ),
         "ImageLocation",
         "RegisterImage",
       ],
@@ -714,5 +719,52 @@ describe("images in the snapshot and per Region", () => {
     const { accountImages: _own, ...older } = snapshot;
     restored.restore(older);
     expect(await images(c2, { Owners: ["self"] })).toEqual([]);
+  });
+});
+
+describe("images in the state file", () => {
+  it("a server started on the file another saved shows the account's images and tags, in each Region", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "images-state-"));
+    const stateFile = join(dir, "state.json");
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+    const serve = async <T>(body: (east: EC2Client, west: EC2Client) => Promise<T>): Promise<T> => {
+      const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile });
+      const east = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+      const west = new EC2Client({ region: "eu-west-1", endpoint: server.url, credentials, maxAttempts: 1 });
+      try {
+        return await body(east, west);
+      } finally {
+        east.destroy();
+        west.destroy();
+        await server.close();
+      }
+    };
+    try {
+      const before = await serve(async (east, west) => {
+        const run = await east.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+        await east.send(new CreateImageCommand({ InstanceId: run.Instances![0]!.InstanceId, Name: "saved", NoReboot: true }));
+        await west.send(
+          new RegisterImageCommand({
+            Name: "saved-west",
+            RootDeviceName: "/dev/xvda",
+            BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0a1b2c3d4e5f60718" } }],
+            TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "k", Value: "v" }] }],
+          }),
+        );
+        return { east: await images(east, { Owners: ["self"] }), west: await images(west, { Owners: ["self"] }) };
+      });
+      expect(before.east.map((i) => i.Name)).toEqual(["saved"]);
+      expect(before.west.map((i) => [i.Name, i.Tags])).toEqual([["saved-west", [{ Key: "k", Value: "v" }]]]);
+      const after = await serve(async (east, west) => ({
+        east: await images(east, { Owners: ["self"] }),
+        west: await images(west, { Owners: ["self"] }),
+      }));
+      expect(after.east.map((i) => [i.ImageId, i.Name, i.CreationDate])).toEqual(
+        before.east.map((i) => [i.ImageId, i.Name, i.CreationDate]),
+      );
+      expect(after.west).toEqual(before.west);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

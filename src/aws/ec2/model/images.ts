@@ -257,6 +257,8 @@ export class ImageCatalogue {
   private publicById: Map<string, MockImage> | undefined;
   /** The account's tags on images it does not own (built-in, public): visible to it alone, as EC2 keeps them. */
   private readonly otherTags = new Map<string, ReadonlyMap<string, string>>();
+  /** The last view of each image shown with a state or tags, by its record. */
+  private readonly views = new WeakMap<MockImage, { state: string; tags: ReadonlyMap<string, string>; view: MockImage }>();
   private ownSeq = 0;
 
   /**
@@ -297,10 +299,19 @@ export class ImageCatalogue {
     return image === undefined ? undefined : this.withTags(image);
   }
 
-  /** A catalogue image with the account's tags on it, if it has some (the shared record itself otherwise). */
+  /**
+   * A catalogue image with the account's tags on it, if it has some (the
+   * shared record itself otherwise); one object per tag set, so that the
+   * instances launched from it share it.
+   */
   withTags(image: MockImage): MockImage {
     const tags = this.otherTags.get(image.ImageId!);
-    return tags === undefined ? image : { ...image, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
+    if (tags === undefined) return image;
+    const cached = this.views.get(image);
+    if (cached !== undefined && cached.tags === tags) return cached.view;
+    const view = { ...image, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
+    this.views.set(image, { state: "available", tags, view });
+    return view;
   }
 
   /** Whether an image with this id exists for a tag call: any catalogue image, an own one still shown. */
@@ -340,12 +351,19 @@ export class ImageCatalogue {
     return this.own.get(imageId);
   }
 
-  /** The image as DescribeImages shows it at the clock's time: `State` and `Tags` filled in. */
+  /**
+   * The image as DescribeImages shows it at the clock's time: `State` and
+   * `Tags` filled in. One object per state and tag set (the instances
+   * launched from it share it: the memory budget per instance).
+   */
   view(own: OwnImage): MockImage {
-    const now = this.now();
-    const image: MockImage = { ...own.image, State: ownImageState(own, now) };
-    if (own.tags.size > 0) image.Tags = [...own.tags].map(([Key, Value]) => ({ Key, Value }));
-    return image;
+    const state = ownImageState(own, this.now());
+    const cached = this.views.get(own.image);
+    if (cached !== undefined && cached.state === state && cached.tags === own.tags) return cached.view;
+    const view: MockImage = { ...own.image, State: state };
+    if (own.tags.size > 0) view.Tags = [...own.tags].map(([Key, Value]) => ({ Key, Value }));
+    this.views.set(own.image, { state, tags: own.tags, view });
+    return view;
   }
 
   /**
@@ -422,12 +440,13 @@ export class ImageCatalogue {
     const maps = (image: MockImage) => image.BlockDeviceMappings?.some((mapping) => mapping.Ebs?.SnapshotId === snapshotId) === true;
     for (const image of this.byId.values()) if (maps(image)) return true;
     for (const own of this.own.values()) if (maps(own.image)) return true;
+    for (const image of this.publicOnes().values()) if (maps(image)) return true;
     return false;
   }
 
   /** The size in GiB of a snapshot one of the images maps, if any. */
   snapshotSize(snapshotId: string): number | undefined {
-    const images = [...this.byId.values(), ...[...this.own.values()].map((own) => own.image)];
+    const images = [...this.byId.values(), ...[...this.own.values()].map((own) => own.image), ...this.publicOnes().values()];
     for (const image of images) {
       for (const mapping of image.BlockDeviceMappings ?? []) {
         if (mapping.Ebs?.SnapshotId === snapshotId) return mapping.Ebs.VolumeSize;
