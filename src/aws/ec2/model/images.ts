@@ -53,6 +53,7 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
   {
     ImageId: LINUX_AMI_ID,
     Name: "al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64",
+    CreationDate: "2024-11-21T00:00:00.000Z",
     Description: "Amazon Linux 2023 AMI (ec2-mock built-in)",
     Architecture: "x86_64",
     RootDeviceType: "ebs",
@@ -74,6 +75,7 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
   {
     ImageId: WINDOWS_AMI_ID,
     Name: "Windows_Server-2022-English-Full-Base-2024.11.13",
+    CreationDate: "2024-11-13T00:00:00.000Z",
     Description: "Microsoft Windows Server 2022 Full Locale English AMI (ec2-mock built-in)",
     Architecture: "x86_64",
     Platform: "windows",
@@ -93,6 +95,7 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
   {
     ImageId: INSTANCE_STORE_AMI_ID,
     Name: "amzn-ami-minimal-hvm-2018.03.0.20231218.0-x86_64-s3",
+    CreationDate: "2023-12-18T00:00:00.000Z",
     Description: "Amazon Linux AMI, instance-store root (ec2-mock built-in)",
     Architecture: "x86_64",
     RootDeviceType: "instance-store",
@@ -111,6 +114,7 @@ export const builtInImages: readonly MockImage[] = Object.freeze([
   {
     ImageId: LINUX_ARM64_AMI_ID,
     Name: "al2023-ami-2023.6.20241121.0-kernel-6.1-arm64",
+    CreationDate: "2024-11-21T00:00:00.000Z",
     Description: "Amazon Linux 2023 AMI for arm64 (ec2-mock built-in)",
     Architecture: "arm64",
     RootDeviceType: "ebs",
@@ -242,6 +246,24 @@ export type ImageEntry =
   | { readonly kind: "catalogue"; readonly image: MockImage; readonly position: number }
   | { readonly kind: "own"; readonly own: OwnImage; readonly position: number };
 
+/** A release date in an image name: `…20260427…` or `…2024.11.13`. */
+const nameDates = [/(?:^|\D)(20\d\d)(0[1-9]|1[0-2])([0-3]\d)(?:\D|$)/, /(20\d\d)\.(0[1-9]|1[0-2])\.([0-3]\d)(?:\D|$)/];
+
+/**
+ * The `CreationDate` of a public image, which the data does not hold:
+ * midnight UTC of the release date its name carries (Amazon's names do:
+ * `al2023-ami-2023.11.20260427.1-…`, `Windows_Server-…-2017.10.13`), else
+ * 2017-10-01, the month of the undated ones (decision, docs/behaviour.md,
+ * "Images"): the "latest image by name" lookups sort on it.
+ */
+export function creationDateFromName(name: string | undefined): string {
+  for (const pattern of nameDates) {
+    const m = pattern.exec(name ?? "");
+    if (m !== null) return `${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z`;
+  }
+  return "2017-10-01T00:00:00.000Z";
+}
+
 /** Positions of the account's images come after every catalogue image's (pagination). */
 const OWN_POSITION_BASE = 1_000_000;
 
@@ -281,7 +303,10 @@ export class ImageCatalogue {
     if (this.publicById === undefined) {
       this.publicById = new Map();
       for (const image of publicImages(this.region)) {
-        if (!this.byId.has(image.ImageId!)) this.publicById.set(image.ImageId!, completeImage(image as MockImage, this.accountId));
+        if (this.byId.has(image.ImageId!)) continue;
+        const completed = completeImage(image as MockImage, this.accountId);
+        completed.CreationDate ??= creationDateFromName(image.Name);
+        this.publicById.set(image.ImageId!, completed);
       }
     }
     return this.publicById;
