@@ -448,6 +448,11 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
       expect(await attribute("bootMode")).toMatchObject({ BootMode: { Value: "uefi-preferred" } });
       expect(await attribute("imdsSupport")).toMatchObject({ ImdsSupport: { Value: "v2.0" } });
       expect((await attribute("launchPermission")).LaunchPermissions).toEqual([{ Group: "all" }]);
+      // An HVM image has no kernel nor ramdisk: the attribute is empty.
+      expect((await attribute("kernel")).KernelId).toEqual({});
+      expect((await attribute("ramdisk")).RamdiskId).toEqual({});
+      expect((await attribute("tpmSupport")).TpmSupport).toEqual({});
+      expect((await attribute("deregistrationProtection")).DeregistrationProtection).toEqual({ Value: "disabled" });
       await expectEc2Error(attribute("blockDeviceMapping"), {
         name: "AuthFailure",
         message: "The blockDeviceMapping attribute is deprecated. To get the block device mappings of an AMI, use DescribeImages.",

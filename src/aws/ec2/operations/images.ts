@@ -308,16 +308,20 @@ export const deregisterImage: Operation<DeregisterImageCommandInput, DeregisterI
 };
 
 /** DescribeImageAttribute's attributes the mock answers (API reference: `Attribute` valid values). */
-const modelledImageAttributes = ["description", "launchPermission", "bootMode", "imdsSupport", "sriovNetSupport", "productCodes"] as const;
-/** The other documented attributes, refused by name. */
-const unmodelledImageAttributes: ReadonlySet<string> = new Set([
+const modelledImageAttributes = [
+  "description",
   "kernel",
   "ramdisk",
+  "launchPermission",
+  "productCodes",
+  "sriovNetSupport",
+  "bootMode",
   "tpmSupport",
-  "uefiData",
-  "lastLaunchedTime",
+  "imdsSupport",
   "deregistrationProtection",
-]);
+] as const;
+/** The other documented attributes, refused by name: the mock has no UEFI variable store and tracks no launch times. */
+const unmodelledImageAttributes: ReadonlySet<string> = new Set(["uefiData", "lastLaunchedTime"]);
 
 /** An attribute's value as the SDK's `AttributeValue`: absent when the image has none. */
 function attributeValue(value: string | undefined): { Value: string } | Record<string, never> {
@@ -355,6 +359,15 @@ export const describeImageAttribute: Operation<DescribeImageAttributeCommandInpu
       return { ImageId, SriovNetSupport: attributeValue(image.SriovNetSupport) };
     case "productCodes":
       return { ImageId, ProductCodes: image.ProductCodes ?? [] };
+    case "kernel":
+      return { ImageId, KernelId: attributeValue(image.KernelId) };
+    case "ramdisk":
+      return { ImageId, RamdiskId: attributeValue(image.RamdiskId) };
+    case "tpmSupport":
+      return { ImageId, TpmSupport: attributeValue(image.TpmSupport) };
+    case "deregistrationProtection":
+      // EnableImageDeregistrationProtection is not modelled: every image is unprotected.
+      return { ImageId, DeregistrationProtection: attributeValue(image.DeregistrationProtection ?? "disabled") };
   }
 };
 
