@@ -665,6 +665,44 @@ describe("images and IAM", () => {
   });
 });
 
+describe("CreateImage and IAM (plugin)", () => {
+  const openDoor = doorOpener();
+  const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
+
+  it("authorizes on the instance and the new image; tags on creation also need ec2:CreateTags with ec2:CreateAction", async () => {
+    const { client, ec2 } = await openDoor(
+      "plugin",
+      statements(
+        { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+        { Effect: "Deny", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateImage" } } },
+        {
+          Effect: "Deny",
+          Action: "ec2:CreateImage",
+          Resource: "arn:aws:ec2:*:*:instance/*",
+          Condition: { StringEquals: { "aws:ResourceTag/locked": "yes" } },
+        },
+      ),
+    );
+    const instanceId = await runningFrom(client, ec2);
+    const tagged = refusal(
+      client.send(
+        new CreateImageCommand({
+          InstanceId: instanceId,
+          Name: "tagged",
+          NoReboot: true,
+          TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "a", Value: "b" }] }],
+        }),
+      ),
+    );
+    expect([(await tagged).name, (await tagged).$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+    await client.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: "locked", Value: "yes" }] }));
+    const locked = await refusal(client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "locked", NoReboot: true })));
+    expect([locked.name, locked.$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+    expect(await images(client, { Owners: ["self"] })).toEqual([]);
+    expect(ec2.inspect(instanceId).rebooting).toBe(false);
+  });
+});
+
 describe("images in the snapshot and per Region", () => {
   it("round-trips the account's images of every Region, with their state, tags and deregistration", async () => {
     const ec2 = createEc2Mock();
