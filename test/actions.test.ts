@@ -146,6 +146,12 @@ describe("EC2: the action list", () => {
       | "DeleteLaunchTemplate"
       | "DeleteLaunchTemplateVersions"
       | "DeleteKeyPair"
+      | "DescribeImages"
+      | "DescribeImageAttribute"
+      | "CreateImage"
+      | "RegisterImage"
+      | "CopyImage"
+      | "DeregisterImage"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

@@ -231,6 +231,8 @@ describe("what only the SDK doors can be given", () => {
  * NetworkBandwidthGbps, TotalLocalStorageGB), by botocore shape and member.
  */
 const REFUSED_BY_NAME = new Set(["RequestLaunchTemplateData.InstanceRequirements"]);
+/** Numeric members EC2 models as Long that the mock refuses by name (issue 16: CopyImage's completion duration). */
+const refusedLongMembers: ReadonlySet<string> = new Set(["CopyImage.SnapshotCopyCompletionDurationMinutes"]);
 
 describe("EC2's model agrees that every numeric input member is an Integer", () => {
   const model = findBotocoreModel();
@@ -261,6 +263,8 @@ describe("EC2's model agrees that every numeric input member is an Integer", () 
       } else if (schema.isListSchema()) {
         walk(schema.getValueSchema(), shape.member!.shape, `${path}[]`, seen);
       } else if (schema.isNumericSchema()) {
+        // A Long member an operation refuses by name (UnsupportedOperation) whatever its value.
+        if (refusedLongMembers.has(path)) return;
         expect(shape.type, path).toBe("integer");
         checked.push(path);
       }

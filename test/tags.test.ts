@@ -9,7 +9,7 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeAuthorizationMessage, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { decodeAuthorizationMessage, type Ec2MockOptions } from "../src/index.js";
 import { type DoorSetup, doors } from "./doors.js";
 import { describeAll, expectEc2Error, launch, launchIds } from "./helpers.js";
 
@@ -25,7 +25,7 @@ function manyTags(n: number, prefix = "k"): Tag[] {
 
 /** The end of EC2-mock's refusal of an untaggable resource: the families it tags. */
 const TAGGABLE =
-  "only instance (i-), volume (vol-), elastic-ip (eipalloc-), vpc (vpc-), subnet (subnet-), security-group (sg-), security-group-rule (sgr-), key-pair (key-) and launch-template (lt-) resources can be tagged.";
+  "only instance (i-), volume (vol-), elastic-ip (eipalloc-), vpc (vpc-), subnet (subnet-), security-group (sg-), security-group-rule (sgr-), key-pair (key-), launch-template (lt-) and image (ami-) resources can be tagged.";
 
 // Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
 for (const door of ["plugin", "server"] as const) {
@@ -351,8 +351,8 @@ for (const door of ["plugin", "server"] as const) {
         ["eipalloc-0123456789abcdef0", "InvalidAllocationID.NotFound", "The allocation ID 'eipalloc-0123456789abcdef0' does not exist"],
       ];
       for (const [other, name, message] of notFound) await expectEc2Error(tag(other), { name, message, status: 400 });
-      // Subnets, VPCs and security groups are taggable since issue 15 (test/vpcs.test.ts, test/security-groups.test.ts).
-      const held = [instance!.NetworkInterfaces![0]!.NetworkInterfaceId!, LINUX_AMI_ID, "igw-0123456789abcdef0"];
+      // Subnets, VPCs and security groups are taggable since issue 15 (test/vpcs.test.ts, test/security-groups.test.ts); images since issue 16 (test/images.test.ts).
+      const held = [instance!.NetworkInterfaces![0]!.NetworkInterfaceId!, "igw-0123456789abcdef0"];
       for (const other of held) {
         await expectEc2Error(tag(other), {
           name: "UnsupportedOperation",

@@ -55,8 +55,19 @@ interface OldEc2MockSnapshot {
   }[];
   /** Issue 16: launch templates (absent in older snapshots). */
   launchTemplates?: OldLaunchTemplateJson[];
+  /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
+  accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
+}
+
+interface OwnImageJson {
+  image: MockImage;
+  seq: number;
+  availableAt: string;
+  deregisteredAt: string | null;
+  tags: [string, string][];
+  clientToken?: string;
 }
 
 interface OldRegionStateJson {
@@ -82,6 +93,8 @@ interface OldRegionStateJson {
   }[];
   /** Issue 16: launch templates (absent in older snapshots). */
   launchTemplates?: OldLaunchTemplateJson[];
+  /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
+  accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
 }
 
 /** Issue 16: a launch template with its versions. */

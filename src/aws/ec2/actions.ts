@@ -30,7 +30,9 @@ import {
   AssociateAddressCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CopyImageCommand,
   CreateDefaultVpcCommand,
+  CreateImageCommand,
   CreateKeyPairCommand,
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
@@ -45,9 +47,12 @@ import {
   DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVpcCommand,
+  DeregisterImageCommand,
   DescribeAccountAttributesCommand,
   DescribeAddressesCommand,
   DescribeAvailabilityZonesCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
@@ -70,6 +75,7 @@ import {
   ModifyLaunchTemplateCommand,
   ModifySubnetAttributeCommand,
   RebootInstancesCommand,
+  RegisterImageCommand,
   ReleaseAddressCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -85,6 +91,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import {
   createLaunchTemplate,
@@ -185,6 +192,12 @@ export const ec2Actions = Object.freeze({
   DescribeLaunchTemplateVersions: reading(DescribeLaunchTemplateVersionsCommand, describeLaunchTemplateVersions),
   DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, deleteLaunchTemplate),
   DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, deleteLaunchTemplateVersions),
+  DescribeImages: reading(DescribeImagesCommand, describeImages),
+  DescribeImageAttribute: reading(DescribeImageAttributeCommand, describeImageAttribute),
+  CreateImage: mutating(CreateImageCommand, createImage),
+  RegisterImage: mutating(RegisterImageCommand, registerImage),
+  CopyImage: mutating(CopyImageCommand, copyImage),
+  DeregisterImage: mutating(DeregisterImageCommand, deregisterImage),
 });
 
 /**

@@ -44,6 +44,11 @@ export interface OperationContext {
    * an IAM policy is configured.
    */
   authorize(action: string, targets: readonly AuthTarget[], request?: AuthRequest): void;
+  /**
+   * Another region of the same mock, by name (CopyImage's SourceRegion):
+   * undefined for one the mock does not serve. Absent where no world is at hand.
+   */
+  readonly regionNamed?: (name: string) => Ec2Region | undefined;
   /** Fixtures only: the ids RunInstances gives its instances, by launch index (otherwise new ones). */
   readonly fixedInstanceIds?: readonly string[];
 }

@@ -1223,6 +1223,55 @@ export const errors = {
     );
   },
 
+  // ---- Images (sources in docs/behaviour.md, "Images") ----
+
+  /** A new image's name outside EC2's rule (raw EC2 response: hashicorp/packer#4762, webdigi/AWS-AMI-Automated-Creation-Deletion#6). */
+  malformedImageName() {
+    return new Ec2Error(
+      "InvalidAMIName.Malformed",
+      "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'",
+    );
+  },
+  /** A new image's name already used by one of the account's images in the region (raw EC2 response: hashicorp/packer#880, #11165). */
+  imageNameDuplicate(name: string, imageId: string) {
+    return new Ec2Error("InvalidAMIName.Duplicate", `AMI name ${name} is already in use by AMI ${imageId}`);
+  },
+  /** DeregisterImage of an image the account does not own (raw EC2 response: cloudcaptainsh/cloudcaptain#66). */
+  imageNotOwned(imageId: string) {
+    return new Ec2Error("AuthFailure", `Not authorized for image:${imageId}`, 401);
+  },
+  /** DeregisterImage of an image already deregistered (raw EC2 response: ansible/ansible#24945). */
+  imageNoLongerAvailable(imageId: string) {
+    return new Ec2Error("InvalidAMIID.Unavailable", `The image ID '${imageId}' is no longer available`);
+  },
+  /** An Owners or ExecutableUsers value that is neither an account id nor a known alias (EC2's wording: decision after its Malformed errors). */
+  malformedUserId(value: string) {
+    return new Ec2Error("InvalidUserID.Malformed", `Invalid user id: "${value}"`);
+  },
+  /** DescribeImageAttribute's `blockDeviceMapping`, deprecated (API reference: "returns the Client.AuthFailure error"; wording: decision). */
+  imageBlockDeviceMappingAttribute() {
+    return new Ec2Error(
+      "AuthFailure",
+      "The blockDeviceMapping attribute is deprecated. To get the block device mappings of an AMI, use DescribeImages.",
+      401,
+    );
+  },
+  /** An image attribute EC2 documents that the mock does not model: refused by name. */
+  unmodelledImageAttribute(name: string) {
+    return new Ec2Error("UnsupportedOperation", `ec2-mock does not model the image attribute '${name}' of DescribeImageAttribute.`);
+  },
+  /** CreateImage from an instance with an instance-store root (API reference: "from an Amazon EBS-backed instance"; wording: decision). */
+  imageNeedsEbsRoot(instanceId: string) {
+    return new Ec2Error(
+      "UnsupportedOperation",
+      `The instance '${instanceId}' does not have an 'ebs' root device type and cannot be used to create an Amazon EBS-backed AMI.`,
+    );
+  },
+  /** CopyImage's SourceRegion the mock does not serve (wording: decision, EC2's InvalidParameterValue pattern). */
+  invalidSourceRegion(region: string) {
+    return valueInvalid("SourceRegion", region, "Invalid region.");
+  },
+
   // ---- Fault injection ----
 
   /**

@@ -238,6 +238,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       now,
       principal,
       authorize: authorize ? authorizer.forCall(principal, now, region.settings) : () => {},
+      regionNamed: (name) => world.entry(name)?.region,
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
     return operationOf(action)!(ctx, input);

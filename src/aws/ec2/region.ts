@@ -87,7 +87,7 @@ export class Ec2Region {
     clock?: Clock,
   ) {
     this.engine = new Engine<Ec2Request>(settings.durations, clock);
-    this.images = new ImageCatalogue(settings.images, settings.accountId);
+    this.images = new ImageCatalogue(settings.images, settings.accountId, settings.region, () => this.engine.clock.now());
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
     this.securityGroups = new SecurityGroupStore(settings.accountId);
@@ -261,6 +261,7 @@ export class Ec2Region {
     this.volumes.clear();
     this.keyPairs.clear();
     this.launchTemplates.clear();
+    this.images.clear();
   }
 
   /**

@@ -218,8 +218,8 @@ export class StateFile {
 
 /** What the state file wraps: a front's backend, whose calls and controls it saves. */
 export interface PersistableBackend extends ServedControls {
-  /** Runs one call of an action for the caller with that access key (the front's own dispatch). */
-  dispatch(action: string, input: unknown, accessKeyId?: string): object | Promise<object>;
+  /** Runs one call of an action for the caller with that access key, in a region (the front's own dispatch). */
+  dispatch(action: string, input: unknown, accessKeyId?: string, region?: string): object | Promise<object>;
   /** Whether a successful call of the action may change state: only those are saved (the front's action list says). */
   isMutating(action: string): boolean;
   /** The mock's state, JSON-ready. */
@@ -311,8 +311,11 @@ export async function openStateFile<B extends PersistableBackend>(
     ...mock,
     // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
     // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.
-    dispatch: (action, input, accessKeyId) =>
-      mock.isMutating(action) ? saved(() => mock.dispatch(action, input, accessKeyId)) : mock.dispatch(action, input, accessKeyId),
+    // The region goes through too: a call in another region than the default one is that region's.
+    dispatch: (action, input, accessKeyId, region) =>
+      mock.isMutating(action)
+        ? saved(() => mock.dispatch(action, input, accessKeyId, region))
+        : mock.dispatch(action, input, accessKeyId, region),
     advance: (ms) => saved(() => mock.advance(ms)),
     settle: () => saved(() => mock.settle()),
     reset: () => saved(() => mock.reset()),

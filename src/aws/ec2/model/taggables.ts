@@ -1,8 +1,9 @@
-import { addressResource, keyPairResource, launchTemplateResource, volumeResource } from "../../iam/resources.js";
+import { addressResource, imageResource, keyPairResource, launchTemplateResource, volumeResource } from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
 import { isWellFormedId } from "./ids.js";
+import type { ImageCatalogue } from "./images.js";
 import type { Ec2Instance } from "./instance.js";
 import type { KeyPair } from "./key-pairs.js";
 import type { LaunchTemplate } from "./launch-templates.js";
@@ -91,6 +92,33 @@ export const launchTemplateTags: TaggableFamily<LaunchTemplate> = {
   notFound: (id) => errors.launchTemplateIdNotFound(id),
 };
 
+/** An image a tag call names: its id and the region's images, which hold the account's tags on it. */
+export interface TaggedImage {
+  /** The image's id. */
+  readonly imageId: string;
+  /** The region's images. */
+  readonly images: ImageCatalogue;
+}
+
+/**
+ * Images (`ami-`), by id: the account's own and any other it can see
+ * (built-in, public), whose tags are the account's alone (User Guide, "Tag
+ * your Amazon EC2 resources": tags on public or shared resources are
+ * visible only to the account that sets them). A deregistered image of the
+ * account can no longer be tagged once DescribeImages stops showing it.
+ */
+export const imageTags: TaggableFamily<TaggedImage> = {
+  prefix: "ami",
+  resourceType: "image",
+  find: (region, id) => (isWellFormedId("ami", id) && region.images.taggable(id) ? { imageId: id, images: region.images } : undefined),
+  list: (region) => region.images.taggedIds().map((imageId) => ({ imageId, images: region.images })),
+  idOf: (image) => image.imageId,
+  tagsOf: (image) => image.images.tagsOf(image.imageId),
+  setTags: (_, image, next) => image.images.setTagsOf(image.imageId, next),
+  authTarget: (region, image) => imageResource(region.settings, region.images.get(image.imageId) ?? { ImageId: image.imageId }),
+  notFound: (id) => errors.imageNotFound(id),
+};
+
 /**
  * Every taggable family, in the order a tag call looks its ids up (instances
  * first, whose NotFound names every missing one, then each family's first
@@ -107,6 +135,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   securityGroupRuleTags as TaggableFamily,
   keyPairTags as TaggableFamily,
   launchTemplateTags as TaggableFamily,
+  imageTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

@@ -5,6 +5,7 @@ import {
   invalid,
   type JsonOf,
   literal,
+  mapOf,
   nullable,
   number,
   object,
@@ -18,7 +19,8 @@ import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
-import type { ImageCatalogue, MockImage } from "../model/images.js";
+import { isWellFormedId } from "../model/ids.js";
+import { type ImageCatalogue, type MockImage, type OwnImage, ownImageRecord } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
 import { instanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
@@ -26,6 +28,7 @@ import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-option
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
+import { tagsField } from "../model/tags.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -154,6 +157,13 @@ const regionFields = {
   keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
   /** Launch templates and their versions, in creation order; written only when there are some. */
   launchTemplates: optional(array(launchTemplateCodec), { keep: (templates) => templates.length > 0 }),
+  /**
+   * The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included, and its tags on
+   * the images it does not own; written only when there are some.
+   */
+  accountImages: optional(object({ own: array(ownImageRecord), tagsOfOthers: mapOf(string, tagsField) }), {
+    keep: (images) => images.own.length + images.tagsOfOthers.size > 0,
+  }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -227,6 +237,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
+    accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
 
@@ -279,6 +290,8 @@ export interface CheckedRegion {
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
+  readonly ownImages: OwnImage[];
+  readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -357,7 +370,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
       read as ReadInstance;
     const instanceId = own.instanceId;
     if (own.machine.id !== instanceId) throw invalid(`${p}.machine.id`, `the instance id ${instanceId}`, own.machine.id);
-    const image = catalogue.get(imageId) ?? images.get(imageId);
+    // The snapshot's copy first: an image of the account may since have been deregistered or replaced.
+    const image = images.get(imageId) ?? catalogue.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
     const typeInfo = instanceTypeInfo(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
@@ -475,6 +489,15 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     }
   });
 
+  const ownImages = fields.accountImages?.own ?? [];
+  const ownIds = new Set<string>();
+  ownImages.forEach((own, i) => {
+    const id = own.image.ImageId!;
+    if (!isWellFormedId("ami", id)) throw invalid(`${at}accountImages.own[${i}].image.ImageId`, "an image id", id);
+    if (ownIds.has(id)) throw invalid(`${at}accountImages.own[${i}].image.ImageId`, "unique", id);
+    ownIds.add(id);
+  });
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
@@ -486,6 +509,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     securityGroups: fields.securityGroups,
     keyPairs,
     launchTemplates,
+    ownImages,
+    tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
     reservations,
     clientTokens,
@@ -520,6 +545,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
+    region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
