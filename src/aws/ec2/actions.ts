@@ -47,6 +47,8 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeInstanceTypesCommand,
   DescribeKeyPairsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
@@ -78,6 +80,7 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import { describeInstanceTypeOfferings, describeInstanceTypes } from "./operations/instance-types.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
@@ -131,6 +134,8 @@ export const ec2Actions = Object.freeze({
   ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, modifyInstanceMetadataOptions),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
+  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, describeInstanceTypes),
+  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, describeInstanceTypeOfferings),
   AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),
   AssociateAddress: mutating(AssociateAddressCommand, associateAddress),
   DisassociateAddress: mutating(DisassociateAddressCommand, disassociateAddress),
