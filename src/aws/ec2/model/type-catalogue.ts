@@ -1,7 +1,7 @@
 import type { InstanceTypeOffering, InstanceTypeInfo as InstanceTypeRecord, LocationType } from "@aws-sdk/client-ec2";
 import { compileWildcard, type WildcardMatcher } from "../../../kit/wildcard.js";
 import { indexOfSorted } from "./catalogue-file.js";
-import { instanceTypeInfo as catalogueRecord, instanceTypeNames } from "./instance-type-catalogue.js";
+import { allInstanceTypes, instanceTypeInfo as catalogueRecord, instanceTypeNames } from "./instance-type-catalogue.js";
 import { instanceTypeInfo as builtInFacts, factsOf, type InstanceTypeInfo, type InstanceTypeSupport, supportOf } from "./instance-types.js";
 import { type CatalogueZone, offerings as catalogueOfferings, offeredZones as catalogueZones } from "./region-catalogue.js";
 
@@ -76,6 +76,8 @@ export class InstanceTypeCatalogue {
   private readonly restrictions: ReadonlyMap<string, Restriction>;
   private readonly addedFacts = new Map<string, InstanceTypeInfo>();
   private merged: readonly string[] | undefined;
+  private mergedRecords: readonly InstanceTypeRecord[] | undefined;
+  private readonly maskCache = new Map<string, Uint8Array>();
   private readonly offeringCache = new Map<string, readonly InstanceTypeOffering[]>();
   private readonly supportedCache = new Map<string, ReadonlySet<string>>();
 
@@ -167,6 +169,24 @@ export class InstanceTypeCatalogue {
       this.merged = Object.freeze([...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     return this.merged;
+  }
+
+  /** Every type's record, in the order of {@link names} (record i is type i's). */
+  records(): readonly InstanceTypeRecord[] {
+    if (this.added.size === 0) return allInstanceTypes();
+    this.mergedRecords ??= Object.freeze(this.names().map((name) => this.record(name)!));
+    return this.mergedRecords;
+  }
+
+  /** Per type of {@link names}, 1 when `region` offers it in some zone (see {@link supportedIn}). */
+  supportedMask(region: string, zones: readonly CatalogueZone[]): Uint8Array {
+    let mask = this.maskCache.get(region);
+    if (mask === undefined) {
+      const supported = this.supportedIn(region, zones);
+      mask = Uint8Array.from(this.names(), (name) => (supported.has(name) ? 1 : 0));
+      this.maskCache.set(region, mask);
+    }
+    return mask;
   }
 
   /** Whether a name is one of the added types that EC2's catalogue does not have. */

@@ -11,7 +11,7 @@ import { digestOf } from "../../../kit/digest.js";
 import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterTable, type FilterValues, literalValuesOf, readFilters } from "../filters.js";
+import { compileFilters, type FilterSpec, type FilterTable, type FilterValues, literalOf, readFilters } from "../filters.js";
 import { indexOfSorted } from "../model/catalogue-file.js";
 import { checkFilterCount } from "../model/limits.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
@@ -53,7 +53,7 @@ function texts(values: readonly (string | number)[] | undefined): FilterValues {
  * it: booleans as `true`/`false`, numbers as EC2 writes them, a list member
  * matching when any element does.
  */
-export const instanceTypeFilters: FilterTable<InstanceTypeInfo, OperationContext> = {
+export const instanceTypeFilters: FilterTable<InstanceTypeInfo, unknown> = {
   exact: {
     "auto-recovery-supported": (t) => text(t.AutoRecoverySupported),
     "bare-metal": (t) => text(t.BareMetal),
@@ -116,6 +116,91 @@ export const instanceTypeFilters: FilterTable<InstanceTypeInfo, OperationContext
   },
 };
 
+/**
+ * One catalogue's records as the filters see them, by index: each filter's
+ * values are read off every record once (a column), and indexed by value (a
+ * posting list per value), on the first call that uses the filter. A filter
+ * of plain values then names its candidates outright; the others only match
+ * patterns against strings already made.
+ */
+class IndexedRecords {
+  private readonly columns = new Map<string, readonly FilterValues[]>();
+  private readonly postings = new Map<string, ReadonlyMap<string, readonly number[]>>();
+  /** The filters over record indexes, for `compileFilters`. */
+  readonly table: FilterTable<number, OperationContext>;
+
+  constructor(private readonly records: readonly InstanceTypeInfo[]) {
+    const exact: Record<string, (i: number) => FilterValues> = {};
+    for (const name of Object.keys(instanceTypeFilters.exact)) {
+      let column: readonly FilterValues[] | undefined;
+      exact[name] = (i) => {
+        column ??= this.column(name);
+        return column[i];
+      };
+    }
+    this.table = { exact };
+  }
+
+  /** A filter's values for every record (the filter name is one of the table's). */
+  column(name: string): readonly FilterValues[] {
+    let column = this.columns.get(name);
+    if (column === undefined) {
+      const valuesOf = instanceTypeFilters.exact[name]!;
+      column = this.records.map((record) => valuesOf(record, undefined));
+      this.columns.set(name, column);
+    }
+    return column;
+  }
+
+  /** The indexes of the records with each value of a filter, ascending. */
+  withValue(name: string): ReadonlyMap<string, readonly number[]> {
+    let index = this.postings.get(name);
+    if (index === undefined) {
+      const built = new Map<string, number[]>();
+      this.column(name).forEach((values, i) => {
+        const list = values === undefined ? [] : typeof values === "string" ? [values] : values;
+        for (const value of new Set(list)) {
+          const at = built.get(value);
+          if (at === undefined) built.set(value, [i]);
+          else at.push(i);
+        }
+      });
+      index = built;
+      this.postings.set(name, index);
+    }
+    return index;
+  }
+
+  /**
+   * The candidates the filters leave, when one of them has plain values only
+   * (no wildcard): the smallest such filter's records, ascending; undefined
+   * when every filter has a wildcard or none.
+   */
+  narrowed(filters: readonly FilterSpec[]): number[] | undefined {
+    let best: number[] | undefined;
+    for (const filter of filters) {
+      if (filter.values.length === 0) continue;
+      const literals = filter.values.map(literalOf);
+      if (literals.some((l) => l === undefined)) continue;
+      const index = this.withValue(filter.name);
+      const found = new Set<number>();
+      for (const literal of literals) for (const i of index.get(literal!) ?? []) found.add(i);
+      if (best === undefined || found.size < best.length) best = [...found].sort((a, b) => a - b);
+    }
+    return best;
+  }
+}
+
+const indexed = new WeakMap<readonly InstanceTypeInfo[], IndexedRecords>();
+function indexedRecords(records: readonly InstanceTypeInfo[]): IndexedRecords {
+  let found = indexed.get(records);
+  if (found === undefined) {
+    found = new IndexedRecords(records);
+    indexed.set(records, found);
+  }
+  return found;
+}
+
 /** A record as this call shows it: with `SupportedInRegion` when the caller asked for unsupported types too. */
 function shown(record: InstanceTypeInfo, supported: boolean, withSupport: boolean): InstanceTypeInfo {
   return withSupport ? { ...record, SupportedInRegion: supported } : record;
@@ -133,7 +218,8 @@ export const describeInstanceTypes: Operation<DescribeInstanceTypesCommandInput,
   refuseUnmodelled("DescribeInstanceTypes", input, ["InstanceTypes", "Filters", "MaxResults", "NextToken", "IncludeUnsupportedInRegion"]);
   checkFilterCount(input.Filters);
   const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, instanceTypeFilters);
+  // Names are checked against the table before any record is read.
+  compileFilters(filters, instanceTypeFilters);
   const includeUnsupported = input.IncludeUnsupportedInRegion === true;
   const digest = digestOf({
     action: "DescribeInstanceTypes",
@@ -143,25 +229,28 @@ export const describeInstanceTypes: Operation<DescribeInstanceTypesCommandInput,
   });
   const after = readToken(input.NextToken, digest);
   const types = instanceTypesOf(ctx.region.settings);
-  const { region, zones } = { region: ctx.region.settings.region, zones: ctx.region.network.zones };
-  const supported = types.supportedIn(region, zones);
-  const known = (name: string) => types.record(name) !== undefined && (includeUnsupported || supported.has(name));
-  const missing = [...new Set(named)].filter((name) => !known(name));
+  const names = types.names();
+  const supported = types.supportedMask(ctx.region.settings.region, ctx.region.network.zones);
+  const indexOf = (name: string) => indexOfSorted(names, name);
+  const shows = (i: number) => i >= 0 && (includeUnsupported || supported[i] === 1);
+  const missing = [...new Set(named)].filter((name) => !shows(indexOf(name)));
   if (missing.length > 0) throw errors.instanceTypesNotFound(missing);
   authorizeAndDryRun(ctx, "DescribeInstanceTypes", [], input.DryRun);
-  // Named types, or an `instance-type` filter of plain names, narrow the candidates before any record is read.
-  const wanted = named.length > 0 ? named : literalValuesOf(filters, "instance-type");
-  const all = types.names();
-  const candidates = wanted === undefined ? all : [...new Set(wanted)].filter(known).sort();
+  const records = types.records();
+  const view = indexedRecords(records);
+  const accept = compileFilters(filters, view.table);
+  // Named types, or a filter of plain values (`vcpu-info.default-vcpus` = 2), narrow the candidates first.
+  const candidates: Iterable<number> =
+    named.length > 0 ? [...new Set(named.map(indexOf))].sort((a, b) => a - b) : (view.narrowed(filters) ?? records.keys());
   const page = takePage(
     candidates,
-    (name) => ({ seq: indexOfSorted(all, name), index: 0 }),
-    (name) => (includeUnsupported || supported.has(name)) && accept(types.record(name)!, ctx),
+    (i) => ({ seq: i, index: 0 }),
+    (i) => shows(i) && accept(i, ctx),
     after,
     max,
   );
   return {
-    InstanceTypes: page.items.map((name) => shown(types.record(name)!, supported.has(name), includeUnsupported)),
+    InstanceTypes: page.items.map((i) => shown(records[i]!, supported[i] === 1, includeUnsupported)),
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
   };
 };
