@@ -201,9 +201,20 @@ function indexedRecords(records: readonly InstanceTypeInfo[]): IndexedRecords {
   return found;
 }
 
-/** A record as this call shows it: with `SupportedInRegion` when the caller asked for unsupported types too. */
+/** A fresh, mutable copy of a catalogue value (the catalogue's are frozen and shared; an SDK output is the caller's own). */
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
+/** A record as this call shows it: a copy, with `SupportedInRegion` when the caller asked for unsupported types too. */
 function shown(record: InstanceTypeInfo, supported: boolean, withSupport: boolean): InstanceTypeInfo {
-  return withSupport ? { ...record, SupportedInRegion: supported } : record;
+  const out = copy(record);
+  if (withSupport) out.SupportedInRegion = supported;
+  return out;
 }
 
 /**
@@ -296,7 +307,7 @@ export const describeInstanceTypeOfferings: Operation<
     max,
   );
   return {
-    InstanceTypeOfferings: page.items.map((i) => all[i]!),
+    InstanceTypeOfferings: page.items.map((i) => ({ ...all[i]! })),
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
   };
 };
