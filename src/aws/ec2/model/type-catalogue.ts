@@ -88,8 +88,13 @@ export class InstanceTypeCatalogue {
   constructor(options: InstanceTypeOptions | undefined, zonesOf: (region: string) => readonly CatalogueZone[] | undefined) {
     const added = new Map<string, InstanceTypeRecord>();
     if (options !== undefined && (typeof options !== "object" || options === null)) throw bad("", "expected an object");
+    if (options?.add !== undefined && !Array.isArray(options.add)) throw bad("add", "expected a list of InstanceTypeInfo records");
+    if (options?.offerings !== undefined && (typeof options.offerings !== "object" || options.offerings === null)) {
+      throw bad("offerings", "expected an object of Regions");
+    }
     (options?.add ?? []).forEach((record, i) => {
-      const name = (record as { InstanceType?: unknown } | undefined)?.InstanceType;
+      if (typeof record !== "object" || record === null) throw bad(`add[${i}]`, "expected an InstanceTypeInfo record");
+      const name = (record as { InstanceType?: unknown }).InstanceType;
       if (typeof name !== "string" || !NAME.test(name)) {
         throw bad(`add[${i}].InstanceType`, `expected a type name such as "x9z.large", got ${JSON.stringify(name)}`);
       }
