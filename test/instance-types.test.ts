@@ -481,6 +481,23 @@ describe("createEc2Mock({ instanceTypes })", () => {
     expect(zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
   });
 
+  it("snapshots instances of an added type in any Region; they restore where the type is known", async () => {
+    const { client, ec2 } = await open("plugin", { ...options, region: "eu-west-1" });
+    const out = await client.send(
+      new RunInstancesCommand({ ImageId: LINUX_ARM64_AMI_ID, InstanceType: "x9z.large" as "t3.micro", MinCount: 1, MaxCount: 1 }),
+    );
+    const id = out.Instances![0]!.InstanceId!;
+    expect(out.Instances![0]!.CpuOptions).toEqual({ CoreCount: 2, ThreadsPerCore: 1 });
+    const snapshot = ec2.snapshot();
+    const again = createEc2Mock({ ...options, region: "eu-west-1" });
+    again.restore(snapshot);
+    expect({ ...again.snapshot(), takenAt: snapshot.takenAt }).toEqual(snapshot);
+    expect(() => createEc2Mock({ region: "eu-west-1" }).restore(snapshot)).toThrow(
+      'instances[0].instanceType must be an instance type the mock knows; got "x9z.large"',
+    );
+    expect(id).toMatch(/^i-/);
+  });
+
   it("refuses bad options with a TypeError naming the fault", () => {
     const bad = (instanceTypes: unknown) => () => createEc2Mock({ instanceTypes } as Ec2MockOptions);
     expect(bad({ add: [{ VCpuInfo: {} }] })).toThrow(
