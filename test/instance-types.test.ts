@@ -14,7 +14,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { allInstanceTypes, instanceTypeInfo } from "../src/aws/ec2/model/instance-type-catalogue.js";
 import { offeredZones } from "../src/aws/ec2/model/region-catalogue.js";
-import { createEc2Mock, type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID } from "../src/index.js";
+import { type AddedInstanceType, createEc2Mock, type Ec2MockOptions, LINUX_AMI_ID, LINUX_ARM64_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, sdkHasMember } from "./helpers.js";
 
@@ -404,8 +404,8 @@ describe.each(twoDoors)("RunInstances and the offerings through the %s", (door) 
 });
 
 describe("createEc2Mock({ instanceTypes })", () => {
-  const x9z: InstanceTypeInfo = {
-    InstanceType: "x9z.large" as InstanceTypeInfo["InstanceType"],
+  const x9z: AddedInstanceType = {
+    InstanceType: "x9z.large",
     CurrentGeneration: true,
     ProcessorInfo: { SupportedArchitectures: ["arm64"], SustainedClockSpeedInGhz: 3.1 },
     VCpuInfo: { DefaultVCpus: 2, DefaultCores: 2, DefaultThreadsPerCore: 1 },
@@ -471,7 +471,7 @@ describe("createEc2Mock({ instanceTypes })", () => {
   });
 
   it("a list for a Region applies to every zone; a replaced type keeps its name and shows the given record", async () => {
-    const t3 = { ...instanceTypeInfo("t3.micro")!, HibernationSupported: false };
+    const t3 = { ...instanceTypeInfo("t3.micro")!, InstanceType: "t3.micro", HibernationSupported: false };
     const { client } = await open("plugin", {
       instanceTypes: { add: [t3], offerings: { "eu-west-1": ["t3.micro"] } },
       region: "eu-west-1",

@@ -23,6 +23,16 @@ import { type CatalogueZone, offerings as catalogueOfferings, offeredZones as ca
 export type RegionOfferingsOption = readonly string[] | Readonly<Record<string, readonly string[]>>;
 
 /**
+ * A type to add: DescribeInstanceTypes' record (the SDK's `InstanceTypeInfo`),
+ * whose `InstanceType` may be any name, not only one of the SDK's enum.
+ * @public
+ */
+export type AddedInstanceType = Omit<InstanceTypeRecord, "InstanceType"> & {
+  /** The type's name, `FAMILY.SIZE` (`x9z.large`): lower-case letters, digits and dashes. */
+  InstanceType: string;
+};
+
+/**
  * Instance types beyond EC2's catalogue, and where types are offered, for
  * tests of capacity logic (option `instanceTypes` of `createEc2Mock`).
  * @public
@@ -39,7 +49,7 @@ export interface InstanceTypeOptions {
    * offered in every zone of every Region `offerings` does not restrict; a
    * replaced type keeps the catalogue's offerings.
    */
-  add?: readonly InstanceTypeRecord[];
+  add?: readonly AddedInstanceType[];
   /**
    * The types offered, by Region (`us-east-1`): for every Region named, these
    * replace the catalogue's offerings there (see {@link RegionOfferingsOption}).
@@ -99,7 +109,7 @@ export class InstanceTypeCatalogue {
         throw bad(`add[${i}].InstanceType`, `expected a type name such as "x9z.large", got ${JSON.stringify(name)}`);
       }
       if (added.has(name)) throw bad(`add[${i}].InstanceType`, `${name} is added twice`);
-      added.set(name, frozenCopy(record));
+      added.set(name, frozenCopy(record) as InstanceTypeRecord);
     });
     this.added = added;
     const restrictions = new Map<string, Restriction>();
