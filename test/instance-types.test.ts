@@ -327,6 +327,12 @@ describe.each(twoDoors)("DescribeInstanceTypeOfferings through the %s", (door) =
       invalid("The filter 'zone' is invalid"),
     );
     expect((await client.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: "outpost" }))).InstanceTypeOfferings).toEqual([]);
+    await expectEc2Error(
+      client.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: "moon" as "region" })),
+      invalid(
+        "Value (moon) for parameter LocationType is invalid. Valid values are 'region' and 'availability-zone' and 'availability-zone-id' and 'outpost'.",
+      ),
+    );
   });
 
   it("answers a non-default Region's offerings; a Region without offerings data offers every type in every zone", async () => {
