@@ -7,9 +7,11 @@ import {
   type EC2Client,
   type InstanceTypeInfo,
   type InstanceTypeOffering,
+  ModifyInstanceAttributeCommand,
   paginateDescribeInstanceTypeOfferings,
   paginateDescribeInstanceTypes,
   RunInstancesCommand,
+  StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { allInstanceTypes, instanceTypeInfo } from "../src/aws/ec2/model/instance-type-catalogue.js";
@@ -395,6 +397,33 @@ describe.each(twoDoors)("RunInstances and the offerings through the %s", (door) 
     expect(await run("t3.micro")).toBe("us-east-1a");
     expect(await run("p3dn.24xlarge")).toBe("us-east-1c");
     expect(await run("hpc7g.4xlarge", LINUX_ARM64_AMI_ID)).toBe("us-east-1c");
+  });
+
+  it("ModifyInstanceAttribute refuses a type the instance's zone does not offer", async () => {
+    const { client, ec2 } = await open(door, { timing: "instant" });
+    const [launched] = (
+      await client.send(
+        new RunInstancesCommand({
+          ImageId: LINUX_AMI_ID,
+          InstanceType: "t2.micro",
+          MinCount: 1,
+          MaxCount: 1,
+          Placement: { AvailabilityZone: "us-east-1e" },
+        }),
+      )
+    ).Instances!;
+    const InstanceId = launched!.InstanceId!;
+    ec2.settle();
+    await client.send(new StopInstancesCommand({ InstanceIds: [InstanceId] }));
+    ec2.settle();
+    await expectEc2Error(client.send(new ModifyInstanceAttributeCommand({ InstanceId, InstanceType: { Value: "t3.micro" } })), {
+      name: "InvalidInstanceAttributeValue",
+      message: "Modifying the instance type from t2.micro to t3.micro is not allowed.",
+      status: 400,
+    });
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId, InstanceType: { Value: "t2.small" } }));
+    const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [InstanceId] }));
+    expect(out.Reservations![0]!.Instances![0]!.InstanceType).toBe("t2.small");
   });
 
   it("in another Region, refuses the default type where the Region offers it nowhere", async () => {

@@ -276,6 +276,11 @@ function instanceTypeChange(value: unknown, ctx: OperationContext): Change {
       if (!typeInfo.architectures.includes(instance.image.Architecture ?? "") || (paravirtual && !typeInfo.paravirtual)) {
         throw errors.instanceTypeChangeNotAllowed(instance.instanceType, instanceType);
       }
+      // A type the instance's zone does not offer cannot run it: refused with EC2's words for a type change it
+      // does not allow (raw response, pulumi/pulumi#16758; applying them here is a decision).
+      const zone = instance.subnet.availabilityZone;
+      const offered = instanceTypesOf(ctx.region.settings).offeredZones(ctx.region.settings.region, ctx.region.network.zones, instanceType);
+      if (!offered.some((z) => z.ZoneName === zone)) throw errors.instanceTypeChangeNotAllowed(instance.instanceType, instanceType);
     },
     apply(instance) {
       instance.instanceType = instanceType;
