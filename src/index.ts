@@ -21,6 +21,7 @@ export type { MachineJson, PhaseChangeJson, TimeJson } from "./engine/snapshot.j
 export type { NetworkJson } from "./aws/ec2/model/network.js";
 export type { SecurityGroupsJson } from "./aws/ec2/model/security-groups.js";
 export type { NetworkOptions } from "./aws/ec2/model/address-space.js";
+export type { AddedInstanceType, InstanceTypeOptions, RegionOfferingsOption } from "./aws/ec2/model/type-catalogue.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
 export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";
 export { SERVER_LIMITS, type RunningServer, type ServedDoor } from "./kit/server/server.js";

@@ -108,6 +108,8 @@ describe("EC2: the action list", () => {
       | "ModifyInstanceMetadataOptions"
       | "DescribeInstances"
       | "DescribeInstanceStatus"
+      | "DescribeInstanceTypes"
+      | "DescribeInstanceTypeOfferings"
       | "CreateSecurityGroup"
       | "DeleteSecurityGroup"
       | "DescribeSecurityGroups"

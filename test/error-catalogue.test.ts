@@ -81,6 +81,8 @@ const ec2Samples: Samples = {
   incompletePresignedQuery: (v) => [["X-Amz-Algorithm", `X-Amz-Credential${v}`]],
   badPresignExpiry: (v) => [604800, `${-v}`],
   untaggableResource: (v) => [`igw-${v}`, v === 0 ? ["instance (i-)"] : ["instance (i-)", "volume (vol-)", "elastic-ip (eipalloc-)"]],
+  instanceTypesNotFound: (v) => [v === 0 ? ["x9z.large"] : ["x9z.large", "x9z.xlarge"]],
+  instanceTypeNotInZone: (v) => [`t3.micro${v}`, `us-east-1e${v}`, ["us-east-1a", `us-east-1b${v}`]],
   subnetZoneInvalid: (v) => [v === 0 ? "availabilityZone" : "availabilityZoneId", `zone-${v}`, ["us-east-1a", `us-east-1b${v}`]],
 };
 

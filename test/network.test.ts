@@ -27,7 +27,14 @@ async function fill(client: EC2Client, zone: string, total: number): Promise<str
   for (let left = total; left > 0; left -= 1000) {
     const n = Math.min(1000, left);
     const out = await client.send(
-      new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: n, MaxCount: n, Placement: { AvailabilityZone: `us-east-1${zone}` } }),
+      // t2.micro: offered in every zone of us-east-1 (m1.small, the default type, not in e and f).
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        InstanceType: "t2.micro",
+        MinCount: n,
+        MaxCount: n,
+        Placement: { AvailabilityZone: `us-east-1${zone}` },
+      }),
     );
     ips.push(...out.Instances!.map((i) => i.PrivateIpAddress!));
   }
@@ -46,7 +53,10 @@ describe("the default address space (EC2's)", () => {
         expect([ips[0], ips.at(-1)]).toEqual([`172.31.${base}.4`, `172.31.${base + 15}.254`]);
       }
       for (const zone of ["a", "f"]) {
-        await expectEc2Error(launch(client, { Placement: { AvailabilityZone: `us-east-1${zone}` } }), insufficient);
+        await expectEc2Error(
+          launch(client, { InstanceType: "t2.micro", Placement: { AvailabilityZone: `us-east-1${zone}` } }),
+          insufficient,
+        );
       }
     } finally {
       client.destroy();

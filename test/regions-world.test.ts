@@ -24,7 +24,8 @@ const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEM
 const AUTH_FAILURE = { name: "AuthFailure", message: "AWS was not able to validate the provided access credentials", status: 401 };
 
 async function launchOne(client: EC2Client): Promise<string> {
-  const out = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+  // t3.micro: the default type (m1.small) is offered in few Regions (data/offerings.json).
+  const out = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
   return out.Instances![0]!.InstanceId!;
 }
 

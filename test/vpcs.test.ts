@@ -394,7 +394,8 @@ describe.each(byDoor)("RunInstances in a subnet through the %s", (door) => {
     const { client } = await open(door);
     const vpc = await createVpc(client);
     const s = await createSubnet(client, { VpcId: vpc.VpcId!, AvailabilityZone: "us-east-1e" });
-    const [i] = await launch(client, { SubnetId: s.SubnetId });
+    // us-east-1e offers neither m1.small (the default type) nor t3.micro (data/offerings.json).
+    const [i] = await launch(client, { SubnetId: s.SubnetId, InstanceType: "t2.micro" });
     expect(i).toMatchObject({
       SubnetId: s.SubnetId,
       VpcId: vpc.VpcId,
@@ -402,7 +403,7 @@ describe.each(byDoor)("RunInstances in a subnet through the %s", (door) => {
       PrivateIpAddress: "10.0.1.4",
     });
     expect(i!.NetworkInterfaces![0]).toMatchObject({ SubnetId: s.SubnetId, VpcId: vpc.VpcId });
-    const [j] = await launch(client, { SubnetId: s.SubnetId, PrivateIpAddress: "10.0.1.200" });
+    const [j] = await launch(client, { SubnetId: s.SubnetId, PrivateIpAddress: "10.0.1.200", InstanceType: "t2.micro" });
     expect(j!.PrivateIpAddress).toBe("10.0.1.200");
     const filtered = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc.VpcId!] }] }));
     expect(filtered.Reservations!.length).toBe(2);
@@ -422,7 +423,7 @@ describe.each(byDoor)("RunInstances in a subnet through the %s", (door) => {
       error("InvalidParameterCombination", `The subnet ${s.SubnetId} is in us-east-1e, not in the requested Availability Zone us-east-1a.`),
     );
     await expectEc2Error(
-      launch(client, { SubnetId: s.SubnetId, PrivateIpAddress: "172.31.0.10" }),
+      launch(client, { SubnetId: s.SubnetId, PrivateIpAddress: "172.31.0.10", InstanceType: "t2.micro" }),
       error("InvalidParameterValue", "Address 172.31.0.10 does not fall within the subnet's address range"),
     );
     // Dedicated tenancy is not modelled: a launch into a dedicated VPC is refused by name, never shown as default.

@@ -23,7 +23,7 @@ const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config 
   --max-connections    most connections open at once (default ${SERVER_LIMITS.maxConnections}); more are closed at once
   --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
                        stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
-                       iam (policies, accessKeys, principals)
+                       instanceTypes (add, offerings), iam (policies, accessKeys, principals)
   --state              keep the EC2 fleet in FILE: restored from it on start when it exists, and
                        rewritten atomically (temp file, fsync, rename) after every change, before
                        the change is answered; one server per FILE (FILE.lock names the holder)
@@ -82,6 +82,7 @@ const configTypes: Record<string, { type: string; check: (value: unknown) => boo
   stateCodeHighByte: { type: "a number", check: (v) => typeof v === "number" },
   // The values themselves are checked by createEc2Mock (a TypeError becomes "bad options: ...").
   network: { type: "an object of vpcCidr and subnetPrefixLength", check: isObject },
+  instanceTypes: { type: "an object of add (InstanceTypeInfo records) and offerings (by Region)", check: isObject },
   iam: {
     type:
       "an object of policies (policy objects), arn, accessKeys ([{ accessKeyId, secretAccessKey }]) and principals " +

@@ -56,6 +56,8 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeInstanceTypesCommand,
   DescribeKeyPairsCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -92,6 +94,7 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
+import { describeInstanceTypeOfferings, describeInstanceTypes } from "./operations/instance-types.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import {
   createLaunchTemplate,
@@ -154,6 +157,8 @@ export const ec2Actions = Object.freeze({
   ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, modifyInstanceMetadataOptions),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
+  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, describeInstanceTypes),
+  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, describeInstanceTypeOfferings),
   AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),
   AssociateAddress: mutating(AssociateAddressCommand, associateAddress),
   DisassociateAddress: mutating(DisassociateAddressCommand, disassociateAddress),

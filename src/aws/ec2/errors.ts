@@ -324,6 +324,10 @@ export const errors = {
   imageUnavailable(id: string, state: string) {
     return new Ec2Error("InvalidAMIID.Unavailable", `AMI '${id}' is ${state}, and cannot be run`);
   },
+  /** DescribeInstanceTypes naming types EC2 does not have, or not in this Region (raw response: scylladb/scylla-cluster-tests#12419). */
+  instanceTypesNotFound(names: readonly string[]) {
+    return new Ec2Error("InvalidInstanceType", `The following supplied instance types do not exist: [${names.join(", ")}]`);
+  },
   malformedSnapshotId(id: string) {
     return new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`);
   },
@@ -645,7 +649,17 @@ export const errors = {
       `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${instanceType}' instance type. Ensure that you are using an AMI that is enabled for ENA.`,
     );
   },
-  /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228). */
+  /**
+   * A launch in a zone that does not offer the type, naming the Region's zones
+   * that do (raw responses: skyplane-project/skyplane#172, fedora-copr/copr#2840).
+   */
+  instanceTypeNotInZone(instanceType: string, zone: string, offeredIn: readonly string[]) {
+    return new Ec2Error(
+      "Unsupported",
+      `Your requested instance type (${instanceType}) is not supported in your requested Availability Zone (${zone}). Please retry your request by not specifying an Availability Zone or choosing ${offeredIn.join(", ")}.`,
+    );
+  },
+  /** A configuration EC2 cannot run, found when the instance starts (source: seek-oss/aec#228), or a launch of a type the Region offers in no zone (hashicorp/terraform-provider-aws#9113). */
   requestedConfigurationUnsupported() {
     return new Ec2Error(
       "Unsupported",

@@ -17,6 +17,9 @@ import { type ListenOptions, startEc2Server } from "./doors/server.js";
 import { errors, inEc2Words } from "./errors.js";
 import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
 import type { MockImage } from "./model/images.js";
+import { zonesOf } from "./model/network.js";
+import { regionsAndZones } from "./model/region-catalogue.js";
+import { InstanceTypeCatalogue, type InstanceTypeOptions } from "./model/type-catalogue.js";
 import type { Controls, FleetUsage, GuestControl, HostFaults, InstanceInspection, InstanceUsage } from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
@@ -88,6 +91,17 @@ export interface Ec2MockOptions {
    * a /12 (over a million addresses). Bad values throw a TypeError.
    */
   network?: NetworkOptions;
+  /**
+   * Instance types beyond EC2's catalogue, and where types are offered, for
+   * tests of capacity logic: `add` types (the SDK's `InstanceTypeInfo`,
+   * `InstanceType` required), and replace a Region's `offerings`, for every
+   * zone (`{ "us-east-1": ["t3.*"] }`) or per zone
+   * (`{ "us-east-1": { "us-east-1a": ["m5.large"], "us-east-1b": [] } }`).
+   * DescribeInstanceTypes, DescribeInstanceTypeOfferings and RunInstances
+   * (which refuses a type its zone does not offer, as EC2 does) follow them.
+   * Default: EC2's own types and offerings (data/). Bad values throw a TypeError.
+   */
+  instanceTypes?: InstanceTypeOptions;
 }
 
 /**
@@ -209,6 +223,11 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       durations: resolveDurations(options.timing),
       images: options.images ?? [],
       network: resolveAddressSpace(options.network),
+      ...(options.instanceTypes !== undefined && {
+        instanceTypes: new InstanceTypeCatalogue(options.instanceTypes, (name) =>
+          name === defaultRegion || regionsAndZones().some((r) => r.RegionName === name) ? zonesOf(name) : undefined,
+        ),
+      }),
     },
     defaultRegion,
     ({ region }) => region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) }),

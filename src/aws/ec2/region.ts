@@ -15,6 +15,7 @@ import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
+import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
 import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
@@ -41,6 +42,8 @@ export interface RegionSettings {
   images: readonly MockImage[];
   /** The default VPC's address space (checked: see `resolveAddressSpace`). */
   network: AddressSpace;
+  /** The instance types and their offerings (`createEc2Mock({ instanceTypes })`); absent: EC2's catalogue as it is. */
+  instanceTypes?: InstanceTypeCatalogue;
 }
 
 /**

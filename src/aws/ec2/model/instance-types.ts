@@ -1,3 +1,4 @@
+import type { InstanceTypeInfo as InstanceTypeRecord } from "@aws-sdk/client-ec2";
 import { instanceTypeInfo as catalogueEntry } from "./instance-type-catalogue.js";
 
 /**
@@ -131,8 +132,18 @@ export function instanceTypeInfo(instanceType: string): InstanceTypeInfo | undef
   if (known !== undefined) return known;
   const entry = catalogueEntry(instanceType);
   if (entry === undefined) return undefined;
+  const info = factsOf(entry);
+  table.set(instanceType, info);
+  return info;
+}
+
+/**
+ * What the mock needs of a type, read off its DescribeInstanceTypes record
+ * (the catalogue's, or one a user added with `createEc2Mock({ instanceTypes })`).
+ */
+export function factsOf(entry: InstanceTypeRecord): InstanceTypeInfo {
   const architectures = entry.ProcessorInfo?.SupportedArchitectures ?? ["x86_64"];
-  const info: InstanceTypeInfo = {
+  return {
     cores: entry.VCpuInfo?.DefaultCores ?? entry.VCpuInfo?.DefaultVCpus ?? 1,
     threadsPerCore: entry.VCpuInfo?.DefaultThreadsPerCore ?? 1,
     architecture: architectures.find((a) => a !== "i386") ?? architectures[0]!,
@@ -142,8 +153,6 @@ export function instanceTypeInfo(instanceType: string): InstanceTypeInfo | undef
     ena: entry.NetworkInfo?.EnaSupport ?? "unsupported",
     paravirtual: entry.SupportedVirtualizationTypes?.includes("paravirtual") === true,
   };
-  table.set(instanceType, info);
-  return info;
 }
 
 /** What a launch option needs to know of a type; read from the catalogue only when such an option is asked for. */
@@ -159,7 +168,11 @@ export interface InstanceTypeSupport {
 
 /** The EBS-optimization, Nitro Enclaves and CPU options support of a type EC2 has (see {@link instanceTypeInfo}). */
 export function instanceTypeSupport(instanceType: string): InstanceTypeSupport {
-  const entry = catalogueEntry(instanceType);
+  return supportOf(catalogueEntry(instanceType));
+}
+
+/** The launch-option support a DescribeInstanceTypes record states (none for undefined: a type EC2 does not have). */
+export function supportOf(entry: InstanceTypeRecord | undefined): InstanceTypeSupport {
   return {
     ebsOptimized: entry?.EbsInfo?.EbsOptimizedSupport ?? "unsupported",
     enclaves: entry?.NitroEnclavesSupport === "supported",

@@ -2,7 +2,7 @@ import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { boolean, type Codec, checked, invalid, literal, mapped, number, object, optional, string } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
-import { instanceTypeSupport } from "./instance-types.js";
+import { type InstanceTypeSupport, instanceTypeSupport } from "./instance-types.js";
 
 /**
  * The options RunInstances records for an instance and DescribeInstances
@@ -102,6 +102,7 @@ export function readLaunchOptions(
   image: MockImage,
   instanceType: string,
   hibernation: boolean,
+  supportOf: (instanceType: string) => InstanceTypeSupport = instanceTypeSupport,
 ): LaunchOptions {
   const defaults = defaultLaunchOptions(image);
   const m = input.MetadataOptions;
@@ -148,10 +149,10 @@ export function readLaunchOptions(
   }
   const ebsOptimized = input.EbsOptimized === true;
   // The type's support is read from the catalogue only when an option needs it.
-  if (ebsOptimized && instanceTypeSupport(instanceType).ebsOptimized === "unsupported")
+  if (ebsOptimized && supportOf(instanceType).ebsOptimized === "unsupported")
     throw errors.unsupportedConfiguration("EBS-optimized instances");
-  if (enclave && !instanceTypeSupport(instanceType).enclaves) throw errors.unsupportedConfiguration("Nitro Enclaves");
-  const cpu = readCpuOptions(input.CpuOptions, instanceType);
+  if (enclave && !supportOf(instanceType).enclaves) throw errors.unsupportedConfiguration("Nitro Enclaves");
+  const cpu = readCpuOptions(input.CpuOptions, instanceType, supportOf);
   return Object.freeze({
     ...(cpu === undefined ? {} : { cpu: Object.freeze(cpu) }),
     metadata: Object.freeze(metadata),
@@ -174,14 +175,18 @@ export function readLaunchOptions(
  * `ValidCores` and `ValidThreadsPerCore` (DescribeInstanceTypes); a type
  * without them (t2, previous generations) takes none (wording: decisions).
  */
-function readCpuOptions(cpu: RunInstancesCommandInput["CpuOptions"], instanceType: string): LaunchOptions["cpu"] {
+function readCpuOptions(
+  cpu: RunInstancesCommandInput["CpuOptions"],
+  instanceType: string,
+  supportOf: (instanceType: string) => InstanceTypeSupport,
+): LaunchOptions["cpu"] {
   refuseNested("CpuOptions", cpu, ["CoreCount", "ThreadsPerCore"]);
   if (cpu === undefined) return undefined;
   const { CoreCount: coreCount, ThreadsPerCore: threadsPerCore } = cpu;
   if (coreCount === undefined || threadsPerCore === undefined) {
     throw errors.cpuOptionsIncomplete();
   }
-  const support = instanceTypeSupport(instanceType);
+  const support = supportOf(instanceType);
   if (support.validCores === undefined || support.validThreadsPerCore === undefined) throw errors.unsupportedConfiguration("CPU options");
   if (!support.validCores.includes(coreCount)) {
     throw errors.invalidCpuOption("CpuOptions.CoreCount", String(coreCount), instanceType, support.validCores);

@@ -12,9 +12,9 @@ import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
 import { isWellFormedId } from "../model/ids.js";
 import { type Ec2Instance, ebsOptimizedOf, enaSupportOf, sourceDestCheckOf } from "../model/instance.js";
-import { instanceTypeInfo } from "../model/instance-types.js";
 import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../model/limits.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
+import { instanceTypesOf } from "../model/type-catalogue.js";
 
 /**
  * DescribeInstanceAttribute and ModifyInstanceAttribute, in EC2's order of
@@ -265,9 +265,9 @@ function readUserData(value: unknown, legacy: boolean): string | undefined {
  * to an HVM-only type): the User Guide's compatibility rules, refused with
  * the words EC2 uses for a type change it does not allow.
  */
-function instanceTypeChange(value: unknown): Change {
+function instanceTypeChange(value: unknown, ctx: OperationContext): Change {
   const instanceType = String(value);
-  const typeInfo = instanceTypeInfo(instanceType);
+  const typeInfo = instanceTypesOf(ctx.region.settings).facts(instanceType);
   if (typeInfo === undefined) throw errors.instanceTypeInvalid(instanceType);
   return {
     needsStopped: true,
@@ -276,6 +276,11 @@ function instanceTypeChange(value: unknown): Change {
       if (!typeInfo.architectures.includes(instance.image.Architecture ?? "") || (paravirtual && !typeInfo.paravirtual)) {
         throw errors.instanceTypeChangeNotAllowed(instance.instanceType, instanceType);
       }
+      // A type the instance's zone does not offer cannot run it: refused with EC2's words for a type change it
+      // does not allow (raw response, pulumi/pulumi#16758; applying them here is a decision).
+      const zone = instance.subnet.availabilityZone;
+      const offered = instanceTypesOf(ctx.region.settings).offeredZones(ctx.region.settings.region, ctx.region.network.zones, instanceType);
+      if (!offered.some((z) => z.ZoneName === zone)) throw errors.instanceTypeChangeNotAllowed(instance.instanceType, instanceType);
     },
     apply(instance) {
       instance.instanceType = instanceType;
@@ -399,7 +404,7 @@ function readChange({ name, value, legacy }: GivenAttribute, ctx: OperationConte
   }
   switch (name) {
     case "instanceType":
-      return instanceTypeChange(value);
+      return instanceTypeChange(value, ctx);
     case "userData": {
       const userData = readUserData(value, legacy);
       return simpleChange((i) => (i.userData = userData), true);

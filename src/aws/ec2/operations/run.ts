@@ -11,13 +11,14 @@ import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { readInstanceProfile } from "../model/instance-profile.js";
-import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo, instanceTypeInfo } from "../model/instance-types.js";
+import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairForLaunch } from "../model/key-pairs.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
 import { checkClientToken, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { readTagSpecifications } from "../model/tags.js";
+import { instanceTypesOf } from "../model/type-catalogue.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
 import { type GroupRequest, type PrimaryInterface, readNetworkInterfaces } from "./run-interfaces.js";
@@ -126,9 +127,9 @@ function readImage(ctx: OperationContext, imageId: unknown): MockImage {
   return image;
 }
 
-function readInstanceType(value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
+function readInstanceType(ctx: OperationContext, value: unknown, image: MockImage): { instanceType: string; typeInfo: InstanceTypeInfo } {
   const instanceType = value === undefined ? DEFAULT_INSTANCE_TYPE : String(value);
-  const typeInfo = instanceTypeInfo(instanceType);
+  const typeInfo = instanceTypesOf(ctx.region.settings).facts(instanceType);
   if (typeInfo === undefined) throw errors.invalidValueFor("InstanceType", instanceType);
   if (!typeInfo.architectures.includes(String(image.Architecture))) {
     throw errors.architectureMismatch(typeInfo.architecture, String(image.Architecture));
@@ -141,7 +142,12 @@ function readInstanceType(value: unknown, image: MockImage): { instanceType: str
  * interface's), which must exist, else the default subnet of the
  * placement's zone (or of the region's first zone).
  */
-function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["Placement"], subnetId: string | undefined): Subnet {
+function readSubnet(
+  ctx: OperationContext,
+  placement: RunInstancesCommandInput["Placement"],
+  subnetId: string | undefined,
+  instanceType: string,
+): Subnet {
   refuseNested("Placement", placement, ["AvailabilityZone", "Tenancy", "GroupName"]);
   // The default tenancy and no placement group are what every instance shows; anything else is not modelled.
   if (placement?.Tenancy !== undefined && placement.Tenancy !== "default")
@@ -150,7 +156,37 @@ function readSubnet(ctx: OperationContext, placement: RunInstancesCommandInput["
     throw errors.unmodelledParameter("RunInstances", "Placement.GroupName");
   const zone = placement?.AvailabilityZone;
   if (subnetId !== undefined) return namedSubnet(ctx, subnetId, zone);
-  return defaultSubnet(ctx, zone);
+  return defaultSubnet(ctx, zone, instanceType);
+}
+
+/**
+ * The zone EC2 places a launch in when the request names none: the
+ * region's first zone, or, when that zone does not offer the type, the
+ * first that does (EC2 places an instance where its type is offered; which
+ * one is a decision: docs/behaviour.md, "Instance types").
+ */
+function placementZone(ctx: OperationContext, instanceType: string): string {
+  const network = ctx.region.network;
+  const offered = instanceTypesOf(ctx.region.settings).offeredZones(ctx.region.settings.region, network.zones, instanceType);
+  if (offered.length === 0 || offered.some((z) => z.ZoneName === network.defaultZone)) return network.defaultZone;
+  return offered[0]!.ZoneName;
+}
+
+/**
+ * The type must be offered in the launch's zone (data/offerings.json, or
+ * the `instanceTypes` option): else EC2's Unsupported naming the zones that
+ * do offer it, or, when none of the Region's does, its "requested
+ * configuration is currently not supported".
+ */
+function checkOffered(ctx: OperationContext, instanceType: string, zone: string): void {
+  const offered = instanceTypesOf(ctx.region.settings).offeredZones(ctx.region.settings.region, ctx.region.network.zones, instanceType);
+  if (offered.some((z) => z.ZoneName === zone)) return;
+  if (offered.length === 0) throw errors.requestedConfigurationUnsupported();
+  throw errors.instanceTypeNotInZone(
+    instanceType,
+    zone,
+    offered.map((z) => z.ZoneName),
+  );
 }
 
 /** A launch's `SubnetId`: it must exist, and agree with `Placement.AvailabilityZone` when both are given. */
@@ -173,9 +209,9 @@ function namedSubnet(ctx: OperationContext, subnetId: string, zone: string | und
  * EC2's VPCIdNotSpecified; a zone whose default subnet was deleted, its
  * "No default subnet" answer.
  */
-function defaultSubnet(ctx: OperationContext, zone: string | undefined): Subnet {
+function defaultSubnet(ctx: OperationContext, zone: string | undefined, instanceType: string): Subnet {
   const network = ctx.region.network;
-  const name = String(zone ?? network.defaultZone);
+  const name = String(zone ?? placementZone(ctx, instanceType));
   if (zone !== undefined && network.zoneNamed(name) === undefined) throw errors.invalidZone(name);
   if (network.defaultVpc() === undefined) throw errors.noDefaultVpc();
   const subnet = network.subnetIn(name);
@@ -338,9 +374,10 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   refuseUnmodelled("RunInstances", input, MODELLED_MEMBERS);
   const count = counts.max;
   const image = readImage(ctx, input.ImageId);
-  const { instanceType, typeInfo } = readInstanceType(input.InstanceType, image);
+  const { instanceType, typeInfo } = readInstanceType(ctx, input.InstanceType, image);
   const nic = readNetworkInterfaces(ctx, input);
-  const subnet = readSubnet(ctx, input.Placement, nic.subnetId);
+  const subnet = readSubnet(ctx, input.Placement, nic.subnetId, instanceType);
+  checkOffered(ctx, instanceType, subnet.availabilityZone);
   const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
@@ -351,7 +388,12 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
   if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
-  const options = withLaunchExtras(readLaunchOptions(input, image, instanceType, hibernation), ctx, input, nic);
+  const options = withLaunchExtras(
+    readLaunchOptions(input, image, instanceType, hibernation, (t) => instanceTypesOf(ctx.region.settings).support(t)),
+    ctx,
+    input,
+    nic,
+  );
   const userData = input.UserData === undefined ? undefined : readBase64UserData(input.UserData);
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
   const privateIp = input.PrivateIpAddress ?? nic.privateIp;

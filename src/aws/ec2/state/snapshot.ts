@@ -22,13 +22,13 @@ import type { Ec2Machine } from "../model/causes.js";
 import { isWellFormedId } from "../model/ids.js";
 import { type ImageCatalogue, type MockImage, type OwnImage, ownImageRecord } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
-import { instanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { tagsField } from "../model/tags.js";
+import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -336,9 +336,12 @@ export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapsho
     if (!world.serves(state.region)) throw invalid(`regions[${k}].region`, "an AWS commercial Region", state.region);
     if (seen.has(state.region)) throw invalid(`regions[${k}].region`, "a Region named once (the default one at the top)", state.region);
     seen.add(state.region);
-    return readRegion(images, state, `regions[${k}].`);
+    return readRegion(images, state, `regions[${k}].`, instanceTypesOf(world.settings));
   });
-  return { regions: [readRegion(images, { region: world.defaultRegion, ...first }, ""), ...others], clockOffsetMs };
+  return {
+    regions: [readRegion(images, { region: world.defaultRegion, ...first }, "", instanceTypesOf(world.settings)), ...others],
+    clockOffsetMs,
+  };
 }
 
 /**
@@ -346,7 +349,7 @@ export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapsho
  * checked. `images` is the catalogue every Region shares; `at` prefixes
  * every path of an error (`regions[2].`).
  */
-function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string): CheckedRegion {
+function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string, types = defaultInstanceTypes()): CheckedRegion {
   // The instances' subnets, as the network will hold them once restored: by id, and the default one per zone (old snapshots).
   const subnets = new Map([...fields.network.subnets, ...(fields.network.retiredSubnets ?? [])].map((subnet) => [subnet.subnetId, subnet]));
   const zones = new Map(
@@ -373,7 +376,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string)
     // The snapshot's copy first: an image of the account may since have been deregistered or replaced.
     const image = images.get(imageId) ?? catalogue.get(imageId);
     if (image === undefined) throw invalid(`${p}.imageId`, "an image of the mock's catalogue or of the snapshot's images", imageId);
-    const typeInfo = instanceTypeInfo(own.instanceType);
+    const typeInfo = types.facts(own.instanceType);
     if (typeInfo === undefined) throw invalid(`${p}.instanceType`, "an instance type the mock knows", own.instanceType);
     const subnet = subnetId === undefined ? zones.get(zone) : subnets.get(subnetId);
     if (subnet === undefined) {
