@@ -16,10 +16,23 @@
  * integer parameter; afterwards the server's state must still round-trip
  * through its own snapshot (issue 12: a stored `1e308` once made it `null`).
  *
+ * Every implemented action's own parameters (issue 15; the list comes from
+ * `implementedActions`, so a new action is fuzzed the day it is added):
+ * query parameters walked from the SDK's input schema under their wire
+ * names, each plausible (the ids of a seeded world: a VPC, a subnet, a
+ * group, a key pair, an Elastic IP; CIDR blocks, protocols, zones, enum
+ * values) or bad (hostile text, out-of-range numbers, malformed ids, list
+ * indexes EC2 refuses, unknown members). They are one family of the run
+ * above, and a sequential run of their own (FUZZ_PARAM_REQUESTS, default
+ * 3,000) where every refused call, DryRun included, must leave the state
+ * exactly as it was, and a read change nothing.
+ *
  * The plugin door gets its own run (FUZZ_PLUGIN_CALLS, default 20,000): SDK
  * inputs of every implemented action built from the SDK's schemas, with
  * values of every wrong type, through a real EC2Client. Each call succeeds
- * or fails with EC2ServiceException, never a TypeError; the state restores.
+ * or fails with EC2ServiceException, never a TypeError; a refused call of a
+ * mutating action changes nothing (checked on one in eight); the state
+ * restores.
  *
  * A second run (FUZZ_AUTH_REQUESTS, default 3,000) signs requests with one
  * principal's key and rewrites them to name another (decoy and repeated
