@@ -378,8 +378,8 @@ function hintsOf(world: World): Map<string, readonly string[]> {
     InstanceMetadataTags: ["enabled", "disabled"],
     ImageId: [LINUX_AMI_ID, "ami-12345678", "ami-"],
     // Small launches: a fleet that grew by thousands would slow every later case down.
-    MinCount: ["1", "2", "0", "-1", "3"],
-    MaxCount: ["1", "2", "0", "1001"],
+    MinCount: ["1", "1", "1", "2", "0", "-1", "3"],
+    MaxCount: ["1", "1", "2", "2", "0", "1001"],
     InstanceType: ["t3.micro", "t2.nano", "x1.huge"],
     Attribute: ["instanceType", "userData", "groupSet", "disableApiStop", "bogus"],
     AttributeName: ["supported-platforms", "default-vpc", "bogus"],
@@ -410,7 +410,6 @@ const LIKELY_MEMBERS = new Set([
   "Resources",
   "Tags",
   "IpPermissions",
-  "IpProtocol",
   "Name",
   "Values",
   "Key",
@@ -457,10 +456,16 @@ const MODELLED_MEMBERS = new Set([
 ]);
 
 /** What a scalar member may be given: plausible values of its kind, out-of-range ones, hostile text. */
-function scalarText(rand: () => number, kind: string, hint: readonly string[] | undefined, everything: readonly string[]): string {
+function scalarText(
+  rand: () => number,
+  kind: string,
+  hint: readonly string[] | undefined,
+  everything: readonly string[],
+  dirty: boolean,
+): string {
   const int = (max: number) => Math.floor(rand() * max);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const roll = rand();
+  const roll = dirty ? rand() : 1;
   if (roll < 0.06) return hostileText(rand);
   if (roll < 0.12) return pick(OUT_OF_RANGE_NUMBERS);
   if (roll < 0.16) return pick(everything);
@@ -490,7 +495,9 @@ function scalarText(rand: () => number, kind: string, hint: readonly string[] | 
  * under the names the wire uses (`wireName`, as the server reads them):
  * some members of each structure, lists of up to three items (now and then
  * at an index EC2 refuses), each scalar plausible or hostile. DryRun is
- * rare, so that calls reach their effects.
+ * rare, so that calls reach their effects. Half the requests are clean (no
+ * hostile text, out-of-range number, bad index or unknown member), so that
+ * they get past the checks of form to those of existence and state.
  */
 function queryParameters(
   rand: () => number,
@@ -499,6 +506,7 @@ function queryParameters(
   everything: readonly string[],
 ) {
   const params: [string, string][] = [];
+  const dirty = rand() < 0.5;
   const walk = (s: NormalizedSchema, key: string, name: string, depth: number): void => {
     if (s.isStructSchema()) {
       if (depth > 4) return;
@@ -516,14 +524,14 @@ function queryParameters(
                 : Math.min(0.05, 0.4 / others);
         if (rand() < chance) walk(member, `${prefix}${wireName(memberName, member)}`, memberName, depth + 1);
       }
-      if (rand() < 0.02) params.push([`${prefix}Bogus`, "x"]);
+      if (dirty && rand() < 0.02) params.push([`${prefix}Bogus`, "x"]);
       return;
     }
     if (s.isListSchema()) {
       const items = Math.floor(rand() * 4);
       const singular = name.endsWith("s") ? name.slice(0, -1) : name;
       for (let i = 1; i <= items; i++) {
-        const index = rand() < 0.02 ? pickOf(rand, ["0", "01", "-1", "x"]) : String(i);
+        const index = dirty && rand() < 0.02 ? pickOf(rand, ["0", "01", "-1", "x"]) : String(i);
         walk(s.getValueSchema(), `${key}.${index}`, singular, depth + 1);
       }
       return;
@@ -537,7 +545,7 @@ function queryParameters(
           : s.isBlobSchema()
             ? "blob"
             : "string";
-    params.push([key, scalarText(rand, kind, hints.get(name), everything)]);
+    params.push([key, scalarText(rand, kind, hints.get(name), everything, dirty)]);
   };
   walk(schema, "", "", 0);
   return params;
