@@ -392,6 +392,28 @@ function hintsOf(world: World): Map<string, readonly string[]> {
   return new Map(Object.entries(hints));
 }
 
+/** Members the calls that have them require (RunInstances, CreateVpc, CreateSubnet, Create/ImportKeyPair, CreateSecurityGroup, ...): nearly always drawn. */
+const REQUIRED_MEMBERS = new Set([
+  "ImageId",
+  "MinCount",
+  "MaxCount",
+  "CidrBlock",
+  "KeyName",
+  "PublicKeyMaterial",
+  "GroupName",
+  "Description",
+]);
+
+/** The top-level rule members of Authorize/Revoke (EC2's older form; the egress calls refuse them): rare. */
+const LEGACY_RULE_MEMBERS = new Set([
+  "IpProtocol",
+  "FromPort",
+  "ToPort",
+  "CidrIp",
+  "SourceSecurityGroupName",
+  "SourceSecurityGroupOwnerId",
+]);
+
 /** Members most calls need (so that calls get past MissingParameter): drawn three times in four. */
 const LIKELY_MEMBERS = new Set([
   "ImageId",
@@ -466,6 +488,8 @@ function scalarText(
   const int = (max: number) => Math.floor(rand() * max);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const roll = dirty ? rand() : 1;
+  // A clean request names the first (valid) value of its hint half the time, so that many members can all be valid at once.
+  if (!dirty && hint !== undefined && rand() < 0.5) return hint[0]!;
   if (roll < 0.06) return hostileText(rand);
   if (roll < 0.12) return pick(OUT_OF_RANGE_NUMBERS);
   if (roll < 0.16) return pick(everything);
@@ -515,13 +539,15 @@ function queryParameters(
       const others = members.filter(([memberName]) => !hints.has(memberName) && !MODELLED_MEMBERS.has(memberName)).length;
       for (const [memberName, member] of members) {
         const chance =
-          memberName === "DryRun"
+          memberName === "DryRun" || (depth === 0 && LEGACY_RULE_MEMBERS.has(memberName))
             ? 0.1
-            : LIKELY_MEMBERS.has(memberName)
-              ? 0.75
-              : hints.has(memberName) || MODELLED_MEMBERS.has(memberName)
-                ? 0.45
-                : Math.min(0.05, 0.4 / others);
+            : depth === 0 && REQUIRED_MEMBERS.has(memberName)
+              ? 0.9
+              : LIKELY_MEMBERS.has(memberName)
+                ? 0.75
+                : hints.has(memberName) || MODELLED_MEMBERS.has(memberName)
+                  ? 0.45
+                  : Math.min(0.05, 0.4 / others);
         if (rand() < chance) walk(member, `${prefix}${wireName(memberName, member)}`, memberName, depth + 1);
       }
       if (dirty && rand() < 0.02) params.push([`${prefix}Bogus`, "x"]);
