@@ -16,10 +16,23 @@
  * integer parameter; afterwards the server's state must still round-trip
  * through its own snapshot (issue 12: a stored `1e308` once made it `null`).
  *
+ * Every implemented action's own parameters (issue 15; the list comes from
+ * `implementedActions`, so a new action is fuzzed the day it is added):
+ * query parameters walked from the SDK's input schema under their wire
+ * names, each plausible (the ids of a seeded world: a VPC, a subnet, a
+ * group, a key pair, an Elastic IP; CIDR blocks, protocols, zones, enum
+ * values) or bad (hostile text, out-of-range numbers, malformed ids, list
+ * indexes EC2 refuses, unknown members). They are one family of the run
+ * above, and a sequential run of their own (FUZZ_PARAM_REQUESTS, default
+ * 3,000) where every refused call, DryRun included, must leave the state
+ * exactly as it was, and a read change nothing.
+ *
  * The plugin door gets its own run (FUZZ_PLUGIN_CALLS, default 20,000): SDK
  * inputs of every implemented action built from the SDK's schemas, with
  * values of every wrong type, through a real EC2Client. Each call succeeds
- * or fails with EC2ServiceException, never a TypeError; the state restores.
+ * or fails with EC2ServiceException, never a TypeError; a refused call of a
+ * mutating action changes nothing (checked on one in eight); the state
+ * restores.
  *
  * A second run (FUZZ_AUTH_REQUESTS, default 3,000) signs requests with one
  * principal's key and rewrites them to name another (decoy and repeated
@@ -31,14 +44,16 @@
  * Not covered here: slow clients (test/server-guard.test.ts covers header
  * and request timeouts) and durability (test/durability.test.ts).
  */
+import { generateKeyPairSync } from "node:crypto";
 import { Agent, request } from "node:http";
 import * as sdk from "@aws-sdk/client-ec2";
 import { EC2Client, EC2ServiceException, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ec2Actions, implementedActions } from "../src/aws/ec2/actions.js";
+import { ec2Actions, implementedActions, isMutating } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { wireName } from "../src/protocols/ec2-query/decode.js";
 import {
   authMangling,
   type FuzzCase,
@@ -62,18 +77,8 @@ const SEED = fuzzSeed(process.env.FUZZ_SEED);
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 const VERSION = "2016-11-15";
 
-const actions = [
-  "DescribeInstances",
-  "RunInstances",
-  "StopInstances",
-  "StartInstances",
-  "TerminateInstances",
-  "CreateTags",
-  "DescribeInstanceStatus",
-  "DescribeRegions",
-  "DescribeAvailabilityZones",
-  "DescribeAccountAttributes",
-];
+/** Every implemented action, from the action list, so that no new action is left out. */
+const actions: readonly string[] = implementedActions;
 const nasty = [
   "%",
   "%zz",
@@ -119,7 +124,8 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     for (let i = 1; i <= count; i++) parts.push(`InstanceId.${i}=i-${i.toString(16).padStart(17, "0")}`);
     return post("huge list", parts.join("&"));
   }
-  const family = int(13);
+  const family = int(14);
+  if (family === 13) return post("action parameters", parameterCase(rand, servedHints, servedEverything).body);
   if (family === 11) {
     // Wildcards that made the former RegExp backtrack, against the long tag values of the seeded fleet.
     const action = pick([
@@ -262,6 +268,334 @@ function makeCase(rand: () => number, n: number): FuzzCase {
   }
 }
 
+// ---- Every implemented action's own parameters (issue 15) ----
+
+/** Ids of the world a fuzzed server is seeded with, for the parameter cases to name. */
+interface World {
+  instanceIds: string[];
+  vpcId: string;
+  defaultVpcId: string;
+  subnetId: string;
+  defaultSubnetId: string;
+  groupId: string;
+  defaultGroupId: string;
+  keyPairId: string;
+  allocationId: string;
+  volumeId: string;
+}
+
+/** An ED25519 public key as ImportKeyPair takes it (written here, not by the mock). */
+function ed25519PublicLine(): string {
+  const x = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
+  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(x)]).toString("base64")} fuzz`;
+}
+const IMPORTABLE_KEY = ed25519PublicLine();
+
+/**
+ * A world for the parameter cases to bite on, beside what the caller
+ * already made: a VPC with a subnet and a group, a key pair, an Elastic IP.
+ */
+async function seedWorld(client: EC2Client): Promise<World> {
+  const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }));
+  const instances = run.Instances!;
+  const vpc = await client.send(new sdk.CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+  const vpcId = vpc.Vpc!.VpcId!;
+  const subnet = await client.send(new sdk.CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.0.1.0/24" }));
+  const group = await client.send(new sdk.CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: "fuzz", Description: "fuzz" }));
+  await client.send(
+    new sdk.AuthorizeSecurityGroupIngressCommand({
+      GroupId: group.GroupId!,
+      IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.0.0.0/8" }] }],
+    }),
+  );
+  const key = await client.send(new sdk.ImportKeyPairCommand({ KeyName: "fuzz-key", PublicKeyMaterial: Buffer.from(IMPORTABLE_KEY) }));
+  const address = await client.send(new sdk.AllocateAddressCommand({ Domain: "vpc" }));
+  return {
+    instanceIds: instances.map((i) => i.InstanceId!),
+    vpcId,
+    defaultVpcId: instances[0]!.VpcId!,
+    subnetId: subnet.Subnet!.SubnetId!,
+    defaultSubnetId: instances[0]!.SubnetId!,
+    groupId: group.GroupId!,
+    defaultGroupId: instances[0]!.SecurityGroups![0]!.GroupId!,
+    keyPairId: key.KeyPairId!,
+    allocationId: address.AllocationId!,
+    volumeId: instances[0]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!,
+  };
+}
+
+/**
+ * Plausible values of a member, by its name (a list's by its name without
+ * the plural `s`): the world's ids, valid and invalid CIDR blocks, protocols,
+ * zones, enum values EC2 takes and ones it does not, filter names. A member
+ * the table does not know draws from all of them.
+ */
+function hintsOf(world: World): Map<string, readonly string[]> {
+  const ids = (kind: string, ...known: string[]) => [...known, `${kind}-0123456789abcdef0`, `${kind}-12345678`, `${kind}-`, "x"];
+  const vpcIds = ids("vpc", world.vpcId, world.defaultVpcId);
+  const subnetIds = ids("subnet", world.subnetId, world.defaultSubnetId);
+  const groupIds = ids("sg", world.groupId, world.defaultGroupId);
+  const instanceIds = ids("i", ...world.instanceIds);
+  const cidrs = ["10.0.2.0/24", "10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/8", "10.0.1.0/24", "10.0.0.1/24", "10.0.0.0/29", "172.31.0.0/16"];
+  const hints: Record<string, readonly string[]> = {
+    VpcId: vpcIds,
+    SubnetId: subnetIds,
+    GroupId: groupIds,
+    SecurityGroupId: groupIds,
+    SecurityGroupRuleId: ["sgr-0123456789abcdef0", "sgr-"],
+    GroupName: ["default", "fuzz", "web", "sg-x", ""],
+    SecurityGroup: ["default", "fuzz"],
+    InstanceId: instanceIds,
+    Resource: [...instanceIds, world.vpcId, world.subnetId, world.groupId, world.keyPairId, world.volumeId, world.allocationId],
+    ResourceId: [...instanceIds, world.vpcId, world.subnetId, world.groupId, world.keyPairId],
+    KeyName: ["fuzz-key", "k2", " lead", "trail ", "ünicode", "a".repeat(256)],
+    KeyPairId: ids("key", world.keyPairId),
+    AllocationId: ids("eipalloc", world.allocationId),
+    VolumeId: ids("vol", world.volumeId),
+    NetworkInterfaceId: ids("eni"),
+    CidrBlock: [...cidrs, "::/0", "300.0.0.0/16", "10.0.0.0"],
+    CidrIp: ["0.0.0.0/0", "10.0.0.0/8", "1.2.3.4/32", "1.2.3.4", "10.0.0.0/33"],
+    CidrIpv6: ["::/0", "2001:db8::/32", "2001:db8::/129"],
+    IpProtocol: ["tcp", "udp", "icmp", "-1", "all", "58", "icmpv6", "6", "300", "TCP"],
+    PrefixListId: ["pl-12345678"],
+    AvailabilityZone: ["us-east-1a", "us-east-1f", "eu-west-1a"],
+    AvailabilityZoneId: ["use1-az1", "use1-az9"],
+    ZoneName: ["us-east-1a", "us-east-1z"],
+    ZoneId: ["use1-az1", "use1-az9"],
+    RegionName: ["us-east-1", "eu-west-1", "mars-1"],
+    KeyType: ["ed25519", "ed25519", "rsa", "dsa"],
+    KeyFormat: ["pem", "ppk", "der"],
+    ResourceType: ["vpc", "subnet", "security-group", "security-group-rule", "key-pair", "instance", "volume", "elastic-ip", "bogus"],
+    Name: ["vpc-id", "subnet-id", "group-name", "group-id", "key-name", "tag:Name", "tag-key", "resource-type", "cidr", "state", "bogus"],
+    Key: ["Name", "env", "aws:reserved", ""],
+    Value: ["a", "*", "?", "fuzz*", ""],
+    InstanceTenancy: ["default", "dedicated", "host"],
+    Tenancy: ["default", "dedicated"],
+    HttpTokens: ["optional", "required", "maybe"],
+    HttpEndpoint: ["enabled", "disabled", "on"],
+    HttpProtocolIpv6: ["enabled", "disabled"],
+    InstanceMetadataTags: ["enabled", "disabled"],
+    ImageId: [LINUX_AMI_ID, "ami-12345678", "ami-"],
+    // Small launches: a fleet that grew by thousands would slow every later case down.
+    MinCount: ["1", "1", "1", "2", "0", "-1", "3"],
+    MaxCount: ["1", "1", "2", "2", "0", "1001"],
+    InstanceType: ["t3.micro", "t2.nano", "x1.huge"],
+    Attribute: ["instanceType", "userData", "groupSet", "disableApiStop", "bogus"],
+    AttributeName: ["supported-platforms", "default-vpc", "bogus"],
+    Domain: ["vpc", "standard"],
+    NextToken: ["", "abc", "eyJ4IjoxfQ"],
+    Description: ["fuzz", ""],
+    GroupDescription: ["fuzz", ""],
+    ClientToken: ["t1", ""],
+  };
+  return new Map(Object.entries(hints));
+}
+
+/** Members the calls that have them require (RunInstances, CreateVpc, CreateSubnet, Create/ImportKeyPair, CreateSecurityGroup, ...): nearly always drawn. */
+const REQUIRED_MEMBERS = new Set([
+  "ImageId",
+  "MinCount",
+  "MaxCount",
+  "CidrBlock",
+  "KeyName",
+  "PublicKeyMaterial",
+  "GroupName",
+  "Description",
+]);
+
+/** The top-level rule members of Authorize/Revoke (EC2's older form; the egress calls refuse them): rare. */
+const LEGACY_RULE_MEMBERS = new Set([
+  "IpProtocol",
+  "FromPort",
+  "ToPort",
+  "CidrIp",
+  "SourceSecurityGroupName",
+  "SourceSecurityGroupOwnerId",
+]);
+
+/** Members most calls need (so that calls get past MissingParameter): drawn three times in four. */
+const LIKELY_MEMBERS = new Set([
+  "ImageId",
+  "MinCount",
+  "MaxCount",
+  "CidrBlock",
+  "VpcId",
+  "SubnetId",
+  "GroupId",
+  "GroupName",
+  "Description",
+  "KeyName",
+  "PublicKeyMaterial",
+  "InstanceId",
+  "InstanceIds",
+  "Resources",
+  "Tags",
+  "IpPermissions",
+  "Name",
+  "Values",
+  "Key",
+  "Value",
+]);
+
+/** Other members the mock reads (beside those with hints), drawn about every other time; any other member is rare, as it is refused by name. */
+const MODELLED_MEMBERS = new Set([
+  "FromPort",
+  "ToPort",
+  "MaxResults",
+  "Filters",
+  "TagSpecifications",
+  "IpRanges",
+  "Ipv6Ranges",
+  "UserIdGroupPairs",
+  "MapPublicIpOnLaunch",
+  "IncludePublicKey",
+  "SecurityGroupIds",
+  "SecurityGroups",
+  "GroupIds",
+  "GroupNames",
+  "VpcIds",
+  "SubnetIds",
+  "KeyNames",
+  "KeyPairIds",
+  "SecurityGroupRuleIds",
+  "AllAvailabilityZones",
+  "Force",
+  "Hibernate",
+  "Placement",
+  "MetadataOptions",
+  "HttpPutResponseHopLimit",
+  "ZoneNames",
+  "ZoneIds",
+  "RegionNames",
+  "AttributeNames",
+  "NetworkInterfaceIds",
+  "AllocationIds",
+  "PublicIps",
+  "VolumeIds",
+  "IncludeAllInstances",
+  "SkipOsShutdown",
+]);
+
+/** What a scalar member may be given: plausible values of its kind, out-of-range ones, hostile text. */
+function scalarText(
+  rand: () => number,
+  kind: string,
+  hint: readonly string[] | undefined,
+  everything: readonly string[],
+  dirty: boolean,
+): string {
+  const int = (max: number) => Math.floor(rand() * max);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const roll = dirty ? rand() : 1;
+  // A clean request names the first (valid) value of its hint half the time, so that many members can all be valid at once.
+  if (!dirty && hint !== undefined && rand() < 0.5) return hint[0]!;
+  if (roll < 0.06) return hostileText(rand);
+  if (roll < 0.12) return pick(OUT_OF_RANGE_NUMBERS);
+  if (roll < 0.16) return pick(everything);
+  switch (kind) {
+    case "boolean":
+      return pick(["true", "false", "false", "TRUE", "1", "maybe"]);
+    case "integer":
+      return pick(hint ?? ["0", "1", "5", "22", "80", "443", "-1", "1000", "65535", "65536", "-2"]);
+    case "timestamp":
+      return pick(["2026-01-01T00:00:00Z", "0", "yesterday"]);
+    case "blob":
+      return pick([
+        Buffer.from(IMPORTABLE_KEY).toString("base64"),
+        Buffer.from(`${IMPORTABLE_KEY}\n`).toString("base64"),
+        Buffer.from("ssh-rsa AAAA fuzz").toString("base64"),
+        Buffer.from(hostileText(rand)).toString("base64"),
+        "not base64!",
+        "",
+      ]);
+    default:
+      return pick(hint ?? everything);
+  }
+}
+
+/**
+ * Query parameters for an action's input, walked from the SDK's schema
+ * under the names the wire uses (`wireName`, as the server reads them):
+ * some members of each structure, lists of up to three items (now and then
+ * at an index EC2 refuses), each scalar plausible or hostile. DryRun is
+ * rare, so that calls reach their effects. Half the requests are clean (no
+ * hostile text, out-of-range number, bad index or unknown member), so that
+ * they get past the checks of form to those of existence and state.
+ */
+function queryParameters(
+  rand: () => number,
+  schema: NormalizedSchema,
+  hints: Map<string, readonly string[]>,
+  everything: readonly string[],
+) {
+  const params: [string, string][] = [];
+  const dirty = rand() < 0.5;
+  const walk = (s: NormalizedSchema, key: string, name: string, depth: number): void => {
+    if (s.isStructSchema()) {
+      if (depth > 4) return;
+      const prefix = key === "" ? "" : `${key}.`;
+      const members = [...s.structIterator()];
+      const others = members.filter(([memberName]) => !hints.has(memberName) && !MODELLED_MEMBERS.has(memberName)).length;
+      for (const [memberName, member] of members) {
+        const chance =
+          memberName === "DryRun" || (depth === 0 && LEGACY_RULE_MEMBERS.has(memberName))
+            ? 0.1
+            : depth === 0 && REQUIRED_MEMBERS.has(memberName)
+              ? 0.9
+              : LIKELY_MEMBERS.has(memberName)
+                ? 0.75
+                : hints.has(memberName) || MODELLED_MEMBERS.has(memberName)
+                  ? 0.45
+                  : Math.min(0.05, 0.4 / others);
+        if (rand() < chance) walk(member, `${prefix}${wireName(memberName, member)}`, memberName, depth + 1);
+      }
+      if (dirty && rand() < 0.02) params.push([`${prefix}Bogus`, "x"]);
+      return;
+    }
+    if (s.isListSchema()) {
+      const items = Math.floor(rand() * 4);
+      const singular = name.endsWith("s") ? name.slice(0, -1) : name;
+      for (let i = 1; i <= items; i++) {
+        const index = dirty && rand() < 0.02 ? pickOf(rand, ["0", "01", "-1", "x"]) : String(i);
+        walk(s.getValueSchema(), `${key}.${index}`, singular, depth + 1);
+      }
+      return;
+    }
+    const kind = s.isBooleanSchema()
+      ? "boolean"
+      : s.isNumericSchema()
+        ? "integer"
+        : s.isTimestampSchema()
+          ? "timestamp"
+          : s.isBlobSchema()
+            ? "blob"
+            : "string";
+    params.push([key, scalarText(rand, kind, hints.get(name), everything, dirty)]);
+  };
+  walk(schema, "", "", 0);
+  return params;
+}
+
+function pickOf<T>(rand: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(rand() * xs.length)]!;
+}
+
+/** One request of an implemented action, its parameters from `queryParameters`. */
+function parameterCase(rand: () => number, hints: Map<string, readonly string[]>, everything: readonly string[]) {
+  const action = pickOf(rand, implementedActions);
+  const schema = NormalizedSchema.of((sdk as unknown as Record<string, unknown[]>)[`${action}$`]![4] as never);
+  const params = queryParameters(rand, schema, hints, everything);
+  const body = [`Action=${action}`, `Version=${VERSION}`, ...params.map(([k, v]) => `${k}=${enc(v)}`)].join("&");
+  return { action, body };
+}
+
+/** The state of a mock, as its snapshot saves it (not when it was taken). */
+function stateOf(ec2: Ec2Mock): string {
+  const { takenAt: _taken, ...state } = ec2.snapshot();
+  return JSON.stringify(state);
+}
+
 /** Percent-encodes every byte of the UTF-8 form (lone surrogates become U+FFFD, where encodeURIComponent throws). */
 function enc(text: string): string {
   return [...Buffer.from(text, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0").toUpperCase()}`).join("");
@@ -294,6 +628,9 @@ function problemWith(status: number, bytes: Buffer): string | null {
 
 let server: RunningServer;
 let served: Ec2Mock;
+/** The parameter cases' values for `served`'s world (set before the run). */
+let servedHints = new Map<string, readonly string[]>();
+let servedEverything: readonly string[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 beforeAll(async () => {
@@ -318,6 +655,9 @@ beforeAll(async () => {
       ],
     }),
   );
+  const hints = hintsOf(await seedWorld(client));
+  servedHints = hints;
+  servedEverything = [...new Set([...hints.values()].flat())];
   client.destroy();
   server = await served.listen();
 });
@@ -326,8 +666,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function send(c: FuzzCase): Promise<{ status: number; body: Buffer }> {
-  const { hostname, port } = new URL(server.url);
+function send(c: FuzzCase, to: RunningServer = server): Promise<{ status: number; body: Buffer }> {
+  const { hostname, port } = new URL(to.url);
   return new Promise((resolve, reject) => {
     const req = request({ agent, hostname, port, method: c.method, path: c.path, headers: c.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -397,6 +737,70 @@ describe("the server under hostile input", () => {
   });
 });
 
+const PARAM_REQUESTS = Number(process.env.FUZZ_PARAM_REQUESTS ?? 3_000);
+
+describe("every action's parameters through the wire", () => {
+  it(`answers ${PARAM_REQUESTS.toLocaleString("en")} requests of every implemented action, good and bad parameters, as EC2 would; a refused one changes nothing`, {
+    timeout: Math.max(300_000, PARAM_REQUESTS * 20),
+  }, async () => {
+    const seed = SEED ^ 0x9a4a;
+    console.log(`fuzz (parameters): seed ${seed}, ${PARAM_REQUESTS} requests (FUZZ_SEED replays; FUZZ_PARAM_REQUESTS raises)`);
+    const rand = prng(seed);
+    const ec2 = createEc2Mock({ timing: "instant" });
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(ec2);
+    const hints = hintsOf(await seedWorld(client));
+    client.destroy();
+    const everything = [...new Set([...hints.values()].flat())];
+    const listening = await ec2.listen();
+    const failures: string[] = [];
+    const byAction = new Map<string, Map<string, number>>();
+    try {
+      for (let n = 0; n < PARAM_REQUESTS && failures.length < 5; n++) {
+        const { action, body } = parameterCase(rand, hints, everything);
+        const before = stateOf(ec2);
+        const answer = await send(
+          { kind: "action parameters", method: "POST", path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body },
+          listening,
+        );
+        const code = answer.status === 200 ? "ok" : (/<Code>([^<]*)<\/Code>/.exec(answer.body.toString("utf8"))?.[1] ?? `${answer.status}`);
+        const tally = byAction.get(action) ?? new Map<string, number>();
+        tally.set(code, (tally.get(code) ?? 0) + 1);
+        byAction.set(action, tally);
+        let problem = problemWith(answer.status, answer.body);
+        if (problem === null && answer.status !== 200 && stateOf(ec2) !== before) problem = `refused (${code}) but the state changed`;
+        if (problem === null && answer.status === 200 && !isMutating(action) && stateOf(ec2) !== before)
+          problem = "a read changed the state";
+        if (problem !== null)
+          failures.push(
+            `#${n} ${action}: ${problem}\n  request: ${body.slice(0, 400)}\n  answer: ${answer.body.toString("utf8").slice(0, 300)}`,
+          );
+      }
+    } finally {
+      await listening.close();
+    }
+    console.log(
+      `fuzz (parameters):\n${[...byAction]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(
+          ([a, m]) =>
+            `  ${a}: ${[...m]
+              .sort((x, y) => y[1] - x[1])
+              .map(([c, k]) => `${c}×${k}`)
+              .join(" ")}`,
+        )
+        .join("\n")}`,
+    );
+    expect(failures).toEqual([]);
+    // Every implemented action was sent, and most were answered 200 at least once.
+    expect(implementedActions.filter((a) => !byAction.has(a))).toEqual([]);
+    // The state survives its own JSON round trip.
+    const copy = createEc2Mock({ timing: "instant" });
+    copy.restore(JSON.parse(JSON.stringify(ec2.snapshot())));
+    expect(stateOf(copy)).toBe(stateOf(ec2));
+  });
+});
+
 describe("the plugin under wrong-typed input", () => {
   it(`answers ${PLUGIN_CALLS.toLocaleString("en")} SDK inputs of every wrong type with EC2ServiceException or success; the state restores`, {
     timeout: Math.max(300_000, PLUGIN_CALLS * 10),
@@ -409,8 +813,20 @@ describe("the plugin under wrong-typed input", () => {
     client.middlewareStack.use(ec2);
     const run = await client.send(new sdk.RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 2, MaxCount: 2 }));
     const ids = run.Instances!.map((i) => i.InstanceId!);
+    const world = await seedWorld(client);
     const strings = [
       ...ids,
+      world.vpcId,
+      world.subnetId,
+      world.groupId,
+      world.keyPairId,
+      world.allocationId,
+      "fuzz-key",
+      "10.0.2.0/24",
+      "0.0.0.0/0",
+      "tcp",
+      "ed25519",
+      "us-east-1a",
       LINUX_AMI_ID,
       "t3.micro",
       "gp3",
@@ -436,11 +852,15 @@ describe("the plugin under wrong-typed input", () => {
       const action = implementedActions[Math.floor(rand() * implementedActions.length)]!;
       const input = sdkInput(rand, schemas.get(action)!, strings);
       const Command = commandClasses[action] as new (input: unknown) => never;
+      // A refused call changes nothing (checked on one in eight calls of the actions that may change the state: a snapshot costs).
+      const before = isMutating(action) && n % 8 === 0 ? stateOf(ec2) : undefined;
       const outcome = await client.send(new Command(input)).then(
         () => "ok",
         (e: unknown) => (e instanceof EC2ServiceException ? e.name : `not an EC2ServiceException: ${String((e as Error)?.stack ?? e)}`),
       );
       if (outcome.startsWith("not an")) failures.push(`#${n} ${action}: ${outcome}`);
+      else if (outcome !== "ok" && before !== undefined && stateOf(ec2) !== before)
+        failures.push(`#${n} ${action}: refused (${outcome}) but the state changed: ${JSON.stringify(input).slice(0, 300)}`);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     console.log(

@@ -5,8 +5,12 @@
  * TerminateInstances, DescribeInstances (whole fleet and by tag), CreateTags,
  * DescribeTags and DescribeAvailabilityZones, clock moves, guest shutdowns and stuck hosts, and (issue 15) security
  * groups: CreateSecurityGroup, DeleteSecurityGroup, Authorize/Revoke
- * ingress, launches into a group and DescribeSecurityGroups, and compare every answer with
- * a small reference model of the lifecycle. A failure shrinks to a minimal
+ * ingress, launches into a group and DescribeSecurityGroups; key pairs: CreateKeyPair
+ * (ED25519), ImportKeyPair (RSA, ED25519), DeleteKeyPair by name and by id,
+ * DescribeKeyPairs and launches with a KeyName; VPCs and subnets: CreateVpc,
+ * DeleteVpc, CreateSubnet, DeleteSubnet, ModifySubnetAttribute, launches into
+ * a subnet, DescribeVpcs, DescribeSubnets and where each instance is; and
+ * compare every answer with a small reference model of the lifecycle. A failure shrinks to a minimal
  * sequence and prints its seed and path.
  *
  * The mock runs with `timing: "instant"`, so every transition arrives at the
@@ -17,24 +21,42 @@
  * Runs: MODEL_RUNS (or PROPERTY_RUNS), default 1,000 (about 20 s on 2 cores);
  * MODEL_SEED replays a seed.
  */
+import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateKeyPairCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
   CreateTagsCommand,
+  CreateVpcCommand,
+  DeleteKeyPairCommand,
   DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
   DeleteTagsCommand,
+  DeleteVpcCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  type DescribeKeyPairsCommandOutput,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   DescribeTagsCommand,
+  DescribeVpcsCommand,
   EC2Client,
+  ImportKeyPairCommand,
+  type Instance,
   ModifyInstanceMetadataOptionsCommand,
+  ModifySubnetAttributeCommand,
   RebootInstancesCommand,
   RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
+  type RunInstancesCommandInput,
+  type RunInstancesCommandOutput,
   StartInstancesCommand,
   StopInstancesCommand,
+  type Subnet,
   TerminateInstancesCommand,
+  type Vpc,
 } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -59,6 +81,41 @@ interface ModelInstance {
   httpTokens?: "optional" | "required";
   /** When ModifyInstanceMetadataOptions' last change applies: a model time, or at the next start; undefined: none. */
   metadataAppliesAt?: number | "start";
+  /** The key pair it was launched with, by name. */
+  keyName?: string;
+  /** The created subnet it was launched into (an index of `Model.subnets`); undefined: a default subnet. */
+  subnet?: number;
+  /** Whether its subnet maps a public address on launch (default subnets do). */
+  publicIp?: boolean;
+}
+
+/** A key pair of the model (issue 15). */
+interface ModelKey {
+  id: string;
+  type: "rsa" | "ed25519";
+  fingerprint: string;
+  /** An imported key's SSH public key line without comment (a created key's is checked against its fingerprint). */
+  line?: string;
+}
+
+/** A VPC created by the model's commands. */
+interface ModelVpc {
+  cidr: string;
+  first: number;
+  size: number;
+  deleted: boolean;
+}
+
+/** A subnet created by the model's commands. */
+interface ModelSubnet {
+  /** Its VPC, an index of `Model.vpcs`. */
+  vpc: number;
+  cidr: string;
+  first: number;
+  size: number;
+  zone: string;
+  mapPublic: boolean;
+  deleted: boolean;
 }
 
 interface Model {
@@ -66,6 +123,12 @@ interface Model {
   now: number;
   /** The security groups created, by name, with their inbound TCP ports (issue 15). */
   groups?: Map<string, Set<number>>;
+  /** The key pairs, by name, in creation order. */
+  keys?: Map<string, ModelKey>;
+  /** Every VPC created, deleted ones included (so that their ids are used again). */
+  vpcs?: ModelVpc[];
+  /** Every subnet created, deleted ones included. */
+  subnets?: ModelSubnet[];
 }
 
 interface Real {
@@ -74,6 +137,15 @@ interface Real {
   ids: string[];
   /** The ids of the groups created, by name. */
   groupIds?: Map<string, string>;
+  /** Where each instance (as `ids`) was launched: its VPC, subnet and zone. */
+  placed?: { vpcId: string; subnetId: string; zone: string }[];
+  /** The default VPC's id. */
+  defaultVpcId?: string;
+  /** The last key pair id each key name had. */
+  keyIds?: Map<string, string>;
+  /** The ids of `Model.vpcs` and `Model.subnets`. */
+  vpcIds?: string[];
+  subnetIds?: string[];
 }
 
 /** The instances still visible, by index. */
@@ -127,10 +199,7 @@ class Run extends Cmd {
   }
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: this.count, MaxCount: this.count }));
-    for (const i of out.Instances!) {
-      r.ids.push(i.InstanceId!);
-      m.instances.push({ state: "running", hostStuck: false, tags: new Map() });
-    }
+    for (const i of out.Instances!) launched(m, r, i, {});
   }
   toString(): string {
     return `run(${this.count})`;
@@ -582,8 +651,7 @@ class RunInGroup extends GroupCmd {
     );
     const instance = out.Instances![0]!;
     expect(instance.SecurityGroups).toEqual([{ GroupId: r.groupIds!.get(name), GroupName: name }]);
-    r.ids.push(instance.InstanceId!);
-    m.instances.push({ state: "running", hostStuck: false, tags: new Map(), group: name });
+    launched(m, r, instance, { group: name });
   }
   toString(): string {
     return `runIn(#${this.n})`;
@@ -611,9 +679,536 @@ class DescribeGroups extends Cmd {
   }
 }
 
+// ---- Key pairs (issue 15): created (ED25519) and imported (RSA, ED25519), deleted by name or id, launched with ----
+
+function sshString(bytes: Uint8Array): Buffer {
+  const out = Buffer.alloc(4 + bytes.length);
+  out.writeUInt32BE(bytes.length);
+  out.set(bytes, 4);
+  return out;
+}
+
+function sshMpint(bytes: Buffer): Buffer {
+  const trimmed = bytes.subarray(bytes.findIndex((b) => b !== 0));
+  return sshString(trimmed[0]! >= 0x80 ? Buffer.concat([Buffer.of(0), trimmed]) : trimmed);
+}
+
+/** A public key to import, with what EC2 shows for it, written here independently of the mock. */
+interface Importable {
+  readonly type: "rsa" | "ed25519";
+  /** The SSH public key line without its comment. */
+  readonly line: string;
+  /** EC2's fingerprint of an imported key: MD5 of the DER public key (RSA), SHA-256 of the SSH blob (ED25519). */
+  readonly fingerprint: string;
+}
+
+function importable(publicKey: KeyObject): Importable {
+  const jwk = Object.fromEntries(
+    Object.entries(publicKey.export({ format: "jwk" }) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64url")]),
+  );
+  if (publicKey.asymmetricKeyType === "rsa") {
+    const blob = Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e!), sshMpint(jwk.n!)]);
+    const der = publicKey.export({ format: "der", type: "spki" });
+    const md5 = [...createHash("md5").update(der).digest()].map((b) => b.toString(16).padStart(2, "0")).join(":");
+    return { type: "rsa", line: `ssh-rsa ${blob.toString("base64")}`, fingerprint: md5 };
+  }
+  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(jwk.x!)]);
+  return {
+    type: "ed25519",
+    line: `ssh-ed25519 ${blob.toString("base64")}`,
+    fingerprint: createHash("sha256").update(blob).digest("base64"),
+  };
+}
+
+/** Made once: an RSA key costs tens of milliseconds to make, too much for every run. */
+const IMPORTABLE: readonly Importable[] = [
+  importable(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey),
+  importable(generateKeyPairSync("ed25519").publicKey),
+];
+
+/** The model's key pairs, by name, in creation order. */
+function keysOf(m: Model): Map<string, ModelKey> {
+  m.keys ??= new Map();
+  return m.keys;
+}
+
+/** Sends RunInstances and, when it is refused, checks that it launched nothing. */
+async function launchOrNothing(m: Model, r: Real, input: Partial<RunInstancesCommandInput>) {
+  let out: RunInstancesCommandOutput | undefined;
+  const got = await outcome(
+    r.client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: input.MaxCount ?? 1, ...input })).then((o) => {
+      out = o;
+    }),
+  );
+  if (got !== "ok") {
+    const all = await r.client.send(new DescribeInstancesCommand({}));
+    expect((all.Reservations ?? []).flatMap((res) => res.Instances ?? []).length, `a refused launch (${got}) created nothing`).toBe(
+      visible(m).length,
+    );
+  }
+  return { got, instances: out?.Instances ?? [] };
+}
+
+/** Records a launched instance in the model and the real ids, with where it landed. */
+function launched(m: Model, r: Real, instance: Instance, model: Omit<ModelInstance, "state" | "hostStuck" | "tags">): void {
+  r.ids.push(instance.InstanceId!);
+  (r.placed ??= []).push({ subnetId: instance.SubnetId!, vpcId: instance.VpcId!, zone: instance.Placement!.AvailabilityZone! });
+  m.instances.push({ state: "running", hostStuck: false, tags: new Map(), ...model });
+}
+
+class CreateKey extends Cmd {
+  constructor(
+    readonly name: string,
+    /** -1: CreateKeyPair (ED25519); else the index of the key in IMPORTABLE to import. */
+    readonly how: number,
+  ) {
+    super();
+  }
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const keys = keysOf(m);
+    const expected = keys.has(this.name) ? "InvalidKeyPair.Duplicate" : "ok";
+    const imported = this.how >= 0 ? IMPORTABLE[this.how]! : undefined;
+    let out: { KeyName?: string; KeyPairId?: string; KeyFingerprint?: string; KeyMaterial?: string } = {};
+    const got = await outcome(
+      (imported === undefined
+        ? r.client.send(new CreateKeyPairCommand({ KeyName: this.name, KeyType: "ed25519" }))
+        : r.client.send(new ImportKeyPairCommand({ KeyName: this.name, PublicKeyMaterial: Buffer.from(`${imported.line} me@laptop\n`) }))
+      ).then((o) => {
+        out = o;
+      }),
+    );
+    count(`${imported === undefined ? "create" : `import ${imported.type}`} key: ${got}`);
+    expect(got, `${this}`).toBe(expected);
+    if (got !== "ok") return;
+    expect(out.KeyName).toBe(this.name);
+    expect(out.KeyPairId).toMatch(/^key-[0-9a-f]{17}$/);
+    if (imported === undefined) expect(out.KeyMaterial).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    else expect(out.KeyFingerprint).toBe(imported.fingerprint);
+    keys.set(this.name, {
+      id: out.KeyPairId!,
+      type: imported?.type ?? "ed25519",
+      fingerprint: out.KeyFingerprint!,
+      ...(imported === undefined ? {} : { line: imported.line }),
+    });
+    (r.keyIds ??= new Map()).set(this.name, out.KeyPairId!);
+  }
+  toString(): string {
+    return `createKey(${this.name}, ${this.how < 0 ? "create" : `import #${this.how}`})`;
+  }
+}
+
+class DeleteKey extends Cmd {
+  constructor(
+    readonly name: string,
+    readonly byId: boolean,
+  ) {
+    super();
+  }
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const keys = keysOf(m);
+    const key = keys.get(this.name);
+    // By id: the last id the name had (deleted or not); a name never created is deleted by name.
+    const id = this.byId ? r.keyIds?.get(this.name) : undefined;
+    let answer: { KeyPairId?: string } = {};
+    const got = await outcome(
+      r.client.send(new DeleteKeyPairCommand(id === undefined ? { KeyName: this.name } : { KeyPairId: id })).then((o) => {
+        answer = o;
+      }),
+    );
+    count(`delete key by ${id === undefined ? "name" : "id"}: ${got}${key === undefined ? " (absent)" : ""}`);
+    // An unknown name deletes nothing and is no error; an unknown id is.
+    const expected = id !== undefined && key?.id !== id ? "InvalidKeyPair.NotFound" : "ok";
+    expect(got, `${this}`).toBe(expected);
+    if (got !== "ok") return;
+    expect(answer.KeyPairId).toBe(key?.id);
+    keys.delete(this.name);
+  }
+  toString(): string {
+    return `deleteKey(${this.name}, ${this.byId ? "by id" : "by name"})`;
+  }
+}
+
+/** DescribeKeyPairs: every key pair, in creation order, with its public key; or one by name. */
+class DescribeKeys extends Cmd {
+  constructor(readonly name: string | undefined) {
+    super();
+  }
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const keys = keysOf(m);
+    const names = this.name === undefined ? [...keys.keys()] : [this.name];
+    let out: DescribeKeyPairsCommandOutput | undefined;
+    const got = await outcome(
+      r.client
+        .send(new DescribeKeyPairsCommand({ IncludePublicKey: true, ...(this.name === undefined ? {} : { KeyNames: [this.name] }) }))
+        .then((o) => {
+          out = o;
+        }),
+    );
+    count(`describe keys${this.name === undefined ? ` (${keys.size})` : ""}: ${got}`);
+    expect(got, `${this}`).toBe(names.every((n) => keys.has(n)) ? "ok" : "InvalidKeyPair.NotFound");
+    if (got !== "ok") return;
+    const seen = out!.KeyPairs!.map((k) => [k.KeyName, k.KeyPairId, k.KeyType, k.KeyFingerprint, k.PublicKey]);
+    const expected = names.map((name) => {
+      const key = keys.get(name)!;
+      return [name, key.id, key.type, key.fingerprint, key.line === undefined ? expect.any(String) : `${key.line} ${name}`];
+    });
+    expect(seen).toEqual(expected);
+    // A created key's public key is the one its fingerprint is of.
+    for (const k of out!.KeyPairs!) {
+      const [type, blob, comment] = k.PublicKey!.split(" ");
+      expect([type, comment]).toEqual([`ssh-${k.KeyType}`, k.KeyName]);
+      if (k.KeyType === "ed25519")
+        expect(createHash("sha256").update(Buffer.from(blob!, "base64")).digest("base64")).toBe(k.KeyFingerprint);
+    }
+  }
+  toString(): string {
+    return `describeKeys(${this.name ?? ""})`;
+  }
+}
+
+class RunWithKey extends Cmd {
+  constructor(readonly name: string) {
+    super();
+  }
+  override check(m: Readonly<Model>): boolean {
+    return m.instances.length < 24;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const { got, instances } = await launchOrNothing(m, r, { KeyName: this.name });
+    count(`run with key: ${got}`);
+    expect(got, `${this}`).toBe(keysOf(m).has(this.name) ? "ok" : "InvalidKeyPair.NotFound");
+    if (got !== "ok") return;
+    expect(instances.map((i) => i.KeyName)).toEqual([this.name]);
+    launched(m, r, instances[0]!, { keyName: this.name });
+  }
+  toString(): string {
+    return `runWithKey(${this.name})`;
+  }
+}
+
+// ---- VPCs and subnets (issue 15) ----
+
+const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "172.16.0.0/20", "10.0.0.0/8"] as const;
+/** A subnet's block as an offset from its VPC's first address and a prefix; `outside` starts where the VPC ends. */
+const SUBNET_BLOCKS = [
+  { offset: 0, prefix: 24 },
+  { offset: 256, prefix: 24 },
+  { offset: 0, prefix: 20 },
+  { offset: 528, prefix: 28 },
+  { offset: "outside", prefix: 24 },
+] as const;
+/** The /28 of SUBNET_BLOCKS. */
+const SMALL_BLOCK = 3;
+const ZONES = ["us-east-1a", "us-east-1b", "us-east-1f"] as const;
+/** us-east-1 has six zones, hence six default subnets. */
+const ZONES_OF_US_EAST_1 = [1, 2, 3, 4, 5, 6];
+/** Addresses EC2 reserves in every subnet: the first four and the last. */
+const RESERVED = 5;
+
+function ipv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
+function cidrOf(text: string): { first: number; size: number } {
+  const [ip, prefix] = text.split("/");
+  const first = ip!.split(".").reduce((a, b) => a * 256 + Number(b), 0);
+  return { first, size: 2 ** (32 - Number(prefix)) };
+}
+
+/** How many still-visible instances hold an address in the subnet (terminated ones until they vanish). */
+function holders(m: Model, k: number): number {
+  return visible(m).filter((i) => m.instances[i]!.subnet === k).length;
+}
+
+abstract class VpcCmd extends Cmd {
+  override check(m: Readonly<Model>): boolean {
+    return (m.vpcs?.length ?? 0) > 0;
+  }
+}
+
+abstract class SubnetCmd extends Cmd {
+  override check(m: Readonly<Model>): boolean {
+    return (m.subnets?.length ?? 0) > 0;
+  }
+}
+
+class CreateVpc extends Cmd {
+  constructor(readonly cidr: (typeof VPC_CIDRS)[number]) {
+    super();
+  }
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const vpcs = (m.vpcs ??= []);
+    const live = vpcs.filter((v) => !v.deleted).length;
+    // /16 to /28 only; five VPCs per Region, the default VPC included.
+    const expected = this.cidr.endsWith("/8") ? "InvalidVpc.Range" : live >= 4 ? "VpcLimitExceeded" : "ok";
+    let vpc: Vpc | undefined;
+    const got = await outcome(
+      r.client.send(new CreateVpcCommand({ CidrBlock: this.cidr })).then((o) => {
+        vpc = o.Vpc;
+      }),
+    );
+    count(`create vpc: ${got}`);
+    expect(got, `${this} (${live} live)`).toBe(expected);
+    if (got !== "ok") return;
+    expect([vpc!.CidrBlock, vpc!.State, vpc!.IsDefault]).toEqual([this.cidr, "pending", false]);
+    vpcs.push({ cidr: this.cidr, ...cidrOf(this.cidr), deleted: false });
+    (r.vpcIds ??= []).push(vpc!.VpcId!);
+  }
+  toString(): string {
+    return `createVpc(${this.cidr})`;
+  }
+}
+
+class DeleteVpc extends VpcCmd {
+  constructor(readonly n: number) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = this.n % m.vpcs!.length;
+    const vpc = m.vpcs![k]!;
+    const used = (m.subnets ?? []).some((s) => s.vpc === k && !s.deleted);
+    const got = await outcome(r.client.send(new DeleteVpcCommand({ VpcId: r.vpcIds![k]! })));
+    count(`delete vpc: ${got}`);
+    expect(got, `${this} (deleted: ${vpc.deleted}, subnets: ${used})`).toBe(
+      vpc.deleted ? "InvalidVpcID.NotFound" : used ? "DependencyViolation" : "ok",
+    );
+    if (got === "ok") vpc.deleted = true;
+  }
+  toString(): string {
+    return `deleteVpc(#${this.n})`;
+  }
+}
+
+class CreateSubnet extends VpcCmd {
+  constructor(
+    readonly n: number,
+    readonly block: number,
+    readonly zone: (typeof ZONES)[number],
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = this.n % m.vpcs!.length;
+    const vpc = m.vpcs![k]!;
+    const { offset, prefix } = SUBNET_BLOCKS[this.block]!;
+    const first = vpc.first + (offset === "outside" ? vpc.size : offset);
+    const size = 2 ** (32 - prefix);
+    const cidr = `${ipv4(first)}/${prefix}`;
+    const subnets = (m.subnets ??= []);
+    const inside = first >= vpc.first && first + size <= vpc.first + vpc.size;
+    const overlaps = subnets.some((s) => s.vpc === k && !s.deleted && first < s.first + s.size && s.first < first + size);
+    const expected = vpc.deleted ? "InvalidVpcID.NotFound" : !inside ? "InvalidSubnet.Range" : overlaps ? "InvalidSubnet.Conflict" : "ok";
+    let s: Subnet | undefined;
+    const got = await outcome(
+      r.client.send(new CreateSubnetCommand({ VpcId: r.vpcIds![k]!, CidrBlock: cidr, AvailabilityZone: this.zone })).then((o) => {
+        s = o.Subnet;
+      }),
+    );
+    count(`create subnet: ${got}`);
+    expect(got, `${this} (${cidr} in ${vpc.cidr})`).toBe(expected);
+    if (got !== "ok") return;
+    expect([s!.VpcId, s!.CidrBlock, s!.AvailabilityZone, s!.MapPublicIpOnLaunch, s!.DefaultForAz, s!.AvailableIpAddressCount]).toEqual([
+      r.vpcIds![k],
+      cidr,
+      this.zone,
+      false,
+      false,
+      size - RESERVED,
+    ]);
+    subnets.push({ vpc: k, cidr, first, size, zone: this.zone, mapPublic: false, deleted: false });
+    (r.subnetIds ??= []).push(s!.SubnetId!);
+  }
+  toString(): string {
+    return `createSubnet(#${this.n}, block ${this.block}, ${this.zone})`;
+  }
+}
+
+class DeleteSubnet extends SubnetCmd {
+  constructor(readonly n: number) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = this.n % m.subnets!.length;
+    const subnet = m.subnets![k]!;
+    // Only an instance that is not terminated keeps its subnet.
+    const used = visible(m).some((i) => m.instances[i]!.subnet === k && m.instances[i]!.state !== "terminated");
+    const got = await outcome(r.client.send(new DeleteSubnetCommand({ SubnetId: r.subnetIds![k]! })));
+    count(`delete subnet: ${got}`);
+    expect(got, `${this} (deleted: ${subnet.deleted}, used: ${used})`).toBe(
+      subnet.deleted ? "InvalidSubnetID.NotFound" : used ? "DependencyViolation" : "ok",
+    );
+    if (got === "ok") subnet.deleted = true;
+  }
+  toString(): string {
+    return `deleteSubnet(#${this.n})`;
+  }
+}
+
+class MapPublicIp extends SubnetCmd {
+  constructor(
+    readonly n: number,
+    readonly on: boolean,
+  ) {
+    super();
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = this.n % m.subnets!.length;
+    const subnet = m.subnets![k]!;
+    const got = await outcome(
+      r.client.send(new ModifySubnetAttributeCommand({ SubnetId: r.subnetIds![k]!, MapPublicIpOnLaunch: { Value: this.on } })),
+    );
+    expect(got, `${this}`).toBe(subnet.deleted ? "InvalidSubnetID.NotFound" : "ok");
+    if (got === "ok") subnet.mapPublic = this.on;
+  }
+  toString(): string {
+    return `mapPublicIp(#${this.n}, ${this.on})`;
+  }
+}
+
+class RunInSubnet extends SubnetCmd {
+  constructor(
+    readonly n: number,
+    readonly key: string | undefined,
+    /** MaxCount (MinCount 1): a subnet with fewer free addresses launches as many as it holds. */
+    readonly max: number,
+  ) {
+    super();
+  }
+  override check(m: Readonly<Model>): boolean {
+    return super.check(m) && m.instances.length < 24;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const k = this.n % m.subnets!.length;
+    const subnet = m.subnets![k]!;
+    const free = subnet.size - RESERVED - holders(m, k);
+    const { got, instances } = await launchOrNothing(m, r, {
+      MaxCount: this.max,
+      SubnetId: r.subnetIds![k]!,
+      ...(this.key === undefined ? {} : { KeyName: this.key }),
+    });
+    count(`run in subnet: ${got}${got === "ok" && free < this.max ? " (fewer than MaxCount)" : ""}`);
+    // The subnet is looked up before the key pair.
+    let expected = "ok";
+    if (subnet.deleted) expected = "InvalidSubnetID.NotFound";
+    else if (this.key !== undefined && !keysOf(m).has(this.key)) expected = "InvalidKeyPair.NotFound";
+    else if (free < 1) expected = "InsufficientFreeAddressesInSubnet";
+    expect(got, `${this} (deleted: ${subnet.deleted}, free: ${free})`).toBe(expected);
+    if (got !== "ok") return;
+    expect(instances.map((i) => [i.SubnetId, i.VpcId, i.Placement?.AvailabilityZone, i.KeyName])).toEqual(
+      Array.from({ length: Math.min(this.max, free) }, () => [r.subnetIds![k], r.vpcIds![subnet.vpc], subnet.zone, this.key]),
+    );
+    for (const instance of instances)
+      launched(m, r, instance, { subnet: k, publicIp: subnet.mapPublic, ...(this.key === undefined ? {} : { keyName: this.key }) });
+  }
+  toString(): string {
+    return `runInSubnet(#${this.n}, ${this.max}${this.key === undefined ? "" : `, ${this.key}`})`;
+  }
+}
+
+/** DescribeVpcs: the default VPC, then the VPCs created and not deleted, in creation order. */
+class DescribeVpcs extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeVpcsCommand({}));
+    const seen = (out.Vpcs ?? []).map((v) => [v.VpcId, v.CidrBlock, v.IsDefault, v.State]);
+    const expected = [
+      [r.defaultVpcId, "172.31.0.0/16", true, "available"],
+      ...(m.vpcs ?? []).flatMap((v, k) => (v.deleted ? [] : [[r.vpcIds![k], v.cidr, false, "available"]])),
+    ];
+    count(`describe vpcs (${expected.length})`);
+    expect(seen).toEqual(expected);
+  }
+  toString(): string {
+    return "describeVpcs()";
+  }
+}
+
+/**
+ * DescribeSubnets: the subnets created and not deleted, in creation order,
+ * with their free addresses; the default subnets' free addresses account for
+ * every other still-visible instance.
+ */
+class DescribeSubnets extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeSubnetsCommand({}));
+    const all = out.Subnets ?? [];
+    const custom = all.filter((s) => s.DefaultForAz === false);
+    const seen = custom.map((s) => [
+      s.SubnetId,
+      s.VpcId,
+      s.CidrBlock,
+      s.AvailabilityZone,
+      s.MapPublicIpOnLaunch,
+      s.AvailableIpAddressCount,
+    ]);
+    const expected = (m.subnets ?? []).flatMap((s, k) =>
+      s.deleted ? [] : [[r.subnetIds![k], r.vpcIds![s.vpc], s.cidr, s.zone, s.mapPublic, s.size - RESERVED - holders(m, k)]],
+    );
+    count(`describe subnets (${expected.length})`);
+    expect(seen).toEqual(expected);
+    const defaults = all.filter((s) => s.DefaultForAz === true);
+    expect(defaults.map((s) => [s.VpcId, s.MapPublicIpOnLaunch])).toEqual(ZONES_OF_US_EAST_1.map(() => [r.defaultVpcId, true]));
+    const inDefault = defaults.reduce((n, s) => n + 4096 - RESERVED - s.AvailableIpAddressCount!, 0);
+    expect(inDefault).toBe(visible(m).filter((i) => m.instances[i]!.subnet === undefined).length);
+  }
+  toString(): string {
+    return "describeSubnets()";
+  }
+}
+
+/** Where every visible instance is (VPC, subnet, zone), its key pair and whether it has a public address, as the model says. */
+class DescribeWhere extends Cmd {
+  override check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const out = await r.client.send(new DescribeInstancesCommand({}));
+    const seen = new Map<string, unknown[]>();
+    for (const res of out.Reservations ?? [])
+      for (const i of res.Instances ?? [])
+        seen.set(i.InstanceId!, [i.VpcId, i.SubnetId, i.Placement?.AvailabilityZone, i.KeyName, i.PublicIpAddress !== undefined]);
+    const expected = new Map(
+      visible(m).map((k) => {
+        const inst = m.instances[k]!;
+        const placed = r.placed![k]!;
+        const terminated = inst.state === "terminated";
+        // A terminated instance has no interface left; a running (or stopping) one has its public address if its subnet gave one.
+        const publicIp = (inst.publicIp ?? true) && (inst.state === "running" || inst.state === "stopping");
+        return [
+          r.ids[k]!,
+          [terminated ? undefined : placed.vpcId, terminated ? undefined : placed.subnetId, placed.zone, inst.keyName, publicIp],
+        ];
+      }),
+    );
+    count("describe where");
+    expect(seen).toEqual(expected);
+  }
+  toString(): string {
+    return "describeWhere()";
+  }
+}
+
 const index = fc.nat({ max: 1000 });
 const key = fc.constantFrom("Env", "Team");
 const value = fc.constantFrom("a", "b");
+const keyName = fc.constantFrom("k1", "k2", "k3");
 const commands = [
   fc.integer({ min: 1, max: 3 }).map((n) => new Run(n)),
   fc.tuple(index, fc.constantFrom<StopMode>("plain", "force", "skipOs", "hibernate")).map(([n, mode]) => new Stop(n, mode)),
@@ -636,6 +1231,23 @@ const commands = [
   fc.tuple(index, fc.constantFrom(22, 80, 443)).map(([n, port]) => new RevokePort(n, port)),
   index.map((n) => new RunInGroup(n)),
   fc.constant(new DescribeGroups()),
+  fc.tuple(keyName, fc.integer({ min: -1, max: IMPORTABLE.length - 1 })).map(([name, how]) => new CreateKey(name, how)),
+  fc.tuple(keyName, fc.boolean()).map(([name, byId]) => new DeleteKey(name, byId)),
+  fc.option(keyName, { nil: undefined }).map((name) => new DescribeKeys(name)),
+  keyName.map((name) => new RunWithKey(name)),
+  // Twice: so that a run reaches the quota of five VPCs now and then.
+  fc.constantFrom(...VPC_CIDRS).map((cidr) => new CreateVpc(cidr)),
+  fc.constantFrom(...VPC_CIDRS).map((cidr) => new CreateVpc(cidr)),
+  index.map((n) => new DeleteVpc(n)),
+  fc.tuple(index, fc.nat({ max: SUBNET_BLOCKS.length - 1 }), fc.constantFrom(...ZONES)).map(([n, b, z]) => new CreateSubnet(n, b, z)),
+  index.map((n) => new DeleteSubnet(n)),
+  fc.tuple(index, fc.boolean()).map(([n, on]) => new MapPublicIp(n, on)),
+  fc
+    .tuple(index, fc.option(keyName, { nil: undefined, freq: 2 }), fc.constantFrom(1, 2, 12))
+    .map(([n, key, max]) => new RunInSubnet(n, key, max)),
+  fc.constant(new DescribeVpcs()),
+  fc.constant(new DescribeSubnets()),
+  fc.constant(new DescribeWhere()),
 ];
 
 describe("the lifecycle against a reference model (fast-check commands)", () => {
@@ -654,6 +1266,10 @@ describe("the lifecycle against a reference model (fast-check commands)", () => 
             const model: Model = { instances: [], now: 0 };
             const real: Real = { ec2, client, ids: [] };
             await new Run(3).run(model, real);
+            real.defaultVpcId = real.placed![0]!.vpcId;
+            // And a VPC with a small subnet (11 free addresses), so that the subnet commands have one to act on.
+            await new CreateVpc("10.0.0.0/16").run(model, real);
+            await new CreateSubnet(0, SMALL_BLOCK, "us-east-1b").run(model, real);
             return { model, real };
           };
           await fc.asyncModelRun(setupFleet, cmds);
