@@ -86,7 +86,7 @@ export class Ec2World {
    * Finishes every transition in flight in every region: each region's
    * settle may move the shared clock past the others' arrivals, so the
    * others catch up after it. The account's images still `pending`
-   * (CreateImage, RegisterImage, CopyImage) are in flight too: the clock
+   * (CreateImage, CopyImage) are in flight too: the clock
    * moves to the last one's `available`.
    */
   settle(): void {
