@@ -115,7 +115,7 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
   readonly accountId: string;
   /** Moves the mock's clock forward by `ms` milliseconds. */
   advance(ms: number): void;
-  /** Finishes every transition in flight (moving the clock to the last arrival, status checks included). */
+  /** Finishes every transition in flight (moving the clock to the last arrival, status checks and the account's pending images included). */
   settle(): Promise<void>;
   /** Empties the fleet and moves the clock offset back to 0. */
   reset(): void;

@@ -85,10 +85,19 @@ export class Ec2World {
   /**
    * Finishes every transition in flight in every region: each region's
    * settle may move the shared clock past the others' arrivals, so the
-   * others catch up after it.
+   * others catch up after it. The account's images still `pending`
+   * (CreateImage, CopyImage) are in flight too: the clock
+   * moves to the last one's `available`.
    */
   settle(): void {
     for (const { region } of this.entries.values()) region.engine.settle();
+    let imagesReady = -Infinity;
+    for (const { region } of this.entries.values()) {
+      for (const own of region.images.ownImages()) {
+        if (own.deregisteredAt === undefined) imagesReady = Math.max(imagesReady, own.availableAt);
+      }
+    }
+    this.clock.advanceTo(imagesReady);
     this.catchUp();
   }
 
