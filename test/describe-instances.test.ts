@@ -607,7 +607,12 @@ for (const door of ["plugin", "server"] as const) {
       const { ec2, client } = open;
       const tag = (Env: string) => [{ ResourceType: "instance" as const, Tags: [{ Key: "Env", Value: Env }] }];
       await client.send(new CreateKeyPairCommand({ KeyName: "k1" }));
-      const [a] = await launchIds(client, { KeyName: "k1", HibernationOptions: { Configured: true }, TagSpecifications: tag("prod") });
+      const [a] = await launchIds(client, {
+        InstanceType: "t3.micro",
+        KeyName: "k1",
+        HibernationOptions: { Configured: true },
+        TagSpecifications: tag("prod"),
+      });
       ec2.advance(1_000);
       const [b] = await launchIds(client, { ImageId: WINDOWS_AMI_ID, InstanceType: "t3.large", TagSpecifications: tag("") });
       ec2.advance(1_000);

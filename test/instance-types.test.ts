@@ -399,6 +399,35 @@ describe.each(twoDoors)("RunInstances and the offerings through the %s", (door) 
     expect(await run("hpc7g.4xlarge", LINUX_ARM64_AMI_ID)).toBe("us-east-1c");
   });
 
+  it("refuses hibernation on a type whose record says HibernationSupported false, before DryRun; nothing is created", async () => {
+    const { client } = await open(door);
+    const launch = (InstanceType: string | undefined, DryRun?: boolean) =>
+      client.send(
+        new RunInstancesCommand({
+          ImageId: LINUX_AMI_ID,
+          InstanceType: InstanceType as "t3.micro",
+          MinCount: 1,
+          MaxCount: 1,
+          HibernationOptions: { Configured: true },
+          DryRun,
+        }),
+      );
+    for (const type of ["m5.metal", "t1.micro", undefined]) {
+      expect(instanceTypeInfo(type ?? "m1.small")!.HibernationSupported).toBe(false);
+      const refusal = {
+        name: "UnsupportedHibernationConfiguration",
+        message: `Hibernation is not supported for the instance type ${type ?? "m1.small"}.`,
+        status: 400,
+      };
+      await expectEc2Error(launch(type), refusal);
+      await expectEc2Error(launch(type, true), refusal);
+    }
+    expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
+    expect(instanceTypeInfo("m6i.large")!.HibernationSupported).toBe(true);
+    const [launched] = (await launch("m6i.large")).Instances!;
+    expect(launched!.HibernationOptions).toEqual({ Configured: true });
+  });
+
   it("ModifyInstanceAttribute refuses a type the instance's zone does not offer", async () => {
     const { client, ec2 } = await open(door, { timing: "instant" });
     const [launched] = (

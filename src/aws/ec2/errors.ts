@@ -628,6 +628,15 @@ export const errors = {
       "Hibernation is not supported for instances with an instance-store root device. Use an AMI with an EBS root device.",
     );
   },
+  /**
+   * HibernationOptions.Configured on a type whose DescribeInstanceTypes
+   * record says `HibernationSupported: false` (User Guide, "Prerequisites
+   * for EC2 instance hibernation": supported instance families only;
+   * wording: decision, EC2 publishes none).
+   */
+  hibernationUnsupportedType(instanceType: string) {
+    return new Ec2Error("UnsupportedHibernationConfiguration", `Hibernation is not supported for the instance type ${instanceType}.`);
+  },
   /** RunInstances' DisableApiStop on an instance-store image (User Guide: "you can't enable stop protection for instance store-backed instances"; wording: decision). */
   stopProtectionNeedsEbs() {
     return new Ec2Error(

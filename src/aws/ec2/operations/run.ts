@@ -385,6 +385,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   if (hibernation && image.RootDeviceType !== "ebs") {
     throw errors.hibernationNeedsEbs();
   }
+  if (hibernation && !typeInfo.hibernation) throw errors.hibernationUnsupportedType(instanceType);
   if (input.DisableApiStop === true && image.RootDeviceType !== "ebs") throw errors.stopProtectionNeedsEbs();
   if (image.VirtualizationType === "paravirtual" && !typeInfo.paravirtual) throw errors.hvmRequired(instanceType);
   if (image.EnaSupport === false && typeInfo.ena === "required") throw errors.enaRequired(instanceType);
