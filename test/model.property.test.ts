@@ -1095,6 +1095,8 @@ class RunInSubnet extends SubnetCmd {
     const free = subnet.size - RESERVED - holders(m, k);
     const { got, instances } = await launchOrNothing(m, r, {
       MaxCount: this.max,
+      // Offered in every us-east-1 zone (the default type, m1.small, is not offered in e and f).
+      InstanceType: "t2.micro",
       SubnetId: r.subnetIds![k]!,
       ...(this.key === undefined ? {} : { KeyName: this.key }),
     });
