@@ -133,8 +133,10 @@ for (let i = 0; i < PROCESSES; i++) for (const [k, [, code, cwd]] of contenders.
 console.log(`\n2. import("ec2-mock") after the SDK's own import: ms, median of ${PROCESSES} fresh processes each, interleaved`);
 for (const [k, [name]] of contenders.entries())
   console.log(`   ${name.padEnd(60)} ${fmt(median(times[k]), 1)} ms  (min ${fmt(Math.min(...times[k]), 1)})`);
-console.log(`   forced load − import: ${fmt(median(times[1]) - median(times[0]), 1)} ms`);
-if (BASE !== undefined) console.log(`   this build − ${BASE}: ${fmt(median(times[0]) - median(times[2]), 1)} ms`);
+// Differences per round (neighbours in time), then their median: the machine's drift cancels as in run.mjs.
+const paired = (a, b) => median(times[a].map((t, i) => t - times[b][i]));
+console.log(`   forced load − import, median of the per-round differences: ${fmt(paired(1, 0), 1)} ms`);
+if (BASE !== undefined) console.log(`   this build − ${BASE}, median of the per-round differences: ${fmt(paired(0, 2), 1)} ms`);
 
 // ---------------------------------------------------------------- 3. nothing under data/ read at import
 const reads = child(`
