@@ -249,6 +249,67 @@ function plausibleValues(s: Seeded): string[] {
   ];
 }
 
+/** Filter names each Describe action documents (a few), for values of the right kind. */
+const FILTER_NAMES: Readonly<Record<string, readonly string[]>> = {
+  DescribeImages: ["name", "state", "owner-alias", "architecture", "image-id", "tag:Name", "tag-key", "is-public", "creation-date"],
+  DescribeInstanceTypes: ["instance-type", "processor-info.supported-architecture", "vcpu-info.default-vcpus", "memory-info.size-in-mib"],
+  DescribeInstanceTypeOfferings: ["instance-type", "location"],
+  DescribeLaunchTemplates: ["launch-template-name", "create-time", "tag-key", "tag:Team"],
+  DescribeLaunchTemplateVersions: ["instance-type", "image-id", "is-default-version", "ebs-optimized", "create-time"],
+};
+
+/** A value of the parameter's own kind, mostly valid, sometimes at its edges. */
+function typedValue(parameter: string, action: string, s: Seeded, rand: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const last = parameter.split(".").at(-1)!;
+  if (parameter.startsWith("Filter.") && last === "Name") return pick([...(FILTER_NAMES[action] ?? ["name"]), "no-such-filter"]);
+  if (parameter.startsWith("Filter."))
+    return pick(["*", "t3.*", "arm64", "2", "true", "available", "web", "baked", "?", "m7i.48xlarge", "us-east-1a"]);
+  if (last === "MaxResults") return pick(["0", "1", "4", "5", "6", "100", "200", "1000", "1001", "-1", "1e3"]);
+  if (last === "NextToken") return pick(["", "AAAA", "eyJ4IjoxfQ==", "x".repeat(2000)]);
+  if (/Version$|^LaunchTemplateVersion$|^SourceVersion$|^SetDefaultVersion$/.test(last)) {
+    return pick(["$Latest", "$Default", "1", "2", "3", "4", "0", "-1", "01", "999999999", "1000000000", "$latest"]);
+  }
+  if (last === "LaunchTemplateId")
+    return pick([s.templateId, "lt-00000000000000000", "lt-0123456789abcdef", "lt-", "lt-0123456789abcdef0"]);
+  if (last === "LaunchTemplateName") return pick(["web", "other", "a", "x".repeat(129), "bad name", "ÿ"]);
+  if (last === "ImageId" || last === "SourceImageId")
+    return pick([s.imageId, LINUX_AMI_ID, "ami-00000000000000000", "ami-1234abcd", "ami-"]);
+  if (last === "InstanceId") return pick([s.instanceId, "i-00000000000000000", "i-1"]);
+  if (last === "SnapshotId") return pick([s.snapshotId, "snap-00000000000000000"]);
+  if (last === "InstanceType") return pick(["t3.micro", "m7i.48xlarge", "t1.micro", "a1.large", "x9.huge", "T3.MICRO"]);
+  if (last === "Name" || last === "Description" || last === "VersionDescription") {
+    return pick(["baked", "new-image", "ab", "a".repeat(128), "a".repeat(129), "(x) [y] /z", "x".repeat(256)]);
+  }
+  if (last === "VolumeSize" || last === "Iops" || last === "Throughput" || last === "CoreCount" || last === "HttpPutResponseHopLimit") {
+    return pick(["0", "1", "8", "16384", "16385", "65", "3000", "1e308"]);
+  }
+  if (last === "DeviceIndex") return pick(["0", "1", "-1", "99"]);
+  if (last === "DeviceName" || last === "RootDeviceName") return pick(["/dev/xvda", "/dev/sda1", "/dev/sdf", "xvdb", ""]);
+  if (last === "SourceRegion") return pick(["us-east-1", "eu-west-1", "ap-south-2", "mars-east-1"]);
+  if (last === "LocationType") return pick(["region", "availability-zone", "availability-zone-id", "outpost", "zone"]);
+  if (last === "Attribute")
+    return pick(["description", "launchPermission", "bootMode", "imdsSupport", "blockDeviceMapping", "uefiData", "kernel"]);
+  if (last === "ResourceType") return pick(["image", "snapshot", "launch-template", "instance", "volume", "vpc"]);
+  if (last === "Owner" || last === "ExecutableBy") return pick(["self", "amazon", "all", "123456789012", "aws-marketplace"]);
+  return pick([
+    "true",
+    "false",
+    "TRUE",
+    "1",
+    "x86_64",
+    "arm64",
+    "hvm",
+    "uefi",
+    "legacy-bios",
+    "v2.0",
+    "v2.5",
+    "simple",
+    "spot",
+    "required",
+  ]);
+}
+
 describe("issue 16's actions through the server under hostile input", () => {
   let ec2: Ec2Mock;
   let server: RunningServer;
@@ -316,7 +377,12 @@ describe("issue 16's actions through the server under hostile input", () => {
       const count = 1 + int(6);
       // A third of the requests are hostile in their names and indexes only.
       const tame = rand() < 0.33;
-      for (let k = 0; k < count; k++) parts.push(`${enc(oddIndex(pick(names)))}=${enc(tame ? pick(plausible) : value())}`);
+      for (let k = 0; k < count; k++) {
+        const parameter = pick(names);
+        // Half the values are of the parameter's own kind (a number for MaxResults, a filter name of the action, …), so that calls get deep.
+        const text = rand() < 0.5 ? typedValue(parameter, action, seeded, rand) : tame ? pick(plausible) : value();
+        parts.push(`${enc(oddIndex(parameter))}=${enc(text)}`);
+      }
       const body = parts.join("&");
       const answer = await post(body);
       const problem = problemWith(answer.status, answer.body);
