@@ -5,7 +5,9 @@
  * SourceVersion, ModifyLaunchTemplate's default version,
  * DeleteLaunchTemplateVersions, DeleteLaunchTemplate,
  * DescribeLaunchTemplateVersions by number, `$Latest`, `$Default`, every
- * version, and across templates) and image calls (CreateImage from a
+ * version, and across templates; RunInstances with `LaunchTemplate`, whose
+ * instance has the resolved version's type and `aws:ec2launchtemplate:*`
+ * tags) and image calls (CreateImage from a
  * running instance, clock moves, DescribeImages by id and of the account's
  * own, DeregisterImage, RunInstances from the account's images), and
  * compare every answer (outputs, error codes and messages) with a small
@@ -388,6 +390,57 @@ class DescribeAcross implements Cmd {
   }
 }
 
+/** RunInstances with `LaunchTemplate` (by name, a version or none: the default): the resolved version's type and tags. */
+class LaunchFromTemplate implements Cmd {
+  constructor(
+    readonly name: string,
+    readonly version: string | undefined,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const result = await attempt(
+      r.client.send(
+        new RunInstancesCommand({
+          ImageId: LINUX_AMI_ID,
+          MinCount: 1,
+          MaxCount: 1,
+          LaunchTemplate: { LaunchTemplateName: this.name, ...(this.version === undefined ? {} : { Version: this.version }) },
+        }),
+      ),
+    );
+    const t = templateNamed(m, this.name);
+    if (t === undefined) {
+      count("launch from template: no template");
+      expectError(result, notFoundByName(this.name));
+      return;
+    }
+    const asked = this.version ?? "$Default";
+    const n = asked === "$Latest" ? latest(t) : asked === "$Default" ? t.defaultVersion : Number(asked);
+    if (!t.versions.has(n)) {
+      count("launch from template: no such version");
+      expectError(
+        result,
+        `InvalidLaunchTemplateId.VersionNotFound: Could not find the specified version ${asked} for the launch template with ID ${r.templateIds.get(this.name)}.`,
+      );
+      return;
+    }
+    count(`launch from template ${this.version === undefined ? "(default)" : asked.startsWith("$") ? asked : "(a number)"}`);
+    const instance = expectOk(result).Instances![0]!;
+    // The version's type, or RunInstances' default when the version names none.
+    expect(instance.InstanceType).toBe(t.versions.get(n)!.InstanceType ?? "m1.small");
+    const tags = new Map((instance.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    expect([tags.get("aws:ec2launchtemplate:id"), tags.get("aws:ec2launchtemplate:version")]).toEqual([
+      r.templateIds.get(this.name),
+      String(n),
+    ]);
+  }
+  toString(): string {
+    return `launchFromTemplate(${this.name}, ${this.version ?? "default"})`;
+  }
+}
+
 // ---------------------------------------------------------------- images
 class CreateImage implements Cmd {
   constructor(
@@ -554,6 +607,12 @@ const commands = [
   describeVersions,
   describeVersions,
   fc.constant(new DescribeAcross()),
+  fc
+    .tuple(
+      name,
+      fc.option(fc.oneof(fc.constantFrom("$Latest", "$Default"), fc.integer({ min: 1, max: 6 }).map(String)), { nil: undefined }),
+    )
+    .map(([n, v]) => new LaunchFromTemplate(n, v)),
   fc.tuple(fc.constantFrom(...IMAGE_NAMES), fc.boolean()).map(([n, b]) => new CreateImage(n, b)),
   fc.constantFrom(1_000, 30_000, 60_000, 5 * 60_000, 11 * 60_000).map((ms) => new Advance(ms)),
   fc.nat().map((k) => new DescribeImage(k)),
@@ -605,6 +664,8 @@ describe("launch templates and images against a reference model (fast-check comm
         "delete versions",
         "describe versions $Latest",
         "describe versions $Default",
+        "launch from template $Latest",
+        "launch from template (default)",
         "describe image: pending",
         "describe image: available",
         "describe image: deregistered",
