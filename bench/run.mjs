@@ -250,6 +250,12 @@ const GROUP = 10; // instances per tag value: every query returns at most 10
 const SIZES = [1000, 10_000, 100_000];
 const LARGEST = SIZES.at(-1);
 const WIDE = { vpcCidr: "10.0.0.0/8" };
+/**
+ * The fleets' type: one every us-east-1 zone offers (issue 16: the mock now
+ * refuses a type the zone does not offer, as EC2 does, and the default
+ * `m1.small` is not offered in us-east-1e or us-east-1f).
+ */
+const FLEET_TYPE = "t2.micro";
 
 async function buildFleet(size) {
   const ec2 = createEc2Mock({ timing: "instant", network: WIDE });
@@ -261,6 +267,7 @@ async function buildFleet(size) {
     const out = await client.send(
       new RunInstancesCommand({
         ImageId: image,
+        InstanceType: FLEET_TYPE,
         MinCount: GROUP,
         MaxCount: GROUP,
         Placement: { AvailabilityZone: `us-east-1${ZONES[g % ZONES.length]}` },
@@ -378,6 +385,7 @@ async function buildNetworkFleet(size) {
     await client.send(
       new RunInstancesCommand({
         ImageId: image,
+        InstanceType: FLEET_TYPE,
         MinCount: G_BATCH,
         MaxCount: G_BATCH,
         Placement: { AvailabilityZone: `us-east-1${ZONES[b % ZONES.length]}` },
