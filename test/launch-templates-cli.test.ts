@@ -5,38 +5,19 @@
  * EC2's refusals as a user's shell would.
  */
 
-import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { awsCliFor } from "./aws-cli.js";
 
 const KEYS = { accessKeyId: "AKIDTEMPLATESEXAMPLE1", secretAccessKey: "templates/secret/EXAMPLEKEY" };
-const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const home = mkdtempSync(join(tmpdir(), "ec2-mock-templates-cli-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
-const env = { ...awsChildEnv(home, KEYS), AWS_MAX_ATTEMPTS: "1" };
-const probe = spawnSync(awsBinary, ["--version"], { env, encoding: "utf8", timeout: 30_000 });
-const missing = probe.error !== undefined || probe.status !== 0;
+const cli = awsCliFor("templates-cli", KEYS);
+const aws = cli.run;
 
-/** Runs `aws ec2 …` against the server: exit status, parsed JSON (when any) and stderr. */
-function aws(url: string, args: string[]): Promise<{ status: number; json: any; stderr: string }> {
-  const argv = ["--endpoint-url", url, "--region", "us-east-1", "--output", "json", "ec2", ...args];
-  return new Promise((resolve, reject) => {
-    execFile(awsBinary, argv, { env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, json: stdout.trim() === "" ? undefined : JSON.parse(stdout), stderr });
-    });
-  });
-}
-
-describe.skipIf(missing && !required)("launch templates with the AWS CLI", () => {
+describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
   it("create-launch-template, create-launch-template-version, modify-launch-template, run-instances --launch-template", {
     timeout: 180_000,
   }, async () => {
-    if (missing) throw new Error(`the AWS CLI is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${awsBinary} is unusable`);
+    cli.requireUsable();
     const ec2 = createEc2Mock({ timing: "instant" });
     const server = await ec2.listen();
     try {

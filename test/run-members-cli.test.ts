@@ -1,37 +1,12 @@
-/**
- * Issue 15, through the AWS CLI against the server (`ec2.listen()`): a
- * launch with an IAM instance profile, metadata options and one network
- * interface with a description, then modify-instance-metadata-options
- * (pending, then applied) and a refusal the CLI shows as EC2 words it.
- */
-import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { awsCliFor } from "./aws-cli.js";
 
-const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const home = mkdtempSync(join(tmpdir(), "ec2-mock-run-members-cli-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
 const KEYS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-const env = { ...awsChildEnv(home, KEYS), AWS_MAX_ATTEMPTS: "1" };
-const probe = spawnSync(awsBinary, ["--version"], { env, encoding: "utf8", timeout: 30_000 });
-const awsMissing = probe.error !== undefined || probe.status !== 0;
-if (awsMissing && !required) console.warn(`run-members-cli: AWS CLI tests skipped: ${awsBinary} is unusable`);
+const cli = awsCliFor("run-members-cli", KEYS);
+const aws = cli.run;
 
-function aws(url: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const all = ["--endpoint-url", url, "--region", "us-east-1", "--output", "json", "ec2", ...args];
-  return new Promise((resolveRun, reject) => {
-    execFile(awsBinary, all, { env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolveRun({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-describe.skipIf(awsMissing && !required)("the AWS CLI: RunInstances' issue-15 members and ModifyInstanceMetadataOptions", () => {
+describe.skipIf(cli.skipped)("the AWS CLI: RunInstances' issue-15 members and ModifyInstanceMetadataOptions", () => {
   it("launches with a profile, metadata options and an interface description; modifies the options; refuses what EC2 refuses", {
     timeout: 180_000,
   }, async () => {
