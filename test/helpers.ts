@@ -6,6 +6,7 @@ import {
   RunInstancesCommand,
   type RunInstancesCommandInput,
 } from "@aws-sdk/client-ec2";
+import type { NormalizedSchema } from "@smithy/core/schema";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { loadWireDeps } from "../src/protocols/ec2-query/deps.js";
@@ -105,4 +106,31 @@ export async function sdkHasMember(action: string, path: readonly string[]): Pro
     schema = members[name];
   }
   return schema !== undefined;
+}
+
+/**
+ * A function that keeps of a value only what the installed SDK's output
+ * schema of `action` declares at `path` (e.g. ["InstanceTypes"]): what a
+ * client reads from the wire, whose deserializer drops members its schema
+ * lacks. CI also runs the suite with the oldest SDK the peer range allows,
+ * which lacks members added since; with the lockfile's SDK it changes nothing.
+ */
+export async function sdkOutputView(action: string, path: readonly string[]): Promise<<T>(value: T) => T> {
+  await loadWireDeps();
+  let schema = shapesOf(action)?.output;
+  for (const name of path) schema = schema?.isStructSchema() ? schema.getMemberSchemas()[name] : undefined;
+  if (schema === undefined) throw new Error(`no output member ${path.join(".")} of ${action} in the installed SDK`);
+  const prune = (s: NormalizedSchema, value: unknown): unknown => {
+    if (Array.isArray(value) && s.isListSchema()) return value.map((item) => prune(s.getValueSchema(), item));
+    if (value === null || typeof value !== "object" || !s.isStructSchema()) return value;
+    const members = s.getMemberSchemas();
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const member = members[key];
+      if (member !== undefined) out[key] = prune(member, item);
+    }
+    return out;
+  };
+  const root = schema;
+  return <T>(value: T) => prune(root, value) as T;
 }
