@@ -136,6 +136,8 @@ describe("EC2: the action list", () => {
       | "DeleteSubnet"
       | "DescribeSubnets"
       | "ModifySubnetAttribute"
+      | "CreateVolume"
+      | "DeleteVolume"
       | "DescribeNetworkInterfaces"
       | "CreateKeyPair"
       | "ImportKeyPair"

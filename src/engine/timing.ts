@@ -60,6 +60,8 @@ export interface Durations {
   statusChecks: PerOs;
   /** A terminated machine stays visible (to its front's listings) this long. */
   terminatedVisibility: number;
+  /** creating → available: a volume made by CreateVolume (EBS). */
+  volumeCreate: number;
 }
 
 /**
@@ -94,10 +96,11 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   reboot: { linux: 30 * second, windows: 90 * second },
   statusChecks: { linux: 1 * minute, windows: 2 * minute },
   terminatedVisibility: 60 * minute,
+  volumeCreate: 5 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

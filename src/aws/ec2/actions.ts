@@ -39,6 +39,7 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
+  CreateVolumeCommand,
   CreateVpcCommand,
   DeleteKeyPairCommand,
   DeleteLaunchTemplateCommand,
@@ -46,6 +47,7 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
+  DeleteVolumeCommand,
   DeleteVpcCommand,
   DeregisterImageCommand,
   DescribeAccountAttributesCommand,
@@ -121,7 +123,7 @@ import {
   revokeSecurityGroupIngress,
 } from "./operations/security-groups.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
-import { describeVolumes } from "./operations/volumes.js";
+import { createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
 import {
   createDefaultVpc,
   createSubnet,
@@ -165,6 +167,8 @@ export const ec2Actions = Object.freeze({
   ReleaseAddress: mutating(ReleaseAddressCommand, releaseAddress),
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
+  CreateVolume: mutating(CreateVolumeCommand, createVolume),
+  DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),

@@ -314,6 +314,14 @@ export const errors = {
       ? new Ec2Error("InvalidVolume.NotFound", `The volume ${idList(ids)} does not exist.`)
       : new Ec2Error("InvalidVolume.NotFound", `The volumes ${idList(ids)} do not exist.`);
   },
+  /** DeleteVolume on an attached volume (source: API reference, "Error codes": VolumeInUse; wording as EC2 answers). */
+  volumeInUse(volumeId: string, instanceId: string) {
+    return new Ec2Error("VolumeInUse", `Volume ${volumeId} is currently attached to ${instanceId}`);
+  },
+  /** CreateVolume in a zone the Region lacks (source: raw response, hashicorp/terraform#6110). */
+  zoneNotFound(zone: string) {
+    return new Ec2Error("InvalidZone.NotFound", `The zone '${zone}' does not exist.`);
+  },
   malformedImageId(id: string) {
     return new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
   },

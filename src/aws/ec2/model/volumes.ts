@@ -117,7 +117,20 @@ export function performanceOf(spec: VolumeSpec): { iops: number | undefined; thr
 export class VolumeStore {
   private readonly live = new Map<string, Ec2Volume>();
   private readonly gone = new Map<string, Ec2Volume>();
+  /** CreateVolume's ClientTokens, to the volume each made (decision: not saved in state snapshots). */
+  private readonly tokens = new Map<string, string>();
   private seq = 0;
+
+  /** The volume CreateVolume made with this ClientToken, if it still exists. */
+  byClientToken(token: string): Ec2Volume | undefined {
+    const id = this.tokens.get(token);
+    return id === undefined ? undefined : this.live.get(id);
+  }
+
+  /** Remembers the volume a ClientToken made. */
+  rememberClientToken(token: string, volumeId: string): void {
+    this.tokens.set(token, volumeId);
+  }
 
   /**
    * Creates a volume (state `available` until attached). `tags` and `at` are
@@ -208,15 +221,23 @@ export class VolumeStore {
 
   /** Forgets every volume. */
   clear(): void {
+    this.tokens.clear();
     this.live.clear();
     this.gone.clear();
     this.seq = 0;
   }
 }
 
-/** EC2's state of a live volume: `in-use` while attached, `available` otherwise. */
-export function volumeState(volume: Ec2Volume): VolumeState {
-  return volume.attachment === undefined ? "available" : "in-use";
+/**
+ * EC2's state of a live volume at `now` (ms since the epoch): `in-use` while
+ * attached; `creating` for `createMs` after CreateVolume made it (a volume a
+ * launch created never shows `creating`); `available` otherwise. Derived on
+ * read from the stored creation time: no timer.
+ */
+export function volumeState(volume: Ec2Volume, now = Number.POSITIVE_INFINITY, createMs = 0): VolumeState {
+  if (volume.attachment !== undefined) return "in-use";
+  if (volume.launchedWith === undefined && now < volume.createTime.getTime() + createMs) return "creating";
+  return "available";
 }
 
 /**
@@ -246,6 +267,10 @@ export function defaultEbsKeyArn(region: string, accountId: string): string {
 export interface VolumeRenderContext {
   /** The KMS key that encrypts it. */
   readonly kmsKeyId: string;
+  /** The engine's now, ms since the epoch (a new volume is `creating` until ready). */
+  readonly now?: number;
+  /** How long CreateVolume's `creating` lasts, ms. */
+  readonly createMs?: number;
 }
 
 /** The SDK `Volume` DescribeVolumes shows for a live volume. */
@@ -271,7 +296,7 @@ export function renderVolume(volume: Ec2Volume, ctx: VolumeRenderContext): Volum
     KmsKeyId: ctx.kmsKeyId,
     Size: volume.sizeGiB,
     SnapshotId: volume.snapshotId,
-    State: volumeState(volume),
+    State: volumeState(volume, ctx.now, ctx.createMs),
     VolumeId: volume.volumeId,
     ...(volume.iops === undefined ? {} : { Iops: volume.iops }),
     ...(volume.tags.size === 0 ? {} : { Tags: [...volume.tags].map(([Key, Value]) => ({ Key, Value })) }),

@@ -1,12 +1,22 @@
-import type { DescribeVolumesCommandInput, DescribeVolumesCommandOutput } from "@aws-sdk/client-ec2";
+import type {
+  CreateVolumeCommandInput,
+  CreateVolumeCommandOutput,
+  DeleteVolumeCommandInput,
+  DeleteVolumeCommandOutput,
+  DescribeVolumesCommandInput,
+  DescribeVolumesCommandOutput,
+} from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
-import { refuseUnmodelled } from "../checks.js";
+import { newResource, volumeResource } from "../../iam/resources.js";
+import { optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
-import { isWellFormedId } from "../model/ids.js";
-import { checkFilterCount } from "../model/limits.js";
+import { checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { isWellFormedId, newId } from "../model/ids.js";
+import { checkFilterCount, clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
+import { readTagsOf } from "../model/tags.js";
 import { type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
@@ -41,7 +51,7 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     "volume-id": (v) => v.volumeId,
     "volume-type": (v) => v.volumeType,
     size: (v) => String(v.sizeGiB),
-    status: (v) => volumeState(v),
+    status: (v, ctx) => volumeState(v, ctx.now, ctx.region.settings.durations.volumeCreate),
     "availability-zone": (v) => v.availabilityZone,
     "availability-zone-id": (v) => zoneIdOf(v.availabilityZone),
     encrypted: () => "true",
@@ -111,9 +121,101 @@ export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVol
   ctx.authorize("DescribeVolumes", []);
   if (input.DryRun === true) throw errors.dryRun();
   const page = takePage(candidates(ctx, named, filters), positionOf, (v) => accept(v, ctx), after, max);
-  const render = { kmsKeyId: ctx.region.ebsKmsKeyId };
+  const render = { kmsKeyId: ctx.region.ebsKmsKeyId, now: ctx.now, createMs: ctx.region.settings.durations.volumeCreate };
   return {
     Volumes: page.items.map((v) => renderVolume(v, render)),
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
   };
+};
+
+/** The members of CreateVolume the mock models. */
+const createVolumeMembers = [
+  "AvailabilityZone",
+  "Size",
+  "SnapshotId",
+  "VolumeType",
+  "Iops",
+  "Throughput",
+  "Encrypted",
+  "TagSpecifications",
+  "ClientToken",
+] as const;
+
+/**
+ * CreateVolume: a blank volume, or one from a snapshot an image maps (the
+ * only snapshots the mock has), in a zone of the Region. Checks: the zone
+ * (MissingParameter, InvalidZone.NotFound), Size or SnapshotId, the type and
+ * its size/IOPS/throughput ranges (the same rules as a launch's mappings),
+ * the snapshot, tags, authorization, DryRun. The volume is `creating` for
+ * the `volumeCreate` duration, then `available`. Every volume is encrypted
+ * with the account's default EBS key, as the launch's are: `Encrypted:
+ * false` is accepted (decision: encryption by default overrides it, as AWS
+ * documents), a KmsKeyId is refused as not modelled.
+ */
+export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeCommandOutput> = (ctx, input) => {
+  const zone = optionalString(input.AvailabilityZone);
+  if (zone === undefined || zone === "") throw errors.missingParameter("AvailabilityZone");
+  refuseUnmodelled("CreateVolume", input, createVolumeMembers);
+  if (ctx.region.network.zoneNamed(zone) === undefined) throw errors.zoneNotFound(clipped(zone));
+  const snapshotId = optionalString(input.SnapshotId);
+  if (input.Size === undefined && snapshotId === undefined) throw errors.missingParameter("size or snapshotId");
+  const volumeType = checkVolumeType(input.VolumeType ?? "gp2");
+  if ((volumeType === "io1" || volumeType === "io2") && input.Iops === undefined) throw errors.iopsRequired(volumeType);
+  let sizeGiB = input.Size;
+  if (snapshotId !== undefined) {
+    if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(clipped(snapshotId));
+    const snapshotGiB = ctx.region.images.snapshotSize(snapshotId) ?? 1;
+    if (sizeGiB !== undefined && sizeGiB < snapshotGiB) throw errors.volumeSmallerThanSnapshot(sizeGiB, snapshotId, snapshotGiB);
+    sizeGiB ??= snapshotGiB;
+  }
+  checkVolumeLimits({ sizeGiB: sizeGiB!, volumeType, iops: input.Iops, throughput: input.Throughput });
+  const tags = readTagsOf(input.TagSpecifications, "volume");
+  const settings = ctx.region.settings;
+  const created = newResource(
+    settings,
+    "volume",
+    { "ec2:AvailabilityZone": zone, "ec2:VolumeType": volumeType, "ec2:VolumeSize": String(sizeGiB), "ec2:Encrypted": "true" },
+    tags,
+  );
+  ctx.authorize("CreateVolume", [created]);
+  if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "CreateVolume" } });
+  if (input.DryRun === true) throw errors.dryRun();
+  // The same ClientToken: the volume the first call made (idempotency; decision: the other members are not compared).
+  const token = optionalString(input.ClientToken);
+  const earlier = token === undefined || token === "" ? undefined : ctx.region.volumes.byClientToken(token);
+  const volume =
+    earlier ??
+    ctx.region.volumes.create(
+      newId("vol"),
+      {
+        sizeGiB: sizeGiB!,
+        volumeType,
+        iops: input.Iops,
+        throughput: input.Throughput,
+        snapshotId: snapshotId ?? "",
+        availabilityZone: zone,
+      },
+      new Date(ctx.now),
+      tags,
+    );
+  if (token !== undefined && token !== "") ctx.region.volumes.rememberClientToken(token, volume.volumeId);
+  const { Attachments: _none, ...shown } = renderVolume(volume, {
+    kmsKeyId: ctx.region.ebsKmsKeyId,
+    now: ctx.now,
+    createMs: settings.durations.volumeCreate,
+  });
+  return shown;
+};
+
+/** DeleteVolume: a volume not attached leaves DescribeVolumes at once (kept for usage); an attached one is `VolumeInUse`. */
+export const deleteVolume: Operation<DeleteVolumeCommandInput, DeleteVolumeCommandOutput> = (ctx, input) => {
+  const volumeId = optionalString(input.VolumeId);
+  if (volumeId === undefined || volumeId === "") throw errors.missingParameter("VolumeId");
+  refuseUnmodelled("DeleteVolume", input, ["VolumeId"]);
+  const [volume] = findVolumes(ctx, [volumeId]);
+  ctx.authorize("DeleteVolume", [volumeResource(ctx.region.settings, volume!)]);
+  if (input.DryRun === true) throw errors.dryRun();
+  if (volume!.attachment !== undefined) throw errors.volumeInUse(volume!.volumeId, volume!.attachment.instanceId);
+  ctx.region.volumes.delete(volume!, ctx.now);
+  return {};
 };
