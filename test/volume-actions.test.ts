@@ -128,6 +128,16 @@ describe.each(["plugin", "server"])("CreateVolume and DeleteVolume through the %
     expect((await client.send(new DescribeVolumesCommand({}))).Volumes).toEqual([]);
   });
 
+  it("a repeated ClientToken returns the volume the first call made", async () => {
+    const { client } = await setup();
+    const first = await create(client, { Size: 10, ClientToken: "volumes17-token" });
+    const again = await create(client, { Size: 10, ClientToken: "volumes17-token" });
+    expect(again.VolumeId).toBe(first.VolumeId);
+    const other = await create(client, { Size: 10, ClientToken: "volumes17-other" });
+    expect(other.VolumeId).not.toBe(first.VolumeId);
+    expect((await client.send(new DescribeVolumesCommand({}))).Volumes).toHaveLength(2);
+  });
+
   it("DeleteVolume removes an available volume; an attached one is VolumeInUse; unknown ids are NotFound", async () => {
     const { client } = await setup();
     const { VolumeId } = await create(client, { Size: 10 });
