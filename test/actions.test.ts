@@ -138,6 +138,7 @@ describe("EC2: the action list", () => {
       | "ModifySubnetAttribute"
       | "CreateVolume"
       | "DeleteVolume"
+      | "AttachVolume"
       | "DescribeNetworkInterfaces"
       | "CreateKeyPair"
       | "ImportKeyPair"

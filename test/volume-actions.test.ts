@@ -1,9 +1,11 @@
 import {
+  AttachVolumeCommand,
   CreateVolumeCommand,
   type CreateVolumeCommandInput,
   DeleteVolumeCommand,
   DescribeVolumesCommand,
   type EC2Client,
+  TerminateInstancesCommand,
   waitUntilVolumeAvailable,
   waitUntilVolumeDeleted,
 } from "@aws-sdk/client-ec2";
@@ -165,6 +167,63 @@ describe.each(["plugin", "server"])("CreateVolume and DeleteVolume through the %
       status: 400,
     });
     expect((await client.send(new DescribeVolumesCommand({}))).Volumes!.map((v) => v.VolumeId)).toEqual([root.VolumeId]);
+  });
+});
+
+describe.each(["plugin", "server"])("AttachVolume through the %s", (door) => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+
+  it("attaches an available volume of the instance's zone: attaching, then attached; refusals change nothing", async () => {
+    const { ec2, client } = await openDoor(door, {});
+    const [instance] = await launch(client, { Placement: { AvailabilityZone: "us-east-1a" } });
+    const InstanceId = instance!.InstanceId!;
+    await ec2.settle();
+    const { VolumeId } = await create(client, { Size: 10 });
+    await expectEc2Error(client.send(new AttachVolumeCommand({ VolumeId, InstanceId, Device: "/dev/sdf" })), {
+      name: "IncorrectState",
+      message: `Volume '${VolumeId}' is in the 'creating' state.`,
+      status: 400,
+    });
+    ec2.advance(realisticDurations.volumeCreate);
+    const other = await create(client, { Size: 10, AvailabilityZone: "us-east-1b" });
+    ec2.advance(realisticDurations.volumeCreate);
+    await expectEc2Error(client.send(new AttachVolumeCommand({ VolumeId: other.VolumeId, InstanceId, Device: "/dev/sdf" })), {
+      name: "InvalidVolume.ZoneMismatch",
+      message: `The volume '${other.VolumeId}' is not in the same availability zone as instance '${InstanceId}'`,
+      status: 400,
+    });
+    await expectEc2Error(client.send(new AttachVolumeCommand({ VolumeId, InstanceId, Device: "/dev/xvda" })), {
+      name: "InvalidParameterValue",
+      message: "Invalid value '/dev/xvda' for unixDevice. Attachment point /dev/xvda is already in use",
+      status: 400,
+    });
+    await expectEc2Error(client.send(new AttachVolumeCommand({ VolumeId, InstanceId, Device: "/dev/sdf", DryRun: true })), {
+      name: "DryRunOperation",
+      message: "Request would have succeeded, but DryRun flag is set.",
+      status: 412,
+    });
+    expect(await stateOfVolume(client, VolumeId!)).toBe("available");
+    const out = await client.send(new AttachVolumeCommand({ VolumeId, InstanceId, Device: "/dev/sdf" }));
+    expect(out).toMatchObject({ Device: "/dev/sdf", InstanceId, State: "attaching", VolumeId });
+    const shown = async () => (await client.send(new DescribeVolumesCommand({ VolumeIds: [VolumeId!] }))).Volumes![0]!;
+    expect((await shown()).State).toBe("in-use");
+    expect((await shown()).Attachments![0]).toMatchObject({ State: "attaching", Device: "/dev/sdf", DeleteOnTermination: false });
+    ec2.advance(realisticDurations.volumeAttach);
+    expect((await shown()).Attachments![0]!.State).toBe("attached");
+    await expectEc2Error(client.send(new AttachVolumeCommand({ VolumeId, InstanceId, Device: "/dev/sdg" })), {
+      name: "VolumeInUse",
+      message: `${VolumeId} is already attached to an instance`,
+      status: 400,
+    });
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [InstanceId] }));
+    await ec2.settle();
+    // The root (DeleteOnTermination) is gone; the attached data volume stays, available.
+    const left = (await client.send(new DescribeVolumesCommand({}))).Volumes!.map((v) => [v.VolumeId, v.State, v.Attachments]);
+    expect(left).toEqual([
+      [VolumeId, "available", []],
+      [other.VolumeId, "available", []],
+    ]);
   });
 });
 

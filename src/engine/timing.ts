@@ -62,6 +62,8 @@ export interface Durations {
   terminatedVisibility: number;
   /** creating → available: a volume made by CreateVolume (EBS). */
   volumeCreate: number;
+  /** attaching → attached: AttachVolume (EBS). */
+  volumeAttach: number;
 }
 
 /**
@@ -97,10 +99,11 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   statusChecks: { linux: 1 * minute, windows: 2 * minute },
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
+  volumeAttach: 2 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

@@ -28,6 +28,7 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AttachVolumeCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CopyImageCommand,
@@ -123,7 +124,7 @@ import {
   revokeSecurityGroupIngress,
 } from "./operations/security-groups.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
-import { createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
+import { attachVolume, createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
 import {
   createDefaultVpc,
   createSubnet,
@@ -169,6 +170,7 @@ export const ec2Actions = Object.freeze({
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
   CreateVolume: mutating(CreateVolumeCommand, createVolume),
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
+  AttachVolume: mutating(AttachVolumeCommand, attachVolume),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),

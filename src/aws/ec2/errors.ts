@@ -318,6 +318,29 @@ export const errors = {
   volumeInUse(volumeId: string, instanceId: string) {
     return new Ec2Error("VolumeInUse", `Volume ${volumeId} is currently attached to ${instanceId}`);
   },
+  /** AttachVolume on a volume already attached (source: raw response, portworx/px-dev#42). */
+  volumeAlreadyAttached(volumeId: string) {
+    return new Ec2Error("VolumeInUse", `${volumeId} is already attached to an instance`);
+  },
+  /** AttachVolume across zones (source: raw response, portworx/px-dev#42). */
+  volumeZoneMismatch(volumeId: string, instanceId: string) {
+    return new Ec2Error(
+      "InvalidVolume.ZoneMismatch",
+      `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`,
+    );
+  },
+  /** AttachVolume on a volume still `creating` (wording: decision). */
+  volumeNotAvailable(volumeId: string, state: string) {
+    return new Ec2Error("IncorrectState", `Volume '${volumeId}' is in the '${state}' state.`);
+  },
+  /** AttachVolume at a device the instance already uses (wording: decision, EC2's unixDevice form). */
+  deviceInUse(device: string) {
+    return new Ec2Error("InvalidParameterValue", `Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
+  },
+  /** AttachVolume to an instance neither running nor stopped (wording: decision). */
+  instanceNotAttachable(instanceId: string) {
+    return new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which a volume can be attached.`);
+  },
   /** CreateVolume in a zone the Region lacks (source: raw response, hashicorp/terraform#6110). */
   zoneNotFound(zone: string) {
     return new Ec2Error("InvalidZone.NotFound", `The zone '${zone}' does not exist.`);

@@ -271,6 +271,19 @@ export interface VolumeRenderContext {
   readonly now?: number;
   /** How long CreateVolume's `creating` lasts, ms. */
   readonly createMs?: number;
+  /** How long AttachVolume's `attaching` lasts, ms. */
+  readonly attachMs?: number;
+}
+
+/**
+ * Whether the volume's attachment is still `attaching` at `now`: only an
+ * AttachVolume's (attached after its creation; a launch attaches its volumes
+ * when it creates them), for `attachMs` after it.
+ */
+export function isAttaching(volume: Ec2Volume, now: number, attachMs: number): boolean {
+  const a = volume.attachment;
+  if (a === undefined || a.attachTime.getTime() <= volume.createTime.getTime()) return false;
+  return now < a.attachTime.getTime() + attachMs;
 }
 
 /** The SDK `Volume` DescribeVolumes shows for a live volume. */
@@ -285,7 +298,7 @@ export function renderVolume(volume: Ec2Volume, ctx: VolumeRenderContext): Volum
               AttachTime: new Date(attachment.attachTime.getTime()),
               Device: attachment.deviceName,
               InstanceId: attachment.instanceId,
-              State: "attached",
+              State: ctx.now !== undefined && isAttaching(volume, ctx.now, ctx.attachMs ?? 0) ? "attaching" : "attached",
               VolumeId: volume.volumeId,
               DeleteOnTermination: attachment.deleteOnTermination,
             },

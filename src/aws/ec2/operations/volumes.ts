@@ -1,4 +1,6 @@
 import type {
+  AttachVolumeCommandInput,
+  AttachVolumeCommandOutput,
   CreateVolumeCommandInput,
   CreateVolumeCommandOutput,
   DeleteVolumeCommandInput,
@@ -7,17 +9,17 @@ import type {
   DescribeVolumesCommandOutput,
 } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
-import { newResource, volumeResource } from "../../iam/resources.js";
-import { optionalString, refuseUnmodelled } from "../checks.js";
+import { instanceResource, newResource, volumeResource } from "../../iam/resources.js";
+import { findInstances, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
-import { checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
 import { isWellFormedId, newId } from "../model/ids.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
 import { readTagsOf } from "../model/tags.js";
-import { type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
+import { type Ec2Volume, isAttaching, renderVolume, volumeState } from "../model/volumes.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
 
@@ -65,7 +67,12 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     "operator.principal": () => undefined,
     "attachment.instance-id": (v) => v.attachment?.instanceId,
     "attachment.device": (v) => v.attachment?.deviceName,
-    "attachment.status": (v) => (v.attachment === undefined ? undefined : "attached"),
+    "attachment.status": (v, ctx) =>
+      v.attachment === undefined
+        ? undefined
+        : isAttaching(v, ctx.now, ctx.region.settings.durations.volumeAttach)
+          ? "attaching"
+          : "attached",
     "attachment.delete-on-termination": (v) => (v.attachment === undefined ? undefined : String(v.attachment.deleteOnTermination)),
     "attachment.attach-time": (v) => v.attachment?.attachTime.toISOString(),
     "tag-key": (v) => [...v.tags.keys()],
@@ -121,7 +128,8 @@ export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVol
   ctx.authorize("DescribeVolumes", []);
   if (input.DryRun === true) throw errors.dryRun();
   const page = takePage(candidates(ctx, named, filters), positionOf, (v) => accept(v, ctx), after, max);
-  const render = { kmsKeyId: ctx.region.ebsKmsKeyId, now: ctx.now, createMs: ctx.region.settings.durations.volumeCreate };
+  const durations = ctx.region.settings.durations;
+  const render = { kmsKeyId: ctx.region.ebsKmsKeyId, now: ctx.now, createMs: durations.volumeCreate, attachMs: durations.volumeAttach };
   return {
     Volumes: page.items.map((v) => renderVolume(v, render)),
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
@@ -218,4 +226,51 @@ export const deleteVolume: Operation<DeleteVolumeCommandInput, DeleteVolumeComma
   if (volume!.attachment !== undefined) throw errors.volumeInUse(volume!.volumeId, volume!.attachment.instanceId);
   ctx.region.volumes.delete(volume!, ctx.now);
   return {};
+};
+
+/**
+ * AttachVolume: an `available` volume to a running or stopped instance of
+ * its zone, at a device name of EC2's forms the instance does not use. The
+ * volume is `in-use` at once; its attachment is `attaching` for the
+ * `volumeAttach` duration, then `attached` (derived from the attach time on
+ * read). DeleteOnTermination is false, as EC2 sets it for attached volumes.
+ */
+export const attachVolume: Operation<AttachVolumeCommandInput, AttachVolumeCommandOutput> = (ctx, input) => {
+  const device = optionalString(input.Device);
+  if (device === undefined || device === "") throw errors.missingParameter("Device");
+  const instanceId = optionalString(input.InstanceId);
+  if (instanceId === undefined || instanceId === "") throw errors.missingParameter("InstanceId");
+  const volumeId = optionalString(input.VolumeId);
+  if (volumeId === undefined || volumeId === "") throw errors.missingParameter("VolumeId");
+  refuseUnmodelled("AttachVolume", input, ["Device", "InstanceId", "VolumeId"]);
+  checkDeviceName(device);
+  const [volume] = findVolumes(ctx, [volumeId]);
+  const [instance] = findInstances(ctx, [instanceId]);
+  const settings = ctx.region.settings;
+  ctx.authorize("AttachVolume", [volumeResource(settings, volume!), instanceResource(settings, instance!)]);
+  if (input.DryRun === true) throw errors.dryRun();
+  if (volume!.attachment !== undefined) throw errors.volumeAlreadyAttached(volume!.volumeId);
+  const state = volumeState(volume!, ctx.now, settings.durations.volumeCreate);
+  if (state !== "available") throw errors.volumeNotAvailable(volume!.volumeId, state);
+  if (volume!.availabilityZone !== instance!.subnet.availabilityZone)
+    throw errors.volumeZoneMismatch(volume!.volumeId, instance!.instanceId);
+  const phase = instance!.machine.phase;
+  if (phase !== "running" && phase !== "stopped") throw errors.instanceNotAttachable(instance!.instanceId);
+  if (instance!.volumes.some((v) => v.deviceName === device)) throw errors.deviceInUse(clipped(device));
+  const attachment = {
+    volumeId: volume!.volumeId,
+    instanceId: instance!.instanceId,
+    deviceName: device,
+    deleteOnTermination: false,
+    attachTime: new Date(ctx.now),
+  };
+  instance!.volumes.push(attachment);
+  volume!.attachment = attachment;
+  return {
+    AttachTime: new Date(ctx.now),
+    Device: device,
+    InstanceId: instance!.instanceId,
+    State: settings.durations.volumeAttach > 0 ? "attaching" : "attached",
+    VolumeId: volume!.volumeId,
+  };
 };
