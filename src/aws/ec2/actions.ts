@@ -37,6 +37,7 @@ import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
   CreateSecurityGroupCommand,
+  CreateSnapshotCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
@@ -44,6 +45,7 @@ import {
   DeleteLaunchTemplateCommand,
   DeleteLaunchTemplateVersionsCommand,
   DeleteSecurityGroupCommand,
+  DeleteSnapshotCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVpcCommand,
@@ -65,6 +67,7 @@ import {
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
@@ -120,6 +123,7 @@ import {
   revokeSecurityGroupEgress,
   revokeSecurityGroupIngress,
 } from "./operations/security-groups.js";
+import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { describeVolumes } from "./operations/volumes.js";
 import {
@@ -165,6 +169,9 @@ export const ec2Actions = Object.freeze({
   ReleaseAddress: mutating(ReleaseAddressCommand, releaseAddress),
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
+  CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
+  DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
+  DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),

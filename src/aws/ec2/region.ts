@@ -13,6 +13,7 @@ import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
+import { SnapshotStore } from "./model/snapshots.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
@@ -82,6 +83,8 @@ export class Ec2Region {
   readonly keyPairs = new KeyPairStore();
   /** The launch templates and their versions (src/aws/ec2/model/launch-templates.ts). */
   readonly launchTemplates = new LaunchTemplateStore();
+  /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts). */
+  readonly snapshots = new SnapshotStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -264,6 +267,7 @@ export class Ec2Region {
     this.volumes.clear();
     this.keyPairs.clear();
     this.launchTemplates.clear();
+    this.snapshots.clear();
     this.images.clear();
   }
 
