@@ -7,12 +7,12 @@ import {
   DescribeSnapshotsCommand,
   type DescribeSnapshotsCommandInput,
   DescribeVolumesCommand,
-  type EC2Client,
+  EC2Client,
   type Snapshot,
   waitUntilSnapshotCompleted,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it, vi } from "vitest";
-import { createEc2Mock } from "../src/index.js";
+import { createEc2Mock, type Ec2MockSnapshot } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, launch, useFrozenClock } from "./helpers.js";
 
@@ -207,7 +207,6 @@ describe("waitUntilSnapshotCompleted under fake timers", () => {
 
   it("resolves once the snapshot completes", async () => {
     const ec2 = createEc2Mock();
-    const { EC2Client } = await import("@aws-sdk/client-ec2");
     const client = new EC2Client({ region: "us-east-1" });
     client.middlewareStack.use(ec2);
     const { volumeId } = await rootVolume(client);
@@ -221,5 +220,45 @@ describe("waitUntilSnapshotCompleted under fake timers", () => {
     expect(result.state).toBe("SUCCESS");
     expect(await snapshots(client, { SnapshotIds: [SnapshotId!] })).toMatchObject([{ State: "completed", Progress: "100%" }]);
     client.destroy();
+  });
+});
+
+describe("EBS snapshots in the state file", () => {
+  useFrozenClock({ now: NOW });
+
+  it("round-trip through snapshot() and restore(), in the default Region and another one; new ids follow", async () => {
+    const source = createEc2Mock();
+    const made: Record<string, string> = {};
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const client = new EC2Client({ region });
+      client.middlewareStack.use(source);
+      const { volumeId } = await rootVolume(client);
+      made[region] = (
+        await client.send(
+          new CreateSnapshotCommand({
+            VolumeId: volumeId,
+            Description: region,
+            TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "r", Value: region }] }],
+          }),
+        )
+      ).SnapshotId!;
+      client.destroy();
+    }
+    const state = JSON.parse(JSON.stringify(source.snapshot())) as Ec2MockSnapshot;
+    expect(state.ebsSnapshots?.map((s) => s.snapshotId)).toEqual([made["us-east-1"]]);
+    const target = createEc2Mock();
+    target.restore(state);
+    expect(target.snapshot()).toEqual(source.snapshot());
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const client = new EC2Client({ region });
+      client.middlewareStack.use(target);
+      expect(await snapshots(client)).toMatchObject([
+        { SnapshotId: made[region], Description: region, Tags: [{ Key: "r", Value: region }], State: "pending" },
+      ]);
+      client.destroy();
+    }
+    // A state file without snapshots (older ones) has no such field and loads with none.
+    const empty = createEc2Mock().snapshot();
+    expect("ebsSnapshots" in empty).toBe(false);
   });
 });

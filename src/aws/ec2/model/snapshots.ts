@@ -1,4 +1,6 @@
 import type { Snapshot, SnapshotState } from "@aws-sdk/client-ec2";
+import { number, object, string, time } from "../../../engine/record.js";
+import { tagsField } from "./tags.js";
 
 /**
  * EBS snapshots of one region (CreateSnapshot). A snapshot is `pending`
@@ -6,6 +8,18 @@ import type { Snapshot, SnapshotState } from "@aws-sdk/client-ec2";
  * `completed`: the store keeps the start time and the state and Progress
  * are derived from the engine clock when read (no timers).
  */
+
+/** An EBS snapshot's fields, declared once for the state file (src/aws/ec2/state/snapshot.ts) and the checks on restore. */
+export const ebsSnapshotRecord = object({
+  snapshotId: string,
+  seq: number,
+  volumeId: string,
+  volumeSizeGiB: number,
+  description: string,
+  ownerId: string,
+  startTime: time,
+  tags: tagsField,
+});
 
 /** One EBS snapshot of a region. Only its tags change after creation. */
 export interface Ec2Snapshot {
@@ -96,6 +110,15 @@ export class SnapshotStore {
   /** Deletes a snapshot. */
   delete(snapshot: Ec2Snapshot): void {
     this.byId.delete(snapshot.snapshotId);
+  }
+
+  /** Replaces every snapshot (restoring a state file), in the order given; new ones follow the last. */
+  replace(snapshots: Iterable<Ec2Snapshot>): void {
+    this.clear();
+    for (const snapshot of snapshots) {
+      this.byId.set(snapshot.snapshotId, snapshot);
+      this.seq = Math.max(this.seq, snapshot.seq);
+    }
   }
 
   /** Forgets every snapshot. */
