@@ -172,7 +172,7 @@ describe("EBS snapshots", () => {
         });
       });
 
-      it("IAM: CreateSnapshot and DeleteSnapshot are authorized before DryRun (403), nothing changed", async () => {
+      it("IAM: CreateSnapshot is authorized before DryRun (403), nothing changed", async () => {
         const { client } = await openDoor(door, {
           iam: {
             policies: [
