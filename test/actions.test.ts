@@ -157,6 +157,9 @@ describe("EC2: the action list", () => {
       | "RegisterImage"
       | "CopyImage"
       | "DeregisterImage"
+      | "CreateSnapshot"
+      | "DescribeSnapshots"
+      | "DeleteSnapshot"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

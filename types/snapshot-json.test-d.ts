@@ -57,6 +57,17 @@ interface OldEc2MockSnapshot {
   launchTemplates?: OldLaunchTemplateJson[];
   /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
   accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
+  /** Issue 17: EBS snapshots (absent in older snapshots). */
+  ebsSnapshots?: {
+    snapshotId: string;
+    seq: number;
+    volumeId: string;
+    volumeSizeGiB: number;
+    description: string;
+    ownerId: string;
+    startTime: string;
+    tags: [string, string][];
+  }[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -95,6 +106,17 @@ interface OldRegionStateJson {
   launchTemplates?: OldLaunchTemplateJson[];
   /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
   accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
+  /** Issue 17: EBS snapshots (absent in older snapshots). */
+  ebsSnapshots?: {
+    snapshotId: string;
+    seq: number;
+    volumeId: string;
+    volumeSizeGiB: number;
+    description: string;
+    ownerId: string;
+    startTime: string;
+    tags: [string, string][];
+  }[];
 }
 
 /** Issue 16: a launch template with its versions. */

@@ -38,6 +38,7 @@ import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
   CreateSecurityGroupCommand,
+  CreateSnapshotCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVolumeCommand,
@@ -46,6 +47,7 @@ import {
   DeleteLaunchTemplateCommand,
   DeleteLaunchTemplateVersionsCommand,
   DeleteSecurityGroupCommand,
+  DeleteSnapshotCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVolumeCommand,
@@ -68,6 +70,7 @@ import {
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
@@ -123,6 +126,7 @@ import {
   revokeSecurityGroupEgress,
   revokeSecurityGroupIngress,
 } from "./operations/security-groups.js";
+import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { attachVolume, createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
 import {
@@ -171,6 +175,9 @@ export const ec2Actions = Object.freeze({
   CreateVolume: mutating(CreateVolumeCommand, createVolume),
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
+  CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
+  DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
+  DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),

@@ -365,6 +365,10 @@ export const errors = {
   snapshotNotFound(id: string) {
     return new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
   },
+  /** DeleteSnapshot of a snapshot a registered image maps (EC2's message, as its users report it). */
+  snapshotInUse(snapshotId: string, imageId: string) {
+    return new Ec2Error("InvalidSnapshot.InUse", `The snapshot ${snapshotId} is currently in use by ${imageId}`);
+  },
   malformedInterfaceId(id: string) {
     return new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`);
   },

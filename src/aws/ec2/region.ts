@@ -13,6 +13,7 @@ import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
+import { SnapshotStore } from "./model/snapshots.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
@@ -82,6 +83,8 @@ export class Ec2Region {
   readonly keyPairs = new KeyPairStore();
   /** The launch templates and their versions (src/aws/ec2/model/launch-templates.ts). */
   readonly launchTemplates = new LaunchTemplateStore();
+  /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts). */
+  readonly snapshots = new SnapshotStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -250,6 +253,20 @@ export class Ec2Region {
     });
   }
 
+  /**
+   * Whether the region knows this EBS snapshot: one of its snapshots
+   * (CreateSnapshot, CreateImage) or one its images map (the built-in and
+   * public images' snapshots, which have no record of their own).
+   */
+  hasSnapshot(snapshotId: string): boolean {
+    return this.snapshots.get(snapshotId) !== undefined || this.images.hasSnapshot(snapshotId);
+  }
+
+  /** The size in GiB of a snapshot the region knows ({@link Ec2Region.hasSnapshot}), when it is known. */
+  snapshotSize(snapshotId: string): number | undefined {
+    return this.snapshots.get(snapshotId)?.volumeSizeGiB ?? this.images.snapshotSize(snapshotId);
+  }
+
   /** Empties the region: no instances, fresh address pools. */
   clear(): void {
     this.engine.clear();
@@ -264,6 +281,7 @@ export class Ec2Region {
     this.volumes.clear();
     this.keyPairs.clear();
     this.launchTemplates.clear();
+    this.snapshots.clear();
     this.images.clear();
   }
 

@@ -469,6 +469,15 @@ export class ImageCatalogue {
     return false;
   }
 
+  /** The id of a registered own image that maps this EBS snapshot (DeleteSnapshot's InvalidSnapshot.InUse), if any. */
+  ownImageUsing(snapshotId: string): string | undefined {
+    for (const own of this.own.values()) {
+      if (own.deregisteredAt !== undefined) continue;
+      if (own.image.BlockDeviceMappings?.some((mapping) => mapping.Ebs?.SnapshotId === snapshotId) === true) return own.image.ImageId;
+    }
+    return undefined;
+  }
+
   /** The size in GiB of a snapshot one of the images maps, if any. */
   snapshotSize(snapshotId: string): number | undefined {
     const images = [...this.byId.values(), ...[...this.own.values()].map((own) => own.image), ...this.publicOnes().values()];

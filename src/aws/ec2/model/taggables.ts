@@ -9,6 +9,7 @@ import type { KeyPair } from "./key-pairs.js";
 import type { LaunchTemplate } from "./launch-templates.js";
 import { subnetTags, vpcTags } from "./network-families.js";
 import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
+import type { Ec2Snapshot } from "./snapshots.js";
 import type { Ec2Volume } from "./volumes.js";
 
 /**
@@ -119,6 +120,19 @@ export const imageTags: TaggableFamily<TaggedImage> = {
   notFound: (id) => errors.imageNotFound(id),
 };
 
+/** EBS snapshots (`snap-`) of CreateSnapshot. Snapshot ARNs carry no account id. */
+export const snapshotTags: TaggableFamily<Ec2Snapshot> = {
+  prefix: "snap",
+  resourceType: "snapshot",
+  find: (region, id) => region.snapshots.get(id),
+  list: (region) => region.snapshots.list(),
+  idOf: (snapshot) => snapshot.snapshotId,
+  tagsOf: (snapshot) => snapshot.tags,
+  setTags: (region, snapshot, next) => region.snapshots.setTags(snapshot, next),
+  authTarget: (region, snapshot) => ({ arn: `arn:aws:ec2:${region.settings.region}::snapshot/${snapshot.snapshotId}`, keys: {} }),
+  notFound: (id) => errors.snapshotNotFound(id),
+};
+
 /**
  * Every taggable family, in the order a tag call looks its ids up (instances
  * first, whose NotFound names every missing one, then each family's first
@@ -136,6 +150,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   keyPairTags as TaggableFamily,
   launchTemplateTags as TaggableFamily,
   imageTags as TaggableFamily,
+  snapshotTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

@@ -434,16 +434,19 @@ export const createImage: Operation<CreateImageCommandInput, CreateImageCommandO
   checkNameFree(ctx.region.images, name);
   // Effect: one new snapshot per EBS volume, the instance's mappings as they are now.
   const mappings: BlockDeviceMapping[] = [];
+  const taken: { snapshotId: string; volumeId: string; volumeSizeGiB: number }[] = [];
   let totalGiB = 0;
   for (const attachment of instance.volumes) {
     const volume = ctx.region.volumes.get(attachment.volumeId);
     if (volume === undefined) continue;
     totalGiB += volume.sizeGiB;
+    const snapshotId = newId("snap");
+    taken.push({ snapshotId, volumeId: volume.volumeId, volumeSizeGiB: volume.sizeGiB });
     mappings.push({
       DeviceName: attachment.deviceName,
       Ebs: {
         DeleteOnTermination: attachment.deleteOnTermination,
-        SnapshotId: newId("snap"),
+        SnapshotId: snapshotId,
         VolumeSize: volume.sizeGiB,
         VolumeType: volume.volumeType as NonNullable<BlockDeviceMapping["Ebs"]>["VolumeType"],
         ...(volume.iops === undefined ? {} : { Iops: volume.iops }),
@@ -472,6 +475,10 @@ export const createImage: Operation<CreateImageCommandInput, CreateImageCommandO
   };
   if (input.NoReboot !== true && phase === "running") ctx.region.engine.reboot(instance.machine, ec2Requests.reboot);
   ctx.region.images.addOwn(image, ctx.now + createImageDurationMs(totalGiB), imageTags);
+  // The snapshots are records of the region's snapshot store (DescribeSnapshots, DeleteSnapshot), described as EC2 does.
+  const accountId = ctx.region.settings.accountId;
+  const made = `Created by CreateImage(${instanceId}) for ${imageId}`;
+  for (const t of taken) ctx.region.snapshots.add({ ...t, description: made, ownerId: accountId, startTime: ctx.now, tags: snapshotTags });
   return { ImageId: imageId };
 };
 
@@ -482,13 +489,13 @@ function readRegisterMappings(ctx: OperationContext, value: unknown, rootDeviceN
     const snapshotId = mapping.Ebs?.SnapshotId;
     if (snapshotId === undefined) continue;
     if (!isWellFormedId("snap", snapshotId)) throw errors.malformedSnapshotId(snapshotId);
-    if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
+    if (!ctx.region.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
   }
   const root = mappings.find((m) => m.DeviceName === rootDeviceName);
   if (root?.Ebs?.SnapshotId === undefined) throw errors.missingParameter("BlockDeviceMapping");
   return mappings.map((m) => {
     if (m.Ebs === undefined) return { ...m };
-    const size = m.Ebs.VolumeSize ?? (m.Ebs.SnapshotId === undefined ? undefined : ctx.region.images.snapshotSize(m.Ebs.SnapshotId));
+    const size = m.Ebs.VolumeSize ?? (m.Ebs.SnapshotId === undefined ? undefined : ctx.region.snapshotSize(m.Ebs.SnapshotId));
     return {
       DeviceName: m.DeviceName,
       Ebs: {

@@ -343,7 +343,7 @@ function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!isWellFormedId("snap", snapshotId)) {
     throw errors.malformedSnapshotId(clipped(snapshotId));
   }
-  if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
+  if (!ctx.region.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(snapshotId);
 }
 
 /**

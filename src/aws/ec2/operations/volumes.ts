@@ -171,8 +171,8 @@ export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeComma
   if ((volumeType === "io1" || volumeType === "io2") && input.Iops === undefined) throw errors.iopsRequired(volumeType);
   let sizeGiB = input.Size;
   if (snapshotId !== undefined) {
-    if (!ctx.region.images.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(clipped(snapshotId));
-    const snapshotGiB = ctx.region.images.snapshotSize(snapshotId) ?? 1;
+    if (!ctx.region.hasSnapshot(snapshotId)) throw errors.snapshotNotFound(clipped(snapshotId));
+    const snapshotGiB = ctx.region.snapshotSize(snapshotId) ?? 1;
     if (sizeGiB !== undefined && sizeGiB < snapshotGiB) throw errors.volumeSmallerThanSnapshot(sizeGiB, snapshotId, snapshotGiB);
     sizeGiB ??= snapshotGiB;
   }

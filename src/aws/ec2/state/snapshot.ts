@@ -27,6 +27,7 @@ import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-option
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
+import { type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
@@ -157,6 +158,8 @@ const regionFields = {
   keyPairs: optional(array(keyPairCodec), { keep: (keyPairs) => keyPairs.length > 0 }),
   /** Launch templates and their versions, in creation order; written only when there are some. */
   launchTemplates: optional(array(launchTemplateCodec), { keep: (templates) => templates.length > 0 }),
+  /** EBS snapshots (CreateSnapshot, CreateImage), in creation order; written only when there are some. */
+  ebsSnapshots: optional(array(ebsSnapshotRecord), { keep: (snapshots) => snapshots.length > 0 }),
   /**
    * The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included, and its tags on
    * the images it does not own; written only when there are some.
@@ -237,6 +240,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     // A key pair's tags are a ReadonlyMap only to keep writers off it: the record is written as it is.
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
+    ebsSnapshots: [...region.snapshots.list()],
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
@@ -290,6 +294,7 @@ export interface CheckedRegion {
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
+  readonly ebsSnapshots: Ec2Snapshot[];
   readonly ownImages: OwnImage[];
   readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly machines: Ec2Machine[];
@@ -512,6 +517,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     securityGroups: fields.securityGroups,
     keyPairs,
     launchTemplates,
+    ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
@@ -548,6 +554,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
+    region.snapshots.replace(state.ebsSnapshots);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.

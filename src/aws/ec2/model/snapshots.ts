@@ -1,0 +1,129 @@
+import type { Snapshot, SnapshotState } from "@aws-sdk/client-ec2";
+import { number, object, string, time } from "../../../engine/record.js";
+import { tagsField } from "./tags.js";
+
+/**
+ * EBS snapshots of one region (CreateSnapshot). A snapshot is `pending`
+ * from its start time for a duration growing with its volume's size, then
+ * `completed`: the store keeps the start time and the state and Progress
+ * are derived from the engine clock when read (no timers).
+ */
+
+/** An EBS snapshot's fields, declared once for the state file (src/aws/ec2/state/snapshot.ts) and the checks on restore. */
+export const ebsSnapshotRecord = object({
+  snapshotId: string,
+  seq: number,
+  volumeId: string,
+  volumeSizeGiB: number,
+  description: string,
+  ownerId: string,
+  startTime: time,
+  tags: tagsField,
+});
+
+/** One EBS snapshot of a region. Only its tags change after creation. */
+export interface Ec2Snapshot {
+  /** `snap-` and 17 hex digits. */
+  readonly snapshotId: string;
+  /** Creation order across the region, for stable pagination. */
+  readonly seq: number;
+  /** The volume it was taken from. */
+  readonly volumeId: string;
+  /** The volume's size in GiB. */
+  readonly volumeSizeGiB: number;
+  /** Its description, `""` for none. */
+  readonly description: string;
+  /** The account that owns it. */
+  readonly ownerId: string;
+  /** When it was started, in ms since the epoch. */
+  readonly startTime: number;
+  /** Its tags, in the order they were set: replaced whole, never written into. */
+  tags: ReadonlyMap<string, string>;
+}
+
+/**
+ * How long a snapshot stays `pending`: 5 s plus 1 s per GiB of its volume.
+ * Decision: EC2 documents no figure, only that snapshots are taken
+ * asynchronously and that the time grows with the data to copy.
+ */
+export function snapshotDurationMs(sizeGiB: number): number {
+  return 5_000 + 1_000 * sizeGiB;
+}
+
+/** A snapshot's state at `now`. */
+export function snapshotState(snapshot: Ec2Snapshot, now: number): SnapshotState {
+  return now - snapshot.startTime >= snapshotDurationMs(snapshot.volumeSizeGiB) ? "completed" : "pending";
+}
+
+/** A snapshot's Progress at `now`, as EC2 shows it (`"42%"`, `"100%"` once completed). */
+export function snapshotProgress(snapshot: Ec2Snapshot, now: number): string {
+  const elapsed = Math.max(0, now - snapshot.startTime);
+  const percent = Math.min(100, Math.floor((100 * elapsed) / snapshotDurationMs(snapshot.volumeSizeGiB)));
+  return `${percent}%`;
+}
+
+/** A snapshot in the SDK's shape, at `now`; `kmsKeyId` is the account's default EBS key (every volume is encrypted with it). */
+export function renderSnapshot(snapshot: Ec2Snapshot, now: number, kmsKeyId: string): Snapshot {
+  return {
+    SnapshotId: snapshot.snapshotId,
+    VolumeId: snapshot.volumeId,
+    VolumeSize: snapshot.volumeSizeGiB,
+    State: snapshotState(snapshot, now),
+    Progress: snapshotProgress(snapshot, now),
+    StartTime: new Date(snapshot.startTime),
+    Description: snapshot.description,
+    OwnerId: snapshot.ownerId,
+    Encrypted: true,
+    KmsKeyId: kmsKeyId,
+    StorageTier: "standard",
+    ...(snapshot.tags.size === 0 ? {} : { Tags: [...snapshot.tags].map(([Key, Value]) => ({ Key, Value })) }),
+  };
+}
+
+/** The snapshots of one region, by id in creation order. Callers run every check first: these methods never refuse. */
+export class SnapshotStore {
+  private readonly byId = new Map<string, Ec2Snapshot>();
+  private seq = 0;
+
+  /** Stores a new snapshot and returns it. */
+  add(fields: Omit<Ec2Snapshot, "seq">): Ec2Snapshot {
+    const snapshot: Ec2Snapshot = { ...fields, seq: ++this.seq };
+    this.byId.set(snapshot.snapshotId, snapshot);
+    return snapshot;
+  }
+
+  /** The snapshot with this id, if any. */
+  get(snapshotId: string): Ec2Snapshot | undefined {
+    return this.byId.get(snapshotId);
+  }
+
+  /** Every snapshot, in creation order. */
+  list(): IterableIterator<Ec2Snapshot> {
+    return this.byId.values();
+  }
+
+  /** Replaces a snapshot's tags by `next`. */
+  setTags(snapshot: Ec2Snapshot, next: ReadonlyMap<string, string>): void {
+    snapshot.tags = next;
+  }
+
+  /** Deletes a snapshot. */
+  delete(snapshot: Ec2Snapshot): void {
+    this.byId.delete(snapshot.snapshotId);
+  }
+
+  /** Replaces every snapshot (restoring a state file), in the order given; new ones follow the last. */
+  replace(snapshots: Iterable<Ec2Snapshot>): void {
+    this.clear();
+    for (const snapshot of snapshots) {
+      this.byId.set(snapshot.snapshotId, snapshot);
+      this.seq = Math.max(this.seq, snapshot.seq);
+    }
+  }
+
+  /** Forgets every snapshot. */
+  clear(): void {
+    this.byId.clear();
+    this.seq = 0;
+  }
+}
