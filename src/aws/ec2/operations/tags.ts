@@ -119,8 +119,7 @@ function checkResourceIds(ids: readonly string[]): void {
 
 /**
  * Whether the mock holds a resource of a family it models but does not tag:
- * an instance's network interface (while the instance shows it), a
- * catalogue image or its snapshot. Undefined for a family the mock does not model at
+ * an instance's network interface (while the instance shows it). Undefined for a family the mock does not model at
  * all, whose ids it cannot judge. Only asked about prefixes that no
  * registered family has: a case here for a family registered later is dead.
  */
@@ -130,10 +129,6 @@ function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boo
     case "eni":
       for (const i of region.instances.values()) if (i.networkInterfaceId === id) return i.machine.phase !== "terminated";
       return false;
-    case "ami":
-      return region.images.get(id) !== undefined;
-    case "snap":
-      return region.images.hasSnapshot(id);
     default:
       return undefined;
   }
