@@ -68,8 +68,33 @@ interface OldEc2MockSnapshot {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
+}
+
+/** Issue 17: a volume's configuration before or after a modification. */
+interface OldVolumeConfigurationJson {
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+}
+
+/** Issue 17: the volume modifications of a Region. */
+interface OldVolumeModificationsJson {
+  modifications: {
+    volumeId: string;
+    seq: number;
+    startTime: string;
+    optimizingAt: string;
+    endTime: string;
+    original: OldVolumeConfigurationJson;
+    target: OldVolumeConfigurationJson;
+    applied: boolean;
+  }[];
+  autoEnableIO: string[];
 }
 
 interface OwnImageJson {
@@ -117,6 +142,8 @@ interface OldRegionStateJson {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
 }
 
 /** Issue 16: a launch template with its versions. */

@@ -823,6 +823,36 @@ export const errors = {
       `Throughput (MiBps) to iops ratio of ${ratio} is too high; maximum is ${max} MiBps per iops`,
     );
   },
+  /** ModifyVolume to a smaller size (source: raw response, aws/aws-cli#4216). */
+  volumeSizeDecrease() {
+    return new Ec2Error("InvalidParameterValue", "New size cannot be smaller than existing size");
+  },
+  /** ModifyVolume that changes nothing: no member, or the volume's own size, type, IOPS and throughput (wording: decision). */
+  volumeModificationNoChange(volumeId: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `The modification requested for volume ${volumeId} changes none of its size, type, IOPS or throughput.`,
+    );
+  },
+  /** ModifyVolume while the volume's previous modification is not completed (source: raw responses, e.g. AWS re:Post "cloudformation-ebs-volume-error"). */
+  incorrectModificationState(volumeId: string, state: string) {
+    return new Ec2Error("IncorrectModificationState", `Volume ${volumeId} cannot be modified in modification state ${state.toUpperCase()}`);
+  },
+  /**
+   * ModifyVolume past four modifications in a rolling 24 hours (API reference, ModifyVolume). The first
+   * sentence is EC2's (raw responses); the time it names is the documented "when you can perform your next
+   * modification" (wording of that sentence: decision).
+   */
+  volumeModificationRateExceeded(until: string) {
+    return new Ec2Error(
+      "VolumeModificationRateExceeded",
+      `You've reached the maximum modification rate per volume limit. Wait until ${until} before you can issue the next modification request for this volume.`,
+    );
+  },
+  /** DescribeVolumesModifications naming a volume never modified (source: EC2's code, as EBS clients handle it). */
+  volumeModificationNotFound(volumeId: string) {
+    return new Ec2Error("InvalidVolumeModification.NotFound", `Modification for volume '${volumeId}' does not exist.`);
+  },
   /** A launch that would attach more EBS volumes than an instance takes (wording: decision). */
   attachmentLimitExceeded(count: number, limit: number) {
     return new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`);

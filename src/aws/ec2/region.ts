@@ -17,6 +17,7 @@ import { SnapshotStore } from "./model/snapshots.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
+import { VolumeModificationStore } from "./model/volume-modifications.js";
 import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
@@ -85,6 +86,8 @@ export class Ec2Region {
   readonly launchTemplates = new LaunchTemplateStore();
   /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts). */
   readonly snapshots = new SnapshotStore();
+  /** ModifyVolume's modifications and the volumes' autoEnableIO (src/aws/ec2/model/volume-modifications.ts). */
+  readonly volumeModifications = new VolumeModificationStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -156,8 +159,11 @@ export class Ec2Region {
    * returns the mock time it caught up to; called before every read or write
    * of the region. Reading the time alone is `engine.clock.now()`.
    */
-  catchUp(): number {
-    return this.engine.catchUp();
+  catchUp(now: number = this.engine.clock.now()): number {
+    this.engine.catchUp(now);
+    // Volume modifications that reached `optimizing`: their volumes show the target from then on.
+    this.volumeModifications.applyDue(now, this.volumes);
+    return now;
   }
 
   /** The next reservation's launch-order number. */
@@ -282,6 +288,7 @@ export class Ec2Region {
     this.keyPairs.clear();
     this.launchTemplates.clear();
     this.snapshots.clear();
+    this.volumeModifications.clear();
     this.images.clear();
   }
 
