@@ -834,9 +834,12 @@ export const errors = {
       `The modification requested for volume ${volumeId} changes none of its size, type, IOPS or throughput.`,
     );
   },
-  /** ModifyVolume while the volume's previous modification is not completed (source: raw responses, e.g. AWS re:Post "cloudformation-ebs-volume-error"). */
+  /**
+   * ModifyVolume while the volume's previous modification is not completed, `state` in capitals as EC2
+   * writes it (source: raw responses, e.g. AWS re:Post "cloudformation-ebs-volume-error").
+   */
   incorrectModificationState(volumeId: string, state: string) {
-    return new Ec2Error("IncorrectModificationState", `Volume ${volumeId} cannot be modified in modification state ${state.toUpperCase()}`);
+    return new Ec2Error("IncorrectModificationState", `Volume ${volumeId} cannot be modified in modification state ${state}`);
   },
   /**
    * ModifyVolume past four modifications in a rolling 24 hours (API reference, ModifyVolume). The first

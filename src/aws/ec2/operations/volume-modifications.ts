@@ -109,7 +109,7 @@ export const modifyVolume: Operation<ModifyVolumeCommandInput, ModifyVolumeComma
   const previous = store.latest(volume.volumeId);
   if (previous !== undefined) {
     const previousState = modificationState(previous, ctx.now);
-    if (previousState !== "completed") throw errors.incorrectModificationState(volume.volumeId, previousState);
+    if (previousState !== "completed") throw errors.incorrectModificationState(volume.volumeId, previousState.toUpperCase());
   }
   const recent = store.startedSince(volume.volumeId, ctx.now - RATE_WINDOW_MS);
   if (recent.count >= MODIFICATIONS_PER_WINDOW) {
