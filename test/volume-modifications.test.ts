@@ -242,6 +242,42 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       ]);
     });
 
+    it("IAM: ModifyVolume and ModifyVolumeAttribute are authorized after the parameters and before DryRun (403), nothing changed", async () => {
+      const { ec2, client } = await openDoor(door, {
+        iam: {
+          policies: [
+            {
+              Version: "2012-10-17",
+              Statement: [
+                { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+                { Effect: "Deny", Action: ["ec2:ModifyVolume", "ec2:ModifyVolumeAttribute"], Resource: "*" },
+              ],
+            },
+          ],
+        },
+      });
+      const VolumeId = await available(ec2, client, { Size: 10 });
+      await expectEc2Error(modify(client, { VolumeId, Size: 5 }), {
+        name: "InvalidParameterValue",
+        message: "New size cannot be smaller than existing size",
+        status: 400,
+      });
+      for (const DryRun of [false, true]) {
+        for (const call of [
+          modify(client, { VolumeId, Size: 20, DryRun }),
+          client.send(new ModifyVolumeAttributeCommand({ VolumeId, AutoEnableIO: { Value: true }, DryRun })),
+        ]) {
+          const error = (await call.catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode?: number } };
+          expect([error.name, error.$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+        }
+      }
+      expect(await modifications(client)).toEqual([]);
+      expect((await volume(client, VolumeId)).Size).toBe(10);
+      expect((await client.send(new DescribeVolumeAttributeCommand({ VolumeId, Attribute: "autoEnableIO" }))).AutoEnableIO).toEqual({
+        Value: false,
+      });
+    });
+
     it("DescribeVolumesModifications: filters, pages, a volume never modified, deleted volumes left out", async () => {
       const { ec2, client } = await openDoor(door);
       const ids: string[] = [];
