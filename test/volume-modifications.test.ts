@@ -498,4 +498,22 @@ describe("volume modifications in the state file", () => {
     // A state file without modifications (older ones) has no such field and loads with none.
     expect("volumeModifications" in createEc2Mock().snapshot()).toBe(false);
   });
+
+  it("restore refuses a modification of a volume the state file lacks, and changes nothing", async () => {
+    const source = createEc2Mock();
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(source);
+    const { VolumeId } = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10 }));
+    source.advance(volumeCreate);
+    await client.send(new ModifyVolumeCommand({ VolumeId, Size: 20 }));
+    client.destroy();
+    const state = JSON.parse(JSON.stringify(source.snapshot())) as Ec2MockSnapshot;
+    state.volumeModifications!.modifications[0]!.volumeId = "vol-00000000000000000";
+    const target = createEc2Mock();
+    const before = target.snapshot();
+    expect(() => target.restore(state)).toThrow(
+      'ec2-mock: not a valid snapshot: volumeModifications.modifications[0].volumeId must be the id of a volume of the snapshot; got "vol-00000000000000000"',
+    );
+    expect(target.snapshot()).toEqual(before);
+  });
 });

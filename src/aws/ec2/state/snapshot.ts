@@ -505,6 +505,19 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     }
   });
 
+  // Volume modifications: each of a volume of the snapshot (live or deleted), in start order; autoEnableIO of live ones.
+  const volumeModifications = fields.volumeModifications ?? { modifications: [], autoEnableIO: [] };
+  const everyVolume = new Set([...live, ...deleted].map((v) => v.volumeId));
+  volumeModifications.modifications.forEach((m, i) => {
+    const where = `${at}volumeModifications.modifications[${i}]`;
+    if (!everyVolume.has(m.volumeId)) throw invalid(`${where}.volumeId`, "the id of a volume of the snapshot", m.volumeId);
+    const previous = volumeModifications.modifications[i - 1]?.seq ?? 0;
+    if (m.seq <= previous) throw invalid(`${where}.seq`, `a number above ${previous}`, m.seq);
+  });
+  volumeModifications.autoEnableIO.forEach((id, i) => {
+    if (!liveById.has(id)) throw invalid(`${at}volumeModifications.autoEnableIO[${i}]`, "the id of a live volume of the snapshot", id);
+  });
+
   const ownImages = fields.accountImages?.own ?? [];
   const ownIds = new Set<string>();
   ownImages.forEach((own, i) => {
@@ -526,7 +539,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     keyPairs,
     launchTemplates,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
-    volumeModifications: fields.volumeModifications ?? { modifications: [], autoEnableIO: [] },
+    volumeModifications,
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
