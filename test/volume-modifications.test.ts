@@ -1,5 +1,6 @@
 import {
   AttachVolumeCommand,
+  CreateSnapshotCommand,
   CreateVolumeCommand,
   type CreateVolumeCommandInput,
   DeleteVolumeCommand,
@@ -15,7 +16,7 @@ import {
   type ModifyVolumeCommandInput,
   type VolumeAttributeName,
 } from "@aws-sdk/client-ec2";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, realisticDurations } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, launch, sdkOutputView, useFrozenClock } from "./helpers.js";
@@ -82,6 +83,10 @@ for (const door of ["plugin", "httpHandler", "server"]) {
         { VolumeId: id, ModificationState: "optimizing", ...target, ...original, Progress: 14, StartTime: new Date(start) },
       ]);
       expect(await volume(client, id)).toMatchObject({ Size: 20, Iops: 4000, Throughput: 250, VolumeType: "gp3" });
+      // Everything that reads the volume sees the new size: DescribeVolumes' filter, a snapshot of it.
+      const bySize = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: "size", Values: ["20"] }] }));
+      expect(bySize.Volumes!.map((v) => v.VolumeId)).toEqual([id]);
+      expect((await client.send(new CreateSnapshotCommand({ VolumeId: id }))).VolumeSize).toBe(20);
       ec2.advance(volumeOptimize - 1);
       expect((await modifications(client))[0]).toMatchObject({ ModificationState: "optimizing", Progress: 99 });
       ec2.advance(1);
@@ -450,6 +455,26 @@ for (const door of ["plugin", "httpHandler", "server"]) {
     });
   });
 }
+
+describe("volume modifications under fake timers", () => {
+  useFrozenClock({ now: NOW, timers: true });
+
+  it("move with vi.advanceTimersByTime as with ec2.advance: no timer of the mock's own", async () => {
+    const ec2 = createEc2Mock();
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(ec2);
+    const { VolumeId } = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10 }));
+    vi.advanceTimersByTime(volumeCreate);
+    await client.send(new ModifyVolumeCommand({ VolumeId, Size: 20 }));
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(volumeModify);
+    expect((await modifications(client))[0]!.ModificationState).toBe("optimizing");
+    expect((await volume(client, VolumeId!)).Size).toBe(20);
+    vi.advanceTimersByTime(volumeOptimize);
+    expect((await modifications(client))[0]!.ModificationState).toBe("completed");
+    client.destroy();
+  });
+});
 
 describe("volume modifications in the state file", () => {
   useFrozenClock({ now: NOW });
