@@ -64,6 +64,10 @@ export interface Durations {
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
   volumeAttach: number;
+  /** detaching → available: DetachVolume (EBS). */
+  volumeDetach: number;
+  /** deleting → gone: DeleteVolume (EBS). */
+  volumeDelete: number;
 }
 
 /**
@@ -100,10 +104,12 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
+  volumeDetach: 3 * second,
+  volumeDelete: 2 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "volumeDetach", "volumeDelete"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

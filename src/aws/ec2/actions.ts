@@ -75,6 +75,7 @@ import {
   DescribeTagsCommand,
   DescribeVolumesCommand,
   DescribeVpcsCommand,
+  DetachVolumeCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
@@ -128,6 +129,7 @@ import {
 } from "./operations/security-groups.js";
 import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
+import { detachVolume } from "./operations/volume-attachments.js";
 import { attachVolume, createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
 import {
   createDefaultVpc,
@@ -175,6 +177,7 @@ export const ec2Actions = Object.freeze({
   CreateVolume: mutating(CreateVolumeCommand, createVolume),
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
+  DetachVolume: mutating(DetachVolumeCommand, detachVolume),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),

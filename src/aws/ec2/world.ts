@@ -78,7 +78,10 @@ export class Ec2World {
   /** Applies every transition due in every region; returns mock time now. */
   catchUp(): number {
     const now = this.clock.now();
-    for (const { region } of this.entries.values()) region.engine.catchUp(now);
+    for (const { region } of this.entries.values()) {
+      region.settleVolumes(now);
+      region.engine.catchUp(now);
+    }
     return now;
   }
 
