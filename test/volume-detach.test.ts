@@ -257,6 +257,20 @@ describe.each(["plugin", "httpHandler", "server"])("DetachVolume through the %s"
     expect((await volume(client, volumeId)).State).toBe("available");
   });
 
+  it("settle() ends every detach and deletion in flight", async () => {
+    const { ec2, client, first, volumeId } = await attachedSetup();
+    const other = await readyVolume(client, (ms) => ec2.advance(ms));
+    await detach(client, { VolumeId: volumeId });
+    await client.send(new DeleteVolumeCommand({ VolumeId: other }));
+    const start = ec2.now();
+    await ec2.settle();
+    expect(ec2.now() - start).toBe(realisticDurations.volumeDetach);
+    expect(await volume(client, volumeId)).toMatchObject({ State: "available", Attachments: [] });
+    expect((await devices(client, first)).map(([d]) => d)).toEqual(["/dev/xvda"]);
+    const left = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: "volume-id", Values: [volumeId, other] }] }));
+    expect(left.Volumes!.map((v) => v.VolumeId)).toEqual([volumeId]);
+  });
+
   it("with the instant timing, a detached volume is available at once", async () => {
     const { client } = await openDoor(door, { timing: "instant" });
     const [instanceId] = await launchIds(client, { Placement: { AvailabilityZone: "us-east-1a" } });

@@ -263,6 +263,17 @@ export class VolumeStore {
     }
   }
 
+  /** When the last detach or deletion in progress ends (ms since the epoch); -Infinity when none is. */
+  pendingEnd(detachMs: number, deleteMs: number): number {
+    let end = Number.NEGATIVE_INFINITY;
+    for (const volume of this.detaching) {
+      const at = volume.attachment?.detachTime;
+      if (at !== undefined) end = Math.max(end, at.getTime() + detachMs);
+    }
+    for (const volume of this.deleting) end = Math.max(end, volume.deleteTime!.getTime() + deleteMs);
+    return end;
+  }
+
   /** Live and deleted volumes and the creation counter (snapshots; do not mutate). */
   contents(): { live: Ec2Volume[]; gone: Ec2Volume[]; seq: number } {
     return { live: [...this.live.values()], gone: [...this.gone.values()], seq: this.seq };
