@@ -12,10 +12,11 @@ import { NO_TAGS, tagsField } from "./tags.js";
  * ModifyInstanceAttribute's DeleteOnTermination and DescribeVolumes can never
  * disagree.
  *
- * A volume lives from its creation (RunInstances) until it is deleted (its
- * instance reached `terminated` with DeleteOnTermination set). A deleted
- * volume leaves the live map (DescribeVolumes says NotFound) but is kept,
- * with its creation and deletion times, for usage and billing.
+ * A volume lives from its creation (RunInstances, CreateVolume) until it is
+ * deleted (DeleteVolume, or its instance reached `terminated` with
+ * DeleteOnTermination set). A deleted volume leaves the live map
+ * (DescribeVolumes says NotFound; after DeleteVolume's `deleting` time) but
+ * is kept, with its creation and deletion times, for usage and billing.
  */
 
 /** What a new volume is made of (planned by RunInstances from the image and the request). */
