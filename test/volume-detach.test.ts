@@ -362,6 +362,45 @@ describe.each(["plugin", "httpHandler", "server"])("DetachVolume through the %s"
   });
 });
 
+describe.each(["plugin", "server"])("the attachment limit of an added instance type, through the %s", (door) => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+  const added = (InstanceType: string, ebs: object) => ({
+    InstanceType,
+    ProcessorInfo: { SupportedArchitectures: ["x86_64" as const] },
+    VCpuInfo: { DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2 },
+    MemoryInfo: { SizeInMiB: 4096 },
+    ...ebs,
+  });
+
+  it("is its record's MaximumEbsAttachments, else 27", async () => {
+    const { client } = await openDoor(door, {
+      instanceTypes: { add: [added("x8z.large", { EbsInfo: { MaximumEbsAttachments: 3 } }), added("x8z.xlarge", {})] },
+    });
+    const run = (InstanceType: string, count: number) =>
+      client.send(
+        new RunInstancesCommand({
+          ImageId: LINUX_AMI_ID,
+          MinCount: 1,
+          MaxCount: 1,
+          InstanceType,
+          Placement: { AvailabilityZone: "us-east-1a" },
+          BlockDeviceMappings: dataDevices(count - 1).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })),
+        } as RunInstancesCommandInput),
+      );
+    const refused = (limit: number) => ({
+      name: "AttachmentLimitExceeded",
+      message:
+        `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
+        "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
+      status: 400,
+    });
+    await expectEc2Error(run("x8z.large", 4), refused(3));
+    expect((await run("x8z.large", 3)).Instances![0]!.BlockDeviceMappings).toHaveLength(3);
+    await expectEc2Error(run("x8z.xlarge", 28), refused(27));
+  });
+});
+
 describe("a detach and a deletion in progress survive a state snapshot (eu-west-1)", () => {
   useFrozenClock({ now: NOW });
   const openDoor = doorOpener();
