@@ -139,6 +139,7 @@ describe("EC2: the action list", () => {
       | "CreateVolume"
       | "DeleteVolume"
       | "AttachVolume"
+      | "DetachVolume"
       | "DescribeNetworkInterfaces"
       | "CreateKeyPair"
       | "ImportKeyPair"

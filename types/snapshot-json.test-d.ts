@@ -224,7 +224,8 @@ interface OldVolumeJson {
   createTime: string;
   launchedWith: string | null;
   deleteTime: string | null;
-  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string } | null;
+  /** Issue 17: `detachTime` while DetachVolume is in progress (absent otherwise and in older snapshots). */
+  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string; detachTime?: string } | null;
   tags: [string, string][];
 }
 

@@ -68,6 +68,10 @@ export interface Durations {
   volumeModify: number;
   /** A volume modification's `optimizing` → `completed` (ModifyVolume, EBS). */
   volumeOptimize: number;
+  /** detaching → available: DetachVolume (EBS). */
+  volumeDetach: number;
+  /** deleting → gone: DeleteVolume (EBS). */
+  volumeDelete: number;
 }
 
 /**
@@ -106,10 +110,22 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   volumeAttach: 2 * second,
   volumeModify: 5 * second,
   volumeOptimize: 30 * second,
+  volumeDetach: 3 * second,
+  volumeDelete: 2 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "volumeModify", "volumeOptimize"] as const;
+const flatKeys = [
+  "forceTimeout",
+  "powerOff",
+  "hardRebootAfter",
+  "volumeCreate",
+  "volumeAttach",
+  "volumeModify",
+  "volumeOptimize",
+  "volumeDetach",
+  "volumeDelete",
+] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

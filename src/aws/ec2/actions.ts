@@ -78,6 +78,7 @@ import {
   DescribeVolumesCommand,
   DescribeVolumesModificationsCommand,
   DescribeVpcsCommand,
+  DetachVolumeCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
@@ -133,6 +134,7 @@ import {
 } from "./operations/security-groups.js";
 import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
+import { detachVolume } from "./operations/volume-attachments.js";
 import {
   describeVolumeAttribute,
   describeVolumeStatus,
@@ -192,6 +194,7 @@ export const ec2Actions = Object.freeze({
   CreateVolume: mutating(CreateVolumeCommand, createVolume),
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
+  DetachVolume: mutating(DetachVolumeCommand, detachVolume),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),

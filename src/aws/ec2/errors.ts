@@ -329,7 +329,11 @@ export const errors = {
       `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`,
     );
   },
-  /** AttachVolume on a volume still `creating` (wording: decision). */
+  /**
+   * AttachVolume on a volume still `creating` or `deleting`, DetachVolume on
+   * one not attached (source: raw response to DetachVolume,
+   * kubernetes-sigs/aws-ebs-csi-driver#1801: `Volume 'vol-…' is in the 'available' state.`).
+   */
   volumeNotAvailable(volumeId: string, state: string) {
     return new Ec2Error("IncorrectState", `Volume '${volumeId}' is in the '${state}' state.`);
   },
@@ -340,6 +344,29 @@ export const errors = {
   /** AttachVolume to an instance neither running nor stopped (wording: decision). */
   instanceNotAttachable(instanceId: string) {
     return new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which a volume can be attached.`);
+  },
+  /**
+   * DetachVolume naming an instance or device the volume is not attached to
+   * (code: EC2's error codes, "The instance cannot detach from a volume to
+   * which it is not attached"; wording: decision).
+   */
+  attachmentNotFound(volumeId: string, where: string) {
+    return new Ec2Error("InvalidAttachment.NotFound", `Volume '${volumeId}' is not attached to ${where}.`);
+  },
+  /**
+   * DetachVolume on the root volume of an instance that is not stopped
+   * (source: API reference, DetachVolume; wording: raw response quoted in a
+   * Terraform log, `IncorrectState: Unable to detach root volume '…' from instance '…'`).
+   */
+  rootVolumeAttached(volumeId: string, instanceId: string) {
+    return new Ec2Error("IncorrectState", `Unable to detach root volume '${volumeId}' from instance '${instanceId}'`);
+  },
+  /** DetachVolume from an instance neither running nor stopped (source: raw response, hashicorp/terraform#18965). */
+  instanceNotDetachable(volumeId: string, instanceId: string) {
+    return new Ec2Error(
+      "IncorrectInstanceState",
+      `Unable to detach volume '${volumeId}' from instance '${instanceId}'. The instance is not in a state in which volumes can be detached.`,
+    );
   },
   /** CreateVolume in a zone the Region lacks (source: raw response, hashicorp/terraform#6110). */
   zoneNotFound(zone: string) {
@@ -856,9 +883,17 @@ export const errors = {
   volumeModificationNotFound(volumeId: string) {
     return new Ec2Error("InvalidVolumeModification.NotFound", `Modification for volume '${volumeId}' does not exist.`);
   },
-  /** A launch that would attach more EBS volumes than an instance takes (wording: decision). */
-  attachmentLimitExceeded(count: number, limit: number) {
-    return new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`);
+  /**
+   * AttachVolume, or a launch, beyond the instance type's EBS attachment
+   * limit (source: raw response, kubernetes-sigs/aws-ebs-csi-driver#2500,
+   * cut after "please"; decision: the rest names the user guide's page).
+   */
+  attachmentLimitExceeded(limit: number) {
+    return new Ec2Error(
+      "AttachmentLimitExceeded",
+      `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
+        "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
+    );
   },
 
   // ---- Tags ----

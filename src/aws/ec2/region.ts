@@ -18,7 +18,7 @@ import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
 import { VolumeModificationStore } from "./model/volume-modifications.js";
-import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
+import { attachmentState, defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
 export interface Reservation {
@@ -160,10 +160,26 @@ export class Ec2Region {
    * of the region. Reading the time alone is `engine.clock.now()`.
    */
   catchUp(now: number = this.engine.clock.now()): number {
+    this.settleVolumes(now);
     this.engine.catchUp(now);
     // Volume modifications that reached `optimizing`: their volumes show the target from then on.
     this.volumeModifications.applyDue(now, this.volumes);
     return now;
+  }
+
+  /**
+   * Ends the volume detaches and deletions due at `now` (DetachVolume's
+   * `volumeDetach`, DeleteVolume's `volumeDelete`): a detached volume leaves
+   * its instance's block devices. Part of every catch-up, before the
+   * instances' transitions.
+   */
+  settleVolumes(now: number): void {
+    const { volumeDetach, volumeDelete } = this.settings.durations;
+    this.volumes.catchUp(now, volumeDetach, volumeDelete, (attachment) => {
+      const devices = this.instances.get(attachment.instanceId)?.volumes;
+      const at = devices?.indexOf(attachment) ?? -1;
+      if (at >= 0) devices!.splice(at, 1);
+    });
   }
 
   /** The next reservation's launch-order number. */
@@ -256,6 +272,13 @@ export class Ec2Region {
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
       now: () => this.engine.clock.now(),
+      attachmentStatus: (attachment) => {
+        const volume = this.volumes.get(attachment.volumeId);
+        const { volumeAttach, volumeDetach } = this.settings.durations;
+        return volume === undefined
+          ? "attached"
+          : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
+      },
     });
   }
 
