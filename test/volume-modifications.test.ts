@@ -23,7 +23,7 @@ import { expectEc2Error, launch, sdkOutputView, useFrozenClock } from "./helpers
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 const T0 = NOW.getTime();
-const { volumeCreate, volumeModify, volumeOptimize } = realisticDurations;
+const { volumeCreate, volumeDelete, volumeModify, volumeOptimize } = realisticDurations;
 /** What a client of the installed SDK reads of VolumeStatuses (CI's oldest SDK may lack newer members). */
 const seenStatuses = await sdkOutputView("DescribeVolumeStatus", ["VolumeStatuses"]);
 const DRY_RUN = { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 };
@@ -326,6 +326,9 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       });
       await expectEc2Error(modifications(client, { DryRun: true }), DRY_RUN);
       await client.send(new DeleteVolumeCommand({ VolumeId: ids[0] }));
+      // Still listed while the volume is `deleting` (DescribeVolumes shows it too), gone with it.
+      expect((await modifications(client)).map((m) => m.VolumeId)).toEqual(ids);
+      ec2.advance(volumeDelete);
       expect((await modifications(client)).map((m) => m.VolumeId)).toEqual(ids.slice(1));
     });
   });
