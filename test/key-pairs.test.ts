@@ -19,43 +19,12 @@ import { readPublicKeyMaterial } from "../src/aws/ec2/model/ssh-keys.js";
 import { type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
 import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { colonHex, jwk, openSshLine, sshBlob, sshString } from "./ssh-keys.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
 
-// ---- SSH key encodings written here independently of the mock (RFC 4251, 4253, 8709; OpenSSH PROTOCOL.key) ----
-
-function sshString(bytes: Uint8Array): Buffer {
-  const out = Buffer.alloc(4 + bytes.length);
-  out.writeUInt32BE(bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
-
-function sshMpint(bytes: Buffer): Buffer {
-  const trimmed = bytes.subarray(bytes.findIndex((b) => b !== 0));
-  return sshString(trimmed[0]! >= 0x80 ? Buffer.concat([Buffer.of(0), trimmed]) : trimmed);
-}
-
-function jwk(key: KeyObject): Record<string, Buffer> {
-  const members = key.export({ format: "jwk" }) as Record<string, string>;
-  return Object.fromEntries(Object.entries(members).map(([k, v]) => [k, Buffer.from(v, "base64url")]));
-}
-
-/** The SSH public key blob of an RSA or ED25519 public key. */
-function sshBlob(publicKey: KeyObject): Buffer {
-  const j = jwk(publicKey);
-  if (publicKey.asymmetricKeyType === "rsa") return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(j.e!), sshMpint(j.n!)]);
-  return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(j.x!)]);
-}
-
-/** `ssh-rsa AAAA… comment`, as ssh-keygen writes a .pub file. */
-function openSshLine(publicKey: KeyObject, comment = "me@laptop"): string {
-  const type = publicKey.asymmetricKeyType === "rsa" ? "ssh-rsa" : "ssh-ed25519";
-  return `${type} ${sshBlob(publicKey).toString("base64")} ${comment}`;
-}
-
-const colonHex = (digest: Buffer) => [...digest].map((b) => b.toString(16).padStart(2, "0")).join(":");
+// ---- SSH key encodings written here independently of the mock (test/ssh-keys.ts; OpenSSH PROTOCOL.key) ----
 
 /** The ED25519 private key of an OpenSSH private key file, read field by field (PROTOCOL.key). */
 function readOpenSshPrivateKey(text: string): { privateKey: KeyObject; comment: string } {

@@ -63,6 +63,7 @@ import { describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { useFrozenClock } from "./helpers.js";
 import { kindTally, MODEL_RUNS as RUNS, runModel } from "./model-runner.js";
+import { colonHex, sshBlob } from "./ssh-keys.js";
 
 const VISIBILITY_MS = 60 * 60_000;
 
@@ -660,18 +661,6 @@ class DescribeGroups extends AnyTimeCmd {
 
 // ---- Key pairs (issue 15): created (ED25519) and imported (RSA, ED25519), deleted by name or id, launched with ----
 
-function sshString(bytes: Uint8Array): Buffer {
-  const out = Buffer.alloc(4 + bytes.length);
-  out.writeUInt32BE(bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
-
-function sshMpint(bytes: Buffer): Buffer {
-  const trimmed = bytes.subarray(bytes.findIndex((b) => b !== 0));
-  return sshString(trimmed[0]! >= 0x80 ? Buffer.concat([Buffer.of(0), trimmed]) : trimmed);
-}
-
 /** A public key to import, with what EC2 shows for it, written here independently of the mock. */
 interface Importable {
   readonly type: "rsa" | "ed25519";
@@ -682,16 +671,11 @@ interface Importable {
 }
 
 function importable(publicKey: KeyObject): Importable {
-  const jwk = Object.fromEntries(
-    Object.entries(publicKey.export({ format: "jwk" }) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64url")]),
-  );
+  const blob = sshBlob(publicKey);
   if (publicKey.asymmetricKeyType === "rsa") {
-    const blob = Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e!), sshMpint(jwk.n!)]);
     const der = publicKey.export({ format: "der", type: "spki" });
-    const md5 = [...createHash("md5").update(der).digest()].map((b) => b.toString(16).padStart(2, "0")).join(":");
-    return { type: "rsa", line: `ssh-rsa ${blob.toString("base64")}`, fingerprint: md5 };
+    return { type: "rsa", line: `ssh-rsa ${blob.toString("base64")}`, fingerprint: colonHex(createHash("md5").update(der).digest()) };
   }
-  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(jwk.x!)]);
   return {
     type: "ed25519",
     line: `ssh-ed25519 ${blob.toString("base64")}`,
