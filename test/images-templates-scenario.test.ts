@@ -42,7 +42,7 @@ import { createImageDurationMs } from "../src/aws/ec2/model/images.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
-import { INTEROP_KEYS, interopHarness } from "./interop-harness.js";
+import { cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("images-templates scenario", {
   cli: "images-templates-cli.sh",
@@ -245,8 +245,7 @@ describe("images, instance types and launch templates through the server", () =>
     const out = await interop.runScript(ec2, "cli");
     ctx.expect(out.status, out.stderr).toBe(0);
     ctx.expect(out.stderr).toBe("");
-    const lines = out.stdout.trimEnd().split("\n");
-    const facts = new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
+    const facts = cliFacts(out.stdout);
     ctx
       .expect([...facts.keys()])
       .toEqual([

@@ -18,6 +18,12 @@ export interface ScriptRun {
   readonly stderr: string;
 }
 
+/** The facts a CLI script printed, one a line (`name<TAB>value`), by name in the order printed. */
+export function cliFacts(stdout: string): Map<string, string> {
+  const lines = stdout.trimEnd().split("\n");
+  return new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
+}
+
 /** The two scripts of a scenario test, file names under test/interop/. */
 export interface InteropScripts {
   /** The bash script of `aws ec2 …` calls (run with `bash SCRIPT URL ARGS…`). */

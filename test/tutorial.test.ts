@@ -34,7 +34,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { describe, it } from "vitest";
 import { createEc2Mock } from "../src/index.js";
-import { interopHarness } from "./interop-harness.js";
+import { cliFacts, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("tutorial", { cli: "tutorial-cli.sh", boto3: "boto3_tutorial.py" });
 const { serviceErrorExit, sdkClient } = interop;
@@ -67,8 +67,7 @@ describe("the EC2 tutorial through the server", () => {
     const out = await interop.runScript(ec2, "cli", workdir);
     ctx.expect(out.status, out.stderr).toBe(0);
     ctx.expect(out.stderr).toBe("");
-    const lines = out.stdout.trimEnd().split("\n");
-    const facts = new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
+    const facts = cliFacts(out.stdout);
     ctx
       .expect([...facts.keys()])
       .toEqual([
