@@ -16,9 +16,9 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readPublicKeyMaterial } from "../src/aws/ec2/model/ssh-keys.js";
-import { type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
+import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
-import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, iamPolicy, launchIds, setup, useFrozenClock } from "./helpers.js";
 import { colonHex, jwk, openSshLine, sshBlob, sshString } from "./ssh-keys.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
@@ -575,13 +575,12 @@ function refusal(call: Promise<unknown>): Promise<EC2ServiceException> {
 
 describe("key pairs and IAM", () => {
   const openDoor = doorOpener();
-  const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
 
   it("authorizes each action on the key pair's ARN (key-pair/NAME), before DryRun, and refuses with nothing changed", async () => {
     for (const door of ["plugin", "server"]) {
       const { client } = await openDoor(
         door,
-        statements(
+        iamPolicy(
           { Effect: "Allow", Action: "ec2:*", Resource: "*" },
           {
             Effect: "Deny",
@@ -607,7 +606,7 @@ describe("key pairs and IAM", () => {
   it("tags on creation also need ec2:CreateTags with ec2:CreateAction", async () => {
     const { client } = await openDoor(
       "plugin",
-      statements(
+      iamPolicy(
         { Effect: "Allow", Action: "ec2:*", Resource: "*" },
         { Effect: "Deny", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateKeyPair" } } },
       ),
