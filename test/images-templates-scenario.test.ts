@@ -42,14 +42,13 @@ import { createImageDurationMs } from "../src/aws/ec2/model/images.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
-import { cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
+import { boto3Refusal, cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("images-templates scenario", {
   cli: "images-templates-cli.sh",
   boto3: "boto3_images_templates.py",
   curl: true,
 });
-const { serviceErrorExit } = interop;
 
 /** What a scenario left in the Region, read through the SDK in process. */
 async function leftBehind(ec2: Ec2Mock, region: string) {
@@ -83,7 +82,7 @@ describe("images, instance types and launch templates through the server", () =>
     const out = await interop.runScript(ec2, "boto3", "us-east-1");
     ctx.expect(out.status, out.stderr).toBe(0);
     const facts = JSON.parse(out.stdout);
-    const refusal = (operation: string, code: string, message: string) => ({ code, message, status: 400, operation });
+    const refusal = boto3Refusal;
 
     ctx.expect(facts.image).toEqual({ ...AL2023_ARM64, architecture: "arm64", ownerAlias: "amazon", matched: 2 });
     ctx.expect(facts.x86Image).toEqual([AL2023_X86, "x86_64"]);
@@ -263,8 +262,7 @@ describe("images, instance types and launch templates through the server", () =>
         "deregisteredImage",
       ]);
     const fact = (name: string) => facts.get(name)!;
-    const refusal = (code: string, operation: string, message: string) =>
-      `${serviceErrorExit}|An error occurred (${code}) when calling the ${operation} operation: ${message}`;
+    const refusal = interop.cliRefusal;
 
     ctx.expect(fact("image")).toBe(`${AL2023_ARM64.id} ${AL2023_ARM64.name} arm64`);
     ctx.expect(fact("types")).toBe("39 512 t4g.nano");

@@ -24,6 +24,11 @@ export function cliFacts(stdout: string): Map<string, string> {
   return new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
 }
 
+/** A refusal as the boto3 scripts' `refused` records it (test/interop/interop_common.py): a client error, 400. */
+export function boto3Refusal(operation: string, code: string, message: string) {
+  return { code, message, status: 400, operation };
+}
+
 /** The two scripts of a scenario test, file names under test/interop/. */
 export interface InteropScripts {
   /** The bash script of `aws ec2 …` calls (run with `bash SCRIPT URL ARGS…`). */
@@ -42,8 +47,12 @@ export interface InteropScripts {
 export interface InteropHarness {
   /** The AWS home of the file's scripts (their work directories go below it). */
   readonly home: string;
-  /** The exit status of an `aws` command the service refused: 254 for AWS CLI v2, 255 for v1. */
-  readonly serviceErrorExit: number;
+  /**
+   * A refusal as the CLI scripts' `refused` prints it (test/interop/cli-common.sh):
+   * the exit status of a command the service refused (254 for AWS CLI v2,
+   * 255 for v1), then the CLI's error line.
+   */
+  cliRefusal(code: string, operation: string, message: string): string;
   /**
    * Skips the test when `client` is unusable, or throws when
    * EC2_MOCK_REQUIRE_INTEROP=1 (the test must fail rather than pass).
@@ -100,9 +109,11 @@ export function interopHarness(name: string, scripts: InteropScripts): InteropHa
     });
   }
 
+  const serviceErrorExit = /^aws-cli\/1\./.test(awsProbe.text) ? 255 : 254;
   return {
     home,
-    serviceErrorExit: /^aws-cli\/1\./.test(awsProbe.text) ? 255 : 254,
+    cliRefusal: (code, operation, message) =>
+      `${serviceErrorExit}|An error occurred (${code}) when calling the ${operation} operation: ${message}`,
     need(ctx, client) {
       const { label, plural, missing } = clients[client];
       if (missing === undefined) return;

@@ -34,10 +34,10 @@ import {
 } from "@aws-sdk/client-ec2";
 import { describe, it } from "vitest";
 import { createEc2Mock } from "../src/index.js";
-import { cliFacts, interopHarness } from "./interop-harness.js";
+import { boto3Refusal, cliFacts, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("tutorial", { cli: "tutorial-cli.sh", boto3: "boto3_tutorial.py" });
-const { serviceErrorExit, sdkClient } = interop;
+const { sdkClient } = interop;
 
 /** The region's state after a tutorial: only what a new account has, plus the terminated instance. */
 async function leftBehind(client: EC2Client) {
@@ -97,8 +97,7 @@ describe("the EC2 tutorial through the server", () => {
         "cleanedUp",
       ]);
     const fact = (name: string) => facts.get(name)!;
-    const refusal = (code: string, operation: string, message: string) =>
-      `${serviceErrorExit}|An error occurred (${code}) when calling the ${operation} operation: ${message}`;
+    const refusal = interop.cliRefusal;
 
     ctx.expect(fact("zones")).toBe(["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`).join("\t"));
     const [defaultVpc, defaultCidr] = fact("defaultVpc").split("\t");
@@ -185,7 +184,7 @@ describe("the EC2 tutorial through the server", () => {
     const out = await interop.runScript(ec2, "boto3", "eu-west-1", workdir);
     ctx.expect(out.status, out.stderr).toBe(0);
     const facts = JSON.parse(out.stdout);
-    const refusal = (operation: string, code: string, message: string) => ({ code, message, status: 400, operation });
+    const refusal = boto3Refusal;
 
     ctx.expect(facts.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     const [defaultVpc] = facts.defaultVpc;
