@@ -78,6 +78,31 @@ interface OldRegionJson {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
+}
+
+/** Issue 17: a volume's configuration before or after a modification. */
+interface OldVolumeConfigurationJson {
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+}
+
+/** Issue 17: the volume modifications of a Region. */
+interface OldVolumeModificationsJson {
+  modifications: {
+    volumeId: string;
+    seq: number;
+    startTime: string;
+    optimizingAt: string;
+    endTime: string;
+    original: OldVolumeConfigurationJson;
+    target: OldVolumeConfigurationJson;
+    applied: boolean;
+  }[];
+  autoEnableIO: string[];
 }
 
 interface OwnImageJson {
@@ -167,7 +192,8 @@ interface OldVolumeJson {
   createTime: string;
   launchedWith: string | null;
   deleteTime: string | null;
-  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string } | null;
+  /** Issue 17: `detachTime` while DetachVolume is in progress (absent otherwise and in older snapshots). */
+  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string; detachTime?: string } | null;
   tags: [string, string][];
 }
 
