@@ -70,7 +70,8 @@ export function interopHarness(name: string, scripts: InteropScripts): InteropHa
   const pythonBinary = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
   const home = mkdtempSync(join(tmpdir(), `ec2-mock-${name.replaceAll(" ", "-")}-`));
   afterAll(() => rmSync(home, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...awsChildEnv(home, INTEROP_KEYS), AWS_CLI: awsBinary };
+  // No __pycache__ beside the scripts (they import interop_common.py) from a test run.
+  const env: NodeJS.ProcessEnv = { ...awsChildEnv(home, INTEROP_KEYS), AWS_CLI: awsBinary, PYTHONDONTWRITEBYTECODE: "1" };
   const script = (file: string) => fileURLToPath(new URL(`./interop/${file}`, import.meta.url));
 
   /** Runs a probe synchronously (no server is up yet): the output, and why the client is unusable, if it is. */
