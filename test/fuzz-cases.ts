@@ -1,8 +1,10 @@
 /**
  * What the fuzz suites share (test/fuzz.test.ts for EC2's query door,
- * test/cvm-fuzz.test.ts for CVM's API 3.0 door): a seeded generator and the
- * shape of one hostile request.
+ * test/cvm-fuzz.test.ts for CVM's API 3.0 door): a seeded generator, the
+ * shape of one hostile request, and the check of a query answer.
  */
+import { XMLParser } from "fast-xml-parser";
+import { xmlProblem } from "./xml-strict.js";
 
 /** xorshift32: fast and replayable from its seed. */
 export function prng(seed: number): () => number {
@@ -362,4 +364,37 @@ export function sdkInput(rand: () => number, schema: SchemaLike, strings: readon
   if (schema.isTimestampSchema()) return new Date(int(2) * 1e12);
   if (schema.isBlobSchema()) return new Uint8Array([104, 105]);
   return pick(strings);
+}
+
+/** Percent-encodes every byte of the UTF-8 form (lone surrogates become U+FFFD, where encodeURIComponent throws). */
+export function percentEncode(text: string): string {
+  return [...Buffer.from(text, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0").toUpperCase()}`).join("");
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, ignoreDeclaration: true });
+
+/**
+ * Null when a query-protocol answer is acceptable, else what is wrong with
+ * it: well-formed XML 1.0 (test/xml-strict.ts), no 5xx, and an EC2 error
+ * document (a code, a message, a RequestID) unless 200.
+ */
+export function answerProblem(status: number, bytes: Buffer): string | null {
+  if (status >= 500) return `status ${status}`;
+  const notXml = xmlProblem(bytes);
+  if (notXml !== null) return `status ${status}, body is not well-formed XML 1.0: ${notXml}`;
+  if (status === 200) return null;
+  const response = parser.parse(bytes.toString("utf8"))?.Response as
+    | { Errors?: { Error?: { Code?: unknown; Message?: unknown } }; RequestID?: unknown }
+    | undefined;
+  const error = response?.Errors?.Error;
+  if (
+    error === undefined ||
+    typeof error.Code !== "string" ||
+    !/^[A-Za-z][A-Za-z0-9.]*$/.test(error.Code) ||
+    typeof error.Message !== "string"
+  ) {
+    return `status ${status}, not an EC2 error document`;
+  }
+  if (typeof response!.RequestID !== "string") return `status ${status}, no RequestID`;
+  return null;
 }

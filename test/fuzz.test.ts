@@ -49,24 +49,25 @@ import { Agent, request } from "node:http";
 import * as sdk from "@aws-sdk/client-ec2";
 import { EC2Client, EC2ServiceException, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { NormalizedSchema } from "@smithy/core/schema";
-import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ec2Actions, implementedActions, isMutating } from "../src/aws/ec2/actions.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
 import { wireName } from "../src/protocols/ec2-query/decode.js";
 import {
+  answerProblem,
   authMangling,
   type FuzzCase,
   fuzzSeed,
   hostileText,
   OUT_OF_RANGE_NUMBERS,
+  percentEncode,
   prng,
   sdkInput,
   TRICKY_IN_XML,
   wildcardPattern,
 } from "./fuzz-cases.js";
 import { signer } from "./sigv4-signer.js";
-import { xmlProblem } from "./xml-strict.js";
+import { openSshLine } from "./ssh-keys.js";
 
 /** The SDK command class of each action, from the action list. */
 const commandClasses: Readonly<Record<string, object>> = Object.fromEntries(implementedActions.map((a) => [a, ec2Actions[a].command]));
@@ -144,12 +145,14 @@ function makeCase(rand: () => number, n: number): FuzzCase {
         : action === "DescribeTags"
           ? pick(["tag:long", "key", "value", "tag:short", "resource-id"])
           : pick(["tag:long", "tag-value", "tag-key", "tag:short"]);
-    const values = Array.from({ length: 1 + int(3) }, (_, i) => `Filter.1.Value.${i + 1}=${enc(wildcardPattern(rand))}`).join("&");
-    return post("wildcard filter", `Action=${action}&Version=${VERSION}&Filter.1.Name=${enc(name)}&${values}`);
+    const values = Array.from({ length: 1 + int(3) }, (_, i) => `Filter.1.Value.${i + 1}=${percentEncode(wildcardPattern(rand))}`).join(
+      "&",
+    );
+    return post("wildcard filter", `Action=${action}&Version=${VERSION}&Filter.1.Name=${percentEncode(name)}&${values}`);
   }
   if (family === 12) {
     // Characters XML forbids, and tricky ones, where they are stored (tags) and where they are echoed (ids, names, values).
-    const text = () => enc(hostileText(rand));
+    const text = () => percentEncode(hostileText(rand));
     const bad = pick([
       `Action=CreateTags&ResourceId.1=${pick(["i-", "vol-"])}${"0".repeat(17)}&Tag.1.Key=${text()}&Tag.1.Value=${text()}`,
       `Action=RunInstances&ImageId=ami-0a1b2c3d4e5f60718&MinCount=1&MaxCount=1&DryRun=true&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=${text()}&TagSpecification.1.Tag.1.Value=${text()}`,
@@ -173,7 +176,7 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       `Action=DescribeSubnets&SubnetId.1=${text()}&Filter.1.Name=${text()}&Filter.1.Value.1=${text()}`,
       `Action=DeleteVpc&VpcId=${text()}`,
       `Action=CreateKeyPair&KeyType=ed25519&KeyName=${text()}&TagSpecification.1.ResourceType=key-pair&TagSpecification.1.Tag.1.Key=${text()}`,
-      `Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=${enc(Buffer.from(hostileText(rand)).toString("base64"))}`,
+      `Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=${percentEncode(Buffer.from(hostileText(rand)).toString("base64"))}`,
       `Action=DescribeKeyPairs&KeyName.1=${text()}&KeyPairId.1=${text()}`,
       `Action=DeleteKeyPair&KeyName=${text()}`,
     ]);
@@ -204,7 +207,7 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     case 4:
       return post(
         "unicode",
-        `Action=${pick(actions)}&Version=${VERSION}&Filter.1.Name=tag:${enc("😀é")}&Filter.1.Value.1=${str(8)}&${enc(str(3))}=${enc(str(3))}`,
+        `Action=${pick(actions)}&Version=${VERSION}&Filter.1.Name=tag:${percentEncode("😀é")}&Filter.1.Value.1=${str(8)}&${percentEncode(str(3))}=${percentEncode(str(3))}`,
       );
     case 5:
       return post("wrong content type", `Action=DescribeInstances&Version=${VERSION}`, {
@@ -221,7 +224,7 @@ function makeCase(rand: () => number, n: number): FuzzCase {
       return {
         kind: "query string",
         method: pick(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]),
-        path: `/${pick(["", "?", "x", "a/b", "%zz", `?Action=DescribeInstances&Version=${VERSION}&${enc(str(6))}`])}`,
+        path: `/${pick(["", "?", "x", "a/b", "%zz", `?Action=DescribeInstances&Version=${VERSION}&${percentEncode(str(6))}`])}`,
         headers: {},
         body: "",
       };
@@ -240,7 +243,7 @@ function makeCase(rand: () => number, n: number): FuzzCase {
     }
     case 10: {
       // Numbers no EC2 Integer holds, in every integer parameter the mock reads.
-      const n = enc(pick(OUT_OF_RANGE_NUMBERS));
+      const n = percentEncode(pick(OUT_OF_RANGE_NUMBERS));
       const launch = `Action=RunInstances&Version=${VERSION}&ImageId=${LINUX_AMI_ID}`;
       return post(
         "out-of-range numbers",
@@ -285,12 +288,7 @@ interface World {
 }
 
 /** An ED25519 public key as ImportKeyPair takes it (written here, not by the mock). */
-function ed25519PublicLine(): string {
-  const x = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(x)]).toString("base64")} fuzz`;
-}
-const IMPORTABLE_KEY = ed25519PublicLine();
+const IMPORTABLE_KEY = openSshLine(generateKeyPairSync("ed25519").publicKey, "fuzz");
 
 /**
  * A world for the parameter cases to bite on, beside what the caller
@@ -586,7 +584,7 @@ function parameterCase(rand: () => number, hints: Map<string, readonly string[]>
   const action = pickOf(rand, implementedActions);
   const schema = NormalizedSchema.of((sdk as unknown as Record<string, unknown[]>)[`${action}$`]![4] as never);
   const params = queryParameters(rand, schema, hints, everything);
-  const body = [`Action=${action}`, `Version=${VERSION}`, ...params.map(([k, v]) => `${k}=${enc(v)}`)].join("&");
+  const body = [`Action=${action}`, `Version=${VERSION}`, ...params.map(([k, v]) => `${k}=${percentEncode(v)}`)].join("&");
   return { action, body };
 }
 
@@ -594,36 +592,6 @@ function parameterCase(rand: () => number, hints: Map<string, readonly string[]>
 function stateOf(ec2: Ec2Mock): string {
   const { takenAt: _taken, ...state } = ec2.snapshot();
   return JSON.stringify(state);
-}
-
-/** Percent-encodes every byte of the UTF-8 form (lone surrogates become U+FFFD, where encodeURIComponent throws). */
-function enc(text: string): string {
-  return [...Buffer.from(text, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0").toUpperCase()}`).join("");
-}
-
-const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, ignoreDeclaration: true });
-
-/** Null when the answer is acceptable, else what is wrong with it: every answer is well-formed XML 1.0 (a strict check), never a 5xx. */
-function problemWith(status: number, bytes: Buffer): string | null {
-  if (status >= 500) return `status ${status}`;
-  const notXml = xmlProblem(bytes);
-  if (notXml !== null) return `status ${status}, body is not well-formed XML 1.0: ${notXml}`;
-  if (status === 200) return null;
-  const body = bytes.toString("utf8");
-  const response = parser.parse(body)?.Response as
-    | { Errors?: { Error?: { Code?: unknown; Message?: unknown } }; RequestID?: unknown }
-    | undefined;
-  const error = response?.Errors?.Error;
-  if (
-    error === undefined ||
-    typeof error.Code !== "string" ||
-    !/^[A-Za-z][A-Za-z0-9.]*$/.test(error.Code) ||
-    typeof error.Message !== "string"
-  ) {
-    return `status ${status}, not an EC2 error document`;
-  }
-  if (typeof response!.RequestID !== "string") return `status ${status}, no RequestID`;
-  return null;
 }
 
 let server: RunningServer;
@@ -704,7 +672,7 @@ describe("the server under hostile input", () => {
         const byStatus = kinds.get(c.kind) ?? new Map<number, number>();
         byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
         kinds.set(c.kind, byStatus);
-        const problem = problemWith(answer.status, answer.body);
+        const problem = answerProblem(answer.status, answer.body);
         if (problem !== null) {
           failures.push(
             `#${n} ${c.kind} ${c.method} ${c.path}: ${problem}\n  request: ${JSON.stringify(String(c.body).slice(0, 300))}\n  answer: ${answer.body.toString("utf8").slice(0, 300)}`,
@@ -767,7 +735,7 @@ describe("every action's parameters through the wire", () => {
         const tally = byAction.get(action) ?? new Map<string, number>();
         tally.set(code, (tally.get(code) ?? 0) + 1);
         byAction.set(action, tally);
-        let problem = problemWith(answer.status, answer.body);
+        let problem = answerProblem(answer.status, answer.body);
         if (problem === null && answer.status !== 200 && stateOf(ec2) !== before) problem = `refused (${code}) but the state changed`;
         if (problem === null && answer.status === 200 && !isMutating(action) && stateOf(ec2) !== before)
           problem = "a read changed the state";
@@ -964,7 +932,7 @@ describe("impersonation under hostile Authorization", () => {
       kinds.set(mangling.kind, tally);
       const ranAsLow = answer.status === 403 && code === "UnauthorizedOperation";
       const ranAsAdmin = answer.status === 200;
-      let problem = problemWith(answer.status, Buffer.from(answer.body, "utf8"));
+      let problem = answerProblem(answer.status, Buffer.from(answer.body, "utf8"));
       if (problem === null && (asAdmin ? ranAsLow : ranAsAdmin))
         problem = `signed by ${asAdmin ? "ADMIN" : "LOW"} but ran as ${asAdmin ? "LOW (or nobody)" : "ADMIN"}`;
       if (problem === null && mangling.harmless && !(asAdmin ? ranAsAdmin : ranAsLow))

@@ -8,9 +8,24 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
 import { loadWireDeps } from "../src/protocols/ec2-query/deps.js";
 import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
+
+/** us-east-1's six zones as EC2 names them for the mock's account, with their zone ids, in name order. */
+export const US_EAST_1_ZONES: [name: string, id: string][] = [
+  ["us-east-1a", "use1-az2"],
+  ["us-east-1b", "use1-az4"],
+  ["us-east-1c", "use1-az6"],
+  ["us-east-1d", "use1-az1"],
+  ["us-east-1e", "use1-az3"],
+  ["us-east-1f", "use1-az5"],
+];
+
+/** Mock options with one IAM policy (version 2012-10-17) of these statements, for the default principal. */
+export function iamPolicy(...Statement: PolicyStatement[]): Ec2MockOptions {
+  return { iam: { policies: [{ Version: "2012-10-17", Statement }] } };
+}
 
 /** A mock and a real EC2Client wired to it, as users set them up. */
 export function setup(options: Ec2MockOptions = {}): { ec2: Ec2Mock; client: EC2Client } {

@@ -29,11 +29,6 @@
  * client skips its test with a warning, or fails it under
  * EC2_MOCK_REQUIRE_INTEROP=1.
  */
-import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   CreateImageCommand,
   DescribeImagesCommand,
@@ -42,56 +37,22 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createImageDurationMs } from "../src/aws/ec2/model/images.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { awsBinary, awsChildEnv } from "./aws-cli.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
+import { boto3Refusal, cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
-const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const pythonBinary = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
-/** The scripts sign with the fake keys `test`/`test`; the in-process SDK reader uses these. */
-const KEYS = { accessKeyId: "test", secretAccessKey: "test" };
-const home = mkdtempSync(join(tmpdir(), "ec2-mock-images-templates-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
-const env: NodeJS.ProcessEnv = { ...awsChildEnv(home, KEYS), AWS_CLI: awsBinary };
-
-const cliScript = fileURLToPath(new URL("./interop/images-templates-cli.sh", import.meta.url));
-const boto3Script = fileURLToPath(new URL("./interop/boto3_images_templates.py", import.meta.url));
-
-/** Runs a probe synchronously (no server is up yet): the output, and why the client is unusable, if it is. */
-function probe(file: string, args: string[]): { text: string; missing: string | undefined } {
-  const out = spawnSync(file, args, { env, encoding: "utf8", timeout: 30_000 });
-  if (out.error) return { text: "", missing: `${file}: ${out.error.message}` };
-  const text = `${out.stdout}${out.stderr}`.trim();
-  return { text, missing: out.status === 0 ? undefined : `${file} ${args.join(" ")} exited ${out.status}: ${text}` };
-}
-const awsProbe = probe(awsBinary, ["--version"]);
-const awsMissing = awsProbe.missing ?? probe("curl", ["--version"]).missing;
-const boto3Missing = probe(pythonBinary, ["-c", "import boto3"]).missing;
-for (const [name, missing] of [
-  ["the AWS CLI (and curl)", awsMissing],
-  ["boto3", boto3Missing],
-] as const) {
-  if (missing !== undefined && !required) console.warn(`images-templates scenario: ${name} tests skipped: ${missing}`);
-}
-/** AWS CLI v2 exits 254 when the service answers with an error; v1 exits 255. */
-const serviceErrorExit = /^aws-cli\/1\./.test(awsProbe.text) ? 255 : 254;
-
-/** Runs a child asynchronously (the server lives in this process): exit status, stdout, stderr. */
-function run(file: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, encoding: "utf8", timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const interop = interopHarness("images-templates scenario", {
+  cli: "images-templates-cli.sh",
+  boto3: "boto3_images_templates.py",
+  curl: true,
+});
 
 /** What a scenario left in the Region, read through the SDK in process. */
 async function leftBehind(ec2: Ec2Mock, region: string) {
-  const client = new EC2Client({ region, credentials: KEYS, requestHandler: ec2.httpHandler() });
+  const client = interop.sdkClient(ec2, region);
   const instances = ((await client.send(new DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
   return {
     instances: instances.map((i) => [i.InstanceId, i.State?.Name]).sort(),
@@ -115,253 +76,233 @@ describe("images, instance types and launch templates through the server", () =>
   it.concurrent("with boto3: a Python script with the paginator and waiters, every refusal as a ClientError", {
     timeout: 300_000,
   }, async (ctx) => {
-    if (boto3Missing !== undefined) {
-      if (!required) ctx.skip();
-      throw new Error(`boto3 is required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${boto3Missing}`);
-    }
+    interop.need(ctx, "boto3");
     // Short real durations: each instance waiter sees the transition under way, then done.
     const ec2 = createEc2Mock({ timing: { launch: 300, reboot: 300, terminate: 300 } });
-    const server = await ec2.listen();
-    try {
-      const out = await run(pythonBinary, [boto3Script, server.url, "us-east-1"]);
-      ctx.expect(out.status, out.stderr).toBe(0);
-      const facts = JSON.parse(out.stdout);
-      const refusal = (operation: string, code: string, message: string) => ({ code, message, status: 400, operation });
+    const out = await interop.runScript(ec2, "boto3", "us-east-1");
+    ctx.expect(out.status, out.stderr).toBe(0);
+    const facts = JSON.parse(out.stdout);
+    const refusal = boto3Refusal;
 
-      ctx.expect(facts.image).toEqual({ ...AL2023_ARM64, architecture: "arm64", ownerAlias: "amazon", matched: 2 });
-      ctx.expect(facts.x86Image).toEqual([AL2023_X86, "x86_64"]);
-      // 39 types, 10 a page; the three with the least memory.
-      ctx.expect(facts.types).toEqual({
-        pages: [10, 10, 10, 9],
-        allArm64With2Vcpus: true,
-        firstThree: [
-          ["t4g.nano", 512],
-          ["t4g.micro", 1024],
-          ["t4g.small", 2048],
-        ],
-        cheapest: ["t4g.nano", 2, 512],
-      });
-      const zones = ["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`);
-      ctx.expect(facts.offerings).toEqual({ zones, offered: zones.filter((z) => z !== "us-east-1e"), notOffered: ["us-east-1e"] });
+    ctx.expect(facts.image).toEqual({ ...AL2023_ARM64, architecture: "arm64", ownerAlias: "amazon", matched: 2 });
+    ctx.expect(facts.x86Image).toEqual([AL2023_X86, "x86_64"]);
+    // 39 types, 10 a page; the three with the least memory.
+    ctx.expect(facts.types).toEqual({
+      pages: [10, 10, 10, 9],
+      allArm64With2Vcpus: true,
+      firstThree: [
+        ["t4g.nano", 512],
+        ["t4g.micro", 1024],
+        ["t4g.small", 2048],
+      ],
+      cheapest: ["t4g.nano", 2, 512],
+    });
+    const zones = ["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`);
+    ctx.expect(facts.offerings).toEqual({ zones, offered: zones.filter((z) => z !== "us-east-1e"), notOffered: ["us-east-1e"] });
 
-      const templateId: string = facts.template.id;
-      ctx.expect(facts.template).toEqual({
-        id: ctx.expect.stringMatching(TEMPLATE_ID),
-        name: "al2023-arm64",
-        versions: [1, 1],
-        tags: [{ Key: "team", Value: "platform" }],
-      });
-      ctx
-        .expect(facts.duplicateTemplate)
-        .toEqual(
-          refusal("CreateLaunchTemplate", "InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use."),
-        );
-      ctx
-        .expect(facts.unknownTemplateName)
-        .toEqual(
-          refusal(
-            "RunInstances",
-            "InvalidLaunchTemplateName.NotFoundException",
-            "The specified launch template, with template name no-such-template, does not exist.",
-          ),
-        );
-      ctx
-        .expect(facts.unknownTemplateId)
-        .toEqual(
-          refusal(
-            "RunInstances",
-            "InvalidLaunchTemplateId.NotFound",
-            "The specified launch template, with template ID lt-0123456789abcdef0, does not exist.",
-          ),
-        );
-      ctx
-        .expect(facts.unknownVersion)
-        .toEqual(
-          refusal(
-            "RunInstances",
-            "InvalidLaunchTemplateId.VersionNotFound",
-            `Could not find the specified version 7 for the launch template with ID ${templateId}.`,
-          ),
-        );
-      ctx.expect(facts.zoneNotOffering).toEqual(refusal("RunInstances", "Unsupported", NOT_IN_1E));
-      ctx.expect(facts.x86ImageOnArm64Type).toEqual(refusal("RunInstances", "InvalidParameterValue", ARCH_MISMATCH));
-
-      // The launch from the template alone: its image and type, its tags and the template's.
-      ctx.expect(facts.firstLaunch).toEqual(["pending", AL2023_ARM64.id, "t4g.nano"]);
-      const templateTags = (version: string) => [
-        { Key: "Name", Value: "web" },
-        { Key: "aws:ec2launchtemplate:id", Value: templateId },
-        { Key: "aws:ec2launchtemplate:version", Value: version },
-      ];
-      const first: string = facts.first.id;
-      ctx.expect(facts.first).toEqual({
-        id: ctx.expect.stringMatching(INSTANCE_ID),
-        state: "running",
-        type: "t4g.nano",
-        image: AL2023_ARM64.id,
-        architecture: "arm64",
-        zone: "us-east-1a",
-        tags: templateTags("1"),
-      });
-      ctx.expect(facts.instanceCount).toBe(1);
-
-      // The baked image: pending, refused at launch, then available after the mock's clock moved.
-      const baked: string = facts.baked[0]?.id;
-      ctx.expect(baked).toMatch(AMI_ID);
-      ctx
-        .expect(facts.duplicateImageName)
-        .toEqual(refusal("CreateImage", "InvalidAMIName.Duplicate", `AMI name web-al2023-arm64-v1 is already in use by AMI ${baked}`));
-      ctx.expect(facts.bakedPending).toEqual(["pending", "web-al2023-arm64-v1", "arm64", "123456789012"]);
-      ctx
-        .expect(facts.pendingImage)
-        .toEqual(refusal("RunInstances", "InvalidAMIID.Unavailable", `AMI '${baked}' is pending, and cannot be run`));
-      ctx.expect(facts.settled).toEqual({ settled: true });
-      ctx.expect(facts.baked).toEqual([
-        {
-          id: baked,
-          state: "available",
-          name: "web-al2023-arm64-v1",
-          architecture: "arm64",
-          rootDeviceType: "ebs",
-          snapshots: 1,
-          tags: [{ Key: "role", Value: "web" }],
-        },
-      ]);
-      ctx.expect(facts.version).toEqual([2, baked, "t4g.nano"]);
-      ctx.expect(facts.defaultVersion).toBe(2);
-      const second: string = facts.second.id;
-      ctx.expect(facts.second).toEqual({
-        id: ctx.expect.stringMatching(INSTANCE_ID),
-        state: "running",
-        type: "t4g.nano",
-        image: baked,
-        architecture: "arm64",
-        zone: "us-east-1a",
-        tags: templateTags("2"),
-      });
-
-      // The cleanup, and what it left.
-      ctx.expect(facts.terminate).toEqual(
-        [
-          [first, "shutting-down"],
-          [second, "shutting-down"],
-        ].sort(),
+    const templateId: string = facts.template.id;
+    ctx.expect(facts.template).toEqual({
+      id: ctx.expect.stringMatching(TEMPLATE_ID),
+      name: "al2023-arm64",
+      versions: [1, 1],
+      tags: [{ Key: "team", Value: "platform" }],
+    });
+    ctx
+      .expect(facts.duplicateTemplate)
+      .toEqual(refusal("CreateLaunchTemplate", "InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use."));
+    ctx
+      .expect(facts.unknownTemplateName)
+      .toEqual(
+        refusal(
+          "RunInstances",
+          "InvalidLaunchTemplateName.NotFoundException",
+          "The specified launch template, with template name no-such-template, does not exist.",
+        ),
       );
-      ctx.expect(facts.deregister).toBe(200);
-      ctx.expect(facts.deleteTemplate).toEqual([templateId, "al2023-arm64"]);
-      const left = {
-        instances: [
-          [first, "terminated"],
-          [second, "terminated"],
-        ].sort(),
-        ownImages: [[baked, "deregistered"]],
-        templates: [],
-      };
-      ctx.expect(facts.left).toEqual(left);
-      ctx
-        .expect(facts.deregisteredImage)
-        .toEqual(refusal("RunInstances", "InvalidAMIID.Unavailable", `AMI '${baked}' is deregistered, and cannot be run`));
-      ctx
-        .expect(facts.deletedTemplate)
-        .toEqual(
-          refusal(
-            "DescribeLaunchTemplates",
-            "InvalidLaunchTemplateName.NotFoundException",
-            "At least one of the launch templates specified in the request does not exist.",
-          ),
-        );
-      ctx
-        .expect(facts.launchDeletedTemplate)
-        .toEqual(
-          refusal(
-            "RunInstances",
-            "InvalidLaunchTemplateId.NotFound",
-            `The specified launch template, with template ID ${templateId}, does not exist.`,
-          ),
-        );
-      ctx.expect(await leftBehind(ec2, "us-east-1")).toEqual(left);
-    } finally {
-      await server.close();
-    }
+    ctx
+      .expect(facts.unknownTemplateId)
+      .toEqual(
+        refusal(
+          "RunInstances",
+          "InvalidLaunchTemplateId.NotFound",
+          "The specified launch template, with template ID lt-0123456789abcdef0, does not exist.",
+        ),
+      );
+    ctx
+      .expect(facts.unknownVersion)
+      .toEqual(
+        refusal(
+          "RunInstances",
+          "InvalidLaunchTemplateId.VersionNotFound",
+          `Could not find the specified version 7 for the launch template with ID ${templateId}.`,
+        ),
+      );
+    ctx.expect(facts.zoneNotOffering).toEqual(refusal("RunInstances", "Unsupported", NOT_IN_1E));
+    ctx.expect(facts.x86ImageOnArm64Type).toEqual(refusal("RunInstances", "InvalidParameterValue", ARCH_MISMATCH));
+
+    // The launch from the template alone: its image and type, its tags and the template's.
+    ctx.expect(facts.firstLaunch).toEqual(["pending", AL2023_ARM64.id, "t4g.nano"]);
+    const templateTags = (version: string) => [
+      { Key: "Name", Value: "web" },
+      { Key: "aws:ec2launchtemplate:id", Value: templateId },
+      { Key: "aws:ec2launchtemplate:version", Value: version },
+    ];
+    const first: string = facts.first.id;
+    ctx.expect(facts.first).toEqual({
+      id: ctx.expect.stringMatching(INSTANCE_ID),
+      state: "running",
+      type: "t4g.nano",
+      image: AL2023_ARM64.id,
+      architecture: "arm64",
+      zone: "us-east-1a",
+      tags: templateTags("1"),
+    });
+    ctx.expect(facts.instanceCount).toBe(1);
+
+    // The baked image: pending, refused at launch, then available after the mock's clock moved.
+    const baked: string = facts.baked[0]?.id;
+    ctx.expect(baked).toMatch(AMI_ID);
+    ctx
+      .expect(facts.duplicateImageName)
+      .toEqual(refusal("CreateImage", "InvalidAMIName.Duplicate", `AMI name web-al2023-arm64-v1 is already in use by AMI ${baked}`));
+    ctx.expect(facts.bakedPending).toEqual(["pending", "web-al2023-arm64-v1", "arm64", "123456789012"]);
+    ctx
+      .expect(facts.pendingImage)
+      .toEqual(refusal("RunInstances", "InvalidAMIID.Unavailable", `AMI '${baked}' is pending, and cannot be run`));
+    ctx.expect(facts.settled).toEqual({ settled: true });
+    ctx.expect(facts.baked).toEqual([
+      {
+        id: baked,
+        state: "available",
+        name: "web-al2023-arm64-v1",
+        architecture: "arm64",
+        rootDeviceType: "ebs",
+        snapshots: 1,
+        tags: [{ Key: "role", Value: "web" }],
+      },
+    ]);
+    ctx.expect(facts.version).toEqual([2, baked, "t4g.nano"]);
+    ctx.expect(facts.defaultVersion).toBe(2);
+    const second: string = facts.second.id;
+    ctx.expect(facts.second).toEqual({
+      id: ctx.expect.stringMatching(INSTANCE_ID),
+      state: "running",
+      type: "t4g.nano",
+      image: baked,
+      architecture: "arm64",
+      zone: "us-east-1a",
+      tags: templateTags("2"),
+    });
+
+    // The cleanup, and what it left.
+    ctx.expect(facts.terminate).toEqual(
+      [
+        [first, "shutting-down"],
+        [second, "shutting-down"],
+      ].sort(),
+    );
+    ctx.expect(facts.deregister).toBe(200);
+    ctx.expect(facts.deleteTemplate).toEqual([templateId, "al2023-arm64"]);
+    const left = {
+      instances: [
+        [first, "terminated"],
+        [second, "terminated"],
+      ].sort(),
+      ownImages: [[baked, "deregistered"]],
+      templates: [],
+    };
+    ctx.expect(facts.left).toEqual(left);
+    ctx
+      .expect(facts.deregisteredImage)
+      .toEqual(refusal("RunInstances", "InvalidAMIID.Unavailable", `AMI '${baked}' is deregistered, and cannot be run`));
+    ctx
+      .expect(facts.deletedTemplate)
+      .toEqual(
+        refusal(
+          "DescribeLaunchTemplates",
+          "InvalidLaunchTemplateName.NotFoundException",
+          "At least one of the launch templates specified in the request does not exist.",
+        ),
+      );
+    ctx
+      .expect(facts.launchDeletedTemplate)
+      .toEqual(
+        refusal(
+          "RunInstances",
+          "InvalidLaunchTemplateId.NotFound",
+          `The specified launch template, with template ID ${templateId}, does not exist.`,
+        ),
+      );
+    ctx.expect(await leftBehind(ec2, "us-east-1")).toEqual(left);
   });
 
   it.concurrent("with the AWS CLI: a bash script of `aws ec2` calls, every refusal as the CLI prints it", {
     timeout: 600_000,
   }, async (ctx) => {
-    if (awsMissing !== undefined) {
-      if (!required) ctx.skip();
-      throw new Error(`the AWS CLI and curl are required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${awsMissing}`);
-    }
+    interop.need(ctx, "cli");
     const ec2 = createEc2Mock({ timing: "instant" });
-    const server = await ec2.listen();
-    try {
-      const out = await run("bash", [cliScript, server.url]);
-      ctx.expect(out.status, out.stderr).toBe(0);
-      ctx.expect(out.stderr).toBe("");
-      const lines = out.stdout.trimEnd().split("\n");
-      const facts = new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
-      ctx
-        .expect([...facts.keys()])
-        .toEqual([
-          "image",
-          "types",
-          "template",
-          "unknownTemplate",
-          "zoneNotOffering",
-          "first",
-          "firstTags",
-          "baked",
-          "duplicateImageName",
-          "second",
-          "left",
-          "deregisteredImage",
-        ]);
-      const fact = (name: string) => facts.get(name)!;
-      const refusal = (code: string, operation: string, message: string) =>
-        `${serviceErrorExit}|An error occurred (${code}) when calling the ${operation} operation: ${message}`;
+    const out = await interop.runScript(ec2, "cli");
+    ctx.expect(out.status, out.stderr).toBe(0);
+    ctx.expect(out.stderr).toBe("");
+    const facts = cliFacts(out.stdout);
+    ctx
+      .expect([...facts.keys()])
+      .toEqual([
+        "image",
+        "types",
+        "template",
+        "unknownTemplate",
+        "zoneNotOffering",
+        "first",
+        "firstTags",
+        "baked",
+        "duplicateImageName",
+        "second",
+        "left",
+        "deregisteredImage",
+      ]);
+    const fact = (name: string) => facts.get(name)!;
+    const refusal = interop.cliRefusal;
 
-      ctx.expect(fact("image")).toBe(`${AL2023_ARM64.id} ${AL2023_ARM64.name} arm64`);
-      ctx.expect(fact("types")).toBe("39 512 t4g.nano");
-      const template = fact("template");
-      ctx.expect(template).toMatch(TEMPLATE_ID);
-      ctx
-        .expect(fact("unknownTemplate"))
-        .toBe(
-          refusal(
-            "InvalidLaunchTemplateName.NotFoundException",
-            "RunInstances",
-            "The specified launch template, with template name no-such-template, does not exist.",
-          ),
-        );
-      ctx.expect(fact("zoneNotOffering")).toBe(refusal("Unsupported", "RunInstances", NOT_IN_1E));
-      const [first, ...firstRest] = fact("first").split("\t");
-      ctx.expect(first).toMatch(INSTANCE_ID);
-      ctx.expect(firstRest).toEqual(["running", "t4g.nano", AL2023_ARM64.id, "arm64"]);
-      ctx.expect(fact("firstTags")).toBe(`Name web;aws:ec2launchtemplate:id ${template};aws:ec2launchtemplate:version 1`);
-      const [baked, bakedState] = fact("baked").split(" ");
-      ctx.expect(baked).toMatch(AMI_ID);
-      ctx.expect(bakedState).toBe("pending");
-      ctx
-        .expect(fact("duplicateImageName"))
-        .toBe(refusal("InvalidAMIName.Duplicate", "CreateImage", `AMI name web-al2023-arm64-v1 is already in use by AMI ${baked}`));
-      const [second, ...secondRest] = fact("second").split("\t");
-      ctx.expect(second).toMatch(INSTANCE_ID);
-      ctx.expect(secondRest).toEqual(["running", "t4g.nano", baked, "arm64"]);
-      ctx.expect(fact("left")).toBe("deregistered 0");
-      ctx
-        .expect(fact("deregisteredImage"))
-        .toBe(refusal("InvalidAMIID.Unavailable", "RunInstances", `AMI '${baked}' is deregistered, and cannot be run`));
-      ctx.expect(await leftBehind(ec2, "us-east-1")).toEqual({
-        instances: [
-          [first, "terminated"],
-          [second, "terminated"],
-        ].sort(),
-        ownImages: [[baked, "deregistered"]],
-        templates: [],
-      });
-    } finally {
-      await server.close();
-    }
+    ctx.expect(fact("image")).toBe(`${AL2023_ARM64.id} ${AL2023_ARM64.name} arm64`);
+    ctx.expect(fact("types")).toBe("39 512 t4g.nano");
+    const template = fact("template");
+    ctx.expect(template).toMatch(TEMPLATE_ID);
+    ctx
+      .expect(fact("unknownTemplate"))
+      .toBe(
+        refusal(
+          "InvalidLaunchTemplateName.NotFoundException",
+          "RunInstances",
+          "The specified launch template, with template name no-such-template, does not exist.",
+        ),
+      );
+    ctx.expect(fact("zoneNotOffering")).toBe(refusal("Unsupported", "RunInstances", NOT_IN_1E));
+    const [first, ...firstRest] = fact("first").split("\t");
+    ctx.expect(first).toMatch(INSTANCE_ID);
+    ctx.expect(firstRest).toEqual(["running", "t4g.nano", AL2023_ARM64.id, "arm64"]);
+    ctx.expect(fact("firstTags")).toBe(`Name web;aws:ec2launchtemplate:id ${template};aws:ec2launchtemplate:version 1`);
+    const [baked, bakedState] = fact("baked").split(" ");
+    ctx.expect(baked).toMatch(AMI_ID);
+    ctx.expect(bakedState).toBe("pending");
+    ctx
+      .expect(fact("duplicateImageName"))
+      .toBe(refusal("InvalidAMIName.Duplicate", "CreateImage", `AMI name web-al2023-arm64-v1 is already in use by AMI ${baked}`));
+    const [second, ...secondRest] = fact("second").split("\t");
+    ctx.expect(second).toMatch(INSTANCE_ID);
+    ctx.expect(secondRest).toEqual(["running", "t4g.nano", baked, "arm64"]);
+    ctx.expect(fact("left")).toBe("deregistered 0");
+    ctx
+      .expect(fact("deregisteredImage"))
+      .toBe(refusal("InvalidAMIID.Unavailable", "RunInstances", `AMI '${baked}' is deregistered, and cannot be run`));
+    ctx.expect(await leftBehind(ec2, "us-east-1")).toEqual({
+      instances: [
+        [first, "terminated"],
+        [second, "terminated"],
+      ].sort(),
+      ownImages: [[baked, "deregistered"]],
+      templates: [],
+    });
   });
 });
 
@@ -371,7 +312,7 @@ describe("settle() finishes the account's pending images (regression)", () => {
 
   it.each(["plugin", "server"])("through the %s: CreateImage's image is available after settle, in every Region", async (door) => {
     const { client, ec2 } = await openDoor(door);
-    const other = new EC2Client({ region: "eu-west-1", credentials: KEYS, requestHandler: ec2.httpHandler() });
+    const other = new EC2Client({ region: "eu-west-1", credentials: INTEROP_KEYS, requestHandler: ec2.httpHandler() });
     const launch = async (c: EC2Client) =>
       (await c.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }))).Instances![0]!
         .InstanceId!;

@@ -24,9 +24,9 @@ import {
 import { describe, expect, it } from "vitest";
 import { publicImages } from "../src/aws/ec2/model/image-catalogue.js";
 import { createImageDurationMs, DEREGISTERED_VISIBLE_MS } from "../src/aws/ec2/model/images.js";
-import { builtInImages, createEc2Mock, INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, type PolicyStatement, WINDOWS_AMI_ID } from "../src/index.js";
+import { builtInImages, createEc2Mock, INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { expectEc2Error, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, iamPolicy, useFrozenClock } from "./helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
@@ -646,13 +646,12 @@ describe("CopyImage of the account's own image (plugin)", () => {
 
 describe("images and IAM", () => {
   const openDoor = doorOpener();
-  const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
 
   it("authorizes DeregisterImage on the image's ARN, before DryRun, and changes nothing when refused", async () => {
     for (const door of ["plugin", "server"]) {
       const { client, ec2 } = await openDoor(
         door,
-        statements({ Effect: "Allow", Action: "ec2:*", Resource: "*" }, { Effect: "Deny", Action: "ec2:DeregisterImage", Resource: "*" }),
+        iamPolicy({ Effect: "Allow", Action: "ec2:*", Resource: "*" }, { Effect: "Deny", Action: "ec2:DeregisterImage", Resource: "*" }),
       );
       const instanceId = await runningFrom(client, ec2);
       const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "kept", NoReboot: true }));
@@ -667,12 +666,11 @@ describe("images and IAM", () => {
 
 describe("CreateImage and IAM (plugin)", () => {
   const openDoor = doorOpener();
-  const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
 
   it("authorizes on the instance and the new image; tags on creation also need ec2:CreateTags with ec2:CreateAction", async () => {
     const { client, ec2 } = await openDoor(
       "plugin",
-      statements(
+      iamPolicy(
         { Effect: "Allow", Action: "ec2:*", Resource: "*" },
         { Effect: "Deny", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateImage" } } },
         {

@@ -16,46 +16,15 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readPublicKeyMaterial } from "../src/aws/ec2/model/ssh-keys.js";
-import { type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
+import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
-import { expectEc2Error, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, iamPolicy, launchIds, setup, useFrozenClock } from "./helpers.js";
+import { colonHex, jwk, openSshLine, sshBlob, sshString } from "./ssh-keys.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
 
-// ---- SSH key encodings written here independently of the mock (RFC 4251, 4253, 8709; OpenSSH PROTOCOL.key) ----
-
-function sshString(bytes: Uint8Array): Buffer {
-  const out = Buffer.alloc(4 + bytes.length);
-  out.writeUInt32BE(bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
-
-function sshMpint(bytes: Buffer): Buffer {
-  const trimmed = bytes.subarray(bytes.findIndex((b) => b !== 0));
-  return sshString(trimmed[0]! >= 0x80 ? Buffer.concat([Buffer.of(0), trimmed]) : trimmed);
-}
-
-function jwk(key: KeyObject): Record<string, Buffer> {
-  const members = key.export({ format: "jwk" }) as Record<string, string>;
-  return Object.fromEntries(Object.entries(members).map(([k, v]) => [k, Buffer.from(v, "base64url")]));
-}
-
-/** The SSH public key blob of an RSA or ED25519 public key. */
-function sshBlob(publicKey: KeyObject): Buffer {
-  const j = jwk(publicKey);
-  if (publicKey.asymmetricKeyType === "rsa") return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(j.e!), sshMpint(j.n!)]);
-  return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(j.x!)]);
-}
-
-/** `ssh-rsa AAAA… comment`, as ssh-keygen writes a .pub file. */
-function openSshLine(publicKey: KeyObject, comment = "me@laptop"): string {
-  const type = publicKey.asymmetricKeyType === "rsa" ? "ssh-rsa" : "ssh-ed25519";
-  return `${type} ${sshBlob(publicKey).toString("base64")} ${comment}`;
-}
-
-const colonHex = (digest: Buffer) => [...digest].map((b) => b.toString(16).padStart(2, "0")).join(":");
+// ---- SSH key encodings written here independently of the mock (test/ssh-keys.ts; OpenSSH PROTOCOL.key) ----
 
 /** The ED25519 private key of an OpenSSH private key file, read field by field (PROTOCOL.key). */
 function readOpenSshPrivateKey(text: string): { privateKey: KeyObject; comment: string } {
@@ -606,13 +575,12 @@ function refusal(call: Promise<unknown>): Promise<EC2ServiceException> {
 
 describe("key pairs and IAM", () => {
   const openDoor = doorOpener();
-  const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
 
   it("authorizes each action on the key pair's ARN (key-pair/NAME), before DryRun, and refuses with nothing changed", async () => {
     for (const door of ["plugin", "server"]) {
       const { client } = await openDoor(
         door,
-        statements(
+        iamPolicy(
           { Effect: "Allow", Action: "ec2:*", Resource: "*" },
           {
             Effect: "Deny",
@@ -638,7 +606,7 @@ describe("key pairs and IAM", () => {
   it("tags on creation also need ec2:CreateTags with ec2:CreateAction", async () => {
     const { client } = await openDoor(
       "plugin",
-      statements(
+      iamPolicy(
         { Effect: "Allow", Action: "ec2:*", Resource: "*" },
         { Effect: "Deny", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateKeyPair" } } },
       ),

@@ -16,9 +16,9 @@ import {
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
+import { LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { expectEc2Error, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, iamPolicy, useFrozenClock } from "./helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
@@ -580,11 +580,10 @@ describe("launch templates: state and IAM", () => {
   });
 
   it("authorizes each action on the template's ARN, and RunInstances on the template it launches from", async () => {
-    const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
     for (const door of ["plugin", "server"]) {
       const { client } = await openDoor(
         door,
-        statements(
+        iamPolicy(
           { Effect: "Allow", Action: "ec2:*", Resource: "*" },
           {
             Effect: "Deny",
@@ -610,10 +609,9 @@ describe("launch templates: state and IAM", () => {
   });
 
   it("CreateLaunchTemplate is authorized on launch-template/*, before DryRun; tags on creation need ec2:CreateTags", async () => {
-    const statements = (...Statement: PolicyStatement[]) => ({ iam: { policies: [{ Version: "2012-10-17", Statement }] } });
     const { client } = await openDoor(
       "plugin",
-      statements(
+      iamPolicy(
         { Effect: "Allow", Action: "ec2:*", Resource: "*" },
         {
           Effect: "Deny",

@@ -38,18 +38,17 @@ import {
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeLaunchTemplateVersionsCommand,
-  EC2Client,
+  type EC2Client,
   type LaunchTemplateVersion,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
+import { type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { useFrozenClock } from "./helpers.js";
+import { kindTally, MODEL_RUNS as RUNS, runModel } from "./model-runner.js";
 
-const RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 1000);
-const SEED = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.MODEL_SEED);
 const NAMES = ["web", "batch"];
 const TYPES: _InstanceType[] = ["t3.micro", "t3.small", "m5.large"];
 const IMAGE_NAMES = ["bake-a", "bake-b", "bake-c"];
@@ -115,10 +114,7 @@ function expectOk<T>(result: { ok: T } | { error: string }): T {
   return result.ok;
 }
 
-const tally = new Map<string, number>();
-function count(what: string): void {
-  tally.set(what, (tally.get(what) ?? 0) + 1);
-}
+const { tally, count } = kindTally();
 
 function templateNamed(m: Model, name: string): ModelTemplate | undefined {
   return m.templates.find((t) => t.name === name);
@@ -486,15 +482,24 @@ class Advance implements Cmd {
   }
 }
 
-class DescribeImage implements Cmd {
+/** A command on one of the images made so far: the `pick`th, modulo how many there are. */
+abstract class OnImage implements Cmd {
   constructor(readonly pick: number) {}
   check(m: Readonly<Model>): boolean {
     return m.images.length > 0;
   }
-  async run(m: Model, r: Real): Promise<void> {
+  /** The picked image, as the model has it, and its id. */
+  protected picked(m: Model, r: Real): { image: ModelImage; id: string } {
     const k = this.pick % m.images.length;
-    const image = m.images[k]!;
-    const id = r.imageIds[k]!;
+    return { image: m.images[k]!, id: r.imageIds[k]! };
+  }
+  abstract run(m: Model, r: Real): Promise<void>;
+  abstract toString(): string;
+}
+
+class DescribeImage extends OnImage {
+  async run(m: Model, r: Real): Promise<void> {
+    const { image, id } = this.picked(m, r);
     const result = await attempt(r.client.send(new DescribeImagesCommand({ ImageIds: [id] })));
     const state = imageState(m, image);
     count(`describe image: ${state}`);
@@ -529,15 +534,9 @@ class DescribeOwn implements Cmd {
   }
 }
 
-class Deregister implements Cmd {
-  constructor(readonly pick: number) {}
-  check(m: Readonly<Model>): boolean {
-    return m.images.length > 0;
-  }
+class Deregister extends OnImage {
   async run(m: Model, r: Real): Promise<void> {
-    const k = this.pick % m.images.length;
-    const image = m.images[k]!;
-    const id = r.imageIds[k]!;
+    const { image, id } = this.picked(m, r);
     const result = await attempt(r.client.send(new DeregisterImageCommand({ ImageId: id })));
     const state = imageState(m, image);
     count(`deregister: ${state}`);
@@ -553,15 +552,9 @@ class Deregister implements Cmd {
   }
 }
 
-class LaunchFromImage implements Cmd {
-  constructor(readonly pick: number) {}
-  check(m: Readonly<Model>): boolean {
-    return m.images.length > 0;
-  }
+class LaunchFromImage extends OnImage {
   async run(m: Model, r: Real): Promise<void> {
-    const k = this.pick % m.images.length;
-    const image = m.images[k]!;
-    const id = r.imageIds[k]!;
+    const { image, id } = this.picked(m, r);
     const result = await attempt(r.client.send(new RunInstancesCommand({ ImageId: id, MinCount: 1, MaxCount: 1 })));
     const state = imageState(m, image);
     count(`launch from image: ${state}`);
@@ -625,36 +618,16 @@ describe("launch templates and images against a reference model (fast-check comm
   useFrozenClock({ now: Date.UTC(2026, 0, 1) });
 
   it(`agrees with the model on every call (runs: ${RUNS})`, { timeout: Math.max(120_000, RUNS * 400) }, async () => {
-    console.log(`model-images-templates: seed ${SEED}, ${RUNS} runs (MODEL_SEED=${SEED} replays; MODEL_RUNS raises)`);
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "+1" }), async (cmds) => {
-        const ec2 = createEc2Mock({ timing: "instant" });
-        const client = new EC2Client({ region: "us-east-1" });
-        client.middlewareStack.use(ec2);
-        try {
-          const setup = async () => {
-            const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-            const base = await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI_ID] }));
-            const rootGiB = (base.Images![0]!.BlockDeviceMappings ?? []).reduce((sum, b) => sum + (b.Ebs?.VolumeSize ?? 0), 0);
-            const model: Model = { now: 0, templates: [], images: [], rootGiB };
-            const real: Real = { ec2, client, templateIds: new Map(), imageIds: [], sourceInstance: run.Instances![0]!.InstanceId! };
-            // Every run starts with one template, so that the first commands have versions to act on.
-            await new CreateTemplate(NAMES[0]!, { InstanceType: "t3.micro" }).run(model, real);
-            return { model, real };
-          };
-          await fc.asyncModelRun(setup, cmds);
-        } finally {
-          client.destroy();
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, verbose: 1 },
-    );
-    console.log(
-      [...tally]
-        .sort()
-        .map(([k, v]) => `${k}: ${v}`)
-        .join("\n"),
-    );
+    await runModel("model-images-templates", commands, tally, async (ec2, client) => {
+      const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+      const base = await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI_ID] }));
+      const rootGiB = (base.Images![0]!.BlockDeviceMappings ?? []).reduce((sum, b) => sum + (b.Ebs?.VolumeSize ?? 0), 0);
+      const model: Model = { now: 0, templates: [], images: [], rootGiB };
+      const real: Real = { ec2, client, templateIds: new Map(), imageIds: [], sourceInstance: run.Instances![0]!.InstanceId! };
+      // Every run starts with one template, so that the first commands have versions to act on.
+      await new CreateTemplate(NAMES[0]!, { InstanceType: "t3.micro" }).run(model, real);
+      return { model, real };
+    });
     // Every kind of answer was met at least once (a vacuous run would show here).
     if (RUNS >= 100) {
       for (const kind of [

@@ -62,9 +62,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { useFrozenClock } from "./helpers.js";
+import { kindTally, MODEL_RUNS as RUNS, runModel } from "./model-runner.js";
+import { colonHex, sshBlob } from "./ssh-keys.js";
 
-const RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 1000);
-const SEED = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.MODEL_SEED);
 const VISIBILITY_MS = 60 * 60_000;
 
 type State = "running" | "stopping" | "stopped" | "terminated";
@@ -177,10 +177,7 @@ function terminate(m: Model, inst: ModelInstance): void {
 }
 
 /** How many commands of each kind ran, and which states stops met: printed, so a vacuous run shows. */
-const tally = new Map<string, number>();
-function count(what: string): void {
-  tally.set(what, (tally.get(what) ?? 0) + 1);
-}
+const { tally, count } = kindTally();
 
 abstract class Cmd implements fc.AsyncCommand<Model, Real> {
   check(m: Readonly<Model>): boolean {
@@ -188,6 +185,13 @@ abstract class Cmd implements fc.AsyncCommand<Model, Real> {
   }
   abstract run(m: Model, r: Real): Promise<void>;
   abstract toString(): string;
+}
+
+/** A command that can run at any time, even with no instance visible. */
+abstract class AnyTimeCmd extends Cmd {
+  override check(): boolean {
+    return true;
+  }
 }
 
 class Run extends Cmd {
@@ -320,12 +324,9 @@ class Tag extends Cmd {
   }
 }
 
-class Advance extends Cmd {
+class Advance extends AnyTimeCmd {
   constructor(readonly ms: number) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     r.ec2.advance(this.ms);
@@ -400,10 +401,7 @@ class ModifyMetadata extends Cmd {
 }
 
 /** Every visible instance's metadata options, `State/HttpTokens`, against the model's. */
-class DescribeMetadata extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeMetadata extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeInstancesCommand({}));
     const seen = new Map<string, string>();
@@ -425,10 +423,7 @@ class DescribeMetadata extends Cmd {
   }
 }
 
-class DescribeAll extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeAll extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeInstancesCommand({}));
     const seen = new Map<string, string>();
@@ -442,16 +437,13 @@ class DescribeAll extends Cmd {
   }
 }
 
-class DescribeByTag extends Cmd {
+class DescribeByTag extends AnyTimeCmd {
   constructor(
     readonly key: string,
     readonly value: string,
     readonly state: State,
   ) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(
@@ -474,10 +466,7 @@ class DescribeByTag extends Cmd {
 }
 
 /** DescribeTags of the instances: every tag of every visible instance, by instance id then key. */
-class DescribeTags extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeTags extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-type", Values: ["instance"] }] }));
     const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -493,10 +482,7 @@ class DescribeTags extends Cmd {
 }
 
 /** The Region's zones stay what they are whatever the fleet does, and every visible instance is placed in one of them. */
-class DescribeZones extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeZones extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const zones = (await r.client.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones ?? [];
     expect(zones.map((z) => [z.ZoneName, z.ZoneId, z.State])).toEqual([
@@ -537,12 +523,9 @@ abstract class GroupCmd extends Cmd {
   }
 }
 
-class CreateGroup extends Cmd {
+class CreateGroup extends AnyTimeCmd {
   constructor(readonly name: string) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const groups = groupsOf(m);
@@ -658,10 +641,7 @@ class RunInGroup extends GroupCmd {
   }
 }
 
-class DescribeGroups extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeGroups extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeSecurityGroupsCommand({}));
     const got = new Map(
@@ -681,18 +661,6 @@ class DescribeGroups extends Cmd {
 
 // ---- Key pairs (issue 15): created (ED25519) and imported (RSA, ED25519), deleted by name or id, launched with ----
 
-function sshString(bytes: Uint8Array): Buffer {
-  const out = Buffer.alloc(4 + bytes.length);
-  out.writeUInt32BE(bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
-
-function sshMpint(bytes: Buffer): Buffer {
-  const trimmed = bytes.subarray(bytes.findIndex((b) => b !== 0));
-  return sshString(trimmed[0]! >= 0x80 ? Buffer.concat([Buffer.of(0), trimmed]) : trimmed);
-}
-
 /** A public key to import, with what EC2 shows for it, written here independently of the mock. */
 interface Importable {
   readonly type: "rsa" | "ed25519";
@@ -703,16 +671,11 @@ interface Importable {
 }
 
 function importable(publicKey: KeyObject): Importable {
-  const jwk = Object.fromEntries(
-    Object.entries(publicKey.export({ format: "jwk" }) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64url")]),
-  );
+  const blob = sshBlob(publicKey);
   if (publicKey.asymmetricKeyType === "rsa") {
-    const blob = Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e!), sshMpint(jwk.n!)]);
     const der = publicKey.export({ format: "der", type: "spki" });
-    const md5 = [...createHash("md5").update(der).digest()].map((b) => b.toString(16).padStart(2, "0")).join(":");
-    return { type: "rsa", line: `ssh-rsa ${blob.toString("base64")}`, fingerprint: md5 };
+    return { type: "rsa", line: `ssh-rsa ${blob.toString("base64")}`, fingerprint: colonHex(createHash("md5").update(der).digest()) };
   }
-  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(jwk.x!)]);
   return {
     type: "ed25519",
     line: `ssh-ed25519 ${blob.toString("base64")}`,
@@ -756,16 +719,13 @@ function launched(m: Model, r: Real, instance: Instance, model: Omit<ModelInstan
   m.instances.push({ state: "running", hostStuck: false, tags: new Map(), ...model });
 }
 
-class CreateKey extends Cmd {
+class CreateKey extends AnyTimeCmd {
   constructor(
     readonly name: string,
     /** -1: CreateKeyPair (ED25519); else the index of the key in IMPORTABLE to import. */
     readonly how: number,
   ) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const keys = keysOf(m);
@@ -800,15 +760,12 @@ class CreateKey extends Cmd {
   }
 }
 
-class DeleteKey extends Cmd {
+class DeleteKey extends AnyTimeCmd {
   constructor(
     readonly name: string,
     readonly byId: boolean,
   ) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const keys = keysOf(m);
@@ -835,12 +792,9 @@ class DeleteKey extends Cmd {
 }
 
 /** DescribeKeyPairs: every key pair, in creation order, with its public key; or one by name. */
-class DescribeKeys extends Cmd {
+class DescribeKeys extends AnyTimeCmd {
   constructor(readonly name: string | undefined) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const keys = keysOf(m);
@@ -941,12 +895,9 @@ abstract class SubnetCmd extends Cmd {
   }
 }
 
-class CreateVpc extends Cmd {
+class CreateVpc extends AnyTimeCmd {
   constructor(readonly cidr: (typeof VPC_CIDRS)[number]) {
     super();
-  }
-  override check(): boolean {
-    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const vpcs = (m.vpcs ??= []);
@@ -1120,10 +1071,7 @@ class RunInSubnet extends SubnetCmd {
 }
 
 /** DescribeVpcs: the default VPC, then the VPCs created and not deleted, in creation order. */
-class DescribeVpcs extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeVpcs extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeVpcsCommand({}));
     const seen = (out.Vpcs ?? []).map((v) => [v.VpcId, v.CidrBlock, v.IsDefault, v.State]);
@@ -1144,10 +1092,7 @@ class DescribeVpcs extends Cmd {
  * with their free addresses; the default subnets' free addresses account for
  * every other still-visible instance.
  */
-class DescribeSubnets extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeSubnets extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeSubnetsCommand({}));
     const all = out.Subnets ?? [];
@@ -1176,10 +1121,7 @@ class DescribeSubnets extends Cmd {
 }
 
 /** Where every visible instance is (VPC, subnet, zone), its key pair and whether it has a public address, as the model says. */
-class DescribeWhere extends Cmd {
-  override check(): boolean {
-    return true;
-  }
+class DescribeWhere extends AnyTimeCmd {
   async run(m: Model, r: Real): Promise<void> {
     const out = await r.client.send(new DescribeInstancesCommand({}));
     const seen = new Map<string, unknown[]>();
@@ -1256,37 +1198,17 @@ describe("the lifecycle against a reference model (fast-check commands)", () => 
   useFrozenClock({ now: Date.UTC(2026, 0, 1) });
 
   it(`agrees with the model on every call (runs: ${RUNS})`, { timeout: Math.max(600_000, RUNS * 100) }, async () => {
-    console.log(`model.property: seed ${SEED}, ${RUNS} runs (MODEL_SEED=${SEED} replays; MODEL_RUNS raises)`);
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "+1" }), async (cmds) => {
-        const ec2 = createEc2Mock({ timing: "instant" });
-        const client = new EC2Client({ region: "us-east-1" });
-        client.middlewareStack.use(ec2);
-        try {
-          // Every run starts with a small fleet, so that the first commands have something to act on.
-          const setupFleet = async () => {
-            const model: Model = { instances: [], now: 0 };
-            const real: Real = { ec2, client, ids: [] };
-            await new Run(3).run(model, real);
-            real.defaultVpcId = real.placed![0]!.vpcId;
-            // And a VPC with a small subnet (11 free addresses), so that the subnet commands have one to act on.
-            await new CreateVpc("10.0.0.0/16").run(model, real);
-            await new CreateSubnet(0, SMALL_BLOCK, "us-east-1b").run(model, real);
-            return { model, real };
-          };
-          await fc.asyncModelRun(setupFleet, cmds);
-        } finally {
-          client.destroy();
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, verbose: 1 },
-    );
-    console.log(
-      [...tally]
-        .sort()
-        .map(([k, v]) => `${k}: ${v}`)
-        .join("\n"),
-    );
+    // Every run starts with a small fleet, so that the first commands have something to act on.
+    await runModel("model.property", commands, tally, async (ec2, client) => {
+      const model: Model = { instances: [], now: 0 };
+      const real: Real = { ec2, client, ids: [] };
+      await new Run(3).run(model, real);
+      real.defaultVpcId = real.placed![0]!.vpcId;
+      // And a VPC with a small subnet (11 free addresses), so that the subnet commands have one to act on.
+      await new CreateVpc("10.0.0.0/16").run(model, real);
+      await new CreateSubnet(0, SMALL_BLOCK, "us-east-1b").run(model, real);
+      return { model, real };
+    });
   });
 });
 

@@ -18,7 +18,7 @@ import { regionsAndZones } from "../src/aws/ec2/model/region-catalogue.js";
 import { createEc2Mock, type Ec2MockOptions } from "../src/index.js";
 import { awsBinary, awsChildEnv } from "./aws-cli.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, US_EAST_1_ZONES } from "./helpers.js";
 
 /** The Regions enabled by default: launched before March 20, 2019 (AWS Account Management guide). */
 const DEFAULT_REGIONS = [
@@ -63,15 +63,6 @@ async function defaultVpcId(client: EC2Client): Promise<string> {
   const [id] = await launchIds(client);
   return (await describeAll(client, [id!])).get(id!)!.VpcId!;
 }
-
-const US_EAST_1_ZONES: [name: string, id: string][] = [
-  ["us-east-1a", "use1-az2"],
-  ["us-east-1b", "use1-az4"],
-  ["us-east-1c", "use1-az6"],
-  ["us-east-1d", "use1-az1"],
-  ["us-east-1e", "use1-az3"],
-  ["us-east-1f", "use1-az5"],
-];
 
 describe.each(Object.keys(doors))("Regions and zones through the %s", (door) => {
   const openDoor = doorOpener();

@@ -518,19 +518,18 @@ describe("the verifier reads a query as the door does: `+` is a space", () => {
     // URLSearchParams writes a space as `+` and a plus as `%2B`, as HTML forms do.
     return `/?${new URLSearchParams(presigned.query as Record<string, string>).toString()}`;
   }
+  /** Launches an instance; a presigned CreateTags that tags it `team` = `value`: the instance's id and the path. */
+  async function presignedTagging(value: string): Promise<{ id: string; path: string }> {
+    const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+    const id = launched.Instances![0]!.InstanceId!;
+    const query = { Action: "CreateTags", Version: VERSION, "ResourceId.1": id, "Tag.1.Key": "team", "Tag.1.Value": value };
+    return { id, path: await presignedPath(query) };
+  }
   const tagsOf = async (id: string) =>
     (await describeInstances(client(GOOD))).Reservations!.flatMap((r) => r.Instances!).find((i) => i.InstanceId === id)!.Tags ?? [];
 
   it("a signed `a+b` (sent `a%2Bb`) turned into `a+b` on the wire: AuthFailure 401, the tag unchanged", async () => {
-    const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-    const id = launched.Instances![0]!.InstanceId!;
-    const path = await presignedPath({
-      Action: "CreateTags",
-      Version: VERSION,
-      "ResourceId.1": id,
-      "Tag.1.Key": "team",
-      "Tag.1.Value": "a+b",
-    });
+    const { id, path } = await presignedTagging("a+b");
     expect(path).toContain("a%2Bb");
     const tampered = path.replace("a%2Bb", "a+b");
     expect(errorOf(await send(server.url, "GET", tampered, { host: new URL(server.url).host }))).toEqual({
@@ -545,15 +544,7 @@ describe("the verifier reads a query as the door does: `+` is a space", () => {
   });
 
   it("a signed space written `+` (as URLSearchParams writes it) verifies and runs as the same space", async () => {
-    const launched = await client(GOOD).send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-    const id = launched.Instances![0]!.InstanceId!;
-    const path = await presignedPath({
-      Action: "CreateTags",
-      Version: VERSION,
-      "ResourceId.1": id,
-      "Tag.1.Key": "team",
-      "Tag.1.Value": "a b",
-    });
+    const { id, path } = await presignedTagging("a b");
     expect(path).toContain("Tag.1.Value=a+b");
     const answer = await send(server.url, "GET", path, { host: new URL(server.url).host });
     expect(answer.status, answer.body).toBe(200);

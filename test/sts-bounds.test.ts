@@ -67,22 +67,30 @@ describe("the bounds", () => {
   });
 });
 
+/** The two blobs the bounds refuse, each made on demand. */
+const TOO_BIG: [string, () => string][] = [
+  ["a 64 MiB bomb", () => bomb(64 * 1024 * 1024)],
+  ["a blob past the encoded bound", longBlob],
+];
+
+/** Sends the blob `make` makes to DecodeAuthorizationMessage, which must refuse it: InvalidAuthorizationMessageException, 400. */
+async function expectTooBig(sts: STSClient, make: () => string): Promise<void> {
+  const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: make() })).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
+  expect(error).toMatchObject({
+    name: "InvalidAuthorizationMessageException",
+    message: INVALID,
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
 describe("through the plugin on an STSClient", () => {
   const sts = new STSClient({ region: "us-east-1" });
   sts.middlewareStack.use(createEc2Mock() as never);
 
-  it.each([
-    ["a 64 MiB bomb", () => bomb(64 * 1024 * 1024)],
-    ["a blob past the encoded bound", longBlob],
-  ])("%s: InvalidAuthorizationMessageException 400", async (_name, make) => {
-    const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: make() })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
-    expect(error).toMatchObject({
-      name: "InvalidAuthorizationMessageException",
-      message: INVALID,
-      $fault: "client",
-      $metadata: { httpStatusCode: 400 },
-    });
+  it.each(TOO_BIG)("%s: InvalidAuthorizationMessageException 400", async (_name, make) => {
+    await expectTooBig(sts, make);
   });
 });
 
@@ -103,18 +111,8 @@ describe("over the wire", () => {
     await server?.close();
   });
 
-  it.each([
-    ["a 64 MiB bomb", () => bomb(64 * 1024 * 1024)],
-    ["a blob past the encoded bound", longBlob],
-  ])("%s: InvalidAuthorizationMessageException 400 in STS's ErrorResponse", async (_name, make) => {
-    const error = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: make() })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidAuthorizationMessageException);
-    expect(error).toMatchObject({
-      name: "InvalidAuthorizationMessageException",
-      message: INVALID,
-      $fault: "client",
-      $metadata: { httpStatusCode: 400 },
-    });
+  it.each(TOO_BIG)("%s: InvalidAuthorizationMessageException 400 in STS's ErrorResponse", async (_name, make) => {
+    await expectTooBig(sts, make);
   });
 
   it("the server still answers a good blob afterwards", async () => {

@@ -22,67 +22,22 @@
  * cost is one Python start per command. A missing client skips its test
  * with a warning, or fails it under EC2_MOCK_REQUIRE_INTEROP=1.
  */
-import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
-  EC2Client,
+  type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { afterAll, describe, it } from "vitest";
-import { createEc2Mock, type Ec2Mock } from "../src/index.js";
-import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { describe, it } from "vitest";
+import { createEc2Mock } from "../src/index.js";
+import { boto3Refusal, cliFacts, interopHarness } from "./interop-harness.js";
 
-const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const pythonBinary = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
-/** The scripts sign with the fake keys `test`/`test`; the in-process SDK reader uses these. */
-const KEYS = { accessKeyId: "test", secretAccessKey: "test" };
-const home = mkdtempSync(join(tmpdir(), "ec2-mock-tutorial-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
-const env: NodeJS.ProcessEnv = { ...awsChildEnv(home, KEYS), AWS_CLI: awsBinary };
-
-const cliScript = fileURLToPath(new URL("./interop/tutorial-cli.sh", import.meta.url));
-const boto3Script = fileURLToPath(new URL("./interop/boto3_tutorial.py", import.meta.url));
-
-/** Runs a probe synchronously (no server is up yet): the output, and why the client is unusable, if it is. */
-function probe(file: string, args: string[]): { text: string; missing: string | undefined } {
-  const out = spawnSync(file, args, { env, encoding: "utf8", timeout: 30_000 });
-  if (out.error) return { text: "", missing: `${file}: ${out.error.message}` };
-  const text = `${out.stdout}${out.stderr}`.trim();
-  return { text, missing: out.status === 0 ? undefined : `${file} ${args.join(" ")} exited ${out.status}: ${text}` };
-}
-const awsProbe = probe(awsBinary, ["--version"]);
-const awsMissing = awsProbe.missing;
-const boto3Missing = probe(pythonBinary, ["-c", "import boto3"]).missing;
-for (const [name, missing] of [
-  ["the AWS CLI", awsMissing],
-  ["boto3", boto3Missing],
-] as const) {
-  if (missing !== undefined && !required) console.warn(`tutorial: ${name} tests skipped: ${missing}`);
-}
-/** AWS CLI v2 exits 254 when the service answers with an error; v1 exits 255. */
-const serviceErrorExit = /^aws-cli\/1\./.test(awsProbe.text) ? 255 : 254;
-
-/** Runs a child asynchronously (the server lives in this process): exit status, stdout, stderr. */
-function run(file: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, encoding: "utf8", timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** An SDK client on the mock, in process, to read back what the scripts left. */
-function sdkClient(ec2: Ec2Mock, region: string): EC2Client {
-  return new EC2Client({ region, credentials: KEYS, requestHandler: ec2.httpHandler() });
-}
+const interop = interopHarness("tutorial", { cli: "tutorial-cli.sh", boto3: "boto3_tutorial.py" });
+const { sdkClient } = interop;
 
 /** The region's state after a tutorial: only what a new account has, plus the terminated instance. */
 async function leftBehind(client: EC2Client) {
@@ -106,268 +61,242 @@ describe("the EC2 tutorial through the server", () => {
   it.concurrent("with the AWS CLI: a bash script of `aws ec2` calls, every refusal as the CLI prints it", {
     timeout: 600_000,
   }, async (ctx) => {
-    if (awsMissing !== undefined) {
-      if (!required) ctx.skip();
-      throw new Error(`the AWS CLI is required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${awsMissing}`);
-    }
+    interop.need(ctx, "cli");
     const ec2 = createEc2Mock({ timing: "instant" });
-    const server = await ec2.listen();
-    const workdir = mkdtempSync(join(home, "cli-"));
-    try {
-      const out = await run("bash", [cliScript, server.url, workdir]);
-      ctx.expect(out.status, out.stderr).toBe(0);
-      ctx.expect(out.stderr).toBe("");
-      const lines = out.stdout.trimEnd().split("\n");
-      const facts = new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
-      ctx
-        .expect([...facts.keys()])
-        .toEqual([
-          "zones",
-          "defaultVpc",
-          "vpc",
-          "subnet",
-          "pemFirstLine",
-          "keyPair",
-          "publicKeyFromPem",
-          "pemFingerprint",
-          "duplicateKeyPair",
-          "group",
-          "duplicateGroup",
-          "authorize",
-          "duplicateRule",
-          "unknownSubnet",
-          "unknownGroup",
-          "unknownKey",
-          "instance",
-          "described",
-          "groupInUse",
-          "vpcWithSubnet",
-          "stop",
-          "start",
-          "terminate",
-          "cleanedUp",
-        ]);
-      const fact = (name: string) => facts.get(name)!;
-      const refusal = (code: string, operation: string, message: string) =>
-        `${serviceErrorExit}|An error occurred (${code}) when calling the ${operation} operation: ${message}`;
+    const workdir = mkdtempSync(join(interop.home, "cli-"));
+    const out = await interop.runScript(ec2, "cli", workdir);
+    ctx.expect(out.status, out.stderr).toBe(0);
+    ctx.expect(out.stderr).toBe("");
+    const facts = cliFacts(out.stdout);
+    ctx
+      .expect([...facts.keys()])
+      .toEqual([
+        "zones",
+        "defaultVpc",
+        "vpc",
+        "subnet",
+        "pemFirstLine",
+        "keyPair",
+        "publicKeyFromPem",
+        "pemFingerprint",
+        "duplicateKeyPair",
+        "group",
+        "duplicateGroup",
+        "authorize",
+        "duplicateRule",
+        "unknownSubnet",
+        "unknownGroup",
+        "unknownKey",
+        "instance",
+        "described",
+        "groupInUse",
+        "vpcWithSubnet",
+        "stop",
+        "start",
+        "terminate",
+        "cleanedUp",
+      ]);
+    const fact = (name: string) => facts.get(name)!;
+    const refusal = interop.cliRefusal;
 
-      ctx.expect(fact("zones")).toBe(["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`).join("\t"));
-      const [defaultVpc, defaultCidr] = fact("defaultVpc").split("\t");
-      ctx.expect(defaultVpc).toMatch(/^vpc-[0-9a-f]{17}$/);
-      ctx.expect(defaultCidr).toBe("172.31.0.0/16");
-      const [vpc, vpcCidr] = fact("vpc").split(" ");
-      ctx.expect(vpc).toMatch(/^vpc-[0-9a-f]{17}$/);
-      ctx.expect(vpc).not.toBe(defaultVpc);
-      ctx.expect(vpcCidr).toBe("10.0.0.0/16");
-      const [subnet, ...subnetRest] = fact("subnet").split(" ");
-      ctx.expect(subnet).toMatch(/^subnet-[0-9a-f]{17}$/);
-      ctx.expect(subnetRest).toEqual(["us-east-1a", "251"]);
+    ctx.expect(fact("zones")).toBe(["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`).join("\t"));
+    const [defaultVpc, defaultCidr] = fact("defaultVpc").split("\t");
+    ctx.expect(defaultVpc).toMatch(/^vpc-[0-9a-f]{17}$/);
+    ctx.expect(defaultCidr).toBe("172.31.0.0/16");
+    const [vpc, vpcCidr] = fact("vpc").split(" ");
+    ctx.expect(vpc).toMatch(/^vpc-[0-9a-f]{17}$/);
+    ctx.expect(vpc).not.toBe(defaultVpc);
+    ctx.expect(vpcCidr).toBe("10.0.0.0/16");
+    const [subnet, ...subnetRest] = fact("subnet").split(" ");
+    ctx.expect(subnet).toMatch(/^subnet-[0-9a-f]{17}$/);
+    ctx.expect(subnetRest).toEqual(["us-east-1a", "251"]);
 
-      // The key pair: a PEM RSA key whose public half and fingerprint are EC2's.
-      ctx.expect(fact("pemFirstLine")).toBe("-----BEGIN RSA PRIVATE KEY-----");
-      const [keyName, keyType, fingerprint, publicKey] = fact("keyPair").split("\t");
-      ctx.expect([keyName, keyType]).toEqual(["MyKeyPair", "rsa"]);
-      ctx.expect(fingerprint).toMatch(FINGERPRINT);
-      ctx.expect(fact("pemFingerprint")).toBe(fingerprint);
-      ctx.expect(publicKey).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]+=* MyKeyPair$/);
-      const fromPem = fact("publicKeyFromPem");
-      if (fromPem.startsWith("ssh-keygen|")) ctx.expect(`${fromPem.slice("ssh-keygen|".length)} MyKeyPair`).toBe(publicKey);
-      else ctx.expect(fromPem).toBe("openssl|RSA key ok");
-      ctx
-        .expect(fact("duplicateKeyPair"))
-        .toBe(refusal("InvalidKeyPair.Duplicate", "CreateKeyPair", "The keypair 'MyKeyPair' already exists."));
+    // The key pair: a PEM RSA key whose public half and fingerprint are EC2's.
+    ctx.expect(fact("pemFirstLine")).toBe("-----BEGIN RSA PRIVATE KEY-----");
+    const [keyName, keyType, fingerprint, publicKey] = fact("keyPair").split("\t");
+    ctx.expect([keyName, keyType]).toEqual(["MyKeyPair", "rsa"]);
+    ctx.expect(fingerprint).toMatch(FINGERPRINT);
+    ctx.expect(fact("pemFingerprint")).toBe(fingerprint);
+    ctx.expect(publicKey).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]+=* MyKeyPair$/);
+    const fromPem = fact("publicKeyFromPem");
+    if (fromPem.startsWith("ssh-keygen|")) ctx.expect(`${fromPem.slice("ssh-keygen|".length)} MyKeyPair`).toBe(publicKey);
+    else ctx.expect(fromPem).toBe("openssl|RSA key ok");
+    ctx
+      .expect(fact("duplicateKeyPair"))
+      .toBe(refusal("InvalidKeyPair.Duplicate", "CreateKeyPair", "The keypair 'MyKeyPair' already exists."));
 
-      const group = fact("group");
-      ctx.expect(group).toMatch(/^sg-[0-9a-f]{17}$/);
-      ctx
-        .expect(fact("duplicateGroup"))
-        .toBe(refusal("InvalidGroup.Duplicate", "CreateSecurityGroup", `The security group 'my-sg' already exists for VPC '${vpc}'`));
-      ctx.expect(fact("authorize")).toBe("tcp\t22\t22\t203.0.113.0/24\tFalse");
-      ctx
-        .expect(fact("duplicateRule"))
-        .toBe(
-          refusal(
-            "InvalidPermission.Duplicate",
-            "AuthorizeSecurityGroupIngress",
-            'the specified rule "peer: 203.0.113.0/24, TCP, from port: 22, to port: 22, ALLOW" already exists',
-          ),
-        );
+    const group = fact("group");
+    ctx.expect(group).toMatch(/^sg-[0-9a-f]{17}$/);
+    ctx
+      .expect(fact("duplicateGroup"))
+      .toBe(refusal("InvalidGroup.Duplicate", "CreateSecurityGroup", `The security group 'my-sg' already exists for VPC '${vpc}'`));
+    ctx.expect(fact("authorize")).toBe("tcp\t22\t22\t203.0.113.0/24\tFalse");
+    ctx
+      .expect(fact("duplicateRule"))
+      .toBe(
+        refusal(
+          "InvalidPermission.Duplicate",
+          "AuthorizeSecurityGroupIngress",
+          'the specified rule "peer: 203.0.113.0/24, TCP, from port: 22, to port: 22, ALLOW" already exists',
+        ),
+      );
 
-      ctx
-        .expect(fact("unknownSubnet"))
-        .toBe(refusal("InvalidSubnetID.NotFound", "RunInstances", "The subnet ID 'subnet-0123456789abcdef0' does not exist"));
-      ctx
-        .expect(fact("unknownGroup"))
-        .toBe(refusal("InvalidGroup.NotFound", "RunInstances", `The security group 'sg-0123456789abcdef0' does not exist in VPC '${vpc}'`));
-      ctx
-        .expect(fact("unknownKey"))
-        .toBe(refusal("InvalidKeyPair.NotFound", "RunInstances", "The key pair 'NoSuchKeyPair' does not exist"));
+    ctx
+      .expect(fact("unknownSubnet"))
+      .toBe(refusal("InvalidSubnetID.NotFound", "RunInstances", "The subnet ID 'subnet-0123456789abcdef0' does not exist"));
+    ctx
+      .expect(fact("unknownGroup"))
+      .toBe(refusal("InvalidGroup.NotFound", "RunInstances", `The security group 'sg-0123456789abcdef0' does not exist in VPC '${vpc}'`));
+    ctx.expect(fact("unknownKey")).toBe(refusal("InvalidKeyPair.NotFound", "RunInstances", "The key pair 'NoSuchKeyPair' does not exist"));
 
-      // The one instance of the Region (the refused launches made none), where it was launched.
-      const instance = fact("instance");
-      ctx.expect(instance).toMatch(/^i-[0-9a-f]{17}$/);
-      ctx
-        .expect(fact("described"))
-        .toBe([instance, "running", "MyKeyPair", subnet, vpc, group, "my-sg", "tutorial", "us-east-1a", "10.0.1.4"].join("\t"));
-      ctx
-        .expect(fact("groupInUse"))
-        .toBe(refusal("DependencyViolation", "DeleteSecurityGroup", `resource ${group} has a dependent object`));
-      ctx
-        .expect(fact("vpcWithSubnet"))
-        .toBe(refusal("DependencyViolation", "DeleteVpc", `The vpc '${vpc}' has dependencies and cannot be deleted.`));
-      ctx
-        .expect([fact("stop"), fact("start"), fact("terminate")])
-        .toEqual(["running\tstopping", "stopped\tpending", "running\tshutting-down"]);
-      ctx.expect(fact("cleanedUp")).toBe(`${vpc} ${subnet} ${group} MyKeyPair`);
+    // The one instance of the Region (the refused launches made none), where it was launched.
+    const instance = fact("instance");
+    ctx.expect(instance).toMatch(/^i-[0-9a-f]{17}$/);
+    ctx
+      .expect(fact("described"))
+      .toBe([instance, "running", "MyKeyPair", subnet, vpc, group, "my-sg", "tutorial", "us-east-1a", "10.0.1.4"].join("\t"));
+    ctx.expect(fact("groupInUse")).toBe(refusal("DependencyViolation", "DeleteSecurityGroup", `resource ${group} has a dependent object`));
+    ctx
+      .expect(fact("vpcWithSubnet"))
+      .toBe(refusal("DependencyViolation", "DeleteVpc", `The vpc '${vpc}' has dependencies and cannot be deleted.`));
+    ctx
+      .expect([fact("stop"), fact("start"), fact("terminate")])
+      .toEqual(["running\tstopping", "stopped\tpending", "running\tshutting-down"]);
+    ctx.expect(fact("cleanedUp")).toBe(`${vpc} ${subnet} ${group} MyKeyPair`);
 
-      // The cleanup emptied everything: a new account's default VPC, its 6 default subnets and default group remain.
-      const left = await leftBehind(sdkClient(ec2, "us-east-1"));
-      ctx.expect(left).toEqual({
-        vpcs: [[defaultVpc, true]],
-        subnets: Array.from({ length: 6 }, () => [defaultVpc, true]),
-        groups: [["default", defaultVpc]],
-        keyPairs: [],
-        instances: [[instance, "terminated"]],
-      });
-      ctx.expect(readdirSync(workdir)).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    // The cleanup emptied everything: a new account's default VPC, its 6 default subnets and default group remain.
+    const left = await leftBehind(sdkClient(ec2, "us-east-1"));
+    ctx.expect(left).toEqual({
+      vpcs: [[defaultVpc, true]],
+      subnets: Array.from({ length: 6 }, () => [defaultVpc, true]),
+      groups: [["default", defaultVpc]],
+      keyPairs: [],
+      instances: [[instance, "terminated"]],
+    });
+    ctx.expect(readdirSync(workdir)).toEqual([]);
   });
 
   it.concurrent("with boto3: a Python script with waiters, every refusal as a ClientError", { timeout: 300_000 }, async (ctx) => {
-    if (boto3Missing !== undefined) {
-      if (!required) ctx.skip();
-      throw new Error(`boto3 is required (EC2_MOCK_REQUIRE_INTEROP=1) but unusable: ${boto3Missing}`);
-    }
+    interop.need(ctx, "boto3");
     // Short real durations: each waiter sees the transition under way, then done.
     const ec2 = createEc2Mock({ timing: { launch: 300, start: 300, stop: 300, terminate: 300 } });
-    const server = await ec2.listen();
-    const workdir = mkdtempSync(join(home, "boto3-"));
-    try {
-      const out = await run(pythonBinary, [boto3Script, server.url, "eu-west-1", workdir]);
-      ctx.expect(out.status, out.stderr).toBe(0);
-      const facts = JSON.parse(out.stdout);
-      const refusal = (operation: string, code: string, message: string) => ({ code, message, status: 400, operation });
+    const workdir = mkdtempSync(join(interop.home, "boto3-"));
+    const out = await interop.runScript(ec2, "boto3", "eu-west-1", workdir);
+    ctx.expect(out.status, out.stderr).toBe(0);
+    const facts = JSON.parse(out.stdout);
+    const refusal = boto3Refusal;
 
-      ctx.expect(facts.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
-      const [defaultVpc] = facts.defaultVpc;
-      ctx.expect(facts.defaultVpc).toEqual([ctx.expect.stringMatching(/^vpc-[0-9a-f]{17}$/), "172.31.0.0/16", true]);
-      const vpc: string = facts.vpc.id;
-      ctx.expect(facts.vpc).toEqual({
-        id: ctx.expect.stringMatching(/^vpc-[0-9a-f]{17}$/),
-        cidr: "10.0.0.0/16",
-        tags: [{ Key: "Name", Value: "tutorial-vpc" }],
-      });
-      const subnet: string = facts.subnet.id;
-      ctx.expect(facts.subnet).toEqual({ id: ctx.expect.stringMatching(/^subnet-[0-9a-f]{17}$/), vpc, zone: "eu-west-1a", free: 251 });
+    ctx.expect(facts.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    const [defaultVpc] = facts.defaultVpc;
+    ctx.expect(facts.defaultVpc).toEqual([ctx.expect.stringMatching(/^vpc-[0-9a-f]{17}$/), "172.31.0.0/16", true]);
+    const vpc: string = facts.vpc.id;
+    ctx.expect(facts.vpc).toEqual({
+      id: ctx.expect.stringMatching(/^vpc-[0-9a-f]{17}$/),
+      cidr: "10.0.0.0/16",
+      tags: [{ Key: "Name", Value: "tutorial-vpc" }],
+    });
+    const subnet: string = facts.subnet.id;
+    ctx.expect(facts.subnet).toEqual({ id: ctx.expect.stringMatching(/^subnet-[0-9a-f]{17}$/), vpc, zone: "eu-west-1a", free: 251 });
 
-      const [name, fingerprint, keyPairId] = facts.keyPair.created;
-      ctx.expect(name).toBe("MyKeyPair");
-      ctx.expect(fingerprint).toMatch(FINGERPRINT);
-      ctx.expect(keyPairId).toMatch(/^key-[0-9a-f]{17}$/);
-      const publicKey: string = facts.keyPair.described[4];
-      ctx.expect(facts.keyPair.described).toEqual(["MyKeyPair", "rsa", fingerprint, keyPairId, publicKey]);
-      ctx.expect(publicKey).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]+=* MyKeyPair$/);
-      const pem = facts.keyPair.pem;
-      ctx.expect(["cryptography", "openssl"]).toContain(pem.tool);
-      ctx.expect(pem).toEqual({
-        tool: pem.tool,
-        rsa: true,
-        bits: 2048,
-        publicKey: pem.tool === "openssl" && pem.publicKey === null ? null : publicKey.replace(/ MyKeyPair$/, ""),
-        fingerprint,
-      });
-      ctx
-        .expect(facts.duplicateKeyPair)
-        .toEqual(refusal("CreateKeyPair", "InvalidKeyPair.Duplicate", "The keypair 'MyKeyPair' already exists."));
+    const [name, fingerprint, keyPairId] = facts.keyPair.created;
+    ctx.expect(name).toBe("MyKeyPair");
+    ctx.expect(fingerprint).toMatch(FINGERPRINT);
+    ctx.expect(keyPairId).toMatch(/^key-[0-9a-f]{17}$/);
+    const publicKey: string = facts.keyPair.described[4];
+    ctx.expect(facts.keyPair.described).toEqual(["MyKeyPair", "rsa", fingerprint, keyPairId, publicKey]);
+    ctx.expect(publicKey).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]+=* MyKeyPair$/);
+    const pem = facts.keyPair.pem;
+    ctx.expect(["cryptography", "openssl"]).toContain(pem.tool);
+    ctx.expect(pem).toEqual({
+      tool: pem.tool,
+      rsa: true,
+      bits: 2048,
+      publicKey: pem.tool === "openssl" && pem.publicKey === null ? null : publicKey.replace(/ MyKeyPair$/, ""),
+      fingerprint,
+    });
+    ctx
+      .expect(facts.duplicateKeyPair)
+      .toEqual(refusal("CreateKeyPair", "InvalidKeyPair.Duplicate", "The keypair 'MyKeyPair' already exists."));
 
-      const group: string = facts.group;
-      ctx.expect(group).toMatch(/^sg-[0-9a-f]{17}$/);
-      ctx
-        .expect(facts.duplicateGroup)
-        .toEqual(refusal("CreateSecurityGroup", "InvalidGroup.Duplicate", `The security group 'my-sg' already exists for VPC '${vpc}'`));
-      ctx.expect(facts.authorize).toEqual([true, 1]);
-      ctx
-        .expect(facts.duplicateRule)
-        .toEqual(
-          refusal(
-            "AuthorizeSecurityGroupIngress",
-            "InvalidPermission.Duplicate",
-            'the specified rule "peer: 203.0.113.0/24, TCP, from port: 22, to port: 22, ALLOW" already exists',
-          ),
-        );
-      ctx.expect(facts.ingress).toEqual([
-        {
-          IpProtocol: "tcp",
-          FromPort: 22,
-          ToPort: 22,
-          IpRanges: [{ CidrIp: "203.0.113.0/24" }],
-          Ipv6Ranges: [],
-          PrefixListIds: [],
-          UserIdGroupPairs: [],
-        },
-      ]);
+    const group: string = facts.group;
+    ctx.expect(group).toMatch(/^sg-[0-9a-f]{17}$/);
+    ctx
+      .expect(facts.duplicateGroup)
+      .toEqual(refusal("CreateSecurityGroup", "InvalidGroup.Duplicate", `The security group 'my-sg' already exists for VPC '${vpc}'`));
+    ctx.expect(facts.authorize).toEqual([true, 1]);
+    ctx
+      .expect(facts.duplicateRule)
+      .toEqual(
+        refusal(
+          "AuthorizeSecurityGroupIngress",
+          "InvalidPermission.Duplicate",
+          'the specified rule "peer: 203.0.113.0/24, TCP, from port: 22, to port: 22, ALLOW" already exists',
+        ),
+      );
+    ctx.expect(facts.ingress).toEqual([
+      {
+        IpProtocol: "tcp",
+        FromPort: 22,
+        ToPort: 22,
+        IpRanges: [{ CidrIp: "203.0.113.0/24" }],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      },
+    ]);
 
-      ctx
-        .expect(facts.unknownSubnet)
-        .toEqual(refusal("RunInstances", "InvalidSubnetID.NotFound", "The subnet ID 'subnet-0123456789abcdef0' does not exist"));
-      ctx
-        .expect(facts.unknownGroup)
-        .toEqual(
-          refusal("RunInstances", "InvalidGroup.NotFound", `The security group 'sg-0123456789abcdef0' does not exist in VPC '${vpc}'`),
-        );
-      ctx
-        .expect(facts.unknownKey)
-        .toEqual(refusal("RunInstances", "InvalidKeyPair.NotFound", "The key pair 'NoSuchKeyPair' does not exist"));
+    ctx
+      .expect(facts.unknownSubnet)
+      .toEqual(refusal("RunInstances", "InvalidSubnetID.NotFound", "The subnet ID 'subnet-0123456789abcdef0' does not exist"));
+    ctx
+      .expect(facts.unknownGroup)
+      .toEqual(
+        refusal("RunInstances", "InvalidGroup.NotFound", `The security group 'sg-0123456789abcdef0' does not exist in VPC '${vpc}'`),
+      );
+    ctx.expect(facts.unknownKey).toEqual(refusal("RunInstances", "InvalidKeyPair.NotFound", "The key pair 'NoSuchKeyPair' does not exist"));
 
-      const instance: string = facts.launched.id;
-      ctx.expect(facts.launched).toEqual({ id: ctx.expect.stringMatching(/^i-[0-9a-f]{17}$/), state: "pending" });
-      ctx.expect(facts.described).toEqual([
-        {
-          id: instance,
-          state: "running",
-          keyName: "MyKeyPair",
-          subnet,
-          vpc,
-          groups: [{ GroupName: "my-sg", GroupId: group }],
-          zone: "eu-west-1a",
-          privateIp: "10.0.1.4",
-          tags: [{ Key: "Name", Value: "tutorial" }],
-        },
-      ]);
-      ctx
-        .expect(facts.groupInUse)
-        .toEqual(refusal("DeleteSecurityGroup", "DependencyViolation", `resource ${group} has a dependent object`));
-      ctx
-        .expect(facts.vpcWithSubnet)
-        .toEqual(refusal("DeleteVpc", "DependencyViolation", `The vpc '${vpc}' has dependencies and cannot be deleted.`));
+    const instance: string = facts.launched.id;
+    ctx.expect(facts.launched).toEqual({ id: ctx.expect.stringMatching(/^i-[0-9a-f]{17}$/), state: "pending" });
+    ctx.expect(facts.described).toEqual([
+      {
+        id: instance,
+        state: "running",
+        keyName: "MyKeyPair",
+        subnet,
+        vpc,
+        groups: [{ GroupName: "my-sg", GroupId: group }],
+        zone: "eu-west-1a",
+        privateIp: "10.0.1.4",
+        tags: [{ Key: "Name", Value: "tutorial" }],
+      },
+    ]);
+    ctx.expect(facts.groupInUse).toEqual(refusal("DeleteSecurityGroup", "DependencyViolation", `resource ${group} has a dependent object`));
+    ctx
+      .expect(facts.vpcWithSubnet)
+      .toEqual(refusal("DeleteVpc", "DependencyViolation", `The vpc '${vpc}' has dependencies and cannot be deleted.`));
 
-      ctx
-        .expect([facts.stop, facts.stopped, facts.start, facts.restarted, facts.terminate, facts.terminated])
-        .toEqual([["running", "stopping"], "stopped", ["stopped", "pending"], "running", ["running", "shutting-down"], "terminated"]);
+    ctx
+      .expect([facts.stop, facts.stopped, facts.start, facts.restarted, facts.terminate, facts.terminated])
+      .toEqual([["running", "stopping"], "stopped", ["stopped", "pending"], "running", ["running", "shutting-down"], "terminated"]);
 
-      ctx.expect(facts.left).toEqual({ keyPairs: [], vpcs: [[defaultVpc, true]], subnets: [], groups: [] });
-      ctx
-        .expect(facts.deletedSubnet)
-        .toEqual(refusal("DescribeSubnets", "InvalidSubnetID.NotFound", `The subnet ID '${subnet}' does not exist`));
-      ctx
-        .expect(facts.deletedKeyPair)
-        .toEqual(refusal("DescribeKeyPairs", "InvalidKeyPair.NotFound", "The key pair 'MyKeyPair' does not exist"));
+    ctx.expect(facts.left).toEqual({ keyPairs: [], vpcs: [[defaultVpc, true]], subnets: [], groups: [] });
+    ctx
+      .expect(facts.deletedSubnet)
+      .toEqual(refusal("DescribeSubnets", "InvalidSubnetID.NotFound", `The subnet ID '${subnet}' does not exist`));
+    ctx
+      .expect(facts.deletedKeyPair)
+      .toEqual(refusal("DescribeKeyPairs", "InvalidKeyPair.NotFound", "The key pair 'MyKeyPair' does not exist"));
 
-      const left = await leftBehind(sdkClient(ec2, "eu-west-1"));
-      ctx.expect(left).toEqual({
-        vpcs: [[defaultVpc, true]],
-        subnets: Array.from({ length: 3 }, () => [defaultVpc, true]),
-        groups: [["default", defaultVpc]],
-        keyPairs: [],
-        instances: [[instance, "terminated"]],
-      });
-      // The other Regions never saw any of it.
-      ctx.expect((await leftBehind(sdkClient(ec2, "us-east-1"))).instances).toEqual([]);
-      ctx.expect(readdirSync(workdir)).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    const left = await leftBehind(sdkClient(ec2, "eu-west-1"));
+    ctx.expect(left).toEqual({
+      vpcs: [[defaultVpc, true]],
+      subnets: Array.from({ length: 3 }, () => [defaultVpc, true]),
+      groups: [["default", defaultVpc]],
+      keyPairs: [],
+      instances: [[instance, "terminated"]],
+    });
+    // The other Regions never saw any of it.
+    ctx.expect((await leftBehind(sdkClient(ec2, "us-east-1"))).instances).toEqual([]);
+    ctx.expect(readdirSync(workdir)).toEqual([]);
   });
 });

@@ -30,20 +30,11 @@ import { Ec2Region } from "../src/aws/ec2/region.js";
 import { resolveDurations } from "../src/engine/timing.js";
 import { type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener, doors } from "./doors.js";
-import { expectEc2Error, launch, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, launch, US_EAST_1_ZONES, useFrozenClock } from "./helpers.js";
 
 useFrozenClock({ now: new Date("2026-03-01T12:00:00.000Z") });
 
 const ACCOUNT = "123456789012";
-const US_EAST_1_ZONES = [
-  ["us-east-1a", "use1-az2"],
-  ["us-east-1b", "use1-az4"],
-  ["us-east-1c", "use1-az6"],
-  ["us-east-1d", "use1-az1"],
-  ["us-east-1e", "use1-az3"],
-  ["us-east-1f", "use1-az5"],
-];
-
 const open = doorOpener();
 const byDoor = Object.keys(doors);
 

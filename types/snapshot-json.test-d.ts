@@ -22,7 +22,7 @@ import type {
 
 // The snapshot types as they were written by hand before they were derived from the record declarations
 // (commit 589322a): the derived ones must have exactly these shapes.
-interface OldEc2MockSnapshot {
+interface OldEc2MockSnapshot extends OldRegionJson {
   version: 1;
   /** Where it was taken: restore refuses another region or account. */
   region: string;
@@ -31,6 +31,16 @@ interface OldEc2MockSnapshot {
   takenAt: string;
   /** The clock's manual offset (mock time minus host time), in ms. */
   clockOffsetMs: number;
+  /** Every other Region used so far (absent when none was), in order of first use. */
+  regions?: OldRegionStateJson[];
+}
+
+interface OldRegionStateJson extends OldRegionJson {
+  region: string;
+}
+
+/** What a snapshot holds of each Region: the default one at its top level, every other one in `regions`. */
+interface OldRegionJson {
   /** Images the instances were launched from, by id. */
   images: MockImage[];
   instances: OldInstanceJson[];
@@ -70,8 +80,6 @@ interface OldEc2MockSnapshot {
   }[];
   /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
   volumeModifications?: OldVolumeModificationsJson;
-  /** Every other Region used so far (absent when none was), in order of first use. */
-  regions?: OldRegionStateJson[];
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */
@@ -104,46 +112,6 @@ interface OwnImageJson {
   deregisteredAt: string | null;
   tags: [string, string][];
   clientToken?: string;
-}
-
-interface OldRegionStateJson {
-  region: string;
-  images: MockImage[];
-  instances: OldInstanceJson[];
-  reservations: { reservationId: string; seq: number; instanceIds: string[] }[];
-  reservationSeq: number;
-  clientTokens: { token: string; reservationId: string; digest: string }[];
-  network: OldNetworkJson;
-  volumes: { live: OldVolumeJson[]; deleted: OldVolumeJson[]; seq: number };
-  addresses: OldAddressJson[];
-  retiredUsage: OldUsageJson[];
-  securityGroups?: SecurityGroupsJson;
-  keyPairs?: {
-    keyPairId: string;
-    keyName: string;
-    keyType: "rsa" | "ed25519";
-    fingerprint: string;
-    publicKey: string;
-    createTime: string;
-    tags: [string, string][];
-  }[];
-  /** Issue 16: launch templates (absent in older snapshots). */
-  launchTemplates?: OldLaunchTemplateJson[];
-  /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
-  accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
-  /** Issue 17: EBS snapshots (absent in older snapshots). */
-  ebsSnapshots?: {
-    snapshotId: string;
-    seq: number;
-    volumeId: string;
-    volumeSizeGiB: number;
-    description: string;
-    ownerId: string;
-    startTime: string;
-    tags: [string, string][];
-  }[];
-  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
-  volumeModifications?: OldVolumeModificationsJson;
 }
 
 /** Issue 16: a launch template with its versions. */
@@ -300,26 +268,8 @@ interface OldNetworkJson {
     tags: [string, string][];
   }[];
   dhcpOptionsId?: string;
-  subnets: {
-    subnetId: string;
-    availabilityZone: string;
-    cidrBlock: string;
-    vpcId?: string;
-    availabilityZoneId?: string;
-    defaultForAz?: boolean;
-    mapPublicIpOnLaunch?: boolean;
-    tags?: [string, string][];
-  }[];
-  retiredSubnets?: {
-    subnetId: string;
-    availabilityZone: string;
-    cidrBlock: string;
-    vpcId?: string;
-    availabilityZoneId?: string;
-    defaultForAz?: boolean;
-    mapPublicIpOnLaunch?: boolean;
-    tags?: [string, string][];
-  }[];
+  subnets: OldSubnetJson[];
+  retiredSubnets?: OldSubnetJson[];
   /** Before issue 15. */
   privateInUse?: string[];
   /** `[subnetId, addresses in use]` pairs. */
@@ -328,6 +278,17 @@ interface OldNetworkJson {
   nextHost: [string, number][];
   publicInUse: string[];
   publicCounter: number;
+}
+
+interface OldSubnetJson {
+  subnetId: string;
+  availabilityZone: string;
+  cidrBlock: string;
+  vpcId?: string;
+  availabilityZoneId?: string;
+  defaultForAz?: boolean;
+  mapPublicIpOnLaunch?: boolean;
+  tags?: [string, string][];
 }
 
 describe("the snapshot's JSON types, derived from the record declarations", () => {

@@ -30,16 +30,16 @@ its control endpoint `POST /_mock/settle`, as a test against the mock would.
 
 Prints one JSON document of observed facts and exits 0; an unexpected error
 exits non-zero with a traceback. test/images-templates-scenario.test.ts
-runs this script and asserts every fact. Only the standard library and
-boto3 are needed.
+runs this script and asserts every fact. Only the standard library, boto3
+and interop_common.py (next to this script: the client and `refused`) are
+needed.
 """
 
 import json
 import sys
 import urllib.request
 
-import boto3
-from botocore.exceptions import ClientError
+from interop_common import mock_client, refusal_recorder
 
 endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
@@ -47,30 +47,9 @@ TEMPLATE = "al2023-arm64"
 BAKED = "web-al2023-arm64-v1"
 WAIT = {"Delay": 0.2, "MaxAttempts": 300}  # a minute
 
-# Fake keys and an explicit endpoint: nothing here can act on a real account.
-ec2 = boto3.client(
-    "ec2",
-    endpoint_url=endpoint,
-    region_name=region,
-    aws_access_key_id="test",
-    aws_secret_access_key="test",
-)
+ec2 = mock_client(endpoint, region)
 facts = {}
-
-
-def refused(name, call, **params):
-    """Calls an operation EC2 must refuse and records its error code, message and HTTP status."""
-    try:
-        call(**params)
-    except ClientError as e:
-        facts[name] = {
-            "code": e.response["Error"]["Code"],
-            "message": e.response["Error"]["Message"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-            "operation": e.operation_name,
-        }
-        return
-    raise AssertionError(f"{name}: the call succeeded")
+refused = refusal_recorder(facts)
 
 
 def latest_image(pattern):

@@ -17,7 +17,8 @@ really wait.
 
 Prints one JSON document of observed facts and exits 0; an unexpected
 error exits non-zero with a traceback. test/tutorial.test.ts runs this
-script and asserts every fact. Only the standard library and boto3 are
+script and asserts every fact. Only the standard library, boto3 and
+interop_common.py (next to this script: the client and `refused`) are
 needed; `cryptography` (or else `ssh-keygen`/`openssl`) checks the key.
 """
 
@@ -29,8 +30,7 @@ import subprocess
 import sys
 import tempfile
 
-import boto3
-from botocore.exceptions import ClientError
+from interop_common import mock_client, refusal_recorder
 
 endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
@@ -40,30 +40,9 @@ UNKNOWN_SUBNET = "subnet-0123456789abcdef0"
 UNKNOWN_GROUP = "sg-0123456789abcdef0"
 WAIT = {"Delay": 0.2, "MaxAttempts": 300}  # a minute: enough for realistic timing too
 
-# Fake keys and an explicit endpoint: nothing here can act on a real account.
-ec2 = boto3.client(
-    "ec2",
-    endpoint_url=endpoint,
-    region_name=region,
-    aws_access_key_id="test",
-    aws_secret_access_key="test",
-)
+ec2 = mock_client(endpoint, region)
 facts = {}
-
-
-def refused(name, call, **params):
-    """Calls an operation EC2 must refuse and records its error code, message and HTTP status."""
-    try:
-        call(**params)
-    except ClientError as e:
-        facts[name] = {
-            "code": e.response["Error"]["Code"],
-            "message": e.response["Error"]["Message"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-            "operation": e.operation_name,
-        }
-        return
-    raise AssertionError(f"{name}: the call succeeded")
+refused = refusal_recorder(facts)
 
 
 def check_private_key(path):

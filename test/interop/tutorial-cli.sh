@@ -23,27 +23,9 @@ set -euo pipefail
 
 endpoint=${1:-http://127.0.0.1:4566}
 workdir=${2:-$(mktemp -d)}
-# Fake keys on purpose, and none of the shell's own profile or session.
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_EC2
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
-aws_mock() { "${AWS_CLI:-aws}" --endpoint-url "$endpoint" "$@"; }
-
-say() { printf '%s\t%s\n' "$1" "$2"; }
-# Runs an `aws ec2` command that EC2 refuses and prints its exit status and stderr.
-refused() {
-  local name=$1 err status
-  shift
-  if err=$(aws_mock ec2 "$@" 2>&1 >/dev/null); then
-    say "$name" "0|succeeded"
-    return
-  else
-    status=$?
-  fi
-  err=${err//$'\n'/ }
-  err=${err# }
-  say "$name" "$status|$err"
-}
+# The fake keys, `aws_mock`, `say` and `refused`.
+# shellcheck source=cli-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"
 
 # 1. Where to launch: the region's zones and its default VPC.
 say zones "$(aws_mock ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneName' --output text)"
