@@ -160,6 +160,11 @@ describe("EC2: the action list", () => {
       | "CreateSnapshot"
       | "DescribeSnapshots"
       | "DeleteSnapshot"
+      | "CreateSnapshots"
+      | "CopySnapshot"
+      | "DescribeSnapshotAttribute"
+      | "ModifySnapshotAttribute"
+      | "ResetSnapshotAttribute"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

@@ -67,6 +67,10 @@ interface OldEc2MockSnapshot {
     ownerId: string;
     startTime: string;
     tags: [string, string][];
+    /** CopySnapshot with a KmsKeyId (absent: the default EBS key). */
+    kmsKeyId?: string;
+    /** ModifySnapshotAttribute's createVolumePermission (absent: none). */
+    createVolumePermissions?: string[];
   }[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
@@ -116,6 +120,10 @@ interface OldRegionStateJson {
     ownerId: string;
     startTime: string;
     tags: [string, string][];
+    /** CopySnapshot with a KmsKeyId (absent: the default EBS key). */
+    kmsKeyId?: string;
+    /** ModifySnapshotAttribute's createVolumePermission (absent: none). */
+    createVolumePermissions?: string[];
   }[];
 }
 

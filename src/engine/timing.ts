@@ -64,6 +64,10 @@ export interface Durations {
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
   volumeAttach: number;
+  /** pending → completed: an EBS snapshot's fixed part (CreateSnapshot, CreateSnapshots, CopySnapshot, CreateImage, CopyImage). */
+  snapshotBase: number;
+  /** pending → completed: what each GiB of the snapshot's volume adds to `snapshotBase`. */
+  snapshotPerGiB: number;
 }
 
 /**
@@ -100,10 +104,12 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
+  snapshotBase: 5 * second,
+  snapshotPerGiB: 1 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "snapshotBase", "snapshotPerGiB"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile
