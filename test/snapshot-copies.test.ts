@@ -693,6 +693,20 @@ describe("snapshot timing on the timing option", () => {
     });
   }
 
+  it("settle() moves the clock to the last pending snapshot's completion", async () => {
+    const { client, ec2 } = await openDoor("plugin");
+    const [instance] = await launch(client);
+    await ec2.settle();
+    const volumes = await client.send(
+      new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [instance!.InstanceId!] }] }),
+    );
+    const before = ec2.now();
+    const made = await client.send(new CreateSnapshotCommand({ VolumeId: volumes.Volumes![0]!.VolumeId! }));
+    await ec2.settle();
+    expect(ec2.now() - before).toBe(13_000);
+    expect((await snapshots(client, { SnapshotIds: [made.SnapshotId!] }))[0]).toMatchObject({ State: "completed" });
+  });
+
   it("refuses a negative figure", () => {
     expect(() => createEc2Mock({ timing: { snapshotPerGiB: -1 } })).toThrow(
       "timing.snapshotPerGiB must be a finite, non-negative number of milliseconds; got -1",
