@@ -21,7 +21,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { createEc2Mock, decodeAuthorizationMessage, type Ec2Mock, type Ec2MockOptions, type PolicyStatement } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { expectEc2Error, launch, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, launch, sdkHasMember, useFrozenClock } from "./helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 const ACCOUNT = "123456789012";
@@ -414,6 +414,16 @@ describe("CopySnapshot", () => {
             ],
             [{ ...base, DryRun: true }, DRY_RUN],
           ];
+          if (await sdkHasMember("CopySnapshot", ["CompletionDurationMinutes"])) {
+            refusals.push([
+              { ...base, CompletionDurationMinutes: 15 },
+              {
+                name: "UnsupportedOperation",
+                message: "ec2-mock does not model the parameter 'CompletionDurationMinutes' of CopySnapshot.",
+                status: 400,
+              },
+            ]);
+          }
           for (const [input, expected] of refusals) {
             await expectEc2Error(east.send(new CopySnapshotCommand(input as never)), expected);
           }
@@ -593,6 +603,18 @@ describe("snapshot attributes and who may restore a snapshot", () => {
             [
               { SnapshotId: "snap-0123456789abcdef0", OperationType: "remove", UserIds: [OTHER] },
               { name: "InvalidSnapshot.NotFound", message: "The snapshot 'snap-0123456789abcdef0' does not exist.", status: 400 },
+            ],
+            [
+              {
+                SnapshotId: keyed,
+                CreateVolumePermission: { Add: Array.from({ length: 501 }, (_, i) => ({ UserId: String(100000000000 + i) })) },
+              },
+              {
+                name: "InvalidParameterValue",
+                message:
+                  "Value (501) for parameter CreateVolumePermission is invalid. You can make up to 500 modifications to a snapshot in a single operation.",
+                status: 400,
+              },
             ],
             [{ SnapshotId: keyed, OperationType: "remove", UserIds: [OTHER], DryRun: true }, DRY_RUN],
           ];
