@@ -100,6 +100,11 @@ export function restorableBy(snapshot: Ec2Snapshot, accountId: string): boolean 
   return snapshot.ownerId === accountId || (snapshot.createVolumePermissions ?? []).includes(accountId);
 }
 
+/** Whether a snapshot is a copy (CopySnapshot, CopyImage): EC2 gives copies its arbitrary volume id. */
+export function isCopy(snapshot: Ec2Snapshot): boolean {
+  return snapshot.volumeId === COPIED_VOLUME_ID;
+}
+
 /** A snapshot in the SDK's shape, at `view.now`. */
 export function renderSnapshot(snapshot: Ec2Snapshot, view: SnapshotView): Snapshot {
   return {
@@ -114,6 +119,8 @@ export function renderSnapshot(snapshot: Ec2Snapshot, view: SnapshotView): Snaps
     Encrypted: true,
     KmsKeyId: snapshotKmsKeyId(snapshot, view.defaultKmsKeyId),
     StorageTier: "standard",
+    // "Only for snapshot copies": time-based copies are not modelled, so every copy is a standard one.
+    ...(isCopy(snapshot) ? { TransferType: "standard" as const } : {}),
     ...(snapshot.tags.size === 0 ? {} : { Tags: [...snapshot.tags].map(([Key, Value]) => ({ Key, Value })) }),
   };
 }

@@ -21,6 +21,7 @@ import { checkFilterCount } from "../model/limits.js";
 import {
   COPIED_VOLUME_ID,
   type Ec2Snapshot,
+  isCopy,
   renderSnapshot,
   restorableBy,
   type SnapshotView,
@@ -110,6 +111,7 @@ export const snapshotFilters: FilterTable<Ec2Snapshot, OperationContext> = {
     "owner-alias": () => undefined,
     "start-time": (s) => new Date(s.startTime).toISOString(),
     "storage-tier": () => "standard",
+    "transfer-type": (s) => (isCopy(s) ? "standard" : undefined),
     "tag-key": (s) => [...s.tags.keys()],
     "tag-value": (s) => [...s.tags.values()],
   } satisfies Record<string, SnapshotValues>,
