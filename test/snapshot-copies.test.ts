@@ -242,6 +242,12 @@ describe("CreateSnapshots", () => {
           ],
           [{ InstanceSpecification: { InstanceId: instanceId }, DryRun: true }, DRY_RUN],
         ];
+        if (await sdkHasMember("CreateSnapshots", ["Location"])) {
+          refusals.push([
+            { InstanceSpecification: { InstanceId: instanceId }, Location: "local" },
+            { name: "UnsupportedOperation", message: "ec2-mock does not model the parameter 'Location' of CreateSnapshots.", status: 400 },
+          ]);
+        }
         for (const [input, expected] of refusals) {
           await expectEc2Error(client.send(new CreateSnapshotsCommand(input as never)), expected);
         }
