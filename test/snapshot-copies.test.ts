@@ -680,6 +680,8 @@ describe("snapshot attributes and who may restore a snapshot", () => {
           expect(await snapshots(east, { OwnerIds: ["amazon"] })).toEqual([]);
           expect(await snapshots(east, { OwnerIds: [OTHER] })).toEqual([]);
           expect(idsOf(await snapshots(east, { RestorableByUserIds: [ACCOUNT] }))).toEqual([id]);
+          // `all`: the public snapshots; every snapshot of the mock is encrypted, so none is.
+          expect(await snapshots(east, { RestorableByUserIds: ["all"] })).toEqual([]);
           expect(await snapshots(east, { Filters: [{ Name: "owner-alias", Values: ["amazon"] }] })).toEqual([]);
           await expectEc2Error(east.send(new DescribeSnapshotsCommand({ OwnerIds: ["someone"] })), {
             name: "InvalidUserID.Malformed",

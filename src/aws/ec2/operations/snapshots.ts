@@ -133,9 +133,11 @@ const accountIdPattern = /^[0-9]{12}$/;
 
 /**
  * The accounts an `OwnerIds` or `RestorableByUserIds` list names, `self`
- * read as the account; `amazon` kept as it is where `aliases` allows it
- * (API reference: OwnerIds takes account ids, `self` and `amazon`). Any
- * other value is InvalidUserID.Malformed.
+ * read as the account; an alias kept as it is where `aliases` allows it:
+ * `amazon`
+ * (API reference: OwnerIds takes account ids, `self` and `amazon`), or
+ * `all` (RestorableByUserIds: the public snapshots). Any other value is
+ * InvalidUserID.Malformed.
  */
 function readAccounts(ctx: OperationContext, value: unknown, aliases: readonly string[]): Set<string> | undefined {
   const values = readOptionalIds(value);
@@ -153,7 +155,8 @@ export const describeSnapshots: Operation<DescribeSnapshotsCommandInput, Describ
   const filters = readFilters(input.Filters);
   const accept = compileFilters(filters, snapshotFilters);
   const owners = readAccounts(ctx, input.OwnerIds, ["amazon"]);
-  const restorable = readAccounts(ctx, input.RestorableByUserIds, []);
+  // `all` asks for the public snapshots (those whose createVolumePermission names the group all): the mock has none.
+  const restorable = readAccounts(ctx, input.RestorableByUserIds, ["all"]);
   const digest = digestOf({
     action: "DescribeSnapshots",
     filters: canonicalFilters(filters),
