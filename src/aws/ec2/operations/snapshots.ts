@@ -133,11 +133,10 @@ const accountIdPattern = /^[0-9]{12}$/;
 
 /**
  * The accounts an `OwnerIds` or `RestorableByUserIds` list names, `self`
- * read as the account; an alias kept as it is where `aliases` allows it:
- * `amazon`
- * (API reference: OwnerIds takes account ids, `self` and `amazon`), or
- * `all` (RestorableByUserIds: the public snapshots). Any other value is
- * InvalidUserID.Malformed.
+ * read as the account; an alias kept as it is where `aliases` allows it
+ * (OwnerIds' `amazon`: the API reference names account ids, `self` and
+ * `amazon`; RestorableByUserIds' `all`: the public snapshots). Any other
+ * value is InvalidUserID.Malformed.
  */
 function readAccounts(ctx: OperationContext, value: unknown, aliases: readonly string[]): Set<string> | undefined {
   const values = readOptionalIds(value);
