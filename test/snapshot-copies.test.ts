@@ -835,6 +835,58 @@ describe("snapshots and IAM", () => {
   }
 });
 
+describe("snapshots, tags on creation and IAM", () => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+
+  it("CopySnapshot and CreateSnapshots with tags also need ec2:CreateTags with their ec2:CreateAction", async () => {
+    const { client } = await openDoor("plugin", {
+      timing: "instant",
+      iam: {
+        policies: [
+          {
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: "ec2:*", Resource: "*" },
+              {
+                Effect: "Deny",
+                Action: "ec2:CreateTags",
+                Resource: "*",
+                Condition: { StringEquals: { "ec2:CreateAction": ["CopySnapshot", "CreateSnapshots"] } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const [instance] = await launch(client);
+    const volumeId = (
+      await client.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [instance!.InstanceId!] }] }))
+    ).Volumes![0]!.VolumeId!;
+    const { SnapshotId } = await client.send(
+      new CreateSnapshotCommand({
+        VolumeId: volumeId,
+        TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "a", Value: "b" }] }],
+      }),
+    );
+    const tagged = [{ ResourceType: "snapshot" as const, Tags: [{ Key: "a", Value: "b" }] }];
+    const refusals = [
+      client.send(new CopySnapshotCommand({ SourceRegion: "us-east-1", SourceSnapshotId: SnapshotId!, TagSpecifications: tagged })),
+      client.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: instance!.InstanceId! }, TagSpecifications: tagged })),
+    ];
+    for (const call of refusals) {
+      const error = (await call.then(
+        () => undefined,
+        (e: EC2ServiceException) => e,
+      )) as EC2ServiceException;
+      expect([error?.name, error?.$metadata.httpStatusCode]).toEqual(["UnauthorizedOperation", 403]);
+    }
+    expect((await snapshots(client)).map((s) => s.SnapshotId)).toEqual([SnapshotId]);
+    await client.send(new CopySnapshotCommand({ SourceRegion: "us-east-1", SourceSnapshotId: SnapshotId! }));
+    expect(await snapshots(client)).toHaveLength(2);
+  });
+});
+
 describe("snapshot permissions and keys in the state file", () => {
   useFrozenClock({ now: NOW });
 
