@@ -72,8 +72,33 @@ interface OldEc2MockSnapshot {
     /** ModifySnapshotAttribute's createVolumePermission (absent: none). */
     createVolumePermissions?: string[];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
+}
+
+/** Issue 17: a volume's configuration before or after a modification. */
+interface OldVolumeConfigurationJson {
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+}
+
+/** Issue 17: the volume modifications of a Region. */
+interface OldVolumeModificationsJson {
+  modifications: {
+    volumeId: string;
+    seq: number;
+    startTime: string;
+    optimizingAt: string;
+    endTime: string;
+    original: OldVolumeConfigurationJson;
+    target: OldVolumeConfigurationJson;
+    applied: boolean;
+  }[];
+  autoEnableIO: string[];
 }
 
 interface OwnImageJson {
@@ -125,6 +150,8 @@ interface OldRegionStateJson {
     /** ModifySnapshotAttribute's createVolumePermission (absent: none). */
     createVolumePermissions?: string[];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
 }
 
 /** Issue 16: a launch template with its versions. */
@@ -205,7 +232,8 @@ interface OldVolumeJson {
   createTime: string;
   launchedWith: string | null;
   deleteTime: string | null;
-  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string } | null;
+  /** Issue 17: `detachTime` while DetachVolume is in progress (absent otherwise and in older snapshots). */
+  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string; detachTime?: string } | null;
   tags: [string, string][];
 }
 

@@ -64,6 +64,14 @@ export interface Durations {
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
   volumeAttach: number;
+  /** A volume modification's `modifying` → `optimizing` (ModifyVolume, EBS): the new size shows from then on. */
+  volumeModify: number;
+  /** A volume modification's `optimizing` → `completed` (ModifyVolume, EBS). */
+  volumeOptimize: number;
+  /** detaching → available: DetachVolume (EBS). */
+  volumeDetach: number;
+  /** deleting → gone: DeleteVolume (EBS). */
+  volumeDelete: number;
   /** pending → completed: an EBS snapshot's fixed part (CreateSnapshot, CreateSnapshots, CopySnapshot, CreateImage, CopyImage). */
   snapshotBase: number;
   /** pending → completed: what each GiB of the snapshot's volume adds to `snapshotBase`. */
@@ -104,12 +112,28 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
+  volumeModify: 5 * second,
+  volumeOptimize: 30 * second,
+  volumeDetach: 3 * second,
+  volumeDelete: 2 * second,
   snapshotBase: 5 * second,
   snapshotPerGiB: 1 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "snapshotBase", "snapshotPerGiB"] as const;
+const flatKeys = [
+  "forceTimeout",
+  "powerOff",
+  "hardRebootAfter",
+  "volumeCreate",
+  "volumeAttach",
+  "volumeModify",
+  "volumeOptimize",
+  "volumeDetach",
+  "volumeDelete",
+  "snapshotBase",
+  "snapshotPerGiB",
+] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

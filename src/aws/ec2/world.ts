@@ -79,7 +79,7 @@ export class Ec2World {
   /** Applies every transition due in every region; returns mock time now. */
   catchUp(): number {
     const now = this.clock.now();
-    for (const { region } of this.entries.values()) region.engine.catchUp(now);
+    for (const { region } of this.entries.values()) region.catchUp(now);
     return now;
   }
 
@@ -88,7 +88,9 @@ export class Ec2World {
    * settle may move the shared clock past the others' arrivals, so the
    * others catch up after it. The account's images still `pending`
    * (CreateImage, CopyImage) and its snapshots still `pending` are in
-   * flight too: the clock moves to the last one's `available` or `completed`.
+   * flight too: the clock moves to the last one's `available` or
+   * `completed`; so are volumes `detaching` (DetachVolume) and `deleting`
+   * (DeleteVolume).
    */
   settle(): void {
     for (const { region } of this.entries.values()) region.engine.settle();
@@ -101,6 +103,8 @@ export class Ec2World {
       for (const s of region.snapshots.list()) {
         imagesReady = Math.max(imagesReady, s.startTime + snapshotDurationMs(s.volumeSizeGiB, region.settings.durations));
       }
+      const { volumeDetach, volumeDelete } = region.settings.durations;
+      imagesReady = Math.max(imagesReady, region.volumes.pendingEnd(volumeDetach, volumeDelete));
     }
     this.clock.advanceTo(imagesReady);
     this.catchUp();
