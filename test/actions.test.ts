@@ -166,6 +166,11 @@ describe("EC2: the action list", () => {
       | "DescribeVolumeStatus"
       | "DescribeVolumeAttribute"
       | "ModifyVolumeAttribute"
+      | "CreateSnapshots"
+      | "CopySnapshot"
+      | "DescribeSnapshotAttribute"
+      | "ModifySnapshotAttribute"
+      | "ResetSnapshotAttribute"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

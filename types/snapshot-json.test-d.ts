@@ -77,6 +77,10 @@ interface OldRegionJson {
     ownerId: string;
     startTime: string;
     tags: [string, string][];
+    /** CopySnapshot with a KmsKeyId (absent: the default EBS key). */
+    kmsKeyId?: string;
+    /** ModifySnapshotAttribute's createVolumePermission (absent: none). */
+    createVolumePermissions?: string[];
   }[];
   /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
   volumeModifications?: OldVolumeModificationsJson;

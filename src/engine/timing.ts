@@ -72,6 +72,10 @@ export interface Durations {
   volumeDetach: number;
   /** deleting → gone: DeleteVolume (EBS). */
   volumeDelete: number;
+  /** pending → completed: an EBS snapshot's fixed part (CreateSnapshot, CreateSnapshots, CopySnapshot, CreateImage, CopyImage). */
+  snapshotBase: number;
+  /** pending → completed: what each GiB of the snapshot's volume adds to `snapshotBase`. */
+  snapshotPerGiB: number;
 }
 
 /**
@@ -112,6 +116,8 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   volumeOptimize: 30 * second,
   volumeDetach: 3 * second,
   volumeDelete: 2 * second,
+  snapshotBase: 5 * second,
+  snapshotPerGiB: 1 * second,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
@@ -125,6 +131,8 @@ const flatKeys = [
   "volumeOptimize",
   "volumeDetach",
   "volumeDelete",
+  "snapshotBase",
+  "snapshotPerGiB",
 ] as const;
 
 /**

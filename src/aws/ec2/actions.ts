@@ -32,6 +32,7 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CopyImageCommand,
+  CopySnapshotCommand,
   CreateDefaultVpcCommand,
   CreateImageCommand,
   CreateKeyPairCommand,
@@ -39,6 +40,7 @@ import {
   CreateLaunchTemplateVersionCommand,
   CreateSecurityGroupCommand,
   CreateSnapshotCommand,
+  CreateSnapshotsCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVolumeCommand,
@@ -70,6 +72,7 @@ import {
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
@@ -85,12 +88,14 @@ import {
   ModifyInstanceAttributeCommand,
   ModifyInstanceMetadataOptionsCommand,
   ModifyLaunchTemplateCommand,
+  ModifySnapshotAttributeCommand,
   ModifySubnetAttributeCommand,
   ModifyVolumeAttributeCommand,
   ModifyVolumeCommand,
   RebootInstancesCommand,
   RegisterImageCommand,
   ReleaseAddressCommand,
+  ResetSnapshotAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
@@ -132,7 +137,8 @@ import {
   revokeSecurityGroupEgress,
   revokeSecurityGroupIngress,
 } from "./operations/security-groups.js";
-import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
+import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
+import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { detachVolume } from "./operations/volume-attachments.js";
 import {
@@ -198,6 +204,11 @@ export const ec2Actions = Object.freeze({
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
+  CreateSnapshots: mutating(CreateSnapshotsCommand, createSnapshots),
+  CopySnapshot: mutating(CopySnapshotCommand, copySnapshot),
+  DescribeSnapshotAttribute: reading(DescribeSnapshotAttributeCommand, describeSnapshotAttribute),
+  ModifySnapshotAttribute: mutating(ModifySnapshotAttributeCommand, modifySnapshotAttribute),
+  ResetSnapshotAttribute: mutating(ResetSnapshotAttributeCommand, resetSnapshotAttribute),
   GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
   DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
   DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),

@@ -396,6 +396,60 @@ export const errors = {
   snapshotInUse(snapshotId: string, imageId: string) {
     return new Ec2Error("InvalidSnapshot.InUse", `The snapshot ${snapshotId} is currently in use by ${imageId}`);
   },
+  /** CopySnapshot of a snapshot still `pending` (EC2's message for a pending snapshot, as its users report it: velero-io/velero#1799). */
+  snapshotNotCompleted(state: string) {
+    return new Ec2Error("IncorrectState", `Snapshot is in invalid state - ${state}`);
+  },
+  /** ModifySnapshotAttribute naming another account for a snapshot encrypted with the default EBS key (raw EC2 response: hashicorp/packer#7499, #8271). */
+  snapshotDefaultKeyShared() {
+    return new Ec2Error("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared");
+  },
+  /** ModifySnapshotAttribute adding the group `all` to an encrypted snapshot (EC2's wording for an encrypted AMI's snapshot: opendevstack/ods-core#1062). */
+  encryptedSnapshotPublic() {
+    return new Ec2Error("UnsupportedOperation", "Encrypted snapshots can\u2019t be shared publicly. Specify another snapshot.");
+  },
+  /** ModifySnapshotAttribute or ResetSnapshotAttribute of `productCodes` (API reference: "Only volume creation permissions can be modified"; wording: decision). */
+  snapshotAttributeNotModifiable(attribute: string) {
+    return valueInvalid("Attribute", attribute, "Only the createVolumePermission attribute can be modified or reset.");
+  },
+  /** ModifySnapshotAttribute that both adds and removes (API reference: "you cannot do both in a single operation"; wording: decision). */
+  snapshotPermissionAddAndRemove() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "You may add or remove create volume permissions, but you cannot do both in a single operation.",
+    );
+  },
+  /** ModifySnapshotAttribute with more than 500 modifications (API reference: "up to 500 modifications"; wording: decision). */
+  tooManySnapshotPermissions(count: number) {
+    return valueInvalid(
+      "CreateVolumePermission",
+      String(count),
+      "You can make up to 500 modifications to a snapshot in a single operation.",
+    );
+  },
+  /** A KmsKeyId without Encrypted (raw EC2 response: keithvassallomt/parsec-aws-automation#12). */
+  kmsKeyNeedsEncrypted() {
+    return new Ec2Error("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+  },
+  /** A KmsKeyId that is not a key ARN of the call's Region or a key id: the mock resolves no alias (decision). */
+  unmodelledKmsKey(value: string) {
+    return new Ec2Error(
+      "UnsupportedOperation",
+      `ec2-mock does not model the KMS key '${value}': give a key ARN of this Region, a key id, or alias/aws/ebs for the default EBS key.`,
+    );
+  },
+  /** CopySnapshot's DestinationRegion naming another Region than the one the call is sent to (wording: decision). */
+  destinationRegionMismatch(region: string) {
+    return valueInvalid("DestinationRegion", region, "The snapshot copy is made in the Region the request is sent to.");
+  },
+  /** CreateSnapshots' ExcludeDataVolumeIds naming the root volume (API reference: "If you specify the ID of the root volume, the request fails"; wording: decision). */
+  excludedRootVolume(volumeId: string) {
+    return valueInvalid("ExcludeDataVolumeIds", volumeId, "The root volume cannot be excluded here: use ExcludeBootVolume.");
+  },
+  /** CreateSnapshots' ExcludeDataVolumeIds naming a volume not attached to the instance (wording: decision). */
+  excludedVolumeNotAttached(volumeId: string, instanceId: string) {
+    return valueInvalid("ExcludeDataVolumeIds", volumeId, `The volume is not attached to instance ${instanceId}.`);
+  },
   malformedInterfaceId(id: string) {
     return new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`);
   },

@@ -1,5 +1,6 @@
 import { Clock } from "../../engine/clock.js";
 import { regionsAndZones } from "./model/region-catalogue.js";
+import { snapshotDurationMs } from "./model/snapshots.js";
 import { Controls } from "./observe/controls.js";
 import { Ec2Region, type RegionSettings } from "./region.js";
 
@@ -86,9 +87,10 @@ export class Ec2World {
    * Finishes every transition in flight in every region: each region's
    * settle may move the shared clock past the others' arrivals, so the
    * others catch up after it. The account's images still `pending`
-   * (CreateImage, CopyImage) are in flight too: the clock
-   * moves to the last one's `available`; so are volumes `detaching`
-   * (DetachVolume) and `deleting` (DeleteVolume).
+   * (CreateImage, CopyImage) and its snapshots still `pending` are in
+   * flight too: the clock moves to the last one's `available` or
+   * `completed`; so are volumes `detaching` (DetachVolume) and `deleting`
+   * (DeleteVolume).
    */
   settle(): void {
     for (const { region } of this.entries.values()) region.engine.settle();
@@ -96,6 +98,10 @@ export class Ec2World {
     for (const { region } of this.entries.values()) {
       for (const own of region.images.ownImages()) {
         if (own.deregisteredAt === undefined) imagesReady = Math.max(imagesReady, own.availableAt);
+      }
+      // Snapshots still `pending` (CreateSnapshot(s), CopySnapshot, CreateImage, CopyImage) are in flight too.
+      for (const s of region.snapshots.list()) {
+        imagesReady = Math.max(imagesReady, s.startTime + snapshotDurationMs(s.volumeSizeGiB, region.settings.durations));
       }
       const { volumeDetach, volumeDelete } = region.settings.durations;
       imagesReady = Math.max(imagesReady, region.volumes.pendingEnd(volumeDetach, volumeDelete));

@@ -1,5 +1,6 @@
 import type { Snapshot, SnapshotState } from "@aws-sdk/client-ec2";
-import { number, object, string, time } from "../../../engine/record.js";
+import { array, number, object, optional, string, time } from "../../../engine/record.js";
+import type { Durations } from "../../../engine/timing.js";
 import { tagsField } from "./tags.js";
 
 /**
@@ -19,6 +20,10 @@ export const ebsSnapshotRecord = object({
   ownerId: string,
   startTime: time,
   tags: tagsField,
+  /** The KMS key that encrypts it when not the account's default EBS key (a CopySnapshot with KmsKeyId); absent: the default key. */
+  kmsKeyId: optional(string),
+  /** The accounts its createVolumePermission names (ModifySnapshotAttribute); written only when there are some. */
+  createVolumePermissions: optional(array(string), { keep: (ids) => ids.length > 0 }),
 });
 
 /** One EBS snapshot of a region. Only its tags change after creation. */
@@ -39,43 +44,83 @@ export interface Ec2Snapshot {
   readonly startTime: number;
   /** Its tags, in the order they were set: replaced whole, never written into. */
   tags: ReadonlyMap<string, string>;
+  /** The KMS key that encrypts it, when not the account's default EBS key. */
+  readonly kmsKeyId?: string | undefined;
+  /** The accounts that may create volumes from it besides its owner, in the order they were added: replaced whole. */
+  createVolumePermissions?: string[] | undefined;
+}
+
+/** The volume id EC2 shows for a snapshot copied by CopySnapshot or CopyImage ("an arbitrary volume ID that should not be used"). */
+export const COPIED_VOLUME_ID = "vol-ffffffff";
+
+/** The durations a snapshot's `pending` is made of (the `timing` option: src/engine/timing.ts). */
+export type SnapshotDurations = Pick<Durations, "snapshotBase" | "snapshotPerGiB">;
+
+/** What reading a snapshot's state and rendering it need from the region. */
+export interface SnapshotView {
+  /** The engine clock's now. */
+  readonly now: number;
+  /** The account's default EBS key (every volume is encrypted with it). */
+  readonly defaultKmsKeyId: string;
+  /** The region's snapshot durations. */
+  readonly durations: SnapshotDurations;
 }
 
 /**
- * How long a snapshot stays `pending`: 5 s plus 1 s per GiB of its volume.
- * Decision: EC2 documents no figure, only that snapshots are taken
- * asynchronously and that the time grows with the data to copy.
+ * How long a snapshot stays `pending`: the `timing` option's `snapshotBase`
+ * plus `snapshotPerGiB` per GiB of its volume (realistic: 5 s plus 1 s per
+ * GiB; `instant`: none). Decision: EC2 documents no figure, only that
+ * snapshots are taken asynchronously and that the time grows with the data
+ * to copy. A copy (CopySnapshot, CopyImage) takes as long as the snapshot.
  */
-export function snapshotDurationMs(sizeGiB: number): number {
-  return 5_000 + 1_000 * sizeGiB;
+export function snapshotDurationMs(sizeGiB: number, durations: SnapshotDurations): number {
+  return durations.snapshotBase + durations.snapshotPerGiB * sizeGiB;
 }
 
-/** A snapshot's state at `now`. */
-export function snapshotState(snapshot: Ec2Snapshot, now: number): SnapshotState {
-  return now - snapshot.startTime >= snapshotDurationMs(snapshot.volumeSizeGiB) ? "completed" : "pending";
+/** A snapshot's state at `view.now`. */
+export function snapshotState(snapshot: Ec2Snapshot, view: Pick<SnapshotView, "now" | "durations">): SnapshotState {
+  return view.now - snapshot.startTime >= snapshotDurationMs(snapshot.volumeSizeGiB, view.durations) ? "completed" : "pending";
 }
 
-/** A snapshot's Progress at `now`, as EC2 shows it (`"42%"`, `"100%"` once completed). */
-export function snapshotProgress(snapshot: Ec2Snapshot, now: number): string {
-  const elapsed = Math.max(0, now - snapshot.startTime);
-  const percent = Math.min(100, Math.floor((100 * elapsed) / snapshotDurationMs(snapshot.volumeSizeGiB)));
+/** A snapshot's Progress at `view.now`, as EC2 shows it (`"42%"`, `"100%"` once completed). */
+export function snapshotProgress(snapshot: Ec2Snapshot, view: Pick<SnapshotView, "now" | "durations">): string {
+  if (snapshotState(snapshot, view) === "completed") return "100%";
+  const elapsed = Math.max(0, view.now - snapshot.startTime);
+  const percent = Math.min(99, Math.floor((100 * elapsed) / snapshotDurationMs(snapshot.volumeSizeGiB, view.durations)));
   return `${percent}%`;
 }
 
-/** A snapshot in the SDK's shape, at `now`; `kmsKeyId` is the account's default EBS key (every volume is encrypted with it). */
-export function renderSnapshot(snapshot: Ec2Snapshot, now: number, kmsKeyId: string): Snapshot {
+/** The KMS key that encrypts a snapshot. */
+export function snapshotKmsKeyId(snapshot: Ec2Snapshot, defaultKmsKeyId: string): string {
+  return snapshot.kmsKeyId ?? defaultKmsKeyId;
+}
+
+/** Whether `accountId` may create volumes from the snapshot: its owner, or an account its createVolumePermission names. */
+export function restorableBy(snapshot: Ec2Snapshot, accountId: string): boolean {
+  return snapshot.ownerId === accountId || (snapshot.createVolumePermissions ?? []).includes(accountId);
+}
+
+/** Whether a snapshot is a copy (CopySnapshot, CopyImage): EC2 gives copies its arbitrary volume id. */
+export function isCopy(snapshot: Ec2Snapshot): boolean {
+  return snapshot.volumeId === COPIED_VOLUME_ID;
+}
+
+/** A snapshot in the SDK's shape, at `view.now`. */
+export function renderSnapshot(snapshot: Ec2Snapshot, view: SnapshotView): Snapshot {
   return {
     SnapshotId: snapshot.snapshotId,
     VolumeId: snapshot.volumeId,
     VolumeSize: snapshot.volumeSizeGiB,
-    State: snapshotState(snapshot, now),
-    Progress: snapshotProgress(snapshot, now),
+    State: snapshotState(snapshot, view),
+    Progress: snapshotProgress(snapshot, view),
     StartTime: new Date(snapshot.startTime),
     Description: snapshot.description,
     OwnerId: snapshot.ownerId,
     Encrypted: true,
-    KmsKeyId: kmsKeyId,
+    KmsKeyId: snapshotKmsKeyId(snapshot, view.defaultKmsKeyId),
     StorageTier: "standard",
+    // "Only for snapshot copies": time-based copies are not modelled, so every copy is a standard one.
+    ...(isCopy(snapshot) ? { TransferType: "standard" as const } : {}),
     ...(snapshot.tags.size === 0 ? {} : { Tags: [...snapshot.tags].map(([Key, Value]) => ({ Key, Value })) }),
   };
 }
@@ -100,6 +145,11 @@ export class SnapshotStore {
   /** Every snapshot, in creation order. */
   list(): IterableIterator<Ec2Snapshot> {
     return this.byId.values();
+  }
+
+  /** Replaces the accounts a snapshot's createVolumePermission names by `next`. */
+  setCreateVolumePermissions(snapshot: Ec2Snapshot, next: string[]): void {
+    snapshot.createVolumePermissions = next.length === 0 ? undefined : next;
   }
 
   /** Replaces a snapshot's tags by `next`. */

@@ -32,6 +32,7 @@ import {
 } from "../model/images.js";
 import { enaSupportOf } from "../model/instance.js";
 import { checkFilterCount } from "../model/limits.js";
+import { COPIED_VOLUME_ID } from "../model/snapshots.js";
 import { readTagSpecifications, readTagsOf } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import type { Ec2Region } from "../region.js";
@@ -575,6 +576,14 @@ export const registerImage: Operation<RegisterImageCommandInput, RegisterImageCo
   return { ImageId: imageId };
 };
 
+/** A whole number with its thousands separated by commas, as EC2 writes a copied AMI snapshot's task time (`1,566,308,778,174`). */
+function groupedThousands(n: number): string {
+  const digits = String(Math.trunc(n));
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return groups.join(",");
+}
+
 /**
  * CopyImage: a copy, in the call's region, of an image of `SourceRegion`
  * the account can see; new snapshots, `pending` then `available` after a
@@ -615,10 +624,13 @@ export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput>
   if (source.State !== "available") throw errors.imageUnavailable(sourceImageId, String(source.State));
   checkNameFree(ctx.region.images, name);
   let totalGiB = 0;
+  const copiedSnapshots: { snapshotId: string; from: string | undefined; volumeSizeGiB: number }[] = [];
   const mappings = (source.BlockDeviceMappings ?? []).map((m) => {
     if (m.Ebs === undefined) return { ...m };
     totalGiB += m.Ebs.VolumeSize ?? 0;
-    return { ...m, Ebs: { ...m.Ebs, SnapshotId: newId("snap") } };
+    const snapshotId = newId("snap");
+    copiedSnapshots.push({ snapshotId, from: m.Ebs.SnapshotId, volumeSizeGiB: m.Ebs.VolumeSize ?? 0 });
+    return { ...m, Ebs: { ...m.Ebs, SnapshotId: snapshotId } };
   });
   const imageId = newId("ami");
   const { Tags: _tags, State: _state, ImageOwnerAlias: _alias, DeprecationTime: _deprecation, ...copied } = source;
@@ -631,5 +643,21 @@ export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput>
   };
   if (description === undefined && source.Description === undefined) delete image.Description;
   ctx.region.images.addOwn(image, ctx.now + copyImageDurationMs(totalGiB), imageTags, clientToken || undefined);
+  // The new snapshots are records of this region's snapshot store (DescribeSnapshots; DeleteSnapshot refuses them while
+  // the image is registered), with the volume id and the description EC2 gives a copied AMI's snapshots.
+  const accountId = ctx.region.settings.accountId;
+  const task = groupedThousands(ctx.now);
+  for (const c of copiedSnapshots) {
+    const made = `Copied for DestinationAmi ${imageId} from SourceAmi ${sourceImageId} for SourceSnapshot ${c.from ?? ""}. Task created on ${task}.`;
+    ctx.region.snapshots.add({
+      snapshotId: c.snapshotId,
+      volumeId: COPIED_VOLUME_ID,
+      volumeSizeGiB: c.volumeSizeGiB,
+      description: made,
+      ownerId: accountId,
+      startTime: ctx.now,
+      tags: snapshotTags,
+    });
+  }
   return { ImageId: imageId };
 };
