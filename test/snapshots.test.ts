@@ -4,6 +4,7 @@ import {
   CreateTagsCommand,
   CreateVolumeCommand,
   DeleteSnapshotCommand,
+  DeleteVolumeCommand,
   DeregisterImageCommand,
   DescribeSnapshotsCommand,
   type DescribeSnapshotsCommandInput,
@@ -92,8 +93,8 @@ describe("EBS snapshots", () => {
         expect(await snapshots(client, { SnapshotIds: [made.SnapshotId!] })).toMatchObject([{ State: "completed", Progress: "100%" }]);
       });
 
-      it("CreateSnapshot refuses a missing, malformed or unknown volume and DryRun, creating nothing", async () => {
-        const { client } = await openDoor(door);
+      it("CreateSnapshot refuses a missing, malformed, unknown or deleting volume and DryRun, creating nothing", async () => {
+        const { ec2, client } = await openDoor(door);
         const { volumeId } = await rootVolume(client);
         await expectEc2Error(client.send(new CreateSnapshotCommand({} as never)), {
           name: "MissingParameter",
@@ -114,6 +115,14 @@ describe("EBS snapshots", () => {
           name: "DryRunOperation",
           message: "Request would have succeeded, but DryRun flag is set.",
           status: 412,
+        });
+        const { VolumeId: doomed } = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 1 }));
+        ec2.advance(60_000);
+        await client.send(new DeleteVolumeCommand({ VolumeId: doomed }));
+        await expectEc2Error(client.send(new CreateSnapshotCommand({ VolumeId: doomed })), {
+          name: "IncorrectState",
+          message: `Volume '${doomed}' is in the 'deleting' state.`,
+          status: 400,
         });
         expect(await snapshots(client)).toEqual([]);
       });

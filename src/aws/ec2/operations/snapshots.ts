@@ -81,6 +81,8 @@ export const createSnapshot: Operation<CreateSnapshotCommandInput, CreateSnapsho
   ctx.authorize("CreateSnapshot", [volumeResource(ctx.region.settings, volume), target]);
   if (tags.size > 0) ctx.authorize("CreateTags", [target], { keys: { "ec2:CreateAction": "CreateSnapshot" } });
   if (input.DryRun === true) throw errors.dryRun();
+  // A volume DeleteVolume has begun deleting has no data to copy (decision: the state rule AttachVolume applies).
+  if (volume.deleteTime !== undefined) throw errors.volumeNotAvailable(volumeId, "deleting");
   const snapshot = ctx.region.snapshots.add({
     snapshotId: newId("snap"),
     volumeId,
