@@ -277,12 +277,16 @@ export interface VolumeRenderContext {
 
 /**
  * Whether the volume's attachment is still `attaching` at `now`: only an
- * AttachVolume's (attached after its creation; a launch attaches its volumes
- * when it creates them), for `attachMs` after it.
+ * AttachVolume's, for `attachMs` after it. A launch attaches its volumes
+ * when it creates them (to the instance it launched, at its creation time);
+ * any other attachment, even in the same millisecond as the volume's
+ * creation (a launch's volume left by a terminated instance, attached
+ * again under instant timing), is an AttachVolume's.
  */
 export function isAttaching(volume: Ec2Volume, now: number, attachMs: number): boolean {
   const a = volume.attachment;
-  if (a === undefined || a.attachTime.getTime() <= volume.createTime.getTime()) return false;
+  if (a === undefined) return false;
+  if (a.instanceId === volume.launchedWith && a.attachTime.getTime() <= volume.createTime.getTime()) return false;
   return now < a.attachTime.getTime() + attachMs;
 }
 
