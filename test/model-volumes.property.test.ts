@@ -135,6 +135,8 @@ interface Real {
   pastCreating: Set<string>;
   completed: Set<string>;
   progress: Map<string, number>;
+  /** Commands run, to take the instances in turn for the `attachment.instance-id` check. */
+  step: number;
 }
 
 const tally = new Map<string, number>();
@@ -263,6 +265,15 @@ async function checkInvariants(m: Model, r: Real, after: string): Promise<void> 
     for (const a of v.Attachments ?? [])
       expect(holders.get(v.VolumeId!), `${where}: ${v.VolumeId} attached, not mapped`).toBe(a.InstanceId);
   }
+  // DescribeVolumes by `attachment.instance-id` (answered from the instance's attachments), one instance in turn.
+  const turn = r.step++ % m.instances.length;
+  const byInstance = await r.client.send(
+    new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [r.instanceIds[turn]!] }] }),
+  );
+  expect(
+    (byInstance.Volumes ?? []).map((v) => v.VolumeId),
+    `${where}: volumes of instance #${turn}`,
+  ).toEqual([...m.instances[turn]!.devices.values()].sort((a, b) => a - b).map((index) => r.volumeIds[index]));
 
   // Snapshots: the model's live ones, state and Progress as predicted, forward only.
   const liveSnapshots = m.snapshots.flatMap((s, k) => (s.deleted ? [] : [[k, s] as const]));
@@ -750,6 +761,7 @@ async function modelRun(ec2: Ec2Mock, client: EC2Client, cmds: Iterable<fc.Async
       pastCreating: new Set(),
       completed: new Set(),
       progress: new Map(),
+      step: 0,
     };
     await new Run(true, false).run(model, real);
     return { model, real };

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
 import { boolean, date, mapped, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
 import type { AttachedVolume } from "./instance.js";
+import { TagIndex } from "./tag-index.js";
 import { NO_TAGS, tagsField } from "./tags.js";
 
 /**
@@ -113,9 +114,17 @@ export function performanceOf(spec: VolumeSpec): { iops: number | undefined; thr
   }
 }
 
-/** The region's volumes: live ones by id in creation order, and the deleted ones kept for usage. */
+/**
+ * The region's volumes: live ones by id in creation order, and the deleted
+ * ones kept for usage. Live volumes are indexed by tag (`tagIndex`), so that
+ * DescribeVolumes' tag filters look up their candidates instead of scanning
+ * (bench/issue17.mjs): every change of the live set or of a volume's tags
+ * goes through this class.
+ */
 export class VolumeStore {
   private readonly live = new Map<string, Ec2Volume>();
+  /** The live volumes by tag (a superset for tag filters; see src/aws/ec2/model/tag-index.ts). */
+  readonly tagIndex = new TagIndex<Ec2Volume>();
   private readonly gone = new Map<string, Ec2Volume>();
   /** CreateVolume's ClientTokens, to the volume each made (decision: not saved in state snapshots). */
   private readonly tokens = new Map<string, string>();
@@ -155,12 +164,18 @@ export class VolumeStore {
       tags,
     };
     this.live.set(volumeId, volume);
+    this.tagIndex.add(volume, tags);
     return volume;
   }
 
   /** The live volume with this id. */
   get(volumeId: string): Ec2Volume | undefined {
     return this.live.get(volumeId);
+  }
+
+  /** How many volumes are live. */
+  get size(): number {
+    return this.live.size;
   }
 
   /** Whether a live volume has this id. */
@@ -190,7 +205,10 @@ export class VolumeStore {
 
   /** Replaces a volume's tags (CreateTags, DeleteTags) by `next`, whole. */
   setTags(volume: Ec2Volume, next: ReadonlyMap<string, string>): void {
+    const indexed = this.live.get(volume.volumeId) === volume;
+    if (indexed) this.tagIndex.remove(volume, volume.tags);
     (volume as { tags: ReadonlyMap<string, string> }).tags = next;
+    if (indexed) this.tagIndex.add(volume, next);
   }
 
   /** Detaches a volume: it becomes `available`. */
@@ -201,6 +219,7 @@ export class VolumeStore {
   /** Deletes a volume at `at`: it is gone from DescribeVolumes, kept for usage. */
   delete(volume: Ec2Volume, at: number): void {
     if (!this.live.delete(volume.volumeId)) return;
+    this.tagIndex.remove(volume, volume.tags);
     volume.attachment = undefined;
     volume.deleteTime = new Date(at);
     this.gone.set(volume.volumeId, volume);
@@ -214,7 +233,10 @@ export class VolumeStore {
   /** Replaces every volume and the counter (restoring a snapshot). */
   replace(live: readonly Ec2Volume[], gone: readonly Ec2Volume[], seq: number): void {
     this.clear();
-    for (const volume of live) this.live.set(volume.volumeId, volume);
+    for (const volume of live) {
+      this.live.set(volume.volumeId, volume);
+      this.tagIndex.add(volume, volume.tags);
+    }
     for (const volume of gone) this.gone.set(volume.volumeId, volume);
     this.seq = seq;
   }
@@ -223,6 +245,7 @@ export class VolumeStore {
   clear(): void {
     this.tokens.clear();
     this.live.clear();
+    this.tagIndex.clear();
     this.gone.clear();
     this.seq = 0;
   }
