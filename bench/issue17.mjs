@@ -69,7 +69,8 @@ async function buildRegion(size) {
       }),
     );
     // An instance from the middle of the region, so that its volumes are neither the first nor the last.
-    if (launched <= instances / 2 && instances / 2 < launched + count) middle = out.Instances[Math.floor(instances / 2) - launched].InstanceId;
+    if (launched <= instances / 2 && instances / 2 < launched + count)
+      middle = out.Instances[Math.floor(instances / 2) - launched].InstanceId;
   }
   const rare = [];
   for (let k = 0; k < RARE; k++) {
