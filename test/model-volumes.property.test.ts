@@ -315,11 +315,6 @@ abstract class Cmd implements fc.AsyncCommand<Model, Real> {
   abstract toString(): string;
 }
 
-/** The live (not terminated) instance or any instance, picked by `n`; undefined when there is none. */
-function pickIndex(length: number, n: number): number | undefined {
-  return length === 0 ? undefined : n % length;
-}
-
 class Run extends Cmd {
   constructor(
     readonly extra: boolean,
@@ -389,6 +384,8 @@ class CreateVolume extends Cmd {
     readonly size: number,
     /** A snapshot to restore (picked by index), or none for a blank volume. */
     readonly snapshot: number | undefined,
+    /** Aim at a snapshot neither deleted nor pending. */
+    readonly prefer: boolean,
   ) {
     super();
   }
@@ -396,7 +393,10 @@ class CreateVolume extends Cmd {
     return m.volumes.length < MAX_VOLUMES;
   }
   async act(m: Model, r: Real): Promise<void> {
-    const s = this.snapshot === undefined ? undefined : pickIndex(m.snapshots.length, this.snapshot);
+    const s =
+      this.snapshot === undefined || m.snapshots.length === 0
+        ? undefined
+        : aim(m.snapshots, this.snapshot, this.prefer, (x) => !x.deleted && snapshotState(m, x) === "completed");
     const snapshotId = s === undefined ? undefined : r.snapshotIds[s]!;
     // From a snapshot: half the time no size (the snapshot's), else the size given.
     const size = s !== undefined && this.size % 2 === 0 ? undefined : this.size;
@@ -426,8 +426,13 @@ class CreateVolume extends Cmd {
         );
         return;
       }
+      if (snapshotState(m, snapshot) === "pending") {
+        count(`create volume: pending snapshot${size === undefined ? "" : " with a size"}`);
+        expectError(result, "IncorrectState: Snapshot is in invalid state - pending", this.toString());
+        return;
+      }
       sizeGiB = size ?? snapshot.sizeGiB;
-      count(`create volume from a ${snapshotState(m, snapshot)} snapshot${size === undefined ? "" : " with a size"}`);
+      count(`create volume from a snapshot${size === undefined ? "" : " with a size"}`);
     } else {
       count("create volume");
     }
@@ -437,7 +442,7 @@ class CreateVolume extends Cmd {
     m.volumes.push({ sizeGiB, zone: this.zone, createdAt: m.now, attachment: undefined, deleted: false });
   }
   toString(): string {
-    return `createVolume(${this.zone}, ${this.size} GiB, snapshot ${this.snapshot})`;
+    return `createVolume(${this.zone}, ${this.size} GiB, snapshot ${this.snapshot}${this.prefer ? ", aimed" : ""})`;
   }
 }
 
@@ -732,8 +737,13 @@ const device = fc.constantFrom(...DEVICES);
 const commands = [
   fc.tuple(fc.boolean(), fc.option(fc.boolean(), { nil: undefined })).map(([extra, dot]) => new Run(extra, dot)),
   fc
-    .tuple(fc.constantFrom(ZONE, ZONE, ZONE, OTHER_ZONE), fc.constantFrom(2, 4, 7, 8, 10), fc.option(pick, { nil: undefined }))
-    .map(([zone, size, snapshot]) => new CreateVolume(zone, size, snapshot)),
+    .tuple(
+      fc.constantFrom(ZONE, ZONE, ZONE, OTHER_ZONE),
+      fc.constantFrom(2, 4, 7, 8, 9, 10, 13),
+      fc.option(pick, { nil: undefined }),
+      fc.boolean(),
+    )
+    .map(([zone, size, snapshot, aimed]) => new CreateVolume(zone, size, snapshot, aimed)),
   fc.tuple(pick, pick, device, fc.boolean()).map(([v, i, d, aimed]) => new AttachVolume(v, i, d, aimed)),
   fc.tuple(pick, pick, device, fc.boolean()).map(([v, i, d, aimed]) => new AttachVolume(v, i, d, aimed)),
   pick.map((v) => new DeleteVolume(v)),
@@ -763,7 +773,10 @@ async function modelRun(ec2: Ec2Mock, client: EC2Client, cmds: Iterable<fc.Async
       progress: new Map(),
       step: 0,
     };
+    // And a snapshot of its root, completed, so that the first commands have one to restore.
     await new Run(true, false).run(model, real);
+    await new CreateSnapshot(0).run(model, real);
+    await new Advance(20_000).run(model, real);
     return { model, real };
   };
   await fc.asyncModelRun(setup, cmds);
@@ -797,8 +810,9 @@ describe("EBS volumes and snapshots against a reference model (fast-check comman
       for (const kind of [
         "run with a data volume (DeleteOnTermination false)",
         "run with a data volume (DeleteOnTermination true)",
-        "create volume from a completed snapshot",
-        "create volume from a pending snapshot with a size",
+        "create volume from a snapshot",
+        "create volume from a snapshot with a size",
+        "create volume: pending snapshot",
         "create volume: smaller than its snapshot",
         "create volume: snapshot deleted",
         "attach to a running instance",

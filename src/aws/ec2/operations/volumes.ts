@@ -18,6 +18,7 @@ import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/eb
 import { isWellFormedId, newId } from "../model/ids.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
+import { snapshotState } from "../model/snapshots.js";
 import { tagCandidates } from "../model/tag-index.js";
 import { readTagsOf } from "../model/tags.js";
 import { type Ec2Volume, isAttaching, renderVolume, volumeState } from "../model/volumes.js";
@@ -209,6 +210,9 @@ export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeComma
   ctx.authorize("CreateVolume", [created]);
   if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "CreateVolume" } });
   if (input.DryRun === true) throw errors.dryRun();
+  // A state rule: a snapshot CreateSnapshot took is usable once `completed` (an image's are always).
+  const snapshot = snapshotId === undefined ? undefined : ctx.region.snapshots.get(snapshotId);
+  if (snapshot !== undefined && snapshotState(snapshot, ctx.now) === "pending") throw errors.snapshotPending();
   // The same ClientToken: the volume the first call made (idempotency; decision: the other members are not compared).
   const token = optionalString(input.ClientToken);
   const earlier = token === undefined || token === "" ? undefined : ctx.region.volumes.byClientToken(token);
