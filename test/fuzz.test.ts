@@ -25,7 +25,10 @@
  * indexes EC2 refuses, unknown members). They are one family of the run
  * above, and a sequential run of their own (FUZZ_PARAM_REQUESTS, default
  * 3,000) where every refused call, DryRun included, must leave the state
- * exactly as it was, and a read change nothing.
+ * exactly as it was, and a read change nothing. Every EBS action (a name
+ * with Volume or Snapshot) must get past its parameter checks at least once:
+ * the seeded world has an available volume and a snapshot, and the first
+ * hint of each EBS member is valid with the others.
  *
  * The plugin door gets its own run (FUZZ_PLUGIN_CALLS, default 20,000): SDK
  * inputs of every implemented action built from the SDK's schemas, with
@@ -285,6 +288,14 @@ interface World {
   keyPairId: string;
   allocationId: string;
   volumeId: string;
+  /** An available volume of the instances' zone, and that zone (issue 17). */
+  freeVolumeId: string;
+  zone: string;
+  /** A snapshot of the root volume (issue 17). */
+  snapshotId: string;
+  /** The second instance's root volume, and the built-in Linux image's root snapshot: neither can be deleted. */
+  keptVolumeId: string;
+  imageSnapshotId: string;
 }
 
 /** An ED25519 public key as ImportKeyPair takes it (written here, not by the mock). */
@@ -309,6 +320,12 @@ async function seedWorld(client: EC2Client): Promise<World> {
   );
   const key = await client.send(new sdk.ImportKeyPairCommand({ KeyName: "fuzz-key", PublicKeyMaterial: Buffer.from(IMPORTABLE_KEY) }));
   const address = await client.send(new sdk.AllocateAddressCommand({ Domain: "vpc" }));
+  // EBS (issue 17): an available volume beside the instances (instant timing: no `creating`), a snapshot of the root.
+  const zone = instances[0]!.Placement!.AvailabilityZone!;
+  const volumeId = instances[0]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
+  const free = await client.send(new sdk.CreateVolumeCommand({ AvailabilityZone: zone, Size: 10, VolumeType: "gp3" }));
+  const snapshot = await client.send(new sdk.CreateSnapshotCommand({ VolumeId: volumeId }));
+  const image = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [LINUX_AMI_ID] }));
   return {
     instanceIds: instances.map((i) => i.InstanceId!),
     vpcId,
@@ -319,7 +336,12 @@ async function seedWorld(client: EC2Client): Promise<World> {
     defaultGroupId: instances[0]!.SecurityGroups![0]!.GroupId!,
     keyPairId: key.KeyPairId!,
     allocationId: address.AllocationId!,
-    volumeId: instances[0]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!,
+    volumeId,
+    freeVolumeId: free.VolumeId!,
+    zone,
+    snapshotId: snapshot.SnapshotId!,
+    keptVolumeId: instances[1]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!,
+    imageSnapshotId: image.Images![0]!.BlockDeviceMappings![0]!.Ebs!.SnapshotId!,
   };
 }
 
@@ -345,27 +367,77 @@ function hintsOf(world: World): Map<string, readonly string[]> {
     GroupName: ["default", "fuzz", "web", "sg-x", ""],
     SecurityGroup: ["default", "fuzz"],
     InstanceId: instanceIds,
-    Resource: [...instanceIds, world.vpcId, world.subnetId, world.groupId, world.keyPairId, world.volumeId, world.allocationId],
+    Resource: [
+      ...instanceIds,
+      world.vpcId,
+      world.subnetId,
+      world.groupId,
+      world.keyPairId,
+      world.volumeId,
+      world.allocationId,
+      world.snapshotId,
+    ],
     ResourceId: [...instanceIds, world.vpcId, world.subnetId, world.groupId, world.keyPairId],
     KeyName: ["fuzz-key", "k2", " lead", "trail ", "ünicode", "a".repeat(256)],
     KeyPairId: ids("key", world.keyPairId),
     AllocationId: ids("eipalloc", world.allocationId),
-    VolumeId: ids("vol", world.volumeId),
+    // EBS (issue 17): the first value of each is valid and lasts (a root volume DeleteVolume refuses, of an instance
+    // no first hint terminates; the image's snapshot), then the others (an available volume of the instances' zone
+    // for AttachVolume, a snapshot DeleteSnapshot may delete); with the instances' zone and a free device.
+    VolumeId: ids("vol", world.keptVolumeId, world.freeVolumeId, world.volumeId),
+    SnapshotId: ids("snap", world.imageSnapshotId, world.snapshotId),
+    Device: ["/dev/sdf", "/dev/sdg", "/dev/xvda", "xvdz", "/dev/sd", "/dev/sdf1", ""],
+    Size: ["10", "1", "8", "0", "16384", "16385", "125", "-1"],
+    VolumeType: ["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard", "gp4"],
+    Iops: ["3000", "100", "16000", "64000", "64001", "0"],
+    Throughput: ["125", "1000", "1001", "0"],
+    OwnerId: ["self", "123456789012", "amazon", "210987654321", "x"],
+    RestorableByUserId: ["123456789012", "all", "x"],
+    SourceRegion: ["us-east-1", "eu-west-1", "mars-1"],
+    UserId: ["123456789012", "210987654321", "all"],
     NetworkInterfaceId: ids("eni"),
     CidrBlock: [...cidrs, "::/0", "300.0.0.0/16", "10.0.0.0"],
     CidrIp: ["0.0.0.0/0", "10.0.0.0/8", "1.2.3.4/32", "1.2.3.4", "10.0.0.0/33"],
     CidrIpv6: ["::/0", "2001:db8::/32", "2001:db8::/129"],
     IpProtocol: ["tcp", "udp", "icmp", "-1", "all", "58", "icmpv6", "6", "300", "TCP"],
     PrefixListId: ["pl-12345678"],
-    AvailabilityZone: ["us-east-1a", "us-east-1f", "eu-west-1a"],
+    AvailabilityZone: [world.zone, "us-east-1a", "us-east-1f", "eu-west-1a", ""],
     AvailabilityZoneId: ["use1-az1", "use1-az9"],
     ZoneName: ["us-east-1a", "us-east-1z"],
     ZoneId: ["use1-az1", "use1-az9"],
     RegionName: ["us-east-1", "eu-west-1", "mars-1"],
     KeyType: ["ed25519", "ed25519", "rsa", "dsa"],
     KeyFormat: ["pem", "ppk", "der"],
-    ResourceType: ["vpc", "subnet", "security-group", "security-group-rule", "key-pair", "instance", "volume", "elastic-ip", "bogus"],
-    Name: ["vpc-id", "subnet-id", "group-name", "group-id", "key-name", "tag:Name", "tag-key", "resource-type", "cidr", "state", "bogus"],
+    ResourceType: [
+      "vpc",
+      "subnet",
+      "security-group",
+      "security-group-rule",
+      "key-pair",
+      "instance",
+      "volume",
+      "snapshot",
+      "elastic-ip",
+      "bogus",
+    ],
+    Name: [
+      "vpc-id",
+      "subnet-id",
+      "group-name",
+      "group-id",
+      "key-name",
+      "tag:Name",
+      "tag-key",
+      "resource-type",
+      "cidr",
+      "state",
+      "volume-id",
+      "attachment.instance-id",
+      "status",
+      "snapshot-id",
+      "owner-id",
+      "bogus",
+    ],
     Key: ["Name", "env", "aws:reserved", ""],
     Value: ["a", "*", "?", "fuzz*", ""],
     InstanceTenancy: ["default", "dedicated", "host"],
@@ -379,7 +451,17 @@ function hintsOf(world: World): Map<string, readonly string[]> {
     MinCount: ["1", "1", "1", "2", "0", "-1", "3"],
     MaxCount: ["1", "1", "2", "2", "0", "1001"],
     InstanceType: ["t3.micro", "t2.nano", "x1.huge"],
-    Attribute: ["instanceType", "userData", "groupSet", "disableApiStop", "bogus"],
+    // Instance attributes first; then the volume and snapshot ones (issue 17: DescribeVolumeAttribute, DescribeSnapshotAttribute).
+    Attribute: [
+      "instanceType",
+      "userData",
+      "groupSet",
+      "disableApiStop",
+      "bogus",
+      "autoEnableIO",
+      "productCodes",
+      "createVolumePermission",
+    ],
     AttributeName: ["supported-platforms", "default-vpc", "bogus"],
     Domain: ["vpc", "standard"],
     NextToken: ["", "abc", "eyJ4IjoxfQ"],
@@ -388,6 +470,21 @@ function hintsOf(world: World): Map<string, readonly string[]> {
     ClientToken: ["t1", ""],
   };
   return new Map(Object.entries(hints));
+}
+
+/**
+ * The hint of a member: by its name, else, for an id member the table does
+ * not name, by the longest id hint its name ends with (`SourceSnapshotId`
+ * takes `SnapshotId`'s values), so that a new action's ids are plausible the
+ * day it is added.
+ */
+function hintOf(hints: Map<string, readonly string[]>, name: string): readonly string[] | undefined {
+  const exact = hints.get(name);
+  if (exact !== undefined || !name.endsWith("Id")) return exact;
+  let best: string | undefined;
+  for (const key of hints.keys())
+    if (key.endsWith("Id") && name.endsWith(key) && (best === undefined || key.length > best.length)) best = key;
+  return best === undefined ? undefined : hints.get(best);
 }
 
 /** Members the calls that have them require (RunInstances, CreateVpc, CreateSubnet, Create/ImportKeyPair, CreateSecurityGroup, ...): nearly always drawn. */
@@ -414,6 +511,14 @@ const LEGACY_RULE_MEMBERS = new Set([
 
 /** Members most calls need (so that calls get past MissingParameter): drawn three times in four. */
 const LIKELY_MEMBERS = new Set([
+  // EBS (issue 17): CreateVolume, AttachVolume, DeleteVolume, CreateSnapshot, DeleteSnapshot and the actions that follow them.
+  "VolumeId",
+  "SnapshotId",
+  "SourceSnapshotId",
+  "Device",
+  "Size",
+  "AvailabilityZone",
+  "InstanceSpecification",
   "ImageId",
   "MinCount",
   "MaxCount",
@@ -473,6 +578,9 @@ const MODELLED_MEMBERS = new Set([
   "VolumeIds",
   "IncludeAllInstances",
   "SkipOsShutdown",
+  "SnapshotIds",
+  "OwnerIds",
+  "RestorableByUserIds",
 ]);
 
 /** What a scalar member may be given: plausible values of its kind, out-of-range ones, hostile text. */
@@ -534,7 +642,7 @@ function queryParameters(
       if (depth > 4) return;
       const prefix = key === "" ? "" : `${key}.`;
       const members = [...s.structIterator()];
-      const others = members.filter(([memberName]) => !hints.has(memberName) && !MODELLED_MEMBERS.has(memberName)).length;
+      const others = members.filter(([memberName]) => hintOf(hints, memberName) === undefined && !MODELLED_MEMBERS.has(memberName)).length;
       for (const [memberName, member] of members) {
         const chance =
           memberName === "DryRun" || (depth === 0 && LEGACY_RULE_MEMBERS.has(memberName))
@@ -543,7 +651,7 @@ function queryParameters(
               ? 0.9
               : LIKELY_MEMBERS.has(memberName)
                 ? 0.75
-                : hints.has(memberName) || MODELLED_MEMBERS.has(memberName)
+                : hintOf(hints, memberName) !== undefined || MODELLED_MEMBERS.has(memberName)
                   ? 0.45
                   : Math.min(0.05, 0.4 / others);
         if (rand() < chance) walk(member, `${prefix}${wireName(memberName, member)}`, memberName, depth + 1);
@@ -569,7 +677,7 @@ function queryParameters(
           : s.isBlobSchema()
             ? "blob"
             : "string";
-    params.push([key, scalarText(rand, kind, hints.get(name), everything, dirty)]);
+    params.push([key, scalarText(rand, kind, hintOf(hints, name), everything, dirty)]);
   };
   walk(schema, "", "", 0);
   return params;
@@ -762,6 +870,19 @@ describe("every action's parameters through the wire", () => {
     expect(failures).toEqual([]);
     // Every implemented action was sent, and most were answered 200 at least once.
     expect(implementedActions.filter((a) => !byAction.has(a))).toEqual([]);
+    // Every EBS action (issue 17; a new one falls in by its name) got past its parameter checks at least once:
+    // answered, or refused for existence or state (NotFound, VolumeInUse, IncorrectState, DryRunOperation, ...).
+    const parameterCodes = new Set([
+      "MissingParameter",
+      "InvalidParameterValue",
+      "InvalidParameterCombination",
+      "InvalidParameter",
+      "UnknownParameter",
+      "UnsupportedOperation",
+    ]);
+    const pastChecks = (codes: Map<string, number>) => [...codes.keys()].some((c) => !parameterCodes.has(c) && !c.endsWith(".Malformed"));
+    const ebs = implementedActions.filter((a) => /Volume|Snapshot/.test(a));
+    expect(ebs.filter((a) => !pastChecks(byAction.get(a)!))).toEqual([]);
     // The state survives its own JSON round trip.
     const copy = createEc2Mock({ timing: "instant" });
     copy.restore(JSON.parse(JSON.stringify(ec2.snapshot())));
@@ -789,6 +910,12 @@ describe("the plugin under wrong-typed input", () => {
       world.groupId,
       world.keyPairId,
       world.allocationId,
+      world.volumeId,
+      world.freeVolumeId,
+      world.snapshotId,
+      world.zone,
+      "/dev/sdh",
+      "self",
       "fuzz-key",
       "10.0.2.0/24",
       "0.0.0.0/0",

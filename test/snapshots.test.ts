@@ -42,10 +42,23 @@ describe("EBS snapshots", () => {
   for (const door of ["plugin", "server"]) {
     describe(`through the ${door}`, () => {
       it("a snapshot CreateSnapshot took restores into a volume (its size by default) and registers as an image", async () => {
-        const { client } = await openDoor(door);
+        const { client, ec2 } = await openDoor(door);
         const { volumeId } = await rootVolume(client);
         const size = (await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0]!.Size;
         const { SnapshotId } = await client.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+        // Pending, it restores nothing yet (EC2's IncorrectState); completed (5 s plus 1 s per GiB), it does.
+        await expectEc2Error(client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId })), {
+          name: "IncorrectState",
+          message: "Snapshot is in invalid state - pending",
+          status: 400,
+        });
+        await expectEc2Error(client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId, DryRun: true })), {
+          name: "DryRunOperation",
+          message: "Request would have succeeded, but DryRun flag is set.",
+          status: 412,
+        });
+        expect((await client.send(new DescribeVolumesCommand({}))).Volumes).toHaveLength(1);
+        ec2.advance(5_000 + 1_000 * size!);
         const volume = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId }));
         expect({ snapshot: volume.SnapshotId, size: volume.Size }).toEqual({ snapshot: SnapshotId, size });
         const image = await client.send(

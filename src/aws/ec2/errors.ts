@@ -337,6 +337,10 @@ export const errors = {
   volumeNotAvailable(volumeId: string, state: string) {
     return new Ec2Error("IncorrectState", `Volume '${volumeId}' is in the '${state}' state.`);
   },
+  /** CreateVolume from a snapshot still `pending` (EC2's message, as its users report it: velero-io/velero#1799, libstorage's EC2 driver retries on it). */
+  snapshotPending() {
+    return new Ec2Error("IncorrectState", "Snapshot is in invalid state - pending");
+  },
   /** AttachVolume at a device the instance already uses (wording: decision, EC2's unixDevice form). */
   deviceInUse(device: string) {
     return new Ec2Error("InvalidParameterValue", `Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
 import { boolean, date, mapped, nullable, number, object, optional, string, type ValuesOf } from "../../../engine/record.js";
 import type { AttachedVolume } from "./instance.js";
+import { TagIndex } from "./tag-index.js";
 import { NO_TAGS, tagsField } from "./tags.js";
 
 /**
@@ -116,9 +117,17 @@ export function performanceOf(spec: VolumeSpec): { iops: number | undefined; thr
   }
 }
 
-/** The region's volumes: live ones by id in creation order, and the deleted ones kept for usage. */
+/**
+ * The region's volumes: live ones by id in creation order, and the deleted
+ * ones kept for usage. Live volumes are indexed by tag (`tagIndex`), so that
+ * DescribeVolumes' tag filters look up their candidates instead of scanning
+ * (bench/issue17.mjs): every change of the live set or of a volume's tags
+ * goes through this class.
+ */
 export class VolumeStore {
   private readonly live = new Map<string, Ec2Volume>();
+  /** The live volumes by tag (a superset for tag filters; see src/aws/ec2/model/tag-index.ts). */
+  readonly tagIndex = new TagIndex<Ec2Volume>();
   private readonly gone = new Map<string, Ec2Volume>();
   /** CreateVolume's ClientTokens, to the volume each made (decision: not saved in state snapshots). */
   private readonly tokens = new Map<string, string>();
@@ -162,12 +171,18 @@ export class VolumeStore {
       tags,
     };
     this.live.set(volumeId, volume);
+    this.tagIndex.add(volume, tags);
     return volume;
   }
 
   /** The live volume with this id. */
   get(volumeId: string): Ec2Volume | undefined {
     return this.live.get(volumeId);
+  }
+
+  /** How many volumes are live. */
+  get size(): number {
+    return this.live.size;
   }
 
   /** Whether a live volume has this id. */
@@ -197,7 +212,10 @@ export class VolumeStore {
 
   /** Replaces a volume's tags (CreateTags, DeleteTags) by `next`, whole. */
   setTags(volume: Ec2Volume, next: ReadonlyMap<string, string>): void {
+    const indexed = this.live.get(volume.volumeId) === volume;
+    if (indexed) this.tagIndex.remove(volume, volume.tags);
     (volume as { tags: ReadonlyMap<string, string> }).tags = next;
+    if (indexed) this.tagIndex.add(volume, next);
   }
 
   /** Detaches a volume: it becomes `available`. */
@@ -237,6 +255,7 @@ export class VolumeStore {
   /** Moves a deleted volume from the live map to the deleted ones. */
   private remove(volume: Ec2Volume): void {
     this.live.delete(volume.volumeId);
+    this.tagIndex.remove(volume, volume.tags);
     this.deleting.delete(volume);
     this.gone.set(volume.volumeId, volume);
   }
@@ -287,6 +306,7 @@ export class VolumeStore {
       this.live.set(volume.volumeId, volume);
       if (volume.deleteTime !== undefined) this.deleting.add(volume);
       if (volume.attachment?.detachTime !== undefined) this.detaching.add(volume);
+      this.tagIndex.add(volume, volume.tags);
     }
     for (const volume of gone) this.gone.set(volume.volumeId, volume);
     this.seq = seq;
@@ -298,6 +318,7 @@ export class VolumeStore {
     this.detaching.clear();
     this.deleting.clear();
     this.live.clear();
+    this.tagIndex.clear();
     this.gone.clear();
     this.seq = 0;
   }
@@ -363,12 +384,16 @@ export interface VolumeRenderContext {
 
 /**
  * Whether the volume's attachment is still `attaching` at `now`: only an
- * AttachVolume's (attached after its creation; a launch attaches its volumes
- * when it creates them), for `attachMs` after it.
+ * AttachVolume's, for `attachMs` after it. A launch attaches its volumes
+ * when it creates them (to the instance it launched, at its creation time);
+ * any other attachment, even in the same millisecond as the volume's
+ * creation (a launch's volume left by a terminated instance, attached
+ * again under instant timing), is an AttachVolume's.
  */
 export function isAttaching(volume: Ec2Volume, now: number, attachMs: number): boolean {
   const a = volume.attachment;
-  if (a === undefined || a.attachTime.getTime() <= volume.createTime.getTime()) return false;
+  if (a === undefined) return false;
+  if (a.instanceId === volume.launchedWith && a.attachTime.getTime() <= volume.createTime.getTime()) return false;
   return now < a.attachTime.getTime() + attachMs;
 }
 

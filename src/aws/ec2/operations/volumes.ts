@@ -18,6 +18,8 @@ import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit
 import { isWellFormedId, newId } from "../model/ids.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
+import { snapshotState } from "../model/snapshots.js";
+import { tagCandidates } from "../model/tag-index.js";
 import { readTagsOf } from "../model/tags.js";
 import { attachmentState, type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
@@ -100,13 +102,33 @@ export function findVolumes(ctx: OperationContext, ids: readonly string[]): Ec2V
   return unique.map((id) => ctx.region.volumes.get(id)!).sort((a, b) => a.seq - b.seq);
 }
 
-/** The volumes a query may return, in creation order: named ones, literal `volume-id` filters, or all. */
+/** The share of the region's volumes above which the tag index's candidates are not worth sorting: a scan in order is cheaper. */
+const INDEX_SHARE = 1 / 8;
+
+/**
+ * The volumes a query may return, in creation order: a superset of the
+ * matches (every candidate still goes through the compiled filters, so the
+ * answer, its order and its pages are the scan's). Named ids; else the
+ * narrowest of: literal `volume-id` filters (by id), literal
+ * `attachment.instance-id` filters (the instances' own attachments, the
+ * very records of the volumes'), tag filters (the store's tag index); else
+ * every volume. A filter none of these narrows (`status`, `size`, ...) scans.
+ */
 function candidates(ctx: OperationContext, named: Ec2Volume[] | undefined, filters: ReturnType<typeof readFilters>): Iterable<Ec2Volume> {
   if (named !== undefined) return named;
+  const volumes = ctx.region.volumes;
+  const live = (ids: Iterable<string>) => [...new Set(ids)].map((id) => volumes.get(id)).filter((v): v is Ec2Volume => v !== undefined);
+  let best: Ec2Volume[] | undefined;
   const ids = literalValuesOf(filters, "volume-id");
-  if (ids === undefined) return ctx.region.volumes.values();
-  const found = [...new Set(ids)].map((id) => ctx.region.volumes.get(id)).filter((v): v is Ec2Volume => v !== undefined);
-  return found.sort((a, b) => a.seq - b.seq);
+  if (ids !== undefined) best = live(ids);
+  const instanceIds = literalValuesOf(filters, "attachment.instance-id");
+  if (instanceIds !== undefined) {
+    const attached = live([...new Set(instanceIds)].flatMap((id) => (ctx.region.instances.get(id)?.volumes ?? []).map((a) => a.volumeId)));
+    if (best === undefined || attached.length < best.length) best = attached;
+  }
+  const tagged = tagCandidates(volumes.tagIndex, filters, volumes.size * INDEX_SHARE);
+  if (tagged !== undefined && (best === undefined || tagged.size < best.length)) best = [...tagged];
+  return best === undefined ? volumes.values() : best.sort((a, b) => a.seq - b.seq);
 }
 
 /** DescribeVolumes: the region's live volumes (attached or available), filtered and paged. */
@@ -190,6 +212,9 @@ export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeComma
   ctx.authorize("CreateVolume", [created]);
   if (tags.size > 0) ctx.authorize("CreateTags", [created], { keys: { "ec2:CreateAction": "CreateVolume" } });
   if (input.DryRun === true) throw errors.dryRun();
+  // A state rule: a snapshot CreateSnapshot took is usable once `completed` (an image's are always).
+  const snapshot = snapshotId === undefined ? undefined : ctx.region.snapshots.get(snapshotId);
+  if (snapshot !== undefined && snapshotState(snapshot, ctx.now) === "pending") throw errors.snapshotPending();
   // The same ClientToken: the volume the first call made (idempotency; decision: the other members are not compared).
   const token = optionalString(input.ClientToken);
   const earlier = token === undefined || token === "" ? undefined : ctx.region.volumes.byClientToken(token);
