@@ -337,10 +337,7 @@ export const errors = {
   volumeNotAvailable(volumeId: string, state: string) {
     return new Ec2Error("IncorrectState", `Volume '${volumeId}' is in the '${state}' state.`);
   },
-  /** CreateVolume from a snapshot still `pending` (EC2's message, as its users report it: velero-io/velero#1799, libstorage's EC2 driver retries on it). */
-  snapshotPending() {
-    return new Ec2Error("IncorrectState", "Snapshot is in invalid state - pending");
-  },
+
   /** AttachVolume at a device the instance already uses (wording: decision, EC2's unixDevice form). */
   deviceInUse(device: string) {
     return new Ec2Error("InvalidParameterValue", `Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
@@ -400,7 +397,7 @@ export const errors = {
   snapshotInUse(snapshotId: string, imageId: string) {
     return new Ec2Error("InvalidSnapshot.InUse", `The snapshot ${snapshotId} is currently in use by ${imageId}`);
   },
-  /** CopySnapshot of a snapshot still `pending` (EC2's message for a pending snapshot, as its users report it: velero-io/velero#1799). */
+  /** CopySnapshot, or CreateVolume, from a snapshot still `pending` (EC2's message for a pending snapshot, as its users report it: velero-io/velero#1799). */
   snapshotNotCompleted(state: string) {
     return new Ec2Error("IncorrectState", `Snapshot is in invalid state - ${state}`);
   },

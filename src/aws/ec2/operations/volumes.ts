@@ -24,6 +24,7 @@ import { readTagsOf } from "../model/tags.js";
 import { attachmentState, type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
+import { snapshotView } from "./snapshots.js";
 
 /**
  * DescribeVolumes, in the order of checks of the instance Describe
@@ -214,7 +215,7 @@ export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeComma
   if (input.DryRun === true) throw errors.dryRun();
   // A state rule: a snapshot CreateSnapshot took is usable once `completed` (an image's are always).
   const snapshot = snapshotId === undefined ? undefined : ctx.region.snapshots.get(snapshotId);
-  if (snapshot !== undefined && snapshotState(snapshot, ctx.now) === "pending") throw errors.snapshotPending();
+  if (snapshot !== undefined && snapshotState(snapshot, snapshotView(ctx)) === "pending") throw errors.snapshotNotCompleted("pending");
   // The same ClientToken: the volume the first call made (idempotency; decision: the other members are not compared).
   const token = optionalString(input.ClientToken);
   const earlier = token === undefined || token === "" ? undefined : ctx.region.volumes.byClientToken(token);
