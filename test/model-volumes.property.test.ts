@@ -4,7 +4,8 @@
  * extra data volume, its DeleteOnTermination true, false or left to the
  * default), CreateVolume (blank, in the instances' zone or another, or from
  * a snapshot with or without a size), AttachVolume, DeleteVolume,
- * CreateSnapshot, DeleteSnapshot, StopInstances, StartInstances,
+ * DetachVolume (with or without Force), CreateSnapshot, DeleteSnapshot,
+ * StopInstances, StartInstances,
  * TerminateInstances, ModifyInstanceAttribute's DeleteOnTermination and
  * moves of the mock clock, and compare every answer (success, or the exact
  * error code and message) with a small reference model.
@@ -15,8 +16,8 @@
  *   size, attachment, device, DeleteOnTermination, Progress);
  * - a volume is attached to at most one instance, and the instances'
  *   BlockDeviceMappings and the volumes' Attachments agree both ways;
- * - an instance never loses a volume it did not have deleted on termination
- *   (nothing in this model detaches);
+ * - an instance never loses a volume it did not detach or have deleted on
+ *   termination;
  * - states only move forward: a volume once past `creating` never shows it
  *   again, a snapshot once `completed` never shows `pending`, Progress never
  *   falls;
@@ -24,7 +25,7 @@
  *
  * Instance transitions are instant (the lifecycle has its own model test,
  * test/model.property.test.ts); the volume durations are the realistic ones
- * (`creating` 5 s, `attaching` 2 s) and a snapshot is `pending` 5 s plus 1 s
+ * (`creating` 5 s, `attaching` 2 s, `detaching` 3 s, `deleting` 2 s) and a snapshot is `pending` 5 s plus 1 s
  * per GiB, so that the clock moves land before, on and after each edge.
  *
  * Runs: MODEL_RUNS (or PROPERTY_RUNS), default 100 through the plugin (about
@@ -45,6 +46,7 @@ import {
   DescribeInstancesCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
+  DetachVolumeCommand,
   EC2Client,
   ModifyInstanceAttributeCommand,
   RunInstancesCommand,
@@ -72,6 +74,8 @@ const EXTRA_GIB = 4;
 const DEVICES = ["/dev/sdf", "/dev/sdg", "/dev/sdh", ROOT_DEVICE];
 const CREATE_MS = realisticDurations.volumeCreate;
 const ATTACH_MS = realisticDurations.volumeAttach;
+const DETACH_MS = realisticDurations.volumeDetach;
+const DELETE_MS = realisticDurations.volumeDelete;
 const MAX_INSTANCES = 5;
 const MAX_VOLUMES = 14;
 const MAX_SNAPSHOTS = 8;
@@ -89,6 +93,8 @@ const TIMING = {
   statusChecks: 0,
   volumeCreate: CREATE_MS,
   volumeAttach: ATTACH_MS,
+  volumeDetach: DETACH_MS,
+  volumeDelete: DELETE_MS,
 };
 
 interface ModelAttachment {
@@ -98,6 +104,8 @@ interface ModelAttachment {
   deleteOnTermination: boolean;
   /** When AttachVolume attached it (model time); undefined for a launch's volumes, never `attaching`. */
   attachedAt: number | undefined;
+  /** When DetachVolume started detaching it (model time): `detaching` until DETACH_MS later. */
+  detachingAt?: number;
 }
 
 interface ModelVolume {
@@ -106,7 +114,8 @@ interface ModelVolume {
   /** Creation time for CreateVolume's (`creating` until CREATE_MS later); undefined for a launch's. */
   createdAt: number | undefined;
   attachment: ModelAttachment | undefined;
-  deleted: boolean;
+  /** When it leaves DescribeVolumes (model time): DeleteVolume's `deleting` lasts DELETE_MS, termination's none. */
+  goneAt: number | undefined;
 }
 
 interface ModelInstance {
@@ -166,7 +175,13 @@ function expectOk<T>(result: { ok: T } | { error: string }, what: string): T {
   return result.ok;
 }
 
-function volumeState(m: Model, v: ModelVolume): "creating" | "available" | "in-use" {
+/** Whether the volume has left DescribeVolumes. */
+function gone(m: Model, v: ModelVolume): boolean {
+  return v.goneAt !== undefined && m.now >= v.goneAt;
+}
+
+function volumeState(m: Model, v: ModelVolume): "creating" | "available" | "in-use" | "deleting" {
+  if (v.goneAt !== undefined) return "deleting";
   if (v.attachment !== undefined) return "in-use";
   return v.createdAt !== undefined && m.now < v.createdAt + CREATE_MS ? "creating" : "available";
 }
@@ -189,7 +204,7 @@ function terminate(m: Model, k: number): void {
   if (inst.state === "terminated") return;
   for (const index of inst.devices.values()) {
     const v = m.volumes[index]!;
-    if (v.attachment!.deleteOnTermination) v.deleted = true;
+    if (v.attachment!.deleteOnTermination) v.goneAt = m.now;
     v.attachment = undefined;
   }
   inst.devices.clear();
@@ -205,7 +220,7 @@ async function checkInvariants(m: Model, r: Real, after: string): Promise<void> 
   ]);
   const where = `after ${after}`;
   // Volumes: exactly the model's live ones, in creation order, each as predicted.
-  const liveVolumes = m.volumes.flatMap((v, k) => (v.deleted ? [] : [[k, v] as const]));
+  const liveVolumes = m.volumes.flatMap((v, k) => (gone(m, v) ? [] : [[k, v] as const]));
   const shownVolumes = volumes.Volumes ?? [];
   expect(
     shownVolumes.map((v) => v.VolumeId),
@@ -226,7 +241,11 @@ async function checkInvariants(m: Model, r: Real, after: string): Promise<void> 
               r.instanceIds[a.instance],
               a.device,
               a.deleteOnTermination,
-              a.attachedAt !== undefined && m.now < a.attachedAt + ATTACH_MS ? "attaching" : "attached",
+              a.detachingAt !== undefined
+                ? "detaching"
+                : a.attachedAt !== undefined && m.now < a.attachedAt + ATTACH_MS
+                  ? "attaching"
+                  : "attached",
             ],
           ],
     ]);
@@ -237,7 +256,7 @@ async function checkInvariants(m: Model, r: Real, after: string): Promise<void> 
     else expect(r.pastCreating.has(shown.VolumeId!), `${where}: volume #${k} back to creating`).toBe(false);
   }
   // Deleted volumes never reappear.
-  for (const [k, v] of m.volumes.entries()) if (v.deleted) expect(shownVolumes.some((s) => s.VolumeId === r.volumeIds[k])).toBe(false);
+  for (const [k, v] of m.volumes.entries()) if (gone(m, v)) expect(shownVolumes.some((s) => s.VolumeId === r.volumeIds[k])).toBe(false);
 
   // Instances: their mappings are exactly the model's devices, and agree with the volumes' attachments.
   const instances = (reservations.Reservations ?? []).flatMap((res) => res.Instances ?? []);
@@ -372,7 +391,7 @@ class Run extends Cmd {
         zone: ZONE,
         createdAt: undefined,
         attachment: { instance: k, device, deleteOnTermination, attachedAt: undefined },
-        deleted: false,
+        goneAt: undefined,
       });
     }
   }
@@ -442,7 +461,7 @@ class CreateVolume extends Cmd {
     const out = expectOk(result, this.toString());
     expect([out.State, out.Size, out.SnapshotId]).toEqual(["creating", sizeGiB, snapshotId ?? ""]);
     r.volumeIds.push(out.VolumeId!);
-    m.volumes.push({ sizeGiB, zone: this.zone, createdAt: m.now, attachment: undefined, deleted: false });
+    m.volumes.push({ sizeGiB, zone: this.zone, createdAt: m.now, attachment: undefined, goneAt: undefined });
   }
   toString(): string {
     return `createVolume(${this.zone}, ${this.size} GiB, snapshot ${this.snapshot}${this.prefer ? ", aimed" : ""})`;
@@ -473,7 +492,7 @@ class AttachVolume extends Cmd {
     return m.volumes.length > 0 && m.instances.length > 0;
   }
   async act(m: Model, r: Real): Promise<void> {
-    const k = aim(m.volumes, this.volume, this.prefer, (v) => !v.deleted && v.attachment === undefined);
+    const k = aim(m.volumes, this.volume, this.prefer, (v) => v.goneAt === undefined && v.attachment === undefined);
     const i = aim(m.instances, this.instance, this.prefer, (inst) => inst.state !== "terminated");
     const [volumeId, instanceId] = [r.volumeIds[k]!, r.instanceIds[i]!];
     const result = await attempt(
@@ -483,9 +502,10 @@ class AttachVolume extends Cmd {
     const inst = m.instances[i]!;
     const state = volumeState(m, v);
     const refusals: [boolean, string, string][] = [
-      [v.deleted, "deleted volume", `InvalidVolume.NotFound: The volume '${volumeId}' does not exist.`],
+      [gone(m, v), "deleted volume", `InvalidVolume.NotFound: The volume '${volumeId}' does not exist.`],
       [v.attachment !== undefined, "volume in use", `VolumeInUse: ${volumeId} is already attached to an instance`],
       [state === "creating", "volume creating", `IncorrectState: Volume '${volumeId}' is in the 'creating' state.`],
+      [state === "deleting", "volume deleting", `IncorrectState: Volume '${volumeId}' is in the 'deleting' state.`],
       [
         v.zone !== ZONE,
         "other zone",
@@ -531,7 +551,7 @@ class DeleteVolume extends Cmd {
     const v = m.volumes[k]!;
     const volumeId = r.volumeIds[k]!;
     const result = await attempt(r.client.send(new DeleteVolumeCommand({ VolumeId: volumeId })));
-    if (v.deleted) {
+    if (gone(m, v)) {
       count("delete volume: deleted");
       expectError(result, `InvalidVolume.NotFound: The volume '${volumeId}' does not exist.`, this.toString());
       // Not by its id either.
@@ -553,7 +573,8 @@ class DeleteVolume extends Cmd {
     }
     count(`delete volume: ${volumeState(m, v)}`);
     expectOk(result, this.toString());
-    v.deleted = true;
+    // Deleting again while `deleting` changes nothing.
+    v.goneAt ??= m.now + DELETE_MS;
   }
   toString(): string {
     return `deleteVolume(#${this.volume})`;
@@ -572,9 +593,14 @@ class CreateSnapshot extends Cmd {
     const v = m.volumes[k]!;
     const volumeId = r.volumeIds[k]!;
     const result = await attempt(r.client.send(new CreateSnapshotCommand({ VolumeId: volumeId })));
-    if (v.deleted) {
+    if (gone(m, v)) {
       count("create snapshot: deleted volume");
       expectError(result, `InvalidVolume.NotFound: The volume '${volumeId}' does not exist.`, this.toString());
+      return;
+    }
+    if (v.goneAt !== undefined) {
+      count("create snapshot: deleting volume");
+      expectError(result, `IncorrectState: Volume '${volumeId}' is in the 'deleting' state.`, this.toString());
       return;
     }
     count(`create snapshot of a volume ${volumeState(m, v)}`);
@@ -720,6 +746,58 @@ class SetDeleteOnTermination extends Cmd {
   }
 }
 
+/** Ends an attachment: the volume `available`, its device free on the instance. */
+function detach(m: Model, v: ModelVolume): void {
+  const a = v.attachment!;
+  m.instances[a.instance]!.devices.delete(a.device);
+  v.attachment = undefined;
+}
+
+class DetachVolume extends Cmd {
+  constructor(
+    readonly volume: number,
+    readonly force: boolean,
+    /** Aim at an attached volume. */
+    readonly prefer: boolean,
+  ) {
+    super();
+  }
+  override check(m: Readonly<Model>): boolean {
+    return m.volumes.length > 0;
+  }
+  async act(m: Model, r: Real): Promise<void> {
+    const k = aim(m.volumes, this.volume, this.prefer, (v) => v.attachment !== undefined);
+    const v = m.volumes[k]!;
+    const volumeId = r.volumeIds[k]!;
+    const result = await attempt(r.client.send(new DetachVolumeCommand({ VolumeId: volumeId, ...(this.force ? { Force: true } : {}) })));
+    const a = v.attachment;
+    const inst = a === undefined ? undefined : m.instances[a.instance]!;
+    const refusals: [boolean, string, string][] = [
+      [gone(m, v), "deleted volume", `InvalidVolume.NotFound: The volume '${volumeId}' does not exist.`],
+      [a === undefined, `volume ${volumeState(m, v)}`, `IncorrectState: Volume '${volumeId}' is in the '${volumeState(m, v)}' state.`],
+      [
+        a?.device === ROOT_DEVICE && inst?.state !== "stopped",
+        "root of an instance not stopped",
+        `IncorrectState: Unable to detach root volume '${volumeId}' from instance '${r.instanceIds[a?.instance ?? 0]}'`,
+      ],
+    ];
+    const refusal = refusals.find(([when]) => when);
+    if (refusal !== undefined) {
+      count(`detach: ${refusal[1]}`);
+      expectError(result, refusal[2], this.toString());
+      return;
+    }
+    count(`detach${this.force ? " (Force)" : ""} from a ${inst!.state} instance${a!.detachingAt === undefined ? "" : ", detaching"}`);
+    const out = expectOk(result, this.toString());
+    expect([out.State, out.Device, out.InstanceId, out.VolumeId]).toEqual(["detaching", a!.device, r.instanceIds[a!.instance], volumeId]);
+    if (this.force) detach(m, v);
+    else a!.detachingAt ??= m.now;
+  }
+  toString(): string {
+    return `detachVolume(#${this.volume}${this.force ? ", Force" : ""}${this.prefer ? ", aimed" : ""})`;
+  }
+}
+
 class Advance extends Cmd {
   constructor(readonly ms: number) {
     super();
@@ -728,6 +806,10 @@ class Advance extends Cmd {
     count("advance");
     r.ec2.advance(this.ms);
     m.now += this.ms;
+    for (const v of m.volumes) {
+      const a = v.attachment;
+      if (a?.detachingAt !== undefined && m.now >= a.detachingAt + DETACH_MS) detach(m, v);
+    }
   }
   toString(): string {
     return `advance(${this.ms})`;
@@ -750,14 +832,15 @@ const commands = [
   fc.tuple(pick, pick, device, fc.boolean()).map(([v, i, d, aimed]) => new AttachVolume(v, i, d, aimed)),
   fc.tuple(pick, pick, device, fc.boolean()).map(([v, i, d, aimed]) => new AttachVolume(v, i, d, aimed)),
   pick.map((v) => new DeleteVolume(v)),
+  fc.tuple(pick, fc.boolean(), fc.boolean()).map(([v, force, aimed]) => new DetachVolume(v, force, aimed)),
   pick.map((v) => new CreateSnapshot(v)),
   pick.map((s) => new DeleteSnapshot(s)),
   pick.map((i) => new Stop(i)),
   pick.map((i) => new Start(i)),
   pick.map((i) => new Terminate(i)),
   fc.tuple(pick, device, fc.boolean()).map(([i, d, f]) => new SetDeleteOnTermination(i, d, f)),
-  fc.constantFrom(1_000, ATTACH_MS, CREATE_MS - 1, CREATE_MS, 9_000, 30_000).map((ms) => new Advance(ms)),
-  fc.constantFrom(1_000, ATTACH_MS, CREATE_MS - 1, CREATE_MS, 9_000, 30_000).map((ms) => new Advance(ms)),
+  fc.constantFrom(1_000, ATTACH_MS, DETACH_MS, CREATE_MS - 1, CREATE_MS, 9_000, 30_000).map((ms) => new Advance(ms)),
+  fc.constantFrom(1_000, ATTACH_MS, DETACH_MS, CREATE_MS - 1, CREATE_MS, 9_000, 30_000).map((ms) => new Advance(ms)),
 ];
 
 /** One model run against `ec2` through `client`: a fresh state, one instance to start with. */
@@ -839,6 +922,11 @@ describe("EBS volumes and snapshots against a reference model (fast-check comman
         "delete on termination: no such device (running)",
         "delete on termination: no such device (terminated)",
         "terminate a stopped instance",
+        "detach from a running instance",
+        "detach (Force) from a stopped instance",
+        "detach: volume available",
+        "detach: root of an instance not stopped",
+        "attach: volume deleting",
       ]) {
         expect(tally.get(kind) ?? 0, kind).toBeGreaterThan(0);
       }
