@@ -46,7 +46,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { useFrozenClock } from "./helpers.js";
+import { instantBut, useFrozenClock } from "./helpers.js";
 
 const RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 1000);
 const SEED = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.MODEL_SEED);
@@ -628,7 +628,7 @@ describe("launch templates and images against a reference model (fast-check comm
     console.log(`model-images-templates: seed ${SEED}, ${RUNS} runs (MODEL_SEED=${SEED} replays; MODEL_RUNS raises)`);
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "+1" }), async (cmds) => {
-        const ec2 = createEc2Mock({ timing: "instant" });
+        const ec2 = createEc2Mock({ timing: instantBut("imageCreate") });
         const client = new EC2Client({ region: "us-east-1" });
         client.middlewareStack.use(ec2);
         try {

@@ -64,6 +64,16 @@ export interface Durations {
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
   volumeAttach: number;
+  /**
+   * pending → available: an image made by CreateImage with no EBS data; each
+   * GiB of its volumes adds a twelfth of it (realistic: 1 min + 5 s per GiB).
+   */
+  imageCreate: number;
+  /**
+   * pending → available: an image made by CopyImage with no EBS data; each
+   * GiB of its volumes adds a twelfth of it (realistic: 2 min + 10 s per GiB).
+   */
+  imageCopy: number;
 }
 
 /**
@@ -100,10 +110,12 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
+  imageCreate: 1 * minute,
+  imageCopy: 2 * minute,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach"] as const;
+const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "imageCreate", "imageCopy"] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile
