@@ -68,6 +68,8 @@ interface OldEc2MockSnapshot {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
+  deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
 }
@@ -117,6 +119,8 @@ interface OldRegionStateJson {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
+  deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
 }
 
 /** Issue 16: a launch template with its versions. */

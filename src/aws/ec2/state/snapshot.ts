@@ -27,7 +27,7 @@ import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-option
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
-import { type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
+import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
@@ -160,6 +160,8 @@ const regionFields = {
   launchTemplates: optional(array(launchTemplateCodec), { keep: (templates) => templates.length > 0 }),
   /** EBS snapshots (CreateSnapshot, CreateImage), in creation order; written only when there are some. */
   ebsSnapshots: optional(array(ebsSnapshotRecord), { keep: (snapshots) => snapshots.length > 0 }),
+  /** Deleted EBS snapshots usage keeps (snapshot storage until their deletion); written only when there are some. */
+  deletedEbsSnapshots: optional(array(deletedSnapshotRecord), { keep: (deleted) => deleted.length > 0 }),
   /**
    * The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included, and its tags on
    * the images it does not own; written only when there are some.
@@ -241,6 +243,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
     ebsSnapshots: [...region.snapshots.list()],
+    deletedEbsSnapshots: [...region.snapshots.deleted()],
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
@@ -295,6 +298,8 @@ export interface CheckedRegion {
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
   readonly ebsSnapshots: Ec2Snapshot[];
+  /** The deleted snapshots usage keeps. */
+  readonly deletedEbsSnapshots: DeletedSnapshot[];
   readonly ownImages: OwnImage[];
   readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly machines: Ec2Machine[];
@@ -518,6 +523,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     keyPairs,
     launchTemplates,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
+    deletedEbsSnapshots: (fields.deletedEbsSnapshots ?? []) as DeletedSnapshot[],
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
@@ -554,7 +560,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
-    region.snapshots.replace(state.ebsSnapshots);
+    region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
