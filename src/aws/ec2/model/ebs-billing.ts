@@ -90,16 +90,17 @@ function billedThroughput(config: VolumeConfiguration): number {
  * One volume's charges from its configuration history (oldest first, the
  * first from its creation) until `end` (ms since the epoch: its deletion,
  * or now for a live volume). Each stretch counts its own seconds; the
- * volume's whole life is billed in whole seconds, at least 60, the seconds
- * added to reach them counted at its last configuration. Nothing before its
- * creation: 0 when `end` is not after it.
+ * volume's whole life is billed in whole seconds, at least 60 (even a volume
+ * deleted the instant it was created), the seconds added to reach them
+ * counted at its last configuration. Nothing before its creation: 0 when
+ * `end` comes before it.
  */
 export function volumeCharges(history: readonly VolumeConfiguration[], end: number): VolumeCharges {
   const byType = new Map<string, number>();
   let iopsSeconds = 0;
   let throughputMibSeconds = 0;
   const first = history[0];
-  if (first === undefined || end <= first.from) return { gibSecondsByType: byType, gibSeconds: 0, iopsSeconds, throughputMibSeconds };
+  if (first === undefined || end < first.from) return { gibSecondsByType: byType, gibSeconds: 0, iopsSeconds, throughputMibSeconds };
   const billed = Math.max(EBS_MINIMUM_SECONDS, Math.ceil((end - first.from) / 1000));
   // The stretches that began before `end`; the last of them runs to the billed end.
   const stretches = history.filter((config, i) => i === 0 || config.from < end);
@@ -135,7 +136,8 @@ export function chargesOf(volume: Ec2Volume, now: number): VolumeCharges {
  */
 export function snapshotGibSeconds(snapshot: Ec2Snapshot | DeletedSnapshot, now: number): number {
   const end = Math.min(now, "deleteTime" in snapshot ? snapshot.deleteTime : Number.POSITIVE_INFINITY);
-  if (end <= snapshot.startTime) return 0;
-  const hours = Math.ceil((end - snapshot.startTime) / 1000 / SNAPSHOT_INCREMENT_SECONDS);
+  if (end < snapshot.startTime) return 0;
+  // The hour it was created in has started, even at its first instant.
+  const hours = Math.max(1, Math.ceil((end - snapshot.startTime) / 1000 / SNAPSHOT_INCREMENT_SECONDS));
   return snapshot.volumeSizeGiB * hours * SNAPSHOT_INCREMENT_SECONDS;
 }
