@@ -101,8 +101,8 @@ describe.each(["plugin", "httpHandler", "server"])("EBS billing in usage(), thro
 describe("EBS billing in the state file", () => {
   useFrozenClock({ now: NOW });
 
-  it("a restored mock bills the same: deleted volumes and deleted snapshots included, in a non-default Region too", async () => {
-    const ec2 = createEc2Mock({ region: "eu-west-1" });
+  it("a restored mock bills the same: deleted volumes and deleted snapshots included, in a non-default Region", async () => {
+    const ec2 = createEc2Mock();
     const { EC2Client } = await import("@aws-sdk/client-ec2");
     const client = new EC2Client({ region: "eu-west-1" });
     client.middlewareStack.use(ec2);
@@ -116,10 +116,12 @@ describe("EBS billing in the state file", () => {
     const before = ec2.usage();
     expect(before.snapshotGibSeconds).toBe(10 * 3_600);
     const saved = JSON.parse(JSON.stringify(ec2.snapshot()));
-    expect(saved.deletedEbsSnapshots).toEqual([
+    expect(saved.deletedEbsSnapshots).toBeUndefined();
+    expect(saved.regions[0].region).toBe("eu-west-1");
+    expect(saved.regions[0].deletedEbsSnapshots).toEqual([
       { snapshotId: SnapshotId, volumeSizeGiB: 10, startTime: NOW.toISOString(), deleteTime: new Date(NOW.getTime() + HOUR).toISOString() },
     ]);
-    const restored = createEc2Mock({ region: "eu-west-1" });
+    const restored = createEc2Mock();
     restored.restore(saved);
     restored.advance(HOUR);
     const after = restored.usage();
