@@ -139,6 +139,7 @@ describe("EC2: the action list", () => {
       | "CreateVolume"
       | "DeleteVolume"
       | "AttachVolume"
+      | "DetachVolume"
       | "DescribeNetworkInterfaces"
       | "CreateKeyPair"
       | "ImportKeyPair"
@@ -160,6 +161,11 @@ describe("EC2: the action list", () => {
       | "CreateSnapshot"
       | "DescribeSnapshots"
       | "DeleteSnapshot"
+      | "ModifyVolume"
+      | "DescribeVolumesModifications"
+      | "DescribeVolumeStatus"
+      | "DescribeVolumeAttribute"
+      | "ModifyVolumeAttribute"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

@@ -12,11 +12,12 @@ import {
   DeleteSnapshotCommand,
   DeleteVolumeCommand,
   type EC2Client,
+  ModifyVolumeCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { volumeCharges } from "../src/aws/ec2/model/ebs-billing.js";
-import { createEc2Mock } from "../src/index.js";
+import { createEc2Mock, realisticDurations } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { launch, useFrozenClock } from "./helpers.js";
 
@@ -78,6 +79,20 @@ describe.each(["plugin", "httpHandler", "server"])("EBS billing in usage(), thro
     ec2.advance(HOUR);
     expect(ec2.usage(instance!.InstanceId!).ebsGibSeconds).toBe(8 * 60);
     expect(ec2.usage().ebsGibSecondsByType.gp3).toBe(8 * 60);
+  });
+
+  it("a ModifyVolume bills the new size, type and IOPS from the moment the volume shows them (optimizing)", async () => {
+    const { ec2, client } = await openDoor(door);
+    const volumeId = await create(client, { VolumeType: "gp2", Size: 10 });
+    ec2.advance(HOUR);
+    await client.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 20, VolumeType: "gp3", Iops: 5_000 }));
+    ec2.advance(realisticDurations.volumeModify);
+    ec2.advance(HOUR);
+    const usage = ec2.usage();
+    const modified = (3_600_000 + realisticDurations.volumeModify) / 1000;
+    expect(usage.ebsGibSecondsByType.gp2).toBe(10 * modified);
+    expect(usage.ebsGibSecondsByType.gp3).toBe(20 * 3_600);
+    expect(usage.ebsIopsSeconds).toBe(2_000 * 3_600);
   });
 
   it("snapshot storage: the volume's size for every started hour from creation to deletion", async () => {

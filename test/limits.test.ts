@@ -273,11 +273,13 @@ describe.each(Object.keys(doors))("limits through the %s", (door) => {
         { name: "InvalidSnapshot.NotFound", message: "The snapshot 'snap-12345678' does not exist.", status: 400 },
       ],
       [
-        "more than 27 volumes an instance",
-        run({ BlockDeviceMappings: devices(27).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })) }),
+        "more volumes than the type's limit (m1.small, Xen: 39)",
+        run({ BlockDeviceMappings: devices(39).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })) }),
         {
           name: "AttachmentLimitExceeded",
-          message: "The launch would attach 28 EBS volumes to each instance; the limit is 27.",
+          message:
+            "You may attach up to 39 devices for this instance type. Please use a larger instance size to attach more volumes. " +
+            "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
           status: 400,
         },
       ],

@@ -141,7 +141,7 @@ describe.each(["plugin", "server"])("CreateVolume and DeleteVolume through the %
   });
 
   it("DeleteVolume removes an available volume; an attached one is VolumeInUse; unknown ids are NotFound", async () => {
-    const { client } = await setup();
+    const { ec2, client } = await setup();
     const { VolumeId } = await create(client, { Size: 10 });
     await expectEc2Error(client.send(new DeleteVolumeCommand({ VolumeId, DryRun: true })), {
       name: "DryRunOperation",
@@ -149,6 +149,8 @@ describe.each(["plugin", "server"])("CreateVolume and DeleteVolume through the %
       status: 412,
     });
     expect(await client.send(new DeleteVolumeCommand({ VolumeId }))).toEqual({ $metadata: expect.anything() });
+    expect(await stateOfVolume(client, VolumeId!)).toBe("deleting");
+    ec2.advance(realisticDurations.volumeDelete);
     await expectEc2Error(client.send(new DeleteVolumeCommand({ VolumeId })), {
       name: "InvalidVolume.NotFound",
       message: `The volume '${VolumeId}' does not exist.`,
@@ -243,8 +245,14 @@ describe("the volume waiters under fake timers", () => {
     expect((await tracked).state).toBe("SUCCESS");
     expect(ec2.now() - start).toBeGreaterThanOrEqual(realisticDurations.volumeCreate);
     await client.send(new DeleteVolumeCommand({ VolumeId }));
-    const deleted = waitUntilVolumeDeleted({ client, maxWaitTime: 60 }, { VolumeIds: [VolumeId!] });
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect((await deleted).state).toBe("SUCCESS");
+    const deletedAt = ec2.now();
+    const deleted = waitUntilVolumeDeleted({ client, maxWaitTime: 120 }, { VolumeIds: [VolumeId!] });
+    let gone = false;
+    const trackedDelete = deleted.finally(() => {
+      gone = true;
+    });
+    for (let t = 0; t < 120_000 && !gone; t += 5_000) await vi.advanceTimersByTimeAsync(5_000);
+    expect((await trackedDelete).state).toBe("SUCCESS");
+    expect(ec2.now() - deletedAt).toBeGreaterThanOrEqual(realisticDurations.volumeDelete);
   });
 });

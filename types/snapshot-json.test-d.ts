@@ -68,10 +68,35 @@ interface OldEc2MockSnapshot {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
   /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
   deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
   /** Every other Region used so far (absent when none was), in order of first use. */
   regions?: OldRegionStateJson[];
+}
+
+/** Issue 17: a volume's configuration before or after a modification. */
+interface OldVolumeConfigurationJson {
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+}
+
+/** Issue 17: the volume modifications of a Region. */
+interface OldVolumeModificationsJson {
+  modifications: {
+    volumeId: string;
+    seq: number;
+    startTime: string;
+    optimizingAt: string;
+    endTime: string;
+    original: OldVolumeConfigurationJson;
+    target: OldVolumeConfigurationJson;
+    applied: boolean;
+  }[];
+  autoEnableIO: string[];
 }
 
 interface OwnImageJson {
@@ -119,6 +144,8 @@ interface OldRegionStateJson {
     startTime: string;
     tags: [string, string][];
   }[];
+  /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
+  volumeModifications?: OldVolumeModificationsJson;
   /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
   deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
 }
@@ -201,7 +228,8 @@ interface OldVolumeJson {
   createTime: string;
   launchedWith: string | null;
   deleteTime: string | null;
-  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string } | null;
+  /** Issue 17: `detachTime` while DetachVolume is in progress (absent otherwise and in older snapshots). */
+  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string; detachTime?: string } | null;
   tags: [string, string][];
 }
 

@@ -64,6 +64,14 @@ export interface Durations {
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
   volumeAttach: number;
+  /** A volume modification's `modifying` → `optimizing` (ModifyVolume, EBS): the new size shows from then on. */
+  volumeModify: number;
+  /** A volume modification's `optimizing` → `completed` (ModifyVolume, EBS). */
+  volumeOptimize: number;
+  /** detaching → available: DetachVolume (EBS). */
+  volumeDetach: number;
+  /** deleting → gone: DeleteVolume (EBS). */
+  volumeDelete: number;
   /**
    * pending → available: an image made by CreateImage with no EBS data; each
    * GiB of its volumes adds a twelfth of it (realistic: 1 min + 5 s per GiB).
@@ -110,12 +118,28 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   terminatedVisibility: 60 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
+  volumeModify: 5 * second,
+  volumeOptimize: 30 * second,
+  volumeDetach: 3 * second,
+  volumeDelete: 2 * second,
   imageCreate: 1 * minute,
   imageCopy: 2 * minute,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
-const flatKeys = ["forceTimeout", "powerOff", "hardRebootAfter", "volumeCreate", "volumeAttach", "imageCreate", "imageCopy"] as const;
+const flatKeys = [
+  "forceTimeout",
+  "powerOff",
+  "hardRebootAfter",
+  "volumeCreate",
+  "volumeAttach",
+  "volumeModify",
+  "volumeOptimize",
+  "volumeDetach",
+  "volumeDelete",
+  "imageCreate",
+  "imageCopy",
+] as const;
 
 /**
  * Resolves the `timing` option into concrete durations. The `instant` profile

@@ -73,8 +73,12 @@ import {
   DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
+  DescribeVolumeAttributeCommand,
+  DescribeVolumeStatusCommand,
   DescribeVolumesCommand,
+  DescribeVolumesModificationsCommand,
   DescribeVpcsCommand,
+  DetachVolumeCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
@@ -82,6 +86,8 @@ import {
   ModifyInstanceMetadataOptionsCommand,
   ModifyLaunchTemplateCommand,
   ModifySubnetAttributeCommand,
+  ModifyVolumeAttributeCommand,
+  ModifyVolumeCommand,
   RebootInstancesCommand,
   RegisterImageCommand,
   ReleaseAddressCommand,
@@ -128,6 +134,14 @@ import {
 } from "./operations/security-groups.js";
 import { createSnapshot, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
+import { detachVolume } from "./operations/volume-attachments.js";
+import {
+  describeVolumeAttribute,
+  describeVolumeStatus,
+  describeVolumesModifications,
+  modifyVolume,
+  modifyVolumeAttribute,
+} from "./operations/volume-modifications.js";
 import { attachVolume, createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
 import {
   createDefaultVpc,
@@ -172,9 +186,15 @@ export const ec2Actions = Object.freeze({
   ReleaseAddress: mutating(ReleaseAddressCommand, releaseAddress),
   DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
   DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
+  ModifyVolume: mutating(ModifyVolumeCommand, modifyVolume),
+  DescribeVolumesModifications: reading(DescribeVolumesModificationsCommand, describeVolumesModifications),
+  DescribeVolumeStatus: reading(DescribeVolumeStatusCommand, describeVolumeStatus),
+  DescribeVolumeAttribute: reading(DescribeVolumeAttributeCommand, describeVolumeAttribute),
+  ModifyVolumeAttribute: mutating(ModifyVolumeAttributeCommand, modifyVolumeAttribute),
   CreateVolume: mutating(CreateVolumeCommand, createVolume),
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
+  DetachVolume: mutating(DetachVolumeCommand, detachVolume),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),

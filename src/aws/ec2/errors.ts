@@ -329,7 +329,11 @@ export const errors = {
       `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`,
     );
   },
-  /** AttachVolume on a volume still `creating` (wording: decision). */
+  /**
+   * AttachVolume on a volume still `creating` or `deleting`, DetachVolume on
+   * one not attached (source: raw response to DetachVolume,
+   * kubernetes-sigs/aws-ebs-csi-driver#1801: `Volume 'vol-…' is in the 'available' state.`).
+   */
   volumeNotAvailable(volumeId: string, state: string) {
     return new Ec2Error("IncorrectState", `Volume '${volumeId}' is in the '${state}' state.`);
   },
@@ -340,6 +344,29 @@ export const errors = {
   /** AttachVolume to an instance neither running nor stopped (wording: decision). */
   instanceNotAttachable(instanceId: string) {
     return new Ec2Error("IncorrectInstanceState", `The instance '${instanceId}' is not in a state from which a volume can be attached.`);
+  },
+  /**
+   * DetachVolume naming an instance or device the volume is not attached to
+   * (code: EC2's error codes, "The instance cannot detach from a volume to
+   * which it is not attached"; wording: decision).
+   */
+  attachmentNotFound(volumeId: string, where: string) {
+    return new Ec2Error("InvalidAttachment.NotFound", `Volume '${volumeId}' is not attached to ${where}.`);
+  },
+  /**
+   * DetachVolume on the root volume of an instance that is not stopped
+   * (source: API reference, DetachVolume; wording: raw response quoted in a
+   * Terraform log, `IncorrectState: Unable to detach root volume '…' from instance '…'`).
+   */
+  rootVolumeAttached(volumeId: string, instanceId: string) {
+    return new Ec2Error("IncorrectState", `Unable to detach root volume '${volumeId}' from instance '${instanceId}'`);
+  },
+  /** DetachVolume from an instance neither running nor stopped (source: raw response, hashicorp/terraform#18965). */
+  instanceNotDetachable(volumeId: string, instanceId: string) {
+    return new Ec2Error(
+      "IncorrectInstanceState",
+      `Unable to detach volume '${volumeId}' from instance '${instanceId}'. The instance is not in a state in which volumes can be detached.`,
+    );
   },
   /** CreateVolume in a zone the Region lacks (source: raw response, hashicorp/terraform#6110). */
   zoneNotFound(zone: string) {
@@ -837,9 +864,50 @@ export const errors = {
       `Throughput (MiBps) to iops ratio of ${ratio} is too high; maximum is ${max} MiBps per iops`,
     );
   },
-  /** A launch that would attach more EBS volumes than an instance takes (wording: decision). */
-  attachmentLimitExceeded(count: number, limit: number) {
-    return new Ec2Error("AttachmentLimitExceeded", `The launch would attach ${count} EBS volumes to each instance; the limit is ${limit}.`);
+  /** ModifyVolume to a smaller size (source: raw response, aws/aws-cli#4216). */
+  volumeSizeDecrease() {
+    return new Ec2Error("InvalidParameterValue", "New size cannot be smaller than existing size");
+  },
+  /** ModifyVolume that changes nothing: no member, or the volume's own size, type, IOPS and throughput (wording: decision). */
+  volumeModificationNoChange(volumeId: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `The modification requested for volume ${volumeId} changes none of its size, type, IOPS or throughput.`,
+    );
+  },
+  /**
+   * ModifyVolume while the volume's previous modification is not completed, `state` in capitals as EC2
+   * writes it (source: raw responses, e.g. AWS re:Post "cloudformation-ebs-volume-error").
+   */
+  incorrectModificationState(volumeId: string, state: string) {
+    return new Ec2Error("IncorrectModificationState", `Volume ${volumeId} cannot be modified in modification state ${state}`);
+  },
+  /**
+   * ModifyVolume past four modifications in a rolling 24 hours (API reference, ModifyVolume). The first
+   * sentence is EC2's (raw responses); the time it names is the documented "when you can perform your next
+   * modification" (wording of that sentence: decision).
+   */
+  volumeModificationRateExceeded(until: string) {
+    return new Ec2Error(
+      "VolumeModificationRateExceeded",
+      `You've reached the maximum modification rate per volume limit. Wait until ${until} before you can issue the next modification request for this volume.`,
+    );
+  },
+  /** DescribeVolumesModifications naming a volume never modified (source: EC2's code, as EBS clients handle it). */
+  volumeModificationNotFound(volumeId: string) {
+    return new Ec2Error("InvalidVolumeModification.NotFound", `Modification for volume '${volumeId}' does not exist.`);
+  },
+  /**
+   * AttachVolume, or a launch, beyond the instance type's EBS attachment
+   * limit (source: raw response, kubernetes-sigs/aws-ebs-csi-driver#2500,
+   * cut after "please"; decision: the rest names the user guide's page).
+   */
+  attachmentLimitExceeded(limit: number) {
+    return new Ec2Error(
+      "AttachmentLimitExceeded",
+      `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
+        "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
+    );
   },
 
   // ---- Tags ----

@@ -17,7 +17,8 @@ import { SnapshotStore } from "./model/snapshots.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
-import { defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
+import { VolumeModificationStore } from "./model/volume-modifications.js";
+import { attachmentState, defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
 
 /** A reservation: the instances one RunInstances call launched. */
 export interface Reservation {
@@ -85,6 +86,8 @@ export class Ec2Region {
   readonly launchTemplates = new LaunchTemplateStore();
   /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts); deletions dated by the engine clock, for usage. */
   readonly snapshots: SnapshotStore;
+  /** ModifyVolume's modifications and the volumes' autoEnableIO (src/aws/ec2/model/volume-modifications.ts). */
+  readonly volumeModifications = new VolumeModificationStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -157,8 +160,27 @@ export class Ec2Region {
    * returns the mock time it caught up to; called before every read or write
    * of the region. Reading the time alone is `engine.clock.now()`.
    */
-  catchUp(): number {
-    return this.engine.catchUp();
+  catchUp(now: number = this.engine.clock.now()): number {
+    this.settleVolumes(now);
+    this.engine.catchUp(now);
+    // Volume modifications that reached `optimizing`: their volumes show the target from then on.
+    this.volumeModifications.applyDue(now, this.volumes);
+    return now;
+  }
+
+  /**
+   * Ends the volume detaches and deletions due at `now` (DetachVolume's
+   * `volumeDetach`, DeleteVolume's `volumeDelete`): a detached volume leaves
+   * its instance's block devices. Part of every catch-up, before the
+   * instances' transitions.
+   */
+  settleVolumes(now: number): void {
+    const { volumeDetach, volumeDelete } = this.settings.durations;
+    this.volumes.catchUp(now, volumeDetach, volumeDelete, (attachment) => {
+      const devices = this.instances.get(attachment.instanceId)?.volumes;
+      const at = devices?.indexOf(attachment) ?? -1;
+      if (at >= 0) devices!.splice(at, 1);
+    });
   }
 
   /** The next reservation's launch-order number. */
@@ -251,6 +273,13 @@ export class Ec2Region {
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
       now: () => this.engine.clock.now(),
+      attachmentStatus: (attachment) => {
+        const volume = this.volumes.get(attachment.volumeId);
+        const { volumeAttach, volumeDetach } = this.settings.durations;
+        return volume === undefined
+          ? "attached"
+          : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
+      },
     });
   }
 
@@ -283,6 +312,7 @@ export class Ec2Region {
     this.keyPairs.clear();
     this.launchTemplates.clear();
     this.snapshots.clear();
+    this.volumeModifications.clear();
     this.images.clear();
   }
 

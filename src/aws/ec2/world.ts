@@ -78,7 +78,7 @@ export class Ec2World {
   /** Applies every transition due in every region; returns mock time now. */
   catchUp(): number {
     const now = this.clock.now();
-    for (const { region } of this.entries.values()) region.engine.catchUp(now);
+    for (const { region } of this.entries.values()) region.catchUp(now);
     return now;
   }
 
@@ -87,7 +87,8 @@ export class Ec2World {
    * settle may move the shared clock past the others' arrivals, so the
    * others catch up after it. The account's images still `pending`
    * (CreateImage, CopyImage) are in flight too: the clock
-   * moves to the last one's `available`.
+   * moves to the last one's `available`; so are volumes `detaching`
+   * (DetachVolume) and `deleting` (DeleteVolume).
    */
   settle(): void {
     for (const { region } of this.entries.values()) region.engine.settle();
@@ -96,6 +97,8 @@ export class Ec2World {
       for (const own of region.images.ownImages()) {
         if (own.deregisteredAt === undefined) imagesReady = Math.max(imagesReady, own.availableAt);
       }
+      const { volumeDetach, volumeDelete } = region.settings.durations;
+      imagesReady = Math.max(imagesReady, region.volumes.pendingEnd(volumeDetach, volumeDelete));
     }
     this.clock.advanceTo(imagesReady);
     this.catchUp();

@@ -1,4 +1,5 @@
 import type { DeletedSnapshot, Ec2Snapshot } from "./snapshots.js";
+import type { Ec2VolumeModification } from "./volume-modifications.js";
 import { type Ec2Volume, GP3_BASELINE } from "./volumes.js";
 
 /**
@@ -116,18 +117,24 @@ export function volumeCharges(history: readonly VolumeConfiguration[], end: numb
 }
 
 /**
- * A volume's configuration history: today one stretch from its creation, as
- * a volume's size and type never change (the seam where ModifyVolume's
- * changes over time plug in).
+ * A volume's configuration history: a stretch from its creation at its
+ * configuration before any modification, then one per ModifyVolume
+ * modification from the moment its target took effect (`optimizingAt`,
+ * when the volume shows the new size). `modifications`: the volume's, in
+ * start order.
  */
-export function configurationHistory(volume: Ec2Volume): VolumeConfiguration[] {
-  const { sizeGiB, volumeType, iops, throughput } = volume;
-  return [{ from: volume.createTime.getTime(), sizeGiB, volumeType, iops, throughput }];
+export function configurationHistory(volume: Ec2Volume, modifications: readonly Ec2VolumeModification[] = []): VolumeConfiguration[] {
+  const { sizeGiB, volumeType, iops, throughput } = modifications[0]?.original ?? volume;
+  return [
+    { from: volume.createTime.getTime(), sizeGiB, volumeType, iops, throughput },
+    ...modifications.map((m) => ({ from: m.optimizingAt, ...m.target })),
+  ];
 }
 
-/** A volume's charges until `now` (ms since the epoch), or until its deletion when that came first. */
-export function chargesOf(volume: Ec2Volume, now: number): VolumeCharges {
-  return volumeCharges(configurationHistory(volume), Math.min(now, volume.deleteTime?.getTime() ?? Number.POSITIVE_INFINITY));
+/** A volume's charges until `now` (ms since the epoch), or until its deletion when that came first; `modifications` as above. */
+export function chargesOf(volume: Ec2Volume, now: number, modifications: readonly Ec2VolumeModification[] = []): VolumeCharges {
+  const end = Math.min(now, volume.deleteTime?.getTime() ?? Number.POSITIVE_INFINITY);
+  return volumeCharges(configurationHistory(volume, modifications), end);
 }
 
 /**

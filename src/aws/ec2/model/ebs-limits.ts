@@ -1,6 +1,7 @@
 import type { VolumeType } from "@aws-sdk/client-ec2";
 import { errors } from "../errors.js";
-import { clipped } from "./limits.js";
+import { clipped, MAX_VOLUMES_PER_INSTANCE } from "./limits.js";
+import { type InstanceTypeCatalogue, instanceTypesOf } from "./type-catalogue.js";
 
 /**
  * What EBS accepts for each volume type at launch: sizes, provisioned IOPS
@@ -117,4 +118,22 @@ export function checkDeviceName(name: string): void {
   if (!deviceName.test(name)) {
     throw errors.invalidDeviceName(clipped(name));
   }
+}
+
+/**
+ * How many EBS volumes an instance of `instanceType` may have attached, the
+ * root included: the type's `EbsInfo.MaximumEbsAttachments` as
+ * DescribeInstanceTypes reports it (source: API reference, `EbsInfo`; EBS
+ * user guide, "Amazon EBS volume limits for Amazon EC2 instances"). For a
+ * `shared` limit (most Nitro types: 28 attachments shared by EBS volumes,
+ * network interfaces and NVMe instance store volumes), EC2's figure already
+ * leaves out the primary network interface and the type's instance store
+ * volumes (m5.large 27, m5d.large 26), and a mock instance has no other
+ * interface; a `dedicated` limit (m7i, c7i: 32 and more) counts EBS volumes
+ * only; Xen types report 39 or 40. A type whose record has no figure (an
+ * added type, a few bare-metal ones): 27, the shared Nitro figure
+ * (decision).
+ */
+export function ebsAttachmentLimit(settings: { readonly instanceTypes?: InstanceTypeCatalogue }, instanceType: string): number {
+  return instanceTypesOf(settings).record(instanceType)?.EbsInfo?.MaximumEbsAttachments ?? MAX_VOLUMES_PER_INSTANCE;
 }

@@ -1,4 +1,4 @@
-import type { Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
+import type { AttachmentStatus, Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
 import {
   array,
   boolean,
@@ -39,6 +39,8 @@ export interface AttachedVolume {
   deleteOnTermination: boolean;
   /** When it was attached (the launch). */
   attachTime: Date;
+  /** When DetachVolume began to detach it; absent while it stays attached. */
+  detachTime?: Date | undefined;
 }
 
 /** Why an instance is in its state (EC2's `StateReason`). */
@@ -238,6 +240,8 @@ export interface RenderContext {
   publicDnsName(ip: string): string;
   /** The mock time of the render (ms): what is pending and what applied (read only when something may be pending). */
   now(): number;
+  /** The status of a volume's attachment (AttachVolume's `attaching`, DetachVolume's `detaching`); `attached` without it. */
+  attachmentStatus?(attachment: AttachedVolume): AttachmentStatus;
 }
 
 /** Builds the SDK `Instance` for a record, as EC2 shows it in its current state. */
@@ -278,7 +282,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
           Ebs: {
             AttachTime: new Date(v.attachTime.getTime()),
             DeleteOnTermination: v.deleteOnTermination,
-            Status: "attached",
+            Status: ctx.attachmentStatus?.(v) ?? "attached",
             VolumeId: v.volumeId,
           },
         })),

@@ -19,9 +19,10 @@ export const MAX_USER_DATA_BYTES = 16_384;
 /** Filter values on one Describe call. */
 export const MAX_FILTER_VALUES = 200;
 /**
- * EBS volumes one instance may be launched with: EC2's attachment limit
- * for Nitro instances is 28 attachments, one of which is the primary
- * network interface (decision: applied to every instance type).
+ * EBS volumes an instance may have attached when its type's record gives no
+ * figure: EC2's shared attachment limit for Nitro instances is 28
+ * attachments, one of which is the primary network interface (decision; a
+ * type's own `MaximumEbsAttachments` applies otherwise, see `ebsAttachmentLimit`).
  */
 export const MAX_VOLUMES_PER_INSTANCE = 27;
 

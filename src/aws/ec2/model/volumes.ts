@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Volume, VolumeState, VolumeType } from "@aws-sdk/client-ec2";
-import { boolean, date, mapped, nullable, number, object, string, type ValuesOf } from "../../../engine/record.js";
+import { boolean, date, mapped, nullable, number, object, optional, string, type ValuesOf } from "../../../engine/record.js";
 import type { AttachedVolume } from "./instance.js";
 import { NO_TAGS, tagsField } from "./tags.js";
 
@@ -12,10 +12,11 @@ import { NO_TAGS, tagsField } from "./tags.js";
  * ModifyInstanceAttribute's DeleteOnTermination and DescribeVolumes can never
  * disagree.
  *
- * A volume lives from its creation (RunInstances) until it is deleted (its
- * instance reached `terminated` with DeleteOnTermination set). A deleted
- * volume leaves the live map (DescribeVolumes says NotFound) but is kept,
- * with its creation and deletion times, for usage and billing.
+ * A volume lives from its creation (RunInstances, CreateVolume) until it is
+ * deleted (DeleteVolume, or its instance reached `terminated` with
+ * DeleteOnTermination set). A deleted volume leaves the live map
+ * (DescribeVolumes says NotFound; after DeleteVolume's `deleting` time) but
+ * is kept, with its creation and deletion times, for usage and billing.
  */
 
 /** What a new volume is made of (planned by RunInstances from the image and the request). */
@@ -58,10 +59,12 @@ export const volumeRecord = object({
   createTime: date,
   /** The instance whose launch created it, if any. */
   launchedWith: nullable(string),
-  /** When it was deleted; undefined while it exists. */
+  /** When it was deleted (DeleteVolume's time, also while it is still `deleting`); undefined while it exists. */
   deleteTime: nullable(date),
   /** Its attachment while attached: the same object as the instance's `volumes` entry (which adds the volume id). */
-  attachment: nullable(object({ instanceId: string, deviceName: string, deleteOnTermination: boolean, attachTime: date })),
+  attachment: nullable(
+    object({ instanceId: string, deviceName: string, deleteOnTermination: boolean, attachTime: date, detachTime: optional(date) }),
+  ),
   /**
    * Its tags, in the order they were set. Never written into: volumes
    * created together share one map (and untagged ones {@link NO_TAGS});
@@ -119,6 +122,10 @@ export class VolumeStore {
   private readonly gone = new Map<string, Ec2Volume>();
   /** CreateVolume's ClientTokens, to the volume each made (decision: not saved in state snapshots). */
   private readonly tokens = new Map<string, string>();
+  /** Volumes whose DetachVolume is in progress (their attachment has a `detachTime`). */
+  private readonly detaching = new Set<Ec2Volume>();
+  /** Live volumes DeleteVolume is deleting (`deleteTime` set, still listed). */
+  private readonly deleting = new Set<Ec2Volume>();
   private seq = 0;
 
   /** The volume CreateVolume made with this ClientToken, if it still exists. */
@@ -196,14 +203,76 @@ export class VolumeStore {
   /** Detaches a volume: it becomes `available`. */
   detach(volume: Ec2Volume): void {
     volume.attachment = undefined;
+    this.detaching.delete(volume);
   }
 
-  /** Deletes a volume at `at`: it is gone from DescribeVolumes, kept for usage. */
-  delete(volume: Ec2Volume, at: number): void {
-    if (!this.live.delete(volume.volumeId)) return;
+  /**
+   * Starts DetachVolume at `at`: the attachment stays (`detaching`, the
+   * volume `in-use`) until {@link VolumeStore.catchUp} ends it.
+   */
+  startDetach(volume: Ec2Volume, at: number): void {
+    if (volume.attachment === undefined) return;
+    volume.attachment.detachTime = new Date(at);
+    this.detaching.add(volume);
+  }
+
+  /**
+   * Deletes a volume at `at`: it is gone from DescribeVolumes, kept for
+   * usage. With `lingerMs` (DeleteVolume's `volumeDelete`), it stays listed
+   * as `deleting` until {@link VolumeStore.catchUp} removes it; its
+   * `deleteTime` (what billing counts to) is `at` either way.
+   */
+  delete(volume: Ec2Volume, at: number, lingerMs = 0): void {
+    if (!this.live.has(volume.volumeId)) return;
     volume.attachment = undefined;
+    this.detaching.delete(volume);
     volume.deleteTime = new Date(at);
+    if (lingerMs > 0) {
+      this.deleting.add(volume);
+      return;
+    }
+    this.remove(volume);
+  }
+
+  /** Moves a deleted volume from the live map to the deleted ones. */
+  private remove(volume: Ec2Volume): void {
+    this.live.delete(volume.volumeId);
+    this.deleting.delete(volume);
     this.gone.set(volume.volumeId, volume);
+  }
+
+  /**
+   * Ends what is due at `now` (ms since the epoch): detaches whose
+   * `detachMs` is over (`release` takes the attachment off its instance)
+   * and deletions whose `deleteMs` is over. Called before every read or
+   * write of the region (its catch-up); reads also derive these states
+   * from the stored times ({@link volumeState}, {@link attachmentState}).
+   */
+  catchUp(now: number, detachMs: number, deleteMs: number, release: (attachment: AttachedVolume) => void): void {
+    for (const volume of this.detaching) {
+      const attachment = volume.attachment;
+      if (attachment?.detachTime === undefined) {
+        this.detaching.delete(volume);
+      } else if (now >= attachment.detachTime.getTime() + detachMs) {
+        release(attachment);
+        this.detach(volume);
+      }
+    }
+    for (const volume of this.deleting) {
+      if (this.live.get(volume.volumeId) !== volume) this.deleting.delete(volume);
+      else if (now >= volume.deleteTime!.getTime() + deleteMs) this.remove(volume);
+    }
+  }
+
+  /** When the last detach or deletion in progress ends (ms since the epoch); -Infinity when none is. */
+  pendingEnd(detachMs: number, deleteMs: number): number {
+    let end = Number.NEGATIVE_INFINITY;
+    for (const volume of this.detaching) {
+      const at = volume.attachment?.detachTime;
+      if (at !== undefined) end = Math.max(end, at.getTime() + detachMs);
+    }
+    for (const volume of this.deleting) end = Math.max(end, volume.deleteTime!.getTime() + deleteMs);
+    return end;
   }
 
   /** Live and deleted volumes and the creation counter (snapshots; do not mutate). */
@@ -214,7 +283,11 @@ export class VolumeStore {
   /** Replaces every volume and the counter (restoring a snapshot). */
   replace(live: readonly Ec2Volume[], gone: readonly Ec2Volume[], seq: number): void {
     this.clear();
-    for (const volume of live) this.live.set(volume.volumeId, volume);
+    for (const volume of live) {
+      this.live.set(volume.volumeId, volume);
+      if (volume.deleteTime !== undefined) this.deleting.add(volume);
+      if (volume.attachment?.detachTime !== undefined) this.detaching.add(volume);
+    }
     for (const volume of gone) this.gone.set(volume.volumeId, volume);
     this.seq = seq;
   }
@@ -222,6 +295,8 @@ export class VolumeStore {
   /** Forgets every volume. */
   clear(): void {
     this.tokens.clear();
+    this.detaching.clear();
+    this.deleting.clear();
     this.live.clear();
     this.gone.clear();
     this.seq = 0;
@@ -229,13 +304,22 @@ export class VolumeStore {
 }
 
 /**
- * EC2's state of a live volume at `now` (ms since the epoch): `in-use` while
- * attached; `creating` for `createMs` after CreateVolume made it (a volume a
- * launch created never shows `creating`); `available` otherwise. Derived on
- * read from the stored creation time: no timer.
+ * EC2's state of a live volume at `now` (ms since the epoch): `deleting`
+ * once DeleteVolume took it (until the store's catch-up removes it);
+ * `in-use` while attached, `detaching` included (for `detachMs` after
+ * DetachVolume; by default until the catch-up detaches it); `creating` for
+ * `createMs` after CreateVolume made it (a volume a launch created never
+ * shows `creating`); `available` otherwise. Derived on read from the stored
+ * times: no timer.
  */
-export function volumeState(volume: Ec2Volume, now = Number.POSITIVE_INFINITY, createMs = 0): VolumeState {
-  if (volume.attachment !== undefined) return "in-use";
+export function volumeState(
+  volume: Ec2Volume,
+  now = Number.POSITIVE_INFINITY,
+  createMs = 0,
+  detachMs = Number.POSITIVE_INFINITY,
+): VolumeState {
+  if (volume.deleteTime !== undefined) return "deleting";
+  if (attachmentState(volume, now, 0, detachMs) !== undefined) return "in-use";
   if (volume.launchedWith === undefined && now < volume.createTime.getTime() + createMs) return "creating";
   return "available";
 }
@@ -273,6 +357,8 @@ export interface VolumeRenderContext {
   readonly createMs?: number;
   /** How long AttachVolume's `attaching` lasts, ms. */
   readonly attachMs?: number;
+  /** How long DetachVolume's `detaching` lasts, ms. */
+  readonly detachMs?: number;
 }
 
 /**
@@ -286,19 +372,43 @@ export function isAttaching(volume: Ec2Volume, now: number, attachMs: number): b
   return now < a.attachTime.getTime() + attachMs;
 }
 
+/**
+ * The state of the volume's attachment at `now`: `detaching` for `detachMs`
+ * after DetachVolume began (undefined once that is over: the volume is
+ * detached), else `attaching` or `attached` (see {@link isAttaching});
+ * undefined when it has none.
+ */
+export function attachmentState(
+  volume: Ec2Volume,
+  now: number,
+  attachMs: number,
+  detachMs: number,
+): "attaching" | "attached" | "detaching" | undefined {
+  const a = volume.attachment;
+  if (a === undefined) return undefined;
+  if (a.detachTime !== undefined) {
+    // An unbounded detachMs (the caller does not know it) keeps it `detaching` until the catch-up ends it.
+    const ends = a.detachTime.getTime() + detachMs;
+    return ends === Number.POSITIVE_INFINITY || now < ends ? "detaching" : undefined;
+  }
+  return isAttaching(volume, now, attachMs) ? "attaching" : "attached";
+}
+
 /** The SDK `Volume` DescribeVolumes shows for a live volume. */
 export function renderVolume(volume: Ec2Volume, ctx: VolumeRenderContext): Volume {
   const attachment = volume.attachment;
+  const now = ctx.now ?? Number.POSITIVE_INFINITY;
+  const shown = attachmentState(volume, now, ctx.now === undefined ? 0 : (ctx.attachMs ?? 0), ctx.detachMs ?? Number.POSITIVE_INFINITY);
   return {
     Attachments:
-      attachment === undefined
+      attachment === undefined || shown === undefined
         ? []
         : [
             {
               AttachTime: new Date(attachment.attachTime.getTime()),
               Device: attachment.deviceName,
               InstanceId: attachment.instanceId,
-              State: ctx.now !== undefined && isAttaching(volume, ctx.now, ctx.attachMs ?? 0) ? "attaching" : "attached",
+              State: shown,
               VolumeId: volume.volumeId,
               DeleteOnTermination: attachment.deleteOnTermination,
             },
@@ -309,7 +419,7 @@ export function renderVolume(volume: Ec2Volume, ctx: VolumeRenderContext): Volum
     KmsKeyId: ctx.kmsKeyId,
     Size: volume.sizeGiB,
     SnapshotId: volume.snapshotId,
-    State: volumeState(volume, ctx.now, ctx.createMs),
+    State: volumeState(volume, ctx.now, ctx.createMs, ctx.detachMs),
     VolumeId: volume.volumeId,
     ...(volume.iops === undefined ? {} : { Iops: volume.iops }),
     ...(volume.tags.size === 0 ? {} : { Tags: [...volume.tags].map(([Key, Value]) => ({ Key, Value })) }),

@@ -7,6 +7,7 @@ import { describeEc2Cause, ec2Requests } from "../model/causes.js";
 import { chargesOf, EBS_VOLUME_TYPES, type EbsVolumeType, snapshotGibSeconds } from "../model/ebs-billing.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { stateNameOf } from "../model/states.js";
+import type { Ec2VolumeModification } from "../model/volume-modifications.js";
 import type { Ec2Region } from "../region.js";
 
 /**
@@ -266,8 +267,9 @@ export class Controls extends InstanceControls<Ec2Instance> {
     let ebsGibSeconds = 0;
     let ebsIopsSeconds = 0;
     let ebsThroughputMibSeconds = 0;
+    const modifications = this.modificationsByVolume();
     for (const volume of this.region.volumes.all()) {
-      const charges = chargesOf(volume, now);
+      const charges = chargesOf(volume, now, modifications.get(volume.volumeId));
       ebsGibSeconds += charges.gibSeconds;
       ebsIopsSeconds += charges.iopsSeconds;
       ebsThroughputMibSeconds += charges.throughputMibSeconds;
@@ -288,12 +290,24 @@ export class Controls extends InstanceControls<Ec2Instance> {
     };
   }
 
+  /** The region's volume modifications (ModifyVolume), by volume, in start order: the size changes billing follows. */
+  private modificationsByVolume(): Map<string, Ec2VolumeModification[]> {
+    const byVolume = new Map<string, Ec2VolumeModification[]>();
+    for (const m of this.region.volumeModifications.list()) {
+      const list = byVolume.get(m.volumeId);
+      if (list === undefined) byVolume.set(m.volumeId, [m]);
+      else list.push(m);
+    }
+    return byVolume;
+  }
+
   private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
     const now = this.region.engine.clock.now();
     const periods = billedPeriods(history, now);
+    const modifications = this.modificationsByVolume();
     const ebsGibSeconds = this.region.volumes
       .all()
-      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now).gibSeconds : 0), 0);
+      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now, modifications.get(v.volumeId)).gibSeconds : 0), 0);
     return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
   }
 }

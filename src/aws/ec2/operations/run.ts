@@ -6,7 +6,7 @@ import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { ec2Requests } from "../model/causes.js";
-import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { hibernationRootGiB } from "../model/hibernation.js";
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
@@ -15,7 +15,7 @@ import { readInstanceProfile } from "../model/instance-profile.js";
 import { DEFAULT_INSTANCE_TYPE, type InstanceTypeInfo } from "../model/instance-types.js";
 import { type KeyPair, keyPairForLaunch } from "../model/key-pairs.js";
 import { type LaunchOptions, readLaunchOptions, refuseNested } from "../model/launch-options.js";
-import { checkClientToken, clipped, MAX_VOLUMES_PER_INSTANCE, readBase64UserData } from "../model/limits.js";
+import { checkClientToken, clipped, readBase64UserData } from "../model/limits.js";
 import type { Subnet } from "../model/network.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { readTagSpecifications } from "../model/tags.js";
@@ -263,7 +263,12 @@ export function resolveLaunchGroups(ctx: OperationContext, request: GroupRequest
  * limits (src/aws/ec2/model/ebs-limits.ts), and a request's snapshot must be one the
  * region knows (its images' snapshots).
  */
-function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDeviceMapping[] | undefined): LaunchPlan["volumes"] {
+function planVolumes(
+  ctx: OperationContext,
+  image: MockImage,
+  requested: BlockDeviceMapping[] | undefined,
+  limit: number,
+): LaunchPlan["volumes"] {
   const byDevice = new Map<string, BlockDeviceMapping>();
   for (const mapping of image.BlockDeviceMappings ?? []) byDevice.set(mapping.DeviceName!, mapping);
   const imageDevices = new Set(byDevice.keys());
@@ -331,9 +336,7 @@ function planVolumes(ctx: OperationContext, image: MockImage, requested: BlockDe
       snapshotId: ebs.SnapshotId ?? fromImage?.SnapshotId ?? "",
     });
   }
-  if (volumes.length > MAX_VOLUMES_PER_INSTANCE) {
-    throw errors.attachmentLimitExceeded(volumes.length, MAX_VOLUMES_PER_INSTANCE);
-  }
+  if (volumes.length > limit) throw errors.attachmentLimitExceeded(limit);
   // The root device first, as EC2 lists it.
   volumes.sort((a, b) => Number(b.deviceName === image.RootDeviceName) - Number(a.deviceName === image.RootDeviceName));
   return volumes;
@@ -417,7 +420,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     ctx.region.network.checkPrivateIp(subnet, String(privateIp));
   }
   const tags = readTagSpecifications(input.TagSpecifications);
-  const volumes = planVolumes(ctx, image, input.BlockDeviceMappings);
+  const volumes = planVolumes(ctx, image, input.BlockDeviceMappings, ebsAttachmentLimit(ctx.region.settings, instanceType));
   if (hibernation) checkHibernationRoot(ctx, instanceType, image, volumes);
   // The key pair is looked up last, with the other resources the launch names.
   const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region.keyPairs, input.KeyName);

@@ -14,12 +14,12 @@ import { findInstances, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
-import { checkDeviceName, checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
+import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { isWellFormedId, newId } from "../model/ids.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
 import { readTagsOf } from "../model/tags.js";
-import { type Ec2Volume, isAttaching, renderVolume, volumeState } from "../model/volumes.js";
+import { attachmentState, type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
 import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
 
@@ -53,7 +53,7 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     "volume-id": (v) => v.volumeId,
     "volume-type": (v) => v.volumeType,
     size: (v) => String(v.sizeGiB),
-    status: (v, ctx) => volumeState(v, ctx.now, ctx.region.settings.durations.volumeCreate),
+    status: (v, ctx) => volumeState(v, ctx.now, ctx.region.settings.durations.volumeCreate, ctx.region.settings.durations.volumeDetach),
     "availability-zone": (v) => v.availabilityZone,
     "availability-zone-id": (v) => zoneIdOf(v.availabilityZone),
     encrypted: () => "true",
@@ -68,11 +68,7 @@ export const volumeFilters: FilterTable<Ec2Volume, OperationContext> = {
     "attachment.instance-id": (v) => v.attachment?.instanceId,
     "attachment.device": (v) => v.attachment?.deviceName,
     "attachment.status": (v, ctx) =>
-      v.attachment === undefined
-        ? undefined
-        : isAttaching(v, ctx.now, ctx.region.settings.durations.volumeAttach)
-          ? "attaching"
-          : "attached",
+      attachmentState(v, ctx.now, ctx.region.settings.durations.volumeAttach, ctx.region.settings.durations.volumeDetach),
     "attachment.delete-on-termination": (v) => (v.attachment === undefined ? undefined : String(v.attachment.deleteOnTermination)),
     "attachment.attach-time": (v) => v.attachment?.attachTime.toISOString(),
     "tag-key": (v) => [...v.tags.keys()],
@@ -96,7 +92,7 @@ function positionOf(volume: Ec2Volume): Position {
 }
 
 /** Steps 2 and 3 for volume ids: every id well formed, then every id known (NotFound names every missing one). */
-function findVolumes(ctx: OperationContext, ids: readonly string[]): Ec2Volume[] {
+export function findVolumes(ctx: OperationContext, ids: readonly string[]): Ec2Volume[] {
   for (const id of ids) if (!isWellFormedId("vol", id)) throw errors.malformedVolumeId(id);
   const unique = [...new Set(ids)];
   const missing = unique.filter((id) => !ctx.region.volumes.has(id));
@@ -129,7 +125,13 @@ export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVol
   if (input.DryRun === true) throw errors.dryRun();
   const page = takePage(candidates(ctx, named, filters), positionOf, (v) => accept(v, ctx), after, max);
   const durations = ctx.region.settings.durations;
-  const render = { kmsKeyId: ctx.region.ebsKmsKeyId, now: ctx.now, createMs: durations.volumeCreate, attachMs: durations.volumeAttach };
+  const render = {
+    kmsKeyId: ctx.region.ebsKmsKeyId,
+    now: ctx.now,
+    createMs: durations.volumeCreate,
+    attachMs: durations.volumeAttach,
+    detachMs: durations.volumeDetach,
+  };
   return {
     Volumes: page.items.map((v) => renderVolume(v, render)),
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
@@ -215,7 +217,12 @@ export const createVolume: Operation<CreateVolumeCommandInput, CreateVolumeComma
   return shown;
 };
 
-/** DeleteVolume: a volume not attached leaves DescribeVolumes at once (kept for usage); an attached one is `VolumeInUse`. */
+/**
+ * DeleteVolume: a volume not attached is `deleting` for the `volumeDelete`
+ * duration, then leaves DescribeVolumes (kept for usage, billed until the
+ * call); an attached one, `detaching` included, is `VolumeInUse`. Deleting a
+ * volume already `deleting` succeeds and changes nothing (decision).
+ */
 export const deleteVolume: Operation<DeleteVolumeCommandInput, DeleteVolumeCommandOutput> = (ctx, input) => {
   const volumeId = optionalString(input.VolumeId);
   if (volumeId === undefined || volumeId === "") throw errors.missingParameter("VolumeId");
@@ -223,8 +230,9 @@ export const deleteVolume: Operation<DeleteVolumeCommandInput, DeleteVolumeComma
   const [volume] = findVolumes(ctx, [volumeId]);
   ctx.authorize("DeleteVolume", [volumeResource(ctx.region.settings, volume!)]);
   if (input.DryRun === true) throw errors.dryRun();
+  if (volume!.deleteTime !== undefined) return {};
   if (volume!.attachment !== undefined) throw errors.volumeInUse(volume!.volumeId, volume!.attachment.instanceId);
-  ctx.region.volumes.delete(volume!, ctx.now);
+  ctx.region.volumes.delete(volume!, ctx.now, ctx.region.settings.durations.volumeDelete);
   return {};
 };
 
@@ -234,6 +242,9 @@ export const deleteVolume: Operation<DeleteVolumeCommandInput, DeleteVolumeComma
  * volume is `in-use` at once; its attachment is `attaching` for the
  * `volumeAttach` duration, then `attached` (derived from the attach time on
  * read). DeleteOnTermination is false, as EC2 sets it for attached volumes.
+ * A volume still `detaching` is attached (`VolumeInUse`); an instance at
+ * its type's EBS attachment limit (`ebsAttachmentLimit`, detaching volumes
+ * counted) is `AttachmentLimitExceeded`.
  */
 export const attachVolume: Operation<AttachVolumeCommandInput, AttachVolumeCommandOutput> = (ctx, input) => {
   const device = optionalString(input.Device);
@@ -257,6 +268,8 @@ export const attachVolume: Operation<AttachVolumeCommandInput, AttachVolumeComma
   const phase = instance!.machine.phase;
   if (phase !== "running" && phase !== "stopped") throw errors.instanceNotAttachable(instance!.instanceId);
   if (instance!.volumes.some((v) => v.deviceName === device)) throw errors.deviceInUse(clipped(device));
+  const limit = ebsAttachmentLimit(settings, instance!.instanceType);
+  if (instance!.volumes.length >= limit) throw errors.attachmentLimitExceeded(limit);
   const attachment = {
     volumeId: volume!.volumeId,
     instanceId: instance!.instanceId,

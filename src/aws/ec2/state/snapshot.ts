@@ -30,6 +30,7 @@ import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security
 import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
+import { volumeModificationsRecord } from "../model/volume-modifications.js";
 import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
@@ -162,6 +163,10 @@ const regionFields = {
   ebsSnapshots: optional(array(ebsSnapshotRecord), { keep: (snapshots) => snapshots.length > 0 }),
   /** Deleted EBS snapshots usage keeps (snapshot storage until their deletion); written only when there are some. */
   deletedEbsSnapshots: optional(array(deletedSnapshotRecord), { keep: (deleted) => deleted.length > 0 }),
+  /** ModifyVolume's modifications (deleted volumes' included) and the volumes with autoEnableIO on; written only when there are some. */
+  volumeModifications: optional(volumeModificationsRecord, {
+    keep: (state) => state.modifications.length + state.autoEnableIO.length > 0,
+  }),
   /**
    * The account's images (CreateImage, RegisterImage, CopyImage), deregistered ones included, and its tags on
    * the images it does not own; written only when there are some.
@@ -244,6 +249,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
     ebsSnapshots: [...region.snapshots.list()],
     deletedEbsSnapshots: [...region.snapshots.deleted()],
+    volumeModifications: region.volumeModifications.contents(),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
@@ -300,6 +306,8 @@ export interface CheckedRegion {
   readonly ebsSnapshots: Ec2Snapshot[];
   /** The deleted snapshots usage keeps. */
   readonly deletedEbsSnapshots: DeletedSnapshot[];
+  /** ModifyVolume's modifications and autoEnableIO (none in snapshots without them). */
+  readonly volumeModifications: ValuesOf<typeof volumeModificationsRecord.fields>;
   readonly ownImages: OwnImage[];
   readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly machines: Ec2Machine[];
@@ -502,6 +510,19 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     }
   });
 
+  // Volume modifications: each of a volume of the snapshot (live or deleted), in start order; autoEnableIO of live ones.
+  const volumeModifications = fields.volumeModifications ?? { modifications: [], autoEnableIO: [] };
+  const everyVolume = new Set([...live, ...deleted].map((v) => v.volumeId));
+  volumeModifications.modifications.forEach((m, i) => {
+    const where = `${at}volumeModifications.modifications[${i}]`;
+    if (!everyVolume.has(m.volumeId)) throw invalid(`${where}.volumeId`, "the id of a volume of the snapshot", m.volumeId);
+    const previous = volumeModifications.modifications[i - 1]?.seq ?? 0;
+    if (m.seq <= previous) throw invalid(`${where}.seq`, `a number above ${previous}`, m.seq);
+  });
+  volumeModifications.autoEnableIO.forEach((id, i) => {
+    if (!liveById.has(id)) throw invalid(`${at}volumeModifications.autoEnableIO[${i}]`, "the id of a live volume of the snapshot", id);
+  });
+
   const ownImages = fields.accountImages?.own ?? [];
   const ownIds = new Set<string>();
   ownImages.forEach((own, i) => {
@@ -524,6 +545,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     launchTemplates,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
     deletedEbsSnapshots: (fields.deletedEbsSnapshots ?? []) as DeletedSnapshot[],
+    volumeModifications,
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     machines,
@@ -561,6 +583,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
     region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
+    region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
