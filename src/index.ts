@@ -51,6 +51,7 @@ export type {
   InstanceUsage,
   TimelineEntry,
 } from "./aws/ec2/observe/controls.js";
+export type { EbsVolumeType } from "./aws/ec2/model/ebs-billing.js";
 export type { InstanceStateChangeEvent, StateChangeHandler } from "./aws/ec2/observe/events.js";
 export type {
   ApiFaultControls,

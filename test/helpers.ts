@@ -8,7 +8,16 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type PolicyStatement } from "../src/index.js";
+import {
+  createEc2Mock,
+  type DurationOverrides,
+  type Durations,
+  type Ec2Mock,
+  type Ec2MockOptions,
+  LINUX_AMI_ID,
+  type PolicyStatement,
+  realisticDurations,
+} from "../src/index.js";
 import { loadWireDeps } from "../src/protocols/ec2-query/deps.js";
 import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
 
@@ -148,4 +157,17 @@ export async function sdkOutputView(action: string, path: readonly string[]): Pr
   };
   const root = schema;
   return <T>(value: T) => prune(root, value) as T;
+}
+
+/**
+ * The `timing` option of `"instant"` but for the durations named, which keep
+ * their realistic figure: e.g. `instantBut("imageCreate")` for instances that
+ * run at once and images that stay `pending` for their minutes.
+ */
+export function instantBut(...keep: (keyof Durations)[]): DurationOverrides {
+  const overrides: Record<string, number> = {};
+  for (const key of Object.keys(realisticDurations) as (keyof Durations)[]) {
+    if (key !== "terminatedVisibility" && !keep.includes(key)) overrides[key] = 0;
+  }
+  return overrides as DurationOverrides;
 }

@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { createEc2Mock } from "../src/index.js";
 import { awsCliFor } from "./aws-cli.js";
+import { instantBut } from "./helpers.js";
 
 const KEYS = { accessKeyId: "AKIDIMAGESEXAMPLE001", secretAccessKey: "images/secret/EXAMPLEKEY" };
 const cli = awsCliFor("images-cli", KEYS);
@@ -17,7 +18,7 @@ const aws = cli.run;
 describe.skipIf(cli.skipped)("images with the AWS CLI", () => {
   it("latest Amazon Linux by name, launch, create-image, wait, launch from it, deregister", { timeout: 180_000 }, async () => {
     cli.requireUsable();
-    const ec2 = createEc2Mock({ timing: "instant" });
+    const ec2 = createEc2Mock({ timing: instantBut("imageCreate") });
     const server = await ec2.listen();
     try {
       const latest = await aws(server.url, [

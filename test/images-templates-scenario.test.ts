@@ -21,10 +21,10 @@
  * deregistered one. After each script, the state is read back through the
  * SDK.
  *
- * The CLI runs against `timing: "instant"` (its waiters poll every 15 s);
- * boto3 against short real durations, so its instance waiters really poll.
- * A baked image is `pending` for minutes of mock time whatever the timing:
- * both scripts move the mock's clock with `POST /_mock/settle`, which
+ * The CLI runs against `timing: "instant"` but for `imageCreate` (its
+ * waiters poll every 15 s); boto3 against short real durations, so its
+ * instance waiters really poll. A baked image is `pending` for minutes of
+ * mock time under both: the scripts move the mock's clock with `POST /_mock/settle`, which
  * finishes pending images too (the regression test at the end). A missing
  * client skips its test with a warning, or fails it under
  * EC2_MOCK_REQUIRE_INTEROP=1.
@@ -41,7 +41,7 @@ import { describe, expect, it } from "vitest";
 import { createImageDurationMs } from "../src/aws/ec2/model/images.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { useFrozenClock } from "./helpers.js";
+import { instantBut, useFrozenClock } from "./helpers.js";
 import { boto3Refusal, cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("images-templates scenario", {
@@ -240,7 +240,7 @@ describe("images, instance types and launch templates through the server", () =>
     timeout: 600_000,
   }, async (ctx) => {
     interop.need(ctx, "cli");
-    const ec2 = createEc2Mock({ timing: "instant" });
+    const ec2 = createEc2Mock({ timing: instantBut("imageCreate") });
     const out = await interop.runScript(ec2, "cli");
     ctx.expect(out.status, out.stderr).toBe(0);
     ctx.expect(out.stderr).toBe("");

@@ -544,6 +544,53 @@ describe.each(["plugin", "httpHandler", "server"])("images through the %s", (doo
   });
 });
 
+describe.each(["plugin", "httpHandler", "server"])("images' pending time follows the timing option, through the %s", (door) => {
+  const openDoor = doorOpener();
+  const copySource = () => publicImages("eu-west-1").find((i) => i.Name?.startsWith("al2023-ami-2023.") && i.Architecture === "x86_64")!;
+
+  it("under timing \"instant\", CreateImage's and CopyImage's images are available at once", async () => {
+    const { client, ec2 } = await openDoor(door, { timing: "instant" });
+    const instanceId = await runningFrom(client, ec2);
+    const before = ec2.now();
+    const { ImageId: baked } = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "baked", NoReboot: true }));
+    const { ImageId: copied } = await client.send(
+      new CopyImageCommand({ Name: "copied", SourceRegion: "eu-west-1", SourceImageId: copySource().ImageId }),
+    );
+    expect(ec2.now()).toBe(before);
+    const shown = await images(client, { ImageIds: [baked!, copied!] });
+    expect(shown.map((i) => [i.ImageId, i.State])).toEqual([
+      [baked, "available"],
+      [copied, "available"],
+    ]);
+    // Launchable at once.
+    const run = await client.send(new RunInstancesCommand({ ImageId: baked, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+    expect(run.Instances![0]!.ImageId).toBe(baked);
+  });
+
+  it("imageCreate and imageCopy set the pending time: the duration plus a twelfth of it per GiB", async () => {
+    const { client, ec2 } = await openDoor(door, { timing: { imageCreate: 12_000, imageCopy: 24_000 } });
+    const instanceId = await runningFrom(client, ec2);
+    const { ImageId: baked } = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: "baked", NoReboot: true }));
+    const { ImageId: copied } = await client.send(
+      new CopyImageCommand({ Name: "copied", SourceRegion: "eu-west-1", SourceImageId: copySource().ImageId }),
+    );
+    const copyMappings = (await images(client, { ImageIds: [copied!] }))[0]!.BlockDeviceMappings!;
+    const sourceGiB = copyMappings.reduce((sum, m) => sum + (m.Ebs?.VolumeSize ?? 0), 0);
+    expect(sourceGiB).toBeGreaterThan(0);
+    const state = async (id: string) => (await images(client, { ImageIds: [id] }))[0]!.State;
+    // The instance's 8 GiB root volume: 12 s + 8 × 1 s.
+    ec2.advance(12_000 + 8 * 1_000 - 1);
+    expect(await state(baked!)).toBe("pending");
+    ec2.advance(1);
+    expect(await state(baked!)).toBe("available");
+    expect(await state(copied!)).toBe("pending");
+    ec2.advance(24_000 + sourceGiB * 2_000 - (12_000 + 8 * 1_000) - 1);
+    expect(await state(copied!)).toBe("pending");
+    ec2.advance(1);
+    expect(await state(copied!)).toBe("available");
+  });
+});
+
 describe.each(["plugin", "server"])("members the mock does not model, through the %s", (door) => {
   const openDoor = doorOpener();
 

@@ -46,7 +46,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
-import { useFrozenClock } from "./helpers.js";
+import { instantBut, useFrozenClock } from "./helpers.js";
 import { kindTally, MODEL_RUNS as RUNS, runModel } from "./model-runner.js";
 
 const NAMES = ["web", "batch"];
@@ -618,16 +618,22 @@ describe("launch templates and images against a reference model (fast-check comm
   useFrozenClock({ now: Date.UTC(2026, 0, 1) });
 
   it(`agrees with the model on every call (runs: ${RUNS})`, { timeout: Math.max(120_000, RUNS * 400) }, async () => {
-    await runModel("model-images-templates", commands, tally, async (ec2, client) => {
-      const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-      const base = await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI_ID] }));
-      const rootGiB = (base.Images![0]!.BlockDeviceMappings ?? []).reduce((sum, b) => sum + (b.Ebs?.VolumeSize ?? 0), 0);
-      const model: Model = { now: 0, templates: [], images: [], rootGiB };
-      const real: Real = { ec2, client, templateIds: new Map(), imageIds: [], sourceInstance: run.Instances![0]!.InstanceId! };
-      // Every run starts with one template, so that the first commands have versions to act on.
-      await new CreateTemplate(NAMES[0]!, { InstanceType: "t3.micro" }).run(model, real);
-      return { model, real };
-    });
+    await runModel(
+      "model-images-templates",
+      commands,
+      tally,
+      async (ec2, client) => {
+        const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+        const base = await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI_ID] }));
+        const rootGiB = (base.Images![0]!.BlockDeviceMappings ?? []).reduce((sum, b) => sum + (b.Ebs?.VolumeSize ?? 0), 0);
+        const model: Model = { now: 0, templates: [], images: [], rootGiB };
+        const real: Real = { ec2, client, templateIds: new Map(), imageIds: [], sourceInstance: run.Instances![0]!.InstanceId! };
+        // Every run starts with one template, so that the first commands have versions to act on.
+        await new CreateTemplate(NAMES[0]!, { InstanceType: "t3.micro" }).run(model, real);
+        return { model, real };
+      },
+      instantBut("imageCreate"),
+    );
     // Every kind of answer was met at least once (a vacuous run would show here).
     if (RUNS >= 100) {
       for (const kind of [

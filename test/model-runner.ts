@@ -1,6 +1,6 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { createEc2Mock, type Ec2Mock } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../src/index.js";
 
 /** How many sequences a model-based test runs: MODEL_RUNS (or PROPERTY_RUNS), default 1,000. */
 export const MODEL_RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 1000);
@@ -40,11 +40,12 @@ export async function runModel<Model extends object, Real>(
   commands: fc.Arbitrary<fc.AsyncCommand<Model, Real>>[],
   tally: ReadonlyMap<string, number>,
   setup: (ec2: Ec2Mock, client: EC2Client) => Promise<{ model: Model; real: Real }>,
+  timing: Ec2MockOptions["timing"] = "instant",
 ): Promise<void> {
   console.log(`${name}: seed ${MODEL_SEED}, ${MODEL_RUNS} runs (MODEL_SEED=${MODEL_SEED} replays; MODEL_RUNS raises)`);
   await fc.assert(
     fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "+1" }), async (cmds) => {
-      const ec2 = createEc2Mock({ timing: "instant" });
+      const ec2 = createEc2Mock({ timing });
       const client = new EC2Client({ region: "us-east-1" });
       client.middlewareStack.use(ec2);
       try {

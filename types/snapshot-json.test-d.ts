@@ -84,6 +84,8 @@ interface OldRegionJson {
   }[];
   /** Issue 17: ModifyVolume's modifications and the volumes with autoEnableIO on (absent in older snapshots). */
   volumeModifications?: OldVolumeModificationsJson;
+  /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
+  deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

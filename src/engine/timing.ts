@@ -76,6 +76,16 @@ export interface Durations {
   snapshotBase: number;
   /** pending → completed: what each GiB of the snapshot's volume adds to `snapshotBase`. */
   snapshotPerGiB: number;
+  /**
+   * pending → available: an image made by CreateImage with no EBS data; each
+   * GiB of its volumes adds a twelfth of it (realistic: 1 min + 5 s per GiB).
+   */
+  imageCreate: number;
+  /**
+   * pending → available: an image made by CopyImage with no EBS data; each
+   * GiB of its volumes adds a twelfth of it (realistic: 2 min + 10 s per GiB).
+   */
+  imageCopy: number;
 }
 
 /**
@@ -118,6 +128,8 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   volumeDelete: 2 * second,
   snapshotBase: 5 * second,
   snapshotPerGiB: 1 * second,
+  imageCreate: 1 * minute,
+  imageCopy: 2 * minute,
 });
 
 const perOsKeys = ["launch", "start", "resume", "stop", "hibernate", "terminate", "reboot", "statusChecks", "diskCheck"] as const;
@@ -133,6 +145,8 @@ const flatKeys = [
   "volumeDelete",
   "snapshotBase",
   "snapshotPerGiB",
+  "imageCreate",
+  "imageCopy",
 ] as const;
 
 /**

@@ -738,6 +738,20 @@ export const errors = {
   idempotentParameterMismatch(token: string) {
     return new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' has already been used with different parameters.`);
   },
+  /**
+   * HibernationOptions.Configured with a root volume smaller than the
+   * instance type's memory (User Guide, "Prerequisites for EC2 instance
+   * hibernation": the root volume "must be large enough to store the RAM
+   * contents"). The code is EC2's (RunInstances refuses such a launch with
+   * it); the words follow EC2's for the encryption prerequisite ("For
+   * hibernation, the root device volume must be encrypted."): decision.
+   */
+  hibernationRootTooSmall(sizeGiB: number, neededGiB: number) {
+    return new Ec2Error(
+      "UnsupportedHibernationConfiguration",
+      `For hibernation, the root device volume must be large enough to store the instance's memory: ${sizeGiB} GiB is smaller than ${neededGiB} GiB.`,
+    );
+  },
   /** HibernationOptions.Configured on an instance-store image. */
   hibernationNeedsEbs() {
     return new Ec2Error(

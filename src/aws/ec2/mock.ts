@@ -20,7 +20,15 @@ import type { MockImage } from "./model/images.js";
 import { zonesOf } from "./model/network.js";
 import { regionsAndZones } from "./model/region-catalogue.js";
 import { InstanceTypeCatalogue, type InstanceTypeOptions } from "./model/type-catalogue.js";
-import type { Controls, FleetUsage, GuestControl, HostFaults, InstanceInspection, InstanceUsage } from "./observe/controls.js";
+import {
+  type Controls,
+  type FleetUsage,
+  type GuestControl,
+  type HostFaults,
+  type InstanceInspection,
+  type InstanceUsage,
+  noEbsByType,
+} from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import type { Ec2Region } from "./region.js";
@@ -326,9 +334,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   /** The whole world's usage: every region's, added up. */
   const fleetUsage = (): FleetUsage => {
     const usages = world.existing().map((e) => e.controls.fleetUsage());
+    const sum = (of: (u: FleetUsage) => number) => usages.reduce((total, u) => total + of(u), 0);
+    const ebsGibSecondsByType = noEbsByType();
+    for (const type of Object.keys(ebsGibSecondsByType) as (keyof typeof ebsGibSecondsByType)[]) {
+      ebsGibSecondsByType[type] = sum((u) => u.ebsGibSecondsByType[type]);
+    }
     return {
-      billedSeconds: usages.reduce((sum, u) => sum + u.billedSeconds, 0),
-      ebsGibSeconds: usages.reduce((sum, u) => sum + u.ebsGibSeconds, 0),
+      billedSeconds: sum((u) => u.billedSeconds),
+      ebsGibSeconds: sum((u) => u.ebsGibSeconds),
+      ebsGibSecondsByType,
+      ebsIopsSeconds: sum((u) => u.ebsIopsSeconds),
+      ebsThroughputMibSeconds: sum((u) => u.ebsThroughputMibSeconds),
+      snapshotGibSeconds: sum((u) => u.snapshotGibSeconds),
       instances: usages.flatMap((u) => u.instances),
     };
   };

@@ -84,8 +84,8 @@ export class Ec2Region {
   readonly keyPairs = new KeyPairStore();
   /** The launch templates and their versions (src/aws/ec2/model/launch-templates.ts). */
   readonly launchTemplates = new LaunchTemplateStore();
-  /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts). */
-  readonly snapshots = new SnapshotStore();
+  /** The EBS snapshots of CreateSnapshot (src/aws/ec2/model/snapshots.ts); deletions dated by the engine clock, for usage. */
+  readonly snapshots: SnapshotStore;
   /** ModifyVolume's modifications and the volumes' autoEnableIO (src/aws/ec2/model/volume-modifications.ts). */
   readonly volumeModifications = new VolumeModificationStore();
   private reservationSeq = 0;
@@ -96,6 +96,7 @@ export class Ec2Region {
     clock?: Clock,
   ) {
     this.engine = new Engine<Ec2Request>(settings.durations, clock);
+    this.snapshots = new SnapshotStore(() => this.engine.clock.now());
     this.images = new ImageCatalogue(settings.images, settings.accountId, settings.region, () => this.engine.clock.now());
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);

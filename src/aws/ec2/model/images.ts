@@ -180,17 +180,23 @@ function completeImage(image: MockImage, accountId: string): MockImage {
 export const DEREGISTERED_VISIBLE_MS = 10 * 60_000;
 
 /**
- * How long CreateImage takes to make an image `available`: a minute, plus
- * five seconds per GiB of EBS volume to snapshot (EC2 documents no figure;
- * a few minutes for a small root volume: decision, docs/behaviour.md, "Images").
+ * How long CreateImage takes to make an image `available`: the `imageCreate`
+ * duration (realistic: a minute), plus a twelfth of it per GiB of EBS volume
+ * to snapshot (five seconds per GiB at the realistic figure). EC2 documents
+ * no figure; a few minutes for a small root volume: decision,
+ * docs/behaviour.md, "Images". The `instant` profile makes it 0.
  */
-export function createImageDurationMs(totalGiB: number): number {
-  return 60_000 + 5_000 * totalGiB;
+export function createImageDurationMs(totalGiB: number, baseMs = 60_000): number {
+  return baseMs + (baseMs / 12) * totalGiB;
 }
 
-/** How long CopyImage takes to make the copy `available`: two minutes plus ten seconds per GiB (decision, as above). */
-export function copyImageDurationMs(totalGiB: number): number {
-  return 120_000 + 10_000 * totalGiB;
+/**
+ * How long CopyImage takes to make the copy `available`: the `imageCopy`
+ * duration (realistic: two minutes), plus a twelfth of it per GiB (ten
+ * seconds per GiB at the realistic figure; decision, as above).
+ */
+export function copyImageDurationMs(totalGiB: number, baseMs = 120_000): number {
+  return baseMs + (baseMs / 12) * totalGiB;
 }
 
 /** An image in the SDK's shape as a snapshot keeps it: any object with an `ImageId`, copied whole. */

@@ -26,6 +26,29 @@ export const ebsSnapshotRecord = object({
   createVolumePermissions: optional(array(string), { keep: (ids) => ids.length > 0 }),
 });
 
+/**
+ * A deleted snapshot as usage keeps it (snapshot storage is billed from its
+ * creation to its deletion): declared once for the state file.
+ */
+export const deletedSnapshotRecord = object({
+  snapshotId: string,
+  volumeSizeGiB: number,
+  startTime: time,
+  deleteTime: time,
+});
+
+/** A deleted snapshot: what usage needs of it. */
+export interface DeletedSnapshot {
+  /** Its id. */
+  readonly snapshotId: string;
+  /** The size counted for its storage, GiB. */
+  readonly volumeSizeGiB: number;
+  /** When it was started, ms since the epoch. */
+  readonly startTime: number;
+  /** When it was deleted, ms since the epoch. */
+  readonly deleteTime: number;
+}
+
 /** One EBS snapshot of a region. Only its tags change after creation. */
 export interface Ec2Snapshot {
   /** `snap-` and 17 hex digits. */
@@ -128,7 +151,12 @@ export function renderSnapshot(snapshot: Ec2Snapshot, view: SnapshotView): Snaps
 /** The snapshots of one region, by id in creation order. Callers run every check first: these methods never refuse. */
 export class SnapshotStore {
   private readonly byId = new Map<string, Ec2Snapshot>();
+  /** Deleted snapshots, in deletion order, kept for usage (snapshot storage). */
+  private readonly gone: DeletedSnapshot[] = [];
   private seq = 0;
+
+  /** @param now - the region's clock (ms since the epoch), which dates deletions; absent: deletions are not kept. */
+  constructor(private readonly now?: () => number) {}
 
   /** Stores a new snapshot and returns it. */
   add(fields: Omit<Ec2Snapshot, "seq">): Ec2Snapshot {
@@ -157,23 +185,35 @@ export class SnapshotStore {
     snapshot.tags = next;
   }
 
-  /** Deletes a snapshot. */
+  /** Deletes a snapshot; its storage until now is kept for usage. */
   delete(snapshot: Ec2Snapshot): void {
-    this.byId.delete(snapshot.snapshotId);
+    if (!this.byId.delete(snapshot.snapshotId) || this.now === undefined) return;
+    const { snapshotId, volumeSizeGiB, startTime } = snapshot;
+    this.gone.push({ snapshotId, volumeSizeGiB, startTime, deleteTime: this.now() });
   }
 
-  /** Replaces every snapshot (restoring a state file), in the order given; new ones follow the last. */
-  replace(snapshots: Iterable<Ec2Snapshot>): void {
+  /** The deleted snapshots kept for usage, in deletion order (do not mutate). */
+  deleted(): readonly DeletedSnapshot[] {
+    return this.gone;
+  }
+
+  /**
+   * Replaces every snapshot (restoring a state file), in the order given; new
+   * ones follow the last. `deleted`: the deleted ones usage keeps.
+   */
+  replace(snapshots: Iterable<Ec2Snapshot>, deleted: Iterable<DeletedSnapshot> = []): void {
     this.clear();
     for (const snapshot of snapshots) {
       this.byId.set(snapshot.snapshotId, snapshot);
       this.seq = Math.max(this.seq, snapshot.seq);
     }
+    this.gone.push(...deleted);
   }
 
-  /** Forgets every snapshot. */
+  /** Forgets every snapshot, deleted ones included. */
   clear(): void {
     this.byId.clear();
+    this.gone.length = 0;
     this.seq = 0;
   }
 }

@@ -4,8 +4,10 @@ import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import { type GuestControlBase, type HostFaultsBase, InstanceControls, type TimelineEntryBase, timelineOf } from "../../../kit/controls.js";
 import { describeEc2Cause, ec2Requests } from "../model/causes.js";
+import { chargesOf, EBS_VOLUME_TYPES, type EbsVolumeType, snapshotGibSeconds } from "../model/ebs-billing.js";
 import type { Ec2Instance } from "../model/instance.js";
 import { stateNameOf } from "../model/states.js";
+import type { Ec2VolumeModification } from "../model/volume-modifications.js";
 import type { Ec2Region } from "../region.js";
 
 /**
@@ -77,21 +79,48 @@ export interface InstanceUsage {
   billedSeconds: number;
   /** The periods, oldest first. */
   periods: BilledPeriod[];
-  /** GiB-seconds of the EBS volumes its launch created, while they existed (attached or not). */
+  /**
+   * Billed GiB-seconds of the EBS volumes its launch created, while they
+   * existed (attached or not): whole seconds, at least 60 s per volume.
+   */
   ebsGibSeconds: number;
 }
 
 /**
- * What the whole fleet has cost so far, terminated and expired instances included.
+ * What the whole fleet has cost so far, terminated and expired instances
+ * included, and what EBS bills for the region's volumes and snapshots
+ * (docs/behaviour.md, "EBS billing").
  * @public
  */
 export interface FleetUsage {
   /** Instance seconds billed, summed. */
   billedSeconds: number;
-  /** GiB-seconds of every EBS volume ever created, summed. */
+  /**
+   * Billed GiB-seconds of every EBS volume ever created, summed: from its
+   * creation to its deletion, attached or not, in whole seconds and at least
+   * 60 s per volume (EBS's per-second billing).
+   */
   ebsGibSeconds: number;
+  /** {@link FleetUsage.ebsGibSeconds} by volume type: every type, 0 for a type no volume had. */
+  ebsGibSecondsByType: Record<EbsVolumeType, number>;
+  /** Billed provisioned IOPS-seconds: all of io1's and io2's, gp3's above the 3,000 included, on the same seconds as storage. */
+  ebsIopsSeconds: number;
+  /** Billed throughput beyond gp3's included 125 MiB/s, in MiB/s-seconds, on the same seconds as storage. */
+  ebsThroughputMibSeconds: number;
+  /**
+   * Billed snapshot storage in GiB-seconds: each snapshot of the account
+   * (CreateSnapshot, CreateImage) at its volume's full size, for every
+   * started hour from its creation to its deletion (EBS snapshots are
+   * billed hourly).
+   */
+  snapshotGibSeconds: number;
   /** Each instance's usage, in launch order. */
   instances: InstanceUsage[];
+}
+
+/** A breakdown by volume type with every type at 0. */
+export function noEbsByType(): Record<EbsVolumeType, number> {
+  return Object.fromEntries(EBS_VOLUME_TYPES.map((t) => [t, 0])) as Record<EbsVolumeType, number>;
 }
 
 const MIN_BILLED_SECONDS = 60;
@@ -234,17 +263,51 @@ export class Controls extends InstanceControls<Ec2Instance> {
       ...this.retired.values(),
       ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),
     ];
-    const ebsGibSeconds = this.region.volumes.all().reduce((sum, v) => sum + (this.region.volumes.gibSeconds(v.volumeId, now) ?? 0), 0);
-    return { billedSeconds: instances.reduce((sum, u) => sum + u.billedSeconds, 0), ebsGibSeconds, instances };
+    const byType = noEbsByType();
+    let ebsGibSeconds = 0;
+    let ebsIopsSeconds = 0;
+    let ebsThroughputMibSeconds = 0;
+    const modifications = this.modificationsByVolume();
+    for (const volume of this.region.volumes.all()) {
+      const charges = chargesOf(volume, now, modifications.get(volume.volumeId));
+      ebsGibSeconds += charges.gibSeconds;
+      ebsIopsSeconds += charges.iopsSeconds;
+      ebsThroughputMibSeconds += charges.throughputMibSeconds;
+      for (const [type, gibSeconds] of charges.gibSecondsByType) {
+        if (type in byType) byType[type as EbsVolumeType] += gibSeconds;
+      }
+    }
+    const snapshots = this.region.snapshots;
+    const snapshotGib = [...snapshots.list(), ...snapshots.deleted()].reduce((sum, s) => sum + snapshotGibSeconds(s, now), 0);
+    return {
+      billedSeconds: instances.reduce((sum, u) => sum + u.billedSeconds, 0),
+      ebsGibSeconds,
+      ebsGibSecondsByType: byType,
+      ebsIopsSeconds,
+      ebsThroughputMibSeconds,
+      snapshotGibSeconds: snapshotGib,
+      instances,
+    };
+  }
+
+  /** The region's volume modifications (ModifyVolume), by volume, in start order: the size changes billing follows. */
+  private modificationsByVolume(): Map<string, Ec2VolumeModification[]> {
+    const byVolume = new Map<string, Ec2VolumeModification[]>();
+    for (const m of this.region.volumeModifications.list()) {
+      const list = byVolume.get(m.volumeId);
+      if (list === undefined) byVolume.set(m.volumeId, [m]);
+      else list.push(m);
+    }
+    return byVolume;
   }
 
   private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
     const now = this.region.engine.clock.now();
     const periods = billedPeriods(history, now);
-    const volumes = this.region.volumes;
-    const ebsGibSeconds = volumes
+    const modifications = this.modificationsByVolume();
+    const ebsGibSeconds = this.region.volumes
       .all()
-      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? (volumes.gibSeconds(v.volumeId, now) ?? 0) : 0), 0);
+      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now, modifications.get(v.volumeId)).gibSeconds : 0), 0);
     return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
   }
 }

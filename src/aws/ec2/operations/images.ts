@@ -408,7 +408,8 @@ function baseImage(ctx: OperationContext, imageId: string, name: string, descrip
  * CreateImage: an EBS-backed image of a running or stopped instance, one new
  * snapshot per EBS volume in its block device mappings. The instance is
  * rebooted unless `NoReboot`; the image is `pending`, then `available`
- * after a time that grows with the volumes' size (`createImageDurationMs`).
+ * after a time that grows with the volumes' size (`createImageDurationMs`, from
+ * the `imageCreate` duration of the timing option).
  */
 export const createImage: Operation<CreateImageCommandInput, CreateImageCommandOutput> = (ctx, input) => {
   const name = readNewImageName(input.Name);
@@ -475,7 +476,7 @@ export const createImage: Operation<CreateImageCommandInput, CreateImageCommandO
     SourceInstanceId: instanceId,
   };
   if (input.NoReboot !== true && phase === "running") ctx.region.engine.reboot(instance.machine, ec2Requests.reboot);
-  ctx.region.images.addOwn(image, ctx.now + createImageDurationMs(totalGiB), imageTags);
+  ctx.region.images.addOwn(image, ctx.now + createImageDurationMs(totalGiB, ctx.region.settings.durations.imageCreate), imageTags);
   // The snapshots are records of the region's snapshot store (DescribeSnapshots, DeleteSnapshot), described as EC2 does.
   const accountId = ctx.region.settings.accountId;
   const made = `Created by CreateImage(${instanceId}) for ${imageId}`;
@@ -587,7 +588,8 @@ function groupedThousands(n: number): string {
 /**
  * CopyImage: a copy, in the call's region, of an image of `SourceRegion`
  * the account can see; new snapshots, `pending` then `available` after a
- * time that grows with the volumes' size (`copyImageDurationMs`).
+ * time that grows with the volumes' size (`copyImageDurationMs`, from the
+ * `imageCopy` duration of the timing option).
  */
 export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput> = (ctx, input) => {
   const name = readNewImageName(input.Name);
@@ -642,7 +644,12 @@ export const copyImage: Operation<CopyImageCommandInput, CopyImageCommandOutput>
     SourceImageRegion: sourceRegionName,
   };
   if (description === undefined && source.Description === undefined) delete image.Description;
-  ctx.region.images.addOwn(image, ctx.now + copyImageDurationMs(totalGiB), imageTags, clientToken || undefined);
+  ctx.region.images.addOwn(
+    image,
+    ctx.now + copyImageDurationMs(totalGiB, ctx.region.settings.durations.imageCopy),
+    imageTags,
+    clientToken || undefined,
+  );
   // The new snapshots are records of this region's snapshot store (DescribeSnapshots; DeleteSnapshot refuses them while
   // the image is registered), with the volume id and the description EC2 gives a copied AMI's snapshots.
   const accountId = ctx.region.settings.accountId;

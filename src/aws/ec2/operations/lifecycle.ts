@@ -14,6 +14,7 @@ import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
 import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
+import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
 import { startRefusal } from "./attributes.js";
 
@@ -97,7 +98,9 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       instance.stateReason = mode === "hibernate" ? stateReasons.userHibernate : stateReasons.userShutdown;
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
-    ctx.region.engine.stop(instance.machine, mode, ec2Requests.stop[mode]);
+    // Hibernation that cannot hold the memory (the root volume gone or smaller than the RAM) fails: a normal stop.
+    const effective = mode === "hibernate" && !canHibernate(ctx.region.settings, ctx.region.volumes, instance) ? "graceful" : mode;
+    ctx.region.engine.stop(instance.machine, effective, ec2Requests.stop[effective]);
   });
   return { StoppingInstances };
 };

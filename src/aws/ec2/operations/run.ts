@@ -7,6 +7,7 @@ import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { ec2Requests } from "../model/causes.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
+import { hibernationRootGiB } from "../model/hibernation.js";
 import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
@@ -341,6 +342,17 @@ function planVolumes(
   return volumes;
 }
 
+/**
+ * Hibernation's prerequisite on the root volume the launch plans: large
+ * enough for the type's memory (./../model/hibernation.ts). Encryption, the
+ * other prerequisite, always holds: every volume is encrypted by default.
+ */
+function checkHibernationRoot(ctx: OperationContext, instanceType: string, image: MockImage, volumes: LaunchPlan["volumes"]): void {
+  const root = volumes.find((v) => v.deviceName === image.RootDeviceName);
+  const needed = hibernationRootGiB(ctx.region.settings, instanceType);
+  if (root !== undefined && needed !== undefined && root.sizeGiB < needed) throw errors.hibernationRootTooSmall(root.sizeGiB, needed);
+}
+
 /** A request's snapshot: well formed, and one of the region's images' snapshots (the only ones the mock has). */
 function checkSnapshot(ctx: OperationContext, snapshotId: string): void {
   if (!isWellFormedId("snap", snapshotId)) {
@@ -409,6 +421,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   }
   const tags = readTagSpecifications(input.TagSpecifications);
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings, ebsAttachmentLimit(ctx.region.settings, instanceType));
+  if (hibernation) checkHibernationRoot(ctx, instanceType, image, volumes);
   // The key pair is looked up last, with the other resources the launch names.
   const keyPair = input.KeyName === undefined ? undefined : keyPairForLaunch(ctx.region.keyPairs, input.KeyName);
   return {

@@ -27,7 +27,7 @@ import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-option
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
-import { type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
+import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { volumeModificationsRecord } from "../model/volume-modifications.js";
@@ -161,6 +161,8 @@ const regionFields = {
   launchTemplates: optional(array(launchTemplateCodec), { keep: (templates) => templates.length > 0 }),
   /** EBS snapshots (CreateSnapshot, CreateImage), in creation order; written only when there are some. */
   ebsSnapshots: optional(array(ebsSnapshotRecord), { keep: (snapshots) => snapshots.length > 0 }),
+  /** Deleted EBS snapshots usage keeps (snapshot storage until their deletion); written only when there are some. */
+  deletedEbsSnapshots: optional(array(deletedSnapshotRecord), { keep: (deleted) => deleted.length > 0 }),
   /** ModifyVolume's modifications (deleted volumes' included) and the volumes with autoEnableIO on; written only when there are some. */
   volumeModifications: optional(volumeModificationsRecord, {
     keep: (state) => state.modifications.length + state.autoEnableIO.length > 0,
@@ -246,6 +248,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     keyPairs: [...region.keyPairs.list()] as SnapshotFields["keyPairs"],
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
     ebsSnapshots: [...region.snapshots.list()],
+    deletedEbsSnapshots: [...region.snapshots.deleted()],
     volumeModifications: region.volumeModifications.contents(),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
@@ -301,6 +304,8 @@ export interface CheckedRegion {
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
   readonly ebsSnapshots: Ec2Snapshot[];
+  /** The deleted snapshots usage keeps. */
+  readonly deletedEbsSnapshots: DeletedSnapshot[];
   /** ModifyVolume's modifications and autoEnableIO (none in snapshots without them). */
   readonly volumeModifications: ValuesOf<typeof volumeModificationsRecord.fields>;
   readonly ownImages: OwnImage[];
@@ -539,6 +544,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     keyPairs,
     launchTemplates,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
+    deletedEbsSnapshots: (fields.deletedEbsSnapshots ?? []) as DeletedSnapshot[],
     volumeModifications,
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
@@ -576,7 +582,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
-    region.snapshots.replace(state.ebsSnapshots);
+    region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
     region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.securityGroups.reset();
