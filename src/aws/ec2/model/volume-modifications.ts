@@ -23,8 +23,9 @@ import { type Ec2Volume, performanceOf, type VolumeStore } from "./volumes.js";
  *
  * For billing: every modification ever started is kept, deleted volumes'
  * included, with its original and target size and type and the time the
- * target took effect (`optimizingAt`); {@link VolumeModificationStore.sizeHistory}
- * gives a volume's size over time from them.
+ * target took effect (`optimizingAt`), from which billing
+ * (src/aws/ec2/model/ebs-billing.ts, `configurationHistory`) derives a
+ * volume's configuration over time.
  */
 
 /** A volume's configuration before or after a modification. */
@@ -222,17 +223,6 @@ export class VolumeModificationStore {
   /** Every volume's modifications, in start order (deleted volumes' included). */
   list(): readonly Ec2VolumeModification[] {
     return this.all;
-  }
-
-  /**
-   * A volume's size over time, for billing: `[fromMs, sizeGiB]` steps in
-   * order, the first from its creation. Sizes change when a modification
-   * reaches `optimizing`.
-   */
-  sizeHistory(volume: Ec2Volume): [number, number][] {
-    const mods = this.byVolume.get(volume.volumeId) ?? [];
-    const first = mods[0]?.original.sizeGiB ?? volume.sizeGiB;
-    return [[volume.createTime.getTime(), first], ...mods.map((m): [number, number] => [m.optimizingAt, m.target.sizeGiB])];
   }
 
   /** Whether a volume's autoEnableIO attribute is on. */

@@ -200,16 +200,6 @@ export class VolumeStore {
     return [...this.gone.values(), ...this.live.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /**
-   * A volume's provisioned GiB-seconds up to `until` (ms since the epoch),
-   * deleted volumes included; undefined for an id never created. See
-   * {@link volumeGibSeconds}.
-   */
-  gibSeconds(volumeId: string, until: number): number | undefined {
-    const volume = this.live.get(volumeId) ?? this.gone.get(volumeId);
-    return volume === undefined ? undefined : volumeGibSeconds(volume, until);
-  }
-
   /** Replaces a volume's tags (CreateTags, DeleteTags) by `next`, whole. */
   setTags(volume: Ec2Volume, next: ReadonlyMap<string, string>): void {
     const indexed = this.live.get(volume.volumeId) === volume;
@@ -343,18 +333,6 @@ export function volumeState(
   if (attachmentState(volume, now, 0, detachMs) !== undefined) return "in-use";
   if (volume.launchedWith === undefined && now < volume.createTime.getTime() + createMs) return "creating";
   return "available";
-}
-
-/**
- * The volume's provisioned storage in GiB-seconds from its creation until its
- * deletion, or until `until` (ms since the epoch) when that comes first or
- * it still exists. EBS bills provisioned size for as long as the volume
- * exists, attached or not (source: EBS pricing); 0 before its creation.
- */
-export function volumeGibSeconds(volume: Ec2Volume, until: number): number {
-  const end = Math.min(until, volume.deleteTime?.getTime() ?? Number.POSITIVE_INFINITY);
-  const seconds = Math.max(0, end - volume.createTime.getTime()) / 1000;
-  return volume.sizeGiB * seconds;
 }
 
 /**
