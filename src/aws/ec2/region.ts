@@ -14,9 +14,10 @@ import { applyOnStart } from "./model/metadata-options.js";
 import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { SnapshotStore } from "./model/snapshots.js";
+import { SpotPriceBook } from "./model/spot-prices.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
-import type { InstanceTypeCatalogue } from "./model/type-catalogue.js";
+import { type InstanceTypeCatalogue, instanceTypesOf } from "./model/type-catalogue.js";
 import { VolumeModificationStore } from "./model/volume-modifications.js";
 import { attachmentState, defaultEbsKeyArn, VolumeStore } from "./model/volumes.js";
 
@@ -88,6 +89,8 @@ export class Ec2Region {
   readonly snapshots: SnapshotStore;
   /** ModifyVolume's modifications and the volumes' autoEnableIO (src/aws/ec2/model/volume-modifications.ts). */
   readonly volumeModifications = new VolumeModificationStore();
+  /** The Spot prices of the region's types and zones (src/aws/ec2/model/spot-prices.ts). */
+  readonly spotPrices: SpotPriceBook;
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -97,6 +100,7 @@ export class Ec2Region {
   ) {
     this.engine = new Engine<Ec2Request>(settings.durations, clock);
     this.snapshots = new SnapshotStore(() => this.engine.clock.now());
+    this.spotPrices = new SpotPriceBook((instanceType) => instanceTypesOf(settings).record(instanceType));
     this.images = new ImageCatalogue(settings.images, settings.accountId, settings.region, () => this.engine.clock.now());
     this.network = new Network(settings.region, settings.network);
     this.addresses = new AddressStore(this.network);
@@ -313,6 +317,7 @@ export class Ec2Region {
     this.launchTemplates.clear();
     this.snapshots.clear();
     this.volumeModifications.clear();
+    this.spotPrices.clear();
     this.images.clear();
   }
 
