@@ -985,4 +985,25 @@ describe.each(["plugin", "server"])("a launch's volume attached again at the ins
     ec2.advance(ATTACH_MS);
     expect(await shown()).toMatchObject([{ InstanceId: keeper, Device: "/dev/sdh", State: "attached" }]);
   });
+  it("is `attaching` when detached with Force and attached again to its own instance in that millisecond (the second finding)", async () => {
+    const { ec2, client } = await openDoor(door, { timing: TIMING });
+    const launched = await client.send(
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        MinCount: 1,
+        MaxCount: 1,
+        Placement: { AvailabilityZone: ZONE },
+        BlockDeviceMappings: [{ DeviceName: EXTRA_DEVICE, Ebs: { VolumeSize: EXTRA_GIB } }],
+      }),
+    );
+    const { InstanceId, BlockDeviceMappings } = launched.Instances![0]!;
+    const dataVolume = BlockDeviceMappings!.find((b) => b.DeviceName === EXTRA_DEVICE)!.Ebs!.VolumeId!;
+    await client.send(new DetachVolumeCommand({ VolumeId: dataVolume, Force: true }));
+    const attached = await client.send(new AttachVolumeCommand({ VolumeId: dataVolume, InstanceId, Device: EXTRA_DEVICE }));
+    expect(attached.State).toBe("attaching");
+    const shown = async () => (await client.send(new DescribeVolumesCommand({ VolumeIds: [dataVolume] }))).Volumes![0]!.Attachments;
+    expect(await shown()).toMatchObject([{ InstanceId, Device: EXTRA_DEVICE, State: "attaching", DeleteOnTermination: false }]);
+    ec2.advance(ATTACH_MS);
+    expect(await shown()).toMatchObject([{ InstanceId, Device: EXTRA_DEVICE, State: "attached" }]);
+  });
 });

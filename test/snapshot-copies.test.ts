@@ -335,6 +335,14 @@ describe("CopySnapshot", () => {
             message: `The snapshot '${source}' does not exist.`,
             status: 400,
           });
+          // A refused copy from a Region not used yet leaves no trace, not even that Region in the state.
+          const before = ec2.snapshot();
+          await expectEc2Error(east.send(new CopySnapshotCommand({ SourceRegion: "ap-south-1", SourceSnapshotId: source })), {
+            name: "InvalidSnapshot.NotFound",
+            message: `The snapshot '${source}' does not exist.`,
+            status: 400,
+          });
+          expect(ec2.snapshot()).toEqual(before);
         } finally {
           await close();
         }

@@ -548,4 +548,20 @@ describe("volume modifications in the state file", () => {
     );
     expect(target.snapshot()).toEqual(before);
   });
+
+  it("a deleted volume's autoEnableIO leaves the state file with it: the state still restores", async () => {
+    const source = createEc2Mock({ timing: "instant" });
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(source);
+    const { VolumeId } = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10 }));
+    const { VolumeId: kept } = await client.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10 }));
+    for (const id of [VolumeId, kept]) await client.send(new ModifyVolumeAttributeCommand({ VolumeId: id, AutoEnableIO: { Value: true } }));
+    await client.send(new DeleteVolumeCommand({ VolumeId }));
+    client.destroy();
+    const state = source.snapshot();
+    expect(state.volumeModifications?.autoEnableIO).toEqual([kept]);
+    const target = createEc2Mock();
+    target.restore(JSON.parse(JSON.stringify(state)) as Ec2MockSnapshot);
+    expect(target.snapshot()).toEqual(state);
+  });
 });

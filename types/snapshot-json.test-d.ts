@@ -199,7 +199,15 @@ interface OldVolumeJson {
   launchedWith: string | null;
   deleteTime: string | null;
   /** Issue 17: `detachTime` while DetachVolume is in progress (absent otherwise and in older snapshots). */
-  attachment: { instanceId: string; deviceName: string; deleteOnTermination: boolean; attachTime: string; detachTime?: string } | null;
+  attachment: {
+    instanceId: string;
+    deviceName: string;
+    deleteOnTermination: boolean;
+    attachTime: string;
+    detachTime?: string;
+    /** Issue 17: set by AttachVolume (absent for a launch's attachments and in older snapshots). */
+    byAttachVolume?: boolean;
+  } | null;
   tags: [string, string][];
 }
 

@@ -268,7 +268,13 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       regionNamed: (name) => world.entry(name)?.region,
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
-    return operationOf(action)!(ctx, input);
+    const regions = world.count;
+    try {
+      return operationOf(action)!(ctx, input);
+    } catch (error) {
+      world.forgetSince(regions);
+      throw error;
+    }
   };
 
   /** The region a call names (none: the default), or AuthFailure for one the mock does not serve. */

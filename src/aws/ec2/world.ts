@@ -64,6 +64,22 @@ export class Ec2World {
     return created;
   }
 
+  /** How many regions exist so far (a mark for {@link World.forgetSince}). */
+  get count(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Forgets the regions created after the first `count`: a call that another
+   * region's lookup created one for (CopyImage's or CopySnapshot's
+   * SourceRegion) and that was then refused changes nothing, not even the
+   * list of regions in use.
+   */
+  forgetSince(count: number): void {
+    let index = 0;
+    for (const name of [...this.entries.keys()]) if (index++ >= count) this.entries.delete(name);
+  }
+
   /** The regions created so far, the default one first, then in order of first use. */
   existing(): RegionEntry[] {
     const first = this.default;

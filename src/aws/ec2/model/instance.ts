@@ -41,6 +41,8 @@ export interface AttachedVolume {
   attachTime: Date;
   /** When DetachVolume began to detach it; absent while it stays attached. */
   detachTime?: Date | undefined;
+  /** Set by AttachVolume (its attachment is `attaching` for a while); absent for a launch's. */
+  byAttachVolume?: boolean | undefined;
 }
 
 /** Why an instance is in its state (EC2's `StateReason`). */

@@ -242,8 +242,9 @@ export class VolumeModificationStore {
   }
 
   /** The store's contents, for the state file (do not mutate). */
-  contents(): ValuesOf<typeof volumeModificationsRecord.fields> {
-    return { modifications: [...this.all], autoEnableIO: [...this.autoEnabled] };
+  contents(isLive: (volumeId: string) => boolean): ValuesOf<typeof volumeModificationsRecord.fields> {
+    // A deleted volume's attribute goes with it (its id is never used again, so the set need not forget it at once).
+    return { modifications: [...this.all], autoEnableIO: [...this.autoEnabled].filter(isLive) };
   }
 
   /** Replaces everything (restoring a state file); new modifications follow the last. */

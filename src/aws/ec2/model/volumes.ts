@@ -64,7 +64,14 @@ export const volumeRecord = object({
   deleteTime: nullable(date),
   /** Its attachment while attached: the same object as the instance's `volumes` entry (which adds the volume id). */
   attachment: nullable(
-    object({ instanceId: string, deviceName: string, deleteOnTermination: boolean, attachTime: date, detachTime: optional(date) }),
+    object({
+      instanceId: string,
+      deviceName: string,
+      deleteOnTermination: boolean,
+      attachTime: date,
+      detachTime: optional(date),
+      byAttachVolume: optional(boolean),
+    }),
   ),
   /**
    * Its tags, in the order they were set. Never written into: volumes
@@ -362,17 +369,18 @@ export interface VolumeRenderContext {
 
 /**
  * Whether the volume's attachment is still `attaching` at `now`: only an
- * AttachVolume's, for `attachMs` after it. A launch attaches its volumes
- * when it creates them (to the instance it launched, at its creation time);
- * any other attachment, even in the same millisecond as the volume's
- * creation (a launch's volume left by a terminated instance, attached
- * again under instant timing), is an AttachVolume's.
+ * AttachVolume's (marked `byAttachVolume`), for `attachMs` after it; a
+ * launch attaches its volumes when it creates them. The mark, not the
+ * times, tells them apart: a launch's volume detached and attached again to
+ * its own instance in its creation millisecond is an AttachVolume's. A
+ * state file written before the mark existed: any attachment later than
+ * the volume's creation, or to another instance, is an AttachVolume's.
  */
 export function isAttaching(volume: Ec2Volume, now: number, attachMs: number): boolean {
   const a = volume.attachment;
   if (a === undefined) return false;
-  if (a.instanceId === volume.launchedWith && a.attachTime.getTime() <= volume.createTime.getTime()) return false;
-  return now < a.attachTime.getTime() + attachMs;
+  const byCall = a.byAttachVolume ?? (a.instanceId !== volume.launchedWith || a.attachTime.getTime() > volume.createTime.getTime());
+  return byCall && now < a.attachTime.getTime() + attachMs;
 }
 
 /**

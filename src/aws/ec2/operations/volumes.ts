@@ -302,6 +302,7 @@ export const attachVolume: Operation<AttachVolumeCommandInput, AttachVolumeComma
     deviceName: device,
     deleteOnTermination: false,
     attachTime: new Date(ctx.now),
+    byAttachVolume: true,
   };
   instance!.volumes.push(attachment);
   volume!.attachment = attachment;

@@ -249,7 +249,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     launchTemplates: [...region.launchTemplates.list()] as SnapshotFields["launchTemplates"],
     ebsSnapshots: [...region.snapshots.list()],
     deletedEbsSnapshots: [...region.snapshots.deleted()],
-    volumeModifications: region.volumeModifications.contents(),
+    volumeModifications: region.volumeModifications.contents((volumeId) => region.volumes.has(volumeId)),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
   };
 }
