@@ -8,13 +8,13 @@ import {
   DescribeFleetInstancesCommand,
   DescribeFleetsCommand,
   DescribeInstancesCommand,
-  type EC2Client,
+  EC2Client,
   type Instance,
   ModifyFleetCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { LINUX_AMI_ID } from "../src/index.js";
+import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, useFrozenClock } from "./helpers.js";
 
@@ -418,5 +418,43 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet through the %s", (
     expect((await instances(client, ids)).map((i) => i.State!.Name)).toEqual(["shutting-down"]);
     const states = await client.send(new DescribeFleetsCommand({ Filters: [{ Name: "fleet-state", Values: ["deleted_terminating"] }] }));
     expect(states.Fleets!.map((f) => f.FleetId)).toEqual([instant]);
+  });
+});
+
+describe("EC2 Fleet in the state file", () => {
+  useFrozenClock({ now: NOW });
+
+  it("round-trips fleets of a non-default Region: the restored maintain fleet still replaces its instances", async () => {
+    const source = createEc2Mock();
+    const client = new EC2Client({ region: "eu-west-1" });
+    client.middlewareStack.use(source);
+    const lt = await template(client);
+    const { FleetId } = await client.send(
+      fleet({
+        Type: "maintain",
+        LaunchTemplateConfigs: [
+          { LaunchTemplateSpecification: { LaunchTemplateId: lt }, Overrides: [{ InstanceType: "t3.small", WeightedCapacity: 2 }] },
+        ],
+        TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "on-demand" },
+        TagSpecifications: [{ ResourceType: "fleet", Tags: [{ Key: "k", Value: "v" }] }],
+      }),
+    );
+    const before = await client.send(new DescribeFleetsCommand({}));
+    const snapshot = JSON.parse(JSON.stringify(source.snapshot())) as Ec2MockSnapshot;
+    expect(snapshot.fleets).toBeUndefined();
+    expect(snapshot.regions!.map((r) => [r.region, r.fleets!.map((f) => f.fleetId)])).toEqual([["eu-west-1", [FleetId]]]);
+    const target = createEc2Mock();
+    target.restore(snapshot);
+    const restored = new EC2Client({ region: "eu-west-1" });
+    restored.middlewareStack.use(target);
+    expect(await restored.send(new DescribeFleetsCommand({}))).toEqual({ ...before, $metadata: expect.anything() });
+    expect(target.snapshot()).toEqual(source.snapshot());
+    const [only] = (await restored.send(new DescribeFleetInstancesCommand({ FleetId }))).ActiveInstances!;
+    await restored.send(new TerminateInstancesCommand({ InstanceIds: [only!.InstanceId!] }));
+    const now = (await restored.send(new DescribeFleetInstancesCommand({ FleetId }))).ActiveInstances!;
+    expect(now.map((i) => i.InstanceType)).toEqual(["t3.small"]);
+    expect(now[0]!.InstanceId).not.toBe(only!.InstanceId);
+    client.destroy();
+    restored.destroy();
   });
 });

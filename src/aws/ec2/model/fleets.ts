@@ -1,4 +1,5 @@
 import type { FleetLaunchTemplateConfig } from "@aws-sdk/client-ec2";
+import { array, boolean, type Codec, invalid, literal, mapOf, number, object, optional, string, time } from "../../../engine/record.js";
 
 /**
  * EC2 Fleets (issue 18): CreateFleet's record, its instances and its
@@ -123,6 +124,12 @@ export class FleetStore {
     fleet.tags = next;
   }
 
+  /** Replaces every fleet (restoring a snapshot), in creation order. */
+  replace(fleets: readonly Ec2Fleet[]): void {
+    this.clear();
+    for (const fleet of [...fleets].sort((a, b) => a.seq - b.seq)) this.add(fleet);
+  }
+
   /** Forgets every fleet. */
   clear(): void {
     this.byId.clear();
@@ -134,3 +141,45 @@ export class FleetStore {
     return this.byId.size;
   }
 }
+
+/** The launch template configs as stored: the SDK's JSON shape, copied whole. */
+const configsCodec: Codec<FleetLaunchTemplateConfig[]> = {
+  write: (configs) => structuredClone(configs),
+  read(json, path) {
+    if (!Array.isArray(json)) throw invalid(path, "an array", json);
+    return structuredClone(json) as FleetLaunchTemplateConfig[];
+  },
+};
+
+const lifecycle = literal("on-demand", "spot");
+
+/** A fleet as the state file writes it (src/aws/ec2/state/snapshot.ts, `fleets`). */
+export const fleetRecord = object({
+  fleetId: string,
+  type: literal("instant", "request", "maintain"),
+  clientToken: string,
+  digest: string,
+  createdAt: time,
+  state: literal("submitted", "active", "deleted", "failed", "deleted_running", "deleted_terminating", "modifying"),
+  target: object({ total: number, onDemand: number, spot: number, defaultType: lifecycle }),
+  onDemandStrategy: literal("lowest-price", "prioritized"),
+  spotStrategy: string,
+  excessPolicy: optional(literal("termination", "no-termination")),
+  terminateWithExpiration: boolean,
+  validFrom: optional(time),
+  validUntil: optional(time),
+  replaceUnhealthy: boolean,
+  context: optional(string),
+  configs: configsCodec,
+  templateIds: array(string),
+  members: array(
+    object({ instanceId: string, instanceType: string, configIndex: number, overrideIndex: number, weight: number, lifecycle }),
+  ),
+  errors: array(object({ configIndex: number, overrideIndex: number, lifecycle, code: string, message: string })),
+  history: array(
+    object({ at: time, eventType: string, eventSubType: string, instanceId: optional(string), description: optional(string) }),
+  ),
+  launched: boolean,
+  seq: number,
+  tags: mapOf(string, string),
+});
