@@ -421,6 +421,104 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet through the %s", (
   });
 });
 
+describe.each(["plugin", "server"])("EC2 Fleet's timing, request fleets and IAM through the %s", (door) => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+  const base = (lt: string) => ({
+    LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateId: lt } }],
+    TargetCapacitySpecification: { TotalTargetCapacity: 1, DefaultTargetCapacityType: "on-demand" as const },
+  });
+
+  it("request: launches once and does not replace; ValidFrom later is submitted until then; ValidUntil expires the fleet", async () => {
+    const { client, ec2 } = await openDoor(door);
+    const lt = await template(client);
+    const request = (await client.send(fleet({ ...base(lt), Type: "request" }))).FleetId!;
+    const [only] = (await client.send(new DescribeFleetInstancesCommand({ FleetId: request }))).ActiveInstances!;
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [only!.InstanceId!] }));
+    expect((await client.send(new DescribeFleetInstancesCommand({ FleetId: request }))).ActiveInstances).toEqual([]);
+    const described = (await client.send(new DescribeFleetsCommand({ FleetIds: [request] }))).Fleets![0]!;
+    expect([described.FleetState, described.ActivityStatus, described.FulfilledCapacity]).toEqual(["active", "pending_fulfillment", 0]);
+
+    const later = (
+      await client.send(
+        fleet({
+          ...base(lt),
+          Type: "maintain",
+          ValidFrom: new Date(NOW.getTime() + 60_000),
+          ValidUntil: new Date(NOW.getTime() + 120_000),
+          TerminateInstancesWithExpiration: true,
+        }),
+      )
+    ).FleetId!;
+    const state = async () => (await client.send(new DescribeFleetsCommand({ FleetIds: [later] }))).Fleets![0]!.FleetState;
+    expect(await state()).toBe("submitted");
+    ec2.advance(60_000);
+    expect(await state()).toBe("active");
+    const [started] = (await client.send(new DescribeFleetInstancesCommand({ FleetId: later }))).ActiveInstances!;
+    ec2.advance(60_000);
+    expect(await state()).toBe("deleted");
+    const [expired] = await instances(client, [started!.InstanceId!]);
+    expect(expired!.State!.Name).toBe("shutting-down");
+    const history = await client.send(new DescribeFleetHistoryCommand({ FleetId: later, StartTime: NOW, EventType: "fleet-change" }));
+    expect(history.HistoryRecords!.map((r) => [r.EventInformation!.EventSubType, r.Timestamp!.getTime() - NOW.getTime()])).toEqual([
+      ["submitted", 0],
+      ["active", 60_000],
+      ["expired", 120_000],
+    ]);
+  });
+
+  it("ModifyFleet down with no-termination keeps the instances", async () => {
+    const { client } = await openDoor(door);
+    const lt = await template(client);
+    const { FleetId } = await client.send(
+      fleet({
+        ...base(lt),
+        Type: "maintain",
+        TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "on-demand" },
+      }),
+    );
+    await client.send(
+      new ModifyFleetCommand({
+        FleetId,
+        ExcessCapacityTerminationPolicy: "no-termination",
+        TargetCapacitySpecification: { TotalTargetCapacity: 1 },
+      }),
+    );
+    expect((await client.send(new DescribeFleetInstancesCommand({ FleetId }))).ActiveInstances).toHaveLength(2);
+    const [described] = (await client.send(new DescribeFleetsCommand({ FleetIds: [FleetId!] }))).Fleets!;
+    expect([described!.ExcessCapacityTerminationPolicy, described!.TargetCapacitySpecification!.TotalTargetCapacity]).toEqual([
+      "no-termination",
+      1,
+    ]);
+  });
+
+  it("IAM: CreateFleet needs ec2:CreateFleet; each launch needs ec2:RunInstances, its refusal an Errors entry", async () => {
+    const allowFleet = {
+      Effect: "Allow" as const,
+      Action: ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:Describe*"],
+      Resource: "*",
+    };
+    const { client } = await openDoor(door, { iam: { policies: [{ Version: "2012-10-17", Statement: [allowFleet] }] } });
+    const lt = await template(client);
+    const out = await client.send(fleet({ ...base(lt), Type: "instant" }));
+    expect(out.Instances).toEqual([]);
+    expect(out.Errors!.map((e) => [e.ErrorCode, e.ErrorMessage!.startsWith("You are not authorized to perform this operation.")])).toEqual([
+      ["UnauthorizedOperation", true],
+    ]);
+    const { client: denied } = await openDoor(door, {
+      iam: { policies: [{ Version: "2012-10-17", Statement: [{ ...allowFleet, Action: ["ec2:CreateLaunchTemplate"] }] }] },
+    });
+    const lt2 = await template(denied);
+    const error = await denied
+      .send(fleet({ ...base(lt2), Type: "instant" }))
+      .catch((e: Error & { $metadata: { httpStatusCode: number } }) => e);
+    expect([(error as Error).name, (error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode]).toEqual([
+      "UnauthorizedOperation",
+      403,
+    ]);
+  });
+});
+
 describe("EC2 Fleet in the state file", () => {
   useFrozenClock({ now: NOW });
 

@@ -255,41 +255,67 @@ function fulfilled(ctx: Pick<OperationContext, "region">, fleet: Ec2Fleet): numb
 
 /**
  * The seam to Spot capacity: launches `units` of Spot capacity for a fleet
- * from its pools, in the order of its Spot allocation strategy, each launch
- * a RunInstances with `InstanceMarketOptions` `spot` (one-time, the pool's
- * MaxPrice) through the same path as On-Demand launches, returning the
- * members launched and the errors met. Until Spot launches exist in this
- * build, a fleet with Spot capacity is refused by name before anything
- * happens.
+ * from its pools, in the order of its Spot allocation strategy
+ * ({@link orderSpotPools}), each launch the same RunInstances as an
+ * On-Demand one plus `InstanceMarketOptions` `spot` (a one-time request at
+ * the override's `MaxPrice`, else the On-Demand price), returning the
+ * members launched (lifecycle `spot`) and the errors met (a price too low, no
+ * capacity: entries, as On-Demand ones). RunInstances of this build refuses
+ * `InstanceMarketOptions`, so a fleet with Spot units is refused here by
+ * name, before anything is launched (fillFleet asks for Spot first).
  */
 function launchSpotCapacity(
-  _ctx: OperationContext,
-  _fleet: Ec2Fleet,
+  ctx: OperationContext,
+  fleet: Ec2Fleet,
   units: number,
   action: "CreateFleet" | "ModifyFleet",
-): { members: FleetMember[]; errors: FleetLaunchError[] } {
+  instanceTags?: TagSpecification[],
+): { members: FleetMember[]; failures: FleetLaunchError[] } {
   if (units > 0) throw errors.unmodelledParameter(action, "TargetCapacitySpecification.SpotTargetCapacity");
-  return { members: [], errors: [] };
+  return launchFromPools(ctx, fleet, orderSpotPools(ctx, poolsOf(ctx, fleet), fleet.spotStrategy), units, instanceTags, "spot");
 }
 
 /**
- * Launches up to `units` of On-Demand capacity from the fleet's pools in
- * allocation order: each pool gets a RunInstances of as many instances as
- * the remaining units need (by its weight), with the pool's template,
- * version and override; a refused launch is recorded as an error and the
- * next pool is tried.
+ * The order a fleet tries its pools in for Spot capacity: by the Spot price
+ * per unit of the pool's type in its zone now (src/aws/ec2/model/spot-prices.ts)
+ * for `lowest-price`, `price-capacity-optimized`, `capacity-optimized` and
+ * `diversified` (the mock has no capacity to optimize: decision), by
+ * Priority then price for `capacity-optimized-prioritized`; ties in request order.
  */
-function launchOnDemand(
+function orderSpotPools(ctx: OperationContext, pools: readonly Pool[], strategy: string): Pool[] {
+  const zoneOf = (pool: Pool) =>
+    pool.override?.AvailabilityZone ??
+    (pool.subnetId === undefined ? undefined : ctx.region.network.subnet(pool.subnetId)?.availabilityZone) ??
+    ctx.region.network.defaultZone;
+  const price = (pool: Pool) => ctx.region.spotPrices.priceAt(pool.instanceType, zoneOf(pool), ctx.now) / pool.weight;
+  const indexed = pools.map((pool, index) => ({ pool, index, price: price(pool) }));
+  indexed.sort((a, b) => {
+    const byPriority = strategy === "capacity-optimized-prioritized" ? a.pool.priority - b.pool.priority : 0;
+    const key = Number.isNaN(byPriority) || byPriority === 0 ? a.price - b.price : byPriority;
+    return key === 0 ? a.index - b.index : key;
+  });
+  return indexed.map((entry) => entry.pool);
+}
+
+/**
+ * Launches up to `units` of capacity from pools in the order given: each
+ * pool gets a RunInstances of as many instances as the remaining units need
+ * (by its weight), with the pool's template, version and override (and, for
+ * Spot, `InstanceMarketOptions`); a refused launch is recorded as an error
+ * and the next pool is tried. Every instance is tagged with the fleet's id.
+ */
+function launchFromPools(
   ctx: OperationContext,
   fleet: Ec2Fleet,
-  pools: readonly Pool[],
+  ordered: readonly Pool[],
   units: number,
   instanceTags: TagSpecification[] | undefined,
-) {
+  lifecycle: FleetMember["lifecycle"],
+): { members: FleetMember[]; failures: FleetLaunchError[] } {
   const members: FleetMember[] = [];
   const failures: FleetLaunchError[] = [];
   let remaining = units;
-  for (const pool of orderPools(pools, fleet.onDemandStrategy)) {
+  for (const pool of ordered) {
     if (remaining <= 0) break;
     const count = Math.ceil(remaining / pool.weight);
     const override = pool.override;
@@ -302,6 +328,14 @@ function launchOnDemand(
       ...(override?.AvailabilityZone === undefined ? {} : { Placement: { AvailabilityZone: override.AvailabilityZone } }),
       ...(override?.ImageId === undefined ? {} : { ImageId: override.ImageId }),
       ...(instanceTags === undefined ? {} : { TagSpecifications: instanceTags }),
+      ...(lifecycle === "spot"
+        ? {
+            InstanceMarketOptions: {
+              MarketType: "spot",
+              SpotOptions: { SpotInstanceType: "one-time", ...(override?.MaxPrice === undefined ? {} : { MaxPrice: override.MaxPrice }) },
+            },
+          }
+        : {}),
     };
     let launched: string[];
     try {
@@ -311,7 +345,7 @@ function launchOnDemand(
       failures.push({
         configIndex: pool.configIndex,
         overrideIndex: pool.overrideIndex,
-        lifecycle: "on-demand",
+        lifecycle,
         code: error.code,
         message: error.message,
       });
@@ -326,7 +360,7 @@ function launchOnDemand(
         configIndex: pool.configIndex,
         overrideIndex: pool.overrideIndex,
         weight: pool.weight,
-        lifecycle: "on-demand",
+        lifecycle,
       });
       fleet.history.push({ at: ctx.now, eventType: "instanceChange", eventSubType: "launched", instanceId });
       remaining -= pool.weight;
@@ -349,13 +383,14 @@ function poolsOf(ctx: OperationContext, fleet: Ec2Fleet): Pool[] {
 function fillFleet(ctx: OperationContext, fleet: Ec2Fleet, instanceTags?: TagSpecification[]): FleetLaunchError[] {
   const failures: FleetLaunchError[] = [];
   // Spot first: while the seam refuses, a refused fleet has launched nothing.
-  const spot = launchSpotCapacity(ctx, fleet, Math.max(0, fleet.target.spot - liveUnits(ctx, fleet, "spot")), "CreateFleet");
+  const spot = launchSpotCapacity(ctx, fleet, Math.max(0, fleet.target.spot - liveUnits(ctx, fleet, "spot")), "CreateFleet", instanceTags);
   fleet.members.push(...spot.members);
-  failures.push(...spot.errors);
+  failures.push(...spot.failures);
   const liveOnDemand = liveUnits(ctx, fleet, "on-demand");
   const onDemandMissing = fleet.target.onDemand - liveOnDemand;
   if (onDemandMissing > 0) {
-    const result = launchOnDemand(ctx, fleet, poolsOf(ctx, fleet), onDemandMissing, instanceTags);
+    const ordered = orderPools(poolsOf(ctx, fleet), fleet.onDemandStrategy);
+    const result = launchFromPools(ctx, fleet, ordered, onDemandMissing, instanceTags, "on-demand");
     fleet.members.push(...result.members);
     failures.push(...result.failures);
   }
