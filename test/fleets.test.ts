@@ -206,6 +206,17 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet through the %s", (
       ),
       bad("ec2-mock does not model the parameter 'TargetCapacitySpecification.SpotTargetCapacity' of CreateFleet.", "UnsupportedOperation"),
     );
+    // A fleet that starts later is refused now, not at a later call.
+    await expectEc2Error(
+      client.send(
+        fleet({
+          LaunchTemplateConfigs: configs,
+          TargetCapacitySpecification: { TotalTargetCapacity: 1, SpotTargetCapacity: 1 },
+          ValidFrom: new Date(NOW.getTime() + 60_000),
+        }),
+      ),
+      bad("ec2-mock does not model the parameter 'TargetCapacitySpecification.SpotTargetCapacity' of CreateFleet.", "UnsupportedOperation"),
+    );
     await expectEc2Error(
       client.send(
         fleet({

@@ -262,7 +262,8 @@ function fulfilled(ctx: Pick<OperationContext, "region">, fleet: Ec2Fleet): numb
  * members launched (lifecycle `spot`) and the errors met (a price too low, no
  * capacity: entries, as On-Demand ones). RunInstances of this build refuses
  * `InstanceMarketOptions`, so a fleet with Spot units is refused here by
- * name, before anything is launched (fillFleet asks for Spot first).
+ * name, before anything is launched (fillFleet asks for Spot first), and
+ * a fleet that starts later is checked at creation (`checkOnly`).
  */
 function launchSpotCapacity(
   ctx: OperationContext,
@@ -270,8 +271,11 @@ function launchSpotCapacity(
   units: number,
   action: "CreateFleet" | "ModifyFleet",
   instanceTags?: TagSpecification[],
+  checkOnly = false,
 ): { members: FleetMember[]; failures: FleetLaunchError[] } {
   if (units > 0) throw errors.unmodelledParameter(action, "TargetCapacitySpecification.SpotTargetCapacity");
+  // A fleet that launches later (ValidFrom) is only checked now.
+  if (checkOnly) return { members: [], failures: [] };
   return launchFromPools(ctx, fleet, orderSpotPools(ctx, poolsOf(ctx, fleet), fleet.spotStrategy), units, instanceTags, "spot");
 }
 
@@ -546,6 +550,7 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
   fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "submitted" });
   // Stored once launched: a launch the Spot seam refuses leaves no fleet behind.
   if (fleet.state === "active") activate(ctx, fleet, tags.instance);
+  else launchSpotCapacity(ctx, fleet, target.spot, "CreateFleet", undefined, true);
   ctx.region.fleets.add(fleet);
   return renderCreate(fleet);
 };
@@ -579,21 +584,32 @@ function renderCreate(fleet: Ec2Fleet): Omit<CreateFleetCommandOutput, "$metadat
  */
 export function maintainFleets(ctx: OperationContext): void {
   for (const fleet of ctx.region.fleets.list()) {
-    if (fleet.type === "instant") continue;
-    if (fleet.state === "submitted" && (fleet.validFrom === undefined || fleet.validFrom <= ctx.now)) {
-      activate(ctx, fleet);
-      continue;
+    try {
+      maintainFleet(ctx, fleet);
+    } catch (error) {
+      // The service's own work never fails the caller's call: the fleet records the error.
+      if (!(error instanceof Ec2Error)) throw error;
+      fleet.history.push({ at: ctx.now, eventType: "error", eventSubType: error.code, description: error.message });
     }
-    if (fleet.state !== "active") continue;
-    if (fleet.validUntil !== undefined && fleet.validUntil <= ctx.now) {
-      expire(ctx, fleet);
-      continue;
-    }
-    noteTerminations(ctx, fleet);
-    if (fleet.type === "maintain" && fulfilled(ctx, fleet) < fleet.target.total) {
-      for (const failure of fillFleet(ctx, fleet)) {
-        fleet.history.push({ at: ctx.now, eventType: "error", eventSubType: failure.code, description: failure.message });
-      }
+  }
+}
+
+/** One fleet's work as the clock moved (see {@link maintainFleets}). */
+function maintainFleet(ctx: OperationContext, fleet: Ec2Fleet): void {
+  if (fleet.type === "instant") return;
+  if (fleet.state === "submitted" && (fleet.validFrom === undefined || fleet.validFrom <= ctx.now)) {
+    activate(ctx, fleet);
+    return;
+  }
+  if (fleet.state !== "active") return;
+  if (fleet.validUntil !== undefined && fleet.validUntil <= ctx.now) {
+    expire(ctx, fleet);
+    return;
+  }
+  noteTerminations(ctx, fleet);
+  if (fleet.type === "maintain" && fulfilled(ctx, fleet) < fleet.target.total) {
+    for (const failure of fillFleet(ctx, fleet)) {
+      fleet.history.push({ at: ctx.now, eventType: "error", eventSubType: failure.code, description: failure.message });
     }
   }
 }
