@@ -171,6 +171,12 @@ describe("EC2: the action list", () => {
       | "DescribeSnapshotAttribute"
       | "ModifySnapshotAttribute"
       | "ResetSnapshotAttribute"
+      | "CreateFleet"
+      | "DescribeFleets"
+      | "DescribeFleetInstances"
+      | "DescribeFleetHistory"
+      | "ModifyFleet"
+      | "DeleteFleets"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

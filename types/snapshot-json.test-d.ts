@@ -86,6 +86,39 @@ interface OldRegionJson {
   volumeModifications?: OldVolumeModificationsJson;
   /** Issue 17: deleted EBS snapshots kept for usage (absent when none). */
   deletedEbsSnapshots?: { snapshotId: string; volumeSizeGiB: number; startTime: string; deleteTime: string }[];
+  /** Issue 18: EC2 Fleets (absent when none). */
+  fleets?: {
+    fleetId: string;
+    type: "instant" | "request" | "maintain";
+    clientToken: string;
+    digest: string;
+    createdAt: string;
+    state: "submitted" | "active" | "deleted" | "failed" | "deleted_running" | "deleted_terminating" | "modifying";
+    target: { total: number; onDemand: number; spot: number; defaultType: "on-demand" | "spot" };
+    onDemandStrategy: "lowest-price" | "prioritized";
+    spotStrategy: string;
+    excessPolicy?: "termination" | "no-termination";
+    terminateWithExpiration: boolean;
+    validFrom?: string;
+    validUntil?: string;
+    replaceUnhealthy: boolean;
+    context?: string;
+    configs: import("@aws-sdk/client-ec2").FleetLaunchTemplateConfig[];
+    templateIds: string[];
+    members: {
+      instanceId: string;
+      instanceType: string;
+      configIndex: number;
+      overrideIndex: number;
+      weight: number;
+      lifecycle: "on-demand" | "spot";
+    }[];
+    errors: { configIndex: number; overrideIndex: number; lifecycle: "on-demand" | "spot"; code: string; message: string }[];
+    history: { at: string; eventType: string; eventSubType: string; instanceId?: string; description?: string }[];
+    launched: boolean;
+    seq: number;
+    tags: [string, string][];
+  }[];
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

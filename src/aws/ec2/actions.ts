@@ -34,6 +34,7 @@ import {
   CopyImageCommand,
   CopySnapshotCommand,
   CreateDefaultVpcCommand,
+  CreateFleetCommand,
   CreateImageCommand,
   CreateKeyPairCommand,
   CreateLaunchTemplateCommand,
@@ -45,6 +46,7 @@ import {
   CreateTagsCommand,
   CreateVolumeCommand,
   CreateVpcCommand,
+  DeleteFleetsCommand,
   DeleteKeyPairCommand,
   DeleteLaunchTemplateCommand,
   DeleteLaunchTemplateVersionsCommand,
@@ -58,6 +60,9 @@ import {
   DescribeAccountAttributesCommand,
   DescribeAddressesCommand,
   DescribeAvailabilityZonesCommand,
+  DescribeFleetHistoryCommand,
+  DescribeFleetInstancesCommand,
+  DescribeFleetsCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
@@ -85,6 +90,7 @@ import {
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
+  ModifyFleetCommand,
   ModifyInstanceAttributeCommand,
   ModifyInstanceMetadataOptionsCommand,
   ModifyLaunchTemplateCommand,
@@ -110,6 +116,14 @@ import { allocateAddress, associateAddress, describeAddresses, disassociateAddre
 import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
 import { getConsoleOutput } from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
+import {
+  createFleet,
+  deleteFleets,
+  describeFleetHistory,
+  describeFleetInstances,
+  describeFleets,
+  modifyFleet,
+} from "./operations/fleets.js";
 import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
 import { describeInstanceTypeOfferings, describeInstanceTypes } from "./operations/instance-types.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
@@ -247,6 +261,12 @@ export const ec2Actions = Object.freeze({
   RegisterImage: mutating(RegisterImageCommand, registerImage),
   CopyImage: mutating(CopyImageCommand, copyImage),
   DeregisterImage: mutating(DeregisterImageCommand, deregisterImage),
+  CreateFleet: mutating(CreateFleetCommand, createFleet),
+  DescribeFleets: reading(DescribeFleetsCommand, describeFleets),
+  DescribeFleetInstances: reading(DescribeFleetInstancesCommand, describeFleetInstances),
+  DescribeFleetHistory: reading(DescribeFleetHistoryCommand, describeFleetHistory),
+  ModifyFleet: mutating(ModifyFleetCommand, modifyFleet),
+  DeleteFleets: mutating(DeleteFleetsCommand, deleteFleets),
 });
 
 /**

@@ -1467,6 +1467,67 @@ export const errors = {
     return valueInvalid("SourceRegion", region, "Invalid region.");
   },
 
+  // ---- EC2 Fleet (sources in docs/behaviour.md, "EC2 Fleet"; wordings: decisions after EC2's patterns) ----
+
+  /** A fleet id of no fleet of the region. */
+  fleetNotFound(id: string) {
+    return new Ec2Error("InvalidFleetId.NotFound", `The fleet ID '${id}' does not exist`);
+  },
+  /** A fleet id not of EC2's form (`fleet-` and a UUID). */
+  fleetIdMalformed(id: string) {
+    return new Ec2Error("InvalidFleetId.Malformed", `Invalid id: "${id}"`);
+  },
+  /** OnDemandTargetCapacity and SpotTargetCapacity adding up to more than TotalTargetCapacity (API reference, TargetCapacitySpecificationRequest). */
+  fleetCapacityExceedsTotal(total: number, onDemand: number, spot: number) {
+    return new Ec2Error(
+      "InvalidTargetCapacitySpecification",
+      `The sum of OnDemandTargetCapacity (${onDemand}) and SpotTargetCapacity (${spot}) cannot exceed TotalTargetCapacity (${total}).`,
+    );
+  },
+  /** More launch template configs than CreateFleet takes (API reference: at most 50). */
+  fleetTooManyConfigs(max: number) {
+    return new Ec2Error("InvalidParameterValue", `LaunchTemplateConfigs accepts at most ${max} launch template configurations.`);
+  },
+  /** A launch specification with no instance type in its override nor in its template. */
+  fleetInstanceTypeMissing() {
+    return new Ec2Error("InvalidFleetConfig", "The instance type must be specified in the launch template or in its overrides.");
+  },
+  /** A member CreateFleet documents as "Supported only for fleets of type maintain". */
+  fleetMaintainOnly(parameter: string) {
+    return new Ec2Error("InvalidParameterCombination", `${parameter} is supported only for fleets of type maintain.`);
+  },
+  /** ValidFrom or ValidUntil on an instant fleet, a synchronous one-time request. */
+  fleetInstantValidity() {
+    return new Ec2Error("InvalidParameterCombination", "ValidFrom and ValidUntil are not supported for fleets of type instant.");
+  },
+  /** ValidUntil not after ValidFrom. */
+  fleetValidityInverted() {
+    return new Ec2Error("InvalidParameterValue", "ValidUntil must be later than ValidFrom.");
+  },
+  /** Instance tags on a request or maintain fleet (API reference, CreateFleet TagSpecifications: "You cannot specify a resource type of instance"). */
+  fleetInstanceTagsNotInstant() {
+    return new Ec2Error(
+      "InvalidParameterValue",
+      "The resource type 'instance' can be tagged at launch only for fleets of type instant. Specify the resource type 'fleet'.",
+    );
+  },
+  /** ModifyFleet of a request or instant fleet (user guide, "Modify an EC2 Fleet": only maintain). */
+  fleetNotModifiable(id: string, type: string) {
+    return new Ec2Error("UnsupportedOperation", `The fleet '${id}' is of type '${type}'. Only fleets of type maintain can be modified.`);
+  },
+  /** ModifyFleet of a deleted fleet. */
+  fleetNotModifiableState(id: string, state: string) {
+    return new Ec2Error("IncorrectState", `The fleet '${id}' is in the state '${state}' and cannot be modified.`);
+  },
+  /** DeleteFleets of more fleets of a type than one call takes (API reference: 25 instant, 100 others). */
+  fleetDeleteLimit(max: number, kind: string) {
+    return new Ec2Error("InvalidParameterValue", `You can delete up to ${max} fleets of type ${kind} in a single request.`);
+  },
+  /** DeleteFleets of an instant fleet without TerminateInstances (user guide, "Delete an EC2 Fleet request": not supported). */
+  fleetInstantMustTerminate() {
+    return new Ec2Error("UnsupportedOperation", "NoTerminateInstances option is not supported for instant fleet");
+  },
+
   // ---- Fault injection ----
 
   /**

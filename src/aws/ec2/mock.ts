@@ -31,6 +31,7 @@ import {
 } from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
+import { maintainFleets } from "./operations/fleets.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -268,6 +269,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       regionNamed: (name) => world.entry(name)?.region,
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
+    // EC2 Fleet's own work as the clock moved (maintain replacements, ValidFrom/ValidUntil), as the service, not the caller.
+    if (region.fleets.size > 0) maintainFleets({ ...ctx, authorize: () => {} });
     const regions = world.count;
     try {
       return operationOf(action)!(ctx, input);

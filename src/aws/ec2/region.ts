@@ -5,6 +5,7 @@ import type { Durations } from "../../engine/timing.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
 import type { Ec2Request } from "./model/causes.js";
+import { FleetStore } from "./model/fleets.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
 import { type Ec2Instance, renderInstance } from "./model/instance.js";
@@ -91,6 +92,8 @@ export class Ec2Region {
   readonly volumeModifications = new VolumeModificationStore();
   /** The Spot prices of the region's types and zones (src/aws/ec2/model/spot-prices.ts). */
   readonly spotPrices: SpotPriceBook;
+  /** The EC2 Fleets of CreateFleet (src/aws/ec2/model/fleets.ts). */
+  readonly fleets = new FleetStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -318,6 +321,7 @@ export class Ec2Region {
     this.snapshots.clear();
     this.volumeModifications.clear();
     this.spotPrices.clear();
+    this.fleets.clear();
     this.images.clear();
   }
 

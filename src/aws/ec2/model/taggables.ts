@@ -1,7 +1,16 @@
-import { addressResource, imageResource, keyPairResource, launchTemplateResource, volumeResource } from "../../iam/resources.js";
+import {
+  addressResource,
+  ec2Arn,
+  imageResource,
+  keyPairResource,
+  launchTemplateResource,
+  tagKeys,
+  volumeResource,
+} from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
+import type { Ec2Fleet } from "./fleets.js";
 import { isWellFormedId } from "./ids.js";
 import type { ImageCatalogue } from "./images.js";
 import type { Ec2Instance } from "./instance.js";
@@ -120,6 +129,19 @@ export const imageTags: TaggableFamily<TaggedImage> = {
   notFound: (id) => errors.imageNotFound(id),
 };
 
+/** EC2 Fleets (`fleet-`) of CreateFleet. */
+export const fleetTags: TaggableFamily<Ec2Fleet> = {
+  prefix: "fleet",
+  resourceType: "fleet",
+  find: (region, id) => region.fleets.get(id),
+  list: (region) => region.fleets.list(),
+  idOf: (fleet) => fleet.fleetId,
+  tagsOf: (fleet) => fleet.tags,
+  setTags: (region, fleet, next) => region.fleets.setTags(fleet, next),
+  authTarget: (region, fleet) => ({ arn: ec2Arn(region.settings, "fleet", fleet.fleetId), keys: tagKeys(fleet.tags) }),
+  notFound: (id) => errors.fleetNotFound(id),
+};
+
 /** EBS snapshots (`snap-`) of CreateSnapshot. Snapshot ARNs carry no account id. */
 export const snapshotTags: TaggableFamily<Ec2Snapshot> = {
   prefix: "snap",
@@ -151,6 +173,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   launchTemplateTags as TaggableFamily,
   imageTags as TaggableFamily,
   snapshotTags as TaggableFamily,
+  fleetTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

@@ -80,8 +80,8 @@ const resourcePrefixes = new Set([
   "ipam",
 ]);
 
-/** A resource id: a known prefix, then 8 or 17 lowercase hex digits. */
-const resourceIdShape = /^([a-z]+)-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A resource id: a known prefix, then 8 or 17 lowercase hex digits, or a UUID (EC2 Fleet's `fleet-` ids). */
+const resourceIdShape = /^([a-z]+)-(?:[0-9a-f]{8}|[0-9a-f]{17}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** The prefix of a well-formed resource id, or undefined when it is not one. */
 function prefixOf(id: string): string | undefined {

@@ -19,6 +19,7 @@ import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import type { Ec2Machine } from "../model/causes.js";
+import { type Ec2Fleet, fleetRecord } from "../model/fleets.js";
 import { isWellFormedId } from "../model/ids.js";
 import { type ImageCatalogue, type MockImage, type OwnImage, ownImageRecord } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
@@ -174,6 +175,8 @@ const regionFields = {
   accountImages: optional(object({ own: array(ownImageRecord), tagsOfOthers: mapOf(string, tagsField) }), {
     keep: (images) => images.own.length + images.tagsOfOthers.size > 0,
   }),
+  /** EC2 Fleets (CreateFleet), in creation order; written only when there are some. */
+  fleets: optional(array(fleetRecord), { keep: (fleets) => fleets.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -251,6 +254,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     deletedEbsSnapshots: [...region.snapshots.deleted()],
     volumeModifications: region.volumeModifications.contents((volumeId) => region.volumes.has(volumeId)),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
+    fleets: [...region.fleets.list()] as SnapshotFields["fleets"],
   };
 }
 
@@ -310,6 +314,7 @@ export interface CheckedRegion {
   readonly volumeModifications: ValuesOf<typeof volumeModificationsRecord.fields>;
   readonly ownImages: OwnImage[];
   readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly fleets: Ec2Fleet[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -548,6 +553,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     volumeModifications,
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
+    fleets: (fields.fleets ?? []) as Ec2Fleet[],
     machines,
     reservations,
     clientTokens,
@@ -585,6 +591,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
     region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
+    region.fleets.replace(state.fleets);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
