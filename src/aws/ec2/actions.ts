@@ -74,6 +74,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeSpotPriceHistoryCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumeAttributeCommand,
@@ -139,6 +140,7 @@ import {
 } from "./operations/security-groups.js";
 import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
 import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
+import { describeSpotPriceHistory } from "./operations/spot-prices.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { detachVolume } from "./operations/volume-attachments.js";
 import {
@@ -203,6 +205,7 @@ export const ec2Actions = Object.freeze({
   DetachVolume: mutating(DetachVolumeCommand, detachVolume),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
+  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, describeSpotPriceHistory),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
   CreateSnapshots: mutating(CreateSnapshotsCommand, createSnapshots),
   CopySnapshot: mutating(CopySnapshotCommand, copySnapshot),

@@ -4,6 +4,7 @@ import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
+import { CapacityBook } from "./model/capacity.js";
 import type { Ec2Request } from "./model/causes.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
@@ -91,6 +92,8 @@ export class Ec2Region {
   readonly volumeModifications = new VolumeModificationStore();
   /** The Spot prices of the region's types and zones (src/aws/ec2/model/spot-prices.ts). */
   readonly spotPrices: SpotPriceBook;
+  /** The capacity pools tests withdrew (src/aws/ec2/model/capacity.ts). */
+  readonly capacity = new CapacityBook();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -318,6 +321,7 @@ export class Ec2Region {
     this.snapshots.clear();
     this.volumeModifications.clear();
     this.spotPrices.clear();
+    this.capacity.clear();
     this.images.clear();
   }
 
