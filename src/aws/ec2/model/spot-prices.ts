@@ -1,3 +1,4 @@
+import * as cryptoModule from "node:crypto";
 import { createHash } from "node:crypto";
 import type { InstanceTypeInfo as InstanceTypeRecord } from "@aws-sdk/client-ec2";
 import { array, number, object, string, time } from "../../../engine/record.js";
@@ -76,9 +77,15 @@ export function onDemandReference(record: InstanceTypeRecord | undefined): numbe
 
 /** A stable number in [-1, 1) from a key: the same key, the same spread, on every machine. */
 function spread(key: string): number {
-  const bytes = createHash("sha256").update(key).digest();
-  return bytes.readUInt32BE(0) / 0x8000_0000 - 1;
+  // The first 8 hex digits of the SHA-256 are its first 4 bytes, read big-endian.
+  return Number.parseInt(sha256Hex(key).slice(0, 8), 16) / 0x8000_0000 - 1;
 }
+
+/** SHA-256 in hex: Node's one-shot `crypto.hash` where it has it (a few times faster), else a Hash object. */
+const sha256Hex: (key: string) => string =
+  typeof (cryptoModule as { hash?: unknown }).hash === "function"
+    ? (key) => (cryptoModule as unknown as { hash(algorithm: string, data: string): string }).hash("sha256", key)
+    : (key) => createHash("sha256").update(key).digest("hex");
 
 /** Rounds a price as EC2 shows Spot prices (four decimals), at least $0.0001. */
 export function roundPrice(price: number): number {
@@ -89,6 +96,8 @@ export function roundPrice(price: number): number {
 export class SpotPriceBook {
   /** Prices set by hand, by `type zone`, in time order. */
   private readonly set = new Map<string, SetPrice[]>();
+  /** The hour-independent part of each `type zone`'s series (its base price and zone spread), computed once. */
+  private readonly bases = new Map<string, { readonly base: number; readonly zoneTerm: number }>();
 
   /** @param recordOf - a type's DescribeInstanceTypes record (the region's catalogue), for its size. */
   constructor(private readonly recordOf: (instanceType: string) => InstanceTypeRecord | undefined) {}
@@ -105,8 +114,14 @@ export class SpotPriceBook {
   /** The deterministic series alone (what the hour would cost without prices set by hand). */
   seriesAt(instanceType: string, zone: string, at: number): number {
     const hour = Math.floor(at / HOUR_MS);
-    const base = 0.3 * onDemandReference(this.recordOf(instanceType));
-    return roundPrice(base * (1 + 0.05 * spread(`${instanceType} ${zone}`) + 0.05 * spread(`${instanceType} ${zone} ${hour}`)));
+    const key = `${instanceType} ${zone}`;
+    let fixed = this.bases.get(key);
+    if (fixed === undefined) {
+      fixed = { base: 0.3 * onDemandReference(this.recordOf(instanceType)), zoneTerm: 0.05 * spread(key) };
+      this.bases.set(key, fixed);
+    }
+    // The same sum, in the same order, as ever: the series does not change.
+    return roundPrice(fixed.base * (1 + fixed.zoneTerm + 0.05 * spread(`${key} ${hour}`)));
   }
 
   /** Sets the price of `instanceType` in `zone` from `at` on (a test's market move). */
