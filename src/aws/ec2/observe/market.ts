@@ -134,9 +134,10 @@ export function marketControls(world: Ec2World): MarketControls {
 export function marketRoutes(market: MarketControls): Record<string, (query: URLSearchParams) => unknown> {
   const pool = (query: URLSearchParams): CapacityPoolOptions => {
     const region = query.get("region");
+    // A missing parameter is undefined, as a missing member of the in-process control is.
     return {
-      instanceType: query.get("instanceType") as string,
-      availabilityZone: query.get("availabilityZone") as string,
+      instanceType: query.get("instanceType") ?? (undefined as unknown as string),
+      availabilityZone: query.get("availabilityZone") ?? (undefined as unknown as string),
       ...(region !== null && { region }),
     };
   };
