@@ -232,7 +232,11 @@ describe("the server's control endpoints: POST /_mock/spot/price, /_mock/capacit
 
       // The Host and Origin rules of every path: refused, and nothing changes.
       const port = new URL(server.url).port;
-      for (const headers of [{ host: `evil.example:${port}` }, { host: `127.0.0.1:${port}`, origin: "https://evil.example" }]) {
+      const hostile: Record<string, string>[] = [
+        { host: `evil.example:${port}` },
+        { host: `127.0.0.1:${port}`, origin: "https://evil.example" },
+      ];
+      for (const headers of hostile) {
         const refused = await send(
           server.url,
           "POST",

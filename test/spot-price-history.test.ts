@@ -171,7 +171,7 @@ for (const door of DOORS) {
     it("filters: spot-price and timestamp (both written forms) with wildcards, instance-type and product-description patterns", async () => {
       const { ec2, client } = await open(door);
       threeMoves(ec2);
-      const base = { InstanceTypes: ["m5.large"], AvailabilityZone: "us-east-1a", StartTime: new Date(NOW) };
+      const base = { InstanceTypes: ["m5.large" as const], AvailabilityZone: "us-east-1a", StartTime: new Date(NOW) };
       const prices = async (Filters: DescribeSpotPriceHistoryCommandInput["Filters"]) =>
         (await history(client, { ...base, Filters })).rows.map((r) => `${r[2]} ${r[3]}`);
       expect(await prices([{ Name: "spot-price", Values: ["0.06*", "0.050000"] }])).toEqual([
