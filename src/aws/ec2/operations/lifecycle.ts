@@ -13,7 +13,7 @@ import type { TerminateMode } from "../../../engine/machine.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
-import { checkCapacity } from "../model/capacity.js";
+import { checkCapacity } from "../model/capacity-check.js";
 import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";

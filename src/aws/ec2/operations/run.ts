@@ -5,7 +5,7 @@ import { imageResource, keyPairResource, newResource, securityGroupResource, sub
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { checkCapacity, zonesWithCapacity } from "../model/capacity.js";
+import { checkCapacity, zonesWithCapacity } from "../model/capacity-check.js";
 import { ec2Requests } from "../model/causes.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { hibernationRootGiB } from "../model/hibernation.js";
