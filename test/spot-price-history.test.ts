@@ -265,3 +265,55 @@ for (const door of DOORS) {
     });
   });
 }
+
+describe("DescribeSpotPriceHistory over the wire", () => {
+  it("refuses a malformed time before the operation runs, as the wire reads a timestamp", async () => {
+    const { ec2 } = await open("plugin");
+    const server = await ec2.listen();
+    try {
+      const answer = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "Action=DescribeSpotPriceHistory&Version=2016-11-15&StartTime=yesterday",
+      });
+      expect(answer.status).toBe(400);
+      const body = await answer.text();
+      expect(body).toContain("<Code>InvalidParameterValue</Code>");
+      expect(body).toContain("<Message>Value (yesterday) for parameter StartTime is invalid. Expected an ISO 8601 timestamp.</Message>");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("the price book's history helpers", () => {
+  it("changesAt, lastChange, manualMoments and productPriceAt follow the series and the prices set by hand", () => {
+    const book = new SpotPriceBook(instanceTypeInfo);
+    const hourStart = Math.floor(NOW / HOUR) * HOUR;
+    // A change on the hour is exactly a price that differs from the hour before; never within an hour.
+    for (let h = 0; h < 48; h++) {
+      const at = hourStart - h * HOUR;
+      expect(book.changesAt("m5.large", "us-east-1a", at)).toBe(
+        book.priceAt("m5.large", "us-east-1a", at) !== book.priceAt("m5.large", "us-east-1a", at - 1),
+      );
+      expect(book.changesAt("m5.large", "us-east-1a", at + 1)).toBe(false);
+    }
+    const last = book.lastChange("m5.large", "us-east-1a", NOW, NOW - 90 * 24 * HOUR);
+    expect(last % HOUR).toBe(0);
+    expect(book.changesAt("m5.large", "us-east-1a", last)).toBe(true);
+    for (let at = last + HOUR; at <= NOW; at += HOUR) expect(book.changesAt("m5.large", "us-east-1a", at)).toBe(false);
+    // Prices set by hand: changes at their moments only, and the series no longer moves after the first.
+    book.setPrice("m5.large", "us-east-1a", 0.1, NOW + 10 * MINUTE);
+    book.setPrice("m5.large", "us-east-1a", 0.1, NOW + 20 * MINUTE);
+    expect(book.manualMoments("m5.large", "us-east-1a", NOW, NOW + HOUR)).toEqual([NOW + 10 * MINUTE, NOW + 20 * MINUTE]);
+    expect(book.changesAt("m5.large", "us-east-1a", NOW + 20 * MINUTE)).toBe(true);
+    expect(book.changesAt("m5.large", "us-east-1a", hourStart + 5 * HOUR)).toBe(false);
+    expect(book.lastChange("m5.large", "us-east-1a", NOW + 15 * MINUTE, 0)).toBe(NOW + 10 * MINUTE);
+    expect(book.productPriceAt("m5.large", "us-east-1a", "Red Hat Enterprise Linux (Amazon VPC)", NOW + HOUR)).toBe(0.16);
+    // The prices set by hand round-trip through manualPrices and replaceManual.
+    const copy = new SpotPriceBook(instanceTypeInfo);
+    copy.replaceManual(book.manualPrices());
+    expect(copy.manualPrices()).toEqual(book.manualPrices());
+    expect(copy.priceAt("m5.large", "us-east-1a", NOW + HOUR)).toBe(0.1);
+  });
+});
