@@ -52,6 +52,7 @@ export type {
   TimelineEntry,
 } from "./aws/ec2/observe/controls.js";
 export type { EbsVolumeType } from "./aws/ec2/model/ebs-billing.js";
+export type { CapacityPoolOptions, Ec2MockCapacity, Ec2MockSpot, SpotPriceOptions } from "./aws/ec2/observe/market.js";
 export type { InstanceStateChangeEvent, StateChangeHandler } from "./aws/ec2/observe/events.js";
 export type {
   ApiFaultControls,

@@ -160,6 +160,7 @@ describe("EC2: the action list", () => {
       | "DeregisterImage"
       | "CreateSnapshot"
       | "DescribeSnapshots"
+      | "DescribeSpotPriceHistory"
       | "DeleteSnapshot"
       | "ModifyVolume"
       | "DescribeVolumesModifications"

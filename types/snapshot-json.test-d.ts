@@ -67,6 +67,10 @@ interface OldRegionJson {
   launchTemplates?: OldLaunchTemplateJson[];
   /** Issue 16: the account's images and its tags on others (absent in older snapshots). */
   accountImages?: { own: OwnImageJson[]; tagsOfOthers: [string, [string, string][]][] };
+  /** Issue 18: Spot prices set by hand (absent in older snapshots). */
+  spotPrices?: { instanceType: string; zone: string; from: string; price: number }[];
+  /** Issue 18: withdrawn capacity pools (absent in older snapshots). */
+  withdrawnCapacity?: { instanceType: string; zone: string }[];
   /** Issue 17: EBS snapshots (absent in older snapshots). */
   ebsSnapshots?: {
     snapshotId: string;

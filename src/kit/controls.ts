@@ -42,6 +42,13 @@ export interface ServedControls {
   reset(): void | Promise<void>;
   /** A JSON-ready view of the fleet for `GET PREFIXstate`. */
   state(): unknown;
+  /**
+   * The front's own control routes, by path under the prefix (`spot/price`
+   * for `POST PREFIXspot/price`): each takes the request's query and
+   * answers a JSON-ready value, or throws a TypeError or RangeError for bad
+   * parameters (answered 400). Each is a change (a state file saves it).
+   */
+  readonly routes?: Readonly<Record<string, (query: URLSearchParams) => unknown>>;
 }
 
 /**

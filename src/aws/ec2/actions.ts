@@ -79,6 +79,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeSpotPriceHistoryCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumeAttributeCommand,
@@ -153,6 +154,7 @@ import {
 } from "./operations/security-groups.js";
 import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
 import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
+import { describeSpotPriceHistory } from "./operations/spot-prices.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { detachVolume } from "./operations/volume-attachments.js";
 import {
@@ -217,6 +219,7 @@ export const ec2Actions = Object.freeze({
   DetachVolume: mutating(DetachVolumeCommand, detachVolume),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
+  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, describeSpotPriceHistory),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
   CreateSnapshots: mutating(CreateSnapshotsCommand, createSnapshots),
   CopySnapshot: mutating(CopySnapshotCommand, copySnapshot),

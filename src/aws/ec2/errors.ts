@@ -283,6 +283,13 @@ export const errors = {
   badNextToken() {
     return new Ec2Error("InvalidParameterValue", "Unable to parse pagination token");
   },
+  /**
+   * DescribeSpotPriceHistory with an EndTime before its StartTime (wording:
+   * decision, in EC2's InvalidParameterValue pattern; AWS publishes none).
+   */
+  endTimeBeforeStartTime(start: string, end: string) {
+    return new Ec2Error("InvalidParameterValue", `The end time (${end}) must not be before the start time (${start}).`);
+  },
   /** EC2's throttling answer (spec); raised by the throttles of fault injection. */
   requestLimitExceeded() {
     return new Ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503);
@@ -818,7 +825,8 @@ export const errors = {
     return new Ec2Error("MissingParameter", "When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.");
   },
   /**
-   * No capacity for the launch or start (fault injection). With the type and
+   * No capacity for the launch or start (fault injection, or a pool withdrawn
+   * with `ec2.capacity.withdraw`). With the type and
    * zone asked for, EC2's long form naming the region's other zones (raw
    * responses quoted in cloud-custodian#5235 and skyplane#299); without, the
    * short form `Insufficient capacity.` (raw response in hammertime#29).

@@ -32,6 +32,7 @@ import {
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { maintainFleets } from "./operations/fleets.js";
+import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -141,7 +142,8 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * Serves this mock over HTTP for any EC2 client (AWS CLI, boto3, another
    * SDK) and resolves once listening. Defaults: host 127.0.0.1, a free port.
    * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
-   * `POST /_mock/reset`, `GET /_mock/state`.
+   * `POST /_mock/reset`, `GET /_mock/state`, `POST /_mock/spot/price`,
+   * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`.
    */
   listen(options?: ListenOptions): Promise<RunningServer>;
   /**
@@ -156,6 +158,19 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * `delay`, `clear`; see docs/behaviour.md, "Fault injection").
    */
   readonly faults: Ec2MockFaults;
+  /**
+   * The Spot market: `setPrice({ instanceType, availabilityZone, price, region? })`
+   * sets a type's Spot price in a zone from now on (DescribeSpotPriceHistory
+   * shows it). Server: `POST /_mock/spot/price?instanceType=&availabilityZone=&price=&region=`.
+   */
+  readonly spot: Ec2MockSpot;
+  /**
+   * EC2's capacity pools: `withdraw({ instanceType, availabilityZone, region? })`
+   * makes launches and starts of that type in that zone fail with
+   * `InsufficientInstanceCapacity`; `restore(...)` ends it. Server:
+   * `POST /_mock/capacity/withdraw?...`, `POST /_mock/capacity/restore?...`.
+   */
+  readonly capacity: Ec2MockCapacity;
   /** State, guest, memory, file system and the timeline of every transition with its cause. */
   inspect(instanceId: string): InstanceInspection;
   /**
@@ -359,6 +374,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     };
   };
 
+  const market = marketControls(world);
+
   const mock: Ec2Mock = {
     region: defaultRegion,
     accountId,
@@ -379,6 +396,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       hostStuck: (instanceId, stuck) => controlsOf(instanceId).faults.hostStuck(instanceId, stuck),
       ...apiFaults.controls,
     },
+    spot: market.spot,
+    capacity: market.capacity,
     inspect: (instanceId) => controlsOf(instanceId).inspect(instanceId),
     usage: ((instanceId?: string) =>
       instanceId === undefined ? fleetUsage() : controlsOf(instanceId).usage(instanceId)) as Ec2Mock["usage"],
@@ -396,6 +415,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           advance: (ms) => mock.advance(ms),
           settle: () => mock.settle(),
           reset: () => mock.reset(),
+          routes: marketRoutes(market),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           checkSnapshot: (snapshot) => void readSnapshot(world, snapshot),

@@ -4,6 +4,7 @@ import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
+import { CapacityBook } from "./model/capacity.js";
 import type { Ec2Request } from "./model/causes.js";
 import { FleetStore } from "./model/fleets.js";
 import type { MockImage } from "./model/images.js";
@@ -94,6 +95,8 @@ export class Ec2Region {
   readonly spotPrices: SpotPriceBook;
   /** The EC2 Fleets of CreateFleet (src/aws/ec2/model/fleets.ts). */
   readonly fleets = new FleetStore();
+  /** The capacity pools tests withdrew (src/aws/ec2/model/capacity.ts). */
+  readonly capacity = new CapacityBook();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -322,6 +325,7 @@ export class Ec2Region {
     this.volumeModifications.clear();
     this.spotPrices.clear();
     this.fleets.clear();
+    this.capacity.clear();
     this.images.clear();
   }
 

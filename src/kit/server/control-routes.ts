@@ -36,10 +36,30 @@ export async function answerControl(
       return jsonAnswer(200, { reset: true });
     case `GET ${prefix}state`:
       return jsonAnswer(200, controls.state());
-    default:
+    default: {
+      const own = request.method.toUpperCase() === "POST" ? ownRoute(controls, request.path.slice(prefix.length)) : undefined;
+      if (own !== undefined) return answerOwn(own, request.query);
+      const others = Object.keys(controls.routes ?? {}).map((name) => `, POST ${prefix}${name}`);
       return jsonAnswer(404, {
-        error: `no control endpoint ${route}; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state`,
+        error: `no control endpoint ${route}; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state${others.join("")}`,
       });
+    }
+  }
+}
+
+/** One of the front's own routes, by its path under the prefix. */
+function ownRoute(controls: ServedControls, name: string): ((query: URLSearchParams) => unknown) | undefined {
+  const routes = controls.routes;
+  return routes !== undefined && Object.hasOwn(routes, name) ? routes[name] : undefined;
+}
+
+/** Runs a front's own route: its answer (200), or `{ error }` (400) for bad parameters. */
+async function answerOwn(route: (query: URLSearchParams) => unknown, query: string): Promise<FrontResponse> {
+  try {
+    return jsonAnswer(200, await route(new URLSearchParams(query)));
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) return jsonAnswer(400, { error: error.message });
+    throw error;
   }
 }
 

@@ -319,6 +319,12 @@ export async function openStateFile<B extends PersistableBackend>(
     advance: (ms) => saved(() => mock.advance(ms)),
     settle: () => saved(() => mock.settle()),
     reset: () => saved(() => mock.reset()),
+    // The front's own control routes are changes too (a Spot price, a capacity pool).
+    ...(mock.routes !== undefined && {
+      routes: Object.fromEntries(
+        Object.entries(mock.routes).map(([name, route]) => [name, (query: URLSearchParams) => saved(() => route(query))]),
+      ),
+    }),
   };
   return {
     backend,

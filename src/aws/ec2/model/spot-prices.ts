@@ -1,5 +1,7 @@
+import * as cryptoModule from "node:crypto";
 import { createHash } from "node:crypto";
 import type { InstanceTypeInfo as InstanceTypeRecord } from "@aws-sdk/client-ec2";
+import { array, number, object, string, time } from "../../../engine/record.js";
 
 /**
  * Spot prices of one region: what a Spot Instance of a type costs per hour
@@ -17,7 +19,48 @@ import type { InstanceTypeInfo as InstanceTypeRecord } from "@aws-sdk/client-ec2
  */
 
 /** One hour, in ms: the series moves at most once an hour. */
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
+
+/**
+ * How far back EC2 keeps Spot price history: 90 days (API reference,
+ * DescribeSpotPriceHistory, `StartTime`: "up to the past 90 days").
+ */
+export const HISTORY_MS = 90 * 24 * HOUR_MS;
+
+/**
+ * The product descriptions EC2 prices Spot capacity for (API reference,
+ * DescribeSpotPriceHistory, the `product-description` filter), in the order
+ * the mock lists them, with the factor of each over the Linux/UNIX price.
+ * Decision (AWS publishes no ratio): a licensed OS costs more, as its
+ * On-Demand price does: Red Hat ×1.6, SUSE ×1.3, Windows ×1.8; the
+ * "(Amazon VPC)" form of each costs what the plain form does (EC2-Classic is
+ * gone: both name the same capacity).
+ */
+export const PRODUCT_DESCRIPTIONS: ReadonlyMap<string, number> = new Map([
+  ["Linux/UNIX", 1],
+  ["Linux/UNIX (Amazon VPC)", 1],
+  ["Red Hat Enterprise Linux", 1.6],
+  ["Red Hat Enterprise Linux (Amazon VPC)", 1.6],
+  ["SUSE Linux", 1.3],
+  ["SUSE Linux (Amazon VPC)", 1.3],
+  ["Windows", 1.8],
+  ["Windows (Amazon VPC)", 1.8],
+]);
+
+/** A price set by hand, as the state file keeps it. */
+export interface ManualPrice {
+  /** The instance type. */
+  readonly instanceType: string;
+  /** The Availability Zone. */
+  readonly zone: string;
+  /** From when (ms since the epoch). */
+  readonly from: number;
+  /** USD per hour (Linux/UNIX), rounded as EC2 shows it. */
+  readonly price: number;
+}
+
+/** The prices set by hand, as JSON in a state file. */
+export const manualPricesCodec = array(object({ instanceType: string, zone: string, from: time, price: number }));
 
 /** A price set by hand from a moment on. */
 interface SetPrice {
@@ -34,9 +77,15 @@ export function onDemandReference(record: InstanceTypeRecord | undefined): numbe
 
 /** A stable number in [-1, 1) from a key: the same key, the same spread, on every machine. */
 function spread(key: string): number {
-  const bytes = createHash("sha256").update(key).digest();
-  return bytes.readUInt32BE(0) / 0x8000_0000 - 1;
+  // The first 8 hex digits of the SHA-256 are its first 4 bytes, read big-endian.
+  return Number.parseInt(sha256Hex(key).slice(0, 8), 16) / 0x8000_0000 - 1;
 }
+
+/** SHA-256 in hex: Node's one-shot `crypto.hash` where it has it (a few times faster), else a Hash object. */
+const sha256Hex: (key: string) => string =
+  typeof (cryptoModule as { hash?: unknown }).hash === "function"
+    ? (key) => (cryptoModule as unknown as { hash(algorithm: string, data: string): string }).hash("sha256", key)
+    : (key) => createHash("sha256").update(key).digest("hex");
 
 /** Rounds a price as EC2 shows Spot prices (four decimals), at least $0.0001. */
 export function roundPrice(price: number): number {
@@ -47,6 +96,8 @@ export function roundPrice(price: number): number {
 export class SpotPriceBook {
   /** Prices set by hand, by `type zone`, in time order. */
   private readonly set = new Map<string, SetPrice[]>();
+  /** The hour-independent part of each `type zone`'s series (its base price and zone spread), computed once. */
+  private readonly bases = new Map<string, { readonly base: number; readonly zoneTerm: number }>();
 
   /** @param recordOf - a type's DescribeInstanceTypes record (the region's catalogue), for its size. */
   constructor(private readonly recordOf: (instanceType: string) => InstanceTypeRecord | undefined) {}
@@ -63,8 +114,14 @@ export class SpotPriceBook {
   /** The deterministic series alone (what the hour would cost without prices set by hand). */
   seriesAt(instanceType: string, zone: string, at: number): number {
     const hour = Math.floor(at / HOUR_MS);
-    const base = 0.3 * onDemandReference(this.recordOf(instanceType));
-    return roundPrice(base * (1 + 0.05 * spread(`${instanceType} ${zone}`) + 0.05 * spread(`${instanceType} ${zone} ${hour}`)));
+    const key = `${instanceType} ${zone}`;
+    let fixed = this.bases.get(key);
+    if (fixed === undefined) {
+      fixed = { base: 0.3 * onDemandReference(this.recordOf(instanceType)), zoneTerm: 0.05 * spread(key) };
+      this.bases.set(key, fixed);
+    }
+    // The same sum, in the same order, as ever: the series does not change.
+    return roundPrice(fixed.base * (1 + fixed.zoneTerm + 0.05 * spread(`${key} ${hour}`)));
   }
 
   /** Sets the price of `instanceType` in `zone` from `at` on (a test's market move). */
@@ -73,6 +130,57 @@ export class SpotPriceBook {
     const list = (this.set.get(key) ?? []).filter((p) => p.from < at);
     list.push({ from: at, price: roundPrice(price) });
     this.set.set(key, list);
+  }
+
+  /** The price of a product description (see {@link PRODUCT_DESCRIPTIONS}; Linux/UNIX for an unknown one). */
+  productPriceAt(instanceType: string, zone: string, product: string, at: number): number {
+    return roundPrice(this.priceAt(instanceType, zone, at) * (PRODUCT_DESCRIPTIONS.get(product) ?? 1));
+  }
+
+  /**
+   * Whether the price of `instanceType` in `zone` changes at `at`: an hour of
+   * the series whose price differs from the hour before, or a price set by
+   * hand from that moment (a price set again to the same value included).
+   */
+  changesAt(instanceType: string, zone: string, at: number): boolean {
+    const manual = this.set.get(`${instanceType} ${zone}`);
+    if (manual?.some((p) => p.from === at)) return true;
+    if (manual !== undefined && manual.length > 0 && manual[0]!.from < at) return false;
+    if (at % HOUR_MS !== 0) return false;
+    return this.priceAt(instanceType, zone, at) !== this.priceAt(instanceType, zone, at - 1);
+  }
+
+  /** The moments of prices set by hand for `instanceType` in `zone`, from `after` (excluded) to `upTo` (included). */
+  manualMoments(instanceType: string, zone: string, after: number, upTo: number): number[] {
+    return (this.set.get(`${instanceType} ${zone}`) ?? []).map((p) => p.from).filter((t) => t > after && t <= upTo);
+  }
+
+  /**
+   * The moment of the last change at or before `at`, looking back no further
+   * than `notBefore` (the start of the kept history): `notBefore` itself
+   * when the price has not changed since.
+   */
+  lastChange(instanceType: string, zone: string, at: number, notBefore: number): number {
+    const manual = this.set.get(`${instanceType} ${zone}`) ?? [];
+    for (let i = manual.length - 1; i >= 0; i--) if (manual[i]!.from <= at) return Math.max(manual[i]!.from, notBefore);
+    for (let hour = Math.floor(at / HOUR_MS) * HOUR_MS; hour > notBefore; hour -= HOUR_MS) {
+      if (this.changesAt(instanceType, zone, hour)) return hour;
+    }
+    return notBefore;
+  }
+
+  /** Every price set by hand, by type and zone then time (for the state file). */
+  manualPrices(): ManualPrice[] {
+    return [...this.set].flatMap(([key, list]) => {
+      const [instanceType, zone] = key.split(" ") as [string, string];
+      return list.map((p) => ({ instanceType, zone, from: p.from, price: p.price }));
+    });
+  }
+
+  /** Replaces the prices set by hand (a state file's). */
+  replaceManual(prices: readonly ManualPrice[]): void {
+    this.set.clear();
+    for (const p of [...prices].sort((a, b) => a.from - b.from)) this.setPrice(p.instanceType, p.zone, p.price, p.from);
   }
 
   /** Forgets the prices set by hand. */

@@ -13,6 +13,7 @@ import type { TerminateMode } from "../../../engine/machine.js";
 import { authorizeAndDryRun, findInstances, refuseUnmodelled, requireInstanceIds } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { type Ec2Error, errors } from "../errors.js";
+import { checkCapacity } from "../model/capacity-check.js";
 import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
@@ -129,6 +130,10 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
   for (const instance of instances) {
     const refusal = instance.machine.phase === "stopped" ? startRefusal(instance) : undefined;
     if (refusal !== undefined) throw refusal;
+  }
+  // A stopped instance starts in its own zone: none there for its type (ec2.capacity.withdraw) is EC2's InsufficientInstanceCapacity.
+  for (const instance of instances) {
+    if (instance.machine.phase === "stopped") checkCapacity(ctx.region, instance.instanceType, instance.subnet.availabilityZone, false);
   }
   const StartingInstances = changeEach(ctx, instances, (instance) => {
     if (instance.machine.phase !== "stopped") return;

@@ -5,6 +5,7 @@ import { imageResource, keyPairResource, newResource, securityGroupResource, sub
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
+import { checkCapacity, zonesWithCapacity } from "../model/capacity-check.js";
 import { ec2Requests } from "../model/causes.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { hibernationRootGiB } from "../model/hibernation.js";
@@ -169,6 +170,10 @@ function readSubnet(
 function placementZone(ctx: OperationContext, instanceType: string): string {
   const network = ctx.region.network;
   const offered = instanceTypesOf(ctx.region.settings).offeredZones(ctx.region.settings.region, network.zones, instanceType);
+  // Where capacity was withdrawn (ec2.capacity.withdraw), EC2 places the launch in a zone that has some.
+  const withRoom = zonesWithCapacity(ctx.region, instanceType);
+  if (withRoom.length > 0 && withRoom.length < offered.length)
+    return withRoom.includes(network.defaultZone) ? network.defaultZone : withRoom[0]!;
   if (offered.length === 0 || offered.some((z) => z.ZoneName === network.defaultZone)) return network.defaultZone;
   return offered[0]!.ZoneName;
 }
@@ -561,6 +566,8 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   if (input.DryRun === true) throw errors.dryRun();
   const replay = replayOf(ctx, request);
   if (replay !== undefined) return replay;
+  // A zone the launch did not name has capacity unless none has (placementZone): the long form only names others.
+  checkCapacity(region, launch.instanceType, launch.subnet.availabilityZone, true);
   // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
   // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).
   const count = Math.min(launch.count, region.network.freeAddresses(launch.subnet));

@@ -18,6 +18,7 @@ import {
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
+import { type CapacityPool, withdrawnPoolsCodec } from "../model/capacity.js";
 import type { Ec2Machine } from "../model/causes.js";
 import { type Ec2Fleet, fleetRecord } from "../model/fleets.js";
 import { isWellFormedId } from "../model/ids.js";
@@ -29,6 +30,7 @@ import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templ
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
+import { type ManualPrice, manualPricesCodec } from "../model/spot-prices.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { volumeModificationsRecord } from "../model/volume-modifications.js";
@@ -177,6 +179,10 @@ const regionFields = {
   }),
   /** EC2 Fleets (CreateFleet), in creation order; written only when there are some. */
   fleets: optional(array(fleetRecord), { keep: (fleets) => fleets.length > 0 }),
+  /** Spot prices set by hand (ec2.spot.setPrice), by type and zone then time; written only when there are some. */
+  spotPrices: optional(manualPricesCodec, { keep: (prices) => prices.length > 0 }),
+  /** Capacity pools withdrawn (ec2.capacity.withdraw), in the order withdrawn; written only when there are some. */
+  withdrawnCapacity: optional(withdrawnPoolsCodec, { keep: (pools) => pools.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -255,6 +261,8 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     volumeModifications: region.volumeModifications.contents((volumeId) => region.volumes.has(volumeId)),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
     fleets: [...region.fleets.list()] as SnapshotFields["fleets"],
+    spotPrices: region.spotPrices.manualPrices(),
+    withdrawnCapacity: region.capacity.list(),
   };
 }
 
@@ -315,6 +323,10 @@ export interface CheckedRegion {
   readonly ownImages: OwnImage[];
   readonly tagsOfOthers: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly fleets: Ec2Fleet[];
+  /** Spot prices set by hand (none in snapshots without them). */
+  readonly spotPrices: ManualPrice[];
+  /** Withdrawn capacity pools (none in snapshots without them). */
+  readonly withdrawnCapacity: CapacityPool[];
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -554,6 +566,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     ownImages,
     tagsOfOthers: fields.accountImages?.tagsOfOthers ?? new Map(),
     fleets: (fields.fleets ?? []) as Ec2Fleet[],
+    spotPrices: fields.spotPrices ?? [],
+    withdrawnCapacity: fields.withdrawnCapacity ?? [],
     machines,
     reservations,
     clientTokens,
@@ -592,6 +606,8 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
     region.fleets.replace(state.fleets);
+    region.spotPrices.replaceManual(state.spotPrices);
+    region.capacity.replace(state.withdrawnCapacity);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {

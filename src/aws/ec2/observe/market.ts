@@ -1,0 +1,163 @@
+import { instanceTypesOf } from "../model/type-catalogue.js";
+import type { Ec2Region } from "../region.js";
+import type { Ec2World } from "../world.js";
+
+/**
+ * The market's controls, as tests drive them: Spot prices (`ec2.spot`) and
+ * capacity pools (`ec2.capacity`), per Region and zone. Changes are state:
+ * saved in a state file, forgotten by `reset()`. Bad values throw a
+ * TypeError, changing nothing.
+ */
+
+/**
+ * A capacity pool, as a control names it: one instance type in one zone.
+ * @public
+ */
+export interface CapacityPoolOptions {
+  /** The instance type, e.g. `m5.large` (one the Region offers in that zone). */
+  instanceType: string;
+  /** The Availability Zone, e.g. `us-east-1a`. */
+  availabilityZone: string;
+  /** Its Region; default: the mock's default Region. */
+  region?: string;
+}
+
+/**
+ * A Spot price to set: a pool and its price.
+ * @public
+ */
+export interface SpotPriceOptions extends CapacityPoolOptions {
+  /**
+   * USD per hour for Linux/UNIX (a positive, finite number; rounded to four
+   * decimals, as the series is); the other product descriptions follow by
+   * their factor (docs/behaviour.md, "Spot price history").
+   */
+  price: number;
+}
+
+/**
+ * `ec2.spot`: the Spot market.
+ * @public
+ */
+export interface Ec2MockSpot {
+  /**
+   * Sets the Spot price of a type in a zone from now (mock time) on: the
+   * price moves at this moment (DescribeSpotPriceHistory shows the change
+   * with this timestamp) and stays until set again; the hourly series no
+   * longer moves it.
+   */
+  setPrice(options: SpotPriceOptions): void;
+}
+
+/**
+ * `ec2.capacity`: EC2's capacity pools.
+ * @public
+ */
+export interface Ec2MockCapacity {
+  /**
+   * Takes a pool's capacity away: launches of the type in the zone fail with
+   * `InsufficientInstanceCapacity` (a launch naming no zone goes to another
+   * zone with capacity), and so do starts of its stopped instances there.
+   * Running instances are left alone.
+   */
+  withdraw(pool: CapacityPoolOptions): void;
+  /** Gives a withdrawn pool its capacity back (a pool never withdrawn is left as it is). */
+  restore(pool: CapacityPoolOptions): void;
+}
+
+/** The market's controls over a world. */
+export interface MarketControls {
+  readonly spot: Ec2MockSpot;
+  readonly capacity: Ec2MockCapacity;
+}
+
+function bad(what: string, message: string): TypeError {
+  return new TypeError(`ec2-mock: ${what}: ${message}`);
+}
+
+/** The Region, zone and type a control names, checked: a TypeError for anything the Region does not have. */
+function poolOf(world: Ec2World, what: string, options: CapacityPoolOptions): { region: Ec2Region; instanceType: string; zone: string } {
+  if (typeof options !== "object" || options === null) throw bad(what, "expected { instanceType, availabilityZone, region? }");
+  const { instanceType, availabilityZone, region: name } = options;
+  if (name !== undefined && typeof name !== "string") throw bad(what, `region must be a string; got ${JSON.stringify(name)}`);
+  const region = world.entry(name ?? world.defaultRegion)?.region;
+  if (region === undefined) throw bad(what, `no region ${JSON.stringify(name)} (an AWS commercial Region)`);
+  if (typeof availabilityZone !== "string" || region.network.zoneNamed(availabilityZone) === undefined) {
+    throw bad(
+      what,
+      `no zone ${JSON.stringify(availabilityZone)} in ${region.settings.region} (${region.network.zones.map((z) => z.ZoneName).join(", ")})`,
+    );
+  }
+  const catalogue = instanceTypesOf(region.settings);
+  if (typeof instanceType !== "string" || catalogue.record(instanceType) === undefined) {
+    throw bad(what, `no instance type ${JSON.stringify(instanceType)}`);
+  }
+  if (!catalogue.offeredZones(region.settings.region, region.network.zones, instanceType).some((z) => z.ZoneName === availabilityZone)) {
+    throw bad(what, `${instanceType} is not offered in ${availabilityZone}`);
+  }
+  return { region, instanceType, zone: availabilityZone };
+}
+
+/** The controls of `world`'s market. */
+export function marketControls(world: Ec2World): MarketControls {
+  return {
+    spot: {
+      setPrice(options) {
+        const { region, instanceType, zone } = poolOf(world, "spot.setPrice", options);
+        const price = options.price;
+        if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
+          throw bad("spot.setPrice", `price must be a positive, finite number of USD per hour; got ${String(price)}`);
+        }
+        region.spotPrices.setPrice(instanceType, zone, price, world.catchUp());
+      },
+    },
+    capacity: {
+      withdraw(pool) {
+        const { region, instanceType, zone } = poolOf(world, "capacity.withdraw", pool);
+        world.catchUp();
+        region.capacity.withdraw(instanceType, zone);
+      },
+      restore(pool) {
+        const { region, instanceType, zone } = poolOf(world, "capacity.restore", pool);
+        world.catchUp();
+        region.capacity.restore(instanceType, zone);
+      },
+    },
+  };
+}
+
+/**
+ * The market's control routes on the server (`POST /_mock/spot/price`,
+ * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`), each
+ * taking the control's options as query parameters (`?instanceType=m5.large&availabilityZone=us-east-1a&price=0.05&region=us-east-1`).
+ */
+export function marketRoutes(market: MarketControls): Record<string, (query: URLSearchParams) => unknown> {
+  const pool = (query: URLSearchParams): CapacityPoolOptions => {
+    const region = query.get("region");
+    // A missing parameter is undefined, as a missing member of the in-process control is.
+    return {
+      instanceType: query.get("instanceType") ?? (undefined as unknown as string),
+      availabilityZone: query.get("availabilityZone") ?? (undefined as unknown as string),
+      ...(region !== null && { region }),
+    };
+  };
+  return {
+    "spot/price": (query) => {
+      const raw = query.get("price");
+      const price = raw === null || raw.trim() === "" ? Number.NaN : Number(raw);
+      const options = { ...pool(query), price };
+      market.spot.setPrice(options);
+      return { price: options };
+    },
+    "capacity/withdraw": (query) => {
+      const options = pool(query);
+      market.capacity.withdraw(options);
+      return { withdrawn: options };
+    },
+    "capacity/restore": (query) => {
+      const options = pool(query);
+      market.capacity.restore(options);
+      return { restored: options };
+    },
+  };
+}
