@@ -31,8 +31,8 @@ import {
 } from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
-import { maintainFleets } from "./operations/fleets.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
+import { maintainFleets } from "./operations/fleets.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
