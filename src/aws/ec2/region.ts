@@ -15,6 +15,7 @@ import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { SnapshotStore } from "./model/snapshots.js";
 import { SpotPriceBook } from "./model/spot-prices.js";
+import { SpotRequestStore } from "./model/spot-requests.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import { type InstanceTypeCatalogue, instanceTypesOf } from "./model/type-catalogue.js";
@@ -91,6 +92,8 @@ export class Ec2Region {
   readonly volumeModifications = new VolumeModificationStore();
   /** The Spot prices of the region's types and zones (src/aws/ec2/model/spot-prices.ts). */
   readonly spotPrices: SpotPriceBook;
+  /** The Spot Instance requests, and through them each Spot Instance's link (src/aws/ec2/model/spot-requests.ts). */
+  readonly spotRequests = new SpotRequestStore();
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -269,7 +272,9 @@ export class Ec2Region {
   /** The SDK `Instance` for a record. */
   render(instance: Ec2Instance): Instance {
     const state = this.stateOf(instance);
-    return renderInstance(instance, {
+    // A Spot Instance shows its lifecycle and its request (issue 18).
+    const spot = this.spotRequests.ofInstance(instance.instanceId);
+    const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
       groups: this.groupsOf(instance),
@@ -285,6 +290,7 @@ export class Ec2Region {
           : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
       },
     });
+    return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
   }
 
   /**
@@ -318,6 +324,7 @@ export class Ec2Region {
     this.snapshots.clear();
     this.volumeModifications.clear();
     this.spotPrices.clear();
+    this.spotRequests.clear();
     this.images.clear();
   }
 
