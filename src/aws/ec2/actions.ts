@@ -31,6 +31,7 @@ import {
   AttachVolumeCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CancelSpotInstanceRequestsCommand,
   CopyImageCommand,
   CopySnapshotCommand,
   CreateDefaultVpcCommand,
@@ -74,6 +75,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeSpotInstanceRequestsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumeAttributeCommand,
@@ -95,6 +97,7 @@ import {
   RebootInstancesCommand,
   RegisterImageCommand,
   ReleaseAddressCommand,
+  RequestSpotInstancesCommand,
   ResetSnapshotAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -139,6 +142,7 @@ import {
 } from "./operations/security-groups.js";
 import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
 import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
+import { cancelSpotInstanceRequests, describeSpotInstanceRequests, requestSpotInstances } from "./operations/spot-requests.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { detachVolume } from "./operations/volume-attachments.js";
 import {
@@ -201,6 +205,9 @@ export const ec2Actions = Object.freeze({
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
   DetachVolume: mutating(DetachVolumeCommand, detachVolume),
+  RequestSpotInstances: mutating(RequestSpotInstancesCommand, requestSpotInstances),
+  DescribeSpotInstanceRequests: reading(DescribeSpotInstanceRequestsCommand, describeSpotInstanceRequests),
+  CancelSpotInstanceRequests: mutating(CancelSpotInstanceRequestsCommand, cancelSpotInstanceRequests),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),

@@ -31,6 +31,7 @@ import {
 } from "./observe/controls.js";
 import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
+import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -268,6 +269,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       regionNamed: (name) => world.entry(name)?.region,
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
+    // Open Spot requests are evaluated at the call's time first (issue 18: no timer, the clock and the prices decide).
+    settleSpotRequests(ctx);
     return operationOf(action)!(ctx, input);
   };
 

@@ -1,6 +1,19 @@
 import { randomBytes } from "node:crypto";
 import type { SpotInstanceRequest } from "@aws-sdk/client-ec2";
-import { boolean, custom, integer, literal, mapOf, number, object, optional, readObject, string, time, type ValuesOf } from "../../../engine/record.js";
+import {
+  boolean,
+  custom,
+  integer,
+  literal,
+  mapOf,
+  number,
+  object,
+  optional,
+  readObject,
+  string,
+  time,
+  type ValuesOf,
+} from "../../../engine/record.js";
 
 /**
  * Spot Instance requests (issue 18): one record per request, whether
@@ -36,7 +49,10 @@ export const spotStatus = {
     message: (maxPrice: string, price: number) =>
       `Your Spot request price of ${maxPrice} is lower than the minimum required Spot request fulfillment price of ${price}.`,
   },
-  canceledBeforeFulfillment: { code: "canceled-before-fulfillment", message: () => "Your Spot request is canceled before it was fulfilled." },
+  canceledBeforeFulfillment: {
+    code: "canceled-before-fulfillment",
+    message: () => "Your Spot request is canceled before it was fulfilled.",
+  },
   requestCanceledInstanceRunning: {
     code: "request-canceled-and-instance-running",
     message: () => "Your Spot request is canceled, but the instance is still running.",
@@ -211,7 +227,10 @@ export function priceText(price: number): string {
 }
 
 /** The parts of a request's launch DescribeSpotInstanceRequests shows in `LaunchSpecification`. */
-export function renderSpotRequest(request: SpotRequest, launchSpecification: SpotInstanceRequest["LaunchSpecification"]): SpotInstanceRequest {
+export function renderSpotRequest(
+  request: SpotRequest,
+  launchSpecification: SpotInstanceRequest["LaunchSpecification"],
+): SpotInstanceRequest {
   return {
     CreateTime: new Date(request.createTime),
     ...(request.instanceId === undefined ? {} : { InstanceId: request.instanceId }),

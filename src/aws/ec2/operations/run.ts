@@ -594,7 +594,12 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
  * `MinCount`, else InsufficientFreeAddressesInSubnet and nothing made), in
  * `pending`, registered in the region. Returns their reservation.
  */
-export function launchPlanned(ctx: OperationContext, launch: LaunchPlan, input: RunInstancesCommandInput, used: TemplateUse | undefined): Reservation {
+export function launchPlanned(
+  ctx: OperationContext,
+  launch: LaunchPlan,
+  input: RunInstancesCommandInput,
+  used: TemplateUse | undefined,
+): Reservation {
   const region = ctx.region;
   // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
   // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).

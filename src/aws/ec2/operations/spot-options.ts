@@ -1,6 +1,7 @@
 import type { InstanceMarketOptionsRequest, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { OperationContext } from "../context.js";
 import { errors } from "../errors.js";
+import type { Ec2Instance } from "../model/instance.js";
 import { refuseNested } from "../model/launch-options.js";
 import { clipped } from "../model/limits.js";
 import { onDemandReference } from "../model/spot-prices.js";
@@ -43,7 +44,12 @@ const DECIMAL = /^[0-9]+(?:\.[0-9]+)?$/;
  * A Spot maximum price: a positive decimal (`MaxPrice`, `SpotPrice`); absent,
  * the type's On-Demand reference (EC2: "The default is the On-Demand price").
  */
-export function readSpotPrice(ctx: OperationContext, parameter: string, value: unknown, instanceType: string): { price: number; text: string } {
+export function readSpotPrice(
+  ctx: OperationContext,
+  parameter: string,
+  value: unknown,
+  instanceType: string,
+): { price: number; text: string } {
   if (value === undefined || value === null || value === "") {
     const price = Math.round(onDemandReference(instanceTypesOf(ctx.region.settings).record(instanceType)) * 1e6) / 1e6;
     return { price, text: String(price) };
@@ -116,7 +122,12 @@ export function spotLaunchOf(input: RunInstancesCommandInput): SpotLaunch {
   const { InstanceMarketOptions: _market, ClientToken: _token, DryRun: _dryRun, ...rest } = input;
   const tagSpecifications = rest.TagSpecifications?.filter((spec) => spec?.ResourceType !== "spot-instances-request");
   return JSON.parse(
-    JSON.stringify({ ...rest, MinCount: 1, MaxCount: 1, ...(tagSpecifications === undefined ? {} : { TagSpecifications: tagSpecifications }) }),
+    JSON.stringify({
+      ...rest,
+      MinCount: 1,
+      MaxCount: 1,
+      ...(tagSpecifications === undefined ? {} : { TagSpecifications: tagSpecifications }),
+    }),
   ) as SpotLaunch;
 }
 
@@ -190,4 +201,43 @@ export function linkSpotLaunch(
     fulfilSpotRequest(ctx, request, instance.instanceId);
     return request;
   });
+}
+
+/**
+ * StopInstances' Spot rule: the instance of a one-time request cannot be
+ * stopped (or hibernated) (EC2's UnsupportedOperation; user guide, "Stop a
+ * Spot Instance": only those of persistent requests).
+ */
+export function refuseOneTimeSpotStop(ctx: OperationContext, instances: readonly Ec2Instance[]): void {
+  for (const { instanceId } of instances) {
+    if (ctx.region.spotRequests.ofInstance(instanceId)?.type === "one-time") throw errors.oneTimeSpotStop(instanceId);
+  }
+}
+
+/**
+ * What a user's stop, start or termination does to the instance's request
+ * (user guide, "State changes for a Spot request" and "Stop a Spot
+ * Instance"): a persistent request whose instance is stopped is `disabled`
+ * (`instance-stopped-by-user`) and `active`/`fulfilled` again once it is
+ * started; a terminated instance closes a one-time request
+ * (`instance-terminated-by-user`) and reopens a persistent one, which then
+ * launches a new instance once the old one is terminated ("the Spot request
+ * opens again and launches a new instance"); a cancelled request keeps its
+ * state, its status saying the instance was terminated.
+ */
+export function spotInstanceChanged(ctx: OperationContext, instance: Ec2Instance, change: "stopped" | "started" | "terminated"): void {
+  const store = ctx.region.spotRequests;
+  const request = store.ofInstance(instance.instanceId);
+  if (request === undefined || request.instanceId !== instance.instanceId) return;
+  if (change === "stopped" && request.state === "active") {
+    store.setStatus(request, "disabled", spotStatus.stoppedByUser.code, spotStatus.stoppedByUser.message(), ctx.now);
+  } else if (change === "started" && request.state === "disabled") {
+    store.setStatus(request, "active", spotStatus.fulfilled.code, spotStatus.fulfilled.message(), ctx.now);
+  } else if (change === "terminated") {
+    const code = spotStatus.terminatedByUser;
+    if (request.state === "cancelled") store.setStatus(request, "cancelled", code.code, code.message(), ctx.now);
+    else if (request.state === "active" || request.state === "disabled") {
+      store.setStatus(request, request.type === "one-time" ? "closed" : "open", code.code, code.message(), ctx.now);
+    }
+  }
 }
