@@ -1,4 +1,12 @@
-import { addressResource, imageResource, keyPairResource, launchTemplateResource, volumeResource } from "../../iam/resources.js";
+import {
+  addressResource,
+  ec2Arn,
+  imageResource,
+  keyPairResource,
+  launchTemplateResource,
+  tagKeys,
+  volumeResource,
+} from "../../iam/resources.js";
 import { errors } from "../errors.js";
 import type { TaggableFamily } from "../taggable.js";
 import type { ElasticIp } from "./addresses.js";
@@ -10,6 +18,7 @@ import type { LaunchTemplate } from "./launch-templates.js";
 import { subnetTags, vpcTags } from "./network-families.js";
 import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
 import type { Ec2Snapshot } from "./snapshots.js";
+import type { SpotRequest } from "./spot-requests.js";
 import type { Ec2Volume } from "./volumes.js";
 
 /**
@@ -78,6 +87,22 @@ export const keyPairTags: TaggableFamily<KeyPair> = {
   setTags: (region, keyPair, next) => region.keyPairs.setTags(keyPair, next),
   authTarget: (region, keyPair) => keyPairResource(region.settings, keyPair),
   notFound: (id) => errors.keyPairNotFound(id),
+};
+
+/** Spot Instance requests (`sir-`), tagged by id (RequestSpotInstances, RunInstances and CreateTags). */
+export const spotRequestTags: TaggableFamily<SpotRequest> = {
+  prefix: "sir",
+  resourceType: "spot-instances-request",
+  find: (region, id) => region.spotRequests.get(id),
+  list: (region) => region.spotRequests.list(),
+  idOf: (request) => request.spotInstanceRequestId,
+  tagsOf: (request) => request.tags,
+  setTags: (region, request, next) => region.spotRequests.setTags(request, next),
+  authTarget: (region, request) => ({
+    arn: ec2Arn(region.settings, "spot-instances-request", request.spotInstanceRequestId),
+    keys: tagKeys(request.tags),
+  }),
+  notFound: (id) => errors.spotRequestNotFound(id),
 };
 
 /** Launch templates (`lt-`), tagged by id (CreateLaunchTemplate and CreateTags); their versions cannot be tagged. */
@@ -151,6 +176,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   launchTemplateTags as TaggableFamily,
   imageTags as TaggableFamily,
   snapshotTags as TaggableFamily,
+  spotRequestTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

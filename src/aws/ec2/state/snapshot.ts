@@ -28,6 +28,7 @@ import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templ
 import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
+import { isSpotRequestId, type SpotRequest, spotRequestRecord } from "../model/spot-requests.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { volumeModificationsRecord } from "../model/volume-modifications.js";
@@ -174,6 +175,8 @@ const regionFields = {
   accountImages: optional(object({ own: array(ownImageRecord), tagsOfOthers: mapOf(string, tagsField) }), {
     keep: (images) => images.own.length + images.tagsOfOthers.size > 0,
   }),
+  /** Spot Instance requests, in creation order; written only when there are some. */
+  spotRequests: optional(array(spotRequestRecord), { keep: (requests) => requests.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -251,6 +254,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     deletedEbsSnapshots: [...region.snapshots.deleted()],
     volumeModifications: region.volumeModifications.contents(),
     accountImages: { own: [...region.images.ownImages()], tagsOfOthers: region.images.tagsOfOthers() },
+    spotRequests: region.spotRequests.contents() as RegionFields["spotRequests"] & object,
   };
 }
 
@@ -303,6 +307,8 @@ export interface CheckedRegion {
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
+  /** The Spot Instance requests (none in snapshots without them). */
+  readonly spotRequests: SpotRequest[];
   readonly ebsSnapshots: Ec2Snapshot[];
   /** The deleted snapshots usage keeps. */
   readonly deletedEbsSnapshots: DeletedSnapshot[];
@@ -489,6 +495,14 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     keyNames.add(keyPair.keyName);
   });
 
+  const spotRequests = (fields.spotRequests ?? []) as SpotRequest[];
+  const spotIds = new Set<string>();
+  spotRequests.forEach((request, i) => {
+    const id = request.spotInstanceRequestId;
+    if (!isSpotRequestId(id) || spotIds.has(id)) throw invalid(`${at}spotRequests[${i}].spotInstanceRequestId`, "a unique sir- id", id);
+    spotIds.add(id);
+  });
+
   const launchTemplates = (fields.launchTemplates ?? []) as LaunchTemplate[];
   const templateIds = new Set<string>();
   const templateNames = new Set<string>();
@@ -543,6 +557,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     securityGroups: fields.securityGroups,
     keyPairs,
     launchTemplates,
+    spotRequests,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
     deletedEbsSnapshots: (fields.deletedEbsSnapshots ?? []) as DeletedSnapshot[],
     volumeModifications,
@@ -582,6 +597,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
+    region.spotRequests.replace(state.spotRequests);
     region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
     region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);
