@@ -61,7 +61,26 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
 
   it("a one-time Spot Instance cannot be hibernated either; nothing is stopped", async () => {
     const { ec2, client } = await openDoor(door);
-    const launched = (await runSpot(client, {}, { HibernationOptions: { Configured: true } })).Instances![0]!;
+    // Configured for hibernation, the behaviour defaults to hibernate: a one-time request refuses it; another behaviour is an error.
+    await expectEc2Error(runSpot(client, {}, { HibernationOptions: { Configured: true } }), {
+      name: "InvalidParameterCombination",
+      message: "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to 'hibernate'.",
+      status: 400,
+    });
+    await expectEc2Error(
+      runSpot(
+        client,
+        { SpotInstanceType: "persistent", InstanceInterruptionBehavior: "stop" },
+        { HibernationOptions: { Configured: true } },
+      ),
+      {
+        name: "InvalidParameterCombination",
+        message:
+          "The instanceInterruptionBehavior 'stop' is not supported when hibernation is configured; omit it or set it to 'hibernate'.",
+        status: 400,
+      },
+    );
+    const launched = (await runSpot(client, {})).Instances![0]!;
     await ec2.settle();
     await expectEc2Error(client.send(new StopInstancesCommand({ InstanceIds: [launched.InstanceId!], Hibernate: true })), {
       name: "UnsupportedOperation",
@@ -74,13 +93,8 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
 
   it("a persistent hibernate request: hibernated by its user it is disabled; cancelled while stopped, its instance still starts", async () => {
     const { ec2, client } = await openDoor(door);
-    const launched = (
-      await runSpot(
-        client,
-        { SpotInstanceType: "persistent", InstanceInterruptionBehavior: "hibernate" },
-        { HibernationOptions: { Configured: true } },
-      )
-    ).Instances![0]!;
+    const launched = (await runSpot(client, { SpotInstanceType: "persistent" }, { HibernationOptions: { Configured: true } }))
+      .Instances![0]!;
     const sir = launched.SpotInstanceRequestId!;
     expect((await request(client, sir)).InstanceInterruptionBehavior).toBe("hibernate");
     await ec2.settle();

@@ -1494,6 +1494,13 @@ export const errors = {
   validUntilOneTime() {
     return new Ec2Error("InvalidParameterCombination", "ValidUntil is supported only for persistent Spot Instance requests.");
   },
+  /** A Spot launch configured for hibernation with another interruption behaviour (API reference, HibernationOptionsRequest: "you'll get an error"; wording: decision). */
+  hibernationSpotBehavior(behavior: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `The instanceInterruptionBehavior '${behavior}' is not supported when hibernation is configured; omit it or set it to 'hibernate'.`,
+    );
+  },
   /** A Spot price that is not a positive decimal number (wording: decision, EC2's pattern). */
   invalidSpotPrice(parameter: string, value: string) {
     return valueInvalid(parameter, value, "The price must be a positive decimal number.");

@@ -404,7 +404,7 @@ export function planLaunch(ctx: OperationContext, input: RunInstancesCommandInpu
   const nic = readNetworkInterfaces(ctx, input);
   const subnet = readSubnet(ctx, input.Placement, nic.subnetId, instanceType);
   checkOffered(ctx, instanceType, subnet.availabilityZone);
-  const spot = readMarketOptions(ctx, input.InstanceMarketOptions, instanceType);
+  const spot = readMarketOptions(ctx, input.InstanceMarketOptions, instanceType, input.HibernationOptions?.Configured === true);
   const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);

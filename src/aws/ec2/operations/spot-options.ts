@@ -87,12 +87,15 @@ export function readTypeAndBehavior(typeValue: unknown, behaviorValue: unknown, 
  * and `InstanceInterruptionBehavior`; `BlockDurationMinutes` (Spot blocks,
  * no longer offered) is refused by name. A persistent request needs the stop
  * or hibernate behaviour; `ValidUntil` is for persistent requests only.
+ * With `HibernationOptions.Configured` the behaviour defaults to hibernate
+ * and may be nothing else (API reference, HibernationOptionsRequest).
  * Undefined when the launch is On-Demand.
  */
 export function readMarketOptions(
   ctx: OperationContext,
   options: InstanceMarketOptionsRequest | undefined,
   instanceType: string,
+  hibernation: boolean,
 ): SpotOptions | undefined {
   if (options === undefined || options === null) return undefined;
   refuseNested("InstanceMarketOptions", options, ["MarketType", "SpotOptions"]);
@@ -101,9 +104,13 @@ export function readMarketOptions(
   if (market !== "spot") throw errors.invalidMarketType(clipped(market));
   const spot = options.SpotOptions ?? {};
   refuseNested("InstanceMarketOptions.SpotOptions", spot, ["MaxPrice", "SpotInstanceType", "ValidUntil", "InstanceInterruptionBehavior"]);
+  // HibernationOptions.Configured: the behaviour "defaults to hibernate"; "a value other than hibernate" is an error.
+  if (hibernation && spot.InstanceInterruptionBehavior !== undefined && spot.InstanceInterruptionBehavior !== "hibernate") {
+    throw errors.hibernationSpotBehavior(String(spot.InstanceInterruptionBehavior));
+  }
   const { type, interruptionBehavior } = readTypeAndBehavior(
     spot.SpotInstanceType,
-    spot.InstanceInterruptionBehavior,
+    spot.InstanceInterruptionBehavior ?? (hibernation ? "hibernate" : undefined),
     "InstanceMarketOptions.SpotOptions.SpotInstanceType",
     "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior",
   );
