@@ -239,7 +239,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       }),
     },
     defaultRegion,
-    ({ region }) => region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) }),
+    ({ region }) => {
+      region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) });
+      // Open Spot requests are evaluated at every catch-up (issue 18: no timer; the clock and the prices decide).
+      region.spotSettler = (now) =>
+        settleSpotRequests({
+          region,
+          now,
+          principal: principals.default,
+          authorize: () => {},
+          regionNamed: (name) => world.entry(name)?.region,
+        });
+    },
   );
 
   // The default Region exists from the start: bad options (images, ...) are refused here, not at a first call.
@@ -269,8 +280,6 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       regionNamed: (name) => world.entry(name)?.region,
       ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
     };
-    // Open Spot requests are evaluated at the call's time first (issue 18: no timer, the clock and the prices decide).
-    settleSpotRequests(ctx);
     return operationOf(action)!(ctx, input);
   };
 

@@ -94,6 +94,13 @@ export class Ec2Region {
   readonly spotPrices: SpotPriceBook;
   /** The Spot Instance requests, and through them each Spot Instance's link (src/aws/ec2/model/spot-requests.ts). */
   readonly spotRequests = new SpotRequestStore();
+  /**
+   * Evaluates the open Spot requests at a catch-up (set by the mock: the
+   * evaluation launches through RunInstances' path, which the region does not
+   * import); undefined: none are evaluated.
+   */
+  spotSettler: ((now: number) => void) | undefined;
+  private settlingSpot = false;
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -172,6 +179,15 @@ export class Ec2Region {
     this.engine.catchUp(now);
     // Volume modifications that reached `optimizing`: their volumes show the target from then on.
     this.volumeModifications.applyDue(now, this.volumes);
+    // Spot requests last, once the instances they wait on are where the clock puts them (not while one is being evaluated).
+    if (this.spotSettler !== undefined && this.spotRequests.size > 0 && !this.settlingSpot) {
+      this.settlingSpot = true;
+      try {
+        this.spotSettler(now);
+      } finally {
+        this.settlingSpot = false;
+      }
+    }
     return now;
   }
 
