@@ -34,8 +34,8 @@ import { addSpotRequest, fulfilSpotRequest, readSpotPrice, readSpotTime, readTyp
  * (EC2's answer) and evaluates it at that same moment, so the next call
  * sees it `active`/`fulfilled` with its instance `pending`, or still `open`
  * with the code that holds it (`price-too-low`, `not-scheduled-yet`). An
- * open request is evaluated again before every later call of the mock
- * ({@link settleSpotRequests}), at that call's time: the price it compares
+ * open request is evaluated again at every catch-up of its Region
+ * ({@link settleSpotRequests}, through `Ec2Region.spotSettler`), at that time: the price it compares
  * with is the Spot price then (`ec2.spotPrices` / `setPrice`), so a request
  * is fulfilled by the first call after the price falls to its maximum.
  */
@@ -139,9 +139,9 @@ function evaluate(ctx: OperationContext, request: SpotRequest): void {
 }
 
 /**
- * Evaluates every open request of the region at the call's time: called
- * before every operation of the mock (src/aws/ec2/mock.ts), the catch-up of
- * the Spot market (no timer: the clock and the prices decide).
+ * Evaluates every open request of the region at `ctx.now`: the region's
+ * `spotSettler`, run at the end of each catch-up (src/aws/ec2/mock.ts sets
+ * it), the catch-up of the Spot market (no timer: the clock and the prices decide).
  */
 export function settleSpotRequests(ctx: OperationContext): void {
   const store = ctx.region.spotRequests;
