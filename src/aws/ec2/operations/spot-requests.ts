@@ -36,7 +36,7 @@ import { addSpotRequest, fulfilSpotRequest, readSpotPrice, readSpotTime, readTyp
  * with the code that holds it (`price-too-low`, `not-scheduled-yet`). An
  * open request is evaluated again at every catch-up of its Region
  * ({@link settleSpotRequests}, through `Ec2Region.spotSettler`), at that time: the price it compares
- * with is the Spot price then (`ec2.spotPrices` / `setPrice`), so a request
+ * with is the Spot price then (the region's `spotPrices`, prices set by hand included), so a request
  * is fulfilled by the first call after the price falls to its maximum.
  */
 
