@@ -133,6 +133,14 @@ const MODELLED = new Set([
   "LaunchTemplate.LaunchTemplateId",
   "LaunchTemplate.LaunchTemplateName",
   "LaunchTemplate.Version",
+  // Issue 18: Spot through InstanceMarketOptions (test/spot-requests.test.ts); BlockDurationMinutes is refused by name.
+  "InstanceMarketOptions",
+  "InstanceMarketOptions.MarketType",
+  "InstanceMarketOptions.SpotOptions",
+  "InstanceMarketOptions.SpotOptions.MaxPrice",
+  "InstanceMarketOptions.SpotOptions.SpotInstanceType",
+  "InstanceMarketOptions.SpotOptions.ValidUntil",
+  "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior",
 ]);
 
 /** A valid value of a modelled structure, so that one unmodelled member inside it is the only thing wrong. */

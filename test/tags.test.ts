@@ -25,7 +25,7 @@ function manyTags(n: number, prefix = "k"): Tag[] {
 
 /** The end of EC2-mock's refusal of an untaggable resource: the families it tags. */
 const TAGGABLE =
-  "only instance (i-), volume (vol-), elastic-ip (eipalloc-), vpc (vpc-), subnet (subnet-), security-group (sg-), security-group-rule (sgr-), key-pair (key-), launch-template (lt-), image (ami-), snapshot (snap-) and fleet (fleet-) resources can be tagged.";
+  "only instance (i-), volume (vol-), elastic-ip (eipalloc-), vpc (vpc-), subnet (subnet-), security-group (sg-), security-group-rule (sgr-), key-pair (key-), launch-template (lt-), image (ami-), snapshot (snap-), fleet (fleet-) and spot-instances-request (sir-) resources can be tagged.";
 
 // Every test runs through the plugin and through the server (the SDK's whole query serialize/parse path).
 for (const door of ["plugin", "server"] as const) {

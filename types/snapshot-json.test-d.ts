@@ -123,6 +123,32 @@ interface OldRegionJson {
     seq: number;
     tags: [string, string][];
   }[];
+  /** Issue 18: Spot Instance requests (absent when none). */
+  spotRequests?: OldSpotRequestJson[];
+}
+
+/** Issue 18: a Spot Instance request. */
+interface OldSpotRequestJson {
+  spotInstanceRequestId: string;
+  seq: number;
+  type: "one-time" | "persistent";
+  state: "open" | "active" | "closed" | "cancelled" | "failed" | "disabled";
+  statusCode: string;
+  statusMessage: string;
+  statusTime: string;
+  maxPrice: number;
+  maxPriceText: string;
+  interruptionBehavior: "terminate" | "stop" | "hibernate";
+  validFrom?: string;
+  validUntil?: string;
+  launch: Record<string, unknown>;
+  instanceType: string;
+  availabilityZone: string;
+  instanceId?: string;
+  fromRunInstances: boolean;
+  createTime: string;
+  tags: [string, string][];
+  onDemandPrice: number;
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

@@ -31,6 +31,7 @@ import {
   AttachVolumeCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CancelSpotInstanceRequestsCommand,
   CopyImageCommand,
   CopySnapshotCommand,
   CreateDefaultVpcCommand,
@@ -79,6 +80,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeSpotInstanceRequestsCommand,
   DescribeSpotPriceHistoryCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
@@ -102,6 +104,7 @@ import {
   RebootInstancesCommand,
   RegisterImageCommand,
   ReleaseAddressCommand,
+  RequestSpotInstancesCommand,
   ResetSnapshotAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -155,6 +158,7 @@ import {
 import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
 import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
 import { describeSpotPriceHistory } from "./operations/spot-prices.js";
+import { cancelSpotInstanceRequests, describeSpotInstanceRequests, requestSpotInstances } from "./operations/spot-requests.js";
 import { createTags, deleteTags, describeTags } from "./operations/tags.js";
 import { detachVolume } from "./operations/volume-attachments.js";
 import {
@@ -217,6 +221,9 @@ export const ec2Actions = Object.freeze({
   DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
   AttachVolume: mutating(AttachVolumeCommand, attachVolume),
   DetachVolume: mutating(DetachVolumeCommand, detachVolume),
+  RequestSpotInstances: mutating(RequestSpotInstancesCommand, requestSpotInstances),
+  DescribeSpotInstanceRequests: reading(DescribeSpotInstanceRequestsCommand, describeSpotInstanceRequests),
+  CancelSpotInstanceRequests: mutating(CancelSpotInstanceRequestsCommand, cancelSpotInstanceRequests),
   CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
   DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
   DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, describeSpotPriceHistory),

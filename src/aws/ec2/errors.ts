@@ -1536,6 +1536,68 @@ export const errors = {
     return new Ec2Error("UnsupportedOperation", "NoTerminateInstances option is not supported for instant fleet");
   },
 
+  // ---- Spot Instances (sources in docs/behaviour.md, "Spot Instance requests") ----
+
+  /** A launch whose Spot maximum price is under the current Spot price (raw EC2 answers, as DescribeSpotInstanceRequests' price-too-low shows the same words). */
+  spotMaxPriceTooLow(maxPrice: string, price: number) {
+    return new Ec2Error(
+      "SpotMaxPriceTooLow",
+      `Your Spot request price of ${maxPrice} is lower than the minimum required Spot request fulfillment price of ${price}.`,
+    );
+  },
+  /** A one-time Spot request with the stop or hibernate interruption behaviour (raw EC2 response, harmony-one/harmony-ops#285). */
+  oneTimeSpotBehavior(behavior: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '${behavior}'.`,
+    );
+  },
+  /** RunInstances' persistent Spot request with the terminate behaviour (API reference, SpotMarketOptions: persistent "only supported when the instance interruption behavior is either hibernate or stop"; EC2's words: pahud/cdk-spot-one#206). */
+  persistentSpotTerminate() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "The terminate InstanceInterruptionBehavior is not supported when requestType is set to persistent.",
+    );
+  },
+  /** RunInstances' ValidUntil on a one-time request (API reference, SpotMarketOptions: "Supported only for persistent requests"; wording: decision). */
+  validUntilOneTime() {
+    return new Ec2Error("InvalidParameterCombination", "ValidUntil is supported only for persistent Spot Instance requests.");
+  },
+  /** A Spot launch configured for hibernation with another interruption behaviour (API reference, HibernationOptionsRequest: "you'll get an error"; wording: decision). */
+  hibernationSpotBehavior(behavior: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `The instanceInterruptionBehavior '${behavior}' is not supported when hibernation is configured; omit it or set it to 'hibernate'.`,
+    );
+  },
+  /** A Spot price that is not a positive decimal number (wording: decision, EC2's pattern). */
+  invalidSpotPrice(parameter: string, value: string) {
+    return valueInvalid(parameter, value, "The price must be a positive decimal number.");
+  },
+  /** A ValidUntil not after ValidFrom, or already past (wording: decision, EC2's pattern). */
+  invalidSpotValidity(parameter: string, value: string) {
+    return valueInvalid(parameter, value, "The date must be in the future and after ValidFrom.");
+  },
+  /** A market type other than spot (the mock models Spot only; wording: decision). */
+  invalidMarketType(value: string) {
+    return valueInvalid("InstanceMarketOptions.MarketType", value, "Valid values are 'spot'.");
+  },
+  /** StopInstances on the instance of a one-time Spot request (EC2's words, as issue 18 quotes them). */
+  oneTimeSpotStop(instanceId: string) {
+    return new Ec2Error(
+      "UnsupportedOperation",
+      `You can't stop the Spot Instance '${instanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`,
+    );
+  },
+  /** A Spot request id that names no request (code: EC2's; wording: EC2's NotFound pattern). */
+  spotRequestNotFound(id: string) {
+    return new Ec2Error("InvalidSpotInstanceRequestID.NotFound", `The spot instance request ID '${id}' does not exist`);
+  },
+  /** A Spot request id that is not `sir-` and 8 characters (wording: decision, EC2's Malformed pattern). */
+  malformedSpotRequestId(id: string) {
+    return new Ec2Error("InvalidSpotInstanceRequestID.Malformed", `Invalid id: "${id}" (expecting "sir-...")`);
+  },
+
   // ---- Fault injection ----
 
   /**

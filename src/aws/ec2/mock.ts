@@ -33,6 +33,7 @@ import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js"
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";
+import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -254,7 +255,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       }),
     },
     defaultRegion,
-    ({ region }) => region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) }),
+    ({ region }) => {
+      region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) });
+      // Open Spot requests are evaluated at every catch-up (issue 18: no timer; the clock and the prices decide).
+      region.spotSettler = (now) =>
+        settleSpotRequests({
+          region,
+          now,
+          principal: principals.default,
+          authorize: () => {},
+          regionNamed: (name) => world.entry(name)?.region,
+        });
+    },
   );
 
   // The default Region exists from the start: bad options (images, ...) are refused here, not at a first call.

@@ -17,6 +17,7 @@ import { Network } from "./model/network.js";
 import { SecurityGroupStore } from "./model/security-groups.js";
 import { SnapshotStore } from "./model/snapshots.js";
 import { SpotPriceBook } from "./model/spot-prices.js";
+import { SpotRequestStore } from "./model/spot-requests.js";
 import { instanceState } from "./model/states.js";
 import { TagIndex } from "./model/tag-index.js";
 import { type InstanceTypeCatalogue, instanceTypesOf } from "./model/type-catalogue.js";
@@ -97,6 +98,15 @@ export class Ec2Region {
   readonly fleets = new FleetStore();
   /** The capacity pools tests withdrew (src/aws/ec2/model/capacity.ts). */
   readonly capacity = new CapacityBook();
+  /** The Spot Instance requests, and through them each Spot Instance's link (src/aws/ec2/model/spot-requests.ts). */
+  readonly spotRequests = new SpotRequestStore();
+  /**
+   * Evaluates the open Spot requests at a catch-up (set by the mock: the
+   * evaluation launches through RunInstances' path, which the region does not
+   * import); undefined: none are evaluated.
+   */
+  spotSettler: ((now: number) => void) | undefined;
+  private settlingSpot = false;
   private reservationSeq = 0;
 
   /** @param clock - the mock's clock, shared by all its regions (each region has an engine of its own). */
@@ -175,6 +185,15 @@ export class Ec2Region {
     this.engine.catchUp(now);
     // Volume modifications that reached `optimizing`: their volumes show the target from then on.
     this.volumeModifications.applyDue(now, this.volumes);
+    // Spot requests last, once the instances they wait on are where the clock puts them (not while one is being evaluated).
+    if (this.spotSettler !== undefined && this.spotRequests.size > 0 && !this.settlingSpot) {
+      this.settlingSpot = true;
+      try {
+        this.spotSettler(now);
+      } finally {
+        this.settlingSpot = false;
+      }
+    }
     return now;
   }
 
@@ -275,7 +294,9 @@ export class Ec2Region {
   /** The SDK `Instance` for a record. */
   render(instance: Ec2Instance): Instance {
     const state = this.stateOf(instance);
-    return renderInstance(instance, {
+    // A Spot Instance shows its lifecycle and its request (issue 18).
+    const spot = this.spotRequests.ofInstance(instance.instanceId);
+    const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
       groups: this.groupsOf(instance),
@@ -291,6 +312,7 @@ export class Ec2Region {
           : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
       },
     });
+    return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
   }
 
   /**
@@ -326,6 +348,7 @@ export class Ec2Region {
     this.spotPrices.clear();
     this.fleets.clear();
     this.capacity.clear();
+    this.spotRequests.clear();
     this.images.clear();
   }
 

@@ -19,6 +19,7 @@ import type { LaunchTemplate } from "./launch-templates.js";
 import { subnetTags, vpcTags } from "./network-families.js";
 import { securityGroupRuleTags, securityGroupTags } from "./security-group-views.js";
 import type { Ec2Snapshot } from "./snapshots.js";
+import type { SpotRequest } from "./spot-requests.js";
 import type { Ec2Volume } from "./volumes.js";
 
 /**
@@ -87,6 +88,22 @@ export const keyPairTags: TaggableFamily<KeyPair> = {
   setTags: (region, keyPair, next) => region.keyPairs.setTags(keyPair, next),
   authTarget: (region, keyPair) => keyPairResource(region.settings, keyPair),
   notFound: (id) => errors.keyPairNotFound(id),
+};
+
+/** Spot Instance requests (`sir-`), tagged by id (RequestSpotInstances, RunInstances and CreateTags). */
+export const spotRequestTags: TaggableFamily<SpotRequest> = {
+  prefix: "sir",
+  resourceType: "spot-instances-request",
+  find: (region, id) => region.spotRequests.get(id),
+  list: (region) => region.spotRequests.list(),
+  idOf: (request) => request.spotInstanceRequestId,
+  tagsOf: (request) => request.tags,
+  setTags: (region, request, next) => region.spotRequests.setTags(request, next),
+  authTarget: (region, request) => ({
+    arn: ec2Arn(region.settings, "spot-instances-request", request.spotInstanceRequestId),
+    keys: tagKeys(request.tags),
+  }),
+  notFound: (id) => errors.spotRequestNotFound(id),
 };
 
 /** Launch templates (`lt-`), tagged by id (CreateLaunchTemplate and CreateTags); their versions cannot be tagged. */
@@ -174,6 +191,7 @@ export const taggableFamilies: readonly TaggableFamily[] = [
   imageTags as TaggableFamily,
   snapshotTags as TaggableFamily,
   fleetTags as TaggableFamily,
+  spotRequestTags as TaggableFamily,
 ];
 
 /** The families by id prefix. */

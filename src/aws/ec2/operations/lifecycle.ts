@@ -18,6 +18,7 @@ import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
 import { startRefusal } from "./attributes.js";
+import { refuseOneTimeSpotStop, spotInstanceChanged } from "./spot-options.js";
 
 /**
  * StartInstances, StopInstances, RebootInstances and TerminateInstances, in
@@ -78,6 +79,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
       throw errors.protectedInstance(instanceId, "stopped", "disableApiStop");
     }
   }
+  refuseOneTimeSpotStop(ctx, instances);
   const mode = stopModeOf(input);
   if (input.Hibernate === true) {
     for (const { instanceId, hibernationConfigured } of instances) {
@@ -102,6 +104,7 @@ export const stopInstances: Operation<StopInstancesCommandInput, StopInstancesCo
     // Hibernation that cannot hold the memory (the root volume gone or smaller than the RAM) fails: a normal stop.
     const effective = mode === "hibernate" && !canHibernate(ctx.region.settings, ctx.region.volumes, instance) ? "graceful" : mode;
     ctx.region.engine.stop(instance.machine, effective, ec2Requests.stop[effective]);
+    spotInstanceChanged(ctx, instance, "stopped");
   });
   return { StoppingInstances };
 };
@@ -141,6 +144,7 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     instance.stateReason = stateReasons.pending;
     instance.stateTransitionReason = "";
     ctx.region.engine.start(instance.machine, ec2Requests.start);
+    spotInstanceChanged(ctx, instance, "started");
   });
   return { StartingInstances };
 };
@@ -207,6 +211,7 @@ export const terminateInstances: Operation<TerminateInstancesCommandInput, Termi
       instance.stateTransitionReason = userInitiated(ctx.now);
     }
     ctx.region.engine.terminate(instance.machine, ec2Requests.terminate[mode], mode);
+    spotInstanceChanged(ctx, instance, "terminated");
   });
   if (refusal !== undefined) {
     // Something was acted on (a termination begun, or one under way brought forward): the state changed.

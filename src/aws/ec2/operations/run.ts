@@ -24,7 +24,8 @@ import { instanceTypesOf } from "../model/type-catalogue.js";
 import type { VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
 import { type GroupRequest, type PrimaryInterface, readNetworkInterfaces } from "./run-interfaces.js";
-import { applyLaunchTemplate, authorizeTemplateUse, withTemplateTags } from "./run-template.js";
+import { applyLaunchTemplate, authorizeTemplateUse, type TemplateUse, withTemplateTags } from "./run-template.js";
+import { linkSpotLaunch, readMarketOptions, type SpotOptions } from "./spot-options.js";
 
 /** The most instances one RunInstances call may launch (decision: docs/behaviour.md). */
 export const MAX_INSTANCES_PER_LAUNCH = 1000;
@@ -36,7 +37,7 @@ interface PlannedVolume extends Omit<VolumeSpec, "availabilityZone"> {
 }
 
 /** A checked launch request: everything RunInstances needs, nothing taken yet. */
-interface LaunchPlan {
+export interface LaunchPlan {
   image: MockImage;
   count: number;
   instanceType: string;
@@ -59,6 +60,8 @@ interface LaunchPlan {
   securityGroupIds: readonly string[];
   /** The key pair `KeyName` names, if any. */
   keyPair: KeyPair | undefined;
+  /** The Spot options (`InstanceMarketOptions`), undefined for an On-Demand launch. */
+  spot: SpotOptions | undefined;
 }
 
 /**
@@ -96,6 +99,7 @@ const MODELLED_MEMBERS = [
   "EbsOptimized",
   "CpuOptions",
   "IamInstanceProfile",
+  "InstanceMarketOptions",
 ] as const satisfies readonly (keyof RunInstancesCommandInput)[];
 
 function readCount(value: unknown, name: "MinCount" | "MaxCount"): number {
@@ -386,8 +390,15 @@ function withLaunchExtras(
   });
 }
 
-/** Every check RunInstances makes before it takes anything (steps 1–3). */
-function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
+/** The resource types a Spot launch's TagSpecifications may name. */
+const SPOT_LAUNCH_TAGGABLE = ["instance", "volume", "network-interface", "spot-instances-request"];
+
+/**
+ * Every check RunInstances makes before it takes anything (steps 1–3): the
+ * launch plan, which {@link launchPlanned} carries out. RequestSpotInstances
+ * and Fleet plan their launches with it too.
+ */
+export function planLaunch(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPlan {
   if (input.ImageId === undefined || input.ImageId === "") throw errors.missingParameter("ImageId");
   const counts = readCounts(input);
   // Missing and malformed counts first; then no member the mock would drop.
@@ -398,6 +409,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
   const nic = readNetworkInterfaces(ctx, input);
   const subnet = readSubnet(ctx, input.Placement, nic.subnetId, instanceType);
   checkOffered(ctx, instanceType, subnet.availabilityZone);
+  const spot = readMarketOptions(ctx, input.InstanceMarketOptions, instanceType, input.HibernationOptions?.Configured === true);
   const securityGroupIds = resolveLaunchGroups(ctx, nic.groups, subnet, nic.subnetId !== undefined);
   const shutdownBehavior =
     input.InstanceInitiatedShutdownBehavior === undefined ? "stop" : readShutdownBehavior(input.InstanceInitiatedShutdownBehavior);
@@ -424,7 +436,8 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     }
     ctx.region.network.checkPrivateIp(subnet, String(privateIp));
   }
-  const tags = readTagSpecifications(input.TagSpecifications);
+  // A Spot launch may also tag its requests (API reference, RunInstances TagSpecifications: "Spot Instance requests").
+  const tags = readTagSpecifications(input.TagSpecifications, spot === undefined ? undefined : SPOT_LAUNCH_TAGGABLE);
   const volumes = planVolumes(ctx, image, input.BlockDeviceMappings, ebsAttachmentLimit(ctx.region.settings, instanceType));
   if (hibernation) checkHibernationRoot(ctx, instanceType, image, volumes);
   // The key pair is looked up last, with the other resources the launch names.
@@ -445,6 +458,7 @@ function plan(ctx: OperationContext, input: RunInstancesCommandInput): LaunchPla
     wantsPublicIp: wantsPublicIp(nic.publicIp, subnet),
     securityGroupIds,
     keyPair,
+    spot,
   };
 }
 
@@ -471,7 +485,7 @@ function authorizeLaunch(ctx: OperationContext, launch: LaunchPlan): void {
       "ec2:AvailabilityZone": zone,
       "ec2:RootDeviceType": launch.image.RootDeviceType,
       "ec2:Tenancy": "default",
-      "ec2:InstanceMarketType": "on-demand",
+      "ec2:InstanceMarketType": launch.spot === undefined ? "on-demand" : "spot",
       "ec2:IsLaunchTemplateResource": "false",
       ...launchOptionKeys(launch.options),
     },
@@ -560,7 +574,7 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   const region = ctx.region;
   // A launch template's parameters with the request's laid over them (./run-template.ts), checked as any launch.
   const { input, used } = applyLaunchTemplate(ctx, request);
-  const launch = plan(ctx, input);
+  const launch = planLaunch(ctx, input);
   authorizeLaunch(ctx, launch);
   authorizeTemplateUse(ctx, used);
   if (input.DryRun === true) throw errors.dryRun();
@@ -568,6 +582,32 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
   if (replay !== undefined) return replay;
   // A zone the launch did not name has capacity unless none has (placementZone): the long form only names others.
   checkCapacity(region, launch.instanceType, launch.subnet.availabilityZone, true);
+  // A Spot launch whose maximum price is under the zone's Spot price launches nothing (SpotMaxPriceTooLow).
+  if (launch.spot !== undefined) {
+    const price = region.spotPrices.priceAt(launch.instanceType, launch.subnet.availabilityZone, ctx.now);
+    if (launch.spot.maxPrice < price) throw errors.spotMaxPriceTooLow(launch.spot.maxPriceText, price);
+  }
+  const reservation = launchPlanned(ctx, launch, input, used);
+  if (launch.spot !== undefined) linkSpotLaunch(ctx, reservation, launch.spot, input, launch.subnet.availabilityZone, launch.tags);
+  if (input.ClientToken !== undefined) {
+    region.clientTokens.set(input.ClientToken, { reservationId: reservation.reservationId, digest: launchDigest(request) });
+  }
+  return renderReservation(ctx, reservation);
+};
+
+/**
+ * Carries out a checked launch (after authorization, DryRun and the state
+ * rules): as many instances as the plan asks and the subnet holds (at least
+ * `MinCount`, else InsufficientFreeAddressesInSubnet and nothing made), in
+ * `pending`, registered in the region. Returns their reservation.
+ */
+export function launchPlanned(
+  ctx: OperationContext,
+  launch: LaunchPlan,
+  input: RunInstancesCommandInput,
+  used: TemplateUse | undefined,
+): Reservation {
+  const region = ctx.region;
   // Before anything is created: a launch the subnet cannot hold MinCount of leaves nothing behind; one that
   // holds fewer than MaxCount launches as many as it can (API reference, MaxCount and MinCount).
   const count = Math.min(launch.count, region.network.freeAddresses(launch.subnet));
@@ -630,8 +670,5 @@ export const runInstances: Operation<RunInstancesCommandInput, RunInstancesComma
     reservation.instances.push(instance);
   }
   region.add(reservation);
-  if (input.ClientToken !== undefined) {
-    region.clientTokens.set(input.ClientToken, { reservationId, digest: launchDigest(request) });
-  }
-  return renderReservation(ctx, reservation);
-};
+  return reservation;
+}

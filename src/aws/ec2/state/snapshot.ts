@@ -31,6 +31,7 @@ import { type NetworkJson, networkRecord } from "../model/network.js";
 import { type SecurityGroupsJson, securityGroupsRecord } from "../model/security-groups.js";
 import { type DeletedSnapshot, deletedSnapshotRecord, type Ec2Snapshot, ebsSnapshotRecord } from "../model/snapshots.js";
 import { type ManualPrice, manualPricesCodec } from "../model/spot-prices.js";
+import { isSpotRequestId, type SpotRequest, spotRequestRecord } from "../model/spot-requests.js";
 import { tagsField } from "../model/tags.js";
 import { defaultInstanceTypes, instanceTypesOf } from "../model/type-catalogue.js";
 import { volumeModificationsRecord } from "../model/volume-modifications.js";
@@ -183,6 +184,8 @@ const regionFields = {
   spotPrices: optional(manualPricesCodec, { keep: (prices) => prices.length > 0 }),
   /** Capacity pools withdrawn (ec2.capacity.withdraw), in the order withdrawn; written only when there are some. */
   withdrawnCapacity: optional(withdrawnPoolsCodec, { keep: (pools) => pools.length > 0 }),
+  /** Spot Instance requests, in creation order; written only when there are some. */
+  spotRequests: optional(array(spotRequestRecord), { keep: (requests) => requests.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -263,6 +266,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     fleets: [...region.fleets.list()] as SnapshotFields["fleets"],
     spotPrices: region.spotPrices.manualPrices(),
     withdrawnCapacity: region.capacity.list(),
+    spotRequests: region.spotRequests.contents() as RegionFields["spotRequests"] & object,
   };
 }
 
@@ -315,6 +319,8 @@ export interface CheckedRegion {
   readonly securityGroups: ValuesOf<typeof securityGroupsRecord.fields> | undefined;
   readonly keyPairs: KeyPair[];
   readonly launchTemplates: LaunchTemplate[];
+  /** The Spot Instance requests (none in snapshots without them). */
+  readonly spotRequests: SpotRequest[];
   readonly ebsSnapshots: Ec2Snapshot[];
   /** The deleted snapshots usage keeps. */
   readonly deletedEbsSnapshots: DeletedSnapshot[];
@@ -506,6 +512,14 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     keyNames.add(keyPair.keyName);
   });
 
+  const spotRequests = (fields.spotRequests ?? []) as SpotRequest[];
+  const spotIds = new Set<string>();
+  spotRequests.forEach((request, i) => {
+    const id = request.spotInstanceRequestId;
+    if (!isSpotRequestId(id) || spotIds.has(id)) throw invalid(`${at}spotRequests[${i}].spotInstanceRequestId`, "a unique sir- id", id);
+    spotIds.add(id);
+  });
+
   const launchTemplates = (fields.launchTemplates ?? []) as LaunchTemplate[];
   const templateIds = new Set<string>();
   const templateNames = new Set<string>();
@@ -560,6 +574,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     securityGroups: fields.securityGroups,
     keyPairs,
     launchTemplates,
+    spotRequests,
     ebsSnapshots: (fields.ebsSnapshots ?? []) as Ec2Snapshot[],
     deletedEbsSnapshots: (fields.deletedEbsSnapshots ?? []) as DeletedSnapshot[],
     volumeModifications,
@@ -602,6 +617,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.addresses.replace(state.addresses);
     region.keyPairs.replace(state.keyPairs);
     region.launchTemplates.replace(state.launchTemplates);
+    region.spotRequests.replace(state.spotRequests);
     region.snapshots.replace(state.ebsSnapshots, state.deletedEbsSnapshots);
     region.volumeModifications.replace(state.volumeModifications);
     region.images.replaceOwn(state.ownImages, state.tagsOfOthers);

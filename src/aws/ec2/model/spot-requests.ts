@@ -1,0 +1,250 @@
+import { randomBytes } from "node:crypto";
+import type { SpotInstanceRequest } from "@aws-sdk/client-ec2";
+import {
+  boolean,
+  custom,
+  integer,
+  literal,
+  mapOf,
+  number,
+  object,
+  optional,
+  readObject,
+  string,
+  time,
+  type ValuesOf,
+} from "../../../engine/record.js";
+
+/**
+ * Spot Instance requests (issue 18): one record per request, whether
+ * RequestSpotInstances or RunInstances' `InstanceMarketOptions` made it. The
+ * record holds the request's state and status as EC2 last set them
+ * (`setStatus`), the launch it repeats (a RunInstances request for one
+ * instance) and the instance that fulfils it. Every status code and message
+ * is EC2's (EC2 user guide, "Spot request status codes" and "State changes
+ * for a Spot request"; messages as DescribeSpotInstanceRequests shows them).
+ */
+
+/** A request's type: a one-time request closes once fulfilled and its instance gone; a persistent one reopens. */
+export type SpotRequestType = "one-time" | "persistent";
+/** The states of a Spot Instance request (API reference, SpotInstanceRequest `state`). */
+export type SpotRequestState = "open" | "active" | "closed" | "cancelled" | "failed" | "disabled";
+/** What EC2 does to a Spot Instance it interrupts. */
+export type InterruptionBehavior = "terminate" | "stop" | "hibernate";
+
+/**
+ * The status codes the mock sets, each with its request state and message
+ * (user guide, "State changes for a Spot request"; messages: EC2's answers
+ * as DescribeSpotInstanceRequests returns them, or, where no answer is
+ * published, the user guide's description of the code: docs/behaviour.md).
+ */
+export const spotStatus = {
+  pendingEvaluation: {
+    code: "pending-evaluation",
+    message: () => "Your Spot request has been submitted for review, and is pending evaluation.",
+  },
+  fulfilled: { code: "fulfilled", message: () => "Your spot request is fulfilled." },
+  priceTooLow: {
+    code: "price-too-low",
+    message: (maxPrice: string, price: number) =>
+      `Your Spot request price of ${maxPrice} is lower than the minimum required Spot request fulfillment price of ${price}.`,
+  },
+  canceledBeforeFulfillment: {
+    code: "canceled-before-fulfillment",
+    message: () => "Your Spot request is canceled before it was fulfilled.",
+  },
+  requestCanceledInstanceRunning: {
+    code: "request-canceled-and-instance-running",
+    message: () => "Your Spot request is canceled, but the instance is still running.",
+  },
+  terminatedByUser: { code: "instance-terminated-by-user", message: () => "Spot Instance terminated due to user-initiated termination." },
+  stoppedByUser: { code: "instance-stopped-by-user", message: () => "Spot Instance stopped due to user-initiated stop." },
+  scheduleExpired: { code: "schedule-expired", message: () => "Your Spot request expired before it was fulfilled." },
+  notScheduledYet: { code: "not-scheduled-yet", message: () => "Your Spot request will not be evaluated until the scheduled date." },
+} as const;
+
+/**
+ * The launch a request repeats: a RunInstances request for one instance
+ * (without `InstanceMarketOptions`, `MinCount`/`MaxCount` 1), as JSON.
+ */
+export type SpotLaunch = Record<string, unknown>;
+
+const launchField = custom<SpotLaunch, Record<string, unknown>>({
+  write: (launch) => JSON.parse(JSON.stringify(launch)) as Record<string, unknown>,
+  read: (json, path) => structuredClone(readObject(json, path)),
+});
+
+/** A request's fields, declared once: the record, its snapshot form and the checks on restore. */
+export const spotRequestRecord = object({
+  /** `sir-` and 8 lowercase characters. */
+  spotInstanceRequestId: string,
+  /** Creation order in the region (pagination). */
+  seq: integer,
+  /** one-time or persistent. */
+  type: literal("one-time", "persistent"),
+  /** The request's state. */
+  state: literal("open", "active", "closed", "cancelled", "failed", "disabled"),
+  /** The status code (see {@link spotStatus}). */
+  statusCode: string,
+  /** The status message. */
+  statusMessage: string,
+  /** When the status last changed. */
+  statusTime: time,
+  /** The most the request pays per hour, USD, as given (`SpotPrice`/`MaxPrice`), or the On-Demand reference. */
+  maxPrice: number,
+  /** The price as the caller wrote it (EC2 echoes it in `price-too-low`). */
+  maxPriceText: string,
+  /** What an interruption does. */
+  interruptionBehavior: literal("terminate", "stop", "hibernate"),
+  /** `ValidFrom`, when given. */
+  validFrom: optional(time),
+  /** `ValidUntil`, when given. */
+  validUntil: optional(time),
+  /** The launch it repeats. */
+  launch: launchField,
+  /** The instance type (also in `launch`, kept for filters and prices). */
+  instanceType: string,
+  /** The zone the request places its instances in (its subnet's). */
+  availabilityZone: string,
+  /** The instance that fulfils it, when one has. */
+  instanceId: optional(string),
+  /** Whether RunInstances made it (its instance was launched by the call itself). */
+  fromRunInstances: boolean,
+  /** When it was created. */
+  createTime: time,
+  /** Its tags, in the order they were set. */
+  tags: mapOf(string, string),
+  /** The On-Demand reference of its type when it was made (`number` kept for the record). */
+  onDemandPrice: number,
+});
+
+/** One Spot Instance request of a region. */
+export interface SpotRequest extends Omit<ValuesOf<typeof spotRequestRecord.fields>, "tags" | "spotInstanceRequestId" | "seq"> {
+  readonly spotInstanceRequestId: string;
+  readonly seq: number;
+  /** Its tags: replaced whole by {@link SpotRequestStore.setTags}. */
+  tags: ReadonlyMap<string, string>;
+}
+
+const ID_CHARS = "0123456789abcdef";
+
+/**
+ * A new request id: `sir-` and 8 characters (EC2's ids are `sir-` and 8
+ * lowercase letters and digits, e.g. `sir-wdmg682g`; the mock draws them from
+ * the hex digits, a subset, so that every tag call's id check accepts them).
+ */
+export function newSpotRequestId(): string {
+  const bytes = randomBytes(8);
+  let id = "sir-";
+  for (const b of bytes) id += ID_CHARS[b & 15];
+  return id;
+}
+
+/** Whether a value is shaped as a request id: `sir-` and 8 lowercase letters or digits. */
+export function isSpotRequestId(value: unknown): value is string {
+  return typeof value === "string" && /^sir-[0-9a-z]{8}$/.test(value);
+}
+
+/** The Spot requests of one region, in creation order. Callers run every check first. */
+export class SpotRequestStore {
+  private readonly byId = new Map<string, SpotRequest>();
+  private readonly byInstance = new Map<string, SpotRequest>();
+  private seq = 0;
+
+  /** How many requests the region holds. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Every request, in creation order. */
+  list(): IterableIterator<SpotRequest> {
+    return this.byId.values();
+  }
+
+  /** The request with this id, if any. */
+  get(id: string): SpotRequest | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The request an instance fulfils (the last one to name it), if any: the instance's Spot link. */
+  ofInstance(instanceId: string): SpotRequest | undefined {
+    return this.byInstance.get(instanceId);
+  }
+
+  /** Adds a request (seq assigned here). */
+  add(fields: Omit<SpotRequest, "seq">): SpotRequest {
+    const request: SpotRequest = { ...fields, seq: ++this.seq };
+    this.byId.set(request.spotInstanceRequestId, request);
+    if (request.instanceId !== undefined) this.byInstance.set(request.instanceId, request);
+    return request;
+  }
+
+  /** Links a request to the instance that fulfils it. */
+  link(request: SpotRequest, instanceId: string): void {
+    request.instanceId = instanceId;
+    this.byInstance.set(instanceId, request);
+  }
+
+  /** Sets a request's state and status at `at`. */
+  setStatus(request: SpotRequest, state: SpotRequestState, code: string, message: string, at: number): void {
+    request.state = state;
+    request.statusCode = code;
+    request.statusMessage = message;
+    request.statusTime = at;
+  }
+
+  /** Replaces a request's tags. */
+  setTags(request: SpotRequest, next: ReadonlyMap<string, string>): void {
+    request.tags = next;
+  }
+
+  /** The store's contents (snapshots). */
+  contents(): SpotRequest[] {
+    return [...this.byId.values()];
+  }
+
+  /** Replaces every request (restoring a snapshot). */
+  replace(requests: readonly SpotRequest[]): void {
+    this.clear();
+    for (const request of [...requests].sort((a, b) => a.seq - b.seq)) {
+      this.byId.set(request.spotInstanceRequestId, request);
+      if (request.instanceId !== undefined) this.byInstance.set(request.instanceId, request);
+      this.seq = Math.max(this.seq, request.seq);
+    }
+  }
+
+  /** Forgets every request. */
+  clear(): void {
+    this.byId.clear();
+    this.byInstance.clear();
+    this.seq = 0;
+  }
+}
+
+/** A price as EC2 writes `SpotPrice` (six decimals). */
+export function priceText(price: number): string {
+  return price.toFixed(6);
+}
+
+/** The parts of a request's launch DescribeSpotInstanceRequests shows in `LaunchSpecification`. */
+export function renderSpotRequest(
+  request: SpotRequest,
+  launchSpecification: SpotInstanceRequest["LaunchSpecification"],
+): SpotInstanceRequest {
+  return {
+    CreateTime: new Date(request.createTime),
+    ...(request.instanceId === undefined ? {} : { InstanceId: request.instanceId }),
+    LaunchSpecification: launchSpecification,
+    ...(request.instanceId === undefined ? {} : { LaunchedAvailabilityZone: request.availabilityZone }),
+    ProductDescription: "Linux/UNIX",
+    SpotInstanceRequestId: request.spotInstanceRequestId,
+    SpotPrice: priceText(request.maxPrice),
+    State: request.state,
+    Status: { Code: request.statusCode, Message: request.statusMessage, UpdateTime: new Date(request.statusTime) },
+    Tags: [...request.tags].map(([Key, Value]) => ({ Key, Value })),
+    Type: request.type,
+    ...(request.validFrom === undefined ? {} : { ValidFrom: new Date(request.validFrom) }),
+    ...(request.validUntil === undefined ? {} : { ValidUntil: new Date(request.validUntil) }),
+    InstanceInterruptionBehavior: request.interruptionBehavior,
+  };
+}
