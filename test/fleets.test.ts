@@ -8,6 +8,7 @@ import {
   DescribeFleetInstancesCommand,
   DescribeFleetsCommand,
   DescribeInstancesCommand,
+  DescribeSpotInstanceRequestsCommand,
   EC2Client,
   type Instance,
   ModifyFleetCommand,
@@ -159,6 +160,55 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet through the %s", (
     void lt;
   });
 
+  it("Spot capacity: the cheapest Spot pool first, a MaxPrice under the price an Errors entry, one-time requests fulfilled", async () => {
+    const { ec2, client } = await openDoor(door);
+    const lt = await template(client);
+    // Set prices, so that the order and the refusal do not hang on the series.
+    ec2.spot.setPrice({ instanceType: "t3.micro", availabilityZone: "us-east-1a", price: 0.005 });
+    ec2.spot.setPrice({ instanceType: "t3.small", availabilityZone: "us-east-1b", price: 0.009 });
+    const out = await client.send(
+      fleet({
+        Type: "instant",
+        LaunchTemplateConfigs: [
+          {
+            LaunchTemplateSpecification: { LaunchTemplateId: lt },
+            Overrides: [
+              { InstanceType: "t3.small", AvailabilityZone: "us-east-1b" },
+              { InstanceType: "t3.micro", AvailabilityZone: "us-east-1a", MaxPrice: "0.001" },
+            ],
+          },
+        ],
+        TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "spot" },
+      }),
+    );
+    const spec = { LaunchTemplateId: lt };
+    expect(out.Errors).toEqual([
+      {
+        LaunchTemplateAndOverrides: {
+          LaunchTemplateSpecification: spec,
+          Overrides: { InstanceType: "t3.micro", AvailabilityZone: "us-east-1a", MaxPrice: "0.001" },
+        },
+        Lifecycle: "spot",
+        ErrorCode: "SpotMaxPriceTooLow",
+        ErrorMessage: "Your Spot request price of 0.001 is lower than the minimum required Spot request fulfillment price of 0.005.",
+      },
+    ]);
+    expect(out.Instances!.map((i) => [i.Lifecycle, i.InstanceType, i.InstanceIds!.length])).toEqual([["spot", "t3.small", 2]]);
+    const described = await instances(client, out.Instances![0]!.InstanceIds!);
+    expect(described.map((i) => [i.InstanceLifecycle, i.Placement?.AvailabilityZone])).toEqual([
+      ["spot", "us-east-1b"],
+      ["spot", "us-east-1b"],
+    ]);
+    const requestIds = described.map((i) => i.SpotInstanceRequestId!);
+    for (const id of requestIds) expect(id).toMatch(/^sir-[0-9a-z]{8}$/);
+    const { SpotInstanceRequests } = await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: requestIds }));
+    expect(SpotInstanceRequests!.map((r) => [r.Type, r.State, r.Status?.Code, r.InstanceId])).toEqual(
+      described.map((i) => ["one-time", "active", "fulfilled", i.InstanceId]),
+    );
+    const { Fleets } = await client.send(new DescribeFleetsCommand({ FleetIds: [out.FleetId!] }));
+    expect(Fleets![0]).toMatchObject({ FulfilledCapacity: 2, FulfilledOnDemandCapacity: 0, ActivityStatus: "fulfilled" });
+  });
+
   it("refuses, exactly, before anything is created", async () => {
     const { client } = await openDoor(door);
     const lt = await template(client);
@@ -190,32 +240,6 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet through the %s", (
         }),
       ),
       bad("The specified launch template, with template name nope, does not exist.", "InvalidLaunchTemplateName.NotFoundException"),
-    );
-    await expectEc2Error(
-      client.send(
-        fleet({ LaunchTemplateConfigs: configs, TargetCapacitySpecification: { TotalTargetCapacity: 2, SpotTargetCapacity: 1 } }),
-      ),
-      bad("ec2-mock does not model the parameter 'TargetCapacitySpecification.SpotTargetCapacity' of CreateFleet.", "UnsupportedOperation"),
-    );
-    await expectEc2Error(
-      client.send(
-        fleet({
-          LaunchTemplateConfigs: configs,
-          TargetCapacitySpecification: { TotalTargetCapacity: 1, DefaultTargetCapacityType: "spot" },
-        }),
-      ),
-      bad("ec2-mock does not model the parameter 'TargetCapacitySpecification.SpotTargetCapacity' of CreateFleet.", "UnsupportedOperation"),
-    );
-    // A fleet that starts later is refused now, not at a later call.
-    await expectEc2Error(
-      client.send(
-        fleet({
-          LaunchTemplateConfigs: configs,
-          TargetCapacitySpecification: { TotalTargetCapacity: 1, SpotTargetCapacity: 1 },
-          ValidFrom: new Date(NOW.getTime() + 60_000),
-        }),
-      ),
-      bad("ec2-mock does not model the parameter 'TargetCapacitySpecification.SpotTargetCapacity' of CreateFleet.", "UnsupportedOperation"),
     );
     await expectEc2Error(
       client.send(

@@ -254,28 +254,22 @@ function fulfilled(ctx: Pick<OperationContext, "region">, fleet: Ec2Fleet): numb
 }
 
 /**
- * The seam to Spot capacity: launches `units` of Spot capacity for a fleet
+ * Spot capacity for a fleet: launches `units` of Spot capacity for a fleet
  * from its pools, in the order of its Spot allocation strategy
  * ({@link orderSpotPools}), each launch the same RunInstances as an
  * On-Demand one plus `InstanceMarketOptions` `spot` (a one-time request at
  * the override's `MaxPrice`, else the On-Demand price), returning the
  * members launched (lifecycle `spot`) and the errors met (a price too low, no
- * capacity: entries, as On-Demand ones). RunInstances of this build refuses
- * `InstanceMarketOptions`, so a fleet with Spot units is refused here by
- * name, before anything is launched (fillFleet asks for Spot first), and
- * a fleet that starts later is checked at creation (`checkOnly`).
+ * capacity: entries, as On-Demand ones). Each Spot Instance has its
+ * one-time Spot request (src/aws/ec2/operations/spot-options.ts), as
+ * RunInstances makes it.
  */
 function launchSpotCapacity(
   ctx: OperationContext,
   fleet: Ec2Fleet,
   units: number,
-  action: "CreateFleet" | "ModifyFleet",
   instanceTags?: TagSpecification[],
-  checkOnly = false,
 ): { members: FleetMember[]; failures: FleetLaunchError[] } {
-  if (units > 0) throw errors.unmodelledParameter(action, "TargetCapacitySpecification.SpotTargetCapacity");
-  // A fleet that launches later (ValidFrom) is only checked now.
-  if (checkOnly) return { members: [], failures: [] };
   return launchFromPools(ctx, fleet, orderSpotPools(ctx, poolsOf(ctx, fleet), fleet.spotStrategy), units, instanceTags, "spot");
 }
 
@@ -387,7 +381,7 @@ function poolsOf(ctx: OperationContext, fleet: Ec2Fleet): Pool[] {
 function fillFleet(ctx: OperationContext, fleet: Ec2Fleet, instanceTags?: TagSpecification[]): FleetLaunchError[] {
   const failures: FleetLaunchError[] = [];
   // Spot first: while the seam refuses, a refused fleet has launched nothing.
-  const spot = launchSpotCapacity(ctx, fleet, Math.max(0, fleet.target.spot - liveUnits(ctx, fleet, "spot")), "CreateFleet", instanceTags);
+  const spot = launchSpotCapacity(ctx, fleet, Math.max(0, fleet.target.spot - liveUnits(ctx, fleet, "spot")), instanceTags);
   fleet.members.push(...spot.members);
   failures.push(...spot.failures);
   const liveOnDemand = liveUnits(ctx, fleet, "on-demand");
@@ -548,9 +542,7 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
     tags: tags.fleet,
   };
   fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "submitted" });
-  // Stored once launched: a launch the Spot seam refuses leaves no fleet behind.
   if (fleet.state === "active") activate(ctx, fleet, tags.instance);
-  else launchSpotCapacity(ctx, fleet, target.spot, "CreateFleet", undefined, true);
   ctx.region.fleets.add(fleet);
   return renderCreate(fleet);
 };
@@ -828,7 +820,7 @@ export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandO
   if (fleet.type !== "maintain") throw errors.fleetNotModifiable(fleet.fleetId, fleet.type);
   if (fleet.state !== "active" && fleet.state !== "submitted") throw errors.fleetNotModifiableState(fleet.fleetId, fleet.state);
   if (target !== undefined) {
-    const spot = launchSpotCapacity(ctx, fleet, Math.max(0, target.spot - liveUnits(ctx, fleet, "spot")), "ModifyFleet");
+    const spot = launchSpotCapacity(ctx, fleet, Math.max(0, target.spot - liveUnits(ctx, fleet, "spot")));
     fleet.members.push(...spot.members);
   }
   if (excess !== undefined) fleet.excessPolicy = excess;
