@@ -211,14 +211,6 @@ export function marketRoutes(market: MarketControls): Record<string, (query: URL
       market.spot.setPrice(options);
       return { price: options };
     },
-    "spot/interrupt": (query) => {
-      const instanceId = query.get("instanceId") ?? (undefined as unknown as string);
-      const raw = query.get("rebalance");
-      const rebalance = raw === null ? undefined : raw === "true" ? true : raw === "false" ? false : (raw as unknown as boolean);
-      const options = rebalance === undefined ? {} : { rebalance };
-      market.spot.interrupt(instanceId, options);
-      return { interrupted: { instanceId, ...options } };
-    },
     "capacity/withdraw": (query) => {
       const options = pool(query);
       market.capacity.withdraw(options);
@@ -228,6 +220,14 @@ export function marketRoutes(market: MarketControls): Record<string, (query: URL
       const options = pool(query);
       market.capacity.restore(options);
       return { restored: options };
+    },
+    "spot/interrupt": (query) => {
+      const instanceId = query.get("instanceId") ?? (undefined as unknown as string);
+      const raw = query.get("rebalance");
+      const rebalance = raw === null ? undefined : raw === "true" ? true : raw === "false" ? false : (raw as unknown as boolean);
+      const options = rebalance === undefined ? {} : { rebalance };
+      market.spot.interrupt(instanceId, options);
+      return { interrupted: { instanceId, ...options } };
     },
   };
 }
