@@ -141,9 +141,9 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     expect((await instance(client, id)).State?.Name).toBe("stopped");
   });
 
-  it("hibernate (persistent, hibernation configured): the warning says hibernate; the instance hibernates", async () => {
+  it("hibernate (persistent, hibernation configured): the warning says hibernate and hibernation begins at once", async () => {
     const { ec2, client } = await openDoor(door);
-    const { id, sir } = await launched(
+    const { id, sir, at } = await launched(
       ec2,
       client,
       { SpotInstanceType: "persistent" },
@@ -154,11 +154,13 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     );
     const seen = record(ec2);
     ec2.spot.interrupt(id);
-    expect(seen.map((e) => e[2])).toEqual([{ "instance-id": id, "instance-action": "hibernate" }]);
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["active", "marked-for-stop"]);
-    ec2.advance(120_000);
+    expect(seen.map((e) => [e[0], e[1], e[2]])).toEqual([
+      ["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "hibernate" }],
+      ["EC2 Instance State-change Notification", iso(at), { "instance-id": id, state: "stopping" }],
+    ]);
     const stopping = await instance(client, id);
     expect([stopping.State?.Name, stopping.StateReason?.Code]).toEqual(["stopping", "Server.SpotInstanceShutdown"]);
+    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
     // The engine hibernates it (the timeline names the stop mode).
     expect([ec2.inspect(id).timeline.at(-1)?.to, ec2.inspect(id).timeline.at(-1)?.cause]).toEqual([
       "stopping",

@@ -54,7 +54,8 @@ export interface Ec2MockSpot {
    * event, then at once the "EC2 Spot Instance Interruption Warning" (on
    * `ec2.on("spot", ...)`) and the request's status (`instance-terminated-no-capacity`,
    * or `marked-for-stop` for stop and hibernate), then two minutes later on
-   * the mock's clock (`advance`, fake timers) the interruption itself:
+   * the mock's clock (`advance`, fake timers; at once for hibernate, as EC2
+   * gives no two-minute warning then) the interruption itself:
    * terminated (`Server.SpotInstanceTermination`) or stopped/hibernated
    * (`Server.SpotInstanceShutdown`, request `disabled`,
    * `instance-stopped-no-capacity`). The instance's Region is found from its
@@ -160,8 +161,10 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
           const code = spotStatus.markedForStop;
           region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
         }
-        request.interruptAt = now + SPOT_NOTICE_MS;
+        // Hibernation "begins immediately" (no two-minute warning); stop and terminate come two minutes after the notice.
+        request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
         publish(instanceId, name, now, action);
+        if (action === "hibernate") world.catchUp();
       },
       setPrice(options) {
         const { region, instanceType, zone } = poolOf(world, "spot.setPrice", options);
