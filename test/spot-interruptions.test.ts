@@ -15,6 +15,7 @@ import {
   DescribeSpotInstanceRequestsCommand,
   type EC2Client,
   type Instance,
+  RequestSpotInstancesCommand,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   type SpotInstanceRequest,
@@ -166,6 +167,30 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
       "stopping",
       "StopInstances with Hibernate",
     ]);
+  });
+
+  it("a persistent request (terminate) reopens at the notice and launches a new instance once the old one is terminated", async () => {
+    const { ec2, client } = await openDoor(door);
+    const out = await client.send(
+      new RequestSpotInstancesCommand({
+        Type: "persistent",
+        LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: "m5.large", Placement: { AvailabilityZone: ZONE } },
+      }),
+    );
+    const sir = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+    await ec2.settle();
+    const first = (await request(client, sir)).InstanceId!;
+    expect((await instance(client, first)).State?.Name).toBe("running");
+    ec2.spot.interrupt(first);
+    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["open", "instance-terminated-no-capacity"]);
+    expect((await request(client, sir)).InstanceId).toBe(first);
+    ec2.advance(120_000);
+    await ec2.settle();
+    const after = await request(client, sir);
+    expect(status(after).slice(0, 2)).toEqual(["active", "fulfilled"]);
+    expect(after.InstanceId).not.toBe(first);
+    expect((await instance(client, first)).State?.Name).toBe("terminated");
+    expect((await instance(client, after.InstanceId!)).InstanceLifecycle).toBe("spot");
   });
 
   it("fake timers move the notice: vi.advanceTimersByTime(120_000) interrupts at the next call", async () => {
