@@ -295,3 +295,33 @@ describe("POST /_mock/spot/interrupt", () => {
     }
   });
 });
+
+describe("a pending interruption is state", () => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+
+  it("survives a snapshot restored into another mock, in a non-default Region, and still lands two minutes after the notice", async () => {
+    const { ec2, client } = await openDoor("plugin", { region: "us-west-2" });
+    const out = await client.send(
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        InstanceType: "m5.large",
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceMarketOptions: { MarketType: "spot" },
+      }),
+    );
+    await ec2.settle();
+    const id = out.Instances![0]!.InstanceId!;
+    ec2.spot.interrupt(id);
+    ec2.advance(60_000);
+    const snapshot = JSON.parse(JSON.stringify(ec2.snapshot()));
+    const other = await openDoor("plugin", { region: "us-west-2" });
+    other.ec2.restore(snapshot);
+    expect(() => other.ec2.spot.interrupt(id)).toThrow(new TypeError(`ec2-mock: spot.interrupt: ${id} is already being interrupted`));
+    other.ec2.advance(59_999);
+    expect((await instance(other.client, id)).State?.Name).toBe("running");
+    other.ec2.advance(1);
+    expect((await instance(other.client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
+  });
+});
