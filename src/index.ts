@@ -60,6 +60,7 @@ export type {
   SpotPriceOptions,
 } from "./aws/ec2/observe/market.js";
 export type {
+  Ec2EventEnvelope,
   InstanceStateChangeEvent,
   RebalanceRecommendationEvent,
   SpotEvent,

@@ -204,7 +204,7 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * stub's call history. Returns the stub.
    */
   adapt<T extends ClientStubLike>(stub: T): T;
-  /** Removes a handler added with {@link Ec2Mock.on}. */
+  /** Removes a handler added with `on("state-change", ...)`. */
   off(event: "state-change", handler: StateChangeHandler): void;
   /** Removes a handler added with `on("spot", ...)`. */
   off(event: "spot", handler: SpotEventHandler): void;

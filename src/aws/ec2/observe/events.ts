@@ -36,8 +36,11 @@ export interface InstanceStateChangeEvent {
  */
 export type StateChangeHandler = (event: InstanceStateChangeEvent) => void;
 
-/** The envelope EventBridge puts around every EC2 event. */
-interface Ec2EventEnvelope {
+/**
+ * The envelope EventBridge puts around every EC2 event.
+ * @public
+ */
+export interface Ec2EventEnvelope {
   /** Always "0". */
   version: "0";
   /** A unique event id. */
