@@ -144,7 +144,8 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * SDK) and resolves once listening. Defaults: host 127.0.0.1, a free port.
    * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
    * `POST /_mock/reset`, `GET /_mock/state`, `POST /_mock/spot/price`,
-   * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`.
+   * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`,
+   * `POST /_mock/spot/interrupt`.
    */
   listen(options?: ListenOptions): Promise<RunningServer>;
   /**
@@ -163,6 +164,9 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * The Spot market: `setPrice({ instanceType, availabilityZone, price, region? })`
    * sets a type's Spot price in a zone from now on (DescribeSpotPriceHistory
    * shows it). Server: `POST /_mock/spot/price?instanceType=&availabilityZone=&price=&region=`.
+   * `interrupt(instanceId, { rebalance? })` interrupts a running Spot
+   * Instance as EC2 does (events on `on("spot", ...)`, the two-minute
+   * notice on the mock's clock). Server: `POST /_mock/spot/interrupt?instanceId=&rebalance=`.
    */
   readonly spot: Ec2MockSpot;
   /**
