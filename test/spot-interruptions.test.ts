@@ -13,7 +13,7 @@ import {
   DescribeFleetInstancesCommand,
   DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
-  type EC2Client,
+  EC2Client,
   type Instance,
   RequestSpotInstancesCommand,
   RunInstancesCommand,
@@ -21,7 +21,7 @@ import {
   type SpotInstanceRequest,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it, vi } from "vitest";
-import { type Ec2Mock, LINUX_AMI_ID, type SpotEvent } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type SpotEvent } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
 
@@ -323,5 +323,42 @@ describe("a pending interruption is state", () => {
     expect((await instance(other.client, id)).State?.Name).toBe("running");
     other.ec2.advance(1);
     expect((await instance(other.client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
+  });
+});
+
+describe("the README recipe", () => {
+  it("launch Spot, interrupt, the app drained on the warning, and the request relaunched (fake timers)", async () => {
+    vi.useFakeTimers({ now: NOW });
+    const client = new EC2Client({ region: "us-east-1" });
+    try {
+      vi.useFakeTimers();
+      const ec2 = createEc2Mock();
+      client.middlewareStack.use(ec2);
+      const drained: string[] = [];
+      ec2.on("spot", (event) => {
+        if (event["detail-type"] === "EC2 Spot Instance Interruption Warning") drained.push(event.detail["instance-id"]);
+      });
+      const { SpotInstanceRequests } = await client.send(
+        new RequestSpotInstancesCommand({
+          Type: "persistent",
+          LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: "m5.large" },
+        }),
+      );
+      await ec2.settle();
+      const sir = SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+      const spotRequest = async () =>
+        (await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }))).SpotInstanceRequests![0]!;
+      const first = (await spotRequest()).InstanceId!;
+
+      ec2.spot.interrupt(first);
+      expect(drained).toEqual([first]);
+      vi.advanceTimersByTime(120_000);
+      await ec2.settle();
+      expect((await spotRequest()).InstanceId).not.toBe(first);
+      expect((await instance(client, first)).State?.Name).toBe("terminated");
+    } finally {
+      client.destroy();
+      vi.useRealTimers();
+    }
   });
 });
