@@ -52,8 +52,22 @@ export type {
   TimelineEntry,
 } from "./aws/ec2/observe/controls.js";
 export type { EbsVolumeType } from "./aws/ec2/model/ebs-billing.js";
-export type { CapacityPoolOptions, Ec2MockCapacity, Ec2MockSpot, SpotPriceOptions } from "./aws/ec2/observe/market.js";
-export type { InstanceStateChangeEvent, StateChangeHandler } from "./aws/ec2/observe/events.js";
+export type {
+  CapacityPoolOptions,
+  Ec2MockCapacity,
+  Ec2MockSpot,
+  SpotInterruptOptions,
+  SpotPriceOptions,
+} from "./aws/ec2/observe/market.js";
+export type {
+  Ec2EventEnvelope,
+  InstanceStateChangeEvent,
+  RebalanceRecommendationEvent,
+  SpotEvent,
+  SpotEventHandler,
+  SpotInterruptionWarningEvent,
+  StateChangeHandler,
+} from "./aws/ec2/observe/events.js";
 export type {
   ApiFaultControls,
   CapacityAction,

@@ -445,7 +445,10 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
     const past = await send(server.url, "POST", `${prefix}advance?ms=1e300`, host);
     expect(past.status).toBe(400);
     // EC2's own routes (the market's: issue 18) are named too.
-    const own = prefix === "/_mock/" ? `, POST ${prefix}spot/price, POST ${prefix}capacity/withdraw, POST ${prefix}capacity/restore` : "";
+    const own =
+      prefix === "/_mock/"
+        ? `, POST ${prefix}spot/price, POST ${prefix}capacity/withdraw, POST ${prefix}capacity/restore, POST ${prefix}spot/interrupt`
+        : "";
     const missing = await send(server.url, "GET", `${prefix}nothing`, host);
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error).toBe(

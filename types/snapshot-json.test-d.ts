@@ -149,6 +149,8 @@ interface OldSpotRequestJson {
   createTime: string;
   tags: [string, string][];
   onDemandPrice: number;
+  /** Issue 18: a pending interruption's time (`ec2.spot.interrupt`). */
+  interruptAt?: string;
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

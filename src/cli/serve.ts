@@ -33,7 +33,8 @@ const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config 
 Prints one line "ec2-mock listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
 Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state,
 POST /_mock/spot/price?instanceType=&availabilityZone=&price=, POST /_mock/capacity/withdraw?instanceType=&availabilityZone=,
-POST /_mock/capacity/restore?instanceType=&availabilityZone= (each with an optional &region=).
+POST /_mock/capacity/restore?instanceType=&availabilityZone= (each with an optional &region=),
+POST /_mock/spot/interrupt?instanceId=&rebalance=true.
 Tencent Cloud CVM (API 3.0, region ap-guangzhou, the config's timing) on the same port: requests with an
 X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
 

@@ -29,7 +29,7 @@ import {
   type InstanceUsage,
   noEbsByType,
 } from "./observe/controls.js";
-import { StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
+import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";
@@ -144,7 +144,8 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * SDK) and resolves once listening. Defaults: host 127.0.0.1, a free port.
    * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
    * `POST /_mock/reset`, `GET /_mock/state`, `POST /_mock/spot/price`,
-   * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`.
+   * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`,
+   * `POST /_mock/spot/interrupt`.
    */
   listen(options?: ListenOptions): Promise<RunningServer>;
   /**
@@ -163,6 +164,9 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * The Spot market: `setPrice({ instanceType, availabilityZone, price, region? })`
    * sets a type's Spot price in a zone from now on (DescribeSpotPriceHistory
    * shows it). Server: `POST /_mock/spot/price?instanceType=&availabilityZone=&price=&region=`.
+   * `interrupt(instanceId, { rebalance? })` interrupts a running Spot
+   * Instance as EC2 does (events on `on("spot", ...)`, the two-minute
+   * notice on the mock's clock). Server: `POST /_mock/spot/interrupt?instanceId=&rebalance=`.
    */
   readonly spot: Ec2MockSpot;
   /**
@@ -190,6 +194,13 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    */
   on(event: "state-change", handler: StateChangeHandler): () => void;
   /**
+   * Subscribes to the Spot events `ec2.spot.interrupt` plays: "EC2 Instance
+   * Rebalance Recommendation" and "EC2 Spot Instance Interruption Warning",
+   * EventBridge-shaped, delivered synchronously when sent. Returns an
+   * unsubscribe function.
+   */
+  on(event: "spot", handler: SpotEventHandler): () => void;
+  /**
    * Routes every command the mock implements on an aws-sdk-client-mock stub
    * (`ec2.adapt(mockClient(EC2Client))`) to the engine, so the stub's call
    * history and its matchers sit on top of stateful behaviour. A stubbed
@@ -197,8 +208,10 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * stub's call history. Returns the stub.
    */
   adapt<T extends ClientStubLike>(stub: T): T;
-  /** Removes a handler added with {@link Ec2Mock.on}. */
+  /** Removes a handler added with `on("state-change", ...)`. */
   off(event: "state-change", handler: StateChangeHandler): void;
+  /** Removes a handler added with `on("spot", ...)`. */
+  off(event: "spot", handler: SpotEventHandler): void;
   /**
    * The whole state of the mock as a plain, JSON-serializable value: clock
    * offset, instances with their transitions in flight, guests and host
@@ -386,7 +399,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     };
   };
 
-  const market = marketControls(world);
+  const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
 
   const mock: Ec2Mock = {
     region: defaultRegion,
@@ -413,8 +426,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     inspect: (instanceId) => controlsOf(instanceId).inspect(instanceId),
     usage: ((instanceId?: string) =>
       instanceId === undefined ? fleetUsage() : controlsOf(instanceId).usage(instanceId)) as Ec2Mock["usage"],
-    on: (_event, handler) => events.subscribe(handler),
-    off: (_event, handler) => events.unsubscribe(handler),
+    on: ((event: "state-change" | "spot", handler: StateChangeHandler & SpotEventHandler) =>
+      event === "spot" ? events.subscribeSpot(handler) : events.subscribe(handler)) as Ec2Mock["on"],
+    off: ((_event: string, handler: StateChangeHandler | SpotEventHandler) => events.unsubscribe(handler)) as Ec2Mock["off"],
     adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID }),
     listen: (listenOptions) =>
       startEc2Server(

@@ -109,6 +109,8 @@ export class Ec2World {
    * (DeleteVolume).
    */
   settle(): void {
+    // What fell due first (a Spot interruption whose notice has run out starts its transition here), then every transition.
+    this.catchUp();
     for (const { region } of this.entries.values()) region.engine.settle();
     let imagesReady = -Infinity;
     for (const { region } of this.entries.values()) {

@@ -224,6 +224,8 @@ export const stateReasons = {
   pending: { Code: "pending", Message: "pending" },
   userShutdown: { Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown" },
   userHibernate: { Code: "Client.UserInitiatedHibernate", Message: "Client.UserInitiatedHibernate: User initiated hibernate" },
+  spotTermination: { Code: "Server.SpotInstanceTermination", Message: "Server.SpotInstanceTermination: Spot instance termination" },
+  spotShutdown: { Code: "Server.SpotInstanceShutdown", Message: "Server.SpotInstanceShutdown: Spot instance shutdown" },
 } as const satisfies Record<string, StateReason>;
 
 /** Renders the `Instance` shape the SDK would deserialize from DescribeInstances. */

@@ -61,6 +61,15 @@ export const spotStatus = {
   stoppedByUser: { code: "instance-stopped-by-user", message: () => "Spot Instance stopped due to user-initiated stop." },
   scheduleExpired: { code: "schedule-expired", message: () => "Your Spot request expired before it was fulfilled." },
   notScheduledYet: { code: "not-scheduled-yet", message: () => "Your Spot request will not be evaluated until the scheduled date." },
+  markedForStop: { code: "marked-for-stop", message: () => "The Spot Instance is marked for stopping." },
+  terminatedNoCapacity: {
+    code: "instance-terminated-no-capacity",
+    message: () => "Your instance was terminated due to standard capacity management processes.",
+  },
+  stoppedNoCapacity: {
+    code: "instance-stopped-no-capacity",
+    message: () => "Your instance was stopped due to EC2 capacity management needs.",
+  },
 } as const;
 
 /**
@@ -116,6 +125,8 @@ export const spotRequestRecord = object({
   tags: mapOf(string, string),
   /** The On-Demand reference of its type when it was made (`number` kept for the record). */
   onDemandPrice: number,
+  /** When EC2 interrupts its instance (`ec2.spot.interrupt`: two minutes after the notice), while one is pending. */
+  interruptAt: optional(time),
 });
 
 /** One Spot Instance request of a region. */

@@ -1,3 +1,4 @@
+import { spotStatus } from "../model/spot-requests.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
 import type { Ec2Region } from "../region.js";
 import type { Ec2World } from "../world.js";
@@ -47,7 +48,37 @@ export interface Ec2MockSpot {
    * longer moves it.
    */
   setPrice(options: SpotPriceOptions): void;
+  /**
+   * Interrupts a running Spot Instance as EC2 does (docs/behaviour.md, "Spot
+   * interruptions"): optionally an "EC2 Instance Rebalance Recommendation"
+   * event, then at once the "EC2 Spot Instance Interruption Warning" (on
+   * `ec2.on("spot", ...)`) and the request's status (`instance-terminated-no-capacity`,
+   * or `marked-for-stop` for stop and hibernate), then two minutes later on
+   * the mock's clock (`advance`, fake timers; at once for hibernate, as EC2
+   * gives no two-minute warning then) the interruption itself:
+   * terminated (`Server.SpotInstanceTermination`) or stopped/hibernated
+   * (`Server.SpotInstanceShutdown`, request `disabled`,
+   * `instance-stopped-no-capacity`). The instance's Region is found from its
+   * id. Throws a TypeError, changing nothing, for an instance that is not a
+   * running Spot Instance or is already being interrupted.
+   */
+  interrupt(instanceId: string, options?: SpotInterruptOptions): void;
 }
+
+/**
+ * Options of `ec2.spot.interrupt`.
+ * @public
+ */
+export interface SpotInterruptOptions {
+  /** Send an "EC2 Instance Rebalance Recommendation" before the interruption warning (default false). */
+  rebalance?: boolean;
+}
+
+/** The two-minute warning: EC2 interrupts the instance this long after the notice. */
+export const SPOT_NOTICE_MS = 120_000;
+
+/** Publishes a Spot event: a rebalance recommendation, or the interruption warning when `action` is given. */
+export type SpotEventSink = (instanceId: string, region: string, at: number, action?: "terminate" | "stop" | "hibernate") => void;
 
 /**
  * `ec2.capacity`: EC2's capacity pools.
@@ -99,9 +130,42 @@ function poolOf(world: Ec2World, what: string, options: CapacityPoolOptions): { 
 }
 
 /** The controls of `world`'s market. */
-export function marketControls(world: Ec2World): MarketControls {
+export function marketControls(world: Ec2World, publish: SpotEventSink = () => {}): MarketControls {
   return {
     spot: {
+      interrupt(instanceId, options = {}) {
+        if (typeof options !== "object" || options === null) throw bad("spot.interrupt", "options must be { rebalance? }");
+        const { rebalance } = options;
+        if (rebalance !== undefined && typeof rebalance !== "boolean") {
+          throw bad("spot.interrupt", `rebalance must be a boolean; got ${JSON.stringify(rebalance)}`);
+        }
+        const now = world.catchUp();
+        const region =
+          typeof instanceId === "string" ? world.existing().find((e) => e.region.instances.has(instanceId))?.region : undefined;
+        if (region === undefined) throw bad("spot.interrupt", `no instance ${JSON.stringify(instanceId)}`);
+        const instance = region.instances.get(instanceId)!;
+        const request = region.spotRequests.ofInstance(instanceId);
+        if (request === undefined) throw bad("spot.interrupt", `${instanceId} is not a Spot Instance`);
+        const state = region.stateOf(instance).Name;
+        if (instance.machine.phase !== "running") throw bad("spot.interrupt", `${instanceId} is ${String(state)}, not running`);
+        if (request.interruptAt !== undefined) throw bad("spot.interrupt", `${instanceId} is already being interrupted`);
+        const name = region.settings.region;
+        if (rebalance === true) publish(instanceId, name, now);
+        const action = request.interruptionBehavior;
+        // The notice: the request's status at once (terminate: instance-terminated-no-capacity, the instance still running; stop, hibernate: marked-for-stop).
+        if (action === "terminate") {
+          const code = spotStatus.terminatedNoCapacity;
+          const next = request.state === "cancelled" ? "cancelled" : request.type === "one-time" ? "closed" : "open";
+          region.spotRequests.setStatus(request, next, code.code, code.message(), now);
+        } else {
+          const code = spotStatus.markedForStop;
+          region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
+        }
+        // Hibernation "begins immediately" (no two-minute warning); stop and terminate come two minutes after the notice.
+        request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
+        publish(instanceId, name, now, action);
+        if (action === "hibernate") world.catchUp();
+      },
       setPrice(options) {
         const { region, instanceType, zone } = poolOf(world, "spot.setPrice", options);
         const price = options.price;
@@ -128,6 +192,7 @@ export function marketControls(world: Ec2World): MarketControls {
 
 /**
  * The market's control routes on the server (`POST /_mock/spot/price`,
+ * `POST /_mock/spot/interrupt?instanceId=i-...&rebalance=true`,
  * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`), each
  * taking the control's options as query parameters (`?instanceType=m5.large&availabilityZone=us-east-1a&price=0.05&region=us-east-1`).
  */
@@ -158,6 +223,14 @@ export function marketRoutes(market: MarketControls): Record<string, (query: URL
       const options = pool(query);
       market.capacity.restore(options);
       return { restored: options };
+    },
+    "spot/interrupt": (query) => {
+      const instanceId = query.get("instanceId") ?? (undefined as unknown as string);
+      const raw = query.get("rebalance");
+      const rebalance = raw === null ? undefined : raw === "true" ? true : raw === "false" ? false : (raw as unknown as boolean);
+      const options = rebalance === undefined ? {} : { rebalance };
+      market.spot.interrupt(instanceId, options);
+      return { interrupted: { instanceId, ...options } };
     },
   };
 }

@@ -171,6 +171,7 @@ export function addSpotRequest(ctx: OperationContext, fields: NewSpotRequest): S
     createTime: ctx.now,
     tags: fields.tags,
     onDemandPrice: onDemandReference(instanceTypesOf(ctx.region.settings).record(fields.instanceType)),
+    interruptAt: undefined,
   });
 }
 

@@ -14,6 +14,9 @@ import { refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
+import { ec2Requests } from "../model/causes.js";
+import { canHibernate } from "../model/hibernation.js";
+import { stateReasons } from "../model/instance.js";
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { isSpotRequestId, priceText, renderSpotRequest, type SpotLaunch, type SpotRequest, spotStatus } from "../model/spot-requests.js";
 import { readTagsOf } from "../model/tags.js";
@@ -146,7 +149,39 @@ function evaluate(ctx: OperationContext, request: SpotRequest): void {
 export function settleSpotRequests(ctx: OperationContext): void {
   const store = ctx.region.spotRequests;
   if (store.size === 0) return;
+  for (const request of store.list()) {
+    if (request.interruptAt !== undefined && ctx.now >= request.interruptAt) interruptSpotInstance(ctx, request);
+  }
   for (const request of store.list()) if (request.state === "open") evaluate(ctx, request);
+}
+
+/**
+ * The end of an interruption's two-minute notice (`ec2.spot.interrupt`),
+ * at the first catch-up at or after it: the instance, if still running, is
+ * terminated (`Server.SpotInstanceTermination`; the request's status was set
+ * at the notice) or stopped, hibernated when it can be
+ * (`Server.SpotInstanceShutdown`; the request `disabled`,
+ * `instance-stopped-no-capacity`). EC2 user guide, "Spot Instance
+ * interruption behavior" and "State changes for a Spot request".
+ */
+function interruptSpotInstance(ctx: OperationContext, request: SpotRequest): void {
+  request.interruptAt = undefined;
+  const instance = request.instanceId === undefined ? undefined : ctx.region.instances.get(request.instanceId);
+  if (instance === undefined || instance.machine.phase !== "running") return;
+  const engine = ctx.region.engine;
+  if (request.interruptionBehavior === "terminate") {
+    instance.stateReason = stateReasons.spotTermination;
+    engine.terminate(instance.machine, ec2Requests.terminate.graceful, "graceful");
+    return;
+  }
+  instance.stateReason = stateReasons.spotShutdown;
+  const mode =
+    request.interruptionBehavior === "hibernate" && canHibernate(ctx.region.settings, ctx.region.volumes, instance)
+      ? "hibernate"
+      : "graceful";
+  engine.stop(instance.machine, mode, ec2Requests.stop[mode]);
+  const code = spotStatus.stoppedNoCapacity;
+  ctx.region.spotRequests.setStatus(request, request.state === "cancelled" ? "cancelled" : "disabled", code.code, code.message(), ctx.now);
 }
 
 /**
