@@ -4,16 +4,14 @@ import type {
   NetworkInterface,
   NetworkInterfaceAssociation,
 } from "@aws-sdk/client-ec2";
-import { digestOf } from "../../../kit/digest.js";
-import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
+import { authorizeAndDryRun } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterTable, type FilterValues, literalValuesOf, readFilters } from "../filters.js";
+import { type FilterTable, type FilterValues, literalValuesOf } from "../filters.js";
 import { isWellFormedId } from "../model/ids.js";
 import { type Ec2Instance, publicIpOf } from "../model/instance.js";
-import { checkFilterCount } from "../model/limits.js";
-import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
-import { canonicalFilters, readOptionalIds } from "./describe.js";
+import { encodeToken, type MaxResultsRule, type Position, takePage } from "../pagination.js";
+import { readDescribeQuery } from "./describe-query.js";
 
 /**
  * DescribeNetworkInterfaces: the primary interface of every visible
@@ -157,21 +155,14 @@ export const describeNetworkInterfaces: Operation<DescribeNetworkInterfacesComma
   ctx,
   input,
 ) => {
-  const ids = readOptionalIds(input.NetworkInterfaceIds);
-  const max = readMaxResults(input.MaxResults, ids.length > 0, interfacesMaxResults);
-  // IncludeManagedResources is modelled: the mock has no managed interface, so the list is the same either way.
-  refuseUnmodelled("DescribeNetworkInterfaces", input, [
-    "NetworkInterfaceIds",
-    "Filters",
-    "NextToken",
-    "MaxResults",
-    "IncludeManagedResources",
-  ]);
-  checkFilterCount(input.Filters);
-  const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, interfaceFilters);
-  const digest = digestOf({ action: "DescribeNetworkInterfaces", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
-  const after = readToken(input.NextToken, digest);
+  const { ids, max, filters, accept, digest, after } = readDescribeQuery(input, {
+    action: "DescribeNetworkInterfaces",
+    ids: input.NetworkInterfaceIds,
+    maxResults: interfacesMaxResults,
+    // IncludeManagedResources is modelled: the mock has no managed interface, so the list is the same either way.
+    modelled: ["NetworkInterfaceIds", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"],
+    table: interfaceFilters,
+  });
   for (const id of ids) if (!isWellFormedId("eni", id)) throw errors.malformedInterfaceId(id);
   const wanted = new Set(ids.length > 0 ? ids : (literalValuesOf(filters, "network-interface-id") ?? []));
   const live = [...ctx.region.instances.values()].filter(hasInterface);

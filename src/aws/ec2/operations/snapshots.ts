@@ -10,14 +10,12 @@ import type {
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
 } from "@aws-sdk/client-ec2";
-import { digestOf } from "../../../kit/digest.js";
 import { tagKeys, volumeResource } from "../../iam/resources.js";
 import { optionalString, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
+import { type FilterTable, literalValuesOf, type ValuesOf } from "../filters.js";
 import { isWellFormedId, newId } from "../model/ids.js";
-import { checkFilterCount } from "../model/limits.js";
 import {
   COPIED_VOLUME_ID,
   type Ec2Snapshot,
@@ -29,9 +27,10 @@ import {
   snapshotState,
 } from "../model/snapshots.js";
 import { readTagsOf } from "../model/tags.js";
-import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
+import { encodeToken, type MaxResultsRule, type Position, takePage } from "../pagination.js";
 import type { Ec2Region } from "../region.js";
-import { canonicalFilters, readOptionalIds } from "./describe.js";
+import { readOptionalIds } from "./describe.js";
+import { readDescribeQuery } from "./describe-query.js";
 
 /**
  * EBS snapshots: CreateSnapshot and DescribeSnapshots, in EC2's order of
@@ -149,23 +148,20 @@ function readAccounts(ctx: OperationContext, value: unknown, aliases: readonly s
 
 /** DescribeSnapshots: the region's snapshots, by id, owner and filters, paged in creation order. */
 export const describeSnapshots: Operation<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput> = (ctx, input) => {
-  const ids = readOptionalIds(input.SnapshotIds);
-  const max = readMaxResults(input.MaxResults, ids.length > 0, snapshotsMaxResults);
-  refuseUnmodelled("DescribeSnapshots", input, ["SnapshotIds", "OwnerIds", "RestorableByUserIds", "Filters", "NextToken", "MaxResults"]);
-  checkFilterCount(input.Filters);
-  const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, snapshotFilters);
   const owners = readAccounts(ctx, input.OwnerIds, ["amazon"]);
   // `all` asks for the public snapshots (those whose createVolumePermission names the group all): the mock has none.
   const restorable = readAccounts(ctx, input.RestorableByUserIds, ["all"]);
-  const digest = digestOf({
+  const { ids, max, filters, accept, digest, after } = readDescribeQuery(input, {
     action: "DescribeSnapshots",
-    filters: canonicalFilters(filters),
-    ids: [...new Set(ids)].sort(),
-    owners: owners === undefined ? [] : [...owners].sort(),
-    restorable: restorable === undefined ? [] : [...restorable].sort(),
+    ids: input.SnapshotIds,
+    maxResults: snapshotsMaxResults,
+    modelled: ["SnapshotIds", "OwnerIds", "RestorableByUserIds", "Filters", "NextToken", "MaxResults"],
+    table: snapshotFilters,
+    digestExtra: {
+      owners: owners === undefined ? [] : [...owners].sort(),
+      restorable: restorable === undefined ? [] : [...restorable].sort(),
+    },
   });
-  const after = readToken(input.NextToken, digest);
   for (const id of ids) if (!isWellFormedId("snap", id)) throw errors.malformedSnapshotId(id);
   for (const id of ids) if (ctx.region.snapshots.get(id) === undefined) throw errors.snapshotNotFound(id);
   ctx.authorize("DescribeSnapshots", []);

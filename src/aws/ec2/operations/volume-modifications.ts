@@ -12,15 +12,13 @@ import type {
   VolumeStatusItem,
   VolumeType,
 } from "@aws-sdk/client-ec2";
-import { digestOf } from "../../../kit/digest.js";
 import { volumeResource } from "../../iam/resources.js";
 import { optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
+import { type FilterTable, literalValuesOf, type ValuesOf } from "../filters.js";
 import { checkVolumeLimits, checkVolumeType } from "../model/ebs-limits.js";
 import { isWellFormedId } from "../model/ids.js";
-import { checkFilterCount } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
 import {
   configurationOf,
@@ -33,8 +31,8 @@ import {
   targetOf,
 } from "../model/volume-modifications.js";
 import { type Ec2Volume, volumeState } from "../model/volumes.js";
-import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
-import { canonicalFilters, readOptionalIds } from "./describe.js";
+import { encodeToken, type MaxResultsRule, type Position, takePage } from "../pagination.js";
+import { readDescribeQuery } from "./describe-query.js";
 
 /**
  * Elastic Volumes and volume status: ModifyVolume, DescribeVolumesModifications,
@@ -165,15 +163,14 @@ export const describeVolumesModifications: Operation<
   DescribeVolumesModificationsCommandInput,
   DescribeVolumesModificationsCommandOutput
 > = (ctx, input) => {
-  const ids = readOptionalIds(input.VolumeIds);
-  const max = readMaxResults(input.MaxResults, ids.length > 0, volumeModificationsMaxResults);
-  // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
-  refuseUnmodelled("DescribeVolumesModifications", input, ["VolumeIds", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"]);
-  checkFilterCount(input.Filters);
-  const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, volumeModificationFilters);
-  const digest = digestOf({ action: "DescribeVolumesModifications", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
-  const after = readToken(input.NextToken, digest);
+  const { ids, max, filters, accept, digest, after } = readDescribeQuery(input, {
+    action: "DescribeVolumesModifications",
+    ids: input.VolumeIds,
+    maxResults: volumeModificationsMaxResults,
+    // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
+    modelled: ["VolumeIds", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"],
+    table: volumeModificationFilters,
+  });
   const store = ctx.region.volumeModifications;
   store.applyDue(ctx.now, ctx.region.volumes);
   const named = ids.length > 0 ? findVolumes(ctx, ids) : undefined;
@@ -303,15 +300,14 @@ function volumePosition(volume: Ec2Volume): Position {
 
 /** DescribeVolumeStatus: the status of the region's live volumes, by id and filters, paged in creation order. */
 export const describeVolumeStatus: Operation<DescribeVolumeStatusCommandInput, DescribeVolumeStatusCommandOutput> = (ctx, input) => {
-  const ids = readOptionalIds(input.VolumeIds);
-  const max = readMaxResults(input.MaxResults, ids.length > 0, volumeStatusMaxResults);
-  // IncludeManagedResources is modelled: the mock has no managed volume.
-  refuseUnmodelled("DescribeVolumeStatus", input, ["VolumeIds", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"]);
-  checkFilterCount(input.Filters);
-  const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, volumeStatusFilters);
-  const digest = digestOf({ action: "DescribeVolumeStatus", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
-  const after = readToken(input.NextToken, digest);
+  const { ids, max, accept, digest, after } = readDescribeQuery(input, {
+    action: "DescribeVolumeStatus",
+    ids: input.VolumeIds,
+    maxResults: volumeStatusMaxResults,
+    // IncludeManagedResources is modelled: the mock has no managed volume.
+    modelled: ["VolumeIds", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"],
+    table: volumeStatusFilters,
+  });
   const named = ids.length > 0 ? findVolumes(ctx, ids) : undefined;
   ctx.authorize("DescribeVolumeStatus", []);
   if (input.DryRun === true) throw errors.dryRun();

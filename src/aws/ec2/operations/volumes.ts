@@ -8,22 +8,21 @@ import type {
   DescribeVolumesCommandInput,
   DescribeVolumesCommandOutput,
 } from "@aws-sdk/client-ec2";
-import { digestOf } from "../../../kit/digest.js";
 import { instanceResource, newResource, volumeResource } from "../../iam/resources.js";
 import { findInstances, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterTable, literalValuesOf, readFilters, type ValuesOf } from "../filters.js";
+import { type FilterTable, literalValuesOf, type readFilters, type ValuesOf } from "../filters.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { isWellFormedId, newId } from "../model/ids.js";
-import { checkFilterCount, clipped } from "../model/limits.js";
+import { clipped } from "../model/limits.js";
 import { regionsAndZones } from "../model/region-catalogue.js";
 import { snapshotState } from "../model/snapshots.js";
 import { tagCandidates } from "../model/tag-index.js";
 import { readTagsOf } from "../model/tags.js";
 import { attachmentState, type Ec2Volume, renderVolume, volumeState } from "../model/volumes.js";
-import { encodeToken, type MaxResultsRule, type Position, readMaxResults, readToken, takePage } from "../pagination.js";
-import { canonicalFilters, readOptionalIds } from "./describe.js";
+import { encodeToken, type MaxResultsRule, type Position, takePage } from "../pagination.js";
+import { readDescribeQuery } from "./describe-query.js";
 import { snapshotView } from "./snapshots.js";
 
 /**
@@ -134,15 +133,14 @@ function candidates(ctx: OperationContext, named: Ec2Volume[] | undefined, filte
 
 /** DescribeVolumes: the region's live volumes (attached or available), filtered and paged. */
 export const describeVolumes: Operation<DescribeVolumesCommandInput, DescribeVolumesCommandOutput> = (ctx, input) => {
-  const ids = readOptionalIds(input.VolumeIds);
-  const max = readMaxResults(input.MaxResults, ids.length > 0, volumesMaxResults);
-  // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
-  refuseUnmodelled("DescribeVolumes", input, ["VolumeIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"]);
-  checkFilterCount(input.Filters);
-  const filters = readFilters(input.Filters);
-  const accept = compileFilters(filters, volumeFilters);
-  const digest = digestOf({ action: "DescribeVolumes", filters: canonicalFilters(filters), ids: [...new Set(ids)].sort() });
-  const after = readToken(input.NextToken, digest);
+  const { ids, max, filters, accept, digest, after } = readDescribeQuery(input, {
+    action: "DescribeVolumes",
+    ids: input.VolumeIds,
+    maxResults: volumesMaxResults,
+    // IncludeManagedResources is modelled: the mock has no managed volume, so hidden or shown, the list is the same.
+    modelled: ["VolumeIds", "IncludeManagedResources", "Filters", "NextToken", "MaxResults"],
+    table: volumeFilters,
+  });
   const named = ids.length > 0 ? findVolumes(ctx, ids) : undefined;
   ctx.authorize("DescribeVolumes", []);
   if (input.DryRun === true) throw errors.dryRun();
