@@ -59,11 +59,12 @@ import { describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer, realisticDurations } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
+import { kindTally, MODEL_SEED } from "./model-runner.js";
 
 const RUNS = Number(process.env.MODEL_RUNS ?? process.env.PROPERTY_RUNS ?? 100);
 /** Through the server: 5 by default, a hundredth of RUNS in long runs (a run costs about 1 s there, several times the plugin's). */
 const SERVER_RUNS = Math.max(5, Math.ceil(RUNS / 100));
-const SEED = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.MODEL_SEED);
+const SEED = MODEL_SEED;
 
 const ZONE = "us-east-1a";
 const OTHER_ZONE = "us-east-1b";
@@ -151,10 +152,7 @@ interface Real {
   step: number;
 }
 
-const tally = new Map<string, number>();
-function count(what: string): void {
-  tally.set(what, (tally.get(what) ?? 0) + 1);
-}
+const { tally, count } = kindTally();
 
 /** Sends; resolves to the output or to the error's `name: message`. */
 async function attempt<T>(call: Promise<T>): Promise<{ ok: T } | { error: string }> {
@@ -640,8 +638,12 @@ class DeleteSnapshot extends Cmd {
   }
 }
 
-class Stop extends Cmd {
-  constructor(readonly instance: number) {
+/** StopInstances or StartInstances: the instance's volumes stay attached either way. */
+class Power extends Cmd {
+  constructor(
+    readonly how: "stop" | "start",
+    readonly instance: number,
+  ) {
     super();
   }
   override check(m: Readonly<Model>): boolean {
@@ -650,41 +652,18 @@ class Stop extends Cmd {
   async act(m: Model, r: Real): Promise<void> {
     const i = this.instance % m.instances.length;
     const inst = m.instances[i]!;
-    const result = await attempt(r.client.send(new StopInstancesCommand({ InstanceIds: [r.instanceIds[i]!] })));
-    count(`stop a ${inst.state} instance`);
+    const input = { InstanceIds: [r.instanceIds[i]!] };
+    const result = await attempt(r.client.send(this.how === "stop" ? new StopInstancesCommand(input) : new StartInstancesCommand(input)));
+    count(`${this.how} a ${inst.state} instance`);
     if (inst.state === "terminated") {
       expect("error" in result ? result.error.split(":")[0] : "succeeded").toBe("IncorrectInstanceState");
       return;
     }
     expectOk(result, this.toString());
-    inst.state = "stopped";
+    inst.state = this.how === "stop" ? "stopped" : "running";
   }
   toString(): string {
-    return `stop(#${this.instance})`;
-  }
-}
-
-class Start extends Cmd {
-  constructor(readonly instance: number) {
-    super();
-  }
-  override check(m: Readonly<Model>): boolean {
-    return m.instances.length > 0;
-  }
-  async act(m: Model, r: Real): Promise<void> {
-    const i = this.instance % m.instances.length;
-    const inst = m.instances[i]!;
-    const result = await attempt(r.client.send(new StartInstancesCommand({ InstanceIds: [r.instanceIds[i]!] })));
-    count(`start a ${inst.state} instance`);
-    if (inst.state === "terminated") {
-      expect("error" in result ? result.error.split(":")[0] : "succeeded").toBe("IncorrectInstanceState");
-      return;
-    }
-    expectOk(result, this.toString());
-    inst.state = "running";
-  }
-  toString(): string {
-    return `start(#${this.instance})`;
+    return `${this.how}(#${this.instance})`;
   }
 }
 
@@ -835,8 +814,8 @@ const commands = [
   fc.tuple(pick, fc.boolean(), fc.boolean()).map(([v, force, aimed]) => new DetachVolume(v, force, aimed)),
   pick.map((v) => new CreateSnapshot(v)),
   pick.map((s) => new DeleteSnapshot(s)),
-  pick.map((i) => new Stop(i)),
-  pick.map((i) => new Start(i)),
+  pick.map((i) => new Power("stop", i)),
+  pick.map((i) => new Power("start", i)),
   pick.map((i) => new Terminate(i)),
   fc.tuple(pick, device, fc.boolean()).map(([i, d, f]) => new SetDeleteOnTermination(i, d, f)),
   fc.constantFrom(1_000, ATTACH_MS, DETACH_MS, CREATE_MS - 1, CREATE_MS, 9_000, 30_000).map((ms) => new Advance(ms)),
