@@ -52,6 +52,31 @@ function dataDevices(count: number): string[] {
 
 const withoutMetadata = <T extends { $metadata?: unknown }>({ $metadata: _, ...rest }: T) => rest;
 
+/** Launches one `InstanceType` instance in us-east-1a with `count` EBS volumes (its root and count - 1 of 1 GiB). */
+function runWithVolumes(client: EC2Client, InstanceType: string, count: number) {
+  return client.send(
+    new RunInstancesCommand({
+      ImageId: LINUX_AMI_ID,
+      MinCount: 1,
+      MaxCount: 1,
+      InstanceType,
+      Placement: { AvailabilityZone: "us-east-1a" },
+      BlockDeviceMappings: dataDevices(count - 1).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })),
+    } as RunInstancesCommandInput),
+  );
+}
+
+/** EC2's refusal of an attachment beyond the type's limit (AttachVolume and RunInstances alike). */
+function attachmentLimitError(limit: number) {
+  return {
+    name: "AttachmentLimitExceeded",
+    message:
+      `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
+      "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
+    status: 400,
+  };
+}
+
 describe.each(["plugin", "httpHandler", "server"])("DetachVolume through the %s", (door) => {
   useFrozenClock({ now: NOW });
   const openDoor = doorOpener();
@@ -319,35 +344,18 @@ describe.each(["plugin", "httpHandler", "server"])("DetachVolume through the %s"
 
   it("AttachVolume and RunInstances stop at the type's EBS attachment limit", async () => {
     const { ec2, client } = await openDoor(door, {});
-    const run = (InstanceType: string, count: number) =>
-      client.send(
-        new RunInstancesCommand({
-          ImageId: LINUX_AMI_ID,
-          MinCount: 1,
-          MaxCount: 1,
-          InstanceType,
-          Placement: { AvailabilityZone: "us-east-1a" },
-          BlockDeviceMappings: dataDevices(count - 1).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })),
-        } as RunInstancesCommandInput),
-      );
-    const limitError = (limit: number) => ({
-      name: "AttachmentLimitExceeded",
-      message:
-        `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
-        "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
-      status: 400,
-    });
+    const run = (InstanceType: string, count: number) => runWithVolumes(client, InstanceType, count);
     // Shared Nitro limit (27 EBS with the primary interface), less the instance store (m5d), a dedicated limit (m7i).
-    await expectEc2Error(run("t3.micro", 28), limitError(27));
-    await expectEc2Error(run("m5d.large", 27), limitError(26));
-    await expectEc2Error(run("m7i.large", 33), limitError(32));
+    await expectEc2Error(run("t3.micro", 28), attachmentLimitError(27));
+    await expectEc2Error(run("m5d.large", 27), attachmentLimitError(26));
+    await expectEc2Error(run("m7i.large", 33), attachmentLimitError(32));
     const full = (await run("t3.micro", 27)).Instances![0]!.InstanceId!;
     expect((await client.send(new DescribeVolumesCommand({}))).Volumes).toHaveLength(27);
     await ec2.settle();
     const volumeId = await readyVolume(client, (ms) => ec2.advance(ms));
     await expectEc2Error(
       client.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: full, Device: "/dev/xvdbz" })),
-      limitError(27),
+      attachmentLimitError(27),
     );
     expect((await volume(client, volumeId)).State).toBe("available");
     // A detaching volume still counts; once detached, its place is free.
@@ -355,7 +363,7 @@ describe.each(["plugin", "httpHandler", "server"])("DetachVolume through the %s"
     await detach(client, { VolumeId: data[1] });
     await expectEc2Error(
       client.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: full, Device: "/dev/xvdbz" })),
-      limitError(27),
+      attachmentLimitError(27),
     );
     ec2.advance(realisticDurations.volumeDetach);
     await client.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: full, Device: "/dev/xvdbz" }));
@@ -379,27 +387,10 @@ describe.each(["plugin", "server"])("the attachment limit of an added instance t
     const { client } = await openDoor(door, {
       instanceTypes: { add: [added("x8z.large", { EbsInfo: { MaximumEbsAttachments: 3 } }), added("x8z.xlarge", {})] },
     });
-    const run = (InstanceType: string, count: number) =>
-      client.send(
-        new RunInstancesCommand({
-          ImageId: LINUX_AMI_ID,
-          MinCount: 1,
-          MaxCount: 1,
-          InstanceType,
-          Placement: { AvailabilityZone: "us-east-1a" },
-          BlockDeviceMappings: dataDevices(count - 1).map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 1 } })),
-        } as RunInstancesCommandInput),
-      );
-    const refused = (limit: number) => ({
-      name: "AttachmentLimitExceeded",
-      message:
-        `You may attach up to ${limit} devices for this instance type. Please use a larger instance size to attach more volumes. ` +
-        "For a detailed list of limits please refer to https://docs.aws.amazon.com/ebs/latest/userguide/volume_limits.html",
-      status: 400,
-    });
-    await expectEc2Error(run("x8z.large", 4), refused(3));
+    const run = (InstanceType: string, count: number) => runWithVolumes(client, InstanceType, count);
+    await expectEc2Error(run("x8z.large", 4), attachmentLimitError(3));
     expect((await run("x8z.large", 3)).Instances![0]!.BlockDeviceMappings).toHaveLength(3);
-    await expectEc2Error(run("x8z.xlarge", 28), refused(27));
+    await expectEc2Error(run("x8z.xlarge", 28), attachmentLimitError(27));
   });
 });
 
