@@ -129,6 +129,40 @@ function poolOf(world: Ec2World, what: string, options: CapacityPoolOptions): { 
   return { region, instanceType, zone: availabilityZone };
 }
 
+/**
+ * A price rise above active requests' maximum (`ec2.spot.setPrice`): EC2
+ * interrupts their instances (reason: price; user guide, "Spot Instance
+ * interruptions": "The Spot price is higher than your maximum price"), with
+ * the same sequence as a capacity interruption: the interruption warning at
+ * once, the request `marked-for-termination` (terminate) or
+ * `marked-for-stop` (stop, hibernate) while its instance runs out its notice
+ * (user guide, "State changes for a Spot request"), then the behaviour two
+ * minutes later (at once for hibernate), which sets
+ * `instance-terminated-by-price` or `instance-stopped-by-price`
+ * (src/aws/ec2/operations/spot-requests.ts). Instances still booting are
+ * interrupted too; those already being interrupted are left alone. Returns
+ * whether an interruption is due now (hibernate), for the caller to catch up.
+ */
+function noticePriceInterruptions(region: Ec2Region, instanceType: string, zone: string, now: number, publish: SpotEventSink): boolean {
+  let due = false;
+  for (const request of region.spotRequests.list()) {
+    if (request.state !== "active" || request.interruptAt !== undefined || request.instanceId === undefined) continue;
+    if (request.instanceType !== instanceType || request.availabilityZone !== zone) continue;
+    if (request.maxPrice >= region.spotPrices.priceAt(instanceType, zone, now)) continue;
+    const instance = region.instances.get(request.instanceId);
+    const phase = instance?.machine.phase;
+    if (phase !== "running" && phase !== "launching" && phase !== "starting") continue;
+    const action = request.interruptionBehavior;
+    const code = action === "terminate" ? spotStatus.markedForTermination : spotStatus.markedForStop;
+    region.spotRequests.setStatus(request, "active", code.code, code.message(), now);
+    request.interruptReason = "price";
+    request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
+    due ||= action === "hibernate";
+    publish(request.instanceId, region.settings.region, now, action);
+  }
+  return due;
+}
+
 /** The controls of `world`'s market. */
 export function marketControls(world: Ec2World, publish: SpotEventSink = () => {}): MarketControls {
   return {
@@ -150,6 +184,7 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         if (instance.machine.phase !== "running") throw bad("spot.interrupt", `${instanceId} is ${String(state)}, not running`);
         if (request.interruptAt !== undefined) throw bad("spot.interrupt", `${instanceId} is already being interrupted`);
         const name = region.settings.region;
+        request.interruptReason = "capacity";
         if (rebalance === true) publish(instanceId, name, now);
         const action = request.interruptionBehavior;
         // The notice: the request's status at once (terminate: instance-terminated-no-capacity, the instance still running; stop, hibernate: marked-for-stop).
@@ -172,7 +207,9 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
           throw bad("spot.setPrice", `price must be a positive, finite number of USD per hour; got ${String(price)}`);
         }
-        region.spotPrices.setPrice(instanceType, zone, price, world.catchUp());
+        const now = world.catchUp();
+        region.spotPrices.setPrice(instanceType, zone, price, now);
+        if (noticePriceInterruptions(region, instanceType, zone, now, publish)) world.catchUp();
       },
     },
     capacity: {

@@ -146,6 +146,8 @@ export interface NewSpotRequest {
   readonly availabilityZone: string;
   readonly tags: ReadonlyMap<string, string>;
   readonly fromRunInstances: boolean;
+  /** RequestSpotInstances' `LaunchGroup`, `AvailabilityZoneGroup` and `ClientToken` (with its call's digest), when given. */
+  readonly groups?: { launchGroup?: string; availabilityZoneGroup?: string; clientToken?: string; clientDigest?: string };
 }
 
 /** Records a new request in the region, `open` and `pending-evaluation` (EC2's first status of every request). */
@@ -172,6 +174,12 @@ export function addSpotRequest(ctx: OperationContext, fields: NewSpotRequest): S
     tags: fields.tags,
     onDemandPrice: onDemandReference(instanceTypesOf(ctx.region.settings).record(fields.instanceType)),
     interruptAt: undefined,
+    interruptReason: undefined,
+    restartAt: undefined,
+    launchGroup: fields.groups?.launchGroup,
+    availabilityZoneGroup: fields.groups?.availabilityZoneGroup,
+    clientToken: fields.groups?.clientToken,
+    clientDigest: fields.groups?.clientDigest,
   });
 }
 
