@@ -225,20 +225,20 @@ function fulfil(ctx: OperationContext, request: SpotRequest, ready: Extract<Read
  * `launch-group-constraint` (user guide, "Spot request status codes").
  */
 function evaluateAll(ctx: OperationContext, requests: Iterable<SpotRequest>): void {
-  const groups = new Map<string, SpotRequest[]>();
+  const groups = new Set<string>();
   for (const request of requests) {
     if (request.state !== "open") continue;
     if (request.launchGroup !== undefined) {
-      const members = groups.get(request.launchGroup) ?? [];
-      members.push(request);
-      groups.set(request.launchGroup, members);
+      groups.add(request.launchGroup);
       continue;
     }
     const ready = readiness(ctx, request);
     if (ready.kind === "held") hold(ctx, request, ready.code, ready.message);
     else if (ready.kind === "ready") fulfil(ctx, request, ready);
   }
-  for (const members of groups.values()) {
+  for (const name of groups) {
+    // The group's open requests, this evaluation's and earlier calls' alike.
+    const members = [...ctx.region.spotRequests.list()].filter((r) => r.state === "open" && r.launchGroup === name);
     const states = members.map((request) => ({ request, ready: readiness(ctx, request) }));
     const live = states.filter((s) => s.ready.kind !== "settled");
     const all = live.every((s) => s.ready.kind === "ready");
