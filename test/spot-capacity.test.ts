@@ -468,3 +468,69 @@ describe("Spot price interruptions under fake timers", () => {
     }
   });
 });
+
+describe("state", () => {
+  useFrozenClock({ now: NOW });
+
+  it("a snapshot keeps the groups, the client token and a pending price interruption and restart, in another Region too", async () => {
+    const a = createEc2Mock();
+    const west = new EC2Client({ region: "us-west-2" });
+    west.middlewareStack.use(a);
+    const westPool = { instanceType: TYPE, availabilityZone: "us-west-2a", region: "us-west-2" };
+    a.spot.setPrice({ ...westPool, price: 0.05 });
+    const out = await west.send(
+      new RequestSpotInstancesCommand({
+        ClientToken: "tok-west",
+        LaunchGroup: "lg",
+        AvailabilityZoneGroup: "azg",
+        SpotPrice: "0.06",
+        Type: "persistent",
+        InstanceInterruptionBehavior: "stop",
+        LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE, Placement: { AvailabilityZone: "us-west-2a" } },
+      }),
+    );
+    const sir = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+    await a.settle();
+    const at = a.now();
+    a.spot.setPrice({ ...westPool, price: 0.07 });
+    const json = JSON.parse(JSON.stringify(a.snapshot()));
+    const saved = json.regions.find((r: { region: string }) => r.region === "us-west-2").spotRequests[0];
+    expect([saved.launchGroup, saved.availabilityZoneGroup, saved.clientToken, saved.interruptReason, saved.statusCode]).toEqual([
+      "lg",
+      "azg",
+      "tok-west",
+      "price",
+      "marked-for-stop",
+    ]);
+    const b = createEc2Mock();
+    b.restore(json);
+    expect(b.snapshot()).toEqual(a.snapshot());
+    const client = new EC2Client({ region: "us-west-2" });
+    client.middlewareStack.use(b);
+    // The restored mock ends the notice by price, and knows the token.
+    b.advance(120_000);
+    const after = (await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }))).SpotInstanceRequests![0]!;
+    expect([after.State, after.Status?.Code, after.LaunchGroup, after.AvailabilityZoneGroup]).toEqual([
+      "disabled",
+      "instance-stopped-by-price",
+      "lg",
+      "azg",
+    ]);
+    const saved2 = JSON.parse(JSON.stringify(b.snapshot())).regions.find((r: { region: string }) => r.region === "us-west-2")
+      .spotRequests[0];
+    expect(saved2.restartAt).toBe(new Date(at + 120_000).toISOString());
+    await expectEc2Error(
+      client.send(
+        new RequestSpotInstancesCommand({
+          ClientToken: "tok-west",
+          LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE },
+        }),
+      ),
+      {
+        name: "IdempotentParameterMismatch",
+        message: "The client token 'tok-west' has already been used with different parameters.",
+        status: 400,
+      },
+    );
+  });
+});
