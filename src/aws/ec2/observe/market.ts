@@ -45,7 +45,13 @@ export interface Ec2MockSpot {
    * Sets the Spot price of a type in a zone from now (mock time) on: the
    * price moves at this moment (DescribeSpotPriceHistory shows the change
    * with this timestamp) and stays until set again; the hourly series no
-   * longer moves it.
+   * longer moves it. A price above an active request's maximum interrupts
+   * its instance (reason: price): the interruption warning at once, the
+   * request `marked-for-termination` or `marked-for-stop`, then two minutes
+   * later (at once for hibernate) `instance-terminated-by-price` or
+   * `instance-stopped-by-price`; a price back at or below the maximum lets
+   * EC2 restart a stopped one and fulfil open requests, at the next call
+   * (docs/behaviour.md, "Spot requests against capacity and price").
    */
   setPrice(options: SpotPriceOptions): void;
   /**
@@ -59,8 +65,11 @@ export interface Ec2MockSpot {
    * terminated (`Server.SpotInstanceTermination`) or stopped/hibernated
    * (`Server.SpotInstanceShutdown`, request `disabled`,
    * `instance-stopped-no-capacity`). The instance's Region is found from its
-   * id. Throws a TypeError, changing nothing, for an instance that is not a
-   * running Spot Instance or is already being interrupted.
+   * id. An instance stopped or hibernated this way is restarted by EC2 once
+   * capacity is back: `timing.spotCapacityReturn` (10 minutes) after the
+   * interruption, or, when its pool was withdrawn, at the first call after
+   * `ec2.capacity.restore`. Throws a TypeError, changing nothing, for an
+   * instance that is not a running Spot Instance or is already being interrupted.
    */
   interrupt(instanceId: string, options?: SpotInterruptOptions): void;
 }
@@ -89,10 +98,15 @@ export interface Ec2MockCapacity {
    * Takes a pool's capacity away: launches of the type in the zone fail with
    * `InsufficientInstanceCapacity` (a launch naming no zone goes to another
    * zone with capacity), and so do starts of its stopped instances there.
-   * Running instances are left alone.
+   * Open Spot requests that can use no other zone wait, `open` with
+   * `capacity-not-available`. Running instances are left alone.
    */
   withdraw(pool: CapacityPoolOptions): void;
-  /** Gives a withdrawn pool its capacity back (a pool never withdrawn is left as it is). */
+  /**
+   * Gives a withdrawn pool its capacity back (a pool never withdrawn is left
+   * as it is): at the next call, open Spot requests waiting on it are
+   * fulfilled and Spot Instances interrupted (stop, hibernate) in it restarted.
+   */
   restore(pool: CapacityPoolOptions): void;
 }
 
