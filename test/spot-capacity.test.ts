@@ -21,6 +21,7 @@ import {
   RunInstancesCommand,
   type RunInstancesCommandInput,
   type SpotInstanceRequest,
+  StartInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it, vi } from "vitest";
@@ -273,6 +274,13 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [b.sir] }));
     ec2.advance(60 * MINUTE);
     expect((await instance(client, a.id)).State?.Name).toBe("stopped");
+    // "Only Amazon EC2 can restart an interrupted stopped Spot Instance."
+    await expectEc2Error(client.send(new StartInstancesCommand({ InstanceIds: [a.id] })), {
+      name: "IncorrectSpotRequestState",
+      message: "You can't start the Spot Instance because the associated Spot Instance request is not in an appropriate state",
+      status: 400,
+    });
+    expect((await instance(client, a.id)).State?.Name).toBe("stopped");
     ec2.capacity.restore(pool());
     expect((await instance(client, a.id)).State?.Name).toBe("pending");
     expect(status(await request(client, a.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
@@ -282,6 +290,17 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
 
   it("LaunchGroup: requests of a group launch together (launch-group-constraint) and EC2 terminates them together", async () => {
     const { ec2, client } = await openDoor(door);
+    await expectEc2Error(requestSpot(client, { LaunchGroup: "lg", Type: "persistent", InstanceInterruptionBehavior: "stop" }), {
+      name: "InvalidParameterCombination",
+      message: "A launch group is not supported when instanceInterruptionBehavior is set to 'stop'.",
+      status: 400,
+    });
+    await expectEc2Error(requestSpot(client, { LaunchGroup: " " }), {
+      name: "InvalidParameterValue",
+      message: "Invalid value ' ' for LaunchGroup.",
+      status: 400,
+    });
+    expect(await requests(client)).toEqual([]);
     ec2.spot.setPrice({ ...pool(OTHER), price: 0.5 });
     const first = (
       await requestSpot(client, {
@@ -481,7 +500,6 @@ describe("state", () => {
     const out = await west.send(
       new RequestSpotInstancesCommand({
         ClientToken: "tok-west",
-        LaunchGroup: "lg",
         AvailabilityZoneGroup: "azg",
         SpotPrice: "0.06",
         Type: "persistent",
@@ -490,13 +508,19 @@ describe("state", () => {
       }),
     );
     const sir = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+    await west.send(
+      new RequestSpotInstancesCommand({
+        LaunchGroup: "lg",
+        LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", Placement: { AvailabilityZone: "us-west-2b" } },
+      }),
+    );
     await a.settle();
     const at = a.now();
     a.spot.setPrice({ ...westPool, price: 0.07 });
     const json = JSON.parse(JSON.stringify(a.snapshot()));
-    const saved = json.regions.find((r: { region: string }) => r.region === "us-west-2").spotRequests[0];
-    expect([saved.launchGroup, saved.availabilityZoneGroup, saved.clientToken, saved.interruptReason, saved.statusCode]).toEqual([
-      "lg",
+    const [saved, grouped] = json.regions.find((r: { region: string }) => r.region === "us-west-2").spotRequests;
+    expect(grouped.launchGroup).toBe("lg");
+    expect([saved.availabilityZoneGroup, saved.clientToken, saved.interruptReason, saved.statusCode]).toEqual([
       "azg",
       "tok-west",
       "price",
@@ -510,12 +534,10 @@ describe("state", () => {
     // The restored mock ends the notice by price, and knows the token.
     b.advance(120_000);
     const after = (await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }))).SpotInstanceRequests![0]!;
-    expect([after.State, after.Status?.Code, after.LaunchGroup, after.AvailabilityZoneGroup]).toEqual([
-      "disabled",
-      "instance-stopped-by-price",
-      "lg",
-      "azg",
-    ]);
+    expect([after.State, after.Status?.Code, after.AvailabilityZoneGroup]).toEqual(["disabled", "instance-stopped-by-price", "azg"]);
+    const lg = (await client.send(new DescribeSpotInstanceRequestsCommand({ Filters: [{ Name: "launch-group", Values: ["lg"] }] })))
+      .SpotInstanceRequests!;
+    expect(lg.map((r) => [r.LaunchGroup, r.State])).toEqual([["lg", "active"]]);
     const saved2 = JSON.parse(JSON.stringify(b.snapshot())).regions.find((r: { region: string }) => r.region === "us-west-2")
       .spotRequests[0];
     expect(saved2.restartAt).toBe(new Date(at + 120_000).toISOString());

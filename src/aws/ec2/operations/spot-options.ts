@@ -231,6 +231,25 @@ export function refuseOneTimeSpotStop(ctx: OperationContext, instances: readonly
 }
 
 /**
+ * StartInstances' Spot rule: "Only Amazon EC2 can restart an interrupted
+ * stopped Spot Instance" (user guide, "Behavior of Spot Instance
+ * interruptions"; for hibernation: "only Amazon EC2 can resume it"): the
+ * stopped instance of a request EC2 disabled by an interruption
+ * (`instance-stopped-no-capacity`, `instance-stopped-by-price`) is refused
+ * with EC2's IncorrectSpotRequestState.
+ */
+export function refuseInterruptedSpotStart(ctx: OperationContext, instances: readonly Ec2Instance[]): void {
+  for (const instance of instances) {
+    if (instance.machine.phase !== "stopped") continue;
+    const request = ctx.region.spotRequests.ofInstance(instance.instanceId);
+    if (request === undefined || request.instanceId !== instance.instanceId || request.state !== "disabled") continue;
+    if (request.statusCode === spotStatus.stoppedNoCapacity.code || request.statusCode === spotStatus.stoppedByPrice.code) {
+      throw errors.incorrectSpotRequestState();
+    }
+  }
+}
+
+/**
  * What a user's stop, start or termination does to the instance's request
  * (user guide, "State changes for a Spot request" and "Stop a Spot
  * Instance"): a persistent request whose instance is stopped is `disabled`

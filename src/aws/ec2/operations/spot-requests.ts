@@ -448,6 +448,7 @@ export const requestSpotInstances: Operation<RequestSpotInstancesCommandInput, R
     throw errors.invalidSpotValidity("ValidUntil", new Date(validUntil).toISOString());
   }
   const launchGroup = readGroupName("LaunchGroup", input.LaunchGroup);
+  if (launchGroup !== undefined && interruptionBehavior !== "terminate") throw errors.launchGroupSpotBehavior(interruptionBehavior);
   const availabilityZoneGroup = readGroupName("AvailabilityZoneGroup", input.AvailabilityZoneGroup);
   const clientToken = optionalString(input.ClientToken);
   if (clientToken !== undefined) checkClientToken(clientToken);
