@@ -556,3 +556,28 @@ describe("state", () => {
     );
   });
 });
+
+describe("timing.spotCapacityReturn", () => {
+  useFrozenClock({ now: NOW });
+
+  it("is 10 minutes in both profiles, and set by the timing option", async () => {
+    const { resolveDurations } = await import("../src/engine/timing.js");
+    expect([resolveDurations("realistic").spotCapacityReturn, resolveDurations("instant").spotCapacityReturn]).toEqual([
+      10 * MINUTE,
+      10 * MINUTE,
+    ]);
+    expect(() => resolveDurations({ spotCapacityReturn: -1 })).toThrow(
+      "timing.spotCapacityReturn must be a finite, non-negative number of milliseconds; got -1",
+    );
+    const ec2 = createEc2Mock({ timing: { spotCapacityReturn: MINUTE } });
+    const client = new EC2Client({ region: "us-east-1" });
+    client.middlewareStack.use(ec2);
+    const { id, sir, at } = await launched(ec2, client, { SpotInstanceType: "persistent", InstanceInterruptionBehavior: "stop" });
+    ec2.spot.interrupt(id);
+    ec2.advance(120_000);
+    await ec2.settle();
+    ec2.advance(at + 120_000 + MINUTE - ec2.now());
+    expect((await instance(client, id)).State?.Name).toBe("pending");
+    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+  });
+});
