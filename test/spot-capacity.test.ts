@@ -465,6 +465,56 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
   });
 });
 
+describe("the server's control routes", () => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+
+  it("POST /_mock/spot/price interrupts by price (a cancelled request's instance too); POST /_mock/capacity/restore restarts", async () => {
+    const { ec2, client } = await openDoor("server");
+    const server = await ec2.listen();
+    try {
+      const post = (path: string) => fetch(`${server.url}/_mock/${path}`, { method: "POST" });
+      const q = `instanceType=${TYPE}&availabilityZone=${ZONE}`;
+      expect((await post(`spot/price?${q}&price=0.05`)).status).toBe(200);
+      const { id, sir, at } = await launched(ec2, client, {
+        MaxPrice: "0.06",
+        SpotInstanceType: "persistent",
+        InstanceInterruptionBehavior: "stop",
+      });
+      await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }));
+      const seen = record(ec2);
+      expect((await post(`spot/price?${q}&price=0.07`)).status).toBe(200);
+      expect(seen).toEqual([["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "stop" }]]);
+      expect(status(await request(client, sir))).toEqual(["cancelled", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
+      expect((await post("advance?ms=120000")).status).toBe(200);
+      expect(status(await request(client, sir)).slice(0, 2)).toEqual(["cancelled", "instance-stopped-by-price"]);
+      expect((await instance(client, id)).StateReason?.Code).toBe("Server.SpotInstanceShutdown");
+
+      // A second instance, interrupted for capacity in a withdrawn pool, comes back at the restore.
+      const b = await launched(
+        ec2,
+        client,
+        { SpotInstanceType: "persistent", InstanceInterruptionBehavior: "stop" },
+        { InstanceType: "c5.large" },
+      );
+      const cq = `instanceType=c5.large&availabilityZone=${ZONE}`;
+      expect((await post(`capacity/withdraw?${cq}`)).status).toBe(200);
+      expect((await post(`spot/interrupt?instanceId=${b.id}`)).status).toBe(200);
+      expect((await post("advance?ms=120000")).status).toBe(200);
+      await ec2.settle();
+      expect((await instance(client, b.id)).State?.Name).toBe("stopped");
+      expect((await post(`capacity/restore?${cq}`)).status).toBe(200);
+      expect((await instance(client, b.id)).State?.Name).toBe("pending");
+      expect(status(await request(client, b.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+      // The cancelled request's instance is not restarted, even with the price back.
+      expect((await post(`spot/price?${q}&price=0.05`)).status).toBe(200);
+      expect((await instance(client, id)).State?.Name).toBe("stopped");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("Spot price interruptions under fake timers", () => {
   it("vi.advanceTimersByTime(120_000) ends the price notice at the next call", async () => {
     vi.useFakeTimers({ now: NOW });

@@ -160,7 +160,9 @@ function poolOf(world: Ec2World, what: string, options: CapacityPoolOptions): { 
 function noticePriceInterruptions(region: Ec2Region, instanceType: string, zone: string, now: number, publish: SpotEventSink): boolean {
   let due = false;
   for (const request of region.spotRequests.list()) {
-    if (request.state !== "active" || request.interruptAt !== undefined || request.instanceId === undefined) continue;
+    // An active request's instance, or a cancelled request's still running one (cancelling leaves it a Spot Instance).
+    if (request.state !== "active" && request.state !== "cancelled") continue;
+    if (request.interruptAt !== undefined || request.instanceId === undefined) continue;
     if (request.instanceType !== instanceType || request.availabilityZone !== zone) continue;
     if (request.maxPrice >= region.spotPrices.priceAt(instanceType, zone, now)) continue;
     const instance = region.instances.get(request.instanceId);
@@ -168,7 +170,7 @@ function noticePriceInterruptions(region: Ec2Region, instanceType: string, zone:
     if (phase !== "running" && phase !== "launching" && phase !== "starting") continue;
     const action = request.interruptionBehavior;
     const code = action === "terminate" ? spotStatus.markedForTermination : spotStatus.markedForStop;
-    region.spotRequests.setStatus(request, "active", code.code, code.message(), now);
+    region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
     request.interruptReason = "price";
     request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
     due ||= action === "hibernate";
