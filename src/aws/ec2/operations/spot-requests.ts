@@ -173,6 +173,12 @@ function readiness(ctx: OperationContext, request: SpotRequest): Readiness {
       if (request.availabilityZone !== groupZone) return held(spotStatus.azGroupConstraint.code, spotStatus.azGroupConstraint.message());
     } else input = { ...input, Placement: { ...(input.Placement ?? {}), AvailabilityZone: groupZone } };
   }
+  // Where the zone is known already (named, or the group's), what holds the request is found before the launch is planned.
+  const knownZone = groupZone ?? (namesZone(input) ? request.availabilityZone : undefined);
+  if (knownZone !== undefined) {
+    const held = holdingIn(ctx, request, knownZone, groupZone !== undefined);
+    if (held !== undefined) return held;
+  }
   let plan: LaunchPlan;
   try {
     plan = planLaunch(ctx, input);
@@ -181,15 +187,17 @@ function readiness(ctx: OperationContext, request: SpotRequest): Readiness {
     store.setStatus(request, "failed", "bad-parameters", error.message, ctx.now);
     return { kind: "settled" };
   }
-  const zone = plan.subnet.availabilityZone;
+  // planLaunch places a launch naming no zone where there is capacity: none there means no candidate zone has any.
+  return holdingIn(ctx, request, plan.subnet.availabilityZone, groupZone !== undefined) ?? { kind: "ready", input, plan };
+}
+
+/** What holds a request in `zone`: its maximum under the Spot price there, or no capacity there (for a zone group, the group's constraint). */
+function holdingIn(ctx: OperationContext, request: SpotRequest, zone: string, grouped: boolean): Readiness | undefined {
   const price = ctx.region.spotPrices.priceAt(request.instanceType, zone, ctx.now);
   if (request.maxPrice < price) return held(spotStatus.priceTooLow.code, spotStatus.priceTooLow.message(request.maxPriceText, price));
-  // planLaunch places a launch naming no zone where there is capacity: none there means no candidate zone has any.
-  if (!capacityFor(ctx.region, request.instanceType, zone)) {
-    const code = groupZone === undefined ? spotStatus.capacityNotAvailable : spotStatus.azGroupConstraint;
-    return held(code.code, code.message());
-  }
-  return { kind: "ready", input, plan };
+  if (capacityFor(ctx.region, request.instanceType, zone)) return undefined;
+  const code = grouped ? spotStatus.azGroupConstraint : spotStatus.capacityNotAvailable;
+  return held(code.code, code.message());
 }
 
 function held(code: string, message: string): Readiness {
