@@ -176,8 +176,8 @@ function readiness(ctx: OperationContext, request: SpotRequest): Readiness {
   // Where the zone is known already (named, or the group's), what holds the request is found before the launch is planned.
   const knownZone = groupZone ?? (namesZone(input) ? request.availabilityZone : undefined);
   if (knownZone !== undefined) {
-    const held = holdingIn(ctx, request, knownZone, groupZone !== undefined);
-    if (held !== undefined) return held;
+    const holding = holdingIn(ctx, request, knownZone, groupZone !== undefined);
+    if (holding !== undefined) return holding;
   }
   let plan: LaunchPlan;
   try {
