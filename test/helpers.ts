@@ -167,7 +167,7 @@ export async function sdkOutputView(action: string, path: readonly string[]): Pr
 export function instantBut(...keep: (keyof Durations)[]): DurationOverrides {
   const overrides: Record<string, number> = {};
   for (const key of Object.keys(realisticDurations) as (keyof Durations)[]) {
-    if (key !== "terminatedVisibility" && !keep.includes(key)) overrides[key] = 0;
+    if (key !== "terminatedVisibility" && key !== "spotCapacityReturn" && !keep.includes(key)) overrides[key] = 0;
   }
   return overrides as DurationOverrides;
 }

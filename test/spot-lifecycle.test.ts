@@ -152,9 +152,9 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
       message: "The image id '[ami-0000000000000dead]' does not exist",
       status: 400,
     });
-    await expectEc2Error(requestSpot(client, { LaunchGroup: "g" }), {
+    await expectEc2Error(requestSpot(client, { BlockDurationMinutes: 60 }), {
       name: "UnsupportedOperation",
-      message: "ec2-mock does not model the parameter 'LaunchGroup' of RequestSpotInstances.",
+      message: "ec2-mock does not model the parameter 'BlockDurationMinutes' of RequestSpotInstances.",
       status: 400,
     });
     await expectEc2Error(requestSpot(client, { LaunchSpecification: { ImageId: LINUX_AMI_ID, KernelId: "aki-12345678" } }), {

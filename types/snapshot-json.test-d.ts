@@ -151,6 +151,13 @@ interface OldSpotRequestJson {
   onDemandPrice: number;
   /** Issue 18: a pending interruption's time (`ec2.spot.interrupt`). */
   interruptAt?: string;
+  /** Issue 18: why it is (or was last) interrupted, when its restart may come, its groups and its client token. */
+  interruptReason?: "capacity" | "price";
+  restartAt?: string;
+  launchGroup?: string;
+  availabilityZoneGroup?: string;
+  clientToken?: string;
+  clientDigest?: string;
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

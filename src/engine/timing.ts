@@ -60,6 +60,13 @@ export interface Durations {
   statusChecks: PerOs;
   /** A terminated machine stays visible (to its front's listings) this long. */
   terminatedVisibility: number;
+  /**
+   * How long after a Spot capacity interruption (`ec2.spot.interrupt`, in a
+   * pool it did not withdraw) EC2's capacity is back: the earliest it restarts
+   * an interrupted Spot Instance that was stopped or hibernated (a rule of the
+   * market, not a transition: `instant` keeps it).
+   */
+  spotCapacityReturn: number;
   /** creating → available: a volume made by CreateVolume (EBS). */
   volumeCreate: number;
   /** attaching → attached: AttachVolume (EBS). */
@@ -120,6 +127,7 @@ export const realisticDurations: Readonly<Durations> = Object.freeze({
   reboot: { linux: 30 * second, windows: 90 * second },
   statusChecks: { linux: 1 * minute, windows: 2 * minute },
   terminatedVisibility: 60 * minute,
+  spotCapacityReturn: 10 * minute,
   volumeCreate: 5 * second,
   volumeAttach: 2 * second,
   volumeModify: 5 * second,
@@ -180,7 +188,7 @@ export function resolveDurations(option: TimingOption | undefined): Durations {
       } else {
         throw new TypeError(`timing.${key} must be a number of milliseconds or { linux, windows }`);
       }
-    } else if ((flatKeys as readonly string[]).includes(key) || key === "terminatedVisibility") {
+    } else if ((flatKeys as readonly string[]).includes(key) || key === "terminatedVisibility" || key === "spotCapacityReturn") {
       base[key as "forceTimeout"] = checkDuration(key, value as number);
     } else {
       throw new TypeError(`timing has no duration named "${key}"`);

@@ -1589,6 +1589,30 @@ export const errors = {
       `You can't stop the Spot Instance '${instanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`,
     );
   },
+  /**
+   * StartInstances of a Spot Instance that EC2 stopped or hibernated by an
+   * interruption: "Only Amazon EC2 can restart an interrupted stopped Spot
+   * Instance" (user guide, "Behavior of Spot Instance interruptions"); code
+   * and words: EC2's (error codes page; public transcripts of StartInstances).
+   */
+  incorrectSpotRequestState() {
+    return new Ec2Error(
+      "IncorrectSpotRequestState",
+      "You can't start the Spot Instance because the associated Spot Instance request is not in an appropriate state",
+    );
+  },
+  /**
+   * A launch group with the stop or hibernate interruption behaviour (user
+   * guide, "Behavior of Spot Instance interruptions": "You can't specify a
+   * launch group in the Spot Instance request"; wording: decision, after
+   * EC2's words for the one-time combination).
+   */
+  launchGroupSpotBehavior(behavior: string) {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      `A launch group is not supported when instanceInterruptionBehavior is set to '${behavior}'.`,
+    );
+  },
   /** A Spot request id that names no request (code: EC2's; wording: EC2's NotFound pattern). */
   spotRequestNotFound(id: string) {
     return new Ec2Error("InvalidSpotInstanceRequestID.NotFound", `The spot instance request ID '${id}' does not exist`);

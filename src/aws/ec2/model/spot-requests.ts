@@ -70,7 +70,36 @@ export const spotStatus = {
     code: "instance-stopped-no-capacity",
     message: () => "Your instance was stopped due to EC2 capacity management needs.",
   },
+  capacityNotAvailable: {
+    code: "capacity-not-available",
+    message: () => "There is not enough capacity available for the instances that you requested.",
+  },
+  markedForTermination: { code: "marked-for-termination", message: () => "The Spot Instance is marked for termination." },
+  terminatedByPrice: {
+    code: "instance-terminated-by-price",
+    message: () => "Your instance was terminated because the Spot price exceeded your maximum price.",
+  },
+  stoppedByPrice: {
+    code: "instance-stopped-by-price",
+    message: () => "Your instance was stopped because the Spot price exceeded your maximum price.",
+  },
+  launchGroupConstraint: {
+    code: "launch-group-constraint",
+    message: () => "Amazon EC2 cannot launch all the instances that you requested at the same time.",
+  },
+  terminatedLaunchGroupConstraint: {
+    code: "instance-terminated-launch-group-constraint",
+    message: () =>
+      "One or more of the instances in your launch group was terminated, so the launch group constraint is no longer fulfilled.",
+  },
+  azGroupConstraint: {
+    code: "az-group-constraint",
+    message: () => "Amazon EC2 cannot launch all the instances you requested in the same Availability Zone.",
+  },
 } as const;
+
+/** Why EC2 interrupts a Spot Instance: it needs the capacity back, or the Spot price rose above the request's maximum. */
+export type InterruptionReason = "capacity" | "price";
 
 /**
  * The launch a request repeats: a RunInstances request for one instance
@@ -127,6 +156,18 @@ export const spotRequestRecord = object({
   onDemandPrice: number,
   /** When EC2 interrupts its instance (`ec2.spot.interrupt`: two minutes after the notice), while one is pending. */
   interruptAt: optional(time),
+  /** Why its instance is being (or was last) interrupted: capacity (`ec2.spot.interrupt`) or price (`ec2.spot.setPrice`). */
+  interruptReason: optional(literal("capacity", "price")),
+  /** When a capacity interruption's capacity is back (the earliest EC2 restarts a stopped or hibernated instance). */
+  restartAt: optional(time),
+  /** `LaunchGroup`: requests launched and terminated together. */
+  launchGroup: optional(string),
+  /** `AvailabilityZoneGroup`: requests of the same type launched in one zone. */
+  availabilityZoneGroup: optional(string),
+  /** The `ClientToken` of the RequestSpotInstances call that made it, with the digest of that call's parameters. */
+  clientToken: optional(string),
+  /** The digest of the parameters of the call that made it (idempotency), when it had a token. */
+  clientDigest: optional(string),
 });
 
 /** One Spot Instance request of a region. */
@@ -244,7 +285,9 @@ export function renderSpotRequest(
 ): SpotInstanceRequest {
   return {
     CreateTime: new Date(request.createTime),
+    ...(request.availabilityZoneGroup === undefined ? {} : { AvailabilityZoneGroup: request.availabilityZoneGroup }),
     ...(request.instanceId === undefined ? {} : { InstanceId: request.instanceId }),
+    ...(request.launchGroup === undefined ? {} : { LaunchGroup: request.launchGroup }),
     LaunchSpecification: launchSpecification,
     ...(request.instanceId === undefined ? {} : { LaunchedAvailabilityZone: request.availabilityZone }),
     ProductDescription: "Linux/UNIX",

@@ -45,7 +45,13 @@ export interface Ec2MockSpot {
    * Sets the Spot price of a type in a zone from now (mock time) on: the
    * price moves at this moment (DescribeSpotPriceHistory shows the change
    * with this timestamp) and stays until set again; the hourly series no
-   * longer moves it.
+   * longer moves it. A price above an active request's maximum interrupts
+   * its instance (reason: price): the interruption warning at once, the
+   * request `marked-for-termination` or `marked-for-stop`, then two minutes
+   * later (at once for hibernate) `instance-terminated-by-price` or
+   * `instance-stopped-by-price`; a price back at or below the maximum lets
+   * EC2 restart a stopped one and fulfil open requests, at the next call
+   * (docs/behaviour.md, "Spot requests against capacity and price").
    */
   setPrice(options: SpotPriceOptions): void;
   /**
@@ -59,8 +65,11 @@ export interface Ec2MockSpot {
    * terminated (`Server.SpotInstanceTermination`) or stopped/hibernated
    * (`Server.SpotInstanceShutdown`, request `disabled`,
    * `instance-stopped-no-capacity`). The instance's Region is found from its
-   * id. Throws a TypeError, changing nothing, for an instance that is not a
-   * running Spot Instance or is already being interrupted.
+   * id. An instance stopped or hibernated this way is restarted by EC2 once
+   * capacity is back: `timing.spotCapacityReturn` (10 minutes) after the
+   * interruption, or, when its pool was withdrawn, at the first call after
+   * `ec2.capacity.restore`. Throws a TypeError, changing nothing, for an
+   * instance that is not a running Spot Instance or is already being interrupted.
    */
   interrupt(instanceId: string, options?: SpotInterruptOptions): void;
 }
@@ -89,10 +98,15 @@ export interface Ec2MockCapacity {
    * Takes a pool's capacity away: launches of the type in the zone fail with
    * `InsufficientInstanceCapacity` (a launch naming no zone goes to another
    * zone with capacity), and so do starts of its stopped instances there.
-   * Running instances are left alone.
+   * Open Spot requests that can use no other zone wait, `open` with
+   * `capacity-not-available`. Running instances are left alone.
    */
   withdraw(pool: CapacityPoolOptions): void;
-  /** Gives a withdrawn pool its capacity back (a pool never withdrawn is left as it is). */
+  /**
+   * Gives a withdrawn pool its capacity back (a pool never withdrawn is left
+   * as it is): at the next call, open Spot requests waiting on it are
+   * fulfilled and Spot Instances interrupted (stop, hibernate) in it restarted.
+   */
   restore(pool: CapacityPoolOptions): void;
 }
 
@@ -129,6 +143,42 @@ function poolOf(world: Ec2World, what: string, options: CapacityPoolOptions): { 
   return { region, instanceType, zone: availabilityZone };
 }
 
+/**
+ * A price rise above active requests' maximum (`ec2.spot.setPrice`): EC2
+ * interrupts their instances (reason: price; user guide, "Spot Instance
+ * interruptions": "The Spot price is higher than your maximum price"), with
+ * the same sequence as a capacity interruption: the interruption warning at
+ * once, the request `marked-for-termination` (terminate) or
+ * `marked-for-stop` (stop, hibernate) while its instance runs out its notice
+ * (user guide, "State changes for a Spot request"), then the behaviour two
+ * minutes later (at once for hibernate), which sets
+ * `instance-terminated-by-price` or `instance-stopped-by-price`
+ * (src/aws/ec2/operations/spot-requests.ts). Instances still booting are
+ * interrupted too; those already being interrupted are left alone. Returns
+ * whether an interruption is due now (hibernate), for the caller to catch up.
+ */
+function noticePriceInterruptions(region: Ec2Region, instanceType: string, zone: string, now: number, publish: SpotEventSink): boolean {
+  let due = false;
+  for (const request of region.spotRequests.list()) {
+    // An active request's instance, or a cancelled request's still running one (cancelling leaves it a Spot Instance).
+    if (request.state !== "active" && request.state !== "cancelled") continue;
+    if (request.interruptAt !== undefined || request.instanceId === undefined) continue;
+    if (request.instanceType !== instanceType || request.availabilityZone !== zone) continue;
+    if (request.maxPrice >= region.spotPrices.priceAt(instanceType, zone, now)) continue;
+    const instance = region.instances.get(request.instanceId);
+    const phase = instance?.machine.phase;
+    if (phase !== "running" && phase !== "launching" && phase !== "starting") continue;
+    const action = request.interruptionBehavior;
+    const code = action === "terminate" ? spotStatus.markedForTermination : spotStatus.markedForStop;
+    region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
+    request.interruptReason = "price";
+    request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
+    due ||= action === "hibernate";
+    publish(request.instanceId, region.settings.region, now, action);
+  }
+  return due;
+}
+
 /** The controls of `world`'s market. */
 export function marketControls(world: Ec2World, publish: SpotEventSink = () => {}): MarketControls {
   return {
@@ -150,6 +200,7 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         if (instance.machine.phase !== "running") throw bad("spot.interrupt", `${instanceId} is ${String(state)}, not running`);
         if (request.interruptAt !== undefined) throw bad("spot.interrupt", `${instanceId} is already being interrupted`);
         const name = region.settings.region;
+        request.interruptReason = "capacity";
         if (rebalance === true) publish(instanceId, name, now);
         const action = request.interruptionBehavior;
         // The notice: the request's status at once (terminate: instance-terminated-no-capacity, the instance still running; stop, hibernate: marked-for-stop).
@@ -172,7 +223,9 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
           throw bad("spot.setPrice", `price must be a positive, finite number of USD per hour; got ${String(price)}`);
         }
-        region.spotPrices.setPrice(instanceType, zone, price, world.catchUp());
+        const now = world.catchUp();
+        region.spotPrices.setPrice(instanceType, zone, price, now);
+        if (noticePriceInterruptions(region, instanceType, zone, now, publish)) world.catchUp();
       },
     },
     capacity: {

@@ -18,7 +18,7 @@ import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
 import { startRefusal } from "./attributes.js";
-import { refuseOneTimeSpotStop, spotInstanceChanged } from "./spot-options.js";
+import { refuseInterruptedSpotStart, refuseOneTimeSpotStop, spotInstanceChanged } from "./spot-options.js";
 
 /**
  * StartInstances, StopInstances, RebootInstances and TerminateInstances, in
@@ -134,6 +134,8 @@ export const startInstances: Operation<StartInstancesCommandInput, StartInstance
     const refusal = instance.machine.phase === "stopped" ? startRefusal(instance) : undefined;
     if (refusal !== undefined) throw refusal;
   }
+  // Only EC2 restarts a Spot Instance it stopped by an interruption (IncorrectSpotRequestState).
+  refuseInterruptedSpotStart(ctx, instances);
   // A stopped instance starts in its own zone: none there for its type (ec2.capacity.withdraw) is EC2's InsufficientInstanceCapacity.
   for (const instance of instances) {
     if (instance.machine.phase === "stopped") checkCapacity(ctx.region, instance.instanceType, instance.subnet.availabilityZone, false);

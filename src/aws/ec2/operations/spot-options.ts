@@ -146,6 +146,8 @@ export interface NewSpotRequest {
   readonly availabilityZone: string;
   readonly tags: ReadonlyMap<string, string>;
   readonly fromRunInstances: boolean;
+  /** RequestSpotInstances' `LaunchGroup`, `AvailabilityZoneGroup` and `ClientToken` (with its call's digest), when given. */
+  readonly groups?: { launchGroup?: string; availabilityZoneGroup?: string; clientToken?: string; clientDigest?: string };
 }
 
 /** Records a new request in the region, `open` and `pending-evaluation` (EC2's first status of every request). */
@@ -172,6 +174,12 @@ export function addSpotRequest(ctx: OperationContext, fields: NewSpotRequest): S
     tags: fields.tags,
     onDemandPrice: onDemandReference(instanceTypesOf(ctx.region.settings).record(fields.instanceType)),
     interruptAt: undefined,
+    interruptReason: undefined,
+    restartAt: undefined,
+    launchGroup: fields.groups?.launchGroup,
+    availabilityZoneGroup: fields.groups?.availabilityZoneGroup,
+    clientToken: fields.groups?.clientToken,
+    clientDigest: fields.groups?.clientDigest,
   });
 }
 
@@ -219,6 +227,25 @@ export function linkSpotLaunch(
 export function refuseOneTimeSpotStop(ctx: OperationContext, instances: readonly Ec2Instance[]): void {
   for (const { instanceId } of instances) {
     if (ctx.region.spotRequests.ofInstance(instanceId)?.type === "one-time") throw errors.oneTimeSpotStop(instanceId);
+  }
+}
+
+/**
+ * StartInstances' Spot rule: "Only Amazon EC2 can restart an interrupted
+ * stopped Spot Instance" (user guide, "Behavior of Spot Instance
+ * interruptions"; for hibernation: "only Amazon EC2 can resume it"): the
+ * stopped instance of a request EC2 disabled by an interruption
+ * (`instance-stopped-no-capacity`, `instance-stopped-by-price`) is refused
+ * with EC2's IncorrectSpotRequestState.
+ */
+export function refuseInterruptedSpotStart(ctx: OperationContext, instances: readonly Ec2Instance[]): void {
+  for (const instance of instances) {
+    if (instance.machine.phase !== "stopped") continue;
+    const request = ctx.region.spotRequests.ofInstance(instance.instanceId);
+    if (request === undefined || request.instanceId !== instance.instanceId || request.state !== "disabled") continue;
+    if (request.statusCode === spotStatus.stoppedNoCapacity.code || request.statusCode === spotStatus.stoppedByPrice.code) {
+      throw errors.incorrectSpotRequestState();
+    }
   }
 }
 
