@@ -151,6 +151,12 @@ interface OldSpotRequestJson {
   onDemandPrice: number;
   /** Issue 18: a pending interruption's time (`ec2.spot.interrupt`). */
   interruptAt?: string;
+  /** Issue 18 (spotmeta18): the notice `ec2.spot.interrupt` gave (instance metadata, `warningDelayMs`). */
+  noticeFor?: string;
+  interruptCalledAt?: string;
+  rebalanceAt?: string;
+  noticeAt?: string;
+  warningPending?: boolean;
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

@@ -31,7 +31,7 @@ import {
 } from "./observe/controls.js";
 import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
-import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
+import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
@@ -271,7 +271,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     ({ region }) => {
       region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) });
       // Open Spot requests are evaluated at every catch-up (issue 18: no timer; the clock and the prices decide).
-      region.spotSettler = (now) =>
+      region.spotSettler = (now) => {
+        // Warnings that fell due (`warningDelayMs`) first, then the interruptions and evaluations.
+        settleSpotWarnings(region, now, (instanceId, name, at, action) => events.publishSpot(instanceId, name, at, action));
         settleSpotRequests({
           region,
           now,
@@ -279,6 +281,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           authorize: () => {},
           regionNamed: (name) => world.entry(name)?.region,
         });
+      };
     },
   );
 
