@@ -209,8 +209,16 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         if (rebalance !== undefined && typeof rebalance !== "boolean") {
           throw bad("spot.interrupt", `rebalance must be a boolean; got ${JSON.stringify(rebalance)}`);
         }
-        if (typeof warningDelayMs !== "number" || !Number.isFinite(warningDelayMs) || warningDelayMs < 0 || warningDelayMs > MAX_WARNING_DELAY_MS) {
-          throw bad("spot.interrupt", `warningDelayMs must be a number of ms from 0 to ${MAX_WARNING_DELAY_MS}; got ${String(warningDelayMs)}`);
+        if (
+          typeof warningDelayMs !== "number" ||
+          !Number.isFinite(warningDelayMs) ||
+          warningDelayMs < 0 ||
+          warningDelayMs > MAX_WARNING_DELAY_MS
+        ) {
+          throw bad(
+            "spot.interrupt",
+            `warningDelayMs must be a number of ms from 0 to ${MAX_WARNING_DELAY_MS}; got ${String(warningDelayMs)}`,
+          );
         }
         const now = world.catchUp();
         const region =
@@ -265,7 +273,7 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
 
 /**
  * The market's control routes on the server (`POST /_mock/spot/price`,
- * `POST /_mock/spot/interrupt?instanceId=i-...&rebalance=true`,
+ * `POST /_mock/spot/interrupt?instanceId=i-...&rebalance=true&warningDelayMs=60000`,
  * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`), each
  * taking the control's options as query parameters (`?instanceType=m5.large&availabilityZone=us-east-1a&price=0.05&region=us-east-1`).
  */
@@ -301,7 +309,12 @@ export function marketRoutes(market: MarketControls): Record<string, (query: URL
       const instanceId = query.get("instanceId") ?? (undefined as unknown as string);
       const raw = query.get("rebalance");
       const rebalance = raw === null ? undefined : raw === "true" ? true : raw === "false" ? false : (raw as unknown as boolean);
-      const options = rebalance === undefined ? {} : { rebalance };
+      const delay = query.get("warningDelayMs");
+      const warningDelayMs = delay === null ? undefined : delay.trim() === "" ? Number.NaN : Number(delay);
+      const options = {
+        ...(rebalance !== undefined && { rebalance }),
+        ...(warningDelayMs !== undefined && { warningDelayMs }),
+      };
       market.spot.interrupt(instanceId, options);
       return { interrupted: { instanceId, ...options } };
     },
