@@ -338,7 +338,7 @@ describe("the metadata service over HTTP: IMDSv2 and the instance's MetadataOpti
       for (const bad of ["-1", "soon", "", "21600001"]) {
         const refused = await post(`instanceId=${id}&warningDelayMs=${bad}`);
         expect(refused.status).toBe(400);
-        expect((await refused.json()).error).toMatch(
+        expect(((await refused.json()) as { error: string }).error).toMatch(
           /^ec2-mock: spot\.interrupt: warningDelayMs must be a number of ms from 0 to 21600000/,
         );
       }
