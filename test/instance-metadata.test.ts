@@ -10,7 +10,7 @@
 import {
   DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
-  type EC2Client,
+  EC2Client,
   type Instance,
   RunInstancesCommand,
   type RunInstancesCommandInput,
@@ -362,5 +362,43 @@ describe("the metadata service over HTTP: IMDSv2 and the instance's MetadataOpti
       expect(() => ec2.spot.interrupt(id, { warningDelayMs: bad })).toThrow(TypeError);
     }
     expect(ec2.metadata(id).get("spot/instance-action")).toBeUndefined();
+  });
+});
+
+describe("a pending warning is state", () => {
+  useFrozenClock({ now: NOW });
+  const openDoor = doorOpener();
+
+  it("survives a snapshot (JSON) restored into another mock, and is given there, with its metadata, in a non-default Region", async () => {
+    const { ec2 } = await openDoor("plugin");
+    // The default Region is us-east-1; the instance runs in eu-west-1, a Region of its own.
+    const client = new EC2Client({ region: "eu-west-1" });
+    client.middlewareStack.use(ec2);
+    const out = await client.send(
+      new RunInstancesCommand({
+        ImageId: LINUX_AMI_ID,
+        InstanceType: "m5.large",
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceMarketOptions: { MarketType: "spot", SpotOptions: {} },
+      }),
+    );
+    await ec2.settle();
+    const id = out.Instances![0]!.InstanceId!;
+    const at = ec2.now();
+    ec2.spot.interrupt(id, { rebalance: true, warningDelayMs: 45_000 });
+    const saved = JSON.parse(JSON.stringify(ec2.snapshot()));
+    client.destroy();
+    const { ec2: other } = await openDoor("plugin");
+    other.restore(saved);
+    const seen = spotEvents(other);
+    expect(other.metadata(id).get("events/recommendations/rebalance")).toBe(`{"noticeTime": "${iso(at)}"}`);
+    expect(other.metadata(id).get("spot/instance-action")).toBeUndefined();
+    expect(other.metadata(id).get("placement/region")).toBe("eu-west-1");
+    other.advance(45_000);
+    expect(other.metadata(id).get("spot/instance-action")).toBe(`{"action": "terminate", "time": "${iso(at + 165_000)}"}`);
+    expect(seen).toEqual([
+      ["EC2 Spot Instance Interruption Warning", iso(at + 45_000), { "instance-id": id, "instance-action": "terminate" }],
+    ]);
   });
 });

@@ -52,7 +52,7 @@ export interface Ec2MockSpot {
    * Interrupts a running Spot Instance as EC2 does (docs/behaviour.md, "Spot
    * interruptions"): optionally an "EC2 Instance Rebalance Recommendation"
    * event, then at once the "EC2 Spot Instance Interruption Warning" (on
-   * `ec2.on("spot", ...)`) and the request's status (`instance-terminated-no-capacity`,
+   * `ec2.on("spot", ...)`; or `warningDelayMs` later) and the request's status (`instance-terminated-no-capacity`,
    * or `marked-for-stop` for stop and hibernate), then two minutes later on
    * the mock's clock (`advance`, fake timers; at once for hibernate, as EC2
    * gives no two-minute warning then) the interruption itself:
