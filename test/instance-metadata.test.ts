@@ -200,6 +200,26 @@ describe.each(["plugin", "server"])("instance metadata through the %s", (door) =
     expect(await read(id, "instance-id")).toBe(id);
   });
 
+  it("hibernate: instance-action says hibernate, dated the warning (hibernation begins at once), while the guest saves its memory", async () => {
+    const { ec2, client } = await openDoor(door);
+    const read = await readerFor(door, ec2, track);
+    const { id, at } = await launched(
+      ec2,
+      client,
+      { SpotInstanceType: "persistent", InstanceInterruptionBehavior: "hibernate" },
+      {
+        HibernationOptions: { Configured: true },
+        BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { VolumeSize: 30, Encrypted: true } }],
+      },
+    );
+    ec2.spot.interrupt(id, { warningDelayMs: 5_000 });
+    expect((await described(client, id)).State?.Name).toBe("running");
+    ec2.advance(5_000);
+    expect((await described(client, id)).State?.Name).toBe("stopping");
+    expect(await read(id, "spot/instance-action")).toBe(`{"action": "hibernate", "time": "${iso(at + 5_000)}"}`);
+    expect(await read(id, "spot/termination-time")).toBeUndefined();
+  });
+
   it("a warning that falls due after the user terminated the instance is never given", async () => {
     const { ec2, client } = await openDoor(door);
     const { id, sir } = await launched(ec2, client);
