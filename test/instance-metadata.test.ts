@@ -422,3 +422,23 @@ describe("a pending warning is state", () => {
     ]);
   });
 });
+
+describe("the IMDS route's path", () => {
+  const openDoor = doorOpener();
+
+  it("a malformed instance id is the mock's 404, never a server error", async () => {
+    const { ec2 } = await openDoor("plugin");
+    const server = await ec2.listen();
+    try {
+      for (const id of ["%E0%A4%A", "i-1%2F..", "x".repeat(65)]) {
+        const got = await fetch(`${server.url}/_mock/imds/${id}/latest/meta-data/`);
+        expect([id, got.status]).toEqual([id, 404]);
+        expect(((await got.json()) as { error: string }).error).toMatch(/^no instance /);
+      }
+      const bare = await fetch(`${server.url}/_mock/imds/`);
+      expect(bare.status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -342,7 +342,9 @@ export function imdsFront(service: MetadataService): Front {
     handle: (request) => {
       const rest = request.path.slice(IMDS_ROUTE_PREFIX.length);
       const slash = rest.indexOf("/");
-      const instanceId = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+      const raw = slash < 0 ? rest : rest.slice(0, slash);
+      // An id is letters, digits and dashes: anything else (a malformed escape included) names no instance.
+      const instanceId = /^[A-Za-z0-9-]{1,64}$/.test(raw) ? raw : `(${raw.length} characters)`;
       const path = slash < 0 ? "/" : rest.slice(slash);
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(",") : value;
