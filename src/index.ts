@@ -59,6 +59,7 @@ export type {
   SpotInterruptOptions,
   SpotPriceOptions,
 } from "./aws/ec2/observe/market.js";
+export type { InstanceMetadata, InstanceMetadataRequest, InstanceMetadataResponse } from "./aws/ec2/observe/imds.js";
 export type {
   Ec2EventEnvelope,
   InstanceStateChangeEvent,

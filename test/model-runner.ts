@@ -28,7 +28,7 @@ export function kindTally(): KindTally {
 }
 
 /**
- * Runs a model-based test: MODEL_RUNS random sequences of up to 40
+ * Runs a model-based test: MODEL_RUNS (or `runs`) random sequences of up to 40
  * `commands` (fast-check `commands`, seeded with MODEL_SEED), each on a new
  * mock (`timing: "instant"`) behind the plugin door of a us-east-1 client,
  * from the model and the real system that `setup` makes on them; logs the
@@ -41,8 +41,9 @@ export async function runModel<Model extends object, Real>(
   tally: ReadonlyMap<string, number>,
   setup: (ec2: Ec2Mock, client: EC2Client) => Promise<{ model: Model; real: Real }>,
   timing: Ec2MockOptions["timing"] = "instant",
+  runs: number = MODEL_RUNS,
 ): Promise<void> {
-  console.log(`${name}: seed ${MODEL_SEED}, ${MODEL_RUNS} runs (MODEL_SEED=${MODEL_SEED} replays; MODEL_RUNS raises)`);
+  console.log(`${name}: seed ${MODEL_SEED}, ${runs} runs (MODEL_SEED=${MODEL_SEED} replays; MODEL_RUNS raises)`);
   await fc.assert(
     fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "+1" }), async (cmds) => {
       const ec2 = createEc2Mock({ timing });
@@ -54,7 +55,7 @@ export async function runModel<Model extends object, Real>(
         client.destroy();
       }
     }),
-    { numRuns: MODEL_RUNS, seed: MODEL_SEED, verbose: 1 },
+    { numRuns: runs, seed: MODEL_SEED, verbose: 1 },
   );
   console.log(
     [...tally]

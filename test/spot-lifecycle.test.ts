@@ -183,6 +183,21 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
     expect(ok.SpotInstanceRequests![0]).toMatchObject({ Type: "persistent", InstanceInterruptionBehavior: "terminate" });
   });
 
+  it("a persistent request's instance terminated by its user during the notice: the relaunch is not interrupted", async () => {
+    const { ec2, client } = await openDoor(door, { timing: "instant" });
+    const sir = (await requestSpot(client, { Type: "persistent" })).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+    const first = (await request(client, sir)).InstanceId!;
+    ec2.spot.interrupt(first);
+    expect(status(await request(client, sir))).toEqual(["open", "instance-terminated-no-capacity"]);
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [first] }));
+    const second = (await request(client, sir)).InstanceId!;
+    expect(second).not.toBe(first);
+    ec2.advance(10 * 60_000);
+    await ec2.settle();
+    expect(status(await request(client, sir))).toEqual(["active", "fulfilled"]);
+    expect([await stateOf(client, first), await stateOf(client, second)]).toEqual(["terminated", "running"]);
+  });
+
   it("IAM: RequestSpotInstances and CancelSpotInstanceRequests are authorized before DryRun (403), nothing changed", async () => {
     const { client } = await openDoor(door, {
       iam: {

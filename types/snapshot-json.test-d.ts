@@ -158,6 +158,12 @@ interface OldSpotRequestJson {
   availabilityZoneGroup?: string;
   clientToken?: string;
   clientDigest?: string;
+  /** Issue 18 (spotmeta18): the notice `ec2.spot.interrupt` gave (instance metadata, `warningDelayMs`). */
+  noticeFor?: string;
+  interruptCalledAt?: string;
+  rebalanceAt?: string;
+  noticeAt?: string;
+  warningPending?: boolean;
 }
 
 /** Issue 17: a volume's configuration before or after a modification. */

@@ -31,7 +31,8 @@ import {
 } from "./observe/controls.js";
 import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
-import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes } from "./observe/market.js";
+import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
+import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
@@ -145,7 +146,8 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * Control endpoints: `POST /_mock/advance?ms=N`, `POST /_mock/settle`,
    * `POST /_mock/reset`, `GET /_mock/state`, `POST /_mock/spot/price`,
    * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`,
-   * `POST /_mock/spot/interrupt`.
+   * `POST /_mock/spot/interrupt`; the instance metadata service of each
+   * instance at `/_mock/imds/<instance-id>/latest/...` (see {@link Ec2Mock.metadata}).
    */
   listen(options?: ListenOptions): Promise<RunningServer>;
   /**
@@ -166,7 +168,8 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * shows it). Server: `POST /_mock/spot/price?instanceType=&availabilityZone=&price=&region=`.
    * `interrupt(instanceId, { rebalance? })` interrupts a running Spot
    * Instance as EC2 does (events on `on("spot", ...)`, the two-minute
-   * notice on the mock's clock). Server: `POST /_mock/spot/interrupt?instanceId=&rebalance=`.
+   * notice on the mock's clock; `warningDelayMs` puts time between the
+   * recommendation and the warning). Server: `POST /_mock/spot/interrupt?instanceId=&rebalance=&warningDelayMs=`.
    */
   readonly spot: Ec2MockSpot;
   /**
@@ -176,6 +179,16 @@ export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes
    * `POST /_mock/capacity/withdraw?...`, `POST /_mock/capacity/restore?...`.
    */
   readonly capacity: Ec2MockCapacity;
+  /**
+   * The instance metadata service (IMDS) of an instance, as software on it
+   * sees it: `metadata(id).get("spot/instance-action")` reads an item
+   * (undefined while absent: IMDS's 404), `request({ method, path, headers })`
+   * sends one HTTP request (IMDSv2 tokens, `HttpTokens`, `HttpEndpoint`
+   * honoured). Server: `/_mock/imds/<instance-id>/latest/...` (`PUT .../latest/api/token`,
+   * `GET .../latest/meta-data/...`). Throws a TypeError for an unknown
+   * instance. docs/behaviour.md, "Instance metadata".
+   */
+  metadata(instanceId: string): InstanceMetadata;
   /** State, guest, memory, file system and the timeline of every transition with its cause. */
   inspect(instanceId: string): InstanceInspection;
   /**
@@ -271,7 +284,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     ({ region }) => {
       region.engine.listen({ onPhaseChange: (change) => events.publish(change, region.settings.region) });
       // Open Spot requests are evaluated at every catch-up (issue 18: no timer; the clock and the prices decide).
-      region.spotSettler = (now) =>
+      region.spotSettler = (now) => {
+        // Warnings that fell due (`warningDelayMs`) first, then the interruptions and evaluations.
+        settleSpotWarnings(region, now, (instanceId, name, at, action) => events.publishSpot(instanceId, name, at, action));
         settleSpotRequests({
           region,
           now,
@@ -279,6 +294,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           authorize: () => {},
           regionNamed: (name) => world.entry(name)?.region,
         });
+      };
     },
   );
 
@@ -399,6 +415,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     };
   };
 
+  const imds = new MetadataService(world);
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
 
   const mock: Ec2Mock = {
@@ -412,7 +429,10 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
-    ...clockControls(world, () => apiFaults.clear()),
+    ...clockControls(world, () => {
+      apiFaults.clear();
+      imds.clear();
+    }),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
@@ -423,6 +443,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     },
     spot: market.spot,
     capacity: market.capacity,
+    metadata: (instanceId) => imds.forInstance(instanceId),
     inspect: (instanceId) => controlsOf(instanceId).inspect(instanceId),
     usage: ((instanceId?: string) =>
       instanceId === undefined ? fleetUsage() : controlsOf(instanceId).usage(instanceId)) as Ec2Mock["usage"],
@@ -442,6 +463,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           settle: () => mock.settle(),
           reset: () => mock.reset(),
           routes: marketRoutes(market),
+          imds: imdsFront(imds),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           checkSnapshot: (snapshot) => void readSnapshot(world, snapshot),

@@ -1,3 +1,4 @@
+import type { Front } from "../../../kit/front.js";
 import type { PersistableBackend } from "../../../kit/state/state-file.js";
 import type { Dispatch, Implements } from "./wire.js";
 
@@ -9,4 +10,6 @@ export interface ServerBackend extends PersistableBackend {
   secretOf(accessKeyId: string): string | undefined;
   /** Whether the mock serves a Region (a SigV4 credential scope naming another is refused). */
   servesRegion(region: string): boolean;
+  /** The instance metadata service's front (`/_mock/imds/<instance-id>/latest/...`), served before the other doors. */
+  imds?: Front;
 }

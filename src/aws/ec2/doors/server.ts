@@ -107,5 +107,6 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
     : undefined;
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();
-  return serveFronts([createEc2Front(backend, authenticate), ...(options.doors ?? [])], { ...options, onClose });
+  const imds = mock.imds === undefined ? [] : [mock.imds];
+  return serveFronts([createEc2Front(backend, authenticate), ...imds, ...(options.doors ?? [])], { ...options, onClose });
 }

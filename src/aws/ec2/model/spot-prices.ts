@@ -92,12 +92,21 @@ export function roundPrice(price: number): number {
   return Math.max(0.0001, Math.round(price * 10_000) / 10_000);
 }
 
+/**
+ * How many hourly prices of the series have been computed (each one a
+ * SHA-256), in every book: the work DescribeSpotPriceHistory does, which its
+ * tests and bench count (never time).
+ */
+export const spotSeriesWork = { hours: 0 };
+
 /** The Spot prices of a region: the deterministic series, and prices set by hand over it. */
 export class SpotPriceBook {
   /** Prices set by hand, by `type zone`, in time order. */
   private readonly set = new Map<string, SetPrice[]>();
   /** The hour-independent part of each `type zone`'s series (its base price and zone spread), computed once. */
   private readonly bases = new Map<string, { readonly base: number; readonly zoneTerm: number }>();
+  /** The last hourly price computed of each `type zone` (a history walks hour by hour, asking each hour twice). */
+  private readonly lastHour = new Map<string, { readonly hour: number; readonly price: number }>();
 
   /** @param recordOf - a type's DescribeInstanceTypes record (the region's catalogue), for its size. */
   constructor(private readonly recordOf: (instanceType: string) => InstanceTypeRecord | undefined) {}
@@ -115,13 +124,43 @@ export class SpotPriceBook {
   seriesAt(instanceType: string, zone: string, at: number): number {
     const hour = Math.floor(at / HOUR_MS);
     const key = `${instanceType} ${zone}`;
+    const cached = this.lastHour.get(key);
+    if (cached !== undefined && cached.hour === hour) return cached.price;
+    const fixed = this.fixedOf(instanceType, key);
+    spotSeriesWork.hours++;
+    // The same sum, in the same order, as ever: the series does not change.
+    const price = roundPrice(fixed.base * (1 + fixed.zoneTerm + 0.05 * spread(`${key} ${hour}`)));
+    this.lastHour.set(key, { hour, price });
+    return price;
+  }
+
+  /** The hour-independent part of a series. */
+  private fixedOf(instanceType: string, key: string): { readonly base: number; readonly zoneTerm: number } {
     let fixed = this.bases.get(key);
     if (fixed === undefined) {
       fixed = { base: 0.3 * onDemandReference(this.recordOf(instanceType)), zoneTerm: 0.05 * spread(key) };
       this.bases.set(key, fixed);
     }
-    // The same sum, in the same order, as ever: the series does not change.
-    return roundPrice(fixed.base * (1 + fixed.zoneTerm + 0.05 * spread(`${key} ${hour}`)));
+    return fixed;
+  }
+
+  /**
+   * The lowest and highest Linux/UNIX price the series of `instanceType` in
+   * `zone` can take at any hour (the hourly move is at most ±5 % around its
+   * zone's level), widened by every price set by hand: a bound that lets a
+   * query skip a series no `spot-price` it asks for can match, without
+   * computing a single hour.
+   */
+  priceRange(instanceType: string, zone: string): { readonly min: number; readonly max: number } {
+    const key = `${instanceType} ${zone}`;
+    const fixed = this.fixedOf(instanceType, key);
+    let min = roundPrice(fixed.base * (1 + fixed.zoneTerm - 0.05));
+    let max = roundPrice(fixed.base * (1 + fixed.zoneTerm + 0.05));
+    for (const p of this.set.get(key) ?? []) {
+      min = Math.min(min, p.price);
+      max = Math.max(max, p.price);
+    }
+    return { min, max };
   }
 
   /** Sets the price of `instanceType` in `zone` from `at` on (a test's market move). */

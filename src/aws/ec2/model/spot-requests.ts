@@ -168,6 +168,16 @@ export const spotRequestRecord = object({
   clientToken: optional(string),
   /** The digest of the parameters of the call that made it (idempotency), when it had a token. */
   clientDigest: optional(string),
+  /** The instance `ec2.spot.interrupt` last gave notice to (what its instance metadata shows: src/aws/ec2/observe/imds.ts). */
+  noticeFor: optional(string),
+  /** When `ec2.spot.interrupt` was called for {@link noticeFor}. */
+  interruptCalledAt: optional(time),
+  /** When the rebalance recommendation was sent to {@link noticeFor}, if one was. */
+  rebalanceAt: optional(time),
+  /** When the interruption warning is (or was) given to {@link noticeFor}: `warningDelayMs` after the interrupt call. */
+  noticeAt: optional(time),
+  /** True while the warning is due but not yet given (its event and the request's status come at `noticeAt`). */
+  warningPending: optional(boolean),
 });
 
 /** One Spot Instance request of a region. */

@@ -1,4 +1,4 @@
-import { spotStatus } from "../model/spot-requests.js";
+import { type InterruptionBehavior, type SpotRequest, spotStatus } from "../model/spot-requests.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
 import type { Ec2Region } from "../region.js";
 import type { Ec2World } from "../world.js";
@@ -58,7 +58,7 @@ export interface Ec2MockSpot {
    * Interrupts a running Spot Instance as EC2 does (docs/behaviour.md, "Spot
    * interruptions"): optionally an "EC2 Instance Rebalance Recommendation"
    * event, then at once the "EC2 Spot Instance Interruption Warning" (on
-   * `ec2.on("spot", ...)`) and the request's status (`instance-terminated-no-capacity`,
+   * `ec2.on("spot", ...)`; or `warningDelayMs` later) and the request's status (`instance-terminated-no-capacity`,
    * or `marked-for-stop` for stop and hibernate), then two minutes later on
    * the mock's clock (`advance`, fake timers; at once for hibernate, as EC2
    * gives no two-minute warning then) the interruption itself:
@@ -81,7 +81,22 @@ export interface Ec2MockSpot {
 export interface SpotInterruptOptions {
   /** Send an "EC2 Instance Rebalance Recommendation" before the interruption warning (default false). */
   rebalance?: boolean;
+  /**
+   * How long after the call (after the rebalance recommendation, when
+   * `rebalance` is true) EC2 gives the interruption warning, in ms of mock
+   * time: a finite number from 0 to 6 hours. Default 0: the warning comes
+   * with the recommendation, the case AWS warns of ("the rebalance
+   * recommendation signal can arrive along with the two-minute interruption
+   * notice", user guide, "EC2 instance rebalance recommendations"), so a
+   * drain tested under the default holds in the worst case; give a delay to
+   * test acting on the recommendation alone. The interruption itself comes
+   * two minutes after the warning (at once for hibernate).
+   */
+  warningDelayMs?: number;
 }
+
+/** The longest `warningDelayMs` (decision: six hours; AWS documents no bound on how early a recommendation comes). */
+export const MAX_WARNING_DELAY_MS = 6 * 3_600_000;
 
 /** The two-minute warning: EC2 interrupts the instance this long after the notice. */
 export const SPOT_NOTICE_MS = 120_000;
@@ -172,11 +187,71 @@ function noticePriceInterruptions(region: Ec2Region, instanceType: string, zone:
     const code = action === "terminate" ? spotStatus.markedForTermination : spotStatus.markedForStop;
     region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
     request.interruptReason = "price";
-    request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
+    // What the instance's metadata shows (src/aws/ec2/observe/imds.ts): the notice, given at once.
+    request.noticeFor = request.instanceId;
+    request.interruptCalledAt = now;
+    request.noticeAt = now;
+    request.rebalanceAt = undefined;
+    request.warningPending = undefined;
+    request.interruptAt = interruptionTime(action, now);
     due ||= action === "hibernate";
     publish(request.instanceId, region.settings.region, now, action);
   }
   return due;
+}
+/** When EC2 interrupts an instance given notice at `noticeAt`: two minutes later, at once for hibernate. */
+export function interruptionTime(action: InterruptionBehavior, noticeAt: number): number {
+  return action === "hibernate" ? noticeAt : noticeAt + SPOT_NOTICE_MS;
+}
+
+/**
+ * The interruption warning, at `at`: the request's status (terminate:
+ * `instance-terminated-no-capacity`, the request closed, or open again when
+ * persistent, the instance still running; stop and hibernate:
+ * `marked-for-stop`) and the "EC2 Spot Instance Interruption Warning" event.
+ */
+function giveWarning(region: Ec2Region, request: SpotRequest, at: number, publish: SpotEventSink): void {
+  const action = request.interruptionBehavior;
+  if (action === "terminate") {
+    const code = spotStatus.terminatedNoCapacity;
+    const next = request.state === "cancelled" ? "cancelled" : request.type === "one-time" ? "closed" : "open";
+    region.spotRequests.setStatus(request, next, code.code, code.message(), at);
+  } else {
+    const code = spotStatus.markedForStop;
+    region.spotRequests.setStatus(request, request.state, code.code, code.message(), at);
+  }
+  publish(request.noticeFor!, region.settings.region, at, action);
+}
+
+/**
+ * The warnings that fell due (`ec2.spot.interrupt` with a `warningDelayMs`),
+ * at a catch-up of `region`, before the interruptions they announce: each
+ * given at its own time. An instance that stopped running (or ran again from
+ * a new start) since the call gets no warning, and its interruption is
+ * called off, as EC2 has nothing left to interrupt.
+ */
+export function settleSpotWarnings(region: Ec2Region, now: number, publish: SpotEventSink): void {
+  for (const request of region.spotRequests.list()) {
+    if (request.warningPending !== true || request.noticeAt === undefined || request.noticeAt > now) continue;
+    request.warningPending = undefined;
+    const instance = request.noticeFor === undefined ? undefined : region.instances.get(request.noticeFor);
+    const since = request.interruptCalledAt ?? request.noticeAt;
+    if (instance === undefined || instance.machine.phase !== "running" || lastBoot(instance.machine.history) > since) {
+      request.interruptAt = undefined;
+      request.noticeAt = undefined;
+      continue;
+    }
+    giveWarning(region, request, request.noticeAt, publish);
+  }
+}
+
+/** When a machine last came up running (its launch or its last start), from its history. */
+export function lastBoot(history: readonly { readonly to: string; readonly from: string; readonly at: number }[]): number {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const change = history[i]!;
+    if (change.to === "running" && change.from !== "running") return change.at;
+  }
+  return Number.NEGATIVE_INFINITY;
 }
 
 /** The controls of `world`'s market. */
@@ -184,10 +259,21 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
   return {
     spot: {
       interrupt(instanceId, options = {}) {
-        if (typeof options !== "object" || options === null) throw bad("spot.interrupt", "options must be { rebalance? }");
-        const { rebalance } = options;
+        if (typeof options !== "object" || options === null) throw bad("spot.interrupt", "options must be { rebalance?, warningDelayMs? }");
+        const { rebalance, warningDelayMs = 0 } = options;
         if (rebalance !== undefined && typeof rebalance !== "boolean") {
           throw bad("spot.interrupt", `rebalance must be a boolean; got ${JSON.stringify(rebalance)}`);
+        }
+        if (
+          typeof warningDelayMs !== "number" ||
+          !Number.isFinite(warningDelayMs) ||
+          warningDelayMs < 0 ||
+          warningDelayMs > MAX_WARNING_DELAY_MS
+        ) {
+          throw bad(
+            "spot.interrupt",
+            `warningDelayMs must be a number of ms from 0 to ${MAX_WARNING_DELAY_MS}; got ${String(warningDelayMs)}`,
+          );
         }
         const now = world.catchUp();
         const region =
@@ -202,20 +288,20 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
         const name = region.settings.region;
         request.interruptReason = "capacity";
         if (rebalance === true) publish(instanceId, name, now);
-        const action = request.interruptionBehavior;
-        // The notice: the request's status at once (terminate: instance-terminated-no-capacity, the instance still running; stop, hibernate: marked-for-stop).
-        if (action === "terminate") {
-          const code = spotStatus.terminatedNoCapacity;
-          const next = request.state === "cancelled" ? "cancelled" : request.type === "one-time" ? "closed" : "open";
-          region.spotRequests.setStatus(request, next, code.code, code.message(), now);
-        } else {
-          const code = spotStatus.markedForStop;
-          region.spotRequests.setStatus(request, request.state, code.code, code.message(), now);
-        }
+        const noticeAt = now + warningDelayMs;
+        request.noticeFor = instanceId;
+        request.interruptCalledAt = now;
+        request.rebalanceAt = rebalance === true ? now : undefined;
+        request.noticeAt = noticeAt;
         // Hibernation "begins immediately" (no two-minute warning); stop and terminate come two minutes after the notice.
-        request.interruptAt = action === "hibernate" ? now : now + SPOT_NOTICE_MS;
-        publish(instanceId, name, now, action);
-        if (action === "hibernate") world.catchUp();
+        request.interruptAt = interruptionTime(request.interruptionBehavior, noticeAt);
+        if (warningDelayMs > 0) {
+          request.warningPending = true;
+          return;
+        }
+        request.warningPending = undefined;
+        giveWarning(region, request, now, publish);
+        if (request.interruptionBehavior === "hibernate") world.catchUp();
       },
       setPrice(options) {
         const { region, instanceType, zone } = poolOf(world, "spot.setPrice", options);
@@ -245,7 +331,7 @@ export function marketControls(world: Ec2World, publish: SpotEventSink = () => {
 
 /**
  * The market's control routes on the server (`POST /_mock/spot/price`,
- * `POST /_mock/spot/interrupt?instanceId=i-...&rebalance=true`,
+ * `POST /_mock/spot/interrupt?instanceId=i-...&rebalance=true&warningDelayMs=60000`,
  * `POST /_mock/capacity/withdraw`, `POST /_mock/capacity/restore`), each
  * taking the control's options as query parameters (`?instanceType=m5.large&availabilityZone=us-east-1a&price=0.05&region=us-east-1`).
  */
@@ -281,7 +367,12 @@ export function marketRoutes(market: MarketControls): Record<string, (query: URL
       const instanceId = query.get("instanceId") ?? (undefined as unknown as string);
       const raw = query.get("rebalance");
       const rebalance = raw === null ? undefined : raw === "true" ? true : raw === "false" ? false : (raw as unknown as boolean);
-      const options = rebalance === undefined ? {} : { rebalance };
+      const delay = query.get("warningDelayMs");
+      const warningDelayMs = delay === null ? undefined : delay.trim() === "" ? Number.NaN : Number(delay);
+      const options = {
+        ...(rebalance !== undefined && { rebalance }),
+        ...(warningDelayMs !== undefined && { warningDelayMs }),
+      };
       market.spot.interrupt(instanceId, options);
       return { interrupted: { instanceId, ...options } };
     },

@@ -187,6 +187,10 @@ export function addSpotRequest(ctx: OperationContext, fields: NewSpotRequest): S
 export function fulfilSpotRequest(ctx: OperationContext, request: SpotRequest, instanceId: string): void {
   const store = ctx.region.spotRequests;
   store.link(request, instanceId);
+  // An interruption still pending was the previous instance's (its user terminated it during the notice): not this one's.
+  request.interruptAt = undefined;
+  request.warningPending = undefined;
+  request.restartAt = undefined;
   store.setStatus(request, "active", spotStatus.fulfilled.code, spotStatus.fulfilled.message(), ctx.now);
 }
 

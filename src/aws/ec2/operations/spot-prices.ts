@@ -8,9 +8,9 @@ import { digestOf } from "../../../kit/digest.js";
 import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.js";
 import type { Operation } from "../context.js";
 import { errors } from "../errors.js";
-import { compileFilters, type FilterSpec, type FilterTable, readFilters } from "../filters.js";
+import { compileFilters, type FilterSpec, type FilterTable, literalOf, readFilters } from "../filters.js";
 import { checkFilterCount } from "../model/limits.js";
-import { HISTORY_MS, HOUR_MS, PRODUCT_DESCRIPTIONS, type SpotPriceBook } from "../model/spot-prices.js";
+import { HISTORY_MS, HOUR_MS, PRODUCT_DESCRIPTIONS, roundPrice, type SpotPriceBook } from "../model/spot-prices.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken } from "../pagination.js";
 import { canonicalFilters, readOptionalIds } from "./describe.js";
@@ -108,18 +108,88 @@ function entriesAt(book: SpotPriceBook, series: Series, at: number): Entry[] {
 /**
  * Every entry of the query newest first, then by type, zone and product:
  * the changes in (start, end], then each series' last change at or before
- * start (its price as of start), never older than the kept history.
+ * start (its price as of start), never older than the kept history. With
+ * `only` (the moments a `timestamp` filter names), only entries at those
+ * moments: the hours between are never computed.
  */
-function* history(book: SpotPriceBook, series: readonly Series[], start: number, end: number, oldest: number): Generator<Entry> {
+function* history(
+  book: SpotPriceBook,
+  series: readonly Series[],
+  start: number,
+  end: number,
+  oldest: number,
+  only?: ReadonlySet<number>,
+): Generator<Entry> {
+  if (series.length === 0) return;
   const moments = new Set<number>();
-  for (let hour = Math.floor(end / HOUR_MS) * HOUR_MS; hour > start; hour -= HOUR_MS) moments.add(hour);
-  for (const s of series) for (const t of book.manualMoments(s.instanceType, s.zone, start, end)) moments.add(t);
+  if (only === undefined) {
+    for (let hour = Math.floor(end / HOUR_MS) * HOUR_MS; hour > start; hour -= HOUR_MS) moments.add(hour);
+    for (const s of series) for (const t of book.manualMoments(s.instanceType, s.zone, start, end)) moments.add(t);
+  } else {
+    for (const t of only) if (t > start && t <= end) moments.add(t);
+  }
   for (const at of [...moments].sort((a, b) => b - a)) {
     for (const s of series) if (book.changesAt(s.instanceType, s.zone, at)) yield* entriesAt(book, s, at);
   }
+  // The prices as of start: none can match a timestamp filter that names no moment from the oldest kept to start.
+  if (only !== undefined && ![...only].some((t) => t >= oldest && t <= start)) return;
   const last = series.map((s) => ({ s, at: book.lastChange(s.instanceType, s.zone, start, oldest) }));
   last.sort((a, b) => b.at - a.at || a.s.place - b.s.place);
-  for (const { s, at } of last) yield* entriesAt(book, s, at);
+  for (const { s, at } of last) if (only === undefined || only.has(at)) yield* entriesAt(book, s, at);
+}
+
+/**
+ * The literal values of a filter, when every one is literal (no `*` or `?`);
+ * undefined when the filter is absent, has no values (it then matches any
+ * value) or has a wildcard: nothing can be narrowed from it.
+ */
+function literalsOf(filters: readonly FilterSpec[], name: string): string[] | undefined {
+  const specs = filters.filter((f) => f.name === name);
+  if (specs.length === 0) return undefined;
+  // Filters are ANDed: each must be satisfied, so the first one's values bound the search (and every one must be literal to use any).
+  const values: string[][] = [];
+  for (const spec of specs) {
+    if (spec.values.length === 0) return undefined;
+    const literals = spec.values.map(literalOf);
+    if (literals.some((l) => l === undefined)) return undefined;
+    values.push(literals as string[]);
+  }
+  return values.reduce((a, b) => a.filter((v) => b.includes(v)));
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The moment a `timestamp` filter value names, when it is written as EC2 writes one (see {@link timestampTexts}); undefined otherwise. */
+function momentOf(text: string): number | undefined {
+  let at: number;
+  const long = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) UTC ([0-9]{4})$/.exec(text);
+  if (long !== null) {
+    const month = MONTHS.indexOf(long[1]!);
+    if (month < 0) return undefined;
+    at = Date.UTC(Number(long[6]), month, Number(long[2]), Number(long[3]), Number(long[4]), Number(long[5]));
+  } else if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?Z$/.test(text)) {
+    at = Date.parse(text);
+  } else {
+    return undefined;
+  }
+  // Only a value that is exactly one of the moment's texts matches it (a day name that is wrong, a 31st of June: none).
+  return Number.isFinite(at) && timestampTexts(at).includes(text) ? at : undefined;
+}
+
+/**
+ * Whether a series' product can show one of `prices` (the literal values of
+ * a `spot-price` filter): only a value written as EC2 writes a price, within
+ * the lowest and highest price the series can take.
+ */
+function canShow(book: SpotPriceBook, series: { instanceType: string; zone: string }, product: string, prices: readonly string[]): boolean {
+  const range = book.priceRange(series.instanceType, series.zone);
+  const factor = PRODUCT_DESCRIPTIONS.get(product) ?? 1;
+  const min = roundPrice(range.min * factor);
+  const max = roundPrice(range.max * factor);
+  return prices.some((text) => {
+    const price = Number(text);
+    return Number.isFinite(price) && spotPriceText(price) === text && price >= min && price <= max;
+  });
 }
 
 /** The list members as strings (absent: none). */
@@ -185,20 +255,27 @@ export const describeSpotPriceHistory: Operation<DescribeSpotPriceHistoryCommand
     .map((o) => ({ instanceType: String(o.InstanceType), zone: String(o.Location) }))
     .filter((p) => (types.size === 0 || types.has(p.instanceType)) && (zoneAsked === undefined || p.zone === zoneAsked))
     .sort((a, b) => (a.instanceType < b.instanceType ? -1 : a.instanceType > b.instanceType ? 1 : a.zone < b.zone ? -1 : 1));
+  // The filters compiled before any price is computed: a product whose prices no literal `spot-price` can be is skipped whole,
+  // and literal `timestamp`s name the only moments to look at (docs/behaviour.md, "Spot price history": the bounded worst case).
+  const priceLiterals = literalsOf(filters, "spot-price");
+  const timeLiterals = literalsOf(filters, "timestamp");
+  const only = timeLiterals === undefined ? undefined : new Set(timeLiterals.map(momentOf).filter((t): t is number => t !== undefined));
   const series: Series[] = [];
   pairs.forEach((pair, place) => {
     const chosen: number[] = [];
     PRODUCTS.forEach((product, p) => {
       if (products.size > 0 && !products.has(product)) return;
       const probe: Entry = { ...pair, product, price: 0, at: 0, index: 0 };
-      if (acceptSeries(probe, undefined)) chosen.push(p);
+      if (!acceptSeries(probe, undefined)) return;
+      if (priceLiterals !== undefined && !canShow(region.spotPrices, pair, product, priceLiterals)) return;
+      chosen.push(p);
     });
     if (chosen.length > 0) series.push({ ...pair, place, products: chosen });
   });
 
   const page: Entry[] = [];
   let more = false;
-  for (const entry of history(region.spotPrices, series, start, end, oldest)) {
+  for (const entry of history(region.spotPrices, series, start, end, oldest, only)) {
     if (after !== undefined && (entry.at > after.seq || (entry.at === after.seq && entry.index <= after.index))) continue;
     if (!acceptEntry(entry, undefined)) continue;
     if (page.length === max) {
