@@ -441,6 +441,9 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
       isolating: false,
       stoppedMode: undefined,
       operation: { action: "RunInstances", requestId: ctx.requestId, state: "OPERATING" },
+      keyIds: [],
+      login: { passwordLogin: true },
+      pending: undefined,
     };
     region.instances.set(instanceId, instance);
     ids.push(instanceId);
