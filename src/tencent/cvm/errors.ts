@@ -276,7 +276,10 @@ export const cvmErrors = {
   },
   /** ImportKeyPair: a public key that is not `OpenSSH RSA` (`ssh-rsa <base64> [comment]`). */
   publicKeyMalformed() {
-    return new CvmError("InvalidPublicKey.Malformed", "The public key is malformed: it must be an OpenSSH RSA public key (`ssh-rsa AAAA...`).");
+    return new CvmError(
+      "InvalidPublicKey.Malformed",
+      "The public key is malformed: it must be an OpenSSH RSA public key (`ssh-rsa AAAA...`).",
+    );
   },
   publicKeyDuplicate(keyId: string) {
     return new CvmError("InvalidPublicKey.Duplicate", `The public key is already imported as the key pair \`${keyId}\`.`);
@@ -294,11 +297,17 @@ export const cvmErrors = {
   },
   /** DescribeKeyPairs: a `Limit` out of range (its own code). */
   invalidLimit(value: unknown) {
-    return new CvmError("InvalidParameterValueLimit", `The value \`${shown(value)}\` of the parameter \`Limit\` is invalid: it is an integer from 1 to 100.`);
+    return new CvmError(
+      "InvalidParameterValueLimit",
+      `The value \`${shown(value)}\` of the parameter \`Limit\` is invalid: it is an integer from 1 to 100.`,
+    );
   },
   /** DescribeKeyPairs: an `Offset` out of range (its own code). */
   invalidOffset(value: unknown) {
-    return new CvmError("InvalidParameterValueOffset", `The value \`${shown(value)}\` of the parameter \`Offset\` is invalid: it is a non-negative integer.`);
+    return new CvmError(
+      "InvalidParameterValueOffset",
+      `The value \`${shown(value)}\` of the parameter \`Offset\` is invalid: it is a non-negative integer.`,
+    );
   },
   /** Key pairs log in to Linux instances only (Associate/DisassociateInstancesKeyPairs). */
   windowsInstances(ids: readonly string[]) {
@@ -333,7 +342,6 @@ export const cvmErrors = {
   noAttribute(names: readonly string[]) {
     return new CvmError("MissingParameter", `The request must specify an attribute to modify: one of ${names.join(", ")}.`);
   },
-
 } as const;
 
 /** A value as it appears inside a message: strings as they are, other values as JSON, cut short. */

@@ -122,7 +122,12 @@ function defaultUserName(instance: CvmInstance): string {
 /** `UserName`: at most 64 characters (source: ResetInstancesPassword). */
 const MAX_USER_NAME_LENGTH = 64;
 
-const passwordKeys: Record<keyof ResetInstancesPasswordRequest, true> = { InstanceIds: true, Password: true, UserName: true, ForceStop: true };
+const passwordKeys: Record<keyof ResetInstancesPasswordRequest, true> = {
+  InstanceIds: true,
+  Password: true,
+  UserName: true,
+  ForceStop: true,
+};
 
 /**
  * ResetInstancesPassword: up to 100 instances to one password, checked
@@ -141,7 +146,11 @@ export const resetInstancesPassword: CvmOperation<ResetInstancesPasswordResponse
   const instances = findInstances(ctx, ids);
   // "If the instances include both Linux and Windows instances, the Windows rules apply."
   const windows = instances.find((instance) => instance.machine.os === "windows");
-  checkResetPassword(password, windows === undefined ? "linux" : "windows", userName ?? (windows === undefined ? "" : defaultUserName(windows)));
+  checkResetPassword(
+    password,
+    windows === undefined ? "linux" : "windows",
+    userName ?? (windows === undefined ? "" : defaultUserName(windows)),
+  );
   requireStates(ctx, instances, forceStop ? ["STOPPED", "RUNNING"] : ["STOPPED"]);
   for (const instance of instances) {
     const change: InstanceChange = { kind: "password", userName: userName ?? defaultUserName(instance) };
