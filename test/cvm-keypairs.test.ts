@@ -190,6 +190,35 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
     });
   });
 
+  it("RunInstances' LoginSettings.KeyIds binds key pairs at launch; not with a password, not on Windows, only existing ones", async () => {
+    const key = (await client.CreateKeyPair({ KeyName: "k", ProjectId: 0 })).KeyPair!.KeyId!;
+    const launch = (LoginSettings: object, ImageId = "img-eb30mz89") =>
+      client.RunInstances({ Placement: { Zone: "ap-guangzhou-1" }, ImageId, LoginSettings });
+    const { InstanceIdSet } = await launch({ KeyIds: [key] });
+    const [launched] = InstanceIdSet as [string];
+    expect((await describeOne(client, launched)).LoginSettings).toEqual({ KeyIds: [key] });
+    expect(cvm.inspect(launched).login.passwordLogin).toBe(false);
+    expect((await client.DescribeKeyPairs({ KeyIds: [key] })).KeyPairSet![0]!.AssociatedInstanceIds).toEqual([launched]);
+    await expectCvmError(launch({ KeyIds: [key], Password: "Abc123!@#xyz" }), {
+      code: "InvalidParameterCombination",
+      message: "The parameters `LoginSettings.Password` and `LoginSettings.KeyIds` cannot be specified at the same time.",
+    });
+    await expectCvmError(launch({ KeyIds: [key] }, CVM_WINDOWS_IMAGE_ID), {
+      code: "UnsupportedOperation.KeyPairUnsupportedWindows",
+      message: "Key pairs are not supported for Windows instances: use LoginSettings.Password.",
+    });
+    await expectCvmError(launch({ KeyIds: ["skey-00000000"] }), {
+      code: "ResourceNotFound.KeyPairNotFound",
+      message: "The key pair `skey-00000000` does not exist.",
+    });
+    await expectCvmError(launch({ KeyIds: ["key-1"] }), {
+      code: "InvalidKeyPairId.Malformed",
+      message:
+        "The key pair ID `key-1` is malformed: a key pair ID is `skey-` followed by 8 lowercase letters or digits, such as `skey-3glfot13`.",
+    });
+    expect((await client.DescribeInstances({})).TotalCount).toBe(2);
+  });
+
   it("refuses Windows instances and unknown key pairs", async () => {
     const key = (await client.CreateKeyPair({ KeyName: "k", ProjectId: 0 })).KeyPair!.KeyId!;
     const [win] = cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID });

@@ -338,6 +338,17 @@ export const cvmErrors = {
       `The instance \`${instanceId}\` is shut down without charges: its type changes only within its family (\`${from}\` to \`${to}\`).`,
     );
   },
+  /** RunInstances: "Windows does not support keys" (the SDK's LoginSettings.KeyIds; the code is in RunInstances' list). */
+  keyPairsOnWindows() {
+    return new CvmError(
+      "UnsupportedOperation.KeyPairUnsupportedWindows",
+      "Key pairs are not supported for Windows instances: use LoginSettings.Password.",
+    );
+  },
+  /** RunInstances: a `LoginSettings.KeyIds` key pair the region does not have (the code is in RunInstances' list). */
+  launchKeyPairNotFound(keyId: string) {
+    return new CvmError("ResourceNotFound.KeyPairNotFound", `The key pair \`${keyId}\` does not exist.`);
+  },
   /** ModifyInstancesAttribute without any attribute to modify ("the attribute must be specified"). */
   noAttribute(names: readonly string[]) {
     return new CvmError("MissingParameter", `The request must specify an attribute to modify: one of ${names.join(", ")}.`);
