@@ -6,6 +6,7 @@
  */
 export { createCvmMock, CVM_SOFT_SHUTDOWN_WINDOW, type CvmMock, type CvmMockOptions, type CvmLaunchInput } from "./tencent/cvm/mock.js";
 export { CVM_REGIONS } from "./tencent/cvm/world.js";
+export type { CvmMockSnapshot } from "./tencent/cvm/state/snapshot.js";
 export { CvmError } from "./tencent/cvm/errors.js";
 export type { CloudError } from "./kit/errors.js";
 export type { CvmClientLike } from "./tencent/cvm/doors/client.js";

@@ -11,6 +11,7 @@ import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
 import { runWith } from "./operations/run.js";
 import type { CvmRegion } from "./region.js";
+import { type CvmMockSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
 import { CvmWorld } from "./world.js";
 
 /**
@@ -83,6 +84,17 @@ export interface CvmMock {
   readonly faults: CvmHostFaults;
   /** State, guest, file system, the stop under way, the latest operation and every transition with its cause. */
   inspect(instanceId: string): CvmInstanceInspection;
+  /**
+   * The state of every region (instances with their machines, key pairs,
+   * network ids and counters, client tokens) and the clock offset, as JSON-ready data.
+   */
+  snapshot(): CvmMockSnapshot;
+  /**
+   * Replaces the state with a snapshot's (from this mock or another whose
+   * regions and images include the snapshot's); a TypeError naming the bad
+   * field, with nothing changed, for one that is not a snapshot.
+   */
+  restore(snapshot: CvmMockSnapshot): void;
   /** The wire door (API 3.0), for a server: `ec2.listen({ doors: [cvm.door] })` serves it next to EC2. */
   readonly door: CvmWireDoor;
   /**
@@ -149,6 +161,8 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     guest: (instanceId) => controlsFor(instanceId).guest(instanceId),
     faults: { hostStuck: (instanceId, stuck) => controlsFor(instanceId).faults.hostStuck(instanceId, stuck) },
     inspect: (instanceId) => controlsFor(instanceId).inspect(instanceId),
+    snapshot: () => takeCvmSnapshot(world),
+    restore: (snapshot) => restoreCvmSnapshot(world, snapshot),
     door: createCvmDoor(answer, {
       advance: (ms) => mock.advance(ms),
       settle: () => mock.settle(),
