@@ -39,7 +39,9 @@ export const CVM_REGIONS: readonly string[] = Object.freeze([
 export interface CvmWorldSettings {
   /** The region the mock answers for by default (its `region` option); served even when not in {@link CVM_REGIONS}. */
   defaultRegion: string;
+  /** How long each step takes, in every region. */
   durations: Durations;
+  /** The user's images, known in every region. */
   images: readonly CvmImage[];
 }
 
