@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { createCvmMock, CVM_SOFT_SHUTDOWN_WINDOW, type CvmMock, type CvmMockOptions, type CvmLaunchInput } from "./tencent/cvm/mock.js";
+export { CVM_REGIONS } from "./tencent/cvm/world.js";
+export type { CvmMockSnapshot } from "./tencent/cvm/state/snapshot.js";
 export { CvmError } from "./tencent/cvm/errors.js";
 export type { CloudError } from "./kit/errors.js";
 export type { CvmClientLike } from "./tencent/cvm/doors/client.js";
@@ -18,7 +20,7 @@ export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, T
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./tencent/cvm/model/images.js";
 export { cvmStates, type CvmState } from "./tencent/cvm/model/states.js";
-export type { OperationState } from "./tencent/cvm/model/instance.js";
+export type { CvmLogin, OperationState } from "./tencent/cvm/model/instance.js";
 export { CVM_API_VERSION } from "./tencent/cvm/entry.js";
 export { CVM_PATH } from "./tencent/cvm/doors/wire.js";
 export type { GuestConfig } from "./engine/guest.js";

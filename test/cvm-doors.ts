@@ -12,10 +12,10 @@ import { createEc2Mock, type RunningServer } from "../src/index.js";
 /** The SDK's CVM client. */
 export type CvmClient = InstanceType<typeof tencentcloud.cvm.v20170312.Client>;
 
-/** A door: how a test gets a mock and a client talking to it. */
+/** A door: how a test gets a mock and a client talking to it (`clientIn`: a client of another region, through the same door). */
 export interface CvmDoor {
   name: string;
-  setup(options?: CvmMockOptions): Promise<{ cvm: CvmMock; client: CvmClient }>;
+  setup(options?: CvmMockOptions): Promise<{ cvm: CvmMock; client: CvmClient; clientIn: (region: string) => CvmClient }>;
 }
 
 const credential = { secretId: "AKIDEXAMPLE", secretKey: "secret" };
@@ -40,7 +40,7 @@ export const cvmDoors: CvmDoor[] = [
     name: "in process",
     setup: async (options) => {
       const cvm = createCvmMock(options);
-      return { cvm, client: cvm.attach(newClient(options?.region)) };
+      return { cvm, client: cvm.attach(newClient(options?.region)), clientIn: (region) => cvm.attach(newClient(region)) };
     },
   },
   {
@@ -49,7 +49,8 @@ export const cvmDoors: CvmDoor[] = [
       const cvm = createCvmMock(options);
       const server = await createEc2Mock().listen({ doors: [cvm.door] });
       servers.push(server);
-      return { cvm, client: newClient(options?.region, server.url.replace("http://", "")) };
+      const endpoint = server.url.replace("http://", "");
+      return { cvm, client: newClient(options?.region, endpoint), clientIn: (region) => newClient(region, endpoint) };
     },
   },
 ];

@@ -33,6 +33,15 @@ const actions = [
   "DescribeInstances",
   "DescribeInstancesStatus",
   "RunInstances",
+  "ResetInstancesType",
+  "ResetInstancesPassword",
+  "ModifyInstancesAttribute",
+  "CreateKeyPair",
+  "ImportKeyPair",
+  "DescribeKeyPairs",
+  "DeleteKeyPairs",
+  "AssociateInstancesKeyPairs",
+  "DisassociateInstancesKeyPairs",
 ];
 const keys = [
   "InstanceIds",

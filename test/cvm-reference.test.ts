@@ -62,7 +62,6 @@ const refusedMembers: Array<[string, Partial<RunInstancesRequest>]> = [
   ["InternetAccessible.IPv4AddressType", { InternetAccessible: { IPv4AddressType: "WanIP" } }],
   ["InternetAccessible.IPv6AddressType", { InternetAccessible: { IPv6AddressType: "EIPv6" } }],
   ["InternetAccessible.AntiDDoSPackageId", { InternetAccessible: { AntiDDoSPackageId: "bgp-abcdefgh" } }],
-  ["LoginSettings.KeyIds", { LoginSettings: { KeyIds: ["skey-abcdefgh"] } }],
   [
     "VirtualPrivateCloud.PrivateIpAddresses",
     { VirtualPrivateCloud: { VpcId: "vpc-abcdefgh", SubnetId: "subnet-abcdefgh", PrivateIpAddresses: ["172.16.16.9"] } },

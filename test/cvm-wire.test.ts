@@ -6,9 +6,15 @@
  * can be detached.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CvmMock, createCvmMock } from "../src/cvm.js";
+import { CVM_REGIONS, type CvmMock, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
 import { expectCvmError, newClient } from "./cvm-doors.js";
+
+/** CVM's UnsupportedRegion message for a mock whose default region is ap-guangzhou: every region it serves, the default first. */
+function unsupportedRegion(region: string): string {
+  const served = ["ap-guangzhou", ...CVM_REGIONS.filter((name) => name !== "ap-guangzhou")];
+  return `The region \`${region}\` is not supported: this mock answers for ${served.map((name) => `\`${name}\``).join(", ")}.`;
+}
 
 const headers = (action?: string, extra: Record<string, string> = {}): Record<string, string> => ({
   "content-type": "application/json",
@@ -82,10 +88,10 @@ describe("the wire door in the shared server", () => {
       "The request is missing a required parameter `Region`.",
     ],
     [
-      "another region",
-      { headers: headers("DescribeInstances", { "x-tc-region": "ap-beijing" }), body: "{}" },
+      "a region CVM does not serve",
+      { headers: headers("DescribeInstances", { "x-tc-region": "ap-nowhere" }), body: "{}" },
       "UnsupportedRegion",
-      "The region `ap-beijing` is not supported: this mock answers for `ap-guangzhou`.",
+      unsupportedRegion("ap-nowhere"),
     ],
     [
       "GET",
@@ -170,9 +176,9 @@ describe("cvm.listen(): the CVM front on its own", () => {
         const out = await newClient("ap-guangzhou", endpoint).DescribeInstancesStatus({});
         expect(out.InstanceStatusSet).toEqual([{ InstanceId: id, InstanceState: "RUNNING" }]);
       }
-      await expectCvmError(newClient("ap-shanghai", host).DescribeInstances({}), {
+      await expectCvmError(newClient("ap-atlantis", host).DescribeInstances({}), {
         code: "UnsupportedRegion",
-        message: "The region `ap-shanghai` is not supported: this mock answers for `ap-guangzhou`.",
+        message: unsupportedRegion("ap-atlantis"),
       });
     } finally {
       await server.close();
@@ -193,9 +199,9 @@ describe("the in-process door", () => {
       (resolve) => void client.StopInstances({ InstanceIds: ["x"] }, (error) => resolve(error)).catch(() => {}),
     );
     expect(failure).toMatchObject({ code: "InvalidInstanceId.Malformed" });
-    await expectCvmError(cvm.attach(newClient("ap-beijing")).DescribeInstances({}), {
+    await expectCvmError(cvm.attach(newClient("eu-nowhere")).DescribeInstances({}), {
       code: "UnsupportedRegion",
-      message: "The region `ap-beijing` is not supported: this mock answers for `ap-guangzhou`.",
+      message: unsupportedRegion("eu-nowhere"),
     });
     expect(() => cvm.attach({ request: async () => ({}), region: "ap-guangzhou", apiVersion: "2017-03-12" })).toThrow(TypeError);
     cvm.detach(client);

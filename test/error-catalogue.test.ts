@@ -102,6 +102,11 @@ const cvmSamples: Samples = {
   tooLong: (v) => [`Name${v}`, 60 + v],
   tooManyFilters: (v) => [11 + v, 10],
   tooManyFilterValues: (v) => [`zone${v}`, 6 + v, 5],
+  keyPairsNotFound: (v) => [v === 0 ? ["skey-3glfot13"] : ["skey-3glfot13", "skey-11112222"]],
+  keyPairInUse: (v) => [`skey-3glfot1${v}`, cvmIds(v)],
+  windowsInstances: (v) => [cvmIds(v)],
+  noAttribute: (v) => [v === 0 ? ["InstanceName"] : ["InstanceName", "HostName"]],
+  keyPairNameTooLong: (v) => [`name_${v}`, 25 + v],
 };
 
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */

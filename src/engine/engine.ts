@@ -172,15 +172,18 @@ export class Engine<R = unknown> {
 
   /**
    * stopped → starting → running: a resume when memory was saved, else a
-   * boot, with a disk check first when the last stop cut the power.
+   * boot, with a disk check first when the last stop cut the power. `at`
+   * (default now) lets a front start a machine when an arrival it hears of
+   * happened, so that a chain of steps keeps exact times however far the
+   * clock jumped.
    */
-  start(machine: Machine<R>, request: R): void {
+  start(machine: Machine<R>, request: R, at: number = this.clock.now()): void {
     const os = machine.os;
     const boot = machine.hibernated
       ? this.durations.resume[os]
       : this.durations.start[os] + (machine.fileSystem === "dirty" ? this.durations.diskCheck[os] : 0);
-    this.enter(machine, "starting", requestCause(request));
-    this.schedule(machine, "running", this.clock.now() + boot);
+    this.enter(machine, "starting", requestCause(request), {}, at);
+    this.schedule(machine, "running", at + boot);
   }
 
   /**
@@ -340,8 +343,8 @@ export class Engine<R = unknown> {
   }
 
   /** Enters a phase now, with nothing scheduled yet. */
-  private enter(machine: Machine<R>, to: Phase, cause: Cause<R>, extra: Partial<PhaseChange<R>> = {}): void {
-    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to, at: this.clock.now(), cause, ...extra };
+  private enter(machine: Machine<R>, to: Phase, cause: Cause<R>, extra: Partial<PhaseChange<R>> = {}, at = this.clock.now()): void {
+    const change: PhaseChange<R> = { machineId: machine.id, from: machine.phase, to, at, cause, ...extra };
     machine.phase = to;
     machine.phaseSince = change.at;
     machine.transition = undefined;

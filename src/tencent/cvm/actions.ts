@@ -14,8 +14,17 @@
 import { actionNames, actionTest, mutating, mutationTest, operationsOf, reading, routeOf } from "../../kit/actions.js";
 import type { CvmContext } from "./context.js";
 import { describeInstances, describeInstancesStatus } from "./operations/describe.js";
+import {
+  associateInstancesKeyPairs,
+  createKeyPair,
+  deleteKeyPairs,
+  describeKeyPairs,
+  disassociateInstancesKeyPairs,
+  importKeyPair,
+} from "./operations/keypairs.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
 import { runInstances } from "./operations/run.js";
+import { modifyInstancesAttribute, resetInstancesPassword, resetInstancesType } from "./operations/shutdown-changes.js";
 
 /** Every CVM action the mock implements, by its API 3.0 name. Each entry keeps its response type. */
 export const cvmActions = Object.freeze({
@@ -26,6 +35,15 @@ export const cvmActions = Object.freeze({
   TerminateInstances: mutating(terminateInstances),
   DescribeInstances: reading(describeInstances),
   DescribeInstancesStatus: reading(describeInstancesStatus),
+  ResetInstancesType: mutating(resetInstancesType),
+  ResetInstancesPassword: mutating(resetInstancesPassword),
+  ModifyInstancesAttribute: mutating(modifyInstancesAttribute),
+  CreateKeyPair: mutating(createKeyPair),
+  ImportKeyPair: mutating(importKeyPair),
+  DescribeKeyPairs: reading(describeKeyPairs),
+  DeleteKeyPairs: mutating(deleteKeyPairs),
+  AssociateInstancesKeyPairs: mutating(associateInstancesKeyPairs),
+  DisassociateInstancesKeyPairs: mutating(disassociateInstancesKeyPairs),
 });
 
 /** A CVM action the mock implements. */

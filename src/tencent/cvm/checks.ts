@@ -10,15 +10,16 @@ export const MAX_BATCH = 100;
 
 /**
  * A batch's ids, in CVM's order of checks: present and not empty, at most
- * 100, each well formed. An id given twice is acted on once.
+ * `limit` (100 unless the action says otherwise), each well formed. An id
+ * given twice is acted on once.
  */
-export function batchIds(params: Params, key = "InstanceIds", required = true): string[] | undefined {
+export function batchIds(params: Params, key = "InstanceIds", required = true, limit = MAX_BATCH): string[] | undefined {
   const ids = params.strings(key);
   if (ids === undefined || ids.length === 0) {
     if (required) throw cvmErrors.missingParameter(key);
     return undefined;
   }
-  if (ids.length > MAX_BATCH) throw cvmErrors.limitExceeded(key, ids.length, MAX_BATCH);
+  if (ids.length > limit) throw cvmErrors.limitExceeded(key, ids.length, limit);
   const malformed = ids.find((id) => !isCvmId("ins", id));
   if (malformed !== undefined) throw cvmErrors.malformedInstanceId(malformed);
   return [...new Set(ids)];

@@ -3,6 +3,7 @@ import { cvmOperationOf } from "./actions.js";
 import type { CvmContext } from "./context.js";
 import { CvmError, cvmErrors } from "./errors.js";
 import type { CvmRegion } from "./region.js";
+import type { CvmWorld } from "./world.js";
 
 /**
  * The API version of CVM the mock speaks (`X-TC-Version`).
@@ -31,13 +32,15 @@ export interface CvmAnswer {
 /**
  * The single entry of the CVM front, shared by every CVM door: the common
  * parameters (Action, Version, Region, in that order), then the action's
- * operation on the engine. Never throws: every failure, expected or not, is
- * an answer carrying CVM's error, as API 3.0 answers with HTTP 200.
+ * operation on the engine of the region `X-TC-Region` names (each region
+ * its own world). Never throws: every failure, expected or not, is an
+ * answer carrying CVM's error, as API 3.0 answers with HTTP 200.
  */
-export function answerCall(region: CvmRegion, call: CvmCall): CvmAnswer {
+export function answerCall(world: CvmWorld, call: CvmCall): CvmAnswer {
   const requestId = randomUUID();
   try {
-    const operation = admit(region, call);
+    const { operation, region } = admit(world, call);
+    world.catchUp();
     const ctx: CvmContext = { region, now: region.catchUp(), requestId };
     return { Response: { ...operation(ctx, call.input), RequestId: requestId } };
   } catch (error) {
@@ -46,13 +49,14 @@ export function answerCall(region: CvmRegion, call: CvmCall): CvmAnswer {
   }
 }
 
-function admit(region: CvmRegion, call: CvmCall) {
+function admit(world: CvmWorld, call: CvmCall): { operation: (ctx: CvmContext, input: unknown) => object; region: CvmRegion } {
   if (call.action === undefined || call.action === "") throw cvmErrors.missingParameter("Action");
   if (call.version === undefined || call.version === "") throw cvmErrors.missingParameter("Version");
   if (call.version !== CVM_API_VERSION) throw cvmErrors.noSuchVersion(call.version);
   const operation = cvmOperationOf(call.action);
   if (operation === undefined) throw cvmErrors.invalidAction(call.action);
   if (call.region === undefined || call.region === null || call.region === "") throw cvmErrors.missingParameter("Region");
-  if (call.region !== region.settings.region) throw cvmErrors.unsupportedRegion(call.region, region.settings.region);
-  return operation;
+  const region = world.region(call.region);
+  if (region === undefined) throw cvmErrors.unsupportedRegion(call.region, world.servedList());
+  return { operation, region };
 }

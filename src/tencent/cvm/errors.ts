@@ -200,8 +200,9 @@ export const cvmErrors = {
   noSuchVersion(version: string) {
     return new CvmError("NoSuchVersion", `The API version \`${shown(version)}\` does not exist.`);
   },
+  /** A region the mock does not serve (`served`: the regions it does, as a list for the message). */
   unsupportedRegion(region: string, served: string) {
-    return new CvmError("UnsupportedRegion", `The region \`${shown(region)}\` is not supported: this mock answers for \`${served}\`.`);
+    return new CvmError("UnsupportedRegion", `The region \`${shown(region)}\` is not supported: this mock answers for ${served}.`);
   },
   unsupportedProtocol(method: string) {
     return new CvmError("UnsupportedProtocol", `The HTTP method ${shown(method)} is not supported: send a POST request with a JSON body.`);
@@ -245,6 +246,112 @@ export const cvmErrors = {
   },
   invalidPassword(rule: string) {
     return new CvmError("InvalidPassword", `Invalid password. The specified password does not meet the password requirements: ${rule}`);
+  },
+  // Key pairs (CreateKeyPair, ImportKeyPair, DescribeKeyPairs, DeleteKeyPairs, Associate/DisassociateInstancesKeyPairs):
+  // codes from each action's error list (tencentcloud-sdk-go, cvm/v20170312/client.go); wording: decision.
+  /** A key pair id that is not `skey-` and 8 lowercase letters or digits. */
+  malformedKeyPairId(id: string) {
+    return new CvmError(
+      "InvalidKeyPairId.Malformed",
+      `The key pair ID \`${shown(id)}\` is malformed: a key pair ID is \`skey-\` followed by 8 lowercase letters or digits, such as \`skey-3glfot13\`.`,
+    );
+  },
+  keyPairsNotFound(ids: readonly string[]) {
+    return new CvmError("InvalidKeyPairId.NotFound", `The key pair ${idList(ids)} does not exist.`);
+  },
+  keyPairNameEmpty() {
+    return new CvmError("InvalidKeyPairNameEmpty", "The key pair name cannot be empty.");
+  },
+  keyPairNameIllegal(name: string) {
+    return new CvmError(
+      "InvalidKeyPairNameIncludeIllegalChar",
+      `The key pair name \`${shown(name)}\` is invalid: it may hold only letters, digits and underscores.`,
+    );
+  },
+  keyPairNameTooLong(name: string, limit: number) {
+    return new CvmError("InvalidKeyPairNameTooLong", `The key pair name \`${shown(name)}\` is too long: at most ${limit} characters.`);
+  },
+  keyPairNameDuplicate(name: string) {
+    return new CvmError("InvalidKeyPairName.Duplicate", `The key pair name \`${shown(name)}\` is already used by another key pair.`);
+  },
+  /** ImportKeyPair: a public key that is not `OpenSSH RSA` (`ssh-rsa <base64> [comment]`). */
+  publicKeyMalformed() {
+    return new CvmError(
+      "InvalidPublicKey.Malformed",
+      "The public key is malformed: it must be an OpenSSH RSA public key (`ssh-rsa AAAA...`).",
+    );
+  },
+  publicKeyDuplicate(keyId: string) {
+    return new CvmError("InvalidPublicKey.Duplicate", `The public key is already imported as the key pair \`${keyId}\`.`);
+  },
+  /** DeleteKeyPairs: "a key pair used by an instance or image cannot be deleted". */
+  keyPairInUse(keyId: string, instanceIds: readonly string[]) {
+    return new CvmError(
+      "InvalidParameterValue.KeyPairNotSupported",
+      `The key pair \`${keyId}\` is associated with the instance ${idList(instanceIds)} and cannot be deleted.`,
+    );
+  },
+  /** DescribeKeyPairs with both KeyIds and Filters (the API: they cannot be specified at the same time). */
+  keyIdsWithFilters() {
+    return new CvmError("InvalidParameter", "The parameters `KeyIds` and `Filters` cannot be specified at the same time.");
+  },
+  /** DescribeKeyPairs: a `Limit` out of range (its own code). */
+  invalidLimit(value: unknown) {
+    return new CvmError(
+      "InvalidParameterValueLimit",
+      `The value \`${shown(value)}\` of the parameter \`Limit\` is invalid: it is an integer from 1 to 100.`,
+    );
+  },
+  /** DescribeKeyPairs: an `Offset` out of range (its own code). */
+  invalidOffset(value: unknown) {
+    return new CvmError(
+      "InvalidParameterValueOffset",
+      `The value \`${shown(value)}\` of the parameter \`Offset\` is invalid: it is a non-negative integer.`,
+    );
+  },
+  /** Key pairs log in to Linux instances only (Associate/DisassociateInstancesKeyPairs). */
+  windowsInstances(ids: readonly string[]) {
+    return new CvmError(
+      "UnsupportedOperation.InstanceOsWindows",
+      `The instance ${idList(ids)} runs Windows, and key pairs are supported only for Linux instances.`,
+    );
+  },
+  /** DisassociateInstancesKeyPairs: a key the instance does not have (decision: refused rather than ignored). */
+  keyPairNotAssociated(keyId: string, instanceId: string) {
+    return new CvmError("InvalidParameterValue", `The key pair \`${keyId}\` is not associated with the instance \`${instanceId}\`.`);
+  },
+  /** ResetInstancesPassword's password rules (its own code; RunInstances answers InvalidPassword). */
+  resetPasswordInvalid(rule: string) {
+    return new CvmError("InvalidParameterValue.InvalidPassword", `The specified password is invalid: ${rule}`);
+  },
+  /** ResetInstancesType: only instances whose system disk is CLOUD_BASIC, CLOUD_PREMIUM, CLOUD_SSD or CLOUD_BSSD. */
+  systemDiskType(instanceId: string, diskType: string) {
+    return new CvmError(
+      "UnsupportedOperation.SystemDiskType",
+      `The instance \`${instanceId}\` has a system disk of type \`${diskType}\`: only instances whose system disk is CLOUD_BASIC, CLOUD_PREMIUM, CLOUD_SSD or CLOUD_BSSD change type.`,
+    );
+  },
+  /** ResetInstancesType on an instance stopped without charges: the same instance family only. */
+  stopChargingSameFamily(instanceId: string, from: string, to: string) {
+    return new CvmError(
+      "UnsupportedOperation.StoppedModeStopChargingSameFamily",
+      `The instance \`${instanceId}\` is shut down without charges: its type changes only within its family (\`${from}\` to \`${to}\`).`,
+    );
+  },
+  /** RunInstances: "Windows does not support keys" (the SDK's LoginSettings.KeyIds; the code is in RunInstances' list). */
+  keyPairsOnWindows() {
+    return new CvmError(
+      "UnsupportedOperation.KeyPairUnsupportedWindows",
+      "Key pairs are not supported for Windows instances: use LoginSettings.Password.",
+    );
+  },
+  /** RunInstances: a `LoginSettings.KeyIds` key pair the region does not have (the code is in RunInstances' list). */
+  launchKeyPairNotFound(keyId: string) {
+    return new CvmError("ResourceNotFound.KeyPairNotFound", `The key pair \`${keyId}\` does not exist.`);
+  },
+  /** ModifyInstancesAttribute without any attribute to modify ("the attribute must be specified"). */
+  noAttribute(names: readonly string[]) {
+    return new CvmError("MissingParameter", `The request must specify an attribute to modify: one of ${names.join(", ")}.`);
   },
 } as const;
 

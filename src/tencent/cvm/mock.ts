@@ -1,23 +1,31 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
-import { clockControls, regionClock } from "../../kit/controls.js";
+import { clockControls } from "../../kit/controls.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
 import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
 import { type CvmWireDoor, createCvmDoor } from "./doors/wire-door.js";
 import { answerCall, type CvmAnswer, type CvmCall } from "./entry.js";
-import { CvmError } from "./errors.js";
+import { CvmError, cvmErrors } from "./errors.js";
 import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
 import { runWith } from "./operations/run.js";
-import { CvmRegion } from "./region.js";
+import type { CvmRegion } from "./region.js";
+import { type CvmMockSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
+import { CvmWorld } from "./world.js";
 
 /**
  * Options of {@link createCvmMock}. Every one is optional.
  * @public
  */
 export interface CvmMockOptions {
-  /** The region the mock answers for (default `ap-guangzhou`); its zones are `<region>-1` … `<region>-7`. */
+  /**
+   * The default region (default `ap-guangzhou`): `launch()`'s, and one the
+   * mock serves even when CVM has no such region. Every region of
+   * {@link CVM_REGIONS} is served too, each its own world, chosen by the
+   * client's `region` (`X-TC-Region`); a region's zones are `<region>-1` …
+   * `<region>-7`.
+   */
   region?: string;
   /**
    * How long transitions take: the engine's profiles, as for EC2 (`"realistic"`,
@@ -40,6 +48,8 @@ export interface CvmMockOptions {
 export type CvmLaunchInput = Partial<RunInstancesRequest> & {
   /** The launch fails: the instances go PENDING, then LAUNCH_FAILED, with the operation FAILED. */
   launchFails?: boolean;
+  /** The region to launch in (default: the mock's `region`). */
+  region?: string;
 };
 
 /**
@@ -47,13 +57,13 @@ export type CvmLaunchInput = Partial<RunInstancesRequest> & {
  * @public
  */
 export interface CvmMock {
-  /** The region the mock answers for. */
+  /** The default region. */
   readonly region: string;
   /**
    * The in-process door: makes a `tencentcloud-sdk-nodejs-cvm` client answer
-   * from the mock (no network, signing or credentials; its `region` must be
-   * the mock's). Results and errors are what the SDK builds from CVM's
-   * answers. Returns the client.
+   * from the mock (no network, signing or credentials; its `region` chooses
+   * the region, which must be one the mock serves). Results and errors are
+   * what the SDK builds from CVM's answers. Returns the client.
    */
   attach<T extends CvmClientLike>(client: T): T;
   /** Gives an attached client its own network path back. */
@@ -64,7 +74,7 @@ export interface CvmMock {
   advance(ms: number): void;
   /** Finishes every transition in flight, reboots included (a stuck stop is not waited for). */
   settle(): Promise<void>;
-  /** Empties the fleet and moves the clock offset back to 0. */
+  /** Empties every region (instances, key pairs) and moves the clock offset back to 0. */
   reset(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
   now(): number;
@@ -74,6 +84,17 @@ export interface CvmMock {
   readonly faults: CvmHostFaults;
   /** State, guest, file system, the stop under way, the latest operation and every transition with its cause. */
   inspect(instanceId: string): CvmInstanceInspection;
+  /**
+   * The state of every region (instances with their machines, key pairs,
+   * network ids and counters, client tokens) and the clock offset, as JSON-ready data.
+   */
+  snapshot(): CvmMockSnapshot;
+  /**
+   * Replaces the state with a snapshot's (from this mock or another whose
+   * regions and images include the snapshot's); a TypeError naming the bad
+   * field, with nothing changed, for one that is not a snapshot.
+   */
+  restore(snapshot: CvmMockSnapshot): void;
   /** The wire door (API 3.0), for a server: `ec2.listen({ doors: [cvm.door] })` serves it next to EC2. */
   readonly door: CvmWireDoor;
   /**
@@ -108,38 +129,50 @@ function cvmDurations(timing: CvmMockOptions["timing"]): Durations {
  * @public
  */
 export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
-  const region = new CvmRegion({
-    region: options.region ?? "ap-guangzhou",
+  const world = new CvmWorld({
+    defaultRegion: options.region ?? "ap-guangzhou",
     durations: cvmDurations(options.timing),
     images: options.images ?? [],
   });
-  const controls = new CvmControls(region);
-  const answer = (call: CvmCall): CvmAnswer => answerCall(region, call);
+  const controlsByRegion = new Map<CvmRegion, CvmControls>();
+  const controlsOf = (region: CvmRegion): CvmControls => {
+    let controls = controlsByRegion.get(region);
+    if (controls === undefined) controlsByRegion.set(region, (controls = new CvmControls(region)));
+    return controls;
+  };
+  // The region holding an instance; an unknown id goes to the default region, whose controls say it is unknown.
+  const controlsFor = (instanceId: string) => controlsOf(world.holding(instanceId) ?? world.defaultRegion);
+  const answer = (call: CvmCall): CvmAnswer => answerCall(world, call);
 
   const mock: CvmMock = {
-    region: region.settings.region,
+    region: world.defaultRegion.settings.region,
     attach: (client) => attachClient(client, answer),
     detach: detachClient,
     launch(input = {}) {
-      const { launchFails, ...request } = input;
+      const { launchFails, region: regionName, ...request } = input;
+      const region = world.region(regionName ?? mock.region);
+      if (region === undefined) throw cvmErrors.unsupportedRegion(regionName ?? "", world.servedList());
       const run = { Placement: { Zone: region.network.zones[0]! }, ImageId: CVM_LINUX_IMAGE_ID, ...request };
+      world.catchUp();
       const ctx = { region, now: region.catchUp(), requestId: randomUUID() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
-    ...clockControls(regionClock(region)),
-    guest: (instanceId) => controls.guest(instanceId),
-    faults: controls.faults,
-    inspect: (instanceId) => controls.inspect(instanceId),
+    ...clockControls(world),
+    guest: (instanceId) => controlsFor(instanceId).guest(instanceId),
+    faults: { hostStuck: (instanceId, stuck) => controlsFor(instanceId).faults.hostStuck(instanceId, stuck) },
+    inspect: (instanceId) => controlsFor(instanceId).inspect(instanceId),
+    snapshot: () => takeCvmSnapshot(world),
+    restore: (snapshot) => restoreCvmSnapshot(world, snapshot),
     door: createCvmDoor(answer, {
       advance: (ms) => mock.advance(ms),
       settle: () => mock.settle(),
       reset: () => mock.reset(),
       state: () => {
-        const now = region.catchUp();
+        const now = world.catchUp();
         return {
           now: new Date(now).toISOString(),
-          region: region.settings.region,
-          instances: [...region.instances.values()].map((i) => region.render(i, now)),
+          region: mock.region,
+          instances: world.existing().flatMap((region) => [...region.instances.values()].map((i) => region.render(i, now))),
         };
       },
     }),

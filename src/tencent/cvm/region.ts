@@ -1,9 +1,11 @@
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import type { Clock } from "../../engine/clock.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import { type CvmPhaseChange, type CvmRequest, describeCvmCause } from "./model/causes.js";
 import { type CvmImage, imageCatalogue } from "./model/images.js";
-import { type CvmInstance, cvmStateOf, renderInstance } from "./model/instance.js";
+import { applyChange, type CvmInstance, cvmStateOf, renderInstance } from "./model/instance.js";
+import { CvmKeyPairs } from "./model/keypairs.js";
 import { CvmNetwork } from "./model/network.js";
 import type { CvmState } from "./model/states.js";
 
@@ -15,13 +17,16 @@ export interface CvmRegionSettings {
   durations: Durations;
   /** The user's images, added to the built-ins. */
   images: readonly CvmImage[];
+  /** The clock, shared by every region of one mock (each region is its own world; time is one). */
+  clock?: Clock;
 }
 
 /**
- * The CVM world of one mock: the engine, the images, the default VPC and
- * the instances with the CVM-only facts the engine does not know (charge
- * type, disks, addresses, the latest operation). The engine's phase changes
- * settle operations and move public addresses; nothing else does.
+ * The CVM world of one region: the engine, the images, the default VPC,
+ * the key pairs and the instances with the CVM-only facts the engine does
+ * not know (charge type, disks, addresses, key pairs, the latest operation).
+ * The engine's phase changes settle operations, make the changes that wait
+ * for a stop, and move public addresses; nothing else does.
  */
 export class CvmRegion {
   /** The engine underneath: the same one the EC2 front drives. */
@@ -34,9 +39,11 @@ export class CvmRegion {
   readonly instances = new Map<string, CvmInstance>();
   /** RunInstances' `ClientToken`s: each token → the ids its launch answered, so a retry launches nothing new. */
   readonly clientTokens = new Map<string, string[]>();
+  /** The region's key pairs. */
+  readonly keyPairs = new CvmKeyPairs();
 
   constructor(readonly settings: CvmRegionSettings) {
-    this.engine = new Engine<CvmRequest>(settings.durations);
+    this.engine = new Engine<CvmRequest>(settings.durations, settings.clock);
     this.network = new CvmNetwork(settings.region);
     this.images = imageCatalogue(settings.images);
     this.engine.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });
@@ -66,6 +73,7 @@ export class CvmRegion {
     this.engine.clear();
     this.instances.clear();
     this.clientTokens.clear();
+    this.keyPairs.clear();
     this.network.clear();
   }
 
@@ -78,6 +86,23 @@ export class CvmRegion {
       if (op?.action === action && op.state === "OPERATING")
         instance.operation = { action, requestId: op.requestId, state, ...(errorMsg === undefined ? {} : { errorMsg }) };
     };
+    const pending = instance.pending;
+    if (pending !== undefined && op?.action === pending.action && op.state === "OPERATING") {
+      // A change that needed the instance shut down: made once it is STOPPED, then the instance starts again.
+      if (change.to === "stopped") {
+        applyChange(instance, pending.change, change.at);
+        if (pending.restart) {
+          instance.stoppedMode = undefined;
+          this.engine.start(instance.machine, { action: pending.action }, change.at);
+          return;
+        }
+      } else if (change.to !== "running") return;
+      if (change.to === "running" && instance.wantsPublicIp && instance.publicIp === undefined)
+        instance.publicIp = this.network.takePublicIp();
+      instance.pending = undefined;
+      settle(pending.action, "SUCCESS");
+      return;
+    }
     if (change.to === "running" && change.abandoned) {
       // A SOFT stop the guest refused: the instance keeps running, addresses and all.
       instance.stoppedMode = undefined;

@@ -16,7 +16,20 @@ export type CvmRequest =
   | { action: "StopInstances"; stopType: CvmStopType; stoppedMode: "KEEP_CHARGING" | "STOP_CHARGING" }
   | { action: "RebootInstances"; stopType: CvmStopType }
   | { action: "TerminateInstances"; toRecycleBin: boolean }
+  | { action: ShutdownChangeAction; stopType?: CvmStopType }
+  | { action: "ModifyInstancesAttribute" }
   | { action: "guest-shutdown" };
+
+/**
+ * The actions whose change needs the instance shut down: with `ForceStop`
+ * they stop a running instance first (`stopType` says how), then start it
+ * again; without it they take a STOPPED instance only.
+ */
+export type ShutdownChangeAction =
+  | "ResetInstancesType"
+  | "ResetInstancesPassword"
+  | "AssociateInstancesKeyPairs"
+  | "DisassociateInstancesKeyPairs";
 
 /** A cause of a CVM instance's change. */
 export type CvmCause = Cause<CvmRequest>;
@@ -37,6 +50,11 @@ const cvmWords: CauseWords<CvmRequest> = {
         return request.toRecycleBin ? "TerminateInstances (to the recycle bin)" : "TerminateInstances";
       case "guest-shutdown":
         return "instance-initiated shutdown";
+      case "ResetInstancesType":
+      case "ResetInstancesPassword":
+      case "AssociateInstancesKeyPairs":
+      case "DisassociateInstancesKeyPairs":
+        return request.stopType === undefined ? request.action : `${request.action} (ForceStop, ${request.stopType})`;
       default:
         return request.action;
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** The id families the CVM front mints. */
-export type CvmIdPrefix = "ins" | "img" | "disk" | "vpc" | "subnet" | "sg";
+export type CvmIdPrefix = "ins" | "img" | "disk" | "vpc" | "subnet" | "sg" | "skey";
 
 const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 

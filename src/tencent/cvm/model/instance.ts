@@ -1,6 +1,6 @@
 import type { DataDisk, Instance, SystemDisk, Tag } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import type { Engine } from "../../../engine/engine.js";
-import type { CvmMachine } from "./causes.js";
+import type { CvmMachine, ShutdownChangeAction } from "./causes.js";
 import type { CvmImage } from "./images.js";
 import type { CvmNetwork } from "./network.js";
 import type { CvmState } from "./states.js";
@@ -40,12 +40,14 @@ export interface CvmInstance {
   readonly uuid: string;
   readonly machine: CvmMachine;
   readonly image: CvmImage;
-  readonly instanceType: string;
-  readonly cpu: number;
-  readonly memory: number;
-  readonly name: string;
-  /** `HostName`, after its patterns are expanded. */
-  readonly hostName: string;
+  /** `InstanceType` (ResetInstancesType changes it, with CPU and memory). */
+  instanceType: string;
+  cpu: number;
+  memory: number;
+  /** `InstanceName` (ModifyInstancesAttribute changes it). */
+  name: string;
+  /** `HostName`, after its patterns are expanded (ModifyInstancesAttribute changes it). */
+  hostName: string;
   /** `Placement.ProjectId` (0, the default project, unless given). */
   readonly projectId: number;
   readonly chargeType: ChargeType;
@@ -65,7 +67,8 @@ export interface CvmInstance {
   readonly createdTime: number;
   /** Prepaid instances only: when the subscription ends. */
   readonly expiredTime: number | undefined;
-  readonly disableApiTermination: boolean;
+  /** Termination protection (ModifyInstancesAttribute changes it). */
+  disableApiTermination: boolean;
   /** Set at launch to make the launch fail (LAUNCH_FAILED). */
   readonly launchFails: boolean;
   /** The launch has failed. */
@@ -78,6 +81,67 @@ export interface CvmInstance {
   stoppedMode: "KEEP_CHARGING" | "STOP_CHARGING" | undefined;
   /** The latest API operation. */
   operation: LatestOperation | undefined;
+  /** The key pairs whose public keys the instance accepts (`LoginSettings.KeyIds`), in association order. */
+  keyIds: string[];
+  /** How the guest's administrator logs in: password login ends when a key pair is associated, and comes back when the last one goes. */
+  login: CvmLogin;
+  /** A change that needs the instance shut down, waiting for the stop (and the start after) that carry it out. */
+  pending: PendingChange | undefined;
+}
+
+/**
+ * What the mock knows of an instance's login besides its key pairs: whether
+ * a password still logs in, and the last password reset (the user and
+ * when; the password itself is not kept).
+ * @public
+ */
+export interface CvmLogin {
+  /** Whether the administrator can log in with a password (false while a key pair is associated). */
+  passwordLogin: boolean;
+  /** The user whose password ResetInstancesPassword last set, and when (mock time, ms). */
+  lastPasswordReset?: { userName: string; at: number };
+}
+
+/** What a change made while the instance is shut down does to it, applied when the instance is STOPPED. */
+export type InstanceChange =
+  | { kind: "type"; instanceType: string; cpu: number; memory: number }
+  | { kind: "password"; userName: string }
+  | { kind: "associate"; keyIds: readonly string[] }
+  | { kind: "disassociate"; keyIds: readonly string[] };
+
+/**
+ * A change under way that needs the instance shut down: the operation's
+ * action, the change, and whether the instance is started once the change
+ * is made (ResetInstancesType always; the other actions when ForceStop
+ * stopped a running instance).
+ */
+export interface PendingChange {
+  action: ShutdownChangeAction;
+  change: InstanceChange;
+  restart: boolean;
+}
+
+/** Makes a change on a STOPPED instance (the front calls it when the stop that carries it arrives, or at once). */
+export function applyChange(instance: CvmInstance, change: InstanceChange, at: number): void {
+  switch (change.kind) {
+    case "type":
+      instance.instanceType = change.instanceType;
+      instance.cpu = change.cpu;
+      instance.memory = change.memory;
+      return;
+    case "password":
+      instance.login.lastPasswordReset = { userName: change.userName, at };
+      return;
+    case "associate":
+      // "If the instance is already associated with a key, the old key will become invalid" (AssociateInstancesKeyPairs).
+      instance.keyIds = [...change.keyIds];
+      instance.login.passwordLogin = false;
+      return;
+    case "disassociate":
+      instance.keyIds = instance.keyIds.filter((id) => !change.keyIds.includes(id));
+      if (instance.keyIds.length === 0) instance.login.passwordLogin = true;
+      return;
+  }
 }
 
 /** Disk types on the host's own disks: "no charges when shut down" needs cloud disks only (source: CVM StopInstances, StoppedMode). */
@@ -138,7 +202,7 @@ export function renderInstance(instance: CvmInstance, state: CvmState, network: 
     ExpiredTime: instance.expiredTime === undefined ? NULL : cvmTime(instance.expiredTime),
     OsName: instance.image.OsName ?? (windows ? "Windows Server" : "Linux"),
     SecurityGroupIds: [network.securityGroupId],
-    LoginSettings: { KeyIds: NULL },
+    LoginSettings: { KeyIds: instance.keyIds.length === 0 ? NULL : [...instance.keyIds] },
     InstanceState: state,
     Tags: instance.tags.map((tag) => ({ ...tag })),
     StopChargingMode: stopChargingModeOf(instance, state),

@@ -151,3 +151,41 @@ export function defaultHostName(privateIp: string, os: "linux" | "windows"): str
   const [, , third, fourth] = privateIp.split(".");
   return `VM-${third}-${fourth}-${os === "windows" ? "win" : "linux"}`;
 }
+
+/** The special characters a reset password may hold (source: ResetInstancesPassword, `Password`). */
+const resetPasswordSpecials = new Set("()`~!@#$%^&*-+=_|{}[]:;'<>,.?/");
+
+/**
+ * A password as ResetInstancesPassword takes it (source: its `Password`):
+ * Linux 8 to 30 characters, Windows 12 to 30 (the Windows rules for a
+ * batch holding both), not beginning with `/`, at least three of lowercase
+ * letters, uppercase letters, digits and the specials; a Windows password
+ * may not contain the user name (case-insensitive, decision). Any other
+ * character is refused (decision: the rule lists what is allowed).
+ */
+export function checkResetPassword(password: string, os: "linux" | "windows", userName: string): void {
+  const system = os === "windows" ? "Windows" : "Linux";
+  const min = os === "windows" ? 12 : 8;
+  const length = characterCount(password);
+  if (length < min || length > 30) throw cvmErrors.resetPasswordInvalid(`a ${system} password has ${min} to 30 characters.`);
+  if (password.startsWith("/")) throw cvmErrors.resetPasswordInvalid("a password may not begin with '/'.");
+  const classes = new Set<string>();
+  for (const c of password) {
+    if (c >= "a" && c <= "z") classes.add("lower");
+    else if (c >= "A" && c <= "Z") classes.add("upper");
+    else if (c >= "0" && c <= "9") classes.add("digit");
+    else if (resetPasswordSpecials.has(c)) classes.add("special");
+    else
+      throw cvmErrors.resetPasswordInvalid(
+        "it may hold only letters, digits and the characters ( ) ` ~ ! @ # $ % ^ & * - + = _ | { } [ ] : ; ' < > , . ? /",
+      );
+  }
+  if (classes.size < 3) {
+    throw cvmErrors.resetPasswordInvalid(
+      `a ${system} password holds at least 3 of lowercase letters, uppercase letters, digits and special characters.`,
+    );
+  }
+  if (os === "windows" && userName !== "" && password.toLowerCase().includes(userName.toLowerCase())) {
+    throw cvmErrors.resetPasswordInvalid(`a Windows password may not contain the user name (${userName}).`);
+  }
+}

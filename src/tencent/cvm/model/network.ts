@@ -9,9 +9,9 @@ import { newCvmId } from "./ids.js";
  */
 export class CvmNetwork {
   /** The default VPC's id. */
-  readonly vpcId = newCvmId("vpc");
+  vpcId = newCvmId("vpc");
   /** The default security group's id. */
-  readonly securityGroupId = newCvmId("sg");
+  securityGroupId = newCvmId("sg");
   /** Zone → its subnet's id and the third octet of its 172.16.<n>.0/24 range. */
   private readonly subnets = new Map<string, { subnetId: string; octet: number }>();
   private readonly nextHost = new Map<string, number>();
@@ -46,9 +46,44 @@ export class CvmNetwork {
     return `43.${128 + ((n >>> 16) & 63)}.${(n >>> 8) & 255}.${n & 255}`;
   }
 
+  /** What a snapshot keeps of the network: its ids and the address counters. */
+  toState(): CvmNetworkState {
+    return {
+      vpcId: this.vpcId,
+      securityGroupId: this.securityGroupId,
+      subnets: [...this.subnets].map(([zone, { subnetId }]) => [zone, subnetId]),
+      nextHost: [...this.nextHost],
+      publicCounter: this.publicCounter,
+    };
+  }
+
+  /** Takes a snapshot's network back (its zones must be this region's). */
+  restoreState(state: CvmNetworkState): void {
+    this.vpcId = state.vpcId;
+    this.securityGroupId = state.securityGroupId;
+    for (const [zone, subnetId] of state.subnets) {
+      const subnet = this.subnets.get(zone);
+      if (subnet !== undefined) subnet.subnetId = subnetId;
+    }
+    this.nextHost.clear();
+    for (const [zone, host] of state.nextHost) this.nextHost.set(zone, host);
+    this.publicCounter = state.publicCounter;
+  }
+
   /** Forgets every address handed out. */
   clear(): void {
     this.nextHost.clear();
     this.publicCounter = 0;
   }
+}
+
+/** The JSON-ready state of a region's network (snapshots). */
+export interface CvmNetworkState {
+  vpcId: string;
+  securityGroupId: string;
+  /** Zone → subnet id. */
+  subnets: [string, string][];
+  /** Zone → the next host number handed out. */
+  nextHost: [string, number][];
+  publicCounter: number;
 }

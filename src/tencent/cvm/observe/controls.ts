@@ -81,6 +81,8 @@ export interface CvmInstanceInspection {
   stopping?: { since: Date; obstacle: string | undefined; endsAt: Date | undefined; givesUpAt: Date | undefined };
   /** The latest API operation, as DescribeInstances shows it. */
   latestOperation?: { action: string; state: OperationState; requestId: string; errorMsg?: string };
+  /** How the administrator logs in: the key pairs the instance accepts, whether a password does, and the last password reset. */
+  login: { keyIds: string[]; passwordLogin: boolean; lastPasswordReset?: { userName: string; at: Date } };
   /** Every change of state, oldest first, in CVM state names. */
   timeline: CvmTimelineEntry[];
 }
@@ -136,6 +138,15 @@ export class CvmControls extends InstanceControls<CvmInstance> {
               ...(op.errorMsg === undefined ? {} : { errorMsg: op.errorMsg }),
             },
           }),
+      login: {
+        keyIds: [...instance.keyIds],
+        passwordLogin: instance.login.passwordLogin,
+        ...(instance.login.lastPasswordReset === undefined
+          ? {}
+          : {
+              lastPasswordReset: { userName: instance.login.lastPasswordReset.userName, at: new Date(instance.login.lastPasswordReset.at) },
+            }),
+      },
       timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => describeCvmCause(change.cause)),
     };
   }

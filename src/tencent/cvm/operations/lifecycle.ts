@@ -32,7 +32,7 @@ type StopType = (typeof stopTypes)[number];
  * when it does not comply, SOFT_FIRST asks then cuts the power, HARD cuts it
  * at once (source: StopInstances, `StopType`).
  */
-const engineModes: Record<StopType, RebootMode> = { SOFT: "graceful-only", SOFT_FIRST: "force", HARD: "skip-os" };
+export const engineModes: Record<StopType, RebootMode> = { SOFT: "graceful-only", SOFT_FIRST: "force", HARD: "skip-os" };
 
 /**
  * `StopType`, or the deprecated boolean (`ForceStop`, `ForceReboot`: force

@@ -195,6 +195,8 @@ interface LaunchPlan {
   clientToken: string | undefined;
   tags: Tag[];
   disableApiTermination: boolean;
+  /** `LoginSettings.KeyIds`: the key pairs the instances accept (password login off when any). */
+  keyIds: string[];
 }
 
 /**
@@ -230,7 +232,7 @@ const modelled = {
   internet: ["InternetChargeType", "InternetMaxBandwidthOut", "PublicIpAssigned"] satisfies (keyof InternetAccessible)[],
   prepaid: ["Period", "RenewFlag"] satisfies (keyof InstanceChargePrepaid)[],
   vpc: ["VpcId", "SubnetId", "AsVpcGateway"] satisfies (keyof VirtualPrivateCloud)[],
-  login: ["Password", "KeepImageLogin"] satisfies (keyof LoginSettings)[],
+  login: ["Password", "KeyIds", "KeepImageLogin"] satisfies (keyof LoginSettings)[],
 };
 
 function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
@@ -296,7 +298,12 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   if (userData !== undefined) checkUserData(userData);
   const login = params.object("LoginSettings", loginKeys);
   const password = login?.string("Password");
-  login?.strings("KeyIds");
+  const keyIds = login?.strings("KeyIds");
+  const malformedKey = keyIds?.find((id) => !isCvmId("skey", id));
+  if (malformedKey !== undefined) throw cvmErrors.malformedKeyPairId(malformedKey);
+  // "Keys and a password cannot be specified at the same time" (the SDK's LoginSettings.KeyIds).
+  if (password !== undefined && keyIds !== undefined && keyIds.length > 0)
+    throw cvmErrors.combination("LoginSettings.Password", "LoginSettings.KeyIds");
   login?.oneOf("KeepImageLogin", ["TRUE", "FALSE"]);
   const vpc = params.object("VirtualPrivateCloud", vpcKeys);
   const vpcId = vpc?.string("VpcId");
@@ -330,10 +337,14 @@ function readPlan(ctx: CvmContext, params: Params): LaunchPlan {
   const os = osOfImage(ctx.region.images.get(imageId)!);
   // The password's and the host name's rules are the image's operating system's.
   if (password !== undefined) checkPassword(password, os);
+  // "Windows does not support keys" (the SDK's LoginSettings.KeyIds); then each key pair must exist in the region.
+  if (keyIds !== undefined && keyIds.length > 0 && os === "windows") throw cvmErrors.keyPairsOnWindows();
+  const missingKey = keyIds?.find((id) => ctx.region.keyPairs.get(id) === undefined);
+  if (missingKey !== undefined) throw cvmErrors.launchKeyPairNotFound(missingKey);
   if (plan.hostName !== undefined) checkHostName(plan.hostName, os, plan.count);
   const size = sizeOfType(instanceType);
   if (size === undefined) throw cvmErrors.malformedInstanceType(instanceType);
-  return { ...plan, subnetId: zoneSubnet, size };
+  return { ...plan, subnetId: zoneSubnet, size, keyIds: [...new Set(keyIds ?? [])] };
 }
 
 /** `InstanceName`, at most 128 characters. */
@@ -441,6 +452,9 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
       isolating: false,
       stoppedMode: undefined,
       operation: { action: "RunInstances", requestId: ctx.requestId, state: "OPERATING" },
+      keyIds: [...plan.keyIds],
+      login: { passwordLogin: plan.keyIds.length === 0 },
+      pending: undefined,
     };
     region.instances.set(instanceId, instance);
     ids.push(instanceId);
