@@ -140,7 +140,7 @@ function sdkException(schemas: QuerySchemas, service: QueryService, error: Cloud
   const Modelled = shape === undefined ? undefined : (sdk[shape.className] as ExceptionClass | undefined);
   const Base = sdk[service.serviceExceptionName] as ExceptionClass | undefined;
   let exception: Error;
-  if (Modelled !== undefined) exception = new Modelled({ $metadata, message: error.message, Message: error.message });
+  if (Modelled !== undefined) exception = new Modelled({ $metadata, message: error.message });
   else if (Base !== undefined) exception = new Base({ name: error.code, $fault, $metadata, message: error.message });
   else exception = Object.assign(new Error(error.message), { name: error.code, $fault, $metadata });
   return Object.assign(exception, {
