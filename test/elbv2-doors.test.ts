@@ -188,6 +188,13 @@ describe("ELBv2 Regions and snapshots", () => {
     const copy = createEc2Mock();
     copy.restore(snapshot);
     expect({ east: await read(copy, "us-east-1"), west: await read(copy, "eu-west-1") }).toEqual(before);
+    // A listener naming a target group the snapshot does not hold is refused, and nothing changes.
+    const broken = structuredClone(snapshot);
+    broken.regions[0].elbv2.listeners[0].targetGroupArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/0";
+    expect(() => copy.restore(broken)).toThrow(
+      "ec2-mock: not a valid snapshot: regions[0].elbv2.listeners[0].targetGroupArn must be the ARN of a target group of the snapshot",
+    );
+    expect({ east: await read(copy, "us-east-1"), west: await read(copy, "eu-west-1") }).toEqual(before);
     copy.reset();
     expect((await pluginElb(copy).send(new DescribeTargetGroupsCommand({}))).TargetGroups).toEqual([]);
   });

@@ -569,6 +569,33 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     ownIds.add(id);
   });
 
+  // ELBv2: unique ARNs and names; each listener of a load balancer and a target group of the snapshot.
+  const elbv2 = fields.elbv2;
+  if (elbv2 !== undefined) {
+    const unique = (list: readonly { arn: string; name?: string }[], what: string) => {
+      const arns = new Set<string>();
+      const names = new Set<string>();
+      list.forEach((item, i) => {
+        if (arns.has(item.arn)) throw invalid(`${at}elbv2.${what}[${i}].arn`, "unique", item.arn);
+        arns.add(item.arn);
+        if (item.name !== undefined && names.has(item.name)) throw invalid(`${at}elbv2.${what}[${i}].name`, "unique", item.name);
+        if (item.name !== undefined) names.add(item.name);
+      });
+      return arns;
+    };
+    const groups = unique(elbv2.targetGroups, "targetGroups");
+    const lbs = unique(elbv2.loadBalancers, "loadBalancers");
+    unique(elbv2.listeners, "listeners");
+    elbv2.listeners.forEach((listener, i) => {
+      if (!lbs.has(listener.loadBalancerArn)) {
+        throw invalid(`${at}elbv2.listeners[${i}].loadBalancerArn`, "the ARN of a load balancer of the snapshot", listener.loadBalancerArn);
+      }
+      if (!groups.has(listener.targetGroupArn)) {
+        throw invalid(`${at}elbv2.listeners[${i}].targetGroupArn`, "the ARN of a target group of the snapshot", listener.targetGroupArn);
+      }
+    });
+  }
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
