@@ -100,7 +100,7 @@ const MATCHER = /^[0-9]{3}(?:-[0-9]{3})?(?:,[0-9]{3}(?:-[0-9]{3})?)*$/;
  * 2–120, thresholds 2–10), the timeout below the interval, the protocol, the
  * port, the path and the matcher; instance target groups cannot disable them.
  */
-function readHealthCheck(input: HealthCheckInput, base: HealthCheck, protocol: string): HealthCheck {
+function readHealthCheck(action: string, input: HealthCheckInput, base: HealthCheck, protocol: string): HealthCheck {
   checkRange("Health check interval", input.HealthCheckIntervalSeconds, 5, 300);
   checkRange("Health check timeout", input.HealthCheckTimeoutSeconds, 2, 120);
   checkRange("Healthy threshold count", input.HealthyThresholdCount, 2, 10);
@@ -125,7 +125,7 @@ function readHealthCheck(input: HealthCheckInput, base: HealthCheck, protocol: s
   if (path !== undefined && (!path.startsWith("/") || path.length > 1024)) {
     throw elbErrors.validation("Health check path must begin with '/' and be at most 1024 characters");
   }
-  if (input.Matcher?.GrpcCode !== undefined) throw elbErrors.unmodelledParameter("ModifyTargetGroup", "Matcher.GrpcCode");
+  if (input.Matcher?.GrpcCode !== undefined) throw elbErrors.unmodelledParameter(action, "Matcher.GrpcCode");
   const matcher = httpCheck ? (input.Matcher?.HttpCode ?? base.matcher ?? "200") : undefined;
   if (matcher !== undefined && !MATCHER.test(matcher)) throw elbErrors.validation(`Invalid matcher HTTP code '${matcher}'`);
   const interval = input.HealthCheckIntervalSeconds ?? base.healthCheckIntervalSeconds;
@@ -229,7 +229,7 @@ export const createTargetGroup: ElbOperation<CreateTargetGroupCommandInput, Crea
   if (protocolVersion !== undefined && protocolVersion !== "HTTP1" && protocolVersion !== "HTTP2" && protocolVersion !== "GRPC") {
     throw elbErrors.validation(`Protocol version '${protocolVersion}' is not valid`);
   }
-  const healthCheck = readHealthCheck(input, defaultHealthCheck(protocol), protocol);
+  const healthCheck = readHealthCheck("CreateTargetGroup", input, defaultHealthCheck(protocol), protocol);
   const tags = readTags(input.Tags);
   // 2. Existence: the VPC.
   if (ctx.region.network.vpc(input.VpcId) === undefined) throw elbErrors.validation(`The VPC ID '${input.VpcId}' is not found`);
@@ -306,7 +306,7 @@ export const modifyTargetGroup: ElbOperation<ModifyTargetGroupCommandInput, Modi
     "Matcher",
   ]);
   const group = targetGroupOf(ctx, input.TargetGroupArn);
-  const healthCheck = readHealthCheck(input, group, group.protocol);
+  const healthCheck = readHealthCheck("ModifyTargetGroup", input, group, group.protocol);
   ctx.authorize("ModifyTargetGroup", [resourceOf(group.arn, group.tags)]);
   Object.assign(group, healthCheck);
   return { TargetGroups: [renderTargetGroup(ctx, group)] };
