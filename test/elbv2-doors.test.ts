@@ -201,6 +201,27 @@ describe("ELBv2 Regions and snapshots", () => {
 });
 
 describe("ELBv2 on the server", () => {
+  it("keeps ELBv2's changes in the state file, as EC2's", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "elb19-state-"));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, "state.json");
+    const first = createEc2Mock();
+    const { vpcId } = await vpcOf(first);
+    const server = await first.listen({ stateFile });
+    const elb = new ElasticLoadBalancingV2Client({ region: "us-east-1", credentials, endpoint: server.url, maxAttempts: 1 });
+    const { TargetGroups } = await elb.send(new CreateTargetGroupCommand({ Name: "kept", Protocol: "TCP", Port: 22, VpcId: vpcId }));
+    elb.destroy();
+    await server.close();
+    const second = await createEc2Mock().listen({ stateFile });
+    closers.push(() => second.close());
+    const again = new ElasticLoadBalancingV2Client({ region: "us-east-1", credentials, endpoint: second.url, maxAttempts: 1 });
+    closers.push(() => again.destroy());
+    expect((await again.send(new DescribeTargetGroupsCommand({}))).TargetGroups).toEqual(TargetGroups);
+  });
+
   it("routes by the SigV4 service, verifies ELBv2 signatures, and routes an unsigned request by its Version", async () => {
     const ec2 = createEc2Mock({ iam: { accessKeys: [credentials] } });
     const server = await ec2.listen({ verifySignatures: true });

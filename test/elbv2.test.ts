@@ -225,6 +225,45 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       expect(await healthOf(setup, arn)).toEqual([{ State: "healthy" }]);
     });
 
+    it("unused when no load balancer uses the group, NotRegistered when asked of one not registered, unhealthy once checks fail", async () => {
+      const setup = await open(door);
+      const { vpcId } = await defaultVpc(setup);
+      const id = await launch(setup);
+      const other = await launch(setup);
+      await setup.ec2.settle();
+      const alone = (await setup.elb.send(new CreateTargetGroupCommand({ Name: "alone", Protocol: "HTTP", Port: 80, VpcId: vpcId })))
+        .TargetGroups![0]!.TargetGroupArn!;
+      await setup.elb.send(new RegisterTargetsCommand({ TargetGroupArn: alone, Targets: [{ Id: id }] }));
+      expect(await healthOf(setup, alone)).toEqual([
+        {
+          State: "unused",
+          Reason: "Target.NotInUse",
+          Description: "Target group is not configured to receive traffic from the load balancer",
+        },
+      ]);
+      const arn = await groupBehindLoadBalancer(setup);
+      await setup.elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: id, Port: 8080 }] }));
+      const named = await setup.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn, Targets: [{ Id: other }] }));
+      expect(named.TargetHealthDescriptions).toEqual([
+        {
+          Target: { Id: other, Port: 80 },
+          HealthCheckPort: "80",
+          TargetHealth: { State: "unused", Reason: "Target.NotRegistered", Description: "Target is not registered to the target group" },
+        },
+      ]);
+      setup.ec2.advance(150_000);
+      expect(await healthOf(setup, arn)).toEqual([{ State: "healthy" }]);
+      // A stop that sticks in `stopping`: the target answers no check; unhealthy after 2 failed checks (60 s).
+      setup.ec2.faults.hostStuck(id, true);
+      await setup.client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+      setup.ec2.advance(59_000);
+      expect(await healthOf(setup, arn)).toEqual([{ State: "healthy" }]);
+      setup.ec2.advance(1_000);
+      expect(await healthOf(setup, arn)).toEqual([
+        { State: "unhealthy", Reason: "Target.FailedHealthChecks", Description: "Health checks failed" },
+      ]);
+    });
+
     it("drains a deregistered target for the deregistration delay", async () => {
       const setup = await open(door);
       const arn = await groupBehindLoadBalancer(setup);
