@@ -60,7 +60,6 @@ function shape(error: Error & Record<string, unknown>) {
     Type: error.Type,
     Code: error.Code,
     Error: error.Error,
-    Message: error.Message,
     metadata,
   };
 }
