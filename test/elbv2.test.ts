@@ -1,4 +1,4 @@
-import { EC2Client, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { DeleteSubnetCommand, EC2Client, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -190,6 +190,14 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       expect((inUse.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
       const { TargetGroups } = await setup.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
       expect(TargetGroups![0]!.LoadBalancerArns).toHaveLength(1);
+      // The load balancer's network interfaces keep its subnets: EC2's DeleteSubnet is DependencyViolation.
+      const { subnets } = await defaultVpc(setup);
+      const dependency = await rejection(setup.client.send(new DeleteSubnetCommand({ SubnetId: subnets[0]! })));
+      expect([dependency.name, dependency.message]).toEqual([
+        "DependencyViolation",
+        `The subnet '${subnets[0]}' has dependencies and cannot be deleted.`,
+      ]);
+      expect((dependency.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
     });
 
     it("a target's health follows its instance through stop and start", async () => {

@@ -134,6 +134,8 @@ export class Ec2Region {
       deleted: (vpc) => this.securityGroups.deleteVpcGroups(vpc.vpcId),
       hasDependencies: (vpc) => this.securityGroups.inVpc(vpc.vpcId).some((group) => !this.securityGroups.isDefault(group)),
     });
+    // ELBv2's load balancers and target groups keep their VPC (src/aws/elbv2/).
+    this.network.hooks.push({ hasDependencies: (vpc) => this.elbv2.usesVpc(vpc.vpcId) });
     this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);

@@ -123,6 +123,19 @@ export class ElbStore {
     return undefined;
   }
 
+  /** Whether a load balancer has a subnet (its network interface there: EC2's DeleteSubnet is DependencyViolation). */
+  usesSubnet(subnetId: string): boolean {
+    for (const lb of this.loadBalancers.values()) if (lb.subnets.some((s) => s.subnetId === subnetId)) return true;
+    return false;
+  }
+
+  /** Whether a load balancer or a target group is in a VPC (EC2's DeleteVpc is DependencyViolation). */
+  usesVpc(vpcId: string): boolean {
+    for (const lb of this.loadBalancers.values()) if (lb.vpcId === vpcId) return true;
+    for (const group of this.targetGroups.values()) if (group.vpcId === vpcId) return true;
+    return false;
+  }
+
   /** The listeners of a load balancer, in creation order. */
   listenersOf(loadBalancerArn: string): Listener[] {
     return [...this.listeners.values()].filter((l) => l.loadBalancerArn === loadBalancerArn);
