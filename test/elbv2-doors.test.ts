@@ -106,6 +106,20 @@ describe("ELBv2 errors", () => {
     ]);
   });
 
+  it("reads a value of the wrong type as the wire reads it, through both doors", async () => {
+    const ec2 = createEc2Mock();
+    for (const elb of [pluginElb(ec2), handlerElb(ec2)]) {
+      const error = await rejection(
+        elb.send(new CreateTargetGroupCommand({ Name: "x", Protocol: "HTTP", Port: "eighty" as unknown as number, VpcId: "vpc-1" })),
+      );
+      expect([error.name, error.message, (error.$metadata as { httpStatusCode: number }).httpStatusCode]).toEqual([
+        "ValidationError",
+        "Value (eighty) for parameter Port is invalid. Expected an integer from -2147483648 to 2147483647.",
+        400,
+      ]);
+    }
+  });
+
   it("an ELBv2 command the mock does not implement follows onUnhandledCommand", async () => {
     const ec2 = createEc2Mock();
     const error = await rejection(
