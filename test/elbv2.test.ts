@@ -3,8 +3,12 @@ import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
   DeleteTargetGroupCommand,
   DeregisterTargetsCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
@@ -270,6 +274,52 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       expect(await healthOf(setup, arn)).toEqual([
         { State: "unhealthy", Reason: "Target.FailedHealthChecks", Description: "Health checks failed" },
       ]);
+    });
+
+    it("describes load balancers, listeners and target groups, pages them, and deletes them in order", async () => {
+      const setup = await open(door);
+      const { vpcId } = await defaultVpc(setup);
+      const arn = await groupBehindLoadBalancer(setup);
+      for (const name of ["b", "c"]) {
+        await setup.elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: 22, VpcId: vpcId }));
+      }
+      const first = await setup.elb.send(new DescribeTargetGroupsCommand({ PageSize: 2 }));
+      expect(first.TargetGroups!.map((g) => g.TargetGroupName)).toEqual(["web", "b"]);
+      expect(first.NextMarker).toBeTypeOf("string");
+      const second = await setup.elb.send(new DescribeTargetGroupsCommand({ PageSize: 2, Marker: first.NextMarker }));
+      expect(second.TargetGroups!.map((g) => g.TargetGroupName)).toEqual(["c"]);
+      expect(second.NextMarker).toBeUndefined();
+
+      const { LoadBalancers } = await setup.elb.send(new DescribeLoadBalancersCommand({ Names: ["web-lb"] }));
+      const lb = LoadBalancers![0]!;
+      expect(lb).toMatchObject({ LoadBalancerName: "web-lb", Scheme: "internet-facing", Type: "application", State: { Code: "active" } });
+      expect(lb.DNSName).toMatch(/^web-lb-[0-9]{10}\.us-east-1\.elb\.amazonaws\.com$/);
+      expect(lb.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(["us-east-1a", "us-east-1b"]);
+      const byLb = await setup.elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
+      expect(byLb.TargetGroups!.map((g) => g.TargetGroupArn)).toEqual([arn]);
+      const { Listeners } = await setup.elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
+      expect(Listeners).toEqual([
+        {
+          ListenerArn: expect.stringMatching(
+            /^arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/web-lb\/[0-9a-f]{16}\/[0-9a-f]{16}$/,
+          ),
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Port: 80,
+          Protocol: "HTTP",
+          DefaultActions: [
+            {
+              Type: "forward",
+              TargetGroupArn: arn,
+              ForwardConfig: { TargetGroups: [{ TargetGroupArn: arn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+            },
+          ],
+        },
+      ]);
+      await setup.elb.send(new DeleteListenerCommand({ ListenerArn: Listeners![0]!.ListenerArn }));
+      expect((await setup.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }))).$metadata.httpStatusCode).toBe(200);
+      await setup.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
+      const gone = await rejection(setup.elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] })));
+      expect([gone.name, gone.message]).toEqual(["LoadBalancerNotFoundException", "One or more load balancers not found"]);
     });
 
     it("drains a deregistered target for the deregistration delay", async () => {
