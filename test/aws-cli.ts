@@ -45,8 +45,8 @@ export interface AwsCli {
   readonly skipped: boolean;
   /** Throws when the CLI is unusable (with EC2_MOCK_REQUIRE_INTEROP=1 the tests run, and must fail rather than pass). */
   requireUsable(): void;
-  /** Runs `aws ec2 ARGS` against the server at `url`, in us-east-1 unless ARGS say otherwise, with JSON output. */
-  run(url: string, args: string[]): Promise<AwsCliRun>;
+  /** Runs `aws SERVICE ARGS` (`ec2` unless given) against the server at `url`, in us-east-1 unless ARGS say otherwise, with JSON output. */
+  run(url: string, args: string[], service?: string): Promise<AwsCliRun>;
 }
 
 /** The AWS CLI for the test file `name`, signed with `keys`; probed once, with `aws --version`. */
@@ -63,8 +63,8 @@ export function awsCliFor(name: string, keys: { accessKeyId: string; secretAcces
     requireUsable() {
       if (missing) throw new Error(`the AWS CLI is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${awsBinary} is unusable`);
     },
-    run(url, args) {
-      const argv = ["--endpoint-url", url, "--region", "us-east-1", "--output", "json", "ec2", ...args];
+    run(url, args, service = "ec2") {
+      const argv = ["--endpoint-url", url, "--region", "us-east-1", "--output", "json", service, ...args];
       return new Promise((resolve, reject) => {
         execFile(awsBinary, argv, { env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
           if (error && typeof error.code !== "number") reject(error);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Ec2Error, errors } from "../src/aws/ec2/errors.js";
+import { ElbError, elbErrors } from "../src/aws/elbv2/errors.js";
 import { CloudError } from "../src/kit/errors.js";
 import { CvmError, cvmErrors } from "../src/tencent/cvm/errors.js";
 
@@ -26,6 +27,7 @@ function sourceFiles(dir: string): string[] {
 const families = [
   { name: "Ec2Error", catalogue: "src/aws/ec2/errors.ts" },
   { name: "CvmError", catalogue: "src/tencent/cvm/errors.ts" },
+  { name: "ElbError", catalogue: "src/aws/elbv2/errors.ts" },
 ] as const;
 
 describe("no error is constructed outside its cloud's catalogue", () => {
@@ -44,7 +46,7 @@ describe("no error is constructed outside its cloud's catalogue", () => {
     });
   }
 
-  it("only the two cloud families extend the shared base", () => {
+  it("only the cloud families extend the shared base", () => {
     const extending = files.filter(({ text }) => /\bextends\s+CloudError\b/.test(text)).map((f) => f.file);
     expect(extending.sort()).toEqual(families.map((f) => f.catalogue).sort());
   });
@@ -109,16 +111,27 @@ const cvmSamples: Samples = {
   keyPairNameTooLong: (v) => [`name_${v}`, 25 + v],
 };
 
+const elbIds = (v: 0 | 1) => (v === 0 ? ["i-0123456789abcdef0"] : ["i-0123456789abcdef0", "i-0123456789abcdef1"]);
+const elbSamples: Samples = {
+  accessDenied: (v) => [`arn:aws:iam::123456789012:user/u${v}`, `elasticloadbalancing:Action${v}`, `arn:res${v}`, v === 1],
+  targetsNotInstances: (v) => [elbIds(v)],
+  targetsNotInVpc: (v) => [`vpc-${v}`, elbIds(v)],
+  targetsNotRunning: (v) => [elbIds(v)],
+  targetsNotRegistered: (v) => [`arn:tg${v}`, elbIds(v)],
+};
+
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */
 const codeFromParameter: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound", "userRequested"]),
   cvm: new Set(["instanceState", "malformedFilterValue"]),
+  elb: new Set(),
 };
 
 /** Parameters a message does not show: the ones that choose the code (above) and the id family. */
 const notShown: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound#0", "userRequested#0", "userRequested#2"]),
   cvm: new Set(["malformedFilterValue#0"]),
+  elb: new Set(),
 };
 
 const wellFormedCode = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;
@@ -138,6 +151,7 @@ function shownTexts(arg: unknown): string[] {
 const catalogues = [
   { cloud: "ec2", catalogue: errors as unknown as Record<string, unknown>, cls: Ec2Error, samples: ec2Samples, statuses: [400, 599] },
   { cloud: "cvm", catalogue: cvmErrors as unknown as Record<string, unknown>, cls: CvmError, samples: cvmSamples, statuses: [200, 200] },
+  { cloud: "elb", catalogue: elbErrors as unknown as Record<string, unknown>, cls: ElbError, samples: elbSamples, statuses: [400, 599] },
 ] as const;
 
 for (const { cloud, catalogue, cls, samples, statuses } of catalogues) {

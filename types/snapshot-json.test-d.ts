@@ -125,6 +125,46 @@ interface OldRegionJson {
   }[];
   /** Issue 18: Spot Instance requests (absent when none). */
   spotRequests?: OldSpotRequestJson[];
+  /** Issue 19: ELBv2's target groups, load balancers and listeners (absent when none). */
+  elbv2?: {
+    targetGroups: {
+      arn: string;
+      name: string;
+      protocol: string;
+      port: number;
+      vpcId: string;
+      protocolVersion: string | null;
+      targetType: "instance";
+      ipAddressType: string;
+      healthCheckEnabled: boolean;
+      healthCheckProtocol: string;
+      healthCheckPort: string;
+      healthCheckPath: string | null;
+      healthCheckIntervalSeconds: number;
+      healthCheckTimeoutSeconds: number;
+      healthyThresholdCount: number;
+      unhealthyThresholdCount: number;
+      matcher: string | null;
+      createdAt: string;
+      attributes: [string, string][];
+      tags: [string, string][];
+      targets: { id: string; port: number; registeredAt: string; deregisteredAt: string | null; drainSeconds: number }[];
+    }[];
+    loadBalancers: {
+      arn: string;
+      name: string;
+      type: "application" | "network";
+      scheme: "internet-facing" | "internal";
+      vpcId: string;
+      subnets: { subnetId: string; zone: string }[];
+      securityGroups: string[];
+      ipAddressType: string;
+      dnsName: string;
+      createdAt: string;
+      tags: [string, string][];
+    }[];
+    listeners: { arn: string; loadBalancerArn: string; protocol: string; port: number; targetGroupArn: string; tags: [string, string][] }[];
+  };
 }
 
 /** Issue 18: a Spot Instance request. */

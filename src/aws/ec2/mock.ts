@@ -6,8 +6,10 @@ import { clockControls } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { elbv2Service } from "../elbv2/service.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
+import { type QueryService, type QueryServiceWorld, qualifiedAction } from "../query-service.js";
 import { isImplemented, isMutating, operationOf } from "./actions.js";
 import type { Dispatch, OperationContext } from "./context.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
@@ -416,6 +418,15 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   };
 
   const imds = new MetadataService(world);
+  /** The AWS query services answered next to EC2, over the same Regions, clock and principals (src/aws/query-service.ts). */
+  const serviceWorld: QueryServiceWorld = {
+    region: (name) => world.entry(name ?? defaultRegion)?.region,
+    catchUp: () => world.catchUp(),
+    principal: (accessKeyId) => (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default,
+    authorizer: (principal, now, settings, service) => authorizer.forCall(principal, now, settings, service),
+  };
+  const services: readonly QueryService[] = [elbv2Service(serviceWorld)];
+
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
 
   const mock: Ec2Mock = {
@@ -426,6 +437,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
         dispatch: dispatchSdkInput,
         newRequestId: randomUUID,
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
+        services,
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
@@ -435,7 +447,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     }),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
-    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented),
+    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services),
     guest: (instanceId) => controlsOf(instanceId).guest(instanceId),
     faults: {
       hostStuck: (instanceId, stuck) => controlsOf(instanceId).faults.hostStuck(instanceId, stuck),
@@ -454,9 +466,19 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     listen: (listenOptions) =>
       startEc2Server(
         {
-          dispatch: dispatchWithFaults,
+          // A query service's call comes qualified (`elasticloadbalancing:CreateTargetGroup`), so that the state file sees it too.
+          dispatch: (action, input, accessKeyId, region) => {
+            const routed = qualifiedAction(services, action);
+            return routed === undefined
+              ? dispatchWithFaults(action, input, accessKeyId, region)
+              : routed.service.dispatch(routed.action, input, accessKeyId, region);
+          },
           implemented: isImplemented,
-          isMutating,
+          services,
+          isMutating: (action) => {
+            const routed = qualifiedAction(services, action);
+            return routed === undefined ? isMutating(action) : routed.service.isMutating(routed.action);
+          },
           secretOf: (accessKeyId) => principals.secretOf(accessKeyId),
           servesRegion: (name) => world.serves(name),
           advance: (ms) => mock.advance(ms),

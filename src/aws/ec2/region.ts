@@ -2,6 +2,7 @@ import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import type { Clock } from "../../engine/clock.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import { ElbStore } from "../elbv2/model/store.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
 import { CapacityBook } from "./model/capacity.js";
@@ -100,6 +101,8 @@ export class Ec2Region {
   readonly capacity = new CapacityBook();
   /** The Spot Instance requests, and through them each Spot Instance's link (src/aws/ec2/model/spot-requests.ts). */
   readonly spotRequests = new SpotRequestStore();
+  /** Elastic Load Balancing v2's target groups, load balancers and listeners in this Region (src/aws/elbv2/). */
+  readonly elbv2 = new ElbStore();
   /**
    * Evaluates the open Spot requests at a catch-up (set by the mock: the
    * evaluation launches through RunInstances' path, which the region does not
@@ -131,6 +134,8 @@ export class Ec2Region {
       deleted: (vpc) => this.securityGroups.deleteVpcGroups(vpc.vpcId),
       hasDependencies: (vpc) => this.securityGroups.inVpc(vpc.vpcId).some((group) => !this.securityGroups.isDefault(group)),
     });
+    // ELBv2's load balancers and target groups keep their VPC (src/aws/elbv2/).
+    this.network.hooks.push({ hasDependencies: (vpc) => this.elbv2.usesVpc(vpc.vpcId) });
     this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
@@ -350,6 +355,7 @@ export class Ec2Region {
     this.capacity.clear();
     this.spotRequests.clear();
     this.images.clear();
+    this.elbv2.clear();
   }
 
   /**

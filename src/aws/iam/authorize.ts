@@ -84,6 +84,18 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
 }
 
 /**
+ * Another AWS service's authorization (ELBv2, Auto Scaling): the prefix of
+ * its IAM actions (`elasticloadbalancing`) and its own refusal of a denied
+ * call (EC2's is UnauthorizedOperation with an encoded message).
+ */
+export interface ServiceAuthorization {
+  /** The service prefix of its IAM actions (`elasticloadbalancing:CreateTargetGroup`). */
+  readonly prefix: string;
+  /** The error a denied call fails with: the caller's ARN, the IAM action, the resource, whether a Deny statement matched. */
+  deny(principalArn: string, action: string, resource: string, explicit: boolean): Error;
+}
+
+/**
  * Builds the authorizer of one mock. `forCall(principal, now, settings)` returns the
  * `authorize` of one call's context in the Region of `settings`: a shared no-op while no policy is
  * configured, else one that evaluates each resource and throws
@@ -91,7 +103,7 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
  * resource denied (so a batch fails whole, before anything changes).
  */
 export function createAuthorizer(principals: Principals): {
-  forCall(principal: Principal, now: number, settings: RegionSettings): Authorize;
+  forCall(principal: Principal, now: number, settings: RegionSettings, service?: ServiceAuthorization): Authorize;
 } {
   if (!principals.enforced) return { forCall: () => allowAll };
   for (const principal of principals.all()) {
@@ -101,7 +113,7 @@ export function createAuthorizer(principals: Principals): {
     });
   }
   return {
-    forCall(principal, now, settings) {
+    forCall(principal, now, settings, service) {
       return (action, targets, request) => {
         const global = new Map<string, ContextKey>();
         const accountId = settings.accountId;
@@ -129,8 +141,10 @@ export function createAuthorizer(principals: Principals): {
             addKey(keys, "aws:TagKeys", request.tagKeys);
           }
           for (const [lower, key] of global) if (!keys.has(lower)) keys.set(lower, key);
-          const context: RequestContext = { action: `ec2:${action}`, resource: resource.arn, keys };
+          const context: RequestContext = { action: `${service?.prefix ?? "ec2"}:${action}`, resource: resource.arn, keys };
           const decision = evaluate(principal.policies, context);
+          if (!decision.allowed && service !== undefined)
+            throw service.deny(principal.arn, context.action, resource.arn, decision.explicitDeny);
           if (!decision.allowed) throw errors.unauthorized(encodeAuthorizationMessage(failureMessage(principal, context, decision)));
         }
       };

@@ -132,6 +132,8 @@ export interface CredentialClaim {
   readonly accessKeyId: string;
   /** The credential scope's Region (`ACCESS_KEY_ID/YYYYMMDD/REGION/…`). */
   readonly region: string | undefined;
+  /** The credential scope's service (`…/REGION/SERVICE/aws4_request`: `ec2`, `elasticloadbalancing`), which routes the request. */
+  readonly service?: string | undefined;
 }
 
 /**
@@ -147,12 +149,12 @@ export function claimedCredential(headers: Readonly<Record<string, string | unde
   const presigned = presignedParams(query, headers);
   if (hasAuthorization(headers)) {
     const { accessKeyId, scope } = parseAuthorizationHeader(headers.authorization!);
-    return { accessKeyId, region: scope[1] };
+    return { accessKeyId, region: scope[1], service: scope[2] };
   }
   const credential = presigned?.get("X-Amz-Credential");
   if (credential === undefined) return undefined;
   const { accessKeyId, scope } = parseCredential(credential);
-  return { accessKeyId, region: scope[1] };
+  return { accessKeyId, region: scope[1], service: scope[2] };
 }
 
 /**

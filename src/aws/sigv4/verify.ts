@@ -31,6 +31,8 @@ export interface SignatureKeys {
   secretOf(accessKeyId: string): string | undefined;
   /** Whether the mock serves the Region a credential scope names (another is AuthFailure, as for a Region the account cannot use). */
   servesRegion(region: string): boolean;
+  /** Whether a credential scope's service other than `ec2` is one the server answers (`elasticloadbalancing`, ...); absent: EC2 alone. */
+  servesService?(service: string): boolean;
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~`. */
@@ -175,7 +177,8 @@ export function verifySignature(request: WireRequest, keys: SignatureKeys, now: 
   const secret = keys.secretOf(claim.accessKeyId);
   if (secret === undefined) throw errors.authFailure();
   const [day, region, service] = claim.scope as [string, string, string, string];
-  if (day !== claim.amzDate.slice(0, 8) || !keys.servesRegion(region) || service !== "ec2") throw errors.authFailure();
+  if (day !== claim.amzDate.slice(0, 8) || !keys.servesRegion(region) || !(service === "ec2" || keys.servesService?.(service) === true))
+    throw errors.authFailure();
   if (claim.expires === undefined) {
     if (Math.abs(now - claim.signedAt) > MAX_CLOCK_SKEW_MS) throw errors.requestExpired();
   } else if (claim.signedAt - now > MAX_CLOCK_SKEW_MS || now > claim.signedAt + claim.expires * 1000) {

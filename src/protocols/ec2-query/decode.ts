@@ -45,7 +45,7 @@ const MAX_KEY_SEGMENTS = 32;
  * so that reading a list is a lookup and not a scan of all keys (a request
  * with thousands of `Filter.N.Value.M` stays linear).
  */
-function indexLists(keys: Iterable<string>): Map<string, Set<number>> {
+export function indexLists(keys: Iterable<string>): Map<string, Set<number>> {
   const byList = new Map<string, Set<number>>();
   for (const key of keys) {
     const segments = key.split(".", MAX_KEY_SEGMENTS + 1);

@@ -1,4 +1,5 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
+import type { QueryService } from "../../query-service.js";
 import type { Dispatch } from "../context.js";
 import { handleWireRequest, type Implements } from "./wire.js";
 
@@ -42,7 +43,7 @@ async function bodyBytes(body: unknown): Promise<Uint8Array> {
  * would against EC2, and the request is answered by the wire door without a
  * socket. Use it as `new EC2Client({ requestHandler: ec2.httpHandler(), ... })`.
  */
-export function createHttpHandler(dispatch: Dispatch, implemented: Implements): Ec2MockHttpHandler {
+export function createHttpHandler(dispatch: Dispatch, implemented: Implements, services: readonly QueryService[] = []): Ec2MockHttpHandler {
   return {
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const lowerHeaders: Record<string, string> = {};
@@ -51,6 +52,8 @@ export function createHttpHandler(dispatch: Dispatch, implemented: Implements): 
         { method: request.method, query: queryString(request.query), headers: lowerHeaders, body: await bodyBytes(request.body) },
         dispatch,
         implemented,
+        undefined,
+        services,
       );
       return {
         response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") },

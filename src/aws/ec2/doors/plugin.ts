@@ -8,6 +8,7 @@ import type {
   RelativeMiddlewareOptions,
   SerializeMiddleware,
 } from "@smithy/types";
+import { answerQueryCommand, type QueryService } from "../../query-service.js";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
 import { isImplemented } from "../actions.js";
@@ -45,8 +46,10 @@ export interface MockMiddlewareDeps {
   dispatch: Dispatch;
   /** Mints a request id. */
   newRequestId(): string;
-  /** The unhandled-command policy. */
+  /** The unhandled-command policy (for EC2's commands and those of the query services). */
   onUnhandledCommand: UnhandledCommandPolicy;
+  /** The AWS query services the mock answers besides EC2, each on its own client (`ElasticLoadBalancingV2Client`, ...). */
+  services?: readonly QueryService[];
 }
 
 /** The middleware's name on the stack, so it can be found or removed. */
@@ -61,12 +64,28 @@ export const MIDDLEWARE_NAME = "ec2MockMiddleware";
  * {@link regionProbe}).
  */
 export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, deps: MockMiddlewareDeps): void {
-  const probe = regionProbe(stack);
+  const services = deps.services ?? [];
+  const probe = regionProbe(stack, services);
   stack.add(
     (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
       async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         const commandName = String(context.commandName ?? "");
         const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
+        // Another AWS query service's client (ELBv2, ...): the service answers what it implements, in its Region.
+        const service = services.find((s) => s.clientName === context.clientName);
+        if (service !== undefined) {
+          if (!commandName.endsWith("Command") || !service.isAction(action)) {
+            unhandled(deps.onUnhandledCommand, commandName, args.input);
+            return next(args);
+          }
+          const known = probe.region;
+          const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
+          const requestId = deps.newRequestId();
+          return {
+            output: (await answerQueryCommand(service, action, args.input, region, requestId)) as ServiceOutputTypes,
+            response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+          };
+        }
         if (context.clientName === "STSClient" && commandName.endsWith("Command") && isStsAction(action)) {
           const requestId = deps.newRequestId();
           return {
@@ -122,7 +141,7 @@ interface ProbeAnswer {
  * known. A client with no Region, or a custom `endpoint` (whose host
  * names none), is served by the mock's default Region.
  */
-function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
+function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, services: readonly QueryService[]) {
   // The client's own auth-scheme step, which resolves credentials: found once, wrapped to stand aside while probing.
   let authStep: { middleware: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes>; options: RelativeMiddlewareOptions } | undefined;
   stack.applyToStack({
@@ -157,7 +176,12 @@ function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputType
         if (error instanceof Error && error.message === "Region is missing") return state.learnt(undefined);
         throw error;
       }
-      return state.learnt(regionOfHost(hostname));
+      return state.learnt(
+        regionOfHost(
+          hostname,
+          services.map((s) => s.signingName),
+        ),
+      );
     },
     /**
      * Keeps the Region and gives the client its own stack back: the probe's
@@ -197,13 +221,15 @@ const PROBE_STEP = "ec2MockRegionProbe";
 
 /**
  * The Region an EC2 endpoint's host names: `ec2.<region>.amazonaws.com`
- * (`.com.cn`), `ec2-fips.<region>…`, `ec2.<region>.api.aws`; undefined for
- * any other host (a custom endpoint).
+ * (`.com.cn`), `ec2-fips.<region>…`, `ec2.<region>.api.aws`; the same for
+ * the endpoints of `services` (their signing names: `elasticloadbalancing.<region>…`);
+ * undefined for any other host (a custom endpoint).
  */
-export function regionOfHost(hostname: string | undefined): string | undefined {
+export function regionOfHost(hostname: string | undefined, services: readonly string[] = []): string | undefined {
   if (hostname === undefined) return undefined;
   const labels = hostname.split(".");
-  if (labels.length < 4 || (labels[0] !== "ec2" && labels[0] !== "ec2-fips")) return undefined;
+  const service = labels[0]?.endsWith("-fips") ? labels[0].slice(0, -5) : labels[0];
+  if (labels.length < 4 || (service !== "ec2" && !services.includes(service ?? ""))) return undefined;
   const domain = labels.slice(2).join(".");
   return domain === "amazonaws.com" || domain === "amazonaws.com.cn" || domain === "api.aws" ? labels[1] : undefined;
 }

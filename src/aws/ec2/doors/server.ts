@@ -10,6 +10,7 @@ import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/s
 import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
 import { openStateFile } from "../../../kit/state/state-file.js";
 import { encodeError } from "../../../protocols/ec2-query/encode.js";
+import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
 import { errors } from "../errors.js";
 import type { ServerBackend } from "./backend.js";
@@ -72,6 +73,11 @@ const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
 
 /** EC2's front over a backend: every path is EC2's, but `/_mock/`. */
 export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined): Front {
+  // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
+  const services: QueryService[] = (backend.services ?? []).map((service) => ({
+    ...service,
+    dispatch: (action, input, accessKeyId, region) => backend.dispatch(`${service.signingName}:${action}`, input, accessKeyId, region),
+  }));
   return {
     claims: () => true,
     controls: { prefix: EC2_CONTROL_PREFIX, controls: backend },
@@ -87,7 +93,7 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
       }
       const headers = request.headers as Record<string, string | undefined>;
-      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate);
+      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services);
     },
   };
 }
@@ -103,7 +109,11 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   const backend = stateFile?.backend ?? mock;
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) =>
-        verifySignature(request, { secretOf: (id) => backend.secretOf(id), servesRegion: (region) => backend.servesRegion(region) })
+        verifySignature(request, {
+          secretOf: (id) => backend.secretOf(id),
+          servesRegion: (region) => backend.servesRegion(region),
+          servesService: (service) => (backend.services ?? []).some((s) => s.signingName === service),
+        })
     : undefined;
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();

@@ -4,6 +4,7 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
+import { answerQueryRequest, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
@@ -93,7 +94,16 @@ function readRequest(
   request: WireRequest,
   implemented: Implements,
   authenticate: Authenticate | undefined,
-): { action: string; params: Map<string, string>; accessKeyId: string | undefined; region: string | undefined; sts?: true } {
+  services: readonly QueryService[],
+): {
+  action: string;
+  params: Map<string, string>;
+  accessKeyId: string | undefined;
+  region: string | undefined;
+  sts?: true;
+  service?: QueryService;
+  version?: string;
+} {
   const method = request.method.toUpperCase();
   if (method !== "GET" && method !== "POST") {
     throw errors.methodNotAllowed(method);
@@ -118,6 +128,17 @@ function readRequest(
     refuseSigningParamsIn(body);
     for (const [key, value] of body) params.set(key, value);
   }
+  // Another query service's request (ELBv2, ...): by the credential scope's service when signed, else by its Version.
+  const service =
+    claim?.service !== undefined
+      ? services.find((s) => s.signingName === claim.service)
+      : services.find((s) => s.apiVersion === params.get("Version"));
+  if (service !== undefined) {
+    const action = params.get("Action") ?? "";
+    const version = params.get("Version");
+    stripEnvelope(params);
+    return { action, params, accessKeyId, region, service, ...(version !== undefined && { version }) };
+  }
   const action = params.get("Action");
   if (action === undefined || action === "") {
     throw errors.missingAction();
@@ -132,9 +153,14 @@ function readRequest(
   if (!implemented(action) || shapesOf(action) === undefined) {
     throw errors.invalidAction(action);
   }
+  stripEnvelope(params);
+  return { action, params, accessKeyId, region };
+}
+
+/** Removes the envelope (Action, Version) and the signing parameters: what is left is the operation's own. */
+function stripEnvelope(params: Map<string, string>): void {
   for (const key of envelope) params.delete(key);
   for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
-  return { action, params, accessKeyId, region };
 }
 
 /**
@@ -149,12 +175,16 @@ export async function handleWireRequest(
   dispatch: Dispatch,
   implemented: Implements,
   authenticate?: Authenticate,
+  services: readonly QueryService[] = [],
 ): Promise<WireResponse> {
   const requestId = randomUUID();
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
   try {
-    const { action, params, accessKeyId, region, sts } = readRequest(request, implemented, authenticate);
+    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services);
+    if (service !== undefined) {
+      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId);
+    }
     if (sts) return answerSts(action, params, requestId);
     const shapes = shapesOf(action)!;
     const input = inEc2Words(() => decodeInput(shapes.input, params));

@@ -418,6 +418,8 @@ export const createSubnet: Operation<CreateSubnetCommandInput, CreateSubnetComma
 
 /** Whether an instance that is not terminated has its interface in the subnet (only then it holds an address there). */
 function subnetInUse(ctx: OperationContext, subnet: Subnet): boolean {
+  // An ELBv2 load balancer has its network interfaces in each of its subnets.
+  if (ctx.region.elbv2.usesSubnet(subnet.subnetId)) return true;
   if (ctx.region.network.usedAddresses(subnet) === 0) return false;
   for (const instance of ctx.region.instances.values()) {
     if (instance.subnet === subnet && instance.machine.phase !== "terminated") return true;

@@ -16,6 +16,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
+import { type ElbStoreContents, elbStoreRecord } from "../../elbv2/model/store.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import { type CapacityPool, withdrawnPoolsCodec } from "../model/capacity.js";
@@ -186,6 +187,8 @@ const regionFields = {
   withdrawnCapacity: optional(withdrawnPoolsCodec, { keep: (pools) => pools.length > 0 }),
   /** Spot Instance requests, in creation order; written only when there are some. */
   spotRequests: optional(array(spotRequestRecord), { keep: (requests) => requests.length > 0 }),
+  /** Elastic Load Balancing v2's target groups, load balancers and listeners (src/aws/elbv2/); written only when there are some. */
+  elbv2: optional(elbStoreRecord, { keep: (store) => store.targetGroups.length + store.loadBalancers.length + store.listeners.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -267,6 +270,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     spotPrices: region.spotPrices.manualPrices(),
     withdrawnCapacity: region.capacity.list(),
     spotRequests: region.spotRequests.contents() as RegionFields["spotRequests"] & object,
+    elbv2: region.elbv2.contents(),
   };
 }
 
@@ -333,6 +337,8 @@ export interface CheckedRegion {
   readonly spotPrices: ManualPrice[];
   /** Withdrawn capacity pools (none in snapshots without them). */
   readonly withdrawnCapacity: CapacityPool[];
+  /** ELBv2's resources (none in snapshots without them). */
+  readonly elbv2: ElbStoreContents | undefined;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -563,6 +569,33 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     ownIds.add(id);
   });
 
+  // ELBv2: unique ARNs and names; each listener of a load balancer and a target group of the snapshot.
+  const elbv2 = fields.elbv2;
+  if (elbv2 !== undefined) {
+    const unique = (list: readonly { arn: string; name?: string }[], what: string) => {
+      const arns = new Set<string>();
+      const names = new Set<string>();
+      list.forEach((item, i) => {
+        if (arns.has(item.arn)) throw invalid(`${at}elbv2.${what}[${i}].arn`, "unique", item.arn);
+        arns.add(item.arn);
+        if (item.name !== undefined && names.has(item.name)) throw invalid(`${at}elbv2.${what}[${i}].name`, "unique", item.name);
+        if (item.name !== undefined) names.add(item.name);
+      });
+      return arns;
+    };
+    const groups = unique(elbv2.targetGroups, "targetGroups");
+    const lbs = unique(elbv2.loadBalancers, "loadBalancers");
+    unique(elbv2.listeners, "listeners");
+    elbv2.listeners.forEach((listener, i) => {
+      if (!lbs.has(listener.loadBalancerArn)) {
+        throw invalid(`${at}elbv2.listeners[${i}].loadBalancerArn`, "the ARN of a load balancer of the snapshot", listener.loadBalancerArn);
+      }
+      if (!groups.has(listener.targetGroupArn)) {
+        throw invalid(`${at}elbv2.listeners[${i}].targetGroupArn`, "the ARN of a target group of the snapshot", listener.targetGroupArn);
+      }
+    });
+  }
+
   const machines = [...instances.values()].map((i) => i.machine);
   return {
     region: fields.region,
@@ -583,6 +616,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     fleets: (fields.fleets ?? []) as Ec2Fleet[],
     spotPrices: fields.spotPrices ?? [],
     withdrawnCapacity: fields.withdrawnCapacity ?? [],
+    elbv2: fields.elbv2,
     machines,
     reservations,
     clientTokens,
@@ -624,6 +658,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.fleets.replace(state.fleets);
     region.spotPrices.replaceManual(state.spotPrices);
     region.capacity.replace(state.withdrawnCapacity);
+    region.elbv2.replace(state.elbv2);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {

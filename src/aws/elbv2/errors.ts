@@ -1,0 +1,210 @@
+import { CloudError } from "../../kit/errors.js";
+import type { Refusal } from "../../protocols/refusal.js";
+import { replaceForbiddenXmlChars } from "../../protocols/xml-text.js";
+
+/**
+ * An Elastic Load Balancing (v2) error: the code ELBv2 sends on the wire
+ * (its awsQuery code, `TargetGroupNotFound`; the SDK names the exception
+ * class after it, `TargetGroupNotFoundException`, and the plugin throws that
+ * class), the message and the HTTP status. Built only by the catalogue
+ * {@link elbErrors} below (test/error-catalogue.test.ts).
+ */
+export class ElbError extends CloudError {
+  /**
+   * @param code - ELBv2's wire code, e.g. `TargetGroupNotFound`.
+   * @param message - ELBv2's message; a character XML 1.0 forbids becomes U+FFFD.
+   * @param status - the HTTP status ELBv2 answers with.
+   */
+  constructor(code: string, message: string, status = 400) {
+    super(code, replaceForbiddenXmlChars(message), status);
+  }
+}
+
+/** Quotes a list as ELBv2 does in its messages: `'a', 'b'`. */
+function quoted(values: readonly string[]): string {
+  return values.map((v) => `'${v}'`).join(", ");
+}
+
+/**
+ * ELBv2's error catalogue. Codes and statuses are the SDK's error shapes
+ * (`awsQueryError` traits of @aws-sdk/client-elastic-load-balancing-v2) and
+ * the API reference's "Errors" sections; messages are ELBv2's as quoted in
+ * public reports, or marked "decision" in docs/behaviour.md ("Elastic Load
+ * Balancing v2").
+ */
+export const elbErrors = {
+  // ---- The request: parameters, the protocol ----
+
+  /** A parameter outside its documented constraints (ELBv2's common ValidationError). */
+  validation(message: string) {
+    return new ElbError("ValidationError", message);
+  },
+  /** A member ELBv2 accepts but the mock does not model: refused by name, never dropped (decision 0012). */
+  unmodelledParameter(action: string, name: string) {
+    return new ElbError("UnsupportedOperation", `ec2-mock does not model the parameter '${name}' of ${action}.`);
+  },
+  /** A value the mock does not model for a member it models (e.g. a target type other than `instance`): refused by name. */
+  unmodelledValue(action: string, name: string, value: string) {
+    return new ElbError("UnsupportedOperation", `ec2-mock does not model the value '${value}' of '${name}' in ${action}.`);
+  },
+  /** A query request without Action (wire door; the common errors of AWS query APIs). */
+  missingAction() {
+    return new ElbError("MissingAction", "The request must contain the parameter Action");
+  },
+  /** An action ELBv2 does not have, the mock does not implement, or another version (wire door; the wording STS uses). */
+  invalidAction(action: string, version: string) {
+    return new ElbError("InvalidAction", `Could not find operation ${action} for version ${version}`);
+  },
+  /** A form that does not parse (wire door; the common errors of AWS query APIs). */
+  malformedQueryString() {
+    return new ElbError("MalformedQueryString", "The query string contains a syntax error.");
+  },
+  /** A parameter the action's input schema does not know (wire door; decision: refused, as the EC2 front does). */
+  unknownParameter(key: string) {
+    return new ElbError("ValidationError", `The parameter ${key} is not recognized`);
+  },
+  /** A value that is not of its member's type (decision: ELBv2's ValidationError, the EC2 front's wording). */
+  invalidValue(key: string, text: string, expected: string) {
+    return new ElbError("ValidationError", `Value (${text}) for parameter ${key} is invalid. ${expected}`);
+  },
+  /** An SDK input that is not a structure (plugin; decision). */
+  inputNotStructure(shown: string) {
+    return new ElbError("ValidationError", `The request input must be a structure; got ${shown}.`);
+  },
+  /** Something the mock did not expect (the common InternalFailure of AWS query APIs). */
+  internal() {
+    return new ElbError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
+  },
+  /** A Region the mock does not serve (the common InvalidClientTokenId of AWS query APIs: the account cannot use it). */
+  invalidClientTokenId() {
+    return new ElbError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+  },
+  /**
+   * IAM denied the call (the common AccessDenied of AWS query APIs, 403), in
+   * IAM's words: `User: ARN is not authorized to perform: ACTION on resource: RES because …`.
+   */
+  accessDenied(principalArn: string, action: string, resource: string, explicit: boolean) {
+    const why = explicit
+      ? "with an explicit deny in an identity-based policy"
+      : `because no identity-based policy allows the ${action} action`;
+    return new ElbError(
+      "AccessDenied",
+      `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+      403,
+    );
+  },
+
+  // ---- Lookups ----
+
+  /** DescribeTargetGroups naming one that does not exist. */
+  targetGroupsNotFound() {
+    return new ElbError("TargetGroupNotFound", "One or more target groups not found");
+  },
+  /** A call naming one target group that does not exist. */
+  targetGroupNotFound(arn: string) {
+    return new ElbError("TargetGroupNotFound", `Target groups ${quoted([arn])} not found`);
+  },
+  /** DescribeLoadBalancers naming one that does not exist. */
+  loadBalancersNotFound() {
+    return new ElbError("LoadBalancerNotFound", "One or more load balancers not found");
+  },
+  /** A call naming one load balancer that does not exist. */
+  loadBalancerNotFound(arn: string) {
+    return new ElbError("LoadBalancerNotFound", `Load balancer '${arn}' not found`);
+  },
+  /** DescribeListeners naming one that does not exist. */
+  listenersNotFound() {
+    return new ElbError("ListenerNotFound", "One or more listeners not found");
+  },
+  /** A call naming one listener that does not exist. */
+  listenerNotFound(arn: string) {
+    return new ElbError("ListenerNotFound", `Listener '${arn}' not found`);
+  },
+  /** CreateLoadBalancer naming a subnet that does not exist. */
+  subnetNotFound(subnetId: string) {
+    return new ElbError("SubnetNotFound", `The subnet ID '${subnetId}' is not valid`);
+  },
+
+  // ---- Names and conflicts ----
+
+  /** CreateTargetGroup reusing a name with other settings (same settings: the existing group is returned). */
+  duplicateTargetGroupName(name: string) {
+    return new ElbError("DuplicateTargetGroupName", `A target group with the same name '${name}' exists, but with different settings`);
+  },
+  /** CreateLoadBalancer reusing a name with other settings. */
+  duplicateLoadBalancerName(name: string) {
+    return new ElbError("DuplicateLoadBalancerName", `A load balancer with the same name '${name}' exists, but with different settings`);
+  },
+  /** CreateListener on a port the load balancer already listens on. */
+  duplicateListener() {
+    return new ElbError("DuplicateListener", "A listener already exists on this port for this load balancer");
+  },
+  /** DeleteTargetGroup while a listener forwards to it. */
+  targetGroupInUse(arn: string) {
+    return new ElbError("ResourceInUse", `Target group '${arn}' is currently in use by a listener or a rule`);
+  },
+
+  // ---- Targets and configuration ----
+
+  /** RegisterTargets naming an instance that does not exist. */
+  targetsNotInstances(ids: readonly string[]) {
+    return new ElbError("InvalidTarget", `The following targets are not valid instances: ${quoted(ids)}`);
+  },
+  /** RegisterTargets naming an instance of another VPC than the group's. */
+  targetsNotInVpc(vpcId: string, ids: readonly string[]) {
+    return new ElbError("InvalidTarget", `The following targets are not in the target group VPC '${vpcId}': ${quoted(ids)}`);
+  },
+  /** RegisterTargets naming a terminated (or terminating) instance. */
+  targetsNotRunning(ids: readonly string[]) {
+    return new ElbError("InvalidTarget", `The following targets are not in a running state and cannot be registered: ${quoted(ids)}`);
+  },
+  /** DeregisterTargets naming a target that is not registered (wording: decision). */
+  targetsNotRegistered(targetGroupArn: string, ids: readonly string[]) {
+    return new ElbError("InvalidTarget", `The following targets are not registered in target group '${targetGroupArn}': ${quoted(ids)}`);
+  },
+  /** CreateLoadBalancer naming a security group that does not exist (in the load balancer's VPC). */
+  invalidSecurityGroup(groupId: string) {
+    return new ElbError("InvalidSecurityGroup", `Security group '${groupId}' does not exist`);
+  },
+  /** CreateListener forwarding to a target group another load balancer already uses. */
+  targetGroupAssociationLimit(targetGroupArn: string) {
+    return new ElbError(
+      "TargetGroupAssociationLimit",
+      `The following target groups cannot be associated with more than one load balancer: ${targetGroupArn}`,
+    );
+  },
+  /** A request giving one tag key twice. */
+  duplicateTagKeys(key: string) {
+    return new ElbError("DuplicateTagKeys", `Tag key '${key}' is duplicated`);
+  },
+  /** A resource that would hold more than 50 tags. */
+  tooManyTags() {
+    return new ElbError("TooManyTags", "The quota for the number of tags that can be assigned to a resource has been reached");
+  },
+  /** A configuration ELBv2 refuses (subnets, VPCs of a listener's target group). */
+  invalidConfiguration(message: string) {
+    return new ElbError("InvalidConfigurationRequest", message);
+  },
+  /** A listener's target group whose protocol the load balancer cannot route to. */
+  incompatibleProtocols(message: string) {
+    return new ElbError("IncompatibleProtocols", message);
+  },
+  /** A protocol the load balancer's type does not support. */
+  unsupportedProtocol(protocol: string) {
+    return new ElbError("UnsupportedProtocol", `Protocol '${protocol}' is not supported`);
+  },
+} as const;
+
+/** A protocol codec's refusal in ELBv2's words. */
+export function refusalInElbWords(refusal: Refusal): ElbError {
+  switch (refusal.kind) {
+    case "malformed-form":
+      return elbErrors.malformedQueryString();
+    case "unknown-parameter":
+      return elbErrors.unknownParameter(refusal.key);
+    case "invalid-value":
+      return elbErrors.invalidValue(refusal.key, refusal.text, refusal.expected);
+    case "not-a-structure":
+      return elbErrors.inputNotStructure(refusal.shown);
+  }
+}
