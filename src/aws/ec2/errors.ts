@@ -1531,6 +1531,14 @@ export const errors = {
   fleetDeleteLimit(max: number, kind: string) {
     return new Ec2Error("InvalidParameterValue", `You can delete up to ${max} fleets of type ${kind} in a single request.`);
   },
+  /** An InstanceRequirements range whose Min is above its Max (API reference, InstanceRequirementsRequest). */
+  requirementRangeInverted(parameter: string, min: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `The minimum (${min}) of ${parameter} cannot be greater than its maximum (${max}).`);
+  },
+  /** An override's InstanceRequirements that no instance type offered where it launches meets. */
+  fleetNoMatchingTypes(parameter: string) {
+    return new Ec2Error("InvalidFleetConfig", `No instance type offered in the Region meets the ${parameter} of the request.`);
+  },
   /** DeleteFleets of an instant fleet without TerminateInstances (user guide, "Delete an EC2 Fleet request": not supported). */
   fleetInstantMustTerminate() {
     return new Ec2Error("UnsupportedOperation", "NoTerminateInstances option is not supported for instant fleet");
