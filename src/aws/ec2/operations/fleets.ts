@@ -1003,30 +1003,47 @@ export const describeFleetHistory: Operation<DescribeFleetHistoryCommandInput, D
 };
 
 /**
- * ModifyFleet: a `maintain` fleet's target capacity and excess capacity
- * policy. Up launches at once; down below the fleet's size terminates the
- * excess (the most expensive per unit first, then the newest) when the
- * policy is `termination`, the default.
+ * ModifyFleet: a `maintain` fleet's target capacity, excess capacity policy
+ * and launch template configs. Up launches at once; down below the fleet's
+ * size terminates the excess (the most expensive per unit first, then the
+ * newest) when the policy is `termination`, the default. New
+ * `LaunchTemplateConfigs` replace the fleet's for every launch from then on
+ * (scale-up, replacements); the instances running stay as they are.
  */
 export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandOutput> = (ctx, input) => {
-  refuseUnmodelled("ModifyFleet", input, ["FleetId", "TargetCapacitySpecification", "ExcessCapacityTerminationPolicy", "Context"]);
+  refuseUnmodelled("ModifyFleet", input, [
+    "FleetId",
+    "TargetCapacitySpecification",
+    "ExcessCapacityTerminationPolicy",
+    "LaunchTemplateConfigs",
+    "Context",
+  ]);
   const excess = readEnum("ExcessCapacityTerminationPolicy", input.ExcessCapacityTerminationPolicy, EXCESS_POLICIES);
-  if (input.TargetCapacitySpecification === undefined && excess === undefined) throw errors.missingParameter("TargetCapacitySpecification");
+  const configs = Array.isArray(input.LaunchTemplateConfigs) && input.LaunchTemplateConfigs.length > 0 ? input.LaunchTemplateConfigs : undefined;
+  if (input.TargetCapacitySpecification === undefined && excess === undefined && configs === undefined) {
+    throw errors.missingParameter("TargetCapacitySpecification");
+  }
   const target = input.TargetCapacitySpecification === undefined ? undefined : readTarget(input.TargetCapacitySpecification, "ModifyFleet");
   const fleet = findFleet(ctx, input.FleetId);
+  // The new configs' templates and versions must exist, as CreateFleet's (NotFound before authorization).
+  const templateIds = configs === undefined ? undefined : readPools(ctx, configs, "ModifyFleet").templateIds;
   authorizeAndDryRun(ctx, "ModifyFleet", [fleetResource(ctx, fleet)], input.DryRun);
   if (fleet.type !== "maintain") throw errors.fleetNotModifiable(fleet.fleetId, fleet.type);
   if (fleet.state !== "active" && fleet.state !== "submitted") throw errors.fleetNotModifiableState(fleet.fleetId, fleet.state);
+  if (configs !== undefined) {
+    fleet.configs = storedConfigs(configs);
+    fleet.templateIds = templateIds!;
+  }
   if (target !== undefined) {
     const spot = launchSpotCapacity(ctx, fleet, Math.max(0, target.spot - liveUnits(ctx, fleet, "spot")));
     fleet.members.push(...spot.members);
   }
   if (excess !== undefined) fleet.excessPolicy = excess;
-  if (target !== undefined) {
+  if (target !== undefined || configs !== undefined) {
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_in_progress" });
-    fleet.target = target;
+    if (target !== undefined) fleet.target = target;
     noteTerminations(ctx, fleet);
-    if (fulfilled(ctx, fleet) > target.total && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
+    if (fulfilled(ctx, fleet) > fleet.target.total && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
     if (fleet.state === "active") fillFleet(ctx, fleet);
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_succeeded" });
   }
