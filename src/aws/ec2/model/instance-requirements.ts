@@ -252,7 +252,11 @@ interface Accelerator {
 /** The accelerators of a type record: GPUs, FPGAs, inference accelerators (or Neuron devices), media accelerators. */
 export function acceleratorsOf(record: TypeRecord): Accelerator[] {
   const out: Accelerator[] = [];
-  const push = (type: string, list: readonly { Name?: string; Manufacturer?: string; Count?: number; MemoryInfo?: { SizeInMiB?: number } }[] | undefined, manufacturer?: string) => {
+  const push = (
+    type: string,
+    list: readonly { Name?: string; Manufacturer?: string; Count?: number; MemoryInfo?: { SizeInMiB?: number } }[] | undefined,
+    manufacturer?: string,
+  ) => {
     for (const a of list ?? []) {
       const count = a.Count ?? 0;
       out.push({
@@ -284,7 +288,8 @@ export function meetsRequirements(req: InstanceRequirements, record: TypeRecord)
   if (req.excludedInstanceTypes?.some((p) => matchesPattern(p, name)) === true) return false;
   if (!inRange(req.vCpuCount, record.VCpuInfo?.DefaultVCpus ?? 0)) return false;
   if (!inRange(req.memoryMiB, record.MemoryInfo?.SizeInMiB ?? 0)) return false;
-  if (req.cpuManufacturers !== undefined && !req.cpuManufacturers.includes(manufacturerOf(record.ProcessorInfo?.Manufacturer))) return false;
+  if (req.cpuManufacturers !== undefined && !req.cpuManufacturers.includes(manufacturerOf(record.ProcessorInfo?.Manufacturer)))
+    return false;
   const generation = record.CurrentGeneration === true ? "current" : "previous";
   if (req.instanceGenerations !== undefined && !req.instanceGenerations.includes(generation)) return false;
   if (!inclusionAccepts(req.bareMetal, record.BareMetal === true)) return false;
@@ -309,11 +314,24 @@ export function meetsRequirements(req: InstanceRequirements, record: TypeRecord)
       (req.acceleratorManufacturers === undefined || req.acceleratorManufacturers.includes(a.manufacturer)) &&
       (req.acceleratorNames === undefined || req.acceleratorNames.includes(a.name)),
   );
-  const kindFilters = req.acceleratorTypes !== undefined || req.acceleratorManufacturers !== undefined || req.acceleratorNames !== undefined;
+  const kindFilters =
+    req.acceleratorTypes !== undefined || req.acceleratorManufacturers !== undefined || req.acceleratorNames !== undefined;
   if (kindFilters && accelerators.length === 0) return false;
-  if (!inRange(req.acceleratorCount, accelerators.reduce((n, a) => n + a.count, 0))) return false;
+  if (
+    !inRange(
+      req.acceleratorCount,
+      accelerators.reduce((n, a) => n + a.count, 0),
+    )
+  )
+    return false;
   const memory = req.acceleratorTotalMemoryMiB;
-  if ((memory.min !== undefined || memory.max !== undefined) && !inRange(memory, accelerators.reduce((n, a) => n + a.memoryMiB, 0))) {
+  if (
+    (memory.min !== undefined || memory.max !== undefined) &&
+    !inRange(
+      memory,
+      accelerators.reduce((n, a) => n + a.memoryMiB, 0),
+    )
+  ) {
     return false;
   }
   return true;

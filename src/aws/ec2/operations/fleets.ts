@@ -28,16 +28,11 @@ import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
+import { capacityFor, zonesWithCapacity } from "../model/capacity-check.js";
 import { ec2Requests } from "../model/causes.js";
 import type { Ec2Fleet, FleetLaunchError, FleetMember, FleetTarget, FleetType } from "../model/fleets.js";
-import {
-  type InstanceRequirements,
-  meetsRequirements,
-  priceProtected,
-  readInstanceRequirements,
-} from "../model/instance-requirements.js";
+import { type InstanceRequirements, meetsRequirements, priceProtected, readInstanceRequirements } from "../model/instance-requirements.js";
 import { refuseNested } from "../model/launch-options.js";
-import { capacityFor, zonesWithCapacity } from "../model/capacity-check.js";
 import { checkClientToken, checkFilterCount } from "../model/limits.js";
 import { onDemandReference } from "../model/spot-prices.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
@@ -266,15 +261,17 @@ function typesMeeting(
   const catalogue = instanceTypesOf(settings);
   const supported = catalogue.supportedIn(settings.region, network.zones);
   const architecture = imageId === undefined ? undefined : ctx.region.images.get(imageId)?.Architecture;
-  const candidates = catalogue.records().filter(
-    (record) =>
-      supported.has(record.InstanceType as string) &&
-      meetsRequirements(requirements, record) &&
-      (architecture === undefined || (record.ProcessorInfo?.SupportedArchitectures ?? ["x86_64"]).includes(architecture)) &&
-      (lifecycle !== "spot" || (record.SupportedUsageClasses ?? []).includes("spot")) &&
-      (zone === undefined ||
-        catalogue.offeredZones(settings.region, network.zones, record.InstanceType as string).some((z) => z.ZoneName === zone)),
-  );
+  const candidates = catalogue
+    .records()
+    .filter(
+      (record) =>
+        supported.has(record.InstanceType as string) &&
+        meetsRequirements(requirements, record) &&
+        (architecture === undefined || (record.ProcessorInfo?.SupportedArchitectures ?? ["x86_64"]).includes(architecture)) &&
+        (lifecycle !== "spot" || (record.SupportedUsageClasses ?? []).includes("spot")) &&
+        (zone === undefined ||
+          catalogue.offeredZones(settings.region, network.zones, record.InstanceType as string).some((z) => z.ZoneName === zone)),
+    );
   if (lifecycle === undefined) return candidates.map((r) => r.InstanceType as string);
   const spotZone = zone ?? network.defaultZone;
   const price =
@@ -370,7 +367,9 @@ function launchSpotCapacity(
 /** Whether a pool has capacity where it launches: its zone's, else any zone's of the Region (src/aws/ec2/model/capacity-check.ts). */
 function poolHasCapacity(ctx: OperationContext, pool: Pool): boolean {
   const zone = launchZone(ctx, pool.override, pool.subnetId);
-  return zone === undefined ? zonesWithCapacity(ctx.region, pool.instanceType).length > 0 : capacityFor(ctx.region, pool.instanceType, zone);
+  return zone === undefined
+    ? zonesWithCapacity(ctx.region, pool.instanceType).length > 0
+    : capacityFor(ctx.region, pool.instanceType, zone);
 }
 
 /**
@@ -617,7 +616,12 @@ const CREATE_MEMBERS = [
  * override; an override with InstanceRequirements also names the type
  * chosen, `instanceType`).
  */
-function launchSpecOf(fleet: Ec2Fleet, configIndex: number, overrideIndex: number, instanceType?: string): LaunchTemplateAndOverridesResponse {
+function launchSpecOf(
+  fleet: Ec2Fleet,
+  configIndex: number,
+  overrideIndex: number,
+  instanceType?: string,
+): LaunchTemplateAndOverridesResponse {
   const config = fleet.configs[configIndex];
   const override = overrideIndex < 0 ? undefined : config?.Overrides?.[overrideIndex];
   const shown =
@@ -1019,7 +1023,8 @@ export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandO
     "Context",
   ]);
   const excess = readEnum("ExcessCapacityTerminationPolicy", input.ExcessCapacityTerminationPolicy, EXCESS_POLICIES);
-  const configs = Array.isArray(input.LaunchTemplateConfigs) && input.LaunchTemplateConfigs.length > 0 ? input.LaunchTemplateConfigs : undefined;
+  const configs =
+    Array.isArray(input.LaunchTemplateConfigs) && input.LaunchTemplateConfigs.length > 0 ? input.LaunchTemplateConfigs : undefined;
   if (input.TargetCapacitySpecification === undefined && excess === undefined && configs === undefined) {
     throw errors.missingParameter("TargetCapacitySpecification");
   }
