@@ -15,6 +15,7 @@ import {
   DescribeFleetsCommand,
   DescribeInstancesCommand,
   type EC2Client,
+  GetInstanceTypesFromInstanceRequirementsCommand,
   type Instance,
   ModifyFleetCommand,
   TerminateInstancesCommand,
@@ -320,5 +321,53 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
     await client.send(new TerminateInstancesCommand({ InstanceIds: [first!.InstanceId!] }));
     ec2.advance(60_000);
     expect((await active()).map((a) => a.InstanceType)).toEqual(["t3.small", "t3.small"]);
+  });
+
+  it("GetInstanceTypesFromInstanceRequirements: the Region's types of those architectures that meet them, in name order, paged", async () => {
+    const { client } = await openDoor(door);
+    const ask = (input: Record<string, unknown>) =>
+      client.send(
+        new GetInstanceTypesFromInstanceRequirementsCommand({
+          ArchitectureTypes: ["x86_64"],
+          VirtualizationTypes: ["hvm"],
+          InstanceRequirements: AMD_2X4,
+          ...input,
+        } as never),
+      );
+    const all = await ask({});
+    expect(all.InstanceTypes).toEqual(["c5a.large", "c6a.large", "c7a.large", "c8a.large"].map((InstanceType) => ({ InstanceType })));
+    expect(all.NextToken).toBeUndefined();
+    const first = await ask({ MaxResults: 3 });
+    expect(first.InstanceTypes!.map((t) => t.InstanceType)).toEqual(["c5a.large", "c6a.large", "c7a.large"]);
+    const second = await ask({ MaxResults: 3, NextToken: first.NextToken });
+    expect([second.InstanceTypes!.map((t) => t.InstanceType), second.NextToken]).toEqual([["c8a.large"], undefined]);
+    // arm64 with the same requirements, AMD aside: Graviton types only.
+    const arm = await ask({
+      ArchitectureTypes: ["arm64"],
+      InstanceRequirements: { VCpuCount: { Min: 2, Max: 2 }, MemoryMiB: { Min: 4096, Max: 4096 }, AllowedInstanceTypes: ["c6g*"] },
+    });
+    expect(arm.InstanceTypes).toEqual([{ InstanceType: "c6g.large" }, { InstanceType: "c6gd.large" }, { InstanceType: "c6gn.large" }]);
+    await expectEc2Error(ask({ ArchitectureTypes: ["sparc"] }), {
+      name: "InvalidParameterValue",
+      message:
+        "Value (sparc) for parameter ArchitectureTypes is invalid. Valid values are 'i386' and 'x86_64' and 'arm64' and 'x86_64_mac' and 'arm64_mac'.",
+      status: 400,
+    });
+    await expectEc2Error(ask({ InstanceRequirements: { ...AMD_2X4, OnDemandMaxPricePercentageOverLowestPrice: 10 } }), {
+      name: "UnsupportedOperation",
+      message:
+        "ec2-mock does not model the parameter 'InstanceRequirements.OnDemandMaxPricePercentageOverLowestPrice' of GetInstanceTypesFromInstanceRequirements.",
+      status: 400,
+    });
+    await expectEc2Error(ask({ InstanceRequirements: undefined }), {
+      name: "MissingParameter",
+      message: "The request must contain the parameter InstanceRequirements",
+      status: 400,
+    });
+    await expectEc2Error(ask({ DryRun: true }), {
+      name: "DryRunOperation",
+      message: "Request would have succeeded, but DryRun flag is set.",
+      status: 412,
+    });
   });
 });
