@@ -11,9 +11,11 @@ import {
   CreateFleetCommand,
   type CreateFleetCommandInput,
   CreateLaunchTemplateCommand,
+  DeleteFleetsCommand,
   DescribeFleetInstancesCommand,
   DescribeFleetsCommand,
   DescribeInstancesCommand,
+  DescribeSpotInstanceRequestsCommand,
   type EC2Client,
   GetInstanceTypesFromInstanceRequirementsCommand,
   type Instance,
@@ -248,7 +250,7 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
     ]);
   });
 
-  it("DescribeFleetInstances: a Spot member shows its Spot Instance request, an On-Demand one none", async () => {
+  it("DescribeFleetInstances: a Spot member shows its Spot Instance request, an On-Demand one none; deleting the fleet closes it", async () => {
     const { client } = await openDoor(door);
     const lt = await template(client, "mixed", "t3.micro");
     const { FleetId } = await client.send(
@@ -269,6 +271,12 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
       ["on-demand", undefined],
     ]);
     expect(active[0]!.SpotInstanceRequestId).toMatch(/^sir-[0-9a-z]{8}$/);
+    // Deleted with its instances: the Spot member's one-time request is closed as TerminateInstances closes it.
+    await client.send(new DeleteFleetsCommand({ FleetIds: [FleetId!], TerminateInstances: true }));
+    const { SpotInstanceRequests } = await client.send(
+      new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [active[0]!.SpotInstanceRequestId!] }),
+    );
+    expect(SpotInstanceRequests!.map((r) => [r.State, r.Status?.Code])).toEqual([["closed", "instance-terminated-by-user"]]);
   });
 
   it("ModifyFleet LaunchTemplateConfigs: later launches use the new configs, running instances stay; refused ones change nothing", async () => {

@@ -40,6 +40,7 @@ import { instanceTypesOf } from "../model/type-catalogue.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage } from "../pagination.js";
 import { findTemplate, resolveVersion } from "./launch-templates.js";
 import { runInstances } from "./run.js";
+import { spotInstanceChanged } from "./spot-options.js";
 
 /**
  * EC2 Fleet (issue 18): CreateFleet, DescribeFleets, DescribeFleetInstances,
@@ -816,12 +817,17 @@ function expire(ctx: OperationContext, fleet: Ec2Fleet): void {
   fleet.state = "deleted";
 }
 
-/** Terminates fleet members (as TerminateInstances would, by the fleet). */
+/**
+ * Terminates fleet members (as TerminateInstances would, by the fleet): a
+ * Spot member's one-time request is closed `instance-terminated-by-user`, as
+ * TerminateInstances closes it (decision: the fleet acts for its owner).
+ */
 function terminateMembers(ctx: OperationContext, fleet: Ec2Fleet, members: readonly FleetMember[]): void {
   for (const member of members) {
     const instance = ctx.region.instances.get(member.instanceId);
     if (instance === undefined || instance.machine.phase === "terminated" || instance.machine.phase === "terminating") continue;
     ctx.region.engine.terminate(instance.machine, ec2Requests.terminate.graceful);
+    if (member.lifecycle === "spot") spotInstanceChanged(ctx, instance, "terminated");
   }
   void fleet;
 }
