@@ -16,14 +16,14 @@ import {
   DescribeFleetsCommand,
   DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
-  type EC2Client,
+  EC2Client,
   GetInstanceTypesFromInstanceRequirementsCommand,
   type Instance,
   ModifyFleetCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { LINUX_AMI_ID } from "../src/index.js";
+import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, useFrozenClock } from "./helpers.js";
 
@@ -377,5 +377,44 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
       message: "Request would have succeeded, but DryRun flag is set.",
       status: 412,
     });
+  });
+});
+
+describe("EC2 Fleet's selection in the state file", () => {
+  useFrozenClock({ now: NOW });
+
+  it("round-trips an instant fleet of InstanceRequirements with an Errors entry naming the type, in a non-default Region", async () => {
+    const source = createEc2Mock();
+    const client = new EC2Client({ region: "eu-west-1" });
+    client.middlewareStack.use(source);
+    const lt = await template(client, "abs-state");
+    source.capacity.withdraw({ instanceType: "c5a.large", availabilityZone: "eu-west-1a", region: "eu-west-1" });
+    const input = {
+      Type: "instant" as const,
+      ClientToken: "abs-state-1",
+      LaunchTemplateConfigs: [
+        {
+          LaunchTemplateSpecification: { LaunchTemplateId: lt },
+          Overrides: [{ AvailabilityZone: "eu-west-1a", InstanceRequirements: { ...AMD_2X4, AllowedInstanceTypes: ["c5a.*", "c6a.*"] } }],
+        },
+      ],
+      TargetCapacitySpecification: { TotalTargetCapacity: 1, DefaultTargetCapacityType: "on-demand" as const },
+    };
+    const created = await client.send(fleet(input));
+    expect(created.Errors!.map((e) => [e.LaunchTemplateAndOverrides!.Overrides!.InstanceType, e.ErrorCode])).toEqual([
+      ["c5a.large", "InsufficientInstanceCapacity"],
+    ]);
+    expect(created.Instances!.map((i) => i.InstanceType)).toEqual(["c6a.large"]);
+    const snapshot = JSON.parse(JSON.stringify(source.snapshot())) as Ec2MockSnapshot;
+    const target = createEc2Mock();
+    target.restore(snapshot);
+    expect(target.snapshot()).toEqual(source.snapshot());
+    const restored = new EC2Client({ region: "eu-west-1" });
+    restored.middlewareStack.use(target);
+    // The same token and request answer the same fleet, its Errors and Instances as before.
+    const again = await restored.send(fleet(input));
+    expect({ ...again, $metadata: undefined }).toEqual({ ...created, $metadata: undefined });
+    client.destroy();
+    restored.destroy();
   });
 });
