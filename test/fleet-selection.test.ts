@@ -331,6 +331,53 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
     expect((await active()).map((a) => a.InstanceType)).toEqual(["t3.small", "t3.small"]);
   });
 
+  it("ModifyFleet down: diversified terminates across the pools; a capacity strategy the withdrawn pool first", async () => {
+    const { client, ec2 } = await openDoor(door);
+    const lt = await template(client, "shrink");
+    ec2.spot.setPrice({ instanceType: "t3.micro", availabilityZone: "us-east-1a", price: 0.004 });
+    ec2.spot.setPrice({ instanceType: "t3.small", availabilityZone: "us-east-1a", price: 0.006 });
+    const maintain = async (strategy: string, units: number) =>
+      (
+        await client.send(
+          fleet({
+            Type: "maintain",
+            SpotOptions: { AllocationStrategy: strategy as never },
+            LaunchTemplateConfigs: [
+              {
+                LaunchTemplateSpecification: { LaunchTemplateId: lt },
+                Overrides: [
+                  { InstanceType: "t3.micro", AvailabilityZone: "us-east-1a" },
+                  { InstanceType: "t3.small", AvailabilityZone: "us-east-1a" },
+                ],
+              },
+            ],
+            TargetCapacitySpecification: { TotalTargetCapacity: units, DefaultTargetCapacityType: "spot" },
+          }),
+        )
+      ).FleetId!;
+    const types = async (FleetId: string) =>
+      (await client.send(new DescribeFleetInstancesCommand({ FleetId }))).ActiveInstances!.map((a) => a.InstanceType).sort();
+    const resize = (FleetId: string, units: number) =>
+      client.send(
+        new ModifyFleetCommand({ FleetId, TargetCapacitySpecification: { TotalTargetCapacity: units, DefaultTargetCapacityType: "spot" } }),
+      );
+
+    const diversified = await maintain("diversified", 4);
+    expect(await types(diversified)).toEqual(["t3.micro", "t3.micro", "t3.small", "t3.small"]);
+    await resize(diversified, 2);
+    // One of each pool stays (lowest-price's rule alone would have ended both t3.small).
+    expect(await types(diversified)).toEqual(["t3.micro", "t3.small"]);
+
+    const optimized = await maintain("capacity-optimized", 2);
+    expect(await types(optimized)).toEqual(["t3.micro", "t3.micro"]);
+    ec2.capacity.withdraw({ instanceType: "t3.micro", availabilityZone: "us-east-1a" });
+    await resize(optimized, 4);
+    expect(await types(optimized)).toEqual(["t3.micro", "t3.micro", "t3.small", "t3.small"]);
+    await resize(optimized, 2);
+    // The withdrawn pool's instances go first, though t3.small costs more.
+    expect(await types(optimized)).toEqual(["t3.small", "t3.small"]);
+  });
+
   it("GetInstanceTypesFromInstanceRequirements: the Region's types of those architectures that meet them, in name order, paged", async () => {
     const { client } = await openDoor(door);
     const ask = (input: Record<string, unknown>) =>

@@ -1061,17 +1061,39 @@ export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandO
   return { Return: true };
 };
 
-/** Terminates members until the fleet's units no longer exceed its target: the highest price per unit first, then the newest. */
+/**
+ * Terminates members until the fleet's units no longer exceed its target,
+ * one at a time: the highest price per unit first, then the newest; for
+ * Spot members, the Spot allocation strategy first (ModifyFleet:
+ * "capacity-optimized ... terminates the instances in the Spot Instance
+ * pools that have the least available Spot Instance capacity", here the
+ * withdrawn pools, for the capacity strategies; "diversified ... terminates
+ * instances across the Spot Instance pools", here from the pool with the
+ * most members left).
+ */
 function shrink(ctx: OperationContext, fleet: Ec2Fleet): void {
   const catalogue = instanceTypesOf(ctx.region.settings);
   const price = (m: FleetMember) => onDemandReference(catalogue.record(m.instanceType)) / m.weight;
-  const order = fleet.members.map((m, i) => ({ m, i })).sort((a, b) => price(b.m) - price(a.m) || b.i - a.i);
+  const zoneOf = (m: FleetMember) => ctx.region.instances.get(m.instanceId)?.subnet.availabilityZone ?? "";
+  const poolOf = (m: FleetMember) => `${m.instanceType} ${zoneOf(m)}`;
+  const strategy = fleet.spotStrategy;
+  const capacityFirst = strategy.startsWith("capacity-optimized") || strategy === "price-capacity-optimized";
+  const withdrawn = (m: FleetMember) =>
+    capacityFirst && m.lifecycle === "spot" && !capacityFor(ctx.region, m.instanceType, zoneOf(m)) ? 1 : 0;
+  const left = fleet.members.map((m, i) => ({ m, i })).filter(({ m }) => isLive(ctx, m));
   let units = fulfilled(ctx, fleet);
   const victims: FleetMember[] = [];
-  for (const { m } of order) {
-    if (units - m.weight < fleet.target.total) continue;
-    victims.push(m);
-    units -= m.weight;
+  for (;;) {
+    const sizes = new Map<string, number>();
+    for (const { m } of left) if (m.lifecycle === "spot") sizes.set(poolOf(m), (sizes.get(poolOf(m)) ?? 0) + 1);
+    const spread = (m: FleetMember) => (strategy === "diversified" && m.lifecycle === "spot" ? (sizes.get(poolOf(m)) ?? 0) : 0);
+    const candidates = left.filter(({ m }) => units - m.weight >= fleet.target.total);
+    if (candidates.length === 0) break;
+    candidates.sort((a, b) => withdrawn(b.m) - withdrawn(a.m) || spread(b.m) - spread(a.m) || price(b.m) - price(a.m) || b.i - a.i);
+    const victim = candidates[0]!;
+    victims.push(victim.m);
+    units -= victim.m.weight;
+    left.splice(left.indexOf(victim), 1);
   }
   terminateMembers(ctx, fleet, victims);
   noteTerminations(ctx, fleet);
