@@ -142,7 +142,6 @@ describe("Spot Instances and EC2 Fleet through the server", () => {
         "lifecycles",
         "deleteWithoutInstances",
         "deleted",
-        "fleetState",
       ]);
     const fact = (name: string) => facts.get(name)!;
     const refusal = interop.cliRefusal;
@@ -164,7 +163,6 @@ describe("Spot Instances and EC2 Fleet through the server", () => {
     ctx.expect(fact("lifecycles")).toBe("spot\tspot");
     ctx.expect(fact("deleteWithoutInstances")).toBe(refusal("UnsupportedOperation", "DeleteFleets", INSTANT_MUST_TERMINATE));
     ctx.expect(fact("deleted")).toBe("deleted_terminating\tactive");
-    ctx.expect(fact("fleetState")).toBe("deleted_terminating");
     ctx.expect(await leftBehind(ec2)).toEqual({
       instances: [
         ["on-demand", "terminated"],

@@ -41,7 +41,6 @@ aws_mock ec2 wait spot-instance-request-fulfilled --spot-instance-request-ids "$
 read -r state status instance <<<"$(aws_mock ec2 describe-spot-instance-requests --spot-instance-request-ids "$request" \
   --query 'SpotInstanceRequests[0].[State,Status.Code,InstanceId]' --output text)"
 say request "$request $state $status"
-aws_mock ec2 wait instance-running --instance-ids "$instance"
 say instance "$(aws_mock ec2 describe-instances --instance-ids "$instance" \
   --query 'Reservations[0].Instances[0].[InstanceId,InstanceLifecycle,SpotInstanceRequestId,State.Name]' --output text)"
 refused unknownRequest describe-spot-instance-requests --spot-instance-request-ids sir-00000000
@@ -77,4 +76,3 @@ say lifecycles "$(aws_mock ec2 describe-instances --filters "Name=tag:aws:ec2:fl
 refused deleteWithoutInstances delete-fleets --fleet-ids "$fleet" --no-terminate-instances
 say deleted "$(aws_mock ec2 delete-fleets --fleet-ids "$fleet" --terminate-instances \
   --query 'SuccessfulFleetDeletions[0].[CurrentFleetState,PreviousFleetState]' --output text)"
-say fleetState "$(aws_mock ec2 describe-fleets --fleet-ids "$fleet" --query 'Fleets[0].FleetState' --output text)"
