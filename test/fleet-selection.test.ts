@@ -402,6 +402,37 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
       InstanceRequirements: { VCpuCount: { Min: 2, Max: 2 }, MemoryMiB: { Min: 4096, Max: 4096 }, AllowedInstanceTypes: ["c6g*"] },
     });
     expect(arm.InstanceTypes).toEqual([{ InstanceType: "c6g.large" }, { InstanceType: "c6gd.large" }, { InstanceType: "c6gn.large" }]);
+    // The other attributes, each read from the catalogue's record of the type.
+    const names = async (InstanceRequirements: Record<string, unknown>) =>
+      (await ask({ InstanceRequirements })).InstanceTypes!.map((t) => t.InstanceType);
+    const twoByFour = { VCpuCount: { Min: 2, Max: 2 }, MemoryMiB: { Min: 4096, Max: 4096 } };
+    expect(await names({ VCpuCount: { Min: 2, Max: 2 }, MemoryMiB: { Min: 1024, Max: 2048 }, BurstablePerformance: "required" })).toEqual([
+      "t3.micro",
+      "t3.small",
+      "t3a.micro",
+      "t3a.small",
+    ]);
+    expect(await names({ ...twoByFour, LocalStorage: "required", LocalStorageTypes: ["ssd"] })).toEqual([
+      "c5ad.large",
+      "c5d.large",
+      "c6id.large",
+      "c8id.large",
+    ]);
+    expect(await names({ ...twoByFour, LocalStorage: "required", LocalStorageTypes: ["hdd"] })).toEqual([]);
+    expect(
+      await names({
+        VCpuCount: { Min: 4, Max: 4 },
+        MemoryMiB: { Min: 16384, Max: 16384 },
+        AcceleratorTypes: ["gpu"],
+        AcceleratorManufacturers: ["nvidia"],
+        AcceleratorNames: ["t4"],
+        AcceleratorCount: { Min: 1, Max: 1 },
+      }),
+    ).toEqual(["g4dn.xlarge"]);
+    const c8 = await names({ ...twoByFour, AllowedInstanceTypes: ["c8*"] });
+    expect(c8).toContain("c8a.large");
+    expect(c8.every((name) => name.startsWith("c8"))).toBe(true);
+    expect(await names({ ...twoByFour, ExcludedInstanceTypes: ["c5*", "c6*", "c7*"], InstanceGenerations: ["current"] })).toEqual(c8);
     await expectEc2Error(ask({ ArchitectureTypes: ["sparc"] }), {
       name: "InvalidParameterValue",
       message:
