@@ -1531,6 +1531,13 @@ export const errors = {
   fleetDeleteLimit(max: number, kind: string) {
     return new Ec2Error("InvalidParameterValue", `You can delete up to ${max} fleets of type ${kind} in a single request.`);
   },
+  /** SpotOptions.InstancePoolsToUseCount with another strategy than lowest-price (API reference, SpotOptionsRequest: "Supported only when Spot AllocationStrategy is set to lowest-price"). */
+  fleetPoolCountNotLowestPrice() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "InstancePoolsToUseCount is supported only when the Spot AllocationStrategy is lowest-price.",
+    );
+  },
   /** An InstanceRequirements range whose Min is above its Max (API reference, InstanceRequirementsRequest). */
   requirementRangeInverted(parameter: string, min: number, max: number) {
     return new Ec2Error("InvalidParameterValue", `The minimum (${min}) of ${parameter} cannot be greater than its maximum (${max}).`);

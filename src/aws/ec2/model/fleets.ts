@@ -67,6 +67,8 @@ export interface Ec2Fleet {
   target: FleetTarget;
   readonly onDemandStrategy: "lowest-price" | "prioritized";
   readonly spotStrategy: string;
+  /** SpotOptions' InstancePoolsToUseCount (lowest-price only): the cheapest pools the Spot capacity is spread across. */
+  readonly spotPoolCount?: number;
   excessPolicy: "termination" | "no-termination" | undefined;
   readonly terminateWithExpiration: boolean;
   readonly validFrom: number | undefined;
@@ -166,6 +168,7 @@ export const fleetRecord = object({
   target: object({ total: number, onDemand: number, spot: number, defaultType: lifecycle }),
   onDemandStrategy: literal("lowest-price", "prioritized"),
   spotStrategy: string,
+  spotPoolCount: optional(number),
   excessPolicy: optional(literal("termination", "no-termination")),
   terminateWithExpiration: boolean,
   validFrom: optional(time),

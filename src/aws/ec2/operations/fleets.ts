@@ -361,7 +361,8 @@ function launchSpotCapacity(
 ): { members: FleetMember[]; failures: FleetLaunchError[] } {
   if (units <= 0) return { members: [], failures: [] };
   const ordered = orderSpotPools(ctx, poolsOf(ctx, fleet, "spot"), fleet.spotStrategy);
-  if (fleet.spotStrategy === "diversified") return launchDiversified(ctx, fleet, ordered, units, instanceTags);
+  if (fleet.spotStrategy === "diversified") return launchDiversified(ctx, fleet, ordered, units, instanceTags, ordered.length);
+  if (fleet.spotPoolCount !== undefined) return launchDiversified(ctx, fleet, ordered, units, instanceTags, fleet.spotPoolCount);
   return launchFromPools(ctx, fleet, ordered, units, instanceTags, "spot");
 }
 
@@ -406,11 +407,14 @@ function orderSpotPools(ctx: OperationContext, pools: readonly Pool[], strategy:
 }
 
 /**
- * `diversified`: the instances dealt one at a time across the pools, in the
- * order given (the cheapest first), until the units are met; each pool then
- * launches its share in one RunInstances. A pool whose launch is refused is
- * an error entry and leaves the deal; what it did not give is dealt again
- * across the pools left.
+ * `diversified` (over every pool) and `lowest-price` with
+ * `InstancePoolsToUseCount` (over the `width` cheapest): the instances dealt
+ * one at a time across the pools, in the order given (the cheapest first),
+ * until the units are met; each pool then launches its share in one
+ * RunInstances. A pool whose launch is refused is an error entry and leaves
+ * the deal, the next pool in the order (if any) taking its place; what it
+ * did not give is dealt again: to the pools that took its place ("drawing
+ * from the next cheapest pool"), else across the pools left.
  */
 function launchDiversified(
   ctx: OperationContext,
@@ -418,20 +422,25 @@ function launchDiversified(
   ordered: readonly Pool[],
   units: number,
   instanceTags: TagSpecification[] | undefined,
+  width: number,
 ): { members: FleetMember[]; failures: FleetLaunchError[] } {
   const members: FleetMember[] = [];
   const failures: FleetLaunchError[] = [];
-  let alive = [...ordered];
+  let alive = ordered.slice(0, width);
+  let dealTo = alive;
+  const reserve = ordered.slice(width);
   let remaining = units;
-  while (remaining > 0 && alive.length > 0) {
+  while (remaining > 0 && dealTo.length > 0) {
     const shares = new Map<Pool, number>();
     let dealt = 0;
     for (let i = 0; dealt < remaining; i++) {
-      const pool = alive[i % alive.length]!;
+      const pool = dealTo[i % dealTo.length]!;
       shares.set(pool, (shares.get(pool) ?? 0) + 1);
       dealt += pool.weight;
     }
     const next: Pool[] = [];
+    const fresh: Pool[] = [];
+    let refused = false;
     for (const pool of alive) {
       const share = shares.get(pool);
       if (share === undefined) {
@@ -441,14 +450,21 @@ function launchDiversified(
       const result = launchPool(ctx, fleet, pool, share, instanceTags, "spot");
       if (result.failure !== undefined) {
         failures.push(result.failure);
+        refused = true;
+        const replacement = reserve.shift();
+        if (replacement !== undefined) {
+          next.push(replacement);
+          fresh.push(replacement);
+        }
         continue;
       }
       next.push(pool);
       members.push(...result.members);
       for (const member of result.members) remaining -= member.weight;
     }
-    if (next.length === alive.length) break;
+    if (!refused) break;
     alive = next;
+    dealTo = fresh.length > 0 ? fresh : alive;
   }
   return { members, failures };
 }
@@ -684,10 +700,13 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
   const type = readEnum("Type", input.Type, FLEET_TYPES) ?? "maintain";
   const target = readTarget(input.TargetCapacitySpecification, "CreateFleet");
   refuseNested("OnDemandOptions", input.OnDemandOptions, ["AllocationStrategy"]);
-  refuseNested("SpotOptions", input.SpotOptions, ["AllocationStrategy"]);
+  refuseNested("SpotOptions", input.SpotOptions, ["AllocationStrategy", "InstancePoolsToUseCount"]);
   const onDemandStrategy =
     readEnum("OnDemandOptions.AllocationStrategy", input.OnDemandOptions?.AllocationStrategy, ON_DEMAND_STRATEGIES) ?? "lowest-price";
   const spotStrategy = readEnum("SpotOptions.AllocationStrategy", input.SpotOptions?.AllocationStrategy, SPOT_STRATEGIES) ?? "lowest-price";
+  const spotPoolCount = readUnits("SpotOptions.InstancePoolsToUseCount", input.SpotOptions?.InstancePoolsToUseCount);
+  if (spotPoolCount === 0) throw errors.invalidValueFor("SpotOptions.InstancePoolsToUseCount", "0");
+  if (spotPoolCount !== undefined && spotStrategy !== "lowest-price") throw errors.fleetPoolCountNotLowestPrice();
   const excessPolicy = readEnum("ExcessCapacityTerminationPolicy", input.ExcessCapacityTerminationPolicy, EXCESS_POLICIES);
   if (excessPolicy !== undefined && type !== "maintain") throw errors.fleetMaintainOnly("ExcessCapacityTerminationPolicy");
   if (input.ReplaceUnhealthyInstances === true && type !== "maintain") throw errors.fleetMaintainOnly("ReplaceUnhealthyInstances");
@@ -720,6 +739,7 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
     target,
     onDemandStrategy,
     spotStrategy,
+    ...(spotPoolCount === undefined ? {} : { spotPoolCount }),
     excessPolicy,
     terminateWithExpiration: input.TerminateInstancesWithExpiration === true,
     validFrom,
@@ -886,7 +906,10 @@ function renderFleet(ctx: OperationContext, fleet: Ec2Fleet): FleetData {
     ...(fleet.validFrom === undefined ? {} : { ValidFrom: new Date(fleet.validFrom) }),
     ...(fleet.validUntil === undefined ? {} : { ValidUntil: new Date(fleet.validUntil) }),
     ReplaceUnhealthyInstances: fleet.replaceUnhealthy,
-    SpotOptions: { AllocationStrategy: fleet.spotStrategy as never },
+    SpotOptions: {
+      AllocationStrategy: fleet.spotStrategy as never,
+      ...(fleet.spotPoolCount === undefined ? {} : { InstancePoolsToUseCount: fleet.spotPoolCount }),
+    },
     OnDemandOptions: { AllocationStrategy: fleet.onDemandStrategy },
     Tags: [...fleet.tags].map(([Key, Value]) => ({ Key, Value })),
     ...(fleet.context === undefined ? {} : { Context: fleet.context }),
