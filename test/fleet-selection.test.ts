@@ -250,6 +250,29 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
     ]);
   });
 
+  it("ModifyFleet moving capacity from On-Demand to Spot: the On-Demand members above their target end, Spot ones launch", async () => {
+    const { client } = await openDoor(door);
+    const lt = await template(client, "markets", "t3.micro");
+    const { FleetId } = await client.send(
+      fleet({
+        Type: "maintain",
+        LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateId: lt } }],
+        TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "on-demand" },
+      }),
+    );
+    const markets = async () => {
+      const active = (await client.send(new DescribeFleetInstancesCommand({ FleetId }))).ActiveInstances!;
+      return active.map((a) => (a.SpotInstanceRequestId === undefined ? "on-demand" : "spot"));
+    };
+    expect(await markets()).toEqual(["on-demand", "on-demand"]);
+    await client.send(
+      new ModifyFleetCommand({ FleetId, TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "spot" } }),
+    );
+    expect(await markets()).toEqual(["spot", "spot"]);
+    const [shown] = (await client.send(new DescribeFleetsCommand({ FleetIds: [FleetId!] }))).Fleets!;
+    expect([shown!.FulfilledCapacity, shown!.FulfilledOnDemandCapacity, shown!.ActivityStatus]).toEqual([2, 0, "fulfilled"]);
+  });
+
   it("lowest-price with InstancePoolsToUseCount: spread across that many cheapest pools, the next one replacing a refused pool", async () => {
     const { client, ec2 } = await openDoor(door);
     const lt = await template(client, "pools");

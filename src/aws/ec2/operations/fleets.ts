@@ -1068,16 +1068,16 @@ export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandO
     fleet.configs = storedConfigs(configs);
     fleet.templateIds = templateIds!;
   }
-  if (target !== undefined) {
-    const spot = launchSpotCapacity(ctx, fleet, Math.max(0, target.spot - liveUnits(ctx, fleet, "spot")));
-    fleet.members.push(...spot.members);
-  }
   if (excess !== undefined) fleet.excessPolicy = excess;
   if (target !== undefined || configs !== undefined) {
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_in_progress" });
     if (target !== undefined) fleet.target = target;
     noteTerminations(ctx, fleet);
-    if (fulfilled(ctx, fleet) > fleet.target.total && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
+    const over =
+      fulfilled(ctx, fleet) > fleet.target.total ||
+      liveUnits(ctx, fleet, "on-demand") > fleet.target.onDemand ||
+      liveUnits(ctx, fleet, "spot") > fleet.target.spot;
+    if (over && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
     if (fleet.state === "active") fillFleet(ctx, fleet);
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_succeeded" });
   }
@@ -1105,17 +1105,29 @@ function shrink(ctx: OperationContext, fleet: Ec2Fleet): void {
     capacityFirst && m.lifecycle === "spot" && !capacityFor(ctx.region, m.instanceType, zoneOf(m)) ? 1 : 0;
   const left = fleet.members.map((m, i) => ({ m, i })).filter(({ m }) => isLive(ctx, m));
   let units = fulfilled(ctx, fleet);
+  // The units of each market, against its own target (a ModifyFleet may move capacity from one to the other).
+  const byMarket = { "on-demand": liveUnits(ctx, fleet, "on-demand"), spot: liveUnits(ctx, fleet, "spot") };
+  const marketTarget = { "on-demand": fleet.target.onDemand, spot: fleet.target.spot };
+  const marketExcess = (m: FleetMember) => (byMarket[m.lifecycle] - m.weight >= marketTarget[m.lifecycle] ? 1 : 0);
   const victims: FleetMember[] = [];
   for (;;) {
     const sizes = new Map<string, number>();
     for (const { m } of left) if (m.lifecycle === "spot") sizes.set(poolOf(m), (sizes.get(poolOf(m)) ?? 0) + 1);
     const spread = (m: FleetMember) => (strategy === "diversified" && m.lifecycle === "spot" ? (sizes.get(poolOf(m)) ?? 0) : 0);
-    const candidates = left.filter(({ m }) => units - m.weight >= fleet.target.total);
+    const candidates = left.filter(({ m }) => units - m.weight >= fleet.target.total || marketExcess(m) === 1);
     if (candidates.length === 0) break;
-    candidates.sort((a, b) => withdrawn(b.m) - withdrawn(a.m) || spread(b.m) - spread(a.m) || price(b.m) - price(a.m) || b.i - a.i);
+    candidates.sort(
+      (a, b) =>
+        marketExcess(b.m) - marketExcess(a.m) ||
+        withdrawn(b.m) - withdrawn(a.m) ||
+        spread(b.m) - spread(a.m) ||
+        price(b.m) - price(a.m) ||
+        b.i - a.i,
+    );
     const victim = candidates[0]!;
     victims.push(victim.m);
     units -= victim.m.weight;
+    byMarket[victim.m.lifecycle] -= victim.m.weight;
     left.splice(left.indexOf(victim), 1);
   }
   terminateMembers(ctx, fleet, victims);
