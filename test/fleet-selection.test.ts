@@ -499,6 +499,14 @@ describe.each(["plugin", "httpHandler", "server"])("EC2 Fleet's selection throug
         AcceleratorCount: { Min: 1, Max: 1 },
       }),
     ).toEqual(["g4dn.xlarge"]);
+    expect(
+      await names({
+        VCpuCount: { Min: 4, Max: 4 },
+        MemoryMiB: { Min: 16384, Max: 16384 },
+        AcceleratorManufacturers: ["nvidia"],
+        AcceleratorTotalMemoryMiB: { Min: 16384, Max: 16384 },
+      }),
+    ).toEqual(["g4dn.xlarge"]);
     const c8 = await names({ ...twoByFour, AllowedInstanceTypes: ["c8*"] });
     expect(c8).toContain("c8a.large");
     expect(c8.every((name) => String(name).startsWith("c8"))).toBe(true);

@@ -264,7 +264,8 @@ export function acceleratorsOf(record: TypeRecord): Accelerator[] {
         manufacturer: manufacturer ?? manufacturerOf(a.Manufacturer),
         name: (a.Name ?? "").toLowerCase().replaceAll(" ", "-"),
         count,
-        memoryMiB: (a.MemoryInfo?.SizeInMiB ?? 0) * (type === "gpu" ? count : 1),
+        // The memory of one device, times the devices (TotalGpuMemoryInMiB, TotalInferenceMemoryInMiB add up the same way).
+        memoryMiB: (a.MemoryInfo?.SizeInMiB ?? 0) * count,
       });
     }
   };
