@@ -181,6 +181,7 @@ describe("EC2: the action list", () => {
       | "DescribeFleetHistory"
       | "ModifyFleet"
       | "DeleteFleets"
+      | "GetInstanceTypesFromInstanceRequirements"
     >();
     expectTypeOf<Ec2Action>().toEqualTypeOf<ListAction>();
     const ec2 = createEc2Mock();

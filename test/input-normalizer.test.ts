@@ -232,9 +232,10 @@ describe("what only the SDK doors can be given", () => {
  */
 const REFUSED_BY_NAME = new Set([
   "RequestLaunchTemplateData.InstanceRequirements",
-  // Issue 18: a fleet override's InstanceRequirements, and ModifyFleet's LaunchTemplateConfigs.
-  "FleetLaunchTemplateOverridesRequest.InstanceRequirements",
-  "ModifyFleetRequest.LaunchTemplateConfigs",
+  // Issue 18: a fleet override's InstanceRequirements is modelled but for its fractional members, refused by name.
+  "InstanceRequirementsRequest.MemoryGiBPerVCpu",
+  "InstanceRequirementsRequest.NetworkBandwidthGbps",
+  "InstanceRequirementsRequest.TotalLocalStorageGB",
 ]);
 /** Numeric members EC2 models as Long that the mock refuses by name (issue 16: CopyImage's completion duration). */
 const refusedLongMembers: ReadonlySet<string> = new Set(["CopyImage.SnapshotCopyCompletionDurationMinutes"]);
@@ -245,6 +246,8 @@ const refusedLongMembers: ReadonlySet<string> = new Set(["CopyImage.SnapshotCopy
 const wholeDoubles: ReadonlySet<string> = new Set([
   "CreateFleet.LaunchTemplateConfigs[].Overrides[].WeightedCapacity",
   "CreateFleet.LaunchTemplateConfigs[].Overrides[].Priority",
+  "ModifyFleet.LaunchTemplateConfigs[].Overrides[].WeightedCapacity",
+  "ModifyFleet.LaunchTemplateConfigs[].Overrides[].Priority",
 ]);
 
 describe("EC2's model agrees that every numeric input member is an Integer", () => {

@@ -92,6 +92,7 @@ import {
   DetachVolumeCommand,
   DisassociateAddressCommand,
   GetConsoleOutputCommand,
+  GetInstanceTypesFromInstanceRequirementsCommand,
   ImportKeyPairCommand,
   ModifyFleetCommand,
   ModifyInstanceAttributeCommand,
@@ -129,6 +130,7 @@ import {
   modifyFleet,
 } from "./operations/fleets.js";
 import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
+import { getInstanceTypesFromInstanceRequirements } from "./operations/instance-requirements.js";
 import { describeInstanceTypeOfferings, describeInstanceTypes } from "./operations/instance-types.js";
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
 import {
@@ -277,6 +279,10 @@ export const ec2Actions = Object.freeze({
   DescribeFleetHistory: reading(DescribeFleetHistoryCommand, describeFleetHistory),
   ModifyFleet: mutating(ModifyFleetCommand, modifyFleet),
   DeleteFleets: mutating(DeleteFleetsCommand, deleteFleets),
+  GetInstanceTypesFromInstanceRequirements: reading(
+    GetInstanceTypesFromInstanceRequirementsCommand,
+    getInstanceTypesFromInstanceRequirements,
+  ),
 });
 
 /**

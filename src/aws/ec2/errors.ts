@@ -1531,6 +1531,21 @@ export const errors = {
   fleetDeleteLimit(max: number, kind: string) {
     return new Ec2Error("InvalidParameterValue", `You can delete up to ${max} fleets of type ${kind} in a single request.`);
   },
+  /** SpotOptions.InstancePoolsToUseCount with another strategy than lowest-price (API reference, SpotOptionsRequest: "Supported only when Spot AllocationStrategy is set to lowest-price"). */
+  fleetPoolCountNotLowestPrice() {
+    return new Ec2Error(
+      "InvalidParameterCombination",
+      "InstancePoolsToUseCount is supported only when the Spot AllocationStrategy is lowest-price.",
+    );
+  },
+  /** An InstanceRequirements range whose Min is above its Max (API reference, InstanceRequirementsRequest). */
+  requirementRangeInverted(parameter: string, min: number, max: number) {
+    return new Ec2Error("InvalidParameterValue", `The minimum (${min}) of ${parameter} cannot be greater than its maximum (${max}).`);
+  },
+  /** An override's InstanceRequirements that no instance type offered where it launches meets. */
+  fleetNoMatchingTypes(parameter: string) {
+    return new Ec2Error("InvalidFleetConfig", `No instance type offered in the Region meets the ${parameter} of the request.`);
+  },
   /** DeleteFleets of an instant fleet without TerminateInstances (user guide, "Delete an EC2 Fleet request": not supported). */
   fleetInstantMustTerminate() {
     return new Ec2Error("UnsupportedOperation", "NoTerminateInstances option is not supported for instant fleet");

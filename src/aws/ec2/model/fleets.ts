@@ -41,6 +41,8 @@ export interface FleetLaunchError {
   readonly lifecycle: "on-demand" | "spot";
   readonly code: string;
   readonly message: string;
+  /** The type tried, for an override with InstanceRequirements (shown in its `Overrides`). */
+  readonly instanceType?: string;
 }
 
 /** One entry of DescribeFleetHistory. */
@@ -65,16 +67,18 @@ export interface Ec2Fleet {
   target: FleetTarget;
   readonly onDemandStrategy: "lowest-price" | "prioritized";
   readonly spotStrategy: string;
+  /** SpotOptions' InstancePoolsToUseCount (lowest-price only): the cheapest pools the Spot capacity is spread across. */
+  readonly spotPoolCount?: number;
   excessPolicy: "termination" | "no-termination" | undefined;
   readonly terminateWithExpiration: boolean;
   readonly validFrom: number | undefined;
   readonly validUntil: number | undefined;
   readonly replaceUnhealthy: boolean;
   readonly context: string | undefined;
-  /** The configs as DescribeFleets shows them (the request's, checked). */
-  readonly configs: FleetLaunchTemplateConfig[];
+  /** The configs as DescribeFleets shows them (the request's, checked; ModifyFleet may replace them). */
+  configs: FleetLaunchTemplateConfig[];
   /** The template id each config resolved to. */
-  readonly templateIds: readonly string[];
+  templateIds: readonly string[];
   /** Instances launched and still counted. */
   members: FleetMember[];
   /** Instances launched that left the fleet (terminated), kept for history. */
@@ -164,6 +168,7 @@ export const fleetRecord = object({
   target: object({ total: number, onDemand: number, spot: number, defaultType: lifecycle }),
   onDemandStrategy: literal("lowest-price", "prioritized"),
   spotStrategy: string,
+  spotPoolCount: optional(number),
   excessPolicy: optional(literal("termination", "no-termination")),
   terminateWithExpiration: boolean,
   validFrom: optional(time),
@@ -175,7 +180,9 @@ export const fleetRecord = object({
   members: array(
     object({ instanceId: string, instanceType: string, configIndex: number, overrideIndex: number, weight: number, lifecycle }),
   ),
-  errors: array(object({ configIndex: number, overrideIndex: number, lifecycle, code: string, message: string })),
+  errors: array(
+    object({ configIndex: number, overrideIndex: number, lifecycle, code: string, message: string, instanceType: optional(string) }),
+  ),
   history: array(
     object({ at: time, eventType: string, eventSubType: string, instanceId: optional(string), description: optional(string) }),
   ),

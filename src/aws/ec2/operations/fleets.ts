@@ -28,8 +28,10 @@ import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.
 import type { AuthResource, Operation, OperationContext } from "../context.js";
 import { Ec2Error, errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
+import { capacityFor, zonesWithCapacity } from "../model/capacity-check.js";
 import { ec2Requests } from "../model/causes.js";
 import type { Ec2Fleet, FleetLaunchError, FleetMember, FleetTarget, FleetType } from "../model/fleets.js";
+import { type InstanceRequirements, meetsRequirements, priceProtected, readInstanceRequirements } from "../model/instance-requirements.js";
 import { refuseNested } from "../model/launch-options.js";
 import { checkClientToken, checkFilterCount } from "../model/limits.js";
 import { onDemandReference } from "../model/spot-prices.js";
@@ -38,6 +40,7 @@ import { instanceTypesOf } from "../model/type-catalogue.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage } from "../pagination.js";
 import { findTemplate, resolveVersion } from "./launch-templates.js";
 import { runInstances } from "./run.js";
+import { spotInstanceChanged } from "./spot-options.js";
 
 /**
  * EC2 Fleet (issue 18): CreateFleet, DescribeFleets, DescribeFleetInstances,
@@ -64,7 +67,16 @@ const EXCESS_POLICIES = ["no-termination", "termination"] as const;
 const CAPACITY_TYPES = ["spot", "on-demand"] as const;
 
 /** The members of an override the mock models. */
-const OVERRIDE_MEMBERS = ["InstanceType", "SubnetId", "AvailabilityZone", "WeightedCapacity", "Priority", "MaxPrice", "ImageId"];
+const OVERRIDE_MEMBERS = [
+  "InstanceType",
+  "SubnetId",
+  "AvailabilityZone",
+  "WeightedCapacity",
+  "Priority",
+  "MaxPrice",
+  "ImageId",
+  "InstanceRequirements",
+];
 
 /** One capacity pool: a launch specification (config and override), with a single subnet. */
 interface Pool {
@@ -134,13 +146,18 @@ function readTime(value: unknown): number | undefined {
 
 /**
  * The capacity pools of the launch template configs: each config's
- * overrides (each subnet of a comma-separated `SubnetId` its own pool), or
- * the template alone when it has none. The template must exist, and its
- * version (NotFound otherwise, before anything else happens).
+ * overrides (each subnet of a comma-separated `SubnetId` its own pool, and
+ * an override with `InstanceRequirements` one pool per instance type that
+ * meets them where it launches), or the template alone when it has none.
+ * The template must exist, and its version (NotFound otherwise, before
+ * anything else happens). `lifecycle` applies the requirements' price
+ * protection for that market; without it, every type that meets them.
  */
 function readPools(
   ctx: OperationContext,
   configs: FleetLaunchTemplateConfigRequest[] | undefined,
+  action: string,
+  lifecycle?: FleetMember["lifecycle"],
 ): { pools: Pool[]; templateIds: string[] } {
   if (!Array.isArray(configs) || configs.length === 0) throw errors.missingParameter("LaunchTemplateConfigs");
   if (configs.length > MAX_CONFIGS) throw errors.fleetTooManyConfigs(MAX_CONFIGS);
@@ -162,13 +179,21 @@ function readPools(
     const versionText = optionalString(spec.Version) ?? "$Default";
     const version = resolveVersion(template, versionText);
     templateIds.push(template.launchTemplateId);
-    const templateType = optionalString((version.data as { InstanceType?: unknown }).InstanceType);
+    const data = version.data as { InstanceType?: unknown; ImageId?: unknown };
+    const templateType = optionalString(data.InstanceType);
     const overrides: (FleetLaunchTemplateOverridesRequest | undefined)[] =
       Array.isArray(config.Overrides) && config.Overrides.length > 0 ? config.Overrides : [undefined];
     overrides.forEach((override, overrideIndex) => {
       if (override !== undefined) refuseNested("Overrides", override, OVERRIDE_MEMBERS);
+      const hasRequirements = override?.InstanceRequirements !== undefined && override.InstanceRequirements !== null;
+      if (hasRequirements && optionalString(override?.InstanceType) !== undefined) {
+        throw errors.parameterCombination("InstanceType", "InstanceRequirements");
+      }
+      const requirements = hasRequirements
+        ? readInstanceRequirements(action, "Overrides.InstanceRequirements", override!.InstanceRequirements)
+        : undefined;
       const instanceType = optionalString(override?.InstanceType) ?? templateType;
-      if (instanceType === undefined) throw errors.fleetInstanceTypeMissing();
+      if (requirements === undefined && instanceType === undefined) throw errors.fleetInstanceTypeMissing();
       const weight = override?.WeightedCapacity === undefined ? 1 : Number(override.WeightedCapacity);
       if (!Number.isFinite(weight) || weight <= 0) throw errors.invalidValueFor("WeightedCapacity", String(override?.WeightedCapacity));
       const priority = override?.Priority === undefined ? Number.POSITIVE_INFINITY : Number(override.Priority);
@@ -176,23 +201,86 @@ function readPools(
       const subnets = optionalString(override?.SubnetId)
         ?.split(",")
         .map((s) => s.trim()) ?? [undefined];
+      const imageId = optionalString(override?.ImageId) ?? optionalString(data.ImageId);
+      let matched = 0;
       for (const subnetId of subnets) {
-        pools.push({
-          configIndex,
-          overrideIndex: override === undefined ? -1 : overrideIndex,
-          templateId: template.launchTemplateId,
-          version: String(version.versionNumber),
-          override,
-          subnetId,
-          instanceType,
-          weight,
-          priority,
-          unitPrice: onDemandReference(catalogue.record(instanceType)) / weight,
-        });
+        const types =
+          requirements === undefined
+            ? [instanceType!]
+            : typesMeeting(ctx, requirements, launchZone(ctx, override, subnetId), imageId, lifecycle);
+        matched += types.length;
+        for (const type of types) {
+          pools.push({
+            configIndex,
+            overrideIndex: override === undefined ? -1 : overrideIndex,
+            templateId: template.launchTemplateId,
+            version: String(version.versionNumber),
+            override,
+            subnetId,
+            instanceType: type,
+            weight,
+            priority,
+            unitPrice: onDemandReference(catalogue.record(type)) / weight,
+          });
+        }
+      }
+      if (requirements !== undefined && lifecycle === undefined && matched === 0) {
+        throw errors.fleetNoMatchingTypes("Overrides.InstanceRequirements");
       }
     });
   });
   return { pools, templateIds };
+}
+
+/** The zone a launch specification names (its AvailabilityZone, else its subnet's), if any. */
+function launchZone(
+  ctx: OperationContext,
+  override: FleetLaunchTemplateOverridesRequest | undefined,
+  subnetId: string | undefined,
+): string | undefined {
+  return (
+    optionalString(override?.AvailabilityZone) ??
+    (subnetId === undefined ? undefined : ctx.region.network.subnet(subnetId)?.availabilityZone)
+  );
+}
+
+/**
+ * The instance types that meet `requirements` where the launch goes (offered
+ * in `zone`, else in the Region; of the image's architecture when the image
+ * is known; Spot-capable for Spot), in name order; for a market, only those
+ * within its price protection (On-Demand: the mock's On-Demand reference;
+ * Spot: the Spot price in the zone now, the default zone when none is named).
+ */
+function typesMeeting(
+  ctx: OperationContext,
+  requirements: InstanceRequirements,
+  zone: string | undefined,
+  imageId: string | undefined,
+  lifecycle: FleetMember["lifecycle"] | undefined,
+): string[] {
+  const { settings, network } = ctx.region;
+  const catalogue = instanceTypesOf(settings);
+  const supported = catalogue.supportedIn(settings.region, network.zones);
+  const architecture = imageId === undefined ? undefined : ctx.region.images.get(imageId)?.Architecture;
+  const candidates = catalogue
+    .records()
+    .filter(
+      (record) =>
+        supported.has(record.InstanceType as string) &&
+        meetsRequirements(requirements, record) &&
+        (architecture === undefined || (record.ProcessorInfo?.SupportedArchitectures ?? ["x86_64"]).includes(architecture)) &&
+        (lifecycle !== "spot" || (record.SupportedUsageClasses ?? []).includes("spot")) &&
+        (zone === undefined ||
+          catalogue.offeredZones(settings.region, network.zones, record.InstanceType as string).some((z) => z.ZoneName === zone)),
+    );
+  if (lifecycle === undefined) return candidates.map((r) => r.InstanceType as string);
+  const spotZone = zone ?? network.defaultZone;
+  const price =
+    lifecycle === "spot"
+      ? (r: (typeof candidates)[number]) => ctx.region.spotPrices.priceAt(r.InstanceType as string, spotZone, ctx.now)
+      : (r: (typeof candidates)[number]) => onDemandReference(r);
+  const percentage = lifecycle === "spot" ? requirements.spotMaxPricePercentage : requirements.onDemandMaxPricePercentage;
+  return priceProtected(candidates, price, percentage).map((r) => r.InstanceType as string);
 }
 
 /** The most launch template configs one fleet takes (API reference, CreateFleet: "Array Members: Maximum number of 50 items"). */
@@ -256,7 +344,8 @@ function fulfilled(ctx: Pick<OperationContext, "region">, fleet: Ec2Fleet): numb
 /**
  * Spot capacity for a fleet: launches `units` of Spot capacity for a fleet
  * from its pools, in the order of its Spot allocation strategy
- * ({@link orderSpotPools}), each launch the same RunInstances as an
+ * ({@link orderSpotPools}; `diversified` deals the instances across the
+ * pools, {@link launchDiversified}), each launch the same RunInstances as an
  * On-Demand one plus `InstanceMarketOptions` `spot` (a one-time request at
  * the override's `MaxPrice`, else the On-Demand price), returning the
  * members launched (lifecycle `spot`) and the errors met (a price too low, no
@@ -270,29 +359,114 @@ function launchSpotCapacity(
   units: number,
   instanceTags?: TagSpecification[],
 ): { members: FleetMember[]; failures: FleetLaunchError[] } {
-  return launchFromPools(ctx, fleet, orderSpotPools(ctx, poolsOf(ctx, fleet), fleet.spotStrategy), units, instanceTags, "spot");
+  if (units <= 0) return { members: [], failures: [] };
+  const ordered = orderSpotPools(ctx, poolsOf(ctx, fleet, "spot"), fleet.spotStrategy);
+  if (fleet.spotStrategy === "diversified") return launchDiversified(ctx, fleet, ordered, units, instanceTags, ordered.length);
+  if (fleet.spotPoolCount !== undefined) return launchDiversified(ctx, fleet, ordered, units, instanceTags, fleet.spotPoolCount);
+  return launchFromPools(ctx, fleet, ordered, units, instanceTags, "spot");
+}
+
+/** Whether a pool has capacity where it launches: its zone's, else any zone's of the Region (src/aws/ec2/model/capacity-check.ts). */
+function poolHasCapacity(ctx: OperationContext, pool: Pool): boolean {
+  const zone = launchZone(ctx, pool.override, pool.subnetId);
+  return zone === undefined
+    ? zonesWithCapacity(ctx.region, pool.instanceType).length > 0
+    : capacityFor(ctx.region, pool.instanceType, zone);
 }
 
 /**
- * The order a fleet tries its pools in for Spot capacity: by the Spot price
- * per unit of the pool's type in its zone now (src/aws/ec2/model/spot-prices.ts)
- * for `lowest-price`, `price-capacity-optimized`, `capacity-optimized` and
- * `diversified` (the mock has no capacity to optimize: decision), by
- * Priority then price for `capacity-optimized-prioritized`; ties in request order.
+ * The order a fleet tries its pools in for Spot capacity (decisions,
+ * docs/behaviour.md, "EC2 Fleet", Spot allocation strategies): by the Spot
+ * price per unit of the pool's type in its zone now
+ * (src/aws/ec2/model/spot-prices.ts) for `lowest-price` and `diversified`
+ * (whose deal starts with the cheapest); the capacity strategies first take
+ * the pools with capacity (none withdrawn, `ec2.capacity.withdraw`), then
+ * the others: `price-capacity-optimized` by price, `capacity-optimized` in
+ * request order (every pool with capacity is as deep as another in the
+ * mock), `capacity-optimized-prioritized` by Priority (lower first). Ties
+ * keep the request's order.
  */
 function orderSpotPools(ctx: OperationContext, pools: readonly Pool[], strategy: string): Pool[] {
-  const zoneOf = (pool: Pool) =>
-    pool.override?.AvailabilityZone ??
-    (pool.subnetId === undefined ? undefined : ctx.region.network.subnet(pool.subnetId)?.availabilityZone) ??
-    ctx.region.network.defaultZone;
+  const zoneOf = (pool: Pool) => launchZone(ctx, pool.override, pool.subnetId) ?? ctx.region.network.defaultZone;
   const price = (pool: Pool) => ctx.region.spotPrices.priceAt(pool.instanceType, zoneOf(pool), ctx.now) / pool.weight;
-  const indexed = pools.map((pool, index) => ({ pool, index, price: price(pool) }));
+  const capacityFirst = strategy.startsWith("capacity-optimized") || strategy === "price-capacity-optimized";
+  const indexed = pools.map((pool, index) => ({
+    pool,
+    index,
+    price: price(pool),
+    withdrawn: capacityFirst && !poolHasCapacity(ctx, pool) ? 1 : 0,
+  }));
   indexed.sort((a, b) => {
-    const byPriority = strategy === "capacity-optimized-prioritized" ? a.pool.priority - b.pool.priority : 0;
-    const key = Number.isNaN(byPriority) || byPriority === 0 ? a.price - b.price : byPriority;
-    return key === 0 ? a.index - b.index : key;
+    if (a.withdrawn !== b.withdrawn) return a.withdrawn - b.withdrawn;
+    let key = 0;
+    if (strategy === "capacity-optimized-prioritized") key = a.pool.priority - b.pool.priority;
+    else if (strategy !== "capacity-optimized") key = a.price - b.price;
+    return Number.isNaN(key) || key === 0 ? a.index - b.index : key;
   });
   return indexed.map((entry) => entry.pool);
+}
+
+/**
+ * `diversified` (over every pool) and `lowest-price` with
+ * `InstancePoolsToUseCount` (over the `width` cheapest): the instances dealt
+ * one at a time across the pools, in the order given (the cheapest first),
+ * until the units are met; each pool then launches its share in one
+ * RunInstances. A pool whose launch is refused is an error entry and leaves
+ * the deal, the next pool in the order (if any) taking its place; what it
+ * did not give is dealt again: to the pools that took its place ("drawing
+ * from the next cheapest pool"), else across the pools left.
+ */
+function launchDiversified(
+  ctx: OperationContext,
+  fleet: Ec2Fleet,
+  ordered: readonly Pool[],
+  units: number,
+  instanceTags: TagSpecification[] | undefined,
+  width: number,
+): { members: FleetMember[]; failures: FleetLaunchError[] } {
+  const members: FleetMember[] = [];
+  const failures: FleetLaunchError[] = [];
+  let alive = ordered.slice(0, width);
+  let dealTo = alive;
+  const reserve = ordered.slice(width);
+  let remaining = units;
+  while (remaining > 0 && dealTo.length > 0) {
+    const shares = new Map<Pool, number>();
+    let dealt = 0;
+    for (let i = 0; dealt < remaining; i++) {
+      const pool = dealTo[i % dealTo.length]!;
+      shares.set(pool, (shares.get(pool) ?? 0) + 1);
+      dealt += pool.weight;
+    }
+    const next: Pool[] = [];
+    const fresh: Pool[] = [];
+    let refused = false;
+    for (const pool of alive) {
+      const share = shares.get(pool);
+      if (share === undefined) {
+        next.push(pool);
+        continue;
+      }
+      const result = launchPool(ctx, fleet, pool, share, instanceTags, "spot");
+      if (result.failure !== undefined) {
+        failures.push(result.failure);
+        refused = true;
+        const replacement = reserve.shift();
+        if (replacement !== undefined) {
+          next.push(replacement);
+          fresh.push(replacement);
+        }
+        continue;
+      }
+      next.push(pool);
+      members.push(...result.members);
+      for (const member of result.members) remaining -= member.weight;
+    }
+    if (!refused) break;
+    alive = next;
+    dealTo = fresh.length > 0 ? fresh : alive;
+  }
+  return { members, failures };
 }
 
 /**
@@ -315,62 +489,85 @@ function launchFromPools(
   let remaining = units;
   for (const pool of ordered) {
     if (remaining <= 0) break;
-    const count = Math.ceil(remaining / pool.weight);
-    const override = pool.override;
-    const input: RunInstancesCommandInput = {
-      LaunchTemplate: { LaunchTemplateId: pool.templateId, Version: pool.version },
-      MinCount: 1,
-      MaxCount: count,
-      InstanceType: pool.instanceType as RunInstancesCommandInput["InstanceType"],
-      ...(pool.subnetId === undefined ? {} : { SubnetId: pool.subnetId }),
-      ...(override?.AvailabilityZone === undefined ? {} : { Placement: { AvailabilityZone: override.AvailabilityZone } }),
-      ...(override?.ImageId === undefined ? {} : { ImageId: override.ImageId }),
-      ...(instanceTags === undefined ? {} : { TagSpecifications: instanceTags }),
-      ...(lifecycle === "spot"
-        ? {
-            InstanceMarketOptions: {
-              MarketType: "spot",
-              SpotOptions: { SpotInstanceType: "one-time", ...(override?.MaxPrice === undefined ? {} : { MaxPrice: override.MaxPrice }) },
-            },
-          }
-        : {}),
-    };
-    let launched: string[];
-    try {
-      launched = (runInstances(ctx, input).Instances ?? []).map((i) => i.InstanceId!);
-    } catch (error) {
-      if (!(error instanceof Ec2Error)) throw error;
-      failures.push({
+    const result = launchPool(ctx, fleet, pool, Math.ceil(remaining / pool.weight), instanceTags, lifecycle);
+    if (result.failure !== undefined) failures.push(result.failure);
+    members.push(...result.members);
+    for (const member of result.members) remaining -= member.weight;
+  }
+  return { members, failures };
+}
+
+/**
+ * One pool's launch of up to `count` instances: a RunInstances with the
+ * pool's template, version and override (and, for Spot,
+ * `InstanceMarketOptions`); the members launched, or the error entry of a
+ * refused launch. Every instance is tagged with the fleet's id.
+ */
+function launchPool(
+  ctx: OperationContext,
+  fleet: Ec2Fleet,
+  pool: Pool,
+  count: number,
+  instanceTags: TagSpecification[] | undefined,
+  lifecycle: FleetMember["lifecycle"],
+): { members: FleetMember[]; failure?: FleetLaunchError } {
+  const override = pool.override;
+  const input: RunInstancesCommandInput = {
+    LaunchTemplate: { LaunchTemplateId: pool.templateId, Version: pool.version },
+    MinCount: 1,
+    MaxCount: count,
+    InstanceType: pool.instanceType as RunInstancesCommandInput["InstanceType"],
+    ...(pool.subnetId === undefined ? {} : { SubnetId: pool.subnetId }),
+    ...(override?.AvailabilityZone === undefined ? {} : { Placement: { AvailabilityZone: override.AvailabilityZone } }),
+    ...(override?.ImageId === undefined ? {} : { ImageId: override.ImageId }),
+    ...(instanceTags === undefined ? {} : { TagSpecifications: instanceTags }),
+    ...(lifecycle === "spot"
+      ? {
+          InstanceMarketOptions: {
+            MarketType: "spot",
+            SpotOptions: { SpotInstanceType: "one-time", ...(override?.MaxPrice === undefined ? {} : { MaxPrice: override.MaxPrice }) },
+          },
+        }
+      : {}),
+  };
+  let launched: string[];
+  try {
+    launched = (runInstances(ctx, input).Instances ?? []).map((i) => i.InstanceId!);
+  } catch (error) {
+    if (!(error instanceof Ec2Error)) throw error;
+    return {
+      members: [],
+      failure: {
         configIndex: pool.configIndex,
         overrideIndex: pool.overrideIndex,
         lifecycle,
         code: error.code,
         message: error.message,
-      });
-      continue;
-    }
-    for (const instanceId of launched) {
-      const instance = ctx.region.instances.get(instanceId)!;
-      ctx.region.setTags(instance, new Map([...instance.tags, [FLEET_ID_TAG, fleet.fleetId]]));
-      members.push({
-        instanceId,
-        instanceType: pool.instanceType,
-        configIndex: pool.configIndex,
-        overrideIndex: pool.overrideIndex,
-        weight: pool.weight,
-        lifecycle,
-      });
-      fleet.history.push({ at: ctx.now, eventType: "instanceChange", eventSubType: "launched", instanceId });
-      remaining -= pool.weight;
-    }
+        ...(pool.override?.InstanceRequirements === undefined ? {} : { instanceType: pool.instanceType }),
+      },
+    };
   }
-  return { members, failures };
+  const members: FleetMember[] = [];
+  for (const instanceId of launched) {
+    const instance = ctx.region.instances.get(instanceId)!;
+    ctx.region.setTags(instance, new Map([...instance.tags, [FLEET_ID_TAG, fleet.fleetId]]));
+    members.push({
+      instanceId,
+      instanceType: pool.instanceType,
+      configIndex: pool.configIndex,
+      overrideIndex: pool.overrideIndex,
+      weight: pool.weight,
+      lifecycle,
+    });
+    fleet.history.push({ at: ctx.now, eventType: "instanceChange", eventSubType: "launched", instanceId });
+  }
+  return { members };
 }
 
-/** The pools of a stored fleet, read again from its configs (templates may have gone: none then). */
-function poolsOf(ctx: OperationContext, fleet: Ec2Fleet): Pool[] {
+/** The pools of a stored fleet for a market, read again from its configs (templates may have gone: none then). */
+function poolsOf(ctx: OperationContext, fleet: Ec2Fleet, lifecycle: FleetMember["lifecycle"]): Pool[] {
   try {
-    return readPools(ctx, fleet.configs as FleetLaunchTemplateConfigRequest[]).pools;
+    return readPools(ctx, fleet.configs as FleetLaunchTemplateConfigRequest[], "CreateFleet", lifecycle).pools;
   } catch (error) {
     if (error instanceof Ec2Error) return [];
     throw error;
@@ -387,7 +584,7 @@ function fillFleet(ctx: OperationContext, fleet: Ec2Fleet, instanceTags?: TagSpe
   const liveOnDemand = liveUnits(ctx, fleet, "on-demand");
   const onDemandMissing = fleet.target.onDemand - liveOnDemand;
   if (onDemandMissing > 0) {
-    const ordered = orderPools(poolsOf(ctx, fleet), fleet.onDemandStrategy);
+    const ordered = orderPools(poolsOf(ctx, fleet, "on-demand"), fleet.onDemandStrategy);
     const result = launchFromPools(ctx, fleet, ordered, onDemandMissing, instanceTags, "on-demand");
     fleet.members.push(...result.members);
     failures.push(...result.failures);
@@ -431,13 +628,26 @@ const CREATE_MEMBERS = [
   "Context",
 ] as const satisfies readonly (keyof CreateFleetCommandInput)[];
 
-/** A launch template config as the responses show it (its spec and the override). */
-function launchSpecOf(fleet: Ec2Fleet, configIndex: number, overrideIndex: number): LaunchTemplateAndOverridesResponse {
+/**
+ * A launch template config as the responses show it (its spec and the
+ * override; an override with InstanceRequirements also names the type
+ * chosen, `instanceType`).
+ */
+function launchSpecOf(
+  fleet: Ec2Fleet,
+  configIndex: number,
+  overrideIndex: number,
+  instanceType?: string,
+): LaunchTemplateAndOverridesResponse {
   const config = fleet.configs[configIndex];
   const override = overrideIndex < 0 ? undefined : config?.Overrides?.[overrideIndex];
+  const shown =
+    override !== undefined && override.InstanceRequirements !== undefined && instanceType !== undefined
+      ? { ...override, InstanceType: instanceType as NonNullable<typeof override.InstanceType> }
+      : override;
   return {
     LaunchTemplateSpecification: config?.LaunchTemplateSpecification,
-    ...(override === undefined ? {} : { Overrides: override }),
+    ...(shown === undefined ? {} : { Overrides: shown }),
   };
 }
 
@@ -447,7 +657,7 @@ function renderInstances(fleet: Ec2Fleet): CreateFleetInstance[] {
   for (const member of fleet.members) {
     const key = `${member.configIndex} ${member.overrideIndex} ${member.lifecycle} ${member.instanceType}`;
     const entry = byPool.get(key) ?? {
-      LaunchTemplateAndOverrides: launchSpecOf(fleet, member.configIndex, member.overrideIndex),
+      LaunchTemplateAndOverrides: launchSpecOf(fleet, member.configIndex, member.overrideIndex, member.instanceType),
       Lifecycle: member.lifecycle,
       InstanceIds: [],
       InstanceType: member.instanceType as CreateFleetInstance["InstanceType"],
@@ -461,7 +671,7 @@ function renderInstances(fleet: Ec2Fleet): CreateFleetInstance[] {
 /** The `Errors` of an instant fleet. */
 function renderErrors(fleet: Ec2Fleet): CreateFleetError[] {
   return fleet.errors.map((e) => ({
-    LaunchTemplateAndOverrides: launchSpecOf(fleet, e.configIndex, e.overrideIndex),
+    LaunchTemplateAndOverrides: launchSpecOf(fleet, e.configIndex, e.overrideIndex, e.instanceType),
     Lifecycle: e.lifecycle,
     ErrorCode: e.code,
     ErrorMessage: e.message,
@@ -490,10 +700,13 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
   const type = readEnum("Type", input.Type, FLEET_TYPES) ?? "maintain";
   const target = readTarget(input.TargetCapacitySpecification, "CreateFleet");
   refuseNested("OnDemandOptions", input.OnDemandOptions, ["AllocationStrategy"]);
-  refuseNested("SpotOptions", input.SpotOptions, ["AllocationStrategy"]);
+  refuseNested("SpotOptions", input.SpotOptions, ["AllocationStrategy", "InstancePoolsToUseCount"]);
   const onDemandStrategy =
     readEnum("OnDemandOptions.AllocationStrategy", input.OnDemandOptions?.AllocationStrategy, ON_DEMAND_STRATEGIES) ?? "lowest-price";
   const spotStrategy = readEnum("SpotOptions.AllocationStrategy", input.SpotOptions?.AllocationStrategy, SPOT_STRATEGIES) ?? "lowest-price";
+  const spotPoolCount = readUnits("SpotOptions.InstancePoolsToUseCount", input.SpotOptions?.InstancePoolsToUseCount);
+  if (spotPoolCount === 0) throw errors.invalidValueFor("SpotOptions.InstancePoolsToUseCount", "0");
+  if (spotPoolCount !== undefined && spotStrategy !== "lowest-price") throw errors.fleetPoolCountNotLowestPrice();
   const excessPolicy = readEnum("ExcessCapacityTerminationPolicy", input.ExcessCapacityTerminationPolicy, EXCESS_POLICIES);
   if (excessPolicy !== undefined && type !== "maintain") throw errors.fleetMaintainOnly("ExcessCapacityTerminationPolicy");
   if (input.ReplaceUnhealthyInstances === true && type !== "maintain") throw errors.fleetMaintainOnly("ReplaceUnhealthyInstances");
@@ -503,7 +716,7 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
   if (validFrom !== undefined && validUntil !== undefined && validUntil <= validFrom) throw errors.fleetValidityInverted();
   if (input.ClientToken !== undefined) checkClientToken(input.ClientToken);
   const tags = readFleetTags(input.TagSpecifications, type);
-  const { templateIds } = readPools(ctx, input.LaunchTemplateConfigs);
+  const { templateIds } = readPools(ctx, input.LaunchTemplateConfigs, "CreateFleet");
   ctx.authorize("CreateFleet", [newFleetResource(ctx, tags.fleet)]);
   if (tags.fleet.size > 0)
     ctx.authorize("CreateTags", [newFleetResource(ctx, tags.fleet)], { keys: { "ec2:CreateAction": "CreateFleet" } });
@@ -526,6 +739,7 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
     target,
     onDemandStrategy,
     spotStrategy,
+    ...(spotPoolCount === undefined ? {} : { spotPoolCount }),
     excessPolicy,
     terminateWithExpiration: input.TerminateInstancesWithExpiration === true,
     validFrom,
@@ -623,12 +837,17 @@ function expire(ctx: OperationContext, fleet: Ec2Fleet): void {
   fleet.state = "deleted";
 }
 
-/** Terminates fleet members (as TerminateInstances would, by the fleet). */
+/**
+ * Terminates fleet members (as TerminateInstances would, by the fleet): a
+ * Spot member's one-time request is closed `instance-terminated-by-user`, as
+ * TerminateInstances closes it (decision: the fleet acts for its owner).
+ */
 function terminateMembers(ctx: OperationContext, fleet: Ec2Fleet, members: readonly FleetMember[]): void {
   for (const member of members) {
     const instance = ctx.region.instances.get(member.instanceId);
     if (instance === undefined || instance.machine.phase === "terminated" || instance.machine.phase === "terminating") continue;
     ctx.region.engine.terminate(instance.machine, ec2Requests.terminate.graceful);
+    if (member.lifecycle === "spot") spotInstanceChanged(ctx, instance, "terminated");
   }
   void fleet;
 }
@@ -687,7 +906,10 @@ function renderFleet(ctx: OperationContext, fleet: Ec2Fleet): FleetData {
     ...(fleet.validFrom === undefined ? {} : { ValidFrom: new Date(fleet.validFrom) }),
     ...(fleet.validUntil === undefined ? {} : { ValidUntil: new Date(fleet.validUntil) }),
     ReplaceUnhealthyInstances: fleet.replaceUnhealthy,
-    SpotOptions: { AllocationStrategy: fleet.spotStrategy as never },
+    SpotOptions: {
+      AllocationStrategy: fleet.spotStrategy as never,
+      ...(fleet.spotPoolCount === undefined ? {} : { InstancePoolsToUseCount: fleet.spotPoolCount }),
+    },
     OnDemandOptions: { AllocationStrategy: fleet.onDemandStrategy },
     Tags: [...fleet.tags].map(([Key, Value]) => ({ Key, Value })),
     ...(fleet.context === undefined ? {} : { Context: fleet.context }),
@@ -757,7 +979,16 @@ export const describeFleetInstances: Operation<DescribeFleetInstancesCommandInpu
     max,
   );
   return {
-    ActiveInstances: page.items.map((m) => ({ InstanceId: m.instanceId, InstanceType: m.instanceType, InstanceHealth: "healthy" })),
+    ActiveInstances: page.items.map((m) => {
+      // A Spot member shows its Spot Instance request (ActiveInstance `SpotInstanceRequestId`).
+      const request = m.lifecycle === "spot" ? ctx.region.spotRequests.ofInstance(m.instanceId) : undefined;
+      return {
+        InstanceId: m.instanceId,
+        InstanceType: m.instanceType,
+        ...(request === undefined ? {} : { SpotInstanceRequestId: request.spotInstanceRequestId }),
+        InstanceHealth: "healthy",
+      };
+    }),
     FleetId: fleet.fleetId,
     ...(page.next === undefined ? {} : { NextToken: encodeToken(page.next, digest) }),
   };
@@ -805,47 +1036,99 @@ export const describeFleetHistory: Operation<DescribeFleetHistoryCommandInput, D
 };
 
 /**
- * ModifyFleet: a `maintain` fleet's target capacity and excess capacity
- * policy. Up launches at once; down below the fleet's size terminates the
- * excess (the most expensive per unit first, then the newest) when the
- * policy is `termination`, the default.
+ * ModifyFleet: a `maintain` fleet's target capacity, excess capacity policy
+ * and launch template configs. Up launches at once; down below the fleet's
+ * size terminates the excess (the most expensive per unit first, then the
+ * newest) when the policy is `termination`, the default. New
+ * `LaunchTemplateConfigs` replace the fleet's for every launch from then on
+ * (scale-up, replacements); the instances running stay as they are.
  */
 export const modifyFleet: Operation<ModifyFleetCommandInput, ModifyFleetCommandOutput> = (ctx, input) => {
-  refuseUnmodelled("ModifyFleet", input, ["FleetId", "TargetCapacitySpecification", "ExcessCapacityTerminationPolicy", "Context"]);
+  refuseUnmodelled("ModifyFleet", input, [
+    "FleetId",
+    "TargetCapacitySpecification",
+    "ExcessCapacityTerminationPolicy",
+    "LaunchTemplateConfigs",
+    "Context",
+  ]);
   const excess = readEnum("ExcessCapacityTerminationPolicy", input.ExcessCapacityTerminationPolicy, EXCESS_POLICIES);
-  if (input.TargetCapacitySpecification === undefined && excess === undefined) throw errors.missingParameter("TargetCapacitySpecification");
+  const configs =
+    Array.isArray(input.LaunchTemplateConfigs) && input.LaunchTemplateConfigs.length > 0 ? input.LaunchTemplateConfigs : undefined;
+  if (input.TargetCapacitySpecification === undefined && excess === undefined && configs === undefined) {
+    throw errors.missingParameter("TargetCapacitySpecification");
+  }
   const target = input.TargetCapacitySpecification === undefined ? undefined : readTarget(input.TargetCapacitySpecification, "ModifyFleet");
   const fleet = findFleet(ctx, input.FleetId);
+  // The new configs' templates and versions must exist, as CreateFleet's (NotFound before authorization).
+  const templateIds = configs === undefined ? undefined : readPools(ctx, configs, "ModifyFleet").templateIds;
   authorizeAndDryRun(ctx, "ModifyFleet", [fleetResource(ctx, fleet)], input.DryRun);
   if (fleet.type !== "maintain") throw errors.fleetNotModifiable(fleet.fleetId, fleet.type);
   if (fleet.state !== "active" && fleet.state !== "submitted") throw errors.fleetNotModifiableState(fleet.fleetId, fleet.state);
-  if (target !== undefined) {
-    const spot = launchSpotCapacity(ctx, fleet, Math.max(0, target.spot - liveUnits(ctx, fleet, "spot")));
-    fleet.members.push(...spot.members);
+  if (configs !== undefined) {
+    fleet.configs = storedConfigs(configs);
+    fleet.templateIds = templateIds!;
   }
   if (excess !== undefined) fleet.excessPolicy = excess;
-  if (target !== undefined) {
+  if (target !== undefined || configs !== undefined) {
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_in_progress" });
-    fleet.target = target;
+    if (target !== undefined) fleet.target = target;
     noteTerminations(ctx, fleet);
-    if (fulfilled(ctx, fleet) > target.total && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
+    const over =
+      fulfilled(ctx, fleet) > fleet.target.total ||
+      liveUnits(ctx, fleet, "on-demand") > fleet.target.onDemand ||
+      liveUnits(ctx, fleet, "spot") > fleet.target.spot;
+    if (over && (fleet.excessPolicy ?? "termination") === "termination") shrink(ctx, fleet);
     if (fleet.state === "active") fillFleet(ctx, fleet);
     fleet.history.push({ at: ctx.now, eventType: "fleetRequestChange", eventSubType: "modify_succeeded" });
   }
   return { Return: true };
 };
 
-/** Terminates members until the fleet's units no longer exceed its target: the highest price per unit first, then the newest. */
+/**
+ * Terminates members until the fleet's units no longer exceed its target,
+ * one at a time: the highest price per unit first, then the newest; for
+ * Spot members, the Spot allocation strategy first (ModifyFleet:
+ * "capacity-optimized ... terminates the instances in the Spot Instance
+ * pools that have the least available Spot Instance capacity", here the
+ * withdrawn pools, for the capacity strategies; "diversified ... terminates
+ * instances across the Spot Instance pools", here from the pool with the
+ * most members left).
+ */
 function shrink(ctx: OperationContext, fleet: Ec2Fleet): void {
   const catalogue = instanceTypesOf(ctx.region.settings);
   const price = (m: FleetMember) => onDemandReference(catalogue.record(m.instanceType)) / m.weight;
-  const order = fleet.members.map((m, i) => ({ m, i })).sort((a, b) => price(b.m) - price(a.m) || b.i - a.i);
+  const zoneOf = (m: FleetMember) => ctx.region.instances.get(m.instanceId)?.subnet.availabilityZone ?? "";
+  const poolOf = (m: FleetMember) => `${m.instanceType} ${zoneOf(m)}`;
+  const strategy = fleet.spotStrategy;
+  const capacityFirst = strategy.startsWith("capacity-optimized") || strategy === "price-capacity-optimized";
+  const withdrawn = (m: FleetMember) =>
+    capacityFirst && m.lifecycle === "spot" && !capacityFor(ctx.region, m.instanceType, zoneOf(m)) ? 1 : 0;
+  const left = fleet.members.map((m, i) => ({ m, i })).filter(({ m }) => isLive(ctx, m));
   let units = fulfilled(ctx, fleet);
+  // The units of each market, against its own target (a ModifyFleet may move capacity from one to the other).
+  const byMarket = { "on-demand": liveUnits(ctx, fleet, "on-demand"), spot: liveUnits(ctx, fleet, "spot") };
+  const marketTarget = { "on-demand": fleet.target.onDemand, spot: fleet.target.spot };
+  const marketExcess = (m: FleetMember) => (byMarket[m.lifecycle] - m.weight >= marketTarget[m.lifecycle] ? 1 : 0);
   const victims: FleetMember[] = [];
-  for (const { m } of order) {
-    if (units - m.weight < fleet.target.total) continue;
-    victims.push(m);
-    units -= m.weight;
+  for (;;) {
+    const sizes = new Map<string, number>();
+    for (const { m } of left) if (m.lifecycle === "spot") sizes.set(poolOf(m), (sizes.get(poolOf(m)) ?? 0) + 1);
+    const spread = (m: FleetMember) => (strategy === "diversified" && m.lifecycle === "spot" ? (sizes.get(poolOf(m)) ?? 0) : 0);
+    const candidates = left.filter(({ m }) => units - m.weight >= fleet.target.total || marketExcess(m) === 1);
+    if (candidates.length === 0) break;
+    candidates.sort(
+      (a, b) =>
+        marketExcess(b.m) - marketExcess(a.m) ||
+        withdrawn(b.m) - withdrawn(a.m) ||
+        spread(b.m) - spread(a.m) ||
+        price(b.m) - price(a.m) ||
+        b.i - a.i,
+    );
+    const victim = candidates[0]!;
+    victims.push(victim.m);
+    units -= victim.m.weight;
+    byMarket[victim.m.lifecycle] -= victim.m.weight;
+    left.splice(left.indexOf(victim), 1);
   }
   terminateMembers(ctx, fleet, victims);
   noteTerminations(ctx, fleet);
