@@ -101,6 +101,8 @@ interface OldRegionJson {
     target: { total: number; onDemand: number; spot: number; defaultType: "on-demand" | "spot" };
     onDemandStrategy: "lowest-price" | "prioritized";
     spotStrategy: string;
+    /** Issue 18 (fleetb18): SpotOptions' InstancePoolsToUseCount. */
+    spotPoolCount?: number;
     excessPolicy?: "termination" | "no-termination";
     terminateWithExpiration: boolean;
     validFrom?: string;
@@ -117,7 +119,15 @@ interface OldRegionJson {
       weight: number;
       lifecycle: "on-demand" | "spot";
     }[];
-    errors: { configIndex: number; overrideIndex: number; lifecycle: "on-demand" | "spot"; code: string; message: string }[];
+    errors: {
+      configIndex: number;
+      overrideIndex: number;
+      lifecycle: "on-demand" | "spot";
+      code: string;
+      message: string;
+      /** Issue 18 (fleetb18): the type tried, for an override with InstanceRequirements. */
+      instanceType?: string;
+    }[];
     history: { at: string; eventType: string; eventSubType: string; instanceId?: string; description?: string }[];
     launched: boolean;
     seq: number;
