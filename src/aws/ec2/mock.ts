@@ -6,6 +6,7 @@ import { clockControls } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { type AutoScalingEntryDeps, autoScalingSettler, dispatchAutoScaling } from "../autoscaling/entry.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
 import { isImplemented, isMutating, operationOf } from "./actions.js";
@@ -279,6 +280,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           authorize: () => {},
           regionNamed: (name) => world.entry(name)?.region,
         });
+      // Auto Scaling groups reconcile at every catch-up too (issue 19), as the service.
+      region.autoScaling.settler = (now) => autoScalingSettler(autoScaling, region)(now);
     },
   );
 
@@ -325,6 +328,18 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     const entry = world.entry(name ?? defaultRegion);
     if (entry === undefined) throw errors.authFailure();
     return entry.region;
+  };
+
+  /** What EC2 Auto Scaling's entry needs of this mock (src/aws/autoscaling/entry.ts). */
+  const autoScaling: AutoScalingEntryDeps = {
+    regionOf,
+    catchUp: () => world.catchUp(),
+    principalOf: (accessKeyId) => (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default,
+    get servicePrincipal() {
+      return principals.default;
+    },
+    authorizerFor: (principal, now, region, service) => authorizer.forCall(principal, now, region.settings, service),
+    regionNamed: (name) => world.entry(name)?.region,
   };
 
   /** Runs one EC2 action through the engine: the single entry every door uses. */
@@ -409,6 +424,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
         dispatch: dispatchSdkInput,
         newRequestId: randomUUID,
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
+        autoScaling: (action, input, region) => dispatchAutoScaling(autoScaling, action, input, region),
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.

@@ -1,5 +1,6 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import type { Clock } from "../../engine/clock.js";
+import { AutoScalingStore } from "../autoscaling/model/groups.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
 import type { AddressSpace } from "./model/address-space.js";
@@ -106,6 +107,8 @@ export class Ec2Region {
    * import); undefined: none are evaluated.
    */
   spotSettler: ((now: number) => void) | undefined;
+  /** EC2 Auto Scaling's groups and activities in this Region (src/aws/autoscaling/model/groups.ts), reconciled at each catch-up. */
+  readonly autoScaling = new AutoScalingStore();
   private settlingSpot = false;
   private reservationSeq = 0;
 
@@ -194,6 +197,8 @@ export class Ec2Region {
         this.settlingSpot = false;
       }
     }
+    // Auto Scaling groups last: they see every instance where the clock puts it (issue 19: no timer).
+    this.autoScaling.settle(now);
     return now;
   }
 
@@ -349,6 +354,7 @@ export class Ec2Region {
     this.fleets.clear();
     this.capacity.clear();
     this.spotRequests.clear();
+    this.autoScaling.clear();
     this.images.clear();
   }
 

@@ -84,6 +84,18 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
 }
 
 /**
+ * The service an authorization is for: its IAM prefix (`ec2`, `autoscaling`)
+ * and the error it denies with, built from the decision (EC2's
+ * UnauthorizedOperation with its encoded message, Auto Scaling's AccessDenied).
+ */
+export interface AuthorizedService {
+  /** The action prefix (`autoscaling` for `autoscaling:CreateAutoScalingGroup`). */
+  readonly prefix: string;
+  /** The error of a denied request: `action` is prefixed, `resource` the ARN denied. */
+  denied(principal: Principal, action: string, resource: string, explicitDeny: boolean): Error;
+}
+
+/**
  * Builds the authorizer of one mock. `forCall(principal, now, settings)` returns the
  * `authorize` of one call's context in the Region of `settings`: a shared no-op while no policy is
  * configured, else one that evaluates each resource and throws
@@ -91,7 +103,7 @@ function failureMessage(principal: Principal, request: RequestContext, decision:
  * resource denied (so a batch fails whole, before anything changes).
  */
 export function createAuthorizer(principals: Principals): {
-  forCall(principal: Principal, now: number, settings: RegionSettings): Authorize;
+  forCall(principal: Principal, now: number, settings: RegionSettings, service?: AuthorizedService): Authorize;
 } {
   if (!principals.enforced) return { forCall: () => allowAll };
   for (const principal of principals.all()) {
@@ -101,7 +113,7 @@ export function createAuthorizer(principals: Principals): {
     });
   }
   return {
-    forCall(principal, now, settings) {
+    forCall(principal, now, settings, service) {
       return (action, targets, request) => {
         const global = new Map<string, ContextKey>();
         const accountId = settings.accountId;
@@ -129,8 +141,9 @@ export function createAuthorizer(principals: Principals): {
             addKey(keys, "aws:TagKeys", request.tagKeys);
           }
           for (const [lower, key] of global) if (!keys.has(lower)) keys.set(lower, key);
-          const context: RequestContext = { action: `ec2:${action}`, resource: resource.arn, keys };
+          const context: RequestContext = { action: `${service?.prefix ?? "ec2"}:${action}`, resource: resource.arn, keys };
           const decision = evaluate(principal.policies, context);
+          if (!decision.allowed && service !== undefined) throw service.denied(principal, context.action, resource.arn, decision.explicitDeny);
           if (!decision.allowed) throw errors.unauthorized(encodeAuthorizationMessage(failureMessage(principal, context, decision)));
         }
       };

@@ -8,6 +8,7 @@ import type {
   RelativeMiddlewareOptions,
   SerializeMiddleware,
 } from "@smithy/types";
+import { answerAutoScalingCommand } from "../../autoscaling/plugin.js";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
 import { isImplemented } from "../actions.js";
@@ -47,6 +48,11 @@ export interface MockMiddlewareDeps {
   newRequestId(): string;
   /** The unhandled-command policy. */
   onUnhandledCommand: UnhandledCommandPolicy;
+  /**
+   * Runs an EC2 Auto Scaling action in a Region (src/aws/autoscaling/entry.ts): its output, or
+   * undefined for an action the mock does not implement; throws the service's error.
+   */
+  autoScaling?: (action: string, input: unknown, region: string | undefined) => Promise<object | undefined>;
 }
 
 /** The middleware's name on the stack, so it can be found or removed. */
@@ -71,6 +77,20 @@ export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, Serv
           const requestId = deps.newRequestId();
           return {
             output: (await answerStsCommand(action, args.input, requestId)) as ServiceOutputTypes,
+            response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+          };
+        }
+        if (context.clientName === "AutoScalingClient" && deps.autoScaling !== undefined && commandName.endsWith("Command")) {
+          const known = probe.region;
+          const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
+          const requestId = deps.newRequestId();
+          const output = await answerAutoScalingCommand(deps.autoScaling, action, args.input, region, requestId);
+          if (output === undefined) {
+            unhandled(deps.onUnhandledCommand, commandName, args.input);
+            return next(args);
+          }
+          return {
+            output: output as ServiceOutputTypes,
             response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
           };
         }
@@ -195,6 +215,9 @@ const AUTH_SCHEME_STEP = "httpAuthSchemeMiddleware";
 /** The probe's own step, right after the SDK resolves the endpoint. */
 const PROBE_STEP = "ec2MockRegionProbe";
 
+/** The first label of the endpoints whose Region the probe reads: EC2's, and Auto Scaling's (issue 19). */
+const REGIONAL_SERVICES: ReadonlySet<string> = new Set(["ec2", "ec2-fips", "autoscaling", "autoscaling-fips"]);
+
 /**
  * The Region an EC2 endpoint's host names: `ec2.<region>.amazonaws.com`
  * (`.com.cn`), `ec2-fips.<region>…`, `ec2.<region>.api.aws`; undefined for
@@ -203,7 +226,7 @@ const PROBE_STEP = "ec2MockRegionProbe";
 export function regionOfHost(hostname: string | undefined): string | undefined {
   if (hostname === undefined) return undefined;
   const labels = hostname.split(".");
-  if (labels.length < 4 || (labels[0] !== "ec2" && labels[0] !== "ec2-fips")) return undefined;
+  if (labels.length < 4 || !REGIONAL_SERVICES.has(labels[0]!)) return undefined;
   const domain = labels.slice(2).join(".");
   return domain === "amazonaws.com" || domain === "amazonaws.com.cn" || domain === "api.aws" ? labels[1] : undefined;
 }

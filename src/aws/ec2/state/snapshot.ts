@@ -1,3 +1,4 @@
+import { type AutoScalingState, autoScalingStateRecord } from "../../autoscaling/model/groups.js";
 import {
   array,
   type Codec,
@@ -186,6 +187,8 @@ const regionFields = {
   withdrawnCapacity: optional(withdrawnPoolsCodec, { keep: (pools) => pools.length > 0 }),
   /** Spot Instance requests, in creation order; written only when there are some. */
   spotRequests: optional(array(spotRequestRecord), { keep: (requests) => requests.length > 0 }),
+  /** EC2 Auto Scaling's groups and activities (issue 19); written only when there are some. */
+  autoScaling: optional(autoScalingStateRecord, { keep: (state) => state.groups.length + state.activities.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -266,6 +269,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     fleets: [...region.fleets.list()] as SnapshotFields["fleets"],
     spotPrices: region.spotPrices.manualPrices(),
     withdrawnCapacity: region.capacity.list(),
+    autoScaling: region.autoScaling.contents(),
     spotRequests: region.spotRequests.contents() as RegionFields["spotRequests"] & object,
   };
 }
@@ -333,6 +337,8 @@ export interface CheckedRegion {
   readonly spotPrices: ManualPrice[];
   /** Withdrawn capacity pools (none in snapshots without them). */
   readonly withdrawnCapacity: CapacityPool[];
+  /** EC2 Auto Scaling's state (none in snapshots without it). */
+  readonly autoScaling: AutoScalingState | undefined;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -583,6 +589,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     fleets: (fields.fleets ?? []) as Ec2Fleet[],
     spotPrices: fields.spotPrices ?? [],
     withdrawnCapacity: fields.withdrawnCapacity ?? [],
+    autoScaling: fields.autoScaling,
     machines,
     reservations,
     clientTokens,
@@ -624,6 +631,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.fleets.replace(state.fleets);
     region.spotPrices.replaceManual(state.spotPrices);
     region.capacity.replace(state.withdrawnCapacity);
+    region.autoScaling.replace(state.autoScaling);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
