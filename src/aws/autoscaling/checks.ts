@@ -73,6 +73,7 @@ export function requiredBool(member: string, value: unknown): boolean {
 export function stringList(member: string, value: unknown, max = 50): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw asgErrors.invalidValue(member, String(value), "Member must be a list");
-  if (value.length > max) throw asgErrors.invalidValue(member, `[${value.length} items]`, `Member must have length less than or equal to ${max}`);
+  if (value.length > max)
+    throw asgErrors.invalidValue(member, `[${value.length} items]`, `Member must have length less than or equal to ${max}`);
   return value.map((item, i) => checkedString(`${member}.${i + 1}`, item, 255));
 }

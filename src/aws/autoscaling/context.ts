@@ -1,6 +1,6 @@
-import type { SdkOperation } from "../sdk-actions.js";
 import type { OperationContext } from "../ec2/context.js";
 import type { Ec2Region } from "../ec2/region.js";
+import type { SdkOperation } from "../sdk-actions.js";
 
 /**
  * What every Auto Scaling operation is handed: the Region (Auto Scaling's

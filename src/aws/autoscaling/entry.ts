@@ -1,7 +1,7 @@
-import type { AuthorizedService, Authorize } from "../iam/authorize.js";
-import type { Principal } from "../iam/principals.js";
 import type { OperationContext } from "../ec2/context.js";
 import type { Ec2Region } from "../ec2/region.js";
+import type { Authorize, AuthorizedService } from "../iam/authorize.js";
+import type { Principal } from "../iam/principals.js";
 import type { AutoScalingContext } from "./context.js";
 import { asgErrors } from "./errors.js";
 import { reconcileGroups } from "./operations/group-work.js";
@@ -46,8 +46,7 @@ function serviceEc2(deps: AutoScalingEntryDeps, region: Ec2Region, now: number):
 
 /** The reconciliation of a Region's groups, run at each of its catch-ups (the store's settler). */
 export function autoScalingSettler(deps: AutoScalingEntryDeps, region: Ec2Region): (now: number) => void {
-  return (now) =>
-    reconcileGroups({ region, now, authorize: () => {}, ec2: serviceEc2(deps, region, now) });
+  return (now) => reconcileGroups({ region, now, authorize: () => {}, ec2: serviceEc2(deps, region, now) });
 }
 
 /** Runs an Auto Scaling action: undefined when the mock does not implement it; throws an AutoScalingError. */
@@ -68,7 +67,11 @@ export async function dispatchAutoScaling(
   const ctx: AutoScalingContext = {
     region,
     now,
-    authorize: (name, resources) => authorize(name, resources.map((arn) => ({ arn, keys: {} }))),
+    authorize: (name, resources) =>
+      authorize(
+        name,
+        resources.map((arn) => ({ arn, keys: {} })),
+      ),
     ec2: serviceEc2(deps, region, now),
   };
   return operation(ctx, input ?? {});

@@ -111,15 +111,24 @@ export const asgErrors = {
   },
   /** DesiredCapacity outside MinSize..MaxSize (CreateAutoScalingGroup, UpdateAutoScalingGroup). */
   desiredOutOfRange(desired: number, min: number, max: number) {
-    return new AutoScalingError("ValidationError", `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`);
+    return new AutoScalingError(
+      "ValidationError",
+      `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
+    );
   },
   /** SetDesiredCapacity above MaxSize. */
   setDesiredAboveMax(desired: number, max: number) {
-    return new AutoScalingError("ValidationError", `New SetDesiredCapacity value ${desired} is above max value ${max} for the AutoScalingGroup.`);
+    return new AutoScalingError(
+      "ValidationError",
+      `New SetDesiredCapacity value ${desired} is above max value ${max} for the AutoScalingGroup.`,
+    );
   },
   /** SetDesiredCapacity below MinSize. */
   setDesiredBelowMin(desired: number, min: number) {
-    return new AutoScalingError("ValidationError", `New SetDesiredCapacity value ${desired} is below min value ${min} for the AutoScalingGroup.`);
+    return new AutoScalingError(
+      "ValidationError",
+      `New SetDesiredCapacity value ${desired} is below min value ${min} for the AutoScalingGroup.`,
+    );
   },
   /** A change that would take the desired capacity under MinSize (TerminateInstanceInAutoScalingGroup, EnterStandby, DetachInstances with decrement). */
   belowMinSize(desired: number, min: number) {
@@ -165,7 +174,10 @@ export const asgErrors = {
   },
   /** CreateAutoScalingGroup with a name in use. */
   alreadyExists(name: string) {
-    return new AutoScalingError("AlreadyExists", `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`);
+    return new AutoScalingError(
+      "AlreadyExists",
+      `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`,
+    );
   },
   /** DeleteAutoScalingGroup without ForceDelete while the group has instances. */
   groupHasInstances() {
@@ -239,6 +251,10 @@ export const asgErrors = {
     const why = explicitDeny
       ? `with an explicit deny in an identity-based policy`
       : `because no identity-based policy allows the ${action} action`;
-    return new AutoScalingError("AccessDenied", `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 403);
+    return new AutoScalingError(
+      "AccessDenied",
+      `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+      403,
+    );
   },
 } as const;

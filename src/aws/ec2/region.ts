@@ -1,8 +1,8 @@
 import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import type { Clock } from "../../engine/clock.js";
-import { AutoScalingStore } from "../autoscaling/model/groups.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import { AutoScalingStore } from "../autoscaling/model/groups.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
 import { CapacityBook } from "./model/capacity.js";

@@ -143,7 +143,8 @@ export function createAuthorizer(principals: Principals): {
           for (const [lower, key] of global) if (!keys.has(lower)) keys.set(lower, key);
           const context: RequestContext = { action: `${service?.prefix ?? "ec2"}:${action}`, resource: resource.arn, keys };
           const decision = evaluate(principal.policies, context);
-          if (!decision.allowed && service !== undefined) throw service.denied(principal, context.action, resource.arn, decision.explicitDeny);
+          if (!decision.allowed && service !== undefined)
+            throw service.denied(principal, context.action, resource.arn, decision.explicitDeny);
           if (!decision.allowed) throw errors.unauthorized(encodeAuthorizationMessage(failureMessage(principal, context, decision)));
         }
       };

@@ -1,4 +1,16 @@
-import { array, boolean, type JsonOf, literal, number, object, optional, string, time, timeOr, type ValuesOf } from "../../../engine/record.js";
+import {
+  array,
+  boolean,
+  type JsonOf,
+  literal,
+  number,
+  object,
+  optional,
+  string,
+  time,
+  timeOr,
+  type ValuesOf,
+} from "../../../engine/record.js";
 
 /**
  * EC2 Auto Scaling's records (issue 19): groups, their instances with their

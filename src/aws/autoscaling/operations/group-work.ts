@@ -98,7 +98,12 @@ export function startActivity(
 }
 
 /** Ends an activity. */
-export function endActivity(region: Ec2Region, activityId: string | undefined, at: number, status: "Successful" | "Failed" | "Cancelled"): void {
+export function endActivity(
+  region: Ec2Region,
+  activityId: string | undefined,
+  at: number,
+  status: "Successful" | "Failed" | "Cancelled",
+): void {
   const activity = activityId === undefined ? undefined : region.autoScaling.activity(activityId);
   if (activity === undefined || activity.endTime !== undefined) return;
   activity.endTime = at;
@@ -233,7 +238,10 @@ export function terminateFromGroup(ctx: AutoScalingContext, group: AutoScalingGr
     description: `Terminating EC2 instance: ${instance.instanceId}`,
     cause,
     instanceId: instance.instanceId,
-    details: JSON.stringify({ "Subnet ID": ctx.region.instances.get(instance.instanceId)?.subnet.subnetId ?? "", "Availability Zone": instance.availabilityZone }),
+    details: JSON.stringify({
+      "Subnet ID": ctx.region.instances.get(instance.instanceId)?.subnet.subnetId ?? "",
+      "Availability Zone": instance.availabilityZone,
+    }),
   });
   instance.activityId = activity.activityId;
   const hook = group.hooks.find((h) => h.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
@@ -264,7 +272,12 @@ function terminateEc2(ctx: AutoScalingContext, group: AutoScalingGroupRecord, in
 }
 
 /** Ends a lifecycle action with a result (CompleteLifecycleAction, or the heartbeat timeout's DefaultResult). */
-export function completeAction(ctx: AutoScalingContext, group: AutoScalingGroupRecord, instance: GroupInstance, result: "CONTINUE" | "ABANDON"): void {
+export function completeAction(
+  ctx: AutoScalingContext,
+  group: AutoScalingGroupRecord,
+  instance: GroupInstance,
+  result: "CONTINUE" | "ABANDON",
+): void {
   instance.action = undefined;
   if (instance.lifecycleState === "Pending:Wait") {
     if (result === "CONTINUE") {
@@ -276,7 +289,9 @@ export function completeAction(ctx: AutoScalingContext, group: AutoScalingGroupR
     // ABANDON on launch: the instance is terminated, and the group launches another.
     instance.abandoned = true;
     const activity = instance.activityId === undefined ? undefined : ctx.region.autoScaling.activity(instance.activityId);
-    if (activity !== undefined) activity.statusMessage = "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token was abandoned: Lifecycle Action Completed with ABANDON Result";
+    if (activity !== undefined)
+      activity.statusMessage =
+        "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token was abandoned: Lifecycle Action Completed with ABANDON Result";
     endActivity(ctx.region, instance.activityId, ctx.now, "Cancelled");
     instance.activityId = undefined;
     const cause = `At ${asgTime(ctx.now)} an instance was taken out of service in response to a launch lifecycle action that was abandoned.`;
@@ -297,7 +312,8 @@ export function scaleInVictim(group: AutoScalingGroupRecord, exclude: ReadonlySe
   if (candidates.length === 0) return undefined;
   const perZone = new Map<string, number>();
   for (const instance of group.instances) {
-    if (counts(instance) && !exclude.has(instance.instanceId)) perZone.set(instance.availabilityZone, (perZone.get(instance.availabilityZone) ?? 0) + 1);
+    if (counts(instance) && !exclude.has(instance.instanceId))
+      perZone.set(instance.availabilityZone, (perZone.get(instance.availabilityZone) ?? 0) + 1);
   }
   // The zone with the most instances that has one to take (ties: the group's order of zones).
   let zone: string | undefined;
@@ -325,7 +341,8 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
   for (const instance of [...group.instances]) {
     const ec2 = region.instances.get(instance.instanceId);
     const phase = ec2?.machine.phase ?? "terminated";
-    if (instance.action !== undefined && now >= instance.action.deadline) completeAction(ctx, group, instance, instance.action.defaultResult);
+    if (instance.action !== undefined && now >= instance.action.deadline)
+      completeAction(ctx, group, instance, instance.action.defaultResult);
     if (isLeaving(instance) && phase === "terminated") {
       endActivity(region, instance.activityId, ec2?.machine.phaseSince ?? now, "Successful");
       group.instances.splice(group.instances.indexOf(instance), 1);
@@ -341,7 +358,12 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
   if (group.deleting) {
     for (const instance of group.instances) {
       if (!isLeaving(instance)) {
-        terminateFromGroup(ctx, group, instance, `At ${asgTime(now)} an instance was taken out of service in response to a user request to delete the group.`);
+        terminateFromGroup(
+          ctx,
+          group,
+          instance,
+          `At ${asgTime(now)} an instance was taken out of service in response to a user request to delete the group.`,
+        );
       }
     }
     if (group.instances.length === 0) region.autoScaling.remove(group.name);

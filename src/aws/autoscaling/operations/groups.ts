@@ -20,7 +20,7 @@ import { optionalBool, optionalInt, optionalText, refuseUnmodelledAsg, requiredI
 import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import { type AutoScalingGroupRecord, type GroupInstance, type GroupTag, TRANSITIONS } from "../model/groups.js";
-import { capacityOf, findGroup, groupArnOf, isLeaving, newGroupArn } from "./group-work.js";
+import { findGroup, groupArnOf, newGroupArn } from "./group-work.js";
 
 /**
  * CreateAutoScalingGroup, UpdateAutoScalingGroup, DeleteAutoScalingGroup,
@@ -94,7 +94,13 @@ function readTemplate(ctx: AutoScalingContext, spec: LaunchTemplateSpecification
 function readPlacement(ctx: AutoScalingContext, zonesIn: unknown, vpcZoneIdentifier: unknown): { zones: string[]; subnetIds: string[] } {
   const asked = stringList("AvailabilityZones", zonesIn);
   const identifier = optionalText("VPCZoneIdentifier", vpcZoneIdentifier, 5000);
-  const subnetIds = identifier === undefined ? [] : identifier.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const subnetIds =
+    identifier === undefined
+      ? []
+      : identifier
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "");
   if (subnetIds.length > 0) {
     const zones: string[] = [];
     for (const id of subnetIds) {
@@ -138,7 +144,11 @@ function readGroupTags(name: string, value: CreateAutoScalingGroupCommandInput["
     if (key.startsWith("aws:")) throw asgErrors.invalidValue(`Tags.member.${i + 1}.Key`, key, "Tag keys starting with 'aws:' are reserved");
     if (tag.ResourceId !== undefined && tag.ResourceId !== name) throw asgErrors.groupNotFound(String(tag.ResourceId));
     const existing = tags.findIndex((t) => t.key === key);
-    const entry = { key, value: optionalText(`Tags.member.${i + 1}.Value`, tag.Value) ?? "", propagateAtLaunch: optionalBool(`Tags.member.${i + 1}.PropagateAtLaunch`, tag.PropagateAtLaunch) ?? false };
+    const entry = {
+      key,
+      value: optionalText(`Tags.member.${i + 1}.Value`, tag.Value) ?? "",
+      propagateAtLaunch: optionalBool(`Tags.member.${i + 1}.PropagateAtLaunch`, tag.PropagateAtLaunch) ?? false,
+    };
     if (existing >= 0) tags[existing] = entry;
     else tags.push(entry);
   }
@@ -155,7 +165,10 @@ function readHookSpecs(list: CreateAutoScalingGroupCommandInput["LifecycleHookSp
     const transition = requiredString(`${at}.LifecycleTransition`, spec.LifecycleTransition);
     if (!(TRANSITIONS as readonly string[]).includes(transition)) throw asgErrors.invalidTransition(transition);
     if (spec.NotificationTargetARN !== undefined || spec.RoleARN !== undefined) {
-      throw asgErrors.unmodelledParameter("CreateAutoScalingGroup", spec.NotificationTargetARN !== undefined ? `${at}.NotificationTargetARN` : `${at}.RoleARN`);
+      throw asgErrors.unmodelledParameter(
+        "CreateAutoScalingGroup",
+        spec.NotificationTargetARN !== undefined ? `${at}.NotificationTargetARN` : `${at}.RoleARN`,
+      );
     }
     const heartbeat = optionalInt(`${at}.HeartbeatTimeout`, spec.HeartbeatTimeout, 30, 7200) ?? 3600;
     const result = optionalText(`${at}.DefaultResult`, spec.DefaultResult) ?? "ABANDON";
@@ -243,7 +256,8 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
   readTerminationPolicies(action, input.TerminationPolicies);
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn);
   const group = findGroup(ctx, name);
-  const template = input.LaunchTemplate === undefined || input.LaunchTemplate === null ? undefined : readTemplate(ctx, input.LaunchTemplate);
+  const template =
+    input.LaunchTemplate === undefined || input.LaunchTemplate === null ? undefined : readTemplate(ctx, input.LaunchTemplate);
   const placement =
     (input.AvailabilityZones ?? []).length > 0 || input.VPCZoneIdentifier !== undefined
       ? readPlacement(ctx, input.AvailabilityZones, input.VPCZoneIdentifier)
@@ -366,10 +380,10 @@ export function renderGroup(group: AutoScalingGroupRecord): AutoScalingGroup {
 }
 
 /** DescribeAutoScalingGroups: the groups named (a name no group has is left out), or every group; MaxRecords 1..100, default 50. */
-export const describeAutoScalingGroups: AutoScalingOperation<DescribeAutoScalingGroupsCommandInput, DescribeAutoScalingGroupsCommandOutput> = (
-  ctx,
-  input,
-) => {
+export const describeAutoScalingGroups: AutoScalingOperation<
+  DescribeAutoScalingGroupsCommandInput,
+  DescribeAutoScalingGroupsCommandOutput
+> = (ctx, input) => {
   refuseUnmodelledAsg("DescribeAutoScalingGroups", input, ["AutoScalingGroupNames", "MaxRecords", "NextToken"]);
   const names = stringList("AutoScalingGroupNames", input.AutoScalingGroupNames, 1600);
   const max = optionalInt("MaxRecords", input.MaxRecords, 1, 100) ?? 50;
@@ -413,7 +427,5 @@ export const setDesiredCapacity: AutoScalingOperation<SetDesiredCapacityCommandI
   if (desired !== before) {
     group.pendingCause = `At ${asgTime(ctx.now)} a user request explicitly set group desired capacity changing the desired capacity from ${before} to ${desired}.`;
   }
-  void capacityOf;
-  void isLeaving;
   return {};
 };

@@ -96,7 +96,10 @@ export const describeLifecycleHooks: AutoScalingOperation<DescribeLifecycleHooks
 };
 
 /** DeleteLifecycleHook: removes a hook; actions it holds take their DefaultResult (decision: AWS documents none). */
-export const deleteLifecycleHook: AutoScalingOperation<DeleteLifecycleHookCommandInput, DeleteLifecycleHookCommandOutput> = (ctx, input) => {
+export const deleteLifecycleHook: AutoScalingOperation<DeleteLifecycleHookCommandInput, DeleteLifecycleHookCommandOutput> = (
+  ctx,
+  input,
+) => {
   refuseUnmodelledAsg("DeleteLifecycleHook", input, ["LifecycleHookName", "AutoScalingGroupName"]);
   const hookName = requiredString("LifecycleHookName", input.LifecycleHookName);
   const name = requiredString("AutoScalingGroupName", input.AutoScalingGroupName);
@@ -160,7 +163,12 @@ export const recordLifecycleActionHeartbeat: AutoScalingOperation<
   RecordLifecycleActionHeartbeatCommandInput,
   RecordLifecycleActionHeartbeatCommandOutput
 > = (ctx, input) => {
-  refuseUnmodelledAsg("RecordLifecycleActionHeartbeat", input, ["LifecycleHookName", "AutoScalingGroupName", "LifecycleActionToken", "InstanceId"]);
+  refuseUnmodelledAsg("RecordLifecycleActionHeartbeat", input, [
+    "LifecycleHookName",
+    "AutoScalingGroupName",
+    "LifecycleActionToken",
+    "InstanceId",
+  ]);
   const { instance } = waitingAction(ctx, "RecordLifecycleActionHeartbeat", input);
   instance.action!.deadline = ctx.now + instance.action!.heartbeatSeconds * 1000;
   return {};

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   Activity,
   AttachInstancesCommandInput,
@@ -23,8 +22,8 @@ import { optionalBool, optionalInt, refuseUnmodelledAsg, requiredBool, requiredS
 import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance, ScalingActivity } from "../model/groups.js";
+import { endActivity, findGroup, GROUP_NAME_TAG, startActivity, terminateFromGroup } from "./group-work.js";
 import { encodeToken, readToken } from "./groups.js";
-import { capacityOf, endActivity, findGroup, GROUP_NAME_TAG, startActivity, terminateFromGroup } from "./group-work.js";
 
 /**
  * The instances of a group (issue 19): DescribeAutoScalingInstances,
@@ -155,7 +154,13 @@ export const terminateInstanceInAutoScalingGroup: AutoScalingOperation<
 };
 
 /** A completed activity about one instance of a user request (standby, attach, detach). */
-function instantActivity(ctx: AutoScalingContext, group: AutoScalingGroupRecord, instanceId: string, description: string, cause: string): Activity {
+function instantActivity(
+  ctx: AutoScalingContext,
+  group: AutoScalingGroupRecord,
+  instanceId: string,
+  description: string,
+  cause: string,
+): Activity {
   const activity = startActivity(ctx.region, group, ctx.now, {
     description,
     cause,
@@ -177,7 +182,8 @@ export const enterStandby: AutoScalingOperation<EnterStandbyCommandInput, EnterS
   const group = findGroup(ctx, name);
   const instances = membersOf(group, ids);
   ctx.authorize("EnterStandby", [group.arn]);
-  for (const instance of instances) if (instance.lifecycleState !== "InService") throw asgErrors.instanceNotIn(instance.instanceId, "InService");
+  for (const instance of instances)
+    if (instance.lifecycleState !== "InService") throw asgErrors.instanceNotIn(instance.instanceId, "InService");
   const before = group.desiredCapacity;
   if (decrement && before - instances.length < group.minSize) throw asgErrors.belowMinSize(before, group.minSize);
   if (decrement) group.desiredCapacity -= instances.length;
@@ -199,7 +205,8 @@ export const exitStandby: AutoScalingOperation<ExitStandbyCommandInput, ExitStan
   const group = findGroup(ctx, name);
   const instances = membersOf(group, ids);
   ctx.authorize("ExitStandby", [group.arn]);
-  for (const instance of instances) if (instance.lifecycleState !== "Standby") throw asgErrors.instanceNotIn(instance.instanceId, "Standby");
+  for (const instance of instances)
+    if (instance.lifecycleState !== "Standby") throw asgErrors.instanceNotIn(instance.instanceId, "Standby");
   const before = group.desiredCapacity;
   if (before + instances.length > group.maxSize) throw asgErrors.aboveMaxSize(before + instances.length, group.maxSize);
   group.desiredCapacity += instances.length;
@@ -227,7 +234,8 @@ export const attachInstances: AutoScalingOperation<AttachInstancesCommandInput, 
   for (const instance of ec2Instances) {
     const id = instance.instanceId;
     if (instance.machine.phase !== "running") throw asgErrors.cannotAttach(id, "it is not in the running state.");
-    if (ctx.region.autoScaling.findInstance(id) !== undefined) throw asgErrors.cannotAttach(id, "it is already part of an Auto Scaling group.");
+    if (ctx.region.autoScaling.findInstance(id) !== undefined)
+      throw asgErrors.cannotAttach(id, "it is already part of an Auto Scaling group.");
     if (!group.availabilityZones.includes(instance.subnet.availabilityZone)) {
       throw asgErrors.cannotAttach(id, `its Availability Zone ${instance.subnet.availabilityZone} is not one of the group's.`);
     }
@@ -275,7 +283,8 @@ export const detachInstances: AutoScalingOperation<DetachInstancesCommandInput, 
   const instances = membersOf(group, ids);
   ctx.authorize("DetachInstances", [group.arn]);
   for (const instance of instances) {
-    if (instance.lifecycleState !== "InService" && instance.lifecycleState !== "Standby") throw asgErrors.instanceNotIn(instance.instanceId, "InService or Standby");
+    if (instance.lifecycleState !== "InService" && instance.lifecycleState !== "Standby")
+      throw asgErrors.instanceNotIn(instance.instanceId, "InService or Standby");
   }
   const counted = instances.filter((i) => i.lifecycleState === "InService").length;
   const before = group.desiredCapacity;
@@ -304,8 +313,6 @@ export const detachInstances: AutoScalingOperation<DetachInstancesCommandInput, 
     });
     return renderActivity(activity);
   });
-  void capacityOf;
-  void randomUUID;
   return { Activities };
 };
 

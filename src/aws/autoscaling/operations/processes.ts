@@ -9,8 +9,8 @@ import type {
 import { optionalBool, optionalInt, optionalText, refuseUnmodelledAsg, requiredString, stringList } from "../checks.js";
 import type { AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
-import { encodeToken, readToken } from "./groups.js";
 import { findGroup, SCALING_PROCESSES } from "./group-work.js";
+import { encodeToken, readToken } from "./groups.js";
 import { renderActivity } from "./instances.js";
 
 /**
@@ -57,13 +57,20 @@ export const resumeProcesses: AutoScalingOperation<ResumeProcessesCommandInput, 
  * kept after deletion, as AWS keeps six weeks of them; IncludeDeletedGroups
  * then shows them).
  */
-export const describeScalingActivities: AutoScalingOperation<DescribeScalingActivitiesCommandInput, DescribeScalingActivitiesCommandOutput> = (
-  ctx,
-  input,
-) => {
-  refuseUnmodelledAsg("DescribeScalingActivities", input, ["ActivityIds", "AutoScalingGroupName", "IncludeDeletedGroups", "MaxRecords", "NextToken"]);
+export const describeScalingActivities: AutoScalingOperation<
+  DescribeScalingActivitiesCommandInput,
+  DescribeScalingActivitiesCommandOutput
+> = (ctx, input) => {
+  refuseUnmodelledAsg("DescribeScalingActivities", input, [
+    "ActivityIds",
+    "AutoScalingGroupName",
+    "IncludeDeletedGroups",
+    "MaxRecords",
+    "NextToken",
+  ]);
   const ids = stringList("ActivityIds", input.ActivityIds, 50);
-  for (const id of ids) if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw asgErrors.invalidActivityId(id);
+  for (const id of ids)
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw asgErrors.invalidActivityId(id);
   const name = optionalText("AutoScalingGroupName", input.AutoScalingGroupName);
   const includeDeleted = optionalBool("IncludeDeletedGroups", input.IncludeDeletedGroups) ?? false;
   const max = optionalInt("MaxRecords", input.MaxRecords, 1, 100) ?? 100;

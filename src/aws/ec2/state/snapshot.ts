@@ -1,4 +1,3 @@
-import { type AutoScalingState, autoScalingStateRecord } from "../../autoscaling/model/groups.js";
 import {
   array,
   type Codec,
@@ -17,6 +16,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
+import { type AutoScalingState, autoScalingStateRecord } from "../../autoscaling/model/groups.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import { type CapacityPool, withdrawnPoolsCodec } from "../model/capacity.js";
