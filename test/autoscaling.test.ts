@@ -670,3 +670,17 @@ describe("state and IAM", () => {
     expect((await w.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
   });
 });
+
+describe("instances that leave EC2 while launching", () => {
+  it("an instance terminated with EC2's TerminateInstances while Pending is replaced", async () => {
+    const w = await world();
+    await createGroup(w, { DesiredCapacity: 1 });
+    const id = (await instancesOf(w))[0]!.InstanceId!;
+    await w.client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    const instances = await instancesOf(w);
+    expect(instances.find((i) => i.InstanceId === id)).toMatchObject({ LifecycleState: "Terminating", HealthStatus: "Unhealthy" });
+    expect(instances.filter((i) => i.InstanceId !== id).map((i) => i.LifecycleState)).toEqual(["Pending"]);
+    await w.ec2.settle();
+    expect((await instancesOf(w)).map((i) => i.LifecycleState)).toEqual(["InService"]);
+  });
+});

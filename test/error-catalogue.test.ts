@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { AutoScalingError, asgErrors } from "../src/aws/autoscaling/errors.js";
 import { Ec2Error, errors } from "../src/aws/ec2/errors.js";
 import { CloudError } from "../src/kit/errors.js";
 import { CvmError, cvmErrors } from "../src/tencent/cvm/errors.js";
@@ -105,16 +106,22 @@ const cvmSamples: Samples = {
   tooManyFilterValues: (v) => [`zone${v}`, 6 + v, 5],
 };
 
+const asgSamples: Samples = {
+  accessDenied: (v) => [`arn:aws:iam::123456789012:user/u${v}`, `autoscaling:Action${v}`, `arn:${v}`, v === 1],
+};
+
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */
 const codeFromParameter: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound", "userRequested"]),
   cvm: new Set(["instanceState", "malformedFilterValue"]),
+  autoscaling: new Set(),
 };
 
 /** Parameters a message does not show: the ones that choose the code (above) and the id family. */
 const notShown: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound#0", "userRequested#0", "userRequested#2"]),
   cvm: new Set(["malformedFilterValue#0"]),
+  autoscaling: new Set(["accessDenied#3"]),
 };
 
 const wellFormedCode = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;
@@ -134,6 +141,13 @@ function shownTexts(arg: unknown): string[] {
 const catalogues = [
   { cloud: "ec2", catalogue: errors as unknown as Record<string, unknown>, cls: Ec2Error, samples: ec2Samples, statuses: [400, 599] },
   { cloud: "cvm", catalogue: cvmErrors as unknown as Record<string, unknown>, cls: CvmError, samples: cvmSamples, statuses: [200, 200] },
+  {
+    cloud: "autoscaling",
+    catalogue: asgErrors as unknown as Record<string, unknown>,
+    cls: AutoScalingError,
+    samples: asgSamples,
+    statuses: [400, 599],
+  },
 ] as const;
 
 for (const { cloud, catalogue, cls, samples, statuses } of catalogues) {

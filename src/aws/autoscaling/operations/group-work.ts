@@ -369,20 +369,21 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
     if (group.instances.length === 0) region.autoScaling.remove(group.name);
     return;
   }
-  // The EC2 health check: any state but running is unhealthy, once the grace period is over.
+  // The EC2 health check: any state but running is unhealthy, once the grace period is over; a launching
+  // instance that left `pending` for anything but `running` (stopped or terminated under it) at once.
   if (!isSuspended(group, "HealthCheck")) {
     for (const instance of group.instances) {
-      if (instance.lifecycleState !== "InService" || instance.healthStatus === "Unhealthy") continue;
+      if (!counts(instance) || instance.healthStatus === "Unhealthy") continue;
       const phase = region.instances.get(instance.instanceId)?.machine.phase ?? "terminated";
-      if (phase === "running") continue;
-      if (now < (instance.inServiceAt ?? now) + group.healthCheckGracePeriod * 1000) continue;
+      if (phase === "running" || (instance.lifecycleState !== "InService" && (phase === "launching" || phase === "starting"))) continue;
+      if (instance.lifecycleState === "InService" && now < (instance.inServiceAt ?? now) + group.healthCheckGracePeriod * 1000) continue;
       instance.healthStatus = "Unhealthy";
     }
   }
   // Replacement: terminate the unhealthy instance, then launch (below, to the desired capacity).
   if (!isSuspended(group, "ReplaceUnhealthy") && !isSuspended(group, "Terminate")) {
     for (const instance of group.instances) {
-      if (instance.lifecycleState !== "InService" || instance.healthStatus !== "Unhealthy") continue;
+      if (!counts(instance) || instance.healthStatus !== "Unhealthy") continue;
       const phase = region.instances.get(instance.instanceId)?.machine.phase ?? "terminated";
       const cause =
         phase === "running"
