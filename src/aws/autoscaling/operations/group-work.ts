@@ -329,8 +329,8 @@ export function scaleInVictim(group: AutoScalingGroupRecord, exclude: ReadonlySe
  * One group's reconciliation at `ctx.now` (run at every catch-up): instances
  * that reached `running` come in service, lifecycle actions whose heartbeat
  * ran out take their DefaultResult, terminated instances leave, the EC2
- * health check marks instances not `running` Unhealthy once their grace
- * period is over, unhealthy instances are replaced, and the group launches
+ * health check marks instances not `running` Unhealthy (at once: the grace
+ * period does not hold it back), unhealthy instances are replaced, and the group launches
  * or terminates towards its desired capacity. Suspended processes are not
  * run; a group being deleted terminates everything and then goes.
  */
@@ -369,14 +369,14 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
     if (group.instances.length === 0) region.autoScaling.remove(group.name);
     return;
   }
-  // The EC2 health check: any state but running is unhealthy, once the grace period is over; a launching
-  // instance that left `pending` for anything but `running` (stopped or terminated under it) at once.
+  // The EC2 health check: any state but running is unhealthy, at once, grace period or not (user guide, "Set the
+  // health check grace period": "if you stop an instance in an Auto Scaling group, it is marked unhealthy and
+  // replaced"); a launching instance that left `pending` for anything but `running` too.
   if (!isSuspended(group, "HealthCheck")) {
     for (const instance of group.instances) {
       if (!counts(instance) || instance.healthStatus === "Unhealthy") continue;
       const phase = region.instances.get(instance.instanceId)?.machine.phase ?? "terminated";
       if (phase === "running" || (instance.lifecycleState !== "InService" && (phase === "launching" || phase === "starting"))) continue;
-      if (instance.lifecycleState === "InService" && now < (instance.inServiceAt ?? now) + group.healthCheckGracePeriod * 1000) continue;
       instance.healthStatus = "Unhealthy";
     }
   }
