@@ -680,3 +680,74 @@ describe("instances that leave EC2 while launching", () => {
     expect((await instancesOf(w)).map((i) => i.LifecycleState)).toEqual(["InService"]);
   });
 });
+
+describe("launch failures, tags, reset and input types", () => {
+  it("a launch EC2 refuses is a Failed activity with EC2's message, retried 10 s later", async () => {
+    const w = await world();
+    await w.client.send(
+      new CreateLaunchTemplateCommand({ LaunchTemplateName: "broken", LaunchTemplateData: { ImageId: "ami-0000000000000000f" } }),
+    );
+    await createGroup(w, { LaunchTemplate: { LaunchTemplateName: "broken" }, DesiredCapacity: 1 });
+    const { Activities } = await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }));
+    expect(Activities).toHaveLength(1);
+    expect(Activities![0]).toMatchObject({
+      Description:
+        "Launching a new EC2 instance.  Status Reason: The image id '[ami-0000000000000000f]' does not exist. Launching EC2 instance failed.",
+      StatusCode: "Failed",
+      StatusMessage: "The image id '[ami-0000000000000000f]' does not exist. Launching EC2 instance failed.",
+      Progress: 100,
+      EndTime: NOW,
+    });
+    w.ec2.advance(9_999);
+    expect((await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }))).Activities).toHaveLength(1);
+    w.ec2.advance(1);
+    expect((await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }))).Activities).toHaveLength(2);
+    expect(await instancesOf(w)).toEqual([]);
+  });
+
+  it("propagates the group's tags with PropagateAtLaunch to its instances, and shows them on the group", async () => {
+    const w = await world();
+    await createGroup(w, {
+      DesiredCapacity: 1,
+      Tags: [
+        { Key: "team", Value: "web", PropagateAtLaunch: true },
+        { Key: "cost", Value: "42", PropagateAtLaunch: false },
+      ],
+    });
+    const group = await groupOf(w);
+    expect(group.Tags).toEqual([
+      { ResourceId: "web-asg", ResourceType: "auto-scaling-group", Key: "team", Value: "web", PropagateAtLaunch: true },
+      { ResourceId: "web-asg", ResourceType: "auto-scaling-group", Key: "cost", Value: "42", PropagateAtLaunch: false },
+    ]);
+    const id = group.Instances![0]!.InstanceId!;
+    const tags = (await w.client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.Tags!;
+    expect(tags.map((t) => t.Key).sort()).toEqual([
+      "aws:autoscaling:groupName",
+      "aws:ec2launchtemplate:id",
+      "aws:ec2launchtemplate:version",
+      "team",
+    ]);
+  });
+
+  it("reset() forgets every group", async () => {
+    const w = await world();
+    await createGroup(w);
+    w.ec2.reset();
+    expect((await w.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
+    expect((await w.asg.send(new DescribeScalingActivitiesCommand({}))).Activities).toEqual([]);
+  });
+
+  it("answers wrong-typed input with ValidationError, never a crash", async () => {
+    const w = await world();
+    await expectAsgError(createGroup(w, { MinSize: "1" as never }), {
+      name: "ValidationError",
+      message: "1 validation error detected: Value '1' at 'minSize' failed to satisfy constraint: Member must be an integer",
+      status: 400,
+    });
+    await expectAsgError(w.asg.send(new SuspendProcessesCommand({ AutoScalingGroupName: "web-asg", ScalingProcesses: ["Sleep"] })), {
+      name: "ValidationError",
+      message: "Invalid scaling process name: Sleep",
+      status: 400,
+    });
+  });
+});
