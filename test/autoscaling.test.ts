@@ -688,6 +688,7 @@ describe("launch failures, tags, reset and input types", () => {
       new CreateLaunchTemplateCommand({ LaunchTemplateName: "broken", LaunchTemplateData: { ImageId: "ami-0000000000000000f" } }),
     );
     await createGroup(w, { LaunchTemplate: { LaunchTemplateName: "broken" }, DesiredCapacity: 1 });
+    // A refusal of the launch itself holds in every zone: one attempt, not one per zone.
     const { Activities } = await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }));
     expect(Activities).toHaveLength(1);
     expect(Activities![0]).toMatchObject({
@@ -703,6 +704,18 @@ describe("launch failures, tags, reset and input types", () => {
     w.ec2.advance(1);
     expect((await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }))).Activities).toHaveLength(2);
     expect(await instancesOf(w)).toEqual([]);
+  });
+
+  it("a zone without capacity is skipped: the group launches in its other zones, and records the refusal", async () => {
+    const w = await world();
+    w.ec2.capacity.withdraw({ instanceType: "t3.micro", availabilityZone: "us-east-1a" });
+    await createGroup(w, { DesiredCapacity: 2 });
+    expect((await instancesOf(w)).map((i) => i.AvailabilityZone)).toEqual(["us-east-1b", "us-east-1b"]);
+    const { Activities } = await w.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web-asg" }));
+    expect(Activities!.map((a) => a.StatusCode)).toEqual(["InProgress", "InProgress", "Failed"]);
+    expect(Activities![2]!.StatusMessage).toMatch(
+      /^We currently do not have sufficient t3\.micro capacity in the Availability Zone you requested \(us-east-1a\)\./,
+    );
   });
 
   it("propagates the group's tags with PropagateAtLaunch to its instances, and shows them on the group", async () => {

@@ -121,18 +121,19 @@ function serviceEc2(ctx: AutoScalingContext): OperationContext {
   return ctx.ec2;
 }
 
-/** The zone a launch goes to: the group's zone with the fewest instances (ties: the group's order). */
-function zoneForLaunch(group: AutoScalingGroupRecord, launching: readonly string[]): string {
+/** The group's zones, the one with the fewest instances first (ties: the group's order): where a launch goes. */
+function zonesByLoad(group: AutoScalingGroupRecord, launching: readonly string[]): string[] {
   const load = new Map<string, number>(group.availabilityZones.map((z) => [z, 0]));
   for (const instance of group.instances) {
     if (isLeaving(instance)) continue;
     if (load.has(instance.availabilityZone)) load.set(instance.availabilityZone, load.get(instance.availabilityZone)! + 1);
   }
   for (const zone of launching) load.set(zone, (load.get(zone) ?? 0) + 1);
-  let best = group.availabilityZones[0]!;
-  for (const zone of group.availabilityZones) if (load.get(zone)! < load.get(best)!) best = zone;
-  return best;
+  return [...group.availabilityZones].sort((a, b) => load.get(a)! - load.get(b)!);
 }
+
+/** EC2's refusals that hold for one zone only: the group then tries its other zones. */
+const ZONAL_ERRORS: ReadonlySet<string> = new Set(["InsufficientInstanceCapacity", "Unsupported", "InsufficientFreeAddressesInSubnet"]);
 
 /** The subnet of a group's zone: VPCZoneIdentifier's first there, else none (EC2's default subnet of the zone). */
 function subnetFor(ctx: AutoScalingContext, group: AutoScalingGroupRecord, zone: string): string | undefined {
@@ -152,34 +153,44 @@ export function launchInto(ctx: AutoScalingContext, group: AutoScalingGroupRecor
     `At ${asgTime(ctx.now)} ${count === 1 && from + 1 === to ? "an instance was" : "instances were"} started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${to}.`,
   );
   const zones: string[] = [];
+  // Zones that refused a launch in this pass (capacity, an instance type not offered there) are not tried again.
+  const refused = new Set<string>();
   for (let i = 0; i < count; i++) {
-    const zone = zoneForLaunch(group, zones);
-    zones.push(zone);
-    const subnetId = subnetFor(ctx, group, zone);
-    const input: RunInstancesCommandInput = {
-      LaunchTemplate: { LaunchTemplateId: group.launchTemplateId, Version: group.launchTemplateVersion },
-      MinCount: 1,
-      MaxCount: 1,
-      ...(subnetId === undefined ? { Placement: { AvailabilityZone: zone } } : { SubnetId: subnetId }),
-    };
-    let instanceId: string;
-    try {
-      instanceId = runInstances(serviceEc2(ctx), input).Instances![0]!.InstanceId!;
-    } catch (error) {
-      if (!(error instanceof Ec2Error)) throw error;
-      const activity = startActivity(ctx.region, group, ctx.now, {
-        description: `Launching a new EC2 instance.  Status Reason: ${error.message}. Launching EC2 instance failed.`,
-        cause,
-        statusCode: "Failed",
-        statusMessage: `${error.message}. Launching EC2 instance failed.`,
-        progress: 100,
-        endTime: ctx.now,
-        details: JSON.stringify({ ...(subnetId === undefined ? {} : { "Subnet ID": subnetId }), "Availability Zone": zone }),
-      });
-      void activity;
+    let launched: { instanceId: string; zone: string } | undefined;
+    for (const zone of zonesByLoad(group, zones)) {
+      if (refused.has(zone)) continue;
+      const subnetId = subnetFor(ctx, group, zone);
+      const input: RunInstancesCommandInput = {
+        LaunchTemplate: { LaunchTemplateId: group.launchTemplateId, Version: group.launchTemplateVersion },
+        MinCount: 1,
+        MaxCount: 1,
+        ...(subnetId === undefined ? { Placement: { AvailabilityZone: zone } } : { SubnetId: subnetId }),
+      };
+      try {
+        launched = { instanceId: runInstances(serviceEc2(ctx), input).Instances![0]!.InstanceId!, zone };
+        break;
+      } catch (error) {
+        if (!(error instanceof Ec2Error)) throw error;
+        startActivity(ctx.region, group, ctx.now, {
+          description: `Launching a new EC2 instance.  Status Reason: ${error.message}. Launching EC2 instance failed.`,
+          cause,
+          statusCode: "Failed",
+          statusMessage: `${error.message}. Launching EC2 instance failed.`,
+          progress: 100,
+          endTime: ctx.now,
+          details: JSON.stringify({ ...(subnetId === undefined ? {} : { "Subnet ID": subnetId }), "Availability Zone": zone }),
+        });
+        // A refusal of the launch itself (the image, the template) holds in every zone: stop here.
+        if (!ZONAL_ERRORS.has(error.code)) break;
+        refused.add(zone);
+      }
+    }
+    if (launched === undefined) {
       group.failedLaunchAt = ctx.now;
       return;
     }
+    const { instanceId, zone } = launched;
+    zones.push(zone);
     const ec2Instance = ctx.region.instances.get(instanceId)!;
     const tags = new Map(ec2Instance.tags);
     for (const tag of group.tags) if (tag.propagateAtLaunch) tags.set(tag.key, tag.value);
