@@ -718,6 +718,18 @@ describe("launch failures, tags, reset and input types", () => {
     );
   });
 
+  it("with balanced-only, the group keeps to the zone that refused and launches nothing elsewhere", async () => {
+    const w = await world();
+    w.ec2.capacity.withdraw({ instanceType: "t3.micro", availabilityZone: "us-east-1a" });
+    await createGroup(w, { DesiredCapacity: 1, AvailabilityZoneDistribution: { CapacityDistributionStrategy: "balanced-only" } });
+    const group = await groupOf(w);
+    expect(group.AvailabilityZoneDistribution).toEqual({ CapacityDistributionStrategy: "balanced-only" });
+    expect(group.Instances).toEqual([]);
+    w.ec2.capacity.restore({ instanceType: "t3.micro", availabilityZone: "us-east-1a" });
+    w.ec2.advance(10_000);
+    expect((await instancesOf(w)).map((i) => i.AvailabilityZone)).toEqual(["us-east-1a"]);
+  });
+
   it("propagates the group's tags with PropagateAtLaunch to its instances, and shows them on the group", async () => {
     const w = await world();
     await createGroup(w, {

@@ -136,6 +136,8 @@ export const groupRecord = object({
   failedLaunchAt: timeOr(undefined),
   /** ForceDelete: the group is being deleted; it goes once its instances are terminated. */
   deleting: boolean,
+  /** AvailabilityZoneDistribution `balanced-only`: a zone that refuses a launch is not traded for another (absent: `balanced-best-effort`). */
+  balancedOnly: optional(boolean),
 });
 
 /** An Auto Scaling group. */

@@ -180,8 +180,9 @@ export function launchInto(ctx: AutoScalingContext, group: AutoScalingGroupRecor
           endTime: ctx.now,
           details: JSON.stringify({ ...(subnetId === undefined ? {} : { "Subnet ID": subnetId }), "Availability Zone": zone }),
         });
-        // A refusal of the launch itself (the image, the template) holds in every zone: stop here.
-        if (!ZONAL_ERRORS.has(error.code)) break;
+        // A refusal of the launch itself (the image, the template) holds in every zone: stop here; so does
+        // `balanced-only`, which keeps to the zone's turn.
+        if (!ZONAL_ERRORS.has(error.code) || group.balancedOnly === true) break;
         refused.add(zone);
       }
     }

@@ -48,6 +48,7 @@ const CREATE_MEMBERS = [
   "LifecycleHookSpecificationList",
   "Tags",
   "TargetGroupARNs",
+  "AvailabilityZoneDistribution",
 ] as const satisfies readonly (keyof CreateAutoScalingGroupCommandInput)[];
 
 /** What UpdateAutoScalingGroup models. */
@@ -64,6 +65,7 @@ const UPDATE_MEMBERS = [
   "HealthCheckGracePeriod",
   "TerminationPolicies",
   "NewInstancesProtectedFromScaleIn",
+  "AvailabilityZoneDistribution",
 ] as const satisfies readonly (keyof UpdateAutoScalingGroupCommandInput)[];
 
 /** The launch template a group uses, resolved in the Region's EC2 launch templates. */
@@ -128,6 +130,21 @@ function readTerminationPolicies(action: string, value: unknown): void {
   for (const policy of stringList("TerminationPolicies", value)) {
     if (policy !== "Default") throw asgErrors.unmodelledValue(action, "TerminationPolicies", policy);
   }
+}
+
+/** AvailabilityZoneDistribution: `balanced-best-effort` (the default) or `balanced-only`. */
+function readDistribution(value: CreateAutoScalingGroupCommandInput["AvailabilityZoneDistribution"]): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  const strategy = optionalText("AvailabilityZoneDistribution.CapacityDistributionStrategy", value.CapacityDistributionStrategy, 32);
+  if (strategy === undefined) return undefined;
+  if (strategy !== "balanced-best-effort" && strategy !== "balanced-only") {
+    throw asgErrors.invalidValue(
+      "AvailabilityZoneDistribution.CapacityDistributionStrategy",
+      strategy,
+      "Member must satisfy enum value set: [balanced-only, balanced-best-effort]",
+    );
+  }
+  return strategy === "balanced-only";
 }
 
 /** Min, max and desired: min ≤ max, desired within them (min when not given). */
@@ -200,6 +217,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   readHealthCheckType(action, input.HealthCheckType);
   readTerminationPolicies(action, input.TerminationPolicies);
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn) ?? false;
+  const balancedOnly = readDistribution(input.AvailabilityZoneDistribution);
   if ((input.TargetGroupARNs ?? []).length > 0) throw asgErrors.unmodelledParameter(action, "TargetGroupARNs");
   const tags = readGroupTags(name, input.Tags);
   const hooks = readHookSpecs(input.LifecycleHookSpecificationList);
@@ -234,6 +252,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
     pendingCause: `At ${asgTime(ctx.now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to ${desired}.`,
     failedLaunchAt: undefined,
     deleting: false,
+    ...(balancedOnly === true ? { balancedOnly } : {}),
   };
   ctx.region.autoScaling.add(group);
   return {};
@@ -255,6 +274,7 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
   readHealthCheckType(action, input.HealthCheckType);
   readTerminationPolicies(action, input.TerminationPolicies);
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn);
+  const balancedOnly = readDistribution(input.AvailabilityZoneDistribution);
   const group = findGroup(ctx, name);
   const template =
     input.LaunchTemplate === undefined || input.LaunchTemplate === null ? undefined : readTemplate(ctx, input.LaunchTemplate);
@@ -280,6 +300,7 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
   if (cooldown !== undefined) group.defaultCooldown = cooldown;
   if (grace !== undefined) group.healthCheckGracePeriod = grace;
   if (protect !== undefined) group.newInstancesProtectedFromScaleIn = protect;
+  if (balancedOnly !== undefined) group.balancedOnly = balancedOnly;
   if (template !== undefined) {
     group.launchTemplateId = template.id;
     group.launchTemplateName = template.name;
@@ -376,6 +397,7 @@ export function renderGroup(group: AutoScalingGroupRecord): AutoScalingGroup {
     ServiceLinkedRoleARN: `arn:aws:iam::${group.arn.split(":")[4]}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
     CapacityRebalance: false,
     TrafficSources: [],
+    AvailabilityZoneDistribution: { CapacityDistributionStrategy: group.balancedOnly === true ? "balanced-only" : "balanced-best-effort" },
   };
 }
 
