@@ -10,6 +10,7 @@ import {
   DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
+  DescribeLaunchConfigurationsCommand,
   DescribeLifecycleHooksCommand,
   DescribeScalingActivitiesCommand,
   DetachInstancesCommand,
@@ -760,6 +761,13 @@ describe("launch failures, tags, reset and input types", () => {
     w.ec2.reset();
     expect((await w.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
     expect((await w.asg.send(new DescribeScalingActivitiesCommand({}))).Activities).toEqual([]);
+  });
+
+  it("an Auto Scaling command the mock does not implement follows onUnhandledCommand", async () => {
+    const w = await world();
+    await expect(w.asg.send(new DescribeLaunchConfigurationsCommand({}))).rejects.toThrow(
+      "ec2-mock does not implement DescribeLaunchConfigurationsCommand.",
+    );
   });
 
   it("answers wrong-typed input with ValidationError, never a crash", async () => {
