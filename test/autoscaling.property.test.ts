@@ -17,6 +17,7 @@ import {
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
   EC2Client,
+  EC2ServiceException,
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
