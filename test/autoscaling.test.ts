@@ -492,6 +492,25 @@ describe("TerminateInstanceInAutoScalingGroup and DeleteAutoScalingGroup", () =>
     expect(await ec2State(w, ids[1]!)).toBe("terminated");
   });
 
+  it("ForceDelete does not wait on a terminating hook, and a group being deleted refuses changes", async () => {
+    const w = await world();
+    await createGroup(w, {
+      DesiredCapacity: 1,
+      LifecycleHookSpecificationList: [{ LifecycleHookName: "drain", LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" }],
+    });
+    await w.ec2.settle();
+    const id = (await instancesOf(w))[0]!.InstanceId!;
+    await w.asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web-asg", ForceDelete: true }));
+    expect(await ec2State(w, id)).toBe("shutting-down");
+    await expectAsgError(w.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 0 })), {
+      name: "ValidationError",
+      message: "AutoScalingGroup web-asg is pending delete.",
+      status: 400,
+    });
+    await w.ec2.settle();
+    expect((await w.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
+  });
+
   it("deletes a group with no instances at once", async () => {
     const w = await world();
     await createGroup(w, { MinSize: 0, DesiredCapacity: 0 });

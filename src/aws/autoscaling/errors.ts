@@ -193,9 +193,9 @@ export const asgErrors = {
       "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.",
     );
   },
-  /** A call on a group being deleted (decision: the wording). */
+  /** A call on a group being deleted (decision: the code and the wording). */
   groupBeingDeleted(name: string) {
-    return new AutoScalingError("ResourceContention", `AutoScalingGroup ${name} is pending delete.`, 500);
+    return new AutoScalingError("ValidationError", `AutoScalingGroup ${name} is pending delete.`);
   },
   // ---- Lifecycle hooks --------------------------------------------------------------------------------
   /** A lifecycle transition other than the two Auto Scaling has. */

@@ -368,7 +368,10 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
     }
   }
   if (group.deleting) {
+    // ForceDelete "also deletes any outstanding lifecycle actions" (API reference): hooks hold nothing back.
+    group.hooks = [];
     for (const instance of group.instances) {
+      if (instance.lifecycleState === "Terminating:Wait") completeAction(ctx, group, instance, "CONTINUE");
       if (!isLeaving(instance)) {
         terminateFromGroup(
           ctx,
