@@ -621,6 +621,17 @@ describe("AttachInstances, DetachInstances, DescribeAutoScalingInstances", () =>
   it("attaches a running instance (InService, desired +1) and detaches it (it keeps running)", async () => {
     const w = await world();
     await createGroup(w, { DesiredCapacity: 1 });
+    const pending = (await instancesOf(w)).find((i) => i.LifecycleState === "Pending")!.InstanceId!;
+    await expectAsgError(
+      w.asg.send(new SetInstanceProtectionCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [pending], ProtectedFromScaleIn: true })),
+      { name: "ValidationError", message: `The instance ${pending} is not in InService or EnteringStandby or Standby.`, status: 400 },
+    );
+    await expectAsgError(
+      w.asg.send(
+        new DetachInstancesCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [pending], ShouldDecrementDesiredCapacity: true }),
+      ),
+      { name: "ValidationError", message: `The instance ${pending} is not in InService or Standby.`, status: 400 },
+    );
     const { Instances } = await w.client.send(
       new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1b" } }),
     );
@@ -645,6 +656,11 @@ describe("AttachInstances, DetachInstances, DescribeAutoScalingInstances", () =>
         ProtectedFromScaleIn: false,
       },
     ]);
+    await expectAsgError(w.asg.send(new AttachInstancesCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [id] })), {
+      name: "ValidationError",
+      message: `The Instance: ${id} is already part of AutoScalingGroup:web-asg`,
+      status: 400,
+    });
     const out = await w.asg.send(
       new DetachInstancesCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [id], ShouldDecrementDesiredCapacity: true }),
     );

@@ -164,6 +164,10 @@ export const asgErrors = {
   cannotAttach(instanceId: string, reason: string) {
     return new AutoScalingError("ValidationError", `Instance ${instanceId} cannot be attached: ${reason}`);
   },
+  /** AttachInstances: an instance already in a group (AWS's wording as users report it). */
+  alreadyInGroup(instanceId: string, group: string) {
+    return new AutoScalingError("ValidationError", `The Instance: ${instanceId} is already part of AutoScalingGroup:${group}`);
+  },
   /** A health status other than Healthy or Unhealthy. */
   invalidHealthStatus(value: string) {
     return new AutoScalingError("ValidationError", `Valid health status values are Healthy and Unhealthy. Received: ${value}`);

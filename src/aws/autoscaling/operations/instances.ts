@@ -234,8 +234,8 @@ export const attachInstances: AutoScalingOperation<AttachInstancesCommandInput, 
   for (const instance of ec2Instances) {
     const id = instance.instanceId;
     if (instance.machine.phase !== "running") throw asgErrors.cannotAttach(id, "it is not in the running state.");
-    if (ctx.region.autoScaling.findInstance(id) !== undefined)
-      throw asgErrors.cannotAttach(id, "it is already part of an Auto Scaling group.");
+    const member = ctx.region.autoScaling.findInstance(id);
+    if (member !== undefined) throw asgErrors.alreadyInGroup(id, member.group.name);
     if (!group.availabilityZones.includes(instance.subnet.availabilityZone)) {
       throw asgErrors.cannotAttach(id, `its Availability Zone ${instance.subnet.availabilityZone} is not one of the group's.`);
     }
@@ -328,6 +328,11 @@ export const setInstanceProtection: AutoScalingOperation<SetInstanceProtectionCo
   const group = findGroup(ctx, name);
   const instances = membersOf(group, ids);
   ctx.authorize("SetInstanceProtection", [group.arn]);
+  for (const instance of instances) {
+    if (instance.lifecycleState !== "InService" && instance.lifecycleState !== "Standby") {
+      throw asgErrors.instanceNotIn(instance.instanceId, "InService or EnteringStandby or Standby");
+    }
+  }
   for (const instance of instances) instance.protectedFromScaleIn = protect;
   return {};
 };
