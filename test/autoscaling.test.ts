@@ -463,7 +463,7 @@ describe("TerminateInstanceInAutoScalingGroup and DeleteAutoScalingGroup", () =>
       {
         name: "ValidationError",
         message:
-          "Currently, desiredCapacity=1 and minSize=1. Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.",
+          "Currently, desiredSize equals minSize (1). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.",
         status: 400,
       },
     );

@@ -130,11 +130,14 @@ export const asgErrors = {
       `New SetDesiredCapacity value ${desired} is below min value ${min} for the AutoScalingGroup.`,
     );
   },
-  /** A change that would take the desired capacity under MinSize (TerminateInstanceInAutoScalingGroup, EnterStandby, DetachInstances with decrement). */
-  belowMinSize(desired: number, min: number) {
+  /**
+   * A change that would take the desired capacity under MinSize: TerminateInstanceInAutoScalingGroup with
+   * decrement (AWS's words as users report them); EnterStandby and DetachInstances with decrement (decision: the same).
+   */
+  belowMinSize(min: number) {
     return new AutoScalingError(
       "ValidationError",
-      `Currently, desiredCapacity=${desired} and minSize=${min}. Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+      `Currently, desiredSize equals minSize (${min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
     );
   },
   /** A change that would take the desired capacity above MaxSize (AttachInstances, ExitStandby) (decision: the wording). */

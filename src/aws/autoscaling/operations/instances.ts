@@ -142,7 +142,7 @@ export const terminateInstanceInAutoScalingGroup: AutoScalingOperation<
   const decrement = requiredBool("ShouldDecrementDesiredCapacity", input.ShouldDecrementDesiredCapacity);
   const { group, instance } = managed(ctx, instanceId);
   ctx.authorize("TerminateInstanceInAutoScalingGroup", [group.arn]);
-  if (decrement && group.desiredCapacity - 1 < group.minSize) throw asgErrors.belowMinSize(group.desiredCapacity, group.minSize);
+  if (decrement && group.desiredCapacity - 1 < group.minSize) throw asgErrors.belowMinSize(group.minSize);
   const before = group.desiredCapacity;
   if (decrement) group.desiredCapacity -= 1;
   const cause = decrement
@@ -185,7 +185,7 @@ export const enterStandby: AutoScalingOperation<EnterStandbyCommandInput, EnterS
   for (const instance of instances)
     if (instance.lifecycleState !== "InService") throw asgErrors.instanceNotIn(instance.instanceId, "InService");
   const before = group.desiredCapacity;
-  if (decrement && before - instances.length < group.minSize) throw asgErrors.belowMinSize(before, group.minSize);
+  if (decrement && before - instances.length < group.minSize) throw asgErrors.belowMinSize(group.minSize);
   if (decrement) group.desiredCapacity -= instances.length;
   const Activities = instances.map((instance, i) => {
     instance.lifecycleState = "Standby";
@@ -288,7 +288,7 @@ export const detachInstances: AutoScalingOperation<DetachInstancesCommandInput, 
   }
   const counted = instances.filter((i) => i.lifecycleState === "InService").length;
   const before = group.desiredCapacity;
-  if (decrement && before - counted < group.minSize) throw asgErrors.belowMinSize(before, group.minSize);
+  if (decrement && before - counted < group.minSize) throw asgErrors.belowMinSize(group.minSize);
   if (decrement) group.desiredCapacity -= counted;
   const Activities = instances.map((instance) => {
     group.instances.splice(group.instances.indexOf(instance), 1);
