@@ -511,6 +511,21 @@ describe("TerminateInstanceInAutoScalingGroup and DeleteAutoScalingGroup", () =>
     expect((await w.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
   });
 
+  it("terminates an instance whose EC2 termination protection is on: it does not hold the service back", async () => {
+    const w = await world();
+    await w.client.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: "guarded",
+        LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", DisableApiTermination: true },
+      }),
+    );
+    await createGroup(w, { LaunchTemplate: { LaunchTemplateName: "guarded" }, DesiredCapacity: 1 });
+    await w.ec2.settle();
+    const id = (await instancesOf(w))[0]!.InstanceId!;
+    await w.asg.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: false }));
+    expect(await ec2State(w, id)).toBe("shutting-down");
+  });
+
   it("deletes a group with no instances at once", async () => {
     const w = await world();
     await createGroup(w, { MinSize: 0, DesiredCapacity: 0 });

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import type { OperationContext } from "../../ec2/context.js";
 import { Ec2Error } from "../../ec2/errors.js";
+import { ec2Requests } from "../../ec2/model/causes.js";
+import { stateReasons, userInitiated } from "../../ec2/model/instance.js";
 import { terminateInstances } from "../../ec2/operations/lifecycle.js";
 import { runInstances } from "../../ec2/operations/run.js";
 import type { Ec2Region } from "../../ec2/region.js";
@@ -265,21 +267,29 @@ export function terminateFromGroup(ctx: AutoScalingContext, group: AutoScalingGr
   }
   instance.lifecycleState = "Terminating";
   instance.action = undefined;
-  terminateEc2(ctx, group, instance);
+  terminateEc2(ctx, instance);
 }
 
-/** EC2's TerminateInstances of a group instance, as the service; an instance already gone is simply gone. */
-function terminateEc2(ctx: AutoScalingContext, group: AutoScalingGroupRecord, instance: GroupInstance): void {
+/**
+ * EC2's TerminateInstances of a group instance, as the service; an instance
+ * already gone is simply gone. EC2's termination protection does not hold
+ * the service back (EC2 user guide, "Enable termination protection": "The
+ * DisableApiTermination attribute does not prevent Amazon EC2 Auto Scaling
+ * from terminating an instance"): a refusal for protection is overridden.
+ */
+function terminateEc2(ctx: AutoScalingContext, instance: GroupInstance): void {
   const ec2Instance = ctx.region.instances.get(instance.instanceId);
   if (ec2Instance === undefined || ec2Instance.machine.phase === "terminated") return;
   try {
     terminateInstances(serviceEc2(ctx), { InstanceIds: [instance.instanceId] });
   } catch (error) {
     if (!(error instanceof Ec2Error)) throw error;
-    const activity = instance.activityId === undefined ? undefined : ctx.region.autoScaling.activity(instance.activityId);
-    if (activity !== undefined) activity.statusMessage = error.message;
-    endActivity(ctx.region, instance.activityId, ctx.now, "Failed");
-    void group;
+    // Some of the call may have gone through (protection holds per zone): what is leaving already is left alone.
+    const phase: string = ec2Instance.machine.phase;
+    if (phase === "terminating" || phase === "terminated") return;
+    ec2Instance.stateReason = stateReasons.userShutdown;
+    ec2Instance.stateTransitionReason = userInitiated(ctx.now);
+    ctx.region.engine.terminate(ec2Instance.machine, ec2Requests.terminate.graceful, "graceful");
   }
 }
 
@@ -314,7 +324,7 @@ export function completeAction(
     instance.lifecycleState = "Terminating:Proceed";
     const activity = instance.activityId === undefined ? undefined : ctx.region.autoScaling.activity(instance.activityId);
     if (activity !== undefined && activity.statusCode === "MidLifecycleAction") activity.statusCode = "InProgress";
-    terminateEc2(ctx, group, instance);
+    terminateEc2(ctx, instance);
   }
 }
 
