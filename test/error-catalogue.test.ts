@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { AutoScalingError, asgErrors } from "../src/aws/autoscaling/errors.js";
 import { Ec2Error, errors } from "../src/aws/ec2/errors.js";
 import { ElbError, elbErrors } from "../src/aws/elbv2/errors.js";
 import { CloudError } from "../src/kit/errors.js";
@@ -28,6 +29,7 @@ const families = [
   { name: "Ec2Error", catalogue: "src/aws/ec2/errors.ts" },
   { name: "CvmError", catalogue: "src/tencent/cvm/errors.ts" },
   { name: "ElbError", catalogue: "src/aws/elbv2/errors.ts" },
+  { name: "AutoScalingError", catalogue: "src/aws/autoscaling/errors.ts" },
 ] as const;
 
 describe("no error is constructed outside its cloud's catalogue", () => {
@@ -47,7 +49,7 @@ describe("no error is constructed outside its cloud's catalogue", () => {
   }
 
   it("only the cloud families extend the shared base", () => {
-    const extending = files.filter(({ text }) => /\bextends\s+CloudError\b/.test(text)).map((f) => f.file);
+    const extending = files.filter(({ text }) => /\bclass\s+\w+\s+extends\s+CloudError\b/.test(text)).map((f) => f.file);
     expect(extending.sort()).toEqual(families.map((f) => f.catalogue).sort());
   });
 });
@@ -120,11 +122,16 @@ const elbSamples: Samples = {
   targetsNotRegistered: (v) => [`arn:tg${v}`, elbIds(v)],
 };
 
+const asgSamples: Samples = {
+  accessDenied: (v) => [`arn:aws:iam::123456789012:user/u${v}`, `autoscaling:Action${v}`, `arn:${v}`, v === 1],
+};
+
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */
 const codeFromParameter: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound", "userRequested"]),
   cvm: new Set(["instanceState", "malformedFilterValue"]),
   elb: new Set(),
+  autoscaling: new Set(),
 };
 
 /** Parameters a message does not show: the ones that choose the code (above) and the id family. */
@@ -132,6 +139,7 @@ const notShown: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound#0", "userRequested#0", "userRequested#2"]),
   cvm: new Set(["malformedFilterValue#0"]),
   elb: new Set(),
+  autoscaling: new Set(["accessDenied#3"]),
 };
 
 const wellFormedCode = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;
@@ -152,6 +160,13 @@ const catalogues = [
   { cloud: "ec2", catalogue: errors as unknown as Record<string, unknown>, cls: Ec2Error, samples: ec2Samples, statuses: [400, 599] },
   { cloud: "cvm", catalogue: cvmErrors as unknown as Record<string, unknown>, cls: CvmError, samples: cvmSamples, statuses: [200, 200] },
   { cloud: "elb", catalogue: elbErrors as unknown as Record<string, unknown>, cls: ElbError, samples: elbSamples, statuses: [400, 599] },
+  {
+    cloud: "autoscaling",
+    catalogue: asgErrors as unknown as Record<string, unknown>,
+    cls: AutoScalingError,
+    samples: asgSamples,
+    statuses: [400, 599],
+  },
 ] as const;
 
 for (const { cloud, catalogue, cls, samples, statuses } of catalogues) {

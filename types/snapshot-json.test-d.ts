@@ -1,5 +1,6 @@
 import type { StateReason } from "@aws-sdk/client-ec2";
 import { describe, expectTypeOf, test } from "vitest";
+import type { AutoScalingStateJson } from "../src/aws/autoscaling/model/groups.js";
 import type { MockImage } from "../src/aws/ec2/model/images.js";
 import type { LaunchOptionsJson } from "../src/aws/ec2/model/launch-options.js";
 import type { MetadataChange } from "../src/aws/ec2/model/metadata-options.js";
@@ -175,6 +176,8 @@ interface OldRegionJson {
     }[];
     listeners: { arn: string; loadBalancerArn: string; protocol: string; port: number; targetGroupArn: string; tags: [string, string][] }[];
   };
+  /** Issue 19: EC2 Auto Scaling's groups and activities (absent when none). */
+  autoScaling?: AutoScalingStateJson;
 }
 
 /** Issue 18: a Spot Instance request. */

@@ -6,6 +6,7 @@ import { clockControls } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { type AutoScalingWorld, autoScalingService, autoScalingSettler } from "../autoscaling/service.js";
 import { elbv2Service } from "../elbv2/service.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
@@ -297,6 +298,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           regionNamed: (name) => world.entry(name)?.region,
         });
       };
+      // Auto Scaling groups reconcile at every catch-up too (issue 19), as the service.
+      region.autoScaling.settler = (now) => autoScalingSettler(autoScalingWorld, region)(now);
     },
   );
 
@@ -425,7 +428,14 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     principal: (accessKeyId) => (accessKeyId === undefined ? undefined : principals.byAccessKey(accessKeyId)) ?? principals.default,
     authorizer: (principal, now, settings, service) => authorizer.forCall(principal, now, settings, service),
   };
-  const services: readonly QueryService[] = [elbv2Service(serviceWorld)];
+  const autoScalingWorld: AutoScalingWorld = {
+    ...serviceWorld,
+    get servicePrincipal() {
+      return principals.default;
+    },
+    regionNamed: (name) => world.entry(name)?.region,
+  };
+  const services: readonly QueryService[] = [elbv2Service(serviceWorld), autoScalingService(autoScalingWorld)];
 
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
 

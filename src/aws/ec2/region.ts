@@ -2,6 +2,7 @@ import type { Instance, InstanceState } from "@aws-sdk/client-ec2";
 import type { Clock } from "../../engine/clock.js";
 import { Engine } from "../../engine/engine.js";
 import type { Durations } from "../../engine/timing.js";
+import { AutoScalingStore } from "../autoscaling/model/groups.js";
 import { ElbStore } from "../elbv2/model/store.js";
 import type { AddressSpace } from "./model/address-space.js";
 import { AddressStore } from "./model/addresses.js";
@@ -109,6 +110,8 @@ export class Ec2Region {
    * import); undefined: none are evaluated.
    */
   spotSettler: ((now: number) => void) | undefined;
+  /** EC2 Auto Scaling's groups and activities in this Region (src/aws/autoscaling/model/groups.ts), reconciled at each catch-up. */
+  readonly autoScaling = new AutoScalingStore();
   private settlingSpot = false;
   private reservationSeq = 0;
 
@@ -199,6 +202,8 @@ export class Ec2Region {
         this.settlingSpot = false;
       }
     }
+    // Auto Scaling groups last: they see every instance where the clock puts it (issue 19: no timer).
+    this.autoScaling.settle(now);
     return now;
   }
 
@@ -354,6 +359,7 @@ export class Ec2Region {
     this.fleets.clear();
     this.capacity.clear();
     this.spotRequests.clear();
+    this.autoScaling.clear();
     this.images.clear();
     this.elbv2.clear();
   }

@@ -1,6 +1,7 @@
 import { CloudError } from "../../kit/errors.js";
 import type { Refusal } from "../../protocols/refusal.js";
 import { replaceForbiddenXmlChars } from "../../protocols/xml-text.js";
+import { commonQueryErrors, refusalInWords } from "../query-errors.js";
 
 /**
  * An Elastic Load Balancing (v2) error: the code ELBv2 sends on the wire
@@ -47,52 +48,8 @@ export const elbErrors = {
   unmodelledValue(action: string, name: string, value: string) {
     return new ElbError("UnsupportedOperation", `ec2-mock does not model the value '${value}' of '${name}' in ${action}.`);
   },
-  /** A query request without Action (wire door; the common errors of AWS query APIs). */
-  missingAction() {
-    return new ElbError("MissingAction", "The request must contain the parameter Action");
-  },
-  /** An action ELBv2 does not have, the mock does not implement, or another version (wire door; the wording STS uses). */
-  invalidAction(action: string, version: string) {
-    return new ElbError("InvalidAction", `Could not find operation ${action} for version ${version}`);
-  },
-  /** A form that does not parse (wire door; the common errors of AWS query APIs). */
-  malformedQueryString() {
-    return new ElbError("MalformedQueryString", "The query string contains a syntax error.");
-  },
-  /** A parameter the action's input schema does not know (wire door; decision: refused, as the EC2 front does). */
-  unknownParameter(key: string) {
-    return new ElbError("ValidationError", `The parameter ${key} is not recognized`);
-  },
-  /** A value that is not of its member's type (decision: ELBv2's ValidationError, the EC2 front's wording). */
-  invalidValue(key: string, text: string, expected: string) {
-    return new ElbError("ValidationError", `Value (${text}) for parameter ${key} is invalid. ${expected}`);
-  },
-  /** An SDK input that is not a structure (plugin; decision). */
-  inputNotStructure(shown: string) {
-    return new ElbError("ValidationError", `The request input must be a structure; got ${shown}.`);
-  },
-  /** Something the mock did not expect (the common InternalFailure of AWS query APIs). */
-  internal() {
-    return new ElbError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
-  },
-  /** A Region the mock does not serve (the common InvalidClientTokenId of AWS query APIs: the account cannot use it). */
-  invalidClientTokenId() {
-    return new ElbError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-  },
-  /**
-   * IAM denied the call (the common AccessDenied of AWS query APIs, 403), in
-   * IAM's words: `User: ARN is not authorized to perform: ACTION on resource: RES because …`.
-   */
-  accessDenied(principalArn: string, action: string, resource: string, explicit: boolean) {
-    const why = explicit
-      ? "with an explicit deny in an identity-based policy"
-      : `because no identity-based policy allows the ${action} action`;
-    return new ElbError(
-      "AccessDenied",
-      `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
-      403,
-    );
-  },
+  /** The common errors of AWS query APIs (protocol, Region, IAM): src/aws/query-errors.ts. */
+  ...commonQueryErrors((code, message, status) => new ElbError(code, message, status)),
 
   // ---- Lookups ----
 
@@ -197,14 +154,5 @@ export const elbErrors = {
 
 /** A protocol codec's refusal in ELBv2's words. */
 export function refusalInElbWords(refusal: Refusal): ElbError {
-  switch (refusal.kind) {
-    case "malformed-form":
-      return elbErrors.malformedQueryString();
-    case "unknown-parameter":
-      return elbErrors.unknownParameter(refusal.key);
-    case "invalid-value":
-      return elbErrors.invalidValue(refusal.key, refusal.text, refusal.expected);
-    case "not-a-structure":
-      return elbErrors.inputNotStructure(refusal.shown);
-  }
+  return refusalInWords(elbErrors, refusal);
 }

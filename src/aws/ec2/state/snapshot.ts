@@ -16,6 +16,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { nonFiniteNumber } from "../../../engine/snapshot.js";
+import { type AutoScalingState, autoScalingStateRecord } from "../../autoscaling/model/groups.js";
 import { type ElbStoreContents, elbStoreRecord } from "../../elbv2/model/store.js";
 import { parseCidr, parseIpv4 } from "../model/address-space.js";
 import { addressRecord, type ElasticIp } from "../model/addresses.js";
@@ -189,6 +190,8 @@ const regionFields = {
   spotRequests: optional(array(spotRequestRecord), { keep: (requests) => requests.length > 0 }),
   /** Elastic Load Balancing v2's target groups, load balancers and listeners (src/aws/elbv2/); written only when there are some. */
   elbv2: optional(elbStoreRecord, { keep: (store) => store.targetGroups.length + store.loadBalancers.length + store.listeners.length > 0 }),
+  /** EC2 Auto Scaling's groups and activities (issue 19); written only when there are some. */
+  autoScaling: optional(autoScalingStateRecord, { keep: (state) => state.groups.length + state.activities.length > 0 }),
 } as const;
 
 const otherRegionRecord = object({ region: string, ...regionFields });
@@ -269,6 +272,7 @@ function regionState(region: Ec2Region, controls: Controls): RegionFields {
     fleets: [...region.fleets.list()] as SnapshotFields["fleets"],
     spotPrices: region.spotPrices.manualPrices(),
     withdrawnCapacity: region.capacity.list(),
+    autoScaling: region.autoScaling.contents(),
     spotRequests: region.spotRequests.contents() as RegionFields["spotRequests"] & object,
     elbv2: region.elbv2.contents(),
   };
@@ -339,6 +343,8 @@ export interface CheckedRegion {
   readonly withdrawnCapacity: CapacityPool[];
   /** ELBv2's resources (none in snapshots without them). */
   readonly elbv2: ElbStoreContents | undefined;
+  /** EC2 Auto Scaling's state (none in snapshots without it). */
+  readonly autoScaling: AutoScalingState | undefined;
   readonly machines: Ec2Machine[];
   readonly reservations: Reservation[];
   readonly clientTokens: (readonly [string, { reservationId: string; digest: string }])[];
@@ -617,6 +623,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     spotPrices: fields.spotPrices ?? [],
     withdrawnCapacity: fields.withdrawnCapacity ?? [],
     elbv2: fields.elbv2,
+    autoScaling: fields.autoScaling,
     machines,
     reservations,
     clientTokens,
@@ -659,6 +666,7 @@ export function restoreSnapshot(world: Ec2World, snapshot: unknown): void {
     region.spotPrices.replaceManual(state.spotPrices);
     region.capacity.replace(state.withdrawnCapacity);
     region.elbv2.replace(state.elbv2);
+    region.autoScaling.replace(state.autoScaling);
     region.securityGroups.reset();
     // A snapshot from before security groups: each VPC's default group, with the id its VPC names.
     if (state.securityGroups === undefined) {
