@@ -37,6 +37,11 @@ import {
   terminateInstanceInAutoScalingGroup,
 } from "./operations/instances.js";
 import { describeScalingActivities, resumeProcesses, suspendProcesses } from "./operations/processes.js";
+import {
+  attachLoadBalancerTargetGroups,
+  describeLoadBalancerTargetGroups,
+  detachLoadBalancerTargetGroups,
+} from "./operations/target-groups.js";
 
 /** Every Auto Scaling action the mock answers, by its API name. */
 export const autoScalingActions = Object.freeze({
@@ -61,6 +66,9 @@ export const autoScalingActions = Object.freeze({
   DeleteLifecycleHook: mutating(deleteLifecycleHook),
   CompleteLifecycleAction: mutating(completeLifecycleAction),
   RecordLifecycleActionHeartbeat: mutating(recordLifecycleActionHeartbeat),
+  AttachLoadBalancerTargetGroups: mutating(attachLoadBalancerTargetGroups),
+  DetachLoadBalancerTargetGroups: mutating(detachLoadBalancerTargetGroups),
+  DescribeLoadBalancerTargetGroups: reading(describeLoadBalancerTargetGroups),
 });
 
 /** An Auto Scaling action the mock answers. */

@@ -206,6 +206,22 @@ export const asgErrors = {
   groupBeingDeleted(name: string) {
     return new AutoScalingError("ValidationError", `AutoScalingGroup ${name} is pending delete.`);
   },
+  // ---- Target groups ---------------------------------------------------------------------------------
+  /** A target group ARN no target group of the Region has (AWS's wording as users report it). */
+  targetGroupsNotValid() {
+    return new AutoScalingError("ValidationError", "Provided Target Groups may not be valid. Please ensure they exist and try again.");
+  },
+  /** A target group in another VPC than the group's instances (decision: the wording). */
+  targetGroupVpc(arn: string, targetGroupVpc: string, groupVpc: string) {
+    return new AutoScalingError(
+      "ValidationError",
+      `The target group ${arn} is in VPC ${targetGroupVpc}, but the Auto Scaling group's instances launch into VPC ${groupVpc}.`,
+    );
+  },
+  /** DetachLoadBalancerTargetGroups of a target group the group does not have (decision: the wording). */
+  targetGroupNotAttached(arn: string, group: string) {
+    return new AutoScalingError("ValidationError", `Target group ${arn} is not attached to Auto Scaling group ${group}.`);
+  },
   // ---- Lifecycle hooks --------------------------------------------------------------------------------
   /** A lifecycle transition other than the two Auto Scaling has. */
   invalidTransition(value: string) {

@@ -75,6 +75,10 @@ const groupInstanceRecord = object({
   action: optional(lifecycleActionRecord),
   /** Whether its hooks said ABANDON to a launch (it is then terminated without a replacement's cause). */
   abandoned: optional(boolean),
+  /** Leaving with target groups: its deregistration delay ends then, and its termination goes on (WaitingForELBConnectionDraining). */
+  drainUntil: optional(time),
+  /** Marked Unhealthy by the ELB health check (a target group found it `unhealthy`): the replacement's cause says so. */
+  elbUnhealthy: optional(boolean),
 });
 
 /** One instance of a group. */
@@ -120,7 +124,7 @@ export const groupRecord = object({
   launchTemplateName: string,
   /** The version as given (`$Default`, `$Latest`, or a number). */
   launchTemplateVersion: string,
-  healthCheckType: literal("EC2"),
+  healthCheckType: literal("EC2", "ELB"),
   healthCheckGracePeriod: number,
   newInstancesProtectedFromScaleIn: boolean,
   suspended: array(suspendedRecord),
@@ -136,6 +140,8 @@ export const groupRecord = object({
   failedLaunchAt: timeOr(undefined),
   /** ForceDelete: the group is being deleted; it goes once its instances are terminated. */
   deleting: boolean,
+  /** Its target groups (TargetGroupARNs, AttachLoadBalancerTargetGroups), in the order attached; absent: none. */
+  targetGroupArns: optional(array(string), { keep: (arns) => arns.length > 0 }),
   /** AvailabilityZoneDistribution `balanced-only`: a zone that refuses a launch is not traded for another (absent: `balanced-best-effort`). */
   balancedOnly: optional(boolean),
 });
@@ -152,7 +158,15 @@ export const activityRecord = object({
   cause: string,
   startTime: time,
   endTime: timeOr(undefined),
-  statusCode: literal("InProgress", "Successful", "Failed", "Cancelled", "MidLifecycleAction", "WaitingForInstanceId"),
+  statusCode: literal(
+    "InProgress",
+    "Successful",
+    "Failed",
+    "Cancelled",
+    "MidLifecycleAction",
+    "WaitingForInstanceId",
+    "WaitingForELBConnectionDraining",
+  ),
   statusMessage: optional(string),
   progress: number,
   details: string,

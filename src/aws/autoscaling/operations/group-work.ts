@@ -10,6 +10,7 @@ import type { Ec2Region } from "../../ec2/region.js";
 import type { AutoScalingContext } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance, ScalingActivity } from "../model/groups.js";
+import { deregisterInstance, failsElbCheck, registerInstance } from "./traffic-work.js";
 
 /**
  * The work of a group, shared by the operations and the reconciliation that
@@ -258,11 +259,29 @@ export function terminateFromGroup(ctx: AutoScalingContext, group: AutoScalingGr
     }),
   });
   instance.activityId = activity.activityId;
+  // With target groups: deregistered first, and the termination waits out the deregistration delay (user guide,
+  // "Use Elastic Load Balancing to distribute incoming application traffic in your Auto Scaling group").
+  const drainUntil = deregisterInstance(ctx, group, instance.instanceId);
+  if (drainUntil !== undefined) {
+    instance.lifecycleState = "Terminating";
+    instance.action = undefined;
+    instance.drainUntil = drainUntil;
+    activity.statusCode = "WaitingForELBConnectionDraining";
+    return;
+  }
+  proceedToTerminate(ctx, group, instance);
+}
+
+/** After deregistration: through `Terminating:Wait` when the group has a terminating hook, else EC2's termination at once. */
+function proceedToTerminate(ctx: AutoScalingContext, group: AutoScalingGroupRecord, instance: GroupInstance): void {
+  instance.drainUntil = undefined;
+  const activity = instance.activityId === undefined ? undefined : ctx.region.autoScaling.activity(instance.activityId);
+  if (activity !== undefined && activity.statusCode === "WaitingForELBConnectionDraining") activity.statusCode = "InProgress";
   const hook = group.hooks.find((h) => h.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
   if (hook !== undefined) {
     instance.lifecycleState = "Terminating:Wait";
     instance.action = newAction(ctx.now, hook);
-    activity.statusCode = "MidLifecycleAction";
+    if (activity !== undefined) activity.statusCode = "MidLifecycleAction";
     return;
   }
   instance.lifecycleState = "Terminating";
@@ -365,6 +384,7 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
     const phase = ec2?.machine.phase ?? "terminated";
     if (instance.action !== undefined && now >= instance.action.deadline)
       completeAction(ctx, group, instance, instance.action.defaultResult);
+    if (instance.drainUntil !== undefined && now >= instance.drainUntil && phase !== "terminated") proceedToTerminate(ctx, group, instance);
     if (isLeaving(instance) && phase === "terminated") {
       endActivity(region, instance.activityId, ec2?.machine.phaseSince ?? now, "Successful");
       group.instances.splice(group.instances.indexOf(instance), 1);
@@ -375,6 +395,8 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
       instance.inServiceAt = ec2?.machine.runningSince ?? now;
       endActivity(region, instance.activityId, instance.inServiceAt, "Successful");
       instance.activityId = undefined;
+      // Registered with the group's target groups as it comes in service (user guide, "Attach a load balancer").
+      registerInstance(ctx, group, instance.instanceId);
     }
   }
   if (group.deleting) {
@@ -401,7 +423,20 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
     for (const instance of group.instances) {
       if (!counts(instance) || instance.healthStatus === "Unhealthy") continue;
       const phase = region.instances.get(instance.instanceId)?.machine.phase ?? "terminated";
-      if (phase === "running" || (instance.lifecycleState !== "InService" && (phase === "launching" || phase === "starting"))) continue;
+      if (phase === "running" || (instance.lifecycleState !== "InService" && (phase === "launching" || phase === "starting"))) {
+        // The ELB health check, beside EC2's: after the grace period, a target group that finds it `unhealthy`.
+        if (
+          group.healthCheckType === "ELB" &&
+          instance.lifecycleState === "InService" &&
+          instance.inServiceAt !== undefined &&
+          now >= instance.inServiceAt + group.healthCheckGracePeriod * 1000 &&
+          failsElbCheck(ctx, group, instance)
+        ) {
+          instance.healthStatus = "Unhealthy";
+          instance.elbUnhealthy = true;
+        }
+        continue;
+      }
       instance.healthStatus = "Unhealthy";
     }
   }
@@ -411,7 +446,9 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
       if (!counts(instance) || instance.healthStatus !== "Unhealthy") continue;
       const phase = region.instances.get(instance.instanceId)?.machine.phase ?? "terminated";
       const cause =
-        phase === "running"
+        instance.elbUnhealthy === true && phase === "running"
+          ? `At ${asgTime(now)} an instance was taken out of service in response to an ELB system health check failure.`
+          : phase === "running"
           ? `At ${asgTime(now)} an instance was taken out of service in response to a user health-check.`
           : `At ${asgTime(now)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`;
       terminateFromGroup(ctx, group, instance, cause);

@@ -21,6 +21,7 @@ import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import { type AutoScalingGroupRecord, type GroupInstance, type GroupTag, TRANSITIONS } from "../model/groups.js";
 import { findGroup, groupArnOf, newGroupArn } from "./group-work.js";
+import { readTargetGroupArns, targetGroupsOf, vpcOfPlacement } from "./traffic-work.js";
 
 /**
  * CreateAutoScalingGroup, UpdateAutoScalingGroup, DeleteAutoScalingGroup,
@@ -118,10 +119,10 @@ function readPlacement(ctx: AutoScalingContext, zonesIn: unknown, vpcZoneIdentif
   return { zones: [...new Set(asked)], subnetIds: [] };
 }
 
-/** HealthCheckType: EC2 (ELB needs target groups, which the mock does not link yet: refused by name). */
-function readHealthCheckType(action: string, value: unknown): "EC2" | undefined {
+/** HealthCheckType: EC2 or ELB (the target groups' health beside EC2's); VPC_LATTICE and EBS are refused by name. */
+function readHealthCheckType(action: string, value: unknown): "EC2" | "ELB" | undefined {
   const type = optionalText("HealthCheckType", value, 32);
-  if (type === undefined || type === "EC2") return type as "EC2" | undefined;
+  if (type === undefined || type === "EC2" || type === "ELB") return type;
   throw asgErrors.unmodelledValue(action, "HealthCheckType", type);
 }
 
@@ -214,11 +215,11 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   const desiredGiven = optionalInt("DesiredCapacity", input.DesiredCapacity);
   const cooldown = optionalInt("DefaultCooldown", input.DefaultCooldown) ?? 300;
   const grace = optionalInt("HealthCheckGracePeriod", input.HealthCheckGracePeriod) ?? 0;
-  readHealthCheckType(action, input.HealthCheckType);
+  const healthCheckType = readHealthCheckType(action, input.HealthCheckType) ?? "EC2";
   readTerminationPolicies(action, input.TerminationPolicies);
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn) ?? false;
   const balancedOnly = readDistribution(input.AvailabilityZoneDistribution);
-  if ((input.TargetGroupARNs ?? []).length > 0) throw asgErrors.unmodelledParameter(action, "TargetGroupARNs");
+  const targetGroupArnsIn = stringList("TargetGroupARNs", input.TargetGroupARNs, 50);
   const tags = readGroupTags(name, input.Tags);
   const hooks = readHookSpecs(input.LifecycleHookSpecificationList);
   if (input.LaunchTemplate === undefined || input.LaunchTemplate === null) throw asgErrors.noLaunchSource();
@@ -227,6 +228,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   // The resources the request names.
   const template = readTemplate(ctx, input.LaunchTemplate);
   const { zones, subnetIds } = readPlacement(ctx, input.AvailabilityZones, input.VPCZoneIdentifier);
+  const targetGroupArns = readTargetGroupArns(ctx, targetGroupArnsIn, vpcOfPlacement(ctx, zones, subnetIds));
   ctx.authorize(action, [newGroupArn(ctx.region, name)]);
   if (ctx.region.autoScaling.get(name) !== undefined) throw asgErrors.alreadyExists(name);
   const group: AutoScalingGroupRecord = {
@@ -242,7 +244,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
     launchTemplateId: template.id,
     launchTemplateName: template.name,
     launchTemplateVersion: template.version,
-    healthCheckType: "EC2",
+    healthCheckType,
     healthCheckGracePeriod: grace,
     newInstancesProtectedFromScaleIn: protect,
     suspended: [],
@@ -252,6 +254,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
     pendingCause: `At ${asgTime(ctx.now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to ${desired}.`,
     failedLaunchAt: undefined,
     deleting: false,
+    ...(targetGroupArns.length > 0 ? { targetGroupArns } : {}),
     ...(balancedOnly === true ? { balancedOnly } : {}),
   };
   ctx.region.autoScaling.add(group);
@@ -271,7 +274,7 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
   const desiredIn = optionalInt("DesiredCapacity", input.DesiredCapacity);
   const cooldown = optionalInt("DefaultCooldown", input.DefaultCooldown);
   const grace = optionalInt("HealthCheckGracePeriod", input.HealthCheckGracePeriod);
-  readHealthCheckType(action, input.HealthCheckType);
+  const healthCheckType = readHealthCheckType(action, input.HealthCheckType);
   readTerminationPolicies(action, input.TerminationPolicies);
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn);
   const balancedOnly = readDistribution(input.AvailabilityZoneDistribution);
@@ -282,6 +285,8 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
     (input.AvailabilityZones ?? []).length > 0 || input.VPCZoneIdentifier !== undefined
       ? readPlacement(ctx, input.AvailabilityZones, input.VPCZoneIdentifier)
       : undefined;
+  // New subnets must stay in the VPC of the group's target groups.
+  if (placement !== undefined) readTargetGroupArns(ctx, targetGroupsOf(group).filter((arn) => ctx.region.elbv2.targetGroups.has(arn)), vpcOfPlacement(ctx, placement.zones, placement.subnetIds));
   ctx.authorize(action, [group.arn]);
   if (group.deleting) throw asgErrors.groupBeingDeleted(name);
   const min = minIn ?? group.minSize;
@@ -299,6 +304,7 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
   }
   if (cooldown !== undefined) group.defaultCooldown = cooldown;
   if (grace !== undefined) group.healthCheckGracePeriod = grace;
+  if (healthCheckType !== undefined) group.healthCheckType = healthCheckType;
   if (protect !== undefined) group.newInstancesProtectedFromScaleIn = protect;
   if (balancedOnly !== undefined) group.balancedOnly = balancedOnly;
   if (template !== undefined) {
@@ -376,7 +382,7 @@ export function renderGroup(group: AutoScalingGroupRecord): AutoScalingGroup {
     DefaultCooldown: group.defaultCooldown,
     AvailabilityZones: [...group.availabilityZones],
     LoadBalancerNames: [],
-    TargetGroupARNs: [],
+    TargetGroupARNs: [...targetGroupsOf(group)],
     HealthCheckType: group.healthCheckType,
     HealthCheckGracePeriod: group.healthCheckGracePeriod,
     Instances: group.instances.map(renderGroupInstance),

@@ -23,6 +23,7 @@ import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance, ScalingActivity } from "../model/groups.js";
 import { endActivity, findGroup, GROUP_NAME_TAG, startActivity, terminateFromGroup } from "./group-work.js";
+import { deregisterInstance, registerInstance, targetGroupsOf } from "./traffic-work.js";
 import { encodeToken, readToken } from "./groups.js";
 
 /**
@@ -129,6 +130,7 @@ export const setInstanceHealth: AutoScalingOperation<SetInstanceHealthCommandInp
   ctx.authorize("SetInstanceHealth", [group.arn]);
   if (respect && instance.inServiceAt !== undefined && ctx.now < instance.inServiceAt + group.healthCheckGracePeriod * 1000) return {};
   instance.healthStatus = status;
+  instance.elbUnhealthy = undefined;
   return {};
 };
 
@@ -189,6 +191,8 @@ export const enterStandby: AutoScalingOperation<EnterStandbyCommandInput, EnterS
   if (decrement) group.desiredCapacity -= instances.length;
   const Activities = instances.map((instance, i) => {
     instance.lifecycleState = "Standby";
+    // Deregistered from the group's target groups (standby page); it drains there while it stands by.
+    deregisterInstance(ctx, group, instance.instanceId);
     const cause = decrement
       ? `At ${asgTime(ctx.now)} instance ${instance.instanceId} was moved to standby in response to a user request, shrinking the capacity from ${before - i} to ${before - i - 1}.`
       : `At ${asgTime(ctx.now)} instance ${instance.instanceId} was moved to standby in response to a user request.`;
@@ -239,6 +243,12 @@ export const attachInstances: AutoScalingOperation<AttachInstancesCommandInput, 
     if (!group.availabilityZones.includes(instance.subnet.availabilityZone)) {
       throw asgErrors.cannotAttach(id, `its Availability Zone ${instance.subnet.availabilityZone} is not one of the group's.`);
     }
+    for (const arn of targetGroupsOf(group)) {
+      const vpcId = ctx.region.elbv2.targetGroups.get(arn)?.vpcId;
+      if (vpcId !== undefined && vpcId !== instance.subnet.vpcId) {
+        throw asgErrors.cannotAttach(id, `it is not in the VPC ${vpcId} of the group's target group ${arn}.`);
+      }
+    }
   }
   const before = group.desiredCapacity;
   if (before + ids.length > group.maxSize) throw asgErrors.aboveMaxSize(before + ids.length, group.maxSize);
@@ -262,6 +272,7 @@ export const attachInstances: AutoScalingOperation<AttachInstancesCommandInput, 
       inServiceAt: ctx.now,
     });
     ctx.region.setTags(instance, new Map([...instance.tags, [GROUP_NAME_TAG, group.name]]));
+    registerInstance(ctx, group, instance.instanceId);
     instantActivity(
       ctx,
       group,
@@ -293,6 +304,7 @@ export const detachInstances: AutoScalingOperation<DetachInstancesCommandInput, 
   const Activities = instances.map((instance) => {
     group.instances.splice(group.instances.indexOf(instance), 1);
     endActivity(ctx.region, instance.activityId, ctx.now, "Cancelled");
+    deregisterInstance(ctx, group, instance.instanceId);
     const ec2 = ctx.region.instances.get(instance.instanceId);
     if (ec2 !== undefined) {
       const tags = new Map(ec2.tags);

@@ -5,6 +5,7 @@
  * "Elastic Load Balancing v2", "Target health").
  */
 import type { TargetHealth } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { Machine } from "../../../engine/machine.js";
 import type { Ec2Region } from "../../ec2/region.js";
 import type { Target, TargetGroup } from "./store.js";
 
@@ -31,6 +32,17 @@ function health(state: TargetHealth["State"], reason: keyof typeof HEALTH_DESCRI
   return { State: state, Reason: reason, Description: HEALTH_DESCRIPTIONS[reason] };
 }
 
+/** The last reboot of a machine in its current run (none abandoned): from its request until the guest is back. */
+function lastReboot(machine: Machine): { from: number; until: number } | undefined {
+  if (machine.rebootUntil === undefined) return undefined;
+  for (let i = machine.history.length - 1; i >= 0; i--) {
+    const entry = machine.history[i]!;
+    if (entry.cause.kind === "reboot") return entry.abandoned === true ? undefined : { from: entry.at, until: machine.rebootUntil };
+    if (entry.from !== entry.to) return undefined;
+  }
+  return undefined;
+}
+
 /** A target that is not registered with the group (DescribeTargetHealth naming it). */
 export const NOT_REGISTERED: TargetHealth = health("unused", "Target.NotRegistered");
 
@@ -44,7 +56,10 @@ export const NOT_REGISTERED: TargetHealth = health("unused", "Target.NotRegister
  * - the instance running: `initial` (Elb.RegistrationInProgress) for the
  *   first interval after registration or start, then `initial`
  *   (Elb.InitialHealthChecking) until HealthyThresholdCount checks have
- *   passed, then `healthy`;
+ *   passed, then `healthy`; while it reboots it answers no check:
+ *   `unhealthy` (Target.FailedHealthChecks) once UnhealthyThresholdCount
+ *   checks have failed, and then until HealthyThresholdCount checks have
+ *   passed after the reboot;
  * - the instance stopping or shutting down: it answers no check from the
  *   moment it left `running`; it keeps the health it had until
  *   UnhealthyThresholdCount checks have failed, then `unhealthy`
@@ -68,8 +83,23 @@ export function targetHealth(region: Ec2Region, group: TargetGroup, target: Targ
     case "launching":
     case "starting":
       return health("initial", "Elb.RegistrationInProgress");
-    case "running":
-      return passing(Math.max(target.registeredAt, machine.runningSince ?? machine.phaseSince), now);
+    case "running": {
+      const since = Math.max(target.registeredAt, machine.runningSince ?? machine.phaseSince);
+      // A reboot: the guest answers no check from the request until it is back (issue 19).
+      const reboot = lastReboot(machine);
+      if (reboot === undefined || reboot.until <= since) return passing(since, now);
+      const down = Math.max(reboot.from, since);
+      const failAfter = group.unhealthyThresholdCount * interval;
+      if (now < reboot.until) {
+        if (now - down >= failAfter) return health("unhealthy", "Target.FailedHealthChecks");
+        return reboot.from < since ? health("initial", "Elb.RegistrationInProgress") : passing(since, reboot.from);
+      }
+      // Back: after a reboot long enough to fail the checks, unhealthy until HealthyThresholdCount checks pass.
+      if (reboot.until - down >= failAfter && now - reboot.until < group.healthyThresholdCount * interval) {
+        return health("unhealthy", "Target.FailedHealthChecks");
+      }
+      return passing(since, now);
+    }
     default: {
       // stopping, terminating: checks fail from the moment the instance left `running`.
       const left = machine.phaseSince;
