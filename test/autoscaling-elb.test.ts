@@ -287,7 +287,9 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
   it("Standby deregisters (the target drains); ExitStandby registers it again once InService", async () => {
     const w = await world();
     const [a, b] = await healthyGroup(w);
-    await w.asg.send(new EnterStandbyCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [a!.id], ShouldDecrementDesiredCapacity: true }));
+    await w.asg.send(
+      new EnterStandbyCommand({ AutoScalingGroupName: "web-asg", InstanceIds: [a!.id], ShouldDecrementDesiredCapacity: true }),
+    );
     expect(await healthOf(w)).toEqual([
       [a!.id, "draining", "Target.DeregistrationInProgress"],
       [b!.id, "healthy", undefined],
@@ -393,7 +395,10 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
   it("refuses a target group that does not exist or is in another VPC, and changes nothing", async () => {
     const w = await world();
     const missing = `${w.tg.slice(0, -16)}0123456789abcdef`;
-    await expectAsgError(createGroup(w, { TargetGroupARNs: [missing] }), "Provided Target Groups may not be valid. Please ensure they exist and try again.");
+    await expectAsgError(
+      createGroup(w, { TargetGroupARNs: [missing] }),
+      "Provided Target Groups may not be valid. Please ensure they exist and try again.",
+    );
     const { Vpc } = await w.client.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }));
     const { Subnet } = await w.client.send(
       new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: "10.9.1.0/24", AvailabilityZone: "us-east-1a" }),

@@ -265,10 +265,10 @@ describe.each(["plugin", "httpHandler", "server"] as const)("EC2 Auto Scaling th
         { MinSize: undefined },
         "1 validation error detected: Value null at 'minSize' failed to satisfy constraint: Member must not be null",
       ],
-      [{ HealthCheckType: "ELB" }, "ec2-mock does not model HealthCheckType 'ELB' of CreateAutoScalingGroup."],
+      [{ HealthCheckType: "VPC_LATTICE" }, "ec2-mock does not model HealthCheckType 'VPC_LATTICE' of CreateAutoScalingGroup."],
       [
         { TargetGroupARNs: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/1"] },
-        "ec2-mock does not model the parameter 'TargetGroupARNs' of CreateAutoScalingGroup.",
+        "Provided Target Groups may not be valid. Please ensure they exist and try again.",
       ],
       [{ MaxInstanceLifetime: 86400 }, "ec2-mock does not model the parameter 'MaxInstanceLifetime' of CreateAutoScalingGroup."],
     ] as [Partial<CreateAutoScalingGroupCommandInput>, string][])(

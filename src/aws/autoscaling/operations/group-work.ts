@@ -449,8 +449,8 @@ export function reconcileGroup(ctx: AutoScalingContext, group: AutoScalingGroupR
         instance.elbUnhealthy === true && phase === "running"
           ? `At ${asgTime(now)} an instance was taken out of service in response to an ELB system health check failure.`
           : phase === "running"
-          ? `At ${asgTime(now)} an instance was taken out of service in response to a user health-check.`
-          : `At ${asgTime(now)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`;
+            ? `At ${asgTime(now)} an instance was taken out of service in response to a user health-check.`
+            : `At ${asgTime(now)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`;
       terminateFromGroup(ctx, group, instance, cause);
     }
   }

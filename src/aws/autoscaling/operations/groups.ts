@@ -286,7 +286,12 @@ export const updateAutoScalingGroup: AutoScalingOperation<UpdateAutoScalingGroup
       ? readPlacement(ctx, input.AvailabilityZones, input.VPCZoneIdentifier)
       : undefined;
   // New subnets must stay in the VPC of the group's target groups.
-  if (placement !== undefined) readTargetGroupArns(ctx, targetGroupsOf(group).filter((arn) => ctx.region.elbv2.targetGroups.has(arn)), vpcOfPlacement(ctx, placement.zones, placement.subnetIds));
+  if (placement !== undefined)
+    readTargetGroupArns(
+      ctx,
+      targetGroupsOf(group).filter((arn) => ctx.region.elbv2.targetGroups.has(arn)),
+      vpcOfPlacement(ctx, placement.zones, placement.subnetIds),
+    );
   ctx.authorize(action, [group.arn]);
   if (group.deleting) throw asgErrors.groupBeingDeleted(name);
   const min = minIn ?? group.minSize;

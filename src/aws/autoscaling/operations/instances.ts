@@ -23,8 +23,8 @@ import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance, ScalingActivity } from "../model/groups.js";
 import { endActivity, findGroup, GROUP_NAME_TAG, startActivity, terminateFromGroup } from "./group-work.js";
-import { deregisterInstance, registerInstance, targetGroupsOf } from "./traffic-work.js";
 import { encodeToken, readToken } from "./groups.js";
+import { deregisterInstance, registerInstance, targetGroupsOf } from "./traffic-work.js";
 
 /**
  * The instances of a group (issue 19): DescribeAutoScalingInstances,
