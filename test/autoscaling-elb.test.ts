@@ -66,11 +66,11 @@ interface World {
   vpcId: string;
   /** A target group behind a load balancer's listener (health checks every 5 s, 2 to pass or fail, a 30 s deregistration delay). */
   tg: string;
+  region: string;
 }
 
-async function world(): Promise<World> {
+async function world(region = "us-east-1"): Promise<World> {
   const ec2 = createEc2Mock();
-  const region = "us-east-1";
   let client: EC2Client;
   let asg: AutoScalingClient;
   let elb: ElasticLoadBalancingV2Client;
@@ -112,7 +112,7 @@ async function world(): Promise<World> {
       DefaultActions: [{ Type: "forward", TargetGroupArn: tg }],
     }),
   );
-  return { ec2, client, asg, elb, vpcId, tg };
+  return { ec2, client, asg, elb, vpcId, tg, region };
 }
 
 async function targetGroup(elb: ElasticLoadBalancingV2Client, name: string, vpcId: string): Promise<string> {
@@ -146,7 +146,7 @@ function createGroup(w: World, input: Partial<CreateAutoScalingGroupCommandInput
       MinSize: 0,
       MaxSize: 4,
       DesiredCapacity: 2,
-      AvailabilityZones: ["us-east-1a", "us-east-1b"],
+      AvailabilityZones: [`${w.region}a`, `${w.region}b`],
       TargetGroupARNs: [w.tg],
       ...input,
     }),
@@ -423,5 +423,31 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
       "ec2-mock does not model HealthCheckType 'VPC_LATTICE' of UpdateAutoScalingGroup.",
     );
     expect((await groupOf(w)).TargetGroupARNs).toEqual([w.tg]);
+  });
+
+  it("a snapshot taken while an instance drains, in a non-default Region, restores and carries on", async () => {
+    const w = await world("eu-west-1");
+    const [first, second] = await healthyGroup(w);
+    await w.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 1 }));
+    expect((await activities(w))[0]!.StatusCode).toBe("WaitingForELBConnectionDraining");
+    const snapshot = JSON.parse(JSON.stringify(w.ec2.snapshot()));
+    const group = snapshot.regions.find((r: { region: string }) => r.region === "eu-west-1").autoScaling.groups[0];
+    expect(group.targetGroupArns).toEqual([w.tg]);
+    const ec2 = createEc2Mock();
+    ec2.restore(snapshot);
+    const asg = new AutoScalingClient({ region: "eu-west-1" });
+    asg.middlewareStack.use(ec2 as never);
+    const elb = new ElasticLoadBalancingV2Client({ region: "eu-west-1" });
+    elb.middlewareStack.use(ec2 as never);
+    opened.push(asg, elb);
+    const restored: World = { ...w, ec2, asg, elb };
+    expect((await groupOf(restored)).TargetGroupARNs).toEqual([w.tg]);
+    expect(await healthOf(restored)).toEqual([
+      [first!.id, "draining", "Target.DeregistrationInProgress"],
+      [second!.id, "healthy", undefined],
+    ]);
+    ec2.advance(30_000);
+    await ec2.settle();
+    expect(await membersOf(restored)).toEqual([{ id: second!.id, state: "InService", health: "Healthy" }]);
   });
 });
