@@ -35,8 +35,9 @@ Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/res
 POST /_mock/spot/price?instanceType=&availabilityZone=&price=, POST /_mock/capacity/withdraw?instanceType=&availabilityZone=,
 POST /_mock/capacity/restore?instanceType=&availabilityZone= (each with an optional &region=),
 POST /_mock/spot/interrupt?instanceId=&rebalance=true.
-Tencent Cloud CVM (API 3.0, region ap-guangzhou, the config's timing) on the same port: requests with an
-X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
+Elastic Load Balancing v2 and EC2 Auto Scaling are answered at the same endpoint (routed by the SigV4 service).
+Tencent Cloud CVM (API 3.0, every region of CVM_REGIONS by X-TC-Region, the config's timing) on the same port:
+requests with an X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
