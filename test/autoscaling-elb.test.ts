@@ -1,5 +1,6 @@
 import {
   AttachLoadBalancerTargetGroupsCommand,
+  AttachTrafficSourcesCommand,
   AutoScalingClient,
   AutoScalingServiceException,
   CreateAutoScalingGroupCommand,
@@ -7,7 +8,9 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeLoadBalancerTargetGroupsCommand,
   DescribeScalingActivitiesCommand,
+  DescribeTrafficSourcesCommand,
   DetachLoadBalancerTargetGroupsCommand,
+  DetachTrafficSourcesCommand,
   EnterStandbyCommand,
   ExitStandbyCommand,
   SetDesiredCapacityCommand,
@@ -390,6 +393,53 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
       w.asg.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: "web-asg", TargetGroupARNs: [w.tg] })),
       `Target group ${w.tg} is not attached to Auto Scaling group web-asg.`,
     );
+  });
+
+  it("AttachTrafficSources and DetachTrafficSources: an elbv2 target group as a traffic source, listed with the others", async () => {
+    const w = await world();
+    const second = await targetGroup(w.elb, "second", w.vpcId);
+    const [a, b] = await healthyGroup(w, { HealthCheckType: "ELB" });
+    await w.asg.send(
+      new AttachTrafficSourcesCommand({ AutoScalingGroupName: "web-asg", TrafficSources: [{ Identifier: second, Type: "elbv2" }] }),
+    );
+    expect(await healthOf(w, second)).toEqual([
+      [a!.id, "unused", "Target.NotInUse"],
+      [b!.id, "unused", "Target.NotInUse"],
+    ]);
+    const group = await groupOf(w);
+    expect(group.TargetGroupARNs).toEqual([w.tg]);
+    expect(group.TrafficSources).toEqual([
+      { Identifier: w.tg, Type: "elbv2" },
+      { Identifier: second, Type: "elbv2" },
+    ]);
+    const { TrafficSources } = await w.asg.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "web-asg" }));
+    expect(TrafficSources).toEqual([
+      { TrafficSource: w.tg, Identifier: w.tg, Type: "elbv2", State: "InService" },
+      { TrafficSource: second, Identifier: second, Type: "elbv2", State: "Added" },
+    ]);
+    const lattice = await w.asg.send(
+      new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "web-asg", TrafficSourceType: "vpc-lattice" }),
+    );
+    expect(lattice.TrafficSources).toEqual([]);
+    const { LoadBalancerTargetGroups } = await w.asg.send(new DescribeLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: "web-asg" }));
+    expect(LoadBalancerTargetGroups).toEqual([{ LoadBalancerTargetGroupARN: w.tg, State: "InService" }]);
+    // A target group attached by TargetGroupARNs is not detached as a traffic source.
+    await expectAsgError(
+      w.asg.send(new DetachTrafficSourcesCommand({ AutoScalingGroupName: "web-asg", TrafficSources: [{ Identifier: w.tg }] })),
+      `Target group ${w.tg} is not attached to Auto Scaling group web-asg.`,
+    );
+    await expectAsgError(
+      w.asg.send(
+        new AttachTrafficSourcesCommand({
+          AutoScalingGroupName: "web-asg",
+          TrafficSources: [{ Identifier: "arn:x", Type: "vpc-lattice" }],
+        }),
+      ),
+      "ec2-mock does not model TrafficSources.member.1.Type 'vpc-lattice' of AttachTrafficSources.",
+    );
+    await w.asg.send(new DetachTrafficSourcesCommand({ AutoScalingGroupName: "web-asg", TrafficSources: [{ Identifier: second }] }));
+    expect(await healthOf(w, second)).toEqual([]);
+    expect((await groupOf(w)).TrafficSources).toEqual([{ Identifier: w.tg, Type: "elbv2" }]);
   });
 
   it("refuses a target group that does not exist or is in another VPC, and changes nothing", async () => {

@@ -39,8 +39,11 @@ import {
 import { describeScalingActivities, resumeProcesses, suspendProcesses } from "./operations/processes.js";
 import {
   attachLoadBalancerTargetGroups,
+  attachTrafficSources,
   describeLoadBalancerTargetGroups,
+  describeTrafficSources,
   detachLoadBalancerTargetGroups,
+  detachTrafficSources,
 } from "./operations/target-groups.js";
 
 /** Every Auto Scaling action the mock answers, by its API name. */
@@ -69,6 +72,9 @@ export const autoScalingActions = Object.freeze({
   AttachLoadBalancerTargetGroups: mutating(attachLoadBalancerTargetGroups),
   DetachLoadBalancerTargetGroups: mutating(detachLoadBalancerTargetGroups),
   DescribeLoadBalancerTargetGroups: reading(describeLoadBalancerTargetGroups),
+  AttachTrafficSources: mutating(attachTrafficSources),
+  DetachTrafficSources: mutating(detachTrafficSources),
+  DescribeTrafficSources: reading(describeTrafficSources),
 });
 
 /** An Auto Scaling action the mock answers. */

@@ -142,6 +142,8 @@ export const groupRecord = object({
   deleting: boolean,
   /** Its target groups (TargetGroupARNs, AttachLoadBalancerTargetGroups), in the order attached; absent: none. */
   targetGroupArns: optional(array(string), { keep: (arns) => arns.length > 0 }),
+  /** Its ELBv2 target groups attached as traffic sources (TrafficSources, AttachTrafficSources), in the order attached. */
+  trafficSourceArns: optional(array(string), { keep: (arns) => arns.length > 0 }),
   /** AvailabilityZoneDistribution `balanced-only`: a zone that refuses a launch is not traded for another (absent: `balanced-best-effort`). */
   balancedOnly: optional(boolean),
 });

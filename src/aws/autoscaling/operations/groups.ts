@@ -21,7 +21,7 @@ import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import { type AutoScalingGroupRecord, type GroupInstance, type GroupTag, TRANSITIONS } from "../model/groups.js";
 import { findGroup, groupArnOf, newGroupArn } from "./group-work.js";
-import { readTargetGroupArns, targetGroupsOf, vpcOfPlacement } from "./traffic-work.js";
+import { readTargetGroupArns, readTrafficSources, targetGroupsOf, vpcOfPlacement } from "./traffic-work.js";
 
 /**
  * CreateAutoScalingGroup, UpdateAutoScalingGroup, DeleteAutoScalingGroup,
@@ -49,6 +49,7 @@ const CREATE_MEMBERS = [
   "LifecycleHookSpecificationList",
   "Tags",
   "TargetGroupARNs",
+  "TrafficSources",
   "AvailabilityZoneDistribution",
 ] as const satisfies readonly (keyof CreateAutoScalingGroupCommandInput)[];
 
@@ -220,6 +221,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   const protect = optionalBool("NewInstancesProtectedFromScaleIn", input.NewInstancesProtectedFromScaleIn) ?? false;
   const balancedOnly = readDistribution(input.AvailabilityZoneDistribution);
   const targetGroupArnsIn = stringList("TargetGroupARNs", input.TargetGroupARNs, 50);
+  const trafficSourcesIn = readTrafficSources(action, input.TrafficSources, false);
   const tags = readGroupTags(name, input.Tags);
   const hooks = readHookSpecs(input.LifecycleHookSpecificationList);
   if (input.LaunchTemplate === undefined || input.LaunchTemplate === null) throw asgErrors.noLaunchSource();
@@ -229,6 +231,9 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   const template = readTemplate(ctx, input.LaunchTemplate);
   const { zones, subnetIds } = readPlacement(ctx, input.AvailabilityZones, input.VPCZoneIdentifier);
   const targetGroupArns = readTargetGroupArns(ctx, targetGroupArnsIn, vpcOfPlacement(ctx, zones, subnetIds));
+  const trafficSourceArns = readTargetGroupArns(ctx, trafficSourcesIn, vpcOfPlacement(ctx, zones, subnetIds)).filter(
+    (arn) => !targetGroupArns.includes(arn),
+  );
   ctx.authorize(action, [newGroupArn(ctx.region, name)]);
   if (ctx.region.autoScaling.get(name) !== undefined) throw asgErrors.alreadyExists(name);
   const group: AutoScalingGroupRecord = {
@@ -255,6 +260,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
     failedLaunchAt: undefined,
     deleting: false,
     ...(targetGroupArns.length > 0 ? { targetGroupArns } : {}),
+    ...(trafficSourceArns.length > 0 ? { trafficSourceArns } : {}),
     ...(balancedOnly === true ? { balancedOnly } : {}),
   };
   ctx.region.autoScaling.add(group);
@@ -387,7 +393,7 @@ export function renderGroup(group: AutoScalingGroupRecord): AutoScalingGroup {
     DefaultCooldown: group.defaultCooldown,
     AvailabilityZones: [...group.availabilityZones],
     LoadBalancerNames: [],
-    TargetGroupARNs: [...targetGroupsOf(group)],
+    TargetGroupARNs: [...(group.targetGroupArns ?? [])],
     HealthCheckType: group.healthCheckType,
     HealthCheckGracePeriod: group.healthCheckGracePeriod,
     Instances: group.instances.map(renderGroupInstance),
@@ -407,7 +413,8 @@ export function renderGroup(group: AutoScalingGroupRecord): AutoScalingGroup {
     NewInstancesProtectedFromScaleIn: group.newInstancesProtectedFromScaleIn,
     ServiceLinkedRoleARN: `arn:aws:iam::${group.arn.split(":")[4]}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
     CapacityRebalance: false,
-    TrafficSources: [],
+    // Decision: every ELBv2 target group of the group, attached either way.
+    TrafficSources: targetGroupsOf(group).map((arn) => ({ Identifier: arn, Type: "elbv2" })),
     AvailabilityZoneDistribution: { CapacityDistributionStrategy: group.balancedOnly === true ? "balanced-only" : "balanced-best-effort" },
   };
 }

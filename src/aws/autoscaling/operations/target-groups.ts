@@ -1,14 +1,21 @@
 import type {
   AttachLoadBalancerTargetGroupsCommandInput,
   AttachLoadBalancerTargetGroupsCommandOutput,
+  AttachTrafficSourcesCommandInput,
+  AttachTrafficSourcesCommandOutput,
   DescribeLoadBalancerTargetGroupsCommandInput,
   DescribeLoadBalancerTargetGroupsCommandOutput,
+  DescribeTrafficSourcesCommandInput,
+  DescribeTrafficSourcesCommandOutput,
   DetachLoadBalancerTargetGroupsCommandInput,
   DetachLoadBalancerTargetGroupsCommandOutput,
+  DetachTrafficSourcesCommandInput,
+  DetachTrafficSourcesCommandOutput,
 } from "@aws-sdk/client-auto-scaling";
-import { optionalInt, refuseUnmodelledAsg, requiredString, stringList } from "../checks.js";
-import type { AutoScalingOperation } from "../context.js";
+import { optionalInt, optionalText, refuseUnmodelledAsg, requiredString, stringList } from "../checks.js";
+import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors } from "../errors.js";
+import type { AutoScalingGroupRecord } from "../model/groups.js";
 import { findGroup } from "./group-work.js";
 import { encodeToken, readToken } from "./groups.js";
 import {
@@ -16,7 +23,9 @@ import {
   deregisterInstance,
   MAX_TARGET_GROUPS_PER_CALL,
   readTargetGroupArns,
+  readTrafficSources,
   registerInstance,
+  TRAFFIC_SOURCE_TYPES,
   targetGroupsOf,
   vpcOfPlacement,
 } from "./traffic-work.js";
@@ -28,6 +37,31 @@ import {
  * → state rules → effect. Sources: docs/behaviour.md, "EC2 Auto Scaling",
  * "Target groups".
  */
+
+/** Where a group keeps a target group: attached as a load balancer target group, or as a traffic source. */
+type AttachedAs = "targetGroupArns" | "trafficSourceArns";
+
+/** Attaches target groups (those the group has either way are left as they are); its InService instances are registered with them at once. */
+function attach(ctx: AutoScalingContext, group: AutoScalingGroupRecord, arns: readonly string[], as: AttachedAs): void {
+  const added = arns.filter((arn) => !targetGroupsOf(group).includes(arn));
+  if (added.length === 0) return;
+  group[as] = [...(group[as] ?? []), ...added];
+  for (const instance of group.instances) {
+    if (instance.lifecycleState === "InService") registerInstance(ctx, group, instance.instanceId, added);
+  }
+}
+
+/** Detaches target groups; the group's instances are deregistered from them (they drain) and keep running. */
+function detach(ctx: AutoScalingContext, group: AutoScalingGroupRecord, arns: readonly string[], as: AttachedAs): void {
+  const left = (group[as] ?? []).filter((arn) => !arns.includes(arn));
+  group[as] = left.length === 0 ? undefined : left;
+  for (const instance of group.instances) deregisterInstance(ctx, group, instance.instanceId, arns);
+}
+
+/** A target group's state for its group (LoadBalancerTargetGroupState, TrafficSourceState). */
+function stateOf(ctx: AutoScalingContext, group: AutoScalingGroupRecord, arn: string): string {
+  return group.healthCheckType === "ELB" && anyHealthyIn(ctx, group, arn) ? "InService" : "Added";
+}
 
 /** TargetGroupARNs of an attach or detach: 1..10 ARNs. */
 function readArns(value: unknown): string[] {
@@ -49,12 +83,7 @@ export const attachLoadBalancerTargetGroups: AutoScalingOperation<
   const arns = readTargetGroupArns(ctx, asked, vpcOfPlacement(ctx, group.availabilityZones, group.subnetIds));
   ctx.authorize(action, [group.arn]);
   if (group.deleting) throw asgErrors.groupBeingDeleted(name);
-  const added = arns.filter((arn) => !targetGroupsOf(group).includes(arn));
-  if (added.length === 0) return {};
-  group.targetGroupArns = [...targetGroupsOf(group), ...added];
-  for (const instance of group.instances) {
-    if (instance.lifecycleState === "InService") registerInstance(ctx, group, instance.instanceId, added);
-  }
+  attach(ctx, group, arns, "targetGroupArns");
   return {};
 };
 
@@ -68,11 +97,9 @@ export const detachLoadBalancerTargetGroups: AutoScalingOperation<
   const name = requiredString("AutoScalingGroupName", input.AutoScalingGroupName);
   const arns = [...new Set(readArns(input.TargetGroupARNs))];
   const group = findGroup(ctx, name);
-  for (const arn of arns) if (!targetGroupsOf(group).includes(arn)) throw asgErrors.targetGroupNotAttached(arn, name);
+  for (const arn of arns) if (!(group.targetGroupArns ?? []).includes(arn)) throw asgErrors.targetGroupNotAttached(arn, name);
   ctx.authorize(action, [group.arn]);
-  group.targetGroupArns = targetGroupsOf(group).filter((arn) => !arns.includes(arn));
-  if (group.targetGroupArns.length === 0) group.targetGroupArns = undefined;
-  for (const instance of group.instances) deregisterInstance(ctx, group, instance.instanceId, arns);
+  detach(ctx, group, arns, "targetGroupArns");
   return {};
 };
 
@@ -92,12 +119,77 @@ export const describeLoadBalancerTargetGroups: AutoScalingOperation<
   const start = readToken(input.NextToken);
   const group = findGroup(ctx, name);
   ctx.authorize(action, []);
-  const all = targetGroupsOf(group).map((arn) => ({
+  const all = (group.targetGroupArns ?? []).map((arn) => ({
     LoadBalancerTargetGroupARN: arn,
-    State: group.healthCheckType === "ELB" && anyHealthyIn(ctx, group, arn) ? "InService" : "Added",
+    State: stateOf(ctx, group, arn),
   }));
   return {
     LoadBalancerTargetGroups: all.slice(start, start + max),
+    ...(start + max < all.length ? { NextToken: encodeToken(start + max) } : {}),
+  };
+};
+
+/** AttachTrafficSources: ELBv2 target groups join the group as traffic sources; its InService instances are registered with them at once. */
+export const attachTrafficSources: AutoScalingOperation<AttachTrafficSourcesCommandInput, AttachTrafficSourcesCommandOutput> = (
+  ctx,
+  input,
+) => {
+  const action = "AttachTrafficSources";
+  refuseUnmodelledAsg(action, input, ["AutoScalingGroupName", "TrafficSources"]);
+  const name = requiredString("AutoScalingGroupName", input.AutoScalingGroupName);
+  const asked = readTrafficSources(action, input.TrafficSources, true);
+  const group = findGroup(ctx, name);
+  const arns = readTargetGroupArns(ctx, asked, vpcOfPlacement(ctx, group.availabilityZones, group.subnetIds));
+  ctx.authorize(action, [group.arn]);
+  if (group.deleting) throw asgErrors.groupBeingDeleted(name);
+  attach(ctx, group, arns, "trafficSourceArns");
+  return {};
+};
+
+/** DetachTrafficSources: traffic sources leave the group; its instances are deregistered from them (they drain) and keep running. */
+export const detachTrafficSources: AutoScalingOperation<DetachTrafficSourcesCommandInput, DetachTrafficSourcesCommandOutput> = (
+  ctx,
+  input,
+) => {
+  const action = "DetachTrafficSources";
+  refuseUnmodelledAsg(action, input, ["AutoScalingGroupName", "TrafficSources"]);
+  const name = requiredString("AutoScalingGroupName", input.AutoScalingGroupName);
+  const arns = [...new Set(readTrafficSources(action, input.TrafficSources, true))];
+  const group = findGroup(ctx, name);
+  for (const arn of arns) if (!(group.trafficSourceArns ?? []).includes(arn)) throw asgErrors.targetGroupNotAttached(arn, name);
+  ctx.authorize(action, [group.arn]);
+  detach(ctx, group, arns, "trafficSourceArns");
+  return {};
+};
+
+/**
+ * DescribeTrafficSources: every ELBv2 target group of the group, attached
+ * either way (the reference: "all the traffic sources"), or only those of
+ * `TrafficSourceType`; MaxRecords 1..50, default 50.
+ */
+export const describeTrafficSources: AutoScalingOperation<DescribeTrafficSourcesCommandInput, DescribeTrafficSourcesCommandOutput> = (
+  ctx,
+  input,
+) => {
+  const action = "DescribeTrafficSources";
+  refuseUnmodelledAsg(action, input, ["AutoScalingGroupName", "TrafficSourceType", "MaxRecords", "NextToken"]);
+  const name = requiredString("AutoScalingGroupName", input.AutoScalingGroupName);
+  const type = optionalText("TrafficSourceType", input.TrafficSourceType);
+  if (type !== undefined && !TRAFFIC_SOURCE_TYPES.includes(type)) {
+    throw asgErrors.invalidValue("TrafficSourceType", type, "Member must satisfy enum value set: [elb, elbv2, vpc-lattice]");
+  }
+  const max = optionalInt("MaxRecords", input.MaxRecords, 1, 50) ?? 50;
+  const start = readToken(input.NextToken);
+  const group = findGroup(ctx, name);
+  ctx.authorize(action, []);
+  const all = (type === undefined || type === "elbv2" ? targetGroupsOf(group) : []).map((arn) => ({
+    TrafficSource: arn,
+    State: stateOf(ctx, group, arn),
+    Identifier: arn,
+    Type: "elbv2",
+  }));
+  return {
+    TrafficSources: all.slice(start, start + max),
     ...(start + max < all.length ? { NextToken: encodeToken(start + max) } : {}),
   };
 };

@@ -1,5 +1,7 @@
+import type { TrafficSourceIdentifier } from "@aws-sdk/client-auto-scaling";
 import { ElbError } from "../../elbv2/errors.js";
 import { type TargetGroupLink, targetGroupLink } from "../../elbv2/link.js";
+import { optionalText, refuseUnmodelledAsg, requiredString } from "../checks.js";
 import type { AutoScalingContext } from "../context.js";
 import { asgErrors } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance } from "../model/groups.js";
@@ -17,9 +19,10 @@ import type { AutoScalingGroupRecord, GroupInstance } from "../model/groups.js";
 /** The most target groups one call names (API reference, AttachLoadBalancerTargetGroups: "up to 10"). */
 export const MAX_TARGET_GROUPS_PER_CALL = 10;
 
-/** The target groups of a group (none when it has none). */
+/** The target groups of a group, attached either way (TargetGroupARNs, then traffic sources); none when it has none. */
 export function targetGroupsOf(group: AutoScalingGroupRecord): readonly string[] {
-  return group.targetGroupArns ?? [];
+  const legacy = group.targetGroupArns ?? [];
+  return [...legacy, ...(group.trafficSourceArns ?? []).filter((arn) => !legacy.includes(arn))];
 }
 
 /** ELBv2's link for the call (the service acting: the caller is not authorized by ELBv2). */
@@ -114,4 +117,38 @@ export function failsElbCheck(ctx: AutoScalingContext, group: AutoScalingGroupRe
 export function anyHealthyIn(ctx: AutoScalingContext, group: AutoScalingGroupRecord, arn: string): boolean {
   const link = linkOf(ctx);
   return group.instances.some((i) => i.lifecycleState === "InService" && link.health(arn, i.instanceId)?.State === "healthy");
+}
+
+/** The traffic source types of the API (TrafficSourceIdentifier `Type`). */
+export const TRAFFIC_SOURCE_TYPES = ["elb", "elbv2", "vpc-lattice"];
+
+/**
+ * TrafficSources of a call: 1..10, each an `Identifier` with `Type`
+ * `elbv2` (or none: an ARN); `elb` and `vpc-lattice` are refused by name
+ * (Classic Load Balancers and VPC Lattice are not modelled).
+ */
+export function readTrafficSources(action: string, value: unknown, required: boolean): string[] {
+  if (value !== undefined && value !== null && !Array.isArray(value)) {
+    throw asgErrors.invalidValue("TrafficSources", String(value), "Member must be a list");
+  }
+  const list = (value ?? []) as TrafficSourceIdentifier[];
+  if (required && list.length === 0) throw asgErrors.missingParameter("TrafficSources");
+  if (list.length > MAX_TARGET_GROUPS_PER_CALL) {
+    throw asgErrors.invalidValue(
+      "TrafficSources",
+      `[${list.length} items]`,
+      `Member must have length less than or equal to ${MAX_TARGET_GROUPS_PER_CALL}`,
+    );
+  }
+  return list.map((source, i) => {
+    const at = `TrafficSources.member.${i + 1}`;
+    refuseUnmodelledAsg(action, source ?? {}, ["Identifier", "Type"]);
+    const identifier = requiredString(`${at}.Identifier`, source?.Identifier, 511);
+    const type = optionalText(`${at}.Type`, source.Type);
+    if (type !== undefined && !TRAFFIC_SOURCE_TYPES.includes(type)) {
+      throw asgErrors.invalidValue(`${at}.Type`, type, "Member must satisfy enum value set: [elb, elbv2, vpc-lattice]");
+    }
+    if (type !== undefined && type !== "elbv2") throw asgErrors.unmodelledValue(action, `${at}.Type`, type);
+    return identifier;
+  });
 }
