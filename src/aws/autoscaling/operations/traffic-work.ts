@@ -110,13 +110,23 @@ export function deregisterInstance(
  */
 export function failsElbCheck(ctx: AutoScalingContext, group: AutoScalingGroupRecord, instance: GroupInstance): boolean {
   const link = linkOf(ctx);
-  return targetGroupsOf(group).some((arn) => link.health(arn, instance.instanceId)?.State === "unhealthy");
+  return targetGroupsOf(group).some((arn) => stateIn(link, arn, instance.instanceId) === "unhealthy");
+}
+
+/** An instance's target state in a target group (undefined: none to read, e.g. an instance the group cannot hold). */
+function stateIn(link: TargetGroupLink, arn: string, instanceId: string): string | undefined {
+  try {
+    return link.health(arn, instanceId)?.State;
+  } catch (error) {
+    if (error instanceof ElbError) return undefined;
+    throw error;
+  }
 }
 
 /** Whether any of the group's instances is `healthy` in a target group (DescribeLoadBalancerTargetGroups' `InService`). */
 export function anyHealthyIn(ctx: AutoScalingContext, group: AutoScalingGroupRecord, arn: string): boolean {
   const link = linkOf(ctx);
-  return group.instances.some((i) => i.lifecycleState === "InService" && link.health(arn, i.instanceId)?.State === "healthy");
+  return group.instances.some((i) => i.lifecycleState === "InService" && stateIn(link, arn, i.instanceId) === "healthy");
 }
 
 /** The traffic source types of the API (TrafficSourceIdentifier `Type`). */
