@@ -3,6 +3,7 @@ import {
   AttachTrafficSourcesCommand,
   AutoScalingClient,
   AutoScalingServiceException,
+  CompleteLifecycleActionCommand,
   CreateAutoScalingGroupCommand,
   type CreateAutoScalingGroupCommandInput,
   DescribeAutoScalingGroupsCommand,
@@ -13,6 +14,7 @@ import {
   DetachTrafficSourcesCommand,
   EnterStandbyCommand,
   ExitStandbyCommand,
+  PutLifecycleHookCommand,
   SetDesiredCapacityCommand,
   SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
@@ -329,6 +331,36 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
     expect(await healthOf(w)).toEqual([[second!.id, "healthy", undefined]]);
   });
 
+  it("with a terminating hook, the instance drains first, then waits in Terminating:Wait, then EC2 terminates it", async () => {
+    const w = await world();
+    const [first, second] = await healthyGroup(w);
+    await w.asg.send(
+      new PutLifecycleHookCommand({
+        AutoScalingGroupName: "web-asg",
+        LifecycleHookName: "drain",
+        LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+        HeartbeatTimeout: 300,
+      }),
+    );
+    await w.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 1 }));
+    expect((await membersOf(w))[0]).toEqual({ id: first!.id, state: "Terminating", health: "Healthy" });
+    w.ec2.advance(30_000);
+    expect((await membersOf(w))[0]).toEqual({ id: first!.id, state: "Terminating:Wait", health: "Healthy" });
+    expect((await activities(w))[0]!.StatusCode).toBe("MidLifecycleAction");
+    expect(await ec2State(w, first!.id)).toBe("running");
+    await w.asg.send(
+      new CompleteLifecycleActionCommand({
+        AutoScalingGroupName: "web-asg",
+        LifecycleHookName: "drain",
+        InstanceId: first!.id,
+        LifecycleActionResult: "CONTINUE",
+      }),
+    );
+    await w.ec2.settle();
+    expect(await ec2State(w, first!.id)).toBe("terminated");
+    expect(await membersOf(w)).toEqual([{ id: second!.id, state: "InService", health: "Healthy" }]);
+  });
+
   it("HealthCheckType ELB: a reboot that fails the target's checks marks the instance Unhealthy and replaces it; EC2 alone does not", async () => {
     const w = await world();
     const [one] = await healthyGroup(w, { DesiredCapacity: 1, HealthCheckType: "ELB", HealthCheckGracePeriod: 120 });
@@ -472,7 +504,11 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
       w.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web-asg", HealthCheckType: "VPC_LATTICE" })),
       "ec2-mock does not model HealthCheckType 'VPC_LATTICE' of UpdateAutoScalingGroup.",
     );
-    expect((await groupOf(w)).TargetGroupARNs).toEqual([w.tg]);
+    await expectAsgError(
+      w.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web-asg", VPCZoneIdentifier: Subnet!.SubnetId! })),
+      `The target group ${w.tg} is in VPC ${w.vpcId}, but the Auto Scaling group's instances launch into VPC ${Vpc!.VpcId}.`,
+    );
+    expect(await groupOf(w)).toMatchObject({ TargetGroupARNs: [w.tg], VPCZoneIdentifier: "", HealthCheckType: "EC2" });
   });
 
   it("a snapshot taken while an instance drains, in a non-default Region, restores and carries on", async () => {
