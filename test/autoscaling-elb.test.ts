@@ -83,9 +83,9 @@ async function world(region = "us-east-1"): Promise<World> {
     client = new EC2Client({ region });
     client.middlewareStack.use(ec2);
     asg = new AutoScalingClient({ region });
-    asg.middlewareStack.use(ec2 as never);
+    asg.middlewareStack.use(ec2);
     elb = new ElasticLoadBalancingV2Client({ region });
-    elb.middlewareStack.use(ec2 as never);
+    elb.middlewareStack.use(ec2);
   } else if (door === "httpHandler") {
     const requestHandler = ec2.httpHandler();
     client = new EC2Client({ region, credentials: KEYS, requestHandler, maxAttempts: 1 });
@@ -522,9 +522,9 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
     const ec2 = createEc2Mock();
     ec2.restore(snapshot);
     const asg = new AutoScalingClient({ region: "eu-west-1" });
-    asg.middlewareStack.use(ec2 as never);
+    asg.middlewareStack.use(ec2);
     const elb = new ElasticLoadBalancingV2Client({ region: "eu-west-1" });
-    elb.middlewareStack.use(ec2 as never);
+    elb.middlewareStack.use(ec2);
     opened.push(asg, elb);
     const restored: World = { ...w, ec2, asg, elb };
     expect((await groupOf(restored)).TargetGroupARNs).toEqual([w.tg]);

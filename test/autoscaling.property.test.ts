@@ -73,7 +73,7 @@ describe("Auto Scaling under any sequence of user and scheduler actions", () => 
         const client = new EC2Client({ region: "us-east-1" });
         client.middlewareStack.use(ec2);
         const asg = new AutoScalingClient({ region: "us-east-1" });
-        asg.middlewareStack.use(ec2 as never);
+        asg.middlewareStack.use(ec2);
         try {
           await client.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { ImageId: LINUX_AMI_ID } }));
           await asg.send(

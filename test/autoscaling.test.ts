@@ -78,7 +78,7 @@ async function world(options: Ec2MockOptions = {}, region = options.region ?? "u
     client = new EC2Client({ region });
     client.middlewareStack.use(ec2);
     asg = new AutoScalingClient({ region });
-    asg.middlewareStack.use(ec2 as never);
+    asg.middlewareStack.use(ec2);
   } else if (door === "httpHandler") {
     client = new EC2Client({ region, credentials: KEYS, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
     asg = new AutoScalingClient({ region, credentials: KEYS, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
@@ -728,7 +728,7 @@ describe.each(["plugin", "httpHandler", "server"] as const)("EC2 Auto Scaling th
       const ec2 = createEc2Mock();
       ec2.restore(snapshot);
       const asg = new AutoScalingClient({ region: "eu-west-1" });
-      asg.middlewareStack.use(ec2 as never);
+      asg.middlewareStack.use(ec2);
       opened.push(asg);
       await ec2.settle();
       const { AutoScalingGroups } = await asg.send(new DescribeAutoScalingGroupsCommand({}));

@@ -29,7 +29,7 @@ afterEach(async () => {
 
 function pluginElb(ec2: Ec2Mock, region = "us-east-1"): ElasticLoadBalancingV2Client {
   const elb = new ElasticLoadBalancingV2Client({ region });
-  elb.middlewareStack.use(ec2 as never);
+  elb.middlewareStack.use(ec2);
   closers.push(() => elb.destroy());
   return elb;
 }

@@ -43,7 +43,7 @@ async function open(door: string, options?: Ec2MockOptions): Promise<Setup> {
   let client: EC2Client;
   if (door === "plugin") {
     elb = new ElasticLoadBalancingV2Client({ region });
-    elb.middlewareStack.use(ec2 as never);
+    elb.middlewareStack.use(ec2);
     client = new EC2Client({ region });
     client.middlewareStack.use(ec2);
   } else if (door === "httpHandler") {

@@ -382,7 +382,7 @@ describe("STS DecodeAuthorizationMessage", () => {
     const { blob, id } = await someBlob();
     const ec2 = createEc2Mock();
     const sts = new STSClient({ region: "us-east-1" });
-    sts.middlewareStack.use(ec2 as never);
+    sts.middlewareStack.use(ec2);
     const out = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: blob }));
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect(JSON.parse(out.DecodedMessage!)).toMatchObject({

@@ -61,10 +61,10 @@ export interface Durations {
   /** A terminated machine stays visible (to its front's listings) this long. */
   terminatedVisibility: number;
   /**
-   * How long after a Spot capacity interruption (`ec2.spot.interrupt`, in a
-   * pool it did not withdraw) EC2's capacity is back: the earliest it restarts
-   * an interrupted Spot Instance that was stopped or hibernated (a rule of the
-   * market, not a transition: `instant` keeps it).
+   * How long after a capacity interruption (one that withdrew no capacity)
+   * the capacity is back: the earliest an interrupted machine that was
+   * stopped or hibernated is restarted by its cloud (a rule of the market,
+   * not a transition: `instant` keeps it).
    */
   spotCapacityReturn: number;
   /** creating → available: a volume made by CreateVolume (EBS). */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
-import type { MiddlewareStack, Pluggable } from "@smithy/types";
+import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
@@ -123,7 +123,14 @@ export interface Ec2MockOptions {
  * The object {@link createEc2Mock} returns: a `Pluggable` for `client.middlewareStack.use`, plus controls.
  * @public
  */
-export interface Ec2Mock extends Pluggable<ServiceInputTypes, ServiceOutputTypes> {
+export interface Ec2Mock {
+  /**
+   * Adds the mock's middleware to a client's stack: what
+   * `client.middlewareStack.use(ec2)` calls. Generic, so that the same mock
+   * plugs into an `EC2Client` and into the clients of the other services it
+   * answers (`AutoScalingClient`, `ElasticLoadBalancingV2Client`, `STSClient`) without a cast.
+   */
+  applyToStack<Input extends object, Output extends MetadataBearer>(stack: MiddlewareStack<Input, Output>): void;
   /** The default Region (see {@link Ec2MockOptions.region}). */
   readonly region: string;
   /** The account id that owns everything. */
@@ -442,8 +449,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const mock: Ec2Mock = {
     region: defaultRegion,
     accountId,
-    applyToStack(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>) {
-      addMockMiddleware(stack, {
+    applyToStack<Input extends object, Output extends MetadataBearer>(stack: MiddlewareStack<Input, Output>) {
+      // One middleware for every client: it routes by the client's name (EC2's types are its widest view).
+      addMockMiddleware(stack as unknown as MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, {
         dispatch: dispatchSdkInput,
         newRequestId: randomUUID,
         onUnhandledCommand: options.onUnhandledCommand ?? "error",

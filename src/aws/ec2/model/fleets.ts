@@ -1,5 +1,6 @@
 import type { FleetLaunchTemplateConfig } from "@aws-sdk/client-ec2";
 import { array, boolean, type Codec, invalid, literal, mapOf, number, object, optional, string, time } from "../../../engine/record.js";
+import { KeyedStore } from "./keyed-store.js";
 
 /**
  * EC2 Fleets (issue 18): CreateFleet's record, its instances and its
@@ -92,57 +93,20 @@ export interface Ec2Fleet {
 }
 
 /** The fleets of one region, by id, in creation order. */
-export class FleetStore {
-  private readonly byId = new Map<string, Ec2Fleet>();
-  private seq = 0;
-
-  /** The fleet with this id. */
-  get(fleetId: string): Ec2Fleet | undefined {
-    return this.byId.get(fleetId);
-  }
-
-  /** Every fleet, in creation order. */
-  list(): IterableIterator<Ec2Fleet> {
-    return this.byId.values();
+export class FleetStore extends KeyedStore<Ec2Fleet> {
+  protected override idOf(fleet: Ec2Fleet): string {
+    return fleet.fleetId;
   }
 
   /** The fleet a ClientToken created, if any. */
   byToken(token: string): Ec2Fleet | undefined {
-    for (const fleet of this.byId.values()) if (fleet.clientToken === token) return fleet;
+    for (const fleet of this.list()) if (fleet.clientToken === token) return fleet;
     return undefined;
   }
 
-  /** The next creation-order number. */
-  nextSeq(): number {
-    return ++this.seq;
-  }
-
-  /** Stores a new fleet. */
+  /** Stores a new fleet (its seq from {@link KeyedStore.nextSeq}). */
   add(fleet: Ec2Fleet): void {
-    this.byId.set(fleet.fleetId, fleet);
-    this.seq = Math.max(this.seq, fleet.seq);
-  }
-
-  /** Replaces a fleet's tags (CreateTags, DeleteTags). */
-  setTags(fleet: Ec2Fleet, next: ReadonlyMap<string, string>): void {
-    fleet.tags = next;
-  }
-
-  /** Replaces every fleet (restoring a snapshot), in creation order. */
-  replace(fleets: readonly Ec2Fleet[]): void {
-    this.clear();
-    for (const fleet of [...fleets].sort((a, b) => a.seq - b.seq)) this.add(fleet);
-  }
-
-  /** Forgets every fleet. */
-  clear(): void {
-    this.byId.clear();
-    this.seq = 0;
-  }
-
-  /** How many fleets the store holds. */
-  get size(): number {
-    return this.byId.size;
+    this.put(fleet);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { newId } from "./ids.js";
+import { KeyedStore } from "./keyed-store.js";
 import { tagsField } from "./tags.js";
 
 /**
@@ -113,24 +114,19 @@ export interface Creation {
  * The launch templates of one region, by id and by name, in creation order.
  * Callers run every check first: these methods never refuse.
  */
-export class LaunchTemplateStore {
-  private readonly byId = new Map<string, LaunchTemplate>();
+export class LaunchTemplateStore extends KeyedStore<LaunchTemplate> {
   private readonly byName = new Map<string, LaunchTemplate>();
-  private seq = 0;
 
-  /** How many templates the region holds. */
-  get size(): number {
-    return this.byId.size;
+  protected override idOf(template: LaunchTemplate): string {
+    return template.launchTemplateId;
   }
 
-  /** Every template, in creation order. */
-  list(): IterableIterator<LaunchTemplate> {
-    return this.byId.values();
+  protected override indexed(template: LaunchTemplate): void {
+    this.byName.set(template.launchTemplateName, template);
   }
 
-  /** The template with this id, if any. */
-  get(launchTemplateId: string): LaunchTemplate | undefined {
-    return this.byId.get(launchTemplateId);
+  protected override unindexAll(): void {
+    this.byName.clear();
   }
 
   /** The template with this name, if any. */
@@ -143,7 +139,7 @@ export class LaunchTemplateStore {
     const template: LaunchTemplate = {
       launchTemplateId: newId("lt"),
       launchTemplateName: name,
-      seq: ++this.seq,
+      seq: this.nextSeq(),
       createTime: creation.now,
       createdBy: creation.createdBy,
       defaultVersion: 1,
@@ -153,8 +149,7 @@ export class LaunchTemplateStore {
       clientToken: creation.clientToken,
     };
     this.addVersion(template, data, { ...creation, clientToken: undefined });
-    this.byId.set(template.launchTemplateId, template);
-    this.byName.set(name, template);
+    this.put(template);
     return template;
   }
 
@@ -178,32 +173,10 @@ export class LaunchTemplateStore {
     template.versions = template.versions.filter((v) => !numbers.has(v.versionNumber));
   }
 
-  /** Replaces a template's tags by `next`. */
-  setTags(template: LaunchTemplate, next: ReadonlyMap<string, string>): void {
-    template.tags = next;
-  }
-
   /** Deletes a template and every version of it. */
   delete(template: LaunchTemplate): void {
-    this.byId.delete(template.launchTemplateId);
+    this.remove(template.launchTemplateId);
     this.byName.delete(template.launchTemplateName);
-  }
-
-  /** Replaces every template (restoring a snapshot), in the order given. */
-  replace(templates: Iterable<LaunchTemplate>): void {
-    this.clear();
-    for (const template of templates) {
-      this.byId.set(template.launchTemplateId, template);
-      this.byName.set(template.launchTemplateName, template);
-      this.seq = Math.max(this.seq, template.seq);
-    }
-  }
-
-  /** Forgets every template. */
-  clear(): void {
-    this.byId.clear();
-    this.byName.clear();
-    this.seq = 0;
   }
 }
 

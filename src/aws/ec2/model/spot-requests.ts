@@ -14,6 +14,7 @@ import {
   time,
   type ValuesOf,
 } from "../../../engine/record.js";
+import { KeyedStore } from "./keyed-store.js";
 
 /**
  * Spot Instance requests (issue 18): one record per request, whether
@@ -208,24 +209,19 @@ export function isSpotRequestId(value: unknown): value is string {
 }
 
 /** The Spot requests of one region, in creation order. Callers run every check first. */
-export class SpotRequestStore {
-  private readonly byId = new Map<string, SpotRequest>();
+export class SpotRequestStore extends KeyedStore<SpotRequest> {
   private readonly byInstance = new Map<string, SpotRequest>();
-  private seq = 0;
 
-  /** How many requests the region holds. */
-  get size(): number {
-    return this.byId.size;
+  protected override idOf(request: SpotRequest): string {
+    return request.spotInstanceRequestId;
   }
 
-  /** Every request, in creation order. */
-  list(): IterableIterator<SpotRequest> {
-    return this.byId.values();
+  protected override indexed(request: SpotRequest): void {
+    if (request.instanceId !== undefined) this.byInstance.set(request.instanceId, request);
   }
 
-  /** The request with this id, if any. */
-  get(id: string): SpotRequest | undefined {
-    return this.byId.get(id);
+  protected override unindexAll(): void {
+    this.byInstance.clear();
   }
 
   /** The request an instance fulfils (the last one to name it), if any: the instance's Spot link. */
@@ -235,9 +231,8 @@ export class SpotRequestStore {
 
   /** Adds a request (seq assigned here). */
   add(fields: Omit<SpotRequest, "seq">): SpotRequest {
-    const request: SpotRequest = { ...fields, seq: ++this.seq };
-    this.byId.set(request.spotInstanceRequestId, request);
-    if (request.instanceId !== undefined) this.byInstance.set(request.instanceId, request);
+    const request: SpotRequest = { ...fields, seq: this.nextSeq() };
+    this.put(request);
     return request;
   }
 
@@ -255,31 +250,9 @@ export class SpotRequestStore {
     request.statusTime = at;
   }
 
-  /** Replaces a request's tags. */
-  setTags(request: SpotRequest, next: ReadonlyMap<string, string>): void {
-    request.tags = next;
-  }
-
   /** The store's contents (snapshots). */
   contents(): SpotRequest[] {
-    return [...this.byId.values()];
-  }
-
-  /** Replaces every request (restoring a snapshot). */
-  replace(requests: readonly SpotRequest[]): void {
-    this.clear();
-    for (const request of [...requests].sort((a, b) => a.seq - b.seq)) {
-      this.byId.set(request.spotInstanceRequestId, request);
-      if (request.instanceId !== undefined) this.byInstance.set(request.instanceId, request);
-      this.seq = Math.max(this.seq, request.seq);
-    }
-  }
-
-  /** Forgets every request. */
-  clear(): void {
-    this.byId.clear();
-    this.byInstance.clear();
-    this.seq = 0;
+    return [...this.list()];
   }
 }
 
