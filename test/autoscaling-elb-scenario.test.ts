@@ -141,7 +141,7 @@ describe("Auto Scaling and ELBv2 through `ec2-mock serve`", () => {
 
       // The surprise: the stopped instance Unhealthy (DescribeAutoScalingInstances spells it in capitals) and replaced.
       ctx.expect(facts.stoppedMember).toEqual(["Terminating", "UNHEALTHY"]);
-      const [launch, terminate] = facts.activities as [string, string, string][];
+      const [launch, terminate] = facts.activities as [[string, string, string], [string, string, string]];
       ctx.expect(launch[0]).toMatch(/^Launching a new EC2 instance: i-[0-9a-f]{17}$/);
       ctx.expect(launch[1]).toMatch(new RegExp(`^${CAPACITY_RESTORED}$`));
       ctx.expect(launch[2]).toBe("InProgress");

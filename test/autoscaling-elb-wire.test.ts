@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 /** A call's output without its request metadata, or its error as the SDK shaped it. */
-async function record(call: Promise<object>): Promise<unknown> {
+async function record(call: Promise<object>): Promise<object> {
   try {
     const { $metadata: _, ...output } = (await call) as { $metadata: unknown };
     return { output };
@@ -143,7 +143,7 @@ describe("Auto Scaling and ELBv2: the server answers as the plugin", () => {
     const compare = async () => {
       for (const [name, read] of reads) {
         const viaPlugin = await record(read(plugin));
-        expect({ name, ...(await record(read(served))) }).toEqual({ name, ...(viaPlugin as object) });
+        expect({ name, ...(await record(read(served))) }).toEqual({ name, ...viaPlugin });
       }
     };
     await compare();
