@@ -54,7 +54,13 @@ function clientsOf(url: string) {
     const answer = await fetch(`${url}/_mock/${route}`, { method: "POST" });
     expect(answer.status).toBe(200);
   };
-  return { ...clients, control, destroy: () => Object.values(clients).forEach((c) => c.destroy()) };
+  return {
+    ...clients,
+    control,
+    destroy: () => {
+      for (const c of Object.values(clients)) c.destroy();
+    },
+  };
 }
 type Clients = ReturnType<typeof clientsOf>;
 
