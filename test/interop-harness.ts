@@ -60,6 +60,8 @@ export interface InteropHarness {
   need(ctx: TestContext, client: "cli" | "boto3"): void;
   /** Starts `ec2`'s server, runs the `client` script with its URL and `args`, and closes the server. */
   runScript(ec2: Ec2Mock, client: "cli" | "boto3", ...args: string[]): Promise<ScriptRun>;
+  /** Runs the `client` script against a server already listening at `url` (an `ec2-mock serve` child), with `args`. */
+  runScriptAt(url: string, client: "cli" | "boto3", ...args: string[]): Promise<ScriptRun>;
   /** An SDK client on the mock, in process, in `region`, to read back what the scripts left. */
   sdkClient(ec2: Ec2Mock, region: string): EC2Client;
 }
@@ -128,6 +130,9 @@ export function interopHarness(name: string, scripts: InteropScripts): InteropHa
       } finally {
         await server.close();
       }
+    },
+    runScriptAt(url, client, ...args) {
+      return run(...clients[client].command([url, ...args]));
     },
     sdkClient(ec2, region) {
       return new EC2Client({ region, credentials: INTEROP_KEYS, requestHandler: ec2.httpHandler() });

@@ -9,13 +9,14 @@ import boto3
 from botocore.exceptions import ClientError
 
 
-def mock_client(endpoint, region):
-    """An EC2 client on the mock at `endpoint`, in `region`.
+def mock_client(endpoint, region, service="ec2"):
+    """A client of `service` (EC2 unless said otherwise) on the mock at `endpoint`, in `region`.
 
     Fake keys and an explicit endpoint: nothing here can act on a real account.
+    The mock answers EC2, ELBv2 ("elbv2") and Auto Scaling ("autoscaling") at one endpoint.
     """
     return boto3.client(
-        "ec2",
+        service,
         endpoint_url=endpoint,
         region_name=region,
         aws_access_key_id="test",
