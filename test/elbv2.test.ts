@@ -169,6 +169,18 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       expect(notFound.message).toBe(`Target groups '${missing}' not found`);
       expect((notFound.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
 
+      // Not an ARN at all (a name, another service's ARN): ValidationError, before any lookup.
+      for (const bad of ["web", "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"]) {
+        const malformed = await rejection(setup.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: bad })));
+        expect([malformed.name, malformed.message, (malformed.$metadata as { httpStatusCode: number }).httpStatusCode]).toEqual([
+          "ValidationError",
+          `'${bad}' is not a valid target group ARN`,
+          400,
+        ]);
+        const listed = await rejection(setup.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [bad] })));
+        expect([listed.name, listed.message]).toEqual(["ValidationError", `'${bad}' is not a valid target group ARN`]);
+      }
+
       const described = await rejection(setup.elb.send(new DescribeTargetGroupsCommand({ Names: ["nope"] })));
       expect(described.name).toBe("TargetGroupNotFoundException");
       expect(described.message).toBe("One or more target groups not found");

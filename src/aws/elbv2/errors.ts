@@ -57,6 +57,10 @@ export const elbErrors = {
   targetGroupsNotFound() {
     return new ElbError("TargetGroupNotFound", "One or more target groups not found");
   },
+  /** A target group ARN that is not shaped as one (reported AWS wording, e.g. jcjorel/ec2-spot-converter#7). */
+  invalidTargetGroupArn(arn: string) {
+    return new ElbError("ValidationError", `'${arn}' is not a valid target group ARN`);
+  },
   /** A call naming one target group that does not exist. */
   targetGroupNotFound(arn: string) {
     return new ElbError("TargetGroupNotFound", `Target groups ${quoted([arn])} not found`);

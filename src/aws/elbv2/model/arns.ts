@@ -22,6 +22,19 @@ function hexId(): string {
   return randomBytes(8).toString("hex");
 }
 
+/**
+ * Whether a value is shaped as a target group's ARN:
+ * `arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`
+ * (split on `:` and `/`, no pattern: user input never meets a RegExp).
+ */
+export function isTargetGroupArn(value: string): boolean {
+  const parts = value.split(":");
+  if (parts.length !== 6 || parts[0] !== "arn" || parts[2] !== "elasticloadbalancing") return false;
+  if (parts[1] === "" || parts[3] === "" || parts[4] === "") return false;
+  const path = parts[5]!.split("/");
+  return path.length === 3 && path[0] === "targetgroup" && path[1] !== "" && path[2] !== "";
+}
+
 /** A new target group's ARN. */
 export function targetGroupArn(scope: ArnScope, name: string): string {
   return `${prefix(scope)}targetgroup/${name}/${hexId()}`;

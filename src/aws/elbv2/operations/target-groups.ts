@@ -22,7 +22,7 @@ import type {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { ElbContext, ElbOperation } from "../context.js";
 import { elbErrors } from "../errors.js";
-import { newArn, targetGroupArn } from "../model/arns.js";
+import { isTargetGroupArn, newArn, targetGroupArn } from "../model/arns.js";
 import type { TargetGroup } from "../model/store.js";
 import { checkName, checkRange, page, readTags, refuseUnmodelled, resourceOf, scopeOf } from "./common.js";
 
@@ -59,6 +59,7 @@ export function renderTargetGroup(ctx: ElbContext, group: TargetGroup): SdkTarge
 /** The target group an ARN names, or TargetGroupNotFound. */
 export function targetGroupOf(ctx: ElbContext, arn: string | undefined): TargetGroup {
   if (arn === undefined || arn === "") throw elbErrors.validation("A target group ARN must be specified");
+  if (!isTargetGroupArn(arn)) throw elbErrors.invalidTargetGroupArn(arn);
   const group = ctx.region.elbv2.targetGroups.get(arn);
   if (group === undefined) throw elbErrors.targetGroupNotFound(arn);
   return group;
@@ -276,6 +277,8 @@ export const describeTargetGroups: ElbOperation<DescribeTargetGroupsCommandInput
   const store = ctx.region.elbv2;
   let groups: TargetGroup[];
   if (arns.length > 0 || names.length > 0) {
+    const malformed = arns.find((arn) => !isTargetGroupArn(arn));
+    if (malformed !== undefined) throw elbErrors.invalidTargetGroupArn(malformed);
     const found = arns.length > 0 ? arns.map((arn) => store.targetGroups.get(arn)) : names.map((name) => store.targetGroupNamed(name));
     if (found.includes(undefined)) throw elbErrors.targetGroupsNotFound();
     groups = found as TargetGroup[];
