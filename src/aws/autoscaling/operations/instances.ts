@@ -23,7 +23,7 @@ import type { AutoScalingContext, AutoScalingOperation } from "../context.js";
 import { asgErrors, asgTime } from "../errors.js";
 import type { AutoScalingGroupRecord, GroupInstance, ScalingActivity } from "../model/groups.js";
 import { endActivity, findGroup, GROUP_NAME_TAG, startActivity, terminateFromGroup } from "./group-work.js";
-import { encodeToken, readToken } from "./groups.js";
+import { encodeToken, readToken, renderGroupInstance } from "./groups.js";
 import { deregisterInstance, registerInstance, targetGroupsOf } from "./traffic-work.js";
 
 /**
@@ -87,24 +87,8 @@ export const describeAutoScalingInstances: AutoScalingOperation<
   for (const group of ctx.region.autoScaling.groups()) {
     for (const instance of group.instances) {
       if (ids.length > 0 && !ids.includes(instance.instanceId)) continue;
-      all.push({
-        InstanceId: instance.instanceId,
-        InstanceType: instance.instanceType,
-        AutoScalingGroupName: group.name,
-        AvailabilityZone: instance.availabilityZone,
-        LifecycleState: instance.lifecycleState,
-        HealthStatus: instance.healthStatus.toUpperCase(),
-        ...(instance.launchTemplateId === undefined
-          ? {}
-          : {
-              LaunchTemplate: {
-                LaunchTemplateId: instance.launchTemplateId,
-                LaunchTemplateName: instance.launchTemplateName,
-                Version: instance.launchTemplateVersion,
-              },
-            }),
-        ProtectedFromScaleIn: instance.protectedFromScaleIn,
-      });
+      // The group's view of the instance, with its group, and the health in capitals as this action writes it.
+      all.push({ ...renderGroupInstance(instance), AutoScalingGroupName: group.name, HealthStatus: instance.healthStatus.toUpperCase() });
     }
   }
   return {
