@@ -32,28 +32,7 @@ import { readTargetGroupArns, readTrafficSources, targetGroupsOf, vpcOfPlacement
  * (./group-work.ts). Sources: docs/behaviour.md, "EC2 Auto Scaling".
  */
 
-/** What CreateAutoScalingGroup models; any other member is refused by name. */
-const CREATE_MEMBERS = [
-  "AutoScalingGroupName",
-  "LaunchTemplate",
-  "MinSize",
-  "MaxSize",
-  "DesiredCapacity",
-  "DefaultCooldown",
-  "AvailabilityZones",
-  "VPCZoneIdentifier",
-  "HealthCheckType",
-  "HealthCheckGracePeriod",
-  "TerminationPolicies",
-  "NewInstancesProtectedFromScaleIn",
-  "LifecycleHookSpecificationList",
-  "Tags",
-  "TargetGroupARNs",
-  "TrafficSources",
-  "AvailabilityZoneDistribution",
-] as const satisfies readonly (keyof CreateAutoScalingGroupCommandInput)[];
-
-/** What UpdateAutoScalingGroup models. */
+/** What UpdateAutoScalingGroup models: the settings a group's creation and its updates share. */
 const UPDATE_MEMBERS = [
   "AutoScalingGroupName",
   "LaunchTemplate",
@@ -69,6 +48,15 @@ const UPDATE_MEMBERS = [
   "NewInstancesProtectedFromScaleIn",
   "AvailabilityZoneDistribution",
 ] as const satisfies readonly (keyof UpdateAutoScalingGroupCommandInput)[];
+
+/** What CreateAutoScalingGroup models (the shared settings, hooks, tags and traffic sources); any other member is refused by name. */
+const CREATE_MEMBERS = [
+  ...UPDATE_MEMBERS,
+  "LifecycleHookSpecificationList",
+  "Tags",
+  "TargetGroupARNs",
+  "TrafficSources",
+] as const satisfies readonly (keyof CreateAutoScalingGroupCommandInput)[];
 
 /** The launch template a group uses, resolved in the Region's EC2 launch templates. */
 interface TemplateChoice {
