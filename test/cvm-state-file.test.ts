@@ -15,6 +15,8 @@ import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-s
 import { afterAll, describe, expect, it } from "vitest";
 import { CVM_LINUX_IMAGE_ID, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
+import type { Front, FrontRequest } from "../src/kit/front.js";
+import { openStateFile, type PersistableBackend } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
 import { type CvmClient, newClient } from "./cvm-doors.js";
 
@@ -225,5 +227,84 @@ describe("listen({ stateFile, doors: [cvm.door] })", () => {
     writeFileSync(path, JSON.stringify(saved));
     const third = await createEc2Mock().listen({ stateFile: path, doors: [createCvmMock({ timing: "instant" }).door] });
     await third.close();
+  });
+});
+
+describe("openStateFile with a front's state (the kit, cloud-neutral)", () => {
+  /** A main backend holding `main`, and a front holding `n` that its requests set (`?n=`); a state `n: 13` does not restore. */
+  function setup() {
+    let main = 1;
+    let n = 0;
+    const backend: PersistableBackend = {
+      dispatch: () => ({}),
+      isMutating: () => true,
+      advance: () => {},
+      settle: async () => {},
+      reset: () => {},
+      state: () => ({}),
+      snapshot: () => ({ main }),
+      restore: (s) => {
+        main = (s as { main: number }).main;
+      },
+      checkSnapshot: () => {},
+    };
+    const front: Front = {
+      claims: () => true,
+      handle: async (request) => {
+        n = Number(new URLSearchParams(request.query).get("n"));
+        return { status: 200, headers: {}, body: String(n) };
+      },
+      state: {
+        member: "extra",
+        snapshot: () => ({ n }),
+        check: (s) => {
+          if ((s as { n: number }).n === 13) throw new TypeError("n must not be 13");
+        },
+        restore: (s) => {
+          n = (s as { n: number }).n;
+        },
+        changes: (request) => request.method === "POST",
+      },
+    };
+    return { backend, front, n: () => n, main: () => main };
+  }
+  const request = (method: string, n: number): FrontRequest => ({
+    method,
+    query: `n=${n}`,
+    path: "/",
+    headers: {},
+    body: new Uint8Array(),
+  });
+
+  it("saves the front's changing requests under its member, rolls a refused one back, and restores both parts", async () => {
+    const path = join(dir, "kit.json");
+    const reports: string[] = [];
+    const first = setup();
+    const file = await openStateFile(path, first.backend, (line) => reports.push(line), [first.front]);
+    try {
+      expect(readState(path)).toEqual({ main: 1, extra: { n: 0 } });
+      const kept = file.fronts[0]!;
+      await kept.handle(request("POST", 7));
+      expect(readState(path)).toEqual({ main: 1, extra: { n: 7 } });
+      // A request the front says changes nothing is not written.
+      await kept.handle(request("GET", 8));
+      expect(first.n()).toBe(8);
+      expect(readState(path)).toEqual({ main: 1, extra: { n: 7 } });
+      await kept.handle(request("POST", 9));
+      // A state that would not restore: refused, rolled back to the last one written, the caller told.
+      await expect(kept.handle(request("POST", 13))).rejects.toThrow(StateFileError);
+      expect(first.n()).toBe(9);
+      expect(readState(path)).toEqual({ main: 1, extra: { n: 9 } });
+      expect(reports).toEqual([
+        `ec2-mock: refused to write the state file ${path}: the state would not restore (its "extra" member: n must not be 13); ` +
+          "the file keeps the last state written, and the state in memory was rolled back to the last state written",
+      ]);
+    } finally {
+      await file.close();
+    }
+    const second = setup();
+    const again = await openStateFile(path, second.backend, () => {}, [second.front]);
+    await again.close();
+    expect([second.main(), second.n()]).toEqual([1, 9]);
   });
 });
