@@ -391,7 +391,7 @@ export async function openStateFile<B extends PersistableBackend>(
     return result;
   };
   const backend: B = {
-    // Its controls save their changes (./savedControls).
+    // Its controls save their changes (savedControls, above).
     ...savedControls(mock, saved),
     // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
     // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.
