@@ -25,7 +25,16 @@ export type { AddedInstanceType, InstanceTypeOptions, RegionOfferingsOption } fr
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
 export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";
 export { SERVER_LIMITS, type RunningServer, type ServedDoor } from "./kit/server/server.js";
-export type { ControlRoutes, Front, FrontRequest, FrontResponse, RequestHeaders, ServerFault, ServerFaultKind } from "./kit/front.js";
+export type {
+  ControlRoutes,
+  Front,
+  FrontRequest,
+  FrontResponse,
+  FrontState,
+  RequestHeaders,
+  ServerFault,
+  ServerFaultKind,
+} from "./kit/front.js";
 export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
 export type { ListenOptions } from "./aws/ec2/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";

@@ -161,7 +161,7 @@ describe("ec2-mock serve", () => {
           /^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--state FILE\] \[--verify-signatures\]\n/,
         );
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
-        expect(exit.stdout).toContain("--state              keep the EC2 fleet in FILE");
+        expect(exit.stdout).toContain('--state              keep the EC2 fleet in FILE, and the CVM fleet under its "cvm" member');
       }
     },
     SLOW,

@@ -24,9 +24,10 @@ const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config 
   --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
                        stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
                        instanceTypes (add, offerings), iam (policies, accessKeys, principals)
-  --state              keep the EC2 fleet in FILE: restored from it on start when it exists, and
-                       rewritten atomically (temp file, fsync, rename) after every change, before
-                       the change is answered; one server per FILE (FILE.lock names the holder)
+  --state              keep the EC2 fleet in FILE, and the CVM fleet under its "cvm" member: restored
+                       from it on start when it exists, and rewritten atomically (temp file, fsync,
+                       rename) after every change, before the change is answered; one server per
+                       FILE (FILE.lock names the holder)
   --verify-signatures  refuse requests whose SigV4 signature does not verify against the
                        access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 

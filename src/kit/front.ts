@@ -89,6 +89,25 @@ export interface ControlRoutes {
 }
 
 /**
+ * What a state file keeps of a front served beside the main one (CVM's next
+ * to EC2's): its snapshot, under its own member of the file, and which of
+ * its requests may change it (../state/state-file.ts).
+ * @public
+ */
+export interface FrontState {
+  /** The state file's member that holds this front's snapshot (`cvm`), beside the main front's members. */
+  readonly member: string;
+  /** The front's state, JSON-ready. */
+  snapshot(): unknown;
+  /** Checks a parsed snapshot exactly as `restore` reads it, changing nothing; throws when it would not restore. */
+  check(snapshot: unknown): void;
+  /** Replaces the front's state with a parsed snapshot (checked first: nothing changes when it throws). */
+  restore(snapshot: unknown): void;
+  /** Whether answering the request may change the state: a state file saves it before the answer is sent. */
+  changes(request: FrontRequest): boolean;
+}
+
+/**
  * A front as the server sees it. Only `claims` and `handle` are required
  * (the shape of a `ServedDoor`); a front without `refuse`, `fault` or
  * `controls` gets the server's JSON `{ error }` answers and no control routes.
@@ -113,4 +132,6 @@ export interface Front {
   fault?(fault: ServerFault): FrontResponse;
   /** The front's control routes, answered by the server for every front alike. */
   readonly controls?: ControlRoutes;
+  /** What a state file keeps of this front, when it is served beside EC2's with one (`ec2-mock serve --state FILE`). */
+  readonly state?: FrontState;
 }

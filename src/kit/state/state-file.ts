@@ -3,6 +3,7 @@ import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ServedControls } from "../controls.js";
+import type { Front, FrontState } from "../front.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -234,8 +235,84 @@ export interface PersistableBackend extends ServedControls {
 export interface OpenStateFile<B extends PersistableBackend> {
   /** The mock's backend, saving every change before it is answered. */
   readonly backend: B;
+  /** The fronts given, in their order: each with a `state` saving its changes and control routes' changes too; the others as they were. */
+  readonly fronts: readonly Front[];
   /** Waits for the writes under way and releases the lock. */
   close(): Promise<void>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * What the file keeps: the main front's snapshot (the backend's), with each
+ * other front's snapshot under its own member beside the main one's members
+ * (`{ ...ec2, cvm }`). A file without a front's member (one written before
+ * that front was kept) restores the main snapshot and leaves that front as
+ * it is; a front's member that would not restore is refused naming it.
+ */
+function persistedState(mock: PersistableBackend, kept: readonly FrontState[]): PersistedState {
+  const members = new Set<string>();
+  for (const state of kept) {
+    if (members.has(state.member)) throw new TypeError(`two fronts keep their state under the same member "${state.member}"`);
+    members.add(state.member);
+  }
+  if (kept.length === 0) return { snapshot: () => mock.snapshot(), check: (s) => mock.checkSnapshot(s), restore: (s) => mock.restore(s) };
+  /** The main snapshot and each front's part (undefined when the file has none). */
+  const split = (saved: unknown): { main: unknown; parts: [FrontState, unknown][] } => {
+    if (!isRecord(saved)) return { main: saved, parts: [] };
+    const main = Object.fromEntries(Object.entries(saved).filter(([key]) => !members.has(key)));
+    return { main, parts: kept.map((state) => [state, saved[state.member]]) };
+  };
+  const checkParts = (parts: [FrontState, unknown][]) => {
+    for (const [state, part] of parts) {
+      if (part === undefined) continue;
+      try {
+        state.check(part);
+      } catch (error) {
+        throw new TypeError(`its "${state.member}" member: ${(error as Error).message}`);
+      }
+    }
+  };
+  return {
+    snapshot: () => {
+      const main = mock.snapshot();
+      if (!isRecord(main)) throw new TypeError("the main front's snapshot is not an object: no other front's can go beside it");
+      const whole: Record<string, unknown> = { ...main };
+      for (const state of kept) {
+        if (state.member in main) throw new TypeError(`the main front's snapshot already has a member "${state.member}"`);
+        whole[state.member] = state.snapshot();
+      }
+      return whole;
+    },
+    check: (saved) => {
+      const { main, parts } = split(saved);
+      mock.checkSnapshot(main);
+      checkParts(parts);
+    },
+    // Every part is checked before anything is replaced: a part that would not restore changes nothing.
+    restore: (saved) => {
+      const { main, parts } = split(saved);
+      checkParts(parts);
+      mock.restore(main);
+      for (const [state, part] of parts) if (part !== undefined) state.restore(part);
+    },
+  };
+}
+
+/** Controls whose every change is saved before it is answered. */
+function savedControls<C extends ServedControls>(controls: C, saved: <T>(change: () => T | Promise<T>) => Promise<T>): C {
+  return {
+    ...controls,
+    advance: (ms: number) => saved(() => controls.advance(ms)),
+    settle: () => saved(() => controls.settle()),
+    reset: () => saved(() => controls.reset()),
+    // The front's own control routes are changes too (a Spot price, a capacity pool).
+    ...(controls.routes !== undefined && {
+      routes: Object.fromEntries(
+        Object.entries(controls.routes).map(([name, route]) => [name, (query: URLSearchParams) => saved(() => route(query))]),
+      ),
+    }),
+  };
 }
 
 /**
@@ -247,24 +324,30 @@ export interface OpenStateFile<B extends PersistableBackend> {
  * or refused save rejects, and the server answers InternalError. Throws a
  * StateFileError when the file holds no snapshot this version of the mock
  * can restore; the file is left as it is, and the lock released.
+ *
+ * The `fronts` served beside the main one that have a `state` are kept in
+ * the same file, under their members (one file, one lock, one write for
+ * all): restored with the main front, and each request their `state` says
+ * `changes` it, and their control routes' changes, saved before the answer.
  */
 export async function openStateFile<B extends PersistableBackend>(
   path: string,
   mock: B,
   report: (line: string) => void = writeLine,
+  fronts: readonly Front[] = [],
 ): Promise<OpenStateFile<B>> {
-  const lock = StateLock.acquire(path, report);
-  const file = new StateFile(
-    path,
-    { snapshot: () => mock.snapshot(), check: (s) => mock.checkSnapshot(s), restore: (s) => mock.restore(s) },
-    report,
+  const persisted = persistedState(
+    mock,
+    fronts.flatMap((front) => (front.state === undefined ? [] : [front.state])),
   );
+  const lock = StateLock.acquire(path, report);
+  const file = new StateFile(path, persisted, report);
   try {
     file.removeLeftovers();
     const saved = file.read();
     if (saved !== undefined) {
       try {
-        mock.restore(saved);
+        persisted.restore(saved);
       } catch (error) {
         throw new StateFileError(`the state file ${path} holds no snapshot this mock can restore: ${(error as Error).message}`);
       }
@@ -308,7 +391,8 @@ export async function openStateFile<B extends PersistableBackend>(
     return result;
   };
   const backend: B = {
-    ...mock,
+    // Its controls save their changes (savedControls, above).
+    ...savedControls(mock, saved),
     // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
     // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.
     // The region goes through too: a call in another region than the default one is that region's.
@@ -316,18 +400,21 @@ export async function openStateFile<B extends PersistableBackend>(
       mock.isMutating(action)
         ? saved(() => mock.dispatch(action, input, accessKeyId, region))
         : mock.dispatch(action, input, accessKeyId, region),
-    advance: (ms) => saved(() => mock.advance(ms)),
-    settle: () => saved(() => mock.settle()),
-    reset: () => saved(() => mock.reset()),
-    // The front's own control routes are changes too (a Spot price, a capacity pool).
-    ...(mock.routes !== undefined && {
-      routes: Object.fromEntries(
-        Object.entries(mock.routes).map(([name, route]) => [name, (query: URLSearchParams) => saved(() => route(query))]),
-      ),
-    }),
+  };
+  /** A front kept in the file: its changing requests and its control routes saved. */
+  const keep = (front: Front): Front => {
+    const state = front.state;
+    if (state === undefined) return front;
+    const controls = front.controls;
+    return {
+      ...front,
+      handle: (request) => (state.changes(request) ? saved(() => front.handle(request)) : front.handle(request)),
+      ...(controls !== undefined && { controls: { prefix: controls.prefix, controls: savedControls(controls.controls, saved) } }),
+    };
   };
   return {
     backend,
+    fronts: fronts.map(keep),
     close: async () => {
       await file.close();
       lock.release();

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
 import { clockControls } from "../../kit/controls.js";
+import type { FrontState } from "../../kit/front.js";
+import { isCvmAction, isCvmMutating } from "./actions.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
 import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
 import { type CvmWireDoor, createCvmDoor } from "./doors/wire-door.js";
@@ -11,7 +13,7 @@ import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
 import { runWith } from "./operations/run.js";
 import type { CvmRegion } from "./region.js";
-import { type CvmMockSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
+import { type CvmMockSnapshot, checkCvmSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
 import { CvmWorld } from "./world.js";
 
 /**
@@ -143,6 +145,18 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
   // The region holding an instance; an unknown id goes to the default region, whose controls say it is unknown.
   const controlsFor = (instanceId: string) => controlsOf(world.holding(instanceId) ?? world.defaultRegion);
   const answer = (call: CvmCall): CvmAnswer => answerCall(world, call);
+  // What a state file keeps: every region, under the file's `cvm` member.
+  const state: FrontState = {
+    member: "cvm",
+    snapshot: () => takeCvmSnapshot(world),
+    check: (snapshot) => checkCvmSnapshot(world, snapshot),
+    restore: (snapshot) => restoreCvmSnapshot(world, snapshot),
+    changes: (request) => {
+      // An API call of a mutating action, answered or refused: a refusal changes nothing, and saving it costs one write.
+      const action = request.headers["x-tc-action"];
+      return typeof action === "string" && isCvmAction(action) && isCvmMutating(action);
+    },
+  };
 
   const mock: CvmMock = {
     region: world.defaultRegion.settings.region,
@@ -163,19 +177,23 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     inspect: (instanceId) => controlsFor(instanceId).inspect(instanceId),
     snapshot: () => takeCvmSnapshot(world),
     restore: (snapshot) => restoreCvmSnapshot(world, snapshot),
-    door: createCvmDoor(answer, {
-      advance: (ms) => mock.advance(ms),
-      settle: () => mock.settle(),
-      reset: () => mock.reset(),
-      state: () => {
-        const now = world.catchUp();
-        return {
-          now: new Date(now).toISOString(),
-          region: mock.region,
-          instances: world.existing().flatMap((region) => [...region.instances.values()].map((i) => region.render(i, now))),
-        };
+    door: createCvmDoor(
+      answer,
+      {
+        advance: (ms) => mock.advance(ms),
+        settle: () => mock.settle(),
+        reset: () => mock.reset(),
+        state: () => {
+          const now = world.catchUp();
+          return {
+            now: new Date(now).toISOString(),
+            region: mock.region,
+            instances: world.existing().flatMap((region) => [...region.instances.values()].map((i) => region.render(i, now))),
+          };
+        },
       },
-    }),
+      state,
+    ),
     listen: (listenOptions) => startCvmServer(mock.door, listenOptions),
   };
   return mock;

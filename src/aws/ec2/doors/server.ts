@@ -39,6 +39,10 @@ export interface ListenOptions extends CommonListenOptions {
    * fails (StateFileError) when the file is locked by a live server or holds
    * no snapshot this version can restore; a state that would not restore is
    * never written (the call answers InternalError and is rolled back).
+   * The doors of `doors` that have a `state` (CVM's) are kept in the same
+   * file, each under its own member beside EC2's snapshot (`cvm`), and
+   * their changes saved the same way; a file without that member (written
+   * before) still loads.
    */
   stateFile?: string;
   /**
@@ -105,8 +109,10 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
 export async function startEc2Server(mock: ServerBackend, options: ListenOptions = {}): Promise<RunningServer> {
   // Bad options refuse the start before the state file is opened (and written).
   checkListenOptions(options);
-  const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock);
+  // The doors that have a state (CVM's) are kept in the same file, beside EC2's snapshot.
+  const stateFile = options.stateFile === undefined ? undefined : await openStateFile(options.stateFile, mock, undefined, options.doors);
   const backend = stateFile?.backend ?? mock;
+  const doors = stateFile?.fronts ?? options.doors ?? [];
   const authenticate: Authenticate | undefined = options.verifySignatures
     ? (request) =>
         verifySignature(request, {
@@ -118,5 +124,5 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();
   const imds = mock.imds === undefined ? [] : [mock.imds];
-  return serveFronts([createEc2Front(backend, authenticate), ...imds, ...(options.doors ?? [])], { ...options, onClose });
+  return serveFronts([createEc2Front(backend, authenticate), ...imds, ...doors], { ...options, onClose });
 }

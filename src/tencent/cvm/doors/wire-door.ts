@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServedControls } from "../../../kit/controls.js";
-import type { ControlRoutes, Front, ServerFault, ServerFaultKind } from "../../../kit/front.js";
+import type { ControlRoutes, Front, FrontState, ServerFault, ServerFaultKind } from "../../../kit/front.js";
 import { answerControl, isControlPath } from "../../../kit/server/control-routes.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { answerHttp, CVM_PATH, type CvmHttpRequest, type CvmHttpResponse, claimsCvmRequest, jsonResponse } from "./wire.js";
@@ -31,6 +31,12 @@ export interface CvmWireDoor extends Front {
   fault(fault: ServerFault): CvmHttpResponse;
   /** The control routes under `/cvm/_mock/`: the CVM fleet's own clock. */
   readonly controls: ControlRoutes;
+  /**
+   * What a state file keeps of the CVM front (`ec2-mock serve --state FILE`,
+   * `ec2.listen({ stateFile, doors: [cvm.door] })`): the mock's snapshot,
+   * under the file's `cvm` member, saved after every call of a mutating action.
+   */
+  readonly state: FrontState;
 }
 
 /** What the control endpoints drive. */
@@ -55,11 +61,12 @@ function errorDocument(status: number, code: string, message: string): CvmHttpRe
 }
 
 /** The CVM wire door of one mock. */
-export function createCvmDoor(answer: (call: CvmCall) => CvmAnswer, controls: CvmDoorControls): CvmWireDoor {
+export function createCvmDoor(answer: (call: CvmCall) => CvmAnswer, controls: CvmDoorControls, state: FrontState): CvmWireDoor {
   const routes: ControlRoutes = { prefix: CVM_CONTROL_PREFIX, controls };
   return {
     claims: claimsCvmRequest,
     controls: routes,
+    state,
     // Decision: API 3.0 answers errors with 200, but a refusal made before the API is reached keeps its HTTP status.
     refuse: (_request, status, message) =>
       errorDocument(status, status === 403 ? "AuthFailure.UnauthorizedOperation" : "InvalidParameter", message),

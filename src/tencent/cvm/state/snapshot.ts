@@ -212,6 +212,20 @@ export function takeCvmSnapshot(world: CvmWorld): CvmMockSnapshot {
  * region's.
  */
 export function restoreCvmSnapshot(world: CvmWorld, snapshot: unknown): void {
+  applyRestore(world, planRestore(world, snapshot));
+}
+
+/**
+ * Checks a snapshot exactly as {@link restoreCvmSnapshot} reads it, changing
+ * nothing (the state file checks each state before it writes it, and the
+ * file's `cvm` member before it restores anything): a TypeError naming the bad field.
+ */
+export function checkCvmSnapshot(world: CvmWorld, snapshot: unknown): void {
+  planRestore(world, snapshot);
+}
+
+/** Reads and checks a snapshot, and finds each of its regions in the world. */
+function planRestore(world: CvmWorld, snapshot: unknown) {
   const read = snapshotCodec.read(snapshot, "snapshot");
   const plans = [...read.regions].map(([name, state]) => {
     const region = world.region(name);
@@ -224,6 +238,11 @@ export function restoreCvmSnapshot(world: CvmWorld, snapshot: unknown): void {
     });
     return { region, state };
   });
+  return { read, plans };
+}
+
+/** Replaces the world's state with a checked snapshot's. */
+function applyRestore(world: CvmWorld, { read, plans }: ReturnType<typeof planRestore>): void {
   world.clear();
   world.clock.setOffset(read.clockOffsetMs);
   for (const { region, state } of plans) {
