@@ -10,15 +10,10 @@
  */
 import {
   CancelSpotInstanceRequestsCommand,
-  DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
-  type DescribeSpotInstanceRequestsCommandInput,
   EC2Client,
-  type Instance,
   RequestSpotInstancesCommand,
-  type RequestSpotInstancesCommandInput,
   type RequestSpotLaunchSpecification,
-  RunInstancesCommand,
   type RunInstancesCommandInput,
   type SpotInstanceRequest,
   StartInstancesCommand,
@@ -28,48 +23,14 @@ import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type SpotEvent } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, useFrozenClock } from "./helpers.js";
+import { describedInstance, requestSpot, runSpot, SPOT_TYPE, SPOT_ZONE, spotRequest, spotRequests } from "./spot-helpers.js";
 
 const NOW = Date.parse("2026-03-01T12:00:00.000Z");
-const TYPE = "m5.large";
-const ZONE = "us-east-1a";
+const TYPE = SPOT_TYPE;
+const ZONE = SPOT_ZONE;
 const OTHER = "us-east-1b";
 const MINUTE = 60_000;
 const iso = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
-
-function runSpot(client: EC2Client, spot: Record<string, unknown> = {}, more: Partial<RunInstancesCommandInput> = {}) {
-  return client.send(
-    new RunInstancesCommand({
-      ImageId: LINUX_AMI_ID,
-      InstanceType: TYPE,
-      MinCount: 1,
-      MaxCount: 1,
-      Placement: { AvailabilityZone: ZONE },
-      InstanceMarketOptions: { MarketType: "spot", SpotOptions: spot },
-      ...more,
-    } as RunInstancesCommandInput),
-  );
-}
-
-function requestSpot(client: EC2Client, input: Partial<RequestSpotInstancesCommandInput> = {}) {
-  return client.send(
-    new RequestSpotInstancesCommand({
-      LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE, Placement: { AvailabilityZone: ZONE } },
-      ...input,
-    } as RequestSpotInstancesCommandInput),
-  );
-}
-
-async function requests(client: EC2Client, input: DescribeSpotInstanceRequestsCommandInput = {}): Promise<SpotInstanceRequest[]> {
-  return (await client.send(new DescribeSpotInstanceRequestsCommand(input))).SpotInstanceRequests!;
-}
-
-async function request(client: EC2Client, id: string): Promise<SpotInstanceRequest> {
-  return (await requests(client, { SpotInstanceRequestIds: [id] }))[0]!;
-}
-
-async function instance(client: EC2Client, id: string): Promise<Instance> {
-  return (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
-}
 
 const status = (r: SpotInstanceRequest) => [r.State, r.Status?.Code, r.Status?.Message, r.Status?.UpdateTime?.getTime()];
 const ids = (list: readonly SpotInstanceRequest[]) => list.map((r) => r.SpotInstanceRequestId);
@@ -110,19 +71,19 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ]);
     const sirs = out.SpotInstanceRequests!.map((r) => r.SpotInstanceRequestId!);
     for (const sir of sirs)
-      expect(status(await request(client, sir))).toEqual(["open", "capacity-not-available", CAPACITY_NOT_AVAILABLE, NOW]);
+      expect(status(await spotRequest(client, sir))).toEqual(["open", "capacity-not-available", CAPACITY_NOT_AVAILABLE, NOW]);
     ec2.advance(5 * MINUTE);
     // Still held: the status time does not move while nothing changes.
-    expect(status(await request(client, sirs[0]!))).toEqual(["open", "capacity-not-available", CAPACITY_NOT_AVAILABLE, NOW]);
-    expect((await request(client, sirs[0]!)).InstanceId).toBeUndefined();
+    expect(status(await spotRequest(client, sirs[0]!))).toEqual(["open", "capacity-not-available", CAPACITY_NOT_AVAILABLE, NOW]);
+    expect((await spotRequest(client, sirs[0]!)).InstanceId).toBeUndefined();
     ec2.capacity.restore(pool());
-    const after = await requests(client, { SpotInstanceRequestIds: sirs });
+    const after = await spotRequests(client, { SpotInstanceRequestIds: sirs });
     expect(after.map(status)).toEqual([
       ["active", "fulfilled", FULFILLED, NOW + 5 * MINUTE],
       ["active", "fulfilled", FULFILLED, NOW + 5 * MINUTE],
     ]);
     expect(after.map((r) => r.LaunchedAvailabilityZone)).toEqual([ZONE, ZONE]);
-    expect((await instance(client, after[0]!.InstanceId!)).InstanceLifecycle).toBe("spot");
+    expect((await describedInstance(client, after[0]!.InstanceId!)).InstanceLifecycle).toBe("spot");
   });
 
   it("a request naming no zone goes to a zone with capacity, and waits only when no zone has any", async () => {
@@ -130,14 +91,14 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     const spec: RequestSpotLaunchSpecification = { ImageId: LINUX_AMI_ID, InstanceType: TYPE };
     ec2.capacity.withdraw(pool(ZONE));
     const placed = (await requestSpot(client, { LaunchSpecification: spec })).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    const fulfilled = await request(client, placed);
+    const fulfilled = await spotRequest(client, placed);
     expect([fulfilled.State, fulfilled.LaunchedAvailabilityZone]).toEqual(["active", OTHER]);
     const zones = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"];
     for (const zone of zones) ec2.capacity.withdraw(pool(zone));
     const held = (await requestSpot(client, { LaunchSpecification: spec })).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    expect(status(await request(client, held)).slice(0, 2)).toEqual(["open", "capacity-not-available"]);
+    expect(status(await spotRequest(client, held)).slice(0, 2)).toEqual(["open", "capacity-not-available"]);
     ec2.capacity.restore(pool("us-east-1c"));
-    const later = await request(client, held);
+    const later = await spotRequest(client, held);
     expect([later.State, later.Status?.Code, later.LaunchedAvailabilityZone]).toEqual(["active", "fulfilled", "us-east-1c"]);
   });
 
@@ -147,10 +108,10 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ec2.capacity.withdraw(pool());
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
     await ec2.settle();
-    const held = await request(client, sir);
+    const held = await spotRequest(client, sir);
     expect([held.State, held.Status?.Code, held.InstanceId]).toEqual(["open", "capacity-not-available", id]);
     ec2.capacity.restore(pool());
-    const relaunched = await request(client, sir);
+    const relaunched = await spotRequest(client, sir);
     expect([relaunched.State, relaunched.Status?.Code]).toEqual(["active", "fulfilled"]);
     expect(relaunched.InstanceId).not.toBe(id);
   });
@@ -168,7 +129,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     expect(seen).toEqual([]);
     ec2.spot.setPrice({ ...pool(), price: 0.07 });
     expect(seen).toEqual([["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "terminate" }]]);
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "active",
       "marked-for-termination",
       "The Spot Instance is marked for termination.",
@@ -178,18 +139,18 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ec2.spot.setPrice({ ...pool(), price: 0.08 });
     expect(seen).toHaveLength(1);
     ec2.advance(119_999);
-    expect((await instance(client, id)).State?.Name).toBe("running");
+    expect((await describedInstance(client, id)).State?.Name).toBe("running");
     ec2.advance(1);
-    const going = await instance(client, id);
+    const going = await describedInstance(client, id);
     expect([going.State?.Name, going.StateReason]).toEqual(["shutting-down", TERMINATION]);
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "closed",
       "instance-terminated-by-price",
       "Your instance was terminated because the Spot price exceeded your maximum price.",
       at + 120_000,
     ]);
     await ec2.settle();
-    expect((await instance(client, id)).State?.Name).toBe("terminated");
+    expect((await describedInstance(client, id)).State?.Name).toBe("terminated");
   });
 
   it("price (stop, persistent): marked-for-stop, instance-stopped-by-price, then restarted when the price falls back", async () => {
@@ -203,11 +164,11 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     const seen = record(ec2);
     ec2.spot.setPrice({ ...pool(), price: 0.09 });
     expect(seen).toEqual([["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "stop" }]]);
-    expect(status(await request(client, sir))).toEqual(["active", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
+    expect(status(await spotRequest(client, sir))).toEqual(["active", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
     ec2.advance(120_000);
-    const stopping = await instance(client, id);
+    const stopping = await describedInstance(client, id);
     expect([stopping.State?.Name, stopping.StateReason]).toEqual(["stopping", SHUTDOWN]);
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "disabled",
       "instance-stopped-by-price",
       "Your instance was stopped because the Spot price exceeded your maximum price.",
@@ -216,16 +177,16 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     await ec2.settle();
     ec2.advance(60 * MINUTE);
     // The price is still above the maximum: it stays stopped.
-    expect((await instance(client, id)).State?.Name).toBe("stopped");
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-by-price"]);
+    expect((await describedInstance(client, id)).State?.Name).toBe("stopped");
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-by-price"]);
     ec2.spot.setPrice({ ...pool(), price: 0.06 });
-    const restarting = await instance(client, id);
+    const restarting = await describedInstance(client, id);
     expect(restarting.State?.Name).toBe("pending");
-    const back = await request(client, sir);
+    const back = await spotRequest(client, sir);
     expect(status(back)).toEqual(["active", "fulfilled", FULFILLED, ec2.now()]);
     expect(back.InstanceId).toBe(id);
     await ec2.settle();
-    expect((await instance(client, id)).State?.Name).toBe("running");
+    expect((await describedInstance(client, id)).State?.Name).toBe("running");
   });
 
   it("price (hibernate): hibernation begins at once", async () => {
@@ -241,9 +202,9 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
       },
     );
     ec2.spot.setPrice({ ...pool(), price: 0.1 });
-    const stopping = await instance(client, id);
+    const stopping = await describedInstance(client, id);
     expect([stopping.State?.Name, stopping.StateReason?.Code]).toEqual(["stopping", "Server.SpotInstanceShutdown"]);
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-by-price"]);
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-by-price"]);
     expect(ec2.inspect(id).timeline.at(-1)?.cause).toBe("StopInstances with Hibernate");
   });
 
@@ -253,13 +214,13 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ec2.spot.interrupt(id);
     ec2.advance(120_000);
     await ec2.settle();
-    expect((await instance(client, id)).State?.Name).toBe("stopped");
+    expect((await describedInstance(client, id)).State?.Name).toBe("stopped");
     ec2.advance(at + 120_000 + 10 * MINUTE - 1 - ec2.now());
-    expect((await instance(client, id)).State?.Name).toBe("stopped");
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
+    expect((await describedInstance(client, id)).State?.Name).toBe("stopped");
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
     ec2.advance(1);
-    expect((await instance(client, id)).State?.Name).toBe("pending");
-    expect(status(await request(client, sir))).toEqual(["active", "fulfilled", FULFILLED, at + 120_000 + 10 * MINUTE]);
+    expect((await describedInstance(client, id)).State?.Name).toBe("pending");
+    expect(status(await spotRequest(client, sir))).toEqual(["active", "fulfilled", FULFILLED, at + 120_000 + 10 * MINUTE]);
   });
 
   it("a capacity interruption in a withdrawn pool: restarted at the first call after the restore; a cancelled request is not", async () => {
@@ -273,19 +234,19 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     await ec2.settle();
     await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [b.sir] }));
     ec2.advance(60 * MINUTE);
-    expect((await instance(client, a.id)).State?.Name).toBe("stopped");
+    expect((await describedInstance(client, a.id)).State?.Name).toBe("stopped");
     // "Only Amazon EC2 can restart an interrupted stopped Spot Instance."
     await expectEc2Error(client.send(new StartInstancesCommand({ InstanceIds: [a.id] })), {
       name: "IncorrectSpotRequestState",
       message: "You can't start the Spot Instance because the associated Spot Instance request is not in an appropriate state",
       status: 400,
     });
-    expect((await instance(client, a.id)).State?.Name).toBe("stopped");
+    expect((await describedInstance(client, a.id)).State?.Name).toBe("stopped");
     ec2.capacity.restore(pool());
-    expect((await instance(client, a.id)).State?.Name).toBe("pending");
-    expect(status(await request(client, a.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
-    expect((await instance(client, b.id)).State?.Name).toBe("stopped");
-    expect(status(await request(client, b.sir)).slice(0, 2)).toEqual(["cancelled", "request-canceled-and-instance-running"]);
+    expect((await describedInstance(client, a.id)).State?.Name).toBe("pending");
+    expect(status(await spotRequest(client, a.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+    expect((await describedInstance(client, b.id)).State?.Name).toBe("stopped");
+    expect(status(await spotRequest(client, b.sir)).slice(0, 2)).toEqual(["cancelled", "request-canceled-and-instance-running"]);
   });
 
   it("LaunchGroup: requests of a group launch together (launch-group-constraint) and EC2 terminates them together", async () => {
@@ -300,7 +261,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
       message: "Invalid value ' ' for LaunchGroup.",
       status: 400,
     });
-    expect(await requests(client)).toEqual([]);
+    expect(await spotRequests(client)).toEqual([]);
     ec2.spot.setPrice({ ...pool(OTHER), price: 0.5 });
     const first = (
       await requestSpot(client, {
@@ -311,12 +272,12 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ).SpotInstanceRequests![0]!;
     expect(first.LaunchGroup).toBe("lg");
     const firstId = first.SpotInstanceRequestId!;
-    expect(status(await request(client, firstId)).slice(0, 2)).toEqual(["open", "price-too-low"]);
+    expect(status(await spotRequest(client, firstId)).slice(0, 2)).toEqual(["open", "price-too-low"]);
     const second = (await requestSpot(client, { LaunchGroup: "lg", InstanceCount: 2 })).SpotInstanceRequests!.map(
       (r) => r.SpotInstanceRequestId!,
     );
     for (const sir of second) {
-      expect(status(await request(client, sir))).toEqual([
+      expect(status(await spotRequest(client, sir))).toEqual([
         "open",
         "launch-group-constraint",
         "Amazon EC2 cannot launch all the instances that you requested at the same time.",
@@ -325,20 +286,20 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     }
     // Another group is not held by this one.
     const alone = (await requestSpot(client, { LaunchGroup: "other" })).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    expect((await request(client, alone)).State).toBe("active");
+    expect((await spotRequest(client, alone)).State).toBe("active");
     ec2.spot.setPrice({ ...pool(OTHER), price: 0.1 });
-    const all = await requests(client, { SpotInstanceRequestIds: [firstId, ...second] });
+    const all = await spotRequests(client, { SpotInstanceRequestIds: [firstId, ...second] });
     expect(all.map((r) => [r.State, r.Status?.Code])).toEqual([
       ["active", "fulfilled"],
       ["active", "fulfilled"],
       ["active", "fulfilled"],
     ]);
-    expect(ids(await requests(client, { Filters: [{ Name: "launch-group", Values: ["lg"] }] }))).toEqual([firstId, ...second]);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "launch-group", Values: ["lg"] }] }))).toEqual([firstId, ...second]);
     await ec2.settle();
     const victim = all[1]!.InstanceId!;
     ec2.spot.interrupt(victim);
     ec2.advance(120_000);
-    const after = await requests(client, { SpotInstanceRequestIds: [firstId, ...second] });
+    const after = await spotRequests(client, { SpotInstanceRequestIds: [firstId, ...second] });
     expect(after.map((r) => [r.State, r.Status?.Code])).toEqual([
       ["closed", "instance-terminated-launch-group-constraint"],
       ["closed", "instance-terminated-no-capacity"],
@@ -347,8 +308,8 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     expect(after[0]!.Status?.Message).toBe(
       "One or more of the instances in your launch group was terminated, so the launch group constraint is no longer fulfilled.",
     );
-    for (const r of after) expect((await instance(client, r.InstanceId!)).StateReason).toEqual(TERMINATION);
-    expect((await instance(client, (await request(client, alone)).InstanceId!)).State?.Name).toBe("running");
+    for (const r of after) expect((await describedInstance(client, r.InstanceId!)).StateReason).toEqual(TERMINATION);
+    expect((await describedInstance(client, (await spotRequest(client, alone)).InstanceId!)).State?.Name).toBe("running");
   });
 
   it("AvailabilityZoneGroup: one zone for the group while one of its instances is active (az-group-constraint)", async () => {
@@ -357,7 +318,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ec2.capacity.withdraw(pool(ZONE));
     const out = await requestSpot(client, { AvailabilityZoneGroup: "azg", InstanceCount: 2, LaunchSpecification: spec });
     expect(out.SpotInstanceRequests![0]!.AvailabilityZoneGroup).toBe("azg");
-    const first = await requests(client, { SpotInstanceRequestIds: out.SpotInstanceRequests!.map((r) => r.SpotInstanceRequestId!) });
+    const first = await spotRequests(client, { SpotInstanceRequestIds: out.SpotInstanceRequests!.map((r) => r.SpotInstanceRequestId!) });
     expect(first.map((r) => [r.State, r.LaunchedAvailabilityZone])).toEqual([
       ["active", OTHER],
       ["active", OTHER],
@@ -365,12 +326,12 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     // The zone comes back: a later request of the group still goes to the group's zone.
     ec2.capacity.restore(pool(ZONE));
     const later = (await requestSpot(client, { AvailabilityZoneGroup: "azg", LaunchSpecification: spec })).SpotInstanceRequests![0]!;
-    expect((await request(client, later.SpotInstanceRequestId!)).LaunchedAvailabilityZone).toBe(OTHER);
+    expect((await spotRequest(client, later.SpotInstanceRequestId!)).LaunchedAvailabilityZone).toBe(OTHER);
     // Naming another zone: held.
     const elsewhere = (
       await requestSpot(client, { AvailabilityZoneGroup: "azg", LaunchSpecification: { ...spec, Placement: { AvailabilityZone: ZONE } } })
     ).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    expect(status(await request(client, elsewhere))).toEqual([
+    expect(status(await spotRequest(client, elsewhere))).toEqual([
       "open",
       "az-group-constraint",
       "Amazon EC2 cannot launch all the instances you requested in the same Availability Zone.",
@@ -379,12 +340,12 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     // The group's zone without capacity: held too.
     ec2.capacity.withdraw(pool(OTHER));
     const noRoom = (await requestSpot(client, { AvailabilityZoneGroup: "azg", LaunchSpecification: spec })).SpotInstanceRequests![0]!;
-    expect(status(await request(client, noRoom.SpotInstanceRequestId!)).slice(0, 2)).toEqual(["open", "az-group-constraint"]);
+    expect(status(await spotRequest(client, noRoom.SpotInstanceRequestId!)).slice(0, 2)).toEqual(["open", "az-group-constraint"]);
     // Another type is another group.
     const small = (await requestSpot(client, { AvailabilityZoneGroup: "azg", LaunchSpecification: { ...spec, InstanceType: "t3.micro" } }))
       .SpotInstanceRequests![0]!;
-    expect((await request(client, small.SpotInstanceRequestId!)).LaunchedAvailabilityZone).toBe(ZONE);
-    expect(ids(await requests(client, { Filters: [{ Name: "availability-zone-group", Values: ["azg"] }] }))).toHaveLength(6);
+    expect((await spotRequest(client, small.SpotInstanceRequestId!)).LaunchedAvailabilityZone).toBe(ZONE);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "availability-zone-group", Values: ["azg"] }] }))).toHaveLength(6);
   });
 
   it("ClientToken: a retry answers the same requests and makes none; other parameters are IdempotentParameterMismatch", async () => {
@@ -397,7 +358,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
       [made[0], "active", "fulfilled"],
       [made[1], "active", "fulfilled"],
     ]);
-    expect(await requests(client)).toHaveLength(2);
+    expect(await spotRequests(client)).toHaveLength(2);
     await expectEc2Error(requestSpot(client, { ClientToken: "tok-1", InstanceCount: 3 }), {
       name: "IdempotentParameterMismatch",
       message: "The client token 'tok-1' has already been used with different parameters.",
@@ -408,7 +369,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
       message: `Value (${"x".repeat(64)}...) for parameter clientToken is invalid. The client token must be at most 64 ASCII characters.`,
       status: 400,
     });
-    expect(await requests(client)).toHaveLength(2);
+    expect(await spotRequests(client)).toHaveLength(2);
   });
 
   it("DescribeSpotInstanceRequests: the time, group, launch and network-interface filters", async () => {
@@ -428,7 +389,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     ec2.advance(MINUTE);
     const later = (await requestSpot(client, { ValidFrom: new Date(NOW + 30 * MINUTE), LaunchGroup: "lg" })).SpotInstanceRequests![0]!
       .SpotInstanceRequestId!;
-    const by = async (Name: string, ...Values: string[]) => ids(await requests(client, { Filters: [{ Name, Values }] }));
+    const by = async (Name: string, ...Values: string[]) => ids(await spotRequests(client, { Filters: [{ Name, Values }] }));
     expect(await by("create-time", new Date(NOW).toISOString())).toEqual([withDisks]);
     expect(await by("create-time", "2026-03-01T12:01*")).toEqual([later]);
     expect(await by("valid-until", new Date(NOW + 60 * MINUTE).toISOString())).toEqual([withDisks]);
@@ -447,7 +408,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot requests against capaci
     expect(await by("fault-code", "*")).toEqual([]);
     expect(await by("fault-message", "*")).toEqual([]);
     expect(await by("network-interface.device-index", "0")).toEqual([]);
-    const subnet = (await instance(client, (await request(client, withDisks)).InstanceId!)).SubnetId!;
+    const subnet = (await describedInstance(client, (await spotRequest(client, withDisks)).InstanceId!)).SubnetId!;
     const withInterface = (
       await requestSpot(client, {
         LaunchSpecification: {
@@ -485,10 +446,15 @@ describe("the server's control routes", () => {
       const seen = record(ec2);
       expect((await post(`spot/price?${q}&price=0.07`)).status).toBe(200);
       expect(seen).toEqual([["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "stop" }]]);
-      expect(status(await request(client, sir))).toEqual(["cancelled", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
+      expect(status(await spotRequest(client, sir))).toEqual([
+        "cancelled",
+        "marked-for-stop",
+        "The Spot Instance is marked for stopping.",
+        at,
+      ]);
       expect((await post("advance?ms=120000")).status).toBe(200);
-      expect(status(await request(client, sir)).slice(0, 2)).toEqual(["cancelled", "instance-stopped-by-price"]);
-      expect((await instance(client, id)).StateReason?.Code).toBe("Server.SpotInstanceShutdown");
+      expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["cancelled", "instance-stopped-by-price"]);
+      expect((await describedInstance(client, id)).StateReason?.Code).toBe("Server.SpotInstanceShutdown");
 
       // A second instance, interrupted for capacity in a withdrawn pool, comes back at the restore.
       const b = await launched(
@@ -502,13 +468,13 @@ describe("the server's control routes", () => {
       expect((await post(`spot/interrupt?instanceId=${b.id}`)).status).toBe(200);
       expect((await post("advance?ms=120000")).status).toBe(200);
       await ec2.settle();
-      expect((await instance(client, b.id)).State?.Name).toBe("stopped");
+      expect((await describedInstance(client, b.id)).State?.Name).toBe("stopped");
       expect((await post(`capacity/restore?${cq}`)).status).toBe(200);
-      expect((await instance(client, b.id)).State?.Name).toBe("pending");
-      expect(status(await request(client, b.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+      expect((await describedInstance(client, b.id)).State?.Name).toBe("pending");
+      expect(status(await spotRequest(client, b.sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
       // The cancelled request's instance is not restarted, even with the price back.
       expect((await post(`spot/price?${q}&price=0.05`)).status).toBe(200);
-      expect((await instance(client, id)).State?.Name).toBe("stopped");
+      expect((await describedInstance(client, id)).State?.Name).toBe("stopped");
     } finally {
       await server.close();
     }
@@ -528,9 +494,9 @@ describe("Spot price interruptions under fake timers", () => {
       vi.advanceTimersByTime(60_000);
       ec2.spot.setPrice({ ...pool(), price: 0.07 });
       vi.advanceTimersByTime(119_000);
-      expect((await instance(client, id)).State?.Name).toBe("running");
+      expect((await describedInstance(client, id)).State?.Name).toBe("running");
       vi.advanceTimersByTime(1_000);
-      const going = await instance(client, id);
+      const going = await describedInstance(client, id);
       expect([going.State?.Name, going.StateReason?.Code]).toEqual(["shutting-down", "Server.SpotInstanceTermination"]);
     } finally {
       vi.useRealTimers();
@@ -627,7 +593,7 @@ describe("timing.spotCapacityReturn", () => {
     ec2.advance(120_000);
     await ec2.settle();
     ec2.advance(at + 120_000 + MINUTE - ec2.now());
-    expect((await instance(client, id)).State?.Name).toBe("pending");
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+    expect((await describedInstance(client, id)).State?.Name).toBe("pending");
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
   });
 });

@@ -11,10 +11,8 @@ import {
   type CreateFleetCommandInput,
   CreateLaunchTemplateCommand,
   DescribeFleetInstancesCommand,
-  DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
   EC2Client,
-  type Instance,
   RequestSpotInstancesCommand,
   RunInstancesCommand,
   type RunInstancesCommandInput,
@@ -24,32 +22,11 @@ import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type SpotEvent } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
+import { describedInstance, runSpot, SPOT_ZONE, spotRequest } from "./spot-helpers.js";
 
 const NOW = Date.parse("2026-03-01T12:00:00.000Z");
-const ZONE = "us-east-1a";
+const ZONE = SPOT_ZONE;
 const iso = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
-
-function runSpot(client: EC2Client, spot: Record<string, unknown> = {}, more: Partial<RunInstancesCommandInput> = {}) {
-  return client.send(
-    new RunInstancesCommand({
-      ImageId: LINUX_AMI_ID,
-      InstanceType: "m5.large",
-      MinCount: 1,
-      MaxCount: 1,
-      Placement: { AvailabilityZone: ZONE },
-      InstanceMarketOptions: { MarketType: "spot", SpotOptions: spot },
-      ...more,
-    } as RunInstancesCommandInput),
-  );
-}
-
-async function instance(client: EC2Client, id: string): Promise<Instance> {
-  return (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
-}
-
-async function request(client: EC2Client, id: string): Promise<SpotInstanceRequest> {
-  return (await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [id] }))).SpotInstanceRequests![0]!;
-}
 
 const status = (r: SpotInstanceRequest) => [r.State, r.Status?.Code, r.Status?.Message, r.Status?.UpdateTime?.getTime()];
 
@@ -84,7 +61,7 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
       ["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "terminate" }, arn, "aws.ec2"],
     ]);
     // EC2 sets instance-terminated-no-capacity at once; the instance stays running for the two minutes.
-    const marked = await request(client, sir);
+    const marked = await spotRequest(client, sir);
     expect(status(marked)).toEqual([
       "closed",
       "instance-terminated-no-capacity",
@@ -93,22 +70,22 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     ]);
     expect(marked.InstanceId).toBe(id);
     ec2.advance(119_999);
-    expect((await instance(client, id)).State?.Name).toBe("running");
+    expect((await describedInstance(client, id)).State?.Name).toBe("running");
     ec2.advance(1);
-    const going = await instance(client, id);
+    const going = await describedInstance(client, id);
     expect([going.State?.Name, going.StateReason]).toEqual([
       "shutting-down",
       { Code: "Server.SpotInstanceTermination", Message: "Server.SpotInstanceTermination: Spot instance termination" },
     ]);
     await ec2.settle();
-    const gone = await instance(client, id);
+    const gone = await describedInstance(client, id);
     expect([gone.State?.Name, gone.StateReason?.Code]).toEqual(["terminated", "Server.SpotInstanceTermination"]);
     expect(seen.slice(2, 3)).toEqual([
       ["EC2 Instance State-change Notification", iso(at + 120_000), { "instance-id": id, state: "shutting-down" }],
     ]);
     expect(seen.at(-1)?.[2]).toEqual({ "instance-id": id, state: "terminated" });
     // A one-time request stays closed: nothing is relaunched.
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["closed", "instance-terminated-no-capacity"]);
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["closed", "instance-terminated-no-capacity"]);
   });
 
   it("stop (persistent): marked-for-stop during the notice, then stopped, the request disabled, instance-stopped-no-capacity", async () => {
@@ -125,21 +102,21 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
         "aws.ec2",
       ],
     ]);
-    expect(status(await request(client, sir))).toEqual(["active", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
+    expect(status(await spotRequest(client, sir))).toEqual(["active", "marked-for-stop", "The Spot Instance is marked for stopping.", at]);
     ec2.advance(120_000);
-    const stopping = await instance(client, id);
+    const stopping = await describedInstance(client, id);
     expect([stopping.State?.Name, stopping.StateReason]).toEqual([
       "stopping",
       { Code: "Server.SpotInstanceShutdown", Message: "Server.SpotInstanceShutdown: Spot instance shutdown" },
     ]);
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "disabled",
       "instance-stopped-no-capacity",
       "Your instance was stopped due to EC2 capacity management needs.",
       at + 120_000,
     ]);
     await ec2.settle();
-    expect((await instance(client, id)).State?.Name).toBe("stopped");
+    expect((await describedInstance(client, id)).State?.Name).toBe("stopped");
   });
 
   it("hibernate (persistent, hibernation configured): the warning says hibernate and hibernation begins at once", async () => {
@@ -159,9 +136,9 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
       ["EC2 Spot Instance Interruption Warning", iso(at), { "instance-id": id, "instance-action": "hibernate" }],
       ["EC2 Instance State-change Notification", iso(at), { "instance-id": id, state: "stopping" }],
     ]);
-    const stopping = await instance(client, id);
+    const stopping = await describedInstance(client, id);
     expect([stopping.State?.Name, stopping.StateReason?.Code]).toEqual(["stopping", "Server.SpotInstanceShutdown"]);
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
     // The engine hibernates it (the timeline names the stop mode).
     expect([ec2.inspect(id).timeline.at(-1)?.to, ec2.inspect(id).timeline.at(-1)?.cause]).toEqual([
       "stopping",
@@ -179,18 +156,18 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     );
     const sir = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
     await ec2.settle();
-    const first = (await request(client, sir)).InstanceId!;
-    expect((await instance(client, first)).State?.Name).toBe("running");
+    const first = (await spotRequest(client, sir)).InstanceId!;
+    expect((await describedInstance(client, first)).State?.Name).toBe("running");
     ec2.spot.interrupt(first);
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["open", "instance-terminated-no-capacity"]);
-    expect((await request(client, sir)).InstanceId).toBe(first);
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["open", "instance-terminated-no-capacity"]);
+    expect((await spotRequest(client, sir)).InstanceId).toBe(first);
     ec2.advance(120_000);
     await ec2.settle();
-    const after = await request(client, sir);
+    const after = await spotRequest(client, sir);
     expect(status(after).slice(0, 2)).toEqual(["active", "fulfilled"]);
     expect(after.InstanceId).not.toBe(first);
-    expect((await instance(client, first)).State?.Name).toBe("terminated");
-    expect((await instance(client, after.InstanceId!)).InstanceLifecycle).toBe("spot");
+    expect((await describedInstance(client, first)).State?.Name).toBe("terminated");
+    expect((await describedInstance(client, after.InstanceId!)).InstanceLifecycle).toBe("spot");
   });
 
   it("fake timers move the notice: vi.advanceTimersByTime(120_000) interrupts at the next call", async () => {
@@ -199,9 +176,9 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     const { id } = await launched(ec2, client);
     ec2.spot.interrupt(id);
     vi.advanceTimersByTime(119_000);
-    expect((await instance(client, id)).State?.Name).toBe("running");
+    expect((await describedInstance(client, id)).State?.Name).toBe("running");
     vi.advanceTimersByTime(1_000);
-    expect((await instance(client, id)).State?.Name).toBe("shutting-down");
+    expect((await describedInstance(client, id)).State?.Name).toBe("shutting-down");
   });
 
   it("refuses an instance that is not a running Spot Instance, changing nothing", async () => {
@@ -224,7 +201,7 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     await ec2.settle();
     expect(() => ec2.spot.interrupt(id)).toThrow(new TypeError(`ec2-mock: spot.interrupt: ${id} is stopped, not running`));
     expect(seen.filter((e) => e[0] !== "EC2 Instance State-change Notification")).toHaveLength(1);
-    expect(status(await request(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
+    expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["disabled", "instance-stopped-no-capacity"]);
   });
 
   it("a maintain EC2 Fleet replaces its interrupted Spot Instance", async () => {
@@ -251,12 +228,12 @@ describe.each(["plugin", "server"])("Spot interruptions through the %s", (door) 
     ec2.spot.interrupt(first!);
     ec2.advance(120_000);
     await ec2.settle();
-    expect((await instance(client, first!)).State?.Name).toBe("terminated");
+    expect((await describedInstance(client, first!)).State?.Name).toBe("terminated");
     const after = await active();
     expect(after).toHaveLength(2);
     expect(after).toContain(second);
     expect(after).not.toContain(first);
-    const replacement = await instance(client, after.find((i) => i !== second)!);
+    const replacement = await describedInstance(client, after.find((i) => i !== second)!);
     expect(replacement.InstanceLifecycle).toBe("spot");
   });
 });
@@ -280,7 +257,7 @@ describe("POST /_mock/spot/interrupt", () => {
         { error: 'ec2-mock: spot.interrupt: rebalance must be a boolean; got "maybe"' },
       ]);
       expect(seen).toEqual([]);
-      expect(status(await request(client, sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
+      expect(status(await spotRequest(client, sir)).slice(0, 2)).toEqual(["active", "fulfilled"]);
       const ok = await post(`instanceId=${id}&rebalance=true`);
       expect([ok.status, await ok.json()]).toEqual([200, { interrupted: { instanceId: id, rebalance: true } }]);
       expect(seen.map((e) => [e[0], e[1]])).toEqual([
@@ -289,7 +266,7 @@ describe("POST /_mock/spot/interrupt", () => {
       ]);
       const advanced = await fetch(`${server.url}/_mock/advance?ms=120000`, { method: "POST" });
       expect(advanced.status).toBe(200);
-      expect((await instance(client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
+      expect((await describedInstance(client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
     } finally {
       await server.close();
     }
@@ -320,9 +297,9 @@ describe("a pending interruption is state", () => {
     other.ec2.restore(snapshot);
     expect(() => other.ec2.spot.interrupt(id)).toThrow(new TypeError(`ec2-mock: spot.interrupt: ${id} is already being interrupted`));
     other.ec2.advance(59_999);
-    expect((await instance(other.client, id)).State?.Name).toBe("running");
+    expect((await describedInstance(other.client, id)).State?.Name).toBe("running");
     other.ec2.advance(1);
-    expect((await instance(other.client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
+    expect((await describedInstance(other.client, id)).StateReason?.Code).toBe("Server.SpotInstanceTermination");
   });
 });
 
@@ -355,7 +332,7 @@ describe("the README recipe", () => {
       vi.advanceTimersByTime(120_000);
       await ec2.settle();
       expect((await spotRequest()).InstanceId).not.toBe(first);
-      expect((await instance(client, first)).State?.Name).toBe("terminated");
+      expect((await describedInstance(client, first)).State?.Name).toBe("terminated");
     } finally {
       client.destroy();
       vi.useRealTimers();

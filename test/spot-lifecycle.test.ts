@@ -3,10 +3,6 @@ import {
   DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
   type EC2Client,
-  RequestSpotInstancesCommand,
-  type RequestSpotInstancesCommandInput,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
   type SpotInstanceRequest,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -16,38 +12,12 @@ import { describe, expect, it } from "vitest";
 import { LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, useFrozenClock } from "./helpers.js";
+import { requestSpot, runSpot, SPOT_TYPE, SPOT_ZONE, spotRequest } from "./spot-helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 const HOUR = 3_600_000;
-const ZONE = "us-east-1a";
-const TYPE = "m5.large";
-
-function runSpot(client: EC2Client, spot: Record<string, unknown>, more: Partial<RunInstancesCommandInput> = {}) {
-  return client.send(
-    new RunInstancesCommand({
-      ImageId: LINUX_AMI_ID,
-      InstanceType: TYPE,
-      MinCount: 1,
-      MaxCount: 1,
-      Placement: { AvailabilityZone: ZONE },
-      InstanceMarketOptions: { MarketType: "spot", SpotOptions: spot },
-      ...more,
-    } as RunInstancesCommandInput),
-  );
-}
-
-function requestSpot(client: EC2Client, input: Partial<RequestSpotInstancesCommandInput> = {}) {
-  return client.send(
-    new RequestSpotInstancesCommand({
-      LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE, Placement: { AvailabilityZone: ZONE } },
-      ...input,
-    } as RequestSpotInstancesCommandInput),
-  );
-}
-
-async function request(client: EC2Client, id: string): Promise<SpotInstanceRequest> {
-  return (await client.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [id] }))).SpotInstanceRequests![0]!;
-}
+const _ZONE = SPOT_ZONE;
+const TYPE = SPOT_TYPE;
 
 async function stateOf(client: EC2Client, id: string): Promise<string | undefined> {
   return (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name;
@@ -88,7 +58,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
       status: 400,
     });
     expect(await stateOf(client, launched.InstanceId!)).toBe("running");
-    expect(status(await request(client, launched.SpotInstanceRequestId!))).toEqual(["active", "fulfilled"]);
+    expect(status(await spotRequest(client, launched.SpotInstanceRequestId!))).toEqual(["active", "fulfilled"]);
   });
 
   it("a persistent hibernate request: hibernated by its user it is disabled; cancelled while stopped, its instance still starts", async () => {
@@ -96,29 +66,29 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
     const launched = (await runSpot(client, { SpotInstanceType: "persistent" }, { HibernationOptions: { Configured: true } }))
       .Instances![0]!;
     const sir = launched.SpotInstanceRequestId!;
-    expect((await request(client, sir)).InstanceInterruptionBehavior).toBe("hibernate");
+    expect((await spotRequest(client, sir)).InstanceInterruptionBehavior).toBe("hibernate");
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [launched.InstanceId!], Hibernate: true }));
-    expect(status(await request(client, sir))).toEqual(["disabled", "instance-stopped-by-user"]);
+    expect(status(await spotRequest(client, sir))).toEqual(["disabled", "instance-stopped-by-user"]);
     await ec2.settle();
     const out = await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }));
     expect(out.CancelledSpotInstanceRequests).toEqual([{ SpotInstanceRequestId: sir, State: "cancelled" }]);
-    expect(status(await request(client, sir))).toEqual(["cancelled", "request-canceled-and-instance-running"]);
+    expect(status(await spotRequest(client, sir))).toEqual(["cancelled", "request-canceled-and-instance-running"]);
     await client.send(new StartInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
     await ec2.settle();
     expect(await stateOf(client, launched.InstanceId!)).toBe("running");
     // Terminated after the cancel: the request stays cancelled, its status says why the instance went; nothing relaunches.
     await client.send(new TerminateInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
-    expect(status(await request(client, sir))).toEqual(["cancelled", "instance-terminated-by-user"]);
+    expect(status(await spotRequest(client, sir))).toEqual(["cancelled", "instance-terminated-by-user"]);
     await ec2.settle();
-    expect((await request(client, sir)).InstanceId).toBe(launched.InstanceId);
+    expect((await spotRequest(client, sir)).InstanceId).toBe(launched.InstanceId);
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toHaveLength(1);
   });
 
   it("ValidFrom holds a request (not-scheduled-yet) until its time; ValidUntil ends an open one (schedule-expired)", async () => {
     const { ec2, client } = await openDoor(door);
     const later = (await requestSpot(client, { ValidFrom: new Date(NOW.getTime() + HOUR) })).SpotInstanceRequests![0]!;
-    expect((await request(client, later.SpotInstanceRequestId!)).Status).toMatchObject({
+    expect((await spotRequest(client, later.SpotInstanceRequestId!)).Status).toMatchObject({
       Code: "not-scheduled-yet",
       Message: "Your Spot request will not be evaluated until the scheduled date.",
     });
@@ -127,12 +97,12 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
     ).SpotInstanceRequests![0]!;
     expect(expiring.ValidUntil).toEqual(new Date(NOW.getTime() + 2 * HOUR));
     ec2.advance(HOUR);
-    const started = await request(client, later.SpotInstanceRequestId!);
+    const started = await spotRequest(client, later.SpotInstanceRequestId!);
     expect(status(started)).toEqual(["active", "fulfilled"]);
     expect(started.Status!.UpdateTime).toEqual(new Date(NOW.getTime() + HOUR));
-    expect(status(await request(client, expiring.SpotInstanceRequestId!))).toEqual(["open", "price-too-low"]);
+    expect(status(await spotRequest(client, expiring.SpotInstanceRequestId!))).toEqual(["open", "price-too-low"]);
     ec2.advance(HOUR);
-    const expired = await request(client, expiring.SpotInstanceRequestId!);
+    const expired = await spotRequest(client, expiring.SpotInstanceRequestId!);
     expect([expired.State, expired.Status!.Code, expired.Status!.Message]).toEqual([
       "cancelled",
       "schedule-expired",
@@ -186,15 +156,15 @@ describe.each(["plugin", "httpHandler", "server"])("Spot lifecycle through the %
   it("a persistent request's instance terminated by its user during the notice: the relaunch is not interrupted", async () => {
     const { ec2, client } = await openDoor(door, { timing: "instant" });
     const sir = (await requestSpot(client, { Type: "persistent" })).SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    const first = (await request(client, sir)).InstanceId!;
+    const first = (await spotRequest(client, sir)).InstanceId!;
     ec2.spot.interrupt(first);
-    expect(status(await request(client, sir))).toEqual(["open", "instance-terminated-no-capacity"]);
+    expect(status(await spotRequest(client, sir))).toEqual(["open", "instance-terminated-no-capacity"]);
     await client.send(new TerminateInstancesCommand({ InstanceIds: [first] }));
-    const second = (await request(client, sir)).InstanceId!;
+    const second = (await spotRequest(client, sir)).InstanceId!;
     expect(second).not.toBe(first);
     ec2.advance(10 * 60_000);
     await ec2.settle();
-    expect(status(await request(client, sir))).toEqual(["active", "fulfilled"]);
+    expect(status(await spotRequest(client, sir))).toEqual(["active", "fulfilled"]);
     expect([await stateOf(client, first), await stateOf(client, second)]).toEqual(["terminated", "running"]);
   });
 

@@ -4,13 +4,7 @@ import {
   CreateTagsCommand,
   DescribeInstancesCommand,
   DescribeSpotInstanceRequestsCommand,
-  type DescribeSpotInstanceRequestsCommandInput,
-  type EC2Client,
-  type Instance,
-  RequestSpotInstancesCommand,
-  type RequestSpotInstancesCommandInput,
   RunInstancesCommand,
-  type RunInstancesCommandInput,
   type SpotInstanceRequest,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
@@ -19,49 +13,15 @@ import { SpotPriceBook } from "../src/aws/ec2/model/spot-prices.js";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { expectEc2Error, useFrozenClock } from "./helpers.js";
+import { describedInstance, requestSpot, runSpot, SPOT_TYPE, SPOT_ZONE, spotRequest, spotRequests } from "./spot-helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 const HOUR = 3_600_000;
-const ZONE = "us-east-1a";
-const TYPE = "m5.large";
+const ZONE = SPOT_ZONE;
+const TYPE = SPOT_TYPE;
 const DRY_RUN = { name: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.", status: 412 };
 /** The region's price series, computed the way the mock computes it (deterministic). */
 const book = new SpotPriceBook(instanceTypeInfo);
-
-function runSpot(client: EC2Client, spot: Record<string, unknown> = {}, more: Partial<RunInstancesCommandInput> = {}) {
-  return client.send(
-    new RunInstancesCommand({
-      ImageId: LINUX_AMI_ID,
-      InstanceType: TYPE,
-      MinCount: 1,
-      MaxCount: 1,
-      Placement: { AvailabilityZone: ZONE },
-      InstanceMarketOptions: { MarketType: "spot", SpotOptions: spot },
-      ...more,
-    } as RunInstancesCommandInput),
-  );
-}
-
-function requestSpot(client: EC2Client, input: Partial<RequestSpotInstancesCommandInput> = {}) {
-  return client.send(
-    new RequestSpotInstancesCommand({
-      LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE, Placement: { AvailabilityZone: ZONE } },
-      ...input,
-    } as RequestSpotInstancesCommandInput),
-  );
-}
-
-async function requests(client: EC2Client, input: DescribeSpotInstanceRequestsCommandInput = {}): Promise<SpotInstanceRequest[]> {
-  return (await client.send(new DescribeSpotInstanceRequestsCommand(input))).SpotInstanceRequests!;
-}
-
-async function request(client: EC2Client, id: string): Promise<SpotInstanceRequest> {
-  return (await requests(client, { SpotInstanceRequestIds: [id] }))[0]!;
-}
-
-async function instance(client: EC2Client, id: string): Promise<Instance> {
-  return (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
-}
 
 const status = (r: SpotInstanceRequest) => [r.State, r.Status?.Code, r.Status?.Message];
 const FULFILLED = ["active", "fulfilled", "Your spot request is fulfilled."];
@@ -83,9 +43,9 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     expect(launched.InstanceLifecycle).toBe("spot");
     const sir = launched.SpotInstanceRequestId!;
     expect(sir).toMatch(/^sir-[0-9a-z]{8}$/);
-    const shown = await instance(client, launched.InstanceId!);
+    const shown = await describedInstance(client, launched.InstanceId!);
     expect([shown.InstanceLifecycle, shown.SpotInstanceRequestId]).toEqual(["spot", sir]);
-    const r = await request(client, sir);
+    const r = await spotRequest(client, sir);
     expect(status(r)).toEqual(FULFILLED);
     expect(r).toMatchObject({
       Type: "one-time",
@@ -153,7 +113,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
       status: 400,
     });
     await expectEc2Error(runSpot(client, {}, { DryRun: true }), DRY_RUN);
-    expect(await requests(client)).toEqual([]);
+    expect(await spotRequests(client)).toEqual([]);
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
   });
 
@@ -167,12 +127,12 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
       message: `You can't stop the Spot Instance '${launched.InstanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`,
       status: 400,
     });
-    expect((await instance(client, launched.InstanceId!)).State!.Name).toBe("running");
-    expect((await request(client, launched.SpotInstanceRequestId!)).SpotPrice).toBe("0.500000");
+    expect((await describedInstance(client, launched.InstanceId!)).State!.Name).toBe("running");
+    expect((await spotRequest(client, launched.SpotInstanceRequestId!)).SpotPrice).toBe("0.500000");
     ec2.advance(60_000);
     const at = ec2.now();
     await client.send(new TerminateInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
-    const r = await request(client, launched.SpotInstanceRequestId!);
+    const r = await spotRequest(client, launched.SpotInstanceRequestId!);
     expect(status(r)).toEqual(["closed", "instance-terminated-by-user", "Spot Instance terminated due to user-initiated termination."]);
     expect(r.Status!.UpdateTime).toEqual(new Date(at));
     await ec2.settle();
@@ -187,17 +147,17 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     const sir = first.SpotInstanceRequestId!;
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [first.InstanceId!] }));
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "disabled",
       "instance-stopped-by-user",
       "Spot Instance stopped due to user-initiated stop.",
     ]);
     await ec2.settle();
     await client.send(new StartInstancesCommand({ InstanceIds: [first.InstanceId!] }));
-    expect(status(await request(client, sir))).toEqual(FULFILLED);
+    expect(status(await spotRequest(client, sir))).toEqual(FULFILLED);
     await ec2.settle();
     await client.send(new TerminateInstancesCommand({ InstanceIds: [first.InstanceId!] }));
-    const reopened = await request(client, sir);
+    const reopened = await spotRequest(client, sir);
     expect(status(reopened)).toEqual([
       "open",
       "instance-terminated-by-user",
@@ -206,21 +166,21 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     // While the old instance shuts down, nothing new is launched.
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toHaveLength(1);
     await ec2.settle();
-    const after = await request(client, sir);
+    const after = await spotRequest(client, sir);
     expect(status(after)).toEqual(FULFILLED);
     expect(after.InstanceId).not.toBe(first.InstanceId);
-    const replacement = await instance(client, after.InstanceId!);
+    const replacement = await describedInstance(client, after.InstanceId!);
     expect([replacement.InstanceLifecycle, replacement.SpotInstanceRequestId, replacement.InstanceType]).toEqual(["spot", sir, TYPE]);
     // Cancelling it leaves the instance running.
     const cancelled = await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [sir] }));
     expect(cancelled.CancelledSpotInstanceRequests).toEqual([{ SpotInstanceRequestId: sir, State: "cancelled" }]);
-    expect(status(await request(client, sir))).toEqual([
+    expect(status(await spotRequest(client, sir))).toEqual([
       "cancelled",
       "request-canceled-and-instance-running",
       "Your Spot request is canceled, but the instance is still running.",
     ]);
     await ec2.settle();
-    expect((await instance(client, after.InstanceId!)).State!.Name).toBe("running");
+    expect((await describedInstance(client, after.InstanceId!)).State!.Name).toBe("running");
   });
 
   it("RequestSpotInstances: open and pending-evaluation in the answer, fulfilled by the next call; tags and counts", async () => {
@@ -235,11 +195,11 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
       ["open", "pending-evaluation", "Your Spot request has been submitted for review, and is pending evaluation."],
     ]);
     const ids = out.SpotInstanceRequests!.map((r) => r.SpotInstanceRequestId!);
-    const described = await requests(client, { SpotInstanceRequestIds: ids });
+    const described = await spotRequests(client, { SpotInstanceRequestIds: ids });
     expect(described.map(status)).toEqual([FULFILLED, FULFILLED]);
     expect(described.map((r) => r.Tags)).toEqual([[{ Key: "job", Value: "build" }], [{ Key: "job", Value: "build" }]]);
     for (const r of described) {
-      const i = await instance(client, r.InstanceId!);
+      const i = await describedInstance(client, r.InstanceId!);
       expect([i.InstanceLifecycle, i.SpotInstanceRequestId, i.State!.Name, i.Placement!.AvailabilityZone]).toEqual([
         "spot",
         r.SpotInstanceRequestId,
@@ -250,7 +210,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     await ec2.settle();
     // Tags through CreateTags on the spot-instances-request family.
     await client.send(new CreateTagsCommand({ Resources: [ids[0]!], Tags: [{ Key: "more", Value: "x" }] }));
-    expect((await request(client, ids[0]!)).Tags).toEqual([
+    expect((await spotRequest(client, ids[0]!)).Tags).toEqual([
       { Key: "job", Value: "build" },
       { Key: "more", Value: "x" },
     ]);
@@ -266,7 +226,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     const max = book.priceAt(TYPE, ZONE, t0 + hours * HOUR);
     const out = await requestSpot(client, { SpotPrice: String(max) });
     const sir = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-    const waiting = await request(client, sir);
+    const waiting = await spotRequest(client, sir);
     expect(status(waiting)).toEqual([
       "open",
       "price-too-low",
@@ -274,7 +234,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     ]);
     expect(waiting.InstanceId).toBeUndefined();
     ec2.advance(hours * HOUR - (t0 % HOUR));
-    const done = await request(client, sir);
+    const done = await spotRequest(client, sir);
     expect(status(done)).toEqual(FULFILLED);
     expect(done.InstanceId).toMatch(/^i-/);
   });
@@ -288,15 +248,15 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
       message: "The spot instance request ID 'sir-0000abcd' does not exist",
       status: 400,
     });
-    await expectEc2Error(requests(client, { SpotInstanceRequestIds: ["sir-1"] }), {
+    await expectEc2Error(spotRequests(client, { SpotInstanceRequestIds: ["sir-1"] }), {
       name: "InvalidSpotInstanceRequestID.Malformed",
       message: 'Invalid id: "sir-1" (expecting "sir-...")',
       status: 400,
     });
-    expect((await request(client, open)).State).toBe("open");
+    expect((await spotRequest(client, open)).State).toBe("open");
     const out = await client.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [open] }));
     expect(out.CancelledSpotInstanceRequests).toEqual([{ SpotInstanceRequestId: open, State: "cancelled" }]);
-    expect(status(await request(client, open))).toEqual([
+    expect(status(await spotRequest(client, open))).toEqual([
       "cancelled",
       "canceled-before-fulfillment",
       "Your Spot request is canceled before it was fulfilled.",
@@ -313,10 +273,10 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     );
     const fulfilled = (await requestSpot(client, { InstanceCount: 4 })).SpotInstanceRequests!.map((r) => r.SpotInstanceRequestId!);
     const ids = (list: SpotInstanceRequest[]) => list.map((r) => r.SpotInstanceRequestId);
-    expect(ids(await requests(client, { Filters: [{ Name: "status-code", Values: ["price-too-low"] }] }))).toEqual(held);
-    expect(ids(await requests(client, { Filters: [{ Name: "state", Values: ["active"] }] }))).toEqual(fulfilled);
-    expect(ids(await requests(client, { Filters: [{ Name: "type", Values: ["persistent"] }] }))).toEqual(held);
-    expect(ids(await requests(client, { Filters: [{ Name: "launch-group", Values: ["x"] }] }))).toEqual([]);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "status-code", Values: ["price-too-low"] }] }))).toEqual(held);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "state", Values: ["active"] }] }))).toEqual(fulfilled);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "type", Values: ["persistent"] }] }))).toEqual(held);
+    expect(ids(await spotRequests(client, { Filters: [{ Name: "launch-group", Values: ["x"] }] }))).toEqual([]);
     const first = await client.send(new DescribeSpotInstanceRequestsCommand({ MaxResults: 5 }));
     expect(ids(first.SpotInstanceRequests!)).toEqual([...held, ...fulfilled].slice(0, 5));
     const second = await client.send(new DescribeSpotInstanceRequestsCommand({ MaxResults: 5, NextToken: first.NextToken }));
@@ -341,7 +301,7 @@ describe.each(["plugin", "httpHandler", "server"])("Spot Instances through the %
     );
     const launched = out.Instances![0]!;
     expect(launched.InstanceLifecycle).toBe("spot");
-    expect((await request(client, launched.SpotInstanceRequestId!)).SpotPrice).toBe("0.300000");
+    expect((await spotRequest(client, launched.SpotInstanceRequestId!)).SpotPrice).toBe("0.300000");
   });
 });
 
@@ -371,14 +331,14 @@ describe("Spot requests in the state file", () => {
     ).Instances![0]!;
     const held = (await requestSpot(client, { SpotPrice: "0.00001", LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: TYPE } }))
       .SpotInstanceRequests![0]!;
-    const before = await requests(client);
+    const before = await spotRequests(client);
     const snapshot = JSON.parse(JSON.stringify(ec2.snapshot()));
     const other = createEc2Mock();
     other.restore(snapshot);
     const restored = new EC2Client({ region: "eu-west-1" });
     restored.middlewareStack.use(other);
-    expect(await requests(restored)).toEqual(before);
-    expect((await instance(restored, launched.InstanceId!)).SpotInstanceRequestId).toBe(launched.SpotInstanceRequestId);
+    expect(await spotRequests(restored)).toEqual(before);
+    expect((await describedInstance(restored, launched.InstanceId!)).SpotInstanceRequestId).toBe(launched.SpotInstanceRequestId);
     expect(before.map((r) => r.SpotInstanceRequestId)).toEqual([launched.SpotInstanceRequestId, held.SpotInstanceRequestId]);
     // A snapshot without Spot requests writes none.
     expect("spotRequests" in createEc2Mock().snapshot()).toBe(false);
