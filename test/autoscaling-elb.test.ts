@@ -1,7 +1,7 @@
 import {
   AttachLoadBalancerTargetGroupsCommand,
   AttachTrafficSourcesCommand,
-  AutoScalingClient,
+  type AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
   CreateAutoScalingGroupCommand,
@@ -25,7 +25,7 @@ import {
   CreateVpcCommand,
   DescribeInstancesCommand,
   DescribeSubnetsCommand,
-  EC2Client,
+  type EC2Client,
   RebootInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -35,11 +35,12 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
+import { type AwsDoor, awsClients } from "./aws-clients.js";
 import { useFrozenClock } from "./helpers.js";
 
 /**
@@ -52,15 +53,11 @@ import { useFrozenClock } from "./helpers.js";
 const NOW = new Date("2026-12-03T08:00:00.000Z");
 useFrozenClock({ now: NOW });
 
-const KEYS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+let door: AwsDoor = "plugin";
 
-let door: "plugin" | "httpHandler" | "server" = "plugin";
-
-const opened: { destroy(): void }[] = [];
-const servers: RunningServer[] = [];
+const opened: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const client of opened.splice(0)) client.destroy();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(opened.splice(0).map((close) => close()));
 });
 
 interface World {
@@ -76,29 +73,8 @@ interface World {
 
 async function world(region = "us-east-1"): Promise<World> {
   const ec2 = createEc2Mock();
-  let client: EC2Client;
-  let asg: AutoScalingClient;
-  let elb: ElasticLoadBalancingV2Client;
-  if (door === "plugin") {
-    client = new EC2Client({ region });
-    client.middlewareStack.use(ec2);
-    asg = new AutoScalingClient({ region });
-    asg.middlewareStack.use(ec2);
-    elb = new ElasticLoadBalancingV2Client({ region });
-    elb.middlewareStack.use(ec2);
-  } else if (door === "httpHandler") {
-    const requestHandler = ec2.httpHandler();
-    client = new EC2Client({ region, credentials: KEYS, requestHandler, maxAttempts: 1 });
-    asg = new AutoScalingClient({ region, credentials: KEYS, requestHandler, maxAttempts: 1 });
-    elb = new ElasticLoadBalancingV2Client({ region, credentials: KEYS, requestHandler, maxAttempts: 1 });
-  } else {
-    const server = await ec2.listen();
-    servers.push(server);
-    client = new EC2Client({ region, credentials: KEYS, endpoint: server.url, maxAttempts: 1 });
-    asg = new AutoScalingClient({ region, credentials: KEYS, endpoint: server.url, maxAttempts: 1 });
-    elb = new ElasticLoadBalancingV2Client({ region, credentials: KEYS, endpoint: server.url, maxAttempts: 1 });
-  }
-  opened.push(client, asg, elb);
+  const { client, asg, elb, close } = await awsClients(ec2, door, region);
+  opened.push(close);
   await client.send(
     new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" } }),
   );
@@ -521,11 +497,8 @@ describe.each(["plugin", "httpHandler", "server"] as const)("Auto Scaling with t
     expect(group.targetGroupArns).toEqual([w.tg]);
     const ec2 = createEc2Mock();
     ec2.restore(snapshot);
-    const asg = new AutoScalingClient({ region: "eu-west-1" });
-    asg.middlewareStack.use(ec2);
-    const elb = new ElasticLoadBalancingV2Client({ region: "eu-west-1" });
-    elb.middlewareStack.use(ec2);
-    opened.push(asg, elb);
+    const { asg, elb, close } = await awsClients(ec2, "plugin", "eu-west-1");
+    opened.push(close);
     const restored: World = { ...w, ec2, asg, elb };
     expect((await groupOf(restored)).TargetGroupARNs).toEqual([w.tg]);
     expect(await healthOf(restored)).toEqual([

@@ -2,7 +2,7 @@ import {
   AlreadyExistsFault,
   type Instance as AsgInstance,
   AttachInstancesCommand,
-  AutoScalingClient,
+  type AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
   CreateAutoScalingGroupCommand,
@@ -30,14 +30,15 @@ import {
 import {
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
-  EC2Client,
+  type EC2Client,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
+import { type AwsDoor, awsClients } from "./aws-clients.js";
 import { iamPolicy, useFrozenClock } from "./helpers.js";
 
 /**
@@ -57,38 +58,19 @@ interface World {
   templateId: string;
 }
 
-const KEYS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-
 /** The door every test of the file goes through in turn (set by the describe.each below). */
-let door: "plugin" | "httpHandler" | "server" = "plugin";
+let door: AwsDoor = "plugin";
 
-const opened: { destroy(): void }[] = [];
-const servers: RunningServer[] = [];
+const opened: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const client of opened.splice(0)) client.destroy();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(opened.splice(0).map((close) => close()));
 });
 
 /** A mock with an EC2Client and an AutoScalingClient on it, and a launch template `web`. */
 async function world(options: Ec2MockOptions = {}, region = options.region ?? "us-east-1"): Promise<World> {
   const ec2 = createEc2Mock(options);
-  let client: EC2Client;
-  let asg: AutoScalingClient;
-  if (door === "plugin") {
-    client = new EC2Client({ region });
-    client.middlewareStack.use(ec2);
-    asg = new AutoScalingClient({ region });
-    asg.middlewareStack.use(ec2);
-  } else if (door === "httpHandler") {
-    client = new EC2Client({ region, credentials: KEYS, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
-    asg = new AutoScalingClient({ region, credentials: KEYS, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
-  } else {
-    const server = await ec2.listen();
-    client = new EC2Client({ region, credentials: KEYS, endpoint: server.url, maxAttempts: 1 });
-    asg = new AutoScalingClient({ region, credentials: KEYS, endpoint: server.url, maxAttempts: 1 });
-    servers.push(server);
-  }
-  opened.push(client, asg);
+  const { client, asg, close } = await awsClients(ec2, door, region);
+  opened.push(close);
   const out = await client.send(
     new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" } }),
   );
@@ -727,9 +709,8 @@ describe.each(["plugin", "httpHandler", "server"] as const)("EC2 Auto Scaling th
       expect(snapshot.regions[0].autoScaling.groups[0].name).toBe("web-asg");
       const ec2 = createEc2Mock();
       ec2.restore(snapshot);
-      const asg = new AutoScalingClient({ region: "eu-west-1" });
-      asg.middlewareStack.use(ec2);
-      opened.push(asg);
+      const { asg, close } = await awsClients(ec2, "plugin", "eu-west-1");
+      opened.push(close);
       await ec2.settle();
       const { AutoScalingGroups } = await asg.send(new DescribeAutoScalingGroupsCommand({}));
       expect(AutoScalingGroups!.map((g) => [g.AutoScalingGroupName, g.Instances!.map((i) => i.LifecycleState)])).toEqual([
