@@ -1,4 +1,4 @@
-import { DeleteSubnetCommand, EC2Client, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { DeleteSubnetCommand, type EC2Client, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -12,7 +12,7 @@ import {
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ServiceException,
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
@@ -21,8 +21,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID } from "../src/index.js";
-
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+import { AWS_DOORS, type AwsDoor, awsClients } from "./aws-clients.js";
 
 interface Setup {
   ec2: Ec2Mock;
@@ -36,29 +35,10 @@ afterEach(async () => {
 });
 
 /** A fresh mock with an ELBv2 client and an EC2 client through one door. */
-async function open(door: string, options?: Ec2MockOptions): Promise<Setup> {
+async function open(door: AwsDoor, options?: Ec2MockOptions): Promise<Setup> {
   const ec2 = createEc2Mock(options);
-  const region = options?.region ?? "us-east-1";
-  let elb: ElasticLoadBalancingV2Client;
-  let client: EC2Client;
-  if (door === "plugin") {
-    elb = new ElasticLoadBalancingV2Client({ region });
-    elb.middlewareStack.use(ec2);
-    client = new EC2Client({ region });
-    client.middlewareStack.use(ec2);
-  } else if (door === "httpHandler") {
-    elb = new ElasticLoadBalancingV2Client({ region, credentials, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
-    client = new EC2Client({ region, credentials, requestHandler: ec2.httpHandler(), maxAttempts: 1 });
-  } else {
-    const server = await ec2.listen();
-    elb = new ElasticLoadBalancingV2Client({ region, credentials, endpoint: server.url, maxAttempts: 1 });
-    client = new EC2Client({ region, credentials, endpoint: server.url, maxAttempts: 1 });
-    opened.push(() => server.close());
-  }
-  opened.push(async () => {
-    elb.destroy();
-    client.destroy();
-  });
+  const { elb, client, close } = await awsClients(ec2, door, options?.region ?? "us-east-1");
+  opened.push(close);
   return { ec2, elb, client };
 }
 
@@ -106,7 +86,7 @@ async function healthOf(setup: Setup, arn: string) {
   return TargetHealthDescriptions!.map((d) => d.TargetHealth);
 }
 
-for (const door of ["plugin", "httpHandler", "server"]) {
+for (const door of AWS_DOORS) {
   describe(`ELBv2 through the ${door}`, () => {
     it("creates a target group with AWS's defaults, and describes it", async () => {
       const setup = await open(door);
