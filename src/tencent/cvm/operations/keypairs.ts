@@ -241,6 +241,22 @@ function refuseWindows(instances: readonly CvmInstance[]): void {
 
 const associateKeys: Record<keyof AssociateInstancesKeyPairsRequest, true> = { InstanceIds: true, KeyIds: true, ForceStop: true };
 
+/** What Associate and Disassociate read alike, in their order: the instances, the key pairs (existing), ForceStop, no Windows. */
+function readKeyPairChange(
+  ctx: CvmContext,
+  input: unknown,
+  known: Record<"InstanceIds" | "KeyIds" | "ForceStop", true>,
+): { instances: CvmInstance[]; keys: string[]; forceStop: boolean } {
+  const params = Params.of(input, known);
+  const ids = batchIds(params)!;
+  const keys = keyIds(params, true)!;
+  const forceStop = params.boolean("ForceStop") ?? false;
+  const instances = findInstances(ctx, ids);
+  findKeyPairs(ctx, keys);
+  refuseWindows(instances);
+  return { instances, keys, forceStop };
+}
+
 /**
  * AssociateInstancesKeyPairs: the given key pairs replace the instance's
  * ("the old key will become invalid") and password login ends. A STOPPED
@@ -249,13 +265,7 @@ const associateKeys: Record<keyof AssociateInstancesKeyPairsRequest, true> = { I
  * changed, and started again.
  */
 export const associateInstancesKeyPairs: CvmOperation<AssociateInstancesKeyPairsResponse> = (ctx, input) => {
-  const params = Params.of(input, associateKeys);
-  const ids = batchIds(params)!;
-  const keys = keyIds(params, true)!;
-  const forceStop = params.boolean("ForceStop") ?? false;
-  const instances = findInstances(ctx, ids);
-  findKeyPairs(ctx, keys);
-  refuseWindows(instances);
+  const { instances, keys, forceStop } = readKeyPairChange(ctx, input, associateKeys);
   requireStates(ctx, instances, forceStop ? ["STOPPED", "RUNNING"] : ["STOPPED"]);
   for (const instance of instances) {
     beginShutdownChange(ctx, instance, "AssociateInstancesKeyPairs", { kind: "associate", keyIds: keys }, { forceStop: "HARD" });
@@ -272,13 +282,7 @@ const disassociateKeys: Record<keyof DisassociateInstancesKeyPairsRequest, true>
  * starts it again. A key pair the instance does not have is refused (decision).
  */
 export const disassociateInstancesKeyPairs: CvmOperation<DisassociateInstancesKeyPairsResponse> = (ctx, input) => {
-  const params = Params.of(input, disassociateKeys);
-  const ids = batchIds(params)!;
-  const keys = keyIds(params, true)!;
-  const forceStop = params.boolean("ForceStop") ?? false;
-  const instances = findInstances(ctx, ids);
-  findKeyPairs(ctx, keys);
-  refuseWindows(instances);
+  const { instances, keys, forceStop } = readKeyPairChange(ctx, input, disassociateKeys);
   for (const instance of instances) {
     const absent = keys.find((keyId) => !instance.keyIds.includes(keyId));
     if (absent !== undefined) throw cvmErrors.keyPairNotAssociated(absent, instance.instanceId);
