@@ -25,7 +25,15 @@ export type {
   ServerFault,
   ServerFaultKind,
 } from "./kit/front.js";
-export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
+export type {
+  ClockControls,
+  GuestControlBase,
+  HostFaultsBase,
+  ServedControls,
+  SettleReport,
+  TimelineEntryBase,
+  UnsettledResource,
+} from "./kit/controls.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./tencent/cvm/model/images.js";
 export { cvmStates, type CvmState } from "./tencent/cvm/model/states.js";

@@ -35,7 +35,15 @@ export type {
   ServerFault,
   ServerFaultKind,
 } from "./kit/front.js";
-export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
+export type {
+  ClockControls,
+  GuestControlBase,
+  HostFaultsBase,
+  ServedControls,
+  SettleReport,
+  TimelineEntryBase,
+  UnsettledResource,
+} from "./kit/controls.js";
 export type { ListenOptions } from "./aws/ec2/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";

@@ -230,7 +230,7 @@ describe("the state file saves after the front's mutating actions only", () => {
         return action === "DescribeAndChange";
       },
       advance: () => {},
-      settle: async () => {},
+      settle: async () => ({ settled: true, unsettled: [] }),
       reset: () => {},
       state: () => ({}),
       secretOf: () => undefined,

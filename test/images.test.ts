@@ -49,7 +49,7 @@ async function refusal(call: Promise<unknown>): Promise<EC2ServiceException> {
 }
 
 /** Launches one instance from `imageId` and waits until it runs. */
-async function runningFrom(client: EC2Client, ec2: { settle(): Promise<void> }, imageId = LINUX_AMI_ID): Promise<string> {
+async function runningFrom(client: EC2Client, ec2: { settle(): Promise<unknown> }, imageId = LINUX_AMI_ID): Promise<string> {
   const out = await client.send(new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
   await ec2.settle();
   return out.Instances![0]!.InstanceId!;

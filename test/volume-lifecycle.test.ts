@@ -38,7 +38,7 @@ async function attachments(client: EC2Client): Promise<[string, string, unknown]
 }
 
 /** Launches one t3.micro in us-east-1a with a second EBS device kept at termination; returns its id and its volumes by device. */
-async function launchWithData(client: EC2Client, ec2: { settle(): Promise<void> }, input = {}) {
+async function launchWithData(client: EC2Client, ec2: { settle(): Promise<unknown> }, input = {}) {
   const [instance] = await launch(client, {
     InstanceType: "t3.micro",
     Placement: { AvailabilityZone: "us-east-1a" },

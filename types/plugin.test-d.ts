@@ -1,7 +1,7 @@
 import { EC2Client, type Image, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { Pluggable } from "@smithy/types";
 import { describe, expectTypeOf, test } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type ServedDoor } from "../src/index.js";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type ServedDoor, type SettleReport } from "../src/index.js";
 
 describe("the public API's types", () => {
   test("the mock is a Pluggable that an EC2Client's stack accepts", () => {
@@ -10,7 +10,7 @@ describe("the public API's types", () => {
     client.middlewareStack.use(ec2);
     expectTypeOf(ec2).toMatchTypeOf<Pluggable<ServiceInputTypes, ServiceOutputTypes>>();
     expectTypeOf(ec2.advance).parameters.toEqualTypeOf<[ms: number]>();
-    expectTypeOf(ec2.settle).returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf(ec2.settle).returns.toEqualTypeOf<Promise<SettleReport>>();
     expectTypeOf(ec2.reset).returns.toEqualTypeOf<void>();
     expectTypeOf(LINUX_AMI_ID).toBeString();
   });

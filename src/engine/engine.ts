@@ -99,6 +99,15 @@ export class Engine<R = unknown> {
     }
   }
 
+  /**
+   * The machines whose transition never ends alone, in creation order: a
+   * stop held by the guest (its plan's obstacle) or by a stuck host. What
+   * {@link Engine.settle} leaves in flight.
+   */
+  stuck(): Machine<R>[] {
+    return [...this.machines.values()].filter((m) => m.transition !== undefined && !Number.isFinite(m.transition.at));
+  }
+
   /** Removes every machine and cancels everything in flight. */
   clear(): void {
     this.machines.clear();

@@ -13,14 +13,55 @@ import type { Machine, PhaseChange } from "../engine/machine.js";
 import type { GuestOs } from "../engine/timing.js";
 
 /**
+ * Something `settle()` could not finish: it stays in transition after the
+ * clock has moved to the last arrival, and says why.
+ * @public
+ */
+export interface UnsettledResource {
+  /** The region it is in. */
+  region: string;
+  /** What it is: an instance, a Spot Instance request or an Auto Scaling group. */
+  resource: "instance" | "spot-instance-request" | "auto-scaling-group";
+  /** Its id (a group's name). */
+  id: string;
+  /** Its state, in the front's own words (`stopping`, `STOPPING`, `open`, ...). */
+  state: string;
+  /** Why it stays, and what ends it (`StopInstances with Force=true`, `ec2.capacity.restore(...)`, ...). */
+  reason: string;
+}
+
+/**
+ * What `settle()` resolves to: whether everything in flight finished, and,
+ * when not, what stays in transition and why (a guest that refuses to shut
+ * down, a stuck host, a Spot request waiting for capacity, an Auto Scaling
+ * group that cannot reach its desired capacity). `POST /_mock/settle`
+ * answers it as JSON.
+ * @public
+ */
+export interface SettleReport {
+  /** True when nothing stays in transition (`unsettled` is empty). */
+  settled: boolean;
+  /** What stays in transition, region by region, in the order the mock keeps them. */
+  unsettled: UnsettledResource[];
+}
+
+/** The report of what stays in transition (`settled` when nothing does). */
+export function settleReport(unsettled: UnsettledResource[]): SettleReport {
+  return { settled: unsettled.length === 0, unsettled };
+}
+
+/**
  * The clock of a front's mock, the same for every front.
  * @public
  */
 export interface ClockControls {
   /** Moves the mock's clock forward by `ms` milliseconds (a RangeError past the end of year 9999). */
   advance(ms: number): void;
-  /** Finishes every transition in flight. */
-  settle(): Promise<void>;
+  /**
+   * Finishes every transition in flight, and resolves to what could not
+   * finish and why (`settled: false` with the list; nothing is thrown or logged).
+   */
+  settle(): Promise<SettleReport>;
   /** Empties the fleet and moves the clock offset back to 0. */
   reset(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
@@ -36,8 +77,8 @@ export interface ClockControls {
 export interface ServedControls {
   /** Moves the clock forward by `ms` milliseconds (`POST PREFIXadvance`). */
   advance(ms: number): void | Promise<void>;
-  /** Finishes every transition in flight (`POST PREFIXsettle`). */
-  settle(): Promise<void>;
+  /** Finishes every transition in flight and reports what could not (`POST PREFIXsettle` answers the report). */
+  settle(): Promise<SettleReport>;
   /** Empties the fleet and the clock offset (`POST PREFIXreset`). */
   reset(): void | Promise<void>;
   /** A JSON-ready view of the fleet for `GET PREFIXstate`. */
@@ -108,20 +149,10 @@ export interface Clocked {
   readonly clock: Clock;
   /** Applies every transition due and returns mock time now. */
   catchUp(): number;
-  /** Finishes every transition in flight. */
-  settle(): void;
+  /** Finishes every transition in flight; returns what stays in transition and why. */
+  settle(): UnsettledResource[];
   /** Empties the state (the clock is reset apart). */
   clear(): void;
-}
-
-/** A single region as {@link Clocked}: its engine's clock and settle. */
-export function regionClock(region: FrontRegion<{ machine: Machine }>): Clocked {
-  return {
-    clock: region.engine.clock,
-    catchUp: () => region.catchUp(),
-    settle: () => region.engine.settle(),
-    clear: () => region.clear(),
-  };
 }
 
 /** The clock controls of a region or a world: `onReset` forgets what the front keeps beside it (usage, API faults). */
@@ -133,7 +164,7 @@ export function clockControls(world: Clocked, onReset: () => void = () => {}): C
       world.catchUp();
     },
     async settle() {
-      world.settle();
+      return settleReport(world.settle());
     },
     reset() {
       world.clear();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
-import { clockControls } from "../../kit/controls.js";
+import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
@@ -137,8 +137,16 @@ export interface Ec2Mock {
   readonly accountId: string;
   /** Moves the mock's clock forward by `ms` milliseconds. */
   advance(ms: number): void;
-  /** Finishes every transition in flight (moving the clock to the last arrival, status checks and the account's pending images included). */
-  settle(): Promise<void>;
+  /**
+   * Finishes every transition in flight (moving the clock to the last
+   * arrival, status checks and the account's pending images included) and
+   * resolves to a {@link SettleReport}: `settled: false` lists what stays in
+   * transition and why (a stop a guest refuses or a stuck host holds, a Spot
+   * request waiting for capacity or a price, an Auto Scaling group short of
+   * its desired capacity), each with what ends it. It never throws or logs
+   * for them: check `settled` where a test needs everything at rest.
+   */
+  settle(): Promise<SettleReport>;
   /** Empties the fleet and moves the clock offset back to 0. */
   reset(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */

@@ -1,7 +1,9 @@
 import { Clock } from "../../engine/clock.js";
+import type { UnsettledResource } from "../../kit/controls.js";
 import { regionsAndZones } from "./model/region-catalogue.js";
 import { snapshotDurationMs } from "./model/snapshots.js";
 import { Controls } from "./observe/controls.js";
+import { unsettledIn } from "./observe/settle-report.js";
 import { Ec2Region, type RegionSettings } from "./region.js";
 
 /** What every region of a mock shares: everything in {@link RegionSettings} but the region's name. */
@@ -106,9 +108,10 @@ export class Ec2World {
    * (CreateImage, CopyImage) and its snapshots still `pending` are in
    * flight too: the clock moves to the last one's `available` or
    * `completed`; so are volumes `detaching` (DetachVolume) and `deleting`
-   * (DeleteVolume).
+   * (DeleteVolume). Returns what stays in transition and why, region by
+   * region (./observe/settle-report.ts).
    */
-  settle(): void {
+  settle(): UnsettledResource[] {
     // What fell due first (a Spot interruption whose notice has run out starts its transition here), then every transition.
     this.catchUp();
     for (const { region } of this.entries.values()) region.engine.settle();
@@ -126,6 +129,7 @@ export class Ec2World {
     }
     this.clock.advanceTo(imagesReady);
     this.catchUp();
+    return this.existing().flatMap(({ region }) => unsettledIn(region));
   }
 
   /** Empties every region and forgets each one's retired usage (the clock is the caller's). */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
-import { clockControls } from "../../kit/controls.js";
+import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { FrontState } from "../../kit/front.js";
 import { isCvmAction, isCvmMutating } from "./actions.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
@@ -74,8 +74,12 @@ export interface CvmMock {
   launch(input?: CvmLaunchInput): string[];
   /** Moves the mock's clock forward by `ms` milliseconds. */
   advance(ms: number): void;
-  /** Finishes every transition in flight, reboots included (a stuck stop is not waited for). */
-  settle(): Promise<void>;
+  /**
+   * Finishes every transition in flight, reboots included, and resolves to a
+   * {@link SettleReport}: a stop that never ends alone (a stuck host) is not
+   * waited for but listed, with what ends it.
+   */
+  settle(): Promise<SettleReport>;
   /** Empties every region (instances, key pairs) and moves the clock offset back to 0. */
   reset(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */

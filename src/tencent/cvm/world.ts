@@ -1,6 +1,6 @@
 import { Clock } from "../../engine/clock.js";
 import type { Durations } from "../../engine/timing.js";
-import type { Clocked } from "../../kit/controls.js";
+import type { Clocked, UnsettledResource } from "../../kit/controls.js";
 import type { CvmImage } from "./model/images.js";
 import { CvmRegion } from "./region.js";
 
@@ -99,11 +99,27 @@ export class CvmWorld implements Clocked {
     return now;
   }
 
-  /** Finishes every transition in flight in every region (each settle may move the clock, so the others catch up after). */
-  settle(): void {
-    this.catchUp();
+  /**
+   * Finishes every transition in flight in every region (each settle may
+   * move the clock, so the others catch up after); returns the stops that
+   * never end alone (a stuck host), with why and what ends them.
+   */
+  settle(): UnsettledResource[] {
+    const now = this.catchUp();
     for (const region of this.regions.values()) region.engine.settle();
-    this.catchUp();
+    const after = Math.max(now, this.catchUp());
+    return [...this.regions.values()].flatMap((region) =>
+      region.engine.stuck().flatMap((machine) => {
+        const instance = region.instances.get(machine.id);
+        if (instance === undefined) return [];
+        const reason = machine.hostStuck
+          ? `the host is stuck (cvm.faults.hostStuck): the stop never ends alone; StopInstances with StopType=SOFT_FIRST ends it, cvm.faults.hostStuck("${machine.id}", false) heals the host`
+          : `${machine.stopPlan?.obstacle ?? "the guest does not shut down"}: the stop never ends alone; StopInstances with StopType=SOFT_FIRST ends it`;
+        return [
+          { region: region.settings.region, resource: "instance" as const, id: machine.id, state: region.stateOf(instance, after), reason },
+        ];
+      }),
+    );
   }
 
   /** Empties every region. */
