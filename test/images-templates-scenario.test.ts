@@ -169,7 +169,7 @@ describe("images, instance types and launch templates through the server", () =>
     ctx
       .expect(facts.pendingImage)
       .toEqual(refusal("RunInstances", "InvalidAMIID.Unavailable", `AMI '${baked}' is pending, and cannot be run`));
-    ctx.expect(facts.settled).toEqual({ settled: true });
+    ctx.expect(facts.settled).toEqual({ settled: true, unsettled: [] });
     ctx.expect(facts.baked).toEqual([
       {
         id: baked,

@@ -438,7 +438,7 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
     const prefix = front.name === "cvm.listen()" ? "/cvm/_mock/" : "/_mock/";
     const host = { host: `127.0.0.1:${port}` };
     expect(JSON.parse((await send(server.url, "POST", `${prefix}advance?ms=1000`, host)).body)).toEqual({ advancedMs: 1000 });
-    expect(JSON.parse((await send(server.url, "POST", `${prefix}settle`, host)).body)).toEqual({ settled: true });
+    expect(JSON.parse((await send(server.url, "POST", `${prefix}settle`, host)).body)).toEqual({ settled: true, unsettled: [] });
     expect(JSON.parse((await send(server.url, "POST", `${prefix}reset`, host)).body)).toEqual({ reset: true });
     const bad = await send(server.url, "POST", `${prefix}advance?ms=-1`, host);
     expect([bad.status, bad.headers["content-type"]]).toEqual([400, "application/json"]);

@@ -113,8 +113,8 @@ export class CvmWorld implements Clocked {
         const instance = region.instances.get(machine.id);
         if (instance === undefined) return [];
         const reason = machine.hostStuck
-          ? `the host is stuck (cvm.faults.hostStuck): the stop never ends alone; StopInstances with StopType=SOFT_FIRST ends it, cvm.faults.hostStuck("${machine.id}", false) heals the host`
-          : `${machine.stopPlan?.obstacle ?? "the guest does not shut down"}: the stop never ends alone; StopInstances with StopType=SOFT_FIRST ends it`;
+          ? `the host is stuck (cvm.faults.hostStuck): the stop never ends alone (only SOFT_FIRST's forced cut ends a stop on a stuck host, and CVM refuses another stop while one is in progress); cvm.faults.hostStuck("${machine.id}", false) heals the host`
+          : `${machine.stopPlan?.obstacle ?? "the guest does not shut down"}: the stop never ends alone`;
         return [
           { region: region.settings.region, resource: "instance" as const, id: machine.id, state: region.stateOf(instance, after), reason },
         ];
