@@ -14,6 +14,7 @@ import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
 import { errors } from "../errors.js";
 import type { ServerBackend } from "./backend.js";
+import { answerMotoApi, isMotoApiPath } from "./moto-api.js";
 import { type Authenticate, handleWireRequest } from "./wire.js";
 
 /**
@@ -75,7 +76,7 @@ const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
   malformed: "MalformedHttpRequest",
 };
 
-/** EC2's front over a backend: every path is EC2's, but `/_mock/`. */
+/** EC2's front over a backend: every path is EC2's, but `/_mock/` and moto's `/moto-api/`. */
 export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined): Front {
   // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
   const services: QueryService[] = (backend.services ?? []).map((service) => ({
@@ -92,6 +93,8 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
       return xmlError(internal.status, internal.code, internal.message);
     },
     handle: (request) => {
+      // moto's endpoints (`POST /moto-api/reset`), for test suites written for moto's server mode (./moto-api.ts).
+      if (isMotoApiPath(request.path)) return answerMotoApi(backend, request);
       // Node keeps the first of two Authorization headers; a request with two is ambiguous, so refused whoever signed it.
       if ((request.headersDistinct?.authorization?.length ?? 0) > 1) {
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
