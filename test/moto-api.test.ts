@@ -7,13 +7,16 @@
  * naming what is not supported; a path moto does not have either is 404.
  * The Host and Origin rules hold as on every path.
  */
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { awsChildEnv } from "./aws-cli.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -155,4 +158,50 @@ describe("moto's other endpoints", () => {
       { error: "no endpoint POST /moto-api/nope: of moto's endpoints, ec2-mock answers POST /moto-api/reset only" },
     ]);
   });
+});
+
+/**
+ * A boto3 suite in moto's server-mode style (test/interop/boto3_moto_style.py:
+ * an explicit endpoint, fake keys, `POST /moto-api/reset` before each test)
+ * against ec2-mock's server with instant timing (`serve --timing instant`),
+ * unchanged. The same script run against moto 5.2.1's own server
+ * (`python3 -m moto.server`) printed these same facts (checked by hand; CI
+ * does not need moto). Debian's boto3 (/usr/bin/python3) runs it; without
+ * it the test is skipped, unless EC2_MOCK_REQUIRE_INTEROP=1.
+ */
+describe("a boto3 suite written for moto's server mode", () => {
+  const python = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
+  const home = mkdtempSync(join(tmpdir(), "moto-boto3-home-"));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const env = { ...awsChildEnv(home, { accessKeyId: "testing", secretAccessKey: "testing" }), PYTHONDONTWRITEBYTECODE: "1" };
+  const probe = spawnSync(python, ["-c", "import boto3"], { env, encoding: "utf8", timeout: 30_000 });
+  const missing = probe.error?.message ?? (probe.status === 0 ? undefined : probe.stderr.trim().split("\n").pop());
+  const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
+  if (missing !== undefined && !required) console.warn(`moto-style boto3 suite skipped: ${python} cannot import boto3: ${missing}`);
+
+  it.skipIf(missing !== undefined && !required)(
+    "runs against ec2-mock serve unchanged, each test starting from an empty account",
+    async () => {
+      if (missing !== undefined)
+        throw new Error(`boto3 is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${python} cannot import it: ${missing}`);
+      const { server } = await serve(createEc2Mock({ timing: "instant" }));
+      const script = fileURLToPath(new URL("./interop/boto3_moto_style.py", import.meta.url));
+      const out = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
+        execFile(python, [script, server.url], { env, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
+          if (error && typeof error.code !== "number") reject(error);
+          else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+        });
+      });
+      expect(out.status, out.stderr).toBe(0);
+      expect(JSON.parse(out.stdout)).toEqual({
+        run: { launched: 2, states: ["running", "running"], types: ["t3.micro"] },
+        afterReset: { instances: 0 },
+        lifecycle: { stopFrom: "running", final: "terminated" },
+        network: { vpcs: ["10.1.0.0/16", "172.31.0.0/16"], subnetsOfVpc: 1, ingress: 22, keys: ["deployer"] },
+        networkAfterReset: { vpcs: ["172.31.0.0/16"], keys: [] },
+        notFound: { code: "InvalidInstanceID.NotFound", status: 400 },
+        resets: { count: 6, answers: ['[200, {"status": "ok"}]'] },
+      });
+    },
+  );
 });
