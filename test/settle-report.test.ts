@@ -5,7 +5,13 @@
  * fail), in process and as `POST /_mock/settle`'s JSON answer; the CVM
  * front reports its stuck stops the same way.
  */
-import { AutoScalingClient, CreateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  AutoScalingClient,
+  CompleteLifecycleActionCommand,
+  CreateAutoScalingGroupCommand,
+  PutLifecycleHookCommand,
+  SetDesiredCapacityCommand,
+} from "@aws-sdk/client-auto-scaling";
 import {
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
@@ -119,10 +125,95 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       ec2.capacity.restore({ instanceType: "m5.large", availabilityZone: "us-east-1a" });
       expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
     });
+
+    it("a Spot request whose ValidFrom is ahead stays open: settle does not move the clock there", async () => {
+      const { ec2, client } = await open(door);
+      const out = await client.send(
+        new RequestSpotInstancesCommand({
+          ValidFrom: new Date(ec2.now() + 3_600_000),
+          LaunchSpecification: { ImageId: LINUX_AMI_ID, InstanceType: "m5.large" },
+        }),
+      );
+      const requestId = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
+      expect(await ec2.settle()).toEqual({
+        settled: false,
+        unsettled: [
+          {
+            region: "us-east-1",
+            resource: "spot-instance-request",
+            id: requestId,
+            state: "open",
+            reason:
+              "not-scheduled-yet: Your Spot request will not be evaluated until the scheduled date. (settle does not move the clock to ValidFrom: ec2.advance(ms) does)",
+          },
+        ],
+      });
+      ec2.advance(3_600_000);
+      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+    });
   });
 }
 
+/** A plugged mock with an EC2 and an Auto Scaling client, and the launch template `web`. */
+async function scalingWorld() {
+  const ec2 = createEc2Mock();
+  const client = new (await import("@aws-sdk/client-ec2")).EC2Client({ region: "us-east-1" });
+  client.middlewareStack.use(ec2);
+  const asg = new AutoScalingClient({ region: "us-east-1" });
+  asg.middlewareStack.use(ec2);
+  await client.send(
+    new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" } }),
+  );
+  return { ec2, client, asg };
+}
+
 describe("settle() and Auto Scaling", () => {
+  it("a launching hook holds an instance in Pending:Wait: the hook, its deadline, and CompleteLifecycleAction ends it", async () => {
+    const { ec2, asg } = await scalingWorld();
+    await asg.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: "web-asg",
+        LaunchTemplate: { LaunchTemplateName: "web" },
+        MinSize: 0,
+        MaxSize: 2,
+        DesiredCapacity: 0,
+        AvailabilityZones: ["us-east-1a"],
+      }),
+    );
+    await asg.send(
+      new PutLifecycleHookCommand({
+        AutoScalingGroupName: "web-asg",
+        LifecycleHookName: "warm-up",
+        LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        HeartbeatTimeout: 300,
+      }),
+    );
+    await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 1 }));
+    const report = await ec2.settle();
+    const match =
+      /^the lifecycle hook warm-up holds (i-[0-9a-f]{17}) in Pending:Wait until (\S+): CompleteLifecycleAction ends it \(settle does not wait for a heartbeat timeout\)$/.exec(
+        report.unsettled[0]?.reason ?? "",
+      );
+    expect(match, report.unsettled[0]?.reason).not.toBeNull();
+    expect(report).toEqual({
+      settled: false,
+      unsettled: [{ region: "us-east-1", resource: "auto-scaling-group", id: "web-asg", state: "0 of 1 InService", reason: match![0] }],
+    });
+    // The deadline is the heartbeat timeout (300 s) after the instance entered Pending:Wait, at most now + 300 s.
+    const deadline = Date.parse(match![2]!);
+    expect(deadline).toBeGreaterThan(ec2.now());
+    expect(deadline).toBeLessThanOrEqual(ec2.now() + 300_000);
+    await asg.send(
+      new CompleteLifecycleActionCommand({
+        AutoScalingGroupName: "web-asg",
+        LifecycleHookName: "warm-up",
+        InstanceId: match![1],
+        LifecycleActionResult: "CONTINUE",
+      }),
+    );
+    expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+  });
+
   it("a group whose launches fail is short of its desired capacity: the failure, and that settle does not wait for the retry", async () => {
     const ec2 = createEc2Mock();
     const client = new (await import("@aws-sdk/client-ec2")).EC2Client({ region: "us-east-1" });
