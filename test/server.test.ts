@@ -576,7 +576,7 @@ describe("control endpoints", () => {
 
   it("POST /_mock/settle finishes every transition", async () => {
     const [a, b] = await launch(2);
-    expect(await json("/_mock/settle")).toEqual({ status: 200, type: "application/json", value: { settled: true } });
+    expect(await json("/_mock/settle")).toEqual({ status: 200, type: "application/json", value: { settled: true, unsettled: [] } });
     const s = await state();
     expect(s.instances.map((i) => [i.InstanceId, i.State.Name]).sort()).toEqual(
       [
