@@ -15,14 +15,17 @@ import {
 import {
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
+  DescribeSubnetsCommand,
   type EC2Client,
   RequestSpotInstancesCommand,
   RunInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { describe, expect, it } from "vitest";
 import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
+import { awsClients } from "./aws-clients.js";
 import { doorOpener } from "./doors.js";
 import { useFrozenClock } from "./helpers.js";
 
@@ -212,6 +215,68 @@ describe("settle() and Auto Scaling", () => {
       }),
     );
     expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+  });
+
+  it("scale-in with a target group: the leaving instance drains for the deregistration delay, which settle does not wait for", async () => {
+    const ec2 = createEc2Mock();
+    const { client, asg, elb, close } = await awsClients(ec2, "plugin", "us-east-1");
+    try {
+      await client.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: "web",
+          LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" },
+        }),
+      );
+      const { Subnets } = await client.send(
+        new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a", "us-east-1b"] }] }),
+      );
+      const { TargetGroups } = await elb.send(
+        new CreateTargetGroupCommand({ Name: "web", Protocol: "HTTP", Port: 80, VpcId: Subnets![0]!.VpcId! }),
+      );
+      // Only a target group behind a load balancer drains its targets (an unused one lets them go at once).
+      const { LoadBalancers } = await elb.send(
+        new CreateLoadBalancerCommand({ Name: "web-lb", Subnets: Subnets!.map((s) => s.SubnetId!) }),
+      );
+      await elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: LoadBalancers![0]!.LoadBalancerArn!,
+          Protocol: "HTTP",
+          Port: 80,
+          DefaultActions: [{ Type: "forward", TargetGroupArn: TargetGroups![0]!.TargetGroupArn! }],
+        }),
+      );
+      await asg.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: "web-asg",
+          LaunchTemplate: { LaunchTemplateName: "web" },
+          MinSize: 0,
+          MaxSize: 2,
+          DesiredCapacity: 2,
+          AvailabilityZones: ["us-east-1a"],
+          TargetGroupARNs: [TargetGroups![0]!.TargetGroupArn!],
+        }),
+      );
+      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      // The targets pass their health checks (every 30 s, 5 in a row: the defaults), so a leaving one drains.
+      ec2.advance(300_000);
+      await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 1 }));
+      const report = await ec2.settle();
+      const leaving =
+        /^(i-[0-9a-f]{17}) is Terminating, draining from its target groups until (\S+) \(their deregistration delay, which settle does not wait for; ec2\.advance\(ms\) does\)$/.exec(
+          report.unsettled[0]?.reason ?? "",
+        );
+      expect(leaving, JSON.stringify(report)).not.toBeNull();
+      expect(report).toEqual({
+        settled: false,
+        unsettled: [{ region: "us-east-1", resource: "auto-scaling-group", id: "web-asg", state: "1 of 1 InService", reason: leaving![0] }],
+      });
+      // The default deregistration delay: 300 s.
+      expect(Date.parse(leaving![2]!) - ec2.now()).toBe(300_000);
+      ec2.advance(300_000);
+      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+    } finally {
+      await close();
+    }
   });
 
   it("a group whose launches fail is short of its desired capacity: the failure, and that settle does not wait for the retry", async () => {

@@ -84,6 +84,9 @@ function groupObstacle(region: Ec2Region, group: AutoScalingGroupRecord): string
       .at(-1);
     return `launches fail (${failed?.statusMessage ?? "Launching EC2 instance failed."}); the group tries again every 10 s, which settle does not wait for`;
   }
+  if (moving?.drainUntil !== undefined) {
+    return `${moving.instanceId} is ${moving.lifecycleState}, draining from its target groups until ${new Date(moving.drainUntil).toISOString()} (their deregistration delay, which settle does not wait for; ec2.advance(ms) does)`;
+  }
   if (moving !== undefined) return `${moving.instanceId} is ${moving.lifecycleState}`;
   return `${inService} of ${group.desiredCapacity} instances in service`;
 }
