@@ -105,9 +105,9 @@ export class CvmWorld implements Clocked {
    * never end alone (a stuck host), with why and what ends them.
    */
   settle(): UnsettledResource[] {
-    const now = this.catchUp();
+    this.catchUp();
     for (const region of this.regions.values()) region.engine.settle();
-    const after = Math.max(now, this.catchUp());
+    const now = this.catchUp();
     return [...this.regions.values()].flatMap((region) =>
       region.engine.stuck().flatMap((machine) => {
         const instance = region.instances.get(machine.id);
@@ -116,7 +116,7 @@ export class CvmWorld implements Clocked {
           ? `the host is stuck (cvm.faults.hostStuck): the stop never ends alone (only SOFT_FIRST's forced cut ends a stop on a stuck host, and CVM refuses another stop while one is in progress); cvm.faults.hostStuck("${machine.id}", false) heals the host`
           : `${machine.stopPlan?.obstacle ?? "the guest does not shut down"}: the stop never ends alone`;
         return [
-          { region: region.settings.region, resource: "instance" as const, id: machine.id, state: region.stateOf(instance, after), reason },
+          { region: region.settings.region, resource: "instance" as const, id: machine.id, state: region.stateOf(instance, now), reason },
         ];
       }),
     );
