@@ -15,6 +15,12 @@ export type { CvmWireDoor } from "./tencent/cvm/doors/wire-door.js";
 export type { CvmHttpRequest, CvmHttpResponse } from "./tencent/cvm/doors/wire.js";
 export type { CvmListenOptions, RunningCvmServer } from "./tencent/cvm/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
+export {
+  formatRequestLogEntry,
+  type AnsweredCall,
+  type RequestLogEntry,
+  type RequestLogKind,
+} from "./kit/server/request-log.js";
 export type {
   ControlRoutes,
   Front,
@@ -25,7 +31,7 @@ export type {
   ServerFault,
   ServerFaultKind,
 } from "./kit/front.js";
-export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
+export type { ClockControls, GuestControlBase, HostFaultsBase, ServedClock, ServedControls, TimelineEntryBase } from "./kit/controls.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./tencent/cvm/model/images.js";
 export { cvmStates, type CvmState } from "./tencent/cvm/model/states.js";
