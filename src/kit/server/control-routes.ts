@@ -105,7 +105,9 @@ function speed(clock: ServedClock, query: string): FrontResponse {
     clock.setSpeed(factor);
   } catch (error) {
     if (error instanceof RangeError) {
-      return jsonAnswer(400, { error: `speed takes ?factor=N, a number above 0 and at most ${MAX_CLOCK_SPEED}; got ${JSON.stringify(raw)}` });
+      return jsonAnswer(400, {
+        error: `speed takes ?factor=N, a number above 0 and at most ${MAX_CLOCK_SPEED}; got ${JSON.stringify(raw)}`,
+      });
     }
     throw error;
   }

@@ -11,6 +11,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:ht
 import type { Socket } from "node:net";
 import type { Front, FrontResponse, ServerFault, ServerFaultKind } from "../front.js";
 import { answerControl, isControlPath, jsonAnswer } from "./control-routes.js";
+import { health } from "./health.js";
 import {
   type CommonListenOptions,
   createLimitedServer,
@@ -20,7 +21,6 @@ import {
   readBody,
   SERVER_LIMITS,
 } from "./listen.js";
-import { health } from "./health.js";
 import type { RequestLogEntry, RequestLogKind } from "./request-log.js";
 import type { GuardVerdict } from "./web-guard.js";
 
@@ -253,7 +253,8 @@ export async function serveFronts(fronts: readonly [Front, ...Front[]], options:
     const startedAt = onRequest === undefined ? 0 : performance.now();
     const answer = faultAnswer(home, { kind: "method-not-allowed", ...faults["method-not-allowed"] });
     sendRaw(socket, answer);
-    if (onRequest !== undefined) report(onRequest, logEntry(req, { pathname: req.url ?? "-", query: "" }, { kind: "fault", answer }, startedAt));
+    if (onRequest !== undefined)
+      report(onRequest, logEntry(req, { pathname: req.url ?? "-", query: "" }, { kind: "fault", answer }, startedAt));
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     const kind =

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
-import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import { parseForm } from "../../../protocols/form.js";
 import { answerQueryRequest, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
