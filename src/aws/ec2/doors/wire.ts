@@ -138,7 +138,8 @@ function readRequest(
     claim?.service !== undefined
       ? services.find((s) => s.signingName === claim.service)
       : services.find((s) => s.apiVersion === params.get("Version"));
-  call.action = params.get("Action");
+  const named = params.get("Action");
+  if (named !== undefined && named !== "") call.action = named;
   if (service !== undefined) {
     call.service = service.signingName;
     const action = params.get("Action") ?? "";
