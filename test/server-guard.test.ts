@@ -452,7 +452,7 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
     const missing = await send(server.url, "GET", `${prefix}nothing`, host);
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error).toBe(
-      `no control endpoint GET ${prefix}nothing; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state${own}`,
+      `no control endpoint GET ${prefix}nothing; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state, GET ${prefix}health, POST ${prefix}speed?factor=N${own}`,
     );
   });
 });
