@@ -15,6 +15,12 @@ export type { CvmWireDoor } from "./tencent/cvm/doors/wire-door.js";
 export type { CvmHttpRequest, CvmHttpResponse } from "./tencent/cvm/doors/wire.js";
 export type { CvmListenOptions, RunningCvmServer } from "./tencent/cvm/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
+export {
+  formatRequestLogEntry,
+  type AnsweredCall,
+  type RequestLogEntry,
+  type RequestLogKind,
+} from "./kit/server/request-log.js";
 export type {
   ControlRoutes,
   Front,
@@ -29,6 +35,7 @@ export type {
   ClockControls,
   GuestControlBase,
   HostFaultsBase,
+  ServedClock,
   ServedControls,
   SettleReport,
   TimelineEntryBase,

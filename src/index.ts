@@ -39,6 +39,7 @@ export type {
   ClockControls,
   GuestControlBase,
   HostFaultsBase,
+  ServedClock,
   ServedControls,
   SettleReport,
   TimelineEntryBase,
@@ -46,6 +47,13 @@ export type {
 } from "./kit/controls.js";
 export type { ListenOptions } from "./aws/ec2/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
+export {
+  formatRequestLogEntry,
+  type AnsweredCall,
+  type RequestLogEntry,
+  type RequestLogKind,
+} from "./kit/server/request-log.js";
+export type { ServerHealth } from "./kit/server/health.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { StateFileError } from "./kit/state/state-file.js";
 export {

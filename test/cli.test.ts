@@ -16,6 +16,12 @@ import { listening, runToExit, SLOW, serve, within } from "./cli-process.js";
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const CUSTOM_AMI = "ami-0123456789abcdef0";
 
+/** A request log line: local time, then `what` (service, region, action, status, ... as given), then the duration. */
+function logLine(what: string): RegExp {
+  const escaped = what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\d{2}:\\d{2}:\\d{2}\\.\\d{3}  ${escaped}  \\d+(\\.\\d)? ms$`);
+}
+
 let dir: string;
 /** GETs /_mock/state once per Host header (raw, since fetch will not send a Host of its choosing) and returns the statuses. */
 async function rawGet(url: string, hosts: string[]): Promise<number[]> {
@@ -52,7 +58,7 @@ afterAll(() => {
 
 describe("ec2-mock serve", () => {
   it(
-    "prints exactly one line, serves an EC2Client, and exits 0 on SIGTERM",
+    "prints the listening line, then one request log line per request; serves an EC2Client, and exits 0 on SIGTERM",
     async () => {
       const { run: r, url } = await serve(["--port", "0"]);
       const client = new EC2Client({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 });
@@ -67,7 +73,12 @@ describe("ec2-mock serve", () => {
         r.child.kill("SIGTERM");
         const exit = await within(r.exited, 10_000, "exit after SIGTERM", r.child);
         expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" });
-        expect(exit.stdout).toBe(`${await r.firstLine}\n`);
+        expect(exit.stdout.split("\n")).toEqual([
+          await r.firstLine,
+          expect.stringMatching(logLine("ec2 us-east-1 RunInstances  200")),
+          expect.stringMatching(logLine("ec2 us-east-1 DescribeInstances  200")),
+          "",
+        ]);
       } finally {
         client.destroy();
       }
@@ -117,10 +128,41 @@ describe("ec2-mock serve", () => {
       const { run: r, url } = await serve(["--port", "0"]);
       const state = (await (await fetch(`${url}/_mock/state`)).json()) as { region: string };
       expect(state.region).toBe("us-east-1");
+      // The log: control routes (with their query), health, a refusal, an action the mock lacks, CVM.
+      expect((await fetch(`${url}/_mock/advance?ms=5000`, { method: "POST" })).status).toBe(200);
+      expect(await (await fetch(`${url}/_mock/health`)).json()).toEqual({
+        status: "ok",
+        version: expect.any(String),
+        uptimeMs: expect.any(Number),
+      });
+      expect((await fetch(`${url}/_mock/state`, { headers: { origin: "http://evil.test" } })).status).toBe(403);
+      const lacking = await fetch(`${url}/?Action=DescribeVpcEndpoints&Version=2016-11-15`);
+      const code = /<Code>([^<]*)<\/Code>/.exec(await lacking.text())![1]!;
+      const cvm = await fetch(`${url}/`, {
+        method: "POST",
+        headers: {
+          "x-tc-action": "DescribeInstances",
+          "x-tc-region": "ap-guangzhou",
+          "x-tc-version": "2017-03-12",
+          "content-type": "application/json",
+        },
+        body: "{}",
+      });
+      expect(cvm.status).toBe(200);
+      await cvm.text();
       r.child.kill("SIGINT");
       const exit = await within(r.exited, 10_000, "exit after SIGINT", r.child);
       expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" });
-      expect(exit.stdout.split("\n")).toEqual([expect.stringMatching(listening), ""]);
+      expect(exit.stdout.split("\n")).toEqual([
+        expect.stringMatching(listening),
+        expect.stringMatching(logLine("GET /_mock/state  200")),
+        expect.stringMatching(logLine("POST /_mock/advance?ms=5000  200")),
+        expect.stringMatching(logLine("GET /_mock/health  200")),
+        expect.stringMatching(logLine("GET /_mock/state  403")),
+        expect.stringMatching(logLine(`ec2 - DescribeVpcEndpoints  ${lacking.status} ${code}`)),
+        expect.stringMatching(logLine("cvm ap-guangzhou DescribeInstances  200")),
+        "",
+      ]);
     },
     SLOW,
   );
@@ -151,6 +193,38 @@ describe("ec2-mock serve", () => {
   );
 
   it(
+    "--quiet prints no request log; --timing overrides the config's timing; --speed runs the clock faster, shown in /_mock/state",
+    async () => {
+      const config = file("realistic.json", JSON.stringify({ timing: "realistic" }));
+      const { run: r, url } = await serve(["--port", "0", "--quiet", "--config", config, "--timing", "instant", "--speed", "1000"]);
+      const client = new EC2Client({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 });
+      const state = async () =>
+        (await (await fetch(`${url}/_mock/state`)).json()) as { now: string; clock: { offsetMs: number; speed: number } };
+      try {
+        const launched = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+        const described = await client.send(new DescribeInstancesCommand({ InstanceIds: [launched.Instances![0]!.InstanceId!] }));
+        expect(described.Reservations![0]!.Instances![0]!.State).toEqual({ Code: 16, Name: "running" });
+        const first = await state();
+        expect(first.clock.speed).toBe(1000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const second = await state();
+        // A lower bound only: at least 20 real ms passed between the two answers, so at least 20 mock seconds did.
+        expect(Date.parse(second.now) - Date.parse(first.now)).toBeGreaterThanOrEqual(20_000 - 1);
+        expect(second.clock.offsetMs).toBeGreaterThan(first.clock.offsetMs);
+        const cvm = (await (await fetch(`${url}/cvm/_mock/state`)).json()) as { clock: { speed: number } };
+        expect(cvm.clock.speed).toBe(1000);
+      } finally {
+        client.destroy();
+        r.child.kill("SIGTERM");
+      }
+      const exit = await within(r.exited, 10_000, "exit after SIGTERM", r.child);
+      expect(exit).toMatchObject({ code: 0, stderr: "" });
+      expect(exit.stdout).toBe(`${await r.firstLine}\n`);
+    },
+    SLOW,
+  );
+
+  it(
     "--help prints the usage and exits 0",
     async () => {
       for (const flag of ["--help", "-h"]) {
@@ -158,8 +232,10 @@ describe("ec2-mock serve", () => {
         expect(exit.code, exit.stderr).toBe(0);
         expect(exit.stderr).toBe("");
         expect(exit.stdout).toMatch(
-          /^Usage: ec2-mock serve \[--port 4566\] \[--host 127\.0\.0\.1\] \[--config FILE\] \[--state FILE\] \[--verify-signatures\]\n/,
+          /^Usage: ec2-mock serve \[--port 4599\] \[--host 127\.0\.0\.1\] \[--timing realistic\|instant\] \[--speed N\] \[--quiet\]\n/,
         );
+        expect(exit.stdout).toContain("--port               TCP port (default 4599; 0 picks a free one)");
+        expect(exit.stdout).toContain("GET /_mock/health");
         expect(exit.stdout).toContain("POST /_mock/advance?ms=N");
         expect(exit.stdout).toContain('--state              keep the EC2 fleet in FILE, and the CVM fleet under its "cvm" member');
       }
@@ -179,6 +255,12 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     ["a fractional port", () => ["serve", "--port", "1.5"], /--port must be an integer from 0 to 65535, got "1\.5"/],
     ["an empty port", () => ["serve", "--port="], /--port must be an integer from 0 to 65535, got ""/],
     ["a hex port", () => ["serve", "--port", "0x50"], /--port must be an integer from 0 to 65535, got "0x50"/],
+    ["an unknown timing", () => ["serve", "--timing", "slow"], /--timing must be realistic or instant, got "slow"/],
+    ["a speed of 0", () => ["serve", "--speed", "0"], /--speed must be a number above 0 and at most 10000 \(e\.g\. 10, or 0\.5\), got "0"/],
+    ["a negative speed", () => ["serve", "--speed=-2"], /--speed must be a number above 0 and at most 10000 .*, got "-2"/],
+    ["a speed that is not a number", () => ["serve", "--speed", "fast"], /--speed must be .*, got "fast"/],
+    ["a speed in exponent form", () => ["serve", "--speed", "1e3"], /--speed must be .*, got "1e3"/],
+    ["a speed above the maximum", () => ["serve", "--speed", "20000"], /--speed must be .*, got "20000"/],
     ["a missing config file", () => ["serve", "--config", join(dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
     [
       "an allowed host that is not a name",
@@ -261,9 +343,10 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
       const exit = await runToExit(args());
       expect(exit.code, exit.stderr).toBe(2);
       expect(exit.stdout).toBe("");
-      expect(exit.stderr).toMatch(/^ec2-mock: /);
+      // Two lines: what is wrong, and where the options are (only --help prints the usage).
+      expect(exit.stderr).toMatch(/^ec2-mock: [^\n]+\nRun "ec2-mock serve --help" for the options\.\n$/);
       expect(exit.stderr).toMatch(message);
-      expect(exit.stderr).toContain("Usage: ec2-mock serve");
+      expect(exit.stderr).not.toContain("Usage");
     },
     SLOW,
   );
@@ -278,7 +361,11 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
         const exit = await runToExit(["serve", "--port", String(port)]);
         expect(exit.code, exit.stderr).toBe(2);
         expect(exit.stdout).toBe("");
-        expect(exit.stderr).toMatch(new RegExp(`^ec2-mock: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+        expect(exit.stderr).toMatch(
+          new RegExp(
+            `^ec2-mock: cannot listen on 127\\.0\\.0\\.1:${port}: [^\\n]*EADDRINUSE[^\\n]*\\nRun "ec2-mock serve --help" for the options\\.\\n$`,
+          ),
+        );
       } finally {
         await new Promise<void>((done) => taken.close(() => done()));
       }

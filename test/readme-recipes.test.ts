@@ -4,7 +4,7 @@
  * written, in bash, against a server, with each AWS CLI generation found:
  * Debian's v2 (/usr/bin/aws, 2.9: older than 2.13, so it ignores
  * AWS_ENDPOINT_URL) and, where one is installed, a v1 (which reads only
- * AWS_DEFAULT_REGION). The only change is the port: 4566 becomes the test
+ * AWS_DEFAULT_REGION). The only change is the port: 4599 becomes the test
  * server's.
  *
  * The shell starts out as a user's might: real-looking keys, a session
@@ -211,7 +211,7 @@ describe.skipIf(!hasV2 && !required)("the README's AWS CLI recipe, run as writte
     if (!hasV2) throw new Error(`the AWS CLI v2 is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${awsBinary} is unusable`);
     ec2.reset();
     trap.seen.length = 0;
-    const code = recipe!.code.replaceAll("127.0.0.1:4566", new URL(server.url).host);
+    const code = recipe!.code.replaceAll("127.0.0.1:4599", new URL(server.url).host);
     const out = await bash(code, cli, trap.url);
     expect(out.status, `${out.stderr}\n${out.stdout}`).toBe(0);
     expect(trap.seen).toEqual([]);
@@ -234,7 +234,7 @@ describe.skipIf(!hasV2 && !required)("the README's AWS CLI recipe, run as writte
         .split("\n")
         .filter((line) => /^(export|unset) /.test(line))
         .join("\n")
-        .replaceAll("127.0.0.1:4566", new URL(server.url).host);
+        .replaceAll("127.0.0.1:4599", new URL(server.url).host);
       const out = await bash(
         `${exports}\nAWS_MAX_ATTEMPTS=1 aws ec2 describe-instances --cli-read-timeout 5 --cli-connect-timeout 5 || true`,
         clis.find((c) => c.path === awsBinary)!,

@@ -1,6 +1,6 @@
 /**
  * The local server as a web target (issue 12): a web page can POST a form to
- * 127.0.0.1:4566 or reach it by DNS rebinding. The server refuses a Host
+ * 127.0.0.1:4599 or reach it by DNS rebinding. The server refuses a Host
  * that does not name it, and a browser's cross-origin request (Origin,
  * Sec-Fetch-Site), on every path: EC2's (EC2 error document), `/_mock/`
  * (JSON), the CVM door in the shared server and `cvm.listen()` (CVM's JSON);
@@ -452,7 +452,7 @@ describe.each(fronts)("$name: what the HTTP parser refuses gets the same status 
     const missing = await send(server.url, "GET", `${prefix}nothing`, host);
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error).toBe(
-      `no control endpoint GET ${prefix}nothing; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state${own}`,
+      `no control endpoint GET ${prefix}nothing; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state, GET ${prefix}health, POST ${prefix}speed?factor=N${own}`,
     );
   });
 });

@@ -505,6 +505,7 @@ describe("control endpoints", () => {
     region: string;
     accountId: string;
     instances: { InstanceId: string; State: { Code: number; Name: string }; Placement?: { AvailabilityZone?: string } }[];
+    clock: { offsetMs: number; speed: number };
   }
 
   async function json(path: string, method = "POST"): Promise<{ status: number; type: string | undefined; value: unknown }> {
@@ -521,7 +522,13 @@ describe("control endpoints", () => {
   }
 
   it("GET /_mock/state shows the clock, region, account and fleet", async () => {
-    expect(await state()).toEqual({ now: frozenAt.toISOString(), region: "us-east-1", accountId: "123456789012", instances: [] });
+    expect(await state()).toEqual({
+      now: frozenAt.toISOString(),
+      region: "us-east-1",
+      accountId: "123456789012",
+      instances: [],
+      clock: { offsetMs: 0, speed: 1 },
+    });
     const [id] = await launch();
     const { instances } = await state();
     expect(instances.map((i) => [i.InstanceId, i.State])).toEqual([[id, { Code: 0, Name: "pending" }]]);
@@ -593,8 +600,15 @@ describe("control endpoints", () => {
   it("POST /_mock/reset empties the fleet and puts the clock back", async () => {
     await launch(3);
     await json("/_mock/advance?ms=60000");
+    expect((await state()).clock).toEqual({ offsetMs: 60_000, speed: 1 });
     expect(await json("/_mock/reset")).toEqual({ status: 200, type: "application/json", value: { reset: true } });
-    expect(await state()).toEqual({ now: frozenAt.toISOString(), region: "us-east-1", accountId: "123456789012", instances: [] });
+    expect(await state()).toEqual({
+      now: frozenAt.toISOString(),
+      region: "us-east-1",
+      accountId: "123456789012",
+      instances: [],
+      clock: { offsetMs: 0, speed: 1 },
+    });
     expect(describedIds(await call("DescribeInstances"))).toEqual([]);
   });
 

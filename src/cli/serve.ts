@@ -2,18 +2,27 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../aws/ec2/mock.js";
+import { checkSpeed, MAX_CLOCK_SPEED } from "../engine/clock.js";
 import { SERVER_LIMITS } from "../kit/server/listen.js";
+import { formatRequestLogEntry, type RequestLogEntry } from "../kit/server/request-log.js";
 import type { RunningServer } from "../kit/server/server.js";
 import { checkWebGuardOptions } from "../kit/server/web-guard.js";
 import { StateFileError } from "../kit/state/state-file.js";
 import { createCvmMock } from "../tencent/cvm/mock.js";
 
-const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config FILE] [--state FILE] [--verify-signatures]
+const usage = `Usage: ec2-mock serve [--port 4599] [--host 127.0.0.1] [--timing realistic|instant] [--speed N] [--quiet]
+                      [--config FILE] [--state FILE] [--verify-signatures]
                       [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-connections N]
 
-  --port               TCP port (default 4566; 0 picks a free one)
+  --port               TCP port (default 4599; 0 picks a free one)
   --host               interface to bind (default 127.0.0.1: this machine only); the Host header
                        of a request must name it (or localhost, when it is a loopback address)
+  --timing             how long transitions take: realistic (the default: a launch is pending for
+                       seconds) or instant (done by the next call); overrides the config's timing
+  --speed              run the mock's clock N times as fast as the wall clock (e.g. 10, or 0.5 for
+                       half speed; above 0, at most ${MAX_CLOCK_SPEED}); POST /_mock/speed?factor=N changes it
+  --quiet              print no request log (by default one line per request once answered:
+                       time, service, region, action, status, error code, duration)
   --allowed-host       one more name the Host header may carry: NAME (any port), NAME:PORT, or *
                        (any Host); repeatable. Bound to 0.0.0.0 or ::, any Host is accepted unless
                        this is given
@@ -31,8 +40,9 @@ const usage = `Usage: ec2-mock serve [--port 4566] [--host 127.0.0.1] [--config 
   --verify-signatures  refuse requests whose SigV4 signature does not verify against the
                        access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 
-Prints one line "ec2-mock listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
-Control endpoints: POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, GET /_mock/state,
+Prints "ec2-mock listening on http://HOST:PORT" once ready, then the request log; stops on SIGINT or SIGTERM.
+Control endpoints: GET /_mock/health, GET /_mock/state (the fleet, and the clock's offset and speed),
+POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, POST /_mock/speed?factor=N,
 POST /_mock/spot/price?instanceType=&availabilityZone=&price=, POST /_mock/capacity/withdraw?instanceType=&availabilityZone=,
 POST /_mock/capacity/restore?instanceType=&availabilityZone= (each with an optional &region=),
 POST /_mock/spot/interrupt?instanceId=&rebalance=true.
@@ -97,8 +107,9 @@ const configTypes: Record<string, { type: string; check: (value: unknown) => boo
 };
 const configKeys = new Set(Object.keys(configTypes));
 
+/** Refuses the command line or the start: one line says what is wrong, one where to look (only --help prints the usage). */
 function fail(message: string): never {
-  process.stderr.write(`ec2-mock: ${message}\n\n${usage}\n`);
+  process.stderr.write(`ec2-mock: ${message}\nRun "ec2-mock serve --help" for the options.\n`);
   process.exit(2);
 }
 
@@ -121,8 +132,11 @@ function readConfig(file: string | undefined): Ec2MockOptions {
 
 /** The options of `ec2-mock serve`. */
 const cliOptions = {
-  port: { type: "string", default: "4566" },
+  port: { type: "string", default: "4599" },
   host: { type: "string", default: "127.0.0.1" },
+  timing: { type: "string" },
+  speed: { type: "string" },
+  quiet: { type: "boolean", default: false },
   config: { type: "string" },
   state: { type: "string" },
   "verify-signatures": { type: "boolean", default: false },
@@ -131,6 +145,22 @@ const cliOptions = {
   "max-connections": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** `--speed N`: a plain decimal number (not `1e3`, `0x10` or `Infinity`), above 0 and at most MAX_CLOCK_SPEED. */
+function readSpeed(raw: string): number {
+  const speed = /^[0-9]{1,6}(\.[0-9]{1,6})?$/.test(raw) ? Number(raw) : Number.NaN;
+  try {
+    checkSpeed(speed);
+  } catch {
+    fail(`--speed must be a number above 0 and at most ${MAX_CLOCK_SPEED} (e.g. 10, or 0.5), got "${raw}"`);
+  }
+  return speed;
+}
+
+/** The request log: one line per request, on stdout. */
+function printRequest(entry: RequestLogEntry): void {
+  process.stdout.write(`${formatRequestLogEntry(entry)}\n`);
+}
 
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof cliOptions }>>;
@@ -158,7 +188,17 @@ async function main(argv: string[]): Promise<void> {
   const rawMax = values["max-connections"];
   const maxConnections = rawMax === undefined ? SERVER_LIMITS.maxConnections : /^[0-9]{1,9}$/.test(rawMax) ? Number(rawMax) : Number.NaN;
   if (!Number.isInteger(maxConnections) || maxConnections < 1) fail(`--max-connections must be a positive integer, got "${rawMax}"`);
-  const options = readConfig(values.config);
+  const timing = values.timing;
+  if (timing !== undefined && timing !== "realistic" && timing !== "instant") {
+    fail(`--timing must be realistic or instant, got "${timing}" (durations of your own go in --config's timing)`);
+  }
+  const speed = values.speed === undefined ? undefined : readSpeed(values.speed);
+  // --timing wins over the config's timing.
+  const options: Ec2MockOptions = {
+    ...readConfig(values.config),
+    ...(timing !== undefined && { timing }),
+    ...(speed !== undefined && { speed }),
+  };
   const verifySignatures = values["verify-signatures"] === true;
   let ec2: Ec2Mock;
   try {
@@ -174,7 +214,10 @@ async function main(argv: string[]): Promise<void> {
   let server: RunningServer;
   try {
     // The CVM front shares the port (docs/cvm.md); createEc2Mock has already checked the timing.
-    const cvm = createCvmMock(options.timing === undefined ? {} : { timing: options.timing });
+    const cvm = createCvmMock({
+      ...(options.timing !== undefined && { timing: options.timing }),
+      ...(speed !== undefined && { speed }),
+    });
     server = await ec2.listen({
       port,
       host: values.host,
@@ -182,6 +225,7 @@ async function main(argv: string[]): Promise<void> {
       doors: [cvm.door],
       ...guard,
       maxConnections,
+      ...(values.quiet ? {} : { onRequest: printRequest }),
       ...(values.state === undefined ? {} : { stateFile: values.state }),
     });
   } catch (error) {

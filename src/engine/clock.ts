@@ -5,18 +5,31 @@
  */
 export const MAX_MOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
+/** The fastest a clock may run (`speed`): at it, mock time still takes about a year of real time to reach year 9999. */
+export const MAX_CLOCK_SPEED = 10_000;
+
 /**
- * The mock's clock: the host's `Date.now()` plus a manual offset.
+ * The mock's clock: the host's `Date.now()` plus a manual offset, running
+ * `speed` times as fast as the host's clock (1 by default).
  *
  * Reading `Date.now()` on every call (rather than caching a start time) is what
  * lets vitest/jest fake timers move the mock and the SDK's waiters together.
+ * The speed is a value too, not a timer: mock time is
+ * `host + offset + (host - since) * (speed - 1)` (whole ms) with `host` read
+ * from `Date.now()`, so fake timers drive a fast clock as they drive a
+ * normal one (each faked ms is `speed` mock ms).
  */
 export class Clock {
+  /** Mock time minus host time, at host time `since`. */
   private offsetMs = 0;
+  /** Host time when the speed last changed (or the offset was set): from then on the offset grows by `(speed - 1)` ms per host ms. */
+  private since = 0;
+  private factor = 1;
 
   /** Current mock time, in epoch milliseconds. */
   now(): number {
-    return Date.now() + this.offsetMs;
+    const host = Date.now();
+    return this.factor === 1 ? host + this.offsetMs : host + this.offsetAt(host);
   }
 
   /** Moves mock time forward by `ms` (never backward). */
@@ -36,19 +49,51 @@ export class Clock {
     if (at > now) this.offsetMs += at - now;
   }
 
-  /** The manual offset in ms (mock time minus host time), for snapshots. */
+  /** The offset in ms now (mock time minus host time), for snapshots and `GET /_mock/state`. */
   get offset(): number {
-    return this.offsetMs;
+    return this.factor === 1 ? this.offsetMs : this.offsetAt(Date.now());
   }
 
-  /** Sets the manual offset (restoring a snapshot); any finite number, negative included. */
+  /** The offset at host time `host`. */
+  private offsetAt(host: number): number {
+    return Math.min(MAX_MOCK_TIME_MS - host, this.offsetMs + Math.floor((host - this.since) * (this.factor - 1)));
+  }
+
+  /** Sets the offset (restoring a snapshot); any finite number, negative included. The speed stays. */
   setOffset(ms: number): void {
     if (!Number.isFinite(ms)) throw new RangeError(`a clock offset must be a finite number of ms; got ${String(ms)}`);
     this.offsetMs = ms;
+    this.since = Date.now();
   }
 
-  /** Drops the manual offset: mock time is host time again. */
+  /** How many mock ms pass per host ms (1: the host's pace). */
+  get speed(): number {
+    return this.factor;
+  }
+
+  /**
+   * Runs the clock `factor` times as fast as the host's from now on (0.5:
+   * half as fast), keeping mock time continuous: a finite number above 0 and
+   * at most {@link MAX_CLOCK_SPEED}, else a RangeError.
+   */
+  setSpeed(factor: number): void {
+    checkSpeed(factor);
+    const host = Date.now();
+    this.offsetMs = this.offsetAt(host);
+    this.since = host;
+    this.factor = factor;
+  }
+
+  /** Drops the offset: mock time is host time again (the speed stays). */
   reset(): void {
     this.offsetMs = 0;
+    this.since = Date.now();
+  }
+}
+
+/** Checks a clock speed (see {@link Clock.setSpeed}); a RangeError says what is wrong. */
+export function checkSpeed(factor: number): void {
+  if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 0 || factor > MAX_CLOCK_SPEED) {
+    throw new RangeError(`speed must be a number above 0 and at most ${MAX_CLOCK_SPEED}; got ${String(factor)}`);
   }
 }

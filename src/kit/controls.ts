@@ -90,6 +90,24 @@ export interface ServedControls {
    * parameters (answered 400). Each is a change (a state file saves it).
    */
   readonly routes?: Readonly<Record<string, (query: URLSearchParams) => unknown>>;
+  /**
+   * The front's clock, shown in `GET PREFIXstate` (`clock: { offsetMs, speed }`)
+   * and paced by `POST PREFIXspeed?factor=N`; a front without one has neither.
+   */
+  readonly clock?: ServedClock;
+}
+
+/**
+ * A front's clock as its control routes show and pace it (the engine's `Clock` is one).
+ * @public
+ */
+export interface ServedClock {
+  /** Mock time minus real time, in ms: what `advance` and `settle` pushed it ahead by, and what a speed other than 1 gained or lost. */
+  readonly offset: number;
+  /** How many mock ms pass per real ms (1 by default). */
+  readonly speed: number;
+  /** Runs the clock `factor` times as fast as real time from now on; a RangeError for a factor not above 0 or above 10000. */
+  setSpeed(factor: number): void;
 }
 
 /**

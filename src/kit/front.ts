@@ -9,6 +9,7 @@
  * a cloud.
  */
 import type { ServedControls } from "./controls.js";
+import type { AnsweredCall } from "./server/request-log.js";
 
 /**
  * Request headers: names in lower case, a repeated header as Node gives it.
@@ -46,6 +47,8 @@ export interface FrontResponse {
   headers: Record<string, string>;
   /** The document: the front's XML or JSON. */
   body: string;
+  /** What the request log shows of the request (service, action, region, error code); read by the server, never sent. */
+  call?: AnsweredCall;
 }
 
 /**

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # EC2 Auto Scaling and Elastic Load Balancing v2, through the AWS CLI,
-# against ec2-mock's server (`npx ec2-mock serve --port 4566`): `aws ec2`,
+# against ec2-mock's server (`npx ec2-mock serve --port 4599`): `aws ec2`,
 # `aws elbv2` and `aws autoscaling` at the one endpoint (the server routes
 # each request by the service its signature names).
 #
 # Usage: bash test/interop/autoscaling-elb-cli.sh [ENDPOINT]
-#   ENDPOINT defaults to http://127.0.0.1:4566.
+#   ENDPOINT defaults to http://127.0.0.1:4599.
 #
 # A launch template; a target group, a load balancer and its listener in
 # the default VPC; an Auto Scaling group of 2 instances in two zones, waited
@@ -23,7 +23,7 @@
 # test/autoscaling-elb-scenario.test.ts runs this script and asserts every fact.
 set -euo pipefail
 
-endpoint=${1:-http://127.0.0.1:4566}
+endpoint=${1:-http://127.0.0.1:4599}
 # The fake keys, `aws_mock`, `say` and `refused`.
 # shellcheck source=cli-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"

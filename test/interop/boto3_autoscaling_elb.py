@@ -2,7 +2,7 @@
 """EC2 Auto Scaling and Elastic Load Balancing v2, through boto3, against ec2-mock's server.
 
 Usage: python3 test/interop/boto3_autoscaling_elb.py [ENDPOINT] [REGION]
-  ENDPOINT defaults to http://127.0.0.1:4566, REGION to us-east-1.
+  ENDPOINT defaults to http://127.0.0.1:4599, REGION to us-east-1.
 
 Three clients (ec2, elbv2, autoscaling) at the one endpoint: the server
 routes each request by the service its signature names. What a scheduler's
@@ -35,7 +35,7 @@ import urllib.request
 
 from interop_common import mock_client, refusal_recorder
 
-endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
+endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4599"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
 ZONES = [region + "a", region + "b"]
 AMI = "ami-0ed094fb1304fd857"  # Amazon Linux 2023, x86_64, in the mock's us-east-1 catalogue

@@ -2,7 +2,7 @@
 """Images, instance types and launch templates, through boto3, against ec2-mock's server.
 
 Usage: python3 test/interop/boto3_images_templates.py [ENDPOINT] [REGION]
-  ENDPOINT defaults to http://127.0.0.1:4566, REGION to us-east-1.
+  ENDPOINT defaults to http://127.0.0.1:4599, REGION to us-east-1.
 
 What a launcher does before it launches anything, as boto3's EC2 examples
 do it:
@@ -41,7 +41,7 @@ import urllib.request
 
 from interop_common import mock_client, refusal_recorder
 
-endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
+endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4599"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
 TEMPLATE = "al2023-arm64"
 BAKED = "web-al2023-arm64-v1"

@@ -2,7 +2,7 @@
 """Spot Instances and EC2 Fleet, through boto3, against ec2-mock's server.
 
 Usage: python3 test/interop/boto3_spot_fleet.py [ENDPOINT] [REGION]
-  ENDPOINT defaults to http://127.0.0.1:4566, REGION to us-east-1.
+  ENDPOINT defaults to http://127.0.0.1:4599, REGION to us-east-1.
 
 What a Spot user's code does, and what it must survive:
   1. the Spot price of t3.micro in us-east-1a (DescribeSpotPriceHistory);
@@ -36,7 +36,7 @@ import urllib.request
 
 from interop_common import mock_client, refusal_recorder
 
-endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
+endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4599"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
 ZONE = region + "a"
 AMI = "ami-0ed094fb1304fd857"  # Amazon Linux 2023, x86_64, in the mock's us-east-1 catalogue

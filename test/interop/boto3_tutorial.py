@@ -2,7 +2,7 @@
 """The "get started with Amazon EC2" tutorial, through boto3, against ec2-mock's server.
 
 Usage: python3 test/interop/boto3_tutorial.py [ENDPOINT] [REGION] [WORKDIR]
-  ENDPOINT defaults to http://127.0.0.1:4566, REGION to us-east-1 (every
+  ENDPOINT defaults to http://127.0.0.1:4599, REGION to us-east-1 (every
   region is a world of its own), WORKDIR (default: a new temporary
   directory) receives MyKeyPair.pem.
 
@@ -32,7 +32,7 @@ import tempfile
 
 from interop_common import mock_client, refusal_recorder
 
-endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4566"
+endpoint = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:4599"
 region = sys.argv[2] if len(sys.argv) > 2 else "us-east-1"
 workdir = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp()
 AMI = "ami-0a1b2c3d4e5f60718"

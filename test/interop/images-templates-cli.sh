@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Images, instance types and launch templates, through the AWS CLI, against
-# ec2-mock's server (`npx ec2-mock serve --port 4566`, or `ec2.listen()`).
+# ec2-mock's server (`npx ec2-mock serve --port 4599`, or `ec2.listen()`).
 #
 # Usage: bash test/interop/images-templates-cli.sh [ENDPOINT]
-#   ENDPOINT defaults to http://127.0.0.1:4566; the server should run with
+#   ENDPOINT defaults to http://127.0.0.1:4599; the server should run with
 #   `timing: "instant"` (the CLI's waiters poll every 15 s).
 #
 # The latest Amazon Linux 2023 arm64 image by name (owner amazon, a name
@@ -20,7 +20,7 @@
 # test/images-templates-scenario.test.ts runs this script and asserts every fact.
 set -euo pipefail
 
-endpoint=${1:-http://127.0.0.1:4566}
+endpoint=${1:-http://127.0.0.1:4599}
 # The fake keys, `aws_mock`, `say` and `refused`.
 # shellcheck source=cli-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Spot Instances and EC2 Fleet, through the AWS CLI, against ec2-mock's
-# server (`npx ec2-mock serve --port 4566`, or `ec2.listen()`).
+# server (`npx ec2-mock serve --port 4599`, or `ec2.listen()`).
 #
 # Usage: bash test/interop/spot-fleet-cli.sh [ENDPOINT]
-#   ENDPOINT defaults to http://127.0.0.1:4566; the server should run with
+#   ENDPOINT defaults to http://127.0.0.1:4599; the server should run with
 #   `timing: "instant"` (the CLI's waiters poll every 15 s).
 #
 # A one-time Spot request (request-spot-instances), waited for until
@@ -20,7 +20,7 @@
 # test/spot-fleet-scenario.test.ts runs this script and asserts every fact.
 set -euo pipefail
 
-endpoint=${1:-http://127.0.0.1:4566}
+endpoint=${1:-http://127.0.0.1:4599}
 # The fake keys, `aws_mock`, `say` and `refused`.
 # shellcheck source=cli-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The "get started with Amazon EC2" tutorial, through the AWS CLI, against
-# ec2-mock's server (`npx ec2-mock serve --port 4566`, or `ec2.listen()`).
+# ec2-mock's server (`npx ec2-mock serve --port 4599`, or `ec2.listen()`).
 #
 # Usage: bash test/interop/tutorial-cli.sh [ENDPOINT] [WORKDIR]
-#   ENDPOINT defaults to http://127.0.0.1:4566; the server should run with
+#   ENDPOINT defaults to http://127.0.0.1:4599; the server should run with
 #   `timing: "instant"` (the CLI's waiters poll every 15 s, so with realistic
 #   timing each `wait` takes 15 s). WORKDIR (default: a new temporary
 #   directory) receives MyKeyPair.pem.
@@ -21,7 +21,7 @@
 # runs this script and asserts every fact.
 set -euo pipefail
 
-endpoint=${1:-http://127.0.0.1:4566}
+endpoint=${1:-http://127.0.0.1:4599}
 workdir=${2:-$(mktemp -d)}
 # The fake keys, `aws_mock`, `say` and `refused`.
 # shellcheck source=cli-common.sh

@@ -65,6 +65,16 @@ export interface Ec2MockOptions {
    * state), or realistic durations with some overridden, in milliseconds.
    */
   timing?: "realistic" | "instant" | DurationOverrides;
+  /**
+   * How many mock milliseconds pass per real millisecond (default 1): with
+   * `10`, realistic durations run ten times faster than the wall clock (a
+   * launch's ~5 s of `pending` takes ~0.5 s); `0.5` runs them at half speed.
+   * A number above 0 and at most 10000 (a RangeError otherwise). The clock
+   * stays a value read from `Date.now()`, so fake timers drive it too (each
+   * faked ms is `speed` mock ms) and `advance` adds to it as usual. CLI:
+   * `ec2-mock serve --speed N`; server: `POST /_mock/speed?factor=N`.
+   */
+  speed?: number;
   /** Images added to the built-in catalogue, in the SDK's `Image` shape (only `ImageId` is required). */
   images?: readonly MockImage[];
   /**
@@ -405,6 +415,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     restoreSnapshot(world, takeSnapshot(world, world.clock.offset));
   }
 
+  if (options.speed !== undefined) world.clock.setSpeed(options.speed);
+
   /** The region and controls of an instance, wherever it runs or ran (the default region's for an unknown id: they throw). */
   const controlsOf = (instanceId: string): Controls => {
     world.catchUp();
@@ -511,6 +523,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           settle: () => mock.settle(),
           reset: () => mock.reset(),
           routes: marketRoutes(market),
+          clock: world.clock,
           imds: imdsFront(imds),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),

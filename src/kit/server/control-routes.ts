@@ -1,11 +1,15 @@
 /**
  * The control routes of every front, under the front's prefix (`/_mock/`
  * for EC2, `/cvm/_mock/` for CVM): `POST PREFIXadvance?ms=N`,
- * `POST PREFIXsettle`, `POST PREFIXreset`, `GET PREFIXstate`. Answers are
- * JSON: `{ advancedMs }`, the settle report (`{ settled, unsettled }`), `{ reset: true }`, the
- * front's view of its fleet; `{ error }` with 400 or 404 otherwise.
+ * `POST PREFIXsettle`, `POST PREFIXreset`, `GET PREFIXstate`, and for a
+ * front with a clock `POST PREFIXspeed?factor=N`. Answers are JSON:
+ * `{ advancedMs }`, the settle report (`{ settled, unsettled }`), `{ reset: true }`, the front's view
+ * of its fleet (with `clock: { offsetMs, speed }`), `{ speed, offsetMs }`;
+ * `{ error }` with 400 or 404 otherwise. `GET PREFIXhealth` is the
+ * server's (./server.ts).
  */
-import type { ServedControls } from "../controls.js";
+import { MAX_CLOCK_SPEED } from "../../engine/clock.js";
+import type { ServedClock, ServedControls } from "../controls.js";
 import type { ControlRoutes, FrontResponse } from "../front.js";
 
 /** A JSON answer (pretty-printed, as a person reads it with curl). */
@@ -35,13 +39,15 @@ export async function answerControl(
       await controls.reset();
       return jsonAnswer(200, { reset: true });
     case `GET ${prefix}state`:
-      return jsonAnswer(200, controls.state());
+      return jsonAnswer(200, withClock(controls, controls.state()));
     default: {
+      if (route === `POST ${prefix}speed` && controls.clock !== undefined) return speed(controls.clock, request.query);
       const own = request.method.toUpperCase() === "POST" ? ownRoute(controls, request.path.slice(prefix.length)) : undefined;
       if (own !== undefined) return answerOwn(own, request.query);
       const others = Object.keys(controls.routes ?? {}).map((name) => `, POST ${prefix}${name}`);
+      const paced = controls.clock === undefined ? "" : `, POST ${prefix}speed?factor=N`;
       return jsonAnswer(404, {
-        error: `no control endpoint ${route}; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state${others.join("")}`,
+        error: `no control endpoint ${route}; try POST ${prefix}advance?ms=N, POST ${prefix}settle, POST ${prefix}reset, GET ${prefix}state, GET ${prefix}health${paced}${others.join("")}`,
       });
     }
   }
@@ -78,4 +84,32 @@ async function advance(controls: ServedControls, query: string): Promise<FrontRe
     throw error;
   }
   return jsonAnswer(200, { advancedMs: ms });
+}
+
+/** The clock as `GET PREFIXstate` shows it: its offset from real time and its speed. */
+function clockOf(clock: ServedClock): { offsetMs: number; speed: number } {
+  return { offsetMs: clock.offset, speed: clock.speed };
+}
+
+/** A front's state with its clock (`clock: { offsetMs, speed }`), when it has one and the state is an object. */
+function withClock(controls: ServedControls, state: unknown): unknown {
+  if (controls.clock === undefined || typeof state !== "object" || state === null || Array.isArray(state)) return state;
+  return { ...state, clock: clockOf(controls.clock) };
+}
+
+/** `POST PREFIXspeed?factor=N`: the clock runs N times as fast as real time from now on. */
+function speed(clock: ServedClock, query: string): FrontResponse {
+  const raw = new URLSearchParams(query).get("factor");
+  const factor = raw === null || raw.trim() === "" ? Number.NaN : Number(raw);
+  try {
+    clock.setSpeed(factor);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return jsonAnswer(400, {
+        error: `speed takes ?factor=N, a number above 0 and at most ${MAX_CLOCK_SPEED}; got ${JSON.stringify(raw)}`,
+      });
+    }
+    throw error;
+  }
+  return jsonAnswer(200, clockOf(clock));
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import type { RequestLogEntry } from "./request-log.js";
 import { checkWebGuardOptions, createWebGuard, type GuardedRequest, type GuardVerdict, type WebGuardOptions } from "./web-guard.js";
 
 /** A listening server, as every door's server hands it back. */
@@ -45,6 +46,14 @@ export interface CommonListenOptions extends WebGuardOptions {
    * `--max-connections N`.
    */
   maxConnections?: number;
+  /**
+   * Called once per request, after its answer is written, with what the
+   * server knows of it: service, region, action, status, error code,
+   * duration (never a body or a secret). `ec2-mock serve` prints each as
+   * one line (`formatRequestLogEntry`); nothing is logged without it. An
+   * exception it throws is ignored.
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /**
@@ -59,6 +68,9 @@ export interface InternalListenOptions {
 /** Checks the options every server takes (the web guard's lists, `maxConnections`); a TypeError names the bad one. */
 export function checkListenOptions(options: CommonListenOptions): void {
   checkWebGuardOptions(options);
+  if (options.onRequest !== undefined && typeof options.onRequest !== "function") {
+    throw new TypeError(`onRequest must be a function; got ${typeof options.onRequest}`);
+  }
   const maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
   if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
     throw new TypeError(`maxConnections must be a positive integer; got ${String(options.maxConnections)}`);

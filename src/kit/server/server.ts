@@ -11,6 +11,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:ht
 import type { Socket } from "node:net";
 import type { Front, FrontResponse, ServerFault, ServerFaultKind } from "../front.js";
 import { answerControl, isControlPath, jsonAnswer } from "./control-routes.js";
+import { health } from "./health.js";
 import {
   type CommonListenOptions,
   createLimitedServer,
@@ -20,6 +21,7 @@ import {
   readBody,
   SERVER_LIMITS,
 } from "./listen.js";
+import type { RequestLogEntry, RequestLogKind } from "./request-log.js";
 import type { GuardVerdict } from "./web-guard.js";
 
 export { SERVER_LIMITS };
@@ -69,9 +71,9 @@ function send(res: ServerResponse, answer: FrontResponse): void {
   res.end(answer.body);
 }
 
-/** An answer written straight to a socket the HTTP parser gave up on. */
-function sendRaw(socket: Socket, answer: FrontResponse): void {
-  if (!socket.writable) return;
+/** An answer written straight to a socket the HTTP parser gave up on; false when the socket was already gone. */
+function sendRaw(socket: Socket, answer: FrontResponse): boolean {
+  if (!socket.writable) return false;
   const headers = Object.entries(answer.headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");
@@ -79,6 +81,7 @@ function sendRaw(socket: Socket, answer: FrontResponse): void {
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Error"}\r\n${headers}` +
       `content-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`,
   );
+  return true;
 }
 
 /** A request target split into its path and its raw query string (without `?`). */
@@ -113,13 +116,32 @@ function frontOf(fronts: readonly [Front, ...Front[]], path: string, headers: In
   return fronts[0];
 }
 
+/** What the server sent for a request, for the request log. */
+interface Sent {
+  kind: RequestLogKind;
+  answer: FrontResponse;
+}
+
+/** Sends an answer and says what it was. */
+function sent(res: ServerResponse, answer: FrontResponse, kind: RequestLogKind): Sent {
+  send(res, answer);
+  return { kind, answer };
+}
+
+/** What the server itself knows, for `GET PREFIXhealth`. */
+interface ServerFacts {
+  /** `performance.now()` when the server started. */
+  startedAt: number;
+}
+
 async function serve(
   front: Front,
   guard: (req: IncomingMessage) => GuardVerdict,
   req: IncomingMessage,
   res: ServerResponse,
   target: RequestTarget,
-): Promise<void> {
+  facts: ServerFacts,
+): Promise<Sent> {
   const control = isControlPath(front.controls, target.pathname);
   // The web guard first, for every path: every front's, and their control routes.
   const verdict = guard(req);
@@ -128,14 +150,18 @@ async function serve(
     await readBody(req, SERVER_LIMITS.maxBodyBytes);
     res.shouldKeepAlive = false;
     const refusal = control ? undefined : front.refuse?.({ path: target.pathname }, verdict.status, verdict.message);
-    return send(res, refusal ?? jsonAnswer(verdict.status, { error: verdict.message }));
+    return sent(res, refusal ?? jsonAnswer(verdict.status, { error: verdict.message }), "refused");
   }
   if (verdict.headers !== undefined) for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
   const body = await readBody(req, SERVER_LIMITS.maxBodyBytes);
-  if (verdict.preflight) return send(res, { status: 204, headers: {}, body: "" });
+  if (verdict.preflight) return sent(res, { status: 204, headers: {}, body: "" }, control ? "control" : "call");
   const method = req.method ?? "GET";
   if (control) {
-    return send(res, await answerControl(front.controls!, { method, path: target.pathname, query: target.query }));
+    const routes = front.controls!;
+    if (target.pathname === `${routes.prefix}health` && method.toUpperCase() === "GET") {
+      return sent(res, jsonAnswer(200, health(facts.startedAt)), "control");
+    }
+    return sent(res, await answerControl(routes, { method, path: target.pathname, query: target.query }), "control");
   }
   const answer = await front.handle({
     method,
@@ -145,7 +171,38 @@ async function serve(
     headersDistinct: req.headersDistinct,
     body,
   });
-  send(res, answer);
+  return sent(res, answer, "call");
+}
+
+/**
+ * The request log's entry for an answered request. Only a control route's
+ * query string is kept (`ms=1000`): an API call's may carry a signature.
+ */
+function logEntry(
+  req: IncomingMessage | undefined,
+  target: RequestTarget | undefined,
+  { kind, answer }: Sent,
+  startedAt: number,
+): RequestLogEntry {
+  return {
+    ...answer.call,
+    time: Date.now(),
+    kind,
+    method: req?.method ?? "-",
+    path: target?.pathname ?? "-",
+    ...(kind === "control" && target !== undefined && target.query !== "" && { query: target.query }),
+    status: answer.status,
+    durationMs: performance.now() - startedAt,
+  };
+}
+
+/** Hands an entry to the user's `onRequest`; what it throws must not reach the server. */
+function report(onRequest: (entry: RequestLogEntry) => void, entry: RequestLogEntry): void {
+  try {
+    onRequest(entry);
+  } catch {
+    // The log is the user's; the server goes on.
+  }
 }
 
 /**
@@ -158,15 +215,25 @@ async function serve(
  */
 export async function serveFronts(fronts: readonly [Front, ...Front[]], options: ServeOptions = {}): Promise<RunningServer> {
   const home = fronts[0];
+  const facts: ServerFacts = { startedAt: performance.now() };
+  const onRequest = options.onRequest;
   let server: ReturnType<typeof createLimitedServer>;
   try {
     server = createLimitedServer(options, (req, res) => {
+      // No log, no clock read: the server is benchmarked without one.
+      const startedAt = onRequest === undefined ? 0 : performance.now();
       const target = splitTarget(req.url ?? "/");
       const front = frontOf(fronts, target.pathname, req.headers);
-      serve(front, guard, req, res, target).catch(() => {
-        if (!res.headersSent) send(res, faultAnswer(front, { kind: "internal", ...faults.internal }));
-        else res.destroy();
-      });
+      serve(front, guard, req, res, target, facts).then(
+        (done) => {
+          if (onRequest !== undefined) report(onRequest, logEntry(req, target, done, startedAt));
+        },
+        () => {
+          if (res.headersSent) return res.destroy();
+          const done = sent(res, faultAnswer(front, { kind: "internal", ...faults.internal }), "fault");
+          if (onRequest !== undefined) report(onRequest, logEntry(req, target, done, startedAt));
+        },
+      );
     });
   } catch (error) {
     await options.onClose?.();
@@ -178,10 +245,16 @@ export async function serveFronts(fronts: readonly [Front, ...Front[]], options:
     const front = frontOf(fronts, splitTarget(req.url ?? "/").pathname, req.headers);
     const message = `The expectation ${JSON.stringify(req.headers.expect ?? "")} is not supported: only 100-continue is.`;
     res.shouldKeepAlive = false;
-    send(res, faultAnswer(front, { kind: "expectation-failed", status: 417, message }));
+    const startedAt = onRequest === undefined ? 0 : performance.now();
+    const done = sent(res, faultAnswer(front, { kind: "expectation-failed", status: 417, message }), "fault");
+    if (onRequest !== undefined) report(onRequest, logEntry(req, splitTarget(req.url ?? "/"), done, startedAt));
   });
-  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
-    sendRaw(socket, faultAnswer(home, { kind: "method-not-allowed", ...faults["method-not-allowed"] }));
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
+    const startedAt = onRequest === undefined ? 0 : performance.now();
+    const answer = faultAnswer(home, { kind: "method-not-allowed", ...faults["method-not-allowed"] });
+    sendRaw(socket, answer);
+    if (onRequest !== undefined)
+      report(onRequest, logEntry(req, { pathname: req.url ?? "-", query: "" }, { kind: "fault", answer }, startedAt));
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     const kind =
@@ -190,7 +263,11 @@ export async function serveFronts(fronts: readonly [Front, ...Front[]], options:
         : error.code === "HPE_HEADER_OVERFLOW"
           ? "headers-too-large"
           : "malformed";
-    sendRaw(socket, faultAnswer(home, { kind, ...faults[kind] }));
+    const answer = faultAnswer(home, { kind, ...faults[kind] });
+    // A client that went away (ECONNRESET) got no answer: nothing to log.
+    if (sendRaw(socket, answer) && onRequest !== undefined) {
+      report(onRequest, logEntry(undefined, undefined, { kind: "fault", answer }, performance.now()));
+    }
   });
   let listening: RunningServer;
   try {

@@ -1,7 +1,7 @@
 /**
  * The local server as a web target: which requests a browser could have
  * been made to send, and are therefore refused. A page the user visits can
- * POST a form to `http://127.0.0.1:4566` (no preflight) or, by DNS
+ * POST a form to `http://127.0.0.1:4599` (no preflight) or, by DNS
  * rebinding, make its own name resolve to 127.0.0.1 and read the answers.
  * Two checks stop both, for every path (EC2, `/_mock/`, the CVM door):
  *

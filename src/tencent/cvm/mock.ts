@@ -37,6 +37,12 @@ export interface CvmMockOptions {
    * reboot waits for the guest before it gives up.
    */
   timing?: "realistic" | "instant" | DurationOverrides;
+  /**
+   * How many mock milliseconds pass per real millisecond (default 1), as
+   * `createEc2Mock({ speed })`: a number above 0 and at most 10000.
+   * Server: `POST /cvm/_mock/speed?factor=N`.
+   */
+  speed?: number;
   /** Images added to the built-in ones (the SDK's `Image` shape; only `ImageId`, `img-` + 8 characters, is required). */
   images?: readonly CvmImage[];
 }
@@ -140,6 +146,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     durations: cvmDurations(options.timing),
     images: options.images ?? [],
   });
+  if (options.speed !== undefined) world.clock.setSpeed(options.speed);
   const controlsByRegion = new Map<CvmRegion, CvmControls>();
   const controlsOf = (region: CvmRegion): CvmControls => {
     let controls = controlsByRegion.get(region);
@@ -187,6 +194,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
         advance: (ms) => mock.advance(ms),
         settle: () => mock.settle(),
         reset: () => mock.reset(),
+        clock: world.clock,
         state: () => {
           const now = world.catchUp();
           return {

@@ -64,6 +64,7 @@ function xmlError(status: number, code: string, message: string): FrontResponse 
     status,
     headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
     body: encodeError(code, message, requestId),
+    call: { code },
   };
 }
 

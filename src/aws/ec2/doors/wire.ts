@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
@@ -38,6 +39,8 @@ export interface WireResponse {
   headers: Record<string, string>;
   /** The XML document. */
   body: string;
+  /** What the server's request log shows: the service, action and region as read, and the error code. */
+  call?: AnsweredCall;
 }
 
 /** The mock's single entry, declared once in ../context.ts (re-exported for the server). */
@@ -95,6 +98,7 @@ function readRequest(
   implemented: Implements,
   authenticate: Authenticate | undefined,
   services: readonly QueryService[],
+  call: { service?: string; action?: string; region?: string },
 ): {
   action: string;
   params: Map<string, string>;
@@ -118,6 +122,7 @@ function readRequest(
   const claim = claimedCredential(request.headers, request.query);
   const accessKeyId = verified ?? claim?.accessKeyId;
   const region = claim?.region;
+  if (region !== undefined) call.region = region;
   const params = inEc2Words(() => parseForm(request.query));
   if (method === "POST" && request.body.byteLength > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
@@ -133,7 +138,10 @@ function readRequest(
     claim?.service !== undefined
       ? services.find((s) => s.signingName === claim.service)
       : services.find((s) => s.apiVersion === params.get("Version"));
+  const named = params.get("Action");
+  if (named !== undefined && named !== "") call.action = named;
   if (service !== undefined) {
+    call.service = service.signingName;
     const action = params.get("Action") ?? "";
     const version = params.get("Version");
     stripEnvelope(params);
@@ -146,7 +154,10 @@ function readRequest(
   const version = params.get("Version");
   if (version === undefined || version === "") throw errors.missingParameter("Version");
   // STS's version: DecodeAuthorizationMessage, answered by ./sts.ts.
-  if (version === STS_API_VERSION) return { action, params, accessKeyId, region, sts: true };
+  if (version === STS_API_VERSION) {
+    call.service = "sts";
+    return { action, params, accessKeyId, region, sts: true };
+  }
   if (version !== API_VERSION) {
     throw errors.noSuchVersion(version);
   }
@@ -180,19 +191,31 @@ export async function handleWireRequest(
   const requestId = randomUUID();
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
+  // What the request log shows (the server's `onRequest`), filled in as the request is read.
+  const call: { service?: string; action?: string; region?: string; code?: string } = { service: "ec2" };
   try {
-    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services);
+    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services, call);
     if (service !== undefined) {
-      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId);
+      return withCall(await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId), call);
     }
-    if (sts) return answerSts(action, params, requestId);
+    if (sts) return withCall(answerSts(action, params, requestId), call);
     const shapes = shapesOf(action)!;
     const input = inEc2Words(() => decodeInput(shapes.input, params));
     const output = await dispatch(action, input, accessKeyId, region);
-    return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
+    return { ...answer(200, encodeOutput(action, shapes.output, output, requestId), requestId), call };
   } catch (error) {
-    if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
-    const internal = errors.internal();
-    return answer(internal.status, encodeError(internal.code, internal.message, requestId), requestId);
+    const failure = error instanceof Ec2Error ? error : errors.internal();
+    call.code = failure.code;
+    return { ...answer(failure.status, encodeError(failure.code, failure.message, requestId), requestId), call };
   }
+}
+
+/** Another service's answer with what the request log shows: the error code, read from its error document. */
+function withCall(response: WireResponse, call: { code?: string }): WireResponse {
+  if (response.status >= 400) {
+    const start = response.body.indexOf("<Code>");
+    const end = start < 0 ? -1 : response.body.indexOf("</Code>", start);
+    if (end > 0) call.code = response.body.slice(start + 6, end);
+  }
+  return { ...response, call };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { CvmError, cvmErrors } from "../errors.js";
 
@@ -30,6 +31,8 @@ export interface CvmHttpResponse {
   headers: Record<string, string>;
   /** The JSON document. */
   body: string;
+  /** What the server's request log shows (service `cvm`, action, region, error code); never sent. */
+  call?: AnsweredCall;
 }
 
 /**
@@ -108,9 +111,23 @@ function readCall(request: CvmHttpRequest): CvmCall {
  */
 export function answerHttp(request: CvmHttpRequest, answer: (call: CvmCall) => CvmAnswer): CvmHttpResponse {
   const traceId = traceIdOf(request);
+  // What the server's request log shows: the action and region as sent, and the error code (API 3.0 answers errors with 200).
+  const logged: { service: string; action?: string; region?: string; code?: string } = {
+    service: "cvm",
+    action: header(request.headers, "x-tc-action"),
+    region: header(request.headers, "x-tc-region"),
+  };
+  let answered: CvmAnswer;
+  let response: CvmHttpResponse;
   try {
-    return jsonResponse(200, answer(readCall(request)), traceId);
+    answered = answer(readCall(request));
+    response = jsonResponse(200, answered, traceId);
   } catch (error) {
-    return jsonResponse(200, errorAnswer(error instanceof CvmError ? error : cvmErrors.internal()), traceId);
+    answered = errorAnswer(error instanceof CvmError ? error : cvmErrors.internal());
+    response = jsonResponse(200, answered, traceId);
   }
+  const failure = answered.Response.Error as { Code?: unknown } | undefined;
+  if (typeof failure?.Code === "string") logged.code = failure.Code;
+  response.call = logged;
+  return response;
 }
