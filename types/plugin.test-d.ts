@@ -1,7 +1,15 @@
 import { EC2Client, type Image, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { Pluggable } from "@smithy/types";
 import { describe, expectTypeOf, test } from "vitest";
-import { createEc2Mock, type Ec2Mock, type Ec2MockOptions, LINUX_AMI_ID, type RequestLogEntry, type ServedDoor, type SettleReport } from "../src/index.js";
+import {
+  createEc2Mock,
+  type Ec2Mock,
+  type Ec2MockOptions,
+  LINUX_AMI_ID,
+  type RequestLogEntry,
+  type ServedDoor,
+  type SettleReport,
+} from "../src/index.js";
 
 describe("the public API's types", () => {
   test("the mock is a Pluggable that an EC2Client's stack accepts", () => {
