@@ -4,11 +4,12 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
-import { answerQueryRequest, type QueryService } from "../../query-service.js";
+import { answerQueryRequest, type QueryCallObserver, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error, errors, inEc2Words } from "../errors.js";
+import type { CallRecorder, Ec2MockService } from "../observe/history.js";
 
 /** The API version the mock speaks. */
 export const API_VERSION = "2016-11-15";
@@ -95,6 +96,7 @@ function readRequest(
   implemented: Implements,
   authenticate: Authenticate | undefined,
   services: readonly QueryService[],
+  seen: SeenCall = {},
 ): {
   action: string;
   params: Map<string, string>;
@@ -150,11 +152,40 @@ function readRequest(
   if (version !== API_VERSION) {
     throw errors.noSuchVersion(version);
   }
+  // From here on, a call of an EC2 action: the history records it, refused or not.
+  stripEnvelope(params);
+  seen.ec2 = { action, params, region };
   if (!implemented(action) || shapesOf(action) === undefined) {
     throw errors.invalidAction(action);
   }
-  stripEnvelope(params);
   return { action, params, accessKeyId, region };
+}
+
+/** What the wire door has read of an EC2 call so far (the history records a call refused after its envelope was read). */
+interface SeenCall {
+  ec2?: { readonly action: string; readonly params: Map<string, string>; readonly region: string | undefined };
+}
+
+/** Where a wire door records its calls: the history, and which door it is. */
+export interface WireRecording {
+  readonly history: CallRecorder;
+  readonly door: "httpHandler" | "server";
+}
+
+/**
+ * An EC2 request's input for the history: as decoded by the action's schema
+ * (an unimplemented action's too, when the SDK has it), else its parameters as sent.
+ */
+function recordedInput(action: string, params: Map<string, string>): object {
+  const shapes = shapesOf(action);
+  if (shapes !== undefined) {
+    try {
+      return decodeInput(shapes.input, params) as object;
+    } catch {
+      // Not decodable (a value of the wrong type): the parameters as sent.
+    }
+  }
+  return Object.fromEntries(params);
 }
 
 /** Removes the envelope (Action, Version) and the signing parameters: what is left is the operation's own. */
@@ -176,23 +207,51 @@ export async function handleWireRequest(
   implemented: Implements,
   authenticate?: Authenticate,
   services: readonly QueryService[] = [],
+  recording?: WireRecording,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
+  // The call history (../observe/history.ts): a call reaches the door now; it is recorded once its action is known.
+  const arrival = recording?.history.arrive(recording.door);
+  const seen: SeenCall = {};
+  let input: object | undefined;
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
   try {
-    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services);
+    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services, seen);
     if (service !== undefined) {
-      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId);
+      const observe: QueryCallObserver | undefined =
+        arrival === undefined
+          ? undefined
+          : (call, outcome) =>
+              recording!.history.record(
+                arrival,
+                { service: service.signingName as Ec2MockService, action: call.action, region, input: call.input },
+                outcome,
+              );
+      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId, observe);
     }
-    if (sts) return answerSts(action, params, requestId);
+    if (sts) {
+      const observe: QueryCallObserver | undefined =
+        arrival === undefined
+          ? undefined
+          : (call, outcome) => recording!.history.record(arrival, { service: "sts", action: call.action, region, input: call.input }, outcome);
+      return answerSts(action, params, requestId, observe);
+    }
     const shapes = shapesOf(action)!;
-    const input = inEc2Words(() => decodeInput(shapes.input, params));
+    input = inEc2Words(() => decodeInput(shapes.input, params));
     const output = await dispatch(action, input, accessKeyId, region);
+    if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
-    if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
-    const internal = errors.internal();
-    return answer(internal.status, encodeError(internal.code, internal.message, requestId), requestId);
+    const failure = error instanceof Ec2Error ? error : errors.internal();
+    if (arrival !== undefined && seen.ec2 !== undefined) {
+      const { action, params, region } = seen.ec2;
+      recording!.history.record(
+        arrival,
+        { service: "ec2", action, region, input: input ?? recordedInput(action, params) },
+        { error: { name: failure.code, message: failure.message, statusCode: failure.status } },
+      );
+    }
+    return answer(failure.status, encodeError(failure.code, failure.message, requestId), requestId);
   }
 }
