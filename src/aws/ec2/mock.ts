@@ -32,6 +32,8 @@ import {
   type InstanceUsage,
   noEbsByType,
 } from "./observe/controls.js";
+import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
+import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import {
   type CallHandler,
   CallHistory,
@@ -40,8 +42,6 @@ import {
   type Ec2MockCallFilter,
   type Ec2MockHistoryOptions,
 } from "./observe/history.js";
-import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
-import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";

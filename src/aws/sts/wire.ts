@@ -9,8 +9,8 @@
 
 import type { FrontResponse as WireResponse } from "../../kit/front.js";
 import { escapeXmlText } from "../../protocols/xml-text.js";
-import type { QueryCallObserver } from "../query-service.js";
 import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+import type { QueryCallObserver } from "../query-service.js";
 import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 
 /** STS's API version: a query request with it is STS's, not EC2's. */

@@ -234,7 +234,8 @@ export async function handleWireRequest(
       const observe: QueryCallObserver | undefined =
         arrival === undefined
           ? undefined
-          : (call, outcome) => recording!.history.record(arrival, { service: "sts", action: call.action, region, input: call.input }, outcome);
+          : (call, outcome) =>
+              recording!.history.record(arrival, { service: "sts", action: call.action, region, input: call.input }, outcome);
       return answerSts(action, params, requestId, observe);
     }
     const shapes = shapesOf(action)!;
