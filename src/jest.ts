@@ -15,11 +15,11 @@
  *
  * @packageDocumentation
  */
+export { type Ec2Matchers, ec2Matchers, type MatcherResult } from "./aws/ec2/observe/matchers.js";
+
 // The `expect` package (jest's own, what `@jest/globals` gives) is named so that its Matchers can be augmented below.
 import type {} from "expect";
 import { type Ec2Matchers, ec2Matchers } from "./aws/ec2/observe/matchers.js";
-
-export { type Ec2Matchers, ec2Matchers, type MatcherResult } from "./aws/ec2/observe/matchers.js";
 
 /** jest's global `expect`, as far as this entry uses it. */
 const jestExpect = (globalThis as { expect?: { extend?: (matchers: object) => void } }).expect;

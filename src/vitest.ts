@@ -12,10 +12,9 @@
  *
  * @packageDocumentation
  */
+export { type Ec2Matchers, ec2Matchers, type MatcherResult } from "./aws/ec2/observe/matchers.js";
 import { expect } from "vitest";
 import { type Ec2Matchers, ec2Matchers } from "./aws/ec2/observe/matchers.js";
-
-export { type Ec2Matchers, ec2Matchers, type MatcherResult } from "./aws/ec2/observe/matchers.js";
 
 expect.extend(ec2Matchers);
 
