@@ -22,11 +22,12 @@ import { CompilerState, Extractor, ExtractorConfig } from "@microsoft/api-extrac
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const local = process.argv.includes("--local");
 
-/** Report name → built entry (package.json "exports": ".", "./vitest", "./cvm"). */
+/** Report name → built entry (package.json "exports": ".", "./vitest", "./cvm", "./jest"). */
 const ENTRIES = [
   ["ec2-mock", "dist/esm/index.d.ts"],
   ["ec2-mock-vitest", "dist/esm/vitest.d.ts"],
   ["ec2-mock-cvm", "dist/esm/cvm.d.ts"],
+  ["ec2-mock-jest", "dist/esm/jest.d.ts"],
 ];
 
 const missing = ENTRIES.filter(([, entry]) => !existsSync(path.join(root, entry)));

@@ -84,6 +84,15 @@ export type {
   SpotInterruptOptions,
   SpotPriceOptions,
 } from "./aws/ec2/observe/market.js";
+export type {
+  CallHandler,
+  Ec2MockCall,
+  Ec2MockCallError,
+  Ec2MockCallFilter,
+  Ec2MockDoor,
+  Ec2MockHistoryOptions,
+  Ec2MockService,
+} from "./aws/ec2/observe/history.js";
 export type { InstanceMetadata, InstanceMetadataRequest, InstanceMetadataResponse } from "./aws/ec2/observe/imds.js";
 export type {
   Ec2EventEnvelope,

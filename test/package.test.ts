@@ -117,6 +117,30 @@ export const id: string = LINUX_AMI_ID;
     const out = execFileSync(process.execPath, [tsc, "-p", "tsconfig.json", "--skipLibCheck"], { cwd: project, encoding: "utf8" });
     expect(out).toBe("");
   }, 60_000);
+
+  it("type-checks from TypeScript with node10 resolution: every entry's types through typesVersions", () => {
+    writeFileSync(
+      join(project, "node10.ts"),
+      `import { createEc2Mock, type Ec2MockCall } from "ec2-mock";
+import type { Ec2Matchers } from "ec2-mock/vitest";
+import type { Ec2Matchers as JestMatchers } from "ec2-mock/jest";
+import { createCvmMock } from "ec2-mock/cvm";
+export const calls: readonly Ec2MockCall[] = createEc2Mock().calls({ action: "RunInstances" });
+export type Both = Ec2Matchers<void> & JestMatchers<void>;
+export const cvm = createCvmMock;
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.node10.json"),
+      JSON.stringify({
+        compilerOptions: { module: "CommonJS", moduleResolution: "node10", strict: true, noEmit: true, types: [] },
+        files: ["node10.ts"],
+      }),
+    );
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const out = execFileSync(process.execPath, [tsc, "-p", "tsconfig.node10.json", "--skipLibCheck"], { cwd: project, encoding: "utf8" });
+    expect(out).toBe("");
+  }, 60_000);
 });
 
 describe("the catalogues in the packed package", () => {

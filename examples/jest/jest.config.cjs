@@ -7,4 +7,6 @@ module.exports = {
   testMatch: ["<rootDir>/**/*.test.cjs"],
   // The SDK warns once per process about Node 20; not what the example is about.
   setupFiles: ["<rootDir>/setup.cjs"],
+  // ec2-mock's matchers on jest's expect (toHaveInstanceInState, toHaveReceivedCall, ...): ec2-mock/jest needs no vitest.
+  setupFilesAfterEnv: ["ec2-mock/jest"],
 };

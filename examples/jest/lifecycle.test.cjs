@@ -52,6 +52,23 @@ describe("ec2-mock under jest", () => {
     expect(error.$fault).toBe("client");
   });
 
+  test("the mock's call history, asserted with ec2-mock/jest's matchers", async () => {
+    const { ec2, client } = setup();
+    const id = await launch(client);
+    await client.send(new StopInstancesCommand({ InstanceIds: ["i-1a2b3c4d"] })).catch(() => {});
+    await ec2.settle();
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+
+    // Every call, answered or refused, with its input (matched partially; jest's asymmetric matchers work).
+    expect(ec2).toHaveReceivedCall("RunInstances", { ImageId: LINUX_AMI_ID });
+    expect(ec2).toHaveReceivedCallTimes("StopInstances", 2);
+    expect(ec2).toHaveReceivedNthCallWith(1, "StopInstances", { InstanceIds: [expect.stringMatching(/^i-1a2b/)] });
+    expect(ec2).toHaveReceivedLastCallWith("StopInstances", { InstanceIds: [id] });
+    expect(ec2).not.toHaveReceivedCall("TerminateInstances");
+    expect(ec2.calls({ action: "StopInstances" }).map((call) => call.error?.name)).toEqual(["InvalidInstanceID.NotFound", undefined]);
+    expect(ec2).toHaveInstanceInState(id, "stopping");
+  });
+
   describe("with jest's fake timers", () => {
     beforeEach(() => jest.useFakeTimers()); // fakes Date too, so the mock's clock (Date.now) moves with the timers
     afterEach(() => jest.useRealTimers());

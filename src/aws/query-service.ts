@@ -23,6 +23,7 @@ import { decodeQueryInput, encodeQueryError, encodeQueryInput, encodeQueryOutput
 import { QuerySchemas } from "../protocols/aws-query/schemas.js";
 import { ProtocolRefusal, type Refusal } from "../protocols/refusal.js";
 import { responseMetadata } from "./ec2/doors/sdk-errors.js";
+import type { Ec2MockCallError } from "./ec2/observe/history.js";
 import type { Ec2Region, RegionSettings } from "./ec2/region.js";
 import type { Authorize, ServiceAuthorization } from "./iam/authorize.js";
 import type { Principal } from "./iam/principals.js";
@@ -97,6 +98,16 @@ export interface QueryServiceWorld {
   /** The authorizer of one call, in the service's words. */
   authorizer(principal: Principal, now: number, settings: RegionSettings, service: ServiceAuthorization): Authorize;
 }
+
+/**
+ * Told of a call the wire door answered for a service (the mock's call
+ * history): its action, its input as decoded (its parameters as sent when
+ * they could not be), and its output or its error as the SDK would name it.
+ */
+export type QueryCallObserver = (
+  call: { readonly action: string; readonly input: object },
+  outcome: { output: object } | { error: Ec2MockCallError },
+) => void;
 
 /** Each service's schemas, loaded once. */
 const loaded = new Map<string, Promise<QuerySchemas>>();
@@ -201,18 +212,30 @@ export async function answerQueryRequest(
     readonly region: string | undefined;
   },
   requestId: string,
+  observe?: QueryCallObserver,
 ): Promise<FrontResponse> {
+  let schemas: QuerySchemas | undefined;
+  let input: object | undefined;
   try {
-    const schemas = await schemasOf(service);
+    schemas = await schemasOf(service);
     const { action, version } = request;
     if (action === undefined || action === "") throw service.wireErrors.missingAction();
     const shapes = service.isAction(action) ? schemas.shapesOf(action) : undefined;
     if (version !== service.apiVersion || shapes === undefined) throw service.wireErrors.invalidAction(action, version ?? "");
-    const input = inServiceWords(service, () => decodeQueryInput(shapes.input, request.params));
+    input = inServiceWords(service, () => decodeQueryInput(shapes.input, request.params)) as object;
     const output = await service.dispatch(action, input, request.accessKeyId, request.region);
+    observe?.({ action, input }, { output });
     return xml(200, encodeQueryOutput(action, shapes.output, output, requestId, service.xmlNamespace), requestId);
   } catch (error) {
     const failure = error instanceof CloudError ? error : service.wireErrors.internal();
+    if (observe !== undefined && request.action !== undefined && request.action !== "") {
+      // The SDK names a modelled error by its class (`TargetGroupNotFound` → `TargetGroupNotFoundException`).
+      const name = schemas?.errorOf(failure.code)?.className ?? failure.code;
+      observe(
+        { action: request.action, input: input ?? Object.fromEntries(request.params) },
+        { error: { name, message: failure.message, statusCode: failure.status } },
+      );
+    }
     return xml(failure.status, encodeQueryError(failure.code, failure.message, failure.status, requestId, service.xmlNamespace), requestId);
   }
 }

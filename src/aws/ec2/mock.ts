@@ -34,6 +34,14 @@ import {
 } from "./observe/controls.js";
 import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } from "./observe/events.js";
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
+import {
+  type CallHandler,
+  CallHistory,
+  checkHistoryLimit,
+  type Ec2MockCall,
+  type Ec2MockCallFilter,
+  type Ec2MockHistoryOptions,
+} from "./observe/history.js";
 import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
 import { maintainFleets } from "./operations/fleets.js";
@@ -127,6 +135,12 @@ export interface Ec2MockOptions {
    * Default: EC2's own types and offerings (data/). Bad values throw a TypeError.
    */
   instanceTypes?: InstanceTypeOptions;
+  /**
+   * The call history ({@link Ec2Mock.calls}): `limit` is how many calls it
+   * keeps, the latest (default 1,000; `0` records nothing, `Infinity` keeps
+   * every call). A bad limit throws a RangeError.
+   */
+  history?: Ec2MockHistoryOptions;
 }
 
 /**
@@ -157,8 +171,21 @@ export interface Ec2Mock {
    * for them: check `settled` where a test needs everything at rest.
    */
   settle(): Promise<SettleReport>;
-  /** Empties the fleet and moves the clock offset back to 0. */
+  /** Empties the fleet and the call history, and moves the clock offset back to 0. */
   reset(): void;
+  /**
+   * Every call the mock received, oldest first (the last 1,000 by default:
+   * {@link Ec2MockOptions.history}): through every door (the plugin, the
+   * adapter, the `httpHandler`, the server), of every service it answers
+   * (EC2, Auto Scaling, ELBv2, STS), answered or refused, each with its
+   * Region, input, output or error, door and mock time. `filter` keeps
+   * those matching each member given (`{ action: "RunInstances" }`,
+   * `{ action: "autoscaling:DescribeTags" }`, `{ door: "server" }`).
+   * A call appears once answered. Inputs and outputs are not copied.
+   */
+  calls(filter?: Ec2MockCallFilter): readonly Ec2MockCall[];
+  /** Empties the call history (nothing else). */
+  resetHistory(): void;
   /** Mock time now, in epoch milliseconds (`Date.now()` plus every `advance`). */
   now(): number;
   /**
@@ -242,6 +269,13 @@ export interface Ec2Mock {
    */
   on(event: "spot", handler: SpotEventHandler): () => void;
   /**
+   * Subscribes to calls: the handler is told of each call, as
+   * {@link Ec2Mock.calls} records it, once answered or refused (and even
+   * with `history: { limit: 0 }`). A handler that throws does not fail the
+   * call; its error surfaces as uncaught. Returns an unsubscribe function.
+   */
+  on(event: "call", handler: CallHandler): () => void;
+  /**
    * Routes every command the mock implements on an aws-sdk-client-mock stub
    * (`ec2.adapt(mockClient(EC2Client))`) to the engine, so the stub's call
    * history and its matchers sit on top of stateful behaviour. A stubbed
@@ -253,6 +287,8 @@ export interface Ec2Mock {
   off(event: "state-change", handler: StateChangeHandler): void;
   /** Removes a handler added with `on("spot", ...)`. */
   off(event: "spot", handler: SpotEventHandler): void;
+  /** Removes a handler added with `on("call", ...)`. */
+  off(event: "call", handler: CallHandler): void;
   /**
    * The whole state of the mock as a plain, JSON-serializable value: clock
    * offset, instances with their transitions in flight, guests and host
@@ -331,6 +367,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   // The default Region exists from the start: bad options (images, ...) are refused here, not at a first call.
   void world.default;
   const principals = new Principals(accountId, options.iam);
+  /** Every call through every door (./observe/history.ts), on the mock's clock. */
+  const history = new CallHistory(checkHistoryLimit(options.history), () => world.clock.now(), defaultRegion);
   const authorizer = createAuthorizer(principals);
 
   /**
@@ -476,16 +514,20 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
         newRequestId: randomUUID,
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
         services,
+        history,
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
     ...clockControls(world, () => {
       apiFaults.clear();
       imds.clear();
+      history.clear();
     }),
+    calls: (filter) => history.calls(filter),
+    resetHistory: () => history.clear(),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
-    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services),
+    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services, history),
     guest: (instanceId) => controlsOf(instanceId).guest(instanceId),
     faults: {
       hostStuck: (instanceId, stuck) => controlsOf(instanceId).faults.hostStuck(instanceId, stuck),
@@ -497,10 +539,17 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     inspect: (instanceId) => controlsOf(instanceId).inspect(instanceId),
     usage: ((instanceId?: string) =>
       instanceId === undefined ? fleetUsage() : controlsOf(instanceId).usage(instanceId)) as Ec2Mock["usage"],
-    on: ((event: "state-change" | "spot", handler: StateChangeHandler & SpotEventHandler) =>
-      event === "spot" ? events.subscribeSpot(handler) : events.subscribe(handler)) as Ec2Mock["on"],
-    off: ((_event: string, handler: StateChangeHandler | SpotEventHandler) => events.unsubscribe(handler)) as Ec2Mock["off"],
-    adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID }),
+    on: ((event: "state-change" | "spot" | "call", handler: StateChangeHandler & SpotEventHandler & CallHandler) =>
+      event === "call"
+        ? history.subscribe(handler)
+        : event === "spot"
+          ? events.subscribeSpot(handler)
+          : events.subscribe(handler)) as Ec2Mock["on"],
+    off: ((event: string, handler: StateChangeHandler | SpotEventHandler | CallHandler) =>
+      event === "call"
+        ? history.unsubscribe(handler as CallHandler)
+        : events.unsubscribe(handler as StateChangeHandler | SpotEventHandler)) as Ec2Mock["off"],
+    adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID, history }),
     listen: (listenOptions) =>
       startEc2Server(
         {
@@ -513,6 +562,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           },
           implemented: isImplemented,
           services,
+          history,
           isMutating: (action) => {
             const routed = qualifiedAction(services, action);
             return routed === undefined ? isMutating(action) : routed.service.isMutating(routed.action);

@@ -10,6 +10,7 @@
 import type { FrontResponse as WireResponse } from "../../kit/front.js";
 import { escapeXmlText } from "../../protocols/xml-text.js";
 import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+import type { QueryCallObserver } from "../query-service.js";
 import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 
 /** STS's API version: a query request with it is STS's, not EC2's. */
@@ -48,24 +49,34 @@ function resultXml(output: object): string {
     .join("");
 }
 
-/** Answers an STS query request whose envelope (Action, Version) the wire door has read. */
-export function answerSts(action: string, params: ReadonlyMap<string, string>, requestId: string): WireResponse {
-  if (!isStsAction(action)) {
-    return stsError(400, "InvalidAction", `Could not find operation ${action} for version ${STS_API_VERSION}`, requestId);
-  }
+/**
+ * Answers an STS query request whose envelope (Action, Version) the wire
+ * door has read; `observe` (the mock's call history) is told of the call.
+ */
+export function answerSts(
+  action: string,
+  params: ReadonlyMap<string, string>,
+  requestId: string,
+  observe?: QueryCallObserver,
+): WireResponse {
+  const input = Object.fromEntries(params);
+  const refuse = (code: string, message: string): WireResponse => {
+    observe?.({ action, input }, { error: { name: code, message, statusCode: 400 } });
+    return stsError(400, code, message, requestId);
+  };
+  if (!isStsAction(action)) return refuse("InvalidAction", `Could not find operation ${action} for version ${STS_API_VERSION}`);
   for (const name of requiredParameters[action]) {
     const value = params.get(name);
-    if (value === undefined || value === "") {
-      return stsError(400, "MissingParameter", `The request must contain the parameter ${name}`, requestId);
-    }
+    if (value === undefined || value === "") return refuse("MissingParameter", `The request must contain the parameter ${name}`);
   }
   let output: object;
   try {
-    output = stsOperationOf(action)!({ requestId }, Object.fromEntries(params));
+    output = stsOperationOf(action)!({ requestId }, input);
   } catch (error) {
     if (!(error instanceof InvalidAuthorizationMessageError)) throw error;
-    return stsError(400, INVALID_MESSAGE.code, INVALID_MESSAGE.message, requestId);
+    return refuse(INVALID_MESSAGE.code, INVALID_MESSAGE.message);
   }
+  observe?.({ action, input }, { output });
   return xml(
     200,
     `<${action}Response xmlns="${xmlns}"><${action}Result>${resultXml(output)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,

@@ -1,6 +1,7 @@
 import { ec2Actions, implementedActions } from "../actions.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error } from "../errors.js";
+import { type CallRecorder, errorOfThrown } from "../observe/history.js";
 import { responseMetadata, toServiceException } from "./sdk-errors.js";
 
 /**
@@ -42,6 +43,8 @@ export interface AdapterDeps {
   dispatch: Dispatch;
   /** Mints a request id. */
   newRequestId(): string;
+  /** Where every call is recorded (absent: nowhere). */
+  history?: CallRecorder;
 }
 
 /**
@@ -57,12 +60,20 @@ export function adaptStub<T extends ClientStubLike>(stub: T, deps: AdapterDeps):
   for (const action of implementedActions) {
     const { command } = ec2Actions[action];
     (stub.on(command as never) as FakeableBehaviour).callsFake(async (input: unknown, getClient?: () => unknown) => {
+      const arrival = deps.history?.arrive("adapter");
       const requestId = deps.newRequestId();
+      let region: string | undefined;
       try {
-        const region = await clientRegion(getClient);
-        return { ...(await deps.dispatch(action, input, undefined, region)), $metadata: responseMetadata(200, requestId) };
+        region = await clientRegion(getClient);
+        const output = await deps.dispatch(action, input, undefined, region);
+        if (arrival !== undefined) deps.history!.record(arrival, { service: "ec2", action, region, input: input ?? {} }, { output });
+        return { ...output, $metadata: responseMetadata(200, requestId) };
       } catch (error) {
-        throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+        const thrown = error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+        if (arrival !== undefined) {
+          deps.history!.record(arrival, { service: "ec2", action, region, input: input ?? {} }, { error: errorOfThrown(thrown) });
+        }
+        throw thrown;
       }
     });
   }

@@ -1,6 +1,7 @@
 import type { Front } from "../../../kit/front.js";
 import type { PersistableBackend } from "../../../kit/state/state-file.js";
 import type { QueryService } from "../../query-service.js";
+import type { CallRecorder } from "../observe/history.js";
 import type { Dispatch, Implements } from "./wire.js";
 
 /** What EC2's server front drives: the wire door's dispatch, the mock's controls (`/_mock/...`), and its state for a state file. */
@@ -18,6 +19,8 @@ export interface ServerBackend extends PersistableBackend {
   secretOf(accessKeyId: string): string | undefined;
   /** Whether the mock serves a Region (a SigV4 credential scope naming another is refused). */
   servesRegion(region: string): boolean;
+  /** Where the server records every call (the mock's call history); absent: nowhere. */
+  history?: CallRecorder;
   /** The instance metadata service's front (`/_mock/imds/<instance-id>/latest/...`), served before the other doors. */
   imds?: Front;
 }

@@ -1,7 +1,8 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 import type { QueryService } from "../../query-service.js";
 import type { Dispatch } from "../context.js";
-import { handleWireRequest, type Implements } from "./wire.js";
+import type { CallRecorder } from "../observe/history.js";
+import { handleWireRequest, type Implements, type WireRecording } from "./wire.js";
 
 /**
  * The `requestHandler` an `EC2Client` takes: the SDK's HttpHandler contract.
@@ -43,7 +44,13 @@ async function bodyBytes(body: unknown): Promise<Uint8Array> {
  * would against EC2, and the request is answered by the wire door without a
  * socket. Use it as `new EC2Client({ requestHandler: ec2.httpHandler(), ... })`.
  */
-export function createHttpHandler(dispatch: Dispatch, implemented: Implements, services: readonly QueryService[] = []): Ec2MockHttpHandler {
+export function createHttpHandler(
+  dispatch: Dispatch,
+  implemented: Implements,
+  services: readonly QueryService[] = [],
+  history?: CallRecorder,
+): Ec2MockHttpHandler {
+  const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "httpHandler" };
   return {
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const lowerHeaders: Record<string, string> = {};
@@ -54,6 +61,7 @@ export function createHttpHandler(dispatch: Dispatch, implemented: Implements, s
         implemented,
         undefined,
         services,
+        recording,
       );
       return {
         response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") },

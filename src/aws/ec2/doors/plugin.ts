@@ -14,6 +14,7 @@ import { answerStsCommand } from "../../sts/plugin.js";
 import { isImplemented } from "../actions.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error } from "../errors.js";
+import { type CallRecorder, type Ec2MockService, errorOfThrown, withoutMetadata } from "../observe/history.js";
 import { responseMetadata, toServiceException } from "./sdk-errors.js";
 
 /**
@@ -50,6 +51,8 @@ export interface MockMiddlewareDeps {
   onUnhandledCommand: UnhandledCommandPolicy;
   /** The AWS query services the mock answers besides EC2, each on its own client (`ElasticLoadBalancingV2Client`, ...). */
   services?: readonly QueryService[];
+  /** Where every call is recorded (absent: nowhere). */
+  history?: CallRecorder;
 }
 
 /** The middleware's name on the stack, so it can be found or removed. */
@@ -67,12 +70,16 @@ export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, Serv
   const services = deps.services ?? [];
   const probe = regionProbe(stack, services);
   stack.add(
-    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
-      async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
-        const commandName = String(context.commandName ?? "");
-        const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
+    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) => {
+      /** Answers one command, or passes it on; `answered.output` is set to the mock's own answer (no `$metadata`). */
+      const answer = async (
+        args: InitializeHandlerArguments<ServiceInputTypes>,
+        action: string,
+        commandName: string,
+        service: QueryService | undefined,
+        answered: { output?: object },
+      ): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         // Another AWS query service's client (ELBv2, ...): the service answers what it implements, in its Region.
-        const service = services.find((s) => s.clientName === context.clientName);
         if (service !== undefined) {
           if (!commandName.endsWith("Command") || !service.isAction(action)) {
             unhandled(deps.onUnhandledCommand, commandName, args.input);
@@ -107,11 +114,43 @@ export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, Serv
         } catch (error) {
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }
+        answered.output = output;
         return {
           output: { ...output, $metadata: responseMetadata(200, requestId) } as ServiceOutputTypes,
           response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
         };
-      },
+      };
+      return async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
+        const commandName = String(context.commandName ?? "");
+        const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
+        const service = services.find((s) => s.clientName === context.clientName);
+        // The call history (./history.ts): every command on the clients of the services the mock answers, recorded here,
+        // outermost, whoever answers it (the engine, the unhandled-command policy, the real handler).
+        const recorded = recordedService(context.clientName, service);
+        const history = deps.history;
+        if (history === undefined || recorded === undefined) return answer(args, action, commandName, service, {});
+        const arrival = history.arrive("plugin");
+        const answered: { output?: object } = {};
+        const call = () => ({ service: recorded, action, region: regionOfCall(), input: args.input ?? {} });
+        /** The Region the call was answered in: the probe's, else the endpoint the SDK resolved (a call passed on). */
+        const regionOfCall = (): string | undefined => {
+          const known = probe.region;
+          if (known !== UNKNOWN) return known;
+          return regionOfHost(
+            context.endpointV2?.url.hostname,
+            services.map((s) => s.signingName),
+          );
+        };
+        try {
+          const result = await answer(args, action, commandName, service, answered);
+          history.record(arrival, call(), { output: answered.output ?? withoutMetadata(result.output) });
+          return result;
+        } catch (error) {
+          history.record(arrival, call(), { error: errorOfThrown(error) });
+          throw error;
+        }
+      };
+    },
     { step: "initialize", priority: "low", name: MIDDLEWARE_NAME, tags: ["EC2_MOCK"], override: true },
   );
 }
@@ -232,6 +271,14 @@ export function regionOfHost(hostname: string | undefined, services: readonly st
   if (labels.length < 4 || (service !== "ec2" && !services.includes(service ?? ""))) return undefined;
   const domain = labels.slice(2).join(".");
   return domain === "amazonaws.com" || domain === "amazonaws.com.cn" || domain === "api.aws" ? labels[1] : undefined;
+}
+
+/** The service a client's calls are recorded under; undefined for the clients of services the mock does not answer. */
+function recordedService(clientName: string | undefined, service: QueryService | undefined): Ec2MockService | undefined {
+  if (service !== undefined) return service.signingName as Ec2MockService;
+  if (clientName === "EC2Client") return "ec2";
+  if (clientName === "STSClient") return "sts";
+  return undefined;
 }
 
 function unhandled(policy: UnhandledCommandPolicy, commandName: string, input: unknown): void {

@@ -13,9 +13,10 @@ import { encodeError } from "../../../protocols/ec2-query/encode.js";
 import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
 import { errors } from "../errors.js";
+import type { CallRecorder } from "../observe/history.js";
 import type { ServerBackend } from "./backend.js";
 import { answerMotoApi, isMotoApiPath } from "./moto-api.js";
-import { type Authenticate, handleWireRequest } from "./wire.js";
+import { type Authenticate, handleWireRequest, type WireRecording } from "./wire.js";
 
 /**
  * Where and how the server listens (port, host, the web guard's allow-lists, the connection cap: see CommonListenOptions).
@@ -78,7 +79,8 @@ const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
 };
 
 /** EC2's front over a backend: every path is EC2's, but `/_mock/` and moto's `/moto-api/`. */
-export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined): Front {
+export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined, history?: CallRecorder): Front {
+  const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "server" };
   // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
   const services: QueryService[] = (backend.services ?? []).map((service) => ({
     ...service,
@@ -101,7 +103,7 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
       }
       const headers = request.headers as Record<string, string | undefined>;
-      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services);
+      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services, recording);
     },
   };
 }
@@ -128,5 +130,6 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();
   const imds = mock.imds === undefined ? [] : [mock.imds];
-  return serveFronts([createEc2Front(backend, authenticate), ...imds, ...doors], { ...options, onClose });
+  // The history is the mock's own (a state file's backend wraps the dispatch only).
+  return serveFronts([createEc2Front(backend, authenticate, mock.history), ...imds, ...doors], { ...options, onClose });
 }

@@ -5,11 +5,12 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
-import { answerQueryRequest, type QueryService } from "../../query-service.js";
+import { answerQueryRequest, type QueryCallObserver, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
 import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error, errors, inEc2Words } from "../errors.js";
+import type { CallRecorder, Ec2MockService } from "../observe/history.js";
 
 /** The API version the mock speaks. */
 export const API_VERSION = "2016-11-15";
@@ -99,6 +100,7 @@ function readRequest(
   authenticate: Authenticate | undefined,
   services: readonly QueryService[],
   call: { service?: string; action?: string; region?: string },
+  seen: SeenCall = {},
 ): {
   action: string;
   params: Map<string, string>;
@@ -161,11 +163,40 @@ function readRequest(
   if (version !== API_VERSION) {
     throw errors.noSuchVersion(version);
   }
+  // From here on, a call of an EC2 action: the history records it, refused or not.
+  stripEnvelope(params);
+  seen.ec2 = { action, params, region };
   if (!implemented(action) || shapesOf(action) === undefined) {
     throw errors.invalidAction(action);
   }
-  stripEnvelope(params);
   return { action, params, accessKeyId, region };
+}
+
+/** What the wire door has read of an EC2 call so far (the history records a call refused after its envelope was read). */
+interface SeenCall {
+  ec2?: { readonly action: string; readonly params: Map<string, string>; readonly region: string | undefined };
+}
+
+/** Where a wire door records its calls: the history, and which door it is. */
+export interface WireRecording {
+  readonly history: CallRecorder;
+  readonly door: "httpHandler" | "server";
+}
+
+/**
+ * An EC2 request's input for the history: as decoded by the action's schema
+ * (an unimplemented action's too, when the SDK has it), else its parameters as sent.
+ */
+function recordedInput(action: string, params: Map<string, string>): object {
+  const shapes = shapesOf(action);
+  if (shapes !== undefined) {
+    try {
+      return decodeInput(shapes.input, params) as object;
+    } catch {
+      // Not decodable (a value of the wrong type): the parameters as sent.
+    }
+  }
+  return Object.fromEntries(params);
 }
 
 /** Removes the envelope (Action, Version) and the signing parameters: what is left is the operation's own. */
@@ -187,25 +218,62 @@ export async function handleWireRequest(
   implemented: Implements,
   authenticate?: Authenticate,
   services: readonly QueryService[] = [],
+  recording?: WireRecording,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
+  // The call history (../observe/history.ts): a call reaches the door now; it is recorded once its action is known.
+  const arrival = recording?.history.arrive(recording.door);
+  const seen: SeenCall = {};
+  let input: object | undefined;
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
   // What the request log shows (the server's `onRequest`), filled in as the request is read.
   const call: { service?: string; action?: string; region?: string; code?: string } = { service: "ec2" };
   try {
-    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services, call);
+    const { action, params, accessKeyId, region, sts, service, version } = readRequest(
+      request,
+      implemented,
+      authenticate,
+      services,
+      call,
+      seen,
+    );
     if (service !== undefined) {
-      return withCall(await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId), call);
+      const observe: QueryCallObserver | undefined =
+        arrival === undefined
+          ? undefined
+          : (observed, outcome) =>
+              recording!.history.record(
+                arrival,
+                { service: service.signingName as Ec2MockService, action: observed.action, region, input: observed.input },
+                outcome,
+              );
+      return withCall(await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId, observe), call);
     }
-    if (sts) return withCall(answerSts(action, params, requestId), call);
+    if (sts) {
+      const observe: QueryCallObserver | undefined =
+        arrival === undefined
+          ? undefined
+          : (observed, outcome) =>
+              recording!.history.record(arrival, { service: "sts", action: observed.action, region, input: observed.input }, outcome);
+      return withCall(answerSts(action, params, requestId, observe), call);
+    }
     const shapes = shapesOf(action)!;
-    const input = inEc2Words(() => decodeInput(shapes.input, params));
+    input = inEc2Words(() => decodeInput(shapes.input, params));
     const output = await dispatch(action, input, accessKeyId, region);
+    if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
     return { ...answer(200, encodeOutput(action, shapes.output, output, requestId), requestId), call };
   } catch (error) {
     const failure = error instanceof Ec2Error ? error : errors.internal();
     call.code = failure.code;
+    if (arrival !== undefined && seen.ec2 !== undefined) {
+      const { action, params, region } = seen.ec2;
+      recording!.history.record(
+        arrival,
+        { service: "ec2", action, region, input: input ?? recordedInput(action, params) },
+        { error: { name: failure.code, message: failure.message, statusCode: failure.status } },
+      );
+    }
     return { ...answer(failure.status, encodeError(failure.code, failure.message, requestId), requestId), call };
   }
 }

@@ -1,0 +1,284 @@
+/**
+ * The mock's call history (issue 20): every call that reached the mock
+ * through any door (the plugin, the aws-sdk-client-mock adapter, the
+ * `httpHandler`, the server), of any service it answers (EC2, Auto Scaling,
+ * ELBv2, STS), answered or refused, oldest first. `ec2.calls(filter?)`
+ * reads it, `ec2.resetHistory()` and `ec2.reset()` empty it, and
+ * `ec2.on("call", handler)` is told of each call as it is answered.
+ *
+ * Each door records at its outermost layer (docs/behaviour.md, "Call
+ * history"): it takes an {@link Arrival} when the call reaches it (its place
+ * in the history and the mock time), and records the call once answered,
+ * with the outcome as the caller sees it.
+ */
+
+/**
+ * A service the mock answers, by its SigV4 signing name.
+ * @public
+ */
+export type Ec2MockService = "ec2" | "autoscaling" | "elasticloadbalancing" | "sts";
+
+/**
+ * A way in to the mock: the SDK plugin (`client.middlewareStack.use(ec2)`),
+ * the aws-sdk-client-mock adapter (`ec2.adapt(stub)`), the in-process
+ * `ec2.httpHandler()`, or the HTTP server (`ec2.listen()`, `ec2-mock serve`).
+ * @public
+ */
+export type Ec2MockDoor = "plugin" | "adapter" | "httpHandler" | "server";
+
+/**
+ * How a refused call failed, as the SDK shows it: the exception's `name`
+ * (the error code for EC2; the modelled exception's name for Auto Scaling
+ * and ELBv2, `TargetGroupNotFoundException`), its `message`, and
+ * `$metadata.httpStatusCode` (0 when the call failed in the client with no
+ * HTTP answer: `Ec2MockUnhandledCommandError`, a network error).
+ * @public
+ */
+export interface Ec2MockCallError {
+  /** The exception's name. */
+  readonly name: string;
+  /** The exception's message. */
+  readonly message: string;
+  /** The HTTP status of the answer (0: none). */
+  readonly statusCode: number;
+}
+
+/**
+ * One call the mock received, as `ec2.calls()` lists it.
+ * @public
+ */
+export interface Ec2MockCall {
+  /** The service called. */
+  readonly service: Ec2MockService;
+  /** The action, without the service (`DescribeInstances`, `CreateTargetGroup`). */
+  readonly action: string;
+  /** The Region of the call (the mock's default Region when the call named none). */
+  readonly region: string;
+  /**
+   * The input in the SDK's shape: the command's input as given (SDK doors),
+   * or the request the wire doors decoded. When a wire request could not be
+   * decoded (a value of the wrong type), its query parameters as sent
+   * (`{ "InstanceId.1": "i-..." }`). Not copied: do not change it.
+   */
+  readonly input: object;
+  /** The answer (without `$metadata`), for a call answered; not copied. */
+  readonly output?: object;
+  /** The error, for a call refused. */
+  readonly error?: Ec2MockCallError;
+  /** The door the call came through. */
+  readonly door: Ec2MockDoor;
+  /** When the call reached the mock: mock time, epoch milliseconds (`ec2.now()`). */
+  readonly time: number;
+}
+
+/**
+ * Which calls `ec2.calls(filter)` lists: those matching every member given.
+ * @public
+ */
+export interface Ec2MockCallFilter {
+  /**
+   * The action: `"DescribeVpcs"` (EC2's, or that of the service `service`
+   * names) or qualified, `"autoscaling:DescribeTags"`, as `ec2.use` names them.
+   */
+  readonly action?: string;
+  /** The service. */
+  readonly service?: Ec2MockService;
+  /** The door. */
+  readonly door?: Ec2MockDoor;
+  /** The Region. */
+  readonly region?: string;
+}
+
+/**
+ * Options of the call history (`createEc2Mock({ history })`).
+ * @public
+ */
+export interface Ec2MockHistoryOptions {
+  /**
+   * How many calls the history keeps, the latest ones (default 1,000; older
+   * calls are dropped, so that a long run holds a bounded number of inputs
+   * and outputs). `0` records nothing; `Infinity` keeps every call.
+   */
+  readonly limit?: number;
+}
+
+/**
+ * A subscriber to calls: told of each call once answered or refused.
+ * @public
+ */
+export type CallHandler = (call: Ec2MockCall) => void;
+
+/** The history's default length. */
+export const DEFAULT_HISTORY_LIMIT = 1000;
+
+/** Where a call stands in the history: its arrival's rank, the mock time then, and its door. */
+export interface Arrival {
+  readonly seq: number;
+  readonly time: number;
+  readonly door: Ec2MockDoor;
+}
+
+/** What a door records of a call, besides its arrival. */
+export interface CallRecord {
+  readonly service: Ec2MockService;
+  readonly action: string;
+  /** Undefined: the call named none (the default Region's). */
+  readonly region: string | undefined;
+  readonly input: object;
+}
+
+/** What the doors are given: take an arrival when a call reaches the door, record the call when answered. */
+export interface CallRecorder {
+  /** A call reaches a door. */
+  arrive(door: Ec2MockDoor): Arrival;
+  /** The call was answered (`output`) or refused (`error`). */
+  record(arrival: Arrival, call: CallRecord, outcome: { output: object } | { error: Ec2MockCallError }): void;
+}
+
+/**
+ * The record of an error a door let out to the SDK's caller: an SDK
+ * exception's name, message and `$metadata.httpStatusCode` (0 when it has none).
+ */
+export function errorOfThrown(error: unknown): Ec2MockCallError {
+  if (error instanceof Error) {
+    const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    return { name: error.name, message: error.message, statusCode: typeof status === "number" ? status : 0 };
+  }
+  return { name: "Error", message: String(error), statusCode: 0 };
+}
+
+/** An output as recorded: without the `$metadata` the SDK doors add. */
+export function withoutMetadata(output: unknown): object {
+  if (typeof output !== "object" || output === null) return {};
+  if (!("$metadata" in output)) return output;
+  const { $metadata: _metadata, ...rest } = output as { $metadata?: unknown };
+  return rest;
+}
+
+/** Checks `createEc2Mock({ history: { limit } })`: a whole number from 0, or Infinity. */
+export function checkHistoryLimit(options: Ec2MockHistoryOptions | undefined): number {
+  const limit = options?.limit;
+  if (limit === undefined) return DEFAULT_HISTORY_LIMIT;
+  if (limit !== Number.POSITIVE_INFINITY && !(Number.isInteger(limit) && limit >= 0)) {
+    throw new RangeError(`ec2-mock: history.limit must be a whole number from 0, or Infinity; got ${String(limit)}`);
+  }
+  return limit;
+}
+
+const services: readonly string[] = ["ec2", "autoscaling", "elasticloadbalancing", "sts"];
+
+/** The service and action a filter's `action` names (`"autoscaling:DescribeTags"`, or a bare name). */
+export function splitAction(action: string, service: Ec2MockService | undefined): { service: Ec2MockService; action: string } {
+  const colon = action.indexOf(":");
+  if (colon > 0 && services.includes(action.slice(0, colon))) {
+    return { service: action.slice(0, colon) as Ec2MockService, action: action.slice(colon + 1) };
+  }
+  return { service: service ?? "ec2", action };
+}
+
+/** The mock's call history: a bounded list, in the order the calls arrived. */
+export class CallHistory implements CallRecorder {
+  /** The calls kept, oldest first; may hold up to `slack` more than `limit` between trims. */
+  private records: Ec2MockCall[] = [];
+  /** The arrival rank of each record (the records keep only the public fields). */
+  private ranks: number[] = [];
+  /** Calls dropped by the limit since the last clear. */
+  private droppedCount = 0;
+  private nextSeq = 0;
+  private readonly handlers = new Set<CallHandler>();
+  /** How far the list may grow past the limit before the oldest go: trims are amortized over many calls. */
+  private readonly slack: number;
+
+  constructor(
+    private readonly limit: number,
+    private readonly now: () => number,
+    private readonly defaultRegion: string,
+  ) {
+    this.slack = Number.isFinite(limit) ? Math.max(64, Math.ceil(limit / 4)) : 0;
+  }
+
+  arrive(door: Ec2MockDoor): Arrival {
+    return { seq: this.nextSeq++, time: this.now(), door };
+  }
+
+  record(arrival: Arrival, call: CallRecord, outcome: { output: object } | { error: Ec2MockCallError }): void {
+    if (this.limit === 0 && this.handlers.size === 0) return;
+    const record: Ec2MockCall = {
+      service: call.service,
+      action: call.action,
+      region: call.region ?? this.defaultRegion,
+      input: call.input,
+      ...outcome,
+      door: arrival.door,
+      time: arrival.time,
+    };
+    if (this.limit > 0) this.insert(arrival.seq, record);
+    for (const handler of this.handlers) {
+      try {
+        handler(record);
+      } catch (error) {
+        // A failing subscriber must not fail the call it is told of; its error surfaces as uncaught.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  /** Keeps the records in arrival order (a call answered late, after a delay, goes back to its place). */
+  private insert(seq: number, record: Ec2MockCall): void {
+    let at = this.ranks.length;
+    while (at > 0 && this.ranks[at - 1]! > seq) at--;
+    if (at === this.ranks.length) {
+      this.ranks.push(seq);
+      this.records.push(record);
+    } else {
+      this.ranks.splice(at, 0, seq);
+      this.records.splice(at, 0, record);
+    }
+    const excess = this.records.length - this.limit;
+    if (excess > this.slack) {
+      this.records.splice(0, excess);
+      this.ranks.splice(0, excess);
+      this.droppedCount += excess;
+    }
+  }
+
+  /** The calls kept, oldest first, those matching `filter` only. */
+  calls(filter?: Ec2MockCallFilter): readonly Ec2MockCall[] {
+    const kept = this.records.length > this.limit ? this.records.slice(this.records.length - this.limit) : this.records.slice();
+    if (filter === undefined) return kept;
+    const wanted = filter.action === undefined ? undefined : splitAction(filter.action, filter.service);
+    const service = wanted?.service ?? filter.service;
+    return kept.filter(
+      (call) =>
+        (wanted === undefined || call.action === wanted.action) &&
+        (service === undefined || call.service === service) &&
+        (filter.door === undefined || call.door === filter.door) &&
+        (filter.region === undefined || call.region === filter.region),
+    );
+  }
+
+  /** How many calls the limit dropped since the history was last emptied. */
+  get dropped(): number {
+    return this.droppedCount + Math.max(0, this.records.length - this.limit);
+  }
+
+  /** Empties the history (the calls still in flight are recorded when answered). */
+  clear(): void {
+    this.records = [];
+    this.ranks = [];
+    this.droppedCount = 0;
+  }
+
+  /** Adds a subscriber; returns its remover. */
+  subscribe(handler: CallHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Removes a subscriber. */
+  unsubscribe(handler: CallHandler): void {
+    this.handlers.delete(handler);
+  }
+}
