@@ -13,7 +13,7 @@ export type Casing = "camelCase" | "PascalCase";
 
 /** What a value must be. */
 export type Shape =
-  | { readonly kind: "string" | "number" | "boolean" | "function" | "timestamp" | "any" }
+  | { readonly kind: "string" | "nonEmptyString" | "number" | "boolean" | "function" | "timestamp" | "any" }
   | ObjectShape
   | { readonly kind: "record"; readonly value: Shape; readonly what: string }
   | { readonly kind: "array"; readonly item: Shape; readonly what?: string }
@@ -38,6 +38,7 @@ export interface ObjectShape {
 /** Shorthands for the scalar shapes. */
 export const shapes = {
   string: { kind: "string" },
+  nonEmptyString: { kind: "nonEmptyString" },
   number: { kind: "number" },
   boolean: { kind: "boolean" },
   function: { kind: "function" },
@@ -53,6 +54,8 @@ export function expected(shape: Shape): string {
   switch (shape.kind) {
     case "string":
       return "a string";
+    case "nonEmptyString":
+      return "a non-empty string";
     case "number":
       return "a number";
     case "boolean":
@@ -95,6 +98,8 @@ function accepts(shape: Shape, value: unknown): boolean {
     case "boolean":
     case "function":
       return typeof value === shape.kind && (shape.kind !== "number" || Number.isFinite(value));
+    case "nonEmptyString":
+      return typeof value === "string" && value !== "";
     case "timestamp":
       return typeof value === "string" || (value instanceof Date && !Number.isNaN(value.getTime()));
     case "any":
@@ -127,8 +132,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The valid key closest to `key`, compared without case: one that differs
- * only by case first, else the nearest within a third of the key's length
- * (at least 1, at most 3 edits), else one the key begins (at least 4
+ * only by case first, else the nearest within 1 edit for a key of up to 3
+ * characters, 2 up to 5, 3 beyond (`policy` for `policies`), else one the key begins (at least 4
  * characters: `subnetPrefix` for `subnetPrefixLength`); undefined when none
  * is that close.
  */
@@ -137,7 +142,7 @@ export function closest(key: string, valid: readonly string[]): string | undefin
   const lower = key.toLowerCase();
   const sameButCase = valid.find((v) => v.toLowerCase() === lower);
   if (sameButCase !== undefined) return sameButCase;
-  const limit = Math.min(3, Math.max(1, Math.floor(key.length / 3)));
+  const limit = key.length <= 3 ? 1 : key.length <= 5 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const v of valid) {

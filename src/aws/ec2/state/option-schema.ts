@@ -19,7 +19,7 @@ import type { InstanceTypeOptions } from "../model/type-catalogue.js";
 import type { InstanceFixture } from "./fixtures.js";
 import { type SdkMember, sdkShapes } from "./sdk-shapes.js";
 
-const { string, number, boolean } = shapes;
+const { string, nonEmptyString, number, boolean } = shapes;
 
 /** An object of ec2-mock's own (camelCase) keys; `Fields` makes the compiler hold the declaration to the TypeScript type. */
 function own<T>(fields: { readonly [K in keyof Required<T>]: Shape }, what: string, required?: readonly (keyof T & string)[]): ObjectShape {
@@ -160,7 +160,7 @@ const policy = pascal(
  * that mark is let through.
  */
 const accessKey: ObjectShape = {
-  ...own<AccessKey>({ accessKeyId: string, secretAccessKey: string }, "an access key { accessKeyId, secretAccessKey }", [
+  ...own<AccessKey>({ accessKeyId: nonEmptyString, secretAccessKey: string }, "an access key { accessKeyId, secretAccessKey }", [
     "accessKeyId",
     "secretAccessKey",
   ]),
@@ -168,7 +168,7 @@ const accessKey: ObjectShape = {
 };
 
 const principalFields = {
-  arn: string,
+  arn: nonEmptyString,
   policies: { kind: "array", item: policy },
   accessKeys: { kind: "array", item: accessKey },
 } as const satisfies { readonly [K in keyof Required<PrincipalOptions>]: Shape };
@@ -206,8 +206,8 @@ const instanceTypes = own<InstanceTypeOptions>(
 /** The options, as `createEc2Mock` takes them (`overrides`: added by issue 20's overrides; a function per action). */
 export const optionsShape: ObjectShape = own<Ec2MockOptions & { overrides?: unknown }>(
   {
-    region: string,
-    accountId: string,
+    region: nonEmptyString,
+    accountId: nonEmptyString,
     timing: { kind: "oneOf", options: [string, durations], what: '"realistic", "instant" or an object of durations' },
     images: { kind: "array", item: fromSdk(sdkShapes.Image, "Image"), what: "an array of images (the SDK's Image shape)" },
     stateCodeHighByte: number,
