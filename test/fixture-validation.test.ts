@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { optionsShape } from "../src/aws/ec2/state/option-schema.js";
+import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import { optionFields, optionsShape } from "../src/aws/ec2/state/option-schema.js";
 import { SDK_SHAPES_VERSION, type SdkMember, sdkShapes } from "../src/aws/ec2/state/sdk-shapes.js";
 import { createEc2Mock, type Ec2MockOptions, LINUX_AMI_ID, loadFixture } from "../src/index.js";
 import { closest, editDistance, type Shape } from "../src/kit/shape.js";
@@ -263,6 +263,14 @@ function objectShapes(shape: Shape, path: string, out: [string, Shape & { kind: 
   else if (shape.kind === "oneOf") for (const option of shape.options) objectShapes(option, path, out, seen);
   return out;
 }
+
+describe("the schema and the types", () => {
+  it("declares every option of Ec2MockOptions, and no other (a compile-time check)", () => {
+    // `overrides`: issue 20's initial overrides (Ec2MockOptions gains it at merge; the union then changes nothing).
+    expectTypeOf<keyof typeof optionFields>().toEqualTypeOf<keyof Ec2MockOptions | "overrides">();
+    expect(Object.keys(optionFields)).toContain("instances");
+  });
+});
 
 describe("one casing", () => {
   it("ec2-mock's own keys are camelCase; the SDK's and IAM's shapes PascalCase", () => {

@@ -13,7 +13,6 @@ import type { GuestConfig } from "../../../engine/guest.js";
 import type { DurationOverrides } from "../../../engine/timing.js";
 import { checkShape, type ObjectShape, type Shape, shapes } from "../../../kit/shape.js";
 import type { AccessKey, IamOptions, PolicyDocument, PolicyStatement, PrincipalOptions } from "../../iam/principals.js";
-import type { Ec2MockOptions } from "../mock.js";
 import type { NetworkOptions } from "../model/address-space.js";
 import type { InstanceTypeOptions } from "../model/type-catalogue.js";
 import type { InstanceFixture } from "./fixtures.js";
@@ -203,23 +202,33 @@ const instanceTypes = own<InstanceTypeOptions>(
   "an object of add and offerings",
 );
 
-/** The options, as `createEc2Mock` takes them (`overrides`: added by issue 20's overrides; a function per action). */
-export const optionsShape: ObjectShape = own<Ec2MockOptions & { overrides?: unknown }>(
-  {
-    region: nonEmptyString,
-    accountId: nonEmptyString,
-    timing: { kind: "oneOf", options: [string, durations], what: '"realistic", "instant" or an object of durations' },
-    images: { kind: "array", item: fromSdk(sdkShapes.Image, "Image"), what: "an array of images (the SDK's Image shape)" },
-    stateCodeHighByte: number,
-    onUnhandledCommand: { kind: "oneOf", options: [string, shapes.function], what: '"error", "warn", "passthrough" or a function' },
-    overrides: { kind: "record", value: shapes.function, what: "an object of functions by action name" },
-    iam,
-    instances: { kind: "array", item: instance, what: "an array of instance fixtures" },
-    network,
-    instanceTypes,
-  },
-  "an object of createEc2Mock options",
-);
+/**
+ * The options' own keys, as `createEc2Mock` takes them (`overrides`: issue
+ * 20's initial overrides, a function per action). test/fixture-validation.test.ts
+ * holds these keys equal to `Ec2MockOptions`' (this module does not import
+ * mock.ts, which imports it).
+ */
+export const optionFields = {
+  region: nonEmptyString,
+  accountId: nonEmptyString,
+  timing: { kind: "oneOf", options: [string, durations], what: '"realistic", "instant" or an object of durations' },
+  images: { kind: "array", item: fromSdk(sdkShapes.Image, "Image"), what: "an array of images (the SDK's Image shape)" },
+  stateCodeHighByte: number,
+  onUnhandledCommand: { kind: "oneOf", options: [string, shapes.function], what: '"error", "warn", "passthrough" or a function' },
+  overrides: { kind: "record", value: shapes.function, what: "an object of functions by action name" },
+  iam,
+  instances: { kind: "array", item: instance, what: "an array of instance fixtures" },
+  network,
+  instanceTypes,
+} as const satisfies Readonly<Record<string, Shape>>;
+
+/** The options object: {@link optionFields}, nothing else. */
+export const optionsShape: ObjectShape = {
+  kind: "object",
+  fields: optionFields,
+  casing: "camelCase",
+  what: "an object of createEc2Mock options",
+};
 
 /**
  * Checks options as `createEc2Mock` receives them: every key known, every
