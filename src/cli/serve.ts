@@ -49,11 +49,6 @@ function countAccessKeys(options: Ec2MockOptions): number {
   return (iam.accessKeys?.length ?? 0) + Object.values(iam.principals ?? {}).reduce((n, p) => n + (p.accessKeys?.length ?? 0), 0);
 }
 
-function fail(message: string): never {
-  process.stderr.write(`ec2-mock: ${message}\n\n${usage}\n`);
-  process.exit(2);
-}
-
 /**
  * Options that hold functions, which a JSON config cannot express, or that
  * mean nothing to the server, each with what to do instead.
@@ -67,6 +62,11 @@ const notInConfig: Readonly<Record<string, string>> = {
 /** A config error as one line: `--config FILE: <what createEc2Mock or the schema said>`. */
 function configMessage(file: string, error: unknown): string {
   return `--config ${file}: ${(error as Error).message.replace(/^ec2-mock: /, "")}`;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`ec2-mock: ${message}\n\n${usage}\n`);
+  process.exit(2);
 }
 
 /**
