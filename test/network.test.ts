@@ -228,11 +228,7 @@ describe("the network option", () => {
       { subnetPrefixLength: 20.5 },
       "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 20.5",
     ],
-    [
-      "a prefix as a string",
-      { subnetPrefixLength: "20" },
-      'ec2-mock: network.subnetPrefixLength: expected a number, got "20"',
-    ],
+    ["a prefix as a string", { subnetPrefixLength: "20" }, 'ec2-mock: network.subnetPrefixLength: expected a number, got "20"'],
   ])("refuses %s with a TypeError at construction", (_, network, message) => {
     expect(() => createEc2Mock({ network: network as NetworkOptions })).toThrow(new TypeError(message));
   });
