@@ -225,6 +225,50 @@ describe("ec2-mock serve", () => {
   );
 
   it(
+    "--config seeds the server with instance fixtures; a typo in one is one line naming where it is, exit 2",
+    async () => {
+      const config = file(
+        "fleet.json",
+        JSON.stringify({
+          timing: "instant",
+          instances: [
+            { state: "running", id: "i-0123456789abcdef0", instanceType: "t3.micro", tags: { Name: "web" } },
+            { state: "stopped", count: 2, tags: { role: "batch" } },
+          ],
+        }),
+      );
+      const { run: r, url } = await serve(["--port", "0", "--config", config]);
+      const client = new EC2Client({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 });
+      try {
+        const out = await client.send(new DescribeInstancesCommand({}));
+        const instances = out.Reservations!.flatMap((res) => res.Instances ?? []);
+        expect(instances.map((i) => [i.State?.Name, i.InstanceType, i.Tags])).toEqual([
+          ["running", "t3.micro", [{ Key: "Name", Value: "web" }]],
+          ["stopped", "m1.small", [{ Key: "role", Value: "batch" }]],
+          ["stopped", "m1.small", [{ Key: "role", Value: "batch" }]],
+        ]);
+        expect(instances[0]!.InstanceId).toBe("i-0123456789abcdef0");
+      } finally {
+        client.destroy();
+        r.child.kill("SIGTERM");
+        await within(r.exited, 10_000, "exit after SIGTERM", r.child);
+      }
+      const typo = file("fleet-typo.json", JSON.stringify({ instances: [{ state: "running", InstanceType: "t3.micro" }] }));
+      const exit = await runToExit(["serve", "--config", typo]);
+      expect(exit.code, exit.stderr).toBe(2);
+      expect(exit.stdout).toBe("");
+      // One line naming where the typo is, then the hint.
+      expect(exit.stderr.split("\n")).toEqual([
+        `ec2-mock: --config ${typo}: instances[0]: unknown key "InstanceType" (did you mean "instanceType"? ec2-mock's own keys are camelCase; ` +
+          "valid keys: id, state, count, imageId, instanceType, tags, region, availabilityZone, hibernationConfigured, disableApiStop, disableApiTermination, guest)",
+        'Run "ec2-mock serve --help" for the options.',
+        "",
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
     "--help prints the usage and exits 0",
     async () => {
       for (const flag of ["--help", "-h"]) {
@@ -293,29 +337,37 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     [
       "a config value of the wrong type",
       () => ["serve", "--config", file("type.json", '{"region":123}')],
-      /"region" must be a non-empty string/,
+      /--config .*type\.json: region: expected a non-empty string, got 123$/m,
     ],
     [
       "images that are not objects",
       () => ["serve", "--config", file("null-image.json", '{"images":[null]}')],
-      /"images" must be an array of image objects/,
+      /--config .*null-image\.json: images\[0\]: expected an object \(the SDK's Image shape\), got null$/m,
     ],
     [
       "an invalid image id in the config",
       () => ["serve", "--config", file("image.json", '{"images":[{"ImageId":"ami-bogus"}]}')],
-      /bad options: images: ImageId must be "ami-" and 8 or 17 lowercase hex digits; got ami-bogus/,
+      /--config .*image\.json: images: ImageId must be "ami-" and 8 or 17 lowercase hex digits; got ami-bogus$/m,
     ],
-    ["an unknown timing profile", () => ["serve", "--config", file("timing.json", '{"timing":"slow"}')], /bad options: timing must be/],
+    [
+      "an unknown timing profile",
+      () => ["serve", "--config", file("timing.json", '{"timing":"slow"}')],
+      /--config .*timing\.json: timing must be/,
+    ],
     [
       "an iam access key without its secret",
       () => ["serve", "--config", file("iam-key.json", '{"iam":{"accessKeys":[{"accessKeyId":"AKID"}]}}')],
-      /"iam" must be an object of/,
+      /--config .*iam-key\.json: iam\.accessKeys\[0\]: missing key "secretAccessKey" \(a string\)$/m,
     ],
-    ["an unknown iam key", () => ["serve", "--config", file("iam-typo.json", '{"iam":{"acessKeys":[]}}')], /"iam" must be an object of/],
+    [
+      "an unknown iam key",
+      () => ["serve", "--config", file("iam-typo.json", '{"iam":{"acessKeys":[]}}')],
+      /--config .*iam-typo\.json: iam: unknown key "acessKeys" \(did you mean "accessKeys"\? valid keys: arn, policies, accessKeys, principals\)$/m,
+    ],
     [
       "a principal that is not an object",
       () => ["serve", "--config", file("iam-principal.json", '{"iam":{"principals":{"ops":[]}}}')],
-      /"iam" must be an object of/,
+      /--config .*iam-principal\.json: iam\.principals\.ops: expected a principal \(an object\), got an array$/m,
     ],
     [
       "an access key given to two principals",
@@ -327,7 +379,22 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
           '{"iam":{"accessKeys":[{"accessKeyId":"AKID","secretAccessKey":"s"}],"principals":{"ops":{"accessKeys":[{"accessKeyId":"AKID","secretAccessKey":"t"}]}}}}',
         ),
       ],
-      /bad options: iam: the access key AKID is given to two principals/,
+      /--config .*iam-twice\.json: iam: the access key AKID is given to two principals$/m,
+    ],
+    [
+      "a typo in an instance fixture",
+      () => ["serve", "--config", file("instance-typo.json", '{"instances":[{"state":"running","tag":{"Name":"web"}}]}')],
+      /--config .*instance-typo\.json: instances\[0\]: unknown key "tag" \(did you mean "tags"\? valid keys: id, state, count, /,
+    ],
+    [
+      "overrides, which JSON cannot express",
+      () => ["serve", "--config", file("overrides.json", '{"overrides":{}}')],
+      /--config .*overrides\.json: option "overrides" holds functions, which a JSON config cannot express; give overrides in code/,
+    ],
+    [
+      "onUnhandledCommand, which the server does not use",
+      () => ["serve", "--config", file("unhandled.json", '{"onUnhandledCommand":"warn"}')],
+      /--config .*unhandled\.json: option "onUnhandledCommand" applies to SDK clients in-process; the server answers .* HTTP 501/,
     ],
   ];
 

@@ -8,9 +8,9 @@ import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock 
 
 const fleet: Ec2MockOptions["instances"] = [
   { state: "running", id: "i-0123456789abcdef0", tags: { Name: "web" } },
-  { state: "stopped", count: 2, InstanceType: "t3.micro", tags: { role: "batch" } },
+  { state: "stopped", count: 2, instanceType: "t3.micro", tags: { role: "batch" } },
   { state: "pending" },
-  { state: "stopping", ImageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } },
+  { state: "stopping", imageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } },
   { state: "shutting-down" },
   { state: "terminated", disableApiTermination: false },
   { state: "running", id: "i-00000000000000001", disableApiStop: true, disableApiTermination: true },
@@ -76,7 +76,7 @@ describe("the instances option", () => {
 
   it("a stopped fixture's guest config applies from then on", async () => {
     const { ec2, client } = setup({
-      instances: [{ state: "stopped", id: "i-0000000000000000a", ImageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } }],
+      instances: [{ state: "stopped", id: "i-0000000000000000a", imageId: WINDOWS_AMI_ID, guest: { shutdownEventTracker: true } }],
     });
     expect(ec2.guest("i-0000000000000000a").config).toEqual({ shutdownEventTracker: true });
     await client.send(new StartInstancesCommand({ InstanceIds: ["i-0000000000000000a"] }));
@@ -106,11 +106,11 @@ describe("the instances option", () => {
         { state: "stopped", id: "i-0123456789abcdef0" },
       ],
       [{ state: "running", count: 0 }],
-      [{ state: "running", ImageId: "ami-00000000000000000" }],
+      [{ state: "running", imageId: "ami-00000000000000000" }],
       [{ state: "running", tags: { n: 1 } }],
     ];
     for (const instances of bad) expect(() => createEc2Mock({ instances } as Ec2MockOptions), JSON.stringify(instances)).toThrow(TypeError);
-    expect(() => createEc2Mock({ instances: [{ state: "running", ImageId: "ami-00000000000000000" }] })).toThrow(
+    expect(() => createEc2Mock({ instances: [{ state: "running", imageId: "ami-00000000000000000" }] })).toThrow(
       /instances\[0\] cannot be launched: .*does not exist/,
     );
   });

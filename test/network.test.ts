@@ -181,8 +181,12 @@ describe("the network option", () => {
   });
 
   it.each<[string, unknown, string]>([
-    ["not an object", "big", 'ec2-mock: network must be an object of vpcCidr and subnetPrefixLength; got "big"'],
-    ["an unknown key", { subnetPrefix: 16 }, 'ec2-mock: network has no option "subnetPrefix" (known: vpcCidr, subnetPrefixLength)'],
+    ["not an object", "big", 'ec2-mock: network: expected an object of vpcCidr and subnetPrefixLength, got "big"'],
+    [
+      "an unknown key",
+      { subnetPrefix: 16 },
+      'ec2-mock: network: unknown key "subnetPrefix" (did you mean "subnetPrefixLength"? valid keys: vpcCidr, subnetPrefixLength)',
+    ],
     [
       "a block without its prefix",
       { vpcCidr: "10.0.0.0" },
@@ -193,7 +197,7 @@ describe("the network option", () => {
       { vpcCidr: "10.300.0.0/16" },
       'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got "10.300.0.0/16"',
     ],
-    ["a number", { vpcCidr: 10 }, 'ec2-mock: network.vpcCidr must be an IPv4 CIDR block such as "10.0.0.0/8"; got 10'],
+    ["a number", { vpcCidr: 10 }, "ec2-mock: network.vpcCidr: expected a string, got 10"],
     [
       "host bits set",
       { vpcCidr: "10.1.0.0/8" },
@@ -224,11 +228,7 @@ describe("the network option", () => {
       { subnetPrefixLength: 20.5 },
       "ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones' subnets must fit in the /16 VPC); got 20.5",
     ],
-    [
-      "a prefix as a string",
-      { subnetPrefixLength: "20" },
-      'ec2-mock: network.subnetPrefixLength must be an integer from 19 to 28 (six zones\' subnets must fit in the /16 VPC); got "20"',
-    ],
+    ["a prefix as a string", { subnetPrefixLength: "20" }, 'ec2-mock: network.subnetPrefixLength: expected a number, got "20"'],
   ])("refuses %s with a TypeError at construction", (_, network, message) => {
     expect(() => createEc2Mock({ network: network as NetworkOptions })).toThrow(new TypeError(message));
   });
@@ -266,11 +266,11 @@ describe("ec2-mock serve --config network", () => {
   );
 
   it.each([
-    ["not an object", { network: 5 }, /--config .*: "network" must be an object of vpcCidr and subnetPrefixLength/],
+    ["not an object", { network: 5 }, /--config .*: network: expected an object of vpcCidr and subnetPrefixLength, got 5/],
     [
       "a bad value",
       { network: { vpcCidr: "10.0.0.1/8" } },
-      /bad options: ec2-mock: network\.vpcCidr must be the block's first address \(10\.0\.0\.0\/8\)/,
+      /--config .*: network\.vpcCidr must be the block's first address \(10\.0\.0\.0\/8\)/,
     ],
   ])(
     "refuses %s with exit code 2",

@@ -144,7 +144,9 @@ describe("options are checked", () => {
   it("refuses a bad high byte, a bad duration and a malformed image id with a clear TypeError/RangeError", () => {
     expect(() => createEc2Mock({ stateCodeHighByte: 256 })).toThrow(RangeError);
     expect(() => createEc2Mock({ timing: { stop: -1 } })).toThrow(/timing.stop/);
-    expect(() => createEc2Mock({ timing: { nap: 1 } as never })).toThrow(/no duration named "nap"/);
+    expect(() => createEc2Mock({ timing: { nap: 1 } as never })).toThrow(
+      /^ec2-mock: timing: unknown key "nap" \(valid keys: launch, start, /,
+    );
     expect(() => createEc2Mock({ images: [{ ImageId: "image-1" }] })).toThrow(/ImageId must be/);
   });
 });

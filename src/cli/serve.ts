@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../aws/ec2/mock.js";
+import { checkOptions } from "../aws/ec2/state/option-schema.js";
 import { checkSpeed, MAX_CLOCK_SPEED } from "../engine/clock.js";
 import { SERVER_LIMITS } from "../kit/server/listen.js";
 import { formatRequestLogEntry, type RequestLogEntry } from "../kit/server/request-log.js";
@@ -30,9 +31,10 @@ const usage = `Usage: ec2-mock serve [--port 4599] [--host 127.0.0.1] [--timing 
                        served, with CORS headers; repeatable. Other cross-origin browser requests
                        (Origin, Sec-Fetch-Site: cross-site/same-site) are refused (403)
   --max-connections    most connections open at once (default ${SERVER_LIMITS.maxConnections}); more are closed at once
-  --config             a JSON file of createEc2Mock options: region, accountId, images, timing,
-                       stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
-                       instanceTypes (add, offerings), iam (policies, accessKeys, principals)
+  --config             a JSON file of createEc2Mock options: region, accountId, instances (fixtures),
+                       images, timing, stateCodeHighByte, network (vpcCidr, subnetPrefixLength),
+                       instanceTypes (add, offerings), iam (policies, accessKeys, principals);
+                       checked strictly: an unknown key is an error naming the closest valid one
   --state              keep the EC2 fleet in FILE, and the CVM fleet under its "cvm" member: restored
                        from it on start when it exists, and rewritten atomically (temp file, fsync,
                        rename) after every change, before the change is answered; one server per
@@ -50,33 +52,6 @@ Elastic Load Balancing v2 and EC2 Auto Scaling are answered at the same endpoint
 Tencent Cloud CVM (API 3.0, every region of CVM_REGIONS by X-TC-Region, the config's timing) on the same port:
 requests with an X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
-const isAccessKeys = (value: unknown): boolean =>
-  Array.isArray(value) &&
-  value.every(
-    (key) =>
-      isObject(key) &&
-      Object.keys(key).every((k) => k === "accessKeyId" || k === "secretAccessKey") &&
-      typeof key.accessKeyId === "string" &&
-      key.accessKeyId !== "" &&
-      typeof key.secretAccessKey === "string",
-  );
-
-/** A principal's options (`iam` itself, or one of `iam.principals`): the keys each may have, with their JSON types. */
-function isPrincipal(value: unknown, extra: Record<string, (v: unknown) => boolean> = {}): boolean {
-  const checks: Record<string, (v: unknown) => boolean> = {
-    arn: (v) => typeof v === "string" && v !== "",
-    policies: (v) => Array.isArray(v) && v.every(isObject),
-    accessKeys: isAccessKeys,
-    ...extra,
-  };
-  return isObject(value) && Object.entries(value).every(([k, v]) => checks[k]?.(v) === true);
-}
-
-const isIam = (value: unknown): boolean =>
-  isPrincipal(value, { principals: (v) => isObject(v) && Object.values(v).every((p) => isPrincipal(p)) });
-
 /** How many access keys a config's `iam` gives out. */
 function countAccessKeys(options: Ec2MockOptions): number {
   const iam = options.iam;
@@ -85,27 +60,19 @@ function countAccessKeys(options: Ec2MockOptions): number {
 }
 
 /**
- * The options a config file may set (the JSON-expressible ones), each with
- * the JSON type it must have: createEc2Mock trusts its TypeScript types, so a
- * config file is the one place a `"region": 123` could get in.
+ * Options that hold functions, which a JSON config cannot express, or that
+ * mean nothing to the server, each with what to do instead.
  */
-const configTypes: Record<string, { type: string; check: (value: unknown) => boolean }> = {
-  region: { type: "a non-empty string", check: (v) => typeof v === "string" && v !== "" },
-  accountId: { type: "a non-empty string", check: (v) => typeof v === "string" && v !== "" },
-  images: { type: "an array of image objects", check: (v) => Array.isArray(v) && v.every(isObject) },
-  timing: { type: '"realistic", "instant" or an object of durations', check: (v) => typeof v === "string" || isObject(v) },
-  stateCodeHighByte: { type: "a number", check: (v) => typeof v === "number" },
-  // The values themselves are checked by createEc2Mock (a TypeError becomes "bad options: ...").
-  network: { type: "an object of vpcCidr and subnetPrefixLength", check: isObject },
-  instanceTypes: { type: "an object of add (InstanceTypeInfo records) and offerings (by Region)", check: isObject },
-  iam: {
-    type:
-      "an object of policies (policy objects), arn, accessKeys ([{ accessKeyId, secretAccessKey }]) and principals " +
-      "(name -> { arn, policies, accessKeys })",
-    check: isIam,
-  },
+const notInConfig: Readonly<Record<string, string>> = {
+  overrides: "holds functions, which a JSON config cannot express; give overrides in code (createEc2Mock({ overrides }) or ec2.use(...))",
+  onUnhandledCommand:
+    "applies to SDK clients in-process; the server answers an action it does not implement with HTTP 501 (Ec2MockNotImplemented)",
 };
-const configKeys = new Set(Object.keys(configTypes));
+
+/** A config error as one line: `--config FILE: <what createEc2Mock or the schema said>`. */
+function configMessage(file: string, error: unknown): string {
+  return `--config ${file}: ${(error as Error).message.replace(/^ec2-mock: /, "")}`;
+}
 
 /** Refuses the command line or the start: one line says what is wrong, one where to look (only --help prints the usage). */
 function fail(message: string): never {
@@ -113,6 +80,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/**
+ * Reads `--config FILE`: a JSON object of createEc2Mock options, every
+ * JSON-expressible one (`instances` included), checked strictly by the same
+ * schema as createEc2Mock (src/aws/ec2/state/option-schema.ts).
+ */
 function readConfig(file: string | undefined): Ec2MockOptions {
   if (file === undefined) return {};
   let config: unknown;
@@ -123,9 +95,12 @@ function readConfig(file: string | undefined): Ec2MockOptions {
   }
   if (typeof config !== "object" || config === null || Array.isArray(config)) fail(`--config ${file} must hold a JSON object`);
   for (const key of Object.keys(config)) {
-    if (!configKeys.has(key)) fail(`--config ${file}: unknown option "${key}" (known: ${[...configKeys].join(", ")})`);
-    const { type, check } = configTypes[key]!;
-    if (!check((config as Record<string, unknown>)[key])) fail(`--config ${file}: "${key}" must be ${type}`);
+    if (Object.hasOwn(notInConfig, key)) fail(`--config ${file}: option "${key}" ${notInConfig[key]}`);
+  }
+  try {
+    checkOptions(config);
+  } catch (error) {
+    fail(configMessage(file, error));
   }
   return config as Ec2MockOptions;
 }
@@ -204,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     ec2 = createEc2Mock(options);
   } catch (error) {
-    fail(`bad options: ${(error as Error).message}`);
+    fail(values.config === undefined ? `bad options: ${(error as Error).message}` : configMessage(values.config, error));
   }
   if (verifySignatures && countAccessKeys(options) === 0) {
     process.stderr.write(

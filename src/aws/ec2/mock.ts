@@ -48,6 +48,7 @@ import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
+import { checkOptions } from "./state/option-schema.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
 import { Ec2World } from "./world.js";
 
@@ -328,6 +329,8 @@ function checkHighByte(value: number | undefined): number {
  * @public
  */
 export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
+  // Every key and JSON type first (src/aws/ec2/state/option-schema.ts): a typo is an error, never a default.
+  checkOptions(options);
   const accountId = options.accountId ?? "123456789012";
   const defaultRegion = options.region ?? "us-east-1";
   const events = new StateChangeEvents(accountId);

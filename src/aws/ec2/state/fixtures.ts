@@ -21,10 +21,10 @@ const fixtureStates: readonly FixtureState[] = ["pending", "running", "stopping"
 export interface InstanceFixture {
   /** The state it is in when the mock is created. */
   state: FixtureState;
-  /** The image (default: the built-in Linux image, `LINUX_AMI_ID`). */
-  ImageId?: string;
-  /** The instance type (default as RunInstances: `m1.small`). */
-  InstanceType?: string;
+  /** The image (default: the built-in Linux image, `LINUX_AMI_ID`): RunInstances' `ImageId`. */
+  imageId?: string;
+  /** The instance type (default as RunInstances: `m1.small`): RunInstances' `InstanceType`. */
+  instanceType?: string;
   /** Tags of the instance. */
   tags?: Record<string, string>;
   /** How many such instances, launched in one reservation (default 1). */
@@ -112,10 +112,10 @@ export function buildFleet(region: Ec2Region, fixtures: readonly InstanceFixture
     const count = fixture.count ?? 1;
     const tags = Object.entries(fixture.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     const input: RunInstancesCommandInput = {
-      ImageId: fixture.ImageId ?? LINUX_AMI_ID,
+      ImageId: fixture.imageId ?? LINUX_AMI_ID,
       MinCount: count,
       MaxCount: count,
-      ...(fixture.InstanceType === undefined ? {} : { InstanceType: fixture.InstanceType as RunInstancesCommandInput["InstanceType"] }),
+      ...(fixture.instanceType === undefined ? {} : { InstanceType: fixture.instanceType as RunInstancesCommandInput["InstanceType"] }),
       ...(fixture.availabilityZone === undefined ? {} : { Placement: { AvailabilityZone: fixture.availabilityZone } }),
       ...(fixture.hibernationConfigured ? { HibernationOptions: { Configured: true } } : {}),
       ...(tags.length === 0 ? {} : { TagSpecifications: [{ ResourceType: "instance", Tags: tags }] }),

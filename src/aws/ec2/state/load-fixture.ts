@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import type { Ec2MockOptions } from "../mock.js";
+import { checkOptions } from "./option-schema.js";
 
 /**
  * Reads a fixture file: `createEc2Mock` options (`instances` included) as
  * JSON (`.json`) or YAML (`.yaml`, `.yml`; any other extension is tried as
  * JSON, then YAML). YAML needs the optional peer dependency `yaml`
- * (`npm install --save-dev yaml`). The options are checked when they reach
- * `createEc2Mock`.
+ * (`npm install --save-dev yaml`). The options are checked here, strictly, as
+ * `createEc2Mock` checks them: an unknown key or a value of the wrong type is
+ * a TypeError naming the file and where the fault is
+ * (`ec2-mock: fixture fleet.yaml: instances[0]: unknown key "tag" (did you mean "tags"? ...)`).
  *
  * @example
  * const ec2 = createEc2Mock(await loadFixture("test/fleet.yaml"));
@@ -27,6 +30,11 @@ export async function loadFixture(path: string): Promise<Ec2MockOptions> {
   if (value === undefined) value = (await loadYaml(path)).parse(text);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(`ec2-mock: fixture ${path} must hold an object of createEc2Mock options (such as { instances: [...] })`);
+  }
+  try {
+    checkOptions(value);
+  } catch (error) {
+    throw new TypeError(`ec2-mock: fixture ${path}: ${(error as Error).message.replace(/^ec2-mock: /, "")}`);
   }
   return value as Ec2MockOptions;
 }
