@@ -1,5 +1,6 @@
 import type { Front } from "../../../kit/front.js";
 import type { PersistableBackend } from "../../../kit/state/state-file.js";
+import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import type { Dispatch, Implements } from "./wire.js";
 
@@ -18,6 +19,8 @@ export interface ServerBackend extends PersistableBackend {
   secretOf(accessKeyId: string): string | undefined;
   /** Whether the mock serves a Region (a SigV4 credential scope naming another is refused). */
   servesRegion(region: string): boolean;
+  /** The overrides and the unhandled policy of the server's door (src/aws/calls.ts); none: the engine only, InvalidAction for the rest. */
+  router?: CallRouter;
   /** The instance metadata service's front (`/_mock/imds/<instance-id>/latest/...`), served before the other doors. */
   imds?: Front;
 }

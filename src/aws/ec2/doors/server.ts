@@ -10,6 +10,7 @@ import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/s
 import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
 import { openStateFile } from "../../../kit/state/state-file.js";
 import { encodeError } from "../../../protocols/ec2-query/encode.js";
+import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
 import { errors } from "../errors.js";
@@ -76,7 +77,7 @@ const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
 };
 
 /** EC2's front over a backend: every path is EC2's, but `/_mock/`. */
-export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined): Front {
+export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined, router?: CallRouter): Front {
   // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
   const services: QueryService[] = (backend.services ?? []).map((service) => ({
     ...service,
@@ -97,7 +98,7 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
       }
       const headers = request.headers as Record<string, string | undefined>;
-      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services);
+      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services, router);
     },
   };
 }
@@ -124,5 +125,5 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();
   const imds = mock.imds === undefined ? [] : [mock.imds];
-  return serveFronts([createEc2Front(backend, authenticate), ...imds, ...doors], { ...options, onClose });
+  return serveFronts([createEc2Front(backend, authenticate, mock.router), ...imds, ...doors], { ...options, onClose });
 }

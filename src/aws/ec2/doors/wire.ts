@@ -4,9 +4,10 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
+import type { CallRouter } from "../../calls.js";
 import { answerQueryRequest, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
-import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
+import { answerSts, answerStsOverride, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error, errors, inEc2Words } from "../errors.js";
 
@@ -95,6 +96,7 @@ function readRequest(
   implemented: Implements,
   authenticate: Authenticate | undefined,
   services: readonly QueryService[],
+  routed = false,
 ): {
   action: string;
   params: Map<string, string>;
@@ -150,7 +152,8 @@ function readRequest(
   if (version !== API_VERSION) {
     throw errors.noSuchVersion(version);
   }
-  if (!implemented(action) || shapesOf(action) === undefined) {
+  // With a router, an action of EC2's API (its SDK schema has it) that the mock lacks is the router's (an override, or 501).
+  if ((!routed && !implemented(action)) || shapesOf(action) === undefined) {
     throw errors.invalidAction(action);
   }
   stripEnvelope(params);
@@ -176,19 +179,38 @@ export async function handleWireRequest(
   implemented: Implements,
   authenticate?: Authenticate,
   services: readonly QueryService[] = [],
+  router?: CallRouter,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
   const deps = loadWireDeps();
   if (deps instanceof Promise) await deps;
   try {
-    const { action, params, accessKeyId, region, sts, service, version } = readRequest(request, implemented, authenticate, services);
+    const { action, params, accessKeyId, region, sts, service, version } = readRequest(
+      request,
+      implemented,
+      authenticate,
+      services,
+      router !== undefined,
+    );
     if (service !== undefined) {
-      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId);
+      return await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId, router);
     }
-    if (sts) return answerSts(action, params, requestId);
+    if (sts) {
+      const own = new Map(params);
+      stripEnvelope(own);
+      const overridden = router?.has("sts", action) ? await answerStsOverride(action, own, requestId, router, region) : undefined;
+      return overridden ?? answerSts(action, params, requestId);
+    }
     const shapes = shapesOf(action)!;
     const input = inEc2Words(() => decodeInput(shapes.input, params));
-    const output = await dispatch(action, input, accessKeyId, region);
+    // Overrides (ec2.use) first, then what the mock implements, then the unhandled policy (its function, or the 501).
+    const overridden = router?.override("ec2", action, input, region);
+    const output =
+      (overridden === undefined ? undefined : await overridden) ??
+      (implemented(action)
+        ? await dispatch(action, input, accessKeyId, region)
+        : await router!.unimplemented("ec2", action, input, region));
+    if (output === undefined) throw errors.invalidAction(action);
     return answer(200, encodeOutput(action, shapes.output, output, requestId), requestId);
   } catch (error) {
     if (error instanceof Ec2Error) return answer(error.status, encodeError(error.code, error.message, requestId), requestId);
