@@ -27,10 +27,10 @@ import { type Ec2MockDoor, Ec2MockServiceError, type OverrideStack, overrideKey 
  * the stub's own behaviour (adapter), the 501 (over the wire).
  * @public
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: a policy function written before returns void, which stays valid
 export type UnhandledCommandFunction = (
   commandName: string,
   input: unknown,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a policy function written before returns void, which stays valid
 ) => object | undefined | void | Promise<object | undefined | void>;
 
 /** The catalogue of a service's errors, as far as the router uses it. */

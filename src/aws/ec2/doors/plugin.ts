@@ -213,6 +213,9 @@ function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputType
         // The SDK's own refusal of a client without a Region (`config.region()`): the default Region serves it.
         if (error instanceof Error && error.message === "Region is missing") return state.learnt(undefined);
         throw error;
+      } finally {
+        // The call may go on to the real handler (a command nobody answers, passed through).
+        delete (context as Record<symbol, unknown>)[PROBING];
       }
       return state.learnt(
         regionOfHost(
