@@ -99,13 +99,21 @@ export function adaptStub<T extends ClientStubLike>(stub: T, deps: AdapterDeps):
     if (policy === "warn") console.warn(`ec2-mock: ${commandName} is not implemented; the stub answers undefined.`);
     return undefined;
   };
-  const install = () => stub.send.callsFake(route);
-  install();
-  const reset = stub.reset;
-  stub.reset = function (this: T) {
-    const result = reset.call(this);
-    install();
-    return result;
-  };
+  const routed = stub as T & { [ROUTE]?: typeof route };
+  // The latest adapt routes; reset is wrapped once, and sets whichever route is current on the new `send`.
+  if (routed[ROUTE] === undefined) {
+    const reset = stub.reset;
+    stub.reset = function (this: T) {
+      const result = reset.call(this);
+      const current = routed[ROUTE];
+      if (current !== undefined) stub.send.callsFake(current);
+      return result;
+    };
+  }
+  routed[ROUTE] = route;
+  stub.send.callsFake(route);
   return stub;
 }
+
+/** Where a stub keeps the route of the mock it was last adapted to. */
+const ROUTE: unique symbol = Symbol("ec2-mock adapter route");
