@@ -87,7 +87,7 @@ export type Ec2ActionInput<A extends Ec2ActionName> =
  * @public
  */
 export type Ec2ActionOutput<A extends Ec2ActionName> =
-  CommandOf<Ec2CommandClasses[A]> extends CommandIO<object, infer O> ? Omit<O, "$metadata"> : never;
+  CommandOf<Ec2CommandClasses[A]> extends CommandIO<infer _I, infer O> ? Omit<O, "$metadata"> : never;
 
 /**
  * A handler's answer: the output, `undefined` to fall through (to the next
