@@ -4,6 +4,8 @@
  * answer to an action the mock does not implement (501 `Ec2MockNotImplemented`
  * over the wire), through every door, as the SDK deserializes them.
  */
+
+import { execFile } from "node:child_process";
 import { DescribeAutoScalingInstancesCommand } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeInstancesCommand,
@@ -17,6 +19,7 @@ import { CreateRuleCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, Ec2MockServiceError, Ec2MockUnhandledCommandError, LINUX_AMI_ID } from "../src/index.js";
+import { awsCliFor } from "./aws-cli.js";
 import { AWS_DOORS, awsClients, TEST_KEYS } from "./aws-clients.js";
 import { doorOpener } from "./doors.js";
 
@@ -302,5 +305,56 @@ describe("over the wire", () => {
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
     // Fell through (spent): the fault, then IAM.
     expect((await rejection(client.send(new DescribeInstancesCommand({})))).name).toBe("RequestLimitExceeded");
+  });
+});
+
+describe("boto3 and the AWS CLI parse the 501 and an override's answer", () => {
+  const cli = awsCliFor("overrides", TEST_KEYS);
+  const python = process.env.EC2_MOCK_PYTHON ?? "/usr/bin/python3";
+  const boto3Script = `
+import sys, json, boto3, botocore
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="${TEST_KEYS.accessKeyId}",
+                   aws_secret_access_key="${TEST_KEYS.secretAccessKey}", config=botocore.config.Config(retries={"max_attempts": 0}))
+try:
+    ec2.describe_vpc_endpoints()
+    print(json.dumps({"ok": True}))
+except botocore.exceptions.ClientError as e:
+    print(json.dumps({"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"], "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}))
+`;
+
+  it.skipIf(cli.skipped)("the AWS CLI: the 501's code and message, then an override's output", async () => {
+    cli.requireUsable();
+    const ec2 = createEc2Mock();
+    const server = await ec2.listen();
+    try {
+      const failed = await cli.run(server.url, ["describe-vpc-endpoints"]);
+      expect(failed.status).toBe(254);
+      // The CLI adds "(reached max retries: 0)" under AWS_MAX_ATTEMPTS=1 to any error: no retry happened.
+      expect(failed.stderr.trim()).toMatch(
+        /^An error occurred \(Ec2MockNotImplemented\) when calling the DescribeVpcEndpoints operation( \(reached max retries: 0\))?: /,
+      );
+      expect(failed.stderr.trim().endsWith(`: ${notImplemented("DescribeVpcEndpoints")}`)).toBe(true);
+      ec2.use({ DescribeVpcEndpoints: () => ({ VpcEndpoints: [endpoint] }) });
+      const answered = await cli.run(server.url, ["describe-vpc-endpoints"]);
+      expect(answered.status).toBe(0);
+      expect(answered.json.VpcEndpoints).toEqual([{ ...endpoint, CreationTimestamp: "2026-01-02T03:04:05+00:00" }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.skipIf(cli.skipped)("boto3: a ClientError with the 501's code, message and status", async () => {
+    const ec2 = createEc2Mock();
+    const server = await ec2.listen();
+    try {
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(python, ["-c", boto3Script, server.url], { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        ),
+      );
+      expect(JSON.parse(out)).toEqual({ code: "Ec2MockNotImplemented", message: notImplemented("DescribeVpcEndpoints"), status: 501 });
+    } finally {
+      await server.close();
+    }
   });
 });
