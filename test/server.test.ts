@@ -521,7 +521,13 @@ describe("control endpoints", () => {
   }
 
   it("GET /_mock/state shows the clock, region, account and fleet", async () => {
-    expect(await state()).toEqual({ now: frozenAt.toISOString(), region: "us-east-1", accountId: "123456789012", instances: [] });
+    expect(await state()).toEqual({
+      now: frozenAt.toISOString(),
+      region: "us-east-1",
+      accountId: "123456789012",
+      instances: [],
+      unimplemented: {},
+    });
     const [id] = await launch();
     const { instances } = await state();
     expect(instances.map((i) => [i.InstanceId, i.State])).toEqual([[id, { Code: 0, Name: "pending" }]]);
@@ -594,7 +600,13 @@ describe("control endpoints", () => {
     await launch(3);
     await json("/_mock/advance?ms=60000");
     expect(await json("/_mock/reset")).toEqual({ status: 200, type: "application/json", value: { reset: true } });
-    expect(await state()).toEqual({ now: frozenAt.toISOString(), region: "us-east-1", accountId: "123456789012", instances: [] });
+    expect(await state()).toEqual({
+      now: frozenAt.toISOString(),
+      region: "us-east-1",
+      accountId: "123456789012",
+      instances: [],
+      unimplemented: {},
+    });
     expect(describedIds(await call("DescribeInstances"))).toEqual([]);
   });
 
