@@ -89,7 +89,6 @@ export type {
   Ec2MockCall,
   Ec2MockCallError,
   Ec2MockCallFilter,
-  Ec2MockDoor,
   Ec2MockHistoryOptions,
   Ec2MockService,
 } from "./aws/ec2/observe/history.js";
@@ -125,3 +124,18 @@ export {
 export type { LaunchOptions, LaunchOptionsJson } from "./aws/ec2/model/launch-options.js";
 export type { MetadataChange } from "./aws/ec2/model/metadata-options.js";
 export type { ClientStubLike } from "./aws/ec2/doors/adapter.js";
+export {
+  Ec2MockServiceError,
+  type Ec2ActionHandler,
+  type Ec2ActionInput,
+  type Ec2ActionName,
+  type Ec2ActionOutput,
+  type Ec2MockAnswer,
+  type Ec2MockCallContext,
+  type Ec2MockDoor,
+  type Ec2MockOtherService,
+  type Ec2MockOverrides,
+  type Ec2MockServiceHandler,
+  type UseOptions,
+} from "./aws/overrides.js";
+export type { UnhandledCommandFunction } from "./aws/calls.js";

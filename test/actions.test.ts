@@ -79,16 +79,26 @@ describe("EC2: the action list", () => {
       expect(isImplemented(name), name).toBe(false);
   });
 
-  it("derives the adapter's commands: exactly one route per action, to its SDK command", () => {
-    const routed: unknown[] = [];
+  it("derives the adapter's routing: each implemented action's SDK command reaches the engine under its name", async () => {
+    let route: ((this: unknown, command: unknown) => unknown) | undefined;
     const stub = {
-      on(command: never) {
-        routed.push(command);
-        return { callsFake: () => undefined };
-      },
+      send: { callsFake: (fake: (this: unknown, command: unknown) => unknown) => void (route = fake) },
+      reset: () => undefined,
     };
-    adaptStub(stub, { dispatch: () => ({}), newRequestId: () => "r" });
-    expect(routed).toEqual(implementedActions.map((action) => (sdk as unknown as Record<string, unknown>)[`${action}Command`]));
+    const dispatched: string[] = [];
+    adaptStub(stub, {
+      dispatch: (action) => {
+        dispatched.push(action);
+        return {};
+      },
+      newRequestId: () => "r",
+      onUnhandledCommand: "error",
+    });
+    for (const action of implementedActions) {
+      const Command = (sdk as unknown as Record<string, new (input: object) => unknown>)[`${action}Command`]!;
+      await route!.call({ config: { region: "us-east-1" } }, new Command({}));
+    }
+    expect(dispatched).toEqual([...implementedActions]);
   });
 
   it("derives fault injection's names and the public Ec2Action type: the list's names", () => {

@@ -826,15 +826,16 @@ describe.each(["plugin", "httpHandler", "server"] as const)("EC2 Auto Scaling th
       expect((await w.asg.send(new DescribeScalingActivitiesCommand({}))).Activities).toEqual([]);
     });
 
-    it("an Auto Scaling command the mock does not implement follows onUnhandledCommand (plugin) or is InvalidAction (wire)", async () => {
+    it("an Auto Scaling command the mock does not implement follows onUnhandledCommand (plugin) or is 501 Ec2MockNotImplemented (wire)", async () => {
       const w = await world();
       const call = w.asg.send(new DescribeLaunchConfigurationsCommand({}));
       if (door === "plugin") await expect(call).rejects.toThrow("ec2-mock does not implement DescribeLaunchConfigurationsCommand.");
       else {
         await expectAsgError(call, {
-          name: "InvalidAction",
-          message: "Could not find operation DescribeLaunchConfigurations for version 2011-01-01",
-          status: 400,
+          name: "Ec2MockNotImplemented",
+          message:
+            'ec2-mock does not implement DescribeLaunchConfigurations (autoscaling); Auto Scaling would answer it. Give it an answer with ec2.use({ "autoscaling:DescribeLaunchConfigurations": ... }) or createEc2Mock({ onUnhandledCommand }), or open an issue.',
+          status: 501,
         });
       }
     });

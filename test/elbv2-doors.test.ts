@@ -258,10 +258,16 @@ describe("ELBv2 on the server", () => {
     expect(await unknown.text()).toContain(
       "<Error><Type>Sender</Type><Code>ValidationError</Code><Message>The parameter Nmes.member.1 is not recognized</Message></Error>",
     );
+    // An action of ELBv2 the mock does not implement: the mock's 501; one ELBv2 does not have: ELBv2's InvalidAction.
     const action = await post("Action=CreateRule&Version=2015-12-01");
-    expect(action.status).toBe(400);
+    expect(action.status).toBe(501);
     expect(await action.text()).toContain(
-      "<Code>InvalidAction</Code><Message>Could not find operation CreateRule for version 2015-12-01</Message>",
+      "<Code>Ec2MockNotImplemented</Code><Message>ec2-mock does not implement CreateRule (elasticloadbalancing); Elastic Load Balancing would answer it. Give it an answer with ec2.use({ &quot;elasticloadbalancing:CreateRule&quot;: ... }) or createEc2Mock({ onUnhandledCommand }), or open an issue.</Message>",
+    );
+    const notElb = await post("Action=CreateRules&Version=2015-12-01");
+    expect(notElb.status).toBe(400);
+    expect(await notElb.text()).toContain(
+      "<Code>InvalidAction</Code><Message>Could not find operation CreateRules for version 2015-12-01</Message>",
     );
   });
 });

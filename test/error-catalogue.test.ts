@@ -120,26 +120,28 @@ const elbSamples: Samples = {
   targetsNotInVpc: (v) => [`vpc-${v}`, elbIds(v)],
   targetsNotRunning: (v) => [elbIds(v)],
   targetsNotRegistered: (v) => [`arn:tg${v}`, elbIds(v)],
+  userRequested: (v) => [`Custom.Code${v}`, `A message ${v}.`, 400 + v],
 };
 
 const asgSamples: Samples = {
   accessDenied: (v) => [`arn:aws:iam::123456789012:user/u${v}`, `autoscaling:Action${v}`, `arn:${v}`, v === 1],
+  userRequested: (v) => [`Custom.Code${v}`, `A message ${v}.`, 400 + v],
 };
 
 /** Entries whose code is chosen by a parameter (each choice a code of the cloud's own list). */
 const codeFromParameter: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound", "userRequested"]),
   cvm: new Set(["instanceState", "malformedFilterValue"]),
-  elb: new Set(),
-  autoscaling: new Set(),
+  elb: new Set(["userRequested"]),
+  autoscaling: new Set(["userRequested"]),
 };
 
 /** Parameters a message does not show: the ones that choose the code (above) and the id family. */
 const notShown: Record<string, ReadonlySet<string>> = {
   ec2: new Set(["resourceNotFound#0", "userRequested#0", "userRequested#2"]),
   cvm: new Set(["malformedFilterValue#0"]),
-  elb: new Set(),
-  autoscaling: new Set(["accessDenied#3"]),
+  elb: new Set(["userRequested#0", "userRequested#2"]),
+  autoscaling: new Set(["accessDenied#3", "userRequested#0", "userRequested#2"]),
 };
 
 const wellFormedCode = /^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*$/;

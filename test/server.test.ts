@@ -528,6 +528,7 @@ describe("control endpoints", () => {
       accountId: "123456789012",
       instances: [],
       clock: { offsetMs: 0, speed: 1 },
+      unimplemented: {},
     });
     const [id] = await launch();
     const { instances } = await state();
@@ -608,6 +609,7 @@ describe("control endpoints", () => {
       accountId: "123456789012",
       instances: [],
       clock: { offsetMs: 0, speed: 1 },
+      unimplemented: {},
     });
     expect(describedIds(await call("DescribeInstances"))).toEqual([]);
   });

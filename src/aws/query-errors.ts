@@ -9,8 +9,10 @@
  * its own errors. Sources: docs/behaviour.md, "Elastic Load Balancing v2"
  * and "EC2 Auto Scaling".
  */
+
 import type { CloudError } from "../kit/errors.js";
 import type { Refusal } from "../protocols/refusal.js";
+import { notImplementedMessage, serviceTitle } from "./not-implemented.js";
 
 /** Builds one error of a service's family: its wire code, message and HTTP status (400 when absent). */
 export type MakeQueryError<E extends CloudError> = (code: string, message: string, status?: number) => E;
@@ -25,6 +27,14 @@ export function commonQueryErrors<E extends CloudError>(make: MakeQueryError<E>)
     /** An action the service does not have, the mock does not implement, or another version (wire door; the wording STS uses). */
     invalidAction(action: string, version: string) {
       return make("InvalidAction", `Could not find operation ${action} for version ${version}`);
+    },
+    /** An action of the service's API that the mock does not implement (wire door; decision: 501, as EC2's). */
+    notImplemented(action: string, service: string) {
+      return make("Ec2MockNotImplemented", notImplementedMessage(action, service, serviceTitle(service)), 501);
+    },
+    /** An error an override threw (`Ec2MockServiceError`): the code, message and status exactly as given. */
+    userRequested(code: string, message: string, status: number) {
+      return make(code, message, status);
     },
     /** A form that does not parse (wire door). */
     malformedQueryString() {

@@ -22,6 +22,7 @@ import type { FrontResponse } from "../kit/front.js";
 import { decodeQueryInput, encodeQueryError, encodeQueryInput, encodeQueryOutput } from "../protocols/aws-query/codec.js";
 import { QuerySchemas } from "../protocols/aws-query/schemas.js";
 import { ProtocolRefusal, type Refusal } from "../protocols/refusal.js";
+import type { CallRouter } from "./calls.js";
 import { responseMetadata } from "./ec2/doors/sdk-errors.js";
 import type { Ec2MockCallError } from "./ec2/observe/history.js";
 import type { Ec2Region, RegionSettings } from "./ec2/region.js";
@@ -165,10 +166,23 @@ function sdkException(schemas: QuerySchemas, service: QueryService, error: Cloud
 }
 
 /**
- * The plugin's answer to a command of a query service: the input read as
- * the wire door reads the request the SDK would have sent (written as the
- * SDK's serializer writes it, then decoded), the service's dispatch, the
- * output with `$metadata`; a service error thrown as the SDK's exception.
+ * A command's input read as the wire door reads the request the SDK would
+ * have sent (written as the SDK's serializer writes it, then decoded);
+ * undefined for an action the SDK has no schema for.
+ */
+export async function readQueryCommandInput(service: QueryService, action: string, input: unknown): Promise<object | undefined> {
+  const shapes = (await schemasOf(service)).shapesOf(action);
+  if (shapes === undefined) return undefined;
+  return inServiceWords(service, () => decodeQueryInput(shapes.input, encodeQueryInput(shapes.input, input ?? {})));
+}
+
+/**
+ * The plugin's answer to a command of a query service: an override's
+ * (`router`), else, for an action the mock implements, the input read as
+ * the wire door reads the request the SDK would have sent and the
+ * service's dispatch, else the unhandled policy's function's; the output
+ * with `$metadata`; a service error thrown as the SDK's exception.
+ * Undefined when nothing answered (the plugin applies the policy).
  */
 export async function answerQueryCommand(
   service: QueryService,
@@ -176,14 +190,23 @@ export async function answerQueryCommand(
   input: unknown,
   region: string | undefined,
   requestId: string,
-): Promise<object> {
+  router?: CallRouter,
+): Promise<object | undefined> {
   const schemas = await schemasOf(service);
-  const shapes = schemas.shapesOf(action);
-  if (shapes === undefined) throw new TypeError(`ec2-mock: no SDK schema for ${service.clientName}'s ${action}`);
-  let output: object;
+  let output: object | undefined;
   try {
-    const read = inServiceWords(service, () => decodeQueryInput(shapes.input, encodeQueryInput(shapes.input, input ?? {})));
-    output = await service.dispatch(action, read, undefined, region);
+    const overridden = router?.override(service.signingName, action, input, region);
+    output = overridden === undefined ? undefined : await overridden;
+    if (output === undefined && !service.isAction(action)) {
+      output = await router?.unimplemented(service.signingName, action, input, region);
+      if (output === undefined) return undefined;
+    }
+    if (output === undefined) {
+      const shapes = schemas.shapesOf(action);
+      if (shapes === undefined) throw new TypeError(`ec2-mock: no SDK schema for ${service.clientName}'s ${action}`);
+      const read = inServiceWords(service, () => decodeQueryInput(shapes.input, encodeQueryInput(shapes.input, input ?? {})));
+      output = await service.dispatch(action, read, undefined, region);
+    }
   } catch (error) {
     if (error instanceof CloudError) throw sdkException(schemas, service, error, requestId);
     throw error;
@@ -213,6 +236,7 @@ export async function answerQueryRequest(
   },
   requestId: string,
   observe?: QueryCallObserver,
+  router?: CallRouter,
 ): Promise<FrontResponse> {
   let schemas: QuerySchemas | undefined;
   let input: object | undefined;
@@ -220,10 +244,18 @@ export async function answerQueryRequest(
     schemas = await schemasOf(service);
     const { action, version } = request;
     if (action === undefined || action === "") throw service.wireErrors.missingAction();
-    const shapes = service.isAction(action) ? schemas.shapesOf(action) : undefined;
+    // An action of the service's API (its SDK schema has it) that the mock lacks is the router's (an override, or 501).
+    const shapes = service.isAction(action) || router !== undefined ? schemas.shapesOf(action) : undefined;
     if (version !== service.apiVersion || shapes === undefined) throw service.wireErrors.invalidAction(action, version ?? "");
     input = inServiceWords(service, () => decodeQueryInput(shapes.input, request.params)) as object;
-    const output = await service.dispatch(action, input, request.accessKeyId, request.region);
+    const overridden = router?.override(service.signingName, action, input, request.region);
+    const output =
+      (overridden === undefined ? undefined : await overridden) ??
+      (service.isAction(action)
+        ? await service.dispatch(action, input, request.accessKeyId, request.region)
+        : ((await router?.unimplemented(service.signingName, action, input, request.region)) ??
+          service.wireErrors.invalidAction(action, version)));
+    if (output instanceof Error) throw output;
     observe?.({ action, input }, { output });
     return xml(200, encodeQueryOutput(action, shapes.output, output, requestId, service.xmlNamespace), requestId);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { CloudError } from "../../kit/errors.js";
 import { ProtocolRefusal, type Refusal } from "../../protocols/refusal.js";
 import { replaceForbiddenXmlChars } from "../../protocols/xml-text.js";
+import { notImplementedMessage } from "../not-implemented.js";
 
 /**
  * An EC2 error as the engine raises it: the code, the message and the HTTP
@@ -94,6 +95,15 @@ export const errors = {
   /** An action EC2 does not have or the mock does not implement (wire door). */
   invalidAction(action: string) {
     return new Ec2Error("InvalidAction", `The action ${action} is not valid for this web service.`);
+  },
+  /**
+   * An action of EC2's API (its SDK schema has it) that the mock does not
+   * implement, over the wire (decision: 501, which no SDK retries, and a code
+   * of the mock's own, so that nobody debugs their client; see
+   * docs/behaviour.md, "Overrides and unimplemented actions").
+   */
+  notImplemented(action: string, service: string) {
+    return new Ec2Error("Ec2MockNotImplemented", notImplementedMessage(action, service, "EC2"), 501);
   },
   /** A method other than GET and POST (wire door; wording: decision). */
   methodNotAllowed(method: string) {

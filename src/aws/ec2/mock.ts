@@ -6,11 +6,14 @@ import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
+import { shapesOf } from "../../protocols/ec2-query/schemas.js";
 import { type AutoScalingWorld, autoScalingService, autoScalingSettler } from "../autoscaling/service.js";
+import { type CallRouter, type CallRouterDeps, createCallRouter } from "../calls.js";
 import { elbv2Service } from "../elbv2/service.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
-import { type QueryService, type QueryServiceWorld, qualifiedAction } from "../query-service.js";
+import { type Ec2MockDoor, type Ec2MockOverrides, OverrideStack, type UseOptions } from "../overrides.js";
+import { type QueryService, type QueryServiceWorld, qualifiedAction, readQueryCommandInput } from "../query-service.js";
 import { isImplemented, isMutating, operationOf } from "./actions.js";
 import type { Dispatch, OperationContext } from "./context.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
@@ -100,6 +103,11 @@ export interface Ec2MockOptions {
    * input (throw from it to fail the call; return to pass it through).
    */
   onUnhandledCommand?: UnhandledCommandPolicy;
+  /**
+   * The initial overrides (see {@link Ec2Mock.use}): below every `use`,
+   * kept by `resetOverrides()` and `reset()`, as msw's initial handlers.
+   */
+  overrides?: Ec2MockOverrides;
   /**
    * Who may do what. `policies` are the identity policies of the default
    * principal (every in-process call runs as it); `principals` adds others,
@@ -284,6 +292,22 @@ export interface Ec2Mock {
    * stub's call history. Returns the stub.
    */
   adapt<T extends ClientStubLike>(stub: T): T;
+  /**
+   * Per-test overrides, msw-style: handlers by EC2 action name
+   * (`{ DescribeVpcs: (input, call) => ({ Vpcs: [...] }) }`, typed from the
+   * SDK's commands) or by `"autoscaling:Action"`, `"elasticloadbalancing:Action"`,
+   * `"sts:Action"`, for actions the mock implements or not, in every door
+   * (plugin, adapter, httpHandler, server). A handler returns the output
+   * (without `$metadata`), or `undefined` to fall through (to the next
+   * override, then the engine), or throws an `Ec2MockServiceError` to answer
+   * a service error. The latest `use` is asked first; with `once`, each of
+   * its handlers answers once. Returns a function that removes them.
+   * An override answers before API faults and IAM (docs/behaviour.md,
+   * "Overrides and unimplemented actions").
+   */
+  use(overrides: Ec2MockOverrides, options?: UseOptions): () => void;
+  /** Removes every override added by {@link Ec2Mock.use} (the initial ones, `createEc2Mock({ overrides })`, stay). `reset()` does it too. */
+  resetOverrides(): void;
   /** Removes a handler added with `on("state-change", ...)`. */
   off(event: "state-change", handler: StateChangeHandler): void;
   /** Removes a handler added with `on("spot", ...)`. */
@@ -505,6 +529,30 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   };
   const services: readonly QueryService[] = [elbv2Service(serviceWorld), autoScalingService(autoScalingWorld)];
 
+  /** The overrides and the unhandled policy, one router per door (src/aws/calls.ts). */
+  const overrides = new OverrideStack(options.overrides);
+  const unimplemented = new Map<string, number>();
+  const routerDeps: CallRouterDeps = {
+    overrides,
+    policy: options.onUnhandledCommand ?? "error",
+    defaultRegion,
+    now: () => mock.now(),
+    readSdkInput: (service, action, input) => {
+      if (service === "ec2") {
+        const read = () => (shapesOf(action) === undefined ? input : inEc2Words(() => normalizeInput(action, input)));
+        const deps = loadWireDeps();
+        return deps instanceof Promise ? deps.then(read) : read();
+      }
+      const queryService = services.find((s) => s.signingName === service);
+      return queryService === undefined ? input : readQueryCommandInput(queryService, action, input).then((read) => read ?? input);
+    },
+    countUnimplemented: (service, action) => {
+      const key = `${service}:${action}`;
+      unimplemented.set(key, (unimplemented.get(key) ?? 0) + 1);
+    },
+  };
+  const routerFor = (door: Ec2MockDoor): CallRouter => createCallRouter(routerDeps, door);
+
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
 
   const mock: Ec2Mock = {
@@ -518,6 +566,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
         services,
         history,
+        router: routerFor("plugin"),
       });
     },
     // Observing the clock delivers the state-change events that fell due; a reset forgets usage and API faults too.
@@ -525,12 +574,16 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       apiFaults.clear();
       imds.clear();
       history.clear();
+      overrides.reset();
+      unimplemented.clear();
     }),
     calls: (filter) => history.calls(filter),
     resetHistory: () => history.clear(),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
-    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services, history),
+    httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services, history, routerFor("httpHandler")),
+    use: (added, useOptions) => overrides.use(added, useOptions),
+    resetOverrides: () => overrides.reset(),
     guest: (instanceId) => controlsOf(instanceId).guest(instanceId),
     faults: {
       hostStuck: (instanceId, stuck) => controlsOf(instanceId).faults.hostStuck(instanceId, stuck),
@@ -552,7 +605,14 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       event === "call"
         ? history.unsubscribe(handler as CallHandler)
         : events.unsubscribe(handler as StateChangeHandler | SpotEventHandler)) as Ec2Mock["off"],
-    adapt: (stub) => adaptStub(stub, { dispatch: dispatchSdkInput, newRequestId: randomUUID, history }),
+    adapt: (stub) =>
+      adaptStub(stub, {
+        dispatch: dispatchSdkInput,
+        newRequestId: randomUUID,
+        router: routerFor("adapter"),
+        onUnhandledCommand: options.onUnhandledCommand ?? "error",
+        history,
+      }),
     listen: (listenOptions) =>
       startEc2Server(
         {
@@ -566,6 +626,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           implemented: isImplemented,
           services,
           history,
+          router: routerFor("server"),
           isMutating: (action) => {
             const routed = qualifiedAction(services, action);
             return routed === undefined ? isMutating(action) : routed.service.isMutating(routed.action);
@@ -588,7 +649,15 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
               instances: [...region.instances.values()].map((instance) => region.render(instance)),
             }));
             // The default Region's fleet at the top; every other Region used so far, if any, below.
-            return { now, region: defaultRegion, accountId, instances: first!.instances, ...(others.length > 0 && { regions: others }) };
+            return {
+              now,
+              region: defaultRegion,
+              accountId,
+              instances: first!.instances,
+              ...(others.length > 0 && { regions: others }),
+              // Calls of actions the mock does not implement, by `service:Action` (cleared by reset).
+              unimplemented: Object.fromEntries(unimplemented),
+            };
           },
         },
         listenOptions,

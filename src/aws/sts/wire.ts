@@ -8,8 +8,13 @@
  */
 
 import type { FrontResponse as WireResponse } from "../../kit/front.js";
+import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from "../../protocols/aws-query/codec.js";
+import { QuerySchemas } from "../../protocols/aws-query/schemas.js";
+import { ProtocolRefusal } from "../../protocols/refusal.js";
 import { escapeXmlText } from "../../protocols/xml-text.js";
+import type { CallRouter } from "../calls.js";
 import { INVALID_MESSAGE, InvalidAuthorizationMessageError } from "../iam/message.js";
+import { Ec2MockServiceError } from "../overrides.js";
 import type { QueryCallObserver } from "../query-service.js";
 import { isStsAction, type StsAction, stsOperationOf } from "./actions.js";
 
@@ -82,4 +87,51 @@ export function answerSts(
     `<${action}Response xmlns="${xmlns}"><${action}Result>${resultXml(output)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
     requestId,
   );
+}
+
+/** STS's schemas, from `@aws-sdk/client-sts` when installed (not a dependency of the mock); undefined without it. */
+let stsSchemas: Promise<QuerySchemas | undefined> | undefined;
+
+function loadStsSchemas(): Promise<QuerySchemas | undefined> {
+  stsSchemas ??= Promise.all([import("@smithy/core/schema"), import("@aws-sdk/client-sts")]).then(
+    ([schema, sdk]) => new QuerySchemas({ NormalizedSchema: schema.NormalizedSchema, sdk: sdk as unknown as Record<string, unknown> }),
+    () => undefined,
+  );
+  return stsSchemas;
+}
+
+/**
+ * An override's answer (`ec2.use({ "sts:GetCallerIdentity": ... })`) to an
+ * STS query request, written by the SDK's schema (`@aws-sdk/client-sts`,
+ * which must be installed); undefined when nothing answered, or without the
+ * SDK (the request is then answered as before).
+ *
+ * @param params - the operation's own parameters (envelope removed).
+ */
+export async function answerStsOverride(
+  action: string,
+  params: ReadonlyMap<string, string>,
+  requestId: string,
+  router: CallRouter,
+  region: string | undefined,
+): Promise<WireResponse | undefined> {
+  const schemas = await loadStsSchemas();
+  const shapes = schemas?.shapesOf(action);
+  if (shapes === undefined) return undefined;
+  try {
+    const input = decodeQueryInput(shapes.input, params);
+    const output = await router.override("sts", action, input, region);
+    if (output === undefined) return undefined;
+    return xml(200, encodeQueryOutput(action, shapes.output, output, requestId, xmlns), requestId);
+  } catch (error) {
+    if (error instanceof ProtocolRefusal)
+      return stsError(
+        400,
+        "InvalidParameterValue",
+        `The parameter ${"key" in error.refusal ? error.refusal.key : ""} is not valid`,
+        requestId,
+      );
+    const failure = error instanceof Ec2MockServiceError ? error : new Ec2MockServiceError("InternalFailure", String(error), 500);
+    return xml(failure.status, encodeQueryError(failure.code, failure.message, failure.status, requestId, xmlns), requestId);
+  }
 }

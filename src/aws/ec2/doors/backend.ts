@@ -1,5 +1,6 @@
 import type { Front } from "../../../kit/front.js";
 import type { PersistableBackend } from "../../../kit/state/state-file.js";
+import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import type { CallRecorder } from "../observe/history.js";
 import type { Dispatch, Implements } from "./wire.js";
@@ -21,6 +22,8 @@ export interface ServerBackend extends PersistableBackend {
   servesRegion(region: string): boolean;
   /** Where the server records every call (the mock's call history); absent: nowhere. */
   history?: CallRecorder;
+  /** The overrides and the unhandled policy of the server's door (src/aws/calls.ts); none: the engine only, InvalidAction for the rest. */
+  router?: CallRouter;
   /** The instance metadata service's front (`/_mock/imds/<instance-id>/latest/...`), served before the other doors. */
   imds?: Front;
 }

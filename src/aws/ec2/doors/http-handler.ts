@@ -1,4 +1,5 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
+import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import type { Dispatch } from "../context.js";
 import type { CallRecorder } from "../observe/history.js";
@@ -49,6 +50,7 @@ export function createHttpHandler(
   implemented: Implements,
   services: readonly QueryService[] = [],
   history?: CallRecorder,
+  router?: CallRouter,
 ): Ec2MockHttpHandler {
   const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "httpHandler" };
   return {
@@ -62,6 +64,7 @@ export function createHttpHandler(
         undefined,
         services,
         recording,
+        router,
       );
       return {
         response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") },

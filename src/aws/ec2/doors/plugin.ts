@@ -8,6 +8,8 @@ import type {
   RelativeMiddlewareOptions,
   SerializeMiddleware,
 } from "@smithy/types";
+import type { CallRouter, UnhandledCommandFunction } from "../../calls.js";
+import { Ec2MockServiceError } from "../../overrides.js";
 import { answerQueryCommand, type QueryService } from "../../query-service.js";
 import { isStsAction } from "../../sts/actions.js";
 import { answerStsCommand } from "../../sts/plugin.js";
@@ -32,10 +34,25 @@ export class Ec2MockUnhandledCommandError extends Error {
 }
 
 /**
- * What to do with an EC2 command the mock does not implement.
+ * What to do with a command the mock does not implement (EC2's, Auto
+ * Scaling's, ELBv2's), in every door:
+ *
+ * - `"error"` (the default): the plugin and the adapter reject with
+ *   {@link Ec2MockUnhandledCommandError}; over the wire (`httpHandler`,
+ *   server) the call answers HTTP 501 `Ec2MockNotImplemented` in the
+ *   service's own error document.
+ * - `"warn"`: a console warning, then the real handler (plugin), the stub's
+ *   own behaviour (adapter), or the 501 (over the wire: there is no real handler).
+ * - `"passthrough"`: the same, silently.
+ * - a function, called with the command's name (`DescribeVpcEndpointsCommand`)
+ *   and input: return the command's output (without `$metadata`) to answer
+ *   the call in every door; throw to fail it (an `Ec2MockServiceError` for a
+ *   service error); return `undefined` to pass it on as `"passthrough"` does.
+ *
+ * An override (`ec2.use`) of the action answers before the policy is asked.
  * @public
  */
-export type UnhandledCommandPolicy = "error" | "warn" | "passthrough" | ((commandName: string, input: unknown) => void);
+export type UnhandledCommandPolicy = "error" | "warn" | "passthrough" | UnhandledCommandFunction;
 
 /** What the middleware needs from the mock. */
 export interface MockMiddlewareDeps {
@@ -53,6 +70,8 @@ export interface MockMiddlewareDeps {
   services?: readonly QueryService[];
   /** Where every call is recorded (absent: nowhere). */
   history?: CallRecorder;
+  /** The overrides and the unhandled policy's function (src/aws/calls.ts); none: the engine only. */
+  router?: CallRouter;
 }
 
 /** The middleware's name on the stack, so it can be found or removed. */
@@ -81,36 +100,55 @@ export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, Serv
       ): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
         // Another AWS query service's client (ELBv2, ...): the service answers what it implements, in its Region.
         if (service !== undefined) {
-          if (!commandName.endsWith("Command") || !service.isAction(action)) {
+          if (!commandName.endsWith("Command")) {
             unhandled(deps.onUnhandledCommand, commandName, args.input);
             return next(args);
           }
           const known = probe.region;
           const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
           const requestId = deps.newRequestId();
+          // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
+          const reply = await answerQueryCommand(service, action, args.input, region, requestId, deps.router);
+          if (reply === undefined) {
+            unhandled(deps.onUnhandledCommand, commandName, args.input);
+            return next(args);
+          }
           return {
-            output: (await answerQueryCommand(service, action, args.input, region, requestId)) as ServiceOutputTypes,
+            output: reply as ServiceOutputTypes,
             response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
           };
         }
-        if (context.clientName === "STSClient" && commandName.endsWith("Command") && isStsAction(action)) {
+        if (context.clientName === "STSClient" && commandName.endsWith("Command")) {
+          const overridden = deps.router?.override("sts", action, args.input, undefined);
           const requestId = deps.newRequestId();
+          const output = overridden === undefined ? undefined : await stsOverride(overridden, requestId);
+          if (output === undefined && !isStsAction(action)) return next(args);
           return {
-            output: (await answerStsCommand(action, args.input, requestId)) as ServiceOutputTypes,
+            output: (output ?? (await answerStsCommand(action, args.input, requestId))) as ServiceOutputTypes,
             response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
           };
         }
-        if (context.clientName !== "EC2Client" || !isImplemented(action)) {
-          if (context.clientName === "EC2Client") unhandled(deps.onUnhandledCommand, commandName, args.input);
-          return next(args);
-        }
+        if (context.clientName !== "EC2Client") return next(args);
         const known = probe.region;
         const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
         const requestId = deps.newRequestId();
         let output: object;
         try {
-          const result = deps.dispatch(action, args.input, undefined, region);
-          output = result instanceof Promise ? await result : result;
+          // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
+          const overridden = deps.router?.override("ec2", action, args.input, region);
+          const answered = overridden === undefined ? undefined : await overridden;
+          if (answered !== undefined) output = answered;
+          else if (isImplemented(action)) {
+            const result = deps.dispatch(action, args.input, undefined, region);
+            output = result instanceof Promise ? await result : result;
+          } else {
+            const fromPolicy = await deps.router?.unimplemented("ec2", action, args.input, region);
+            if (fromPolicy === undefined) {
+              unhandled(deps.onUnhandledCommand, commandName, args.input);
+              return next(args);
+            }
+            output = fromPolicy;
+          }
         } catch (error) {
           throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
         }
@@ -214,6 +252,9 @@ function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputType
         // The SDK's own refusal of a client without a Region (`config.region()`): the default Region serves it.
         if (error instanceof Error && error.message === "Region is missing") return state.learnt(undefined);
         throw error;
+      } finally {
+        // The call may go on to the real handler (a command nobody answers, passed through).
+        delete (context as Record<symbol, unknown>)[PROBING];
       }
       return state.learnt(
         regionOfHost(
@@ -281,6 +322,23 @@ function recordedService(clientName: string | undefined, service: QueryService |
   return undefined;
 }
 
+/** An STS override's answer with `$metadata`; an `Ec2MockServiceError` thrown as the SDK's exception would be. */
+async function stsOverride(overridden: Promise<object | undefined>, requestId: string): Promise<object | undefined> {
+  try {
+    const output = await overridden;
+    return output === undefined ? undefined : { ...output, $metadata: responseMetadata(200, requestId) };
+  } catch (error) {
+    if (!(error instanceof Ec2MockServiceError)) throw error;
+    throw Object.assign(new Error(error.message), {
+      name: error.code,
+      $fault: error.status < 500 ? ("client" as const) : ("server" as const),
+      $metadata: responseMetadata(error.status, requestId),
+      Error: { Type: error.status < 500 ? "Sender" : "Receiver", Code: error.code, Message: error.message },
+    });
+  }
+}
+
+/** The policy of a command nobody answered (the function, if any, was asked already: its `undefined` passes the call on). */
 function unhandled(policy: UnhandledCommandPolicy, commandName: string, input: unknown): void {
   if (policy === "passthrough") return;
   if (policy === "warn") {
@@ -288,5 +346,5 @@ function unhandled(policy: UnhandledCommandPolicy, commandName: string, input: u
     return;
   }
   if (policy === "error") throw new Ec2MockUnhandledCommandError(commandName);
-  policy(commandName, input);
+  void input;
 }

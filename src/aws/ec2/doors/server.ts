@@ -10,6 +10,7 @@ import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/s
 import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
 import { openStateFile } from "../../../kit/state/state-file.js";
 import { encodeError } from "../../../protocols/ec2-query/encode.js";
+import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
 import { errors } from "../errors.js";
@@ -79,7 +80,12 @@ const faultCodes: Record<Exclude<ServerFaultKind, "internal">, string> = {
 };
 
 /** EC2's front over a backend: every path is EC2's, but `/_mock/` and moto's `/moto-api/`. */
-export function createEc2Front(backend: ServerBackend, authenticate: Authenticate | undefined, history?: CallRecorder): Front {
+export function createEc2Front(
+  backend: ServerBackend,
+  authenticate: Authenticate | undefined,
+  history?: CallRecorder,
+  router?: CallRouter,
+): Front {
   const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "server" };
   // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
   const services: QueryService[] = (backend.services ?? []).map((service) => ({
@@ -103,7 +109,7 @@ export function createEc2Front(backend: ServerBackend, authenticate: Authenticat
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
       }
       const headers = request.headers as Record<string, string | undefined>;
-      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services, recording);
+      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services, recording, router);
     },
   };
 }
@@ -130,6 +136,6 @@ export async function startEc2Server(mock: ServerBackend, options: ListenOptions
   // The lock goes only once the last write is on disk.
   const onClose = stateFile === undefined ? undefined : () => stateFile.close();
   const imds = mock.imds === undefined ? [] : [mock.imds];
-  // The history is the mock's own (a state file's backend wraps the dispatch only).
-  return serveFronts([createEc2Front(backend, authenticate, mock.history), ...imds, ...doors], { ...options, onClose });
+  // The history and the overrides are the mock's own (a state file's backend wraps the dispatch only).
+  return serveFronts([createEc2Front(backend, authenticate, mock.history, mock.router), ...imds, ...doors], { ...options, onClose });
 }

@@ -5,9 +5,10 @@ import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
+import type { CallRouter } from "../../calls.js";
 import { answerQueryRequest, type QueryCallObserver, type QueryService } from "../../query-service.js";
 import { claimedCredential, refuseSigningParamsIn } from "../../sigv4/authorization.js";
-import { answerSts, STS_API_VERSION } from "../../sts/wire.js";
+import { answerSts, answerStsOverride, STS_API_VERSION } from "../../sts/wire.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error, errors, inEc2Words } from "../errors.js";
 import type { CallRecorder, Ec2MockService } from "../observe/history.js";
@@ -101,6 +102,7 @@ function readRequest(
   services: readonly QueryService[],
   call: { service?: string; action?: string; region?: string },
   seen: SeenCall = {},
+  routed = false,
 ): {
   action: string;
   params: Map<string, string>;
@@ -166,7 +168,8 @@ function readRequest(
   // From here on, a call of an EC2 action: the history records it, refused or not.
   stripEnvelope(params);
   seen.ec2 = { action, params, region };
-  if (!implemented(action) || shapesOf(action) === undefined) {
+  // With a router, an action of EC2's API (its SDK schema has it) that the mock lacks is the router's (an override, or 501).
+  if ((!routed && !implemented(action)) || shapesOf(action) === undefined) {
     throw errors.invalidAction(action);
   }
   return { action, params, accessKeyId, region };
@@ -219,6 +222,7 @@ export async function handleWireRequest(
   authenticate?: Authenticate,
   services: readonly QueryService[] = [],
   recording?: WireRecording,
+  router?: CallRouter,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
   // The call history (../observe/history.ts): a call reaches the door now; it is recorded once its action is known.
@@ -237,6 +241,7 @@ export async function handleWireRequest(
       services,
       call,
       seen,
+      router !== undefined,
     );
     if (service !== undefined) {
       const observe: QueryCallObserver | undefined =
@@ -248,7 +253,10 @@ export async function handleWireRequest(
                 { service: service.signingName as Ec2MockService, action: observed.action, region, input: observed.input },
                 outcome,
               );
-      return withCall(await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId, observe), call);
+      return withCall(
+        await answerQueryRequest(service, { action, version, params, accessKeyId, region }, requestId, observe, router),
+        call,
+      );
     }
     if (sts) {
       const observe: QueryCallObserver | undefined =
@@ -256,11 +264,21 @@ export async function handleWireRequest(
           ? undefined
           : (observed, outcome) =>
               recording!.history.record(arrival, { service: "sts", action: observed.action, region, input: observed.input }, outcome);
-      return withCall(answerSts(action, params, requestId, observe), call);
+      const own = new Map(params);
+      stripEnvelope(own);
+      const overridden = router?.has("sts", action) ? await answerStsOverride(action, own, requestId, router, region) : undefined;
+      return withCall(overridden ?? answerSts(action, params, requestId, observe), call);
     }
     const shapes = shapesOf(action)!;
     input = inEc2Words(() => decodeInput(shapes.input, params));
-    const output = await dispatch(action, input, accessKeyId, region);
+    // Overrides (ec2.use) first, then what the mock implements, then the unhandled policy (its function, or the 501).
+    const overridden = router?.override("ec2", action, input, region);
+    const output =
+      (overridden === undefined ? undefined : await overridden) ??
+      (implemented(action)
+        ? await dispatch(action, input, accessKeyId, region)
+        : await router!.unimplemented("ec2", action, input, region));
+    if (output === undefined) throw errors.invalidAction(action);
     if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
     return { ...answer(200, encodeOutput(action, shapes.output, output, requestId), requestId), call };
   } catch (error) {

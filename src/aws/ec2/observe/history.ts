@@ -11,6 +11,7 @@
  * in the history and the mock time), and records the call once answered,
  * with the outcome as the caller sees it.
  */
+import type { Ec2MockDoor } from "../../overrides.js";
 
 /**
  * A service the mock answers, by its SigV4 signing name.
@@ -18,13 +19,7 @@
  */
 export type Ec2MockService = "ec2" | "autoscaling" | "elasticloadbalancing" | "sts";
 
-/**
- * A way in to the mock: the SDK plugin (`client.middlewareStack.use(ec2)`),
- * the aws-sdk-client-mock adapter (`ec2.adapt(stub)`), the in-process
- * `ec2.httpHandler()`, or the HTTP server (`ec2.listen()`, `ec2-mock serve`).
- * @public
- */
-export type Ec2MockDoor = "plugin" | "adapter" | "httpHandler" | "server";
+export type { Ec2MockDoor };
 
 /**
  * How a refused call failed, as the SDK shows it: the exception's `name`
