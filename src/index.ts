@@ -39,6 +39,8 @@ export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, T
 export type { ListenOptions } from "./aws/ec2/doors/server.js";
 export type { CommonListenOptions } from "./kit/server/listen.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
+export type { ReportOptions } from "./kit/web-view/report.js";
+export type { WebView, WebViewChange, WebViewDetail, WebViewInstance, WebViewSource } from "./kit/web-view/view.js";
 export { StateFileError } from "./kit/state/state-file.js";
 export {
   INSTANCE_STORE_AMI_ID,

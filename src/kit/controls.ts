@@ -11,6 +11,7 @@ import type { Engine } from "../engine/engine.js";
 import type { GuestConfig } from "../engine/guest.js";
 import type { Machine, PhaseChange } from "../engine/machine.js";
 import type { GuestOs } from "../engine/timing.js";
+import type { WebViewSource } from "./web-view/view.js";
 
 /**
  * The clock of a front's mock, the same for every front.
@@ -49,6 +50,11 @@ export interface ServedControls {
    * parameters (answered 400). Each is a change (a state file saves it).
    */
   readonly routes?: Readonly<Record<string, (query: URLSearchParams) => unknown>>;
+  /**
+   * The web view's data (`GET PREFIXui/data`, `GET PREFIXui/instance?id=`);
+   * a front without it has no page at `GET PREFIXui`. Read-only.
+   */
+  readonly web?: WebViewSource;
 }
 
 /**

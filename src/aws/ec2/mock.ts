@@ -4,6 +4,7 @@ import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
+import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
 import { type AutoScalingWorld, autoScalingService, autoScalingSettler } from "../autoscaling/service.js";
@@ -36,6 +37,7 @@ import { type SpotEventHandler, StateChangeEvents, type StateChangeHandler } fro
 import { type ApiFaultControls, ApiFaults } from "./observe/faults.js";
 import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
+import { ec2WebView } from "./observe/web-view.js";
 import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
@@ -252,6 +254,15 @@ export interface Ec2Mock {
    * not a valid version-1 snapshot. Emits no state-change events.
    */
   restore(snapshot: Ec2MockSnapshot): void;
+  /**
+   * A self-contained HTML page of the web view (the page `GET /_mock/ui`
+   * serves) for this mock's fleet and history as of now: every Region's
+   * instances, their timelines with causes, each one's guest and console,
+   * billing so far; the data embedded, the clock controls hidden, nothing
+   * loaded from anywhere. Written to `options.file` too when given (a
+   * failing test can attach it). Bad options throw a TypeError.
+   */
+  report(options?: ReportOptions): string;
 }
 
 /**
@@ -445,6 +456,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const services: readonly QueryService[] = [elbv2Service(serviceWorld), autoScalingService(autoScalingWorld)];
 
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
+  /** The web view (`GET /_mock/ui`, `ec2.report()`): read-only. */
+  const web = ec2WebView({ world, defaultRegion, accountId, usage: () => fleetUsage() });
 
   const mock: Ec2Mock = {
     region: defaultRegion,
@@ -465,6 +478,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     }),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
+    report: (reportOptions) => renderReport(web, reportOptions),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services),
     guest: (instanceId) => controlsOf(instanceId).guest(instanceId),
     faults: {
@@ -503,6 +517,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           settle: () => mock.settle(),
           reset: () => mock.reset(),
           routes: marketRoutes(market),
+          web,
           imds: imdsFront(imds),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),

@@ -135,7 +135,7 @@ async function serve(
   if (verdict.preflight) return send(res, { status: 204, headers: {}, body: "" });
   const method = req.method ?? "GET";
   if (control) {
-    return send(res, await answerControl(front.controls!, { method, path: target.pathname, query: target.query }));
+    return send(res, await answerControl(front.controls!, { method, path: target.pathname, query: target.query, headers: req.headers }));
   }
   const answer = await front.handle({
     method,
