@@ -87,13 +87,13 @@ var live=embedded===null;
 var view=null, etag="", rows=[], selected=null, sortKey="launchTime", sortDir=1, details={}, detailFor=null, pollTimer=0, speedMissing=false;
 var COLS=[
  {key:"id",label:"Instance",w:168,mono:true},
- {key:"name",label:"Name",w:120},
+ {key:"name",label:"Name",w:116},
  {key:"type",label:"Type",w:92},
  {key:"zone",label:"Zone",w:100},
- {key:"state",label:"State",w:124},
+ {key:"state",label:"State",w:136},
  {key:"privateIp",label:"Private IP",w:106,mono:true},
  {key:"publicIp",label:"Public IP",w:110,mono:true},
- {key:"launchTime",label:"Launched",w:76,mono:true},
+ {key:"launchTime",label:"Launched",w:84,mono:true},
  {key:"flags",label:"Flags",w:54}
 ];
 var width=0; COLS.forEach(function(c){width+=c.w;});
