@@ -135,6 +135,12 @@ describe("GET /_mock/ui, /_mock/ui/data, /_mock/ui/instance", () => {
     expect(again.status).toBe(304);
     expect(again.body).toBe("");
     expect(Number(again.headers["x-mock-now"])).toBeGreaterThanOrEqual(view.now);
+    // Billing so far moves with the clock while anything runs: it comes with the 304, as of now.
+    ec2.advance(5_000);
+    const later = await send(server.url, "GET", "/_mock/ui/data", { host: hostOf(server.url), "if-none-match": etag });
+    expect(later.status).toBe(304);
+    const billing = JSON.parse(decodeURIComponent(later.headers["x-mock-billing"] as string)) as [string, string][];
+    expect(billing[0]).toEqual(["Instance seconds billed", ec2.usage().billedSeconds.toLocaleString("en-US")]);
     // A change (the stop ends) is a new ETag.
     ec2.advance(10 * 60_000);
     const changed = await send(server.url, "GET", "/_mock/ui/data", { host: hostOf(server.url), "if-none-match": etag });

@@ -255,7 +255,8 @@ function status(text,error){var s=$("status");s.textContent=text;s.className=err
 /* Live: poll ui/data (304 while unchanged), and the control endpoints. */
 function poll(){clearTimeout(pollTimer);var h={};if(etag)h["if-none-match"]=etag;
  return fetch(base+"ui/data",{cache:"no-store",headers:h}).then(function(r){
-  if(r.status===304){var now=Number(r.headers.get("x-mock-now"));if(view&&now>0){view.now=now;$("now").textContent=iso(now);render();}status("live");return;}
+  if(r.status===304){var now=Number(r.headers.get("x-mock-now"));if(view&&now>0){view.now=now;$("now").textContent=iso(now);
+   try{view.billing=JSON.parse(decodeURIComponent(r.headers.get("x-mock-billing")||""));billing();}catch(e){}render();}status("live");return;}
   if(!r.ok)throw new Error("ui/data answered "+r.status);etag=r.headers.get("etag")||"";return r.json().then(function(v){apply(v);status("live");});
  }).catch(function(e){status("disconnected: "+e.message+" (retrying)",true);}).then(function(){pollTimer=setTimeout(poll,POLL_MS);});}
 function control(path,label){status(label+"\u2026");return fetch(base+path,{method:"POST",cache:"no-store"}).then(function(r){return r.json().catch(function(){return {};}).then(function(body){

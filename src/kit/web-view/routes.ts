@@ -4,8 +4,9 @@
  *
  * - `ui` (and `ui/`): the page (./page.ts), live: it polls `ui/data`;
  * - `ui/data`: the view (./view.ts) as JSON, with an `ETag` over everything
- *   but the time, so that a poll with `If-None-Match` is answered `304` (and
- *   the time in `x-mock-now`) while nothing changed;
+ *   but the time and billing so far, so that a poll with `If-None-Match` is
+ *   answered `304` while the fleet did not change (the time in `x-mock-now`,
+ *   the billing, URI-encoded JSON, in `x-mock-billing`);
  * - `ui/instance?id=`: one instance's detail (guest, console), or 404.
  *
  * The server's web guard has already run (the same Host and Origin rules as
@@ -57,12 +58,12 @@ export function answerWebView(
   }
   if (route === "ui/data") {
     const view = source.view();
-    // The time moves on every poll; the rest changes only with the fleet.
-    const rest = JSON.stringify({ ...view, now: 0 });
+    // The time and billing so far move on every poll while anything runs; the rest changes only with the fleet.
+    const rest = JSON.stringify({ ...view, now: 0, billing: [] });
     const etag = `"${createHash("sha1").update(rest).digest("base64url")}"`;
-    const now = String(view.now);
-    if (headers["if-none-match"] === etag) return json(304, undefined, { etag, "x-mock-now": now });
-    return json(200, view, { etag, "x-mock-now": now });
+    const moving = { "x-mock-now": String(view.now), "x-mock-billing": encodeURIComponent(JSON.stringify(view.billing)) };
+    if (headers["if-none-match"] === etag) return json(304, undefined, { etag, ...moving });
+    return json(200, view, { etag, ...moving });
   }
   if (route === "ui/instance") {
     const id = new URLSearchParams(query).get("id") ?? "";
