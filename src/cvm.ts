@@ -26,6 +26,7 @@ export type {
   ServerFaultKind,
 } from "./kit/front.js";
 export type { ClockControls, GuestControlBase, HostFaultsBase, ServedControls, TimelineEntryBase } from "./kit/controls.js";
+export type { WebView, WebViewChange, WebViewDetail, WebViewInstance, WebViewSource } from "./kit/web-view/view.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./tencent/cvm/model/images.js";
 export { cvmStates, type CvmState } from "./tencent/cvm/model/states.js";

@@ -89,7 +89,10 @@ export interface WebView {
   details?: Record<string, WebViewDetail>;
 }
 
-/** How a front serves its web view: what `GET PREFIXui/data` and `GET PREFIXui/instance?id=` answer. */
+/**
+ * How a front serves its web view: what `GET PREFIXui/data` and `GET PREFIXui/instance?id=` answer.
+ * @public
+ */
 export interface WebViewSource {
   /** The view now. */
   view(): WebView;
