@@ -19,6 +19,7 @@ import path from "node:path";
 import { EC2Client, ModifyInstanceAttributeCommand, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer, type WebView } from "../src/index.js";
 
 const CHROMIUM = process.env.EC2_MOCK_CHROMIUM ?? "/usr/bin/chromium";
@@ -191,6 +192,50 @@ describe("GET /_mock/ui, /_mock/ui/data, /_mock/ui/instance", () => {
       "sec-fetch-site": "same-origin",
     });
     expect(own.status).toBe(200);
+  });
+});
+
+describe("GET /cvm/_mock/ui: the CVM front's view", () => {
+  it("shows CVM's instances in CVM's states, with LatestOperation as the note, served alone and beside EC2", async () => {
+    const cvm = createCvmMock();
+    const [id] = cvm.launch({ InstanceName: "cvm-web" });
+    for (const start of [() => cvm.listen(), () => createEc2Mock().listen({ doors: [cvm.door] })]) {
+      const server = await start();
+      try {
+        const page = await send(server.url, "GET", "/cvm/_mock/ui", { host: hostOf(server.url) });
+        expect(page.status).toBe(200);
+        expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+        const answer = await send(server.url, "GET", "/cvm/_mock/ui/data", { host: hostOf(server.url) });
+        expect(answer.status).toBe(200);
+        const view = JSON.parse(answer.body) as WebView;
+        expect(view.states).toEqual([
+          "PENDING",
+          "LAUNCH_FAILED",
+          "RUNNING",
+          "STOPPING",
+          "STOPPED",
+          "STARTING",
+          "REBOOTING",
+          "SHUTDOWN",
+          "TERMINATING",
+        ]);
+        expect(view.instances).toHaveLength(1);
+        expect(view.instances[0]).toMatchObject({
+          id,
+          name: "cvm-web",
+          region: "ap-guangzhou",
+          state: "PENDING",
+          note: "RunInstances OPERATING",
+        });
+        expect(view.instances[0]!.code).toBeUndefined();
+        const detail = await send(server.url, "GET", `/cvm/_mock/ui/instance?id=${id}`, { host: hostOf(server.url) });
+        expect(Object.fromEntries((JSON.parse(detail.body) as { facts: [string, string][] }).facts)["Guest OS"]).toBe("linux");
+        const foreign = await send(server.url, "GET", "/cvm/_mock/ui/data", { host: hostOf(server.url), origin: "https://evil.example" });
+        expect(foreign.status).toBe(403);
+      } finally {
+        await server.close();
+      }
+    }
   });
 });
 

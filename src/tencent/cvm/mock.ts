@@ -11,6 +11,7 @@ import { answerCall, type CvmAnswer, type CvmCall } from "./entry.js";
 import { CvmError, cvmErrors } from "./errors.js";
 import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
+import { cvmWebView } from "./observe/web-view.js";
 import { runWith } from "./operations/run.js";
 import type { CvmRegion } from "./region.js";
 import { type CvmMockSnapshot, checkCvmSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
@@ -183,6 +184,8 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
         advance: (ms) => mock.advance(ms),
         settle: () => mock.settle(),
         reset: () => mock.reset(),
+        // The web view at /cvm/_mock/ui (src/kit/web-view/): read-only.
+        web: cvmWebView({ world, controlsFor }),
         state: () => {
           const now = world.catchUp();
           return {
