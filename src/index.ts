@@ -55,6 +55,8 @@ export {
 } from "./kit/server/request-log.js";
 export type { ServerHealth } from "./kit/server/health.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
+export type { ReportOptions } from "./kit/web-view/report.js";
+export type { WebView, WebViewChange, WebViewDetail, WebViewInstance, WebViewSource } from "./kit/web-view/view.js";
 export { StateFileError } from "./kit/state/state-file.js";
 export {
   INSTANCE_STORE_AMI_ID,

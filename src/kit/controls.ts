@@ -11,6 +11,7 @@ import type { Engine } from "../engine/engine.js";
 import type { GuestConfig } from "../engine/guest.js";
 import type { Machine, PhaseChange } from "../engine/machine.js";
 import type { GuestOs } from "../engine/timing.js";
+import type { WebViewSource } from "./web-view/view.js";
 
 /**
  * Something `settle()` could not finish: it stays in transition after the
@@ -95,6 +96,11 @@ export interface ServedControls {
    * and paced by `POST PREFIXspeed?factor=N`; a front without one has neither.
    */
   readonly clock?: ServedClock;
+  /**
+   * The web view's data (`GET PREFIXui/data`, `GET PREFIXui/instance?id=`);
+   * a front without it has no page at `GET PREFIXui`. Read-only.
+   */
+  readonly web?: WebViewSource;
 }
 
 /**

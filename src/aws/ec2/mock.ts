@@ -4,6 +4,7 @@ import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { RunningServer } from "../../kit/server/server.js";
+import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
 import { shapesOf } from "../../protocols/ec2-query/schemas.js";
@@ -47,6 +48,7 @@ import {
 } from "./observe/history.js";
 import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
+import { ec2WebView } from "./observe/web-view.js";
 import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
@@ -331,6 +333,15 @@ export interface Ec2Mock {
    * not a valid version-1 snapshot. Emits no state-change events.
    */
   restore(snapshot: Ec2MockSnapshot): void;
+  /**
+   * A self-contained HTML page of the web view (the page `GET /_mock/ui`
+   * serves) for this mock's fleet and history as of now: every Region's
+   * instances, their timelines with causes, each one's guest and console,
+   * billing so far; the data embedded, the clock controls hidden, nothing
+   * loaded from anywhere. Written to `options.file` too when given (a
+   * failing test can attach it). Bad options throw a TypeError.
+   */
+  report(options?: ReportOptions): string;
 }
 
 /**
@@ -554,6 +565,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const routerFor = (door: Ec2MockDoor): CallRouter => createCallRouter(routerDeps, door);
 
   const market = marketControls(world, (instanceId, region, at, action) => events.publishSpot(instanceId, region, at, action));
+  /** The web view (`GET /_mock/ui`, `ec2.report()`): read-only. */
+  const web = ec2WebView({ world, defaultRegion, accountId, usage: () => fleetUsage(), speed: () => world.clock.speed });
 
   const mock: Ec2Mock = {
     region: defaultRegion,
@@ -581,6 +594,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     resetHistory: () => history.clear(),
     snapshot: () => takeSnapshot(world),
     restore: (snapshot) => restoreSnapshot(world, snapshot),
+    report: (reportOptions) => renderReport(web, reportOptions),
     httpHandler: () => createHttpHandler(dispatchWithFaults, isImplemented, services, history, routerFor("httpHandler")),
     use: (added, useOptions) => overrides.use(added, useOptions),
     resetOverrides: () => overrides.reset(),
@@ -638,6 +652,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           reset: () => mock.reset(),
           routes: marketRoutes(market),
           clock: world.clock,
+          web,
           imds: imdsFront(imds),
           snapshot: () => mock.snapshot(),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),

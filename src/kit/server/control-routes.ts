@@ -11,6 +11,7 @@
 import { MAX_CLOCK_SPEED } from "../../engine/clock.js";
 import type { ServedClock, ServedControls } from "../controls.js";
 import type { ControlRoutes, FrontResponse } from "../front.js";
+import { answerWebView, isWebViewRoute } from "../web-view/routes.js";
 
 /** A JSON answer (pretty-printed, as a person reads it with curl). */
 export function jsonAnswer(status: number, value: unknown): FrontResponse {
@@ -25,9 +26,13 @@ export function isControlPath(routes: ControlRoutes | undefined, path: string): 
 /** Answers a request to a front's control routes (the path starts with `routes.prefix`). */
 export async function answerControl(
   routes: ControlRoutes,
-  request: { method: string; path: string; query: string },
+  request: { method: string; path: string; query: string; headers?: Readonly<Record<string, string | string[] | undefined>> },
 ): Promise<FrontResponse> {
   const { prefix, controls } = routes;
+  // The web view (GET PREFIXui, PREFIXui/data, PREFIXui/instance): read-only.
+  if (controls.web !== undefined && isWebViewRoute(request.method, request.path.slice(prefix.length))) {
+    return answerWebView(controls.web, request.path.slice(prefix.length), request.query, request.headers ?? {});
+  }
   const route = `${request.method.toUpperCase()} ${request.path}`;
   switch (route) {
     case `POST ${prefix}advance`:

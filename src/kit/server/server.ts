@@ -161,7 +161,7 @@ async function serve(
     if (target.pathname === `${routes.prefix}health` && method.toUpperCase() === "GET") {
       return sent(res, jsonAnswer(200, health(facts.startedAt)), "control");
     }
-    return sent(res, await answerControl(routes, { method, path: target.pathname, query: target.query }), "control");
+    return sent(res, await answerControl(routes, { method, path: target.pathname, query: target.query, headers: req.headers }), "control");
   }
   const answer = await front.handle({
     method,

@@ -11,6 +11,7 @@ import { answerCall, type CvmAnswer, type CvmCall } from "./entry.js";
 import { CvmError, cvmErrors } from "./errors.js";
 import { CVM_LINUX_IMAGE_ID, type CvmImage } from "./model/images.js";
 import { CvmControls, type CvmGuestControl, type CvmHostFaults, type CvmInstanceInspection } from "./observe/controls.js";
+import { cvmWebView } from "./observe/web-view.js";
 import { runWith } from "./operations/run.js";
 import type { CvmRegion } from "./region.js";
 import { type CvmMockSnapshot, checkCvmSnapshot, restoreCvmSnapshot, takeCvmSnapshot } from "./state/snapshot.js";
@@ -195,6 +196,8 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
         settle: () => mock.settle(),
         reset: () => mock.reset(),
         clock: world.clock,
+        // The web view at /cvm/_mock/ui (src/kit/web-view/): read-only.
+        web: cvmWebView({ world, controlsFor }),
         state: () => {
           const now = world.catchUp();
           return {

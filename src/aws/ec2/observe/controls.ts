@@ -259,17 +259,18 @@ export class Controls extends InstanceControls<Ec2Instance> {
   /** The fleet's usage: every instance ever launched since the last reset. */
   fleetUsage(): FleetUsage {
     const now = this.region.catchUp();
-    const instances = [
-      ...this.retired.values(),
-      ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine.history)),
-    ];
     const byType = noEbsByType();
     let ebsGibSeconds = 0;
     let ebsIopsSeconds = 0;
     let ebsThroughputMibSeconds = 0;
     const modifications = this.modificationsByVolume();
+    // Each volume's charges once, and the GiB-seconds of the volumes each launch created (one pass, not one per instance).
+    const launchedGibSeconds = new Map<string, number>();
     for (const volume of this.region.volumes.all()) {
       const charges = chargesOf(volume, now, modifications.get(volume.volumeId));
+      if (volume.launchedWith !== undefined) {
+        launchedGibSeconds.set(volume.launchedWith, (launchedGibSeconds.get(volume.launchedWith) ?? 0) + charges.gibSeconds);
+      }
       ebsGibSeconds += charges.gibSeconds;
       ebsIopsSeconds += charges.iopsSeconds;
       ebsThroughputMibSeconds += charges.throughputMibSeconds;
@@ -277,6 +278,12 @@ export class Controls extends InstanceControls<Ec2Instance> {
         if (type in byType) byType[type as EbsVolumeType] += gibSeconds;
       }
     }
+    const instances = [
+      ...this.retired.values(),
+      ...[...this.region.instances.values()].map((i) =>
+        this.usageOf(i.instanceId, i.machine.history, launchedGibSeconds.get(i.instanceId) ?? 0),
+      ),
+    ];
     const snapshots = this.region.snapshots;
     const snapshotGib = [...snapshots.list(), ...snapshots.deleted()].reduce((sum, s) => sum + snapshotGibSeconds(s, now), 0);
     return {
@@ -301,13 +308,16 @@ export class Controls extends InstanceControls<Ec2Instance> {
     return byVolume;
   }
 
-  private usageOf(instanceId: string, history: readonly PhaseChange[]): InstanceUsage {
+  /** One instance's usage; `launchedGibSeconds`, when the caller has it, saves a pass over the region's volumes. */
+  private usageOf(instanceId: string, history: readonly PhaseChange[], launchedGibSeconds?: number): InstanceUsage {
     const now = this.region.engine.clock.now();
     const periods = billedPeriods(history, now);
-    const modifications = this.modificationsByVolume();
-    const ebsGibSeconds = this.region.volumes
-      .all()
-      .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now, modifications.get(v.volumeId)).gibSeconds : 0), 0);
+    const modifications = launchedGibSeconds === undefined ? this.modificationsByVolume() : undefined;
+    const ebsGibSeconds =
+      launchedGibSeconds ??
+      this.region.volumes
+        .all()
+        .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now, modifications!.get(v.volumeId)).gibSeconds : 0), 0);
     return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
   }
 }

@@ -76,7 +76,8 @@ export function createCvmDoor(answer: (call: CvmCall) => CvmAnswer, controls: Cv
         : errorDocument(fault.status, faultCodes[fault.kind], fault.message),
     handle: async (request) => {
       const path = request.path ?? "/";
-      if (isControlPath(routes, path)) return answerControl(routes, { method: request.method, path, query: request.query });
+      if (isControlPath(routes, path))
+        return answerControl(routes, { method: request.method, path, query: request.query, headers: request.headers });
       return answerHttp(request, answer);
     },
   };
