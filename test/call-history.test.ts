@@ -162,7 +162,7 @@ describe("ec2.calls(): every call through every door", () => {
     it(`records a call of an action the mock does not implement (${door})`, async () => {
       const { ec2, client } = await open(door, "us-east-1");
       const error = await rejection(client.send(new DescribeRouteTablesCommand({ RouteTableIds: ["rtb-0123456789abcdef0"] })));
-      const recorded = { name: error.name, message: error.message, statusCode: door === "plugin" ? 0 : 400 };
+      const recorded = { name: error.name, message: error.message, statusCode: door === "plugin" ? 0 : 501 };
       expect(ec2.calls()).toEqual([
         {
           service: "ec2",
@@ -175,7 +175,7 @@ describe("ec2.calls(): every call through every door", () => {
         },
       ]);
       // The plugin's "error" policy rejects in the client; the wire doors answer with a status.
-      expect(error.name).toBe(door === "plugin" ? "Ec2MockUnhandledCommandError" : "InvalidAction");
+      expect(error.name).toBe(door === "plugin" ? "Ec2MockUnhandledCommandError" : "Ec2MockNotImplemented");
     });
   }
 });

@@ -222,7 +222,8 @@ export const optionFields = {
   network,
   instanceTypes,
   speed: number,
-  history: own<Ec2MockHistoryOptions>({ limit: number }, "an object of limit (how many calls the history keeps)"),
+  // `limit` may be Infinity (every call kept), which the finite `number` shape refuses: the history checks it (a RangeError).
+  history: own<Ec2MockHistoryOptions>({ limit: { kind: "any" } }, "an object of limit (how many calls the history keeps)"),
 } as const satisfies Readonly<Record<string, Shape>>;
 
 /** The options object: {@link optionFields}, nothing else. */
