@@ -47,7 +47,8 @@ Control endpoints: GET /_mock/health, GET /_mock/state (the fleet, and the clock
 POST /_mock/advance?ms=N, POST /_mock/settle, POST /_mock/reset, POST /_mock/speed?factor=N,
 POST /_mock/spot/price?instanceType=&availabilityZone=&price=, POST /_mock/capacity/withdraw?instanceType=&availabilityZone=,
 POST /_mock/capacity/restore?instanceType=&availabilityZone= (each with an optional &region=),
-POST /_mock/spot/interrupt?instanceId=&rebalance=true.
+POST /_mock/spot/interrupt?instanceId=&rebalance=true; moto's POST /moto-api/reset resets as /_mock/reset does.
+The web view of the fleet: open http://HOST:PORT/_mock/ui (CVM's: /cvm/_mock/ui).
 Elastic Load Balancing v2 and EC2 Auto Scaling are answered at the same endpoint (routed by the SigV4 service).
 Tencent Cloud CVM (API 3.0, every region of CVM_REGIONS by X-TC-Region, the config's timing) on the same port:
 requests with an X-TC-Action header or under /cvm; its own clock's controls under /cvm/_mock/ (see docs/cvm.md).`;
