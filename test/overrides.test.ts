@@ -251,6 +251,18 @@ describe("the other services' overrides", () => {
           "AIDAEXAMPLE",
           200,
         ]);
+        // The call history hears of an override's answer as of the engine's, in every door.
+        expect(ec2.calls()).toEqual([
+          {
+            service: "sts",
+            action: "GetCallerIdentity",
+            region: "us-east-1",
+            input: {},
+            output: { Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/ci", UserId: "AIDAEXAMPLE" },
+            door,
+            time: expect.any(Number),
+          },
+        ]);
       } finally {
         sts.destroy();
         await close();

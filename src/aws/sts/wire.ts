@@ -114,24 +114,30 @@ export async function answerStsOverride(
   requestId: string,
   router: CallRouter,
   region: string | undefined,
+  observe?: QueryCallObserver,
 ): Promise<WireResponse | undefined> {
   const schemas = await loadStsSchemas();
   const shapes = schemas?.shapesOf(action);
   if (shapes === undefined) return undefined;
+  let input: object | undefined;
+  /** The history hears of an answer given here (an override's), as answerSts tells it of its own. */
+  const refused = (status: number, code: string, message: string): WireResponse => {
+    observe?.({ action, input: input ?? Object.fromEntries(params) }, { error: { name: code, message, statusCode: status } });
+    return status === 400 && code === "InvalidParameterValue"
+      ? stsError(status, code, message, requestId)
+      : xml(status, encodeQueryError(code, message, status, requestId, xmlns), requestId);
+  };
   try {
-    const input = decodeQueryInput(shapes.input, params);
+    input = decodeQueryInput(shapes.input, params) as object;
     const output = await router.override("sts", action, input, region);
     if (output === undefined) return undefined;
+    observe?.({ action, input }, { output });
     return xml(200, encodeQueryOutput(action, shapes.output, output, requestId, xmlns), requestId);
   } catch (error) {
-    if (error instanceof ProtocolRefusal)
-      return stsError(
-        400,
-        "InvalidParameterValue",
-        `The parameter ${"key" in error.refusal ? error.refusal.key : ""} is not valid`,
-        requestId,
-      );
+    if (error instanceof ProtocolRefusal) {
+      return refused(400, "InvalidParameterValue", `The parameter ${"key" in error.refusal ? error.refusal.key : ""} is not valid`);
+    }
     const failure = error instanceof Ec2MockServiceError ? error : new Ec2MockServiceError("InternalFailure", String(error), 500);
-    return xml(failure.status, encodeQueryError(failure.code, failure.message, failure.status, requestId, xmlns), requestId);
+    return refused(failure.status, failure.code, failure.message);
   }
 }

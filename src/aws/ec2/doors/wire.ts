@@ -266,7 +266,7 @@ export async function handleWireRequest(
               recording!.history.record(arrival, { service: "sts", action: observed.action, region, input: observed.input }, outcome);
       const own = new Map(params);
       stripEnvelope(own);
-      const overridden = router?.has("sts", action) ? await answerStsOverride(action, own, requestId, router, region) : undefined;
+      const overridden = router?.has("sts", action) ? await answerStsOverride(action, own, requestId, router, region, observe) : undefined;
       return withCall(overridden ?? answerSts(action, params, requestId, observe), call);
     }
     const shapes = shapesOf(action)!;
