@@ -42,6 +42,7 @@ export type {
   UnsettledResource,
 } from "./kit/controls.js";
 export type { WebView, WebViewChange, WebViewDetail, WebViewInstance, WebViewSource } from "./kit/web-view/view.js";
+export type { ReportOptions } from "./kit/web-view/report.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export { CVM_LINUX_IMAGE_ID, CVM_WINDOWS_IMAGE_ID, builtInCvmImages, type CvmImage } from "./tencent/cvm/model/images.js";
 export { cvmStates, type CvmState } from "./tencent/cvm/model/states.js";

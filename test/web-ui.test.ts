@@ -274,6 +274,22 @@ describe("ec2.report()", () => {
   });
 });
 
+describe("cvm.report()", () => {
+  it("returns the CVM view as one self-contained page: CVM's states, the data embedded, no controls' effect", async () => {
+    const cvm = createCvmMock();
+    const [id] = cvm.launch({ InstanceName: "cvm-report" });
+    await cvm.settle();
+    const html = cvm.report({ title: "cvm fleet" });
+    expect(html).toContain("<title>cvm fleet</title>");
+    expect(html).not.toMatch(/https?:\/\//);
+    const json = /<script id="view-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!;
+    const view = JSON.parse(json) as WebView;
+    expect(view.instances.map((i) => [i.id, i.name, i.state])).toEqual([[id, "cvm-report", "RUNNING"]]);
+    expect(view.instances[0]!.timeline.map((c) => c[2])).toEqual(["PENDING", "RUNNING"]);
+    expect(() => cvm.report({ file: "" })).toThrow(new TypeError("report: file must be a non-empty path"));
+  });
+});
+
 describe.skipIf(!hasChromium && !browserRequired)("the page in headless chromium", () => {
   let browser: Browser;
   beforeAll(async () => {

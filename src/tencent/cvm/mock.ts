@@ -3,6 +3,7 @@ import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentclo
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { FrontState } from "../../kit/front.js";
+import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { isCvmAction, isCvmMutating } from "./actions.js";
 import { attachClient, type CvmClientLike, detachClient } from "./doors/client.js";
 import { type CvmListenOptions, type RunningCvmServer, startCvmServer } from "./doors/server.js";
@@ -115,6 +116,13 @@ export interface CvmMock {
    * Point the SDK at it with `profile: { httpProfile: { endpoint: "127.0.0.1:PORT", protocol: "http://" } }`.
    */
   listen(options?: CvmListenOptions): Promise<RunningCvmServer>;
+  /**
+   * A self-contained HTML page of the web view (`GET /cvm/_mock/ui`) for
+   * this mock's fleet and history as of now, the data embedded and the
+   * clock controls hidden; written to `options.file` too when given. Bad
+   * options throw a TypeError. As `ec2.report()`.
+   */
+  report(options?: ReportOptions): string;
 }
 
 /**
@@ -170,6 +178,8 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
     },
   };
 
+  /** The web view (`GET /cvm/_mock/ui`, `cvm.report()`): read-only. */
+  const web = cvmWebView({ world, controlsFor });
   const mock: CvmMock = {
     region: world.defaultRegion.settings.region,
     attach: (client) => attachClient(client, answer),
@@ -197,7 +207,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
         reset: () => mock.reset(),
         clock: world.clock,
         // The web view at /cvm/_mock/ui (src/kit/web-view/): read-only.
-        web: cvmWebView({ world, controlsFor }),
+        web,
         state: () => {
           const now = world.catchUp();
           return {
@@ -210,6 +220,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       state,
     ),
     listen: (listenOptions) => startCvmServer(mock.door, listenOptions),
+    report: (reportOptions) => renderReport(web, reportOptions),
   };
   return mock;
 }
