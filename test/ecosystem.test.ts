@@ -32,9 +32,9 @@ describe("the examples for other test runners", () => {
     expect(existsSync(join(root, "dist/cjs/index.js")) && existsSync(join(root, "dist/esm/index.js"))).toBe(true);
   });
 
-  it("jest 29 runs examples/jest (CommonJS, fake timers with a waiter, ec2-mock/jest's matchers): 4 passed", () => {
+  it("jest 29 runs examples/jest (CommonJS, fake timers with a waiter, ec2-mock/jest's matchers, overrides, the adapter): 6 passed", () => {
     const { status, output } = run([join(root, "node_modules/jest/bin/jest.js"), "--config", "examples/jest/jest.config.cjs", "--ci"]);
-    expect(output).toMatch(/Tests:\s+4 passed, 4 total/);
+    expect(output).toMatch(/Tests:\s+6 passed, 6 total/);
     expect(status, output).toBe(0);
   }, 120_000);
 
