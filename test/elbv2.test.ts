@@ -332,7 +332,14 @@ for (const door of AWS_DOORS) {
       expect(await healthOf(setup, arn)).toEqual([
         { State: "draining", Reason: "Target.DeregistrationInProgress", Description: "Target deregistration is in progress" },
       ]);
-      setup.ec2.advance(60_000);
+      // Deregistered again while draining: accepted, and the delay still runs from the first deregistration.
+      setup.ec2.advance(40_000);
+      const again = await setup.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: id }] }));
+      expect(again.$metadata.httpStatusCode).toBe(200);
+      setup.ec2.advance(10_000);
+      expect((await healthOf(setup, arn)).map((h) => h.State)).toEqual(["draining"]);
+      // 60 s after the first deregistration (a restarted delay would drain until 100 s).
+      setup.ec2.advance(10_000);
       expect(await healthOf(setup, arn)).toEqual([]);
     });
   });

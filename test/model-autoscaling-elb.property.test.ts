@@ -283,7 +283,8 @@ const register = fc.tuple(fc.constantFrom("register", "deregister"), fc.nat()).m
       } else {
         await real.elbv2.send(new DeregisterTargetsCommand(input));
         model.registered.delete(id);
-        model.draining.set(id, real.ec2.now());
+        // A target already draining keeps draining from its first deregistration (src/aws/elbv2/operations/targets.ts).
+        if (!model.draining.has(id)) model.draining.set(id, real.ec2.now());
       }
       tally.count(`${what}: done`);
     } catch (error) {

@@ -87,7 +87,9 @@ export const registerTargets: ElbOperation<RegisterTargetsCommandInput, Register
  * DeregisterTargets: each registration named starts draining for the group's
  * `deregistration_delay.timeout_seconds` (at once gone when the delay is 0
  * or no load balancer uses the group: nothing to drain). A target that is
- * not registered is InvalidTarget.
+ * not registered is InvalidTarget. A target already draining is accepted and
+ * keeps draining from its first deregistration: a repeated call does not
+ * restart the delay (decision, docs/behaviour.md).
  */
 export const deregisterTargets: ElbOperation<DeregisterTargetsCommandInput, DeregisterTargetsCommandOutput> = (ctx, input) => {
   refuseUnmodelled("DeregisterTargets", input, ["TargetGroupArn", "Targets"]);
