@@ -194,7 +194,7 @@ await section("(b) server ÷ moto", async () => {
   const sdk = { EC2Client, StopInstancesCommand, StartInstancesCommand, DescribeInstancesCommand };
   const parts = [];
   const onTime = (label, seconds) => parts.push(`${label} ${seconds.toFixed(1)}`);
-  rows.push(...(await serverVsMoto({ quick: QUICK, sdk, credentials, log: (line) => console.log(line), onTime })));
+  rows.push(...(await serverVsMoto({ quick: QUICK, sdk, credentials, onTime })));
   if (parts.length > 0) subTimes.push(`(b): ${parts.join(", ")} s`);
 });
 
@@ -421,6 +421,11 @@ await section("(g) DescribeSubnets, DescribeSecurityGroups", async () => {
   gc();
   gc();
   const perInstance = (process.memoryUsage().heapUsed - heapBefore) / G_SIZES[1];
+  // The call history (issue 20, `ec2.calls()`) keeps each RunInstances' output of 1,000 instances: weighed apart.
+  fleets[1].ec2.resetHistory();
+  gc();
+  gc();
+  const withoutHistory = (process.memoryUsage().heapUsed - heapBefore) / G_SIZES[1];
   const launchRate = G_SIZES[1] / launchSeconds;
   rows.push([
     `(22e) RunInstances 1,000 at a time, plugin, 0 to ${G_LARGE} instances (instances/s)`,
@@ -434,7 +439,7 @@ await section("(g) DescribeSubnets, DescribeSecurityGroups", async () => {
     perInstance / 1024,
     "≤ 2 KiB",
     perInstance <= 2048,
-    `${fmt(perInstance, 0)} B (the 1M target's budget, measured at ${G_LARGE})`,
+    `${fmt(perInstance, 0)} B; ${fmt(withoutHistory, 0)} B after ec2.resetHistory() (the call history keeps the outputs)`,
   ]);
   subTimes.push(`(g): fleets of 1,000 and ${G_LARGE} built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
   const servers = await Promise.all(fleets.map(({ ec2 }) => ec2.listen({ port: 0 })));

@@ -205,7 +205,7 @@ async function paired([mock, moto], { rounds, roundMs, warmUpMs }) {
  * machine image has moto 5.2.1): when its server cannot start, the section
  * fails with the reason (the tail of its output) rather than being skipped.
  */
-export async function serverVsMoto({ quick, sdk, credentials, log, onTime = () => {} }) {
+export async function serverVsMoto({ quick, sdk, credentials, onTime = () => {} }) {
   const rows = [];
   let t0 = performance.now();
   /** Reports the seconds since the last lap (where the section's time goes). */
