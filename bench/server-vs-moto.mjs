@@ -41,7 +41,7 @@ export const WORKLOADS = [
  * the 20-instance listing grows with the fleet it filters.
  */
 const PLANS = {
-  full: { warmUpMs: 2_000, roundMs: 400, rounds: { raw: { cycle: 11, d20: 7, d500: 3 }, sdk: { cycle: 11, d20: 7, d500: 1 } } },
+  full: { warmUpMs: 2_000, roundMs: 400, rounds: { raw: { cycle: 11, d20: 7, d500: 2 }, sdk: { cycle: 11, d20: 7, d500: 1 } } },
   quick: { warmUpMs: 500, roundMs: 150, rounds: { raw: { cycle: 3, d20: 2, d500: 0 }, sdk: { cycle: 3, d20: 1, d500: 0 } } },
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
