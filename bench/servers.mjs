@@ -27,20 +27,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/**
- * Why moto cannot be used, or undefined when `import moto` works. The
- * message says how to get it.
- */
-export function motoMissing() {
-  const r = spawnSync(PYTHON, ["-c", "import moto, sys; sys.stdout.write(moto.__version__)"], { encoding: "utf8" });
-  if (r.status === 0) return undefined;
-  const why = r.error ? r.error.message : (r.stderr.trim().split("\n").at(-1) ?? `exit ${r.status}`);
-  return `moto is missing (${PYTHON} -c "import moto": ${why}); install it with \`${PYTHON} -m pip install "moto[server]"\` or point BENCH_PYTHON at a Python that has it`;
-}
-
 /** moto's version, for the table's detail column. */
 export function motoVersion() {
-  return spawnSync(PYTHON, ["-c", "import moto, sys; sys.stdout.write(moto.__version__)"], { encoding: "utf8" }).stdout;
+  const r = spawnSync(PYTHON, ["-c", "import moto, sys; sys.stdout.write(moto.__version__)"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${PYTHON} cannot import moto: ${r.error?.message ?? r.stderr.trim().split("\n").at(-1)}`);
+  return r.stdout;
 }
 
 /** A free TCP port on 127.0.0.1 (free when asked; moto takes a port number, not 0). */
