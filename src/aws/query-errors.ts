@@ -76,8 +76,14 @@ export function commonQueryErrors<E extends CloudError>(make: MakeQueryError<E>)
 /** The common errors of one service, as {@link commonQueryErrors} builds them. */
 export type CommonQueryErrors<E extends CloudError> = ReturnType<typeof commonQueryErrors<E>>;
 
+/** The errors a codec's refusal is told in: the four every query API has (EC2's own catalogue names `wrongType` otherwise). */
+export type RefusalWords<E extends CloudError> = Pick<
+  CommonQueryErrors<E>,
+  "malformedQueryString" | "unknownParameter" | "wrongType" | "inputNotStructure"
+>;
+
 /** A codec's refusal (src/protocols/refusal.ts) in a service's words. */
-export function refusalInWords<E extends CloudError>(errors: CommonQueryErrors<E>, refusal: Refusal): E {
+export function refusalInWords<E extends CloudError>(errors: RefusalWords<E>, refusal: Refusal): E {
   switch (refusal.kind) {
     case "malformed-form":
       return errors.malformedQueryString();

@@ -2,6 +2,7 @@ import { CloudError } from "../../kit/errors.js";
 import { ProtocolRefusal, type Refusal } from "../../protocols/refusal.js";
 import { replaceForbiddenXmlChars } from "../../protocols/xml-text.js";
 import { notImplementedMessage } from "../not-implemented.js";
+import { refusalInWords } from "../query-errors.js";
 
 /**
  * An EC2 error as the engine raises it: the code, the message and the HTTP
@@ -1659,19 +1660,13 @@ export const errors = {
   },
 } as const;
 
-/** A protocol codec's refusal in EC2's words. */
+/** A protocol codec's refusal in EC2's words: the query services' telling, with EC2's own name for a wrong type. */
 export function refusalInEc2Words(refusal: Refusal): Ec2Error {
-  switch (refusal.kind) {
-    case "malformed-form":
-      return errors.malformedQueryString();
-    case "unknown-parameter":
-      return errors.unknownParameter(refusal.key);
-    case "invalid-value":
-      return errors.invalidQueryValue(refusal.key, refusal.text, refusal.expected);
-    case "not-a-structure":
-      return errors.inputNotStructure(refusal.shown);
-  }
+  return refusalInWords<Ec2Error>(ec2RefusalWords, refusal);
 }
+
+/** EC2's catalogue as {@link refusalInWords} reads it. */
+const ec2RefusalWords = { ...errors, wrongType: errors.invalidQueryValue };
 
 /** Runs a protocol codec, turning its refusal into EC2's error: how every EC2 door calls a codec. */
 export function inEc2Words<T>(codec: () => T): T {
