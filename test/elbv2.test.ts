@@ -341,6 +341,13 @@ for (const door of AWS_DOORS) {
       // 60 s after the first deregistration (a restarted delay would drain until 100 s).
       setup.ec2.advance(10_000);
       expect(await healthOf(setup, arn)).toEqual([]);
+      // Drained, it is no longer registered: deregistering it now is InvalidTarget.
+      const gone = await rejection(setup.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: id }] })));
+      expect([gone.name, gone.message, (gone.$metadata as { httpStatusCode?: number }).httpStatusCode]).toEqual([
+        "InvalidTargetException",
+        `The following targets are not registered in target group '${arn}': '${id}'`,
+        400,
+      ]);
     });
   });
 }
