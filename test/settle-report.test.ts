@@ -33,6 +33,14 @@ useFrozenClock({ now: new Date("2026-12-03T08:00:00.000Z") });
 
 const open = doorOpener();
 
+/** The report of a mock with nothing in transition. */
+const SETTLED = { settled: true, unsettled: [] };
+
+/** The report of a mock with one thing that cannot settle. */
+function unsettledBy(entry: { region: string; resource: string; id: string; state: string; reason: string }) {
+  return { settled: false, unsettled: [entry] };
+}
+
 async function launch(client: EC2Client, imageId = LINUX_AMI_ID): Promise<string> {
   const out = await client.send(new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
   return out.Instances![0]!.InstanceId!;
@@ -48,7 +56,7 @@ for (const door of ["plugin", "httpHandler", "server"]) {
     it("with nothing stuck it reports settled, an empty list", async () => {
       const { ec2, client } = await open(door);
       const id = await launch(client);
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
       expect(await stateOf(client, id)).toBe("running");
     });
 
@@ -58,22 +66,19 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       await ec2.settle();
       ec2.guest(id).configure({ shutdownEventTracker: true });
       await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
-      expect(await ec2.settle()).toEqual({
-        settled: false,
-        unsettled: [
-          {
-            region: "us-east-1",
-            resource: "instance",
-            id,
-            state: "stopping",
-            reason:
-              "the Shutdown Event Tracker is waiting for a reason for the shutdown: the stop never ends alone; StopInstances with Force=true ends it",
-          },
-        ],
-      });
+      expect(await ec2.settle()).toEqual(
+        unsettledBy({
+          region: "us-east-1",
+          resource: "instance",
+          id,
+          state: "stopping",
+          reason:
+            "the Shutdown Event Tracker is waiting for a reason for the shutdown: the stop never ends alone; StopInstances with Force=true ends it",
+        }),
+      );
       expect(await stateOf(client, id)).toBe("stopping");
       await client.send(new StopInstancesCommand({ InstanceIds: [id], Force: true }));
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
       expect(await stateOf(client, id)).toBe("stopped");
     });
 
@@ -85,18 +90,15 @@ for (const door of ["plugin", "httpHandler", "server"]) {
       ec2.faults.hostStuck(id);
       await client.send(new StopInstancesCommand({ InstanceIds: [id, healthy] }));
       const report = await ec2.settle();
-      expect(report).toEqual({
-        settled: false,
-        unsettled: [
-          {
-            region: "eu-west-1",
-            resource: "instance",
-            id,
-            state: "stopping",
-            reason: `the host is stuck (ec2.faults.hostStuck): the stop never ends alone; StopInstances with Force=true ends it, ec2.faults.hostStuck("${id}", false) heals the host`,
-          },
-        ],
-      });
+      expect(report).toEqual(
+        unsettledBy({
+          region: "eu-west-1",
+          resource: "instance",
+          id,
+          state: "stopping",
+          reason: `the host is stuck (ec2.faults.hostStuck): the stop never ends alone; StopInstances with Force=true ends it, ec2.faults.hostStuck("${id}", false) heals the host`,
+        }),
+      );
       expect(await stateOf(client, healthy)).toBe("stopped");
       ec2.faults.hostStuck(id, false);
       expect((await ec2.settle()).settled).toBe(true);
@@ -112,21 +114,18 @@ for (const door of ["plugin", "httpHandler", "server"]) {
         }),
       );
       const requestId = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-      expect(await ec2.settle()).toEqual({
-        settled: false,
-        unsettled: [
-          {
-            region: "us-east-1",
-            resource: "spot-instance-request",
-            id: requestId,
-            state: "open",
-            reason:
-              'capacity-not-available: There is not enough capacity available for the instances that you requested. (ec2.capacity.restore({ instanceType: "m5.large", availabilityZone: "us-east-1a" }) ends it)',
-          },
-        ],
-      });
+      expect(await ec2.settle()).toEqual(
+        unsettledBy({
+          region: "us-east-1",
+          resource: "spot-instance-request",
+          id: requestId,
+          state: "open",
+          reason:
+            'capacity-not-available: There is not enough capacity available for the instances that you requested. (ec2.capacity.restore({ instanceType: "m5.large", availabilityZone: "us-east-1a" }) ends it)',
+        }),
+      );
       ec2.capacity.restore({ instanceType: "m5.large", availabilityZone: "us-east-1a" });
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
     });
 
     it("a Spot request whose ValidFrom is ahead stays open: settle does not move the clock there", async () => {
@@ -138,21 +137,18 @@ for (const door of ["plugin", "httpHandler", "server"]) {
         }),
       );
       const requestId = out.SpotInstanceRequests![0]!.SpotInstanceRequestId!;
-      expect(await ec2.settle()).toEqual({
-        settled: false,
-        unsettled: [
-          {
-            region: "us-east-1",
-            resource: "spot-instance-request",
-            id: requestId,
-            state: "open",
-            reason:
-              "not-scheduled-yet: Your Spot request will not be evaluated until the scheduled date. (settle does not move the clock to ValidFrom: ec2.advance(ms) does)",
-          },
-        ],
-      });
+      expect(await ec2.settle()).toEqual(
+        unsettledBy({
+          region: "us-east-1",
+          resource: "spot-instance-request",
+          id: requestId,
+          state: "open",
+          reason:
+            "not-scheduled-yet: Your Spot request will not be evaluated until the scheduled date. (settle does not move the clock to ValidFrom: ec2.advance(ms) does)",
+        }),
+      );
       ec2.advance(3_600_000);
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
     });
   });
 }
@@ -214,7 +210,7 @@ describe("settle() and Auto Scaling", () => {
         LifecycleActionResult: "CONTINUE",
       }),
     );
-    expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+    expect(await ec2.settle()).toEqual(SETTLED);
   });
 
   it("scale-in with a target group: the leaving instance drains for the deregistration delay, which settle does not wait for", async () => {
@@ -256,7 +252,7 @@ describe("settle() and Auto Scaling", () => {
           TargetGroupARNs: [TargetGroups![0]!.TargetGroupArn!],
         }),
       );
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
       // The targets pass their health checks (every 30 s, 5 in a row: the defaults), so a leaving one drains.
       ec2.advance(300_000);
       await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web-asg", DesiredCapacity: 1 }));
@@ -273,7 +269,7 @@ describe("settle() and Auto Scaling", () => {
       // The default deregistration delay: 300 s.
       expect(Date.parse(leaving![2]!) - ec2.now()).toBe(300_000);
       ec2.advance(300_000);
-      expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+      expect(await ec2.settle()).toEqual(SETTLED);
     } finally {
       await close();
     }
@@ -317,7 +313,7 @@ describe("settle() and Auto Scaling", () => {
     ]);
     ec2.capacity.restore({ instanceType: "t3.micro", availabilityZone: "us-east-1a" });
     ec2.advance(10_000);
-    expect(await ec2.settle()).toEqual({ settled: true, unsettled: [] });
+    expect(await ec2.settle()).toEqual(SETTLED);
   });
 });
 
@@ -362,7 +358,7 @@ describe("CVM's settle() reports a stuck stop", () => {
   it("in process and on POST /cvm/_mock/settle", async () => {
     const cvm = createCvmMock();
     const [id] = cvm.launch() as [string];
-    expect(await cvm.settle()).toEqual({ settled: true, unsettled: [] });
+    expect(await cvm.settle()).toEqual(SETTLED);
     cvm.faults.hostStuck(id);
     // A HARD stop on a stuck host never ends alone (SOFT_FIRST's forced cut would).
     const client = cvm.attach(
@@ -390,7 +386,7 @@ describe("CVM's settle() reports a stuck stop", () => {
       await server.close();
     }
     cvm.faults.hostStuck(id, false);
-    expect(await cvm.settle()).toEqual({ settled: true, unsettled: [] });
+    expect(await cvm.settle()).toEqual(SETTLED);
     expect(cvm.inspect(id).state).toBe("STOPPED");
   });
 });
