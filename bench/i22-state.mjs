@@ -234,7 +234,7 @@ export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime 
         back.seconds,
         "< 3 s at 100k",
         size === FULL ? back.seconds < 3 : back.seconds < 3 ? undefined : false,
-        `listening after ${fmt(back.listening, 2)} s; ${empty ? `a new empty file: ${fmt(empty.seconds, 2)} s (node's start, the import)` : "file " + mib + " MiB"}`,
+        `listening after ${fmt(back.listening, 2)} s; ${empty ? `a new empty file: ${fmt(empty.seconds, 2)} s (node's start, the import)` : `file ${mib} MiB`}`,
       ]);
       lap("restart");
       kill = await killUnderLoad(back.server, file, ec2Mock.LINUX_AMI_ID, quick ? 500 : 1_000);
