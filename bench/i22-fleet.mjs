@@ -16,10 +16,10 @@
  *   instances answered) at N ÷ at 1,000: time per query, paired rounds.
  *
  * N is 1,000,000 when the launch rate allows it within `budgetSeconds`: the
- * first 100,000 (10,000 in quick runs) are launched and timed, the time to
+ * first 50,000 (10,000 in quick runs) are launched and timed, the time to
  * 1M extrapolated from their rate (with a 15 % margin: the rate falls as the
  * heap grows), and when 1M would not fit the fleet stops at the largest
- * multiple of 100,000 (10,000 quick) that does. Every row names the size
+ * multiple of 50,000 (10,000 quick) that does. Every row names the size
  * measured.
  */
 import { wideFleet } from "./fleets.mjs";
@@ -52,7 +52,7 @@ export async function measure({ quick = false, budgetSeconds = quick ? 20 : 90 }
   const ec2Mock = await import("ec2-mock");
   const small = await wideFleet(sdk, ec2Mock);
   await small.grow(1000);
-  const step = quick ? 10_000 : 100_000;
+  const step = quick ? 10_000 : 50_000;
   // What the queries and the collections after the build take (measured: about 8 s, 3 s quick, at load 5).
   const reserve = quick ? 4 : 12;
   const before = heap();

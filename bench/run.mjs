@@ -188,7 +188,8 @@ async function clientMockCycle() {
 }
 
 await section("(a) plugin", async () => {
-  const N = QUICK ? 100 : 300;
+  // Rounds of 150 cycles (100 quick): 300 cost twice the time for the same median.
+  const N = QUICK ? 100 : 150;
   const plugin = await pluginCycle();
   const floor = floorCycle();
   const stub = await clientMockCycle();
@@ -241,7 +242,7 @@ const cannedHandler = {
 };
 
 await section("(i6) httpHandler", async () => {
-  const N = QUICK ? 20 : 80;
+  const N = QUICK ? 20 : 40;
   const ec2 = createEc2Mock({ timing: "instant" });
   const mocked = new EC2Client({ region: "us-east-1", credentials, maxAttempts: 1, requestHandler: ec2.httpHandler() });
   const run = await mocked.send(new RunInstancesCommand({ ImageId: await anyImage(), MinCount: 1, MaxCount: 1 }));
@@ -315,8 +316,9 @@ await section("(i15) DescribeSubnets, DescribeSecurityGroups", async () => {
   const { vpcFleet } = await import("./fleets.mjs");
   const closing = [];
   try {
-    // Issue 15's size: 100,000 (10,000 quick); (c)'s fleet grows to it when (c) measured a smaller one.
-    const target = QUICK ? 10_000 : 100_000;
+    // Issue 15's size is 100,000: (c)'s fleet as (c) measured it (100k when (c) fits it in its budget; its label says),
+    // 100,000 when (c) did not run; quick runs grow (c)'s 1,000 to 10,000.
+    const target = QUICK ? 10_000 : stateFleet === undefined ? 100_000 : 0;
     let large = stateFleet;
     if (large === undefined) {
       const fleet = await vpcFleet(SDK, ec2Mock);
@@ -328,8 +330,12 @@ await section("(i15) DescribeSubnets, DescribeSecurityGroups", async () => {
       () => large.fleet.client.destroy(),
     );
     const built = performance.now();
-    await large.fleet.grow(target);
-    subTimes.push(`(i15): the large fleet grown to ${target.toLocaleString("en")} in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+    if (large.fleet.size < target) {
+      await large.fleet.grow(target);
+      subTimes.push(
+        `(i15): the large fleet grown to ${target.toLocaleString("en")} in ${((performance.now() - built) / 1000).toFixed(1)} s`,
+      );
+    }
     large.size = large.fleet.size;
     const small = await vpcFleet(SDK, ec2Mock);
     await small.grow(1000);
@@ -362,7 +368,13 @@ await section("(i15) DescribeSubnets, DescribeSecurityGroups", async () => {
     ];
     for (const [label, call, clients] of QUICK ? cases.slice(0, 2) : cases) {
       const plugin = label.endsWith("plugin");
-      const { rates, ratio } = await sideBySide(clients.map(call), plugin ? (QUICK ? 50 : 150) : 30, QUICK ? 300 : 1_000, QUICK ? 9 : 21);
+      // Shorter than the other figures' (21 rounds of 100, 15 of 20 over the wire): the ratio is about 1 and stable.
+      const { rates, ratio } = await sideBySide(
+        clients.map(call),
+        plugin ? (QUICK ? 50 : 100) : 20,
+        QUICK ? 300 : 1_000,
+        QUICK ? 9 : plugin ? 21 : 15,
+      );
       const [atSmall, atLarge] = rates.map((r) => 1e6 / r);
       rows.push([
         `(i15) ${label}: ${largeText} ÷ 1,000 instances (time/call)`,
