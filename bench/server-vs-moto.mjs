@@ -102,7 +102,7 @@ async function motoImage(server) {
  * Launches the fleet on `server` through its own RunInstances (in launches
  * of at most 100) and returns the stop/start instance's id.
  */
-export async function launchFleet(server, image) {
+export async function launchFleet(server, image, { checkAll = true } = {}) {
   let cycleId;
   for (const { key, count } of WORKLOADS) {
     for (let left = count; left > 0; left -= 100) {
@@ -116,7 +116,9 @@ export async function launchFleet(server, image) {
     }
   }
   if (server.name === "ec2-mock") await once(server, "", "/_mock/settle");
-  for (const { key, count } of WORKLOADS) checkListing(await once(server, describeBody(key)), count, server.name);
+  // Quick runs leave out the check of the 500-instance listing (one of moto's answers, 1-5 s): its round checks its first answer anyway.
+  for (const { key, count } of WORKLOADS)
+    if (checkAll || count < 500) checkListing(await once(server, describeBody(key)), count, server.name);
   return cycleId;
 }
 
@@ -254,7 +256,11 @@ export async function serverVsMoto({ quick, sdk, credentials, onTime = () => {} 
     const [mock, moto] = servers;
     lap("start");
     const { LINUX_AMI_ID } = await import("ec2-mock");
-    const ids = await Promise.all([launchFleet(mock, LINUX_AMI_ID), motoImage(moto).then((image) => launchFleet(moto, image))]);
+    const checks = { checkAll: !quick };
+    const ids = await Promise.all([
+      launchFleet(mock, LINUX_AMI_ID, checks),
+      motoImage(moto).then((image) => launchFleet(moto, image, checks)),
+    ]);
     const version = motoVersion();
     lap("fleets");
     for (const how of ["raw HTTP", "SDK"]) {
