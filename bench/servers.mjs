@@ -5,6 +5,7 @@
  * however it ends (error, Ctrl-C, an uncaught exception).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -138,4 +139,45 @@ export async function startEc2Mock(nodeArgs = [], env = {}) {
     throw e;
   });
   return { name: "ec2-mock", url, port: Number(new URL(url).port), stop: proc.stop, pid: proc.child.pid, child: proc.child };
+}
+
+/**
+ * `ec2-mock serve ARGS` (the package's own CLI, `bin` of package.json) in a
+ * process of its own, on a free port, `--timing instant --quiet`, with
+ * `Host: localhost` allowed. Resolves once it prints that it listens (or
+ * fails with the tail of its output); `kill9()` ends it at once, as a crash
+ * would, `stop()` gently.
+ */
+export async function startCli(args) {
+  const bin = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin["ec2-mock"];
+  const proc = launch(
+    process.execPath,
+    [path.join(root, bin), "serve", "--port", "0", "--timing", "instant", "--quiet", "--allowed-host", "localhost", ...args],
+    { cwd: root },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        proc.child.stdout.off("data", onData);
+        resolve(m[1]);
+      }
+    };
+    proc.child.stdout.on("data", onData);
+    proc.exited.then((how) =>
+      reject(new Error(`ec2-mock serve exited (${how}) before listening: ${proc.tail().trim().split("\n").at(-1)}`)),
+    );
+  });
+  return {
+    name: "ec2-mock serve",
+    url,
+    port: Number(new URL(url).port),
+    stop: proc.stop,
+    async kill9() {
+      proc.child.kill("SIGKILL");
+      await proc.exited;
+    },
+  };
 }

@@ -1,0 +1,259 @@
+/**
+ * Issue 22's figure (c): the server with `--state` at 100k instances,
+ * through the public API only (`createEc2Mock(...)`, `.listen({ stateFile })`,
+ * `ec2-mock serve --state FILE`).
+ *
+ * - Mutating requests/s with `--state` ÷ without: two servers (`listen()` in
+ *   this process) over the same fleet: one fleet launched through the plugin
+ *   (`bench/fleets.mjs`, RunInstances of 1,000 in /16 subnets), its twin
+ *   restored from its `snapshot()`; the twin listens with `stateFile`. Raw
+ *   HTTP, 8 in flight (bench/server-vs-moto.mjs' raw client), StopInstances
+ *   and StartInstances alternately on one instance, in paired rounds whose
+ *   order alternates; the figure is the median of the per-round ratios.
+ * - Two servers cannot share a file: a second `listen({ stateFile })` on the
+ *   same file while the first holds it must be refused.
+ * - Restart: `ec2-mock serve --state FILE` (a process of its own) on the
+ *   file the stateful server left, timed from the spawn to the first answer
+ *   of a DescribeInstances naming the cycled instance (checked); beside it
+ *   the same start on a new, empty file (node's start and the import).
+ * - kill -9 under load: on that restarted server, 8 clients each launching
+ *   one instance after another; SIGKILL while requests are in flight;
+ *   started again on the file, it must list every instance whose launch was
+ *   answered 200.
+ *
+ * Size: 100,000 in full runs when it fits the time budget (quick runs:
+ * 1,000). The stateful setup (snapshot, restore, the first write of the
+ * file) is first timed at 10,000; when ten times that would not fit the
+ * budget, the figures are measured at 10,000 and labelled so.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { vpcFleet } from "./fleets.mjs";
+import { queryRequest, RawConnection } from "./raw-http.mjs";
+import { rawContender } from "./server-vs-moto.mjs";
+import { startCli } from "./servers.mjs";
+
+const VERSION = "Version=2016-11-15";
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n, d = 2) => (!Number.isFinite(n) ? String(n) : n !== 0 && Math.abs(n) < 0.1 ? n.toPrecision(2) : n.toFixed(d));
+const sizeText = (n) => n.toLocaleString("en");
+
+/** One raw request on a fresh connection; the answer's text (throws unless 200). */
+async function once(port, body) {
+  const conn = new RawConnection(port);
+  try {
+    const { status, body: text } = await conn.request(queryRequest(body), true);
+    if (status !== 200) throw new Error(`${body.split("&")[0]} answered ${status}: ${text.slice(0, 200)}`);
+    return text;
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Spawns `ec2-mock serve --state file` and times it to its first answer of a
+ * DescribeInstances naming `id` (checked; any page of one when `id` is
+ * undefined). The server is left running: the caller stops it.
+ */
+async function restart(file, id) {
+  const t0 = performance.now();
+  const server = await startCli(["--state", file]);
+  const listening = (performance.now() - t0) / 1000;
+  try {
+    const body =
+      id === undefined ? `Action=DescribeInstances&${VERSION}&MaxResults=5` : `Action=DescribeInstances&${VERSION}&InstanceId.1=${id}`;
+    const text = await once(server.port, body);
+    if (id !== undefined && !text.includes(id)) throw new Error(`the restarted server does not list ${id}`);
+    return { server, seconds: (performance.now() - t0) / 1000, listening };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+/**
+ * kill -9 under load: 8 clients launch one instance after another on
+ * `server` (raw RunInstances) for `loadMs`; SIGKILL with requests in
+ * flight; `ec2-mock serve --state file` again must list every instance
+ * whose launch was answered 200 (a DescribeInstances filtered by
+ * instance-id, 100 ids a request). Returns the counts and the second
+ * start's time to listening.
+ */
+async function killUnderLoad(server, file, image, loadMs) {
+  const acknowledged = [];
+  let stop = false;
+  const conns = Array.from({ length: 8 }, () => new RawConnection(server.port));
+  const request = queryRequest(`Action=RunInstances&${VERSION}&ImageId=${image}&InstanceType=t2.micro&MinCount=1&MaxCount=1`);
+  const workers = conns
+    .map(async (conn) => {
+      while (!stop) {
+        const { status, body } = await conn.request(request, true);
+        const id = /<instanceId>(i-[0-9a-f]+)<\/instanceId>/.exec(body)?.[1];
+        if (status !== 200 || id === undefined) throw new Error(`RunInstances answered ${status}`);
+        acknowledged.push(id);
+      }
+    })
+    // A request in flight when the server is killed fails: its launch was never acknowledged.
+    .map((worker) => worker.catch(() => {}));
+  // At least loadMs, and until one launch is acknowledged (a whole-file rewrite per change answers about one a second), 15 s at most.
+  const t0 = performance.now();
+  while (performance.now() - t0 < loadMs || (acknowledged.length === 0 && performance.now() - t0 < 15_000)) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const loadSeconds = (performance.now() - t0) / 1000;
+  await server.kill9();
+  stop = true;
+  await Promise.all(workers);
+  for (const c of conns) c.close();
+  const acked = [...acknowledged];
+  const t1 = performance.now();
+  const again = await startCli(["--state", file]);
+  const listening = (performance.now() - t1) / 1000;
+  try {
+    let listed = 0;
+    for (let k = 0; k < acked.length; k += 100) {
+      const ids = acked.slice(k, k + 100);
+      const values = ids.map((id, j) => `Filter.1.Value.${j + 1}=${id}`).join("&");
+      const text = await once(again.port, `Action=DescribeInstances&${VERSION}&Filter.1.Name=instance-id&${values}`);
+      listed += ids.filter((id) => text.includes(`<instanceId>${id}</instanceId>`)).length;
+    }
+    return { acknowledged: acked.length, lost: acked.length - listed, listening, loadSeconds };
+  } finally {
+    await again.stop();
+  }
+}
+
+/**
+ * The figure's rows (`[name, value, target, met, detail]`) and the plain
+ * fleet with its server, left open for the caller (figure i15 reuses them;
+ * the caller closes `server` and destroys `fleet.client`).
+ */
+export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime = () => {} }) {
+  const rows = [];
+  const started = performance.now();
+  let t0 = started;
+  const lap = (label) => {
+    const now = performance.now();
+    onTime(label, (now - t0) / 1000);
+    t0 = now;
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench22-state-"));
+  const open = [];
+  // Quick runs: 1,000 (at 10,000 today's code takes 40 s at load 12: 21 MiB rewritten per change).
+  const PROBE = quick ? 1_000 : 10_000;
+  const FULL = 100_000;
+  try {
+    const fleet = await vpcFleet(sdk, ec2Mock);
+    await fleet.grow(PROBE);
+    const probeBuild = fleet.launchSeconds;
+    lap(`fleet ${sizeText(PROBE)}`);
+    /** The stateful twin: snapshot, restore into a new mock, listen with the state file (its first write included). */
+    const twin = async (file) => {
+      const s0 = performance.now();
+      const copy = ec2Mock.createEc2Mock({ timing: "instant" });
+      copy.restore(fleet.ec2.snapshot());
+      const server = await copy.listen({ port: 0, allowedHosts: ["localhost"], stateFile: file });
+      return { server, seconds: (performance.now() - s0) / 1000 };
+    };
+    let file = path.join(dir, `fleet-${PROBE}.json`);
+    let stateful = await twin(file);
+    open.push(stateful.server);
+    let size = PROBE;
+    let why = quick ? " (quick run)" : "";
+    if (!quick) {
+      // Ten times the probe's setup, plus rounds, a restart and the kill -9 check (about 25 s).
+      const estimate = 10 * (probeBuild + stateful.seconds) + 25;
+      const left = budgetSeconds - (performance.now() - started) / 1000;
+      if (estimate <= left) {
+        await stateful.server.close();
+        open.length = 0;
+        rmSync(file, { force: true });
+        await fleet.grow(FULL);
+        lap(`fleet ${sizeText(FULL)}`);
+        file = path.join(dir, `fleet-${FULL}.json`);
+        stateful = await twin(file);
+        open.push(stateful.server);
+        size = FULL;
+      } else {
+        why = ` (100k not measured: its setup would take about ${fmt(estimate, 0)} s, ${fmt(left, 0)} s left of the budget)`;
+      }
+    }
+    lap(`stateful twin ${sizeText(size)} (snapshot, restore, first write) ${fmt(stateful.seconds, 1)}`);
+    const plain = await fleet.ec2.listen({ port: 0, allowedHosts: ["localhost"] });
+    open.push(plain);
+    const contenders = [plain, stateful.server].map((server, k) =>
+      rawContender({ name: k ? "ec2-mock --state" : "ec2-mock", port: Number(new URL(server.url).port) }, { key: "cycle" }, fleet.cycleId),
+    );
+    const roundMs = quick ? 300 : 600;
+    await contenders[0](quick ? 300 : 1_000);
+    await contenders[1](roundMs);
+    const rates = [[], []];
+    for (let r = 0; r < (quick ? 2 : 3); r++) {
+      for (const k of r % 2 ? [1, 0] : [0, 1]) rates[k].push(await contenders[k](roundMs));
+    }
+    const ratio = median(rates[1].map((st, r) => st / rates[0][r]));
+    const [plainRate, stateRate] = rates.map(median);
+    // Every file the state keeps beside FILE (a journal, say), its lock aside.
+    const kept = readdirSync(dir).filter((f) => f.startsWith(path.basename(file)) && !f.endsWith(".lock"));
+    const mib = (kept.reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) / 2 ** 20).toFixed(1);
+    rows.push([
+      `(c) mutating requests/s with --state ÷ without, ${sizeText(size)} instances${why}`,
+      ratio,
+      "≥ 0.5 at 100k",
+      size === FULL ? ratio >= 0.5 : ratio >= 0.5 ? undefined : false,
+      `${fmt(stateRate, 0)} vs ${fmt(plainRate, 0)} answers/s (raw, 8 in flight, Stop/Start); ${kept.length > 1 ? `${kept.length} files` : "file"} ${mib} MiB; twin ready in ${fmt(stateful.seconds, 1)} s`,
+    ]);
+    lap("rounds");
+    // Two servers on one file: the second listen must be refused while the first holds it.
+    let refused;
+    try {
+      const second = await ec2Mock.createEc2Mock({ timing: "instant" }).listen({ port: 0, stateFile: file });
+      await second.close();
+      refused = false;
+    } catch {
+      refused = true;
+    }
+    await stateful.server.close();
+    open.splice(open.indexOf(stateful.server), 1);
+    rows.push([
+      "(c) a second server on a state file in use is refused",
+      refused ? 1 : 0,
+      "refused",
+      refused,
+      refused ? "listen({ stateFile }) rejected while the first server holds FILE.lock" : "both servers listened on one file",
+    ]);
+    const back = await restart(file, fleet.cycleId);
+    let kill;
+    try {
+      // Full runs only: node's start and the import alone, on a new empty file (about 1-2 s under load).
+      const empty = quick ? undefined : await restart(path.join(dir, "empty.json"), undefined);
+      await empty?.server.stop();
+      rows.push([
+        `(c) restart of a ${sizeText(size)} fleet: ec2-mock serve --state, spawn to first answer (s)${why}`,
+        back.seconds,
+        "< 3 s at 100k",
+        size === FULL ? back.seconds < 3 : back.seconds < 3 ? undefined : false,
+        `listening after ${fmt(back.listening, 2)} s; ${empty ? `a new empty file: ${fmt(empty.seconds, 2)} s (node's start, the import)` : `file ${mib} MiB`}`,
+      ]);
+      lap("restart");
+      kill = await killUnderLoad(back.server, file, ec2Mock.LINUX_AMI_ID, quick ? 500 : 1_000);
+    } finally {
+      await back.server.stop();
+    }
+    rows.push([
+      `(c) kill -9 under load, ${sizeText(size)} fleet: acknowledged launches lost`,
+      kill.lost,
+      "0",
+      kill.acknowledged > 0 && kill.lost === 0,
+      `${kill.acknowledged} RunInstances answered 200 in ${fmt(kill.loadSeconds, 1)} s (8 in flight) before SIGKILL, all checked after a restart (listening in ${fmt(kill.listening, 2)} s); the full test: test/durability*.test.ts`,
+    ]);
+    lap("kill -9");
+    return { rows, fleet, server: plain, size };
+  } catch (e) {
+    await Promise.all(open.map((s) => s.close()));
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
