@@ -201,7 +201,9 @@ export class OverrideStack {
   /** Whether some live handler answers this key. */
   has(key: string): boolean {
     if (this.initial.handlers.has(key)) return true;
-    return this.layers.some((l) => l.handlers.has(key) && !l.spent.has(key));
+    // Asked on every call of every door: a plain loop, no callback (none at all without a `use`).
+    for (const layer of this.layers) if (layer.handlers.has(key) && !layer.spent.has(key)) return true;
+    return false;
   }
 
   /**

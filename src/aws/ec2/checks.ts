@@ -24,6 +24,14 @@ export function requireInstanceIds(value: unknown): string[] {
  * the order given.
  */
 export function findInstances(ctx: OperationContext, ids: readonly string[]): Ec2Instance[] {
+  if (ids.length === 1) {
+    // One id, the common call: the same checks, without the set and lists below.
+    const id = ids[0]!;
+    if (!isWellFormedId("i", id)) throw errors.malformedInstanceId(id);
+    const instance = ctx.region.instances.get(id);
+    if (instance === undefined) throw errors.instancesNotFound([id]);
+    return [instance];
+  }
   for (const id of ids) if (!isWellFormedId("i", id)) throw errors.malformedInstanceId(id);
   const unique = [...new Set(ids)];
   const missing = unique.filter((id) => !ctx.region.instances.has(id));
@@ -64,9 +72,10 @@ export function readShutdownBehavior(value: unknown): "stop" | "terminate" {
  * members the operation reads; `DryRun` is always modelled.
  */
 export function refuseUnmodelled<T extends object>(action: string, input: T, modelled: readonly (keyof T & string)[]): void {
-  const known = new Set<string>(modelled);
-  for (const [name, value] of Object.entries(input)) {
-    if (value === undefined || name === "DryRun" || known.has(name)) continue;
+  // A scan of the few names rather than a set: this runs on every call of the operations that use it.
+  for (const name of Object.keys(input)) {
+    const value = (input as Record<string, unknown>)[name];
+    if (value === undefined || name === "DryRun" || (modelled as readonly string[]).includes(name)) continue;
     if (Array.isArray(value) && value.length === 0) continue;
     throw errors.unmodelledParameter(action, name);
   }

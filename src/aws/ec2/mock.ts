@@ -8,6 +8,7 @@ import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
 import { shapesOf } from "../../protocols/ec2-query/schemas.js";
+import { ProtocolRefusal } from "../../protocols/refusal.js";
 import { type AutoScalingWorld, autoScalingService, autoScalingSettler } from "../autoscaling/service.js";
 import { type CallRouter, type CallRouterDeps, createCallRouter } from "../calls.js";
 import { elbv2Service } from "../elbv2/service.js";
@@ -21,7 +22,7 @@ import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
 import { addMockMiddleware, type UnhandledCommandPolicy } from "./doors/plugin.js";
 import { type ListenOptions, startEc2Server } from "./doors/server.js";
-import { errors, inEc2Words } from "./errors.js";
+import { errors, refusalInEc2Words } from "./errors.js";
 import { type NetworkOptions, resolveAddressSpace } from "./model/address-space.js";
 import type { MockImage } from "./model/images.js";
 import { zonesOf } from "./model/network.js";
@@ -358,6 +359,22 @@ function checkHighByte(value: number | undefined): number {
   return value;
 }
 
+/** The `authorize` of a call that is not checked (fixtures, EC2 Fleet's own work). */
+const allowEverything: OperationContext["authorize"] = () => {};
+
+/**
+ * An SDK door's input, read as the wire door reads the request the SDK would
+ * send (src/protocols/ec2-query/normalize.ts), its refusal in EC2's words.
+ * The schemas must be loaded (`loadWireDeps()`).
+ */
+function readSdkInput(action: string, input: unknown): Record<string, unknown> {
+  try {
+    return normalizeInput(action, input);
+  } catch (error) {
+    throw error instanceof ProtocolRefusal ? refusalInEc2Words(error.refusal) : error;
+  }
+}
+
 /**
  * Creates a mock EC2: a stateful, in-memory EC2 instance lifecycle that plugs
  * into a real `EC2Client` with `client.middlewareStack.use(mock)`.
@@ -409,6 +426,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   const history = new CallHistory(checkHistoryLimit(options.history), () => world.clock.now(), defaultRegion);
   const authorizer = createAuthorizer(principals);
 
+  /** Another Region of this mock by name (an operation's `regionNamed`). */
+  const regionNamed = (name: string): Ec2Region | undefined => world.entry(name)?.region;
+
   /**
    * Runs one EC2 action's operation in a region: the one place an
    * OperationContext is built. `authorize` false (fixtures only) allows
@@ -423,16 +443,17 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     fixedInstanceIds?: readonly string[],
   ): object => {
     const now = world.catchUp();
+    // Built on every call of every door: no function is made here, no spread (bench/README.md, issue 22 (a)).
     const ctx: OperationContext = {
       region,
       now,
       principal,
-      authorize: authorize ? authorizer.forCall(principal, now, region.settings) : () => {},
-      regionNamed: (name) => world.entry(name)?.region,
-      ...(fixedInstanceIds !== undefined && { fixedInstanceIds }),
+      authorize: authorize ? authorizer.forCall(principal, now, region.settings) : allowEverything,
+      regionNamed,
+      fixedInstanceIds,
     };
     // EC2 Fleet's own work as the clock moved (maintain replacements, ValidFrom/ValidUntil), as the service, not the caller.
-    if (region.fleets.size > 0) maintainFleets({ ...ctx, authorize: () => {} });
+    if (region.fleets.size > 0) maintainFleets({ ...ctx, authorize: allowEverything });
     const regions = world.count;
     try {
       return operationOf(action)!(ctx, input);
@@ -473,9 +494,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
    */
   const dispatchSdkInput: Dispatch = (action, input, accessKeyId, region) => {
     const deps = loadWireDeps();
-    const normalized = () => inEc2Words(() => normalizeInput(action, input));
-    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, normalized(), accessKeyId, region));
-    return dispatchWithFaults(action, normalized(), accessKeyId, region);
+    if (deps instanceof Promise) return deps.then(() => dispatchWithFaults(action, readSdkInput(action, input), accessKeyId, region));
+    return dispatchWithFaults(action, readSdkInput(action, input), accessKeyId, region);
   };
 
   if (options.instances !== undefined) {
@@ -550,7 +570,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     now: () => mock.now(),
     readSdkInput: (service, action, input) => {
       if (service === "ec2") {
-        const read = () => (shapesOf(action) === undefined ? input : inEc2Words(() => normalizeInput(action, input)));
+        const read = () => (shapesOf(action) === undefined ? input : readSdkInput(action, input));
         const deps = loadWireDeps();
         return deps instanceof Promise ? deps.then(read) : read();
       }

@@ -11,7 +11,7 @@ import type { Ec2Request } from "./model/causes.js";
 import { FleetStore } from "./model/fleets.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
-import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import { type AttachedVolume, type Ec2Instance, renderInstance } from "./model/instance.js";
 import { KeyPairStore } from "./model/key-pairs.js";
 import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
@@ -215,12 +215,15 @@ export class Ec2Region {
    */
   settleVolumes(now: number): void {
     const { volumeDetach, volumeDelete } = this.settings.durations;
-    this.volumes.catchUp(now, volumeDetach, volumeDelete, (attachment) => {
-      const devices = this.instances.get(attachment.instanceId)?.volumes;
-      const at = devices?.indexOf(attachment) ?? -1;
-      if (at >= 0) devices!.splice(at, 1);
-    });
+    this.volumes.catchUp(now, volumeDetach, volumeDelete, this.detachedFromInstance);
   }
+
+  /** A detached volume leaves its instance's block devices (made once: every call of every door catches up). */
+  private readonly detachedFromInstance = (attachment: AttachedVolume): void => {
+    const devices = this.instances.get(attachment.instanceId)?.volumes;
+    const at = devices?.indexOf(attachment) ?? -1;
+    if (at >= 0) devices!.splice(at, 1);
+  };
 
   /** The next reservation's launch-order number. */
   nextReservationSeq(): number {

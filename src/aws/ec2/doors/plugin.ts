@@ -16,7 +16,14 @@ import { answerStsCommand } from "../../sts/plugin.js";
 import { isImplemented } from "../actions.js";
 import type { Dispatch } from "../context.js";
 import { Ec2Error } from "../errors.js";
-import { type CallRecorder, type Ec2MockService, errorOfThrown, withoutMetadata } from "../observe/history.js";
+import {
+  type Arrival,
+  type CallRecord,
+  type CallRecorder,
+  type Ec2MockService,
+  errorOfThrown,
+  withoutMetadata,
+} from "../observe/history.js";
 import { responseMetadata, toServiceException } from "./sdk-errors.js";
 
 /**
@@ -84,119 +91,290 @@ export const MIDDLEWARE_NAME = "ec2MockMiddleware";
  * serialization, signing or credentials are needed, and returns what the
  * SDK's deserializer would have produced, in the Region of the client (see
  * {@link regionProbe}).
+ *
+ * The SDK resolves a client's stack again for every `send`, so the
+ * middleware's factory runs once per call: it only makes the handler, and
+ * every function of the call's path is defined once, here at module level
+ * (a function defined inside a hot path is allocated, and renamed by the
+ * bundle's `keepNames` helper, on every call: bench/README.md, issue 22 (a)).
  */
 export function addMockMiddleware(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, deps: MockMiddlewareDeps): void {
   const services = deps.services ?? [];
-  const probe = regionProbe(stack, services);
+  const scope: PluginScope = {
+    deps,
+    services,
+    signingNames: services.map((s) => s.signingName),
+    probe: regionProbe(stack, services),
+    clients: new Map(),
+  };
   stack.add(
-    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) => {
-      /** Answers one command, or passes it on; `answered.output` is set to the mock's own answer (no `$metadata`). */
-      const answer = async (
-        args: InitializeHandlerArguments<ServiceInputTypes>,
-        action: string,
-        commandName: string,
-        service: QueryService | undefined,
-        answered: { output?: object },
-      ): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
-        // Another AWS query service's client (ELBv2, ...): the service answers what it implements, in its Region.
-        if (service !== undefined) {
-          if (!commandName.endsWith("Command")) {
-            unhandled(deps.onUnhandledCommand, commandName, args.input);
-            return next(args);
-          }
-          const known = probe.region;
-          const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
-          const requestId = deps.newRequestId();
-          // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
-          const reply = await answerQueryCommand(service, action, args.input, region, requestId, deps.router);
-          if (reply === undefined) {
-            unhandled(deps.onUnhandledCommand, commandName, args.input);
-            return next(args);
-          }
-          return {
-            output: reply as ServiceOutputTypes,
-            response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
-          };
-        }
-        if (context.clientName === "STSClient" && commandName.endsWith("Command")) {
-          const overridden = deps.router?.override("sts", action, args.input, undefined);
-          const requestId = deps.newRequestId();
-          const output = overridden === undefined ? undefined : await stsOverride(overridden, requestId);
-          if (output === undefined && !isStsAction(action)) return next(args);
-          return {
-            output: (output ?? (await answerStsCommand(action, args.input, requestId))) as ServiceOutputTypes,
-            response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
-          };
-        }
-        if (context.clientName !== "EC2Client") return next(args);
-        const known = probe.region;
-        const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
-        const requestId = deps.newRequestId();
-        let output: object;
-        try {
-          // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
-          const overridden = deps.router?.override("ec2", action, args.input, region);
-          const answered = overridden === undefined ? undefined : await overridden;
-          if (answered !== undefined) output = answered;
-          else if (isImplemented(action)) {
-            const result = deps.dispatch(action, args.input, undefined, region);
-            output = result instanceof Promise ? await result : result;
-          } else {
-            const fromPolicy = await deps.router?.unimplemented("ec2", action, args.input, region);
-            if (fromPolicy === undefined) {
-              unhandled(deps.onUnhandledCommand, commandName, args.input);
-              return next(args);
-            }
-            output = fromPolicy;
-          }
-        } catch (error) {
-          throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
-        }
-        answered.output = output;
-        return {
-          output: { ...output, $metadata: responseMetadata(200, requestId) } as ServiceOutputTypes,
-          response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
-        };
-      };
-      return async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<InitializeHandlerOutput<ServiceOutputTypes>> => {
-        const commandName = String(context.commandName ?? "");
-        const action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
-        const service = services.find((s) => s.clientName === context.clientName);
-        // The call history (./history.ts): every command on the clients of the services the mock answers, recorded here,
-        // outermost, whoever answers it (the engine, the unhandled-command policy, the real handler).
-        const recorded = recordedService(context.clientName, service);
-        const history = deps.history;
-        if (history === undefined || recorded === undefined) return answer(args, action, commandName, service, {});
-        const arrival = history.arrive("plugin");
-        const answered: { output?: object } = {};
-        const call = () => ({ service: recorded, action, region: regionOfCall(), input: args.input ?? {} });
-        /** The Region the call was answered in: the probe's, else the endpoint the SDK resolved (a call passed on). */
-        const regionOfCall = (): string | undefined => {
-          const known = probe.region;
-          if (known !== UNKNOWN) return known;
-          return regionOfHost(
-            context.endpointV2?.url.hostname,
-            services.map((s) => s.signingName),
-          );
-        };
-        try {
-          const result = await answer(args, action, commandName, service, answered);
-          history.record(arrival, call(), { output: answered.output ?? withoutMetadata(result.output) });
-          return result;
-        } catch (error) {
-          history.record(arrival, call(), { error: errorOfThrown(error) });
-          throw error;
-        }
-      };
-    },
+    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) => (args: InitializeHandlerArguments<ServiceInputTypes>) =>
+      handle(scope, next, context, args),
     { step: "initialize", priority: "low", name: MIDDLEWARE_NAME, tags: ["EC2_MOCK"], override: true },
   );
+}
+
+/** What the middleware of one stack shares between its calls. */
+interface PluginScope {
+  readonly deps: MockMiddlewareDeps;
+  readonly services: readonly QueryService[];
+  /** The services' signing names (their endpoints name a Region too). */
+  readonly signingNames: readonly string[];
+  readonly probe: RegionProbe;
+  /** What each client name is served as, learnt on its first call (one stack serves one client, so this holds one entry). */
+  readonly clients: Map<string | undefined, ClientKind>;
+}
+
+/** How the calls of a client are served and recorded. */
+interface ClientKind {
+  /** The query service answering the client (ELBv2, Auto Scaling), if any. */
+  readonly service: QueryService | undefined;
+  /** The service its calls are recorded under; undefined for a client of a service the mock does not answer. */
+  readonly recorded: Ec2MockService | undefined;
+  /** EC2's own client: the fast path. */
+  readonly ec2: boolean;
+}
+
+/** The action of each command name (`StopInstancesCommand` → `StopInstances`), kept for the process. */
+const actions = new Map<string, string>();
+
+function actionOf(commandName: string): string {
+  let action = actions.get(commandName);
+  if (action === undefined) {
+    action = commandName.endsWith("Command") ? commandName.slice(0, -7) : commandName;
+    actions.set(commandName, action);
+  }
+  return action;
+}
+
+function clientKindOf(scope: PluginScope, clientName: string | undefined): ClientKind {
+  let kind = scope.clients.get(clientName);
+  if (kind === undefined) {
+    const service = scope.services.find((s) => s.clientName === clientName);
+    kind = { service, recorded: recordedService(clientName, service), ec2: service === undefined && clientName === "EC2Client" };
+    scope.clients.set(clientName, kind);
+  }
+  return kind;
+}
+
+/** The response the SDK doors answer with. */
+type Answer = InitializeHandlerOutput<ServiceOutputTypes>;
+
+/** One call through the middleware. */
+function handle(
+  scope: PluginScope,
+  next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>,
+  context: HandlerExecutionContext,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+): Promise<Answer> {
+  const commandName = String(context.commandName ?? "");
+  const action = actionOf(commandName);
+  const kind = clientKindOf(scope, context.clientName);
+  // The call history (../observe/history.ts): every command on the clients of the services the mock answers, recorded here,
+  // outermost, whoever answers it (the engine, the unhandled-command policy, the real handler).
+  const history = kind.recorded === undefined ? undefined : scope.deps.history;
+  const arrival = history?.arrive("plugin");
+  if (kind.ec2) {
+    const fast = answerEc2Now(scope, args, action, history, arrival);
+    if (fast !== undefined) return fast;
+  }
+  return answerLater(scope, next, context, args, action, commandName, kind, history, arrival);
+}
+
+/**
+ * An EC2 command answered synchronously, the common case (a Region known, no
+ * override of the action, an action the mock implements, the engine's answer
+ * at once): the call is recorded and its settled promise returned.
+ * Undefined when any of these does not hold: {@link answerLater} answers it.
+ */
+function answerEc2Now(
+  scope: PluginScope,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+  action: string,
+  history: CallRecorder | undefined,
+  arrival: Arrival | undefined,
+): Promise<Answer> | undefined {
+  const region = scope.probe.region;
+  if (region === UNKNOWN || !isImplemented(action)) return undefined;
+  const deps = scope.deps;
+  if (deps.router?.has("ec2", action) === true) return undefined;
+  const requestId = deps.newRequestId();
+  let output: object | Promise<object>;
+  try {
+    output = deps.dispatch(action, args.input, undefined, region);
+  } catch (error) {
+    const thrown = error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+    if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { error: errorOfThrown(thrown) });
+    return Promise.reject(thrown);
+  }
+  // A delay (faults), or the SDK's schemas on the first call: the rest waits for it.
+  if (output instanceof Promise) return settleEc2(output, args, action, region, requestId, history, arrival);
+  if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { output });
+  return Promise.resolve(ec2Answer(output, requestId));
+}
+
+/** {@link answerEc2Now}'s ending, once the engine's answer comes. */
+async function settleEc2(
+  pending: Promise<object>,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+  action: string,
+  region: string | undefined,
+  requestId: string,
+  history: CallRecorder | undefined,
+  arrival: Arrival | undefined,
+): Promise<Answer> {
+  let output: object;
+  try {
+    output = await pending;
+  } catch (error) {
+    const thrown = error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+    if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { error: errorOfThrown(thrown) });
+    throw thrown;
+  }
+  if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { output });
+  return ec2Answer(output, requestId);
+}
+
+/** An EC2 answer as the SDK gives it: the mock's output with `$metadata`. */
+function ec2Answer(output: object, requestId: string): Answer {
+  return {
+    output: { ...output, $metadata: responseMetadata(200, requestId) } as ServiceOutputTypes,
+    response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+  };
+}
+
+/** What the history keeps of a call besides its outcome. */
+function callOf(
+  service: Ec2MockService,
+  action: string,
+  region: string | undefined,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+): CallRecord {
+  return { service, action, region, input: args.input ?? {} };
+}
+
+/** Every other call: a probe of the Region, an override, a command nobody implements, another service's client. */
+async function answerLater(
+  scope: PluginScope,
+  next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>,
+  context: HandlerExecutionContext,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+  action: string,
+  commandName: string,
+  kind: ClientKind,
+  history: CallRecorder | undefined,
+  arrival: Arrival | undefined,
+): Promise<Answer> {
+  if (history === undefined) return answer(scope, next, context, args, action, commandName, kind.service, ANSWERED_NOWHERE);
+  const answered: { output?: object } = {};
+  try {
+    const result = await answer(scope, next, context, args, action, commandName, kind.service, answered);
+    history.record(arrival!, callOf(kind.recorded!, action, regionOfCall(scope, context), args), {
+      output: answered.output ?? withoutMetadata(result.output),
+    });
+    return result;
+  } catch (error) {
+    history.record(arrival!, callOf(kind.recorded!, action, regionOfCall(scope, context), args), { error: errorOfThrown(error) });
+    throw error;
+  }
+}
+
+/** Where an unrecorded call's own answer goes: nobody reads it. */
+const ANSWERED_NOWHERE: { output?: object } = {};
+
+/** The Region the call was answered in: the probe's, else the endpoint the SDK resolved (a call passed on). */
+function regionOfCall(scope: PluginScope, context: HandlerExecutionContext): string | undefined {
+  const known = scope.probe.region;
+  if (known !== UNKNOWN) return known;
+  return regionOfHost(context.endpointV2?.url.hostname, scope.signingNames);
+}
+
+/** Answers one command, or passes it on; `answered.output` is set to the mock's own answer (no `$metadata`). */
+async function answer(
+  scope: PluginScope,
+  next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>,
+  context: HandlerExecutionContext,
+  args: InitializeHandlerArguments<ServiceInputTypes>,
+  action: string,
+  commandName: string,
+  service: QueryService | undefined,
+  answered: { output?: object },
+): Promise<Answer> {
+  const { deps, probe } = scope;
+  // Another AWS query service's client (ELBv2, ...): the service answers what it implements, in its Region.
+  if (service !== undefined) {
+    if (!commandName.endsWith("Command")) {
+      unhandled(deps.onUnhandledCommand, commandName, args.input);
+      return next(args);
+    }
+    const known = probe.region;
+    const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
+    const requestId = deps.newRequestId();
+    // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
+    const reply = await answerQueryCommand(service, action, args.input, region, requestId, deps.router);
+    if (reply === undefined) {
+      unhandled(deps.onUnhandledCommand, commandName, args.input);
+      return next(args);
+    }
+    return {
+      output: reply as ServiceOutputTypes,
+      response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+    };
+  }
+  if (context.clientName === "STSClient" && commandName.endsWith("Command")) {
+    const overridden = deps.router?.override("sts", action, args.input, undefined);
+    const requestId = deps.newRequestId();
+    const output = overridden === undefined ? undefined : await stsOverride(overridden, requestId);
+    if (output === undefined && !isStsAction(action)) return next(args);
+    return {
+      output: (output ?? (await answerStsCommand(action, args.input, requestId))) as ServiceOutputTypes,
+      response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
+    };
+  }
+  if (context.clientName !== "EC2Client") return next(args);
+  const known = probe.region;
+  const region = known === UNKNOWN ? await probe.learn(next, args, context) : known;
+  const requestId = deps.newRequestId();
+  let output: object;
+  try {
+    // Overrides (ec2.use) first, then what the mock implements, then the policy's function.
+    const overridden = deps.router?.override("ec2", action, args.input, region);
+    const fromOverride = overridden === undefined ? undefined : await overridden;
+    if (fromOverride !== undefined) output = fromOverride;
+    else if (isImplemented(action)) {
+      const result = deps.dispatch(action, args.input, undefined, region);
+      output = result instanceof Promise ? await result : result;
+    } else {
+      const fromPolicy = await deps.router?.unimplemented("ec2", action, args.input, region);
+      if (fromPolicy === undefined) {
+        unhandled(deps.onUnhandledCommand, commandName, args.input);
+        return next(args);
+      }
+      output = fromPolicy;
+    }
+  } catch (error) {
+    throw error instanceof Ec2Error ? toServiceException(error, requestId) : error;
+  }
+  answered.output = output;
+  return ec2Answer(output, requestId);
 }
 
 /** The probe has not run yet on this client. */
 const UNKNOWN: unique symbol = Symbol("region not learnt");
 /** Marks a call the probe runs through: the SDK resolves its endpoint, and nothing more runs. */
 const PROBING: unique symbol = Symbol("ec2-mock region probe");
+
+/** A client's Region, learnt on its first call (see {@link regionProbe}). */
+interface RegionProbe {
+  /** The Region; {@link UNKNOWN} before the first call; undefined: none (the default Region serves it). */
+  region: string | undefined | typeof UNKNOWN;
+  /** Runs the call up to the endpoint's resolution, and returns (and keeps) the Region it names. */
+  learn(
+    next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>,
+    args: InitializeHandlerArguments<ServiceInputTypes>,
+    context: HandlerExecutionContext,
+  ): Promise<string | undefined>;
+}
 
 /** The probe's answer, in place of an output: the endpoint the SDK resolved. */
 interface ProbeAnswer {
@@ -218,7 +396,7 @@ interface ProbeAnswer {
  * known. A client with no Region, or a custom `endpoint` (whose host
  * names none), is served by the mock's default Region.
  */
-function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, services: readonly QueryService[]) {
+function regionProbe(stack: MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, services: readonly QueryService[]): RegionProbe {
   // The client's own auth-scheme step, which resolves credentials: found once, wrapped to stand aside while probing.
   let authStep: { middleware: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes>; options: RelativeMiddlewareOptions } | undefined;
   stack.applyToStack({

@@ -659,7 +659,7 @@ export class Network {
 
   /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses). */
   takePublicIp(): string {
-    const base = parseIpv4("3.80.0.0");
+    const base = PUBLIC_POOL_BASE;
     for (;;) {
       this.publicCounter = (this.publicCounter + 7919) % 1_048_576;
       const ip = formatIpv4(base + this.publicCounter + 256);
@@ -685,3 +685,6 @@ export class Network {
     this.publicInUse.delete(ip);
   }
 }
+
+/** The first address of the public pool, read once (a start takes one on every call: bench/README.md, issue 22 (a)). */
+const PUBLIC_POOL_BASE = parseIpv4("3.80.0.0");
