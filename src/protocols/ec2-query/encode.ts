@@ -18,12 +18,11 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
  * Each output schema is compiled once into a writer (its members' element
  * names and their values' writers, issue 22): walking the SDK's
  * NormalizedSchema on every answer (structIterator, getMergedTraits, a new
- * member schema per member and call) cost more than writing the XML. A
- * writer pushes the document's pieces onto one array, joined once at the
- * end: a `+=` rope of a large answer (500 instances, megabytes) survived
- * scavenges and was flattened again by the server (bench/README.md, issue 22
- * (b)). A writer never pushes an empty string, so "nothing pushed" is an
- * empty content, written `<name/>` as before.
+ * member schema per member and call) cost more than writing the XML. The
+ * writers append to a sink that keeps the document in chunks of about 16 KiB
+ * (see XmlSink): one `+=` rope of a large answer (500 instances, megabytes)
+ * survived scavenges and was flattened again by the server, and an array of
+ * every piece joined once cost as much to join (bench/README.md, issue 22 (b)).
  */
 
 /** Text content, escaped; characters XML 1.0 forbids become U+FFFD, so every document is well-formed. */
@@ -34,16 +33,46 @@ function element(name: string, content: string): string {
   return content === "" ? `<${name}/>` : `<${name}>${content}</${name}>`;
 }
 
-/** Writes a value's content (list items, structure members, or escaped text) onto `out`, never an empty string. */
-type ValueWriter = (value: unknown, out: string[]) => void;
+/** How long the sink's current chunk grows before it is set aside (a short rope, dead by the next scavenge). */
+const CHUNK_LENGTH = 16 * 1024;
+
+/** Where a document is written: short ropes, set aside as they fill, joined once at the end. */
+class XmlSink {
+  private readonly chunks: string[] = [];
+  private text = "";
+
+  add(piece: string): void {
+    this.text += piece;
+    if (this.text.length >= CHUNK_LENGTH) {
+      this.chunks.push(this.text);
+      this.text = "";
+    }
+  }
+
+  done(): string {
+    if (this.chunks.length === 0) return this.text;
+    this.chunks.push(this.text);
+    return this.chunks.join("");
+  }
+}
+
+/** Writes a present value's element (named by its tags) onto the sink: `<name>content</name>`, or `<name/>` for an empty content. */
+type ElementWriter = (tags: Tags, value: unknown, out: XmlSink) => void;
+
+/** An element's three spellings. */
+interface Tags {
+  readonly open: string;
+  readonly close: string;
+  readonly empty: string;
+}
+
+const tagsOf = (name: string): Tags => ({ open: `<${name}>`, close: `</${name}>`, empty: `<${name}/>` });
 
 /** A structure member as written: its name in the SDK's shape, its element's tags, and its value's writer. */
 interface MemberPlan {
   readonly name: string;
-  readonly open: string;
-  readonly close: string;
-  readonly empty: string;
-  write: ValueWriter;
+  readonly tags: Tags;
+  readonly write: ElementWriter;
 }
 
 /** A compiled structure: its members in schema order (`$metadata` left out). */
@@ -51,48 +80,58 @@ interface StructPlan {
   readonly members: MemberPlan[];
   /** Whether the schema lists any member at all (`$metadata` included). */
   hasMembers: boolean;
-  readonly write: ValueWriter;
+  /** Writes the present members' elements. */
+  readonly content: (value: unknown, out: XmlSink) => void;
+  /** Whether a value shows no member (its element is empty). */
+  readonly isEmpty: (value: unknown) => boolean;
+  readonly write: ElementWriter;
 }
 
 /** Structures compiled so far, by the SDK's schema object (shared by every operation that uses the shape; cycles end here). */
 const structPlans = new Map<unknown, StructPlan>();
 
-/** Writes `<name>content</name>`, or `<name/>` when the content pushed nothing. */
-function writeElement(open: string, close: string, empty: string, write: ValueWriter, value: unknown, out: string[]): void {
-  const at = out.length;
-  out.push(open);
-  write(value, out);
-  if (out.length === at + 1) out[at] = empty;
-  else out.push(close);
-}
-
 /** A scalar: timestamps in ISO 8601 with milliseconds, blobs in base64, anything else as escaped text. */
-function writeScalar(value: unknown, out: string[]): void {
+const writeScalar: ElementWriter = (tags, value, out) => {
   const text =
     value instanceof Date
       ? value.toISOString()
       : value instanceof Uint8Array
         ? Buffer.from(value).toString("base64")
         : escapeText(String(value));
-  if (text !== "") out.push(text);
-}
+  out.add(text === "" ? tags.empty : tags.open + text + tags.close);
+};
 
 function structPlanOf(schema: NormalizedSchema): StructPlan {
   const key = schema.getSchema();
   const known = structPlans.get(key);
   if (known !== undefined) return known;
   const members: MemberPlan[] = [];
+  const content = (value: unknown, out: XmlSink): void => {
+    const record = value as Record<string, unknown>;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      const member$ = record[member.name];
+      if (member$ !== undefined && member$ !== null) member.write(member.tags, member$, out);
+    }
+  };
+  const isEmpty = (value: unknown): boolean => {
+    const record = value as Record<string, unknown>;
+    for (let i = 0; i < members.length; i++) {
+      const member$ = record[members[i]!.name];
+      if (member$ !== undefined && member$ !== null) return false;
+    }
+    return true;
+  };
   const plan: StructPlan = {
     members,
     hasMembers: false,
-    write: (value, out) => {
-      const record = value as Record<string, unknown>;
-      for (let i = 0; i < members.length; i++) {
-        const member = members[i]!;
-        const member$ = record[member.name];
-        if (member$ === undefined || member$ === null) continue;
-        writeElement(member.open, member.close, member.empty, member.write, member$, out);
-      }
+    content,
+    isEmpty,
+    write: (tags, value, out) => {
+      if (isEmpty(value)) return out.add(tags.empty);
+      out.add(tags.open);
+      content(value, out);
+      out.add(tags.close);
     },
   };
   // Registered before its members are compiled, so that a recursive shape finds itself.
@@ -101,26 +140,32 @@ function structPlanOf(schema: NormalizedSchema): StructPlan {
     plan.hasMembers = true;
     if (memberName === "$metadata") continue;
     const name = (member.getMergedTraits() as { xmlName?: string }).xmlName ?? memberName;
-    members.push({ name: memberName, open: `<${name}>`, close: `</${name}>`, empty: `<${name}/>`, write: writerOf(member) });
+    members.push({ name: memberName, tags: tagsOf(name), write: writerOf(member) });
   }
   return plan;
 }
 
-/** The writer of a value of `schema`: list items, structure members, or a scalar. */
-function writerOf(schema: NormalizedSchema): ValueWriter {
+/** The element writer of a value of `schema`: list items, structure members, or a scalar. */
+function writerOf(schema: NormalizedSchema): ElementWriter {
   if (schema.isListSchema()) {
     const member = schema.getValueSchema();
-    const itemName = (member.getMergedTraits() as { xmlName?: string }).xmlName ?? "member";
-    const open = `<${itemName}>`;
-    const close = `</${itemName}>`;
-    const empty = `<${itemName}/>`;
+    const item = tagsOf((member.getMergedTraits() as { xmlName?: string }).xmlName ?? "member");
     // Compiled on first use: a list's item shape may be the structure being compiled.
-    let write: ValueWriter | undefined;
-    return (value, out) => {
-      write ??= writerOf(member);
-      for (const item of value as unknown[]) {
-        if (item !== undefined && item !== null) writeElement(open, close, empty, write, item, out);
+    let write: ElementWriter | undefined;
+    return (tags, value, out) => {
+      const items = value as unknown[];
+      let open = false;
+      for (let i = 0; i < items.length; i++) {
+        const entry = items[i];
+        if (entry === undefined || entry === null) continue;
+        if (!open) {
+          out.add(tags.open);
+          open = true;
+        }
+        write ??= writerOf(member);
+        write(item, entry, out);
       }
+      out.add(open ? tags.close : tags.empty);
     };
   }
   if (schema.isStructSchema()) return structPlanOf(schema).write;
@@ -138,16 +183,13 @@ function writerOf(schema: NormalizedSchema): ValueWriter {
  */
 export function encodeOutput(action: string, schema: NormalizedSchema, output: object, requestId: string): string {
   const root = `${action}Response`;
-  const out: string[] = [`${DECLARATION}<${root} xmlns="${EC2_NAMESPACE}"><requestId>${escapeText(requestId)}</requestId>`];
-  if (schema.isStructSchema()) {
-    const plan = structPlanOf(schema);
-    plan.write(output, out);
-    if (out.length === 1 && !plan.hasMembers) out.push("<return>true</return>");
-  } else {
-    out.push("<return>true</return>");
-  }
-  out.push(`</${root}>`);
-  return out.join("");
+  const out = new XmlSink();
+  out.add(`${DECLARATION}<${root} xmlns="${EC2_NAMESPACE}"><requestId>${escapeText(requestId)}</requestId>`);
+  const plan = schema.isStructSchema() ? structPlanOf(schema) : undefined;
+  if (plan === undefined || !plan.hasMembers) out.add("<return>true</return>");
+  else plan.content(output, out);
+  out.add(`</${root}>`);
+  return out.done();
 }
 
 /** EC2's error document: `<Response><Errors><Error>…</Error></Errors><RequestID>…</RequestID></Response>`. */
