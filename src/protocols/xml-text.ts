@@ -37,12 +37,32 @@ const SPECIAL = new RegExp(`[&<>"'\\r]|${FORBIDDEN.source}`);
 const SPECIAL_ALL = new RegExp(SPECIAL.source, "g");
 
 /**
+ * Whether `text` certainly needs no escaping: no special character, no
+ * control but tab and line feed, no surrogate and no U+FFFE/U+FFFF. A loop
+ * over code units, cheaper than the regular expression for the short ids and
+ * names that make most of an answer (issue 22); a surrogate sends the text to
+ * the expression, which tells a pair from a lone half.
+ */
+function isPlainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 0x09 && c !== 0x0a) return false;
+    } else if (c === 0x26 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x27 || (c >= 0xd800 && (c <= 0xdfff || c >= 0xfffe))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * The XML 1.0 form of a text node or attribute value: `& < > " '` as
  * entities, a carriage return as `&#xD;` (written raw, a parser would read
  * it as a line feed), and every forbidden character as U+FFFD. The result is
  * always legal XML 1.0 text.
  */
 export function escapeXmlText(text: string): string {
+  if (isPlainText(text)) return text;
   if (!SPECIAL.test(text)) return text;
   return text.replace(SPECIAL_ALL, (c) => entities[c] ?? REPLACEMENT);
 }

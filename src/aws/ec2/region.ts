@@ -11,7 +11,7 @@ import type { Ec2Request } from "./model/causes.js";
 import { FleetStore } from "./model/fleets.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
-import { type AttachedVolume, type Ec2Instance, renderInstance } from "./model/instance.js";
+import { type AttachedVolume, type Ec2Instance, type RenderContext, renderInstance } from "./model/instance.js";
 import { KeyPairStore } from "./model/key-pairs.js";
 import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
@@ -304,26 +304,38 @@ export class Ec2Region {
     return instanceState(instance.machine.phase, this.settings.stateCodeHighByte);
   }
 
+  /**
+   * What every render of this region reads besides the instance, made once
+   * (closures made at every render showed in the wire's profile: issue 22).
+   */
+  private readonly renderHelpers: Pick<RenderContext, "privateDnsName" | "publicDnsName" | "now" | "attachmentStatus"> = {
+    privateDnsName: (ip) => this.network.privateDnsName(ip),
+    publicDnsName: (ip) => this.network.publicDnsName(ip),
+    now: () => this.engine.clock.now(),
+    attachmentStatus: (attachment) => {
+      const volume = this.volumes.get(attachment.volumeId);
+      const { volumeAttach, volumeDetach } = this.settings.durations;
+      return volume === undefined
+        ? "attached"
+        : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
+    },
+  };
+
   /** The SDK `Instance` for a record. */
   render(instance: Ec2Instance): Instance {
     const state = this.stateOf(instance);
     // A Spot Instance shows its lifecycle and its request (issue 18).
     const spot = this.spotRequests.ofInstance(instance.instanceId);
+    const helpers = this.renderHelpers;
     const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
       groups: this.groupsOf(instance),
       state: { Code: state.Code!, Name: state.Name! },
-      privateDnsName: (ip) => this.network.privateDnsName(ip),
-      publicDnsName: (ip) => this.network.publicDnsName(ip),
-      now: () => this.engine.clock.now(),
-      attachmentStatus: (attachment) => {
-        const volume = this.volumes.get(attachment.volumeId);
-        const { volumeAttach, volumeDetach } = this.settings.durations;
-        return volume === undefined
-          ? "attached"
-          : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
-      },
+      privateDnsName: helpers.privateDnsName,
+      publicDnsName: helpers.publicDnsName,
+      now: helpers.now,
+      attachmentStatus: helpers.attachmentStatus,
     });
     return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
   }

@@ -64,11 +64,27 @@ function faultAnswer(front: Front, fault: ServerFault): FrontResponse {
   return front.fault?.(fault) ?? jsonAnswer(fault.status, { error: fault.message });
 }
 
+/** The last Date header written, and the second it names (an HTTP date has a resolution of one second). */
+let lastDate = { second: Number.NaN, text: "" };
+
+/**
+ * The Date header's value. The SDK corrects its clock from the Date header;
+ * read it from Date, as the client does, so fake timers in the same process
+ * never look like clock skew. Formatted once a second, not once an answer.
+ */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: new Date(now).toUTCString() };
+  return lastDate.text;
+}
+
 function send(res: ServerResponse, answer: FrontResponse): void {
-  // The SDK corrects its clock from the Date header; read it from Date, as the
-  // client does, so fake timers in the same process never look like clock skew.
-  res.writeHead(answer.status, { ...answer.headers, date: new Date().toUTCString(), "content-length": Buffer.byteLength(answer.body) });
-  res.end(answer.body);
+  // Encoded once: its length is the Content-Length, and node writes the bytes as they are
+  // (measuring a string's UTF-8 length, then writing it, walked a large answer twice; issue 22).
+  const body = Buffer.from(answer.body);
+  res.writeHead(answer.status, { ...answer.headers, date: httpDate(), "content-length": body.length });
+  res.end(body);
 }
 
 /** An answer written straight to a socket the HTTP parser gave up on; false when the socket was already gone. */

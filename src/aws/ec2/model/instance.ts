@@ -1,4 +1,11 @@
-import type { AttachmentStatus, Instance, InstanceStateName, StateReason } from "@aws-sdk/client-ec2";
+import type {
+  AttachmentStatus,
+  Instance,
+  InstanceNetworkInterface,
+  InstancePrivateIpAddress,
+  InstanceStateName,
+  StateReason,
+} from "@aws-sdk/client-ec2";
 import {
   array,
   boolean,
@@ -260,95 +267,110 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = ctx.groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
+  // Built member by member in the order the SDK shape lists them (the order callers see), without
+  // conditional spreads: each spread copied an object, and the result ended in dictionary mode,
+  // slow for every reader after (the wire's encoder reads every member; issue 22).
   const out: Instance = {
     AmiLaunchIndex: instance.launchIndex,
     ImageId: image.ImageId,
     InstanceId: instance.instanceId,
     InstanceType: instance.instanceType as Instance["InstanceType"],
-    ...(instance.keyName === undefined ? {} : { KeyName: instance.keyName }),
-    LaunchTime: new Date(instance.launchTime.getTime()),
-    Placement: { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" },
-    // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
-    ...(windows ? { Platform: "windows" as Instance["Platform"] } : {}),
-    PrivateDnsName: privateDnsName,
-    ...(terminated ? {} : { PrivateIpAddress: instance.privateIp }),
-    ProductCodes: [],
-    PublicDnsName: publicDnsName,
-    ...(publicIp === undefined ? {} : { PublicIpAddress: publicIp }),
-    State: { Code: ctx.state.Code, Name: ctx.state.Name },
-    StateTransitionReason: instance.stateTransitionReason,
-    ...(terminated ? {} : { SubnetId: instance.subnet.subnetId, VpcId: ctx.vpcId }),
-    Architecture: image.Architecture,
-    BlockDeviceMappings: terminated
-      ? []
-      : instance.volumes.map((v) => ({
-          DeviceName: v.deviceName,
-          Ebs: {
-            AttachTime: new Date(v.attachTime.getTime()),
-            DeleteOnTermination: v.deleteOnTermination,
-            Status: ctx.attachmentStatus?.(v) ?? "attached",
-            VolumeId: v.volumeId,
-          },
-        })),
-    ClientToken: instance.clientToken,
-    EbsOptimized: ebsOptimizedOf(instance),
-    EnaSupport: enaSupportOf(instance),
-    Hypervisor: "xen",
-    NetworkInterfaces: terminated
-      ? []
-      : [
-          {
-            ...(association === undefined ? {} : { Association: association }),
-            Attachment: {
-              AttachTime: new Date(instance.createdAt.getTime()),
-              AttachmentId: `eni-attach-${instance.networkInterfaceId.slice(4)}`,
-              DeleteOnTermination: true,
-              DeviceIndex: 0,
-              Status: "attached",
-              NetworkCardIndex: 0,
-            },
-            Description: instance.launchOptions.networkInterfaceDescription ?? "",
-            Groups: groups.map((g) => ({ ...g })),
-            Ipv6Addresses: [],
-            MacAddress: instance.macAddress,
-            NetworkInterfaceId: instance.networkInterfaceId,
-            OwnerId: ctx.accountId,
-            PrivateDnsName: privateDnsName,
-            PrivateIpAddress: instance.privateIp,
-            PrivateIpAddresses: [
-              {
-                ...(association === undefined ? {} : { Association: { ...association } }),
-                Primary: true,
-                PrivateDnsName: privateDnsName,
-                PrivateIpAddress: instance.privateIp,
-              },
-            ],
-            SourceDestCheck: sourceDestCheckOf(instance),
-            Status: "in-use",
-            SubnetId: instance.subnet.subnetId,
-            VpcId: ctx.vpcId,
-            InterfaceType: "interface",
-          },
-        ],
-    RootDeviceName: image.RootDeviceName,
-    RootDeviceType: image.RootDeviceType,
-    SecurityGroups: terminated ? [] : groups,
-    ...(terminated ? {} : { SourceDestCheck: sourceDestCheckOf(instance) }),
-    ...(instance.stateReason === undefined ? {} : { StateReason: { ...instance.stateReason } }),
-    ...(instance.tags.size === 0 ? {} : { Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })) }),
-    VirtualizationType: image.VirtualizationType,
-    CpuOptions:
-      instance.launchOptions.cpu === undefined
-        ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-        : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
-    HibernationOptions: { Configured: instance.hibernationConfigured },
-    ...(image.BootMode === undefined ? {} : { BootMode: image.BootMode }),
-    PlatformDetails: image.PlatformDetails,
-    UsageOperation: image.UsageOperation,
-    UsageOperationUpdateTime: new Date(instance.createdAt.getTime()),
-    ...renderLaunchOptions(instance.launchOptions),
-    MetadataOptions: currentMetadataOptions(instance, ctx.now),
-    CurrentInstanceBootMode: image.BootMode === "uefi" ? "uefi" : "legacy-bios",
   };
+  if (instance.keyName !== undefined) out.KeyName = instance.keyName;
+  out.LaunchTime = new Date(instance.launchTime.getTime());
+  out.Placement = { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" };
+  // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
+  if (windows) out.Platform = "windows" as Instance["Platform"];
+  out.PrivateDnsName = privateDnsName;
+  if (!terminated) out.PrivateIpAddress = instance.privateIp;
+  out.ProductCodes = [];
+  out.PublicDnsName = publicDnsName;
+  if (publicIp !== undefined) out.PublicIpAddress = publicIp;
+  out.State = { Code: ctx.state.Code, Name: ctx.state.Name };
+  out.StateTransitionReason = instance.stateTransitionReason;
+  if (!terminated) {
+    out.SubnetId = instance.subnet.subnetId;
+    out.VpcId = ctx.vpcId;
+  }
+  out.Architecture = image.Architecture;
+  out.BlockDeviceMappings = terminated
+    ? []
+    : instance.volumes.map((v) => ({
+        DeviceName: v.deviceName,
+        Ebs: {
+          AttachTime: new Date(v.attachTime.getTime()),
+          DeleteOnTermination: v.deleteOnTermination,
+          Status: ctx.attachmentStatus?.(v) ?? "attached",
+          VolumeId: v.volumeId,
+        },
+      }));
+  out.ClientToken = instance.clientToken;
+  out.EbsOptimized = ebsOptimizedOf(instance);
+  out.EnaSupport = enaSupportOf(instance);
+  out.Hypervisor = "xen";
+  out.NetworkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
+  out.RootDeviceName = image.RootDeviceName;
+  out.RootDeviceType = image.RootDeviceType;
+  out.SecurityGroups = terminated ? [] : groups;
+  if (!terminated) out.SourceDestCheck = sourceDestCheckOf(instance);
+  if (instance.stateReason !== undefined) out.StateReason = { ...instance.stateReason };
+  if (instance.tags.size > 0) {
+    const tags: { Key: string; Value: string }[] = [];
+    for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
+    out.Tags = tags;
+  }
+  out.VirtualizationType = image.VirtualizationType;
+  out.CpuOptions =
+    instance.launchOptions.cpu === undefined
+      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore };
+  out.HibernationOptions = { Configured: instance.hibernationConfigured };
+  if (image.BootMode !== undefined) out.BootMode = image.BootMode;
+  out.PlatformDetails = image.PlatformDetails;
+  out.UsageOperation = image.UsageOperation;
+  out.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
+  Object.assign(out, renderLaunchOptions(instance.launchOptions));
+  out.MetadataOptions = currentMetadataOptions(instance, ctx.now);
+  out.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
+  return out;
+}
+
+/** The primary network interface of a live instance, as DescribeInstances shows it. */
+function renderInterface(
+  instance: Ec2Instance,
+  ctx: RenderContext,
+  association: { IpOwnerId: string; PublicDnsName: string; PublicIp: string } | undefined,
+  privateDnsName: string,
+  groups: readonly { GroupId: string; GroupName: string }[],
+): InstanceNetworkInterface {
+  const address: InstancePrivateIpAddress = {};
+  if (association !== undefined) address.Association = { ...association };
+  address.Primary = true;
+  address.PrivateDnsName = privateDnsName;
+  address.PrivateIpAddress = instance.privateIp;
+  const out: InstanceNetworkInterface = {};
+  if (association !== undefined) out.Association = association;
+  out.Attachment = {
+    AttachTime: new Date(instance.createdAt.getTime()),
+    AttachmentId: `eni-attach-${instance.networkInterfaceId.slice(4)}`,
+    DeleteOnTermination: true,
+    DeviceIndex: 0,
+    Status: "attached",
+    NetworkCardIndex: 0,
+  };
+  out.Description = instance.launchOptions.networkInterfaceDescription ?? "";
+  out.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
+  out.Ipv6Addresses = [];
+  out.MacAddress = instance.macAddress;
+  out.NetworkInterfaceId = instance.networkInterfaceId;
+  out.OwnerId = ctx.accountId;
+  out.PrivateDnsName = privateDnsName;
+  out.PrivateIpAddress = instance.privateIp;
+  out.PrivateIpAddresses = [address];
+  out.SourceDestCheck = sourceDestCheckOf(instance);
+  out.Status = "in-use";
+  out.SubnetId = instance.subnet.subnetId;
+  out.VpcId = ctx.vpcId;
+  out.InterfaceType = "interface";
   return out;
 }
