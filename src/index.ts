@@ -24,7 +24,8 @@ export type { NetworkOptions } from "./aws/ec2/model/address-space.js";
 export type { AddedInstanceType, InstanceTypeOptions, RegionOfferingsOption } from "./aws/ec2/model/type-catalogue.js";
 export { Ec2MockUnhandledCommandError, type UnhandledCommandPolicy } from "./aws/ec2/doors/plugin.js";
 export type { Ec2MockHttpHandler } from "./aws/ec2/doors/http-handler.js";
-export { SERVER_LIMITS, type RunningServer, type ServedDoor } from "./kit/server/server.js";
+export type { RunningServer, ServedDoor } from "./kit/server/server.js";
+export { SERVER_LIMITS } from "./kit/server/listen.js";
 export type {
   ControlRoutes,
   Front,
@@ -57,7 +58,7 @@ export type { ServerHealth } from "./kit/server/health.js";
 export type { WebGuardOptions } from "./kit/server/web-guard.js";
 export type { ReportOptions } from "./kit/web-view/report.js";
 export type { WebView, WebViewChange, WebViewDetail, WebViewInstance, WebViewSource } from "./kit/web-view/view.js";
-export { StateFileError } from "./kit/state/state-file.js";
+export { StateFileError } from "./kit/state/state-lock.js";
 export {
   INSTANCE_STORE_AMI_ID,
   LINUX_AMI_ID,

@@ -9,8 +9,11 @@
  * The entries use the kit's `mutating`/`reading` (src/kit/actions.ts), not
  * the SDK's command classes: @aws-sdk/client-auto-scaling is an optional
  * peer dependency, imported by the operations for its types only.
+ *
+ * This module and the operations load on the first Auto Scaling call
+ * (./service.ts); ./action-names.ts lists the same names for the doors.
  */
-import { actionTest, mutating, mutationTest, reading, routeOf } from "../../kit/actions.js";
+import { mutating, reading, routeOf } from "../../kit/actions.js";
 import type { AutoScalingContext } from "./context.js";
 import {
   createAutoScalingGroup,
@@ -76,15 +79,6 @@ export const autoScalingActions = Object.freeze({
   DetachTrafficSources: mutating(detachTrafficSources),
   DescribeTrafficSources: reading(describeTrafficSources),
 });
-
-/** An Auto Scaling action the mock answers. */
-export type AutoScalingAction = keyof typeof autoScalingActions;
-
-/** Whether the mock answers an Auto Scaling action (by its API name). */
-export const isAutoScalingAction: (action: string) => action is AutoScalingAction = actionTest(autoScalingActions);
-
-/** Whether a successful call of an Auto Scaling action may change state (an unknown name counts as mutating). */
-export const isAutoScalingMutating: (action: string) => boolean = mutationTest(autoScalingActions);
 
 /** The operation of a named Auto Scaling action, or undefined for one the mock does not answer. */
 export function autoScalingOperationOf(action: string): ((ctx: AutoScalingContext, input: unknown) => object) | undefined {

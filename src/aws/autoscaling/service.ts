@@ -4,14 +4,31 @@
  * its single entry over the mock's Regions and clock, and the settler that
  * reconciles every group at each catch-up of its Region.
  */
+
+import { type Lazy, lazy, withLoaded } from "../../kit/lazy.js";
 import type { OperationContext } from "../ec2/context.js";
 import type { Ec2Region } from "../ec2/region.js";
 import type { Principal } from "../iam/principals.js";
+import { onDemand } from "../on-demand-loader.js";
 import type { QueryService, QueryServiceWorld } from "../query-service.js";
-import { autoScalingOperationOf, isAutoScalingAction, isAutoScalingMutating } from "./actions.js";
+import { isAutoScalingAction, isAutoScalingMutating } from "./action-names.js";
 import type { AutoScalingContext } from "./context.js";
 import { asgErrors, refusalInAsgWords } from "./errors.js";
 import { reconcileGroups } from "./operations/group-work.js";
+
+/**
+ * The action list and its operations, loaded on the first Auto Scaling call
+ * (issue 22: `import("ec2-mock")` does not compile them). The reconciliation
+ * of groups (./operations/group-work.ts) stays loaded: it runs at every
+ * catch-up of a Region with groups, synchronously, and a snapshot can bring
+ * groups back before any Auto Scaling call.
+ */
+const operations: Lazy<typeof import("./actions.js")> = lazy(() => onDemand().then((m) => m.autoScaling));
+
+/** Loads Auto Scaling's operations now (the server does before it listens, so that every call it answers runs as one step). */
+export function loadAutoScalingOperations(): Promise<unknown> {
+  return operations.load();
+}
 
 /** Auto Scaling's query API version. */
 export const AUTO_SCALING_API_VERSION = "2011-01-01";
@@ -59,25 +76,26 @@ export function autoScalingService(world: AutoScalingWorld): QueryService {
       refusal: refusalInAsgWords,
       internal: asgErrors.internal,
     },
-    dispatch(action, input, accessKeyId, regionName) {
-      const operation = autoScalingOperationOf(action);
-      if (operation === undefined) throw asgErrors.invalidAction(action, AUTO_SCALING_API_VERSION);
-      const region = world.region(regionName);
-      if (region === undefined) throw asgErrors.invalidClientTokenId();
-      const now = world.catchUp();
-      const principal = world.principal(accessKeyId);
-      const authorize = world.authorizer(principal, now, region.settings, authorization);
-      const ctx: AutoScalingContext = {
-        region,
-        now,
-        authorize: (name, resources) =>
-          authorize(
-            name,
-            resources.map((arn) => ({ arn, keys: {} })),
-          ),
-        ec2: serviceEc2(world, region, now),
-      };
-      return operation(ctx, input ?? {});
-    },
+    dispatch: (action, input, accessKeyId, regionName) =>
+      withLoaded(operations, ({ autoScalingOperationOf }) => {
+        const operation = autoScalingOperationOf(action);
+        if (operation === undefined) throw asgErrors.invalidAction(action, AUTO_SCALING_API_VERSION);
+        const region = world.region(regionName);
+        if (region === undefined) throw asgErrors.invalidClientTokenId();
+        const now = world.catchUp();
+        const principal = world.principal(accessKeyId);
+        const authorize = world.authorizer(principal, now, region.settings, authorization);
+        const ctx: AutoScalingContext = {
+          region,
+          now,
+          authorize: (name, resources) =>
+            authorize(
+              name,
+              resources.map((arn) => ({ arn, keys: {} })),
+            ),
+          ec2: serviceEc2(world, region, now),
+        };
+        return operation(ctx, input ?? {});
+      }),
   };
 }

@@ -16,7 +16,7 @@
  *    DryRun, state rules, effect) and fails by throwing an `Ec2Error` of ./errors.ts.
  * 2. Add one line to `ec2Actions` below, with the command class (a named
  *    import from `@aws-sdk/client-ec2`) and `mutating` or `reading`:
- *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),`
+ *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps.member("describeKeyPairs")),`
  *    The compiler refuses an operation whose input or output is not the command's.
  * 3. Write its tests (through a real `EC2Client` with the plugin, and the
  *    same scenario through the wire door) and document it in docs/behaviour.md.
@@ -115,11 +115,13 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { actionNames, actionTest, mutationTest, operationsOf, routeOf } from "../../kit/actions.js";
+import { lazyMembers, loadingOf } from "../../kit/lazy.js";
+import { onDemand } from "../on-demand-loader.js";
 import { mutating, reading } from "../sdk-actions.js";
 import type { OperationContext } from "./context.js";
-import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from "./operations/addresses.js";
-import { describeInstanceAttribute, modifyInstanceAttribute } from "./operations/attributes.js";
-import { getConsoleOutput } from "./operations/console.js";
+import type * as AddressesOperations from "./operations/addresses.js";
+import type * as AttributesOperations from "./operations/attributes.js";
+import type * as ConsoleOperations from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
 import {
   createFleet,
@@ -129,58 +131,51 @@ import {
   describeFleets,
   modifyFleet,
 } from "./operations/fleets.js";
-import { copyImage, createImage, deregisterImage, describeImageAttribute, describeImages, registerImage } from "./operations/images.js";
-import { getInstanceTypesFromInstanceRequirements } from "./operations/instance-requirements.js";
-import { describeInstanceTypeOfferings, describeInstanceTypes } from "./operations/instance-types.js";
-import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from "./operations/key-pairs.js";
-import {
-  createLaunchTemplate,
-  createLaunchTemplateVersion,
-  deleteLaunchTemplate,
-  deleteLaunchTemplateVersions,
-  describeLaunchTemplates,
-  describeLaunchTemplateVersions,
-  modifyLaunchTemplate,
-} from "./operations/launch-templates.js";
+import type * as ImagesOperations from "./operations/images.js";
+import type * as InstanceRequirementsOperations from "./operations/instance-requirements.js";
+import type * as InstanceTypesOperations from "./operations/instance-types.js";
+import type * as KeyPairsOperations from "./operations/key-pairs.js";
+import type * as LaunchTemplatesOperations from "./operations/launch-templates.js";
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from "./operations/lifecycle.js";
-import { modifyInstanceMetadataOptions } from "./operations/metadata-options.js";
-import { describeNetworkInterfaces } from "./operations/network-interfaces.js";
-import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from "./operations/regions.js";
+import type * as MetadataOptionsOperations from "./operations/metadata-options.js";
+import type * as NetworkInterfacesOperations from "./operations/network-interfaces.js";
+import type * as RegionsOperations from "./operations/regions.js";
 import { runInstances } from "./operations/run.js";
-import {
-  authorizeSecurityGroupEgress,
-  authorizeSecurityGroupIngress,
-  createSecurityGroup,
-  deleteSecurityGroup,
-  describeSecurityGroupRules,
-  describeSecurityGroups,
-  revokeSecurityGroupEgress,
-  revokeSecurityGroupIngress,
-} from "./operations/security-groups.js";
-import { describeSnapshotAttribute, modifySnapshotAttribute, resetSnapshotAttribute } from "./operations/snapshot-attributes.js";
-import { copySnapshot, createSnapshot, createSnapshots, deleteSnapshot, describeSnapshots } from "./operations/snapshots.js";
-import { describeSpotPriceHistory } from "./operations/spot-prices.js";
+import type * as SecurityGroupsOperations from "./operations/security-groups.js";
+import type * as SnapshotAttributesOperations from "./operations/snapshot-attributes.js";
+import type * as SnapshotsOperations from "./operations/snapshots.js";
+import type * as SpotPricesOperations from "./operations/spot-prices.js";
 import { cancelSpotInstanceRequests, describeSpotInstanceRequests, requestSpotInstances } from "./operations/spot-requests.js";
-import { createTags, deleteTags, describeTags } from "./operations/tags.js";
-import { detachVolume } from "./operations/volume-attachments.js";
-import {
-  describeVolumeAttribute,
-  describeVolumeStatus,
-  describeVolumesModifications,
-  modifyVolume,
-  modifyVolumeAttribute,
-} from "./operations/volume-modifications.js";
-import { attachVolume, createVolume, deleteVolume, describeVolumes } from "./operations/volumes.js";
-import {
-  createDefaultVpc,
-  createSubnet,
-  createVpc,
-  deleteSubnet,
-  deleteVpc,
-  describeSubnets,
-  describeVpcs,
-  modifySubnetAttribute,
-} from "./operations/vpcs.js";
+import type * as TagsOperations from "./operations/tags.js";
+import type * as VolumeAttachmentsOperations from "./operations/volume-attachments.js";
+import type * as VolumeModificationsOperations from "./operations/volume-modifications.js";
+import type * as VolumesOperations from "./operations/volumes.js";
+import type * as VpcsOperations from "./operations/vpcs.js";
+
+// The operations of every action but the instance lifecycle's (RunInstances, Start/Stop/Reboot/TerminateInstances,
+// DescribeInstances/DescribeInstanceStatus) and those whose work also runs at every catch-up (EC2 Fleet's, Spot
+// requests') load on the first call of one of their actions (issue 22: `import("ec2-mock")` compiles only what
+// `createEc2Mock()` and the lifecycle need). Every door waits for `loadingOf(action)` before dispatching.
+const addressesOps = lazyMembers<typeof AddressesOperations>(() => onDemand().then((m) => m.addresses));
+const attributesOps = lazyMembers<typeof AttributesOperations>(() => onDemand().then((m) => m.attributes));
+const consoleOps = lazyMembers<typeof ConsoleOperations>(() => onDemand().then((m) => m.console));
+const imagesOps = lazyMembers<typeof ImagesOperations>(() => onDemand().then((m) => m.images));
+const instanceRequirementsOps = lazyMembers<typeof InstanceRequirementsOperations>(() => onDemand().then((m) => m.instanceRequirements));
+const instanceTypesOps = lazyMembers<typeof InstanceTypesOperations>(() => onDemand().then((m) => m.instanceTypes));
+const keyPairsOps = lazyMembers<typeof KeyPairsOperations>(() => onDemand().then((m) => m.keyPairs));
+const launchTemplatesOps = lazyMembers<typeof LaunchTemplatesOperations>(() => onDemand().then((m) => m.launchTemplates));
+const metadataOptionsOps = lazyMembers<typeof MetadataOptionsOperations>(() => onDemand().then((m) => m.metadataOptions));
+const networkInterfacesOps = lazyMembers<typeof NetworkInterfacesOperations>(() => onDemand().then((m) => m.networkInterfaces));
+const regionsOps = lazyMembers<typeof RegionsOperations>(() => onDemand().then((m) => m.regions));
+const securityGroupsOps = lazyMembers<typeof SecurityGroupsOperations>(() => onDemand().then((m) => m.securityGroups));
+const snapshotAttributesOps = lazyMembers<typeof SnapshotAttributesOperations>(() => onDemand().then((m) => m.snapshotAttributes));
+const snapshotsOps = lazyMembers<typeof SnapshotsOperations>(() => onDemand().then((m) => m.snapshots));
+const spotPricesOps = lazyMembers<typeof SpotPricesOperations>(() => onDemand().then((m) => m.spotPrices));
+const tagsOps = lazyMembers<typeof TagsOperations>(() => onDemand().then((m) => m.tags));
+const volumeAttachmentsOps = lazyMembers<typeof VolumeAttachmentsOperations>(() => onDemand().then((m) => m.volumeAttachments));
+const volumeModificationsOps = lazyMembers<typeof VolumeModificationsOperations>(() => onDemand().then((m) => m.volumeModifications));
+const volumesOps = lazyMembers<typeof VolumesOperations>(() => onDemand().then((m) => m.volumes));
+const vpcsOps = lazyMembers<typeof VpcsOperations>(() => onDemand().then((m) => m.vpcs));
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
 // bundle a namespace import copies all ~5,000 of the SDK's exports on load,
@@ -198,81 +193,84 @@ export const ec2Actions = Object.freeze({
   StopInstances: mutating(StopInstancesCommand, stopInstances),
   RebootInstances: mutating(RebootInstancesCommand, rebootInstances),
   TerminateInstances: mutating(TerminateInstancesCommand, terminateInstances),
-  CreateTags: mutating(CreateTagsCommand, createTags),
-  DeleteTags: mutating(DeleteTagsCommand, deleteTags),
-  DescribeTags: reading(DescribeTagsCommand, describeTags),
-  DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, describeInstanceAttribute),
-  ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, modifyInstanceAttribute),
-  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, modifyInstanceMetadataOptions),
+  CreateTags: mutating(CreateTagsCommand, tagsOps.member("createTags")),
+  DeleteTags: mutating(DeleteTagsCommand, tagsOps.member("deleteTags")),
+  DescribeTags: reading(DescribeTagsCommand, tagsOps.member("describeTags")),
+  DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, attributesOps.member("describeInstanceAttribute")),
+  ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, attributesOps.member("modifyInstanceAttribute")),
+  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, metadataOptionsOps.member("modifyInstanceMetadataOptions")),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
-  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, describeInstanceTypes),
-  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, describeInstanceTypeOfferings),
-  AllocateAddress: mutating(AllocateAddressCommand, allocateAddress),
-  AssociateAddress: mutating(AssociateAddressCommand, associateAddress),
-  DisassociateAddress: mutating(DisassociateAddressCommand, disassociateAddress),
-  ReleaseAddress: mutating(ReleaseAddressCommand, releaseAddress),
-  DescribeAddresses: reading(DescribeAddressesCommand, describeAddresses),
-  DescribeVolumes: reading(DescribeVolumesCommand, describeVolumes),
-  ModifyVolume: mutating(ModifyVolumeCommand, modifyVolume),
-  DescribeVolumesModifications: reading(DescribeVolumesModificationsCommand, describeVolumesModifications),
-  DescribeVolumeStatus: reading(DescribeVolumeStatusCommand, describeVolumeStatus),
-  DescribeVolumeAttribute: reading(DescribeVolumeAttributeCommand, describeVolumeAttribute),
-  ModifyVolumeAttribute: mutating(ModifyVolumeAttributeCommand, modifyVolumeAttribute),
-  CreateVolume: mutating(CreateVolumeCommand, createVolume),
-  DeleteVolume: mutating(DeleteVolumeCommand, deleteVolume),
-  AttachVolume: mutating(AttachVolumeCommand, attachVolume),
-  DetachVolume: mutating(DetachVolumeCommand, detachVolume),
+  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, instanceTypesOps.member("describeInstanceTypes")),
+  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, instanceTypesOps.member("describeInstanceTypeOfferings")),
+  AllocateAddress: mutating(AllocateAddressCommand, addressesOps.member("allocateAddress")),
+  AssociateAddress: mutating(AssociateAddressCommand, addressesOps.member("associateAddress")),
+  DisassociateAddress: mutating(DisassociateAddressCommand, addressesOps.member("disassociateAddress")),
+  ReleaseAddress: mutating(ReleaseAddressCommand, addressesOps.member("releaseAddress")),
+  DescribeAddresses: reading(DescribeAddressesCommand, addressesOps.member("describeAddresses")),
+  DescribeVolumes: reading(DescribeVolumesCommand, volumesOps.member("describeVolumes")),
+  ModifyVolume: mutating(ModifyVolumeCommand, volumeModificationsOps.member("modifyVolume")),
+  DescribeVolumesModifications: reading(DescribeVolumesModificationsCommand, volumeModificationsOps.member("describeVolumesModifications")),
+  DescribeVolumeStatus: reading(DescribeVolumeStatusCommand, volumeModificationsOps.member("describeVolumeStatus")),
+  DescribeVolumeAttribute: reading(DescribeVolumeAttributeCommand, volumeModificationsOps.member("describeVolumeAttribute")),
+  ModifyVolumeAttribute: mutating(ModifyVolumeAttributeCommand, volumeModificationsOps.member("modifyVolumeAttribute")),
+  CreateVolume: mutating(CreateVolumeCommand, volumesOps.member("createVolume")),
+  DeleteVolume: mutating(DeleteVolumeCommand, volumesOps.member("deleteVolume")),
+  AttachVolume: mutating(AttachVolumeCommand, volumesOps.member("attachVolume")),
+  DetachVolume: mutating(DetachVolumeCommand, volumeAttachmentsOps.member("detachVolume")),
   RequestSpotInstances: mutating(RequestSpotInstancesCommand, requestSpotInstances),
   DescribeSpotInstanceRequests: reading(DescribeSpotInstanceRequestsCommand, describeSpotInstanceRequests),
   CancelSpotInstanceRequests: mutating(CancelSpotInstanceRequestsCommand, cancelSpotInstanceRequests),
-  CreateSnapshot: mutating(CreateSnapshotCommand, createSnapshot),
-  DescribeSnapshots: reading(DescribeSnapshotsCommand, describeSnapshots),
-  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, describeSpotPriceHistory),
-  DeleteSnapshot: mutating(DeleteSnapshotCommand, deleteSnapshot),
-  CreateSnapshots: mutating(CreateSnapshotsCommand, createSnapshots),
-  CopySnapshot: mutating(CopySnapshotCommand, copySnapshot),
-  DescribeSnapshotAttribute: reading(DescribeSnapshotAttributeCommand, describeSnapshotAttribute),
-  ModifySnapshotAttribute: mutating(ModifySnapshotAttributeCommand, modifySnapshotAttribute),
-  ResetSnapshotAttribute: mutating(ResetSnapshotAttributeCommand, resetSnapshotAttribute),
-  GetConsoleOutput: reading(GetConsoleOutputCommand, getConsoleOutput),
-  DescribeRegions: reading(DescribeRegionsCommand, describeRegions),
-  DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, describeAvailabilityZones),
-  DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, describeAccountAttributes),
-  CreateVpc: mutating(CreateVpcCommand, createVpc),
-  DeleteVpc: mutating(DeleteVpcCommand, deleteVpc),
-  DescribeVpcs: reading(DescribeVpcsCommand, describeVpcs),
-  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, createDefaultVpc),
-  CreateSubnet: mutating(CreateSubnetCommand, createSubnet),
-  DeleteSubnet: mutating(DeleteSubnetCommand, deleteSubnet),
-  DescribeSubnets: reading(DescribeSubnetsCommand, describeSubnets),
-  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, modifySubnetAttribute),
-  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, describeNetworkInterfaces),
-  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, createSecurityGroup),
-  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, deleteSecurityGroup),
-  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, describeSecurityGroups),
-  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, describeSecurityGroupRules),
-  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, authorizeSecurityGroupIngress),
-  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, authorizeSecurityGroupEgress),
-  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, revokeSecurityGroupIngress),
-  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, revokeSecurityGroupEgress),
-  CreateKeyPair: mutating(CreateKeyPairCommand, createKeyPair),
-  ImportKeyPair: mutating(ImportKeyPairCommand, importKeyPair),
-  DescribeKeyPairs: reading(DescribeKeyPairsCommand, describeKeyPairs),
-  DeleteKeyPair: mutating(DeleteKeyPairCommand, deleteKeyPair),
-  CreateLaunchTemplate: mutating(CreateLaunchTemplateCommand, createLaunchTemplate),
-  CreateLaunchTemplateVersion: mutating(CreateLaunchTemplateVersionCommand, createLaunchTemplateVersion),
-  ModifyLaunchTemplate: mutating(ModifyLaunchTemplateCommand, modifyLaunchTemplate),
-  DescribeLaunchTemplates: reading(DescribeLaunchTemplatesCommand, describeLaunchTemplates),
-  DescribeLaunchTemplateVersions: reading(DescribeLaunchTemplateVersionsCommand, describeLaunchTemplateVersions),
-  DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, deleteLaunchTemplate),
-  DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, deleteLaunchTemplateVersions),
-  DescribeImages: reading(DescribeImagesCommand, describeImages),
-  DescribeImageAttribute: reading(DescribeImageAttributeCommand, describeImageAttribute),
-  CreateImage: mutating(CreateImageCommand, createImage),
-  RegisterImage: mutating(RegisterImageCommand, registerImage),
-  CopyImage: mutating(CopyImageCommand, copyImage),
-  DeregisterImage: mutating(DeregisterImageCommand, deregisterImage),
+  CreateSnapshot: mutating(CreateSnapshotCommand, snapshotsOps.member("createSnapshot")),
+  DescribeSnapshots: reading(DescribeSnapshotsCommand, snapshotsOps.member("describeSnapshots")),
+  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, spotPricesOps.member("describeSpotPriceHistory")),
+  DeleteSnapshot: mutating(DeleteSnapshotCommand, snapshotsOps.member("deleteSnapshot")),
+  CreateSnapshots: mutating(CreateSnapshotsCommand, snapshotsOps.member("createSnapshots")),
+  CopySnapshot: mutating(CopySnapshotCommand, snapshotsOps.member("copySnapshot")),
+  DescribeSnapshotAttribute: reading(DescribeSnapshotAttributeCommand, snapshotAttributesOps.member("describeSnapshotAttribute")),
+  ModifySnapshotAttribute: mutating(ModifySnapshotAttributeCommand, snapshotAttributesOps.member("modifySnapshotAttribute")),
+  ResetSnapshotAttribute: mutating(ResetSnapshotAttributeCommand, snapshotAttributesOps.member("resetSnapshotAttribute")),
+  GetConsoleOutput: reading(GetConsoleOutputCommand, consoleOps.member("getConsoleOutput")),
+  DescribeRegions: reading(DescribeRegionsCommand, regionsOps.member("describeRegions")),
+  DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, regionsOps.member("describeAvailabilityZones")),
+  DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, regionsOps.member("describeAccountAttributes")),
+  CreateVpc: mutating(CreateVpcCommand, vpcsOps.member("createVpc")),
+  DeleteVpc: mutating(DeleteVpcCommand, vpcsOps.member("deleteVpc")),
+  DescribeVpcs: reading(DescribeVpcsCommand, vpcsOps.member("describeVpcs")),
+  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, vpcsOps.member("createDefaultVpc")),
+  CreateSubnet: mutating(CreateSubnetCommand, vpcsOps.member("createSubnet")),
+  DeleteSubnet: mutating(DeleteSubnetCommand, vpcsOps.member("deleteSubnet")),
+  DescribeSubnets: reading(DescribeSubnetsCommand, vpcsOps.member("describeSubnets")),
+  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, vpcsOps.member("modifySubnetAttribute")),
+  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, networkInterfacesOps.member("describeNetworkInterfaces")),
+  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, securityGroupsOps.member("createSecurityGroup")),
+  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, securityGroupsOps.member("deleteSecurityGroup")),
+  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, securityGroupsOps.member("describeSecurityGroups")),
+  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, securityGroupsOps.member("describeSecurityGroupRules")),
+  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, securityGroupsOps.member("authorizeSecurityGroupIngress")),
+  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, securityGroupsOps.member("authorizeSecurityGroupEgress")),
+  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, securityGroupsOps.member("revokeSecurityGroupIngress")),
+  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, securityGroupsOps.member("revokeSecurityGroupEgress")),
+  CreateKeyPair: mutating(CreateKeyPairCommand, keyPairsOps.member("createKeyPair")),
+  ImportKeyPair: mutating(ImportKeyPairCommand, keyPairsOps.member("importKeyPair")),
+  DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps.member("describeKeyPairs")),
+  DeleteKeyPair: mutating(DeleteKeyPairCommand, keyPairsOps.member("deleteKeyPair")),
+  CreateLaunchTemplate: mutating(CreateLaunchTemplateCommand, launchTemplatesOps.member("createLaunchTemplate")),
+  CreateLaunchTemplateVersion: mutating(CreateLaunchTemplateVersionCommand, launchTemplatesOps.member("createLaunchTemplateVersion")),
+  ModifyLaunchTemplate: mutating(ModifyLaunchTemplateCommand, launchTemplatesOps.member("modifyLaunchTemplate")),
+  DescribeLaunchTemplates: reading(DescribeLaunchTemplatesCommand, launchTemplatesOps.member("describeLaunchTemplates")),
+  DescribeLaunchTemplateVersions: reading(
+    DescribeLaunchTemplateVersionsCommand,
+    launchTemplatesOps.member("describeLaunchTemplateVersions"),
+  ),
+  DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, launchTemplatesOps.member("deleteLaunchTemplate")),
+  DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, launchTemplatesOps.member("deleteLaunchTemplateVersions")),
+  DescribeImages: reading(DescribeImagesCommand, imagesOps.member("describeImages")),
+  DescribeImageAttribute: reading(DescribeImageAttributeCommand, imagesOps.member("describeImageAttribute")),
+  CreateImage: mutating(CreateImageCommand, imagesOps.member("createImage")),
+  RegisterImage: mutating(RegisterImageCommand, imagesOps.member("registerImage")),
+  CopyImage: mutating(CopyImageCommand, imagesOps.member("copyImage")),
+  DeregisterImage: mutating(DeregisterImageCommand, imagesOps.member("deregisterImage")),
   CreateFleet: mutating(CreateFleetCommand, createFleet),
   DescribeFleets: reading(DescribeFleetsCommand, describeFleets),
   DescribeFleetInstances: reading(DescribeFleetInstancesCommand, describeFleetInstances),
@@ -281,7 +279,7 @@ export const ec2Actions = Object.freeze({
   DeleteFleets: mutating(DeleteFleetsCommand, deleteFleets),
   GetInstanceTypesFromInstanceRequirements: reading(
     GetInstanceTypesFromInstanceRequirementsCommand,
-    getInstanceTypesFromInstanceRequirements,
+    instanceRequirementsOps.member("getInstanceTypesFromInstanceRequirements"),
   ),
 });
 
@@ -314,4 +312,41 @@ export const operations = operationsOf(ec2Actions);
  */
 export function operationOf(action: string): ((ctx: OperationContext, input: unknown) => object) | undefined {
   return routeOf<OperationContext, object>(ec2Actions, action);
+}
+
+/**
+ * What a door must wait for before it dispatches `action`: the load of its
+ * operation's module, on the first call of one of that module's actions;
+ * undefined once loaded, for an action whose operation is always loaded, and
+ * for a name the mock does not implement.
+ */
+export function operationLoading(action: string): Promise<unknown> | undefined {
+  const operation = routeOf<OperationContext, object>(ec2Actions, action);
+  return operation === undefined ? undefined : loadingOf(operation);
+}
+
+/** Loads every EC2 operation now (the server does before it listens, so that every call it answers runs in one step). */
+export function loadEc2Operations(): Promise<unknown> {
+  return Promise.all([
+    addressesOps.load(),
+    attributesOps.load(),
+    consoleOps.load(),
+    imagesOps.load(),
+    instanceRequirementsOps.load(),
+    instanceTypesOps.load(),
+    keyPairsOps.load(),
+    launchTemplatesOps.load(),
+    metadataOptionsOps.load(),
+    networkInterfacesOps.load(),
+    regionsOps.load(),
+    securityGroupsOps.load(),
+    snapshotAttributesOps.load(),
+    snapshotsOps.load(),
+    spotPricesOps.load(),
+    tagsOps.load(),
+    volumeAttachmentsOps.load(),
+    volumeModificationsOps.load(),
+    volumesOps.load(),
+    vpcsOps.load(),
+  ]);
 }

@@ -10,8 +10,11 @@
  * The entries use the kit's `mutating`/`reading` (src/kit/actions.ts), not
  * the SDK's command classes: @aws-sdk/client-elastic-load-balancing-v2 is an
  * optional peer dependency, imported here for its types only.
+ *
+ * This module and the operations load on the first ELBv2 call
+ * (./service.ts); ./action-names.ts lists the same names for the doors.
  */
-import { actionNames, actionTest, mutating, mutationTest, reading, routeOf } from "../../kit/actions.js";
+import { mutating, reading, routeOf } from "../../kit/actions.js";
 import type { ElbContext } from "./context.js";
 import {
   createListener,
@@ -53,18 +56,6 @@ export const elbv2Actions = Object.freeze({
   DescribeTags: reading(describeTags),
   RemoveTags: mutating(removeTags),
 });
-
-/** An ELBv2 action the mock answers. */
-export type Elbv2Action = keyof typeof elbv2Actions;
-
-/** The names of the ELBv2 actions the mock answers, in the list's order. */
-export const elbv2ActionNames = actionNames(elbv2Actions);
-
-/** Whether the mock answers an ELBv2 action (by its API name). */
-export const isElbv2Action: (action: string) => action is Elbv2Action = actionTest(elbv2Actions);
-
-/** Whether a successful call of an ELBv2 action may change state (the state file saves after it). */
-export const isElbv2Mutating: (action: string) => boolean = mutationTest(elbv2Actions);
 
 /** The operation of a named ELBv2 action, or undefined for one the mock does not answer. */
 export function elbv2OperationOf(action: string): ((ctx: ElbContext, input: unknown) => object) | undefined {
