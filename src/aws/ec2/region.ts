@@ -11,7 +11,7 @@ import type { Ec2Request } from "./model/causes.js";
 import { FleetStore } from "./model/fleets.js";
 import type { MockImage } from "./model/images.js";
 import { ImageCatalogue } from "./model/images.js";
-import { type Ec2Instance, renderInstance } from "./model/instance.js";
+import { type Ec2Instance, type RenderContext, renderInstance } from "./model/instance.js";
 import { KeyPairStore } from "./model/key-pairs.js";
 import { LaunchTemplateStore } from "./model/launch-templates.js";
 import { applyOnStart } from "./model/metadata-options.js";
@@ -308,11 +308,25 @@ export class Ec2Region {
     const state = this.stateOf(instance);
     // A Spot Instance shows its lifecycle and its request (issue 18).
     const spot = this.spotRequests.ofInstance(instance.instanceId);
+    // The region's helpers are made once, not per instance (issue 22: a launch of 1,000 renders 1,000).
+    const helpers = (this.renderHelpers ??= this.makeRenderHelpers());
     const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
       groups: this.groupsOf(instance),
       state: { Code: state.Code!, Name: state.Name! },
+      privateDnsName: helpers.privateDnsName,
+      publicDnsName: helpers.publicDnsName,
+      now: helpers.now,
+      attachmentStatus: helpers.attachmentStatus,
+    });
+    return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
+  }
+
+  private renderHelpers: Pick<RenderContext, "privateDnsName" | "publicDnsName" | "now" | "attachmentStatus"> | undefined;
+
+  private makeRenderHelpers(): Pick<RenderContext, "privateDnsName" | "publicDnsName" | "now" | "attachmentStatus"> {
+    return {
       privateDnsName: (ip) => this.network.privateDnsName(ip),
       publicDnsName: (ip) => this.network.publicDnsName(ip),
       now: () => this.engine.clock.now(),
@@ -323,8 +337,7 @@ export class Ec2Region {
           ? "attached"
           : (attachmentState(volume, this.engine.clock.now(), volumeAttach, volumeDetach) ?? "detached");
       },
-    });
-    return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
+    };
   }
 
   /**
