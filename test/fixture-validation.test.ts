@@ -20,7 +20,7 @@ import { closest, editDistance, type Shape } from "../src/kit/shape.js";
 const INSTANCE_KEYS =
   "id, state, count, imageId, instanceType, tags, region, availabilityZone, hibernationConfigured, disableApiStop, disableApiTermination, guest";
 const OPTION_KEYS =
-  "region, accountId, timing, images, stateCodeHighByte, onUnhandledCommand, overrides, iam, instances, network, instanceTypes, speed, history";
+  "region, accountId, timing, images, stateCodeHighByte, onUnhandledCommand, overrides, iam, instances, network, instanceTypes, speed, history, timelineLimit";
 const DURATION_KEYS =
   "launch, start, resume, stop, hibernate, forceTimeout, hardRebootAfter, diskCheck, powerOff, terminate, reboot, statusChecks, " +
   "terminatedVisibility, spotCapacityReturn, volumeCreate, volumeAttach, volumeModify, volumeOptimize, volumeDetach, volumeDelete, " +

@@ -40,7 +40,8 @@ let ec2: Ec2Mock;
 let server: RunningServer;
 
 beforeAll(async () => {
-  ec2 = createEc2Mock({ timing: "instant" });
+  // Every transition is compared with what the calls reported, so the timeline keeps them all (issue 22: it keeps 200 by default).
+  ec2 = createEc2Mock({ timing: "instant", timelineLimit: Number.POSITIVE_INFINITY });
   server = await ec2.listen();
 });
 afterAll(async () => {

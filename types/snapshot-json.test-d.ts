@@ -354,6 +354,8 @@ interface OldUsageJson {
   billedSeconds: number;
   periods: { start: string; end: string | null; billedSeconds: number }[];
   ebsGibSeconds: number;
+  /** Issue 22: periods folded into the totals by the timeline limit (absent while none was). */
+  droppedPeriods?: number;
 }
 
 interface OldPhaseChangeJson {
@@ -395,6 +397,8 @@ interface OldMachineJson {
   rebootUntil: TimeJson;
   expiresAt: TimeJson;
   history: OldPhaseChangeJson[];
+  /** Issue 22: what the changes dropped by the timeline limit left behind (absent while none was). */
+  folded?: { dropped: number; periods: number; billedSeconds: number; openSince: TimeJson };
 }
 
 interface OldNetworkJson {

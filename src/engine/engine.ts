@@ -1,6 +1,7 @@
 import { arrivals, type Cause, type RebootOutcome, requestCause } from "./causes.js";
 import { Clock } from "./clock.js";
 import { checkGuestConfig, type GuestConfig, shutdownOutcome } from "./guest.js";
+import { DEFAULT_TIMELINE_LIMIT, trimHistory } from "./history.js";
 import type { Machine, Phase, PhaseChange, RebootMode, StopMode, StopPlan, TerminateMode } from "./machine.js";
 import { Timeline } from "./timeline.js";
 import type { Durations, GuestOs } from "./timing.js";
@@ -35,10 +36,12 @@ export class Engine<R = unknown> {
   /**
    * @param durations - how long each step takes (see `resolveDurations`).
    * @param clock - the clock to read; engines that share one (the regions of one mock) move together.
+   * @param timelineLimit - how many changes of phase each machine keeps (src/engine/history.ts); older ones are folded into totals.
    */
   constructor(
     readonly durations: Durations,
     clock: Clock = new Clock(),
+    readonly timelineLimit: number = DEFAULT_TIMELINE_LIMIT,
   ) {
     this.clock = clock;
   }
@@ -127,6 +130,8 @@ export class Engine<R = unknown> {
   replaceMachines(machines: readonly Machine<R>[]): void {
     this.clear();
     for (const machine of machines) {
+      // A snapshot written under a larger limit (or before there was one) is trimmed to this engine's.
+      trimHistory(machine, this.timelineLimit);
       this.machines.set(machine.id, machine);
       if (machine.transition !== undefined) {
         this.timeline.push({ at: machine.transition.at, machineId: machine.id, token: machine.scheduleToken });
@@ -324,6 +329,7 @@ export class Engine<R = unknown> {
     const entry: PhaseChange<R> = { machineId: machine.id, from: "running", to: "running", at: now, cause, diskCheck: hard };
     if (result === "abandoned") entry.abandoned = true;
     machine.history.push(entry);
+    trimHistory(machine, this.timelineLimit);
     return entry;
   }
 
@@ -431,6 +437,7 @@ export class Engine<R = unknown> {
 
   private record(change: PhaseChange<R>, machine: Machine<R>): void {
     machine.history.push(change);
+    if (machine.history.length > this.timelineLimit) trimHistory(machine, this.timelineLimit);
     for (const listener of this.listeners) listener.onPhaseChange?.(change, machine);
   }
 }

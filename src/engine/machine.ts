@@ -4,6 +4,7 @@ import type { Phase } from "./phase.js";
 export type { Phase };
 
 import type { GuestConfig } from "./guest.js";
+import type { HistoryFold } from "./history.js";
 import type { GuestOs } from "./timing.js";
 
 /**
@@ -119,6 +120,8 @@ export interface Machine<R = unknown> {
   rebootUntil: number | undefined;
   /** Mock time the machine disappears (terminated machines only). */
   expiresAt: number | undefined;
-  /** Every change of phase so far, oldest first. */
+  /** The latest changes of phase, oldest first: at most the engine's `timelineLimit` (src/engine/history.ts). */
   readonly history: PhaseChange<R>[];
+  /** What the changes dropped from `history` left behind (absent until the first is dropped). */
+  folded?: HistoryFold;
 }

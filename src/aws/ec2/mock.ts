@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
+import { checkTimelineLimit } from "../../engine/history.js";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
 import { lazy } from "../../kit/lazy.js";
@@ -45,6 +46,7 @@ import {
   type CallHandler,
   CallHistory,
   checkHistoryLimit,
+  checkOutputLimit,
   type Ec2MockCall,
   type Ec2MockCallFilter,
   type Ec2MockHistoryOptions,
@@ -162,6 +164,18 @@ export interface Ec2MockOptions {
    * every call). A bad limit throws a RangeError.
    */
   history?: Ec2MockHistoryOptions;
+  /**
+   * How many state transitions each instance's timeline keeps, the latest
+   * (default 200: fifty stop/start cycles; at least 16, or `Infinity` to keep
+   * every one). Older transitions are dropped and folded into running totals:
+   * `usage()`'s `billedSeconds` stays exact, its `periods` list those the kept
+   * timeline shows (`droppedPeriods` counts the others), and `inspect()`'s
+   * `timelineDropped` counts the dropped transitions, so that an instance
+   * cycled for a week costs no more memory, snapshot bytes or time per call
+   * than a fresh one (docs/behaviour.md, "Bounded history"). A bad limit
+   * throws a RangeError.
+   */
+  timelineLimit?: number;
 }
 
 /**
@@ -402,6 +416,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       durations: resolveDurations(options.timing),
       images: options.images ?? [],
       network: resolveAddressSpace(options.network),
+      timelineLimit: checkTimelineLimit(options.timelineLimit),
       ...(options.instanceTypes !== undefined && {
         instanceTypes: new InstanceTypeCatalogue(options.instanceTypes, (name) =>
           name === defaultRegion || regionsAndZones().some((r) => r.RegionName === name) ? zonesOf(name) : undefined,
@@ -432,7 +447,12 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
   void world.default;
   const principals = new Principals(accountId, options.iam);
   /** Every call through every door (./observe/history.ts), on the mock's clock. */
-  const history = new CallHistory(checkHistoryLimit(options.history), () => world.clock.now(), defaultRegion);
+  const history = new CallHistory(
+    checkHistoryLimit(options.history),
+    () => world.clock.now(),
+    defaultRegion,
+    checkOutputLimit(options.history),
+  );
   const authorizer = createAuthorizer(principals);
 
   /** Another Region of this mock by name (an operation's `regionNamed`). */

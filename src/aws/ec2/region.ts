@@ -52,6 +52,8 @@ export interface RegionSettings {
   network: AddressSpace;
   /** The instance types and their offerings (`createEc2Mock({ instanceTypes })`); absent: EC2's catalogue as it is. */
   instanceTypes?: InstanceTypeCatalogue;
+  /** How many changes of phase each instance keeps (`createEc2Mock({ timelineLimit })`, checked); absent: the engine's default. */
+  timelineLimit?: number;
 }
 
 /**
@@ -120,7 +122,7 @@ export class Ec2Region {
     readonly settings: RegionSettings,
     clock?: Clock,
   ) {
-    this.engine = new Engine<Ec2Request>(settings.durations, clock);
+    this.engine = new Engine<Ec2Request>(settings.durations, clock, settings.timelineLimit);
     this.snapshots = new SnapshotStore(() => this.engine.clock.now());
     this.spotPrices = new SpotPriceBook((instanceType) => instanceTypesOf(settings).record(instanceType));
     this.images = new ImageCatalogue(settings.images, settings.accountId, settings.region, () => this.engine.clock.now());

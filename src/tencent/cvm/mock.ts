@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { checkTimelineLimit } from "../../engine/history.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
 import type { FrontState } from "../../kit/front.js";
@@ -47,6 +48,13 @@ export interface CvmMockOptions {
   speed?: number;
   /** Images added to the built-in ones (the SDK's `Image` shape; only `ImageId`, `img-` + 8 characters, is required). */
   images?: readonly CvmImage[];
+  /**
+   * How many state transitions each instance's timeline keeps, the latest
+   * (default 200; at least 16, or `Infinity`), as `createEc2Mock({ timelineLimit })`:
+   * the same engine records and the same cap; `inspect()`'s `timelineDropped`
+   * counts the dropped ones. A bad limit throws a RangeError.
+   */
+  timelineLimit?: number;
 }
 
 /**
@@ -153,6 +161,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
   const world = new CvmWorld({
     defaultRegion: options.region ?? "ap-guangzhou",
     durations: cvmDurations(options.timing),
+    timelineLimit: checkTimelineLimit(options.timelineLimit),
     images: options.images ?? [],
   });
   if (options.speed !== undefined) world.clock.setSpeed(options.speed);

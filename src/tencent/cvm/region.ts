@@ -19,6 +19,8 @@ export interface CvmRegionSettings {
   images: readonly CvmImage[];
   /** The clock, shared by every region of one mock (each region is its own world; time is one). */
   clock?: Clock;
+  /** How many changes of phase each instance keeps (`createCvmMock({ timelineLimit })`, checked); absent: the engine's default. */
+  timelineLimit?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export class CvmRegion {
   readonly keyPairs = new CvmKeyPairs();
 
   constructor(readonly settings: CvmRegionSettings) {
-    this.engine = new Engine<CvmRequest>(settings.durations, settings.clock);
+    this.engine = new Engine<CvmRequest>(settings.durations, settings.clock, settings.timelineLimit);
     this.network = new CvmNetwork(settings.region);
     this.images = imageCatalogue(settings.images);
     this.engine.listen({ onPhaseChange: (change) => this.onPhaseChange(change) });

@@ -43,6 +43,8 @@ export interface CvmWorldSettings {
   durations: Durations;
   /** The user's images, known in every region. */
   images: readonly CvmImage[];
+  /** How many changes of phase each instance keeps (checked); absent: the engine's default. */
+  timelineLimit?: number;
 }
 
 /**
@@ -71,7 +73,13 @@ export class CvmWorld implements Clocked {
     const existing = this.regions.get(name);
     if (existing !== undefined) return existing;
     if (!this.served.includes(name)) return undefined;
-    const made = new CvmRegion({ region: name, durations: this.settings.durations, images: this.settings.images, clock: this.clock });
+    const made = new CvmRegion({
+      region: name,
+      durations: this.settings.durations,
+      images: this.settings.images,
+      clock: this.clock,
+      ...(this.settings.timelineLimit !== undefined && { timelineLimit: this.settings.timelineLimit }),
+    });
     this.regions.set(name, made);
     return made;
   }

@@ -1,5 +1,6 @@
 import { array, boolean, checked, invalid, type JsonOf, literal, number, object, optional, string, tuple } from "../../../engine/record.js";
 import { errors } from "../errors.js";
+import { AddressPool } from "./address-pool.js";
 import { type AddressSpace, blockSize, DEFAULT_ADDRESS_SPACE, formatIpv4, parseCidr, parseIpv4, usableRange } from "./address-space.js";
 import { newId } from "./ids.js";
 import { type CatalogueZone, regionsAndZones } from "./region-catalogue.js";
@@ -218,12 +219,6 @@ function idOf(prefix: string): string {
   return `${prefix}-${newId("vpc").slice(4)}`;
 }
 
-/** One subnet's pool: the addresses in use and where the next search starts. */
-interface Pool {
-  readonly inUse: Set<string>;
-  next: number;
-}
-
 /**
  * The VPCs and subnets of one region, the addresses handed out in them, and
  * the pool of auto-assigned public IPv4s. Private addresses stay with an
@@ -241,7 +236,8 @@ export class Network {
   private readonly retired = new Map<string, Subnet>();
   /** The default VPC's subnet per zone name. */
   private readonly defaults = new Map<string, Subnet>();
-  private readonly pools = new Map<string, Pool>();
+  /** Each subnet's addresses in use, a bitmap (./address-pool.ts). */
+  private readonly pools = new Map<string, AddressPool>();
   private readonly publicInUse = new Set<string>();
   private publicCounter = 0;
   private seq = 0;
@@ -401,7 +397,7 @@ export class Network {
       tags: options.tags !== undefined && options.tags.size > 0 ? options.tags : NO_TAGS,
     };
     this.subnets.set(subnet.subnetId, subnet);
-    this.pools.set(subnet.subnetId, { inUse: new Set(), next: 0 });
+    this.pools.set(subnet.subnetId, new AddressPool(subnet.first, subnet.size));
     if (subnet.defaultForAz) this.defaults.set(subnet.availabilityZone, subnet);
     return subnet;
   }
@@ -466,7 +462,7 @@ export class Network {
     if (!(n >= low && n <= high)) {
       throw errors.addressOutsideSubnet(ip);
     }
-    if (this.pools.get(subnet.subnetId)?.inUse.has(ip) === true) {
+    if (this.pools.get(subnet.subnetId)?.has(n) === true) {
       throw errors.addressInUse(ip);
     }
   }
@@ -483,38 +479,37 @@ export class Network {
   /** How many addresses of the subnet are free (its AvailableIpAddressCount; a launch takes one an instance). */
   freeAddresses(subnet: Subnet): number {
     const { low, high } = usableRange(subnet.first, subnet.size);
-    return high - low + 1 - (this.pools.get(subnet.subnetId)?.inUse.size ?? 0);
+    return high - low + 1 - (this.pools.get(subnet.subnetId)?.size ?? 0);
   }
 
   /** How many addresses of the subnet are in use (held by instances, terminated ones until they vanish). */
   usedAddresses(subnet: Subnet): number {
-    return this.pools.get(subnet.subnetId)?.inUse.size ?? 0;
+    return this.pools.get(subnet.subnetId)?.size ?? 0;
   }
 
   /** Takes a private address in the subnet: the one asked for, or the next free one. */
   takePrivateIp(subnet: Subnet, wanted?: string): string {
     const pool = this.poolOf(subnet);
     if (wanted !== undefined) {
-      pool.inUse.add(wanted);
+      pool.add(parseIpv4(wanted));
       return wanted;
     }
     const { low, high } = usableRange(0, subnet.size);
     let host = pool.next < low || pool.next > high ? low : pool.next;
     for (let tries = 0; tries <= high - low; tries++, host = host >= high ? low : host + 1) {
-      const ip = formatIpv4(subnet.first + host);
-      if (!pool.inUse.has(ip)) {
-        pool.inUse.add(ip);
+      if (!pool.hasHost(host)) {
+        pool.add(subnet.first + host);
         pool.next = host >= high ? low : host + 1;
-        return ip;
+        return formatIpv4(subnet.first + host);
       }
     }
     throw errors.insufficientAddresses();
   }
 
-  private poolOf(subnet: Subnet): Pool {
+  private poolOf(subnet: Subnet): AddressPool {
     let pool = this.pools.get(subnet.subnetId);
     if (pool === undefined) {
-      pool = { inUse: new Set(), next: 0 };
+      pool = new AddressPool(subnet.first, subnet.size);
       this.pools.set(subnet.subnetId, pool);
     }
     return pool;
@@ -523,8 +518,8 @@ export class Network {
   /** Returns a private address to its subnet (when its instance is gone; nothing if the subnet is gone). */
   releasePrivateIp(subnet: Subnet, ip: string): void {
     const pool = this.pools.get(subnet.subnetId);
-    pool?.inUse.delete(ip);
-    if (pool?.inUse.size === 0 && this.retired.delete(subnet.subnetId)) this.pools.delete(subnet.subnetId);
+    pool?.delete(parseIpv4(ip));
+    if (pool?.size === 0 && this.retired.delete(subnet.subnetId)) this.pools.delete(subnet.subnetId);
   }
 
   /** The VPCs, subnets and pools as plain JSON (snapshots). */
@@ -546,7 +541,7 @@ export class Network {
       dhcpOptionsId: this.dhcpOptions,
       subnets: [...this.subnets.values()].map(subnetJson),
       ...(this.retired.size === 0 ? {} : { retiredSubnets: [...this.retired.values()].map(subnetJson) }),
-      addressesInUse: [...this.pools].filter(([, pool]) => pool.inUse.size > 0).map(([id, pool]) => [id, [...pool.inUse]]),
+      addressesInUse: [...this.pools].filter(([, pool]) => pool.size > 0).map(([id, pool]) => [id, pool.addresses()]),
       nextHost: [...this.pools].filter(([, pool]) => pool.next !== 0).map(([id, pool]) => [id, pool.next]),
       publicInUse: [...this.publicInUse],
       publicCounter: this.publicCounter,
@@ -621,11 +616,11 @@ export class Network {
     }
     for (const [subnetId, ips] of json.addressesInUse ?? []) {
       const pool = this.pools.get(subnetId);
-      for (const ip of ips) pool?.inUse.add(ip);
+      for (const ip of ips) pool?.add(parseIpv4(ip));
     }
     for (const ip of json.privateInUse ?? []) {
       const subnet = subnetHolding(this.subnets.values(), ip);
-      if (subnet !== undefined) this.poolOf(subnet).inUse.add(ip);
+      if (subnet !== undefined) this.poolOf(subnet).add(parseIpv4(ip));
     }
     for (const [subnetId, host] of json.nextHost) {
       const pool = this.pools.get(subnetId);

@@ -160,8 +160,15 @@ export class VolumeStore {
    * kept as given, not copied: a launch hands every volume it creates the
    * same ones, and neither is ever written into.
    */
-  create(volumeId: string, spec: VolumeSpec, at: Date, tags: ReadonlyMap<string, string> = NO_TAGS): Ec2Volume {
-    const { iops, throughput } = performanceOf(spec);
+  create(
+    volumeId: string,
+    spec: VolumeSpec,
+    at: Date,
+    tags: ReadonlyMap<string, string> = NO_TAGS,
+    performance: { iops: number | undefined; throughput: number | undefined } = performanceOf(spec),
+  ): Ec2Volume {
+    // `performance`: a launch works it out once for all its instances' volumes of one spec.
+    const { iops, throughput } = performance;
     const volume: Ec2Volume = {
       volumeId,
       seq: ++this.seq,

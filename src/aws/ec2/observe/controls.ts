@@ -1,5 +1,6 @@
 import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { GuestConfig } from "../../../engine/guest.js";
+import { billedSecondsOf, closesPeriod, type HistoryFold, opensPeriod } from "../../../engine/history.js";
 import type { Machine, PhaseChange } from "../../../engine/machine.js";
 import type { GuestOs } from "../../../engine/timing.js";
 import { type GuestControlBase, type HostFaultsBase, InstanceControls, type TimelineEntryBase, timelineOf } from "../../../kit/controls.js";
@@ -51,8 +52,10 @@ export interface InstanceInspection {
   stopping?: { since: Date; obstacle: string | undefined; endsAt: Date | undefined };
   /** Whether the guest is rebooting. */
   rebooting: boolean;
-  /** Every transition, oldest first, with its time and cause. */
+  /** The latest transitions, oldest first, with their times and causes: at most `createEc2Mock({ timelineLimit })` (default 200). */
   timeline: TimelineEntry[];
+  /** How many older transitions the timeline limit dropped; absent when none was (docs/behaviour.md, "Bounded history"). */
+  timelineDropped?: number;
 }
 
 /**
@@ -77,8 +80,16 @@ export interface InstanceUsage {
   instanceId: string;
   /** Instance seconds billed over every period. */
   billedSeconds: number;
-  /** The periods, oldest first. */
+  /**
+   * The periods, oldest first: those the instance's kept timeline shows
+   * (`createEc2Mock({ timelineLimit })`); `billedSeconds` counts the older ones too.
+   */
   periods: BilledPeriod[];
+  /**
+   * How many older periods the timeline limit folded into `billedSeconds`
+   * without listing them; absent when none was (docs/behaviour.md, "Bounded history").
+   */
+  droppedPeriods?: number;
   /**
    * Billed GiB-seconds of the EBS volumes its launch created, while they
    * existed (attached or not): whole seconds, at least 60 s per volume.
@@ -123,29 +134,29 @@ export function noEbsByType(): Record<EbsVolumeType, number> {
   return Object.fromEntries(EBS_VOLUME_TYPES.map((t) => [t, 0])) as Record<EbsVolumeType, number>;
 }
 
-const MIN_BILLED_SECONDS = 60;
-
 /**
  * Billing periods from a timeline. Each start begins a period billed at
  * least 60 s then per second; pending, stopping (unless hibernating),
  * stopped, shutting-down and terminated are free; a reboot is no new period.
+ * `folded` is what the changes dropped by the timeline limit left behind: a
+ * period they opened is listed from its start (the periods they closed are
+ * in its totals, not listed).
  */
-export function billedPeriods(history: readonly PhaseChange[], now: number): BilledPeriod[] {
+export function billedPeriods(history: readonly PhaseChange[], now: number, folded?: HistoryFold): BilledPeriod[] {
   const periods: BilledPeriod[] = [];
-  let openedAt: number | undefined;
+  let openedAt: number | undefined = folded?.openSince;
   const close = (end: number | undefined) => {
-    const seconds = ((end ?? now) - openedAt!) / 1000;
     periods.push({
       start: new Date(openedAt!),
       end: end === undefined ? undefined : new Date(end),
-      billedSeconds: Math.max(MIN_BILLED_SECONDS, Math.ceil(seconds)),
+      billedSeconds: billedSecondsOf(openedAt!, end ?? now),
     });
     openedAt = undefined;
   };
   for (const change of history) {
     if (openedAt === undefined) {
-      if (change.to === "running" && change.from !== "running") openedAt = change.at;
-    } else if ((change.to === "stopping" && !change.hibernating) || change.to === "stopped" || change.to === "terminating") {
+      if (opensPeriod(change)) openedAt = change.at;
+    } else if (closesPeriod(change)) {
       close(change.at);
     }
   }
@@ -173,7 +184,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
   constructor(protected override readonly region: Ec2Region) {
     super(region, (instanceId) => `ec2-mock: no instance ${instanceId} (unknown, or terminated over an hour ago)`);
     region.engine.listen({
-      onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine.history)),
+      onExpire: (machine) => this.retired.set(machine.id, this.usageOf(machine.id, machine)),
     });
   }
 
@@ -245,6 +256,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
         (change) => ({ from: stateNameOf[change.from], to: stateNameOf[change.to] }),
         (change) => describeEc2Cause(change.cause),
       ),
+      ...(machine.folded === undefined ? {} : { timelineDropped: machine.folded.dropped }),
     };
   }
 
@@ -253,7 +265,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
     this.region.catchUp();
     const retired = this.retired.get(instanceId);
     if (retired !== undefined) return retired;
-    return this.usageOf(instanceId, this.instance(instanceId).machine.history);
+    return this.usageOf(instanceId, this.instance(instanceId).machine);
   }
 
   /** The fleet's usage: every instance ever launched since the last reset. */
@@ -280,9 +292,7 @@ export class Controls extends InstanceControls<Ec2Instance> {
     }
     const instances = [
       ...this.retired.values(),
-      ...[...this.region.instances.values()].map((i) =>
-        this.usageOf(i.instanceId, i.machine.history, launchedGibSeconds.get(i.instanceId) ?? 0),
-      ),
+      ...[...this.region.instances.values()].map((i) => this.usageOf(i.instanceId, i.machine, launchedGibSeconds.get(i.instanceId) ?? 0)),
     ];
     const snapshots = this.region.snapshots;
     const snapshotGib = [...snapshots.list(), ...snapshots.deleted()].reduce((sum, s) => sum + snapshotGibSeconds(s, now), 0);
@@ -309,15 +319,19 @@ export class Controls extends InstanceControls<Ec2Instance> {
   }
 
   /** One instance's usage; `launchedGibSeconds`, when the caller has it, saves a pass over the region's volumes. */
-  private usageOf(instanceId: string, history: readonly PhaseChange[], launchedGibSeconds?: number): InstanceUsage {
+  private usageOf(instanceId: string, machine: Machine, launchedGibSeconds?: number): InstanceUsage {
     const now = this.region.engine.clock.now();
-    const periods = billedPeriods(history, now);
+    const folded = machine.folded;
+    const periods = billedPeriods(machine.history, now, folded);
     const modifications = launchedGibSeconds === undefined ? this.modificationsByVolume() : undefined;
     const ebsGibSeconds =
       launchedGibSeconds ??
       this.region.volumes
         .all()
         .reduce((sum, v) => sum + (v.launchedWith === instanceId ? chargesOf(v, now, modifications!.get(v.volumeId)).gibSeconds : 0), 0);
-    return { instanceId, billedSeconds: periods.reduce((sum, p) => sum + p.billedSeconds, 0), periods, ebsGibSeconds };
+    const billedSeconds = periods.reduce((sum, p) => sum + p.billedSeconds, folded?.billedSeconds ?? 0);
+    return folded === undefined || folded.periods === 0
+      ? { instanceId, billedSeconds, periods, ebsGibSeconds }
+      : { instanceId, billedSeconds, periods, ebsGibSeconds, droppedPeriods: folded.periods };
   }
 }

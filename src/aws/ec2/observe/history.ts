@@ -56,8 +56,17 @@ export interface Ec2MockCall {
    * (`{ "InstanceId.1": "i-..." }`). Not copied: do not change it.
    */
   readonly input: object;
-  /** The answer (without `$metadata`), for a call answered; not copied. */
+  /**
+   * The answer (without `$metadata`), for a call answered; not copied.
+   * Absent, with {@link Ec2MockCall.outputDropped}, once the history's
+   * `outputLimit` dropped it.
+   */
   readonly output?: object;
+  /**
+   * Set on an answered call whose output the history dropped to stay within
+   * its `outputLimit` (the oldest outputs go first; the call itself stays).
+   */
+  readonly outputDropped?: true;
   /** The error, for a call refused. */
   readonly error?: Ec2MockCallError;
   /** The door the call came through. */
@@ -95,6 +104,17 @@ export interface Ec2MockHistoryOptions {
    * and outputs). `0` records nothing; `Infinity` keeps every call.
    */
   readonly limit?: number;
+  /**
+   * How many records the outputs of the kept calls may hold together
+   * (default 50,000): a record is a member of an array of an output, or of
+   * an array of such a member (a RunInstances of 1,000 instances counts its
+   * 1,000 instances and their tags, interfaces, volumes and groups, about
+   * 6,000). Past it, the oldest calls keep no output (`outputDropped`), so a
+   * history of large launches holds a bounded amount of memory; a call
+   * whose output alone holds more is kept without it. `0` keeps no output;
+   * `Infinity` keeps every one (docs/behaviour.md, "Call history").
+   */
+  readonly outputLimit?: number;
 }
 
 /**
@@ -105,6 +125,9 @@ export type CallHandler = (call: Ec2MockCall) => void;
 
 /** The history's default length. */
 export const DEFAULT_HISTORY_LIMIT = 1000;
+
+/** How many records the kept outputs hold at most by default (see {@link Ec2MockHistoryOptions.outputLimit}). */
+export const DEFAULT_OUTPUT_LIMIT = 50_000;
 
 /** Where a call stands in the history: its arrival's rank, the mock time then, and its door. */
 export interface Arrival {
@@ -152,12 +175,45 @@ export function withoutMetadata(output: unknown): object {
 
 /** Checks `createEc2Mock({ history: { limit } })`: a whole number from 0, or Infinity. */
 export function checkHistoryLimit(options: Ec2MockHistoryOptions | undefined): number {
-  const limit = options?.limit;
-  if (limit === undefined) return DEFAULT_HISTORY_LIMIT;
-  if (limit !== Number.POSITIVE_INFINITY && !(Number.isInteger(limit) && limit >= 0)) {
-    throw new RangeError(`ec2-mock: history.limit must be a whole number from 0, or Infinity; got ${String(limit)}`);
+  return checkCount(options?.limit, "limit", DEFAULT_HISTORY_LIMIT);
+}
+
+/** Checks `createEc2Mock({ history: { outputLimit } })`: a whole number from 0, or Infinity. */
+export function checkOutputLimit(options: Ec2MockHistoryOptions | undefined): number {
+  return checkCount(options?.outputLimit, "outputLimit", DEFAULT_OUTPUT_LIMIT);
+}
+
+function checkCount(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value !== Number.POSITIVE_INFINITY && !(Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`ec2-mock: history.${name} must be a whole number from 0, or Infinity; got ${String(value)}`);
   }
-  return limit;
+  return value;
+}
+
+/**
+ * How many records an output holds, for {@link Ec2MockHistoryOptions.outputLimit}:
+ * the members of its arrays and of their members' arrays. Cheap for the
+ * small answers of the hot path (a stop's one instance); for a large answer,
+ * a pass over its members' own keys, far less than rendering them cost.
+ */
+export function recordsIn(output: object): number {
+  let count = 0;
+  const top = output as Record<string, unknown>;
+  for (const key in top) {
+    const value = top[key];
+    if (!Array.isArray(value)) continue;
+    count += value.length;
+    for (let i = 0; i < value.length; i++) {
+      const member = value[i];
+      if (typeof member !== "object" || member === null) continue;
+      for (const inner in member) {
+        const nested = (member as Record<string, unknown>)[inner];
+        if (Array.isArray(nested)) count += nested.length;
+      }
+    }
+  }
+  return count;
 }
 
 const services: readonly string[] = ["ec2", "autoscaling", "elasticloadbalancing", "sts"];
@@ -171,12 +227,24 @@ export function splitAction(action: string, service: Ec2MockService | undefined)
   return { service: service ?? "ec2", action };
 }
 
+/** A call as kept once its output is dropped. */
+function withoutOutput(call: Ec2MockCall): Ec2MockCall {
+  const { output: _output, ...rest } = call;
+  return { ...rest, outputDropped: true };
+}
+
 /** The mock's call history: a bounded list, in the order the calls arrived. */
 export class CallHistory implements CallRecorder {
   /** The calls kept, oldest first; may hold up to `slack` more than `limit` between trims. */
   private records: Ec2MockCall[] = [];
   /** The arrival rank of each record (the records keep only the public fields). */
   private ranks: number[] = [];
+  /** The records each kept output holds ({@link recordsIn}; 0 for an error or a dropped output). */
+  private weights: number[] = [];
+  /** The sum of `weights`. */
+  private outputRecords = 0;
+  /** Below this index, no record keeps its output (outputs are dropped oldest first). */
+  private firstOutput = 0;
   /** Calls dropped by the limit since the last clear. */
   private droppedCount = 0;
   private nextSeq = 0;
@@ -188,6 +256,7 @@ export class CallHistory implements CallRecorder {
     private readonly limit: number,
     private readonly now: () => number,
     private readonly defaultRegion: string,
+    private readonly outputLimit: number = DEFAULT_OUTPUT_LIMIT,
   ) {
     this.slack = Number.isFinite(limit) ? Math.max(64, Math.ceil(limit / 4)) : 0;
   }
@@ -207,7 +276,16 @@ export class CallHistory implements CallRecorder {
       door: arrival.door,
       time: arrival.time,
     };
-    if (this.limit > 0) this.insert(arrival.seq, record);
+    if (this.limit > 0) {
+      let kept = record;
+      let weight = "output" in outcome ? recordsIn(outcome.output) : 0;
+      if (weight > this.outputLimit) {
+        // Too large to keep alone: the call stays, its output goes (subscribers above still see it whole).
+        kept = withoutOutput(record);
+        weight = 0;
+      }
+      this.insert(arrival.seq, kept, weight);
+    }
     for (const handler of this.handlers) {
       try {
         handler(record);
@@ -221,21 +299,37 @@ export class CallHistory implements CallRecorder {
   }
 
   /** Keeps the records in arrival order (a call answered late, after a delay, goes back to its place). */
-  private insert(seq: number, record: Ec2MockCall): void {
+  private insert(seq: number, record: Ec2MockCall, weight: number): void {
     let at = this.ranks.length;
     while (at > 0 && this.ranks[at - 1]! > seq) at--;
     if (at === this.ranks.length) {
       this.ranks.push(seq);
       this.records.push(record);
+      this.weights.push(weight);
     } else {
       this.ranks.splice(at, 0, seq);
       this.records.splice(at, 0, record);
+      this.weights.splice(at, 0, weight);
+      if (at < this.firstOutput) this.firstOutput = at;
     }
+    this.outputRecords += weight;
     const excess = this.records.length - this.limit;
     if (excess > this.slack) {
       this.records.splice(0, excess);
       this.ranks.splice(0, excess);
+      const gone = this.weights.splice(0, excess);
+      for (const w of gone) this.outputRecords -= w;
+      this.firstOutput = Math.max(0, this.firstOutput - excess);
       this.droppedCount += excess;
+    }
+    // Outputs beyond the budget go, oldest first; each is dropped once (firstOutput only moves forward).
+    while (this.outputRecords > this.outputLimit && this.firstOutput < this.records.length) {
+      const i = this.firstOutput++;
+      const w = this.weights[i]!;
+      if (w === 0) continue;
+      this.records[i] = withoutOutput(this.records[i]!);
+      this.weights[i] = 0;
+      this.outputRecords -= w;
     }
   }
 
@@ -263,6 +357,9 @@ export class CallHistory implements CallRecorder {
   clear(): void {
     this.records = [];
     this.ranks = [];
+    this.weights = [];
+    this.outputRecords = 0;
+    this.firstOutput = 0;
     this.droppedCount = 0;
   }
 

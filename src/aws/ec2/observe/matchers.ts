@@ -125,7 +125,7 @@ function listCalls(calls: readonly Ec2MockCall[]): string {
     const outcome =
       call.error !== undefined
         ? `→ ${call.error.name}${call.error.statusCode === 0 ? "" : ` (${call.error.statusCode})`}`
-        : call.output !== undefined
+        : call.output !== undefined || call.outputDropped === true
           ? "→ answered"
           : "";
     return `  ${first + i + 1}. ${label(call)} ${print(call.input)} ${outcome} [${call.door}, ${call.region}]`;
@@ -188,7 +188,8 @@ export const ec2Matchers = {
   toHaveTransitioned(received: unknown, instanceId: string, states: readonly InstanceStateName[]): MatcherResult {
     if (!isMock(received)) return notAMock("toHaveTransitioned", received);
     try {
-      const timeline = received.inspect(instanceId).timeline;
+      const { timeline, timelineDropped } = received.inspect(instanceId);
+      const kept = timelineDropped === undefined ? "" : ` (its latest; ${timelineDropped} earlier transitions dropped by timelineLimit)`;
       const seen = [timeline[0]?.from, ...timeline.filter((t) => t.from !== t.to).map((t) => t.to)].filter(
         (s): s is InstanceStateName => s !== undefined,
       );
@@ -198,7 +199,7 @@ export const ec2Matchers = {
         message: () =>
           pass
             ? `expected instance ${instanceId} not to have gone through ${states.join(" → ")}, but it did: ${seen.join(" → ")}`
-            : `expected instance ${instanceId} to have gone through ${states.join(" → ")}, but its timeline is ${seen.join(" → ")}`,
+            : `expected instance ${instanceId} to have gone through ${states.join(" → ")}, but its timeline${kept} is ${seen.join(" → ")}`,
         actual: seen,
         expected: states,
       };

@@ -21,7 +21,7 @@ import type { Subnet } from "../model/network.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { readTagSpecifications } from "../model/tags.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
-import type { VolumeSpec } from "../model/volumes.js";
+import { performanceOf, type VolumeSpec } from "../model/volumes.js";
 import type { Reservation } from "../region.js";
 import { type GroupRequest, type PrimaryInterface, readNetworkInterfaces } from "./run-interfaces.js";
 import { applyLaunchTemplate, authorizeTemplateUse, type TemplateUse, withTemplateTags } from "./run-template.js";
@@ -621,22 +621,40 @@ export function launchPlanned(
   const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
   const instanceTags = withTemplateTags(launch.tags.get("instance"), used);
+  // Everything a launch's volumes share is worked out once per launch, not per instance (issue 22): the spec
+  // without the device's own members, its performance, the tags; each instance then adds its id.
+  const volumeTags = launch.tags.get("volume");
+  const zone = launch.subnet.availabilityZone;
+  const plannedVolumes = launch.volumes.map(({ deviceName, deleteOnTermination, ...rest }) => {
+    const spec: VolumeSpec = { ...rest, availabilityZone: zone };
+    return { deviceName, deleteOnTermination, spec, performance: performanceOf(spec) };
+  });
+  const volumeCount = plannedVolumes.length;
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     // Every volume of the instance, created in the store and attached. What a launch's instances have
     // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
     // object they all point to, not a copy each: none of it is ever written into, and at 100,000
     // instances every copy costs megabytes.
-    const volumes = launch.volumes.map(({ deviceName, deleteOnTermination, ...spec }): AttachedVolume => {
+    const volumes: AttachedVolume[] = new Array(volumeCount);
+    for (let v = 0; v < volumeCount; v++) {
+      const planned = plannedVolumes[v]!;
       const volume = region.volumes.create(
         newId("vol"),
-        { ...spec, availabilityZone: launch.subnet.availabilityZone, launchedWith: instanceId },
+        { ...planned.spec, launchedWith: instanceId },
         createdAt,
-        launch.tags.get("volume"),
+        volumeTags,
+        planned.performance,
       );
-      volume.attachment = { volumeId: volume.volumeId, instanceId, deviceName, deleteOnTermination, attachTime: createdAt };
-      return volume.attachment;
-    });
+      volume.attachment = {
+        volumeId: volume.volumeId,
+        instanceId,
+        deviceName: planned.deviceName,
+        deleteOnTermination: planned.deleteOnTermination,
+        attachTime: createdAt,
+      };
+      volumes[v] = volume.attachment;
+    }
     const instance: Ec2Instance = {
       machine: region.engine.launch(instanceId, os, ec2Requests.run),
       instanceId,

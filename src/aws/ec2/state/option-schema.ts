@@ -223,7 +223,12 @@ export const optionFields = {
   instanceTypes,
   speed: number,
   // `limit` may be Infinity (every call kept), which the finite `number` shape refuses: the history checks it (a RangeError).
-  history: own<Ec2MockHistoryOptions>({ limit: { kind: "any" } }, "an object of limit (how many calls the history keeps)"),
+  history: own<Ec2MockHistoryOptions>(
+    { limit: { kind: "any" }, outputLimit: { kind: "any" } },
+    "an object of limit (how many calls the history keeps) and outputLimit (how many records their outputs keep)",
+  ),
+  // May be Infinity (every change kept), which the finite `number` shape refuses: the engine's check says why (a RangeError).
+  timelineLimit: { kind: "any" },
 } as const satisfies Readonly<Record<string, Shape>>;
 
 /** The options object: {@link optionFields}, nothing else. */

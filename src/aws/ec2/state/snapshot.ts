@@ -2,6 +2,7 @@ import {
   array,
   type Codec,
   date,
+  integer,
   invalid,
   type JsonOf,
   literal,
@@ -124,6 +125,8 @@ const usageRecord = object({
   billedSeconds: number,
   periods: array(object({ start: date, end: nullable(date), billedSeconds: number })),
   ebsGibSeconds: number,
+  /** Issue 22: the periods the timeline limit folded into `billedSeconds` (absent while none was, and in older snapshots). */
+  droppedPeriods: optional(integer),
 });
 
 /**

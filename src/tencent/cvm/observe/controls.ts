@@ -52,7 +52,8 @@ function cvmTimelineStates(instance: CvmInstance): (change: PhaseChange) => { fr
   let isolatedAt = -1;
   if (instance.isolated) for (let i = history.length - 1; i >= 0 && isolatedAt < 0; i--) if (history[i]!.to === "stopped") isolatedAt = i;
   let index = -1;
-  let failed = false;
+  // A failed launch whose arrival the timeline limit dropped: everything kept comes after it.
+  let failed = instance.launchFails && instance.machine.folded !== undefined && history[0]?.from !== "launching";
   return (change) => {
     index++;
     const from = failed ? "LAUNCH_FAILED" : index > isolatedAt && isolatedAt >= 0 ? "SHUTDOWN" : stateOfPhase[change.from];
@@ -83,8 +84,10 @@ export interface CvmInstanceInspection {
   latestOperation?: { action: string; state: OperationState; requestId: string; errorMsg?: string };
   /** How the administrator logs in: the key pairs the instance accepts, whether a password does, and the last password reset. */
   login: { keyIds: string[]; passwordLogin: boolean; lastPasswordReset?: { userName: string; at: Date } };
-  /** Every change of state, oldest first, in CVM state names. */
+  /** The latest changes of state, oldest first, in CVM state names: at most `createCvmMock({ timelineLimit })` (default 200). */
   timeline: CvmTimelineEntry[];
+  /** How many older changes the timeline limit dropped; absent when none was. */
+  timelineDropped?: number;
 }
 
 /** The test-side controls of a CVM region: guests, host faults, inspection. */
@@ -148,6 +151,7 @@ export class CvmControls extends InstanceControls<CvmInstance> {
             }),
       },
       timeline: timelineOf(machine.history, cvmTimelineStates(instance), (change) => describeCvmCause(change.cause)),
+      ...(machine.folded === undefined ? {} : { timelineDropped: machine.folded.dropped }),
     };
   }
 }
