@@ -39,7 +39,7 @@ export const WORKLOADS = [
  * two cores), and those figures get fewer rounds, and a time cap: no new
  * round starts once the cap is spent (the first always runs; the detail
  * says how many ran). The SDK's 500-instance listing (information only)
- * runs 2 in flight. Quick runs (a smoke run: the whole benchmark in under a
+ * runs 1 in flight. Quick runs (a smoke run: the whole benchmark in under a
  * minute) measure the 500-instance listing with 1 in flight, one round
  * (labelled), but launch the same fleet, since moto's cost for the
  * 20-instance listing grows with the fleet it filters.
@@ -49,8 +49,8 @@ const PLANS = {
     warmUpMs: 1_500,
     roundMs: 400,
     rounds: { raw: { cycle: 9, d20: 5, d500: 2 }, sdk: { cycle: 7, d20: 3, d500: 1 } },
-    capMs: { d20: 12_000, d500: 20_000 },
-    inFlight: { sdk: { d500: 2 } },
+    capMs: { d20: 8_000, d500: 20_000 },
+    inFlight: { sdk: { d500: 1 } },
   },
   quick: {
     warmUpMs: 500,
