@@ -36,7 +36,7 @@ const common = {
   packages: "external",
   outbase: "src",
   // Class names show in errors and stack traces; keep them as written.
-  keepNames: process.env.KN === "1",
+  keepNames: false,
   // No comments or indentation in what users load: parsing is part of their import time (bench/README.md,
   // figure f; docs/decisions/0008-bundling-the-package.md). Names stay as written. EC2_MOCK_READABLE_BUILD=1
   // keeps the layout and esbuild's `// src/...` markers, which bench/profile-server.mjs reads.
