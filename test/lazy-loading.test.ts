@@ -10,7 +10,7 @@
  * Also checks that the lists of action names the doors use before the
  * operations load agree with the action lists themselves.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -99,6 +99,33 @@ describe('what import("ec2-mock") loads', () => {
     for (const other of ["vitest.js", "jest.js"]) {
       const files = [...staticGraph(path.join(ESM, other))];
       expect(files.filter((file) => defines(file, "createCvmMock") || defines(file, "startEc2Server"))).toEqual([]);
+    }
+  });
+});
+
+describe("the bundle's names", () => {
+  /** Every file under a folder, recursively. */
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+    );
+  /** The classes of some files: `class Name` (not `class extends`) and esbuild's `var Name = class`, by name. */
+  const classesIn = (files: string[]) =>
+    new Set(
+      files.flatMap((file) =>
+        [...readFileSync(file, "utf8").matchAll(/\b([A-Za-z_$][\w$]*)\s*=\s*class\b|\bclass\s+(?!extends\b)([A-Za-z_$][\w$]*)/g)].map(
+          (m) => m[1] ?? m[2]!,
+        ),
+      ),
+    );
+
+  it("keep every class's name as written (the build runs without keepNames: a renamed class would show in `constructor.name`)", () => {
+    const written = classesIn(filesUnder(path.join(ESM, "..", "..", "src")).filter((f) => f.endsWith(".ts")));
+    for (const dir of [ESM, path.join(ESM, "..", "cjs")]) {
+      const bundled = [...classesIn(filesUnder(dir).filter((f) => f.endsWith(".js")))];
+      expect(bundled.length).toBeGreaterThan(10);
+      // esbuild's inner name of a class that refers to itself (`var Params = class _Params`) is not the class's name.
+      expect(bundled.filter((name) => !written.has(name) && !written.has(name.replace(/^_/, "")))).toEqual([]);
     }
   });
 });
