@@ -18,6 +18,10 @@
  *    import from `@aws-sdk/client-ec2`) and `mutating` or `reading`:
  *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps("describeKeyPairs")),`
  *    The compiler refuses an operation whose input or output is not the command's.
+ *    An operation of a new file loads on first use when the file is exported
+ *    from ../on-demand.ts and named through a `lazyMembers` stub, as below; one
+ *    imported here directly loads with `import("ec2-mock")` (docs/architecture.md,
+ *    "What loads when").
  * 3. Write its tests (through a real `EC2Client` with the plugin, and the
  *    same scenario through the wire door) and document it in docs/behaviour.md.
  * Nothing else: the plugin, the HTTP handler, the server, the adapter, fault
