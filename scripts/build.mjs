@@ -8,7 +8,9 @@
 // users' import time: as ~60 small modules, `import("ec2-mock")` cost about
 // 55 ms of module loading alone; bundled, about 10 ms (bench/README.md,
 // figure f). The ES build splits the code the entries share into chunks, so
-// `ec2-mock` and `ec2-mock/vitest` (or the CLI) load one copy of it.
+// `ec2-mock` and `ec2-mock/vitest` (or the CLI) load one copy of it, and what
+// loads on first use (src/aws/on-demand.ts, one dynamic import) is a chunk of
+// its own (docs/architecture.md, "What loads when").
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -35,8 +37,11 @@ const common = {
   // Dependencies and peers stay imports: users' copies of the SDK, @smithy and fast-xml-parser.
   packages: "external",
   outbase: "src",
-  // Class names show in errors and stack traces; keep them as written.
-  keepNames: process.env.KN === "1",
+  // No keepNames (issue 22): its `__name(fn, "fn")` ran ~1,800 times at import and inside hot paths (1.2 % of the
+  // plugin's cycle). esbuild renames only a top-level name two modules share (a function `readList` becomes
+  // `readList2`): no class is among them, and every error class sets its `name` itself (test/package.test.ts and
+  // test/error-catalogue.test.ts check the errors' names through the bundle and the source).
+  keepNames: false,
   // No comments or indentation in what users load: parsing is part of their import time (bench/README.md,
   // figure f; docs/decisions/0008-bundling-the-package.md). Names stay as written. EC2_MOCK_READABLE_BUILD=1
   // keeps the layout and esbuild's `// src/...` markers, which bench/profile-server.mjs reads.

@@ -1,11 +1,9 @@
 /**
  * The one dynamic import of ./on-demand.ts (what the mock loads on first use,
- * issue 22), shared by every family it holds: the first use of any loads all.
+ * issue 22), shared by every family it holds: the first use of any loads all,
+ * and every family is then loaded at once.
  */
-let loading: Promise<typeof import("./on-demand.js")> | undefined;
+import { type Lazy, lazy } from "../kit/lazy.js";
 
-/** Loads ./on-demand.ts (once). */
-export function onDemand(): Promise<typeof import("./on-demand.js")> {
-  loading ??= import("./on-demand.js");
-  return loading;
-}
+/** ./on-demand.ts, loaded on first use. */
+export const onDemand: Lazy<typeof import("./on-demand.js")> = lazy(() => import("./on-demand.js"));

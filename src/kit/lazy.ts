@@ -50,35 +50,27 @@ export function withLoaded<M, T>(module: Lazy<M>, use: (loaded: M) => T): T | Pr
 /** The module each stub of {@link lazyMembers} calls into. */
 const stubs = new WeakMap<object, Lazy<unknown>>();
 
-/** A lazily loaded module whose functions can be named before it loads. */
-export interface LazyMembers<M extends object> extends Lazy<M> {
-  /**
-   * A function that calls the module's own `name` once it is loaded (an
-   * action list names its operations this way). Calling it before the
-   * module has loaded is a bug of the caller, which must {@link loadingOf}
-   * it first: it throws.
-   */
-  member<K extends keyof M>(name: K): M[K];
-}
-
 /**
- * A module to load on first use, whose functions are named by stubs.
+ * Stubs for the functions of a part `S` of a lazily loaded module `M` (an
+ * action list names its operations this way, before they load). A stub
+ * calls the function it names once the module is loaded; calling it before
+ * is a bug of the caller, which must wait for {@link loadingOf} it first: it
+ * throws.
  *
- * @param importer - the dynamic import.
- * @returns the holder, with its `member` stubs.
+ * @param module - the lazily loaded module.
+ * @param part - where the functions are in it (`(m) => m.tags`).
+ * @returns a maker of stubs, by the function's name.
  */
-export function lazyMembers<M extends object>(importer: () => Promise<M>): LazyMembers<M> {
-  const holder = lazy(importer);
-  const member = <K extends keyof M>(name: K): M[K] => {
+export function lazyMembers<M, S extends object>(module: Lazy<M>, part: (loaded: M) => S): <K extends keyof S>(name: K) => S[K] {
+  return <K extends keyof S>(name: K): S[K] => {
     const stub = (...args: unknown[]): unknown => {
-      const loaded = holder.loaded;
+      const loaded = module.loaded;
       if (loaded === undefined) throw new Error(`ec2-mock: internal error: ${String(name)} called before its module loaded`);
-      return (loaded[name] as (...a: unknown[]) => unknown)(...args);
+      return (part(loaded)[name] as (...a: unknown[]) => unknown)(...args);
     };
-    stubs.set(stub, holder);
-    return stub as M[K];
+    stubs.set(stub, module);
+    return stub as S[K];
   };
-  return Object.assign(holder, { member });
 }
 
 /**
@@ -90,6 +82,6 @@ export function lazyMembers<M extends object>(importer: () => Promise<M>): LazyM
  * @returns the load to wait for, or undefined.
  */
 export function loadingOf(fn: object): Promise<unknown> | undefined {
-  const holder = stubs.get(fn);
-  return holder === undefined || holder.loaded !== undefined ? undefined : holder.load();
+  const module = stubs.get(fn);
+  return module === undefined || module.loaded !== undefined ? undefined : module.load();
 }

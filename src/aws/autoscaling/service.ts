@@ -5,7 +5,7 @@
  * reconciles every group at each catch-up of its Region.
  */
 
-import { type Lazy, lazy, withLoaded } from "../../kit/lazy.js";
+import { withLoaded } from "../../kit/lazy.js";
 import type { OperationContext } from "../ec2/context.js";
 import type { Ec2Region } from "../ec2/region.js";
 import type { Principal } from "../iam/principals.js";
@@ -15,20 +15,6 @@ import { isAutoScalingAction, isAutoScalingMutating } from "./action-names.js";
 import type { AutoScalingContext } from "./context.js";
 import { asgErrors, refusalInAsgWords } from "./errors.js";
 import { reconcileGroups } from "./operations/group-work.js";
-
-/**
- * The action list and its operations, loaded on the first Auto Scaling call
- * (issue 22: `import("ec2-mock")` does not compile them). The reconciliation
- * of groups (./operations/group-work.ts) stays loaded: it runs at every
- * catch-up of a Region with groups, synchronously, and a snapshot can bring
- * groups back before any Auto Scaling call.
- */
-const operations: Lazy<typeof import("./actions.js")> = lazy(() => onDemand().then((m) => m.autoScaling));
-
-/** Loads Auto Scaling's operations now (the server does before it listens, so that every call it answers runs as one step). */
-export function loadAutoScalingOperations(): Promise<unknown> {
-  return operations.load();
-}
 
 /** Auto Scaling's query API version. */
 export const AUTO_SCALING_API_VERSION = "2011-01-01";
@@ -76,8 +62,11 @@ export function autoScalingService(world: AutoScalingWorld): QueryService {
       refusal: refusalInAsgWords,
       internal: asgErrors.internal,
     },
+    // The action list and its operations load on the first Auto Scaling call (../on-demand.ts, issue 22). The
+    // reconciliation of groups (./operations/group-work.ts) stays loaded: it runs at every catch-up of a Region with
+    // groups, synchronously, and a snapshot can bring groups back before any Auto Scaling call.
     dispatch: (action, input, accessKeyId, regionName) =>
-      withLoaded(operations, ({ autoScalingOperationOf }) => {
+      withLoaded(onDemand, ({ autoScaling: { autoScalingOperationOf } }) => {
         const operation = autoScalingOperationOf(action);
         if (operation === undefined) throw asgErrors.invalidAction(action, AUTO_SCALING_API_VERSION);
         const region = world.region(regionName);

@@ -16,8 +16,12 @@
  *    DryRun, state rules, effect) and fails by throwing an `Ec2Error` of ./errors.ts.
  * 2. Add one line to `ec2Actions` below, with the command class (a named
  *    import from `@aws-sdk/client-ec2`) and `mutating` or `reading`:
- *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps.member("describeKeyPairs")),`
+ *    `DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps("describeKeyPairs")),`
  *    The compiler refuses an operation whose input or output is not the command's.
+ *    An operation of a new file loads on first use when the file is exported
+ *    from ../on-demand.ts and named through a `lazyMembers` stub, as below; one
+ *    imported here directly loads with `import("ec2-mock")` (docs/architecture.md,
+ *    "What loads when").
  * 3. Write its tests (through a real `EC2Client` with the plugin, and the
  *    same scenario through the wire door) and document it in docs/behaviour.md.
  * Nothing else: the plugin, the HTTP handler, the server, the adapter, fault
@@ -155,27 +159,27 @@ import type * as VpcsOperations from "./operations/vpcs.js";
 // The operations of every action but the instance lifecycle's (RunInstances, Start/Stop/Reboot/TerminateInstances,
 // DescribeInstances/DescribeInstanceStatus) and those whose work also runs at every catch-up (EC2 Fleet's, Spot
 // requests') load on the first call of one of their actions (issue 22: `import("ec2-mock")` compiles only what
-// `createEc2Mock()` and the lifecycle need). Every door waits for `loadingOf(action)` before dispatching.
-const addressesOps = lazyMembers<typeof AddressesOperations>(() => onDemand().then((m) => m.addresses));
-const attributesOps = lazyMembers<typeof AttributesOperations>(() => onDemand().then((m) => m.attributes));
-const consoleOps = lazyMembers<typeof ConsoleOperations>(() => onDemand().then((m) => m.console));
-const imagesOps = lazyMembers<typeof ImagesOperations>(() => onDemand().then((m) => m.images));
-const instanceRequirementsOps = lazyMembers<typeof InstanceRequirementsOperations>(() => onDemand().then((m) => m.instanceRequirements));
-const instanceTypesOps = lazyMembers<typeof InstanceTypesOperations>(() => onDemand().then((m) => m.instanceTypes));
-const keyPairsOps = lazyMembers<typeof KeyPairsOperations>(() => onDemand().then((m) => m.keyPairs));
-const launchTemplatesOps = lazyMembers<typeof LaunchTemplatesOperations>(() => onDemand().then((m) => m.launchTemplates));
-const metadataOptionsOps = lazyMembers<typeof MetadataOptionsOperations>(() => onDemand().then((m) => m.metadataOptions));
-const networkInterfacesOps = lazyMembers<typeof NetworkInterfacesOperations>(() => onDemand().then((m) => m.networkInterfaces));
-const regionsOps = lazyMembers<typeof RegionsOperations>(() => onDemand().then((m) => m.regions));
-const securityGroupsOps = lazyMembers<typeof SecurityGroupsOperations>(() => onDemand().then((m) => m.securityGroups));
-const snapshotAttributesOps = lazyMembers<typeof SnapshotAttributesOperations>(() => onDemand().then((m) => m.snapshotAttributes));
-const snapshotsOps = lazyMembers<typeof SnapshotsOperations>(() => onDemand().then((m) => m.snapshots));
-const spotPricesOps = lazyMembers<typeof SpotPricesOperations>(() => onDemand().then((m) => m.spotPrices));
-const tagsOps = lazyMembers<typeof TagsOperations>(() => onDemand().then((m) => m.tags));
-const volumeAttachmentsOps = lazyMembers<typeof VolumeAttachmentsOperations>(() => onDemand().then((m) => m.volumeAttachments));
-const volumeModificationsOps = lazyMembers<typeof VolumeModificationsOperations>(() => onDemand().then((m) => m.volumeModifications));
-const volumesOps = lazyMembers<typeof VolumesOperations>(() => onDemand().then((m) => m.volumes));
-const vpcsOps = lazyMembers<typeof VpcsOperations>(() => onDemand().then((m) => m.vpcs));
+// `createEc2Mock()` and the lifecycle need; ../on-demand.ts). The dispatch waits for `operationLoading(action)` first.
+const addressesOps = lazyMembers(onDemand, (m): typeof AddressesOperations => m.addresses);
+const attributesOps = lazyMembers(onDemand, (m): typeof AttributesOperations => m.attributes);
+const consoleOps = lazyMembers(onDemand, (m): typeof ConsoleOperations => m.console);
+const imagesOps = lazyMembers(onDemand, (m): typeof ImagesOperations => m.images);
+const instanceRequirementsOps = lazyMembers(onDemand, (m): typeof InstanceRequirementsOperations => m.instanceRequirements);
+const instanceTypesOps = lazyMembers(onDemand, (m): typeof InstanceTypesOperations => m.instanceTypes);
+const keyPairsOps = lazyMembers(onDemand, (m): typeof KeyPairsOperations => m.keyPairs);
+const launchTemplatesOps = lazyMembers(onDemand, (m): typeof LaunchTemplatesOperations => m.launchTemplates);
+const metadataOptionsOps = lazyMembers(onDemand, (m): typeof MetadataOptionsOperations => m.metadataOptions);
+const networkInterfacesOps = lazyMembers(onDemand, (m): typeof NetworkInterfacesOperations => m.networkInterfaces);
+const regionsOps = lazyMembers(onDemand, (m): typeof RegionsOperations => m.regions);
+const securityGroupsOps = lazyMembers(onDemand, (m): typeof SecurityGroupsOperations => m.securityGroups);
+const snapshotAttributesOps = lazyMembers(onDemand, (m): typeof SnapshotAttributesOperations => m.snapshotAttributes);
+const snapshotsOps = lazyMembers(onDemand, (m): typeof SnapshotsOperations => m.snapshots);
+const spotPricesOps = lazyMembers(onDemand, (m): typeof SpotPricesOperations => m.spotPrices);
+const tagsOps = lazyMembers(onDemand, (m): typeof TagsOperations => m.tags);
+const volumeAttachmentsOps = lazyMembers(onDemand, (m): typeof VolumeAttachmentsOperations => m.volumeAttachments);
+const volumeModificationsOps = lazyMembers(onDemand, (m): typeof VolumeModificationsOperations => m.volumeModifications);
+const volumesOps = lazyMembers(onDemand, (m): typeof VolumesOperations => m.volumes);
+const vpcsOps = lazyMembers(onDemand, (m): typeof VpcsOperations => m.vpcs);
 
 // Command classes are named imports, never `import * as sdk`: in the CommonJS
 // bundle a namespace import copies all ~5,000 of the SDK's exports on load,
@@ -193,84 +197,81 @@ export const ec2Actions = Object.freeze({
   StopInstances: mutating(StopInstancesCommand, stopInstances),
   RebootInstances: mutating(RebootInstancesCommand, rebootInstances),
   TerminateInstances: mutating(TerminateInstancesCommand, terminateInstances),
-  CreateTags: mutating(CreateTagsCommand, tagsOps.member("createTags")),
-  DeleteTags: mutating(DeleteTagsCommand, tagsOps.member("deleteTags")),
-  DescribeTags: reading(DescribeTagsCommand, tagsOps.member("describeTags")),
-  DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, attributesOps.member("describeInstanceAttribute")),
-  ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, attributesOps.member("modifyInstanceAttribute")),
-  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, metadataOptionsOps.member("modifyInstanceMetadataOptions")),
+  CreateTags: mutating(CreateTagsCommand, tagsOps("createTags")),
+  DeleteTags: mutating(DeleteTagsCommand, tagsOps("deleteTags")),
+  DescribeTags: reading(DescribeTagsCommand, tagsOps("describeTags")),
+  DescribeInstanceAttribute: reading(DescribeInstanceAttributeCommand, attributesOps("describeInstanceAttribute")),
+  ModifyInstanceAttribute: mutating(ModifyInstanceAttributeCommand, attributesOps("modifyInstanceAttribute")),
+  ModifyInstanceMetadataOptions: mutating(ModifyInstanceMetadataOptionsCommand, metadataOptionsOps("modifyInstanceMetadataOptions")),
   DescribeInstances: reading(DescribeInstancesCommand, describeInstances),
   DescribeInstanceStatus: reading(DescribeInstanceStatusCommand, describeInstanceStatus),
-  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, instanceTypesOps.member("describeInstanceTypes")),
-  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, instanceTypesOps.member("describeInstanceTypeOfferings")),
-  AllocateAddress: mutating(AllocateAddressCommand, addressesOps.member("allocateAddress")),
-  AssociateAddress: mutating(AssociateAddressCommand, addressesOps.member("associateAddress")),
-  DisassociateAddress: mutating(DisassociateAddressCommand, addressesOps.member("disassociateAddress")),
-  ReleaseAddress: mutating(ReleaseAddressCommand, addressesOps.member("releaseAddress")),
-  DescribeAddresses: reading(DescribeAddressesCommand, addressesOps.member("describeAddresses")),
-  DescribeVolumes: reading(DescribeVolumesCommand, volumesOps.member("describeVolumes")),
-  ModifyVolume: mutating(ModifyVolumeCommand, volumeModificationsOps.member("modifyVolume")),
-  DescribeVolumesModifications: reading(DescribeVolumesModificationsCommand, volumeModificationsOps.member("describeVolumesModifications")),
-  DescribeVolumeStatus: reading(DescribeVolumeStatusCommand, volumeModificationsOps.member("describeVolumeStatus")),
-  DescribeVolumeAttribute: reading(DescribeVolumeAttributeCommand, volumeModificationsOps.member("describeVolumeAttribute")),
-  ModifyVolumeAttribute: mutating(ModifyVolumeAttributeCommand, volumeModificationsOps.member("modifyVolumeAttribute")),
-  CreateVolume: mutating(CreateVolumeCommand, volumesOps.member("createVolume")),
-  DeleteVolume: mutating(DeleteVolumeCommand, volumesOps.member("deleteVolume")),
-  AttachVolume: mutating(AttachVolumeCommand, volumesOps.member("attachVolume")),
-  DetachVolume: mutating(DetachVolumeCommand, volumeAttachmentsOps.member("detachVolume")),
+  DescribeInstanceTypes: reading(DescribeInstanceTypesCommand, instanceTypesOps("describeInstanceTypes")),
+  DescribeInstanceTypeOfferings: reading(DescribeInstanceTypeOfferingsCommand, instanceTypesOps("describeInstanceTypeOfferings")),
+  AllocateAddress: mutating(AllocateAddressCommand, addressesOps("allocateAddress")),
+  AssociateAddress: mutating(AssociateAddressCommand, addressesOps("associateAddress")),
+  DisassociateAddress: mutating(DisassociateAddressCommand, addressesOps("disassociateAddress")),
+  ReleaseAddress: mutating(ReleaseAddressCommand, addressesOps("releaseAddress")),
+  DescribeAddresses: reading(DescribeAddressesCommand, addressesOps("describeAddresses")),
+  DescribeVolumes: reading(DescribeVolumesCommand, volumesOps("describeVolumes")),
+  ModifyVolume: mutating(ModifyVolumeCommand, volumeModificationsOps("modifyVolume")),
+  DescribeVolumesModifications: reading(DescribeVolumesModificationsCommand, volumeModificationsOps("describeVolumesModifications")),
+  DescribeVolumeStatus: reading(DescribeVolumeStatusCommand, volumeModificationsOps("describeVolumeStatus")),
+  DescribeVolumeAttribute: reading(DescribeVolumeAttributeCommand, volumeModificationsOps("describeVolumeAttribute")),
+  ModifyVolumeAttribute: mutating(ModifyVolumeAttributeCommand, volumeModificationsOps("modifyVolumeAttribute")),
+  CreateVolume: mutating(CreateVolumeCommand, volumesOps("createVolume")),
+  DeleteVolume: mutating(DeleteVolumeCommand, volumesOps("deleteVolume")),
+  AttachVolume: mutating(AttachVolumeCommand, volumesOps("attachVolume")),
+  DetachVolume: mutating(DetachVolumeCommand, volumeAttachmentsOps("detachVolume")),
   RequestSpotInstances: mutating(RequestSpotInstancesCommand, requestSpotInstances),
   DescribeSpotInstanceRequests: reading(DescribeSpotInstanceRequestsCommand, describeSpotInstanceRequests),
   CancelSpotInstanceRequests: mutating(CancelSpotInstanceRequestsCommand, cancelSpotInstanceRequests),
-  CreateSnapshot: mutating(CreateSnapshotCommand, snapshotsOps.member("createSnapshot")),
-  DescribeSnapshots: reading(DescribeSnapshotsCommand, snapshotsOps.member("describeSnapshots")),
-  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, spotPricesOps.member("describeSpotPriceHistory")),
-  DeleteSnapshot: mutating(DeleteSnapshotCommand, snapshotsOps.member("deleteSnapshot")),
-  CreateSnapshots: mutating(CreateSnapshotsCommand, snapshotsOps.member("createSnapshots")),
-  CopySnapshot: mutating(CopySnapshotCommand, snapshotsOps.member("copySnapshot")),
-  DescribeSnapshotAttribute: reading(DescribeSnapshotAttributeCommand, snapshotAttributesOps.member("describeSnapshotAttribute")),
-  ModifySnapshotAttribute: mutating(ModifySnapshotAttributeCommand, snapshotAttributesOps.member("modifySnapshotAttribute")),
-  ResetSnapshotAttribute: mutating(ResetSnapshotAttributeCommand, snapshotAttributesOps.member("resetSnapshotAttribute")),
-  GetConsoleOutput: reading(GetConsoleOutputCommand, consoleOps.member("getConsoleOutput")),
-  DescribeRegions: reading(DescribeRegionsCommand, regionsOps.member("describeRegions")),
-  DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, regionsOps.member("describeAvailabilityZones")),
-  DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, regionsOps.member("describeAccountAttributes")),
-  CreateVpc: mutating(CreateVpcCommand, vpcsOps.member("createVpc")),
-  DeleteVpc: mutating(DeleteVpcCommand, vpcsOps.member("deleteVpc")),
-  DescribeVpcs: reading(DescribeVpcsCommand, vpcsOps.member("describeVpcs")),
-  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, vpcsOps.member("createDefaultVpc")),
-  CreateSubnet: mutating(CreateSubnetCommand, vpcsOps.member("createSubnet")),
-  DeleteSubnet: mutating(DeleteSubnetCommand, vpcsOps.member("deleteSubnet")),
-  DescribeSubnets: reading(DescribeSubnetsCommand, vpcsOps.member("describeSubnets")),
-  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, vpcsOps.member("modifySubnetAttribute")),
-  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, networkInterfacesOps.member("describeNetworkInterfaces")),
-  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, securityGroupsOps.member("createSecurityGroup")),
-  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, securityGroupsOps.member("deleteSecurityGroup")),
-  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, securityGroupsOps.member("describeSecurityGroups")),
-  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, securityGroupsOps.member("describeSecurityGroupRules")),
-  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, securityGroupsOps.member("authorizeSecurityGroupIngress")),
-  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, securityGroupsOps.member("authorizeSecurityGroupEgress")),
-  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, securityGroupsOps.member("revokeSecurityGroupIngress")),
-  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, securityGroupsOps.member("revokeSecurityGroupEgress")),
-  CreateKeyPair: mutating(CreateKeyPairCommand, keyPairsOps.member("createKeyPair")),
-  ImportKeyPair: mutating(ImportKeyPairCommand, keyPairsOps.member("importKeyPair")),
-  DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps.member("describeKeyPairs")),
-  DeleteKeyPair: mutating(DeleteKeyPairCommand, keyPairsOps.member("deleteKeyPair")),
-  CreateLaunchTemplate: mutating(CreateLaunchTemplateCommand, launchTemplatesOps.member("createLaunchTemplate")),
-  CreateLaunchTemplateVersion: mutating(CreateLaunchTemplateVersionCommand, launchTemplatesOps.member("createLaunchTemplateVersion")),
-  ModifyLaunchTemplate: mutating(ModifyLaunchTemplateCommand, launchTemplatesOps.member("modifyLaunchTemplate")),
-  DescribeLaunchTemplates: reading(DescribeLaunchTemplatesCommand, launchTemplatesOps.member("describeLaunchTemplates")),
-  DescribeLaunchTemplateVersions: reading(
-    DescribeLaunchTemplateVersionsCommand,
-    launchTemplatesOps.member("describeLaunchTemplateVersions"),
-  ),
-  DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, launchTemplatesOps.member("deleteLaunchTemplate")),
-  DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, launchTemplatesOps.member("deleteLaunchTemplateVersions")),
-  DescribeImages: reading(DescribeImagesCommand, imagesOps.member("describeImages")),
-  DescribeImageAttribute: reading(DescribeImageAttributeCommand, imagesOps.member("describeImageAttribute")),
-  CreateImage: mutating(CreateImageCommand, imagesOps.member("createImage")),
-  RegisterImage: mutating(RegisterImageCommand, imagesOps.member("registerImage")),
-  CopyImage: mutating(CopyImageCommand, imagesOps.member("copyImage")),
-  DeregisterImage: mutating(DeregisterImageCommand, imagesOps.member("deregisterImage")),
+  CreateSnapshot: mutating(CreateSnapshotCommand, snapshotsOps("createSnapshot")),
+  DescribeSnapshots: reading(DescribeSnapshotsCommand, snapshotsOps("describeSnapshots")),
+  DescribeSpotPriceHistory: reading(DescribeSpotPriceHistoryCommand, spotPricesOps("describeSpotPriceHistory")),
+  DeleteSnapshot: mutating(DeleteSnapshotCommand, snapshotsOps("deleteSnapshot")),
+  CreateSnapshots: mutating(CreateSnapshotsCommand, snapshotsOps("createSnapshots")),
+  CopySnapshot: mutating(CopySnapshotCommand, snapshotsOps("copySnapshot")),
+  DescribeSnapshotAttribute: reading(DescribeSnapshotAttributeCommand, snapshotAttributesOps("describeSnapshotAttribute")),
+  ModifySnapshotAttribute: mutating(ModifySnapshotAttributeCommand, snapshotAttributesOps("modifySnapshotAttribute")),
+  ResetSnapshotAttribute: mutating(ResetSnapshotAttributeCommand, snapshotAttributesOps("resetSnapshotAttribute")),
+  GetConsoleOutput: reading(GetConsoleOutputCommand, consoleOps("getConsoleOutput")),
+  DescribeRegions: reading(DescribeRegionsCommand, regionsOps("describeRegions")),
+  DescribeAvailabilityZones: reading(DescribeAvailabilityZonesCommand, regionsOps("describeAvailabilityZones")),
+  DescribeAccountAttributes: reading(DescribeAccountAttributesCommand, regionsOps("describeAccountAttributes")),
+  CreateVpc: mutating(CreateVpcCommand, vpcsOps("createVpc")),
+  DeleteVpc: mutating(DeleteVpcCommand, vpcsOps("deleteVpc")),
+  DescribeVpcs: reading(DescribeVpcsCommand, vpcsOps("describeVpcs")),
+  CreateDefaultVpc: mutating(CreateDefaultVpcCommand, vpcsOps("createDefaultVpc")),
+  CreateSubnet: mutating(CreateSubnetCommand, vpcsOps("createSubnet")),
+  DeleteSubnet: mutating(DeleteSubnetCommand, vpcsOps("deleteSubnet")),
+  DescribeSubnets: reading(DescribeSubnetsCommand, vpcsOps("describeSubnets")),
+  ModifySubnetAttribute: mutating(ModifySubnetAttributeCommand, vpcsOps("modifySubnetAttribute")),
+  DescribeNetworkInterfaces: reading(DescribeNetworkInterfacesCommand, networkInterfacesOps("describeNetworkInterfaces")),
+  CreateSecurityGroup: mutating(CreateSecurityGroupCommand, securityGroupsOps("createSecurityGroup")),
+  DeleteSecurityGroup: mutating(DeleteSecurityGroupCommand, securityGroupsOps("deleteSecurityGroup")),
+  DescribeSecurityGroups: reading(DescribeSecurityGroupsCommand, securityGroupsOps("describeSecurityGroups")),
+  DescribeSecurityGroupRules: reading(DescribeSecurityGroupRulesCommand, securityGroupsOps("describeSecurityGroupRules")),
+  AuthorizeSecurityGroupIngress: mutating(AuthorizeSecurityGroupIngressCommand, securityGroupsOps("authorizeSecurityGroupIngress")),
+  AuthorizeSecurityGroupEgress: mutating(AuthorizeSecurityGroupEgressCommand, securityGroupsOps("authorizeSecurityGroupEgress")),
+  RevokeSecurityGroupIngress: mutating(RevokeSecurityGroupIngressCommand, securityGroupsOps("revokeSecurityGroupIngress")),
+  RevokeSecurityGroupEgress: mutating(RevokeSecurityGroupEgressCommand, securityGroupsOps("revokeSecurityGroupEgress")),
+  CreateKeyPair: mutating(CreateKeyPairCommand, keyPairsOps("createKeyPair")),
+  ImportKeyPair: mutating(ImportKeyPairCommand, keyPairsOps("importKeyPair")),
+  DescribeKeyPairs: reading(DescribeKeyPairsCommand, keyPairsOps("describeKeyPairs")),
+  DeleteKeyPair: mutating(DeleteKeyPairCommand, keyPairsOps("deleteKeyPair")),
+  CreateLaunchTemplate: mutating(CreateLaunchTemplateCommand, launchTemplatesOps("createLaunchTemplate")),
+  CreateLaunchTemplateVersion: mutating(CreateLaunchTemplateVersionCommand, launchTemplatesOps("createLaunchTemplateVersion")),
+  ModifyLaunchTemplate: mutating(ModifyLaunchTemplateCommand, launchTemplatesOps("modifyLaunchTemplate")),
+  DescribeLaunchTemplates: reading(DescribeLaunchTemplatesCommand, launchTemplatesOps("describeLaunchTemplates")),
+  DescribeLaunchTemplateVersions: reading(DescribeLaunchTemplateVersionsCommand, launchTemplatesOps("describeLaunchTemplateVersions")),
+  DeleteLaunchTemplate: mutating(DeleteLaunchTemplateCommand, launchTemplatesOps("deleteLaunchTemplate")),
+  DeleteLaunchTemplateVersions: mutating(DeleteLaunchTemplateVersionsCommand, launchTemplatesOps("deleteLaunchTemplateVersions")),
+  DescribeImages: reading(DescribeImagesCommand, imagesOps("describeImages")),
+  DescribeImageAttribute: reading(DescribeImageAttributeCommand, imagesOps("describeImageAttribute")),
+  CreateImage: mutating(CreateImageCommand, imagesOps("createImage")),
+  RegisterImage: mutating(RegisterImageCommand, imagesOps("registerImage")),
+  CopyImage: mutating(CopyImageCommand, imagesOps("copyImage")),
+  DeregisterImage: mutating(DeregisterImageCommand, imagesOps("deregisterImage")),
   CreateFleet: mutating(CreateFleetCommand, createFleet),
   DescribeFleets: reading(DescribeFleetsCommand, describeFleets),
   DescribeFleetInstances: reading(DescribeFleetInstancesCommand, describeFleetInstances),
@@ -279,7 +280,7 @@ export const ec2Actions = Object.freeze({
   DeleteFleets: mutating(DeleteFleetsCommand, deleteFleets),
   GetInstanceTypesFromInstanceRequirements: reading(
     GetInstanceTypesFromInstanceRequirementsCommand,
-    instanceRequirementsOps.member("getInstanceTypesFromInstanceRequirements"),
+    instanceRequirementsOps("getInstanceTypesFromInstanceRequirements"),
   ),
 });
 
@@ -323,30 +324,4 @@ export function operationOf(action: string): ((ctx: OperationContext, input: unk
 export function operationLoading(action: string): Promise<unknown> | undefined {
   const operation = routeOf<OperationContext, object>(ec2Actions, action);
   return operation === undefined ? undefined : loadingOf(operation);
-}
-
-/** Loads every EC2 operation now (the server does before it listens, so that every call it answers runs in one step). */
-export function loadEc2Operations(): Promise<unknown> {
-  return Promise.all([
-    addressesOps.load(),
-    attributesOps.load(),
-    consoleOps.load(),
-    imagesOps.load(),
-    instanceRequirementsOps.load(),
-    instanceTypesOps.load(),
-    keyPairsOps.load(),
-    launchTemplatesOps.load(),
-    metadataOptionsOps.load(),
-    networkInterfacesOps.load(),
-    regionsOps.load(),
-    securityGroupsOps.load(),
-    snapshotAttributesOps.load(),
-    snapshotsOps.load(),
-    spotPricesOps.load(),
-    tagsOps.load(),
-    volumeAttachmentsOps.load(),
-    volumeModificationsOps.load(),
-    volumesOps.load(),
-    vpcsOps.load(),
-  ]);
 }

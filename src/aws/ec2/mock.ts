@@ -4,22 +4,21 @@ import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { checkTimelineLimit } from "../../engine/history.js";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
-import { lazy } from "../../kit/lazy.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
 import { normalizeInput } from "../../protocols/ec2-query/normalize.js";
 import { shapesOf } from "../../protocols/ec2-query/schemas.js";
 import { ProtocolRefusal } from "../../protocols/refusal.js";
-import { type AutoScalingWorld, autoScalingService, autoScalingSettler, loadAutoScalingOperations } from "../autoscaling/service.js";
+import { type AutoScalingWorld, autoScalingService, autoScalingSettler } from "../autoscaling/service.js";
 import { type CallRouter, type CallRouterDeps, createCallRouter } from "../calls.js";
-import { elbv2Service, loadElbv2Operations } from "../elbv2/service.js";
+import { elbv2Service } from "../elbv2/service.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
 import { onDemand } from "../on-demand-loader.js";
 import { type Ec2MockDoor, type Ec2MockOverrides, OverrideStack, type UseOptions } from "../overrides.js";
 import { type QueryService, type QueryServiceWorld, qualifiedAction, readQueryCommandInput } from "../query-service.js";
-import { isImplemented, isMutating, loadEc2Operations, operationLoading, operationOf } from "./actions.js";
+import { isImplemented, isMutating, operationLoading, operationOf } from "./actions.js";
 import type { Dispatch, OperationContext } from "./context.js";
 import { adaptStub, type ClientStubLike } from "./doors/adapter.js";
 import { createHttpHandler, type Ec2MockHttpHandler } from "./doors/http-handler.js";
@@ -61,13 +60,6 @@ import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } fro
 import { checkOptions } from "./state/option-schema.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
 import { Ec2World } from "./world.js";
-
-/**
- * The server's door and everything only it uses (node:http's plumbing, the
- * signature check, the state file, moto's API), loaded by the first
- * `listen()` (issue 22: `import("ec2-mock")` does not compile them).
- */
-const serverDoor = lazy(() => onDemand().then((m) => m.server));
 
 /**
  * Options of {@link createEc2Mock}. Every one is optional.
@@ -679,15 +671,12 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
         history,
       }),
-    // Every operation loads with the server, so that each call it answers runs in one step, as before (the state file's marks).
+    // What loads on first use (../on-demand.ts: every operation, the server's door) loads with the server, so that each
+    // call it answers runs in one step, as before (the state file's marks around a change).
     listen: async (listenOptions) => {
-      const [{ startEc2Server }] = await Promise.all([
-        serverDoor.load(),
-        loadEc2Operations(),
-        loadAutoScalingOperations(),
-        loadElbv2Operations(),
-      ]);
-      return startEc2Server(
+      const { server } = await onDemand.load();
+      // The server's door and all only it uses (node:http's plumbing, the signature check, the state file, moto's API).
+      return server.startEc2Server(
         {
           // A query service's call comes qualified (`elasticloadbalancing:CreateTargetGroup`), so that the state file sees it too.
           dispatch: (action, input, accessKeyId, region) => {

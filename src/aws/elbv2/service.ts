@@ -3,20 +3,12 @@
  * (src/aws/query-service.ts): its names, its action list, its wire errors,
  * and its single entry over the mock's Regions and clock.
  */
-import { type Lazy, lazy, withLoaded } from "../../kit/lazy.js";
+import { withLoaded } from "../../kit/lazy.js";
 import { onDemand } from "../on-demand-loader.js";
 import type { QueryService, QueryServiceWorld } from "../query-service.js";
 import { isElbv2Action, isElbv2Mutating } from "./action-names.js";
 import type { ElbContext } from "./context.js";
 import { elbErrors, refusalInElbWords } from "./errors.js";
-
-/** The action list and its operations, loaded on the first ELBv2 call (issue 22: `import("ec2-mock")` does not compile them). */
-const operations: Lazy<typeof import("./actions.js")> = lazy(() => onDemand().then((m) => m.elbv2));
-
-/** Loads ELBv2's operations now (the server does before it listens, so that every call it answers runs as one step). */
-export function loadElbv2Operations(): Promise<unknown> {
-  return operations.load();
-}
 
 /** ELBv2's query API version. */
 export const ELBV2_API_VERSION = "2015-12-01";
@@ -46,8 +38,9 @@ export function elbv2Service(world: QueryServiceWorld): QueryService {
       refusal: refusalInElbWords,
       internal: elbErrors.internal,
     },
+    // The action list and its operations load on the first ELBv2 call (../on-demand.ts, issue 22).
     dispatch: (action, input, accessKeyId, regionName) =>
-      withLoaded(operations, ({ elbv2OperationOf }) => {
+      withLoaded(onDemand, ({ elbv2: { elbv2OperationOf } }) => {
         const operation = elbv2OperationOf(action);
         if (operation === undefined) throw elbErrors.invalidAction(action, ELBV2_API_VERSION);
         const region = world.region(regionName);
