@@ -245,10 +245,17 @@ export class Engine<R = unknown> {
     }
     machine.rebootUntil = undefined;
     machine.stopPlan = next;
-    this.enter(machine, "stopping", requestCause(request), {
-      ...(next.hibernating ? { hibernating: true } : {}),
-      ...(next.obstacle === undefined ? {} : { obstacle: next.obstacle }),
-    });
+    // At `now`, as the plan: one clock read for the whole stop (issue 22 (a)).
+    this.enter(
+      machine,
+      "stopping",
+      requestCause(request),
+      {
+        ...(next.hibernating ? { hibernating: true } : {}),
+        ...(next.obstacle === undefined ? {} : { obstacle: next.obstacle }),
+      },
+      now,
+    );
     this.scheduleStop(machine);
   }
 

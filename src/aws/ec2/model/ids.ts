@@ -50,14 +50,26 @@ export function newMacAddress(): string {
   return randomText("0e", 10, ":", 2);
 }
 
-const shapes = new Map<IdPrefix, RegExp>();
-
-/** Whether `value` is a well-formed id of that family (8 or 17 lowercase hex digits). */
+/**
+ * Whether `value` is a well-formed id of that family (8 or 17 lowercase hex
+ * digits): `^prefix-(?:[0-9a-f]{8}|[0-9a-f]{17})$`, read character by
+ * character. Every call naming an id asks this; the regular expression cost
+ * several times the loop (bench/README.md, issue 22 (a)).
+ */
 export function isWellFormedId(prefix: IdPrefix, value: unknown): value is string {
-  let shape = shapes.get(prefix);
-  if (shape === undefined) {
-    shape = new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
-    shapes.set(prefix, shape);
+  if (typeof value !== "string") return false;
+  const start = prefix.length + 1;
+  const digits = value.length - start;
+  if ((digits !== 8 && digits !== 17) || !value.startsWith(prefix) || value.charCodeAt(prefix.length) !== DASH) return false;
+  for (let i = start; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= DIGIT_0 && c <= DIGIT_9) || (c >= LOWER_A && c <= LOWER_F))) return false;
   }
-  return typeof value === "string" && shape.test(value);
+  return true;
 }
+
+const DASH = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const LOWER_A = 0x61;
+const LOWER_F = 0x66;

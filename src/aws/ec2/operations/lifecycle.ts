@@ -187,7 +187,8 @@ function startOne(ctx: OperationContext, instance: Ec2Instance): void {
   instance.launchTime = new Date(ctx.now);
   instance.stateReason = stateReasons.pending;
   instance.stateTransitionReason = "";
-  ctx.region.engine.start(instance.machine, ec2Requests.start);
+  // At the call's time, as `launchTime` (the engine would read the clock twice more for it).
+  ctx.region.engine.start(instance.machine, ec2Requests.start, ctx.now);
   spotInstanceChanged(ctx, instance, "started");
 }
 
