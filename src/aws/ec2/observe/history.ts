@@ -286,7 +286,7 @@ export class CallHistory implements CallRecorder {
     if (this.limit > 0) {
       let kept = record;
       let weight = "output" in outcome ? recordsIn(outcome.output) : 0;
-      if (weight > this.outputLimit) {
+      if (weight > this.outputLimit || (this.outputLimit === 0 && "output" in outcome)) {
         // Too large to keep alone: the call stays, its output goes (subscribers above still see it whole).
         kept = withoutOutput(record);
         weight = 0;
