@@ -299,7 +299,7 @@ const n = (x) => Math.round(x).toLocaleString("en");
  */
 export async function measure({ quick = false, base = process.env.BENCH_BASE } = {}) {
   const sizes = quick ? [100_000] : [100_000, 1_000_000];
-  const cycles = quick ? 2_000 : 10_000;
+  const cycles = quick ? 4_000 : 10_000;
   const builds = base
     ? [
         ["", "this"],
