@@ -865,3 +865,17 @@ describe("AddressStore: what may be recovered", () => {
     expect(store.isRecoverable(address.publicIp)).toBe(false);
   });
 });
+
+describe("the region's pool of public IPv4 addresses (issue 22)", () => {
+  it("hands out every one of its 1,048,576 addresses once, then none instead of searching for ever", () => {
+    const network = new Network("us-east-1");
+    const seen = new Set<string>();
+    for (let i = 0; i < 1_048_576; i++) seen.add(network.takePublicIpIfAny()!);
+    expect(seen.size).toBe(1_048_576);
+    expect(network.takePublicIpIfAny()).toBeUndefined();
+    expect(() => network.takePublicIp()).toThrow(/exhausted/);
+    const some = seen.values().next().value!;
+    network.releasePublicIp(some);
+    expect(network.takePublicIpIfAny()).toBe(some);
+  });
+});

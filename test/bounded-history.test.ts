@@ -4,7 +4,13 @@
  * while memory and snapshots stay bounded; the call history bounds the
  * records its outputs hold (`history.outputLimit`).
  */
-import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstanceAttributeCommand,
+  RebootInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { billedPeriods } from "../src/aws/ec2/observe/controls.js";
@@ -262,6 +268,10 @@ describe("the call history's outputLimit", () => {
     await launchIds(small.client);
     expect(small.ec2.calls()[0]).toMatchObject({ action: "RunInstances", outputDropped: true });
     expect(small.ec2.calls()[0]!.output).toBeUndefined();
+    // An output without records (no array) is not kept either.
+    const [id] = await launchIds(small.client);
+    await small.client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: "disableApiStop" }));
+    expect(small.ec2.calls().at(-1)).toMatchObject({ action: "DescribeInstanceAttribute", outputDropped: true });
 
     const all = setup({ timing: "instant", history: { outputLimit: Number.POSITIVE_INFINITY } });
     for (let n = 0; n < 3; n++) await launchIds(all.client, { MinCount: 50, MaxCount: 50 });

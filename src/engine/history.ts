@@ -31,7 +31,7 @@ export interface HistoryFold {
 
 const MIN_BILLED_SECONDS = 60;
 
-/** Billed seconds of one running period: per second, at least 60 (EC2's per-second billing; CVM's records use the same engine periods). */
+/** Billed seconds of one running period: whole seconds, rounded up, at least 60 (the per-second billing a front's usage reports). */
 export function billedSecondsOf(start: number, end: number): number {
   return Math.max(MIN_BILLED_SECONDS, Math.ceil((end - start) / 1000));
 }

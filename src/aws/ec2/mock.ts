@@ -208,7 +208,8 @@ export interface Ec2Mock {
    * Region, input, output or error, door and mock time. `filter` keeps
    * those matching each member given (`{ action: "RunInstances" }`,
    * `{ action: "autoscaling:DescribeTags" }`, `{ door: "server" }`).
-   * A call appears once answered. Inputs and outputs are not copied.
+   * A call appears once answered. Inputs and outputs are not copied; the
+   * oldest outputs past `history.outputLimit` records are dropped (`outputDropped`).
    */
   calls(filter?: Ec2MockCallFilter): readonly Ec2MockCall[];
   /** Empties the call history (nothing else). */

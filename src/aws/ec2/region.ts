@@ -148,7 +148,7 @@ export class Ec2Region {
         if (change.to === "running") {
           // An instance holding an Elastic IP gets no auto-assigned address.
           if (instance.wantsPublicIp && instance.publicIp === undefined && instance.elasticIp === undefined) {
-            instance.publicIp = this.network.takePublicIp();
+            instance.publicIp = this.network.takePublicIpIfAny();
           }
           instance.stateReason = undefined;
           instance.stateTransitionReason = "";

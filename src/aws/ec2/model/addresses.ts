@@ -143,7 +143,7 @@ export class AddressStore {
     const instance = this.unlink(address);
     if (instance === undefined) return;
     if (instance.machine.phase === "running" && instance.wantsPublicIp && instance.publicIp === undefined) {
-      instance.publicIp = this.network.takePublicIp();
+      instance.publicIp = this.network.takePublicIpIfAny();
     }
   }
 

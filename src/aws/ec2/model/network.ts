@@ -219,6 +219,9 @@ function idOf(prefix: string): string {
   return `${prefix}-${newId("vpc").slice(4)}`;
 }
 
+/** How many public IPv4 addresses the region's pool holds (a /12's worth). */
+const PUBLIC_POOL_SIZE = 1_048_576;
+
 /**
  * The VPCs and subnets of one region, the addresses handed out in them, and
  * the pool of auto-assigned public IPv4s. Private addresses stay with an
@@ -652,11 +655,21 @@ export class Network {
     this.createDefaultVpc(previous === undefined ? undefined : { vpc: previous, subnets: subnetIds });
   }
 
-  /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses). */
+  /**
+   * Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses), or undefined when all
+   * 1,048,576 are taken (a fleet of over a million running instances: the instance runs without one, rather
+   * than the search going round the full pool for ever).
+   */
+  takePublicIpIfAny(): string | undefined {
+    return this.publicInUse.size >= PUBLIC_POOL_SIZE ? undefined : this.takePublicIp();
+  }
+
+  /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses); throws when it is exhausted. */
   takePublicIp(): string {
+    if (this.publicInUse.size >= PUBLIC_POOL_SIZE) throw new Error("ec2-mock: the region's pool of public IPv4 addresses is exhausted");
     const base = PUBLIC_POOL_BASE;
     for (;;) {
-      this.publicCounter = (this.publicCounter + 7919) % 1_048_576;
+      this.publicCounter = (this.publicCounter + 7919) % PUBLIC_POOL_SIZE;
       const ip = formatIpv4(base + this.publicCounter + 256);
       if (!this.publicInUse.has(ip)) {
         this.publicInUse.add(ip);

@@ -204,12 +204,19 @@ export function recordsIn(output: object): number {
     const value = top[key];
     if (!Array.isArray(value)) continue;
     count += value.length;
+    const first: unknown = value[0];
+    if (typeof first !== "object" || first === null) continue;
+    // The members of one output array share their shape (the SDK's): the first one names the keys holding
+    // arrays, and only those are read of the others (a launch's 1,000 instances: 5 keys each, not 40).
+    const nested: string[] = [];
+    for (const inner in first) if (Array.isArray((first as Record<string, unknown>)[inner])) nested.push(inner);
+    if (nested.length === 0) continue;
     for (let i = 0; i < value.length; i++) {
-      const member = value[i];
+      const member = value[i] as Record<string, unknown> | null | undefined;
       if (typeof member !== "object" || member === null) continue;
-      for (const inner in member) {
-        const nested = (member as Record<string, unknown>)[inner];
-        if (Array.isArray(nested)) count += nested.length;
+      for (let k = 0; k < nested.length; k++) {
+        const list = member[nested[k]!];
+        if (Array.isArray(list)) count += list.length;
       }
     }
   }
@@ -279,7 +286,7 @@ export class CallHistory implements CallRecorder {
     if (this.limit > 0) {
       let kept = record;
       let weight = "output" in outcome ? recordsIn(outcome.output) : 0;
-      if (weight > this.outputLimit) {
+      if (weight > this.outputLimit || (this.outputLimit === 0 && "output" in outcome)) {
         // Too large to keep alone: the call stays, its output goes (subscribers above still see it whole).
         kept = withoutOutput(record);
         weight = 0;
