@@ -3,7 +3,7 @@
  * door on any path, the control routes under `/_mock/`, EC2 error documents
  * for every refusal and fault, SigV4 verification and the state file.
  */
-import { randomUUID } from "node:crypto";
+import { untapedUuid } from "../../../kit/entropy.js";
 import type { Front, FrontResponse, ServerFaultKind } from "../../../kit/front.js";
 import { type CommonListenOptions, checkListenOptions } from "../../../kit/server/listen.js";
 import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/server/server.js";
@@ -61,7 +61,7 @@ export const EC2_CONTROL_PREFIX = "/_mock/";
 
 /** An EC2 error document. */
 function xmlError(status: number, code: string, message: string): FrontResponse {
-  const requestId = randomUUID();
+  const requestId = untapedUuid();
   return {
     status,
     headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
