@@ -183,6 +183,20 @@ export function untapedUuid(): string {
   }
 }
 
+/**
+ * A request id that a front may keep in its state (CVM's
+ * `LatestOperationRequestId`): drawn from the tape when one is running, so
+ * that a replay draws it again, but not counted as a draw (a read that only
+ * names its answer is not journaled for it).
+ */
+export function quietUuid(): string {
+  if (active === undefined) return uuid();
+  const used = active.used;
+  const id = uuid();
+  active.used = used;
+  return id;
+}
+
 /** A new key pair: generated, or under a tape recorded on it (live) or read back from it (replay). */
 export function keyPair(type: "rsa" | "ed25519"): { privateKey: KeyObject; publicKey: KeyObject } {
   if (active?.replaying) {
