@@ -480,7 +480,8 @@ class JournaledStore {
     const journal = readJournal(this.journalPath)!;
     if (journal.tornTail) await cutTo(this.journalPath, journal.goodBytes);
     this.durableBytes = journal.goodBytes;
-    this.journal = await open(this.journalPath, "a", 0o600);
+    // The first snapshot opened the journal already.
+    this.journal ??= await open(this.journalPath, "a", 0o600);
   }
 
   /** Whether a compaction is due, counting `more` entries of `bytes` about to be added. */

@@ -35,13 +35,15 @@ export interface ListenOptions extends CommonListenOptions {
    */
   verifySignatures?: boolean;
   /**
-   * Keep the fleet in this file: restored from it when the server starts
-   * (when it exists), rewritten atomically after every change before the
-   * change is acknowledged (see src/kit/state/state-file.ts). One server at a time:
-   * `FILE.lock` names the holder, and a second server is refused. Starting
-   * fails (StateFileError) when the file is locked by a live server or holds
-   * no snapshot this version can restore; a state that would not restore is
-   * never written (the call answers InternalError and is rolled back).
+   * Keep the fleet in this file: a snapshot, and beside it `FILE.journal`,
+   * where every change is appended (and fsync'ed) before it is acknowledged;
+   * restored from both when the server starts (when FILE exists), folded
+   * into a new snapshot now and then and on close (see
+   * src/kit/state/state-file.ts). One server at a time: `FILE.lock` names
+   * the holder, and a second server is refused. Starting fails
+   * (StateFileError) when the file is locked by a live server, holds no
+   * snapshot this version can restore, or its journal is corrupt; a
+   * snapshot that would not restore is never written.
    * The doors of `doors` that have a `state` (CVM's) are kept in the same
    * file, each under its own member beside EC2's snapshot (`cvm`), and
    * their changes saved the same way; a file without that member (written
