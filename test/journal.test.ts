@@ -281,3 +281,44 @@ describe("the journal on disk (issue 22 (c))", () => {
     );
   });
 });
+
+describe("a journal write that fails (issue 22 (c))", () => {
+  it("refuses the calls it held (InternalError), reloads the state from the files, and goes on journaling", async () => {
+    const path = freshPath();
+    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+    const { open } = await import("node:fs/promises");
+    const probe = await open(path, "r");
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const lines: string[] = [];
+    const { vi } = await import("vitest");
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const id = (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+      const sync = vi.spyOn(proto, "datasync").mockRejectedValueOnce(Object.assign(new Error("EIO: i/o error"), { code: "EIO" }));
+      await expect(ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "lost", Value: "1" }] }))).rejects.toMatchObject({
+        name: "InternalError",
+      });
+      sync.mockRestore();
+      // Not acknowledged, so not kept: the state in memory was reloaded from the files.
+      const tags = async () =>
+        (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.Tags?.map((t) => t.Key) ??
+        [];
+      expect(await tags()).toEqual([]);
+      expect(lines.join("")).toContain(
+        `ec2-mock: cannot write the journal of the state file ${path}: EIO: i/o error; the calls it held were refused, and the state in memory was reloaded from the file`,
+      );
+      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "kept", Value: "1" }] }));
+      expect(await tags()).toEqual(["kept"]);
+    } finally {
+      stderr.mockRestore();
+      ec2.destroy();
+      await server.close();
+    }
+    expect(await tagsAfterStart(path)).toEqual(["kept"]);
+  });
+});

@@ -377,6 +377,8 @@ class JournaledStore {
   private flushing: Promise<void> | undefined;
   /** Set while the store refuses changes: a failed append it could not recover from, or a reload under way. */
   broken: Error | undefined;
+  /** The reload after a failed append, while it runs: requests wait for it (they would see the state half restored). */
+  recovering: Promise<void> | undefined;
   private closed = false;
 
   constructor(
@@ -543,7 +545,14 @@ class JournaledStore {
    * to its last whole entry and the state reloaded from the files. While
    * that runs (and for good, if it fails) every change is refused.
    */
-  private async recover(failure: StateFileError): Promise<void> {
+  private recover(failure: StateFileError): Promise<void> {
+    this.recovering = this.reload(failure).finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  private async reload(failure: StateFileError): Promise<void> {
     this.broken = failure;
     try {
       await this.journal?.close();
@@ -754,7 +763,9 @@ export async function openStateFile<B extends PersistableBackend>(
    * (synchronously: the order of the journal is the order the changes ran).
    */
   const journaled = async <T>(mutating: boolean, describe: () => Omit<Entry, "h">, change: () => T | Promise<T>): Promise<T> => {
-    if (store.broken !== undefined) throw store.broken;
+    if (store.recovering !== undefined) await store.recovering;
+    // A change is refused while the journal cannot be written; a read goes on (and is refused only if it must be journaled).
+    if (mutating && store.broken !== undefined) throw store.broken;
     const pinned = pinHost();
     const at = pinnedHostTime()!;
     const tape = openTape();
