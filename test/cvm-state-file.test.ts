@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CVM_LINUX_IMAGE_ID, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
 import type { Front, FrontRequest } from "../src/kit/front.js";
+import { journalPathOf, readJournal } from "../src/kit/state/journal.js";
 import { openStateFile, type PersistableBackend } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
 import { type CvmClient, newClient } from "./cvm-doors.js";
@@ -98,10 +99,11 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
     }).toEqual({ state: "STOPPING", type: "S5.MEDIUM4", op: "ResetInstancesType", opState: "OPERATING" });
     expect(before.shanghai!.map((i) => [i.InstanceName, i.InstanceState, i.Placement!.Zone])).toEqual([["sh", "RUNNING", "ap-shanghai-2"]]);
     expect(before.keyPairs!.map((k) => k.KeyName)).toEqual(["deploy_key"]);
-    // The answers came after the writes: the file holds EC2's snapshot and, beside it, CVM's.
-    const saved = readState(path);
-    expect(saved.version).toBe(1);
-    expect((saved.cvm as { regions: [string, unknown][] }).regions.map(([name]) => name)).toEqual(["ap-guangzhou", "ap-shanghai"]);
+    // The answers came after the writes: the journal holds CVM's requests, each under its member, both regions'.
+    const entries = readJournal(journalPathOf(path))!.entries as { f?: string; q?: { headers: Record<string, string> } }[];
+    expect(new Set(entries.filter((e) => e.f === "cvm" && e.q !== undefined).map((e) => e.q!.headers["x-tc-region"]))).toEqual(
+      new Set(["ap-guangzhou", "ap-shanghai"]),
+    );
     expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
 
     const second = await serveState(path);
@@ -130,11 +132,13 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
         requestId: resetRequestId,
       });
       // The settle was a change too: on disk before its answer.
-      const cvm = readState(path).cvm as { regions: [string, { instances: { instanceType: string }[] }][] };
-      expect(cvm.regions[0]![1].instances.map((i) => i.instanceType)).toEqual(["S5.LARGE8"]);
+      expect(readJournal(journalPathOf(path))!.entries).toContainEqual(expect.objectContaining({ f: "cvm", x: "settle" }));
     } finally {
       expect((await second.kill("SIGTERM")).code).toBe(0);
     }
+    // A clean stop folds the journal into the snapshot.
+    const cvm = readState(path).cvm as { regions: [string, { instances: { instanceType: string }[] }][] };
+    expect(cvm.regions[0]![1].instances.map((i) => i.instanceType)).toEqual(["S5.LARGE8"]);
   });
 
   it("loads a state file written before (EC2 only); the first CVM change adds the cvm member", { timeout: 180_000 }, async () => {
@@ -143,6 +147,7 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
     const ec2Config = { region: "us-east-1", endpoint: old.url, credentials, maxAttempts: 1 };
     let ec2 = new EC2Client(ec2Config);
     let ec2Id: string;
+    let cvmId: string;
     try {
       ec2Id = (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
     } finally {
@@ -158,17 +163,20 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
       expect(reservations.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([ec2Id]);
       const guangzhou = server.client("ap-guangzhou");
       expect((await guangzhou.DescribeInstances({})).TotalCount).toBe(0);
-      const [cvmId] = (await guangzhou.RunInstances({ Placement: { Zone: "ap-guangzhou-3" }, ImageId: CVM_LINUX_IMAGE_ID }))
-        .InstanceIdSet as [string];
-      const saved = readState(path);
-      expect((saved.cvm as { regions: [string, { instances: { instanceId: string }[] }][] }).regions).toEqual([
-        ["ap-guangzhou", expect.objectContaining({ instances: [expect.objectContaining({ instanceId: cvmId })] })],
-      ]);
-      expect(JSON.stringify(saved.instances)).toContain(ec2Id);
+      cvmId = (
+        (await guangzhou.RunInstances({ Placement: { Zone: "ap-guangzhou-3" }, ImageId: CVM_LINUX_IMAGE_ID })).InstanceIdSet as [string]
+      )[0];
+      expect(readJournal(journalPathOf(path))!.entries).toContainEqual(expect.objectContaining({ f: "cvm" }));
     } finally {
       ec2.destroy();
       expect((await server.kill("SIGTERM")).code).toBe(0);
     }
+    // The clean stop wrote the snapshot: the cvm member beside EC2's.
+    const saved = readState(path);
+    expect((saved.cvm as { regions: [string, { instances: { instanceId: string }[] }][] }).regions).toEqual([
+      ["ap-guangzhou", expect.objectContaining({ instances: [expect.objectContaining({ instanceId: cvmId })] })],
+    ]);
+    expect(JSON.stringify(saved.instances)).toContain(ec2Id);
   });
 
   it("refuses a corrupt cvm member with code 2 and a message naming it, leaving the file as it was", { timeout: SLOW }, async () => {
@@ -213,7 +221,7 @@ describe("listen({ stateFile, doors: [cvm.door] })", () => {
     // EC2's reader ignores the member it does not declare: the file restores into an EC2 mock as it is.
     const ec2 = createEc2Mock();
     ec2.restore(saved as never);
-    expect(ec2.snapshot()).toEqual({ ...saved, cvm: undefined, takenAt: expect.any(String) });
+    expect(ec2.snapshot()).toEqual({ ...saved, cvm: undefined, journalGeneration: undefined, takenAt: expect.any(String) });
     writeFileSync(path, JSON.stringify({ ...saved, cvm: { ...(saved.cvm as object), version: 2 } }));
     const error = await createEc2Mock()
       .listen({ stateFile: path, doors: [createCvmMock().door] })
@@ -276,35 +284,39 @@ describe("openStateFile with a front's state (the kit, cloud-neutral)", () => {
     body: new Uint8Array(),
   });
 
-  it("saves the front's changing requests under its member, rolls a refused one back, and restores both parts", async () => {
+  it("journals the front's changing requests under its member, folds them in on close, and restores both parts", async () => {
     const path = join(dir, "kit.json");
     const reports: string[] = [];
     const first = setup();
     const file = await openStateFile(path, first.backend, (line) => reports.push(line), [first.front]);
     try {
-      expect(readState(path)).toEqual({ main: 1, extra: { n: 0 } });
+      expect(readState(path)).toEqual({ main: 1, extra: { n: 0 }, journalGeneration: 0 });
       const kept = file.fronts[0]!;
       await kept.handle(request("POST", 7));
-      expect(readState(path)).toEqual({ main: 1, extra: { n: 7 } });
-      // A request the front says changes nothing is not written.
+      expect(readJournal(journalPathOf(path))!.entries).toEqual([
+        expect.objectContaining({ f: "extra", q: expect.objectContaining({ method: "POST", query: "n=7" }) }),
+      ]);
+      // A request the front says changes nothing is not journaled.
       await kept.handle(request("GET", 8));
       expect(first.n()).toBe(8);
-      expect(readState(path)).toEqual({ main: 1, extra: { n: 7 } });
+      expect(readJournal(journalPathOf(path))!.entries).toHaveLength(1);
       await kept.handle(request("POST", 9));
-      // A state that would not restore: refused, rolled back to the last one written, the caller told.
-      await expect(kept.handle(request("POST", 13))).rejects.toThrow(StateFileError);
-      expect(first.n()).toBe(9);
-      expect(readState(path)).toEqual({ main: 1, extra: { n: 9 } });
-      expect(reports).toEqual([
-        `ec2-mock: refused to write the state file ${path}: the state would not restore (its "extra" member: n must not be 13); ` +
-          "the file keeps the last state written, and the state in memory was rolled back to the last state written",
-      ]);
     } finally {
       await file.close();
     }
+    expect(readState(path)).toEqual({ main: 1, extra: { n: 9 }, journalGeneration: 1 });
+    expect(readJournal(journalPathOf(path))).toMatchObject({ generation: 1, entries: [] });
     const second = setup();
     const again = await openStateFile(path, second.backend, () => {}, [second.front]);
+    const kept = again.fronts[0]!;
+    // A state the check refuses is still journaled (the check is the compaction's): on close the snapshot is refused, and the journal keeps it.
+    await kept.handle(request("POST", 13));
     await again.close();
-    expect([second.main(), second.n()]).toEqual([1, 9]);
+    expect(reports).toEqual([]);
+    expect(readState(path)).toEqual({ main: 1, extra: { n: 9 }, journalGeneration: 1 });
+    const third = setup();
+    const last = await openStateFile(path, third.backend, () => {}, [third.front]);
+    await last.close();
+    expect([third.main(), third.n()]).toEqual([1, 13]);
   });
 });

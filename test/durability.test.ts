@@ -1,10 +1,11 @@
 /**
- * The state file (issue 6, durability): `listen({ stateFile })` and
- * `ec2-mock serve --state FILE` keep the fleet on disk. It is restored on
- * start, rewritten atomically after every change before the change is
- * answered, and never written for reads or rejected calls. The last test kills
- * the CLI with SIGKILL under load and restarts it: every acknowledged change
- * is still there, and the file parsed at every moment of the run.
+ * The state file (issue 6, durability; issue 22, the journal):
+ * `listen({ stateFile })` and `ec2-mock serve --state FILE` keep the fleet
+ * on disk. It is restored on start (the snapshot, then its journal), every
+ * change is journaled before the change is answered, and reads and rejected
+ * calls are not. The SIGKILL test kills the CLI under load and restarts it:
+ * every acknowledged change is still there, and the snapshot parsed and
+ * the journal read at every moment of the run.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -22,9 +23,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
-import { StateFile } from "../src/kit/state/state-file.js";
+import { journalPathOf, readJournal } from "../src/kit/state/journal.js";
+import { COMPACTION, StateFile } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
-import { expectEc2Error } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -47,6 +48,21 @@ function clientOf(url: string): EC2Client {
 async function instancesOf(client: EC2Client): Promise<Instance[]> {
   const out = await client.send(new DescribeInstancesCommand({}));
   return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+}
+
+/** How many entries the journal of a state file holds now. */
+const journaled = (path: string) => readJournal(journalPathOf(path))?.entries.length ?? 0;
+
+/** Runs `body` with the compaction thresholds lowered (every batch compacts with `maxEntries: 0`). */
+async function withCompaction<T>(maxEntries: number, body: () => Promise<T>): Promise<T> {
+  const saved = { ...COMPACTION };
+  COMPACTION.maxEntries = maxEntries;
+  COMPACTION.minBytes = 0;
+  try {
+    return await body();
+  } finally {
+    Object.assign(COMPACTION, saved);
+  }
 }
 
 /** Runs `body` against a fresh mock listening with `stateFile`, then closes it. */
@@ -89,13 +105,12 @@ describe("listen({ stateFile })", () => {
     expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("writes after a change, never after a read, a DryRun or a rejected call", async () => {
+  it("journals a change, never a read, a DryRun or a rejected call", async () => {
     const path = freshPath();
     await withServer(path, async (client) => {
       const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
         .InstanceId!;
-      // With the file gone, only a write could bring it back.
-      rmSync(path);
+      expect(journaled(path)).toBe(1);
       await instancesOf(client);
       await expect(client.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true }))).rejects.toMatchObject({
         name: "DryRunOperation",
@@ -106,13 +121,13 @@ describe("listen({ stateFile })", () => {
       await expect(client.send(new StopInstancesCommand({ InstanceIds: ["i-0000000000000dead"] }))).rejects.toMatchObject({
         name: "InvalidInstanceID.NotFound",
       });
-      expect(existsSync(path)).toBe(false);
+      expect(journaled(path)).toBe(1);
       await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "k", Value: "v" }] }));
-      expect(existsSync(path)).toBe(true);
+      expect(journaled(path)).toBe(2);
     });
   });
 
-  it("writes after a TerminateInstances that fails on protection yet terminates the other zones (issue 13)", async () => {
+  it("journals a TerminateInstances that fails on protection yet terminates the other zones (issue 13)", async () => {
     const path = freshPath();
     const launch = async (client: EC2Client, zone: string, DisableApiTermination: boolean) =>
       (
@@ -129,11 +144,11 @@ describe("listen({ stateFile })", () => {
     const ids = await withServer(path, async (client) => {
       const free = await launch(client, "us-east-1a", false);
       const kept = await launch(client, "us-east-1b", true);
-      rmSync(path);
+      expect(journaled(path)).toBe(2);
       await expect(client.send(new TerminateInstancesCommand({ InstanceIds: [free, kept] }))).rejects.toMatchObject({
         name: "OperationNotPermitted",
       });
-      expect(existsSync(path)).toBe(true);
+      expect(journaled(path)).toBe(3);
       return { free, kept };
     });
     const after = await withServer(path, (client) => instancesOf(client));
@@ -141,18 +156,16 @@ describe("listen({ stateFile })", () => {
     expect(states).toEqual({ [ids.free]: "terminated", [ids.kept]: "running" });
   });
 
-  it("writes after the control endpoints that change the mock: advance, settle, reset", async () => {
+  it("journals the control endpoints that change the mock: advance, settle, reset; not GET state", async () => {
     const path = freshPath();
     await withServer(path, async (_client, server) => {
-      for (const endpoint of ["advance?ms=1000", "settle", "reset"]) {
-        rmSync(path);
+      for (const [n, endpoint] of ["advance?ms=1000", "settle", "reset"].entries()) {
         const response = await fetch(`${server.url}/_mock/${endpoint}`, { method: "POST" });
         expect(response.status).toBe(200);
-        expect(existsSync(path)).toBe(true);
+        expect(journaled(path)).toBe(n + 1);
       }
-      rmSync(path);
       expect((await fetch(`${server.url}/_mock/state`)).status).toBe(200);
-      expect(existsSync(path)).toBe(false);
+      expect(journaled(path)).toBe(3);
     });
   });
 
@@ -163,8 +176,10 @@ describe("listen({ stateFile })", () => {
         .InstanceId!;
       const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
       await Promise.all(keys.map((Key) => client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }))));
-      const onDisk = readFileSync(path, "utf8");
+      const onDisk = readFileSync(journalPathOf(path), "utf8");
       for (const key of keys) expect(onDisk).toContain(`"${key}"`);
+      // Group commit: the 40 calls share fewer writes than 40 (each write a batch); the entries are all there.
+      expect(journaled(path)).toBe(41);
     });
   });
 
@@ -225,6 +240,8 @@ describe("ec2-mock serve --state FILE", () => {
         while (reading) {
           try {
             JSON.parse(readFileSync(path, "utf8"));
+            // A torn tail is dropped; anything else would throw.
+            readJournal(journalPathOf(path));
             reads++;
           } catch (error) {
             torn ??= (error as Error).message;
@@ -336,89 +353,71 @@ async function overflowingSnapshot(): Promise<{ snapshot: Ec2MockSnapshot; id: s
   return { snapshot, id };
 }
 
-describe("a state that would not restore is never written (issue 12)", () => {
-  it("reproduces the reported loss: usage overflowing to Infinity is refused with 500, rolled back, and the file still starts a server", async () => {
+describe("a state that would not restore is never written (issues 12 and 22)", () => {
+  it("the reported loss: usage overflowing to Infinity is not compacted; the journal keeps every change and the file still starts a server", async () => {
     const path = freshPath();
     const { snapshot, id } = await overflowingSnapshot();
     writeFileSync(path, JSON.stringify(snapshot));
     await capturingStderr(async (stderr) => {
-      await withServer(path, async (client, server) => {
-        // An hour attached at 1e308 GiB: the usage is Infinity (advanced first: it is saved, the usage is not yet in the snapshot).
-        expect((await fetch(`${server.url}/_mock/advance?ms=${60 * 60 * 1000}`, { method: "POST" })).status).toBe(200);
-        await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-        const saved = readFileSync(path, "utf8");
-        // The instance expires: its usage, Infinity GiB-seconds, would be saved as null.
-        const response = await fetch(`${server.url}/_mock/advance?ms=${2 * 60 * 60 * 1000}`, { method: "POST" });
-        expect(response.status).toBe(500);
-        expect(await response.text()).toContain("<Code>InternalError</Code>");
-        expect(readFileSync(path, "utf8")).toBe(saved);
-        expect(stderr.join("")).toMatch(
-          /^ec2-mock: refused to write the state file .*: the state would not restore \(ec2-mock: cannot take a snapshot: snapshot\.retiredUsage\[0\]\.ebsGibSeconds is Infinity, .*\); the file keeps the last state written, and the state in memory was rolled back to the last state written\n$/,
-        );
-        // Rolled back: the advance never happened, so the instance has not expired.
-        expect((await instancesOf(client)).map((i) => [i.InstanceId, i.State?.Name])).toEqual([[id, "terminated"]]);
+      await withCompaction(0, async () => {
+        await withServer(path, async (client, server) => {
+          // An hour attached at 1e308 GiB, then the instance expires: its usage, Infinity GiB-seconds, would be saved as null.
+          expect((await fetch(`${server.url}/_mock/advance?ms=${60 * 60 * 1000}`, { method: "POST" })).status).toBe(200);
+          await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+          const saved = readFileSync(path, "utf8");
+          const response = await fetch(`${server.url}/_mock/advance?ms=${2 * 60 * 60 * 1000}`, { method: "POST" });
+          expect(response.status).toBe(200);
+          expect(readFileSync(path, "utf8")).toBe(saved);
+          expect(stderr.join("")).toMatch(
+            /^ec2-mock: refused to write the state file .*: the state would not restore \(ec2-mock: cannot take a snapshot: snapshot\.retiredUsage\[0\]\.ebsGibSeconds is Infinity, .*\); the file keeps the last snapshot written, and its journal every change since\n$/,
+          );
+          expect(readJournal(journalPathOf(path))!.entries.at(-1)).toMatchObject({ x: "advance", ms: 2 * 60 * 60 * 1000 });
+        });
       });
     });
-    // And the fleet survives a restart.
+    // The snapshot and the journal restore what the server had: the instance expired.
     const after = await withServer(path, (client) => instancesOf(client));
-    expect(after.map((i) => i.InstanceId)).toEqual([id]);
+    expect(after).toEqual([]);
   });
 
-  it("refuses any state the check would not restore (a field restore refuses, a NaN), answers InternalError and keeps what was acknowledged", async () => {
+  it("a compaction the check refuses writes nothing, answers every call, and the next good one folds the journal in", async () => {
     const path = freshPath();
     const ec2 = createEc2Mock({ timing: "instant" });
     const realSnapshot = ec2.snapshot.bind(ec2);
     let poisoned = false;
-    // A snapshot that serializes fine but that restore would refuse (and one with a NaN: JSON writes null).
-    let poison: (s: Ec2MockSnapshot) => void = (s) => {
-      s.instances[0]!.instanceType = "no.such-type";
-    };
     ec2.snapshot = () => {
       const s = realSnapshot();
-      if (poisoned) poison(s);
+      if (poisoned) s.instances[0]!.instanceType = "no.such-type";
       return s;
     };
-    const server = await ec2.listen({ stateFile: path });
-    const client = clientOf(server.url);
-    try {
-      await capturingStderr(async (stderr) => {
-        const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
-          .InstanceId!;
-        await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "kept", Value: "1" }] }));
-        const saved = readFileSync(path, "utf8");
-        const reasons = {
-          "a field restore refuses":
-            /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\)/,
-          "a NaN": /: the state would not restore \(ec2-mock: not a valid snapshot: reservationSeq must be a finite number; got null\)/,
-        };
-        for (const [how, reason] of Object.entries(reasons)) {
-          stderr.length = 0;
-          if (how === "a NaN") {
-            poison = (s) => {
-              s.reservationSeq = Number.NaN;
-            };
-          }
+    await capturingStderr(async (stderr) => {
+      await withCompaction(2, async () => {
+        const server = await ec2.listen({ stateFile: path });
+        const client = clientOf(server.url);
+        try {
+          const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances![0]!
+            .InstanceId!;
+          const saved = readFileSync(path, "utf8");
           poisoned = true;
-          // Several changes at once share the refused write: each one answers InternalError.
-          const calls = ["a", "b", "c"].map((Key) => client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: how }] })));
-          for (const call of calls)
-            await expectEc2Error(call, { name: "InternalError", message: "An internal error has occurred", status: 500 });
-          poisoned = false;
+          for (const Key of ["a", "b", "c"]) await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }));
           expect(readFileSync(path, "utf8")).toBe(saved);
-          const [instance] = await instancesOf(client);
-          expect(instance!.Tags).toEqual([{ Key: "kept", Value: "1" }]);
-          // One report per refused write (the three calls may share writes).
-          expect(stderr.length).toBeGreaterThanOrEqual(1);
-          for (const line of stderr) expect(line).toMatch(reason);
+          expect(stderr.join("")).toMatch(
+            /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\); the file keeps/,
+          );
+          expect(journaled(path)).toBe(4);
+          poisoned = false;
+          // Refused once, the compaction waits for as many entries again (2), then folds everything in ("d"); "e" and "f" follow it.
+          for (const Key of ["d", "e", "f"]) await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }));
+          expect(readFileSync(path, "utf8")).toContain('"d"');
+          expect(readJournal(journalPathOf(path))!.entries.map((e) => (e as { i: { Tag: { Key: string }[] } }).i)).toHaveLength(2);
+        } finally {
+          client.destroy();
+          await server.close();
         }
-        // Once the state is good again, changes are saved as before.
-        await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "later", Value: "2" }] }));
-        expect(readFileSync(path, "utf8")).toContain('"later"');
       });
-    } finally {
-      client.destroy();
-      await server.close();
-    }
+    });
+    const [instance] = await withServer(path, (client) => instancesOf(client));
+    expect(instance!.Tags!.map((t) => t.Key).sort()).toEqual(["a", "b", "c", "d", "e", "f"]);
   });
 
   it("refuses to start on a state that would not round-trip, and leaves the file and no lock", async () => {
@@ -428,7 +427,7 @@ describe("a state that would not restore is never written (issue 12)", () => {
     const error = await capturingStderr(() => ec2.listen({ stateFile: path }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toMatch(
-      /^refused to write the state file .*clockOffsetMs must be a finite number; got null\); the file keeps the last state written, and nothing to roll back to$/,
+      /^refused to write the state file .*clockOffsetMs must be a finite number; got null\); nothing was written$/,
     );
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.lock`)).toBe(false);
@@ -539,7 +538,12 @@ describe("the temporary file (issue 12)", () => {
     expect(readFileSync(unrelated, "utf8")).toBe("mine");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const base = basename(path);
-    expect(readdirSync(dir).filter((name) => name.startsWith(base) && name !== base && name !== `${base}.notes.tmp`)).toEqual([]);
+    expect(statSync(journalPathOf(path)).mode & 0o777).toBe(0o600);
+    expect(
+      readdirSync(dir).filter(
+        (name) => name.startsWith(base) && name !== base && name !== `${base}.notes.tmp` && name !== `${base}.journal`,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -317,14 +317,15 @@ describe("state", () => {
       expect(
         (await send(first.url, "POST", "/_mock/capacity/withdraw?instanceType=m5.large&availabilityZone=us-east-1d", host)).status,
       ).toBe(200);
-      const saved = JSON.parse(readFileSync(path, "utf8"));
-      expect([saved.spotPrices, saved.withdrawnCapacity]).toEqual([
-        [{ instanceType: "m5.large", zone: "us-east-1c", from: new Date(NOW).toISOString(), price: 0.75 }],
-        [{ instanceType: "m5.large", zone: "us-east-1d" }],
-      ]);
     } finally {
       await first.close();
     }
+    // Journaled as they were answered, folded into the snapshot on close.
+    const saved = JSON.parse(readFileSync(path, "utf8"));
+    expect([saved.spotPrices, saved.withdrawnCapacity]).toEqual([
+      [{ instanceType: "m5.large", zone: "us-east-1c", from: new Date(NOW).toISOString(), price: 0.75 }],
+      [{ instanceType: "m5.large", zone: "us-east-1d" }],
+    ]);
     const second = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
     const client = new EC2Client({
       region: "us-east-1",

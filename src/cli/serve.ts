@@ -36,9 +36,9 @@ const usage = `Usage: ec2-mock serve [--port 4599] [--host 127.0.0.1] [--timing 
                        instanceTypes (add, offerings), iam (policies, accessKeys, principals);
                        checked strictly: an unknown key is an error naming the closest valid one
   --state              keep the EC2 fleet in FILE, and the CVM fleet under its "cvm" member: restored
-                       from it on start when it exists, and rewritten atomically (temp file, fsync,
-                       rename) after every change, before the change is answered; one server per
-                       FILE (FILE.lock names the holder)
+                       from it on start when it exists; every change is appended to FILE.journal
+                       (fsync'ed) before it is answered, and folded into FILE now and then and on
+                       a clean stop; one server per FILE (FILE.lock names the holder)
   --verify-signatures  refuse requests whose SigV4 signature does not verify against the
                        access keys of the config's iam (AuthFailure 401; RequestExpired past 15 min)
 

@@ -8,6 +8,59 @@ export const MAX_MOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** The fastest a clock may run (`speed`): at it, mock time still takes about a year of real time to reach year 9999. */
 export const MAX_CLOCK_SPEED = 10_000;
 
+/** The host time every clock reads while pinned (see {@link pinHost}); undefined: `Date.now()`. */
+let pinnedHost: number | undefined;
+
+/** Every clock made, for {@link unpinHost}'s rebase (weakly: a mock dropped is forgotten). */
+const clocks = new Set<WeakRef<Clock>>();
+
+/** The host time the clocks read: the pinned one, else `Date.now()`. */
+function hostNow(): number {
+  return pinnedHost ?? Date.now();
+}
+
+/**
+ * Pins the host time every clock reads to `at` (`Date.now()` by default)
+ * until {@link unpinHost}: one request runs at one instant, so that the
+ * state file's journal can run it again at that very instant
+ * (../kit/state/journal.ts). Mock time still moves within a pinned request
+ * by what the request itself does (`advance`, `settle`). Pins do not nest:
+ * an inner pin keeps the outer instant and returns false (its caller must
+ * then not unpin).
+ */
+export function pinHost(at: number = Date.now()): boolean {
+  if (pinnedHost !== undefined) return false;
+  pinnedHost = at;
+  return true;
+}
+
+/** The pinned host time, if any. */
+export function pinnedHostTime(): number | undefined {
+  return pinnedHost;
+}
+
+/**
+ * Ends a pin. With `rebase`, every clock that runs at another speed than 1
+ * keeps the mock time it had at the pinned instant as of now (a replay of
+ * the journal ends long after the instant of its last entry: the surplus of
+ * a fast clock over the time the server was down is not counted, as a
+ * restored snapshot does not count it).
+ */
+export function unpinHost(rebase = false): void {
+  if (!rebase || pinnedHost === undefined) {
+    pinnedHost = undefined;
+    return;
+  }
+  const offsets: [Clock, number][] = [];
+  for (const ref of clocks) {
+    const clock = ref.deref();
+    if (clock === undefined) clocks.delete(ref);
+    else if (clock.speed !== 1) offsets.push([clock, clock.offset]);
+  }
+  pinnedHost = undefined;
+  for (const [clock, offset] of offsets) clock.setOffset(offset);
+}
+
 /**
  * The mock's clock: the host's `Date.now()` plus a manual offset, running
  * `speed` times as fast as the host's clock (1 by default).
@@ -26,9 +79,13 @@ export class Clock {
   private since = 0;
   private factor = 1;
 
+  constructor() {
+    clocks.add(new WeakRef(this));
+  }
+
   /** Current mock time, in epoch milliseconds. */
   now(): number {
-    const host = Date.now();
+    const host = hostNow();
     return this.factor === 1 ? host + this.offsetMs : host + this.offsetAt(host);
   }
 
@@ -51,7 +108,7 @@ export class Clock {
 
   /** The offset in ms now (mock time minus host time), for snapshots and `GET /_mock/state`. */
   get offset(): number {
-    return this.factor === 1 ? this.offsetMs : this.offsetAt(Date.now());
+    return this.factor === 1 ? this.offsetMs : this.offsetAt(hostNow());
   }
 
   /** The offset at host time `host`. */
@@ -63,7 +120,7 @@ export class Clock {
   setOffset(ms: number): void {
     if (!Number.isFinite(ms)) throw new RangeError(`a clock offset must be a finite number of ms; got ${String(ms)}`);
     this.offsetMs = ms;
-    this.since = Date.now();
+    this.since = hostNow();
   }
 
   /** How many mock ms pass per host ms (1: the host's pace). */
@@ -78,7 +135,7 @@ export class Clock {
    */
   setSpeed(factor: number): void {
     checkSpeed(factor);
-    const host = Date.now();
+    const host = hostNow();
     this.offsetMs = this.offsetAt(host);
     this.since = host;
     this.factor = factor;
@@ -87,7 +144,7 @@ export class Clock {
   /** Drops the offset: mock time is host time again (the speed stays). */
   reset(): void {
     this.offsetMs = 0;
-    this.since = Date.now();
+    this.since = hostNow();
   }
 }
 

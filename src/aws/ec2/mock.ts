@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-ec2";
 import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { checkTimelineLimit } from "../../engine/history.js";
 import { type DurationOverrides, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
+import { untapedUuid } from "../../kit/entropy.js";
 import type { RunningServer } from "../../kit/server/server.js";
 import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { loadWireDeps } from "../../protocols/ec2-query/deps.js";
@@ -620,7 +620,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       // One middleware for every client: it routes by the client's name (EC2's types are its widest view).
       addMockMiddleware(stack as unknown as MiddlewareStack<ServiceInputTypes, ServiceOutputTypes>, {
         dispatch: dispatchSdkInput,
-        newRequestId: randomUUID,
+        newRequestId: untapedUuid,
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
         services,
         history,
@@ -667,7 +667,7 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     adapt: (stub) =>
       adaptStub(stub, {
         dispatch: dispatchSdkInput,
-        newRequestId: randomUUID,
+        newRequestId: untapedUuid,
         router: routerFor("adapter"),
         onUnhandledCommand: options.onUnhandledCommand ?? "error",
         history,

@@ -44,7 +44,8 @@ export async function answerControl(
       await controls.reset();
       return jsonAnswer(200, { reset: true });
     case `GET ${prefix}state`:
-      return jsonAnswer(200, withClock(controls, controls.state()));
+      // A state file's controls answer it behind a promise (its catch-up may be journaled).
+      return jsonAnswer(200, withClock(controls, await controls.state()));
     default: {
       if (route === `POST ${prefix}speed` && controls.clock !== undefined) return speed(controls.clock, request.query);
       const own = request.method.toUpperCase() === "POST" ? ownRoute(controls, request.path.slice(prefix.length)) : undefined;

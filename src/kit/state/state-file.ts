@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
 import type { ServedControls } from "../controls.js";
-import type { Front, FrontState } from "../front.js";
+import { openTape, type Tape } from "../entropy.js";
+import type { Front, FrontRequest, FrontState } from "../front.js";
+import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal, syncDirectory } from "./journal.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -299,125 +302,607 @@ function persistedState(mock: PersistableBackend, kept: readonly FrontState[]): 
   };
 }
 
-/** Controls whose every change is saved before it is answered. */
-function savedControls<C extends ServedControls>(controls: C, saved: <T>(change: () => T | Promise<T>) => Promise<T>): C {
-  return {
-    ...controls,
-    advance: (ms: number) => saved(() => controls.advance(ms)),
-    settle: () => saved(() => controls.settle()),
-    reset: () => saved(() => controls.reset()),
-    // The front's own control routes are changes too (a Spot price, a capacity pool).
-    ...(controls.routes !== undefined && {
-      routes: Object.fromEntries(
-        Object.entries(controls.routes).map(([name, route]) => [name, (query: URLSearchParams) => saved(() => route(query))]),
-      ),
-    }),
-  };
+/**
+ * When the journal is folded into a new snapshot (a compaction): once it
+ * holds more than `maxEntries` entries, or more bytes than the last snapshot
+ * (and at least `minBytes`). The entry count bounds the replay of a start
+ * (each entry is one request run again: 20,000 stop/start calls replay in
+ * about a second at 100k instances, bench/README.md); the bytes bound the
+ * disk (the journal never outgrows the snapshot it follows, so the two
+ * together stay within about twice the fleet's snapshot) and amortize a
+ * compaction's cost: a snapshot of S bytes is written at most once per S
+ * bytes of journal. (Read when a state file opens: a test may lower them first.)
+ */
+export const COMPACTION: { maxEntries: number; minBytes: number } = { maxEntries: 20_000, minBytes: 4 * 1024 * 1024 };
+
+/** The snapshot's own member naming its generation (absent in a file written before the journal: generation 0). */
+export const GENERATION_MEMBER = "journalGeneration";
+
+/**
+ * One journal entry: the request that changed the state, not the state.
+ * `h`: the host time it ran at (every clock was pinned to it: src/engine/clock.ts);
+ * `t`/`k`: the seed of its tape and the key pairs it generated (src/kit/entropy.ts).
+ * Then one of: `c` (a call of the main front's backend: action, `i` input,
+ * `a` access key, `r` region); `x` (a control: `advance` with `ms`, `settle`,
+ * `reset`, `state` (a read whose catch-up drew), `route` with `n` its name and `q` its query; `f` the front's
+ * member when it is not the main front's); `f` with `q` (a request of the
+ * front kept under member `f`: method, path, query, headers, body in base64).
+ */
+interface Entry {
+  h: number;
+  t?: string;
+  k?: string[];
+  c?: string;
+  i?: unknown;
+  a?: string;
+  r?: string;
+  x?: "advance" | "settle" | "reset" | "state" | "route";
+  ms?: number;
+  n?: string;
+  f?: string;
+  q?: unknown;
+}
+
+/** A front request as the journal keeps it. */
+interface SavedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** What a buffered entry's caller waits for. */
+interface Waiting {
+  line: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The snapshot and its journal, open: appends with group commit, compacts
+ * past the thresholds, and reloads itself from disk after a failed append.
+ */
+class JournaledStore {
+  /** The generation of the snapshot in FILE, which the journal follows. */
+  generation = 0;
+  private journal: FileHandle | undefined;
+  /** Bytes of the journal known to be on disk, whole. */
+  private durableBytes = 0;
+  private entries = 0;
+  private snapshotBytes = 0;
+  /** After a refused compaction: the entry count before which none is tried again. */
+  private deferredUntil = 0;
+  private buffered: Waiting[] = [];
+  private flushing: Promise<void> | undefined;
+  /** Set while the store refuses changes: a failed append it could not recover from, or a reload under way. */
+  broken: Error | undefined;
+  /** The reload after a failed append, while it runs: requests wait for it (they would see the state half restored). */
+  recovering: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly persisted: PersistedState,
+    private readonly replay: (entry: Entry) => Promise<void>,
+    private readonly report: (line: string) => void,
+    private readonly thresholds: { maxEntries: number; minBytes: number },
+  ) {}
+
+  get journalPath(): string {
+    return journalPathOf(this.path);
+  }
+
+  /**
+   * Restores the state from the files: the snapshot, then the journal's
+   * entries when they follow it (a journal of an older generation is one a
+   * compaction replaced by its snapshot before it could write the new one:
+   * everything in it is in the snapshot). Returns whether a snapshot exists.
+   */
+  async load(): Promise<{ exists: boolean; journalGeneration: number | undefined; tornTail: boolean; lastHost: number | undefined }> {
+    let text: string;
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
+      }
+      // No snapshot: a journal without one is not ours to replay onto nothing.
+      if (readJournal(this.journalPath) !== undefined) {
+        throw new StateFileError(
+          `the state file ${this.path} does not exist, but its journal ${this.journalPath} does: restore the file, or remove the journal`,
+        );
+      }
+      return { exists: false, journalGeneration: undefined, tornTail: false, lastHost: undefined };
+    }
+    let saved: unknown;
+    try {
+      saved = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new StateFileError(`the state file ${this.path} is not JSON: ${(error as Error).message}`);
+    }
+    let generation = 0;
+    if (isRecord(saved) && GENERATION_MEMBER in saved) {
+      const { [GENERATION_MEMBER]: member, ...rest } = saved;
+      if (!Number.isSafeInteger(member) || (member as number) < 0) {
+        throw new StateFileError(
+          `the state file ${this.path} holds no snapshot this mock can restore: its ${GENERATION_MEMBER} must be a whole number; got ${JSON.stringify(member)}`,
+        );
+      }
+      generation = member as number;
+      saved = rest;
+    }
+    const journal = readJournal(this.journalPath);
+    if (journal !== undefined && journal.generation > generation) {
+      throw new StateFileError(
+        `the journal ${this.journalPath} follows generation ${journal.generation} of the state file, but ${this.path} is generation ${generation}: the two are not of one server`,
+      );
+    }
+    // Restored at the instant it was taken (the journal's header says when), so that a fast clock's time runs on from there.
+    const follows = journal !== undefined && journal.generation === generation;
+    const pinned = follows && journal.host !== undefined && pinHost(journal.host);
+    try {
+      this.persisted.restore(saved);
+    } catch (error) {
+      if (pinned) unpinHost();
+      throw new StateFileError(`the state file ${this.path} holds no snapshot this mock can restore: ${(error as Error).message}`);
+    }
+    if (pinned) unpinHost();
+    this.generation = generation;
+    this.snapshotBytes = Buffer.byteLength(text);
+    this.entries = 0;
+    let lastHost: number | undefined;
+    if (follows) {
+      for (const [index, entry] of journal.entries.entries()) {
+        if (!isRecord(entry) || typeof entry.h !== "number") {
+          throw new StateFileError(
+            `the journal ${this.journalPath} is corrupt at entry ${index + 1} (line ${index + 2}): not an entry this version reads`,
+          );
+        }
+        await this.replay(entry as unknown as Entry);
+        lastHost = entry.h as number;
+      }
+      this.entries = journal.entries.length;
+    }
+    return { exists: true, journalGeneration: journal?.generation, tornTail: journal?.tornTail ?? false, lastHost };
+  }
+
+  /**
+   * Opens the store for appends after {@link load}: writes the first
+   * snapshot when there is none, a fresh journal when there is none of this
+   * generation, and cuts a torn tail off the journal there is.
+   */
+  async open(state: { exists: boolean; journalGeneration: number | undefined }): Promise<void> {
+    if (!state.exists) {
+      await this.writeSnapshot(0);
+    } else if (state.journalGeneration !== this.generation) {
+      // A file of the release before the journal, or a crash after a compaction's snapshot: the journal starts now.
+      await createJournal(this.journalPath, this.generation, Date.now(), tempOf(this.path), CREATE_NEW);
+    }
+    const journal = readJournal(this.journalPath)!;
+    if (journal.tornTail) await cutTo(this.journalPath, journal.goodBytes);
+    this.durableBytes = journal.goodBytes;
+    // The first snapshot opened the journal already.
+    this.journal ??= await open(this.journalPath, "a", 0o600);
+  }
+
+  /** Whether a compaction is due, counting `more` entries of `bytes` about to be added. */
+  private due(more: number, bytes: number): boolean {
+    if (this.entries < this.deferredUntil) return false;
+    if (this.entries + more > this.thresholds.maxEntries) return true;
+    const journalBytes = this.durableBytes + bytes;
+    return journalBytes > this.thresholds.minBytes && journalBytes > this.snapshotBytes;
+  }
+
+  /**
+   * Buffers an entry and resolves once it is on disk: in the journal, or in
+   * a snapshot that a compaction wrote after it. Entries are buffered in the
+   * order their requests ran; every entry buffered while a write is on
+   * disk shares the next write (group commit).
+   */
+  append(entry: Entry): Promise<void> {
+    if (this.closed) return Promise.reject(new StateFileError(`the state file ${this.path} is closed`));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    const line = journalLine(JSON.stringify(entry));
+    return new Promise<void>((resolve, reject) => {
+      this.buffered.push({ line, resolve, reject });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+      });
+    });
+  }
+
+  /** Writes what is buffered, batch after batch, until nothing is. */
+  private async flush(): Promise<void> {
+    while (this.buffered.length > 0) {
+      // Let the requests that are running now join this batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const batch = this.buffered;
+      this.buffered = [];
+      const text = batch.map((w) => w.line).join("");
+      const bytes = Buffer.byteLength(text);
+      try {
+        // The snapshot, taken now, holds every buffered request's change: no need to append them.
+        if (!this.due(batch.length, bytes) || !(await this.compact())) {
+          await appendDurably(this.journal!, text);
+          this.durableBytes += bytes;
+          this.entries += batch.length;
+        }
+      } catch (error) {
+        const failure = new StateFileError(`cannot write the journal of the state file ${this.path}: ${(error as Error).message}`);
+        for (const waiting of [...batch, ...this.buffered.splice(0)]) waiting.reject(failure);
+        await this.recover(failure);
+        continue;
+      }
+      for (const waiting of batch) waiting.resolve();
+    }
+  }
+
+  /**
+   * After a failed write: the changes of the callers just refused are in
+   * memory but not on disk. Like the rollback of a refused snapshot, the
+   * state in memory goes back to what the disk holds: the journal is cut
+   * to its last whole entry and the state reloaded from the files. While
+   * that runs (and for good, if it fails) every change is refused.
+   */
+  private recover(failure: StateFileError): Promise<void> {
+    this.recovering = this.reload(failure).finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  private async reload(failure: StateFileError): Promise<void> {
+    this.broken = failure;
+    try {
+      await this.journal?.close();
+      this.journal = undefined;
+      await cutTo(this.journalPath, this.durableBytes);
+      const state = await this.load();
+      await this.open(state);
+      this.broken = undefined;
+      this.report(`ec2-mock: ${failure.message}; the calls it held were refused, and the state in memory was reloaded from the file`);
+    } catch (error) {
+      this.report(
+        `ec2-mock: ${failure.message}; reloading the state from the file failed too (${(error as Error).message}): every change is refused until the server restarts`,
+      );
+    }
+  }
+
+  /**
+   * Folds the journal into a new snapshot: the snapshot of the next
+   * generation first (atomically: temporary file, fsync, rename, directory
+   * fsync), then a new empty journal of that generation (the same way). A
+   * crash between the two leaves a snapshot newer than the journal: the
+   * start knows the journal's entries are all in it. A snapshot that would
+   * not restore is not written: the journal stays, and goes on growing.
+   */
+  private async compact(): Promise<boolean> {
+    if (await this.writeSnapshot(this.generation + 1)) return true;
+    // Refused (reported): not tried again before as many entries again.
+    this.deferredUntil = this.entries + this.thresholds.maxEntries;
+    return false;
+  }
+
+  /**
+   * Writes the snapshot of `generation` (checked to restore), then a new
+   * journal of it; false when the snapshot would not restore (reported, and
+   * nothing written).
+   */
+  private async writeSnapshot(generation: number): Promise<boolean> {
+    let text: string;
+    const host = Date.now();
+    try {
+      const snapshot = this.persisted.snapshot();
+      text = JSON.stringify(snapshot);
+      this.persisted.check(JSON.parse(text));
+      if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
+      text = `${text.slice(0, -1)}${text.length > 2 ? "," : ""}"${GENERATION_MEMBER}":${generation}}`;
+    } catch (error) {
+      const reason = `refused to write the state file ${this.path}: the state would not restore (${(error as Error).message})`;
+      // The first snapshot of a new file refuses the start; a compaction's leaves the journal in charge.
+      if (generation === 0) throw new StateFileError(`${reason}; nothing was written`);
+      this.report(`ec2-mock: ${reason}; the file keeps the last snapshot written, and its journal every change since`);
+      return false;
+    }
+    await writeAtomically(this.path, text);
+    await createJournal(this.journalPath, generation, host, tempOf(this.path), CREATE_NEW);
+    const previous = this.journal;
+    this.journal = await open(this.journalPath, "a", 0o600);
+    await previous?.close();
+    this.generation = generation;
+    this.snapshotBytes = Buffer.byteLength(text);
+    this.durableBytes = Buffer.byteLength(journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host })));
+    this.entries = 0;
+    return true;
+  }
+
+  /**
+   * Waits for the writes under way, refuses any more, and folds the journal
+   * into the snapshot (a clean stop leaves one whole snapshot, the fastest
+   * start and a file any tool reads), then closes the journal.
+   */
+  async close(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing.catch(() => undefined);
+    this.closed = true;
+    if (this.entries > 0 && this.broken === undefined && this.journal !== undefined) {
+      await this.writeSnapshot(this.generation + 1).catch((error: unknown) => {
+        this.report(
+          `ec2-mock: the state file ${this.path} was not compacted on close (${(error as Error).message}): its journal keeps every change`,
+        );
+      });
+    }
+    await this.journal?.close();
+    this.journal = undefined;
+  }
+}
+
+/** A unique temporary name beside FILE (./state-file.ts removes leftovers of a crash). */
+const tempOf = (path: string) => `${path}.${randomBytes(8).toString("hex")}.tmp`;
+
+/** Writes text to FILE atomically: a new temporary file (O_EXCL|O_NOFOLLOW, 0600), fsync, rename, directory fsync. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = tempOf(path);
+  const file = await open(temp, CREATE_NEW, 0o600);
+  try {
+    try {
+      await file.writeFile(text, "utf8");
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(path);
+}
+
+/** What the thresholds of compaction are, for tests that want it sooner. */
+export interface StateFileTuning {
+  /** See {@link COMPACTION}. */
+  compaction?: { maxEntries?: number; minBytes?: number };
 }
 
 /**
  * Locks the state file (a StateFileError naming the holder when another
- * server has it), restores the mock from it (when it exists), writes it
- * back, and returns the backend the server uses instead: the same, except
- * that every change (a successful mutating action, `/_mock/advance`,
- * `/_mock/settle`, `/_mock/reset`) is saved before it is answered. A failed
- * or refused save rejects, and the server answers InternalError. Throws a
- * StateFileError when the file holds no snapshot this version of the mock
- * can restore; the file is left as it is, and the lock released.
+ * server has it), restores the mock from it (when it exists: the snapshot,
+ * then its journal's entries run again), and returns the backend the
+ * server uses instead: the same, except that every change (a mutating
+ * action, `/_mock/advance`, `/_mock/settle`, `/_mock/reset`, a control
+ * route, and any request that drew a random value: a read whose catch-up
+ * launched an instance) is journaled before it is answered. A failed write
+ * rejects, and the server answers InternalError. Throws a StateFileError
+ * when the file holds no snapshot this version of the mock can restore, or
+ * its journal is corrupt (not a torn tail); the files are left as they are,
+ * and the lock released.
+ *
+ * Every request that may be journaled runs with every clock pinned to one
+ * instant (src/engine/clock.ts) and on a tape (src/kit/entropy.ts): the
+ * journal keeps the instant and the tape, so that running it again after a
+ * restart does exactly what it did (docs/behaviour.md, "The state file").
  *
  * The `fronts` served beside the main one that have a `state` are kept in
- * the same file, under their members (one file, one lock, one write for
+ * the same file, under their members (one file, one lock, one journal for
  * all): restored with the main front, and each request their `state` says
- * `changes` it, and their control routes' changes, saved before the answer.
+ * `changes` it, and their control routes' changes, journaled before the answer.
  */
 export async function openStateFile<B extends PersistableBackend>(
   path: string,
   mock: B,
   report: (line: string) => void = writeLine,
   fronts: readonly Front[] = [],
+  tuning: StateFileTuning = {},
 ): Promise<OpenStateFile<B>> {
+  const kept = fronts.flatMap((front) => (front.state === undefined ? [] : [front]));
   const persisted = persistedState(
     mock,
-    fronts.flatMap((front) => (front.state === undefined ? [] : [front.state])),
+    kept.map((front) => front.state!),
   );
-  const lock = StateLock.acquire(path, report);
-  const file = new StateFile(path, persisted, report);
-  try {
-    file.removeLeftovers();
-    const saved = file.read();
-    if (saved !== undefined) {
-      try {
-        persisted.restore(saved);
-      } catch (error) {
-        throw new StateFileError(`the state file ${path} holds no snapshot this mock can restore: ${(error as Error).message}`);
-      }
-    }
-    // Written once now, so a file that cannot be written fails the start rather than the first change.
+  const frontByMember = new Map(kept.map((front) => [front.state!.member, front]));
+
+  /** Runs a journaled entry again, at its instant, on its tape; what it throws is what it threw the first time. */
+  const replay = async (entry: Entry): Promise<void> => {
+    const pinned = pinHost(entry.h);
+    const tape = openTape(entry.t === undefined ? undefined : { seed: entry.t, keys: entry.k ?? [] });
+    let pending: unknown;
     try {
-      await file.save();
-    } catch (error) {
-      if (error instanceof StateFileError) throw error;
-      throw new StateFileError(`cannot write the state file ${path}: ${(error as Error).message}`);
+      pending = replayed(entry);
+    } catch {
+      // Refused the first time too (a call EC2 refuses after changing something).
+    } finally {
+      tape.close();
+      if (pinned) unpinHost();
     }
+    await Promise.resolve(pending).catch(() => undefined);
+  };
+  const replayed = (entry: Entry): unknown => {
+    if (entry.c !== undefined) return mock.dispatch(entry.c, entry.i, entry.a, entry.r);
+    const front = entry.f === undefined ? undefined : frontByMember.get(entry.f);
+    if (entry.f !== undefined && front === undefined) throw new TypeError(`no front keeps its state under "${entry.f}"`);
+    if (entry.x !== undefined) {
+      const controls = front === undefined ? mock : front.controls?.controls;
+      if (controls === undefined) return undefined;
+      if (entry.x === "advance") return controls.advance(entry.ms ?? 0);
+      if (entry.x === "settle") return controls.settle();
+      if (entry.x === "reset") return controls.reset();
+      if (entry.x === "state") return controls.state();
+      return controls.routes?.[entry.n ?? ""]?.(new URLSearchParams(String(entry.q ?? "")));
+    }
+    if (front !== undefined) {
+      const q = entry.q as SavedRequest;
+      return front.handle({ method: q.method, path: q.path, query: q.query, headers: q.headers, body: Buffer.from(q.body, "base64") });
+    }
+    return undefined;
+  };
+
+  const lock = StateLock.acquire(path, report);
+  const store = new JournaledStore(path, persisted, replay, report, {
+    maxEntries: tuning.compaction?.maxEntries ?? COMPACTION.maxEntries,
+    minBytes: tuning.compaction?.minBytes ?? COMPACTION.minBytes,
+  });
+  try {
+    new StateFile(path, persisted, report).removeLeftovers();
+    const loaded = await store.load();
+    // The journal's last entry ran at its instant: the clocks go on from now (a fast clock does not count the time down).
+    if (loaded.lastHost !== undefined && pinHost(loaded.lastHost)) unpinHost(true);
+    await store.open(loaded);
   } catch (error) {
     lock.release();
-    throw error;
+    if (error instanceof StateFileError) throw error;
+    throw new StateFileError(`cannot write the state file ${path}: ${(error as Error).message}`);
   }
+
   /**
-   * Makes a change and saves it, then checks that no refused write rolled it
-   * back meanwhile. The marks around the change are taken as it is made: a
-   * change made synchronously (every action, unless an injected fault delays
-   * it) is placed exactly; one behind a promise only somewhere until it settles.
+   * Runs a change pinned and on a tape, and journals it when it changed
+   * something (`mutating`, and it succeeded or EC2 says it changed state on
+   * the way to refusing: Ec2Error.changedState) or drew a random value (a
+   * read whose catch-up launched an instance): the answer waits for the
+   * entry to be on disk. The entry is buffered as soon as the change has run
+   * (synchronously: the order of the journal is the order the changes ran).
    */
-  const saved = async <T>(change: () => T | Promise<T>): Promise<T> => {
-    const before = file.mark();
+  const journaled = async <T>(mutating: boolean, describe: () => Omit<Entry, "h">, change: () => T | Promise<T>): Promise<T> => {
+    if (store.recovering !== undefined) await store.recovering;
+    // A change is refused while the journal cannot be written; a read goes on (and is refused only if it must be journaled).
+    if (mutating && store.broken !== undefined) throw store.broken;
+    const pinned = pinHost();
+    const at = pinnedHostTime()!;
+    const tape = openTape();
     let pending: T | Promise<T>;
+    let used: boolean;
     try {
       pending = change();
     } catch (error) {
-      // A rejected call changes nothing, unless EC2's own rule says otherwise (Ec2Error.changedState): save that too.
-      if ((error as { changedState?: unknown } | null)?.changedState === true) {
-        const after = file.mark();
-        await file.save();
-        file.assertKept(before, after);
+      used = tape.close();
+      if (pinned) unpinHost();
+      if (used || (mutating && (error as { changedState?: unknown } | null)?.changedState === true)) {
+        await store.append(entryOf(at, describe(), tape.tape, used));
       }
       throw error;
     }
-    let after = file.mark();
-    const result = await pending;
-    if (pending instanceof Promise) after = file.mark();
-    await file.save();
-    file.assertKept(before, after);
+    used = tape.close();
+    if (pinned) unpinHost();
+    if (!(pending instanceof Promise)) {
+      if (used || mutating) await store.append(entryOf(at, describe(), tape.tape, used));
+      return pending;
+    }
+    // Behind a promise (an injected fault's delay): journaled once it settles.
+    let result: T;
+    try {
+      result = await pending;
+    } catch (error) {
+      if (used || (mutating && (error as { changedState?: unknown } | null)?.changedState === true)) {
+        await store.append(entryOf(at, describe(), tape.tape, used));
+      }
+      throw error;
+    }
+    if (used || mutating) await store.append(entryOf(at, describe(), tape.tape, used));
     return result;
   };
+
+  /** Controls whose every change is journaled before it is answered; `member` names a kept front's. */
+  const journaledControls = <C extends ServedControls>(controls: C, member?: string): C => {
+    const f = member === undefined ? {} : { f: member };
+    return {
+      ...controls,
+      advance: (ms: number) =>
+        journaled(
+          true,
+          () => ({ ...f, x: "advance", ms }),
+          () => controls.advance(ms),
+        ),
+      settle: () =>
+        journaled(
+          true,
+          () => ({ ...f, x: "settle" }),
+          () => controls.settle(),
+        ),
+      reset: () =>
+        journaled(
+          true,
+          () => ({ ...f, x: "reset" }),
+          () => controls.reset(),
+        ),
+      // A read, journaled only when its catch-up drew a random value (an Auto Scaling group launching).
+      state: () =>
+        journaled(
+          false,
+          () => ({ ...f, x: "state" }),
+          () => controls.state(),
+        ),
+      // The front's own control routes are changes too (a Spot price, a capacity pool).
+      ...(controls.routes !== undefined && {
+        routes: Object.fromEntries(
+          Object.entries(controls.routes).map(([name, route]) => [
+            name,
+            (query: URLSearchParams) =>
+              journaled(
+                true,
+                () => ({ ...f, x: "route", n: name, q: query.toString() }),
+                () => route(query),
+              ),
+          ]),
+        ),
+      }),
+    };
+  };
+
   const backend: B = {
-    // Its controls save their changes (savedControls, above).
-    ...savedControls(mock, saved),
-    // A rejected call changes nothing (but see `saved`), so only a successful mutating one is saved.
-    // What mutates is the front's to say (its action list); reading the clock's own catch-up is not a change.
+    ...journaledControls(mock),
+    // What mutates is the front's to say (its action list); a read is journaled only when it drew a random value.
     // The region goes through too: a call in another region than the default one is that region's.
     dispatch: (action, input, accessKeyId, region) =>
-      mock.isMutating(action)
-        ? saved(() => mock.dispatch(action, input, accessKeyId, region))
-        : mock.dispatch(action, input, accessKeyId, region),
+      journaled(
+        mock.isMutating(action),
+        () => ({
+          c: action,
+          i: input,
+          ...(accessKeyId !== undefined && { a: accessKeyId }),
+          ...(region !== undefined && { r: region }),
+        }),
+        () => mock.dispatch(action, input, accessKeyId, region),
+      ),
   };
-  /** A front kept in the file: its changing requests and its control routes saved. */
+  /** A front kept in the file: its changing requests and its control routes journaled. */
   const keep = (front: Front): Front => {
     const state = front.state;
     if (state === undefined) return front;
     const controls = front.controls;
     return {
       ...front,
-      handle: (request) => (state.changes(request) ? saved(() => front.handle(request)) : front.handle(request)),
-      ...(controls !== undefined && { controls: { prefix: controls.prefix, controls: savedControls(controls.controls, saved) } }),
+      handle: (request) =>
+        journaled(
+          state.changes(request),
+          () => ({ f: state.member, q: savedRequest(request) }),
+          () => front.handle(request),
+        ),
+      ...(controls !== undefined && {
+        controls: { prefix: controls.prefix, controls: journaledControls(controls.controls, state.member) },
+      }),
     };
   };
   return {
     backend,
     fronts: fronts.map(keep),
     close: async () => {
-      await file.close();
+      await store.close();
       lock.release();
     },
+  };
+}
+
+/** An entry always carries its tape's seed: a request may draw quietly (a request id its state keeps) without counting as a draw. */
+function entryOf(at: number, body: Omit<Entry, "h">, tape: Tape, _used: boolean): Entry {
+  return { h: at, t: tape.seed, ...(tape.keys.length > 0 && { k: tape.keys }), ...body };
+}
+
+function savedRequest(request: FrontRequest): SavedRequest {
+  return {
+    method: request.method,
+    path: request.path,
+    query: request.query,
+    headers: { ...request.headers },
+    body: Buffer.from(request.body).toString("base64"),
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { quietUuid } from "../../kit/entropy.js";
 import { cvmOperationOf } from "./actions.js";
 import type { CvmContext } from "./context.js";
 import { CvmError, cvmErrors } from "./errors.js";
@@ -37,7 +37,7 @@ export interface CvmAnswer {
  * answer carrying CVM's error, as API 3.0 answers with HTTP 200.
  */
 export function answerCall(world: CvmWorld, call: CvmCall): CvmAnswer {
-  const requestId = randomUUID();
+  const requestId = quietUuid();
   try {
     const { operation, region } = admit(world, call);
     world.catchUp();

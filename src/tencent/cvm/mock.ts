@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { RunInstancesRequest } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import { checkTimelineLimit } from "../../engine/history.js";
 import { type DurationOverrides, type Durations, resolveDurations } from "../../engine/timing.js";
 import { clockControls, type SettleReport } from "../../kit/controls.js";
+import { quietUuid } from "../../kit/entropy.js";
 import type { FrontState } from "../../kit/front.js";
 import { type ReportOptions, renderReport } from "../../kit/web-view/report.js";
 import { isCvmAction, isCvmMutating } from "./actions.js";
@@ -199,7 +199,7 @@ export function createCvmMock(options: CvmMockOptions = {}): CvmMock {
       if (region === undefined) throw cvmErrors.unsupportedRegion(regionName ?? "", world.servedList());
       const run = { Placement: { Zone: region.network.zones[0]! }, ImageId: CVM_LINUX_IMAGE_ID, ...request };
       world.catchUp();
-      const ctx = { region, now: region.catchUp(), requestId: randomUUID() };
+      const ctx = { region, now: region.catchUp(), requestId: quietUuid() };
       return runWith(ctx, JSON.parse(JSON.stringify(run)), { launchFails: launchFails === true }).InstanceIdSet ?? [];
     },
     ...clockControls(world),

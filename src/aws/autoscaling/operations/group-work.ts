@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { uuid } from "../../../kit/entropy.js";
 import type { OperationContext } from "../../ec2/context.js";
 import { Ec2Error } from "../../ec2/errors.js";
 import { ec2Requests } from "../../ec2/model/causes.js";
@@ -86,7 +86,7 @@ export function startActivity(
   fields: Pick<ScalingActivity, "description" | "cause"> & Partial<ScalingActivity>,
 ): ScalingActivity {
   const activity: ScalingActivity = {
-    activityId: randomUUID(),
+    activityId: uuid(),
     groupName: group.name,
     groupArn: group.arn,
     startTime: at,
@@ -235,7 +235,7 @@ export function launchInto(ctx: AutoScalingContext, group: AutoScalingGroupRecor
 function newAction(now: number, hook: AutoScalingGroupRecord["hooks"][number]): NonNullable<GroupInstance["action"]> {
   return {
     hookName: hook.name,
-    token: randomUUID(),
+    token: uuid(),
     deadline: now + hook.heartbeatTimeout * 1000,
     heartbeatSeconds: hook.heartbeatTimeout,
     defaultResult: hook.defaultResult,

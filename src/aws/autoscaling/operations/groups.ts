@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   AutoScalingGroup,
   CreateAutoScalingGroupCommandInput,
@@ -14,6 +13,7 @@ import type {
   UpdateAutoScalingGroupCommandInput,
   UpdateAutoScalingGroupCommandOutput,
 } from "@aws-sdk/client-auto-scaling";
+import { uuid } from "../../../kit/entropy.js";
 import { latestVersionOf, versionOf } from "../../ec2/model/launch-templates.js";
 import { zonesOf } from "../../ec2/model/network.js";
 import { optionalBool, optionalInt, optionalText, refuseUnmodelledAsg, requiredInt, requiredString, stringList } from "../checks.js";
@@ -226,7 +226,7 @@ export const createAutoScalingGroup: AutoScalingOperation<CreateAutoScalingGroup
   if (ctx.region.autoScaling.get(name) !== undefined) throw asgErrors.alreadyExists(name);
   const group: AutoScalingGroupRecord = {
     name,
-    arn: groupArnOf(ctx.region, name, randomUUID()),
+    arn: groupArnOf(ctx.region, name, uuid()),
     createdAt: ctx.now,
     minSize: min,
     maxSize: max,

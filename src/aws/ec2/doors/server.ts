@@ -3,7 +3,7 @@
  * door on any path, the control routes under `/_mock/`, EC2 error documents
  * for every refusal and fault, SigV4 verification and the state file.
  */
-import { randomUUID } from "node:crypto";
+import { untapedUuid } from "../../../kit/entropy.js";
 import type { Front, FrontResponse, ServerFaultKind } from "../../../kit/front.js";
 import { type CommonListenOptions, checkListenOptions } from "../../../kit/server/listen.js";
 import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/server/server.js";
@@ -35,13 +35,15 @@ export interface ListenOptions extends CommonListenOptions {
    */
   verifySignatures?: boolean;
   /**
-   * Keep the fleet in this file: restored from it when the server starts
-   * (when it exists), rewritten atomically after every change before the
-   * change is acknowledged (see src/kit/state/state-file.ts). One server at a time:
-   * `FILE.lock` names the holder, and a second server is refused. Starting
-   * fails (StateFileError) when the file is locked by a live server or holds
-   * no snapshot this version can restore; a state that would not restore is
-   * never written (the call answers InternalError and is rolled back).
+   * Keep the fleet in this file: a snapshot, and beside it `FILE.journal`,
+   * where every change is appended (and fsync'ed) before it is acknowledged;
+   * restored from both when the server starts (when FILE exists), folded
+   * into a new snapshot now and then and on close (see
+   * src/kit/state/state-file.ts). One server at a time: `FILE.lock` names
+   * the holder, and a second server is refused. Starting fails
+   * (StateFileError) when the file is locked by a live server, holds no
+   * snapshot this version can restore, or its journal is corrupt; a
+   * snapshot that would not restore is never written.
    * The doors of `doors` that have a `state` (CVM's) are kept in the same
    * file, each under its own member beside EC2's snapshot (`cvm`), and
    * their changes saved the same way; a file without that member (written
@@ -61,7 +63,7 @@ export const EC2_CONTROL_PREFIX = "/_mock/";
 
 /** An EC2 error document. */
 function xmlError(status: number, code: string, message: string): FrontResponse {
-  const requestId = randomUUID();
+  const requestId = untapedUuid();
   return {
     status,
     headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },

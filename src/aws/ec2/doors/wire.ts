@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { untapedUuid } from "../../../kit/entropy.js";
 import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
@@ -224,7 +224,7 @@ export async function handleWireRequest(
   recording?: WireRecording,
   router?: CallRouter,
 ): Promise<WireResponse> {
-  const requestId = randomUUID();
+  const requestId = untapedUuid();
   // The call history (../observe/history.ts): a call reaches the door now; it is recorded once its action is known.
   const arrival = recording?.history.arrive(recording.door);
   const seen: SeenCall = {};

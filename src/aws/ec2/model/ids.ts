@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { withBytes } from "../../../kit/entropy.js";
 
 /** The id families the EC2 front mints. */
 export type IdPrefix =
@@ -28,16 +28,17 @@ const HEX = "0123456789abcdef";
  * for every instance, interface, volume and MAC address of a fleet.
  */
 function randomText(prefix: string, digits: number, separator = "", group = 0): string {
-  const random = randomBytes((digits + 1) >> 1);
-  const separators = group === 0 ? 0 : Math.floor(digits / group);
-  const out = Buffer.allocUnsafe(prefix.length + digits + separators * separator.length);
-  let at = out.write(prefix, 0, "latin1");
-  for (let i = 0; i < digits; i++) {
-    if (group !== 0 && i % group === 0) at += out.write(separator, at, "latin1");
-    const byte = random[i >> 1]!;
-    out[at++] = HEX.charCodeAt(i & 1 ? byte & 15 : byte >> 4);
-  }
-  return out.toString("latin1", 0, at);
+  return withBytes((digits + 1) >> 1, (random, offset) => {
+    const separators = group === 0 ? 0 : Math.floor(digits / group);
+    const out = Buffer.allocUnsafe(prefix.length + digits + separators * separator.length);
+    let at = out.write(prefix, 0, "latin1");
+    for (let i = 0; i < digits; i++) {
+      if (group !== 0 && i % group === 0) at += out.write(separator, at, "latin1");
+      const byte = random[offset + (i >> 1)]!;
+      out[at++] = HEX.charCodeAt(i & 1 ? byte & 15 : byte >> 4);
+    }
+    return out.toString("latin1", 0, at);
+  });
 }
 
 /** A new id: the prefix and 17 lowercase hex digits, as EC2 mints them today. */

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { SpotInstanceRequest } from "@aws-sdk/client-ec2";
 import {
   boolean,
@@ -14,6 +13,7 @@ import {
   time,
   type ValuesOf,
 } from "../../../engine/record.js";
+import { bytes } from "../../../kit/entropy.js";
 import { KeyedStore } from "./keyed-store.js";
 
 /**
@@ -197,9 +197,9 @@ const ID_CHARS = "0123456789abcdef";
  * the hex digits, a subset, so that every tag call's id check accepts them).
  */
 export function newSpotRequestId(): string {
-  const bytes = randomBytes(8);
+  const random = bytes(8);
   let id = "sir-";
-  for (const b of bytes) id += ID_CHARS[b & 15];
+  for (const b of random) id += ID_CHARS[b & 15];
   return id;
 }
 

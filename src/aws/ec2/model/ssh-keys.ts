@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
+import { createHash, createPublicKey, type KeyObject } from "node:crypto";
+import { bytes, keyPair } from "../../../kit/entropy.js";
 
 /**
  * SSH key material for EC2's key pairs, with node:crypto only: the keys
@@ -99,7 +100,7 @@ function pem(label: string, der: Buffer, width: number): string {
  */
 function openSshPrivateKey(seed: Buffer, publicKey: Buffer): string {
   const blob = ed25519Blob(publicKey);
-  const check = randomBytes(4);
+  const check = bytes(4);
   let section = Buffer.concat([
     check,
     check,
@@ -130,7 +131,7 @@ function openSshPrivateKey(seed: Buffer, publicKey: Buffer): string {
  */
 export function generateKey(type: KeyType): GeneratedKey {
   if (type === "rsa") {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 65537 });
+    const { privateKey, publicKey } = keyPair("rsa");
     const { n, e } = jwkOf(publicKey);
     const pkcs8 = privateKey.export({ type: "pkcs8", format: "der" });
     return {
@@ -140,7 +141,7 @@ export function generateKey(type: KeyType): GeneratedKey {
       keyMaterial: (privateKey.export({ type: "pkcs1", format: "pem" }) as string).trimEnd(),
     };
   }
-  const { privateKey } = generateKeyPairSync("ed25519");
+  const { privateKey } = keyPair("ed25519");
   const { d, x } = jwkOf(privateKey);
   const blob = ed25519Blob(x!);
   return {

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { PhaseChange } from "../../../engine/machine.js";
+import { untapedUuid } from "../../../kit/entropy.js";
 import { stateNameOf } from "../model/states.js";
 
 /**
@@ -152,7 +152,7 @@ export class StateChangeEvents {
     if (this.spotHandlers.size === 0) return;
     const envelope = {
       version: "0" as const,
-      id: randomUUID(),
+      id: untapedUuid(),
       source: "aws.ec2" as const,
       account: this.accountId,
       time: eventTime(at),
@@ -178,7 +178,7 @@ export class StateChangeEvents {
     if (!launched && stateNameOf[change.from] === state) return;
     const event: InstanceStateChangeEvent = {
       version: "0",
-      id: randomUUID(),
+      id: untapedUuid(),
       "detail-type": "EC2 Instance State-change Notification",
       source: "aws.ec2",
       account: this.accountId,

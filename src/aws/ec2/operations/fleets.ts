@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   CreateFleetCommandInput,
   CreateFleetCommandOutput,
@@ -23,6 +22,7 @@ import type {
   TagSpecification,
 } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
+import { uuid } from "../../../kit/entropy.js";
 import { ec2Arn, tagKeys } from "../../iam/resources.js";
 import { authorizeAndDryRun, optionalString, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
@@ -730,9 +730,9 @@ export const createFleet: Operation<CreateFleetCommandInput, CreateFleetCommandO
     }
   }
   const fleet: Ec2Fleet = {
-    fleetId: `fleet-${randomUUID()}`,
+    fleetId: `fleet-${uuid()}`,
     type,
-    clientToken: input.ClientToken ?? randomUUID(),
+    clientToken: input.ClientToken ?? uuid(),
     digest,
     createdAt: ctx.now,
     state: type === "instant" || validFrom === undefined || validFrom <= ctx.now ? "active" : "submitted",

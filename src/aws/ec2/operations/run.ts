@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { BlockDeviceMapping, RunInstancesCommandInput, RunInstancesCommandOutput } from "@aws-sdk/client-ec2";
 import { digestOf } from "../../../kit/digest.js";
+import { uuid } from "../../../kit/entropy.js";
 import { imageResource, keyPairResource, newResource, securityGroupResource, subnetResource } from "../../iam/resources.js";
 import { readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { AuthResource, Operation, OperationContext } from "../context.js";
@@ -618,7 +618,7 @@ export function launchPlanned(
   const os = guestOsOf(launch.image);
   // Flattened: the SDK builds its generated token by concatenation, a tree of ~20 strings every instance of
   // the reservation would keep alive.
-  const clientToken = input.ClientToken === undefined ? randomUUID() : flatString(String(input.ClientToken));
+  const clientToken = input.ClientToken === undefined ? uuid() : flatString(String(input.ClientToken));
   const reservation: Reservation = { reservationId, seq: region.nextReservationSeq(), instances: [] };
   const instanceTags = withTemplateTags(launch.tags.get("instance"), used);
   // Everything a launch's volumes share is worked out once per launch, not per instance (issue 22): the spec

@@ -4,7 +4,7 @@
  * "TargetGroup", "LoadBalancer"; the Elastic Load Balancing endpoints page
  * of the AWS General Reference for the zones).
  */
-import { randomBytes, randomInt } from "node:crypto";
+import { hex, int } from "../../../kit/entropy.js";
 
 /** Where a resource lives. */
 export interface ArnScope {
@@ -19,7 +19,7 @@ function prefix(scope: ArnScope): string {
 
 /** 16 hex digits, the id part of every ELBv2 ARN. */
 function hexId(): string {
-  return randomBytes(8).toString("hex");
+  return hex(8);
 }
 
 /**
@@ -67,7 +67,7 @@ export function newArn(scope: ArnScope, path: string): string {
  */
 export function dnsName(region: string, type: "application" | "network", name: string, internal: boolean): string {
   const first = `${internal ? "internal-" : ""}${name}`;
-  if (type === "application") return `${first}-${randomInt(1_000_000_000, 2_000_000_000)}.${region}.elb.amazonaws.com`;
+  if (type === "application") return `${first}-${int(1_000_000_000, 2_000_000_000)}.${region}.elb.amazonaws.com`;
   return `${first}-${hexId()}.elb.${region}.amazonaws.com`;
 }
 

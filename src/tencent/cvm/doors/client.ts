@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { untapedUuid } from "../../../kit/entropy.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 
 /**
@@ -48,7 +48,7 @@ export function attachClient<T extends CvmClientLike>(client: T, answer: (call: 
     const callback = (typeof options === "function" ? options : cb) as Callback | undefined;
     try {
       const body = answer({ action, version: client.apiVersion, region: client.region, input: serialized(req) });
-      const headers = new Headers({ "content-type": "application/json", "x-tc-traceid": randomUUID() });
+      const headers = new Headers({ "content-type": "application/json", "x-tc-traceid": untapedUuid() });
       const result = await internals.parseResponse({ status: 200, headers, json: async () => structuredClone(body) });
       callback?.(null, result);
       return result;

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { ServedControls } from "../../../kit/controls.js";
+import { quietUuid } from "../../../kit/entropy.js";
 import type { ControlRoutes, Front, FrontState, ServerFault, ServerFaultKind } from "../../../kit/front.js";
 import { answerControl, isControlPath } from "../../../kit/server/control-routes.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
@@ -57,7 +57,7 @@ const faultCodes: Record<ServerFaultKind, string> = {
 
 /** A CVM error document. */
 function errorDocument(status: number, code: string, message: string): CvmHttpResponse {
-  return jsonResponse(status, { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
+  return jsonResponse(status, { Response: { Error: { Code: code, Message: message }, RequestId: quietUuid() } });
 }
 
 /** The CVM wire door of one mock. */

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { quietUuid } from "../../../kit/entropy.js";
 import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import type { CvmAnswer, CvmCall } from "../entry.js";
 import { CvmError, cvmErrors } from "../errors.js";
@@ -56,17 +56,17 @@ function header(headers: CvmHttpRequest["headers"], name: string): string | unde
 
 /** The traceId the SDK sent (echoed, as Tencent Cloud does), or a new one. */
 function traceIdOf(request: CvmHttpRequest): string {
-  return header(request.headers, "x-tc-traceid") ?? randomUUID();
+  return header(request.headers, "x-tc-traceid") ?? quietUuid();
 }
 
 /** A JSON answer. */
-export function jsonResponse(status: number, value: unknown, traceId: string = randomUUID()): CvmHttpResponse {
+export function jsonResponse(status: number, value: unknown, traceId: string = quietUuid()): CvmHttpResponse {
   return { status, headers: { "content-type": "application/json", "x-tc-traceid": traceId }, body: JSON.stringify(value) };
 }
 
 /** An error answer without a call: HTTP 200 and CVM's error document. */
 function errorAnswer(error: CvmError): CvmAnswer {
-  return { Response: { Error: { Code: error.code, Message: error.message }, RequestId: randomUUID() } };
+  return { Response: { Error: { Code: error.code, Message: error.message }, RequestId: quietUuid() } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { bytes } from "../../../kit/entropy.js";
 
 /** The id families the CVM front mints. */
 export type CvmIdPrefix = "ins" | "img" | "disk" | "vpc" | "subnet" | "sg" | "skey";
@@ -8,7 +8,7 @@ const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 /** A new id: the prefix and 8 lowercase letters or digits, as CVM mints them (`ins-r8hr2upy`). */
 export function newCvmId(prefix: CvmIdPrefix): string {
   let suffix = "";
-  for (const byte of randomBytes(8)) suffix += alphabet[byte % alphabet.length];
+  for (const byte of bytes(8)) suffix += alphabet[byte % alphabet.length];
   return `${prefix}-${suffix}`;
 }
 

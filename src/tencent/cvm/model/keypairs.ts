@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from "node:crypto";
 import type { KeyPair, Tag } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { keyPair } from "../../../kit/entropy.js";
 
 /**
  * CVM's key pairs (CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
@@ -110,7 +110,7 @@ function sshMpint(unsigned: Buffer): Buffer {
  * PEM (PKCS #1).
  */
 export function newRsaKeyPair(comment: string): { publicKey: string; blob: string; privateKey: string } {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { publicKey, privateKey } = keyPair("rsa");
   const jwk = publicKey.export({ format: "jwk" });
   const blob = Buffer.concat([
     sshString(Buffer.from("ssh-rsa")),

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   DataDisk,
   InstanceChargePrepaid,
@@ -12,6 +11,7 @@ import type {
   TagSpecification,
   VirtualPrivateCloud,
 } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
+import { uuid } from "../../../kit/entropy.js";
 import { refuseUnmodelled } from "../checks.js";
 import type { CvmContext, CvmOperation } from "../context.js";
 import { cvmErrors } from "../errors.js";
@@ -421,7 +421,7 @@ export function runWith(ctx: CvmContext, input: unknown, extras: LaunchExtras = 
     const privateIp = region.network.takePrivateIp(plan.zone);
     const instance: CvmInstance = {
       instanceId,
-      uuid: randomUUID(),
+      uuid: uuid(),
       machine,
       image,
       instanceType: plan.instanceType,
