@@ -69,12 +69,12 @@ function randomOf(seed: number): () => number {
 const texts = ["", "a", "i-0123456789abcdef0", "<&>\"'", "line\r\nfeed", "\u0000ctl\u001f", "\uFFFE", "\uD800lone", "é漢🙂", " "];
 
 /** A random value for `schema`, `depth` levels deep at most (lists and structures end empty there). */
-function valueOf(schema: NormalizedSchema, random: () => number, depth: number): unknown {
+function randomValueOf(schema: NormalizedSchema, random: () => number, depth: number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   if (schema.isListSchema()) {
     const n = depth <= 0 ? 0 : pick([0, 1, 2, 3]);
     const member = schema.getValueSchema();
-    return Array.from({ length: n }, () => (random() < 0.05 ? undefined : valueOf(member, random, depth - 1)));
+    return Array.from({ length: n }, () => (random() < 0.05 ? undefined : randomValueOf(member, random, depth - 1)));
   }
   if (schema.isStructSchema()) {
     const out: Record<string, unknown> = {};
@@ -82,7 +82,7 @@ function valueOf(schema: NormalizedSchema, random: () => number, depth: number):
     for (const [name, member] of schema.structIterator()) {
       const r = random();
       if (r < 0.3) continue;
-      out[name] = r < 0.33 ? null : valueOf(member, random, depth - 1);
+      out[name] = r < 0.33 ? null : randomValueOf(member, random, depth - 1);
     }
     return out;
   }
@@ -113,7 +113,7 @@ describe("the compiled EC2 query encoder", () => {
       fc.property(fc.nat(actions.length - 1), fc.integer(), fc.integer({ min: 0, max: 6 }), (index, seed, depth) => {
         const action = actions[index]!;
         const shapes = shapesOf(action)!;
-        const output = (valueOf(shapes.output, randomOf(seed), depth) ?? {}) as object;
+        const output = (randomValueOf(shapes.output, randomOf(seed), depth) ?? {}) as object;
         const xml = encodeOutput(action, shapes.output, output, "req-<&>");
         expect(xml).toBe(referenceOutput(action, shapes.output, output, "req-<&>"));
         expect(xmlProblem(xml)).toBeNull();

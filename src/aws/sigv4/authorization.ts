@@ -28,7 +28,6 @@ const presignedNames: ReadonlySet<string> = new Set(PRESIGNED_PARAMS);
 /** The three parameters of an `Authorization: AWS4-HMAC-SHA256 …` header, each exactly once. */
 const headerFields = ["Credential", "SignedHeaders", "Signature"] as const;
 type HeaderField = (typeof headerFields)[number];
-const isHeaderField = (name: string): name is HeaderField => (headerFields as readonly string[]).includes(name);
 
 /** A SigV4 credential: `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`. */
 export interface Credential {
@@ -70,27 +69,51 @@ export function parseAuthorizationHeader(header: string, dateMissing = false): A
   if (algorithm !== SIGV4_ALGORITHM) {
     throw errors.unsupportedAuthScheme(algorithm, SIGV4_ALGORITHM);
   }
-  const fields = new Map<HeaderField, string>();
-  for (const item of value.slice(space).split(/[ \t,]/)) {
-    if (item === "") continue;
+  // One pass over the parameters, separated by blanks and commas (empty items skipped), without splitting
+  // the header into an array and a Map first: this runs on every signed request (issue 22).
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
+  let at = space;
+  while (at < value.length) {
+    while (at < value.length && isSeparator(value.charCodeAt(at))) at++;
+    if (at === value.length) break;
+    let end = at;
+    while (end < value.length && !isSeparator(value.charCodeAt(end))) end++;
+    const item = value.slice(at, end);
+    at = end;
     const eq = item.indexOf("=");
     // AWS's own wording for a parameter without '=' (source: IncompleteSignature answers quoted in boto3#2280, aws-sdk-go#289).
     if (eq < 0) throw errors.authItemWithoutEquals(item, value);
     const name = item.slice(0, eq);
-    if (!isHeaderField(name)) {
+    const given = item.slice(eq + 1);
+    if (name === "Credential") {
+      if (credential !== undefined) throw errors.repeatedAuthParameter(name, value);
+      credential = given;
+    } else if (name === "SignedHeaders") {
+      if (signedHeaders !== undefined) throw errors.repeatedAuthParameter(name, value);
+      signedHeaders = given;
+    } else if (name === "Signature") {
+      if (signature !== undefined) throw errors.repeatedAuthParameter(name, value);
+      signature = given;
+    } else {
       throw errors.unknownAuthParameter(name, value);
     }
-    if (fields.has(name)) throw errors.repeatedAuthParameter(name, value);
-    fields.set(name, item.slice(eq + 1));
   }
   // The order of AWS's own message: Credential, Signature, SignedHeaders, then the date.
-  const missing = (["Credential", "Signature", "SignedHeaders"] as const).filter((name) => !fields.get(name));
-  if (missing.length > 0 || dateMissing) throw errors.incompleteAuthorization(missing, dateMissing, value);
-  return {
-    ...parseCredential(fields.get("Credential")!),
-    signedHeaders: fields.get("SignedHeaders")!.split(";"),
-    signature: fields.get("Signature")!,
-  };
+  if (!credential || !signature || !signedHeaders || dateMissing) {
+    const missing: HeaderField[] = [];
+    if (!credential) missing.push("Credential");
+    if (!signature) missing.push("Signature");
+    if (!signedHeaders) missing.push("SignedHeaders");
+    throw errors.incompleteAuthorization(missing, dateMissing, value);
+  }
+  return { ...parseCredential(credential), signedHeaders: signedHeaders.split(";"), signature };
+}
+
+/** A blank (space, tab) or a comma: what separates the parameters of an Authorization header. */
+function isSeparator(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x2c;
 }
 
 /** An Authorization header present and not blank. */

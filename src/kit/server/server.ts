@@ -79,11 +79,17 @@ function httpDate(): string {
   return lastDate.text;
 }
 
+/** Above this length (UTF-16 code units), an answer is encoded once before it is sent. */
+const ENCODE_FIRST = 16 * 1024;
+
 function send(res: ServerResponse, answer: FrontResponse): void {
-  // Encoded once: its length is the Content-Length, and node writes the bytes as they are
-  // (measuring a string's UTF-8 length, then writing it, walked a large answer twice; issue 22).
-  const body = Buffer.from(answer.body);
-  res.writeHead(answer.status, { ...answer.headers, date: httpDate(), "content-length": body.length });
+  const text = answer.body;
+  // A small answer stays a string: node writes it in one piece with the headers. A large one is
+  // encoded once (its length is the Content-Length, its bytes what node writes): measuring a
+  // string's UTF-8 length, then writing it, walked a large answer twice (issue 22).
+  const body = text.length > ENCODE_FIRST ? Buffer.from(text) : text;
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  res.writeHead(answer.status, { ...answer.headers, date: httpDate(), "content-length": length });
   res.end(body);
 }
 
