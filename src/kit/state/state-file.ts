@@ -7,6 +7,7 @@ import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
 import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal, syncDirectory } from "./journal.js";
+import { isJsonFaithful } from "./json-faithful.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -45,7 +46,9 @@ const writeLine = (line: string) => {
  * when the server starts. One server at a time: `FILE.lock` (./state-lock.ts).
  *
  * Nothing that would not restore is ever written: each write serializes the
- * state, parses the text back and checks it the way restore reads it. When
+ * state and checks it the way restore reads it: the snapshot object itself
+ * when JSON holds it as it is (./json-faithful.ts), else the text parsed
+ * back. When
  * that fails, the write is refused (the file keeps the last good state),
  * the state in memory is rolled back to the last good snapshot, the refusal
  * is reported on stderr, and every caller whose change was rolled back
@@ -176,8 +179,10 @@ export class StateFile {
   private prepare(): string {
     let text: string;
     try {
-      text = JSON.stringify(this.state.snapshot());
-      this.state.check(JSON.parse(text));
+      const snapshot = this.state.snapshot();
+      text = JSON.stringify(snapshot);
+      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
+      this.state.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
     } catch (error) {
       const reason = (error as Error).message;
       let outcome = "nothing to roll back to";
@@ -595,7 +600,8 @@ class JournaledStore {
     try {
       const snapshot = this.persisted.snapshot();
       text = JSON.stringify(snapshot);
-      this.persisted.check(JSON.parse(text));
+      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
+      this.persisted.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
       if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
       text = `${text.slice(0, -1)}${text.length > 2 ? "," : ""}"${GENERATION_MEMBER}":${generation}}`;
     } catch (error) {
