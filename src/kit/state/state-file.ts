@@ -406,8 +406,12 @@ class JournaledStore {
    */
   async load(): Promise<{ exists: boolean; journalGeneration: number | undefined; tornTail: boolean; lastHost: number | undefined }> {
     let text: string;
+    let snapshotBytes: number;
     try {
-      text = readFileSync(this.path, "utf8");
+      // Read as bytes: their count is the snapshot's size (no second pass over 200 MiB to measure the text).
+      const bytes = readFileSync(this.path);
+      snapshotBytes = bytes.length;
+      text = bytes.toString("utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
@@ -454,7 +458,7 @@ class JournaledStore {
     }
     if (pinned) unpinHost();
     this.generation = generation;
-    this.snapshotBytes = Buffer.byteLength(text);
+    this.snapshotBytes = snapshotBytes;
     this.entries = 0;
     let lastHost: number | undefined;
     if (follows) {
