@@ -155,6 +155,21 @@ describe("snapshot() and restore()", () => {
     expect(await stateOf(client, id!)).toBe("pending");
   });
 
+  it("refuses an instance whose address is outside its subnet, the second of a subnet too (each block parsed once, issue 22)", async () => {
+    const { ec2, client } = setup();
+    await launchIds(client, { MinCount: 2, MaxCount: 2 });
+    const good = ec2.snapshot();
+    const [first, second] = good.instances as unknown as { privateIp: string }[];
+    for (const [k, which] of [first, second].entries()) {
+      const instances = good.instances.map((instance, j) => (j === k ? { ...instance, privateIp: "192.0.2.1" } : instance));
+      expect(() => ec2.restore({ ...good, instances } as Ec2MockSnapshot)).toThrow(
+        new RegExp(`instances\\[${k}\\]\\.privateIp must be an address of [0-9./]+; got "192\\.0\\.2\\.1"`),
+      );
+      expect(which!.privateIp).not.toBe("192.0.2.1");
+    }
+    expect(() => ec2.restore(good)).not.toThrow();
+  });
+
   it("never writes a number JSON cannot hold: a usage that overflows to Infinity throws a RangeError naming it (issue 12)", async () => {
     const { ec2, client } = setup({ timing: "instant" });
     const [id] = await launchIds(client);

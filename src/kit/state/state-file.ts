@@ -7,6 +7,7 @@ import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
 import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal, syncDirectory } from "./journal.js";
+import { isJsonFaithful } from "./json-faithful.js";
 import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -45,7 +46,9 @@ const writeLine = (line: string) => {
  * when the server starts. One server at a time: `FILE.lock` (./state-lock.ts).
  *
  * Nothing that would not restore is ever written: each write serializes the
- * state, parses the text back and checks it the way restore reads it. When
+ * state and checks it the way restore reads it: the snapshot object itself
+ * when JSON holds it as it is (./json-faithful.ts), else the text parsed
+ * back. When
  * that fails, the write is refused (the file keeps the last good state),
  * the state in memory is rolled back to the last good snapshot, the refusal
  * is reported on stderr, and every caller whose change was rolled back
@@ -176,8 +179,10 @@ export class StateFile {
   private prepare(): string {
     let text: string;
     try {
-      text = JSON.stringify(this.state.snapshot());
-      this.state.check(JSON.parse(text));
+      const snapshot = this.state.snapshot();
+      text = JSON.stringify(snapshot);
+      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
+      this.state.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
     } catch (error) {
       const reason = (error as Error).message;
       let outcome = "nothing to roll back to";
@@ -401,8 +406,12 @@ class JournaledStore {
    */
   async load(): Promise<{ exists: boolean; journalGeneration: number | undefined; tornTail: boolean; lastHost: number | undefined }> {
     let text: string;
+    let snapshotBytes: number;
     try {
-      text = readFileSync(this.path, "utf8");
+      // Read as bytes: their count is the snapshot's size (no second pass over 200 MiB to measure the text).
+      const bytes = readFileSync(this.path);
+      snapshotBytes = bytes.length;
+      text = bytes.toString("utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
@@ -449,7 +458,7 @@ class JournaledStore {
     }
     if (pinned) unpinHost();
     this.generation = generation;
-    this.snapshotBytes = Buffer.byteLength(text);
+    this.snapshotBytes = snapshotBytes;
     this.entries = 0;
     let lastHost: number | undefined;
     if (follows) {
@@ -595,7 +604,8 @@ class JournaledStore {
     try {
       const snapshot = this.persisted.snapshot();
       text = JSON.stringify(snapshot);
-      this.persisted.check(JSON.parse(text));
+      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
+      this.persisted.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
       if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
       text = `${text.slice(0, -1)}${text.length > 2 ? "," : ""}"${GENERATION_MEMBER}":${generation}}`;
     } catch (error) {

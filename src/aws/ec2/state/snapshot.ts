@@ -62,6 +62,22 @@ function blockHolds(cidr: string, ip: string): boolean {
   return n >= first && n < first + 2 ** (32 - prefix);
 }
 
+/** {@link blockHolds} with each block parsed once: a fleet's instances share a few subnets (issue 22, restart). */
+function blockTester(): (cidr: string, ip: string) => boolean {
+  const blocks = new Map<string, { first: number; prefix: number }>();
+  return (cidr, ip) => {
+    let block = blocks.get(cidr);
+    if (block === undefined) {
+      const parsed = parseCidr(cidr);
+      if (parsed === undefined) return blockHolds(cidr, ip);
+      block = parsed;
+      blocks.set(cidr, block);
+    }
+    const n = parseIpv4(ip);
+    return n >= block.first && n < block.first + 2 ** (32 - block.prefix);
+  };
+}
+
 /** Writes an instance: its declared fields, the linked ones as the ids of what the record holds. */
 const writeInstance = instanceRecord.writer<Ec2Instance>({
   imageId: (instance) => instance.image.ImageId!,
@@ -421,6 +437,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
       fields.network.vpcs?.map((vpc) => vpc.defaultSecurityGroupId) ?? [fields.network.defaultSecurityGroupId],
   );
 
+  const holds = blockTester();
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
@@ -440,7 +457,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
       throw invalid(`${p}.availabilityZone`, "a zone of network.subnets", zone);
     }
     if (subnet.availabilityZone !== zone) throw invalid(`${p}.availabilityZone`, `the zone of ${subnet.subnetId}`, zone);
-    if (!blockHolds(subnet.cidrBlock, own.privateIp)) throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
+    if (!holds(subnet.cidrBlock, own.privateIp)) throw invalid(`${p}.privateIp`, `an address of ${subnet.cidrBlock}`, own.privateIp);
     const volumes: AttachedVolume[] = volumeIds.map((id, j) => {
       const volume = liveById.get(id);
       if (volume?.attachment?.instanceId !== instanceId)
