@@ -23,7 +23,7 @@ import { machineCodecOf } from "../../../engine/snapshot.js";
 import { readEc2Request } from "./causes.js";
 import type { MockImage } from "./images.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
-import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
+import { type LaunchOptions, launchOptionsCodec } from "./launch-options.js";
 import { currentMetadataOptions, metadataChangeCodec } from "./metadata-options.js";
 import type { Subnet } from "./network.js";
 import { tagsField } from "./tags.js";
@@ -313,7 +313,11 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   out.RootDeviceType = image.RootDeviceType;
   out.SecurityGroups = terminated ? [] : groups;
   if (!terminated) out.SourceDestCheck = sourceDestCheckOf(instance);
-  if (instance.stateReason !== undefined) out.StateReason = { ...instance.stateReason };
+  const reason = instance.stateReason;
+  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
+  if (reason !== undefined)
+    out.StateReason =
+      reason.Code !== undefined && reason.Message !== undefined ? { Code: reason.Code, Message: reason.Message } : { ...reason };
   if (instance.tags.size > 0) {
     const tags: { Key: string; Value: string }[] = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
@@ -329,8 +333,21 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   out.PlatformDetails = image.PlatformDetails;
   out.UsageOperation = image.UsageOperation;
   out.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
-  Object.assign(out, renderLaunchOptions(instance.launchOptions));
+  // The launch options' members (renderLaunchOptions's, in its order), set here one by one: its object, its spread
+  // and Object.assign, and the MetadataOptions it renders only for this one to replace, cost every rendered
+  // instance (issue 22 (e), second pass).
+  const o = instance.launchOptions;
+  if (o.iamInstanceProfile !== undefined) out.IamInstanceProfile = { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id };
+  out.Monitoring = { State: o.monitoring ? "enabled" : "disabled" };
+  out.EnclaveOptions = { Enabled: o.enclave };
+  out.MaintenanceOptions = { AutoRecovery: o.autoRecovery };
+  out.CapacityReservationSpecification = { CapacityReservationPreference: o.capacityReservationPreference };
   out.MetadataOptions = currentMetadataOptions(instance, ctx.now);
+  out.PrivateDnsNameOptions = {
+    HostnameType: "ip-name",
+    EnableResourceNameDnsARecord: o.resourceNameDnsA,
+    EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+  };
   out.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
   return out;
 }

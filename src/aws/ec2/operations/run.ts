@@ -639,13 +639,8 @@ export function launchPlanned(
     const volumes: AttachedVolume[] = new Array(volumeCount);
     for (let v = 0; v < volumeCount; v++) {
       const planned = plannedVolumes[v]!;
-      const volume = region.volumes.create(
-        newId("vol"),
-        { ...planned.spec, launchedWith: instanceId },
-        createdAt,
-        volumeTags,
-        planned.performance,
-      );
+      // The launch's one spec, and the instance apart: no copy of the spec per volume.
+      const volume = region.volumes.create(newId("vol"), planned.spec, createdAt, volumeTags, planned.performance, instanceId);
       volume.attachment = {
         volumeId: volume.volumeId,
         instanceId,
