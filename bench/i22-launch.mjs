@@ -168,7 +168,7 @@ const n = (x) => Math.round(x).toLocaleString("en");
  * bench/run.mjs's table. `base`: a built checkout measured in the same rounds.
  */
 export async function measure({ quick = false, base = process.env.BENCH_BASE } = {}) {
-  const r = await child([base ? `|${base}` : "", quick ? 24_000 : 72_000]);
+  const r = await child([base ? `|${base}` : "", quick ? 24_000 : 180_000]);
   const rows = [];
   const builds = [["this", r.this], ...(r.base ? [["base", r.base]] : [])];
   for (const [label, l] of builds) {

@@ -332,8 +332,9 @@ export class Ec2Region {
     const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
+      // Both made for this render alone (the render keeps the groups as its SecurityGroups): not copied again.
       groups: this.groupsOf(instance),
-      state: { Code: state.Code!, Name: state.Name! },
+      state: state as RenderContext["state"],
       privateDnsName: helpers.privateDnsName,
       publicDnsName: helpers.publicDnsName,
       now: helpers.now,

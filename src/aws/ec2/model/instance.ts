@@ -241,8 +241,11 @@ export interface RenderContext {
   accountId: string;
   /** The id of the instance's VPC. */
   vpcId: string;
-  /** Its security groups, by id and name, in the order of its `securityGroupIds`. */
-  groups: readonly { GroupId: string; GroupName: string }[];
+  /**
+   * Its security groups, by id and name, in the order of its `securityGroupIds`: made for this render
+   * alone, which keeps them as the instance's `SecurityGroups` (the interface's get a copy).
+   */
+  groups: { GroupId: string; GroupName: string }[];
   /** The state the instance is shown in (already mapped from the phase). */
   state: { Code: number; Name: InstanceStateName };
   /** Private DNS name of an address. */
@@ -265,7 +268,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const ipOwnerId = instance.elasticIp === undefined ? "amazon" : ctx.accountId;
   const publicDnsName = publicIp === undefined ? "" : ctx.publicDnsName(publicIp);
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
-  const groups = ctx.groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
+  const groups = ctx.groups;
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   // Built member by member in the order the SDK shape lists them (the order callers see), without
   // conditional spreads: each spread copied an object, and the result ended in dictionary mode,

@@ -630,6 +630,11 @@ export function launchPlanned(
     return { deviceName, deleteOnTermination, spec, performance: performanceOf(spec) };
   });
   const volumeCount = plannedVolumes.length;
+  // What every instance of the launch reads of the request, read once.
+  const hibernationConfigured = input.HibernationOptions?.Configured === true;
+  const userData = launch.userData === "" ? undefined : launch.userData;
+  const disableApiStop = input.DisableApiStop === true;
+  const disableApiTermination = input.DisableApiTermination === true;
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     // Every volume of the instance, created in the store and attached. What a launch's instances have
@@ -668,15 +673,15 @@ export function launchPlanned(
       macAddress: newMacAddress(),
       keyName: input.KeyName,
       clientToken,
-      hibernationConfigured: input.HibernationOptions?.Configured === true,
+      hibernationConfigured,
       launchOptions: launch.options,
       volumes,
       tags: instanceTags,
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
-      userData: launch.userData === "" ? undefined : launch.userData,
-      disableApiStop: input.DisableApiStop === true,
-      disableApiTermination: input.DisableApiTermination === true,
+      userData,
+      disableApiStop,
+      disableApiTermination,
       shutdownBehavior: launch.shutdownBehavior,
       securityGroupIds: launch.securityGroupIds,
     };
