@@ -195,7 +195,8 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
   return rows;
 }
 
-const argv = process.argv.slice(2);
+// Only when run itself (bench/i22-memory.mjs imports `measure`, and its own children take `--child` too).
+const argv = process.argv[1] === SELF ? process.argv.slice(2) : [];
 if (argv[0] === "--child") {
   const result = await childDirect(argv[1].split("|"), Number(argv[2]));
   process.stdout.write(`${JSON.stringify(result)}\n`);
