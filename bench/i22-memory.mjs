@@ -29,6 +29,7 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { measure as mockLaunchRows } from "./i22-launch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
@@ -342,6 +343,8 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
           detail: `without the SDK's logger: ${n(l.withoutLoggerRate)}/s; the mock's own time: ${n(l.mockRate)}/s`,
         });
       }
+      // For information beside the plugin's figure: the mock's own rate, without the SDK client (./i22-launch.mjs).
+      rows.push(...(await mockLaunchRows({ quick, base })));
       if (both.speedup !== undefined) {
         rows.push({
           figure: "(22e) RunInstances of 1,000: base's time per launch ÷ this build's (same rounds)",

@@ -141,48 +141,40 @@ export class Ec2Region {
     });
     // ELBv2's load balancers and target groups keep their VPC (src/aws/elbv2/).
     this.network.hooks.push({ hasDependencies: (vpc) => this.elbv2.usesVpc(vpc.vpcId) });
+    // One listener for the region's instances, its steps in the order they were four listeners (addresses,
+    // volumes, security groups, metadata options): one fleet lookup a change instead of four, and every
+    // instance of a launch changes twice (issue 22 (e), second pass).
     this.engine.listen({
       onPhaseChange: (change) => {
         const instance = this.instances.get(change.machineId);
         if (instance === undefined) return;
-        if (change.to === "running") {
+        const to = change.to;
+        if (to === "running") {
           // An instance holding an Elastic IP gets no auto-assigned address.
           if (instance.wantsPublicIp && instance.publicIp === undefined && instance.elasticIp === undefined) {
             instance.publicIp = this.network.takePublicIpIfAny();
           }
           instance.stateReason = undefined;
           instance.stateTransitionReason = "";
-        } else if (change.to === "stopped" || change.to === "terminated") {
+        } else if (to === "stopped" || to === "terminated") {
           if (instance.publicIp !== undefined) this.network.releasePublicIp(instance.publicIp);
           instance.publicIp = undefined;
-          // An Elastic IP stays across stop and start; termination disassociates it (it stays allocated).
-          if (change.to === "terminated") this.addresses.instanceTerminated(instance);
+          if (to === "terminated") {
+            // An Elastic IP stays across stop and start; termination disassociates it (it stays allocated).
+            this.addresses.instanceTerminated(instance);
+            // Volumes: deleted on termination, or detached.
+            this.releaseVolumes(instance, change.at);
+            // Security groups: a terminated instance's interface is gone, and with it its use of its groups.
+            this.securityGroups.release(instance.securityGroupIds);
+          }
+        } else if (to === "starting" && change.from === "stopped") {
+          // Instance metadata options modified while stopped apply when the instance is started.
+          applyOnStart(instance, change.at);
         }
       },
       onExpire: (machine) => this.forget(machine.id),
     });
     this.ebsKmsKeyId = defaultEbsKeyArn(settings.region, settings.accountId);
-    // Volumes: a listener of their own, so that the instance listener above stays about addresses.
-    this.engine.listen({
-      onPhaseChange: (change) => {
-        const instance = this.instances.get(change.machineId);
-        if (instance !== undefined && change.to === "terminated") this.releaseVolumes(instance, change.at);
-      },
-    });
-    // Security groups: a terminated instance's interface is gone, and with it its use of its groups.
-    this.engine.listen({
-      onPhaseChange: (change) => {
-        const instance = this.instances.get(change.machineId);
-        if (instance !== undefined && change.to === "terminated") this.securityGroups.release(instance.securityGroupIds);
-      },
-    });
-    // Instance metadata options modified while stopped apply when the instance is started.
-    this.engine.listen({
-      onPhaseChange: (change) => {
-        const instance = this.instances.get(change.machineId);
-        if (instance !== undefined && change.from === "stopped" && change.to === "starting") applyOnStart(instance, change.at);
-      },
-    });
   }
 
   /**
@@ -332,8 +324,9 @@ export class Ec2Region {
     const rendered = renderInstance(instance, {
       accountId: this.settings.accountId,
       vpcId: instance.subnet.vpcId,
+      // Both made for this render alone (the render keeps the groups as its SecurityGroups): not copied again.
       groups: this.groupsOf(instance),
-      state: { Code: state.Code!, Name: state.Name! },
+      state: state as RenderContext["state"],
       privateDnsName: helpers.privateDnsName,
       publicDnsName: helpers.publicDnsName,
       now: helpers.now,

@@ -17,38 +17,61 @@ export type IdPrefix =
   | "key"
   | "lt";
 
-const HEX = "0123456789abcdef";
+/** The ASCII codes of the lowercase hex digits. */
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/** Where every text is written before it is decoded (the longest is a prefix and 17 digits): made once, not per id. */
+const scratch = Buffer.allocUnsafe(64);
+
+/** What the one {@link writeText} call under way writes (the callback of `withBytes` is made once, not per id). */
+const text = { prefix: "", digits: 0, separator: 0, group: 0 };
 
 /**
- * `prefix` then the hex digits of random bytes, with `separator` before
- * every `group` digits (0: none), as one flat string: written byte by byte
- * and decoded once. The obvious templates (`${prefix}-${hex.slice(0, 17)}`,
+ * `prefix` then the hex digits of random bytes, with `separator` (a
+ * character code) before every `group` digits (0: none), as one flat
+ * string: written byte by byte into one scratch buffer and decoded once.
+ * The obvious templates (`${prefix}-${hex.slice(0, 17)}`,
  * `0e:${pairs.join(":")}`) leave a concatenation over a slice over the hex
  * string, several heap objects (about 100 bytes) where one of 40 will do,
- * for every instance, interface, volume and MAC address of a fleet.
+ * for every instance, interface, volume and MAC address of a fleet. A
+ * buffer, a closure and a native write per id cost a third of a launch's
+ * ids (issue 22 (e), second pass): none is made here.
  */
-function randomText(prefix: string, digits: number, separator = "", group = 0): string {
-  return withBytes((digits + 1) >> 1, (random, offset) => {
-    const separators = group === 0 ? 0 : Math.floor(digits / group);
-    const out = Buffer.allocUnsafe(prefix.length + digits + separators * separator.length);
-    let at = out.write(prefix, 0, "latin1");
-    for (let i = 0; i < digits; i++) {
-      if (group !== 0 && i % group === 0) at += out.write(separator, at, "latin1");
-      const byte = random[offset + (i >> 1)]!;
-      out[at++] = HEX.charCodeAt(i & 1 ? byte & 15 : byte >> 4);
-    }
-    return out.toString("latin1", 0, at);
-  });
+function randomText(prefix: string, digits: number, separator = 0, group = 0): string {
+  text.prefix = prefix;
+  text.digits = digits;
+  text.separator = separator;
+  text.group = group;
+  return withBytes((digits + 1) >> 1, writeText);
 }
+
+function writeText(random: Buffer, offset: number): string {
+  const { prefix, digits, separator, group } = text;
+  let at = 0;
+  for (let i = 0; i < prefix.length; i++) scratch[at++] = prefix.charCodeAt(i);
+  for (let i = 0; i < digits; i++) {
+    if (group !== 0 && i % group === 0) scratch[at++] = separator;
+    const byte = random[offset + (i >> 1)]!;
+    scratch[at++] = HEX_CODES[i & 1 ? byte & 15 : byte >> 4]!;
+  }
+  return scratch.toString("latin1", 0, at);
+}
+
+/** Each family's prefix with its dash, made once. */
+const DASHED = new Map<string, string>();
+
+const COLON = ":".charCodeAt(0);
 
 /** A new id: the prefix and 17 lowercase hex digits, as EC2 mints them today. */
 export function newId(prefix: IdPrefix): string {
-  return randomText(`${prefix}-`, 17);
+  let dashed = DASHED.get(prefix);
+  if (dashed === undefined) DASHED.set(prefix, (dashed = `${prefix}-`));
+  return randomText(dashed, 17);
 }
 
 /** A locally administered unicast MAC address, `0e:` then five random octets, as EC2's interfaces have. */
 export function newMacAddress(): string {
-  return randomText("0e", 10, ":", 2);
+  return randomText("0e", 10, COLON, 2);
 }
 
 /**

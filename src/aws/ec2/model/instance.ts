@@ -23,7 +23,7 @@ import { machineCodecOf } from "../../../engine/snapshot.js";
 import { readEc2Request } from "./causes.js";
 import type { MockImage } from "./images.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
-import { type LaunchOptions, launchOptionsCodec, renderLaunchOptions } from "./launch-options.js";
+import { type LaunchOptions, launchOptionsCodec } from "./launch-options.js";
 import { currentMetadataOptions, metadataChangeCodec } from "./metadata-options.js";
 import type { Subnet } from "./network.js";
 import { tagsField } from "./tags.js";
@@ -241,8 +241,11 @@ export interface RenderContext {
   accountId: string;
   /** The id of the instance's VPC. */
   vpcId: string;
-  /** Its security groups, by id and name, in the order of its `securityGroupIds`. */
-  groups: readonly { GroupId: string; GroupName: string }[];
+  /**
+   * Its security groups, by id and name, in the order of its `securityGroupIds`: made for this render
+   * alone, which keeps them as the instance's `SecurityGroups` (the interface's get a copy).
+   */
+  groups: { GroupId: string; GroupName: string }[];
   /** The state the instance is shown in (already mapped from the phase). */
   state: { Code: number; Name: InstanceStateName };
   /** Private DNS name of an address. */
@@ -265,7 +268,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const ipOwnerId = instance.elasticIp === undefined ? "amazon" : ctx.accountId;
   const publicDnsName = publicIp === undefined ? "" : ctx.publicDnsName(publicIp);
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
-  const groups = ctx.groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
+  const groups = ctx.groups;
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   // Built member by member in the order the SDK shape lists them (the order callers see), without
   // conditional spreads: each spread copied an object, and the result ended in dictionary mode,
@@ -313,7 +316,11 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   out.RootDeviceType = image.RootDeviceType;
   out.SecurityGroups = terminated ? [] : groups;
   if (!terminated) out.SourceDestCheck = sourceDestCheckOf(instance);
-  if (instance.stateReason !== undefined) out.StateReason = { ...instance.stateReason };
+  const reason = instance.stateReason;
+  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
+  if (reason !== undefined)
+    out.StateReason =
+      reason.Code !== undefined && reason.Message !== undefined ? { Code: reason.Code, Message: reason.Message } : { ...reason };
   if (instance.tags.size > 0) {
     const tags: { Key: string; Value: string }[] = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
@@ -329,8 +336,21 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   out.PlatformDetails = image.PlatformDetails;
   out.UsageOperation = image.UsageOperation;
   out.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
-  Object.assign(out, renderLaunchOptions(instance.launchOptions));
+  // The launch options' members (renderLaunchOptions's, in its order), set here one by one: its object, its spread
+  // and Object.assign, and the MetadataOptions it renders only for this one to replace, cost every rendered
+  // instance (issue 22 (e), second pass).
+  const o = instance.launchOptions;
+  if (o.iamInstanceProfile !== undefined) out.IamInstanceProfile = { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id };
+  out.Monitoring = { State: o.monitoring ? "enabled" : "disabled" };
+  out.EnclaveOptions = { Enabled: o.enclave };
+  out.MaintenanceOptions = { AutoRecovery: o.autoRecovery };
+  out.CapacityReservationSpecification = { CapacityReservationPreference: o.capacityReservationPreference };
   out.MetadataOptions = currentMetadataOptions(instance, ctx.now);
+  out.PrivateDnsNameOptions = {
+    HostnameType: "ip-name",
+    EnableResourceNameDnsARecord: o.resourceNameDnsA,
+    EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+  };
   out.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Instance, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import type { RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { boolean, type Codec, checked, invalid, literal, mapped, number, object, optional, string } from "../../../engine/record.js";
 import { errors } from "../errors.js";
 import type { MockImage } from "./images.js";
@@ -195,41 +195,6 @@ function readCpuOptions(
     throw errors.invalidCpuOption("CpuOptions.ThreadsPerCore", String(threadsPerCore), instanceType, support.validThreadsPerCore);
   }
   return { coreCount, threadsPerCore };
-}
-
-/** The members of `Instance` the options decide, as DescribeInstances shows them. */
-export function renderLaunchOptions(
-  o: LaunchOptions,
-): Pick<
-  Instance,
-  | "Monitoring"
-  | "EnclaveOptions"
-  | "MaintenanceOptions"
-  | "CapacityReservationSpecification"
-  | "MetadataOptions"
-  | "PrivateDnsNameOptions"
-  | "IamInstanceProfile"
-> {
-  return {
-    ...(o.iamInstanceProfile === undefined ? {} : { IamInstanceProfile: { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id } }),
-    Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
-    EnclaveOptions: { Enabled: o.enclave },
-    MaintenanceOptions: { AutoRecovery: o.autoRecovery },
-    CapacityReservationSpecification: { CapacityReservationPreference: o.capacityReservationPreference },
-    MetadataOptions: {
-      State: "applied",
-      HttpTokens: o.metadata.httpTokens,
-      HttpPutResponseHopLimit: o.metadata.hopLimit,
-      HttpEndpoint: o.metadata.httpEndpoint,
-      HttpProtocolIpv6: o.metadata.httpProtocolIpv6,
-      InstanceMetadataTags: o.metadata.instanceMetadataTags,
-    },
-    PrivateDnsNameOptions: {
-      HostnameType: "ip-name",
-      EnableResourceNameDnsARecord: o.resourceNameDnsA,
-      EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
-    },
-  };
 }
 
 const frozen = <T extends object>(value: T): T => Object.freeze(value);

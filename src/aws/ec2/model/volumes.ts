@@ -166,6 +166,7 @@ export class VolumeStore {
     at: Date,
     tags: ReadonlyMap<string, string> = NO_TAGS,
     performance: { iops: number | undefined; throughput: number | undefined } = performanceOf(spec),
+    launchedWith: string | undefined = spec.launchedWith,
   ): Ec2Volume {
     // `performance`: a launch works it out once for all its instances' volumes of one spec.
     const { iops, throughput } = performance;
@@ -179,7 +180,7 @@ export class VolumeStore {
       snapshotId: spec.snapshotId,
       availabilityZone: spec.availabilityZone,
       createTime: at,
-      launchedWith: spec.launchedWith,
+      launchedWith,
       deleteTime: undefined,
       attachment: undefined,
       tags,

@@ -630,6 +630,11 @@ export function launchPlanned(
     return { deviceName, deleteOnTermination, spec, performance: performanceOf(spec) };
   });
   const volumeCount = plannedVolumes.length;
+  // What every instance of the launch reads of the request, read once.
+  const hibernationConfigured = input.HibernationOptions?.Configured === true;
+  const userData = launch.userData === "" ? undefined : launch.userData;
+  const disableApiStop = input.DisableApiStop === true;
+  const disableApiTermination = input.DisableApiTermination === true;
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
     const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
     // Every volume of the instance, created in the store and attached. What a launch's instances have
@@ -639,13 +644,8 @@ export function launchPlanned(
     const volumes: AttachedVolume[] = new Array(volumeCount);
     for (let v = 0; v < volumeCount; v++) {
       const planned = plannedVolumes[v]!;
-      const volume = region.volumes.create(
-        newId("vol"),
-        { ...planned.spec, launchedWith: instanceId },
-        createdAt,
-        volumeTags,
-        planned.performance,
-      );
+      // The launch's one spec, and the instance apart: no copy of the spec per volume.
+      const volume = region.volumes.create(newId("vol"), planned.spec, createdAt, volumeTags, planned.performance, instanceId);
       volume.attachment = {
         volumeId: volume.volumeId,
         instanceId,
@@ -673,15 +673,15 @@ export function launchPlanned(
       macAddress: newMacAddress(),
       keyName: input.KeyName,
       clientToken,
-      hibernationConfigured: input.HibernationOptions?.Configured === true,
+      hibernationConfigured,
       launchOptions: launch.options,
       volumes,
       tags: instanceTags,
       stateReason: stateReasons.pending,
       stateTransitionReason: "",
-      userData: launch.userData === "" ? undefined : launch.userData,
-      disableApiStop: input.DisableApiStop === true,
-      disableApiTermination: input.DisableApiTermination === true,
+      userData,
+      disableApiStop,
+      disableApiTermination,
       shutdownBehavior: launch.shutdownBehavior,
       securityGroupIds: launch.securityGroupIds,
     };

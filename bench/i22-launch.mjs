@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+/**
+ * Issue 22 (e), for information beside the plugin's launch rate: the mock's
+ * own cost of a RunInstances of 1,000, without the SDK client. The plugin's
+ * middleware is driven directly, as the SDK would call it (its handler made
+ * once on a stand-in stack, then called with `{ input }`), so each launch
+ * runs exactly the plugin's own path (the input read by the SDK's schema,
+ * the engine, the call history, the output's copy with `$metadata`) and no
+ * more: no command, no middleware stack, no SDK logger. With a base build,
+ * both builds run in the same interleaved rounds, so their ratio is
+ * measured side by side.
+ *
+ *   node bench/i22-launch.mjs                                  # this build (after `npm run build`)
+ *   BENCH_BASE=/path/to/built/checkout node bench/i22-launch.mjs
+ *   node --cpu-prof --cpu-prof-dir=DIR bench/i22-launch.mjs --profile SECONDS   # launches only, for bench/cpuprofile-top.mjs
+ *
+ * `measure({ quick, base })` returns rows `{ figure, value, target, met, detail }`
+ * (bench/i22-memory.mjs adds them to its own). Beside them, measured apart,
+ * what the SDK's logger middleware costs on the same 1,000-instance output
+ * (the command's `outputFilterSensitiveLog`, `schemaLogFilter`, which walks
+ * the output by schema on every call whatever the logger).
+ */
+import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const SELF = fileURLToPath(import.meta.url);
+const BATCH = 1000;
+const ZONES = ["a", "b", "c", "d", "e", "f"];
+/** A fresh mock after this many instances, so no fleet passes 60,000 (the rate at a larger fleet is (e)'s other rows). */
+const FLEET_CAP = 60_000;
+
+async function load(pkg) {
+  const ec2 = await import("@aws-sdk/client-ec2");
+  const mock = await import(pkg === undefined || pkg === "" ? "ec2-mock" : pathToFileURL(`${pkg}/dist/esm/index.js`).href);
+  return { ...ec2, ...mock };
+}
+
+/**
+ * A RunInstances of 1,000 through the plugin's middleware, without the SDK:
+ * the middleware the mock adds to a stack is captured from a stand-in stack
+ * (no auth step there: the mock's default Region, us-east-1, serves it) and
+ * its handler called as the SDK's initialize step would.
+ */
+function directLauncher(api, options) {
+  let mock;
+  let handler;
+  let launched = 0;
+  const fresh = () => {
+    mock = api.createEc2Mock({ timing: "instant", network: { vpcCidr: "10.0.0.0/8" }, ...options });
+    let middleware;
+    mock.applyToStack({
+      add: (m) => {
+        middleware = m;
+      },
+      addRelativeTo: () => {},
+      applyToStack: () => {},
+      remove: () => false,
+    });
+    const next = () => {
+      throw new Error("the SDK's next handler was called");
+    };
+    handler = middleware(next, { commandName: "RunInstancesCommand", clientName: "EC2Client" });
+    launched = 0;
+  };
+  fresh();
+  return async (b) => {
+    if (launched >= FLEET_CAP) fresh();
+    const { output } = await handler({
+      input: {
+        ImageId: api.LINUX_AMI_ID,
+        InstanceType: "t2.micro",
+        MinCount: BATCH,
+        MaxCount: BATCH,
+        Placement: { AvailabilityZone: `us-east-1${ZONES[b % ZONES.length]}` },
+      },
+    });
+    if (output.Instances.length !== BATCH) throw new Error(`wrong answer: ${output.Instances.length} instances`);
+    launched += BATCH;
+    return output;
+  };
+}
+
+/**
+ * The SDK's logger middleware's own work on one output, apart: the command's
+ * `outputFilterSensitiveLog` (taken from the handler context of a real
+ * client's call), timed on a 1,000-instance output. µs per instance.
+ */
+async function loggerFilterUs(api, output, rounds) {
+  const ec2 = api.createEc2Mock({ timing: "instant" });
+  const client = new api.EC2Client({ region: "us-east-1" });
+  client.middlewareStack.use(ec2);
+  let filter;
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      filter = context.outputFilterSensitiveLog;
+      return next(args);
+    },
+    { step: "initialize", priority: "high", name: "i22FilterCapture" },
+  );
+  await client.send(new api.RunInstancesCommand({ ImageId: api.LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
+  const { $metadata: _m, ...plain } = { ...output };
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    filter(plain);
+    times.push(performance.now() - t);
+  }
+  return (median(times) * 1000) / BATCH;
+}
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+/**
+ * Child: every build's launcher, with the call history at its defaults and
+ * off, in interleaved rounds of 3 launches each (the order rotating). Rates
+ * are the median round's; the speed-up, the median of the per-round ratios.
+ */
+async function childDirect(pkgs, total) {
+  const contenders = [];
+  for (const pkg of pkgs) {
+    const api = await load(pkg);
+    for (const history of ["defaults", "off"]) {
+      contenders.push({ pkg, history, api, launch: directLauncher(api, history === "off" ? { history: { limit: 0 } } : {}), times: [] });
+    }
+  }
+  for (const c of contenders) for (let b = 0; b < 6; b++) await c.launch(b);
+  const rounds = Math.max(5, Math.floor(total / BATCH / 3 / contenders.length));
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
+    for (const c of order) {
+      const t = performance.now();
+      for (let b = 0; b < 3; b++) await c.launch(r * 3 + b);
+      c.times.push((performance.now() - t) / 3);
+    }
+    if (contenders.length === 4) ratios.push(contenders[2].times.at(-1) / contenders[0].times.at(-1));
+  }
+  const out = await contenders[0].launch(0);
+  const filterUs = await loggerFilterUs(contenders[0].api, out, 15);
+  const of = (k) => ({ msPerLaunch: median(contenders[k].times), msPerLaunchNoHistory: median(contenders[k + 1].times) });
+  return { this: of(0), ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}), filterUs, rounds };
+}
+
+/** Runs the child in a fresh process and returns its JSON answer. */
+function child(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--max-old-space-size=4096", SELF, "--child", ...args.map(String)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+    });
+    proc.on("error", reject);
+    proc.on("close", (code) => {
+      const line = out.trim().split("\n").at(-1);
+      if (code !== 0 || line === undefined) reject(new Error(`i22-launch child exited with ${code}: ${out.slice(-500)}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+}
+
+const n = (x) => Math.round(x).toLocaleString("en");
+
+/**
+ * The mock's own RunInstances rate (issue 22 (e), information), as rows for
+ * bench/run.mjs's table. `base`: a built checkout measured in the same rounds.
+ */
+export async function measure({ quick = false, base = process.env.BENCH_BASE } = {}) {
+  const r = await child([base ? `|${base}` : "", quick ? 24_000 : 180_000]);
+  const rows = [];
+  const builds = [["this", r.this], ...(r.base ? [["base", r.base]] : [])];
+  for (const [label, l] of builds) {
+    const rate = BATCH / (l.msPerLaunch / 1000);
+    rows.push({
+      figure: `(22e) RunInstances of 1,000 without the SDK client (the mock's own rate)${builds.length > 1 ? ` [${label}]` : ""}`,
+      value: `${n(rate)}/s`,
+      target: "info",
+      met: "—",
+      detail:
+        `${((l.msPerLaunch * 1000) / BATCH).toFixed(1)} µs an instance; call history off: ${n(BATCH / (l.msPerLaunchNoHistory / 1000))}/s` +
+        (label === "this" ? `; the SDK's logger filter on the same output, apart: ${r.filterUs.toFixed(1)} µs an instance` : ""),
+    });
+  }
+  if (r.speedup !== undefined) {
+    rows.push({
+      figure: "(22e) RunInstances of 1,000 without the SDK: base's time ÷ this build's (same rounds)",
+      value: `${r.speedup.toFixed(2)}×`,
+      target: "info",
+      met: "—",
+      detail: `median of ${r.rounds} per-round ratios, call history at its defaults`,
+    });
+  }
+  return rows;
+}
+
+// Only when run itself (bench/i22-memory.mjs imports `measure`, and its own children take `--child` too).
+const argv = process.argv[1] === SELF ? process.argv.slice(2) : [];
+if (argv[0] === "--child") {
+  const result = await childDirect(argv[1].split("|"), Number(argv[2]));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+} else if (argv[0] === "--profile") {
+  // Launches only, this build, call history at its defaults, for `node --cpu-prof`.
+  const api = await load("");
+  const launch = directLauncher(api, argv[2] === "off" ? { history: { limit: 0 } } : {});
+  const end = performance.now() + Number(argv[1] ?? 10) * 1000;
+  let b = 0;
+  while (performance.now() < end) await launch(b++);
+  console.log(`${n(b * BATCH)} instances launched`);
+} else if (process.argv[1] === SELF) {
+  const rows = await measure({ quick: process.env.BENCH_QUICK === "1" });
+  const w = Math.max(...rows.map((r) => r.figure.length));
+  for (const r of rows)
+    console.log(`${r.figure.padEnd(w)}  ${String(r.value).padStart(12)}  ${r.target.padEnd(6)} ${r.met.padEnd(2)} ${r.detail}`);
+}
