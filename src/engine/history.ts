@@ -4,30 +4,15 @@
  * folded into running totals, so a machine cycled for a week costs the same
  * per call and per byte as a fresh one while its billed totals stay exact.
  */
-import type { Machine, PhaseChange } from "./machine.js";
+import type { HistoryFold, Machine, PhaseChange } from "./machine.js";
+
+export type { HistoryFold } from "./machine.js";
 
 /** How many changes of phase a machine keeps by default (docs/behaviour.md, "Bounded history"). */
 export const DEFAULT_TIMELINE_LIMIT = 200;
 
 /** The least a limit may be: a stop/start cycle and its launch must stay visible (lastBoot, reboots, console). */
 export const MIN_TIMELINE_LIMIT = 16;
-
-/**
- * What the changes dropped from a machine's timeline left behind: how many
- * there were, the running periods they closed (counted and billed), and the
- * start of a period they opened that the kept changes close (or that still
- * runs).
- */
-export interface HistoryFold {
-  /** Changes of phase dropped, oldest first. */
-  dropped: number;
-  /** Running periods opened and closed among the dropped changes. */
-  periods: number;
-  /** Their billed seconds, summed ({@link billedSecondsOf} each). */
-  billedSeconds: number;
-  /** When a period opened among the dropped changes began, if it was still open at the last dropped change. */
-  openSince: number | undefined;
-}
 
 const MIN_BILLED_SECONDS = 60;
 

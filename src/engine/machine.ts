@@ -4,7 +4,6 @@ import type { Phase } from "./phase.js";
 export type { Phase };
 
 import type { GuestConfig } from "./guest.js";
-import type { HistoryFold } from "./history.js";
 import type { GuestOs } from "./timing.js";
 
 /**
@@ -124,4 +123,21 @@ export interface Machine<R = unknown> {
   readonly history: PhaseChange<R>[];
   /** What the changes dropped from `history` left behind (absent until the first is dropped). */
   folded?: HistoryFold;
+}
+
+/**
+ * What the changes dropped from a machine's timeline left behind: how many
+ * there were, the running periods they closed (counted and billed), and the
+ * start of a period they opened that the kept changes close (or that still
+ * runs).
+ */
+export interface HistoryFold {
+  /** Changes of phase dropped, oldest first. */
+  dropped: number;
+  /** Running periods opened and closed among the dropped changes. */
+  periods: number;
+  /** Their billed seconds, summed (each as `billedSecondsOf` in history.ts bills it). */
+  billedSeconds: number;
+  /** When a period opened among the dropped changes began, if it was still open at the last dropped change. */
+  openSince: number | undefined;
 }
