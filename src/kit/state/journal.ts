@@ -19,9 +19,9 @@
  * refused, naming the file and the entry.
  */
 import { readFileSync } from "node:fs";
-import { type FileHandle, open, rename, truncate, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { type FileHandle, truncate } from "node:fs/promises";
 import { crc32 } from "node:zlib";
+import { writeFileAtomically } from "./atomic-write.js";
 import { StateFileError } from "./state-lock.js";
 
 /** The format this version writes and reads (the header's `journal`). */
@@ -129,32 +129,13 @@ export function readJournal(path: string): JournalContents | undefined {
   };
 }
 
-/** Writes a new, empty journal of that generation atomically (a temporary file renamed over it), durable once it resolves. */
-export async function createJournal(path: string, generation: number, host: number, temp: string, createNew: number): Promise<void> {
-  const file = await open(temp, createNew, 0o600);
-  try {
-    try {
-      await file.writeFile(journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host })), "utf8");
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(path);
-}
-
-/** Makes a rename or creation in the file's directory survive a power cut. */
-export async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(dirname(path), "r");
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
+/**
+ * Writes a new, empty journal of that generation atomically, durable once it
+ * resolves (its temporary file is named after the state file `owner`, whose
+ * start removes a crash's leftovers).
+ */
+export async function createJournal(path: string, generation: number, host: number, owner: string): Promise<void> {
+  await writeFileAtomically(path, journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host })), owner);
 }
 
 /** Appends one whole text to a journal opened for appending, and makes it durable (fdatasync). */

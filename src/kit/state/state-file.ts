@@ -1,14 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
 import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
-import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal, syncDirectory } from "./journal.js";
+import { writeFileAtomically } from "./atomic-write.js";
+import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal } from "./journal.js";
 import { isJsonFaithful } from "./json-faithful.js";
-import { CREATE_NEW, StateFileError, StateLock } from "./state-lock.js";
+import { StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
 
@@ -201,27 +201,7 @@ export class StateFile {
   }
 
   private async write(): Promise<void> {
-    const text = this.prepare();
-    const temp = `${this.path}.${randomBytes(8).toString("hex")}.tmp`;
-    const file = await open(temp, CREATE_NEW, 0o600);
-    try {
-      try {
-        await file.writeFile(text, "utf8");
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.path);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    const directory = await open(dirname(this.path), "r");
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
+    await writeFileAtomically(this.path, this.prepare());
   }
 }
 
@@ -486,7 +466,7 @@ class JournaledStore {
       await this.writeSnapshot(0);
     } else if (state.journalGeneration !== this.generation) {
       // A file of the release before the journal, or a crash after a compaction's snapshot: the journal starts now.
-      await createJournal(this.journalPath, this.generation, Date.now(), tempOf(this.path), CREATE_NEW);
+      await createJournal(this.journalPath, this.generation, Date.now(), this.path);
     }
     const journal = readJournal(this.journalPath)!;
     if (journal.tornTail) await cutTo(this.journalPath, journal.goodBytes);
@@ -615,8 +595,8 @@ class JournaledStore {
       this.report(`ec2-mock: ${reason}; the file keeps the last snapshot written, and its journal every change since`);
       return false;
     }
-    await writeAtomically(this.path, text);
-    await createJournal(this.journalPath, generation, host, tempOf(this.path), CREATE_NEW);
+    await writeFileAtomically(this.path, text);
+    await createJournal(this.journalPath, generation, host, this.path);
     const previous = this.journal;
     this.journal = await open(this.journalPath, "a", 0o600);
     await previous?.close();
@@ -645,28 +625,6 @@ class JournaledStore {
     await this.journal?.close();
     this.journal = undefined;
   }
-}
-
-/** A unique temporary name beside FILE (./state-file.ts removes leftovers of a crash). */
-const tempOf = (path: string) => `${path}.${randomBytes(8).toString("hex")}.tmp`;
-
-/** Writes text to FILE atomically: a new temporary file (O_EXCL|O_NOFOLLOW, 0600), fsync, rename, directory fsync. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = tempOf(path);
-  const file = await open(temp, CREATE_NEW, 0o600);
-  try {
-    try {
-      await file.writeFile(text, "utf8");
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(path);
 }
 
 /** What the thresholds of compaction are, for tests that want it sooner. */
