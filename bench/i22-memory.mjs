@@ -4,7 +4,7 @@
  * package's public API (`import("ec2-mock")`, after `npm run build`).
  *
  *   node bench/i22-memory.mjs                 # full: fleets of 100,000 and 1,000,000
- *   BENCH_QUICK=1 node bench/i22-memory.mjs   # quick: 100,000 only, shorter rounds
+ *   BENCH_QUICK=1 node bench/i22-memory.mjs   # quick: 50,000 only, shorter rounds
  *   BENCH_BASE=/path/to/built/checkout node bench/i22-memory.mjs   # the same figures for another build, side by side
  *
  * Each fleet is built in a fresh child process (`--expose-gc`, a large
@@ -299,7 +299,7 @@ const n = (x) => Math.round(x).toLocaleString("en");
  * `base`: a built checkout measured beside this build (its rows say "base").
  */
 export async function measure({ quick = false, base = process.env.BENCH_BASE } = {}) {
-  const sizes = quick ? [100_000] : [100_000, 1_000_000];
+  const sizes = quick ? [50_000] : [100_000, 1_000_000];
   const cycles = quick ? 4_000 : 10_000;
   const builds = base
     ? [
@@ -333,7 +333,7 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
       detail: `the mock's own time: ${n(largest.mockLaunchRate)}/s`,
     });
     if (label === "this") {
-      const both = await child("launch", [base ? `${pkg}|${base}` : pkg, quick ? 24_000 : 96_000]);
+      const both = await child("launch", [base ? `${pkg}|${base}` : pkg, quick ? 12_000 : 96_000]);
       for (const [which, l] of [["this", both.this], ...(both.base ? [["base", both.base]] : [])]) {
         rows.push({
           figure: `(22e) RunInstances of 1,000 at a time, plugin, interleaved rounds${builds.length > 1 ? ` [${which}]` : ""}`,
