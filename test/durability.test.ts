@@ -8,8 +8,8 @@
  * the journal read at every moment of the run.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import {
   CreateTagsCommand,
@@ -21,25 +21,18 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
 import { journalPathOf, readJournal } from "../src/kit/state/journal.js";
 import { COMPACTION, StateFile } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
-let dir: string;
-let counter = 0;
+const temp = useTempDir("ec2-mock-state-");
 /** A fresh path in the suite's directory (the file does not exist yet). */
-const freshPath = () => join(dir, `state-${++counter}.json`);
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "ec2-mock-state-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const freshPath = () => temp.fresh("state");
 
 function clientOf(url: string): EC2Client {
   return new EC2Client({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 });
@@ -102,7 +95,7 @@ describe("listen({ stateFile })", () => {
     await withServer(path, async () => {
       expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 1 });
     });
-    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(readdirSync(temp.dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
   it("journals a change, never a read, a DryRun or a rejected call", async () => {
@@ -201,7 +194,7 @@ describe("listen({ stateFile })", () => {
 
   it("refuses to start when the file cannot be written", async () => {
     const error = await createEc2Mock()
-      .listen({ stateFile: join(dir, "no-such-directory", "state.json") })
+      .listen({ stateFile: join(temp.dir, "no-such-directory", "state.json") })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toMatch(/^cannot lock the state file .*no-such-directory.*ENOENT/);
@@ -228,7 +221,7 @@ describe("ec2-mock serve --state FILE", () => {
     "loses no acknowledged change when killed with SIGKILL under load, and the file is whole at every moment",
     async () => {
       const path = freshPath();
-      const config = join(dir, "instant.json");
+      const config = join(temp.dir, "instant.json");
       writeFileSync(config, JSON.stringify({ timing: "instant" }));
       const first = await serve(["--port", "0", "--config", config, "--state", path]);
 
@@ -515,7 +508,7 @@ describe("one server per state file: FILE.lock (issue 12)", () => {
 describe("the temporary file (issue 12)", () => {
   it("never writes through a symlink planted at FILE.tmp, and leaves it alone", async () => {
     const path = freshPath();
-    const target = join(dir, `victim-${counter}`);
+    const target = temp.fresh("victim");
     writeFileSync(target, "precious");
     symlinkSync(target, `${path}.tmp`);
     await withServer(path, async (client) => {
@@ -540,7 +533,7 @@ describe("the temporary file (issue 12)", () => {
     const base = basename(path);
     expect(statSync(journalPathOf(path)).mode & 0o777).toBe(0o600);
     expect(
-      readdirSync(dir).filter(
+      readdirSync(temp.dir).filter(
         (name) => name.startsWith(base) && name !== base && name !== `${base}.notes.tmp` && name !== `${base}.journal`,
       ),
     ).toEqual([]);

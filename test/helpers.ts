@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -7,7 +10,7 @@ import {
   type RunInstancesCommandInput,
 } from "@aws-sdk/client-ec2";
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { afterEach, beforeEach, expect, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import {
   createEc2Mock,
   type DurationOverrides,
@@ -170,4 +173,30 @@ export function instantBut(...keep: (keyof Durations)[]): DurationOverrides {
     if (key !== "terminatedVisibility" && key !== "spotCapacityReturn" && !keep.includes(key)) overrides[key] = 0;
   }
   return overrides as DurationOverrides;
+}
+
+/** A temporary directory for one test file: made before its tests, removed after them. */
+export interface TempDir {
+  /** The directory (set once the file's tests start). */
+  readonly dir: string;
+  /** A new path in it that does not exist yet: `<stem>-<n>.json`. */
+  fresh(stem: string): string;
+}
+
+/** Registers a temporary directory named after `prefix` for the calling test file (see {@link TempDir}). */
+export function useTempDir(prefix: string): TempDir {
+  let dir = "";
+  let counter = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    fresh: (stem) => join(dir, `${stem}-${++counter}.json`),
+  };
 }

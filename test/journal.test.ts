@@ -5,9 +5,7 @@
  * refused naming the entry, the windows of a compaction a crash may leave
  * are recovered, and a file of the release before the journal still loads.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { AutoScalingClient, CreateAutoScalingGroupCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import {
   CreateKeyPairCommand,
@@ -23,23 +21,17 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pinHost, unpinHost } from "../src/engine/clock.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
 import { journalLine, journalPathOf, readJournal } from "../src/kit/state/journal.js";
 import { runToExit, SLOW } from "./cli-process.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-let dir: string;
-let counter = 0;
-const freshPath = () => join(dir, `journal-${++counter}.json`);
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "ec2-mock-journal-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempDir("ec2-mock-journal-");
+/** A fresh path in the suite's directory (the file does not exist yet). */
+const freshPath = () => temp.fresh("journal");
 
 /** A snapshot of a mock at one host instant, JSON as the file keeps it. */
 function snapshotAt(ec2: Ec2Mock, at: number): unknown {
