@@ -112,6 +112,28 @@ async function loggerFilterUs(api, output, rounds) {
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 /**
+ * Rounds of 3 launches of `BATCH` for every contender (`launch(i)`, its
+ * `times` filled with ms a launch), in an order that rotates each round,
+ * enough rounds for `total` instances in all; with 4 contenders (two builds
+ * × two settings) it returns the per-round ratio of the third to the first
+ * (the base's time ÷ this build's).
+ */
+export async function rotatingRounds(contenders, total) {
+  const rounds = Math.max(5, Math.floor(total / BATCH / 3 / contenders.length));
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
+    for (const c of order) {
+      const t = performance.now();
+      for (let b = 0; b < 3; b++) await c.launch(r * 3 + b);
+      c.times.push((performance.now() - t) / 3);
+    }
+    if (contenders.length === 4) ratios.push(contenders[2].times.at(-1) / contenders[0].times.at(-1));
+  }
+  return ratios;
+}
+
+/**
  * Child: every build's launcher, with the call history at its defaults and
  * off, in interleaved rounds of 3 launches each (the order rotating). Rates
  * are the median round's; the speed-up, the median of the per-round ratios.
@@ -125,21 +147,11 @@ async function childDirect(pkgs, total) {
     }
   }
   for (const c of contenders) for (let b = 0; b < 6; b++) await c.launch(b);
-  const rounds = Math.max(5, Math.floor(total / BATCH / 3 / contenders.length));
-  const ratios = [];
-  for (let r = 0; r < rounds; r++) {
-    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
-    for (const c of order) {
-      const t = performance.now();
-      for (let b = 0; b < 3; b++) await c.launch(r * 3 + b);
-      c.times.push((performance.now() - t) / 3);
-    }
-    if (contenders.length === 4) ratios.push(contenders[2].times.at(-1) / contenders[0].times.at(-1));
-  }
+  const ratios = await rotatingRounds(contenders, total);
   const out = await contenders[0].launch(0);
   const filterUs = await loggerFilterUs(contenders[0].api, out, 15);
   const of = (k) => ({ msPerLaunch: median(contenders[k].times), msPerLaunchNoHistory: median(contenders[k + 1].times) });
-  return { this: of(0), ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}), filterUs, rounds };
+  return { this: of(0), ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}), filterUs, rounds: contenders[0].times.length };
 }
 
 /** Runs the child in a fresh process and returns its JSON answer. */

@@ -29,7 +29,7 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { measure as mockLaunchRows } from "./i22-launch.mjs";
+import { measure as mockLaunchRows, rotatingRounds } from "./i22-launch.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
@@ -197,20 +197,10 @@ async function childLaunch(pkgs, total) {
   // Warm-up, then rounds of 3 launches each, every contender in every round, in an order that rotates.
   for (const c of contenders) for (let b = 0; b < 4; b++) await c.launch(b);
   for (const c of contenders) c.timer.ms = 0;
-  const rounds = Math.max(5, Math.floor(total / BATCH / 3 / contenders.length));
-  const ratios = [];
-  for (let r = 0; r < rounds; r++) {
-    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
-    for (const c of order) {
-      const t = performance.now();
-      for (let b = 0; b < 3; b++) await c.launch(r * 3 + b);
-      c.times.push((performance.now() - t) / 3);
-    }
-    if (contenders.length === 4) ratios.push(contenders[2].times.at(-1) / contenders[0].times.at(-1));
-  }
+  const ratios = await rotatingRounds(contenders, total);
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const rate = (c) => BATCH / (median(c.times) / 1000);
-  const mockRate = (c) => (rounds * 3 * BATCH) / (c.timer.ms / 1000);
+  const mockRate = (c) => (c.times.length * 3 * BATCH) / (c.timer.ms / 1000);
   const of = (k) => ({ sendRate: rate(contenders[k]), withoutLoggerRate: rate(contenders[k + 1]), mockRate: mockRate(contenders[k]) });
   return { this: of(0), ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}) };
 }
