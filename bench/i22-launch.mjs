@@ -151,7 +151,12 @@ async function childDirect(pkgs, total) {
   const out = await contenders[0].launch(0);
   const filterUs = await loggerFilterUs(contenders[0].api, out, 15);
   const of = (k) => ({ msPerLaunch: median(contenders[k].times), msPerLaunchNoHistory: median(contenders[k + 1].times) });
-  return { this: of(0), ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}), filterUs, rounds: contenders[0].times.length };
+  return {
+    this: of(0),
+    ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}),
+    filterUs,
+    rounds: contenders[0].times.length,
+  };
 }
 
 /** Runs the child in a fresh process and returns its JSON answer. */
