@@ -24,7 +24,7 @@ import {
 import { describe, expect, it, vi } from "vitest";
 import { createEc2Mock, type Ec2MockSnapshot, LINUX_AMI_ID, type RunningServer, StateFileError } from "../src/index.js";
 import { journalPathOf, readJournal } from "../src/kit/state/journal.js";
-import { COMPACTION, StateFile } from "../src/kit/state/state-file.js";
+import { COMPACTION } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
 import { useTempDir } from "./helpers.js";
 
@@ -537,49 +537,5 @@ describe("the temporary file (issue 12)", () => {
         (name) => name.startsWith(base) && name !== base && name !== `${base}.notes.tmp` && name !== `${base}.journal`,
       ),
     ).toEqual([]);
-  });
-});
-
-describe("StateFile: who hears of a rollback (issue 12)", () => {
-  /** A toy state: a list of numbers; a negative one does not restore. */
-  function toy(path: string) {
-    let items: number[] = [];
-    const check = (s: unknown) => {
-      if (!Array.isArray(s) || s.some((n) => typeof n !== "number" || n < 0)) throw new TypeError("negative");
-    };
-    const file = new StateFile(path, { snapshot: () => [...items], check, restore: (s) => void (items = [...(s as number[])]) }, () => {});
-    return { file, items: () => items, add: (n: number) => void items.push(n) };
-  }
-
-  it("a change made before a refused write that covered it hears of the rollback even if it asks for the next write", async () => {
-    const t = toy(freshPath());
-    await t.file.save();
-    const before1 = t.file.mark();
-    t.add(1); // good, but its caller is slow to ask
-    const after1 = t.file.mark();
-    const before2 = t.file.mark();
-    t.add(-2); // bad
-    const after2 = t.file.mark();
-    await expect(t.file.save()).rejects.toThrow(StateFileError);
-    expect(() => t.file.assertKept(before2, after2)).toThrow("the change was rolled back");
-    expect(t.items()).toEqual([]);
-    // The first caller asks now: its change was undone by the rollback, so it is not acknowledged.
-    await t.file.save();
-    expect(() => t.file.assertKept(before1, after1)).toThrow("the change was rolled back");
-    expect(JSON.parse(readFileSync(t.file.path, "utf8"))).toEqual([]);
-  });
-
-  it("a change already written is kept by a later rollback, and its caller is not told otherwise", async () => {
-    const t = toy(freshPath());
-    await t.file.save();
-    const before = t.file.mark();
-    t.add(1);
-    const after = t.file.mark();
-    await t.file.save();
-    t.add(-1);
-    await expect(t.file.save()).rejects.toThrow(StateFileError);
-    expect(t.items()).toEqual([1]);
-    expect(() => t.file.assertKept(before, after)).not.toThrow();
-    expect(JSON.parse(readFileSync(t.file.path, "utf8"))).toEqual([1]);
   });
 });

@@ -22,12 +22,6 @@ export interface PersistedState {
   restore(snapshot: unknown): void;
 }
 
-/** Where a caller's change stands against the saves and rollbacks of a state file (see {@link StateFile.mark}). */
-export interface SaveMark {
-  readonly prepared: number;
-  readonly rollbacks: number;
-}
-
 /** The unique temporary files of a state file: `FILE.<16 hex digits>.tmp` in the same directory. */
 function isTempOf(file: string, name: string): boolean {
   const base = basename(file);
@@ -41,167 +35,20 @@ const writeLine = (line: string) => {
 };
 
 /**
- * The server's state file (`ec2-mock serve --state FILE`, `listen({ stateFile })`):
- * the fleet as a JSON snapshot, rewritten after every change and read back
- * when the server starts. One server at a time: `FILE.lock` (./state-lock.ts).
- *
- * Nothing that would not restore is ever written: each write serializes the
- * state and checks it the way restore reads it: the snapshot object itself
- * when JSON holds it as it is (./json-faithful.ts), else the text parsed
- * back. When
- * that fails, the write is refused (the file keeps the last good state),
- * the state in memory is rolled back to the last good snapshot, the refusal
- * is reported on stderr, and every caller whose change was rolled back
- * hears of it (the server answers InternalError).
- *
- * Every write is atomic: the snapshot goes to a new temporary file of a
- * unique name in the same directory (created with O_EXCL|O_NOFOLLOW, mode
- * 0600, so a planted file or symlink is never written through), is fsync'ed,
- * then renamed over FILE (and the directory fsync'ed, so the rename itself
- * survives a power cut). A reader, or a server killed mid-write, therefore
- * only ever sees a whole old file or a whole new one.
- *
- * Writes are group commits: a caller's change is covered by the first write
- * that *starts* after it asks, so while one write is on disk every request
- * that asks meanwhile shares the next one. The server awaits `save()` before
- * it answers a request that changed something, so an acknowledged change is
- * on disk before the client hears of it.
+ * Removes the temporary files a crashed run left next to FILE (only regular
+ * files of FILE's temporary names, ./atomic-write.ts; a symlink or anything
+ * else is left alone). Called with the lock held, so no live writer owns them.
  */
-export class StateFile {
-  private inFlight: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
-  /** The last text that passed the round-trip check: what a rollback restores. */
-  private lastGood: string | undefined;
-  /** How many snapshots have passed the check; the last is `lastGood`. */
-  private prepared = 0;
-  /** For each rollback so far, the `prepared` count it went back to. */
-  private readonly rolledBackTo: number[] = [];
-  private closed = false;
-
-  /**
-   * @param path - the file.
-   * @param state - what is kept, checked and rolled back.
-   * @param report - where a refused write is reported (stderr by default).
-   */
-  constructor(
-    readonly path: string,
-    private readonly state: PersistedState,
-    private readonly report: (line: string) => void = writeLine,
-  ) {}
-
-  /**
-   * The saved state, parsed; undefined when the file does not exist yet.
-   * Throws a StateFileError naming the file when it cannot be read or is not JSON.
-   */
-  read(): unknown {
-    let text: string;
+export function removeLeftovers(path: string): void {
+  const directory = dirname(path);
+  for (const name of readdirSync(directory)) {
+    if (!isTempOf(path, name)) continue;
+    const leftover = join(directory, name);
     try {
-      text = readFileSync(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
+      if (lstatSync(leftover).isFile()) unlinkSync(leftover);
+    } catch {
+      // Gone already, or not ours to remove.
     }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new StateFileError(`the state file ${this.path} is not JSON: ${(error as Error).message}`);
-    }
-  }
-
-  /**
-   * Removes the temporary files a crashed run left next to FILE (only
-   * regular files of this file's temporary names; a symlink or anything
-   * else is left alone). Called with the lock held, so no live writer owns them.
-   */
-  removeLeftovers(): void {
-    const directory = dirname(this.path);
-    for (const name of readdirSync(directory)) {
-      if (!isTempOf(this.path, name)) continue;
-      const leftover = join(directory, name);
-      try {
-        if (lstatSync(leftover).isFile()) unlinkSync(leftover);
-      } catch {
-        // Gone already, or not ours to remove.
-      }
-    }
-  }
-
-  /** Where the saves stand now; taken before a change, it lets {@link assertKept} tell whether a rollback undid it. */
-  mark(): SaveMark {
-    return { prepared: this.prepared, rollbacks: this.rolledBackTo.length };
-  }
-
-  /**
-   * Throws a StateFileError when a rollback since `before` may have undone a
-   * change made between `before` and `after` (marks taken around the change):
-   * a rollback back to a snapshot taken at or before `after` did. When the
-   * change took no time (`before.prepared === after.prepared`, the usual
-   * case), this is exact; otherwise it errs on the side of reporting.
-   */
-  assertKept(before: SaveMark, after: SaveMark): void {
-    for (const to of this.rolledBackTo.slice(before.rollbacks)) {
-      if (to <= after.prepared) throw new StateFileError(`the change was rolled back: a write of the state file ${this.path} was refused`);
-    }
-  }
-
-  /** Resolves once a write that started after this call has reached the disk. */
-  save(): Promise<void> {
-    if (this.closed) return Promise.reject(new StateFileError(`the state file ${this.path} is closed`));
-    if (this.inFlight === undefined) {
-      this.inFlight = this.write().finally(() => {
-        this.inFlight = undefined;
-      });
-      return this.inFlight;
-    }
-    // The write on disk now may have read the state before this caller's
-    // change: queue one more, shared by everyone who asks until it starts.
-    this.queued ??= this.inFlight
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.save();
-      });
-    return this.queued;
-  }
-
-  /** Waits for the writes under way, then refuses any more. */
-  async close(): Promise<void> {
-    while (this.inFlight !== undefined || this.queued !== undefined) {
-      await (this.queued ?? this.inFlight)!.catch(() => undefined);
-    }
-    this.closed = true;
-  }
-
-  /**
-   * The text to write, checked to restore; synchronous, so that nothing
-   * changes between the snapshot, the check and a rollback.
-   */
-  private prepare(): string {
-    let text: string;
-    try {
-      const snapshot = this.state.snapshot();
-      text = JSON.stringify(snapshot);
-      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
-      this.state.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
-    } catch (error) {
-      const reason = (error as Error).message;
-      let outcome = "nothing to roll back to";
-      if (this.lastGood !== undefined) {
-        this.state.restore(JSON.parse(this.lastGood));
-        this.rolledBackTo.push(this.prepared);
-        outcome = "the state in memory was rolled back to the last state written";
-      }
-      const message = `refused to write the state file ${this.path}: the state would not restore (${reason}); the file keeps the last state written, and ${outcome}`;
-      this.report(`ec2-mock: ${message}`);
-      throw new StateFileError(message);
-    }
-    this.lastGood = text;
-    this.prepared++;
-    return text;
-  }
-
-  private async write(): Promise<void> {
-    await writeFileAtomically(this.path, this.prepare());
   }
 }
 
@@ -711,7 +558,7 @@ export async function openStateFile<B extends PersistableBackend>(
     minBytes: tuning.compaction?.minBytes ?? COMPACTION.minBytes,
   });
   try {
-    new StateFile(path, persisted, report).removeLeftovers();
+    removeLeftovers(path);
     const loaded = await store.load();
     // The journal's last entry ran at its instant: the clocks go on from now (a fast clock does not count the time down).
     if (loaded.lastHost !== undefined && pinHost(loaded.lastHost)) unpinHost(true);
