@@ -244,7 +244,8 @@ async function settleEc2(
  */
 function ec2Answer(output: object, requestId: string): Answer {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(output)) copy[key] = (output as Record<string, unknown>)[key];
+  // `for…in` walks the shape's cached keys (no array per call, as `Object.keys` makes); an engine's output has no prototype members.
+  for (const key in output) copy[key] = (output as Record<string, unknown>)[key];
   copy.$metadata = responseMetadata(200, requestId);
   return {
     output: copy as unknown as ServiceOutputTypes,
