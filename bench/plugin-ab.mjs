@@ -9,6 +9,15 @@
  * the ratio between neighbours in time.
  *
  *   node bench/plugin-ab.mjs /work/wt/OTHER        (BENCH_QUICK=1: fewer rounds)
+ *   node --expose-gc bench/plugin-ab.mjs /work/wt/OTHER   (adds the own-garbage method)
+ *
+ * The order of the three contenders rotates every round, so none always
+ * follows another (garbage made in one round is collected in whichever round
+ * fills the young generation next). With `--expose-gc` each round is also
+ * measured a second way, charging every contender its own garbage: a full
+ * collection before the round (untimed), the round, then a timed full
+ * collection, less what a collection of the same heap with no new garbage
+ * costs (a second `gc()` right after, timed): round time + own garbage.
  *
  * Prints this build ÷ the other (cycles per second: above 1 is faster), and
  * each ÷ the SDK floor (figure a).
@@ -36,6 +45,19 @@ async function rate(op, n) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await op(i);
   return n / ((performance.now() - t0) / 1000);
+}
+
+/** The same round, charged with the collection of its own garbage (see the header; needs --expose-gc). */
+async function rateOwnGarbage(op, n) {
+  globalThis.gc();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await op(i);
+  const t1 = performance.now();
+  globalThis.gc();
+  const t2 = performance.now();
+  globalThis.gc();
+  const t3 = performance.now();
+  return n / ((t1 - t0 + Math.max(0, t2 - t1 - (t3 - t2))) / 1000);
 }
 
 async function warmUp(op, ms) {
@@ -80,15 +102,26 @@ function floorCycle() {
 }
 
 const contenders = [await pluginCycle(mine), await pluginCycle(theirs), floorCycle()];
+const OWN = typeof globalThis.gc === "function";
 const rates = contenders.map(() => []);
+const owned = contenders.map(() => []);
 for (const c of contenders) await warmUp(c, WARM_UP_MS);
 for (let r = 0; r < ROUNDS; r++) {
-  // The order alternates, so that neither build always runs right after the floor.
-  const order = r % 2 === 0 ? [0, 1, 2] : [1, 0, 2];
+  // The order rotates, so that no contender always runs right after another.
+  const order = [r % 3, (r + 1) % 3, (r + 2) % 3];
   for (const k of order) rates[k].push(await rate(contenders[k], N));
+  if (OWN) for (const k of order) owned[k].push(await rateOwnGarbage(contenders[k], N));
 }
-const ratio = (a, b) => median(rates[a].map((x, r) => x / rates[b][r]));
+const ratioOf = (xs, a, b) => median(xs[a].map((x, r) => x / xs[b][r]));
 const [m, t, f] = rates.map(median);
-console.log(`this build ÷ ${other} (cycles/s)   ${ratio(0, 1).toFixed(3)}   ${m.toFixed(0)} vs ${t.toFixed(0)}`);
-console.log(`this build ÷ SDK floor (figure a)  ${ratio(0, 2).toFixed(3)}   floor ${f.toFixed(0)}`);
-console.log(`${other} ÷ SDK floor (figure a)  ${ratio(1, 2).toFixed(3)}`);
+console.log(`interleaved rounds (${ROUNDS} × ${N} cycles, order rotating):`);
+console.log(`this build ÷ ${other} (cycles/s)   ${ratioOf(rates, 0, 1).toFixed(3)}   ${m.toFixed(0)} vs ${t.toFixed(0)}`);
+console.log(`this build ÷ SDK floor (figure a)  ${ratioOf(rates, 0, 2).toFixed(3)}   floor ${f.toFixed(0)}`);
+console.log(`${other} ÷ SDK floor (figure a)  ${ratioOf(rates, 1, 2).toFixed(3)}`);
+if (OWN) {
+  const [mo, to, fo] = owned.map(median);
+  console.log("each round charged with its own garbage (gc() before, timed gc() after, less an empty gc()):");
+  console.log(`this build ÷ ${other} (cycles/s)   ${ratioOf(owned, 0, 1).toFixed(3)}   ${mo.toFixed(0)} vs ${to.toFixed(0)}`);
+  console.log(`this build ÷ SDK floor (figure a)  ${ratioOf(owned, 0, 2).toFixed(3)}   floor ${fo.toFixed(0)}`);
+  console.log(`${other} ÷ SDK floor (figure a)  ${ratioOf(owned, 1, 2).toFixed(3)}`);
+}

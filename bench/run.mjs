@@ -110,13 +110,20 @@ async function warmUp(op, ms) {
  * between neighbours in time, cancels that drift where the ratio of two
  * medians of long rounds swung from 0.74 to 1.06 between identical runs.
  */
-async function sideBySide(contenders, n, warmUpMs = WARM_UP_MS, rounds = ROUNDS) {
+async function sideBySide(contenders, n, warmUpMs = WARM_UP_MS, rounds = ROUNDS, { rotate = false } = {}) {
   const rates = contenders.map(() => []);
   // Warm-up by time, not by count: V8 optimizes a function only after many
   // calls, and the mock runs more code than a constant floor, so a short
   // count-based warm-up measured the mock half-interpreted.
   for (const c of contenders) await warmUp(c, warmUpMs);
-  for (let r = 0; r < rounds; r++) for (let k = 0; k < contenders.length; k++) rates[k].push(await rate(contenders[k], n));
+  // `rotate`: round r starts with contender r (mod their count), so that no contender always runs right after another and
+  // pays for its garbage (a collection falls in whichever round fills the young generation).
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < contenders.length; j++) {
+      const k = rotate ? (r + j) % contenders.length : j;
+      rates[k].push(await rate(contenders[k], n));
+    }
+  }
   return {
     rates: rates.map(median),
     ratio: (k) => median(rates[0].map((first, r) => first / rates[k][r])),
@@ -196,7 +203,7 @@ await section("(a) plugin", async () => {
   const {
     rates: [p, f, s],
     ratio,
-  } = await sideBySide(stub ? [plugin, floor, stub] : [plugin, floor], N);
+  } = await sideBySide(stub ? [plugin, floor, stub] : [plugin, floor], N, WARM_UP_MS, ROUNDS, { rotate: true });
   rows.push([
     "(a) plugin Stop/Start cycle ÷ SDK floor (initialize-step constant)",
     ratio(1),

@@ -72,8 +72,9 @@ export function readShutdownBehavior(value: unknown): "stop" | "terminate" {
  * members the operation reads; `DryRun` is always modelled.
  */
 export function refuseUnmodelled<T extends object>(action: string, input: T, modelled: readonly (keyof T & string)[]): void {
-  // A scan of the few names rather than a set: this runs on every call of the operations that use it.
-  for (const name of Object.keys(input)) {
+  // A scan of the few names rather than a set: this runs on every call of the operations that use it. `for…in` walks the
+  // shape's cached keys, with no array per call (an input is a plain object: the SDK's normalized input, or the wire's).
+  for (const name in input) {
     const value = (input as Record<string, unknown>)[name];
     if (value === undefined || name === "DryRun" || (modelled as readonly string[]).includes(name)) continue;
     if (Array.isArray(value) && value.length === 0) continue;

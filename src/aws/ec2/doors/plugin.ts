@@ -204,12 +204,12 @@ function answerEc2Now(
     output = deps.dispatch(action, args.input, undefined, region);
   } catch (error) {
     const thrown = error instanceof Ec2Error ? toServiceException(error, requestId) : error;
-    if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { error: errorOfThrown(thrown) });
+    if (history !== undefined) recordOutcome(history, arrival!, "ec2", action, region, args, undefined, thrown);
     return Promise.reject(thrown);
   }
   // A delay (faults), or the SDK's schemas on the first call: the rest waits for it.
   if (output instanceof Promise) return settleEc2(output, args, action, region, requestId, history, arrival);
-  if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { output });
+  if (history !== undefined) recordOutcome(history, arrival!, "ec2", action, region, args, output, undefined);
   return Promise.resolve(ec2Answer(output, requestId));
 }
 
@@ -228,10 +228,10 @@ async function settleEc2(
     output = await pending;
   } catch (error) {
     const thrown = error instanceof Ec2Error ? toServiceException(error, requestId) : error;
-    if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { error: errorOfThrown(thrown) });
+    if (history !== undefined) recordOutcome(history, arrival!, "ec2", action, region, args, undefined, thrown);
     throw thrown;
   }
-  if (history !== undefined) history.record(arrival!, callOf("ec2", action, region, args), { output });
+  if (history !== undefined) recordOutcome(history, arrival!, "ec2", action, region, args, output, undefined);
   return ec2Answer(output, requestId);
 }
 
@@ -244,7 +244,8 @@ async function settleEc2(
  */
 function ec2Answer(output: object, requestId: string): Answer {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(output)) copy[key] = (output as Record<string, unknown>)[key];
+  // `for…in` walks the shape's cached keys (no array per call, as `Object.keys` makes); an engine's output has no prototype members.
+  for (const key in output) copy[key] = (output as Record<string, unknown>)[key];
   copy.$metadata = responseMetadata(200, requestId);
   return {
     output: copy as unknown as ServiceOutputTypes,
@@ -252,14 +253,22 @@ function ec2Answer(output: object, requestId: string): Answer {
   };
 }
 
-/** What the history keeps of a call besides its outcome. */
-function callOf(
+/**
+ * Records a call's outcome: its `output` when answered, else the error
+ * `thrown` (the one place every ending of a recorded call goes through).
+ */
+function recordOutcome(
+  history: CallRecorder,
+  arrival: Arrival,
   service: Ec2MockService,
   action: string,
   region: string | undefined,
   args: InitializeHandlerArguments<ServiceInputTypes>,
-): CallRecord {
-  return { service, action, region, input: args.input ?? {} };
+  output: object | undefined,
+  thrown: unknown,
+): void {
+  const call: CallRecord = { service, action, region, input: args.input ?? {} };
+  history.record(arrival, call, output !== undefined ? { output } : { error: errorOfThrown(thrown) });
 }
 
 /** Every other call: a probe of the Region, an override, a command nobody implements, another service's client. */
@@ -278,12 +287,11 @@ async function answerLater(
   const answered: { output?: object } = {};
   try {
     const result = await answer(scope, next, context, args, action, commandName, kind.service, answered);
-    history.record(arrival!, callOf(kind.recorded!, action, regionOfCall(scope, context), args), {
-      output: answered.output ?? withoutMetadata(result.output),
-    });
+    const output = answered.output ?? withoutMetadata(result.output);
+    recordOutcome(history, arrival!, kind.recorded!, action, regionOfCall(scope, context), args, output, undefined);
     return result;
   } catch (error) {
-    history.record(arrival!, callOf(kind.recorded!, action, regionOfCall(scope, context), args), { error: errorOfThrown(error) });
+    recordOutcome(history, arrival!, kind.recorded!, action, regionOfCall(scope, context), args, undefined, error);
     throw error;
   }
 }
