@@ -258,16 +258,6 @@ export interface RenderContext {
   attachmentStatus?(attachment: AttachedVolume): AttachmentStatus;
 }
 
-/**
- * Makes the objects the renderer fills member by member: plain objects (their prototype is
- * `Object.prototype`, their constructor `Object`, as a literal's), but made by `new`, for which V8 reserves
- * room for ten members in the object itself where a `{}` or a four-member literal has four, and then
- * grows an outside store three members at a time: a rendered instance adds 40 members (issue 22 (e)).
- */
-function PlainObject(): void {}
-PlainObject.prototype = Object.prototype;
-const newPlainObject = <T>(): T => new (PlainObject as unknown as new () => T)();
-
 /** Builds the SDK `Instance` for a record, as EC2 shows it in its current state. */
 export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Instance {
   const terminated = ctx.state.Name === "terminated";
@@ -283,11 +273,12 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   // Built member by member in the order the SDK shape lists them (the order callers see), without
   // conditional spreads: each spread copied an object, and the result ended in dictionary mode,
   // slow for every reader after (the wire's encoder reads every member; issue 22).
-  const out = newPlainObject<Instance>();
-  out.AmiLaunchIndex = instance.launchIndex;
-  out.ImageId = image.ImageId;
-  out.InstanceId = instance.instanceId;
-  out.InstanceType = instance.instanceType as Instance["InstanceType"];
+  const out: Instance = {
+    AmiLaunchIndex: instance.launchIndex,
+    ImageId: image.ImageId,
+    InstanceId: instance.instanceId,
+    InstanceType: instance.instanceType as Instance["InstanceType"],
+  };
   if (instance.keyName !== undefined) out.KeyName = instance.keyName;
   out.LaunchTime = new Date(instance.launchTime.getTime());
   out.Placement = { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" };
@@ -377,7 +368,7 @@ function renderInterface(
   address.Primary = true;
   address.PrivateDnsName = privateDnsName;
   address.PrivateIpAddress = instance.privateIp;
-  const out = newPlainObject<InstanceNetworkInterface>();
+  const out: InstanceNetworkInterface = {};
   if (association !== undefined) out.Association = association;
   out.Attachment = {
     AttachTime: new Date(instance.createdAt.getTime()),
