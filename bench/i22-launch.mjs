@@ -20,9 +20,9 @@
  * (the command's `outputFilterSensitiveLog`, `schemaLogFilter`, which walks
  * the output by schema on every call whatever the logger).
  */
-import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runChild } from "./run-child.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
@@ -116,7 +116,8 @@ const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
  * `times` filled with ms a launch), in an order that rotates each round,
  * enough rounds for `total` instances in all; with 4 contenders (two builds
  * × two settings) it returns the per-round ratio of the third to the first
- * (the base's time ÷ this build's).
+ * (the base's time ÷ this build's). Each contender's `cpuTimes` gets the
+ * process's CPU time a launch, round by round, beside its wall time.
  */
 export async function rotatingRounds(contenders, total) {
   const rounds = Math.max(5, Math.floor(total / BATCH / 3 / contenders.length));
@@ -125,8 +126,13 @@ export async function rotatingRounds(contenders, total) {
     const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
     for (const c of order) {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       for (let b = 0; b < 3; b++) await c.launch(r * 3 + b);
       c.times.push((performance.now() - t) / 3);
+      // The process's CPU time too (ms a launch, GC threads included): steadier than the wall clock when
+      // other processes share the cores.
+      const used = process.cpuUsage(cpu);
+      (c.cpuTimes ??= []).push((used.user + used.system) / 1000 / 3);
     }
     if (contenders.length === 4) ratios.push(contenders[2].times.at(-1) / contenders[0].times.at(-1));
   }
@@ -150,32 +156,18 @@ async function childDirect(pkgs, total) {
   const ratios = await rotatingRounds(contenders, total);
   const out = await contenders[0].launch(0);
   const filterUs = await loggerFilterUs(contenders[0].api, out, 15);
-  const of = (k) => ({ msPerLaunch: median(contenders[k].times), msPerLaunchNoHistory: median(contenders[k + 1].times) });
+  const of = (k) => ({
+    msPerLaunch: median(contenders[k].times),
+    msPerLaunchNoHistory: median(contenders[k + 1].times),
+    cpuMsPerLaunch: median(contenders[k].cpuTimes),
+  });
+  const cpuRatios = contenders.length === 4 ? contenders[2].cpuTimes.map((t, r) => t / contenders[0].cpuTimes[r]) : [];
   return {
     this: of(0),
-    ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios) } : {}),
+    ...(contenders.length === 4 ? { base: of(2), speedup: median(ratios), cpuSpeedup: median(cpuRatios) } : {}),
     filterUs,
     rounds: contenders[0].times.length,
   };
-}
-
-/** Runs the child in a fresh process and returns its JSON answer. */
-function child(args) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--max-old-space-size=4096", SELF, "--child", ...args.map(String)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-    });
-    proc.on("error", reject);
-    proc.on("close", (code) => {
-      const line = out.trim().split("\n").at(-1);
-      if (code !== 0 || line === undefined) reject(new Error(`i22-launch child exited with ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line));
-    });
-  });
 }
 
 const n = (x) => Math.round(x).toLocaleString("en");
@@ -185,7 +177,7 @@ const n = (x) => Math.round(x).toLocaleString("en");
  * bench/run.mjs's table. `base`: a built checkout measured in the same rounds.
  */
 export async function measure({ quick = false, base = process.env.BENCH_BASE } = {}) {
-  const r = await child([base ? `|${base}` : "", quick ? 24_000 : 180_000]);
+  const r = await runChild(SELF, [base ? `|${base}` : "", quick ? 24_000 : 180_000]);
   const rows = [];
   const builds = [["this", r.this], ...(r.base ? [["base", r.base]] : [])];
   for (const [label, l] of builds) {
@@ -196,7 +188,7 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
       target: "info",
       met: "—",
       detail:
-        `${((l.msPerLaunch * 1000) / BATCH).toFixed(1)} µs an instance; call history off: ${n(BATCH / (l.msPerLaunchNoHistory / 1000))}/s` +
+        `${((l.msPerLaunch * 1000) / BATCH).toFixed(1)} µs an instance (CPU: ${((l.cpuMsPerLaunch * 1000) / BATCH).toFixed(1)} µs); call history off: ${n(BATCH / (l.msPerLaunchNoHistory / 1000))}/s` +
         (label === "this" ? `; the SDK's logger filter on the same output, apart: ${r.filterUs.toFixed(1)} µs an instance` : ""),
     });
   }
@@ -206,7 +198,7 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
       value: `${r.speedup.toFixed(2)}×`,
       target: "info",
       met: "—",
-      detail: `median of ${r.rounds} per-round ratios, call history at its defaults`,
+      detail: `median of ${r.rounds} per-round ratios, call history at its defaults; by the process's CPU time: ${r.cpuSpeedup.toFixed(2)}×`,
     });
   }
   return rows;

@@ -26,10 +26,10 @@
  *   (interleaved rounds), and the heap and snapshot bytes each further
  *   cycle keeps.
  */
-import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure as mockLaunchRows, rotatingRounds } from "./i22-launch.mjs";
+import { runChild } from "./run-child.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
@@ -262,24 +262,8 @@ async function childCycles(pkg, cycles, quick) {
   };
 }
 
-/** Runs a child task in a fresh process and returns its JSON answer. */
-function child(task, args, heapMiB = 4096) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMiB}`, SELF, "--child", task, ...args.map(String)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-    });
-    proc.on("error", reject);
-    proc.on("close", (code) => {
-      const line = out.trim().split("\n").at(-1);
-      if (code !== 0 || line === undefined) reject(new Error(`i22-memory child ${task} exited with ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line));
-    });
-  });
-}
+/** Runs a child task in a fresh process (`--expose-gc`) and returns its JSON answer. */
+const child = (task, args, heapMiB = 4096) => runChild(SELF, [task, ...args], { heapMiB, exposeGc: true });
 
 const kib = (b) => `${(b / 1024).toFixed(2)} KiB`;
 const n = (x) => Math.round(x).toLocaleString("en");

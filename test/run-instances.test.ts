@@ -61,6 +61,27 @@ describe("RunInstances", () => {
     expect(instance!.ProductCodes).toEqual([]);
   });
 
+  it("answers plain objects, their members in the order of the SDK's Instance shape", async () => {
+    const { client } = setup();
+    const [instance] = await launch(client);
+    const [iface] = instance!.NetworkInterfaces!;
+    for (const o of [instance, iface]) {
+      expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+      expect(o!.constructor).toBe(Object);
+    }
+    expect(Object.keys(instance!).slice(0, 6)).toEqual([
+      "AmiLaunchIndex",
+      "ImageId",
+      "InstanceId",
+      "InstanceType",
+      "LaunchTime",
+      "Placement",
+    ]);
+    expect(Object.keys(instance!).at(-1)).toBe("CurrentInstanceBootMode");
+    expect(Object.keys(iface!).slice(0, 2)).toEqual(["Attachment", "Description"]);
+    expect(structuredClone(instance)).toStrictEqual(instance);
+  });
+
   it("maps the root EBS volume from the image, with request overrides and extra volumes", async () => {
     const { client } = setup();
     const [instance] = await launch(client, {

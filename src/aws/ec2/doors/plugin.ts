@@ -9,6 +9,7 @@ import type {
   SerializeMiddleware,
 } from "@smithy/types";
 import type { CallRouter, UnhandledCommandFunction } from "../../calls.js";
+import { skipDiscardedLogFilters } from "../../discarded-log.js";
 import { Ec2MockServiceError } from "../../overrides.js";
 import { answerQueryCommand, type QueryService } from "../../query-service.js";
 import { isStsAction } from "../../sts/actions.js";
@@ -174,6 +175,8 @@ function handle(
   // outermost, whoever answers it (the engine, the unhandled-command policy, the real handler).
   const history = kind.recorded === undefined ? undefined : scope.deps.history;
   const arrival = history?.arrive("plugin");
+  // The SDK's logger would filter a copy of the answer only for a NoOpLogger to drop it (issue 22 (e)).
+  skipDiscardedLogFilters(context);
   if (kind.ec2) {
     const fast = answerEc2Now(scope, args, action, history, arrival);
     if (fast !== undefined) return fast;
