@@ -36,7 +36,7 @@ const r = await build({
   write: false,
 });
 const outs = r.metafile.outputs;
-const key = Object.keys(outs).find((k) => k.endsWith("out/index.js"));
+const key = Object.keys(outs).find((k) => outs[k].entryPoint === "src/index.ts");
 const seen = new Set();
 const visit = (k) => {
   if (seen.has(k)) return;
