@@ -2,7 +2,7 @@
  * What `import("ec2-mock")` loads (issue 22, figure (f)): the ES entry's
  * static import graph in dist/ holds what `createEc2Mock()`, the plugin and
  * the instance lifecycle need, and never what loads on first use (the
- * on-demand chunk: EC2's other operations, Auto Scaling, ELBv2, the
+ * on-demand chunk: EC2's other operations, EC2 Fleet, Auto Scaling, ELBv2, the
  * server's door), nor CVM, nor the server's plumbing and the web view's
  * routes. Behaviour, not timing: the figure itself is bench/run.mjs's.
  *
@@ -50,6 +50,11 @@ const defines = (file: string, name: string) =>
 /** Functions of what must load on first use only, one or two per part. */
 const LAZY = {
   "EC2's other operations": ["describeImages", "createSecurityGroup", "createVolume", "describeKeyPairs", "createTags"],
+  // EC2 Fleet's operations and its own work (a dispatch in a Region with fleets waits for them: test/lazy-restore.test.ts),
+  // the launch templates' operations (RunInstances finds templates through ./template-lookup.ts), the instance
+  // attributes' (StartInstances' refusal is ./start-refusal.ts), and the matching of instance requirements.
+  "EC2 Fleet": ["createFleet", "maintainFleets", "meetsRequirements"],
+  "the launch templates' and attributes' operations": ["createLaunchTemplate", "describeLaunchTemplates", "modifyInstanceAttribute"],
   "Auto Scaling's operations": ["createAutoScalingGroup", "describeAutoScalingGroups"],
   "ELBv2's operations": ["createLoadBalancer", "describeTags"],
   "the server": ["startEc2Server", "serveFronts", "answerControl", "verifySignature"],
@@ -64,7 +69,15 @@ describe('what import("ec2-mock") loads', () => {
   const graph = [...staticGraph(entry)];
 
   it("holds the mock and the instance lifecycle", () => {
-    for (const name of ["createEc2Mock", "runInstances", "stopInstances", "describeInstances", "reconcileGroups"]) {
+    for (const name of [
+      "createEc2Mock",
+      "runInstances",
+      "stopInstances",
+      "describeInstances",
+      "reconcileGroups",
+      "findTemplate",
+      "startRefusal",
+    ]) {
       expect(
         graph.filter((file) => defines(file, name)),
         name,

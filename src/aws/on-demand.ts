@@ -16,6 +16,7 @@ export * as server from "./ec2/doors/server.js";
 export * as addresses from "./ec2/operations/addresses.js";
 export * as attributes from "./ec2/operations/attributes.js";
 export * as console from "./ec2/operations/console.js";
+export * as fleets from "./ec2/operations/fleets.js";
 export * as images from "./ec2/operations/images.js";
 export * as instanceRequirements from "./ec2/operations/instance-requirements.js";
 export * as instanceTypes from "./ec2/operations/instance-types.js";

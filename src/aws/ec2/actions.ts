@@ -127,14 +127,7 @@ import type * as AddressesOperations from "./operations/addresses.js";
 import type * as AttributesOperations from "./operations/attributes.js";
 import type * as ConsoleOperations from "./operations/console.js";
 import { describeInstanceStatus, describeInstances } from "./operations/describe.js";
-import {
-  createFleet,
-  deleteFleets,
-  describeFleetHistory,
-  describeFleetInstances,
-  describeFleets,
-  modifyFleet,
-} from "./operations/fleets.js";
+import type * as FleetsOperations from "./operations/fleets.js";
 import type * as ImagesOperations from "./operations/images.js";
 import type * as InstanceRequirementsOperations from "./operations/instance-requirements.js";
 import type * as InstanceTypesOperations from "./operations/instance-types.js";
@@ -157,12 +150,14 @@ import type * as VolumesOperations from "./operations/volumes.js";
 import type * as VpcsOperations from "./operations/vpcs.js";
 
 // The operations of every action but the instance lifecycle's (RunInstances, Start/Stop/Reboot/TerminateInstances,
-// DescribeInstances/DescribeInstanceStatus) and those whose work also runs at every catch-up (EC2 Fleet's, Spot
-// requests') load on the first call of one of their actions (issue 22: `import("ec2-mock")` compiles only what
-// `createEc2Mock()` and the lifecycle need; ../on-demand.ts). The dispatch waits for `operationLoading(action)` first.
+// DescribeInstances/DescribeInstanceStatus) and Spot requests' (their work runs at every catch-up, and RunInstances
+// makes one-time requests) load on the first call of one of their actions (issue 22: `import("ec2-mock")` compiles only what
+// `createEc2Mock()` and the lifecycle need; ../on-demand.ts). The dispatch waits for `operationLoading(action)` first. EC2 Fleet's
+// own work (`maintainFleets`) runs only inside a dispatch, which waits for the load when a Region holds fleets.
 const addressesOps = lazyMembers(onDemand, (m): typeof AddressesOperations => m.addresses);
 const attributesOps = lazyMembers(onDemand, (m): typeof AttributesOperations => m.attributes);
 const consoleOps = lazyMembers(onDemand, (m): typeof ConsoleOperations => m.console);
+const fleetsOps = lazyMembers(onDemand, (m): typeof FleetsOperations => m.fleets);
 const imagesOps = lazyMembers(onDemand, (m): typeof ImagesOperations => m.images);
 const instanceRequirementsOps = lazyMembers(onDemand, (m): typeof InstanceRequirementsOperations => m.instanceRequirements);
 const instanceTypesOps = lazyMembers(onDemand, (m): typeof InstanceTypesOperations => m.instanceTypes);
@@ -272,12 +267,12 @@ export const ec2Actions = Object.freeze({
   RegisterImage: mutating(RegisterImageCommand, imagesOps("registerImage")),
   CopyImage: mutating(CopyImageCommand, imagesOps("copyImage")),
   DeregisterImage: mutating(DeregisterImageCommand, imagesOps("deregisterImage")),
-  CreateFleet: mutating(CreateFleetCommand, createFleet),
-  DescribeFleets: reading(DescribeFleetsCommand, describeFleets),
-  DescribeFleetInstances: reading(DescribeFleetInstancesCommand, describeFleetInstances),
-  DescribeFleetHistory: reading(DescribeFleetHistoryCommand, describeFleetHistory),
-  ModifyFleet: mutating(ModifyFleetCommand, modifyFleet),
-  DeleteFleets: mutating(DeleteFleetsCommand, deleteFleets),
+  CreateFleet: mutating(CreateFleetCommand, fleetsOps("createFleet")),
+  DescribeFleets: reading(DescribeFleetsCommand, fleetsOps("describeFleets")),
+  DescribeFleetInstances: reading(DescribeFleetInstancesCommand, fleetsOps("describeFleetInstances")),
+  DescribeFleetHistory: reading(DescribeFleetHistoryCommand, fleetsOps("describeFleetHistory")),
+  ModifyFleet: mutating(ModifyFleetCommand, fleetsOps("modifyFleet")),
+  DeleteFleets: mutating(DeleteFleetsCommand, fleetsOps("deleteFleets")),
   GetInstanceTypesFromInstanceRequirements: reading(
     GetInstanceTypesFromInstanceRequirementsCommand,
     instanceRequirementsOps("getInstanceTypesFromInstanceRequirements"),

@@ -15,7 +15,7 @@ import { type CallRouter, type CallRouterDeps, createCallRouter } from "../calls
 import { elbv2Service } from "../elbv2/service.js";
 import { createAuthorizer } from "../iam/authorize.js";
 import { type IamOptions, type Principal, Principals } from "../iam/principals.js";
-import { onDemand } from "../on-demand-loader.js";
+import { loadedOnDemand, onDemand } from "../on-demand-loader.js";
 import { type Ec2MockDoor, type Ec2MockOverrides, OverrideStack, type UseOptions } from "../overrides.js";
 import { type QueryService, type QueryServiceWorld, qualifiedAction, readQueryCommandInput } from "../query-service.js";
 import { isImplemented, isMutating, operationLoading, operationOf } from "./actions.js";
@@ -53,7 +53,6 @@ import {
 import { type InstanceMetadata, imdsFront, MetadataService } from "./observe/imds.js";
 import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, settleSpotWarnings } from "./observe/market.js";
 import { ec2WebView } from "./observe/web-view.js";
-import { maintainFleets } from "./operations/fleets.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
@@ -475,7 +474,9 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
       fixedInstanceIds,
     };
     // EC2 Fleet's own work as the clock moved (maintain replacements, ValidFrom/ValidUntil), as the service, not the caller.
-    if (region.fleets.size > 0) maintainFleets({ ...ctx, authorize: allowEverything });
+    // Its code loads on demand: a Region holds fleets only after CreateFleet or a restore(), and every dispatch
+    // with fleets waits for the load first (`dispatchWithFaults`); the fixtures' build never has any.
+    if (region.fleets.size > 0) loadedOnDemand().fleets.maintainFleets({ ...ctx, authorize: allowEverything });
     const regions = world.count;
     try {
       return operationOf(action)!(ctx, input);
@@ -505,6 +506,10 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
     const loading = operationLoading(action);
     if (loading !== undefined) return loading.then(() => dispatchWithFaults(action, input, accessKeyId, regionName));
     const region = regionOf(regionName);
+    // EC2 Fleet's work as the clock moved runs before the call (`run`): its code loads on demand (a restore() can
+    // bring fleets back before any fleet call loaded it).
+    if (region.fleets.size > 0 && onDemand.loaded === undefined)
+      return onDemand.load().then(() => dispatchWithFaults(action, input, accessKeyId, regionName));
     const admitted = apiFaults.admit(action, input, region);
     return admitted === undefined
       ? dispatch(action, input, region, accessKeyId)

@@ -9,9 +9,9 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { authorizeAndDryRun, findInstances, readShutdownBehavior, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
-import { type Ec2Error, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { isWellFormedId } from "../model/ids.js";
-import { type Ec2Instance, ebsOptimizedOf, enaSupportOf, sourceDestCheckOf } from "../model/instance.js";
+import { type Ec2Instance, ebsOptimizedOf, sourceDestCheckOf } from "../model/instance.js";
 import { checkUserDataBytes, invalidUserData, readBase64UserData } from "../model/limits.js";
 import { MAX_GROUPS_PER_INTERFACE } from "../model/security-groups.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
@@ -427,7 +427,7 @@ function readChange({ name, value, legacy }: GivenAttribute, ctx: OperationConte
     case "ebsOptimized":
       return ebsOptimizedChange(readBoolean(value, name));
     case "enaSupport": {
-      // Accepted on any type: a type that requires ENA refuses to start without it (see `startRefusal`).
+      // Accepted on any type: a type that requires ENA refuses to start without it (see `startRefusal`, ./start-refusal.ts).
       const flag = readBoolean(value, name);
       return simpleChange((i) => (i.enaSupport = flag), true);
     }
@@ -474,20 +474,3 @@ export const modifyInstanceAttribute: Operation<ModifyInstanceAttributeCommandIn
   change.apply(instance!);
   return {};
 };
-
-/**
- * Why StartInstances must refuse to start a stopped instance whose
- * attributes its type cannot run with, or undefined: EC2 accepts the
- * ModifyInstanceAttribute calls that lead there and refuses at the start
- * (an instance made EBS-optimized then changed to t2: seek-oss/aec#228; ENA
- * turned off on a type that requires it, or a type that requires it chosen
- * for an instance without it: EC2's "Enhanced networking with the Elastic
- * Network Adapter (ENA) is required" refusal).
- */
-export function startRefusal(instance: Ec2Instance): Ec2Error | undefined {
-  if (ebsOptimizedOf(instance) && instance.typeInfo.ebsOptimization === "unsupported") return errors.requestedConfigurationUnsupported();
-  if (!enaSupportOf(instance) && instance.typeInfo.ena === "required") {
-    return errors.enaRequiredForInstance(instance.instanceType, instance.instanceId);
-  }
-  return undefined;
-}

@@ -38,9 +38,9 @@ import { onDemandReference } from "../model/spot-prices.js";
 import { NO_TAGS, readTagSpecifications } from "../model/tags.js";
 import { instanceTypesOf } from "../model/type-catalogue.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage } from "../pagination.js";
-import { findTemplate, resolveVersion } from "./launch-templates.js";
 import { runInstances } from "./run.js";
 import { spotInstanceChanged } from "./spot-options.js";
+import { findTemplate, resolveVersion } from "./template-lookup.js";
 
 /**
  * EC2 Fleet (issue 18): CreateFleet, DescribeFleets, DescribeFleetInstances,

@@ -39,6 +39,7 @@ import {
 import { checkFilterCount, clipped } from "../model/limits.js";
 import { readTagsOf } from "../model/tags.js";
 import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage } from "../pagination.js";
+import { findTemplate, resolveVersion, type TemplateRef } from "./template-lookup.js";
 
 /**
  * Launch templates: CreateLaunchTemplate, CreateLaunchTemplateVersion,
@@ -51,8 +52,6 @@ import { encodeToken, type MaxResultsRule, readMaxResults, readToken, takePage }
 
 /** A launch template name: 3 to 128 of letters, digits and `()./_-` (API reference, LaunchTemplateName). */
 const TEMPLATE_NAME = /^[a-zA-Z0-9()./_-]{3,128}$/;
-/** The longest template name, for names shown in errors. */
-const MAX_NAME_LENGTH = 128;
 /** The longest version description (API reference, VersionDescription). */
 export const MAX_VERSION_DESCRIPTION_LENGTH = 255;
 /** The most versions one DeleteLaunchTemplateVersions call deletes (API reference). */
@@ -129,12 +128,6 @@ function callDigest(input: { ClientToken?: string; DryRun?: boolean }): string {
   return digestOf(request);
 }
 
-/** How a call names its template: by id or by name, exactly one of them. */
-export interface TemplateRef {
-  readonly id?: string;
-  readonly name?: string;
-}
-
 /** Reads `LaunchTemplateId` and `LaunchTemplateName`: one, not both (undefined for neither when `optional`). */
 function readTemplateRef(input: { LaunchTemplateId?: string; LaunchTemplateName?: string }): TemplateRef;
 function readTemplateRef(input: { LaunchTemplateId?: string; LaunchTemplateName?: string }, optional: true): TemplateRef | undefined;
@@ -148,33 +141,6 @@ function readTemplateRef(input: { LaunchTemplateId?: string; LaunchTemplateName?
   if (hasName) return { name };
   if (optional) return undefined;
   throw errors.launchTemplateIdOrNameMissing();
-}
-
-/** The template a reference names, or EC2's Malformed or NotFound. */
-export function findTemplate(ctx: OperationContext, ref: TemplateRef): LaunchTemplate {
-  const store = ctx.region.launchTemplates;
-  if (ref.id !== undefined) {
-    if (!isWellFormedId("lt", ref.id)) throw errors.launchTemplateIdMalformed();
-    const template = store.get(ref.id);
-    if (template === undefined) throw errors.launchTemplateIdNotFound(ref.id);
-    return template;
-  }
-  const template = store.withName(ref.name!);
-  if (template === undefined) throw errors.launchTemplateNameNotFound(clipped(ref.name!, MAX_NAME_LENGTH));
-  return template;
-}
-
-/**
- * A version as calls name one: a number, `$Latest` or `$Default`; anything
- * else, or a number the template does not have, is EC2's VersionNotFound.
- */
-export function resolveVersion(template: LaunchTemplate, value: unknown): LaunchTemplateVersionRecord {
-  const text = String(value);
-  if (text === "$Latest") return latestVersionOf(template);
-  if (text === "$Default") return versionOf(template, template.defaultVersion)!;
-  const version = /^[0-9]{1,9}$/.test(text) ? versionOf(template, Number(text)) : undefined;
-  if (version === undefined) throw errors.launchTemplateVersionNotFound(clipped(text), template.launchTemplateId);
-  return version;
 }
 
 /** Tags as the SDK shapes them. */

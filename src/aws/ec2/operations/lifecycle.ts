@@ -17,8 +17,8 @@ import { checkCapacity } from "../model/capacity-check.js";
 import { type Ec2StopMode, ec2Requests } from "../model/causes.js";
 import { canHibernate } from "../model/hibernation.js";
 import { type Ec2Instance, stateReasons, userInitiated } from "../model/instance.js";
-import { startRefusal } from "./attributes.js";
 import { refuseInterruptedSpotStart, refuseOneTimeSpotStop, spotInstanceChanged } from "./spot-options.js";
+import { startRefusal } from "./start-refusal.js";
 
 /**
  * StartInstances, StopInstances, RebootInstances and TerminateInstances, in

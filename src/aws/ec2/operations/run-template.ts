@@ -6,7 +6,7 @@ import { errors } from "../errors.js";
 import { refuseNested } from "../model/launch-options.js";
 import type { LaunchTemplate, LaunchTemplateVersionRecord } from "../model/launch-templates.js";
 import { NO_TAGS } from "../model/tags.js";
-import { findTemplate, resolveVersion } from "./launch-templates.js";
+import { findTemplate, resolveVersion } from "./template-lookup.js";
 
 /**
  * RunInstances with `LaunchTemplate` (issue 16): the launch request is the
