@@ -30,8 +30,8 @@ interface Entry {
   readonly content: string;
 }
 
-/** How many items a memo keeps by default: a DescribeInstances of a few thousand instances over and over. */
-export const DEFAULT_ITEM_MEMO_LIMIT = 4096;
+/** How many items a memo keeps by default (about 11 KB each with its copy: 22 MB at most a door). */
+export const DEFAULT_ITEM_MEMO_LIMIT = 2048;
 
 /**
  * The written XML of recently answered items (instances), for one door (a
@@ -136,32 +136,17 @@ function structOpsOf(schema: NormalizedSchema): ValueOps {
   if (known !== undefined) return known;
   const names: string[] = [];
   const members: ValueOps[] = [];
-  const ops: ValueOps = {
-    same(copy, value) {
-      if (typeof value !== "object" || value === null) return false;
-      const kept = copy as Record<string, unknown>;
-      const record = value as Record<string, unknown>;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        const a = kept[name];
-        const b = record[name];
-        if (a === undefined ? !isAbsent(b) : isAbsent(b) || !members[i]!.same(a, b)) return false;
-      }
-      return true;
-    },
-    copy(value) {
-      if (typeof value !== "object" || value === null) return UNCOPYABLE;
-      const record = value as Record<string, unknown>;
-      const copy: Record<string, unknown> = {};
-      for (let i = 0; i < names.length; i++) {
-        const member = record[names[i]!];
-        if (isAbsent(member)) continue;
-        const kept = members[i]!.copy(member);
-        if (kept === UNCOPYABLE) return UNCOPYABLE;
-        copy[names[i]!] = kept;
-      }
-      return copy;
-    },
+  // Compiled on first use (a recursive shape's members are known only once it has registered itself); the
+  // compiled functions then replace these, so that a member's `same` is called directly.
+  const compile = (): ValueOps => {
+    const compiled = compileStruct(names, members);
+    ops.same = compiled.same;
+    ops.copy = compiled.copy;
+    return compiled;
+  };
+  const ops: { -readonly [K in keyof ValueOps]: ValueOps[K] } = {
+    same: (copy, value) => compile().same(copy, value),
+    copy: (value) => compile().copy(value),
   };
   // Registered before its members are compiled, so that a recursive shape finds itself.
   structOps.set(key, ops);
@@ -171,6 +156,33 @@ function structOpsOf(schema: NormalizedSchema): ValueOps {
     members.push(opsOf(member));
   }
   return ops;
+}
+
+/**
+ * A structure's ops, compiled with its member names as constants (as
+ * src/engine/record.ts compiles its codecs): `v["InstanceId"]` is a named
+ * load that V8 caches for the few layouts a renderer makes, where a loop
+ * over the names (`v[names[i]]`) is a keyed load at one site for every
+ * member of every shape, many times slower; comparing 500 instances that way
+ * cost as much as writing them. Scalars are compared inline. The names come
+ * from the SDK's schema, each written as a JSON string literal.
+ */
+function compileStruct(names: readonly string[], members: readonly ValueOps[]): ValueOps {
+  const q = names.map((name) => JSON.stringify(name));
+  const scalar = members.map((member) => member === scalarOps);
+  const compare = names.map((_, i) => {
+    const differs = scalar[i] ? `a !== b && (typeof a !== "object" || !s(a, b))` : `b === undefined || b === null || !m[${i}].same(a, b)`;
+    return `a = k[${q[i]}]; b = v[${q[i]}];\nif (a === undefined ? b !== undefined && b !== null : ${differs}) return false;`;
+  });
+  const same = `return function same(k, v) {\nif (typeof v !== "object" || v === null) return false;\nlet a, b;\n${compare.join("\n")}\nreturn true;\n};`;
+  const copies = names.map(
+    (_, i) => `x = v[${q[i]}];\nif (x !== undefined && x !== null) { y = m[${i}].copy(x); if (y === U) return U; o[${q[i]}] = y; }`,
+  );
+  const copy = `return function copy(v) {\nif (typeof v !== "object" || v === null) return U;\nlet x, y;\nconst o = {};\n${copies.join("\n")}\nreturn o;\n};`;
+  return {
+    same: new Function("m", "s", same)(members, scalarOps.same) as ValueOps["same"],
+    copy: new Function("m", "U", copy)(members, UNCOPYABLE) as ValueOps["copy"],
+  };
 }
 
 /** The ops of a value of `schema`, as the encoder's writerOf chooses its writer. */
