@@ -215,8 +215,10 @@ function stripEnvelope(params: Map<string, string>): void {
  * request id; nothing escapes as an exception or a stack trace. With
  * `authenticate` (the server's SigV4 verification), a request is checked
  * after the HTTP-level checks (method, body size) and before its content.
- * With `memo`, the XML of an instance is reused from an earlier answer
- * whose instance was equal (../../../protocols/ec2-query/item-memo.ts).
+ * With `memo`, DescribeInstances reuses an instance's XML from an earlier
+ * answer whose instance read the same (../../../protocols/ec2-query/item-memo.ts);
+ * other actions (RunInstances' fresh instances among them) neither use nor
+ * fill it, so a large launch does not push the listed instances out.
  */
 export async function handleWireRequest(
   request: WireRequest,
@@ -284,7 +286,10 @@ export async function handleWireRequest(
         : await router!.unimplemented("ec2", action, input, region));
     if (output === undefined) throw errors.invalidAction(action);
     if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
-    return { ...answer(200, encodeOutput(action, shapes.output, output, requestId, memo), requestId), call };
+    return {
+      ...answer(200, encodeOutput(action, shapes.output, output, requestId, action === "DescribeInstances" ? memo : undefined), requestId),
+      call,
+    };
   } catch (error) {
     const failure = error instanceof Ec2Error ? error : errors.internal();
     call.code = failure.code;
