@@ -1,5 +1,6 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { escapeXmlText } from "../xml-text.js";
+import type { ItemMemo } from "./item-memo.js";
 
 /** The namespace of EC2's 2016-11-15 API, on every response's root element. */
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -36,12 +37,24 @@ function element(name: string, content: string): string {
 /** How long the sink's current chunk grows before it is set aside (a short rope, dead by the next scavenge). */
 const CHUNK_LENGTH = 16 * 1024;
 
+/** A piece this long is set aside as it is, not appended to the current chunk (a kept item's text, ./item-memo.ts). */
+const LONG_PIECE = 1024;
+
 /** Where a document is written: short ropes, set aside as they fill, joined once at the end. */
 class XmlSink {
   private readonly chunks: string[] = [];
   private text = "";
 
+  /** @param memo - where the written items are kept and found again (none: every item written afresh). */
+  constructor(readonly memo?: ItemMemo) {}
+
   add(piece: string): void {
+    if (piece.length >= LONG_PIECE) {
+      if (this.text !== "") this.chunks.push(this.text);
+      this.chunks.push(piece);
+      this.text = "";
+      return;
+    }
     this.text += piece;
     if (this.text.length >= CHUNK_LENGTH) {
       this.chunks.push(this.text);
@@ -87,6 +100,13 @@ interface StructPlan {
   readonly write: ElementWriter;
 }
 
+/**
+ * The structures whose written content an ItemMemo keeps, by the SDK's shape
+ * name, with the member that names an item (its key in the memo): the
+ * instances, most of a DescribeInstances answer's text.
+ */
+const MEMOIZED: Readonly<Record<string, string>> = { Instance: "InstanceId" };
+
 /** Structures compiled so far, by the SDK's schema object (shared by every operation that uses the shape; cycles end here). */
 const structPlans = new Map<unknown, StructPlan>();
 
@@ -122,6 +142,7 @@ function structPlanOf(schema: NormalizedSchema): StructPlan {
     }
     return true;
   };
+  const keyMember = MEMOIZED[schema.getName() ?? ""];
   const plan: StructPlan = {
     members,
     hasMembers: false,
@@ -130,7 +151,9 @@ function structPlanOf(schema: NormalizedSchema): StructPlan {
     write: (tags, value, out) => {
       if (isEmpty(value)) return out.add(tags.empty);
       out.add(tags.open);
-      content(value, out);
+      const key = keyMember === undefined ? undefined : (value as Record<string, unknown>)[keyMember];
+      if (out.memo === undefined || typeof key !== "string") content(value, out);
+      else out.add(memoized(out.memo, schema, key, value, content));
       out.add(tags.close);
     },
   };
@@ -143,6 +166,34 @@ function structPlanOf(schema: NormalizedSchema): StructPlan {
     members.push({ name: memberName, tags: tagsOf(name), write: writerOf(member) });
   }
   return plan;
+}
+
+/** A memoized structure's content: kept from an earlier answer if its value read the same, else written (and kept). */
+function memoized(
+  memo: ItemMemo,
+  schema: NormalizedSchema,
+  key: string,
+  value: unknown,
+  content: (value: unknown, out: XmlSink) => void,
+): string {
+  const kept = memo.reuse(schema, key, value);
+  if (kept !== undefined) return kept;
+  const own = new XmlSink();
+  content(value, own);
+  const written = flat(own.done());
+  memo.keep(schema, key, value, written);
+  return written;
+}
+
+/**
+ * The same text as one flat string, not a rope of a few hundred pieces
+ * (kept for later answers: a rope costs a cell per piece, and is walked
+ * again every time it is copied). Number() reads the whole string, which
+ * makes V8 flatten it in place.
+ */
+function flat(text: string): string {
+  Number(text);
+  return text;
 }
 
 /** The element writer of a value of `schema`: list items, structure members, or a scalar. */
@@ -181,9 +232,9 @@ function writerOf(schema: NormalizedSchema): ElementWriter {
  * reads them back as `[]`); absent members are absent. An output with no
  * members answers `<return>true</return>`, as EC2 does.
  */
-export function encodeOutput(action: string, schema: NormalizedSchema, output: object, requestId: string): string {
+export function encodeOutput(action: string, schema: NormalizedSchema, output: object, requestId: string, memo?: ItemMemo): string {
   const root = `${action}Response`;
-  const out = new XmlSink();
+  const out = new XmlSink(memo);
   out.add(`${DECLARATION}<${root} xmlns="${EC2_NAMESPACE}"><requestId>${escapeText(requestId)}</requestId>`);
   const plan = schema.isStructSchema() ? structPlanOf(schema) : undefined;
   if (plan === undefined || !plan.hasMembers) out.add("<return>true</return>");

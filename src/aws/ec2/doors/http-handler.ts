@@ -1,4 +1,5 @@
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
+import { ItemMemo } from "../../../protocols/ec2-query/item-memo.js";
 import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import type { Dispatch } from "../context.js";
@@ -53,6 +54,8 @@ export function createHttpHandler(
   router?: CallRouter,
 ): Ec2MockHttpHandler {
   const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "httpHandler" };
+  // The XML of the instances this handler has described, for its next answers (issue 22 (b)).
+  const memo = new ItemMemo();
   return {
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const lowerHeaders: Record<string, string> = {};
@@ -65,6 +68,7 @@ export function createHttpHandler(
         services,
         recording,
         router,
+        memo,
       );
       return {
         response: { statusCode: answer.status, reason: undefined, headers: answer.headers, body: Buffer.from(answer.body, "utf8") },

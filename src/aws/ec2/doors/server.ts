@@ -10,6 +10,7 @@ import { type RunningServer, type ServedDoor, serveFronts } from "../../../kit/s
 import { GUARD_ERROR_CODE } from "../../../kit/server/web-guard.js";
 import { openStateFile } from "../../../kit/state/state-file.js";
 import { encodeError } from "../../../protocols/ec2-query/encode.js";
+import { ItemMemo } from "../../../protocols/ec2-query/item-memo.js";
 import type { CallRouter } from "../../calls.js";
 import type { QueryService } from "../../query-service.js";
 import { verifySignature } from "../../sigv4/verify.js";
@@ -89,6 +90,8 @@ export function createEc2Front(
   router?: CallRouter,
 ): Front {
   const recording: WireRecording | undefined = history === undefined ? undefined : { history, door: "server" };
+  // The XML of the instances this server has described, for its next answers (issue 22 (b)).
+  const memo = new ItemMemo();
   // Each query service's calls go through the backend's dispatch (qualified), which the state file wraps.
   const services: QueryService[] = (backend.services ?? []).map((service) => ({
     ...service,
@@ -111,7 +114,16 @@ export function createEc2Front(
         return Promise.resolve(xmlError(400, "IncompleteSignature", "The request has more than one Authorization header."));
       }
       const headers = request.headers as Record<string, string | undefined>;
-      return handleWireRequest({ ...request, headers }, backend.dispatch, backend.implemented, authenticate, services, recording, router);
+      return handleWireRequest(
+        { ...request, headers },
+        backend.dispatch,
+        backend.implemented,
+        authenticate,
+        services,
+        recording,
+        router,
+        memo,
+      );
     },
   };
 }

@@ -3,6 +3,7 @@ import type { AnsweredCall } from "../../../kit/server/request-log.js";
 import { decodeInput } from "../../../protocols/ec2-query/decode.js";
 import { loadWireDeps } from "../../../protocols/ec2-query/deps.js";
 import { encodeError, encodeOutput } from "../../../protocols/ec2-query/encode.js";
+import type { ItemMemo } from "../../../protocols/ec2-query/item-memo.js";
 import { shapesOf } from "../../../protocols/ec2-query/schemas.js";
 import { parseForm } from "../../../protocols/form.js";
 import type { CallRouter } from "../../calls.js";
@@ -214,6 +215,10 @@ function stripEnvelope(params: Map<string, string>): void {
  * request id; nothing escapes as an exception or a stack trace. With
  * `authenticate` (the server's SigV4 verification), a request is checked
  * after the HTTP-level checks (method, body size) and before its content.
+ * With `memo`, DescribeInstances reuses an instance's XML from an earlier
+ * answer whose instance read the same (../../../protocols/ec2-query/item-memo.ts);
+ * other actions (RunInstances' fresh instances among them) neither use nor
+ * fill it, so a large launch does not push the listed instances out.
  */
 export async function handleWireRequest(
   request: WireRequest,
@@ -223,6 +228,7 @@ export async function handleWireRequest(
   services: readonly QueryService[] = [],
   recording?: WireRecording,
   router?: CallRouter,
+  memo?: ItemMemo,
 ): Promise<WireResponse> {
   const requestId = untapedUuid();
   // The call history (../observe/history.ts): a call reaches the door now; it is recorded once its action is known.
@@ -280,7 +286,10 @@ export async function handleWireRequest(
         : await router!.unimplemented("ec2", action, input, region));
     if (output === undefined) throw errors.invalidAction(action);
     if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
-    return { ...answer(200, encodeOutput(action, shapes.output, output, requestId), requestId), call };
+    return {
+      ...answer(200, encodeOutput(action, shapes.output, output, requestId, action === "DescribeInstances" ? memo : undefined), requestId),
+      call,
+    };
   } catch (error) {
     const failure = error instanceof Ec2Error ? error : errors.internal();
     call.code = failure.code;
