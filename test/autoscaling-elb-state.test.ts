@@ -15,22 +15,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AutoScalingClient,
-  CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeScalingActivitiesCommand,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
-  CreateLaunchTemplateCommand,
-  DescribeInstancesCommand,
-  DescribeSubnetsCommand,
-  EC2Client,
-  StopInstancesCommand,
-} from "@aws-sdk/client-ec2";
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
@@ -39,8 +29,8 @@ import {
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterAll, describe, expect, it } from "vitest";
-import { LINUX_AMI_ID } from "../src/index.js";
 import { SLOW, serve, within } from "./cli-process.js";
+import { createWebStack } from "./web-stack.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const dir = mkdtempSync(join(tmpdir(), "ec2-mock-e2e19-state-"));
@@ -100,41 +90,7 @@ describe("ec2-mock serve --state FILE with Auto Scaling and ELBv2", () => {
     const c = clientsOf(first.url);
     let before: Awaited<ReturnType<typeof described>>;
     try {
-      const subnets = (
-        await c.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }))
-      ).Subnets!.sort((a, b) => a.AvailabilityZone!.localeCompare(b.AvailabilityZone!));
-      const [a, b] = subnets;
-      await c.ec2.send(
-        new CreateLaunchTemplateCommand({
-          LaunchTemplateName: "web",
-          LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" },
-        }),
-      );
-      const tg = (
-        await c.elbv2.send(
-          new CreateTargetGroupCommand({ Name: "web-tg", Protocol: "HTTP", Port: 80, VpcId: a!.VpcId, HealthCheckIntervalSeconds: 10 }),
-        )
-      ).TargetGroups![0]!;
-      const lb = (await c.elbv2.send(new CreateLoadBalancerCommand({ Name: "web-lb", Subnets: [a!.SubnetId!, b!.SubnetId!] })))
-        .LoadBalancers![0]!;
-      await c.elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: "HTTP",
-          Port: 80,
-          DefaultActions: [{ Type: "forward", TargetGroupArn: tg.TargetGroupArn }],
-        }),
-      );
-      await c.asg.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: "web-asg",
-          LaunchTemplate: { LaunchTemplateName: "web" },
-          MinSize: 1,
-          MaxSize: 4,
-          DesiredCapacity: 2,
-          VPCZoneIdentifier: `${a!.SubnetId},${b!.SubnetId}`,
-        }),
-      );
+      const { tg } = await createWebStack(c, { targetGroup: { HealthCheckIntervalSeconds: 10 }, group: { DesiredCapacity: 2 } });
       await c.control("settle");
       const ids = (await described(c)).group![0]!.Instances!.map((i) => i.InstanceId!);
       await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: ids.map((Id) => ({ Id })) }));
