@@ -10,8 +10,7 @@
  * goes on reconciling: its Pending instance comes InService, and an instance
  * stopped with StopInstances after the restart is replaced.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AutoScalingClient,
@@ -28,13 +27,13 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { afterAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SLOW, serve, within } from "./cli-process.js";
+import { useTempDir } from "./helpers.js";
 import { createWebStack } from "./web-stack.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-const dir = mkdtempSync(join(tmpdir(), "ec2-mock-e2e19-state-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = useTempDir("ec2-mock-e2e19-state-");
 
 /** The three clients on one server, and its control routes. */
 function clientsOf(url: string) {
@@ -68,8 +67,11 @@ async function described(c: Clients) {
 }
 
 /** Launches take 10 minutes of the mock's clock: the host's few seconds between the kill and the restart change nothing. */
-const config = join(dir, "config.json");
-writeFileSync(config, JSON.stringify({ timing: { launch: 600_000 } }));
+let config = "";
+beforeAll(() => {
+  config = join(tmp.dir, "config.json");
+  writeFileSync(config, JSON.stringify({ timing: { launch: 600_000 } }));
+});
 
 /** `ec2-mock serve --state path` on any port: its URL and how to kill it. */
 async function serveState(path: string) {
@@ -85,7 +87,7 @@ describe("ec2-mock serve --state FILE with Auto Scaling and ELBv2", () => {
   it("a restart keeps the group, its instances, the target group and its registrations; the group goes on reconciling", {
     timeout: 300_000,
   }, async () => {
-    const path = join(dir, "state.json");
+    const path = join(tmp.dir, "state.json");
     const first = await serveState(path);
     const c = clientsOf(first.url);
     let before: Awaited<ReturnType<typeof described>>;
