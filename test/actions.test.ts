@@ -6,12 +6,11 @@
  * src/aws/sts/actions.ts). These tests pin the derivations.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as sdk from "@aws-sdk/client-ec2";
 import { DescribeInstancesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ec2Actions,
   implementedActions,
@@ -48,6 +47,7 @@ import {
   isCvmAction,
   isCvmMutating,
 } from "../src/tencent/cvm/actions.js";
+import { useTempDir } from "./helpers.js";
 
 /** Today's read-only actions, by the rule the state file used to apply. */
 const readsByName = (action: string): boolean => /^(Describe|Get)/.test(action);
@@ -225,8 +225,7 @@ describe("EC2: the action list", () => {
 });
 
 describe("the state file saves after the front's mutating actions only", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-actions-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir("ec2-mock-actions-");
 
   it("asks the backend's isMutating, not the action's name", async () => {
     let snapshots = 0;
@@ -249,7 +248,7 @@ describe("the state file saves after the front's mutating actions only", () => {
       restore: () => {},
       checkSnapshot: () => {},
     };
-    const path = join(dir, "state.json");
+    const path = join(tmp.dir, "state.json");
     const file = await openStateFile(path, backend, () => {});
     // Since issue 22 a change is a line of FILE.journal (the request), not a new snapshot.
     const journaledActions = () =>

@@ -30,7 +30,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { describe, it } from "vitest";
 import { SLOW, serve, within } from "./cli-process.js";
-import { boto3Refusal, cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
+import { boto3Refusal, boto3ScriptFacts, cliScriptFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("autoscaling-elb scenario", {
   cli: "autoscaling-elb-cli.sh",
@@ -114,8 +114,7 @@ describe("Auto Scaling and ELBv2 through `ec2-mock serve`", () => {
     interop.need(ctx, "boto3");
     await withServe(async (url) => {
       const out = await interop.runScriptAt(url, "boto3", "us-east-1");
-      ctx.expect(out.status, out.stderr).toBe(0);
-      const facts = JSON.parse(out.stdout);
+      const facts = boto3ScriptFacts(ctx, out);
       ctx.expect(facts.targetGroup).toEqual(["web-tg", "instance", "/health", 10, true]);
       ctx.expect(facts.loadBalancer).toEqual(["application", "internet-facing", ["us-east-1a", "us-east-1b"], true]);
       ctx.expect(facts.listener).toEqual(["HTTP", 80, true]);
@@ -179,9 +178,7 @@ describe("Auto Scaling and ELBv2 through `ec2-mock serve`", () => {
     interop.need(ctx, "cli");
     await withServe(async (url) => {
       const out = await interop.runScriptAt(url, "cli");
-      ctx.expect(out.status, out.stderr).toBe(0);
-      ctx.expect(out.stderr).toBe("");
-      const facts = cliFacts(out.stdout);
+      const facts = cliScriptFacts(ctx, out);
       ctx
         .expect([...facts.keys()])
         .toEqual([

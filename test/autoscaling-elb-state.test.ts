@@ -10,27 +10,16 @@
  * goes on reconciling: its Pending instance comes InService, and an instance
  * stopped with StopInstances after the restart is replaced.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AutoScalingClient,
-  CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeScalingActivitiesCommand,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
-  CreateLaunchTemplateCommand,
-  DescribeInstancesCommand,
-  DescribeSubnetsCommand,
-  EC2Client,
-  StopInstancesCommand,
-} from "@aws-sdk/client-ec2";
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
@@ -38,13 +27,13 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { afterAll, describe, expect, it } from "vitest";
-import { LINUX_AMI_ID } from "../src/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SLOW, serve, within } from "./cli-process.js";
+import { useTempDir } from "./helpers.js";
+import { createWebStack } from "./web-stack.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-const dir = mkdtempSync(join(tmpdir(), "ec2-mock-e2e19-state-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = useTempDir("ec2-mock-e2e19-state-");
 
 /** The three clients on one server, and its control routes. */
 function clientsOf(url: string) {
@@ -78,8 +67,11 @@ async function described(c: Clients) {
 }
 
 /** Launches take 10 minutes of the mock's clock: the host's few seconds between the kill and the restart change nothing. */
-const config = join(dir, "config.json");
-writeFileSync(config, JSON.stringify({ timing: { launch: 600_000 } }));
+let config = "";
+beforeAll(() => {
+  config = join(tmp.dir, "config.json");
+  writeFileSync(config, JSON.stringify({ timing: { launch: 600_000 } }));
+});
 
 /** `ec2-mock serve --state path` on any port: its URL and how to kill it. */
 async function serveState(path: string) {
@@ -95,46 +87,12 @@ describe("ec2-mock serve --state FILE with Auto Scaling and ELBv2", () => {
   it("a restart keeps the group, its instances, the target group and its registrations; the group goes on reconciling", {
     timeout: 300_000,
   }, async () => {
-    const path = join(dir, "state.json");
+    const path = join(tmp.dir, "state.json");
     const first = await serveState(path);
     const c = clientsOf(first.url);
     let before: Awaited<ReturnType<typeof described>>;
     try {
-      const subnets = (
-        await c.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }))
-      ).Subnets!.sort((a, b) => a.AvailabilityZone!.localeCompare(b.AvailabilityZone!));
-      const [a, b] = subnets;
-      await c.ec2.send(
-        new CreateLaunchTemplateCommand({
-          LaunchTemplateName: "web",
-          LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" },
-        }),
-      );
-      const tg = (
-        await c.elbv2.send(
-          new CreateTargetGroupCommand({ Name: "web-tg", Protocol: "HTTP", Port: 80, VpcId: a!.VpcId, HealthCheckIntervalSeconds: 10 }),
-        )
-      ).TargetGroups![0]!;
-      const lb = (await c.elbv2.send(new CreateLoadBalancerCommand({ Name: "web-lb", Subnets: [a!.SubnetId!, b!.SubnetId!] })))
-        .LoadBalancers![0]!;
-      await c.elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: "HTTP",
-          Port: 80,
-          DefaultActions: [{ Type: "forward", TargetGroupArn: tg.TargetGroupArn }],
-        }),
-      );
-      await c.asg.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: "web-asg",
-          LaunchTemplate: { LaunchTemplateName: "web" },
-          MinSize: 1,
-          MaxSize: 4,
-          DesiredCapacity: 2,
-          VPCZoneIdentifier: `${a!.SubnetId},${b!.SubnetId}`,
-        }),
-      );
+      const { tg } = await createWebStack(c, { targetGroup: { HealthCheckIntervalSeconds: 10 }, group: { DesiredCapacity: 2 } });
       await c.control("settle");
       const ids = (await described(c)).group![0]!.Instances!.map((i) => i.InstanceId!);
       await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: ids.map((Id) => ({ Id })) }));

@@ -17,10 +17,8 @@ import {
   EnterStandbyCommand,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { CreateLaunchTemplateCommand, DescribeSubnetsCommand, EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { EC2Client, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
@@ -31,8 +29,9 @@ import {
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterEach, describe, expect, it } from "vitest";
-import { createEc2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
+import { createEc2Mock, type RunningServer } from "../src/index.js";
 import { useFrozenClock } from "./helpers.js";
+import { createWebStack } from "./web-stack.js";
 
 useFrozenClock({ now: new Date("2026-12-03T08:00:00.000Z") });
 
@@ -79,40 +78,10 @@ describe("Auto Scaling and ELBv2: the server answers as the plugin", () => {
     const wire = { endpoint: server.url, region, credentials: KEYS, maxAttempts: 1 };
     const served = { asg: new AutoScalingClient(wire), elbv2: new ElasticLoadBalancingV2Client(wire) };
 
-    const subnets = (await plugin.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] })))
-      .Subnets!.sort((a, b) => a.AvailabilityZone!.localeCompare(b.AvailabilityZone!))
-      .slice(0, 2);
-    await plugin.ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: "web",
-        LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.micro" },
-      }),
-    );
-    const tg = (
-      await plugin.elbv2.send(
-        new CreateTargetGroupCommand({ Name: "web-tg", Protocol: "HTTP", Port: 80, VpcId: subnets[0]!.VpcId, HealthCheckPath: "/health" }),
-      )
-    ).TargetGroups![0]!;
-    const lb = (await plugin.elbv2.send(new CreateLoadBalancerCommand({ Name: "web-lb", Subnets: subnets.map((s) => s.SubnetId!) })))
-      .LoadBalancers![0]!;
-    await plugin.elbv2.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: lb.LoadBalancerArn,
-        Protocol: "HTTP",
-        Port: 80,
-        DefaultActions: [{ Type: "forward", TargetGroupArn: tg.TargetGroupArn }],
-      }),
-    );
-    const group = {
-      AutoScalingGroupName: "web-asg",
-      LaunchTemplate: { LaunchTemplateName: "web" },
-      MinSize: 1,
-      MaxSize: 4,
-      DesiredCapacity: 3,
-      VPCZoneIdentifier: subnets.map((s) => s.SubnetId).join(","),
-      Tags: [{ Key: "team", Value: "web", PropagateAtLaunch: true }],
-    };
-    await plugin.asg.send(new CreateAutoScalingGroupCommand(group));
+    const { tg, lb, group } = await createWebStack(plugin, {
+      targetGroup: { HealthCheckPath: "/health" },
+      group: { DesiredCapacity: 3, Tags: [{ Key: "team", Value: "web", PropagateAtLaunch: true }] },
+    });
     await ec2.settle();
     const ids = (await plugin.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups![0]!.Instances!.map(
       (i) => i.InstanceId!,

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import { createEc2Mock, type Ec2Mock, type Ec2MockOptions } from "../src/index.js";
 
 /** Debian's CLI first: another `aws` earlier on PATH (a pyenv shim, a v1 pip install) is not the one under test. */
 export const awsBinary = process.env.EC2_MOCK_AWS_CLI ?? (existsSync("/usr/bin/aws") ? "/usr/bin/aws" : "aws");
@@ -47,6 +48,12 @@ export interface AwsCli {
   requireUsable(): void;
   /** Runs `aws SERVICE ARGS` (`ec2` unless given) against the server at `url`, in us-east-1 unless ARGS say otherwise, with JSON output. */
   run(url: string, args: string[], service?: string): Promise<AwsCliRun>;
+  /**
+   * Runs a CLI scenario against a new mock made with `options`, served on
+   * any port: requires the CLI usable first ({@link AwsCli.requireUsable}),
+   * and closes the server after the scenario, however it ends.
+   */
+  withServer(options: Ec2MockOptions, scenario: (url: string, ec2: Ec2Mock) => Promise<void>): Promise<void>;
 }
 
 /** The AWS CLI for the test file `name`, signed with `keys`; probed once, with `aws --version`. */
@@ -58,11 +65,12 @@ export function awsCliFor(name: string, keys: { accessKeyId: string; secretAcces
   const probe = spawnSync(awsBinary, ["--version"], { env, encoding: "utf8", timeout: 30_000 });
   const missing = probe.error !== undefined || probe.status !== 0;
   if (missing && !required) console.warn(`${name}: AWS CLI tests skipped: ${awsBinary} is unusable`);
+  const requireUsable = () => {
+    if (missing) throw new Error(`the AWS CLI is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${awsBinary} is unusable`);
+  };
   return {
     skipped: missing && !required,
-    requireUsable() {
-      if (missing) throw new Error(`the AWS CLI is required (EC2_MOCK_REQUIRE_INTEROP=1) but ${awsBinary} is unusable`);
-    },
+    requireUsable,
     run(url, args, service = "ec2") {
       const argv = ["--endpoint-url", url, "--region", "us-east-1", "--output", "json", service, ...args];
       return new Promise((resolve, reject) => {
@@ -74,6 +82,16 @@ export function awsCliFor(name: string, keys: { accessKeyId: string; secretAcces
           }
         });
       });
+    },
+    async withServer(options, scenario) {
+      requireUsable();
+      const ec2 = createEc2Mock(options);
+      const server = await ec2.listen();
+      try {
+        await scenario(server.url, ec2);
+      } finally {
+        await server.close();
+      }
     },
   };
 }

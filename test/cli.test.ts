@@ -4,14 +4,14 @@
  * serves any EC2 client, stops with code 0 on SIGTERM/SIGINT, and refuses
  * bad usage with code 2 and a message on stderr.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LINUX_AMI_ID } from "../src/index.js";
 import { listening, runToExit, SLOW, serve, within } from "./cli-process.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const CUSTOM_AMI = "ami-0123456789abcdef0";
@@ -22,7 +22,6 @@ function logLine(what: string): RegExp {
   return new RegExp(`^\\d{2}:\\d{2}:\\d{2}\\.\\d{3}  ${escaped}  \\d+(\\.\\d)? ms$`);
 }
 
-let dir: string;
 /** GETs /_mock/state once per Host header (raw, since fetch will not send a Host of its choosing) and returns the statuses. */
 async function rawGet(url: string, hosts: string[]): Promise<number[]> {
   const { hostname, port } = new URL(url);
@@ -44,17 +43,12 @@ async function rawGet(url: string, hosts: string[]): Promise<number[]> {
 }
 
 function file(name: string, content: string): string {
-  const path = join(dir, name);
+  const path = join(tmp.dir, name);
   writeFileSync(path, content);
   return path;
 }
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "ec2-mock-cli-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir("ec2-mock-cli-");
 
 describe("ec2-mock serve", () => {
   it(
@@ -305,7 +299,7 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
     ["a speed that is not a number", () => ["serve", "--speed", "fast"], /--speed must be .*, got "fast"/],
     ["a speed in exponent form", () => ["serve", "--speed", "1e3"], /--speed must be .*, got "1e3"/],
     ["a speed above the maximum", () => ["serve", "--speed", "20000"], /--speed must be .*, got "20000"/],
-    ["a missing config file", () => ["serve", "--config", join(dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
+    ["a missing config file", () => ["serve", "--config", join(tmp.dir, "missing.json")], /cannot read --config .*missing\.json: ENOENT/],
     [
       "an allowed host that is not a name",
       () => ["serve", "--allowed-host", "a b"],
@@ -399,7 +393,7 @@ describe.concurrent("bad usage exits with code 2 and says why on stderr", () => 
   ];
 
   function mkdir(name: string): string {
-    const path = join(dir, name);
+    const path = join(tmp.dir, name);
     mkdirSync(path, { recursive: true });
     return path;
   }

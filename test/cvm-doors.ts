@@ -5,9 +5,10 @@
  */
 import * as tencentcloud from "tencentcloud-sdk-nodejs-cvm";
 import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
-import { afterAll, expect } from "vitest";
-import { type CvmMock, type CvmMockOptions, createCvmMock } from "../src/cvm.js";
+import { afterAll, beforeEach, expect } from "vitest";
+import { type CvmLaunchInput, type CvmMock, type CvmMockOptions, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type RunningServer } from "../src/index.js";
+import { useFrozenClock } from "./helpers.js";
 
 /** The SDK's CVM client. */
 export type CvmClient = InstanceType<typeof tencentcloud.cvm.v20170312.Client>;
@@ -86,4 +87,46 @@ export async function describeOne(client: CvmClient, id: string): Promise<Instan
 export async function statusOf(client: CvmClient, id: string): Promise<{ state?: string; op?: string | null; opState?: string | null }> {
   const i = await describeOne(client, id);
   return { state: i.InstanceState, op: i.LatestOperation, opState: i.LatestOperationState };
+}
+
+/** A mock, its clients and one RUNNING instance, new for each test (see {@link useRunningInstance}). */
+export interface RunningInstance {
+  readonly cvm: CvmMock;
+  readonly client: CvmClient;
+  readonly clientIn: (region: string) => CvmClient;
+  readonly id: string;
+}
+
+/**
+ * Freezes the clock for the calling `describe` block (realistic timing: every
+ * boundary exact) and, before each of its tests, sets `door` up and launches
+ * one instance with `input`, settled to RUNNING. Read the members in a test.
+ */
+export function useRunningInstance(door: CvmDoor, input: CvmLaunchInput = {}): RunningInstance {
+  useFrozenClock();
+  let current: RunningInstance | undefined;
+  beforeEach(async () => {
+    const { cvm, client, clientIn } = await door.setup();
+    const [id] = cvm.launch(input) as [string];
+    await cvm.settle();
+    current = { cvm, client, clientIn, id };
+  });
+  const now = (): RunningInstance => {
+    if (current === undefined) throw new Error("useRunningInstance: read the instance inside a test");
+    return current;
+  };
+  return {
+    get cvm() {
+      return now().cvm;
+    },
+    get client() {
+      return now().client;
+    },
+    get clientIn() {
+      return now().clientIn;
+    },
+    get id() {
+      return now().id;
+    },
+  };
 }

@@ -6,27 +6,17 @@
  * world, chosen by the client's region (X-TC-Region).
  */
 import { createPublicKey } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
-import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
-import { useFrozenClock } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
+import { cvmDoors, describeOne, expectCvmError, statusOf, useRunningInstance } from "./cvm-doors.js";
 
 const running = (id: string) => `The instance \`['${id}']\` is running (\`RUNNING\`), and this operation is not supported.`;
 
 describe.each(cvmDoors)("key pairs ($name)", (door) => {
-  useFrozenClock();
-  let cvm: CvmMock;
-  let client: CvmClient;
-  let clientIn: (region: string) => CvmClient;
-  let id: string;
-
-  beforeEach(async () => {
-    ({ cvm, client, clientIn } = await door.setup());
-    [id] = cvm.launch() as [string];
-    await cvm.settle();
-  });
+  const one = useRunningInstance(door);
 
   it("CreateKeyPair answers an OpenSSH RSA public key and a PEM private key once; DescribeKeyPairs never shows the private key", async () => {
+    const { cvm, client } = one;
     const { KeyPair: pair } = await client.CreateKeyPair({ KeyName: "deploy_key", ProjectId: 0 });
     expect(pair!.KeyId).toMatch(/^skey-[a-z0-9]{8}$/);
     expect(pair!.PublicKey).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/=]+ skey-[a-z0-9]{8}$/);
@@ -57,6 +47,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("refuses names the API refuses, and a name or public key used before", async () => {
+    const { client } = one;
     const { KeyPair: pair } = await client.CreateKeyPair({
       KeyName: "k1",
       ProjectId: 0,
@@ -93,6 +84,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("DescribeKeyPairs: by ids or filters, paged, with its own codes for Offset and Limit", async () => {
+    const { client } = one;
     const a = (await client.CreateKeyPair({ KeyName: "a", ProjectId: 0 })).KeyPair!;
     const b = (await client.CreateKeyPair({ KeyName: "b", ProjectId: 7 })).KeyPair!;
     expect((await client.DescribeKeyPairs({ KeyIds: [b.KeyId!, "skey-00000000"] })).KeyPairSet!.map((p) => p.KeyName)).toEqual(["b"]);
@@ -128,6 +120,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("AssociateInstancesKeyPairs refuses a RUNNING instance; ForceStop cuts the power (HARD), binds, boots with a disk check", async () => {
+    const { cvm, client, id } = one;
     const key = (await client.CreateKeyPair({ KeyName: "k", ProjectId: 0 })).KeyPair!.KeyId!;
     await expectCvmError(client.AssociateInstancesKeyPairs({ InstanceIds: [id], KeyIds: [key] }), {
       code: "UnsupportedOperation.InstanceStateRunning",
@@ -166,6 +159,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("a STOPPED instance: associate replaces the keys at once; disassociate takes them off; then the key pair can be deleted", async () => {
+    const { cvm, client, id } = one;
     const k1 = (await client.CreateKeyPair({ KeyName: "k1", ProjectId: 0 })).KeyPair!.KeyId!;
     const k2 = (await client.CreateKeyPair({ KeyName: "k2", ProjectId: 0 })).KeyPair!.KeyId!;
     await client.StopInstances({ InstanceIds: [id] });
@@ -191,6 +185,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("RunInstances' LoginSettings.KeyIds binds key pairs at launch; not with a password, not on Windows, only existing ones", async () => {
+    const { cvm, client } = one;
     const key = (await client.CreateKeyPair({ KeyName: "k", ProjectId: 0 })).KeyPair!.KeyId!;
     const launch = (LoginSettings: object, ImageId = "img-eb30mz89") =>
       client.RunInstances({ Placement: { Zone: "ap-guangzhou-1" }, ImageId, LoginSettings });
@@ -220,6 +215,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("refuses Windows instances and unknown key pairs", async () => {
+    const { cvm, client, id } = one;
     const key = (await client.CreateKeyPair({ KeyName: "k", ProjectId: 0 })).KeyPair!.KeyId!;
     const [win] = cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID });
     await cvm.settle();
@@ -236,6 +232,7 @@ describe.each(cvmDoors)("key pairs ($name)", (door) => {
   });
 
   it("each region is its own world: instances and key pairs of one region are unknown in another", async () => {
+    const { cvm, client, clientIn, id } = one;
     const shanghai = clientIn("ap-shanghai");
     const { InstanceIdSet } = await shanghai.RunInstances({ Placement: { Zone: "ap-shanghai-2" }, ImageId: "img-eb30mz89" });
     const [there] = InstanceIdSet as [string];

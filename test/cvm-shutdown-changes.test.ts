@@ -7,27 +7,18 @@
  * 12 s, a power cut 2 s, a disk check 20 s after one, CVM's soft-shutdown
  * window 5 minutes).
  */
-import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
-import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
-import { useFrozenClock } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
+import { cvmDoors, describeOne, expectCvmError, statusOf, useRunningInstance } from "./cvm-doors.js";
 
 const running = (id: string) => `The instance \`['${id}']\` is running (\`RUNNING\`), and this operation is not supported.`;
 const busy = (id: string) => `The instance \`['${id}']\` has an operation in progress. Please wait.`;
 
 describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
-  useFrozenClock();
-  let cvm: CvmMock;
-  let client: CvmClient;
-  let id: string;
-
-  beforeEach(async () => {
-    ({ cvm, client } = await door.setup());
-    [id] = cvm.launch({ InstanceType: "S5.MEDIUM4", InternetAccessible: { InternetMaxBandwidthOut: 10 } }) as [string];
-    await cvm.settle();
-  });
+  const one = useRunningInstance(door, { InstanceType: "S5.MEDIUM4", InternetAccessible: { InternetMaxBandwidthOut: 10 } });
 
   it("refuses a RUNNING instance, changing nothing; after a stop it changes the type and the instance is RUNNING again", async () => {
+    const { cvm, client, id } = one;
     await expectCvmError(client.ResetInstancesType({ InstanceIds: [id], InstanceType: "S5.LARGE8" }), {
       code: "UnsupportedOperation.InstanceStateRunning",
       message: running(id),
@@ -70,6 +61,7 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
   });
 
   it("ForceStop on a cooperative guest: a clean stop (20 s), the new type, a boot (12 s); the operation holds the instance until RUNNING", async () => {
+    const { cvm, client, id } = one;
     const before = await describeOne(client, id);
     const out = await client.ResetInstancesType({ InstanceIds: [id], InstanceType: "S5.2XLARGE16", ForceStop: true });
     expect(Object.keys(out)).toEqual(["RequestId"]);
@@ -121,6 +113,7 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
   });
 
   it("ForceStop on a guest that refuses: cut off after the 5-minute soft-shutdown window (+2 s), then a boot with a disk check", async () => {
+    const { cvm, client, id } = one;
     cvm.guest(id).configure({ damaged: true });
     await client.ResetInstancesType({ InstanceIds: [id], InstanceType: "S5.LARGE8", ForceStop: true });
     cvm.advance(CVM_SOFT_SHUTDOWN_WINDOW + 1_999);
@@ -137,6 +130,7 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
   });
 
   it("a stop the clock jumps over keeps its exact times: the change and the boot are both done after one advance", async () => {
+    const { cvm, client, id } = one;
     await client.ResetInstancesType({ InstanceIds: [id], InstanceType: "S5.LARGE8", ForceStop: true });
     cvm.advance(10 * 60_000);
     expect(await statusOf(client, id)).toEqual({ state: "RUNNING", op: "ResetInstancesType", opState: "SUCCESS" });
@@ -145,6 +139,7 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
   });
 
   it("refuses what the API refuses, in order, changing nothing", async () => {
+    const { cvm, client, id } = one;
     const [other] = cvm.launch();
     await cvm.settle();
     await expectCvmError(client.ResetInstancesType({ InstanceIds: [id, other!], InstanceType: "S5.LARGE8" }), {
@@ -173,6 +168,7 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
   });
 
   it("an instance stopped without charges changes type within its family only", async () => {
+    const { cvm, client, id } = one;
     await client.StopInstances({ InstanceIds: [id], StoppedMode: "STOP_CHARGING" });
     cvm.advance(20_000);
     await expectCvmError(client.ResetInstancesType({ InstanceIds: [id], InstanceType: "SA2.LARGE8" }), {
@@ -193,18 +189,10 @@ describe.each(cvmDoors)("ResetInstancesType ($name)", (door) => {
 });
 
 describe.each(cvmDoors)("ResetInstancesPassword ($name)", (door) => {
-  useFrozenClock();
-  let cvm: CvmMock;
-  let client: CvmClient;
-  let id: string;
-
-  beforeEach(async () => {
-    ({ cvm, client } = await door.setup());
-    [id] = cvm.launch() as [string];
-    await cvm.settle();
-  });
+  const one = useRunningInstance(door);
 
   it("refuses a RUNNING instance; a STOPPED one changes at once and stays STOPPED", async () => {
+    const { cvm, client, id } = one;
     await expectCvmError(client.ResetInstancesPassword({ InstanceIds: [id], Password: "Abc123!@#xyz" }), {
       code: "UnsupportedOperation.InstanceStateRunning",
       message: running(id),
@@ -233,6 +221,7 @@ describe.each(cvmDoors)("ResetInstancesPassword ($name)", (door) => {
   });
 
   it("ForceStop: stopped (SOFT_FIRST), the password reset, started again; OPERATING until RUNNING", async () => {
+    const { cvm, client, id } = one;
     await client.ResetInstancesPassword({ InstanceIds: [id], Password: "Abc123!@#xyz", UserName: "admin", ForceStop: true });
     expect(await statusOf(client, id)).toEqual({ state: "STOPPING", op: "ResetInstancesPassword", opState: "OPERATING" });
     cvm.advance(20_000);
@@ -243,6 +232,7 @@ describe.each(cvmDoors)("ResetInstancesPassword ($name)", (door) => {
   });
 
   it("checks the password against Tencent's rules, the Windows rules for a batch with a Windows instance", async () => {
+    const { cvm, client, id } = one;
     const [win] = cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID });
     await cvm.settle();
     const linux = async (Password: string, message: string) =>
@@ -278,18 +268,10 @@ describe.each(cvmDoors)("ResetInstancesPassword ($name)", (door) => {
 });
 
 describe.each(cvmDoors)("ModifyInstancesAttribute ($name)", (door) => {
-  useFrozenClock();
-  let cvm: CvmMock;
-  let client: CvmClient;
-  let id: string;
-
-  beforeEach(async () => {
-    ({ cvm, client } = await door.setup());
-    [id] = cvm.launch() as [string];
-    await cvm.settle();
-  });
+  const one = useRunningInstance(door);
 
   it("renames and protects a RUNNING instance at once; termination is then refused", async () => {
+    const { client, id } = one;
     const out = await client.ModifyInstancesAttribute({ InstanceIds: [id], InstanceName: "web-1", DisableApiTermination: true });
     const after = await describeOne(client, id);
     expect({
@@ -307,6 +289,7 @@ describe.each(cvmDoors)("ModifyInstancesAttribute ($name)", (door) => {
   });
 
   it("a new host name restarts a RUNNING instance (REBOOTING, 30 s) unless AutoReboot is false", async () => {
+    const { cvm, client, id } = one;
     await client.ModifyInstancesAttribute({ InstanceIds: [id], HostName: "web-1" });
     const during = await describeOne(client, id);
     expect({ host: during.HostName, state: during.InstanceState, opState: during.LatestOperationState }).toEqual({
@@ -326,6 +309,7 @@ describe.each(cvmDoors)("ModifyInstancesAttribute ($name)", (door) => {
   });
 
   it("refuses what the API refuses", async () => {
+    const { cvm, client, id } = one;
     await expectCvmError(client.ModifyInstancesAttribute({ InstanceIds: [id] }), {
       code: "MissingParameter",
       message:

@@ -8,11 +8,10 @@
  * file written before (EC2 only) still loads; a corrupt `cvm` member refuses
  * the start, naming it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { afterAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CVM_LINUX_IMAGE_ID, createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
 import type { Front, FrontRequest } from "../src/kit/front.js";
@@ -20,14 +19,17 @@ import { journalPathOf, readJournal } from "../src/kit/state/journal.js";
 import { openStateFile, type PersistableBackend } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW, serve, within } from "./cli-process.js";
 import { type CvmClient, newClient } from "./cvm-doors.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
-const dir = mkdtempSync(join(tmpdir(), "ec2-mock-cvmstate19-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = useTempDir("ec2-mock-cvmstate19-");
 
 /** A clean stop takes 2 minutes of the mock's clock (inside CVM's 5-minute soft window): the seconds of a restart do not end it. */
-const config = join(dir, "config.json");
-writeFileSync(config, JSON.stringify({ timing: { stop: 120_000 } }));
+let config = "";
+beforeAll(() => {
+  config = join(tmp.dir, "config.json");
+  writeFileSync(config, JSON.stringify({ timing: { stop: 120_000 } }));
+});
 
 /** `ec2-mock serve --state path`: its URL, CVM clients of a region, its CVM controls, and how to stop it. */
 async function serveState(path: string, configFile = config) {
@@ -69,7 +71,7 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
   it("a SIGKILL and a restart keep both regions' instances and the key pair; the ResetInstancesType under way completes", {
     timeout: 300_000,
   }, async () => {
-    const path = join(dir, "state.json");
+    const path = join(tmp.dir, "state.json");
     const first = await serveState(path);
     let before: Awaited<ReturnType<typeof described>>;
     let instanceId: string;
@@ -142,7 +144,7 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
   });
 
   it("loads a state file written before (EC2 only); the first CVM change adds the cvm member", { timeout: 180_000 }, async () => {
-    const path = join(dir, "ec2-only.json");
+    const path = join(tmp.dir, "ec2-only.json");
     const old = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
     const ec2Config = { region: "us-east-1", endpoint: old.url, credentials, maxAttempts: 1 };
     let ec2 = new EC2Client(ec2Config);
@@ -185,7 +187,7 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
     const snapshot = cvm.snapshot() as unknown as { regions: [string, { instances: Record<string, unknown>[] }][] };
     expect(snapshot.regions[0]![1].instances[0]!.instanceId).toBe(id);
     snapshot.regions[0]![1].instances[0]!.cpu = "four";
-    const path = join(dir, "corrupt.json");
+    const path = join(tmp.dir, "corrupt.json");
     const text = JSON.stringify({ ...createEc2Mock().snapshot(), cvm: snapshot });
     writeFileSync(path, text);
     const refused = await runToExit(["serve", "--port", "0", "--state", path]);
@@ -200,7 +202,7 @@ describe("ec2-mock serve --state FILE keeps the CVM front", () => {
 
 describe("listen({ stateFile, doors: [cvm.door] })", () => {
   it("restores the CVM front from the file, and refuses a corrupt cvm member with a StateFileError, lock released", async () => {
-    const path = join(dir, "in-process.json");
+    const path = join(tmp.dir, "in-process.json");
     const first = createCvmMock({ timing: "instant" });
     const server = await createEc2Mock().listen({ stateFile: path, doors: [first.door] });
     const endpoint = server.url.replace("http://", "");
@@ -285,7 +287,7 @@ describe("openStateFile with a front's state (the kit, cloud-neutral)", () => {
   });
 
   it("journals the front's changing requests under its member, folds them in on close, and restores both parts", async () => {
-    const path = join(dir, "kit.json");
+    const path = join(tmp.dir, "kit.json");
     const reports: string[] = [];
     const first = setup();
     const file = await openStateFile(path, first.backend, (line) => reports.push(line), [first.front]);

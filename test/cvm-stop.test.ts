@@ -7,24 +7,16 @@
  * five-minute soft-shutdown window (Tencent Cloud's CFS guide), a
  * power cut takes 2 s).
  */
-import { beforeEach, describe, expect, it } from "vitest";
-import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID, type CvmMock } from "../src/cvm.js";
-import { type CvmClient, cvmDoors, describeOne, expectCvmError, statusOf } from "./cvm-doors.js";
+import { describe, expect, it } from "vitest";
+import { CVM_SOFT_SHUTDOWN_WINDOW, CVM_WINDOWS_IMAGE_ID } from "../src/cvm.js";
+import { cvmDoors, describeOne, expectCvmError, statusOf, useRunningInstance } from "./cvm-doors.js";
 import { useFrozenClock } from "./helpers.js";
 
 describe.each(cvmDoors)("StopInstances ($name)", (door) => {
-  useFrozenClock();
-  let cvm: CvmMock;
-  let client: CvmClient;
-  let id: string;
-
-  beforeEach(async () => {
-    ({ cvm, client } = await door.setup());
-    [id] = cvm.launch({ InternetAccessible: { InternetMaxBandwidthOut: 10 } }) as [string];
-    await cvm.settle();
-  });
+  const one = useRunningInstance(door, { InternetAccessible: { InternetMaxBandwidthOut: 10 } });
 
   it("SOFT (the default) on a cooperative guest: STOPPING, then STOPPED with the operation SUCCESS, addresses kept", async () => {
+    const { cvm, client, id } = one;
     const before = await describeOne(client, id);
     expect(before.PublicIpAddresses).toHaveLength(1);
     const out = await client.StopInstances({ InstanceIds: [id] });
@@ -47,6 +39,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("SOFT on a guest that refuses: the operation FAILS after 5 minutes and the instance is RUNNING again, addresses kept", async () => {
+    const { cvm, client, id } = one;
     cvm.guest(id).configure({ damaged: true });
     const before = await describeOne(client, id);
     await client.StopInstances({ InstanceIds: [id], StopType: "SOFT" });
@@ -72,6 +65,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("SOFT_FIRST forces a refusing guest off after the 5-minute soft-shutdown window (+2 s power-off); a cooperative guest stops cleanly", async () => {
+    const { cvm, client, id } = one;
     const [other] = cvm.launch();
     await cvm.settle();
     cvm.guest(id).configure({ damaged: true });
@@ -87,6 +81,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("HARD cuts the power at once, whatever the guest does: STOPPED 2 s later, file system dirty", async () => {
+    const { cvm, client, id } = one;
     cvm.guest(id).configure({ damaged: true });
     await client.StopInstances({ InstanceIds: [id], StopType: "HARD" });
     cvm.advance(1_999);
@@ -97,6 +92,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("the deprecated ForceStop: true is SOFT_FIRST, false is SOFT; with StopType it is refused", async () => {
+    const { cvm, client, id } = one;
     cvm.guest(id).configure({ damaged: true });
     await expectCvmError(client.StopInstances({ InstanceIds: [id], ForceStop: true, StopType: "HARD" }), {
       code: "InvalidParameterCombination",
@@ -112,6 +108,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("a Windows guest whose Shutdown Event Tracker waits refuses a SOFT stop, as it leaves an EC2 stop stuck", async () => {
+    const { cvm, client } = one;
     const [win] = cvm.launch({ ImageId: CVM_WINDOWS_IMAGE_ID });
     await cvm.settle();
     cvm.guest(win!).configure({ shutdownEventTracker: true });
@@ -122,6 +119,7 @@ describe.each(cvmDoors)("StopInstances ($name)", (door) => {
   });
 
   it("an unknown StopType or StoppedMode is InvalidParameterValue, and nothing changes", async () => {
+    const { client, id } = one;
     await expectCvmError(client.StopInstances({ InstanceIds: [id], StopType: "soft" }), {
       code: "InvalidParameterValue",
       message: "The value `soft` specified in the parameter `StopType` is not valid.",

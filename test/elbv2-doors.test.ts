@@ -20,6 +20,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, Ec2MockUnhandledCommandError, LINUX_AMI_ID } from "../src/index.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const closers: (() => Promise<void> | void)[] = [];
@@ -214,13 +215,10 @@ describe("ELBv2 Regions and snapshots", () => {
 });
 
 describe("ELBv2 on the server", () => {
+  const tmp = useTempDir("elb19-state-");
+
   it("keeps ELBv2's changes in the state file, as EC2's", async () => {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const dir = mkdtempSync(join(tmpdir(), "elb19-state-"));
-    closers.push(() => rmSync(dir, { recursive: true, force: true }));
-    const stateFile = join(dir, "state.json");
+    const stateFile = tmp.fresh("state");
     const first = createEc2Mock();
     const { vpcId } = await vpcOf(first);
     const server = await first.listen({ stateFile });

@@ -6,16 +6,16 @@
  * value of the wrong type names the type expected; one casing rule
  * (ec2-mock's own keys camelCase, the SDK's and IAM's shapes PascalCase).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
-import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { optionFields, optionsShape } from "../src/aws/ec2/state/option-schema.js";
 import { SDK_SHAPES_VERSION, type SdkMember, sdkShapes } from "../src/aws/ec2/state/sdk-shapes.js";
 import { createEc2Mock, type Ec2MockOptions, LINUX_AMI_ID, loadFixture } from "../src/index.js";
 import { closest, editDistance, type Shape } from "../src/kit/shape.js";
+import { useTempDir } from "./helpers.js";
 
 const INSTANCE_KEYS =
   "id, state, count, imageId, instanceType, tags, region, availabilityZone, hibernationConfigured, disableApiStop, disableApiTermination, guest";
@@ -328,10 +328,9 @@ describe("the SDK shapes table", () => {
 });
 
 describe("loadFixture checks the file as createEc2Mock does, naming the file", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-fixtures20-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir("ec2-mock-fixtures20-");
   const write = (name: string, text: string) => {
-    const path = join(dir, name);
+    const path = join(tmp.dir, name);
     writeFileSync(path, text);
     return path;
   };

@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it, test, vi } from "vitest";
 import { createEc2Mock, type Ec2MockOptions, loadFixture, WINDOWS_AMI_ID } from "../src/index.js";
-import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, setup, stateOf, useFrozenClock, useTempDir } from "./helpers.js";
 
 const fleet: Ec2MockOptions["instances"] = [
   { state: "running", id: "i-0123456789abcdef0", tags: { Name: "web" } },
@@ -117,10 +116,10 @@ describe("the instances option", () => {
 });
 
 describe("loadFixture", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-fixture-"));
+  const tmp = useTempDir("ec2-mock-fixture-");
 
   it("reads JSON", async () => {
-    const path = join(dir, "fleet.json");
+    const path = join(tmp.dir, "fleet.json");
     writeFileSync(path, JSON.stringify({ region: "eu-west-1", instances: [{ state: "stopped", count: 2 }] }));
     const options = await loadFixture(path);
     expect(options).toEqual({ region: "eu-west-1", instances: [{ state: "stopped", count: 2 }] });
@@ -129,7 +128,7 @@ describe("loadFixture", () => {
   });
 
   it("reads YAML", async () => {
-    const path = join(dir, "fleet.yaml");
+    const path = join(tmp.dir, "fleet.yaml");
     writeFileSync(
       path,
       [
@@ -150,7 +149,7 @@ describe("loadFixture", () => {
   });
 
   it("says to install yaml when it is missing", async () => {
-    const path = join(dir, "missing.yml");
+    const path = join(tmp.dir, "missing.yml");
     writeFileSync(path, "instances: []\n");
     vi.doMock("yaml", () => {
       throw new Error("Cannot find package 'yaml'");
@@ -163,10 +162,10 @@ describe("loadFixture", () => {
   });
 
   it("refuses a file that holds no options object", async () => {
-    const path = join(dir, "list.json");
+    const path = join(tmp.dir, "list.json");
     writeFileSync(path, "[]");
     await expect(loadFixture(path)).rejects.toThrow(/must hold an object/);
-    const broken = join(dir, "broken.json");
+    const broken = join(tmp.dir, "broken.json");
     writeFileSync(broken, "{");
     await expect(loadFixture(broken)).rejects.toThrow(/not valid JSON/);
   });

@@ -7,7 +7,6 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { createEc2Mock } from "../src/index.js";
 import { awsCliFor } from "./aws-cli.js";
 import { instantBut } from "./helpers.js";
 
@@ -17,11 +16,8 @@ const aws = cli.run;
 
 describe.skipIf(cli.skipped)("images with the AWS CLI", () => {
   it("latest Amazon Linux by name, launch, create-image, wait, launch from it, deregister", { timeout: 180_000 }, async () => {
-    cli.requireUsable();
-    const ec2 = createEc2Mock({ timing: instantBut("imageCreate") });
-    const server = await ec2.listen();
-    try {
-      const latest = await aws(server.url, [
+    await cli.withServer({ timing: instantBut("imageCreate") }, async (url, ec2) => {
+      const latest = await aws(url, [
         "describe-images",
         "--owners",
         "amazon",
@@ -34,36 +30,34 @@ describe.skipIf(cli.skipped)("images with the AWS CLI", () => {
       expect(latest.status, latest.stderr).toBe(0);
       const [amiId, name] = latest.json as [string, string];
       expect(name).toBe("al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64");
-      const run = await aws(server.url, ["run-instances", "--image-id", amiId, "--instance-type", "t3.micro", "--count", "1"]);
+      const run = await aws(url, ["run-instances", "--image-id", amiId, "--instance-type", "t3.micro", "--count", "1"]);
       expect(run.status, run.stderr).toBe(0);
       const instanceId = run.json.Instances[0].InstanceId as string;
       await ec2.settle();
-      const baked = await aws(server.url, ["create-image", "--instance-id", instanceId, "--name", "web-2026-03-01", "--no-reboot"]);
+      const baked = await aws(url, ["create-image", "--instance-id", instanceId, "--name", "web-2026-03-01", "--no-reboot"]);
       expect(baked.status, baked.stderr).toBe(0);
       const imageId = baked.json.ImageId as string;
       expect(imageId).toMatch(/^ami-[0-9a-f]{17}$/);
-      const pending = await aws(server.url, ["describe-images", "--owners", "self", "--query", "Images[].[ImageId,State]"]);
+      const pending = await aws(url, ["describe-images", "--owners", "self", "--query", "Images[].[ImageId,State]"]);
       expect(pending.json).toEqual([[imageId, "pending"]]);
       // The CLI's waiter polls every 15 s of real time; the mock's clock is moved instead.
       ec2.advance(10 * 60_000);
-      const waited = await aws(server.url, ["wait", "image-available", "--image-ids", imageId]);
+      const waited = await aws(url, ["wait", "image-available", "--image-ids", imageId]);
       expect(waited.status, waited.stderr).toBe(0);
-      const child = await aws(server.url, ["run-instances", "--image-id", imageId, "--instance-type", "t3.micro", "--count", "1"]);
+      const child = await aws(url, ["run-instances", "--image-id", imageId, "--instance-type", "t3.micro", "--count", "1"]);
       expect(child.status, child.stderr).toBe(0);
       expect(child.json.Instances[0].ImageId).toBe(imageId);
-      const again = await aws(server.url, ["create-image", "--instance-id", instanceId, "--name", "web-2026-03-01", "--no-reboot"]);
+      const again = await aws(url, ["create-image", "--instance-id", instanceId, "--name", "web-2026-03-01", "--no-reboot"]);
       expect(again.status).not.toBe(0);
       expect(again.stderr.trim()).toMatch(
         new RegExp(
           `^An error occurred \\(InvalidAMIName\\.Duplicate\\) when calling the CreateImage operation(?: \\(reached max retries: \\d+\\))?: AMI name web-2026-03-01 is already in use by AMI ${imageId}$`,
         ),
       );
-      const gone = await aws(server.url, ["deregister-image", "--image-id", imageId]);
+      const gone = await aws(url, ["deregister-image", "--image-id", imageId]);
       expect(gone.status, gone.stderr).toBe(0);
-      const shown = await aws(server.url, ["describe-images", "--image-ids", imageId, "--query", "Images[0].State"]);
+      const shown = await aws(url, ["describe-images", "--image-ids", imageId, "--query", "Images[0].State"]);
       expect(shown.json).toBe("deregistered");
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

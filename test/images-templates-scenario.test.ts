@@ -42,7 +42,7 @@ import { createImageDurationMs } from "../src/aws/ec2/model/images.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
 import { instantBut, useFrozenClock } from "./helpers.js";
-import { boto3Refusal, cliFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
+import { boto3Refusal, boto3ScriptFacts, cliScriptFacts, INTEROP_KEYS, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("images-templates scenario", {
   cli: "images-templates-cli.sh",
@@ -80,8 +80,7 @@ describe("images, instance types and launch templates through the server", () =>
     // Short real durations: each instance waiter sees the transition under way, then done.
     const ec2 = createEc2Mock({ timing: { launch: 300, reboot: 300, terminate: 300 } });
     const out = await interop.runScript(ec2, "boto3", "us-east-1");
-    ctx.expect(out.status, out.stderr).toBe(0);
-    const facts = JSON.parse(out.stdout);
+    const facts = boto3ScriptFacts(ctx, out);
     const refusal = boto3Refusal;
 
     ctx.expect(facts.image).toEqual({ ...AL2023_ARM64, architecture: "arm64", ownerAlias: "amazon", matched: 2 });
@@ -242,9 +241,7 @@ describe("images, instance types and launch templates through the server", () =>
     interop.need(ctx, "cli");
     const ec2 = createEc2Mock({ timing: instantBut("imageCreate") });
     const out = await interop.runScript(ec2, "cli");
-    ctx.expect(out.status, out.stderr).toBe(0);
-    ctx.expect(out.stderr).toBe("");
-    const facts = cliFacts(out.stdout);
+    const facts = cliScriptFacts(ctx, out);
     ctx
       .expect([...facts.keys()])
       .toEqual([

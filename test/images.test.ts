@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   CopyImageCommand,
   CreateImageCommand,
@@ -26,7 +23,7 @@ import { publicImages } from "../src/aws/ec2/model/image-catalogue.js";
 import { createImageDurationMs, DEREGISTERED_VISIBLE_MS } from "../src/aws/ec2/model/images.js";
 import { builtInImages, createEc2Mock, INSTANCE_STORE_AMI_ID, LINUX_AMI_ID, WINDOWS_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { expectEc2Error, iamPolicy, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, iamPolicy, useFrozenClock, useTempDir } from "./helpers.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 useFrozenClock({ now: NOW });
@@ -811,9 +808,10 @@ describe("images in the snapshot and per Region", () => {
 });
 
 describe("images in the state file", () => {
+  const tmp = useTempDir("images-state-");
+
   it("a server started on the file another saved shows the account's images and tags, in each Region", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "images-state-"));
-    const stateFile = join(dir, "state.json");
+    const stateFile = tmp.fresh("state");
     const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
     const serve = async <T>(body: (east: EC2Client, west: EC2Client) => Promise<T>): Promise<T> => {
       const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile });
@@ -827,32 +825,26 @@ describe("images in the state file", () => {
         await server.close();
       }
     };
-    try {
-      const before = await serve(async (east, west) => {
-        const run = await east.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
-        await east.send(new CreateImageCommand({ InstanceId: run.Instances![0]!.InstanceId, Name: "saved", NoReboot: true }));
-        await west.send(
-          new RegisterImageCommand({
-            Name: "saved-west",
-            RootDeviceName: "/dev/xvda",
-            BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0a1b2c3d4e5f60718" } }],
-            TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "k", Value: "v" }] }],
-          }),
-        );
-        return { east: await images(east, { Owners: ["self"] }), west: await images(west, { Owners: ["self"] }) };
-      });
-      expect(before.east.map((i) => i.Name)).toEqual(["saved"]);
-      expect(before.west.map((i) => [i.Name, i.Tags])).toEqual([["saved-west", [{ Key: "k", Value: "v" }]]]);
-      const after = await serve(async (east, west) => ({
-        east: await images(east, { Owners: ["self"] }),
-        west: await images(west, { Owners: ["self"] }),
-      }));
-      expect(after.east.map((i) => [i.ImageId, i.Name, i.CreationDate])).toEqual(
-        before.east.map((i) => [i.ImageId, i.Name, i.CreationDate]),
+    const before = await serve(async (east, west) => {
+      const run = await east.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+      await east.send(new CreateImageCommand({ InstanceId: run.Instances![0]!.InstanceId, Name: "saved", NoReboot: true }));
+      await west.send(
+        new RegisterImageCommand({
+          Name: "saved-west",
+          RootDeviceName: "/dev/xvda",
+          BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0a1b2c3d4e5f60718" } }],
+          TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "k", Value: "v" }] }],
+        }),
       );
-      expect(after.west).toEqual(before.west);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      return { east: await images(east, { Owners: ["self"] }), west: await images(west, { Owners: ["self"] }) };
+    });
+    expect(before.east.map((i) => i.Name)).toEqual(["saved"]);
+    expect(before.west.map((i) => [i.Name, i.Tags])).toEqual([["saved-west", [{ Key: "k", Value: "v" }]]]);
+    const after = await serve(async (east, west) => ({
+      east: await images(east, { Owners: ["self"] }),
+      west: await images(west, { Owners: ["self"] }),
+    }));
+    expect(after.east.map((i) => [i.ImageId, i.Name, i.CreationDate])).toEqual(before.east.map((i) => [i.ImageId, i.Name, i.CreationDate]));
+    expect(after.west).toEqual(before.west);
   });
 });

@@ -19,9 +19,22 @@ export interface ScriptRun {
 }
 
 /** The facts a CLI script printed, one a line (`name<TAB>value`), by name in the order printed. */
-export function cliFacts(stdout: string): Map<string, string> {
+function cliFacts(stdout: string): Map<string, string> {
   const lines = stdout.trimEnd().split("\n");
   return new Map(lines.map((line) => [line.slice(0, line.indexOf("\t")), line.slice(line.indexOf("\t") + 1)]));
+}
+
+/** The facts a CLI script printed (see `cliFacts`), once `ctx` has asserted that it exited 0 with nothing on stderr. */
+export function cliScriptFacts(ctx: TestContext, out: ScriptRun): Map<string, string> {
+  ctx.expect(out.status, out.stderr).toBe(0);
+  ctx.expect(out.stderr).toBe("");
+  return cliFacts(out.stdout);
+}
+
+/** The facts a boto3 script printed (one JSON document), once `ctx` has asserted that it exited 0. */
+export function boto3ScriptFacts(ctx: TestContext, out: ScriptRun): any {
+  ctx.expect(out.status, out.stderr).toBe(0);
+  return JSON.parse(out.stdout);
 }
 
 /** A refusal as the boto3 scripts' `refused` records it (test/interop/interop_common.py): a client error, 400. */

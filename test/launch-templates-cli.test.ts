@@ -6,7 +6,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
+import { LINUX_AMI_ID } from "../src/index.js";
 import { awsCliFor } from "./aws-cli.js";
 
 const KEYS = { accessKeyId: "AKIDTEMPLATESEXAMPLE1", secretAccessKey: "templates/secret/EXAMPLEKEY" };
@@ -17,17 +17,14 @@ describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
   it("create-launch-template, create-launch-template-version, modify-launch-template, run-instances --launch-template", {
     timeout: 180_000,
   }, async () => {
-    cli.requireUsable();
-    const ec2 = createEc2Mock({ timing: "instant" });
-    const server = await ec2.listen();
-    try {
+    await cli.withServer({ timing: "instant" }, async (url) => {
       const data = JSON.stringify({
         ImageId: LINUX_AMI_ID,
         InstanceType: "t3.micro",
         TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "web" }] }],
       });
       const created = (
-        await aws(server.url, [
+        await aws(url, [
           "create-launch-template",
           "--launch-template-name",
           "web",
@@ -46,13 +43,13 @@ describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
         Tags: [{ Key: "team", Value: "a" }],
       });
       const id: string = created.LaunchTemplateId;
-      const again = await aws(server.url, ["create-launch-template", "--launch-template-name", "web", "--launch-template-data", data]);
+      const again = await aws(url, ["create-launch-template", "--launch-template-name", "web", "--launch-template-data", data]);
       expect(again.status).not.toBe(0);
       expect(again.stderr.trim()).toMatch(
         /^An error occurred \(InvalidLaunchTemplateName\.AlreadyExistsException\) when calling the CreateLaunchTemplate operation( \(reached max retries: \d+\))?: Launch template name already in use\.$/,
       );
       const v2 = (
-        await aws(server.url, [
+        await aws(url, [
           "create-launch-template-version",
           "--launch-template-id",
           id,
@@ -67,10 +64,10 @@ describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
         DefaultVersion: false,
         LaunchTemplateData: { ImageId: LINUX_AMI_ID, InstanceType: "t3.small" },
       });
-      const modified = (await aws(server.url, ["modify-launch-template", "--launch-template-name", "web", "--default-version", "2"])).json;
+      const modified = (await aws(url, ["modify-launch-template", "--launch-template-name", "web", "--default-version", "2"])).json;
       expect(modified.LaunchTemplate).toMatchObject({ DefaultVersionNumber: 2, LatestVersionNumber: 2 });
       const run = (
-        await aws(server.url, [
+        await aws(url, [
           "run-instances",
           "--launch-template",
           "LaunchTemplateName=web,Version=$Latest",
@@ -87,9 +84,9 @@ describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
         { Key: "aws:ec2launchtemplate:id", Value: id },
         { Key: "aws:ec2launchtemplate:version", Value: "2" },
       ]);
-      const latest = (await aws(server.url, ["describe-launch-template-versions", "--versions", "$Latest"])).json.LaunchTemplateVersions;
+      const latest = (await aws(url, ["describe-launch-template-versions", "--versions", "$Latest"])).json.LaunchTemplateVersions;
       expect(latest.map((v: { VersionNumber: number }) => v.VersionNumber)).toEqual([2]);
-      const kept = (await aws(server.url, ["delete-launch-template-versions", "--launch-template-id", id, "--versions", "2"])).json;
+      const kept = (await aws(url, ["delete-launch-template-versions", "--launch-template-id", id, "--versions", "2"])).json;
       expect(kept.UnsuccessfullyDeletedLaunchTemplateVersions).toEqual([
         {
           LaunchTemplateId: id,
@@ -98,21 +95,13 @@ describe.skipIf(cli.skipped)("launch templates with the AWS CLI", () => {
           ResponseError: { Code: "unexpectedError", Message: "The default version of a launch template cannot be deleted." },
         },
       ]);
-      const unknown = await aws(server.url, [
-        "run-instances",
-        "--launch-template",
-        "LaunchTemplateId=lt-0123456789abcdef0",
-        "--count",
-        "1",
-      ]);
+      const unknown = await aws(url, ["run-instances", "--launch-template", "LaunchTemplateId=lt-0123456789abcdef0", "--count", "1"]);
       expect(unknown.status).not.toBe(0);
       expect(unknown.stderr.trim()).toMatch(
         /^An error occurred \(InvalidLaunchTemplateId\.NotFound\) when calling the RunInstances operation( \(reached max retries: \d+\))?: The specified launch template, with template ID lt-0123456789abcdef0, does not exist\.$/,
       );
-      expect((await aws(server.url, ["delete-launch-template", "--launch-template-id", id])).status).toBe(0);
-      expect((await aws(server.url, ["describe-launch-templates"])).json.LaunchTemplates).toEqual([]);
-    } finally {
-      await server.close();
-    }
+      expect((await aws(url, ["delete-launch-template", "--launch-template-id", id])).status).toBe(0);
+      expect((await aws(url, ["describe-launch-templates"])).json.LaunchTemplates).toEqual([]);
+    });
   });
 });

@@ -6,9 +6,8 @@
  * InsufficientInstanceCapacity, HTTP 500), and the state: snapshots, the
  * state file, reset().
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   DescribeInstancesCommand,
@@ -19,10 +18,10 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
 import { doorOpener } from "./doors.js";
-import { expectEc2Error, stateOf, useFrozenClock } from "./helpers.js";
+import { expectEc2Error, stateOf, useFrozenClock, useTempDir } from "./helpers.js";
 
 const NOW = Date.parse("2026-03-01T12:30:00.000Z");
 useFrozenClock({ now: NOW });
@@ -263,8 +262,7 @@ describe("the server's control endpoints: POST /_mock/spot/price, /_mock/capacit
 });
 
 describe("state", () => {
-  const dir = mkdtempSync(join(tmpdir(), "spotprice18-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir("spotprice18-");
 
   it("a snapshot holds the prices set by hand and the withdrawn pools, of every Region, and restores them", async () => {
     const a = createEc2Mock({ timing: "instant" });
@@ -307,7 +305,7 @@ describe("state", () => {
   });
 
   it("the state file saves what the control endpoints change, and a new server starts from it", async () => {
-    const path = join(dir, "state.json");
+    const path = join(tmp.dir, "state.json");
     const first = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
     const host = { host: new URL(first.url).host };
     try {

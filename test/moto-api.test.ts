@@ -17,6 +17,7 @@ import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-s
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
 import { awsChildEnv } from "./aws-cli.js";
+import { useTempDir } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -69,6 +70,8 @@ async function launch(client: EC2Client): Promise<void> {
 }
 
 describe("POST /moto-api/reset", () => {
+  const tmp = useTempDir("moto-moto-api-");
+
   it('answers 200 {"status": "ok"} as moto does, and empties the mock and its clock offset as POST /_mock/reset', async () => {
     const { ec2, server, client } = await serve();
     await launch(client);
@@ -106,9 +109,7 @@ describe("POST /moto-api/reset", () => {
   });
 
   it("with a state file, the reset is saved before it is answered", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "moto-moto-api-"));
-    closing.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const stateFile = join(dir, "state.json");
+    const stateFile = tmp.fresh("state");
     const first = await serve(createEc2Mock(), { stateFile });
     await launch(first.client);
     expect((await send(first.server.url, "POST", "/moto-api/reset")).status).toBe(200);

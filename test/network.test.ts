@@ -6,14 +6,13 @@
  * key through the built server.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeInstancesCommand, type EC2Client, RunInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEc2Mock, type InstanceStateChangeEvent, LINUX_AMI_ID, type NetworkOptions } from "../src/index.js";
 import { runToExit, SLOW, serve } from "./cli-process.js";
-import { describeAll, expectEc2Error, launch, setup } from "./helpers.js";
+import { describeAll, expectEc2Error, launch, setup, useTempDir } from "./helpers.js";
 
 const insufficient = {
   name: "InsufficientFreeAddressesInSubnet",
@@ -235,10 +234,9 @@ describe("the network option", () => {
 });
 
 describe("ec2-mock serve --config network", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-network-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir("ec2-mock-network-");
   const config = (name: string, value: unknown) => {
-    const path = join(dir, name);
+    const path = join(tmp.dir, name);
     writeFileSync(path, JSON.stringify(value));
     return path;
   };

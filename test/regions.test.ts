@@ -1,7 +1,4 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   type AccountAttributeName,
   DescribeAccountAttributesCommand,
@@ -18,7 +15,7 @@ import { regionsAndZones } from "../src/aws/ec2/model/region-catalogue.js";
 import { createEc2Mock, type Ec2MockOptions } from "../src/index.js";
 import { awsBinary, awsChildEnv } from "./aws-cli.js";
 import { type DoorSetup, doorOpener, doors } from "./doors.js";
-import { describeAll, expectEc2Error, launchIds, US_EAST_1_ZONES } from "./helpers.js";
+import { describeAll, expectEc2Error, launchIds, US_EAST_1_ZONES, useTempDir } from "./helpers.js";
 
 /** The Regions enabled by default: launched before March 20, 2019 (AWS Account Management guide). */
 const DEFAULT_REGIONS = [
@@ -371,17 +368,16 @@ const cliPresent = await new Promise<boolean>((resolve) => {
 });
 
 describe.skipIf(!cliPresent)("the AWS CLI against the server", () => {
-  const home = mkdtempSync(join(tmpdir(), "zones-cli-"));
+  const home = useTempDir("zones-cli-");
   const ec2 = createEc2Mock({ timing: "instant" });
   const server = ec2.listen();
   afterAll(async () => {
     await (await server).close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     const url = (await server).url;
-    const env = awsChildEnv(home, { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" });
+    const env = awsChildEnv(home.dir, { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" });
     return new Promise((resolve, reject) => {
       execFile(
         awsBinary,

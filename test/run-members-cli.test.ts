@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEc2Mock, LINUX_AMI_ID } from "../src/index.js";
+import { LINUX_AMI_ID } from "../src/index.js";
 import { awsCliFor } from "./aws-cli.js";
 
 const KEYS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
@@ -10,10 +10,8 @@ describe.skipIf(cli.skipped)("the AWS CLI: RunInstances' issue-15 members and Mo
   it("launches with a profile, metadata options and an interface description; modifies the options; refuses what EC2 refuses", {
     timeout: 180_000,
   }, async () => {
-    const ec2 = createEc2Mock({ timing: "instant" });
-    const server = await ec2.listen();
-    try {
-      const launched = await aws(server.url, [
+    await cli.withServer({ timing: "instant" }, async (url, ec2) => {
+      const launched = await aws(url, [
         "run-instances",
         "--image-id",
         LINUX_AMI_ID,
@@ -34,7 +32,7 @@ describe.skipIf(cli.skipped)("the AWS CLI: RunInstances' issue-15 members and Mo
       expect(instance.NetworkInterfaces[0].Description).toBe("cli primary");
       const id: string = instance.InstanceId;
 
-      const modified = await aws(server.url, ["modify-instance-metadata-options", "--instance-id", id, "--http-tokens", "required"]);
+      const modified = await aws(url, ["modify-instance-metadata-options", "--instance-id", id, "--http-tokens", "required"]);
       expect(modified.status, modified.stderr).toBe(0);
       expect(JSON.parse(modified.stdout)).toEqual({
         InstanceId: id,
@@ -48,20 +46,20 @@ describe.skipIf(cli.skipped)("the AWS CLI: RunInstances' issue-15 members and Mo
         },
       });
       ec2.advance(2_000);
-      const described = await aws(server.url, ["describe-instances", "--filters", "Name=metadata-options.state,Values=applied"]);
+      const described = await aws(url, ["describe-instances", "--filters", "Name=metadata-options.state,Values=applied"]);
       expect(described.status, described.stderr).toBe(0);
       expect(JSON.parse(described.stdout).Reservations[0].Instances[0].MetadataOptions).toMatchObject({
         State: "applied",
         HttpTokens: "required",
       });
 
-      const bad = await aws(server.url, ["modify-instance-metadata-options", "--instance-id", id, "--http-put-response-hop-limit", "65"]);
+      const bad = await aws(url, ["modify-instance-metadata-options", "--instance-id", id, "--http-put-response-hop-limit", "65"]);
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toContain("(InvalidParameterValue) when calling the ModifyInstanceMetadataOptions operation");
       expect(bad.stderr).toContain(
         ": Value (65) for parameter HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.",
       );
-      const both = await aws(server.url, [
+      const both = await aws(url, [
         "run-instances",
         "--image-id",
         LINUX_AMI_ID,
@@ -75,8 +73,6 @@ describe.skipIf(cli.skipped)("the AWS CLI: RunInstances' issue-15 members and Mo
       expect(both.stderr).toContain(
         ": The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'",
       );
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -12,10 +12,9 @@
  * itself.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DescribeInstancesCommand, EC2Client, type EC2ClientConfig, RunInstancesCommand } from "@aws-sdk/client-ec2";
@@ -23,6 +22,7 @@ import type { HttpRequest } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
 import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { useTempDir } from "./helpers.js";
 import { signer } from "./sigv4-signer.js";
 
 const VERSION = "2016-11-15";
@@ -628,12 +628,11 @@ describe("verification off: the principal is read by the same strict parser", ()
 // ---- The AWS CLI (skipped where it is missing, unless EC2_MOCK_REQUIRE_INTEROP=1 as in CI) ----
 
 const required = process.env.EC2_MOCK_REQUIRE_INTEROP === "1";
-const home = mkdtempSync(join(tmpdir(), "ec2-mock-sigv4-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+const home = useTempDir("ec2-mock-sigv4-");
 
 /** The AWS CLI's environment with the given keys, and one attempt per call. */
 function childEnv(keys: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
-  return { ...awsChildEnv(home, keys), AWS_MAX_ATTEMPTS: "1" };
+  return { ...awsChildEnv(home.dir, keys), AWS_MAX_ATTEMPTS: "1" };
 }
 
 const awsProbe = spawnSync(awsBinary, ["--version"], { env: childEnv(GOOD), encoding: "utf8", timeout: 30_000 });
@@ -707,13 +706,12 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe("ec2-mock serve --verify-signatures", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ec2-mock-sigv4-cli-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir("ec2-mock-sigv4-cli-");
 
   it(
     "verifies against the config's iam keys",
     async () => {
-      const config = join(dir, "mock.json");
+      const config = join(tmp.dir, "mock.json");
       writeFileSync(
         config,
         JSON.stringify({ iam: { accessKeys: [configKey(GOOD)], principals: { ops: { accessKeys: [configKey(OPS)], policies: [] } } } }),
@@ -740,7 +738,7 @@ describe("ec2-mock serve --verify-signatures", () => {
   it(
     "without the flag, the same config accepts any signature; with it and no keys, it warns",
     async () => {
-      const config = join(dir, "keys.json");
+      const config = join(tmp.dir, "keys.json");
       writeFileSync(config, JSON.stringify({ iam: { accessKeys: [configKey(GOOD)] } }));
       const open = serve(["--port", "0", "--config", config]);
       const c = new EC2Client({
@@ -769,7 +767,7 @@ describe("ec2-mock serve --verify-signatures", () => {
   it(
     "refuses a malformed iam in --config with code 2",
     async () => {
-      const config = join(dir, "bad.json");
+      const config = join(tmp.dir, "bad.json");
       writeFileSync(config, JSON.stringify({ iam: { accessKeys: [{ accessKeyId: "AKID" }] } }));
       const run = serve(["--port", "0", "--verify-signatures", "--config", config]);
       run.url.catch(() => {});

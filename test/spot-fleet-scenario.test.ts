@@ -24,7 +24,7 @@ import { DescribeFleetsCommand, DescribeInstancesCommand, DescribeSpotInstanceRe
 import { describe, it } from "vitest";
 import { createEc2Mock, type Ec2Mock } from "../src/index.js";
 import { instantBut } from "./helpers.js";
-import { boto3Refusal, cliFacts, interopHarness } from "./interop-harness.js";
+import { boto3Refusal, boto3ScriptFacts, cliScriptFacts, interopHarness } from "./interop-harness.js";
 
 const interop = interopHarness("spot-fleet scenario", { cli: "spot-fleet-cli.sh", boto3: "boto3_spot_fleet.py", curl: true });
 
@@ -56,8 +56,7 @@ describe("Spot Instances and EC2 Fleet through the server", () => {
     // Short real durations: the instance waiters see the transition under way, then done.
     const ec2 = createEc2Mock({ timing: { launch: 300, reboot: 300, terminate: 300 } });
     const out = await interop.runScript(ec2, "boto3", "us-east-1");
-    ctx.expect(out.status, out.stderr).toBe(0);
-    const facts = JSON.parse(out.stdout);
+    const facts = boto3ScriptFacts(ctx, out);
 
     ctx.expect(facts.price).toEqual(["t3.micro", "us-east-1a", "Linux/UNIX", true]);
     const spotId: string = facts.fulfilled.instance;
@@ -124,9 +123,7 @@ describe("Spot Instances and EC2 Fleet through the server", () => {
     interop.need(ctx, "cli");
     const ec2 = createEc2Mock({ timing: instantBut() });
     const out = await interop.runScript(ec2, "cli");
-    ctx.expect(out.status, out.stderr).toBe(0);
-    ctx.expect(out.stderr).toBe("");
-    const facts = cliFacts(out.stdout);
+    const facts = cliScriptFacts(ctx, out);
     ctx
       .expect([...facts.keys()])
       .toEqual([

@@ -12,15 +12,15 @@
  * Without /usr/bin/chromium the browser tests are skipped with a warning;
  * with EC2_MOCK_REQUIRE_BROWSER=1 (CI, .ci/run) they FAIL instead.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { EC2Client, ModifyInstanceAttributeCommand, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCvmMock } from "../src/cvm.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer, type WebView } from "../src/index.js";
+import { useTempDir } from "./helpers.js";
 
 const CHROMIUM = process.env.EC2_MOCK_CHROMIUM ?? "/usr/bin/chromium";
 const browserRequired = process.env.EC2_MOCK_REQUIRE_BROWSER === "1";
@@ -240,6 +240,8 @@ describe("GET /cvm/_mock/ui: the CVM front's view", () => {
 });
 
 describe("ec2.report()", () => {
+  const tmp = useTempDir("ui21-report-");
+
   it("returns a self-contained page with the fleet's ids, timelines and consoles embedded, and writes it to a file", async () => {
     const ec2 = createEc2Mock();
     const client = clientOf(ec2);
@@ -247,27 +249,22 @@ describe("ec2.report()", () => {
     await ec2.settle();
     await client.send(new StopInstancesCommand({ InstanceIds: [ids[0]!] }));
     await ec2.settle();
-    const dir = mkdtempSync(path.join(tmpdir(), "ui21-report-"));
-    try {
-      const file = path.join(dir, "nested", "fleet.html");
-      const html = ec2.report({ file, title: "a failing test" });
-      expect(readFileSync(file, "utf8")).toBe(html);
-      expect(Buffer.byteLength(html)).toBeLessThan(150 * 1024 + 20 * 1024);
-      expect(html).not.toMatch(/https?:\/\//);
-      expect(html).not.toMatch(/\ssrc=/);
-      for (const id of ids) expect(html).toContain(id);
-      expect(html).toContain("<title>a failing test</title>");
-      // The name cannot end the script that holds the data.
-      expect(html).not.toContain("</script><b>");
-      const json = /<script id="view-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!;
-      const view = JSON.parse(json) as WebView;
-      expect(view.instances.map((i) => i.name)).toEqual(["</script><b>x</b>", "</script><b>x</b>", "</script><b>x</b>"]);
-      expect(view.instances[0]).toMatchObject({ state: "stopped", code: 80 });
-      expect(view.details![ids[0]!]!.console.at(-1)).toContain("reboot: Power down");
-      expect(view.instances[0]!.timeline.map((c) => c[2])).toEqual(["pending", "running", "stopping", "stopped"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const file = path.join(tmp.dir, "nested", "fleet.html");
+    const html = ec2.report({ file, title: "a failing test" });
+    expect(readFileSync(file, "utf8")).toBe(html);
+    expect(Buffer.byteLength(html)).toBeLessThan(150 * 1024 + 20 * 1024);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/\ssrc=/);
+    for (const id of ids) expect(html).toContain(id);
+    expect(html).toContain("<title>a failing test</title>");
+    // The name cannot end the script that holds the data.
+    expect(html).not.toContain("</script><b>");
+    const json = /<script id="view-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!;
+    const view = JSON.parse(json) as WebView;
+    expect(view.instances.map((i) => i.name)).toEqual(["</script><b>x</b>", "</script><b>x</b>", "</script><b>x</b>"]);
+    expect(view.instances[0]).toMatchObject({ state: "stopped", code: 80 });
+    expect(view.details![ids[0]!]!.console.at(-1)).toContain("reboot: Power down");
+    expect(view.instances[0]!.timeline.map((c) => c[2])).toEqual(["pending", "running", "stopping", "stopped"]);
     expect(() => ec2.report({ maxDetails: -1 })).toThrow(new TypeError("report: maxDetails must be a non-negative integer; got -1"));
     expect(() => ec2.report({ file: "" })).toThrow(new TypeError("report: file must be a non-empty path"));
     expect(ec2.report({ maxDetails: 0 })).toContain('"details":{}');

@@ -13,16 +13,15 @@
  * name is its `xmlName` trait, else its member name; a list is
  * `Name.member.N` (the list member's `xmlName` for `member`), or `Name.N`
  * when `xmlFlattened`; an empty list is `Name=` (empty); a map is
- * `Name.entry.N.key` / `.value`. Scalars are read as the EC2 query codec
- * reads them (../ec2-query/scalars.ts); lists are indexed as it indexes them
- * (../ec2-query/decode.ts). Every parameter must be consumed: one the
+ * `Name.entry.N.key` / `.value`. A request is read by the walk the EC2
+ * query codec shares (../query-values.ts: its scalars, its list index),
+ * with awsQuery's names and lists. Every parameter must be consumed: one the
  * schema does not know is refused (`unknown-parameter`), so a typo never
  * passes silently. Nothing here knows a service: the front says a
  * {@link ProtocolRefusal} in its own words.
  */
 import type { NormalizedSchema } from "@smithy/core/schema";
-import { indexLists } from "../ec2-query/decode.js";
-import { readScalar, scalarKind } from "../ec2-query/scalars.js";
+import { type QuerySource, type QueryValueReader, queryInputReader } from "../query-values.js";
 import { ProtocolRefusal } from "../refusal.js";
 import { escapeXmlText } from "../xml-text.js";
 
@@ -48,12 +47,6 @@ function listItemsKey(schema: NormalizedSchema, key: string): string {
 
 // ---- Reading a request ----
 
-interface Source {
-  readonly params: ReadonlyMap<string, string>;
-  readonly listIndexes: ReadonlyMap<string, ReadonlySet<number>>;
-  readonly consumed: Set<string>;
-}
-
 /**
  * Reads an awsQuery request's parameters (Action, Version and the signing
  * parameters already removed) into the input of the operation whose input
@@ -61,15 +54,18 @@ interface Source {
  * schema does not know or a value not of its member's type.
  */
 export function decodeQueryInput(schema: NormalizedSchema, params: ReadonlyMap<string, string>): Record<string, unknown> {
-  const consumed = new Set<string>();
-  const input = readStruct(schema, "", { params, listIndexes: indexLists(params.keys()), consumed }) ?? {};
-  for (const key of params.keys()) {
-    if (!consumed.has(key)) throw new ProtocolRefusal({ kind: "unknown-parameter", key });
-  }
-  return input;
+  return readInput(schema, params);
 }
 
-function readStruct(schema: NormalizedSchema, prefix: string, source: Source): Record<string, unknown> | undefined {
+/** The walk (../query-values.ts) in awsQuery's words: member names, `Name.member.N` lists, `Name=` the empty list, maps. */
+const readInput = queryInputReader({ readStruct, listItemsKey, emptyListAsEmptyValue: true, readMap });
+
+function readStruct(
+  schema: NormalizedSchema,
+  prefix: string,
+  source: QuerySource,
+  readValue: QueryValueReader,
+): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
   for (const [name, member] of schema.structIterator()) {
     const value = readValue(member, `${prefix}${memberName(name, member)}`, source);
@@ -78,36 +74,13 @@ function readStruct(schema: NormalizedSchema, prefix: string, source: Source): R
   return out;
 }
 
-function readValue(schema: NormalizedSchema, key: string, source: Source): unknown {
-  if (schema.isListSchema()) return readList(schema, key, source);
-  if (schema.isMapSchema()) return readMap(schema, key, source);
-  if (schema.isStructSchema()) return readStruct(schema, `${key}.`, source);
-  const raw = source.params.get(key);
-  if (raw === undefined) return undefined;
-  source.consumed.add(key);
-  return readScalar(scalarKind(schema), key, raw);
-}
-
-/** `Key.member.N…` entries in index order (gaps closed up); `Key=` alone is the empty list. */
-function readList(schema: NormalizedSchema, key: string, source: Source): unknown[] | undefined {
-  if (source.params.get(key) === "") {
-    source.consumed.add(key);
-    return [];
-  }
-  const itemsKey = listItemsKey(schema, key);
-  const indexes = source.listIndexes.get(itemsKey);
-  if (indexes === undefined) return undefined;
-  const member = schema.getValueSchema();
-  const items: unknown[] = [];
-  for (const index of [...indexes].sort((a, b) => a - b)) {
-    const item = readValue(member, `${itemsKey}.${index}`, source);
-    if (item !== undefined) items.push(item);
-  }
-  return items;
-}
-
 /** `Key.entry.N.key` / `Key.entry.N.value` entries (`Key.N.key` when flattened). */
-function readMap(schema: NormalizedSchema, key: string, source: Source): Record<string, unknown> | undefined {
+function readMap(
+  schema: NormalizedSchema,
+  key: string,
+  source: QuerySource,
+  readValue: QueryValueReader,
+): Record<string, unknown> | undefined {
   const entriesKey = traitsOf(schema).xmlFlattened === true ? key : `${key}.entry`;
   const indexes = source.listIndexes.get(entriesKey);
   if (indexes === undefined) return undefined;
