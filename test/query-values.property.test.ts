@@ -7,7 +7,7 @@
  * same refusal.
  */
 import { NormalizedSchema } from "@smithy/core/schema";
-import type { $MemberSchema, SchemaTraitsObject, StaticListSchema, StaticStructureSchema } from "@smithy/types";
+import type { $MemberSchema, StaticListSchema, StaticStructureSchema } from "@smithy/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeQueryInput } from "../src/protocols/aws-query/codec.js";
@@ -19,10 +19,9 @@ const BOOLEAN = 2;
 
 /**
  * A list member flattened (`Name.N`): awsQuery's member trait; EC2's query
- * flattens every list. The codec takes the trait as `true` (the SDK's types
- * say `1`; no client the mock serves has a flattened awsQuery member yet).
+ * flattens every list. The trait is `1`, as the SDK's schemas give it.
  */
-const flat = (list: StaticListSchema): $MemberSchema => [list, { xmlFlattened: true } as unknown as SchemaTraitsObject];
+const flat = (list: StaticListSchema): $MemberSchema => [list, { xmlFlattened: 1 }];
 
 const tag: StaticStructureSchema = [3, "test", "Tag", 0, ["Key", "Value"], [STRING, STRING]];
 const tags = flat([1, "test", "Tags", 0, tag]);

@@ -27,7 +27,8 @@ import { escapeXmlText } from "../xml-text.js";
 
 interface Traits {
   readonly xmlName?: string;
-  readonly xmlFlattened?: boolean;
+  /** The SDK's schemas give `1`; any truthy value counts, as the SDK's own serializer reads it. */
+  readonly xmlFlattened?: unknown;
 }
 
 function traitsOf(schema: NormalizedSchema): Traits {
@@ -41,7 +42,7 @@ function memberName(name: string, member: NormalizedSchema): string {
 
 /** The key of a list's items: `Name.member` (the list member's `xmlName` for `member`), or `Name` when flattened. */
 function listItemsKey(schema: NormalizedSchema, key: string): string {
-  if (traitsOf(schema).xmlFlattened === true) return key;
+  if (traitsOf(schema).xmlFlattened) return key;
   return `${key}.${traitsOf(schema.getValueSchema()).xmlName ?? "member"}`;
 }
 
@@ -81,7 +82,7 @@ function readMap(
   source: QuerySource,
   readValue: QueryValueReader,
 ): Record<string, unknown> | undefined {
-  const entriesKey = traitsOf(schema).xmlFlattened === true ? key : `${key}.entry`;
+  const entriesKey = traitsOf(schema).xmlFlattened ? key : `${key}.entry`;
   const indexes = source.listIndexes.get(entriesKey);
   if (indexes === undefined) return undefined;
   const keyName = traitsOf(schema.getKeySchema()).xmlName ?? "key";
@@ -133,7 +134,7 @@ function writeParam(schema: NormalizedSchema, value: unknown, key: string, param
   }
   if (schema.isMapSchema()) {
     if (typeof value !== "object") return;
-    const entriesKey = traitsOf(schema).xmlFlattened === true ? key : `${key}.entry`;
+    const entriesKey = traitsOf(schema).xmlFlattened ? key : `${key}.entry`;
     const keyName = traitsOf(schema.getKeySchema()).xmlName ?? "key";
     const valueName = traitsOf(schema.getValueSchema()).xmlName ?? "value";
     let i = 1;
@@ -196,7 +197,7 @@ function writeStruct(schema: NormalizedSchema, value: Record<string, unknown>): 
     const item = value[name];
     if (item === undefined || item === null) continue;
     const elementName = memberName(name, member);
-    if (member.isListSchema() && traitsOf(member).xmlFlattened === true) {
+    if (member.isListSchema() && traitsOf(member).xmlFlattened) {
       for (const entry of item as unknown[]) out += element(elementName, writeValue(member.getValueSchema(), entry));
     } else out += element(elementName, writeValue(member, item));
   }
