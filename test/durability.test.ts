@@ -403,18 +403,22 @@ describe("a state that would not restore is never written (issues 12 and 22)", (
           const saved = readFileSync(path, "utf8");
           poisoned = true;
           for (const Key of ["a", "b", "c"]) await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }));
+          // The check runs once the snapshot's text is written (issue 22), beside the requests: its refusal comes a moment later.
+          for (let i = 0; i < 200 && !stderr.join("").includes("would not restore"); i++)
+            await new Promise((resolve) => setTimeout(resolve, 10));
           expect(readFileSync(path, "utf8")).toBe(saved);
           expect(stderr.join("")).toMatch(
             /: the state would not restore \(ec2-mock: not a valid snapshot: instances\[0\]\.instanceType must be an instance type the mock knows; got "no\.such-type"\); the file keeps/,
           );
           expect(journaled(path)).toBe(4);
           poisoned = false;
-          // Refused once, the compaction waits for as many entries again (2), then folds everything in ("d"); "e" and "f" follow it.
+          // Refused once, the compaction waits for as many entries again (2), then folds everything in ("d" at least).
           for (const Key of ["d", "e", "f"]) await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value: Key }] }));
           // The compaction runs beside the requests (issue 22): its new journal replaces the old one once the snapshot is on disk.
           await journalOfGeneration(path, 1);
           expect(readFileSync(path, "utf8")).toContain('"d"');
-          expect(readJournal(journalPathOf(path))!.entries.map((e) => (e as { i: { Tag: { Key: string }[] } }).i)).toHaveLength(2);
+          // What the snapshot does not hold (it was taken after "d" or "e", as the refusal came), the new journal does.
+          expect(readJournal(journalPathOf(path))!.entries.length).toBeLessThanOrEqual(2);
         } finally {
           client.destroy();
           await server.close();

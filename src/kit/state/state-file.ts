@@ -488,23 +488,25 @@ class JournaledStore {
   }
 
   /**
-   * Takes the snapshot of `generation` and checks that it would restore;
-   * returns the slices of its file's text (./json-slices.ts), or throws
-   * when it would not restore. `after` (a compaction's): which entries of
-   * the journal before it the snapshot holds.
+   * Takes the snapshot of `generation`; returns the slices of its file's
+   * text (./json-slices.ts) and the check that it would restore (which
+   * throws when it would not), or throws when it cannot be taken.
+   * `after` (a compaction's): which entries of the journal before it the
+   * snapshot holds. The check of a JSON-faithful snapshot reads the object
+   * itself (an independent copy the mock no longer touches), so it may run
+   * later than the taking: a compaction runs it once the text is written,
+   * and the server's longest stop is the longer of the two, not their sum.
    */
-  private snapshotText(generation: number, after?: After): Iterable<string> {
+  private snapshotText(generation: number, after?: After): { slices: Iterable<string>; check: () => void } {
     const snapshot = this.persisted.snapshot();
-    const faithful = isJsonFaithful(snapshot);
-    // The object itself when JSON holds it as it is (no text to parse back), else the text read back.
-    if (faithful) this.persisted.check(snapshot);
-    const text = faithful ? undefined : JSON.stringify(snapshot);
-    if (text !== undefined) this.persisted.check(JSON.parse(text));
     if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
     const members = { [GENERATION_MEMBER]: generation, ...(after !== undefined && { [AFTER_MEMBER]: after }) };
-    if (text === undefined) return jsonSlices({ ...snapshot, ...members });
-    // Not faithful (checked through its text): the members go after its own, as `JSON.stringify` of the whole would put them.
-    return [`${text.slice(0, -1)}${text.length > 2 ? "," : ""}${JSON.stringify(members).slice(1)}`];
+    // The object itself when JSON holds it as it is (no text to parse back), else the text read back.
+    if (isJsonFaithful(snapshot)) return { slices: jsonSlices({ ...snapshot, ...members }), check: () => this.persisted.check(snapshot) };
+    const text = JSON.stringify(snapshot);
+    this.persisted.check(JSON.parse(text));
+    // Checked through its text: the members go after its own, as `JSON.stringify` of the whole would put them.
+    return { slices: [`${text.slice(0, -1)}${text.length > 2 ? "," : ""}${JSON.stringify(members).slice(1)}`], check: () => undefined };
   }
 
   /** Reports a snapshot refused, or throws when it is the first of a new file. */
@@ -535,20 +537,24 @@ class JournaledStore {
     const generation = this.generation + 1;
     const covers = this.entries + this.buffered.length;
     const host = Date.now();
-    let slices: Iterable<string>;
-    try {
-      slices = this.snapshotText(generation, { generation: this.generation, entries: covers, h: host });
-    } catch (error) {
+    let text: { slices: Iterable<string>; check: () => void };
+    const refuse = (error: unknown) => {
       this.refused(generation, error);
       // Not tried again before as many entries again.
       this.deferredUntil = this.entries + this.thresholds.maxEntries;
+    };
+    try {
+      text = this.snapshotText(generation, { generation: this.generation, entries: covers, h: host });
+    } catch (error) {
+      refuse(error);
       return;
     }
     const epoch = this.epoch;
     this.tail = [];
     this.tailBase = this.entries;
-    this.compacting = this.finishCompaction(slices, generation, covers, host, epoch)
+    this.compacting = this.finishCompaction(text, generation, covers, host, epoch)
       .catch((error: unknown) => {
+        if (error instanceof Refused) return refuse(error.cause);
         this.report(
           `ec2-mock: the state file ${this.path} was not compacted (${(error as Error).message}): it keeps its last snapshot, and its journal every change since`,
         );
@@ -561,9 +567,16 @@ class JournaledStore {
       });
   }
 
-  private async finishCompaction(slices: Iterable<string>, generation: number, covers: number, host: number, epoch: number): Promise<void> {
+  private async finishCompaction(
+    text: { slices: Iterable<string>; check: () => void },
+    generation: number,
+    covers: number,
+    host: number,
+    epoch: number,
+  ): Promise<void> {
     const abandoned = () => this.epoch !== epoch || this.broken !== undefined;
-    const bytes = await writeSlicesAtomically(this.path, slices, this.path, async () => {
+    const bytes = await writeSlicesAtomically(this.path, text.slices, this.path, async () => {
+      checked(text.check);
       // Every entry the snapshot holds is on disk in the journal before the snapshot replaces the file.
       while (this.entries < covers && !abandoned()) await new Promise<void>((resolve) => setTimeout(resolve, 1));
       if (abandoned()) throw new Error("the journal failed while its snapshot was written; abandoned");
@@ -592,13 +605,20 @@ class JournaledStore {
    */
   private async writeSnapshot(generation: number): Promise<boolean> {
     const host = Date.now();
-    let slices: Iterable<string>;
+    let text: { slices: Iterable<string>; check: () => void };
     try {
-      slices = this.snapshotText(generation);
+      text = this.snapshotText(generation);
     } catch (error) {
       return this.refused(generation, error);
     }
-    const bytes = await writeSlicesAtomically(this.path, slices);
+    let bytes: number;
+    try {
+      bytes = await writeSlicesAtomically(this.path, text.slices, this.path, () => checked(text.check));
+    } catch (error) {
+      // Refused: nothing was written (the temporary file is gone). Anything else is the write's own failure.
+      if (error instanceof Refused) return this.refused(generation, error.cause);
+      throw error;
+    }
     await createJournal(this.journalPath, generation, host, this.path);
     const previous = this.journal;
     this.journal = await open(this.journalPath, "a", 0o600);
@@ -628,6 +648,18 @@ class JournaledStore {
     }
     await this.journal?.close();
     this.journal = undefined;
+  }
+}
+
+/** A snapshot's check that failed, as thrown out of its write (which then leaves the file as it was). */
+class Refused extends Error {}
+
+/** Runs a snapshot's check; what it throws comes out as a {@link Refused}. */
+function checked(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    throw new Refused("refused", { cause: error });
   }
 }
 
