@@ -5,7 +5,6 @@ import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
 import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
-import { writeFileAtomically } from "./atomic-write.js";
 import { appendDurably, createJournal, cutTo, journalHeader, journalLine, journalPathOf, readJournal } from "./journal.js";
 import { isJsonFaithful } from "./json-faithful.js";
 import { jsonSlices, writeSlicesAtomically } from "./json-slices.js";
