@@ -51,6 +51,36 @@ async function once(port, body) {
   }
 }
 
+/** Watches the event loop: `stop()` gives the longest gap between its turns (wall seconds, and the process's CPU seconds in it). */
+function blockProbe() {
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  let last = performance.now();
+  let lastCpu = cpu();
+  let blockSeconds = 0;
+  let blockCpuSeconds = 0;
+  const tick = () => {
+    const now = performance.now();
+    const c = cpu();
+    if ((now - last) / 1000 > blockSeconds) {
+      blockSeconds = (now - last) / 1000;
+      blockCpuSeconds = c - lastCpu;
+    }
+    last = now;
+    lastCpu = c;
+  };
+  const timer = setInterval(tick, 5);
+  return {
+    stop() {
+      tick();
+      clearInterval(timer);
+      return { blockSeconds, blockCpuSeconds };
+    },
+  };
+}
+
 /**
  * Spawns `ec2-mock serve --state file` and times it to its first answer of a
  * DescribeInstances naming `id` (checked; any page of one when `id` is
@@ -153,8 +183,11 @@ export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime 
       const s0 = performance.now();
       const copy = ec2Mock.createEc2Mock({ timing: "instant" });
       copy.restore(fleet.ec2.snapshot());
+      // The first write of the file is a compaction's work: the longest stretch without a turn of the event loop is its pause.
+      const probe = blockProbe();
+      const w0 = performance.now();
       const server = await copy.listen({ port: 0, allowedHosts: ["localhost"], stateFile: file });
-      return { server, seconds: (performance.now() - s0) / 1000 };
+      return { server, seconds: (performance.now() - s0) / 1000, write: { seconds: (performance.now() - w0) / 1000, ...probe.stop() } };
     };
     let file = path.join(dir, `fleet-${PROBE}.json`);
     let stateful = await twin(file);
@@ -205,6 +238,13 @@ export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime 
       `${fmt(stateRate, 0)} vs ${fmt(plainRate, 0)} answers/s (raw, 8 in flight, Stop/Start); ${kept.length > 1 ? `${kept.length} files` : "file"} ${mib} MiB; twin ready in ${fmt(stateful.seconds, 1)} s`,
     ]);
     lap("rounds");
+    rows.push([
+      `(c) compaction pause, ${sizeText(size)} instances: longest event-loop block while the snapshot is written (s)${why}`,
+      stateful.write.blockSeconds,
+      "small (info)",
+      undefined,
+      `the whole write ${fmt(stateful.write.seconds, 1)} s; the block is the snapshot taken and checked at once (${fmt(stateful.write.blockCpuSeconds, 1)} s of CPU), its text is then written in slices while requests go on (bench/README.md, (c))`,
+    ]);
     // Two servers on one file: the second listen must be refused while the first holds it.
     let refused;
     try {

@@ -25,6 +25,7 @@ import { describe, expect, it } from "vitest";
 import { pinHost, unpinHost } from "../src/engine/clock.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
 import { journalLine, journalPathOf, readJournal } from "../src/kit/state/journal.js";
+import { COMPACTION } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW } from "./cli-process.js";
 import { useTempDir } from "./helpers.js";
 
@@ -244,6 +245,83 @@ describe("the journal on disk (issue 22 (c))", () => {
     await expect(createEc2Mock().listen({ stateFile: path })).rejects.toThrow(
       `the journal ${journal} follows generation 7 of the state file, but ${path} is generation 1: the two are not of one server`,
     );
+  });
+
+  it("recovers the window of a compaction written while requests went on: the snapshot holds the old journal's first entries, the rest run once and move to the new journal", async () => {
+    const { path, journal } = await filesWithEntries();
+    const text = readFileSync(journal, "utf8");
+    const lines = text.split("\n");
+    // The snapshot of the state after the launch and tag "a" (generation 1), written as a compaction under load writes it.
+    writeFileSync(journal, `${lines.slice(0, 3).join("\n")}\n`);
+    await (await createEc2Mock({ timing: "instant" }).listen({ stateFile: path })).close();
+    const snapshot = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    expect(snapshot.journalGeneration).toBe(1);
+    const h = readJournal(journal)!.host!;
+    writeFileSync(path, JSON.stringify({ ...snapshot, journalAfter: { generation: 0, entries: 2, h } }));
+    // Crash before the new journal: the old one (generation 0, launch, "a", "b") is left.
+    writeFileSync(journal, text);
+    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+    try {
+      const instances = (await ec2.send(new DescribeInstancesCommand({}))).Reservations!.flatMap((r) => r.Instances!);
+      // The launch ran once (from the snapshot), "b" once (from the journal).
+      expect(instances).toHaveLength(1);
+      expect(instances[0]!.Tags!.map((t) => t.Key).sort()).toEqual(["a", "b"]);
+      expect(readJournal(journal)).toMatchObject({ generation: 1, host: h, entries: [{ c: "CreateTags" }] });
+    } finally {
+      ec2.destroy();
+      await server.close();
+    }
+    expect(await tagsAfterStart(path)).toEqual(["a", "b"]);
+  });
+
+  it("answers during compactions and loses nothing: launches 8 at a time, compacting every few entries, all there after a kill and after a stop", async () => {
+    const source = freshPath();
+    const saved = { ...COMPACTION };
+    COMPACTION.maxEntries = 3;
+    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: source });
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+    const killed = freshPath();
+    const ids: string[] = [];
+    try {
+      for (let round = 0; round < 5; round++) {
+        const launched = await Promise.all(
+          Array.from({ length: 8 }, () => ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))),
+        );
+        ids.push(...launched.map((out) => out.Instances![0]!.InstanceId!));
+      }
+      // The files as a kill would leave them now (a compaction may be under way: the journal first, as its snapshot is renamed before).
+      copyFileSync(journalPathOf(source), journalPathOf(killed));
+      copyFileSync(source, killed);
+    } finally {
+      ec2.destroy();
+      await server.close();
+      Object.assign(COMPACTION, saved);
+    }
+    for (const path of [source, killed]) {
+      const again = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
+      const client = new EC2Client({ region: "us-east-1", endpoint: again.url, credentials, maxAttempts: 1 });
+      try {
+        const listed = (await client.send(new DescribeInstancesCommand({}))).Reservations!.flatMap((r) => r.Instances!);
+        expect(listed.map((i) => i.InstanceId).sort()).toEqual([...ids].sort());
+      } finally {
+        client.destroy();
+        await again.close();
+      }
+    }
+  });
+
+  it("refuses a snapshot whose journalAfter does not name the generation before its own, leaving the files", async () => {
+    const { path } = await filesWithEntries();
+    await (await createEc2Mock({ timing: "instant" }).listen({ stateFile: path })).close();
+    const snapshot = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    const bad = JSON.stringify({ ...snapshot, journalAfter: { generation: 5, entries: 2, h: 0 } });
+    writeFileSync(path, bad);
+    await expect(createEc2Mock().listen({ stateFile: path })).rejects.toThrow(
+      `the state file ${path} holds no snapshot this mock can restore: its journalAfter must name the generation before its own, a count of entries and an instant; got {"generation":5,"entries":2,"h":0}`,
+    );
+    expect(readFileSync(path, "utf8")).toBe(bad);
+    expect(existsSync(`${path}.lock`)).toBe(false);
   });
 
   it("loads a file of the release before the journal (a whole snapshot), and journals after it", async () => {

@@ -129,13 +129,25 @@ export function readJournal(path: string): JournalContents | undefined {
   };
 }
 
+/** The header line of a journal of that generation, following a snapshot taken at host time `host`. */
+export const journalHeader = (generation: number, host: number): string =>
+  journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host }));
+
 /**
- * Writes a new, empty journal of that generation atomically, durable once it
- * resolves (its temporary file is named after the state file `owner`, whose
- * start removes a crash's leftovers).
+ * Writes a new journal of that generation atomically, durable once it
+ * resolves: its header, then the entry lines given (none by default: the
+ * entries a compaction's snapshot does not hold, when requests went on while
+ * it was written). Its temporary file is named after the state file `owner`,
+ * whose start removes a crash's leftovers.
  */
-export async function createJournal(path: string, generation: number, host: number, owner: string): Promise<void> {
-  await writeFileAtomically(path, journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host })), owner);
+export async function createJournal(
+  path: string,
+  generation: number,
+  host: number,
+  owner: string,
+  lines: readonly string[] = [],
+): Promise<void> {
+  await writeFileAtomically(path, journalHeader(generation, host) + lines.join(""), owner);
 }
 
 /** Appends one whole text to a journal opened for appending, and makes it durable (fdatasync). */

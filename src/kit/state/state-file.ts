@@ -5,9 +5,9 @@ import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
 import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
-import { writeFileAtomically } from "./atomic-write.js";
-import { appendDurably, createJournal, cutTo, JOURNAL_FORMAT, journalLine, journalPathOf, readJournal } from "./journal.js";
+import { appendDurably, createJournal, cutTo, journalHeader, journalLine, journalPathOf, readJournal } from "./journal.js";
 import { isJsonFaithful } from "./json-faithful.js";
+import { jsonSlices, writeSlicesAtomically } from "./json-slices.js";
 import { StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -151,6 +151,31 @@ export const COMPACTION: { maxEntries: number; minBytes: number } = { maxEntries
 export const GENERATION_MEMBER = "journalGeneration";
 
 /**
+ * The snapshot's member saying which entries of the previous generation's
+ * journal it holds, when a compaction wrote it while the server went on
+ * answering (issue 22): `{ generation, entries, h }`, the first `entries`
+ * entries of the journal of `generation` (one less than the snapshot's own),
+ * taken at host time `h`. Absent (every snapshot before, and a snapshot
+ * written on start or on a clean stop): it holds every entry of that journal.
+ */
+export const AFTER_MEMBER = "journalAfter";
+
+/** What {@link AFTER_MEMBER} holds. */
+interface After {
+  generation: number;
+  entries: number;
+  h: number;
+}
+
+const isAfter = (value: unknown): value is After =>
+  isRecord(value) &&
+  Number.isSafeInteger(value.generation) &&
+  (value.generation as number) >= 0 &&
+  Number.isSafeInteger(value.entries) &&
+  (value.entries as number) >= 0 &&
+  typeof value.h === "number";
+
+/**
  * One journal entry: the request that changed the state, not the state.
  * `h`: the host time it ran at (every clock was pinned to it: src/engine/clock.ts);
  * `t`/`k`: the seed of its tape and the key pairs it generated (src/kit/entropy.ts).
@@ -212,6 +237,15 @@ class JournaledStore {
   /** The reload after a failed append, while it runs: requests wait for it (they would see the state half restored). */
   recovering: Promise<void> | undefined;
   private closed = false;
+  /** A compaction under way (its snapshot taken, its file being written while requests go on). */
+  private compacting: Promise<void> | undefined;
+  /** While one is: the lines of the entries appended since its snapshot was taken, the first being entry `tailBase`. */
+  private tail: string[] | undefined;
+  private tailBase = 0;
+  /** Counts the reloads after a failed append: a compaction that began before one is abandoned. */
+  private epoch = 0;
+  /** The journal's writes (appends, a compaction's switch to the new journal, a reload) one at a time. */
+  private ioChain: Promise<void> = Promise.resolve();
 
   constructor(
     readonly path: string,
@@ -231,7 +265,7 @@ class JournaledStore {
    * compaction replaced by its snapshot before it could write the new one:
    * everything in it is in the snapshot). Returns whether a snapshot exists.
    */
-  async load(): Promise<{ exists: boolean; journalGeneration: number | undefined; tornTail: boolean; lastHost: number | undefined }> {
+  async load(): Promise<Loaded> {
     let text: string;
     let snapshotBytes: number;
     try {
@@ -249,7 +283,7 @@ class JournaledStore {
           `the state file ${this.path} does not exist, but its journal ${this.journalPath} does: restore the file, or remove the journal`,
         );
       }
-      return { exists: false, journalGeneration: undefined, tornTail: false, lastHost: undefined };
+      return { exists: false, journalGeneration: undefined, tornTail: false, lastHost: undefined, carried: undefined };
     }
     let saved: unknown;
     try {
@@ -258,6 +292,18 @@ class JournaledStore {
       throw new StateFileError(`the state file ${this.path} is not JSON: ${(error as Error).message}`);
     }
     let generation = 0;
+    let after: After | undefined;
+    if (isRecord(saved) && AFTER_MEMBER in saved) {
+      const { [AFTER_MEMBER]: member, ...rest } = saved;
+      const generationOf = saved[GENERATION_MEMBER];
+      if (!isAfter(member) || member.generation + 1 !== generationOf) {
+        throw new StateFileError(
+          `the state file ${this.path} holds no snapshot this mock can restore: its ${AFTER_MEMBER} must name the generation before its own, a count of entries and an instant; got ${JSON.stringify(member)}`,
+        );
+      }
+      after = member;
+      saved = rest;
+    }
     if (isRecord(saved) && GENERATION_MEMBER in saved) {
       const { [GENERATION_MEMBER]: member, ...rest } = saved;
       if (!Number.isSafeInteger(member) || (member as number) < 0) {
@@ -274,9 +320,14 @@ class JournaledStore {
         `the journal ${this.journalPath} follows generation ${journal.generation} of the state file, but ${this.path} is generation ${generation}: the two are not of one server`,
       );
     }
-    // Restored at the instant it was taken (the journal's header says when), so that a fast clock's time runs on from there.
-    const follows = journal !== undefined && journal.generation === generation;
-    const pinned = follows && journal.host !== undefined && pinHost(journal.host);
+    // A snapshot a compaction wrote while the server answered holds the first entries of the journal before it: a crash
+    // before the new journal was written leaves that journal, whose later entries are run again and carried into the new one.
+    const carries = after !== undefined && journal !== undefined && journal.generation === after.generation;
+    const follows = journal !== undefined && (journal.generation === generation || carries);
+    const skip = carries ? Math.min(after!.entries, journal!.entries.length) : 0;
+    // Restored at the instant it was taken (the journal's header says when, or the snapshot's own member), so that a fast clock's time runs on from there.
+    const host = carries ? after!.h : journal?.host;
+    const pinned = follows && host !== undefined && pinHost(host);
     try {
       this.persisted.restore(saved);
     } catch (error) {
@@ -289,7 +340,8 @@ class JournaledStore {
     this.entries = 0;
     let lastHost: number | undefined;
     if (follows) {
-      for (const [index, entry] of journal.entries.entries()) {
+      for (const [index, entry] of journal!.entries.entries()) {
+        if (index < skip) continue;
         if (!isRecord(entry) || typeof entry.h !== "number") {
           throw new StateFileError(
             `the journal ${this.journalPath} is corrupt at entry ${index + 1} (line ${index + 2}): not an entry this version reads`,
@@ -298,9 +350,15 @@ class JournaledStore {
         await this.replay(entry as unknown as Entry);
         lastHost = entry.h as number;
       }
-      this.entries = journal.entries.length;
+      this.entries = journal!.entries.length - skip;
     }
-    return { exists: true, journalGeneration: journal?.generation, tornTail: journal?.tornTail ?? false, lastHost };
+    return {
+      exists: true,
+      journalGeneration: journal?.generation,
+      tornTail: journal?.tornTail ?? false,
+      lastHost,
+      carried: carries ? { entries: journal!.entries.slice(skip), host: after!.h } : undefined,
+    };
   }
 
   /**
@@ -308,9 +366,13 @@ class JournaledStore {
    * snapshot when there is none, a fresh journal when there is none of this
    * generation, and cuts a torn tail off the journal there is.
    */
-  async open(state: { exists: boolean; journalGeneration: number | undefined }): Promise<void> {
+  async open(state: Loaded): Promise<void> {
     if (!state.exists) {
       await this.writeSnapshot(0);
+    } else if (state.carried !== undefined) {
+      // The journal of the generation before, whose first entries the snapshot holds: the rest go on in the new one.
+      const lines = state.carried.entries.map((entry) => journalLine(JSON.stringify(entry)));
+      await createJournal(this.journalPath, this.generation, state.carried.host, this.path, lines);
     } else if (state.journalGeneration !== this.generation) {
       // A file of the release before the journal, or a crash after a compaction's snapshot: the journal starts now.
       await createJournal(this.journalPath, this.generation, Date.now(), this.path);
@@ -324,7 +386,7 @@ class JournaledStore {
 
   /** Whether a compaction is due, counting `more` entries of `bytes` about to be added. */
   private due(more: number, bytes: number): boolean {
-    if (this.entries < this.deferredUntil) return false;
+    if (this.compacting !== undefined || this.entries < this.deferredUntil) return false;
     if (this.entries + more > this.thresholds.maxEntries) return true;
     const journalBytes = this.durableBytes + bytes;
     return journalBytes > this.thresholds.minBytes && journalBytes > this.snapshotBytes;
@@ -348,7 +410,21 @@ class JournaledStore {
     });
   }
 
-  /** Writes what is buffered, batch after batch, until nothing is. */
+  /** Runs `io` once the journal writes before it are done, and holds the next ones until it is. */
+  private exclusive<T>(io: () => Promise<T>): Promise<T> {
+    const run = this.ioChain.then(io);
+    this.ioChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Writes what is buffered, batch after batch, until nothing is; starts a
+   * compaction once one is due (it runs beside the appends: see
+   * {@link startCompaction}).
+   */
   private async flush(): Promise<void> {
     while (this.buffered.length > 0) {
       // Let the requests that are running now join this batch.
@@ -358,12 +434,12 @@ class JournaledStore {
       const text = batch.map((w) => w.line).join("");
       const bytes = Buffer.byteLength(text);
       try {
-        // The snapshot, taken now, holds every buffered request's change: no need to append them.
-        if (!this.due(batch.length, bytes) || !(await this.compact())) {
+        await this.exclusive(async () => {
           await appendDurably(this.journal!, text);
           this.durableBytes += bytes;
           this.entries += batch.length;
-        }
+          if (this.tail !== undefined) for (const waiting of batch) this.tail.push(waiting.line);
+        });
       } catch (error) {
         const failure = new StateFileError(`cannot write the journal of the state file ${this.path}: ${(error as Error).message}`);
         for (const waiting of [...batch, ...this.buffered.splice(0)]) waiting.reject(failure);
@@ -371,6 +447,7 @@ class JournaledStore {
         continue;
       }
       for (const waiting of batch) waiting.resolve();
+      if (this.due(0, 0)) this.startCompaction();
     }
   }
 
@@ -390,12 +467,16 @@ class JournaledStore {
 
   private async reload(failure: StateFileError): Promise<void> {
     this.broken = failure;
+    // A compaction under way is abandoned before it replaces the file, or (already replaced) left to the reload.
+    this.epoch++;
     try {
-      await this.journal?.close();
-      this.journal = undefined;
-      await cutTo(this.journalPath, this.durableBytes);
-      const state = await this.load();
-      await this.open(state);
+      await this.exclusive(async () => {
+        await this.journal?.close();
+        this.journal = undefined;
+        await cutTo(this.journalPath, this.durableBytes);
+        const state = await this.load();
+        await this.open(state);
+      });
       this.broken = undefined;
       this.report(`ec2-mock: ${failure.message}; the calls it held were refused, and the state in memory was reloaded from the file`);
     } catch (error) {
@@ -406,50 +487,144 @@ class JournaledStore {
   }
 
   /**
-   * Folds the journal into a new snapshot: the snapshot of the next
-   * generation first (atomically: temporary file, fsync, rename, directory
-   * fsync), then a new empty journal of that generation (the same way). A
-   * crash between the two leaves a snapshot newer than the journal: the
-   * start knows the journal's entries are all in it. A snapshot that would
-   * not restore is not written: the journal stays, and goes on growing.
+   * Takes the snapshot of `generation`; returns the slices of its file's
+   * text (./json-slices.ts) and the check that it would restore (which
+   * throws when it would not), or throws when it cannot be taken.
+   * `after` (a compaction's): which entries of the journal before it the
+   * snapshot holds. The check of a JSON-faithful snapshot reads the object
+   * itself (an independent copy the mock no longer touches), so it may run
+   * later than the taking: a compaction runs it once the text is written,
+   * and the server's longest stop is the longer of the two, not their sum.
    */
-  private async compact(): Promise<boolean> {
-    if (await this.writeSnapshot(this.generation + 1)) return true;
-    // Refused (reported): not tried again before as many entries again.
-    this.deferredUntil = this.entries + this.thresholds.maxEntries;
+  private snapshotText(generation: number, after?: After): { slices: Iterable<string>; check: () => void } {
+    const snapshot = this.persisted.snapshot();
+    if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
+    const members = { [GENERATION_MEMBER]: generation, ...(after !== undefined && { [AFTER_MEMBER]: after }) };
+    // The object itself when JSON holds it as it is (no text to parse back), else the text read back.
+    if (isJsonFaithful(snapshot)) return { slices: jsonSlices({ ...snapshot, ...members }), check: () => this.persisted.check(snapshot) };
+    const text = JSON.stringify(snapshot);
+    this.persisted.check(JSON.parse(text));
+    // Checked through its text: the members go after its own, as `JSON.stringify` of the whole would put them.
+    return { slices: [`${text.slice(0, -1)}${text.length > 2 ? "," : ""}${JSON.stringify(members).slice(1)}`], check: () => undefined };
+  }
+
+  /** Reports a snapshot refused, or throws when it is the first of a new file. */
+  private refused(generation: number, error: unknown): false {
+    const reason = `refused to write the state file ${this.path}: the state would not restore (${(error as Error).message})`;
+    // The first snapshot of a new file refuses the start; a compaction's leaves the journal in charge.
+    if (generation === 0) throw new StateFileError(`${reason}; nothing was written`);
+    this.report(`ec2-mock: ${reason}; the file keeps the last snapshot written, and its journal every change since`);
     return false;
   }
 
   /**
+   * Folds the journal into a new snapshot while the server goes on
+   * answering (issue 22). The snapshot is taken now (synchronously, so it
+   * holds exactly the changes run so far: the journal's entries and those
+   * buffered for the next append), then written slice by slice to a
+   * temporary file while requests go on being journaled in the current
+   * journal. Once every entry it holds is durable there, it replaces FILE
+   * (rename, directory fsync), naming in {@link AFTER_MEMBER} how many
+   * entries of that journal it holds; then a new journal of its generation
+   * takes the entries appended since, atomically. A crash at any point
+   * leaves files a start reads: the old snapshot and journal, the new
+   * snapshot and the old journal (its entries after the ones the snapshot
+   * holds are run again), or the new pair. A snapshot that would not
+   * restore is not written: the journal stays, and goes on growing.
+   */
+  private startCompaction(): void {
+    const generation = this.generation + 1;
+    const covers = this.entries + this.buffered.length;
+    const host = Date.now();
+    let text: { slices: Iterable<string>; check: () => void };
+    const refuse = (error: unknown) => {
+      this.refused(generation, error);
+      // Not tried again before as many entries again.
+      this.deferredUntil = this.entries + this.thresholds.maxEntries;
+    };
+    try {
+      text = this.snapshotText(generation, { generation: this.generation, entries: covers, h: host });
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+    const epoch = this.epoch;
+    this.tail = [];
+    this.tailBase = this.entries;
+    this.compacting = this.finishCompaction(text, generation, covers, host, epoch)
+      .catch((error: unknown) => {
+        if (error instanceof Refused) return refuse(error.cause);
+        this.report(
+          `ec2-mock: the state file ${this.path} was not compacted (${(error as Error).message}): it keeps its last snapshot, and its journal every change since`,
+        );
+      })
+      .finally(() => {
+        this.compacting = undefined;
+        this.tail = undefined;
+        // The entries appended meanwhile may make the next one due already.
+        if (!this.closed && this.broken === undefined && this.flushing === undefined && this.due(0, 0)) this.startCompaction();
+      });
+  }
+
+  private async finishCompaction(
+    text: { slices: Iterable<string>; check: () => void },
+    generation: number,
+    covers: number,
+    host: number,
+    epoch: number,
+  ): Promise<void> {
+    const abandoned = () => this.epoch !== epoch || this.broken !== undefined;
+    const bytes = await writeSlicesAtomically(this.path, text.slices, this.path, async () => {
+      checked(text.check);
+      // Every entry the snapshot holds is on disk in the journal before the snapshot replaces the file.
+      while (this.entries < covers && !abandoned()) await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      if (abandoned()) throw new Error("the journal failed while its snapshot was written; abandoned");
+    });
+    await this.exclusive(async () => {
+      // A reload after the rename read the new snapshot, and carried the journal's later entries itself.
+      if (this.epoch !== epoch) return;
+      const carried = this.tail!.slice(covers - this.tailBase);
+      await createJournal(this.journalPath, generation, host, this.path, carried);
+      const previous = this.journal;
+      this.journal = await open(this.journalPath, "a", 0o600);
+      await previous?.close();
+      this.generation = generation;
+      this.snapshotBytes = bytes;
+      this.entries = carried.length;
+      this.durableBytes = Buffer.byteLength(journalHeader(generation, host) + carried.join(""));
+      this.tail = undefined;
+    });
+  }
+
+  /**
    * Writes the snapshot of `generation` (checked to restore), then a new
-   * journal of it; false when the snapshot would not restore (reported, and
+   * journal of it, with no request under way (on start, and on a clean
+   * stop); false when the snapshot would not restore (reported, and
    * nothing written).
    */
   private async writeSnapshot(generation: number): Promise<boolean> {
-    let text: string;
     const host = Date.now();
+    let text: { slices: Iterable<string>; check: () => void };
     try {
-      const snapshot = this.persisted.snapshot();
-      text = JSON.stringify(snapshot);
-      // The object itself when JSON holds it as it is (no parse of what was just written), else the text read back.
-      this.persisted.check(isJsonFaithful(snapshot) ? snapshot : JSON.parse(text));
-      if (!isRecord(snapshot)) throw new TypeError("the snapshot is not an object: it cannot carry its generation");
-      text = `${text.slice(0, -1)}${text.length > 2 ? "," : ""}"${GENERATION_MEMBER}":${generation}}`;
+      text = this.snapshotText(generation);
     } catch (error) {
-      const reason = `refused to write the state file ${this.path}: the state would not restore (${(error as Error).message})`;
-      // The first snapshot of a new file refuses the start; a compaction's leaves the journal in charge.
-      if (generation === 0) throw new StateFileError(`${reason}; nothing was written`);
-      this.report(`ec2-mock: ${reason}; the file keeps the last snapshot written, and its journal every change since`);
-      return false;
+      return this.refused(generation, error);
     }
-    await writeFileAtomically(this.path, text);
+    let bytes: number;
+    try {
+      bytes = await writeSlicesAtomically(this.path, text.slices, this.path, () => checked(text.check));
+    } catch (error) {
+      // Refused: nothing was written (the temporary file is gone). Anything else is the write's own failure.
+      if (error instanceof Refused) return this.refused(generation, error.cause);
+      throw error;
+    }
     await createJournal(this.journalPath, generation, host, this.path);
     const previous = this.journal;
     this.journal = await open(this.journalPath, "a", 0o600);
     await previous?.close();
     this.generation = generation;
-    this.snapshotBytes = Buffer.byteLength(text);
-    this.durableBytes = Buffer.byteLength(journalLine(JSON.stringify({ journal: JOURNAL_FORMAT, generation, h: host })));
+    this.snapshotBytes = bytes;
+    this.durableBytes = Buffer.byteLength(journalHeader(generation, host));
     this.entries = 0;
     return true;
   }
@@ -462,6 +637,7 @@ class JournaledStore {
   async close(): Promise<void> {
     while (this.flushing !== undefined) await this.flushing.catch(() => undefined);
     this.closed = true;
+    await this.compacting;
     if (this.entries > 0 && this.broken === undefined && this.journal !== undefined) {
       await this.writeSnapshot(this.generation + 1).catch((error: unknown) => {
         this.report(
@@ -472,6 +648,28 @@ class JournaledStore {
     await this.journal?.close();
     this.journal = undefined;
   }
+}
+
+/** A snapshot's check that failed, as thrown out of its write (which then leaves the file as it was). */
+class Refused extends Error {}
+
+/** Runs a snapshot's check; what it throws comes out as a {@link Refused}. */
+function checked(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    throw new Refused("refused", { cause: error });
+  }
+}
+
+/** What {@link JournaledStore.load} found. */
+interface Loaded {
+  exists: boolean;
+  journalGeneration: number | undefined;
+  tornTail: boolean;
+  lastHost: number | undefined;
+  /** The entries of the journal before the snapshot's generation that it does not hold, and the instant it was taken at. */
+  carried: { entries: unknown[]; host: number } | undefined;
 }
 
 /** What the thresholds of compaction are, for tests that want it sooner. */

@@ -57,16 +57,27 @@ const RESERVED_LOW = 4;
 
 /** Dotted quad → 32-bit unsigned number, or NaN when it is not one (octets 0..255, no leading zeros). */
 export function parseIpv4(ip: string): number {
-  const parts = ip.split(".");
-  if (parts.length !== 4) return NaN;
+  // By character codes, without splitting or a RegExp per octet: a restart of 100k instances parses every
+  // address at least once (issue 22 (c): 280 ms of a 5.3 s restart went here). Four octets of one to three
+  // digits, no leading zero, each at most 255; anything else is NaN.
   let n = 0;
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return NaN;
-    const octet = Number(part);
-    if (octet > 255) return NaN;
-    n = n * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return NaN;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57 || (digits > 0 && octet === 0)) return NaN;
+    octet = octet * 10 + (c - 48);
+    if (++digits > 3 || octet > 255) return NaN;
   }
-  return n;
+  return dots === 3 && digits > 0 ? n * 256 + octet : NaN;
 }
 
 /** 32-bit unsigned number → dotted quad. */
