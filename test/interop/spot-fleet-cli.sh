@@ -63,6 +63,10 @@ template=$(aws_mock ec2 create-launch-template --launch-template-name workers \
 capacity=TotalTargetCapacity=3,OnDemandTargetCapacity=1,SpotTargetCapacity=2,DefaultTargetCapacityType=spot
 refused unknownTemplate create-fleet --type instant --target-capacity-specification "$capacity" \
   --launch-template-configs 'LaunchTemplateSpecification={LaunchTemplateName=no-such-template,Version=$Latest}'
+# The Spot series moves by up to 5 % an hour around each pool's level, so at some hours t3.small's
+# price is below t3.micro's: both set by hand, the cheaper pool is known whatever the hour.
+curl -sS -X POST "$endpoint/_mock/spot/price?instanceType=t3.micro&availabilityZone=$zone&price=0.01" >/dev/null
+curl -sS -X POST "$endpoint/_mock/spot/price?instanceType=t3.small&availabilityZone=$zone&price=0.02" >/dev/null
 configs="[{\"LaunchTemplateSpecification\":{\"LaunchTemplateId\":\"$template\",\"Version\":\"\$Latest\"},\"Overrides\":[{\"InstanceType\":\"t3.micro\",\"AvailabilityZone\":\"$zone\"},{\"InstanceType\":\"t3.small\",\"AvailabilityZone\":\"$zone\"}]}]"
 fleet=$(aws_mock ec2 create-fleet --type instant --target-capacity-specification "$capacity" \
   --launch-template-configs "$configs" --spot-options AllocationStrategy=price-capacity-optimized \
