@@ -13,11 +13,14 @@
  * larger array or object (the snapshot's skeleton: the Regions, their large
  * record arrays) is opened here, and its members read the same way. Every
  * piece begins and ends at an ASCII byte, so no utf-8 sequence is cut.
+ * `readJsonFile` reads a state file's snapshot: whole up to
+ * `SNAPSHOT_READING.wholeText` (256 MiB: one `JSON.parse` is faster), in
+ * pieces past it (docs/behaviour.md, "The state file").
  */
 
-/** JSON's whitespace: space, tab, line feed, carriage return. */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
+/** JSON's whitespace: space, tab, line feed, carriage return. */
 const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 const QUOTE = 0x22;
