@@ -25,6 +25,7 @@ import { describe, expect, it } from "vitest";
 import { pinHost, unpinHost } from "../src/engine/clock.js";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, StateFileError } from "../src/index.js";
 import { journalLine, journalPathOf, readJournal } from "../src/kit/state/journal.js";
+import { SNAPSHOT_READING } from "../src/kit/state/json-stream.js";
 import { COMPACTION } from "../src/kit/state/state-file.js";
 import { runToExit, SLOW } from "./cli-process.js";
 import { useTempDir } from "./helpers.js";
@@ -340,6 +341,60 @@ describe("the journal on disk (issue 22 (c))", () => {
     } finally {
       ec2.destroy();
       await server.close();
+    }
+  });
+
+  it("restores a snapshot larger than the longest text it parses whole (read in pieces), as the whole-text reader does, the compaction window too", async () => {
+    const source = freshPath();
+    const saved = { ...COMPACTION };
+    COMPACTION.maxEntries = 3;
+    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: source });
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+    const killed = freshPath();
+    try {
+      for (let round = 0; round < 4; round++) {
+        await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            ec2.send(
+              new RunInstancesCommand({
+                ImageId: LINUX_AMI_ID,
+                MinCount: 1,
+                MaxCount: 2,
+                TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: 'q"[{\\', Value: `é😀 ${round}/${i} ]}` }] }],
+              }),
+            ),
+          ),
+        );
+      }
+      copyFileSync(journalPathOf(source), journalPathOf(killed));
+      copyFileSync(source, killed);
+    } finally {
+      ec2.destroy();
+      await server.close();
+      Object.assign(COMPACTION, saved);
+    }
+    const at = Date.now();
+    const restored = async (path: string, reading: typeof SNAPSHOT_READING): Promise<unknown> => {
+      const copy = freshPath();
+      copyFileSync(path, copy);
+      if (existsSync(journalPathOf(path))) copyFileSync(journalPathOf(path), journalPathOf(copy));
+      const before = { ...SNAPSHOT_READING };
+      Object.assign(SNAPSHOT_READING, reading);
+      const mock = createEc2Mock({ timing: "instant" });
+      try {
+        await (await mock.listen({ stateFile: copy })).close();
+      } finally {
+        Object.assign(SNAPSHOT_READING, before);
+      }
+      return snapshotAt(mock, at);
+    };
+    for (const path of [source, killed]) {
+      // Far larger than the longest whole text allowed here: read in pieces of a few hundred bytes, records cut across chunks.
+      expect(readFileSync(path).length).toBeGreaterThan(20 * 1024);
+      const pieces = await restored(path, { wholeText: 1024, piece: 300, chunk: 1000 });
+      expect(pieces).toEqual(await restored(path, { ...SNAPSHOT_READING }));
+      const instances = JSON.stringify(pieces).match(/"i-[0-9a-f]{17}"/g) ?? [];
+      expect(new Set(instances).size).toBeGreaterThanOrEqual(24);
     }
   });
 

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { lstatSync, readdirSync, unlinkSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
@@ -8,6 +8,7 @@ import type { Front, FrontRequest, FrontState } from "../front.js";
 import { appendDurably, createJournal, cutTo, journalHeader, journalLine, journalPathOf, readJournal } from "./journal.js";
 import { isJsonFaithful } from "./json-faithful.js";
 import { jsonSlices, writeSlicesAtomically } from "./json-slices.js";
+import { readJsonFile, SNAPSHOT_READING } from "./json-stream.js";
 import { StateFileError, StateLock } from "./state-lock.js";
 
 export { StateFileError } from "./state-lock.js";
@@ -266,14 +267,12 @@ class JournaledStore {
    * everything in it is in the snapshot). Returns whether a snapshot exists.
    */
   async load(): Promise<Loaded> {
-    let text: string;
+    let saved: unknown;
     let snapshotBytes: number;
     try {
-      // Read as bytes: their count is the snapshot's size (no second pass over 200 MiB to measure the text).
-      const bytes = readFileSync(this.path);
-      snapshotBytes = bytes.length;
-      text = bytes.toString("utf8");
+      ({ value: saved, bytes: snapshotBytes } = readJsonFile(this.path, SNAPSHOT_READING));
     } catch (error) {
+      if (error instanceof SyntaxError) throw new StateFileError(`the state file ${this.path} is not JSON: ${error.message}`);
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`);
       }
@@ -284,12 +283,6 @@ class JournaledStore {
         );
       }
       return { exists: false, journalGeneration: undefined, tornTail: false, lastHost: undefined, carried: undefined };
-    }
-    let saved: unknown;
-    try {
-      saved = JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new StateFileError(`the state file ${this.path} is not JSON: ${(error as Error).message}`);
     }
     let generation = 0;
     let after: After | undefined;
