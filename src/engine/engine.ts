@@ -149,7 +149,7 @@ export class Engine<R = unknown> {
     const machine: Machine<R> = {
       id,
       os,
-      guest: {},
+      guest: DEFAULT_GUEST,
       hostStuck: false,
       phase: "launching",
       phaseSince: now,
@@ -458,6 +458,12 @@ export class Engine<R = unknown> {
     for (const listener of this.listeners) listener.onPhaseChange?.(change, machine);
   }
 }
+
+/**
+ * The guest of a machine never configured: one frozen object for all (an empty object each was 56 bytes
+ * kept by every instance of a fleet; issue 22 (e), fourth pass). `configureGuest` replaces it with a copy.
+ */
+const DEFAULT_GUEST: GuestConfig = Object.freeze({});
 
 function joinObstacles(first: string, second: string | undefined): string {
   return second === undefined ? first : `${first}; ${second}`;
