@@ -638,8 +638,10 @@ export function launchPlanned(
   const disableApiStop = input.DisableApiStop === true;
   const disableApiTermination = input.DisableApiTermination === true;
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
-    const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
-    const derived = derivesInterface(instanceId);
+    const fixedId = ctx.fixedInstanceIds?.[launchIndex];
+    const instanceId = fixedId ?? newId("i");
+    // An id newId minted always derives; a fixture's is checked.
+    const derived = fixedId === undefined || derivesInterface(fixedId);
     // Every volume of the instance, created in the store and attached. What a launch's instances have
     // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
     // object they all point to, not a copy each: none of it is ever written into, and at 100,000
