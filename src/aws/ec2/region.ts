@@ -241,11 +241,21 @@ export class Ec2Region {
   /** Registers a reservation and its instances (RunInstances, after every check), tags indexed. */
   add(reservation: Reservation): void {
     this.reservations.set(reservation.reservationId, reservation);
+    // The groups' uses counted once per run of instances sharing one list (a launch's share it), not per instance.
+    let groups: readonly string[] | undefined;
+    let uses = 0;
     for (const instance of reservation.instances) {
       this.fleet.set(instance.instanceId, instance);
-      this.tagIndex.add(instance, instance.tags);
-      if (instance.machine.phase !== "terminated") this.securityGroups.use(instance.securityGroupIds);
+      if (instance.tags.size > 0) this.tagIndex.add(instance, instance.tags);
+      if (instance.machine.phase === "terminated") continue;
+      if (instance.securityGroupIds !== groups) {
+        if (uses > 0) this.securityGroups.useMany(groups!, uses);
+        groups = instance.securityGroupIds;
+        uses = 0;
+      }
+      uses++;
     }
+    if (uses > 0) this.securityGroups.useMany(groups!, uses);
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { AuthResource } from "../ec2/context.js";
 import type { ElasticIp } from "../ec2/model/addresses.js";
 import type { MockImage } from "../ec2/model/images.js";
-import type { Ec2Instance } from "../ec2/model/instance.js";
+import { type Ec2Instance, interfaceIdOf } from "../ec2/model/instance.js";
 import type { Subnet } from "../ec2/model/network.js";
 import type { Ec2Volume } from "../ec2/model/volumes.js";
 import type { RegionSettings } from "../ec2/region.js";
@@ -77,9 +77,9 @@ export function keyPairResource(
 /** The primary network interface of an instance. */
 export function networkInterfaceResource(settings: RegionSettings, instance: Ec2Instance): AuthResource {
   return {
-    arn: ec2Arn(settings, "network-interface", instance.networkInterfaceId),
+    arn: ec2Arn(settings, "network-interface", interfaceIdOf(instance)),
     keys: {
-      "ec2:NetworkInterfaceID": instance.networkInterfaceId,
+      "ec2:NetworkInterfaceID": interfaceIdOf(instance),
       "ec2:Subnet": ec2Arn(settings, "subnet", instance.subnet.subnetId),
       "ec2:AvailabilityZone": instance.subnet.availabilityZone,
     },

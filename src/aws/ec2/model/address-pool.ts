@@ -29,6 +29,12 @@ export class AddressPool {
     return (this.bits[host >>> 3]! & (1 << (host & 7))) !== 0;
   }
 
+  /** Whether the address is one of the block's. */
+  holds(ip: number): boolean {
+    const host = ip - this.first;
+    return host >= 0 && host < this.count;
+  }
+
   /** Whether the address is in use. */
   has(ip: number): boolean {
     return this.hasHost(ip - this.first);
@@ -42,6 +48,12 @@ export class AddressPool {
     const bits = (this.bits ??= new Uint8Array(Math.ceil(this.count / 8)));
     bits[host >>> 3]! |= 1 << (host & 7);
     this.size++;
+  }
+
+  /** Frees every address (the bitmap goes; the search's start stays). */
+  clear(): void {
+    this.bits = undefined;
+    this.size = 0;
   }
 
   /** Frees the address. */

@@ -97,3 +97,88 @@ const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const LOWER_A = 0x61;
 const LOWER_F = 0x66;
+
+/**
+ * The digits XORed into a derived interface id's and MAC address's (fixed,
+ * so a derivation is the same in every process and snapshot), and which of
+ * the instance id's 17 digits each of the MAC address's 10 comes from.
+ */
+const INTERFACE_MASK = Uint8Array.from([9, 4, 14, 1, 12, 7, 3, 10, 5, 15, 0, 11, 6, 2, 13, 8, 4]);
+const MAC_MASK = Uint8Array.from([6, 11, 2, 13, 9, 0, 14, 5, 3, 10]);
+const MAC_DIGITS = Uint8Array.from([3, 10, 0, 7, 14, 4, 11, 1, 8, 15]);
+const INSTANCE_DIGITS = 17;
+/** `i-` */
+const INSTANCE_PREFIX = 2;
+/** `eni-` */
+const INTERFACE_PREFIX = 4;
+
+/** A lowercase hex digit's value (the caller has checked it is one). */
+function digitValue(code: number): number {
+  return code <= DIGIT_9 ? code - DIGIT_0 : code - LOWER_A + 10;
+}
+
+/**
+ * Whether an instance's primary interface id and MAC address are derived
+ * from its id (issue 22 (e), fourth pass): ids of 17 digits, as
+ * {@link newId} mints them. Any other id (8 digits, from a fixture) gets
+ * random ones, kept on the record.
+ */
+export function derivesInterface(instanceId: string): boolean {
+  return instanceId.length === INSTANCE_PREFIX + INSTANCE_DIGITS && isWellFormedId("i", instanceId);
+}
+
+/**
+ * The primary network interface id of an instance whose id
+ * {@link derivesInterface}: `eni-` and the instance id's 17 digits in
+ * reverse order, each XORed with a fixed mask. A bijection, so two instances
+ * never share one, and {@link instanceIdOfInterface} undoes it. Not stored:
+ * a string (about 40 bytes) an instance less, at a million instances.
+ */
+export function derivedInterfaceId(instanceId: string): string {
+  let at = 0;
+  scratch[at++] = 0x65; // e
+  scratch[at++] = 0x6e; // n
+  scratch[at++] = 0x69; // i
+  scratch[at++] = DASH;
+  for (let k = 0; k < INSTANCE_DIGITS; k++) {
+    const d = digitValue(instanceId.charCodeAt(INSTANCE_PREFIX + INSTANCE_DIGITS - 1 - k));
+    scratch[at++] = HEX_CODES[d ^ INTERFACE_MASK[k]!]!;
+  }
+  return scratch.toString("latin1", 0, at);
+}
+
+/**
+ * The instance id an interface id of 17 digits was derived from (the
+ * inverse of {@link derivedInterfaceId}), or undefined for an id that is
+ * not well formed. The instance may not exist, or hold an interface id of
+ * its own: the caller checks.
+ */
+export function instanceIdOfInterface(interfaceId: string): string | undefined {
+  if (interfaceId.length !== INTERFACE_PREFIX + INSTANCE_DIGITS || !isWellFormedId("eni", interfaceId)) return undefined;
+  let at = 0;
+  scratch[at++] = 0x69; // i
+  scratch[at++] = DASH;
+  for (let k = INSTANCE_DIGITS - 1; k >= 0; k--) {
+    const d = digitValue(interfaceId.charCodeAt(INTERFACE_PREFIX + k));
+    scratch[at++] = HEX_CODES[d ^ INTERFACE_MASK[k]!]!;
+  }
+  return scratch.toString("latin1", 0, at);
+}
+
+/**
+ * The MAC address of an instance whose id {@link derivesInterface}: `0e:`
+ * then five octets made of ten of the id's digits, each XORed with a fixed
+ * mask, in the form {@link newMacAddress} gives. Two instances share one as
+ * often as two random ones would (40 bits either way).
+ */
+export function derivedMacAddress(instanceId: string): string {
+  let at = 0;
+  scratch[at++] = HEX_CODES[0]!;
+  scratch[at++] = HEX_CODES[14]!;
+  for (let k = 0; k < MAC_DIGITS.length; k++) {
+    if ((k & 1) === 0) scratch[at++] = COLON;
+    const d = digitValue(instanceId.charCodeAt(INSTANCE_PREFIX + MAC_DIGITS[k]!));
+    scratch[at++] = HEX_CODES[d ^ MAC_MASK[k]!]!;
+  }
+  return scratch.toString("latin1", 0, at);
+}

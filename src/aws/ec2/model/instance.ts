@@ -21,6 +21,7 @@ import {
 } from "../../../engine/record.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
 import { readEc2Request } from "./causes.js";
+import { derivedInterfaceId, derivedMacAddress, instanceIdOfInterface } from "./ids.js";
 import type { MockImage } from "./images.js";
 import type { InstanceTypeInfo } from "./instance-types.js";
 import { type LaunchOptions, launchOptionsCodec } from "./launch-options.js";
@@ -179,6 +180,9 @@ export function enaSupportOf(instance: MutableAttributes & { readonly image: Moc
   return instance.enaSupport ?? instance.image.EnaSupport !== false;
 }
 
+/** The declared fields the record holds only when they are not derived from the instance id (issue 22 (e)). */
+type DerivedFields = "networkInterfaceId" | "macAddress";
+
 /** The declared fields that change after launch besides {@link MutableAttributes}. */
 type ChangingFields = "launchTime" | "publicIp" | "stateReason" | "stateTransitionReason" | "metadataChange";
 
@@ -190,7 +194,15 @@ type ChangingFields = "launchTime" | "publicIp" | "stateReason" | "stateTransiti
 export interface Ec2Instance
   extends MutableAttributes,
     Pick<InstanceFields, ChangingFields>,
-    Readonly<Omit<InstanceFields, LinkedFields | ChangingFields | keyof MutableAttributes>> {
+    Readonly<Omit<InstanceFields, LinkedFields | ChangingFields | keyof MutableAttributes | DerivedFields>> {
+  /**
+   * The primary network interface's id when it is not derived from the
+   * instance id (an id not of 17 digits; a snapshot's differing one); read
+   * it with {@link interfaceIdOf}. Snapshots write the derived one.
+   */
+  readonly networkInterfaceId: string | undefined;
+  /** Its MAC address when not derived, as `networkInterfaceId`; read it with {@link macAddressOf}. */
+  readonly macAddress: string | undefined;
   /** The image it was launched from. */
   readonly image: MockImage;
   /** What the mock knows of its type. */
@@ -213,6 +225,29 @@ export interface Ec2Instance
    * counts current.
    */
   securityGroupIds: readonly string[];
+}
+
+/** The id of an instance's primary network interface: its own, else derived from the instance id (model/ids.ts). */
+export function interfaceIdOf(instance: Pick<Ec2Instance, "instanceId" | "networkInterfaceId">): string {
+  return instance.networkInterfaceId ?? derivedInterfaceId(instance.instanceId);
+}
+
+/** An instance's MAC address: its own, else derived from the instance id (model/ids.ts). */
+export function macAddressOf(instance: Pick<Ec2Instance, "instanceId" | "macAddress">): string {
+  return instance.macAddress ?? derivedMacAddress(instance.instanceId);
+}
+
+/**
+ * The instance whose primary interface has this id, if the region holds it:
+ * the one it derives from (one lookup), else one holding it as its own (a
+ * scan of the fleet, as before the ids were derived).
+ */
+export function instanceOfInterface(instances: ReadonlyMap<string, Ec2Instance>, interfaceId: string): Ec2Instance | undefined {
+  const derivedFrom = instanceIdOfInterface(interfaceId);
+  const instance = derivedFrom === undefined ? undefined : instances.get(derivedFrom);
+  if (instance !== undefined && instance.networkInterfaceId === undefined) return instance;
+  for (const i of instances.values()) if (i.networkInterfaceId === interfaceId) return i;
+  return undefined;
 }
 
 /** The public IPv4 an instance shows: its Elastic IP, else its auto-assigned address, else none. */
@@ -370,9 +405,10 @@ function renderInterface(
   address.PrivateIpAddress = instance.privateIp;
   const out: InstanceNetworkInterface = {};
   if (association !== undefined) out.Association = association;
+  const interfaceId = interfaceIdOf(instance);
   out.Attachment = {
     AttachTime: new Date(instance.createdAt.getTime()),
-    AttachmentId: `eni-attach-${instance.networkInterfaceId.slice(4)}`,
+    AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
     DeleteOnTermination: true,
     DeviceIndex: 0,
     Status: "attached",
@@ -381,8 +417,8 @@ function renderInterface(
   out.Description = instance.launchOptions.networkInterfaceDescription ?? "";
   out.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
   out.Ipv6Addresses = [];
-  out.MacAddress = instance.macAddress;
-  out.NetworkInterfaceId = instance.networkInterfaceId;
+  out.MacAddress = macAddressOf(instance);
+  out.NetworkInterfaceId = interfaceId;
   out.OwnerId = ctx.accountId;
   out.PrivateDnsName = privateDnsName;
   out.PrivateIpAddress = instance.privateIp;

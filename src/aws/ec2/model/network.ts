@@ -241,7 +241,13 @@ export class Network {
   private readonly defaults = new Map<string, Subnet>();
   /** Each subnet's addresses in use, a bitmap (./address-pool.ts). */
   private readonly pools = new Map<string, AddressPool>();
-  private readonly publicInUse = new Set<string>();
+  /**
+   * The region's public IPv4 pool's addresses in use, a bitmap (one bit an address, made on first use): a
+   * `Set` of strings cost a hash entry and a hashing of every address a running instance takes (issue 22
+   * (e), fourth pass). Addresses outside the pool (none is handed out; a snapshot could name one) apart.
+   */
+  private readonly publicPool = new AddressPool(PUBLIC_POOL_FIRST, PUBLIC_POOL_SIZE);
+  private readonly publicOutside = new Set<string>();
   private publicCounter = 0;
   private seq = 0;
   private space: AddressSpace;
@@ -546,7 +552,8 @@ export class Network {
       ...(this.retired.size === 0 ? {} : { retiredSubnets: [...this.retired.values()].map(subnetJson) }),
       addressesInUse: [...this.pools].filter(([, pool]) => pool.size > 0).map(([id, pool]) => [id, pool.addresses()]),
       nextHost: [...this.pools].filter(([, pool]) => pool.next !== 0).map(([id, pool]) => [id, pool.next]),
-      publicInUse: [...this.publicInUse],
+      // In address order (they were in the order taken: a set either way).
+      publicInUse: [...this.publicPool.addresses(), ...this.publicOutside],
       publicCounter: this.publicCounter,
     };
   }
@@ -629,8 +636,8 @@ export class Network {
       const pool = this.pools.get(subnetId);
       if (pool !== undefined) pool.next = host;
     }
-    this.publicInUse.clear();
-    for (const ip of json.publicInUse) this.publicInUse.add(ip);
+    this.clearPublic();
+    for (const ip of json.publicInUse) this.takeThisPublicIp(ip);
     this.publicCounter = json.publicCounter;
   }
 
@@ -650,7 +657,7 @@ export class Network {
     this.retired.clear();
     this.defaults.clear();
     this.pools.clear();
-    this.publicInUse.clear();
+    this.clearPublic();
     this.seq = 0;
     this.createDefaultVpc(previous === undefined ? undefined : { vpc: previous, subnets: subnetIds });
   }
@@ -661,38 +668,50 @@ export class Network {
    * than the search going round the full pool for ever).
    */
   takePublicIpIfAny(): string | undefined {
-    return this.publicInUse.size >= PUBLIC_POOL_SIZE ? undefined : this.takePublicIp();
+    return this.publicPool.size >= PUBLIC_POOL_SIZE ? undefined : this.takePublicIp();
+  }
+
+  /** Every public address free again. */
+  private clearPublic(): void {
+    this.publicPool.clear();
+    this.publicOutside.clear();
   }
 
   /** Hands out a public IPv4 from the region's pool (3.80.0.0/12 style addresses); throws when it is exhausted. */
   takePublicIp(): string {
-    if (this.publicInUse.size >= PUBLIC_POOL_SIZE) throw new Error("ec2-mock: the region's pool of public IPv4 addresses is exhausted");
-    const base = PUBLIC_POOL_BASE;
+    const pool = this.publicPool;
+    if (pool.size >= PUBLIC_POOL_SIZE) throw new Error("ec2-mock: the region's pool of public IPv4 addresses is exhausted");
     for (;;) {
       this.publicCounter = (this.publicCounter + 7919) % PUBLIC_POOL_SIZE;
-      const ip = formatIpv4(base + this.publicCounter + 256);
-      if (!this.publicInUse.has(ip)) {
-        this.publicInUse.add(ip);
-        return ip;
+      if (!pool.hasHost(this.publicCounter)) {
+        pool.add(PUBLIC_POOL_FIRST + this.publicCounter);
+        return formatIpv4(PUBLIC_POOL_FIRST + this.publicCounter);
       }
     }
   }
 
   /** Whether this public IPv4 is free in the pool (not auto-assigned, not an Elastic IP). */
   isPublicIpFree(ip: string): boolean {
-    return !this.publicInUse.has(ip);
+    const n = parseIpv4(ip);
+    return this.publicPool.holds(n) ? !this.publicPool.has(n) : !this.publicOutside.has(ip);
   }
 
   /** Takes this very public IPv4 from the pool (an Elastic IP recovered); the caller checked it is free. */
   takeThisPublicIp(ip: string): void {
-    this.publicInUse.add(ip);
+    const n = parseIpv4(ip);
+    if (this.publicPool.holds(n)) this.publicPool.add(n);
+    else this.publicOutside.add(ip);
   }
 
   /** Returns a public IPv4 to the pool. */
   releasePublicIp(ip: string): void {
-    this.publicInUse.delete(ip);
+    const n = parseIpv4(ip);
+    if (this.publicPool.holds(n)) this.publicPool.delete(n);
+    else this.publicOutside.delete(ip);
   }
 }
 
 /** The first address of the public pool, read once (a start takes one on every call: bench/README.md, issue 22 (a)). */
 const PUBLIC_POOL_BASE = parseIpv4("3.80.0.0");
+/** The pool's first address: its addresses are `PUBLIC_POOL_FIRST + n`, n below `PUBLIC_POOL_SIZE`. */
+const PUBLIC_POOL_FIRST = PUBLIC_POOL_BASE + 256;

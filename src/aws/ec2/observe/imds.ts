@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Front } from "../../../kit/front.js";
-import type { Ec2Instance } from "../model/instance.js";
+import { type Ec2Instance, macAddressOf } from "../model/instance.js";
 import { isPending } from "../model/metadata-options.js";
 import type { Ec2Region } from "../region.js";
 import type { Ec2World } from "../world.js";
@@ -186,7 +186,7 @@ function treeOf(region: Ec2Region, instance: Ec2Instance, now: number): Tree {
     "instance-type": instance.instanceType,
     "local-hostname": String(rendered.PrivateDnsName ?? ""),
     "local-ipv4": instance.privateIp,
-    mac: instance.macAddress,
+    mac: macAddressOf(instance),
     placement,
     ...(rendered.PublicDnsName ? { "public-hostname": rendered.PublicDnsName } : {}),
     ...(rendered.PublicIpAddress === undefined ? {} : { "public-ipv4": rendered.PublicIpAddress }),

@@ -18,7 +18,7 @@ import { errors } from "../errors.js";
 import { compileFilters, type FilterTable, readFilters } from "../filters.js";
 import { type ElasticIp, MAX_ADDRESSES_PER_REGION } from "../model/addresses.js";
 import { isWellFormedId } from "../model/ids.js";
-import type { Ec2Instance } from "../model/instance.js";
+import { type Ec2Instance, instanceOfInterface, interfaceIdOf } from "../model/instance.js";
 import { checkFilterCount } from "../model/limits.js";
 import { stateNameOf } from "../model/states.js";
 import { readTagsOf } from "../model/tags.js";
@@ -95,9 +95,8 @@ interface Target {
  */
 function findInterface(ctx: OperationContext, id: string): Ec2Instance {
   if (!isWellFormedId("eni", id)) throw errors.malformedInterfaceId(id);
-  for (const instance of ctx.region.instances.values()) {
-    if (instance.networkInterfaceId === id && instance.machine.phase !== "terminated") return instance;
-  }
+  const instance = instanceOfInterface(ctx.region.instances, id);
+  if (instance !== undefined && instance.machine.phase !== "terminated") return instance;
   throw errors.interfaceNotFound(id);
 }
 
@@ -153,7 +152,7 @@ export const associateAddress: Operation<AssociateAddressCommandInput, Associate
   authorizeAndDryRun(ctx, "AssociateAddress", [addressResource(settings, address), on], input.DryRun);
   checkTargetState(target);
   if (privateIp !== undefined && privateIp !== target.instance.privateIp) {
-    throw errors.privateIpNotOnInterface(privateIp, target.instance.networkInterfaceId);
+    throw errors.privateIpNotOnInterface(privateIp, interfaceIdOf(target.instance));
   }
   const current = address.association;
   if (input.AllowReassociation === false && current !== undefined && current.instance !== target.instance) {
@@ -220,7 +219,7 @@ export const addressFilters: FilterTable<ElasticIp, OperationContext> = {
     domain: () => "vpc",
     "instance-id": (a) => a.association?.instance.instanceId,
     "network-border-group": (_, ctx) => ctx.region.settings.region,
-    "network-interface-id": (a) => a.association?.instance.networkInterfaceId,
+    "network-interface-id": (a) => (a.association === undefined ? undefined : interfaceIdOf(a.association.instance)),
     "network-interface-owner-id": (a, ctx) => (a.association === undefined ? undefined : ctx.region.settings.accountId),
     "private-ip-address": (a) => a.association?.instance.privateIp,
     "public-ip": (a) => a.publicIp,
@@ -243,7 +242,7 @@ function renderAddress(ctx: OperationContext, address: ElasticIp): Address {
       ? {}
       : {
           InstanceId: instance.instanceId,
-          NetworkInterfaceId: instance.networkInterfaceId,
+          NetworkInterfaceId: interfaceIdOf(instance),
           NetworkInterfaceOwnerId: ctx.region.settings.accountId,
           PrivateIpAddress: instance.privateIp,
         }),

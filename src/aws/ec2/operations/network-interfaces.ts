@@ -9,7 +9,7 @@ import type { Operation, OperationContext } from "../context.js";
 import { errors } from "../errors.js";
 import { type FilterTable, type FilterValues, literalValuesOf } from "../filters.js";
 import { isWellFormedId } from "../model/ids.js";
-import { type Ec2Instance, publicIpOf } from "../model/instance.js";
+import { type Ec2Instance, instanceOfInterface, interfaceIdOf, macAddressOf, publicIpOf } from "../model/instance.js";
 import { encodeToken, type MaxResultsRule, type Position, takePage } from "../pagination.js";
 import { readDescribeQuery } from "./describe-query.js";
 
@@ -74,8 +74,8 @@ function renderInterface(ctx: OperationContext, instance: Ec2Instance): NetworkI
     Groups: shown.Groups,
     InterfaceType: "interface",
     Ipv6Addresses: [],
-    MacAddress: instance.macAddress,
-    NetworkInterfaceId: instance.networkInterfaceId,
+    MacAddress: macAddressOf(instance),
+    NetworkInterfaceId: interfaceIdOf(instance),
     OwnerId: accountId,
     PrivateDnsName: shown.PrivateDnsName,
     ...(association === undefined ? {} : { PublicDnsName: association.PublicDnsName }),
@@ -108,7 +108,7 @@ function rendered(read: (n: NetworkInterface) => FilterValues): (i: Ec2Instance,
 /** DescribeNetworkInterfaces' filters, by EC2 name (source: API reference, DescribeNetworkInterfaces). */
 export const interfaceFilters: FilterTable<Ec2Instance, OperationContext> = {
   exact: {
-    "network-interface-id": (i) => i.networkInterfaceId,
+    "network-interface-id": (i) => interfaceIdOf(i),
     "subnet-id": (i) => i.subnet.subnetId,
     "vpc-id": (i) => i.subnet.vpcId,
     "availability-zone": (i) => i.subnet.availabilityZone,
@@ -130,7 +130,7 @@ export const interfaceFilters: FilterTable<Ec2Instance, OperationContext> = {
     "association.association-id": rendered((n) => n.Association?.AssociationId),
     "association.public-dns-name": rendered((n) => n.Association?.PublicDnsName),
     "private-dns-name": rendered((n) => n.PrivateDnsName),
-    "mac-address": (i) => i.macAddress,
+    "mac-address": (i) => macAddressOf(i),
     "owner-id": (_, ctx) => ctx.region.settings.accountId,
     status: () => "in-use",
     description: () => "",
@@ -166,9 +166,15 @@ export const describeNetworkInterfaces: Operation<DescribeNetworkInterfacesComma
   for (const id of ids) if (!isWellFormedId("eni", id)) throw errors.malformedInterfaceId(id);
   const wanted = new Set(ids.length > 0 ? ids : (literalValuesOf(filters, "network-interface-id") ?? []));
   const live = [...ctx.region.instances.values()].filter(hasInterface);
-  const candidates = wanted.size > 0 ? live.filter((i) => wanted.has(i.networkInterfaceId)) : live;
+  // The wanted interfaces' instances, each found by the id it derives from (no derivation per instance of the fleet).
+  const wantedInstances = new Set<Ec2Instance>();
+  for (const id of wanted) {
+    const instance = instanceOfInterface(ctx.region.instances, id);
+    if (instance !== undefined) wantedInstances.add(instance);
+  }
+  const candidates = wanted.size > 0 ? live.filter((i) => wantedInstances.has(i)) : live;
   if (ids.length > 0) {
-    const found = new Set(candidates.map((i) => i.networkInterfaceId));
+    const found = new Set(candidates.map((i) => interfaceIdOf(i)));
     const missing = ids.find((id) => !found.has(id));
     if (missing !== undefined) throw errors.interfaceNotFound(missing);
   }

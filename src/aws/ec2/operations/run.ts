@@ -9,7 +9,7 @@ import { checkCapacity, zonesWithCapacity } from "../model/capacity-check.js";
 import { ec2Requests } from "../model/causes.js";
 import { checkDeviceName, checkVolumeLimits, checkVolumeType, ebsAttachmentLimit } from "../model/ebs-limits.js";
 import { hibernationRootGiB } from "../model/hibernation.js";
-import { isWellFormedId, newId, newMacAddress } from "../model/ids.js";
+import { derivesInterface, isWellFormedId, newId, newMacAddress } from "../model/ids.js";
 import { guestOsOf, type MockImage } from "../model/images.js";
 import { type AttachedVolume, type Ec2Instance, stateReasons } from "../model/instance.js";
 import { readInstanceProfile } from "../model/instance-profile.js";
@@ -614,7 +614,9 @@ export function launchPlanned(
   if (count < launch.minCount) throw errors.insufficientAddresses();
 
   const reservationId = newId("r");
-  const createdAt = new Date(ctx.now);
+  // The call's time, read once: every instance of the launch is created at it (machines included).
+  const launchedAt = ctx.now;
+  const createdAt = new Date(launchedAt);
   const os = guestOsOf(launch.image);
   // Flattened: the SDK builds its generated token by concatenation, a tree of ~20 strings every instance of
   // the reservation would keep alive.
@@ -636,7 +638,10 @@ export function launchPlanned(
   const disableApiStop = input.DisableApiStop === true;
   const disableApiTermination = input.DisableApiTermination === true;
   for (let launchIndex = 0; launchIndex < count; launchIndex++) {
-    const instanceId = ctx.fixedInstanceIds?.[launchIndex] ?? newId("i");
+    const fixedId = ctx.fixedInstanceIds?.[launchIndex];
+    const instanceId = fixedId ?? newId("i");
+    // An id newId minted always derives; a fixture's is checked.
+    const derived = fixedId === undefined || derivesInterface(fixedId);
     // Every volume of the instance, created in the store and attached. What a launch's instances have
     // in common (the creation Date, the volume and instance tag maps, the image, the subnet) is one
     // object they all point to, not a copy each: none of it is ever written into, and at 100,000
@@ -656,7 +661,7 @@ export function launchPlanned(
       volumes[v] = volume.attachment;
     }
     const instance: Ec2Instance = {
-      machine: region.engine.launch(instanceId, os, ec2Requests.run),
+      machine: region.engine.launch(instanceId, os, ec2Requests.run, launchedAt),
       instanceId,
       reservationId,
       launchIndex,
@@ -669,8 +674,9 @@ export function launchPlanned(
       privateIp: region.network.takePrivateIp(launch.subnet, launch.privateIp),
       publicIp: undefined,
       wantsPublicIp: launch.wantsPublicIp,
-      networkInterfaceId: newId("eni"),
-      macAddress: newMacAddress(),
+      // Derived from the instance id when it is one newId minted (model/ids.ts): two strings an instance less.
+      networkInterfaceId: derived ? undefined : newId("eni"),
+      macAddress: derived ? undefined : newMacAddress(),
       keyName: input.KeyName,
       clientToken,
       hibernationConfigured,

@@ -14,6 +14,7 @@ import { authorizeAndDryRun, refuseUnmodelled } from "../checks.js";
 import type { Operation, OperationContext } from "../context.js";
 import { errors, notFoundFamilies } from "../errors.js";
 import { compileFilters, type FilterSpec, type FilterTable, literalValuesOf, readFilters } from "../filters.js";
+import { instanceOfInterface } from "../model/instance.js";
 import { checkFilterCount } from "../model/limits.js";
 import { taggableByPrefix, taggableFamilies } from "../model/taggables.js";
 import { checkTagCount, checkTags } from "../model/tags.js";
@@ -126,9 +127,10 @@ function checkResourceIds(ids: readonly string[]): void {
 function holdsUntaggable(ctx: OperationContext, prefix: string, id: string): boolean | undefined {
   const region = ctx.region;
   switch (prefix) {
-    case "eni":
-      for (const i of region.instances.values()) if (i.networkInterfaceId === id) return i.machine.phase !== "terminated";
-      return false;
+    case "eni": {
+      const instance = instanceOfInterface(region.instances, id);
+      return instance !== undefined && instance.machine.phase !== "terminated";
+    }
     default:
       return undefined;
   }

@@ -24,9 +24,17 @@ import { addressRecord, type ElasticIp } from "../model/addresses.js";
 import { type CapacityPool, withdrawnPoolsCodec } from "../model/capacity.js";
 import type { Ec2Machine } from "../model/causes.js";
 import { type Ec2Fleet, fleetRecord } from "../model/fleets.js";
-import { isWellFormedId } from "../model/ids.js";
+import { derivedInterfaceId, derivedMacAddress, derivesInterface, isWellFormedId } from "../model/ids.js";
 import { type ImageCatalogue, type MockImage, type OwnImage, ownImageRecord } from "../model/images.js";
-import { type AttachedVolume, type Ec2Instance, type InstanceFields, instanceRecord, type LinkedFields } from "../model/instance.js";
+import {
+  type AttachedVolume,
+  type Ec2Instance,
+  type InstanceFields,
+  instanceRecord,
+  interfaceIdOf,
+  type LinkedFields,
+  macAddressOf,
+} from "../model/instance.js";
 import { type KeyPair, keyPairRecord } from "../model/key-pairs.js";
 import { defaultLaunchOptions, type LaunchOptions } from "../model/launch-options.js";
 import { type LaunchTemplate, launchTemplateRecord } from "../model/launch-templates.js";
@@ -86,6 +94,9 @@ const writeInstance = instanceRecord.writer<Ec2Instance>({
   elasticIpAllocationId: (instance) => instance.elasticIp?.allocationId,
   volumeIds: (instance) => instance.volumes.map((v) => v.volumeId),
   securityGroupIds: (instance) => [...instance.securityGroupIds],
+  // Derived from the instance id unless held (model/ids.ts): written as before, so every version reads them.
+  networkInterfaceId: interfaceIdOf,
+  macAddress: macAddressOf,
 });
 
 /** Reads an instance's declared fields, the linked ones apart (see `readSnapshot`). */
@@ -482,6 +493,13 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
       });
     }
     record.securityGroupIds = securityGroupIds ?? [fields.network.defaultSecurityGroupId];
+    // An interface id and MAC address the instance id derives are not held (launched ones hold none); any other
+    // (a snapshot from before they were derived, an 8-digit id) is kept as the instance's own.
+    if (derivesInterface(instanceId)) {
+      const held = record as { networkInterfaceId: string | undefined; macAddress: string | undefined };
+      if (held.networkInterfaceId === derivedInterfaceId(instanceId)) held.networkInterfaceId = undefined;
+      if (held.macAddress === derivedMacAddress(instanceId)) held.macAddress = undefined;
+    }
     const instance = record as Ec2Instance;
     if (elasticIpAllocationId !== undefined) wantedEips.set(instance, elasticIpAllocationId);
     if (instances.has(instanceId)) throw invalid(`${p}.instanceId`, "unique", instanceId);
