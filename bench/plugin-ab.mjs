@@ -25,13 +25,13 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { FLOOR_ID, floorClient, pluginClient, sdkCycle } from "./plugin-cycles.mjs";
 
 const other = process.argv[2];
 if (other === undefined) {
   console.error("usage: node bench/plugin-ab.mjs OTHER_WORKTREE (its dist/ built)");
   process.exit(2);
 }
-const { EC2Client, StopInstancesCommand, StartInstancesCommand, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
 const mine = await import("ec2-mock");
 const theirs = await import(pathToFileURL(path.resolve(other, "dist/esm/index.js")).href);
 
@@ -65,43 +65,9 @@ async function warmUp(op, ms) {
   while (performance.now() < end) await op();
 }
 
-/** The plugin's Stop/Start cycle on one instance, as in bench/run.mjs (a). */
-async function pluginCycle({ createEc2Mock, LINUX_AMI_ID }) {
-  const client = new EC2Client({ region: "us-east-1" });
-  client.middlewareStack.use(createEc2Mock({ timing: "instant" }));
-  const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-  const id = run.Instances[0].InstanceId;
-  return async () => {
-    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
-    await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
-  };
-}
-
-/** The SDK's floor of (a): a constant output at the initialize step. */
-function floorCycle() {
-  const change = (from, to) => [
-    { InstanceId: "i-0123456789abcdef0", CurrentState: { Code: to[0], Name: to[1] }, PreviousState: { Code: from[0], Name: from[1] } },
-  ];
-  const outputs = {
-    StopInstancesCommand: { StoppingInstances: change([16, "running"], [64, "stopping"]) },
-    StartInstancesCommand: { StartingInstances: change([80, "stopped"], [0, "pending"]) },
-  };
-  const metadata = { httpStatusCode: 200, requestId: "r", attempts: 1, totalRetryDelay: 0 };
-  const client = new EC2Client({ region: "us-east-1" });
-  client.middlewareStack.add(
-    (_next, context) => async () => ({
-      output: { ...outputs[context.commandName], $metadata: metadata },
-      response: { statusCode: 200, headers: {} },
-    }),
-    { step: "initialize", priority: "low", name: "constantOutput" },
-  );
-  return async () => {
-    await client.send(new StopInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-    await client.send(new StartInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-  };
-}
-
-const contenders = [await pluginCycle(mine), await pluginCycle(theirs), floorCycle()];
+/** The plugin's Stop/Start cycle on one instance of a build, as in bench/run.mjs (a). */
+const pluginCycle = async (mockModule) => pluginClient(mockModule).then(({ client, id }) => sdkCycle(client, id));
+const contenders = [await pluginCycle(mine), await pluginCycle(theirs), sdkCycle(floorClient(), FLOOR_ID)];
 const OWN = typeof globalThis.gc === "function";
 const rates = contenders.map(() => []);
 const owned = contenders.map(() => []);

@@ -10,32 +10,11 @@ import { Session } from "node:inspector/promises";
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { middlewareCycle } from "./plugin-cycles.mjs";
 
 const dir = process.argv[2];
 const mock = await import(pathToFileURL(path.resolve(dir, "dist/esm/index.js")).href);
-const { EC2Client, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
-const ec2 = mock.createEc2Mock({ timing: "instant" });
-const client = new EC2Client({ region: "us-east-1" });
-client.middlewareStack.use(ec2);
-const run = await client.send(new RunInstancesCommand({ ImageId: mock.LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-const id = run.Instances[0].InstanceId;
-let middleware;
-ec2.applyToStack({
-  add: (m) => {
-    middleware = m;
-  },
-  addRelativeTo() {},
-  applyToStack() {},
-  use() {},
-  remove: () => false,
-});
-const next = async () => {
-  throw new Error("passed on");
-};
-const cycle = async () => {
-  await middleware(next, { clientName: "EC2Client", commandName: "StopInstancesCommand" })({ input: { InstanceIds: [id] } });
-  await middleware(next, { clientName: "EC2Client", commandName: "StartInstancesCommand" })({ input: { InstanceIds: [id] } });
-};
+const cycle = await middlewareCycle(mock);
 for (let i = 0; i < 20000; i++) await cycle();
 const s = new Session();
 s.connect();

@@ -14,34 +14,12 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { middlewareCycle } from "./plugin-cycles.mjs";
 
 const dir = process.argv[2];
 const options = JSON.parse(process.env.MOCK_OPTS ?? "{}");
-const { EC2Client, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
 const mock = dir === undefined ? await import("ec2-mock") : await import(pathToFileURL(path.resolve(dir, "dist/esm/index.js")).href);
-const ec2 = mock.createEc2Mock({ timing: "instant", ...options });
-const client = new EC2Client({ region: "us-east-1" });
-client.middlewareStack.use(ec2);
-const run = await client.send(new RunInstancesCommand({ ImageId: mock.LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
-const id = run.Instances[0].InstanceId;
-let middleware;
-// A stand-in stack: the plugin's one middleware is kept; with no auth step to find, the default Region serves it.
-ec2.applyToStack({
-  add: (m) => {
-    middleware = m;
-  },
-  addRelativeTo() {},
-  applyToStack() {},
-  use() {},
-  remove: () => false,
-});
-const next = async () => {
-  throw new Error("the plugin passed the call on");
-};
-const cycle = async () => {
-  await middleware(next, { clientName: "EC2Client", commandName: "StopInstancesCommand" })({ input: { InstanceIds: [id] } });
-  await middleware(next, { clientName: "EC2Client", commandName: "StartInstancesCommand" })({ input: { InstanceIds: [id] } });
-};
+const cycle = await middlewareCycle(mock, options);
 const N = 2000;
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 for (const end = performance.now() + 2000; performance.now() < end; ) await cycle();

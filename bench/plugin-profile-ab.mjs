@@ -13,33 +13,14 @@ import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { FLOOR_ID, floorClient, pluginClient, sdkCycle } from "./plugin-cycles.mjs";
 
 const dir = process.argv[2];
 const CHUNKS = Number(process.argv[3] ?? 60),
   N = 100;
 const mock = await import(pathToFileURL(path.resolve(dir, "dist/esm/index.js")).href);
-const { EC2Client, RunInstancesCommand, StopInstancesCommand, StartInstancesCommand } = await import("@aws-sdk/client-ec2");
-const pc = new EC2Client({ region: "us-east-1" });
-pc.middlewareStack.use(mock.createEc2Mock({ timing: "instant", ...JSON.parse(process.env.MOCK_OPTS ?? "{}") }));
-const id = (await pc.send(new RunInstancesCommand({ ImageId: mock.LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))).Instances[0].InstanceId;
-const fc = new EC2Client({ region: "us-east-1" });
-const change = (from, to) => [
-  { InstanceId: "i-0123456789abcdef0", CurrentState: { Code: to[0], Name: to[1] }, PreviousState: { Code: from[0], Name: from[1] } },
-];
-const outputs = {
-  StopInstancesCommand: { StoppingInstances: change([16, "running"], [64, "stopping"]) },
-  StartInstancesCommand: { StartingInstances: change([80, "stopped"], [0, "pending"]) },
-};
-const metadata = { httpStatusCode: 200, requestId: "r", attempts: 1, totalRetryDelay: 0 };
-fc.middlewareStack.add(
-  (_n, c) => async () => ({ output: { ...outputs[c.commandName], $metadata: metadata }, response: { statusCode: 200, headers: {} } }),
-  { step: "initialize", priority: "low", name: "constantOutput" },
-);
-const cyc = (client, iid) => async () => {
-  await client.send(new StopInstancesCommand({ InstanceIds: [iid] }));
-  await client.send(new StartInstancesCommand({ InstanceIds: [iid] }));
-};
-const contenders = [cyc(fc, "i-0123456789abcdef0"), cyc(pc, id)];
+const plugin = await pluginClient(mock, JSON.parse(process.env.MOCK_OPTS ?? "{}"));
+const contenders = [sdkCycle(floorClient(), FLOOR_ID), sdkCycle(plugin.client, plugin.id)];
 for (const end = performance.now() + 3000; performance.now() < end; ) {
   await contenders[0]();
   await contenders[1]();

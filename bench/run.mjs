@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { FLOOR_ID, floorClient, pluginClient, START_OUT, STOP_OUT, sdkCycle } from "./plugin-cycles.mjs";
 
 if (typeof globalThis.gc !== "function") {
   const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
@@ -131,52 +132,14 @@ async function sideBySide(contenders, n, warmUpMs = WARM_UP_MS, rounds = ROUNDS,
 }
 
 // ---------------------------------------------------------------- (a)(b) the plugin
-// The constant outputs of the floor and the stub: what EC2 answers for one
-// instance, the shape the mock returns. The SDK's own middleware walks an
-// output after the initialize step (its logger filters it by schema), so an
-// empty constant would make the floor cheaper for reasons that are not the mock.
-const change = (from, to) => [
-  { InstanceId: "i-0123456789abcdef0", CurrentState: { Code: to[0], Name: to[1] }, PreviousState: { Code: from[0], Name: from[1] } },
-];
-const STOP_OUT = { StoppingInstances: change([16, "running"], [64, "stopping"]) };
-const START_OUT = { StartingInstances: change([80, "stopped"], [0, "pending"]) };
-const constantOutputs = { StopInstancesCommand: STOP_OUT, StartInstancesCommand: START_OUT };
-
+// The contenders: bench/plugin-cycles.mjs (one definition for every plugin benchmark).
 async function pluginCycle() {
-  const ec2 = createEc2Mock({ timing: "instant" });
-  const client = new EC2Client({ region: "us-east-1" });
-  client.middlewareStack.use(ec2);
-  const run = await client.send(new RunInstancesCommand({ ImageId: await anyImage(), MinCount: 1, MaxCount: 1 }));
-  const id = run.Instances[0].InstanceId;
-  return async () => {
-    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
-    await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
-  };
-}
-
-async function anyImage() {
-  return LINUX_AMI_ID;
+  const { client, id } = await pluginClient({ createEc2Mock, LINUX_AMI_ID });
+  return sdkCycle(client, id);
 }
 
 function floorCycle() {
-  const client = new EC2Client({ region: "us-east-1" });
-  // Same step and priority as the plugin's middleware, so both skip the same part of the stack.
-  const metadata = { httpStatusCode: 200, requestId: "r", attempts: 1, totalRetryDelay: 0 };
-  client.middlewareStack.add(
-    (_next, context) => async () => ({
-      output: { ...constantOutputs[context.commandName], $metadata: metadata },
-      response: { statusCode: 200, headers: {} },
-    }),
-    {
-      step: "initialize",
-      priority: "low",
-      name: "constantOutput",
-    },
-  );
-  return async () => {
-    await client.send(new StopInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-    await client.send(new StartInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-  };
+  return sdkCycle(floorClient(), FLOOR_ID);
 }
 
 async function clientMockCycle() {
@@ -188,10 +151,7 @@ async function clientMockCycle() {
   }
   const client = new EC2Client({ region: "us-east-1" });
   mockClient(client).on(StopInstancesCommand).resolves(STOP_OUT).on(StartInstancesCommand).resolves(START_OUT);
-  return async () => {
-    await client.send(new StopInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-    await client.send(new StartInstancesCommand({ InstanceIds: ["i-0123456789abcdef0"] }));
-  };
+  return sdkCycle(client, FLOOR_ID);
 }
 
 await section("(a) plugin", async () => {
@@ -252,7 +212,7 @@ await section("(i6) httpHandler", async () => {
   const N = QUICK ? 20 : 40;
   const ec2 = createEc2Mock({ timing: "instant" });
   const mocked = new EC2Client({ region: "us-east-1", credentials, maxAttempts: 1, requestHandler: ec2.httpHandler() });
-  const run = await mocked.send(new RunInstancesCommand({ ImageId: await anyImage(), MinCount: 1, MaxCount: 1 }));
+  const run = await mocked.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }));
   const id = run.Instances[0].InstanceId;
   const canned = new EC2Client({ region: "us-east-1", credentials, maxAttempts: 1, requestHandler: cannedHandler });
   const cycle = (client) => async () => {
