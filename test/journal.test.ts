@@ -35,6 +35,30 @@ const temp = useTempDir("ec2-mock-journal-");
 /** A fresh path in the suite's directory (the file does not exist yet). */
 const freshPath = () => temp.fresh("journal");
 
+/**
+ * Serves a fresh state file that compacts every 3 entries, sends `requests` through an SDK client
+ * at it, and copies its files as a kill would leave them then: `{ source, killed }`, both closed.
+ */
+async function compactingRun(requests: (ec2: EC2Client) => Promise<void>): Promise<{ source: string; killed: string }> {
+  const source = freshPath();
+  const killed = freshPath();
+  const saved = { ...COMPACTION };
+  COMPACTION.maxEntries = 3;
+  const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: source });
+  const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
+  try {
+    await requests(ec2);
+    // The files as a kill would leave them now (a compaction may be under way: the journal first, as its snapshot is renamed before).
+    copyFileSync(journalPathOf(source), journalPathOf(killed));
+    copyFileSync(source, killed);
+  } finally {
+    ec2.destroy();
+    await server.close();
+    Object.assign(COMPACTION, saved);
+  }
+  return { source, killed };
+}
+
 /** A snapshot of a mock at one host instant, JSON as the file keeps it. */
 function snapshotAt(ec2: Ec2Mock, at: number): unknown {
   pinHost(at);
@@ -277,28 +301,15 @@ describe("the journal on disk (issue 22 (c))", () => {
   });
 
   it("answers during compactions and loses nothing: launches 8 at a time, compacting every few entries, all there after a kill and after a stop", async () => {
-    const source = freshPath();
-    const saved = { ...COMPACTION };
-    COMPACTION.maxEntries = 3;
-    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: source });
-    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
-    const killed = freshPath();
     const ids: string[] = [];
-    try {
+    const { source, killed } = await compactingRun(async (ec2) => {
       for (let round = 0; round < 5; round++) {
         const launched = await Promise.all(
           Array.from({ length: 8 }, () => ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI_ID, MinCount: 1, MaxCount: 1 }))),
         );
         ids.push(...launched.map((out) => out.Instances![0]!.InstanceId!));
       }
-      // The files as a kill would leave them now (a compaction may be under way: the journal first, as its snapshot is renamed before).
-      copyFileSync(journalPathOf(source), journalPathOf(killed));
-      copyFileSync(source, killed);
-    } finally {
-      ec2.destroy();
-      await server.close();
-      Object.assign(COMPACTION, saved);
-    }
+    });
     for (const path of [source, killed]) {
       const again = await createEc2Mock({ timing: "instant" }).listen({ stateFile: path });
       const client = new EC2Client({ region: "us-east-1", endpoint: again.url, credentials, maxAttempts: 1 });
@@ -345,13 +356,7 @@ describe("the journal on disk (issue 22 (c))", () => {
   });
 
   it("restores a snapshot larger than the longest text it parses whole (read in pieces), as the whole-text reader does, the compaction window too", async () => {
-    const source = freshPath();
-    const saved = { ...COMPACTION };
-    COMPACTION.maxEntries = 3;
-    const server = await createEc2Mock({ timing: "instant" }).listen({ stateFile: source });
-    const ec2 = new EC2Client({ region: "us-east-1", endpoint: server.url, credentials, maxAttempts: 1 });
-    const killed = freshPath();
-    try {
+    const { source, killed } = await compactingRun(async (ec2) => {
       for (let round = 0; round < 4; round++) {
         await Promise.all(
           Array.from({ length: 6 }, (_, i) =>
@@ -366,13 +371,7 @@ describe("the journal on disk (issue 22 (c))", () => {
           ),
         );
       }
-      copyFileSync(journalPathOf(source), journalPathOf(killed));
-      copyFileSync(source, killed);
-    } finally {
-      ec2.destroy();
-      await server.close();
-      Object.assign(COMPACTION, saved);
-    }
+    });
     const at = Date.now();
     const restored = async (path: string, reading: typeof SNAPSHOT_READING): Promise<unknown> => {
       const copy = freshPath();
