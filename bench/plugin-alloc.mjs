@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { Session } from "node:inspector/promises";
 /**
  * Bytes allocated per Stop/Start cycle through the SDK client (V8's sampling
  * heap profiler, objects the GC collected included): the plugin of a
@@ -10,6 +9,7 @@ import { Session } from "node:inspector/promises";
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { allocationPerRun } from "./heap-sampling.mjs";
 import { FLOOR_ID, floorClient, pluginClient, sdkCycle } from "./plugin-cycles.mjs";
 
 const dir = process.argv[2];
@@ -17,20 +17,5 @@ const which = process.argv[3] ?? "plugin";
 const mock = await import(pathToFileURL(path.resolve(dir, "dist/esm/index.js")).href);
 const cycle =
   which === "plugin" ? await pluginClient(mock).then(({ client, id }) => sdkCycle(client, id)) : sdkCycle(floorClient(), FLOOR_ID);
-for (let i = 0; i < 5000; i++) await cycle();
-const s = new Session();
-s.connect();
-await s.post("HeapProfiler.startSampling", {
-  samplingInterval: 256,
-  includeObjectsCollectedByMajorGC: true,
-  includeObjectsCollectedByMinorGC: true,
-});
-const N = 10000;
-for (let i = 0; i < N; i++) await cycle();
-const { profile } = await s.post("HeapProfiler.stopSampling");
-let total = 0;
-(function walk(n) {
-  total += n.selfSize;
-  for (const c of n.children) walk(c);
-})(profile.head);
-console.log(`${which} ${dir}: ${(total / N).toFixed(0)} B per cycle`);
+const { perRun } = await allocationPerRun(cycle, { warmUp: 5000, runs: 10000, samplingInterval: 256 });
+console.log(`${which} ${dir}: ${perRun.toFixed(0)} B per cycle`);
