@@ -482,16 +482,19 @@ describe("cvm.listen() has the same guard", () => {
 const quick = { timeoutsForTests: { headersMs: 300, requestMs: 800 } };
 
 describe("the limits", () => {
-  it("are the README's: 1 MiB bodies, 16 KiB headers, 10 s for the headers, 30 s for the request, 512 connections", () => {
+  it("are the README's: 1 MiB bodies, 16 KiB headers, 10 s for the headers, 30 s for the request, 512 connections, 60 s idle keep-alive", () => {
     expect(SERVER_LIMITS).toEqual({
       maxBodyBytes: 1024 * 1024,
       maxHeaderBytes: 16 * 1024,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       maxConnections: 512,
+      keepAliveTimeoutMs: 60_000,
     });
     const server = createLimitedServer({}, () => {});
-    expect([server.headersTimeout, server.requestTimeout, server.maxConnections]).toEqual([10_000, 30_000, 512]);
+    expect([server.headersTimeout, server.requestTimeout, server.maxConnections, server.keepAliveTimeout]).toEqual([
+      10_000, 30_000, 512, 60_000,
+    ]);
     expect(createLimitedServer({ maxConnections: 7 }, () => {}).maxConnections).toBe(7);
   });
 
@@ -518,6 +521,20 @@ describe("the limits", () => {
       }
     },
   );
+
+  it.each([
+    ["the EC2 server", async () => createEc2Mock().listen()],
+    ["cvm.listen()", async () => createCvmMock().listen()],
+  ])("%s: a keep-alive connection is kept 60 s idle, and the answer says so", async (_name, start) => {
+    const server = await start();
+    try {
+      const { host } = new URL(server.url);
+      const answer = await send(server.url, "GET", "/?Action=DescribeRegions&Version=2016-11-15", { host, connection: "keep-alive" });
+      expect([answer.headers.connection, answer.headers["keep-alive"]]).toEqual(["keep-alive", "timeout=60"]);
+    } finally {
+      await server.close();
+    }
+  });
 
   it.each([
     ["the EC2 server", async () => createEc2Mock().listen({ maxConnections: 2 })],

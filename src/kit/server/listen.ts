@@ -26,6 +26,15 @@ export const SERVER_LIMITS = {
   requestTimeoutMs: 30_000,
   /** Open connections at once (the default of the `maxConnections` option); a connection past it is closed at once. */
   maxConnections: 512,
+  /**
+   * An idle keep-alive connection is closed after this long (sent as
+   * `Keep-Alive: timeout=60`). Node's 5 s made a client that reused its
+   * connection after a pause of 5 s (a test generating a 4096-bit key
+   * between two calls, in the server's own process) meet a connection the
+   * server was closing: ECONNRESET. 60 s is an Application Load Balancer's
+   * default idle timeout.
+   */
+  keepAliveTimeoutMs: 60_000,
 } as const;
 
 /**
@@ -102,6 +111,7 @@ export function createLimitedServer(options: CommonListenOptions & InternalListe
   server.headersTimeout = headersTimeout;
   server.requestTimeout = requestTimeout;
   server.maxConnections = maxConnections;
+  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
   return server;
 }
 
