@@ -11,11 +11,13 @@ import { join } from "node:path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { optionFields, optionsShape } from "../src/aws/ec2/state/option-schema.js";
+import { optionSchema } from "../src/aws/ec2/state/option-schema.js";
 import { SDK_SHAPES_VERSION, type SdkMember, sdkShapes } from "../src/aws/ec2/state/sdk-shapes.js";
 import { createEc2Mock, type Ec2MockOptions, LINUX_AMI_ID, loadFixture } from "../src/index.js";
 import { closest, editDistance, type Shape } from "../src/kit/shape.js";
 import { useTempDir } from "./helpers.js";
+
+const { fields: optionFields, shape: optionsShape } = optionSchema();
 
 const INSTANCE_KEYS =
   "id, state, count, imageId, instanceType, tags, region, availabilityZone, hibernationConfigured, disableApiStop, disableApiTermination, guest";
