@@ -11,9 +11,11 @@
  * taken from node's own loader, already loaded. It needs
  * `--experimental-vm-modules`, which it passes to its children.
  *
- *   node bench/import-phases.mjs [processes] [tree]
+ *   node bench/import-phases.mjs [processes] [tree ...]
  *
- * Prints the median CPU time (`process.cpuUsage()`, all threads) and wall
+ * Prints, per tree (this one by default; several are measured in
+ * alternation, a process of each in turn, so that they share the machine's
+ * load), the median CPU time (`process.cpuUsage()`, all threads) and wall
  * time of each phase, and the bytes.
  */
 import { spawnSync } from "node:child_process";
@@ -22,7 +24,9 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = fileURLToPath(import.meta.url);
-const [processesArg = "9", treeArg = path.resolve(path.dirname(here), "..")] = process.argv.slice(2);
+const [processesArg = "9", ...treeArgs] = process.argv.slice(2);
+const trees = treeArgs.length > 0 ? treeArgs.map((t) => path.resolve(t)) : [path.resolve(path.dirname(here), "..")];
+const treeArg = trees[0];
 
 if (process.env.IMPORT_PHASES_CHILD === "1") {
   const vm = await import("node:vm");
@@ -103,23 +107,33 @@ if (process.env.IMPORT_PHASES_CHILD === "1") {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const runs = [];
-for (let i = 0; i < Number(processesArg) + 1; i++) {
-  const r = spawnSync(process.execPath, ["--experimental-vm-modules", "--no-warnings", here, processesArg, treeArg], {
+const child = (tree) => {
+  const r = spawnSync(process.execPath, ["--experimental-vm-modules", "--no-warnings", here, processesArg, tree], {
     env: { ...process.env, IMPORT_PHASES_CHILD: "1" },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(r.stderr);
-  if (i > 0) runs.push(JSON.parse(r.stdout.trim().split("\n").at(-1))); // the first one warms the page cache
+  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+};
+const runsOf = new Map(trees.map((t) => [t, []]));
+for (const tree of trees) child(tree); // warms the page cache
+for (let i = 0; i < Number(processesArg); i++) {
+  // The order rotates, so that no tree always runs right after another.
+  for (let j = 0; j < trees.length; j++) {
+    const tree = trees[(i + j) % trees.length];
+    runsOf.get(tree).push(child(tree));
+  }
 }
-console.log(`${treeArg}: ${runs[0].files} files, ${(runs[0].bytes / 1024).toFixed(0)} KiB of text; median of ${runs.length} processes`);
-for (const phase of Object.keys(runs[0].phases))
+for (const [tree, runs] of runsOf) {
+  console.log(`${tree}: ${runs[0].files} files, ${(runs[0].bytes / 1024).toFixed(0)} KiB of text; median of ${runs.length} processes`);
+  for (const phase of Object.keys(runs[0].phases))
+    console.log(
+      `  ${phase.padEnd(9)} CPU ${median(runs.map((r) => r.phases[phase][0])).toFixed(1)} ms, wall ${median(runs.map((r) => r.phases[phase][1])).toFixed(1)} ms`,
+    );
+  for (const file of Object.keys(runs[0].perFile))
+    console.log(`    evaluate ${file.padEnd(20)} CPU ${median(runs.map((r) => r.perFile[file])).toFixed(1)} ms`);
+  const total = (r, k) => Object.values(r.phases).reduce((a, p) => a + p[k], 0);
   console.log(
-    `  ${phase.padEnd(9)} CPU ${median(runs.map((r) => r.phases[phase][0])).toFixed(1)} ms, wall ${median(runs.map((r) => r.phases[phase][1])).toFixed(1)} ms`,
+    `  total     CPU ${median(runs.map((r) => total(r, 0))).toFixed(1)} ms, wall ${median(runs.map((r) => total(r, 1))).toFixed(1)} ms`,
   );
-const total = (r, k) => Object.values(r.phases).reduce((a, p) => a + p[k], 0);
-for (const file of Object.keys(runs[0].perFile))
-  console.log(`    evaluate ${file.padEnd(20)} CPU ${median(runs.map((r) => r.perFile[file])).toFixed(1)} ms`);
-console.log(
-  `  total     CPU ${median(runs.map((r) => total(r, 0))).toFixed(1)} ms, wall ${median(runs.map((r) => total(r, 1))).toFixed(1)} ms`,
-);
+}
