@@ -13,6 +13,7 @@
  *   node bench/i22-launch.mjs                                  # this build (after `npm run build`)
  *   BENCH_BASE=/path/to/built/checkout node bench/i22-launch.mjs
  *   node --cpu-prof --cpu-prof-dir=DIR bench/i22-launch.mjs --profile SECONDS   # launches only, for bench/cpuprofile-top.mjs
+ *   node bench/i22-launch.mjs --alloc [PKG] [ROWS]             # bytes a launch allocates, by function
  *
  * `measure({ quick, base })` returns rows `{ figure, value, target, met, detail }`
  * (bench/i22-memory.mjs adds them to its own). Beside them, measured apart,
@@ -22,13 +23,17 @@
  */
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { allocationPerRun } from "./heap-sampling.mjs";
 import { runChild } from "./run-child.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
 const ZONES = ["a", "b", "c", "d", "e", "f"];
-/** A fresh mock after this many instances, so no fleet passes 60,000 (the rate at a larger fleet is (e)'s other rows). */
-const FLEET_CAP = 60_000;
+/**
+ * A fresh mock after this many instances, so no fleet passes 60,000 (the rate at a larger fleet is (e)'s other rows);
+ * `I22_FLEET_CAP` changes it (a profile of one growing fleet).
+ */
+const FLEET_CAP = Number(process.env.I22_FLEET_CAP ?? 60_000);
 
 async function load(pkg) {
   const ec2 = await import("@aws-sdk/client-ec2");
@@ -218,6 +223,14 @@ if (argv[0] === "--child") {
   let b = 0;
   while (performance.now() < end) await launch(b++);
   console.log(`${n(b * BATCH)} instances launched`);
+} else if (argv[0] === "--alloc") {
+  // Bytes a launch of 1,000 allocates, by function (V8's sampling heap profiler): this build, or `--alloc PKG`.
+  const api = await load(argv[1]);
+  const launch = directLauncher(api, {});
+  let b = 0;
+  const { perRun, rows } = await allocationPerRun(() => launch(b++), { warmUp: 20, runs: 40, samplingInterval: 4096 });
+  console.log(`${n(perRun)} B a launch of ${BATCH} (${n(perRun / BATCH)} B an instance)`);
+  for (const [where, bytes] of rows.slice(0, Number(argv[2] ?? 30))) console.log(`${n(bytes / BATCH).padStart(8)} B  ${where}`);
 } else if (process.argv[1] === SELF) {
   const rows = await measure({ quick: process.env.BENCH_QUICK === "1" });
   const w = Math.max(...rows.map((r) => r.figure.length));
