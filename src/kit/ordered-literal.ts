@@ -21,35 +21,50 @@
 export type Member<K extends string> = readonly [name: K, presence: "required" | "optional"];
 
 /**
- * A builder of one kind of object. Not reentrant: set the members of one
- * object, then {@link build} it, before starting another with the same
- * builder (a nested object uses a builder of its own).
+ * A builder of one kind of object: {@link begin}, then {@link set} every
+ * member in the declared order (an optional one with `undefined` to leave it
+ * out), then {@link build}. Members are set by position, not looked up by
+ * name (a lookup in a table of 45 names cost more than the literal saved);
+ * the name is checked against the position (a comparison of two constant
+ * strings), so a member set out of order throws instead of landing in
+ * another's place. Not reentrant: a nested object uses a builder of its own.
  */
 export class OrderedLiteral<T extends object> {
-  /** Each member's slot in {@link values}. */
-  private readonly slot: Record<string, number>;
-  /** The values of the object being built, by slot; cleared by {@link build}. */
+  /** The members' names, by position. */
+  private readonly names: readonly string[];
+  /** The values of the object being built, by position; cleared by {@link build}. */
   private readonly values: unknown[];
-  /** The slots of the optional members, bit `i` of a mask standing for `optional[i]`. */
+  /** The positions of the optional members, bit `i` of a mask standing for `optional[i]`. */
   private readonly optional: readonly number[];
   /** The compiled literal for each mask of optional members present, made on first use. */
   private readonly makers: ((values: unknown[]) => T)[] = [];
+  /** The position of the next member to set. */
+  private cursor = 0;
 
   /** @param members - every member, in the order the objects list them (at most 31 optional). */
   constructor(private readonly members: readonly Member<keyof T & string>[]) {
-    this.slot = Object.fromEntries(members.map(([name], i) => [name, i]));
+    this.names = members.map(([name]) => name);
     this.values = members.map(() => undefined);
     this.optional = members.flatMap(([, presence], i) => (presence === "optional" ? [i] : []));
     if (this.optional.length > 31) throw new Error("OrderedLiteral: more than 31 optional members");
   }
 
-  /** Sets a member of the object being built (`undefined` leaves an optional member out). */
-  set<K extends keyof T & string>(name: K, value: T[K] | undefined): void {
-    this.values[this.slot[name] as number] = value;
+  /** Starts an object (forgetting any left unbuilt by a throw). */
+  begin(): this {
+    this.cursor = 0;
+    return this;
   }
 
-  /** The object of the members set since the last build, as a fresh literal; the builder is then empty again. */
+  /** Sets the next member, which must be `name` (`undefined` leaves an optional member out). */
+  set<K extends keyof T & string>(name: K, value: T[K] | undefined): void {
+    const i = this.cursor++;
+    if (this.names[i] !== name) throw new Error(`OrderedLiteral: ${name} set where ${String(this.names[i])} belongs`);
+    this.values[i] = value;
+  }
+
+  /** The object of the members set since {@link begin}, as a fresh literal; the builder is then empty again. */
   build(): T {
+    if (this.cursor !== this.names.length) throw new Error(`OrderedLiteral: ${this.cursor} of ${this.names.length} members set`);
     const values = this.values;
     let mask = 0;
     for (let i = 0; i < this.optional.length; i++) if (values[this.optional[i] as number] !== undefined) mask |= 1 << i;
@@ -57,6 +72,7 @@ export class OrderedLiteral<T extends object> {
     const out = maker(values);
     // Nothing of this object stays reachable from the builder.
     values.fill(undefined);
+    this.cursor = 0;
     return out;
   }
 

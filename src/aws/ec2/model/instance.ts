@@ -383,7 +383,7 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
   // The interface first: it has a builder of its own, and `instanceShape` holds one instance at a time.
   const networkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
-  const out = instanceShape;
+  const out = instanceShape.begin();
   out.set("AmiLaunchIndex", instance.launchIndex);
   out.set("ImageId", image.ImageId);
   out.set("InstanceId", instance.instanceId);
@@ -423,11 +423,12 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
         ? { Code: reason.Code, Message: reason.Message }
         : { ...reason },
   );
+  let tags: { Key: string; Value: string }[] | undefined;
   if (instance.tags.size > 0) {
-    const tags: { Key: string; Value: string }[] = [];
+    tags = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
-    out.set("Tags", tags);
   }
+  out.set("Tags", tags);
   out.set("VirtualizationType", image.VirtualizationType);
   out.set(
     "CpuOptions",
@@ -488,7 +489,7 @@ function renderInterface(
       ? { Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp }
       : { Association: { ...association }, Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp };
   const interfaceId = interfaceIdOf(instance);
-  const out = interfaceShape;
+  const out = interfaceShape.begin();
   out.set("Association", association);
   out.set("Attachment", {
     AttachTime: new Date(instance.createdAt.getTime()),
