@@ -13,6 +13,7 @@
  *   node bench/i22-launch.mjs                                  # this build (after `npm run build`)
  *   BENCH_BASE=/path/to/built/checkout node bench/i22-launch.mjs
  *   node --cpu-prof --cpu-prof-dir=DIR bench/i22-launch.mjs --profile SECONDS   # launches only, for bench/cpuprofile-top.mjs
+ *   node bench/i22-launch.mjs --alloc [PKG] [ROWS]             # bytes a launch allocates, by function
  *
  * `measure({ quick, base })` returns rows `{ figure, value, target, met, detail }`
  * (bench/i22-memory.mjs adds them to its own). Beside them, measured apart,
@@ -22,13 +23,17 @@
  */
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { allocationPerRun } from "./heap-sampling.mjs";
 import { runChild } from "./run-child.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
 const ZONES = ["a", "b", "c", "d", "e", "f"];
-/** A fresh mock after this many instances, so no fleet passes 60,000 (the rate at a larger fleet is (e)'s other rows). */
-const FLEET_CAP = 60_000;
+/**
+ * A fresh mock after this many instances, so no fleet passes 60,000 (the rate at a larger fleet is (e)'s other rows);
+ * `I22_FLEET_CAP` changes it (a profile of one growing fleet).
+ */
+const FLEET_CAP = Number(process.env.I22_FLEET_CAP ?? 60_000);
 
 async function load(pkg) {
   const ec2 = await import("@aws-sdk/client-ec2");
@@ -36,13 +41,24 @@ async function load(pkg) {
   return { ...ec2, ...mock };
 }
 
+/** The tags bench/i22-memory.mjs's fleets are launched with. */
+const TAGS = (b) => [
+  {
+    ResourceType: "instance",
+    Tags: [
+      { Key: "Team", Value: `t${b % 97}` },
+      { Key: "Env", Value: b % 2 ? "prod" : "dev" },
+    ],
+  },
+];
+
 /**
  * A RunInstances of 1,000 through the plugin's middleware, without the SDK:
  * the middleware the mock adds to a stack is captured from a stand-in stack
  * (no auth step there: the mock's default Region, us-east-1, serves it) and
  * its handler called as the SDK's initialize step would.
  */
-function directLauncher(api, options) {
+function directLauncher(api, options, cap = FLEET_CAP, tagged = false) {
   let mock;
   let handler;
   let launched = 0;
@@ -65,7 +81,7 @@ function directLauncher(api, options) {
   };
   fresh();
   return async (b) => {
-    if (launched >= FLEET_CAP) fresh();
+    if (launched >= cap) fresh();
     const { output } = await handler({
       input: {
         ImageId: api.LINUX_AMI_ID,
@@ -73,6 +89,8 @@ function directLauncher(api, options) {
         MinCount: BATCH,
         MaxCount: BATCH,
         Placement: { AvailabilityZone: `us-east-1${ZONES[b % ZONES.length]}` },
+        // As bench/i22-memory.mjs builds its fleets: two tags an instance.
+        ...(tagged ? { TagSpecifications: TAGS(b) } : {}),
       },
     });
     if (output.Instances.length !== BATCH) throw new Error(`wrong answer: ${output.Instances.length} instances`);
@@ -213,11 +231,61 @@ if (argv[0] === "--child") {
 } else if (argv[0] === "--profile") {
   // Launches only, this build, call history at its defaults, for `node --cpu-prof`.
   const api = await load("");
-  const launch = directLauncher(api, argv[2] === "off" ? { history: { limit: 0 } } : {});
+  const launch = directLauncher(api, argv[2] === "off" ? { history: { limit: 0 } } : {}, FLEET_CAP, argv[3] === "tagged");
   const end = performance.now() + Number(argv[1] ?? 10) * 1000;
   let b = 0;
   while (performance.now() < end) await launch(b++);
   console.log(`${n(b * BATCH)} instances launched`);
+} else if (argv[0] === "--tags") {
+  // This build, launches untagged and with two tags an instance (as i22-memory's fleets), in interleaved rounds.
+  const api = await load(argv[2]);
+  const contenders = [false, true].map((tagged) => ({ tagged, launch: directLauncher(api, {}, FLEET_CAP, tagged), times: [] }));
+  for (const c of contenders) for (let b = 0; b < 6; b++) await c.launch(b);
+  await rotatingRounds(contenders, Number(argv[1] ?? 120_000));
+  for (const c of contenders)
+    console.log(
+      `${c.tagged ? "two tags" : "untagged"}: ${n(BATCH / (median(c.times) / 1000))}/s, CPU ${((median(c.cpuTimes) * 1000) / BATCH).toFixed(1)} µs an instance`,
+    );
+} else if (argv[0] === "--grow") {
+  // One growing fleet (no fresh mock), this build: per step of instances, the launch rate, the collector's time by
+  // kind (node:perf_hooks' gc entries) and the heap, to see why a fleet built to 1M launches slower than small ones.
+  // `--grow TOTAL STEP [off]` (off: call history off).
+  const { PerformanceObserver, constants } = await import("node:perf_hooks");
+  const total = Number(argv[1] ?? 400_000);
+  const step = Number(argv[2] ?? 100_000);
+  const api = await load("");
+  const launch = directLauncher(api, argv[3] === "off" ? { history: { limit: 0 } } : {}, Number.POSITIVE_INFINITY);
+  const gc = { minor: 0, major: 0, incremental: 0, other: 0 };
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc[kinds[e.detail?.kind] ?? "other"] += e.duration;
+  }).observe({ entryTypes: ["gc"] });
+  let b = 0;
+  for (let done = 0; done < total; done += step) {
+    for (const k of Object.keys(gc)) gc[k] = 0;
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < step / BATCH; i++) await launch(b++);
+    await new Promise((r) => setImmediate(r));
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    console.log(
+      `${n(done + step).padStart(9)}: ${n((step / ms) * 1000).padStart(7)}/s (CPU ${((used.user + used.system) / step).toFixed(1)} µs an instance);` +
+        ` GC ms minor ${n(gc.minor)}, major ${n(gc.major)}, incremental ${n(gc.incremental)}; heap ${n(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+    );
+  }
+} else if (argv[0] === "--alloc") {
+  // Bytes a launch of 1,000 allocates, by function (V8's sampling heap profiler): this build, or `--alloc PKG`.
+  const api = await load(argv[1]);
+  const launch = directLauncher(api, {});
+  let b = 0;
+  const { perRun, rows } = await allocationPerRun(() => launch(b++), { warmUp: 20, runs: 40, samplingInterval: 4096 });
+  console.log(`${n(perRun)} B a launch of ${BATCH} (${n(perRun / BATCH)} B an instance)`);
+  for (const [where, bytes] of rows.slice(0, Number(argv[2] ?? 30))) console.log(`${n(bytes / BATCH).padStart(8)} B  ${where}`);
 } else if (process.argv[1] === SELF) {
   const rows = await measure({ quick: process.env.BENCH_QUICK === "1" });
   const w = Math.max(...rows.map((r) => r.figure.length));

@@ -1,6 +1,7 @@
 import type {
   AttachmentStatus,
   Instance,
+  InstanceBlockDeviceMapping,
   InstanceNetworkInterface,
   InstancePrivateIpAddress,
   InstanceStateName,
@@ -20,6 +21,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
+import { OrderedLiteral } from "../../../kit/ordered-literal.js";
 import { readEc2Request } from "./causes.js";
 import { derivedInterfaceId, derivedMacAddress, instanceIdOfInterface } from "./ids.js";
 import type { MockImage } from "./images.js";
@@ -293,6 +295,80 @@ export interface RenderContext {
   attachmentStatus?(attachment: AttachedVolume): AttachmentStatus;
 }
 
+/**
+ * The members of the SDK's `Instance` the mock sets, in the order the SDK shape lists them (the order callers see);
+ * the optional ones are left out when undefined. Built as one literal (src/kit/ordered-literal.ts): set one by one,
+ * they grew the object's outside store three slots at a time, a dozen copies thrown away per rendered instance
+ * (issue 22 (e), fifth pass).
+ */
+const instanceShape = new OrderedLiteral<Instance>([
+  ["AmiLaunchIndex", "required"],
+  ["ImageId", "required"],
+  ["InstanceId", "required"],
+  ["InstanceType", "required"],
+  ["KeyName", "optional"],
+  ["LaunchTime", "required"],
+  ["Placement", "required"],
+  ["Platform", "optional"],
+  ["PrivateDnsName", "required"],
+  ["PrivateIpAddress", "optional"],
+  ["ProductCodes", "required"],
+  ["PublicDnsName", "required"],
+  ["PublicIpAddress", "optional"],
+  ["State", "required"],
+  ["StateTransitionReason", "required"],
+  ["SubnetId", "optional"],
+  ["VpcId", "optional"],
+  ["Architecture", "required"],
+  ["BlockDeviceMappings", "required"],
+  ["ClientToken", "required"],
+  ["EbsOptimized", "required"],
+  ["EnaSupport", "required"],
+  ["Hypervisor", "required"],
+  ["NetworkInterfaces", "required"],
+  ["RootDeviceName", "required"],
+  ["RootDeviceType", "required"],
+  ["SecurityGroups", "required"],
+  ["SourceDestCheck", "optional"],
+  ["StateReason", "optional"],
+  ["Tags", "optional"],
+  ["VirtualizationType", "required"],
+  ["CpuOptions", "required"],
+  ["HibernationOptions", "required"],
+  ["BootMode", "optional"],
+  ["PlatformDetails", "required"],
+  ["UsageOperation", "required"],
+  ["UsageOperationUpdateTime", "required"],
+  ["IamInstanceProfile", "optional"],
+  ["Monitoring", "required"],
+  ["EnclaveOptions", "required"],
+  ["MaintenanceOptions", "required"],
+  ["CapacityReservationSpecification", "required"],
+  ["MetadataOptions", "required"],
+  ["PrivateDnsNameOptions", "required"],
+  ["CurrentInstanceBootMode", "required"],
+]);
+
+/** The members of a live instance's primary `InstanceNetworkInterface`, in the SDK shape's order, as {@link instanceShape}. */
+const interfaceShape = new OrderedLiteral<InstanceNetworkInterface>([
+  ["Association", "optional"],
+  ["Attachment", "required"],
+  ["Description", "required"],
+  ["Groups", "required"],
+  ["Ipv6Addresses", "required"],
+  ["MacAddress", "required"],
+  ["NetworkInterfaceId", "required"],
+  ["OwnerId", "required"],
+  ["PrivateDnsName", "required"],
+  ["PrivateIpAddress", "required"],
+  ["PrivateIpAddresses", "required"],
+  ["SourceDestCheck", "required"],
+  ["Status", "required"],
+  ["SubnetId", "required"],
+  ["VpcId", "required"],
+  ["InterfaceType", "required"],
+]);
+
 /** Builds the SDK `Instance` for a record, as EC2 shows it in its current state. */
 export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Instance {
   const terminated = ctx.state.Name === "terminated";
@@ -305,89 +381,99 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = ctx.groups;
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
-  // Built member by member in the order the SDK shape lists them (the order callers see), without
-  // conditional spreads: each spread copied an object, and the result ended in dictionary mode,
-  // slow for every reader after (the wire's encoder reads every member; issue 22).
-  const out: Instance = {
-    AmiLaunchIndex: instance.launchIndex,
-    ImageId: image.ImageId,
-    InstanceId: instance.instanceId,
-    InstanceType: instance.instanceType as Instance["InstanceType"],
-  };
-  if (instance.keyName !== undefined) out.KeyName = instance.keyName;
-  out.LaunchTime = new Date(instance.launchTime.getTime());
-  out.Placement = { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" };
+  // The interface first: it has a builder of its own, and `instanceShape` holds one instance at a time.
+  const networkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
+  const out = instanceShape.begin();
+  out.set("AmiLaunchIndex", instance.launchIndex);
+  out.set("ImageId", image.ImageId);
+  out.set("InstanceId", instance.instanceId);
+  out.set("InstanceType", instance.instanceType as Instance["InstanceType"]);
+  out.set("KeyName", instance.keyName);
+  out.set("LaunchTime", new Date(instance.launchTime.getTime()));
+  out.set("Placement", { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" });
   // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
-  if (windows) out.Platform = "windows" as Instance["Platform"];
-  out.PrivateDnsName = privateDnsName;
-  if (!terminated) out.PrivateIpAddress = instance.privateIp;
-  out.ProductCodes = [];
-  out.PublicDnsName = publicDnsName;
-  if (publicIp !== undefined) out.PublicIpAddress = publicIp;
-  out.State = { Code: ctx.state.Code, Name: ctx.state.Name };
-  out.StateTransitionReason = instance.stateTransitionReason;
-  if (!terminated) {
-    out.SubnetId = instance.subnet.subnetId;
-    out.VpcId = ctx.vpcId;
-  }
-  out.Architecture = image.Architecture;
-  out.BlockDeviceMappings = terminated
-    ? []
-    : instance.volumes.map((v) => ({
-        DeviceName: v.deviceName,
-        Ebs: {
-          AttachTime: new Date(v.attachTime.getTime()),
-          DeleteOnTermination: v.deleteOnTermination,
-          Status: ctx.attachmentStatus?.(v) ?? "attached",
-          VolumeId: v.volumeId,
-        },
-      }));
-  out.ClientToken = instance.clientToken;
-  out.EbsOptimized = ebsOptimizedOf(instance);
-  out.EnaSupport = enaSupportOf(instance);
-  out.Hypervisor = "xen";
-  out.NetworkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
-  out.RootDeviceName = image.RootDeviceName;
-  out.RootDeviceType = image.RootDeviceType;
-  out.SecurityGroups = terminated ? [] : groups;
-  if (!terminated) out.SourceDestCheck = sourceDestCheckOf(instance);
+  out.set("Platform", windows ? ("windows" as Instance["Platform"]) : undefined);
+  out.set("PrivateDnsName", privateDnsName);
+  out.set("PrivateIpAddress", terminated ? undefined : instance.privateIp);
+  out.set("ProductCodes", []);
+  out.set("PublicDnsName", publicDnsName);
+  out.set("PublicIpAddress", publicIp);
+  out.set("State", { Code: ctx.state.Code, Name: ctx.state.Name });
+  out.set("StateTransitionReason", instance.stateTransitionReason);
+  out.set("SubnetId", terminated ? undefined : instance.subnet.subnetId);
+  out.set("VpcId", terminated ? undefined : ctx.vpcId);
+  out.set("Architecture", image.Architecture);
+  out.set("BlockDeviceMappings", terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx)));
+  out.set("ClientToken", instance.clientToken);
+  out.set("EbsOptimized", ebsOptimizedOf(instance));
+  out.set("EnaSupport", enaSupportOf(instance));
+  out.set("Hypervisor", "xen");
+  out.set("NetworkInterfaces", networkInterfaces);
+  out.set("RootDeviceName", image.RootDeviceName);
+  out.set("RootDeviceType", image.RootDeviceType);
+  out.set("SecurityGroups", terminated ? [] : groups);
+  out.set("SourceDestCheck", terminated ? undefined : sourceDestCheckOf(instance));
   const reason = instance.stateReason;
   // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
-  if (reason !== undefined)
-    out.StateReason =
-      reason.Code !== undefined && reason.Message !== undefined ? { Code: reason.Code, Message: reason.Message } : { ...reason };
+  out.set(
+    "StateReason",
+    reason === undefined
+      ? undefined
+      : reason.Code !== undefined && reason.Message !== undefined
+        ? { Code: reason.Code, Message: reason.Message }
+        : { ...reason },
+  );
+  let tags: { Key: string; Value: string }[] | undefined;
   if (instance.tags.size > 0) {
-    const tags: { Key: string; Value: string }[] = [];
+    tags = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
-    out.Tags = tags;
   }
-  out.VirtualizationType = image.VirtualizationType;
-  out.CpuOptions =
+  out.set("Tags", tags);
+  out.set("VirtualizationType", image.VirtualizationType);
+  out.set(
+    "CpuOptions",
     instance.launchOptions.cpu === undefined
       ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore };
-  out.HibernationOptions = { Configured: instance.hibernationConfigured };
-  if (image.BootMode !== undefined) out.BootMode = image.BootMode;
-  out.PlatformDetails = image.PlatformDetails;
-  out.UsageOperation = image.UsageOperation;
-  out.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
+      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
+  );
+  out.set("HibernationOptions", { Configured: instance.hibernationConfigured });
+  out.set("BootMode", image.BootMode);
+  out.set("PlatformDetails", image.PlatformDetails);
+  out.set("UsageOperation", image.UsageOperation);
+  out.set("UsageOperationUpdateTime", new Date(instance.createdAt.getTime()));
   // The launch options' members (renderLaunchOptions's, in its order), set here one by one: its object, its spread
   // and Object.assign, and the MetadataOptions it renders only for this one to replace, cost every rendered
   // instance (issue 22 (e), second pass).
   const o = instance.launchOptions;
-  if (o.iamInstanceProfile !== undefined) out.IamInstanceProfile = { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id };
-  out.Monitoring = { State: o.monitoring ? "enabled" : "disabled" };
-  out.EnclaveOptions = { Enabled: o.enclave };
-  out.MaintenanceOptions = { AutoRecovery: o.autoRecovery };
-  out.CapacityReservationSpecification = { CapacityReservationPreference: o.capacityReservationPreference };
-  out.MetadataOptions = currentMetadataOptions(instance, ctx.now);
-  out.PrivateDnsNameOptions = {
+  out.set(
+    "IamInstanceProfile",
+    o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id },
+  );
+  out.set("Monitoring", { State: o.monitoring ? "enabled" : "disabled" });
+  out.set("EnclaveOptions", { Enabled: o.enclave });
+  out.set("MaintenanceOptions", { AutoRecovery: o.autoRecovery });
+  out.set("CapacityReservationSpecification", { CapacityReservationPreference: o.capacityReservationPreference });
+  out.set("MetadataOptions", currentMetadataOptions(instance, ctx.now));
+  out.set("PrivateDnsNameOptions", {
     HostnameType: "ip-name",
     EnableResourceNameDnsARecord: o.resourceNameDnsA,
     EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+  });
+  out.set("CurrentInstanceBootMode", image.BootMode === "uefi" ? "uefi" : "legacy-bios");
+  return out.build();
+}
+
+/** A volume's `InstanceBlockDeviceMapping`. */
+function blockDeviceMapping(v: AttachedVolume, ctx: RenderContext): InstanceBlockDeviceMapping {
+  return {
+    DeviceName: v.deviceName,
+    Ebs: {
+      AttachTime: new Date(v.attachTime.getTime()),
+      DeleteOnTermination: v.deleteOnTermination,
+      Status: ctx.attachmentStatus?.(v) ?? "attached",
+      VolumeId: v.volumeId,
+    },
   };
-  out.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
-  return out;
 }
 
 /** The primary network interface of a live instance, as DescribeInstances shows it. */
@@ -398,35 +484,37 @@ function renderInterface(
   privateDnsName: string,
   groups: readonly { GroupId: string; GroupName: string }[],
 ): InstanceNetworkInterface {
-  const address: InstancePrivateIpAddress = {};
-  if (association !== undefined) address.Association = { ...association };
-  address.Primary = true;
-  address.PrivateDnsName = privateDnsName;
-  address.PrivateIpAddress = instance.privateIp;
-  const out: InstanceNetworkInterface = {};
-  if (association !== undefined) out.Association = association;
+  const address: InstancePrivateIpAddress =
+    association === undefined
+      ? { Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp }
+      : { Association: { ...association }, Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp };
   const interfaceId = interfaceIdOf(instance);
-  out.Attachment = {
+  const out = interfaceShape.begin();
+  out.set("Association", association);
+  out.set("Attachment", {
     AttachTime: new Date(instance.createdAt.getTime()),
     AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
     DeleteOnTermination: true,
     DeviceIndex: 0,
     Status: "attached",
     NetworkCardIndex: 0,
-  };
-  out.Description = instance.launchOptions.networkInterfaceDescription ?? "";
-  out.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
-  out.Ipv6Addresses = [];
-  out.MacAddress = macAddressOf(instance);
-  out.NetworkInterfaceId = interfaceId;
-  out.OwnerId = ctx.accountId;
-  out.PrivateDnsName = privateDnsName;
-  out.PrivateIpAddress = instance.privateIp;
-  out.PrivateIpAddresses = [address];
-  out.SourceDestCheck = sourceDestCheckOf(instance);
-  out.Status = "in-use";
-  out.SubnetId = instance.subnet.subnetId;
-  out.VpcId = ctx.vpcId;
-  out.InterfaceType = "interface";
-  return out;
+  });
+  out.set("Description", instance.launchOptions.networkInterfaceDescription ?? "");
+  out.set(
+    "Groups",
+    groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
+  );
+  out.set("Ipv6Addresses", []);
+  out.set("MacAddress", macAddressOf(instance));
+  out.set("NetworkInterfaceId", interfaceId);
+  out.set("OwnerId", ctx.accountId);
+  out.set("PrivateDnsName", privateDnsName);
+  out.set("PrivateIpAddress", instance.privateIp);
+  out.set("PrivateIpAddresses", [address]);
+  out.set("SourceDestCheck", sourceDestCheckOf(instance));
+  out.set("Status", "in-use");
+  out.set("SubnetId", instance.subnet.subnetId);
+  out.set("VpcId", ctx.vpcId);
+  out.set("InterfaceType", "interface");
+  return out.build();
 }
