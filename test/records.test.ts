@@ -18,6 +18,7 @@ import {
   number,
   object,
   optional,
+  readWithoutPaths,
   string,
   time,
   timeOr,
@@ -87,6 +88,25 @@ describe("the record kit (src/engine/record.ts)", () => {
     expect(bad({ list: [{ n: 1, kind: "a" }] })).toThrow("root.list[0].at must be an ISO 8601 time; got undefined");
     expect(object({ a: string }).read({ a: "x" }, "")).toEqual({ a: "x" });
     expect(() => object({ a: string }).read({}, "")).toThrow("a must be a string; got undefined");
+  });
+
+  it("reads without paths the same values, and a refused read still names the path (read again with them)", () => {
+    const codec = object({ list: array(object({ n: number, pairs: mapOf(string, tuple(number, time)) })) });
+    const good = { list: [{ n: 1, pairs: [["k", [2, "1970-01-01T00:00:01.000Z"]]] }] };
+    expect(readWithoutPaths(() => codec.read(good, "root"))).toEqual(codec.read(good, "root"));
+    const bad = { list: [good.list[0], { n: 1, pairs: [["k", [2, "soon"]]] }] };
+    const message = 'ec2-mock: not a valid snapshot: root.list[1].pairs[0][1][1] must be an ISO 8601 time; got "soon"';
+    expect(() => codec.read(bad, "root")).toThrow(message);
+    let runs = 0;
+    expect(() =>
+      readWithoutPaths(() => {
+        runs++;
+        return codec.read(bad, "root");
+      }),
+    ).toThrow(message);
+    expect(runs).toBe(2);
+    // Paths are built again once it returns or throws.
+    expect(() => codec.read(bad, "root")).toThrow(message);
   });
 });
 

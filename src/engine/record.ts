@@ -74,9 +74,47 @@ export function invalid(path: string, expected: string, value: unknown): TypeErr
   return new TypeError(`ec2-mock: not a valid snapshot: ${path} must be ${expected}; got ${shown}`);
 }
 
-/** The path of a member below `path` (`""` is the root). */
+/**
+ * Whether reads build the paths of what they read (see {@link readWithoutPaths}): a path is only ever
+ * shown in an error, and a read that succeeds (every read of a good file) need not build one per member.
+ */
+let paths = true;
+
+/** Whether reads are building paths now: false inside {@link readWithoutPaths}'s first pass, whose errors are thrown away. */
+export function buildsPaths(): boolean {
+  return paths;
+}
+
+/** The path of a member below `path` (`""` is the root); `path` itself while no paths are built. */
 export function below(path: string, key: string): string {
+  if (!paths) return path;
   return path === "" ? key : `${path}.${key}`;
+}
+
+/** The path of an array's item `i` below `path`; `path` itself while no paths are built. */
+export function item(path: string, i: number): string {
+  return paths ? `${path}[${i}]` : path;
+}
+
+/**
+ * Runs `read` without building the paths of what it reads (issue 22: at a
+ * restart of 100k instances, one string per member read is millions of
+ * strings for the collector, none of them ever shown). A read changes
+ * nothing, so when it throws it is run again with the paths built, and
+ * throws what it throws then: the same error, naming the path, as a read
+ * with paths throughout.
+ */
+export function readWithoutPaths<T>(read: () => T): T {
+  if (!paths) return read();
+  paths = false;
+  try {
+    return read();
+  } catch {
+    // Run again below, with the paths.
+  } finally {
+    paths = true;
+  }
+  return read();
 }
 
 /** A plain object (not null, not an array), checked. */
@@ -164,7 +202,7 @@ export function optional<T, J>(codec: Codec<T, J>, options: { keep?: (value: T) 
 export function array<T, J>(codec: Codec<T, J>): Codec<T[], J[]> {
   return {
     write: (values, ctx) => values.map((value) => codec.write(value, ctx)),
-    read: (json, path) => readArray(json, path).map((item, i) => codec.read(item, `${path}[${i}]`)),
+    read: (json, path) => readArray(json, path).map((value, i) => codec.read(value, item(path, i))),
   };
 }
 
@@ -176,7 +214,7 @@ export function tuple<const C extends readonly Codec<any, any>[]>(
     write: (values, ctx) => codecs.map((codec, i) => codec.write(values[i], ctx)) as never,
     read(json, path) {
       const items = readArray(json, path);
-      return codecs.map((codec, i) => codec.read(items[i], `${path}[${i}]`)) as never;
+      return codecs.map((codec, i) => codec.read(items[i], item(path, i))) as never;
     },
   };
 }
@@ -188,8 +226,8 @@ export function mapOf<K, KJ, V, VJ>(key: Codec<K, KJ>, value: Codec<V, VJ>): Cod
     write: (map, ctx) => Array.from(map, (entry) => pair.write(entry, ctx) as [KJ, VJ]),
     read(json, path) {
       const map = new Map<K, V>();
-      readArray(json, path).forEach((item, i) => {
-        const [k, v] = pair.read(item, `${path}[${i}]`) as [K, V];
+      readArray(json, path).forEach((entry, i) => {
+        const [k, v] = pair.read(entry, item(path, i)) as [K, V];
         map.set(k, v);
       });
       return map;
