@@ -12,6 +12,7 @@ import {
   array,
   boolean,
   date,
+  isoTimeMs,
   literal,
   mapOf,
   nullable,
@@ -88,6 +89,42 @@ describe("the record kit (src/engine/record.ts)", () => {
     expect(bad({ list: [{ n: 1, kind: "a" }] })).toThrow("root.list[0].at must be an ISO 8601 time; got undefined");
     expect(object({ a: string }).read({ a: "x" }, "")).toEqual({ a: "x" });
     expect(() => object({ a: string }).read({}, "")).toThrow("a must be a string; got undefined");
+  });
+
+  it("reads toISOString's times by character codes exactly as Date.parse does, and leaves every other text to it (property)", () => {
+    const lo = Date.UTC(100, 0, 1);
+    const hi = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    fc.assert(
+      fc.property(fc.integer({ min: lo - 5e11, max: hi }), (ms) => {
+        const text = new Date(ms).toISOString();
+        expect(time.read(text, "t")).toBe(Date.parse(text));
+        if (ms >= lo) expect(isoTimeMs(text)).toBe(ms);
+      }),
+    );
+    // Texts of the shape with any digits (days past the month's end, hour 24, second 60, years before 100) and some
+    // not of it: where the reader answers, Date.parse answers the same; where it does not, Date.parse decides.
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+    const shaped = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(19), two(39), two(29), two(69), two(69), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, "0")}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, "0")}Z`);
+    const other = fc.oneof(
+      shaped.map((t) => t.replace("Z", "+")),
+      shaped.map((t) => ` ${t.slice(1)}`),
+      fc.string({ minLength: 24, maxLength: 24 }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(shaped, other), (text) => {
+        const fast = isoTimeMs(text);
+        if (!Number.isNaN(fast)) expect(fast).toBe(Date.parse(text));
+        const parsed = Date.parse(text);
+        if (Number.isNaN(parsed)) expect(() => time.read(text, "t")).toThrow("t must be an ISO 8601 time");
+        else expect(time.read(text, "t")).toBe(parsed);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoTimeMs("2024-02-29T12:00:00.000Z")).toBe(Date.UTC(2024, 1, 29, 12));
+    expect(isoTimeMs("2023-02-29T12:00:00.000Z")).toBeNaN();
+    expect(isoTimeMs("2023-04-30T24:00:00.000Z")).toBeNaN();
   });
 
   it("reads without paths the same values, and a refused read still names the path (read again with them)", () => {

@@ -523,7 +523,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     }),
   }));
   // The fleet is rebuilt from the reservations: an instance outside the one it names would be lost.
-  const listed = new Map(reservations.flatMap((r) => r.instances.map((instance) => [instance, r.reservationId] as const)));
+  const listed = new Map<Ec2Instance, string>();
+  for (const r of reservations) for (const instance of r.instances) listed.set(instance, r.reservationId);
   for (const instance of instances.values()) {
     if (listed.get(instance) !== instance.reservationId) {
       throw invalid(
