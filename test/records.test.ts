@@ -12,6 +12,7 @@ import {
   array,
   boolean,
   date,
+  isoText,
   isoTimeMs,
   literal,
   mapOf,
@@ -89,6 +90,37 @@ describe("the record kit (src/engine/record.ts)", () => {
     expect(bad({ list: [{ n: 1, kind: "a" }] })).toThrow("root.list[0].at must be an ISO 8601 time; got undefined");
     expect(object({ a: string }).read({ a: "x" }, "")).toEqual({ a: "x" });
     expect(() => object({ a: string }).read({}, "")).toThrow("a must be a string; got undefined");
+  });
+
+  it("writes a time as toISOString does, whatever the number (property)", () => {
+    const viaDate = (ms: number) => {
+      try {
+        return new Date(ms).toISOString();
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    const viaText = (ms: number) => {
+      try {
+        return isoText(ms);
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    const numbers = fc.oneof(
+      fc.integer({ min: 0, max: last }),
+      fc.integer({ min: -1e13, max: last + 1e12 }),
+      fc.constantFrom(0, last, last + 1, -1, 951_782_400_000, 8.64e15, 8.64e15 + 1, -8.64e15),
+      fc.double(),
+    );
+    fc.assert(
+      fc.property(numbers, (ms) => {
+        expect(viaText(ms)).toBe(viaDate(ms));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(time.write(Date.UTC(2000, 1, 29, 1, 2, 3, 4), { shiftMs: 0 })).toBe("2000-02-29T01:02:03.004Z");
   });
 
   it("reads toISOString's times by character codes exactly as Date.parse does, and leaves every other text to it (property)", () => {

@@ -203,9 +203,49 @@ export function isoTimeMs(s: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
+/** "00" to "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+/** 9999-12-31T23:59:59.999Z: the last instant whose year has four digits. */
+const LAST_FOUR_DIGIT_MS = 253_402_300_799_999;
+
+/**
+ * `new Date(ms).toISOString()`, written from the number (the civil date by
+ * Howard Hinnant's days-to-date arithmetic) for a whole ms from 1970 to
+ * 9999: a snapshot of 100k instances writes millions of times, and a Date
+ * and its text each cost about three times this (issue 22, the compaction's
+ * pause). Any other value (before 1970, past 9999, a fraction, NaN) goes to
+ * `toISOString`, which also throws for what it cannot write. A property
+ * test holds the two equal.
+ */
+export function isoText(ms: number): string {
+  if (!(ms >= 0 && ms <= LAST_FOUR_DIGIT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Days since 0000-03-01, in eras of 400 years (146,097 days); a year counted from March, so February ends it.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  const msText = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
+  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${msText}Z`;
+}
+
 /** Epoch ms in memory, an ISO 8601 string in JSON. */
 export const time: Codec<number, string> = {
-  write: (ms, ctx) => new Date(ms - ctx.shiftMs).toISOString(),
+  write: (ms, ctx) => isoText(ms - ctx.shiftMs),
   read(json, path) {
     let ms = NaN;
     if (typeof json === "string") {
