@@ -174,6 +174,7 @@ export async function startCli(args) {
     name: "ec2-mock serve",
     url,
     port: Number(new URL(url).port),
+    pid: proc.child.pid,
     stop: proc.stop,
     async kill9() {
       proc.child.kill("SIGKILL");

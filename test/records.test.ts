@@ -12,12 +12,15 @@ import {
   array,
   boolean,
   date,
+  isoText,
+  isoTimeMs,
   literal,
   mapOf,
   nullable,
   number,
   object,
   optional,
+  readWithoutPaths,
   string,
   time,
   timeOr,
@@ -87,6 +90,92 @@ describe("the record kit (src/engine/record.ts)", () => {
     expect(bad({ list: [{ n: 1, kind: "a" }] })).toThrow("root.list[0].at must be an ISO 8601 time; got undefined");
     expect(object({ a: string }).read({ a: "x" }, "")).toEqual({ a: "x" });
     expect(() => object({ a: string }).read({}, "")).toThrow("a must be a string; got undefined");
+  });
+
+  it("writes a time as toISOString does, whatever the number (property)", () => {
+    const viaDate = (ms: number) => {
+      try {
+        return new Date(ms).toISOString();
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    const viaText = (ms: number) => {
+      try {
+        return isoText(ms);
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    const numbers = fc.oneof(
+      fc.integer({ min: 0, max: last }),
+      fc.integer({ min: -1e13, max: last + 1e12 }),
+      fc.constantFrom(0, last, last + 1, -1, 951_782_400_000, 8.64e15, 8.64e15 + 1, -8.64e15),
+      fc.double(),
+    );
+    fc.assert(
+      fc.property(numbers, (ms) => {
+        expect(viaText(ms)).toBe(viaDate(ms));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(time.write(Date.UTC(2000, 1, 29, 1, 2, 3, 4), { shiftMs: 0 })).toBe("2000-02-29T01:02:03.004Z");
+  });
+
+  it("reads toISOString's times by character codes exactly as Date.parse does, and leaves every other text to it (property)", () => {
+    const lo = Date.UTC(100, 0, 1);
+    const hi = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    fc.assert(
+      fc.property(fc.integer({ min: lo - 5e11, max: hi }), (ms) => {
+        const text = new Date(ms).toISOString();
+        expect(time.read(text, "t")).toBe(Date.parse(text));
+        if (ms >= lo) expect(isoTimeMs(text)).toBe(ms);
+      }),
+    );
+    // Texts of the shape with any digits (days past the month's end, hour 24, second 60, years before 100) and some
+    // not of it: where the reader answers, Date.parse answers the same; where it does not, Date.parse decides.
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+    const shaped = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(19), two(39), two(29), two(69), two(69), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, "0")}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, "0")}Z`);
+    const other = fc.oneof(
+      shaped.map((t) => t.replace("Z", "+")),
+      shaped.map((t) => ` ${t.slice(1)}`),
+      fc.string({ minLength: 24, maxLength: 24 }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(shaped, other), (text) => {
+        const fast = isoTimeMs(text);
+        if (!Number.isNaN(fast)) expect(fast).toBe(Date.parse(text));
+        const parsed = Date.parse(text);
+        if (Number.isNaN(parsed)) expect(() => time.read(text, "t")).toThrow("t must be an ISO 8601 time");
+        else expect(time.read(text, "t")).toBe(parsed);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoTimeMs("2024-02-29T12:00:00.000Z")).toBe(Date.UTC(2024, 1, 29, 12));
+    expect(isoTimeMs("2023-02-29T12:00:00.000Z")).toBeNaN();
+    expect(isoTimeMs("2023-04-30T24:00:00.000Z")).toBeNaN();
+  });
+
+  it("reads without paths the same values, and a refused read still names the path (read again with them)", () => {
+    const codec = object({ list: array(object({ n: number, pairs: mapOf(string, tuple(number, time)) })) });
+    const good = { list: [{ n: 1, pairs: [["k", [2, "1970-01-01T00:00:01.000Z"]]] }] };
+    expect(readWithoutPaths(() => codec.read(good, "root"))).toEqual(codec.read(good, "root"));
+    const bad = { list: [good.list[0], { n: 1, pairs: [["k", [2, "soon"]]] }] };
+    const message = 'ec2-mock: not a valid snapshot: root.list[1].pairs[0][1][1] must be an ISO 8601 time; got "soon"';
+    expect(() => codec.read(bad, "root")).toThrow(message);
+    let runs = 0;
+    expect(() =>
+      readWithoutPaths(() => {
+        runs++;
+        return codec.read(bad, "root");
+      }),
+    ).toThrow(message);
+    expect(runs).toBe(2);
+    // Paths are built again once it returns or throws.
+    expect(() => codec.read(bad, "root")).toThrow(message);
   });
 });
 

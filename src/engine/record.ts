@@ -74,9 +74,47 @@ export function invalid(path: string, expected: string, value: unknown): TypeErr
   return new TypeError(`ec2-mock: not a valid snapshot: ${path} must be ${expected}; got ${shown}`);
 }
 
-/** The path of a member below `path` (`""` is the root). */
+/**
+ * Whether reads build the paths of what they read (see {@link readWithoutPaths}): a path is only ever
+ * shown in an error, and a read that succeeds (every read of a good file) need not build one per member.
+ */
+let paths = true;
+
+/** Whether reads are building paths now: false inside {@link readWithoutPaths}'s first pass, whose errors are thrown away. */
+export function buildsPaths(): boolean {
+  return paths;
+}
+
+/** The path of a member below `path` (`""` is the root); `path` itself while no paths are built. */
 export function below(path: string, key: string): string {
+  if (!paths) return path;
   return path === "" ? key : `${path}.${key}`;
+}
+
+/** The path of an array's item `i` below `path`; `path` itself while no paths are built. */
+export function item(path: string, i: number): string {
+  return paths ? `${path}[${i}]` : path;
+}
+
+/**
+ * Runs `read` without building the paths of what it reads (issue 22: at a
+ * restart of 100k instances, one string per member read is millions of
+ * strings for the collector, none of them ever shown). A read changes
+ * nothing, so when it throws it is run again with the paths built, and
+ * throws what it throws then: the same error, naming the path, as a read
+ * with paths throughout.
+ */
+export function readWithoutPaths<T>(read: () => T): T {
+  if (!paths) return read();
+  paths = false;
+  try {
+    return read();
+  } catch {
+    // Run again below, with the paths.
+  } finally {
+    paths = true;
+  }
+  return read();
 }
 
 /** A plain object (not null, not an array), checked. */
@@ -115,11 +153,105 @@ export function literal<const L extends readonly (string | number | boolean)[]>(
   return scalar(`one of ${allowed.join(", ")}`, (v): v is L[number] => allowed.includes(v as L[number]));
 }
 
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by the `count` decimal digits of `s` from `at`, or -1 when one is not a digit. */
+function digits(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:mm:ss.sssZ` (what `toISOString` writes), read
+ * by character codes: `Date.parse` costs about 1 µs a time, and a snapshot
+ * of 100k instances holds millions (issue 22). NaN for anything else, and
+ * for a date or time out of range (a day 31 of April, an hour 24, a year
+ * before 100, which `Date.UTC` would read as 19xx), which `Date.parse`
+ * then reads as it always did. Equal to `Date.parse` wherever it answers
+ * (a property test holds it to that).
+ */
+export function isoTimeMs(s: string): number {
+  if (
+    s.length !== 24 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46 ||
+    s.charCodeAt(23) !== 90
+  ) {
+    return NaN;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  if (second < 0 || second > 59 || ms < 0) return NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > MONTH_DAYS[month - 1]! + (month === 2 && leap ? 1 : 0)) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** "00" to "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+/** 9999-12-31T23:59:59.999Z: the last instant whose year has four digits. */
+const LAST_FOUR_DIGIT_MS = 253_402_300_799_999;
+
+/**
+ * `new Date(ms).toISOString()`, written from the number (the civil date by
+ * Howard Hinnant's days-to-date arithmetic) for a whole ms from 1970 to
+ * 9999: a snapshot of 100k instances writes millions of times, and a Date
+ * and its text each cost about three times this (issue 22, the compaction's
+ * pause). Any other value (before 1970, past 9999, a fraction, NaN) goes to
+ * `toISOString`, which also throws for what it cannot write. A property
+ * test holds the two equal.
+ */
+export function isoText(ms: number): string {
+  if (!(ms >= 0 && ms <= LAST_FOUR_DIGIT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Days since 0000-03-01, in eras of 400 years (146,097 days); a year counted from March, so February ends it.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  const msText = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
+  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${msText}Z`;
+}
+
 /** Epoch ms in memory, an ISO 8601 string in JSON. */
 export const time: Codec<number, string> = {
-  write: (ms, ctx) => new Date(ms - ctx.shiftMs).toISOString(),
+  write: (ms, ctx) => isoText(ms - ctx.shiftMs),
   read(json, path) {
-    const ms = typeof json === "string" ? Date.parse(json) : NaN;
+    let ms = NaN;
+    if (typeof json === "string") {
+      ms = isoTimeMs(json);
+      if (Number.isNaN(ms)) ms = Date.parse(json);
+    }
     if (Number.isNaN(ms)) throw invalid(path, "an ISO 8601 time", json);
     return ms;
   },
@@ -164,7 +296,7 @@ export function optional<T, J>(codec: Codec<T, J>, options: { keep?: (value: T) 
 export function array<T, J>(codec: Codec<T, J>): Codec<T[], J[]> {
   return {
     write: (values, ctx) => values.map((value) => codec.write(value, ctx)),
-    read: (json, path) => readArray(json, path).map((item, i) => codec.read(item, `${path}[${i}]`)),
+    read: (json, path) => readArray(json, path).map((value, i) => codec.read(value, item(path, i))),
   };
 }
 
@@ -176,7 +308,7 @@ export function tuple<const C extends readonly Codec<any, any>[]>(
     write: (values, ctx) => codecs.map((codec, i) => codec.write(values[i], ctx)) as never,
     read(json, path) {
       const items = readArray(json, path);
-      return codecs.map((codec, i) => codec.read(items[i], `${path}[${i}]`)) as never;
+      return codecs.map((codec, i) => codec.read(items[i], item(path, i))) as never;
     },
   };
 }
@@ -188,8 +320,8 @@ export function mapOf<K, KJ, V, VJ>(key: Codec<K, KJ>, value: Codec<V, VJ>): Cod
     write: (map, ctx) => Array.from(map, (entry) => pair.write(entry, ctx) as [KJ, VJ]),
     read(json, path) {
       const map = new Map<K, V>();
-      readArray(json, path).forEach((item, i) => {
-        const [k, v] = pair.read(item, `${path}[${i}]`) as [K, V];
+      readArray(json, path).forEach((entry, i) => {
+        const [k, v] = pair.read(entry, item(path, i)) as [K, V];
         map.set(k, v);
       });
       return map;

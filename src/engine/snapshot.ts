@@ -4,6 +4,7 @@ import type { Machine, PhaseChange } from "./machine.js";
 import {
   array,
   boolean,
+  buildsPaths,
   type Codec,
   custom,
   integer,
@@ -164,7 +165,14 @@ export function machineCodecOf<R>(readRequest: RequestReader<R>): Codec<Machine<
       for (let i = 0; i < history.length; i++) {
         const change = history[i]!;
         change.machineId = m.id;
-        change.cause = causeFromJson(change.cause, `${path}.history[${i}].cause`, change.from, change.to, readRequest, invalid);
+        change.cause = causeFromJson(
+          change.cause,
+          buildsPaths() ? `${path}.history[${i}].cause` : path,
+          change.from,
+          change.to,
+          readRequest,
+          invalid,
+        );
       }
       return m as unknown as Machine<R>;
     },

@@ -1,5 +1,6 @@
 import {
   array,
+  buildsPaths,
   type Codec,
   date,
   integer,
@@ -12,6 +13,7 @@ import {
   object,
   optional,
   readObject,
+  readWithoutPaths,
   string,
   time,
   type ValuesOf,
@@ -391,6 +393,11 @@ export interface CheckedRegion {
  * ids the snapshot holds to the records they name, and checks they do.
  */
 export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapshot {
+  // Read first without building a path per member (a refused snapshot is read again with them, for the error).
+  return readWithoutPaths(() => readSnapshotOnce(world, snapshot));
+}
+
+function readSnapshotOnce(world: Ec2World, snapshot: unknown): CheckedSnapshot {
   const s = readObject(snapshot, "snapshot");
   if (s.version !== SNAPSHOT_VERSION) {
     throw new TypeError(
@@ -452,7 +459,7 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
   const instances = new Map<string, Ec2Instance>();
   const wantedEips = new Map<Ec2Instance, string>();
   fields.instances.forEach((read, i) => {
-    const p = `${at}instances[${i}]`;
+    const p = buildsPaths() ? `${at}instances[${i}]` : at;
     const [own, { imageId, availabilityZone: zone, subnetId, elasticIpAllocationId, volumeIds, launchOptions, securityGroupIds }] =
       read as ReadInstance;
     const instanceId = own.instanceId;
@@ -516,7 +523,8 @@ function readRegion(catalogue: ImageCatalogue, fields: RegionFields, at: string,
     }),
   }));
   // The fleet is rebuilt from the reservations: an instance outside the one it names would be lost.
-  const listed = new Map(reservations.flatMap((r) => r.instances.map((instance) => [instance, r.reservationId] as const)));
+  const listed = new Map<Ec2Instance, string>();
+  for (const r of reservations) for (const instance of r.instances) listed.set(instance, r.reservationId);
   for (const instance of instances.values()) {
     if (listed.get(instance) !== instance.reservationId) {
       throw invalid(
