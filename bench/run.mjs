@@ -187,26 +187,8 @@ await section("(b) server ÷ moto", async () => {
 });
 
 // ---------------------------------------------------------------- (i6) the HTTP handler (issue 6)
-const XML_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
-// The documents EC2 answers (one instance, as the mock's cycle does), so the
-// SDK's deserializer does the same work on both sides and the ratio measures
-// the mock, not the size of the answer.
-const stateChange = (from, to) =>
-  `<instancesSet><item><instanceId>i-0123456789abcdef0</instanceId><currentState><code>${to[0]}</code><name>${to[1]}</name></currentState>` +
-  `<previousState><code>${from[0]}</code><name>${from[1]}</name></previousState></item></instancesSet>`;
-const cannedXml = {
-  StopInstances: `<?xml version="1.0" encoding="UTF-8"?>\n<StopInstancesResponse xmlns="${XML_NS}"><requestId>r</requestId>${stateChange([16, "running"], [64, "stopping"])}</StopInstancesResponse>`,
-  StartInstances: `<?xml version="1.0" encoding="UTF-8"?>\n<StartInstancesResponse xmlns="${XML_NS}"><requestId>r</requestId>${stateChange([80, "stopped"], [0, "pending"])}</StartInstancesResponse>`,
-};
-const cannedBytes = Object.fromEntries(Object.entries(cannedXml).map(([k, v]) => [k, Buffer.from(v)]));
-const cannedHandler = {
-  async handle(request) {
-    const action = String(request.body).includes("Action=StopInstances") ? "StopInstances" : "StartInstances";
-    return { response: { statusCode: 200, headers: { "content-type": "text/xml;charset=UTF-8" }, body: cannedBytes[action] } };
-  },
-  updateHttpClientConfig() {},
-  httpHandlerConfigs: () => ({}),
-};
+// The canned handler: bench/i6-canned.mjs (one definition for run.mjs and bench/i6-ab.mjs).
+const { cannedHandler } = await import("./i6-canned.mjs");
 
 await section("(i6) httpHandler", async () => {
   const N = QUICK ? 20 : 40;
@@ -222,7 +204,7 @@ await section("(i6) httpHandler", async () => {
   const {
     rates: [h, c],
     ratio,
-  } = await sideBySide([cycle(mocked), cycle(canned)], N);
+  } = await sideBySide([cycle(mocked), cycle(canned)], N, WARM_UP_MS, ROUNDS, { rotate: true });
   rows.push([
     "(i6) httpHandler() ÷ handler returning canned XML",
     ratio(1),

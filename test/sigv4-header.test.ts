@@ -10,10 +10,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { errors } from "../src/aws/ec2/errors.js";
-import { parseAuthorizationHeader, parseCredential, SIGV4_ALGORITHM } from "../src/aws/sigv4/authorization.js";
+import { claimedCredential, parseAuthorizationHeader, parseCredential, SIGV4_ALGORITHM } from "../src/aws/sigv4/authorization.js";
 
 type Field = "Credential" | "SignedHeaders" | "Signature";
 const fieldNames: readonly string[] = ["Credential", "SignedHeaders", "Signature"];
+
+/** The credential's parser before issue 22 (i6): a split on `/`. */
+function referenceCredential(credential: string) {
+  const parts = credential.split("/");
+  if (parts.length !== 5 || parts[0] === "" || parts[4] !== "aws4_request") throw errors.malformedCredential(credential);
+  return { accessKeyId: parts[0]!, scope: parts.slice(1) };
+}
 
 function reference(header: string, dateMissing = false) {
   const value = header.trim();
@@ -34,7 +41,7 @@ function reference(header: string, dateMissing = false) {
   const missing = (["Credential", "Signature", "SignedHeaders"] as const).filter((name) => !fields.get(name));
   if (missing.length > 0 || dateMissing) throw errors.incompleteAuthorization(missing, dateMissing, value);
   return {
-    ...parseCredential(fields.get("Credential")!),
+    ...referenceCredential(fields.get("Credential")!),
     signedHeaders: fields.get("SignedHeaders")!.split(";"),
     signature: fields.get("Signature")!,
   };
@@ -81,6 +88,55 @@ describe("the Authorization header's one-pass parser", () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it("reads the SDK's own shape (the indexOf path, issue 22 (i6)) and every near miss of it as the split-based parser did", () => {
+    // `AWS4-HMAC-SHA256 Credential=C, SignedHeaders=H, Signature=S`, each piece varied: values empty or holding blanks,
+    // tabs, commas or `=`, the separators changed, the parameters renamed, blanks around the whole.
+    // Mostly the SDK's own piece, so that most headers are the shape itself or one change away from it.
+    const mostly = (sdk: string, ...others: string[]) =>
+      fc.oneof({ arbitrary: fc.constant(sdk), weight: 6 }, { arbitrary: fc.constantFrom(...others), weight: 1 });
+    const piece = (plain: string) => mostly(plain, "", "a b", "a\tb", "a,b", "x=y", "=", `${plain},`, ` ${plain}`);
+    fc.assert(
+      fc.property(
+        mostly(`${SIGV4_ALGORITHM} `, `${SIGV4_ALGORITHM}\t`, `${SIGV4_ALGORITHM}  `, `${SIGV4_ALGORITHM},`, "AWS4-HMAC-SHA512 "),
+        mostly("Credential=", "Signature=", "XCredential=", "Credential"),
+        piece("AKID/20260101/us-east-1/ec2/aws4_request"),
+        mostly(", SignedHeaders=", ",SignedHeaders=", " SignedHeaders=", ",\tSignedHeaders=", ",  SignedHeaders=", ", Signature="),
+        piece("content-type;host;x-amz-date"),
+        mostly(", Signature=", ",Signature=", " Signature=", ", Signature", ", SignedHeaders=", ", Credential="),
+        piece("0123abcd"),
+        mostly("", " ", "\t", ","),
+        fc.boolean(),
+        (algorithm, credentialAt, credential, headersAt, headers, signatureAt, signature, around, dateMissing) => {
+          const header = `${around}${algorithm}${credentialAt}${credential}${headersAt}${headers}${signatureAt}${signature}${around}`;
+          expect(outcome(() => parseAuthorizationHeader(header, dateMissing))).toEqual(outcome(() => reference(header, dateMissing)));
+          // The wire door's claim (its own reading of the SDK's shape): the reference's key and scope, or its refusal.
+          const claimed = () => {
+            const { accessKeyId, scope } = reference(header);
+            return { accessKeyId, region: scope[1], service: scope[2] };
+          };
+          if (header.trim() !== "") expect(outcome(() => claimedCredential({ authorization: header }, ""))).toEqual(outcome(claimed));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    const sdk = `${SIGV4_ALGORITHM} Credential=AKID/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=ab12`;
+    expect(parseAuthorizationHeader(sdk)).toEqual(reference(sdk));
+  });
+
+  it("splits a credential at its four slashes as a split on `/` did, or refuses it alike", () => {
+    const part = fc.constantFrom("", "AKID", "20260101", "us-east-1", "ec2", "aws4_request", "aws4_request ", "x/y", "/", "é");
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 7 }), fc.constantFrom("/", "//", ""), (parts, join) => {
+        const credential = parts.join(join);
+        expect(outcome(() => parseCredential(credential))).toEqual(outcome(() => referenceCredential(credential)));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parseCredential("AKID/20260101/us-east-1/ec2/aws4_request")).toEqual(
+      referenceCredential("AKID/20260101/us-east-1/ec2/aws4_request"),
     );
   });
 

@@ -19,8 +19,9 @@ export interface Ec2MockHttpHandler extends RequestHandler<HttpRequest, HttpResp
 
 /** The request's query map as a query string (the SDK keeps EC2 parameters in the body). */
 function queryString(query: HttpRequest["query"]): string {
+  if (query === undefined || query === null) return "";
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(query ?? {})) {
+  for (const [key, value] of Object.entries(query)) {
     for (const item of Array.isArray(value) ? value : [value]) {
       parts.push(item === null ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
     }
@@ -28,10 +29,22 @@ function queryString(query: HttpRequest["query"]): string {
   return parts.join("&");
 }
 
+/** A code unit of a surrogate pair: alone, UTF-8 cannot carry it (one character class, nothing to backtrack). */
+const surrogate = /[\uD800-\uDFFF]/;
+
+/**
+ * The body as the wire door reads it: a string as it is (the SDK's form,
+ * ASCII), unless it holds a surrogate (a lone one would become U+FFFD on
+ * the way to bytes, so such text takes that way); else its bytes.
+ */
+function bodyOf(body: unknown): Uint8Array | string | Promise<Uint8Array> {
+  if (typeof body === "string") return surrogate.test(body) ? Buffer.from(body, "utf8") : body;
+  if (body instanceof Uint8Array) return body;
+  return bodyBytes(body);
+}
+
 async function bodyBytes(body: unknown): Promise<Uint8Array> {
   if (body === undefined || body === null) return new Uint8Array();
-  if (typeof body === "string") return Buffer.from(body, "utf8");
-  if (body instanceof Uint8Array) return body;
   if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
     const chunks: Uint8Array[] = [];
     for await (const chunk of body as AsyncIterable<Uint8Array | string>)
@@ -59,9 +72,19 @@ export function createHttpHandler(
   return {
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const lowerHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers ?? {})) lowerHeaders[name.toLowerCase()] = value;
+      const headers = request.headers;
+      if (headers !== undefined && headers !== null) {
+        const names = Object.keys(headers);
+        for (let i = 0; i < names.length; i++) lowerHeaders[names[i]!.toLowerCase()] = headers[names[i]!]!;
+      }
+      const read = bodyOf(request.body);
       const answer = await handleWireRequest(
-        { method: request.method, query: queryString(request.query), headers: lowerHeaders, body: await bodyBytes(request.body) },
+        {
+          method: request.method,
+          query: queryString(request.query),
+          headers: lowerHeaders,
+          body: read instanceof Promise ? await read : read,
+        },
         dispatch,
         implemented,
         undefined,

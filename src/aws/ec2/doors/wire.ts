@@ -30,8 +30,13 @@ export interface WireRequest {
   path?: string;
   /** Header names in lower case. */
   headers: Readonly<Record<string, string | undefined>>;
-  /** The request body (empty for GET). */
-  body: Uint8Array;
+  /**
+   * The request body (empty for GET): its bytes, or its text when the door
+   * was handed text (the SDK's HttpRequest holds its form as a string), which
+   * must then be well formed (no lone surrogate: its UTF-8 bytes decode back
+   * to it) and is read as it is instead of being encoded and decoded again.
+   */
+  body: Uint8Array | string;
 }
 
 /** An HTTP answer: status, headers, an XML body. */
@@ -59,11 +64,13 @@ export type Implements = (action: string) => boolean;
  */
 export type Authenticate = (request: WireRequest) => string;
 
-function answer(status: number, body: string, requestId: string): WireResponse {
+/** An answer built whole (not spread into another object: V8 copies a spread slowly, and this runs on every call, issue 22 (i6)). */
+function answer(status: number, body: string, requestId: string, call: AnsweredCall): WireResponse {
   return {
     status,
     headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId },
     body,
+    call,
   };
 }
 
@@ -83,7 +90,8 @@ const envelope = new Set([
 /** Refuses invalid UTF-8 rather than replacing it; one decoder serves every request (decode() keeps no state between calls). */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-function utf8(bytes: Uint8Array): string {
+function utf8(bytes: Uint8Array | string): string {
+  if (typeof bytes === "string") return bytes;
   try {
     return strictUtf8.decode(bytes);
   } catch {
@@ -117,8 +125,9 @@ function readRequest(
   if (method !== "GET" && method !== "POST") {
     throw errors.methodNotAllowed(method);
   }
-  if (request.body.byteLength > MAX_BODY_BYTES) {
-    throw errors.requestTooLarge(request.body.byteLength, MAX_BODY_BYTES);
+  const bodyBytes = typeof request.body === "string" ? Buffer.byteLength(request.body, "utf8") : request.body.byteLength;
+  if (bodyBytes > MAX_BODY_BYTES) {
+    throw errors.requestTooLarge(bodyBytes, MAX_BODY_BYTES);
   }
   // Authentication comes before anything about the request's content (content type, Action, Version).
   // The principal is the verified key, or (nothing verifying) the key the same strict parser reads: never a parameter.
@@ -128,15 +137,17 @@ function readRequest(
   const accessKeyId = verified ?? claim?.accessKeyId;
   const region = claim?.region;
   if (region !== undefined) call.region = region;
-  const params = inEc2Words(() => parseForm(request.query));
-  if (method === "POST" && request.body.byteLength > 0) {
+  let params = inEc2Words(() => parseForm(request.query));
+  if (method === "POST" && bodyBytes > 0) {
     const type = request.headers["content-type"] ?? "application/x-www-form-urlencoded";
     if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       throw errors.unsupportedContentType(type);
     }
     const body = inEc2Words(() => parseForm(utf8(request.body)));
     refuseSigningParamsIn(body);
-    for (const [key, value] of body) params.set(key, value);
+    // The body wins on a shared name; with no query (the SDK's POSTs), the body's map is the parameters.
+    if (params.size === 0) params = body;
+    else for (const [key, value] of body) params.set(key, value);
   }
   // Another query service's request (ELBv2, ...): by the credential scope's service when signed, else by its Version.
   const service =
@@ -206,7 +217,8 @@ function recordedInput(action: string, params: Map<string, string>): object {
 /** Removes the envelope (Action, Version) and the signing parameters: what is left is the operation's own. */
 function stripEnvelope(params: Map<string, string>): void {
   for (const key of envelope) params.delete(key);
-  for (const key of [...params.keys()]) if (key.startsWith("X-Amz-")) params.delete(key);
+  // A Map's iteration goes on past an entry deleted under it (no copy of the keys first).
+  for (const key of params.keys()) if (key.startsWith("X-Amz-")) params.delete(key);
 }
 
 /**
@@ -286,10 +298,12 @@ export async function handleWireRequest(
         : await router!.unimplemented("ec2", action, input, region));
     if (output === undefined) throw errors.invalidAction(action);
     if (arrival !== undefined) recording!.history.record(arrival, { service: "ec2", action, region, input }, { output });
-    return {
-      ...answer(200, encodeOutput(action, shapes.output, output, requestId, action === "DescribeInstances" ? memo : undefined), requestId),
+    return answer(
+      200,
+      encodeOutput(action, shapes.output, output, requestId, action === "DescribeInstances" ? memo : undefined),
+      requestId,
       call,
-    };
+    );
   } catch (error) {
     const failure = error instanceof Ec2Error ? error : errors.internal();
     call.code = failure.code;
@@ -301,7 +315,7 @@ export async function handleWireRequest(
         { error: { name: failure.code, message: failure.message, statusCode: failure.status } },
       );
     }
-    return { ...answer(failure.status, encodeError(failure.code, failure.message, requestId), requestId), call };
+    return answer(failure.status, encodeError(failure.code, failure.message, requestId), requestId, call);
   }
 }
 
