@@ -14,19 +14,8 @@ import type { StaticStructureSchema } from "@smithy/types";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeInput, decodeInputByWalk, wireName } from "../src/protocols/ec2-query/decode.js";
-import { loadWireDeps, wireDeps } from "../src/protocols/ec2-query/deps.js";
 import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
-
-/** A small deterministic generator (the property's seed drives it), so that a failure replays. */
-function randomOf(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { ec2OperationNames, randomOf } from "./ec2-operations.js";
 
 const values = ["", "x", "true", "FALSE", "0", "-7", "2147483648", "1.5", "2026-12-03T08:00:00Z", "not a date", "aGVsbG8=", "é漢🙂"];
 const indexes = ["1", "2", "3", "1", "2", "0", "01", "99999", "100000"];
@@ -62,11 +51,7 @@ function decoded(decode: typeof decodeInput, schema: NormalizedSchema, params: M
 
 let actions: string[] = [];
 beforeAll(async () => {
-  await loadWireDeps();
-  actions = Object.entries(wireDeps().sdk)
-    .filter(([name, schema]) => name.endsWith("$") && Array.isArray(schema) && schema[0] === 9)
-    .map(([name]) => name.slice(0, -1))
-    .sort();
+  actions = await ec2OperationNames();
 });
 
 describe("the compiled EC2 query decoder", () => {

@@ -11,10 +11,10 @@
 import type { NormalizedSchema } from "@smithy/core/schema";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadWireDeps, wireDeps } from "../src/protocols/ec2-query/deps.js";
 import { EC2_NAMESPACE, encodeOutput } from "../src/protocols/ec2-query/encode.js";
 import { shapesOf } from "../src/protocols/ec2-query/schemas.js";
 import { escapeXmlText } from "../src/protocols/xml-text.js";
+import { ec2OperationNames, randomOf } from "./ec2-operations.js";
 import { xmlProblem } from "./xml-strict.js";
 
 /** The reference: one walk of the schema per answer, writing strings. */
@@ -56,16 +56,6 @@ function referenceOutput(action: string, schema: NormalizedSchema, output: objec
   return `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${EC2_NAMESPACE}"><requestId>${escapeXmlText(requestId)}</requestId>${content}</${root}>`;
 }
 
-/** A small deterministic generator (the property's seed drives it), so that a failure replays. */
-function randomOf(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 const texts = ["", "a", "i-0123456789abcdef0", "<&>\"'", "line\r\nfeed", "\u0000ctl\u001f", "\uFFFE", "\uD800lone", "é漢🙂", " "];
 
 /** A random value for `schema`, `depth` levels deep at most (lists and structures end empty there). */
@@ -95,11 +85,7 @@ function randomValueOf(schema: NormalizedSchema, random: () => number, depth: nu
 
 let actions: string[] = [];
 beforeAll(async () => {
-  await loadWireDeps();
-  actions = Object.entries(wireDeps().sdk)
-    .filter(([name, schema]) => name.endsWith("$") && Array.isArray(schema) && schema[0] === 9)
-    .map(([name]) => name.slice(0, -1))
-    .sort();
+  actions = await ec2OperationNames();
 });
 
 describe("the compiled EC2 query encoder", () => {
