@@ -201,6 +201,36 @@ function subnetJson(s: Subnet): JsonOf<typeof subnetJsonRecord> {
   };
 }
 
+/** The scratch {@link dnsName} writes a name into (EC2's names are far shorter). */
+const dnsScratch = Buffer.alloc(256);
+
+/**
+ * `prefix`, the address with its dots as dashes, then `suffix`, as one flat
+ * string: written byte by byte into a scratch buffer and decoded once. The
+ * template with `replaceAll` made the dashed address, its pieces and a
+ * concatenation per part, about 250 bytes of garbage for a 26-character name,
+ * twice for every instance rendered (issue 22 (e), sixth pass). A name that
+ * does not fit in Latin-1 or in the scratch (none EC2 makes) takes the
+ * template.
+ */
+function dnsName(prefix: string, ip: string, suffix: string): string {
+  const length = prefix.length + ip.length + suffix.length;
+  if (length > dnsScratch.length) return `${prefix}${ip.replaceAll(".", "-")}${suffix}`;
+  let at = 0;
+  for (let i = 0; i < prefix.length; i++) dnsScratch[at++] = prefix.charCodeAt(i);
+  for (let i = 0; i < ip.length; i++) {
+    const code = ip.charCodeAt(i);
+    if (code > 255) return `${prefix}${ip.replaceAll(".", "-")}${suffix}`;
+    dnsScratch[at++] = code === 46 ? 45 : code;
+  }
+  for (let i = 0; i < suffix.length; i++) {
+    const code = suffix.charCodeAt(i);
+    if (code > 255) return `${prefix}${ip.replaceAll(".", "-")}${suffix}`;
+    dnsScratch[at++] = code;
+  }
+  return dnsScratch.toString("latin1", 0, at);
+}
+
 /** Zone letters when the Region catalogue does not know the region (decision: docs/behaviour.md, "VPCs and subnets"). */
 const FALLBACK_LETTERS = ["a", "b", "c", "d", "e", "f"];
 
@@ -252,6 +282,9 @@ export class Network {
   private seq = 0;
   private space: AddressSpace;
   private dhcpOptions = idOf("dopt");
+  /** The region's DNS suffixes, with their dot, made on first use (a template per name cost a string each). */
+  private privateSuffix: string | undefined;
+  private publicSuffix: string | undefined;
 
   /**
    * @param region - the region whose zones get a default subnet each.
@@ -445,20 +478,16 @@ export class Network {
     return vpc;
   }
 
-  /** The DNS suffix EC2 uses for private names in this region. */
-  private get privateDomain(): string {
-    return this.region === "us-east-1" ? "ec2.internal" : `${this.region}.compute.internal`;
-  }
-
   /** The private DNS name of an address: `ip-172-31-0-4.ec2.internal`. */
   privateDnsName(ip: string): string {
-    return `ip-${ip.replaceAll(".", "-")}.${this.privateDomain}`;
+    this.privateSuffix ??= `.${this.region === "us-east-1" ? "ec2.internal" : `${this.region}.compute.internal`}`;
+    return dnsName("ip-", ip, this.privateSuffix);
   }
 
   /** The public DNS name of an address: `ec2-3-80-0-1.compute-1.amazonaws.com`. */
   publicDnsName(ip: string): string {
-    const domain = this.region === "us-east-1" ? "compute-1.amazonaws.com" : `${this.region}.compute.amazonaws.com`;
-    return `ec2-${ip.replaceAll(".", "-")}.${domain}`;
+    this.publicSuffix ??= `.${this.region === "us-east-1" ? "compute-1.amazonaws.com" : `${this.region}.compute.amazonaws.com`}`;
+    return dnsName("ec2-", ip, this.publicSuffix);
   }
 
   /**
