@@ -79,17 +79,14 @@ export interface AuthorizationHeader extends Credential {
  */
 export function parseAuthorizationHeader(header: string, dateMissing = false): AuthorizationHeader {
   const value = header.trim();
-  if (!dateMissing) {
-    const at = sdkShaped(value);
-    if (at !== undefined) {
-      const { accessKeyId, scope } = parseCredential(value.slice(CREDENTIAL_AT.length, at.headers));
-      return {
-        accessKeyId,
-        scope,
-        signedHeaders: value.slice(at.headers + SIGNED_HEADERS_AT.length, at.signature).split(";"),
-        signature: value.slice(at.signature + SIGNATURE_AT.length),
-      };
-    }
+  const shaped = dateMissing ? undefined : readSdkShaped(value);
+  if (shaped !== undefined) {
+    return {
+      accessKeyId: shaped.accessKeyId,
+      scope: shaped.scope,
+      signedHeaders: value.slice(shaped.headersAt + SIGNED_HEADERS_AT.length, shaped.signatureAt).split(";"),
+      signature: value.slice(shaped.signatureAt + SIGNATURE_AT.length),
+    };
   }
   let space = 0;
   while (space < value.length && value[space] !== " " && value[space] !== "\t") space++;
@@ -149,13 +146,14 @@ const SIGNATURE_AT = ", Signature=";
  * The header exactly as the SDKs write it, `AWS4-HMAC-SHA256 Credential=C,
  * SignedHeaders=H, Signature=S` with C, H and S non-empty and free of
  * blanks and commas, found with `indexOf` (native scans) instead of the
- * general loop's code unit at a time (issue 22 (i6)): where `, SignedHeaders=`
- * and `, Signature=` start; undefined for any other header, which the
- * general loop reads. Its items are then the general loop's (the only
- * separators are where the shape puts them), so it reads the same values
- * and refuses nothing the loop would accept.
+ * general loop's code unit at a time (issue 22 (i6)): its credential, read
+ * strictly, and where `, SignedHeaders=` and `, Signature=` start;
+ * undefined for any other header, which the general loop reads. Its items
+ * are then the general loop's (the only separators are where the shape puts
+ * them), so it reads the same values and refuses nothing the loop would
+ * accept. The verifier reads all three; a claim reads the credential alone.
  */
-function sdkShaped(value: string): { readonly headers: number; readonly signature: number } | undefined {
+function readSdkShaped(value: string): (Credential & { readonly headersAt: number; readonly signatureAt: number }) | undefined {
   if (!value.startsWith(CREDENTIAL_AT) || value.includes("\t")) return undefined;
   const headersAt = value.indexOf(SIGNED_HEADERS_AT, CREDENTIAL_AT.length);
   if (headersAt < 0) return undefined;
@@ -174,7 +172,8 @@ function sdkShaped(value: string): { readonly headers: number; readonly signatur
     return undefined;
   // Empty values are the general loop's to refuse (with every missing one named).
   if (headersAt === CREDENTIAL_AT.length || signatureAt === headersFrom || signatureFrom === value.length) return undefined;
-  return { headers: headersAt, signature: signatureAt };
+  const { accessKeyId, scope } = parseCredential(value.slice(CREDENTIAL_AT.length, headersAt));
+  return { accessKeyId, scope, headersAt, signatureAt };
 }
 
 /** A blank (space, tab) or a comma: what separates the parameters of an Authorization header. */
@@ -239,9 +238,7 @@ export function claimedCredential(headers: Readonly<Record<string, string | unde
   if (hasAuthorization(headers)) {
     const value = headers.authorization!.trim();
     // The SDK's shape: its credential alone (the signed headers and signature are the verifier's).
-    const at = sdkShaped(value);
-    const { accessKeyId, scope } =
-      at === undefined ? parseAuthorizationHeader(value) : parseCredential(value.slice(CREDENTIAL_AT.length, at.headers));
+    const { accessKeyId, scope } = readSdkShaped(value) ?? parseAuthorizationHeader(value);
     return { accessKeyId, region: scope[1], service: scope[2] };
   }
   const credential = presigned?.get("X-Amz-Credential");
