@@ -7,12 +7,16 @@
  * is set by the scheduler as much as by the server; its CPU is not.
  * Not part of `npm run bench`.
  *
- *   node bench/i22-server-ab.mjs [--base DIR] [--no-moto] [workloads=d500,d20,cycle] [rounds=5] [roundMs=400]
+ *   node bench/i22-server-ab.mjs [--base DIR] [--no-moto] [--bare] [workloads=d500,d20,cycle] [rounds=5] [roundMs=400]
  *
  * DIR is another checkout of ec2-mock, built (`npm run build`), with its
  * node_modules: its own bench/ec2-mock-server.mjs serves its own dist/.
  * Every server gets the same fleet and the same raw requests
  * (bench/server-vs-moto.mjs' launchFleet and rawContender, 8 in flight).
+ * With --bare, a bare node:http server (bench/bare-http-server.mjs) runs
+ * beside them, answering every request with the answer this checkout's
+ * server gave to it, recorded first: node:http's own cost for the same
+ * bytes, the floor under any server (issue 22 (b)).
  * Linux only (/proc). Prints, per workload, each server's median rate, the
  * median per-round ratios to the first server and to moto, and the CPU per
  * answer of each server and of this process.
@@ -22,17 +26,24 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { launchFleet, rawContender, WORKLOADS } from "./server-vs-moto.mjs";
-import { startMoto } from "./servers.mjs";
+import { launchFleet, rawContender, recordAnswers, WORKLOADS } from "./server-vs-moto.mjs";
+import { startBare, startMoto } from "./servers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+/** A flag's value (`--base DIR`), or whether a switch (`--bare`) was given; each taken out of `args`. */
 const flag = (name) => {
   const i = args.indexOf(name);
-  return i < 0 ? undefined : args.splice(i, name.startsWith("--no-") ? 1 : 2).at(-1);
+  return i < 0 ? undefined : args.splice(i, 2).at(-1);
+};
+const has = (name) => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
 };
 const baseDir = flag("--base");
-const noMoto = flag("--no-moto") !== undefined;
+const noMoto = has("--no-moto");
+const bare = has("--bare");
 const [workloadsArg = "d500,d20,cycle", roundsArg = "5", roundMsArg = "400"] = args;
 
 const children = [];
@@ -73,6 +84,12 @@ for (const server of servers) {
     image = /<imageId>([^<]+)<\/imageId>/.exec(body)[1];
   }
   ids.push(await launchFleet(server, image));
+}
+
+if (bare) {
+  const mine = servers.findIndex((s) => s.name === "this");
+  servers.push(await startBare(await recordAnswers(servers[mine], ids[mine])));
+  ids.push(ids[mine]);
 }
 
 /** A process's CPU time so far, in ms (utime + stime, in clock ticks of 10 ms). */

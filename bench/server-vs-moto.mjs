@@ -14,15 +14,24 @@
  * for, all running, and ec2-mock's server runs with timing "instant" and is
  * settled before measuring, so the figure is the cost of answering.
  *
+ * The raw cycle has a third contender in the same rounds, the floor: a bare
+ * node:http server (bench/bare-http-server.mjs) replaying the mock's own
+ * answers to those requests, recorded first. What it cannot beat, no server
+ * on node:http can; its row is information, beside the target's.
+ *
  * Rounds are timed, not counted (the rates span four orders of magnitude:
  * moto answers about one 500-instance listing a second, the mock thousands
  * of stop/start calls): each contender runs for the round's length, in
  * paired rounds whose order alternates, and the figure is the median over
  * rounds of the ratio within a round.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { queryRequest, RawConnection } from "./raw-http.mjs";
-import { motoVersion, startEc2Mock, startMoto } from "./servers.mjs";
+import { motoVersion, startBare, startEc2Mock, startMoto } from "./servers.mjs";
 
 export const IN_FLIGHT = 8;
 const VERSION = "Version=2016-11-15";
@@ -138,14 +147,15 @@ async function timed(op, ms, inFlight = IN_FLIGHT) {
   return answers / ((performance.now() - t0) / 1000);
 }
 
+/** The bodies of a workload's requests, in the order a worker sends them (over and over). */
+export const requestBodies = (workload, cycleId) =>
+  workload.key === "cycle"
+    ? [`Action=StopInstances&${VERSION}&InstanceId.1=${cycleId}`, `Action=StartInstances&${VERSION}&InstanceId.1=${cycleId}`]
+    : [describeBody(workload.key)];
+
 /** A raw-HTTP contender: a round opens IN_FLIGHT connections, runs, checks, closes them. */
 export function rawContender(server, workload, cycleId, inFlight = IN_FLIGHT) {
-  const requests =
-    workload.key === "cycle"
-      ? [`Action=StopInstances&${VERSION}&InstanceId.1=${cycleId}`, `Action=StartInstances&${VERSION}&InstanceId.1=${cycleId}`].map(
-          queryRequest,
-        )
-      : [queryRequest(describeBody(workload.key))];
+  const requests = requestBodies(workload, cycleId).map(queryRequest);
   return async (ms) => {
     const conns = Array.from({ length: inFlight }, () => new RawConnection(server.port));
     await Promise.all(conns.map((c) => c.open()));
@@ -206,30 +216,81 @@ function sdkContender(sdk, server, workload, cycleId, credentials, inFlight = IN
  * from round to round; returns each one's median rate and the median of the
  * per-round ratios.
  */
-async function paired([mock, moto], { rounds, roundMs, warmUpMs, capMs = Number.POSITIVE_INFINITY }) {
-  // Only the mock is warmed up: V8 optimizes its server (and the SDK's
+async function paired([mock, moto, floor], { rounds, roundMs, warmUpMs, capMs = Number.POSITIVE_INFINITY }) {
+  // Only the mock (and the floor) are warmed up: V8 optimizes its server (and the SDK's
   // client code, shared by both contenders) only after many calls, while
   // CPython does not compile, and moto has already answered each request
   // (with its templates) while the fleet was checked. A warm-up of moto's
   // 500-instance listing would cost a whole wave of 8 (about 7 s).
+  const contenders = floor === undefined ? [mock, moto] : [mock, moto, floor];
   await mock(warmUpMs);
-  const rates = [[], []];
+  if (floor !== undefined) await floor(warmUpMs);
+  const rates = contenders.map(() => []);
   const end = performance.now() + capMs;
   for (let r = 0; r < rounds && (r === 0 || performance.now() < end); r++) {
-    if (r % 2 === 0) {
-      rates[0].push(await mock(roundMs));
-      rates[1].push(await moto(roundMs));
-    } else {
-      rates[1].push(await moto(roundMs));
-      rates[0].push(await mock(roundMs));
-    }
+    const order = contenders.map((_, k) => k);
+    if (r % 2 === 1) order.reverse();
+    for (const k of order) rates[k].push(await contenders[k](roundMs));
   }
+  const over = (k) => median(rates[k].map((x, r) => x / rates[1][r]));
   return {
     mock: median(rates[0]),
     moto: median(rates[1]),
-    ratio: median(rates[0].map((m, r) => m / rates[1][r])),
+    ratio: over(0),
     rounds: rates[0].length,
+    floor:
+      floor === undefined
+        ? undefined
+        : { rate: median(rates[2]), ratio: over(2), mockShare: median(rates[0].map((x, r) => x / rates[2][r])) },
   };
+}
+
+/** One answer of `server` to the form `body`, as the bare server replays it: status, headers (those of the connection aside), body. */
+function recordAnswer(server, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        method: "POST",
+        headers: {
+          host: "localhost",
+          "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ec2/aws4_request, SignedHeaders=content-type;host, Signature=${"0".repeat(64)}`,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          text += chunk;
+        });
+        res.on("end", () => {
+          const headers = { ...res.headers };
+          for (const name of ["date", "content-length", "connection", "keep-alive", "transfer-encoding"]) delete headers[name];
+          resolve({ status: res.statusCode, headers, body: text });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Records `server`'s answer to each raw request of every workload (the
+ * cycle on `cycleId`), as bench/bare-http-server.mjs replays them, into a
+ * file of a new temporary directory; returns its path. Each answer is
+ * `{ status, headers, body }`, the connection's own headers aside.
+ */
+export async function recordAnswers(server, cycleId) {
+  const answers = {};
+  for (const workload of WORKLOADS) {
+    for (const body of requestBodies(workload, cycleId)) answers[body] = await recordAnswer(server, body);
+  }
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "bare-http-")), "answers.json");
+  writeFileSync(file, JSON.stringify(answers));
+  return file;
 }
 
 /**
@@ -262,15 +323,19 @@ export async function serverVsMoto({ quick, sdk, credentials, onTime = () => {} 
       motoImage(moto).then((image) => launchFleet(moto, image, checks)),
     ]);
     const version = motoVersion();
+    // The floor under the raw cycle: node:http answering the mock's own recorded answers, and nothing else.
+    const bare = await startBare(await recordAnswers(mock, ids[0]));
+    servers.push(bare);
     lap("fleets");
     for (const how of ["raw HTTP", "SDK"]) {
       for (const w of WORKLOADS) {
         const raw = how === "raw HTTP";
         const rounds = plan.rounds[raw ? "raw" : "sdk"][w.key];
         const inFlight = plan.inFlight[raw ? "raw" : "sdk"]?.[w.key] ?? IN_FLIGHT;
-        const contenders = servers.map((s, k) =>
+        const contenders = [mock, moto].map((s, k) =>
           how === "raw HTTP" ? rawContender(s, w, ids[k], inFlight) : sdkContender(sdk, s, w, ids[k], credentials, inFlight),
         );
+        if (raw && w.key === "cycle") contenders.push(rawContender(bare, w, ids[0], inFlight));
         try {
           const r = await paired(contenders, { ...plan, rounds, capMs: plan.capMs[w.key] });
           rows.push([
@@ -280,6 +345,15 @@ export async function serverVsMoto({ quick, sdk, credentials, onTime = () => {} 
             raw ? r.ratio >= 80 : undefined,
             `${r.mock.toFixed(0)} vs ${r.moto.toFixed(r.moto < 100 ? 1 : 0)} answers/s (moto ${version}, ${inFlight} in flight, ${r.rounds} round${r.rounds > 1 ? "s" : ""}${quick ? ", quick run" : ""})`,
           ]);
+          if (r.floor !== undefined) {
+            rows.push([
+              `(b) the floor: bare node:http replaying the mock's answers ÷ moto, raw HTTP: ${w.label}`,
+              r.floor.ratio,
+              "info",
+              undefined,
+              `${r.floor.rate.toFixed(0)} answers/s in the same rounds; ec2-mock at ${r.floor.mockShare.toFixed(2)} of it; 80× moto is ${(80 * r.moto).toFixed(0)}/s (bench/README.md, (b))`,
+            ]);
+          }
         } catch (e) {
           // One workload's failure (moto dropping a connection under load, say) leaves the others' figures standing.
           rows.push([

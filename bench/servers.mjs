@@ -109,14 +109,28 @@ export async function startMoto() {
  * ready when it prints its URL. `nodeArgs` go to node, `env` adds to its
  * environment (BENCH_CPU_PROFILE: see bench/profile-server.mjs).
  */
-export async function startEc2Mock(nodeArgs = [], env = {}) {
-  const proc = launch(process.execPath, [...nodeArgs, path.join(here, "ec2-mock-server.mjs")], {
+export function startEc2Mock(nodeArgs = [], env = {}) {
+  return startNodeServer("ec2-mock", [...nodeArgs, path.join(here, "ec2-mock-server.mjs")], env);
+}
+
+/**
+ * The bare node:http floor (bench/bare-http-server.mjs) in a process of its
+ * own, answering what `answersFile` records (see server-vs-moto.mjs
+ * `recordAnswers`).
+ */
+export function startBare(answersFile) {
+  return startNodeServer("bare node:http", [path.join(here, "bare-http-server.mjs"), answersFile]);
+}
+
+/** A node process running `args` that prints "listening URL" once it serves; named `name`. */
+async function startNodeServer(name, args, env = {}) {
+  const proc = launch(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
   });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`ec2-mock's server did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+      () => reject(new Error(`${name}'s server did not start within ${READY_TIMEOUT_MS / 1000} s`)),
       READY_TIMEOUT_MS,
     );
     let out = "";
@@ -132,13 +146,13 @@ export async function startEc2Mock(nodeArgs = [], env = {}) {
     proc.child.stdout.on("data", onData);
     proc.exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`ec2-mock's server exited (${how}) before listening: ${proc.tail().trim().split("\n").at(-1)}`));
+      reject(new Error(`${name}'s server exited (${how}) before listening: ${proc.tail().trim().split("\n").at(-1)}`));
     });
   }).catch(async (e) => {
     await proc.stop();
     throw e;
   });
-  return { name: "ec2-mock", url, port: Number(new URL(url).port), stop: proc.stop, pid: proc.child.pid, child: proc.child };
+  return { name, url, port: Number(new URL(url).port), stop: proc.stop, pid: proc.child.pid, child: proc.child };
 }
 
 /**
