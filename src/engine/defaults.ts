@@ -54,15 +54,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** A fresh copy of a JSON value (a default handed out must not be shared between records). */
-function copyJson(v: unknown): unknown {
-  if (typeof v !== "object" || v === null) return v;
-  if (Array.isArray(v)) return v.map(copyJson);
-  const o: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) o[k] = copyJson((v as Record<string, unknown>)[k]);
-  return o;
-}
-
 /**
  * The maker of an absent member's value, for an expander: a constant that is an object or an array is built
  * by an object literal compiled from its text (a fresh copy per record, at the cost of a literal).
@@ -81,37 +72,50 @@ function defaultMaker(d: Default): (record: Record<string, unknown>, root: Recor
   return () => ({});
 }
 
-/** The value an absent member stands for, in `record` (whose root is `root`). */
-function defaultOf(d: Default, record: Record<string, unknown>, root: Record<string, unknown>): unknown {
-  if ("value" in d) return copyJson(d.value);
-  if ("sameAs" in d) return record[d.sameAs];
-  if ("derive" in d) return d.derive(root);
-  return {};
-}
-
 /**
- * The compactor of a record: a new object with its members in their order,
- * less those equal to their defaults (an object with `members` is kept,
- * compacted in turn, even when nothing is left of it).
+ * The compactor of a record: a new object with its declared members in
+ * their order, less those equal to their defaults (an object with
+ * `members` is kept, compacted in turn, even when nothing is left of it),
+ * and less those absent (undefined). Compiled once per declaration, with
+ * the member names as constants (a member added by a constant name keeps
+ * the object out of V8's dictionary mode, which a keyed store past a dozen
+ * members does not), and the constants compared as they are, not copied.
  */
-export function compactor(defaults: Defaults): (record: unknown) => unknown {
-  const walk = (record: Record<string, unknown>, root: Record<string, unknown>, spec: Defaults): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(record)) {
-      const value = record[key];
-      const d = spec[key];
-      if (d !== undefined && Object.hasOwn(spec, key)) {
-        if ("members" in d) {
-          out[key] = isPlainObject(value) ? walk(value, root, d.members) : value;
-          continue;
-        }
-        if (value !== undefined && sameJson(value, defaultOf(d, record, root))) continue;
+export function compactor(declared: Declared): (record: unknown) => unknown {
+  const compile = (d: Declared): ((record: Record<string, unknown>, root: Record<string, unknown>) => unknown) => {
+    const helpers: unknown[] = [];
+    const lines = d.keys.map((key) => {
+      const q = JSON.stringify(key);
+      const spec = Object.hasOwn(d.defaults, key) ? d.defaults[key] : undefined;
+      const load = `v = o[${q}];`;
+      if (spec === undefined) return `${load} if (v !== undefined) out[${q}] = v;`;
+      if ("members" in spec) {
+        const inner = d.nested?.[key];
+        if (inner === undefined) throw new TypeError(`the declaration of ${key} is missing`);
+        helpers.push(compile(inner));
+        return `${load} if (v !== undefined) out[${q}] = isObject(v) ? h[${helpers.length - 1}](v, root) : v;`;
       }
-      out[key] = value;
-    }
-    return out;
+      if ("value" in spec && (typeof spec.value !== "object" || spec.value === null)) {
+        helpers.push(spec.value);
+        return `${load} if (v !== undefined && v !== h[${helpers.length - 1}]) out[${q}] = v;`;
+      }
+      if ("value" in spec) {
+        helpers.push(spec.value);
+        return `${load} if (v !== undefined && !same(v, h[${helpers.length - 1}])) out[${q}] = v;`;
+      }
+      if ("sameAs" in spec) return `${load} if (v !== undefined && !same(v, o[${JSON.stringify(spec.sameAs)}])) out[${q}] = v;`;
+      helpers.push(defaultMaker(spec));
+      return `${load} if (v !== undefined && !same(v, h[${helpers.length - 1}](o, root))) out[${q}] = v;`;
+    });
+    const body = `return function compact(o, root) {\nconst out = {};\nlet v;\n${lines.join("\n")}\nreturn out;\n};`;
+    return new Function("h", "isObject", "same", body)(helpers, isPlainObject, sameJson) as (
+      record: Record<string, unknown>,
+      root: Record<string, unknown>,
+    ) => unknown;
   };
-  return (record) => (isPlainObject(record) ? walk(record, record, defaults) : record);
+  let compact: ReturnType<typeof compile> | undefined;
+  // Compiled on first use (a state file being written), not when the module loads.
+  return (record) => (isPlainObject(record) ? (compact ??= compile(declared))(record, record) : record);
 }
 
 /** What an {@link expander} knows of a record: every member it declares, in order, and the defaults of some. */

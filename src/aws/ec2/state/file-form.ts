@@ -1,4 +1,4 @@
-import { compactor, type Defaults, expander } from "../../../engine/defaults.js";
+import { compactor, type Declared, type Defaults, expander } from "../../../engine/defaults.js";
 import { machineMembers } from "../../../engine/snapshot.js";
 import { derivedInterfaceId, derivedMacAddress, derivesInterface } from "../model/ids.js";
 import { instanceRecord } from "../model/instance.js";
@@ -113,18 +113,23 @@ const VOLUME_DEFAULTS: Defaults = {
   tags: { value: [] },
 };
 
-/** An instance's JSON, its usual members left out. */
-export const compactInstance = compactor(INSTANCE_DEFAULTS);
-/** An instance's JSON of version 2, every member back. */
-export const expandInstance = expander({
+/** An instance's declaration: every member (the record's own), the defaults of some, its machine's. */
+const INSTANCE: Declared = {
   keys: Object.keys(instanceRecord.fields),
   defaults: INSTANCE_DEFAULTS,
   nested: { machine: { keys: machineMembers, defaults: MACHINE_DEFAULTS } },
-});
+};
+/** A volume's declaration. */
+const VOLUME: Declared = { keys: Object.keys(volumeRecord.fields), defaults: VOLUME_DEFAULTS };
+
+/** An instance's JSON, its usual members left out. */
+export const compactInstance = compactor(INSTANCE);
+/** An instance's JSON of version 2, every member back. */
+export const expandInstance = expander(INSTANCE);
 /** A volume's JSON, its usual members left out. */
-export const compactVolume = compactor(VOLUME_DEFAULTS);
+export const compactVolume = compactor(VOLUME);
 /** A volume's JSON of version 2, every member back. */
-export const expandVolume = expander({ keys: Object.keys(volumeRecord.fields), defaults: VOLUME_DEFAULTS });
+export const expandVolume = expander(VOLUME);
 
 type Json = Record<string, unknown>;
 
