@@ -55,7 +55,8 @@ import type { Ec2World } from "../world.js";
 import { expandInstance, expandVolume, FILE_SNAPSHOT_VERSION } from "./file-form.js";
 
 /**
- * The snapshot format this version writes and reads.
+ * The snapshot format this version writes and reads (`ec2.snapshot()`;
+ * restore also reads a state file's compact form, version 2).
  * @public
  */
 export const SNAPSHOT_VERSION = 1;
