@@ -29,6 +29,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { vpcFleet } from "./fleets.mjs";
 import { queryRequest, RawConnection } from "./raw-http.mjs";
 import { rawContender } from "./server-vs-moto.mjs";
@@ -95,11 +96,66 @@ function cpuSecondsOf(pid) {
 }
 
 /**
+ * What this (the bench's) process does while a child starts: its CPU seconds (every thread: its collector's
+ * helpers included) and the seconds its garbage collector reported (PerformanceObserver "gc"), by kind.
+ */
+function parentWatch() {
+  const c0 = process.cpuUsage();
+  const gc = { minor: 0, major: 0, other: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = e.detail?.kind ?? e.kind;
+      const key = kind === constants.NODE_PERFORMANCE_GC_MAJOR ? "major" : kind === constants.NODE_PERFORMANCE_GC_MINOR ? "minor" : "other";
+      gc[key] += e.duration / 1000;
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      obs.disconnect();
+      const c = process.cpuUsage(c0);
+      return { cpu: (c.user + c.system) / 1e6, gc };
+    },
+  };
+}
+
+/**
+ * Collects this process's garbage and waits until it is quiet (under 5 % of a CPU over 200 ms, 10 s at most),
+ * so that a child timed next does not share the machine's cores with the parent's collector (bench/README.md,
+ * (c) seventh pass: a major collection of several GB of heap ran on the collector's threads during the
+ * child's start). The bench runs with --expose-gc (bench/run.mjs); without it, only the wait.
+ */
+async function settle() {
+  const t0 = performance.now();
+  globalThis.gc?.();
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (;;) {
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    await sleep(200);
+    const c = process.cpuUsage(c0);
+    const share = (c.user + c.system) / 1000 / (performance.now() - w0);
+    if (share < 0.05 || performance.now() - t0 > 10_000) return { seconds: (performance.now() - t0) / 1000, share };
+  }
+}
+
+/** The experiment's detail of a child: user and system seconds, minor and major page faults (Linux /proc/PID/stat). */
+function statOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100, minflt: Number(f[7]), majflt: Number(f[9]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Spawns `ec2-mock serve --state file` and times it to its first answer of a
  * DescribeInstances naming `id` (checked; any page of one when `id` is
  * undefined). The server is left running: the caller stops it.
  */
 async function restart(file, id) {
+  const parent = parentWatch();
   const t0 = performance.now();
   const server = await startCli(["--state", file]);
   const listening = (performance.now() - t0) / 1000;
@@ -108,7 +164,14 @@ async function restart(file, id) {
       id === undefined ? `Action=DescribeInstances&${VERSION}&MaxResults=5` : `Action=DescribeInstances&${VERSION}&InstanceId.1=${id}`;
     const text = await once(server.port, body);
     if (id !== undefined && !text.includes(id)) throw new Error(`the restarted server does not list ${id}`);
-    return { server, seconds: (performance.now() - t0) / 1000, listening, cpu: cpuSecondsOf(server.pid) };
+    return {
+      server,
+      seconds: (performance.now() - t0) / 1000,
+      listening,
+      cpu: cpuSecondsOf(server.pid),
+      parent: parent.stop(),
+      ...(process.env.BENCH_C_UNSETTLED !== undefined && { stat: statOf(server.pid), load: readFileSync("/proc/loadavg", "utf8").trim() }),
+    };
   } catch (e) {
     await server.stop();
     throw e;
@@ -276,8 +339,24 @@ export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime 
       refused,
       refused ? "listen({ stateFile }) rejected while the first server holds FILE.lock" : "both servers listened on one file",
     ]);
+    // The stateful twin (its mock of `size` instances) is no longer needed: let it go before the restart is timed.
+    stateful = undefined;
+    if (process.env.BENCH_C_UNSETTLED !== undefined) {
+      // The experiment of bench/README.md, (c) seventh pass: the restart timed at once after the twin closed, before settle().
+      const unsettled = await restart(file, fleet.cycleId);
+      await unsettled.server.stop();
+      console.log(
+        `(c) restart, unsettled parent: ${JSON.stringify({ seconds: unsettled.seconds, cpu: unsettled.cpu, parent: unsettled.parent, stat: unsettled.stat, load: unsettled.load, mem: process.memoryUsage() })}`,
+      );
+    }
+    const settled = await settle();
     const back = await restart(file, fleet.cycleId);
     await back.server.stop();
+    if (process.env.BENCH_C_UNSETTLED !== undefined) {
+      console.log(
+        `(c) restart, settled parent: ${JSON.stringify({ seconds: back.seconds, cpu: back.cpu, parent: back.parent, settled, stat: back.stat, load: back.load, mem: process.memoryUsage() })}`,
+      );
+    }
     // node's start and the import alone: the same start on a new empty file; that server then takes the kill -9
     // (on the fleet's file, a whole-file rewrite per change acknowledges one launch in 7 s at load 13).
     const emptyFile = path.join(dir, "empty.json");
@@ -287,7 +366,7 @@ export async function stateFigures({ quick, sdk, ec2Mock, budgetSeconds, onTime 
       back.seconds,
       "< 3 s at 100k",
       size === FULL ? back.seconds < 3 : back.seconds < 3 ? undefined : false,
-      `listening after ${fmt(back.listening, 2)} s${back.cpu === undefined ? "" : ` (its CPU by the first answer: ${fmt(back.cpu, 2)} s)`}, file ${mib} MiB; a new empty file: ${fmt(empty.seconds, 2)} s${empty.cpu === undefined ? "" : ` (CPU ${fmt(empty.cpu, 2)} s)`} (node's start, the import)`,
+      `listening after ${fmt(back.listening, 2)} s${back.cpu === undefined ? "" : ` (its CPU by the first answer: ${fmt(back.cpu, 2)} s)`}, file ${mib} MiB, spawned once this process had collected its garbage and gone quiet (${fmt(settled.seconds, 1)} s; bench/README.md, (c) seventh pass); a new empty file: ${fmt(empty.seconds, 2)} s${empty.cpu === undefined ? "" : ` (CPU ${fmt(empty.cpu, 2)} s)`} (node's start, the import)`,
     ]);
     lap("restart");
     let kill;

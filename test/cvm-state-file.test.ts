@@ -220,10 +220,12 @@ describe("listen({ stateFile, doors: [cvm.door] })", () => {
     expect(second.inspect(id).state).toBe("RUNNING");
 
     const saved = readState(path);
-    // EC2's reader ignores the member it does not declare: the file restores into an EC2 mock as it is.
+    // EC2's reader ignores the member it does not declare: the file restores into an EC2 mock as it is (the file's
+    // snapshot is the state file's form, version 2, which restore reads too: issue 22; no instance here to compact).
     const ec2 = createEc2Mock();
     ec2.restore(saved as never);
-    expect(ec2.snapshot()).toEqual({ ...saved, cvm: undefined, journalGeneration: undefined, takenAt: expect.any(String) });
+    expect(saved.version).toBe(2);
+    expect(ec2.snapshot()).toEqual({ ...saved, version: 1, cvm: undefined, journalGeneration: undefined, takenAt: expect.any(String) });
     writeFileSync(path, JSON.stringify({ ...saved, cvm: { ...(saved.cvm as object), version: 2 } }));
     const error = await createEc2Mock()
       .listen({ stateFile: path, doors: [createCvmMock().door] })

@@ -93,7 +93,7 @@ describe("listen({ stateFile })", () => {
   it("writes on start, so a new file exists before the first change, and leaves no temporary file", async () => {
     const path = freshPath();
     await withServer(path, async () => {
-      expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 1 });
+      expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 2 });
     });
     expect(readdirSync(temp.dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
@@ -532,7 +532,7 @@ describe("the temporary file (issue 12)", () => {
     });
     expect(readFileSync(target, "utf8")).toBe("precious");
     expect(lstatSync(`${path}.tmp`).isSymbolicLink()).toBe(true);
-    expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 1 });
+    expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ version: 2 });
   });
 
   it("writes the file with mode 0600 through a unique temporary name, and removes the temporary files a crash left", async () => {

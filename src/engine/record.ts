@@ -243,16 +243,26 @@ export function isoText(ms: number): string {
   return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${msText}Z`;
 }
 
+/**
+ * The last time text read and its ms: an instance's record holds its launch time five times over (launch,
+ * creation, its machine's phase and running since, its history), read one after the other (issue 22).
+ */
+let lastTimeText: string | null = null;
+let lastTimeMs = 0;
+
 /** Epoch ms in memory, an ISO 8601 string in JSON. */
 export const time: Codec<number, string> = {
   write: (ms, ctx) => isoText(ms - ctx.shiftMs),
   read(json, path) {
+    if (typeof json === "string" && json === lastTimeText) return lastTimeMs;
     let ms = NaN;
     if (typeof json === "string") {
       ms = isoTimeMs(json);
       if (Number.isNaN(ms)) ms = Date.parse(json);
     }
     if (Number.isNaN(ms)) throw invalid(path, "an ISO 8601 time", json);
+    lastTimeText = json as string;
+    lastTimeMs = ms;
     return ms;
   },
 };

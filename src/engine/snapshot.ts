@@ -143,6 +143,9 @@ const machineRecord = object({
  */
 export interface MachineJson extends JsonOf<typeof machineRecord> {}
 
+/** The members of a machine's JSON, in order (the state file's compact form puts back what it left out: src/engine/defaults.ts). */
+export const machineMembers: readonly string[] = Object.keys(machineRecord.fields);
+
 /**
  * A machine: its record, its guest config checked against its OS, its
  * history given its id back, and the causes in it checked; `readRequest`

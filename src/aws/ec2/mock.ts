@@ -55,6 +55,7 @@ import { type Ec2MockCapacity, type Ec2MockSpot, marketControls, marketRoutes, s
 import { ec2WebView } from "./observe/web-view.js";
 import { settleSpotRequests } from "./operations/spot-requests.js";
 import type { Ec2Region } from "./region.js";
+import { fileFormOf } from "./state/file-form.js";
 import { buildFleet, checkFixtures, fixturesByRegion, type InstanceFixture } from "./state/fixtures.js";
 import { checkOptions } from "./state/option-schema.js";
 import { type Ec2MockSnapshot, readSnapshot, restoreSnapshot, takeSnapshot } from "./state/snapshot.js";
@@ -708,7 +709,8 @@ export function createEc2Mock(options: Ec2MockOptions = {}): Ec2Mock {
           clock: world.clock,
           web,
           imds: imdsFront(imds),
-          snapshot: () => mock.snapshot(),
+          // The state file keeps the compact form (issue 22: a restart parses every byte of it); restore reads both.
+          snapshot: () => fileFormOf(mock.snapshot() as unknown as Record<string, unknown>),
           restore: (snapshot) => mock.restore(snapshot as Ec2MockSnapshot),
           checkSnapshot: (snapshot) => void readSnapshot(world, snapshot),
           state: () => {

@@ -52,9 +52,11 @@ import { type Ec2Volume, volumeCodec } from "../model/volumes.js";
 import type { Controls, InstanceUsage } from "../observe/controls.js";
 import type { Ec2Region, Reservation } from "../region.js";
 import type { Ec2World } from "../world.js";
+import { expandInstance, expandVolume, FILE_SNAPSHOT_VERSION } from "./file-form.js";
 
 /**
- * The snapshot format this version writes and reads.
+ * The snapshot format this version writes and reads (`ec2.snapshot()`;
+ * restore also reads a state file's compact form, version 2).
  * @public
  */
 export const SNAPSHOT_VERSION = 1;
@@ -118,15 +120,25 @@ type ReadInstance = [Omit<InstanceFields, LinkedFields>, Pick<InstanceFields, Li
 /** An instance, as a snapshot holds it: the record written with its links as ids; read as its fields, links apart. */
 const instanceCodec: Codec<Ec2Instance | ReadInstance, InstanceJson> = {
   write: (instance, ctx) => writeInstance(instance as Ec2Instance, ctx),
-  read: readInstance,
+  // A state file's snapshot (version 2) leaves out the members that hold their usual value: put back before the read.
+  read: (json, path) => readInstance(expanding ? expandInstance(json) : json, path),
 };
+
+/**
+ * Whether the snapshot being read is the state file's form (./file-form.ts), whose instances and volumes
+ * are expanded as they are read (set by `readSnapshot` for the read's length).
+ */
+let expanding = false;
 
 /**
  * A volume as JSON.
  * @public
  */
 export interface VolumeJson extends JsonOf<typeof volumeCodec> {}
-const volumeJsonCodec: Codec<Ec2Volume, VolumeJson> = volumeCodec;
+const volumeJsonCodec: Codec<Ec2Volume, VolumeJson> = {
+  write: volumeCodec.write,
+  read: (json, path) => volumeCodec.read(expanding ? expandVolume(json) : json, path),
+};
 
 /**
  * An Elastic IP as JSON.
@@ -398,7 +410,11 @@ export function readSnapshot(world: Ec2World, snapshot: unknown): CheckedSnapsho
 }
 
 function readSnapshotOnce(world: Ec2World, snapshot: unknown): CheckedSnapshot {
-  const s = readObject(snapshot, "snapshot");
+  let s = readObject(snapshot, "snapshot");
+  // The state file's form (version 2) is read too: a state file restores into a mock as it is (ec2.restore(JSON.parse(text))).
+  const fileForm = s.version === FILE_SNAPSHOT_VERSION;
+  // The state file's form is read as the snapshot it holds (a copy of the top level: the caller's object is not changed).
+  if (fileForm) s = { ...s, version: SNAPSHOT_VERSION };
   if (s.version !== SNAPSHOT_VERSION) {
     throw new TypeError(
       `ec2-mock: not a snapshot this version can restore: version must be ${SNAPSHOT_VERSION}; got ${JSON.stringify(s.version) ?? "undefined"}`,
@@ -419,7 +435,7 @@ function readSnapshotOnce(world: Ec2World, snapshot: unknown): CheckedSnapshot {
     clockOffsetMs,
     regions,
     ...first
-  } = snapshotRecord.read(s, "");
+  } = readDeclared(s, fileForm);
   const images = world.default.region.images;
   const seen = new Set<string>([world.defaultRegion]);
   const others = (regions ?? []).map((state, k) => {
@@ -432,6 +448,16 @@ function readSnapshotOnce(world: Ec2World, snapshot: unknown): CheckedSnapshot {
     regions: [readRegion(images, { region: world.defaultRegion, ...first }, "", instanceTypesOf(world.settings)), ...others],
     clockOffsetMs,
   };
+}
+
+/** The snapshot's declared members, read; those of the state file's form expanded as they are read. */
+function readDeclared(s: Record<string, unknown>, fileForm: boolean): SnapshotFields {
+  expanding = fileForm;
+  try {
+    return snapshotRecord.read(s, "");
+  } finally {
+    expanding = false;
+  }
 }
 
 /**
