@@ -30,6 +30,7 @@ const EIO = () => Object.assign(new Error("EIO: i/o error"), { code: "EIO" });
 
 /** Holds every `FileHandle.datasync` (the journal's sync) until the test answers it. */
 async function holdSyncs(path: string): Promise<{ held: HeldSync[]; restore(): void }> {
+  // restore() answers the syncs still held (their real outcome), so that a failed assertion never leaves the server waiting.
   const { open } = await import("node:fs/promises");
   const probe = await open(path, "r");
   const proto = Object.getPrototypeOf(probe) as { datasync: (this: FileHandle) => Promise<void> };
@@ -39,17 +40,31 @@ async function holdSyncs(path: string): Promise<{ held: HeldSync[]; restore(): v
   const spy: MockInstance = vi.spyOn(proto, "datasync").mockImplementation(function (this: FileHandle) {
     const real = original.call(this);
     return new Promise<void>((resolve, reject) => {
+      let answered = false;
+      const once = (f: () => void) => () => {
+        if (answered) return;
+        answered = true;
+        f();
+      };
       held.push({
-        succeed: () => void real.then(resolve, reject),
-        fail: () =>
-          void real.then(
-            () => reject(EIO()),
-            () => reject(EIO()),
-          ),
+        succeed: once(() => void real.then(resolve, reject)),
+        fail: once(
+          () =>
+            void real.then(
+              () => reject(EIO()),
+              () => reject(EIO()),
+            ),
+        ),
       });
     });
   });
-  return { held, restore: () => spy.mockRestore() };
+  return {
+    held,
+    restore: () => {
+      spy.mockRestore();
+      for (const sync of held) sync.succeed();
+    },
+  };
 }
 
 /** Waits (a few seconds at most) until `n` syncs are held. */
@@ -223,7 +238,8 @@ describe("the journal's pipelined group commit (issue 22 (c))", () => {
           const result = await pipelined(n, async (held, calls) => {
             // Answer the held syncs in the order drawn, as they come (a batch behind a full pipeline is written later).
             const done = new Set<number>();
-            while ((await Promise.all(calls.map(settledYet))).some((s) => !s)) {
+            for (let turns = 0; (await Promise.all(calls.map(settledYet))).some((s) => !s); turns++) {
+              if (turns > 200) throw new Error("the calls were not all answered");
               const next = order.find((k) => k < held.length && !done.has(k));
               if (next === undefined) {
                 await new Promise((resolve) => setTimeout(resolve, 5));
