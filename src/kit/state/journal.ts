@@ -150,14 +150,18 @@ export async function createJournal(
   await writeFileAtomically(path, journalHeader(generation, host) + lines.join(""), owner);
 }
 
-/** Appends one whole text to a journal opened for appending, and makes it durable (fdatasync). */
-export async function appendDurably(file: FileHandle, text: string): Promise<void> {
+/**
+ * Appends one whole text to a journal opened for appending, not yet durable:
+ * the caller makes it so with `file.datasync()`, which covers every byte
+ * written to the file before it was called (so one sync may cover the
+ * appends before it that are still waiting for their own).
+ */
+export async function appendWhole(file: FileHandle, text: string): Promise<void> {
   const buffer = Buffer.from(text, "utf8");
   for (let done = 0; done < buffer.length; ) {
     const { bytesWritten } = await file.write(buffer, done, buffer.length - done);
     done += bytesWritten;
   }
-  await file.datasync();
 }
 
 /** Cuts a journal back to its last whole line (a torn tail, or an append that failed half-way). */

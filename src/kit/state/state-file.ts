@@ -5,7 +5,7 @@ import { pinHost, pinnedHostTime, unpinHost } from "../../engine/clock.js";
 import type { ServedControls } from "../controls.js";
 import { openTape, type Tape } from "../entropy.js";
 import type { Front, FrontRequest, FrontState } from "../front.js";
-import { appendDurably, createJournal, cutTo, journalHeader, journalLine, journalPathOf, readJournal } from "./journal.js";
+import { appendWhole, createJournal, cutTo, journalHeader, journalLine, journalPathOf, readJournal } from "./journal.js";
 import { isJsonFaithful } from "./json-faithful.js";
 import { jsonSlices, writeSlicesAtomically } from "./json-slices.js";
 import { readJsonFile, SNAPSHOT_READING } from "./json-stream.js";
@@ -148,6 +148,19 @@ function persistedState(mock: PersistableBackend, kept: readonly FrontState[]): 
  */
 export const COMPACTION: { maxEntries: number; minBytes: number } = { maxEntries: 20_000, minBytes: 4 * 1024 * 1024 };
 
+/**
+ * How many of the journal's batches may wait for their fdatasync at once
+ * (issue 22 (c)): the next batch is written as soon as the write before it
+ * returned, and its sync overlaps the syncs under way; each batch is still
+ * answered only once its own sync succeeded and every batch before it was
+ * answered (a sync covers every byte written before it). 1 is the group
+ * commit of one batch at a time. Every sync holds one of libuv's four
+ * threads while it waits for the disk, so this stays below four: the
+ * compaction's writes and the other file work need one. (Read when a state
+ * file opens: a benchmark may change it first.)
+ */
+export const JOURNAL_PIPELINE: { syncs: number } = { syncs: 2 };
+
 /** The snapshot's own member naming its generation (absent in a file written before the journal: generation 0). */
 export const GENERATION_MEMBER = "journalGeneration";
 
@@ -232,7 +245,16 @@ class JournaledStore {
   /** After a refused compaction: the entry count before which none is tried again. */
   private deferredUntil = 0;
   private buffered: Waiting[] = [];
+  /** The loop writing the buffered batches, while it runs. */
   private flushing: Promise<void> | undefined;
+  /** Batches written whose sync has not settled yet, oldest first: each settles after its own sync and after every batch before it. */
+  private syncing: Promise<void>[] = [];
+  /** The newest of them (or the last settled): it settles after all the others. */
+  private settled: Promise<void> = Promise.resolve();
+  /** The entries of those batches: written, not known to be durable yet. */
+  private inFlight = 0;
+  /** The first write or sync that failed: every batch written after it is refused too (its bytes follow a gap), until the reload. */
+  private failure: StateFileError | undefined;
   /** Set while the store refuses changes: a failed append it could not recover from, or a reload under way. */
   broken: Error | undefined;
   /** The reload after a failed append, while it runs: requests wait for it (they would see the state half restored). */
@@ -254,6 +276,8 @@ class JournaledStore {
     private readonly replay: (entry: Entry) => Promise<void>,
     private readonly report: (line: string) => void,
     private readonly thresholds: { maxEntries: number; minBytes: number },
+    /** How many batches may wait for their sync at once: {@link JOURNAL_PIPELINE}. */
+    private readonly depth: number = JOURNAL_PIPELINE.syncs,
   ) {}
 
   get journalPath(): string {
@@ -388,8 +412,8 @@ class JournaledStore {
   /**
    * Buffers an entry and resolves once it is on disk: in the journal, or in
    * a snapshot that a compaction wrote after it. Entries are buffered in the
-   * order their requests ran; every entry buffered while a write is on
-   * disk shares the next write (group commit).
+   * order their requests ran; every entry buffered while a batch is being
+   * written shares the next write (group commit; see {@link flush}).
    */
   append(entry: Entry): Promise<void> {
     if (this.closed) return Promise.reject(new StateFileError(`the state file ${this.path} is closed`));
@@ -403,8 +427,8 @@ class JournaledStore {
     });
   }
 
-  /** Runs `io` once the journal writes before it are done, and holds the next ones until it is. */
-  private exclusive<T>(io: () => Promise<T>): Promise<T> {
+  /** Runs `io` once the journal writes before it are done (their syncs may still be under way), and holds the next ones until it is. */
+  private serial<T>(io: () => Promise<T>): Promise<T> {
     const run = this.ioChain.then(io);
     this.ioChain = run.then(
       () => undefined,
@@ -414,34 +438,110 @@ class JournaledStore {
   }
 
   /**
-   * Writes what is buffered, batch after batch, until nothing is; starts a
-   * compaction once one is due (it runs beside the appends: see
-   * {@link startCompaction}).
+   * Runs `io` once the journal writes before it are done and every batch
+   * written so far has settled (its sync answered: a switch of journals or a
+   * reload must not close the file under a sync, nor miss an entry about to
+   * turn durable), and holds the next writes until it is.
+   */
+  private exclusive<T>(io: () => Promise<T>): Promise<T> {
+    const upTo = this.settled;
+    return this.serial(async () => {
+      await upTo;
+      return io();
+    });
+  }
+
+  /**
+   * Writes what is buffered, batch after batch, until nothing is (a
+   * pipelined group commit, issue 22 (c)): a batch is written as soon as the
+   * write before it returned, and its fdatasync is started at once, beside
+   * the ones under way (at most {@link JOURNAL_PIPELINE}'s; the entries
+   * buffer meanwhile and make the next batch larger). The batches settle
+   * strictly in order ({@link commit}): so the CPU of the requests that
+   * arrive during a sync, and the sync, overlap, where one batch at a time
+   * left the event loop idle during every sync and the disk idle between
+   * them.
    */
   private async flush(): Promise<void> {
     while (this.buffered.length > 0) {
       // Let the requests that are running now join this batch.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const batch = this.buffered;
-      this.buffered = [];
-      const text = batch.map((w) => w.line).join("");
-      const bytes = Buffer.byteLength(text);
-      try {
-        await this.exclusive(async () => {
-          await appendDurably(this.journal!, text);
-          this.durableBytes += bytes;
-          this.entries += batch.length;
-          if (this.tail !== undefined) for (const waiting of batch) this.tail.push(waiting.line);
-        });
-      } catch (error) {
-        const failure = new StateFileError(`cannot write the journal of the state file ${this.path}: ${(error as Error).message}`);
-        for (const waiting of [...batch, ...this.buffered.splice(0)]) waiting.reject(failure);
-        await this.recover(failure);
+      if (this.syncing.length >= this.depth) {
+        await this.syncing[0];
         continue;
       }
+      const batch = this.buffered;
+      this.buffered = [];
+      if (batch.length === 0) continue;
+      let text = "";
+      for (const waiting of batch) text += waiting.line;
+      const written = this.serial(async () => {
+        // Read at its turn: a compaction's switch before it may have opened a new journal.
+        const journal = this.journal!;
+        await appendWhole(journal, text);
+        return journal;
+      });
+      this.commit(
+        batch,
+        Buffer.byteLength(text),
+        written.then((journal) => journal.datasync()),
+      );
+      try {
+        await written;
+      } catch {
+        // No more writes after one that failed: its batch's turn refuses the rest and reloads.
+        await this.settled;
+      }
+    }
+  }
+
+  /**
+   * Queues a written batch's turn: once `durable` (its sync) and every
+   * batch before it have settled, its callers are answered (the entries
+   * are on disk: its sync covers every byte written before it), or refused
+   * when its write or sync failed, or any before it did.
+   */
+  private commit(batch: Waiting[], bytes: number, durable: Promise<void>): void {
+    const before = this.settled;
+    this.inFlight += batch.length;
+    const settled = durable
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      )
+      .then(async (error) => {
+        await before;
+        this.settle(batch, bytes, error);
+      })
+      .catch((error: unknown) => {
+        this.report(`ec2-mock: the journal of the state file ${this.path}: ${(error as Error).message}`);
+      });
+    this.settled = settled;
+    this.syncing.push(settled);
+  }
+
+  /** A batch's turn (see {@link commit}): `error` is its write's or sync's failure. */
+  private settle(batch: Waiting[], bytes: number, error: Error | undefined): void {
+    this.syncing.shift();
+    this.inFlight -= batch.length;
+    if (error === undefined && this.failure === undefined) {
+      this.durableBytes += bytes;
+      this.entries += batch.length;
+      if (this.tail !== undefined) for (const waiting of batch) this.tail.push(waiting.line);
       for (const waiting of batch) waiting.resolve();
       if (this.due(0, 0)) this.startCompaction();
+      return;
     }
+    if (this.failure !== undefined) {
+      // Written after a batch that failed: the reload cuts the journal back before that one, and these with it.
+      for (const waiting of batch) waiting.reject(this.failure);
+      return;
+    }
+    const failure = new StateFileError(`cannot write the journal of the state file ${this.path}: ${error!.message}`);
+    this.failure = failure;
+    for (const waiting of [...batch, ...this.buffered.splice(0)]) waiting.reject(failure);
+    // Not awaited: the reload waits for the batches after this one to settle (refused), and this one is among them.
+    void this.recover(failure);
   }
 
   /**
@@ -464,6 +564,8 @@ class JournaledStore {
     this.epoch++;
     try {
       await this.exclusive(async () => {
+        // Every batch written before has settled: those after the failure were refused.
+        this.failure = undefined;
         await this.journal?.close();
         this.journal = undefined;
         await cutTo(this.journalPath, this.durableBytes);
@@ -527,7 +629,7 @@ class JournaledStore {
    */
   private startCompaction(): void {
     const generation = this.generation + 1;
-    const covers = this.entries + this.buffered.length;
+    const covers = this.entries + this.inFlight + this.buffered.length;
     const host = Date.now();
     let text: { slices: Iterable<string>; check: () => void };
     const refuse = (error: unknown) => {
@@ -555,7 +657,9 @@ class JournaledStore {
         this.compacting = undefined;
         this.tail = undefined;
         // The entries appended meanwhile may make the next one due already.
-        if (!this.closed && this.broken === undefined && this.flushing === undefined && this.due(0, 0)) this.startCompaction();
+        if (!this.closed && this.broken === undefined && this.flushing === undefined && this.syncing.length === 0 && this.due(0, 0)) {
+          this.startCompaction();
+        }
       });
   }
 
@@ -628,7 +732,11 @@ class JournaledStore {
    * start and a file any tool reads), then closes the journal.
    */
   async close(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing.catch(() => undefined);
+    while (this.flushing !== undefined || this.syncing.length > 0 || this.recovering !== undefined) {
+      await this.flushing?.catch(() => undefined);
+      await this.settled;
+      await this.recovering;
+    }
     this.closed = true;
     await this.compacting;
     if (this.entries > 0 && this.broken === undefined && this.journal !== undefined) {
