@@ -21,7 +21,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
-import { OrderedLiteral } from "../../../kit/ordered-literal.js";
+import { orderedLiteral } from "../../../kit/ordered-literal.js";
 import { readEc2Request } from "./causes.js";
 import { derivedInterfaceId, derivedMacAddress, instanceIdOfInterface } from "./ids.js";
 import type { MockImage } from "./images.js";
@@ -301,7 +301,7 @@ export interface RenderContext {
  * they grew the object's outside store three slots at a time, a dozen copies thrown away per rendered instance
  * (issue 22 (e), fifth pass).
  */
-const instanceShape = new OrderedLiteral<Instance>([
+const instanceShape = orderedLiteral<Instance>()([
   ["AmiLaunchIndex", "required"],
   ["ImageId", "required"],
   ["InstanceId", "required"],
@@ -350,7 +350,7 @@ const instanceShape = new OrderedLiteral<Instance>([
 ]);
 
 /** The members of a live instance's primary `InstanceNetworkInterface`, in the SDK shape's order, as {@link instanceShape}. */
-const interfaceShape = new OrderedLiteral<InstanceNetworkInterface>([
+const interfaceShape = orderedLiteral<InstanceNetworkInterface>()([
   ["Association", "optional"],
   ["Attachment", "required"],
   ["Description", "required"],
@@ -381,86 +381,80 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = ctx.groups;
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
-  // The interface first: it has a builder of its own, and `instanceShape` holds one instance at a time.
   const networkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
-  const out = instanceShape.begin();
-  out.set("AmiLaunchIndex", instance.launchIndex);
-  out.set("ImageId", image.ImageId);
-  out.set("InstanceId", instance.instanceId);
-  out.set("InstanceType", instance.instanceType as Instance["InstanceType"]);
-  out.set("KeyName", instance.keyName);
-  out.set("LaunchTime", new Date(instance.launchTime.getTime()));
-  out.set("Placement", { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" });
-  // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
-  out.set("Platform", windows ? ("windows" as Instance["Platform"]) : undefined);
-  out.set("PrivateDnsName", privateDnsName);
-  out.set("PrivateIpAddress", terminated ? undefined : instance.privateIp);
-  out.set("ProductCodes", []);
-  out.set("PublicDnsName", publicDnsName);
-  out.set("PublicIpAddress", publicIp);
-  out.set("State", { Code: ctx.state.Code, Name: ctx.state.Name });
-  out.set("StateTransitionReason", instance.stateTransitionReason);
-  out.set("SubnetId", terminated ? undefined : instance.subnet.subnetId);
-  out.set("VpcId", terminated ? undefined : ctx.vpcId);
-  out.set("Architecture", image.Architecture);
-  out.set("BlockDeviceMappings", terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx)));
-  out.set("ClientToken", instance.clientToken);
-  out.set("EbsOptimized", ebsOptimizedOf(instance));
-  out.set("EnaSupport", enaSupportOf(instance));
-  out.set("Hypervisor", "xen");
-  out.set("NetworkInterfaces", networkInterfaces);
-  out.set("RootDeviceName", image.RootDeviceName);
-  out.set("RootDeviceType", image.RootDeviceType);
-  out.set("SecurityGroups", terminated ? [] : groups);
-  out.set("SourceDestCheck", terminated ? undefined : sourceDestCheckOf(instance));
   const reason = instance.stateReason;
-  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
-  out.set(
-    "StateReason",
-    reason === undefined
-      ? undefined
-      : reason.Code !== undefined && reason.Message !== undefined
-        ? { Code: reason.Code, Message: reason.Message }
-        : { ...reason },
-  );
   let tags: { Key: string; Value: string }[] | undefined;
   if (instance.tags.size > 0) {
     tags = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
   }
-  out.set("Tags", tags);
-  out.set("VirtualizationType", image.VirtualizationType);
-  out.set(
-    "CpuOptions",
-    instance.launchOptions.cpu === undefined
-      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
-  );
-  out.set("HibernationOptions", { Configured: instance.hibernationConfigured });
-  out.set("BootMode", image.BootMode);
-  out.set("PlatformDetails", image.PlatformDetails);
-  out.set("UsageOperation", image.UsageOperation);
-  out.set("UsageOperationUpdateTime", new Date(instance.createdAt.getTime()));
-  // The launch options' members (renderLaunchOptions's, in its order), set here one by one: its object, its spread
-  // and Object.assign, and the MetadataOptions it renders only for this one to replace, cost every rendered
-  // instance (issue 22 (e), second pass).
+  // The launch options' members (renderLaunchOptions's, in its order), written here: its object, its spread and
+  // Object.assign, and the MetadataOptions it rendered only for this one to replace, cost every rendered instance
+  // (issue 22 (e), second pass).
   const o = instance.launchOptions;
-  out.set(
-    "IamInstanceProfile",
-    o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id },
-  );
-  out.set("Monitoring", { State: o.monitoring ? "enabled" : "disabled" });
-  out.set("EnclaveOptions", { Enabled: o.enclave });
-  out.set("MaintenanceOptions", { AutoRecovery: o.autoRecovery });
-  out.set("CapacityReservationSpecification", { CapacityReservationPreference: o.capacityReservationPreference });
-  out.set("MetadataOptions", currentMetadataOptions(instance, ctx.now));
-  out.set("PrivateDnsNameOptions", {
-    HostnameType: "ip-name",
-    EnableResourceNameDnsARecord: o.resourceNameDnsA,
-    EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+  // Every member by name, in the SDK shape's order; `instanceShape` makes the answer's object of the present ones
+  // (an optional member `undefined` is left out) as one literal in that order (issue 22 (e), seventh pass).
+  return instanceShape.from({
+    AmiLaunchIndex: instance.launchIndex,
+    ImageId: image.ImageId,
+    InstanceId: instance.instanceId,
+    InstanceType: instance.instanceType as Instance["InstanceType"],
+    KeyName: instance.keyName,
+    LaunchTime: new Date(instance.launchTime.getTime()),
+    Placement: { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" },
+    // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
+    Platform: windows ? ("windows" as Instance["Platform"]) : undefined,
+    PrivateDnsName: privateDnsName,
+    PrivateIpAddress: terminated ? undefined : instance.privateIp,
+    ProductCodes: [],
+    PublicDnsName: publicDnsName,
+    PublicIpAddress: publicIp,
+    State: { Code: ctx.state.Code, Name: ctx.state.Name },
+    StateTransitionReason: instance.stateTransitionReason,
+    SubnetId: terminated ? undefined : instance.subnet.subnetId,
+    VpcId: terminated ? undefined : ctx.vpcId,
+    Architecture: image.Architecture,
+    BlockDeviceMappings: terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx)),
+    ClientToken: instance.clientToken,
+    EbsOptimized: ebsOptimizedOf(instance),
+    EnaSupport: enaSupportOf(instance),
+    Hypervisor: "xen",
+    NetworkInterfaces: networkInterfaces,
+    RootDeviceName: image.RootDeviceName,
+    RootDeviceType: image.RootDeviceType,
+    SecurityGroups: terminated ? [] : groups,
+    SourceDestCheck: terminated ? undefined : sourceDestCheckOf(instance),
+    // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
+    StateReason:
+      reason === undefined
+        ? undefined
+        : reason.Code !== undefined && reason.Message !== undefined
+          ? { Code: reason.Code, Message: reason.Message }
+          : { ...reason },
+    Tags: tags,
+    VirtualizationType: image.VirtualizationType,
+    CpuOptions:
+      o.cpu === undefined
+        ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+        : { CoreCount: o.cpu.coreCount, ThreadsPerCore: o.cpu.threadsPerCore },
+    HibernationOptions: { Configured: instance.hibernationConfigured },
+    BootMode: image.BootMode,
+    PlatformDetails: image.PlatformDetails,
+    UsageOperation: image.UsageOperation,
+    UsageOperationUpdateTime: new Date(instance.createdAt.getTime()),
+    IamInstanceProfile: o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id },
+    Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
+    EnclaveOptions: { Enabled: o.enclave },
+    MaintenanceOptions: { AutoRecovery: o.autoRecovery },
+    CapacityReservationSpecification: { CapacityReservationPreference: o.capacityReservationPreference },
+    MetadataOptions: currentMetadataOptions(instance, ctx.now),
+    PrivateDnsNameOptions: {
+      HostnameType: "ip-name",
+      EnableResourceNameDnsARecord: o.resourceNameDnsA,
+      EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+    },
+    CurrentInstanceBootMode: image.BootMode === "uefi" ? "uefi" : "legacy-bios",
   });
-  out.set("CurrentInstanceBootMode", image.BootMode === "uefi" ? "uefi" : "legacy-bios");
-  return out.build();
 }
 
 /** A volume's `InstanceBlockDeviceMapping`. */
@@ -489,32 +483,29 @@ function renderInterface(
       ? { Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp }
       : { Association: { ...association }, Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp };
   const interfaceId = interfaceIdOf(instance);
-  const out = interfaceShape.begin();
-  out.set("Association", association);
-  out.set("Attachment", {
-    AttachTime: new Date(instance.createdAt.getTime()),
-    AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
-    DeleteOnTermination: true,
-    DeviceIndex: 0,
-    Status: "attached",
-    NetworkCardIndex: 0,
+  return interfaceShape.from({
+    Association: association,
+    Attachment: {
+      AttachTime: new Date(instance.createdAt.getTime()),
+      AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
+      DeleteOnTermination: true,
+      DeviceIndex: 0,
+      Status: "attached",
+      NetworkCardIndex: 0,
+    },
+    Description: instance.launchOptions.networkInterfaceDescription ?? "",
+    Groups: groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
+    Ipv6Addresses: [],
+    MacAddress: macAddressOf(instance),
+    NetworkInterfaceId: interfaceId,
+    OwnerId: ctx.accountId,
+    PrivateDnsName: privateDnsName,
+    PrivateIpAddress: instance.privateIp,
+    PrivateIpAddresses: [address],
+    SourceDestCheck: sourceDestCheckOf(instance),
+    Status: "in-use",
+    SubnetId: instance.subnet.subnetId,
+    VpcId: ctx.vpcId,
+    InterfaceType: "interface",
   });
-  out.set("Description", instance.launchOptions.networkInterfaceDescription ?? "");
-  out.set(
-    "Groups",
-    groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
-  );
-  out.set("Ipv6Addresses", []);
-  out.set("MacAddress", macAddressOf(instance));
-  out.set("NetworkInterfaceId", interfaceId);
-  out.set("OwnerId", ctx.accountId);
-  out.set("PrivateDnsName", privateDnsName);
-  out.set("PrivateIpAddress", instance.privateIp);
-  out.set("PrivateIpAddresses", [address]);
-  out.set("SourceDestCheck", sourceDestCheckOf(instance));
-  out.set("Status", "in-use");
-  out.set("SubnetId", instance.subnet.subnetId);
-  out.set("VpcId", ctx.vpcId);
-  out.set("InterfaceType", "interface");
-  return out.build();
 }
