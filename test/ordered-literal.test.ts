@@ -129,6 +129,43 @@ describe("OrderedLiteral (issue 22 (e))", () => {
     );
   });
 
+  it("take() of the filled scratch object equals the positional builder, and leaves the scratch object empty", () => {
+    fc.assert(
+      fc.property(
+        memberLists,
+        fc.array(fc.array(value, { minLength: 40, maxLength: 40 }), { minLength: 1, maxLength: 4 }),
+        (list, rows) => {
+          const maker = new OrderedLiteral<Record<string, unknown>, string>(list);
+          const old = new PositionalBuilder(list);
+          expect(Object.keys(maker.scratch).sort()).toEqual(list.map(([name]) => name).sort());
+          for (const row of rows) {
+            // Filled in an order of its own (reversed), as the renderer's assignments may be.
+            for (let i = list.length - 1; i >= 0; i--) maker.scratch[list[i]![0]] = row[i];
+            old.begin();
+            for (const [name] of list) old.set(name, maker.scratch[name]);
+            const before = old.build();
+            const made = maker.take();
+            expect(Object.keys(made)).toEqual(Object.keys(before));
+            expect(made).toStrictEqual(before);
+            expect(made).not.toBe(maker.scratch);
+            expect(Object.values(maker.scratch).every((v) => v === undefined)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it("a member the caller did not fill is missing from the next object, never the previous object's value", () => {
+    const maker = orderedLiteral<Shape>()(members);
+    Object.assign(maker.scratch, { A: 1, B: "b", C: { n: 1 }, D: 4, E: "e" });
+    const first = maker.take();
+    maker.scratch.A = 2;
+    const second = maker.take();
+    expect(first).toStrictEqual({ A: 1, B: "b", C: { n: 1 }, D: 4, E: "e" });
+    expect(second).toStrictEqual({ A: 2, D: undefined });
+    expect(second.C).toBeUndefined();
+  });
+
   it("a required member is present even when undefined; an optional one only when set", () => {
     const built = orderedLiteral<Shape>()(members).from({ A: undefined, B: "b", C: undefined, D: undefined, E: undefined });
     expect(Object.keys(built)).toEqual(["A", "B", "D"]);

@@ -392,69 +392,69 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   // Object.assign, and the MetadataOptions it rendered only for this one to replace, cost every rendered instance
   // (issue 22 (e), second pass).
   const o = instance.launchOptions;
-  // Every member by name, in the SDK shape's order; `instanceShape` makes the answer's object of the present ones
+  // Every member by name into the one scratch object, in the SDK shape's order; `take` makes the answer's object of the present ones
   // (an optional member `undefined` is left out) as one literal in that order (issue 22 (e), seventh pass).
-  return instanceShape.from({
-    AmiLaunchIndex: instance.launchIndex,
-    ImageId: image.ImageId,
-    InstanceId: instance.instanceId,
-    InstanceType: instance.instanceType as Instance["InstanceType"],
-    KeyName: instance.keyName,
-    LaunchTime: new Date(instance.launchTime.getTime()),
-    Placement: { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" },
-    // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
-    Platform: windows ? ("windows" as Instance["Platform"]) : undefined,
-    PrivateDnsName: privateDnsName,
-    PrivateIpAddress: terminated ? undefined : instance.privateIp,
-    ProductCodes: [],
-    PublicDnsName: publicDnsName,
-    PublicIpAddress: publicIp,
-    State: { Code: ctx.state.Code, Name: ctx.state.Name },
-    StateTransitionReason: instance.stateTransitionReason,
-    SubnetId: terminated ? undefined : instance.subnet.subnetId,
-    VpcId: terminated ? undefined : ctx.vpcId,
-    Architecture: image.Architecture,
-    BlockDeviceMappings: terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx)),
-    ClientToken: instance.clientToken,
-    EbsOptimized: ebsOptimizedOf(instance),
-    EnaSupport: enaSupportOf(instance),
-    Hypervisor: "xen",
-    NetworkInterfaces: networkInterfaces,
-    RootDeviceName: image.RootDeviceName,
-    RootDeviceType: image.RootDeviceType,
-    SecurityGroups: terminated ? [] : groups,
-    SourceDestCheck: terminated ? undefined : sourceDestCheckOf(instance),
-    // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
-    StateReason:
-      reason === undefined
-        ? undefined
-        : reason.Code !== undefined && reason.Message !== undefined
-          ? { Code: reason.Code, Message: reason.Message }
-          : { ...reason },
-    Tags: tags,
-    VirtualizationType: image.VirtualizationType,
-    CpuOptions:
-      o.cpu === undefined
-        ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-        : { CoreCount: o.cpu.coreCount, ThreadsPerCore: o.cpu.threadsPerCore },
-    HibernationOptions: { Configured: instance.hibernationConfigured },
-    BootMode: image.BootMode,
-    PlatformDetails: image.PlatformDetails,
-    UsageOperation: image.UsageOperation,
-    UsageOperationUpdateTime: new Date(instance.createdAt.getTime()),
-    IamInstanceProfile: o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id },
-    Monitoring: { State: o.monitoring ? "enabled" : "disabled" },
-    EnclaveOptions: { Enabled: o.enclave },
-    MaintenanceOptions: { AutoRecovery: o.autoRecovery },
-    CapacityReservationSpecification: { CapacityReservationPreference: o.capacityReservationPreference },
-    MetadataOptions: currentMetadataOptions(instance, ctx.now),
-    PrivateDnsNameOptions: {
-      HostnameType: "ip-name",
-      EnableResourceNameDnsARecord: o.resourceNameDnsA,
-      EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
-    },
-    CurrentInstanceBootMode: image.BootMode === "uefi" ? "uefi" : "legacy-bios",
-  });
+  const s = instanceShape.scratch;
+  s.AmiLaunchIndex = instance.launchIndex;
+  s.ImageId = image.ImageId;
+  s.InstanceId = instance.instanceId;
+  s.InstanceType = instance.instanceType as Instance["InstanceType"];
+  s.KeyName = instance.keyName;
+  s.LaunchTime = new Date(instance.launchTime.getTime());
+  s.Placement = { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" };
+  // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
+  s.Platform = windows ? ("windows" as Instance["Platform"]) : undefined;
+  s.PrivateDnsName = privateDnsName;
+  s.PrivateIpAddress = terminated ? undefined : instance.privateIp;
+  s.ProductCodes = [];
+  s.PublicDnsName = publicDnsName;
+  s.PublicIpAddress = publicIp;
+  s.State = { Code: ctx.state.Code, Name: ctx.state.Name };
+  s.StateTransitionReason = instance.stateTransitionReason;
+  s.SubnetId = terminated ? undefined : instance.subnet.subnetId;
+  s.VpcId = terminated ? undefined : ctx.vpcId;
+  s.Architecture = image.Architecture;
+  s.BlockDeviceMappings = terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx));
+  s.ClientToken = instance.clientToken;
+  s.EbsOptimized = ebsOptimizedOf(instance);
+  s.EnaSupport = enaSupportOf(instance);
+  s.Hypervisor = "xen";
+  s.NetworkInterfaces = networkInterfaces;
+  s.RootDeviceName = image.RootDeviceName;
+  s.RootDeviceType = image.RootDeviceType;
+  s.SecurityGroups = terminated ? [] : groups;
+  s.SourceDestCheck = terminated ? undefined : sourceDestCheckOf(instance);
+  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
+  s.StateReason =
+    reason === undefined
+      ? undefined
+      : reason.Code !== undefined && reason.Message !== undefined
+        ? { Code: reason.Code, Message: reason.Message }
+        : { ...reason };
+  s.Tags = tags;
+  s.VirtualizationType = image.VirtualizationType;
+  s.CpuOptions =
+    o.cpu === undefined
+      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+      : { CoreCount: o.cpu.coreCount, ThreadsPerCore: o.cpu.threadsPerCore };
+  s.HibernationOptions = { Configured: instance.hibernationConfigured };
+  s.BootMode = image.BootMode;
+  s.PlatformDetails = image.PlatformDetails;
+  s.UsageOperation = image.UsageOperation;
+  s.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
+  s.IamInstanceProfile = o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id };
+  s.Monitoring = { State: o.monitoring ? "enabled" : "disabled" };
+  s.EnclaveOptions = { Enabled: o.enclave };
+  s.MaintenanceOptions = { AutoRecovery: o.autoRecovery };
+  s.CapacityReservationSpecification = { CapacityReservationPreference: o.capacityReservationPreference };
+  s.MetadataOptions = currentMetadataOptions(instance, ctx.now);
+  s.PrivateDnsNameOptions = {
+    HostnameType: "ip-name",
+    EnableResourceNameDnsARecord: o.resourceNameDnsA,
+    EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
+  };
+  s.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
+  return instanceShape.take();
 }
 
 /** A volume's `InstanceBlockDeviceMapping`. */
@@ -483,29 +483,29 @@ function renderInterface(
       ? { Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp }
       : { Association: { ...association }, Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp };
   const interfaceId = interfaceIdOf(instance);
-  return interfaceShape.from({
-    Association: association,
-    Attachment: {
-      AttachTime: new Date(instance.createdAt.getTime()),
-      AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
-      DeleteOnTermination: true,
-      DeviceIndex: 0,
-      Status: "attached",
-      NetworkCardIndex: 0,
-    },
-    Description: instance.launchOptions.networkInterfaceDescription ?? "",
-    Groups: groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
-    Ipv6Addresses: [],
-    MacAddress: macAddressOf(instance),
-    NetworkInterfaceId: interfaceId,
-    OwnerId: ctx.accountId,
-    PrivateDnsName: privateDnsName,
-    PrivateIpAddress: instance.privateIp,
-    PrivateIpAddresses: [address],
-    SourceDestCheck: sourceDestCheckOf(instance),
-    Status: "in-use",
-    SubnetId: instance.subnet.subnetId,
-    VpcId: ctx.vpcId,
-    InterfaceType: "interface",
-  });
+  const s = interfaceShape.scratch;
+  s.Association = association;
+  s.Attachment = {
+    AttachTime: new Date(instance.createdAt.getTime()),
+    AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
+    DeleteOnTermination: true,
+    DeviceIndex: 0,
+    Status: "attached",
+    NetworkCardIndex: 0,
+  };
+  s.Description = instance.launchOptions.networkInterfaceDescription ?? "";
+  s.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
+  s.Ipv6Addresses = [];
+  s.MacAddress = macAddressOf(instance);
+  s.NetworkInterfaceId = interfaceId;
+  s.OwnerId = ctx.accountId;
+  s.PrivateDnsName = privateDnsName;
+  s.PrivateIpAddress = instance.privateIp;
+  s.PrivateIpAddresses = [address];
+  s.SourceDestCheck = sourceDestCheckOf(instance);
+  s.Status = "in-use";
+  s.SubnetId = instance.subnet.subnetId;
+  s.VpcId = ctx.vpcId;
+  s.InterfaceType = "interface";
+  return interfaceShape.take();
 }
