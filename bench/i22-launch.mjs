@@ -14,6 +14,7 @@
  *   BENCH_BASE=/path/to/built/checkout node bench/i22-launch.mjs
  *   node --cpu-prof --cpu-prof-dir=DIR bench/i22-launch.mjs --profile SECONDS   # launches only, for bench/cpuprofile-top.mjs
  *   node bench/i22-launch.mjs --alloc [PKG] [ROWS]             # bytes a launch allocates, by function
+ *   node bench/i22-launch.mjs --pairs BASE [PAIRS] [LAUNCHES] [defaults]   # base and this build, one child process each, alternating
  *
  * `measure({ quick, base })` returns rows `{ figure, value, target, met, detail }`
  * (bench/i22-memory.mjs adds them to its own). Beside them, measured apart,
@@ -224,7 +225,7 @@ export async function measure({ quick = false, base = process.env.BENCH_BASE } =
 
 // Only when run itself (bench/i22-memory.mjs imports `measure`, and its own children take `--child` too).
 const argv = process.argv[1] === SELF ? process.argv.slice(2) : [];
-if (argv[0] === "--child") {
+if (argv[0] === "--child" && argv[1] !== "--pairs-child") {
   const result = await childDirect(argv[1].split("|"), Number(argv[2]));
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
@@ -286,6 +287,45 @@ if (argv[0] === "--child") {
   const { perRun, rows } = await allocationPerRun(() => launch(b++), { warmUp: 20, runs: 40, samplingInterval: 4096 });
   console.log(`${n(perRun)} B a launch of ${BATCH} (${n(perRun / BATCH)} B an instance)`);
   for (const [where, bytes] of rows.slice(0, Number(argv[2] ?? 30))) console.log(`${n(bytes / BATCH).padStart(8)} B  ${where}`);
+} else if (argv[0] === "--child") {
+  // `--pairs`' child (runChild passes `--child` first): one build alone in its process, warm-up, then LAUNCHES
+  // launches of 1,000, each timed by the process's CPU time.
+  const [, , pkg, count, history] = argv;
+  const api = await load(pkg);
+  const launch = directLauncher(api, history === "defaults" ? {} : { history: { limit: 0 } });
+  let b = 0;
+  for (let i = 0; i < 15; i++) await launch(b++);
+  const cpu = [];
+  const wall = [];
+  for (let i = 0; i < Number(count); i++) {
+    const used = process.cpuUsage();
+    const t = performance.now();
+    await launch(b++);
+    const u = process.cpuUsage(used);
+    cpu.push((u.user + u.system) / 1000);
+    wall.push(performance.now() - t);
+  }
+  const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
+  process.stdout.write(`${JSON.stringify({ cpuUs: (mean(cpu) * 1000) / BATCH, wallUs: (mean(wall) * 1000) / BATCH })}\n`);
+  process.exit(0);
+} else if (argv[0] === "--pairs") {
+  // Base and this build, each alone in a child process (its own heap: in one process the two fleets share the
+  // collector, and a build loaded second measured up to 1.5× faster than the same code loaded first), in pairs
+  // whose order alternates; per pair, base's CPU time an instance ÷ this build's. Call history off unless `defaults`.
+  const [base, pairs = "10", launches = "40", history = "off"] = argv.slice(1);
+  const rows = { base: [], this: [] };
+  for (let p = 0; p < Number(pairs); p++) {
+    for (const which of p % 2 ? ["this", "base"] : ["base", "this"]) {
+      const r = await runChild(SELF, ["--pairs-child", which === "base" ? base : "", launches, history]);
+      rows[which].push(r);
+    }
+  }
+  const ratios = rows.base.map((r, i) => r.cpuUs / rows.this[i].cpuUs);
+  for (const which of ["base", "this"])
+    console.log(
+      `${which.padEnd(4)}: CPU µs an instance ${rows[which].map((r) => r.cpuUs.toFixed(1)).join(" ")}; median ${median(rows[which].map((r) => r.cpuUs)).toFixed(2)} (wall ${median(rows[which].map((r) => r.wallUs)).toFixed(2)})`,
+    );
+  console.log(`base ÷ this, per pair: ${ratios.map((x) => x.toFixed(2)).join(" ")}; median ${median(ratios).toFixed(3)}`);
 } else if (process.argv[1] === SELF) {
   const rows = await measure({ quick: process.env.BENCH_QUICK === "1" });
   const w = Math.max(...rows.map((r) => r.figure.length));

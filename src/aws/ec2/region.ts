@@ -325,23 +325,36 @@ export class Ec2Region {
     },
   };
 
+  /**
+   * The context every render of this region is given: one object, its per-instance members rewritten at each
+   * render (a literal of nine members per rendered instance was young garbage: issue 22 (e), seventh pass).
+   * `renderInstance` keeps nothing of it but the groups, which each render makes anew.
+   */
+  private readonly renderContext: RenderContext = {
+    accountId: "",
+    vpcId: "",
+    groups: [],
+    state: { Code: 0, Name: "pending" },
+    privateDnsName: this.renderHelpers.privateDnsName,
+    publicDnsName: this.renderHelpers.publicDnsName,
+    now: this.renderHelpers.now,
+    attachmentStatus: this.renderHelpers.attachmentStatus,
+  };
+
   /** The SDK `Instance` for a record. */
   render(instance: Ec2Instance): Instance {
     const state = this.stateOf(instance);
     // A Spot Instance shows its lifecycle and its request (issue 18).
     const spot = this.spotRequests.ofInstance(instance.instanceId);
-    const helpers = this.renderHelpers;
-    const rendered = renderInstance(instance, {
-      accountId: this.settings.accountId,
-      vpcId: instance.subnet.vpcId,
-      // Both made for this render alone (the render keeps the groups as its SecurityGroups): not copied again.
-      groups: this.groupsOf(instance),
-      state: state as RenderContext["state"],
-      privateDnsName: helpers.privateDnsName,
-      publicDnsName: helpers.publicDnsName,
-      now: helpers.now,
-      attachmentStatus: helpers.attachmentStatus,
-    });
+    const ctx = this.renderContext;
+    ctx.accountId = this.settings.accountId;
+    ctx.vpcId = instance.subnet.vpcId;
+    // Made for this render alone (the render keeps the groups as its SecurityGroups): not copied again.
+    ctx.groups = this.groupsOf(instance);
+    ctx.state = state as RenderContext["state"];
+    const rendered = renderInstance(instance, ctx);
+    // Nothing of this answer stays reachable from the region.
+    ctx.groups = NO_GROUPS;
     return spot === undefined ? rendered : { ...rendered, InstanceLifecycle: "spot", SpotInstanceRequestId: spot.spotInstanceRequestId };
   }
 
@@ -413,3 +426,6 @@ export class Ec2Region {
     if (reservation.instances.length === 0) this.reservations.delete(reservation.reservationId);
   }
 }
+
+/** The render context's groups between renders: none (its array is never written into). */
+const NO_GROUPS: { GroupId: string; GroupName: string }[] = [];

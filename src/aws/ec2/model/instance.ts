@@ -21,7 +21,7 @@ import {
   type ValuesOf,
 } from "../../../engine/record.js";
 import { machineCodecOf } from "../../../engine/snapshot.js";
-import { OrderedLiteral } from "../../../kit/ordered-literal.js";
+import { orderedLiteral } from "../../../kit/ordered-literal.js";
 import { readEc2Request } from "./causes.js";
 import { derivedInterfaceId, derivedMacAddress, instanceIdOfInterface } from "./ids.js";
 import type { MockImage } from "./images.js";
@@ -301,7 +301,7 @@ export interface RenderContext {
  * they grew the object's outside store three slots at a time, a dozen copies thrown away per rendered instance
  * (issue 22 (e), fifth pass).
  */
-const instanceShape = new OrderedLiteral<Instance>([
+const instanceShape = orderedLiteral<Instance>()([
   ["AmiLaunchIndex", "required"],
   ["ImageId", "required"],
   ["InstanceId", "required"],
@@ -350,7 +350,7 @@ const instanceShape = new OrderedLiteral<Instance>([
 ]);
 
 /** The members of a live instance's primary `InstanceNetworkInterface`, in the SDK shape's order, as {@link instanceShape}. */
-const interfaceShape = new OrderedLiteral<InstanceNetworkInterface>([
+const interfaceShape = orderedLiteral<InstanceNetworkInterface>()([
   ["Association", "optional"],
   ["Attachment", "required"],
   ["Description", "required"],
@@ -381,86 +381,80 @@ export function renderInstance(instance: Ec2Instance, ctx: RenderContext): Insta
   const privateDnsName = terminated ? "" : ctx.privateDnsName(instance.privateIp);
   const groups = ctx.groups;
   const association = publicIp === undefined ? undefined : { IpOwnerId: ipOwnerId, PublicDnsName: publicDnsName, PublicIp: publicIp };
-  // The interface first: it has a builder of its own, and `instanceShape` holds one instance at a time.
   const networkInterfaces = terminated ? [] : [renderInterface(instance, ctx, association, privateDnsName, groups)];
-  const out = instanceShape.begin();
-  out.set("AmiLaunchIndex", instance.launchIndex);
-  out.set("ImageId", image.ImageId);
-  out.set("InstanceId", instance.instanceId);
-  out.set("InstanceType", instance.instanceType as Instance["InstanceType"]);
-  out.set("KeyName", instance.keyName);
-  out.set("LaunchTime", new Date(instance.launchTime.getTime()));
-  out.set("Placement", { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" });
-  // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
-  out.set("Platform", windows ? ("windows" as Instance["Platform"]) : undefined);
-  out.set("PrivateDnsName", privateDnsName);
-  out.set("PrivateIpAddress", terminated ? undefined : instance.privateIp);
-  out.set("ProductCodes", []);
-  out.set("PublicDnsName", publicDnsName);
-  out.set("PublicIpAddress", publicIp);
-  out.set("State", { Code: ctx.state.Code, Name: ctx.state.Name });
-  out.set("StateTransitionReason", instance.stateTransitionReason);
-  out.set("SubnetId", terminated ? undefined : instance.subnet.subnetId);
-  out.set("VpcId", terminated ? undefined : ctx.vpcId);
-  out.set("Architecture", image.Architecture);
-  out.set("BlockDeviceMappings", terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx)));
-  out.set("ClientToken", instance.clientToken);
-  out.set("EbsOptimized", ebsOptimizedOf(instance));
-  out.set("EnaSupport", enaSupportOf(instance));
-  out.set("Hypervisor", "xen");
-  out.set("NetworkInterfaces", networkInterfaces);
-  out.set("RootDeviceName", image.RootDeviceName);
-  out.set("RootDeviceType", image.RootDeviceType);
-  out.set("SecurityGroups", terminated ? [] : groups);
-  out.set("SourceDestCheck", terminated ? undefined : sourceDestCheckOf(instance));
   const reason = instance.stateReason;
-  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
-  out.set(
-    "StateReason",
-    reason === undefined
-      ? undefined
-      : reason.Code !== undefined && reason.Message !== undefined
-        ? { Code: reason.Code, Message: reason.Message }
-        : { ...reason },
-  );
   let tags: { Key: string; Value: string }[] | undefined;
   if (instance.tags.size > 0) {
     tags = [];
     for (const [Key, Value] of instance.tags) tags.push({ Key, Value });
   }
-  out.set("Tags", tags);
-  out.set("VirtualizationType", image.VirtualizationType);
-  out.set(
-    "CpuOptions",
-    instance.launchOptions.cpu === undefined
-      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
-      : { CoreCount: instance.launchOptions.cpu.coreCount, ThreadsPerCore: instance.launchOptions.cpu.threadsPerCore },
-  );
-  out.set("HibernationOptions", { Configured: instance.hibernationConfigured });
-  out.set("BootMode", image.BootMode);
-  out.set("PlatformDetails", image.PlatformDetails);
-  out.set("UsageOperation", image.UsageOperation);
-  out.set("UsageOperationUpdateTime", new Date(instance.createdAt.getTime()));
-  // The launch options' members (renderLaunchOptions's, in its order), set here one by one: its object, its spread
-  // and Object.assign, and the MetadataOptions it renders only for this one to replace, cost every rendered
-  // instance (issue 22 (e), second pass).
+  // The launch options' members (renderLaunchOptions's, in its order), written here: its object, its spread and
+  // Object.assign, and the MetadataOptions it rendered only for this one to replace, cost every rendered instance
+  // (issue 22 (e), second pass).
   const o = instance.launchOptions;
-  out.set(
-    "IamInstanceProfile",
-    o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id },
-  );
-  out.set("Monitoring", { State: o.monitoring ? "enabled" : "disabled" });
-  out.set("EnclaveOptions", { Enabled: o.enclave });
-  out.set("MaintenanceOptions", { AutoRecovery: o.autoRecovery });
-  out.set("CapacityReservationSpecification", { CapacityReservationPreference: o.capacityReservationPreference });
-  out.set("MetadataOptions", currentMetadataOptions(instance, ctx.now));
-  out.set("PrivateDnsNameOptions", {
+  // Every member by name into the one scratch object, in the SDK shape's order; `take` makes the answer's object of the present ones
+  // (an optional member `undefined` is left out) as one literal in that order (issue 22 (e), seventh pass).
+  const s = instanceShape.scratch;
+  s.AmiLaunchIndex = instance.launchIndex;
+  s.ImageId = image.ImageId;
+  s.InstanceId = instance.instanceId;
+  s.InstanceType = instance.instanceType as Instance["InstanceType"];
+  s.KeyName = instance.keyName;
+  s.LaunchTime = new Date(instance.launchTime.getTime());
+  s.Placement = { AvailabilityZone: instance.subnet.availabilityZone, GroupName: "", Tenancy: "default" };
+  // EC2 sends lowercase "windows"; the SDK passes it through despite its enum.
+  s.Platform = windows ? ("windows" as Instance["Platform"]) : undefined;
+  s.PrivateDnsName = privateDnsName;
+  s.PrivateIpAddress = terminated ? undefined : instance.privateIp;
+  s.ProductCodes = [];
+  s.PublicDnsName = publicDnsName;
+  s.PublicIpAddress = publicIp;
+  s.State = { Code: ctx.state.Code, Name: ctx.state.Name };
+  s.StateTransitionReason = instance.stateTransitionReason;
+  s.SubnetId = terminated ? undefined : instance.subnet.subnetId;
+  s.VpcId = terminated ? undefined : ctx.vpcId;
+  s.Architecture = image.Architecture;
+  s.BlockDeviceMappings = terminated ? [] : instance.volumes.map((v) => blockDeviceMapping(v, ctx));
+  s.ClientToken = instance.clientToken;
+  s.EbsOptimized = ebsOptimizedOf(instance);
+  s.EnaSupport = enaSupportOf(instance);
+  s.Hypervisor = "xen";
+  s.NetworkInterfaces = networkInterfaces;
+  s.RootDeviceName = image.RootDeviceName;
+  s.RootDeviceType = image.RootDeviceType;
+  s.SecurityGroups = terminated ? [] : groups;
+  s.SourceDestCheck = terminated ? undefined : sourceDestCheckOf(instance);
+  // A literal, not a spread (a spread copies through a slow path); the spread only for a reason missing a member.
+  s.StateReason =
+    reason === undefined
+      ? undefined
+      : reason.Code !== undefined && reason.Message !== undefined
+        ? { Code: reason.Code, Message: reason.Message }
+        : { ...reason };
+  s.Tags = tags;
+  s.VirtualizationType = image.VirtualizationType;
+  s.CpuOptions =
+    o.cpu === undefined
+      ? { CoreCount: instance.typeInfo.cores, ThreadsPerCore: instance.typeInfo.threadsPerCore }
+      : { CoreCount: o.cpu.coreCount, ThreadsPerCore: o.cpu.threadsPerCore };
+  s.HibernationOptions = { Configured: instance.hibernationConfigured };
+  s.BootMode = image.BootMode;
+  s.PlatformDetails = image.PlatformDetails;
+  s.UsageOperation = image.UsageOperation;
+  s.UsageOperationUpdateTime = new Date(instance.createdAt.getTime());
+  s.IamInstanceProfile = o.iamInstanceProfile === undefined ? undefined : { Arn: o.iamInstanceProfile.arn, Id: o.iamInstanceProfile.id };
+  s.Monitoring = { State: o.monitoring ? "enabled" : "disabled" };
+  s.EnclaveOptions = { Enabled: o.enclave };
+  s.MaintenanceOptions = { AutoRecovery: o.autoRecovery };
+  s.CapacityReservationSpecification = { CapacityReservationPreference: o.capacityReservationPreference };
+  s.MetadataOptions = currentMetadataOptions(instance, ctx.now);
+  s.PrivateDnsNameOptions = {
     HostnameType: "ip-name",
     EnableResourceNameDnsARecord: o.resourceNameDnsA,
     EnableResourceNameDnsAAAARecord: o.resourceNameDnsAAAA,
-  });
-  out.set("CurrentInstanceBootMode", image.BootMode === "uefi" ? "uefi" : "legacy-bios");
-  return out.build();
+  };
+  s.CurrentInstanceBootMode = image.BootMode === "uefi" ? "uefi" : "legacy-bios";
+  return instanceShape.take();
 }
 
 /** A volume's `InstanceBlockDeviceMapping`. */
@@ -489,32 +483,29 @@ function renderInterface(
       ? { Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp }
       : { Association: { ...association }, Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: instance.privateIp };
   const interfaceId = interfaceIdOf(instance);
-  const out = interfaceShape.begin();
-  out.set("Association", association);
-  out.set("Attachment", {
+  const s = interfaceShape.scratch;
+  s.Association = association;
+  s.Attachment = {
     AttachTime: new Date(instance.createdAt.getTime()),
     AttachmentId: `eni-attach-${interfaceId.slice(4)}`,
     DeleteOnTermination: true,
     DeviceIndex: 0,
     Status: "attached",
     NetworkCardIndex: 0,
-  });
-  out.set("Description", instance.launchOptions.networkInterfaceDescription ?? "");
-  out.set(
-    "Groups",
-    groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
-  );
-  out.set("Ipv6Addresses", []);
-  out.set("MacAddress", macAddressOf(instance));
-  out.set("NetworkInterfaceId", interfaceId);
-  out.set("OwnerId", ctx.accountId);
-  out.set("PrivateDnsName", privateDnsName);
-  out.set("PrivateIpAddress", instance.privateIp);
-  out.set("PrivateIpAddresses", [address]);
-  out.set("SourceDestCheck", sourceDestCheckOf(instance));
-  out.set("Status", "in-use");
-  out.set("SubnetId", instance.subnet.subnetId);
-  out.set("VpcId", ctx.vpcId);
-  out.set("InterfaceType", "interface");
-  return out.build();
+  };
+  s.Description = instance.launchOptions.networkInterfaceDescription ?? "";
+  s.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
+  s.Ipv6Addresses = [];
+  s.MacAddress = macAddressOf(instance);
+  s.NetworkInterfaceId = interfaceId;
+  s.OwnerId = ctx.accountId;
+  s.PrivateDnsName = privateDnsName;
+  s.PrivateIpAddress = instance.privateIp;
+  s.PrivateIpAddresses = [address];
+  s.SourceDestCheck = sourceDestCheckOf(instance);
+  s.Status = "in-use";
+  s.SubnetId = instance.subnet.subnetId;
+  s.VpcId = ctx.vpcId;
+  s.InterfaceType = "interface";
+  return interfaceShape.take();
 }

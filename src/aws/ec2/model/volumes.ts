@@ -186,7 +186,8 @@ export class VolumeStore {
       tags,
     };
     this.live.set(volumeId, volume);
-    this.tagIndex.add(volume, tags);
+    // An untagged volume (a launch's, most often) has nothing to index: no iterator over an empty map.
+    if (tags.size > 0) this.tagIndex.add(volume, tags);
     return volume;
   }
 
