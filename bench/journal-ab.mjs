@@ -17,30 +17,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  EC2Client,
-  RunInstancesCommand,
-  StartInstancesCommand,
-  StopInstancesCommand,
-} from "@aws-sdk/client-ec2";
 import { vpcFleet } from "./fleets.mjs";
 import { rawContender } from "./server-vs-moto.mjs";
 
 const [baseDir, nArg = "10000", msArg = "600", roundsArg = "6"] = process.argv.slice(2);
 if (baseDir === undefined) throw new Error("usage: journal-ab.mjs BASE [N] [round ms] [rounds]");
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+/** The SDK's classes and credentials bench/fleets.mjs launches with (through the plugin: never signed on a wire). */
 const sdk = {
-  EC2Client,
-  RunInstancesCommand,
-  StopInstancesCommand,
-  StartInstancesCommand,
-  CreateVpcCommand,
-  CreateSubnetCommand,
-  CreateSecurityGroupCommand,
-  credentials,
+  ...(await import("@aws-sdk/client-ec2")),
+  credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
 };
 const mine = await import("ec2-mock");
 const base = await import(pathToFileURL(path.join(path.resolve(baseDir), "dist/esm/index.js")).href);

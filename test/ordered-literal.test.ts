@@ -75,6 +75,8 @@ class PositionalBuilder {
 }
 
 const value = fc.option(fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.record({ n: fc.integer() })), { nil: undefined });
+/** One to four rows of 40 values, one a member (a list has at most 40). */
+const rowLists = fc.array(fc.array(value, { minLength: 40, maxLength: 40 }), { minLength: 1, maxLength: 4 });
 
 /**
  * Any list of members: distinct names of any text (quotes, U+2028, an index, `Object.prototype`'s names included),
@@ -104,54 +106,46 @@ const memberLists = fc
 describe("OrderedLiteral (issue 22 (e))", () => {
   it("from equals the positional builder it replaced, and assignment in order: same keys in the same order, same values", () => {
     fc.assert(
-      fc.property(
-        memberLists,
-        fc.array(fc.array(value, { minLength: 40, maxLength: 40 }), { minLength: 1, maxLength: 4 }),
-        (list, rows) => {
-          const maker = new OrderedLiteral<Record<string, unknown>, string>(list);
-          const old = new PositionalBuilder(list);
-          for (const row of rows) {
-            // The caller's object, keys in an order of their own (reversed), as an object literal would hold them.
-            const source: Record<string, unknown> = Object.create(null);
-            for (let i = list.length - 1; i >= 0; i--) source[list[i]![0]] = row[i];
-            const made = maker.from(source);
-            old.begin();
-            for (const [name] of list) old.set(name, source[name]);
-            const before = old.build();
-            expect(Object.keys(made)).toEqual(Object.keys(before));
-            expect(made).toStrictEqual(before);
-            expect(made).toStrictEqual(assigned(list, source));
-            expect(Object.getPrototypeOf(made)).toBe(Object.prototype);
-            for (const key of Object.keys(made)) expect(Object.getOwnPropertyDescriptor(made, key)?.writable).toBe(true);
-          }
-        },
-      ),
+      fc.property(memberLists, rowLists, (list, rows) => {
+        const maker = new OrderedLiteral<Record<string, unknown>, string>(list);
+        const old = new PositionalBuilder(list);
+        for (const row of rows) {
+          // The caller's object, keys in an order of their own (reversed), as an object literal would hold them.
+          const source: Record<string, unknown> = Object.create(null);
+          for (let i = list.length - 1; i >= 0; i--) source[list[i]![0]] = row[i];
+          const made = maker.from(source);
+          old.begin();
+          for (const [name] of list) old.set(name, source[name]);
+          const before = old.build();
+          expect(Object.keys(made)).toEqual(Object.keys(before));
+          expect(made).toStrictEqual(before);
+          expect(made).toStrictEqual(assigned(list, source));
+          expect(Object.getPrototypeOf(made)).toBe(Object.prototype);
+          for (const key of Object.keys(made)) expect(Object.getOwnPropertyDescriptor(made, key)?.writable).toBe(true);
+        }
+      }),
     );
   });
 
   it("take() of the filled scratch object equals the positional builder, and leaves the scratch object empty", () => {
     fc.assert(
-      fc.property(
-        memberLists,
-        fc.array(fc.array(value, { minLength: 40, maxLength: 40 }), { minLength: 1, maxLength: 4 }),
-        (list, rows) => {
-          const maker = new OrderedLiteral<Record<string, unknown>, string>(list);
-          const old = new PositionalBuilder(list);
-          expect(Object.keys(maker.scratch).sort()).toEqual(list.map(([name]) => name).sort());
-          for (const row of rows) {
-            // Filled in an order of its own (reversed), as the renderer's assignments may be.
-            for (let i = list.length - 1; i >= 0; i--) maker.scratch[list[i]![0]] = row[i];
-            old.begin();
-            for (const [name] of list) old.set(name, maker.scratch[name]);
-            const before = old.build();
-            const made = maker.take();
-            expect(Object.keys(made)).toEqual(Object.keys(before));
-            expect(made).toStrictEqual(before);
-            expect(made).not.toBe(maker.scratch);
-            expect(Object.values(maker.scratch).every((v) => v === undefined)).toBe(true);
-          }
-        },
-      ),
+      fc.property(memberLists, rowLists, (list, rows) => {
+        const maker = new OrderedLiteral<Record<string, unknown>, string>(list);
+        const old = new PositionalBuilder(list);
+        expect(Object.keys(maker.scratch).sort()).toEqual(list.map(([name]) => name).sort());
+        for (const row of rows) {
+          // Filled in an order of its own (reversed), as the renderer's assignments may be.
+          for (let i = list.length - 1; i >= 0; i--) maker.scratch[list[i]![0]] = row[i];
+          old.begin();
+          for (const [name] of list) old.set(name, maker.scratch[name]);
+          const before = old.build();
+          const made = maker.take();
+          expect(Object.keys(made)).toEqual(Object.keys(before));
+          expect(made).toStrictEqual(before);
+          expect(made).not.toBe(maker.scratch);
+          expect(Object.values(maker.scratch).every((v) => v === undefined)).toBe(true);
+        }
+      }),
     );
   });
 

@@ -52,7 +52,7 @@ const enabledDisabled = ["enabled", "disabled"] as const;
  * template's: otherwise `optional` and 1). The account-level defaults are
  * not modelled (every account is `no-preference`).
  */
-export function defaultLaunchOptions(image: MockImage): LaunchOptions {
+export function defaultLaunchOptions(image: Pick<MockImage, "ImdsSupport">): LaunchOptions {
   const v2 = image.ImdsSupport === "v2.0";
   return {
     metadata: {

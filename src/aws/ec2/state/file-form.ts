@@ -2,6 +2,7 @@ import { compactor, type Declared, type Defaults, expander } from "../../../engi
 import { machineMembers } from "../../../engine/snapshot.js";
 import { derivedInterfaceId, derivedMacAddress, derivesInterface } from "../model/ids.js";
 import { instanceRecord } from "../model/instance.js";
+import { defaultLaunchOptions } from "../model/launch-options.js";
 import { volumeRecord } from "../model/volumes.js";
 
 /**
@@ -70,24 +71,8 @@ const INSTANCE_DEFAULTS: Defaults = {
   },
   keyName: { value: null },
   hibernationConfigured: { value: false },
-  launchOptions: {
-    value: {
-      metadata: {
-        httpTokens: "required",
-        hopLimit: 2,
-        httpEndpoint: "enabled",
-        httpProtocolIpv6: "disabled",
-        instanceMetadataTags: "disabled",
-      },
-      monitoring: false,
-      ebsOptimized: false,
-      enclave: false,
-      autoRecovery: "default",
-      capacityReservationPreference: "open",
-      resourceNameDnsA: false,
-      resourceNameDnsAAAA: false,
-    },
-  },
+  /** The launch options of an image requiring IMDSv2 (the mock's default image, Amazon Linux 2023's). */
+  launchOptions: { value: defaultLaunchOptions({ ImdsSupport: "v2.0" }) },
   tags: { value: [] },
   stateReason: { value: null },
   stateTransitionReason: { value: "" },
