@@ -15,10 +15,8 @@ import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 const sourceOf = (t) => t.replace(/^\.\/dist\/esm\//, "./src/").replace(/\.js$/, ".ts");
-const entries = [
-  ...Object.values(pkg.exports).flatMap((t) => (typeof t === "object" ? [sourceOf(t.import.default)] : [])),
-  ...Object.values(pkg.bin).map(sourceOf),
-];
+// The ES build's entries: the exports map's (the CLI is built as CommonJS alone, scripts/build.mjs).
+const entries = Object.values(pkg.exports).flatMap((t) => (typeof t === "object" ? [sourceOf(t.import.default)] : []));
 const r = await build({
   bundle: true,
   platform: "node",

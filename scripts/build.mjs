@@ -19,12 +19,18 @@ import { build } from "esbuild";
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 
-/** `./dist/esm/cvm.js` → `./src/cvm.ts`. */
-const sourceOf = (target) => target.replace(/^\.\/dist\/esm\//, "./src/").replace(/\.js$/, ".ts");
+/** `./dist/esm/cvm.js` (or `./dist/cjs/...`) → `./src/cvm.ts`. */
+const sourceOf = (target) => target.replace(/^\.\/dist\/(esm|cjs)\//, "./src/").replace(/\.js$/, ".ts");
 /** The source of every entry of the exports map (package.json itself aside), from its ES target. */
-const cjsEntries = Object.values(pkg.exports).flatMap((target) => (typeof target === "object" ? [sourceOf(target.import.default)] : []));
-// The CLI is an ES module only (bin points at dist/esm).
-const esmEntries = [...cjsEntries, ...Object.values(pkg.bin).map(sourceOf)];
+const libraryEntries = Object.values(pkg.exports).flatMap((target) =>
+  typeof target === "object" ? [sourceOf(target.import.default)] : [],
+);
+// The CLI is CommonJS only (bin points at dist/cjs): node 20 imports the SDK's CommonJS build from an ES module
+// through its ES-module translator, which scans and compiles client-ec2's 2 MB index.js twice more (the export
+// lexer, the module-format detection): about 0.4 s more of every `ec2-mock serve` start than require() (issue 22
+// (c), restart; bench/README.md). A library user pays that once in their own import of the SDK; the CLI's process
+// imports nothing else.
+const cliEntries = Object.values(pkg.bin).map(sourceOf);
 
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--emitDeclarationOnly"], { stdio: "inherit" });
@@ -48,17 +54,26 @@ const common = {
   minifyWhitespace: process.env.EC2_MOCK_READABLE_BUILD !== "1",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: esmEntries, format: "esm", splitting: true, chunkNames: "chunks/[name]-[hash]", outdir: "dist/esm" });
+await build({
+  ...common,
+  entryPoints: libraryEntries,
+  format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  outdir: "dist/esm",
+});
 // In CommonJS, the lazy loads (the SDK's schemas on the first call of any door, STS, yaml) become
 // require(): jest's CommonJS runtime refuses dynamic import() without --experimental-vm-modules.
 // `import.meta.url` in the CommonJS bundle is only reached where `__dirname` is missing, which CommonJS never
 // is (src/aws/ec2/model/catalogue-file.ts), so esbuild's warning that it is empty there is noise.
 await build({
   ...common,
-  entryPoints: cjsEntries,
+  entryPoints: [...libraryEntries, ...cliEntries],
   format: "cjs",
   outdir: "dist/cjs",
   supported: { "dynamic-import": false },
   logOverride: { "empty-import-meta": "silent" },
 });
+// tsc declared the CLI in both folders; it is built in dist/cjs alone.
+rmSync("dist/esm/cli", { recursive: true });
 writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);

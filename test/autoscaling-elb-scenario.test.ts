@@ -1,6 +1,6 @@
 /**
  * Issue 19's Auto Scaling and ELBv2, end to end through `ec2-mock serve`
- * (run as users run it: `node dist/esm/cli/serve.js`, so `npm run build`
+ * (run as users run it: `node dist/cjs/cli/serve.js`, so `npm run build`
  * first) with the two clients a scheduler's owner uses. Two scripts a user
  * can copy (test/interop/boto3_autoscaling_elb.py, three boto3 clients at
  * one endpoint with the `load_balancer_available`, `target_in_service`,

@@ -1,6 +1,6 @@
 /**
  * Issue 19: `ec2-mock serve --state FILE` keeps Auto Scaling and ELBv2 across
- * a restart. A server (run as users run it: `node dist/esm/cli/serve.js`, so
+ * a restart. A server (run as users run it: `node dist/cjs/cli/serve.js`, so
  * `npm run build` first) gets a target group, a load balancer and its
  * listener, a group of 2 instances in two zones, InService, registered with
  * the target group and healthy; the group is raised to 3 and the server

@@ -1,15 +1,20 @@
 /**
  * `ec2-mock serve` as a child process, the way users run it:
- * `node dist/esm/cli/serve.js` (the test command builds dist/ first).
+ * node running package.json's `bin` (`dist/cjs/cli/serve.js`; the test command builds dist/ first).
  * Shared by the CLI and durability suites.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect } from "vitest";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
-const cli = join(root, "dist/esm/cli/serve.js");
+/** The CLI users run: package.json's `bin`. */
+export const cliPath = join(
+  root,
+  (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: Record<string, string> }).bin["ec2-mock"]!,
+);
 export const listening = /^ec2-mock listening on http:\/\/127\.0\.0\.1:\d+$/;
 
 /** Node loads the whole SDK at start; on a busy machine that takes seconds. */
@@ -26,7 +31,7 @@ export interface Run {
 const running = new Set<ChildProcess>();
 
 export function run(args: string[]): Run {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },

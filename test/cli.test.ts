@@ -1,5 +1,5 @@
 /**
- * The `ec2-mock serve` CLI, run as users run it: `node dist/esm/cli/serve.js`
+ * The `ec2-mock serve` CLI, run as users run it: `node dist/cjs/cli/serve.js`
  * (the test command builds dist/ first). It prints one line once listening,
  * serves any EC2 client, stops with code 0 on SIGTERM/SIGINT, and refuses
  * bad usage with code 2 and a message on stderr.

@@ -1,7 +1,7 @@
 /**
  * Issue 19: `ec2-mock serve --state FILE` keeps the CVM front too, in the
  * same file as EC2's fleet (its `cvm` member). A server (run as users run it:
- * `node dist/esm/cli/serve.js`, so `npm run build` first) gets a CVM
+ * `node dist/cjs/cli/serve.js`, so `npm run build` first) gets a CVM
  * instance in two regions, a key pair, and a ResetInstancesType with
  * ForceStop under way; it is killed (SIGKILL) and started again on the same
  * file: everything is there, and the change in flight completes. A state

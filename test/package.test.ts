@@ -73,7 +73,7 @@ describe("the packed package installed into another project", () => {
     expect(files).toContain("package/dist/cjs/package.json");
     expect(files).toContain("package/dist/esm/vitest.js");
     expect(files).toContain("package/dist/cjs/vitest.d.ts");
-    expect(files).toContain("package/dist/esm/cli/serve.js");
+    expect(files).toContain("package/dist/cjs/cli/serve.js");
     expect(files).toContain("package/LICENSE");
     expect(files.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toEqual([]);
   });

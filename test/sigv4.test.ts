@@ -22,6 +22,7 @@ import type { HttpRequest } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Mock, type Ec2Mock, LINUX_AMI_ID, type RunningServer } from "../src/index.js";
 import { awsBinary, awsChildEnv } from "./aws-cli.js";
+import { cliPath } from "./cli-process.js";
 import { useTempDir } from "./helpers.js";
 import { signer } from "./sigv4-signer.js";
 
@@ -675,7 +676,6 @@ describe.skipIf(awsMissing && !required)("the AWS CLI against a verifying server
 // ---- `ec2-mock serve --verify-signatures` ----
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
-const cliPath = join(root, "dist/esm/cli/serve.js");
 const SLOW = 60_000;
 
 function serve(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string } {
