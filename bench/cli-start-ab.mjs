@@ -11,40 +11,21 @@
  *   node bench/cli-start-ab.mjs --profile OUT FILE BIN   a CPU profile (node:inspector) of one start in this
  *                                                        process, from the bin's first line to "listening"
  */
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { cpuSecondsOf, startCli } from "./servers.mjs";
 
 const serveArgs = (file) => ["serve", "--port", "0", "--timing", "instant", "--quiet", "--state", file];
 
-/** User + system seconds of a running process (/proc/PID/stat, fields 14 and 15, in clock ticks of 1/100 s). */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
+/** One start of `bin` on `file`: spawn to "listening", wall and the child's CPU seconds; then a clean close. */
 async function timedStart(bin, file) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, ...serveArgs(file)], { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-  await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("listening on")) resolve();
-    });
-    exited.then((code) => reject(new Error(`${bin} exited (${code}) before listening: ${stderr.trim()}`)));
-  });
+  const server = await startCli(["--state", file], path.resolve(bin));
   const wall = (performance.now() - t0) / 1000;
-  const cpu = cpuSeconds(child.pid);
-  child.kill("SIGTERM");
-  await exited;
+  const cpu = cpuSecondsOf(server.pid);
+  await server.stop();
   return { wall, cpu };
 }
 

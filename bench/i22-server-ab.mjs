@@ -22,12 +22,11 @@
  * answer of each server and of this process.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { launchFleet, rawContender, recordAnswers, WORKLOADS } from "./server-vs-moto.mjs";
-import { startBare, startMoto } from "./servers.mjs";
+import { cpuSecondsOf, startBare, startMoto } from "./servers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -92,11 +91,8 @@ if (bare) {
   ids.push(ids[mine]);
 }
 
-/** A process's CPU time so far, in ms (utime + stime, in clock ticks of 10 ms). */
-const cpuOf = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+/** A process's CPU time so far, in ms (Linux's /proc/PID/stat). */
+const cpuOf = (pid) => cpuSecondsOf(pid) * 1000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const perAnswer = (ms, answers) => {
   const us = (ms * 1000) / answers;

@@ -35,7 +35,7 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import { vpcFleet } from "./fleets.mjs";
 import { queryRequest, RawConnection } from "./raw-http.mjs";
 import { IN_FLIGHT, rawContender } from "./server-vs-moto.mjs";
-import { startCli } from "./servers.mjs";
+import { cpuSecondsOf, startCli } from "./servers.mjs";
 
 const VERSION = "Version=2016-11-15";
 /** Clients of the info row beside the mutating-rate figure: enough to keep the stateful server busy through a sync. */
@@ -84,19 +84,6 @@ function blockProbe() {
       return { blockSeconds, blockCpuSeconds };
     },
   };
-}
-
-/**
- * The CPU seconds a process has used (user + system, its collector's threads included), from Linux's
- * /proc/PID/stat; undefined elsewhere. Beside a wall time on a loaded machine it says how much was the work.
- */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -156,17 +156,32 @@ async function startNodeServer(name, args, env = {}) {
 }
 
 /**
- * `ec2-mock serve ARGS` (the package's own CLI, `bin` of package.json) in a
- * process of its own, on a free port, `--timing instant --quiet`, with
+ * The CPU seconds a process has used (user + system, its collector's threads included), from Linux's
+ * /proc/PID/stat; undefined elsewhere. Beside a wall time on a loaded machine it says how much was the work.
+ */
+export function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `ec2-mock serve ARGS` (the package's own CLI, `bin` of package.json, or
+ * `bin`: the path of another build's `serve.js`) in a process of its own, on a free port, `--timing instant --quiet`, with
  * `Host: localhost` allowed. Resolves once it prints that it listens (or
  * fails with the tail of its output); `kill9()` ends it at once, as a crash
  * would, `stop()` gently.
  */
-export async function startCli(args) {
-  const bin = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin["ec2-mock"];
+export async function startCli(
+  args,
+  bin = path.join(root, JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin["ec2-mock"]),
+) {
   const proc = launch(
     process.execPath,
-    [path.join(root, bin), "serve", "--port", "0", "--timing", "instant", "--quiet", "--allowed-host", "localhost", ...args],
+    [bin, "serve", "--port", "0", "--timing", "instant", "--quiet", "--allowed-host", "localhost", ...args],
     { cwd: root },
   );
   const url = await new Promise((resolve, reject) => {
