@@ -58,7 +58,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * The maker of an absent member's value, for an expander: a constant that is an object or an array is built
  * by an object literal compiled from its text (a fresh copy per record, at the cost of a literal).
  */
-function defaultMaker(d: Default): (record: Record<string, unknown>, root: Record<string, unknown>) => unknown {
+function defaultMaker(
+  d: Exclude<Default, { readonly members: Defaults }>,
+): (record: Record<string, unknown>, root: Record<string, unknown>) => unknown {
   if ("value" in d) {
     const v = d.value;
     if (typeof v !== "object" || v === null) return () => v;
@@ -68,8 +70,7 @@ function defaultMaker(d: Default): (record: Record<string, unknown>, root: Recor
     const key = d.sameAs;
     return (record) => record[key];
   }
-  if ("derive" in d) return (_record, root) => d.derive(root);
-  return () => ({});
+  return (_record, root) => d.derive(root);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { compactor, type Declared, type Defaults, expander } from "../../../engine/defaults.js";
+import { compactor, type Declared, type Default, type Defaults, expander } from "../../../engine/defaults.js";
 import { machineMembers } from "../../../engine/snapshot.js";
 import { derivedInterfaceId, derivedMacAddress, derivesInterface } from "../model/ids.js";
 import { instanceRecord } from "../model/instance.js";
@@ -22,6 +22,16 @@ import { volumeRecord } from "../model/volumes.js";
 export const FILE_SNAPSHOT_VERSION = 2;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** A member the instance id derives (model/ids.ts), for an id that derives one. */
+function fromInstanceId(derived: (instanceId: string) => string): Default {
+  return {
+    derive: (root) => {
+      const id = str(root.instanceId);
+      return id !== undefined && derivesInterface(id) ? derived(id) : undefined;
+    },
+  };
+}
 
 /** What `RunInstances` records for a launch: the instance launching, then running, both at its launch time. */
 function launchHistory(root: Readonly<Record<string, unknown>>): unknown {
@@ -57,18 +67,8 @@ const INSTANCE_DEFAULTS: Defaults = {
   publicIp: { value: null },
   wantsPublicIp: { value: false },
   elasticIpAllocationId: { value: null },
-  networkInterfaceId: {
-    derive: (root) => {
-      const id = str(root.instanceId);
-      return id !== undefined && derivesInterface(id) ? derivedInterfaceId(id) : undefined;
-    },
-  },
-  macAddress: {
-    derive: (root) => {
-      const id = str(root.instanceId);
-      return id !== undefined && derivesInterface(id) ? derivedMacAddress(id) : undefined;
-    },
-  },
+  networkInterfaceId: fromInstanceId(derivedInterfaceId),
+  macAddress: fromInstanceId(derivedMacAddress),
   keyName: { value: null },
   hibernationConfigured: { value: false },
   /** The launch options of an image requiring IMDSv2 (the mock's default image, Amazon Linux 2023's). */
